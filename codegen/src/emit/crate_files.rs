@@ -1,0 +1,129 @@
+//! Crate-level files: `Cargo.toml`, `src/lib.rs`, each service's `mod.rs`,
+//! and the runtime copied from `codegen/runtime/`.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::docs::doc_attrs;
+use super::rust_type::ident;
+use super::{EmittedFile, FileContent};
+use crate::ir::{CrateIr, ServiceIr};
+use crate::model::Protocol;
+
+/// The runtime modules, copied verbatim into `src/runtime/`.
+const RUNTIME: &[(&str, &str)] = &[
+    ("mod.rs", include_str!("../../runtime/mod.rs")),
+    ("blob.rs", include_str!("../../runtime/blob.rs")),
+    ("timestamp.rs", include_str!("../../runtime/timestamp.rs")),
+    ("unions.rs", include_str!("../../runtime/unions.rs")),
+    ("validate.rs", include_str!("../../runtime/validate.rs")),
+];
+
+pub fn crate_files(ir: &CrateIr) -> Vec<EmittedFile> {
+    let mut files = vec![
+        EmittedFile { path: "Cargo.toml".into(), content: FileContent::Toml(cargo_toml(ir)) },
+        EmittedFile { path: "src/lib.rs".into(), content: FileContent::Rust(lib_rs(ir)) },
+    ];
+    for (name, text) in RUNTIME {
+        files.push(EmittedFile { path: format!("src/runtime/{name}"), content: FileContent::RustVerbatim(text) });
+    }
+    files
+}
+
+fn cargo_toml(ir: &CrateIr) -> String {
+    format!(
+        r#"[package]
+name = "{name}"
+version = "0.1.0"
+edition = "2021"
+license = "Apache-2.0"
+publish = false
+description = "Rust types and validators for AWS services, generated from their Smithy models."
+
+[dependencies]
+# Derives for the model types; JSON is the wire format of every supported protocol.
+serde = {{ version = "1", features = ["derive"] }}
+serde_json = "1"
+# ECMA-262 regular expressions, as `@pattern` requires.
+regress = "0.12"
+"#,
+        name = ir.name
+    )
+}
+
+fn lib_rs(ir: &CrateIr) -> TokenStream {
+    let mods = ir.services.iter().map(|s| {
+        let m = ident(&s.module);
+        let doc = format!(" {} (`{}`).", s.title, s.shape_id);
+        quote!(#[doc = #doc] pub mod #m;)
+    });
+    let list: String = ir
+        .services
+        .iter()
+        .map(|s| format!("\n - [`{}`]: {} (`{}`)", s.module, s.title, s.shape_id))
+        .collect();
+    let doc = format!(
+        "Types and validators for AWS services, generated from their Smithy 2.0 models by `cargo xtask codegen`.\n\nServices:{list}\n\nEvery operation has an input type with `new` (taking the required members) and `validate` (checking every constraint of the model and reporting all violations at once), and an output type that tolerates missing and unknown members."
+    );
+    let doc_lines = doc.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
+    quote! {
+        #(#![doc = #doc_lines])*
+        #![forbid(unsafe_code)]
+        pub mod runtime;
+        #(#mods)*
+    }
+}
+
+pub fn service_mod(svc: &ServiceIr) -> TokenStream {
+    let doc = doc_attrs(svc.docs.as_deref());
+    let inner_docs: Vec<TokenStream> = match &svc.docs {
+        Some(_) => {
+            // Module docs go inside the file as `//!` lines.
+            let lines: Vec<String> = svc
+                .docs
+                .as_deref()
+                .unwrap_or_default()
+                .lines()
+                .map(|l| if l.is_empty() { String::new() } else { format!(" {l}") })
+                .collect();
+            lines.iter().map(|l| quote!(#![doc = #l])).collect()
+        }
+        None => Vec::new(),
+    };
+    let _ = doc;
+    let protocol = match svc.protocol {
+        Protocol::AwsJson1_0 => "awsJson1_0",
+        Protocol::AwsJson1_1 => "awsJson1_1",
+        Protocol::RestJson1 => "restJson1",
+    };
+    let shape_id = &svc.shape_id;
+    let target = &svc.target_prefix;
+    let opt = |v: &Option<String>| match v {
+        Some(s) => quote!(::std::option::Option::Some(#s)),
+        None => quote!(::std::option::Option::None),
+    };
+    let signing = opt(&svc.sigv4_name);
+    let prefix = opt(&svc.endpoint_prefix);
+    let version = opt(&svc.version);
+    let ops = svc.operations.iter().map(|o| &o.name);
+    quote! {
+        #(#inner_docs)*
+        pub mod types;
+        mod validate;
+
+        /// The service's shape id in the model.
+        pub const SHAPE_ID: &str = #shape_id;
+        /// The service's protocol (`aws.protocols#...`).
+        pub const PROTOCOL: &str = #protocol;
+        /// The SigV4 signing name (`aws.auth#sigv4`).
+        pub const SIGNING_NAME: ::std::option::Option<&str> = #signing;
+        /// The endpoint prefix (`aws.api#service`).
+        pub const ENDPOINT_PREFIX: ::std::option::Option<&str> = #prefix;
+        /// The API version.
+        pub const API_VERSION: ::std::option::Option<&str> = #version;
+        /// The `X-Amz-Target` prefix for awsJson protocols (the service shape's name).
+        pub const TARGET_PREFIX: &str = #target;
+        /// Every operation of the service, by its name in the model.
+        pub const OPERATIONS: &[&str] = &[#(#ops),*];
+    }
+}

@@ -1,0 +1,354 @@
+//! Structures, unions and enums of one service (`src/<service>/types.rs`).
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+use super::docs::{doc_attrs, doc_attrs_with};
+use super::rust_type::{ident, value_type};
+use crate::ir::{EnumIr, MemberIr, RType, ServiceIr, StructIr, TypeIr, UnionIr};
+use crate::model::TimestampFormat;
+
+const REDACTED: &str = "*** Sensitive Data Redacted ***";
+
+pub fn types_file(svc: &ServiceIr) -> TokenStream {
+    let items = svc.types.iter().map(|t| match t {
+        TypeIr::Struct(s) => structure(s),
+        TypeIr::Union(u) => union(u),
+        TypeIr::Enum(e) => enumeration(e),
+    });
+    let title = format!(" Types of {}: operation inputs and outputs, structures, unions, enums and errors.", svc.title);
+    quote! {
+        #![doc = #title]
+        #(#items)*
+    }
+}
+
+fn field_type(m: &MemberIr) -> TokenStream {
+    let t = value_type(&m.ty, &TokenStream::new());
+    if m.boxed {
+        quote!(::std::boxed::Box<#t>)
+    } else {
+        t
+    }
+}
+
+fn serde_attr(m: &MemberIr) -> TokenStream {
+    let rename = &m.json_name;
+    let alias = (m.name != m.json_name).then(|| {
+        let a = &m.name;
+        quote!(, alias = #a)
+    });
+    let with = match (&m.ty, m.timestamp_format) {
+        (RType::Timestamp, Some(TimestampFormat::DateTime)) => Some("crate::runtime::timestamp::date_time_opt"),
+        (RType::Timestamp, Some(TimestampFormat::HttpDate)) => Some("crate::runtime::timestamp::http_date_opt"),
+        _ => None,
+    }
+    .map(|w| quote!(, with = #w));
+    quote! {
+        #[serde(rename = #rename #alias, default, skip_serializing_if = "::std::option::Option::is_none" #with)]
+    }
+}
+
+fn structure(s: &StructIr) -> TokenStream {
+    let name = ident(&s.name);
+    let mut extra_doc = String::new();
+    if let Some(op) = &s.input_of {
+        extra_doc = format!("Input of `{op}` (model shape `{}`).", s.shape_id);
+    } else if let Some(op) = &s.output_of {
+        extra_doc = format!("Output of `{op}` (model shape `{}`).", s.shape_id);
+    }
+    let has_required = s.members.iter().any(|m| m.required);
+    if s.usage.input && has_required {
+        extra_doc.push_str("\n\nRequired members are the arguments of `new`; the others start unset.");
+    }
+    let doc = if extra_doc.is_empty() { doc_attrs(s.docs.as_deref()) } else { doc_attrs_with(s.docs.as_deref(), extra_doc.trim()) };
+    let fields = s.members.iter().map(|m| {
+        let f = ident(&m.rust_name);
+        let ty = field_type(m);
+        let serde = serde_attr(m);
+        let mut doc = m.docs.clone().unwrap_or_default();
+        if m.required {
+            doc.push_str(if doc.is_empty() { "Required." } else { "\n\nRequired." });
+        }
+        let doc = doc_attrs((!doc.is_empty()).then_some(doc.as_str()));
+        quote! { #doc #serde pub #f: ::std::option::Option<#ty>, }
+    });
+    let sensitive = s.sensitive || s.members.iter().any(|m| m.sensitive);
+    let debug_derive = (!sensitive).then(|| quote!(Debug,));
+    let debug_impl = sensitive.then(|| debug_impl(s));
+    let ctor = (s.usage.input && has_required).then(|| constructor(s));
+    let error_impl = s.error.as_ref().map(|_| error_impl(s));
+    quote! {
+        #doc
+        #[derive(#debug_derive Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+        pub struct #name { #(#fields)* }
+        #debug_impl
+        #ctor
+        #error_impl
+    }
+}
+
+fn debug_impl(s: &StructIr) -> TokenStream {
+    let name = ident(&s.name);
+    let label = &s.name;
+    let body = if s.sensitive {
+        quote!(f.write_str(#REDACTED))
+    } else {
+        let fields = s.members.iter().map(|m| {
+            let f = ident(&m.rust_name);
+            let n = &m.rust_name;
+            if m.sensitive {
+                quote!(.field(#n, &self.#f.as_ref().map(|_| #REDACTED)))
+            } else {
+                quote!(.field(#n, &self.#f))
+            }
+        });
+        quote!(f.debug_struct(#label) #(#fields)* .finish())
+    };
+    quote! {
+        impl ::std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result { #body }
+        }
+    }
+}
+
+fn constructor(s: &StructIr) -> TokenStream {
+    let name = ident(&s.name);
+    let required: Vec<&MemberIr> = s.members.iter().filter(|m| m.required).collect();
+    let params = required.iter().map(|m| {
+        let f = ident(&m.rust_name);
+        let t = value_type(&m.ty, &TokenStream::new());
+        quote!(#f: impl ::std::convert::Into<#t>)
+    });
+    let inits = required.iter().map(|m| {
+        let f = ident(&m.rust_name);
+        if m.boxed {
+            quote!(#f: ::std::option::Option::Some(::std::boxed::Box::new(#f.into())))
+        } else {
+            quote!(#f: ::std::option::Option::Some(#f.into()))
+        }
+    });
+    let rest = (required.len() < s.members.len()).then(|| quote!(..::std::default::Default::default()));
+    let allow = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let doc = format!(" A `{}` with its required members set and the others unset.", s.name);
+    quote! {
+        impl #name {
+            #[doc = #doc]
+            #allow
+            pub fn new(#(#params),*) -> Self {
+                Self { #(#inits,)* #rest }
+            }
+        }
+    }
+}
+
+fn error_impl(s: &StructIr) -> TokenStream {
+    let name = ident(&s.name);
+    let label = &s.name;
+    let message = s
+        .members
+        .iter()
+        .find(|m| m.name.eq_ignore_ascii_case("message") && m.ty == RType::String)
+        .map(|m| {
+            let f = ident(&m.rust_name);
+            quote! {
+                if let ::std::option::Option::Some(m) = &self.#f { write!(f, ": {m}")?; }
+            }
+        });
+    quote! {
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(#label)?;
+                #message
+                ::std::result::Result::Ok(())
+            }
+        }
+        impl ::std::error::Error for #name {}
+    }
+}
+
+fn union(u: &UnionIr) -> TokenStream {
+    let name = ident(&u.name);
+    let label = &u.name;
+    let doc = doc_attrs_with(
+        u.docs.as_deref(),
+        "A union: exactly one member is set. `Unknown` holds a member this version of the model does not know (received from a newer service); it cannot be sent.",
+    );
+    let variants = u.variants.iter().map(|v| {
+        let vn = ident(&v.rust_name);
+        let doc = doc_attrs(v.docs.as_deref());
+        match &v.ty {
+            None => quote!(#doc #vn,),
+            Some(t) => {
+                let t = value_type(t, &TokenStream::new());
+                let t = if v.boxed { quote!(::std::boxed::Box<#t>) } else { t };
+                quote!(#doc #vn(#t),)
+            }
+        }
+    });
+    let ser_arms = u.variants.iter().map(|v| {
+        let vn = ident(&v.rust_name);
+        let json = &v.json_name;
+        match &v.ty {
+            None => quote!(Self::#vn => crate::runtime::unions::serialize_member(s, #json, &crate::runtime::unions::Empty {}),),
+            Some(_) => quote!(Self::#vn(v) => crate::runtime::unions::serialize_member(s, #json, v),),
+        }
+    });
+    let de_arms = u.variants.iter().map(|v| {
+        let vn = ident(&v.rust_name);
+        let json = &v.json_name;
+        let alias = (v.name != v.json_name).then(|| {
+            let a = &v.name;
+            quote!(| #a)
+        });
+        match (&v.ty, v.boxed) {
+            (None, _) => quote!(#json #alias => ::std::result::Result::Ok(Self::#vn),),
+            (Some(_), false) => quote!(#json #alias => crate::runtime::unions::member_value(#label, &member, value).map(Self::#vn),),
+            (Some(_), true) => quote!(#json #alias => crate::runtime::unions::member_value(#label, &member, value).map(|v| Self::#vn(::std::boxed::Box::new(v))),),
+        }
+    });
+    let debug_derive = (!u.sensitive).then(|| quote!(Debug,));
+    let debug_impl = u.sensitive.then(|| {
+        quote! {
+            impl ::std::fmt::Debug for #name {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result { f.write_str(#REDACTED) }
+            }
+        }
+    });
+    quote! {
+        #doc
+        #[derive(#debug_derive Clone, PartialEq)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+            /// A member this version of the model does not know, by name.
+            Unknown(::std::string::String),
+        }
+        #debug_impl
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+                match self {
+                    #(#ser_arms)*
+                    Self::Unknown(m) => ::std::result::Result::Err(crate::runtime::unions::unknown_member(#label, m)),
+                }
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+                let (member, value) = crate::runtime::unions::take_member(d, #label)?;
+                let _ = &value;
+                match member.as_str() {
+                    #(#de_arms)*
+                    _ => ::std::result::Result::Ok(Self::Unknown(member)),
+                }
+            }
+        }
+    }
+}
+
+fn enumeration(e: &EnumIr) -> TokenStream {
+    let name = ident(&e.name);
+    let doc = doc_attrs_with(
+        e.docs.as_deref(),
+        "`Unknown` keeps a value this version of the model does not know, so responses from a newer service still parse.",
+    );
+    let variants = e.variants.iter().map(|v| {
+        let vn = ident(&v.rust_name);
+        let d = match &v.docs {
+            Some(d) => format!("{d}\n\nWire value: `{}`.", v.value),
+            None => format!("Wire value: `{}`.", v.value),
+        };
+        let doc = doc_attrs(Some(&d));
+        quote!(#doc #vn,)
+    });
+    let vns: Vec<_> = e.variants.iter().map(|v| ident(&v.rust_name)).collect();
+    let debug_derive = (!e.sensitive).then(|| quote!(Debug,));
+    let debug_impl = e.sensitive.then(|| {
+        quote! {
+            impl ::std::fmt::Debug for #name {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result { f.write_str(#REDACTED) }
+            }
+        }
+    });
+    if e.int {
+        let vals: Vec<Literal> =
+            e.variants.iter().map(|v| Literal::i32_unsuffixed(v.value.parse().unwrap_or_default())).collect();
+        return quote! {
+            #doc
+            #[derive(#debug_derive Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+            #[non_exhaustive]
+            pub enum #name {
+                #(#variants)*
+                /// A value this version of the model does not know.
+                Unknown(i32),
+            }
+            #debug_impl
+            impl #name {
+                /// Every value the model defines.
+                pub const VALUES: &'static [i32] = &[#(#vals),*];
+                /// The value on the wire.
+                pub fn as_i32(&self) -> i32 {
+                    match self { #(Self::#vns => #vals,)* Self::Unknown(v) => *v }
+                }
+            }
+            impl ::std::convert::From<i32> for #name {
+                fn from(v: i32) -> Self {
+                    match v { #(#vals => Self::#vns,)* other => Self::Unknown(other) }
+                }
+            }
+            impl ::serde::Serialize for #name {
+                fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+                    s.serialize_i32(self.as_i32())
+                }
+            }
+            impl<'de> ::serde::Deserialize<'de> for #name {
+                fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+                    <i32 as ::serde::Deserialize>::deserialize(d).map(Self::from)
+                }
+            }
+        };
+    }
+    let vals: Vec<&String> = e.variants.iter().map(|v| &v.value).collect();
+    quote! {
+        #doc
+        #[derive(#debug_derive Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+            /// A value this version of the model does not know.
+            Unknown(::std::string::String),
+        }
+        #debug_impl
+        impl #name {
+            /// Every value the model defines.
+            pub const VALUES: &'static [&'static str] = &[#(#vals),*];
+            /// The value on the wire.
+            pub fn as_str(&self) -> &str {
+                match self { #(Self::#vns => #vals,)* Self::Unknown(v) => v.as_str() }
+            }
+        }
+        impl ::std::convert::From<&str> for #name {
+            fn from(v: &str) -> Self {
+                match v { #(#vals => Self::#vns,)* other => Self::Unknown(::std::string::String::from(other)) }
+            }
+        }
+        impl ::std::convert::From<::std::string::String> for #name {
+            fn from(v: ::std::string::String) -> Self {
+                match v.as_str() { #(#vals => Self::#vns,)* _ => Self::Unknown(v) }
+            }
+        }
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result { f.write_str(self.as_str()) }
+        }
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+                <::std::string::String as ::serde::Deserialize>::deserialize(d).map(Self::from)
+            }
+        }
+    }
+}

@@ -1,0 +1,258 @@
+//! `Validate` impls and check functions of one service
+//! (`src/<service>/validate.rs`). Each check is a call to a small runtime
+//! helper in `crate::runtime::validate`.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+use super::rust_type::{borrowed_type, ident};
+use crate::ir::{Check, LengthUnit, RType, ServiceIr, StructIr, TypeIr, UnionIr};
+use crate::model::Bound;
+
+pub fn validate_file(svc: &ServiceIr) -> TokenStream {
+    let types = quote!(super::types::);
+    let patterns = svc.patterns.iter().enumerate().map(|(i, p)| {
+        let name = ident(&format!("PATTERN_{i}"));
+        quote! { static #name: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new(#p); }
+    });
+    let mut impls = Vec::new();
+    for t in &svc.types {
+        match t {
+            TypeIr::Struct(s) if s.validated => impls.push(structure(s)),
+            TypeIr::Union(u) if u.validated => impls.push(union(u)),
+            TypeIr::Enum(e) => {
+                let name = ident(&e.name);
+                let own = checks(&e.checks, &RType::Named(e.name.clone()), quote!(self), quote!(path));
+                let unknown = if e.int {
+                    quote! {
+                        if let super::types::#name::Unknown(v) = self {
+                            crate::runtime::validate::enum_value(&v.to_string(), &[], path, out);
+                        }
+                    }
+                } else {
+                    quote! {
+                        if let super::types::#name::Unknown(v) = self {
+                            crate::runtime::validate::enum_value(v, super::types::#name::VALUES, path, out);
+                        }
+                    }
+                };
+                impls.push(quote! {
+                    impl crate::runtime::validate::Validate for super::types::#name {
+                        fn validate_at(&self, path: &crate::runtime::validate::Path<'_>, out: &mut ::std::vec::Vec<crate::runtime::validate::Violation>) {
+                            #unknown
+                            #own
+                        }
+                    }
+                });
+            }
+            _ => {}
+        }
+    }
+    let fns = svc.check_fns.iter().map(|f| {
+        let name = ident(&f.name);
+        let ty = borrowed_type(&f.ty, &types);
+        let doc = format!(" Checks of `{}`.", f.shape_id);
+        let body = checks(&f.checks, &f.ty, quote!(v), quote!(path));
+        quote! {
+            #[doc = #doc]
+            fn #name(v: #ty, path: &crate::runtime::validate::Path<'_>, out: &mut ::std::vec::Vec<crate::runtime::validate::Violation>) {
+                #body
+            }
+        }
+    });
+    let title = format!(" Validation of {} inputs against the model's constraints.", svc.title);
+    let input_fns = svc.types.iter().filter_map(|t| match t {
+        TypeIr::Struct(s) if s.input_of.is_some() => {
+            let name = ident(&s.name);
+            let label = &s.name;
+            Some(quote! {
+                impl super::types::#name {
+                    /// Check every constraint of the model; report all violations at once.
+                    pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::validate::ValidationError> {
+                        crate::runtime::validate::validate_root(self, #label)
+                    }
+                }
+            })
+        }
+        _ => None,
+    });
+    quote! {
+        #![doc = #title]
+        #(#patterns)*
+        #(#input_fns)*
+        #(#impls)*
+        #(#fns)*
+    }
+}
+
+fn structure(s: &StructIr) -> TokenStream {
+    let name = ident(&s.name);
+    let members: Vec<TokenStream> = s
+        .members
+        .iter()
+        .filter(|m| m.required || !m.checks.is_empty())
+        .map(|m| {
+            let f = ident(&m.rust_name);
+            let wire = &m.name;
+            let body = checks(&m.checks, &m.ty, quote!(v), quote!(&p));
+            if m.required && m.checks.is_empty() {
+                quote! { crate::runtime::validate::required(&self.#f, &path.field(#wire), out); }
+            } else if m.required {
+                quote! {
+                    {
+                        let p = path.field(#wire);
+                        if let ::std::option::Option::Some(v) = crate::runtime::validate::required(&self.#f, &p, out) { #body }
+                    }
+                }
+            } else {
+                quote! {
+                    if let ::std::option::Option::Some(v) = &self.#f {
+                        let p = path.field(#wire);
+                        #body
+                    }
+                }
+            }
+        })
+        .collect();
+    let unused = members.is_empty().then(|| quote!(let _ = (path, out);));
+    quote! {
+        impl crate::runtime::validate::Validate for super::types::#name {
+            fn validate_at(&self, path: &crate::runtime::validate::Path<'_>, out: &mut ::std::vec::Vec<crate::runtime::validate::Violation>) {
+                #unused
+                #(#members)*
+            }
+        }
+    }
+}
+
+fn union(u: &UnionIr) -> TokenStream {
+    let name = ident(&u.name);
+    let arms = u.variants.iter().map(|v| {
+        let vn = ident(&v.rust_name);
+        let wire = &v.name;
+        match &v.ty {
+            None => quote!(Self::#vn => {}),
+            Some(_) if v.checks.is_empty() => quote!(Self::#vn(_) => {}),
+            Some(t) => {
+                let body = checks(&v.checks, t, quote!(v), quote!(&p));
+                quote!(Self::#vn(v) => { let p = path.field(#wire); #body })
+            }
+        }
+    });
+    quote! {
+        impl crate::runtime::validate::Validate for super::types::#name {
+            fn validate_at(&self, path: &crate::runtime::validate::Path<'_>, out: &mut ::std::vec::Vec<crate::runtime::validate::Violation>) {
+                match self {
+                    #(#arms)*
+                    Self::Unknown(m) => crate::runtime::validate::union_member(m, path, out),
+                }
+            }
+        }
+    }
+}
+
+fn opt_u64(v: Option<u64>) -> TokenStream {
+    match v {
+        Some(n) => {
+            let n = Literal::u64_unsuffixed(n);
+            quote!(::std::option::Option::Some(#n))
+        }
+        None => quote!(::std::option::Option::None),
+    }
+}
+
+fn opt_int(b: Option<Bound>) -> TokenStream {
+    match b.and_then(|b| b.int) {
+        Some(n) => {
+            let n = Literal::i128_unsuffixed(n);
+            quote!(::std::option::Option::Some(#n))
+        }
+        None => quote!(::std::option::Option::None),
+    }
+}
+
+fn opt_float(b: Option<Bound>) -> TokenStream {
+    match b {
+        Some(b) => {
+            let n = Literal::f64_unsuffixed(b.float);
+            quote!(::std::option::Option::Some(#n))
+        }
+        None => quote!(::std::option::Option::None),
+    }
+}
+
+/// Code running `list` against the value `v` (a reference) at path `p`.
+fn checks(list: &[Check], ty: &RType, v: TokenStream, p: TokenStream) -> TokenStream {
+    let parts = list.iter().map(|c| one_check(c, ty, &v, &p));
+    quote!(#(#parts)*)
+}
+
+fn one_check(c: &Check, ty: &RType, v: &TokenStream, p: &TokenStream) -> TokenStream {
+    let rt = quote!(crate::runtime::validate);
+    match c {
+        Check::Length { min, max, unit } => {
+            let (min, max) = (opt_u64(*min), opt_u64(*max));
+            match unit {
+                LengthUnit::Chars => match ty {
+                    RType::Named(_) => quote!(#rt::length_str(#v.as_str(), #min, #max, #p, out);),
+                    _ => quote!(#rt::length_str(#v, #min, #max, #p, out);),
+                },
+                LengthUnit::Items => quote!(#rt::length(#v.len(), #min, #max, #rt::LengthUnit::Items, #p, out);),
+                LengthUnit::Bytes => quote!(#rt::length(#v.len(), #min, #max, #rt::LengthUnit::Bytes, #p, out);),
+            }
+        }
+        Check::Pattern(i) => {
+            let name = ident(&format!("PATTERN_{i}"));
+            quote!(#name.check(#v, #p, out);)
+        }
+        Check::Range { min, max, float } => {
+            if *float {
+                let (min, max) = (opt_float(*min), opt_float(*max));
+                quote!(#rt::range_float(f64::from(*#v), #min, #max, #p, out);)
+            } else {
+                let (min, max) = (opt_int(*min), opt_int(*max));
+                quote!(#rt::range_int(i128::from(*#v), #min, #max, #p, out);)
+            }
+        }
+        Check::UniqueItems => quote!(#rt::unique_items(#v, #p, out);),
+        Check::Nested => quote!(#rt::Validate::validate_at(#v, #p, out);),
+        Check::Call(name) => {
+            let f = ident(name);
+            quote!(#f(#v, #p, out);)
+        }
+        Check::Each(inner) => {
+            let elem = match ty {
+                RType::List(e) => e.as_ref().clone(),
+                other => other.clone(),
+            };
+            let body = checks(inner, &elem, quote!(e), quote!(&p));
+            quote! {
+                for (i, e) in #v.iter().enumerate() {
+                    let p = #p.index(i);
+                    #body
+                }
+            }
+        }
+        Check::Entries { key, value } => {
+            let (kt, vt) = match ty {
+                RType::Map(k, v) => (k.as_ref().clone(), v.as_ref().clone()),
+                other => (RType::String, other.clone()),
+            };
+            let key_body = (!key.is_empty()).then(|| {
+                let body = checks(key, &kt, quote!(k), quote!(&p));
+                quote! { { let p = #p.map_key(k.as_str()); #body } }
+            });
+            let value_body = (!value.is_empty()).then(|| {
+                let body = checks(value, &vt, quote!(e), quote!(&p));
+                quote! { { let p = #p.key(k.as_str()); #body } }
+            });
+            let bind_e = if value.is_empty() { quote!(_) } else { quote!(e) };
+            quote! {
+                for (k, #bind_e) in #v.iter() {
+                    #key_body
+                    #value_body
+                }
+            }
+        }
+    }
+}

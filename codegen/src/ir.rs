@@ -1,0 +1,246 @@
+//! The intermediate representation: plain data describing the Rust to emit.
+//! Built by `lower` from a checked model; read by `emit`. Everything here is
+//! already named (Rust names beside wire names) and already ordered, so the
+//! emitters make no decisions about the model.
+
+use crate::model::{Bound, ErrorFault, Http, Protocol, TimestampFormat};
+
+/// The generated crate.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CrateIr {
+    /// The package name in `Cargo.toml`.
+    pub name: String,
+    /// One module per service, ordered by module name.
+    pub services: Vec<ServiceIr>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServiceIr {
+    pub shape_id: String,
+    /// The Rust module (`cloudwatch_logs`).
+    pub module: String,
+    pub title: String,
+    pub docs: Option<String>,
+    pub version: Option<String>,
+    pub protocol: Protocol,
+    pub sigv4_name: Option<String>,
+    pub endpoint_prefix: Option<String>,
+    /// The service shape's name: the `X-Amz-Target` prefix for awsJson.
+    pub target_prefix: String,
+    /// In model order of the service's closure walk, sorted by name.
+    pub operations: Vec<OperationIr>,
+    /// Every named type, sorted by Rust name.
+    pub types: Vec<TypeIr>,
+    /// Validator functions for named lists, maps and constrained simple
+    /// shapes reachable from inputs, sorted by name.
+    pub check_fns: Vec<CheckFn>,
+    /// Distinct `@pattern`s, in the order their accessor functions are numbered.
+    pub patterns: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct OperationIr {
+    pub shape_id: String,
+    /// The operation name on the wire (`PutDestination`).
+    pub name: String,
+    /// The Rust method name (`put_destination`).
+    pub fn_name: String,
+    pub docs: Option<String>,
+    /// Rust name of the input type (`PutDestinationInput`).
+    pub input: String,
+    pub output: String,
+    /// Rust names of the error structures, operation's own then the service's.
+    pub errors: Vec<String>,
+    pub http: Option<Http>,
+    pub idempotent: bool,
+    pub readonly: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeIr {
+    Struct(StructIr),
+    Union(UnionIr),
+    Enum(EnumIr),
+}
+
+impl TypeIr {
+    pub fn name(&self) -> &str {
+        match self {
+            TypeIr::Struct(s) => &s.name,
+            TypeIr::Union(u) => &u.name,
+            TypeIr::Enum(e) => &e.name,
+        }
+    }
+}
+
+/// What a structure is for: decides which helpers it gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Usage {
+    /// Reachable from an operation input: gets `new` and validation.
+    pub input: bool,
+    /// Reachable from an output or an error.
+    pub output: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StructIr {
+    pub shape_id: String,
+    pub name: String,
+    pub docs: Option<String>,
+    pub members: Vec<MemberIr>,
+    pub usage: Usage,
+    /// `Some` for `@error` structures.
+    pub error: Option<ErrorIr>,
+    /// The whole structure is `@sensitive`.
+    pub sensitive: bool,
+    /// Has a `validate_at` (reachable from an input and has something to check).
+    pub validated: bool,
+    /// `Some(operation name)` when this is an operation's input type.
+    pub input_of: Option<String>,
+    pub output_of: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ErrorIr {
+    pub fault: ErrorFault,
+    pub http_status: Option<u16>,
+    pub retryable: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct MemberIr {
+    /// The member name in the model.
+    pub name: String,
+    /// The field or variant name in Rust.
+    pub rust_name: String,
+    /// The name in JSON documents: `@jsonName` under restJson1, else `name`.
+    pub json_name: String,
+    pub ty: RType,
+    pub docs: Option<String>,
+    pub required: bool,
+    pub sensitive: bool,
+    /// Boxed because it closes a cycle of structures/unions.
+    pub boxed: bool,
+    pub idempotency_token: bool,
+    pub timestamp_format: Option<TimestampFormat>,
+    pub http: HttpBinding,
+    /// What `validate_at` checks for this member's value (empty: nothing).
+    pub checks: Vec<Check>,
+}
+
+/// Where a member travels in an HTTP request or response (restJson1).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HttpBinding {
+    Body,
+    Label { greedy: bool },
+    Query(String),
+    QueryParams,
+    Header(String),
+    PrefixHeaders(String),
+    Payload,
+    ResponseCode,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnionIr {
+    pub shape_id: String,
+    pub name: String,
+    pub docs: Option<String>,
+    /// Each variant; `ty` is `None` for members targeting `smithy.api#Unit`.
+    pub variants: Vec<VariantIr>,
+    pub usage: Usage,
+    pub sensitive: bool,
+    pub validated: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct VariantIr {
+    pub name: String,
+    pub rust_name: String,
+    pub json_name: String,
+    pub ty: Option<RType>,
+    pub docs: Option<String>,
+    pub boxed: bool,
+    pub checks: Vec<Check>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnumIr {
+    pub shape_id: String,
+    pub name: String,
+    pub docs: Option<String>,
+    /// `true` for `intEnum`.
+    pub int: bool,
+    pub variants: Vec<EnumVariantIr>,
+    /// `@length` on the enum itself (string enums only).
+    pub checks: Vec<Check>,
+    pub sensitive: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnumVariantIr {
+    pub rust_name: String,
+    /// The string value, or the integer as text for intEnum.
+    pub value: String,
+    pub docs: Option<String>,
+}
+
+/// A Rust type for a member.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RType {
+    String,
+    Bool,
+    Byte,
+    Short,
+    Int,
+    Long,
+    Float,
+    Double,
+    BigInteger,
+    BigDecimal,
+    Blob,
+    Timestamp,
+    Document,
+    /// A generated type in the same service module.
+    Named(String),
+    List(Box<RType>),
+    Map(Box<RType>, Box<RType>),
+}
+
+/// Unit in which a `@length` is counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LengthUnit {
+    /// Strings: Unicode scalar values.
+    Chars,
+    /// Lists and maps: entries.
+    Items,
+    /// Blobs: bytes.
+    Bytes,
+}
+
+/// One check on a value, emitted as a call to a runtime helper.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Check {
+    Length { min: Option<u64>, max: Option<u64>, unit: LengthUnit },
+    /// Index into `ServiceIr::patterns`.
+    Pattern(usize),
+    Range { min: Option<Bound>, max: Option<Bound>, float: bool },
+    UniqueItems,
+    /// Call `validate_at` of the named type (structures, unions, enums).
+    Nested,
+    /// Call the named check function (a list, map or simple shape's own checks).
+    Call(String),
+    /// Check every element of a list.
+    Each(Vec<Check>),
+    /// Check every key and value of a map.
+    Entries { key: Vec<Check>, value: Vec<Check> },
+}
+
+/// A validator function for a named list, map or simple shape.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CheckFn {
+    pub name: String,
+    pub shape_id: String,
+    pub ty: RType,
+    pub checks: Vec<Check>,
+}

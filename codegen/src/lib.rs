@@ -1,0 +1,76 @@
+//! A code generator from Smithy 2.0 JSON AST models of AWS APIs to a Rust
+//! crate of types and validators.
+//!
+//! The pipeline, each stage testable on its own:
+//! [`model`] (load and check) → [`lower`] (normalise into the [`ir`]) →
+//! [`emit`] (tokens) → [`write`] (format, stamp, write or check).
+#![forbid(unsafe_code)]
+
+pub mod diagnostics;
+pub mod docs;
+pub mod emit;
+pub mod ir;
+pub mod lower;
+pub mod model;
+pub mod naming;
+pub mod write;
+
+use std::fmt;
+use std::path::PathBuf;
+
+pub use diagnostics::{Diagnostic, Diagnostics};
+pub use model::Model;
+pub use write::RenderedFile;
+
+/// What to generate.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The model files (JSON AST).
+    pub models: Vec<PathBuf>,
+    /// The package name of the generated crate.
+    pub crate_name: String,
+}
+
+/// Why generation failed.
+#[derive(Debug)]
+pub enum Error {
+    /// The models are invalid or use something unsupported.
+    Model(Diagnostics),
+    /// The generator produced code that does not parse (a generator bug).
+    Render(write::RenderError),
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Model(d) => write!(f, "{d}"),
+            Error::Render(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<Diagnostics> for Error {
+    fn from(d: Diagnostics) -> Self {
+        Error::Model(d)
+    }
+}
+
+/// Load the models and produce every file of the generated crate, in memory.
+pub fn generate(options: &Options) -> Result<Vec<RenderedFile>, Error> {
+    let model = Model::load_files(&options.models)?;
+    generate_from_model(&model, &options.crate_name)
+}
+
+/// Generate from models given as (file name, JSON text) pairs.
+pub fn generate_from_sources(sources: &[(PathBuf, String)], crate_name: &str) -> Result<Vec<RenderedFile>, Error> {
+    let model = Model::load_sources(sources)?;
+    generate_from_model(&model, crate_name)
+}
+
+/// Generate from an already loaded model.
+pub fn generate_from_model(model: &Model, crate_name: &str) -> Result<Vec<RenderedFile>, Error> {
+    let ir = lower::lower_crate(model, crate_name)?;
+    write::render(emit::emit_crate(&ir)).map_err(Error::Render)
+}

@@ -1,0 +1,90 @@
+//! The closure of a service: its operations (direct and through resources),
+//! the errors each can return, and every shape they reach, with how each is
+//! used (input side, output side).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::model::{Model, Service, Shape, ShapeKind};
+
+#[derive(Debug, Default)]
+pub struct Closure<'m> {
+    pub rename: BTreeMap<String, String>,
+    /// Operation shapes, sorted by name.
+    pub operations: Vec<&'m Shape>,
+    /// Errors of the service itself, added to every operation.
+    pub service_errors: Vec<String>,
+    /// Shapes reachable from inputs (members of inputs, transitively).
+    pub input_side: BTreeSet<String>,
+    /// Shapes reachable from outputs and errors.
+    pub output_side: BTreeSet<String>,
+    /// Every error structure of every operation.
+    pub errors: BTreeSet<String>,
+}
+
+impl Closure<'_> {
+    /// The name of a shape inside this service (its `rename`, or its name).
+    pub fn name_of<'a>(&'a self, id: &'a str) -> &'a str {
+        self.rename.get(id).map_or_else(|| crate::model::shape_id::name_of(id), String::as_str)
+    }
+}
+
+pub fn collect<'m>(model: &'m Model, service: &'m Service, diags: &mut Diagnostics) -> Closure<'m> {
+    let mut c = Closure { rename: service.rename.clone(), ..Closure::default() };
+    c.service_errors = service.errors.clone();
+    let mut ops = BTreeSet::new();
+    let mut seen_resources = BTreeSet::new();
+    ops.extend(service.operations.iter().cloned());
+    let mut stack: Vec<String> = service.resources.clone();
+    while let Some(r) = stack.pop() {
+        if !seen_resources.insert(r.clone()) {
+            continue;
+        }
+        if let Some(Shape { kind: ShapeKind::Resource(res), .. }) = model.get(&r) {
+            ops.extend(res.operations.iter().cloned());
+            stack.extend(res.resources.iter().cloned());
+        }
+    }
+    let mut ops: Vec<&Shape> = ops.iter().filter_map(|id| model.get(id)).collect();
+    ops.sort_by(|a, b| c.name_of(&a.id).cmp(c.name_of(&b.id)).then(a.id.cmp(&b.id)));
+    for op in &ops {
+        let ShapeKind::Operation(o) = &op.kind else { continue };
+        for (target, side) in [(&o.input, true), (&o.output, false)] {
+            if let Some(s) = model.get(target) {
+                for m in &s.members {
+                    walk(model, &m.target, side, &mut c, diags, op);
+                }
+            }
+        }
+        for e in o.errors.iter().chain(&service.errors) {
+            c.errors.insert(e.clone());
+            walk(model, e, false, &mut c, diags, op);
+        }
+    }
+    c.operations = ops;
+    c
+}
+
+fn walk(model: &Model, id: &str, input: bool, c: &mut Closure<'_>, diags: &mut Diagnostics, op: &Shape) {
+    let set = if input { &mut c.input_side } else { &mut c.output_side };
+    if !set.insert(id.to_string()) {
+        return;
+    }
+    let Some(shape) = model.get(id) else { return };
+    if shape.traits.streaming || shape.traits.event_stream {
+        diags.push(Diagnostic::shape(
+            shape.file.clone(),
+            id,
+            format!(
+                "unsupported construct: `@streaming` shapes (used by operation `{}`) are not supported by this generator yet; leave the operation out of the generation",
+                op.id
+            ),
+        ));
+        return;
+    }
+    for m in &shape.members {
+        if m.target != "smithy.api#Unit" {
+            walk(model, &m.target, input, c, diags, op);
+        }
+    }
+}

@@ -1,0 +1,105 @@
+//! Stage 3: checked model → IR, one service at a time. Here the generator
+//! decides everything about the output: the operation closure, the type of
+//! every member, names, boxing, HTTP bindings and validation plans.
+
+mod checks;
+mod closure;
+mod http;
+mod types;
+
+use std::collections::BTreeMap;
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::ir::{CrateIr, ServiceIr};
+use crate::model::{Model, Protocol, Shape, ShapeKind};
+use crate::{docs, naming};
+
+/// Lower every service of the model into one crate.
+pub fn lower_crate(model: &Model, crate_name: &str) -> Result<CrateIr, Diagnostics> {
+    let mut diags = Diagnostics::default();
+    let mut services = Vec::new();
+    let mut modules: BTreeMap<String, String> = BTreeMap::new();
+    for svc in model.services() {
+        match lower_service(model, svc) {
+            Ok(ir) => {
+                if let Some(prev) = modules.insert(ir.module.clone(), svc.id.clone()) {
+                    diags.push(Diagnostic::shape(
+                        svc.file.clone(),
+                        &svc.id,
+                        format!("its Rust module `{}` is also the module of service `{prev}`", ir.module),
+                    ));
+                }
+                services.push(ir);
+            }
+            Err(d) => diags.0.extend(d.0),
+        }
+    }
+    if services.is_empty() && diags.is_empty() {
+        diags.push(Diagnostic {
+            file: None,
+            shape: None,
+            message: "the models define no service shape: there is nothing to generate".into(),
+        });
+    }
+    services.sort_by(|a, b| a.module.cmp(&b.module));
+    diags.into_result(CrateIr { name: crate_name.to_string(), services })
+}
+
+/// Lower one service shape.
+pub fn lower_service(model: &Model, svc: &Shape) -> Result<ServiceIr, Diagnostics> {
+    let mut diags = Diagnostics::default();
+    let err = |msg: String| Diagnostic::shape(svc.file.clone(), svc.id.clone(), msg);
+    let ShapeKind::Service(service) = &svc.kind else {
+        return Err(err("not a service".into()).into());
+    };
+    let protocol = match pick_protocol(&svc.traits.protocols) {
+        Some(p) => p,
+        None => {
+            return Err(err(
+                "unsupported protocol: the service has none of the protocol traits `aws.protocols#awsJson1_0`, `aws.protocols#awsJson1_1`, `aws.protocols#restJson1`; add one of them".into(),
+            )
+            .into())
+        }
+    };
+    let title = svc
+        .traits
+        .aws_service
+        .as_ref()
+        .map(|a| a.sdk_id.clone())
+        .or_else(|| svc.traits.title.clone())
+        .unwrap_or_else(|| crate::model::shape_id::name_of(&svc.id).to_string());
+    let module = naming::module_name(
+        &svc.traits.aws_service.as_ref().map_or_else(|| crate::model::shape_id::name_of(&svc.id).to_string(), |a| a.sdk_id.clone()),
+    );
+
+    let closure = closure::collect(model, service, &mut diags);
+    let mut ir = ServiceIr {
+        shape_id: svc.id.clone(),
+        module,
+        title: svc.traits.title.clone().unwrap_or(title),
+        docs: svc.traits.documentation.as_deref().map(docs::html_to_markdown),
+        version: service.version.clone(),
+        protocol,
+        sigv4_name: svc.traits.sigv4_name.clone(),
+        endpoint_prefix: svc.traits.aws_service.as_ref().and_then(|a| a.endpoint_prefix.clone()),
+        target_prefix: crate::model::shape_id::name_of(&svc.id).to_string(),
+        operations: Vec::new(),
+        types: Vec::new(),
+        check_fns: Vec::new(),
+        patterns: Vec::new(),
+    };
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    types::build(model, &closure, &mut ir, &mut diags);
+    if protocol == Protocol::RestJson1 {
+        http::check_bindings(model, &closure, &mut diags);
+    }
+    diags.into_result(ir)
+}
+
+fn pick_protocol(protocols: &[Protocol]) -> Option<Protocol> {
+    [Protocol::RestJson1, Protocol::AwsJson1_1, Protocol::AwsJson1_0]
+        .into_iter()
+        .find(|p| protocols.contains(p))
+}

@@ -1,0 +1,390 @@
+//! Named types of a service: operation inputs and outputs, structures,
+//! unions, enums; their Rust names, member types and boxing.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::checks::Planner;
+use super::closure::Closure;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::ir::{
+    EnumIr, EnumVariantIr, ErrorIr, HttpBinding, MemberIr, OperationIr, RType, ServiceIr, StructIr, TypeIr,
+    UnionIr, Usage, VariantIr,
+};
+use crate::model::{EnumValue, Member, Model, Protocol, Shape, ShapeKind};
+use crate::{docs, naming};
+
+pub fn build(model: &Model, c: &Closure<'_>, ir: &mut ServiceIr, diags: &mut Diagnostics) {
+    let mut names = Names::default();
+    // Named model types.
+    let named: BTreeSet<&String> = c.input_side.iter().chain(&c.output_side).collect();
+    let mut type_ids = Vec::new();
+    for id in named {
+        let Some(shape) = model.get(id) else { continue };
+        if matches!(shape.kind, ShapeKind::Structure | ShapeKind::Union | ShapeKind::Enum | ShapeKind::IntEnum) {
+            let name = naming::type_name(c.name_of(id));
+            names.claim(&name, id, shape, diags);
+            type_ids.push((id.clone(), name));
+        }
+    }
+    let rust_names: BTreeMap<String, String> = type_ids.iter().cloned().collect();
+    // Operation input and output types.
+    for op in &c.operations {
+        let op_name = c.name_of(&op.id).to_string();
+        let base = naming::type_name(&op_name);
+        for suffix in ["Input", "Output"] {
+            names.claim(&format!("{base}{suffix}"), &op.id, op, diags);
+        }
+    }
+    let ctx = Ctx { model, c, protocol: ir.protocol, names: &rust_names, cycles: cycles(model, &rust_names) };
+    let mut planner = Planner::new(model, c, &rust_names);
+    planner.plan_all(&type_ids);
+
+    for (id, name) in &type_ids {
+        let Some(shape) = model.get(id) else { continue };
+        let usage = Usage { input: c.input_side.contains(id), output: c.output_side.contains(id) };
+        let ty = match shape.kind {
+            ShapeKind::Structure => TypeIr::Struct(ctx.structure(shape, name.clone(), usage, &mut planner, None, diags)),
+            ShapeKind::Union => TypeIr::Union(ctx.union(shape, name.clone(), usage, &mut planner, diags)),
+            _ => TypeIr::Enum(ctx.enumeration(shape, name.clone(), &mut planner, diags)),
+        };
+        ir.types.push(ty);
+    }
+    for op in &c.operations {
+        let ShapeKind::Operation(o) = &op.kind else { continue };
+        let op_name = c.name_of(&op.id).to_string();
+        let base = naming::type_name(&op_name);
+        let mut io = Vec::new();
+        for (target, suffix, input) in [(&o.input, "Input", true), (&o.output, "Output", false)] {
+            let Some(shape) = model.get(target) else { continue };
+            let usage = Usage { input, output: !input };
+            let mut s = ctx.structure(shape, format!("{base}{suffix}"), usage, &mut planner, Some(input), diags);
+            if input {
+                s.input_of = Some(op_name.clone());
+            } else {
+                s.output_of = Some(op_name.clone());
+            }
+            if s.docs.is_none() {
+                s.docs = Some(format!("The {} of the `{op_name}` operation.", suffix.to_lowercase()));
+            }
+            io.push(s.name.clone());
+            ir.types.push(TypeIr::Struct(s));
+        }
+        let errors = o
+            .errors
+            .iter()
+            .chain(&c.service_errors)
+            .filter_map(|e| rust_names.get(e).cloned())
+            .collect::<Vec<_>>();
+        ir.operations.push(OperationIr {
+            shape_id: op.id.clone(),
+            name: op_name.clone(),
+            fn_name: naming::fn_name(&op_name),
+            docs: op.traits.documentation.as_deref().map(docs::html_to_markdown),
+            input: io.first().cloned().unwrap_or_default(),
+            output: io.get(1).cloned().unwrap_or_default(),
+            errors,
+            http: op.traits.http.clone(),
+            idempotent: op.traits.idempotent,
+            readonly: op.traits.readonly,
+        });
+    }
+    ir.types.sort_by(|a, b| a.name().cmp(b.name()));
+    let (check_fns, patterns) = planner.finish();
+    ir.check_fns = check_fns;
+    ir.patterns = patterns;
+}
+
+/// Rust names claimed in one service module.
+#[derive(Default)]
+struct Names(BTreeMap<String, String>);
+
+impl Names {
+    fn claim(&mut self, name: &str, id: &str, shape: &Shape, diags: &mut Diagnostics) {
+        if let Some(prev) = self.0.get(name) {
+            if prev != id {
+                diags.push(Diagnostic::shape(
+                    shape.file.clone(),
+                    id,
+                    format!(
+                        "its Rust type name `{name}` is also the name of `{prev}` in the same service; give one of them another name with the service's `rename` property"
+                    ),
+                ));
+            }
+            return;
+        }
+        self.0.insert(name.to_string(), id.to_string());
+    }
+}
+
+struct Ctx<'a> {
+    model: &'a Model,
+    c: &'a Closure<'a>,
+    protocol: Protocol,
+    names: &'a BTreeMap<String, String>,
+    /// Member edges (container id, member name) that close a cycle of
+    /// structures/unions and must be boxed.
+    cycles: BTreeSet<(String, String)>,
+}
+
+impl Ctx<'_> {
+    fn rtype(&self, target: &str) -> RType {
+        rtype(self.model, self.names, target)
+    }
+
+    fn json_name(&self, m: &Member) -> String {
+        match (self.protocol, &m.traits.json_name) {
+            (Protocol::RestJson1, Some(j)) => j.clone(),
+            _ => m.name.clone(),
+        }
+    }
+
+    /// Is the value of this member sensitive (the member, its target, or
+    /// what a list or map target holds)?
+    fn sensitive(&self, m: &Member) -> bool {
+        m.traits.sensitive || self.target_sensitive(&m.target, 0)
+    }
+
+    fn target_sensitive(&self, id: &str, depth: usize) -> bool {
+        let Some(s) = self.model.get(id) else { return false };
+        if s.traits.sensitive {
+            return true;
+        }
+        if depth > 32 {
+            return false;
+        }
+        matches!(s.kind, ShapeKind::List | ShapeKind::Map)
+            && s.members.iter().any(|m| m.traits.sensitive || self.target_sensitive(&m.target, depth + 1))
+    }
+
+    fn check_unique_fields<'x>(
+        &self,
+        shape: &Shape,
+        names: impl Iterator<Item = (&'x str, &'x str)>,
+        what: &str,
+        diags: &mut Diagnostics,
+    ) {
+        let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
+        for (member, rust) in names {
+            if let Some(prev) = seen.insert(rust, member) {
+                diags.push(Diagnostic::shape(
+                    shape.file.clone(),
+                    format!("{}${member}", shape.id),
+                    format!(
+                        "members `{prev}` and `{member}` both become the Rust {what} `{rust}`; rename one of them in the model"
+                    ),
+                ));
+            }
+        }
+    }
+
+    /// `copy_for_op`: `Some(is_input)` when building an operation's own
+    /// input/output type from `shape` (never boxed: nothing refers to it).
+    fn structure(
+        &self,
+        shape: &Shape,
+        name: String,
+        usage: Usage,
+        planner: &mut Planner<'_>,
+        copy_for_op: Option<bool>,
+        diags: &mut Diagnostics,
+    ) -> StructIr {
+        let mut members = Vec::new();
+        for m in &shape.members {
+            let rust_name = naming::field_name(&m.name);
+            let http = if self.protocol == Protocol::RestJson1 && copy_for_op.is_some() {
+                binding(m)
+            } else {
+                HttpBinding::Body
+            };
+            members.push(MemberIr {
+                name: m.name.clone(),
+                rust_name,
+                json_name: self.json_name(m),
+                ty: self.rtype(&m.target),
+                docs: m
+                    .traits
+                    .documentation
+                    .as_deref()
+                    .or_else(|| self.model.get(&m.target).and_then(|t| t.traits.documentation.as_deref()))
+                    .map(docs::html_to_markdown),
+                required: m.traits.required && m.traits.default.as_ref().is_none_or(|d| d.is_null()),
+                sensitive: self.sensitive(m),
+                boxed: copy_for_op.is_none() && self.cycles.contains(&(shape.id.clone(), m.name.clone())),
+                idempotency_token: m.traits.idempotency_token,
+                timestamp_format: m.traits.timestamp_format.or_else(|| {
+                    self.model.get(&m.target).and_then(|t| t.traits.timestamp_format)
+                }),
+                http,
+                checks: if usage.input { planner.member_checks(m) } else { Vec::new() },
+            });
+        }
+        self.check_unique_fields(shape, members.iter().map(|m| (m.name.as_str(), m.rust_name.as_str())), "field", diags);
+        let validated = usage.input && (copy_for_op == Some(true) || planner.is_validated(&shape.id));
+        StructIr {
+            shape_id: shape.id.clone(),
+            name,
+            docs: shape.traits.documentation.as_deref().map(docs::html_to_markdown),
+            members,
+            usage,
+            error: shape.traits.error.map(|fault| ErrorIr {
+                fault,
+                http_status: shape.traits.http_error,
+                retryable: shape.traits.retryable,
+            }),
+            sensitive: shape.traits.sensitive,
+            validated,
+            input_of: None,
+            output_of: None,
+        }
+    }
+
+    fn union(&self, shape: &Shape, name: String, usage: Usage, planner: &mut Planner<'_>, diags: &mut Diagnostics) -> UnionIr {
+        let variants: Vec<VariantIr> = shape
+            .members
+            .iter()
+            .map(|m| VariantIr {
+                name: m.name.clone(),
+                rust_name: naming::variant_name(&m.name),
+                json_name: self.json_name(m),
+                ty: (m.target != "smithy.api#Unit").then(|| self.rtype(&m.target)),
+                docs: m.traits.documentation.as_deref().map(docs::html_to_markdown),
+                boxed: self.cycles.contains(&(shape.id.clone(), m.name.clone())),
+                checks: if usage.input { planner.member_checks(m) } else { Vec::new() },
+            })
+            .collect();
+        self.check_unique_fields(shape, variants.iter().map(|v| (v.name.as_str(), v.rust_name.as_str())), "variant", diags);
+        UnionIr {
+            shape_id: shape.id.clone(),
+            name,
+            docs: shape.traits.documentation.as_deref().map(docs::html_to_markdown),
+            variants,
+            usage,
+            sensitive: shape.traits.sensitive,
+            validated: usage.input,
+        }
+    }
+
+    fn enumeration(&self, shape: &Shape, name: String, planner: &mut Planner<'_>, diags: &mut Diagnostics) -> EnumIr {
+        let int = shape.kind == ShapeKind::IntEnum;
+        let variants: Vec<EnumVariantIr> = shape
+            .members
+            .iter()
+            .map(|m| EnumVariantIr {
+                rust_name: naming::variant_name(&m.name),
+                value: match &m.traits.enum_value {
+                    Some(EnumValue::String(s)) => s.clone(),
+                    Some(EnumValue::Int(i)) => i.to_string(),
+                    None => m.name.clone(),
+                },
+                docs: m.traits.documentation.as_deref().map(docs::html_to_markdown),
+            })
+            .collect();
+        let pairs: Vec<(String, String)> =
+            shape.members.iter().zip(&variants).map(|(m, v)| (m.name.clone(), v.rust_name.clone())).collect();
+        self.check_unique_fields(shape, pairs.iter().map(|(a, b)| (a.as_str(), b.as_str())), "variant", diags);
+        let _ = self.c;
+        EnumIr {
+            shape_id: shape.id.clone(),
+            name,
+            docs: shape.traits.documentation.as_deref().map(docs::html_to_markdown),
+            int,
+            variants,
+            checks: planner.enum_checks(shape),
+            sensitive: shape.traits.sensitive,
+        }
+    }
+}
+
+fn binding(m: &Member) -> HttpBinding {
+    let t = &m.traits;
+    if t.http_label {
+        HttpBinding::Label { greedy: false }
+    } else if let Some(q) = &t.http_query {
+        HttpBinding::Query(q.clone())
+    } else if t.http_query_params {
+        HttpBinding::QueryParams
+    } else if let Some(h) = &t.http_header {
+        HttpBinding::Header(h.clone())
+    } else if let Some(p) = &t.http_prefix_headers {
+        HttpBinding::PrefixHeaders(p.clone())
+    } else if t.http_payload {
+        HttpBinding::Payload
+    } else if t.http_response_code {
+        HttpBinding::ResponseCode
+    } else {
+        HttpBinding::Body
+    }
+}
+
+/// Member edges between structures/unions that lie on a cycle: the target can
+/// reach the container again through direct (unboxed) members.
+fn cycles(model: &Model, named: &BTreeMap<String, String>) -> BTreeSet<(String, String)> {
+    let direct = |id: &str| -> Vec<String> {
+        model.get(id).map_or_else(Vec::new, |s| {
+            if !matches!(s.kind, ShapeKind::Structure | ShapeKind::Union) {
+                return Vec::new();
+            }
+            s.members
+                .iter()
+                .filter(|m| {
+                    model.get(&m.target).is_some_and(|t| matches!(t.kind, ShapeKind::Structure | ShapeKind::Union))
+                })
+                .map(|m| m.target.clone())
+                .collect()
+        })
+    };
+    let mut reach: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
+    for id in named.keys() {
+        let mut seen = BTreeSet::new();
+        let mut stack = direct(id);
+        while let Some(n) = stack.pop() {
+            if seen.insert(n.clone()) {
+                stack.extend(direct(&n));
+            }
+        }
+        reach.insert(id, seen);
+    }
+    let mut out = BTreeSet::new();
+    for id in named.keys() {
+        let Some(s) = model.get(id) else { continue };
+        for m in &s.members {
+            if reach.get(m.target.as_str()).is_some_and(|r| r.contains(id)) {
+                out.insert((id.clone(), m.name.clone()));
+            }
+        }
+    }
+    out
+}
+
+/// The Rust type of a value of shape `target`.
+pub(super) fn rtype(model: &Model, names: &BTreeMap<String, String>, target: &str) -> RType {
+    let Some(shape) = model.get(target) else { return RType::Document };
+    match &shape.kind {
+        ShapeKind::Blob => RType::Blob,
+        ShapeKind::Boolean => RType::Bool,
+        ShapeKind::String => RType::String,
+        ShapeKind::Byte => RType::Byte,
+        ShapeKind::Short => RType::Short,
+        ShapeKind::Integer => RType::Int,
+        ShapeKind::Long => RType::Long,
+        ShapeKind::Float => RType::Float,
+        ShapeKind::Double => RType::Double,
+        ShapeKind::BigInteger => RType::BigInteger,
+        ShapeKind::BigDecimal => RType::BigDecimal,
+        ShapeKind::Timestamp => RType::Timestamp,
+        ShapeKind::Document => RType::Document,
+        ShapeKind::Enum | ShapeKind::IntEnum | ShapeKind::Structure | ShapeKind::Union => {
+            RType::Named(names.get(target).cloned().unwrap_or_default())
+        }
+        ShapeKind::List => {
+            RType::List(Box::new(shape.members.first().map_or(RType::Document, |m| rtype(model, names, &m.target))))
+        }
+        ShapeKind::Map => {
+            let k = shape.member("key").map_or(RType::String, |m| rtype(model, names, &m.target));
+            let v = shape.member("value").map_or(RType::Document, |m| rtype(model, names, &m.target));
+            RType::Map(Box::new(k), Box::new(v))
+        }
+        ShapeKind::Service(_) | ShapeKind::Operation(_) | ShapeKind::Resource(_) => RType::Document,
+    }
+}
+

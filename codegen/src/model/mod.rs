@@ -1,0 +1,180 @@
+//! The loaded model: shapes from the JSON AST files, with `apply` and mixins
+//! resolved, the prelude available, every trait the generator understands
+//! parsed into [`Traits`], and every reference checked.
+
+mod load;
+mod prelude;
+mod resolve;
+pub mod shape_id;
+mod traits;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+pub use traits::{
+    AwsService, Bound, Deprecated, EnumValue, ErrorFault, Http, Length, Protocol, Range,
+    TimestampFormat, Traits, UriSegment,
+};
+
+use crate::diagnostics::Diagnostics;
+
+/// The kind of a shape, with the data that only that kind has.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ShapeKind {
+    Blob,
+    Boolean,
+    String,
+    Byte,
+    Short,
+    Integer,
+    Long,
+    Float,
+    Double,
+    BigInteger,
+    BigDecimal,
+    Timestamp,
+    Document,
+    Enum,
+    IntEnum,
+    /// One member named `member`.
+    List,
+    /// Members `key` and `value`.
+    Map,
+    Structure,
+    Union,
+    Service(Service),
+    Operation(Operation),
+    Resource(Resource),
+}
+
+impl ShapeKind {
+    /// The type name the JSON AST uses.
+    pub fn ast_name(&self) -> &'static str {
+        match self {
+            ShapeKind::Blob => "blob",
+            ShapeKind::Boolean => "boolean",
+            ShapeKind::String => "string",
+            ShapeKind::Byte => "byte",
+            ShapeKind::Short => "short",
+            ShapeKind::Integer => "integer",
+            ShapeKind::Long => "long",
+            ShapeKind::Float => "float",
+            ShapeKind::Double => "double",
+            ShapeKind::BigInteger => "bigInteger",
+            ShapeKind::BigDecimal => "bigDecimal",
+            ShapeKind::Timestamp => "timestamp",
+            ShapeKind::Document => "document",
+            ShapeKind::Enum => "enum",
+            ShapeKind::IntEnum => "intEnum",
+            ShapeKind::List => "list",
+            ShapeKind::Map => "map",
+            ShapeKind::Structure => "structure",
+            ShapeKind::Union => "union",
+            ShapeKind::Service(_) => "service",
+            ShapeKind::Operation(_) => "operation",
+            ShapeKind::Resource(_) => "resource",
+        }
+    }
+
+    /// Can this shape be the target of a structure, union, list or map member?
+    pub fn is_member_target(&self) -> bool {
+        !matches!(self, ShapeKind::Service(_) | ShapeKind::Operation(_) | ShapeKind::Resource(_))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Service {
+    pub version: Option<String>,
+    pub operations: Vec<String>,
+    pub resources: Vec<String>,
+    pub errors: Vec<String>,
+    /// `rename`: shape id → the name to use for it inside this service.
+    pub rename: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    pub input: String,
+    pub output: String,
+    pub errors: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Resource {
+    pub identifiers: BTreeMap<String, String>,
+    /// Lifecycle and other operations bound to the resource, in the order
+    /// create, put, read, update, delete, list, operations, collectionOperations.
+    pub operations: Vec<String>,
+    pub resources: Vec<String>,
+}
+
+/// A member of a structure, union, list (`member`), map (`key`, `value`) or
+/// enum (the enum's values, targeting `smithy.api#Unit`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Member {
+    pub name: String,
+    pub target: String,
+    pub traits: Traits,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shape {
+    pub id: String,
+    pub kind: ShapeKind,
+    pub traits: Traits,
+    /// Members in model order (mixin members first).
+    pub members: Vec<Member>,
+    /// The file that defined the shape (`None` for the prelude).
+    pub file: Option<PathBuf>,
+}
+
+impl Shape {
+    pub fn member(&self, name: &str) -> Option<&Member> {
+        self.members.iter().find(|m| m.name == name)
+    }
+}
+
+/// A complete, checked model: every reference resolves, every understood
+/// trait has a value of the right type.
+#[derive(Debug, Clone, Default)]
+pub struct Model {
+    pub shapes: BTreeMap<String, Shape>,
+}
+
+impl Model {
+    /// Load and check model files (JSON AST). All problems in all files are
+    /// reported together.
+    pub fn load_files(paths: &[impl AsRef<Path>]) -> Result<Model, Diagnostics> {
+        let mut sources = Vec::new();
+        let mut diags = Diagnostics::default();
+        for path in paths {
+            let path = path.as_ref();
+            match std::fs::read_to_string(path) {
+                Ok(text) => sources.push((path.to_path_buf(), text)),
+                Err(e) => diags.push(crate::diagnostics::Diagnostic::file(
+                    path,
+                    format!("cannot read the model file: {e}"),
+                )),
+            }
+        }
+        if !diags.is_empty() {
+            return diags.into_result(Model::default());
+        }
+        Model::load_sources(&sources)
+    }
+
+    /// Load and check models given as (file name, JSON text) pairs.
+    pub fn load_sources(sources: &[(PathBuf, String)]) -> Result<Model, Diagnostics> {
+        let raw = load::parse_files(sources)?;
+        resolve::resolve(raw)
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Shape> {
+        self.shapes.get(id)
+    }
+
+    /// All service shapes, in id order.
+    pub fn services(&self) -> impl Iterator<Item = &Shape> {
+        self.shapes.values().filter(|s| matches!(s.kind, ShapeKind::Service(_)))
+    }
+}

@@ -1,0 +1,327 @@
+//! Stage 2: raw shapes → checked [`Model`]. Adds the prelude, flattens mixins,
+//! applies `apply` statements, parses traits and checks every reference.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value;
+
+use super::load::{RawModel, RawTraits};
+use super::{prelude, traits, Member, Model, Shape, ShapeKind};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+
+pub fn resolve(mut raw: RawModel) -> Result<Model, Diagnostics> {
+    let mut diags = Diagnostics::default();
+    for p in prelude::shapes() {
+        if let Some(user) = raw.shapes.get(&p.id) {
+            diags.push(Diagnostic::shape(
+                user.file.clone(),
+                &p.id,
+                "redefines a prelude shape; choose another namespace",
+            ));
+        }
+        raw.shapes.insert(p.id.clone(), p);
+    }
+    flatten_mixins(&mut raw, &mut diags);
+    apply_statements(&mut raw, &mut diags);
+
+    let mut model = Model::default();
+    for (id, shape) in raw.shapes {
+        let file = shape.file.clone();
+        let (shape_traits, errs) = traits::parse(&shape.traits);
+        for (trait_id, msg) in errs {
+            diags.push(Diagnostic::shape(file.clone(), id.clone(), format!("trait `{trait_id}`: {msg}")));
+        }
+        let mut members = Vec::with_capacity(shape.members.len());
+        for m in shape.members {
+            let (member_traits, errs) = traits::parse(&m.traits);
+            for (trait_id, msg) in errs {
+                diags.push(Diagnostic::shape(
+                    file.clone(),
+                    format!("{id}${}", m.name),
+                    format!("trait `{trait_id}`: {msg}"),
+                ));
+            }
+            members.push(Member { name: m.name, target: m.target, traits: member_traits });
+        }
+        model.shapes.insert(id.clone(), Shape { id, kind: shape.kind, traits: shape_traits, members, file });
+    }
+    check_references(&model, &mut diags);
+    diags.into_result(model)
+}
+
+/// Copy mixin members and traits into the shapes that use them.
+fn flatten_mixins(raw: &mut RawModel, diags: &mut Diagnostics) {
+    let ids: Vec<String> = raw.shapes.keys().cloned().collect();
+    let mut done = BTreeSet::new();
+    for id in ids {
+        let mut stack = Vec::new();
+        flatten_one(raw, &id, &mut done, &mut stack, diags);
+    }
+}
+
+fn flatten_one(
+    raw: &mut RawModel,
+    id: &str,
+    done: &mut BTreeSet<String>,
+    stack: &mut Vec<String>,
+    diags: &mut Diagnostics,
+) {
+    if done.contains(id) {
+        return;
+    }
+    let Some(shape) = raw.shapes.get(id) else { return };
+    if shape.mixins.is_empty() {
+        done.insert(id.to_string());
+        return;
+    }
+    if stack.iter().any(|s| s == id) {
+        diags.push(Diagnostic::shape(
+            shape.file.clone(),
+            id,
+            format!("mixin cycle: {} → {id}", stack.join(" → ")),
+        ));
+        done.insert(id.to_string());
+        return;
+    }
+    stack.push(id.to_string());
+    let mixins = shape.mixins.clone();
+    let file = shape.file.clone();
+    let mut members = Vec::new();
+    let mut inherited = RawTraits::new();
+    for mixin_id in &mixins {
+        flatten_one(raw, mixin_id, done, stack, diags);
+        let Some(mixin) = raw.shapes.get(mixin_id) else {
+            diags.push(Diagnostic::shape(
+                file.clone(),
+                id,
+                format!("mixin `{mixin_id}` does not exist"),
+            ));
+            continue;
+        };
+        if !mixin.traits.contains_key("smithy.api#mixin") {
+            diags.push(Diagnostic::shape(
+                file.clone(),
+                id,
+                format!("`{mixin_id}` is used as a mixin but has no `smithy.api#mixin` trait"),
+            ));
+            continue;
+        }
+        if mixin.kind.ast_name() != raw.shapes[id].kind.ast_name() {
+            diags.push(Diagnostic::shape(
+                file.clone(),
+                id,
+                format!(
+                    "mixin `{mixin_id}` is a {} but this shape is a {}",
+                    mixin.kind.ast_name(),
+                    raw.shapes[id].kind.ast_name()
+                ),
+            ));
+            continue;
+        }
+        for (k, v) in &mixin.traits {
+            // The mixin trait itself is not inherited (nor are its local traits).
+            if k != "smithy.api#mixin" {
+                inherited.insert(k.clone(), v.clone());
+            }
+        }
+        for m in &mixin.members {
+            if !members.iter().any(|x: &super::load::RawMember| x.name == m.name) {
+                members.push(m.clone());
+            }
+        }
+    }
+    stack.pop();
+    let Some(shape) = raw.shapes.get_mut(id) else { return };
+    for own in std::mem::take(&mut shape.members) {
+        if let Some(existing) = members.iter_mut().find(|m| m.name == own.name) {
+            if existing.target != own.target {
+                diags.push(Diagnostic::shape(
+                    file.clone(),
+                    format!("{id}${}", own.name),
+                    format!(
+                        "redefines mixin member `{}` with target `{}` (the mixin's is `{}`)",
+                        own.name, own.target, existing.target
+                    ),
+                ));
+            }
+            for (k, v) in own.traits {
+                existing.traits.insert(k, v);
+            }
+        } else {
+            members.push(own);
+        }
+    }
+    shape.members = members;
+    for (k, v) in std::mem::take(&mut shape.traits) {
+        inherited.insert(k, v);
+    }
+    shape.traits = inherited;
+    done.insert(id.to_string());
+}
+
+fn apply_statements(raw: &mut RawModel, diags: &mut Diagnostics) {
+    for apply in std::mem::take(&mut raw.applies) {
+        let (shape_id, member) = match apply.target.split_once('$') {
+            Some((s, m)) => (s.to_string(), Some(m.to_string())),
+            None => (apply.target.clone(), None),
+        };
+        let err = |msg: String| Diagnostic::shape(Some(apply.file.clone()), apply.target.clone(), msg);
+        let Some(shape) = raw.shapes.get_mut(&shape_id) else {
+            diags.push(err(format!("`apply` targets shape `{shape_id}`, which does not exist")));
+            continue;
+        };
+        let traits = match &member {
+            None => &mut shape.traits,
+            Some(m) => match shape.members.iter_mut().find(|x| &x.name == m) {
+                Some(x) => &mut x.traits,
+                None => {
+                    diags.push(err(format!("`apply` targets member `{m}` of `{shape_id}`, which has no such member")));
+                    continue;
+                }
+            },
+        };
+        for (k, v) in apply.traits {
+            merge_trait(traits, k, v, &mut |msg| diags.push(err(msg)));
+        }
+    }
+}
+
+fn merge_trait(traits: &mut RawTraits, k: String, v: Value, err: &mut dyn FnMut(String)) {
+    match traits.get_mut(&k) {
+        None => {
+            traits.insert(k, v);
+        }
+        Some(existing) if *existing == v => {}
+        Some(Value::Array(existing)) if v.is_array() => {
+            if let Value::Array(more) = v {
+                existing.extend(more);
+            }
+        }
+        Some(_) => err(format!("`apply` sets trait `{k}` to a value that conflicts with the one already there")),
+    }
+}
+
+fn check_references(model: &Model, diags: &mut Diagnostics) {
+    let exists = |id: &str| model.shapes.get(id);
+    // Rust-name clashes need the naming module: they are checked in `lower`.
+    for shape in model.shapes.values() {
+        let err = |msg: String| Diagnostic::shape(shape.file.clone(), shape.id.clone(), msg);
+        let member_err =
+            |m: &Member, msg: String| Diagnostic::shape(shape.file.clone(), format!("{}${}", shape.id, m.name), msg);
+        match &shape.kind {
+            ShapeKind::Structure | ShapeKind::Union | ShapeKind::List | ShapeKind::Map => {
+                for m in &shape.members {
+                    match exists(&m.target) {
+                        None => diags.push(member_err(m, format!("target `{}` does not exist", m.target))),
+                        Some(t) if !t.kind.is_member_target() => diags.push(member_err(
+                            m,
+                            format!("targets `{}`, a {}; members can only target data shapes", m.target, t.kind.ast_name()),
+                        )),
+                        Some(t) if t.traits.mixin => diags.push(member_err(
+                            m,
+                            format!("targets `{}`, a mixin; mixins can only be used in `mixins`", m.target),
+                        )),
+                        Some(t) if shape.kind == ShapeKind::Map && m.name == "key" => {
+                            if !matches!(t.kind, ShapeKind::String | ShapeKind::Enum) {
+                                diags.push(member_err(
+                                    m,
+                                    format!("map keys must target a string or enum shape, but `{}` is a {}", m.target, t.kind.ast_name()),
+                                ));
+                            }
+                        }
+                        Some(t) if t.traits.unit_type && shape.kind != ShapeKind::Union => diags.push(member_err(
+                            m,
+                            "only union members may target `smithy.api#Unit`".to_string(),
+                        )),
+                        Some(_) => {}
+                    }
+                }
+                if shape.kind == ShapeKind::Union && shape.members.is_empty() && !shape.traits.mixin {
+                    diags.push(err("a union needs at least one member".into()));
+                }
+            }
+            ShapeKind::Enum | ShapeKind::IntEnum => {
+                let is_int = shape.kind == ShapeKind::IntEnum;
+                if shape.members.is_empty() && !shape.traits.mixin {
+                    diags.push(err(format!("an {} needs at least one member", shape.kind.ast_name())));
+                }
+                let mut values = BTreeMap::new();
+                for m in &shape.members {
+                    if m.target != "smithy.api#Unit" {
+                        diags.push(member_err(m, format!("enum members must target `smithy.api#Unit`, not `{}`", m.target)));
+                    }
+                    let value = match (&m.traits.enum_value, is_int) {
+                        (Some(traits::EnumValue::String(s)), false) => s.clone(),
+                        (None, false) => m.name.clone(),
+                        (Some(traits::EnumValue::Int(i)), true) => i.to_string(),
+                        (None, true) => {
+                            diags.push(member_err(m, "intEnum members need an integer `smithy.api#enumValue`".into()));
+                            continue;
+                        }
+                        (Some(_), _) => {
+                            diags.push(member_err(
+                                m,
+                                format!("`smithy.api#enumValue` must be {} in an {}", if is_int { "an integer" } else { "a string" }, shape.kind.ast_name()),
+                            ));
+                            continue;
+                        }
+                    };
+                    if let Some(prev) = values.insert(value.clone(), m.name.clone()) {
+                        diags.push(member_err(m, format!("value `{value}` is also used by member `{prev}`")));
+                    }
+                }
+            }
+            ShapeKind::Operation(op) => {
+                for (field, target) in [("input", &op.input), ("output", &op.output)] {
+                    match exists(target) {
+                        None => diags.push(err(format!("{field} `{target}` does not exist"))),
+                        Some(t) if t.kind != ShapeKind::Structure => {
+                            diags.push(err(format!("{field} `{target}` must be a structure, not a {}", t.kind.ast_name())))
+                        }
+                        Some(_) => {}
+                    }
+                }
+                check_errors(model, &op.errors, &err, diags);
+            }
+            ShapeKind::Service(svc) => {
+                check_kind(model, &svc.operations, "operation", &err, diags);
+                check_kind(model, &svc.resources, "resource", &err, diags);
+                check_errors(model, &svc.errors, &err, diags);
+            }
+            ShapeKind::Resource(res) => {
+                check_kind(model, &res.operations, "operation", &err, diags);
+                check_kind(model, &res.resources, "resource", &err, diags);
+                for (name, target) in &res.identifiers {
+                    if exists(target).is_none() {
+                        diags.push(err(format!("identifier `{name}` targets `{target}`, which does not exist")));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn check_kind(model: &Model, ids: &[String], kind: &str, err: &dyn Fn(String) -> Diagnostic, diags: &mut Diagnostics) {
+    for id in ids {
+        match model.shapes.get(id) {
+            None => diags.push(err(format!("{kind} `{id}` does not exist"))),
+            Some(s) if s.kind.ast_name() != kind => {
+                diags.push(err(format!("`{id}` is listed as an {kind} but is a {}", s.kind.ast_name())))
+            }
+            Some(_) => {}
+        }
+    }
+}
+
+fn check_errors(model: &Model, ids: &[String], err: &dyn Fn(String) -> Diagnostic, diags: &mut Diagnostics) {
+    for id in ids {
+        match model.shapes.get(id) {
+            None => diags.push(err(format!("error `{id}` does not exist"))),
+            Some(s) if s.kind != ShapeKind::Structure || s.traits.error.is_none() => diags.push(err(format!(
+                "`{id}` is listed as an error but is not a structure with the `smithy.api#error` trait"
+            ))),
+            Some(_) => {}
+        }
+    }
+}

@@ -1,0 +1,478 @@
+//! The traits the generator understands, parsed and type-checked. Traits it
+//! does not know are ignored, as Smithy allows for traits that do not change
+//! the generated code.
+
+use serde_json::{Map, Number, Value};
+
+/// `@length`: inclusive bounds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Length {
+    pub min: Option<u64>,
+    pub max: Option<u64>,
+}
+
+/// One bound of `@range`, kept both as an exact integer (when it is one) and
+/// as a float.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Bound {
+    pub int: Option<i128>,
+    pub float: f64,
+}
+
+/// `@range`: inclusive bounds.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Range {
+    pub min: Option<Bound>,
+    pub max: Option<Bound>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EnumValue {
+    String(String),
+    Int(i64),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorFault {
+    Client,
+    Server,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimestampFormat {
+    DateTime,
+    HttpDate,
+    EpochSeconds,
+}
+
+/// One segment of an `@http` URI path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UriSegment {
+    Literal(String),
+    Label(String),
+    Greedy(String),
+}
+
+/// `@http`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Http {
+    pub method: String,
+    pub uri: String,
+    pub path: Vec<UriSegment>,
+    /// Literal query parameters in the URI (`?x=y` or `?flag`).
+    pub query: Vec<(String, Option<String>)>,
+    pub code: u16,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Deprecated {
+    pub message: Option<String>,
+    pub since: Option<String>,
+}
+
+/// `aws.api#service`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AwsService {
+    pub sdk_id: String,
+    pub endpoint_prefix: Option<String>,
+    pub arn_namespace: Option<String>,
+}
+
+/// The protocols the generator speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Protocol {
+    AwsJson1_0,
+    AwsJson1_1,
+    RestJson1,
+}
+
+/// Parsed traits of one shape or member.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Traits {
+    pub documentation: Option<String>,
+    pub required: bool,
+    pub client_optional: bool,
+    pub default: Option<Value>,
+    pub length: Option<Length>,
+    pub pattern: Option<String>,
+    pub range: Option<Range>,
+    pub unique_items: bool,
+    pub enum_value: Option<EnumValue>,
+    pub sensitive: bool,
+    pub idempotency_token: bool,
+    pub json_name: Option<String>,
+    pub timestamp_format: Option<TimestampFormat>,
+    pub error: Option<ErrorFault>,
+    pub http_error: Option<u16>,
+    pub retryable: bool,
+    pub http: Option<Http>,
+    pub http_label: bool,
+    pub http_query: Option<String>,
+    pub http_query_params: bool,
+    pub http_header: Option<String>,
+    pub http_prefix_headers: Option<String>,
+    pub http_payload: bool,
+    pub http_response_code: bool,
+    pub streaming: bool,
+    pub event_stream: bool,
+    pub deprecated: Option<Deprecated>,
+    pub mixin: bool,
+    pub input: bool,
+    pub output: bool,
+    pub unit_type: bool,
+    pub idempotent: bool,
+    pub readonly: bool,
+    pub title: Option<String>,
+    pub aws_service: Option<AwsService>,
+    pub sigv4_name: Option<String>,
+    pub protocols: Vec<Protocol>,
+    /// Every trait as written, including the ones not parsed above.
+    pub raw: Map<String, Value>,
+}
+
+/// Parse raw traits. Each error is `(trait id, message)`.
+pub fn parse(raw: &Map<String, Value>) -> (Traits, Vec<(String, String)>) {
+    let mut t = Traits { raw: raw.clone(), ..Traits::default() };
+    let mut errs = Vec::new();
+    for (id, v) in raw {
+        if let Err(msg) = parse_one(&mut t, id, v) {
+            errs.push((id.clone(), msg));
+        }
+    }
+    (t, errs)
+}
+
+fn want_string(v: &Value) -> Result<String, String> {
+    v.as_str().map(str::to_string).ok_or_else(|| format!("expected a string, found {}", kind(v)))
+}
+
+fn want_object(v: &Value) -> Result<&Map<String, Value>, String> {
+    v.as_object().ok_or_else(|| format!("expected an object, found {}", kind(v)))
+}
+
+/// Annotation traits take `{}` (Smithy also accepts `true` in older models? no:
+/// the JSON AST requires an object).
+fn want_annotation(v: &Value) -> Result<bool, String> {
+    want_object(v).map(|_| true)
+}
+
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn opt_u64(obj: &Map<String, Value>, key: &str) -> Result<Option<u64>, String> {
+    match obj.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(v) => v
+            .as_u64()
+            .map(Some)
+            .ok_or_else(|| format!("`{key}` must be a non-negative integer, found {}", describe(v))),
+    }
+}
+
+fn describe(v: &Value) -> String {
+    match v {
+        Value::Number(n) => format!("{n}"),
+        Value::String(s) => format!("the string \"{s}\""),
+        other => kind(other).to_string(),
+    }
+}
+
+fn bound(obj: &Map<String, Value>, key: &str) -> Result<Option<Bound>, String> {
+    match obj.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Number(n)) => Ok(Some(number_bound(n))),
+        Some(v) => Err(format!("`{key}` must be a number, found {}", describe(v))),
+    }
+}
+
+fn number_bound(n: &Number) -> Bound {
+    let int = n.as_i64().map(i128::from).or_else(|| n.as_u64().map(i128::from));
+    let float = n.as_f64().unwrap_or(f64::NAN);
+    let int = int.or_else(|| (float.fract() == 0.0 && float.abs() < 1e30).then_some(float as i128));
+    Bound { int, float }
+}
+
+fn parse_one(t: &mut Traits, id: &str, v: &Value) -> Result<(), String> {
+    match id {
+        "smithy.api#documentation" => t.documentation = Some(want_string(v)?),
+        "smithy.api#required" => t.required = want_annotation(v)?,
+        "smithy.api#clientOptional" => t.client_optional = want_annotation(v)?,
+        "smithy.api#default" => t.default = Some(v.clone()),
+        "smithy.api#length" => {
+            let o = want_object(v)?;
+            let l = Length { min: opt_u64(o, "min")?, max: opt_u64(o, "max")? };
+            if l.min.is_none() && l.max.is_none() {
+                return Err("needs `min`, `max` or both".into());
+            }
+            if let (Some(a), Some(b)) = (l.min, l.max) {
+                if a > b {
+                    return Err(format!("`min` ({a}) is greater than `max` ({b})"));
+                }
+            }
+            t.length = Some(l);
+        }
+        "smithy.api#pattern" => {
+            let p = want_string(v)?;
+            if let Err(e) = regress::Regex::with_flags(&p, "u") {
+                return Err(format!("`{p}` is not a valid ECMA-262 regular expression: {e}"));
+            }
+            t.pattern = Some(p);
+        }
+        "smithy.api#range" => {
+            let o = want_object(v)?;
+            let r = Range { min: bound(o, "min")?, max: bound(o, "max")? };
+            if r.min.is_none() && r.max.is_none() {
+                return Err("needs `min`, `max` or both".into());
+            }
+            if let (Some(a), Some(b)) = (r.min, r.max) {
+                if a.float > b.float {
+                    return Err(format!("`min` ({}) is greater than `max` ({})", a.float, b.float));
+                }
+            }
+            t.range = Some(r);
+        }
+        "smithy.api#uniqueItems" => t.unique_items = want_annotation(v)?,
+        "smithy.api#enumValue" => {
+            t.enum_value = Some(match v {
+                Value::String(s) => EnumValue::String(s.clone()),
+                Value::Number(n) => EnumValue::Int(
+                    n.as_i64()
+                        .filter(|i| i32::try_from(*i).is_ok())
+                        .ok_or_else(|| format!("an intEnum value must be a 32-bit integer, found {n}"))?,
+                ),
+                other => return Err(format!("expected a string or an integer, found {}", kind(other))),
+            })
+        }
+        "smithy.api#sensitive" => t.sensitive = want_annotation(v)?,
+        "smithy.api#idempotencyToken" => t.idempotency_token = want_annotation(v)?,
+        "smithy.api#jsonName" => t.json_name = Some(want_string(v)?),
+        "smithy.api#timestampFormat" => {
+            t.timestamp_format = Some(match want_string(v)?.as_str() {
+                "date-time" => TimestampFormat::DateTime,
+                "http-date" => TimestampFormat::HttpDate,
+                "epoch-seconds" => TimestampFormat::EpochSeconds,
+                other => {
+                    return Err(format!(
+                        "unknown format \"{other}\": expected \"date-time\", \"http-date\" or \"epoch-seconds\""
+                    ))
+                }
+            })
+        }
+        "smithy.api#error" => {
+            t.error = Some(match want_string(v)?.as_str() {
+                "client" => ErrorFault::Client,
+                "server" => ErrorFault::Server,
+                other => return Err(format!("expected \"client\" or \"server\", found \"{other}\"")),
+            })
+        }
+        "smithy.api#httpError" => {
+            let code = v
+                .as_u64()
+                .filter(|c| (200..=599).contains(c))
+                .ok_or_else(|| format!("expected an HTTP status code 200..=599, found {}", describe(v)))?;
+            t.http_error = Some(code as u16);
+        }
+        "smithy.api#retryable" => t.retryable = want_annotation(v)?,
+        "smithy.api#http" => t.http = Some(parse_http(v)?),
+        "smithy.api#httpLabel" => t.http_label = want_annotation(v)?,
+        "smithy.api#httpQuery" => t.http_query = Some(nonempty(want_string(v)?)?),
+        "smithy.api#httpQueryParams" => t.http_query_params = want_annotation(v)?,
+        "smithy.api#httpHeader" => t.http_header = Some(nonempty(want_string(v)?)?),
+        "smithy.api#httpPrefixHeaders" => t.http_prefix_headers = Some(want_string(v)?),
+        "smithy.api#httpPayload" => t.http_payload = want_annotation(v)?,
+        "smithy.api#httpResponseCode" => t.http_response_code = want_annotation(v)?,
+        "smithy.api#streaming" => t.streaming = want_annotation(v)?,
+        "smithy.api#eventStream" => t.event_stream = true,
+        "smithy.api#deprecated" => {
+            let o = want_object(v)?;
+            let get = |k: &str| -> Result<Option<String>, String> {
+                o.get(k).map(|v| want_string(v).map_err(|e| format!("`{k}`: {e}"))).transpose()
+            };
+            t.deprecated = Some(Deprecated { message: get("message")?, since: get("since")? });
+        }
+        "smithy.api#mixin" => t.mixin = want_object(v).map(|_| true)?,
+        "smithy.api#input" => t.input = want_annotation(v)?,
+        "smithy.api#output" => t.output = want_annotation(v)?,
+        "smithy.api#unitType" => t.unit_type = true,
+        "smithy.api#idempotent" => t.idempotent = want_annotation(v)?,
+        "smithy.api#readonly" => t.readonly = want_annotation(v)?,
+        "smithy.api#title" => t.title = Some(want_string(v)?),
+        "aws.api#service" => {
+            let o = want_object(v)?;
+            let sdk_id = o
+                .get("sdkId")
+                .and_then(Value::as_str)
+                .ok_or("`sdkId` must be a string")?
+                .to_string();
+            let s = |k: &str| o.get(k).and_then(Value::as_str).map(str::to_string);
+            t.aws_service = Some(AwsService {
+                sdk_id,
+                endpoint_prefix: s("endpointPrefix"),
+                arn_namespace: s("arnNamespace"),
+            });
+        }
+        "aws.auth#sigv4" => {
+            let o = want_object(v)?;
+            t.sigv4_name = Some(
+                o.get("name").and_then(Value::as_str).ok_or("`name` must be a string")?.to_string(),
+            );
+        }
+        "aws.protocols#awsJson1_0" => {
+            want_object(v)?;
+            t.protocols.push(Protocol::AwsJson1_0)
+        }
+        "aws.protocols#awsJson1_1" => {
+            want_object(v)?;
+            t.protocols.push(Protocol::AwsJson1_1)
+        }
+        "aws.protocols#restJson1" => {
+            want_object(v)?;
+            t.protocols.push(Protocol::RestJson1)
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+fn nonempty(s: String) -> Result<String, String> {
+    if s.is_empty() {
+        Err("must not be empty".into())
+    } else {
+        Ok(s)
+    }
+}
+
+fn parse_http(v: &Value) -> Result<Http, String> {
+    let o = want_object(v)?;
+    let method = o.get("method").and_then(Value::as_str).ok_or("`method` must be a string")?;
+    if method.is_empty() || !method.bytes().all(|b| b.is_ascii_uppercase()) {
+        return Err(format!("`method` must be an upper-case HTTP method, found \"{method}\""));
+    }
+    let uri = o.get("uri").and_then(Value::as_str).ok_or("`uri` must be a string")?;
+    let code = match o.get("code") {
+        None => 200,
+        Some(c) => c
+            .as_u64()
+            .filter(|c| (100..=599).contains(c))
+            .ok_or_else(|| format!("`code` must be an HTTP status code, found {}", describe(c)))?
+            as u16,
+    };
+    let (path_part, query_part) = match uri.split_once('?') {
+        Some((p, q)) => (p, Some(q)),
+        None => (uri, None),
+    };
+    if !path_part.starts_with('/') {
+        return Err(format!("`uri` must start with `/`, found \"{uri}\""));
+    }
+    let mut path = Vec::new();
+    let mut seen_greedy = false;
+    for seg in path_part.split('/').skip(1) {
+        if seg.is_empty() {
+            continue;
+        }
+        if let Some(inner) = seg.strip_prefix('{') {
+            let Some(name) = inner.strip_suffix('}') else {
+                return Err(format!("`uri` segment `{seg}` is not a whole `{{label}}`"));
+            };
+            let (name, greedy) = match name.strip_suffix('+') {
+                Some(n) => (n, true),
+                None => (name, false),
+            };
+            if !super::shape_id::is_identifier(name) {
+                return Err(format!("`uri` label `{{{name}}}` is not a valid member name"));
+            }
+            if path.iter().any(|s| matches!(s, UriSegment::Label(n) | UriSegment::Greedy(n) if n == name)) {
+                return Err(format!("`uri` uses label `{{{name}}}` twice"));
+            }
+            if greedy {
+                if seen_greedy {
+                    return Err("`uri` has more than one greedy label".into());
+                }
+                seen_greedy = true;
+                path.push(UriSegment::Greedy(name.to_string()));
+            } else {
+                path.push(UriSegment::Label(name.to_string()));
+            }
+        } else if seg.contains(['{', '}']) {
+            return Err(format!("`uri` segment `{seg}` mixes a label with literal text"));
+        } else {
+            path.push(UriSegment::Literal(seg.to_string()));
+        }
+    }
+    let mut query = Vec::new();
+    if let Some(q) = query_part {
+        for pair in q.split('&').filter(|p| !p.is_empty()) {
+            if pair.contains(['{', '}']) {
+                return Err(format!("`uri` query `{pair}` cannot contain labels"));
+            }
+            match pair.split_once('=') {
+                Some((k, v)) => query.push((k.to_string(), Some(v.to_string()))),
+                None => query.push((pair.to_string(), None)),
+            }
+        }
+    }
+    Ok(Http { method: method.to_string(), uri: uri.to_string(), path, query, code })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn p(v: Value) -> (Traits, Vec<(String, String)>) {
+        parse(v.as_object().expect("object"))
+    }
+
+    #[test]
+    fn parses_constraints() {
+        let (t, e) = p(json!({
+            "smithy.api#length": {"min": 1, "max": 512},
+            "smithy.api#pattern": "^(?!aws:)[\\p{L}]*$",
+            "smithy.api#range": {"min": 1, "max": 30},
+            "smithy.api#required": {}
+        }));
+        assert!(e.is_empty(), "{e:?}");
+        assert_eq!(t.length, Some(Length { min: Some(1), max: Some(512) }));
+        assert_eq!(t.range.and_then(|r| r.max).and_then(|b| b.int), Some(30));
+        assert!(t.required);
+    }
+
+    #[test]
+    fn rejects_wrong_types() {
+        let (_, e) = p(json!({
+            "smithy.api#length": {"min": "one"},
+            "smithy.api#pattern": 3,
+            "smithy.api#required": true,
+            "smithy.api#range": {"min": 5, "max": 1},
+        }));
+        let msgs: Vec<_> = e.iter().map(|(id, m)| format!("{id}: {m}")).collect();
+        assert_eq!(msgs.len(), 4, "{msgs:?}");
+        assert!(msgs[0].contains("`min` must be a non-negative integer, found the string \"one\""));
+    }
+
+    #[test]
+    fn parses_http_uri() {
+        let (t, e) = p(json!({"smithy.api#http": {"method": "POST", "uri": "/d/{detectorId}/x/{key+}?a=b&c"}}));
+        assert!(e.is_empty());
+        let h = t.http.expect("http");
+        assert_eq!(
+            h.path,
+            vec![
+                UriSegment::Literal("d".into()),
+                UriSegment::Label("detectorId".into()),
+                UriSegment::Literal("x".into()),
+                UriSegment::Greedy("key".into())
+            ]
+        );
+        assert_eq!(h.query, vec![("a".into(), Some("b".into())), ("c".into(), None)]);
+        assert_eq!(h.code, 200);
+    }
+}

@@ -1,0 +1,123 @@
+//! Every Rust identifier the generator emits is made here, by one rule:
+//!
+//! 1. convert the model name to the Rust case (heck);
+//! 2. if the result is empty or starts with a digit, prefix it (`V` for types
+//!    and variants, `_` for fields and functions);
+//! 3. if it is a Rust keyword, a name of the Rust prelude, or a name the
+//!    generator reserves in that scope (like the `Unknown` enum variant),
+//!    append `_`.
+//!
+//! Two model names that end up the same within one scope are an error that
+//! names both (see `lower`), never a silent rename.
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+/// Rust keywords of every edition, strict and reserved.
+const KEYWORDS: &[&str] = &[
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
+    "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut",
+    "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "type",
+    "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "macro",
+    "override", "priv", "try", "typeof", "unsized", "virtual", "yield", "union",
+];
+
+/// Names of the Rust prelude (and `std` types the generated code names) that a
+/// model type must not shadow for code that glob-imports the generated module.
+const PRELUDE_TYPES: &[&str] = &[
+    "Option", "Some", "None", "Result", "Ok", "Err", "String", "Vec", "Box", "ToString", "ToOwned",
+    "Clone", "Copy", "Send", "Sync", "Sized", "Unpin", "Drop", "Fn", "FnMut", "FnOnce", "Default",
+    "Eq", "PartialEq", "Ord", "PartialOrd", "Iterator", "IntoIterator", "Extend", "From", "Into",
+    "TryFrom", "TryInto", "AsRef", "AsMut", "FromIterator", "Debug", "Hash", "Display", "Error",
+    "BTreeMap", "HashMap",
+];
+
+/// Names the generator gives to enum and union variants of its own.
+pub const RESERVED_VARIANTS: &[&str] = &["Unknown"];
+
+/// Field names the generator reserves inside structures (none today; kept so
+/// the rule has one place to grow).
+pub const RESERVED_FIELDS: &[&str] = &[];
+
+fn finish(mut s: String, digit_prefix: &str, reserved: &[&str], extra_reserved: &[&str]) -> String {
+    if s.is_empty() || s.starts_with(|c: char| c.is_ascii_digit()) {
+        s.insert_str(0, digit_prefix);
+    }
+    if KEYWORDS.contains(&s.as_str()) || reserved.contains(&s.as_str()) || extra_reserved.contains(&s.as_str()) {
+        s.push('_');
+    }
+    s
+}
+
+/// Keep only characters valid in identifiers (model names are identifiers,
+/// enum values used as variant names may not be).
+fn clean(raw: &str) -> String {
+    raw.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect()
+}
+
+/// A type name (structure, union, enum): `UpperCamelCase`.
+pub fn type_name(raw: &str) -> String {
+    finish(clean(raw).to_upper_camel_case(), "V", PRELUDE_TYPES, &[])
+}
+
+/// An enum or union variant: `UpperCamelCase`, never `Unknown`.
+pub fn variant_name(raw: &str) -> String {
+    finish(clean(raw).to_upper_camel_case(), "V", RESERVED_VARIANTS, &[])
+}
+
+/// A structure field: `snake_case`.
+pub fn field_name(raw: &str) -> String {
+    finish(clean(raw).to_snake_case(), "_", RESERVED_FIELDS, &[])
+}
+
+/// A module name: the words of `raw` (split only at non-alphanumeric
+/// characters, so `CloudWatch Logs` gives `cloudwatch_logs`, `GuardDuty`
+/// gives `guardduty`), lower-cased and joined with `_`.
+pub fn module_name(raw: &str) -> String {
+    let words: Vec<String> =
+        raw.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_ascii_lowercase).collect();
+    finish(words.join("_"), "_", &[], &[])
+}
+
+/// A function name: `snake_case`.
+pub fn fn_name(raw: &str) -> String {
+    finish(clean(raw).to_snake_case(), "_", &[], &[])
+}
+
+/// The name of the validator function for a named list, map or simple shape.
+pub fn check_fn_name(shape_name: &str) -> String {
+    format!("check_{}", clean(shape_name).to_snake_case())
+}
+
+/// The name of the cached regex accessor for the `index`th pattern of a module.
+pub fn pattern_fn_name(index: usize) -> String {
+    format!("pattern_{index}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_rule_for_keywords_prelude_and_reserved() {
+        assert_eq!(field_name("type"), "type_");
+        assert_eq!(field_name("match"), "match_");
+        assert_eq!(field_name("self"), "self_");
+        assert_eq!(field_name("async"), "async_");
+        assert_eq!(field_name("destinationName"), "destination_name");
+        assert_eq!(field_name("ARNValue"), "arn_value");
+        assert_eq!(field_name("DetectorId"), "detector_id");
+        assert_eq!(type_name("String"), "String_");
+        assert_eq!(type_name("Option"), "Option_");
+        assert_eq!(type_name("Result"), "Result_");
+        assert_eq!(type_name("Self"), "Self_");
+        assert_eq!(type_name("PutDestinationRequest"), "PutDestinationRequest");
+        assert_eq!(variant_name("UNKNOWN"), "Unknown_");
+        assert_eq!(variant_name("SELF"), "Self_");
+        assert_eq!(variant_name("INVALID_ENTITY"), "InvalidEntity");
+        assert_eq!(variant_name("OPENSEARCH"), "Opensearch");
+        assert_eq!(variant_name("1_DAY"), "V1Day");
+        assert_eq!(field_name("3d"), "_3d");
+        assert_eq!(module_name("CloudWatch Logs"), "cloudwatch_logs");
+        assert_eq!(module_name("GuardDuty"), "guardduty");
+    }
+}

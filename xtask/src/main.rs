@@ -1,0 +1,144 @@
+//! `cargo xtask`: the project's tasks.
+//!
+//! - `cargo xtask codegen [--check]`: regenerate `generated/` from `models/`
+//!   (or, with `--check`, write nothing and fail if it is stale).
+//! - `cargo xtask ci`: the one test command: freshness check, tests, clippy
+//!   and rustdoc on the generated crate, and a build of the crates generated
+//!   from every fixture model.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+const CRATE_NAME: &str = "aws-generated";
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+}
+
+fn json_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|rd| rd.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "json")).collect())
+        .unwrap_or_default();
+    files.sort();
+    files
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("codegen") => codegen(args.iter().any(|a| a == "--check")),
+        Some("ci") => ci(),
+        _ => {
+            eprintln!("usage: cargo xtask codegen [--check] | cargo xtask ci");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(msg) => {
+            eprintln!("{msg}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn codegen(check: bool) -> Result<(), String> {
+    let root = root();
+    // Paths relative to the root, so error messages and output do not depend
+    // on where the checkout lives.
+    std::env::set_current_dir(&root).map_err(|e| format!("cannot enter {}: {e}", root.display()))?;
+    let models: Vec<PathBuf> = json_files(Path::new("models"));
+    if models.is_empty() {
+        return Err("no model files in models/".into());
+    }
+    let files = codegen::generate(&codegen::Options { models, crate_name: CRATE_NAME.into() })
+        .map_err(|e| format!("error: cannot generate generated/:\n{e}"))?;
+    let out = Path::new("generated");
+    if check {
+        let stale = codegen::write::check(out, &files);
+        if stale.is_fresh() {
+            println!("generated/ is up to date ({} files)", files.len());
+            return Ok(());
+        }
+        let mut msg = String::from("error: generated/ is stale:\n");
+        for p in &stale.changed {
+            msg.push_str(&format!("  changed: {}\n", p.display()));
+        }
+        for p in &stale.missing {
+            msg.push_str(&format!("  missing: {}\n", p.display()));
+        }
+        for p in &stale.extra {
+            msg.push_str(&format!("  not generated any more: {}\n", p.display()));
+        }
+        msg.push_str("run `cargo xtask codegen` to regenerate it, and commit the result");
+        return Err(msg);
+    }
+    let report = codegen::write::write(out, &files).map_err(|e| format!("error: writing generated/: {e}"))?;
+    for p in &report.written {
+        println!("wrote     {}", p.display());
+    }
+    for p in &report.removed {
+        println!("removed   {}", p.display());
+    }
+    println!("{} written, {} unchanged, {} removed", report.written.len(), report.unchanged.len(), report.removed.len());
+    Ok(())
+}
+
+fn run(cmd: &mut Command) -> Result<(), String> {
+    eprintln!("\n==> {cmd:?}");
+    let status = cmd.status().map_err(|e| format!("cannot run {cmd:?}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("failed: {cmd:?} ({status})"))
+    }
+}
+
+fn cargo() -> Command {
+    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+}
+
+/// Generate each valid fixture model into its own crate under
+/// `target/fixture-crates/` (a workspace of its own), to be built.
+fn fixture_crates(root: &Path) -> Result<PathBuf, String> {
+    let dir = root.join("target/fixture-crates");
+    let _ = std::fs::remove_dir_all(&dir);
+    let mut members = Vec::new();
+    for model in json_files(&root.join("tests/fixtures/valid")) {
+        let stem = model.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
+        let name = format!("fixture-{}", stem.replace('_', "-"));
+        let files = codegen::generate(&codegen::Options { models: vec![model.clone()], crate_name: name.clone() })
+            .map_err(|e| format!("fixture {}: {e}", model.display()))?;
+        codegen::write::write(&dir.join(&name), &files).map_err(|e| e.to_string())?;
+        members.push(format!("{name:?}"));
+    }
+    let manifest = format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", "));
+    std::fs::write(dir.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
+    Ok(dir)
+}
+
+fn ci() -> Result<(), String> {
+    let root = root();
+    codegen(true)?;
+    run(cargo().current_dir(&root).args(["test", "--workspace", "--all-targets"]))?;
+    run(cargo().current_dir(&root).args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
+    run(cargo()
+        .current_dir(&root)
+        .env("RUSTDOCFLAGS", "-D warnings")
+        .args(["doc", "--no-deps", "-p", CRATE_NAME]))?;
+    let fixtures = fixture_crates(&root)?;
+    let target = root.join("target/fixture-target");
+    let manifest = fixtures.join("Cargo.toml");
+    run(cargo()
+        .env("CARGO_TARGET_DIR", &target)
+        .args(["clippy", "--workspace", "--all-targets", "--manifest-path"])
+        .arg(&manifest)
+        .args(["--", "-D", "warnings"]))?;
+    run(cargo()
+        .env("CARGO_TARGET_DIR", &target)
+        .env("RUSTDOCFLAGS", "-D warnings")
+        .args(["doc", "--workspace", "--no-deps", "--manifest-path"])
+        .arg(&manifest))?;
+    eprintln!("\nci: all checks passed");
+    Ok(())
+}
