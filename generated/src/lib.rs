@@ -2,8 +2,8 @@
 //! Types and validators for AWS services, generated from their Smithy 2.0 models by `cargo xtask codegen`.
 //!
 //! Services:
-//!  - [`cloudwatch_logs`]: Amazon CloudWatch Logs (`com.amazonaws.cloudwatchlogs#Logs_20140328`)
-//!  - [`guardduty`]: Amazon GuardDuty (`com.amazonaws.guardduty#GuardDutyAPIService`)
+//!  - [`cloudwatch_logs`], Amazon CloudWatch Logs (`com.amazonaws.cloudwatchlogs#Logs_20140328`)
+//!  - [`guardduty`], Amazon GuardDuty (`com.amazonaws.guardduty#GuardDutyAPIService`)
 //!
 //! Every operation has an input type with `new` (taking the required members) and `validate` (checking every constraint of the model and reporting all violations at once), and an output type that tolerates missing and unknown members.
 #![forbid(unsafe_code)]

@@ -60,7 +60,7 @@ fn lib_rs(ir: &CrateIr) -> TokenStream {
     let list: String = ir
         .services
         .iter()
-        .map(|s| format!("\n - [`{}`]: {} (`{}`)", s.module, s.title, s.shape_id))
+        .map(|s| format!("\n - [`{}`], {} (`{}`)", s.module, s.title, s.shape_id))
         .collect();
     let doc = format!(
         "Types and validators for AWS services, generated from their Smithy 2.0 models by `cargo xtask codegen`.\n\nServices:{list}\n\nEvery operation has an input type with `new` (taking the required members) and `validate` (checking every constraint of the model and reporting all violations at once), and an output type that tolerates missing and unknown members."

@@ -208,10 +208,12 @@ fn one_check(c: &Check, ty: &RType, v: &TokenStream, p: &TokenStream) -> TokenSt
         Check::Range { min, max, float } => {
             if *float {
                 let (min, max) = (opt_float(*min), opt_float(*max));
-                quote!(#rt::range_float(f64::from(*#v), #min, #max, #p, out);)
+                let x = if matches!(ty, RType::Float) { quote!(f64::from(*#v)) } else { quote!(*#v) };
+                quote!(#rt::range_float(#x, #min, #max, #p, out);)
             } else {
                 let (min, max) = (opt_int(*min), opt_int(*max));
-                quote!(#rt::range_int(i128::from(*#v), #min, #max, #p, out);)
+                let x = if matches!(ty, RType::BigInteger) { quote!(*#v) } else { quote!(i128::from(*#v)) };
+                quote!(#rt::range_int(#x, #min, #max, #p, out);)
             }
         }
         Check::UniqueItems => quote!(#rt::unique_items(#v, #p, out);),

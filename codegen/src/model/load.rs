@@ -94,7 +94,12 @@ fn parse_file(path: &Path, text: &str, model: &mut RawModel, diags: &mut Diagnos
     };
     for (id, value) in shapes {
         let ctx = Ctx { path, id };
-        if !is_shape_id(id) {
+        let is_apply = value.get("type").and_then(Value::as_str) == Some("apply");
+        let valid_id = match id.split_once('$') {
+            Some((shape, member)) if is_apply => is_shape_id(shape) && super::shape_id::is_identifier(member),
+            _ => is_shape_id(id),
+        };
+        if !valid_id {
             diags.push(ctx.err(
                 "not a valid absolute shape id: expected `namespace#Name`, e.g. `com.example#Widget`",
             ));

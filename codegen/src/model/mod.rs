@@ -76,6 +76,13 @@ impl ShapeKind {
         }
     }
 
+    /// The type name with its indefinite article ("an integer", "a list").
+    pub fn with_article(&self) -> String {
+        let n = self.ast_name();
+        let article = if n.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+        format!("{article} {n}")
+    }
+
     /// Can this shape be the target of a structure, union, list or map member?
     pub fn is_member_target(&self) -> bool {
         !matches!(self, ShapeKind::Service(_) | ShapeKind::Operation(_) | ShapeKind::Resource(_))

@@ -111,9 +111,9 @@ fn flatten_one(
                 file.clone(),
                 id,
                 format!(
-                    "mixin `{mixin_id}` is a {} but this shape is a {}",
-                    mixin.kind.ast_name(),
-                    raw.shapes[id].kind.ast_name()
+                    "mixin `{mixin_id}` is {} but this shape is {}",
+                    mixin.kind.with_article(),
+                    raw.shapes[id].kind.with_article()
                 ),
             ));
             continue;
@@ -215,7 +215,7 @@ fn check_references(model: &Model, diags: &mut Diagnostics) {
                         None => diags.push(member_err(m, format!("target `{}` does not exist", m.target))),
                         Some(t) if !t.kind.is_member_target() => diags.push(member_err(
                             m,
-                            format!("targets `{}`, a {}; members can only target data shapes", m.target, t.kind.ast_name()),
+                            format!("targets `{}`, {}; members can only target data shapes", m.target, t.kind.with_article()),
                         )),
                         Some(t) if t.traits.mixin => diags.push(member_err(
                             m,
@@ -225,7 +225,7 @@ fn check_references(model: &Model, diags: &mut Diagnostics) {
                             if !matches!(t.kind, ShapeKind::String | ShapeKind::Enum) {
                                 diags.push(member_err(
                                     m,
-                                    format!("map keys must target a string or enum shape, but `{}` is a {}", m.target, t.kind.ast_name()),
+                                    format!("map keys must target a string or enum shape, but `{}` is {}", m.target, t.kind.with_article()),
                                 ));
                             }
                         }
@@ -276,7 +276,7 @@ fn check_references(model: &Model, diags: &mut Diagnostics) {
                     match exists(target) {
                         None => diags.push(err(format!("{field} `{target}` does not exist"))),
                         Some(t) if t.kind != ShapeKind::Structure => {
-                            diags.push(err(format!("{field} `{target}` must be a structure, not a {}", t.kind.ast_name())))
+                            diags.push(err(format!("{field} `{target}` must be a structure, not {}", t.kind.with_article())))
                         }
                         Some(_) => {}
                     }
@@ -307,7 +307,7 @@ fn check_kind(model: &Model, ids: &[String], kind: &str, err: &dyn Fn(String) ->
         match model.shapes.get(id) {
             None => diags.push(err(format!("{kind} `{id}` does not exist"))),
             Some(s) if s.kind.ast_name() != kind => {
-                diags.push(err(format!("`{id}` is listed as an {kind} but is a {}", s.kind.ast_name())))
+                diags.push(err(format!("`{id}` is listed as a {kind} but is {}", s.kind.with_article())))
             }
             Some(_) => {}
         }
