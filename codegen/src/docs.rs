@@ -42,6 +42,12 @@ fn handle_tag(tag: &str, out: &mut String, list_depth: &mut usize, in_pre: &mut 
         .collect::<String>()
         .to_ascii_lowercase();
     match (name.as_str(), closing) {
+        // Paragraphs inside list items stay on the item's line.
+        ("p", _) | ("br", _) | ("div", _) if *list_depth > 0 => {
+            if !out.ends_with([' ', '\n']) {
+                out.push(' ');
+            }
+        }
         ("p", _) | ("br", _) | ("div", _) => out.push_str("\n\n"),
         ("ul" | "ol", false) => {
             *list_depth += 1;
@@ -52,7 +58,9 @@ fn handle_tag(tag: &str, out: &mut String, list_depth: &mut usize, in_pre: &mut 
             out.push_str("\n\n");
         }
         ("li", false) => {
-            out.push('\n');
+            if !out.ends_with('\n') {
+                out.push('\n');
+            }
             out.push_str(&"  ".repeat(list_depth.saturating_sub(1)));
             out.push_str("- ");
         }

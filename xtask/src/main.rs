@@ -123,7 +123,7 @@ fn fixture_crates(root: &Path) -> Result<PathBuf, String> {
 fn ci() -> Result<(), String> {
     let root = root();
     codegen(true)?;
-    run(cargo().current_dir(&root).args(["test", "--workspace", "--all-targets"]))?;
+    run(cargo().current_dir(&root).args(["test", "--workspace", "--all-targets", "--no-fail-fast"]))?;
     run(cargo().current_dir(&root).args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
     run(cargo()
         .current_dir(&root)

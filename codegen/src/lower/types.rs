@@ -63,9 +63,6 @@ pub fn build(model: &Model, c: &Closure<'_>, ir: &mut ServiceIr, diags: &mut Dia
             } else {
                 s.output_of = Some(op_name.clone());
             }
-            if s.docs.is_none() {
-                s.docs = Some(format!("The {} of the `{op_name}` operation.", suffix.to_lowercase()));
-            }
             io.push(s.name.clone());
             ir.types.push(TypeIr::Struct(s));
         }

@@ -302,8 +302,6 @@ impl ::std::fmt::Display for OperationAbortedException {
     }
 }
 impl ::std::error::Error for OperationAbortedException {}
-/// The input of the `PutDestination` operation.
-///
 /// Input of `PutDestination` (model shape `com.amazonaws.cloudwatchlogs#PutDestinationRequest`).
 ///
 /// Required members are the arguments of `new`; the others start unset.
@@ -363,8 +361,6 @@ impl PutDestinationInput {
         }
     }
 }
-/// The output of the `PutDestination` operation.
-///
 /// Output of `PutDestination` (model shape `com.amazonaws.cloudwatchlogs#PutDestinationResponse`).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PutDestinationOutput {
@@ -376,8 +372,6 @@ pub struct PutDestinationOutput {
     )]
     pub destination: ::std::option::Option<Destination>,
 }
-/// The input of the `PutDestinationPolicy` operation.
-///
 /// Input of `PutDestinationPolicy` (model shape `com.amazonaws.cloudwatchlogs#PutDestinationPolicyRequest`).
 ///
 /// Required members are the arguments of `new`; the others start unset.
@@ -424,13 +418,9 @@ impl PutDestinationPolicyInput {
         }
     }
 }
-/// The output of the `PutDestinationPolicy` operation.
-///
 /// Output of `PutDestinationPolicy` (model shape `smithy.api#Unit`).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PutDestinationPolicyOutput {}
-/// The input of the `PutIntegration` operation.
-///
 /// Input of `PutIntegration` (model shape `com.amazonaws.cloudwatchlogs#PutIntegrationRequest`).
 ///
 /// Required members are the arguments of `new`; the others start unset.
@@ -478,8 +468,6 @@ impl PutIntegrationInput {
         }
     }
 }
-/// The output of the `PutIntegration` operation.
-///
 /// Output of `PutIntegration` (model shape `com.amazonaws.cloudwatchlogs#PutIntegrationResponse`).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PutIntegrationOutput {

@@ -30,8 +30,6 @@ impl ::std::fmt::Display for BadRequestException {
     }
 }
 impl ::std::error::Error for BadRequestException {}
-/// The input of the `CreatePublishingDestination` operation.
-///
 /// Input of `CreatePublishingDestination` (model shape `com.amazonaws.guardduty#CreatePublishingDestinationRequest`).
 ///
 /// Required members are the arguments of `new`; the others start unset.
@@ -95,8 +93,6 @@ impl CreatePublishingDestinationInput {
         }
     }
 }
-/// The output of the `CreatePublishingDestination` operation.
-///
 /// Output of `CreatePublishingDestination` (model shape `com.amazonaws.guardduty#CreatePublishingDestinationResponse`).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreatePublishingDestinationOutput {
