@@ -43,11 +43,8 @@ fn handle_tag(tag: &str, out: &mut String, list_depth: &mut usize, in_pre: &mut 
         .to_ascii_lowercase();
     match (name.as_str(), closing) {
         // Paragraphs inside list items stay on the item's line.
-        ("p", _) | ("br", _) | ("div", _) if *list_depth > 0 => {
-            if !out.ends_with([' ', '\n']) {
-                out.push(' ');
-            }
-        }
+        ("p", _) | ("br", _) | ("div", _) if *list_depth > 0 && !out.ends_with([' ', '\n']) => out.push(' '),
+        ("p", _) | ("br", _) | ("div", _) if *list_depth > 0 => {}
         ("p", _) | ("br", _) | ("div", _) => out.push_str("\n\n"),
         ("ul" | "ol", false) => {
             *list_depth += 1;
@@ -148,7 +145,7 @@ fn tidy(s: &str) -> String {
             lines.push(line.trim().to_string());
             continue;
         }
-        let l = if in_code { line.trim_end().to_string() } else { line.trim_end().to_string() };
+        let l = line.trim_end().to_string();
         let l = if in_code || l.trim_start().starts_with('-') { l } else { l.trim_start().to_string() };
         if l.trim().is_empty() && lines.last().is_none_or(|p| p.trim().is_empty()) {
             continue;

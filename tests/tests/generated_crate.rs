@@ -77,8 +77,7 @@ fn inputs_round_trip_through_json_with_wire_names() {
 
 #[test]
 fn rest_json_members_use_json_name_and_accept_member_names() {
-    let mut props = DestinationProperties::default();
-    props.destination_arn = Some("arn:aws:s3:::b".into());
+    let props = DestinationProperties { destination_arn: Some("arn:aws:s3:::b".into()), ..Default::default() };
     let input = CreatePublishingDestinationInput::new("det", DestinationType::S3, props);
     let json = serde_json::to_value(&input).expect("serializes");
     assert_eq!(
