@@ -4,7 +4,6 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::docs::doc_attrs;
 use super::rust_type::ident;
 use super::{EmittedFile, FileContent};
 use crate::ir::{CrateIr, ServiceIr};
@@ -75,7 +74,6 @@ fn lib_rs(ir: &CrateIr) -> TokenStream {
 }
 
 pub fn service_mod(svc: &ServiceIr) -> TokenStream {
-    let doc = doc_attrs(svc.docs.as_deref());
     let inner_docs: Vec<TokenStream> = match &svc.docs {
         Some(_) => {
             // Module docs go inside the file as `//!` lines.
@@ -90,7 +88,6 @@ pub fn service_mod(svc: &ServiceIr) -> TokenStream {
         }
         None => Vec::new(),
     };
-    let _ = doc;
     let protocol = match svc.protocol {
         Protocol::AwsJson1_0 => "awsJson1_0",
         Protocol::AwsJson1_1 => "awsJson1_1",

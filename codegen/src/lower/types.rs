@@ -35,7 +35,7 @@ pub fn build(model: &Model, c: &Closure<'_>, ir: &mut ServiceIr, diags: &mut Dia
             names.claim(&format!("{base}{suffix}"), &op.id, op, diags);
         }
     }
-    let ctx = Ctx { model, c, protocol: ir.protocol, names: &rust_names, cycles: cycles(model, &rust_names) };
+    let ctx = Ctx { model, protocol: ir.protocol, names: &rust_names, cycles: cycles(model, &rust_names) };
     let mut planner = Planner::new(model, c, &rust_names);
     planner.plan_all(&type_ids);
 
@@ -115,7 +115,6 @@ impl Names {
 
 struct Ctx<'a> {
     model: &'a Model,
-    c: &'a Closure<'a>,
     protocol: Protocol,
     names: &'a BTreeMap<String, String>,
     /// Member edges (container id, member name) that close a cycle of
@@ -279,7 +278,6 @@ impl Ctx<'_> {
         let pairs: Vec<(String, String)> =
             shape.members.iter().zip(&variants).map(|(m, v)| (m.name.clone(), v.rust_name.clone())).collect();
         self.check_unique_fields(shape, pairs.iter().map(|(a, b)| (a.as_str(), b.as_str())), "variant", diags);
-        let _ = self.c;
         EnumIr {
             shape_id: shape.id.clone(),
             name,

@@ -344,18 +344,10 @@ fn parse_shape(ctx: &Ctx<'_>, ty: &str, obj: &Map<String, Value>, diags: &mut Di
             return None;
         }
     };
+    let mut traits = traits;
     if ty == "set" {
         // Smithy 2.0 treats `set` as a list with unique items.
-        let mut traits = traits;
         traits.insert("smithy.api#uniqueItems".into(), Value::Object(Map::new()));
-        return (diags.0.len() == before).then(|| RawShape {
-            id: ctx.id.to_string(),
-            kind,
-            members,
-            traits,
-            mixins,
-            file: Some(ctx.path.to_path_buf()),
-        });
     }
     (diags.0.len() == before).then(|| RawShape {
         id: ctx.id.to_string(),
