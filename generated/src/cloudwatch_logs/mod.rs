@@ -28,6 +28,7 @@ pub const API_VERSION: ::std::option::Option<&str> = ::std::option::Option::Some
 pub const TARGET_PREFIX: &str = "Logs_20140328";
 /// Every operation of the service, by its name in the model.
 pub const OPERATIONS: &[&str] = &[
+    "DescribeDestinations",
     "PutDestination",
     "PutDestinationPolicy",
     "PutIntegration",

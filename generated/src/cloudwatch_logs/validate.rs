@@ -12,6 +12,14 @@ static PATTERN_2: crate::runtime::validate::Pattern = crate::runtime::validate::
 static PATTERN_3: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new(
     "^[\\.\\-_/#A-Za-z0-9]+$",
 );
+impl super::types::DescribeDestinationsInput {
+    /// Check every constraint of the model; report all violations at once.
+    pub fn validate(
+        &self,
+    ) -> ::std::result::Result<(), crate::runtime::validate::ValidationError> {
+        crate::runtime::validate::validate_root(self, "DescribeDestinationsInput")
+    }
+}
 impl super::types::PutDestinationInput {
     /// Check every constraint of the model; report all violations at once.
     pub fn validate(
@@ -34,6 +42,26 @@ impl super::types::PutIntegrationInput {
         &self,
     ) -> ::std::result::Result<(), crate::runtime::validate::ValidationError> {
         crate::runtime::validate::validate_root(self, "PutIntegrationInput")
+    }
+}
+impl crate::runtime::validate::Validate for super::types::DescribeDestinationsInput {
+    fn validate_at(
+        &self,
+        path: &crate::runtime::validate::Path<'_>,
+        out: &mut ::std::vec::Vec<crate::runtime::validate::Violation>,
+    ) {
+        if let ::std::option::Option::Some(v) = &self.destination_name_prefix {
+            let p = path.field("DestinationNamePrefix");
+            check_destination_name(v, &p, out);
+        }
+        if let ::std::option::Option::Some(v) = &self.next_token {
+            let p = path.field("nextToken");
+            check_next_token(v, &p, out);
+        }
+        if let ::std::option::Option::Some(v) = &self.limit {
+            let p = path.field("limit");
+            check_describe_limit(v, &p, out);
+        }
     }
 }
 impl crate::runtime::validate::Validate for super::types::IntegrationStatus {
@@ -247,6 +275,20 @@ fn check_collection_retention_days(
         out,
     );
 }
+/// Checks of `com.amazonaws.cloudwatchlogs#DescribeLimit`.
+fn check_describe_limit(
+    v: &i32,
+    path: &crate::runtime::validate::Path<'_>,
+    out: &mut ::std::vec::Vec<crate::runtime::validate::Violation>,
+) {
+    crate::runtime::validate::range_int(
+        i128::from(*v),
+        ::std::option::Option::Some(1),
+        ::std::option::Option::Some(50),
+        path,
+        out,
+    );
+}
 /// Checks of `com.amazonaws.cloudwatchlogs#DestinationName`.
 fn check_destination_name(
     v: &str,
@@ -276,6 +318,20 @@ fn check_integration_name(
         out,
     );
     PATTERN_3.check(v, path, out);
+}
+/// Checks of `com.amazonaws.cloudwatchlogs#NextToken`.
+fn check_next_token(
+    v: &str,
+    path: &crate::runtime::validate::Path<'_>,
+    out: &mut ::std::vec::Vec<crate::runtime::validate::Violation>,
+) {
+    crate::runtime::validate::length_str(
+        v,
+        ::std::option::Option::Some(1),
+        ::std::option::Option::None,
+        path,
+        out,
+    );
 }
 /// Checks of `com.amazonaws.cloudwatchlogs#RoleArn`.
 fn check_role_arn(

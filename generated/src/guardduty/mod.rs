@@ -25,4 +25,4 @@ pub const API_VERSION: ::std::option::Option<&str> = ::std::option::Option::Some
 /// The `X-Amz-Target` prefix for awsJson protocols (the service shape's name).
 pub const TARGET_PREFIX: &str = "GuardDutyAPIService";
 /// Every operation of the service, by its name in the model.
-pub const OPERATIONS: &[&str] = &["CreatePublishingDestination"];
+pub const OPERATIONS: &[&str] = &["CreateDetector", "CreatePublishingDestination"];

@@ -30,6 +30,95 @@ impl ::std::fmt::Display for BadRequestException {
     }
 }
 impl ::std::error::Error for BadRequestException {}
+/// Input of `CreateDetector` (model shape `com.amazonaws.guardduty#CreateDetectorRequest`).
+///
+/// Required members are the arguments of `new`; the others start unset.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct CreateDetectorInput {
+    /// A Boolean value that specifies whether the detector is to be enabled.
+    ///
+    /// Required.
+    #[serde(
+        rename = "enable",
+        alias = "Enable",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub enable: ::std::option::Option<bool>,
+    /// The idempotency token for the create request.
+    #[serde(
+        rename = "clientToken",
+        alias = "ClientToken",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub client_token: ::std::option::Option<::std::string::String>,
+    /// A value that specifies how frequently updated findings are exported.
+    #[serde(
+        rename = "findingPublishingFrequency",
+        alias = "FindingPublishingFrequency",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub finding_publishing_frequency: ::std::option::Option<FindingPublishingFrequency>,
+    /// Describes which data sources will be enabled for the detector.
+    ///
+    /// There might be regional differences because some data sources might not be available in all the Amazon Web Services Regions where GuardDuty is presently supported. For more information, see [Regions and endpoints](https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_regions.html).
+    #[serde(
+        rename = "dataSources",
+        alias = "DataSources",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub data_sources: ::std::option::Option<DataSourceConfigurations>,
+    /// The tags to be added to a new detector resource.
+    #[serde(
+        rename = "tags",
+        alias = "Tags",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub tags: ::std::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    >,
+    /// A list of features that will be configured for the detector.
+    #[serde(
+        rename = "features",
+        alias = "Features",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub features: ::std::option::Option<::std::vec::Vec<DetectorFeatureConfiguration>>,
+}
+impl CreateDetectorInput {
+    /// A `CreateDetectorInput` with its required members set and the others unset.
+    pub fn new(enable: impl ::std::convert::Into<bool>) -> Self {
+        Self {
+            enable: ::std::option::Option::Some(enable.into()),
+            ..::std::default::Default::default()
+        }
+    }
+}
+/// Output of `CreateDetector` (model shape `com.amazonaws.guardduty#CreateDetectorResponse`).
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct CreateDetectorOutput {
+    /// The unique ID of the created detector.
+    #[serde(
+        rename = "detectorId",
+        alias = "DetectorId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub detector_id: ::std::option::Option<::std::string::String>,
+    /// Specifies the data sources that couldn't be enabled when GuardDuty was enabled for the first time.
+    #[serde(
+        rename = "unprocessedDataSources",
+        alias = "UnprocessedDataSources",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub unprocessed_data_sources: ::std::option::Option<UnprocessedDataSourcesResult>,
+}
 /// Input of `CreatePublishingDestination` (model shape `com.amazonaws.guardduty#CreatePublishingDestinationRequest`).
 ///
 /// Required members are the arguments of `new`; the others start unset.
@@ -106,6 +195,95 @@ pub struct CreatePublishingDestinationOutput {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub destination_id: ::std::option::Option<::std::string::String>,
+}
+/// Contains information about which data sources are enabled.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct DataSourceConfigurations {
+    /// Describes whether S3 data event logs are enabled as a data source.
+    #[serde(
+        rename = "s3Logs",
+        alias = "S3Logs",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub s3_logs: ::std::option::Option<S3LogsConfiguration>,
+    /// Describes whether any Kubernetes logs are enabled as data sources.
+    #[serde(
+        rename = "kubernetes",
+        alias = "Kubernetes",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub kubernetes: ::std::option::Option<KubernetesConfiguration>,
+    /// Describes whether Malware Protection is enabled as a data source.
+    #[serde(
+        rename = "malwareProtection",
+        alias = "MalwareProtection",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub malware_protection: ::std::option::Option<MalwareProtectionConfiguration>,
+}
+/// `Unknown` keeps a value this version of the model does not know, so responses from a newer service still parse.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum DataSourceStatus {
+    /// Wire value: `ENABLED`.
+    Enabled,
+    /// Wire value: `DISABLED`.
+    Disabled,
+    /// A value this version of the model does not know.
+    Unknown(::std::string::String),
+}
+impl DataSourceStatus {
+    /// Every value the model defines.
+    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Enabled => "ENABLED",
+            Self::Disabled => "DISABLED",
+            Self::Unknown(v) => v.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<&str> for DataSourceStatus {
+    fn from(v: &str) -> Self {
+        match v {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Unknown(::std::string::String::from(other)),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for DataSourceStatus {
+    fn from(v: ::std::string::String) -> Self {
+        match v.as_str() {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            _ => Self::Unknown(v),
+        }
+    }
+}
+impl ::std::fmt::Display for DataSourceStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for DataSourceStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DataSourceStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <::std::string::String as ::serde::Deserialize>::deserialize(d).map(Self::from)
+    }
 }
 /// Contains the Amazon Resource Name (ARN) of the resource to publish to, such as an S3 bucket, and the ARN of the KMS key to use to encrypt published findings.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -185,6 +363,373 @@ impl<'de> ::serde::Deserialize<'de> for DestinationType {
         <::std::string::String as ::serde::Deserialize>::deserialize(d).map(Self::from)
     }
 }
+/// Information about the additional configuration for a feature in your GuardDuty account.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct DetectorAdditionalConfiguration {
+    /// Name of the additional configuration.
+    #[serde(
+        rename = "name",
+        alias = "Name",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub name: ::std::option::Option<FeatureAdditionalConfiguration>,
+    /// Status of the additional configuration.
+    #[serde(
+        rename = "status",
+        alias = "Status",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub status: ::std::option::Option<FeatureStatus>,
+}
+/// `Unknown` keeps a value this version of the model does not know, so responses from a newer service still parse.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum DetectorFeature {
+    /// Wire value: `S3_DATA_EVENTS`.
+    S3DataEvents,
+    /// Wire value: `EKS_AUDIT_LOGS`.
+    EksAuditLogs,
+    /// Wire value: `EBS_MALWARE_PROTECTION`.
+    EbsMalwareProtection,
+    /// Wire value: `RDS_LOGIN_EVENTS`.
+    RdsLoginEvents,
+    /// Wire value: `EKS_RUNTIME_MONITORING`.
+    EksRuntimeMonitoring,
+    /// Wire value: `LAMBDA_NETWORK_LOGS`.
+    LambdaNetworkLogs,
+    /// Wire value: `RUNTIME_MONITORING`.
+    RuntimeMonitoring,
+    /// A value this version of the model does not know.
+    Unknown(::std::string::String),
+}
+impl DetectorFeature {
+    /// Every value the model defines.
+    pub const VALUES: &'static [&'static str] = &[
+        "S3_DATA_EVENTS",
+        "EKS_AUDIT_LOGS",
+        "EBS_MALWARE_PROTECTION",
+        "RDS_LOGIN_EVENTS",
+        "EKS_RUNTIME_MONITORING",
+        "LAMBDA_NETWORK_LOGS",
+        "RUNTIME_MONITORING",
+    ];
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::S3DataEvents => "S3_DATA_EVENTS",
+            Self::EksAuditLogs => "EKS_AUDIT_LOGS",
+            Self::EbsMalwareProtection => "EBS_MALWARE_PROTECTION",
+            Self::RdsLoginEvents => "RDS_LOGIN_EVENTS",
+            Self::EksRuntimeMonitoring => "EKS_RUNTIME_MONITORING",
+            Self::LambdaNetworkLogs => "LAMBDA_NETWORK_LOGS",
+            Self::RuntimeMonitoring => "RUNTIME_MONITORING",
+            Self::Unknown(v) => v.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<&str> for DetectorFeature {
+    fn from(v: &str) -> Self {
+        match v {
+            "S3_DATA_EVENTS" => Self::S3DataEvents,
+            "EKS_AUDIT_LOGS" => Self::EksAuditLogs,
+            "EBS_MALWARE_PROTECTION" => Self::EbsMalwareProtection,
+            "RDS_LOGIN_EVENTS" => Self::RdsLoginEvents,
+            "EKS_RUNTIME_MONITORING" => Self::EksRuntimeMonitoring,
+            "LAMBDA_NETWORK_LOGS" => Self::LambdaNetworkLogs,
+            "RUNTIME_MONITORING" => Self::RuntimeMonitoring,
+            other => Self::Unknown(::std::string::String::from(other)),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for DetectorFeature {
+    fn from(v: ::std::string::String) -> Self {
+        match v.as_str() {
+            "S3_DATA_EVENTS" => Self::S3DataEvents,
+            "EKS_AUDIT_LOGS" => Self::EksAuditLogs,
+            "EBS_MALWARE_PROTECTION" => Self::EbsMalwareProtection,
+            "RDS_LOGIN_EVENTS" => Self::RdsLoginEvents,
+            "EKS_RUNTIME_MONITORING" => Self::EksRuntimeMonitoring,
+            "LAMBDA_NETWORK_LOGS" => Self::LambdaNetworkLogs,
+            "RUNTIME_MONITORING" => Self::RuntimeMonitoring,
+            _ => Self::Unknown(v),
+        }
+    }
+}
+impl ::std::fmt::Display for DetectorFeature {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for DetectorFeature {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DetectorFeature {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <::std::string::String as ::serde::Deserialize>::deserialize(d).map(Self::from)
+    }
+}
+/// Contains information about a GuardDuty feature.
+///
+/// Specifying both EKS Runtime Monitoring (`EKS\_RUNTIME\_MONITORING`) and Runtime Monitoring (`RUNTIME\_MONITORING`) will cause an error. You can add only one of these two features because Runtime Monitoring already includes the threat detection for Amazon EKS resources. For more information, see [Runtime Monitoring](https://docs.aws.amazon.com/guardduty/latest/ug/runtime-monitoring.html).
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct DetectorFeatureConfiguration {
+    /// The name of the feature.
+    #[serde(
+        rename = "name",
+        alias = "Name",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub name: ::std::option::Option<DetectorFeature>,
+    /// The status of the feature.
+    #[serde(
+        rename = "status",
+        alias = "Status",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub status: ::std::option::Option<FeatureStatus>,
+    /// Additional configuration for a resource.
+    #[serde(
+        rename = "additionalConfiguration",
+        alias = "AdditionalConfiguration",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub additional_configuration: ::std::option::Option<
+        ::std::vec::Vec<DetectorAdditionalConfiguration>,
+    >,
+}
+/// Describes the configuration of scanning EBS volumes as a data source.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct EbsVolumesResult {
+    /// Describes whether scanning EBS volumes is enabled as a data source.
+    #[serde(
+        rename = "status",
+        alias = "Status",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub status: ::std::option::Option<DataSourceStatus>,
+    /// Specifies the reason why scanning EBS volumes (Malware Protection) was not enabled as a data source.
+    #[serde(
+        rename = "reason",
+        alias = "Reason",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub reason: ::std::option::Option<::std::string::String>,
+}
+/// `Unknown` keeps a value this version of the model does not know, so responses from a newer service still parse.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum FeatureAdditionalConfiguration {
+    /// Wire value: `EKS_ADDON_MANAGEMENT`.
+    EksAddonManagement,
+    /// Wire value: `ECS_FARGATE_AGENT_MANAGEMENT`.
+    EcsFargateAgentManagement,
+    /// Wire value: `EC2_AGENT_MANAGEMENT`.
+    Ec2AgentManagement,
+    /// A value this version of the model does not know.
+    Unknown(::std::string::String),
+}
+impl FeatureAdditionalConfiguration {
+    /// Every value the model defines.
+    pub const VALUES: &'static [&'static str] = &[
+        "EKS_ADDON_MANAGEMENT",
+        "ECS_FARGATE_AGENT_MANAGEMENT",
+        "EC2_AGENT_MANAGEMENT",
+    ];
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::EksAddonManagement => "EKS_ADDON_MANAGEMENT",
+            Self::EcsFargateAgentManagement => "ECS_FARGATE_AGENT_MANAGEMENT",
+            Self::Ec2AgentManagement => "EC2_AGENT_MANAGEMENT",
+            Self::Unknown(v) => v.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<&str> for FeatureAdditionalConfiguration {
+    fn from(v: &str) -> Self {
+        match v {
+            "EKS_ADDON_MANAGEMENT" => Self::EksAddonManagement,
+            "ECS_FARGATE_AGENT_MANAGEMENT" => Self::EcsFargateAgentManagement,
+            "EC2_AGENT_MANAGEMENT" => Self::Ec2AgentManagement,
+            other => Self::Unknown(::std::string::String::from(other)),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for FeatureAdditionalConfiguration {
+    fn from(v: ::std::string::String) -> Self {
+        match v.as_str() {
+            "EKS_ADDON_MANAGEMENT" => Self::EksAddonManagement,
+            "ECS_FARGATE_AGENT_MANAGEMENT" => Self::EcsFargateAgentManagement,
+            "EC2_AGENT_MANAGEMENT" => Self::Ec2AgentManagement,
+            _ => Self::Unknown(v),
+        }
+    }
+}
+impl ::std::fmt::Display for FeatureAdditionalConfiguration {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for FeatureAdditionalConfiguration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FeatureAdditionalConfiguration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <::std::string::String as ::serde::Deserialize>::deserialize(d).map(Self::from)
+    }
+}
+/// `Unknown` keeps a value this version of the model does not know, so responses from a newer service still parse.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum FeatureStatus {
+    /// Wire value: `ENABLED`.
+    Enabled,
+    /// Wire value: `DISABLED`.
+    Disabled,
+    /// A value this version of the model does not know.
+    Unknown(::std::string::String),
+}
+impl FeatureStatus {
+    /// Every value the model defines.
+    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Enabled => "ENABLED",
+            Self::Disabled => "DISABLED",
+            Self::Unknown(v) => v.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<&str> for FeatureStatus {
+    fn from(v: &str) -> Self {
+        match v {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Unknown(::std::string::String::from(other)),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for FeatureStatus {
+    fn from(v: ::std::string::String) -> Self {
+        match v.as_str() {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            _ => Self::Unknown(v),
+        }
+    }
+}
+impl ::std::fmt::Display for FeatureStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for FeatureStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FeatureStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <::std::string::String as ::serde::Deserialize>::deserialize(d).map(Self::from)
+    }
+}
+/// `Unknown` keeps a value this version of the model does not know, so responses from a newer service still parse.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum FindingPublishingFrequency {
+    /// Wire value: `FIFTEEN_MINUTES`.
+    FifteenMinutes,
+    /// Wire value: `ONE_HOUR`.
+    OneHour,
+    /// Wire value: `SIX_HOURS`.
+    SixHours,
+    /// A value this version of the model does not know.
+    Unknown(::std::string::String),
+}
+impl FindingPublishingFrequency {
+    /// Every value the model defines.
+    pub const VALUES: &'static [&'static str] = &[
+        "FIFTEEN_MINUTES",
+        "ONE_HOUR",
+        "SIX_HOURS",
+    ];
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::FifteenMinutes => "FIFTEEN_MINUTES",
+            Self::OneHour => "ONE_HOUR",
+            Self::SixHours => "SIX_HOURS",
+            Self::Unknown(v) => v.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<&str> for FindingPublishingFrequency {
+    fn from(v: &str) -> Self {
+        match v {
+            "FIFTEEN_MINUTES" => Self::FifteenMinutes,
+            "ONE_HOUR" => Self::OneHour,
+            "SIX_HOURS" => Self::SixHours,
+            other => Self::Unknown(::std::string::String::from(other)),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for FindingPublishingFrequency {
+    fn from(v: ::std::string::String) -> Self {
+        match v.as_str() {
+            "FIFTEEN_MINUTES" => Self::FifteenMinutes,
+            "ONE_HOUR" => Self::OneHour,
+            "SIX_HOURS" => Self::SixHours,
+            _ => Self::Unknown(v),
+        }
+    }
+}
+impl ::std::fmt::Display for FindingPublishingFrequency {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for FindingPublishingFrequency {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FindingPublishingFrequency {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <::std::string::String as ::serde::Deserialize>::deserialize(d).map(Self::from)
+    }
+}
 /// An internal server error exception object.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct InternalServerErrorException {
@@ -215,3 +760,149 @@ impl ::std::fmt::Display for InternalServerErrorException {
     }
 }
 impl ::std::error::Error for InternalServerErrorException {}
+/// Describes whether Kubernetes audit logs are enabled as a data source.
+///
+/// Required members are the arguments of `new`; the others start unset.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct KubernetesAuditLogsConfiguration {
+    /// The status of Kubernetes audit logs as a data source.
+    ///
+    /// Required.
+    #[serde(
+        rename = "enable",
+        alias = "Enable",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub enable: ::std::option::Option<bool>,
+}
+impl KubernetesAuditLogsConfiguration {
+    /// A `KubernetesAuditLogsConfiguration` with its required members set and the others unset.
+    pub fn new(enable: impl ::std::convert::Into<bool>) -> Self {
+        Self {
+            enable: ::std::option::Option::Some(enable.into()),
+        }
+    }
+}
+/// Describes whether any Kubernetes data sources are enabled.
+///
+/// Required members are the arguments of `new`; the others start unset.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct KubernetesConfiguration {
+    /// The status of Kubernetes audit logs as a data source.
+    ///
+    /// Required.
+    #[serde(
+        rename = "auditLogs",
+        alias = "AuditLogs",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub audit_logs: ::std::option::Option<KubernetesAuditLogsConfiguration>,
+}
+impl KubernetesConfiguration {
+    /// A `KubernetesConfiguration` with its required members set and the others unset.
+    pub fn new(
+        audit_logs: impl ::std::convert::Into<KubernetesAuditLogsConfiguration>,
+    ) -> Self {
+        Self {
+            audit_logs: ::std::option::Option::Some(audit_logs.into()),
+        }
+    }
+}
+/// Describes whether Malware Protection will be enabled as a data source.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct MalwareProtectionConfiguration {
+    /// Describes the configuration of Malware Protection for EC2 instances with findings.
+    #[serde(
+        rename = "scanEc2InstanceWithFindings",
+        alias = "ScanEc2InstanceWithFindings",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub scan_ec2_instance_with_findings: ::std::option::Option<
+        ScanEc2InstanceWithFindings,
+    >,
+}
+/// An object that contains information on the status of all Malware Protection data sources.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct MalwareProtectionConfigurationResult {
+    /// Describes the configuration of Malware Protection for EC2 instances with findings.
+    #[serde(
+        rename = "scanEc2InstanceWithFindings",
+        alias = "ScanEc2InstanceWithFindings",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub scan_ec2_instance_with_findings: ::std::option::Option<
+        ScanEc2InstanceWithFindingsResult,
+    >,
+    /// The GuardDuty Malware Protection service role.
+    #[serde(
+        rename = "serviceRole",
+        alias = "ServiceRole",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub service_role: ::std::option::Option<::std::string::String>,
+}
+/// Describes whether S3 data event logs will be enabled as a data source.
+///
+/// Required members are the arguments of `new`; the others start unset.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct S3LogsConfiguration {
+    /// The status of S3 data event logs as a data source.
+    ///
+    /// Required.
+    #[serde(
+        rename = "enable",
+        alias = "Enable",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub enable: ::std::option::Option<bool>,
+}
+impl S3LogsConfiguration {
+    /// A `S3LogsConfiguration` with its required members set and the others unset.
+    pub fn new(enable: impl ::std::convert::Into<bool>) -> Self {
+        Self {
+            enable: ::std::option::Option::Some(enable.into()),
+        }
+    }
+}
+/// Describes whether Malware Protection for EC2 instances with findings will be enabled as a data source.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ScanEc2InstanceWithFindings {
+    /// Describes the configuration for scanning EBS volumes as data source.
+    #[serde(
+        rename = "ebsVolumes",
+        alias = "EbsVolumes",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub ebs_volumes: ::std::option::Option<bool>,
+}
+/// An object that contains information on the status of whether Malware Protection for EC2 instances with findings will be enabled as a data source.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ScanEc2InstanceWithFindingsResult {
+    /// Describes the configuration of scanning EBS volumes as a data source.
+    #[serde(
+        rename = "ebsVolumes",
+        alias = "EbsVolumes",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub ebs_volumes: ::std::option::Option<EbsVolumesResult>,
+}
+/// Specifies the names of the data sources that couldn't be enabled.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct UnprocessedDataSourcesResult {
+    /// An object that contains information on the status of all Malware Protection data sources.
+    #[serde(
+        rename = "malwareProtection",
+        alias = "MalwareProtection",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub malware_protection: ::std::option::Option<MalwareProtectionConfigurationResult>,
+}
