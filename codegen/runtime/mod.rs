@@ -1,9 +1,25 @@
 //! Runtime support shared by every generated service module: blobs,
-//! timestamps, documents, union serde and validation. Hand-written in the
-//! generator's `codegen/runtime/` and copied here unchanged.
+//! timestamps, documents, union serde, validation, and the client pipeline
+//! (configuration, protocols, signing, retries, transport). Hand-written in
+//! the generator's `codegen/runtime/` and copied here unchanged.
 
+pub mod aws_json;
 pub mod blob;
+#[cfg(feature = "cli")]
+pub mod cli;
+pub mod config;
+pub mod error;
+#[cfg(feature = "default-transport")]
+pub mod hyper_transport;
+pub mod idempotency;
+pub mod invoke;
+pub mod json;
+pub mod request;
+pub mod rest_json;
+pub mod retry;
+pub mod signing;
 pub mod timestamp;
+pub mod transport;
 pub mod unions;
 pub mod validate;
 

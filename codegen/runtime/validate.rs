@@ -130,6 +130,8 @@ pub enum ViolationKind {
         /// The member name.
         member: String,
     },
+    /// An `@httpLabel` value is empty: the URI would lose a path segment.
+    EmptyLabel,
     /// The model's pattern could not be compiled by the ECMA-262 engine.
     BadPattern {
         /// The pattern.
@@ -185,6 +187,7 @@ impl fmt::Display for Violation {
             ViolationKind::UnionMember { member } => {
                 write!(f, "union member {member:?} is not known to this client; set exactly one known member")
             }
+            ViolationKind::EmptyLabel => write!(f, "value is empty, but it fills a URI label (@httpLabel) and must not be"),
             ViolationKind::BadPattern { pattern } => {
                 write!(f, "the model's pattern {pattern:?} cannot be compiled as ECMA-262")
             }

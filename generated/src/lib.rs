@@ -7,6 +7,8 @@
 //!
 //! Every operation has an input type with `new` (taking the required members) and `validate` (checking every constraint of the model and reporting all violations at once), and an output type that tolerates missing and unknown members.
 #![forbid(unsafe_code)]
+#[cfg(feature = "cli")]
+pub mod cli;
 pub mod runtime;
 /// Amazon CloudWatch Logs (`com.amazonaws.cloudwatchlogs#Logs_20140328`).
 pub mod cloudwatch_logs;

@@ -12,8 +12,21 @@ use crate::model::Protocol;
 /// The runtime modules, copied verbatim into `src/runtime/`.
 const RUNTIME: &[(&str, &str)] = &[
     ("mod.rs", include_str!("../../runtime/mod.rs")),
+    ("aws_json.rs", include_str!("../../runtime/aws_json.rs")),
     ("blob.rs", include_str!("../../runtime/blob.rs")),
+    ("cli.rs", include_str!("../../runtime/cli.rs")),
+    ("config.rs", include_str!("../../runtime/config.rs")),
+    ("error.rs", include_str!("../../runtime/error.rs")),
+    ("hyper_transport.rs", include_str!("../../runtime/hyper_transport.rs")),
+    ("idempotency.rs", include_str!("../../runtime/idempotency.rs")),
+    ("invoke.rs", include_str!("../../runtime/invoke.rs")),
+    ("json.rs", include_str!("../../runtime/json.rs")),
+    ("request.rs", include_str!("../../runtime/request.rs")),
+    ("rest_json.rs", include_str!("../../runtime/rest_json.rs")),
+    ("retry.rs", include_str!("../../runtime/retry.rs")),
+    ("signing.rs", include_str!("../../runtime/signing.rs")),
     ("timestamp.rs", include_str!("../../runtime/timestamp.rs")),
+    ("transport.rs", include_str!("../../runtime/transport.rs")),
     ("unions.rs", include_str!("../../runtime/unions.rs")),
     ("validate.rs", include_str!("../../runtime/validate.rs")),
 ];
@@ -37,7 +50,20 @@ version = "0.1.0"
 edition = "2021"
 license = "Apache-2.0"
 publish = false
-description = "Rust types and validators for AWS services, generated from their Smithy models."
+description = "Rust clients, types and validators for AWS services, generated from their Smithy models."
+
+[features]
+# The default HTTP transport: hyper over rustls (ring, Mozilla roots) on tokio.
+# Turn it off to bring your own `runtime::transport::Transport`.
+default = ["default-transport"]
+default-transport = ["dep:hyper", "dep:hyper-util", "dep:hyper-rustls", "dep:http-body-util", "dep:rustls", "dep:tokio"]
+# The `smithy-call` command-line tool.
+cli = ["default-transport", "tokio/rt"]
+
+[[bin]]
+name = "smithy-call"
+path = "src/bin/smithy-call.rs"
+required-features = ["cli"]
 
 [dependencies]
 # Derives for the model types; JSON is the wire format of every supported protocol.
@@ -45,6 +71,21 @@ serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
 # ECMA-262 regular expressions, as `@pattern` requires.
 regress = "0.12"
+# Request and header types shared with every Rust HTTP stack.
+http = "1"
+# SigV4, maintained by AWS for its own SDKs.
+aws-sigv4 = {{ version = "1.6", default-features = false, features = ["sign-http", "http1"] }}
+aws-credential-types = "1.3"
+# UUID v4 for `@idempotencyToken`; jitter for retry backoff.
+uuid = {{ version = "1", features = ["v4"] }}
+fastrand = "2"
+# The default transport.
+hyper = {{ version = "1", optional = true, default-features = false, features = ["client", "http1"] }}
+hyper-util = {{ version = "0.1", optional = true, default-features = false, features = ["client-legacy", "http1", "tokio"] }}
+hyper-rustls = {{ version = "0.27", optional = true, default-features = false, features = ["http1", "ring", "tls12", "webpki-roots"] }}
+http-body-util = {{ version = "0.1", optional = true }}
+rustls = {{ version = "0.23", optional = true, default-features = false, features = ["ring", "std", "tls12"] }}
+tokio = {{ version = "1", optional = true, default-features = false, features = ["time"] }}
 "#,
         name = ir.name
     )
@@ -68,6 +109,8 @@ fn lib_rs(ir: &CrateIr) -> TokenStream {
     quote! {
         #(#![doc = #doc_lines])*
         #![forbid(unsafe_code)]
+        #[cfg(feature = "cli")]
+        pub mod cli;
         pub mod runtime;
         #(#mods)*
     }
@@ -103,10 +146,18 @@ pub fn service_mod(svc: &ServiceIr) -> TokenStream {
     let prefix = opt(&svc.endpoint_prefix);
     let version = opt(&svc.version);
     let ops = svc.operations.iter().map(|o| &o.name);
+    let proto_mod = ident(super::protocol::module_name(svc));
     quote! {
         #(#inner_docs)*
         pub mod types;
         mod validate;
+        pub mod errors;
+        mod client;
+        pub mod #proto_mod;
+        #[cfg(feature = "cli")]
+        pub(crate) mod cli;
+
+        pub use client::Client;
 
         /// The service's shape id in the model.
         pub const SHAPE_ID: &str = #shape_id;

@@ -3,8 +3,12 @@
 //! (`Validate` impls and check functions), `crate_files` (Cargo.toml, lib.rs,
 //! service modules, the copied runtime).
 
+mod cli;
+mod client;
 mod crate_files;
 mod docs;
+mod errors;
+mod protocol;
 mod rust_type;
 mod types;
 mod validators;
@@ -37,7 +41,16 @@ pub fn emit_crate(ir: &CrateIr) -> Vec<EmittedFile> {
         files.push(EmittedFile { path: format!("{dir}/mod.rs"), content: FileContent::Rust(crate_files::service_mod(svc)) });
         files.push(EmittedFile { path: format!("{dir}/types.rs"), content: FileContent::Rust(types::types_file(svc)) });
         files.push(EmittedFile { path: format!("{dir}/validate.rs"), content: FileContent::Rust(validators::validate_file(svc)) });
+        files.push(EmittedFile { path: format!("{dir}/client.rs"), content: FileContent::Rust(client::client_file(svc)) });
+        files.push(EmittedFile { path: format!("{dir}/errors.rs"), content: FileContent::Rust(errors::errors_file(svc)) });
+        files.push(EmittedFile { path: format!("{dir}/cli.rs"), content: FileContent::Rust(cli::service_cli(svc)) });
+        files.push(EmittedFile {
+            path: format!("{dir}/{}.rs", protocol::module_name(svc)),
+            content: FileContent::Rust(protocol::protocol_file(svc)),
+        });
     }
+    files.push(EmittedFile { path: "src/cli.rs".into(), content: FileContent::Rust(cli::crate_cli(ir)) });
+    files.push(EmittedFile { path: "src/bin/smithy-call.rs".into(), content: FileContent::Rust(cli::bin_file(ir)) });
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files
 }

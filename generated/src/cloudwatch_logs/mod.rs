@@ -8,6 +8,12 @@
 //! - **Archive log data**: You can use CloudWatch Logs to store your log data in highly durable storage. You can change the log retention setting so that any log events earlier than this setting are automatically deleted. The CloudWatch Logs agent helps to quickly send both rotated and non-rotated log data off of a host and into the log service. You can then access the raw log data when you need it.
 pub mod types;
 mod validate;
+pub mod errors;
+mod client;
+pub mod aws_json;
+#[cfg(feature = "cli")]
+pub(crate) mod cli;
+pub use client::Client;
 /// The service's shape id in the model.
 pub const SHAPE_ID: &str = "com.amazonaws.cloudwatchlogs#Logs_20140328";
 /// The service's protocol (`aws.protocols#...`).

@@ -6,6 +6,12 @@
 //! GuardDuty informs you about the status of your Amazon Web Services environment by producing security findings that you can view in the GuardDuty console or through Amazon EventBridge. For more information, see the * [Amazon GuardDuty User Guide](https://docs.aws.amazon.com/guardduty/latest/ug/what-is-guardduty.html) *.
 pub mod types;
 mod validate;
+pub mod errors;
+mod client;
+pub mod rest_json;
+#[cfg(feature = "cli")]
+pub(crate) mod cli;
+pub use client::Client;
 /// The service's shape id in the model.
 pub const SHAPE_ID: &str = "com.amazonaws.guardduty#GuardDutyAPIService";
 /// The service's protocol (`aws.protocols#...`).

@@ -1,0 +1,185 @@
+//! The `smithy-call` command-line tool (feature `cli`): argument parsing,
+//! `--dry-run` output and exit codes. The per-operation dispatch is
+//! generated in each service's `cli` module.
+//!
+//! Exit codes: 0 success, 1 service error, 2 invalid input or usage,
+//! 3 transport failure or timeout, 4 unparseable response.
+
+use std::future::Future;
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::{json, Map, Value};
+
+use super::config::{Config, ConfigError};
+use super::error::{ErrorKind, OperationError};
+use super::request::PreparedRequest;
+use super::transport::BoxFuture;
+
+pub const USAGE: &str = "usage: smithy-call <service> <Operation> --input '<json>' [--endpoint URL] [--region R] [--dry-run]";
+
+/// Parsed command line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Args {
+    /// The service's SigV4 signing name (`logs`, `guardduty`).
+    pub service: String,
+    pub operation: String,
+    pub input: Value,
+    pub endpoint: Option<String>,
+    pub region: Option<String>,
+    pub dry_run: bool,
+}
+
+/// What the tool prints and how it exits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Outcome {
+    fn ok(stdout: String) -> Self {
+        Outcome { code: 0, stdout, stderr: String::new() }
+    }
+
+    pub fn fail(code: i32, stderr: impl Into<String>) -> Self {
+        Outcome { code, stdout: String::new(), stderr: stderr.into() }
+    }
+}
+
+pub fn parse_args(args: &[String]) -> Result<Args, String> {
+    let mut positional = Vec::new();
+    let (mut input, mut endpoint, mut region, mut dry_run) = (None, None, None, false);
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let mut value = |flag: &str| it.next().cloned().ok_or_else(|| format!("{flag} needs a value"));
+        match a.as_str() {
+            "--input" => input = Some(value("--input")?),
+            "--endpoint" => endpoint = Some(value("--endpoint")?),
+            "--region" => region = Some(value("--region")?),
+            "--dry-run" => dry_run = true,
+            s if s.starts_with("--") => return Err(format!("unknown option {s}")),
+            s => positional.push(s.to_string()),
+        }
+    }
+    let [service, operation] = <[String; 2]>::try_from(positional).map_err(|_| "expected <service> <Operation>".to_string())?;
+    let input = match input {
+        None => Value::Object(Map::new()),
+        Some(text) => serde_json::from_str(&text).map_err(|e| format!("--input is not valid JSON: {e}"))?,
+    };
+    if !input.is_object() {
+        return Err("--input must be a JSON object".into());
+    }
+    Ok(Args { service, operation, input, endpoint, region, dry_run })
+}
+
+/// The request `--dry-run` prints.
+pub fn dry_run_json(request: &PreparedRequest) -> Value {
+    let mut query = Map::new();
+    for (k, v) in &request.query {
+        match query.get_mut(k) {
+            None => {
+                query.insert(k.clone(), Value::String(v.clone()));
+            }
+            Some(Value::Array(items)) => items.push(Value::String(v.clone())),
+            Some(first) => *first = Value::Array(vec![first.take(), Value::String(v.clone())]),
+        }
+    }
+    let headers: Map<String, Value> = request.headers.iter().map(|(k, v)| (k.to_ascii_lowercase(), Value::String(v.clone()))).collect();
+    let body = match &request.body {
+        None => Value::Null,
+        Some(b) => serde_json::from_slice(b).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(b).into_owned())),
+    };
+    json!({ "method": request.method, "path": request.path, "query": query, "headers": headers, "body": body })
+}
+
+fn config(args: &Args) -> Result<Config, ConfigError> {
+    let mut builder = Config::builder();
+    if let Some(r) = &args.region {
+        builder = builder.region(r.clone());
+    }
+    if let Some(e) = &args.endpoint {
+        builder = builder.endpoint(e.clone());
+    }
+    builder.build()
+}
+
+fn error_outcome<E: OperationError>(e: &E) -> Outcome {
+    match e.kind() {
+        ErrorKind::Service => {
+            let (code, message) = match e.meta() {
+                Some(m) => (m.code.clone(), m.message.clone().unwrap_or_default()),
+                None => (e.code().unwrap_or("Unknown").to_string(), e.to_string()),
+            };
+            Outcome::fail(1, format!("{code}: {message}\n{e}\n"))
+        }
+        ErrorKind::Validation => Outcome::fail(2, format!("{e}\n")),
+        ErrorKind::Transport | ErrorKind::Timeout => Outcome::fail(3, format!("{e}\n")),
+        ErrorKind::Parse => Outcome::fail(4, format!("{e}\n")),
+    }
+}
+
+/// Run one operation: parse the input, then print the request (dry run) or
+/// send it and print the output.
+pub async fn run<I, O, E, F, Fut>(args: &Args, prepare: fn(I, bool) -> Result<PreparedRequest, E>, send: F) -> Outcome
+where
+    I: DeserializeOwned,
+    O: Serialize,
+    E: OperationError,
+    F: FnOnce(Config, I) -> Fut,
+    Fut: Future<Output = Result<O, E>>,
+{
+    let input: I = match serde_json::from_value(args.input.clone()) {
+        Ok(i) => i,
+        Err(e) => return Outcome::fail(2, format!("the input does not fit {}: {e}\n", args.operation)),
+    };
+    if args.dry_run {
+        return match prepare(input, true) {
+            Ok(request) => Outcome::ok(format!("{}\n", dry_run_json(&request))),
+            Err(e) => error_outcome(&e),
+        };
+    }
+    let config = match config(args) {
+        Ok(c) => c,
+        Err(e) => return Outcome::fail(2, format!("{e}\n")),
+    };
+    match send(config, input).await {
+        Ok(output) => match serde_json::to_string_pretty(&output) {
+            Ok(text) => Outcome::ok(format!("{text}\n")),
+            Err(e) => Outcome::fail(4, format!("cannot print the output: {e}\n")),
+        },
+        Err(e) => error_outcome(&e),
+    }
+}
+
+/// Find the service and operation and run it; `dispatch` is generated.
+pub async fn run_args(args: &[String], dispatch: for<'a> fn(&'a Args) -> BoxFuture<'a, Option<Outcome>>, services: &[(&str, &[&str])]) -> Outcome {
+    let args = match parse_args(args) {
+        Ok(a) => a,
+        Err(e) => return Outcome::fail(2, format!("{e}\n{USAGE}\n")),
+    };
+    match dispatch(&args).await {
+        Some(outcome) => outcome,
+        None => {
+            let known: Vec<String> = services.iter().map(|(s, _)| s.to_string()).collect();
+            let msg = match services.iter().find(|(s, _)| *s == args.service) {
+                None => format!("unknown service {:?}; known services: {}", args.service, known.join(", ")),
+                Some((s, ops)) => format!("service {s} has no operation {:?}; it has: {}", args.operation, ops.join(", ")),
+            };
+            Outcome::fail(2, format!("{msg}\n{USAGE}\n"))
+        }
+    }
+}
+
+/// The binary's `main`: run on a single-threaded tokio runtime, print, exit.
+pub fn main(dispatch: for<'a> fn(&'a Args) -> BoxFuture<'a, Option<Outcome>>, services: &[(&str, &[&str])]) -> std::process::ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let outcome = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(rt) => rt.block_on(run_args(&args, dispatch, services)),
+        Err(e) => Outcome::fail(3, format!("cannot start the async runtime: {e}\n")),
+    };
+    print!("{}", outcome.stdout);
+    eprint!("{}", outcome.stderr);
+    std::process::ExitCode::from(u8::try_from(outcome.code).unwrap_or(1))
+}

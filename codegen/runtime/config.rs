@@ -1,0 +1,339 @@
+//! Client configuration: region, endpoint, credentials, transport, retries,
+//! timeouts and validation. Built with [`Config::builder`] or
+//! [`Config::from_env`].
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::transport::{Sleep, Transport};
+
+/// AWS credentials. `Debug` shows the access key id only.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Credentials {
+    access_key_id: String,
+    secret_access_key: String,
+    session_token: Option<String>,
+}
+
+impl Credentials {
+    pub fn new(access_key_id: impl Into<String>, secret_access_key: impl Into<String>, session_token: Option<String>) -> Self {
+        Credentials { access_key_id: access_key_id.into(), secret_access_key: secret_access_key.into(), session_token }
+    }
+
+    /// From `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and, if set,
+    /// `AWS_SESSION_TOKEN`.
+    pub fn from_env() -> Option<Self> {
+        let key = std::env::var("AWS_ACCESS_KEY_ID").ok().filter(|v| !v.is_empty())?;
+        let secret = std::env::var("AWS_SECRET_ACCESS_KEY").ok().filter(|v| !v.is_empty())?;
+        let token = std::env::var("AWS_SESSION_TOKEN").ok().filter(|v| !v.is_empty());
+        Some(Credentials::new(key, secret, token))
+    }
+
+    pub fn access_key_id(&self) -> &str {
+        &self.access_key_id
+    }
+
+    pub fn secret_access_key(&self) -> &str {
+        &self.secret_access_key
+    }
+
+    pub fn session_token(&self) -> Option<&str> {
+        self.session_token.as_deref()
+    }
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Credentials")
+            .field("access_key_id", &self.access_key_id)
+            .field("secret_access_key", &"** redacted **")
+            .field("session_token", &self.session_token.as_ref().map(|_| "** redacted **"))
+            .finish()
+    }
+}
+
+/// How often and how patiently to retry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetryConfig {
+    /// Attempts in all, including the first (1 disables retries).
+    pub max_attempts: u32,
+    /// The backoff before the first retry; it doubles with each retry and is
+    /// jittered (a uniformly random delay between zero and the backoff).
+    pub initial_backoff: Duration,
+    pub max_backoff: Duration,
+}
+
+impl Default for RetryConfig {
+    fn default() -> Self {
+        RetryConfig { max_attempts: 3, initial_backoff: Duration::from_millis(500), max_backoff: Duration::from_secs(20) }
+    }
+}
+
+/// Why a configuration cannot be built.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError(pub String);
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "invalid client configuration: {}", self.0)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// A checked client configuration, shared by every service client.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub(crate) region: String,
+    pub(crate) endpoint: Option<Endpoint>,
+    pub(crate) credentials: Credentials,
+    pub(crate) transport: Arc<dyn Transport>,
+    pub(crate) sleep: Arc<dyn Sleep>,
+    pub(crate) retry: RetryConfig,
+    pub(crate) validate_input: bool,
+    pub(crate) max_response_body: usize,
+}
+
+/// A checked endpoint: scheme and authority, and a base path without a
+/// trailing `/`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    pub(crate) origin: String,
+    pub(crate) base_path: String,
+}
+
+impl Endpoint {
+    /// Check an endpoint URL: `http` or `https`, a host, no query or fragment.
+    pub fn parse(url: &str) -> Result<Endpoint, ConfigError> {
+        let bad = |why: &str| ConfigError(format!("endpoint {url:?}: {why}"));
+        let uri: http::Uri = url.parse().map_err(|e| bad(&format!("not a URL ({e})")))?;
+        let scheme = uri.scheme_str().ok_or_else(|| bad("no scheme; use http:// or https://"))?;
+        if scheme != "http" && scheme != "https" {
+            return Err(bad("the scheme must be http or https"));
+        }
+        let authority = uri.authority().ok_or_else(|| bad("no host"))?;
+        if authority.as_str().contains('@') {
+            return Err(bad("user information is not allowed in an endpoint"));
+        }
+        if uri.query().is_some() || url.contains('#') {
+            return Err(bad("an endpoint cannot have a query or fragment"));
+        }
+        let base_path = uri.path().trim_end_matches('/').to_string();
+        Ok(Endpoint { origin: format!("{scheme}://{authority}"), base_path })
+    }
+
+    /// `https://<prefix>.<region>.amazonaws.com`, the default for a service.
+    pub(crate) fn aws(prefix: &str, region: &str) -> Endpoint {
+        Endpoint { origin: format!("https://{prefix}.{region}.amazonaws.com"), base_path: String::new() }
+    }
+
+    pub fn url(&self) -> String {
+        format!("{}{}", self.origin, self.base_path)
+    }
+}
+
+/// Regions are host labels: letters, digits and `-`, so a region can never
+/// change the endpoint's host or inject anything.
+fn check_region(region: &str) -> Result<(), ConfigError> {
+    let ok = !region.is_empty()
+        && region.len() <= 63
+        && region.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        && !region.starts_with('-')
+        && !region.ends_with('-');
+    if ok {
+        Ok(())
+    } else {
+        Err(ConfigError(format!("region {region:?} is not a valid region name (letters, digits and '-')")))
+    }
+}
+
+impl Config {
+    pub fn builder() -> ConfigBuilder {
+        ConfigBuilder::default()
+    }
+
+    /// Region from `AWS_REGION` (or `AWS_DEFAULT_REGION`), credentials from
+    /// the standard environment variables, and the default transport.
+    pub fn from_env() -> Result<Config, ConfigError> {
+        Config::builder().build()
+    }
+
+    pub fn region(&self) -> &str {
+        &self.region
+    }
+
+    pub fn credentials(&self) -> &Credentials {
+        &self.credentials
+    }
+
+    pub fn validate_input(&self) -> bool {
+        self.validate_input
+    }
+
+    pub fn retry(&self) -> &RetryConfig {
+        &self.retry
+    }
+
+    /// The configured endpoint override, if any.
+    pub fn endpoint(&self) -> Option<&Endpoint> {
+        self.endpoint.as_ref()
+    }
+}
+
+/// Builds a [`Config`]. Anything not set comes from the environment
+/// (`AWS_REGION`, `AWS_ACCESS_KEY_ID`, ...) or has a documented default.
+#[derive(Debug, Default)]
+pub struct ConfigBuilder {
+    region: Option<String>,
+    endpoint: Option<String>,
+    credentials: Option<Credentials>,
+    transport: Option<Arc<dyn Transport>>,
+    sleep: Option<Arc<dyn Sleep>>,
+    retry: Option<RetryConfig>,
+    validate_input: Option<bool>,
+    connect_timeout: Option<std::time::Duration>,
+    read_timeout: Option<std::time::Duration>,
+    max_response_body: Option<usize>,
+}
+
+impl ConfigBuilder {
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into());
+        self
+    }
+
+    /// Send every request to this URL instead of the service's AWS endpoint.
+    pub fn endpoint(mut self, url: impl Into<String>) -> Self {
+        self.endpoint = Some(url.into());
+        self
+    }
+
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = Some(credentials);
+        self
+    }
+
+    /// Use your own HTTP stack. Set a [`Sleep`] too unless the default
+    /// transport's (tokio) is available.
+    pub fn transport(mut self, transport: Arc<dyn Transport>) -> Self {
+        self.transport = Some(transport);
+        self
+    }
+
+    pub fn sleep(mut self, sleep: Arc<dyn Sleep>) -> Self {
+        self.sleep = Some(sleep);
+        self
+    }
+
+    pub fn retry(mut self, retry: RetryConfig) -> Self {
+        self.retry = Some(retry);
+        self
+    }
+
+    /// Attempts in all, including the first (default 3; 1 disables retries).
+    pub fn max_attempts(mut self, attempts: u32) -> Self {
+        let mut retry = self.retry.take().unwrap_or_default();
+        retry.max_attempts = attempts;
+        self.retry = Some(retry);
+        self
+    }
+
+    /// Check inputs against the model's constraints before sending (default
+    /// `true`). Smithy advises that clients may relax this: a model older
+    /// than the service can reject values the service now accepts (a new
+    /// enum value, a longer name). Turn it off to let the service decide.
+    pub fn validate_input(mut self, on: bool) -> Self {
+        self.validate_input = Some(on);
+        self
+    }
+
+    /// How long to wait for a connection (default transport; default 10 s).
+    pub fn connect_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// How long to wait for the whole response once connected (default
+    /// transport; default 60 s).
+    pub fn read_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.read_timeout = Some(timeout);
+        self
+    }
+
+    /// The largest response body accepted, in bytes (default 16 MiB).
+    pub fn max_response_body(mut self, bytes: usize) -> Self {
+        self.max_response_body = Some(bytes);
+        self
+    }
+
+    pub fn build(self) -> Result<Config, ConfigError> {
+        let region = match self.region {
+            Some(r) => r,
+            None => std::env::var("AWS_REGION")
+                .ok()
+                .filter(|v| !v.is_empty())
+                .or_else(|| std::env::var("AWS_DEFAULT_REGION").ok().filter(|v| !v.is_empty()))
+                .ok_or_else(|| ConfigError("no region: set one on the builder or in AWS_REGION".into()))?,
+        };
+        check_region(&region)?;
+        let endpoint = self.endpoint.as_deref().map(Endpoint::parse).transpose()?;
+        let credentials = match self.credentials {
+            Some(c) => c,
+            None => Credentials::from_env().ok_or_else(|| {
+                ConfigError(
+                    "no credentials: set them on the builder or in AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY".into(),
+                )
+            })?,
+        };
+        let retry = self.retry.unwrap_or_default();
+        if retry.max_attempts == 0 {
+            return Err(ConfigError("max_attempts must be at least 1".into()));
+        }
+        let connect_timeout = self.connect_timeout.unwrap_or(Duration::from_secs(10));
+        let read_timeout = self.read_timeout.unwrap_or(Duration::from_secs(60));
+        let (transport, sleep) = defaults(self.transport, self.sleep, connect_timeout, read_timeout)?;
+        Ok(Config {
+            region,
+            endpoint,
+            credentials,
+            transport,
+            sleep,
+            retry,
+            validate_input: self.validate_input.unwrap_or(true),
+            max_response_body: self.max_response_body.unwrap_or(16 << 20),
+        })
+    }
+}
+
+type Pair = (Arc<dyn Transport>, Arc<dyn Sleep>);
+
+#[cfg(feature = "default-transport")]
+fn defaults(
+    transport: Option<Arc<dyn Transport>>,
+    sleep: Option<Arc<dyn Sleep>>,
+    connect: Duration,
+    read: Duration,
+) -> Result<Pair, ConfigError> {
+    use super::hyper_transport::{HyperTransport, TokioSleep};
+    let transport = match transport {
+        Some(t) => t,
+        None => Arc::new(HyperTransport::new(connect, read)?),
+    };
+    Ok((transport, sleep.unwrap_or_else(|| Arc::new(TokioSleep))))
+}
+
+#[cfg(not(feature = "default-transport"))]
+fn defaults(
+    transport: Option<Arc<dyn Transport>>,
+    sleep: Option<Arc<dyn Sleep>>,
+    _connect: Duration,
+    _read: Duration,
+) -> Result<Pair, ConfigError> {
+    match (transport, sleep) {
+        (Some(t), Some(s)) => Ok((t, s)),
+        _ => Err(ConfigError(
+            "no transport: enable the `default-transport` feature or set both a transport and a sleep".into(),
+        )),
+    }
+}

@@ -1,0 +1,120 @@
+//! JSON bodies and error responses, shared by awsJson1_0, awsJson1_1 and
+//! restJson1.
+
+use serde::de::DeserializeOwned;
+
+use super::error::{ErrorMeta, Failure, Modeled, ParseError};
+use super::invoke::Protocol;
+use super::request::RawResponse;
+
+/// Parse a response body (an empty body counts as `{}`) into `T`. Unknown
+/// members are ignored; a body that is not a JSON object is an error.
+pub fn parse_body<T: DeserializeOwned>(response: &RawResponse) -> Result<T, Failure> {
+    let body: &[u8] = if response.body.iter().all(u8::is_ascii_whitespace) { b"{}" } else { &response.body };
+    if body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return Err(Failure::Parse(Box::new(ParseError::new(response, "the body is not a JSON object"))));
+    }
+    serde_json::from_slice(body).map_err(|e| Failure::Parse(Box::new(ParseError::new(response, format!("invalid body: {e}")))))
+}
+
+/// Remove a `namespace#` prefix and a `:suffix` from an error code, as the
+/// AWS JSON protocols require.
+pub fn sanitize_code(raw: &str) -> &str {
+    let code = raw.split(':').next().unwrap_or(raw);
+    let code = code.rsplit('#').next().unwrap_or(code);
+    code.trim()
+}
+
+fn body_object(response: &RawResponse) -> Option<serde_json::Map<String, serde_json::Value>> {
+    serde_json::from_slice(&response.body).ok()
+}
+
+fn string_field<'a>(body: &'a Option<serde_json::Map<String, serde_json::Value>>, key: &str) -> Option<&'a str> {
+    body.as_ref()?.get(key)?.as_str()
+}
+
+fn code_from(protocol: Protocol, response: &RawResponse, body: &Option<serde_json::Map<String, serde_json::Value>>) -> Option<String> {
+    let header = response.header("x-amzn-errortype");
+    let raw = match protocol {
+        // awsJson: the body's `__type`, else the header.
+        Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => {
+            string_field(body, "__type").or(header).or_else(|| string_field(body, "code"))
+        }
+        // restJson1: the header, then `code`, then `__type`.
+        Protocol::RestJson1 => header.or_else(|| string_field(body, "code")).or_else(|| string_field(body, "__type")),
+    }?;
+    let code = sanitize_code(raw);
+    (!code.is_empty()).then(|| code.to_string())
+}
+
+/// The error code of an error response, if it has one.
+pub fn error_code(protocol: Protocol, response: &RawResponse) -> Option<String> {
+    code_from(protocol, response, &body_object(response))
+}
+
+/// Everything an error response says about the error. Without a code (an
+/// HTML error page, say) the code is `Unknown` and the message is the start
+/// of the body.
+pub fn error_meta(protocol: Protocol, response: &RawResponse) -> ErrorMeta {
+    let body = body_object(response);
+    let code = code_from(protocol, response, &body);
+    let message = ["message", "Message", "errorMessage"]
+        .iter()
+        .find_map(|k| string_field(&body, k))
+        .map(str::to_string)
+        .or_else(|| code.is_none().then(|| ParseError::new(response, "").body_excerpt).filter(|s| !s.is_empty()));
+    ErrorMeta {
+        status: response.status,
+        code: code.unwrap_or_else(|| "Unknown".to_string()),
+        message,
+        request_id: response.request_id().map(str::to_string),
+        attempts: response.attempts,
+    }
+}
+
+/// Parse a modeled error's members from the body.
+pub fn parse_error<T: DeserializeOwned>(response: &RawResponse, meta: ErrorMeta) -> Result<Modeled<T>, Failure> {
+    let error = parse_body(response)?;
+    Ok(Modeled { error, meta })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_sanitized() {
+        assert_eq!(sanitize_code("aws.protocoltests#FooError:http://internal.amazon.com/x"), "FooError");
+        assert_eq!(sanitize_code("FooError"), "FooError");
+        assert_eq!(sanitize_code("com.amazon#FooError"), "FooError");
+    }
+
+    #[test]
+    fn rest_json_prefers_the_header() {
+        let r = RawResponse::new(
+            400,
+            vec![("x-amzn-errortype".into(), "HeaderError:meta".into())],
+            br#"{"code":"CodeError","__type":"TypeError","Message":"m"}"#.to_vec(),
+        );
+        let m = error_meta(Protocol::RestJson1, &r);
+        assert_eq!((m.code.as_str(), m.message.as_deref()), ("HeaderError", Some("m")));
+        assert_eq!(error_meta(Protocol::AwsJson1_1, &r).code, "TypeError");
+    }
+
+    #[test]
+    fn html_error_pages_keep_their_status_and_text() {
+        let r = RawResponse::new(500, vec![], b"<html><body>Internal Server Error</body></html>".to_vec());
+        let m = error_meta(Protocol::AwsJson1_1, &r);
+        assert_eq!(m.code, "Unknown");
+        assert_eq!(m.status, 500);
+        assert!(m.message.unwrap().contains("Internal Server Error"));
+    }
+
+    #[test]
+    fn non_objects_are_parse_errors() {
+        for body in [&b"[]"[..], b"null", b"<html>", b"{\"a\":", b"\"x\""] {
+            let r = RawResponse::new(200, vec![], body.to_vec());
+            assert!(matches!(parse_body::<serde_json::Value>(&r), Err(Failure::Parse(_))), "{body:?}");
+        }
+    }
+}

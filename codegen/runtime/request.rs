@@ -1,0 +1,113 @@
+//! The protocol-level request and response: what a serializer produces and a
+//! parser consumes, independent of the endpoint, signing and transport.
+
+/// An HTTP request as the protocol serializer built it: no endpoint, no
+/// signing headers. `--dry-run` prints exactly this.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PreparedRequest {
+    pub method: &'static str,
+    /// The percent-encoded path, starting with `/`.
+    pub path: String,
+    /// Query parameters in order, not yet encoded.
+    pub query: Vec<(String, String)>,
+    /// Header names in lower case.
+    pub headers: Vec<(String, String)>,
+    /// `None` when the request has no body (and no `Content-Type`).
+    pub body: Option<Vec<u8>>,
+}
+
+impl PreparedRequest {
+    pub fn new(method: &'static str, path: impl Into<String>) -> Self {
+        PreparedRequest { method, path: path.into(), query: Vec::new(), headers: Vec::new(), body: None }
+    }
+
+    pub fn header(&mut self, name: &str, value: impl Into<String>) {
+        self.headers.push((name.to_ascii_lowercase(), value.into()));
+    }
+
+    pub fn query(&mut self, name: &str, value: impl Into<String>) {
+        self.query.push((name.to_string(), value.into()));
+    }
+
+    /// The path and the encoded query string, as sent on the request line.
+    pub fn path_and_query(&self) -> String {
+        let mut out = self.path.clone();
+        for (i, (k, v)) in self.query.iter().enumerate() {
+            out.push(if i == 0 { '?' } else { '&' });
+            encode_into(&mut out, k, true);
+            out.push('=');
+            encode_into(&mut out, v, true);
+        }
+        out
+    }
+}
+
+/// Percent-encode `value` as RFC 3986 requires: unreserved characters
+/// (`A-Z a-z 0-9 - . _ ~`) stay, every other byte of the UTF-8 becomes
+/// `%XX`. With `encode_slash` false, `/` stays (greedy labels).
+pub fn encode_into(out: &mut String, value: &str, encode_slash: bool) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    for b in value.bytes() {
+        let keep = b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') || (b == b'/' && !encode_slash);
+        if keep {
+            out.push(b as char);
+        } else {
+            out.push('%');
+            out.push(HEX[(b >> 4) as usize] as char);
+            out.push(HEX[(b & 15) as usize] as char);
+        }
+    }
+}
+
+/// A response as received: status, headers (names in lower case) and body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawResponse {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+    /// How many attempts the client made (1 when there was no retry).
+    pub attempts: u32,
+}
+
+impl RawResponse {
+    pub fn new(status: u16, headers: Vec<(String, String)>, body: impl Into<Vec<u8>>) -> Self {
+        RawResponse { status, headers, body: body.into(), attempts: 1 }
+    }
+
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+
+    /// The first value of a header, by case-insensitive name.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+
+    /// The request id AWS services return, under any of its usual names.
+    pub fn request_id(&self) -> Option<&str> {
+        self.header("x-amzn-requestid").or_else(|| self.header("x-amz-request-id"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encodes_reserved_and_non_ascii() {
+        let mut s = String::new();
+        encode_into(&mut s, "a b/c?d=é~", true);
+        assert_eq!(s, "a%20b%2Fc%3Fd%3D%C3%A9~");
+        let mut g = String::new();
+        encode_into(&mut g, "a/b c", false);
+        assert_eq!(g, "a/b%20c");
+    }
+
+    #[test]
+    fn path_and_query_encodes_both_sides() {
+        let mut r = PreparedRequest::new("GET", "/x");
+        r.query("a b", "c&d");
+        r.query("e", "");
+        assert_eq!(r.path_and_query(), "/x?a%20b=c%26d&e=");
+    }
+}

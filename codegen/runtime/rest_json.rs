@@ -1,0 +1,203 @@
+//! restJson1 pieces the generated serializers and parsers call: URI labels,
+//! the JSON body without HTTP-bound members, header and query values.
+
+use serde::Serialize;
+
+use super::error::{Failure, ParseError, ValidationError};
+use super::request::{encode_into, RawResponse};
+use super::timestamp::Timestamp;
+use super::validate::{Violation, ViolationKind};
+
+fn violation(type_name: &'static str, member: &'static str, kind: ViolationKind) -> Failure {
+    Failure::Validation(ValidationError {
+        type_name,
+        violations: vec![Violation { path: member.to_string(), on_map_key: false, kind }],
+    })
+}
+
+/// A label member's value; a missing one is a violation of `@required`
+/// (reported even when validation is off: the URI cannot be built).
+pub fn required_label<'v, T>(value: &'v Option<T>, member: &'static str, type_name: &'static str) -> Result<&'v T, Failure> {
+    value.as_ref().ok_or_else(|| violation(type_name, member, ViolationKind::Required))
+}
+
+/// Append a label's value to `path`, percent-encoded: `/` becomes `%2F`
+/// except in greedy labels, where each segment is encoded and `/` stays.
+pub fn label(path: &mut String, value: &str, member: &'static str, type_name: &'static str, greedy: bool) -> Result<(), Failure> {
+    if value.is_empty() {
+        return Err(violation(type_name, member, ViolationKind::EmptyLabel));
+    }
+    encode_into(path, value, !greedy);
+    Ok(())
+}
+
+/// The input as a JSON object without its HTTP-bound members (given by their
+/// JSON names); `{}` when no body member is set.
+pub fn json_body<T: Serialize>(input: &T, bound: &[&str]) -> Result<Vec<u8>, Failure> {
+    let mut value = serde_json::to_value(input).map_err(|e| serialize_failure(&e))?;
+    if let serde_json::Value::Object(map) = &mut value {
+        for name in bound {
+            map.remove(*name);
+        }
+    }
+    serde_json::to_vec(&value).map_err(|e| serialize_failure(&e))
+}
+
+fn serialize_failure(e: &serde_json::Error) -> Failure {
+    use super::error::{TransportError, TransportErrorKind};
+    Failure::Transport(TransportError::new(TransportErrorKind::InvalidRequest, format!("cannot serialize the input: {e}")))
+}
+
+/// A float as Smithy writes it in headers and query strings.
+pub fn fmt_float(v: f64) -> String {
+    if v.is_nan() {
+        "NaN".into()
+    } else if v.is_infinite() {
+        if v > 0.0 { "Infinity".into() } else { "-Infinity".into() }
+    } else {
+        v.to_string()
+    }
+}
+
+/// A list in one header: values joined by `, `; a value holding a comma or a
+/// double quote is quoted, with `"` and `\` escaped. Timestamps in http-date
+/// form are never quoted, as the specification requires.
+pub fn join_header_list(values: &[String], timestamps: bool) -> String {
+    let quoted = values.iter().map(|v| {
+        if !timestamps && (v.contains(',') || v.contains('"') || v.trim() != v) {
+            format!("\"{}\"", v.replace('\\', "\\\\").replace('"', "\\\""))
+        } else {
+            v.clone()
+        }
+    });
+    quoted.collect::<Vec<_>>().join(", ")
+}
+
+/// Split a list header into its values (the reverse of [`join_header_list`]).
+pub fn split_header_list(value: &str, timestamps: bool) -> Vec<String> {
+    if timestamps {
+        // "Mon, 16 Dec 2019 23:48:18 GMT, Tue, ..." : every second comma ends a value.
+        let parts: Vec<&str> = value.split(',').collect();
+        return parts.chunks(2).map(|c| c.join(",").trim().to_string()).collect();
+    }
+    let mut out = Vec::new();
+    let mut chars = value.chars().peekable();
+    loop {
+        while chars.peek().is_some_and(|c| c.is_whitespace()) {
+            chars.next();
+        }
+        let mut item = String::new();
+        if chars.peek() == Some(&'"') {
+            chars.next();
+            while let Some(c) = chars.next() {
+                match c {
+                    '\\' => item.extend(chars.next()),
+                    '"' => break,
+                    c => item.push(c),
+                }
+            }
+            while chars.peek().is_some_and(|c| *c != ',') {
+                chars.next();
+            }
+        } else {
+            while let Some(c) = chars.peek().copied().filter(|c| *c != ',') {
+                item.push(c);
+                chars.next();
+            }
+            item = item.trim().to_string();
+        }
+        out.push(item);
+        if chars.next().is_none() {
+            break;
+        }
+    }
+    out
+}
+
+/// A header parsed with `parse`, or `None` when absent.
+pub fn header<T>(
+    response: &RawResponse,
+    name: &str,
+    parse: impl FnOnce(&str) -> Result<T, String>,
+) -> Result<Option<T>, Failure> {
+    match response.header(name) {
+        None => Ok(None),
+        Some(v) => parse(v.trim())
+            .map(Some)
+            .map_err(|why| Failure::Parse(Box::new(ParseError::new(response, format!("header `{name}`: {why}"))))),
+    }
+}
+
+pub fn parse_number<T: std::str::FromStr>(v: &str) -> Result<T, String> {
+    v.parse().map_err(|_| format!("{v:?} is not a valid number"))
+}
+
+pub fn parse_float(v: &str) -> Result<f64, String> {
+    match v {
+        "NaN" => Ok(f64::NAN),
+        "Infinity" => Ok(f64::INFINITY),
+        "-Infinity" => Ok(f64::NEG_INFINITY),
+        _ => parse_number(v),
+    }
+}
+
+pub fn parse_bool(v: &str) -> Result<bool, String> {
+    match v {
+        "true" => Ok(true),
+        "false" => Ok(false),
+        _ => Err(format!("{v:?} is not true or false")),
+    }
+}
+
+pub fn parse_timestamp(v: &str, format: &str) -> Result<Timestamp, String> {
+    let parsed = match format {
+        "date-time" => Timestamp::parse_date_time(v),
+        "epoch-seconds" => Timestamp::parse_epoch_seconds(v),
+        _ => Timestamp::parse_http_date(v),
+    };
+    parsed.map_err(|e| e.to_string())
+}
+
+/// Headers starting with `prefix` (case-insensitive), keyed by the rest of
+/// their name.
+pub fn prefix_headers(response: &RawResponse, prefix: &str) -> Option<std::collections::BTreeMap<String, String>> {
+    let map: std::collections::BTreeMap<String, String> = response
+        .headers
+        .iter()
+        .filter(|(k, _)| k.len() >= prefix.len() && k[..prefix.len()].eq_ignore_ascii_case(prefix))
+        .map(|(k, v)| (k[prefix.len()..].to_string(), v.clone()))
+        .collect();
+    (!map.is_empty()).then_some(map)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_encode_slashes_unless_greedy() {
+        let mut p = String::from("/x/");
+        label(&mut p, "a/b c", "M", "T", false).unwrap();
+        assert_eq!(p, "/x/a%2Fb%20c");
+        let mut g = String::from("/x/");
+        label(&mut g, "a/b c", "M", "T", true).unwrap();
+        assert_eq!(g, "/x/a/b%20c");
+        assert!(matches!(label(&mut g, "", "M", "T", false), Err(Failure::Validation(_))));
+    }
+
+    #[test]
+    fn header_lists_round_trip() {
+        let values = vec!["a".to_string(), "b,c".to_string(), "say \"hi\"".to_string()];
+        let joined = join_header_list(&values, false);
+        assert_eq!(joined, r#"a, "b,c", "say \"hi\"""#);
+        assert_eq!(split_header_list(&joined, false), values);
+        let dates = "Mon, 16 Dec 2019 23:48:18 GMT, Tue, 17 Dec 2019 23:48:18 GMT";
+        assert_eq!(split_header_list(dates, true), vec!["Mon, 16 Dec 2019 23:48:18 GMT", "Tue, 17 Dec 2019 23:48:18 GMT"]);
+    }
+
+    #[test]
+    fn body_drops_bound_members() {
+        let v = serde_json::json!({"DetectorId": "d", "destinationType": "S3"});
+        assert_eq!(json_body(&v, &["DetectorId"]).unwrap(), br#"{"destinationType":"S3"}"#);
+    }
+}

@@ -1,0 +1,105 @@
+//! When to retry and how long to wait.
+//!
+//! The rule, for every operation:
+//! - throttling errors (HTTP 429 or a throttling error code), `503` and
+//!   errors the model marks `@retryable` are retried: the service refused the
+//!   request without acting on it;
+//! - a connection that could not be made is retried: nothing was sent;
+//! - other `5xx` errors, and a connection lost or timed out after the request
+//!   was sent, are retried only when a repeat is harmless: the operation is
+//!   `@idempotent` or `@readonly`, or an `@idempotencyToken` protects it (the
+//!   token stays the same across attempts);
+//! - nothing else is retried.
+//!
+//! Waits grow exponentially from the initial backoff up to the maximum, with
+//! full jitter (a uniformly random wait between zero and the backoff).
+
+use std::time::Duration;
+
+use super::config::RetryConfig;
+use super::error::{TimeoutKind, TransportErrorKind};
+use super::transport::SendError;
+
+/// What the client knows about an operation when deciding on a retry.
+#[derive(Debug, Clone, Copy)]
+pub struct RetryPolicy {
+    /// A repeat is harmless (idempotent, read-only or token-protected).
+    pub repeat_safe: bool,
+    /// Error codes the model marks `@retryable`.
+    pub retryable_codes: &'static [&'static str],
+}
+
+/// Error codes AWS services use for throttling.
+const THROTTLING: &[&str] = &[
+    "Throttling",
+    "ThrottlingException",
+    "ThrottledException",
+    "RequestThrottledException",
+    "TooManyRequestsException",
+    "ProvisionedThroughputExceededException",
+    "TransactionInProgressException",
+    "RequestLimitExceeded",
+    "BandwidthLimitExceeded",
+    "RequestThrottled",
+    "SlowDown",
+    "PriorRequestNotComplete",
+    "EC2ThrottledException",
+];
+
+/// Whether an error response may be retried.
+pub fn retry_response(status: u16, code: Option<&str>, policy: &RetryPolicy) -> bool {
+    let throttled = status == 429 || code.is_some_and(|c| THROTTLING.contains(&c));
+    let retryable = code.is_some_and(|c| policy.retryable_codes.contains(&c));
+    throttled || retryable || status == 503 || (status >= 500 && policy.repeat_safe)
+}
+
+/// Whether a request that got no response may be retried.
+pub fn retry_send_error(error: &SendError, policy: &RetryPolicy) -> bool {
+    match error {
+        SendError::Transport(t) => match t.kind {
+            TransportErrorKind::Connect => true,
+            TransportErrorKind::Io => policy.repeat_safe,
+            _ => false,
+        },
+        SendError::Timeout(t) => t.kind == TimeoutKind::Connect || policy.repeat_safe,
+    }
+}
+
+/// The wait before retry number `retry` (1 for the first retry).
+pub fn backoff(config: &RetryConfig, retry: u32) -> Duration {
+    let exp = config.initial_backoff.saturating_mul(1u32 << retry.saturating_sub(1).min(20));
+    let cap = exp.min(config.max_backoff);
+    cap.mul_f64(fastrand::f64())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SAFE: RetryPolicy = RetryPolicy { repeat_safe: true, retryable_codes: &["ConcurrentModification"] };
+    const UNSAFE: RetryPolicy = RetryPolicy { repeat_safe: false, retryable_codes: &[] };
+
+    #[test]
+    fn throttling_and_503_always_retry() {
+        assert!(retry_response(400, Some("ThrottlingException"), &UNSAFE));
+        assert!(retry_response(429, None, &UNSAFE));
+        assert!(retry_response(503, None, &UNSAFE));
+        assert!(retry_response(400, Some("ConcurrentModification"), &SAFE));
+    }
+
+    #[test]
+    fn other_5xx_only_when_repeat_is_safe() {
+        assert!(!retry_response(500, Some("InternalFailure"), &UNSAFE));
+        assert!(retry_response(500, Some("InternalFailure"), &SAFE));
+        assert!(!retry_response(400, Some("ValidationException"), &SAFE));
+    }
+
+    #[test]
+    fn backoff_is_bounded() {
+        let c = RetryConfig { max_attempts: 10, initial_backoff: Duration::from_millis(100), max_backoff: Duration::from_secs(1) };
+        for retry in 1..40 {
+            assert!(backoff(&c, retry) <= Duration::from_secs(1));
+        }
+        assert!(backoff(&c, 1) <= Duration::from_millis(100));
+    }
+}

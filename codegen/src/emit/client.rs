@@ -1,0 +1,108 @@
+//! Each service's `Client`: one async method per operation, which prepares
+//! the request (token, validation, serialization), sends it through the
+//! runtime's pipeline (endpoint, SigV4, retries) and parses the response.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::docs::doc_attrs_with;
+use super::errors::{error_name, modeled_errors};
+use super::protocol::{find_struct, module_name};
+use super::rust_type::ident;
+use crate::ir::ServiceIr;
+use crate::model::Protocol;
+
+pub fn protocol_tokens(svc: &ServiceIr) -> TokenStream {
+    match svc.protocol {
+        Protocol::AwsJson1_0 => quote!(crate::runtime::invoke::Protocol::AwsJson1_0),
+        Protocol::AwsJson1_1 => quote!(crate::runtime::invoke::Protocol::AwsJson1_1),
+        Protocol::RestJson1 => quote!(crate::runtime::invoke::Protocol::RestJson1),
+    }
+}
+
+/// The signing name: `aws.auth#sigv4`, else the endpoint prefix, else the
+/// module name.
+pub fn signing_name(svc: &ServiceIr) -> String {
+    svc.sigv4_name.clone().or_else(|| svc.endpoint_prefix.clone()).unwrap_or_else(|| svc.module.clone())
+}
+
+pub fn client_file(svc: &ServiceIr) -> TokenStream {
+    let protocol = protocol_tokens(svc);
+    let signing = signing_name(svc);
+    let prefix = svc.endpoint_prefix.clone().unwrap_or_else(|| signing.clone());
+    let target = &svc.target_prefix;
+    let proto_mod = ident(module_name(svc));
+    let title = &svc.title;
+    let methods = svc.operations.iter().map(|op| {
+        let f = ident(&op.fn_name);
+        let input = ident(&op.input);
+        let output = ident(&op.output);
+        let error = ident(&error_name(op));
+        let prepare = ident(&format!("prepare_{}", op.fn_name));
+        let parse = ident(&format!("parse_{}", op.fn_name));
+        let has_token = find_struct(svc, &op.input).is_some_and(|s| s.members.iter().any(|m| m.idempotency_token));
+        let safe = op.idempotent || op.readonly || has_token;
+        let retryable: Vec<String> = modeled_errors(svc, op).into_iter().filter(|e| e.retryable).map(|e| e.code).collect();
+        let summary = format!(
+            "Calls `{}`: validates `input` (unless the config turns validation off), sends it signed, and parses the output or the operation's error.",
+            op.name
+        );
+        let docs = doc_attrs_with(op.docs.as_deref(), &summary);
+        quote! {
+            #docs
+            pub async fn #f(
+                &self,
+                input: super::types::#input,
+            ) -> ::std::result::Result<super::types::#output, super::errors::#error> {
+                const POLICY: crate::runtime::retry::RetryPolicy =
+                    crate::runtime::retry::RetryPolicy { repeat_safe: #safe, retryable_codes: &[#(#retryable),*] };
+                let request = super::#proto_mod::#prepare(input, self.handle.config().validate_input())?;
+                let response = self.handle.send(&request, &POLICY).await?;
+                super::#proto_mod::#parse(&response)
+            }
+        }
+    });
+    let doc = format!(" A client for {title}. Cheap to clone; clones share the connection pool.");
+    quote! {
+        //! The service's client.
+
+        /// How to reach and speak to the service.
+        pub(crate) static SERVICE: crate::runtime::invoke::ServiceSpec = crate::runtime::invoke::ServiceSpec {
+            protocol: #protocol,
+            signing_name: #signing,
+            endpoint_prefix: #prefix,
+            target_prefix: #target,
+        };
+
+        #[doc = #doc]
+        #[derive(Debug, Clone)]
+        pub struct Client {
+            handle: crate::runtime::invoke::Handle,
+        }
+
+        impl Client {
+            /// A client using `config`; requests go to the config's endpoint or to
+            /// `https://<endpoint prefix>.<region>.amazonaws.com`.
+            pub fn new(config: crate::runtime::config::Config) -> Self {
+                Client { handle: crate::runtime::invoke::Handle::new(config, &SERVICE) }
+            }
+
+            /// A client configured from the environment (`AWS_REGION`,
+            /// `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`).
+            pub fn from_env() -> ::std::result::Result<Self, crate::runtime::config::ConfigError> {
+                crate::runtime::config::Config::from_env().map(Self::new)
+            }
+
+            pub fn config(&self) -> &crate::runtime::config::Config {
+                self.handle.config()
+            }
+
+            /// The URL requests go to.
+            pub fn endpoint(&self) -> ::std::string::String {
+                self.handle.endpoint()
+            }
+
+            #(#methods)*
+        }
+    }
+}

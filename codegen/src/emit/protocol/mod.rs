@@ -1,0 +1,109 @@
+//! Protocol serializers and parsers, one file per protocol: `aws_json`
+//! (awsJson1_0 and awsJson1_1) and `rest_json` (restJson1). Each service gets
+//! one generated module named after its protocol, with per operation:
+//! `prepare_<op>` (fill the idempotency token, validate, serialize) and
+//! `parse_<op>` (a response into the output or the operation's error).
+
+mod aws_json;
+mod rest_json;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::errors::error_name;
+use super::rust_type::ident;
+use crate::ir::{OperationIr, ServiceIr, StructIr, TypeIr};
+use crate::model::Protocol;
+
+/// The generated module's name for a service's protocol.
+pub fn module_name(svc: &ServiceIr) -> &'static str {
+    match svc.protocol {
+        Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => "aws_json",
+        Protocol::RestJson1 => "rest_json",
+    }
+}
+
+pub fn protocol_file(svc: &ServiceIr) -> TokenStream {
+    let ops = svc.operations.iter().map(|op| {
+        let input = find_struct(svc, &op.input);
+        let output = find_struct(svc, &op.output);
+        let (serialize, parse) = match svc.protocol {
+            Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => (aws_json::serialize(op), aws_json::parse(op)),
+            Protocol::RestJson1 => (rest_json::serialize(op, input), rest_json::parse(&op.output, output)),
+        };
+        operation(op, input, serialize, parse)
+    });
+    let doc = match svc.protocol {
+        Protocol::AwsJson1_0 => "awsJson1_0",
+        Protocol::AwsJson1_1 => "awsJson1_1",
+        Protocol::RestJson1 => "restJson1",
+    };
+    let doc = format!(" Requests and responses of each operation in {doc}. `prepare_*` builds the request an operation would send, without sending it.");
+    quote! {
+        #![doc = #doc]
+        #(#ops)*
+    }
+}
+
+pub fn find_struct<'a>(svc: &'a ServiceIr, name: &str) -> Option<&'a StructIr> {
+    svc.types.iter().find_map(|t| match t {
+        TypeIr::Struct(s) if s.name == name => Some(s),
+        _ => None,
+    })
+}
+
+/// `prepare_<op>` and `parse_<op>` around the protocol's `serialize` body
+/// (from `input: &Input` to `Result<PreparedRequest, Failure>`) and `parse`
+/// body (from a successful `response` to `Result<Output, Failure>`).
+fn operation(op: &OperationIr, input: Option<&StructIr>, serialize: TokenStream, parse: TokenStream) -> TokenStream {
+    let input_ty = ident(&op.input);
+    let output_ty = ident(&op.output);
+    let error_ty = ident(&error_name(op));
+    let prepare = ident(&format!("prepare_{}", op.fn_name));
+    let parse_fn = ident(&format!("parse_{}", op.fn_name));
+    let token = input.and_then(|s| s.members.iter().find(|m| m.idempotency_token));
+    let (mutability, fill) = match token {
+        Some(m) => {
+            let f = ident(&m.rust_name);
+            (
+                quote!(mut),
+                quote! {
+                    if input.#f.is_none() {
+                        input.#f = ::std::option::Option::Some(crate::runtime::idempotency::token());
+                    }
+                },
+            )
+        }
+        None => (quote!(), quote!()),
+    };
+    let doc = format!(
+        " The request `{}` sends for `input`: the idempotency token filled in if unset, the input checked when `validate` is true, then serialized.",
+        op.name
+    );
+    quote! {
+        #[doc = #doc]
+        pub fn #prepare(
+            #mutability input: super::types::#input_ty,
+            validate: bool,
+        ) -> ::std::result::Result<crate::runtime::request::PreparedRequest, super::errors::#error_ty> {
+            #fill
+            if validate {
+                input.validate().map_err(crate::runtime::error::Failure::Validation)?;
+            }
+            let input = &input;
+            let request: ::std::result::Result<crate::runtime::request::PreparedRequest, crate::runtime::error::Failure> = { #serialize };
+            ::std::result::Result::Ok(request?)
+        }
+
+        pub(crate) fn #parse_fn(
+            response: &crate::runtime::request::RawResponse,
+        ) -> ::std::result::Result<super::types::#output_ty, super::errors::#error_ty> {
+            if !response.is_success() {
+                return ::std::result::Result::Err(super::errors::#error_ty::from_response(response));
+            }
+            let output: ::std::result::Result<super::types::#output_ty, crate::runtime::error::Failure> = { #parse };
+            ::std::result::Result::Ok(output?)
+        }
+    }
+}
+

@@ -1,0 +1,277 @@
+//! restJson1: members bound by `@httpLabel`, `@httpQuery`,
+//! `@httpQueryParams`, `@httpHeader`, `@httpPrefixHeaders`, `@httpPayload`
+//! and `@httpResponseCode` travel in the URI, query, headers, payload and
+//! status; every other member goes into a JSON body.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::emit::rust_type::ident;
+use crate::ir::{HttpBinding, MemberIr, OperationIr, RType, StructIr};
+use crate::model::{TimestampFormat, UriSegment};
+
+/// A value of type `ty`, borrowed as `v`, as header, label or query text.
+fn text(ty: &RType, v: TokenStream, fmt: TimestampFormat) -> TokenStream {
+    match ty {
+        RType::String => quote!(::std::string::String::clone(#v)),
+        RType::Named(_) => quote!(#v.as_str().to_string()),
+        RType::Float | RType::Double | RType::BigDecimal => {
+            quote!(crate::runtime::rest_json::fmt_float(f64::from(*#v)))
+        }
+        RType::Timestamp => match fmt {
+            TimestampFormat::DateTime => quote!(#v.fmt_date_time()),
+            TimestampFormat::HttpDate => quote!(#v.fmt_http_date()),
+            TimestampFormat::EpochSeconds => quote!(#v.fmt_epoch_seconds()),
+        },
+        RType::Blob => quote!(crate::runtime::blob::encode(#v.as_bytes())),
+        RType::Document | RType::List(_) | RType::Map(..) => {
+            quote!(::serde_json::to_string(#v).unwrap_or_default())
+        }
+        _ => quote!(::std::string::ToString::to_string(#v)),
+    }
+}
+
+/// A closure from header text to a value of `ty`.
+fn from_text(ty: &RType, fmt: TimestampFormat) -> TokenStream {
+    let f = match fmt {
+        TimestampFormat::DateTime => "date-time",
+        TimestampFormat::HttpDate => "http-date",
+        TimestampFormat::EpochSeconds => "epoch-seconds",
+    };
+    match ty {
+        RType::String => quote!(|v: &str| ::std::result::Result::<_, ::std::string::String>::Ok(v.to_string())),
+        RType::Named(n) => {
+            let n = ident(n);
+            quote!(|v: &str| ::std::result::Result::<_, ::std::string::String>::Ok(super::types::#n::from(v)))
+        }
+        RType::Bool => quote!(crate::runtime::rest_json::parse_bool),
+        RType::Float => quote!(|v: &str| crate::runtime::rest_json::parse_float(v).map(|f| f as f32)),
+        RType::Double | RType::BigDecimal => quote!(crate::runtime::rest_json::parse_float),
+        RType::Timestamp => quote!(|v: &str| crate::runtime::rest_json::parse_timestamp(v, #f)),
+        RType::Blob => quote!(|v: &str| crate::runtime::blob::decode(v)
+            .map(crate::runtime::blob::Blob::new)
+            .map_err(|e| e.to_string())),
+        RType::List(inner) => {
+            let item = from_text(inner, fmt);
+            let ts = matches!(**inner, RType::Timestamp) && fmt == TimestampFormat::HttpDate;
+            quote!(|v: &str| crate::runtime::rest_json::split_header_list(v, #ts)
+                .iter()
+                .map(|s| (#item)(s.as_str()))
+                .collect::<::std::result::Result<::std::vec::Vec<_>, ::std::string::String>>())
+        }
+        RType::Document | RType::Map(..) => quote!(|v: &str| ::serde_json::from_str(v).map_err(|e| e.to_string())),
+        _ => quote!(crate::runtime::rest_json::parse_number),
+    }
+}
+
+fn is_list(ty: &RType) -> Option<&RType> {
+    match ty {
+        RType::List(inner) => Some(inner),
+        _ => None,
+    }
+}
+
+pub fn serialize(op: &OperationIr, input: Option<&StructIr>) -> TokenStream {
+    let Some(http) = &op.http else {
+        return quote!(::std::result::Result::Err(crate::runtime::error::Failure::Transport(
+            crate::runtime::error::TransportError::new(crate::runtime::error::TransportErrorKind::InvalidRequest, "no @http binding")
+        )));
+    };
+    let members: &[MemberIr] = input.map(|s| s.members.as_slice()).unwrap_or_default();
+    let type_name = &op.input;
+    let member = |name: &str| members.iter().find(|m| m.name == name);
+    let method = http.method.to_ascii_uppercase();
+
+    let mut path = Vec::new();
+    for seg in &http.path {
+        match seg {
+            UriSegment::Literal(l) => {
+                let l = format!("/{l}");
+                path.push(quote!(path.push_str(#l);));
+            }
+            UriSegment::Label(name) | UriSegment::Greedy(name) => {
+                let greedy = matches!(seg, UriSegment::Greedy(_));
+                let Some(m) = member(name) else { continue };
+                let f = ident(&m.rust_name);
+                let n = &m.name;
+                let value = match m.ty {
+                    RType::String => quote!(v.as_str()),
+                    _ => {
+                        let t = text(&m.ty, quote!(v), m.timestamp_format.unwrap_or(TimestampFormat::DateTime));
+                        quote!(&#t)
+                    }
+                };
+                path.push(quote! {
+                    path.push('/');
+                    let v = crate::runtime::rest_json::required_label(&input.#f, #n, #type_name)?;
+                    crate::runtime::rest_json::label(&mut path, #value, #n, #type_name, #greedy)?;
+                });
+            }
+        }
+    }
+    if http.path.is_empty() || (http.uri.split('?').next().is_some_and(|p| p.len() > 1 && p.ends_with('/'))) {
+        path.push(quote!(path.push('/');));
+    }
+
+    let mut query = Vec::new();
+    for (k, v) in &http.query {
+        let v = v.clone().unwrap_or_default();
+        query.push(quote!(request.query(#k, #v);));
+    }
+    let mut params = Vec::new();
+    let mut headers = Vec::new();
+    let mut body = Vec::new();
+    let mut bound = Vec::new();
+    let mut payload = None;
+    for m in members {
+        let f = ident(&m.rust_name);
+        if m.http != HttpBinding::Body {
+            bound.push(m.json_name.clone());
+        }
+        match &m.http {
+            HttpBinding::Body => body.push(m),
+            HttpBinding::Label { .. } | HttpBinding::ResponseCode => {}
+            HttpBinding::Query(name) => {
+                let fmt = m.timestamp_format.unwrap_or(TimestampFormat::DateTime);
+                let code = match is_list(&m.ty) {
+                    Some(inner) => {
+                        let t = text(inner, quote!(item), fmt);
+                        quote!(for item in v { request.query(#name, #t); })
+                    }
+                    None => {
+                        let t = text(&m.ty, quote!(v), fmt);
+                        quote!(request.query(#name, #t);)
+                    }
+                };
+                query.push(quote!(if let ::std::option::Option::Some(v) = &input.#f { #code }));
+            }
+            HttpBinding::QueryParams => {
+                let code = match &m.ty {
+                    RType::Map(_, v) if is_list(v).is_some() => quote! {
+                        for item in v { request.query(k, ::std::string::String::clone(item)); }
+                    },
+                    _ => quote!(request.query(k, ::std::string::String::clone(v));),
+                };
+                params.push(quote! {
+                    if let ::std::option::Option::Some(map) = &input.#f {
+                        for (k, v) in map {
+                            if !explicit.iter().any(|n| n == k) { #code }
+                        }
+                    }
+                });
+            }
+            HttpBinding::Header(name) => {
+                let fmt = m.timestamp_format.unwrap_or(TimestampFormat::HttpDate);
+                let value = match is_list(&m.ty) {
+                    Some(inner) => {
+                        let t = text(inner, quote!(item), fmt);
+                        let ts = matches!(inner, RType::Timestamp) && fmt == TimestampFormat::HttpDate;
+                        quote!(crate::runtime::rest_json::join_header_list(&v.iter().map(|item| #t).collect::<::std::vec::Vec<_>>(), #ts))
+                    }
+                    None => text(&m.ty, quote!(v), fmt),
+                };
+                headers.push(quote!(if let ::std::option::Option::Some(v) = &input.#f { request.header(#name, #value); }));
+            }
+            HttpBinding::PrefixHeaders(prefix) => {
+                headers.push(quote! {
+                    if let ::std::option::Option::Some(map) = &input.#f {
+                        for (k, v) in map { request.header(&::std::format!("{}{}", #prefix, k), ::std::string::String::clone(v)); }
+                    }
+                });
+            }
+            HttpBinding::Payload => payload = Some(m),
+        }
+    }
+    let body_code = if let Some(m) = payload {
+        let f = ident(&m.rust_name);
+        let (content_type, bytes) = match &m.ty {
+            RType::Blob => ("application/octet-stream", quote!(v.as_bytes().to_vec())),
+            RType::String => ("text/plain", quote!(v.as_bytes().to_vec())),
+            _ => ("application/json", quote!(crate::runtime::aws_json::to_json(v)?)),
+        };
+        quote! {
+            if let ::std::option::Option::Some(v) = &input.#f {
+                request.header("content-type", #content_type);
+                request.body = ::std::option::Option::Some(#bytes);
+            }
+        }
+    } else if !body.is_empty() {
+        quote! {
+            request.header("content-type", "application/json");
+            request.body = ::std::option::Option::Some(crate::runtime::rest_json::json_body(input, &[#(#bound),*])?);
+        }
+    } else {
+        quote!()
+    };
+    let explicit = if params.is_empty() {
+        quote!()
+    } else {
+        quote!(let explicit: ::std::vec::Vec<::std::string::String> = request.query.iter().map(|(k, _)| k.clone()).collect();)
+    };
+    let uses_input = !members.is_empty();
+    let silence = if uses_input { quote!() } else { quote!(let _ = input;) };
+    quote! {
+        #silence
+        let mut path = ::std::string::String::new();
+        #(#path)*
+        #[allow(unused_mut)]
+        let mut request = crate::runtime::request::PreparedRequest::new(#method, path);
+        #(#query)*
+        #explicit
+        #(#params)*
+        #(#headers)*
+        #body_code
+        ::std::result::Result::Ok(request)
+    }
+}
+
+pub fn parse(output_name: &str, output: Option<&StructIr>) -> TokenStream {
+    let ty = ident(output_name);
+    let members: &[MemberIr] = output.map(|s| s.members.as_slice()).unwrap_or_default();
+    let payload = members.iter().find(|m| m.http == HttpBinding::Payload);
+    let has_body = members.iter().any(|m| m.http == HttpBinding::Body);
+    let start = if let Some(m) = payload {
+        let f = ident(&m.rust_name);
+        let value = match &m.ty {
+            RType::Blob => quote!((!response.body.is_empty()).then(|| crate::runtime::blob::Blob::new(response.body.clone()))),
+            RType::String => quote!((!response.body.is_empty()).then(|| ::std::string::String::from_utf8_lossy(&response.body).into_owned())),
+            _ => quote!(if response.body.iter().all(u8::is_ascii_whitespace) {
+                ::std::option::Option::None
+            } else {
+                ::std::option::Option::Some(crate::runtime::json::parse_body(response)?)
+            }),
+        };
+        quote! {
+            let mut output: super::types::#ty = ::std::default::Default::default();
+            output.#f = #value;
+        }
+    } else if has_body {
+        quote!(let mut output: super::types::#ty = crate::runtime::json::parse_body(response)?;)
+    } else {
+        quote!(let mut output: super::types::#ty = ::std::default::Default::default();)
+    };
+    let mut assigns = Vec::new();
+    for m in members {
+        let f = ident(&m.rust_name);
+        match &m.http {
+            HttpBinding::Header(name) => {
+                let conv = from_text(&m.ty, m.timestamp_format.unwrap_or(TimestampFormat::HttpDate));
+                assigns.push(quote!(output.#f = crate::runtime::rest_json::header(response, #name, #conv)?;));
+            }
+            HttpBinding::PrefixHeaders(prefix) => {
+                assigns.push(quote!(output.#f = crate::runtime::rest_json::prefix_headers(response, #prefix);));
+            }
+            HttpBinding::ResponseCode => {
+                assigns.push(quote!(output.#f = ::std::option::Option::Some(i32::from(response.status));));
+            }
+            _ => {}
+        }
+    }
+    let mutability = if assigns.is_empty() && payload.is_none() { quote!(#[allow(unused_mut)]) } else { quote!() };
+    quote! {
+        #mutability
+        #start
+        #(#assigns)*
+        ::std::result::Result::Ok(output)
+    }
+}
