@@ -4,9 +4,15 @@
 //!   (or, with `--check`, write nothing and fail if it is stale).
 //! - `cargo xtask fixtures`: generate a crate from each fixture model under
 //!   `tests/fixtures/valid/` and build it with clippy and rustdoc, warnings denied.
-//! - `cargo xtask ci`: the one test command: freshness check, tests, clippy
-//!   and rustdoc on the generated crate, and a build of the crates generated
-//!   from every fixture model.
+//! - `cargo xtask interop-env`: create or update the Python environment of
+//!   the interop tests (`target/interop-venv`, with moto and botocore from
+//!   `tests/interop/requirements.txt`) and print its interpreter's path.
+//! - `cargo xtask ci`: the one test command: freshness check, the interop
+//!   environment, tests (with the interop tests required, not skipped),
+//!   clippy and rustdoc on the generated crate, and a build of the crates
+//!   generated from every fixture model.
+
+mod pyenv;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -31,8 +37,9 @@ fn main() -> ExitCode {
         Some("codegen") => codegen(args.iter().any(|a| a == "--check")),
         Some("ci") => ci(),
         Some("fixtures") => fixtures(),
+        Some("interop-env") => pyenv::ensure(&root()).map(|python| println!("{}", python.display())),
         _ => {
-            eprintln!("usage: cargo xtask codegen [--check] | cargo xtask fixtures | cargo xtask ci");
+            eprintln!("usage: cargo xtask codegen [--check] | cargo xtask fixtures | cargo xtask interop-env | cargo xtask ci");
             return ExitCode::from(2);
         }
     };
@@ -123,7 +130,12 @@ fn fixture_crates(root: &Path) -> Result<PathBuf, String> {
 fn ci() -> Result<(), String> {
     let root = root();
     codegen(true)?;
-    run(cargo().current_dir(&root).args(["test", "--workspace", "--all-targets", "--no-fail-fast"]))?;
+    let python = pyenv::ensure(&root)?;
+    run(cargo()
+        .current_dir(&root)
+        .env("SMITHY_INTEROP_PYTHON", python)
+        .env("SMITHY_REQUIRE_INTEROP", "1")
+        .args(["test", "--workspace", "--all-targets", "--no-fail-fast"]))?;
     run(cargo().current_dir(&root).args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
     run(cargo()
         .current_dir(&root)

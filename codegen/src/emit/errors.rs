@@ -66,6 +66,16 @@ fn operation_error(svc: &ServiceIr, op: &OperationIr, protocol: &TokenStream) ->
     });
     let vs: Vec<_> = errors.iter().map(|e| ident(&e.variant)).collect();
     let codes: Vec<&str> = errors.iter().map(|e| e.code.as_str()).collect();
+    let pick = if errors.is_empty() {
+        quote!(Self::Unmodeled(::std::boxed::Box::new(meta)))
+    } else {
+        quote! {
+            match meta.code.as_str() {
+                #(#codes => crate::runtime::json::parse_error(response, meta).map_or_else(Self::from, |e| Self::#vs(::std::boxed::Box::new(e))),)*
+                _ => Self::Unmodeled(::std::boxed::Box::new(meta)),
+            }
+        }
+    };
     let display = quote! {
         match self {
             #(Self::#vs(e) => ::std::fmt::Display::fmt(e, f),)*
@@ -97,10 +107,7 @@ fn operation_error(svc: &ServiceIr, op: &OperationIr, protocol: &TokenStream) ->
         impl #name {
             pub(crate) fn from_response(response: &crate::runtime::request::RawResponse) -> Self {
                 let meta = crate::runtime::json::error_meta(#protocol, response);
-                match meta.code.as_str() {
-                    #(#codes => crate::runtime::json::parse_error(response, meta).map_or_else(Self::from, |e| Self::#vs(::std::boxed::Box::new(e))),)*
-                    _ => Self::Unmodeled(::std::boxed::Box::new(meta)),
-                }
+                #pick
             }
         }
 

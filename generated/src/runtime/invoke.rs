@@ -68,7 +68,7 @@ impl Handle {
         self.inner.endpoint.url()
     }
 
-    /// Sign and send `request`, retrying as [`retry`](super::retry)
+    /// Sign and send `request`, retrying as the [`retry`] module
     /// describes. Any HTTP response comes back as `Ok`, success or not.
     pub async fn send(&self, request: &PreparedRequest, policy: &RetryPolicy) -> Result<RawResponse, Failure> {
         let config = &self.inner.config;

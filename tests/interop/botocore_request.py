@@ -1,0 +1,136 @@
+"""Print the HTTP requests botocore's serializer builds for a list of cases.
+
+Reads a JSON array from stdin, each element
+
+    {"service": "logs", "operation": "PutDestination", "input": {...}}
+
+where `service` is botocore's service name and `input` uses the model's
+member names (botocore's parameter names). Writes a JSON array to stdout
+with, per case, either
+
+    {"method": "POST", "path": "/...", "query": {"name": "value" | ["v1", "v2"]},
+     "headers": {"content-type": "...", ...}, "body": <JSON or null>}
+
+or, when botocore's parameter validation rejects the input,
+
+    {"error": "<message>"}.
+
+`path` is the URL path as botocore renders it (percent-encoded), without the
+query string; a literal query in the model's request URI is moved into
+`query`. `headers` holds only what the serializer produced, with lower-case
+names. `body` is the body parsed as JSON, or null when it is empty; a body
+that is not JSON is reported as null with its text under `raw_body`. A host
+prefix, when the operation has one, is reported under `host_prefix`.
+
+Idempotency tokens are filled by botocore's client, not its serializer: a
+top-level idempotency-token member missing from the input is set here to
+IDEMPOTENCY_PLACEHOLDER, so it shows up in the output.
+
+Used by the Rust integration tests (tests/src/interop.rs).
+"""
+
+import json
+import sys
+from urllib.parse import parse_qsl
+
+import botocore.session
+from botocore.exceptions import ParamValidationError
+from botocore.serialize import create_serializer
+from botocore.validate import validate_parameters
+
+IDEMPOTENCY_PLACEHOLDER = "00000000-0000-4000-8000-000000000000"
+
+
+def _query_value(value):
+    if isinstance(value, list):
+        return [_query_value(v) for v in value]
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _add_query(query, name, value):
+    if name in query:
+        existing = query[name]
+        if not isinstance(existing, list):
+            existing = [existing]
+        query[name] = existing + (value if isinstance(value, list) else [value])
+    else:
+        query[name] = value
+
+
+def _body(raw):
+    if raw is None:
+        return None, None
+    if isinstance(raw, (bytes, bytearray)):
+        raw = bytes(raw).decode("utf-8")
+    elif not isinstance(raw, str):
+        # A file-like payload (streaming blob).
+        data = raw.read()
+        raw = data.decode("utf-8") if isinstance(data, bytes) else data
+    if raw == "":
+        return None, None
+    try:
+        return json.loads(raw), None
+    except ValueError:
+        return None, raw
+
+
+def build(session, serializers, case):
+    service_model = session.get_service_model(case["service"])
+    operation = service_model.operation_model(case["operation"])
+    params = dict(case.get("input") or {})
+
+    input_shape = operation.input_shape
+    if input_shape is not None:
+        for name in operation.idempotent_members:
+            if name not in params:
+                params[name] = IDEMPOTENCY_PLACEHOLDER
+        try:
+            validate_parameters(params, input_shape)
+        except ParamValidationError as e:
+            return {"error": str(e)}
+    elif params:
+        return {"error": "operation %s takes no input" % operation.name}
+
+    protocol = getattr(service_model, "resolved_protocol", None) or service_model.protocol
+    if protocol not in serializers:
+        serializers[protocol] = create_serializer(protocol, include_validation=False)
+    request = serializers[protocol].serialize_to_request(params, operation)
+
+    url_path = request.get("url_path") or "/"
+    path, _, literal_query = url_path.partition("?")
+    query = {}
+    for name, value in parse_qsl(literal_query, keep_blank_values=True):
+        _add_query(query, name, value)
+    for name, value in (request.get("query_string") or {}).items():
+        _add_query(query, name, _query_value(value))
+
+    body, raw_body = _body(request.get("body"))
+    out = {
+        "method": request["method"],
+        "path": path,
+        "query": query,
+        "headers": {str(k).lower(): str(v) for k, v in request["headers"].items()},
+        "body": body,
+    }
+    if raw_body is not None:
+        out["raw_body"] = raw_body
+    if request.get("host_prefix") is not None:
+        out["host_prefix"] = request["host_prefix"]
+    return out
+
+
+def main():
+    cases = json.load(sys.stdin)
+    if not isinstance(cases, list):
+        raise SystemExit("expected a JSON array of cases on stdin")
+    session = botocore.session.get_session()
+    serializers = {}
+    results = [build(session, serializers, case) for case in cases]
+    json.dump(results, sys.stdout, indent=1, sort_keys=True)
+    sys.stdout.write("\n")
+
+
+if __name__ == "__main__":
+    main()
