@@ -25,7 +25,7 @@ pub fn prepare_create_detector(
         path.push_str("/detector");
         #[allow(unused_mut)]
         let mut request = crate::runtime::request::PreparedRequest::new("POST", path);
-        request.header("content-type", "application/json");
+        request.default_header("content-type", "application/json");
         request.body = ::std::option::Option::Some(
             crate::runtime::rest_json::json_body(input, &[])?,
         );
@@ -95,7 +95,7 @@ pub fn prepare_create_publishing_destination(
         path.push_str("/publishingDestination");
         #[allow(unused_mut)]
         let mut request = crate::runtime::request::PreparedRequest::new("POST", path);
-        request.header("content-type", "application/json");
+        request.default_header("content-type", "application/json");
         request.body = ::std::option::Option::Some(
             crate::runtime::rest_json::json_body(input, &["detectorId"])?,
         );

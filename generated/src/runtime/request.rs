@@ -26,6 +26,14 @@ impl PreparedRequest {
         self.headers.push((name.to_ascii_lowercase(), value.into()));
     }
 
+    /// Set a header unless a member already set it (a modeled
+    /// `Content-Type` header wins over the protocol's default).
+    pub fn default_header(&mut self, name: &str, value: &str) {
+        if !self.headers.iter().any(|(k, _)| k.eq_ignore_ascii_case(name)) {
+            self.header(name, value);
+        }
+    }
+
     pub fn query(&mut self, name: &str, value: impl Into<String>) {
         self.query.push((name.to_string(), value.into()));
     }

@@ -191,13 +191,13 @@ pub fn serialize(op: &OperationIr, input: Option<&StructIr>) -> TokenStream {
         };
         quote! {
             if let ::std::option::Option::Some(v) = &input.#f {
-                request.header("content-type", #content_type);
+                request.default_header("content-type", #content_type);
                 request.body = ::std::option::Option::Some(#bytes);
             }
         }
     } else if !body.is_empty() {
         quote! {
-            request.header("content-type", "application/json");
+            request.default_header("content-type", "application/json");
             request.body = ::std::option::Option::Some(crate::runtime::rest_json::json_body(input, &[#(#bound),*])?);
         }
     } else {

@@ -1,0 +1,146 @@
+//! `smithy-call --dry-run` against botocore: for a set of inputs per
+//! operation, the request we would send equals the one botocore's serializer
+//! builds (method, path, query, headers, parsed JSON body). An idempotency
+//! token we fill in is compared by presence (botocore fills it in its client,
+//! not its serializer; the helper puts a placeholder there).
+
+use serde_json::{json, Value};
+
+const TOKEN_PLACEHOLDER: &str = "00000000-0000-4000-8000-000000000000";
+
+fn cases() -> Vec<(&'static str, &'static str, Value)> {
+    let target = "arn:aws:kinesis:us-east-1:123456789012:stream/s";
+    let role = "arn:aws:iam::123456789012:role/r";
+    vec![
+        ("logs", "PutDestination", json!({"destinationName": "d1", "targetArn": target, "roleArn": role})),
+        (
+            "logs",
+            "PutDestination",
+            json!({"destinationName": "d-é_ü.1", "targetArn": target, "roleArn": role, "tags": {"team": "a b\u{2028}c", "k": "日本語 𐐀"}}),
+        ),
+        ("logs", "PutDestinationPolicy", json!({"destinationName": "d1", "accessPolicy": "{\"Version\":\"2012-10-17\"}"})),
+        ("logs", "PutDestinationPolicy", json!({"destinationName": "d1", "accessPolicy": "{\"a\": \"\\n\t\\\" é 𝄞 </script>\"}", "forceUpdate": true})),
+        (
+            "logs",
+            "PutIntegration",
+            json!({
+                "integrationName": "i1",
+                "integrationType": "OPENSEARCH",
+                "resourceConfig": {"openSearchResourceConfig": {
+                    "kmsKeyArn": "arn:aws:kms:us-east-1:123456789012:key/k",
+                    "dataSourceRoleArn": role,
+                    "dashboardViewerPrincipals": ["arn:aws:iam::123456789012:role/viewer"],
+                    "applicationArn": "arn:aws:opensearch:us-east-1:123456789012:application/a",
+                    "retentionDays": 7
+                }}
+            }),
+        ),
+        ("logs", "DescribeDestinations", json!({})),
+        ("logs", "DescribeDestinations", json!({"DestinationNamePrefix": "d", "limit": 5, "nextToken": "abc"})),
+        (
+            "guardduty",
+            "CreatePublishingDestination",
+            json!({"DetectorId": "abc123", "DestinationType": "S3", "DestinationProperties": {
+                "DestinationArn": "arn:aws:s3:::b", "KmsKeyArn": "arn:aws:kms:us-east-1:123456789012:key/k"}}),
+        ),
+        (
+            "guardduty",
+            "CreatePublishingDestination",
+            json!({"DetectorId": "a b/c~é", "DestinationType": "S3", "ClientToken": "tok-1",
+                   "DestinationProperties": {"DestinationArn": "arn:aws:s3:::b"}}),
+        ),
+        ("guardduty", "CreateDetector", json!({"Enable": true})),
+        (
+            "guardduty",
+            "CreateDetector",
+            json!({"Enable": false, "FindingPublishingFrequency": "SIX_HOURS", "Tags": {"a": "b"},
+                   "Features": [{"Name": "S3_DATA_EVENTS", "Status": "ENABLED"}]}),
+        ),
+    ]
+}
+
+/// Replace an auto-filled `clientToken` by the placeholder, after checking
+/// it is a UUID v4.
+fn normalize_token(mut request: Value, given: bool) -> Value {
+    if let Some(token) = request.pointer_mut("/body/clientToken") {
+        if !given {
+            let t = token.as_str().expect("token is a string").to_string();
+            assert!(t.len() == 36 && t.as_bytes()[14] == b'4', "not a UUID v4: {t}");
+            *token = json!(TOKEN_PLACEHOLDER);
+        }
+    }
+    request
+}
+
+#[tokio::test]
+async fn dry_run_requests_equal_botocore() {
+    if integration_tests::interop::python().is_none() {
+        eprintln!("{}", integration_tests::interop::SKIP_NOTICE);
+        return;
+    }
+    let cases = cases();
+    let batch: Vec<Value> = cases.iter().map(|(s, o, i)| json!({"service": s, "operation": o, "input": i})).collect();
+    let expected = integration_tests::interop::botocore_requests(&Value::Array(batch));
+    let expected = expected.as_array().expect("botocore results");
+    assert_eq!(expected.len(), cases.len());
+    for ((service, op, input), want) in cases.iter().zip(expected) {
+        assert!(want.get("error").is_none(), "botocore rejected {service} {op} {input}: {want}");
+        let args: Vec<String> = vec![service.to_string(), op.to_string(), "--input".into(), input.to_string(), "--dry-run".into()];
+        let outcome = aws_generated::cli::run(&args).await;
+        assert_eq!(outcome.code, 0, "{service} {op} {input}: {}", outcome.stderr);
+        let ours: Value = serde_json::from_str(&outcome.stdout).expect("dry-run prints JSON");
+        let given = input.get("ClientToken").is_some();
+        let ours = normalize_token(ours, given);
+        let mut want = want.clone();
+        if let Some(obj) = want.as_object_mut() {
+            obj.remove("host_prefix");
+        }
+        assert_eq!(ours, want, "{service} {op} with {input}");
+    }
+}
+
+#[tokio::test]
+async fn dry_run_reports_every_violation_and_exits_2() {
+    let input = json!({"destinationName": "bad:name", "targetArn": "", "roleArn": "r"}).to_string();
+    let args: Vec<String> = ["logs", "PutDestination", "--input", &input, "--dry-run"].iter().map(|s| s.to_string()).collect();
+    let outcome = aws_generated::cli::run(&args).await;
+    assert_eq!(outcome.code, 2);
+    assert!(outcome.stdout.is_empty());
+    assert!(outcome.stderr.contains("destinationName") && outcome.stderr.contains("targetArn"), "{}", outcome.stderr);
+}
+
+#[tokio::test]
+async fn usage_errors_exit_2_and_name_what_is_known() {
+    let run = |args: &[&str]| {
+        let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+        async move { aws_generated::cli::run(&args).await }
+    };
+    let o = run(&["nosuch", "Op"]).await;
+    assert_eq!(o.code, 2);
+    assert!(o.stderr.contains("known services: logs, guardduty") || o.stderr.contains("known services: guardduty, logs"), "{}", o.stderr);
+    let o = run(&["logs", "Nope", "--dry-run"]).await;
+    assert_eq!(o.code, 2);
+    assert!(o.stderr.contains("PutDestination"), "{}", o.stderr);
+    let o = run(&["logs", "PutDestination", "--input", "[1]", "--dry-run"]).await;
+    assert_eq!(o.code, 2);
+    let o = run(&["logs", "PutDestination", "--input", "{\"destinationName\": 5}", "--dry-run"]).await;
+    assert_eq!(o.code, 2, "{}", o.stderr);
+}
+
+/// With nothing listening, the tool exits 3 (transport failure).
+#[tokio::test]
+async fn transport_failure_exits_3() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let endpoint = format!("http://127.0.0.1:{port}");
+    let input = json!({"destinationName": "d1", "targetArn": "t", "roleArn": "r"}).to_string();
+    // Credentials come from the environment in the tool; set them for this process.
+    std::env::set_var("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE");
+    std::env::set_var("AWS_SECRET_ACCESS_KEY", "secret");
+    let args: Vec<String> = ["logs", "PutDestination", "--input", &input, "--endpoint", &endpoint, "--region", "us-east-1"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let outcome = aws_generated::cli::run(&args).await;
+    assert_eq!(outcome.code, 3, "{}", outcome.stderr);
+    assert!(outcome.stderr.contains("cannot connect"), "{}", outcome.stderr);
+}
