@@ -103,7 +103,7 @@ fn lib_rs(ir: &CrateIr) -> TokenStream {
         .map(|s| format!("\n - [`{}`], {} (`{}`)", s.module, s.title, s.shape_id))
         .collect();
     let doc = format!(
-        "Types and validators for AWS services, generated from their Smithy 2.0 models by `cargo xtask codegen`.\n\nServices:{list}\n\nEvery operation has an input type with `new` (taking the required members) and `validate` (checking every constraint of the model and reporting all violations at once), and an output type that tolerates missing and unknown members."
+        "Clients, types and validators for AWS services, generated from their Smithy 2.0 models by `cargo xtask codegen`.\n\nServices:{list}\n\nEach service module has a `Client` with one async method per operation, an error enum per operation in `errors`, and the protocol's `prepare_*` functions that build a request without sending it. Every operation has an input type with `new` (taking the required members) and `validate` (checking every constraint of the model and reporting all violations at once), and an output type that tolerates missing and unknown members.\n\nFeatures: `default-transport` (default; hyper over rustls on tokio) and `cli` (the `smithy-call` tool)."
     );
     let doc_lines = doc.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
     quote! {
