@@ -42,7 +42,8 @@ fn signatures_equal_botocore() {
         return;
     }
     let token = "IQoJb3JpZ2luX2VjEXAMPLETOKEN/+=";
-    let cases: Vec<(&str, &str, Vec<(&str, &str)>, &str, Option<&str>, &str, &str)> = vec![
+    type Case<'a> = (&'a str, &'a str, Vec<(&'a str, &'a str)>, &'a str, Option<&'a str>, &'a str, &'a str);
+    let cases: Vec<Case<'_>> = vec![
         (
             "POST",
             "https://logs.us-east-1.amazonaws.com/",
