@@ -255,8 +255,8 @@ impl ConfigBuilder {
         self
     }
 
-    /// How long to wait for the whole response once connected (default
-    /// transport; default 60 s).
+    /// How long one attempt may take in all: connecting, sending, and
+    /// receiving the whole response (default transport; default 60 s).
     pub fn read_timeout(mut self, timeout: std::time::Duration) -> Self {
         self.read_timeout = Some(timeout);
         self
