@@ -76,16 +76,6 @@ fn operation_error(svc: &ServiceIr, op: &OperationIr, protocol: &TokenStream) ->
             }
         }
     };
-    let display = quote! {
-        match self {
-            #(Self::#vs(e) => ::std::fmt::Display::fmt(e, f),)*
-            Self::Unmodeled(e) => ::std::fmt::Display::fmt(e, f),
-            Self::Validation(e) => ::std::fmt::Display::fmt(e, f),
-            Self::Transport(e) => ::std::fmt::Display::fmt(e, f),
-            Self::Timeout(e) => ::std::fmt::Display::fmt(e, f),
-            Self::Parse(e) => ::std::fmt::Display::fmt(e, f),
-        }
-    };
     quote! {
         #[doc = #doc]
         #[derive(Debug)]
@@ -111,57 +101,6 @@ fn operation_error(svc: &ServiceIr, op: &OperationIr, protocol: &TokenStream) ->
             }
         }
 
-        impl ::std::fmt::Display for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                #display
-            }
-        }
-
-        impl ::std::error::Error for #name {
-            fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-                match self {
-                    #(Self::#vs(e) => ::std::option::Option::Some(&e.error),)*
-                    Self::Unmodeled(e) => ::std::option::Option::Some(&**e),
-                    Self::Validation(e) => ::std::option::Option::Some(e),
-                    Self::Transport(e) => ::std::option::Option::Some(e),
-                    Self::Timeout(e) => ::std::option::Option::Some(e),
-                    Self::Parse(e) => ::std::option::Option::Some(&**e),
-                }
-            }
-        }
-
-        impl ::std::convert::From<crate::runtime::error::Failure> for #name {
-            fn from(f: crate::runtime::error::Failure) -> Self {
-                match f {
-                    crate::runtime::error::Failure::Unmodeled(e) => Self::Unmodeled(e),
-                    crate::runtime::error::Failure::Validation(e) => Self::Validation(e),
-                    crate::runtime::error::Failure::Transport(e) => Self::Transport(e),
-                    crate::runtime::error::Failure::Timeout(e) => Self::Timeout(e),
-                    crate::runtime::error::Failure::Parse(e) => Self::Parse(e),
-                }
-            }
-        }
-
-        impl crate::runtime::error::OperationError for #name {
-            fn kind(&self) -> crate::runtime::error::ErrorKind {
-                match self {
-                    #(Self::#vs(_))|* | Self::Unmodeled(_) => crate::runtime::error::ErrorKind::Service,
-                    Self::Validation(_) => crate::runtime::error::ErrorKind::Validation,
-                    Self::Transport(_) => crate::runtime::error::ErrorKind::Transport,
-                    Self::Timeout(_) => crate::runtime::error::ErrorKind::Timeout,
-                    Self::Parse(_) => crate::runtime::error::ErrorKind::Parse,
-                }
-            }
-            fn code(&self) -> ::std::option::Option<&str> {
-                self.meta().map(|m| m.code.as_str())
-            }
-            fn meta(&self) -> ::std::option::Option<&crate::runtime::error::ErrorMeta> {
-                match self {
-                    #(Self::#vs(e) => ::std::option::Option::Some(&e.meta),)*
-                    Self::Unmodeled(e) => ::std::option::Option::Some(&**e),
-                    _ => ::std::option::Option::None,
-                }
-            }
-        }
+        crate::runtime::error::operation_error!(#name { #(#vs),* });
     }
 }

@@ -54,67 +54,9 @@ impl DescribeDestinationsError {
         }
     }
 }
-impl ::std::fmt::Display for DescribeDestinationsError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::InvalidParameterException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::ServiceUnavailableException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::Unmodeled(e) => ::std::fmt::Display::fmt(e, f),
-            Self::Validation(e) => ::std::fmt::Display::fmt(e, f),
-            Self::Transport(e) => ::std::fmt::Display::fmt(e, f),
-            Self::Timeout(e) => ::std::fmt::Display::fmt(e, f),
-            Self::Parse(e) => ::std::fmt::Display::fmt(e, f),
-        }
-    }
-}
-impl ::std::error::Error for DescribeDestinationsError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::InvalidParameterException(e) => ::std::option::Option::Some(&e.error),
-            Self::ServiceUnavailableException(e) => ::std::option::Option::Some(&e.error),
-            Self::Unmodeled(e) => ::std::option::Option::Some(&**e),
-            Self::Validation(e) => ::std::option::Option::Some(e),
-            Self::Transport(e) => ::std::option::Option::Some(e),
-            Self::Timeout(e) => ::std::option::Option::Some(e),
-            Self::Parse(e) => ::std::option::Option::Some(&**e),
-        }
-    }
-}
-impl ::std::convert::From<crate::runtime::error::Failure> for DescribeDestinationsError {
-    fn from(f: crate::runtime::error::Failure) -> Self {
-        match f {
-            crate::runtime::error::Failure::Unmodeled(e) => Self::Unmodeled(e),
-            crate::runtime::error::Failure::Validation(e) => Self::Validation(e),
-            crate::runtime::error::Failure::Transport(e) => Self::Transport(e),
-            crate::runtime::error::Failure::Timeout(e) => Self::Timeout(e),
-            crate::runtime::error::Failure::Parse(e) => Self::Parse(e),
-        }
-    }
-}
-impl crate::runtime::error::OperationError for DescribeDestinationsError {
-    fn kind(&self) -> crate::runtime::error::ErrorKind {
-        match self {
-            Self::InvalidParameterException(_)
-            | Self::ServiceUnavailableException(_)
-            | Self::Unmodeled(_) => crate::runtime::error::ErrorKind::Service,
-            Self::Validation(_) => crate::runtime::error::ErrorKind::Validation,
-            Self::Transport(_) => crate::runtime::error::ErrorKind::Transport,
-            Self::Timeout(_) => crate::runtime::error::ErrorKind::Timeout,
-            Self::Parse(_) => crate::runtime::error::ErrorKind::Parse,
-        }
-    }
-    fn code(&self) -> ::std::option::Option<&str> {
-        self.meta().map(|m| m.code.as_str())
-    }
-    fn meta(&self) -> ::std::option::Option<&crate::runtime::error::ErrorMeta> {
-        match self {
-            Self::InvalidParameterException(e) => ::std::option::Option::Some(&e.meta),
-            Self::ServiceUnavailableException(e) => ::std::option::Option::Some(&e.meta),
-            Self::Unmodeled(e) => ::std::option::Option::Some(&**e),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
+crate::runtime::error::operation_error!(
+    DescribeDestinationsError { InvalidParameterException, ServiceUnavailableException }
+);
 /// Errors of `PutDestination`: the operation's modeled errors, then failures every operation shares.
 #[derive(Debug)]
 #[non_exhaustive]
@@ -182,71 +124,10 @@ impl PutDestinationError {
         }
     }
 }
-impl ::std::fmt::Display for PutDestinationError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::InvalidParameterException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::OperationAbortedException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::ServiceUnavailableException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::Unmodeled(e) => ::std::fmt::Display::fmt(e, f),
-            Self::Validation(e) => ::std::fmt::Display::fmt(e, f),
-            Self::Transport(e) => ::std::fmt::Display::fmt(e, f),
-            Self::Timeout(e) => ::std::fmt::Display::fmt(e, f),
-            Self::Parse(e) => ::std::fmt::Display::fmt(e, f),
-        }
-    }
-}
-impl ::std::error::Error for PutDestinationError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::InvalidParameterException(e) => ::std::option::Option::Some(&e.error),
-            Self::OperationAbortedException(e) => ::std::option::Option::Some(&e.error),
-            Self::ServiceUnavailableException(e) => ::std::option::Option::Some(&e.error),
-            Self::Unmodeled(e) => ::std::option::Option::Some(&**e),
-            Self::Validation(e) => ::std::option::Option::Some(e),
-            Self::Transport(e) => ::std::option::Option::Some(e),
-            Self::Timeout(e) => ::std::option::Option::Some(e),
-            Self::Parse(e) => ::std::option::Option::Some(&**e),
-        }
-    }
-}
-impl ::std::convert::From<crate::runtime::error::Failure> for PutDestinationError {
-    fn from(f: crate::runtime::error::Failure) -> Self {
-        match f {
-            crate::runtime::error::Failure::Unmodeled(e) => Self::Unmodeled(e),
-            crate::runtime::error::Failure::Validation(e) => Self::Validation(e),
-            crate::runtime::error::Failure::Transport(e) => Self::Transport(e),
-            crate::runtime::error::Failure::Timeout(e) => Self::Timeout(e),
-            crate::runtime::error::Failure::Parse(e) => Self::Parse(e),
-        }
-    }
-}
-impl crate::runtime::error::OperationError for PutDestinationError {
-    fn kind(&self) -> crate::runtime::error::ErrorKind {
-        match self {
-            Self::InvalidParameterException(_)
-            | Self::OperationAbortedException(_)
-            | Self::ServiceUnavailableException(_)
-            | Self::Unmodeled(_) => crate::runtime::error::ErrorKind::Service,
-            Self::Validation(_) => crate::runtime::error::ErrorKind::Validation,
-            Self::Transport(_) => crate::runtime::error::ErrorKind::Transport,
-            Self::Timeout(_) => crate::runtime::error::ErrorKind::Timeout,
-            Self::Parse(_) => crate::runtime::error::ErrorKind::Parse,
-        }
-    }
-    fn code(&self) -> ::std::option::Option<&str> {
-        self.meta().map(|m| m.code.as_str())
-    }
-    fn meta(&self) -> ::std::option::Option<&crate::runtime::error::ErrorMeta> {
-        match self {
-            Self::InvalidParameterException(e) => ::std::option::Option::Some(&e.meta),
-            Self::OperationAbortedException(e) => ::std::option::Option::Some(&e.meta),
-            Self::ServiceUnavailableException(e) => ::std::option::Option::Some(&e.meta),
-            Self::Unmodeled(e) => ::std::option::Option::Some(&**e),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
+crate::runtime::error::operation_error!(
+    PutDestinationError { InvalidParameterException, OperationAbortedException,
+    ServiceUnavailableException }
+);
 /// Errors of `PutDestinationPolicy`: the operation's modeled errors, then failures every operation shares.
 #[derive(Debug)]
 #[non_exhaustive]
@@ -314,71 +195,10 @@ impl PutDestinationPolicyError {
         }
     }
 }
-impl ::std::fmt::Display for PutDestinationPolicyError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::InvalidParameterException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::OperationAbortedException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::ServiceUnavailableException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::Unmodeled(e) => ::std::fmt::Display::fmt(e, f),
-            Self::Validation(e) => ::std::fmt::Display::fmt(e, f),
-            Self::Transport(e) => ::std::fmt::Display::fmt(e, f),
-            Self::Timeout(e) => ::std::fmt::Display::fmt(e, f),
-            Self::Parse(e) => ::std::fmt::Display::fmt(e, f),
-        }
-    }
-}
-impl ::std::error::Error for PutDestinationPolicyError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::InvalidParameterException(e) => ::std::option::Option::Some(&e.error),
-            Self::OperationAbortedException(e) => ::std::option::Option::Some(&e.error),
-            Self::ServiceUnavailableException(e) => ::std::option::Option::Some(&e.error),
-            Self::Unmodeled(e) => ::std::option::Option::Some(&**e),
-            Self::Validation(e) => ::std::option::Option::Some(e),
-            Self::Transport(e) => ::std::option::Option::Some(e),
-            Self::Timeout(e) => ::std::option::Option::Some(e),
-            Self::Parse(e) => ::std::option::Option::Some(&**e),
-        }
-    }
-}
-impl ::std::convert::From<crate::runtime::error::Failure> for PutDestinationPolicyError {
-    fn from(f: crate::runtime::error::Failure) -> Self {
-        match f {
-            crate::runtime::error::Failure::Unmodeled(e) => Self::Unmodeled(e),
-            crate::runtime::error::Failure::Validation(e) => Self::Validation(e),
-            crate::runtime::error::Failure::Transport(e) => Self::Transport(e),
-            crate::runtime::error::Failure::Timeout(e) => Self::Timeout(e),
-            crate::runtime::error::Failure::Parse(e) => Self::Parse(e),
-        }
-    }
-}
-impl crate::runtime::error::OperationError for PutDestinationPolicyError {
-    fn kind(&self) -> crate::runtime::error::ErrorKind {
-        match self {
-            Self::InvalidParameterException(_)
-            | Self::OperationAbortedException(_)
-            | Self::ServiceUnavailableException(_)
-            | Self::Unmodeled(_) => crate::runtime::error::ErrorKind::Service,
-            Self::Validation(_) => crate::runtime::error::ErrorKind::Validation,
-            Self::Transport(_) => crate::runtime::error::ErrorKind::Transport,
-            Self::Timeout(_) => crate::runtime::error::ErrorKind::Timeout,
-            Self::Parse(_) => crate::runtime::error::ErrorKind::Parse,
-        }
-    }
-    fn code(&self) -> ::std::option::Option<&str> {
-        self.meta().map(|m| m.code.as_str())
-    }
-    fn meta(&self) -> ::std::option::Option<&crate::runtime::error::ErrorMeta> {
-        match self {
-            Self::InvalidParameterException(e) => ::std::option::Option::Some(&e.meta),
-            Self::OperationAbortedException(e) => ::std::option::Option::Some(&e.meta),
-            Self::ServiceUnavailableException(e) => ::std::option::Option::Some(&e.meta),
-            Self::Unmodeled(e) => ::std::option::Option::Some(&**e),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
+crate::runtime::error::operation_error!(
+    PutDestinationPolicyError { InvalidParameterException, OperationAbortedException,
+    ServiceUnavailableException }
+);
 /// Errors of `PutIntegration`: the operation's modeled errors, then failures every operation shares.
 #[derive(Debug)]
 #[non_exhaustive]
@@ -459,72 +279,7 @@ impl PutIntegrationError {
         }
     }
 }
-impl ::std::fmt::Display for PutIntegrationError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::InvalidParameterException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::LimitExceededException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::ServiceUnavailableException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::ValidationException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::Unmodeled(e) => ::std::fmt::Display::fmt(e, f),
-            Self::Validation(e) => ::std::fmt::Display::fmt(e, f),
-            Self::Transport(e) => ::std::fmt::Display::fmt(e, f),
-            Self::Timeout(e) => ::std::fmt::Display::fmt(e, f),
-            Self::Parse(e) => ::std::fmt::Display::fmt(e, f),
-        }
-    }
-}
-impl ::std::error::Error for PutIntegrationError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::InvalidParameterException(e) => ::std::option::Option::Some(&e.error),
-            Self::LimitExceededException(e) => ::std::option::Option::Some(&e.error),
-            Self::ServiceUnavailableException(e) => ::std::option::Option::Some(&e.error),
-            Self::ValidationException(e) => ::std::option::Option::Some(&e.error),
-            Self::Unmodeled(e) => ::std::option::Option::Some(&**e),
-            Self::Validation(e) => ::std::option::Option::Some(e),
-            Self::Transport(e) => ::std::option::Option::Some(e),
-            Self::Timeout(e) => ::std::option::Option::Some(e),
-            Self::Parse(e) => ::std::option::Option::Some(&**e),
-        }
-    }
-}
-impl ::std::convert::From<crate::runtime::error::Failure> for PutIntegrationError {
-    fn from(f: crate::runtime::error::Failure) -> Self {
-        match f {
-            crate::runtime::error::Failure::Unmodeled(e) => Self::Unmodeled(e),
-            crate::runtime::error::Failure::Validation(e) => Self::Validation(e),
-            crate::runtime::error::Failure::Transport(e) => Self::Transport(e),
-            crate::runtime::error::Failure::Timeout(e) => Self::Timeout(e),
-            crate::runtime::error::Failure::Parse(e) => Self::Parse(e),
-        }
-    }
-}
-impl crate::runtime::error::OperationError for PutIntegrationError {
-    fn kind(&self) -> crate::runtime::error::ErrorKind {
-        match self {
-            Self::InvalidParameterException(_)
-            | Self::LimitExceededException(_)
-            | Self::ServiceUnavailableException(_)
-            | Self::ValidationException(_)
-            | Self::Unmodeled(_) => crate::runtime::error::ErrorKind::Service,
-            Self::Validation(_) => crate::runtime::error::ErrorKind::Validation,
-            Self::Transport(_) => crate::runtime::error::ErrorKind::Transport,
-            Self::Timeout(_) => crate::runtime::error::ErrorKind::Timeout,
-            Self::Parse(_) => crate::runtime::error::ErrorKind::Parse,
-        }
-    }
-    fn code(&self) -> ::std::option::Option<&str> {
-        self.meta().map(|m| m.code.as_str())
-    }
-    fn meta(&self) -> ::std::option::Option<&crate::runtime::error::ErrorMeta> {
-        match self {
-            Self::InvalidParameterException(e) => ::std::option::Option::Some(&e.meta),
-            Self::LimitExceededException(e) => ::std::option::Option::Some(&e.meta),
-            Self::ServiceUnavailableException(e) => ::std::option::Option::Some(&e.meta),
-            Self::ValidationException(e) => ::std::option::Option::Some(&e.meta),
-            Self::Unmodeled(e) => ::std::option::Option::Some(&**e),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
+crate::runtime::error::operation_error!(
+    PutIntegrationError { InvalidParameterException, LimitExceededException,
+    ServiceUnavailableException, ValidationException }
+);

@@ -54,69 +54,9 @@ impl CreateDetectorError {
         }
     }
 }
-impl ::std::fmt::Display for CreateDetectorError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::BadRequestException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::InternalServerErrorException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::Unmodeled(e) => ::std::fmt::Display::fmt(e, f),
-            Self::Validation(e) => ::std::fmt::Display::fmt(e, f),
-            Self::Transport(e) => ::std::fmt::Display::fmt(e, f),
-            Self::Timeout(e) => ::std::fmt::Display::fmt(e, f),
-            Self::Parse(e) => ::std::fmt::Display::fmt(e, f),
-        }
-    }
-}
-impl ::std::error::Error for CreateDetectorError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::BadRequestException(e) => ::std::option::Option::Some(&e.error),
-            Self::InternalServerErrorException(e) => {
-                ::std::option::Option::Some(&e.error)
-            }
-            Self::Unmodeled(e) => ::std::option::Option::Some(&**e),
-            Self::Validation(e) => ::std::option::Option::Some(e),
-            Self::Transport(e) => ::std::option::Option::Some(e),
-            Self::Timeout(e) => ::std::option::Option::Some(e),
-            Self::Parse(e) => ::std::option::Option::Some(&**e),
-        }
-    }
-}
-impl ::std::convert::From<crate::runtime::error::Failure> for CreateDetectorError {
-    fn from(f: crate::runtime::error::Failure) -> Self {
-        match f {
-            crate::runtime::error::Failure::Unmodeled(e) => Self::Unmodeled(e),
-            crate::runtime::error::Failure::Validation(e) => Self::Validation(e),
-            crate::runtime::error::Failure::Transport(e) => Self::Transport(e),
-            crate::runtime::error::Failure::Timeout(e) => Self::Timeout(e),
-            crate::runtime::error::Failure::Parse(e) => Self::Parse(e),
-        }
-    }
-}
-impl crate::runtime::error::OperationError for CreateDetectorError {
-    fn kind(&self) -> crate::runtime::error::ErrorKind {
-        match self {
-            Self::BadRequestException(_)
-            | Self::InternalServerErrorException(_)
-            | Self::Unmodeled(_) => crate::runtime::error::ErrorKind::Service,
-            Self::Validation(_) => crate::runtime::error::ErrorKind::Validation,
-            Self::Transport(_) => crate::runtime::error::ErrorKind::Transport,
-            Self::Timeout(_) => crate::runtime::error::ErrorKind::Timeout,
-            Self::Parse(_) => crate::runtime::error::ErrorKind::Parse,
-        }
-    }
-    fn code(&self) -> ::std::option::Option<&str> {
-        self.meta().map(|m| m.code.as_str())
-    }
-    fn meta(&self) -> ::std::option::Option<&crate::runtime::error::ErrorMeta> {
-        match self {
-            Self::BadRequestException(e) => ::std::option::Option::Some(&e.meta),
-            Self::InternalServerErrorException(e) => ::std::option::Option::Some(&e.meta),
-            Self::Unmodeled(e) => ::std::option::Option::Some(&**e),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
+crate::runtime::error::operation_error!(
+    CreateDetectorError { BadRequestException, InternalServerErrorException }
+);
 /// Errors of `CreatePublishingDestination`: the operation's modeled errors, then failures every operation shares.
 #[derive(Debug)]
 #[non_exhaustive]
@@ -171,67 +111,7 @@ impl CreatePublishingDestinationError {
         }
     }
 }
-impl ::std::fmt::Display for CreatePublishingDestinationError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::BadRequestException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::InternalServerErrorException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::Unmodeled(e) => ::std::fmt::Display::fmt(e, f),
-            Self::Validation(e) => ::std::fmt::Display::fmt(e, f),
-            Self::Transport(e) => ::std::fmt::Display::fmt(e, f),
-            Self::Timeout(e) => ::std::fmt::Display::fmt(e, f),
-            Self::Parse(e) => ::std::fmt::Display::fmt(e, f),
-        }
+crate::runtime::error::operation_error!(
+    CreatePublishingDestinationError { BadRequestException, InternalServerErrorException
     }
-}
-impl ::std::error::Error for CreatePublishingDestinationError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::BadRequestException(e) => ::std::option::Option::Some(&e.error),
-            Self::InternalServerErrorException(e) => {
-                ::std::option::Option::Some(&e.error)
-            }
-            Self::Unmodeled(e) => ::std::option::Option::Some(&**e),
-            Self::Validation(e) => ::std::option::Option::Some(e),
-            Self::Transport(e) => ::std::option::Option::Some(e),
-            Self::Timeout(e) => ::std::option::Option::Some(e),
-            Self::Parse(e) => ::std::option::Option::Some(&**e),
-        }
-    }
-}
-impl ::std::convert::From<crate::runtime::error::Failure>
-for CreatePublishingDestinationError {
-    fn from(f: crate::runtime::error::Failure) -> Self {
-        match f {
-            crate::runtime::error::Failure::Unmodeled(e) => Self::Unmodeled(e),
-            crate::runtime::error::Failure::Validation(e) => Self::Validation(e),
-            crate::runtime::error::Failure::Transport(e) => Self::Transport(e),
-            crate::runtime::error::Failure::Timeout(e) => Self::Timeout(e),
-            crate::runtime::error::Failure::Parse(e) => Self::Parse(e),
-        }
-    }
-}
-impl crate::runtime::error::OperationError for CreatePublishingDestinationError {
-    fn kind(&self) -> crate::runtime::error::ErrorKind {
-        match self {
-            Self::BadRequestException(_)
-            | Self::InternalServerErrorException(_)
-            | Self::Unmodeled(_) => crate::runtime::error::ErrorKind::Service,
-            Self::Validation(_) => crate::runtime::error::ErrorKind::Validation,
-            Self::Transport(_) => crate::runtime::error::ErrorKind::Transport,
-            Self::Timeout(_) => crate::runtime::error::ErrorKind::Timeout,
-            Self::Parse(_) => crate::runtime::error::ErrorKind::Parse,
-        }
-    }
-    fn code(&self) -> ::std::option::Option<&str> {
-        self.meta().map(|m| m.code.as_str())
-    }
-    fn meta(&self) -> ::std::option::Option<&crate::runtime::error::ErrorMeta> {
-        match self {
-            Self::BadRequestException(e) => ::std::option::Option::Some(&e.meta),
-            Self::InternalServerErrorException(e) => ::std::option::Option::Some(&e.meta),
-            Self::Unmodeled(e) => ::std::option::Option::Some(&**e),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
+);

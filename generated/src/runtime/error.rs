@@ -208,3 +208,73 @@ pub trait OperationError: std::error::Error {
     /// What the service said about a service error.
     fn meta(&self) -> Option<&ErrorMeta>;
 }
+
+/// The impls every generated operation error shares (`Display`, `Error`,
+/// `From<Failure>`, `OperationError`), given its modeled variants; written
+/// once here instead of per operation.
+macro_rules! operation_error {
+    ($name:ident { $($v:ident),* $(,)? }) => {
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                match self {
+                    $(Self::$v(e) => ::std::fmt::Display::fmt(e, f),)*
+                    Self::Unmodeled(e) => ::std::fmt::Display::fmt(e, f),
+                    Self::Validation(e) => ::std::fmt::Display::fmt(e, f),
+                    Self::Transport(e) => ::std::fmt::Display::fmt(e, f),
+                    Self::Timeout(e) => ::std::fmt::Display::fmt(e, f),
+                    Self::Parse(e) => ::std::fmt::Display::fmt(e, f),
+                }
+            }
+        }
+
+        impl ::std::error::Error for $name {
+            fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+                match self {
+                    $(Self::$v(e) => ::std::option::Option::Some(&e.error),)*
+                    Self::Unmodeled(e) => ::std::option::Option::Some(&**e),
+                    Self::Validation(e) => ::std::option::Option::Some(e),
+                    Self::Transport(e) => ::std::option::Option::Some(e),
+                    Self::Timeout(e) => ::std::option::Option::Some(e),
+                    Self::Parse(e) => ::std::option::Option::Some(&**e),
+                }
+            }
+        }
+
+        impl ::std::convert::From<$crate::runtime::error::Failure> for $name {
+            fn from(f: $crate::runtime::error::Failure) -> Self {
+                use $crate::runtime::error::Failure;
+                match f {
+                    Failure::Unmodeled(e) => Self::Unmodeled(e),
+                    Failure::Validation(e) => Self::Validation(e),
+                    Failure::Transport(e) => Self::Transport(e),
+                    Failure::Timeout(e) => Self::Timeout(e),
+                    Failure::Parse(e) => Self::Parse(e),
+                }
+            }
+        }
+
+        impl $crate::runtime::error::OperationError for $name {
+            fn kind(&self) -> $crate::runtime::error::ErrorKind {
+                use $crate::runtime::error::ErrorKind;
+                match self {
+                    $(Self::$v(_) |)* Self::Unmodeled(_) => ErrorKind::Service,
+                    Self::Validation(_) => ErrorKind::Validation,
+                    Self::Transport(_) => ErrorKind::Transport,
+                    Self::Timeout(_) => ErrorKind::Timeout,
+                    Self::Parse(_) => ErrorKind::Parse,
+                }
+            }
+            fn code(&self) -> ::std::option::Option<&str> {
+                self.meta().map(|m| m.code.as_str())
+            }
+            fn meta(&self) -> ::std::option::Option<&$crate::runtime::error::ErrorMeta> {
+                match self {
+                    $(Self::$v(e) => ::std::option::Option::Some(&e.meta),)*
+                    Self::Unmodeled(e) => ::std::option::Option::Some(&**e),
+                    _ => ::std::option::Option::None,
+                }
+            }
+        }
+    };
+}
+pub(crate) use operation_error;
