@@ -268,14 +268,17 @@ pub struct Pattern {
 }
 
 impl Pattern {
-    /// A pattern to compile lazily with ECMA-262 `u` (Unicode) semantics.
+    /// A pattern to compile lazily with ECMA-262 `u` (Unicode) semantics, or,
+    /// when it is only valid under Annex B (such as `[\w-_]`), without.
     pub const fn new(source: &'static str) -> Self {
         Pattern { source, compiled: OnceLock::new() }
     }
 
     /// Check that `v` contains a match (patterns are not implicitly anchored).
     pub fn check(&self, v: &str, path: &Path<'_>, out: &mut Vec<Violation>) {
-        match self.compiled.get_or_init(|| regress::Regex::with_flags(self.source, "u").ok()) {
+        match self.compiled.get_or_init(|| {
+            regress::Regex::with_flags(self.source, "u").or_else(|_| regress::Regex::with_flags(self.source, "")).ok()
+        }) {
             Some(re) => {
                 if re.find(v).is_none() {
                     out.push(path.to_violation(ViolationKind::Pattern { pattern: self.source }));

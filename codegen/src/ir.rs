@@ -54,6 +54,22 @@ pub struct OperationIr {
     pub http: Option<Http>,
     pub idempotent: bool,
     pub readonly: bool,
+    /// The input or output member carrying an event stream (a `@streaming`
+    /// union). Such operations get their types but no client method: the
+    /// `application/vnd.amazon.eventstream` framing is not implemented.
+    pub event_stream: Option<String>,
+}
+
+impl ServiceIr {
+    /// The operations the client can call (all but event-stream operations).
+    pub fn client_operations(&self) -> impl Iterator<Item = &OperationIr> {
+        self.operations.iter().filter(|o| o.event_stream.is_none())
+    }
+
+    /// The operations left out of the client because they use event streams.
+    pub fn event_stream_operations(&self) -> impl Iterator<Item = &OperationIr> {
+        self.operations.iter().filter(|o| o.event_stream.is_some())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

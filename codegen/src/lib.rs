@@ -6,6 +6,7 @@
 //! [`emit`] (tokens) → [`write`] (format, stamp, write or check).
 #![forbid(unsafe_code)]
 
+pub mod config;
 pub mod diagnostics;
 pub mod docs;
 pub mod emit;
@@ -19,16 +20,19 @@ use std::fmt;
 use std::path::PathBuf;
 
 pub use diagnostics::{Diagnostic, Diagnostics};
+pub use lower::Selection;
 pub use model::Model;
 pub use write::RenderedFile;
 
 /// What to generate.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Options {
     /// The model files (JSON AST).
     pub models: Vec<PathBuf>,
     /// The package name of the generated crate.
     pub crate_name: String,
+    /// Which operations to generate (all by default).
+    pub selection: Selection,
 }
 
 /// Why generation failed.
@@ -60,17 +64,17 @@ impl From<Diagnostics> for Error {
 /// Load the models and produce every file of the generated crate, in memory.
 pub fn generate(options: &Options) -> Result<Vec<RenderedFile>, Error> {
     let model = Model::load_files(&options.models)?;
-    generate_from_model(&model, &options.crate_name)
+    generate_from_model(&model, &options.crate_name, &options.selection)
 }
 
 /// Generate from models given as (file name, JSON text) pairs.
 pub fn generate_from_sources(sources: &[(PathBuf, String)], crate_name: &str) -> Result<Vec<RenderedFile>, Error> {
     let model = Model::load_sources(sources)?;
-    generate_from_model(&model, crate_name)
+    generate_from_model(&model, crate_name, &Selection::default())
 }
 
 /// Generate from an already loaded model.
-pub fn generate_from_model(model: &Model, crate_name: &str) -> Result<Vec<RenderedFile>, Error> {
-    let ir = lower::lower_crate(model, crate_name)?;
+pub fn generate_from_model(model: &Model, crate_name: &str, selection: &Selection) -> Result<Vec<RenderedFile>, Error> {
+    let ir = lower::lower_crate(model, crate_name, selection)?;
     write::render(emit::emit_crate(&ir)).map_err(Error::Render)
 }

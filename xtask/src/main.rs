@@ -34,12 +34,12 @@ fn json_files(dir: &Path) -> Vec<PathBuf> {
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
-        Some("codegen") => codegen(args.iter().any(|a| a == "--check")),
+        Some("codegen") => codegen(&args[1..]),
         Some("ci") => ci(),
         Some("fixtures") => fixtures(),
         Some("interop-env") => pyenv::ensure(&root()).map(|python| println!("{}", python.display())),
         _ => {
-            eprintln!("usage: cargo xtask codegen [--check] | cargo xtask fixtures | cargo xtask interop-env | cargo xtask ci");
+            eprintln!("{USAGE}");
             return ExitCode::from(2);
         }
     };
@@ -52,25 +52,84 @@ fn main() -> ExitCode {
     }
 }
 
-fn codegen(check: bool) -> Result<(), String> {
-    let root = root();
-    // Paths relative to the root, so error messages and output do not depend
-    // on where the checkout lives.
-    std::env::set_current_dir(&root).map_err(|e| format!("cannot enter {}: {e}", root.display()))?;
-    let models: Vec<PathBuf> = json_files(Path::new("models"));
-    if models.is_empty() {
-        return Err("no model files in models/".into());
+const USAGE: &str = "usage:
+  cargo xtask codegen [--check] [--config FILE]
+      generate the crate described by FILE (default: models/codegen.toml)
+  cargo xtask codegen [--check] --model PATH [--model PATH ...] --out DIR [--crate-name NAME] [--operations Op1,Op2,...]
+      generate a standalone crate from any model files into DIR
+  cargo xtask fixtures | interop-env | ci";
+
+/// Parse the arguments of `cargo xtask codegen` into what to generate, where
+/// to, and whether only to check.
+fn codegen_args(args: &[String]) -> Result<(codegen::Options, PathBuf, bool), String> {
+    let mut check = false;
+    let mut config = None;
+    let mut models = Vec::new();
+    let mut out = None;
+    let mut crate_name = None;
+    let mut operations: Option<Vec<String>> = None;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let mut value = |flag: &str| it.next().cloned().ok_or_else(|| format!("{flag} needs a value\n{USAGE}"));
+        match a.as_str() {
+            "--check" => check = true,
+            "--config" => config = Some(PathBuf::from(value("--config")?)),
+            "--model" => models.push(PathBuf::from(value("--model")?)),
+            "--out" => out = Some(PathBuf::from(value("--out")?)),
+            "--crate-name" => crate_name = Some(value("--crate-name")?),
+            "--operations" => {
+                let list = value("--operations")?;
+                operations = Some(list.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect())
+            }
+            other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
+        }
     }
-    let files = codegen::generate(&codegen::Options { models, crate_name: CRATE_NAME.into() })
-        .map_err(|e| format!("error: cannot generate generated/:\n{e}"))?;
-    let out = Path::new("generated");
+    if models.is_empty() {
+        if out.is_some() || crate_name.is_some() || operations.is_some() {
+            return Err(format!("--out, --crate-name and --operations go with --model\n{USAGE}"));
+        }
+        let path = config.unwrap_or_else(|| PathBuf::from("models/codegen.toml"));
+        let c = codegen::config::load(&path)?;
+        return Ok((c.options, c.out, check));
+    }
+    if config.is_some() {
+        return Err(format!("--config and --model cannot be combined\n{USAGE}"));
+    }
+    let out = out.ok_or_else(|| format!("--model needs --out DIR\n{USAGE}"))?;
+    let crate_name = match crate_name {
+        Some(n) => n,
+        None => out
+            .file_name()
+            .map(|n| n.to_string_lossy().to_lowercase().replace(|c: char| !c.is_ascii_alphanumeric() && c != '-', "-"))
+            .filter(|n| !n.is_empty())
+            .ok_or_else(|| format!("cannot derive a crate name from {}; pass --crate-name", out.display()))?,
+    };
+    if let Some(ops) = &operations {
+        if ops.is_empty() {
+            return Err("--operations lists no operation".into());
+        }
+    }
+    let selection = codegen::Selection { services: Default::default(), anywhere: operations.map(|o| o.into_iter().collect()) };
+    Ok((codegen::Options { models, crate_name, selection }, out, check))
+}
+
+fn codegen(args: &[String]) -> Result<(), String> {
+    let root = root();
+    // Without explicit paths, work from the root, so error messages and
+    // output do not depend on where the checkout lives.
+    if !args.iter().any(|a| a == "--model" || a == "--config") {
+        std::env::set_current_dir(&root).map_err(|e| format!("cannot enter {}: {e}", root.display()))?;
+    }
+    let (options, out, check) = codegen_args(args)?;
+    let files = codegen::generate(&options).map_err(|e| format!("error: cannot generate {}:\n{e}", out.display()))?;
+    let out = out.as_path();
     if check {
         let stale = codegen::write::check(out, &files);
         if stale.is_fresh() {
-            println!("generated/ is up to date ({} files)", files.len());
+            println!("{} is up to date ({} files)", out.display(), files.len());
             return Ok(());
         }
-        let mut msg = String::from("error: generated/ is stale:\n");
+        let mut msg = format!("error: {} is stale:\n", out.display());
         for p in &stale.changed {
             msg.push_str(&format!("  changed: {}\n", p.display()));
         }
@@ -83,7 +142,7 @@ fn codegen(check: bool) -> Result<(), String> {
         msg.push_str("run `cargo xtask codegen` to regenerate it, and commit the result");
         return Err(msg);
     }
-    let report = codegen::write::write(out, &files).map_err(|e| format!("error: writing generated/: {e}"))?;
+    let report = codegen::write::write(out, &files).map_err(|e| format!("error: writing {}: {e}", out.display()))?;
     for p in &report.written {
         println!("wrote     {}", p.display());
     }
@@ -117,7 +176,7 @@ fn fixture_crates(root: &Path) -> Result<PathBuf, String> {
     for model in json_files(&root.join("tests/fixtures/valid")) {
         let stem = model.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
         let name = format!("fixture-{}", stem.replace('_', "-"));
-        let files = codegen::generate(&codegen::Options { models: vec![model.clone()], crate_name: name.clone() })
+        let files = codegen::generate(&codegen::Options { models: vec![model.clone()], crate_name: name.clone(), selection: Default::default() })
             .map_err(|e| format!("fixture {}: {e}", model.display()))?;
         codegen::write::write(&dir.join(&name), &files).map_err(|e| e.to_string())?;
         members.push(format!("{name:?}"));
@@ -129,7 +188,7 @@ fn fixture_crates(root: &Path) -> Result<PathBuf, String> {
 
 fn ci() -> Result<(), String> {
     let root = root();
-    codegen(true)?;
+    codegen(&["--check".to_string()])?;
     let python = pyenv::ensure(&root)?;
     run(cargo()
         .current_dir(&root)

@@ -12,7 +12,7 @@ use crate::ir::{CrateIr, ServiceIr};
 
 pub fn service_cli(svc: &ServiceIr) -> TokenStream {
     let proto_mod = ident(module_name(svc));
-    let arms = svc.operations.iter().map(|op| {
+    let arms = svc.client_operations().map(|op| {
         let name = &op.name;
         let f = ident(&op.fn_name);
         let prepare = ident(&format!("prepare_{}", op.fn_name));

@@ -33,7 +33,7 @@ pub fn client_file(svc: &ServiceIr) -> TokenStream {
     let target = &svc.target_prefix;
     let proto_mod = ident(module_name(svc));
     let title = &svc.title;
-    let methods = svc.operations.iter().map(|op| {
+    let methods = svc.client_operations().map(|op| {
         let f = ident(&op.fn_name);
         let input = ident(&op.input);
         let output = ident(&op.output);
@@ -62,7 +62,28 @@ pub fn client_file(svc: &ServiceIr) -> TokenStream {
             }
         }
     });
-    let doc = format!(" A client for {title}. Cheap to clone; clones share the connection pool.");
+    let mut doc = format!(" A client for {title}. Cheap to clone; clones share the connection pool.");
+    let omitted: Vec<String> = svc
+        .event_stream_operations()
+        .map(|op| {
+            format!(
+                "\n - `{}`: its member `{}` is an event stream. Its types ([`{}`](super::types::{}), [`{}`](super::types::{})) are generated; sending it is not.",
+                op.name,
+                op.event_stream.as_deref().unwrap_or_default(),
+                op.input,
+                op.input,
+                op.output,
+                op.output
+            )
+        })
+        .collect();
+    if !omitted.is_empty() {
+        doc.push_str(&format!(
+            "\n\n Left out of this client, because the generator does not implement the `application/vnd.amazon.eventstream` framing:{}",
+            omitted.concat().replace("\n", "\n ")
+        ));
+    }
+    let doc_lines: Vec<String> = doc.lines().map(str::to_string).collect();
     quote! {
         //! The service's client.
 
@@ -74,7 +95,7 @@ pub fn client_file(svc: &ServiceIr) -> TokenStream {
             target_prefix: #target,
         };
 
-        #[doc = #doc]
+        #(#[doc = #doc_lines])*
         #[derive(Debug, Clone)]
         pub struct Client {
             handle: crate::runtime::invoke::Handle,

@@ -145,7 +145,8 @@ pub fn service_mod(svc: &ServiceIr) -> TokenStream {
     let signing = opt(&svc.sigv4_name);
     let prefix = opt(&svc.endpoint_prefix);
     let version = opt(&svc.version);
-    let ops = svc.operations.iter().map(|o| &o.name);
+    let ops = svc.client_operations().map(|o| &o.name);
+    let streams = svc.event_stream_operations().map(|o| &o.name);
     let proto_mod = ident(super::protocol::module_name(svc));
     quote! {
         #(#inner_docs)*
@@ -171,7 +172,10 @@ pub fn service_mod(svc: &ServiceIr) -> TokenStream {
         pub const API_VERSION: ::std::option::Option<&str> = #version;
         /// The `X-Amz-Target` prefix for awsJson protocols (the service shape's name).
         pub const TARGET_PREFIX: &str = #target;
-        /// Every operation of the service, by its name in the model.
+        /// Every operation the client can call, by its name in the model.
         pub const OPERATIONS: &[&str] = &[#(#ops),*];
+        /// Operations left out of the client because they use event streams
+        /// (their input and output types are generated).
+        pub const EVENT_STREAM_OPERATIONS: &[&str] = &[#(#streams),*];
     }
 }

@@ -47,7 +47,7 @@ pub fn error_name(op: &OperationIr) -> String {
 
 pub fn errors_file(svc: &ServiceIr) -> TokenStream {
     let protocol = super::client::protocol_tokens(svc);
-    let enums = svc.operations.iter().map(|op| operation_error(svc, op, &protocol));
+    let enums = svc.client_operations().map(|op| operation_error(svc, op, &protocol));
     quote! {
         //! Errors of each operation.
         #(#enums)*

@@ -219,6 +219,9 @@ fn union(u: &UnionIr) -> TokenStream {
         #doc
         #[derive(#debug_derive Clone, PartialEq)]
         #[non_exhaustive]
+        // Variants hold the model's structures unboxed (as they are written
+        // and matched); only cycles are boxed.
+        #[allow(clippy::large_enum_variant)]
         pub enum #name {
             #(#variants)*
             /// A member this version of the model does not know, by name.

@@ -29,7 +29,23 @@ impl Closure<'_> {
     }
 }
 
-pub fn collect<'m>(model: &'m Model, service: &'m Service, diags: &mut Diagnostics) -> Closure<'m> {
+/// The names of every operation of a service (direct and through resources).
+pub fn operation_names(model: &Model, svc: &Shape) -> BTreeSet<String> {
+    let ShapeKind::Service(service) = &svc.kind else { return BTreeSet::new() };
+    let mut diags = Diagnostics::default();
+    let c = collect(model, svc, service, None, &mut diags);
+    c.operations.iter().map(|o| c.name_of(&o.id).to_string()).collect()
+}
+
+/// The closure of `service`, restricted to the operations named in `only`
+/// (by their name in the service, after `rename`) when it is `Some`.
+pub fn collect<'m>(
+    model: &'m Model,
+    svc: &'m Shape,
+    service: &'m Service,
+    only: Option<&BTreeSet<String>>,
+    diags: &mut Diagnostics,
+) -> Closure<'m> {
     let mut c = Closure { rename: service.rename.clone(), ..Closure::default() };
     c.service_errors = service.errors.clone();
     let mut ops = BTreeSet::new();
@@ -46,45 +62,53 @@ pub fn collect<'m>(model: &'m Model, service: &'m Service, diags: &mut Diagnosti
         }
     }
     let mut ops: Vec<&Shape> = ops.iter().filter_map(|id| model.get(id)).collect();
+    if let Some(only) = only {
+        let names: BTreeSet<&str> = ops.iter().map(|o| c.name_of(&o.id)).collect();
+        for wanted in only {
+            if !names.contains(wanted.as_str()) {
+                diags.push(Diagnostic::shape(
+                    svc.file.clone(),
+                    &svc.id,
+                    format!(
+                        "the generation asks for operation `{wanted}`, which the service does not have; its operations are: {}",
+                        names.iter().copied().collect::<Vec<_>>().join(", ")
+                    ),
+                ));
+            }
+        }
+        ops.retain(|o| only.contains(c.name_of(&o.id)));
+    }
     ops.sort_by(|a, b| c.name_of(&a.id).cmp(c.name_of(&b.id)).then(a.id.cmp(&b.id)));
     for op in &ops {
         let ShapeKind::Operation(o) = &op.kind else { continue };
         for (target, side) in [(&o.input, true), (&o.output, false)] {
             if let Some(s) = model.get(target) {
                 for m in &s.members {
-                    walk(model, &m.target, side, &mut c, diags, op);
+                    walk(model, &m.target, side, &mut c);
                 }
             }
         }
         for e in o.errors.iter().chain(&service.errors) {
             c.errors.insert(e.clone());
-            walk(model, e, false, &mut c, diags, op);
+            walk(model, e, false, &mut c);
         }
     }
     c.operations = ops;
     c
 }
 
-fn walk(model: &Model, id: &str, input: bool, c: &mut Closure<'_>, diags: &mut Diagnostics, op: &Shape) {
+fn walk(model: &Model, id: &str, input: bool, c: &mut Closure<'_>) {
     let set = if input { &mut c.input_side } else { &mut c.output_side };
     if !set.insert(id.to_string()) {
         return;
     }
     let Some(shape) = model.get(id) else { return };
-    if shape.traits.streaming || shape.traits.event_stream {
-        diags.push(Diagnostic::shape(
-            shape.file.clone(),
-            id,
-            format!(
-                "unsupported construct: `@streaming` shapes (used by operation `{}`) are not supported by this generator yet; leave the operation out of the generation",
-                op.id
-            ),
-        ));
-        return;
-    }
+    // `@streaming` unions (event streams) are walked like any union: their
+    // event types are generated, and the operation is left out of the client
+    // (see `OperationIr::event_stream`). `@streaming` blobs are buffered.
     for m in &shape.members {
         if m.target != "smithy.api#Unit" {
-            walk(model, &m.target, input, c, diags, op);
+            walk(model, &m.target, input, c);
         }
     }
 }

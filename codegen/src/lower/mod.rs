@@ -7,20 +7,48 @@ mod closure;
 mod http;
 mod types;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::ir::{CrateIr, ServiceIr};
 use crate::model::{Model, Protocol, Shape, ShapeKind};
 use crate::{docs, naming};
 
-/// Lower every service of the model into one crate.
-pub fn lower_crate(model: &Model, crate_name: &str) -> Result<CrateIr, Diagnostics> {
+/// Lower the services of the model into one crate, with the operations
+/// `selection` chooses.
+pub fn lower_crate(model: &Model, crate_name: &str, selection: &Selection) -> Result<CrateIr, Diagnostics> {
     let mut diags = Diagnostics::default();
     let mut services = Vec::new();
     let mut modules: BTreeMap<String, String> = BTreeMap::new();
-    for svc in model.services() {
-        match lower_service(model, svc) {
+    let all: Vec<&Shape> = model.services().collect();
+    for wanted in selection.services.keys() {
+        if !all.iter().any(|s| &s.id == wanted) {
+            diags.push(Diagnostic {
+                file: None,
+                shape: Some(wanted.clone()),
+                message: format!(
+                    "the generation config selects operations of service `{wanted}`, which no model file defines; the services are: {}",
+                    all.iter().map(|s| s.id.as_str()).collect::<Vec<_>>().join(", ")
+                ),
+            });
+        }
+    }
+    let mut found_anywhere: BTreeSet<String> = BTreeSet::new();
+    for svc in all {
+        let mut only = selection.services.get(&svc.id).cloned();
+        if let Some(anywhere) = &selection.anywhere {
+            let names = closure::operation_names(model, svc);
+            let here: BTreeSet<String> = anywhere.iter().filter(|n| names.contains(*n)).cloned().collect();
+            if here.is_empty() {
+                continue;
+            }
+            found_anywhere.extend(here.iter().cloned());
+            only = Some(match only {
+                Some(o) => o.intersection(&here).cloned().collect(),
+                None => here,
+            });
+        }
+        match lower_service(model, svc, only.as_ref()) {
             Ok(ir) => {
                 if let Some(prev) = modules.insert(ir.module.clone(), svc.id.clone()) {
                     diags.push(Diagnostic::shape(
@@ -34,6 +62,15 @@ pub fn lower_crate(model: &Model, crate_name: &str) -> Result<CrateIr, Diagnosti
             Err(d) => diags.0.extend(d.0),
         }
     }
+    if let Some(anywhere) = &selection.anywhere {
+        for missing in anywhere.difference(&found_anywhere) {
+            diags.push(Diagnostic {
+                file: None,
+                shape: None,
+                message: format!("operation `{missing}` was asked for, but no service in the models has an operation of that name"),
+            });
+        }
+    }
     if services.is_empty() && diags.is_empty() {
         diags.push(Diagnostic {
             file: None,
@@ -45,8 +82,19 @@ pub fn lower_crate(model: &Model, crate_name: &str) -> Result<CrateIr, Diagnosti
     diags.into_result(CrateIr { name: crate_name.to_string(), services })
 }
 
-/// Lower one service shape.
-pub fn lower_service(model: &Model, svc: &Shape) -> Result<ServiceIr, Diagnostics> {
+/// Which operations to generate (everything by default).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Selection {
+    /// Per service shape id, the operations to generate (by name in the
+    /// service); a service not listed gets all of its operations.
+    pub services: BTreeMap<String, BTreeSet<String>>,
+    /// Operations to generate from whichever services have them (the
+    /// `--operations` flag); services with none of them are left out.
+    pub anywhere: Option<BTreeSet<String>>,
+}
+
+/// Lower one service shape, with all of its operations or only those in `only`.
+pub fn lower_service(model: &Model, svc: &Shape, only: Option<&BTreeSet<String>>) -> Result<ServiceIr, Diagnostics> {
     let mut diags = Diagnostics::default();
     let err = |msg: String| Diagnostic::shape(svc.file.clone(), svc.id.clone(), msg);
     let ShapeKind::Service(service) = &svc.kind else {
@@ -72,7 +120,7 @@ pub fn lower_service(model: &Model, svc: &Shape) -> Result<ServiceIr, Diagnostic
         &svc.traits.aws_service.as_ref().map_or_else(|| crate::model::shape_id::name_of(&svc.id).to_string(), |a| a.sdk_id.clone()),
     );
 
-    let closure = closure::collect(model, service, &mut diags);
+    let closure = closure::collect(model, svc, service, only, &mut diags);
     let mut ir = ServiceIr {
         shape_id: svc.id.clone(),
         module,

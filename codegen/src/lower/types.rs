@@ -72,7 +72,16 @@ pub fn build(model: &Model, c: &Closure<'_>, ir: &mut ServiceIr, diags: &mut Dia
             .chain(&c.service_errors)
             .filter_map(|e| rust_names.get(e).cloned())
             .collect::<Vec<_>>();
+        let event_stream = [&o.input, &o.output]
+            .into_iter()
+            .filter_map(|t| model.get(t))
+            .flat_map(|s| &s.members)
+            .find(|m| {
+                model.get(&m.target).is_some_and(|t| t.traits.streaming && matches!(t.kind, ShapeKind::Union))
+            })
+            .map(|m| m.name.clone());
         ir.operations.push(OperationIr {
+            event_stream,
             shape_id: op.id.clone(),
             name: op_name.clone(),
             fn_name: naming::fn_name(&op_name),

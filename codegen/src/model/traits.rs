@@ -221,8 +221,13 @@ fn parse_one(t: &mut Traits, id: &str, v: &Value) -> Result<(), String> {
         }
         "smithy.api#pattern" => {
             let p = want_string(v)?;
+            // Unicode mode first (code points, not UTF-16 units); patterns
+            // that only parse under ECMA-262 Annex B (`[\w-_]`) fall back to
+            // the web-compatible grammar, as `new RegExp(p)` would.
             if let Err(e) = regress::Regex::with_flags(&p, "u") {
-                return Err(format!("`{p}` is not a valid ECMA-262 regular expression: {e}"));
+                if regress::Regex::with_flags(&p, "").is_err() {
+                    return Err(format!("`{p}` is not a valid ECMA-262 regular expression: {e}"));
+                }
             }
             t.pattern = Some(p);
         }

@@ -24,7 +24,7 @@ pub fn module_name(svc: &ServiceIr) -> &'static str {
 }
 
 pub fn protocol_file(svc: &ServiceIr) -> TokenStream {
-    let ops = svc.operations.iter().map(|op| {
+    let ops = svc.client_operations().map(|op| {
         let input = find_struct(svc, &op.input);
         let output = find_struct(svc, &op.output);
         let (serialize, parse) = match svc.protocol {
