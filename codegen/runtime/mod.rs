@@ -14,6 +14,7 @@ pub mod hyper_transport;
 pub mod idempotency;
 pub mod invoke;
 pub mod json;
+pub mod paginate;
 pub mod request;
 pub mod rest_json;
 pub mod retry;

@@ -5,6 +5,11 @@
 
 use crate::model::{Bound, ErrorFault, Http, Protocol, TimestampFormat};
 
+/// The Cargo features that compile an item. `None`: every operation of the
+/// service needs it, so it is compiled whenever the service module is.
+/// `Some(features)`: compiled when any of these operation features is on.
+pub type Gate = Option<Vec<String>>;
+
 /// The generated crate.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CrateIr {
@@ -27,6 +32,8 @@ pub struct ServiceIr {
     pub endpoint_prefix: Option<String>,
     /// The service shape's name: the `X-Amz-Target` prefix for awsJson.
     pub target_prefix: String,
+    /// The Cargo feature enabling every operation of the service (`cloudwatch-logs`).
+    pub feature: String,
     /// In model order of the service's closure walk, sorted by name.
     pub operations: Vec<OperationIr>,
     /// Every named type, sorted by Rust name.
@@ -36,6 +43,8 @@ pub struct ServiceIr {
     pub check_fns: Vec<CheckFn>,
     /// Distinct `@pattern`s, in the order their accessor functions are numbered.
     pub patterns: Vec<String>,
+    /// The gate of each pattern (parallel to `patterns`).
+    pub pattern_gates: Vec<Gate>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -45,6 +54,8 @@ pub struct OperationIr {
     pub name: String,
     /// The Rust method name (`put_destination`).
     pub fn_name: String,
+    /// The Cargo feature that compiles this operation (`cloudwatch-logs-put-destination`).
+    pub feature: String,
     pub docs: Option<String>,
     /// Rust name of the input type (`PutDestinationInput`).
     pub input: String,
@@ -58,6 +69,9 @@ pub struct OperationIr {
     /// union). Such operations get their types but no client method: the
     /// `application/vnd.amazon.eventstream` framing is not implemented.
     pub event_stream: Option<String>,
+    /// `@paginated` (merged with the service's defaults), when the operation
+    /// is paginated and has a client method. Filled by `lower::paginated`.
+    pub paginated: Option<PaginationIr>,
 }
 
 impl ServiceIr {
@@ -114,6 +128,10 @@ pub struct StructIr {
     /// `Some(operation name)` when this is an operation's input type.
     pub input_of: Option<String>,
     pub output_of: Option<String>,
+    /// Which operation features compile the type.
+    pub gate: Gate,
+    /// Which compile its validation (operations reaching it from their input).
+    pub validate_gate: Gate,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -167,6 +185,8 @@ pub struct UnionIr {
     pub usage: Usage,
     pub sensitive: bool,
     pub validated: bool,
+    pub gate: Gate,
+    pub validate_gate: Gate,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -191,6 +211,7 @@ pub struct EnumIr {
     /// `@length` on the enum itself (string enums only).
     pub checks: Vec<Check>,
     pub sensitive: bool,
+    pub gate: Gate,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -259,4 +280,55 @@ pub struct CheckFn {
     pub shape_id: String,
     pub ty: RType,
     pub checks: Vec<Check>,
+    pub gate: Gate,
+}
+
+/// How to page through an operation (`@paginated`), resolved to Rust fields.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PaginationIr {
+    /// The client method that starts paging (`describe_destinations_paginator`).
+    pub method: String,
+    /// The paginator type in the service's `paginators` module
+    /// (`DescribeDestinationsPaginator`).
+    pub type_name: String,
+    /// The input member that carries the token (top-level, a string).
+    pub input_token: FieldStep,
+    /// The path from the output type to the output token (a string).
+    pub output_token: Vec<FieldStep>,
+    /// The path from the output type to the paged items, and their type.
+    pub items: Option<PageItems>,
+    /// The input member limiting the page size (top-level, an integer).
+    pub page_size: Option<PageSize>,
+}
+
+/// One member along a `@paginated` path. Every field is an `Option`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldStep {
+    /// The member name in the model.
+    pub name: String,
+    /// The field name in Rust.
+    pub rust_name: String,
+    /// The field is `Option<Box<T>>`.
+    pub boxed: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageItems {
+    pub path: Vec<FieldStep>,
+    pub kind: PageItemsKind,
+}
+
+/// What the `items` member targets.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PageItemsKind {
+    /// A list: each element is an item.
+    List(RType),
+    /// A map: each `(key, value)` entry is an item, in key order.
+    Map(RType, RType),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageSize {
+    pub field: FieldStep,
+    pub ty: RType,
 }

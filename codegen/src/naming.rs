@@ -10,7 +10,7 @@
 //! Two model names that end up the same within one scope are an error that
 //! names both (see `lower`), never a silent rename.
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
+use heck::{ToKebabCase, ToSnakeCase, ToUpperCamelCase};
 
 /// Rust keywords of every edition, strict and reserved.
 const KEYWORDS: &[&str] = &[
@@ -81,6 +81,17 @@ pub fn module_name(raw: &str) -> String {
 /// A function name: `snake_case`.
 pub fn fn_name(raw: &str) -> String {
     finish(clean(raw).to_snake_case(), "_", &[], &[])
+}
+
+/// A Cargo feature name: `kebab-case` from an operation name or a module
+/// name (`PutDestination` gives `put-destination`, `cloudwatch_logs` gives
+/// `cloudwatch-logs`), using only ASCII letters, digits and `-`.
+pub fn feature_name(raw: &str) -> String {
+    clean(raw)
+        .to_kebab_case()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .collect()
 }
 
 /// The name of the validator function for a named list, map or simple shape.

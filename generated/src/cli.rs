@@ -8,7 +8,21 @@
 //! 4 unparseable response.
 /// Every service by signing name, with its operations.
 pub const SERVICES: &[(&str, &[&str])] = &[
+    #[cfg(
+        any(
+            feature = "cloudwatch-logs-describe-destinations",
+            feature = "cloudwatch-logs-put-destination",
+            feature = "cloudwatch-logs-put-destination-policy",
+            feature = "cloudwatch-logs-put-integration"
+        )
+    )]
     ("logs", crate::cloudwatch_logs::OPERATIONS),
+    #[cfg(
+        any(
+            feature = "guardduty-create-detector",
+            feature = "guardduty-create-publishing-destination"
+        )
+    )]
     ("guardduty", crate::guardduty::OPERATIONS),
 ];
 fn dispatch(
@@ -19,7 +33,21 @@ fn dispatch(
 > {
     ::std::boxed::Box::pin(async move {
         match args.service.as_str() {
+            #[cfg(
+                any(
+                    feature = "cloudwatch-logs-describe-destinations",
+                    feature = "cloudwatch-logs-put-destination",
+                    feature = "cloudwatch-logs-put-destination-policy",
+                    feature = "cloudwatch-logs-put-integration"
+                )
+            )]
             "logs" => crate::cloudwatch_logs::cli::call(args).await,
+            #[cfg(
+                any(
+                    feature = "guardduty-create-detector",
+                    feature = "guardduty-create-publishing-destination"
+                )
+            )]
             "guardduty" => crate::guardduty::cli::call(args).await,
             _ => ::std::option::Option::None,
         }

@@ -13,6 +13,20 @@
 pub mod cli;
 pub mod runtime;
 /// Amazon CloudWatch Logs (`com.amazonaws.cloudwatchlogs#Logs_20140328`).
+#[cfg(
+    any(
+        feature = "cloudwatch-logs-describe-destinations",
+        feature = "cloudwatch-logs-put-destination",
+        feature = "cloudwatch-logs-put-destination-policy",
+        feature = "cloudwatch-logs-put-integration"
+    )
+)]
 pub mod cloudwatch_logs;
 /// Amazon GuardDuty (`com.amazonaws.guardduty#GuardDutyAPIService`).
+#[cfg(
+    any(
+        feature = "guardduty-create-detector",
+        feature = "guardduty-create-publishing-destination"
+    )
+)]
 pub mod guardduty;

@@ -16,7 +16,9 @@ pub fn service_cli(svc: &ServiceIr) -> TokenStream {
         let name = &op.name;
         let f = ident(&op.fn_name);
         let prepare = ident(&format!("prepare_{}", op.fn_name));
+        let cfg = super::gates::cfg(&super::gates::operation(svc, op));
         quote! {
+            #cfg
             #name => crate::runtime::cli::run(args, super::#proto_mod::#prepare, |config, input| async move {
                 super::Client::new(config).#f(input).await
             }).await,
@@ -39,12 +41,14 @@ pub fn crate_cli(ir: &CrateIr) -> TokenStream {
     let arms = ir.services.iter().map(|s| {
         let name = signing_name(s);
         let m = ident(&s.module);
-        quote!(#name => crate::#m::cli::call(args).await,)
+        let cfg = super::gates::cfg(&super::gates::service(s));
+        quote!(#cfg #name => crate::#m::cli::call(args).await,)
     });
     let services = ir.services.iter().map(|s| {
         let name = signing_name(s);
         let m = ident(&s.module);
-        quote!((#name, crate::#m::OPERATIONS))
+        let cfg = super::gates::cfg(&super::gates::service(s));
+        quote!(#cfg (#name, crate::#m::OPERATIONS))
     });
     quote! {
         //! The `smithy-call` command-line tool:

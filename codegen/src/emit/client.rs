@@ -48,7 +48,9 @@ pub fn client_file(svc: &ServiceIr) -> TokenStream {
             op.name
         );
         let docs = doc_attrs_with(op.docs.as_deref(), &summary);
+        let cfg = super::gates::cfg(&super::gates::operation(svc, op));
         quote! {
+            #cfg
             #docs
             pub async fn #f(
                 &self,

@@ -12,6 +12,7 @@ use crate::model::Protocol;
 /// The runtime modules, copied verbatim into `src/runtime/`.
 const RUNTIME: &[(&str, &str)] = &[
     ("mod.rs", include_str!("../../runtime/mod.rs")),
+    ("paginate.rs", include_str!("../../runtime/paginate.rs")),
     ("aws_json.rs", include_str!("../../runtime/aws_json.rs")),
     ("blob.rs", include_str!("../../runtime/blob.rs")),
     ("cli.rs", include_str!("../../runtime/cli.rs")),
@@ -53,13 +54,15 @@ publish = false
 description = "Rust clients, types and validators for AWS services, generated from their Smithy models."
 
 [features]
+# Every operation of every service, and the default HTTP transport. For a
+# smaller build, turn the defaults off and pick operations (see below).
+default = ["default-transport"{services}]
 # The default HTTP transport: hyper over rustls (ring, Mozilla roots) on tokio.
 # Turn it off to bring your own `runtime::transport::Transport`.
-default = ["default-transport"]
 default-transport = ["dep:hyper", "dep:hyper-util", "dep:hyper-rustls", "dep:http-body-util", "dep:rustls", "dep:tokio"]
 # The `smithy-call` command-line tool.
 cli = ["default-transport", "tokio/rt"]
-
+{operations}
 [[bin]]
 name = "smithy-call"
 path = "src/bin/smithy-call.rs"
@@ -87,15 +90,34 @@ http-body-util = {{ version = "0.1", optional = true }}
 rustls = {{ version = "0.23", optional = true, default-features = false, features = ["ring", "std", "tls12"] }}
 tokio = {{ version = "1", optional = true, default-features = false, features = ["time"] }}
 "#,
-        name = ir.name
+        name = ir.name,
+        services = ir.services.iter().map(|s| format!(", {:?}", s.feature)).collect::<String>(),
+        operations = operation_features(ir),
     )
+}
+
+/// A feature per service (all its operations) and one per operation (its
+/// types, validators, serializers, client method and error enum), each line
+/// of the `[features]` table.
+fn operation_features(ir: &CrateIr) -> String {
+    let mut out = String::new();
+    for s in &ir.services {
+        let ops: Vec<String> = s.operations.iter().map(|o| format!("{:?}", o.feature)).collect();
+        out.push_str(&format!("# {}: every operation.\n{:?} = [{}]\n", s.title, s.feature, ops.join(", ")));
+        out.push_str(&format!("# {}: one feature per operation.\n", s.title));
+        for o in &s.operations {
+            out.push_str(&format!("{:?} = []\n", o.feature));
+        }
+    }
+    out
 }
 
 fn lib_rs(ir: &CrateIr) -> TokenStream {
     let mods = ir.services.iter().map(|s| {
         let m = ident(&s.module);
         let doc = format!(" {} (`{}`).", s.title, s.shape_id);
-        quote!(#[doc = #doc] pub mod #m;)
+        let cfg = super::gates::cfg(&super::gates::service(s));
+        quote!(#[doc = #doc] #cfg pub mod #m;)
     });
     let list: String = ir
         .services
@@ -145,9 +167,16 @@ pub fn service_mod(svc: &ServiceIr) -> TokenStream {
     let signing = opt(&svc.sigv4_name);
     let prefix = opt(&svc.endpoint_prefix);
     let version = opt(&svc.version);
-    let ops = svc.client_operations().map(|o| &o.name);
-    let streams = svc.event_stream_operations().map(|o| &o.name);
+    let ops = svc.client_operations().map(|o| {
+        let (name, cfg) = (&o.name, super::gates::cfg(&super::gates::operation(svc, o)));
+        quote!(#cfg #name)
+    });
+    let streams = svc.event_stream_operations().map(|o| {
+        let (name, cfg) = (&o.name, super::gates::cfg(&super::gates::operation(svc, o)));
+        quote!(#cfg #name)
+    });
     let proto_mod = ident(super::protocol::module_name(svc));
+    let paginators = svc.client_operations().any(|o| o.paginated.is_some()).then(|| quote!(pub mod paginators;));
     quote! {
         #(#inner_docs)*
         pub mod types;
@@ -155,6 +184,7 @@ pub fn service_mod(svc: &ServiceIr) -> TokenStream {
         pub mod errors;
         mod client;
         pub mod #proto_mod;
+        #paginators
         #[cfg(feature = "cli")]
         pub(crate) mod cli;
 

@@ -7,6 +7,8 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::gates;
+
 use super::rust_type::ident;
 use crate::ir::{OperationIr, ServiceIr, TypeIr};
 
@@ -47,7 +49,7 @@ pub fn error_name(op: &OperationIr) -> String {
 
 pub fn errors_file(svc: &ServiceIr) -> TokenStream {
     let protocol = super::client::protocol_tokens(svc);
-    let enums = svc.client_operations().map(|op| operation_error(svc, op, &protocol));
+    let enums = svc.client_operations().map(|op| gates::gate_items(operation_error(svc, op, &protocol), &gates::operation(svc, op)));
     quote! {
         //! Errors of each operation.
         #(#enums)*

@@ -8,6 +8,8 @@ mod client;
 mod crate_files;
 mod docs;
 mod errors;
+mod gates;
+mod paginators;
 mod protocol;
 mod rust_type;
 mod types;
@@ -48,6 +50,9 @@ pub fn emit_crate(ir: &CrateIr) -> Vec<EmittedFile> {
             path: format!("{dir}/{}.rs", protocol::module_name(svc)),
             content: FileContent::Rust(protocol::protocol_file(svc)),
         });
+        if let Some(tokens) = paginators::paginators_file(svc) {
+            files.push(EmittedFile { path: format!("{dir}/paginators.rs"), content: FileContent::Rust(tokens) });
+        }
     }
     files.push(EmittedFile { path: "src/cli.rs".into(), content: FileContent::Rust(cli::crate_cli(ir)) });
     files.push(EmittedFile { path: "src/bin/smithy-call.rs".into(), content: FileContent::Rust(cli::bin_file(ir)) });

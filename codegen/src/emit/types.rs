@@ -4,6 +4,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::docs::{doc_attrs, doc_attrs_with};
+use super::gates::gate_items;
 use super::rust_type::{ident, value_type};
 use crate::ir::{EnumIr, MemberIr, RType, ServiceIr, StructIr, TypeIr, UnionIr};
 use crate::model::TimestampFormat;
@@ -12,9 +13,9 @@ const REDACTED: &str = "*** Sensitive Data Redacted ***";
 
 pub fn types_file(svc: &ServiceIr) -> TokenStream {
     let items = svc.types.iter().map(|t| match t {
-        TypeIr::Struct(s) => structure(s),
-        TypeIr::Union(u) => union(u),
-        TypeIr::Enum(e) => enumeration(e),
+        TypeIr::Struct(s) => gate_items(structure(s), &s.gate),
+        TypeIr::Union(u) => gate_items(union(u), &u.gate),
+        TypeIr::Enum(e) => gate_items(enumeration(e), &e.gate),
     });
     let title = format!(" Types of {}: operation inputs and outputs, structures, unions, enums and errors.", svc.title);
     quote! {

@@ -5,6 +5,7 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
+use super::gates::{cfg, gate_items};
 use super::rust_type::{borrowed_type, ident};
 use crate::ir::{Check, LengthUnit, RType, ServiceIr, StructIr, TypeIr, UnionIr};
 use crate::model::Bound;
@@ -13,13 +14,14 @@ pub fn validate_file(svc: &ServiceIr) -> TokenStream {
     let types = quote!(super::types::);
     let patterns = svc.patterns.iter().enumerate().map(|(i, p)| {
         let name = ident(&format!("PATTERN_{i}"));
-        quote! { static #name: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new(#p); }
+        let cfg = cfg(svc.pattern_gates.get(i).unwrap_or(&None));
+        quote! { #cfg static #name: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new(#p); }
     });
     let mut impls = Vec::new();
     for t in &svc.types {
         match t {
-            TypeIr::Struct(s) if s.validated => impls.push(structure(s)),
-            TypeIr::Union(u) if u.validated => impls.push(union(u)),
+            TypeIr::Struct(s) if s.validated => impls.push(gate_items(structure(s), &s.validate_gate)),
+            TypeIr::Union(u) if u.validated => impls.push(gate_items(union(u), &u.validate_gate)),
             TypeIr::Enum(e) => {
                 let name = ident(&e.name);
                 let own = checks(&e.checks, &RType::Named(e.name.clone()), quote!(self), quote!(path));
@@ -36,7 +38,9 @@ pub fn validate_file(svc: &ServiceIr) -> TokenStream {
                         }
                     }
                 };
+                let cfg = cfg(&e.gate);
                 impls.push(quote! {
+                    #cfg
                     impl crate::runtime::validate::Validate for super::types::#name {
                         fn validate_at(&self, path: &crate::runtime::validate::Path<'_>, out: &mut ::std::vec::Vec<crate::runtime::validate::Violation>) {
                             #unknown
@@ -53,7 +57,9 @@ pub fn validate_file(svc: &ServiceIr) -> TokenStream {
         let ty = borrowed_type(&f.ty, &types);
         let doc = format!(" Checks of `{}`.", f.shape_id);
         let body = checks(&f.checks, &f.ty, quote!(v), quote!(path));
+        let cfg = cfg(&f.gate);
         quote! {
+            #cfg
             #[doc = #doc]
             fn #name(v: #ty, path: &crate::runtime::validate::Path<'_>, out: &mut ::std::vec::Vec<crate::runtime::validate::Violation>) {
                 #body
@@ -65,7 +71,9 @@ pub fn validate_file(svc: &ServiceIr) -> TokenStream {
         TypeIr::Struct(s) if s.input_of.is_some() => {
             let name = ident(&s.name);
             let label = &s.name;
+            let cfg = cfg(&s.gate);
             Some(quote! {
+                #cfg
                 impl super::types::#name {
                     /// Check every constraint of the model; report all violations at once.
                     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::validate::ValidationError> {

@@ -139,7 +139,13 @@ impl<'m> Planner<'m> {
         }
         self.fns.insert(
             name.clone(),
-            CheckFn { name: name.clone(), shape_id: shape.id.clone(), ty: rtype(self.model, self.names, &shape.id), checks },
+            CheckFn {
+                name: name.clone(),
+                shape_id: shape.id.clone(),
+                ty: rtype(self.model, self.names, &shape.id),
+                checks,
+                gate: None,
+            },
         );
         self.fn_of_shape.insert(shape.id.clone(), Some(name.clone()));
         Some(name)

@@ -20,6 +20,10 @@ pub struct Closure<'m> {
     pub output_side: BTreeSet<String>,
     /// Every error structure of every operation.
     pub errors: BTreeSet<String>,
+    /// For each shape, the operations (by name) that reach it, on either side.
+    pub reach: BTreeMap<String, BTreeSet<String>>,
+    /// For each shape, the operations that reach it from their input.
+    pub input_reach: BTreeMap<String, BTreeSet<String>>,
 }
 
 impl Closure<'_> {
@@ -81,24 +85,33 @@ pub fn collect<'m>(
     ops.sort_by(|a, b| c.name_of(&a.id).cmp(c.name_of(&b.id)).then(a.id.cmp(&b.id)));
     for op in &ops {
         let ShapeKind::Operation(o) = &op.kind else { continue };
-        for (target, side) in [(&o.input, true), (&o.output, false)] {
+        let name = c.name_of(&op.id).to_string();
+        let (mut input, mut output) = (BTreeSet::new(), BTreeSet::new());
+        for (target, set) in [(&o.input, &mut input), (&o.output, &mut output)] {
             if let Some(s) = model.get(target) {
                 for m in &s.members {
-                    walk(model, &m.target, side, &mut c);
+                    walk(model, &m.target, set);
                 }
             }
         }
         for e in o.errors.iter().chain(&service.errors) {
             c.errors.insert(e.clone());
-            walk(model, e, false, &mut c);
+            walk(model, e, &mut output);
         }
+        for id in &input {
+            c.input_reach.entry(id.clone()).or_default().insert(name.clone());
+        }
+        for id in input.iter().chain(&output) {
+            c.reach.entry(id.clone()).or_default().insert(name.clone());
+        }
+        c.input_side.extend(input);
+        c.output_side.extend(output);
     }
     c.operations = ops;
     c
 }
 
-fn walk(model: &Model, id: &str, input: bool, c: &mut Closure<'_>) {
-    let set = if input { &mut c.input_side } else { &mut c.output_side };
+fn walk(model: &Model, id: &str, set: &mut BTreeSet<String>) {
     if !set.insert(id.to_string()) {
         return;
     }
@@ -108,7 +121,7 @@ fn walk(model: &Model, id: &str, input: bool, c: &mut Closure<'_>) {
     // (see `OperationIr::event_stream`). `@streaming` blobs are buffered.
     for m in &shape.members {
         if m.target != "smithy.api#Unit" {
-            walk(model, &m.target, input, c);
+            walk(model, &m.target, set);
         }
     }
 }

@@ -4,7 +4,9 @@
 
 mod checks;
 mod closure;
+mod gates;
 mod http;
+mod paginated;
 mod types;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -128,6 +130,7 @@ pub fn lower_service(model: &Model, svc: &Shape, only: Option<&BTreeSet<String>>
         docs: svc.traits.documentation.as_deref().map(docs::html_to_markdown),
         version: service.version.clone(),
         protocol,
+        feature: String::new(),
         sigv4_name: svc.traits.sigv4_name.clone(),
         endpoint_prefix: svc.traits.aws_service.as_ref().and_then(|a| a.endpoint_prefix.clone()),
         target_prefix: crate::model::shape_id::name_of(&svc.id).to_string(),
@@ -135,11 +138,14 @@ pub fn lower_service(model: &Model, svc: &Shape, only: Option<&BTreeSet<String>>
         types: Vec::new(),
         check_fns: Vec::new(),
         patterns: Vec::new(),
+        pattern_gates: Vec::new(),
     };
     if !diags.is_empty() {
         return Err(diags);
     }
     types::build(model, &closure, &mut ir, &mut diags);
+    paginated::resolve(model, svc, &mut ir, &mut diags);
+    gates::assign(&closure, &mut ir);
     if protocol == Protocol::RestJson1 {
         http::check_bindings(model, &closure, &mut diags);
     }

@@ -85,6 +85,7 @@ pub fn build(model: &Model, c: &Closure<'_>, ir: &mut ServiceIr, diags: &mut Dia
             shape_id: op.id.clone(),
             name: op_name.clone(),
             fn_name: naming::fn_name(&op_name),
+            feature: String::new(),
             docs: op.traits.documentation.as_deref().map(docs::html_to_markdown),
             input: io.first().cloned().unwrap_or_default(),
             output: io.get(1).cloned().unwrap_or_default(),
@@ -92,6 +93,7 @@ pub fn build(model: &Model, c: &Closure<'_>, ir: &mut ServiceIr, diags: &mut Dia
             http: op.traits.http.clone(),
             idempotent: op.traits.idempotent,
             readonly: op.traits.readonly,
+            paginated: None,
         });
     }
     ir.types.sort_by(|a, b| a.name().cmp(b.name()));
@@ -226,6 +228,8 @@ impl Ctx<'_> {
         self.check_unique_fields(shape, members.iter().map(|m| (m.name.as_str(), m.rust_name.as_str())), "field", diags);
         let validated = usage.input && (copy_for_op == Some(true) || planner.is_validated(&shape.id));
         StructIr {
+            gate: None,
+            validate_gate: None,
             shape_id: shape.id.clone(),
             name,
             docs: shape.traits.documentation.as_deref().map(docs::html_to_markdown),
@@ -259,6 +263,8 @@ impl Ctx<'_> {
             .collect();
         self.check_unique_fields(shape, variants.iter().map(|v| (v.name.as_str(), v.rust_name.as_str())), "variant", diags);
         UnionIr {
+            gate: None,
+            validate_gate: None,
             shape_id: shape.id.clone(),
             name,
             docs: shape.traits.documentation.as_deref().map(docs::html_to_markdown),
@@ -288,6 +294,7 @@ impl Ctx<'_> {
             shape.members.iter().zip(&variants).map(|(m, v)| (m.name.clone(), v.rust_name.clone())).collect();
         self.check_unique_fields(shape, pairs.iter().map(|(a, b)| (a.as_str(), b.as_str())), "variant", diags);
         EnumIr {
+            gate: None,
             shape_id: shape.id.clone(),
             name,
             docs: shape.traits.documentation.as_deref().map(docs::html_to_markdown),

@@ -70,6 +70,17 @@ pub struct Deprecated {
     pub since: Option<String>,
 }
 
+/// `@paginated`, as written on an operation or a service (a service's values
+/// are defaults that an operation's own values override, field by field).
+/// `outputToken` and `items` may be paths (`a.b`) into the output.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Paginated {
+    pub input_token: Option<String>,
+    pub output_token: Option<String>,
+    pub items: Option<String>,
+    pub page_size: Option<String>,
+}
+
 /// `aws.api#service`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct AwsService {
@@ -116,6 +127,7 @@ pub struct Traits {
     pub streaming: bool,
     pub event_stream: bool,
     pub deprecated: Option<Deprecated>,
+    pub paginated: Option<Paginated>,
     pub mixin: bool,
     pub input: bool,
     pub output: bool,
@@ -303,6 +315,7 @@ fn parse_one(t: &mut Traits, id: &str, v: &Value) -> Result<(), String> {
             };
             t.deprecated = Some(Deprecated { message: get("message")?, since: get("since")? });
         }
+        "smithy.api#paginated" => t.paginated = Some(parse_paginated(v)?),
         "smithy.api#mixin" => t.mixin = want_object(v).map(|_| true)?,
         "smithy.api#input" => t.input = want_annotation(v)?,
         "smithy.api#output" => t.output = want_annotation(v)?,
@@ -353,6 +366,26 @@ fn nonempty(s: String) -> Result<String, String> {
     } else {
         Ok(s)
     }
+}
+
+fn parse_paginated(v: &Value) -> Result<Paginated, String> {
+    let o = want_object(v)?;
+    let get = |k: &str| -> Result<Option<String>, String> {
+        match o.get(k) {
+            None => Ok(None),
+            Some(Value::String(s)) if s.is_empty() || s.split('.').any(str::is_empty) => {
+                Err(format!("`{k}` must be a member name or a `.`-separated path of member names, found \"{s}\""))
+            }
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(other) => Err(format!("`{k}` must be a string naming a member, found {}", describe(other))),
+        }
+    };
+    Ok(Paginated {
+        input_token: get("inputToken")?,
+        output_token: get("outputToken")?,
+        items: get("items")?,
+        page_size: get("pageSize")?,
+    })
 }
 
 fn parse_http(v: &Value) -> Result<Http, String> {
@@ -461,6 +494,21 @@ mod tests {
         let msgs: Vec<_> = e.iter().map(|(id, m)| format!("{id}: {m}")).collect();
         assert_eq!(msgs.len(), 4, "{msgs:?}");
         assert!(msgs[0].contains("`min` must be a non-negative integer, found the string \"one\""));
+    }
+
+    #[test]
+    fn parses_paginated() {
+        let (t, e) = p(json!({"smithy.api#paginated": {"inputToken": "next", "outputToken": "meta.next", "items": "things"}}));
+        assert!(e.is_empty(), "{e:?}");
+        let pg = t.paginated.expect("paginated");
+        assert_eq!(pg.output_token.as_deref(), Some("meta.next"));
+        assert_eq!(pg.page_size, None);
+        let (_, e) = p(json!({"smithy.api#paginated": {"items": 3}}));
+        assert_eq!(e[0].1, "`items` must be a string naming a member, found 3");
+        let (_, e) = p(json!({"smithy.api#paginated": {"outputToken": "a..b"}}));
+        assert!(e[0].1.contains("path of member names, found \"a..b\""), "{e:?}");
+        let (_, e) = p(json!({"smithy.api#paginated": "items"}));
+        assert_eq!(e[0].1, "expected an object, found a string");
     }
 
     #[test]

@@ -6,6 +6,7 @@ pub(crate) async fn call(
 ) -> ::std::option::Option<crate::runtime::cli::Outcome> {
     ::std::option::Option::Some(
         match args.operation.as_str() {
+            #[cfg(feature = "cloudwatch-logs-describe-destinations")]
             "DescribeDestinations" => {
                 crate::runtime::cli::run(
                         args,
@@ -16,6 +17,7 @@ pub(crate) async fn call(
                     )
                     .await
             }
+            #[cfg(feature = "cloudwatch-logs-put-destination")]
             "PutDestination" => {
                 crate::runtime::cli::run(
                         args,
@@ -26,6 +28,7 @@ pub(crate) async fn call(
                     )
                     .await
             }
+            #[cfg(feature = "cloudwatch-logs-put-destination-policy")]
             "PutDestinationPolicy" => {
                 crate::runtime::cli::run(
                         args,
@@ -38,6 +41,7 @@ pub(crate) async fn call(
                     )
                     .await
             }
+            #[cfg(feature = "cloudwatch-logs-put-integration")]
             "PutIntegration" => {
                 crate::runtime::cli::run(
                         args,

@@ -35,6 +35,7 @@ impl Client {
     pub fn endpoint(&self) -> ::std::string::String {
         self.handle.endpoint()
     }
+    #[cfg(feature = "cloudwatch-logs-describe-destinations")]
     /// Lists all your destinations. The results are ASCII-sorted by destination name.
     ///
     /// Calls `DescribeDestinations`: validates `input` (unless the config turns validation off), sends it signed, and parses the output or the operation's error.
@@ -56,6 +57,7 @@ impl Client {
         let response = self.handle.send(&request, &POLICY).await?;
         super::aws_json::parse_describe_destinations(&response)
     }
+    #[cfg(feature = "cloudwatch-logs-put-destination")]
     /// Creates or updates a destination. This operation is used only to create destinations for cross-account subscriptions.
     ///
     /// A destination encapsulates a physical resource (such as an Amazon Kinesis stream). With a destination, you can subscribe to a real-time stream of log events for a different account, ingested using [PutLogEvents](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutLogEvents.html).
@@ -83,6 +85,7 @@ impl Client {
         let response = self.handle.send(&request, &POLICY).await?;
         super::aws_json::parse_put_destination(&response)
     }
+    #[cfg(feature = "cloudwatch-logs-put-destination-policy")]
     /// Creates or updates an access policy associated with an existing destination. An access policy is an [IAM policy document](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies_overview.html) that is used to authorize claims to register a subscription filter against a given destination.
     ///
     /// Calls `PutDestinationPolicy`: validates `input` (unless the config turns validation off), sends it signed, and parses the output or the operation's error.
@@ -104,6 +107,7 @@ impl Client {
         let response = self.handle.send(&request, &POLICY).await?;
         super::aws_json::parse_put_destination_policy(&response)
     }
+    #[cfg(feature = "cloudwatch-logs-put-integration")]
     /// Creates an integration between CloudWatch Logs and another service in this account. Currently, only integrations with OpenSearch Service are supported, and currently you can have only one integration in your account.
     ///
     /// Integrating with OpenSearch Service makes it possible for you to create curated vended logs dashboards, powered by OpenSearch Service analytics. For more information, see [Vended log dashboards powered by Amazon OpenSearch Service](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatchLogs-OpenSearch-Dashboards.html).

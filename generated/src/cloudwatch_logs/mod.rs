@@ -11,6 +11,7 @@ mod validate;
 pub mod errors;
 mod client;
 pub mod aws_json;
+pub mod paginators;
 #[cfg(feature = "cli")]
 pub(crate) mod cli;
 pub use client::Client;
@@ -34,9 +35,13 @@ pub const API_VERSION: ::std::option::Option<&str> = ::std::option::Option::Some
 pub const TARGET_PREFIX: &str = "Logs_20140328";
 /// Every operation the client can call, by its name in the model.
 pub const OPERATIONS: &[&str] = &[
+    #[cfg(feature = "cloudwatch-logs-describe-destinations")]
     "DescribeDestinations",
+    #[cfg(feature = "cloudwatch-logs-put-destination")]
     "PutDestination",
+    #[cfg(feature = "cloudwatch-logs-put-destination-policy")]
     "PutDestinationPolicy",
+    #[cfg(feature = "cloudwatch-logs-put-integration")]
     "PutIntegration",
 ];
 /// Operations left out of the client because they use event streams

@@ -6,6 +6,7 @@ pub(crate) async fn call(
 ) -> ::std::option::Option<crate::runtime::cli::Outcome> {
     ::std::option::Option::Some(
         match args.operation.as_str() {
+            #[cfg(feature = "guardduty-create-detector")]
             "CreateDetector" => {
                 crate::runtime::cli::run(
                         args,
@@ -16,6 +17,7 @@ pub(crate) async fn call(
                     )
                     .await
             }
+            #[cfg(feature = "guardduty-create-publishing-destination")]
             "CreatePublishingDestination" => {
                 crate::runtime::cli::run(
                         args,

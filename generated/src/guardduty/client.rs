@@ -35,6 +35,7 @@ impl Client {
     pub fn endpoint(&self) -> ::std::string::String {
         self.handle.endpoint()
     }
+    #[cfg(feature = "guardduty-create-detector")]
     /// Creates a single GuardDuty detector. A detector is a resource that represents the GuardDuty service. To start using GuardDuty, you must create a detector in each Region where you enable the service. You can have only one detector per account per Region. All data sources are enabled in a new detector by default.
     ///
     /// - When you don't specify any `features`, with an exception to `RUNTIME\_MONITORING`, all the optional features are enabled by default.
@@ -63,6 +64,7 @@ impl Client {
         let response = self.handle.send(&request, &POLICY).await?;
         super::rest_json::parse_create_detector(&response)
     }
+    #[cfg(feature = "guardduty-create-publishing-destination")]
     /// Creates a publishing destination where you can export your GuardDuty findings. Before you start exporting the findings, the destination resource must exist.
     ///
     /// Calls `CreatePublishingDestination`: validates `input` (unless the config turns validation off), sends it signed, and parses the output or the operation's error.

@@ -31,7 +31,12 @@ pub const API_VERSION: ::std::option::Option<&str> = ::std::option::Option::Some
 /// The `X-Amz-Target` prefix for awsJson protocols (the service shape's name).
 pub const TARGET_PREFIX: &str = "GuardDutyAPIService";
 /// Every operation the client can call, by its name in the model.
-pub const OPERATIONS: &[&str] = &["CreateDetector", "CreatePublishingDestination"];
+pub const OPERATIONS: &[&str] = &[
+    #[cfg(feature = "guardduty-create-detector")]
+    "CreateDetector",
+    #[cfg(feature = "guardduty-create-publishing-destination")]
+    "CreatePublishingDestination",
+];
 /// Operations left out of the client because they use event streams
 /// (their input and output types are generated).
 pub const EVENT_STREAM_OPERATIONS: &[&str] = &[];

@@ -30,6 +30,7 @@ impl ::std::fmt::Display for BadRequestException {
     }
 }
 impl ::std::error::Error for BadRequestException {}
+#[cfg(feature = "guardduty-create-detector")]
 /// Input of `CreateDetector` (model shape `com.amazonaws.guardduty#CreateDetectorRequest`).
 ///
 /// Required members are the arguments of `new`; the others start unset.
@@ -90,6 +91,7 @@ pub struct CreateDetectorInput {
     )]
     pub features: ::std::option::Option<::std::vec::Vec<DetectorFeatureConfiguration>>,
 }
+#[cfg(feature = "guardduty-create-detector")]
 impl CreateDetectorInput {
     /// A `CreateDetectorInput` with its required members set and the others unset.
     pub fn new(enable: impl ::std::convert::Into<bool>) -> Self {
@@ -99,6 +101,7 @@ impl CreateDetectorInput {
         }
     }
 }
+#[cfg(feature = "guardduty-create-detector")]
 /// Output of `CreateDetector` (model shape `com.amazonaws.guardduty#CreateDetectorResponse`).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateDetectorOutput {
@@ -119,6 +122,7 @@ pub struct CreateDetectorOutput {
     )]
     pub unprocessed_data_sources: ::std::option::Option<UnprocessedDataSourcesResult>,
 }
+#[cfg(feature = "guardduty-create-publishing-destination")]
 /// Input of `CreatePublishingDestination` (model shape `com.amazonaws.guardduty#CreatePublishingDestinationRequest`).
 ///
 /// Required members are the arguments of `new`; the others start unset.
@@ -165,6 +169,7 @@ pub struct CreatePublishingDestinationInput {
     )]
     pub client_token: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "guardduty-create-publishing-destination")]
 impl CreatePublishingDestinationInput {
     /// A `CreatePublishingDestinationInput` with its required members set and the others unset.
     pub fn new(
@@ -182,6 +187,7 @@ impl CreatePublishingDestinationInput {
         }
     }
 }
+#[cfg(feature = "guardduty-create-publishing-destination")]
 /// Output of `CreatePublishingDestination` (model shape `com.amazonaws.guardduty#CreatePublishingDestinationResponse`).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreatePublishingDestinationOutput {
@@ -196,6 +202,7 @@ pub struct CreatePublishingDestinationOutput {
     )]
     pub destination_id: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "guardduty-create-detector")]
 /// Contains information about which data sources are enabled.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DataSourceConfigurations {
@@ -224,6 +231,7 @@ pub struct DataSourceConfigurations {
     )]
     pub malware_protection: ::std::option::Option<MalwareProtectionConfiguration>,
 }
+#[cfg(feature = "guardduty-create-detector")]
 /// `Unknown` keeps a value this version of the model does not know, so responses from a newer service still parse.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -235,6 +243,7 @@ pub enum DataSourceStatus {
     /// A value this version of the model does not know.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "guardduty-create-detector")]
 impl DataSourceStatus {
     /// Every value the model defines.
     pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
@@ -247,6 +256,7 @@ impl DataSourceStatus {
         }
     }
 }
+#[cfg(feature = "guardduty-create-detector")]
 impl ::std::convert::From<&str> for DataSourceStatus {
     fn from(v: &str) -> Self {
         match v {
@@ -256,6 +266,7 @@ impl ::std::convert::From<&str> for DataSourceStatus {
         }
     }
 }
+#[cfg(feature = "guardduty-create-detector")]
 impl ::std::convert::From<::std::string::String> for DataSourceStatus {
     fn from(v: ::std::string::String) -> Self {
         match v.as_str() {
@@ -265,11 +276,13 @@ impl ::std::convert::From<::std::string::String> for DataSourceStatus {
         }
     }
 }
+#[cfg(feature = "guardduty-create-detector")]
 impl ::std::fmt::Display for DataSourceStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "guardduty-create-detector")]
 impl ::serde::Serialize for DataSourceStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -278,6 +291,7 @@ impl ::serde::Serialize for DataSourceStatus {
         s.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "guardduty-create-detector")]
 impl<'de> ::serde::Deserialize<'de> for DataSourceStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         d: D,
@@ -285,6 +299,7 @@ impl<'de> ::serde::Deserialize<'de> for DataSourceStatus {
         <::std::string::String as ::serde::Deserialize>::deserialize(d).map(Self::from)
     }
 }
+#[cfg(feature = "guardduty-create-publishing-destination")]
 /// Contains the Amazon Resource Name (ARN) of the resource to publish to, such as an S3 bucket, and the ARN of the KMS key to use to encrypt published findings.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DestinationProperties {
@@ -307,6 +322,7 @@ pub struct DestinationProperties {
     )]
     pub kms_key_arn: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "guardduty-create-publishing-destination")]
 /// `Unknown` keeps a value this version of the model does not know, so responses from a newer service still parse.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -316,6 +332,7 @@ pub enum DestinationType {
     /// A value this version of the model does not know.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "guardduty-create-publishing-destination")]
 impl DestinationType {
     /// Every value the model defines.
     pub const VALUES: &'static [&'static str] = &["S3"];
@@ -327,6 +344,7 @@ impl DestinationType {
         }
     }
 }
+#[cfg(feature = "guardduty-create-publishing-destination")]
 impl ::std::convert::From<&str> for DestinationType {
     fn from(v: &str) -> Self {
         match v {
@@ -335,6 +353,7 @@ impl ::std::convert::From<&str> for DestinationType {
         }
     }
 }
+#[cfg(feature = "guardduty-create-publishing-destination")]
 impl ::std::convert::From<::std::string::String> for DestinationType {
     fn from(v: ::std::string::String) -> Self {
         match v.as_str() {
@@ -343,11 +362,13 @@ impl ::std::convert::From<::std::string::String> for DestinationType {
         }
     }
 }
+#[cfg(feature = "guardduty-create-publishing-destination")]
 impl ::std::fmt::Display for DestinationType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "guardduty-create-publishing-destination")]
 impl ::serde::Serialize for DestinationType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -356,6 +377,7 @@ impl ::serde::Serialize for DestinationType {
         s.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "guardduty-create-publishing-destination")]
 impl<'de> ::serde::Deserialize<'de> for DestinationType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         d: D,
@@ -363,6 +385,7 @@ impl<'de> ::serde::Deserialize<'de> for DestinationType {
         <::std::string::String as ::serde::Deserialize>::deserialize(d).map(Self::from)
     }
 }
+#[cfg(feature = "guardduty-create-detector")]
 /// Information about the additional configuration for a feature in your GuardDuty account.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DetectorAdditionalConfiguration {
@@ -383,6 +406,7 @@ pub struct DetectorAdditionalConfiguration {
     )]
     pub status: ::std::option::Option<FeatureStatus>,
 }
+#[cfg(feature = "guardduty-create-detector")]
 /// `Unknown` keeps a value this version of the model does not know, so responses from a newer service still parse.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -404,6 +428,7 @@ pub enum DetectorFeature {
     /// A value this version of the model does not know.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "guardduty-create-detector")]
 impl DetectorFeature {
     /// Every value the model defines.
     pub const VALUES: &'static [&'static str] = &[
@@ -429,6 +454,7 @@ impl DetectorFeature {
         }
     }
 }
+#[cfg(feature = "guardduty-create-detector")]
 impl ::std::convert::From<&str> for DetectorFeature {
     fn from(v: &str) -> Self {
         match v {
@@ -443,6 +469,7 @@ impl ::std::convert::From<&str> for DetectorFeature {
         }
     }
 }
+#[cfg(feature = "guardduty-create-detector")]
 impl ::std::convert::From<::std::string::String> for DetectorFeature {
     fn from(v: ::std::string::String) -> Self {
         match v.as_str() {
@@ -457,11 +484,13 @@ impl ::std::convert::From<::std::string::String> for DetectorFeature {
         }
     }
 }
+#[cfg(feature = "guardduty-create-detector")]
 impl ::std::fmt::Display for DetectorFeature {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "guardduty-create-detector")]
 impl ::serde::Serialize for DetectorFeature {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -470,6 +499,7 @@ impl ::serde::Serialize for DetectorFeature {
         s.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "guardduty-create-detector")]
 impl<'de> ::serde::Deserialize<'de> for DetectorFeature {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         d: D,
@@ -477,6 +507,7 @@ impl<'de> ::serde::Deserialize<'de> for DetectorFeature {
         <::std::string::String as ::serde::Deserialize>::deserialize(d).map(Self::from)
     }
 }
+#[cfg(feature = "guardduty-create-detector")]
 /// Contains information about a GuardDuty feature.
 ///
 /// Specifying both EKS Runtime Monitoring (`EKS\_RUNTIME\_MONITORING`) and Runtime Monitoring (`RUNTIME\_MONITORING`) will cause an error. You can add only one of these two features because Runtime Monitoring already includes the threat detection for Amazon EKS resources. For more information, see [Runtime Monitoring](https://docs.aws.amazon.com/guardduty/latest/ug/runtime-monitoring.html).
@@ -509,6 +540,7 @@ pub struct DetectorFeatureConfiguration {
         ::std::vec::Vec<DetectorAdditionalConfiguration>,
     >,
 }
+#[cfg(feature = "guardduty-create-detector")]
 /// Describes the configuration of scanning EBS volumes as a data source.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct EbsVolumesResult {
@@ -529,6 +561,7 @@ pub struct EbsVolumesResult {
     )]
     pub reason: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "guardduty-create-detector")]
 /// `Unknown` keeps a value this version of the model does not know, so responses from a newer service still parse.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -542,6 +575,7 @@ pub enum FeatureAdditionalConfiguration {
     /// A value this version of the model does not know.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "guardduty-create-detector")]
 impl FeatureAdditionalConfiguration {
     /// Every value the model defines.
     pub const VALUES: &'static [&'static str] = &[
@@ -559,6 +593,7 @@ impl FeatureAdditionalConfiguration {
         }
     }
 }
+#[cfg(feature = "guardduty-create-detector")]
 impl ::std::convert::From<&str> for FeatureAdditionalConfiguration {
     fn from(v: &str) -> Self {
         match v {
@@ -569,6 +604,7 @@ impl ::std::convert::From<&str> for FeatureAdditionalConfiguration {
         }
     }
 }
+#[cfg(feature = "guardduty-create-detector")]
 impl ::std::convert::From<::std::string::String> for FeatureAdditionalConfiguration {
     fn from(v: ::std::string::String) -> Self {
         match v.as_str() {
@@ -579,11 +615,13 @@ impl ::std::convert::From<::std::string::String> for FeatureAdditionalConfigurat
         }
     }
 }
+#[cfg(feature = "guardduty-create-detector")]
 impl ::std::fmt::Display for FeatureAdditionalConfiguration {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "guardduty-create-detector")]
 impl ::serde::Serialize for FeatureAdditionalConfiguration {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -592,6 +630,7 @@ impl ::serde::Serialize for FeatureAdditionalConfiguration {
         s.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "guardduty-create-detector")]
 impl<'de> ::serde::Deserialize<'de> for FeatureAdditionalConfiguration {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         d: D,
@@ -599,6 +638,7 @@ impl<'de> ::serde::Deserialize<'de> for FeatureAdditionalConfiguration {
         <::std::string::String as ::serde::Deserialize>::deserialize(d).map(Self::from)
     }
 }
+#[cfg(feature = "guardduty-create-detector")]
 /// `Unknown` keeps a value this version of the model does not know, so responses from a newer service still parse.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -610,6 +650,7 @@ pub enum FeatureStatus {
     /// A value this version of the model does not know.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "guardduty-create-detector")]
 impl FeatureStatus {
     /// Every value the model defines.
     pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
@@ -622,6 +663,7 @@ impl FeatureStatus {
         }
     }
 }
+#[cfg(feature = "guardduty-create-detector")]
 impl ::std::convert::From<&str> for FeatureStatus {
     fn from(v: &str) -> Self {
         match v {
@@ -631,6 +673,7 @@ impl ::std::convert::From<&str> for FeatureStatus {
         }
     }
 }
+#[cfg(feature = "guardduty-create-detector")]
 impl ::std::convert::From<::std::string::String> for FeatureStatus {
     fn from(v: ::std::string::String) -> Self {
         match v.as_str() {
@@ -640,11 +683,13 @@ impl ::std::convert::From<::std::string::String> for FeatureStatus {
         }
     }
 }
+#[cfg(feature = "guardduty-create-detector")]
 impl ::std::fmt::Display for FeatureStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "guardduty-create-detector")]
 impl ::serde::Serialize for FeatureStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -653,6 +698,7 @@ impl ::serde::Serialize for FeatureStatus {
         s.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "guardduty-create-detector")]
 impl<'de> ::serde::Deserialize<'de> for FeatureStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         d: D,
@@ -660,6 +706,7 @@ impl<'de> ::serde::Deserialize<'de> for FeatureStatus {
         <::std::string::String as ::serde::Deserialize>::deserialize(d).map(Self::from)
     }
 }
+#[cfg(feature = "guardduty-create-detector")]
 /// `Unknown` keeps a value this version of the model does not know, so responses from a newer service still parse.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -673,6 +720,7 @@ pub enum FindingPublishingFrequency {
     /// A value this version of the model does not know.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "guardduty-create-detector")]
 impl FindingPublishingFrequency {
     /// Every value the model defines.
     pub const VALUES: &'static [&'static str] = &[
@@ -690,6 +738,7 @@ impl FindingPublishingFrequency {
         }
     }
 }
+#[cfg(feature = "guardduty-create-detector")]
 impl ::std::convert::From<&str> for FindingPublishingFrequency {
     fn from(v: &str) -> Self {
         match v {
@@ -700,6 +749,7 @@ impl ::std::convert::From<&str> for FindingPublishingFrequency {
         }
     }
 }
+#[cfg(feature = "guardduty-create-detector")]
 impl ::std::convert::From<::std::string::String> for FindingPublishingFrequency {
     fn from(v: ::std::string::String) -> Self {
         match v.as_str() {
@@ -710,11 +760,13 @@ impl ::std::convert::From<::std::string::String> for FindingPublishingFrequency 
         }
     }
 }
+#[cfg(feature = "guardduty-create-detector")]
 impl ::std::fmt::Display for FindingPublishingFrequency {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "guardduty-create-detector")]
 impl ::serde::Serialize for FindingPublishingFrequency {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -723,6 +775,7 @@ impl ::serde::Serialize for FindingPublishingFrequency {
         s.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "guardduty-create-detector")]
 impl<'de> ::serde::Deserialize<'de> for FindingPublishingFrequency {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         d: D,
@@ -760,6 +813,7 @@ impl ::std::fmt::Display for InternalServerErrorException {
     }
 }
 impl ::std::error::Error for InternalServerErrorException {}
+#[cfg(feature = "guardduty-create-detector")]
 /// Describes whether Kubernetes audit logs are enabled as a data source.
 ///
 /// Required members are the arguments of `new`; the others start unset.
@@ -776,6 +830,7 @@ pub struct KubernetesAuditLogsConfiguration {
     )]
     pub enable: ::std::option::Option<bool>,
 }
+#[cfg(feature = "guardduty-create-detector")]
 impl KubernetesAuditLogsConfiguration {
     /// A `KubernetesAuditLogsConfiguration` with its required members set and the others unset.
     pub fn new(enable: impl ::std::convert::Into<bool>) -> Self {
@@ -784,6 +839,7 @@ impl KubernetesAuditLogsConfiguration {
         }
     }
 }
+#[cfg(feature = "guardduty-create-detector")]
 /// Describes whether any Kubernetes data sources are enabled.
 ///
 /// Required members are the arguments of `new`; the others start unset.
@@ -800,6 +856,7 @@ pub struct KubernetesConfiguration {
     )]
     pub audit_logs: ::std::option::Option<KubernetesAuditLogsConfiguration>,
 }
+#[cfg(feature = "guardduty-create-detector")]
 impl KubernetesConfiguration {
     /// A `KubernetesConfiguration` with its required members set and the others unset.
     pub fn new(
@@ -810,6 +867,7 @@ impl KubernetesConfiguration {
         }
     }
 }
+#[cfg(feature = "guardduty-create-detector")]
 /// Describes whether Malware Protection will be enabled as a data source.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MalwareProtectionConfiguration {
@@ -824,6 +882,7 @@ pub struct MalwareProtectionConfiguration {
         ScanEc2InstanceWithFindings,
     >,
 }
+#[cfg(feature = "guardduty-create-detector")]
 /// An object that contains information on the status of all Malware Protection data sources.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MalwareProtectionConfigurationResult {
@@ -846,6 +905,7 @@ pub struct MalwareProtectionConfigurationResult {
     )]
     pub service_role: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "guardduty-create-detector")]
 /// Describes whether S3 data event logs will be enabled as a data source.
 ///
 /// Required members are the arguments of `new`; the others start unset.
@@ -862,6 +922,7 @@ pub struct S3LogsConfiguration {
     )]
     pub enable: ::std::option::Option<bool>,
 }
+#[cfg(feature = "guardduty-create-detector")]
 impl S3LogsConfiguration {
     /// A `S3LogsConfiguration` with its required members set and the others unset.
     pub fn new(enable: impl ::std::convert::Into<bool>) -> Self {
@@ -870,6 +931,7 @@ impl S3LogsConfiguration {
         }
     }
 }
+#[cfg(feature = "guardduty-create-detector")]
 /// Describes whether Malware Protection for EC2 instances with findings will be enabled as a data source.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ScanEc2InstanceWithFindings {
@@ -882,6 +944,7 @@ pub struct ScanEc2InstanceWithFindings {
     )]
     pub ebs_volumes: ::std::option::Option<bool>,
 }
+#[cfg(feature = "guardduty-create-detector")]
 /// An object that contains information on the status of whether Malware Protection for EC2 instances with findings will be enabled as a data source.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ScanEc2InstanceWithFindingsResult {
@@ -894,6 +957,7 @@ pub struct ScanEc2InstanceWithFindingsResult {
     )]
     pub ebs_volumes: ::std::option::Option<EbsVolumesResult>,
 }
+#[cfg(feature = "guardduty-create-detector")]
 /// Specifies the names of the data sources that couldn't be enabled.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UnprocessedDataSourcesResult {

@@ -211,7 +211,8 @@ pub trait OperationError: std::error::Error {
 
 /// The impls every generated operation error shares (`Display`, `Error`,
 /// `From<Failure>`, `OperationError`), given its modeled variants; written
-/// once here instead of per operation.
+/// once here instead of per operation. (Unused when no operation feature is on.)
+#[allow(unused_macros)]
 macro_rules! operation_error {
     ($name:ident { $($v:ident),* $(,)? }) => {
         impl ::std::fmt::Display for $name {
@@ -277,4 +278,5 @@ macro_rules! operation_error {
         }
     };
 }
+#[allow(unused_imports)]
 pub(crate) use operation_error;

@@ -31,7 +31,7 @@ pub fn protocol_file(svc: &ServiceIr) -> TokenStream {
             Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => (aws_json::serialize(op), aws_json::parse(op)),
             Protocol::RestJson1 => (rest_json::serialize(op, input), rest_json::parse(&op.output, output)),
         };
-        operation(op, input, serialize, parse)
+        super::gates::gate_items(operation(op, input, serialize, parse), &super::gates::operation(svc, op))
     });
     let doc = match svc.protocol {
         Protocol::AwsJson1_0 => "awsJson1_0",
