@@ -7,6 +7,12 @@ use super::error::{ErrorMeta, Failure, Modeled, ParseError};
 use super::invoke::Protocol;
 use super::request::RawResponse;
 
+/// A member's `@default` (the model's JSON), read with the member's own
+/// deserializer: what a response that leaves the member out means.
+pub fn default_value<T: DeserializeOwned>(json: &str) -> Option<T> {
+    serde_json::from_str(json).ok()
+}
+
 /// Parse a response body (an empty body counts as `{}`) into `T`. Unknown
 /// members are ignored; a body that is not a JSON object is an error.
 pub fn parse_body<T: DeserializeOwned>(response: &RawResponse) -> Result<T, Failure> {

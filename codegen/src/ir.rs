@@ -50,6 +50,8 @@ pub struct ServiceIr {
 #[derive(Debug, Clone, PartialEq)]
 pub struct OperationIr {
     pub shape_id: String,
+    /// `@deprecated`: the note for `#[deprecated]`.
+    pub deprecated: Option<String>,
     /// The operation name on the wire (`PutDestination`).
     pub name: String,
     /// The Rust method name (`put_destination`).
@@ -75,6 +77,17 @@ pub struct OperationIr {
 }
 
 impl ServiceIr {
+    /// Whether anything in the service is `@deprecated` (its files then
+    /// allow using deprecated items internally).
+    pub fn has_deprecated(&self) -> bool {
+        self.operations.iter().any(|o| o.deprecated.is_some())
+            || self.types.iter().any(|t| match t {
+                TypeIr::Struct(s) => s.deprecated.is_some() || s.members.iter().any(|m| m.deprecated.is_some()),
+                TypeIr::Union(u) => u.deprecated.is_some() || u.variants.iter().any(|v| v.deprecated.is_some()),
+                TypeIr::Enum(e) => e.deprecated.is_some() || e.variants.iter().any(|v| v.deprecated.is_some()),
+            })
+    }
+
     /// The operations the client can call (all but event-stream operations).
     pub fn client_operations(&self) -> impl Iterator<Item = &OperationIr> {
         self.operations.iter().filter(|o| o.event_stream.is_none())
@@ -117,6 +130,8 @@ pub struct StructIr {
     pub shape_id: String,
     pub name: String,
     pub docs: Option<String>,
+    /// `@deprecated`: the note for `#[deprecated]`.
+    pub deprecated: Option<String>,
     pub members: Vec<MemberIr>,
     pub usage: Usage,
     /// `Some` for `@error` structures.
@@ -143,6 +158,10 @@ pub struct ErrorIr {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct MemberIr {
+    /// `@deprecated`: the note for `#[deprecated]`.
+    pub deprecated: Option<String>,
+    /// `@default` (not null, and no `@clientOptional`): the value as JSON.
+    pub default: Option<String>,
     /// The member name in the model.
     pub name: String,
     /// The field or variant name in Rust.
@@ -180,6 +199,8 @@ pub struct UnionIr {
     pub shape_id: String,
     pub name: String,
     pub docs: Option<String>,
+    /// `@deprecated`: the note for `#[deprecated]`.
+    pub deprecated: Option<String>,
     /// Each variant; `ty` is `None` for members targeting `smithy.api#Unit`.
     pub variants: Vec<VariantIr>,
     pub usage: Usage,
@@ -191,6 +212,8 @@ pub struct UnionIr {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct VariantIr {
+    /// `@deprecated`: the note for `#[deprecated]`.
+    pub deprecated: Option<String>,
     pub name: String,
     pub rust_name: String,
     pub json_name: String,
@@ -205,6 +228,8 @@ pub struct EnumIr {
     pub shape_id: String,
     pub name: String,
     pub docs: Option<String>,
+    /// `@deprecated`: the note for `#[deprecated]`.
+    pub deprecated: Option<String>,
     /// `true` for `intEnum`.
     pub int: bool,
     pub variants: Vec<EnumVariantIr>,
@@ -216,6 +241,8 @@ pub struct EnumIr {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct EnumVariantIr {
+    /// `@deprecated`: the note for `#[deprecated]`.
+    pub deprecated: Option<String>,
     pub rust_name: String,
     /// The string value, or the integer as text for intEnum.
     pub value: String,

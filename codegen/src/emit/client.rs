@@ -49,9 +49,11 @@ pub fn client_file(svc: &ServiceIr) -> TokenStream {
         );
         let docs = doc_attrs_with(op.docs.as_deref(), &summary);
         let cfg = super::gates::cfg(&super::gates::operation(svc, op));
+        let dep = op.deprecated.as_ref().map(|n| quote!(#[deprecated(note = #n)]));
         quote! {
             #cfg
             #docs
+            #dep
             pub async fn #f(
                 &self,
                 input: super::types::#input,

@@ -54,6 +54,14 @@ pub fn emit_crate(ir: &CrateIr) -> Vec<EmittedFile> {
             files.push(EmittedFile { path: format!("{dir}/paginators.rs"), content: FileContent::Rust(tokens) });
         }
     }
+    // Deprecated items stay usable inside the crate without warnings; users
+    // of the crate see the deprecation.
+    for f in &mut files {
+        let Some(svc) = ir.services.iter().find(|s| f.path.starts_with(&format!("src/{}/", s.module))) else { continue };
+        if let (true, FileContent::Rust(tokens)) = (svc.has_deprecated(), &mut f.content) {
+            *tokens = quote::quote!(#![allow(deprecated)] #tokens);
+        }
+    }
     files.push(EmittedFile { path: "src/cli.rs".into(), content: FileContent::Rust(cli::crate_cli(ir)) });
     files.push(EmittedFile { path: "src/bin/smithy-call.rs".into(), content: FileContent::Rust(cli::bin_file(ir)) });
     files.sort_by(|a, b| a.path.cmp(&b.path));

@@ -171,9 +171,12 @@ fn paginator(op: &OperationIr, p: &PaginationIr) -> TokenStream {
         }
     });
     let type_doc = doc_attrs(Some(&type_doc));
+    // A deprecated operation's paginator method is deprecated with it.
+    let deprecated = op.deprecated.as_ref().map(|note| quote!(#[deprecated(note = #note)]));
     quote! {
         impl super::Client {
             #method_doc
+            #deprecated
             pub fn #method(&self, input: super::types::#input) -> #name {
                 #name {
                     client: ::std::clone::Clone::clone(self),

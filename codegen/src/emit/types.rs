@@ -33,7 +33,26 @@ fn field_type(m: &MemberIr) -> TokenStream {
     }
 }
 
-fn serde_attr(m: &MemberIr) -> TokenStream {
+/// `#[deprecated]` with the model's note, or nothing.
+fn deprecated(note: &Option<String>) -> TokenStream {
+    match note {
+        Some(n) => quote!(#[deprecated(note = #n)]),
+        None => TokenStream::new(),
+    }
+}
+
+/// The function giving a defaulted member's value when a response omits it.
+fn default_fn_name(s: &StructIr, m: &MemberIr) -> String {
+    format!("default_{}_{}", crate::naming::fn_name(&s.name), m.rust_name.trim_start_matches("r#"))
+}
+
+/// Whether responses get the member's `@default` filled in: only in
+/// structures used by outputs and errors alone (inputs send what is set).
+fn fills_default(s: &StructIr, m: &MemberIr) -> bool {
+    m.default.is_some() && s.usage.output && !s.usage.input && m.ty != RType::Timestamp
+}
+
+fn serde_attr(m: &MemberIr, default_fn: Option<String>) -> TokenStream {
     let rename = &m.json_name;
     let alias = (m.name != m.json_name).then(|| {
         let a = &m.name;
@@ -45,8 +64,12 @@ fn serde_attr(m: &MemberIr) -> TokenStream {
         _ => None,
     }
     .map(|w| quote!(, with = #w));
+    let default = match default_fn {
+        Some(f) => quote!(default = #f),
+        None => quote!(default),
+    };
     quote! {
-        #[serde(rename = #rename #alias, default, skip_serializing_if = "::std::option::Option::is_none" #with)]
+        #[serde(rename = #rename #alias, #default, skip_serializing_if = "::std::option::Option::is_none" #with)]
     }
 }
 
@@ -66,14 +89,40 @@ fn structure(s: &StructIr) -> TokenStream {
     let fields = s.members.iter().map(|m| {
         let f = ident(&m.rust_name);
         let ty = field_type(m);
-        let serde = serde_attr(m);
+        let serde = serde_attr(m, fills_default(s, m).then(|| default_fn_name(s, m)));
         let mut doc = m.docs.clone().unwrap_or_default();
+        let mut notes = Vec::new();
         if m.required {
-            doc.push_str(if doc.is_empty() { "Required." } else { "\n\nRequired." });
+            notes.push("Required.".to_string());
+        }
+        if let Some(d) = &m.default {
+            notes.push(if fills_default(s, m) {
+                format!("Default: `{d}`, filled in when a response leaves the member out.")
+            } else {
+                format!("Default: `{d}`, which the service applies when the member is not sent.")
+            });
+        }
+        for n in notes {
+            if !doc.is_empty() {
+                doc.push_str("\n\n");
+            }
+            doc.push_str(&n);
         }
         let doc = doc_attrs((!doc.is_empty()).then_some(doc.as_str()));
-        quote! { #doc #serde pub #f: ::std::option::Option<#ty>, }
+        let dep = deprecated(&m.deprecated);
+        quote! { #doc #dep #serde pub #f: ::std::option::Option<#ty>, }
     });
+    let default_fns = s.members.iter().filter(|m| fills_default(s, m)).map(|m| {
+        let f = ident(&default_fn_name(s, m));
+        let ty = field_type(m);
+        let json = m.default.as_deref().unwrap_or("null");
+        quote! {
+            fn #f() -> ::std::option::Option<#ty> {
+                crate::runtime::json::default_value(#json)
+            }
+        }
+    });
+    let struct_dep = deprecated(&s.deprecated);
     let sensitive = s.sensitive || s.members.iter().any(|m| m.sensitive);
     let debug_derive = (!sensitive).then(|| quote!(Debug,));
     let debug_impl = sensitive.then(|| debug_impl(s));
@@ -81,8 +130,10 @@ fn structure(s: &StructIr) -> TokenStream {
     let error_impl = s.error.as_ref().map(|_| error_impl(s));
     quote! {
         #doc
+        #struct_dep
         #[derive(#debug_derive Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
         pub struct #name { #(#fields)* }
+        #(#default_fns)*
         #debug_impl
         #ctor
         #error_impl
@@ -178,6 +229,8 @@ fn union(u: &UnionIr) -> TokenStream {
     let variants = u.variants.iter().map(|v| {
         let vn = ident(&v.rust_name);
         let doc = doc_attrs(v.docs.as_deref());
+        let dep = deprecated(&v.deprecated);
+        let doc = quote!(#doc #dep);
         match &v.ty {
             None => quote!(#doc #vn,),
             Some(t) => {
@@ -209,6 +262,7 @@ fn union(u: &UnionIr) -> TokenStream {
         }
     });
     let debug_derive = (!u.sensitive).then(|| quote!(Debug,));
+    let union_dep = deprecated(&u.deprecated);
     let debug_impl = u.sensitive.then(|| {
         quote! {
             impl ::std::fmt::Debug for #name {
@@ -220,6 +274,7 @@ fn union(u: &UnionIr) -> TokenStream {
         #doc
         #[derive(#debug_derive Clone, PartialEq)]
         #[non_exhaustive]
+        #union_dep
         // Variants hold the model's structures unboxed (as they are written
         // and matched); only cycles are boxed.
         #[allow(clippy::large_enum_variant)]
@@ -263,9 +318,11 @@ fn enumeration(e: &EnumIr) -> TokenStream {
             None => format!("Wire value: `{}`.", v.value),
         };
         let doc = doc_attrs(Some(&d));
-        quote!(#doc #vn,)
+        let dep = deprecated(&v.deprecated);
+        quote!(#doc #dep #vn,)
     });
     let vns: Vec<_> = e.variants.iter().map(|v| ident(&v.rust_name)).collect();
+    let enum_dep = deprecated(&e.deprecated);
     let debug_derive = (!e.sensitive).then(|| quote!(Debug,));
     let debug_impl = e.sensitive.then(|| {
         quote! {
@@ -280,6 +337,7 @@ fn enumeration(e: &EnumIr) -> TokenStream {
         return quote! {
             #doc
             #[derive(#debug_derive Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+            #enum_dep
             #[non_exhaustive]
             pub enum #name {
                 #(#variants)*
@@ -316,7 +374,8 @@ fn enumeration(e: &EnumIr) -> TokenStream {
     quote! {
         #doc
         #[derive(#debug_derive Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        #[non_exhaustive]
+        #enum_dep
+            #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             /// A value this version of the model does not know.

@@ -242,3 +242,87 @@ impl<'a> Resolver<'a> {
         Some(PageSize { field: steps.pop()?, ty: field.ty.clone() })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use serde_json::{json, Value};
+
+    use crate::diagnostics::Diagnostics;
+    use crate::ir::{CrateIr, PageItemsKind, RType};
+    use crate::lower::{lower_crate, Selection};
+    use crate::model::Model;
+
+    const FIXTURE: &str = include_str!("../../../tests/fixtures/valid/paginated.json");
+    const NS: &str = "com.example.pager#";
+
+    fn lower(edit: impl FnOnce(&mut serde_json::Map<String, Value>)) -> Result<CrateIr, Diagnostics> {
+        let mut model: Value = serde_json::from_str(FIXTURE).expect("fixture is JSON");
+        edit(model["shapes"].as_object_mut().expect("shapes"));
+        let model = Model::load_sources(&[(PathBuf::from("paginated.json"), model.to_string())]).expect("loads");
+        lower_crate(&model, "t", &Selection::default())
+    }
+
+    fn errors(edit: impl FnOnce(&mut serde_json::Map<String, Value>)) -> Vec<String> {
+        lower(edit).expect_err("rejected").0.iter().map(ToString::to_string).collect()
+    }
+
+    fn set_paginated(shapes: &mut serde_json::Map<String, Value>, op: &str, value: Value) {
+        shapes[&format!("{NS}{op}")]["traits"]["smithy.api#paginated"] = value;
+    }
+
+    #[test]
+    fn merges_service_defaults_and_resolves_paths() {
+        let ir = lower(|_| {}).expect("lowers");
+        let ops = &ir.services[0].operations;
+        let op = |n: &str| ops.iter().find(|o| o.name == n).expect("operation");
+        let things = op("ListThings").paginated.clone().expect("ListThings is paginated");
+        assert_eq!((things.method.as_str(), things.type_name.as_str()), ("list_things_paginator", "ListThingsPaginator"));
+        assert_eq!(things.input_token.rust_name, "next_token", "from the service's defaults");
+        let path: Vec<_> = things.output_token.iter().map(|s| s.rust_name.as_str()).collect();
+        assert_eq!(path, ["page", "next_token"]);
+        assert_eq!(things.items.expect("items").kind, PageItemsKind::List(RType::Named("Thing".into())));
+        assert_eq!(things.page_size.expect("page size").field.rust_name, "max_results");
+        let tags = op("ListTags").paginated.clone().expect("ListTags is paginated");
+        assert_eq!(tags.items.expect("items").kind, PageItemsKind::Map(RType::String, RType::String));
+        let events = op("GetEvents").paginated.clone().expect("GetEvents is paginated");
+        assert_eq!(events.input_token.rust_name, "cursor", "the operation's value wins");
+        assert!(events.items.is_none());
+        assert!(op("DeleteThing").paginated.is_none(), "service defaults alone paginate nothing");
+    }
+
+    #[test]
+    fn rejects_bad_paths_and_targets() {
+        let e = errors(|s| set_paginated(s, "ListTags", json!({"outputToken": "nextToken", "items": "nextToken"})));
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(e[0].contains("com.example.pager#ListTags: `@paginated` `items` is \"nextToken\", which targets a string"), "{e:?}");
+
+        let e = errors(|s| set_paginated(s, "ListThings", json!({"outputToken": "page.nextTokn"})));
+        assert!(e[0].contains("`com.example.pager#PageInfo` has no member `nextTokn` (its members: nextToken, count)"), "{e:?}");
+
+        let e = errors(|s| set_paginated(s, "ListThings", json!({"outputToken": "things.id"})));
+        assert!(e[0].contains("targets a list (`com.example.pager#ThingList`), so the path cannot go on"), "{e:?}");
+
+        let e = errors(|s| set_paginated(s, "GetEvents", json!({"inputToken": "a.b", "outputToken": "nextCursor"})));
+        assert!(e[0].contains("`inputToken` must name a top-level input member, not a path"), "{e:?}");
+
+        let e = errors(|s| set_paginated(s, "GetEvents", json!({"inputToken": "cursor", "outputToken": "nextCursor", "pageSize": "cursor"})));
+        assert!(e[0].contains("`pageSize` must target an integer shape"), "{e:?}");
+
+        let e = errors(|s| {
+            s[&format!("{NS}ListTagsInput")]["members"]["nextToken"]["traits"]["smithy.api#required"] = json!({});
+        });
+        assert!(e[0].contains("which is `@required`; a pagination token must be optional"), "{e:?}");
+    }
+
+    #[test]
+    fn needs_both_tokens_after_merging() {
+        let e = errors(|s| {
+            s[&format!("{NS}Pager")]["traits"].as_object_mut().expect("traits").remove("smithy.api#paginated");
+        });
+        // ListThings and ListTags lose their inputToken; GetEvents has its own.
+        assert_eq!(e.len(), 2, "{e:?}");
+        assert!(e.iter().all(|m| m.contains("`@paginated` has no `inputToken`, on the operation or on the service `com.example.pager#Pager`")), "{e:?}");
+    }
+}

@@ -81,6 +81,7 @@ pub fn build(model: &Model, c: &Closure<'_>, ir: &mut ServiceIr, diags: &mut Dia
             })
             .map(|m| m.name.clone());
         ir.operations.push(OperationIr {
+            deprecated: deprecation(op.traits.deprecated.as_ref()),
             event_stream,
             shape_id: op.id.clone(),
             name: op_name.clone(),
@@ -100,6 +101,16 @@ pub fn build(model: &Model, c: &Closure<'_>, ir: &mut ServiceIr, diags: &mut Dia
     let (check_fns, patterns) = planner.finish();
     ir.check_fns = check_fns;
     ir.patterns = patterns;
+}
+
+/// The `#[deprecated]` note for a `@deprecated` trait.
+fn deprecation(d: Option<&crate::model::Deprecated>) -> Option<String> {
+    let d = d?;
+    let mut note = d.message.clone().unwrap_or_else(|| "deprecated in the service model".to_string());
+    if let Some(since) = &d.since {
+        note.push_str(&format!(" (deprecated since {since})"));
+    }
+    Some(note)
 }
 
 /// Rust names claimed in one service module.
@@ -204,6 +215,13 @@ impl Ctx<'_> {
                 HttpBinding::Body
             };
             members.push(MemberIr {
+                deprecated: deprecation(m.traits.deprecated.as_ref()),
+                default: m
+                    .traits
+                    .default
+                    .as_ref()
+                    .filter(|d| !d.is_null() && !m.traits.client_optional)
+                    .map(|d| d.to_string()),
                 name: m.name.clone(),
                 rust_name,
                 json_name: self.json_name(m),
@@ -228,6 +246,7 @@ impl Ctx<'_> {
         self.check_unique_fields(shape, members.iter().map(|m| (m.name.as_str(), m.rust_name.as_str())), "field", diags);
         let validated = usage.input && (copy_for_op == Some(true) || planner.is_validated(&shape.id));
         StructIr {
+            deprecated: deprecation(shape.traits.deprecated.as_ref()),
             gate: None,
             validate_gate: None,
             shape_id: shape.id.clone(),
@@ -252,6 +271,7 @@ impl Ctx<'_> {
             .members
             .iter()
             .map(|m| VariantIr {
+                deprecated: deprecation(m.traits.deprecated.as_ref()),
                 name: m.name.clone(),
                 rust_name: naming::variant_name(&m.name),
                 json_name: self.json_name(m),
@@ -263,6 +283,7 @@ impl Ctx<'_> {
             .collect();
         self.check_unique_fields(shape, variants.iter().map(|v| (v.name.as_str(), v.rust_name.as_str())), "variant", diags);
         UnionIr {
+            deprecated: deprecation(shape.traits.deprecated.as_ref()),
             gate: None,
             validate_gate: None,
             shape_id: shape.id.clone(),
@@ -281,6 +302,7 @@ impl Ctx<'_> {
             .members
             .iter()
             .map(|m| EnumVariantIr {
+                deprecated: deprecation(m.traits.deprecated.as_ref()),
                 rust_name: naming::variant_name(&m.name),
                 value: match &m.traits.enum_value {
                     Some(EnumValue::String(s)) => s.clone(),
@@ -294,6 +316,7 @@ impl Ctx<'_> {
             shape.members.iter().zip(&variants).map(|(m, v)| (m.name.clone(), v.rust_name.clone())).collect();
         self.check_unique_fields(shape, pairs.iter().map(|(a, b)| (a.as_str(), b.as_str())), "variant", diags);
         EnumIr {
+            deprecated: deprecation(shape.traits.deprecated.as_ref()),
             gate: None,
             shape_id: shape.id.clone(),
             name,
