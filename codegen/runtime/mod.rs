@@ -8,6 +8,7 @@ pub mod blob;
 #[cfg(feature = "cli")]
 pub mod cli;
 pub mod config;
+pub mod endpoints;
 pub mod error;
 #[cfg(feature = "default-transport")]
 pub mod hyper_transport;

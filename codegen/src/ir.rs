@@ -45,6 +45,33 @@ pub struct ServiceIr {
     pub patterns: Vec<String>,
     /// The gate of each pattern (parallel to `patterns`).
     pub pattern_gates: Vec<Gate>,
+    /// `smithy.rules#endpointRuleSet` as compact JSON.
+    pub endpoint_rules: Option<String>,
+    /// `smithy.rules#endpointTests`, in model order.
+    pub endpoint_tests: Vec<EndpointTestIr>,
+}
+
+/// One case of `smithy.rules#endpointTests`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EndpointTestIr {
+    pub docs: String,
+    pub params: Vec<EndpointParam>,
+    pub expect: EndpointExpect,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum EndpointParam {
+    String(String, String),
+    Bool(String, bool),
+    StringArray(String, Vec<String>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum EndpointExpect {
+    /// The URL, headers, and properties (as JSON) the rules must give.
+    Endpoint { url: String, headers: Vec<(String, Vec<String>)>, properties: Option<String> },
+    /// The error message the rules must give.
+    Error(String),
 }
 
 #[derive(Debug, Clone, PartialEq)]

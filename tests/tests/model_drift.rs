@@ -56,7 +56,7 @@ const COMPARED_TRAITS: &[&str] = &[
 ];
 
 /// Service-level traits that must be identical (plus any `aws.protocols#*`).
-const SERVICE_TRAITS: &[&str] = &["aws.api#service", "aws.auth#sigv4"];
+const SERVICE_TRAITS: &[&str] = &["aws.api#service", "aws.auth#sigv4", "smithy.rules#endpointRuleSet", "smithy.rules#endpointTests"];
 
 const PRELUDE_NAMESPACE: &str = "smithy.api#";
 

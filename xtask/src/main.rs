@@ -37,6 +37,7 @@ fn main() -> ExitCode {
         Some("codegen") => codegen(&args[1..]),
         Some("ci") => ci(),
         Some("fixtures") => fixtures(),
+        Some("official") => official(),
         Some("interop-env") => pyenv::ensure(&root()).map(|python| println!("{}", python.display())),
         _ => {
             eprintln!("{USAGE}");
@@ -57,6 +58,9 @@ const USAGE: &str = "usage:
       generate the crate described by FILE (default: models/codegen.toml)
   cargo xtask codegen [--check] --model PATH [--model PATH ...] --out DIR [--crate-name NAME] [--operations Op1,Op2,...]
       generate a standalone crate from any model files into DIR
+  cargo xtask official
+      generate the complete official models in ../shared/aws-models into target/official-crate
+      and check the crate: clippy, rustdoc, its tests, and a build with one operation feature
   cargo xtask fixtures | interop-env | ci";
 
 /// Parse the arguments of `cargo xtask codegen` into what to generate, where
@@ -201,8 +205,74 @@ fn ci() -> Result<(), String> {
         .env("RUSTDOCFLAGS", "-D warnings")
         .args(["doc", "--no-deps", "-p", CRATE_NAME]))?;
     fixtures()?;
+    official()?;
     eprintln!("\nci: all checks passed");
     Ok(())
+}
+
+/// The complete official AWS models the generator must handle.
+fn official_models(root: &Path) -> Result<Vec<PathBuf>, String> {
+    let dir = root.join("../shared/aws-models");
+    let models = json_files(&dir);
+    if models.is_empty() {
+        return Err(format!("no official models in {}: the checkout needs ../shared beside it", dir.display()));
+    }
+    Ok(models)
+}
+
+/// Generate every official model into one crate (not committed) and check it
+/// as a user would: clippy and rustdoc with warnings denied, its tests (the
+/// models' endpoint test cases among them), and a build with only one
+/// operation's feature.
+fn official() -> Result<(), String> {
+    let root = root();
+    let models = official_models(&root)?;
+    let dir = root.join("target/official-crate");
+    let _ = std::fs::remove_dir_all(&dir);
+    let started = std::time::Instant::now();
+    let files = codegen::generate(&codegen::Options {
+        models,
+        crate_name: "aws-official".into(),
+        selection: Default::default(),
+    })
+    .map_err(|e| format!("error: cannot generate the official models:\n{e}"))?;
+    eprintln!("generated the official models ({} files) in {:.2?}", files.len(), started.elapsed());
+    codegen::write::write(&dir, &files).map_err(|e| e.to_string())?;
+    // A workspace of its own, so it builds as it would outside this repository.
+    let manifest = dir.join("Cargo.toml");
+    let mut toml = std::fs::read_to_string(&manifest).map_err(|e| e.to_string())?;
+    toml.push_str("\n[workspace]\n");
+    std::fs::write(&manifest, toml).map_err(|e| e.to_string())?;
+    let target = root.join("target/official-target");
+    let mut c = cargo();
+    c.env("CARGO_TARGET_DIR", &target).args(["clippy", "--all-targets", "--manifest-path"]).arg(&manifest).args(["--", "-D", "warnings"]);
+    run(&mut c)?;
+    let mut c = cargo();
+    c.env("CARGO_TARGET_DIR", &target).env("RUSTDOCFLAGS", "-D warnings").args(["doc", "--no-deps", "--manifest-path"]).arg(&manifest);
+    run(&mut c)?;
+    let mut c = cargo();
+    c.env("CARGO_TARGET_DIR", &target).args(["test", "--manifest-path"]).arg(&manifest);
+    run(&mut c)?;
+    // One operation alone: everything it needs, nothing unused.
+    let feature = first_operation_feature(&dir)?;
+    let mut c = cargo();
+    c.env("CARGO_TARGET_DIR", &target)
+        .args(["clippy", "--no-default-features", "--features", &feature, "--manifest-path"])
+        .arg(&manifest)
+        .args(["--", "-D", "warnings"]);
+    run(&mut c)?;
+    Ok(())
+}
+
+/// The first per-operation feature in a generated `Cargo.toml`.
+fn first_operation_feature(dir: &Path) -> Result<String, String> {
+    let toml = std::fs::read_to_string(dir.join("Cargo.toml")).map_err(|e| e.to_string())?;
+    toml.lines()
+        .skip_while(|l| !l.contains("one feature per operation"))
+        .nth(1)
+        .and_then(|l| l.split('"').nth(1))
+        .map(str::to_string)
+        .ok_or_else(|| "the generated Cargo.toml has no operation feature".to_string())
 }
 
 /// Generate a crate from each valid fixture model and build it with clippy

@@ -33,6 +33,10 @@ pub fn client_file(svc: &ServiceIr) -> TokenStream {
     let target = &svc.target_prefix;
     let proto_mod = ident(module_name(svc));
     let title = &svc.title;
+    let rules = match &svc.endpoint_rules {
+        Some(r) => quote!(::std::option::Option::Some(#r)),
+        None => quote!(::std::option::Option::None),
+    };
     let methods = svc.client_operations().map(|op| {
         let f = ident(&op.fn_name);
         let input = ident(&op.input);
@@ -97,6 +101,8 @@ pub fn client_file(svc: &ServiceIr) -> TokenStream {
             signing_name: #signing,
             endpoint_prefix: #prefix,
             target_prefix: #target,
+            endpoint_rules: #rules,
+            parsed_rules: ::std::sync::OnceLock::new(),
         };
 
         #(#[doc = #doc_lines])*
@@ -122,8 +128,10 @@ pub fn client_file(svc: &ServiceIr) -> TokenStream {
                 self.handle.config()
             }
 
-            /// The URL requests go to.
-            pub fn endpoint(&self) -> ::std::string::String {
+            /// The URL requests go to (from the model's endpoint rules, the
+            /// region, FIPS and dual-stack settings and any endpoint override),
+            /// or why the rules give none.
+            pub fn endpoint(&self) -> ::std::result::Result<::std::string::String, ::std::string::String> {
                 self.handle.endpoint()
             }
 

@@ -17,6 +17,7 @@ const RUNTIME: &[(&str, &str)] = &[
     ("blob.rs", include_str!("../../runtime/blob.rs")),
     ("cli.rs", include_str!("../../runtime/cli.rs")),
     ("config.rs", include_str!("../../runtime/config.rs")),
+    ("endpoints.rs", include_str!("../../runtime/endpoints.rs")),
     ("error.rs", include_str!("../../runtime/error.rs")),
     ("hyper_transport.rs", include_str!("../../runtime/hyper_transport.rs")),
     ("idempotency.rs", include_str!("../../runtime/idempotency.rs")),
@@ -176,6 +177,7 @@ pub fn service_mod(svc: &ServiceIr) -> TokenStream {
         quote!(#cfg #name)
     });
     let proto_mod = ident(super::protocol::module_name(svc));
+    let endpoint_tests = (!svc.endpoint_tests.is_empty() && svc.endpoint_rules.is_some()).then(|| quote!(#[cfg(test)] mod endpoint_tests;));
     let paginators = svc.client_operations().any(|o| o.paginated.is_some()).then(|| quote!(pub mod paginators;));
     quote! {
         #(#inner_docs)*
@@ -187,6 +189,7 @@ pub fn service_mod(svc: &ServiceIr) -> TokenStream {
         #paginators
         #[cfg(feature = "cli")]
         pub(crate) mod cli;
+        #endpoint_tests
 
         pub use client::Client;
 

@@ -7,6 +7,7 @@ mod cli;
 mod client;
 mod crate_files;
 mod docs;
+mod endpoint_tests;
 mod errors;
 mod gates;
 mod paginators;
@@ -50,6 +51,9 @@ pub fn emit_crate(ir: &CrateIr) -> Vec<EmittedFile> {
             path: format!("{dir}/{}.rs", protocol::module_name(svc)),
             content: FileContent::Rust(protocol::protocol_file(svc)),
         });
+        if let Some(tokens) = endpoint_tests::endpoint_tests_file(svc) {
+            files.push(EmittedFile { path: format!("{dir}/endpoint_tests.rs"), content: FileContent::Rust(tokens) });
+        }
         if let Some(tokens) = paginators::paginators_file(svc) {
             files.push(EmittedFile { path: format!("{dir}/paginators.rs"), content: FileContent::Rust(tokens) });
         }

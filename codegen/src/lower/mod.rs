@@ -4,6 +4,7 @@
 
 mod checks;
 mod closure;
+mod endpoints;
 mod gates;
 mod http;
 mod paginated;
@@ -139,7 +140,10 @@ pub fn lower_service(model: &Model, svc: &Shape, only: Option<&BTreeSet<String>>
         check_fns: Vec::new(),
         patterns: Vec::new(),
         pattern_gates: Vec::new(),
+        endpoint_rules: None,
+        endpoint_tests: Vec::new(),
     };
+    (ir.endpoint_rules, ir.endpoint_tests) = endpoints::lower(svc, &mut diags);
     if !diags.is_empty() {
         return Err(diags);
     }

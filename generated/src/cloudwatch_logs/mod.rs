@@ -14,6 +14,8 @@ pub mod aws_json;
 pub mod paginators;
 #[cfg(feature = "cli")]
 pub(crate) mod cli;
+#[cfg(test)]
+mod endpoint_tests;
 pub use client::Client;
 /// The service's shape id in the model.
 pub const SHAPE_ID: &str = "com.amazonaws.cloudwatchlogs#Logs_20140328";

@@ -12,6 +12,8 @@ mod client;
 pub mod rest_json;
 #[cfg(feature = "cli")]
 pub(crate) mod cli;
+#[cfg(test)]
+mod endpoint_tests;
 pub use client::Client;
 /// The service's shape id in the model.
 pub const SHAPE_ID: &str = "com.amazonaws.guardduty#GuardDutyAPIService";

@@ -94,6 +94,8 @@ pub struct Config {
     pub(crate) retry: RetryConfig,
     pub(crate) validate_input: bool,
     pub(crate) max_response_body: usize,
+    pub(crate) use_fips: bool,
+    pub(crate) use_dual_stack: bool,
 }
 
 /// A checked endpoint: scheme and authority, and a base path without a
@@ -180,6 +182,16 @@ impl Config {
     pub fn endpoint(&self) -> Option<&Endpoint> {
         self.endpoint.as_ref()
     }
+
+    /// Whether to use FIPS endpoints (the rule sets' `UseFIPS`).
+    pub fn use_fips(&self) -> bool {
+        self.use_fips
+    }
+
+    /// Whether to use dual-stack (IPv4 and IPv6) endpoints (`UseDualStack`).
+    pub fn use_dual_stack(&self) -> bool {
+        self.use_dual_stack
+    }
 }
 
 /// Builds a [`Config`]. Anything not set comes from the environment
@@ -196,15 +208,43 @@ pub struct ConfigBuilder {
     connect_timeout: Option<std::time::Duration>,
     read_timeout: Option<std::time::Duration>,
     max_response_body: Option<usize>,
+    use_fips: Option<bool>,
+    use_dual_stack: Option<bool>,
+}
+
+/// A boolean environment variable: `true` or `false` (any case), else unset.
+fn env_bool(name: &str) -> Result<Option<bool>, ConfigError> {
+    match std::env::var(name) {
+        Ok(v) if v.eq_ignore_ascii_case("true") => Ok(Some(true)),
+        Ok(v) if v.eq_ignore_ascii_case("false") => Ok(Some(false)),
+        Ok(v) if v.is_empty() => Ok(None),
+        Ok(v) => Err(ConfigError(format!("{name}={v:?}: expected true or false"))),
+        Err(_) => Ok(None),
+    }
 }
 
 impl ConfigBuilder {
+    /// Use the service's FIPS endpoint (default: `AWS_USE_FIPS_ENDPOINT`, else
+    /// `false`). Resolution fails where the partition has none.
+    pub fn use_fips(mut self, on: bool) -> Self {
+        self.use_fips = Some(on);
+        self
+    }
+
+    /// Use the service's dual-stack endpoint (default:
+    /// `AWS_USE_DUALSTACK_ENDPOINT`, else `false`).
+    pub fn use_dual_stack(mut self, on: bool) -> Self {
+        self.use_dual_stack = Some(on);
+        self
+    }
+
     pub fn region(mut self, region: impl Into<String>) -> Self {
         self.region = Some(region.into());
         self
     }
 
-    /// Send every request to this URL instead of the service's AWS endpoint.
+    /// Send every request to this URL instead of the service's AWS endpoint
+    /// (the rule sets' `Endpoint` parameter).
     pub fn endpoint(mut self, url: impl Into<String>) -> Self {
         self.endpoint = Some(url.into());
         self
@@ -303,6 +343,14 @@ impl ConfigBuilder {
             retry,
             validate_input: self.validate_input.unwrap_or(true),
             max_response_body: self.max_response_body.unwrap_or(16 << 20),
+            use_fips: match self.use_fips {
+                Some(v) => v,
+                None => env_bool("AWS_USE_FIPS_ENDPOINT")?.unwrap_or(false),
+            },
+            use_dual_stack: match self.use_dual_stack {
+                Some(v) => v,
+                None => env_bool("AWS_USE_DUALSTACK_ENDPOINT")?.unwrap_or(false),
+            },
         })
     }
 }

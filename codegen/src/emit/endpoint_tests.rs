@@ -1,0 +1,79 @@
+//! The model's `smithy.rules#endpointTests` as tests of the generated crate
+//! (`src/<service>/endpoint_tests.rs`, compiled under `cfg(test)`): each
+//! case resolves its parameters with the service's rule set and checks the
+//! URL, headers and properties, or the error message.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::rust_type::ident;
+use crate::ir::{EndpointExpect, EndpointParam, ServiceIr};
+
+/// The test module, or `None` when the model has no endpoint tests.
+pub fn endpoint_tests_file(svc: &ServiceIr) -> Option<TokenStream> {
+    if svc.endpoint_tests.is_empty() || svc.endpoint_rules.is_none() {
+        return None;
+    }
+    let width = svc.endpoint_tests.len().to_string().len();
+    let cases = svc.endpoint_tests.iter().enumerate().map(|(i, case)| {
+        let name = ident(&format!("case_{i:0width$}"));
+        let doc = format!(" {}", if case.docs.is_empty() { "(no documentation)" } else { &case.docs });
+        let params = case.params.iter().map(|p| match p {
+            EndpointParam::String(n, v) => quote!(.string(#n, #v)),
+            EndpointParam::Bool(n, v) => quote!(.boolean(#n, #v)),
+            EndpointParam::StringArray(n, v) => quote!(.string_array(#n, [#(#v),*])),
+        });
+        let check = match &case.expect {
+            EndpointExpect::Error(msg) => quote!(expect_error(got, #msg);),
+            EndpointExpect::Endpoint { url, headers, properties } => {
+                let headers = headers.iter().map(|(k, vs)| quote!((#k, &[#(#vs),*][..])));
+                let properties = properties.as_deref().unwrap_or("{}");
+                quote!(expect_endpoint(got, #url, &[#(#headers),*], #properties);)
+            }
+        };
+        quote! {
+            #[doc = #doc]
+            #[test]
+            fn #name() {
+                let got = resolve(crate::runtime::endpoints::Params::new() #(#params)*);
+                #check
+            }
+        }
+    });
+    Some(quote! {
+        //! The model's `smithy.rules#endpointTests`, one test per case.
+
+        use crate::runtime::endpoints::{Endpoint, EndpointError, Params, RuleSet};
+
+        fn resolve(params: Params) -> ::std::result::Result<Endpoint, EndpointError> {
+            let text = super::client::SERVICE.endpoint_rules.expect("the service has endpoint rules");
+            RuleSet::from_json(text).expect("the model's rule set is valid").resolve(&params)
+        }
+
+        fn expect_endpoint(
+            got: ::std::result::Result<Endpoint, EndpointError>,
+            url: &str,
+            headers: &[(&str, &[&str])],
+            properties: &str,
+        ) {
+            let got = got.unwrap_or_else(|e| panic!("expected {url}, got the error: {e}"));
+            assert_eq!(got.url, url);
+            let want: ::std::collections::BTreeMap<::std::string::String, ::std::vec::Vec<::std::string::String>> = headers
+                .iter()
+                .map(|(k, vs)| (k.to_string(), vs.iter().map(|v| v.to_string()).collect()))
+                .collect();
+            assert_eq!(got.headers, want);
+            let want: ::serde_json::Value = ::serde_json::from_str(properties).expect("properties are JSON");
+            assert_eq!(::serde_json::Value::Object(got.properties), want);
+        }
+
+        fn expect_error(got: ::std::result::Result<Endpoint, EndpointError>, message: &str) {
+            match got {
+                ::std::result::Result::Ok(e) => panic!("expected the error {message:?}, got {}", e.url),
+                ::std::result::Result::Err(e) => assert_eq!(e.to_string(), message),
+            }
+        }
+
+        #(#cases)*
+    })
+}
