@@ -101,6 +101,47 @@ pub struct OperationIr {
     /// `@paginated` (merged with the service's defaults), when the operation
     /// is paginated and has a client method. Filled by `lower::paginated`.
     pub paginated: Option<PaginationIr>,
+    /// `@examples`, in model order. Filled by `lower::examples`.
+    pub examples: Vec<ExampleIr>,
+}
+
+/// One `@examples` entry of an operation: shown in the client method's
+/// documentation, and (without an error) checked by a generated test.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExampleIr {
+    pub title: String,
+    /// The documentation, as rustdoc Markdown.
+    pub docs: Option<String>,
+    /// The input as written in the model, as pretty JSON.
+    pub input: Option<String>,
+    /// The output as written in the model, as pretty JSON.
+    pub output: Option<String>,
+    pub error: Option<ExampleErrorIr>,
+    /// What the generated test checks; `None` when the example gets no test
+    /// (it shows an error, so its input may be invalid, or it has no input).
+    pub test: Option<ExampleTestIr>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExampleErrorIr {
+    /// The Rust name of the error structure (one of the operation's `errors`).
+    pub name: String,
+    /// The error's content as written in the model, as pretty JSON.
+    pub content: String,
+}
+
+/// A generated test of an example: the input parses as the operation's input
+/// type and passes `validate()`; the output, if any, parses as its output type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExampleTestIr {
+    /// The input in the form the generated types read (model member names;
+    /// blobs as base64, date-time strings of epoch-seconds timestamps as
+    /// numbers), as compact JSON.
+    pub input: String,
+    /// The output, in the same form.
+    pub output: Option<String>,
+    /// `false` with `allowConstraintErrors`: the input only has to parse.
+    pub validate: bool,
 }
 
 impl ServiceIr {

@@ -565,6 +565,53 @@ fn endpoint_base_path_and_default_endpoint() {
     assert!(aws.header("authorization").unwrap().contains("/eu-west-3/logs/aws4_request"));
 }
 
+/// A config without an endpoint override, so the model's endpoint rules decide.
+fn rules_config(h: &Harness, region: &str, tweak: impl FnOnce(ConfigBuilder) -> ConfigBuilder) -> Config {
+    tweak(
+        Config::builder()
+            .region(region)
+            .credentials(Credentials::new(ACCESS_KEY, SECRET, None))
+            .transport(h.transport.clone())
+            .sleep(h.sleep.clone()),
+    )
+    .build()
+    .unwrap()
+}
+
+#[test]
+fn endpoint_rules_decide_fips_dual_stack_and_partitions() {
+    let h = Harness::new([ok("{}"), ok(r#"{"detectorId":"d"}"#)]);
+    let logs_at = |region: &str, tweak: fn(ConfigBuilder) -> ConfigBuilder| logs::Client::new(rules_config(&h, region, tweak));
+    let gd_at = |region: &str, tweak: fn(ConfigBuilder) -> ConfigBuilder| gd::Client::new(rules_config(&h, region, tweak));
+    // The expectations are cases of the models' own endpointTests.
+    assert_eq!(logs_at("us-east-1", |b| b.use_fips(true).use_dual_stack(true)).endpoint().as_deref(), Ok("https://logs-fips.us-east-1.api.aws"));
+    assert_eq!(logs_at("us-east-1", |b| b.use_dual_stack(true)).endpoint().as_deref(), Ok("https://logs.us-east-1.api.aws"));
+    assert_eq!(logs_at("cn-north-1", |b| b).endpoint().as_deref(), Ok("https://logs.cn-north-1.amazonaws.com.cn"));
+    assert_eq!(gd_at("us-gov-west-1", |b| b.use_fips(true)).endpoint().as_deref(), Ok("https://guardduty.us-gov-west-1.amazonaws.com"));
+    assert_eq!(gd_at("us-east-1", |b| b.use_fips(true).use_dual_stack(true)).endpoint().as_deref(), Ok("https://guardduty-fips.us-east-1.api.aws"));
+    // Requests go where the rules say, signed for the configured region.
+    run(logs_at("us-east-1", |b| b.use_fips(true)).put_destination(put_destination_input())).unwrap();
+    run(gd_at("cn-north-1", |b| b).create_detector(CreateDetectorInput::new(true))).unwrap();
+    let sent = h.sent();
+    assert_eq!(sent[0].uri.to_string(), "https://logs-fips.us-east-1.amazonaws.com/");
+    assert_eq!(sent[0].header("host"), Some("logs-fips.us-east-1.amazonaws.com"));
+    assert_eq!(sent[1].uri.to_string(), "https://guardduty.cn-north-1.amazonaws.com.cn/detector");
+    assert!(sent[1].header("authorization").unwrap().contains("/cn-north-1/guardduty/aws4_request"));
+}
+
+#[test]
+fn endpoint_rule_errors_fail_the_call_before_sending() {
+    let h = Harness::new([]);
+    // FIPS with a custom endpoint is an error rule of both models.
+    let client = logs::Client::new(rules_config(&h, "us-east-1", |b| b.use_fips(true).endpoint("https://example.com")));
+    assert_eq!(client.endpoint(), Err("endpoint resolution: Invalid Configuration: FIPS and custom endpoint are not supported".to_string()));
+    let err = run(client.put_destination(put_destination_input())).unwrap_err();
+    let PutDestinationError::Transport(t) = &err else { panic!("expected Transport, got {err:?}") };
+    assert_eq!(t.kind, TransportErrorKind::InvalidRequest);
+    assert!(t.message.contains("FIPS and custom endpoint are not supported"), "{}", t.message);
+    assert!(h.sent().is_empty(), "nothing is sent when the rules give no endpoint");
+}
+
 #[test]
 fn session_token_is_sent_and_signed() {
     let h = Harness::new([ok("{}"), ok(r#"{"detectorId":"d"}"#)]);

@@ -3,7 +3,8 @@
 //! - `cargo xtask codegen [--check]`: regenerate `generated/` from `models/`
 //!   (or, with `--check`, write nothing and fail if it is stale).
 //! - `cargo xtask fixtures`: generate a crate from each fixture model under
-//!   `tests/fixtures/valid/` and build it with clippy and rustdoc, warnings denied.
+//!   `tests/fixtures/valid/`, build it with clippy and rustdoc, warnings denied,
+//!   and run its tests.
 //! - `cargo xtask interop-env`: create or update the Python environment of
 //!   the interop tests (`target/interop-venv`, with moto and botocore from
 //!   `tests/interop/requirements.txt`) and print its interpreter's path.
@@ -275,8 +276,8 @@ fn first_operation_feature(dir: &Path) -> Result<String, String> {
         .ok_or_else(|| "the generated Cargo.toml has no operation feature".to_string())
 }
 
-/// Generate a crate from each valid fixture model and build it with clippy
-/// (`-D warnings`) and rustdoc (`-D warnings`).
+/// Generate a crate from each valid fixture model, build it with clippy
+/// (`-D warnings`) and rustdoc (`-D warnings`), and run its tests.
 fn fixtures() -> Result<(), String> {
     let root = root();
     let fixtures = fixture_crates(&root)?;
@@ -292,5 +293,7 @@ fn fixtures() -> Result<(), String> {
         .env("RUSTDOCFLAGS", "-D warnings")
         .args(["doc", "--workspace", "--no-deps", "--manifest-path"])
         .arg(&manifest))?;
+    // The tests generated from the models (endpoint tests, examples) and the runtime's own.
+    run(cargo().env("CARGO_TARGET_DIR", &target).args(["test", "--workspace", "--manifest-path"]).arg(&manifest))?;
     Ok(())
 }

@@ -9,7 +9,7 @@ use super::docs::doc_attrs_with;
 use super::errors::{error_name, modeled_errors};
 use super::protocol::{find_struct, module_name};
 use super::rust_type::ident;
-use crate::ir::ServiceIr;
+use crate::ir::{OperationIr, ServiceIr};
 use crate::model::Protocol;
 
 pub fn protocol_tokens(svc: &ServiceIr) -> TokenStream {
@@ -24,6 +24,37 @@ pub fn protocol_tokens(svc: &ServiceIr) -> TokenStream {
 /// module name.
 pub fn signing_name(svc: &ServiceIr) -> String {
     svc.sigv4_name.clone().or_else(|| svc.endpoint_prefix.clone()).unwrap_or_else(|| svc.module.clone())
+}
+
+/// The `# Examples` section of a client method's documentation (empty when
+/// the operation has no `@examples`): each example's title, documentation,
+/// and its input, output or error as JSON blocks, which rustdoc does not
+/// compile.
+fn examples_doc(op: &OperationIr) -> String {
+    if op.examples.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("\n\n# Examples");
+    for ex in &op.examples {
+        out.push_str(&format!("\n\n## {}", ex.title.trim()));
+        if let Some(d) = &ex.docs {
+            out.push_str(&format!("\n\n{}", d.trim_end()));
+        }
+        let mut block = |label: &str, json: &str| {
+            // A fence longer than any run of backticks in the JSON.
+            let longest = json.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+            let fence = "`".repeat(longest.max(2) + 1);
+            out.push_str(&format!("\n\n{label}\n\n{fence}json\n{json}\n{fence}"));
+        };
+        block("Input:", ex.input.as_deref().unwrap_or("{}"));
+        if let Some(o) = &ex.output {
+            block("Output:", o);
+        }
+        if let Some(e) = &ex.error {
+            block(&format!("Error [`{0}`](super::types::{0}):", e.name), &e.content);
+        }
+    }
+    out
 }
 
 pub fn client_file(svc: &ServiceIr) -> TokenStream {
@@ -51,7 +82,7 @@ pub fn client_file(svc: &ServiceIr) -> TokenStream {
             "Calls `{}`: validates `input` (unless the config turns validation off), sends it signed, and parses the output or the operation's error.",
             op.name
         );
-        let docs = doc_attrs_with(op.docs.as_deref(), &summary);
+        let docs = doc_attrs_with(op.docs.as_deref(), &format!("{summary}{}", examples_doc(op)));
         let cfg = super::gates::cfg(&super::gates::operation(svc, op));
         let dep = op.deprecated.as_ref().map(|n| quote!(#[deprecated(note = #n)]));
         quote! {

@@ -8,6 +8,7 @@ mod client;
 mod crate_files;
 mod docs;
 mod endpoint_tests;
+mod example_tests;
 mod errors;
 mod gates;
 mod paginators;
@@ -53,6 +54,9 @@ pub fn emit_crate(ir: &CrateIr) -> Vec<EmittedFile> {
         });
         if let Some(tokens) = endpoint_tests::endpoint_tests_file(svc) {
             files.push(EmittedFile { path: format!("{dir}/endpoint_tests.rs"), content: FileContent::Rust(tokens) });
+        }
+        if let Some(tokens) = example_tests::example_tests_file(svc) {
+            files.push(EmittedFile { path: format!("{dir}/example_tests.rs"), content: FileContent::Rust(tokens) });
         }
         if let Some(tokens) = paginators::paginators_file(svc) {
             files.push(EmittedFile { path: format!("{dir}/paginators.rs"), content: FileContent::Rust(tokens) });

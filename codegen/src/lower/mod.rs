@@ -5,6 +5,7 @@
 mod checks;
 mod closure;
 mod endpoints;
+mod examples;
 mod gates;
 mod http;
 mod paginated;
@@ -148,6 +149,7 @@ pub fn lower_service(model: &Model, svc: &Shape, only: Option<&BTreeSet<String>>
         return Err(diags);
     }
     types::build(model, &closure, &mut ir, &mut diags);
+    examples::resolve(model, &mut ir, &mut diags);
     paginated::resolve(model, svc, &mut ir, &mut diags);
     gates::assign(&closure, &mut ir);
     if protocol == Protocol::RestJson1 {

@@ -95,6 +95,7 @@ pub fn build(model: &Model, c: &Closure<'_>, ir: &mut ServiceIr, diags: &mut Dia
             idempotent: op.traits.idempotent,
             readonly: op.traits.readonly,
             paginated: None,
+            examples: Vec::new(),
         });
     }
     ir.types.sort_by(|a, b| a.name().cmp(b.name()));

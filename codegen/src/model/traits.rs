@@ -81,6 +81,28 @@ pub struct Paginated {
     pub page_size: Option<String>,
 }
 
+/// One entry of `@examples` on an operation.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Example {
+    pub title: String,
+    pub documentation: Option<String>,
+    /// The input structure as a node value (an object), if given.
+    pub input: Option<Value>,
+    /// The output structure as a node value (an object), if given.
+    pub output: Option<Value>,
+    pub error: Option<ExampleError>,
+    /// `allowConstraintErrors`: the input may break the model's constraints.
+    pub allow_constraint_errors: bool,
+}
+
+/// The `error` of an `@examples` entry: which error, with what content.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ExampleError {
+    pub shape_id: String,
+    /// The error structure as a node value (an object).
+    pub content: Value,
+}
+
 /// `aws.api#service`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct AwsService {
@@ -128,6 +150,8 @@ pub struct Traits {
     pub event_stream: bool,
     pub deprecated: Option<Deprecated>,
     pub paginated: Option<Paginated>,
+    /// `@examples`, in model order.
+    pub examples: Vec<Example>,
     pub mixin: bool,
     pub input: bool,
     pub output: bool,
@@ -316,6 +340,7 @@ fn parse_one(t: &mut Traits, id: &str, v: &Value) -> Result<(), String> {
             t.deprecated = Some(Deprecated { message: get("message")?, since: get("since")? });
         }
         "smithy.api#paginated" => t.paginated = Some(parse_paginated(v)?),
+        "smithy.api#examples" => t.examples = parse_examples(v)?,
         "smithy.api#mixin" => t.mixin = want_object(v).map(|_| true)?,
         "smithy.api#input" => t.input = want_annotation(v)?,
         "smithy.api#output" => t.output = want_annotation(v)?,
@@ -386,6 +411,48 @@ fn parse_paginated(v: &Value) -> Result<Paginated, String> {
         items: get("items")?,
         page_size: get("pageSize")?,
     })
+}
+
+fn parse_examples(v: &Value) -> Result<Vec<Example>, String> {
+    let items = v.as_array().ok_or_else(|| format!("expected a list of examples, found {}", kind(v)))?;
+    items.iter().enumerate().map(|(i, item)| parse_example(item).map_err(|e| format!("example {i}: {e}"))).collect()
+}
+
+fn parse_example(v: &Value) -> Result<Example, String> {
+    let o = want_object(v)?;
+    let title = o.get("title").and_then(Value::as_str).ok_or("`title` must be a string")?.to_string();
+    let text = |k: &str| -> Result<Option<String>, String> {
+        o.get(k).map(|v| want_string(v).map_err(|e| format!("`{k}`: {e}"))).transpose()
+    };
+    let structure = |k: &str| -> Result<Option<Value>, String> {
+        o.get(k).map(|v| want_object(v).map(|_| v.clone()).map_err(|e| format!("`{k}`: {e}"))).transpose()
+    };
+    let error = match o.get("error") {
+        None => None,
+        Some(e) => {
+            let e = want_object(e).map_err(|m| format!("`error`: {m}"))?;
+            let shape_id = e
+                .get("shapeId")
+                .and_then(Value::as_str)
+                .filter(|s| super::shape_id::is_shape_id(s))
+                .ok_or("`error.shapeId` must be an absolute shape id")?
+                .to_string();
+            let content = match e.get("content") {
+                None => Value::Object(Map::new()),
+                Some(c) => want_object(c).map(|_| c.clone()).map_err(|m| format!("`error.content`: {m}"))?,
+            };
+            Some(ExampleError { shape_id, content })
+        }
+    };
+    let output = structure("output")?;
+    if output.is_some() && error.is_some() {
+        return Err(format!("\"{title}\" has both `output` and `error`; an example shows one outcome"));
+    }
+    let allow_constraint_errors = match o.get("allowConstraintErrors") {
+        None => false,
+        Some(b) => b.as_bool().ok_or_else(|| format!("`allowConstraintErrors`: expected a boolean, found {}", kind(b)))?,
+    };
+    Ok(Example { title, documentation: text("documentation")?, input: structure("input")?, output, error, allow_constraint_errors })
 }
 
 fn parse_http(v: &Value) -> Result<Http, String> {
@@ -509,6 +576,29 @@ mod tests {
         assert!(e[0].1.contains("path of member names, found \"a..b\""), "{e:?}");
         let (_, e) = p(json!({"smithy.api#paginated": "items"}));
         assert_eq!(e[0].1, "expected an object, found a string");
+    }
+
+    #[test]
+    fn parses_examples() {
+        let (t, e) = p(json!({"smithy.api#examples": [
+            {"title": "One", "documentation": "<p>Doc</p>", "input": {"a": 1}, "output": {"b": [true]}},
+            {"title": "Two", "error": {"shapeId": "ns#Oops", "content": {"message": "m"}}, "allowConstraintErrors": true}
+        ]}));
+        assert!(e.is_empty(), "{e:?}");
+        assert_eq!(t.examples.len(), 2);
+        assert_eq!(t.examples[0].input, Some(json!({"a": 1})));
+        assert_eq!(t.examples[0].documentation.as_deref(), Some("<p>Doc</p>"));
+        let err = t.examples[1].error.as_ref().expect("error");
+        assert_eq!((err.shape_id.as_str(), &err.content), ("ns#Oops", &json!({"message": "m"})));
+        assert!(t.examples[1].allow_constraint_errors);
+        let (_, e) = p(json!({"smithy.api#examples": [{"title": "T", "output": {}, "error": {"shapeId": "ns#E"}}]}));
+        assert_eq!(e[0].1, "example 0: \"T\" has both `output` and `error`; an example shows one outcome");
+        let (_, e) = p(json!({"smithy.api#examples": [{"input": {}}]}));
+        assert_eq!(e[0].1, "example 0: `title` must be a string");
+        let (_, e) = p(json!({"smithy.api#examples": [{"title": "T", "input": [1]}]}));
+        assert_eq!(e[0].1, "example 0: `input`: expected an object, found an array");
+        let (_, e) = p(json!({"smithy.api#examples": {"title": "T"}}));
+        assert_eq!(e[0].1, "expected a list of examples, found an object");
     }
 
     #[test]

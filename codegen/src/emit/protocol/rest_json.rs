@@ -228,50 +228,68 @@ pub fn serialize(op: &OperationIr, input: Option<&StructIr>) -> TokenStream {
 pub fn parse(output_name: &str, output: Option<&StructIr>) -> TokenStream {
     let ty = ident(output_name);
     let members: &[MemberIr] = output.map(|s| s.members.as_slice()).unwrap_or_default();
-    let payload = members.iter().find(|m| m.http == HttpBinding::Payload);
     let has_body = members.iter().any(|m| m.http == HttpBinding::Body);
-    let start = if let Some(m) = payload {
-        let f = ident(&m.rust_name);
-        let value = match &m.ty {
-            RType::Blob => quote!((!response.body.is_empty()).then(|| crate::runtime::blob::Blob::new(response.body.clone()))),
-            RType::String => quote!((!response.body.is_empty()).then(|| ::std::string::String::from_utf8_lossy(&response.body).into_owned())),
-            _ => quote!(if response.body.iter().all(u8::is_ascii_whitespace) {
-                ::std::option::Option::None
-            } else {
-                ::std::option::Option::Some(crate::runtime::json::parse_body(response)?)
-            }),
-        };
-        quote! {
-            let mut output: super::types::#ty = ::std::default::Default::default();
-            output.#f = #value;
-        }
-    } else if has_body {
-        quote!(let mut output: super::types::#ty = crate::runtime::json::parse_body(response)?;)
-    } else {
-        quote!(let mut output: super::types::#ty = ::std::default::Default::default();)
-    };
-    let mut assigns = Vec::new();
+    // Each member bound outside the JSON body, with the expression giving its value.
+    let mut bound = Vec::new();
     for m in members {
-        let f = ident(&m.rust_name);
-        match &m.http {
+        let value = match &m.http {
+            HttpBinding::Payload => payload_value(m),
             HttpBinding::Header(name) => {
                 let conv = from_text(&m.ty, m.timestamp_format.unwrap_or(TimestampFormat::HttpDate));
-                assigns.push(quote!(output.#f = crate::runtime::rest_json::header(response, #name, #conv)?;));
+                quote!(crate::runtime::rest_json::header(response, #name, #conv)?)
             }
-            HttpBinding::PrefixHeaders(prefix) => {
-                assigns.push(quote!(output.#f = crate::runtime::rest_json::prefix_headers(response, #prefix);));
-            }
-            HttpBinding::ResponseCode => {
-                assigns.push(quote!(output.#f = ::std::option::Option::Some(i32::from(response.status));));
-            }
-            _ => {}
-        }
+            HttpBinding::PrefixHeaders(prefix) => quote!(crate::runtime::rest_json::prefix_headers(response, #prefix)),
+            HttpBinding::ResponseCode => quote!(::std::option::Option::Some(i32::from(response.status))),
+            _ => continue,
+        };
+        bound.push((ident(&m.rust_name), value));
     }
-    let mutability = if assigns.is_empty() && payload.is_none() { quote!(#[allow(unused_mut)]) } else { quote!() };
+    if bound.is_empty() {
+        let start = if has_body {
+            quote!(crate::runtime::json::parse_body(response)?)
+        } else {
+            quote!(::std::default::Default::default())
+        };
+        return quote! {
+            #[allow(unused_mut)]
+            let mut output: super::types::#ty = #start;
+            ::std::result::Result::Ok(output)
+        };
+    }
+    if has_body {
+        let assigns = bound.iter().map(|(f, v)| quote!(output.#f = #v;));
+        return quote! {
+            let mut output: super::types::#ty = crate::runtime::json::parse_body(response)?;
+            #(#assigns)*
+            ::std::result::Result::Ok(output)
+        };
+    }
+    // No JSON body: every value comes from the status, headers or payload,
+    // so the output is built in one expression.
+    let fields = bound.iter().map(|(f, v)| quote!(#f: #v,));
+    let rest = (bound.len() < members.len()).then(|| quote!(..::std::default::Default::default()));
     quote! {
-        #mutability
-        #start
-        #(#assigns)*
+        let output = super::types::#ty { #(#fields)* #rest };
         ::std::result::Result::Ok(output)
+    }
+}
+
+/// The value of an `@httpPayload` output member, from the whole response
+/// body. A blob or string payload with a `@default` (such as a `@streaming`
+/// blob defaulting to empty) is always set: an empty body is its value.
+fn payload_value(m: &MemberIr) -> TokenStream {
+    let always = m.default.is_some();
+    match &m.ty {
+        RType::Blob if always => quote!(::std::option::Option::Some(crate::runtime::blob::Blob::new(response.body.clone()))),
+        RType::Blob => quote!((!response.body.is_empty()).then(|| crate::runtime::blob::Blob::new(response.body.clone()))),
+        RType::String if always => {
+            quote!(::std::option::Option::Some(::std::string::String::from_utf8_lossy(&response.body).into_owned()))
+        }
+        RType::String => quote!((!response.body.is_empty()).then(|| ::std::string::String::from_utf8_lossy(&response.body).into_owned())),
+        _ => quote!(if response.body.iter().all(u8::is_ascii_whitespace) {
+            ::std::option::Option::None
+        } else {
+            ::std::option::Option::Some(crate::runtime::json::parse_body(response)?)
+        }),
     }
 }
