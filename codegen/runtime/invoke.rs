@@ -119,7 +119,10 @@ impl Handle {
         let resolved = self.inner.endpoint.as_ref().map_err(|e| {
             Failure::Transport(TransportError::new(TransportErrorKind::InvalidRequest, e.clone()))
         })?;
-        let url = format!("{}{}", resolved.endpoint.url(), request.path_and_query());
+        let mut url = format!("{}{}", resolved.endpoint.url(), request.path_and_query());
+        if let Some(prefix) = &request.host_prefix {
+            url = super::request::with_host_prefix(&url, prefix);
+        }
         let mut attempt = 1;
         loop {
             let http_request = self.signed(request, &url, &resolved.headers)?;

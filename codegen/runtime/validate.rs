@@ -132,6 +132,8 @@ pub enum ViolationKind {
     },
     /// An `@httpLabel` value is empty: the URI would lose a path segment.
     EmptyLabel,
+    /// A `@hostLabel` value is not 1 to 63 letters, digits or `-`.
+    HostLabel,
     /// The model's pattern could not be compiled by the ECMA-262 engine.
     BadPattern {
         /// The pattern.
@@ -188,6 +190,9 @@ impl fmt::Display for Violation {
                 write!(f, "union member {member:?} is not known to this client; set exactly one known member")
             }
             ViolationKind::EmptyLabel => write!(f, "value is empty, but it fills a URI label (@httpLabel) and must not be"),
+            ViolationKind::HostLabel => {
+                write!(f, "value fills a host label (@hostLabel) and must be 1 to 63 letters, digits or '-'")
+            }
             ViolationKind::BadPattern { pattern } => {
                 write!(f, "the model's pattern {pattern:?} cannot be compiled as ECMA-262")
             }

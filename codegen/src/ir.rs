@@ -51,6 +51,14 @@ pub struct ServiceIr {
     pub endpoint_tests: Vec<EndpointTestIr>,
 }
 
+/// A piece of a host prefix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HostSegment {
+    Literal(String),
+    /// An input member with `@hostLabel`: its model name and Rust field.
+    Label { member: String, field: String },
+}
+
 /// One case of `smithy.rules#endpointTests`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EndpointTestIr {
@@ -94,6 +102,9 @@ pub struct OperationIr {
     pub http: Option<Http>,
     pub idempotent: bool,
     pub readonly: bool,
+    /// `@endpoint(hostPrefix)`: text and `@hostLabel` members put before the
+    /// endpoint's host.
+    pub host_prefix: Option<Vec<HostSegment>>,
     /// The input or output member carrying an event stream (a `@streaming`
     /// union). Such operations get their types but no client method: the
     /// `application/vnd.amazon.eventstream` framing is not implemented.

@@ -7,7 +7,7 @@ use super::checks::Planner;
 use super::closure::Closure;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::ir::{
-    EnumIr, EnumVariantIr, ErrorIr, HttpBinding, MemberIr, OperationIr, RType, ServiceIr, StructIr, TypeIr,
+    EnumIr, EnumVariantIr, ErrorIr, HostSegment, HttpBinding, MemberIr, OperationIr, RType, ServiceIr, StructIr, TypeIr,
     UnionIr, Usage, VariantIr,
 };
 use crate::model::{EnumValue, Member, Model, Protocol, Shape, ShapeKind};
@@ -80,7 +80,9 @@ pub fn build(model: &Model, c: &Closure<'_>, ir: &mut ServiceIr, diags: &mut Dia
                 model.get(&m.target).is_some_and(|t| t.traits.streaming && matches!(t.kind, ShapeKind::Union))
             })
             .map(|m| m.name.clone());
+        let host_prefix = op.traits.host_prefix.as_deref().and_then(|p| host_prefix(model, op, &o.input, p, diags));
         ir.operations.push(OperationIr {
+            host_prefix,
             deprecated: deprecation(op.traits.deprecated.as_ref()),
             event_stream,
             shape_id: op.id.clone(),
@@ -102,6 +104,46 @@ pub fn build(model: &Model, c: &Closure<'_>, ir: &mut ServiceIr, diags: &mut Dia
     let (check_fns, patterns) = planner.finish();
     ir.check_fns = check_fns;
     ir.patterns = patterns;
+}
+
+/// Split `@endpoint(hostPrefix)` into text and labels; each label must name
+/// an input member with `@hostLabel` that targets a string.
+fn host_prefix(model: &Model, op: &Shape, input: &str, prefix: &str, diags: &mut Diagnostics) -> Option<Vec<HostSegment>> {
+    let err = |msg: String| Diagnostic::shape(op.file.clone(), op.id.clone(), format!("trait `smithy.api#endpoint`: {msg}"));
+    let members = model.get(input).map(|s| s.members.as_slice()).unwrap_or_default();
+    let mut out = Vec::new();
+    let mut rest = prefix;
+    while let Some(open) = rest.find('{') {
+        if open > 0 {
+            out.push(HostSegment::Literal(rest[..open].to_string()));
+        }
+        let Some(close) = rest[open..].find('}') else {
+            diags.push(err(format!("hostPrefix `{prefix}` has an unclosed `{{`")));
+            return None;
+        };
+        let name = &rest[open + 1..open + close];
+        let Some(m) = members.iter().find(|m| m.name == name) else {
+            diags.push(err(format!("hostPrefix `{prefix}` names `{name}`, which is not a member of the input")));
+            return None;
+        };
+        let is_string = model.get(&m.target).is_some_and(|t| matches!(t.kind, ShapeKind::String));
+        if !m.traits.host_label || !is_string {
+            diags.push(err(format!(
+                "hostPrefix `{prefix}` names `{name}`, which needs `@hostLabel` and a string target to fill a host label"
+            )));
+            return None;
+        }
+        out.push(HostSegment::Label { member: name.to_string(), field: naming::field_name(name) });
+        rest = &rest[open + close + 1..];
+    }
+    if rest.contains('}') {
+        diags.push(err(format!("hostPrefix `{prefix}` has an unmatched `}}`")));
+        return None;
+    }
+    if !rest.is_empty() {
+        out.push(HostSegment::Literal(rest.to_string()));
+    }
+    Some(out)
 }
 
 /// The `#[deprecated]` note for a `@deprecated` trait.

@@ -146,6 +146,10 @@ pub struct Traits {
     pub http_prefix_headers: Option<String>,
     pub http_payload: bool,
     pub http_response_code: bool,
+    /// `@endpoint(hostPrefix: ...)` on an operation.
+    pub host_prefix: Option<String>,
+    /// `@hostLabel` on an input member.
+    pub host_label: bool,
     pub streaming: bool,
     pub event_stream: bool,
     pub deprecated: Option<Deprecated>,
@@ -331,6 +335,12 @@ fn parse_one(t: &mut Traits, id: &str, v: &Value) -> Result<(), String> {
         "smithy.api#httpPayload" => t.http_payload = want_annotation(v)?,
         "smithy.api#httpResponseCode" => t.http_response_code = want_annotation(v)?,
         "smithy.api#streaming" => t.streaming = want_annotation(v)?,
+        "smithy.api#endpoint" => {
+            let o = want_object(v)?;
+            let p = o.get("hostPrefix").ok_or("needs `hostPrefix`")?;
+            t.host_prefix = Some(nonempty(want_string(p)?)?);
+        }
+        "smithy.api#hostLabel" => t.host_label = want_annotation(v)?,
         "smithy.api#eventStream" => t.event_stream = true,
         "smithy.api#deprecated" => {
             let o = want_object(v)?;

@@ -12,7 +12,7 @@ use quote::quote;
 
 use super::errors::error_name;
 use super::rust_type::ident;
-use crate::ir::{OperationIr, ServiceIr, StructIr, TypeIr};
+use crate::ir::{HostSegment, OperationIr, ServiceIr, StructIr, TypeIr};
 use crate::model::Protocol;
 
 /// The generated module's name for a service's protocol.
@@ -76,6 +76,24 @@ fn operation(op: &OperationIr, input: Option<&StructIr>, serialize: TokenStream,
         }
         None => (quote!(), quote!()),
     };
+    let host = op.host_prefix.as_ref().map(|segments| {
+        let type_name = &op.input;
+        let parts = segments.iter().map(|s| match s {
+            HostSegment::Literal(text) => quote!(prefix.push_str(#text);),
+            HostSegment::Label { member, field } => {
+                let f = ident(field);
+                quote!(prefix.push_str(crate::runtime::request::host_label(&input.#f, #member, #type_name)?);)
+            }
+        });
+        quote! {
+            let request = request.and_then(|mut request| {
+                let mut prefix = ::std::string::String::new();
+                #(#parts)*
+                request.host_prefix = ::std::option::Option::Some(prefix);
+                ::std::result::Result::Ok(request)
+            });
+        }
+    });
     let doc = format!(
         " The request `{}` sends for `input`: the idempotency token filled in if unset, the input checked when `validate` is true, then serialized.",
         op.name
@@ -92,6 +110,7 @@ fn operation(op: &OperationIr, input: Option<&StructIr>, serialize: TokenStream,
             }
             let input = &input;
             let request: ::std::result::Result<crate::runtime::request::PreparedRequest, crate::runtime::error::Failure> = { #serialize };
+            #host
             ::std::result::Result::Ok(request?)
         }
 
