@@ -14,20 +14,10 @@ fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
+/// Generate as `cargo xtask codegen` does: from `models/codegen.toml`.
 fn generate() -> Vec<codegen::RenderedFile> {
-    let root = root();
-    let mut sources: Vec<(PathBuf, String)> = std::fs::read_dir(root.join("models"))
-        .expect("models/ exists")
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .map(|p| {
-            let text = std::fs::read_to_string(&p).expect("readable model");
-            (PathBuf::from("models").join(p.file_name().expect("file name")), text)
-        })
-        .collect();
-    sources.sort();
-    codegen::generate_from_sources(&sources, "aws-generated").unwrap_or_else(|e| panic!("{e}"))
+    let config = codegen::config::load(&root().join("models/codegen.toml")).unwrap_or_else(|e| panic!("{e}"));
+    codegen::generate(&config.options).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// The same check as `cargo xtask codegen --check`, so `cargo test` fails on

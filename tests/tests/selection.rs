@@ -1,0 +1,131 @@
+//! Choosing operations: a crate generated for some operations of a complete
+//! official model holds exactly their closure (no unused shape), and asking
+//! for what the models do not have is an error that says what they do have.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+fn official(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/aws-models").join(name)
+}
+
+const LOGS: &str = "cloudwatch-logs-2014-03-28.json";
+const LOGS_ID: &str = "com.amazonaws.cloudwatchlogs#Logs_20140328";
+
+fn options(models: &[&str], services: &[(&str, &[&str])], anywhere: Option<&[&str]>) -> codegen::Options {
+    codegen::Options {
+        models: models.iter().map(|m| official(m)).collect(),
+        crate_name: "selected".into(),
+        selection: codegen::Selection {
+            services: services
+                .iter()
+                .map(|(id, ops)| (id.to_string(), ops.iter().map(|o| o.to_string()).collect()))
+                .collect(),
+            anywhere: anywhere.map(|ops| ops.iter().map(|o| o.to_string()).collect()),
+        },
+    }
+}
+
+/// The names of the structures, unions and enums in a generated types file.
+fn type_names(files: &[codegen::RenderedFile], path: &str) -> BTreeSet<String> {
+    let file = files.iter().find(|f| f.path == path).unwrap_or_else(|| panic!("no {path}"));
+    file.contents
+        .lines()
+        .filter_map(|l| l.strip_prefix("pub struct ").or_else(|| l.strip_prefix("pub enum ")))
+        .map(|l| l.split(|c: char| !c.is_alphanumeric() && c != '_').next().unwrap_or_default().to_string())
+        .collect()
+}
+
+/// The named shapes (structures, unions, enums) an operation reaches, walked
+/// independently of the generator, from the raw JSON AST.
+fn closure(model: &Value, ops: &[&str], service_errors: &[String]) -> BTreeSet<String> {
+    let shapes = model["shapes"].as_object().expect("shapes");
+    let mut seen = BTreeSet::new();
+    let mut stack: Vec<String> = service_errors.to_vec();
+    for op in ops {
+        let o = &shapes[&format!("com.amazonaws.cloudwatchlogs#{op}")];
+        for key in ["input", "output"] {
+            if let Some(t) = o[key]["target"].as_str() {
+                let io = &shapes[t];
+                for m in io["members"].as_object().into_iter().flatten() {
+                    stack.push(m.1["target"].as_str().expect("target").to_string());
+                }
+            }
+        }
+        for e in o["errors"].as_array().into_iter().flatten() {
+            stack.push(e["target"].as_str().expect("target").to_string());
+        }
+    }
+    let mut named = BTreeSet::new();
+    while let Some(id) = stack.pop() {
+        if !seen.insert(id.clone()) {
+            continue;
+        }
+        let Some(shape) = shapes.get(&id) else { continue };
+        let ty = shape["type"].as_str().unwrap_or_default();
+        if ["structure", "union", "enum", "intEnum"].contains(&ty) {
+            named.insert(id.rsplit('#').next().unwrap_or_default().to_string());
+        }
+        for key in ["member", "key", "value"] {
+            if let Some(t) = shape[key]["target"].as_str() {
+                stack.push(t.to_string());
+            }
+        }
+        for m in shape["members"].as_object().into_iter().flatten() {
+            if ty != "enum" && ty != "intEnum" {
+                stack.push(m.1["target"].as_str().unwrap_or_default().to_string());
+            }
+        }
+    }
+    named
+}
+
+#[test]
+fn chosen_operations_emit_exactly_their_closure() {
+    let ops = ["PutDestination", "DescribeLogGroups", "GetLogEvents"];
+    let files = codegen::generate(&options(&[LOGS], &[(LOGS_ID, &ops)], None)).unwrap_or_else(|e| panic!("{e}"));
+    let model: Value = serde_json::from_str(&std::fs::read_to_string(official(LOGS)).expect("model")).expect("json");
+    let service_errors: Vec<String> = model["shapes"][LOGS_ID]["errors"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e["target"].as_str().map(str::to_string))
+        .collect();
+    let mut want = closure(&model, &ops, &service_errors);
+    for op in ops {
+        want.insert(format!("{op}Input"));
+        want.insert(format!("{op}Output"));
+    }
+    let got = type_names(&files, "src/cloudwatch_logs/types.rs");
+    assert_eq!(got, want, "generated types differ from the closure of {ops:?}");
+    let client = &files.iter().find(|f| f.path == "src/cloudwatch_logs/client.rs").expect("client").contents;
+    assert_eq!(client.matches("pub async fn ").count(), ops.len(), "one client method per chosen operation");
+    let manifest = &files.iter().find(|f| f.path == "Cargo.toml").expect("manifest").contents;
+    assert!(manifest.contains("\"cloudwatch-logs-get-log-events\" = []") && !manifest.contains("put-log-events"));
+}
+
+#[test]
+fn operations_flag_keeps_only_services_that_have_them() {
+    let files = codegen::generate(&options(&[LOGS, "guardduty-2017-11-28.json"], &[], Some(&["ListDetectors"])))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(files.iter().any(|f| f.path == "src/guardduty/client.rs"));
+    assert!(!files.iter().any(|f| f.path.starts_with("src/cloudwatch_logs/")), "Logs has no ListDetectors");
+}
+
+#[test]
+fn unknown_operations_and_services_are_errors_that_list_the_choices() {
+    let err = codegen::generate(&options(&[LOGS], &[(LOGS_ID, &["PutDestination", "PutDestinaton"])], None))
+        .expect_err("a misspelt operation")
+        .to_string();
+    assert!(err.contains("cloudwatch-logs-2014-03-28.json"), "{err}");
+    assert!(err.contains("operation `PutDestinaton`, which the service does not have"), "{err}");
+    assert!(err.contains("PutDestinationPolicy"), "the message lists the service's operations: {err}");
+
+    let err = codegen::generate(&options(&[LOGS], &[("com.example#Nope", &["X"])], None)).expect_err("no such service").to_string();
+    assert!(err.contains("`com.example#Nope`, which no model file defines") && err.contains(LOGS_ID), "{err}");
+
+    let err = codegen::generate(&options(&[LOGS], &[], Some(&["NoSuchOp"]))).expect_err("no such op").to_string();
+    assert!(err.contains("operation `NoSuchOp` was asked for, but no service in the models has"), "{err}");
+}
