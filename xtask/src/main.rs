@@ -246,7 +246,7 @@ fn official() -> Result<(), String> {
     std::fs::write(&manifest, toml).map_err(|e| e.to_string())?;
     let target = root.join("target/official-target");
     let mut c = cargo();
-    c.env("CARGO_TARGET_DIR", &target).args(["clippy", "--all-targets", "--manifest-path"]).arg(&manifest).args(["--", "-D", "warnings"]);
+    c.env("CARGO_TARGET_DIR", &target).args(["clippy", "--all-targets", "--all-features", "--manifest-path"]).arg(&manifest).args(["--", "-D", "warnings"]);
     run(&mut c)?;
     let mut c = cargo();
     c.env("CARGO_TARGET_DIR", &target).env("RUSTDOCFLAGS", "-D warnings").args(["doc", "--no-deps", "--manifest-path"]).arg(&manifest);

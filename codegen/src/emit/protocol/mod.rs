@@ -86,12 +86,12 @@ fn operation(op: &OperationIr, input: Option<&StructIr>, serialize: TokenStream,
             }
         });
         quote! {
-            let request = request.and_then(|mut request| {
-                let mut prefix = ::std::string::String::new();
-                #(#parts)*
-                request.host_prefix = ::std::option::Option::Some(prefix);
-                ::std::result::Result::Ok(request)
-            });
+            let mut request = request?;
+            let mut prefix = ::std::string::String::new();
+            #(#parts)*
+            request.host_prefix = ::std::option::Option::Some(prefix);
+            let request: ::std::result::Result<crate::runtime::request::PreparedRequest, crate::runtime::error::Failure> =
+                ::std::result::Result::Ok(request);
         }
     });
     let doc = format!(
