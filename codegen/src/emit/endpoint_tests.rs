@@ -43,35 +43,11 @@ pub fn endpoint_tests_file(svc: &ServiceIr) -> Option<TokenStream> {
     Some(quote! {
         //! The model's `smithy.rules#endpointTests`, one test per case.
 
-        use crate::runtime::endpoints::{Endpoint, EndpointError, Params, RuleSet};
+        use crate::runtime::endpoints::test_support::{expect_endpoint, expect_error};
+        use crate::runtime::endpoints::{Endpoint, EndpointError, Params};
 
         fn resolve(params: Params) -> ::std::result::Result<Endpoint, EndpointError> {
-            let text = super::client::SERVICE.endpoint_rules.expect("the service has endpoint rules");
-            RuleSet::from_json(text).expect("the model's rule set is valid").resolve(&params)
-        }
-
-        fn expect_endpoint(
-            got: ::std::result::Result<Endpoint, EndpointError>,
-            url: &str,
-            headers: &[(&str, &[&str])],
-            properties: &str,
-        ) {
-            let got = got.unwrap_or_else(|e| panic!("expected {url}, got the error: {e}"));
-            assert_eq!(got.url, url);
-            let want: ::std::collections::BTreeMap<::std::string::String, ::std::vec::Vec<::std::string::String>> = headers
-                .iter()
-                .map(|(k, vs)| (k.to_string(), vs.iter().map(|v| v.to_string()).collect()))
-                .collect();
-            assert_eq!(got.headers, want);
-            let want: ::serde_json::Value = ::serde_json::from_str(properties).expect("properties are JSON");
-            assert_eq!(::serde_json::Value::Object(got.properties), want);
-        }
-
-        fn expect_error(got: ::std::result::Result<Endpoint, EndpointError>, message: &str) {
-            match got {
-                ::std::result::Result::Ok(e) => panic!("expected the error {message:?}, got {}", e.url),
-                ::std::result::Result::Err(e) => assert_eq!(e.to_string(), message),
-            }
+            crate::runtime::endpoints::test_support::resolve(super::client::SERVICE.endpoint_rules, params)
         }
 
         #(#cases)*

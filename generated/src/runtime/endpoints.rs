@@ -1523,3 +1523,36 @@ fn match_atoms(atoms: &[(Atom<'_>, bool)], input: &str) -> bool {
     }
     false
 }
+
+/// Checks behind the generated `endpoint_tests` modules (one test per case of
+/// a model's `smithy.rules#endpointTests`), written once here.
+#[cfg(test)]
+#[allow(dead_code)]
+pub(crate) mod test_support {
+    use super::{Endpoint, EndpointError, Params, RuleSet};
+
+    /// Resolve `params` with the rule set `rules` (the model's JSON).
+    pub(crate) fn resolve(rules: Option<&str>, params: Params) -> Result<Endpoint, EndpointError> {
+        let rules = rules.expect("the service has endpoint rules");
+        RuleSet::from_json(rules).expect("the model's rule set is valid").resolve(&params)
+    }
+
+    /// The case expects this URL, these headers and these properties (JSON).
+    pub(crate) fn expect_endpoint(got: Result<Endpoint, EndpointError>, url: &str, headers: &[(&str, &[&str])], properties: &str) {
+        let got = got.unwrap_or_else(|e| panic!("expected {url}, got the error: {e}"));
+        assert_eq!(got.url, url);
+        let want: std::collections::BTreeMap<String, Vec<String>> =
+            headers.iter().map(|(k, vs)| (k.to_string(), vs.iter().map(|v| v.to_string()).collect())).collect();
+        assert_eq!(got.headers, want);
+        let want: serde_json::Value = serde_json::from_str(properties).expect("properties are JSON");
+        assert_eq!(serde_json::Value::Object(got.properties), want);
+    }
+
+    /// The case expects the rules to fail with exactly this message.
+    pub(crate) fn expect_error(got: Result<Endpoint, EndpointError>, message: &str) {
+        match got {
+            Ok(e) => panic!("expected the error {message:?}, got {}", e.url),
+            Err(e) => assert_eq!(e.to_string(), message),
+        }
+    }
+}
