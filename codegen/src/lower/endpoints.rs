@@ -15,7 +15,7 @@ pub fn lower(svc: &Shape, diags: &mut Diagnostics) -> (Option<String>, Vec<Endpo
     let Some(spec) = svc.traits.raw.get("smithy.rules#endpointTests") else { return (rules, tests) };
     let err = |msg: String| Diagnostic::shape(svc.file.clone(), svc.id.clone(), format!("trait `smithy.rules#endpointTests`: {msg}"));
     if rules.is_none() {
-        diags.push(err("the service has endpoint tests but no `smithy.rules#endpointRuleSet` to run them on".into()));
+        diags.push(err("the service has endpoint tests but no `smithy.rules#endpointRuleSet` to run them on; add the rule set or remove the tests".into()));
         return (rules, tests);
     }
     let Some(cases) = spec.get("testCases").and_then(Value::as_array) else {

@@ -36,7 +36,27 @@ pub fn check_bindings(model: &Model, c: &Closure<'_>, diags: &mut Diagnostics) {
         }
         let mut payloads = Vec::new();
         let mut body = Vec::new();
+        // Header names (case-insensitive) and query keys, each bound once.
+        let mut headers: std::collections::BTreeMap<String, &str> = std::collections::BTreeMap::new();
+        let mut queries: std::collections::BTreeMap<&str, &str> = std::collections::BTreeMap::new();
         for m in &input.members {
+            let dup = |what: &str, key: &str, other: &str| {
+                Diagnostic::shape(
+                    input.file.clone(),
+                    format!("{}${}", input.id, m.name),
+                    format!("binds the {what} `{key}`, which member `{other}` binds too; each {what} can carry one member, so rename one of them"),
+                )
+            };
+            if let Some(h) = &m.traits.http_header {
+                if let Some(other) = headers.insert(h.to_ascii_lowercase(), &m.name) {
+                    diags.push(dup("HTTP header", h, other));
+                }
+            }
+            if let Some(q) = &m.traits.http_query {
+                if let Some(other) = queries.insert(q, &m.name) {
+                    diags.push(dup("query parameter", q, other));
+                }
+            }
             let t = &m.traits;
             let in_uri = http
                 .path

@@ -4,6 +4,7 @@
 
 mod checks;
 mod closure;
+mod recursion;
 mod endpoints;
 mod examples;
 mod gates;
@@ -125,6 +126,7 @@ pub fn lower_service(model: &Model, svc: &Shape, only: Option<&BTreeSet<String>>
     );
 
     let closure = closure::collect(model, svc, service, only, &mut diags);
+    recursion::check_required_cycles(model, &closure, &mut diags);
     let mut ir = ServiceIr {
         shape_id: svc.id.clone(),
         module,

@@ -123,13 +123,13 @@ fn host_prefix(model: &Model, op: &Shape, input: &str, prefix: &str, diags: &mut
         };
         let name = &rest[open + 1..open + close];
         let Some(m) = members.iter().find(|m| m.name == name) else {
-            diags.push(err(format!("hostPrefix `{prefix}` names `{name}`, which is not a member of the input")));
+            diags.push(err(format!("hostPrefix `{prefix}` names `{name}`, which is not a member of the input; add the member (with `@hostLabel`) or fix the name")));
             return None;
         };
         let is_string = model.get(&m.target).is_some_and(|t| matches!(t.kind, ShapeKind::String));
         if !m.traits.host_label || !is_string {
             diags.push(err(format!(
-                "hostPrefix `{prefix}` names `{name}`, which needs `@hostLabel` and a string target to fill a host label"
+                "hostPrefix `{prefix}` names `{name}`, which needs `@hostLabel` and a string target to fill a host label; add `@hostLabel` to the member or take `{{{name}}}` out of the prefix"
             )));
             return None;
         }
