@@ -23,9 +23,16 @@ pub fn required_label<'v, T>(value: &'v Option<T>, member: &'static str, type_na
 
 /// Append a label's value to `path`, percent-encoded: `/` becomes `%2F`
 /// except in greedy labels, where each segment is encoded and `/` stays.
+/// A value (or, in a greedy label, a segment) that is `.` or `..` is refused:
+/// `.` is unreserved, so it would reach the server as a dot segment and move
+/// the request to another path.
 pub fn label(path: &mut String, value: &str, member: &'static str, type_name: &'static str, greedy: bool) -> Result<(), Failure> {
     if value.is_empty() {
         return Err(violation(type_name, member, ViolationKind::EmptyLabel));
+    }
+    let dot = |s: &str| s == "." || s == "..";
+    if (greedy && value.split('/').any(dot)) || (!greedy && dot(value)) {
+        return Err(violation(type_name, member, ViolationKind::DotSegmentLabel));
     }
     encode_into(path, value, !greedy);
     Ok(())

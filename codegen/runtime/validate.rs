@@ -134,6 +134,9 @@ pub enum ViolationKind {
     EmptyLabel,
     /// A `@hostLabel` value is not 1 to 63 letters, digits or `-`.
     HostLabel,
+    /// An `@httpLabel` value is `.` or `..` (or has such a segment in a
+    /// greedy label): it would change the request's path.
+    DotSegmentLabel,
     /// The model's pattern could not be compiled by the ECMA-262 engine.
     BadPattern {
         /// The pattern.
@@ -190,6 +193,9 @@ impl fmt::Display for Violation {
                 write!(f, "union member {member:?} is not known to this client; set exactly one known member")
             }
             ViolationKind::EmptyLabel => write!(f, "value is empty, but it fills a URI label (@httpLabel) and must not be"),
+            ViolationKind::DotSegmentLabel => {
+                write!(f, "value is a `.` or `..` path segment, which would move the request to another path (@httpLabel)")
+            }
             ViolationKind::HostLabel => {
                 write!(f, "value fills a host label (@hostLabel) and must be 1 to 63 letters, digits or '-'")
             }

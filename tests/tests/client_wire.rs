@@ -540,6 +540,54 @@ fn empty_or_missing_label_is_a_validation_error_even_with_validation_off() {
 }
 
 #[test]
+fn hostile_label_values_stay_inside_their_path_segment() {
+    // Exactly the bytes on the wire: `/`, CR/LF, `?`, `#` and `%` are encoded,
+    // so a label cannot add a segment, a query, a fragment or a header line.
+    let hostile = "../admin\r\nX-Injected: 1?q=1#f%2F";
+    let h = Harness::new([ok(r#"{"destinationId":"x"}"#)]);
+    run(h.gd().create_publishing_destination(create_publishing_destination_input(hostile))).unwrap();
+    let sent = h.only_request();
+    assert_eq!(
+        sent.uri.to_string(),
+        "http://127.0.0.1:4566/detector/..%2Fadmin%0D%0AX-Injected%3A%201%3Fq%3D1%23f%252F/publishingDestination"
+    );
+    assert!(sent.headers.get("x-injected").is_none());
+    assert_eq!(sent.uri.query(), None);
+
+    // `.` and `..` alone would be dot segments, normalised away by servers and
+    // proxies: refused even with validation off, and nothing is sent.
+    for dots in [".", ".."] {
+        let h = Harness::new([]);
+        let err = run(h.gd_with(|b| b.validate_input(false)).create_publishing_destination(create_publishing_destination_input(dots)))
+            .unwrap_err();
+        let CreatePublishingDestinationError::Validation(v) = &err else { panic!("expected Validation, got {err:?}") };
+        assert_eq!((v.violations[0].path.as_str(), &v.violations[0].kind), ("DetectorId", &ViolationKind::DotSegmentLabel));
+        assert!(h.sent().is_empty());
+    }
+}
+
+#[test]
+fn hostile_regions_and_endpoints_are_config_errors() {
+    let base = || Config::builder().credentials(Credentials::new(ACCESS_KEY, SECRET, None));
+    for region in ["us-east-1\r\nX-Injected: 1", "evil.com/", "us-east-1.evil.com", "a b", "", "-us"] {
+        let err = base().region(region).build().expect_err(region);
+        assert!(err.to_string().contains("not a valid region name"), "{region:?}: {err}");
+    }
+    for endpoint in [
+        "http://127.0.0.1:4566\r\nHost: evil.com",
+        "http://user:pass@evil.com",
+        "http://evil.com?x=1",
+        "http://evil.com#frag",
+        "ftp://evil.com",
+        "evil.com",
+    ] {
+        let err = base().region("us-east-1").endpoint(endpoint).build().expect_err(endpoint);
+        assert!(err.to_string().contains("endpoint"), "{endpoint:?}: {err}");
+        assert!(!err.to_string().contains(SECRET));
+    }
+}
+
+#[test]
 fn endpoint_base_path_and_default_endpoint() {
     let h = Harness::new([ok("{}"), ok(r#"{"detectorId":"d"}"#), ok("{}")]);
     run(h.logs_with(|b| b.endpoint("http://127.0.0.1:4566/base/")).put_destination(put_destination_input())).unwrap();
