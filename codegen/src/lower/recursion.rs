@@ -8,6 +8,9 @@ use super::closure::Closure;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::{Model, ShapeKind};
 
+/// One step of a cycle: a structure and its member.
+type Step = (String, String);
+
 pub fn check_required_cycles(model: &Model, c: &Closure<'_>, diags: &mut Diagnostics) {
     let structures: BTreeSet<&String> = c
         .input_side
@@ -18,7 +21,7 @@ pub fn check_required_cycles(model: &Model, c: &Closure<'_>, diags: &mut Diagnos
     let mut reported: BTreeSet<Vec<String>> = BTreeSet::new();
     for start in &structures {
         let mut path = Vec::new();
-        find(model, start, start, &mut path, &mut BTreeSet::new(), &mut |cycle: &[(String, String)]| {
+        find(model, start, start, &mut path, &mut BTreeSet::new(), &mut |cycle: &[Step]| {
             // One report per cycle, whichever structure it is found from.
             let mut key: Vec<String> = cycle.iter().map(|(s, m)| format!("{s}${m}")).collect();
             key.sort();
@@ -44,9 +47,9 @@ fn find(
     model: &Model,
     start: &str,
     at: &str,
-    path: &mut Vec<(String, String)>,
+    path: &mut Vec<Step>,
     visited: &mut BTreeSet<String>,
-    found: &mut dyn FnMut(&[(String, String)]),
+    found: &mut dyn FnMut(&[Step]),
 ) {
     let Some(shape) = model.get(at) else { return };
     for m in &shape.members {
