@@ -35,12 +35,37 @@ enum Behavior {
     Reset,
     /// Read the request and hold the connection open, silent, this long.
     Hang(Duration),
+    /// Each connection takes the next behaviour of the script; the last one
+    /// is repeated once the script runs out.
+    Script(Arc<Mutex<std::collections::VecDeque<Behavior>>>),
+}
+
+impl Behavior {
+    fn script(steps: impl IntoIterator<Item = Behavior>) -> Behavior {
+        Behavior::Script(Arc::new(Mutex::new(steps.into_iter().collect())))
+    }
+
+    fn respond(raw: Vec<u8>) -> Behavior {
+        Behavior::Respond(Arc::new(raw))
+    }
+
+    /// The behaviour for the next connection (scripts resolved).
+    fn next(&self) -> Behavior {
+        match self {
+            Behavior::Script(steps) => {
+                let mut steps = steps.lock().unwrap();
+                let step = if steps.len() > 1 { steps.pop_front() } else { steps.front().cloned() };
+                step.map(|b| b.next()).unwrap_or(Behavior::Close)
+            }
+            other => other.clone(),
+        }
+    }
 }
 
 struct Server {
     port: u16,
     connections: Arc<AtomicUsize>,
-    /// The head (request line and headers) of each request read in full.
+    /// The head (request line and headers) and body of each request read in full.
     heads: Arc<Mutex<Vec<String>>>,
 }
 
@@ -55,7 +80,7 @@ impl Server {
             for stream in listener.incoming() {
                 let Ok(stream) = stream else { continue };
                 count.fetch_add(1, Ordering::SeqCst);
-                let (behavior, log) = (behavior.clone(), log.clone());
+                let (behavior, log) = (behavior.next(), log.clone());
                 std::thread::spawn(move || handle(stream, behavior, &log));
             }
         });
@@ -78,6 +103,11 @@ impl Server {
 /// Read one request: the head up to the blank line, then `content-length`
 /// bytes of body. Returns the head, or `None` if the client went away.
 fn read_request(stream: &mut TcpStream) -> Option<String> {
+    read_full_request(stream).map(|(head, _)| head)
+}
+
+/// Read one request: its head and its body.
+fn read_full_request(stream: &mut TcpStream) -> Option<(String, Vec<u8>)> {
     let mut data = Vec::new();
     let mut buf = [0u8; 4096];
     let head_end = loop {
@@ -98,7 +128,8 @@ fn read_request(stream: &mut TcpStream) -> Option<String> {
         let n = stream.read(&mut buf).ok().filter(|n| *n > 0)?;
         data.extend_from_slice(&buf[..n]);
     }
-    Some(head)
+    let body = data[head_end..head_end + length].to_vec();
+    Some((head, body))
 }
 
 fn handle(mut stream: TcpStream, behavior: Behavior, heads: &Mutex<Vec<String>>) {
@@ -108,8 +139,8 @@ fn handle(mut stream: TcpStream, behavior: Behavior, heads: &Mutex<Vec<String>>)
         let _ = stream.read(&mut one);
         return; // dropped with unread data: RST
     }
-    let Some(head) = read_request(&mut stream) else { return };
-    heads.lock().unwrap().push(head);
+    let Some((head, body)) = read_full_request(&mut stream) else { return };
+    heads.lock().unwrap().push(format!("{head}{}", String::from_utf8_lossy(&body)));
     match behavior {
         Behavior::Respond(raw) => {
             // The client may hang up mid-way (a body it refuses): ignore.
@@ -120,7 +151,7 @@ fn handle(mut stream: TcpStream, behavior: Behavior, heads: &Mutex<Vec<String>>)
             let mut sink = [0u8; 1024];
             while matches!(stream.read(&mut sink), Ok(n) if n > 0) {}
         }
-        Behavior::Close | Behavior::Reset => {}
+        Behavior::Close | Behavior::Reset | Behavior::Script(_) => {}
         Behavior::Hang(d) => std::thread::sleep(d),
     }
 }
@@ -561,3 +592,100 @@ fn a_server_that_stalls_mid_body_times_out() {
     assert_eq!(t.kind, TimeoutKind::Read);
     assert!(started.elapsed() < Duration::from_secs(2), "took {:?}", started.elapsed());
 }
+
+// ---------------------------------------------------------------------------
+// Fault injection: scripted failures, then what the client does about them
+
+/// The `clientToken` of each CreateDetector request the server read in full.
+fn client_tokens(server: &Server) -> Vec<String> {
+    server
+        .heads
+        .lock()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r.split_once("\r\n\r\n").map(|(_, body)| body.to_string()))
+        .filter_map(|body| serde_json::from_str::<serde_json::Value>(&body).ok())
+        .filter_map(|v| v["clientToken"].as_str().map(str::to_string))
+        .collect()
+}
+
+fn truncated_200() -> Vec<u8> {
+    b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{\"detector".to_vec()
+}
+
+#[test]
+fn a_token_protected_operation_survives_resets_5xx_throttling_and_partial_bodies_with_one_token() {
+    let server = Server::start(Behavior::script([
+        Behavior::Close,
+        Behavior::respond(http("500 Internal Server Error", &[("x-amzn-errortype", "InternalServerErrorException")], b"{}")),
+        Behavior::respond(truncated_200()),
+        Behavior::respond(http("429 Too Many Requests", &[("x-amzn-errortype", "ThrottlingException")], b"{}")),
+        Behavior::respond(http("200 OK", &[("content-type", "application/json")], br#"{"detectorId":"d-1"}"#)),
+    ]));
+    let out = run(async {
+        let config = builder(&server).max_attempts(5).build().unwrap();
+        gd::Client::new(config).create_detector(CreateDetectorInput::new(true)).await
+    })
+    .expect("the fifth attempt succeeds");
+    assert_eq!(out.detector_id.as_deref(), Some("d-1"));
+    assert_eq!(server.connections(), 5);
+    let tokens = client_tokens(&server);
+    assert_eq!(tokens.len(), 5, "every attempt was read in full");
+    assert!(tokens.iter().all(|t| t == &tokens[0]), "one idempotency token for every attempt: {tokens:?}");
+}
+
+#[test]
+fn retries_are_bounded_and_the_error_says_why() {
+    let server = Server::respond(http("503 Service Unavailable", &[("x-amzn-errortype", "ServiceUnavailable")], b"{}"));
+    let err = put_destination(&server, |b| b.max_attempts(4)).unwrap_err();
+    assert_eq!(server.connections(), 4, "503 is retried, up to max_attempts in all");
+    let PutDestinationError::Unmodeled(e) = &err else { panic!("expected Unmodeled, got {err:?}") };
+    assert_eq!((e.status, e.code.as_str(), e.attempts), (503, "ServiceUnavailable", 4));
+    let text = err.to_string();
+    assert!(text.contains("503") && text.contains("ServiceUnavailable"), "{text}");
+    assert_sane(&err);
+}
+
+#[test]
+fn an_unprotected_operation_is_never_sent_twice_after_it_may_have_been_acted_on() {
+    // PutDestination is neither idempotent nor token-protected: a lost
+    // response, a 500 or a cut-off body must not cause a second request.
+    for first in [
+        Behavior::Close,
+        Behavior::respond(http("500 Internal Server Error", &[], b"{}")),
+        Behavior::respond(truncated_200()),
+    ] {
+        let ok = Behavior::respond(http("200 OK", &[], b"{}"));
+        let server = Server::start(Behavior::script([first, ok]));
+        let err = put_destination(&server, |b| b.max_attempts(5)).unwrap_err();
+        assert_eq!(server.connections(), 1, "sent once: {err:?}");
+        assert_sane(&err);
+    }
+    // Throttling means the service did not act: that is retried.
+    let server = Server::start(Behavior::script([
+        Behavior::respond(http("400 Bad Request", &[("x-amzn-errortype", "ThrottlingException")], b"{}")),
+        Behavior::respond(http("200 OK", &[], b"{}")),
+    ]));
+    put_destination(&server, |b| b).expect("retried after throttling");
+    assert_eq!(server.connections(), 2);
+}
+
+#[test]
+fn a_stall_on_one_attempt_times_out_and_a_token_protected_call_retries() {
+    let server = Server::start(Behavior::script([
+        Behavior::Hang(Duration::from_secs(5)),
+        Behavior::respond(http("200 OK", &[("content-type", "application/json")], br#"{"detectorId":"d-2"}"#)),
+    ]));
+    let started = Instant::now();
+    let out = run(async {
+        let config = builder(&server).read_timeout(Duration::from_millis(300)).build().unwrap();
+        gd::Client::new(config).create_detector(CreateDetectorInput::new(true)).await
+    })
+    .expect("the second attempt succeeds");
+    assert_eq!(out.detector_id.as_deref(), Some("d-2"));
+    assert!(started.elapsed() < Duration::from_secs(4), "the stalled attempt was cut at the read timeout");
+    let tokens = client_tokens(&server);
+    assert_eq!(tokens.len(), 2);
+    assert_eq!(tokens[0], tokens[1]);
+}
+
