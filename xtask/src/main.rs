@@ -13,6 +13,8 @@
 //!   clippy and rustdoc on the generated crate, and a build of the crates
 //!   generated from every fixture model.
 
+#![forbid(unsafe_code)]
+
 mod pyenv;
 
 use std::path::{Path, PathBuf};

@@ -177,6 +177,7 @@ pub fn service_mod(svc: &ServiceIr) -> TokenStream {
         quote!(#cfg #name)
     });
     let proto_mod = ident(super::protocol::module_name(svc));
+    let redaction_tests = super::redaction_tests::redaction_tests_file(svc).map(|_| quote!(#[cfg(test)] mod redaction_tests;));
     let endpoint_tests = (!svc.endpoint_tests.is_empty() && svc.endpoint_rules.is_some()).then(|| quote!(#[cfg(test)] mod endpoint_tests;));
     let example_tests = super::example_tests::has_example_tests(svc).then(|| quote!(#[cfg(test)] mod example_tests;));
     let paginators = svc.client_operations().any(|o| o.paginated.is_some()).then(|| quote!(pub mod paginators;));
@@ -191,6 +192,7 @@ pub fn service_mod(svc: &ServiceIr) -> TokenStream {
         #[cfg(feature = "cli")]
         pub(crate) mod cli;
         #endpoint_tests
+        #redaction_tests
         #example_tests
 
         pub use client::Client;

@@ -13,6 +13,7 @@ mod errors;
 mod gates;
 mod paginators;
 mod protocol;
+mod redaction_tests;
 mod rust_type;
 mod types;
 mod validators;
@@ -52,6 +53,9 @@ pub fn emit_crate(ir: &CrateIr) -> Vec<EmittedFile> {
             path: format!("{dir}/{}.rs", protocol::module_name(svc)),
             content: FileContent::Rust(protocol::protocol_file(svc)),
         });
+        if let Some(tokens) = redaction_tests::redaction_tests_file(svc) {
+            files.push(EmittedFile { path: format!("{dir}/redaction_tests.rs"), content: FileContent::Rust(tokens) });
+        }
         if let Some(tokens) = endpoint_tests::endpoint_tests_file(svc) {
             files.push(EmittedFile { path: format!("{dir}/endpoint_tests.rs"), content: FileContent::Rust(tokens) });
         }
