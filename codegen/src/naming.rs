@@ -34,6 +34,13 @@ const PRELUDE_TYPES: &[&str] = &[
 /// Names the generator gives to enum and union variants of its own.
 pub const RESERVED_VARIANTS: &[&str] = &["Unknown"];
 
+/// Modules the generator puts at the root of the crate beside the services'.
+pub const RESERVED_MODULES: &[&str] = &["runtime", "cli"];
+
+/// Cargo features the generator defines beside the services' and
+/// operations'.
+pub const RESERVED_FEATURES: &[&str] = &["default", "default-transport", "cli"];
+
 /// Field names the generator reserves inside structures (none today; kept so
 /// the rule has one place to grow).
 pub const RESERVED_FIELDS: &[&str] = &[];
@@ -71,11 +78,12 @@ pub fn field_name(raw: &str) -> String {
 
 /// A module name: the words of `raw` (split only at non-alphanumeric
 /// characters, so `CloudWatch Logs` gives `cloudwatch_logs`, `GuardDuty`
-/// gives `guardduty`), lower-cased and joined with `_`.
-pub fn module_name(raw: &str) -> String {
+/// gives `guardduty`), lower-cased and joined with `_`; `None` when `raw`
+/// has no ASCII letter or digit to make a name of.
+pub fn module_name(raw: &str) -> Option<String> {
     let words: Vec<String> =
         raw.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_ascii_lowercase).collect();
-    finish(words.join("_"), "_", &[], &[])
+    (!words.is_empty()).then(|| finish(words.join("_"), "_", RESERVED_MODULES, &[]))
 }
 
 /// A function name: `snake_case`.
@@ -128,7 +136,13 @@ mod tests {
         assert_eq!(variant_name("OPENSEARCH"), "Opensearch");
         assert_eq!(variant_name("1_DAY"), "V1Day");
         assert_eq!(field_name("3d"), "_3d");
-        assert_eq!(module_name("CloudWatch Logs"), "cloudwatch_logs");
-        assert_eq!(module_name("GuardDuty"), "guardduty");
+        assert_eq!(module_name("CloudWatch Logs").as_deref(), Some("cloudwatch_logs"));
+        assert_eq!(module_name("GuardDuty").as_deref(), Some("guardduty"));
+        // Found by fuzzing: `_` is not an identifier, and these modules are the crate's own.
+        assert_eq!(module_name(""), None);
+        assert_eq!(module_name(" é-"), None);
+        assert_eq!(module_name("Runtime").as_deref(), Some("runtime_"));
+        assert_eq!(module_name("CLI").as_deref(), Some("cli_"));
+        assert_eq!(module_name("1x").as_deref(), Some("_1x"));
     }
 }

@@ -12,9 +12,13 @@
 //!   environment, tests (with the interop tests required, not skipped),
 //!   clippy and rustdoc on the generated crate, and a build of the crates
 //!   generated from every fixture model.
+//! - `cargo xtask fuzz [--seconds N] [--check] [TARGET...]`: build the
+//!   libFuzzer targets of `fuzz/` without cargo-fuzz and run each for N
+//!   seconds (see `fuzz.rs`).
 
 #![forbid(unsafe_code)]
 
+mod fuzz;
 mod pyenv;
 
 use std::path::{Path, PathBuf};
@@ -41,9 +45,10 @@ fn main() -> ExitCode {
         Some("ci") => ci(),
         Some("fixtures") => fixtures(),
         Some("official") => official(),
+        Some("fuzz") => fuzz::fuzz(&root(), &args[1..]),
         Some("interop-env") => pyenv::ensure(&root()).map(|python| println!("{}", python.display())),
         _ => {
-            eprintln!("{USAGE}");
+            eprintln!("{USAGE}\n{}", fuzz::USAGE);
             return ExitCode::from(2);
         }
     };

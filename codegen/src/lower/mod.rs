@@ -83,6 +83,26 @@ pub fn lower_crate(model: &Model, crate_name: &str, selection: &Selection) -> Re
             message: "the models define no service shape: there is nothing to generate".into(),
         });
     }
+    // Cargo features share one namespace: the generator's own, one per
+    // service, one per operation (`<service>-<operation>`, so a service
+    // `a_b` and an operation `BX` of a service `a` could meet).
+    let mut features: BTreeMap<String, String> =
+        naming::RESERVED_FEATURES.iter().map(|f| (f.to_string(), "a feature the generator defines itself".to_string())).collect();
+    for ir in &services {
+        let service = std::iter::once((&ir.feature, format!("service `{}`", ir.shape_id)));
+        let operations = ir.operations.iter().map(|o| (&o.feature, format!("operation `{}` of service `{}`", o.name, ir.shape_id)));
+        for (feature, what) in service.chain(operations) {
+            if let Some(prev) = features.insert(feature.clone(), format!("the feature of {what}")) {
+                diags.push(Diagnostic {
+                    file: None,
+                    shape: Some(ir.shape_id.clone()),
+                    message: format!(
+                        "the Cargo feature `{feature}` of {what} is also {prev}; features are named from the `sdkId` and the operation names"
+                    ),
+                });
+            }
+        }
+    }
     services.sort_by(|a, b| a.module.cmp(&b.module));
     diags.into_result(CrateIr { name: crate_name.to_string(), services })
 }
@@ -121,9 +141,15 @@ pub fn lower_service(model: &Model, svc: &Shape, only: Option<&BTreeSet<String>>
         .map(|a| a.sdk_id.clone())
         .or_else(|| svc.traits.title.clone())
         .unwrap_or_else(|| crate::model::shape_id::name_of(&svc.id).to_string());
-    let module = naming::module_name(
-        &svc.traits.aws_service.as_ref().map_or_else(|| crate::model::shape_id::name_of(&svc.id).to_string(), |a| a.sdk_id.clone()),
-    );
+    let module_source =
+        svc.traits.aws_service.as_ref().map_or_else(|| crate::model::shape_id::name_of(&svc.id).to_string(), |a| a.sdk_id.clone());
+    let Some(module) = naming::module_name(&module_source) else {
+        return Err(err(format!(
+            "`aws.api#service` has the sdkId \"{module_source}\", which has no ASCII letter or digit to name the service's Rust module; give it a name such as \"{}\"",
+            crate::model::shape_id::name_of(&svc.id)
+        ))
+        .into());
+    };
 
     let closure = closure::collect(model, svc, service, only, &mut diags);
     recursion::check_required_cycles(model, &closure, &mut diags);

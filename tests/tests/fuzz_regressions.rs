@@ -1,0 +1,75 @@
+//! Inputs the fuzz targets of `fuzz/` (`cargo xtask fuzz`) found to break
+//! an invariant, minimised, one test each, so the bugs stay fixed without a
+//! fuzzer. Each test names the target and the artifact it came from.
+
+use std::collections::BTreeSet;
+
+/// A model with one service and nothing else, with the given `sdkId`.
+fn service_with_sdk_id(sdk_id: &str) -> String {
+    let model = serde_json::json!({
+        "smithy": "2.0",
+        "shapes": {
+            "fz.test#Service": {
+                "type": "service",
+                "version": "2024-01-01",
+                "traits": {
+                    "aws.protocols#restJson1": {},
+                    "aws.api#service": {"sdkId": sdk_id},
+                    "aws.auth#sigv4": {"name": "fuzz"}
+                }
+            }
+        }
+    });
+    model.to_string()
+}
+
+fn generate(model: String) -> Result<Vec<codegen::RenderedFile>, codegen::Error> {
+    codegen::generate_from_sources(&[("fuzz.json".into(), model)], "fuzz-crate")
+}
+
+/// The message of a model error; panics on success or on a render error (a
+/// generator bug).
+fn model_error(model: String) -> String {
+    match generate(model) {
+        Err(codegen::Error::Model(d)) => d.to_string(),
+        Err(codegen::Error::Render(e)) => panic!("the generator emitted code that does not parse: {e}"),
+        Ok(_) => panic!("the model was accepted"),
+    }
+}
+
+/// `model_json`, crash-ffa0ef4ff951342f06114127179697b21041e313: an empty
+/// `sdkId` named the service module `_`, which is not an identifier, so the
+/// generated `src/cli.rs` did not parse ("internal error: generated code for
+/// src/cli.rs does not parse: expected identifier, found keyword `_`").
+#[test]
+fn empty_sdk_id_is_a_model_error() {
+    for sdk_id in ["", " ", "é", "-"] {
+        let message = model_error(service_with_sdk_id(sdk_id));
+        assert!(message.contains("fz.test#Service"), "{message}");
+        assert!(message.contains("no ASCII letter or digit"), "{message}");
+    }
+}
+
+/// Found while reducing the crash above, and checked by `model_json` since:
+/// an `sdkId` of `Runtime` made the service module `runtime`, whose files
+/// overwrote the crate's own `src/runtime/` (two files with one path).
+#[test]
+fn sdk_id_runtime_does_not_overwrite_the_runtime() {
+    let files = generate(service_with_sdk_id("Runtime")).expect("the model generates");
+    let mut paths = BTreeSet::new();
+    for f in &files {
+        assert!(paths.insert(f.path.as_str()), "two generated files are {}", f.path);
+    }
+    assert!(paths.contains("src/runtime_/mod.rs") && paths.contains("src/runtime/mod.rs"), "{paths:?}");
+}
+
+/// Likewise: an `sdkId` of `CLI` or `Default` gave the service a Cargo
+/// feature (`cli`, `default`) the generator defines itself, so `Cargo.toml`
+/// defined it twice. Any clash of feature names is now a model error.
+#[test]
+fn sdk_id_whose_feature_clashes_is_a_model_error() {
+    for (sdk_id, feature) in [("CLI", "cli"), ("Default", "default"), ("Default Transport", "default-transport")] {
+        let message = model_error(service_with_sdk_id(sdk_id));
+        assert!(message.contains(&format!("the Cargo feature `{feature}` of service `fz.test#Service`")), "{message}");
+    }
+}
