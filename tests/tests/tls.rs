@@ -1,0 +1,80 @@
+//! TLS certificate checks are on by default: the default transport refuses a
+//! server whose certificate no trusted root signed (a self-signed one here),
+//! and nothing is sent to it. There is no setting that turns the checks off.
+
+use std::io::Read;
+use std::net::TcpListener;
+use std::sync::{Arc, Mutex};
+
+use aws_generated::cloudwatch_logs::errors::PutDestinationError;
+use aws_generated::cloudwatch_logs::types::PutDestinationInput;
+use aws_generated::cloudwatch_logs::Client;
+use aws_generated::runtime::config::{Config, Credentials};
+use aws_generated::runtime::error::TransportErrorKind;
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+
+/// A self-signed certificate for 127.0.0.1 (valid until 2126) and its key,
+/// made for this test with `openssl req -x509`.
+const CERT: &str = "-----BEGIN CERTIFICATE-----\nMIIBmjCCAUGgAwIBAgIUI2VERk02OkTiFNGH5CroZr2SVaowCgYIKoZIzj0EAwIw\nFDESMBAGA1UEAwwJMTI3LjAuMC4xMCAXDTI2MTEyMTA3NTExNVoYDzIxMjYxMDI4\nMDc1MTE1WjAUMRIwEAYDVQQDDAkxMjcuMC4wLjEwWTATBgcqhkjOPQIBBggqhkjO\nPQMBBwNCAAQX9wzzOk+VyK9qBkPRe8M5g9/6sl8q+KfWUbH4xgcCgZsxPHn3MwUa\nQNMr6yRqlpfmm0FQ++SLjkeOM7g8GinHo28wbTAdBgNVHQ4EFgQUKlbR/9PSEueH\nfgmVR+ZrllrtSBcwHwYDVR0jBBgwFoAUKlbR/9PSEueHfgmVR+ZrllrtSBcwDwYD\nVR0TAQH/BAUwAwEB/zAaBgNVHREEEzARhwR/AAABgglsb2NhbGhvc3QwCgYIKoZI\nzj0EAwIDRwAwRAIgXV4+8PsKHLXukiEopv0yx4Kzw8E9pf309Ly/1f5sWqACIBxn\nVpZSsCF2NNxB6vlmfHlpbSjWezLRq1ygxpinV04X\n-----END CERTIFICATE-----";
+const KEY: &str = "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgYaroaXlC5V/tqE0h\nw3eZHNTahrO0h9I94gfEmcPM4EGhRANCAAQX9wzzOk+VyK9qBkPRe8M5g9/6sl8q\n+KfWUbH4xgcCgZsxPHn3MwUaQNMr6yRqlpfmm0FQ++SLjkeOM7g8GinH\n-----END PRIVATE KEY-----";
+
+/// A TLS server on 127.0.0.1 that records, per connection, whether the
+/// handshake failed or a request arrived.
+fn tls_server() -> (u16, Arc<Mutex<Vec<String>>>) {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .expect("protocol versions")
+        .with_no_client_auth()
+        .with_single_cert(
+            vec![CertificateDer::from_pem_slice(CERT.as_bytes()).expect("certificate")],
+            PrivateKeyDer::from_pem_slice(KEY.as_bytes()).expect("key"),
+        )
+        .expect("server config");
+    let config = Arc::new(config);
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("address").port();
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let seen = log.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let conn = rustls::ServerConnection::new(config.clone()).expect("connection");
+            let mut tls = rustls::StreamOwned::new(conn, stream);
+            let mut buf = [0u8; 1024];
+            let what = match tls.read(&mut buf) {
+                Ok(n) if n > 0 => format!("request: {}", String::from_utf8_lossy(&buf[..n])),
+                Ok(_) => "closed".to_string(),
+                Err(e) => format!("handshake failed: {e}"),
+            };
+            seen.lock().unwrap().push(what);
+        }
+    });
+    (port, log)
+}
+
+#[test]
+fn a_self_signed_certificate_is_refused_and_nothing_is_sent() {
+    let (port, log) = tls_server();
+    let config = Config::builder()
+        .region("us-east-1")
+        .endpoint(format!("https://127.0.0.1:{port}"))
+        .credentials(Credentials::new("AKID", "tls-test-secret", None))
+        .max_attempts(1)
+        .build()
+        .expect("config");
+    let input = PutDestinationInput::new("d", "arn:aws:kinesis:us-east-1:1:stream/s", "arn:aws:iam::1:role/r");
+    let result = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+        .block_on(Client::new(config).put_destination(input));
+    let err = result.expect_err("an untrusted certificate must fail the call");
+    let PutDestinationError::Transport(t) = &err else { panic!("expected a Transport error, got {err:?}") };
+    assert_eq!(t.kind, TransportErrorKind::Connect, "{t:?}");
+    assert!(t.message.to_lowercase().contains("certificate"), "the error says why: {}", t.message);
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let log = log.lock().unwrap();
+    assert!(!log.is_empty(), "the client reached the server");
+    assert!(log.iter().all(|l| !l.starts_with("request")), "no request may reach an untrusted server: {log:?}");
+}
