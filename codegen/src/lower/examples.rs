@@ -39,7 +39,7 @@ pub fn resolve(model: &Model, ir: &mut ServiceIr, diags: &mut Diagnostics) {
                             shape.file.clone(),
                             &shape.id,
                             format!(
-                                "trait `smithy.api#examples`: example {i} (\"{}\"): `error.shapeId` `{}` is not an error of the operation (its `errors` or the service's)",
+                                "trait `smithy.api#examples`: example {i} (\"{}\"): `error.shapeId` `{}` is not an error of the operation (its `errors` or the service's); add it to the operation's `errors` or fix the example",
                                 ex.title, e.shape_id
                             ),
                         ));

@@ -18,7 +18,7 @@ pub fn check_bindings(model: &Model, c: &Closure<'_>, diags: &mut Diagnostics) {
             let (UriSegment::Label(name) | UriSegment::Greedy(name)) = seg else { continue };
             match input.member(name) {
                 None => diags.push(err(format!(
-                    "the URI `{}` has the label `{{{name}}}` but the input `{}` has no member `{name}`",
+                    "the URI `{}` has the label `{{{name}}}` but the input `{}` has no member `{name}`; add the member (with `@httpLabel` and `@required`) or remove the label",
                     http.uri, input.id
                 ))),
                 Some(m) if !m.traits.http_label => diags.push(Diagnostic::shape(

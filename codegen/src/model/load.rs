@@ -246,7 +246,7 @@ fn parse_shape(ctx: &Ctx<'_>, ty: &str, obj: &Map<String, Value>, diags: &mut Di
         "document" => ShapeKind::Document,
         "list" | "set" => {
             let Some(m) = obj.get("member") else {
-                diags.push(ctx.err(format!("a {ty} needs a \"member\"")));
+                diags.push(ctx.err(format!("a {ty} needs a \"member\"; add `\"member\": {{\"target\": \"...\"}}`")));
                 return None;
             };
             members.push(ctx.member("member", m, diags)?);

@@ -94,7 +94,7 @@ fn flatten_one(
             diags.push(Diagnostic::shape(
                 file.clone(),
                 id,
-                format!("mixin `{mixin_id}` does not exist"),
+                format!("mixin `{mixin_id}` does not exist; define it or remove it from `mixins`"),
             ));
             continue;
         };
@@ -167,7 +167,7 @@ fn apply_statements(raw: &mut RawModel, diags: &mut Diagnostics) {
         };
         let err = |msg: String| Diagnostic::shape(Some(apply.file.clone()), apply.target.clone(), msg);
         let Some(shape) = raw.shapes.get_mut(&shape_id) else {
-            diags.push(err(format!("`apply` targets shape `{shape_id}`, which does not exist")));
+            diags.push(err(format!("`apply` targets shape `{shape_id}`, which does not exist; define the shape or fix the id in `apply`")));
             continue;
         };
         let traits = match &member {
@@ -212,7 +212,7 @@ fn check_references(model: &Model, diags: &mut Diagnostics) {
             ShapeKind::Structure | ShapeKind::Union | ShapeKind::List | ShapeKind::Map => {
                 for m in &shape.members {
                     match exists(&m.target) {
-                        None => diags.push(member_err(m, format!("target `{}` does not exist", m.target))),
+                        None => diags.push(member_err(m, format!("target `{}` does not exist; define that shape or point the member at an existing one", m.target))),
                         Some(t) if !t.kind.is_member_target() => diags.push(member_err(
                             m,
                             format!("targets `{}`, {}; members can only target data shapes", m.target, t.kind.with_article()),
@@ -237,13 +237,13 @@ fn check_references(model: &Model, diags: &mut Diagnostics) {
                     }
                 }
                 if shape.kind == ShapeKind::Union && shape.members.is_empty() && !shape.traits.mixin {
-                    diags.push(err("a union needs at least one member".into()));
+                    diags.push(err("a union needs at least one member; add one".into()));
                 }
             }
             ShapeKind::Enum | ShapeKind::IntEnum => {
                 let is_int = shape.kind == ShapeKind::IntEnum;
                 if shape.members.is_empty() && !shape.traits.mixin {
-                    diags.push(err(format!("an {} needs at least one member", shape.kind.ast_name())));
+                    diags.push(err(format!("an {} needs at least one member; add one, or make it a plain string or integer", shape.kind.ast_name())));
                 }
                 let mut values = BTreeMap::new();
                 for m in &shape.members {
@@ -274,7 +274,7 @@ fn check_references(model: &Model, diags: &mut Diagnostics) {
             ShapeKind::Operation(op) => {
                 for (field, target) in [("input", &op.input), ("output", &op.output)] {
                     match exists(target) {
-                        None => diags.push(err(format!("{field} `{target}` does not exist"))),
+                        None => diags.push(err(format!("{field} `{target}` does not exist; define it, or use `smithy.api#Unit` for no {field}"))),
                         Some(t) if t.kind != ShapeKind::Structure => {
                             diags.push(err(format!("{field} `{target}` must be a structure, not {}", t.kind.with_article())))
                         }
@@ -293,7 +293,7 @@ fn check_references(model: &Model, diags: &mut Diagnostics) {
                 check_kind(model, &res.resources, "resource", &err, diags);
                 for (name, target) in &res.identifiers {
                     if exists(target).is_none() {
-                        diags.push(err(format!("identifier `{name}` targets `{target}`, which does not exist")));
+                        diags.push(err(format!("identifier `{name}` targets `{target}`, which does not exist; define it or fix the target")));
                     }
                 }
             }
@@ -305,7 +305,7 @@ fn check_references(model: &Model, diags: &mut Diagnostics) {
 fn check_kind(model: &Model, ids: &[String], kind: &str, err: &dyn Fn(String) -> Diagnostic, diags: &mut Diagnostics) {
     for id in ids {
         match model.shapes.get(id) {
-            None => diags.push(err(format!("{kind} `{id}` does not exist"))),
+            None => diags.push(err(format!("{kind} `{id}` does not exist; define it or remove it from the list"))),
             Some(s) if s.kind.ast_name() != kind => {
                 diags.push(err(format!("`{id}` is listed as a {kind} but is {}", s.kind.with_article())))
             }
@@ -317,7 +317,7 @@ fn check_kind(model: &Model, ids: &[String], kind: &str, err: &dyn Fn(String) ->
 fn check_errors(model: &Model, ids: &[String], err: &dyn Fn(String) -> Diagnostic, diags: &mut Diagnostics) {
     for id in ids {
         match model.shapes.get(id) {
-            None => diags.push(err(format!("error `{id}` does not exist"))),
+            None => diags.push(err(format!("error `{id}` does not exist; define it (a structure with `smithy.api#error`) or remove it from `errors`"))),
             Some(s) if s.kind != ShapeKind::Structure || s.traits.error.is_none() => diags.push(err(format!(
                 "`{id}` is listed as an error but is not a structure with the `smithy.api#error` trait"
             ))),

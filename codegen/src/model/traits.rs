@@ -266,7 +266,7 @@ fn parse_one(t: &mut Traits, id: &str, v: &Value) -> Result<(), String> {
             // the web-compatible grammar, as `new RegExp(p)` would.
             if let Err(e) = regress::Regex::with_flags(&p, "u") {
                 if regress::Regex::with_flags(&p, "").is_err() {
-                    return Err(format!("`{p}` is not a valid ECMA-262 regular expression: {e}"));
+                    return Err(format!("`{p}` is not a valid ECMA-262 regular expression: {e}; fix the expression"));
                 }
             }
             t.pattern = Some(p);
