@@ -75,6 +75,136 @@ impl Cursor {
     }
 }
 
+/// What a paginator needs to know of its operation; each paginated operation
+/// implements it on a marker type, and [`Paginator`] does the rest.
+pub trait Paged {
+    /// The service's client.
+    type Client: Clone;
+    type Input: Clone;
+    type Output;
+    type Error;
+    /// The items of a page (`std::convert::Infallible` when the operation
+    /// names none; then only [`PagedItems`] is missing).
+    type Item;
+    /// The input's token (where the first request starts).
+    fn token(input: &Self::Input) -> Option<String>;
+    /// Put `token` into the input for the next request.
+    fn set_token(input: &mut Self::Input, token: Option<String>);
+    /// The output token of a page.
+    fn next_token(output: &Self::Output) -> Option<&str>;
+    /// Send one page's request through the client's ordinary method.
+    fn call(client: &Self::Client, input: Self::Input) -> impl std::future::Future<Output = Result<Self::Output, Self::Error>> + Send + '_;
+}
+
+/// A [`Paged`] operation whose pages hold items (`@paginated(items: ...)`).
+pub trait PagedItems: Paged {
+    /// The items of a page, in order (a map's entries in key order).
+    fn items(output: Self::Output) -> Vec<Self::Item>;
+}
+
+/// Pages of an operation: [`next_page`](Self::next_page) sends the input once
+/// per page, each time with the previous page's token; for operations with
+/// items, [`next_item`](Self::next_item) goes through them across pages.
+/// Nothing is sent until it is polled. Paging ends as [`Cursor`] says.
+#[must_use = "a paginator sends nothing until `next_page` or `next_item` is awaited"]
+pub struct Paginator<P: Paged> {
+    client: P::Client,
+    /// The input sent with every page, with the token replaced.
+    input: P::Input,
+    cursor: Cursor,
+    /// Items of the last page not yet returned by `next_item`.
+    items: std::vec::IntoIter<P::Item>,
+}
+
+impl<P: Paged> std::fmt::Debug for Paginator<P>
+where
+    P::Input: std::fmt::Debug,
+{
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Paginator").field("input", &self.input).field("cursor", &self.cursor).finish_non_exhaustive()
+    }
+}
+
+impl<P: Paged> Paginator<P> {
+    /// A paginator that starts from `input` (and its token, if set).
+    pub fn new(client: P::Client, input: P::Input) -> Self {
+        let cursor = Cursor::new(P::token(&input));
+        Paginator { client, input, cursor, items: Vec::new().into_iter() }
+    }
+
+    /// The input sent with every page (to set the page size, for example).
+    pub fn input_mut(&mut self) -> &mut P::Input {
+        &mut self.input
+    }
+
+    /// The next page, or `None` when paging has ended (after the last page or
+    /// an error, which is returned once).
+    pub async fn next_page(&mut self) -> Option<Result<P::Output, P::Error>> {
+        if self.cursor.is_done() {
+            return None;
+        }
+        let mut input = self.input.clone();
+        P::set_token(&mut input, self.cursor.token());
+        match P::call(&self.client, input).await {
+            Ok(output) => {
+                self.cursor.page_received(P::next_token(&output));
+                Some(Ok(output))
+            }
+            Err(e) => {
+                self.cursor.failed();
+                Some(Err(e))
+            }
+        }
+    }
+
+    /// Every remaining page, or the first error.
+    pub async fn collect_pages(mut self) -> Result<Vec<P::Output>, P::Error> {
+        let mut all = Vec::new();
+        while let Some(page) = self.next_page().await {
+            all.push(page?);
+        }
+        Ok(all)
+    }
+
+    /// Paging ended because the service returned the same token that was just
+    /// sent (it would have returned the same page forever), rather than no token.
+    pub fn stopped_on_repeated_token(&self) -> bool {
+        self.cursor.repeated_token()
+    }
+
+    /// Pages received so far.
+    pub fn pages_received(&self) -> u64 {
+        self.cursor.pages()
+    }
+}
+
+impl<P: PagedItems> Paginator<P> {
+    /// The next item, fetching pages as needed and skipping empty ones; `None`
+    /// once the last page's items are used up. An error is returned once and
+    /// ends paging. Pages fetched here are not returned by
+    /// [`next_page`](Self::next_page), which fetches the page after them.
+    pub async fn next_item(&mut self) -> Option<Result<P::Item, P::Error>> {
+        loop {
+            if let Some(item) = self.items.next() {
+                return Some(Ok(item));
+            }
+            match self.next_page().await? {
+                Ok(output) => self.items = P::items(output).into_iter(),
+                Err(e) => return Some(Err(e)),
+            }
+        }
+    }
+
+    /// Every remaining item of every remaining page, or the first error.
+    pub async fn collect_items(mut self) -> Result<Vec<P::Item>, P::Error> {
+        let mut all = Vec::new();
+        while let Some(item) = self.next_item().await {
+            all.push(item?);
+        }
+        Ok(all)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::Cursor;

@@ -288,3 +288,14 @@ fn every_page_goes_through_validation_and_retries() {
     assert_eq!(names(all), ["a", "b"]);
     assert_eq!(h.tokens(), [None, Some("t1".into()), Some("t1".into())]);
 }
+
+/// Paginators and their futures can move between threads (`tokio::spawn`).
+#[test]
+fn paginators_and_their_futures_are_send() {
+    fn assert_send<T: Send>(_: &T) {}
+    let client = Harness::new(Vec::new()).client();
+    let mut pager = client.describe_destinations_paginator(input());
+    assert_send(&pager);
+    assert_send(&pager.next_page());
+    assert_send(&pager.next_item());
+}

@@ -69,6 +69,7 @@ fn paths(path: &[FieldStep]) -> String {
 
 fn paginator(op: &OperationIr, p: &PaginationIr) -> TokenStream {
     let name = ident(&p.type_name);
+    let marker = ident(&format!("{}Pages", p.type_name.strip_suffix("Paginator").unwrap_or(&p.type_name)));
     let method = ident(&p.method);
     let call = ident(&op.fn_name);
     let input = ident(&op.input);
@@ -84,76 +85,35 @@ fn paginator(op: &OperationIr, p: &PaginationIr) -> TokenStream {
         op.name, p.type_name
     )));
     let mut type_doc = format!(
-        "Pages of `{op}`, from [`Client::{m}`](super::Client::{m}).\n\nEach page is one call of [`Client::{f}`](super::Client::{f}) with `{in_name}` set to the `{out_name}` of the page before (the first call sends the input as given). Paging ends after a page with no or an empty `{out_name}`, after a page whose `{out_name}` is the token just sent (see [`stopped_on_repeated_token`](Self::stopped_on_repeated_token)), and after an error, which is yielded once.",
+        "Pages of `{op}`, from [`Client::{m}`](super::Client::{m}): each page is one call of [`Client::{f}`](super::Client::{f}) with `{in_name}` set to the `{out_name}` of the page before (the first call sends the input as given). See [`Paginator`](crate::runtime::paginate::Paginator) for the methods and when paging ends.",
         op = op.name,
         m = p.method,
         f = op.fn_name,
     );
-    let item_parts = p.items.as_ref().map(|items| {
-        let items_path = paths(&items.path);
-        let raw = items_expr(&items.path);
-        let (ty, buffer, what) = match &items.kind {
-            PageItemsKind::List(e) => {
-                let e = value_type(e, &types);
-                (e, quote!(#raw.unwrap_or_default().into_iter()), "each element of")
-            }
-            PageItemsKind::Map(k, v) => {
-                let (k, v) = (value_type(k, &types), value_type(v, &types));
-                (
-                    quote!((#k, #v)),
-                    quote!(#raw.unwrap_or_default().into_iter().collect::<::std::vec::Vec<_>>().into_iter()),
-                    "each `(key, value)` entry, in key order, of",
-                )
-            }
-        };
-        type_doc.push_str(&format!(
-            "\n\nThe items are {what} each page's `{items_path}`; [`next_item`](Self::next_item) and [`collect_items`](Self::collect_items) go through them across pages."
-        ));
-        let next_doc = doc_attrs(Some(&format!(
-            "The next item ({what} `{items_path}`), fetching pages as needed and skipping empty ones; `None` once the last page's items are used up.\n\nAn error is returned once and ends paging. Pages fetched here are not returned by [`next_page`](Self::next_page), which fetches the page after them."
-        )));
-        let collect_doc = doc_attrs(Some(
-            "Every remaining item of every remaining page, or the first error.",
-        ));
-        let field = quote! {
-            /// Items of the last page not yet returned by `next_item`.
-            items: ::std::vec::IntoIter<#ty>,
-        };
-        let init = quote!(items: ::std::vec::Vec::new().into_iter(),);
-        let methods = quote! {
-            #next_doc
-            pub async fn next_item(
-                &mut self,
-            ) -> ::std::option::Option<::std::result::Result<#ty, super::errors::#error>> {
-                loop {
-                    if let ::std::option::Option::Some(item) = self.items.next() {
-                        return ::std::option::Option::Some(::std::result::Result::Ok(item));
-                    }
-                    match self.next_page().await? {
-                        ::std::result::Result::Ok(output) => self.items = #buffer,
-                        ::std::result::Result::Err(e) => {
-                            return ::std::option::Option::Some(::std::result::Result::Err(e))
-                        }
+    let (item_ty, items_impl) = match &p.items {
+        None => (quote!(::std::convert::Infallible), TokenStream::new()),
+        Some(items) => {
+            let raw = items_expr(&items.path);
+            let (ty, all, what) = match &items.kind {
+                PageItemsKind::List(e) => (value_type(e, &types), quote!(#raw.unwrap_or_default()), "each element of"),
+                PageItemsKind::Map(k, v) => {
+                    let (k, v) = (value_type(k, &types), value_type(v, &types));
+                    (quote!((#k, #v)), quote!(#raw.unwrap_or_default().into_iter().collect()), "each `(key, value)` entry, in key order, of")
+                }
+            };
+            type_doc.push_str(&format!(
+                " Its items (`next_item`, `collect_items`) are {what} each page's `{}`.",
+                paths(&items.path)
+            ));
+            let items_impl = quote! {
+                impl crate::runtime::paginate::PagedItems for #marker {
+                    fn items(output: super::types::#output) -> ::std::vec::Vec<#ty> {
+                        #all
                     }
                 }
-            }
-
-            #collect_doc
-            pub async fn collect_items(
-                mut self,
-            ) -> ::std::result::Result<::std::vec::Vec<#ty>, super::errors::#error> {
-                let mut all = ::std::vec::Vec::new();
-                while let ::std::option::Option::Some(item) = self.next_item().await {
-                    all.push(item?);
-                }
-                ::std::result::Result::Ok(all)
-            }
-        };
-        (field, init, methods)
-    });
-    let (items_field, items_init, items_methods) = match item_parts {
-        Some((f, i, m)) => (f, i, m),
-        None => (TokenStream::new(), TokenStream::new(), TokenStream::new()),
+            };
+            (ty, items_impl)
+        }
     };
     let page_size = p.page_size.as_ref().map(|ps| {
         let f = ident(&ps.field.rust_name);
@@ -163,14 +123,17 @@ fn paginator(op: &OperationIr, p: &PaginationIr) -> TokenStream {
             ps.field.name
         )));
         quote! {
-            #doc
-            pub fn page_size(mut self, page_size: #t) -> Self {
-                self.input.#f = ::std::option::Option::Some(page_size);
-                self
+            impl #name {
+                #doc
+                pub fn page_size(mut self, page_size: #t) -> Self {
+                    self.input_mut().#f = ::std::option::Option::Some(page_size);
+                    self
+                }
             }
         }
     });
     let type_doc = doc_attrs(Some(&type_doc));
+    let marker_doc = format!(" How [`{}`] pages through `{}`.", p.type_name, op.name);
     // A deprecated operation's paginator method is deprecated with it.
     let deprecated = op.deprecated.as_ref().map(|note| quote!(#[deprecated(note = #note)]));
     quote! {
@@ -178,73 +141,41 @@ fn paginator(op: &OperationIr, p: &PaginationIr) -> TokenStream {
             #method_doc
             #deprecated
             pub fn #method(&self, input: super::types::#input) -> #name {
-                #name {
-                    client: ::std::clone::Clone::clone(self),
-                    cursor: crate::runtime::paginate::Cursor::new(input.#in_token.clone()),
-                    input,
-                    #items_init
-                }
+                crate::runtime::paginate::Paginator::new(::std::clone::Clone::clone(self), input)
             }
         }
 
         #type_doc
+        pub type #name = crate::runtime::paginate::Paginator<#marker>;
+
+        #[doc = #marker_doc]
         #[derive(Debug)]
-        #[must_use = "a paginator sends nothing until `next_page` or `next_item` is awaited"]
-        pub struct #name {
-            client: super::Client,
-            /// The input sent with every page, with the token replaced.
-            input: super::types::#input,
-            cursor: crate::runtime::paginate::Cursor,
-            #items_field
-        }
+        pub enum #marker {}
 
-        impl #name {
-            #page_size
-
-            /// The next page, or `None` when paging has ended (after the last page or an error).
-            pub async fn next_page(
-                &mut self,
-            ) -> ::std::option::Option<::std::result::Result<super::types::#output, super::errors::#error>> {
-                if self.cursor.is_done() {
-                    return ::std::option::Option::None;
-                }
-                let mut input = ::std::clone::Clone::clone(&self.input);
-                input.#in_token = self.cursor.token();
-                match self.client.#call(input).await {
-                    ::std::result::Result::Ok(output) => {
-                        self.cursor.page_received(#out_token);
-                        ::std::option::Option::Some(::std::result::Result::Ok(output))
-                    }
-                    ::std::result::Result::Err(e) => {
-                        self.cursor.failed();
-                        ::std::option::Option::Some(::std::result::Result::Err(e))
-                    }
-                }
+        impl crate::runtime::paginate::Paged for #marker {
+            type Client = super::Client;
+            type Input = super::types::#input;
+            type Output = super::types::#output;
+            type Error = super::errors::#error;
+            type Item = #item_ty;
+            fn token(input: &super::types::#input) -> ::std::option::Option<::std::string::String> {
+                input.#in_token.clone()
             }
-
-            /// Every remaining page, or the first error.
-            pub async fn collect_pages(
-                mut self,
-            ) -> ::std::result::Result<::std::vec::Vec<super::types::#output>, super::errors::#error> {
-                let mut all = ::std::vec::Vec::new();
-                while let ::std::option::Option::Some(page) = self.next_page().await {
-                    all.push(page?);
-                }
-                ::std::result::Result::Ok(all)
+            fn set_token(input: &mut super::types::#input, token: ::std::option::Option<::std::string::String>) {
+                input.#in_token = token;
             }
-
-            #items_methods
-
-            /// Paging ended because the service returned the same token that was just
-            /// sent (it would have returned the same page forever), rather than no token.
-            pub fn stopped_on_repeated_token(&self) -> bool {
-                self.cursor.repeated_token()
+            fn next_token(output: &super::types::#output) -> ::std::option::Option<&str> {
+                #out_token
             }
-
-            /// Pages received so far.
-            pub fn pages_received(&self) -> u64 {
-                self.cursor.pages()
+            fn call(
+                client: &super::Client,
+                input: super::types::#input,
+            ) -> impl ::std::future::Future<Output = ::std::result::Result<super::types::#output, super::errors::#error>> + ::std::marker::Send + '_ {
+                client.#call(input)
             }
         }
+
+        #items_impl
+        #page_size
     }
 }

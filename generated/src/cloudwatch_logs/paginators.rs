@@ -14,120 +14,66 @@ impl super::Client {
         &self,
         input: super::types::DescribeDestinationsInput,
     ) -> DescribeDestinationsPaginator {
-        DescribeDestinationsPaginator {
-            client: ::std::clone::Clone::clone(self),
-            cursor: crate::runtime::paginate::Cursor::new(input.next_token.clone()),
-            input,
-            items: ::std::vec::Vec::new().into_iter(),
-        }
+        crate::runtime::paginate::Paginator::new(::std::clone::Clone::clone(self), input)
     }
 }
 #[cfg(feature = "cloudwatch-logs-describe-destinations")]
-/// Pages of `DescribeDestinations`, from [`Client::describe_destinations_paginator`](super::Client::describe_destinations_paginator).
-///
-/// Each page is one call of [`Client::describe_destinations`](super::Client::describe_destinations) with `nextToken` set to the `nextToken` of the page before (the first call sends the input as given). Paging ends after a page with no or an empty `nextToken`, after a page whose `nextToken` is the token just sent (see [`stopped_on_repeated_token`](Self::stopped_on_repeated_token)), and after an error, which is yielded once.
-///
-/// The items are each element of each page's `destinations`; [`next_item`](Self::next_item) and [`collect_items`](Self::collect_items) go through them across pages.
+/// Pages of `DescribeDestinations`, from [`Client::describe_destinations_paginator`](super::Client::describe_destinations_paginator): each page is one call of [`Client::describe_destinations`](super::Client::describe_destinations) with `nextToken` set to the `nextToken` of the page before (the first call sends the input as given). See [`Paginator`](crate::runtime::paginate::Paginator) for the methods and when paging ends. Its items (`next_item`, `collect_items`) are each element of each page's `destinations`.
+pub type DescribeDestinationsPaginator = crate::runtime::paginate::Paginator<
+    DescribeDestinationsPages,
+>;
+#[cfg(feature = "cloudwatch-logs-describe-destinations")]
+/// How [`DescribeDestinationsPaginator`] pages through `DescribeDestinations`.
 #[derive(Debug)]
-#[must_use = "a paginator sends nothing until `next_page` or `next_item` is awaited"]
-pub struct DescribeDestinationsPaginator {
-    client: super::Client,
-    /// The input sent with every page, with the token replaced.
-    input: super::types::DescribeDestinationsInput,
-    cursor: crate::runtime::paginate::Cursor,
-    /// Items of the last page not yet returned by `next_item`.
-    items: ::std::vec::IntoIter<super::types::Destination>,
+pub enum DescribeDestinationsPages {}
+#[cfg(feature = "cloudwatch-logs-describe-destinations")]
+impl crate::runtime::paginate::Paged for DescribeDestinationsPages {
+    type Client = super::Client;
+    type Input = super::types::DescribeDestinationsInput;
+    type Output = super::types::DescribeDestinationsOutput;
+    type Error = super::errors::DescribeDestinationsError;
+    type Item = super::types::Destination;
+    fn token(
+        input: &super::types::DescribeDestinationsInput,
+    ) -> ::std::option::Option<::std::string::String> {
+        input.next_token.clone()
+    }
+    fn set_token(
+        input: &mut super::types::DescribeDestinationsInput,
+        token: ::std::option::Option<::std::string::String>,
+    ) {
+        input.next_token = token;
+    }
+    fn next_token(
+        output: &super::types::DescribeDestinationsOutput,
+    ) -> ::std::option::Option<&str> {
+        output.next_token.as_deref()
+    }
+    fn call(
+        client: &super::Client,
+        input: super::types::DescribeDestinationsInput,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            super::types::DescribeDestinationsOutput,
+            super::errors::DescribeDestinationsError,
+        >,
+    > + ::std::marker::Send + '_ {
+        client.describe_destinations(input)
+    }
+}
+#[cfg(feature = "cloudwatch-logs-describe-destinations")]
+impl crate::runtime::paginate::PagedItems for DescribeDestinationsPages {
+    fn items(
+        output: super::types::DescribeDestinationsOutput,
+    ) -> ::std::vec::Vec<super::types::Destination> {
+        output.destinations.unwrap_or_default()
+    }
 }
 #[cfg(feature = "cloudwatch-logs-describe-destinations")]
 impl DescribeDestinationsPaginator {
     /// Asks for at most `page_size` results per page: sets the input's `limit` (the service may return fewer).
     pub fn page_size(mut self, page_size: i32) -> Self {
-        self.input.limit = ::std::option::Option::Some(page_size);
+        self.input_mut().limit = ::std::option::Option::Some(page_size);
         self
-    }
-    /// The next page, or `None` when paging has ended (after the last page or an error).
-    pub async fn next_page(
-        &mut self,
-    ) -> ::std::option::Option<
-        ::std::result::Result<
-            super::types::DescribeDestinationsOutput,
-            super::errors::DescribeDestinationsError,
-        >,
-    > {
-        if self.cursor.is_done() {
-            return ::std::option::Option::None;
-        }
-        let mut input = ::std::clone::Clone::clone(&self.input);
-        input.next_token = self.cursor.token();
-        match self.client.describe_destinations(input).await {
-            ::std::result::Result::Ok(output) => {
-                self.cursor.page_received(output.next_token.as_deref());
-                ::std::option::Option::Some(::std::result::Result::Ok(output))
-            }
-            ::std::result::Result::Err(e) => {
-                self.cursor.failed();
-                ::std::option::Option::Some(::std::result::Result::Err(e))
-            }
-        }
-    }
-    /// Every remaining page, or the first error.
-    pub async fn collect_pages(
-        mut self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<super::types::DescribeDestinationsOutput>,
-        super::errors::DescribeDestinationsError,
-    > {
-        let mut all = ::std::vec::Vec::new();
-        while let ::std::option::Option::Some(page) = self.next_page().await {
-            all.push(page?);
-        }
-        ::std::result::Result::Ok(all)
-    }
-    /// The next item (each element of `destinations`), fetching pages as needed and skipping empty ones; `None` once the last page's items are used up.
-    ///
-    /// An error is returned once and ends paging. Pages fetched here are not returned by [`next_page`](Self::next_page), which fetches the page after them.
-    pub async fn next_item(
-        &mut self,
-    ) -> ::std::option::Option<
-        ::std::result::Result<
-            super::types::Destination,
-            super::errors::DescribeDestinationsError,
-        >,
-    > {
-        loop {
-            if let ::std::option::Option::Some(item) = self.items.next() {
-                return ::std::option::Option::Some(::std::result::Result::Ok(item));
-            }
-            match self.next_page().await? {
-                ::std::result::Result::Ok(output) => {
-                    self.items = output.destinations.unwrap_or_default().into_iter();
-                }
-                ::std::result::Result::Err(e) => {
-                    return ::std::option::Option::Some(::std::result::Result::Err(e));
-                }
-            }
-        }
-    }
-    /// Every remaining item of every remaining page, or the first error.
-    pub async fn collect_items(
-        mut self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<super::types::Destination>,
-        super::errors::DescribeDestinationsError,
-    > {
-        let mut all = ::std::vec::Vec::new();
-        while let ::std::option::Option::Some(item) = self.next_item().await {
-            all.push(item?);
-        }
-        ::std::result::Result::Ok(all)
-    }
-    /// Paging ended because the service returned the same token that was just
-    /// sent (it would have returned the same page forever), rather than no token.
-    pub fn stopped_on_repeated_token(&self) -> bool {
-        self.cursor.repeated_token()
-    }
-    /// Pages received so far.
-    pub fn pages_received(&self) -> u64 {
-        self.cursor.pages()
     }
 }
