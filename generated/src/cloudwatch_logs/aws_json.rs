@@ -32,16 +32,11 @@ pub(crate) fn parse_describe_destinations(
     super::types::DescribeDestinationsOutput,
     super::errors::DescribeDestinationsError,
 > {
-    if !response.is_success() {
-        return ::std::result::Result::Err(
-            super::errors::DescribeDestinationsError::from_response(response),
-        );
-    }
-    let output: ::std::result::Result<
-        super::types::DescribeDestinationsOutput,
-        crate::runtime::error::Failure,
-    > = { crate::runtime::json::parse_body(response) };
-    ::std::result::Result::Ok(output?)
+    crate::runtime::request::output(
+        response,
+        super::errors::DescribeDestinationsError::from_response,
+        |response| { crate::runtime::json::parse_body(response) },
+    )
 }
 #[cfg(feature = "cloudwatch-logs-put-destination")]
 /// The request `PutDestination` sends for `input`: the idempotency token filled in if unset, the input checked when `validate` is true, then serialized.
@@ -75,16 +70,11 @@ pub(crate) fn parse_put_destination(
     super::types::PutDestinationOutput,
     super::errors::PutDestinationError,
 > {
-    if !response.is_success() {
-        return ::std::result::Result::Err(
-            super::errors::PutDestinationError::from_response(response),
-        );
-    }
-    let output: ::std::result::Result<
-        super::types::PutDestinationOutput,
-        crate::runtime::error::Failure,
-    > = { crate::runtime::json::parse_body(response) };
-    ::std::result::Result::Ok(output?)
+    crate::runtime::request::output(
+        response,
+        super::errors::PutDestinationError::from_response,
+        |response| { crate::runtime::json::parse_body(response) },
+    )
 }
 #[cfg(feature = "cloudwatch-logs-put-destination-policy")]
 /// The request `PutDestinationPolicy` sends for `input`: the idempotency token filled in if unset, the input checked when `validate` is true, then serialized.
@@ -118,16 +108,11 @@ pub(crate) fn parse_put_destination_policy(
     super::types::PutDestinationPolicyOutput,
     super::errors::PutDestinationPolicyError,
 > {
-    if !response.is_success() {
-        return ::std::result::Result::Err(
-            super::errors::PutDestinationPolicyError::from_response(response),
-        );
-    }
-    let output: ::std::result::Result<
-        super::types::PutDestinationPolicyOutput,
-        crate::runtime::error::Failure,
-    > = { crate::runtime::json::parse_body(response) };
-    ::std::result::Result::Ok(output?)
+    crate::runtime::request::output(
+        response,
+        super::errors::PutDestinationPolicyError::from_response,
+        |response| { crate::runtime::json::parse_body(response) },
+    )
 }
 #[cfg(feature = "cloudwatch-logs-put-integration")]
 /// The request `PutIntegration` sends for `input`: the idempotency token filled in if unset, the input checked when `validate` is true, then serialized.
@@ -161,14 +146,9 @@ pub(crate) fn parse_put_integration(
     super::types::PutIntegrationOutput,
     super::errors::PutIntegrationError,
 > {
-    if !response.is_success() {
-        return ::std::result::Result::Err(
-            super::errors::PutIntegrationError::from_response(response),
-        );
-    }
-    let output: ::std::result::Result<
-        super::types::PutIntegrationOutput,
-        crate::runtime::error::Failure,
-    > = { crate::runtime::json::parse_body(response) };
-    ::std::result::Result::Ok(output?)
+    crate::runtime::request::output(
+        response,
+        super::errors::PutIntegrationError::from_response,
+        |response| { crate::runtime::json::parse_body(response) },
+    )
 }

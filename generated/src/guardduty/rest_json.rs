@@ -42,22 +42,17 @@ pub(crate) fn parse_create_detector(
     super::types::CreateDetectorOutput,
     super::errors::CreateDetectorError,
 > {
-    if !response.is_success() {
-        return ::std::result::Result::Err(
-            super::errors::CreateDetectorError::from_response(response),
-        );
-    }
-    let output: ::std::result::Result<
-        super::types::CreateDetectorOutput,
-        crate::runtime::error::Failure,
-    > = {
-        #[allow(unused_mut)]
-        let mut output: super::types::CreateDetectorOutput = crate::runtime::json::parse_body(
-            response,
-        )?;
-        ::std::result::Result::Ok(output)
-    };
-    ::std::result::Result::Ok(output?)
+    crate::runtime::request::output(
+        response,
+        super::errors::CreateDetectorError::from_response,
+        |response| {
+            #[allow(unused_mut)]
+            let mut output: super::types::CreateDetectorOutput = crate::runtime::json::parse_body(
+                response,
+            )?;
+            ::std::result::Result::Ok(output)
+        },
+    )
 }
 #[cfg(feature = "guardduty-create-publishing-destination")]
 /// The request `CreatePublishingDestination` sends for `input`: the idempotency token filled in if unset, the input checked when `validate` is true, then serialized.
@@ -114,20 +109,15 @@ pub(crate) fn parse_create_publishing_destination(
     super::types::CreatePublishingDestinationOutput,
     super::errors::CreatePublishingDestinationError,
 > {
-    if !response.is_success() {
-        return ::std::result::Result::Err(
-            super::errors::CreatePublishingDestinationError::from_response(response),
-        );
-    }
-    let output: ::std::result::Result<
-        super::types::CreatePublishingDestinationOutput,
-        crate::runtime::error::Failure,
-    > = {
-        #[allow(unused_mut)]
-        let mut output: super::types::CreatePublishingDestinationOutput = crate::runtime::json::parse_body(
-            response,
-        )?;
-        ::std::result::Result::Ok(output)
-    };
-    ::std::result::Result::Ok(output?)
+    crate::runtime::request::output(
+        response,
+        super::errors::CreatePublishingDestinationError::from_response,
+        |response| {
+            #[allow(unused_mut)]
+            let mut output: super::types::CreatePublishingDestinationOutput = crate::runtime::json::parse_body(
+                response,
+            )?;
+            ::std::result::Result::Ok(output)
+        },
+    )
 }

@@ -110,6 +110,20 @@ pub struct RawResponse {
     pub attempts: u32,
 }
 
+/// An operation's result from its response: a non-2xx response becomes the
+/// operation's error (`error`), a 2xx one is read with `parse`, whose
+/// failures convert into the operation's error too.
+pub fn output<T, E: From<super::error::Failure>>(
+    response: &RawResponse,
+    error: fn(&RawResponse) -> E,
+    parse: impl FnOnce(&RawResponse) -> Result<T, super::error::Failure>,
+) -> Result<T, E> {
+    if !response.is_success() {
+        return Err(error(response));
+    }
+    parse(response).map_err(E::from)
+}
+
 impl RawResponse {
     pub fn new(status: u16, headers: Vec<(String, String)>, body: impl Into<Vec<u8>>) -> Self {
         RawResponse { status, headers, body: body.into(), attempts: 1 }

@@ -117,11 +117,7 @@ fn operation(op: &OperationIr, input: Option<&StructIr>, serialize: TokenStream,
         pub(crate) fn #parse_fn(
             response: &crate::runtime::request::RawResponse,
         ) -> ::std::result::Result<super::types::#output_ty, super::errors::#error_ty> {
-            if !response.is_success() {
-                return ::std::result::Result::Err(super::errors::#error_ty::from_response(response));
-            }
-            let output: ::std::result::Result<super::types::#output_ty, crate::runtime::error::Failure> = { #parse };
-            ::std::result::Result::Ok(output?)
+            crate::runtime::request::output(response, super::errors::#error_ty::from_response, |response| { #parse })
         }
     }
 }

@@ -248,7 +248,11 @@ pub fn parse(output_name: &str, output: Option<&StructIr>) -> TokenStream {
         let start = if has_body {
             quote!(crate::runtime::json::parse_body(response)?)
         } else {
-            quote!(::std::default::Default::default())
+            // Nothing to read: the output has no member on the wire.
+            quote!({
+                let _ = response;
+                ::std::default::Default::default()
+            })
         };
         return quote! {
             #[allow(unused_mut)]
