@@ -69,7 +69,17 @@ pub fn retry_send_error(error: &SendError, policy: &RetryPolicy) -> bool {
 pub fn backoff(config: &RetryConfig, retry: u32) -> Duration {
     let exp = config.initial_backoff.saturating_mul(1u32 << retry.saturating_sub(1).min(20));
     let cap = exp.min(config.max_backoff);
-    cap.mul_f64(fastrand::f64())
+    cap.mul_f64(unit_random())
+}
+
+/// A random number in [0, 1) for jitter.
+fn unit_random() -> f64 {
+    use ring::rand::SecureRandom;
+    let mut bytes = [0u8; 8];
+    if ring::rand::SystemRandom::new().fill(&mut bytes).is_err() {
+        return 0.5;
+    }
+    (u64::from_le_bytes(bytes) >> 11) as f64 / (1u64 << 53) as f64
 }
 
 #[cfg(test)]

@@ -12,12 +12,16 @@
 //!   environment, tests (with the interop tests required, not skipped),
 //!   clippy and rustdoc on the generated crate, and a build of the crates
 //!   generated from every fixture model.
+//! - `cargo xtask bench [--repeats N] [--only PARTS]`: measure codegen,
+//!   builds, sizes, lines, throughput and codecs beside aws-sdk-rust (see
+//!   `bench.rs` and BENCHMARKS.md).
 //! - `cargo xtask fuzz [--seconds N] [--check] [TARGET...]`: build the
 //!   libFuzzer targets of `fuzz/` without cargo-fuzz and run each for N
 //!   seconds (see `fuzz.rs`).
 
 #![forbid(unsafe_code)]
 
+mod bench;
 mod fuzz;
 mod pyenv;
 
@@ -46,9 +50,10 @@ fn main() -> ExitCode {
         Some("fixtures") => fixtures(),
         Some("official") => official(),
         Some("fuzz") => fuzz::fuzz(&root(), &args[1..]),
+        Some("bench") => bench::bench(&args[1..]),
         Some("interop-env") => pyenv::ensure(&root()).map(|python| println!("{}", python.display())),
         _ => {
-            eprintln!("{USAGE}\n{}", fuzz::USAGE);
+            eprintln!("{USAGE}\n{}\n{}", fuzz::USAGE, bench::USAGE);
             return ExitCode::from(2);
         }
     };
@@ -162,6 +167,7 @@ fn codegen(args: &[String]) -> Result<(), String> {
         println!("removed   {}", p.display());
     }
     println!("{} written, {} unchanged, {} removed", report.written.len(), report.unchanged.len(), report.removed.len());
+    bench::report_peak_rss();
     Ok(())
 }
 

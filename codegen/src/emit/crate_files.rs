@@ -73,16 +73,13 @@ required-features = ["cli"]
 # Derives for the model types; JSON is the wire format of every supported protocol.
 serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
-# ECMA-262 regular expressions, as `@pattern` requires.
-regress = "0.12"
+# ECMA-262 regular expressions, as `@pattern` requires (backtracking engine only).
+regress = {{ version = "0.12", default-features = false, features = ["std"] }}
 # Request and header types shared with every Rust HTTP stack.
 http = "1"
-# SigV4, maintained by AWS for its own SDKs.
-aws-sigv4 = {{ version = "1.6", default-features = false, features = ["sign-http", "http1"] }}
-aws-credential-types = "1.3"
-# UUID v4 for `@idempotencyToken`; jitter for retry backoff.
-uuid = {{ version = "1", features = ["v4"] }}
-fastrand = "2"
+# SHA-256 and HMAC for SigV4, random bytes for `@idempotencyToken` UUIDs and
+# retry jitter: the crypto library rustls uses for TLS, so one build serves both.
+ring = {{ version = "0.17", default-features = false }}
 # The default transport.
 hyper = {{ version = "1", optional = true, default-features = false, features = ["client", "http1"] }}
 hyper-util = {{ version = "0.1", optional = true, default-features = false, features = ["client-legacy", "http1", "tokio"] }}

@@ -26,7 +26,8 @@ pub fn prepare_describe_destinations(
     ::std::result::Result::Ok(request?)
 }
 #[cfg(feature = "cloudwatch-logs-describe-destinations")]
-pub(crate) fn parse_describe_destinations(
+/// What a response to `DescribeDestinations` means: its output, or the operation's error (modeled, unmodeled, or the body failing to parse).
+pub fn parse_describe_destinations(
     response: &crate::runtime::request::RawResponse,
 ) -> ::std::result::Result<
     super::types::DescribeDestinationsOutput,
@@ -64,7 +65,8 @@ pub fn prepare_put_destination(
     ::std::result::Result::Ok(request?)
 }
 #[cfg(feature = "cloudwatch-logs-put-destination")]
-pub(crate) fn parse_put_destination(
+/// What a response to `PutDestination` means: its output, or the operation's error (modeled, unmodeled, or the body failing to parse).
+pub fn parse_put_destination(
     response: &crate::runtime::request::RawResponse,
 ) -> ::std::result::Result<
     super::types::PutDestinationOutput,
@@ -102,7 +104,8 @@ pub fn prepare_put_destination_policy(
     ::std::result::Result::Ok(request?)
 }
 #[cfg(feature = "cloudwatch-logs-put-destination-policy")]
-pub(crate) fn parse_put_destination_policy(
+/// What a response to `PutDestinationPolicy` means: its output, or the operation's error (modeled, unmodeled, or the body failing to parse).
+pub fn parse_put_destination_policy(
     response: &crate::runtime::request::RawResponse,
 ) -> ::std::result::Result<
     super::types::PutDestinationPolicyOutput,
@@ -140,7 +143,8 @@ pub fn prepare_put_integration(
     ::std::result::Result::Ok(request?)
 }
 #[cfg(feature = "cloudwatch-logs-put-integration")]
-pub(crate) fn parse_put_integration(
+/// What a response to `PutIntegration` means: its output, or the operation's error (modeled, unmodeled, or the body failing to parse).
+pub fn parse_put_integration(
     response: &crate::runtime::request::RawResponse,
 ) -> ::std::result::Result<
     super::types::PutIntegrationOutput,

@@ -36,7 +36,8 @@ pub fn prepare_create_detector(
     ::std::result::Result::Ok(request?)
 }
 #[cfg(feature = "guardduty-create-detector")]
-pub(crate) fn parse_create_detector(
+/// What a response to `CreateDetector` means: its output, or the operation's error (modeled, unmodeled, or the body failing to parse).
+pub fn parse_create_detector(
     response: &crate::runtime::request::RawResponse,
 ) -> ::std::result::Result<
     super::types::CreateDetectorOutput,
@@ -103,7 +104,8 @@ pub fn prepare_create_publishing_destination(
     ::std::result::Result::Ok(request?)
 }
 #[cfg(feature = "guardduty-create-publishing-destination")]
-pub(crate) fn parse_create_publishing_destination(
+/// What a response to `CreatePublishingDestination` means: its output, or the operation's error (modeled, unmodeled, or the body failing to parse).
+pub fn parse_create_publishing_destination(
     response: &crate::runtime::request::RawResponse,
 ) -> ::std::result::Result<
     super::types::CreatePublishingDestinationOutput,

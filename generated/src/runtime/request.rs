@@ -86,9 +86,16 @@ pub fn with_host_prefix(url: &str, prefix: &str) -> String {
     }
 }
 
+/// `value` percent-encoded: everything but RFC 3986's unreserved characters
+/// (and `/` unless `encode_slash`), as `%XX` with upper-case hex digits.
 pub fn encode_into(out: &mut String, value: &str, encode_slash: bool) {
+    encode_bytes_into(out, value.as_bytes(), encode_slash);
+}
+
+/// [`encode_into`] for bytes that need not be UTF-8.
+pub fn encode_bytes_into(out: &mut String, value: &[u8], encode_slash: bool) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    for b in value.bytes() {
+    for &b in value {
         let keep = b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') || (b == b'/' && !encode_slash);
         if keep {
             out.push(b as char);

@@ -544,7 +544,7 @@ fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
 ///
 /// Cannot overflow for any `days` obtained by dividing an `i64` number of
 /// seconds by 86,400 (|days| < 1.1e14).
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
+pub(crate) fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let z = days + 719_468; // days since 0000-03-01
     let era = z.div_euclid(146_097);
     let day_of_era = z.rem_euclid(146_097); // 0..=146_096

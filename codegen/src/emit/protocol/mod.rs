@@ -98,6 +98,10 @@ fn operation(op: &OperationIr, input: Option<&StructIr>, serialize: TokenStream,
         " The request `{}` sends for `input`: the idempotency token filled in if unset, the input checked when `validate` is true, then serialized.",
         op.name
     );
+    let parse_doc = format!(
+        " What a response to `{}` means: its output, or the operation's error (modeled, unmodeled, or the body failing to parse).",
+        op.name
+    );
     quote! {
         #[doc = #doc]
         pub fn #prepare(
@@ -114,7 +118,8 @@ fn operation(op: &OperationIr, input: Option<&StructIr>, serialize: TokenStream,
             ::std::result::Result::Ok(request?)
         }
 
-        pub(crate) fn #parse_fn(
+        #[doc = #parse_doc]
+        pub fn #parse_fn(
             response: &crate::runtime::request::RawResponse,
         ) -> ::std::result::Result<super::types::#output_ty, super::errors::#error_ty> {
             crate::runtime::request::output(response, super::errors::#error_ty::from_response, |response| { #parse })
