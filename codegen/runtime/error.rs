@@ -208,12 +208,79 @@ pub trait OperationError: std::error::Error {
     fn meta(&self) -> Option<&ErrorMeta>;
 }
 
-/// The impls every generated operation error shares (`Display`, `Error`,
-/// `From<Failure>`, `OperationError`), given its modeled variants; written
-/// once here instead of per operation. (Unused when no operation feature is on.)
+/// `Display` and `Error` for a modeled error structure: its name, then its
+/// `message` member when it has one and it is set.
+#[allow(unused_macros)]
+macro_rules! service_error {
+    ($name:ident, $label:literal) => {
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str($label)
+            }
+        }
+        impl ::std::error::Error for $name {}
+    };
+    ($name:ident, $label:literal, $message:ident) => {
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str($label)?;
+                if let ::std::option::Option::Some(m) = &self.$message {
+                    write!(f, ": {m}")?;
+                }
+                ::std::result::Result::Ok(())
+            }
+        }
+        impl ::std::error::Error for $name {}
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use service_error;
+
+/// An operation's error enum (`<Op>Error`): one variant per modeled error
+/// (`Variant(Type) = "wire code"`), given the operation's name and the
+/// service's protocol, then the failures every operation shares,
+/// with `from_response` (which picks the variant for an error response by its
+/// code) and the impls (`Display`, `Error`, `From<Failure>`,
+/// `OperationError`). Written once here instead of per operation; each
+/// operation's file holds one invocation. (Unused when no operation feature is on.)
 #[allow(unused_macros)]
 macro_rules! operation_error {
-    ($name:ident { $($v:ident),* $(,)? }) => {
+    ($name:ident, $operation:literal, $protocol:ident, { $($v:ident($t:ident) = $code:literal),* $(,)? }) => {
+        #[doc = concat!(" Errors of `", $operation, "`: the operation's modeled errors, then failures every operation shares.")]
+        #[derive(Debug)]
+        #[non_exhaustive]
+        pub enum $name {
+            $(
+                #[doc = concat!(" The modeled error `", $code, "`.")]
+                $v(::std::boxed::Box<$crate::runtime::error::Modeled<super::types::$t>>),
+            )*
+            /// An error response whose code is not one of the operation's modeled errors.
+            Unmodeled(::std::boxed::Box<$crate::runtime::error::ErrorMeta>),
+            /// The input breaks the model's constraints; nothing was sent.
+            Validation($crate::runtime::error::ValidationError),
+            /// The request could not be sent or the response not received.
+            Transport($crate::runtime::error::TransportError),
+            /// The connection or the response took too long.
+            Timeout($crate::runtime::error::TimeoutError),
+            /// The response does not match the protocol or the model.
+            Parse(::std::boxed::Box<$crate::runtime::error::ParseError>),
+        }
+
+        impl $name {
+            /// The error an error response stands for: the modeled error its
+            /// code names, parsed, or `Unmodeled` with the response's metadata.
+            pub(crate) fn from_response(response: &$crate::runtime::request::RawResponse) -> Self {
+                let meta = $crate::runtime::json::error_meta($crate::runtime::invoke::Protocol::$protocol, response);
+                $(
+                    if meta.code == $code {
+                        return $crate::runtime::json::parse_error(response, meta)
+                            .map_or_else(Self::from, |e| Self::$v(::std::boxed::Box::new(e)));
+                    }
+                )*
+                Self::Unmodeled(::std::boxed::Box::new(meta))
+            }
+        }
+
         impl ::std::fmt::Display for $name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 match self {

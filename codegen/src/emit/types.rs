@@ -20,6 +20,11 @@ pub fn types_file(svc: &ServiceIr) -> TokenStream {
     let title = format!(" Types of {}: operation inputs and outputs, structures, unions, enums and errors.", svc.title);
     quote! {
         #![doc = #title]
+        /// serde's `skip_serializing_if` for every member: unset members are not sent.
+        #[allow(dead_code)]
+        fn none<T>(value: &::std::option::Option<T>) -> bool {
+            value.is_none()
+        }
         #(#items)*
     }
 }
@@ -64,12 +69,10 @@ fn serde_attr(m: &MemberIr, default_fn: Option<String>) -> TokenStream {
         _ => None,
     }
     .map(|w| quote!(, with = #w));
-    let default = match default_fn {
-        Some(f) => quote!(default = #f),
-        None => quote!(default),
-    };
+    // The structure's `#[serde(default)]` covers members without a fill-in function.
+    let default = default_fn.map(|f| quote!(, default = #f));
     quote! {
-        #[serde(rename = #rename #alias, #default, skip_serializing_if = "::std::option::Option::is_none" #with)]
+        #[serde(rename = #rename #alias #default, skip_serializing_if = "none" #with)]
     }
 }
 
@@ -132,6 +135,7 @@ fn structure(s: &StructIr) -> TokenStream {
         #doc
         #struct_dep
         #[derive(#debug_derive Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+        #[serde(default)]
         pub struct #name { #(#fields)* }
         #(#default_fns)*
         #debug_impl
@@ -201,21 +205,10 @@ fn error_impl(s: &StructIr) -> TokenStream {
         .members
         .iter()
         .find(|m| m.name.eq_ignore_ascii_case("message") && m.ty == RType::String)
-        .map(|m| {
-            let f = ident(&m.rust_name);
-            quote! {
-                if let ::std::option::Option::Some(m) = &self.#f { write!(f, ": {m}")?; }
-            }
-        });
-    quote! {
-        impl ::std::fmt::Display for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(#label)?;
-                #message
-                ::std::result::Result::Ok(())
-            }
-        }
-        impl ::std::error::Error for #name {}
+        .map(|m| ident(&m.rust_name));
+    match message {
+        Some(m) => quote!(crate::runtime::error::service_error!(#name, #label, #m);),
+        None => quote!(crate::runtime::error::service_error!(#name, #label);),
     }
 }
 

@@ -2,123 +2,16 @@
 #![allow(deprecated)]
 //! Errors of each operation.
 #[cfg(feature = "guardduty-create-detector")]
-/// Errors of `CreateDetector`: the operation's modeled errors, then failures every operation shares.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum CreateDetectorError {
-    /// The modeled error `BadRequestException`.
-    BadRequestException(
-        ::std::boxed::Box<
-            crate::runtime::error::Modeled<super::types::BadRequestException>,
-        >,
-    ),
-    /// The modeled error `InternalServerErrorException`.
-    InternalServerErrorException(
-        ::std::boxed::Box<
-            crate::runtime::error::Modeled<super::types::InternalServerErrorException>,
-        >,
-    ),
-    /// An error response whose code is not one of the operation's modeled errors.
-    Unmodeled(::std::boxed::Box<crate::runtime::error::ErrorMeta>),
-    /// The input breaks the model's constraints; nothing was sent.
-    Validation(crate::runtime::error::ValidationError),
-    /// The request could not be sent or the response not received.
-    Transport(crate::runtime::error::TransportError),
-    /// The connection or the response took too long.
-    Timeout(crate::runtime::error::TimeoutError),
-    /// The response does not match the protocol or the model.
-    Parse(::std::boxed::Box<crate::runtime::error::ParseError>),
-}
-#[cfg(feature = "guardduty-create-detector")]
-impl CreateDetectorError {
-    pub(crate) fn from_response(
-        response: &crate::runtime::request::RawResponse,
-    ) -> Self {
-        let meta = crate::runtime::json::error_meta(
-            crate::runtime::invoke::Protocol::RestJson1,
-            response,
-        );
-        match meta.code.as_str() {
-            "BadRequestException" => {
-                crate::runtime::json::parse_error(response, meta)
-                    .map_or_else(
-                        Self::from,
-                        |e| Self::BadRequestException(::std::boxed::Box::new(e)),
-                    )
-            }
-            "InternalServerErrorException" => {
-                crate::runtime::json::parse_error(response, meta)
-                    .map_or_else(
-                        Self::from,
-                        |e| Self::InternalServerErrorException(::std::boxed::Box::new(e)),
-                    )
-            }
-            _ => Self::Unmodeled(::std::boxed::Box::new(meta)),
-        }
-    }
-}
-#[cfg(feature = "guardduty-create-detector")]
 crate::runtime::error::operation_error!(
-    CreateDetectorError { BadRequestException, InternalServerErrorException }
+    CreateDetectorError, "CreateDetector", RestJson1, {
+    BadRequestException(BadRequestException) = "BadRequestException",
+    InternalServerErrorException(InternalServerErrorException) =
+    "InternalServerErrorException" }
 );
 #[cfg(feature = "guardduty-create-publishing-destination")]
-/// Errors of `CreatePublishingDestination`: the operation's modeled errors, then failures every operation shares.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum CreatePublishingDestinationError {
-    /// The modeled error `BadRequestException`.
-    BadRequestException(
-        ::std::boxed::Box<
-            crate::runtime::error::Modeled<super::types::BadRequestException>,
-        >,
-    ),
-    /// The modeled error `InternalServerErrorException`.
-    InternalServerErrorException(
-        ::std::boxed::Box<
-            crate::runtime::error::Modeled<super::types::InternalServerErrorException>,
-        >,
-    ),
-    /// An error response whose code is not one of the operation's modeled errors.
-    Unmodeled(::std::boxed::Box<crate::runtime::error::ErrorMeta>),
-    /// The input breaks the model's constraints; nothing was sent.
-    Validation(crate::runtime::error::ValidationError),
-    /// The request could not be sent or the response not received.
-    Transport(crate::runtime::error::TransportError),
-    /// The connection or the response took too long.
-    Timeout(crate::runtime::error::TimeoutError),
-    /// The response does not match the protocol or the model.
-    Parse(::std::boxed::Box<crate::runtime::error::ParseError>),
-}
-#[cfg(feature = "guardduty-create-publishing-destination")]
-impl CreatePublishingDestinationError {
-    pub(crate) fn from_response(
-        response: &crate::runtime::request::RawResponse,
-    ) -> Self {
-        let meta = crate::runtime::json::error_meta(
-            crate::runtime::invoke::Protocol::RestJson1,
-            response,
-        );
-        match meta.code.as_str() {
-            "BadRequestException" => {
-                crate::runtime::json::parse_error(response, meta)
-                    .map_or_else(
-                        Self::from,
-                        |e| Self::BadRequestException(::std::boxed::Box::new(e)),
-                    )
-            }
-            "InternalServerErrorException" => {
-                crate::runtime::json::parse_error(response, meta)
-                    .map_or_else(
-                        Self::from,
-                        |e| Self::InternalServerErrorException(::std::boxed::Box::new(e)),
-                    )
-            }
-            _ => Self::Unmodeled(::std::boxed::Box::new(meta)),
-        }
-    }
-}
-#[cfg(feature = "guardduty-create-publishing-destination")]
 crate::runtime::error::operation_error!(
-    CreatePublishingDestinationError { BadRequestException, InternalServerErrorException
-    }
+    CreatePublishingDestinationError, "CreatePublishingDestination", RestJson1, {
+    BadRequestException(BadRequestException) = "BadRequestException",
+    InternalServerErrorException(InternalServerErrorException) =
+    "InternalServerErrorException" }
 );
