@@ -183,3 +183,18 @@ pub fn main(dispatch: for<'a> fn(&'a Args) -> BoxFuture<'a, Option<Outcome>>, se
     eprint!("{}", outcome.stderr);
     std::process::ExitCode::from(u8::try_from(outcome.code).unwrap_or(1))
 }
+
+/// One arm of a service's `smithy-call` dispatch: read the input, then
+/// prepare it (dry run) or call the operation. Expanded in the service's
+/// `cli.rs`, where `protocol` is the service's protocol module.
+#[allow(unused_macros)]
+macro_rules! op {
+    ($args:ident, $prepare:ident, $method:ident) => {
+        $crate::runtime::cli::run($args, protocol::$prepare, |config, input| async move {
+            super::Client::new(config).$method(input).await
+        })
+        .await
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use op;

@@ -102,6 +102,11 @@ impl Handle {
         &self.inner.config
     }
 
+    /// Whether inputs are validated before they are sent.
+    pub fn validates(&self) -> bool {
+        self.inner.config.validate_input()
+    }
+
     pub fn service(&self) -> &'static ServiceSpec {
         self.inner.service
     }

@@ -344,6 +344,23 @@ pub fn union_member(member: &str, path: &Path<'_>, out: &mut Vec<Violation>) {
     out.push(path.to_violation(ViolationKind::UnionMember { member: member.to_string() }));
 }
 
+
+/// `validate()` for an operation input (`super::types::$name`): every
+/// constraint of the model checked, every violation reported at once.
+#[allow(unused_macros)]
+macro_rules! input_validate {
+    ($name:ident, $label:literal) => {
+        impl super::types::$name {
+            /// Check every constraint of the model; report all violations at once.
+            pub fn validate(&self) -> ::std::result::Result<(), $crate::runtime::validate::ValidationError> {
+                $crate::runtime::validate::validate_root(self, $label)
+            }
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use input_validate;
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -36,6 +36,8 @@ struct Raw {
     models: Vec<PathBuf>,
     #[serde(default)]
     services: BTreeMap<String, RawService>,
+    #[serde(default)]
+    runtime_tests: bool,
 }
 
 #[derive(Deserialize)]
@@ -80,6 +82,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, String> {
             models: raw.models.iter().map(|m| normalize(&base.join(m))).collect(),
             crate_name: raw.crate_name,
             selection: Selection { services, anywhere: None },
+            runtime_tests: raw.runtime_tests,
         },
         out: normalize(&base.join(raw.out)),
     })

@@ -33,6 +33,10 @@ pub struct Options {
     pub crate_name: String,
     /// Which operations to generate (all by default).
     pub selection: Selection,
+    /// Keep the runtime's own unit tests (`#[cfg(test)] mod tests`) in
+    /// `src/runtime/`. The committed crate keeps them, so CI runs them; a
+    /// user's crate does without.
+    pub runtime_tests: bool,
 }
 
 /// Why generation failed.
@@ -64,7 +68,22 @@ impl From<Diagnostics> for Error {
 /// Load the models and produce every file of the generated crate, in memory.
 pub fn generate(options: &Options) -> Result<Vec<RenderedFile>, Error> {
     let model = Model::load_files(&options.models)?;
-    generate_from_model(&model, &options.crate_name, &options.selection)
+    let mut files = generate_from_model(&model, &options.crate_name, &options.selection)?;
+    if !options.runtime_tests {
+        for file in files.iter_mut().filter(|f| f.path.starts_with("src/runtime/")) {
+            file.contents = without_unit_tests(&file.contents);
+        }
+    }
+    Ok(files)
+}
+
+/// `text` without its trailing `#[cfg(test)] mod tests { ... }` (the runtime
+/// files end with it when they have one).
+fn without_unit_tests(text: &str) -> String {
+    match text.find("\n#[cfg(test)]\nmod tests {") {
+        Some(i) => text[..=i].to_string(),
+        None => text.to_string(),
+    }
 }
 
 /// Generate from models given as (file name, JSON text) pairs.

@@ -186,7 +186,7 @@ fn prepare_logs_crate(root: &Path) -> Result<(), String> {
         .into_iter()
         .find(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("cloudwatch-logs")))
         .ok_or("no CloudWatch Logs model in ../shared/aws-models")?;
-    let files = codegen::generate(&codegen::Options { models: vec![model], crate_name: "logs-complete".into(), selection: Default::default() })
+    let files = codegen::generate(&codegen::Options { models: vec![model], crate_name: "logs-complete".into(), selection: Default::default(), runtime_tests: false })
         .map_err(|e| e.to_string())?;
     codegen::write::write(&root.join("bench/target/crates/logs-complete"), &files).map_err(|e| e.to_string())?;
     Ok(())

@@ -127,7 +127,7 @@ fn codegen_args(args: &[String]) -> Result<(codegen::Options, PathBuf, bool), St
         }
     }
     let selection = codegen::Selection { services: Default::default(), anywhere: operations.map(|o| o.into_iter().collect()) };
-    Ok((codegen::Options { models, crate_name, selection }, out, check))
+    Ok((codegen::Options { models, crate_name, selection, runtime_tests: false }, out, check))
 }
 
 fn codegen(args: &[String]) -> Result<(), String> {
@@ -194,7 +194,7 @@ fn fixture_crates(root: &Path) -> Result<PathBuf, String> {
     for model in json_files(&root.join("tests/fixtures/valid")) {
         let stem = model.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
         let name = format!("fixture-{}", stem.replace('_', "-"));
-        let files = codegen::generate(&codegen::Options { models: vec![model.clone()], crate_name: name.clone(), selection: Default::default() })
+        let files = codegen::generate(&codegen::Options { models: vec![model.clone()], crate_name: name.clone(), selection: Default::default(), runtime_tests: false })
             .map_err(|e| format!("fixture {}: {e}", model.display()))?;
         codegen::write::write(&dir.join(&name), &files).map_err(|e| e.to_string())?;
         members.push(format!("{name:?}"));
@@ -248,6 +248,7 @@ fn official() -> Result<(), String> {
         models,
         crate_name: "aws-official".into(),
         selection: Default::default(),
+        runtime_tests: false,
     })
     .map_err(|e| format!("error: cannot generate the official models:\n{e}"))?;
     eprintln!("generated the official models ({} files) in {:.2?}", files.len(), started.elapsed());

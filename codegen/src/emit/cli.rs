@@ -19,13 +19,16 @@ pub fn service_cli(svc: &ServiceIr) -> TokenStream {
         let cfg = super::gates::cfg(&super::gates::operation(svc, op));
         quote! {
             #cfg
-            #name => crate::runtime::cli::run(args, super::#proto_mod::#prepare, |config, input| async move {
-                super::Client::new(config).#f(input).await
-            }).await,
+            #name => op!(args, #prepare, #f),
         }
     });
     quote! {
         //! `smithy-call` dispatch for this service.
+
+        #[allow(unused_imports)]
+        use super::#proto_mod as protocol;
+        #[allow(unused_imports)]
+        use crate::runtime::cli::op;
 
         /// Run the operation `args` names, or `None` if the service has no such operation.
         pub(crate) async fn call(args: &crate::runtime::cli::Args) -> ::std::option::Option<crate::runtime::cli::Outcome> {

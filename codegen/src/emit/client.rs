@@ -89,15 +89,10 @@ pub fn client_file(svc: &ServiceIr) -> TokenStream {
             #cfg
             #docs
             #dep
-            pub async fn #f(
-                &self,
-                input: super::types::#input,
-            ) -> ::std::result::Result<super::types::#output, super::errors::#error> {
-                const POLICY: crate::runtime::retry::RetryPolicy =
-                    crate::runtime::retry::RetryPolicy { repeat_safe: #safe, retryable_codes: &[#(#retryable),*] };
-                let request = super::#proto_mod::#prepare(input, self.handle.config().validate_input())?;
-                let response = self.handle.send(&request, &POLICY).await?;
-                super::#proto_mod::#parse(&response)
+            pub async fn #f(&self, input: types::#input) -> Result<types::#output, errors::#error> {
+                let policy = RetryPolicy::new(#safe, &[#(#retryable),*]);
+                let request = protocol::#prepare(input, self.handle.validates())?;
+                protocol::#parse(&self.handle.send(&request, &policy).await?)
             }
         }
     });
@@ -125,6 +120,15 @@ pub fn client_file(svc: &ServiceIr) -> TokenStream {
     let doc_lines: Vec<String> = doc.lines().map(str::to_string).collect();
     quote! {
         //! The service's client.
+
+        // Model types are reached through `types::`, so the prelude's names
+        // and these imports cannot clash with a shape's name.
+        #[allow(unused_imports)]
+        use super::#proto_mod as protocol;
+        #[allow(unused_imports)]
+        use super::{errors, types};
+        #[allow(unused_imports)]
+        use crate::runtime::retry::RetryPolicy;
 
         /// How to reach and speak to the service.
         pub(crate) static SERVICE: crate::runtime::invoke::ServiceSpec = crate::runtime::invoke::ServiceSpec {

@@ -30,6 +30,7 @@ const RUNTIME: &[(&str, &str)] = &[
     ("timestamp.rs", include_str!("../../runtime/timestamp.rs")),
     ("transport.rs", include_str!("../../runtime/transport.rs")),
     ("unions.rs", include_str!("../../runtime/unions.rs")),
+    ("enums.rs", include_str!("../../runtime/enums.rs")),
     ("validate.rs", include_str!("../../runtime/validate.rs")),
 ];
 

@@ -34,6 +34,11 @@ pub fn paginators_file(svc: &ServiceIr) -> Option<TokenStream> {
         //! page that returns the very token that was sent (see
         //! [`Cursor`](crate::runtime::paginate::Cursor)), and after an error, which is
         //! yielded once.
+
+        // Model types are reached through `types::`, so the prelude's names
+        // and these imports cannot clash with a shape's name.
+        #[allow(unused_imports)]
+        use super::{errors, types};
         #(#items)*
     })
 }
@@ -75,7 +80,7 @@ fn paginator(op: &OperationIr, p: &PaginationIr) -> TokenStream {
     let input = ident(&op.input);
     let output = ident(&op.output);
     let error = ident(&super::errors::error_name(op));
-    let types = quote!(super::types::);
+    let types = quote!(types::);
     let in_token = ident(&p.input_token.rust_name);
     let out_token = token_expr(&p.output_token);
     let (in_name, out_name) = (&p.input_token.name, paths(&p.output_token));
@@ -107,7 +112,7 @@ fn paginator(op: &OperationIr, p: &PaginationIr) -> TokenStream {
             ));
             let items_impl = quote! {
                 impl crate::runtime::paginate::PagedItems for #marker {
-                    fn items(output: super::types::#output) -> ::std::vec::Vec<#ty> {
+                    fn items(output: types::#output) -> ::std::vec::Vec<#ty> {
                         #all
                     }
                 }
@@ -126,7 +131,7 @@ fn paginator(op: &OperationIr, p: &PaginationIr) -> TokenStream {
             impl #name {
                 #doc
                 pub fn page_size(mut self, page_size: #t) -> Self {
-                    self.input_mut().#f = ::std::option::Option::Some(page_size);
+                    self.input_mut().#f = Option::Some(page_size);
                     self
                 }
             }
@@ -140,7 +145,7 @@ fn paginator(op: &OperationIr, p: &PaginationIr) -> TokenStream {
         impl super::Client {
             #method_doc
             #deprecated
-            pub fn #method(&self, input: super::types::#input) -> #name {
+            pub fn #method(&self, input: types::#input) -> #name {
                 crate::runtime::paginate::Paginator::new(::std::clone::Clone::clone(self), input)
             }
         }
@@ -154,23 +159,23 @@ fn paginator(op: &OperationIr, p: &PaginationIr) -> TokenStream {
 
         impl crate::runtime::paginate::Paged for #marker {
             type Client = super::Client;
-            type Input = super::types::#input;
-            type Output = super::types::#output;
-            type Error = super::errors::#error;
+            type Input = types::#input;
+            type Output = types::#output;
+            type Error = errors::#error;
             type Item = #item_ty;
-            fn token(input: &super::types::#input) -> ::std::option::Option<::std::string::String> {
+            fn token(input: &types::#input) -> Option<String> {
                 input.#in_token.clone()
             }
-            fn set_token(input: &mut super::types::#input, token: ::std::option::Option<::std::string::String>) {
+            fn set_token(input: &mut types::#input, token: Option<String>) {
                 input.#in_token = token;
             }
-            fn next_token(output: &super::types::#output) -> ::std::option::Option<&str> {
+            fn next_token(output: &types::#output) -> Option<&str> {
                 #out_token
             }
             fn call(
                 client: &super::Client,
-                input: super::types::#input,
-            ) -> impl ::std::future::Future<Output = ::std::result::Result<super::types::#output, super::errors::#error>> + ::std::marker::Send + '_ {
+                input: types::#input,
+            ) -> impl ::std::future::Future<Output = Result<types::#output, errors::#error>> + ::std::marker::Send + '_ {
                 client.#call(input)
             }
         }

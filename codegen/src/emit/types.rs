@@ -331,36 +331,14 @@ fn enumeration(e: &EnumIr) -> TokenStream {
             #doc
             #[derive(#debug_derive Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
             #enum_dep
-            #[non_exhaustive]
+        #[non_exhaustive]
             pub enum #name {
                 #(#variants)*
                 /// A value this version of the model does not know.
                 Unknown(i32),
             }
             #debug_impl
-            impl #name {
-                /// Every value the model defines.
-                pub const VALUES: &'static [i32] = &[#(#vals),*];
-                /// The value on the wire.
-                pub fn as_i32(&self) -> i32 {
-                    match self { #(Self::#vns => #vals,)* Self::Unknown(v) => *v }
-                }
-            }
-            impl ::std::convert::From<i32> for #name {
-                fn from(v: i32) -> Self {
-                    match v { #(#vals => Self::#vns,)* other => Self::Unknown(other) }
-                }
-            }
-            impl ::serde::Serialize for #name {
-                fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
-                    s.serialize_i32(self.as_i32())
-                }
-            }
-            impl<'de> ::serde::Deserialize<'de> for #name {
-                fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
-                    <i32 as ::serde::Deserialize>::deserialize(d).map(Self::from)
-                }
-            }
+            crate::runtime::enums::int_enum!(#name { #(#vns = #vals),* });
         };
     }
     let vals: Vec<&String> = e.variants.iter().map(|v| &v.value).collect();
@@ -368,43 +346,13 @@ fn enumeration(e: &EnumIr) -> TokenStream {
         #doc
         #[derive(#debug_derive Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #enum_dep
-            #[non_exhaustive]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             /// A value this version of the model does not know.
             Unknown(::std::string::String),
         }
         #debug_impl
-        impl #name {
-            /// Every value the model defines.
-            pub const VALUES: &'static [&'static str] = &[#(#vals),*];
-            /// The value on the wire.
-            pub fn as_str(&self) -> &str {
-                match self { #(Self::#vns => #vals,)* Self::Unknown(v) => v.as_str() }
-            }
-        }
-        impl ::std::convert::From<&str> for #name {
-            fn from(v: &str) -> Self {
-                match v { #(#vals => Self::#vns,)* other => Self::Unknown(::std::string::String::from(other)) }
-            }
-        }
-        impl ::std::convert::From<::std::string::String> for #name {
-            fn from(v: ::std::string::String) -> Self {
-                match v.as_str() { #(#vals => Self::#vns,)* _ => Self::Unknown(v) }
-            }
-        }
-        impl ::std::fmt::Display for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result { f.write_str(self.as_str()) }
-        }
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
-                s.serialize_str(self.as_str())
-            }
-        }
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
-                <::std::string::String as ::serde::Deserialize>::deserialize(d).map(Self::from)
-            }
-        }
+        crate::runtime::enums::string_enum!(#name { #(#vns = #vals),* });
     }
 }

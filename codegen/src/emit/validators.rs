@@ -12,10 +12,11 @@ use crate::model::Bound;
 
 pub fn validate_file(svc: &ServiceIr) -> TokenStream {
     let types = quote!(super::types::);
+    // Not gated: a pattern no enabled operation uses is an unused static,
+    // compiled lazily on first use and dropped by the linker.
     let patterns = svc.patterns.iter().enumerate().map(|(i, p)| {
         let name = ident(&format!("PATTERN_{i}"));
-        let cfg = cfg(svc.pattern_gates.get(i).unwrap_or(&None));
-        quote! { #cfg static #name: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new(#p); }
+        quote! { #[allow(dead_code)] static #name: rt::Pattern = rt::Pattern::new(#p); }
     });
     let mut impls = Vec::new();
     for t in &svc.types {
@@ -28,21 +29,21 @@ pub fn validate_file(svc: &ServiceIr) -> TokenStream {
                 let unknown = if e.int {
                     quote! {
                         if let super::types::#name::Unknown(v) = self {
-                            crate::runtime::validate::enum_value(&v.to_string(), &[], path, out);
+                            rt::enum_value(&v.to_string(), &[], path, out);
                         }
                     }
                 } else {
                     quote! {
                         if let super::types::#name::Unknown(v) = self {
-                            crate::runtime::validate::enum_value(v, super::types::#name::VALUES, path, out);
+                            rt::enum_value(v, super::types::#name::VALUES, path, out);
                         }
                     }
                 };
                 let cfg = cfg(&e.gate);
                 impls.push(quote! {
                     #cfg
-                    impl crate::runtime::validate::Validate for super::types::#name {
-                        fn validate_at(&self, path: &crate::runtime::validate::Path<'_>, out: &mut ::std::vec::Vec<crate::runtime::validate::Violation>) {
+                    impl rt::Validate for super::types::#name {
+                        fn validate_at(&self, path: &rt::Path<'_>, out: &mut Vec<rt::Violation>) {
                             #unknown
                             #own
                         }
@@ -61,7 +62,7 @@ pub fn validate_file(svc: &ServiceIr) -> TokenStream {
         quote! {
             #cfg
             #[doc = #doc]
-            fn #name(v: #ty, path: &crate::runtime::validate::Path<'_>, out: &mut ::std::vec::Vec<crate::runtime::validate::Violation>) {
+            fn #name(v: #ty, path: &rt::Path<'_>, out: &mut Vec<rt::Violation>) {
                 #body
             }
         }
@@ -74,18 +75,17 @@ pub fn validate_file(svc: &ServiceIr) -> TokenStream {
             let cfg = cfg(&s.gate);
             Some(quote! {
                 #cfg
-                impl super::types::#name {
-                    /// Check every constraint of the model; report all violations at once.
-                    pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::validate::ValidationError> {
-                        crate::runtime::validate::validate_root(self, #label)
-                    }
-                }
+                rt::input_validate!(#name, #label);
             })
         }
         _ => None,
     });
     quote! {
         #![doc = #title]
+        // Only runtime names are in scope here (model types are reached through
+        // `super::types`), so the prelude's `Some`, `Vec` and `Result` are safe.
+        #[allow(unused_imports)]
+        use crate::runtime::validate as rt;
         #(#patterns)*
         #(#input_fns)*
         #(#impls)*
@@ -104,28 +104,23 @@ fn structure(s: &StructIr) -> TokenStream {
             let wire = &m.name;
             let body = checks(&m.checks, &m.ty, quote!(v), quote!(&p));
             if m.required && m.checks.is_empty() {
-                quote! { crate::runtime::validate::required(&self.#f, &path.field(#wire), out); }
+                quote! { rt::required(&self.#f, &path.field(#wire), out); }
             } else if m.required {
                 quote! {
-                    {
-                        let p = path.field(#wire);
-                        if let ::std::option::Option::Some(v) = crate::runtime::validate::required(&self.#f, &p, out) { #body }
-                    }
+                    let p = path.field(#wire);
+                    if let Some(v) = rt::required(&self.#f, &p, out) { #body }
                 }
             } else {
                 quote! {
-                    if let ::std::option::Option::Some(v) = &self.#f {
-                        let p = path.field(#wire);
-                        #body
-                    }
+                    if let Some(v) = &self.#f { let p = path.field(#wire); #body }
                 }
             }
         })
         .collect();
     let unused = members.is_empty().then(|| quote!(let _ = (path, out);));
     quote! {
-        impl crate::runtime::validate::Validate for super::types::#name {
-            fn validate_at(&self, path: &crate::runtime::validate::Path<'_>, out: &mut ::std::vec::Vec<crate::runtime::validate::Violation>) {
+        impl rt::Validate for super::types::#name {
+            fn validate_at(&self, path: &rt::Path<'_>, out: &mut Vec<rt::Violation>) {
                 #unused
                 #(#members)*
             }
@@ -148,11 +143,11 @@ fn union(u: &UnionIr) -> TokenStream {
         }
     });
     quote! {
-        impl crate::runtime::validate::Validate for super::types::#name {
-            fn validate_at(&self, path: &crate::runtime::validate::Path<'_>, out: &mut ::std::vec::Vec<crate::runtime::validate::Violation>) {
+        impl rt::Validate for super::types::#name {
+            fn validate_at(&self, path: &rt::Path<'_>, out: &mut Vec<rt::Violation>) {
                 match self {
                     #(#arms)*
-                    Self::Unknown(m) => crate::runtime::validate::union_member(m, path, out),
+                    Self::Unknown(m) => rt::union_member(m, path, out),
                 }
             }
         }
@@ -163,9 +158,9 @@ fn opt_u64(v: Option<u64>) -> TokenStream {
     match v {
         Some(n) => {
             let n = Literal::u64_unsuffixed(n);
-            quote!(::std::option::Option::Some(#n))
+            quote!(Some(#n))
         }
-        None => quote!(::std::option::Option::None),
+        None => quote!(None),
     }
 }
 
@@ -173,9 +168,9 @@ fn opt_int(b: Option<Bound>) -> TokenStream {
     match b.and_then(|b| b.int) {
         Some(n) => {
             let n = Literal::i128_unsuffixed(n);
-            quote!(::std::option::Option::Some(#n))
+            quote!(Some(#n))
         }
-        None => quote!(::std::option::Option::None),
+        None => quote!(None),
     }
 }
 
@@ -183,9 +178,9 @@ fn opt_float(b: Option<Bound>) -> TokenStream {
     match b {
         Some(b) => {
             let n = Literal::f64_unsuffixed(b.float);
-            quote!(::std::option::Option::Some(#n))
+            quote!(Some(#n))
         }
-        None => quote!(::std::option::Option::None),
+        None => quote!(None),
     }
 }
 
@@ -196,7 +191,7 @@ fn checks(list: &[Check], ty: &RType, v: TokenStream, p: TokenStream) -> TokenSt
 }
 
 fn one_check(c: &Check, ty: &RType, v: &TokenStream, p: &TokenStream) -> TokenStream {
-    let rt = quote!(crate::runtime::validate);
+    let rt = quote!(rt);
     match c {
         Check::Length { min, max, unit } => {
             let (min, max) = (opt_u64(*min), opt_u64(*max));

@@ -7,12 +7,14 @@
 //! page that returns the very token that was sent (see
 //! [`Cursor`](crate::runtime::paginate::Cursor)), and after an error, which is
 //! yielded once.
+#[allow(unused_imports)]
+use super::{errors, types};
 #[cfg(feature = "cloudwatch-logs-describe-destinations")]
 impl super::Client {
     /// Pages through `DescribeDestinations`: returns a [`DescribeDestinationsPaginator`] that sends `input` once per page with the previous page's `nextToken` as `nextToken`. Nothing is sent until the paginator is polled.
     pub fn describe_destinations_paginator(
         &self,
-        input: super::types::DescribeDestinationsInput,
+        input: types::DescribeDestinationsInput,
     ) -> DescribeDestinationsPaginator {
         crate::runtime::paginate::Paginator::new(::std::clone::Clone::clone(self), input)
     }
@@ -29,33 +31,26 @@ pub enum DescribeDestinationsPages {}
 #[cfg(feature = "cloudwatch-logs-describe-destinations")]
 impl crate::runtime::paginate::Paged for DescribeDestinationsPages {
     type Client = super::Client;
-    type Input = super::types::DescribeDestinationsInput;
-    type Output = super::types::DescribeDestinationsOutput;
-    type Error = super::errors::DescribeDestinationsError;
-    type Item = super::types::Destination;
-    fn token(
-        input: &super::types::DescribeDestinationsInput,
-    ) -> ::std::option::Option<::std::string::String> {
+    type Input = types::DescribeDestinationsInput;
+    type Output = types::DescribeDestinationsOutput;
+    type Error = errors::DescribeDestinationsError;
+    type Item = types::Destination;
+    fn token(input: &types::DescribeDestinationsInput) -> Option<String> {
         input.next_token.clone()
     }
-    fn set_token(
-        input: &mut super::types::DescribeDestinationsInput,
-        token: ::std::option::Option<::std::string::String>,
-    ) {
+    fn set_token(input: &mut types::DescribeDestinationsInput, token: Option<String>) {
         input.next_token = token;
     }
-    fn next_token(
-        output: &super::types::DescribeDestinationsOutput,
-    ) -> ::std::option::Option<&str> {
+    fn next_token(output: &types::DescribeDestinationsOutput) -> Option<&str> {
         output.next_token.as_deref()
     }
     fn call(
         client: &super::Client,
-        input: super::types::DescribeDestinationsInput,
+        input: types::DescribeDestinationsInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            super::types::DescribeDestinationsOutput,
-            super::errors::DescribeDestinationsError,
+        Output = Result<
+            types::DescribeDestinationsOutput,
+            errors::DescribeDestinationsError,
         >,
     > + ::std::marker::Send + '_ {
         client.describe_destinations(input)
@@ -64,8 +59,8 @@ impl crate::runtime::paginate::Paged for DescribeDestinationsPages {
 #[cfg(feature = "cloudwatch-logs-describe-destinations")]
 impl crate::runtime::paginate::PagedItems for DescribeDestinationsPages {
     fn items(
-        output: super::types::DescribeDestinationsOutput,
-    ) -> ::std::vec::Vec<super::types::Destination> {
+        output: types::DescribeDestinationsOutput,
+    ) -> ::std::vec::Vec<types::Destination> {
         output.destinations.unwrap_or_default()
     }
 }
@@ -73,7 +68,7 @@ impl crate::runtime::paginate::PagedItems for DescribeDestinationsPages {
 impl DescribeDestinationsPaginator {
     /// Asks for at most `page_size` results per page: sets the input's `limit` (the service may return fewer).
     pub fn page_size(mut self, page_size: i32) -> Self {
-        self.input_mut().limit = ::std::option::Option::Some(page_size);
+        self.input_mut().limit = Option::Some(page_size);
         self
     }
 }

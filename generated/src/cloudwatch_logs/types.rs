@@ -76,64 +76,10 @@ pub enum IntegrationStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "cloudwatch-logs-put-integration")]
-impl IntegrationStatus {
-    /// Every value the model defines.
-    pub const VALUES: &'static [&'static str] = &["PROVISIONING", "ACTIVE", "FAILED"];
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Provisioning => "PROVISIONING",
-            Self::Active => "ACTIVE",
-            Self::Failed => "FAILED",
-            Self::Unknown(v) => v.as_str(),
-        }
-    }
-}
-#[cfg(feature = "cloudwatch-logs-put-integration")]
-impl ::std::convert::From<&str> for IntegrationStatus {
-    fn from(v: &str) -> Self {
-        match v {
-            "PROVISIONING" => Self::Provisioning,
-            "ACTIVE" => Self::Active,
-            "FAILED" => Self::Failed,
-            other => Self::Unknown(::std::string::String::from(other)),
-        }
-    }
-}
-#[cfg(feature = "cloudwatch-logs-put-integration")]
-impl ::std::convert::From<::std::string::String> for IntegrationStatus {
-    fn from(v: ::std::string::String) -> Self {
-        match v.as_str() {
-            "PROVISIONING" => Self::Provisioning,
-            "ACTIVE" => Self::Active,
-            "FAILED" => Self::Failed,
-            _ => Self::Unknown(v),
-        }
-    }
-}
-#[cfg(feature = "cloudwatch-logs-put-integration")]
-impl ::std::fmt::Display for IntegrationStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "cloudwatch-logs-put-integration")]
-impl ::serde::Serialize for IntegrationStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "cloudwatch-logs-put-integration")]
-impl<'de> ::serde::Deserialize<'de> for IntegrationStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(d).map(Self::from)
-    }
-}
+crate::runtime::enums::string_enum!(
+    IntegrationStatus { Provisioning = "PROVISIONING", Active = "ACTIVE", Failed =
+    "FAILED" }
+);
 #[cfg(feature = "cloudwatch-logs-put-integration")]
 /// `Unknown` keeps a value this version of the model does not know, so responses from a newer service still parse.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -145,58 +91,7 @@ pub enum IntegrationType {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "cloudwatch-logs-put-integration")]
-impl IntegrationType {
-    /// Every value the model defines.
-    pub const VALUES: &'static [&'static str] = &["OPENSEARCH"];
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Opensearch => "OPENSEARCH",
-            Self::Unknown(v) => v.as_str(),
-        }
-    }
-}
-#[cfg(feature = "cloudwatch-logs-put-integration")]
-impl ::std::convert::From<&str> for IntegrationType {
-    fn from(v: &str) -> Self {
-        match v {
-            "OPENSEARCH" => Self::Opensearch,
-            other => Self::Unknown(::std::string::String::from(other)),
-        }
-    }
-}
-#[cfg(feature = "cloudwatch-logs-put-integration")]
-impl ::std::convert::From<::std::string::String> for IntegrationType {
-    fn from(v: ::std::string::String) -> Self {
-        match v.as_str() {
-            "OPENSEARCH" => Self::Opensearch,
-            _ => Self::Unknown(v),
-        }
-    }
-}
-#[cfg(feature = "cloudwatch-logs-put-integration")]
-impl ::std::fmt::Display for IntegrationType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "cloudwatch-logs-put-integration")]
-impl ::serde::Serialize for IntegrationType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "cloudwatch-logs-put-integration")]
-impl<'de> ::serde::Deserialize<'de> for IntegrationType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(d).map(Self::from)
-    }
-}
+crate::runtime::enums::string_enum!(IntegrationType { Opensearch = "OPENSEARCH" });
 /// A parameter is specified incorrectly.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]

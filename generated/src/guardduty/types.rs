@@ -184,61 +184,9 @@ pub enum DataSourceStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "guardduty-create-detector")]
-impl DataSourceStatus {
-    /// Every value the model defines.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Unknown(v) => v.as_str(),
-        }
-    }
-}
-#[cfg(feature = "guardduty-create-detector")]
-impl ::std::convert::From<&str> for DataSourceStatus {
-    fn from(v: &str) -> Self {
-        match v {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Unknown(::std::string::String::from(other)),
-        }
-    }
-}
-#[cfg(feature = "guardduty-create-detector")]
-impl ::std::convert::From<::std::string::String> for DataSourceStatus {
-    fn from(v: ::std::string::String) -> Self {
-        match v.as_str() {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            _ => Self::Unknown(v),
-        }
-    }
-}
-#[cfg(feature = "guardduty-create-detector")]
-impl ::std::fmt::Display for DataSourceStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "guardduty-create-detector")]
-impl ::serde::Serialize for DataSourceStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "guardduty-create-detector")]
-impl<'de> ::serde::Deserialize<'de> for DataSourceStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(d).map(Self::from)
-    }
-}
+crate::runtime::enums::string_enum!(
+    DataSourceStatus { Enabled = "ENABLED", Disabled = "DISABLED" }
+);
 #[cfg(feature = "guardduty-create-publishing-destination")]
 /// Contains the Amazon Resource Name (ARN) of the resource to publish to, such as an S3 bucket, and the ARN of the KMS key to use to encrypt published findings.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -268,58 +216,7 @@ pub enum DestinationType {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "guardduty-create-publishing-destination")]
-impl DestinationType {
-    /// Every value the model defines.
-    pub const VALUES: &'static [&'static str] = &["S3"];
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::S3 => "S3",
-            Self::Unknown(v) => v.as_str(),
-        }
-    }
-}
-#[cfg(feature = "guardduty-create-publishing-destination")]
-impl ::std::convert::From<&str> for DestinationType {
-    fn from(v: &str) -> Self {
-        match v {
-            "S3" => Self::S3,
-            other => Self::Unknown(::std::string::String::from(other)),
-        }
-    }
-}
-#[cfg(feature = "guardduty-create-publishing-destination")]
-impl ::std::convert::From<::std::string::String> for DestinationType {
-    fn from(v: ::std::string::String) -> Self {
-        match v.as_str() {
-            "S3" => Self::S3,
-            _ => Self::Unknown(v),
-        }
-    }
-}
-#[cfg(feature = "guardduty-create-publishing-destination")]
-impl ::std::fmt::Display for DestinationType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "guardduty-create-publishing-destination")]
-impl ::serde::Serialize for DestinationType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "guardduty-create-publishing-destination")]
-impl<'de> ::serde::Deserialize<'de> for DestinationType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(d).map(Self::from)
-    }
-}
+crate::runtime::enums::string_enum!(DestinationType { S3 = "S3" });
 #[cfg(feature = "guardduty-create-detector")]
 /// Information about the additional configuration for a feature in your GuardDuty account.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -355,84 +252,12 @@ pub enum DetectorFeature {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "guardduty-create-detector")]
-impl DetectorFeature {
-    /// Every value the model defines.
-    pub const VALUES: &'static [&'static str] = &[
-        "S3_DATA_EVENTS",
-        "EKS_AUDIT_LOGS",
-        "EBS_MALWARE_PROTECTION",
-        "RDS_LOGIN_EVENTS",
-        "EKS_RUNTIME_MONITORING",
-        "LAMBDA_NETWORK_LOGS",
-        "RUNTIME_MONITORING",
-    ];
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::S3DataEvents => "S3_DATA_EVENTS",
-            Self::EksAuditLogs => "EKS_AUDIT_LOGS",
-            Self::EbsMalwareProtection => "EBS_MALWARE_PROTECTION",
-            Self::RdsLoginEvents => "RDS_LOGIN_EVENTS",
-            Self::EksRuntimeMonitoring => "EKS_RUNTIME_MONITORING",
-            Self::LambdaNetworkLogs => "LAMBDA_NETWORK_LOGS",
-            Self::RuntimeMonitoring => "RUNTIME_MONITORING",
-            Self::Unknown(v) => v.as_str(),
-        }
-    }
-}
-#[cfg(feature = "guardduty-create-detector")]
-impl ::std::convert::From<&str> for DetectorFeature {
-    fn from(v: &str) -> Self {
-        match v {
-            "S3_DATA_EVENTS" => Self::S3DataEvents,
-            "EKS_AUDIT_LOGS" => Self::EksAuditLogs,
-            "EBS_MALWARE_PROTECTION" => Self::EbsMalwareProtection,
-            "RDS_LOGIN_EVENTS" => Self::RdsLoginEvents,
-            "EKS_RUNTIME_MONITORING" => Self::EksRuntimeMonitoring,
-            "LAMBDA_NETWORK_LOGS" => Self::LambdaNetworkLogs,
-            "RUNTIME_MONITORING" => Self::RuntimeMonitoring,
-            other => Self::Unknown(::std::string::String::from(other)),
-        }
-    }
-}
-#[cfg(feature = "guardduty-create-detector")]
-impl ::std::convert::From<::std::string::String> for DetectorFeature {
-    fn from(v: ::std::string::String) -> Self {
-        match v.as_str() {
-            "S3_DATA_EVENTS" => Self::S3DataEvents,
-            "EKS_AUDIT_LOGS" => Self::EksAuditLogs,
-            "EBS_MALWARE_PROTECTION" => Self::EbsMalwareProtection,
-            "RDS_LOGIN_EVENTS" => Self::RdsLoginEvents,
-            "EKS_RUNTIME_MONITORING" => Self::EksRuntimeMonitoring,
-            "LAMBDA_NETWORK_LOGS" => Self::LambdaNetworkLogs,
-            "RUNTIME_MONITORING" => Self::RuntimeMonitoring,
-            _ => Self::Unknown(v),
-        }
-    }
-}
-#[cfg(feature = "guardduty-create-detector")]
-impl ::std::fmt::Display for DetectorFeature {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "guardduty-create-detector")]
-impl ::serde::Serialize for DetectorFeature {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "guardduty-create-detector")]
-impl<'de> ::serde::Deserialize<'de> for DetectorFeature {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(d).map(Self::from)
-    }
-}
+crate::runtime::enums::string_enum!(
+    DetectorFeature { S3DataEvents = "S3_DATA_EVENTS", EksAuditLogs = "EKS_AUDIT_LOGS",
+    EbsMalwareProtection = "EBS_MALWARE_PROTECTION", RdsLoginEvents = "RDS_LOGIN_EVENTS",
+    EksRuntimeMonitoring = "EKS_RUNTIME_MONITORING", LambdaNetworkLogs =
+    "LAMBDA_NETWORK_LOGS", RuntimeMonitoring = "RUNTIME_MONITORING" }
+);
 #[cfg(feature = "guardduty-create-detector")]
 /// Contains information about a GuardDuty feature.
 ///
@@ -483,68 +308,11 @@ pub enum FeatureAdditionalConfiguration {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "guardduty-create-detector")]
-impl FeatureAdditionalConfiguration {
-    /// Every value the model defines.
-    pub const VALUES: &'static [&'static str] = &[
-        "EKS_ADDON_MANAGEMENT",
-        "ECS_FARGATE_AGENT_MANAGEMENT",
-        "EC2_AGENT_MANAGEMENT",
-    ];
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EksAddonManagement => "EKS_ADDON_MANAGEMENT",
-            Self::EcsFargateAgentManagement => "ECS_FARGATE_AGENT_MANAGEMENT",
-            Self::Ec2AgentManagement => "EC2_AGENT_MANAGEMENT",
-            Self::Unknown(v) => v.as_str(),
-        }
-    }
-}
-#[cfg(feature = "guardduty-create-detector")]
-impl ::std::convert::From<&str> for FeatureAdditionalConfiguration {
-    fn from(v: &str) -> Self {
-        match v {
-            "EKS_ADDON_MANAGEMENT" => Self::EksAddonManagement,
-            "ECS_FARGATE_AGENT_MANAGEMENT" => Self::EcsFargateAgentManagement,
-            "EC2_AGENT_MANAGEMENT" => Self::Ec2AgentManagement,
-            other => Self::Unknown(::std::string::String::from(other)),
-        }
-    }
-}
-#[cfg(feature = "guardduty-create-detector")]
-impl ::std::convert::From<::std::string::String> for FeatureAdditionalConfiguration {
-    fn from(v: ::std::string::String) -> Self {
-        match v.as_str() {
-            "EKS_ADDON_MANAGEMENT" => Self::EksAddonManagement,
-            "ECS_FARGATE_AGENT_MANAGEMENT" => Self::EcsFargateAgentManagement,
-            "EC2_AGENT_MANAGEMENT" => Self::Ec2AgentManagement,
-            _ => Self::Unknown(v),
-        }
-    }
-}
-#[cfg(feature = "guardduty-create-detector")]
-impl ::std::fmt::Display for FeatureAdditionalConfiguration {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "guardduty-create-detector")]
-impl ::serde::Serialize for FeatureAdditionalConfiguration {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "guardduty-create-detector")]
-impl<'de> ::serde::Deserialize<'de> for FeatureAdditionalConfiguration {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(d).map(Self::from)
-    }
-}
+crate::runtime::enums::string_enum!(
+    FeatureAdditionalConfiguration { EksAddonManagement = "EKS_ADDON_MANAGEMENT",
+    EcsFargateAgentManagement = "ECS_FARGATE_AGENT_MANAGEMENT", Ec2AgentManagement =
+    "EC2_AGENT_MANAGEMENT" }
+);
 #[cfg(feature = "guardduty-create-detector")]
 /// `Unknown` keeps a value this version of the model does not know, so responses from a newer service still parse.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -558,61 +326,9 @@ pub enum FeatureStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "guardduty-create-detector")]
-impl FeatureStatus {
-    /// Every value the model defines.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Unknown(v) => v.as_str(),
-        }
-    }
-}
-#[cfg(feature = "guardduty-create-detector")]
-impl ::std::convert::From<&str> for FeatureStatus {
-    fn from(v: &str) -> Self {
-        match v {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Unknown(::std::string::String::from(other)),
-        }
-    }
-}
-#[cfg(feature = "guardduty-create-detector")]
-impl ::std::convert::From<::std::string::String> for FeatureStatus {
-    fn from(v: ::std::string::String) -> Self {
-        match v.as_str() {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            _ => Self::Unknown(v),
-        }
-    }
-}
-#[cfg(feature = "guardduty-create-detector")]
-impl ::std::fmt::Display for FeatureStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "guardduty-create-detector")]
-impl ::serde::Serialize for FeatureStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "guardduty-create-detector")]
-impl<'de> ::serde::Deserialize<'de> for FeatureStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(d).map(Self::from)
-    }
-}
+crate::runtime::enums::string_enum!(
+    FeatureStatus { Enabled = "ENABLED", Disabled = "DISABLED" }
+);
 #[cfg(feature = "guardduty-create-detector")]
 /// `Unknown` keeps a value this version of the model does not know, so responses from a newer service still parse.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -628,68 +344,10 @@ pub enum FindingPublishingFrequency {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "guardduty-create-detector")]
-impl FindingPublishingFrequency {
-    /// Every value the model defines.
-    pub const VALUES: &'static [&'static str] = &[
-        "FIFTEEN_MINUTES",
-        "ONE_HOUR",
-        "SIX_HOURS",
-    ];
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FifteenMinutes => "FIFTEEN_MINUTES",
-            Self::OneHour => "ONE_HOUR",
-            Self::SixHours => "SIX_HOURS",
-            Self::Unknown(v) => v.as_str(),
-        }
-    }
-}
-#[cfg(feature = "guardduty-create-detector")]
-impl ::std::convert::From<&str> for FindingPublishingFrequency {
-    fn from(v: &str) -> Self {
-        match v {
-            "FIFTEEN_MINUTES" => Self::FifteenMinutes,
-            "ONE_HOUR" => Self::OneHour,
-            "SIX_HOURS" => Self::SixHours,
-            other => Self::Unknown(::std::string::String::from(other)),
-        }
-    }
-}
-#[cfg(feature = "guardduty-create-detector")]
-impl ::std::convert::From<::std::string::String> for FindingPublishingFrequency {
-    fn from(v: ::std::string::String) -> Self {
-        match v.as_str() {
-            "FIFTEEN_MINUTES" => Self::FifteenMinutes,
-            "ONE_HOUR" => Self::OneHour,
-            "SIX_HOURS" => Self::SixHours,
-            _ => Self::Unknown(v),
-        }
-    }
-}
-#[cfg(feature = "guardduty-create-detector")]
-impl ::std::fmt::Display for FindingPublishingFrequency {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "guardduty-create-detector")]
-impl ::serde::Serialize for FindingPublishingFrequency {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "guardduty-create-detector")]
-impl<'de> ::serde::Deserialize<'de> for FindingPublishingFrequency {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(d).map(Self::from)
-    }
-}
+crate::runtime::enums::string_enum!(
+    FindingPublishingFrequency { FifteenMinutes = "FIFTEEN_MINUTES", OneHour =
+    "ONE_HOUR", SixHours = "SIX_HOURS" }
+);
 /// An internal server error exception object.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]

@@ -10,6 +10,7 @@ pub mod blob;
 pub mod cli;
 pub mod config;
 pub mod endpoints;
+pub mod enums;
 pub mod error;
 #[cfg(feature = "default-transport")]
 pub mod hyper_transport;

@@ -30,6 +30,13 @@ pub struct RetryPolicy {
     pub retryable_codes: &'static [&'static str],
 }
 
+impl RetryPolicy {
+    /// `repeat_safe` and the `@retryable` codes.
+    pub const fn new(repeat_safe: bool, retryable_codes: &'static [&'static str]) -> Self {
+        RetryPolicy { repeat_safe, retryable_codes }
+    }
+}
+
 /// Error codes AWS services use for throttling.
 const THROTTLING: &[&str] = &[
     "Throttling",

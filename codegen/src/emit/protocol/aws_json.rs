@@ -12,5 +12,5 @@ pub fn serialize(op: &OperationIr) -> TokenStream {
 }
 
 pub fn parse(_op: &OperationIr) -> TokenStream {
-    quote!(crate::runtime::json::parse_body(response))
+    quote!(crate::runtime::json::parse_body)
 }

@@ -29,7 +29,11 @@ pub fn protocol_file(svc: &ServiceIr) -> TokenStream {
         let output = find_struct(svc, &op.output);
         let (serialize, parse) = match svc.protocol {
             Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => (aws_json::serialize(op), aws_json::parse(op)),
-            Protocol::RestJson1 => (rest_json::serialize(op, input), rest_json::parse(&op.output, output)),
+            Protocol::RestJson1 => {
+                // Statements: made blocks to be the expressions `operation` wants.
+                let (serialize, parse) = (rest_json::serialize(op, input), rest_json::parse(&op.output, output));
+                (quote!({ #serialize }), quote!(|response| { #parse }))
+            }
         };
         super::gates::gate_items(operation(op, input, serialize, parse), &super::gates::operation(svc, op))
     });
@@ -41,6 +45,14 @@ pub fn protocol_file(svc: &ServiceIr) -> TokenStream {
     let doc = format!(" Requests and responses of each operation in {doc}. `prepare_*` builds the request an operation would send, without sending it.");
     quote! {
         #![doc = #doc]
+        // Model types are reached through `types::`, so the prelude's names
+        // and these imports cannot clash with a shape's name.
+        #[allow(unused_imports)]
+        use super::{errors, types};
+        #[allow(unused_imports)]
+        use crate::runtime::error::Failure;
+        #[allow(unused_imports)]
+        use crate::runtime::request::{output, PreparedRequest, RawResponse};
         #(#ops)*
     }
 }
@@ -54,7 +66,7 @@ pub fn find_struct<'a>(svc: &'a ServiceIr, name: &str) -> Option<&'a StructIr> {
 
 /// `prepare_<op>` and `parse_<op>` around the protocol's `serialize` body
 /// (from `input: &Input` to `Result<PreparedRequest, Failure>`) and `parse`
-/// body (from a successful `response` to `Result<Output, Failure>`).
+/// function (a path or closure from a successful `response` to `Result<Output, Failure>`).
 fn operation(op: &OperationIr, input: Option<&StructIr>, serialize: TokenStream, parse: TokenStream) -> TokenStream {
     let input_ty = ident(&op.input);
     let output_ty = ident(&op.output);
@@ -90,8 +102,7 @@ fn operation(op: &OperationIr, input: Option<&StructIr>, serialize: TokenStream,
             let mut prefix = ::std::string::String::new();
             #(#parts)*
             request.host_prefix = ::std::option::Option::Some(prefix);
-            let request: ::std::result::Result<crate::runtime::request::PreparedRequest, crate::runtime::error::Failure> =
-                ::std::result::Result::Ok(request);
+            let request: Result<PreparedRequest, Failure> = Ok(request);
         }
     });
     let doc = format!(
@@ -104,25 +115,20 @@ fn operation(op: &OperationIr, input: Option<&StructIr>, serialize: TokenStream,
     );
     quote! {
         #[doc = #doc]
-        pub fn #prepare(
-            #mutability input: super::types::#input_ty,
-            validate: bool,
-        ) -> ::std::result::Result<crate::runtime::request::PreparedRequest, super::errors::#error_ty> {
+        pub fn #prepare(#mutability input: types::#input_ty, validate: bool) -> Result<PreparedRequest, errors::#error_ty> {
             #fill
             if validate {
-                input.validate().map_err(crate::runtime::error::Failure::Validation)?;
+                input.validate().map_err(Failure::Validation)?;
             }
             let input = &input;
-            let request: ::std::result::Result<crate::runtime::request::PreparedRequest, crate::runtime::error::Failure> = { #serialize };
+            let request: Result<PreparedRequest, Failure> = #serialize;
             #host
-            ::std::result::Result::Ok(request?)
+            Ok(request?)
         }
 
         #[doc = #parse_doc]
-        pub fn #parse_fn(
-            response: &crate::runtime::request::RawResponse,
-        ) -> ::std::result::Result<super::types::#output_ty, super::errors::#error_ty> {
-            crate::runtime::request::output(response, super::errors::#error_ty::from_response, |response| { #parse })
+        pub fn #parse_fn(response: &RawResponse) -> Result<types::#output_ty, errors::#error_ty> {
+            output(response, errors::#error_ty::from_response, #parse)
         }
     }
 }

@@ -42,7 +42,7 @@ fn from_text(ty: &RType, fmt: TimestampFormat) -> TokenStream {
         RType::String => quote!(|v: &str| ::std::result::Result::<_, ::std::string::String>::Ok(v.to_string())),
         RType::Named(n) => {
             let n = ident(n);
-            quote!(|v: &str| ::std::result::Result::<_, ::std::string::String>::Ok(super::types::#n::from(v)))
+            quote!(|v: &str| ::std::result::Result::<_, ::std::string::String>::Ok(types::#n::from(v)))
         }
         RType::Bool => quote!(crate::runtime::rest_json::parse_bool),
         RType::Float => quote!(|v: &str| crate::runtime::rest_json::parse_float(v).map(|f| f as f32)),
@@ -256,14 +256,14 @@ pub fn parse(output_name: &str, output: Option<&StructIr>) -> TokenStream {
         };
         return quote! {
             #[allow(unused_mut)]
-            let mut output: super::types::#ty = #start;
+            let mut output: types::#ty = #start;
             ::std::result::Result::Ok(output)
         };
     }
     if has_body {
         let assigns = bound.iter().map(|(f, v)| quote!(output.#f = #v;));
         return quote! {
-            let mut output: super::types::#ty = crate::runtime::json::parse_body(response)?;
+            let mut output: types::#ty = crate::runtime::json::parse_body(response)?;
             #(#assigns)*
             ::std::result::Result::Ok(output)
         };
@@ -273,7 +273,7 @@ pub fn parse(output_name: &str, output: Option<&StructIr>) -> TokenStream {
     let fields = bound.iter().map(|(f, v)| quote!(#f: #v,));
     let rest = (bound.len() < members.len()).then(|| quote!(..::std::default::Default::default()));
     quote! {
-        let output = super::types::#ty { #(#fields)* #rest };
+        let output = types::#ty { #(#fields)* #rest };
         ::std::result::Result::Ok(output)
     }
 }

@@ -1,0 +1,96 @@
+//! The impls every generated enum shares, written once: string enums
+//! (`@enum`, `enum` shapes) and integer enums (`intEnum`). Each enum in a
+//! service's `types.rs` is its definition (variants with their docs) and one
+//! invocation of a macro here.
+
+/// `VALUES`, `as_str`, `From<&str>`, `From<String>`, `Display` and serde for
+/// a string enum, given each variant's wire value. Values the model does not
+/// define become `Unknown`.
+#[allow(unused_macros)]
+macro_rules! string_enum {
+    ($name:ident { $($v:ident = $value:literal),* $(,)? }) => {
+        impl $name {
+            /// Every value the model defines.
+            pub const VALUES: &'static [&'static str] = &[$($value),*];
+            /// The value on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $(Self::$v => $value,)*
+                    Self::Unknown(v) => v.as_str(),
+                }
+            }
+        }
+        impl ::std::convert::From<&str> for $name {
+            fn from(v: &str) -> Self {
+                match v {
+                    $($value => Self::$v,)*
+                    other => Self::Unknown(::std::string::String::from(other)),
+                }
+            }
+        }
+        impl ::std::convert::From<::std::string::String> for $name {
+            fn from(v: ::std::string::String) -> Self {
+                match v.as_str() {
+                    $($value => Self::$v,)*
+                    _ => Self::Unknown(v),
+                }
+            }
+        }
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+                <::std::string::String as ::serde::Deserialize>::deserialize(d).map(Self::from)
+            }
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use string_enum;
+
+/// `VALUES`, `as_i32`, `From<i32>` and serde for an integer enum, given each
+/// variant's value. Values the model does not define become `Unknown`.
+#[allow(unused_macros)]
+macro_rules! int_enum {
+    ($name:ident { $($v:ident = $value:literal),* $(,)? }) => {
+        impl $name {
+            /// Every value the model defines.
+            pub const VALUES: &'static [i32] = &[$($value),*];
+            /// The value on the wire.
+            pub fn as_i32(&self) -> i32 {
+                match self {
+                    $(Self::$v => $value,)*
+                    Self::Unknown(v) => *v,
+                }
+            }
+        }
+        impl ::std::convert::From<i32> for $name {
+            fn from(v: i32) -> Self {
+                match v {
+                    $($value => Self::$v,)*
+                    other => Self::Unknown(other),
+                }
+            }
+        }
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+                s.serialize_i32(self.as_i32())
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+                <i32 as ::serde::Deserialize>::deserialize(d).map(Self::from)
+            }
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use int_enum;
