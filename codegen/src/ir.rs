@@ -43,8 +43,6 @@ pub struct ServiceIr {
     pub check_fns: Vec<CheckFn>,
     /// Distinct `@pattern`s, in the order their accessor functions are numbered.
     pub patterns: Vec<String>,
-    /// The gate of each pattern (parallel to `patterns`).
-    pub pattern_gates: Vec<Gate>,
     /// `smithy.rules#endpointRuleSet` as compact JSON.
     pub endpoint_rules: Option<String>,
     /// `smithy.rules#endpointTests`, in model order.

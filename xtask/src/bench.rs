@@ -210,7 +210,7 @@ fn fetch(bench_dir: &Path) -> Result<(), String> {
 // ---------------------------------------------------------------- codegen
 
 fn codegen_figures(root: &Path, repeats: usize, report: &mut Report) -> Result<(), String> {
-    println!("\n== codegen (release xtask, {repeats} runs each, median)");
+    println!("\n== codegen (release xtask, {} runs each, median)", repeats.max(3));
     run(cargo().args(["build", "--quiet", "--release", "-p", "xtask"]).current_dir(root))?;
     let xtask = root.join("target/release/xtask");
     let seeds = [root.join("models/cloudwatch-logs.json"), root.join("models/guardduty.json")];

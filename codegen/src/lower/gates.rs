@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 
 use super::closure::Closure;
-use crate::ir::{Check, Gate, ServiceIr, TypeIr};
+use crate::ir::{Gate, ServiceIr, TypeIr};
 use crate::naming;
 
 /// Name the features and set every gate of `ir`.
@@ -58,45 +58,5 @@ pub fn assign(c: &Closure<'_>, ir: &mut ServiceIr) {
     for f in &mut ir.check_fns {
         f.gate = gate(c.input_reach.get(&f.shape_id));
     }
-    // A pattern is needed wherever a check using it is compiled.
-    let mut users: Vec<Vec<Gate>> = vec![Vec::new(); ir.patterns.len()];
-    for t in &ir.types {
-        let (checks, g): (Vec<&Check>, &Gate) = match t {
-            TypeIr::Struct(s) if s.validated => (s.members.iter().flat_map(|m| &m.checks).collect(), &s.validate_gate),
-            TypeIr::Union(u) if u.validated => (u.variants.iter().flat_map(|v| &v.checks).collect(), &u.validate_gate),
-            TypeIr::Enum(e) => (e.checks.iter().collect(), &e.gate),
-            _ => continue,
-        };
-        for check in checks {
-            note_patterns(check, g, &mut users);
-        }
-    }
-    for f in &ir.check_fns {
-        for check in &f.checks {
-            note_patterns(check, &f.gate, &mut users);
-        }
-    }
-    ir.pattern_gates = users.into_iter().map(union).collect();
 }
 
-fn note_patterns(check: &Check, gate: &Gate, users: &mut [Vec<Gate>]) {
-    match check {
-        Check::Pattern(i) => {
-            if let Some(u) = users.get_mut(*i) {
-                u.push(gate.clone());
-            }
-        }
-        Check::Each(list) => list.iter().for_each(|c| note_patterns(c, gate, users)),
-        Check::Entries { key, value } => key.iter().chain(value).for_each(|c| note_patterns(c, gate, users)),
-        _ => {}
-    }
-}
-
-/// The gate compiling an item whenever any of `gates` is compiled.
-fn union(gates: Vec<Gate>) -> Gate {
-    let mut all = BTreeSet::new();
-    for g in gates {
-        all.extend(g?);
-    }
-    Some(all.into_iter().collect())
-}

@@ -168,7 +168,6 @@ pub fn lower_service(model: &Model, svc: &Shape, only: Option<&BTreeSet<String>>
         types: Vec::new(),
         check_fns: Vec::new(),
         patterns: Vec::new(),
-        pattern_gates: Vec::new(),
         endpoint_rules: None,
         endpoint_tests: Vec::new(),
     };
