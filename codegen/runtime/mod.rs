@@ -12,7 +12,7 @@ pub mod endpoints;
 pub mod enums;
 pub mod error;
 #[cfg(feature = "default-transport")]
-pub mod hyper_transport;
+pub mod http1;
 pub mod idempotency;
 pub mod invoke;
 pub mod json;
@@ -21,6 +21,7 @@ pub mod request;
 pub mod rest_json;
 pub mod retry;
 pub mod signing;
+pub mod structs;
 pub mod timestamp;
 pub mod transport;
 pub mod unions;

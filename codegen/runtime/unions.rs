@@ -6,8 +6,9 @@ use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// The value of a union member that targets `smithy.api#Unit`: `{}`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Empty {}
+super::structs::json_struct!(Empty {});
 
 /// Serialize `{ name: value }`.
 pub fn serialize_member<S: Serializer, T: Serialize + ?Sized>(s: S, name: &str, value: &T) -> Result<S::Ok, S::Error> {

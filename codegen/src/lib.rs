@@ -69,7 +69,14 @@ impl From<Diagnostics> for Error {
 pub fn generate(options: &Options) -> Result<Vec<RenderedFile>, Error> {
     let model = Model::load_files(&options.models)?;
     let mut files = generate_from_model(&model, &options.crate_name, &options.selection)?;
-    if !options.runtime_tests {
+    if options.runtime_tests {
+        // The runtime's unit tests check its serde helpers on derived types.
+        if let Some(manifest) = files.iter_mut().find(|f| f.path == "Cargo.toml") {
+            manifest.contents.push_str(
+                "\n[dev-dependencies]\n# The runtime's unit tests derive serde impls for test types.\nserde = { version = \"1\", features = [\"derive\"] }\n",
+            );
+        }
+    } else {
         for file in files.iter_mut().filter(|f| f.path.starts_with("src/runtime/")) {
             file.contents = without_unit_tests(&file.contents);
         }

@@ -7,7 +7,7 @@
 //!
 //! Each service module has a `Client` with one async method per operation, an error enum per operation in `errors`, and the protocol's `prepare_*` functions that build a request without sending it. Every operation has an input type with `new` (taking the required members) and `validate` (checking every constraint of the model and reporting all violations at once), and an output type that tolerates missing and unknown members.
 //!
-//! Features: `default-transport` (default; hyper over rustls on tokio) and `cli` (the `smithy-call` tool).
+//! Features: `default-transport` (default; the runtime's HTTP/1.1 client over rustls on tokio) and `cli` (the `smithy-call` tool).
 #![forbid(unsafe_code)]
 #[cfg(feature = "cli")]
 pub mod cli;

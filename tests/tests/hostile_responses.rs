@@ -1,5 +1,5 @@
 //! Responses a broken, malicious or merely surprising server might send,
-//! through the real default transport (hyper) against a tiny HTTP/1.1 server
+//! through the real default transport (runtime/http1.rs) against a tiny HTTP/1.1 server
 //! written here on `std::net`. Every case must end in a typed error (or a
 //! sensible `Ok`), never a panic, a hang or a stack overflow.
 

@@ -19,7 +19,7 @@ const RUNTIME: &[(&str, &str)] = &[
     ("config.rs", include_str!("../../runtime/config.rs")),
     ("endpoints.rs", include_str!("../../runtime/endpoints.rs")),
     ("error.rs", include_str!("../../runtime/error.rs")),
-    ("hyper_transport.rs", include_str!("../../runtime/hyper_transport.rs")),
+    ("http1.rs", include_str!("../../runtime/http1.rs")),
     ("idempotency.rs", include_str!("../../runtime/idempotency.rs")),
     ("invoke.rs", include_str!("../../runtime/invoke.rs")),
     ("json.rs", include_str!("../../runtime/json.rs")),
@@ -27,6 +27,7 @@ const RUNTIME: &[(&str, &str)] = &[
     ("rest_json.rs", include_str!("../../runtime/rest_json.rs")),
     ("retry.rs", include_str!("../../runtime/retry.rs")),
     ("signing.rs", include_str!("../../runtime/signing.rs")),
+    ("structs.rs", include_str!("../../runtime/structs.rs")),
     ("timestamp.rs", include_str!("../../runtime/timestamp.rs")),
     ("transport.rs", include_str!("../../runtime/transport.rs")),
     ("unions.rs", include_str!("../../runtime/unions.rs")),
@@ -59,9 +60,10 @@ description = "Rust clients, types and validators for AWS services, generated fr
 # Every operation of every service, and the default HTTP transport. For a
 # smaller build, turn the defaults off and pick operations (see below).
 default = ["default-transport"{services}]
-# The default HTTP transport: hyper over rustls (ring, Mozilla roots) on tokio.
-# Turn it off to bring your own `runtime::transport::Transport`.
-default-transport = ["dep:hyper", "dep:hyper-util", "dep:hyper-rustls", "dep:http-body-util", "dep:rustls", "dep:tokio"]
+# The default HTTP transport: the runtime's HTTP/1.1 client on tokio, TLS by
+# rustls (ring, Mozilla roots). Turn it off to bring your own
+# `runtime::transport::Transport`.
+default-transport = ["dep:rustls", "dep:tokio", "dep:tokio-rustls", "dep:webpki-roots"]
 # The `smithy-call` command-line tool.
 cli = ["default-transport", "tokio/rt"]
 {operations}
@@ -71,8 +73,9 @@ path = "src/bin/smithy-call.rs"
 required-features = ["cli"]
 
 [dependencies]
-# Derives for the model types; JSON is the wire format of every supported protocol.
-serde = {{ version = "1", features = ["derive"] }}
+# The serde traits (implemented by runtime macros, not derives: no proc-macro
+# build); JSON is the wire format of every supported protocol.
+serde = "1"
 serde_json = "1"
 # ECMA-262 regular expressions, as `@pattern` requires (backtracking engine only).
 regress = {{ version = "0.12", default-features = false, features = ["std"] }}
@@ -81,13 +84,13 @@ http = "1"
 # SHA-256 and HMAC for SigV4, random bytes for `@idempotencyToken` UUIDs and
 # retry jitter: the crypto library rustls uses for TLS, so one build serves both.
 ring = {{ version = "0.17", default-features = false }}
-# The default transport.
-hyper = {{ version = "1", optional = true, default-features = false, features = ["client", "http1"] }}
-hyper-util = {{ version = "0.1", optional = true, default-features = false, features = ["client-legacy", "http1", "tokio"] }}
-hyper-rustls = {{ version = "0.27", optional = true, default-features = false, features = ["http1", "ring", "tls12", "webpki-roots"] }}
-http-body-util = {{ version = "0.1", optional = true }}
+# The default transport: sockets and timers, TLS, and the root certificates.
+# HTTP/1.1 itself is the runtime's own (runtime/http1.rs), about 400 lines
+# instead of a client stack of about 15 crates.
+tokio = {{ version = "1", optional = true, default-features = false, features = ["net", "time", "io-util"] }}
 rustls = {{ version = "0.23", optional = true, default-features = false, features = ["ring", "std", "tls12"] }}
-tokio = {{ version = "1", optional = true, default-features = false, features = ["time"] }}
+tokio-rustls = {{ version = "0.26", optional = true, default-features = false, features = ["ring", "tls12"] }}
+webpki-roots = {{ version = "1", optional = true }}
 "#,
         name = ir.name,
         services = ir.services.iter().map(|s| format!(", {:?}", s.feature)).collect::<String>(),
@@ -124,7 +127,7 @@ fn lib_rs(ir: &CrateIr) -> TokenStream {
         .map(|s| format!("\n - [`{}`], {} (`{}`)", s.module, s.title, s.shape_id))
         .collect();
     let doc = format!(
-        "Clients, types and validators for AWS services, generated from their Smithy 2.0 models by `cargo xtask codegen`.\n\nServices:{list}\n\nEach service module has a `Client` with one async method per operation, an error enum per operation in `errors`, and the protocol's `prepare_*` functions that build a request without sending it. Every operation has an input type with `new` (taking the required members) and `validate` (checking every constraint of the model and reporting all violations at once), and an output type that tolerates missing and unknown members.\n\nFeatures: `default-transport` (default; hyper over rustls on tokio) and `cli` (the `smithy-call` tool)."
+        "Clients, types and validators for AWS services, generated from their Smithy 2.0 models by `cargo xtask codegen`.\n\nServices:{list}\n\nEach service module has a `Client` with one async method per operation, an error enum per operation in `errors`, and the protocol's `prepare_*` functions that build a request without sending it. Every operation has an input type with `new` (taking the required members) and `validate` (checking every constraint of the model and reporting all violations at once), and an output type that tolerates missing and unknown members.\n\nFeatures: `default-transport` (default; the runtime's HTTP/1.1 client over rustls on tokio) and `cli` (the `smithy-call` tool)."
     );
     let doc_lines = doc.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
     quote! {

@@ -20,11 +20,6 @@ pub fn types_file(svc: &ServiceIr) -> TokenStream {
     let title = format!(" Types of {}: operation inputs and outputs, structures, unions, enums and errors.", svc.title);
     quote! {
         #![doc = #title]
-        /// serde's `skip_serializing_if` for every member: unset members are not sent.
-        #[allow(dead_code)]
-        fn none<T>(value: &::std::option::Option<T>) -> bool {
-            value.is_none()
-        }
         #(#items)*
     }
 }
@@ -57,23 +52,26 @@ fn fills_default(s: &StructIr, m: &MemberIr) -> bool {
     m.default.is_some() && s.usage.output && !s.usage.input && m.ty != RType::Timestamp
 }
 
-fn serde_attr(m: &MemberIr, default_fn: Option<String>) -> TokenStream {
-    let rename = &m.json_name;
+/// One member's entry in the structure's `json_struct!` invocation:
+/// `field: "jsonName"`, then `| "MemberName"` when `@jsonName` differs,
+/// `default f` for a filled-in default, `as Format` for a timestamp format.
+fn json_member(m: &MemberIr, default_fn: Option<String>) -> TokenStream {
+    let f = ident(&m.rust_name);
+    let wire = &m.json_name;
     let alias = (m.name != m.json_name).then(|| {
         let a = &m.name;
-        quote!(, alias = #a)
+        quote!(| #a)
     });
-    let with = match (&m.ty, m.timestamp_format) {
-        (RType::Timestamp, Some(TimestampFormat::DateTime)) => Some("crate::runtime::timestamp::date_time_opt"),
-        (RType::Timestamp, Some(TimestampFormat::HttpDate)) => Some("crate::runtime::timestamp::http_date_opt"),
+    let default = default_fn.map(|d| {
+        let d = ident(&d);
+        quote!(default #d)
+    });
+    let format = match (&m.ty, m.timestamp_format) {
+        (RType::Timestamp, Some(TimestampFormat::DateTime)) => Some(quote!(as DateTime)),
+        (RType::Timestamp, Some(TimestampFormat::HttpDate)) => Some(quote!(as HttpDate)),
         _ => None,
-    }
-    .map(|w| quote!(, with = #w));
-    // The structure's `#[serde(default)]` covers members without a fill-in function.
-    let default = default_fn.map(|f| quote!(, default = #f));
-    quote! {
-        #[serde(rename = #rename #alias #default, skip_serializing_if = "none" #with)]
-    }
+    };
+    quote!(#f: #wire #alias #default #format)
 }
 
 fn structure(s: &StructIr) -> TokenStream {
@@ -92,7 +90,6 @@ fn structure(s: &StructIr) -> TokenStream {
     let fields = s.members.iter().map(|m| {
         let f = ident(&m.rust_name);
         let ty = field_type(m);
-        let serde = serde_attr(m, fills_default(s, m).then(|| default_fn_name(s, m)));
         let mut doc = m.docs.clone().unwrap_or_default();
         let mut notes = Vec::new();
         if m.required {
@@ -113,7 +110,7 @@ fn structure(s: &StructIr) -> TokenStream {
         }
         let doc = doc_attrs((!doc.is_empty()).then_some(doc.as_str()));
         let dep = deprecated(&m.deprecated);
-        quote! { #doc #dep #serde pub #f: ::std::option::Option<#ty>, }
+        quote! { #doc #dep pub #f: ::std::option::Option<#ty>, }
     });
     let default_fns = s.members.iter().filter(|m| fills_default(s, m)).map(|m| {
         let f = ident(&default_fn_name(s, m));
@@ -131,12 +128,13 @@ fn structure(s: &StructIr) -> TokenStream {
     let debug_impl = sensitive.then(|| debug_impl(s));
     let ctor = (s.usage.input && has_required).then(|| constructor(s));
     let error_impl = s.error.as_ref().map(|_| error_impl(s));
+    let json_members = s.members.iter().map(|m| json_member(m, fills_default(s, m).then(|| default_fn_name(s, m))));
     quote! {
         #doc
         #struct_dep
-        #[derive(#debug_derive Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-        #[serde(default)]
+        #[derive(#debug_derive Clone, PartialEq, Default)]
         pub struct #name { #(#fields)* }
+        crate::runtime::structs::json_struct!(#name { #(#json_members),* });
         #(#default_fns)*
         #debug_impl
         #ctor

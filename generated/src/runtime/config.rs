@@ -364,10 +364,10 @@ fn defaults(
     connect: Duration,
     read: Duration,
 ) -> Result<Pair, ConfigError> {
-    use super::hyper_transport::{HyperTransport, TokioSleep};
+    use super::http1::{Http1Transport, TokioSleep};
     let transport = match transport {
         Some(t) => t,
-        None => Arc::new(HyperTransport::new(connect, read)?),
+        None => Arc::new(Http1Transport::new(connect, read)?),
     };
     Ok((transport, sleep.unwrap_or_else(|| Arc::new(TokioSleep))))
 }

@@ -1089,7 +1089,7 @@ fn parse_epoch_seconds_inner(bytes: &[u8]) -> Result<Timestamp, Reason> {
 
 /// The wire formats the serde helpers support.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Format {
+pub enum Format {
     /// RFC 3339 string.
     DateTime,
     /// IMF-fixdate string.
@@ -1227,6 +1227,27 @@ fn serialize_option_as<S: Serializer>(
     match value {
         Some(ts) => serializer.serialize_some(&As(ts, format)),
         None => serializer.serialize_none(),
+    }
+}
+
+/// An optional timestamp serialized in a chosen format (a member with
+/// `@timestampFormat`, in `json_struct!`).
+pub struct Formatted<'a>(pub &'a Option<Timestamp>, pub Format);
+
+impl Serialize for Formatted<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_option_as(self.0, self.1, serializer)
+    }
+}
+
+/// Reads an optional timestamp in a chosen format (a member with
+/// `@timestampFormat`, in `json_struct!`).
+pub struct FormatSeed(pub Format);
+
+impl<'de> de::DeserializeSeed<'de> for FormatSeed {
+    type Value = Option<Timestamp>;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<Timestamp>, D::Error> {
+        deserialize_option_as(deserializer, self.0)
     }
 }
 

@@ -1,0 +1,120 @@
+//! serde for generated structures, written once: each structure in a
+//! service's `types.rs` is its definition and one `json_struct!` invocation.
+//!
+//! On the wire a structure is a JSON object. Every member is optional in
+//! Rust; unset members are left out, `null` reads as unset, unknown keys are
+//! skipped (a newer service may send more), and anything but an object is an
+//! error (serde's derive would also take an array, member by position).
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::de::{Deserializer, Visitor};
+
+/// A JSON object key, borrowed from the input when it has no escapes.
+pub struct Key<'de>(pub Cow<'de, str>);
+
+impl<'de> serde::Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a member name")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v.to_string())))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(KeyVisitor)
+    }
+}
+
+/// `Serialize` and `Deserialize` for a structure, given each member's field
+/// and JSON name, and optionally:
+/// - `| "Alias"`: a second name accepted when reading (the member name,
+///   where `@jsonName` differs); the JSON name wins when both are present;
+/// - `default f`: `f()` fills the member in when the input leaves it out
+///   (an output member with `@default`);
+/// - `as Format`: a timestamp in that `timestamp::Format`.
+#[allow(unused_macros)]
+macro_rules! json_struct {
+    ($name:ident { $($f:ident : $wire:literal $(| $alias:literal)? $(default $dflt:ident)? $(as $fmt:ident)?),* $(,)? }) => {
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+                #[allow(unused_imports)]
+                use ::serde::ser::SerializeMap as _;
+                #[allow(unused_mut)]
+                let mut map = s.serialize_map(::std::option::Option::None)?;
+                $($crate::runtime::structs::json_struct!(@ser map, &self.$f, $wire $(, $fmt)?);)*
+                map.end()
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+                struct V;
+                impl<'de> ::serde::de::Visitor<'de> for V {
+                    type Value = $name;
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(concat!("a ", stringify!($name), " object"))
+                    }
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<$name, A::Error> {
+                        #[allow(unused_mut)]
+                        let mut out = $name::default();
+                        while let ::std::option::Option::Some(key) = map.next_key::<$crate::runtime::structs::Key<'de>>()? {
+                            #[allow(unused_variables)]
+                            let k: &str = key.0.as_ref();
+                            $($crate::runtime::structs::json_struct!(@de map, out, k, $f, $wire $(| $alias)? $(as $fmt)?);)*
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        $($(if out.$f.is_none() {
+                            out.$f = $dflt();
+                        })?)*
+                        ::std::result::Result::Ok(out)
+                    }
+                }
+                d.deserialize_map(V)
+            }
+        }
+    };
+    (@ser $map:ident, $v:expr, $wire:literal) => {
+        if let ::std::option::Option::Some(v) = $v {
+            $map.serialize_entry($wire, v)?;
+        }
+    };
+    (@ser $map:ident, $v:expr, $wire:literal, $fmt:ident) => {
+        if $v.is_some() {
+            $map.serialize_entry($wire, &$crate::runtime::timestamp::Formatted($v, $crate::runtime::timestamp::Format::$fmt))?;
+        }
+    };
+    (@de $map:ident, $out:ident, $k:ident, $f:ident, $wire:literal $(as $fmt:ident)?) => {
+        if $k == $wire {
+            $out.$f = $crate::runtime::structs::json_struct!(@value $map $(, $fmt)?);
+            continue;
+        }
+    };
+    (@de $map:ident, $out:ident, $k:ident, $f:ident, $wire:literal | $alias:literal $(as $fmt:ident)?) => {
+        $crate::runtime::structs::json_struct!(@de $map, $out, $k, $f, $wire $(as $fmt)?);
+        if $k == $alias {
+            let value = $crate::runtime::structs::json_struct!(@value $map $(, $fmt)?);
+            if $out.$f.is_none() {
+                $out.$f = value;
+            }
+            continue;
+        }
+    };
+    (@value $map:ident) => {
+        $map.next_value()?
+    };
+    (@value $map:ident, $fmt:ident) => {
+        $map.next_value_seed($crate::runtime::timestamp::FormatSeed($crate::runtime::timestamp::Format::$fmt))?
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use json_struct;
