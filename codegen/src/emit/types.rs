@@ -20,6 +20,8 @@ pub fn types_file(svc: &ServiceIr) -> TokenStream {
     let title = format!(" Types of {}: operation inputs and outputs, structures, unions, enums and errors.", svc.title);
     quote! {
         #![doc = #title]
+        #[allow(unused_imports)]
+        use crate::runtime::{enums::{int_enum, string_enum}, structs::json_struct};
         #(#items)*
     }
 }
@@ -134,7 +136,7 @@ fn structure(s: &StructIr) -> TokenStream {
         #struct_dep
         #[derive(#debug_derive Clone, PartialEq, Default)]
         pub struct #name { #(#fields)* }
-        crate::runtime::structs::json_struct!(#name { #(#json_members),* });
+        json_struct!(#name { #(#json_members),* });
         #(#default_fns)*
         #debug_impl
         #ctor
@@ -336,7 +338,7 @@ fn enumeration(e: &EnumIr) -> TokenStream {
                 Unknown(i32),
             }
             #debug_impl
-            crate::runtime::enums::int_enum!(#name { #(#vns = #vals),* });
+            int_enum!(#name { #(#vns = #vals),* });
         };
     }
     let vals: Vec<&String> = e.variants.iter().map(|v| &v.value).collect();
@@ -351,6 +353,6 @@ fn enumeration(e: &EnumIr) -> TokenStream {
             Unknown(::std::string::String),
         }
         #debug_impl
-        crate::runtime::enums::string_enum!(#name { #(#vns = #vals),* });
+        string_enum!(#name { #(#vns = #vals),* });
     }
 }

@@ -7,114 +7,22 @@ use crate::runtime::error::Failure;
 #[allow(unused_imports)]
 use crate::runtime::request::{output, PreparedRequest, RawResponse};
 #[cfg(feature = "cloudwatch-logs-describe-destinations")]
-/// The request `DescribeDestinations` sends for `input`: the idempotency token filled in if unset, the input checked when `validate` is true, then serialized.
-pub fn prepare_describe_destinations(
-    input: types::DescribeDestinationsInput,
-    validate: bool,
-) -> Result<PreparedRequest, errors::DescribeDestinationsError> {
-    if validate {
-        input.validate().map_err(Failure::Validation)?;
-    }
-    let input = &input;
-    let request: Result<PreparedRequest, Failure> = crate::runtime::aws_json::request(
-        &super::client::SERVICE,
-        "DescribeDestinations",
-        input,
-    );
-    Ok(request?)
-}
-#[cfg(feature = "cloudwatch-logs-describe-destinations")]
-/// What a response to `DescribeDestinations` means: its output, or the operation's error (modeled, unmodeled, or the body failing to parse).
-pub fn parse_describe_destinations(
-    response: &RawResponse,
-) -> Result<types::DescribeDestinationsOutput, errors::DescribeDestinationsError> {
-    output(
-        response,
-        errors::DescribeDestinationsError::from_response,
-        crate::runtime::json::parse_body,
-    )
-}
+crate::runtime::aws_json::operation!(
+    prepare_describe_destinations, parse_describe_destinations, "DescribeDestinations",
+    DescribeDestinationsInput, DescribeDestinationsOutput, DescribeDestinationsError
+);
 #[cfg(feature = "cloudwatch-logs-put-destination")]
-/// The request `PutDestination` sends for `input`: the idempotency token filled in if unset, the input checked when `validate` is true, then serialized.
-pub fn prepare_put_destination(
-    input: types::PutDestinationInput,
-    validate: bool,
-) -> Result<PreparedRequest, errors::PutDestinationError> {
-    if validate {
-        input.validate().map_err(Failure::Validation)?;
-    }
-    let input = &input;
-    let request: Result<PreparedRequest, Failure> = crate::runtime::aws_json::request(
-        &super::client::SERVICE,
-        "PutDestination",
-        input,
-    );
-    Ok(request?)
-}
-#[cfg(feature = "cloudwatch-logs-put-destination")]
-/// What a response to `PutDestination` means: its output, or the operation's error (modeled, unmodeled, or the body failing to parse).
-pub fn parse_put_destination(
-    response: &RawResponse,
-) -> Result<types::PutDestinationOutput, errors::PutDestinationError> {
-    output(
-        response,
-        errors::PutDestinationError::from_response,
-        crate::runtime::json::parse_body,
-    )
-}
+crate::runtime::aws_json::operation!(
+    prepare_put_destination, parse_put_destination, "PutDestination",
+    PutDestinationInput, PutDestinationOutput, PutDestinationError
+);
 #[cfg(feature = "cloudwatch-logs-put-destination-policy")]
-/// The request `PutDestinationPolicy` sends for `input`: the idempotency token filled in if unset, the input checked when `validate` is true, then serialized.
-pub fn prepare_put_destination_policy(
-    input: types::PutDestinationPolicyInput,
-    validate: bool,
-) -> Result<PreparedRequest, errors::PutDestinationPolicyError> {
-    if validate {
-        input.validate().map_err(Failure::Validation)?;
-    }
-    let input = &input;
-    let request: Result<PreparedRequest, Failure> = crate::runtime::aws_json::request(
-        &super::client::SERVICE,
-        "PutDestinationPolicy",
-        input,
-    );
-    Ok(request?)
-}
-#[cfg(feature = "cloudwatch-logs-put-destination-policy")]
-/// What a response to `PutDestinationPolicy` means: its output, or the operation's error (modeled, unmodeled, or the body failing to parse).
-pub fn parse_put_destination_policy(
-    response: &RawResponse,
-) -> Result<types::PutDestinationPolicyOutput, errors::PutDestinationPolicyError> {
-    output(
-        response,
-        errors::PutDestinationPolicyError::from_response,
-        crate::runtime::json::parse_body,
-    )
-}
+crate::runtime::aws_json::operation!(
+    prepare_put_destination_policy, parse_put_destination_policy, "PutDestinationPolicy",
+    PutDestinationPolicyInput, PutDestinationPolicyOutput, PutDestinationPolicyError
+);
 #[cfg(feature = "cloudwatch-logs-put-integration")]
-/// The request `PutIntegration` sends for `input`: the idempotency token filled in if unset, the input checked when `validate` is true, then serialized.
-pub fn prepare_put_integration(
-    input: types::PutIntegrationInput,
-    validate: bool,
-) -> Result<PreparedRequest, errors::PutIntegrationError> {
-    if validate {
-        input.validate().map_err(Failure::Validation)?;
-    }
-    let input = &input;
-    let request: Result<PreparedRequest, Failure> = crate::runtime::aws_json::request(
-        &super::client::SERVICE,
-        "PutIntegration",
-        input,
-    );
-    Ok(request?)
-}
-#[cfg(feature = "cloudwatch-logs-put-integration")]
-/// What a response to `PutIntegration` means: its output, or the operation's error (modeled, unmodeled, or the body failing to parse).
-pub fn parse_put_integration(
-    response: &RawResponse,
-) -> Result<types::PutIntegrationOutput, errors::PutIntegrationError> {
-    output(
-        response,
-        errors::PutIntegrationError::from_response,
-        crate::runtime::json::parse_body,
-    )
-}
+crate::runtime::aws_json::operation!(
+    prepare_put_integration, parse_put_integration, "PutIntegration",
+    PutIntegrationInput, PutIntegrationOutput, PutIntegrationError
+);

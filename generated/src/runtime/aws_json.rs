@@ -26,3 +26,31 @@ pub fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, Failure> {
         Failure::Transport(TransportError::new(TransportErrorKind::InvalidRequest, format!("cannot serialize the input: {e}")))
     })
 }
+
+/// `prepare_<op>` and `parse_<op>` of an awsJson operation, given the two
+/// function names, the operation's name, its input, output and error types
+/// (in the service's `types` and `errors` modules), and, for an input with an
+/// `@idempotencyToken` member, `token <field>`.
+#[allow(unused_macros)]
+macro_rules! operation {
+    ($prepare:ident, $parse:ident, $op:literal, $input:ident, $output:ident, $error:ident $(, token $token:ident)?) => {
+        #[doc = concat!(" The request `", $op, "` sends for `input`: the idempotency token filled in if unset, the input checked when `validate` is true, then serialized.")]
+        #[allow(unused_mut)]
+        pub fn $prepare(mut input: types::$input, validate: bool) -> ::std::result::Result<$crate::runtime::request::PreparedRequest, errors::$error> {
+            $(if input.$token.is_none() {
+                input.$token = ::std::option::Option::Some($crate::runtime::idempotency::token());
+            })?
+            if validate {
+                input.validate().map_err($crate::runtime::error::Failure::Validation)?;
+            }
+            ::std::result::Result::Ok($crate::runtime::aws_json::request(&super::client::SERVICE, $op, &input)?)
+        }
+
+        #[doc = concat!(" What a response to `", $op, "` means: its output, or the operation's error (modeled, unmodeled, or the body failing to parse).")]
+        pub fn $parse(response: &$crate::runtime::request::RawResponse) -> ::std::result::Result<types::$output, errors::$error> {
+            $crate::runtime::request::output(response, errors::$error::from_response, $crate::runtime::json::parse_body)
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use operation;

@@ -4,7 +4,23 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::ir::OperationIr;
+use super::super::errors::error_name;
+use super::super::rust_type::ident;
+use crate::ir::{OperationIr, StructIr};
+
+/// The whole of an operation without a host prefix: one invocation of the
+/// runtime's `aws_json::operation!`, which writes `prepare_*` and `parse_*`.
+pub fn operation(op: &OperationIr, input: Option<&StructIr>) -> TokenStream {
+    let prepare = ident(&format!("prepare_{}", op.fn_name));
+    let parse = ident(&format!("parse_{}", op.fn_name));
+    let name = &op.name;
+    let (input_ty, output_ty, error_ty) = (ident(&op.input), ident(&op.output), ident(&error_name(op)));
+    let token = input.and_then(|s| s.members.iter().find(|m| m.idempotency_token)).map(|m| {
+        let f = ident(&m.rust_name);
+        quote!(, token #f)
+    });
+    quote!(crate::runtime::aws_json::operation!(#prepare, #parse, #name, #input_ty, #output_ty, #error_ty #token);)
+}
 
 pub fn serialize(op: &OperationIr) -> TokenStream {
     let name = &op.name;

@@ -27,6 +27,10 @@ pub fn protocol_file(svc: &ServiceIr) -> TokenStream {
     let ops = svc.client_operations().map(|op| {
         let input = find_struct(svc, &op.input);
         let output = find_struct(svc, &op.output);
+        let gate = super::gates::operation(svc, op);
+        if svc.protocol != Protocol::RestJson1 && op.host_prefix.is_none() {
+            return super::gates::gate_items(aws_json::operation(op, input), &gate);
+        }
         let (serialize, parse) = match svc.protocol {
             Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => (aws_json::serialize(op), aws_json::parse(op)),
             Protocol::RestJson1 => {
@@ -35,7 +39,7 @@ pub fn protocol_file(svc: &ServiceIr) -> TokenStream {
                 (quote!({ #serialize }), quote!(|response| { #parse }))
             }
         };
-        super::gates::gate_items(operation(op, input, serialize, parse), &super::gates::operation(svc, op))
+        super::gates::gate_items(operation(op, input, serialize, parse), &gate)
     });
     let doc = match svc.protocol {
         Protocol::AwsJson1_0 => "awsJson1_0",
