@@ -17,6 +17,7 @@ pub mod idempotency;
 pub mod invoke;
 pub mod json;
 pub mod paginate;
+pub mod pattern;
 pub mod request;
 pub mod rest_json;
 pub mod retry;

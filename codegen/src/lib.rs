@@ -14,6 +14,7 @@ pub mod ir;
 pub mod lower;
 pub mod model;
 pub mod naming;
+pub mod patterns;
 pub mod write;
 
 use std::fmt;

@@ -12,6 +12,8 @@
 #[cfg(feature = "cli")]
 pub mod cli;
 pub mod runtime;
+#[doc(hidden)]
+pub mod unicode_properties;
 /// Amazon CloudWatch Logs (`com.amazonaws.cloudwatchlogs#Logs_20140328`).
 #[cfg(
     any(

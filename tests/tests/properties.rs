@@ -264,6 +264,17 @@ pub mod model_strategies {
         out.extend((0x80u32..=0x10ffff).step_by(1999).filter_map(char::from_u32));
         out.sort_unstable();
         out.dedup();
+        // Leave out code points the reference (`regress`) knows as assigned
+        // but the generated crate's property tables (the Unicode version of
+        // the generator's `regex-syntax`) do not yet: their `\p{…}` differ
+        // by Unicode version, not by a bug.
+        let unassigned = codegen::patterns::property("Cn").expect("Cn");
+        let reference = regress::Regex::with_flags("^\\p{Cn}$", "u").expect("Cn");
+        let mut buf = [0u8; 4];
+        out.retain(|c| {
+            let ours = unassigned.iter().any(|(lo, hi)| (lo..=hi).contains(&c));
+            ours == reference.find(c.encode_utf8(&mut buf)).is_some()
+        });
         out
     }
 

@@ -13,6 +13,7 @@ use crate::model::Protocol;
 const RUNTIME: &[(&str, &str)] = &[
     ("mod.rs", include_str!("../../runtime/mod.rs")),
     ("paginate.rs", include_str!("../../runtime/paginate.rs")),
+    ("pattern.rs", include_str!("../../runtime/pattern.rs")),
     ("aws_json.rs", include_str!("../../runtime/aws_json.rs")),
     ("blob.rs", include_str!("../../runtime/blob.rs")),
     ("cli.rs", include_str!("../../runtime/cli.rs")),
@@ -39,6 +40,7 @@ pub fn crate_files(ir: &CrateIr) -> Vec<EmittedFile> {
     let mut files = vec![
         EmittedFile { path: "Cargo.toml".into(), content: FileContent::Toml(cargo_toml(ir)) },
         EmittedFile { path: "src/lib.rs".into(), content: FileContent::Rust(lib_rs(ir)) },
+        EmittedFile { path: "src/unicode_properties.rs".into(), content: FileContent::Rust(unicode_properties(ir)) },
     ];
     for (name, text) in RUNTIME {
         files.push(EmittedFile { path: format!("src/runtime/{name}"), content: FileContent::RustVerbatim(text) });
@@ -77,8 +79,6 @@ required-features = ["cli"]
 # build); JSON is the wire format of every supported protocol.
 serde = "1"
 serde_json = "1"
-# ECMA-262 regular expressions, as `@pattern` requires (backtracking engine only).
-regress = {{ version = "0.12", default-features = false, features = ["std"] }}
 # Request and header types shared with every Rust HTTP stack.
 http = "1"
 # SHA-256 and HMAC for SigV4, random bytes for `@idempotencyToken` UUIDs and
@@ -136,7 +136,22 @@ fn lib_rs(ir: &CrateIr) -> TokenStream {
         #[cfg(feature = "cli")]
         pub mod cli;
         pub mod runtime;
+        #[doc(hidden)]
+        pub mod unicode_properties;
         #(#mods)*
+    }
+}
+
+/// The Unicode property tables the crate's patterns use (`\p{L}` ...).
+fn unicode_properties(ir: &CrateIr) -> TokenStream {
+    let tables = crate::patterns::property_tables(ir.services.iter().flat_map(|s| s.patterns.iter().map(String::as_str)));
+    let entries = tables.iter().map(|(name, ranges)| quote!((#name, #ranges)));
+    quote! {
+        //! Unicode property tables for `\p{…}` in the model's `@pattern`s, only
+        //! those the patterns use (from the Unicode data of the generator's
+        //! `regex-syntax`): the name as written, then the ranges as pairs of
+        //! characters (first, last, first, last, ...).
+        pub static PROPERTIES: &[(&str, &str)] = &[#(#entries),*];
     }
 }
 

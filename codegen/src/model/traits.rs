@@ -269,6 +269,10 @@ fn parse_one(t: &mut Traits, id: &str, v: &Value) -> Result<(), String> {
                     return Err(format!("`{p}` is not a valid ECMA-262 regular expression: {e}; fix the expression"));
                 }
             }
+            // Valid ECMA-262; the generated validators must also run it.
+            if let Err(e) = crate::patterns::check(&p) {
+                return Err(format!("`{p}` cannot be checked by the generated validators: {e}"));
+            }
             t.pattern = Some(p);
         }
         "smithy.api#range" => {

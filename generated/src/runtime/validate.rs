@@ -276,29 +276,36 @@ pub fn length_str(v: &str, min: Option<u64>, max: Option<u64>, path: &Path<'_>, 
 /// A compiled `@pattern`, compiled once on first use.
 pub struct Pattern {
     source: &'static str,
-    compiled: OnceLock<Option<regress::Regex>>,
+    compiled: OnceLock<Option<super::pattern::Regex>>,
 }
 
 impl Pattern {
-    /// A pattern to compile lazily with ECMA-262 `u` (Unicode) semantics, or,
-    /// when it is only valid under Annex B (such as `[\w-_]`), without.
+    /// A pattern to compile lazily (the generator has checked that it
+    /// compiles, with the Unicode property tables it wrote for the crate).
     pub const fn new(source: &'static str) -> Self {
         Pattern { source, compiled: OnceLock::new() }
     }
 
-    /// Check that `v` contains a match (patterns are not implicitly anchored).
+    /// Check that `v` contains a match (patterns are not implicitly
+    /// anchored). A value the matcher gives up on (a pattern that backtracks
+    /// catastrophically on it) is reported as not matching.
     pub fn check(&self, v: &str, path: &Path<'_>, out: &mut Vec<Violation>) {
-        match self.compiled.get_or_init(|| {
-            regress::Regex::with_flags(self.source, "u").or_else(|_| regress::Regex::with_flags(self.source, "")).ok()
-        }) {
+        match self.compiled.get_or_init(|| super::pattern::Regex::new(self.source, &property).ok()) {
             Some(re) => {
-                if re.find(v).is_none() {
+                if re.is_match(v) != Some(true) {
                     out.push(path.to_violation(ViolationKind::Pattern { pattern: self.source }));
                 }
             }
             None => out.push(path.to_violation(ViolationKind::BadPattern { pattern: self.source })),
         }
     }
+}
+
+/// A `\p{…}` property from the crate's tables (`crate::unicode_properties`).
+fn property(name: &str) -> Option<Vec<(char, char)>> {
+    let (_, ranges) = crate::unicode_properties::PROPERTIES.iter().find(|(n, _)| *n == name)?;
+    let chars: Vec<char> = ranges.chars().collect();
+    Some(chars.chunks_exact(2).map(|pair| (pair[0], pair[1])).collect())
 }
 
 /// Check an integer `@range`.

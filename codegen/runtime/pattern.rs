@@ -1,0 +1,709 @@
+//! ECMA-262 regular expressions, as `@pattern` requires: a parser for the
+//! `u`-mode syntax (with the Annex B leniencies AWS models rely on, such as
+//! `[\w-_]` and escaped punctuation), compiled to a small program run by a
+//! backtracking machine with an explicit stack and a step budget, so no input
+//! can overflow the stack or run for long.
+//!
+//! Supported: alternation, groups (capturing, named, non-capturing),
+//! lookahead, greedy and lazy quantifiers, `^ $ \b \B`, `.`, classes with
+//! ranges and negation, the escapes `\d \D \w \W \s \S \t \n \v \f \r \0 \cX
+//! \xHH \uHHHH \u{H…}`, and `\p{…}`/`\P{…}` through the property tables the
+//! generator wrote for the model. Not supported (the generator rejects such a
+//! model): backreferences and lookbehind. This file does not depend on the
+//! rest of the runtime; the generator compiles it too, to check every pattern
+//! of a model before writing any code.
+
+/// A compiled pattern.
+#[derive(Debug, Clone)]
+pub struct Regex {
+    insts: Vec<Inst>,
+    classes: Vec<Vec<(char, char)>>,
+    slots: usize,
+    anchored: bool,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Inst {
+    Char(char),
+    Class(usize),
+    Any,
+    Start,
+    End,
+    WordBoundary(bool),
+    /// Try `.0` first, then `.1`.
+    Split(usize, usize),
+    Jmp(usize),
+    /// A lookahead: the program from the next instruction up to `end` (which
+    /// ends in `Match`) must match here (or must not, if `negate`).
+    Look { negate: bool, end: usize },
+    /// Remember the position before a loop iteration ...
+    Mark(usize),
+    /// ... and fail the iteration if it consumed nothing.
+    Progress(usize),
+    Match,
+}
+
+#[derive(Debug, Clone)]
+enum Node {
+    Empty,
+    Char(char),
+    Class(Vec<(char, char)>),
+    Any,
+    Start,
+    End,
+    WordBoundary(bool),
+    Concat(Vec<Node>),
+    Alt(Vec<Node>),
+    Repeat { node: Box<Node>, min: u32, max: Option<u32>, greedy: bool },
+    Look { node: Box<Node>, negate: bool },
+}
+
+/// A `\p{…}` lookup: the property's ranges, or `None` for an unknown name.
+pub type Properties<'a> = &'a dyn Fn(&str) -> Option<Vec<(char, char)>>;
+
+/// The largest compiled program accepted (counted repetitions are unrolled).
+const MAX_INSTS: usize = 100_000;
+const LINE_TERMINATORS: [char; 4] = ['\n', '\r', '\u{2028}', '\u{2029}'];
+
+impl Regex {
+    /// Parses and compiles `source`; the error says what is wrong and where.
+    pub fn new(source: &str, properties: Properties<'_>) -> Result<Regex, String> {
+        let mut parser = Parser { chars: source.chars().collect(), pos: 0, properties };
+        let node = parser.disjunction()?;
+        if parser.pos < parser.chars.len() {
+            return Err(parser.error("unmatched ')'"));
+        }
+        let mut regex = Regex { insts: Vec::new(), classes: Vec::new(), slots: 0, anchored: starts_anchored(&node) };
+        regex.compile(&node)?;
+        regex.insts.push(Inst::Match);
+        Ok(regex)
+    }
+
+    /// Whether `text` contains a match (patterns are not anchored unless they
+    /// say so). `None` when the search ran out of its step budget: a million
+    /// steps plus a hundred per character, far more than any pattern without
+    /// catastrophic backtracking needs.
+    pub fn is_match(&self, text: &str) -> Option<bool> {
+        let text: Vec<char> = text.chars().collect();
+        let mut budget = 1_000_000 + 100 * text.len() as u64;
+        let last = if self.anchored { 0 } else { text.len() };
+        for start in 0..=last {
+            if self.run(0, &text, start, &mut budget)? {
+                return Some(true);
+            }
+        }
+        Some(false)
+    }
+
+    fn emit(&mut self, inst: Inst) -> Result<usize, String> {
+        if self.insts.len() >= MAX_INSTS {
+            return Err(format!("the pattern is too large (over {MAX_INSTS} steps once repetitions are unrolled)"));
+        }
+        self.insts.push(inst);
+        Ok(self.insts.len() - 1)
+    }
+
+    fn compile(&mut self, node: &Node) -> Result<(), String> {
+        match node {
+            Node::Empty => {}
+            Node::Char(c) => {
+                self.emit(Inst::Char(*c))?;
+            }
+            Node::Class(ranges) => {
+                self.classes.push(ranges.clone());
+                self.emit(Inst::Class(self.classes.len() - 1))?;
+            }
+            Node::Any => {
+                self.emit(Inst::Any)?;
+            }
+            Node::Start => {
+                self.emit(Inst::Start)?;
+            }
+            Node::End => {
+                self.emit(Inst::End)?;
+            }
+            Node::WordBoundary(b) => {
+                self.emit(Inst::WordBoundary(*b))?;
+            }
+            Node::Concat(nodes) => {
+                for n in nodes {
+                    self.compile(n)?;
+                }
+            }
+            Node::Alt(nodes) => {
+                let mut jumps = Vec::new();
+                for (i, n) in nodes.iter().enumerate() {
+                    if i + 1 < nodes.len() {
+                        let split = self.emit(Inst::Split(0, 0))?;
+                        self.compile(n)?;
+                        jumps.push(self.emit(Inst::Jmp(0))?);
+                        let next = self.insts.len();
+                        self.insts[split] = Inst::Split(split + 1, next);
+                    } else {
+                        self.compile(n)?;
+                    }
+                }
+                let end = self.insts.len();
+                for j in jumps {
+                    self.insts[j] = Inst::Jmp(end);
+                }
+            }
+            Node::Look { node, negate } => {
+                let look = self.emit(Inst::Look { negate: *negate, end: 0 })?;
+                self.compile(node)?;
+                self.emit(Inst::Match)?;
+                self.insts[look] = Inst::Look { negate: *negate, end: self.insts.len() };
+            }
+            Node::Repeat { node, min, max, greedy } => {
+                for _ in 0..*min {
+                    self.compile(node)?;
+                }
+                // An iteration of a single character always consumes one, so
+                // it needs no check against empty iterations.
+                let guarded = !matches!(**node, Node::Char(_) | Node::Class(_) | Node::Any);
+                let split = |body: usize, exit: usize| {
+                    if *greedy {
+                        Inst::Split(body, exit)
+                    } else {
+                        Inst::Split(exit, body)
+                    }
+                };
+                match max {
+                    None => {
+                        let top = self.emit(Inst::Split(0, 0))?;
+                        self.iteration(node, guarded)?;
+                        self.emit(Inst::Jmp(top))?;
+                        let exit = self.insts.len();
+                        self.insts[top] = split(top + 1, exit);
+                    }
+                    Some(max) => {
+                        let mut splits = Vec::new();
+                        for _ in *min..*max {
+                            splits.push(self.emit(Inst::Split(0, 0))?);
+                            self.iteration(node, guarded)?;
+                        }
+                        let exit = self.insts.len();
+                        for s in splits {
+                            self.insts[s] = split(s + 1, exit);
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// One optional iteration of a repetition; `guarded` fails it when it
+    /// consumes nothing (ECMA-262 RepeatMatcher).
+    fn iteration(&mut self, node: &Node, guarded: bool) -> Result<(), String> {
+        if !guarded {
+            return self.compile(node);
+        }
+        let slot = self.slots;
+        self.slots += 1;
+        self.emit(Inst::Mark(slot))?;
+        self.compile(node)?;
+        self.emit(Inst::Progress(slot))?;
+        Ok(())
+    }
+
+    /// Runs the program from `pc` at `pos`; `None` when the budget ran out.
+    fn run(&self, pc: usize, text: &[char], pos: usize, budget: &mut u64) -> Option<bool> {
+        enum Undo {
+            Resume(usize, usize),
+            Slot(usize, usize),
+        }
+        let mut slots = vec![usize::MAX; self.slots];
+        let mut stack = vec![Undo::Resume(pc, pos)];
+        'outer: while let Some(undo) = stack.pop() {
+            let (mut pc, mut pos) = match undo {
+                Undo::Resume(pc, pos) => (pc, pos),
+                Undo::Slot(slot, old) => {
+                    slots[slot] = old;
+                    continue;
+                }
+            };
+            loop {
+                *budget = budget.checked_sub(1)?;
+                match self.insts[pc] {
+                    Inst::Char(c) => {
+                        if text.get(pos) != Some(&c) {
+                            continue 'outer;
+                        }
+                        pos += 1;
+                    }
+                    Inst::Class(i) => match text.get(pos) {
+                        Some(c) if in_ranges(&self.classes[i], *c) => pos += 1,
+                        _ => continue 'outer,
+                    },
+                    Inst::Any => match text.get(pos) {
+                        Some(c) if !LINE_TERMINATORS.contains(c) => pos += 1,
+                        _ => continue 'outer,
+                    },
+                    Inst::Start if pos != 0 => continue 'outer,
+                    Inst::End if pos != text.len() => continue 'outer,
+                    Inst::Start | Inst::End => {}
+                    Inst::WordBoundary(want) => {
+                        let before = pos > 0 && is_word(text[pos - 1]);
+                        let after = text.get(pos).is_some_and(|c| is_word(*c));
+                        if (before != after) != want {
+                            continue 'outer;
+                        }
+                    }
+                    Inst::Split(first, second) => {
+                        stack.push(Undo::Resume(second, pos));
+                        pc = first;
+                        continue;
+                    }
+                    Inst::Jmp(to) => {
+                        pc = to;
+                        continue;
+                    }
+                    Inst::Look { negate, end } => {
+                        if self.run(pc + 1, text, pos, budget)? == negate {
+                            continue 'outer;
+                        }
+                        pc = end;
+                        continue;
+                    }
+                    Inst::Mark(slot) => {
+                        stack.push(Undo::Slot(slot, slots[slot]));
+                        slots[slot] = pos;
+                    }
+                    Inst::Progress(slot) => {
+                        if slots[slot] == pos {
+                            continue 'outer;
+                        }
+                    }
+                    Inst::Match => return Some(true),
+                }
+                pc += 1;
+            }
+        }
+        Some(false)
+    }
+}
+
+fn in_ranges(ranges: &[(char, char)], c: char) -> bool {
+    ranges.binary_search_by(|(lo, hi)| if *hi < c { std::cmp::Ordering::Less } else if *lo > c { std::cmp::Ordering::Greater } else { std::cmp::Ordering::Equal }).is_ok()
+}
+
+fn is_word(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_'
+}
+
+/// Whether every match must start at the beginning of the input.
+fn starts_anchored(node: &Node) -> bool {
+    match node {
+        Node::Start => true,
+        Node::Concat(nodes) => nodes.first().is_some_and(starts_anchored),
+        Node::Alt(nodes) => nodes.iter().all(starts_anchored),
+        _ => false,
+    }
+}
+
+/// Sorted, merged ranges.
+fn normalize(mut ranges: Vec<(char, char)>) -> Vec<(char, char)> {
+    ranges.sort_unstable();
+    let mut out: Vec<(char, char)> = Vec::with_capacity(ranges.len());
+    for (lo, hi) in ranges {
+        match out.last_mut() {
+            Some(last) if (lo as u32) <= last.1 as u32 + 1 => last.1 = last.1.max(hi),
+            _ => out.push((lo, hi)),
+        }
+    }
+    out
+}
+
+/// Every character not in the (normalized) `ranges`.
+fn negate(ranges: &[(char, char)]) -> Vec<(char, char)> {
+    let mut out = Vec::new();
+    let mut next = 0u32;
+    for (lo, hi) in ranges {
+        if (*lo as u32) > next {
+            push_span(&mut out, next, *lo as u32 - 1);
+        }
+        next = *hi as u32 + 1;
+    }
+    if next <= 0x10FFFF {
+        push_span(&mut out, next, 0x10FFFF);
+    }
+    out
+}
+
+/// A span of code points as char ranges, leaving out the surrogates.
+fn push_span(out: &mut Vec<(char, char)>, lo: u32, hi: u32) {
+    let mut add = |lo: u32, hi: u32| {
+        if let (Some(l), Some(h)) = (char::from_u32(lo), char::from_u32(hi)) {
+            out.push((l, h));
+        }
+    };
+    if lo < 0xD800 && hi > 0xDFFF {
+        add(lo, 0xD7FF);
+        add(0xE000, hi);
+    } else if hi < 0xD800 || lo > 0xDFFF {
+        add(lo, hi);
+    } else {
+        add(lo, hi.min(0xD7FF));
+        add(lo.max(0xE000), hi);
+    }
+}
+
+const DIGITS: &[(char, char)] = &[('0', '9')];
+const WORD: &[(char, char)] = &[('0', '9'), ('A', 'Z'), ('_', '_'), ('a', 'z')];
+const SPACE: &[(char, char)] = &[
+    ('\t', '\r'),
+    (' ', ' '),
+    ('\u{a0}', '\u{a0}'),
+    ('\u{1680}', '\u{1680}'),
+    ('\u{2000}', '\u{200a}'),
+    ('\u{2028}', '\u{2029}'),
+    ('\u{202f}', '\u{202f}'),
+    ('\u{205f}', '\u{205f}'),
+    ('\u{3000}', '\u{3000}'),
+    ('\u{feff}', '\u{feff}'),
+];
+
+struct Parser<'a> {
+    chars: Vec<char>,
+    pos: usize,
+    properties: Properties<'a>,
+}
+
+/// One item of a character class: a single character (which may start a
+/// range) or a set (`\d`, `\p{L}`, ...).
+enum ClassAtom {
+    Char(char),
+    Set(Vec<(char, char)>),
+}
+
+impl Parser<'_> {
+    fn error(&self, what: &str) -> String {
+        format!("{what} at offset {}", self.pos)
+    }
+
+    fn peek(&self) -> Option<char> {
+        self.chars.get(self.pos).copied()
+    }
+
+    fn eat(&mut self, c: char) -> bool {
+        if self.peek() == Some(c) {
+            self.pos += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn looking_at(&self, s: &str) -> bool {
+        s.chars().enumerate().all(|(i, c)| self.chars.get(self.pos + i) == Some(&c))
+    }
+
+    fn disjunction(&mut self) -> Result<Node, String> {
+        let mut alternatives = vec![self.alternative()?];
+        while self.eat('|') {
+            alternatives.push(self.alternative()?);
+        }
+        Ok(if alternatives.len() == 1 { alternatives.pop().unwrap_or(Node::Empty) } else { Node::Alt(alternatives) })
+    }
+
+    fn alternative(&mut self) -> Result<Node, String> {
+        let mut terms = Vec::new();
+        while let Some(c) = self.peek() {
+            if c == '|' || c == ')' {
+                break;
+            }
+            let atom = self.atom()?;
+            terms.push(self.quantified(atom)?);
+        }
+        Ok(Node::Concat(terms))
+    }
+
+    fn quantified(&mut self, atom: Node) -> Result<Node, String> {
+        let start = self.pos;
+        let (min, max) = match self.peek() {
+            Some('*') => (0, None),
+            Some('+') => (1, None),
+            Some('?') => (0, Some(1)),
+            Some('{') => match self.braces() {
+                Some(bounds) => bounds,
+                // Annex B: a `{` that starts no quantifier is itself.
+                None => return Ok(atom),
+            },
+            _ => return Ok(atom),
+        };
+        if self.pos == start {
+            self.pos += 1;
+        }
+        if matches!(atom, Node::Start | Node::End | Node::WordBoundary(_)) {
+            self.pos = start;
+            return Err(self.error("nothing to repeat"));
+        }
+        if max.is_some_and(|m| m < min) {
+            return Err(self.error("numbers out of order in a {} quantifier"));
+        }
+        let greedy = !self.eat('?');
+        Ok(Node::Repeat { node: Box::new(atom), min, max, greedy })
+    }
+
+    /// `{n}`, `{n,}` or `{n,m}` at the cursor: consumed, with its bounds.
+    fn braces(&mut self) -> Option<(u32, Option<u32>)> {
+        let start = self.pos;
+        self.pos += 1;
+        let bounds = (|| {
+            let min = self.number()?;
+            if self.eat('}') {
+                return Some((min, Some(min)));
+            }
+            if !self.eat(',') {
+                return None;
+            }
+            if self.eat('}') {
+                return Some((min, None));
+            }
+            let max = self.number()?;
+            self.eat('}').then_some((min, Some(max)))
+        })();
+        if bounds.is_none() {
+            self.pos = start;
+        }
+        bounds
+    }
+
+    fn number(&mut self) -> Option<u32> {
+        let start = self.pos;
+        while self.peek().is_some_and(|c| c.is_ascii_digit()) {
+            self.pos += 1;
+        }
+        let digits: String = self.chars[start..self.pos].iter().collect();
+        digits.parse::<u32>().ok().map(|n| n.min(100_000))
+    }
+
+    fn atom(&mut self) -> Result<Node, String> {
+        let Some(c) = self.peek() else { return Err(self.error("unexpected end")) };
+        self.pos += 1;
+        Ok(match c {
+            '^' => Node::Start,
+            '$' => Node::End,
+            '.' => Node::Any,
+            '(' => self.group()?,
+            '[' => Node::Class(self.class()?),
+            '\\' => self.escape()?,
+            '*' | '+' | '?' => {
+                self.pos -= 1;
+                return Err(self.error("nothing to repeat"));
+            }
+            '{' if self.braces_here() => {
+                self.pos -= 1;
+                return Err(self.error("nothing to repeat"));
+            }
+            c => Node::Char(c),
+        })
+    }
+
+    /// Whether the `{` just consumed starts a valid quantifier.
+    fn braces_here(&mut self) -> bool {
+        self.pos -= 1;
+        let at = self.pos;
+        let valid = self.braces().is_some();
+        self.pos = at + 1;
+        valid
+    }
+
+    fn group(&mut self) -> Result<Node, String> {
+        let look = if self.looking_at("?=") {
+            Some(false)
+        } else if self.looking_at("?!") {
+            Some(true)
+        } else {
+            None
+        };
+        if self.looking_at("?<=") || self.looking_at("?<!") {
+            return Err(self.error("lookbehind is not supported"));
+        }
+        if look.is_some() || self.looking_at("?:") {
+            self.pos += 2;
+        } else if self.eat('?') {
+            if !self.eat('<') {
+                return Err(self.error("unknown group syntax"));
+            }
+            while self.peek().is_some_and(|c| c != '>') {
+                self.pos += 1;
+            }
+            if !self.eat('>') {
+                return Err(self.error("unterminated group name"));
+            }
+        }
+        let inner = self.disjunction()?;
+        if !self.eat(')') {
+            return Err(self.error("missing ')'"));
+        }
+        Ok(match look {
+            Some(negate) => Node::Look { node: Box::new(inner), negate },
+            None => inner,
+        })
+    }
+
+    /// After `\` outside a class.
+    fn escape(&mut self) -> Result<Node, String> {
+        match self.peek() {
+            Some('b') => {
+                self.pos += 1;
+                Ok(Node::WordBoundary(true))
+            }
+            Some('B') => {
+                self.pos += 1;
+                Ok(Node::WordBoundary(false))
+            }
+            Some('1'..='9') | Some('k') => Err(self.error("backreferences are not supported")),
+            _ => Ok(match self.class_escape()? {
+                ClassAtom::Char(c) => Node::Char(c),
+                ClassAtom::Set(ranges) => Node::Class(ranges),
+            }),
+        }
+    }
+
+    /// After `\`: a character or a set, as in and outside classes.
+    fn class_escape(&mut self) -> Result<ClassAtom, String> {
+        let Some(c) = self.peek() else { return Err(self.error("'\\' at the end of the pattern")) };
+        self.pos += 1;
+        let set = |ranges: &[(char, char)], negated: bool| {
+            let ranges = normalize(ranges.to_vec());
+            ClassAtom::Set(if negated { negate(&ranges) } else { ranges })
+        };
+        Ok(match c {
+            'd' | 'D' => set(DIGITS, c == 'D'),
+            'w' | 'W' => set(WORD, c == 'W'),
+            's' | 'S' => set(SPACE, c == 'S'),
+            'p' | 'P' => {
+                if !self.eat('{') {
+                    return Err(self.error("\\p needs a property in braces"));
+                }
+                let start = self.pos;
+                while self.peek().is_some_and(|c| c != '}') {
+                    self.pos += 1;
+                }
+                let name: String = self.chars[start..self.pos].iter().collect();
+                if !self.eat('}') {
+                    return Err(self.error("unterminated \\p{"));
+                }
+                let ranges = (self.properties)(&name).ok_or_else(|| self.error(&format!("unknown Unicode property {name:?}")))?;
+                set(&ranges, c == 'P')
+            }
+            't' => ClassAtom::Char('\t'),
+            'n' => ClassAtom::Char('\n'),
+            'v' => ClassAtom::Char('\u{b}'),
+            'f' => ClassAtom::Char('\u{c}'),
+            'r' => ClassAtom::Char('\r'),
+            '0' if !self.peek().is_some_and(|c| c.is_ascii_digit()) => ClassAtom::Char('\0'),
+            'c' => match self.peek() {
+                Some(l) if l.is_ascii_alphabetic() => {
+                    self.pos += 1;
+                    ClassAtom::Char(char::from(l as u8 % 32))
+                }
+                _ => return Err(self.error("\\c needs a letter")),
+            },
+            'x' => ClassAtom::Char(self.hex_char(2)?),
+            'u' => ClassAtom::Char(self.unicode_escape()?),
+            c if c.is_ascii_alphanumeric() => return Err(self.error(&format!("unknown escape \\{c}"))),
+            // Syntax characters, `/`, `-`, and (Annex B) other punctuation.
+            c => ClassAtom::Char(c),
+        })
+    }
+
+    fn hex_char(&mut self, digits: usize) -> Result<char, String> {
+        let value = self.hex(digits).ok_or_else(|| self.error("invalid hexadecimal escape"))?;
+        char::from_u32(value).ok_or_else(|| self.error("escape of a lone surrogate"))
+    }
+
+    fn hex(&mut self, digits: usize) -> Option<u32> {
+        let text: String = self.chars.get(self.pos..self.pos + digits)?.iter().collect();
+        let value = u32::from_str_radix(&text, 16).ok().filter(|_| text.chars().all(|c| c.is_ascii_hexdigit()))?;
+        self.pos += digits;
+        Some(value)
+    }
+
+    /// After `\u`: `HHHH` (a surrogate pair as two escapes) or `{H…}`.
+    fn unicode_escape(&mut self) -> Result<char, String> {
+        if self.eat('{') {
+            let start = self.pos;
+            while self.peek().is_some_and(|c| c.is_ascii_hexdigit()) {
+                self.pos += 1;
+            }
+            let text: String = self.chars[start..self.pos].iter().collect();
+            let value = u32::from_str_radix(&text, 16).ok().filter(|_| self.eat('}'));
+            return value.and_then(char::from_u32).ok_or_else(|| self.error("invalid \\u{...} escape"));
+        }
+        let high = self.hex(4).ok_or_else(|| self.error("invalid \\u escape"))?;
+        if (0xD800..0xDC00).contains(&high) && self.looking_at("\\u") {
+            let at = self.pos;
+            self.pos += 2;
+            match self.hex(4) {
+                Some(low) if (0xDC00..0xE000).contains(&low) => {
+                    return char::from_u32(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))
+                        .ok_or_else(|| self.error("invalid surrogate pair"));
+                }
+                _ => self.pos = at,
+            }
+        }
+        char::from_u32(high).ok_or_else(|| self.error("escape of a lone surrogate"))
+    }
+
+    /// After `[`: the class's ranges, negation applied.
+    fn class(&mut self) -> Result<Vec<(char, char)>, String> {
+        let negated = self.eat('^');
+        let mut ranges = Vec::new();
+        loop {
+            let Some(c) = self.peek() else { return Err(self.error("missing ']'")) };
+            if c == ']' {
+                self.pos += 1;
+                break;
+            }
+            let first = self.class_atom()?;
+            if self.peek() == Some('-') && self.chars.get(self.pos + 1).is_some_and(|c| *c != ']') {
+                self.pos += 1;
+                let second = self.class_atom()?;
+                match (first, second) {
+                    (ClassAtom::Char(lo), ClassAtom::Char(hi)) => {
+                        if lo > hi {
+                            return Err(self.error("range out of order in a character class"));
+                        }
+                        ranges.push((lo, hi));
+                    }
+                    // Annex B: a `-` next to a set such as `\w` is itself.
+                    (first, second) => {
+                        for atom in [first, second] {
+                            match atom {
+                                ClassAtom::Char(c) => ranges.push((c, c)),
+                                ClassAtom::Set(set) => ranges.extend(set),
+                            }
+                        }
+                        ranges.push(('-', '-'));
+                    }
+                }
+                continue;
+            }
+            match first {
+                ClassAtom::Char(c) => ranges.push((c, c)),
+                ClassAtom::Set(set) => ranges.extend(set),
+            }
+        }
+        let ranges = normalize(ranges);
+        Ok(if negated { negate(&ranges) } else { ranges })
+    }
+
+    fn class_atom(&mut self) -> Result<ClassAtom, String> {
+        let Some(c) = self.peek() else { return Err(self.error("missing ']'")) };
+        self.pos += 1;
+        if c != '\\' {
+            return Ok(ClassAtom::Char(c));
+        }
+        if self.eat('b') {
+            return Ok(ClassAtom::Char('\u{8}'));
+        }
+        if self.peek().is_some_and(|c| matches!(c, '1'..='9' | 'k')) {
+            return Err(self.error("backreferences are not supported"));
+        }
+        self.class_escape()
+    }
+}

@@ -1,0 +1,71 @@
+//! `@pattern`s against the generated crate's own ECMA-262 engine
+//! (`runtime/pattern.rs`, compiled here too): the check that every pattern of
+//! a model works there, and the Unicode property tables its `\p{…}` need.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+
+use regex_syntax::hir::{Class, HirKind};
+
+#[path = "../runtime/pattern.rs"]
+#[allow(dead_code)]
+mod engine;
+
+/// The ranges of a Unicode property as ECMA-262 names it in `\p{…}`
+/// (`L`, `Letter`, `gc=Lu`, `Script=Greek`, `White_Space`, ...).
+pub fn property(name: &str) -> Option<Vec<(char, char)>> {
+    let hir = regex_syntax::ParserBuilder::new().build().parse(&format!("\\p{{{name}}}")).ok()?;
+    match hir.kind() {
+        HirKind::Class(Class::Unicode(class)) => Some(class.ranges().iter().map(|r| (r.start(), r.end())).collect()),
+        _ => None,
+    }
+}
+
+/// Compile `pattern` as the generated crate will; the error says why not.
+pub fn check(pattern: &str) -> Result<(), String> {
+    engine::Regex::new(pattern, &property).map(|_| ())
+}
+
+/// The property tables the patterns use: name, then the ranges as pairs of
+/// characters (first, last, first, last, ...), as `runtime/validate.rs`
+/// reads them.
+pub fn property_tables<'a>(patterns: impl IntoIterator<Item = &'a str>) -> Vec<(String, String)> {
+    let used = RefCell::new(BTreeMap::new());
+    let record = |name: &str| {
+        let ranges = property(name)?;
+        used.borrow_mut().insert(name.to_string(), ranges.clone());
+        Some(ranges)
+    };
+    for p in patterns {
+        let _ = engine::Regex::new(p, &record);
+    }
+    used.into_inner()
+        .into_iter()
+        .map(|(name, ranges)| (name, ranges.iter().flat_map(|(a, b)| [*a, *b]).collect()))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aws_patterns_compile_and_unsupported_features_say_so() {
+        for p in ["^(?!aws:)[a-zA-Z+-=._:/]+$", "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$", "^[\\w-_]*$", "^\\S{36,128}$"] {
+            check(p).unwrap_or_else(|e| panic!("{p}: {e}"));
+        }
+        assert!(check("(a)\\1").unwrap_err().contains("backreferences are not supported"));
+        assert!(check("(?<=a)b").unwrap_err().contains("lookbehind is not supported"));
+        assert!(check("\\p{NoSuchProperty}").unwrap_err().contains("unknown Unicode property"));
+    }
+
+    #[test]
+    fn tables_hold_only_the_properties_used() {
+        let tables = property_tables(["^[\\p{L}\\p{Z}]+$", "^\\p{L}$", "^[a-z]+$"]);
+        let names: Vec<&str> = tables.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["L", "Z"]);
+        let z: Vec<char> = tables[1].1.chars().collect();
+        assert_eq!(&z[..2], [' ', ' ']);
+        assert!(z.len().is_multiple_of(2) && z.contains(&'\u{3000}'));
+    }
+}

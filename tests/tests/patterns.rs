@@ -1,0 +1,159 @@
+//! The generated crate's ECMA-262 engine (`runtime/pattern.rs`) against
+//! `regress`, the reference: every `@pattern` of the official models and a
+//! set of patterns exercising each feature the engine supports, on random
+//! strings drawn mostly from the characters each pattern mentions.
+
+use aws_generated::runtime::pattern::Regex;
+use proptest::prelude::*;
+
+/// Every `smithy.api#pattern` value in the official models.
+fn official_patterns() -> Vec<String> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/aws-models");
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "json") {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let model: serde_json::Value = serde_json::from_str(&text).unwrap();
+            collect(&model, &mut out);
+        }
+    }
+    out.sort();
+    out.dedup();
+    assert!(out.len() > 10, "found only {} patterns in {}", out.len(), dir.display());
+    out
+}
+
+fn collect(v: &serde_json::Value, out: &mut Vec<String>) {
+    match v {
+        serde_json::Value::Object(o) => {
+            for (k, v) in o {
+                match (k.as_str(), v) {
+                    ("smithy.api#pattern", serde_json::Value::String(p)) => out.push(p.clone()),
+                    _ => collect(v, out),
+                }
+            }
+        }
+        serde_json::Value::Array(a) => a.iter().for_each(|v| collect(v, out)),
+        _ => {}
+    }
+}
+
+/// Patterns for the engine's features, beyond what the models use.
+const FEATURES: &[&str] = &[
+    "a|b|",
+    "^(?:ab|a)c$",
+    "x*?y",
+    "^(a+)+$",
+    "(?=ab)a",
+    "^(?!aws:).*$",
+    "\\bfoo\\b",
+    "\\Bo\\B",
+    "^a{2}$",
+    "^a{2,}$",
+    "^a{1,3}?b$",
+    "^(a|ab)(c|bcd)(d*)$",
+    "^(a*)*$",
+    "^(?:a?)*b",
+    "[^\\s]+",
+    "^\\D\\W$",
+    "^[\\b]$",
+    "^\\cJ$",
+    "^\\x41\\u0042\\u{1F600}$",
+    "^\\uD83D\\uDE00$",
+    "^.$",
+    "^[]$",
+    "^[^]$",
+    "^[a-c-e]+$",
+    "^[\\d-z]+$",
+    "^\\p{Lu}\\P{L}$",
+    "^\\p{Script=Greek}+$",
+    "^[\\p{N}\\p{Z}]*$",
+    "(?<name>a)b",
+    "^a{,2}$",
+    "^\\-\\/\\.\\*$",
+];
+
+fn reference(source: &str) -> Option<(regress::Regex, bool)> {
+    match regress::Regex::with_flags(source, "u") {
+        Ok(r) => Some((r, true)),
+        Err(_) => regress::Regex::with_flags(source, "").ok().map(|r| (r, false)),
+    }
+}
+
+/// Strings made mostly of the characters the pattern mentions.
+fn strings(source: &str, unicode: bool) -> impl Strategy<Value = String> {
+    let mut pool: Vec<char> = source.chars().filter(|c| !"\\[](){}^$|?*+".contains(*c)).collect();
+    pool.extend("aAbBcdxyz09_-:/ .\n\té中Ωβ".chars());
+    if unicode {
+        pool.extend(['😀', '𝒜', '\u{2028}', '\u{3000}']);
+    }
+    pool.sort_unstable();
+    pool.dedup();
+    let ch = prop_oneof![
+        8 => proptest::sample::select(pool),
+        1 => any::<char>().prop_filter("BMP unless unicode, same Unicode version", move |c| {
+            (unicode || (*c as u32) < 0x10000) && same_unicode_version(*c)
+        }),
+    ];
+    proptest::collection::vec(ch, 0..14).prop_map(|v| v.into_iter().collect())
+}
+
+/// Whether `regress` and the generator's tables (`regex-syntax`) agree that
+/// `c` is assigned: characters new in a later Unicode version than the
+/// tables' differ in `\p{…}` by version, not by a bug.
+fn same_unicode_version(c: char) -> bool {
+    static CN: std::sync::OnceLock<(Vec<(char, char)>, regress::Regex)> = std::sync::OnceLock::new();
+    let (ours, reference) = CN.get_or_init(|| {
+        (codegen::patterns::property("Cn").expect("Cn"), regress::Regex::with_flags("^\\p{Cn}$", "u").expect("Cn"))
+    });
+    ours.iter().any(|(lo, hi)| (*lo..=*hi).contains(&c)) == reference.find(&c.to_string()).is_some()
+}
+
+fn agree(source: &str, cases: u32) {
+    let (reference, unicode) = reference(source).unwrap_or_else(|| panic!("{source:?} is not valid ECMA-262"));
+    let ours = Regex::new(source, &codegen::patterns::property).unwrap_or_else(|e| panic!("{source:?}: {e}"));
+    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig { cases, failure_persistence: None, ..ProptestConfig::default() });
+    runner
+        .run(&strings(source, unicode), |text| {
+            let want = reference.find(&text).is_some();
+            prop_assert_eq!(ours.is_match(&text), Some(want), "pattern {:?} on {:?}", source, text);
+            Ok(())
+        })
+        .unwrap();
+}
+
+#[test]
+fn every_official_pattern_agrees_with_regress() {
+    for p in official_patterns() {
+        agree(&p, 300);
+    }
+}
+
+#[test]
+fn each_feature_agrees_with_regress() {
+    for p in FEATURES {
+        agree(p, 300);
+    }
+}
+
+#[test]
+fn catastrophic_backtracking_gives_up_instead_of_hanging() {
+    let re = Regex::new("^(a|aa)+$", &|_| None).unwrap();
+    let text = format!("{}b", "a".repeat(60));
+    let started = std::time::Instant::now();
+    assert_eq!(re.is_match(&text), None);
+    assert!(started.elapsed() < std::time::Duration::from_secs(5), "{:?}", started.elapsed());
+    // A long input a simple pattern handles in linear time is answered.
+    let re = Regex::new("^[^:*]*$", &|_| None).unwrap();
+    assert_eq!(re.is_match(&"x".repeat(1_000_000)), Some(true));
+    assert_eq!(re.is_match(&format!("{}:", "x".repeat(1_000_000))), Some(false));
+}
+
+#[test]
+fn unsupported_syntax_is_an_error_not_a_wrong_answer() {
+    for (p, why) in [("(a)\\1", "backreferences"), ("(?<=a)b", "lookbehind"), ("\\k<n>", "backreferences"), ("a**", "nothing to repeat")] {
+        let err = Regex::new(p, &|_| None).unwrap_err();
+        assert!(err.contains(why), "{p}: {err}");
+    }
+}
