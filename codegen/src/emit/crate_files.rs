@@ -65,7 +65,7 @@ default = ["default-transport"{services}]
 # The default HTTP transport: the runtime's HTTP/1.1 client on tokio, TLS by
 # rustls (ring, Mozilla roots). Turn it off to bring your own
 # `runtime::transport::Transport`.
-default-transport = ["dep:rustls", "dep:tokio", "dep:tokio-rustls", "dep:webpki-roots"]
+default-transport = ["dep:rustls", "dep:tokio", "dep:tokio-rustls", "dep:webpki", "dep:webpki-roots"]
 # The `smithy-call` command-line tool.
 cli = ["default-transport", "tokio/rt"]
 {operations}
@@ -90,6 +90,9 @@ ring = {{ version = "0.17", default-features = false }}
 tokio = {{ version = "1", optional = true, default-features = false, features = ["net", "time", "io-util"] }}
 rustls = {{ version = "0.23", optional = true, default-features = false, features = ["ring", "std", "tls12"] }}
 tokio-rustls = {{ version = "0.26", optional = true, default-features = false, features = ["ring", "tls12"] }}
+# rustls's certificate verifier, named to list only the signature algorithms
+# AWS certificates use (see `crypto_provider` in runtime/http1.rs).
+webpki = {{ package = "rustls-webpki", version = "0.103", optional = true, default-features = false, features = ["ring", "std"] }}
 webpki-roots = {{ version = "1", optional = true }}
 "#,
         name = ir.name,

@@ -53,8 +53,21 @@ impl std::fmt::Debug for Http1Transport {
 
 impl Http1Transport {
     pub fn new(connect_timeout: Duration, read_timeout: Duration) -> Result<Self, ConfigError> {
-        let provider = Arc::new(rustls::crypto::ring::default_provider());
-        let roots = rustls::RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() };
+        Self::with_extra_roots(connect_timeout, read_timeout, [])
+    }
+
+    /// Like [`new`](Self::new), also trusting the given root certificates
+    /// (DER): a private CA, a TLS-intercepting proxy, a local mock server.
+    pub fn with_extra_roots(
+        connect_timeout: Duration,
+        read_timeout: Duration,
+        extra_roots: impl IntoIterator<Item = rustls::pki_types::CertificateDer<'static>>,
+    ) -> Result<Self, ConfigError> {
+        let provider = Arc::new(crypto_provider());
+        let mut roots = rustls::RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() };
+        for (i, cert) in extra_roots.into_iter().enumerate() {
+            roots.add(cert).map_err(|e| ConfigError(format!("extra root certificate {}: {e}", i + 1)))?;
+        }
         let mut config = rustls::ClientConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()
             .map_err(|e| ConfigError(format!("cannot set up TLS: {e}")))?
@@ -146,6 +159,80 @@ impl Transport for Http1Transport {
                 Err(_) => Err(SendError::Timeout(TimeoutError { kind: TimeoutKind::Read, after: self.read_timeout, attempts: 1 })),
             }
         })
+    }
+}
+
+/// rustls on *ring* with what AWS endpoints use and nothing else, so the
+/// rest is left out of the binary: AES-GCM cipher suites (TLS 1.3, and TLS
+/// 1.2 with ECDHE), X25519 and NIST P-256/P-384 key exchange, and RSA and
+/// ECDSA certificate signatures (public CAs issue no Ed25519 certificates).
+fn crypto_provider() -> rustls::crypto::CryptoProvider {
+    use rustls::crypto::ring::{cipher_suite as suite, kx_group};
+    use rustls::SignatureScheme as Scheme;
+    use webpki::ring as alg;
+    static SIGNATURES: rustls::crypto::WebPkiSupportedAlgorithms = rustls::crypto::WebPkiSupportedAlgorithms {
+        all: &[
+            alg::ECDSA_P256_SHA256,
+            alg::ECDSA_P256_SHA384,
+            alg::ECDSA_P384_SHA256,
+            alg::ECDSA_P384_SHA384,
+            alg::RSA_PSS_2048_8192_SHA256_LEGACY_KEY,
+            alg::RSA_PSS_2048_8192_SHA384_LEGACY_KEY,
+            alg::RSA_PSS_2048_8192_SHA512_LEGACY_KEY,
+            alg::RSA_PKCS1_2048_8192_SHA256,
+            alg::RSA_PKCS1_2048_8192_SHA384,
+            alg::RSA_PKCS1_2048_8192_SHA512,
+            alg::RSA_PKCS1_2048_8192_SHA256_ABSENT_PARAMS,
+            alg::RSA_PKCS1_2048_8192_SHA384_ABSENT_PARAMS,
+            alg::RSA_PKCS1_2048_8192_SHA512_ABSENT_PARAMS,
+        ],
+        mapping: &[
+            (Scheme::ECDSA_NISTP384_SHA384, &[alg::ECDSA_P384_SHA384, alg::ECDSA_P256_SHA384]),
+            (Scheme::ECDSA_NISTP256_SHA256, &[alg::ECDSA_P256_SHA256, alg::ECDSA_P384_SHA256]),
+            (Scheme::RSA_PSS_SHA512, &[alg::RSA_PSS_2048_8192_SHA512_LEGACY_KEY]),
+            (Scheme::RSA_PSS_SHA384, &[alg::RSA_PSS_2048_8192_SHA384_LEGACY_KEY]),
+            (Scheme::RSA_PSS_SHA256, &[alg::RSA_PSS_2048_8192_SHA256_LEGACY_KEY]),
+            (Scheme::RSA_PKCS1_SHA512, &[alg::RSA_PKCS1_2048_8192_SHA512]),
+            (Scheme::RSA_PKCS1_SHA384, &[alg::RSA_PKCS1_2048_8192_SHA384]),
+            (Scheme::RSA_PKCS1_SHA256, &[alg::RSA_PKCS1_2048_8192_SHA256]),
+        ],
+    };
+    rustls::crypto::CryptoProvider {
+        cipher_suites: vec![
+            suite::TLS13_AES_128_GCM_SHA256,
+            suite::TLS13_AES_256_GCM_SHA384,
+            suite::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+            suite::TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+            suite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+            suite::TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+        ],
+        kx_groups: vec![kx_group::X25519, kx_group::SECP256R1, kx_group::SECP384R1],
+        signature_verification_algorithms: SIGNATURES,
+        secure_random: &RingRandom,
+        key_provider: &NoClientKeys,
+    }
+}
+
+/// Randomness for TLS, from *ring* (the operating system's generator).
+#[derive(Debug)]
+struct RingRandom;
+
+impl rustls::crypto::SecureRandom for RingRandom {
+    fn fill(&self, buf: &mut [u8]) -> Result<(), rustls::crypto::GetRandomFailed> {
+        ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), buf).map_err(|_| rustls::crypto::GetRandomFailed)
+    }
+}
+
+/// The client never authenticates with a certificate of its own.
+#[derive(Debug)]
+struct NoClientKeys;
+
+impl rustls::crypto::KeyProvider for NoClientKeys {
+    fn load_private_key(
+        &self,
+        _key: rustls::pki_types::PrivateKeyDer<'static>,
+    ) -> Result<Arc<dyn rustls::sign::SigningKey>, rustls::Error> {
+        Err(rustls::Error::General("client certificates are not supported".into()))
     }
 }
 
