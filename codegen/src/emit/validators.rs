@@ -7,7 +7,7 @@ use quote::quote;
 
 use super::gates::{cfg, gate_items};
 use super::rust_type::{borrowed_type, ident};
-use crate::ir::{Check, LengthUnit, RType, ServiceIr, StructIr, TypeIr, UnionIr};
+use crate::ir::{Check, LengthUnit, MemberIr, RType, ServiceIr, StructIr, TypeIr, UnionIr};
 use crate::model::Bound;
 
 pub fn validate_file(svc: &ServiceIr) -> TokenStream {
@@ -40,6 +40,10 @@ pub fn validate_file(svc: &ServiceIr) -> TokenStream {
                     }
                 };
                 let cfg = cfg(&e.gate);
+                if !e.int && e.checks.is_empty() {
+                    impls.push(quote!(#cfg rt::validate_enum!(#name);));
+                    continue;
+                }
                 impls.push(quote! {
                     #cfg
                     impl rt::Validate for super::types::#name {
@@ -93,35 +97,53 @@ pub fn validate_file(svc: &ServiceIr) -> TokenStream {
     }
 }
 
+/// The one function a member's checks come down to, when they do: the
+/// check function of its shape, or `validate_at` of a nested type.
+fn single_check(m: &MemberIr) -> Option<TokenStream> {
+    match m.checks.as_slice() {
+        [Check::Call(name)] => {
+            let f = ident(name);
+            Some(quote!(#f))
+        }
+        [Check::Nested] => Some(quote!(rt::Validate::validate_at)),
+        _ => None,
+    }
+}
+
 fn structure(s: &StructIr) -> TokenStream {
     let name = ident(&s.name);
-    let members: Vec<TokenStream> = s
-        .members
-        .iter()
-        .filter(|m| m.required || !m.checks.is_empty())
-        .map(|m| {
+    let checked: Vec<&MemberIr> = s.members.iter().filter(|m| m.required || !m.checks.is_empty()).collect();
+    // The usual case: each member is required, or checked by one function.
+    if checked.iter().all(|m| m.checks.is_empty() || single_check(m).is_some()) {
+        let entries = checked.iter().map(|m| {
             let f = ident(&m.rust_name);
             let wire = &m.name;
-            let body = checks(&m.checks, &m.ty, quote!(v), quote!(&p));
-            if m.required && m.checks.is_empty() {
-                quote! { rt::required(&self.#f, &path.field(#wire), out); }
-            } else if m.required {
-                quote! {
-                    let p = path.field(#wire);
-                    if let Some(v) = rt::required(&self.#f, &p, out) { #body }
-                }
-            } else {
-                quote! {
-                    if let Some(v) = &self.#f { let p = path.field(#wire); #body }
-                }
+            let req = if m.required { quote!(required) } else { quote!(optional) };
+            let check = single_check(m);
+            quote!(#f: #wire #req #check)
+        });
+        return quote!(rt::validate_struct!(#name { #(#entries),* }););
+    }
+    let members = checked.iter().map(|m| {
+        let f = ident(&m.rust_name);
+        let wire = &m.name;
+        let body = checks(&m.checks, &m.ty, quote!(v), quote!(&p));
+        if m.required && m.checks.is_empty() {
+            quote! { rt::required(&self.#f, &path.field(#wire), out); }
+        } else if m.required {
+            quote! {
+                let p = path.field(#wire);
+                if let Some(v) = rt::required(&self.#f, &p, out) { #body }
             }
-        })
-        .collect();
-    let unused = members.is_empty().then(|| quote!(let _ = (path, out);));
+        } else {
+            quote! {
+                if let Some(v) = &self.#f { let p = path.field(#wire); #body }
+            }
+        }
+    });
     quote! {
         impl rt::Validate for super::types::#name {
             fn validate_at(&self, path: &rt::Path<'_>, out: &mut Vec<rt::Violation>) {
-                #unused
                 #(#members)*
             }
         }

@@ -19,104 +19,39 @@ rt::input_validate!(PutDestinationPolicyInput, "PutDestinationPolicyInput");
 #[cfg(feature = "cloudwatch-logs-put-integration")]
 rt::input_validate!(PutIntegrationInput, "PutIntegrationInput");
 #[cfg(feature = "cloudwatch-logs-describe-destinations")]
-impl rt::Validate for super::types::DescribeDestinationsInput {
-    fn validate_at(&self, path: &rt::Path<'_>, out: &mut Vec<rt::Violation>) {
-        if let Some(v) = &self.destination_name_prefix {
-            let p = path.field("DestinationNamePrefix");
-            check_destination_name(v, &p, out);
-        }
-        if let Some(v) = &self.next_token {
-            let p = path.field("nextToken");
-            check_next_token(v, &p, out);
-        }
-        if let Some(v) = &self.limit {
-            let p = path.field("limit");
-            check_describe_limit(v, &p, out);
-        }
-    }
-}
+rt::validate_struct!(
+    DescribeDestinationsInput { destination_name_prefix : "DestinationNamePrefix"
+    optional check_destination_name, next_token : "nextToken" optional check_next_token,
+    limit : "limit" optional check_describe_limit }
+);
 #[cfg(feature = "cloudwatch-logs-put-integration")]
-impl rt::Validate for super::types::IntegrationStatus {
-    fn validate_at(&self, path: &rt::Path<'_>, out: &mut Vec<rt::Violation>) {
-        if let super::types::IntegrationStatus::Unknown(v) = self {
-            rt::enum_value(v, super::types::IntegrationStatus::VALUES, path, out);
-        }
-    }
-}
+rt::validate_enum!(IntegrationStatus);
 #[cfg(feature = "cloudwatch-logs-put-integration")]
-impl rt::Validate for super::types::IntegrationType {
-    fn validate_at(&self, path: &rt::Path<'_>, out: &mut Vec<rt::Violation>) {
-        if let super::types::IntegrationType::Unknown(v) = self {
-            rt::enum_value(v, super::types::IntegrationType::VALUES, path, out);
-        }
-    }
-}
+rt::validate_enum!(IntegrationType);
 #[cfg(feature = "cloudwatch-logs-put-integration")]
-impl rt::Validate for super::types::OpenSearchResourceConfig {
-    fn validate_at(&self, path: &rt::Path<'_>, out: &mut Vec<rt::Violation>) {
-        rt::required(&self.data_source_role_arn, &path.field("dataSourceRoleArn"), out);
-        rt::required(
-            &self.dashboard_viewer_principals,
-            &path.field("dashboardViewerPrincipals"),
-            out,
-        );
-        let p = path.field("retentionDays");
-        if let Some(v) = rt::required(&self.retention_days, &p, out) {
-            check_collection_retention_days(v, &p, out);
-        }
-    }
-}
+rt::validate_struct!(
+    OpenSearchResourceConfig { data_source_role_arn : "dataSourceRoleArn" required,
+    dashboard_viewer_principals : "dashboardViewerPrincipals" required, retention_days :
+    "retentionDays" required check_collection_retention_days }
+);
 #[cfg(feature = "cloudwatch-logs-put-destination")]
-impl rt::Validate for super::types::PutDestinationInput {
-    fn validate_at(&self, path: &rt::Path<'_>, out: &mut Vec<rt::Violation>) {
-        let p = path.field("destinationName");
-        if let Some(v) = rt::required(&self.destination_name, &p, out) {
-            check_destination_name(v, &p, out);
-        }
-        let p = path.field("targetArn");
-        if let Some(v) = rt::required(&self.target_arn, &p, out) {
-            check_target_arn(v, &p, out);
-        }
-        let p = path.field("roleArn");
-        if let Some(v) = rt::required(&self.role_arn, &p, out) {
-            check_role_arn(v, &p, out);
-        }
-        if let Some(v) = &self.tags {
-            let p = path.field("tags");
-            check_tags(v, &p, out);
-        }
-    }
-}
+rt::validate_struct!(
+    PutDestinationInput { destination_name : "destinationName" required
+    check_destination_name, target_arn : "targetArn" required check_target_arn, role_arn
+    : "roleArn" required check_role_arn, tags : "tags" optional check_tags }
+);
 #[cfg(feature = "cloudwatch-logs-put-destination-policy")]
-impl rt::Validate for super::types::PutDestinationPolicyInput {
-    fn validate_at(&self, path: &rt::Path<'_>, out: &mut Vec<rt::Violation>) {
-        let p = path.field("destinationName");
-        if let Some(v) = rt::required(&self.destination_name, &p, out) {
-            check_destination_name(v, &p, out);
-        }
-        let p = path.field("accessPolicy");
-        if let Some(v) = rt::required(&self.access_policy, &p, out) {
-            check_access_policy(v, &p, out);
-        }
-    }
-}
+rt::validate_struct!(
+    PutDestinationPolicyInput { destination_name : "destinationName" required
+    check_destination_name, access_policy : "accessPolicy" required check_access_policy }
+);
 #[cfg(feature = "cloudwatch-logs-put-integration")]
-impl rt::Validate for super::types::PutIntegrationInput {
-    fn validate_at(&self, path: &rt::Path<'_>, out: &mut Vec<rt::Violation>) {
-        let p = path.field("integrationName");
-        if let Some(v) = rt::required(&self.integration_name, &p, out) {
-            check_integration_name(v, &p, out);
-        }
-        let p = path.field("resourceConfig");
-        if let Some(v) = rt::required(&self.resource_config, &p, out) {
-            rt::Validate::validate_at(v, &p, out);
-        }
-        let p = path.field("integrationType");
-        if let Some(v) = rt::required(&self.integration_type, &p, out) {
-            rt::Validate::validate_at(v, &p, out);
-        }
-    }
-}
+rt::validate_struct!(
+    PutIntegrationInput { integration_name : "integrationName" required
+    check_integration_name, resource_config : "resourceConfig" required
+    rt::Validate::validate_at, integration_type : "integrationType" required
+    rt::Validate::validate_at }
+);
 #[cfg(feature = "cloudwatch-logs-put-integration")]
 impl rt::Validate for super::types::ResourceConfig {
     fn validate_at(&self, path: &rt::Path<'_>, out: &mut Vec<rt::Violation>) {

@@ -12,66 +12,25 @@ rt::input_validate!(
     CreatePublishingDestinationInput, "CreatePublishingDestinationInput"
 );
 #[cfg(feature = "guardduty-create-detector")]
-impl rt::Validate for super::types::CreateDetectorInput {
-    fn validate_at(&self, path: &rt::Path<'_>, out: &mut Vec<rt::Violation>) {
-        rt::required(&self.enable, &path.field("Enable"), out);
-        if let Some(v) = &self.client_token {
-            let p = path.field("ClientToken");
-            check_client_token(v, &p, out);
-        }
-        if let Some(v) = &self.finding_publishing_frequency {
-            let p = path.field("FindingPublishingFrequency");
-            rt::Validate::validate_at(v, &p, out);
-        }
-        if let Some(v) = &self.data_sources {
-            let p = path.field("DataSources");
-            rt::Validate::validate_at(v, &p, out);
-        }
-        if let Some(v) = &self.tags {
-            let p = path.field("Tags");
-            check_tag_map(v, &p, out);
-        }
-        if let Some(v) = &self.features {
-            let p = path.field("Features");
-            check_detector_feature_configurations(v, &p, out);
-        }
-    }
-}
+rt::validate_struct!(
+    CreateDetectorInput { enable : "Enable" required, client_token : "ClientToken"
+    optional check_client_token, finding_publishing_frequency :
+    "FindingPublishingFrequency" optional rt::Validate::validate_at, data_sources :
+    "DataSources" optional rt::Validate::validate_at, tags : "Tags" optional
+    check_tag_map, features : "Features" optional check_detector_feature_configurations }
+);
 #[cfg(feature = "guardduty-create-publishing-destination")]
-impl rt::Validate for super::types::CreatePublishingDestinationInput {
-    fn validate_at(&self, path: &rt::Path<'_>, out: &mut Vec<rt::Violation>) {
-        let p = path.field("DetectorId");
-        if let Some(v) = rt::required(&self.detector_id, &p, out) {
-            check_detector_id(v, &p, out);
-        }
-        let p = path.field("DestinationType");
-        if let Some(v) = rt::required(&self.destination_type, &p, out) {
-            rt::Validate::validate_at(v, &p, out);
-        }
-        rt::required(
-            &self.destination_properties,
-            &path.field("DestinationProperties"),
-            out,
-        );
-        if let Some(v) = &self.client_token {
-            let p = path.field("ClientToken");
-            check_client_token(v, &p, out);
-        }
-    }
-}
+rt::validate_struct!(
+    CreatePublishingDestinationInput { detector_id : "DetectorId" required
+    check_detector_id, destination_type : "DestinationType" required
+    rt::Validate::validate_at, destination_properties : "DestinationProperties" required,
+    client_token : "ClientToken" optional check_client_token }
+);
 #[cfg(feature = "guardduty-create-detector")]
-impl rt::Validate for super::types::DataSourceConfigurations {
-    fn validate_at(&self, path: &rt::Path<'_>, out: &mut Vec<rt::Violation>) {
-        if let Some(v) = &self.s3_logs {
-            let p = path.field("S3Logs");
-            rt::Validate::validate_at(v, &p, out);
-        }
-        if let Some(v) = &self.kubernetes {
-            let p = path.field("Kubernetes");
-            rt::Validate::validate_at(v, &p, out);
-        }
-    }
-}
+rt::validate_struct!(
+    DataSourceConfigurations { s3_logs : "S3Logs" optional rt::Validate::validate_at,
+    kubernetes : "Kubernetes" optional rt::Validate::validate_at }
+);
 #[cfg(feature = "guardduty-create-detector")]
 impl rt::Validate for super::types::DataSourceStatus {
     fn validate_at(&self, path: &rt::Path<'_>, out: &mut Vec<rt::Violation>) {
@@ -91,98 +50,33 @@ impl rt::Validate for super::types::DestinationType {
     }
 }
 #[cfg(feature = "guardduty-create-detector")]
-impl rt::Validate for super::types::DetectorAdditionalConfiguration {
-    fn validate_at(&self, path: &rt::Path<'_>, out: &mut Vec<rt::Violation>) {
-        if let Some(v) = &self.name {
-            let p = path.field("Name");
-            rt::Validate::validate_at(v, &p, out);
-        }
-        if let Some(v) = &self.status {
-            let p = path.field("Status");
-            rt::Validate::validate_at(v, &p, out);
-        }
-    }
-}
+rt::validate_struct!(
+    DetectorAdditionalConfiguration { name : "Name" optional rt::Validate::validate_at,
+    status : "Status" optional rt::Validate::validate_at }
+);
 #[cfg(feature = "guardduty-create-detector")]
-impl rt::Validate for super::types::DetectorFeature {
-    fn validate_at(&self, path: &rt::Path<'_>, out: &mut Vec<rt::Violation>) {
-        if let super::types::DetectorFeature::Unknown(v) = self {
-            rt::enum_value(v, super::types::DetectorFeature::VALUES, path, out);
-        }
-    }
-}
+rt::validate_enum!(DetectorFeature);
 #[cfg(feature = "guardduty-create-detector")]
-impl rt::Validate for super::types::DetectorFeatureConfiguration {
-    fn validate_at(&self, path: &rt::Path<'_>, out: &mut Vec<rt::Violation>) {
-        if let Some(v) = &self.name {
-            let p = path.field("Name");
-            rt::Validate::validate_at(v, &p, out);
-        }
-        if let Some(v) = &self.status {
-            let p = path.field("Status");
-            rt::Validate::validate_at(v, &p, out);
-        }
-        if let Some(v) = &self.additional_configuration {
-            let p = path.field("AdditionalConfiguration");
-            check_detector_additional_configurations(v, &p, out);
-        }
-    }
-}
+rt::validate_struct!(
+    DetectorFeatureConfiguration { name : "Name" optional rt::Validate::validate_at,
+    status : "Status" optional rt::Validate::validate_at, additional_configuration :
+    "AdditionalConfiguration" optional check_detector_additional_configurations }
+);
 #[cfg(feature = "guardduty-create-detector")]
-impl rt::Validate for super::types::FeatureAdditionalConfiguration {
-    fn validate_at(&self, path: &rt::Path<'_>, out: &mut Vec<rt::Violation>) {
-        if let super::types::FeatureAdditionalConfiguration::Unknown(v) = self {
-            rt::enum_value(
-                v,
-                super::types::FeatureAdditionalConfiguration::VALUES,
-                path,
-                out,
-            );
-        }
-    }
-}
+rt::validate_enum!(FeatureAdditionalConfiguration);
 #[cfg(feature = "guardduty-create-detector")]
-impl rt::Validate for super::types::FeatureStatus {
-    fn validate_at(&self, path: &rt::Path<'_>, out: &mut Vec<rt::Violation>) {
-        if let super::types::FeatureStatus::Unknown(v) = self {
-            rt::enum_value(v, super::types::FeatureStatus::VALUES, path, out);
-        }
-    }
-}
+rt::validate_enum!(FeatureStatus);
 #[cfg(feature = "guardduty-create-detector")]
-impl rt::Validate for super::types::FindingPublishingFrequency {
-    fn validate_at(&self, path: &rt::Path<'_>, out: &mut Vec<rt::Violation>) {
-        if let super::types::FindingPublishingFrequency::Unknown(v) = self {
-            rt::enum_value(
-                v,
-                super::types::FindingPublishingFrequency::VALUES,
-                path,
-                out,
-            );
-        }
-    }
-}
+rt::validate_enum!(FindingPublishingFrequency);
 #[cfg(feature = "guardduty-create-detector")]
-impl rt::Validate for super::types::KubernetesAuditLogsConfiguration {
-    fn validate_at(&self, path: &rt::Path<'_>, out: &mut Vec<rt::Violation>) {
-        rt::required(&self.enable, &path.field("Enable"), out);
-    }
-}
+rt::validate_struct!(KubernetesAuditLogsConfiguration { enable : "Enable" required });
 #[cfg(feature = "guardduty-create-detector")]
-impl rt::Validate for super::types::KubernetesConfiguration {
-    fn validate_at(&self, path: &rt::Path<'_>, out: &mut Vec<rt::Violation>) {
-        let p = path.field("AuditLogs");
-        if let Some(v) = rt::required(&self.audit_logs, &p, out) {
-            rt::Validate::validate_at(v, &p, out);
-        }
+rt::validate_struct!(
+    KubernetesConfiguration { audit_logs : "AuditLogs" required rt::Validate::validate_at
     }
-}
+);
 #[cfg(feature = "guardduty-create-detector")]
-impl rt::Validate for super::types::S3LogsConfiguration {
-    fn validate_at(&self, path: &rt::Path<'_>, out: &mut Vec<rt::Violation>) {
-        rt::required(&self.enable, &path.field("Enable"), out);
-    }
-}
+rt::validate_struct!(S3LogsConfiguration { enable : "Enable" required });
 /// Checks of `com.amazonaws.guardduty#ClientToken`.
 fn check_client_token(v: &str, path: &rt::Path<'_>, out: &mut Vec<rt::Violation>) {
     rt::length_str(v, Some(0), Some(64), path, out);

@@ -353,6 +353,55 @@ pub fn union_member(member: &str, path: &Path<'_>, out: &mut Vec<Violation>) {
 }
 
 
+/// `Validate` for a structure (`super::types::$name`), given each checked
+/// member's field, its name in violation paths, `required` or `optional`,
+/// and the function checking its value (if any): the shape's check function
+/// or `rt::Validate::validate_at`.
+#[allow(unused_macros)]
+macro_rules! validate_struct {
+    ($name:ident { $($f:ident : $wire:literal $req:ident $($check:path)?),* $(,)? }) => {
+        impl $crate::runtime::validate::Validate for super::types::$name {
+            fn validate_at(&self, path: &$crate::runtime::validate::Path<'_>, out: &mut Vec<$crate::runtime::validate::Violation>) {
+                let _ = (&path, &out);
+                $($crate::runtime::validate::validate_struct!(@member self, path, out, $f, $wire, $req $(, $check)?);)*
+            }
+        }
+    };
+    (@member $s:tt, $path:ident, $out:ident, $f:ident, $wire:literal, required) => {
+        $crate::runtime::validate::required(&$s.$f, &$path.field($wire), $out);
+    };
+    (@member $s:tt, $path:ident, $out:ident, $f:ident, $wire:literal, required, $check:path) => {
+        let p = $path.field($wire);
+        if let Some(v) = $crate::runtime::validate::required(&$s.$f, &p, $out) {
+            $check(v, &p, $out);
+        }
+    };
+    (@member $s:tt, $path:ident, $out:ident, $f:ident, $wire:literal, optional, $check:path) => {
+        if let Some(v) = &$s.$f {
+            $check(v, &$path.field($wire), $out);
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use validate_struct;
+
+/// `Validate` for a string enum (`super::types::$name`): a value the model
+/// does not define is a violation.
+#[allow(unused_macros)]
+macro_rules! validate_enum {
+    ($name:ident) => {
+        impl $crate::runtime::validate::Validate for super::types::$name {
+            fn validate_at(&self, path: &$crate::runtime::validate::Path<'_>, out: &mut Vec<$crate::runtime::validate::Violation>) {
+                if let super::types::$name::Unknown(v) = self {
+                    $crate::runtime::validate::enum_value(v, super::types::$name::VALUES, path, out);
+                }
+            }
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use validate_enum;
+
 /// `validate()` for an operation input (`super::types::$name`): every
 /// constraint of the model checked, every violation reported at once.
 #[allow(unused_macros)]
