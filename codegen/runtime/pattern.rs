@@ -63,12 +63,14 @@ pub type Properties<'a> = &'a dyn Fn(&str) -> Option<Vec<(char, char)>>;
 
 /// The largest compiled program accepted (counted repetitions are unrolled).
 const MAX_INSTS: usize = 100_000;
+/// The deepest nesting of groups accepted (parsing and compiling recurse).
+const MAX_DEPTH: usize = 200;
 const LINE_TERMINATORS: [char; 4] = ['\n', '\r', '\u{2028}', '\u{2029}'];
 
 impl Regex {
     /// Parses and compiles `source`; the error says what is wrong and where.
     pub fn new(source: &str, properties: Properties<'_>) -> Result<Regex, String> {
-        let mut parser = Parser { chars: source.chars().collect(), pos: 0, properties };
+        let mut parser = Parser { chars: source.chars().collect(), pos: 0, properties, depth: 0 };
         let node = parser.disjunction()?;
         if parser.pos < parser.chars.len() {
             return Err(parser.error("unmatched ')'"));
@@ -368,6 +370,8 @@ struct Parser<'a> {
     chars: Vec<char>,
     pos: usize,
     properties: Properties<'a>,
+    /// How many groups enclose the cursor.
+    depth: usize,
 }
 
 /// One item of a character class: a single character (which may start a
@@ -470,13 +474,16 @@ impl Parser<'_> {
         bounds
     }
 
+    /// A decimal number, saturating (a huge count is still a count, and the
+    /// compiler reports the program as too large).
     fn number(&mut self) -> Option<u32> {
         let start = self.pos;
-        while self.peek().is_some_and(|c| c.is_ascii_digit()) {
+        let mut n: u32 = 0;
+        while let Some(d) = self.peek().and_then(|c| c.to_digit(10)) {
+            n = n.saturating_mul(10).saturating_add(d);
             self.pos += 1;
         }
-        let digits: String = self.chars[start..self.pos].iter().collect();
-        digits.parse::<u32>().ok().map(|n| n.min(100_000))
+        (self.pos > start).then_some(n.min(MAX_INSTS as u32 + 1))
     }
 
     fn atom(&mut self) -> Result<Node, String> {
@@ -511,6 +518,16 @@ impl Parser<'_> {
     }
 
     fn group(&mut self) -> Result<Node, String> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(self.error(&format!("groups nested more than {MAX_DEPTH} deep")));
+        }
+        let group = self.group_body();
+        self.depth -= 1;
+        group
+    }
+
+    fn group_body(&mut self) -> Result<Node, String> {
         let look = if self.looking_at("?=") {
             Some(false)
         } else if self.looking_at("?!") {

@@ -152,8 +152,20 @@ fn catastrophic_backtracking_gives_up_instead_of_hanging() {
 
 #[test]
 fn unsupported_syntax_is_an_error_not_a_wrong_answer() {
-    for (p, why) in [("(a)\\1", "backreferences"), ("(?<=a)b", "lookbehind"), ("\\k<n>", "backreferences"), ("a**", "nothing to repeat")] {
-        let err = Regex::new(p, &|_| None).unwrap_err();
-        assert!(err.contains(why), "{p}: {err}");
+    let deep = format!("{}a{}", "(".repeat(100_000), ")".repeat(100_000));
+    let huge = "a{4294967296}".to_string();
+    for (p, why) in [
+        ("(a)\\1", "backreferences"),
+        ("(?<=a)b", "lookbehind"),
+        ("\\k<n>", "backreferences"),
+        ("a**", "nothing to repeat"),
+        (deep.as_str(), "nested more than"),
+        (huge.as_str(), "too large"),
+    ] {
+        let shown = &p[..p.len().min(40)];
+        match Regex::new(p, &|_| None) {
+            Ok(_) => panic!("{shown}: compiled, expected an error about {why}"),
+            Err(err) => assert!(err.contains(why), "{shown}: {err}"),
+        }
     }
 }

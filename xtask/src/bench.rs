@@ -121,10 +121,35 @@ impl Report {
 
 fn ratio(ours: f64, peer: f64) -> String {
     if peer > 0.0 {
-        format!("{:.2}", ours / peer)
+        format!("{:.3}", ours / peer)
     } else {
         "-".into()
     }
+}
+
+/// The target with its verdict for `value` (a ratio, or the target's own
+/// unit): `≤ 0.20: met`. An empty target stays empty; a value that could not
+/// be measured (NaN) is "not judged".
+fn judge(target: &str, value: f64) -> String {
+    let mut parts = target.split_whitespace();
+    let (Some(op), Some(bound)) = (parts.next(), parts.next().and_then(|b| b.parse::<f64>().ok())) else {
+        return target.to_string();
+    };
+    let met = match op {
+        "≤" => value <= bound,
+        "<" => value < bound,
+        "≥" => value >= bound,
+        ">" => value > bound,
+        _ => return target.to_string(),
+    };
+    let verdict = if value.is_nan() {
+        "not judged"
+    } else if met {
+        "met"
+    } else {
+        "missed"
+    };
+    format!("{target}: {verdict}")
 }
 
 fn median(values: &mut [f64]) -> f64 {
@@ -245,7 +270,7 @@ fn codegen_figures(root: &Path, repeats: usize, report: &mut Report) -> Result<(
             format!("{:.0} ms", time * 1000.0),
             "not measured".into(),
             "-".into(),
-            target,
+            &judge(target, time * 1000.0),
         );
         report.row(format!("codegen peak memory, {name}"), format!("{peak:.0} MiB"), "not measured".into(), "-".into(), "");
         Ok(())
@@ -317,7 +342,7 @@ fn build_figures(bench_dir: &Path, repeats: usize, report: &mut Report) -> Resul
                 format!("{:.1} s", medians[i]),
                 format!("{:.1} s", medians[0]),
                 ratio(medians[i], medians[0]),
-                target,
+                &judge(target, medians[i] / medians[0]),
             );
         }
         if release {
@@ -373,7 +398,7 @@ fn size_figures(binaries: &[(String, PathBuf)], report: &mut Report) -> Result<(
             mib(*bytes),
             mib(peer),
             ratio(*bytes, peer),
-            if program == "seed" { "≤ 0.25" } else { "" },
+            &judge(if program == "seed" { "≤ 0.25" } else { "" }, *bytes / peer),
         );
     }
     Ok(())
@@ -418,7 +443,7 @@ fn lines_figures(root: &Path, bench_dir: &Path, report: &mut Report) -> Result<(
         format!("{ours:.0}"),
         peer.map_or("not measured".into(), |p| format!("{p:.0}")),
         peer.map_or("-".into(), |p| ratio(ours, p)),
-        "≤ 0.20",
+        &judge("≤ 0.20", peer.map_or(f64::NAN, |p| ours / p)),
     );
     Ok(())
 }
@@ -505,14 +530,14 @@ fn throughput_figures(binaries: &[(String, PathBuf)], repeats: usize, report: &m
                 format!("{rate:.0} req/s"),
                 format!("{:.0} req/s", peer.1),
                 ratio(*rate, peer.1),
-                "≥ 1.00",
+                &judge("≥ 1.00", rate / peer.1),
             );
             report.row(
                 format!("client CPU per request, concurrency {concurrency}: {label}"),
                 format!("{cpu:.1} µs"),
                 format!("{:.1} µs", peer.2),
                 ratio(*cpu, peer.2),
-                "< 1.00",
+                &judge("< 1.00", cpu / peer.2),
             );
         }
     }
