@@ -50,8 +50,8 @@ use model_strategies::{Broken, Expected, Node};
 ///   across all of Unicode), with lengths counted in Unicode scalar values
 ///   and biased to the bounds. A `@pattern` of the form the models use,
 ///   `^(?!literal)?(?[class][*+])?$`, is handled by keeping the candidates
-///   the class accepts (tested one by one with `regress`, flags as in
-///   `runtime/validate.rs`); every generated string is then checked against
+///   the class accepts (tested one by one with `regress`, the reference the
+///   generated crate's own engine is checked against in `patterns.rs`); every generated string is then checked against
 ///   the whole pattern with `regress` (`prop_filter`, which also rejects the
 ///   forbidden prefix). A pattern of any other form makes the strategy panic
 ///   with a message saying so, rather than generate something untested.
@@ -310,7 +310,7 @@ pub mod model_strategies {
         }
     }
 
-    /// Compile as `runtime/validate.rs` does: ECMA-262 with `u`, else (Annex B
+    /// Compile as the generator's pattern check does: ECMA-262 with `u`, else (Annex B
     /// patterns) without. Returns the regex and the flags used.
     fn compile(source: &str) -> (regress::Regex, &'static str) {
         match regress::Regex::with_flags(source, "u") {
