@@ -14,6 +14,7 @@ macro_rules! string_enum {
             /// Every value the model defines.
             pub const VALUES: &'static [&'static str] = &[$($value),*];
             /// The value on the wire.
+            #[inline]
             pub fn as_str(&self) -> &str {
                 match self {
                     $(Self::$v => $value,)*
@@ -22,6 +23,7 @@ macro_rules! string_enum {
             }
         }
         impl ::std::convert::From<&str> for $name {
+            #[inline]
             fn from(v: &str) -> Self {
                 match v {
                     $($value => Self::$v,)*
@@ -30,6 +32,7 @@ macro_rules! string_enum {
             }
         }
         impl ::std::convert::From<::std::string::String> for $name {
+            #[inline]
             fn from(v: ::std::string::String) -> Self {
                 match v.as_str() {
                     $($value => Self::$v,)*
@@ -38,6 +41,7 @@ macro_rules! string_enum {
             }
         }
         impl ::std::fmt::Display for $name {
+            #[inline]
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
             }
@@ -66,6 +70,7 @@ macro_rules! int_enum {
             /// Every value the model defines.
             pub const VALUES: &'static [i32] = &[$($value),*];
             /// The value on the wire.
+            #[inline]
             pub fn as_i32(&self) -> i32 {
                 match self {
                     $(Self::$v => $value,)*
@@ -74,6 +79,7 @@ macro_rules! int_enum {
             }
         }
         impl ::std::convert::From<i32> for $name {
+            #[inline]
             fn from(v: i32) -> Self {
                 match v {
                     $($value => Self::$v,)*

@@ -215,6 +215,7 @@ pub trait OperationError: std::error::Error {
 macro_rules! service_error {
     ($name:ident, $label:literal) => {
         impl ::std::fmt::Display for $name {
+            #[inline]
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str($label)
             }
@@ -223,6 +224,7 @@ macro_rules! service_error {
     };
     ($name:ident, $label:literal, $message:ident) => {
         impl ::std::fmt::Display for $name {
+            #[inline]
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str($label)?;
                 if let ::std::option::Option::Some(m) = &self.$message {
@@ -270,6 +272,7 @@ macro_rules! operation_error {
         impl $name {
             /// The error an error response stands for: the modeled error its
             /// code names, parsed, or `Unmodeled` with the response's metadata.
+            #[inline]
             pub(crate) fn from_response(response: &$crate::runtime::request::RawResponse) -> Self {
                 let meta = $crate::runtime::json::error_meta($crate::runtime::invoke::Protocol::$protocol, response);
                 $(
@@ -283,6 +286,7 @@ macro_rules! operation_error {
         }
 
         impl ::std::fmt::Display for $name {
+            #[inline]
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 match self {
                     $(Self::$v(e) => ::std::fmt::Display::fmt(e, f),)*
@@ -296,6 +300,7 @@ macro_rules! operation_error {
         }
 
         impl ::std::error::Error for $name {
+            #[inline]
             fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
                 match self {
                     $(Self::$v(e) => ::std::option::Option::Some(&e.error),)*
@@ -309,6 +314,7 @@ macro_rules! operation_error {
         }
 
         impl ::std::convert::From<$crate::runtime::error::Failure> for $name {
+            #[inline]
             fn from(f: $crate::runtime::error::Failure) -> Self {
                 use $crate::runtime::error::Failure;
                 match f {
@@ -322,6 +328,7 @@ macro_rules! operation_error {
         }
 
         impl $crate::runtime::error::OperationError for $name {
+            #[inline]
             fn kind(&self) -> $crate::runtime::error::ErrorKind {
                 use $crate::runtime::error::ErrorKind;
                 match self {
@@ -332,9 +339,11 @@ macro_rules! operation_error {
                     Self::Parse(_) => ErrorKind::Parse,
                 }
             }
+            #[inline]
             fn code(&self) -> ::std::option::Option<&str> {
                 self.meta().map(|m| m.code.as_str())
             }
+            #[inline]
             fn meta(&self) -> ::std::option::Option<&$crate::runtime::error::ErrorMeta> {
                 match self {
                     $(Self::$v(e) => ::std::option::Option::Some(&e.meta),)*

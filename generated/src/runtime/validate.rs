@@ -361,6 +361,7 @@ pub fn union_member(member: &str, path: &Path<'_>, out: &mut Vec<Violation>) {
 macro_rules! validate_struct {
     ($name:ident { $($f:ident : $wire:literal $req:ident $($check:path)?),* $(,)? }) => {
         impl $crate::runtime::validate::Validate for super::types::$name {
+            #[inline]
             fn validate_at(&self, path: &$crate::runtime::validate::Path<'_>, out: &mut Vec<$crate::runtime::validate::Violation>) {
                 let _ = (&path, &out);
                 $($crate::runtime::validate::validate_struct!(@member self, path, out, $f, $wire, $req $(, $check)?);)*
@@ -391,6 +392,7 @@ pub(crate) use validate_struct;
 macro_rules! validate_enum {
     ($name:ident) => {
         impl $crate::runtime::validate::Validate for super::types::$name {
+            #[inline]
             fn validate_at(&self, path: &$crate::runtime::validate::Path<'_>, out: &mut Vec<$crate::runtime::validate::Violation>) {
                 if let super::types::$name::Unknown(v) = self {
                     $crate::runtime::validate::enum_value(v, super::types::$name::VALUES, path, out);
@@ -409,6 +411,7 @@ macro_rules! input_validate {
     ($name:ident, $label:literal) => {
         impl super::types::$name {
             /// Check every constraint of the model; report all violations at once.
+            #[inline]
             pub fn validate(&self) -> ::std::result::Result<(), $crate::runtime::validate::ValidationError> {
                 $crate::runtime::validate::validate_root(self, $label)
             }
