@@ -656,3 +656,19 @@ pub fn report_peak_rss() {
         eprintln!("peak_rss_kib={}", kib.trim().trim_end_matches("kB").trim());
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::judge;
+
+    #[test]
+    fn targets_are_judged_on_the_exact_value() {
+        assert_eq!(judge("≤ 0.20", 0.2), "≤ 0.20: met");
+        assert_eq!(judge("≤ 0.20", 0.2004), "≤ 0.20: missed");
+        assert_eq!(judge("< 1.00", 1.0), "< 1.00: missed");
+        assert_eq!(judge("≥ 1.00", 3.4), "≥ 1.00: met");
+        assert_eq!(judge("< 50 ms", 23.0), "< 50 ms: met");
+        assert_eq!(judge("≤ 0.20", f64::NAN), "≤ 0.20: not judged");
+        assert_eq!(judge("", 0.5), "");
+    }
+}
