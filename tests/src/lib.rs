@@ -30,3 +30,40 @@ pub fn smithy_call_binary() -> std::path::PathBuf {
     })
     .clone()
 }
+
+/// Read one HTTP/1.1 request from `stream`: its head (through the blank
+/// line) and as many body bytes as its `content-length` says. `pending`
+/// holds bytes read but not yet used, so a kept-alive connection can be read
+/// request after request; the request's bytes are taken out of it.
+/// `Ok(None)` when the stream ends before a whole request.
+pub fn read_http_request(stream: &mut impl std::io::Read, pending: &mut Vec<u8>) -> std::io::Result<Option<(String, Vec<u8>)>> {
+    let mut buf = [0u8; 4096];
+    let mut fill = |pending: &mut Vec<u8>| -> std::io::Result<bool> {
+        let n = stream.read(&mut buf)?;
+        pending.extend_from_slice(&buf[..n]);
+        Ok(n > 0)
+    };
+    let head_end = loop {
+        if let Some(i) = pending.windows(4).position(|w| w == b"\r\n\r\n") {
+            break i + 4;
+        }
+        if !fill(pending)? {
+            return Ok(None);
+        }
+    };
+    let head = String::from_utf8_lossy(&pending[..head_end]).into_owned();
+    let length = head
+        .lines()
+        .filter_map(|l| l.split_once(':'))
+        .find(|(k, _)| k.trim().eq_ignore_ascii_case("content-length"))
+        .and_then(|(_, v)| v.trim().parse::<usize>().ok())
+        .unwrap_or(0);
+    while pending.len() < head_end + length {
+        if !fill(pending)? {
+            return Ok(None);
+        }
+    }
+    let body = pending[head_end..head_end + length].to_vec();
+    pending.drain(..head_end + length);
+    Ok(Some((head, body)))
+}

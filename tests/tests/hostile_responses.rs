@@ -108,28 +108,7 @@ fn read_request(stream: &mut TcpStream) -> Option<String> {
 
 /// Read one request: its head and its body.
 fn read_full_request(stream: &mut TcpStream) -> Option<(String, Vec<u8>)> {
-    let mut data = Vec::new();
-    let mut buf = [0u8; 4096];
-    let head_end = loop {
-        if let Some(i) = data.windows(4).position(|w| w == b"\r\n\r\n") {
-            break i + 4;
-        }
-        let n = stream.read(&mut buf).ok().filter(|n| *n > 0)?;
-        data.extend_from_slice(&buf[..n]);
-    };
-    let head = String::from_utf8_lossy(&data[..head_end]).into_owned();
-    let length = head
-        .lines()
-        .filter_map(|l| l.split_once(':'))
-        .find(|(k, _)| k.trim().eq_ignore_ascii_case("content-length"))
-        .and_then(|(_, v)| v.trim().parse::<usize>().ok())
-        .unwrap_or(0);
-    while data.len() < head_end + length {
-        let n = stream.read(&mut buf).ok().filter(|n| *n > 0)?;
-        data.extend_from_slice(&buf[..n]);
-    }
-    let body = data[head_end..head_end + length].to_vec();
-    Some((head, body))
+    integration_tests::read_http_request(stream, &mut Vec::new()).ok().flatten()
 }
 
 fn handle(mut stream: TcpStream, behavior: Behavior, heads: &Mutex<Vec<String>>) {

@@ -2,7 +2,7 @@
 //! a kept-alive connection, and a connection the server closed while it sat
 //! idle in the pool is never used for a request, so no call fails for it.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::net::{TcpListener, TcpStream};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -52,32 +52,9 @@ impl Server {
 
 fn serve(mut stream: TcpStream, after: After, extra_headers: &str, requests: &AtomicUsize) {
     let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
-    let mut data = Vec::new();
-    let mut buf = [0u8; 4096];
-    loop {
-        // One request: head, then content-length bytes.
-        let head_end = loop {
-            if let Some(i) = data.windows(4).position(|w| w == b"\r\n\r\n") {
-                break i + 4;
-            }
-            match stream.read(&mut buf) {
-                Ok(n) if n > 0 => data.extend_from_slice(&buf[..n]),
-                _ => return,
-            }
-        };
-        let head = String::from_utf8_lossy(&data[..head_end]).to_ascii_lowercase();
-        let length: usize = head
-            .lines()
-            .find_map(|l| l.strip_prefix("content-length:"))
-            .and_then(|v| v.trim().parse().ok())
-            .unwrap_or(0);
-        while data.len() < head_end + length {
-            match stream.read(&mut buf) {
-                Ok(n) if n > 0 => data.extend_from_slice(&buf[..n]),
-                _ => return,
-            }
-        }
-        data.drain(..head_end + length);
+    let mut pending = Vec::new();
+    // One request after another on the same connection.
+    while let Ok(Some(_)) = integration_tests::read_http_request(&mut stream, &mut pending) {
         let n = requests.fetch_add(1, Ordering::SeqCst) + 1;
         let body = format!(r#"{{"destination":{{"destinationName":"call-{n}"}}}}"#);
         let response =

@@ -108,38 +108,24 @@ fn answering_tls_server(
         for stream in listener.incoming().flatten() {
             let conn = rustls::ServerConnection::new(config.clone()).expect("connection");
             let mut tls = rustls::StreamOwned::new(conn, stream);
-            let mut request = Vec::new();
-            let mut buf = [0u8; 4096];
-            // The head, then as many body bytes as it announces.
-            let complete = |r: &[u8]| {
-                let text = String::from_utf8_lossy(r).to_ascii_lowercase();
-                let Some(end) = text.find("\r\n\r\n") else { return false };
-                let length = text
-                    .lines()
-                    .find_map(|l| l.strip_prefix("content-length:"))
-                    .and_then(|v| v.trim().parse::<usize>().ok())
-                    .unwrap_or(0);
-                r.len() >= end + 4 + length
-            };
-            while !complete(&request) {
-                match tls.read(&mut buf) {
-                    Ok(n) if n > 0 => request.extend_from_slice(&buf[..n]),
-                    Ok(_) => break,
-                    Err(e) => {
-                        seen.lock().unwrap().push(format!("handshake failed: {e}"));
-                        break;
-                    }
+            let request = match integration_tests::read_http_request(&mut tls, &mut Vec::new()) {
+                Ok(Some((head, body))) => format!("{head}{}", String::from_utf8_lossy(&body)),
+                Ok(None) => {
+                    seen.lock().unwrap().push("closed".to_string());
+                    continue;
                 }
-            }
-            if complete(&request) {
-                let version = format!("{:?}", tls.conn.protocol_version());
-                seen.lock().unwrap().push(format!("request over {version}: {}", String::from_utf8_lossy(&request)));
-                let body = r#"{"destination":{"destinationName":"over-tls"}}"#;
-                let response = format!("HTTP/1.1 200 OK\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}", body.len());
-                let _ = std::io::Write::write_all(&mut tls, response.as_bytes());
-                tls.conn.send_close_notify();
-                let _ = std::io::Write::flush(&mut tls);
-            }
+                Err(e) => {
+                    seen.lock().unwrap().push(format!("handshake failed: {e}"));
+                    continue;
+                }
+            };
+            let version = format!("{:?}", tls.conn.protocol_version());
+            seen.lock().unwrap().push(format!("request over {version}: {request}"));
+            let body = r#"{"destination":{"destinationName":"over-tls"}}"#;
+            let response = format!("HTTP/1.1 200 OK\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}", body.len());
+            let _ = std::io::Write::write_all(&mut tls, response.as_bytes());
+            tls.conn.send_close_notify();
+            let _ = std::io::Write::flush(&mut tls);
         }
     });
     (port, log)
