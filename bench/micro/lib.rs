@@ -2,7 +2,7 @@
 //! (`benches/codec.rs`): one realistic request and one response per seed
 //! operation, every input valid for its operation's constraints.
 
-use aws_generated::runtime::request::RawResponse;
+use smithy_gen_runtime::request::RawResponse;
 
 /// `json` as an input or output type; panics with the type's name if the fixture is wrong.
 pub fn from_json<T: serde::de::DeserializeOwned>(json: &str) -> T {

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use api::cloudwatch_logs::types::PutDestinationInput;
 use api::cloudwatch_logs::Client;
-use api::runtime::config::{Config, Credentials};
+use api::{Config, Credentials};
 
 fn main() {
     harness::run(make_client, call);

@@ -5,6 +5,7 @@
 //! crate-name = "aws-generated"
 //! out = "generated"
 //! models = ["cloudwatch-logs.json", "guardduty.json"]   # relative to this file
+//! runtime-path = "../runtime"   # optional: the runtime crate by path, else from the registry
 //!
 //! # Optional: per service (by shape id), the operations to generate.
 //! # A service not listed gets all of its operations.
@@ -18,6 +19,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::lower::Selection;
+use crate::package::{relative_path, Packaging, RuntimeDependency};
 use crate::Options;
 
 /// A parsed generation config, with paths resolved against its directory.
@@ -37,7 +39,7 @@ struct Raw {
     #[serde(default)]
     services: BTreeMap<String, RawService>,
     #[serde(default)]
-    runtime_tests: bool,
+    runtime_path: Option<PathBuf>,
 }
 
 #[derive(Deserialize)]
@@ -77,14 +79,29 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, String> {
         }
         services.insert(id, svc.operations.into_iter().collect::<BTreeSet<_>>());
     }
+    let out = normalize(&base.join(raw.out));
+    let runtime = match raw.runtime_path {
+        Some(p) => {
+            let runtime = normalize(&base.join(p));
+            if !runtime.join("Cargo.toml").is_file() {
+                return Err(format!(
+                    "{}: `runtime-path` names {}, which holds no Cargo.toml (the runtime crate, `runtime/` in a checkout)",
+                    path.display(),
+                    runtime.display()
+                ));
+            }
+            RuntimeDependency::Path(relative_path(&out, &runtime))
+        }
+        None => RuntimeDependency::Registry,
+    };
     Ok(Config {
         options: Options {
             models: raw.models.iter().map(|m| normalize(&base.join(m))).collect(),
             crate_name: raw.crate_name,
             selection: Selection { services, anywhere: None },
-            runtime_tests: raw.runtime_tests,
+            packaging: Packaging { runtime, own_workspace: false },
         },
-        out: normalize(&base.join(raw.out)),
+        out,
     })
 }
 

@@ -14,6 +14,7 @@ pub mod ir;
 pub mod lower;
 pub mod model;
 pub mod naming;
+pub mod package;
 pub mod patterns;
 pub mod write;
 
@@ -23,6 +24,7 @@ use std::path::PathBuf;
 pub use diagnostics::{Diagnostic, Diagnostics};
 pub use lower::Selection;
 pub use model::Model;
+pub use package::{Packaging, RuntimeDependency};
 pub use write::RenderedFile;
 
 /// What to generate.
@@ -34,10 +36,9 @@ pub struct Options {
     pub crate_name: String,
     /// Which operations to generate (all by default).
     pub selection: Selection,
-    /// Keep the runtime's own unit tests (`#[cfg(test)] mod tests`) in
-    /// `src/runtime/`. The committed crate keeps them, so CI runs them; a
-    /// user's crate does without.
-    pub runtime_tests: bool,
+    /// How the crate names the runtime crate, and whether it is a
+    /// workspace of its own.
+    pub packaging: Packaging,
 }
 
 /// Why generation failed.
@@ -69,29 +70,7 @@ impl From<Diagnostics> for Error {
 /// Load the models and produce every file of the generated crate, in memory.
 pub fn generate(options: &Options) -> Result<Vec<RenderedFile>, Error> {
     let model = Model::load_files(&options.models)?;
-    let mut files = generate_from_model(&model, &options.crate_name, &options.selection)?;
-    if options.runtime_tests {
-        // The runtime's unit tests check its serde helpers on derived types.
-        if let Some(manifest) = files.iter_mut().find(|f| f.path == "Cargo.toml") {
-            manifest.contents.push_str(
-                "\n[dev-dependencies]\n# The runtime's unit tests derive serde impls for test types.\nserde = { version = \"1\", features = [\"derive\"] }\n",
-            );
-        }
-    } else {
-        for file in files.iter_mut().filter(|f| f.path.starts_with("src/runtime/")) {
-            file.contents = without_unit_tests(&file.contents);
-        }
-    }
-    Ok(files)
-}
-
-/// `text` without its trailing `#[cfg(test)] mod tests { ... }` (the runtime
-/// files end with it when they have one).
-fn without_unit_tests(text: &str) -> String {
-    match text.find("\n#[cfg(test)]\nmod tests {") {
-        Some(i) => text[..=i].to_string(),
-        None => text.to_string(),
-    }
+    generate_packaged(&model, &options.crate_name, &options.selection, &options.packaging)
 }
 
 /// Generate from models given as (file name, JSON text) pairs.
@@ -100,8 +79,14 @@ pub fn generate_from_sources(sources: &[(PathBuf, String)], crate_name: &str) ->
     generate_from_model(&model, crate_name, &Selection::default())
 }
 
-/// Generate from an already loaded model.
+/// Generate from an already loaded model, with the default packaging (the
+/// runtime from the registry).
 pub fn generate_from_model(model: &Model, crate_name: &str, selection: &Selection) -> Result<Vec<RenderedFile>, Error> {
+    generate_packaged(model, crate_name, selection, &Packaging::default())
+}
+
+/// Generate from an already loaded model, packaged as `packaging` says.
+pub fn generate_packaged(model: &Model, crate_name: &str, selection: &Selection, packaging: &Packaging) -> Result<Vec<RenderedFile>, Error> {
     let ir = lower::lower_crate(model, crate_name, selection)?;
-    write::render(emit::emit_crate(&ir)).map_err(Error::Render)
+    write::render(emit::emit_crate(&ir, packaging)).map_err(Error::Render)
 }

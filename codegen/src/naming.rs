@@ -34,8 +34,9 @@ const PRELUDE_TYPES: &[&str] = &[
 /// Names the generator gives to enum and union variants of its own.
 pub const RESERVED_VARIANTS: &[&str] = &["Unknown"];
 
-/// Modules the generator puts at the root of the crate beside the services'.
-pub const RESERVED_MODULES: &[&str] = &["runtime", "cli"];
+/// Modules (and the re-exported runtime crate) the generator puts at the
+/// root of the crate beside the services'.
+pub const RESERVED_MODULES: &[&str] = &["cli", "unicode_properties", "smithy_gen_runtime"];
 
 /// Cargo features the generator defines beside the services' and
 /// operations'.

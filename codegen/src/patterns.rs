@@ -1,15 +1,14 @@
-//! `@pattern`s against the generated crate's own ECMA-262 engine
-//! (`runtime/pattern.rs`, compiled here too): the check that every pattern of
-//! a model works there, and the Unicode property tables its `\p{…}` need.
+//! `@pattern`s against the ECMA-262 engine of the runtime crate
+//! (`smithy_gen_runtime::pattern`, the one generated validators run): the
+//! check that every pattern of a model works there, and the Unicode property
+//! tables its `\p{…}` need.
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 
 use regex_syntax::hir::{Class, HirKind};
 
-#[path = "../runtime/pattern.rs"]
-#[allow(dead_code)]
-mod engine;
+use smithy_gen_runtime::pattern as engine;
 
 /// The ranges of a Unicode property as ECMA-262 names it in `\p{…}`
 /// (`L`, `Letter`, `gc=Lu`, `Script=Greek`, `White_Space`, ...).

@@ -48,7 +48,7 @@ pub fn render(files: Vec<EmittedFile>) -> Result<Vec<RenderedFile>, RenderError>
                         .map_err(|e| RenderError { path: f.path.clone(), message: e.to_string() })?;
                     format!("{RUST_HEADER}{}", prettyplease::unparse(&file))
                 }
-                FileContent::RustVerbatim(text) => format!("{RUST_HEADER}{text}"),
+                FileContent::Copied(text) => text,
                 FileContent::Toml(text) => format!("{TOML_HEADER}{text}"),
             };
             Ok(RenderedFile { path: f.path, contents })
@@ -73,13 +73,15 @@ impl Staleness {
     }
 }
 
-/// Files under `dir` that the generator owns: `Cargo.toml` and `src/**`.
+/// Files under `dir` that the generator owns: `Cargo.toml`, `src/**` and a
+/// vendored runtime (`smithy-gen-runtime/**`).
 fn owned_files(dir: &Path) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     if dir.join("Cargo.toml").is_file() {
         out.insert("Cargo.toml".to_string());
     }
-    let mut stack = vec![(dir.join("src"), "src".to_string())];
+    let vendored = crate::package::VENDORED_DIR;
+    let mut stack = vec![(dir.join("src"), "src".to_string()), (dir.join(vendored), vendored.to_string())];
     while let Some((abs, rel)) = stack.pop() {
         let Ok(entries) = std::fs::read_dir(&abs) else { continue };
         for e in entries.flatten() {

@@ -15,11 +15,11 @@ use aws_generated::guardduty as gd;
 use aws_generated::guardduty::types::{
     CreateDetectorInput, CreatePublishingDestinationInput, DestinationProperties, DestinationType,
 };
-use aws_generated::runtime::request::RawResponse;
+use smithy_gen_runtime::request::RawResponse;
 use libfuzzer_sys::fuzz_target;
 use smithy_fuzz::{block_on, FuzzResponse};
 
-smithy_fuzz::fakes!(aws_generated::runtime);
+smithy_fuzz::fakes!(smithy_gen_runtime);
 use fakes::FakeTransport;
 
 const ROLE_ARN: &str = "arn:aws:iam::123456789012:role/r";

@@ -36,10 +36,10 @@ use libfuzzer_sys::fuzz_target;
 use smithy_fuzz::{block_on, only_unreserved_and_escapes, percent_decode, remove_dot_segments, ENDPOINT};
 
 mod seed {
-    smithy_fuzz::fakes!(aws_generated::runtime);
+    smithy_fuzz::fakes!(smithy_gen_runtime);
 }
 mod fixture {
-    smithy_fuzz::fakes!(fuzz_fixture_http::runtime);
+    smithy_fuzz::fakes!(smithy_gen_runtime);
 }
 
 /// Pieces hostile strings are made of, and arbitrary text between them.
@@ -160,7 +160,7 @@ fn clients() -> &'static Clients {
 }
 
 fn seed_answer(c: &Clients) {
-    *c.seed.answer.lock().unwrap() = Some(aws_generated::runtime::request::RawResponse::new(200, vec![], b"{}".to_vec()));
+    *c.seed.answer.lock().unwrap() = Some(smithy_gen_runtime::request::RawResponse::new(200, vec![], b"{}".to_vec()));
     *c.seed.sent.lock().unwrap() = None;
 }
 
@@ -250,7 +250,7 @@ fn fixture(u: &mut Unstructured<'_>, c: &Clients) -> Result<()> {
     check_query(&path_and_query, &req.path, &req.query);
     // Headers: sendable ones arrive as prepared; any other fails the call before sending.
     let sendable = req.headers.iter().all(|(k, v)| header_ok(k, v));
-    *c.fixture.answer.lock().unwrap() = Some(fuzz_fixture_http::runtime::request::RawResponse::new(200, vec![], b"{}".to_vec()));
+    *c.fixture.answer.lock().unwrap() = Some(smithy_gen_runtime::request::RawResponse::new(200, vec![], b"{}".to_vec()));
     *c.fixture.sent.lock().unwrap() = None;
     let input_token_set = input.client_token.is_some();
     let result = block_on(c.things.update_thing(input));
@@ -271,8 +271,8 @@ fn fixture(u: &mut Unstructured<'_>, c: &Clients) -> Result<()> {
 
 /// The runtime helpers on their own.
 fn helpers(u: &mut Unstructured<'_>) -> Result<()> {
-    use aws_generated::runtime::request::encode_into;
-    use aws_generated::runtime::rest_json::{join_header_list, label, split_header_list};
+    use smithy_gen_runtime::request::encode_into;
+    use smithy_gen_runtime::rest_json::{join_header_list, label, split_header_list};
     let s = hostile(u)?;
     for encode_slash in [true, false] {
         let mut out = String::new();

@@ -26,10 +26,10 @@ pub const SERVICES: &[(&str, &[&str])] = &[
     ("guardduty", crate::guardduty::OPERATIONS),
 ];
 fn dispatch(
-    args: &crate::runtime::cli::Args,
-) -> crate::runtime::transport::BoxFuture<
+    args: &::smithy_gen_runtime::cli::Args,
+) -> ::smithy_gen_runtime::transport::BoxFuture<
     '_,
-    ::std::option::Option<crate::runtime::cli::Outcome>,
+    ::std::option::Option<::smithy_gen_runtime::cli::Outcome>,
 > {
     ::std::boxed::Box::pin(async move {
         match args.service.as_str() {
@@ -55,10 +55,10 @@ fn dispatch(
 }
 /// Run the tool on `args` (without the program name) and return what it
 /// would print and its exit code.
-pub async fn run(args: &[::std::string::String]) -> crate::runtime::cli::Outcome {
-    crate::runtime::cli::run_args(args, dispatch, SERVICES).await
+pub async fn run(args: &[::std::string::String]) -> ::smithy_gen_runtime::cli::Outcome {
+    ::smithy_gen_runtime::cli::run_args(args, dispatch, SERVICES).await
 }
 /// The binary's entry point.
 pub fn main() -> ::std::process::ExitCode {
-    crate::runtime::cli::main(dispatch, SERVICES)
+    ::smithy_gen_runtime::cli::main(dispatch, SERVICES)
 }

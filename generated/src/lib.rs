@@ -7,11 +7,26 @@
 //!
 //! Each service module has a `Client` with one async method per operation, an error enum per operation in `errors`, and the protocol's `prepare_*` functions that build a request without sending it. Every operation has an input type with `new` (taking the required members) and `validate` (checking every constraint of the model and reporting all violations at once), and an output type that tolerates missing and unknown members.
 //!
+//! The configuration, credentials and other types that do not come from a model are those of the runtime crate, `smithy-gen-runtime`, re-exported here ([`Config`], [`Credentials`], [`Blob`], [`Timestamp`], [`Document`], the error traits): one [`Config`] serves the clients of every generated crate in a program.
+//!
 //! Features: `default-transport` (default; the runtime's HTTP/1.1 client over rustls on tokio) and `cli` (the `smithy-call` tool).
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+const _: () = ::smithy_gen_runtime::assert_compatible("0.1.0");
+pub use ::smithy_gen_runtime::{
+    Blob, Config, ConfigBuilder, ConfigError, Credentials, Document, ErrorKind,
+    ErrorMeta, Modeled, OperationError, Paginator, ParseError, RetryConfig, Sleep,
+    TimeoutError, Timestamp, Transport, TransportError, Validate, ValidationError,
+    Violation,
+};
+/// The default transport (HTTP/1.1 over rustls on tokio), for its
+/// options such as extra root certificates.
+#[cfg(feature = "default-transport")]
+pub use ::smithy_gen_runtime::http1::Http1Transport;
+/// The runtime crate, for what the crate root does not re-export.
+pub use ::smithy_gen_runtime;
 #[cfg(feature = "cli")]
 pub mod cli;
-pub mod runtime;
 #[doc(hidden)]
 pub mod unicode_properties;
 /// Amazon CloudWatch Logs (`com.amazonaws.cloudwatchlogs#Logs_20140328`).

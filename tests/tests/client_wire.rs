@@ -25,13 +25,13 @@ use aws_generated::guardduty::types::{
     DestinationProperties, DestinationType, DetectorFeature, DetectorFeatureConfiguration, FeatureStatus,
     FindingPublishingFrequency, S3LogsConfiguration,
 };
-use aws_generated::runtime::config::{Config, ConfigBuilder, Credentials, RetryConfig};
-use aws_generated::runtime::error::{
+use smithy_gen_runtime::config::{Config, ConfigBuilder, Credentials, RetryConfig};
+use smithy_gen_runtime::error::{
     ErrorKind, OperationError, TimeoutError, TimeoutKind, TransportError, TransportErrorKind,
 };
-use aws_generated::runtime::request::RawResponse;
-use aws_generated::runtime::transport::{BoxFuture, SendError, Sleep, Transport};
-use aws_generated::runtime::validate::{LengthUnit, ViolationKind};
+use smithy_gen_runtime::request::RawResponse;
+use smithy_gen_runtime::transport::{BoxFuture, SendError, Sleep, Transport};
+use smithy_gen_runtime::validate::{LengthUnit, ViolationKind};
 use serde_json::{json, Value};
 
 const ENDPOINT: &str = "http://127.0.0.1:4566";

@@ -1,12 +1,9 @@
-//! The endpoint rules engine (`codegen/runtime/endpoints.rs`): every
+//! The endpoint rules engine (`smithy_gen_runtime::endpoints`): every
 //! `smithy.rules#endpointTests` case of the official models, then focused
 //! checks of templates, `getAttr`, the standard library, partitions and the
 //! errors a rule set or a resolution can give.
 
-#[allow(dead_code)]
-#[path = "../../codegen/runtime/endpoints.rs"]
-mod endpoints;
-
+use smithy_gen_runtime::endpoints;
 use endpoints::{EndpointErrorKind, Params, RuleSet};
 use serde_json::{json, Value};
 

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use aws_generated::cloudwatch_logs as logs;
 use aws_generated::cloudwatch_logs::types::PutDestinationInput;
-use aws_generated::runtime::config::{Config, Credentials};
+use smithy_gen_runtime::config::{Config, Credentials};
 
 /// What the server does after answering a request on a connection.
 #[derive(Clone, Copy)]

@@ -7,7 +7,7 @@
 
 use aws_generated::cloudwatch_logs::{self, errors::PutDestinationPolicyError, types as logs};
 use aws_generated::guardduty::{self, types as gd};
-use aws_generated::runtime::config::{Config, Credentials};
+use smithy_gen_runtime::config::{Config, Credentials};
 use integration_tests::interop::{Moto, SKIP_NOTICE};
 
 const TARGET: &str = "arn:aws:kinesis:us-east-1:123456789012:stream/s";

@@ -14,10 +14,10 @@ use std::time::Duration;
 use aws_generated::cloudwatch_logs as logs;
 use aws_generated::cloudwatch_logs::errors::DescribeDestinationsError;
 use aws_generated::cloudwatch_logs::types::DescribeDestinationsInput;
-use aws_generated::runtime::config::{Config, Credentials};
-use aws_generated::runtime::error::{TransportError, TransportErrorKind};
-use aws_generated::runtime::request::RawResponse;
-use aws_generated::runtime::transport::{BoxFuture, SendError, Sleep, Transport};
+use smithy_gen_runtime::config::{Config, Credentials};
+use smithy_gen_runtime::error::{TransportError, TransportErrorKind};
+use smithy_gen_runtime::request::RawResponse;
+use smithy_gen_runtime::transport::{BoxFuture, SendError, Sleep, Transport};
 use serde_json::{json, Value};
 
 // ---------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 //! set of patterns exercising each feature the engine supports, on random
 //! strings drawn mostly from the characters each pattern mentions.
 
-use aws_generated::runtime::pattern::Regex;
+use smithy_gen_runtime::pattern::Regex;
 use proptest::prelude::*;
 
 /// Every `smithy.api#pattern` value in the official models.

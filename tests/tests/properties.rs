@@ -13,8 +13,8 @@
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
-use aws_generated::runtime::request::PreparedRequest;
-use aws_generated::runtime::validate::{self as rt, ValidationError, ViolationKind};
+use smithy_gen_runtime::request::PreparedRequest;
+use smithy_gen_runtime::validate::{self as rt, ValidationError, ViolationKind};
 use codegen::ir::{CrateIr, HttpBinding, LengthUnit, OperationIr, ServiceIr, StructIr, TypeIr};
 use codegen::model::{Protocol, UriSegment};
 use proptest::prelude::*;

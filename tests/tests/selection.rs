@@ -25,7 +25,7 @@ fn options(models: &[&str], services: &[(&str, &[&str])], anywhere: Option<&[&st
                 .collect(),
             anywhere: anywhere.map(|ops| ops.iter().map(|o| o.to_string()).collect()),
         },
-        runtime_tests: false,
+        packaging: Default::default(),
     }
 }
 

@@ -5,8 +5,8 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use aws_generated::runtime::config::Credentials;
-use aws_generated::runtime::signing::{signing_headers, Scope};
+use smithy_gen_runtime::config::Credentials;
+use smithy_gen_runtime::signing::{signing_headers, Scope};
 use serde_json::{json, Value};
 
 const KEY: &str = "AKIDEXAMPLE";

@@ -11,8 +11,8 @@ use std::sync::{Arc, Mutex};
 use aws_generated::cloudwatch_logs::errors::PutDestinationError;
 use aws_generated::cloudwatch_logs::types::PutDestinationInput;
 use aws_generated::cloudwatch_logs::Client;
-use aws_generated::runtime::config::{Config, Credentials};
-use aws_generated::runtime::error::TransportErrorKind;
+use smithy_gen_runtime::config::{Config, Credentials};
+use smithy_gen_runtime::error::TransportErrorKind;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 
@@ -133,7 +133,7 @@ fn answering_tls_server(
 
 #[test]
 fn a_trusted_root_gives_a_full_call_over_tls_1_3_and_1_2_with_rsa_and_ecdsa_certificates() {
-    use aws_generated::runtime::http1::Http1Transport;
+    use smithy_gen_runtime::http1::Http1Transport;
     use std::time::Duration;
     let kinds = [
         ("RSA", include_str!("tls/rsa-ca.pem"), include_str!("tls/rsa-leaf.pem"), include_str!("tls/rsa-leaf.key")),

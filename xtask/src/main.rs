@@ -70,7 +70,10 @@ const USAGE: &str = "usage:
   cargo xtask codegen [--check] [--config FILE]
       generate the crate described by FILE (default: models/codegen.toml)
   cargo xtask codegen [--check] --model PATH [--model PATH ...] --out DIR [--crate-name NAME] [--operations Op1,Op2,...]
-      generate a standalone crate from any model files into DIR
+                      [--runtime path|registry|vendored] [--workspace]
+      generate a standalone crate from any model files into DIR; it names the runtime crate by a path to
+      this checkout's runtime/ (default), by version from the registry, or vendored: a copy of the runtime
+      written into DIR/smithy-gen-runtime/; --workspace makes DIR a workspace of its own
   cargo xtask official
       generate the complete official models in ../shared/aws-models into target/official-crate
       and check the crate: clippy, rustdoc, its tests, and a build with one operation feature
@@ -85,6 +88,8 @@ fn codegen_args(args: &[String]) -> Result<(codegen::Options, PathBuf, bool), St
     let mut out = None;
     let mut crate_name = None;
     let mut operations: Option<Vec<String>> = None;
+    let mut runtime = None;
+    let mut own_workspace = false;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         let mut value = |flag: &str| it.next().cloned().ok_or_else(|| format!("{flag} needs a value\n{USAGE}"));
@@ -94,6 +99,8 @@ fn codegen_args(args: &[String]) -> Result<(codegen::Options, PathBuf, bool), St
             "--model" => models.push(PathBuf::from(value("--model")?)),
             "--out" => out = Some(PathBuf::from(value("--out")?)),
             "--crate-name" => crate_name = Some(value("--crate-name")?),
+            "--runtime" => runtime = Some(value("--runtime")?),
+            "--workspace" => own_workspace = true,
             "--operations" => {
                 let list = value("--operations")?;
                 operations = Some(list.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect())
@@ -102,8 +109,8 @@ fn codegen_args(args: &[String]) -> Result<(codegen::Options, PathBuf, bool), St
         }
     }
     if models.is_empty() {
-        if out.is_some() || crate_name.is_some() || operations.is_some() {
-            return Err(format!("--out, --crate-name and --operations go with --model\n{USAGE}"));
+        if out.is_some() || crate_name.is_some() || operations.is_some() || runtime.is_some() || own_workspace {
+            return Err(format!("--out, --crate-name, --operations, --runtime and --workspace go with --model\n{USAGE}"));
         }
         let path = config.unwrap_or_else(|| PathBuf::from("models/codegen.toml"));
         let c = codegen::config::load(&path)?;
@@ -127,7 +134,43 @@ fn codegen_args(args: &[String]) -> Result<(codegen::Options, PathBuf, bool), St
         }
     }
     let selection = codegen::Selection { services: Default::default(), anywhere: operations.map(|o| o.into_iter().collect()) };
-    Ok((codegen::Options { models, crate_name, selection, runtime_tests: false }, out, check))
+    let runtime = match runtime.as_deref().unwrap_or("path") {
+        "path" => runtime_path(&out),
+        "registry" => codegen::RuntimeDependency::Registry,
+        "vendored" => codegen::RuntimeDependency::Vendored(runtime_sources()?),
+        other => return Err(format!("--runtime {other}: expected path, registry or vendored\n{USAGE}")),
+    };
+    let packaging = codegen::Packaging { runtime, own_workspace };
+    Ok((codegen::Options { models, crate_name, selection, packaging }, out, check))
+}
+
+/// The runtime crate of this checkout.
+fn runtime_dir() -> PathBuf {
+    root().join("runtime")
+}
+
+/// The runtime of this checkout, by a path relative to the crate in `out`.
+fn runtime_path(out: &Path) -> codegen::RuntimeDependency {
+    codegen::RuntimeDependency::Path(codegen::package::relative_path(out, &runtime_dir()))
+}
+
+/// The runtime crate's own files (manifest, README, sources), to vendor.
+fn runtime_sources() -> Result<Vec<(String, String)>, String> {
+    let dir = runtime_dir();
+    let read = |rel: &str| std::fs::read_to_string(dir.join(rel)).map_err(|e| format!("cannot read {}: {e}", dir.join(rel).display()));
+    let mut files = vec![("Cargo.toml".to_string(), read("Cargo.toml")?), ("README.md".to_string(), read("README.md")?)];
+    let mut sources: Vec<String> = std::fs::read_dir(dir.join("src"))
+        .map_err(|e| format!("cannot read {}: {e}", dir.join("src").display()))?
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .filter(|n| n.ends_with(".rs"))
+        .collect();
+    sources.sort();
+    for name in sources {
+        let rel = format!("src/{name}");
+        files.push((rel.clone(), read(&rel)?));
+    }
+    Ok(files)
 }
 
 fn codegen(args: &[String]) -> Result<(), String> {
@@ -194,7 +237,8 @@ fn fixture_crates(root: &Path) -> Result<PathBuf, String> {
     for model in json_files(&root.join("tests/fixtures/valid")) {
         let stem = model.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
         let name = format!("fixture-{}", stem.replace('_', "-"));
-        let files = codegen::generate(&codegen::Options { models: vec![model.clone()], crate_name: name.clone(), selection: Default::default(), runtime_tests: false })
+        let packaging = codegen::Packaging { runtime: runtime_path(&dir.join(&name)), own_workspace: false };
+        let files = codegen::generate(&codegen::Options { models: vec![model.clone()], crate_name: name.clone(), selection: Default::default(), packaging })
             .map_err(|e| format!("fixture {}: {e}", model.display()))?;
         codegen::write::write(&dir.join(&name), &files).map_err(|e| e.to_string())?;
         members.push(format!("{name:?}"));
@@ -244,20 +288,19 @@ fn official() -> Result<(), String> {
     let dir = root.join("target/official-crate");
     let _ = std::fs::remove_dir_all(&dir);
     let started = std::time::Instant::now();
-    let files = codegen::generate(&codegen::Options {
-        models,
-        crate_name: "aws-official".into(),
-        selection: Default::default(),
-        runtime_tests: false,
-    })
-    .map_err(|e| format!("error: cannot generate the official models:\n{e}"))?;
+    let fail = |e: &dyn std::fmt::Display| format!("error: cannot generate the official models:\n{e}");
+    let model = codegen::Model::load_files(&models).map_err(|e| fail(&e))?;
+    // A workspace of its own, so it builds as it would outside this repository.
+    let packaging = codegen::Packaging { runtime: runtime_path(&dir), own_workspace: true };
+    let selection = codegen::Selection::default();
+    let files = codegen::generate_packaged(&model, "aws-official", &selection, &packaging).map_err(|e| fail(&e))?;
+    // The first operation's feature, for the build with that one alone.
+    let ir = codegen::lower::lower_crate(&model, "aws-official", &selection).map_err(|e| fail(&e))?;
+    let feature = ir.services.iter().flat_map(|s| &s.operations).map(|o| o.feature.clone()).next();
+    let feature = feature.ok_or("the official models have no operation")?;
     eprintln!("generated the official models ({} files) in {:.2?}", files.len(), started.elapsed());
     codegen::write::write(&dir, &files).map_err(|e| e.to_string())?;
-    // A workspace of its own, so it builds as it would outside this repository.
     let manifest = dir.join("Cargo.toml");
-    let mut toml = std::fs::read_to_string(&manifest).map_err(|e| e.to_string())?;
-    toml.push_str("\n[workspace]\n");
-    std::fs::write(&manifest, toml).map_err(|e| e.to_string())?;
     let target = root.join("target/official-target");
     let mut c = cargo();
     c.env("CARGO_TARGET_DIR", &target).args(["clippy", "--all-targets", "--all-features", "--manifest-path"]).arg(&manifest).args(["--", "-D", "warnings"]);
@@ -269,7 +312,6 @@ fn official() -> Result<(), String> {
     c.env("CARGO_TARGET_DIR", &target).args(["test", "--manifest-path"]).arg(&manifest);
     run(&mut c)?;
     // One operation alone: everything it needs, nothing unused.
-    let feature = first_operation_feature(&dir)?;
     let mut c = cargo();
     c.env("CARGO_TARGET_DIR", &target)
         .args(["clippy", "--no-default-features", "--features", &feature, "--manifest-path"])
@@ -277,17 +319,6 @@ fn official() -> Result<(), String> {
         .args(["--", "-D", "warnings"]);
     run(&mut c)?;
     Ok(())
-}
-
-/// The first per-operation feature in a generated `Cargo.toml`.
-fn first_operation_feature(dir: &Path) -> Result<String, String> {
-    let toml = std::fs::read_to_string(dir.join("Cargo.toml")).map_err(|e| e.to_string())?;
-    toml.lines()
-        .skip_while(|l| !l.contains("one feature per operation"))
-        .nth(1)
-        .and_then(|l| l.split('"').nth(1))
-        .map(str::to_string)
-        .ok_or_else(|| "the generated Cargo.toml has no operation feature".to_string())
 }
 
 /// Generate a crate from each valid fixture model, build it with clippy

@@ -28,10 +28,10 @@ pub fn service_cli(svc: &ServiceIr) -> TokenStream {
         #[allow(unused_imports)]
         use super::#proto_mod as protocol;
         #[allow(unused_imports)]
-        use crate::runtime::cli::op;
+        use ::smithy_gen_runtime::cli::op;
 
         /// Run the operation `args` names, or `None` if the service has no such operation.
-        pub(crate) async fn call(args: &crate::runtime::cli::Args) -> ::std::option::Option<crate::runtime::cli::Outcome> {
+        pub(crate) async fn call(args: &::smithy_gen_runtime::cli::Args) -> ::std::option::Option<::smithy_gen_runtime::cli::Outcome> {
             ::std::option::Option::Some(match args.operation.as_str() {
                 #(#arms)*
                 _ => return ::std::option::Option::None,
@@ -65,7 +65,7 @@ pub fn crate_cli(ir: &CrateIr) -> TokenStream {
         /// Every service by signing name, with its operations.
         pub const SERVICES: &[(&str, &[&str])] = &[#(#services),*];
 
-        fn dispatch(args: &crate::runtime::cli::Args) -> crate::runtime::transport::BoxFuture<'_, ::std::option::Option<crate::runtime::cli::Outcome>> {
+        fn dispatch(args: &::smithy_gen_runtime::cli::Args) -> ::smithy_gen_runtime::transport::BoxFuture<'_, ::std::option::Option<::smithy_gen_runtime::cli::Outcome>> {
             ::std::boxed::Box::pin(async move {
                 match args.service.as_str() {
                     #(#arms)*
@@ -76,13 +76,13 @@ pub fn crate_cli(ir: &CrateIr) -> TokenStream {
 
         /// Run the tool on `args` (without the program name) and return what it
         /// would print and its exit code.
-        pub async fn run(args: &[::std::string::String]) -> crate::runtime::cli::Outcome {
-            crate::runtime::cli::run_args(args, dispatch, SERVICES).await
+        pub async fn run(args: &[::std::string::String]) -> ::smithy_gen_runtime::cli::Outcome {
+            ::smithy_gen_runtime::cli::run_args(args, dispatch, SERVICES).await
         }
 
         /// The binary's entry point.
         pub fn main() -> ::std::process::ExitCode {
-            crate::runtime::cli::main(dispatch, SERVICES)
+            ::smithy_gen_runtime::cli::main(dispatch, SERVICES)
         }
     }
 }

@@ -14,9 +14,9 @@ use crate::model::Protocol;
 
 pub fn protocol_tokens(svc: &ServiceIr) -> TokenStream {
     match svc.protocol {
-        Protocol::AwsJson1_0 => quote!(crate::runtime::invoke::Protocol::AwsJson1_0),
-        Protocol::AwsJson1_1 => quote!(crate::runtime::invoke::Protocol::AwsJson1_1),
-        Protocol::RestJson1 => quote!(crate::runtime::invoke::Protocol::RestJson1),
+        Protocol::AwsJson1_0 => quote!(::smithy_gen_runtime::invoke::Protocol::AwsJson1_0),
+        Protocol::AwsJson1_1 => quote!(::smithy_gen_runtime::invoke::Protocol::AwsJson1_1),
+        Protocol::RestJson1 => quote!(::smithy_gen_runtime::invoke::Protocol::RestJson1),
     }
 }
 
@@ -128,10 +128,10 @@ pub fn client_file(svc: &ServiceIr) -> TokenStream {
         #[allow(unused_imports)]
         use super::{errors, types};
         #[allow(unused_imports)]
-        use crate::runtime::retry::RetryPolicy;
+        use ::smithy_gen_runtime::retry::RetryPolicy;
 
         /// How to reach and speak to the service.
-        pub(crate) static SERVICE: crate::runtime::invoke::ServiceSpec = crate::runtime::invoke::ServiceSpec {
+        pub(crate) static SERVICE: ::smithy_gen_runtime::invoke::ServiceSpec = ::smithy_gen_runtime::invoke::ServiceSpec {
             protocol: #protocol,
             signing_name: #signing,
             endpoint_prefix: #prefix,
@@ -143,23 +143,23 @@ pub fn client_file(svc: &ServiceIr) -> TokenStream {
         #(#[doc = #doc_lines])*
         #[derive(Debug, Clone)]
         pub struct Client {
-            handle: crate::runtime::invoke::Handle,
+            handle: ::smithy_gen_runtime::invoke::Handle,
         }
 
         impl Client {
             /// A client using `config`; requests go to the config's endpoint or to
             /// `https://<endpoint prefix>.<region>.amazonaws.com`.
-            pub fn new(config: crate::runtime::config::Config) -> Self {
-                Client { handle: crate::runtime::invoke::Handle::new(config, &SERVICE) }
+            pub fn new(config: ::smithy_gen_runtime::config::Config) -> Self {
+                Client { handle: ::smithy_gen_runtime::invoke::Handle::new(config, &SERVICE) }
             }
 
             /// A client configured from the environment (`AWS_REGION`,
             /// `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`).
-            pub fn from_env() -> ::std::result::Result<Self, crate::runtime::config::ConfigError> {
-                crate::runtime::config::Config::from_env().map(Self::new)
+            pub fn from_env() -> ::std::result::Result<Self, ::smithy_gen_runtime::config::ConfigError> {
+                ::smithy_gen_runtime::config::Config::from_env().map(Self::new)
             }
 
-            pub fn config(&self) -> &crate::runtime::config::Config {
+            pub fn config(&self) -> &::smithy_gen_runtime::config::Config {
                 self.handle.config()
             }
 

@@ -1,5 +1,6 @@
-//! Crate-level files: `Cargo.toml`, `src/lib.rs`, each service's `mod.rs`,
-//! and the runtime copied from `codegen/runtime/`.
+//! Crate-level files: `Cargo.toml`, `src/lib.rs` (the public face: the
+//! runtime's user-facing types re-exported, the runtime version check) and
+//! each service's `mod.rs`.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -8,47 +9,18 @@ use super::rust_type::ident;
 use super::{EmittedFile, FileContent};
 use crate::ir::{CrateIr, ServiceIr};
 use crate::model::Protocol;
+use crate::package::{Packaging, RUNTIME_CRATE, RUNTIME_VERSION};
 
-/// The runtime modules, copied verbatim into `src/runtime/`.
-const RUNTIME: &[(&str, &str)] = &[
-    ("mod.rs", include_str!("../../runtime/mod.rs")),
-    ("paginate.rs", include_str!("../../runtime/paginate.rs")),
-    ("pattern.rs", include_str!("../../runtime/pattern.rs")),
-    ("aws_json.rs", include_str!("../../runtime/aws_json.rs")),
-    ("blob.rs", include_str!("../../runtime/blob.rs")),
-    ("cli.rs", include_str!("../../runtime/cli.rs")),
-    ("config.rs", include_str!("../../runtime/config.rs")),
-    ("endpoints.rs", include_str!("../../runtime/endpoints.rs")),
-    ("error.rs", include_str!("../../runtime/error.rs")),
-    ("http1.rs", include_str!("../../runtime/http1.rs")),
-    ("idempotency.rs", include_str!("../../runtime/idempotency.rs")),
-    ("invoke.rs", include_str!("../../runtime/invoke.rs")),
-    ("json.rs", include_str!("../../runtime/json.rs")),
-    ("request.rs", include_str!("../../runtime/request.rs")),
-    ("rest_json.rs", include_str!("../../runtime/rest_json.rs")),
-    ("retry.rs", include_str!("../../runtime/retry.rs")),
-    ("signing.rs", include_str!("../../runtime/signing.rs")),
-    ("structs.rs", include_str!("../../runtime/structs.rs")),
-    ("timestamp.rs", include_str!("../../runtime/timestamp.rs")),
-    ("transport.rs", include_str!("../../runtime/transport.rs")),
-    ("unions.rs", include_str!("../../runtime/unions.rs")),
-    ("enums.rs", include_str!("../../runtime/enums.rs")),
-    ("validate.rs", include_str!("../../runtime/validate.rs")),
-];
-
-pub fn crate_files(ir: &CrateIr) -> Vec<EmittedFile> {
-    let mut files = vec![
-        EmittedFile { path: "Cargo.toml".into(), content: FileContent::Toml(cargo_toml(ir)) },
+pub fn crate_files(ir: &CrateIr, packaging: &Packaging) -> Vec<EmittedFile> {
+    vec![
+        EmittedFile { path: "Cargo.toml".into(), content: FileContent::Toml(cargo_toml(ir, packaging)) },
         EmittedFile { path: "src/lib.rs".into(), content: FileContent::Rust(lib_rs(ir)) },
         EmittedFile { path: "src/unicode_properties.rs".into(), content: FileContent::Rust(unicode_properties(ir)) },
-    ];
-    for (name, text) in RUNTIME {
-        files.push(EmittedFile { path: format!("src/runtime/{name}"), content: FileContent::RustVerbatim(text) });
-    }
-    files
+    ]
 }
 
-fn cargo_toml(ir: &CrateIr) -> String {
+fn cargo_toml(ir: &CrateIr, packaging: &Packaging) -> String {
+    let workspace = if packaging.own_workspace { "\n# A workspace of its own.\n[workspace]\n" } else { "" };
     format!(
         r#"[package]
 name = "{name}"
@@ -58,16 +30,19 @@ license = "Apache-2.0"
 publish = false
 description = "Rust clients, types and validators for AWS services, generated from their Smithy models."
 
+[package.metadata.docs.rs]
+all-features = true
+rustdoc-args = ["--cfg", "docsrs"]
+
 [features]
 # Every operation of every service, and the default HTTP transport. For a
 # smaller build, turn the defaults off and pick operations (see below).
 default = ["default-transport"{services}]
-# The default HTTP transport: the runtime's HTTP/1.1 client on tokio, TLS by
-# rustls (ring, Mozilla roots). Turn it off to bring your own
-# `runtime::transport::Transport`.
-default-transport = ["dep:rustls", "dep:tokio", "dep:tokio-rustls", "dep:webpki", "dep:webpki-roots"]
+# The runtime's default HTTP transport: its HTTP/1.1 client on tokio, TLS by
+# rustls (ring, Mozilla roots). Turn it off to bring your own `Transport`.
+default-transport = ["{runtime}/default-transport"]
 # The `smithy-call` command-line tool.
-cli = ["default-transport", "tokio/rt"]
+cli = ["default-transport", "{runtime}/cli"]
 {operations}
 [[bin]]
 name = "smithy-call"
@@ -75,29 +50,22 @@ path = "src/bin/smithy-call.rs"
 required-features = ["cli"]
 
 [dependencies]
-# The serde traits (implemented by runtime macros, not derives: no proc-macro
-# build); JSON is the wire format of every supported protocol.
+# Everything that does not come from the model: configuration, credentials,
+# SigV4, retries, transport, endpoint rules, blobs, timestamps, validation and
+# protocol helpers, shared by every generated crate of a program. The exact
+# version this crate was generated for.
+{dependency}
+# The serde traits, which every type implements (through the runtime's
+# macros, not derives: no proc-macro build), and JSON, the wire format of
+# every supported protocol (both already in the runtime's tree).
 serde = "1"
 serde_json = "1"
-# Request and header types shared with every Rust HTTP stack.
-http = "1"
-# SHA-256 and HMAC for SigV4, random bytes for `@idempotencyToken` UUIDs and
-# retry jitter: the crypto library rustls uses for TLS, so one build serves both.
-ring = {{ version = "0.17", default-features = false }}
-# The default transport: sockets and timers, TLS, and the root certificates.
-# HTTP/1.1 itself is the runtime's own (runtime/http1.rs), about 400 lines
-# instead of a client stack of about 15 crates.
-tokio = {{ version = "1", optional = true, default-features = false, features = ["net", "time", "io-util"] }}
-rustls = {{ version = "0.23", optional = true, default-features = false, features = ["ring", "std", "tls12"] }}
-tokio-rustls = {{ version = "0.26", optional = true, default-features = false, features = ["ring", "tls12"] }}
-# rustls's certificate verifier, named to list only the signature algorithms
-# AWS certificates use (see `crypto_provider` in runtime/http1.rs).
-webpki = {{ package = "rustls-webpki", version = "0.103", optional = true, default-features = false, features = ["ring", "std"] }}
-webpki-roots = {{ version = "1", optional = true }}
-"#,
+{workspace}"#,
         name = ir.name,
         services = ir.services.iter().map(|s| format!(", {:?}", s.feature)).collect::<String>(),
         operations = operation_features(ir),
+        runtime = RUNTIME_CRATE,
+        dependency = packaging.runtime_dependency_line(),
     )
 }
 
@@ -129,16 +97,31 @@ fn lib_rs(ir: &CrateIr) -> TokenStream {
         .iter()
         .map(|s| format!("\n - [`{}`], {} (`{}`)", s.module, s.title, s.shape_id))
         .collect();
+    let runtime = RUNTIME_CRATE;
     let doc = format!(
-        "Clients, types and validators for AWS services, generated from their Smithy 2.0 models by `cargo xtask codegen`.\n\nServices:{list}\n\nEach service module has a `Client` with one async method per operation, an error enum per operation in `errors`, and the protocol's `prepare_*` functions that build a request without sending it. Every operation has an input type with `new` (taking the required members) and `validate` (checking every constraint of the model and reporting all violations at once), and an output type that tolerates missing and unknown members.\n\nFeatures: `default-transport` (default; the runtime's HTTP/1.1 client over rustls on tokio) and `cli` (the `smithy-call` tool)."
+        "Clients, types and validators for AWS services, generated from their Smithy 2.0 models by `cargo xtask codegen`.\n\nServices:{list}\n\nEach service module has a `Client` with one async method per operation, an error enum per operation in `errors`, and the protocol's `prepare_*` functions that build a request without sending it. Every operation has an input type with `new` (taking the required members) and `validate` (checking every constraint of the model and reporting all violations at once), and an output type that tolerates missing and unknown members.\n\nThe configuration, credentials and other types that do not come from a model are those of the runtime crate, `{runtime}`, re-exported here ([`Config`], [`Credentials`], [`Blob`], [`Timestamp`], [`Document`], the error traits): one [`Config`] serves the clients of every generated crate in a program.\n\nFeatures: `default-transport` (default; the runtime's HTTP/1.1 client over rustls on tokio) and `cli` (the `smithy-call` tool)."
     );
+    let version = RUNTIME_VERSION;
     let doc_lines = doc.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
     quote! {
         #(#![doc = #doc_lines])*
         #![forbid(unsafe_code)]
+        #![cfg_attr(docsrs, feature(doc_cfg))]
+        // Fails the build, with the reason, on a runtime this crate was not generated for.
+        const _: () = ::smithy_gen_runtime::assert_compatible(#version);
+        pub use ::smithy_gen_runtime::{
+            Blob, Config, ConfigBuilder, ConfigError, Credentials, Document, ErrorKind, ErrorMeta, Modeled,
+            OperationError, Paginator, ParseError, RetryConfig, Sleep, TimeoutError, Timestamp, Transport,
+            TransportError, Validate, ValidationError, Violation,
+        };
+        /// The default transport (HTTP/1.1 over rustls on tokio), for its
+        /// options such as extra root certificates.
+        #[cfg(feature = "default-transport")]
+        pub use ::smithy_gen_runtime::http1::Http1Transport;
+        /// The runtime crate, for what the crate root does not re-export.
+        pub use ::smithy_gen_runtime;
         #[cfg(feature = "cli")]
         pub mod cli;
-        pub mod runtime;
         #[doc(hidden)]
         pub mod unicode_properties;
         #(#mods)*

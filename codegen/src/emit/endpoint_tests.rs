@@ -35,7 +35,7 @@ pub fn endpoint_tests_file(svc: &ServiceIr) -> Option<TokenStream> {
             #[doc = #doc]
             #[test]
             fn #name() {
-                let got = resolve(crate::runtime::endpoints::Params::new() #(#params)*);
+                let got = resolve(::smithy_gen_runtime::endpoints::Params::new() #(#params)*);
                 #check
             }
         }
@@ -43,11 +43,11 @@ pub fn endpoint_tests_file(svc: &ServiceIr) -> Option<TokenStream> {
     Some(quote! {
         //! The model's `smithy.rules#endpointTests`, one test per case.
 
-        use crate::runtime::endpoints::test_support::{expect_endpoint, expect_error};
-        use crate::runtime::endpoints::{Endpoint, EndpointError, Params};
+        use ::smithy_gen_runtime::endpoints::test_support::{expect_endpoint, expect_error};
+        use ::smithy_gen_runtime::endpoints::{Endpoint, EndpointError, Params};
 
         fn resolve(params: Params) -> ::std::result::Result<Endpoint, EndpointError> {
-            crate::runtime::endpoints::test_support::resolve(super::client::SERVICE.endpoint_rules, params)
+            ::smithy_gen_runtime::endpoints::test_support::resolve(super::client::SERVICE.endpoint_rules, params)
         }
 
         #(#cases)*

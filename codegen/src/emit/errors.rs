@@ -70,6 +70,6 @@ fn operation_error(svc: &ServiceIr, op: &OperationIr, protocol: &proc_macro2::Id
         quote!(#v(#t) = #code)
     });
     quote! {
-        crate::runtime::error::operation_error!(#name, #op_name, #protocol, { #(#variants),* });
+        ::smithy_gen_runtime::error::operation_error!(#name, #op_name, #protocol, { #(#variants),* });
     }
 }

@@ -1,7 +1,7 @@
 //! Stage 4: IR → Rust source files (as token streams, formatted by `write`).
 //! One module per concern: `types` (structures, unions, enums), `validators`
 //! (`Validate` impls and check functions), `crate_files` (Cargo.toml, lib.rs,
-//! service modules, the copied runtime).
+//! service modules).
 
 mod cli;
 mod client;
@@ -21,13 +21,15 @@ mod validators;
 use proc_macro2::TokenStream;
 
 use crate::ir::CrateIr;
+use crate::package::{Packaging, RuntimeDependency, VENDORED_DIR};
 
 /// One file of the generated crate, before formatting.
 pub enum FileContent {
     /// Rust tokens, formatted with prettyplease by `write`.
     Rust(TokenStream),
-    /// Rust source copied verbatim (the runtime).
-    RustVerbatim(&'static str),
+    /// A file copied as it is, without the generated-file header (a
+    /// vendored runtime's files).
+    Copied(String),
     /// `Cargo.toml`.
     Toml(String),
 }
@@ -39,8 +41,13 @@ pub struct EmittedFile {
 }
 
 /// Every file of the generated crate.
-pub fn emit_crate(ir: &CrateIr) -> Vec<EmittedFile> {
-    let mut files = crate_files::crate_files(ir);
+pub fn emit_crate(ir: &CrateIr, packaging: &Packaging) -> Vec<EmittedFile> {
+    let mut files = crate_files::crate_files(ir, packaging);
+    if let RuntimeDependency::Vendored(runtime) = &packaging.runtime {
+        for (path, text) in runtime {
+            files.push(EmittedFile { path: format!("{VENDORED_DIR}/{path}"), content: FileContent::Copied(text.clone()) });
+        }
+    }
     for svc in &ir.services {
         let dir = format!("src/{}", svc.module);
         files.push(EmittedFile { path: format!("{dir}/mod.rs"), content: FileContent::Rust(crate_files::service_mod(svc)) });

@@ -32,7 +32,7 @@ pub fn paginators_file(svc: &ServiceIr) -> Option<TokenStream> {
         //! token the previous page returned, through the client's ordinary method.
         //! Paging stops after a page without a token (or with an empty one), after a
         //! page that returns the very token that was sent (see
-        //! [`Cursor`](crate::runtime::paginate::Cursor)), and after an error, which is
+        //! [`Cursor`](::smithy_gen_runtime::paginate::Cursor)), and after an error, which is
         //! yielded once.
 
         // Model types are reached through `types::`, so the prelude's names
@@ -90,7 +90,7 @@ fn paginator(op: &OperationIr, p: &PaginationIr) -> TokenStream {
         op.name, p.type_name
     )));
     let mut type_doc = format!(
-        "Pages of `{op}`, from [`Client::{m}`](super::Client::{m}): each page is one call of [`Client::{f}`](super::Client::{f}) with `{in_name}` set to the `{out_name}` of the page before (the first call sends the input as given). See [`Paginator`](crate::runtime::paginate::Paginator) for the methods and when paging ends.",
+        "Pages of `{op}`, from [`Client::{m}`](super::Client::{m}): each page is one call of [`Client::{f}`](super::Client::{f}) with `{in_name}` set to the `{out_name}` of the page before (the first call sends the input as given). See [`Paginator`](::smithy_gen_runtime::paginate::Paginator) for the methods and when paging ends.",
         op = op.name,
         m = p.method,
         f = op.fn_name,
@@ -111,7 +111,7 @@ fn paginator(op: &OperationIr, p: &PaginationIr) -> TokenStream {
                 paths(&items.path)
             ));
             let items_impl = quote! {
-                impl crate::runtime::paginate::PagedItems for #marker {
+                impl ::smithy_gen_runtime::paginate::PagedItems for #marker {
                     fn items(output: types::#output) -> ::std::vec::Vec<#ty> {
                         #all
                     }
@@ -124,15 +124,15 @@ fn paginator(op: &OperationIr, p: &PaginationIr) -> TokenStream {
         let f = ident(&ps.field.rust_name);
         let t = value_type(&ps.ty, &types);
         let doc = doc_attrs(Some(&format!(
-            "Asks for at most `page_size` results per page: sets the input's `{}` (the service may return fewer).",
+            "[`Paginator::page_size`](::smithy_gen_runtime::paginate::Paginator::page_size) sets the input's `{}`.",
             ps.field.name
         )));
         quote! {
-            impl #name {
-                #doc
-                pub fn page_size(mut self, page_size: #t) -> Self {
-                    self.input_mut().#f = Option::Some(page_size);
-                    self
+            #doc
+            impl ::smithy_gen_runtime::paginate::PageSized for #marker {
+                type PageSize = #t;
+                fn set_page_size(input: &mut types::#input, page_size: #t) {
+                    input.#f = Option::Some(page_size);
                 }
             }
         }
@@ -146,18 +146,18 @@ fn paginator(op: &OperationIr, p: &PaginationIr) -> TokenStream {
             #method_doc
             #deprecated
             pub fn #method(&self, input: types::#input) -> #name {
-                crate::runtime::paginate::Paginator::new(::std::clone::Clone::clone(self), input)
+                ::smithy_gen_runtime::paginate::Paginator::new(::std::clone::Clone::clone(self), input)
             }
         }
 
         #type_doc
-        pub type #name = crate::runtime::paginate::Paginator<#marker>;
+        pub type #name = ::smithy_gen_runtime::paginate::Paginator<#marker>;
 
         #[doc = #marker_doc]
         #[derive(Debug)]
         pub enum #marker {}
 
-        impl crate::runtime::paginate::Paged for #marker {
+        impl ::smithy_gen_runtime::paginate::Paged for #marker {
             type Client = super::Client;
             type Input = types::#input;
             type Output = types::#output;

@@ -21,7 +21,7 @@ pub fn types_file(svc: &ServiceIr) -> TokenStream {
     quote! {
         #![doc = #title]
         #[allow(unused_imports)]
-        use crate::runtime::{enums::{int_enum, string_enum}, structs::json_struct};
+        use ::smithy_gen_runtime::{enums::{int_enum, string_enum}, structs::json_struct};
         #(#items)*
     }
 }
@@ -120,7 +120,7 @@ fn structure(s: &StructIr) -> TokenStream {
         let json = m.default.as_deref().unwrap_or("null");
         quote! {
             fn #f() -> ::std::option::Option<#ty> {
-                crate::runtime::json::default_value(#json)
+                ::smithy_gen_runtime::json::default_value(#json)
             }
         }
     });
@@ -207,8 +207,8 @@ fn error_impl(s: &StructIr) -> TokenStream {
         .find(|m| m.name.eq_ignore_ascii_case("message") && m.ty == RType::String)
         .map(|m| ident(&m.rust_name));
     match message {
-        Some(m) => quote!(crate::runtime::error::service_error!(#name, #label, #m);),
-        None => quote!(crate::runtime::error::service_error!(#name, #label);),
+        Some(m) => quote!(::smithy_gen_runtime::error::service_error!(#name, #label, #m);),
+        None => quote!(::smithy_gen_runtime::error::service_error!(#name, #label);),
     }
 }
 
@@ -237,8 +237,8 @@ fn union(u: &UnionIr) -> TokenStream {
         let vn = ident(&v.rust_name);
         let json = &v.json_name;
         match &v.ty {
-            None => quote!(Self::#vn => crate::runtime::unions::serialize_member(s, #json, &crate::runtime::unions::Empty {}),),
-            Some(_) => quote!(Self::#vn(v) => crate::runtime::unions::serialize_member(s, #json, v),),
+            None => quote!(Self::#vn => ::smithy_gen_runtime::unions::serialize_member(s, #json, &::smithy_gen_runtime::unions::Empty {}),),
+            Some(_) => quote!(Self::#vn(v) => ::smithy_gen_runtime::unions::serialize_member(s, #json, v),),
         }
     });
     let de_arms = u.variants.iter().map(|v| {
@@ -250,8 +250,8 @@ fn union(u: &UnionIr) -> TokenStream {
         });
         match (&v.ty, v.boxed) {
             (None, _) => quote!(#json #alias => ::std::result::Result::Ok(Self::#vn),),
-            (Some(_), false) => quote!(#json #alias => crate::runtime::unions::member_value(#label, &member, value).map(Self::#vn),),
-            (Some(_), true) => quote!(#json #alias => crate::runtime::unions::member_value(#label, &member, value).map(|v| Self::#vn(::std::boxed::Box::new(v))),),
+            (Some(_), false) => quote!(#json #alias => ::smithy_gen_runtime::unions::member_value(#label, &member, value).map(Self::#vn),),
+            (Some(_), true) => quote!(#json #alias => ::smithy_gen_runtime::unions::member_value(#label, &member, value).map(|v| Self::#vn(::std::boxed::Box::new(v))),),
         }
     });
     let debug_derive = (!u.sensitive).then(|| quote!(Debug,));
@@ -281,13 +281,13 @@ fn union(u: &UnionIr) -> TokenStream {
             fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
                 match self {
                     #(#ser_arms)*
-                    Self::Unknown(m) => ::std::result::Result::Err(crate::runtime::unions::unknown_member(#label, m)),
+                    Self::Unknown(m) => ::std::result::Result::Err(::smithy_gen_runtime::unions::unknown_member(#label, m)),
                 }
             }
         }
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
-                let (member, value) = crate::runtime::unions::take_member(d, #label)?;
+                let (member, value) = ::smithy_gen_runtime::unions::take_member(d, #label)?;
                 let _ = &value;
                 match member.as_str() {
                     #(#de_arms)*

@@ -1,6 +1,6 @@
 //! `Validate` impls and check functions of one service
 //! (`src/<service>/validate.rs`). Each check is a call to a small runtime
-//! helper in `crate::runtime::validate`.
+//! helper in `::smithy_gen_runtime::validate`.
 
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
@@ -16,7 +16,7 @@ pub fn validate_file(svc: &ServiceIr) -> TokenStream {
     // compiled lazily on first use and dropped by the linker.
     let patterns = svc.patterns.iter().enumerate().map(|(i, p)| {
         let name = ident(&format!("PATTERN_{i}"));
-        quote! { #[allow(dead_code)] static #name: rt::Pattern = rt::Pattern::new(#p); }
+        quote! { #[allow(dead_code)] static #name: rt::Pattern = rt::Pattern::new(#p, crate::unicode_properties::PROPERTIES); }
     });
     let mut impls = Vec::new();
     for t in &svc.types {
@@ -89,7 +89,7 @@ pub fn validate_file(svc: &ServiceIr) -> TokenStream {
         // Only runtime names are in scope here (model types are reached through
         // `super::types`), so the prelude's `Some`, `Vec` and `Result` are safe.
         #[allow(unused_imports)]
-        use crate::runtime::validate as rt;
+        use ::smithy_gen_runtime::validate as rt;
         #(#patterns)*
         #(#input_fns)*
         #(#impls)*

@@ -3,26 +3,26 @@
 #[allow(unused_imports)]
 use super::{errors, types};
 #[allow(unused_imports)]
-use crate::runtime::error::Failure;
+use ::smithy_gen_runtime::error::Failure;
 #[allow(unused_imports)]
-use crate::runtime::request::{output, PreparedRequest, RawResponse};
+use ::smithy_gen_runtime::request::{output, PreparedRequest, RawResponse};
 #[cfg(feature = "cloudwatch-logs-describe-destinations")]
-crate::runtime::aws_json::operation!(
+::smithy_gen_runtime::aws_json::operation!(
     prepare_describe_destinations, parse_describe_destinations, "DescribeDestinations",
     DescribeDestinationsInput, DescribeDestinationsOutput, DescribeDestinationsError
 );
 #[cfg(feature = "cloudwatch-logs-put-destination")]
-crate::runtime::aws_json::operation!(
+::smithy_gen_runtime::aws_json::operation!(
     prepare_put_destination, parse_put_destination, "PutDestination",
     PutDestinationInput, PutDestinationOutput, PutDestinationError
 );
 #[cfg(feature = "cloudwatch-logs-put-destination-policy")]
-crate::runtime::aws_json::operation!(
+::smithy_gen_runtime::aws_json::operation!(
     prepare_put_destination_policy, parse_put_destination_policy, "PutDestinationPolicy",
     PutDestinationPolicyInput, PutDestinationPolicyOutput, PutDestinationPolicyError
 );
 #[cfg(feature = "cloudwatch-logs-put-integration")]
-crate::runtime::aws_json::operation!(
+::smithy_gen_runtime::aws_json::operation!(
     prepare_put_integration, parse_put_integration, "PutIntegration",
     PutIntegrationInput, PutIntegrationOutput, PutIntegrationError
 );

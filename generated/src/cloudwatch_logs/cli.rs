@@ -3,11 +3,11 @@
 #[allow(unused_imports)]
 use super::aws_json as protocol;
 #[allow(unused_imports)]
-use crate::runtime::cli::op;
+use ::smithy_gen_runtime::cli::op;
 /// Run the operation `args` names, or `None` if the service has no such operation.
 pub(crate) async fn call(
-    args: &crate::runtime::cli::Args,
-) -> ::std::option::Option<crate::runtime::cli::Outcome> {
+    args: &::smithy_gen_runtime::cli::Args,
+) -> ::std::option::Option<::smithy_gen_runtime::cli::Outcome> {
     ::std::option::Option::Some(
         match args.operation.as_str() {
             #[cfg(feature = "cloudwatch-logs-describe-destinations")]

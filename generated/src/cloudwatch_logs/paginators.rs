@@ -5,7 +5,7 @@
 //! token the previous page returned, through the client's ordinary method.
 //! Paging stops after a page without a token (or with an empty one), after a
 //! page that returns the very token that was sent (see
-//! [`Cursor`](crate::runtime::paginate::Cursor)), and after an error, which is
+//! [`Cursor`](::smithy_gen_runtime::paginate::Cursor)), and after an error, which is
 //! yielded once.
 #[allow(unused_imports)]
 use super::{errors, types};
@@ -16,12 +16,15 @@ impl super::Client {
         &self,
         input: types::DescribeDestinationsInput,
     ) -> DescribeDestinationsPaginator {
-        crate::runtime::paginate::Paginator::new(::std::clone::Clone::clone(self), input)
+        ::smithy_gen_runtime::paginate::Paginator::new(
+            ::std::clone::Clone::clone(self),
+            input,
+        )
     }
 }
 #[cfg(feature = "cloudwatch-logs-describe-destinations")]
-/// Pages of `DescribeDestinations`, from [`Client::describe_destinations_paginator`](super::Client::describe_destinations_paginator): each page is one call of [`Client::describe_destinations`](super::Client::describe_destinations) with `nextToken` set to the `nextToken` of the page before (the first call sends the input as given). See [`Paginator`](crate::runtime::paginate::Paginator) for the methods and when paging ends. Its items (`next_item`, `collect_items`) are each element of each page's `destinations`.
-pub type DescribeDestinationsPaginator = crate::runtime::paginate::Paginator<
+/// Pages of `DescribeDestinations`, from [`Client::describe_destinations_paginator`](super::Client::describe_destinations_paginator): each page is one call of [`Client::describe_destinations`](super::Client::describe_destinations) with `nextToken` set to the `nextToken` of the page before (the first call sends the input as given). See [`Paginator`](::smithy_gen_runtime::paginate::Paginator) for the methods and when paging ends. Its items (`next_item`, `collect_items`) are each element of each page's `destinations`.
+pub type DescribeDestinationsPaginator = ::smithy_gen_runtime::paginate::Paginator<
     DescribeDestinationsPages,
 >;
 #[cfg(feature = "cloudwatch-logs-describe-destinations")]
@@ -29,7 +32,7 @@ pub type DescribeDestinationsPaginator = crate::runtime::paginate::Paginator<
 #[derive(Debug)]
 pub enum DescribeDestinationsPages {}
 #[cfg(feature = "cloudwatch-logs-describe-destinations")]
-impl crate::runtime::paginate::Paged for DescribeDestinationsPages {
+impl ::smithy_gen_runtime::paginate::Paged for DescribeDestinationsPages {
     type Client = super::Client;
     type Input = types::DescribeDestinationsInput;
     type Output = types::DescribeDestinationsOutput;
@@ -57,7 +60,7 @@ impl crate::runtime::paginate::Paged for DescribeDestinationsPages {
     }
 }
 #[cfg(feature = "cloudwatch-logs-describe-destinations")]
-impl crate::runtime::paginate::PagedItems for DescribeDestinationsPages {
+impl ::smithy_gen_runtime::paginate::PagedItems for DescribeDestinationsPages {
     fn items(
         output: types::DescribeDestinationsOutput,
     ) -> ::std::vec::Vec<types::Destination> {
@@ -65,10 +68,10 @@ impl crate::runtime::paginate::PagedItems for DescribeDestinationsPages {
     }
 }
 #[cfg(feature = "cloudwatch-logs-describe-destinations")]
-impl DescribeDestinationsPaginator {
-    /// Asks for at most `page_size` results per page: sets the input's `limit` (the service may return fewer).
-    pub fn page_size(mut self, page_size: i32) -> Self {
-        self.input_mut().limit = Option::Some(page_size);
-        self
+/// [`Paginator::page_size`](::smithy_gen_runtime::paginate::Paginator::page_size) sets the input's `limit`.
+impl ::smithy_gen_runtime::paginate::PageSized for DescribeDestinationsPages {
+    type PageSize = i32;
+    fn set_page_size(input: &mut types::DescribeDestinationsInput, page_size: i32) {
+        input.limit = Option::Some(page_size);
     }
 }

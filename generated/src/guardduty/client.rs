@@ -6,10 +6,10 @@ use super::rest_json as protocol;
 #[allow(unused_imports)]
 use super::{errors, types};
 #[allow(unused_imports)]
-use crate::runtime::retry::RetryPolicy;
+use ::smithy_gen_runtime::retry::RetryPolicy;
 /// How to reach and speak to the service.
-pub(crate) static SERVICE: crate::runtime::invoke::ServiceSpec = crate::runtime::invoke::ServiceSpec {
-    protocol: crate::runtime::invoke::Protocol::RestJson1,
+pub(crate) static SERVICE: ::smithy_gen_runtime::invoke::ServiceSpec = ::smithy_gen_runtime::invoke::ServiceSpec {
+    protocol: ::smithy_gen_runtime::invoke::Protocol::RestJson1,
     signing_name: "guardduty",
     endpoint_prefix: "guardduty",
     target_prefix: "GuardDutyAPIService",
@@ -21,25 +21,25 @@ pub(crate) static SERVICE: crate::runtime::invoke::ServiceSpec = crate::runtime:
 /// A client for Amazon GuardDuty. Cheap to clone; clones share the connection pool.
 #[derive(Debug, Clone)]
 pub struct Client {
-    handle: crate::runtime::invoke::Handle,
+    handle: ::smithy_gen_runtime::invoke::Handle,
 }
 impl Client {
     /// A client using `config`; requests go to the config's endpoint or to
     /// `https://<endpoint prefix>.<region>.amazonaws.com`.
-    pub fn new(config: crate::runtime::config::Config) -> Self {
+    pub fn new(config: ::smithy_gen_runtime::config::Config) -> Self {
         Client {
-            handle: crate::runtime::invoke::Handle::new(config, &SERVICE),
+            handle: ::smithy_gen_runtime::invoke::Handle::new(config, &SERVICE),
         }
     }
     /// A client configured from the environment (`AWS_REGION`,
     /// `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`).
     pub fn from_env() -> ::std::result::Result<
         Self,
-        crate::runtime::config::ConfigError,
+        ::smithy_gen_runtime::config::ConfigError,
     > {
-        crate::runtime::config::Config::from_env().map(Self::new)
+        ::smithy_gen_runtime::config::Config::from_env().map(Self::new)
     }
-    pub fn config(&self) -> &crate::runtime::config::Config {
+    pub fn config(&self) -> &::smithy_gen_runtime::config::Config {
         self.handle.config()
     }
     /// The URL requests go to (from the model's endpoint rules, the

@@ -4,9 +4,9 @@
 #[allow(unused_imports)]
 use super::{errors, types};
 #[allow(unused_imports)]
-use crate::runtime::error::Failure;
+use ::smithy_gen_runtime::error::Failure;
 #[allow(unused_imports)]
-use crate::runtime::request::{output, PreparedRequest, RawResponse};
+use ::smithy_gen_runtime::request::{output, PreparedRequest, RawResponse};
 #[cfg(feature = "guardduty-create-detector")]
 /// The request `CreateDetector` sends for `input`: the idempotency token filled in if unset, the input checked when `validate` is true, then serialized.
 pub fn prepare_create_detector(
@@ -15,7 +15,7 @@ pub fn prepare_create_detector(
 ) -> Result<PreparedRequest, errors::CreateDetectorError> {
     if input.client_token.is_none() {
         input.client_token = ::std::option::Option::Some(
-            crate::runtime::idempotency::token(),
+            ::smithy_gen_runtime::idempotency::token(),
         );
     }
     if validate {
@@ -26,10 +26,13 @@ pub fn prepare_create_detector(
         let mut path = ::std::string::String::new();
         path.push_str("/detector");
         #[allow(unused_mut)]
-        let mut request = crate::runtime::request::PreparedRequest::new("POST", path);
+        let mut request = ::smithy_gen_runtime::request::PreparedRequest::new(
+            "POST",
+            path,
+        );
         request.default_header("content-type", "application/json");
         request.body = ::std::option::Option::Some(
-            crate::runtime::rest_json::json_body(input, &[])?,
+            ::smithy_gen_runtime::rest_json::json_body(input, &[])?,
         );
         ::std::result::Result::Ok(request)
     };
@@ -45,7 +48,7 @@ pub fn parse_create_detector(
         errors::CreateDetectorError::from_response,
         |response| {
             #[allow(unused_mut)]
-            let mut output: types::CreateDetectorOutput = crate::runtime::json::parse_body(
+            let mut output: types::CreateDetectorOutput = ::smithy_gen_runtime::json::parse_body(
                 response,
             )?;
             ::std::result::Result::Ok(output)
@@ -60,7 +63,7 @@ pub fn prepare_create_publishing_destination(
 ) -> Result<PreparedRequest, errors::CreatePublishingDestinationError> {
     if input.client_token.is_none() {
         input.client_token = ::std::option::Option::Some(
-            crate::runtime::idempotency::token(),
+            ::smithy_gen_runtime::idempotency::token(),
         );
     }
     if validate {
@@ -71,12 +74,12 @@ pub fn prepare_create_publishing_destination(
         let mut path = ::std::string::String::new();
         path.push_str("/detector");
         path.push('/');
-        let v = crate::runtime::rest_json::required_label(
+        let v = ::smithy_gen_runtime::rest_json::required_label(
             &input.detector_id,
             "DetectorId",
             "CreatePublishingDestinationInput",
         )?;
-        crate::runtime::rest_json::label(
+        ::smithy_gen_runtime::rest_json::label(
             &mut path,
             v.as_str(),
             "DetectorId",
@@ -85,10 +88,13 @@ pub fn prepare_create_publishing_destination(
         )?;
         path.push_str("/publishingDestination");
         #[allow(unused_mut)]
-        let mut request = crate::runtime::request::PreparedRequest::new("POST", path);
+        let mut request = ::smithy_gen_runtime::request::PreparedRequest::new(
+            "POST",
+            path,
+        );
         request.default_header("content-type", "application/json");
         request.body = ::std::option::Option::Some(
-            crate::runtime::rest_json::json_body(input, &["detectorId"])?,
+            ::smithy_gen_runtime::rest_json::json_body(input, &["detectorId"])?,
         );
         ::std::result::Result::Ok(request)
     };
@@ -107,7 +113,7 @@ pub fn parse_create_publishing_destination(
         errors::CreatePublishingDestinationError::from_response,
         |response| {
             #[allow(unused_mut)]
-            let mut output: types::CreatePublishingDestinationOutput = crate::runtime::json::parse_body(
+            let mut output: types::CreatePublishingDestinationOutput = ::smithy_gen_runtime::json::parse_body(
                 response,
             )?;
             ::std::result::Result::Ok(output)

@@ -2,7 +2,7 @@
 #![allow(deprecated)]
 //! Types of Amazon GuardDuty: operation inputs and outputs, structures, unions, enums and errors.
 #[allow(unused_imports)]
-use crate::runtime::{
+use ::smithy_gen_runtime::{
     enums::{int_enum, string_enum},
     structs::json_struct,
 };
@@ -17,7 +17,7 @@ pub struct BadRequestException {
 json_struct!(
     BadRequestException { message : "message" | "Message", type_ : "__type" | "Type" }
 );
-crate::runtime::error::service_error!(
+::smithy_gen_runtime::error::service_error!(
     BadRequestException, "BadRequestException", message
 );
 #[cfg(feature = "guardduty-create-detector")]
@@ -338,7 +338,7 @@ json_struct!(
     InternalServerErrorException { message : "message" | "Message", type_ : "__type" |
     "Type" }
 );
-crate::runtime::error::service_error!(
+::smithy_gen_runtime::error::service_error!(
     InternalServerErrorException, "InternalServerErrorException", message
 );
 #[cfg(feature = "guardduty-create-detector")]

@@ -2,9 +2,12 @@
 #![allow(deprecated)]
 //! Validation of Amazon GuardDuty inputs against the model's constraints.
 #[allow(unused_imports)]
-use crate::runtime::validate as rt;
+use ::smithy_gen_runtime::validate as rt;
 #[allow(dead_code)]
-static PATTERN_0: rt::Pattern = rt::Pattern::new("^(?!aws:)[a-zA-Z+-=._:/]+$");
+static PATTERN_0: rt::Pattern = rt::Pattern::new(
+    "^(?!aws:)[a-zA-Z+-=._:/]+$",
+    crate::unicode_properties::PROPERTIES,
+);
 #[cfg(feature = "guardduty-create-detector")]
 rt::input_validate!(CreateDetectorInput, "CreateDetectorInput");
 #[cfg(feature = "guardduty-create-publishing-destination")]

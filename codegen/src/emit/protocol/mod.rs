@@ -54,9 +54,9 @@ pub fn protocol_file(svc: &ServiceIr) -> TokenStream {
         #[allow(unused_imports)]
         use super::{errors, types};
         #[allow(unused_imports)]
-        use crate::runtime::error::Failure;
+        use ::smithy_gen_runtime::error::Failure;
         #[allow(unused_imports)]
-        use crate::runtime::request::{output, PreparedRequest, RawResponse};
+        use ::smithy_gen_runtime::request::{output, PreparedRequest, RawResponse};
         #(#ops)*
     }
 }
@@ -85,7 +85,7 @@ fn operation(op: &OperationIr, input: Option<&StructIr>, serialize: TokenStream,
                 quote!(mut),
                 quote! {
                     if input.#f.is_none() {
-                        input.#f = ::std::option::Option::Some(crate::runtime::idempotency::token());
+                        input.#f = ::std::option::Option::Some(::smithy_gen_runtime::idempotency::token());
                     }
                 },
             )
@@ -98,7 +98,7 @@ fn operation(op: &OperationIr, input: Option<&StructIr>, serialize: TokenStream,
             HostSegment::Literal(text) => quote!(prefix.push_str(#text);),
             HostSegment::Label { member, field } => {
                 let f = ident(field);
-                quote!(prefix.push_str(crate::runtime::request::host_label(&input.#f, #member, #type_name)?);)
+                quote!(prefix.push_str(::smithy_gen_runtime::request::host_label(&input.#f, #member, #type_name)?);)
             }
         });
         quote! {

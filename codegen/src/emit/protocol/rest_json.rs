@@ -16,14 +16,14 @@ fn text(ty: &RType, v: TokenStream, fmt: TimestampFormat) -> TokenStream {
         RType::String => quote!(::std::string::String::clone(#v)),
         RType::Named(_) => quote!(#v.as_str().to_string()),
         RType::Float | RType::Double | RType::BigDecimal => {
-            quote!(crate::runtime::rest_json::fmt_float(f64::from(*#v)))
+            quote!(::smithy_gen_runtime::rest_json::fmt_float(f64::from(*#v)))
         }
         RType::Timestamp => match fmt {
             TimestampFormat::DateTime => quote!(#v.fmt_date_time()),
             TimestampFormat::HttpDate => quote!(#v.fmt_http_date()),
             TimestampFormat::EpochSeconds => quote!(#v.fmt_epoch_seconds()),
         },
-        RType::Blob => quote!(crate::runtime::blob::encode(#v.as_bytes())),
+        RType::Blob => quote!(::smithy_gen_runtime::blob::encode(#v.as_bytes())),
         RType::Document | RType::List(_) | RType::Map(..) => {
             quote!(::serde_json::to_string(#v).unwrap_or_default())
         }
@@ -44,23 +44,23 @@ fn from_text(ty: &RType, fmt: TimestampFormat) -> TokenStream {
             let n = ident(n);
             quote!(|v: &str| ::std::result::Result::<_, ::std::string::String>::Ok(types::#n::from(v)))
         }
-        RType::Bool => quote!(crate::runtime::rest_json::parse_bool),
-        RType::Float => quote!(|v: &str| crate::runtime::rest_json::parse_float(v).map(|f| f as f32)),
-        RType::Double | RType::BigDecimal => quote!(crate::runtime::rest_json::parse_float),
-        RType::Timestamp => quote!(|v: &str| crate::runtime::rest_json::parse_timestamp(v, #f)),
-        RType::Blob => quote!(|v: &str| crate::runtime::blob::decode(v)
-            .map(crate::runtime::blob::Blob::new)
+        RType::Bool => quote!(::smithy_gen_runtime::rest_json::parse_bool),
+        RType::Float => quote!(|v: &str| ::smithy_gen_runtime::rest_json::parse_float(v).map(|f| f as f32)),
+        RType::Double | RType::BigDecimal => quote!(::smithy_gen_runtime::rest_json::parse_float),
+        RType::Timestamp => quote!(|v: &str| ::smithy_gen_runtime::rest_json::parse_timestamp(v, #f)),
+        RType::Blob => quote!(|v: &str| ::smithy_gen_runtime::blob::decode(v)
+            .map(::smithy_gen_runtime::blob::Blob::new)
             .map_err(|e| e.to_string())),
         RType::List(inner) => {
             let item = from_text(inner, fmt);
             let ts = matches!(**inner, RType::Timestamp) && fmt == TimestampFormat::HttpDate;
-            quote!(|v: &str| crate::runtime::rest_json::split_header_list(v, #ts)
+            quote!(|v: &str| ::smithy_gen_runtime::rest_json::split_header_list(v, #ts)
                 .iter()
                 .map(|s| (#item)(s.as_str()))
                 .collect::<::std::result::Result<::std::vec::Vec<_>, ::std::string::String>>())
         }
         RType::Document | RType::Map(..) => quote!(|v: &str| ::serde_json::from_str(v).map_err(|e| e.to_string())),
-        _ => quote!(crate::runtime::rest_json::parse_number),
+        _ => quote!(::smithy_gen_runtime::rest_json::parse_number),
     }
 }
 
@@ -73,8 +73,8 @@ fn is_list(ty: &RType) -> Option<&RType> {
 
 pub fn serialize(op: &OperationIr, input: Option<&StructIr>) -> TokenStream {
     let Some(http) = &op.http else {
-        return quote!(::std::result::Result::Err(crate::runtime::error::Failure::Transport(
-            crate::runtime::error::TransportError::new(crate::runtime::error::TransportErrorKind::InvalidRequest, "no @http binding")
+        return quote!(::std::result::Result::Err(::smithy_gen_runtime::error::Failure::Transport(
+            ::smithy_gen_runtime::error::TransportError::new(::smithy_gen_runtime::error::TransportErrorKind::InvalidRequest, "no @http binding")
         )));
     };
     let members: &[MemberIr] = input.map(|s| s.members.as_slice()).unwrap_or_default();
@@ -103,8 +103,8 @@ pub fn serialize(op: &OperationIr, input: Option<&StructIr>) -> TokenStream {
                 };
                 path.push(quote! {
                     path.push('/');
-                    let v = crate::runtime::rest_json::required_label(&input.#f, #n, #type_name)?;
-                    crate::runtime::rest_json::label(&mut path, #value, #n, #type_name, #greedy)?;
+                    let v = ::smithy_gen_runtime::rest_json::required_label(&input.#f, #n, #type_name)?;
+                    ::smithy_gen_runtime::rest_json::label(&mut path, #value, #n, #type_name, #greedy)?;
                 });
             }
         }
@@ -166,7 +166,7 @@ pub fn serialize(op: &OperationIr, input: Option<&StructIr>) -> TokenStream {
                     Some(inner) => {
                         let t = text(inner, quote!(item), fmt);
                         let ts = matches!(inner, RType::Timestamp) && fmt == TimestampFormat::HttpDate;
-                        quote!(crate::runtime::rest_json::join_header_list(&v.iter().map(|item| #t).collect::<::std::vec::Vec<_>>(), #ts))
+                        quote!(::smithy_gen_runtime::rest_json::join_header_list(&v.iter().map(|item| #t).collect::<::std::vec::Vec<_>>(), #ts))
                     }
                     None => text(&m.ty, quote!(v), fmt),
                 };
@@ -187,7 +187,7 @@ pub fn serialize(op: &OperationIr, input: Option<&StructIr>) -> TokenStream {
         let (content_type, bytes) = match &m.ty {
             RType::Blob => ("application/octet-stream", quote!(v.as_bytes().to_vec())),
             RType::String => ("text/plain", quote!(v.as_bytes().to_vec())),
-            _ => ("application/json", quote!(crate::runtime::aws_json::to_json(v)?)),
+            _ => ("application/json", quote!(::smithy_gen_runtime::aws_json::to_json(v)?)),
         };
         quote! {
             if let ::std::option::Option::Some(v) = &input.#f {
@@ -198,7 +198,7 @@ pub fn serialize(op: &OperationIr, input: Option<&StructIr>) -> TokenStream {
     } else if !body.is_empty() {
         quote! {
             request.default_header("content-type", "application/json");
-            request.body = ::std::option::Option::Some(crate::runtime::rest_json::json_body(input, &[#(#bound),*])?);
+            request.body = ::std::option::Option::Some(::smithy_gen_runtime::rest_json::json_body(input, &[#(#bound),*])?);
         }
     } else {
         quote!()
@@ -215,7 +215,7 @@ pub fn serialize(op: &OperationIr, input: Option<&StructIr>) -> TokenStream {
         let mut path = ::std::string::String::new();
         #(#path)*
         #[allow(unused_mut)]
-        let mut request = crate::runtime::request::PreparedRequest::new(#method, path);
+        let mut request = ::smithy_gen_runtime::request::PreparedRequest::new(#method, path);
         #(#query)*
         #explicit
         #(#params)*
@@ -236,9 +236,9 @@ pub fn parse(output_name: &str, output: Option<&StructIr>) -> TokenStream {
             HttpBinding::Payload => payload_value(m),
             HttpBinding::Header(name) => {
                 let conv = from_text(&m.ty, m.timestamp_format.unwrap_or(TimestampFormat::HttpDate));
-                quote!(crate::runtime::rest_json::header(response, #name, #conv)?)
+                quote!(::smithy_gen_runtime::rest_json::header(response, #name, #conv)?)
             }
-            HttpBinding::PrefixHeaders(prefix) => quote!(crate::runtime::rest_json::prefix_headers(response, #prefix)),
+            HttpBinding::PrefixHeaders(prefix) => quote!(::smithy_gen_runtime::rest_json::prefix_headers(response, #prefix)),
             HttpBinding::ResponseCode => quote!(::std::option::Option::Some(i32::from(response.status))),
             _ => continue,
         };
@@ -246,7 +246,7 @@ pub fn parse(output_name: &str, output: Option<&StructIr>) -> TokenStream {
     }
     if bound.is_empty() {
         let start = if has_body {
-            quote!(crate::runtime::json::parse_body(response)?)
+            quote!(::smithy_gen_runtime::json::parse_body(response)?)
         } else {
             // Nothing to read: the output has no member on the wire.
             quote!({
@@ -263,7 +263,7 @@ pub fn parse(output_name: &str, output: Option<&StructIr>) -> TokenStream {
     if has_body {
         let assigns = bound.iter().map(|(f, v)| quote!(output.#f = #v;));
         return quote! {
-            let mut output: types::#ty = crate::runtime::json::parse_body(response)?;
+            let mut output: types::#ty = ::smithy_gen_runtime::json::parse_body(response)?;
             #(#assigns)*
             ::std::result::Result::Ok(output)
         };
@@ -284,8 +284,8 @@ pub fn parse(output_name: &str, output: Option<&StructIr>) -> TokenStream {
 fn payload_value(m: &MemberIr) -> TokenStream {
     let always = m.default.is_some();
     match &m.ty {
-        RType::Blob if always => quote!(::std::option::Option::Some(crate::runtime::blob::Blob::new(response.body.clone()))),
-        RType::Blob => quote!((!response.body.is_empty()).then(|| crate::runtime::blob::Blob::new(response.body.clone()))),
+        RType::Blob if always => quote!(::std::option::Option::Some(::smithy_gen_runtime::blob::Blob::new(response.body.clone()))),
+        RType::Blob => quote!((!response.body.is_empty()).then(|| ::smithy_gen_runtime::blob::Blob::new(response.body.clone()))),
         RType::String if always => {
             quote!(::std::option::Option::Some(::std::string::String::from_utf8_lossy(&response.body).into_owned()))
         }
@@ -293,7 +293,7 @@ fn payload_value(m: &MemberIr) -> TokenStream {
         _ => quote!(if response.body.iter().all(u8::is_ascii_whitespace) {
             ::std::option::Option::None
         } else {
-            ::std::option::Option::Some(crate::runtime::json::parse_body(response)?)
+            ::std::option::Option::Some(::smithy_gen_runtime::json::parse_body(response)?)
         }),
     }
 }

@@ -187,14 +187,16 @@ pub fn main(dispatch: for<'a> fn(&'a Args) -> BoxFuture<'a, Option<Outcome>>, se
 /// One arm of a service's `smithy-call` dispatch: read the input, then
 /// prepare it (dry run) or call the operation. Expanded in the service's
 /// `cli.rs`, where `protocol` is the service's protocol module.
-#[allow(unused_macros)]
-macro_rules! op {
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __cli_op {
     ($args:ident, $prepare:ident, $method:ident) => {
-        $crate::runtime::cli::run($args, protocol::$prepare, |config, input| async move {
+        $crate::cli::run($args, protocol::$prepare, |config, input| async move {
             super::Client::new(config).$method(input).await
         })
         .await
     };
 }
 #[allow(unused_imports)]
-pub(crate) use op;
+#[doc(hidden)]
+pub use __cli_op as op;

@@ -43,8 +43,9 @@ impl<'de> serde::Deserialize<'de> for Key<'de> {
 /// - `default f`: `f()` fills the member in when the input leaves it out
 ///   (an output member with `@default`);
 /// - `as Format`: a timestamp in that `timestamp::Format`.
-#[allow(unused_macros)]
-macro_rules! json_struct {
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __structs_json_struct {
     ($name:ident { $($f:ident : $wire:literal $(| $alias:literal)? $(default $dflt:ident)? $(as $fmt:ident)?),* $(,)? }) => {
         impl ::serde::Serialize for $name {
             fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
@@ -52,7 +53,7 @@ macro_rules! json_struct {
                 use ::serde::ser::SerializeMap as _;
                 #[allow(unused_mut)]
                 let mut map = s.serialize_map(::std::option::Option::None)?;
-                $($crate::runtime::structs::json_struct!(@ser map, &self.$f, $wire $(, $fmt)?);)*
+                $($crate::__structs_json_struct!(@ser map, &self.$f, $wire $(, $fmt)?);)*
                 map.end()
             }
         }
@@ -67,10 +68,10 @@ macro_rules! json_struct {
                     fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<$name, A::Error> {
                         #[allow(unused_mut)]
                         let mut out = $name::default();
-                        while let ::std::option::Option::Some(key) = map.next_key::<$crate::runtime::structs::Key<'de>>()? {
+                        while let ::std::option::Option::Some(key) = map.next_key::<$crate::structs::Key<'de>>()? {
                             #[allow(unused_variables)]
                             let k: &str = key.0.as_ref();
-                            $($crate::runtime::structs::json_struct!(@de map, out, k, $f, $wire $(| $alias)? $(as $fmt)?);)*
+                            $($crate::__structs_json_struct!(@de map, out, k, $f, $wire $(| $alias)? $(as $fmt)?);)*
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                         $($(if out.$f.is_none() {
@@ -90,19 +91,19 @@ macro_rules! json_struct {
     };
     (@ser $map:ident, $v:expr, $wire:literal, $fmt:ident) => {
         if $v.is_some() {
-            $map.serialize_entry($wire, &$crate::runtime::timestamp::Formatted($v, $crate::runtime::timestamp::Format::$fmt))?;
+            $map.serialize_entry($wire, &$crate::timestamp::Formatted($v, $crate::timestamp::Format::$fmt))?;
         }
     };
     (@de $map:ident, $out:ident, $k:ident, $f:ident, $wire:literal $(as $fmt:ident)?) => {
         if $k == $wire {
-            $out.$f = $crate::runtime::structs::json_struct!(@value $map $(, $fmt)?);
+            $out.$f = $crate::__structs_json_struct!(@value $map $(, $fmt)?);
             continue;
         }
     };
     (@de $map:ident, $out:ident, $k:ident, $f:ident, $wire:literal | $alias:literal $(as $fmt:ident)?) => {
-        $crate::runtime::structs::json_struct!(@de $map, $out, $k, $f, $wire $(as $fmt)?);
+        $crate::__structs_json_struct!(@de $map, $out, $k, $f, $wire $(as $fmt)?);
         if $k == $alias {
-            let value = $crate::runtime::structs::json_struct!(@value $map $(, $fmt)?);
+            let value = $crate::__structs_json_struct!(@value $map $(, $fmt)?);
             if $out.$f.is_none() {
                 $out.$f = value;
             }
@@ -113,8 +114,9 @@ macro_rules! json_struct {
         $map.next_value()?
     };
     (@value $map:ident, $fmt:ident) => {
-        $map.next_value_seed($crate::runtime::timestamp::FormatSeed($crate::runtime::timestamp::Format::$fmt))?
+        $map.next_value_seed($crate::timestamp::FormatSeed($crate::timestamp::Format::$fmt))?
     };
 }
 #[allow(unused_imports)]
-pub(crate) use json_struct;
+#[doc(hidden)]
+pub use __structs_json_struct as json_struct;

@@ -272,24 +272,32 @@ pub fn length_str(v: &str, min: Option<u64>, max: Option<u64>, path: &Path<'_>, 
     length(v.chars().count(), min, max, LengthUnit::Chars, path, out);
 }
 
+/// Unicode property tables for `\p{…}`: each name as written in a pattern,
+/// then its ranges as pairs of characters (first, last, first, last, ...).
+/// A generated crate writes the tables its model's patterns use.
+pub type PropertyTables = &'static [(&'static str, &'static str)];
+
 /// A compiled `@pattern`, compiled once on first use.
 pub struct Pattern {
     source: &'static str,
+    properties: PropertyTables,
     compiled: OnceLock<Option<super::pattern::Regex>>,
 }
 
 impl Pattern {
-    /// A pattern to compile lazily (the generator has checked that it
-    /// compiles, with the Unicode property tables it wrote for the crate).
-    pub const fn new(source: &'static str) -> Self {
-        Pattern { source, compiled: OnceLock::new() }
+    /// A pattern to compile lazily, with the property tables its `\p{…}`
+    /// escapes need (the generator has checked that it compiles with them).
+    pub const fn new(source: &'static str, properties: PropertyTables) -> Self {
+        Pattern { source, properties, compiled: OnceLock::new() }
     }
 
     /// Check that `v` contains a match (patterns are not implicitly
     /// anchored). A value the matcher gives up on (a pattern that backtracks
     /// catastrophically on it) is reported as not matching.
     pub fn check(&self, v: &str, path: &Path<'_>, out: &mut Vec<Violation>) {
-        match self.compiled.get_or_init(|| super::pattern::Regex::new(self.source, &property).ok()) {
+        let tables = self.properties;
+        let compiled = self.compiled.get_or_init(|| super::pattern::Regex::new(self.source, &|name| property(tables, name)).ok());
+        match compiled {
             Some(re) => {
                 if re.is_match(v) != Some(true) {
                     out.push(path.to_violation(ViolationKind::Pattern { pattern: self.source }));
@@ -300,9 +308,9 @@ impl Pattern {
     }
 }
 
-/// A `\p{…}` property from the crate's tables (`crate::unicode_properties`).
-fn property(name: &str) -> Option<Vec<(char, char)>> {
-    let (_, ranges) = crate::unicode_properties::PROPERTIES.iter().find(|(n, _)| *n == name)?;
+/// A `\p{…}` property from a crate's tables.
+fn property(tables: PropertyTables, name: &str) -> Option<Vec<(char, char)>> {
+    let (_, ranges) = tables.iter().find(|(n, _)| *n == name)?;
     let chars: Vec<char> = ranges.chars().collect();
     Some(chars.chunks_exact(2).map(|pair| (pair[0], pair[1])).collect())
 }
@@ -356,23 +364,24 @@ pub fn union_member(member: &str, path: &Path<'_>, out: &mut Vec<Violation>) {
 /// member's field, its name in violation paths, `required` or `optional`,
 /// and the function checking its value (if any): the shape's check function
 /// or `rt::Validate::validate_at`.
-#[allow(unused_macros)]
-macro_rules! validate_struct {
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __validate_validate_struct {
     ($name:ident { $($f:ident : $wire:literal $req:ident $($check:path)?),* $(,)? }) => {
-        impl $crate::runtime::validate::Validate for super::types::$name {
+        impl $crate::validate::Validate for super::types::$name {
             #[inline]
-            fn validate_at(&self, path: &$crate::runtime::validate::Path<'_>, out: &mut Vec<$crate::runtime::validate::Violation>) {
+            fn validate_at(&self, path: &$crate::validate::Path<'_>, out: &mut Vec<$crate::validate::Violation>) {
                 let _ = (&path, &out);
-                $($crate::runtime::validate::validate_struct!(@member self, path, out, $f, $wire, $req $(, $check)?);)*
+                $($crate::__validate_validate_struct!(@member self, path, out, $f, $wire, $req $(, $check)?);)*
             }
         }
     };
     (@member $s:tt, $path:ident, $out:ident, $f:ident, $wire:literal, required) => {
-        $crate::runtime::validate::required(&$s.$f, &$path.field($wire), $out);
+        $crate::validate::required(&$s.$f, &$path.field($wire), $out);
     };
     (@member $s:tt, $path:ident, $out:ident, $f:ident, $wire:literal, required, $check:path) => {
         let p = $path.field($wire);
-        if let Some(v) = $crate::runtime::validate::required(&$s.$f, &p, $out) {
+        if let Some(v) = $crate::validate::required(&$s.$f, &p, $out) {
             $check(v, &p, $out);
         }
     };
@@ -383,42 +392,47 @@ macro_rules! validate_struct {
     };
 }
 #[allow(unused_imports)]
-pub(crate) use validate_struct;
+#[doc(hidden)]
+pub use __validate_validate_struct as validate_struct;
 
 /// `Validate` for a string enum (`super::types::$name`): a value the model
 /// does not define is a violation.
-#[allow(unused_macros)]
-macro_rules! validate_enum {
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __validate_validate_enum {
     ($name:ident) => {
-        impl $crate::runtime::validate::Validate for super::types::$name {
+        impl $crate::validate::Validate for super::types::$name {
             #[inline]
-            fn validate_at(&self, path: &$crate::runtime::validate::Path<'_>, out: &mut Vec<$crate::runtime::validate::Violation>) {
+            fn validate_at(&self, path: &$crate::validate::Path<'_>, out: &mut Vec<$crate::validate::Violation>) {
                 if let super::types::$name::Unknown(v) = self {
-                    $crate::runtime::validate::enum_value(v, super::types::$name::VALUES, path, out);
+                    $crate::validate::enum_value(v, super::types::$name::VALUES, path, out);
                 }
             }
         }
     };
 }
 #[allow(unused_imports)]
-pub(crate) use validate_enum;
+#[doc(hidden)]
+pub use __validate_validate_enum as validate_enum;
 
 /// `validate()` for an operation input (`super::types::$name`): every
 /// constraint of the model checked, every violation reported at once.
-#[allow(unused_macros)]
-macro_rules! input_validate {
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __validate_input_validate {
     ($name:ident, $label:literal) => {
         impl super::types::$name {
             /// Check every constraint of the model; report all violations at once.
             #[inline]
-            pub fn validate(&self) -> ::std::result::Result<(), $crate::runtime::validate::ValidationError> {
-                $crate::runtime::validate::validate_root(self, $label)
+            pub fn validate(&self) -> ::std::result::Result<(), $crate::validate::ValidationError> {
+                $crate::validate::validate_root(self, $label)
             }
         }
     };
 }
 #[allow(unused_imports)]
-pub(crate) use input_validate;
+#[doc(hidden)]
+pub use __validate_input_validate as input_validate;
 
 #[cfg(test)]
 mod tests {
@@ -452,11 +466,11 @@ mod tests {
 
     #[test]
     fn patterns_are_not_anchored_and_bad_ones_are_reported() {
-        static P: Pattern = Pattern::new("[0-9]");
+        static P: Pattern = Pattern::new("[0-9]", &[]);
         let mut out = Vec::new();
         P.check("abc1def", &Path::Root, &mut out);
         assert!(out.is_empty());
-        static BAD: Pattern = Pattern::new("[a-");
+        static BAD: Pattern = Pattern::new("[a-", &[]);
         BAD.check("x", &Path::Root, &mut out);
         assert!(matches!(out[0].kind, ViolationKind::BadPattern { .. }));
     }

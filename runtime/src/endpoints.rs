@@ -1525,19 +1525,18 @@ fn match_atoms(atoms: &[(Atom<'_>, bool)], input: &str) -> bool {
 
 /// Checks behind the generated `endpoint_tests` modules (one test per case of
 /// a model's `smithy.rules#endpointTests`), written once here.
-#[cfg(test)]
-#[allow(dead_code)]
-pub(crate) mod test_support {
+#[doc(hidden)]
+pub mod test_support {
     use super::{Endpoint, EndpointError, Params, RuleSet};
 
     /// Resolve `params` with the rule set `rules` (the model's JSON).
-    pub(crate) fn resolve(rules: Option<&str>, params: Params) -> Result<Endpoint, EndpointError> {
+    pub fn resolve(rules: Option<&str>, params: Params) -> Result<Endpoint, EndpointError> {
         let rules = rules.expect("the service has endpoint rules");
         RuleSet::from_json(rules).expect("the model's rule set is valid").resolve(&params)
     }
 
     /// The case expects this URL, these headers and these properties (JSON).
-    pub(crate) fn expect_endpoint(got: Result<Endpoint, EndpointError>, url: &str, headers: &[(&str, &[&str])], properties: &str) {
+    pub fn expect_endpoint(got: Result<Endpoint, EndpointError>, url: &str, headers: &[(&str, &[&str])], properties: &str) {
         let got = got.unwrap_or_else(|e| panic!("expected {url}, got the error: {e}"));
         assert_eq!(got.url, url);
         let want: std::collections::BTreeMap<String, Vec<String>> =
@@ -1548,7 +1547,7 @@ pub(crate) mod test_support {
     }
 
     /// The case expects the rules to fail with exactly this message.
-    pub(crate) fn expect_error(got: Result<Endpoint, EndpointError>, message: &str) {
+    pub fn expect_error(got: Result<Endpoint, EndpointError>, message: &str) {
         match got {
             Ok(e) => panic!("expected the error {message:?}, got {}", e.url),
             Err(e) => assert_eq!(e.to_string(), message),

@@ -1,0 +1,117 @@
+//! How a generated crate is packaged: how its `Cargo.toml` names the runtime
+//! crate (`smithy-gen-runtime`), and whether it is a workspace of its own.
+//! Nothing here comes from the model; `emit` reads it when writing
+//! `Cargo.toml`, and `generate` adds a vendored runtime's files.
+
+use std::path::{Component, Path, PathBuf};
+
+/// The package name of the runtime crate.
+pub const RUNTIME_CRATE: &str = "smithy-gen-runtime";
+
+/// The exact runtime version this generator was built with and writes into
+/// every generated crate (`version = "=…"`, and the compile-time check in
+/// `lib.rs`).
+pub const RUNTIME_VERSION: &str = smithy_gen_runtime::VERSION;
+
+/// Where a generated crate gets the runtime from. Every form pins the exact
+/// [`RUNTIME_VERSION`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RuntimeDependency {
+    /// A path, relative to the generated crate (`/` separators): the
+    /// runtime of a checkout of this project.
+    Path(String),
+    /// The published crate from the registry, by version only.
+    Registry,
+    /// The runtime's own files (path relative to the runtime crate's root,
+    /// contents), written into the generated crate's `smithy-gen-runtime/`
+    /// directory, so the output builds with nothing beside it.
+    Vendored(Vec<(String, String)>),
+}
+
+/// The directory of a vendored runtime inside the generated crate.
+pub const VENDORED_DIR: &str = RUNTIME_CRATE;
+
+/// Packaging choices for one generated crate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Packaging {
+    pub runtime: RuntimeDependency,
+    /// End `Cargo.toml` with an empty `[workspace]` table, so the crate
+    /// builds as its own workspace even inside another one's directory.
+    pub own_workspace: bool,
+}
+
+impl Default for Packaging {
+    /// The runtime from the registry, no `[workspace]` table: what neither
+    /// depends on where the crate is written nor on a checkout.
+    fn default() -> Self {
+        Packaging { runtime: RuntimeDependency::Registry, own_workspace: false }
+    }
+}
+
+impl Packaging {
+    /// The `[dependencies]` line that names the runtime.
+    pub fn runtime_dependency_line(&self) -> String {
+        let path = match &self.runtime {
+            RuntimeDependency::Path(p) => format!(", path = {p:?}"),
+            RuntimeDependency::Registry => String::new(),
+            RuntimeDependency::Vendored(_) => format!(", path = {VENDORED_DIR:?}"),
+        };
+        format!("{RUNTIME_CRATE} = {{ version = \"={RUNTIME_VERSION}\"{path}, default-features = false }}")
+    }
+}
+
+/// `to` as a path relative to the directory `from` (both relative to the
+/// same base, or both absolute), with `/` separators: `../runtime` from
+/// `generated` to `runtime`. Lexical: `..` in `from` is resolved against
+/// the current directory when it cannot be cancelled.
+pub fn relative_path(from: &Path, to: &Path) -> String {
+    let absolute = |p: &Path| -> PathBuf {
+        let p = if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(p) };
+        let mut out = PathBuf::new();
+        for c in p.components() {
+            match c {
+                Component::CurDir => {}
+                Component::ParentDir => {
+                    out.pop();
+                }
+                c => out.push(c),
+            }
+        }
+        out
+    };
+    let (from, to) = (absolute(from), absolute(to));
+    let (a, b): (Vec<_>, Vec<_>) = (from.components().collect(), to.components().collect());
+    let common = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let mut parts: Vec<String> = vec!["..".to_string(); a.len() - common];
+    parts.extend(b[common..].iter().map(|c| c.as_os_str().to_string_lossy().to_string()));
+    if parts.is_empty() {
+        ".".to_string()
+    } else {
+        parts.join("/")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths() {
+        assert_eq!(relative_path(Path::new("/a/generated"), Path::new("/a/runtime")), "../runtime");
+        assert_eq!(relative_path(Path::new("/a/target/fixture-crates/x"), Path::new("/a/runtime")), "../../../runtime");
+        assert_eq!(relative_path(Path::new("/a/b/../generated"), Path::new("/a/runtime")), "../runtime");
+        assert_eq!(relative_path(Path::new("/a"), Path::new("/a")), ".");
+    }
+
+    #[test]
+    fn dependency_lines_pin_the_exact_version() {
+        let v = RUNTIME_VERSION;
+        let line = |runtime| Packaging { runtime, own_workspace: false }.runtime_dependency_line();
+        assert_eq!(
+            line(RuntimeDependency::Path("../runtime".into())),
+            format!("smithy-gen-runtime = {{ version = \"={v}\", path = \"../runtime\", default-features = false }}")
+        );
+        assert_eq!(line(RuntimeDependency::Registry), format!("smithy-gen-runtime = {{ version = \"={v}\", default-features = false }}"));
+        assert!(line(RuntimeDependency::Vendored(Vec::new())).contains("path = \"smithy-gen-runtime\""));
+    }
+}

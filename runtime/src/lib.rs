@@ -1,0 +1,155 @@
+//! The runtime of the Rust crates that `smithy-rust-gen` generates from
+//! Smithy 2.0 models of AWS APIs.
+//!
+//! A generated crate holds only what comes from its model (types,
+//! validators, serializers, clients); everything else lives here, once, so
+//! that every generated crate in a program shares one set of types: one
+//! [`Config`] serves the clients of several service crates, with one
+//! transport (one connection pool) and one set of credentials.
+//!
+//! ```no_run
+//! # fn clients() -> Result<(), smithy_gen_runtime::ConfigError> {
+//! use smithy_gen_runtime::{Config, Credentials};
+//!
+//! let config = Config::builder()
+//!     .region("eu-west-1")
+//!     .credentials(Credentials::new("AKIDEXAMPLE", "secret", None))
+//!     .build()?;
+//! // Then, with two generated crates:
+//! // let logs = logs_crate::cloudwatch_logs::Client::new(config.clone());
+//! // let ecs = ecs_crate::ecs::Client::new(config);
+//! # Ok(()) }
+//! ```
+//!
+//! What users name is at the crate root ([`Config`], [`Credentials`],
+//! [`Blob`], [`Timestamp`], [`Document`], the error traits) and re-exported
+//! by every generated crate. Modules hidden from these docs hold what only
+//! generated code calls (protocol serializers, the macros that implement a
+//! model's types); they follow this crate's version like the rest, but are
+//! not meant to be called by hand.
+//!
+//! # Features
+//!
+//! - `default-transport` (default): [`http1::Http1Transport`], the HTTP/1.1
+//!   client over rustls on tokio, and [`http1::TokioSleep`]. Without it, set
+//!   a [`Transport`] and a [`Sleep`] on the configuration.
+//! - `cli`: the engine of the `smithy-call` tool of generated crates.
+#![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+pub mod blob;
+pub mod config;
+pub mod endpoints;
+pub mod error;
+#[cfg(feature = "default-transport")]
+#[cfg_attr(docsrs, doc(cfg(feature = "default-transport")))]
+pub mod http1;
+pub mod paginate;
+pub mod request;
+pub mod retry;
+pub mod signing;
+pub mod timestamp;
+pub mod transport;
+pub mod validate;
+
+#[doc(hidden)]
+pub mod aws_json;
+#[cfg(feature = "cli")]
+#[doc(hidden)]
+pub mod cli;
+#[doc(hidden)]
+pub mod enums;
+#[doc(hidden)]
+pub mod idempotency;
+#[doc(hidden)]
+pub mod invoke;
+#[doc(hidden)]
+pub mod json;
+#[doc(hidden)]
+pub mod pattern;
+#[doc(hidden)]
+pub mod rest_json;
+#[doc(hidden)]
+pub mod structs;
+#[doc(hidden)]
+pub mod unions;
+
+pub use blob::Blob;
+pub use config::{Config, ConfigBuilder, ConfigError, Credentials, RetryConfig};
+pub use error::{ErrorKind, ErrorMeta, Modeled, OperationError, ParseError, TimeoutError, TransportError};
+pub use paginate::Paginator;
+pub use timestamp::Timestamp;
+pub use transport::{Sleep, Transport};
+pub use validate::{Validate, ValidationError, Violation};
+
+/// A Smithy `document`: untyped JSON-like data.
+pub type Document = serde_json::Value;
+
+/// This crate's version. A generated crate names the exact version it was
+/// generated for in its `Cargo.toml` and checks at compile time that the
+/// runtime it is built with is compatible (see [`assert_compatible`]).
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Fails the build (as a constant evaluation) when a crate generated for
+/// runtime version `generated_for` is compiled with an incompatible runtime:
+/// one whose semver-breaking component differs (the minor version while the
+/// major is 0, else the major). Every generated `lib.rs` calls it.
+#[doc(hidden)]
+pub const fn assert_compatible(generated_for: &str) {
+    if !compatible(generated_for.as_bytes(), VERSION.as_bytes()) {
+        panic!(
+            "this crate was generated for another, incompatible version of smithy-gen-runtime: \
+             depend on the runtime version named in the assert_compatible call (its Cargo.toml does), \
+             or generate the crate again with the generator of the runtime you use"
+        );
+    }
+}
+
+/// Whether versions `a` and `b` agree up to their semver-breaking component.
+const fn compatible(a: &[u8], b: &[u8]) -> bool {
+    let (ea, eb) = (breaking_end(a), breaking_end(b));
+    if ea != eb {
+        return false;
+    }
+    let mut i = 0;
+    while i < ea {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// The length of the prefix of a version that semver treats as breaking:
+/// `0.3` of `0.3.1`, `2` of `2.5.0`.
+const fn breaking_end(v: &[u8]) -> usize {
+    let dots = if v.len() >= 2 && v[0] == b'0' && v[1] == b'.' { 2 } else { 1 };
+    let (mut i, mut seen) = (0, 0);
+    while i < v.len() {
+        if v[i] == b'.' {
+            seen += 1;
+            if seen == dots {
+                return i;
+            }
+        }
+        i += 1;
+    }
+    v.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::compatible;
+
+    #[test]
+    fn versions_are_compatible_up_to_their_breaking_component() {
+        assert!(compatible(b"0.1.0", b"0.1.7"));
+        assert!(!compatible(b"0.1.0", b"0.2.0"));
+        assert!(!compatible(b"0.1.0", b"0.10.0"));
+        assert!(compatible(b"1.2.0", b"1.9.3"));
+        assert!(!compatible(b"1.2.0", b"2.0.0"));
+        assert!(!compatible(b"0.1.0", b"1.1.0"));
+        super::assert_compatible(super::VERSION);
+    }
+}
