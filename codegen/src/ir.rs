@@ -3,7 +3,64 @@
 //! already named (Rust names beside wire names) and already ordered, so the
 //! emitters make no decisions about the model.
 
-use crate::model::{Bound, ErrorFault, Http, Protocol, TimestampFormat};
+//!
+//! The IR imports nothing from `model`: what it needs of the model's
+//! vocabulary (protocols, timestamp formats, bounds, URI segments) has its
+//! own definition here, and `lower::convert` translates.
+
+/// The service's wire protocol.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Protocol {
+    AwsJson1_0,
+    AwsJson1_1,
+    RestJson1,
+}
+
+/// A timestamp's wire format (`@timestampFormat`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimestampFormat {
+    DateTime,
+    HttpDate,
+    EpochSeconds,
+}
+
+/// One bound of a `@range`: the exact integer when it is one, and the value
+/// as a float.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Bound {
+    pub int: Option<i128>,
+    pub float: f64,
+}
+
+/// Who is at fault for an error (`@error`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorFault {
+    Client,
+    Server,
+}
+
+/// One segment of an operation's URI path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UriSegment {
+    Literal(String),
+    /// A label: the member name.
+    Label(String),
+    /// A greedy label (`{name+}`): the member name.
+    Greedy(String),
+}
+
+/// An operation's `@http` trait.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpRoute {
+    pub method: String,
+    /// The URI as written in the model.
+    pub uri: String,
+    pub path: Vec<UriSegment>,
+    /// Literal query parameters in the URI (`?x=y` or `?flag`).
+    pub query: Vec<(String, Option<String>)>,
+    /// The success status code.
+    pub code: u16,
+}
 
 /// The Cargo features that compile an item. `None`: every operation of the
 /// service needs it, so it is compiled whenever the service module is.
@@ -97,7 +154,7 @@ pub struct OperationIr {
     pub output: String,
     /// Rust names of the error structures, operation's own then the service's.
     pub errors: Vec<String>,
-    pub http: Option<Http>,
+    pub http: Option<HttpRoute>,
     pub idempotent: bool,
     pub readonly: bool,
     /// `@endpoint(hostPrefix)`: text and `@hostLabel` members put before the
@@ -239,6 +296,10 @@ pub struct MemberIr {
     pub deprecated: Option<String>,
     /// `@default` (not null, and no `@clientOptional`): the value as JSON.
     pub default: Option<String>,
+    /// Responses get `default` filled in when they leave the member out:
+    /// only in structures used by outputs and errors alone (inputs send what
+    /// is set), and not for timestamps.
+    pub fills_default: bool,
     /// The member name in the model.
     pub name: String,
     /// The field or variant name in Rust.

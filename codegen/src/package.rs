@@ -60,6 +60,26 @@ impl Packaging {
     }
 }
 
+/// The runtime crate in `dir` (a checkout's `runtime/`) to vendor: its
+/// manifest, README and sources, read from disk.
+pub fn vendored(dir: &Path) -> Result<RuntimeDependency, String> {
+    let read = |rel: &str| std::fs::read_to_string(dir.join(rel)).map_err(|e| format!("cannot read {}: {e}", dir.join(rel).display()));
+    let mut files = vec![("Cargo.toml".to_string(), read("Cargo.toml")?), ("README.md".to_string(), read("README.md")?)];
+    let src = dir.join("src");
+    let mut sources: Vec<String> = std::fs::read_dir(&src)
+        .map_err(|e| format!("cannot read {}: {e}", src.display()))?
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .filter(|n| n.ends_with(".rs"))
+        .collect();
+    sources.sort();
+    for name in sources {
+        let rel = format!("src/{name}");
+        files.push((rel.clone(), read(&rel)?));
+    }
+    Ok(RuntimeDependency::Vendored(files))
+}
+
 /// `to` as a path relative to the directory `from` (both relative to the
 /// same base, or both absolute), with `/` separators: `../runtime` from
 /// `generated` to `runtime`. Lexical: `..` in `from` is resolved against

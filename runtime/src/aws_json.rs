@@ -4,7 +4,8 @@
 use serde::Serialize;
 
 use super::error::{Failure, TransportError, TransportErrorKind};
-use super::invoke::{Protocol, ServiceSpec};
+use super::invoke::ServiceSpec;
+use super::protocol::Protocol;
 use super::request::PreparedRequest;
 
 pub fn request<T: Serialize>(service: &ServiceSpec, operation: &str, input: &T) -> Result<PreparedRequest, Failure> {
@@ -48,7 +49,7 @@ macro_rules! __aws_json_operation {
 
         #[doc = concat!(" What a response to `", $op, "` means: its output, or the operation's error (modeled, unmodeled, or the body failing to parse).")]
         pub fn $parse(response: &$crate::request::RawResponse) -> ::std::result::Result<types::$output, errors::$error> {
-            $crate::request::output(response, errors::$error::from_response, $crate::json::parse_body)
+            $crate::error::output(response, errors::$error::from_response, $crate::json::parse_body)
         }
     };
 }

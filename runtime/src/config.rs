@@ -82,6 +82,13 @@ impl fmt::Display for ConfigError {
 
 impl std::error::Error for ConfigError {}
 
+#[cfg(feature = "default-transport")]
+impl From<super::http1::TlsSetupError> for ConfigError {
+    fn from(e: super::http1::TlsSetupError) -> Self {
+        ConfigError(e.0)
+    }
+}
+
 /// A checked client configuration, shared by every service client.
 #[derive(Debug, Clone)]
 pub struct Config {

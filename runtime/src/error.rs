@@ -6,6 +6,8 @@
 use std::fmt;
 use std::time::Duration;
 
+use super::request::RawResponse;
+
 pub use super::validate::ValidationError;
 
 /// What the service said about an error response.
@@ -151,7 +153,7 @@ pub struct ParseError {
 }
 
 impl ParseError {
-    pub fn new(response: &super::request::RawResponse, message: impl Into<String>) -> Self {
+    pub fn new(response: &RawResponse, message: impl Into<String>) -> Self {
         const MAX: usize = 200;
         let text = String::from_utf8_lossy(&response.body[..response.body.len().min(MAX)]).into_owned();
         let body_excerpt = if response.body.len() > MAX { format!("{text}…") } else { text };
@@ -208,154 +210,16 @@ pub trait OperationError: std::error::Error {
     fn meta(&self) -> Option<&ErrorMeta>;
 }
 
-/// `Display` and `Error` for a modeled error structure: its name, then its
-/// `message` member when it has one and it is set.
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __error_service_error {
-    ($name:ident, $label:literal) => {
-        impl ::std::fmt::Display for $name {
-            #[inline]
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str($label)
-            }
-        }
-        impl ::std::error::Error for $name {}
-    };
-    ($name:ident, $label:literal, $message:ident) => {
-        impl ::std::fmt::Display for $name {
-            #[inline]
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str($label)?;
-                if let ::std::option::Option::Some(m) = &self.$message {
-                    write!(f, ": {m}")?;
-                }
-                ::std::result::Result::Ok(())
-            }
-        }
-        impl ::std::error::Error for $name {}
-    };
+/// An operation's result from its response: a non-2xx response becomes the
+/// operation's error (`error`), a 2xx one is read with `parse`, whose
+/// failures convert into the operation's error too.
+pub fn output<T, E: From<Failure>>(
+    response: &RawResponse,
+    error: fn(&RawResponse) -> E,
+    parse: impl FnOnce(&RawResponse) -> Result<T, Failure>,
+) -> Result<T, E> {
+    if !response.is_success() {
+        return Err(error(response));
+    }
+    parse(response).map_err(E::from)
 }
-#[allow(unused_imports)]
-#[doc(hidden)]
-pub use __error_service_error as service_error;
-
-/// An operation's error enum (`<Op>Error`): one variant per modeled error
-/// (`Variant(Type) = "wire code"`), given the operation's name and the
-/// service's protocol, then the failures every operation shares,
-/// with `from_response` (which picks the variant for an error response by its
-/// code) and the impls (`Display`, `Error`, `From<Failure>`,
-/// `OperationError`). Written once here instead of per operation; each
-/// operation's file holds one invocation. (Unused when no operation feature is on.)
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __error_operation_error {
-    ($name:ident, $operation:literal, $protocol:ident, { $($v:ident($t:ident) = $code:literal),* $(,)? }) => {
-        #[doc = concat!(" Errors of `", $operation, "`: the operation's modeled errors, then failures every operation shares.")]
-        #[derive(Debug)]
-        #[non_exhaustive]
-        pub enum $name {
-            $(
-                #[doc = concat!(" The modeled error `", $code, "`.")]
-                $v(::std::boxed::Box<$crate::error::Modeled<super::types::$t>>),
-            )*
-            /// An error response whose code is not one of the operation's modeled errors.
-            Unmodeled(::std::boxed::Box<$crate::error::ErrorMeta>),
-            /// The input breaks the model's constraints; nothing was sent.
-            Validation($crate::error::ValidationError),
-            /// The request could not be sent or the response not received.
-            Transport($crate::error::TransportError),
-            /// The connection or the response took too long.
-            Timeout($crate::error::TimeoutError),
-            /// The response does not match the protocol or the model.
-            Parse(::std::boxed::Box<$crate::error::ParseError>),
-        }
-
-        impl $name {
-            /// The error an error response stands for: the modeled error its
-            /// code names, parsed, or `Unmodeled` with the response's metadata.
-            #[inline]
-            pub(crate) fn from_response(response: &$crate::request::RawResponse) -> Self {
-                let meta = $crate::json::error_meta($crate::invoke::Protocol::$protocol, response);
-                $(
-                    if meta.code == $code {
-                        return $crate::json::parse_error(response, meta)
-                            .map_or_else(Self::from, |e| Self::$v(::std::boxed::Box::new(e)));
-                    }
-                )*
-                Self::Unmodeled(::std::boxed::Box::new(meta))
-            }
-        }
-
-        impl ::std::fmt::Display for $name {
-            #[inline]
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                match self {
-                    $(Self::$v(e) => ::std::fmt::Display::fmt(e, f),)*
-                    Self::Unmodeled(e) => ::std::fmt::Display::fmt(e, f),
-                    Self::Validation(e) => ::std::fmt::Display::fmt(e, f),
-                    Self::Transport(e) => ::std::fmt::Display::fmt(e, f),
-                    Self::Timeout(e) => ::std::fmt::Display::fmt(e, f),
-                    Self::Parse(e) => ::std::fmt::Display::fmt(e, f),
-                }
-            }
-        }
-
-        impl ::std::error::Error for $name {
-            #[inline]
-            fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-                match self {
-                    $(Self::$v(e) => ::std::option::Option::Some(&e.error),)*
-                    Self::Unmodeled(e) => ::std::option::Option::Some(&**e),
-                    Self::Validation(e) => ::std::option::Option::Some(e),
-                    Self::Transport(e) => ::std::option::Option::Some(e),
-                    Self::Timeout(e) => ::std::option::Option::Some(e),
-                    Self::Parse(e) => ::std::option::Option::Some(&**e),
-                }
-            }
-        }
-
-        impl ::std::convert::From<$crate::error::Failure> for $name {
-            #[inline]
-            fn from(f: $crate::error::Failure) -> Self {
-                use $crate::error::Failure;
-                match f {
-                    Failure::Unmodeled(e) => Self::Unmodeled(e),
-                    Failure::Validation(e) => Self::Validation(e),
-                    Failure::Transport(e) => Self::Transport(e),
-                    Failure::Timeout(e) => Self::Timeout(e),
-                    Failure::Parse(e) => Self::Parse(e),
-                }
-            }
-        }
-
-        impl $crate::error::OperationError for $name {
-            #[inline]
-            fn kind(&self) -> $crate::error::ErrorKind {
-                use $crate::error::ErrorKind;
-                match self {
-                    $(Self::$v(_) |)* Self::Unmodeled(_) => ErrorKind::Service,
-                    Self::Validation(_) => ErrorKind::Validation,
-                    Self::Transport(_) => ErrorKind::Transport,
-                    Self::Timeout(_) => ErrorKind::Timeout,
-                    Self::Parse(_) => ErrorKind::Parse,
-                }
-            }
-            #[inline]
-            fn code(&self) -> ::std::option::Option<&str> {
-                self.meta().map(|m| m.code.as_str())
-            }
-            #[inline]
-            fn meta(&self) -> ::std::option::Option<&$crate::error::ErrorMeta> {
-                match self {
-                    $(Self::$v(e) => ::std::option::Option::Some(&e.meta),)*
-                    Self::Unmodeled(e) => ::std::option::Option::Some(&**e),
-                    _ => ::std::option::Option::None,
-                }
-            }
-        }
-    };
-}
-#[allow(unused_imports)]
-#[doc(hidden)]
-pub use __error_operation_error as operation_error;

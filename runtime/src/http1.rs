@@ -19,7 +19,6 @@ use tokio::net::TcpStream;
 use tokio_rustls::client::TlsStream;
 use tokio_rustls::TlsConnector;
 
-use super::config::ConfigError;
 use super::error::{TimeoutError, TimeoutKind, TransportError, TransportErrorKind};
 use super::request::RawResponse;
 use super::transport::{BoxFuture, SendError, Sleep, Transport};
@@ -50,8 +49,21 @@ impl std::fmt::Debug for Http1Transport {
     }
 }
 
+/// The TLS setup of an [`Http1Transport`] failed (an unusable extra root
+/// certificate, a TLS configuration rustls refuses).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TlsSetupError(pub String);
+
+impl std::fmt::Display for TlsSetupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for TlsSetupError {}
+
 impl Http1Transport {
-    pub fn new(connect_timeout: Duration, read_timeout: Duration) -> Result<Self, ConfigError> {
+    pub fn new(connect_timeout: Duration, read_timeout: Duration) -> Result<Self, TlsSetupError> {
         Self::with_extra_roots(connect_timeout, read_timeout, [])
     }
 
@@ -61,15 +73,15 @@ impl Http1Transport {
         connect_timeout: Duration,
         read_timeout: Duration,
         extra_roots: impl IntoIterator<Item = rustls::pki_types::CertificateDer<'static>>,
-    ) -> Result<Self, ConfigError> {
+    ) -> Result<Self, TlsSetupError> {
         let provider = Arc::new(crypto_provider());
         let mut roots = rustls::RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() };
         for (i, cert) in extra_roots.into_iter().enumerate() {
-            roots.add(cert).map_err(|e| ConfigError(format!("extra root certificate {}: {e}", i + 1)))?;
+            roots.add(cert).map_err(|e| TlsSetupError(format!("extra root certificate {}: {e}", i + 1)))?;
         }
         let mut config = rustls::ClientConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()
-            .map_err(|e| ConfigError(format!("cannot set up TLS: {e}")))?
+            .map_err(|e| TlsSetupError(format!("cannot set up TLS: {e}")))?
             .with_root_certificates(roots)
             .with_no_client_auth();
         config.alpn_protocols = vec![b"http/1.1".to_vec()];

@@ -7,17 +7,10 @@ use std::time::SystemTime;
 use super::config::{Config, Endpoint};
 use super::endpoints::{EndpointError, Params, RuleSet, Value};
 use super::error::{Failure, TransportError, TransportErrorKind};
+use super::protocol::Protocol;
 use super::request::{PreparedRequest, RawResponse};
 use super::retry::{self, RetryPolicy};
 use super::transport::SendError;
-
-/// Which protocol a service speaks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Protocol {
-    AwsJson1_0,
-    AwsJson1_1,
-    RestJson1,
-}
 
 /// What the client needs to know about a service.
 #[derive(Debug)]
@@ -126,7 +119,7 @@ impl Handle {
         })?;
         let mut url = format!("{}{}", resolved.endpoint.url(), request.path_and_query());
         if let Some(prefix) = &request.host_prefix {
-            url = super::request::with_host_prefix(&url, prefix);
+            url = super::host_prefix::with_host_prefix(&url, prefix);
         }
         let mut attempt = 1;
         loop {

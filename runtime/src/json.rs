@@ -4,7 +4,7 @@
 use serde::de::DeserializeOwned;
 
 use super::error::{ErrorMeta, Failure, Modeled, ParseError};
-use super::invoke::Protocol;
+use super::protocol::Protocol;
 use super::request::RawResponse;
 
 /// A member's `@default` (the model's JSON), read with the member's own
@@ -31,15 +31,11 @@ pub fn sanitize_code(raw: &str) -> &str {
     code.trim()
 }
 
-fn body_object(response: &RawResponse) -> Option<serde_json::Map<String, serde_json::Value>> {
-    serde_json::from_slice(&response.body).ok()
+fn string_field<'a>(body: Option<&'a serde_json::Value>, key: &str) -> Option<&'a str> {
+    body?.get(key)?.as_str()
 }
 
-fn string_field<'a>(body: &'a Option<serde_json::Map<String, serde_json::Value>>, key: &str) -> Option<&'a str> {
-    body.as_ref()?.get(key)?.as_str()
-}
-
-fn code_from(protocol: Protocol, response: &RawResponse, body: &Option<serde_json::Map<String, serde_json::Value>>) -> Option<String> {
+fn code_from(protocol: Protocol, response: &RawResponse, body: Option<&serde_json::Value>) -> Option<String> {
     let header = response.header("x-amzn-errortype");
     let raw = match protocol {
         // awsJson: the body's `__type`, else the header.
@@ -55,18 +51,18 @@ fn code_from(protocol: Protocol, response: &RawResponse, body: &Option<serde_jso
 
 /// The error code of an error response, if it has one.
 pub fn error_code(protocol: Protocol, response: &RawResponse) -> Option<String> {
-    code_from(protocol, response, &body_object(response))
+    code_from(protocol, response, response.json_object())
 }
 
 /// Everything an error response says about the error. Without a code (an
 /// HTML error page, say) the code is `Unknown` and the message is the start
 /// of the body.
 pub fn error_meta(protocol: Protocol, response: &RawResponse) -> ErrorMeta {
-    let body = body_object(response);
-    let code = code_from(protocol, response, &body);
+    let body = response.json_object();
+    let code = code_from(protocol, response, body);
     let message = ["message", "Message", "errorMessage"]
         .iter()
-        .find_map(|k| string_field(&body, k))
+        .find_map(|k| string_field(body, k))
         .map(str::to_string)
         .or_else(|| code.is_none().then(|| ParseError::new(response, "").body_excerpt).filter(|s| !s.is_empty()));
     ErrorMeta {
@@ -78,9 +74,15 @@ pub fn error_meta(protocol: Protocol, response: &RawResponse) -> ErrorMeta {
     }
 }
 
-/// Parse a modeled error's members from the body.
+/// Parse a modeled error's members from the body (from the JSON the code
+/// and message were read from, not from the bytes again).
 pub fn parse_error<T: DeserializeOwned>(response: &RawResponse, meta: ErrorMeta) -> Result<Modeled<T>, Failure> {
-    let error = parse_body(response)?;
+    let error = match response.json_object() {
+        Some(body) => T::deserialize(body)
+            .map_err(|e| Failure::Parse(Box::new(ParseError::new(response, format!("invalid body: {e}")))))?,
+        // Not a JSON object: the same error a successful response's body gets.
+        None => parse_body(response)?,
+    };
     Ok(Modeled { error, meta })
 }
 

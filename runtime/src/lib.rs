@@ -45,6 +45,7 @@ pub mod error;
 #[cfg_attr(docsrs, doc(cfg(feature = "default-transport")))]
 pub mod http1;
 pub mod paginate;
+pub mod protocol;
 pub mod request;
 pub mod retry;
 pub mod signing;
@@ -59,6 +60,10 @@ pub mod aws_json;
 pub mod cli;
 #[doc(hidden)]
 pub mod enums;
+#[doc(hidden)]
+pub mod error_macros;
+#[doc(hidden)]
+pub mod host_prefix;
 #[doc(hidden)]
 pub mod idempotency;
 #[doc(hidden)]

@@ -52,39 +52,6 @@ impl PreparedRequest {
     }
 }
 
-/// Percent-encode `value` as RFC 3986 requires: unreserved characters
-/// (`A-Z a-z 0-9 - . _ ~`) stay, every other byte of the UTF-8 becomes
-/// `%XX`. With `encode_slash` false, `/` stays (greedy labels).
-/// A `@hostLabel` member's value for a host prefix: set, and 1 to 63
-/// letters, digits or `-`, so it cannot change the host beyond its own label
-/// (reported even when validation is off).
-pub fn host_label<'v>(
-    value: &'v Option<String>,
-    member: &'static str,
-    type_name: &'static str,
-) -> Result<&'v str, super::error::Failure> {
-    use super::validate::{ValidationError, Violation, ViolationKind};
-    let fail = |kind| {
-        super::error::Failure::Validation(ValidationError {
-            type_name,
-            violations: vec![Violation { path: member.to_string(), on_map_key: false, kind }],
-        })
-    };
-    let v = value.as_deref().ok_or_else(|| fail(ViolationKind::Required))?;
-    if v.is_empty() || v.len() > 63 || !v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
-        return Err(fail(ViolationKind::HostLabel));
-    }
-    Ok(v)
-}
-
-/// `url` with `prefix` put before its host (`https://h/x` → `https://<prefix>h/x`).
-pub fn with_host_prefix(url: &str, prefix: &str) -> String {
-    match url.find("://") {
-        Some(i) => format!("{}{prefix}{}", &url[..i + 3], &url[i + 3..]),
-        None => format!("{prefix}{url}"),
-    }
-}
-
 /// `value` percent-encoded: everything but RFC 3986's unreserved characters
 /// (and `/` unless `encode_slash`), as `%XX` with upper-case hex digits.
 pub fn encode_into(out: &mut String, value: &str, encode_slash: bool) {
@@ -106,33 +73,57 @@ pub fn encode_bytes_into(out: &mut String, value: &[u8], encode_slash: bool) {
     }
 }
 
+use std::sync::OnceLock;
+
 /// A response as received: status, headers (names in lower case) and body.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct RawResponse {
     pub status: u16,
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
     /// How many attempts the client made (1 when there was no retry).
     pub attempts: u32,
+    /// The body as a JSON object, parsed on first use (see [`json_object`](Self::json_object)).
+    json: OnceLock<Option<serde_json::Value>>,
 }
 
-/// An operation's result from its response: a non-2xx response becomes the
-/// operation's error (`error`), a 2xx one is read with `parse`, whose
-/// failures convert into the operation's error too.
-pub fn output<T, E: From<super::error::Failure>>(
-    response: &RawResponse,
-    error: fn(&RawResponse) -> E,
-    parse: impl FnOnce(&RawResponse) -> Result<T, super::error::Failure>,
-) -> Result<T, E> {
-    if !response.is_success() {
-        return Err(error(response));
+impl std::fmt::Debug for RawResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RawResponse")
+            .field("status", &self.status)
+            .field("headers", &self.headers)
+            .field("body", &String::from_utf8_lossy(&self.body))
+            .field("attempts", &self.attempts)
+            .finish()
     }
-    parse(response).map_err(E::from)
 }
+
+impl PartialEq for RawResponse {
+    fn eq(&self, other: &Self) -> bool {
+        (self.status, &self.headers, &self.body, self.attempts) == (other.status, &other.headers, &other.body, other.attempts)
+    }
+}
+
+impl Eq for RawResponse {}
 
 impl RawResponse {
     pub fn new(status: u16, headers: Vec<(String, String)>, body: impl Into<Vec<u8>>) -> Self {
-        RawResponse { status, headers, body: body.into(), attempts: 1 }
+        RawResponse { status, headers, body: body.into(), attempts: 1, json: OnceLock::new() }
+    }
+
+    /// The body as a JSON object (an empty body as `{}`), or `None` when it
+    /// is not one. Parsed once, on first use: an error response's code (for
+    /// the retry decision), its message and its modeled members all come
+    /// from this one parse. The body must not change after the first call.
+    pub fn json_object(&self) -> Option<&serde_json::Value> {
+        self.json
+            .get_or_init(|| {
+                if self.body.iter().all(u8::is_ascii_whitespace) {
+                    return Some(serde_json::Value::Object(serde_json::Map::new()));
+                }
+                serde_json::from_slice::<serde_json::Value>(&self.body).ok().filter(serde_json::Value::is_object)
+            })
+            .as_ref()
     }
 
     pub fn is_success(&self) -> bool {
@@ -152,17 +143,6 @@ impl RawResponse {
 
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn host_prefixes_go_before_the_host_and_labels_cannot_escape() {
-        use super::{host_label, with_host_prefix};
-        assert_eq!(with_host_prefix("https://svc.us-east-1.amazonaws.com/a/b", "123.data-"), "https://123.data-svc.us-east-1.amazonaws.com/a/b");
-        assert_eq!(host_label(&Some("123456789012".into()), "AccountId", "In").ok(), Some("123456789012"));
-        for hostile in ["", "a.b", "a/b", "evil.com#", "a\r\nx: y", "x@y", &"a".repeat(64)] {
-            assert!(host_label(&Some(hostile.to_string()), "AccountId", "In").is_err(), "{hostile:?} must be rejected");
-        }
-        assert!(host_label(&None, "AccountId", "In").is_err());
-    }
-
     use super::*;
 
     #[test]

@@ -1,9 +1,9 @@
 //! restJson1 pieces the generated serializers and parsers call: URI labels,
 //! the JSON body without HTTP-bound members, header and query values.
 
-use serde::Serialize;
 
 use super::error::{Failure, ParseError, ValidationError};
+use super::structs::JsonFields;
 use super::request::{encode_into, RawResponse};
 use super::timestamp::Timestamp;
 use super::validate::{Violation, ViolationKind};
@@ -39,15 +39,18 @@ pub fn label(path: &mut String, value: &str, member: &'static str, type_name: &'
 }
 
 /// The input as a JSON object without its HTTP-bound members (given by their
-/// JSON names); `{}` when no body member is set.
-pub fn json_body<T: Serialize>(input: &T, bound: &[&str]) -> Result<Vec<u8>, Failure> {
-    let mut value = serde_json::to_value(input).map_err(|e| serialize_failure(&e))?;
-    if let serde_json::Value::Object(map) = &mut value {
-        for name in bound {
-            map.remove(*name);
-        }
-    }
-    serde_json::to_vec(&value).map_err(|e| serialize_failure(&e))
+/// JSON names); `{}` when no body member is set. Written in one pass.
+pub fn json_body<T: JsonFields>(input: &T, bound: &[&str]) -> Result<Vec<u8>, Failure> {
+    use serde::ser::{SerializeMap, Serializer};
+    let mut out = Vec::with_capacity(256);
+    let mut ser = serde_json::Serializer::new(&mut out);
+    let write = |ser: &mut serde_json::Serializer<&mut Vec<u8>>| {
+        let mut map = ser.serialize_map(None)?;
+        input.serialize_fields(&mut map, bound)?;
+        map.end()
+    };
+    write(&mut ser).map_err(|e| serialize_failure(&e))?;
+    Ok(out)
 }
 
 fn serialize_failure(e: &serde_json::Error) -> Failure {
@@ -202,9 +205,22 @@ mod tests {
         assert_eq!(split_header_list(dates, true), vec!["Mon, 16 Dec 2019 23:48:18 GMT", "Tue, 17 Dec 2019 23:48:18 GMT"]);
     }
 
+    #[derive(Default)]
+    struct In {
+        detector_id: Option<String>,
+        destination_type: Option<String>,
+        tags: Option<std::collections::BTreeMap<String, String>>,
+    }
+    crate::structs::json_struct!(In { detector_id: "DetectorId", destination_type: "destinationType", tags: "tags" });
+
     #[test]
     fn body_drops_bound_members() {
-        let v = serde_json::json!({"DetectorId": "d", "destinationType": "S3"});
-        assert_eq!(json_body(&v, &["DetectorId"]).unwrap(), br#"{"destinationType":"S3"}"#);
+        let input = In { detector_id: Some("d".into()), destination_type: Some("S3".into()), tags: None };
+        assert_eq!(json_body(&input, &["DetectorId"]).unwrap(), br#"{"destinationType":"S3"}"#);
+        assert_eq!(json_body(&In::default(), &["DetectorId"]).unwrap(), b"{}");
+        // Only the top level: a nested map's key of the same name stays.
+        let tags = Some([("DetectorId".to_string(), "x".to_string())].into());
+        let input = In { detector_id: Some("d".into()), destination_type: None, tags };
+        assert_eq!(json_body(&input, &["DetectorId"]).unwrap(), br#"{"tags":{"DetectorId":"x"}}"#);
     }
 }

@@ -36,6 +36,14 @@ impl<'de> serde::Deserialize<'de> for Key<'de> {
     }
 }
 
+/// A structure's members written into a JSON object that is already open,
+/// leaving out those named in `skip` (by JSON name): how a restJson1 body
+/// is written in one pass without its HTTP-bound members. `Serialize` is
+/// this with nothing skipped. Implemented by [`json_struct!`](crate::structs::json_struct).
+pub trait JsonFields {
+    fn serialize_fields<M: serde::ser::SerializeMap>(&self, map: &mut M, skip: &[&str]) -> Result<(), M::Error>;
+}
+
 /// `Serialize` and `Deserialize` for a structure, given each member's field
 /// and JSON name, and optionally:
 /// - `| "Alias"`: a second name accepted when reading (the member name,
@@ -47,13 +55,18 @@ impl<'de> serde::Deserialize<'de> for Key<'de> {
 #[macro_export]
 macro_rules! __structs_json_struct {
     ($name:ident { $($f:ident : $wire:literal $(| $alias:literal)? $(default $dflt:ident)? $(as $fmt:ident)?),* $(,)? }) => {
+        impl $crate::structs::JsonFields for $name {
+            #[allow(unused_variables)]
+            fn serialize_fields<M: ::serde::ser::SerializeMap>(&self, map: &mut M, skip: &[&str]) -> ::std::result::Result<(), M::Error> {
+                $($crate::__structs_json_struct!(@ser map, skip, &self.$f, $wire $(, $fmt)?);)*
+                ::std::result::Result::Ok(())
+            }
+        }
         impl ::serde::Serialize for $name {
             fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
-                #[allow(unused_imports)]
                 use ::serde::ser::SerializeMap as _;
-                #[allow(unused_mut)]
                 let mut map = s.serialize_map(::std::option::Option::None)?;
-                $($crate::__structs_json_struct!(@ser map, &self.$f, $wire $(, $fmt)?);)*
+                $crate::structs::JsonFields::serialize_fields(self, &mut map, &[])?;
                 map.end()
             }
         }
@@ -84,13 +97,15 @@ macro_rules! __structs_json_struct {
             }
         }
     };
-    (@ser $map:ident, $v:expr, $wire:literal) => {
+    (@ser $map:ident, $skip:ident, $v:expr, $wire:literal) => {
         if let ::std::option::Option::Some(v) = $v {
-            $map.serialize_entry($wire, v)?;
+            if !$skip.contains(&$wire) {
+                $map.serialize_entry($wire, v)?;
+            }
         }
     };
-    (@ser $map:ident, $v:expr, $wire:literal, $fmt:ident) => {
-        if $v.is_some() {
+    (@ser $map:ident, $skip:ident, $v:expr, $wire:literal, $fmt:ident) => {
+        if $v.is_some() && !$skip.contains(&$wire) {
             $map.serialize_entry($wire, &$crate::timestamp::Formatted($v, $crate::timestamp::Format::$fmt))?;
         }
     };

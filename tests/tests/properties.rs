@@ -15,8 +15,7 @@ use std::sync::OnceLock;
 
 use smithy_gen_runtime::request::PreparedRequest;
 use smithy_gen_runtime::validate::{self as rt, ValidationError, ViolationKind};
-use codegen::ir::{CrateIr, HttpBinding, LengthUnit, OperationIr, ServiceIr, StructIr, TypeIr};
-use codegen::model::{Protocol, UriSegment};
+use codegen::ir::{CrateIr, HttpBinding, LengthUnit, OperationIr, Protocol, ServiceIr, StructIr, TypeIr, UriSegment};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::TestCaseError;
@@ -895,7 +894,7 @@ pub mod model_strategies {
                     Check::Pattern(i) => assert!(self.pattern.replace(*i).is_none(), "two patterns on one value"),
                     Check::Range { min, max, float } => {
                         assert!(!float, "model_strategies: float ranges are not supported yet");
-                        let int = |b: &Option<codegen::model::Bound>| {
+                        let int = |b: &Option<codegen::ir::Bound>| {
                             b.map(|b| b.int.expect("integer bounds on an integer range"))
                         };
                         self.range = Some((int(min), int(max)));

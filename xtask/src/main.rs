@@ -137,7 +137,7 @@ fn codegen_args(args: &[String]) -> Result<(codegen::Options, PathBuf, bool), St
     let runtime = match runtime.as_deref().unwrap_or("path") {
         "path" => runtime_path(&out),
         "registry" => codegen::RuntimeDependency::Registry,
-        "vendored" => codegen::RuntimeDependency::Vendored(runtime_sources()?),
+        "vendored" => codegen::package::vendored(&runtime_dir())?,
         other => return Err(format!("--runtime {other}: expected path, registry or vendored\n{USAGE}")),
     };
     let packaging = codegen::Packaging { runtime, own_workspace };
@@ -154,24 +154,6 @@ fn runtime_path(out: &Path) -> codegen::RuntimeDependency {
     codegen::RuntimeDependency::Path(codegen::package::relative_path(out, &runtime_dir()))
 }
 
-/// The runtime crate's own files (manifest, README, sources), to vendor.
-fn runtime_sources() -> Result<Vec<(String, String)>, String> {
-    let dir = runtime_dir();
-    let read = |rel: &str| std::fs::read_to_string(dir.join(rel)).map_err(|e| format!("cannot read {}: {e}", dir.join(rel).display()));
-    let mut files = vec![("Cargo.toml".to_string(), read("Cargo.toml")?), ("README.md".to_string(), read("README.md")?)];
-    let mut sources: Vec<String> = std::fs::read_dir(dir.join("src"))
-        .map_err(|e| format!("cannot read {}: {e}", dir.join("src").display()))?
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().to_string())
-        .filter(|n| n.ends_with(".rs"))
-        .collect();
-    sources.sort();
-    for name in sources {
-        let rel = format!("src/{name}");
-        files.push((rel.clone(), read(&rel)?));
-    }
-    Ok(files)
-}
 
 fn codegen(args: &[String]) -> Result<(), String> {
     let root = root();

@@ -10,13 +10,13 @@ use super::errors::{error_name, modeled_errors};
 use super::protocol::{find_struct, module_name};
 use super::rust_type::ident;
 use crate::ir::{OperationIr, ServiceIr};
-use crate::model::Protocol;
+use crate::ir::Protocol;
 
 pub fn protocol_tokens(svc: &ServiceIr) -> TokenStream {
     match svc.protocol {
-        Protocol::AwsJson1_0 => quote!(::smithy_gen_runtime::invoke::Protocol::AwsJson1_0),
-        Protocol::AwsJson1_1 => quote!(::smithy_gen_runtime::invoke::Protocol::AwsJson1_1),
-        Protocol::RestJson1 => quote!(::smithy_gen_runtime::invoke::Protocol::RestJson1),
+        Protocol::AwsJson1_0 => quote!(::smithy_gen_runtime::protocol::Protocol::AwsJson1_0),
+        Protocol::AwsJson1_1 => quote!(::smithy_gen_runtime::protocol::Protocol::AwsJson1_1),
+        Protocol::RestJson1 => quote!(::smithy_gen_runtime::protocol::Protocol::RestJson1),
     }
 }
 

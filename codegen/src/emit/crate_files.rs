@@ -8,7 +8,7 @@ use quote::quote;
 use super::rust_type::ident;
 use super::{EmittedFile, FileContent};
 use crate::ir::{CrateIr, ServiceIr};
-use crate::model::Protocol;
+use crate::ir::Protocol;
 use crate::package::{Packaging, RUNTIME_CRATE, RUNTIME_VERSION};
 
 pub fn crate_files(ir: &CrateIr, packaging: &Packaging) -> Vec<EmittedFile> {

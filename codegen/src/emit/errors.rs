@@ -12,7 +12,7 @@ use super::gates;
 
 use super::rust_type::ident;
 use crate::ir::{OperationIr, ServiceIr, TypeIr};
-use crate::model::Protocol;
+use crate::ir::Protocol;
 
 /// Variant names every operation error has; a modeled error with one of
 /// these names gets an `Error` suffix.
@@ -70,6 +70,6 @@ fn operation_error(svc: &ServiceIr, op: &OperationIr, protocol: &proc_macro2::Id
         quote!(#v(#t) = #code)
     });
     quote! {
-        ::smithy_gen_runtime::error::operation_error!(#name, #op_name, #protocol, { #(#variants),* });
+        ::smithy_gen_runtime::error_macros::operation_error!(#name, #op_name, #protocol, { #(#variants),* });
     }
 }

@@ -7,7 +7,7 @@ use super::docs::{doc_attrs, doc_attrs_with};
 use super::gates::gate_items;
 use super::rust_type::{ident, value_type};
 use crate::ir::{EnumIr, MemberIr, RType, ServiceIr, StructIr, TypeIr, UnionIr};
-use crate::model::TimestampFormat;
+use crate::ir::TimestampFormat;
 
 const REDACTED: &str = "*** Sensitive Data Redacted ***";
 
@@ -46,12 +46,6 @@ fn deprecated(note: &Option<String>) -> TokenStream {
 /// The function giving a defaulted member's value when a response omits it.
 fn default_fn_name(s: &StructIr, m: &MemberIr) -> String {
     format!("default_{}_{}", crate::naming::fn_name(&s.name), m.rust_name.trim_start_matches("r#"))
-}
-
-/// Whether responses get the member's `@default` filled in: only in
-/// structures used by outputs and errors alone (inputs send what is set).
-fn fills_default(s: &StructIr, m: &MemberIr) -> bool {
-    m.default.is_some() && s.usage.output && !s.usage.input && m.ty != RType::Timestamp
 }
 
 /// One member's entry in the structure's `json_struct!` invocation:
@@ -98,7 +92,7 @@ fn structure(s: &StructIr) -> TokenStream {
             notes.push("Required.".to_string());
         }
         if let Some(d) = &m.default {
-            notes.push(if fills_default(s, m) {
+            notes.push(if m.fills_default {
                 format!("Default: `{d}`, filled in when a response leaves the member out.")
             } else {
                 format!("Default: `{d}`, which the service applies when the member is not sent.")
@@ -114,7 +108,7 @@ fn structure(s: &StructIr) -> TokenStream {
         let dep = deprecated(&m.deprecated);
         quote! { #doc #dep pub #f: ::std::option::Option<#ty>, }
     });
-    let default_fns = s.members.iter().filter(|m| fills_default(s, m)).map(|m| {
+    let default_fns = s.members.iter().filter(|m| m.fills_default).map(|m| {
         let f = ident(&default_fn_name(s, m));
         let ty = field_type(m);
         let json = m.default.as_deref().unwrap_or("null");
@@ -130,7 +124,7 @@ fn structure(s: &StructIr) -> TokenStream {
     let debug_impl = sensitive.then(|| debug_impl(s));
     let ctor = (s.usage.input && has_required).then(|| constructor(s));
     let error_impl = s.error.as_ref().map(|_| error_impl(s));
-    let json_members = s.members.iter().map(|m| json_member(m, fills_default(s, m).then(|| default_fn_name(s, m))));
+    let json_members = s.members.iter().map(|m| json_member(m, m.fills_default.then(|| default_fn_name(s, m))));
     quote! {
         #doc
         #struct_dep
@@ -207,8 +201,8 @@ fn error_impl(s: &StructIr) -> TokenStream {
         .find(|m| m.name.eq_ignore_ascii_case("message") && m.ty == RType::String)
         .map(|m| ident(&m.rust_name));
     match message {
-        Some(m) => quote!(::smithy_gen_runtime::error::service_error!(#name, #label, #m);),
-        None => quote!(::smithy_gen_runtime::error::service_error!(#name, #label);),
+        Some(m) => quote!(::smithy_gen_runtime::error_macros::service_error!(#name, #label, #m);),
+        None => quote!(::smithy_gen_runtime::error_macros::service_error!(#name, #label);),
     }
 }
 

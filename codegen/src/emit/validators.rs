@@ -8,7 +8,7 @@ use quote::quote;
 use super::gates::{cfg, gate_items};
 use super::rust_type::{borrowed_type, ident};
 use crate::ir::{Check, LengthUnit, MemberIr, RType, ServiceIr, StructIr, TypeIr, UnionIr};
-use crate::model::Bound;
+use crate::ir::Bound;
 
 pub fn validate_file(svc: &ServiceIr) -> TokenStream {
     let types = quote!(super::types::);

@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::closure::Closure;
-use super::types::rtype;
+use super::rtype::rtype;
 use crate::ir::{Check, CheckFn, LengthUnit};
 use crate::model::{Member, Model, Shape, ShapeKind, Traits};
 use crate::naming;
@@ -180,10 +180,10 @@ impl<'m> Planner<'m> {
             }
             ShapeKind::Blob => out.extend(len(LengthUnit::Bytes)),
             ShapeKind::Byte | ShapeKind::Short | ShapeKind::Integer | ShapeKind::Long | ShapeKind::BigInteger => {
-                out.extend(range.map(|r| Check::Range { min: r.min, max: r.max, float: false }))
+                out.extend(range.map(|r| Check::Range { min: r.min.map(Into::into), max: r.max.map(Into::into), float: false }))
             }
             ShapeKind::Float | ShapeKind::Double | ShapeKind::BigDecimal => {
-                out.extend(range.map(|r| Check::Range { min: r.min, max: r.max, float: true }))
+                out.extend(range.map(|r| Check::Range { min: r.min.map(Into::into), max: r.max.map(Into::into), float: true }))
             }
             ShapeKind::List => {
                 out.extend(len(LengthUnit::Items));

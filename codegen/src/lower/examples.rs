@@ -13,7 +13,8 @@ use serde_json::{Map, Value};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::docs;
 use crate::ir::{ExampleErrorIr, ExampleIr, ExampleTestIr, RType, ServiceIr, TypeIr};
-use crate::model::{Example, Model, TimestampFormat};
+use crate::ir::TimestampFormat;
+use crate::model::{Example, Model};
 
 /// Fill `OperationIr::examples` from each operation's `@examples`.
 pub fn resolve(model: &Model, ir: &mut ServiceIr, diags: &mut Diagnostics) {

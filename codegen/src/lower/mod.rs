@@ -4,7 +4,9 @@
 
 mod checks;
 mod closure;
+mod convert;
 mod recursion;
+mod rtype;
 mod endpoints;
 mod examples;
 mod gates;
@@ -159,7 +161,7 @@ pub fn lower_service(model: &Model, svc: &Shape, only: Option<&BTreeSet<String>>
         title: svc.traits.title.clone().unwrap_or(title),
         docs: svc.traits.documentation.as_deref().map(docs::html_to_markdown),
         version: service.version.clone(),
-        protocol,
+        protocol: protocol.into(),
         feature: String::new(),
         sigv4_name: svc.traits.sigv4_name.clone(),
         endpoint_prefix: svc.traits.aws_service.as_ref().and_then(|a| a.endpoint_prefix.clone()),

@@ -5,12 +5,13 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::checks::Planner;
 use super::closure::Closure;
+use super::rtype::rtype;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::ir::{
-    EnumIr, EnumVariantIr, ErrorIr, HostSegment, HttpBinding, MemberIr, OperationIr, RType, ServiceIr, StructIr, TypeIr,
+    EnumIr, EnumVariantIr, ErrorIr, HostSegment, HttpBinding, MemberIr, OperationIr, Protocol, RType, ServiceIr, StructIr, TypeIr,
     UnionIr, Usage, VariantIr,
 };
-use crate::model::{EnumValue, Member, Model, Protocol, Shape, ShapeKind};
+use crate::model::{EnumValue, Member, Model, Shape, ShapeKind};
 use crate::{docs, naming};
 
 pub fn build(model: &Model, c: &Closure<'_>, ir: &mut ServiceIr, diags: &mut Diagnostics) {
@@ -93,7 +94,7 @@ pub fn build(model: &Model, c: &Closure<'_>, ir: &mut ServiceIr, diags: &mut Dia
             input: io.first().cloned().unwrap_or_default(),
             output: io.get(1).cloned().unwrap_or_default(),
             errors,
-            http: op.traits.http.clone(),
+            http: op.traits.http.as_ref().map(Into::into),
             idempotent: op.traits.idempotent,
             readonly: op.traits.readonly,
             paginated: None,
@@ -257,18 +258,16 @@ impl Ctx<'_> {
             } else {
                 HttpBinding::Body
             };
+            let default = m.traits.default.as_ref().filter(|d| !d.is_null() && !m.traits.client_optional).map(|d| d.to_string());
+            let ty = self.rtype(&m.target);
             members.push(MemberIr {
                 deprecated: deprecation(m.traits.deprecated.as_ref()),
-                default: m
-                    .traits
-                    .default
-                    .as_ref()
-                    .filter(|d| !d.is_null() && !m.traits.client_optional)
-                    .map(|d| d.to_string()),
+                fills_default: default.is_some() && usage.output && !usage.input && ty != RType::Timestamp,
+                default,
                 name: m.name.clone(),
                 rust_name,
                 json_name: self.json_name(m),
-                ty: self.rtype(&m.target),
+                ty,
                 docs: m
                     .traits
                     .documentation
@@ -279,9 +278,11 @@ impl Ctx<'_> {
                 sensitive: self.sensitive(m),
                 boxed: copy_for_op.is_none() && self.cycles.contains(&(shape.id.clone(), m.name.clone())),
                 idempotency_token: m.traits.idempotency_token,
-                timestamp_format: m.traits.timestamp_format.or_else(|| {
-                    self.model.get(&m.target).and_then(|t| t.traits.timestamp_format)
-                }),
+                timestamp_format: m
+                    .traits
+                    .timestamp_format
+                    .or_else(|| self.model.get(&m.target).and_then(|t| t.traits.timestamp_format))
+                    .map(Into::into),
                 http,
                 checks: if usage.input { planner.member_checks(m) } else { Vec::new() },
             });
@@ -298,7 +299,7 @@ impl Ctx<'_> {
             members,
             usage,
             error: shape.traits.error.map(|fault| ErrorIr {
-                fault,
+                fault: fault.into(),
                 http_status: shape.traits.http_error,
                 retryable: shape.traits.retryable,
             }),
@@ -433,35 +434,4 @@ fn cycles(model: &Model, named: &BTreeMap<String, String>) -> BTreeSet<(String, 
     out
 }
 
-/// The Rust type of a value of shape `target`.
-pub(super) fn rtype(model: &Model, names: &BTreeMap<String, String>, target: &str) -> RType {
-    let Some(shape) = model.get(target) else { return RType::Document };
-    match &shape.kind {
-        ShapeKind::Blob => RType::Blob,
-        ShapeKind::Boolean => RType::Bool,
-        ShapeKind::String => RType::String,
-        ShapeKind::Byte => RType::Byte,
-        ShapeKind::Short => RType::Short,
-        ShapeKind::Integer => RType::Int,
-        ShapeKind::Long => RType::Long,
-        ShapeKind::Float => RType::Float,
-        ShapeKind::Double => RType::Double,
-        ShapeKind::BigInteger => RType::BigInteger,
-        ShapeKind::BigDecimal => RType::BigDecimal,
-        ShapeKind::Timestamp => RType::Timestamp,
-        ShapeKind::Document => RType::Document,
-        ShapeKind::Enum | ShapeKind::IntEnum | ShapeKind::Structure | ShapeKind::Union => {
-            RType::Named(names.get(target).cloned().unwrap_or_default())
-        }
-        ShapeKind::List => {
-            RType::List(Box::new(shape.members.first().map_or(RType::Document, |m| rtype(model, names, &m.target))))
-        }
-        ShapeKind::Map => {
-            let k = shape.member("key").map_or(RType::String, |m| rtype(model, names, &m.target));
-            let v = shape.member("value").map_or(RType::Document, |m| rtype(model, names, &m.target));
-            RType::Map(Box::new(k), Box::new(v))
-        }
-        ShapeKind::Service(_) | ShapeKind::Operation(_) | ShapeKind::Resource(_) => RType::Document,
-    }
-}
 

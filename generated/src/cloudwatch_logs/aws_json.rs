@@ -3,9 +3,9 @@
 #[allow(unused_imports)]
 use super::{errors, types};
 #[allow(unused_imports)]
-use ::smithy_gen_runtime::error::Failure;
+use ::smithy_gen_runtime::error::{output, Failure};
 #[allow(unused_imports)]
-use ::smithy_gen_runtime::request::{output, PreparedRequest, RawResponse};
+use ::smithy_gen_runtime::request::{PreparedRequest, RawResponse};
 #[cfg(feature = "cloudwatch-logs-describe-destinations")]
 ::smithy_gen_runtime::aws_json::operation!(
     prepare_describe_destinations, parse_describe_destinations, "DescribeDestinations",

@@ -8,7 +8,7 @@ use super::{errors, types};
 use ::smithy_gen_runtime::retry::RetryPolicy;
 /// How to reach and speak to the service.
 pub(crate) static SERVICE: ::smithy_gen_runtime::invoke::ServiceSpec = ::smithy_gen_runtime::invoke::ServiceSpec {
-    protocol: ::smithy_gen_runtime::invoke::Protocol::AwsJson1_1,
+    protocol: ::smithy_gen_runtime::protocol::Protocol::AwsJson1_1,
     signing_name: "logs",
     endpoint_prefix: "logs",
     target_prefix: "Logs_20140328",

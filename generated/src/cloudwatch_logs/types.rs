@@ -105,7 +105,7 @@ pub struct InvalidParameterException {
     pub message: ::std::option::Option<::std::string::String>,
 }
 json_struct!(InvalidParameterException { message : "message" });
-::smithy_gen_runtime::error::service_error!(
+::smithy_gen_runtime::error_macros::service_error!(
     InvalidParameterException, "InvalidParameterException", message
 );
 #[cfg(feature = "cloudwatch-logs-put-integration")]
@@ -117,7 +117,7 @@ pub struct LimitExceededException {
 #[cfg(feature = "cloudwatch-logs-put-integration")]
 json_struct!(LimitExceededException { message : "message" });
 #[cfg(feature = "cloudwatch-logs-put-integration")]
-::smithy_gen_runtime::error::service_error!(
+::smithy_gen_runtime::error_macros::service_error!(
     LimitExceededException, "LimitExceededException", message
 );
 #[cfg(feature = "cloudwatch-logs-put-integration")]
@@ -201,7 +201,7 @@ json_struct!(OperationAbortedException { message : "message" });
         feature = "cloudwatch-logs-put-destination-policy"
     )
 )]
-::smithy_gen_runtime::error::service_error!(
+::smithy_gen_runtime::error_macros::service_error!(
     OperationAbortedException, "OperationAbortedException", message
 );
 #[cfg(feature = "cloudwatch-logs-put-destination")]
@@ -422,7 +422,7 @@ pub struct ServiceUnavailableException {
     pub message: ::std::option::Option<::std::string::String>,
 }
 json_struct!(ServiceUnavailableException { message : "message" });
-::smithy_gen_runtime::error::service_error!(
+::smithy_gen_runtime::error_macros::service_error!(
     ServiceUnavailableException, "ServiceUnavailableException", message
 );
 #[cfg(feature = "cloudwatch-logs-put-integration")]
@@ -434,6 +434,6 @@ pub struct ValidationException {
 #[cfg(feature = "cloudwatch-logs-put-integration")]
 json_struct!(ValidationException { message : "message" });
 #[cfg(feature = "cloudwatch-logs-put-integration")]
-::smithy_gen_runtime::error::service_error!(
+::smithy_gen_runtime::error_macros::service_error!(
     ValidationException, "ValidationException", message
 );

@@ -2,14 +2,14 @@
 #![allow(deprecated)]
 //! Errors of each operation.
 #[cfg(feature = "guardduty-create-detector")]
-::smithy_gen_runtime::error::operation_error!(
+::smithy_gen_runtime::error_macros::operation_error!(
     CreateDetectorError, "CreateDetector", RestJson1, {
     BadRequestException(BadRequestException) = "BadRequestException",
     InternalServerErrorException(InternalServerErrorException) =
     "InternalServerErrorException" }
 );
 #[cfg(feature = "guardduty-create-publishing-destination")]
-::smithy_gen_runtime::error::operation_error!(
+::smithy_gen_runtime::error_macros::operation_error!(
     CreatePublishingDestinationError, "CreatePublishingDestination", RestJson1, {
     BadRequestException(BadRequestException) = "BadRequestException",
     InternalServerErrorException(InternalServerErrorException) =

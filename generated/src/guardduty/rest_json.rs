@@ -4,9 +4,9 @@
 #[allow(unused_imports)]
 use super::{errors, types};
 #[allow(unused_imports)]
-use ::smithy_gen_runtime::error::Failure;
+use ::smithy_gen_runtime::error::{output, Failure};
 #[allow(unused_imports)]
-use ::smithy_gen_runtime::request::{output, PreparedRequest, RawResponse};
+use ::smithy_gen_runtime::request::{PreparedRequest, RawResponse};
 #[cfg(feature = "guardduty-create-detector")]
 /// The request `CreateDetector` sends for `input`: the idempotency token filled in if unset, the input checked when `validate` is true, then serialized.
 pub fn prepare_create_detector(

@@ -17,7 +17,7 @@ pub struct BadRequestException {
 json_struct!(
     BadRequestException { message : "message" | "Message", type_ : "__type" | "Type" }
 );
-::smithy_gen_runtime::error::service_error!(
+::smithy_gen_runtime::error_macros::service_error!(
     BadRequestException, "BadRequestException", message
 );
 #[cfg(feature = "guardduty-create-detector")]
@@ -338,7 +338,7 @@ json_struct!(
     InternalServerErrorException { message : "message" | "Message", type_ : "__type" |
     "Type" }
 );
-::smithy_gen_runtime::error::service_error!(
+::smithy_gen_runtime::error_macros::service_error!(
     InternalServerErrorException, "InternalServerErrorException", message
 );
 #[cfg(feature = "guardduty-create-detector")]

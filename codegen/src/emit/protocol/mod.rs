@@ -13,7 +13,7 @@ use quote::quote;
 use super::errors::error_name;
 use super::rust_type::ident;
 use crate::ir::{HostSegment, OperationIr, ServiceIr, StructIr, TypeIr};
-use crate::model::Protocol;
+use crate::ir::Protocol;
 
 /// The generated module's name for a service's protocol.
 pub fn module_name(svc: &ServiceIr) -> &'static str {
@@ -54,9 +54,9 @@ pub fn protocol_file(svc: &ServiceIr) -> TokenStream {
         #[allow(unused_imports)]
         use super::{errors, types};
         #[allow(unused_imports)]
-        use ::smithy_gen_runtime::error::Failure;
+        use ::smithy_gen_runtime::error::{output, Failure};
         #[allow(unused_imports)]
-        use ::smithy_gen_runtime::request::{output, PreparedRequest, RawResponse};
+        use ::smithy_gen_runtime::request::{PreparedRequest, RawResponse};
         #(#ops)*
     }
 }
@@ -98,7 +98,7 @@ fn operation(op: &OperationIr, input: Option<&StructIr>, serialize: TokenStream,
             HostSegment::Literal(text) => quote!(prefix.push_str(#text);),
             HostSegment::Label { member, field } => {
                 let f = ident(field);
-                quote!(prefix.push_str(::smithy_gen_runtime::request::host_label(&input.#f, #member, #type_name)?);)
+                quote!(prefix.push_str(::smithy_gen_runtime::host_prefix::host_label(&input.#f, #member, #type_name)?);)
             }
         });
         quote! {

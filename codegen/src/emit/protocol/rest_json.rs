@@ -8,7 +8,7 @@ use quote::quote;
 
 use crate::emit::rust_type::ident;
 use crate::ir::{HttpBinding, MemberIr, OperationIr, RType, StructIr};
-use crate::model::{TimestampFormat, UriSegment};
+use crate::ir::{TimestampFormat, UriSegment};
 
 /// A value of type `ty`, borrowed as `v`, as header, label or query text.
 fn text(ty: &RType, v: TokenStream, fmt: TimestampFormat) -> TokenStream {

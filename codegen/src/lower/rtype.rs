@@ -1,0 +1,39 @@
+//! The Rust type of a shape (`RType`), shared by the type lowering and the
+//! validation planner.
+
+use std::collections::BTreeMap;
+
+use crate::ir::RType;
+use crate::model::{Model, ShapeKind};
+
+/// The Rust type of a value of shape `target`.
+pub(super) fn rtype(model: &Model, names: &BTreeMap<String, String>, target: &str) -> RType {
+    let Some(shape) = model.get(target) else { return RType::Document };
+    match &shape.kind {
+        ShapeKind::Blob => RType::Blob,
+        ShapeKind::Boolean => RType::Bool,
+        ShapeKind::String => RType::String,
+        ShapeKind::Byte => RType::Byte,
+        ShapeKind::Short => RType::Short,
+        ShapeKind::Integer => RType::Int,
+        ShapeKind::Long => RType::Long,
+        ShapeKind::Float => RType::Float,
+        ShapeKind::Double => RType::Double,
+        ShapeKind::BigInteger => RType::BigInteger,
+        ShapeKind::BigDecimal => RType::BigDecimal,
+        ShapeKind::Timestamp => RType::Timestamp,
+        ShapeKind::Document => RType::Document,
+        ShapeKind::Enum | ShapeKind::IntEnum | ShapeKind::Structure | ShapeKind::Union => {
+            RType::Named(names.get(target).cloned().unwrap_or_default())
+        }
+        ShapeKind::List => {
+            RType::List(Box::new(shape.members.first().map_or(RType::Document, |m| rtype(model, names, &m.target))))
+        }
+        ShapeKind::Map => {
+            let k = shape.member("key").map_or(RType::String, |m| rtype(model, names, &m.target));
+            let v = shape.member("value").map_or(RType::Document, |m| rtype(model, names, &m.target));
+            RType::Map(Box::new(k), Box::new(v))
+        }
+        ShapeKind::Service(_) | ShapeKind::Operation(_) | ShapeKind::Resource(_) => RType::Document,
+    }
+}
