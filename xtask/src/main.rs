@@ -29,6 +29,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
 const CRATE_NAME: &str = "aws-generated";
+const RUNTIME_CRATE: &str = codegen::package::RUNTIME_CRATE;
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
@@ -243,7 +244,7 @@ fn ci() -> Result<(), String> {
     run(cargo()
         .current_dir(&root)
         .env("RUSTDOCFLAGS", "-D warnings")
-        .args(["doc", "--no-deps", "-p", CRATE_NAME]))?;
+        .args(["doc", "--no-deps", "-p", CRATE_NAME, "-p", RUNTIME_CRATE, "--all-features"]))?;
     fixtures()?;
     official()?;
     eprintln!("\nci: all checks passed");
