@@ -16,7 +16,13 @@
 //! - PutDestination throughput and CPU time per request over loopback
 //!   HTTP/1.1 against a canned-response server in this process, at
 //!   concurrency 1 and 32, with the release binaries;
-//! - the divan microbenchmarks of `bench/micro` (codec per seed operation).
+//! - the divan microbenchmarks of `bench/micro` (codec per seed operation);
+//! - five services through one shared configuration (`bench/five/`): one
+//!   call each to CloudWatch Logs, ECS, Athena (awsJson1_1), EKS and SESv2
+//!   (restJson1), through five crates generated from the complete official
+//!   models in ../shared/aws-corpus, beside the same program on the five
+//!   aws-sdk-* crates with aws-config: clean debug and release builds, the
+//!   stripped release binary, and the debug rebuild after touching `main`.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -26,10 +32,10 @@ use std::time::Instant;
 
 use crate::{cargo, official_models, root, run};
 
-pub const USAGE: &str = "  cargo xtask bench [--repeats N] [--only codegen,build,lines,throughput,micro]
-      measure codegen, clean builds, binary size, lines per operation, throughput and the
-      codec microbenchmarks beside aws-sdk-cloudwatchlogs; prints a table (also written to
-      target/bench-report.md)";
+pub const USAGE: &str = "  cargo xtask bench [--repeats N] [--only codegen,build,lines,throughput,micro,five]
+      measure codegen, clean builds, binary size, lines per operation, throughput, the
+      codec microbenchmarks beside aws-sdk-cloudwatchlogs, and a five-service program beside
+      aws-sdk-* with aws-config; prints a table (also written to target/bench-report.md)";
 
 const PEER: &str = "aws-sdk-cloudwatchlogs";
 
@@ -68,7 +74,7 @@ fn parse(args: &[String]) -> Result<Options, String> {
                 let parts = it.next().ok_or("--only needs a list")?;
                 options.only = parts.split(',').map(str::to_string).collect();
                 for p in &options.only {
-                    if !["codegen", "build", "lines", "throughput", "micro"].contains(&p.as_str()) {
+                    if !["codegen", "build", "lines", "throughput", "micro", "five"].contains(&p.as_str()) {
                         return Err(format!("--only: unknown part {p:?}\n{USAGE}"));
                     }
                 }
@@ -169,6 +175,9 @@ pub fn bench(args: &[String]) -> Result<(), String> {
     println!("machine: {}", machine());
 
     prepare_logs_crate(&root)?;
+    if options.wants("five") {
+        prepare_five_crates(&root)?;
+    }
     let fetched = fetch(&bench_dir);
     if let Err(why) = &fetched {
         report.note(format!("could not download the benchmark's crates ({why}); figures that need them are missing"));
@@ -189,6 +198,9 @@ pub fn bench(args: &[String]) -> Result<(), String> {
             binaries = release_binaries(&bench_dir)?;
         }
         throughput_figures(&binaries, options.repeats, &mut report)?;
+    }
+    if options.wants("five") && fetched.is_ok() {
+        five_figures(&bench_dir, options.repeats, &mut report)?;
     }
     let mut micro = String::new();
     if options.wants("micro") && fetched.is_ok() {
@@ -216,6 +228,29 @@ fn prepare_logs_crate(root: &Path) -> Result<(), String> {
     let files = codegen::generate(&codegen::Options { models: vec![model], crate_name: "logs-complete".into(), selection: Default::default(), packaging })
         .map_err(|e| e.to_string())?;
     codegen::write::write(&dir, &files).map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+/// The five services of the shared-configuration program: (crate name, model
+/// file in ../shared/aws-corpus). CloudWatch Logs is `logs-complete`, from
+/// `prepare_logs_crate`.
+const FIVE: &[(&str, &str)] = &[
+    ("ecs-complete", "ecs-2014-11-13.json"),
+    ("eks-complete", "eks-2017-11-01.json"),
+    ("athena-complete", "athena-2017-05-18.json"),
+    ("sesv2-complete", "sesv2-2019-09-27.json"),
+];
+
+/// The complete ECS, EKS, Athena and SESv2 models as crates `five/ours` uses.
+fn prepare_five_crates(root: &Path) -> Result<(), String> {
+    let corpus = root.join("../shared/aws-corpus");
+    for (name, file) in FIVE {
+        let dir = root.join("bench/target/crates").join(name);
+        let packaging = codegen::Packaging { runtime: crate::runtime_path(&dir), own_workspace: false };
+        let options = codegen::Options { models: vec![corpus.join(file)], crate_name: name.to_string(), selection: Default::default(), packaging };
+        let files = codegen::generate(&options).map_err(|e| format!("{name}: {e}"))?;
+        codegen::write::write(&dir, &files).map_err(|e| e.to_string())?;
+    }
     Ok(())
 }
 
@@ -487,6 +522,102 @@ fn peer_source(bench_dir: &Path) -> Result<PathBuf, String> {
         .find(|s| s.contains(&needle) && s.ends_with("Cargo.toml"))
         .ok_or("aws-sdk-cloudwatchlogs is not in cargo's registry cache")?;
     Ok(Path::new(manifest).parent().unwrap_or(Path::new(".")).join("src"))
+}
+
+// ---------------------------------------------------------------- five services
+
+/// Clean debug and release builds of `five-ours` and `five-peer` (alternating),
+/// their stripped release binaries, the debug rebuild after touching the
+/// program's source, and one run of each against the canned-response server.
+fn five_figures(bench_dir: &Path, repeats: usize, report: &mut Report) -> Result<(), String> {
+    const SIDES: [&str; 2] = ["peer", "ours"];
+    let build = |side: &str, profile: &str, clean: bool| -> Result<f64, String> {
+        let target_dir = bench_dir.join(format!("target/clean/five-{side}-{profile}"));
+        if clean {
+            let _ = std::fs::remove_dir_all(&target_dir);
+        }
+        let mut cmd = cargo();
+        cmd.args(["build", "--quiet", "--offline", "-p", &format!("five-{side}")])
+            .arg("--target-dir")
+            .arg(&target_dir)
+            .current_dir(bench_dir)
+            .env_remove("RUSTFLAGS")
+            .env_remove("CARGO_BUILD_RUSTFLAGS");
+        if profile == "release" {
+            cmd.arg("--release");
+        }
+        let started = Instant::now();
+        let status = cmd.status().map_err(|e| format!("cannot run cargo: {e}"))?;
+        if !status.success() {
+            return Err(format!("building five-{side} ({profile}) failed"));
+        }
+        Ok(started.elapsed().as_secs_f64())
+    };
+    let label = "five services, one shared configuration";
+    for profile in ["debug", "release"] {
+        println!("\n== {label}: clean {profile} builds ({repeats} each, alternating)");
+        let mut times = [Vec::new(), Vec::new()];
+        for round in 0..repeats {
+            for (i, side) in SIDES.iter().enumerate() {
+                let seconds = build(side, profile, true)?;
+                println!("  round {} five-{side:<5} {profile:<8} {seconds:6.1} s", round + 1);
+                times[i].push(seconds);
+            }
+        }
+        let (peer, ours) = (median(&mut times[0]), median(&mut times[1]));
+        let target = if profile == "debug" { "≤ 0.25" } else { "" };
+        report.row(
+            format!("clean {profile} build, {label}"),
+            format!("{ours:.1} s"),
+            format!("{peer:.1} s"),
+            ratio(ours, peer),
+            &judge(target, ours / peer),
+        );
+    }
+    println!("\n== {label}: debug rebuild after touching the program's source");
+    let mut rebuilds = [Vec::new(), Vec::new()];
+    for _ in 0..repeats {
+        for (i, side) in SIDES.iter().enumerate() {
+            let source = bench_dir.join(format!("five/{side}.rs"));
+            let file = std::fs::File::options().append(true).open(&source).map_err(|e| format!("{}: {e}", source.display()))?;
+            file.set_modified(std::time::SystemTime::now()).map_err(|e| format!("touching {}: {e}", source.display()))?;
+            let seconds = build(side, "debug", false)?;
+            println!("  five-{side:<5} {seconds:6.1} s");
+            rebuilds[i].push(seconds);
+        }
+    }
+    let (peer, ours) = (median(&mut rebuilds[0]), median(&mut rebuilds[1]));
+    report.row(format!("debug rebuild after touching main.rs, {label}"), format!("{ours:.1} s"), format!("{peer:.1} s"), ratio(ours, peer), "");
+    let mut sizes = [0.0, 0.0];
+    for (i, side) in SIDES.iter().enumerate() {
+        let path = bench_dir.join(format!("target/clean/five-{side}-release/release/five-{side}"));
+        let stripped = path.with_extension("stripped");
+        std::fs::copy(&path, &stripped).map_err(|e| format!("copying {}: {e}", path.display()))?;
+        match Command::new("strip").arg(&stripped).status() {
+            Ok(s) if s.success() => {}
+            _ => {
+                report.note("five-service binary sizes not measured: `strip` (binutils) is not available".into());
+                return Ok(());
+            }
+        }
+        sizes[i] = std::fs::metadata(&stripped).map_err(|e| e.to_string())?.len() as f64;
+        // Both programs must work, or their figures mean nothing.
+        let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| format!("cannot listen on loopback: {e}"))?;
+        let endpoint = format!("http://{}", listener.local_addr().map_err(|e| e.to_string())?);
+        std::thread::spawn(move || serve(listener));
+        let output = Command::new(&path).arg(&endpoint).output().map_err(|e| format!("cannot run {}: {e}", path.display()))?;
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        if !output.status.success() || stdout.trim() != "ok 5" {
+            return Err(format!("five-{side} failed: {stdout}{}", String::from_utf8_lossy(&output.stderr)));
+        }
+    }
+    report.row(format!("stripped release binary, {label}"), mib(sizes[1]), mib(sizes[0]), ratio(sizes[1], sizes[0]), &judge("≤ 0.33", sizes[1] / sizes[0]));
+    report.note(format!(
+        "{label}: CloudWatch Logs, ECS, Athena (awsJson1_1), EKS and SESv2 (restJson1), one call each; ours are five crates generated \
+         from the complete official models (every operation) sharing one `Config`; the peer is aws-sdk-cloudwatchlogs, -ecs, -eks, \
+         -athena and -sesv2 with aws-config, default features, one `SdkConfig`"
+    ));
+    Ok(())
 }
 
 // ---------------------------------------------------------------- throughput
