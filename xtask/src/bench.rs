@@ -412,16 +412,10 @@ fn size_figures(binaries: &[(String, PathBuf)], report: &mut Report) -> Result<(
     println!("\n== stripped release binaries");
     let mut sizes = Vec::new();
     for (program, path) in binaries {
-        let stripped = path.with_extension("stripped");
-        std::fs::copy(path, &stripped).map_err(|e| format!("copying {}: {e}", path.display()))?;
-        match Command::new("strip").arg(&stripped).status() {
-            Ok(s) if s.success() => {}
-            _ => {
-                report.note("binary sizes not measured: `strip` (binutils) is not available".into());
-                return Ok(());
-            }
-        }
-        let bytes = std::fs::metadata(&stripped).map_err(|e| e.to_string())?.len() as f64;
+        let Some(bytes) = stripped_size(path)? else {
+            report.note("binary sizes not measured: `strip` (binutils) is not available".into());
+            return Ok(());
+        };
         sizes.push((program.clone(), bytes));
     }
     let peer = sizes.iter().find(|(p, _)| p == "peer").map_or(0.0, |(_, b)| *b);
@@ -439,6 +433,18 @@ fn size_figures(binaries: &[(String, PathBuf)], report: &mut Report) -> Result<(
         );
     }
     Ok(())
+}
+
+/// The size in bytes of a stripped copy of the binary at `path`; `None`
+/// when `strip` is not available.
+fn stripped_size(path: &Path) -> Result<Option<f64>, String> {
+    let stripped = path.with_extension("stripped");
+    std::fs::copy(path, &stripped).map_err(|e| format!("copying {}: {e}", path.display()))?;
+    match Command::new("strip").arg(&stripped).status() {
+        Ok(s) if s.success() => {}
+        _ => return Ok(None),
+    }
+    Ok(Some(std::fs::metadata(&stripped).map_err(|e| e.to_string())?.len() as f64))
 }
 
 fn mib(bytes: f64) -> String {
@@ -591,16 +597,11 @@ fn five_figures(bench_dir: &Path, repeats: usize, report: &mut Report) -> Result
     let mut sizes = [0.0, 0.0];
     for (i, side) in SIDES.iter().enumerate() {
         let path = bench_dir.join(format!("target/clean/five-{side}-release/release/five-{side}"));
-        let stripped = path.with_extension("stripped");
-        std::fs::copy(&path, &stripped).map_err(|e| format!("copying {}: {e}", path.display()))?;
-        match Command::new("strip").arg(&stripped).status() {
-            Ok(s) if s.success() => {}
-            _ => {
-                report.note("five-service binary sizes not measured: `strip` (binutils) is not available".into());
-                return Ok(());
-            }
-        }
-        sizes[i] = std::fs::metadata(&stripped).map_err(|e| e.to_string())?.len() as f64;
+        let Some(bytes) = stripped_size(&path)? else {
+            report.note("five-service binary sizes not measured: `strip` (binutils) is not available".into());
+            return Ok(());
+        };
+        sizes[i] = bytes;
         // Both programs must work, or their figures mean nothing.
         let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| format!("cannot listen on loopback: {e}"))?;
         let endpoint = format!("http://{}", listener.local_addr().map_err(|e| e.to_string())?);
