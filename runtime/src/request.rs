@@ -145,6 +145,34 @@ impl RawResponse {
 mod tests {
     use super::*;
 
+    #[derive(Debug, Default, PartialEq)]
+    struct Thrown {
+        reason: Option<String>,
+    }
+    crate::structs::json_struct!(Thrown { reason: "reason" });
+
+    #[test]
+    fn an_error_body_is_parsed_once_for_code_message_and_members() {
+        use crate::json::{error_code, error_meta, parse_error};
+        use crate::protocol::Protocol;
+        let r = RawResponse::new(400, vec![], &br#"{"__type":"ns#Thrown","message":"no","reason":"r"}"#[..]);
+        assert!(r.json.get().is_none(), "nothing is parsed before it is needed");
+        // The retry decision reads the code ...
+        assert_eq!(error_code(Protocol::AwsJson1_1, &r).as_deref(), Some("Thrown"));
+        let parsed = r.json.get().and_then(Option::as_ref).map(|v| v as *const serde_json::Value);
+        assert!(parsed.is_some());
+        // ... and the error dispatch reuses that very value.
+        let meta = error_meta(Protocol::AwsJson1_1, &r);
+        assert_eq!((meta.code.as_str(), meta.message.as_deref()), ("Thrown", Some("no")));
+        let error: crate::error::Modeled<Thrown> = parse_error(&r, meta).expect("parses");
+        assert_eq!(error.error.reason.as_deref(), Some("r"));
+        assert_eq!(r.json_object().map(|v| v as *const serde_json::Value), parsed);
+        // A body that is not an object: no code from it, and a parse error.
+        let html = RawResponse::new(500, vec![], &b"<html>oops</html>"[..]);
+        assert_eq!(error_code(Protocol::RestJson1, &html), None);
+        assert!(parse_error::<Thrown>(&html, error_meta(Protocol::RestJson1, &html)).is_err());
+    }
+
     #[test]
     fn encodes_reserved_and_non_ascii() {
         let mut s = String::new();
