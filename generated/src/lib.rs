@@ -9,7 +9,7 @@
 //!
 //! The configuration, credentials and other types that do not come from a model are those of the runtime crate, `smithy-gen-runtime`, re-exported here ([`Config`], [`Credentials`], [`Blob`], [`Timestamp`], [`Document`], the error traits): one [`Config`] serves the clients of every generated crate in a program.
 //!
-//! Features: `default-transport` (default; the runtime's HTTP/1.1 client over rustls on tokio) and `cli` (the `smithy-call` tool).
+//! Features: `default-transport` (default; hyper's HTTP/1.1 and HTTP/2 client over rustls on tokio, with proxies from the environment) and `cli` (the `smithy-call` tool).
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 const _: () = ::smithy_gen_runtime::assert_compatible("0.1.0");
@@ -19,10 +19,11 @@ pub use ::smithy_gen_runtime::{
     TimeoutError, Timestamp, Transport, TransportError, Validate, ValidationError,
     Violation,
 };
-/// The default transport (HTTP/1.1 over rustls on tokio), for its
-/// options such as extra root certificates.
+/// The default transport (hyper's HTTP/1.1 and HTTP/2 client over
+/// rustls on tokio), for its options: proxies, a CA bundle, extra
+/// root certificates, the connection limit per host.
 #[cfg(feature = "default-transport")]
-pub use ::smithy_gen_runtime::http1::Http1Transport;
+pub use ::smithy_gen_runtime::default_transport::{DefaultTransport, Proxies};
 /// The runtime crate, for what the crate root does not re-export.
 pub use ::smithy_gen_runtime;
 #[cfg(feature = "cli")]

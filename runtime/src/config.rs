@@ -83,8 +83,8 @@ impl fmt::Display for ConfigError {
 impl std::error::Error for ConfigError {}
 
 #[cfg(feature = "default-transport")]
-impl From<super::http1::TlsSetupError> for ConfigError {
-    fn from(e: super::http1::TlsSetupError) -> Self {
+impl From<super::default_transport::TlsSetupError> for ConfigError {
+    fn from(e: super::default_transport::TlsSetupError) -> Self {
         ConfigError(e.0)
     }
 }
@@ -370,10 +370,10 @@ fn defaults(
     connect: Duration,
     read: Duration,
 ) -> Result<Pair, ConfigError> {
-    use super::http1::{Http1Transport, TokioSleep};
+    use super::default_transport::{DefaultTransport, TokioSleep};
     let transport = match transport {
         Some(t) => t,
-        None => Arc::new(Http1Transport::new(connect, read)?),
+        None => Arc::new(DefaultTransport::new(connect, read)?),
     };
     Ok((transport, sleep.unwrap_or_else(|| Arc::new(TokioSleep))))
 }

@@ -30,9 +30,11 @@
 //!
 //! # Features
 //!
-//! - `default-transport` (default): [`http1::Http1Transport`], the HTTP/1.1
-//!   client over rustls on tokio, and [`http1::TokioSleep`]. Without it, set
-//!   a [`Transport`] and a [`Sleep`] on the configuration.
+//! - `default-transport` (default): [`default_transport::DefaultTransport`],
+//!   hyper's HTTP/1.1 and HTTP/2 client over rustls on tokio, with proxies
+//!   from the environment and `AWS_CA_BUNDLE`, and
+//!   [`default_transport::TokioSleep`]. Without it, set a [`Transport`] and a
+//!   [`Sleep`] on the configuration.
 //! - `cli`: the engine of the `smithy-call` tool of generated crates.
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
@@ -43,7 +45,7 @@ pub mod endpoints;
 pub mod error;
 #[cfg(feature = "default-transport")]
 #[cfg_attr(docsrs, doc(cfg(feature = "default-transport")))]
-pub mod http1;
+pub mod default_transport;
 pub mod paginate;
 pub mod protocol;
 pub mod request;

@@ -1,5 +1,5 @@
 //! The seam between the client and an HTTP stack. The default implementation
-//! (feature `default-transport`) is in `http1`; bring your own by
+//! (feature `default-transport`) is in `default_transport`; bring your own by
 //! implementing [`Transport`] and [`Sleep`] and setting them on the config.
 
 use std::future::Future;

@@ -133,7 +133,7 @@ fn answering_tls_server(
 
 #[test]
 fn a_trusted_root_gives_a_full_call_over_tls_1_3_and_1_2_with_rsa_and_ecdsa_certificates() {
-    use smithy_gen_runtime::http1::Http1Transport;
+    use smithy_gen_runtime::default_transport::{DefaultTransport, Proxies};
     use std::time::Duration;
     let kinds = [
         ("RSA", include_str!("tls/rsa-ca.pem"), include_str!("tls/rsa-leaf.pem"), include_str!("tls/rsa-leaf.key")),
@@ -146,7 +146,12 @@ fn a_trusted_root_gives_a_full_call_over_tls_1_3_and_1_2_with_rsa_and_ecdsa_cert
         for (version, only) in versions {
             let (port, log) = answering_tls_server(leaf, key, only);
             let root = CertificateDer::from_pem_slice(ca.as_bytes()).expect("CA certificate");
-            let transport = Http1Transport::with_extra_roots(Duration::from_secs(5), Duration::from_secs(10), [root])
+            let transport = DefaultTransport::builder()
+                .connect_timeout(Duration::from_secs(5))
+                .read_timeout(Duration::from_secs(10))
+                .extra_roots([root])
+                .proxies(Proxies::None)
+                .build()
                 .expect("transport");
             let config = Config::builder()
                 .region("us-east-1")

@@ -38,8 +38,9 @@ rustdoc-args = ["--cfg", "docsrs"]
 # Every operation of every service, and the default HTTP transport. For a
 # smaller build, turn the defaults off and pick operations (see below).
 default = ["default-transport"{services}]
-# The runtime's default HTTP transport: its HTTP/1.1 client on tokio, TLS by
-# rustls (ring, Mozilla roots). Turn it off to bring your own `Transport`.
+# The runtime's default HTTP transport: hyper's client (HTTP/1.1 and HTTP/2) on
+# tokio, TLS by rustls (ring, Mozilla roots or AWS_CA_BUNDLE), proxies from the
+# environment. Turn it off to bring your own `Transport`.
 default-transport = ["{runtime}/default-transport"]
 # The `smithy-call` command-line tool.
 cli = ["default-transport", "{runtime}/cli"]
@@ -99,7 +100,7 @@ fn lib_rs(ir: &CrateIr) -> TokenStream {
         .collect();
     let runtime = RUNTIME_CRATE;
     let doc = format!(
-        "Clients, types and validators for AWS services, generated from their Smithy 2.0 models by `cargo xtask codegen`.\n\nServices:{list}\n\nEach service module has a `Client` with one async method per operation, an error enum per operation in `errors`, and the protocol's `prepare_*` functions that build a request without sending it. Every operation has an input type with `new` (taking the required members) and `validate` (checking every constraint of the model and reporting all violations at once), and an output type that tolerates missing and unknown members.\n\nThe configuration, credentials and other types that do not come from a model are those of the runtime crate, `{runtime}`, re-exported here ([`Config`], [`Credentials`], [`Blob`], [`Timestamp`], [`Document`], the error traits): one [`Config`] serves the clients of every generated crate in a program.\n\nFeatures: `default-transport` (default; the runtime's HTTP/1.1 client over rustls on tokio) and `cli` (the `smithy-call` tool)."
+        "Clients, types and validators for AWS services, generated from their Smithy 2.0 models by `cargo xtask codegen`.\n\nServices:{list}\n\nEach service module has a `Client` with one async method per operation, an error enum per operation in `errors`, and the protocol's `prepare_*` functions that build a request without sending it. Every operation has an input type with `new` (taking the required members) and `validate` (checking every constraint of the model and reporting all violations at once), and an output type that tolerates missing and unknown members.\n\nThe configuration, credentials and other types that do not come from a model are those of the runtime crate, `{runtime}`, re-exported here ([`Config`], [`Credentials`], [`Blob`], [`Timestamp`], [`Document`], the error traits): one [`Config`] serves the clients of every generated crate in a program.\n\nFeatures: `default-transport` (default; hyper's HTTP/1.1 and HTTP/2 client over rustls on tokio, with proxies from the environment) and `cli` (the `smithy-call` tool)."
     );
     let version = RUNTIME_VERSION;
     let doc_lines = doc.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
@@ -114,10 +115,11 @@ fn lib_rs(ir: &CrateIr) -> TokenStream {
             OperationError, Paginator, ParseError, RetryConfig, Sleep, TimeoutError, Timestamp, Transport,
             TransportError, Validate, ValidationError, Violation,
         };
-        /// The default transport (HTTP/1.1 over rustls on tokio), for its
-        /// options such as extra root certificates.
+        /// The default transport (hyper's HTTP/1.1 and HTTP/2 client over
+        /// rustls on tokio), for its options: proxies, a CA bundle, extra
+        /// root certificates, the connection limit per host.
         #[cfg(feature = "default-transport")]
-        pub use ::smithy_gen_runtime::http1::Http1Transport;
+        pub use ::smithy_gen_runtime::default_transport::{DefaultTransport, Proxies};
         /// The runtime crate, for what the crate root does not re-export.
         pub use ::smithy_gen_runtime;
         #[cfg(feature = "cli")]
