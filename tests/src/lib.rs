@@ -5,6 +5,7 @@
 //!   be checked against the reference implementations.
 
 pub mod interop;
+pub mod tls;
 
 /// The `smithy-call` binary of the generated crate, built on first use
 /// (`cargo build -p aws-generated --features cli --bin smithy-call`) into

@@ -81,56 +81,6 @@ fn a_self_signed_certificate_is_refused_and_nothing_is_sent() {
     assert!(log.iter().all(|l| !l.starts_with("request")), "no request may reach an untrusted server: {log:?}");
 }
 
-/// A TLS server for `leaf` (PEM certificate and key), speaking only the
-/// given protocol versions, that answers one PutDestination request per
-/// connection.
-fn answering_tls_server(
-    cert: &str,
-    key: &str,
-    versions: &'static [&'static rustls::SupportedProtocolVersion],
-) -> (u16, Arc<Mutex<Vec<String>>>) {
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let config = rustls::ServerConfig::builder_with_provider(provider)
-        .with_protocol_versions(versions)
-        .expect("protocol versions")
-        .with_no_client_auth()
-        .with_single_cert(
-            vec![CertificateDer::from_pem_slice(cert.as_bytes()).expect("certificate")],
-            PrivateKeyDer::from_pem_slice(key.as_bytes()).expect("key"),
-        )
-        .expect("server config");
-    let config = Arc::new(config);
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    let port = listener.local_addr().expect("address").port();
-    let log = Arc::new(Mutex::new(Vec::new()));
-    let seen = log.clone();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let conn = rustls::ServerConnection::new(config.clone()).expect("connection");
-            let mut tls = rustls::StreamOwned::new(conn, stream);
-            let request = match integration_tests::read_http_request(&mut tls, &mut Vec::new()) {
-                Ok(Some((head, body))) => format!("{head}{}", String::from_utf8_lossy(&body)),
-                Ok(None) => {
-                    seen.lock().unwrap().push("closed".to_string());
-                    continue;
-                }
-                Err(e) => {
-                    seen.lock().unwrap().push(format!("handshake failed: {e}"));
-                    continue;
-                }
-            };
-            let version = format!("{:?}", tls.conn.protocol_version());
-            seen.lock().unwrap().push(format!("request over {version}: {request}"));
-            let body = r#"{"destination":{"destinationName":"over-tls"}}"#;
-            let response = format!("HTTP/1.1 200 OK\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}", body.len());
-            let _ = std::io::Write::write_all(&mut tls, response.as_bytes());
-            tls.conn.send_close_notify();
-            let _ = std::io::Write::flush(&mut tls);
-        }
-    });
-    (port, log)
-}
-
 #[test]
 fn a_trusted_root_gives_a_full_call_over_tls_1_3_and_1_2_with_rsa_and_ecdsa_certificates() {
     use smithy_gen_runtime::default_transport::{DefaultTransport, Proxies};
@@ -144,7 +94,7 @@ fn a_trusted_root_gives_a_full_call_over_tls_1_3_and_1_2_with_rsa_and_ecdsa_cert
     let versions: [(&str, &'static [&'static rustls::SupportedProtocolVersion]); 2] = [("TLSv1_3", &TLS13), ("TLSv1_2", &TLS12)];
     for (kind, ca, leaf, key) in kinds {
         for (version, only) in versions {
-            let (port, log) = answering_tls_server(leaf, key, only);
+            let (port, log) = integration_tests::tls::answering_tls_server(leaf, key, only);
             let root = CertificateDer::from_pem_slice(ca.as_bytes()).expect("CA certificate");
             let transport = DefaultTransport::builder()
                 .connect_timeout(Duration::from_secs(5))
