@@ -5,11 +5,19 @@
 //! can overflow the stack or run for long.
 //!
 //! Supported: alternation, groups (capturing, named, non-capturing),
-//! lookahead, greedy and lazy quantifiers, `^ $ \b \B`, `.`, classes with
-//! ranges and negation, the escapes `\d \D \w \W \s \S \t \n \v \f \r \0 \cX
-//! \xHH \uHHHH \u{H…}`, and `\p{…}`/`\P{…}` through the property tables the
-//! generator wrote for the model. Not supported (the generator rejects such a
-//! model): backreferences and lookbehind. This file does not depend on the
+//! lookahead and lookbehind, greedy and lazy quantifiers, `^ $ \b \B`, `.`,
+//! classes with ranges and negation, the escapes `\d \D \w \W \s \S \t \n \v
+//! \f \r \0 \cX \xHH \uHHHH \u{H…}` (a lone surrogate such as `\uD800` is a
+//! code point no Rust string holds, so it matches nothing), and `\p{…}`/`\P{…}`
+//! through the property tables the generator wrote for the model. Not
+//! supported (the generator rejects such a model): backreferences.
+//!
+//! Matching never rejects a value for want of time: the machine remembers
+//! which (instruction, position) states already failed, so a pattern without
+//! empty-matching loops runs in time proportional to the program size times
+//! the input length whatever it is; the rest keep a step budget, and a search
+//! that runs out of it answers "unknown", which the validator treats as a
+//! match (the service then decides). This file does not depend on the
 //! rest of the runtime; the generator compiles it too, to check every pattern
 //! of a model before writing any code.
 
@@ -20,6 +28,9 @@ pub struct Regex {
     classes: Vec<Vec<(char, char)>>,
     slots: usize,
     anchored: bool,
+    /// Whether any loop needs the empty-iteration check (`Mark`/`Progress`),
+    /// which makes a state depend on more than (instruction, position).
+    guarded: bool,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -33,9 +44,11 @@ enum Inst {
     /// Try `.0` first, then `.1`.
     Split(usize, usize),
     Jmp(usize),
-    /// A lookahead: the program from the next instruction up to `end` (which
-    /// ends in `Match`) must match here (or must not, if `negate`).
-    Look { negate: bool, end: usize },
+    /// A lookaround: the program from the next instruction up to `end`
+    /// (which ends in `Match`) must match here (or must not, if `negate`):
+    /// starting here (lookahead), or ending here after at most `max_len`
+    /// characters (lookbehind; `usize::MAX` when unbounded).
+    Look { negate: bool, end: usize, behind: bool, max_len: usize },
     /// Remember the position before a loop iteration ...
     Mark(usize),
     /// ... and fail the iteration if it consumed nothing.
@@ -55,7 +68,7 @@ enum Node {
     Concat(Vec<Node>),
     Alt(Vec<Node>),
     Repeat { node: Box<Node>, min: u32, max: Option<u32>, greedy: bool },
-    Look { node: Box<Node>, negate: bool },
+    Look { node: Box<Node>, negate: bool, behind: bool },
 }
 
 /// A `\p{…}` lookup: the property's ranges, or `None` for an unknown name.
@@ -75,22 +88,29 @@ impl Regex {
         if parser.pos < parser.chars.len() {
             return Err(parser.error("unmatched ')'"));
         }
-        let mut regex = Regex { insts: Vec::new(), classes: Vec::new(), slots: 0, anchored: starts_anchored(&node) };
+        let mut regex = Regex { insts: Vec::new(), classes: Vec::new(), slots: 0, anchored: starts_anchored(&node), guarded: false };
         regex.compile(&node)?;
         regex.insts.push(Inst::Match);
         Ok(regex)
     }
 
     /// Whether `text` contains a match (patterns are not anchored unless they
-    /// say so). `None` when the search ran out of its step budget: a million
-    /// steps plus a hundred per character, far more than any pattern without
-    /// catastrophic backtracking needs.
+    /// say so). `None` only when a search that cannot remember its failed
+    /// states (a pattern with a loop whose body can match the empty string)
+    /// ran out of its step budget: a million steps plus a hundred per
+    /// character. Callers must not treat `None` as "does not match".
     pub fn is_match(&self, text: &str) -> Option<bool> {
         let text: Vec<char> = text.chars().collect();
         let mut budget = 1_000_000 + 100 * text.len() as u64;
+        let mut memo = std::collections::HashMap::new();
+        // One bit per (instruction, position): a state that failed once
+        // fails again, whatever the start, when no loop is guarded.
+        let states = self.insts.len().saturating_mul(text.len() + 1);
+        let mut visited = (!self.guarded && states <= MAX_VISITED_BITS).then(|| vec![0u64; states.div_ceil(64)]);
         let last = if self.anchored { 0 } else { text.len() };
         for start in 0..=last {
-            if self.run(0, &text, start, &mut budget)? {
+            let mut run = Run { text: &text, budget: &mut budget, memo: &mut memo, visited: visited.as_deref_mut() };
+            if self.run(0, start, None, &mut run)? {
                 return Some(true);
             }
         }
@@ -150,19 +170,22 @@ impl Regex {
                     self.insts[j] = Inst::Jmp(end);
                 }
             }
-            Node::Look { node, negate } => {
-                let look = self.emit(Inst::Look { negate: *negate, end: 0 })?;
+            Node::Look { node, negate, behind } => {
+                let max_len = if *behind { max_len(node).unwrap_or(usize::MAX) } else { 0 };
+                let look = self.emit(Inst::Look { negate: *negate, end: 0, behind: *behind, max_len })?;
                 self.compile(node)?;
                 self.emit(Inst::Match)?;
-                self.insts[look] = Inst::Look { negate: *negate, end: self.insts.len() };
+                self.insts[look] = Inst::Look { negate: *negate, end: self.insts.len(), behind: *behind, max_len };
             }
             Node::Repeat { node, min, max, greedy } => {
                 for _ in 0..*min {
                     self.compile(node)?;
                 }
-                // An iteration of a single character always consumes one, so
-                // it needs no check against empty iterations.
-                let guarded = !matches!(**node, Node::Char(_) | Node::Class(_) | Node::Any);
+                // An iteration that cannot match the empty string always
+                // consumes something, so it needs no check against empty
+                // iterations.
+                let guarded = nullable(node);
+                self.guarded |= guarded && max.is_none_or(|max| max > *min);
                 let split = |body: usize, exit: usize| {
                     if *greedy {
                         Inst::Split(body, exit)
@@ -210,11 +233,14 @@ impl Regex {
     }
 
     /// Runs the program from `pc` at `pos`; `None` when the budget ran out.
-    fn run(&self, pc: usize, text: &[char], pos: usize, budget: &mut u64) -> Option<bool> {
+    /// With `must_end`, only a match that ends exactly there counts (the
+    /// body of a lookbehind).
+    fn run(&self, pc: usize, pos: usize, must_end: Option<usize>, r: &mut Run<'_>) -> Option<bool> {
         enum Undo {
             Resume(usize, usize),
             Slot(usize, usize),
         }
+        let text = r.text;
         let mut slots = vec![usize::MAX; self.slots];
         let mut stack = vec![Undo::Resume(pc, pos)];
         'outer: while let Some(undo) = stack.pop() {
@@ -226,7 +252,16 @@ impl Regex {
                 }
             };
             loop {
-                *budget = budget.checked_sub(1)?;
+                *r.budget = r.budget.checked_sub(1)?;
+                if must_end.is_none() {
+                    if let Some(visited) = r.visited.as_deref_mut() {
+                        let bit = pc * (text.len() + 1) + pos;
+                        if visited[bit / 64] & (1 << (bit % 64)) != 0 {
+                            continue 'outer;
+                        }
+                        visited[bit / 64] |= 1 << (bit % 64);
+                    }
+                }
                 match self.insts[pc] {
                     Inst::Char(c) => {
                         if text.get(pos) != Some(&c) {
@@ -261,8 +296,8 @@ impl Regex {
                         pc = to;
                         continue;
                     }
-                    Inst::Look { negate, end } => {
-                        if self.run(pc + 1, text, pos, budget)? == negate {
+                    Inst::Look { negate, end, behind, max_len } => {
+                        if self.look(pc, pos, behind, max_len, r)? == negate {
                             continue 'outer;
                         }
                         pc = end;
@@ -277,12 +312,75 @@ impl Regex {
                             continue 'outer;
                         }
                     }
-                    Inst::Match => return Some(true),
+                    Inst::Match => {
+                        if must_end.is_some_and(|end| end != pos) {
+                            continue 'outer;
+                        }
+                        return Some(true);
+                    }
                 }
                 pc += 1;
             }
         }
         Some(false)
+    }
+
+    /// Whether the lookaround at `pc` finds its body at `pos` (before
+    /// negation), remembered per (instruction, position).
+    fn look(&self, pc: usize, pos: usize, behind: bool, max_len: usize, r: &mut Run<'_>) -> Option<bool> {
+        if let Some(found) = r.memo.get(&(pc, pos)) {
+            return Some(*found);
+        }
+        let mut sub = Run { text: r.text, budget: &mut *r.budget, memo: &mut *r.memo, visited: None };
+        let found = if behind {
+            let earliest = pos.saturating_sub(max_len);
+            let mut found = false;
+            for start in (earliest..=pos).rev() {
+                if self.run(pc + 1, start, Some(pos), &mut sub)? {
+                    found = true;
+                    break;
+                }
+            }
+            found
+        } else {
+            self.run(pc + 1, pos, None, &mut sub)?
+        };
+        r.memo.insert((pc, pos), found);
+        Some(found)
+    }
+}
+
+/// The state of one search: the text, the step budget, what lookarounds
+/// found where, and (when usable) the failed states of the main program.
+struct Run<'a> {
+    text: &'a [char],
+    budget: &'a mut u64,
+    memo: &'a mut std::collections::HashMap<(usize, usize), bool>,
+    visited: Option<&'a mut [u64]>,
+}
+
+/// The most (instruction, position) states remembered: 4 MiB of bits.
+const MAX_VISITED_BITS: usize = 32 << 20;
+
+/// Whether `node` can match the empty string.
+fn nullable(node: &Node) -> bool {
+    match node {
+        Node::Empty | Node::Start | Node::End | Node::WordBoundary(_) | Node::Look { .. } => true,
+        Node::Char(_) | Node::Class(_) | Node::Any => false,
+        Node::Concat(nodes) => nodes.iter().all(nullable),
+        Node::Alt(nodes) => nodes.iter().any(nullable),
+        Node::Repeat { node, min, .. } => *min == 0 || nullable(node),
+    }
+}
+
+/// The most characters `node` can match, if bounded.
+fn max_len(node: &Node) -> Option<usize> {
+    match node {
+        Node::Empty | Node::Start | Node::End | Node::WordBoundary(_) | Node::Look { .. } => Some(0),
+        Node::Char(_) | Node::Class(_) | Node::Any => Some(1),
+        Node::Concat(nodes) => nodes.iter().try_fold(0usize, |sum, n| sum.checked_add(max_len(n)?)),
+        Node::Alt(nodes) => nodes.iter().try_fold(0usize, |most, n| Some(most.max(max_len(n)?))),
+        Node::Repeat { node, max, .. } => max_len(node)?.checked_mul((*max)? as usize),
     }
 }
 
@@ -378,7 +476,30 @@ struct Parser<'a> {
 /// range) or a set (`\d`, `\p{L}`, ...).
 enum ClassAtom {
     Char(char),
+    /// A code point from an escape (`\xHH`, `\uHHHH`, `\u{…}`), which may be
+    /// a lone surrogate.
+    Code(u32),
     Set(Vec<(char, char)>),
+}
+
+impl ClassAtom {
+    /// The single code point, if this is one.
+    fn code(&self) -> Option<u32> {
+        match self {
+            ClassAtom::Char(c) => Some(*c as u32),
+            ClassAtom::Code(code) => Some(*code),
+            ClassAtom::Set(_) => None,
+        }
+    }
+
+    /// Add what this matches to a class's ranges.
+    fn add_to(self, ranges: &mut Vec<(char, char)>) {
+        match self {
+            ClassAtom::Char(c) => ranges.push((c, c)),
+            ClassAtom::Code(code) => push_span(ranges, code, code),
+            ClassAtom::Set(set) => ranges.extend(set),
+        }
+    }
 }
 
 impl Parser<'_> {
@@ -528,17 +649,21 @@ impl Parser<'_> {
     }
 
     fn group_body(&mut self) -> Result<Node, String> {
+        // (negate, behind)
         let look = if self.looking_at("?=") {
-            Some(false)
+            Some((false, false))
         } else if self.looking_at("?!") {
-            Some(true)
+            Some((true, false))
+        } else if self.looking_at("?<=") {
+            Some((false, true))
+        } else if self.looking_at("?<!") {
+            Some((true, true))
         } else {
             None
         };
-        if self.looking_at("?<=") || self.looking_at("?<!") {
-            return Err(self.error("lookbehind is not supported"));
-        }
-        if look.is_some() || self.looking_at("?:") {
+        if let Some((_, behind)) = look {
+            self.pos += if behind { 3 } else { 2 };
+        } else if self.looking_at("?:") {
             self.pos += 2;
         } else if self.eat('?') {
             if !self.eat('<') {
@@ -556,7 +681,7 @@ impl Parser<'_> {
             return Err(self.error("missing ')'"));
         }
         Ok(match look {
-            Some(negate) => Node::Look { node: Box::new(inner), negate },
+            Some((negate, behind)) => Node::Look { node: Box::new(inner), negate, behind },
             None => inner,
         })
     }
@@ -575,6 +700,8 @@ impl Parser<'_> {
             Some('1'..='9') | Some('k') => Err(self.error("backreferences are not supported")),
             _ => Ok(match self.class_escape()? {
                 ClassAtom::Char(c) => Node::Char(c),
+                // A lone surrogate: no Rust string holds one.
+                ClassAtom::Code(code) => char::from_u32(code).map_or(Node::Class(Vec::new()), Node::Char),
                 ClassAtom::Set(ranges) => Node::Class(ranges),
             }),
         }
@@ -620,17 +747,12 @@ impl Parser<'_> {
                 }
                 _ => return Err(self.error("\\c needs a letter")),
             },
-            'x' => ClassAtom::Char(self.hex_char(2)?),
-            'u' => ClassAtom::Char(self.unicode_escape()?),
+            'x' => ClassAtom::Code(self.hex(2).ok_or_else(|| self.error("invalid hexadecimal escape"))?),
+            'u' => ClassAtom::Code(self.unicode_escape()?),
             c if c.is_ascii_alphanumeric() => return Err(self.error(&format!("unknown escape \\{c}"))),
             // Syntax characters, `/`, `-`, and (Annex B) other punctuation.
             c => ClassAtom::Char(c),
         })
-    }
-
-    fn hex_char(&mut self, digits: usize) -> Result<char, String> {
-        let value = self.hex(digits).ok_or_else(|| self.error("invalid hexadecimal escape"))?;
-        char::from_u32(value).ok_or_else(|| self.error("escape of a lone surrogate"))
     }
 
     fn hex(&mut self, digits: usize) -> Option<u32> {
@@ -640,30 +762,28 @@ impl Parser<'_> {
         Some(value)
     }
 
-    /// After `\u`: `HHHH` (a surrogate pair as two escapes) or `{H…}`.
-    fn unicode_escape(&mut self) -> Result<char, String> {
+    /// After `\u`: `HHHH` (a surrogate pair as two escapes) or `{H…}`; the
+    /// code point, which may be a lone surrogate.
+    fn unicode_escape(&mut self) -> Result<u32, String> {
         if self.eat('{') {
             let start = self.pos;
             while self.peek().is_some_and(|c| c.is_ascii_hexdigit()) {
                 self.pos += 1;
             }
             let text: String = self.chars[start..self.pos].iter().collect();
-            let value = u32::from_str_radix(&text, 16).ok().filter(|_| self.eat('}'));
-            return value.and_then(char::from_u32).ok_or_else(|| self.error("invalid \\u{...} escape"));
+            let value = u32::from_str_radix(&text, 16).ok().filter(|v| self.eat('}') && *v <= 0x10FFFF);
+            return value.ok_or_else(|| self.error("invalid \\u{...} escape"));
         }
         let high = self.hex(4).ok_or_else(|| self.error("invalid \\u escape"))?;
         if (0xD800..0xDC00).contains(&high) && self.looking_at("\\u") {
             let at = self.pos;
             self.pos += 2;
             match self.hex(4) {
-                Some(low) if (0xDC00..0xE000).contains(&low) => {
-                    return char::from_u32(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))
-                        .ok_or_else(|| self.error("invalid surrogate pair"));
-                }
+                Some(low) if (0xDC00..0xE000).contains(&low) => return Ok(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)),
                 _ => self.pos = at,
             }
         }
-        char::from_u32(high).ok_or_else(|| self.error("escape of a lone surrogate"))
+        Ok(high)
     }
 
     /// After `[`: the class's ranges, negation applied.
@@ -680,30 +800,25 @@ impl Parser<'_> {
             if self.peek() == Some('-') && self.chars.get(self.pos + 1).is_some_and(|c| *c != ']') {
                 self.pos += 1;
                 let second = self.class_atom()?;
-                match (first, second) {
-                    (ClassAtom::Char(lo), ClassAtom::Char(hi)) => {
+                match (first.code(), second.code()) {
+                    (Some(lo), Some(hi)) => {
                         if lo > hi {
                             return Err(self.error("range out of order in a character class"));
                         }
-                        ranges.push((lo, hi));
+                        // Rust strings hold no surrogates: the range's other code points.
+                        push_span(&mut ranges, lo, hi);
                     }
                     // Annex B: a `-` next to a set such as `\w` is itself.
-                    (first, second) => {
+                    _ => {
                         for atom in [first, second] {
-                            match atom {
-                                ClassAtom::Char(c) => ranges.push((c, c)),
-                                ClassAtom::Set(set) => ranges.extend(set),
-                            }
+                            atom.add_to(&mut ranges);
                         }
                         ranges.push(('-', '-'));
                     }
                 }
                 continue;
             }
-            match first {
-                ClassAtom::Char(c) => ranges.push((c, c)),
-                ClassAtom::Set(set) => ranges.extend(set),
-            }
+            first.add_to(&mut ranges);
         }
         let ranges = normalize(ranges);
         Ok(if negated { negate(&ranges) } else { ranges })

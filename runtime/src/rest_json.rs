@@ -5,7 +5,7 @@
 use super::error::{Failure, ParseError, ValidationError};
 use super::structs::JsonFields;
 use super::request::{encode_into, RawResponse};
-use super::timestamp::Timestamp;
+use super::timestamp::{Format, Timestamp};
 use super::validate::{Violation, ViolationKind};
 
 fn violation(type_name: &'static str, member: &'static str, kind: ViolationKind) -> Failure {
@@ -56,6 +56,32 @@ pub fn json_body<T: JsonFields>(input: &T, bound: &[&str]) -> Result<Vec<u8>, Fa
 fn serialize_failure(e: &serde_json::Error) -> Failure {
     use super::error::{TransportError, TransportErrorKind};
     Failure::Transport(TransportError::new(TransportErrorKind::InvalidRequest, format!("cannot serialize the input: {e}")))
+}
+
+/// A timestamp as header, label or query text in `format`. A year the
+/// format cannot express (outside 0000-9999 for date-time and http-date) is
+/// a violation of the input's `member`, reported even when validation is
+/// off, since no valid request can carry it.
+pub fn timestamp_text(ts: &Timestamp, format: Format, member: &'static str, type_name: &'static str) -> Result<String, Failure> {
+    let text = match format {
+        Format::DateTime => ts.try_fmt_date_time(),
+        Format::HttpDate => ts.try_fmt_http_date(),
+        Format::EpochSeconds => Ok(ts.fmt_epoch_seconds()),
+    };
+    text.map_err(|_| {
+        Failure::Validation(ValidationError {
+            type_name,
+            violations: vec![Violation {
+                path: member.to_string(),
+                on_map_key: false,
+                kind: ViolationKind::Range {
+                    min: Some("0000-01-01T00:00:00Z".into()),
+                    max: Some("9999-12-31T23:59:59Z".into()),
+                    actual: ts.fmt_date_time(),
+                },
+            }],
+        })
+    })
 }
 
 /// A float as Smithy writes it in headers and query strings.
@@ -212,6 +238,26 @@ mod tests {
         tags: Option<std::collections::BTreeMap<String, String>>,
     }
     crate::structs::json_struct!(In { detector_id: "DetectorId", destination_type: "destinationType", tags: "tags" });
+
+    #[test]
+    fn timestamps_outside_the_formats_years_are_violations_of_their_member() {
+        let late = Timestamp::parse_epoch_seconds("253402300800").expect("year 10000");
+        let early = Timestamp::parse_epoch_seconds("-62167219201").expect("year -1");
+        for ts in [late, early] {
+            for format in [Format::DateTime, Format::HttpDate] {
+                let Err(Failure::Validation(e)) = timestamp_text(&ts, format, "asOf", "GetInput") else { panic!("{ts:?} {format:?}") };
+                assert_eq!((e.type_name, e.violations[0].path.as_str()), ("GetInput", "asOf"));
+                assert!(e.to_string().contains("9999-12-31T23:59:59Z"), "{e}");
+            }
+            // Epoch seconds can say any year.
+            assert!(timestamp_text(&ts, Format::EpochSeconds, "asOf", "GetInput").is_ok());
+        }
+        let last = Timestamp::parse_epoch_seconds("253402300799").expect("year 9999");
+        assert_eq!(timestamp_text(&last, Format::DateTime, "asOf", "GetInput").ok().as_deref(), Some("9999-12-31T23:59:59Z"));
+        // In a JSON body the serializer refuses it too.
+        let err = serde_json::to_string(&crate::timestamp::Formatted(&Some(late), Format::DateTime)).unwrap_err();
+        assert!(err.to_string().contains("outside 0000-9999"), "{err}");
+    }
 
     #[test]
     fn body_drops_bound_members() {

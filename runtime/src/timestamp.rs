@@ -200,6 +200,29 @@ impl Timestamp {
         out
     }
 
+    /// [`fmt_date_time`](Self::fmt_date_time) for the wire: a year outside
+    /// `0000..=9999`, which RFC 3339 cannot express, is an error instead of
+    /// an expanded-form string no service reads.
+    pub fn try_fmt_date_time(&self) -> Result<String, TimestampError> {
+        self.check_wire_year("date-time")?;
+        Ok(self.fmt_date_time())
+    }
+
+    /// [`fmt_http_date`](Self::fmt_http_date) for the wire: a year outside
+    /// `0000..=9999` is an error.
+    pub fn try_fmt_http_date(&self) -> Result<String, TimestampError> {
+        self.check_wire_year("http-date")?;
+        Ok(self.fmt_http_date())
+    }
+
+    fn check_wire_year(&self, format: &'static str) -> Result<(), TimestampError> {
+        if (0..=9999).contains(&Civil::from_secs(self.secs).year) {
+            Ok(())
+        } else {
+            Err(TimestampError::convert(format, &self.fmt_date_time(), "the year is outside 0000-9999, which the format cannot express"))
+        }
+    }
+
     /// Formats as a Smithy `http-date`: the IMF-fixdate form of RFC 7231
     /// section 7.1.1.1, such as `Tue, 29 Apr 2014 18:30:38 GMT`.
     ///
@@ -1104,8 +1127,8 @@ fn serialize_as<S: Serializer>(
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
     match format {
-        Format::DateTime => serializer.serialize_str(&ts.fmt_date_time()),
-        Format::HttpDate => serializer.serialize_str(&ts.fmt_http_date()),
+        Format::DateTime => serializer.serialize_str(&ts.try_fmt_date_time().map_err(serde::ser::Error::custom)?),
+        Format::HttpDate => serializer.serialize_str(&ts.try_fmt_http_date().map_err(serde::ser::Error::custom)?),
         Format::EpochSeconds if ts.nanos == 0 => serializer.serialize_i64(ts.secs),
         Format::EpochSeconds => serializer.serialize_f64(ts.to_epoch_seconds_f64()),
     }

@@ -292,14 +292,16 @@ impl Pattern {
     }
 
     /// Check that `v` contains a match (patterns are not implicitly
-    /// anchored). A value the matcher gives up on (a pattern that backtracks
-    /// catastrophically on it) is reported as not matching.
+    /// anchored). A value is reported only when the engine says it does not
+    /// match: one it cannot decide within its step budget (a pathological
+    /// pattern with an empty-matching loop) passes, so a valid value is never
+    /// rejected; the service checks it again.
     pub fn check(&self, v: &str, path: &Path<'_>, out: &mut Vec<Violation>) {
         let tables = self.properties;
         let compiled = self.compiled.get_or_init(|| super::pattern::Regex::new(self.source, &|name| property(tables, name)).ok());
         match compiled {
             Some(re) => {
-                if re.is_match(v) != Some(true) {
+                if re.is_match(v) == Some(false) {
                     out.push(path.to_violation(ViolationKind::Pattern { pattern: self.source }));
                 }
             }

@@ -11,7 +11,9 @@ use crate::ir::{HttpBinding, MemberIr, OperationIr, RType, StructIr};
 use crate::ir::{TimestampFormat, UriSegment};
 
 /// A value of type `ty`, borrowed as `v`, as header, label or query text.
-fn text(ty: &RType, v: TokenStream, fmt: TimestampFormat) -> TokenStream {
+/// A timestamp's text may fail (a year its format cannot express), so the
+/// expression may use `?` for a violation of `member` of `type_name`.
+fn text(ty: &RType, v: TokenStream, fmt: TimestampFormat, member: &str, type_name: &str) -> TokenStream {
     match ty {
         RType::String => quote!(::std::string::String::clone(#v)),
         RType::Named(_) => quote!(#v.as_str().to_string()),
@@ -19,8 +21,8 @@ fn text(ty: &RType, v: TokenStream, fmt: TimestampFormat) -> TokenStream {
             quote!(::smithy_gen_runtime::rest_json::fmt_float(f64::from(*#v)))
         }
         RType::Timestamp => match fmt {
-            TimestampFormat::DateTime => quote!(#v.fmt_date_time()),
-            TimestampFormat::HttpDate => quote!(#v.fmt_http_date()),
+            TimestampFormat::DateTime => quote!(::smithy_gen_runtime::rest_json::timestamp_text(#v, ::smithy_gen_runtime::timestamp::Format::DateTime, #member, #type_name)?),
+            TimestampFormat::HttpDate => quote!(::smithy_gen_runtime::rest_json::timestamp_text(#v, ::smithy_gen_runtime::timestamp::Format::HttpDate, #member, #type_name)?),
             TimestampFormat::EpochSeconds => quote!(#v.fmt_epoch_seconds()),
         },
         RType::Blob => quote!(::smithy_gen_runtime::blob::encode(#v.as_bytes())),
@@ -97,7 +99,7 @@ pub fn serialize(op: &OperationIr, input: Option<&StructIr>) -> TokenStream {
                 let value = match m.ty {
                     RType::String => quote!(v.as_str()),
                     _ => {
-                        let t = text(&m.ty, quote!(v), m.timestamp_format.unwrap_or(TimestampFormat::DateTime));
+                        let t = text(&m.ty, quote!(v), m.timestamp_format.unwrap_or(TimestampFormat::DateTime), &m.name, type_name);
                         quote!(&#t)
                     }
                 };
@@ -135,11 +137,11 @@ pub fn serialize(op: &OperationIr, input: Option<&StructIr>) -> TokenStream {
                 let fmt = m.timestamp_format.unwrap_or(TimestampFormat::DateTime);
                 let code = match is_list(&m.ty) {
                     Some(inner) => {
-                        let t = text(inner, quote!(item), fmt);
+                        let t = text(inner, quote!(item), fmt, &m.name, type_name);
                         quote!(for item in v { request.query(#name, #t); })
                     }
                     None => {
-                        let t = text(&m.ty, quote!(v), fmt);
+                        let t = text(&m.ty, quote!(v), fmt, &m.name, type_name);
                         quote!(request.query(#name, #t);)
                     }
                 };
@@ -164,11 +166,17 @@ pub fn serialize(op: &OperationIr, input: Option<&StructIr>) -> TokenStream {
                 let fmt = m.timestamp_format.unwrap_or(TimestampFormat::HttpDate);
                 let value = match is_list(&m.ty) {
                     Some(inner) => {
-                        let t = text(inner, quote!(item), fmt);
+                        let t = text(inner, quote!(item), fmt, &m.name, type_name);
                         let ts = matches!(inner, RType::Timestamp) && fmt == TimestampFormat::HttpDate;
-                        quote!(::smithy_gen_runtime::rest_json::join_header_list(&v.iter().map(|item| #t).collect::<::std::vec::Vec<_>>(), #ts))
+                        quote!({
+                            let mut items = ::std::vec::Vec::with_capacity(v.len());
+                            for item in v {
+                                items.push(#t);
+                            }
+                            ::smithy_gen_runtime::rest_json::join_header_list(&items, #ts)
+                        })
                     }
-                    None => text(&m.ty, quote!(v), fmt),
+                    None => text(&m.ty, quote!(v), fmt, &m.name, type_name),
                 };
                 headers.push(quote!(if let ::std::option::Option::Some(v) = &input.#f { request.header(#name, #value); }));
             }
