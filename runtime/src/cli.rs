@@ -16,7 +16,7 @@ use super::error::{ErrorKind, OperationError};
 use super::request::PreparedRequest;
 use super::transport::BoxFuture;
 
-pub const USAGE: &str = "usage: smithy-call <service> <Operation> --input '<json>' [--endpoint URL] [--region R] [--dry-run]";
+pub const USAGE: &str = "usage: smithy-call <service> <Operation> --input '<json>'|@file|- [--endpoint URL] [--region R] [--dry-run]";
 
 /// Parsed command line.
 #[derive(Debug, Clone, PartialEq)]
@@ -66,12 +66,29 @@ pub fn parse_args(args: &[String]) -> Result<Args, String> {
     let [service, operation] = <[String; 2]>::try_from(positional).map_err(|_| "expected <service> <Operation>".to_string())?;
     let input = match input {
         None => Value::Object(Map::new()),
-        Some(text) => serde_json::from_str(&text).map_err(|e| format!("--input is not valid JSON: {e}"))?,
+        Some(text) => {
+            let text = read_input(&text)?;
+            serde_json::from_str(&text).map_err(|e| format!("--input is not valid JSON: {e}"))?
+        }
     };
     if !input.is_object() {
         return Err("--input must be a JSON object".into());
     }
     Ok(Args { service, operation, input, endpoint, region, dry_run })
+}
+
+/// `--input`'s JSON: the argument itself, `@path` for a file's contents, or
+/// `-` for standard input (a command-line argument is limited to 128 KiB).
+fn read_input(arg: &str) -> Result<String, String> {
+    if arg == "-" {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).map_err(|e| format!("--input -: cannot read standard input: {e}"))?;
+        return Ok(text);
+    }
+    match arg.strip_prefix('@') {
+        Some(path) => std::fs::read_to_string(path).map_err(|e| format!("--input @{path}: cannot read the file: {e}")),
+        None => Ok(arg.to_string()),
+    }
 }
 
 /// The request `--dry-run` prints.
@@ -130,7 +147,7 @@ where
     F: FnOnce(Config, I) -> Fut,
     Fut: Future<Output = Result<O, E>>,
 {
-    let input: I = match serde_json::from_value(args.input.clone()) {
+    let input: I = match super::json::input_from_value(&args.input) {
         Ok(i) => i,
         Err(e) => return Outcome::fail(2, format!("the input does not fit {}: {e}\n", args.operation)),
     };

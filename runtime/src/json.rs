@@ -7,6 +7,52 @@ use super::error::{ErrorMeta, Failure, Modeled, ParseError};
 use super::protocol::Protocol;
 use super::request::RawResponse;
 
+/// Read an operation's input (or any structure a user writes) from JSON: a
+/// member the type does not have is an error that names it and lists those
+/// it has, and a value of the wrong type is an error that names the member's
+/// path (`tags`, `resourceConfig.openSearchResourceConfig.retentionDays`) and
+/// the type expected. Responses are read leniently elsewhere.
+pub fn input_from_str<T: DeserializeOwned>(text: &str) -> Result<T, InputError> {
+    let _strict = super::structs::Strict::enter();
+    let mut de = serde_json::Deserializer::from_str(text);
+    let value = serde_path_to_error::deserialize(&mut de).map_err(InputError::from)?;
+    de.end().map_err(|e| InputError { path: String::new(), message: e.to_string() })?;
+    Ok(value)
+}
+
+/// [`input_from_str`] from an already parsed JSON value.
+pub fn input_from_value<T: DeserializeOwned>(value: &serde_json::Value) -> Result<T, InputError> {
+    let _strict = super::structs::Strict::enter();
+    serde_path_to_error::deserialize(value).map_err(InputError::from)
+}
+
+/// Why JSON does not fit an input: where (a member path, empty for the whole
+/// document) and what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputError {
+    pub path: String,
+    pub message: String,
+}
+
+impl<E: std::fmt::Display> From<serde_path_to_error::Error<E>> for InputError {
+    fn from(e: serde_path_to_error::Error<E>) -> Self {
+        let path = e.path().to_string();
+        InputError { path: if path == "." { String::new() } else { path }, message: e.inner().to_string() }
+    }
+}
+
+impl std::fmt::Display for InputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.path.is_empty() {
+            f.write_str(&self.message)
+        } else {
+            write!(f, "{}: {}", self.path, self.message)
+        }
+    }
+}
+
+impl std::error::Error for InputError {}
+
 /// A member's `@default` (the model's JSON), read with the member's own
 /// deserializer: what a response that leaves the member out means.
 pub fn default_value<T: DeserializeOwned>(json: &str) -> Option<T> {

@@ -69,19 +69,30 @@ pub fn timestamp_text(ts: &Timestamp, format: Format, member: &'static str, type
         Format::EpochSeconds => Ok(ts.fmt_epoch_seconds()),
     };
     text.map_err(|_| {
-        Failure::Validation(ValidationError {
-            type_name,
-            violations: vec![Violation {
-                path: member.to_string(),
-                on_map_key: false,
-                kind: ViolationKind::Range {
-                    min: Some("0000-01-01T00:00:00Z".into()),
-                    max: Some("9999-12-31T23:59:59Z".into()),
-                    actual: ts.fmt_date_time(),
-                },
-            }],
-        })
+        let format = if format == Format::HttpDate { "http-date" } else { "date-time" };
+        violation(type_name, member, ViolationKind::TimestampYear { actual: ts.fmt_date_time(), format })
     })
+}
+
+/// A header's value (or, with `on_name`, a prefixed header's name) as is,
+/// when HTTP can carry it: a CR, LF or other control character (tab aside)
+/// in a value, or anything but a token character in a name, would end the
+/// header early or smuggle another one, so it is a violation of the member
+/// at `path`, reported even when validation is off.
+pub fn header_text(value: String, path: impl FnOnce() -> String, on_name: bool, type_name: &'static str) -> Result<String, Failure> {
+    let fits = if on_name {
+        // A header name is an RFC 9110 token.
+        !value.is_empty() && value.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+    } else {
+        value.bytes().all(|b| (b >= 0x20 && b != 0x7f) || b == b'\t')
+    };
+    if fits {
+        return Ok(value);
+    }
+    Err(Failure::Validation(ValidationError {
+        type_name,
+        violations: vec![Violation { path: path(), on_map_key: on_name, kind: ViolationKind::HeaderValue }],
+    }))
 }
 
 /// A float as Smithy writes it in headers and query strings.
@@ -247,7 +258,7 @@ mod tests {
             for format in [Format::DateTime, Format::HttpDate] {
                 let Err(Failure::Validation(e)) = timestamp_text(&ts, format, "asOf", "GetInput") else { panic!("{ts:?} {format:?}") };
                 assert_eq!((e.type_name, e.violations[0].path.as_str()), ("GetInput", "asOf"));
-                assert!(e.to_string().contains("9999-12-31T23:59:59Z"), "{e}");
+                assert!(e.to_string().contains("its year is outside 0000-9999"), "{e}");
             }
             // Epoch seconds can say any year.
             assert!(timestamp_text(&ts, Format::EpochSeconds, "asOf", "GetInput").is_ok());
@@ -257,6 +268,19 @@ mod tests {
         // In a JSON body the serializer refuses it too.
         let err = serde_json::to_string(&crate::timestamp::Formatted(&Some(late), Format::DateTime)).unwrap_err();
         assert!(err.to_string().contains("outside 0000-9999"), "{err}");
+    }
+
+    #[test]
+    fn header_values_http_cannot_carry_are_violations() {
+        assert_eq!(header_text("a\tb é".into(), || "h".into(), false, "In").ok().as_deref(), Some("a\tb é"));
+        for bad in ["a\r\nx-evil: 1", "a\nb", "\u{0}", "\u{7f}"] {
+            let Err(Failure::Validation(e)) = header_text(bad.into(), || "metadata[\"k\"]".into(), false, "In") else { panic!("{bad:?}") };
+            assert_eq!(e.violations[0].path, "metadata[\"k\"]");
+            assert!(e.to_string().contains("CR, LF"), "{e}");
+        }
+        assert!(header_text(String::new(), || "m".into(), true, "In").is_err(), "an empty header name");
+        assert!(header_text("X-Meta-a b".into(), || "m".into(), true, "In").is_err(), "a space in a header name");
+        assert!(header_text("X-Meta-a_b.c".into(), || "m".into(), true, "In").is_ok());
     }
 
     #[test]

@@ -36,6 +36,35 @@ impl<'de> serde::Deserialize<'de> for Key<'de> {
     }
 }
 
+std::thread_local! {
+    static STRICT: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// While a `Strict` is alive on this thread, structures read from JSON
+/// refuse members they do not have (serde's "unknown field" error, which
+/// names the member and lists those that exist). An operation's input type
+/// enters it for its whole reading, so what a user writes loses nothing
+/// silently; responses, read outside it, stay lenient (a newer service may
+/// send more). Nested: dropping restores what was before.
+pub struct Strict(bool);
+
+impl Strict {
+    pub fn enter() -> Strict {
+        Strict(STRICT.with(|s| s.replace(true)))
+    }
+}
+
+impl Drop for Strict {
+    fn drop(&mut self) {
+        STRICT.with(|s| s.set(self.0));
+    }
+}
+
+/// Whether structures read now refuse unknown members.
+pub fn is_strict() -> bool {
+    STRICT.with(|s| s.get())
+}
+
 /// A structure's members written into a JSON object that is already open,
 /// leaving out those named in `skip` (by JSON name): how a restJson1 body
 /// is written in one pass without its HTTP-bound members. `Serialize` is
@@ -54,7 +83,13 @@ pub trait JsonFields {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __structs_json_struct {
-    ($name:ident { $($f:ident : $wire:literal $(| $alias:literal)? $(default $dflt:ident)? $(as $fmt:ident)?),* $(,)? }) => {
+    (@input $name:ident { $($body:tt)* }) => {
+        $crate::__structs_json_struct!(@impl $name, true, { $($body)* });
+    };
+    ($name:ident { $($body:tt)* }) => {
+        $crate::__structs_json_struct!(@impl $name, false, { $($body)* });
+    };
+    (@impl $name:ident, $input:literal, { $($f:ident : $wire:literal $(| $alias:literal)? $(default $dflt:ident)? $(as $fmt:ident)?),* $(,)? }) => {
         impl $crate::structs::JsonFields for $name {
             #[allow(unused_variables)]
             fn serialize_fields<M: ::serde::ser::SerializeMap>(&self, map: &mut M, skip: &[&str]) -> ::std::result::Result<(), M::Error> {
@@ -79,12 +114,17 @@ macro_rules! __structs_json_struct {
                         f.write_str(concat!("a ", stringify!($name), " object"))
                     }
                     fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<$name, A::Error> {
+                        // An operation's input is read strictly, members and all.
+                        let _strict = $input.then($crate::structs::Strict::enter);
                         #[allow(unused_mut)]
                         let mut out = $name::default();
                         while let ::std::option::Option::Some(key) = map.next_key::<$crate::structs::Key<'de>>()? {
                             #[allow(unused_variables)]
                             let k: &str = key.0.as_ref();
                             $($crate::__structs_json_struct!(@de map, out, k, $f, $wire $(| $alias)? $(as $fmt)?);)*
+                            if $crate::structs::is_strict() {
+                                return ::std::result::Result::Err(<A::Error as ::serde::de::Error>::unknown_field(k, &[$($wire),*]));
+                            }
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                         $($(if out.$f.is_none() {

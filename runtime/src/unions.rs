@@ -1,9 +1,8 @@
 //! Serde support for unions: a union is a JSON object with exactly one member
 //! set. Generated `Serialize`/`Deserialize` impls call these helpers.
 
-use serde::de::{DeserializeOwned, Error as _};
 use serde::ser::SerializeMap;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Serialize, Serializer};
 
 /// The value of a union member that targets `smithy.api#Unit`: `{}`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -22,23 +21,75 @@ pub fn unknown_member<E: serde::ser::Error>(type_name: &str, member: &str) -> E 
     E::custom(format!("cannot serialize union {type_name}: member {member:?} is not known to this client"))
 }
 
-/// Read a union object: its one set member's name and value. Members whose
-/// value is `null`, and the `__type` key some services add, are ignored.
-pub fn take_member<'de, D: Deserializer<'de>>(d: D, type_name: &str) -> Result<(String, serde_json::Value), D::Error> {
-    let map = serde_json::Map::<String, serde_json::Value>::deserialize(d)?;
-    let mut set = map.into_iter().filter(|(k, v)| !v.is_null() && k != "__type");
-    let Some((name, value)) = set.next() else {
-        return Err(D::Error::custom(format!("union {type_name} must have exactly one member set, found none")));
+/// `Deserialize` for a union, given each variant's JSON name (and member name
+/// when `@jsonName` differs) and what it holds: `unit` (a `smithy.api#Unit`
+/// member, `{}`), `val(T)` or `boxed(T)`. The object must have exactly one
+/// member set; `null` members and the `__type` key some services add are
+/// skipped. Each member's value is read in place, so an error inside it keeps
+/// its path. A member this client does not know becomes `Unknown`, except
+/// while reading strictly (an operation's input), where it is an error that
+/// lists the members that exist.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __unions_union_de {
+    ($name:ident, $label:literal, { $($v:ident : $json:literal $(| $alias:literal)? => $kind:ident $(($t:ty))?),* $(,)? }) => {
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+                struct V;
+                impl<'de> ::serde::de::Visitor<'de> for V {
+                    type Value = $name;
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(concat!("the union ", $label))
+                    }
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<$name, A::Error> {
+                        let mut out: ::std::option::Option<($name, ::std::string::String)> = ::std::option::Option::None;
+                        while let ::std::option::Option::Some(key) = map.next_key::<$crate::structs::Key<'de>>()? {
+                            let k: &str = key.0.as_ref();
+                            let value: ::std::option::Option<$name> = match k {
+                                "__type" => {
+                                    map.next_value::<::serde::de::IgnoredAny>()?;
+                                    continue;
+                                }
+                                $($json $(| $alias)? => $crate::__unions_union_de!(@read map, $name, $v, $kind $(($t))?),)*
+                                _ => {
+                                    if $crate::structs::is_strict() {
+                                        return ::std::result::Result::Err(<A::Error as ::serde::de::Error>::unknown_field(k, &[$($json),*]));
+                                    }
+                                    match map.next_value::<::serde_json::Value>()? {
+                                        ::serde_json::Value::Null => ::std::option::Option::None,
+                                        _ => ::std::option::Option::Some($name::Unknown(k.to_string())),
+                                    }
+                                }
+                            };
+                            if let ::std::option::Option::Some(value) = value {
+                                if let ::std::option::Option::Some((_, first)) = &out {
+                                    return ::std::result::Result::Err(<A::Error as ::serde::de::Error>::custom(::std::format!(
+                                        "union {} must have exactly one member set, found {:?} and {:?}", $label, first, k
+                                    )));
+                                }
+                                out = ::std::option::Option::Some((value, k.to_string()));
+                            }
+                        }
+                        out.map(|(value, _)| value).ok_or_else(|| {
+                            <A::Error as ::serde::de::Error>::custom(concat!("union ", $label, " must have exactly one member set, found none"))
+                        })
+                    }
+                }
+                d.deserialize_map(V)
+            }
+        }
     };
-    if let Some((other, _)) = set.next() {
-        return Err(D::Error::custom(format!(
-            "union {type_name} must have exactly one member set, found {name:?} and {other:?}"
-        )));
-    }
-    Ok((name, value))
+    (@read $map:ident, $name:ident, $v:ident, unit) => {
+        $map.next_value::<::std::option::Option<$crate::unions::Empty>>()?.map(|_| $name::$v)
+    };
+    (@read $map:ident, $name:ident, $v:ident, val($t:ty)) => {
+        $map.next_value::<::std::option::Option<$t>>()?.map($name::$v)
+    };
+    (@read $map:ident, $name:ident, $v:ident, boxed($t:ty)) => {
+        $map.next_value::<::std::option::Option<$t>>()?.map(|v| $name::$v(::std::boxed::Box::new(v)))
+    };
 }
+#[allow(unused_imports)]
+#[doc(hidden)]
+pub use __unions_union_de as union_de;
 
-/// Turn a member's JSON value into its Rust type.
-pub fn member_value<T: DeserializeOwned, E: serde::de::Error>(type_name: &str, member: &str, value: serde_json::Value) -> Result<T, E> {
-    serde_json::from_value(value).map_err(|e| E::custom(format!("union {type_name} member {member:?}: {e}")))
-}

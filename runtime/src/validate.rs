@@ -137,6 +137,17 @@ pub enum ViolationKind {
     /// An `@httpLabel` value is `.` or `..` (or has such a segment in a
     /// greedy label): it would change the request's path.
     DotSegmentLabel,
+    /// A timestamp whose year its wire format (`date-time`, `http-date`)
+    /// cannot express: outside 0000-9999.
+    TimestampYear {
+        /// The timestamp, in the expanded ISO 8601 form.
+        actual: String,
+        /// The wire format.
+        format: &'static str,
+    },
+    /// A value bound to an HTTP header (or a header name) holds a character
+    /// a header cannot carry: CR, LF or another control character.
+    HeaderValue,
     /// The model's pattern could not be compiled by the ECMA-262 engine.
     BadPattern {
         /// The pattern.
@@ -199,6 +210,13 @@ impl fmt::Display for Violation {
             ViolationKind::HostLabel => {
                 write!(f, "value fills a host label (@hostLabel) and must be 1 to 63 letters, digits or '-'")
             }
+            ViolationKind::TimestampYear { actual, format } => {
+                write!(f, "timestamp {actual} cannot be sent as {format}: its year is outside 0000-9999")
+            }
+            ViolationKind::HeaderValue => write!(
+                f,
+                "{subject} is sent as an HTTP header and holds a character a header cannot carry (CR, LF or another control character; in a header name, anything but letters, digits and !#$%&'*+-.^_`|~)"
+            ),
             ViolationKind::BadPattern { pattern } => {
                 write!(f, "the model's pattern {pattern:?} cannot be compiled as ECMA-262")
             }

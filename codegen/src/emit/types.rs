@@ -124,13 +124,15 @@ fn structure(s: &StructIr) -> TokenStream {
     let debug_impl = sensitive.then(|| debug_impl(s));
     let ctor = (s.usage.input && has_required).then(|| constructor(s));
     let error_impl = s.error.as_ref().map(|_| error_impl(s));
+    // An operation's input is read strictly (unknown members are errors).
+    let input_marker = s.input_of.is_some().then(|| quote!(@input));
     let json_members = s.members.iter().map(|m| json_member(m, m.fills_default.then(|| default_fn_name(s, m))));
     quote! {
         #doc
         #struct_dep
         #[derive(#debug_derive Clone, PartialEq, Default)]
         pub struct #name { #(#fields)* }
-        json_struct!(#name { #(#json_members),* });
+        json_struct!(#input_marker #name { #(#json_members),* });
         #(#default_fns)*
         #debug_impl
         #ctor
@@ -242,11 +244,18 @@ fn union(u: &UnionIr) -> TokenStream {
             let a = &v.name;
             quote!(| #a)
         });
-        match (&v.ty, v.boxed) {
-            (None, _) => quote!(#json #alias => ::std::result::Result::Ok(Self::#vn),),
-            (Some(_), false) => quote!(#json #alias => ::smithy_gen_runtime::unions::member_value(#label, &member, value).map(Self::#vn),),
-            (Some(_), true) => quote!(#json #alias => ::smithy_gen_runtime::unions::member_value(#label, &member, value).map(|v| Self::#vn(::std::boxed::Box::new(v))),),
-        }
+        let kind = match (&v.ty, v.boxed) {
+            (None, _) => quote!(unit),
+            (Some(t), false) => {
+                let t = value_type(t, &TokenStream::new());
+                quote!(val(#t))
+            }
+            (Some(t), true) => {
+                let t = value_type(t, &TokenStream::new());
+                quote!(boxed(#t))
+            }
+        };
+        quote!(#vn: #json #alias => #kind)
     });
     let debug_derive = (!u.sensitive).then(|| quote!(Debug,));
     let union_dep = deprecated(&u.deprecated);
@@ -279,16 +288,7 @@ fn union(u: &UnionIr) -> TokenStream {
                 }
             }
         }
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
-                let (member, value) = ::smithy_gen_runtime::unions::take_member(d, #label)?;
-                let _ = &value;
-                match member.as_str() {
-                    #(#de_arms)*
-                    _ => ::std::result::Result::Ok(Self::Unknown(member)),
-                }
-            }
-        }
+        ::smithy_gen_runtime::unions::union_de!(#name, #label, { #(#de_arms),* });
     }
 }
 

@@ -18,8 +18,8 @@ pub struct DescribeDestinationsInput {
 }
 #[cfg(feature = "cloudwatch-logs-describe-destinations")]
 json_struct!(
-    DescribeDestinationsInput { destination_name_prefix : "DestinationNamePrefix",
-    next_token : "nextToken", limit : "limit" }
+    @ input DescribeDestinationsInput { destination_name_prefix :
+    "DestinationNamePrefix", next_token : "nextToken", limit : "limit" }
 );
 #[cfg(feature = "cloudwatch-logs-describe-destinations")]
 /// Output of `DescribeDestinations` (model shape `com.amazonaws.cloudwatchlogs#DescribeDestinationsResponse`).
@@ -231,8 +231,8 @@ pub struct PutDestinationInput {
 }
 #[cfg(feature = "cloudwatch-logs-put-destination")]
 json_struct!(
-    PutDestinationInput { destination_name : "destinationName", target_arn : "targetArn",
-    role_arn : "roleArn", tags : "tags" }
+    @ input PutDestinationInput { destination_name : "destinationName", target_arn :
+    "targetArn", role_arn : "roleArn", tags : "tags" }
 );
 #[cfg(feature = "cloudwatch-logs-put-destination")]
 impl PutDestinationInput {
@@ -280,8 +280,8 @@ pub struct PutDestinationPolicyInput {
 }
 #[cfg(feature = "cloudwatch-logs-put-destination-policy")]
 json_struct!(
-    PutDestinationPolicyInput { destination_name : "destinationName", access_policy :
-    "accessPolicy", force_update : "forceUpdate" }
+    @ input PutDestinationPolicyInput { destination_name : "destinationName",
+    access_policy : "accessPolicy", force_update : "forceUpdate" }
 );
 #[cfg(feature = "cloudwatch-logs-put-destination-policy")]
 impl PutDestinationPolicyInput {
@@ -324,7 +324,7 @@ pub struct PutIntegrationInput {
 }
 #[cfg(feature = "cloudwatch-logs-put-integration")]
 json_struct!(
-    PutIntegrationInput { integration_name : "integrationName", resource_config :
+    @ input PutIntegrationInput { integration_name : "integrationName", resource_config :
     "resourceConfig", integration_type : "integrationType" }
 );
 #[cfg(feature = "cloudwatch-logs-put-integration")]
@@ -394,28 +394,10 @@ impl ::serde::Serialize for ResourceConfig {
     }
 }
 #[cfg(feature = "cloudwatch-logs-put-integration")]
-impl<'de> ::serde::Deserialize<'de> for ResourceConfig {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let (member, value) = ::smithy_gen_runtime::unions::take_member(
-            d,
-            "ResourceConfig",
-        )?;
-        let _ = &value;
-        match member.as_str() {
-            "openSearchResourceConfig" => {
-                ::smithy_gen_runtime::unions::member_value(
-                        "ResourceConfig",
-                        &member,
-                        value,
-                    )
-                    .map(Self::OpenSearchResourceConfig)
-            }
-            _ => ::std::result::Result::Ok(Self::Unknown(member)),
-        }
-    }
-}
+::smithy_gen_runtime::unions::union_de!(
+    ResourceConfig, "ResourceConfig", { OpenSearchResourceConfig :
+    "openSearchResourceConfig" => val(OpenSearchResourceConfig) }
+);
 /// The service cannot complete the request.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceUnavailableException {

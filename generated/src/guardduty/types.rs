@@ -48,10 +48,11 @@ pub struct CreateDetectorInput {
 }
 #[cfg(feature = "guardduty-create-detector")]
 json_struct!(
-    CreateDetectorInput { enable : "enable" | "Enable", client_token : "clientToken" |
-    "ClientToken", finding_publishing_frequency : "findingPublishingFrequency" |
-    "FindingPublishingFrequency", data_sources : "dataSources" | "DataSources", tags :
-    "tags" | "Tags", features : "features" | "Features" }
+    @ input CreateDetectorInput { enable : "enable" | "Enable", client_token :
+    "clientToken" | "ClientToken", finding_publishing_frequency :
+    "findingPublishingFrequency" | "FindingPublishingFrequency", data_sources :
+    "dataSources" | "DataSources", tags : "tags" | "Tags", features : "features" |
+    "Features" }
 );
 #[cfg(feature = "guardduty-create-detector")]
 impl CreateDetectorInput {
@@ -102,7 +103,7 @@ pub struct CreatePublishingDestinationInput {
 }
 #[cfg(feature = "guardduty-create-publishing-destination")]
 json_struct!(
-    CreatePublishingDestinationInput { detector_id : "detectorId" | "DetectorId",
+    @ input CreatePublishingDestinationInput { detector_id : "detectorId" | "DetectorId",
     destination_type : "destinationType" | "DestinationType", destination_properties :
     "destinationProperties" | "DestinationProperties", client_token : "clientToken" |
     "ClientToken" }

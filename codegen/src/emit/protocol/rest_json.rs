@@ -178,12 +178,20 @@ pub fn serialize(op: &OperationIr, input: Option<&StructIr>) -> TokenStream {
                     }
                     None => text(&m.ty, quote!(v), fmt, &m.name, type_name),
                 };
-                headers.push(quote!(if let ::std::option::Option::Some(v) = &input.#f { request.header(#name, #value); }));
+                let member = &m.name;
+                headers.push(quote!(if let ::std::option::Option::Some(v) = &input.#f {
+                    request.header(#name, ::smithy_gen_runtime::rest_json::header_text(#value, || #member.to_string(), false, #type_name)?);
+                }));
             }
             HttpBinding::PrefixHeaders(prefix) => {
+                let member = &m.name;
                 headers.push(quote! {
                     if let ::std::option::Option::Some(map) = &input.#f {
-                        for (k, v) in map { request.header(&::std::format!("{}{}", #prefix, k), ::std::string::String::clone(v)); }
+                        for (k, v) in map {
+                            let at = || ::std::format!("{}[{:?}]", #member, k);
+                            let name = ::smithy_gen_runtime::rest_json::header_text(::std::format!("{}{}", #prefix, k), at, true, #type_name)?;
+                            request.header(&name, ::smithy_gen_runtime::rest_json::header_text(::std::string::String::clone(v), at, false, #type_name)?);
+                        }
                     }
                 });
             }
