@@ -13,6 +13,21 @@ pub const RSA_CA: &str = include_str!("../tests/tls/rsa-ca.pem");
 pub const RSA_LEAF: &str = include_str!("../tests/tls/rsa-leaf.pem");
 pub const RSA_LEAF_KEY: &str = include_str!("../tests/tls/rsa-leaf.key");
 
+/// A rustls server configuration for `cert` and `key` (PEM), speaking the
+/// given protocol versions.
+pub fn server_config(cert: &str, key: &str, versions: &[&'static rustls::SupportedProtocolVersion]) -> rustls::ServerConfig {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    rustls::ServerConfig::builder_with_provider(provider)
+        .with_protocol_versions(versions)
+        .expect("protocol versions")
+        .with_no_client_auth()
+        .with_single_cert(
+            vec![CertificateDer::from_pem_slice(cert.as_bytes()).expect("certificate")],
+            PrivateKeyDer::from_pem_slice(key.as_bytes()).expect("key"),
+        )
+        .expect("server config")
+}
+
 /// A TLS server for `leaf` (PEM certificate and key), speaking only the
 /// given protocol versions, that answers one PutDestination request per
 /// connection.
@@ -21,17 +36,7 @@ pub fn answering_tls_server(
     key: &str,
     versions: &'static [&'static rustls::SupportedProtocolVersion],
 ) -> (u16, Arc<Mutex<Vec<String>>>) {
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let config = rustls::ServerConfig::builder_with_provider(provider)
-        .with_protocol_versions(versions)
-        .expect("protocol versions")
-        .with_no_client_auth()
-        .with_single_cert(
-            vec![CertificateDer::from_pem_slice(cert.as_bytes()).expect("certificate")],
-            PrivateKeyDer::from_pem_slice(key.as_bytes()).expect("key"),
-        )
-        .expect("server config");
-    let config = Arc::new(config);
+    let config = Arc::new(server_config(cert, key, versions));
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = listener.local_addr().expect("address").port();
     let log = Arc::new(Mutex::new(Vec::new()));

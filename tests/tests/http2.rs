@@ -11,7 +11,7 @@ use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;
 use integration_tests::tls::{RSA_CA, RSA_LEAF, RSA_LEAF_KEY};
 use rustls::pki_types::pem::PemObject;
-use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+use rustls::pki_types::CertificateDer;
 use smithy_gen_runtime::default_transport::{DefaultTransport, Proxies};
 use smithy_gen_runtime::{Config, Credentials};
 
@@ -19,16 +19,7 @@ use smithy_gen_runtime::{Config, Credentials};
 /// with hyper; logs each request's version and `x-amz-target`, counts
 /// connections.
 async fn server(alpn: &[&[u8]]) -> (u16, Arc<Mutex<Vec<String>>>, Arc<AtomicUsize>) {
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let mut config = rustls::ServerConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .expect("versions")
-        .with_no_client_auth()
-        .with_single_cert(
-            vec![CertificateDer::from_pem_slice(RSA_LEAF.as_bytes()).expect("certificate")],
-            PrivateKeyDer::from_pem_slice(RSA_LEAF_KEY.as_bytes()).expect("key"),
-        )
-        .expect("server config");
+    let mut config = integration_tests::tls::server_config(RSA_LEAF, RSA_LEAF_KEY, rustls::DEFAULT_VERSIONS);
     config.alpn_protocols = alpn.iter().map(|p| p.to_vec()).collect();
     let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");

@@ -14,7 +14,7 @@ use aws_generated::cloudwatch_logs::Client;
 use smithy_gen_runtime::config::{Config, Credentials};
 use smithy_gen_runtime::error::TransportErrorKind;
 use rustls::pki_types::pem::PemObject;
-use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+use rustls::pki_types::CertificateDer;
 
 /// A self-signed certificate for 127.0.0.1 (valid until 2126) and its key,
 /// made for this test with `openssl req -x509`.
@@ -24,17 +24,7 @@ const KEY: &str = "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49
 /// A TLS server on 127.0.0.1 that records, per connection, whether the
 /// handshake failed or a request arrived.
 fn tls_server() -> (u16, Arc<Mutex<Vec<String>>>) {
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let config = rustls::ServerConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .expect("protocol versions")
-        .with_no_client_auth()
-        .with_single_cert(
-            vec![CertificateDer::from_pem_slice(CERT.as_bytes()).expect("certificate")],
-            PrivateKeyDer::from_pem_slice(KEY.as_bytes()).expect("key"),
-        )
-        .expect("server config");
-    let config = Arc::new(config);
+    let config = Arc::new(integration_tests::tls::server_config(CERT, KEY, rustls::DEFAULT_VERSIONS));
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = listener.local_addr().expect("address").port();
     let log = Arc::new(Mutex::new(Vec::new()));
