@@ -773,7 +773,7 @@ fn machine() -> String {
     format!("{cores} cores ({cpu}), {memory} RAM, {rustc}")
 }
 
-fn today() -> String {
+pub(crate) fn today() -> String {
     Command::new("date")
         .arg("-u")
         .arg("+%Y-%m-%d")

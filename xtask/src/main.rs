@@ -15,6 +15,8 @@
 //! - `cargo xtask bench [--repeats N] [--only PARTS]`: measure codegen,
 //!   builds, sizes, lines, throughput and codecs beside aws-sdk-rust (see
 //!   `bench.rs` and BENCHMARKS.md).
+//! - `cargo xtask sweep [--generate-only] ...`: every official model through
+//!   the generator and `cargo check` (see `sweep.rs`).
 //! - `cargo xtask fuzz [--seconds N] [--check] [TARGET...]`: build the
 //!   libFuzzer targets of `fuzz/` without cargo-fuzz and run each for N
 //!   seconds (see `fuzz.rs`).
@@ -24,6 +26,7 @@
 mod bench;
 mod fuzz;
 mod pyenv;
+mod sweep;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -52,9 +55,10 @@ fn main() -> ExitCode {
         Some("official") => official(),
         Some("fuzz") => fuzz::fuzz(&root(), &args[1..]),
         Some("bench") => bench::bench(&args[1..]),
+        Some("sweep") => sweep::sweep(&args[1..]),
         Some("interop-env") => pyenv::ensure(&root()).map(|python| println!("{}", python.display())),
         _ => {
-            eprintln!("{USAGE}\n{}\n{}", fuzz::USAGE, bench::USAGE);
+            eprintln!("{USAGE}\n{}\n{}\n{}", fuzz::USAGE, bench::USAGE, sweep::USAGE);
             return ExitCode::from(2);
         }
     };
