@@ -100,6 +100,9 @@ pub struct ServiceIr {
     pub check_fns: Vec<CheckFn>,
     /// Distinct `@pattern`s, in the order their accessor functions are numbered.
     pub patterns: Vec<String>,
+    /// What the generator could not do exactly and left out (a `@pattern`
+    /// the validators cannot check), one line each, naming the shape.
+    pub warnings: Vec<String>,
     /// `smithy.rules#endpointRuleSet` as compact JSON.
     pub endpoint_rules: Option<String>,
     /// `smithy.rules#endpointTests`, in model order.

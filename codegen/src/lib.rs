@@ -69,8 +69,24 @@ impl From<Diagnostics> for Error {
 
 /// Load the models and produce every file of the generated crate, in memory.
 pub fn generate(options: &Options) -> Result<Vec<RenderedFile>, Error> {
+    generate_reporting(options).map(|g| g.files)
+}
+
+/// What generation produced: the files, and what it could not do exactly
+/// and left out (one line each, naming the shape).
+#[derive(Debug)]
+pub struct Generated {
+    pub files: Vec<RenderedFile>,
+    pub warnings: Vec<String>,
+}
+
+/// [`generate`], with the warnings.
+pub fn generate_reporting(options: &Options) -> Result<Generated, Error> {
     let model = Model::load_files(&options.models)?;
-    generate_packaged(&model, &options.crate_name, &options.selection, &options.packaging)
+    let ir = lower::lower_crate(&model, &options.crate_name, &options.selection)?;
+    let warnings = ir.services.iter().flat_map(|s| s.warnings.iter().cloned()).collect();
+    let files = write::render(emit::emit_crate(&ir, &options.packaging)).map_err(Error::Render)?;
+    Ok(Generated { files, warnings })
 }
 
 /// Generate from models given as (file name, JSON text) pairs.

@@ -20,6 +20,19 @@ pub fn property(name: &str) -> Option<Vec<(char, char)>> {
     }
 }
 
+/// Whether the generated validators can check `pattern` exactly: valid
+/// ECMA-262 (in Unicode mode, or in the web-compatible grammar, as `new
+/// RegExp(p)` would take it) and runnable by the runtime's engine. The error
+/// says why not; such a pattern is left unchecked, with a warning.
+pub fn checkable(pattern: &str) -> Result<(), String> {
+    if let Err(e) = regress::Regex::with_flags(pattern, "u") {
+        if regress::Regex::with_flags(pattern, "").is_err() {
+            return Err(format!("not a valid ECMA-262 regular expression ({e})"));
+        }
+    }
+    check(pattern)
+}
+
 /// Compile `pattern` as the generated crate will; the error says why not.
 pub fn check(pattern: &str) -> Result<(), String> {
     engine::Regex::new(pattern, &property).map(|_| ())

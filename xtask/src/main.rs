@@ -168,7 +168,11 @@ fn codegen(args: &[String]) -> Result<(), String> {
         std::env::set_current_dir(&root).map_err(|e| format!("cannot enter {}: {e}", root.display()))?;
     }
     let (options, out, check) = codegen_args(args)?;
-    let files = codegen::generate(&options).map_err(|e| format!("error: cannot generate {}:\n{e}", out.display()))?;
+    let generated = codegen::generate_reporting(&options).map_err(|e| format!("error: cannot generate {}:\n{e}", out.display()))?;
+    for w in &generated.warnings {
+        eprintln!("warning: {w}");
+    }
+    let files = generated.files;
     let out = out.as_path();
     if check {
         let stale = codegen::write::check(out, &files);

@@ -166,9 +166,15 @@ fn cargo_path() -> String {
     cargo().get_program().to_string_lossy().to_string()
 }
 
+/// The first problem of an error report (past a "N problems in the model:"
+/// heading), cut to a table cell.
 fn first_line(s: &str) -> String {
-    let line = s.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("");
-    line.chars().take(160).collect()
+    let mut lines = s.lines().map(str::trim).filter(|l| !l.is_empty());
+    let mut line = lines.next().unwrap_or("");
+    if line.ends_with("in the model:") {
+        line = lines.next().unwrap_or(line);
+    }
+    line.chars().take(200).collect()
 }
 
 fn verdict(row: &Row) -> String {

@@ -24,10 +24,12 @@ pub struct Planner<'m> {
     fns: BTreeMap<String, CheckFn>,
     patterns: Vec<String>,
     pattern_index: BTreeMap<String, usize>,
+    /// Patterns the validators cannot check: shape id → (pattern, why).
+    unchecked: BTreeMap<String, (String, String)>,
 }
 
 fn has_own_constraints(t: &Traits) -> bool {
-    t.length.is_some() || t.pattern.is_some() || t.range.is_some() || t.unique_items
+    t.length.is_some() || t.pattern.as_deref().is_some_and(|p| crate::patterns::checkable(p).is_ok()) || t.range.is_some() || t.unique_items
 }
 
 impl<'m> Planner<'m> {
@@ -41,6 +43,7 @@ impl<'m> Planner<'m> {
             fns: BTreeMap::new(),
             patterns: Vec::new(),
             pattern_index: BTreeMap::new(),
+            unchecked: BTreeMap::new(),
         }
     }
 
@@ -175,7 +178,12 @@ impl<'m> Planner<'m> {
             ShapeKind::String => {
                 out.extend(len(LengthUnit::Chars));
                 if let Some(p) = pattern {
-                    out.push(Check::Pattern(self.pattern(&p)));
+                    match crate::patterns::checkable(&p) {
+                        Ok(()) => out.push(Check::Pattern(self.pattern(&p))),
+                        Err(why) => {
+                            self.unchecked.insert(shape.id.clone(), (p, why));
+                        }
+                    }
                 }
             }
             ShapeKind::Blob => out.extend(len(LengthUnit::Bytes)),
@@ -218,7 +226,14 @@ impl<'m> Planner<'m> {
         out
     }
 
-    pub fn finish(self) -> (Vec<CheckFn>, Vec<String>) {
-        (self.fns.into_values().collect(), self.patterns)
+    /// The check functions, the patterns they use, and a warning for each
+    /// pattern left unchecked.
+    pub fn finish(self) -> (Vec<CheckFn>, Vec<String>, Vec<String>) {
+        let warnings = self
+            .unchecked
+            .into_iter()
+            .map(|(shape, (p, why))| format!("{shape}: the @pattern `{p}` is not checked by the generated validators: {why}"))
+            .collect();
+        (self.fns.into_values().collect(), self.patterns, warnings)
     }
 }

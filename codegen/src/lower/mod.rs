@@ -170,6 +170,7 @@ pub fn lower_service(model: &Model, svc: &Shape, only: Option<&BTreeSet<String>>
         types: Vec::new(),
         check_fns: Vec::new(),
         patterns: Vec::new(),
+        warnings: Vec::new(),
         endpoint_rules: None,
         endpoint_tests: Vec::new(),
     };

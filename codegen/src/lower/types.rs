@@ -102,9 +102,10 @@ pub fn build(model: &Model, c: &Closure<'_>, ir: &mut ServiceIr, diags: &mut Dia
         });
     }
     ir.types.sort_by(|a, b| a.name().cmp(b.name()));
-    let (check_fns, patterns) = planner.finish();
+    let (check_fns, patterns, warnings) = planner.finish();
     ir.check_fns = check_fns;
     ir.patterns = patterns;
+    ir.warnings.extend(warnings);
 }
 
 /// Split `@endpoint(hostPrefix)` into text and labels; each label must name
@@ -193,6 +194,19 @@ impl Ctx<'_> {
         rtype(self.model, self.names, target)
     }
 
+    /// A note for a member whose `@pattern` the validators cannot check.
+    fn unchecked_pattern_note(&self, m: &Member) -> Option<String> {
+        let target = self.model.get(&m.target)?;
+        if target.kind != ShapeKind::String {
+            return None;
+        }
+        let p = m.traits.pattern.as_deref().or(target.traits.pattern.as_deref())?;
+        let why = crate::patterns::checkable(p).err()?;
+        let code = if p.contains('`') { format!("`` {p} ``") } else { format!("`{p}`") };
+        let why = if why.contains('`') { why } else { format!("`{why}`") };
+        Some(format!("The model's `@pattern` {code} is not checked by this client ({why}); the service checks it."))
+    }
+
     fn json_name(&self, m: &Member) -> String {
         match (self.protocol, &m.traits.json_name) {
             (Protocol::RestJson1, Some(j)) => j.clone(),
@@ -268,12 +282,14 @@ impl Ctx<'_> {
                 rust_name,
                 json_name: self.json_name(m),
                 ty,
-                docs: m
-                    .traits
-                    .documentation
-                    .as_deref()
-                    .or_else(|| self.model.get(&m.target).and_then(|t| t.traits.documentation.as_deref()))
-                    .map(docs::html_to_markdown),
+                docs: with_note(
+                    m.traits
+                        .documentation
+                        .as_deref()
+                        .or_else(|| self.model.get(&m.target).and_then(|t| t.traits.documentation.as_deref()))
+                        .map(docs::html_to_markdown),
+                    self.unchecked_pattern_note(m),
+                ),
                 required: m.traits.required && m.traits.default.as_ref().is_none_or(|d| d.is_null()),
                 sensitive: self.sensitive(m),
                 boxed: copy_for_op.is_none() && self.cycles.contains(&(shape.id.clone(), m.name.clone())),
@@ -434,4 +450,10 @@ fn cycles(model: &Model, named: &BTreeMap<String, String>) -> BTreeSet<(String, 
     out
 }
 
-
+/// Documentation with a note appended as its own paragraph.
+fn with_note(docs: Option<String>, note: Option<String>) -> Option<String> {
+    match (docs, note) {
+        (Some(d), Some(n)) => Some(format!("{d}\n\n{n}")),
+        (d, n) => d.or(n),
+    }
+}
