@@ -174,6 +174,10 @@ fn first_line(s: &str) -> String {
     if line.ends_with("in the model:") {
         line = lines.next().unwrap_or(line);
     }
+    // The model file is the row's; the message is what follows its path.
+    if let Some(i) = line.find(".json: ") {
+        line = &line[i + ".json: ".len()..];
+    }
     line.chars().take(200).collect()
 }
 
