@@ -76,8 +76,9 @@ impl std::fmt::Display for TlsSetupError {
 
 impl std::error::Error for TlsSetupError {}
 
-/// Where proxy settings come from.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Where proxy settings come from. `Debug` never shows a proxy URL's user
+/// information.
+#[derive(Clone, PartialEq, Eq)]
 pub enum Proxies {
     /// `HTTP_PROXY`, `HTTPS_PROXY`, `ALL_PROXY` and `NO_PROXY` (or their
     /// lower-case forms), as curl reads them. The default.
@@ -88,6 +89,30 @@ pub enum Proxies {
     /// and `https://` destinations, except for the hosts of a `NO_PROXY`
     /// style list (`example.com,.internal,10.0.0.0/8`).
     Explicit { http: Option<String>, https: Option<String>, no_proxy: Option<String> },
+}
+
+impl std::fmt::Debug for Proxies {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let url = |u: &Option<String>| u.as_deref().map(redact_url);
+        match self {
+            Proxies::FromEnv => f.write_str("FromEnv"),
+            Proxies::None => f.write_str("None"),
+            Proxies::Explicit { http, https, no_proxy } => f
+                .debug_struct("Explicit")
+                .field("http", &url(http))
+                .field("https", &url(https))
+                .field("no_proxy", no_proxy)
+                .finish(),
+        }
+    }
+}
+
+/// `scheme://host...` of a URL, without `user:password@`.
+fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => format!("{}***@{}", &url[..scheme + 3], &url[at + 1..]),
+        _ => url.to_string(),
+    }
 }
 
 /// Options of a [`DefaultTransport`].
@@ -736,6 +761,13 @@ mod tests {
         let clean = t.clean(request).expect("cleaned");
         assert!(clean.headers().contains_key("proxy-authorization"));
         assert!(!format!("{t:?}").contains("u:p"));
+        let builder = DefaultTransport::builder().proxies(Proxies::Explicit {
+            http: Some("http://user:s3cret@proxy:3128".into()),
+            https: None,
+            no_proxy: None,
+        });
+        let shown = format!("{builder:?}");
+        assert!(!shown.contains("s3cret") && shown.contains("http://***@proxy:3128"), "{shown}");
     }
 
     #[test]
