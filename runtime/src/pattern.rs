@@ -9,8 +9,15 @@
 //! classes with ranges and negation, the escapes `\d \D \w \W \s \S \t \n \v
 //! \f \r \0 \cX \xHH \uHHHH \u{H…}` (a lone surrogate such as `\uD800` is a
 //! code point no Rust string holds, so it matches nothing), and `\p{…}`/`\P{…}`
-//! through the property tables the generator wrote for the model. Not
-//! supported (the generator rejects such a model): backreferences.
+//! through the property tables the generator wrote for the model. AWS models
+//! are written for Java's regular expressions, so the constructs Java gives a
+//! defined meaning are read with that meaning: `\A`, `\z`, `\Z`, the inline
+//! flags `(?s)` and `(?i)` (US-ASCII case folding, Java's default) for the
+//! rest of the group or scoped as `(?s:...)`, `\0` octal and `\x{...}`
+//! escapes, the possessive form of an exact count (`{2}+`); Java's POSIX
+//! classes (`\p{Print}`, ...) come from the generator's tables. Not supported
+//! (the generator leaves such a pattern unchecked, with a warning):
+//! backreferences, other inline flags, other possessive quantifiers.
 //!
 //! Matching never rejects a value for want of time: the machine remembers
 //! which (instruction, position) states already failed, so a pattern without
@@ -83,7 +90,7 @@ const LINE_TERMINATORS: [char; 4] = ['\n', '\r', '\u{2028}', '\u{2029}'];
 impl Regex {
     /// Parses and compiles `source`; the error says what is wrong and where.
     pub fn new(source: &str, properties: Properties<'_>) -> Result<Regex, String> {
-        let mut parser = Parser { chars: source.chars().collect(), pos: 0, properties, depth: 0 };
+        let mut parser = Parser { chars: source.chars().collect(), pos: 0, properties, depth: 0, dotall: false, icase: false };
         let node = parser.disjunction()?;
         if parser.pos < parser.chars.len() {
             return Err(parser.error("unmatched ')'"));
@@ -362,6 +369,30 @@ struct Run<'a> {
 /// The most (instruction, position) states remembered: 4 MiB of bits.
 const MAX_VISITED_BITS: usize = 32 << 20;
 
+/// `node` matching either case of a US-ASCII letter, as Java's `(?i)` does
+/// by default (without `UNICODE_CASE`).
+/// (A class is folded before its negation, in `Parser::class`.)
+fn ascii_fold(node: Node) -> Node {
+    match node {
+        Node::Char(c) if c.is_ascii_alphabetic() => Node::Class(fold_ranges(vec![(c, c)])),
+        other => other,
+    }
+}
+
+/// `ranges` with the other case of every US-ASCII letter in them added.
+fn fold_ranges(ranges: Vec<(char, char)>) -> Vec<(char, char)> {
+    let swap = |c: char| if c.is_ascii_lowercase() { c.to_ascii_uppercase() } else { c.to_ascii_lowercase() };
+    let mut out = ranges.clone();
+    for (lo, hi) in ranges {
+        for c in (lo as u32).max(u32::from(b'A'))..=(hi as u32).min(u32::from(b'z')) {
+            if let Some(c) = char::from_u32(c).filter(char::is_ascii_alphabetic) {
+                out.push((swap(c), swap(c)));
+            }
+        }
+    }
+    normalize(out)
+}
+
 /// Whether `node` can match the empty string.
 fn nullable(node: &Node) -> bool {
     match node {
@@ -464,12 +495,19 @@ const SPACE: &[(char, char)] = &[
     ('\u{feff}', '\u{feff}'),
 ];
 
+/// Inline flags, each with whether it is turned on (`(?i-s)`).
+type Flags = Vec<(char, bool)>;
+
 struct Parser<'a> {
     chars: Vec<char>,
     pos: usize,
     properties: Properties<'a>,
     /// How many groups enclose the cursor.
     depth: usize,
+    /// Java inline flags in force: `(?s)` (`.` matches line terminators too)
+    /// and `(?i)` (US-ASCII letters match either case, as Java's default).
+    dotall: bool,
+    icase: bool,
 }
 
 /// One item of a character class: a single character (which may start a
@@ -539,6 +577,7 @@ impl Parser<'_> {
                 break;
             }
             let atom = self.atom()?;
+            let atom = if self.icase { ascii_fold(atom) } else { atom };
             terms.push(self.quantified(atom)?);
         }
         Ok(Node::Concat(terms))
@@ -568,6 +607,11 @@ impl Parser<'_> {
             return Err(self.error("numbers out of order in a {} quantifier"));
         }
         let greedy = !self.eat('?');
+        // Java's possessive form of an exact count (`{2}+`) matches as the
+        // count itself: there is nothing to give back.
+        if greedy && max == Some(min) && self.peek() == Some('+') {
+            self.pos += 1;
+        }
         Ok(Node::Repeat { node: Box::new(atom), min, max, greedy })
     }
 
@@ -613,6 +657,7 @@ impl Parser<'_> {
         Ok(match c {
             '^' => Node::Start,
             '$' => Node::End,
+            '.' if self.dotall => Node::Class(vec![('\0', char::MAX)]),
             '.' => Node::Any,
             '(' => self.group()?,
             '[' => Node::Class(self.class()?),
@@ -639,13 +684,70 @@ impl Parser<'_> {
     }
 
     fn group(&mut self) -> Result<Node, String> {
+        // Java inline flags: `(?s)` for the rest of the enclosing group,
+        // `(?s:...)` for what it encloses.
+        if let Some((flags, scoped)) = self.inline_flags()? {
+            if !scoped {
+                self.set_flags(&flags);
+                return Ok(Node::Empty);
+            }
+            let saved = (self.dotall, self.icase);
+            self.set_flags(&flags);
+            let inner = self.group_inner();
+            (self.dotall, self.icase) = saved;
+            return inner;
+        }
+        self.group_inner()
+    }
+
+    fn group_inner(&mut self) -> Result<Node, String> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
             return Err(self.error(&format!("groups nested more than {MAX_DEPTH} deep")));
         }
+        let saved = (self.dotall, self.icase);
         let group = self.group_body();
+        (self.dotall, self.icase) = saved;
         self.depth -= 1;
         group
+    }
+
+    /// After `(`: Java inline flags `?s)`, `?i-s)` or `?s:`, consumed up to
+    /// and including the `)` or `:`; `(flags, scoped)`. Flags other than `s`
+    /// and `i` are an error.
+    fn inline_flags(&mut self) -> Result<Option<(Flags, bool)>, String> {
+        if self.peek() != Some('?') {
+            return Ok(None);
+        }
+        let mut at = self.pos + 1;
+        let mut flags = Vec::new();
+        let mut on = true;
+        while let Some(&c) = self.chars.get(at) {
+            match c {
+                '-' if on => on = false,
+                c if c.is_ascii_alphabetic() => flags.push((c, on)),
+                ')' | ':' if !flags.is_empty() => {
+                    if let Some((bad, _)) = flags.iter().find(|(f, _)| !matches!(f, 's' | 'i')) {
+                        self.pos = at;
+                        return Err(self.error(&format!("the inline flag (?{bad}) is not supported")));
+                    }
+                    self.pos = at + 1;
+                    return Ok(Some((flags, c == ':')));
+                }
+                _ => return Ok(None),
+            }
+            at += 1;
+        }
+        Ok(None)
+    }
+
+    fn set_flags(&mut self, flags: &[(char, bool)]) {
+        for (flag, on) in flags {
+            match flag {
+                's' => self.dotall = *on,
+                _ => self.icase = *on,
+            }
+        }
     }
 
     fn group_body(&mut self) -> Result<Node, String> {
@@ -689,6 +791,25 @@ impl Parser<'_> {
     /// After `\` outside a class.
     fn escape(&mut self) -> Result<Node, String> {
         match self.peek() {
+            // Java's input boundaries: `\A` the start, `\z` the end, `\Z` the
+            // end or before a final line terminator.
+            Some('A') => {
+                self.pos += 1;
+                Ok(Node::Start)
+            }
+            Some('z') => {
+                self.pos += 1;
+                Ok(Node::End)
+            }
+            Some('Z') => {
+                self.pos += 1;
+                let terminator = Node::Alt(vec![
+                    Node::Concat(vec![Node::Char('\r'), Node::Char('\n')]),
+                    Node::Class(normalize(vec![('\n', '\n'), ('\r', '\r'), ('\u{85}', '\u{85}'), ('\u{2028}', '\u{2029}')])),
+                ]);
+                let optional = Node::Repeat { node: Box::new(terminator), min: 0, max: Some(1), greedy: true };
+                Ok(Node::Look { node: Box::new(Node::Concat(vec![optional, Node::End])), negate: false, behind: false })
+            }
             Some('b') => {
                 self.pos += 1;
                 Ok(Node::WordBoundary(true))
@@ -740,6 +861,20 @@ impl Parser<'_> {
             'f' => ClassAtom::Char('\u{c}'),
             'r' => ClassAtom::Char('\r'),
             '0' if !self.peek().is_some_and(|c| c.is_ascii_digit()) => ClassAtom::Char('\0'),
+            // Java's octal escape: `\0` and one to three octal digits (at most 0377).
+            '0' => {
+                let mut value = 0u32;
+                let mut digits = 0;
+                while digits < 3 && self.peek().is_some_and(|c| c.is_digit(8)) && value * 8 + self.peek().and_then(|c| c.to_digit(8)).unwrap_or(0) <= 0o377 {
+                    value = value * 8 + self.peek().and_then(|c| c.to_digit(8)).unwrap_or(0);
+                    self.pos += 1;
+                    digits += 1;
+                }
+                if digits == 0 {
+                    return Err(self.error("\\0 followed by a digit that is not octal"));
+                }
+                ClassAtom::Code(value)
+            }
             'c' => match self.peek() {
                 Some(l) if l.is_ascii_alphabetic() => {
                     self.pos += 1;
@@ -747,6 +882,17 @@ impl Parser<'_> {
                 }
                 _ => return Err(self.error("\\c needs a letter")),
             },
+            // Java also writes `\x{h...h}`.
+            'x' if self.peek() == Some('{') => {
+                self.pos += 1;
+                let start = self.pos;
+                while self.peek().is_some_and(|c| c.is_ascii_hexdigit()) {
+                    self.pos += 1;
+                }
+                let text: String = self.chars[start..self.pos].iter().collect();
+                let value = u32::from_str_radix(&text, 16).ok().filter(|v| self.eat('}') && *v <= 0x10FFFF);
+                ClassAtom::Code(value.ok_or_else(|| self.error("invalid \\x{...} escape"))?)
+            }
             'x' => ClassAtom::Code(self.hex(2).ok_or_else(|| self.error("invalid hexadecimal escape"))?),
             'u' => ClassAtom::Code(self.unicode_escape()?),
             c if c.is_ascii_alphanumeric() => return Err(self.error(&format!("unknown escape \\{c}"))),
@@ -820,7 +966,7 @@ impl Parser<'_> {
             }
             first.add_to(&mut ranges);
         }
-        let ranges = normalize(ranges);
+        let ranges = if self.icase { fold_ranges(ranges) } else { normalize(ranges) };
         Ok(if negated { negate(&ranges) } else { ranges })
     }
 

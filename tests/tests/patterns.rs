@@ -165,6 +165,52 @@ fn patterns_that_backtrack_catastrophically_elsewhere_are_answered_in_linear_tim
     assert_eq!(re.is_match(&format!("{}:", "x".repeat(1_000_000))), Some(false));
 }
 
+/// The Java constructs AWS models use, with the meaning `java.util.regex.Pattern`
+/// documents (US-ASCII POSIX classes, inline flags, input boundaries, octal
+/// and `\x{...}` escapes, possessive exact counts), each with values Java
+/// accepts and rejects.
+#[test]
+fn java_constructs_mean_what_java_says() {
+    let cases: &[(&str, &[&str], &[&str])] = &[
+        ("^\\p{Print}+$", &["a b~", " "], &["tab\there", "é", ""]),
+        ("^\\p{Graph}+$", &["a!~"], &["a b"]),
+        ("^\\p{Alnum}{2}$", &["a1", "Z9"], &["a_", "é1"]),
+        ("^\\p{Alpha}+$", &["abcXYZ"], &["ab1"]),
+        ("^\\p{XDigit}{8}-\\p{XDigit}{4}$", &["0123abCD-ef01"], &["0123abCG-ef01"]),
+        ("^\\p{Punct}$", &["!", "`", "~", "["], &["a", " "]),
+        ("^\\p{Blank}\\p{Cntrl}$", &["\t\u{7f}", " \u{1}"], &["\n\u{1}"]),
+        ("^\\p{Lower}\\p{Upper}\\p{Digit}\\p{Space}$", &["aZ0\n"], &["Az0 "]),
+        ("^\\p{all}{3}$", &["a\nb"], &["ab"]),
+        ("^\\p{LD}+$", &["aé9٣"], &["a-b"]),
+        ("^(?s).+$", &["a\nb"], &[""]),
+        ("^.+$", &["ab"], &["a\nb"]),
+        ("^(?i)abc$", &["AbC", "abc"], &["abd"]),
+        ("^(?i)[a-c]+$", &["ABCabc"], &["abd"]),
+        ("^(?i)[^a]$", &["b"], &["a", "A"]),
+        ("^(?i:a)b$", &["Ab"], &["AB"]),
+        ("^a(?i)b(?-i)c$", &["aBc"], &["aBC", "Abc"]),
+        ("\\Aab\\z", &["ab"], &["ab\n", "xab"]),
+        ("\\Aab\\Z", &["ab", "ab\n", "ab\r\n"], &["ab\n\n", "abc"]),
+        ("^\\0101\\x{42}$", &["AB"], &["ab"]),
+        ("^[0-9A-Z]{2}+$", &["A9"], &["A", "A9B"]),
+    ];
+    for (pattern, matches, rejects) in cases {
+        let re = Regex::new(pattern, &codegen::patterns::property).unwrap_or_else(|e| panic!("{pattern}: {e}"));
+        for text in *matches {
+            assert_eq!(re.is_match(text), Some(true), "{pattern} must match {text:?}");
+        }
+        for text in *rejects {
+            assert_eq!(re.is_match(text), Some(false), "{pattern} must not match {text:?}");
+        }
+    }
+    // What Java means but this engine cannot check exactly is an error (the
+    // generator then leaves the pattern unchecked, with a warning).
+    for (pattern, why) in [("(?m)^a$", "(?m)"), ("a?+", "nothing to repeat"), ("(a)\\1", "backreferences")] {
+        let e = Regex::new(pattern, &codegen::patterns::property).unwrap_err();
+        assert!(e.contains(why), "{pattern}: {e}");
+    }
+}
+
 #[test]
 fn lone_surrogate_escapes_compile_and_match_nothing() {
     // ECMA-262 `u` mode allows them; no Rust string holds one. (`regress`
