@@ -228,12 +228,14 @@ impl<'a> Resolver<'a> {
         Some(PageItems { path: steps, kind })
     }
 
-    /// `pageSize`: a top-level integer input member.
+    /// `pageSize`: a top-level integer input member (a `long` too, as AWS
+    /// models have it and the AWS SDKs accept: the paginator's `page_size`
+    /// then takes an `i64`).
     fn page_size(&self, side: Side<'a>, path: &str, diags: &mut Diagnostics) -> Option<PageSize> {
         let (mut steps, target, field) = self.walk(side, path, "pageSize", false, diags)?;
-        if target.kind != ShapeKind::Integer {
+        if !matches!(target.kind, ShapeKind::Integer | ShapeKind::Long) {
             diags.push(self.err(format!(
-                "`@paginated` `pageSize` is \"{path}\", which targets {} (`{}`); `pageSize` must target an integer shape",
+                "`@paginated` `pageSize` is \"{path}\", which targets {} (`{}`); `pageSize` must target an integer (or long) shape",
                 target.kind.with_article(),
                 target.id
             )));
@@ -308,7 +310,7 @@ mod tests {
         assert!(e[0].contains("`inputToken` must name a top-level input member, not a path"), "{e:?}");
 
         let e = errors(|s| set_paginated(s, "GetEvents", json!({"inputToken": "cursor", "outputToken": "nextCursor", "pageSize": "cursor"})));
-        assert!(e[0].contains("`pageSize` must target an integer shape"), "{e:?}");
+        assert!(e[0].contains("`pageSize` must target an integer (or long) shape"), "{e:?}");
 
         let e = errors(|s| {
             s[&format!("{NS}ListTagsInput")]["members"]["nextToken"]["traits"]["smithy.api#required"] = json!({});

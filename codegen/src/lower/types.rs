@@ -16,16 +16,37 @@ use crate::{docs, naming};
 
 pub fn build(model: &Model, c: &Closure<'_>, ir: &mut ServiceIr, diags: &mut Diagnostics) {
     let mut names = Names::default();
+    // Every operation has its own input and output types, `<Op>Input` and
+    // `<Op>Output`. A model shape whose name is one of those (Glue's
+    // structure `TestConnectionInput` beside the operation `TestConnection`)
+    // takes its kind as a suffix (`TestConnectionInputStructure`): a rule
+    // that depends only on the service's operations, so names stay put when
+    // a model gains shapes.
+    let operation_types: BTreeSet<String> = c
+        .operations
+        .iter()
+        .flat_map(|op| {
+            let base = naming::type_name(c.name_of(&op.id));
+            [format!("{base}Input"), format!("{base}Output")]
+        })
+        .collect();
     // Named model types.
     let named: BTreeSet<&String> = c.input_side.iter().chain(&c.output_side).collect();
     let mut type_ids = Vec::new();
     for id in named {
         let Some(shape) = model.get(id) else { continue };
-        if matches!(shape.kind, ShapeKind::Structure | ShapeKind::Union | ShapeKind::Enum | ShapeKind::IntEnum) {
-            let name = naming::type_name(c.name_of(id));
-            names.claim(&name, id, shape, diags);
-            type_ids.push((id.clone(), name));
+        let suffix = match shape.kind {
+            ShapeKind::Structure => "Structure",
+            ShapeKind::Union => "Union",
+            ShapeKind::Enum | ShapeKind::IntEnum => "Enum",
+            _ => continue,
+        };
+        let mut name = naming::type_name(c.name_of(id));
+        if operation_types.contains(&name) {
+            name.push_str(suffix);
         }
+        names.claim(&name, id, shape, diags);
+        type_ids.push((id.clone(), name));
     }
     let rust_names: BTreeMap<String, String> = type_ids.iter().cloned().collect();
     // Operation input and output types.
