@@ -10,8 +10,9 @@
 //!   `tests/interop/requirements.txt`) and print its interpreter's path.
 //! - `cargo xtask ci`: the one test command: freshness check, the interop
 //!   environment, tests (with the interop tests required, not skipped),
-//!   clippy and rustdoc on the generated crate, and a build of the crates
-//!   generated from every fixture model.
+//!   clippy and rustdoc on the generated crate, a build of the crates
+//!   generated from every fixture model, the complete official seed models,
+//!   and the generation of every model in ../shared/aws-corpus.
 //! - `cargo xtask bench [--repeats N] [--only PARTS]`: measure codegen,
 //!   builds, sizes, lines, throughput and codecs beside aws-sdk-rust (see
 //!   `bench.rs` and BENCHMARKS.md).
@@ -255,6 +256,9 @@ fn ci() -> Result<(), String> {
         .args(["doc", "--no-deps", "-p", CRATE_NAME, "-p", RUNTIME_CRATE, "--all-features"]))?;
     fixtures()?;
     official()?;
+    // Every official model on a supported protocol must generate (the compile
+    // checks of the whole corpus are `cargo xtask sweep`'s, not CI's).
+    sweep::sweep(&["--generate-only".to_string(), "--no-write".to_string()])?;
     eprintln!("\nci: all checks passed");
     Ok(())
 }
