@@ -107,7 +107,8 @@ impl std::fmt::Debug for Proxies {
     }
 }
 
-/// `scheme://host...` of a URL, without `user:password@`.
+/// `scheme://host...` of a URL, without `user:password@` (for `Debug` and
+/// error messages).
 fn redact_url(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
         (Some(scheme), Some(at)) if at > scheme => format!("{}***@{}", &url[..scheme + 3], &url[at + 1..]),
@@ -536,14 +537,14 @@ impl Connector {
             Some(proxy) => {
                 let proxy_uri = proxy.uri().clone();
                 if proxy_uri.scheme_str() != Some("http") {
-                    return Err(format!("proxy {}: only http:// proxies are supported", redact(&proxy_uri)).into());
+                    return Err(format!("proxy {}: only http:// proxies are supported", redact_url(&proxy_uri.to_string())).into());
                 }
                 if https {
                     let mut tunnel = Tunnel::new(proxy_uri.clone(), plain_connector());
                     if let Some(auth) = proxy.basic_auth() {
                         tunnel = tunnel.with_auth(auth.clone());
                     }
-                    let io = tunnel.call(dst.clone()).await.map_err(|e| format!("proxy {}: {}", redact(&proxy_uri), chain(&e)))?;
+                    let io = tunnel.call(dst.clone()).await.map_err(|e| format!("proxy {}: {}", redact_url(&proxy_uri.to_string()), chain(&e)))?;
                     (io.into_inner(), false)
                 } else {
                     let proxy_host = proxy_uri.host().ok_or("the proxy URL has no host")?.to_string();
@@ -559,11 +560,6 @@ impl Connector {
         let h2 = tls.get_ref().1.alpn_protocol() == Some(b"h2");
         Ok(Stream::Tls { io: Box::new(TokioIo::new(tls)), h2 })
     }
-}
-
-/// A proxy URL without its user information, for messages.
-fn redact(uri: &http::Uri) -> String {
-    format!("{}://{}:{}", uri.scheme_str().unwrap_or("http"), uri.host().unwrap_or(""), uri.port_u16().unwrap_or(80))
 }
 
 async fn tcp(host: &str, port: u16) -> Result<TcpStream, BoxError> {
