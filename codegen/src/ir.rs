@@ -67,6 +67,10 @@ pub struct HttpRoute {
 /// `Some(features)`: compiled when any of these operation features is on.
 pub type Gate = Option<Vec<String>>;
 
+/// crates.io's limit on the Cargo features of one crate, which the feature
+/// scheme keeps (`ServiceIr::features_by_resource`).
+pub const MAX_FEATURES: usize = 300;
+
 /// The generated crate.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CrateIr {
@@ -91,6 +95,10 @@ pub struct ServiceIr {
     pub target_prefix: String,
     /// The Cargo feature enabling every operation of the service (`cloudwatch-logs`).
     pub feature: String,
+    /// Operation features name resources (`sagemaker-trial-component`, shared
+    /// by the operations on it), not single operations: one feature per
+    /// operation would exceed crates.io's limit (see `lower::gates`).
+    pub features_by_resource: bool,
     /// In model order of the service's closure walk, sorted by name.
     pub operations: Vec<OperationIr>,
     /// Every named type, sorted by Rust name.
@@ -149,7 +157,8 @@ pub struct OperationIr {
     pub name: String,
     /// The Rust method name (`put_destination`).
     pub fn_name: String,
-    /// The Cargo feature that compiles this operation (`cloudwatch-logs-put-destination`).
+    /// The Cargo feature that compiles this operation (`cloudwatch-logs-put-destination`;
+    /// with `ServiceIr::features_by_resource`, its resource's, shared).
     pub feature: String,
     pub docs: Option<String>,
     /// Rust name of the input type (`PutDestinationInput`).
@@ -459,10 +468,14 @@ pub struct PaginationIr {
     /// The paginator type in the service's `paginators` module
     /// (`DescribeDestinationsPaginator`).
     pub type_name: String,
-    /// The input member that carries the token (top-level, a string).
+    /// The input member that carries the token (top-level, a string or a map).
     pub input_token: FieldStep,
-    /// The path from the output type to the output token (a string).
+    /// The path from the output type to the output token (of the input
+    /// token's type).
     pub output_token: Vec<FieldStep>,
+    /// The tokens' Rust type: `RType::String`, or the `RType::Map` a service
+    /// passes back as given (DynamoDB's `LastEvaluatedKey`).
+    pub token_ty: RType,
     /// The path from the output type to the paged items, and their type.
     pub items: Option<PageItems>,
     /// The input member limiting the page size (top-level, an integer).

@@ -6,8 +6,9 @@
 //!
 //! - the first request sends the input's own token (none, or one the caller
 //!   set to resume a listing);
-//! - after a page whose output token is absent or empty, there are no more
-//!   pages;
+//! - after a page whose output token is absent or empty (an empty string, or
+//!   an empty map for services whose tokens are maps, such as DynamoDB's
+//!   `LastEvaluatedKey`), there are no more pages;
 //! - after a page whose output token equals the token just sent, paging ends
 //!   too: the service would only return the same page again. That page is
 //!   still yielded, without an error; [`Cursor::repeated_token`] tells the
@@ -15,11 +16,31 @@
 //! - after an error (validation, transport, timeout, a service error), paging
 //!   ends: the error is yielded once and nothing is sent afterwards.
 
+/// A pagination token: a string (almost every service) or a map that the
+/// paginator passes back as the service gave it (DynamoDB's
+/// `ExclusiveStartKey`/`LastEvaluatedKey`).
+pub trait PageToken: Clone + PartialEq {
+    /// The token says there are no more pages (an empty string or map).
+    fn is_end(&self) -> bool;
+}
+
+impl PageToken for String {
+    fn is_end(&self) -> bool {
+        self.is_empty()
+    }
+}
+
+impl<K: Clone + PartialEq, V: Clone + PartialEq> PageToken for std::collections::BTreeMap<K, V> {
+    fn is_end(&self) -> bool {
+        self.is_empty()
+    }
+}
+
 /// Where a paginator stands between two pages.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Cursor {
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cursor<T = String> {
     /// The token for the next request.
-    token: Option<String>,
+    token: Option<T>,
     /// No request follows.
     done: bool,
     /// Paging ended because the service returned the token just sent.
@@ -28,9 +49,15 @@ pub struct Cursor {
     pages: u64,
 }
 
-impl Cursor {
+impl<T> Default for Cursor<T> {
+    fn default() -> Self {
+        Cursor { token: None, done: false, repeated: false, pages: 0 }
+    }
+}
+
+impl<T: PageToken> Cursor<T> {
     /// A cursor whose first request sends `start` (the input's own token).
-    pub fn new(start: Option<String>) -> Cursor {
+    pub fn new(start: Option<T>) -> Self {
         Cursor { token: start, ..Cursor::default() }
     }
 
@@ -40,21 +67,22 @@ impl Cursor {
     }
 
     /// The token to send with the next request.
-    pub fn token(&self) -> Option<String> {
+    pub fn token(&self) -> Option<T> {
         self.token.clone()
     }
 
     /// Record the output token of the page just received and decide whether
     /// another page follows (see the module docs for the rules).
-    pub fn page_received(&mut self, output_token: Option<&str>) {
+    pub fn page_received(&mut self, output_token: Option<&T>) {
         self.pages += 1;
         match output_token {
-            None | Some("") => self.done = true,
-            Some(t) if self.token.as_deref() == Some(t) => {
+            None => self.done = true,
+            Some(t) if t.is_end() => self.done = true,
+            Some(t) if self.token.as_ref() == Some(t) => {
                 self.done = true;
                 self.repeated = true;
             }
-            Some(t) => self.token = Some(t.to_string()),
+            Some(t) => self.token = Some(t.clone()),
         }
     }
 
@@ -86,12 +114,14 @@ pub trait Paged {
     /// The items of a page (`std::convert::Infallible` when the operation
     /// names none; then only [`PagedItems`] is missing).
     type Item;
+    /// The token's type: `String`, or the map a service's token is.
+    type Token: PageToken;
     /// The input's token (where the first request starts).
-    fn token(input: &Self::Input) -> Option<String>;
+    fn token(input: &Self::Input) -> Option<Self::Token>;
     /// Put `token` into the input for the next request.
-    fn set_token(input: &mut Self::Input, token: Option<String>);
+    fn set_token(input: &mut Self::Input, token: Option<Self::Token>);
     /// The output token of a page.
-    fn next_token(output: &Self::Output) -> Option<&str>;
+    fn next_token(output: &Self::Output) -> Option<&Self::Token>;
     /// Send one page's request through the client's ordinary method.
     fn call(client: &Self::Client, input: Self::Input) -> impl std::future::Future<Output = Result<Self::Output, Self::Error>> + Send + '_;
 }
@@ -119,7 +149,7 @@ pub struct Paginator<P: Paged> {
     client: P::Client,
     /// The input sent with every page, with the token replaced.
     input: P::Input,
-    cursor: Cursor,
+    cursor: Cursor<P::Token>,
     /// Items of the last page not yet returned by `next_item`.
     items: std::vec::IntoIter<P::Item>,
 }
@@ -129,7 +159,11 @@ where
     P::Input: std::fmt::Debug,
 {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Paginator").field("input", &self.input).field("cursor", &self.cursor).finish_non_exhaustive()
+        f.debug_struct("Paginator")
+            .field("input", &self.input)
+            .field("pages_received", &self.cursor.pages())
+            .field("done", &self.cursor.is_done())
+            .finish_non_exhaustive()
     }
 }
 
@@ -224,17 +258,23 @@ impl<P: PagedItems> Paginator<P> {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+
     use super::Cursor;
+
+    fn s(v: &str) -> String {
+        v.to_string()
+    }
 
     #[test]
     fn follows_tokens_until_absent_or_empty() {
-        let mut c = Cursor::new(None);
+        let mut c = Cursor::<String>::new(None);
         assert_eq!(c.token(), None);
-        c.page_received(Some("a"));
+        c.page_received(Some(&s("a")));
         assert_eq!((c.token().as_deref(), c.is_done()), (Some("a"), false));
-        c.page_received(Some(""));
+        c.page_received(Some(&s("")));
         assert!(c.is_done() && !c.repeated_token());
-        let mut c = Cursor::new(Some("start".into()));
+        let mut c = Cursor::new(Some(s("start")));
         assert_eq!(c.token().as_deref(), Some("start"));
         c.page_received(None);
         assert!(c.is_done());
@@ -244,11 +284,106 @@ mod tests {
     #[test]
     fn stops_on_a_repeated_token_or_an_error() {
         let mut c = Cursor::new(None);
-        c.page_received(Some("a"));
-        c.page_received(Some("a"));
+        c.page_received(Some(&s("a")));
+        c.page_received(Some(&s("a")));
         assert!(c.is_done() && c.repeated_token());
-        let mut c = Cursor::new(None);
+        let mut c = Cursor::<String>::new(None);
         c.failed();
         assert!(c.is_done() && !c.repeated_token());
+    }
+
+    #[test]
+    fn passes_map_tokens_back_as_given() {
+        let key = |pk: &str, sk: i64| BTreeMap::from([(s("pk"), s(pk)), (s("sk"), sk.to_string())]);
+        let mut c = Cursor::new(None);
+        c.page_received(Some(&key("user#1", 7)));
+        assert_eq!(c.token(), Some(key("user#1", 7)), "the whole map, as the service returned it");
+        c.page_received(Some(&key("user#2", 3)));
+        assert_eq!((c.token(), c.is_done()), (Some(key("user#2", 3)), false));
+        c.page_received(Some(&BTreeMap::new()));
+        assert!(c.is_done() && !c.repeated_token(), "an empty map ends paging");
+        let mut c = Cursor::new(Some(key("a", 1)));
+        c.page_received(Some(&key("a", 1)));
+        assert!(c.is_done() && c.repeated_token());
+    }
+
+    /// A DynamoDB-like scan: the token is the last key read, a map.
+    enum Scan {}
+
+    type Key = BTreeMap<String, String>;
+
+    #[derive(Clone, Default)]
+    struct Input {
+        start: Option<Key>,
+    }
+
+    struct Output {
+        items: Vec<u32>,
+        last: Option<Key>,
+    }
+
+    /// The pages the fake service holds, and the start keys it was sent.
+    #[derive(Clone, Default)]
+    struct Table {
+        sent: std::sync::Arc<std::sync::Mutex<Vec<Option<Key>>>>,
+    }
+
+    fn key(n: u32) -> Key {
+        BTreeMap::from([(s("pk"), format!("thing#{n}")), (s("sk"), n.to_string())])
+    }
+
+    impl super::Paged for Scan {
+        type Client = Table;
+        type Input = Input;
+        type Output = Output;
+        type Error = String;
+        type Item = u32;
+        type Token = Key;
+        fn token(input: &Input) -> Option<Key> {
+            input.start.clone()
+        }
+        fn set_token(input: &mut Input, token: Option<Key>) {
+            input.start = token;
+        }
+        fn next_token(output: &Output) -> Option<&Key> {
+            output.last.as_ref()
+        }
+        fn call(table: &Table, input: Input) -> impl std::future::Future<Output = Result<Output, String>> + Send + '_ {
+            table.sent.lock().expect("not poisoned").push(input.start.clone());
+            // Two items a page out of 1..=5; the last page returns an empty key.
+            let after = input.start.as_ref().map_or(0, |k| k["sk"].parse::<u32>().expect("a number"));
+            let items: Vec<u32> = (after + 1..=5).take(2).collect();
+            let last = Some(if items.last() == Some(&5) { Key::new() } else { key(*items.last().expect("items")) });
+            std::future::ready(Ok(Output { items, last }))
+        }
+    }
+
+    impl super::PagedItems for Scan {
+        fn items(output: Output) -> Vec<u32> {
+            output.items
+        }
+    }
+
+    /// Polls a future that never waits (the fake service answers at once).
+    fn now<F: std::future::Future>(f: F) -> F::Output {
+        let mut f = std::pin::pin!(f);
+        let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+        match f.as_mut().poll(&mut cx) {
+            std::task::Poll::Ready(v) => v,
+            std::task::Poll::Pending => panic!("the fake service never waits"),
+        }
+    }
+
+    #[test]
+    fn a_paginator_sends_each_map_token_back_whole() {
+        let table = Table::default();
+        let items = now(super::Paginator::<Scan>::new(table.clone(), Input::default()).collect_items());
+        assert_eq!(items, Ok(vec![1, 2, 3, 4, 5]));
+        let sent = table.sent.lock().expect("not poisoned").clone();
+        assert_eq!(sent, vec![None, Some(key(2)), Some(key(4))], "the whole last key, as the service returned it");
+        // Resuming from a key the caller holds.
+        let table = Table::default();
+        let items = now(super::Paginator::<Scan>::new(table.clone(), Input { start: Some(key(3)) }).collect_items());
+        assert_eq!(items, Ok(vec![4, 5]));
     }
 }

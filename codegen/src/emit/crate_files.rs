@@ -71,16 +71,33 @@ serde_json = "1"
 }
 
 /// A feature per service (all its operations) and one per operation (its
-/// types, validators, serializers, client method and error enum), each line
+/// types, validators, serializers, client method and error enum), or per
+/// resource for a service too large for crates.io's feature limit; each line
 /// of the `[features]` table.
 fn operation_features(ir: &CrateIr) -> String {
     let mut out = String::new();
     for s in &ir.services {
-        let ops: Vec<String> = s.operations.iter().map(|o| format!("{:?}", o.feature)).collect();
-        out.push_str(&format!("# {}: every operation.\n{:?} = [{}]\n", s.title, s.feature, ops.join(", ")));
-        out.push_str(&format!("# {}: one feature per operation.\n", s.title));
+        // Feature -> its operations, in feature order.
+        let mut features: std::collections::BTreeMap<&str, Vec<&str>> = std::collections::BTreeMap::new();
         for o in &s.operations {
-            out.push_str(&format!("{:?} = []\n", o.feature));
+            features.entry(o.feature.as_str()).or_default().push(o.name.as_str());
+        }
+        let all: Vec<String> = features.keys().map(|f| format!("{f:?}")).collect();
+        out.push_str(&format!("# {}: every operation.\n{:?} = [{}]\n", s.title, s.feature, all.join(", ")));
+        if s.features_by_resource {
+            out.push_str(&format!(
+                "# {}: one feature per resource, the operations on it (one per operation would\n# exceed crates.io's limit of {} features per crate).\n",
+                s.title,
+                crate::ir::MAX_FEATURES
+            ));
+            for (f, ops) in &features {
+                out.push_str(&format!("{f:?} = [] # {}\n", ops.join(", ")));
+            }
+        } else {
+            out.push_str(&format!("# {}: one feature per operation.\n", s.title));
+            for f in features.keys() {
+                out.push_str(&format!("{f:?} = []\n"));
+            }
         }
     }
     out

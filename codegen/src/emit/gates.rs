@@ -42,7 +42,6 @@ pub fn operation(svc: &ServiceIr, op: &OperationIr) -> Gate {
 
 /// The gate of the whole service module: any of its operations.
 pub fn service(svc: &ServiceIr) -> Gate {
-    let mut features: Vec<String> = svc.operations.iter().map(|o| o.feature.clone()).collect();
-    features.sort();
-    Some(features)
+    let features: std::collections::BTreeSet<String> = svc.operations.iter().map(|o| o.feature.clone()).collect();
+    Some(features.into_iter().collect())
 }

@@ -43,13 +43,12 @@ pub fn paginators_file(svc: &ServiceIr) -> Option<TokenStream> {
     })
 }
 
-/// `Option<&str>`: the output token of `output`, along `path`.
+/// `Option<&Token>`: the output token of `output`, along `path`.
 fn token_expr(path: &[FieldStep]) -> TokenStream {
-    let last = path.len().saturating_sub(1);
     let mut expr = quote!(output);
     for (n, step) in path.iter().enumerate() {
         let f = ident(&step.rust_name);
-        let get = if n == last || step.boxed { quote!(as_deref) } else { quote!(as_ref) };
+        let get = if step.boxed { quote!(as_deref) } else { quote!(as_ref) };
         expr = if n == 0 { quote!(#expr.#f.#get()) } else { quote!(#expr.and_then(|v| v.#f.#get())) };
     }
     expr
@@ -83,6 +82,7 @@ fn paginator(op: &OperationIr, p: &PaginationIr) -> TokenStream {
     let types = quote!(types::);
     let in_token = ident(&p.input_token.rust_name);
     let out_token = token_expr(&p.output_token);
+    let token_ty = value_type(&p.token_ty, &types);
     let (in_name, out_name) = (&p.input_token.name, paths(&p.output_token));
 
     let method_doc = doc_attrs(Some(&format!(
@@ -163,13 +163,14 @@ fn paginator(op: &OperationIr, p: &PaginationIr) -> TokenStream {
             type Output = types::#output;
             type Error = errors::#error;
             type Item = #item_ty;
-            fn token(input: &types::#input) -> Option<String> {
+            type Token = #token_ty;
+            fn token(input: &types::#input) -> Option<#token_ty> {
                 input.#in_token.clone()
             }
-            fn set_token(input: &mut types::#input, token: Option<String>) {
+            fn set_token(input: &mut types::#input, token: Option<#token_ty>) {
                 input.#in_token = token;
             }
-            fn next_token(output: &types::#output) -> Option<&str> {
+            fn next_token(output: &types::#output) -> Option<&#token_ty> {
                 #out_token
             }
             fn call(

@@ -255,7 +255,7 @@ fn one_check(c: &Check, ty: &RType, v: &TokenStream, p: &TokenStream) -> TokenSt
             let body = checks(inner, &elem, quote!(e), quote!(&p));
             quote! {
                 for (i, e) in #v.iter().enumerate() {
-                    let p = #p.index(i);
+                    let p = #rt::Path::index(#p, i);
                     #body
                 }
             }
@@ -267,11 +267,11 @@ fn one_check(c: &Check, ty: &RType, v: &TokenStream, p: &TokenStream) -> TokenSt
             };
             let key_body = (!key.is_empty()).then(|| {
                 let body = checks(key, &kt, quote!(k), quote!(&p));
-                quote! { { let p = #p.map_key(k.as_str()); #body } }
+                quote! { { let p = #rt::Path::map_key(#p, k.as_str()); #body } }
             });
             let value_body = (!value.is_empty()).then(|| {
                 let body = checks(value, &vt, quote!(e), quote!(&p));
-                quote! { { let p = #p.key(k.as_str()); #body } }
+                quote! { { let p = #rt::Path::key(#p, k.as_str()); #body } }
             });
             let bind_e = if value.is_empty() { quote!(_) } else { quote!(e) };
             quote! {

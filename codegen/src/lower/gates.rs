@@ -2,11 +2,18 @@
 //! (which operation features compile it), from the operation closure. An
 //! item needed by every operation of the service is not gated: it compiles
 //! with the service module, which is gated by all of them.
+//!
+//! crates.io accepts at most `MAX_FEATURES` features per crate. When one
+//! feature per operation would exceed it (SageMaker alone has 358
+//! operations), [`fit_feature_limit`] gives the largest services one feature
+//! per *resource* instead: the operation name without its leading verb, so
+//! `CreateTrialComponent`, `DescribeTrialComponent` and `ListTrialComponents`
+//! share `sagemaker-trial-component`.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::closure::Closure;
-use crate::ir::{Gate, ServiceIr, TypeIr};
+use crate::ir::{Gate, ServiceIr, TypeIr, MAX_FEATURES};
 use crate::naming;
 
 /// Name the features and set every gate of `ir`.
@@ -60,3 +67,109 @@ pub fn assign(c: &Closure<'_>, ir: &mut ServiceIr) {
     }
 }
 
+
+/// The features a crate of `services` defines: the generator's own, one per
+/// service, one per distinct operation feature.
+fn feature_count(services: &[ServiceIr]) -> usize {
+    naming::RESERVED_FEATURES.len()
+        + services
+            .iter()
+            .map(|s| 1 + s.operations.iter().map(|o| o.feature.as_str()).collect::<BTreeSet<_>>().len())
+            .sum::<usize>()
+}
+
+/// Group the operation features of the largest services by resource until
+/// the crate's features fit crates.io's limit (see the module docs); a
+/// warning if even that is not enough.
+pub fn fit_feature_limit(services: &mut [ServiceIr]) {
+    while feature_count(services) > MAX_FEATURES {
+        let largest = services
+            .iter_mut()
+            .filter(|s| !s.features_by_resource)
+            .max_by(|a, b| a.operations.len().cmp(&b.operations.len()).then_with(|| b.module.cmp(&a.module)));
+        let Some(svc) = largest else { break };
+        group_by_resource(svc);
+    }
+    let count = feature_count(services);
+    if count > MAX_FEATURES {
+        if let Some(first) = services.first_mut() {
+            first.warnings.push(format!(
+                "the crate defines {count} Cargo features, more than crates.io's limit of {MAX_FEATURES}, even with one feature per resource; generate fewer services into one crate (several crates can share one `Config`)"
+            ));
+        }
+    }
+}
+
+/// The resource of an operation, in kebab case: its name without the leading
+/// verb (`list-trial-components` -> `trial-components`), in the singular when
+/// another operation of the service names the singular (`trial-component`).
+fn resources(ops: &[String]) -> Vec<String> {
+    let nouns: Vec<String> =
+        ops.iter().map(|op| op.split_once('-').map_or(op.as_str(), |(_, rest)| rest).to_string()).collect();
+    let known: BTreeSet<&str> = nouns.iter().map(String::as_str).collect();
+    nouns
+        .iter()
+        .map(|n| {
+            let singular = [
+                n.strip_suffix("ies").map(|s| format!("{s}y")),
+                n.strip_suffix("es").map(str::to_string),
+                n.strip_suffix('s').map(str::to_string),
+            ];
+            singular.into_iter().flatten().find(|c| known.contains(c.as_str())).unwrap_or_else(|| n.clone())
+        })
+        .collect()
+}
+
+/// Give `svc` one feature per resource and rename every gate to match.
+fn group_by_resource(svc: &mut ServiceIr) {
+    let ops: Vec<String> = svc.operations.iter().map(|o| naming::feature_name(&o.name)).collect();
+    let renamed: BTreeMap<String, String> = svc
+        .operations
+        .iter()
+        .zip(resources(&ops))
+        .map(|(o, r)| (o.feature.clone(), format!("{}-{r}", svc.feature)))
+        .collect();
+    let rename = |gate: &mut Gate| {
+        if let Some(features) = gate {
+            let set: BTreeSet<String> = features.iter().map(|f| renamed.get(f).cloned().unwrap_or_else(|| f.clone())).collect();
+            *features = set.into_iter().collect();
+        }
+    };
+    for t in &mut svc.types {
+        match t {
+            TypeIr::Struct(s) => {
+                rename(&mut s.gate);
+                rename(&mut s.validate_gate);
+            }
+            TypeIr::Union(u) => {
+                rename(&mut u.gate);
+                rename(&mut u.validate_gate);
+            }
+            TypeIr::Enum(e) => rename(&mut e.gate),
+        }
+    }
+    for f in &mut svc.check_fns {
+        rename(&mut f.gate);
+    }
+    for op in &mut svc.operations {
+        if let Some(new) = renamed.get(&op.feature) {
+            op.feature = new.clone();
+        }
+    }
+    svc.features_by_resource = true;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::resources;
+
+    #[test]
+    fn resources_are_names_without_the_verb_in_the_singular_the_service_uses() {
+        let ops = ["create-trial-component", "list-trial-components", "list-policies", "get-policy", "list-aliases", "delete-alias", "get-status", "invoke"];
+        let ops: Vec<String> = ops.iter().map(|s| s.to_string()).collect();
+        assert_eq!(
+            resources(&ops),
+            ["trial-component", "trial-component", "policy", "policy", "alias", "alias", "status", "invoke"]
+        );
+    }
+}

@@ -85,6 +85,7 @@ pub fn lower_crate(model: &Model, crate_name: &str, selection: &Selection) -> Re
             message: "the models define no service shape: there is nothing to generate".into(),
         });
     }
+    gates::fit_feature_limit(&mut services);
     // Cargo features share one namespace: the generator's own, one per
     // service, one per operation (`<service>-<operation>`, so a service
     // `a_b` and an operation `BX` of a service `a` could meet).
@@ -92,7 +93,13 @@ pub fn lower_crate(model: &Model, crate_name: &str, selection: &Selection) -> Re
         naming::RESERVED_FEATURES.iter().map(|f| (f.to_string(), "a feature the generator defines itself".to_string())).collect();
     for ir in &services {
         let service = std::iter::once((&ir.feature, format!("service `{}`", ir.shape_id)));
-        let operations = ir.operations.iter().map(|o| (&o.feature, format!("operation `{}` of service `{}`", o.name, ir.shape_id)));
+        let mut operations: Vec<(&String, String)> = Vec::new();
+        for o in &ir.operations {
+            // Operations on one resource share its feature.
+            if !operations.iter().any(|(f, _)| *f == &o.feature) {
+                operations.push((&o.feature, format!("operation `{}` of service `{}`", o.name, ir.shape_id)));
+            }
+        }
         for (feature, what) in service.chain(operations) {
             if let Some(prev) = features.insert(feature.clone(), format!("the feature of {what}")) {
                 diags.push(Diagnostic {
@@ -163,6 +170,7 @@ pub fn lower_service(model: &Model, svc: &Shape, only: Option<&BTreeSet<String>>
         version: service.version.clone(),
         protocol: protocol.into(),
         feature: String::new(),
+        features_by_resource: false,
         sigv4_name: svc.traits.sigv4_name.clone(),
         endpoint_prefix: svc.traits.aws_service.as_ref().and_then(|a| a.endpoint_prefix.clone()),
         target_prefix: crate::model::shape_id::name_of(&svc.id).to_string(),

@@ -1,6 +1,7 @@
 //! `@paginated`: merge each operation's trait over the service's defaults,
 //! resolve the member paths to Rust fields of the operation's input and
-//! output types, and check them as Smithy does (tokens are optional strings,
+//! output types, and check them as Smithy does (tokens are optional strings
+//! or maps of one type,
 //! `pageSize` an integer, `items` a list or map; only `outputToken` and
 //! `items` may be paths).
 
@@ -39,8 +40,16 @@ pub fn resolve(model: &Model, svc: &Shape, ir: &mut ServiceIr, diags: &mut Diagn
         let input_token = merged
             .input_token
             .as_deref()
-            .and_then(|p| r.token(input, p, "inputToken", false, diags).and_then(|mut v| v.pop()));
+            .and_then(|p| r.token(input, p, "inputToken", false, diags))
+            .and_then(|(mut v, ty, id)| Some((v.pop()?, ty, id)));
         let output_token = merged.output_token.as_deref().and_then(|p| r.token(output, p, "outputToken", true, diags));
+        if let (Some((_, in_ty, in_id)), Some((_, out_ty, out_id))) = (&input_token, &output_token) {
+            if in_ty != out_ty {
+                diags.push(r.err(format!(
+                    "`@paginated` `inputToken` targets `{in_id}` and `outputToken` targets `{out_id}`, which have different types; the output token is sent back as the next input token, so both must be strings or maps of the same key and value types"
+                )));
+            }
+        }
         for (key, value) in [("inputToken", &merged.input_token), ("outputToken", &merged.output_token)] {
             if value.is_none() {
                 diags.push(r.err(format!(
@@ -54,7 +63,7 @@ pub fn resolve(model: &Model, svc: &Shape, ir: &mut ServiceIr, diags: &mut Diagn
         if diags.0.len() != before {
             continue;
         }
-        let (Some(input_token), Some(output_token)) = (input_token, output_token) else { continue };
+        let (Some((input_token, token_ty, _)), Some((output_token, ..))) = (input_token, output_token) else { continue };
         let name = format!("{}Paginator", op.name);
         resolved.push((
             i,
@@ -63,6 +72,7 @@ pub fn resolve(model: &Model, svc: &Shape, ir: &mut ServiceIr, diags: &mut Diagn
                 type_name: naming::type_name(&name),
                 input_token,
                 output_token,
+                token_ty,
                 items,
                 page_size,
             },
@@ -190,12 +200,20 @@ impl<'a> Resolver<'a> {
         None
     }
 
-    /// `inputToken` or `outputToken`: an optional string member.
-    fn token(&self, side: Side<'a>, path: &str, key: &str, paths: bool, diags: &mut Diagnostics) -> Option<Vec<FieldStep>> {
+    /// `inputToken` or `outputToken`: an optional string or map member (the
+    /// Smithy specification allows both; DynamoDB's keys are maps).
+    fn token(
+        &self,
+        side: Side<'a>,
+        path: &str,
+        key: &str,
+        paths: bool,
+        diags: &mut Diagnostics,
+    ) -> Option<(Vec<FieldStep>, RType, String)> {
         let (steps, target, field) = self.walk(side, path, key, paths, diags)?;
-        if target.kind != ShapeKind::String {
+        if !matches!((&target.kind, &field.ty), (ShapeKind::String, RType::String) | (ShapeKind::Map, RType::Map(..))) {
             diags.push(self.err(format!(
-                "`@paginated` `{key}` is \"{path}\", which targets {} (`{}`); a pagination token must target a string shape",
+                "`@paginated` `{key}` is \"{path}\", which targets {} (`{}`); a pagination token must target a string or map shape",
                 target.kind.with_article(),
                 target.id
             )));
@@ -207,7 +225,7 @@ impl<'a> Resolver<'a> {
             )));
             return None;
         }
-        Some(steps)
+        Some((steps, field.ty.clone(), target.id.clone()))
     }
 
     /// `items`: a member targeting a list or a map.

@@ -88,12 +88,16 @@ pub fn build(model: &Model, c: &Closure<'_>, ir: &mut ServiceIr, diags: &mut Dia
             io.push(s.name.clone());
             ir.types.push(TypeIr::Struct(s));
         }
-        let errors = o
-            .errors
-            .iter()
-            .chain(&c.service_errors)
-            .filter_map(|e| rust_names.get(e).cloned())
-            .collect::<Vec<_>>();
+        // The operation's own errors, then the service's; an error named by
+        // both (DataZone lists `AccessDeniedException` in both) once.
+        let mut errors = Vec::new();
+        for e in o.errors.iter().chain(&c.service_errors) {
+            if let Some(name) = rust_names.get(e) {
+                if !errors.contains(name) {
+                    errors.push(name.clone());
+                }
+            }
+        }
         let event_stream = [&o.input, &o.output]
             .into_iter()
             .filter_map(|t| model.get(t))

@@ -38,14 +38,20 @@ impl ::smithy_gen_runtime::paginate::Paged for DescribeDestinationsPages {
     type Output = types::DescribeDestinationsOutput;
     type Error = errors::DescribeDestinationsError;
     type Item = types::Destination;
-    fn token(input: &types::DescribeDestinationsInput) -> Option<String> {
+    type Token = ::std::string::String;
+    fn token(input: &types::DescribeDestinationsInput) -> Option<::std::string::String> {
         input.next_token.clone()
     }
-    fn set_token(input: &mut types::DescribeDestinationsInput, token: Option<String>) {
+    fn set_token(
+        input: &mut types::DescribeDestinationsInput,
+        token: Option<::std::string::String>,
+    ) {
         input.next_token = token;
     }
-    fn next_token(output: &types::DescribeDestinationsOutput) -> Option<&str> {
-        output.next_token.as_deref()
+    fn next_token(
+        output: &types::DescribeDestinationsOutput,
+    ) -> Option<&::std::string::String> {
+        output.next_token.as_ref()
     }
     fn call(
         client: &super::Client,

@@ -145,11 +145,11 @@ fn check_tags(
     rt::length(v.len(), Some(1), Some(50), rt::LengthUnit::Items, path, out);
     for (k, e) in v.iter() {
         {
-            let p = path.map_key(k.as_str());
+            let p = rt::Path::map_key(path, k.as_str());
             check_tag_key(k, &p, out);
         }
         {
-            let p = path.key(k.as_str());
+            let p = rt::Path::key(path, k.as_str());
             check_tag_value(e, &p, out);
         }
     }

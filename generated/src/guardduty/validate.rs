@@ -92,7 +92,7 @@ fn check_detector_additional_configurations(
     out: &mut Vec<rt::Violation>,
 ) {
     for (i, e) in v.iter().enumerate() {
-        let p = path.index(i);
+        let p = rt::Path::index(path, i);
         rt::Validate::validate_at(e, &p, out);
     }
 }
@@ -104,7 +104,7 @@ fn check_detector_feature_configurations(
     out: &mut Vec<rt::Violation>,
 ) {
     for (i, e) in v.iter().enumerate() {
-        let p = path.index(i);
+        let p = rt::Path::index(path, i);
         rt::Validate::validate_at(e, &p, out);
     }
 }
@@ -129,11 +129,11 @@ fn check_tag_map(
     rt::length(v.len(), Some(1), Some(200), rt::LengthUnit::Items, path, out);
     for (k, e) in v.iter() {
         {
-            let p = path.map_key(k.as_str());
+            let p = rt::Path::map_key(path, k.as_str());
             check_tag_key(k, &p, out);
         }
         {
-            let p = path.key(k.as_str());
+            let p = rt::Path::key(path, k.as_str());
             check_tag_value(e, &p, out);
         }
     }

@@ -97,7 +97,8 @@ pub fn serialize(op: &OperationIr, input: Option<&StructIr>) -> TokenStream {
                 let f = ident(&m.rust_name);
                 let n = &m.name;
                 let value = match m.ty {
-                    RType::String => quote!(v.as_str()),
+                    // Strings and enums are text already.
+                    RType::String | RType::Named(_) => quote!(v.as_str()),
                     _ => {
                         let t = text(&m.ty, quote!(v), m.timestamp_format.unwrap_or(TimestampFormat::DateTime), &m.name, type_name);
                         quote!(&#t)
