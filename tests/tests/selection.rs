@@ -130,3 +130,50 @@ fn unknown_operations_and_services_are_errors_that_list_the_choices() {
     let err = codegen::generate(&options(&[LOGS], &[], Some(&["NoSuchOp"]))).expect_err("no such op").to_string();
     assert!(err.contains("operation `NoSuchOp` was asked for, but no service in the models has"), "{err}");
 }
+
+/// The Logs model with broken shapes that only `PutLogEvents` reaches: a
+/// member whose target does not exist and a `@range` whose min exceeds its max.
+fn logs_broken_in_put_log_events() -> PathBuf {
+    let text = std::fs::read_to_string(official(LOGS)).expect("the Logs model");
+    let mut model: Value = serde_json::from_str(&text).expect("JSON");
+    let shapes = model["shapes"].as_object_mut().expect("shapes");
+    let ns = "com.amazonaws.cloudwatchlogs#";
+    shapes[&format!("{ns}InputLogEvent")]["members"]["message"]["target"] = Value::from(format!("{ns}NoSuchShape"));
+    shapes[&format!("{ns}PutLogEventsRequest")]["members"]["broken"] = serde_json::json!({"target": format!("{ns}BrokenRange")});
+    shapes.insert(
+        format!("{ns}BrokenRange"),
+        serde_json::json!({"type": "integer", "traits": {"smithy.api#range": {"min": 5, "max": 1}}}),
+    );
+    let dir = std::env::temp_dir().join(format!("selection-broken-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join(LOGS);
+    std::fs::write(&path, model.to_string()).expect("write the model");
+    path
+}
+
+#[test]
+fn problems_outside_the_chosen_closure_never_block_a_selection() {
+    let model = logs_broken_in_put_log_events();
+    let mut opts = options(&[], &[(LOGS_ID, &["PutDestination", "GetLogEvents"])], None);
+    opts.models = vec![model.clone()];
+
+    let generated = codegen::generate_reporting(&opts).unwrap_or_else(|e| panic!("the broken shapes are not chosen: {e}"));
+    assert!(generated.files.iter().any(|f| f.path == "src/cloudwatch_logs/client.rs"));
+    let warning = generated.warnings.iter().find(|w| w.contains("outside the generated operations' closure"));
+    let warning = warning.unwrap_or_else(|| panic!("the skipped problems are mentioned once: {:?}", generated.warnings));
+    assert!(warning.starts_with("2 problems"), "{warning}");
+
+    // Choosing an operation that reaches them reports both, with where and what.
+    opts.selection = codegen::Selection {
+        services: [(LOGS_ID.to_string(), ["PutLogEvents".to_string()].into())].into(),
+        anywhere: None,
+    };
+    let err = codegen::generate(&opts).expect_err("PutLogEvents reaches the broken shapes").to_string();
+    assert!(err.contains("InputLogEvent$message: target `com.amazonaws.cloudwatchlogs#NoSuchShape` does not exist"), "{err}");
+    assert!(err.contains("BrokenRange: trait `smithy.api#range`: `min` (5) is greater than `max` (1)"), "{err}");
+    assert!(err.contains(&model.display().to_string()), "the file is named: {err}");
+    // So does generating every operation.
+    opts.selection = codegen::Selection::default();
+    assert!(codegen::generate(&opts).is_err());
+    let _ = std::fs::remove_dir_all(model.parent().expect("dir"));
+}

@@ -24,6 +24,10 @@ pub struct Closure<'m> {
     pub reach: BTreeMap<String, BTreeSet<String>>,
     /// For each shape, the operations that reach it from their input.
     pub input_reach: BTreeMap<String, BTreeSet<String>>,
+    /// Every shape the generated code comes from: the service, its resources,
+    /// the chosen operations, their inputs, outputs and errors, and every
+    /// shape those reach.
+    pub shapes: BTreeSet<String>,
 }
 
 impl Closure<'_> {
@@ -107,6 +111,16 @@ pub fn collect<'m>(
         c.input_side.extend(input);
         c.output_side.extend(output);
     }
+    c.shapes.insert(svc.id.clone());
+    c.shapes.extend(seen_resources);
+    for op in &ops {
+        c.shapes.insert(op.id.clone());
+        if let ShapeKind::Operation(o) = &op.kind {
+            c.shapes.extend([o.input.clone(), o.output.clone()]);
+        }
+    }
+    c.shapes.extend(c.reach.keys().cloned());
+    c.shapes.extend(c.errors.iter().cloned());
     c.operations = ops;
     c
 }

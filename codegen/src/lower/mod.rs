@@ -86,6 +86,18 @@ pub fn lower_crate(model: &Model, crate_name: &str, selection: &Selection) -> Re
         });
     }
     gates::fit_feature_limit(&mut services);
+    // Without errors, any problem the model has lies in shapes no generated
+    // service uses: said once, without stopping the generation.
+    if diags.is_empty() && !model.problems.is_empty() {
+        if let Some(first) = services.first_mut() {
+            let n = model.problems.len();
+            first.warnings.push(format!(
+                "{n} problem{} in shapes outside the generated operations' closure, not checked further (the first: {})",
+                if n == 1 { "" } else { "s" },
+                model.problems[0]
+            ));
+        }
+    }
     // Cargo features share one namespace: the generator's own, one per
     // service, one per operation (`<service>-<operation>`, so a service
     // `a_b` and an operation `BX` of a service `a` could meet).
@@ -161,6 +173,12 @@ pub fn lower_service(model: &Model, svc: &Shape, only: Option<&BTreeSet<String>>
     };
 
     let closure = closure::collect(model, svc, service, only, &mut diags);
+    // The model's problems in the shapes generated here stop the service;
+    // those elsewhere do not (see `Model::problems`).
+    diags.0.extend(model.problems_in(&closure.shapes));
+    if !diags.is_empty() {
+        return Err(diags);
+    }
     recursion::check_required_cycles(model, &closure, &mut diags);
     let mut ir = ServiceIr {
         shape_id: svc.id.clone(),

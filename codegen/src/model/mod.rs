@@ -16,7 +16,7 @@ pub use traits::{
     TimestampFormat, Traits, UriSegment,
 };
 
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Diagnostic, Diagnostics};
 
 /// The kind of a shape, with the data that only that kind has.
 #[derive(Debug, Clone, PartialEq)]
@@ -141,11 +141,23 @@ impl Shape {
     }
 }
 
-/// A complete, checked model: every reference resolves, every understood
-/// trait has a value of the right type.
+/// A loaded, checked model. A problem of one shape (a reference that does not
+/// resolve, a trait value of the wrong type) does not stop the loading: it is
+/// kept in `problems`, and lowering reports the problems of the shapes it
+/// generates, so a broken shape outside the chosen operations' closure never
+/// blocks them. Problems that are not about an existing shape (unparsable
+/// files, `apply` to a missing shape) fail the loading.
 #[derive(Debug, Clone, Default)]
 pub struct Model {
     pub shapes: BTreeMap<String, Shape>,
+    /// Problems of single shapes (`Diagnostic::shape` names the shape, with
+    /// `$member` for a member), sorted.
+    pub problems: Vec<Diagnostic>,
+}
+
+/// The shape of a diagnostic's `shape` (`ns#S$member` -> `ns#S`).
+pub fn shape_of(id: &str) -> &str {
+    id.split_once('$').map_or(id, |(s, _)| s)
 }
 
 impl Model {
@@ -158,7 +170,7 @@ impl Model {
             let path = path.as_ref();
             match std::fs::read_to_string(path) {
                 Ok(text) => sources.push((path.to_path_buf(), text)),
-                Err(e) => diags.push(crate::diagnostics::Diagnostic::file(
+                Err(e) => diags.push(Diagnostic::file(
                     path,
                     format!("cannot read the model file: {e}"),
                 )),
@@ -178,6 +190,11 @@ impl Model {
 
     pub fn get(&self, id: &str) -> Option<&Shape> {
         self.shapes.get(id)
+    }
+
+    /// The problems of the shapes in `ids` (and of their members).
+    pub fn problems_in(&self, ids: &std::collections::BTreeSet<String>) -> Vec<Diagnostic> {
+        self.problems.iter().filter(|d| d.shape.as_deref().is_some_and(|s| ids.contains(shape_of(s)))).cloned().collect()
     }
 
     /// All service shapes, in id order.

@@ -46,7 +46,17 @@ pub fn resolve(mut raw: RawModel) -> Result<Model, Diagnostics> {
         model.shapes.insert(id.clone(), Shape { id, kind: shape.kind, traits: shape_traits, members, file });
     }
     check_references(&model, &mut diags);
-    diags.into_result(model)
+    // A problem of an existing shape waits for lowering, which reports it if
+    // the shape is generated; any other problem fails the loading (with all
+    // the others, so nothing is hidden).
+    let fatal = diags.0.iter().any(|d| d.shape.as_deref().is_none_or(|s| !model.shapes.contains_key(super::shape_of(s))));
+    if fatal {
+        return diags.into_result(model);
+    }
+    diags.0.sort();
+    diags.0.dedup();
+    model.problems = diags.0;
+    Ok(model)
 }
 
 /// Copy mixin members and traits into the shapes that use them.
