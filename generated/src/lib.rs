@@ -12,6 +12,7 @@
 //! Features: `default-transport` (default; hyper's HTTP/1.1 and HTTP/2 client over rustls on tokio, with proxies from the environment) and `cli` (the `smithy-call` tool).
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
+#![allow(clippy::disallowed_names)]
 const _: () = ::smithy_gen_runtime::assert_compatible("0.1.0");
 pub use ::smithy_gen_runtime::{
     Blob, Config, ConfigBuilder, ConfigError, Credentials, Document, ErrorKind,

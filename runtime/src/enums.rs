@@ -3,6 +3,16 @@
 //! service's `types.rs` is its definition (variants with their docs) and one
 //! invocation of a macro here.
 
+/// An enum's text in a URI label, query string or header (restJson1): a
+/// string enum's value, an integer enum's number.
+pub trait EnumText: Sized {
+    /// The text to send.
+    fn to_text(&self) -> std::borrow::Cow<'_, str>;
+    /// The value of received text (an integer enum refuses what is not an
+    /// `i32`; any string is a string enum's value, known or not).
+    fn from_text(text: &str) -> Result<Self, String>;
+}
+
 /// `VALUES`, `as_str`, `From<&str>`, `From<String>`, `Display` and serde for
 /// a string enum, given each variant's wire value. Values the model does not
 /// define become `Unknown`.
@@ -46,6 +56,16 @@ macro_rules! __enums_string_enum {
                 f.write_str(self.as_str())
             }
         }
+        impl $crate::enums::EnumText for $name {
+            #[inline]
+            fn to_text(&self) -> ::std::borrow::Cow<'_, str> {
+                ::std::borrow::Cow::Borrowed(self.as_str())
+            }
+            #[inline]
+            fn from_text(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+                ::std::result::Result::Ok(Self::from(text))
+            }
+        }
         impl ::serde::Serialize for $name {
             fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
                 s.serialize_str(self.as_str())
@@ -87,6 +107,18 @@ macro_rules! __enums_int_enum {
                     $($value => Self::$v,)*
                     other => Self::Unknown(other),
                 }
+            }
+        }
+        impl $crate::enums::EnumText for $name {
+            #[inline]
+            fn to_text(&self) -> ::std::borrow::Cow<'_, str> {
+                ::std::borrow::Cow::Owned(self.as_i32().to_string())
+            }
+            fn from_text(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+                text.trim()
+                    .parse::<i32>()
+                    .map(Self::from)
+                    .map_err(|e| ::std::format!("{text:?} is not an integer enum value: {e}"))
             }
         }
         impl ::serde::Serialize for $name {

@@ -192,21 +192,49 @@ pub fn sweep(args: &[String]) -> Result<(), String> {
 }
 
 /// Check every generated crate: clippy with all features (library and
-/// `smithy-cli`), then with one operation's feature alone. The crates share
-/// one target directory, so the runtime and the dependencies build once.
-fn check_all(out_dir: &Path, rows: &mut [Row], chosen: impl Fn(&Row) -> bool) -> Result<(), String> {
-    let target = root().join("target/sweep-target");
-    for row in rows.iter_mut().filter(|r| r.supported && r.result.is_ok() && chosen(r)) {
-        let manifest = out_dir.join(&row.model).join("Cargo.toml");
-        let t = Instant::now();
-        let mut result = clippy(&target, &manifest, &["--all-features"]);
-        if let (Ok(()), Some(feature)) = (&result, &row.one_feature) {
-            result = clippy(&target, &manifest, &["--lib", "--no-default-features", "--features", feature])
-                .map_err(|e| format!("with only `{feature}`: {e}"));
+/// `smithy-call`), then with one operation's feature alone. One worker per
+/// core, each with a target directory of its own (two cargo processes on one
+/// directory would wait for each other's lock); a worker's crates share it, so
+/// the runtime and the dependencies build once per worker.
+fn check_all(out_dir: &Path, rows: &mut [Row], chosen: impl Fn(&Row) -> bool + Sync) -> Result<(), String> {
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
+    let todo: Vec<usize> = (0..rows.len()).filter(|&i| rows[i].supported && rows[i].result.is_ok() && chosen(&rows[i])).collect();
+    let next = std::sync::Mutex::new(todo.into_iter());
+    let done = std::sync::Mutex::new(Vec::new());
+    let jobs: Vec<(String, Option<String>)> = rows.iter().map(|r| (r.model.clone(), r.one_feature.clone())).collect();
+    std::thread::scope(|scope| {
+        for w in 0..workers {
+            let (next, done, jobs) = (&next, &done, &jobs);
+            scope.spawn(move || {
+                let target = root().join(format!("target/sweep-target-{w}"));
+                loop {
+                    let Some(i) = next.lock().map(|mut it| it.next()).unwrap_or(None) else { break };
+                    let (model, feature) = &jobs[i];
+                    let manifest = out_dir.join(model).join("Cargo.toml");
+                    let t = Instant::now();
+                    let mut result = clippy(&target, &manifest, &["--all-features"]);
+                    if let (Ok(()), Some(feature)) = (&result, feature) {
+                        result = clippy(&target, &manifest, &["--lib", "--no-default-features", "--features", feature])
+                            .map_err(|e| format!("with only `{feature}`: {e}"));
+                    }
+                    let secs = t.elapsed().as_secs_f64();
+                    eprintln!(
+                        "  check {model:<38} {secs:>6.1} s {}",
+                        match &result {
+                            Ok(()) => "ok".to_string(),
+                            Err(e) => format!("FAILED: {e}"),
+                        }
+                    );
+                    if let Ok(mut d) = done.lock() {
+                        d.push((i, secs, result));
+                    }
+                }
+            });
         }
-        row.check_s = Some(t.elapsed().as_secs_f64());
-        row.result = result;
-        eprintln!("  check {:<38} {:>6.1} s {}", row.model, row.check_s.unwrap_or(0.0), verdict(row));
+    });
+    for (i, secs, result) in done.into_inner().map_err(|_| "a check worker panicked".to_string())? {
+        rows[i].check_s = Some(secs);
+        rows[i].result = result;
     }
     Ok(())
 }
@@ -278,7 +306,7 @@ fn report(rows: &[Row], generate_all: f64, command: &str) -> String {
         rows.iter().map(|r| r.unchecked).sum::<usize>()
     ));
     if !checked.is_empty() {
-        out.push_str("*check* is `cargo clippy --all-features -- -D warnings` (everything `cargo check --all-features` compiles, plus the lints) and `cargo clippy --lib --no-default-features --features <one operation's feature> -- -D warnings`, together, in one target directory shared by all crates (the first crate pays for the dependencies).\n\n");
+        out.push_str("*check* is `cargo clippy --all-features -- -D warnings` (everything `cargo check --all-features` compiles, plus the lints) and `cargo clippy --lib --no-default-features --features <one operation's feature> -- -D warnings`, together, in one target directory per worker (one worker per core; the first crate of each pays for the dependencies).\n\n");
     }
     out.push_str("| model | protocol | operations | generated lines | unchecked patterns | generate | check | result |\n|---|---|---:|---:|---:|---:|---:|---|\n");
     for r in rows {

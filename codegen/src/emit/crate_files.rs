@@ -125,6 +125,8 @@ fn lib_rs(ir: &CrateIr) -> TokenStream {
         #(#![doc = #doc_lines])*
         #![forbid(unsafe_code)]
         #![cfg_attr(docsrs, feature(doc_cfg))]
+        // Names come from the models, which may call a member `foo`.
+        #![allow(clippy::disallowed_names)]
         // Fails the build, with the reason, on a runtime this crate was not generated for.
         const _: () = ::smithy_gen_runtime::assert_compatible(#version);
         pub use ::smithy_gen_runtime::{

@@ -95,7 +95,10 @@ fn operation(op: &OperationIr, input: Option<&StructIr>, serialize: TokenStream,
     let host = op.host_prefix.as_ref().map(|segments| {
         let type_name = &op.input;
         let parts = segments.iter().map(|s| match s {
-            HostSegment::Literal(text) => quote!(prefix.push_str(#text);),
+            HostSegment::Literal(text) => match text.chars().collect::<Vec<_>>()[..] {
+                [c] => quote!(prefix.push(#c);),
+                _ => quote!(prefix.push_str(#text);),
+            },
             HostSegment::Label { member, field } => {
                 let f = ident(field);
                 quote!(prefix.push_str(::smithy_gen_runtime::host_prefix::host_label(&input.#f, #member, #type_name)?);)

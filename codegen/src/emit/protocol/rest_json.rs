@@ -16,10 +16,10 @@ use crate::ir::{TimestampFormat, UriSegment};
 fn text(ty: &RType, v: TokenStream, fmt: TimestampFormat, member: &str, type_name: &str) -> TokenStream {
     match ty {
         RType::String => quote!(::std::string::String::clone(#v)),
-        RType::Named(_) => quote!(#v.as_str().to_string()),
-        RType::Float | RType::Double | RType::BigDecimal => {
-            quote!(::smithy_gen_runtime::rest_json::fmt_float(f64::from(*#v)))
-        }
+        // Enums, string or integer.
+        RType::Named(_) => quote!(::smithy_gen_runtime::enums::EnumText::to_text(#v).into_owned()),
+        RType::Float => quote!(::smithy_gen_runtime::rest_json::fmt_float(f64::from(*#v))),
+        RType::Double | RType::BigDecimal => quote!(::smithy_gen_runtime::rest_json::fmt_float(*#v)),
         RType::Timestamp => match fmt {
             TimestampFormat::DateTime => quote!(::smithy_gen_runtime::rest_json::timestamp_text(#v, ::smithy_gen_runtime::timestamp::Format::DateTime, #member, #type_name)?),
             TimestampFormat::HttpDate => quote!(::smithy_gen_runtime::rest_json::timestamp_text(#v, ::smithy_gen_runtime::timestamp::Format::HttpDate, #member, #type_name)?),
@@ -44,7 +44,7 @@ fn from_text(ty: &RType, fmt: TimestampFormat) -> TokenStream {
         RType::String => quote!(|v: &str| ::std::result::Result::<_, ::std::string::String>::Ok(v.to_string())),
         RType::Named(n) => {
             let n = ident(n);
-            quote!(|v: &str| ::std::result::Result::<_, ::std::string::String>::Ok(types::#n::from(v)))
+            quote!(<types::#n as ::smithy_gen_runtime::enums::EnumText>::from_text)
         }
         RType::Bool => quote!(::smithy_gen_runtime::rest_json::parse_bool),
         RType::Float => quote!(|v: &str| ::smithy_gen_runtime::rest_json::parse_float(v).map(|f| f as f32)),
@@ -56,10 +56,13 @@ fn from_text(ty: &RType, fmt: TimestampFormat) -> TokenStream {
         RType::List(inner) => {
             let item = from_text(inner, fmt);
             let ts = matches!(**inner, RType::Timestamp) && fmt == TimestampFormat::HttpDate;
-            quote!(|v: &str| ::smithy_gen_runtime::rest_json::split_header_list(v, #ts)
-                .iter()
-                .map(|s| (#item)(s.as_str()))
-                .collect::<::std::result::Result<::std::vec::Vec<_>, ::std::string::String>>())
+            quote!(|v: &str| {
+                let item = #item;
+                ::smithy_gen_runtime::rest_json::split_header_list(v, #ts)
+                    .iter()
+                    .map(|s| item(s.as_str()))
+                    .collect::<::std::result::Result<::std::vec::Vec<_>, ::std::string::String>>()
+            })
         }
         RType::Document | RType::Map(..) => quote!(|v: &str| ::serde_json::from_str(v).map_err(|e| e.to_string())),
         _ => quote!(::smithy_gen_runtime::rest_json::parse_number),
@@ -97,8 +100,8 @@ pub fn serialize(op: &OperationIr, input: Option<&StructIr>) -> TokenStream {
                 let f = ident(&m.rust_name);
                 let n = &m.name;
                 let value = match m.ty {
-                    // Strings and enums are text already.
-                    RType::String | RType::Named(_) => quote!(v.as_str()),
+                    RType::String => quote!(v.as_str()),
+                    RType::Named(_) => quote!(&::smithy_gen_runtime::enums::EnumText::to_text(v)),
                     _ => {
                         let t = text(&m.ty, quote!(v), m.timestamp_format.unwrap_or(TimestampFormat::DateTime), &m.name, type_name);
                         quote!(&#t)
