@@ -91,6 +91,9 @@ pub struct ServiceIr {
     pub protocol: Protocol,
     pub sigv4_name: Option<String>,
     pub endpoint_prefix: Option<String>,
+    /// Headers every request of the service carries, besides the
+    /// protocol's own (see `lower::customizations`), lower-case names.
+    pub default_headers: Vec<(String, String)>,
     /// The service shape's name: the `X-Amz-Target` prefix for awsJson.
     pub target_prefix: String,
     /// The Cargo feature enabling every operation of the service (`cloudwatch-logs`).
@@ -181,6 +184,53 @@ pub struct OperationIr {
     pub paginated: Option<PaginationIr>,
     /// `@examples`, in model order. Filled by `lower::examples`.
     pub examples: Vec<ExampleIr>,
+    /// The protocol compliance cases that apply to this operation on the
+    /// service's protocol (`smithy.test#httpRequestTests` and
+    /// `httpResponseTests`, the latter also from its errors). Filled by
+    /// `lower::protocol_tests`.
+    pub protocol_tests: Vec<ProtocolTestIr>,
+}
+
+/// One protocol compliance case, as a test of the generated crate.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProtocolTestIr {
+    /// The case's `id` (unique in the suite).
+    pub id: String,
+    /// The test function's name.
+    pub fn_name: String,
+    pub docs: Option<String>,
+    pub kind: ProtocolTestKind,
+    /// Request: the headers to send exactly. Response: the headers received.
+    pub headers: Vec<(String, String)>,
+    pub body: Option<String>,
+    pub body_media_type: Option<String>,
+    /// The input (request) or the output or error (response), in the form
+    /// the generated types read (see `ExampleTestIr::input`).
+    pub params: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ProtocolTestKind {
+    Request {
+        method: String,
+        uri: String,
+        host: Option<String>,
+        resolved_host: Option<String>,
+        query_params: Vec<String>,
+        forbid_query_params: Vec<String>,
+        require_query_params: Vec<String>,
+        forbid_headers: Vec<String>,
+        require_headers: Vec<String>,
+    },
+    Response {
+        code: u16,
+        /// The error structure's Rust name (its variant of the operation's
+        /// error enum), for a case on an error.
+        error: Option<String>,
+        /// The error code the client must report (`vendorParams.code` of an
+        /// error case, as the awsQueryCompatible cases give it).
+        error_code: Option<String>,
+    },
 }
 
 /// One `@examples` entry of an operation: shown in the client method's
@@ -326,6 +376,9 @@ pub struct MemberIr {
     pub boxed: bool,
     pub idempotency_token: bool,
     pub timestamp_format: Option<TimestampFormat>,
+    /// `@mediaType` of the member's target (a blob or string): the
+    /// `Content-Type` of a payload; a header holding it is base64.
+    pub media_type: Option<String>,
     pub http: HttpBinding,
     /// What `validate_at` checks for this member's value (empty: nothing).
     pub checks: Vec<Check>,

@@ -95,12 +95,13 @@ fn read_input(arg: &str) -> Result<String, String> {
 pub fn dry_run_json(request: &PreparedRequest) -> Value {
     let mut query = Map::new();
     for (k, v) in &request.query {
+        let v = v.clone().map_or(Value::Null, Value::String);
         match query.get_mut(k) {
             None => {
-                query.insert(k.clone(), Value::String(v.clone()));
+                query.insert(k.clone(), v);
             }
-            Some(Value::Array(items)) => items.push(Value::String(v.clone())),
-            Some(first) => *first = Value::Array(vec![first.take(), Value::String(v.clone())]),
+            Some(Value::Array(items)) => items.push(v),
+            Some(first) => *first = Value::Array(vec![first.take(), v]),
         }
     }
     let headers: Map<String, Value> = request.headers.iter().map(|(k, v)| (k.to_ascii_lowercase(), Value::String(v.clone()))).collect();

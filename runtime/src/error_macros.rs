@@ -74,11 +74,11 @@ macro_rules! __error_macros_operation_error {
                 let meta = $crate::json::error_meta($crate::protocol::Protocol::$protocol, response);
                 $(
                     if meta.code == $code {
-                        return $crate::json::parse_error(response, meta)
+                        return $crate::json::parse_error(response, $crate::json::with_query_error_code(meta, response))
                             .map_or_else(Self::from, |e| Self::$v(::std::boxed::Box::new(e)));
                     }
                 )*
-                Self::Unmodeled(::std::boxed::Box::new(meta))
+                Self::Unmodeled(::std::boxed::Box::new($crate::json::with_query_error_code(meta, response)))
             }
         }
 

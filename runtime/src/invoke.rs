@@ -22,6 +22,10 @@ pub struct ServiceSpec {
     pub endpoint_prefix: &'static str,
     /// The `X-Amz-Target` prefix (awsJson).
     pub target_prefix: &'static str,
+    /// Headers every request carries (lower-case names) unless the
+    /// operation set them: AWS SDKs' service customisations such as SQS's
+    /// `x-amzn-query-mode: true` or Glacier's `x-amz-glacier-version`.
+    pub default_headers: &'static [(&'static str, &'static str)],
     /// The model's `smithy.rules#endpointRuleSet` as JSON, if it has one.
     pub endpoint_rules: Option<&'static str>,
     /// The rule set, parsed on first use.
@@ -168,8 +172,21 @@ impl Handle {
         let uri: http::Uri = url.parse().map_err(|e| invalid(format!("URL {url:?}: {e}")))?;
         let host = uri.authority().map(|a| a.as_str().to_string()).unwrap_or_default();
         let mut headers = request.headers.clone();
+        for (k, v) in self.inner.service.default_headers {
+            if !headers.iter().any(|(h, _)| h.eq_ignore_ascii_case(k)) {
+                headers.push((k.to_string(), v.to_string()));
+            }
+        }
         headers.extend(extra.iter().cloned());
         headers.push(("host".into(), host));
+        // A request with a body says its length (a transport that frames it
+        // otherwise, or a signer that signs it, needs it; the protocol tests
+        // require it); one without a body, such as a GET, has none.
+        if let Some(body) = &request.body {
+            if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("content-length")) {
+                headers.push(("content-length".into(), body.len().to_string()));
+            }
+        }
         let body = request.body.clone().unwrap_or_default();
         let signing = super::signing::signing_headers(
             request.method,

@@ -69,6 +69,11 @@ pub fn parse_body<T: DeserializeOwned>(response: &RawResponse) -> Result<T, Fail
     serde_json::from_slice(body).map_err(|e| Failure::Parse(Box::new(ParseError::new(response, format!("invalid body: {e}")))))
 }
 
+/// Parse a whole response body that is any JSON value (a document payload).
+pub fn parse_value<T: DeserializeOwned>(response: &RawResponse) -> Result<T, Failure> {
+    serde_json::from_slice(&response.body).map_err(|e| Failure::Parse(Box::new(ParseError::new(response, format!("invalid body: {e}")))))
+}
+
 /// Remove a `namespace#` prefix and a `:suffix` from an error code, as the
 /// AWS JSON protocols require.
 pub fn sanitize_code(raw: &str) -> &str {
@@ -118,6 +123,18 @@ pub fn error_meta(protocol: Protocol, response: &RawResponse) -> ErrorMeta {
         request_id: response.request_id().map(str::to_string),
         attempts: response.attempts,
     }
+}
+
+/// The error code an `@awsQueryCompatible` service (SQS) gives in its
+/// `x-amzn-query-error: <Code>;<Fault>` header, which AWS SDKs report instead
+/// of the JSON error type (after the modeled error is chosen by that type).
+pub fn with_query_error_code(mut meta: ErrorMeta, response: &RawResponse) -> ErrorMeta {
+    if let Some(code) = response.header("x-amzn-query-error").and_then(|h| h.split(';').next()).map(str::trim) {
+        if !code.is_empty() {
+            meta.code = code.to_string();
+        }
+    }
+    meta
 }
 
 /// Parse a modeled error's members from the body (from the JSON the code

@@ -75,6 +75,8 @@ pub mod json;
 #[doc(hidden)]
 pub mod pattern;
 #[doc(hidden)]
+pub mod protocol_test;
+#[doc(hidden)]
 pub mod rest_json;
 #[doc(hidden)]
 pub mod structs;

@@ -8,8 +8,9 @@ pub struct PreparedRequest {
     pub method: &'static str,
     /// The percent-encoded path, starting with `/`.
     pub path: String,
-    /// Query parameters in order, not yet encoded.
-    pub query: Vec<(String, String)>,
+    /// Query parameters in order, not yet encoded; `None`: a name without
+    /// `=` (a URI's literal `?flag`).
+    pub query: Vec<(String, Option<String>)>,
     /// Header names in lower case.
     pub headers: Vec<(String, String)>,
     /// `None` when the request has no body (and no `Content-Type`).
@@ -36,7 +37,12 @@ impl PreparedRequest {
     }
 
     pub fn query(&mut self, name: &str, value: impl Into<String>) {
-        self.query.push((name.to_string(), value.into()));
+        self.query.push((name.to_string(), Some(value.into())));
+    }
+
+    /// A query parameter without a value (`?flag`, not `?flag=`).
+    pub fn query_flag(&mut self, name: &str) {
+        self.query.push((name.to_string(), None));
     }
 
     /// The path and the encoded query string, as sent on the request line.
@@ -45,8 +51,10 @@ impl PreparedRequest {
         for (i, (k, v)) in self.query.iter().enumerate() {
             out.push(if i == 0 { '?' } else { '&' });
             encode_into(&mut out, k, true);
-            out.push('=');
-            encode_into(&mut out, v, true);
+            if let Some(v) = v {
+                out.push('=');
+                encode_into(&mut out, v, true);
+            }
         }
         out
     }

@@ -106,6 +106,16 @@ pub fn fmt_float(v: f64) -> String {
     }
 }
 
+/// A `float` (f32) as Smithy writes it: its own shortest decimal form
+/// (`1.1`, not the `1.100000023841858` of the f64 it widens to).
+pub fn fmt_float32(v: f32) -> String {
+    if v.is_finite() {
+        v.to_string()
+    } else {
+        fmt_float(f64::from(v))
+    }
+}
+
 /// A list in one header: values joined by `, `; a value holding a comma or a
 /// double quote is quoted, with `"` and `\` escaped. Timestamps in http-date
 /// form are never quoted, as the specification requires.

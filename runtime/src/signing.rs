@@ -25,7 +25,9 @@ pub struct Scope<'a> {
 const ALGORITHM: &str = "AWS4-HMAC-SHA256";
 
 /// Headers never signed: they may change on the way (or are the signature).
-const UNSIGNED: &[&str] = &["authorization", "user-agent", "x-amzn-trace-id", "expect", "transfer-encoding"];
+/// `content-length` as botocore: it signs before the length is set, and a
+/// transport may frame the body itself; the payload hash covers the body.
+const UNSIGNED: &[&str] = &["authorization", "user-agent", "x-amzn-trace-id", "expect", "transfer-encoding", "content-length"];
 
 /// The headers SigV4 adds to a request (`authorization`, `x-amz-date` and,
 /// with a session token, `x-amz-security-token`), for the request given by

@@ -125,6 +125,15 @@ impl Timestamp {
         if !value.is_finite() {
             return None;
         }
+        // The shortest decimal that reads back as this f64 is the number the
+        // sender wrote (whenever it had at most 15 significant digits), so
+        // `946845296.123` is .123 exactly, not the f64's .12299990654.
+        let text = value.to_string();
+        if text.split_once('.').is_none_or(|(_, fraction)| fraction.len() <= 9) {
+            if let Ok(exact) = Self::parse_epoch_seconds(&text) {
+                return Some(exact);
+            }
+        }
         let floor = value.floor();
         // -2^63 is exactly representable and valid; 2^63 is the first value
         // that is out of range.
@@ -1495,7 +1504,8 @@ mod tests {
         );
         let t = Timestamp::from_epoch_seconds_f64(1_515_531_081.123).expect("finite");
         assert_eq!(t.secs(), 1_515_531_081);
-        assert!((i64::from(t.subsec_nanos()) - 123_000_000).abs() < 1_000);
+        assert_eq!(t.subsec_nanos(), 123_000_000, "the decimal written, exactly");
+        assert_eq!(Timestamp::from_epoch_seconds_f64(946_845_296.123), Some(ts(946_845_296, 123_000_000)));
         // Rounds up to the next whole second.
         assert_eq!(
             Timestamp::from_epoch_seconds_f64(0.999_999_999_9),

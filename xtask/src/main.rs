@@ -28,6 +28,7 @@ mod bench;
 mod fuzz;
 mod pyenv;
 mod sweep;
+mod compliance;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -57,9 +58,10 @@ fn main() -> ExitCode {
         Some("fuzz") => fuzz::fuzz(&root(), &args[1..]),
         Some("bench") => bench::bench(&args[1..]),
         Some("sweep") => sweep::sweep(&args[1..]),
+        Some("compliance") => compliance::compliance(&args[1..]),
         Some("interop-env") => pyenv::ensure(&root()).map(|python| println!("{}", python.display())),
         _ => {
-            eprintln!("{USAGE}\n{}\n{}\n{}", fuzz::USAGE, bench::USAGE, sweep::USAGE);
+            eprintln!("{USAGE}\n{}\n{}\n{}\n{}", fuzz::USAGE, bench::USAGE, sweep::USAGE, compliance::USAGE);
             return ExitCode::from(2);
         }
     };
@@ -256,6 +258,9 @@ fn ci() -> Result<(), String> {
         .args(["doc", "--no-deps", "-p", CRATE_NAME, "-p", RUNTIME_CRATE, "--all-features"]))?;
     fixtures()?;
     official()?;
+    // The protocol compliance suites: every case passes or is a listed,
+    // explained known failure.
+    compliance::compliance(&["--no-write".to_string()])?;
     // Every official model on a supported protocol must generate, and the
     // fixed set of hard models compile clippy-clean (the compile checks of the
     // whole corpus are `cargo xtask sweep`'s, not CI's).

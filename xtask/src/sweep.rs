@@ -207,8 +207,7 @@ fn check_all(out_dir: &Path, rows: &mut [Row], chosen: impl Fn(&Row) -> bool + S
             let (next, done, jobs) = (&next, &done, &jobs);
             scope.spawn(move || {
                 let target = root().join(format!("target/sweep-target-{w}"));
-                loop {
-                    let Some(i) = next.lock().map(|mut it| it.next()).unwrap_or(None) else { break };
+                while let Some(i) = next.lock().map(|mut it| it.next()).unwrap_or(None) {
                     let (model, feature) = &jobs[i];
                     let manifest = out_dir.join(model).join("Cargo.toml");
                     let t = Instant::now();

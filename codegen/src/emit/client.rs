@@ -62,6 +62,8 @@ pub fn client_file(svc: &ServiceIr) -> TokenStream {
     let signing = signing_name(svc);
     let prefix = svc.endpoint_prefix.clone().unwrap_or_else(|| signing.clone());
     let target = &svc.target_prefix;
+    let default_names: Vec<&str> = svc.default_headers.iter().map(|(k, _)| k.as_str()).collect();
+    let default_values: Vec<&str> = svc.default_headers.iter().map(|(_, v)| v.as_str()).collect();
     let proto_mod = ident(module_name(svc));
     let title = &svc.title;
     let rules = match &svc.endpoint_rules {
@@ -136,6 +138,7 @@ pub fn client_file(svc: &ServiceIr) -> TokenStream {
             signing_name: #signing,
             endpoint_prefix: #prefix,
             target_prefix: #target,
+            default_headers: &[#((#default_names, #default_values)),*],
             endpoint_rules: #rules,
             parsed_rules: ::std::sync::OnceLock::new(),
         };

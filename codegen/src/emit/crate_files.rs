@@ -203,6 +203,7 @@ pub fn service_mod(svc: &ServiceIr) -> TokenStream {
     let redaction_tests = super::redaction_tests::redaction_tests_file(svc).map(|_| quote!(#[cfg(test)] mod redaction_tests;));
     let endpoint_tests = (!svc.endpoint_tests.is_empty() && svc.endpoint_rules.is_some()).then(|| quote!(#[cfg(test)] mod endpoint_tests;));
     let example_tests = super::example_tests::has_example_tests(svc).then(|| quote!(#[cfg(test)] mod example_tests;));
+    let protocol_tests = super::protocol_tests::has_protocol_tests(svc).then(|| quote!(#[cfg(test)] mod protocol_tests;));
     let paginators = svc.client_operations().any(|o| o.paginated.is_some()).then(|| quote!(pub mod paginators;));
     quote! {
         #(#inner_docs)*
@@ -217,6 +218,7 @@ pub fn service_mod(svc: &ServiceIr) -> TokenStream {
         #endpoint_tests
         #redaction_tests
         #example_tests
+        #protocol_tests
 
         pub use client::Client;
 

@@ -9,6 +9,7 @@ mod crate_files;
 mod docs;
 mod endpoint_tests;
 mod example_tests;
+mod protocol_tests;
 mod errors;
 mod gates;
 mod paginators;
@@ -68,6 +69,9 @@ pub fn emit_crate(ir: &CrateIr, packaging: &Packaging) -> Vec<EmittedFile> {
         }
         if let Some(tokens) = example_tests::example_tests_file(svc) {
             files.push(EmittedFile { path: format!("{dir}/example_tests.rs"), content: FileContent::Rust(tokens) });
+        }
+        if let Some(tokens) = protocol_tests::protocol_tests_file(svc) {
+            files.push(EmittedFile { path: format!("{dir}/protocol_tests.rs"), content: FileContent::Rust(tokens) });
         }
         if let Some(tokens) = paginators::paginators_file(svc) {
             files.push(EmittedFile { path: format!("{dir}/paginators.rs"), content: FileContent::Rust(tokens) });

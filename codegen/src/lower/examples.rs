@@ -88,7 +88,7 @@ const MAX_DEPTH: usize = 64;
 
 /// `v`, a node value of type `ty`, in the form the generated serde code reads.
 /// Anything that does not fit the type is left as written, for the test to report.
-fn to_serde(ir: &ServiceIr, ty: &RType, format: Option<TimestampFormat>, v: &Value, depth: usize) -> Value {
+pub(super) fn to_serde(ir: &ServiceIr, ty: &RType, format: Option<TimestampFormat>, v: &Value, depth: usize) -> Value {
     if depth > MAX_DEPTH {
         return v.clone();
     }
@@ -96,6 +96,16 @@ fn to_serde(ir: &ServiceIr, ty: &RType, format: Option<TimestampFormat>, v: &Val
         (RType::Blob, Value::String(s)) => Value::String(base64(s.as_bytes())),
         (RType::Timestamp, Value::String(s)) if matches!(format, None | Some(TimestampFormat::EpochSeconds)) => {
             epoch_seconds(s).unwrap_or_else(|| v.clone())
+        }
+        // A timestamp given as epoch seconds, read by a member whose format is
+        // a date-time or HTTP date string.
+        (RType::Timestamp, Value::Number(n)) if matches!(format, Some(TimestampFormat::DateTime | TimestampFormat::HttpDate)) => {
+            let ts = n.as_f64().and_then(smithy_gen_runtime::timestamp::Timestamp::from_epoch_seconds_f64);
+            let text = ts.and_then(|t| match format {
+                Some(TimestampFormat::HttpDate) => t.try_fmt_http_date().ok(),
+                _ => t.try_fmt_date_time().ok(),
+            });
+            text.map_or_else(|| v.clone(), Value::String)
         }
         (RType::List(inner), Value::Array(items)) => {
             Value::Array(items.iter().map(|i| to_serde(ir, inner, None, i, depth + 1)).collect())

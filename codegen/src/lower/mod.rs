@@ -5,6 +5,7 @@
 mod checks;
 mod closure;
 mod convert;
+mod customizations;
 mod recursion;
 mod rtype;
 mod endpoints;
@@ -12,6 +13,7 @@ mod examples;
 mod gates;
 mod http;
 mod paginated;
+mod protocol_tests;
 mod types;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -189,6 +191,7 @@ pub fn lower_service(model: &Model, svc: &Shape, only: Option<&BTreeSet<String>>
         protocol: protocol.into(),
         feature: String::new(),
         features_by_resource: false,
+        default_headers: customizations::default_headers(svc, service.version.as_deref()),
         sigv4_name: svc.traits.sigv4_name.clone(),
         endpoint_prefix: svc.traits.aws_service.as_ref().and_then(|a| a.endpoint_prefix.clone()),
         target_prefix: crate::model::shape_id::name_of(&svc.id).to_string(),
@@ -206,6 +209,7 @@ pub fn lower_service(model: &Model, svc: &Shape, only: Option<&BTreeSet<String>>
     }
     types::build(model, &closure, &mut ir, &mut diags);
     examples::resolve(model, &mut ir, &mut diags);
+    protocol_tests::resolve(model, &mut ir);
     paginated::resolve(model, svc, &mut ir, &mut diags);
     gates::assign(&closure, &mut ir);
     if protocol == Protocol::RestJson1 {

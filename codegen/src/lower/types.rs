@@ -124,6 +124,7 @@ pub fn build(model: &Model, c: &Closure<'_>, ir: &mut ServiceIr, diags: &mut Dia
             readonly: op.traits.readonly,
             paginated: None,
             examples: Vec::new(),
+            protocol_tests: Vec::new(),
         });
     }
     ir.types.sort_by(|a, b| a.name().cmp(b.name()));
@@ -324,6 +325,7 @@ impl Ctx<'_> {
                     .timestamp_format
                     .or_else(|| self.model.get(&m.target).and_then(|t| t.traits.timestamp_format))
                     .map(Into::into),
+                media_type: self.model.get(&m.target).and_then(|t| t.traits.media_type.clone()),
                 http,
                 checks: if usage.input { planner.member_checks(m) } else { Vec::new() },
             });

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 pub use traits::{
-    AwsService, Bound, Deprecated, EnumValue, ErrorFault, Example, ExampleError, Http, Length, Paginated, Protocol, Range,
+    AwsService, Bound, Deprecated, EnumValue, ErrorFault, Example, ExampleError, HttpTestCase, Http, Length, Paginated, Protocol, Range,
     TimestampFormat, Traits, UriSegment,
 };
 

@@ -81,6 +81,62 @@ pub struct Paginated {
     pub page_size: Option<String>,
 }
 
+/// One case of `smithy.test#httpRequestTests` (on an operation) or
+/// `smithy.test#httpResponseTests` (on an operation or an error structure),
+/// as the Smithy specification's "HTTP protocol compliance tests" define it.
+/// Request-only and response-only fields are empty on the other kind.
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct HttpTestCase {
+    pub id: String,
+    /// The protocol trait's shape id (`aws.protocols#restJson1`).
+    pub protocol: String,
+    #[serde(default)]
+    pub documentation: Option<String>,
+    /// Request: the method and path the client must send.
+    #[serde(default)]
+    pub method: Option<String>,
+    #[serde(default)]
+    pub uri: Option<String>,
+    /// Response: the status the client receives.
+    #[serde(default)]
+    pub code: Option<u16>,
+    #[serde(default)]
+    pub host: Option<String>,
+    #[serde(default)]
+    pub resolved_host: Option<String>,
+    #[serde(default)]
+    pub auth_scheme: Option<String>,
+    #[serde(default)]
+    pub query_params: Vec<String>,
+    #[serde(default)]
+    pub forbid_query_params: Vec<String>,
+    #[serde(default)]
+    pub require_query_params: Vec<String>,
+    #[serde(default)]
+    pub headers: std::collections::BTreeMap<String, String>,
+    #[serde(default)]
+    pub forbid_headers: Vec<String>,
+    #[serde(default)]
+    pub require_headers: Vec<String>,
+    #[serde(default)]
+    pub body: Option<String>,
+    #[serde(default)]
+    pub body_media_type: Option<String>,
+    /// The input (request) or output or error (response) as a node value.
+    #[serde(default)]
+    pub params: Option<Value>,
+    #[serde(default)]
+    pub vendor_params: Option<Value>,
+    #[serde(default)]
+    pub vendor_params_shape: Option<String>,
+    /// `client`, `server`, or absent for both.
+    #[serde(default)]
+    pub applies_to: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+}
+
 /// One entry of `@examples` on an operation.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Example {
@@ -135,6 +191,8 @@ pub struct Traits {
     pub idempotency_token: bool,
     pub json_name: Option<String>,
     pub timestamp_format: Option<TimestampFormat>,
+    /// `@mediaType` on a blob or string shape.
+    pub media_type: Option<String>,
     pub error: Option<ErrorFault>,
     pub http_error: Option<u16>,
     pub retryable: bool,
@@ -156,10 +214,16 @@ pub struct Traits {
     pub paginated: Option<Paginated>,
     /// `@examples`, in model order.
     pub examples: Vec<Example>,
+    /// `smithy.test#httpRequestTests`, in model order.
+    pub http_request_tests: Vec<HttpTestCase>,
+    /// `smithy.test#httpResponseTests`, in model order.
+    pub http_response_tests: Vec<HttpTestCase>,
     pub mixin: bool,
     pub input: bool,
     pub output: bool,
     pub unit_type: bool,
+    /// `aws.protocols#awsQueryCompatible` on a service.
+    pub aws_query_compatible: bool,
     pub idempotent: bool,
     pub readonly: bool,
     pub title: Option<String>,
@@ -345,6 +409,9 @@ fn parse_one(t: &mut Traits, id: &str, v: &Value) -> Result<(), String> {
         }
         "smithy.api#paginated" => t.paginated = Some(parse_paginated(v)?),
         "smithy.api#examples" => t.examples = parse_examples(v)?,
+        "smithy.api#mediaType" => t.media_type = Some(want_string(v)?),
+        "smithy.test#httpRequestTests" => t.http_request_tests = parse_test_cases(v)?,
+        "smithy.test#httpResponseTests" => t.http_response_tests = parse_test_cases(v)?,
         "smithy.api#mixin" => t.mixin = want_object(v).map(|_| true)?,
         "smithy.api#input" => t.input = want_annotation(v)?,
         "smithy.api#output" => t.output = want_annotation(v)?,
@@ -372,6 +439,7 @@ fn parse_one(t: &mut Traits, id: &str, v: &Value) -> Result<(), String> {
                 o.get("name").and_then(Value::as_str).ok_or("`name` must be a string")?.to_string(),
             );
         }
+        "aws.protocols#awsQueryCompatible" => t.aws_query_compatible = want_object(v).map(|_| true)?,
         "aws.protocols#awsJson1_0" => {
             want_object(v)?;
             t.protocols.push(Protocol::AwsJson1_0)
@@ -415,6 +483,20 @@ fn parse_paginated(v: &Value) -> Result<Paginated, String> {
         items: get("items")?,
         page_size: get("pageSize")?,
     })
+}
+
+fn parse_test_cases(v: &Value) -> Result<Vec<HttpTestCase>, String> {
+    let items = v.as_array().ok_or_else(|| format!("expected a list of test cases, found {}", kind(v)))?;
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            serde_json::from_value(c.clone()).map_err(|e| {
+                let id = c.get("id").and_then(Value::as_str).unwrap_or("?");
+                format!("test case {i} (`{id}`): {e}")
+            })
+        })
+        .collect()
 }
 
 fn parse_examples(v: &Value) -> Result<Vec<Example>, String> {

@@ -35,7 +35,7 @@ pub fn protocol_file(svc: &ServiceIr) -> TokenStream {
             Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => (aws_json::serialize(op), aws_json::parse(op)),
             Protocol::RestJson1 => {
                 // Statements: made blocks to be the expressions `operation` wants.
-                let (serialize, parse) = (rest_json::serialize(op, input), rest_json::parse(&op.output, output));
+                let (serialize, parse) = (rest_json::serialize(svc, op, input), rest_json::parse(svc, &op.output, output));
                 (quote!({ #serialize }), quote!(|response| { #parse }))
             }
         };

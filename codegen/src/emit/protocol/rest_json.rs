@@ -7,7 +7,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::emit::rust_type::ident;
-use crate::ir::{HttpBinding, MemberIr, OperationIr, RType, StructIr};
+use crate::ir::{HttpBinding, MemberIr, OperationIr, RType, ServiceIr, StructIr, TypeIr};
 use crate::ir::{TimestampFormat, UriSegment};
 
 /// A value of type `ty`, borrowed as `v`, as header, label or query text.
@@ -18,7 +18,7 @@ fn text(ty: &RType, v: TokenStream, fmt: TimestampFormat, member: &str, type_nam
         RType::String => quote!(::std::string::String::clone(#v)),
         // Enums, string or integer.
         RType::Named(_) => quote!(::smithy_gen_runtime::enums::EnumText::to_text(#v).into_owned()),
-        RType::Float => quote!(::smithy_gen_runtime::rest_json::fmt_float(f64::from(*#v))),
+        RType::Float => quote!(::smithy_gen_runtime::rest_json::fmt_float32(*#v)),
         RType::Double | RType::BigDecimal => quote!(::smithy_gen_runtime::rest_json::fmt_float(*#v)),
         RType::Timestamp => match fmt {
             TimestampFormat::DateTime => quote!(::smithy_gen_runtime::rest_json::timestamp_text(#v, ::smithy_gen_runtime::timestamp::Format::DateTime, #member, #type_name)?),
@@ -76,7 +76,7 @@ fn is_list(ty: &RType) -> Option<&RType> {
     }
 }
 
-pub fn serialize(op: &OperationIr, input: Option<&StructIr>) -> TokenStream {
+pub fn serialize(svc: &ServiceIr, op: &OperationIr, input: Option<&StructIr>) -> TokenStream {
     let Some(http) = &op.http else {
         return quote!(::std::result::Result::Err(::smithy_gen_runtime::error::Failure::Transport(
             ::smithy_gen_runtime::error::TransportError::new(::smithy_gen_runtime::error::TransportErrorKind::InvalidRequest, "no @http binding")
@@ -121,11 +121,14 @@ pub fn serialize(op: &OperationIr, input: Option<&StructIr>) -> TokenStream {
 
     let mut query = Vec::new();
     for (k, v) in &http.query {
-        let v = v.clone().unwrap_or_default();
-        query.push(quote!(request.query(#k, #v);));
+        query.push(match v {
+            Some(v) => quote!(request.query(#k, #v);),
+            None => quote!(request.query_flag(#k);),
+        });
     }
     let mut params = Vec::new();
     let mut headers = Vec::new();
+    let mut prefix_headers = Vec::new();
     let mut body = Vec::new();
     let mut bound = Vec::new();
     let mut payload = None;
@@ -180,6 +183,10 @@ pub fn serialize(op: &OperationIr, input: Option<&StructIr>) -> TokenStream {
                             ::smithy_gen_runtime::rest_json::join_header_list(&items, #ts)
                         })
                     }
+                    // A string with `@mediaType` travels in a header as base64.
+                    None if m.ty == RType::String && m.media_type.is_some() => {
+                        quote!(::smithy_gen_runtime::blob::encode(v.as_bytes()))
+                    }
                     None => text(&m.ty, quote!(v), fmt, &m.name, type_name),
                 };
                 let member = &m.name;
@@ -189,12 +196,14 @@ pub fn serialize(op: &OperationIr, input: Option<&StructIr>) -> TokenStream {
             }
             HttpBinding::PrefixHeaders(prefix) => {
                 let member = &m.name;
-                headers.push(quote! {
+                // After the members' own headers, which win over an entry of
+                // the map with the same name.
+                prefix_headers.push(quote! {
                     if let ::std::option::Option::Some(map) = &input.#f {
                         for (k, v) in map {
                             let at = || ::std::format!("{}[{:?}]", #member, k);
                             let name = ::smithy_gen_runtime::rest_json::header_text(::std::format!("{}{}", #prefix, k), at, true, #type_name)?;
-                            request.header(&name, ::smithy_gen_runtime::rest_json::header_text(::std::string::String::clone(v), at, false, #type_name)?);
+                            request.default_header(&name, &::smithy_gen_runtime::rest_json::header_text(::std::string::String::clone(v), at, false, #type_name)?);
                         }
                     }
                 });
@@ -204,16 +213,28 @@ pub fn serialize(op: &OperationIr, input: Option<&StructIr>) -> TokenStream {
     }
     let body_code = if let Some(m) = payload {
         let f = ident(&m.rust_name);
-        let (content_type, bytes) = match &m.ty {
-            RType::Blob => ("application/octet-stream", quote!(v.as_bytes().to_vec())),
-            RType::String => ("text/plain", quote!(v.as_bytes().to_vec())),
-            _ => ("application/json", quote!(::smithy_gen_runtime::aws_json::to_json(v)?)),
+        let kind = payload_kind(svc, &m.ty);
+        let (content_type, bytes) = match kind {
+            PayloadKind::Blob => ("application/octet-stream", quote!(v.as_bytes().to_vec())),
+            PayloadKind::Text => ("text/plain", quote!(v.as_bytes().to_vec())),
+            PayloadKind::Enum => ("text/plain", quote!(v.as_str().as_bytes().to_vec())),
+            PayloadKind::Structure | PayloadKind::Json => ("application/json", quote!(::smithy_gen_runtime::aws_json::to_json(v)?)),
         };
+        let content_type = m.media_type.as_deref().unwrap_or(content_type);
+        // An unset structure payload is still a JSON object: `{}`.
+        let unset = (kind == PayloadKind::Structure).then(|| {
+            quote! {
+                else {
+                    request.default_header("content-type", #content_type);
+                    request.body = ::std::option::Option::Some(b"{}".to_vec());
+                }
+            }
+        });
         quote! {
             if let ::std::option::Option::Some(v) = &input.#f {
                 request.default_header("content-type", #content_type);
                 request.body = ::std::option::Option::Some(#bytes);
-            }
+            } #unset
         }
     } else if !body.is_empty() {
         quote! {
@@ -240,20 +261,61 @@ pub fn serialize(op: &OperationIr, input: Option<&StructIr>) -> TokenStream {
         #explicit
         #(#params)*
         #(#headers)*
+        #(#prefix_headers)*
         #body_code
         ::std::result::Result::Ok(request)
     }
 }
 
-pub fn parse(output_name: &str, output: Option<&StructIr>) -> TokenStream {
+/// How an `@httpPayload` member travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PayloadKind {
+    /// Raw bytes.
+    Blob,
+    /// A string's UTF-8 text.
+    Text,
+    /// An enum's value, as text.
+    Enum,
+    /// A structure's JSON object (`{}` when unset).
+    Structure,
+    /// A union or document, as JSON.
+    Json,
+}
+
+fn payload_kind(svc: &ServiceIr, ty: &RType) -> PayloadKind {
+    match ty {
+        RType::Blob => PayloadKind::Blob,
+        RType::String => PayloadKind::Text,
+        RType::Named(n) => match svc.types.iter().find(|t| t.name() == n) {
+            Some(TypeIr::Enum(_)) => PayloadKind::Enum,
+            Some(TypeIr::Struct(_)) => PayloadKind::Structure,
+            _ => PayloadKind::Json,
+        },
+        _ => PayloadKind::Json,
+    }
+}
+
+pub fn parse(svc: &ServiceIr, output_name: &str, output: Option<&StructIr>) -> TokenStream {
     let ty = ident(output_name);
     let members: &[MemberIr] = output.map(|s| s.members.as_slice()).unwrap_or_default();
-    let has_body = members.iter().any(|m| m.http == HttpBinding::Body);
+    // Query and label bindings mean nothing in a response: such members are
+    // read from the body like unbound ones.
+    let has_body = members
+        .iter()
+        .any(|m| matches!(m.http, HttpBinding::Body | HttpBinding::Query(_) | HttpBinding::QueryParams | HttpBinding::Label { .. }));
     // Each member bound outside the JSON body, with the expression giving its value.
     let mut bound = Vec::new();
     for m in members {
         let value = match &m.http {
-            HttpBinding::Payload => payload_value(m),
+            HttpBinding::Payload => payload_value(svc, m),
+            HttpBinding::Header(name) if m.ty == RType::String && m.media_type.is_some() => {
+                // `@mediaType` strings travel in headers as base64.
+                quote!(::smithy_gen_runtime::rest_json::header(response, #name, |v: &str| {
+                    ::smithy_gen_runtime::blob::decode(v)
+                        .map_err(|e| e.to_string())
+                        .and_then(|b| ::std::string::String::from_utf8(b).map_err(|e| e.to_string()))
+                })?)
+            }
             HttpBinding::Header(name) => {
                 let conv = from_text(&m.ty, m.timestamp_format.unwrap_or(TimestampFormat::HttpDate));
                 quote!(::smithy_gen_runtime::rest_json::header(response, #name, #conv)?)
@@ -301,8 +363,19 @@ pub fn parse(output_name: &str, output: Option<&StructIr>) -> TokenStream {
 /// The value of an `@httpPayload` output member, from the whole response
 /// body. A blob or string payload with a `@default` (such as a `@streaming`
 /// blob defaulting to empty) is always set: an empty body is its value.
-fn payload_value(m: &MemberIr) -> TokenStream {
+fn payload_value(svc: &ServiceIr, m: &MemberIr) -> TokenStream {
     let always = m.default.is_some();
+    if let (RType::Named(n), PayloadKind::Enum) = (&m.ty, payload_kind(svc, &m.ty)) {
+        let n = ident(n);
+        return quote!((!response.body.is_empty()).then(|| types::#n::from(::std::string::String::from_utf8_lossy(&response.body).as_ref())));
+    }
+    if m.ty == RType::Document {
+        return quote!(if response.body.iter().all(u8::is_ascii_whitespace) {
+            ::std::option::Option::None
+        } else {
+            ::std::option::Option::Some(::smithy_gen_runtime::json::parse_value(response)?)
+        });
+    }
     match &m.ty {
         RType::Blob if always => quote!(::std::option::Option::Some(::smithy_gen_runtime::blob::Blob::new(response.body.clone()))),
         RType::Blob => quote!((!response.body.is_empty()).then(|| ::smithy_gen_runtime::blob::Blob::new(response.body.clone()))),

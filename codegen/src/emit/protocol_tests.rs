@@ -1,0 +1,159 @@
+//! The protocol compliance cases as tests of the generated crate
+//! (`src/<service>/protocol_tests.rs`, compiled under `cfg(test)`). A request
+//! case calls the client method with the case's input over a transport that
+//! records the request, and compares it with the case (the runtime's
+//! `protocol_test` module lists every difference). A response case parses the
+//! case's response with the operation's parser and compares the output, or
+//! the error, with the case's params.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::gates;
+use super::rust_type::ident;
+use crate::ir::{OperationIr, ProtocolTestIr, ProtocolTestKind, ServiceIr};
+
+/// Whether any operation of the service has a case.
+pub fn has_protocol_tests(svc: &ServiceIr) -> bool {
+    svc.client_operations().any(|o| !o.protocol_tests.is_empty())
+}
+
+/// The test module, or `None` without cases.
+pub fn protocol_tests_file(svc: &ServiceIr) -> Option<TokenStream> {
+    if !has_protocol_tests(svc) {
+        return None;
+    }
+    let proto = ident(super::protocol::module_name(svc));
+    let tests = svc.client_operations().flat_map(|op| {
+        let cfg = gates::cfg(&gates::operation(svc, op));
+        let proto = proto.clone();
+        op.protocol_tests.iter().map(move |t| {
+            let body = match &t.kind {
+                ProtocolTestKind::Request { .. } => request_test(op, t),
+                ProtocolTestKind::Response { code, error, error_code } => {
+                    response_test(op, t, *code, error.as_deref(), error_code.as_deref(), &proto)
+                }
+            };
+            let name = ident(&t.fn_name);
+            let doc = format!(" `{}` ({}){}", t.id, op.name, t.docs.as_deref().map(|d| format!(": {}", d.trim())).unwrap_or_default());
+            quote! {
+                #cfg
+                #[doc = #doc]
+                #[test]
+                fn #name() {
+                    #body
+                }
+            }
+        })
+    });
+    Some(quote! {
+        //! The Smithy protocol compliance cases of this service's operations
+        //! (`smithy.test#httpRequestTests`, `smithy.test#httpResponseTests`).
+
+        use ::smithy_gen_runtime::protocol_test as pt;
+        #(#tests)*
+    })
+}
+
+fn strs(items: &[String]) -> TokenStream {
+    quote!(&[#(#items),*])
+}
+
+fn opt(v: &Option<String>) -> TokenStream {
+    match v {
+        Some(s) => quote!(::std::option::Option::Some(#s)),
+        None => quote!(::std::option::Option::None),
+    }
+}
+
+fn headers(h: &[(String, String)]) -> TokenStream {
+    let pairs = h.iter().map(|(k, v)| quote!((#k, #v)));
+    quote!(&[#(#pairs),*])
+}
+
+fn request_test(op: &OperationIr, t: &ProtocolTestIr) -> TokenStream {
+    let ProtocolTestKind::Request {
+        method,
+        uri,
+        host,
+        resolved_host,
+        query_params,
+        forbid_query_params,
+        require_query_params,
+        forbid_headers,
+        require_headers,
+    } = &t.kind
+    else {
+        return TokenStream::new();
+    };
+    let input_ty = ident(&op.input);
+    let call = ident(&op.fn_name);
+    let params = &t.params;
+    let (host, resolved_host) = (opt(host), opt(resolved_host));
+    let (body, media) = (opt(&t.body), opt(&t.body_media_type));
+    let (qp, fqp, rqp) = (strs(query_params), strs(forbid_query_params), strs(require_query_params));
+    let (fh, rh) = (strs(forbid_headers), strs(require_headers));
+    let hs = headers(&t.headers);
+    quote! {
+        let input: super::types::#input_ty = pt::value(#params);
+        let sent = pt::send(#host, |config| async move { super::Client::new(config).#call(input).await });
+        pt::assert_request(&sent, &pt::ExpectedRequest {
+            method: #method,
+            uri: #uri,
+            query_params: #qp,
+            forbid_query_params: #fqp,
+            require_query_params: #rqp,
+            headers: #hs,
+            forbid_headers: #fh,
+            require_headers: #rh,
+            body: #body,
+            body_media_type: #media,
+            resolved_host: #resolved_host,
+        });
+    }
+}
+
+fn response_test(
+    op: &OperationIr,
+    t: &ProtocolTestIr,
+    code: u16,
+    error: Option<&str>,
+    error_code: Option<&str>,
+    proto: &proc_macro2::Ident,
+) -> TokenStream {
+    let parse = ident(&format!("parse_{}", op.fn_name));
+    let params = &t.params;
+    let body = t.body.clone().unwrap_or_default();
+    let hs = headers(&t.headers);
+    let response = quote!(let response = pt::response(#code, #hs, #body););
+    match error {
+        None => {
+            let output_ty = ident(&op.output);
+            quote! {
+                #response
+                let expected: super::types::#output_ty = pt::value(#params);
+                match super::#proto::#parse(&response) {
+                    ::std::result::Result::Ok(output) => pt::assert_same(&output, &expected),
+                    ::std::result::Result::Err(e) => panic!("the response does not parse: {e}"),
+                }
+            }
+        }
+        Some(e) => {
+            let error_ty = ident(e);
+            let enum_ty = ident(&super::errors::error_name(op));
+            let check_code = error_code.map(|c| quote!(assert_eq!(error.meta.code, #c, "the error code the client reports");));
+            quote! {
+                #response
+                let expected: super::types::#error_ty = pt::value(#params);
+                match super::#proto::#parse(&response) {
+                    ::std::result::Result::Err(super::errors::#enum_ty::#error_ty(error)) => {
+                        pt::assert_same(&error.error, &expected);
+                        #check_code
+                    }
+                    ::std::result::Result::Err(other) => panic!("parsed as another error: {other}"),
+                    ::std::result::Result::Ok(_) => panic!("the error response parsed as a success"),
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,102 @@
+//! The Smithy protocol compliance cases (`smithy.test#httpRequestTests` on
+//! operations, `smithy.test#httpResponseTests` on operations and errors)
+//! that apply to a client on the service's own protocol, turned into IR for
+//! `emit::protocol_tests`. A case on an error is run for every operation
+//! that can return that error.
+
+use heck::ToSnakeCase;
+
+use super::examples::to_serde;
+use crate::ir::{Protocol, ProtocolTestIr, ProtocolTestKind, RType, ServiceIr, TypeIr};
+use crate::model::{HttpTestCase, Model};
+
+/// The protocol trait's shape id.
+fn trait_id(p: Protocol) -> &'static str {
+    match p {
+        Protocol::AwsJson1_0 => "aws.protocols#awsJson1_0",
+        Protocol::AwsJson1_1 => "aws.protocols#awsJson1_1",
+        Protocol::RestJson1 => "aws.protocols#restJson1",
+    }
+}
+
+/// Fill `OperationIr::protocol_tests` for the client's operations.
+pub fn resolve(model: &Model, ir: &mut ServiceIr) {
+    let protocol = trait_id(ir.protocol);
+    let applies = |c: &&HttpTestCase| c.protocol == protocol && c.applies_to.as_deref() != Some("server");
+    let mut all = Vec::new();
+    for op in &ir.operations {
+        let mut tests = Vec::new();
+        if op.event_stream.is_some() {
+            all.push(tests);
+            continue;
+        }
+        let Some(shape) = model.get(&op.shape_id) else {
+            all.push(tests);
+            continue;
+        };
+        let serde_form = |v: Option<&serde_json::Value>, ty: &str| {
+            let empty = serde_json::Value::Object(Default::default());
+            to_serde(ir, &RType::Named(ty.to_string()), None, v.unwrap_or(&empty), 0).to_string()
+        };
+        for c in shape.traits.http_request_tests.iter().filter(applies) {
+            tests.push(ProtocolTestIr {
+                id: c.id.clone(),
+                fn_name: format!("{}_request", c.id.to_snake_case()),
+                docs: c.documentation.clone(),
+                kind: ProtocolTestKind::Request {
+                    method: c.method.clone().unwrap_or_default(),
+                    uri: c.uri.clone().unwrap_or_default(),
+                    host: c.host.clone(),
+                    resolved_host: c.resolved_host.clone(),
+                    query_params: c.query_params.clone(),
+                    forbid_query_params: c.forbid_query_params.clone(),
+                    require_query_params: c.require_query_params.clone(),
+                    forbid_headers: c.forbid_headers.clone(),
+                    require_headers: c.require_headers.clone(),
+                },
+                headers: c.headers.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+                body: c.body.clone(),
+                body_media_type: c.body_media_type.clone(),
+                params: serde_form(c.params.as_ref(), &op.input),
+            });
+        }
+        let response = |c: &HttpTestCase, ty: &str, error: Option<String>, fn_name: String| ProtocolTestIr {
+            id: c.id.clone(),
+            fn_name,
+            docs: c.documentation.clone(),
+            kind: ProtocolTestKind::Response {
+                code: c.code.unwrap_or(200),
+                error_code: error
+                    .as_ref()
+                    .and(c.vendor_params.as_ref())
+                    .and_then(|v| v.get("code"))
+                    .and_then(serde_json::Value::as_str)
+                    .map(str::to_string),
+                error,
+            },
+            headers: c.headers.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+            body: c.body.clone(),
+            body_media_type: c.body_media_type.clone(),
+            params: serde_form(c.params.as_ref(), ty),
+        };
+        for c in shape.traits.http_response_tests.iter().filter(applies) {
+            tests.push(response(c, &op.output, None, format!("{}_response", c.id.to_snake_case())));
+        }
+        for e in &op.errors {
+            let error = ir.types.iter().find_map(|t| match t {
+                TypeIr::Struct(s) if &s.name == e && s.error.is_some() => Some(s),
+                _ => None,
+            });
+            let Some(error) = error else { continue };
+            let Some(error_shape) = model.get(&error.shape_id) else { continue };
+            for c in error_shape.traits.http_response_tests.iter().filter(applies) {
+                let fn_name = format!("{}_{}_error", c.id.to_snake_case(), op.fn_name.trim_end_matches('_'));
+                tests.push(response(c, e, Some(e.clone()), fn_name));
+            }
+        }
+        all.push(tests);
+    }
+    for (op, tests) in ir.operations.iter_mut().zip(all) {
+        op.protocol_tests = tests;
+    }
+}

@@ -1,0 +1,358 @@
+//! What the generated protocol compliance tests call (the Smithy
+//! specification's `smithy.test#httpRequestTests` and
+//! `httpResponseTests`): a client configuration whose transport records the
+//! request it is given, a small executor, and comparisons that list every
+//! difference between the request sent and the one the case expects.
+//!
+//! Comparison rules, as the specification gives them: query parameters are
+//! compared as a multiset of percent-decoded `name=value` pairs (each expected
+//! one present; forbidden names absent; required names present); header
+//! values are compared after trimming, repeated headers joined with `, `;
+//! a body with a JSON media type is compared as parsed JSON (numbers by
+//! value), any other body byte for byte; no `body` means no assertion.
+
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll, Wake, Waker};
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::config::{Config, Credentials};
+use crate::error::{TransportError, TransportErrorKind};
+use crate::request::RawResponse;
+use crate::transport::{BoxFuture, SendError, Sleep, Transport};
+
+/// The request a case expects (empty slices and `None` assert nothing).
+#[derive(Debug, Default)]
+pub struct ExpectedRequest<'a> {
+    pub method: &'a str,
+    /// The path, with any query string the case writes into it.
+    pub uri: &'a str,
+    pub query_params: &'a [&'a str],
+    pub forbid_query_params: &'a [&'a str],
+    pub require_query_params: &'a [&'a str],
+    pub headers: &'a [(&'a str, &'a str)],
+    pub forbid_headers: &'a [&'a str],
+    pub require_headers: &'a [&'a str],
+    pub body: Option<&'a str>,
+    pub body_media_type: Option<&'a str>,
+    /// The host the request must go to (`resolvedHost`).
+    pub resolved_host: Option<&'a str>,
+}
+
+/// Records the one request a test sends and answers it with `200 {}`.
+#[derive(Debug, Default)]
+struct Recorder {
+    sent: Mutex<Vec<http::Request<Vec<u8>>>>,
+}
+
+impl Transport for Recorder {
+    fn send(&self, request: http::Request<Vec<u8>>, _max_body: usize) -> BoxFuture<'_, Result<RawResponse, SendError>> {
+        if let Ok(mut sent) = self.sent.lock() {
+            sent.push(request);
+        }
+        let answer = RawResponse::new(200, vec![("content-type".into(), "application/json".into())], b"{}".to_vec());
+        Box::pin(std::future::ready(Ok(answer)))
+    }
+}
+
+/// A sleep that never ends: a protocol test never retries.
+#[derive(Debug)]
+struct Never;
+
+impl Sleep for Never {
+    fn sleep(&self, _duration: Duration) -> BoxFuture<'static, ()> {
+        Box::pin(std::future::pending())
+    }
+}
+
+/// Parse a test's input or expected output from its JSON form.
+pub fn value<T: serde::de::DeserializeOwned>(json: &str) -> T {
+    match serde_json::from_str(json) {
+        Ok(v) => v,
+        Err(e) => panic!("the test case's params do not parse as the shape: {e}\n{json}"),
+    }
+}
+
+/// Run `call` with a client configuration for `host` (`https://<host>`, or
+/// `https://example.com`) whose transport records the request, and return
+/// the request it sent. The call's own result is not examined (the canned
+/// answer may not be a valid output).
+pub fn send<F, Fut, T>(host: Option<&str>, call: F) -> http::Request<Vec<u8>>
+where
+    F: FnOnce(Config) -> Fut,
+    Fut: Future<Output = T>,
+{
+    let recorder = Arc::new(Recorder::default());
+    let config = Config::builder()
+        .region("us-east-1")
+        .endpoint(format!("https://{}", host.unwrap_or("example.com")))
+        .credentials(Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None))
+        .transport(recorder.clone())
+        .sleep(Arc::new(Never))
+        .build();
+    let config = match config {
+        Ok(c) => c,
+        Err(e) => panic!("the test configuration is invalid: {e}"),
+    };
+    let _ = block_on(call(config));
+    let mut sent = recorder.sent.lock().map(|mut s| std::mem::take(&mut *s)).unwrap_or_default();
+    match sent.len() {
+        1 => sent.remove(0),
+        0 => panic!("the client sent no request"),
+        n => panic!("the client sent {n} requests, not one"),
+    }
+}
+
+/// `Err` with the list of differences between `actual` and `expected`.
+pub fn check_request(actual: &http::Request<Vec<u8>>, expected: &ExpectedRequest<'_>) -> Result<(), String> {
+    let mut problems = Vec::new();
+    if actual.method().as_str() != expected.method {
+        problems.push(format!("method: sent {}, expected {}", actual.method(), expected.method));
+    }
+    let (want_path, want_query) = expected.uri.split_once('?').unwrap_or((expected.uri, ""));
+    let path = actual.uri().path();
+    if path != want_path {
+        problems.push(format!("path: sent {path:?}, expected {want_path:?}"));
+    }
+    let sent_query: Vec<(String, Option<String>)> = actual.uri().query().map(parse_query).unwrap_or_default();
+    let mut remaining = sent_query.clone();
+    let wanted = parse_query(want_query).into_iter().chain(expected.query_params.iter().flat_map(|q| parse_query(q)));
+    for want in wanted {
+        match remaining.iter().position(|p| *p == want) {
+            Some(i) => {
+                remaining.remove(i);
+            }
+            None => problems.push(format!("query: missing {}; sent {:?}", show_pair(&want), actual.uri().query().unwrap_or(""))),
+        }
+    }
+    for name in expected.forbid_query_params {
+        if sent_query.iter().any(|(k, _)| k == name) {
+            problems.push(format!("query: sent the forbidden parameter {name:?}"));
+        }
+    }
+    for name in expected.require_query_params {
+        if !sent_query.iter().any(|(k, _)| k == name) {
+            problems.push(format!("query: missing the required parameter {name:?}"));
+        }
+    }
+    let headers = actual.headers();
+    let joined = |name: &str| -> Option<String> {
+        let values: Vec<&str> = headers.get_all(name).iter().filter_map(|v| v.to_str().ok()).map(str::trim).collect();
+        (!values.is_empty()).then(|| values.join(", "))
+    };
+    for (name, want) in expected.headers {
+        match joined(name) {
+            Some(v) if v == want.trim() => {}
+            Some(v) => problems.push(format!("header {name}: sent {v:?}, expected {want:?}")),
+            None => problems.push(format!("header {name}: missing, expected {want:?}")),
+        }
+    }
+    for name in expected.forbid_headers {
+        if let Some(v) = joined(name) {
+            problems.push(format!("header {name}: forbidden, but sent {v:?}"));
+        }
+    }
+    for name in expected.require_headers {
+        if joined(name).is_none() {
+            problems.push(format!("header {name}: required, but missing"));
+        }
+    }
+    if let Some(want) = expected.resolved_host {
+        let host = actual.uri().host().unwrap_or("");
+        if host != want {
+            problems.push(format!("host: sent to {host:?}, expected {want:?}"));
+        }
+    }
+    if let Some(want) = expected.body {
+        if let Err(e) = compare_body(actual.body(), want, expected.body_media_type) {
+            problems.push(e);
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.join("\n"))
+    }
+}
+
+/// Panic with every difference between `actual` and `expected`.
+pub fn assert_request(actual: &http::Request<Vec<u8>>, expected: &ExpectedRequest<'_>) {
+    if let Err(e) = check_request(actual, expected) {
+        panic!("the request differs from the test case:\n{e}\n(sent: {} {})", actual.method(), actual.uri());
+    }
+}
+
+/// A canned response.
+pub fn response(status: u16, headers: &[(&str, &str)], body: &str) -> RawResponse {
+    RawResponse::new(status, headers.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(), body.as_bytes().to_vec())
+}
+
+/// Panic unless `actual` and `expected` have the same JSON form (numbers by
+/// value; NaN equal to NaN, as both serialise it as `"NaN"`).
+pub fn assert_same<T: serde::Serialize>(actual: &T, expected: &T) {
+    let a = serde_json::to_value(actual).unwrap_or_else(|e| Value::String(format!("<does not serialise: {e}>")));
+    let b = serde_json::to_value(expected).unwrap_or_else(|e| Value::String(format!("<does not serialise: {e}>")));
+    if !json_equal(&a, &b) {
+        panic!("the parsed value differs from the test case's params:\n parsed: {a}\nexpected: {b}");
+    }
+}
+
+/// The transport error a test reports when a response does not parse.
+pub fn unparsed(message: impl std::fmt::Display) -> TransportError {
+    TransportError::new(TransportErrorKind::Other, message.to_string())
+}
+
+fn compare_body(sent: &[u8], want: &str, media_type: Option<&str>) -> Result<(), String> {
+    let is_json = media_type.is_some_and(|m| m.contains("json"));
+    if is_json {
+        let want_json: Value = serde_json::from_str(want).map_err(|e| format!("body: the case's JSON body does not parse: {e}"))?;
+        let sent_json: Value = if sent.is_empty() {
+            return Err(format!("body: sent nothing, expected JSON {want}"));
+        } else {
+            serde_json::from_slice(sent).map_err(|e| format!("body: sent {:?}, which is not JSON ({e})", String::from_utf8_lossy(sent)))?
+        };
+        if json_equal(&sent_json, &want_json) {
+            Ok(())
+        } else {
+            Err(format!("body: sent {sent_json}, expected {want_json}"))
+        }
+    } else if sent == want.as_bytes() {
+        Ok(())
+    } else {
+        Err(format!("body: sent {:?}, expected {want:?}", String::from_utf8_lossy(sent)))
+    }
+}
+
+/// JSON equality with numbers compared by value (`1` equals `1.0`).
+pub fn json_equal(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => match (x.as_i64(), y.as_i64(), x.as_u64(), y.as_u64()) {
+            (Some(x), Some(y), ..) => x == y,
+            (.., Some(x), Some(y)) => x == y,
+            _ => x.as_f64() == y.as_f64(),
+        },
+        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(x, y)| json_equal(x, y)),
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| json_equal(v, w)))
+        }
+        _ => a == b,
+    }
+}
+
+/// `a=1&b&c=%20` as decoded (name, value) pairs; a name without `=` has no value.
+fn parse_query(q: &str) -> Vec<(String, Option<String>)> {
+    q.split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| match p.split_once('=') {
+            Some((k, v)) => (decode(k), Some(decode(v))),
+            None => (decode(p), None),
+        })
+        .collect()
+}
+
+fn show_pair((k, v): &(String, Option<String>)) -> String {
+    match v {
+        Some(v) => format!("{k}={v}"),
+        None => k.clone(),
+    }
+}
+
+/// Percent-decoding (`+` stays `+`: AWS encodes spaces as `%20`).
+fn decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (bytes[i], bytes.get(i + 1).copied().and_then(hex), bytes.get(i + 2).copied().and_then(hex)) {
+            (b'%', Some(h), Some(l)) => {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+            }
+            (b, ..) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+struct Unpark(std::thread::Thread);
+
+impl Wake for Unpark {
+    fn wake(self: Arc<Self>) {
+        self.0.unpark();
+    }
+}
+
+/// Run a future to completion on this thread (the recording transport
+/// answers at once, so nothing here waits on I/O).
+pub fn block_on<F: Future>(f: F) -> F::Output {
+    let mut f = std::pin::pin!(f);
+    let waker = Waker::from(Arc::new(Unpark(std::thread::current())));
+    let mut cx = Context::from_waker(&waker);
+    let start = std::time::Instant::now();
+    loop {
+        if let Poll::Ready(v) = f.as_mut().poll(&mut cx) {
+            return v;
+        }
+        if start.elapsed() > Duration::from_secs(10) {
+            panic!("the call did not finish within 10 s (it is waiting for something a protocol test never provides)");
+        }
+        std::thread::park_timeout(Duration::from_millis(50));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(method: &str, uri: &str, headers: &[(&str, &str)], body: &str) -> http::Request<Vec<u8>> {
+        let mut b = http::Request::builder().method(method).uri(uri);
+        for (k, v) in headers {
+            b = b.header(*k, *v);
+        }
+        b.body(body.as_bytes().to_vec()).expect("a request")
+    }
+
+    #[test]
+    fn lists_every_difference() {
+        let sent = request("POST", "https://example.com/a?x=1&y=%20z&flag", &[("X-A", "1"), ("X-A", "2")], r#"{"n": 1.0}"#);
+        let ok = ExpectedRequest {
+            method: "POST",
+            uri: "/a",
+            query_params: &["y=%20z", "x=1", "flag"],
+            headers: &[("x-a", "1, 2")],
+            body: Some(r#"{"n":1}"#),
+            body_media_type: Some("application/json"),
+            resolved_host: Some("example.com"),
+            ..Default::default()
+        };
+        assert_eq!(check_request(&sent, &ok), Ok(()));
+        let bad = ExpectedRequest {
+            method: "PUT",
+            uri: "/b",
+            query_params: &["x=2"],
+            forbid_query_params: &["flag"],
+            require_headers: &["X-B"],
+            forbid_headers: &["X-A"],
+            body: Some(r#"{"n":2}"#),
+            body_media_type: Some("application/json"),
+            ..Default::default()
+        };
+        let e = check_request(&sent, &bad).expect_err("differs");
+        for part in ["method", "path", "missing x=2", "forbidden parameter", "X-B", "forbidden, but sent", "body"] {
+            assert!(e.contains(part), "{part}: {e}");
+        }
+    }
+
+    #[test]
+    fn bodies_without_a_json_media_type_compare_bytes() {
+        assert!(compare_body(b"abc", "abc", None).is_ok());
+        assert!(compare_body(b"{\"a\":1}", "{\"a\": 1}", None).is_err());
+        assert!(compare_body(b"", "{}", Some("application/json")).is_err());
+    }
+}
