@@ -52,15 +52,19 @@ fn handle_tag(tag: &str, out: &mut String, list_depth: &mut usize, in_pre: &mut 
         }
         ("ul" | "ol", true) => {
             *list_depth = list_depth.saturating_sub(1);
+            trim_spaces(out);
             out.push_str("\n\n");
         }
         ("li", false) => {
+            trim_spaces(out);
             if !out.ends_with('\n') {
                 out.push('\n');
             }
             out.push_str(&"  ".repeat(list_depth.saturating_sub(1)));
             out.push_str("- ");
         }
+        // Text between items (outside any `<li>`, as some models have it)
+        // continues the item before (`tidy` indents it).
         ("li", true) => out.push('\n'),
         ("code", _) if !*in_pre => out.push('`'),
         ("pre", false) => {
@@ -88,6 +92,13 @@ fn handle_tag(tag: &str, out: &mut String, list_depth: &mut usize, in_pre: &mut 
             _ => out.push_str("](#)"),
         },
         _ => {}
+    }
+}
+
+/// Drop trailing spaces (an indentation no text followed).
+fn trim_spaces(out: &mut String) {
+    while out.ends_with(' ') {
+        out.pop();
     }
 }
 
@@ -139,6 +150,8 @@ fn push_text(text: &str, out: &mut String, in_pre: bool) {
 fn tidy(s: &str) -> String {
     let mut lines: Vec<String> = Vec::new();
     let mut in_code = false;
+    // The content column of the list item the last line belongs to.
+    let mut item_indent: Option<usize> = None;
     for line in s.lines() {
         if line.trim_start().starts_with("```") {
             in_code = !in_code;
@@ -146,7 +159,23 @@ fn tidy(s: &str) -> String {
             continue;
         }
         let l = line.trim_end().to_string();
-        let l = if in_code || l.trim_start().starts_with('-') { l } else { l.trim_start().to_string() };
+        let item = !in_code && l.trim_start().starts_with("- ");
+        let l = if in_code || item {
+            l
+        } else if let Some(n) = item_indent.filter(|_| !l.trim().is_empty()) {
+            // A line right after a list item continues it: indented to the
+            // item's text, or Markdown would read it lazily (and clippy warns).
+            format!("{}{}", " ".repeat(n), l.trim_start())
+        } else {
+            l.trim_start().to_string()
+        };
+        if !in_code {
+            if item {
+                item_indent = Some(l.len() - l.trim_start().len() + 2);
+            } else if l.trim().is_empty() {
+                item_indent = None;
+            }
+        }
         if l.trim().is_empty() && lines.last().is_none_or(|p| p.trim().is_empty()) {
             continue;
         }
@@ -174,5 +203,12 @@ mod tests {
     fn plain_text_and_entities() {
         assert_eq!(html_to_markdown("a &lt;b&gt; &amp; c"), "a \\<b\\> & c");
         assert_eq!(html_to_markdown("unclosed <"), "unclosed \\<");
+    }
+
+    #[test]
+    fn text_between_list_items_continues_the_item_before() {
+        // As Elasticsearch's `AdditionalLimit` has it: text inside `<ul>` after `</li>`.
+        let md = html_to_markdown("<p>Limits:</p><ul><li>A</li>\n text about A\n <li>B</li> text about B </ul><p>After.</p>");
+        assert_eq!(md, "Limits:\n\n- A\n  text about A\n- B\n  text about B\n\nAfter.");
     }
 }

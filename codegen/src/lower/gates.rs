@@ -13,7 +13,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::closure::Closure;
-use crate::ir::{Gate, ServiceIr, TypeIr, MAX_FEATURES};
+use crate::ir::{Check, Gate, ServiceIr, TypeIr, MAX_FEATURES};
 use crate::naming;
 
 /// Name the features and set every gate of `ir`.
@@ -64,6 +64,85 @@ pub fn assign(c: &Closure<'_>, ir: &mut ServiceIr) {
     }
     for f in &mut ir.check_fns {
         f.gate = gate(c.input_reach.get(&f.shape_id));
+    }
+    narrow_check_fn_gates(ir);
+}
+
+/// The check functions a list of checks calls, nested ones included.
+fn calls(checks: &[Check], out: &mut BTreeSet<String>) {
+    for c in checks {
+        match c {
+            Check::Call(name) => {
+                out.insert(name.clone());
+            }
+            Check::Each(inner) => calls(inner, out),
+            Check::Entries { key, value } => {
+                calls(key, out);
+                calls(value, out);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Either gate's items compile: `None` (always) wins, else the union.
+fn union(a: &Gate, b: &Gate) -> Gate {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.iter().chain(b).cloned().collect::<BTreeSet<_>>().into_iter().collect()),
+        _ => None,
+    }
+}
+
+/// A check function compiles exactly when a validator that calls it does.
+/// The shape's reach is not enough: a member whose own `@range` or
+/// `@length` replaces its target's checks reaches the shape without calling
+/// its function, which would then be unused under some features.
+fn narrow_check_fn_gates(ir: &mut ServiceIr) {
+    let mut gates: BTreeMap<String, Gate> = BTreeMap::new();
+    let merge = |gates: &mut BTreeMap<String, Gate>, name: String, g: &Gate| -> bool {
+        let new = match gates.get(&name) {
+            Some(old) => union(old, g),
+            None => g.clone(),
+        };
+        let changed = gates.get(&name) != Some(&new);
+        gates.insert(name, new);
+        changed
+    };
+    for t in &ir.types {
+        let (checks, gate): (Vec<&[Check]>, &Gate) = match t {
+            TypeIr::Struct(s) => (s.members.iter().map(|m| m.checks.as_slice()).collect(), &s.validate_gate),
+            TypeIr::Union(u) => (u.variants.iter().map(|v| v.checks.as_slice()).collect(), &u.validate_gate),
+            TypeIr::Enum(e) => (vec![e.checks.as_slice()], &e.gate),
+        };
+        let mut called = BTreeSet::new();
+        for c in checks {
+            calls(c, &mut called);
+        }
+        for name in called {
+            merge(&mut gates, name, gate);
+        }
+    }
+    // Check functions call one another (a list's calls its elements'): to a fixpoint.
+    loop {
+        let mut changed = false;
+        for f in &ir.check_fns {
+            let Some(g) = gates.get(&f.name).cloned() else { continue };
+            let mut called = BTreeSet::new();
+            calls(&f.checks, &mut called);
+            for name in called {
+                changed |= merge(&mut gates, name, &g);
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    // A gate naming every operation is no gate: the service module's own.
+    let all: BTreeSet<&String> = ir.operations.iter().map(|o| &o.feature).collect();
+    for f in &mut ir.check_fns {
+        if let Some(g) = gates.get(&f.name) {
+            f.gate = g.clone().filter(|features| !all.iter().all(|a| features.contains(a)));
+        }
     }
 }
 
