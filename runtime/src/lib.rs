@@ -73,6 +73,8 @@ pub mod invoke;
 #[doc(hidden)]
 pub mod json;
 #[doc(hidden)]
+pub mod json_float;
+#[doc(hidden)]
 pub mod pattern;
 #[doc(hidden)]
 pub mod protocol_test;

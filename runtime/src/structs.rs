@@ -79,7 +79,9 @@ pub trait JsonFields {
 ///   where `@jsonName` differs); the JSON name wins when both are present;
 /// - `default f`: `f()` fills the member in when the input leaves it out
 ///   (an output member with `@default`);
-/// - `as Format`: a timestamp in that `timestamp::Format`.
+/// - `as Format`: a timestamp in that `timestamp::Format`;
+/// - `as Float`: a value holding floats, with NaN and the infinities as the
+///   JSON protocols write them (`json_float`).
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __structs_json_struct {
@@ -144,6 +146,13 @@ macro_rules! __structs_json_struct {
             }
         }
     };
+    (@ser $map:ident, $skip:ident, $v:expr, $wire:literal, Float) => {
+        if let ::std::option::Option::Some(v) = $v {
+            if !$skip.contains(&$wire) {
+                $map.serialize_entry($wire, &$crate::json_float::Ser(v))?;
+            }
+        }
+    };
     (@ser $map:ident, $skip:ident, $v:expr, $wire:literal, $fmt:ident) => {
         if $v.is_some() && !$skip.contains(&$wire) {
             $map.serialize_entry($wire, &$crate::timestamp::Formatted($v, $crate::timestamp::Format::$fmt))?;
@@ -167,6 +176,9 @@ macro_rules! __structs_json_struct {
     };
     (@value $map:ident) => {
         $map.next_value()?
+    };
+    (@value $map:ident, Float) => {
+        $map.next_value::<::std::option::Option<$crate::json_float::De<_>>>()?.map(|v| v.0)
     };
     (@value $map:ident, $fmt:ident) => {
         $map.next_value_seed($crate::timestamp::FormatSeed($crate::timestamp::Format::$fmt))?

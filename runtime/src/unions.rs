@@ -85,6 +85,9 @@ macro_rules! __unions_union_de {
     (@read $map:ident, $name:ident, $v:ident, val($t:ty)) => {
         $map.next_value::<::std::option::Option<$t>>()?.map($name::$v)
     };
+    (@read $map:ident, $name:ident, $v:ident, float($t:ty)) => {
+        $map.next_value::<::std::option::Option<$crate::json_float::De<$t>>>()?.map(|v| $name::$v(v.0))
+    };
     (@read $map:ident, $name:ident, $v:ident, boxed($t:ty)) => {
         $map.next_value::<::std::option::Option<$t>>()?.map(|v| $name::$v(::std::boxed::Box::new(v)))
     };

@@ -65,9 +65,21 @@ fn json_member(m: &MemberIr, default_fn: Option<String>) -> TokenStream {
     let format = match (&m.ty, m.timestamp_format) {
         (RType::Timestamp, Some(TimestampFormat::DateTime)) => Some(quote!(as DateTime)),
         (RType::Timestamp, Some(TimestampFormat::HttpDate)) => Some(quote!(as HttpDate)),
+        (ty, _) if holds_float(ty) => Some(quote!(as Float)),
         _ => None,
     };
     quote!(#f: #wire #alias #default #format)
+}
+
+/// Whether a value of `ty` holds floats (NaN and the infinities then travel
+/// as the JSON protocols' strings).
+fn holds_float(ty: &RType) -> bool {
+    match ty {
+        RType::Float | RType::Double | RType::BigDecimal => true,
+        RType::List(e) => holds_float(e),
+        RType::Map(_, v) => holds_float(v),
+        _ => false,
+    }
 }
 
 fn structure(s: &StructIr) -> TokenStream {
@@ -234,6 +246,9 @@ fn union(u: &UnionIr) -> TokenStream {
         let json = &v.json_name;
         match &v.ty {
             None => quote!(Self::#vn => ::smithy_gen_runtime::unions::serialize_member(s, #json, &::smithy_gen_runtime::unions::Empty {}),),
+            Some(t) if holds_float(t) => {
+                quote!(Self::#vn(v) => ::smithy_gen_runtime::unions::serialize_member(s, #json, &::smithy_gen_runtime::json_float::Ser(v)),)
+            }
             Some(_) => quote!(Self::#vn(v) => ::smithy_gen_runtime::unions::serialize_member(s, #json, v),),
         }
     });
@@ -246,6 +261,10 @@ fn union(u: &UnionIr) -> TokenStream {
         });
         let kind = match (&v.ty, v.boxed) {
             (None, _) => quote!(unit),
+            (Some(t), false) if holds_float(t) => {
+                let t = value_type(t, &TokenStream::new());
+                quote!(float(#t))
+            }
             (Some(t), false) => {
                 let t = value_type(t, &TokenStream::new());
                 quote!(val(#t))
