@@ -472,6 +472,9 @@ pub enum RType {
     Named(String),
     List(Box<RType>),
     Map(Box<RType>, Box<RType>),
+    /// An element of a `@sparse` list or value of a `@sparse` map: may be
+    /// null (`Option<T>` in Rust, `null` on the wire).
+    Sparse(Box<RType>),
 }
 
 /// Unit in which a `@length` is counted.

@@ -41,6 +41,10 @@ pub fn value_type(t: &RType, types: &TokenStream) -> TokenStream {
             let v = value_type(v, types);
             quote!(::std::collections::BTreeMap<#k, #v>)
         }
+        RType::Sparse(t) => {
+            let t = value_type(t, types);
+            quote!(::std::option::Option<#t>)
+        }
     }
 }
 

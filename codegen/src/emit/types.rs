@@ -76,7 +76,7 @@ fn json_member(m: &MemberIr, default_fn: Option<String>) -> TokenStream {
 fn holds_float(ty: &RType) -> bool {
     match ty {
         RType::Float | RType::Double | RType::BigDecimal => true,
-        RType::List(e) => holds_float(e),
+        RType::List(e) | RType::Sparse(e) => holds_float(e),
         RType::Map(_, v) => holds_float(v),
         _ => false,
     }

@@ -252,7 +252,14 @@ fn one_check(c: &Check, ty: &RType, v: &TokenStream, p: &TokenStream) -> TokenSt
                 RType::List(e) => e.as_ref().clone(),
                 other => other.clone(),
             };
-            let body = checks(inner, &elem, quote!(e), quote!(&p));
+            let body = match &elem {
+                // A null element of a `@sparse` list has nothing to check.
+                RType::Sparse(inner_ty) => {
+                    let body = checks(inner, inner_ty, quote!(e), quote!(&p));
+                    quote!(if let ::std::option::Option::Some(e) = e { #body })
+                }
+                _ => checks(inner, &elem, quote!(e), quote!(&p)),
+            };
             quote! {
                 for (i, e) in #v.iter().enumerate() {
                     let p = #rt::Path::index(#p, i);
@@ -270,7 +277,13 @@ fn one_check(c: &Check, ty: &RType, v: &TokenStream, p: &TokenStream) -> TokenSt
                 quote! { { let p = #rt::Path::map_key(#p, k.as_str()); #body } }
             });
             let value_body = (!value.is_empty()).then(|| {
-                let body = checks(value, &vt, quote!(e), quote!(&p));
+                let body = match &vt {
+                    RType::Sparse(inner_ty) => {
+                        let body = checks(value, inner_ty, quote!(e), quote!(&p));
+                        quote!(if let ::std::option::Option::Some(e) = e { #body })
+                    }
+                    _ => checks(value, &vt, quote!(e), quote!(&p)),
+                };
                 quote! { { let p = #rt::Path::key(#p, k.as_str()); #body } }
             });
             let bind_e = if value.is_empty() { quote!(_) } else { quote!(e) };

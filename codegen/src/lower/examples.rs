@@ -107,6 +107,7 @@ pub(super) fn to_serde(ir: &ServiceIr, ty: &RType, format: Option<TimestampForma
             });
             text.map_or_else(|| v.clone(), Value::String)
         }
+        (RType::Sparse(inner), v) if !v.is_null() => to_serde(ir, inner, format, v, depth + 1),
         (RType::List(inner), Value::Array(items)) => {
             Value::Array(items.iter().map(|i| to_serde(ir, inner, None, i, depth + 1)).collect())
         }

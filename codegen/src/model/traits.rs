@@ -224,6 +224,8 @@ pub struct Traits {
     pub unit_type: bool,
     /// `aws.protocols#awsQueryCompatible` on a service.
     pub aws_query_compatible: bool,
+    /// `@sparse` on a list or map: elements or values may be null.
+    pub sparse: bool,
     pub idempotent: bool,
     pub readonly: bool,
     pub title: Option<String>,
@@ -440,6 +442,7 @@ fn parse_one(t: &mut Traits, id: &str, v: &Value) -> Result<(), String> {
             );
         }
         "aws.protocols#awsQueryCompatible" => t.aws_query_compatible = want_object(v).map(|_| true)?,
+        "smithy.api#sparse" => t.sparse = want_annotation(v)?,
         "aws.protocols#awsJson1_0" => {
             want_object(v)?;
             t.protocols.push(Protocol::AwsJson1_0)
