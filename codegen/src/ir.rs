@@ -357,11 +357,14 @@ pub struct MemberIr {
     /// `@deprecated`: the note for `#[deprecated]`.
     pub deprecated: Option<String>,
     /// `@default` (not null, and no `@clientOptional`): the value as JSON.
+    /// An unset member is sent with it, and filled in with it when what is
+    /// read leaves the member out (as the Smithy specification asks).
     pub default: Option<String>,
-    /// Responses get `default` filled in when they leave the member out:
-    /// only in structures used by outputs and errors alone (inputs send what
-    /// is set), and not for timestamps.
-    pub fills_default: bool,
+    /// Client error correction: a `@required` member without a default in a
+    /// structure only responses carry gets this zero value (as JSON: `""`,
+    /// `0`, `false`, `[]`, `{}`) when a response leaves it out, as the
+    /// Smithy specification asks of clients.
+    pub zero: Option<String>,
     /// The member name in the model.
     pub name: String,
     /// The field or variant name in Rust.

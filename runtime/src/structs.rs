@@ -77,8 +77,8 @@ pub trait JsonFields {
 /// and JSON name, and optionally:
 /// - `| "Alias"`: a second name accepted when reading (the member name,
 ///   where `@jsonName` differs); the JSON name wins when both are present;
-/// - `default f`: `f()` fills the member in when the input leaves it out
-///   (an output member with `@default`);
+/// - `default f`: the member's `@default`, `f()`: sent when the member is
+///   unset, and filled in when what is read leaves it out;
 /// - `as Format`: a timestamp in that `timestamp::Format`;
 /// - `as Float`: a value holding floats, with NaN and the infinities as the
 ///   JSON protocols write them (`json_float`).
@@ -95,7 +95,7 @@ macro_rules! __structs_json_struct {
         impl $crate::structs::JsonFields for $name {
             #[allow(unused_variables)]
             fn serialize_fields<M: ::serde::ser::SerializeMap>(&self, map: &mut M, skip: &[&str]) -> ::std::result::Result<(), M::Error> {
-                $($crate::__structs_json_struct!(@ser map, skip, &self.$f, $wire $(, $fmt)?);)*
+                $($crate::__structs_json_struct!(@ser map, skip, &self.$f, $wire, [$($fmt)?], [$($dflt)?]);)*
                 ::std::result::Result::Ok(())
             }
         }
@@ -146,15 +146,36 @@ macro_rules! __structs_json_struct {
             }
         }
     };
-    (@ser $map:ident, $skip:ident, $v:expr, $wire:literal, Float) => {
-        if let ::std::option::Option::Some(v) = $v {
-            if !$skip.contains(&$wire) {
-                $map.serialize_entry($wire, &$crate::json_float::Ser(v))?;
-            }
+    // A member with a default is sent with it when unset.
+    (@ser $map:ident, $skip:ident, $v:expr, $wire:literal, [$($fmt:ident)?], [$dflt:ident]) => {
+        if !$skip.contains(&$wire) {
+            let filled;
+            let v: &::std::option::Option<_> = if $v.is_some() {
+                $v
+            } else {
+                filled = $dflt();
+                &filled
+            };
+            $crate::__structs_json_struct!(@entry $map, $wire, v $(, $fmt)?);
         }
     };
-    (@ser $map:ident, $skip:ident, $v:expr, $wire:literal, $fmt:ident) => {
-        if $v.is_some() && !$skip.contains(&$wire) {
+    (@ser $map:ident, $skip:ident, $v:expr, $wire:literal, [$($fmt:ident)?], []) => {
+        if !$skip.contains(&$wire) {
+            $crate::__structs_json_struct!(@entry $map, $wire, $v $(, $fmt)?);
+        }
+    };
+    (@entry $map:ident, $wire:literal, $v:expr) => {
+        if let ::std::option::Option::Some(v) = $v {
+            $map.serialize_entry($wire, v)?;
+        }
+    };
+    (@entry $map:ident, $wire:literal, $v:expr, Float) => {
+        if let ::std::option::Option::Some(v) = $v {
+            $map.serialize_entry($wire, &$crate::json_float::Ser(v))?;
+        }
+    };
+    (@entry $map:ident, $wire:literal, $v:expr, $fmt:ident) => {
+        if $v.is_some() {
             $map.serialize_entry($wire, &$crate::timestamp::Formatted($v, $crate::timestamp::Format::$fmt))?;
         }
     };

@@ -103,12 +103,11 @@ fn structure(s: &StructIr) -> TokenStream {
         if m.required {
             notes.push("Required.".to_string());
         }
+        if let Some(z) = &m.zero {
+            notes.push(format!("Set to `{z}` when a response leaves it out (client error correction), so it is always present in a parsed response."));
+        }
         if let Some(d) = &m.default {
-            notes.push(if m.fills_default {
-                format!("Default: `{d}`, filled in when a response leaves the member out.")
-            } else {
-                format!("Default: `{d}`, which the service applies when the member is not sent.")
-            });
+            notes.push(format!("Default: `{d}`: sent when the member is unset, and filled in when a response leaves it out."));
         }
         for n in notes {
             if !doc.is_empty() {
@@ -120,10 +119,10 @@ fn structure(s: &StructIr) -> TokenStream {
         let dep = deprecated(&m.deprecated);
         quote! { #doc #dep pub #f: ::std::option::Option<#ty>, }
     });
-    let default_fns = s.members.iter().filter(|m| m.fills_default).map(|m| {
+    let default_fns = s.members.iter().filter(|m| m.default.is_some() || m.zero.is_some()).map(|m| {
         let f = ident(&default_fn_name(s, m));
         let ty = field_type(m);
-        let json = m.default.as_deref().unwrap_or("null");
+        let json = m.default.as_deref().or(m.zero.as_deref()).unwrap_or("null");
         quote! {
             fn #f() -> ::std::option::Option<#ty> {
                 ::smithy_gen_runtime::json::default_value(#json)
@@ -138,7 +137,7 @@ fn structure(s: &StructIr) -> TokenStream {
     let error_impl = s.error.as_ref().map(|_| error_impl(s));
     // An operation's input is read strictly (unknown members are errors).
     let input_marker = s.input_of.is_some().then(|| quote!(@input));
-    let json_members = s.members.iter().map(|m| json_member(m, m.fills_default.then(|| default_fn_name(s, m))));
+    let json_members = s.members.iter().map(|m| json_member(m, (m.default.is_some() || m.zero.is_some()).then(|| default_fn_name(s, m))));
     quote! {
         #doc
         #struct_dep

@@ -279,6 +279,29 @@ impl Ctx<'_> {
         }
     }
 
+    /// The zero value of a shape for client error correction, as JSON (none
+    /// for enums, unions and documents, which have no obvious zero).
+    fn zero_value(&self, target: &str) -> Option<String> {
+        let shape = self.model.get(target)?;
+        let zero = match shape.kind {
+            ShapeKind::String | ShapeKind::Blob => "\"\"",
+            ShapeKind::Boolean => "false",
+            ShapeKind::Byte
+            | ShapeKind::Short
+            | ShapeKind::Integer
+            | ShapeKind::Long
+            | ShapeKind::Float
+            | ShapeKind::Double
+            | ShapeKind::BigInteger
+            | ShapeKind::BigDecimal
+            | ShapeKind::Timestamp => "0",
+            ShapeKind::List => "[]",
+            ShapeKind::Map | ShapeKind::Structure => "{}",
+            _ => return None,
+        };
+        Some(zero.to_string())
+    }
+
     /// `copy_for_op`: `Some(is_input)` when building an operation's own
     /// input/output type from `shape` (never boxed: nothing refers to it).
     fn structure(
@@ -298,11 +321,20 @@ impl Ctx<'_> {
             } else {
                 HttpBinding::Body
             };
-            let default = m.traits.default.as_ref().filter(|d| !d.is_null() && !m.traits.client_optional).map(|d| d.to_string());
+            // Members of an `@input` structure are client-optional (Smithy
+            // 2.0): an unset one is left out, and the service applies its default.
+            let default = m
+                .traits
+                .default
+                .as_ref()
+                .filter(|d| !d.is_null() && !m.traits.client_optional && !shape.traits.input)
+                .map(|d| d.to_string());
             let ty = self.rtype(&m.target);
+            let required = m.traits.required && m.traits.default.as_ref().is_none_or(|d| d.is_null());
+            let zero = (required && usage.output && !usage.input).then(|| self.zero_value(&m.target)).flatten();
             members.push(MemberIr {
+                zero,
                 deprecated: deprecation(m.traits.deprecated.as_ref()),
-                fills_default: default.is_some() && usage.output && !usage.input && ty != RType::Timestamp,
                 default,
                 name: m.name.clone(),
                 rust_name,
@@ -316,7 +348,7 @@ impl Ctx<'_> {
                         .map(docs::html_to_markdown),
                     self.unchecked_pattern_note(m),
                 ),
-                required: m.traits.required && m.traits.default.as_ref().is_none_or(|d| d.is_null()),
+                required,
                 sensitive: self.sensitive(m),
                 boxed: copy_for_op.is_none() && self.cycles.contains(&(shape.id.clone(), m.name.clone())),
                 idempotency_token: m.traits.idempotency_token,

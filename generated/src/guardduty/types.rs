@@ -133,13 +133,21 @@ pub struct CreatePublishingDestinationOutput {
     /// The ID of the publishing destination that is created.
     ///
     /// Required.
+    ///
+    /// Set to `""` when a response leaves it out (client error correction), so it is always present in a parsed response.
     pub destination_id: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "guardduty-create-publishing-destination")]
 json_struct!(
     CreatePublishingDestinationOutput { destination_id : "destinationId" |
-    "DestinationId" }
+    "DestinationId" default default_create_publishing_destination_output_destination_id }
 );
+#[cfg(feature = "guardduty-create-publishing-destination")]
+fn default_create_publishing_destination_output_destination_id() -> ::std::option::Option<
+    ::std::string::String,
+> {
+    ::smithy_gen_runtime::json::default_value("\"\"")
+}
 #[cfg(feature = "guardduty-create-detector")]
 /// Contains information about which data sources are enabled.
 #[derive(Debug, Clone, PartialEq, Default)]
