@@ -189,6 +189,23 @@ pub struct OperationIr {
     /// `httpResponseTests`, the latter also from its errors). Filled by
     /// `lower::protocol_tests`.
     pub protocol_tests: Vec<ProtocolTestIr>,
+    /// What AWS SDKs do for this operation beyond its model (see
+    /// `lower::customizations`).
+    pub customizations: Vec<RequestCustomization>,
+}
+
+/// A service customisation of an operation's request.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RequestCustomization {
+    /// An unset or empty URI label member is sent as `value` (Glacier's
+    /// `accountId`, `-` for the caller's account).
+    LabelDefault { field: String, value: String },
+    /// `x-amz-content-sha256` and `x-amz-sha256-tree-hash` of the body
+    /// (Glacier uploads).
+    GlacierChecksums,
+    /// The request goes to the URL in this input member when it is set
+    /// (Machine Learning `Predict`'s `PredictEndpoint`).
+    EndpointFromMember { field: String },
 }
 
 /// One protocol compliance case, as a test of the generated crate.

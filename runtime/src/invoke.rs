@@ -121,7 +121,11 @@ impl Handle {
         let resolved = self.inner.endpoint.as_ref().map_err(|e| {
             Failure::Transport(TransportError::new(TransportErrorKind::InvalidRequest, e.clone()))
         })?;
-        let mut url = format!("{}{}", resolved.endpoint.url(), request.path_and_query());
+        let base = match &request.endpoint {
+            Some(url) => url.trim_end_matches('/').to_string(),
+            None => resolved.endpoint.url(),
+        };
+        let mut url = format!("{base}{}", request.path_and_query());
         if let Some(prefix) = &request.host_prefix {
             url = super::host_prefix::with_host_prefix(&url, prefix);
         }

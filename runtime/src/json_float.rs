@@ -188,3 +188,19 @@ mod tests {
         assert_eq!(serde_json::to_string(&Ser(&m)).expect("serializes"), r#"{"a":"NaN"}"#);
     }
 }
+
+#[cfg(test)]
+mod round_trip {
+    /// Every double survives JSON both ways, bit for bit (serde_json's
+    /// `float_roundtrip`): the default parser reads this one a bit off.
+    #[test]
+    fn doubles_round_trip_exactly() {
+        for text in ["919664553.5092857", "0.1", "1.7976931348623157e308", "5e-324", "2.2250738585072014e-308", "123456789.12345679"] {
+            let v: f64 = serde_json::from_str(text).expect("a number");
+            let expected: f64 = text.parse().expect("Rust's parser is correctly rounded");
+            assert_eq!(v.to_bits(), expected.to_bits(), "{text}");
+            let back: f64 = serde_json::from_str(&serde_json::to_string(&v).expect("serializes")).expect("parses");
+            assert_eq!(back.to_bits(), v.to_bits(), "{text} round trip");
+        }
+    }
+}

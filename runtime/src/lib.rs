@@ -61,6 +61,8 @@ pub mod aws_json;
 #[doc(hidden)]
 pub mod cli;
 #[doc(hidden)]
+pub mod customizations;
+#[doc(hidden)]
 pub mod enums;
 #[doc(hidden)]
 pub mod error_macros;

@@ -17,11 +17,14 @@ pub struct PreparedRequest {
     pub body: Option<Vec<u8>>,
     /// `@endpoint(hostPrefix)`, filled in: put before the endpoint's host.
     pub host_prefix: Option<String>,
+    /// A URL that replaces the resolved endpoint for this request (a
+    /// service customisation: Machine Learning's `PredictEndpoint`).
+    pub endpoint: Option<String>,
 }
 
 impl PreparedRequest {
     pub fn new(method: &'static str, path: impl Into<String>) -> Self {
-        PreparedRequest { method, path: path.into(), query: Vec::new(), headers: Vec::new(), body: None, host_prefix: None }
+        PreparedRequest { method, path: path.into(), query: Vec::new(), headers: Vec::new(), body: None, host_prefix: None, endpoint: None }
     }
 
     pub fn header(&mut self, name: &str, value: impl Into<String>) {

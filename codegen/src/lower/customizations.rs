@@ -1,7 +1,8 @@
 //! What AWS SDKs add to particular services beyond their models, as the
 //! Smithy protocol compliance suites test it: headers every request of the
-//! service carries.
+//! service carries, and per-operation request changes.
 
+use crate::ir::{HttpBinding, RequestCustomization, ServiceIr, TypeIr};
 use crate::model::Shape;
 
 /// Headers every request of `svc` carries (lower-case names):
@@ -25,4 +26,33 @@ pub fn default_headers(svc: &Shape, version: Option<&str>) -> Vec<(String, Strin
         _ => {}
     }
     headers
+}
+
+/// Fill `OperationIr::customizations`:
+/// - Glacier: an unset or empty `accountId` label is `-` (the caller's own
+///   account; the member is then not required), and uploads carry the body's
+///   SHA-256 and tree hash;
+/// - Machine Learning: `Predict` goes to its `PredictEndpoint` when set.
+pub fn resolve(svc: &Shape, ir: &mut ServiceIr) {
+    let sdk_id = svc.traits.aws_service.as_ref().map(|a| a.sdk_id.as_str());
+    for op in &mut ir.operations {
+        let Some(TypeIr::Struct(input)) = ir.types.iter_mut().find(|t| t.name() == op.input) else { continue };
+        match sdk_id {
+            Some("Glacier") => {
+                if let Some(m) = input.members.iter_mut().find(|m| m.name == "accountId" && matches!(m.http, HttpBinding::Label { .. })) {
+                    m.required = false;
+                    op.customizations.push(RequestCustomization::LabelDefault { field: m.rust_name.clone(), value: "-".into() });
+                }
+                if matches!(op.name.as_str(), "UploadArchive" | "UploadMultipartPart") {
+                    op.customizations.push(RequestCustomization::GlacierChecksums);
+                }
+            }
+            Some("Machine Learning") if op.name == "Predict" => {
+                if let Some(m) = input.members.iter().find(|m| m.name == "PredictEndpoint") {
+                    op.customizations.push(RequestCustomization::EndpointFromMember { field: m.rust_name.clone() });
+                }
+            }
+            _ => {}
+        }
+    }
 }

@@ -210,6 +210,7 @@ pub fn lower_service(model: &Model, svc: &Shape, only: Option<&BTreeSet<String>>
     types::build(model, &closure, &mut ir, &mut diags);
     examples::resolve(model, &mut ir, &mut diags);
     protocol_tests::resolve(model, &mut ir);
+    customizations::resolve(svc, &mut ir);
     paginated::resolve(model, svc, &mut ir, &mut diags);
     gates::assign(&closure, &mut ir);
     if protocol == Protocol::RestJson1 {

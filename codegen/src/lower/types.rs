@@ -125,6 +125,7 @@ pub fn build(model: &Model, c: &Closure<'_>, ir: &mut ServiceIr, diags: &mut Dia
             paginated: None,
             examples: Vec::new(),
             protocol_tests: Vec::new(),
+            customizations: Vec::new(),
         });
     }
     ir.types.sort_by(|a, b| a.name().cmp(b.name()));

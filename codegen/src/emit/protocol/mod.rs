@@ -12,7 +12,7 @@ use quote::quote;
 
 use super::errors::error_name;
 use super::rust_type::ident;
-use crate::ir::{HostSegment, OperationIr, ServiceIr, StructIr, TypeIr};
+use crate::ir::{HostSegment, OperationIr, RequestCustomization, ServiceIr, StructIr, TypeIr};
 use crate::ir::Protocol;
 
 /// The generated module's name for a service's protocol.
@@ -28,7 +28,7 @@ pub fn protocol_file(svc: &ServiceIr) -> TokenStream {
         let input = find_struct(svc, &op.input);
         let output = find_struct(svc, &op.output);
         let gate = super::gates::operation(svc, op);
-        if svc.protocol != Protocol::RestJson1 && op.host_prefix.is_none() {
+        if svc.protocol != Protocol::RestJson1 && op.host_prefix.is_none() && op.customizations.is_empty() {
             return super::gates::gate_items(aws_json::operation(op, input), &gate);
         }
         let (serialize, parse) = match svc.protocol {
@@ -112,6 +112,22 @@ fn operation(op: &OperationIr, input: Option<&StructIr>, serialize: TokenStream,
             let request: Result<PreparedRequest, Failure> = Ok(request);
         }
     });
+    let custom = op.customizations.iter().filter_map(|c| match c {
+        RequestCustomization::LabelDefault { .. } => None,
+        RequestCustomization::GlacierChecksums => Some(quote! {
+            let mut request = request?;
+            ::smithy_gen_runtime::customizations::glacier_checksums(&mut request);
+            let request: Result<PreparedRequest, Failure> = Ok(request);
+        }),
+        RequestCustomization::EndpointFromMember { field } => {
+            let f = ident(field);
+            Some(quote! {
+                let mut request = request?;
+                request.endpoint = ::std::clone::Clone::clone(&input.#f);
+                let request: Result<PreparedRequest, Failure> = Ok(request);
+            })
+        }
+    });
     let doc = format!(
         " The request `{}` sends for `input`: the idempotency token filled in if unset, the input checked when `validate` is true, then serialized.",
         op.name
@@ -130,6 +146,7 @@ fn operation(op: &OperationIr, input: Option<&StructIr>, serialize: TokenStream,
             let input = &input;
             let request: Result<PreparedRequest, Failure> = #serialize;
             #host
+            #(#custom)*
             Ok(request?)
         }
 

@@ -7,7 +7,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::emit::rust_type::ident;
-use crate::ir::{HttpBinding, MemberIr, OperationIr, RType, ServiceIr, StructIr, TypeIr};
+use crate::ir::{HttpBinding, MemberIr, OperationIr, RType, RequestCustomization, ServiceIr, StructIr, TypeIr};
 use crate::ir::{TimestampFormat, UriSegment};
 
 /// A value of type `ty`, borrowed as `v`, as header, label or query text.
@@ -107,10 +107,22 @@ pub fn serialize(svc: &ServiceIr, op: &OperationIr, input: Option<&StructIr>) ->
                         quote!(&#t)
                     }
                 };
-                path.push(quote! {
-                    path.push('/');
-                    let v = ::smithy_gen_runtime::rest_json::required_label(&input.#f, #n, #type_name)?;
-                    ::smithy_gen_runtime::rest_json::label(&mut path, #value, #n, #type_name, #greedy)?;
+                let label_default = op.customizations.iter().find_map(|c| match c {
+                    RequestCustomization::LabelDefault { field, value } if *field == m.rust_name => Some(value),
+                    _ => None,
+                });
+                path.push(match label_default {
+                    // A service customisation: unset or empty is this value.
+                    Some(d) => quote! {
+                        path.push('/');
+                        let v = input.#f.as_deref().filter(|v| !v.is_empty()).unwrap_or(#d);
+                        ::smithy_gen_runtime::rest_json::label(&mut path, v, #n, #type_name, #greedy)?;
+                    },
+                    None => quote! {
+                        path.push('/');
+                        let v = ::smithy_gen_runtime::rest_json::required_label(&input.#f, #n, #type_name)?;
+                        ::smithy_gen_runtime::rest_json::label(&mut path, #value, #n, #type_name, #greedy)?;
+                    },
                 });
             }
         }
