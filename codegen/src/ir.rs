@@ -192,6 +192,8 @@ pub struct OperationIr {
     /// What AWS SDKs do for this operation beyond its model (see
     /// `lower::customizations`).
     pub customizations: Vec<RequestCustomization>,
+    /// `@requestCompression` lists gzip: the body may be sent gzipped.
+    pub gzip: bool,
 }
 
 /// A service customisation of an operation's request.

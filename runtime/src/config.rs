@@ -102,6 +102,9 @@ pub struct Config {
     pub(crate) max_response_body: usize,
     pub(crate) use_fips: bool,
     pub(crate) use_dual_stack: bool,
+    pub(crate) disable_request_compression: bool,
+    pub(crate) request_min_compression_size_bytes: usize,
+    pub(crate) idempotency_token: Option<TokenFn>,
 }
 
 /// A checked endpoint: scheme and authority, and a base path without a
@@ -216,6 +219,29 @@ pub struct ConfigBuilder {
     max_response_body: Option<usize>,
     use_fips: Option<bool>,
     use_dual_stack: Option<bool>,
+    disable_request_compression: Option<bool>,
+    request_min_compression_size_bytes: Option<usize>,
+    idempotency_token: Option<TokenFn>,
+}
+
+/// The minimum body size to gzip: the builder's, else the environment's, else
+/// 10240; more than 10 MiB is an error naming where it came from.
+fn min_compression_size(set: Option<usize>) -> Result<usize, ConfigError> {
+    const NAME: &str = "AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES";
+    let (value, from) = match set {
+        Some(v) => (v, "request_min_compression_size_bytes".to_string()),
+        None => match std::env::var(NAME) {
+            Ok(v) if !v.trim().is_empty() => {
+                let n = v.trim().parse::<usize>().map_err(|_| ConfigError(format!("{NAME}={v:?}: expected a number of bytes from 0 to {MAX_MIN_COMPRESSION_SIZE}")))?;
+                (n, NAME.to_string())
+            }
+            _ => return Ok(10_240),
+        },
+    };
+    if value > MAX_MIN_COMPRESSION_SIZE {
+        return Err(ConfigError(format!("{from} is {value}; it must be from 0 to {MAX_MIN_COMPRESSION_SIZE}")));
+    }
+    Ok(value)
 }
 
 /// A boolean environment variable: `true` or `false` (any case), else unset.
@@ -229,7 +255,45 @@ fn env_bool(name: &str) -> Result<Option<bool>, ConfigError> {
     }
 }
 
+/// A configured idempotency token provider.
+#[derive(Clone)]
+pub(crate) struct TokenFn(pub(crate) Arc<dyn Fn() -> String + Send + Sync>);
+
+impl std::fmt::Debug for TokenFn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<idempotency token provider>")
+    }
+}
+
+/// The most `AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES` may be (10 MiB), as the
+/// AWS SDKs and tools reference guide defines it.
+const MAX_MIN_COMPRESSION_SIZE: usize = 10_485_760;
+
 impl ConfigBuilder {
+    /// Never gzip request bodies, even of operations with
+    /// `@requestCompression` (default: `AWS_DISABLE_REQUEST_COMPRESSION`,
+    /// else `false`).
+    pub fn disable_request_compression(mut self, on: bool) -> Self {
+        self.disable_request_compression = Some(on);
+        self
+    }
+
+    /// The smallest body, in bytes, that `@requestCompression` gzips
+    /// (0 to 10485760; default: `AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES`, else
+    /// 10240).
+    pub fn request_min_compression_size_bytes(mut self, bytes: usize) -> Self {
+        self.request_min_compression_size_bytes = Some(bytes);
+        self
+    }
+
+    /// Where `@idempotencyToken` members left unset get their value
+    /// (default: a random UUID v4 per call). A fixed token makes requests
+    /// reproducible in tests.
+    pub fn idempotency_token_provider(mut self, provider: Arc<dyn Fn() -> String + Send + Sync>) -> Self {
+        self.idempotency_token = Some(TokenFn(provider));
+        self
+    }
+
     /// Use the service's FIPS endpoint (default: `AWS_USE_FIPS_ENDPOINT`, else
     /// `false`). Resolution fails where the partition has none.
     pub fn use_fips(mut self, on: bool) -> Self {
@@ -357,6 +421,12 @@ impl ConfigBuilder {
                 Some(v) => v,
                 None => env_bool("AWS_USE_DUALSTACK_ENDPOINT")?.unwrap_or(false),
             },
+            disable_request_compression: match self.disable_request_compression {
+                Some(v) => v,
+                None => env_bool("AWS_DISABLE_REQUEST_COMPRESSION")?.unwrap_or(false),
+            },
+            request_min_compression_size_bytes: min_compression_size(self.request_min_compression_size_bytes)?,
+            idempotency_token: self.idempotency_token,
         })
     }
 }
@@ -390,5 +460,18 @@ fn defaults(
         _ => Err(ConfigError(
             "no transport: enable the `default-transport` feature or set both a transport and a sleep".into(),
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::min_compression_size;
+
+    #[test]
+    fn request_compression_threshold_is_checked() {
+        assert_eq!(min_compression_size(Some(0)), Ok(0));
+        assert_eq!(min_compression_size(Some(10_485_760)), Ok(10_485_760));
+        let e = min_compression_size(Some(10_485_761)).expect_err("over 10 MiB");
+        assert!(e.0.contains("request_min_compression_size_bytes is 10485761"), "{e:?}");
     }
 }

@@ -91,6 +91,8 @@ where
         .credentials(Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None))
         .transport(recorder.clone())
         .sleep(Arc::new(Never))
+        // The token the suites expect where an `@idempotencyToken` is unset.
+        .idempotency_token_provider(Arc::new(|| "00000000-0000-4000-8000-000000000000".to_string()))
         .build();
     let config = match config {
         Ok(c) => c,

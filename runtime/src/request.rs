@@ -20,11 +20,14 @@ pub struct PreparedRequest {
     /// A URL that replaces the resolved endpoint for this request (a
     /// service customisation: Machine Learning's `PredictEndpoint`).
     pub endpoint: Option<String>,
+    /// `@requestCompression` with gzip: the body may be sent gzipped (see
+    /// `Config`'s request compression settings).
+    pub gzip: bool,
 }
 
 impl PreparedRequest {
     pub fn new(method: &'static str, path: impl Into<String>) -> Self {
-        PreparedRequest { method, path: path.into(), query: Vec::new(), headers: Vec::new(), body: None, host_prefix: None, endpoint: None }
+        PreparedRequest { method, path: path.into(), query: Vec::new(), headers: Vec::new(), body: None, host_prefix: None, endpoint: None, gzip: false }
     }
 
     pub fn header(&mut self, name: &str, value: impl Into<String>) {

@@ -77,7 +77,24 @@ pub fn client_file(svc: &ServiceIr) -> TokenStream {
         let error = ident(&error_name(op));
         let prepare = ident(&format!("prepare_{}", op.fn_name));
         let parse = ident(&format!("parse_{}", op.fn_name));
-        let has_token = find_struct(svc, &op.input).is_some_and(|s| s.members.iter().any(|m| m.idempotency_token));
+        let token = find_struct(svc, &op.input).and_then(|s| s.members.iter().find(|m| m.idempotency_token));
+        let has_token = token.is_some();
+        // The configured token provider fills an unset token (`prepare`
+        // would fill it with a random one).
+        let (mutability, fill_token) = match token {
+            Some(m) => {
+                let t = ident(&m.rust_name);
+                (
+                    quote!(mut),
+                    quote! {
+                        if input.#t.is_none() {
+                            input.#t = ::std::option::Option::Some(self.handle.idempotency_token());
+                        }
+                    },
+                )
+            }
+            None => (quote!(), quote!()),
+        };
         let safe = op.idempotent || op.readonly || has_token;
         let retryable: Vec<String> = modeled_errors(svc, op).into_iter().filter(|e| e.retryable).map(|e| e.code).collect();
         let summary = format!(
@@ -91,7 +108,8 @@ pub fn client_file(svc: &ServiceIr) -> TokenStream {
             #cfg
             #docs
             #dep
-            pub async fn #f(&self, input: types::#input) -> Result<types::#output, errors::#error> {
+            pub async fn #f(&self, #mutability input: types::#input) -> Result<types::#output, errors::#error> {
+                #fill_token
                 let policy = RetryPolicy::new(#safe, &[#(#retryable),*]);
                 let request = protocol::#prepare(input, self.handle.validates())?;
                 protocol::#parse(&self.handle.send(&request, &policy).await?)

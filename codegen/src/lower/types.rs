@@ -126,6 +126,7 @@ pub fn build(model: &Model, c: &Closure<'_>, ir: &mut ServiceIr, diags: &mut Dia
             examples: Vec::new(),
             protocol_tests: Vec::new(),
             customizations: Vec::new(),
+            gzip: op.traits.request_compression.iter().any(|e| e == "gzip"),
         });
     }
     ir.types.sort_by(|a, b| a.name().cmp(b.name()));

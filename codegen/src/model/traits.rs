@@ -226,6 +226,8 @@ pub struct Traits {
     pub aws_query_compatible: bool,
     /// `@sparse` on a list or map: elements or values may be null.
     pub sparse: bool,
+    /// `@requestCompression` on an operation: its `encodings`.
+    pub request_compression: Vec<String>,
     pub idempotent: bool,
     pub readonly: bool,
     pub title: Option<String>,
@@ -443,6 +445,13 @@ fn parse_one(t: &mut Traits, id: &str, v: &Value) -> Result<(), String> {
         }
         "aws.protocols#awsQueryCompatible" => t.aws_query_compatible = want_object(v).map(|_| true)?,
         "smithy.api#sparse" => t.sparse = want_annotation(v)?,
+        "smithy.api#requestCompression" => {
+            let encodings = want_object(v)?.get("encodings").and_then(Value::as_array).ok_or("`encodings` must be a list")?;
+            t.request_compression = encodings
+                .iter()
+                .map(|e| e.as_str().map(str::to_ascii_lowercase).ok_or_else(|| "`encodings` must be a list of strings".to_string()))
+                .collect::<Result<_, _>>()?;
+        }
         "aws.protocols#awsJson1_0" => {
             want_object(v)?;
             t.protocols.push(Protocol::AwsJson1_0)

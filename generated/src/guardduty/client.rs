@@ -64,8 +64,13 @@ impl Client {
     /// Calls `CreateDetector`: validates `input` (unless the config turns validation off), sends it signed, and parses the output or the operation's error.
     pub async fn create_detector(
         &self,
-        input: types::CreateDetectorInput,
+        mut input: types::CreateDetectorInput,
     ) -> Result<types::CreateDetectorOutput, errors::CreateDetectorError> {
+        if input.client_token.is_none() {
+            input.client_token = ::std::option::Option::Some(
+                self.handle.idempotency_token(),
+            );
+        }
         let policy = RetryPolicy::new(true, &[]);
         let request = protocol::prepare_create_detector(input, self.handle.validates())?;
         protocol::parse_create_detector(&self.handle.send(&request, &policy).await?)
@@ -76,11 +81,16 @@ impl Client {
     /// Calls `CreatePublishingDestination`: validates `input` (unless the config turns validation off), sends it signed, and parses the output or the operation's error.
     pub async fn create_publishing_destination(
         &self,
-        input: types::CreatePublishingDestinationInput,
+        mut input: types::CreatePublishingDestinationInput,
     ) -> Result<
         types::CreatePublishingDestinationOutput,
         errors::CreatePublishingDestinationError,
     > {
+        if input.client_token.is_none() {
+            input.client_token = ::std::option::Option::Some(
+                self.handle.idempotency_token(),
+            );
+        }
         let policy = RetryPolicy::new(true, &[]);
         let request = protocol::prepare_create_publishing_destination(
             input,

@@ -28,7 +28,7 @@ pub fn protocol_file(svc: &ServiceIr) -> TokenStream {
         let input = find_struct(svc, &op.input);
         let output = find_struct(svc, &op.output);
         let gate = super::gates::operation(svc, op);
-        if svc.protocol != Protocol::RestJson1 && op.host_prefix.is_none() && op.customizations.is_empty() {
+        if svc.protocol != Protocol::RestJson1 && op.host_prefix.is_none() && op.customizations.is_empty() && !op.gzip {
             return super::gates::gate_items(aws_json::operation(op, input), &gate);
         }
         let (serialize, parse) = match svc.protocol {
@@ -128,6 +128,13 @@ fn operation(op: &OperationIr, input: Option<&StructIr>, serialize: TokenStream,
             })
         }
     });
+    let gzip = op.gzip.then(|| {
+        quote! {
+            let mut request = request?;
+            request.gzip = true;
+            let request: Result<PreparedRequest, Failure> = Ok(request);
+        }
+    });
     let doc = format!(
         " The request `{}` sends for `input`: the idempotency token filled in if unset, the input checked when `validate` is true, then serialized.",
         op.name
@@ -147,6 +154,7 @@ fn operation(op: &OperationIr, input: Option<&StructIr>, serialize: TokenStream,
             let request: Result<PreparedRequest, Failure> = #serialize;
             #host
             #(#custom)*
+            #gzip
             Ok(request?)
         }
 
