@@ -194,6 +194,8 @@ pub struct OperationIr {
     pub customizations: Vec<RequestCustomization>,
     /// `@requestCompression` lists gzip: the body may be sent gzipped.
     pub gzip: bool,
+    /// `@httpChecksumRequired`: requests carry `Content-MD5`.
+    pub content_md5: bool,
 }
 
 /// A service customisation of an operation's request.

@@ -40,6 +40,14 @@ impl fmt::Display for ErrorMeta {
 
 impl std::error::Error for ErrorMeta {}
 
+/// The members of a modeled error that travel in HTTP headers (restJson1
+/// `@httpHeader`, such as a throttling error's `Retry-After`), read after its
+/// body. Every generated error structure implements it (most with nothing
+/// to read); a header that does not parse leaves its member unset.
+pub trait ErrorHeaders {
+    fn read_headers(&mut self, _response: &RawResponse) {}
+}
+
 /// A modeled error of an operation: the error structure's fields (reachable
 /// through `Deref`) and what the response said about it.
 #[derive(Debug, Clone, PartialEq)]

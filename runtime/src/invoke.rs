@@ -214,6 +214,11 @@ impl Handle {
                 }
             }
         }
+        if request.content_md5 && !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("content-md5")) {
+            if let Some(md5) = content_md5(&body) {
+                headers.push(("content-md5".into(), md5));
+            }
+        }
         let signing = super::signing::signing_headers(
             request.method,
             url,
@@ -252,6 +257,29 @@ fn gzip(body: &[u8]) -> Option<Vec<u8>> {
 #[cfg(not(feature = "request-compression"))]
 fn gzip(_body: &[u8]) -> Option<Vec<u8>> {
     None
+}
+
+/// The base64 MD5 of `body` (`@httpChecksumRequired`), or `None` without the
+/// `content-md5` feature.
+#[cfg(feature = "content-md5")]
+fn content_md5(body: &[u8]) -> Option<String> {
+    use md5::Digest;
+    Some(super::blob::encode(&md5::Md5::digest(body)))
+}
+
+#[cfg(not(feature = "content-md5"))]
+fn content_md5(_body: &[u8]) -> Option<String> {
+    None
+}
+
+#[cfg(all(test, feature = "content-md5"))]
+mod md5_tests {
+    #[test]
+    fn content_md5_is_the_base64_digest() {
+        // RFC 1321's test vector "abc", base64.
+        assert_eq!(super::content_md5(b"abc").as_deref(), Some("kAFQmDzST7DWlj99KOF/cg=="));
+        assert_eq!(super::content_md5(b"").as_deref(), Some("1B2M2Y8AsgTpgAmY7PhCfg=="));
+    }
 }
 
 #[cfg(all(test, feature = "request-compression"))]

@@ -3,7 +3,7 @@
 
 use serde::de::DeserializeOwned;
 
-use super::error::{ErrorMeta, Failure, Modeled, ParseError};
+use super::error::{ErrorHeaders, ErrorMeta, Failure, Modeled, ParseError};
 use super::protocol::Protocol;
 use super::request::RawResponse;
 
@@ -139,13 +139,14 @@ pub fn with_query_error_code(mut meta: ErrorMeta, response: &RawResponse) -> Err
 
 /// Parse a modeled error's members from the body (from the JSON the code
 /// and message were read from, not from the bytes again).
-pub fn parse_error<T: DeserializeOwned>(response: &RawResponse, meta: ErrorMeta) -> Result<Modeled<T>, Failure> {
-    let error = match response.json_object() {
+pub fn parse_error<T: DeserializeOwned + ErrorHeaders>(response: &RawResponse, meta: ErrorMeta) -> Result<Modeled<T>, Failure> {
+    let mut error: T = match response.json_object() {
         Some(body) => T::deserialize(body)
             .map_err(|e| Failure::Parse(Box::new(ParseError::new(response, format!("invalid body: {e}")))))?,
         // Not a JSON object: the same error a successful response's body gets.
         None => parse_body(response)?,
     };
+    error.read_headers(response);
     Ok(Modeled { error, meta })
 }
 

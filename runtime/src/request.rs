@@ -23,11 +23,14 @@ pub struct PreparedRequest {
     /// `@requestCompression` with gzip: the body may be sent gzipped (see
     /// `Config`'s request compression settings).
     pub gzip: bool,
+    /// `@httpChecksumRequired`: send the body's `Content-MD5` (of the body as
+    /// sent, after any compression).
+    pub content_md5: bool,
 }
 
 impl PreparedRequest {
     pub fn new(method: &'static str, path: impl Into<String>) -> Self {
-        PreparedRequest { method, path: path.into(), query: Vec::new(), headers: Vec::new(), body: None, host_prefix: None, endpoint: None, gzip: false }
+        PreparedRequest { method, path: path.into(), query: Vec::new(), headers: Vec::new(), body: None, host_prefix: None, endpoint: None, gzip: false, content_md5: false }
     }
 
     pub fn header(&mut self, name: &str, value: impl Into<String>) {
@@ -164,6 +167,7 @@ mod tests {
         reason: Option<String>,
     }
     crate::structs::json_struct!(Thrown { reason: "reason" });
+    impl crate::error::ErrorHeaders for Thrown {}
 
     #[test]
     fn an_error_body_is_parsed_once_for_code_message_and_members() {

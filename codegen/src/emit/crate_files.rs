@@ -21,6 +21,7 @@ pub fn crate_files(ir: &CrateIr, packaging: &Packaging) -> Vec<EmittedFile> {
 
 fn cargo_toml(ir: &CrateIr, packaging: &Packaging) -> String {
     let gzip = ir.services.iter().flat_map(|s| &s.operations).any(|o| o.gzip);
+    let md5 = ir.services.iter().flat_map(|s| &s.operations).any(|o| o.content_md5);
     let workspace = if packaging.own_workspace { "\n# A workspace of its own.\n[workspace]\n" } else { "" };
     format!(
         r#"[package]
@@ -38,14 +39,14 @@ rustdoc-args = ["--cfg", "docsrs"]
 [features]
 # Every operation of every service, and the default HTTP transport. For a
 # smaller build, turn the defaults off and pick operations (see below).
-default = ["default-transport"{compression_default}{services}]
+default = ["default-transport"{compression_default}{md5_default}{services}]
 # The runtime's default HTTP transport: hyper's client (HTTP/1.1 and HTTP/2) on
 # tokio, TLS by rustls (ring, Mozilla roots or AWS_CA_BUNDLE), proxies from the
 # environment. Turn it off to bring your own `Transport`.
 default-transport = ["{runtime}/default-transport"]
 # The `smithy-call` command-line tool.
 cli = ["default-transport", "{runtime}/cli"]
-{compression}{operations}
+{compression}{md5}{operations}
 [[bin]]
 name = "smithy-call"
 path = "src/bin/smithy-call.rs"
@@ -68,6 +69,8 @@ serde_json = "1"
         operations = operation_features(ir),
         compression = if gzip { format!("# gzip request bodies of the operations with `@requestCompression` (without it\n# they go uncompressed).\nrequest-compression = [\"{RUNTIME_CRATE}/request-compression\"]\n") } else { String::new() },
         compression_default = if gzip { ", \"request-compression\"" } else { "" },
+        md5 = if md5 { format!("# `Content-MD5` on the requests of the operations with `@httpChecksumRequired`\n# (the service refuses them without it).\ncontent-md5 = [\"{RUNTIME_CRATE}/content-md5\"]\n") } else { String::new() },
+        md5_default = if md5 { ", \"content-md5\"" } else { "" },
         runtime = RUNTIME_CRATE,
         dependency = packaging.runtime_dependency_line(),
     )

@@ -127,6 +127,7 @@ pub fn build(model: &Model, c: &Closure<'_>, ir: &mut ServiceIr, diags: &mut Dia
             protocol_tests: Vec::new(),
             customizations: Vec::new(),
             gzip: op.traits.request_compression.iter().any(|e| e == "gzip"),
+            content_md5: op.traits.http_checksum_required,
         });
     }
     ir.types.sort_by(|a, b| a.name().cmp(b.name()));
@@ -318,7 +319,8 @@ impl Ctx<'_> {
         let mut members = Vec::new();
         for m in &shape.members {
             let rust_name = naming::field_name(&m.name);
-            let http = if self.protocol == Protocol::RestJson1 && copy_for_op.is_some() {
+            // restJson1 binds the members of inputs, outputs and errors.
+            let http = if self.protocol == Protocol::RestJson1 && (copy_for_op.is_some() || shape.traits.error.is_some()) {
                 binding(m)
             } else {
                 HttpBinding::Body

@@ -228,6 +228,8 @@ pub struct Traits {
     pub sparse: bool,
     /// `@requestCompression` on an operation: its `encodings`.
     pub request_compression: Vec<String>,
+    /// `@httpChecksumRequired` on an operation.
+    pub http_checksum_required: bool,
     pub idempotent: bool,
     pub readonly: bool,
     pub title: Option<String>,
@@ -445,6 +447,7 @@ fn parse_one(t: &mut Traits, id: &str, v: &Value) -> Result<(), String> {
         }
         "aws.protocols#awsQueryCompatible" => t.aws_query_compatible = want_object(v).map(|_| true)?,
         "smithy.api#sparse" => t.sparse = want_annotation(v)?,
+        "smithy.api#httpChecksumRequired" => t.http_checksum_required = want_annotation(v)?,
         "smithy.api#requestCompression" => {
             let encodings = want_object(v)?.get("encodings").and_then(Value::as_array).ok_or("`encodings` must be a list")?;
             t.request_compression = encodings

@@ -26,3 +26,16 @@ use ::smithy_gen_runtime::request::{PreparedRequest, RawResponse};
     prepare_put_integration, parse_put_integration, "PutIntegration",
     PutIntegrationInput, PutIntegrationOutput, PutIntegrationError
 );
+impl ::smithy_gen_runtime::error::ErrorHeaders for types::InvalidParameterException {}
+#[cfg(feature = "cloudwatch-logs-put-integration")]
+impl ::smithy_gen_runtime::error::ErrorHeaders for types::LimitExceededException {}
+#[cfg(
+    any(
+        feature = "cloudwatch-logs-put-destination",
+        feature = "cloudwatch-logs-put-destination-policy"
+    )
+)]
+impl ::smithy_gen_runtime::error::ErrorHeaders for types::OperationAbortedException {}
+impl ::smithy_gen_runtime::error::ErrorHeaders for types::ServiceUnavailableException {}
+#[cfg(feature = "cloudwatch-logs-put-integration")]
+impl ::smithy_gen_runtime::error::ErrorHeaders for types::ValidationException {}

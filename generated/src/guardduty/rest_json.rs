@@ -120,3 +120,5 @@ pub fn parse_create_publishing_destination(
         },
     )
 }
+impl ::smithy_gen_runtime::error::ErrorHeaders for types::BadRequestException {}
+impl ::smithy_gen_runtime::error::ErrorHeaders for types::InternalServerErrorException {}

@@ -28,7 +28,7 @@ pub fn protocol_file(svc: &ServiceIr) -> TokenStream {
         let input = find_struct(svc, &op.input);
         let output = find_struct(svc, &op.output);
         let gate = super::gates::operation(svc, op);
-        if svc.protocol != Protocol::RestJson1 && op.host_prefix.is_none() && op.customizations.is_empty() && !op.gzip {
+        if svc.protocol != Protocol::RestJson1 && op.host_prefix.is_none() && op.customizations.is_empty() && !op.gzip && !op.content_md5 {
             return super::gates::gate_items(aws_json::operation(op, input), &gate);
         }
         let (serialize, parse) = match svc.protocol {
@@ -40,6 +40,28 @@ pub fn protocol_file(svc: &ServiceIr) -> TokenStream {
             }
         };
         super::gates::gate_items(operation(op, input, serialize, parse), &gate)
+    });
+    // How each error structure reads its header-bound members (restJson1;
+    // nothing elsewhere), with the structure's own gate.
+    let error_headers = svc.types.iter().filter_map(|t| match t {
+        TypeIr::Struct(s) if s.error.is_some() => Some(s),
+        _ => None,
+    }).map(|s| {
+        let name = ident(&s.name);
+        let cfg = super::gates::cfg(&s.gate);
+        let reads = if svc.protocol == Protocol::RestJson1 { rest_json::error_header_reads(s) } else { Vec::new() };
+        if reads.is_empty() {
+            quote!(#cfg impl ::smithy_gen_runtime::error::ErrorHeaders for types::#name {})
+        } else {
+            quote! {
+                #cfg
+                impl ::smithy_gen_runtime::error::ErrorHeaders for types::#name {
+                    fn read_headers(&mut self, response: &RawResponse) {
+                        #(#reads)*
+                    }
+                }
+            }
+        }
     });
     let doc = match svc.protocol {
         Protocol::AwsJson1_0 => "awsJson1_0",
@@ -58,6 +80,7 @@ pub fn protocol_file(svc: &ServiceIr) -> TokenStream {
         #[allow(unused_imports)]
         use ::smithy_gen_runtime::request::{PreparedRequest, RawResponse};
         #(#ops)*
+        #(#error_headers)*
     }
 }
 
@@ -135,6 +158,13 @@ fn operation(op: &OperationIr, input: Option<&StructIr>, serialize: TokenStream,
             let request: Result<PreparedRequest, Failure> = Ok(request);
         }
     });
+    let md5 = op.content_md5.then(|| {
+        quote! {
+            let mut request = request?;
+            request.content_md5 = true;
+            let request: Result<PreparedRequest, Failure> = Ok(request);
+        }
+    });
     let doc = format!(
         " The request `{}` sends for `input`: the idempotency token filled in if unset, the input checked when `validate` is true, then serialized.",
         op.name
@@ -155,6 +185,7 @@ fn operation(op: &OperationIr, input: Option<&StructIr>, serialize: TokenStream,
             #host
             #(#custom)*
             #gzip
+            #md5
             Ok(request?)
         }
 

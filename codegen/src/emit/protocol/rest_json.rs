@@ -279,6 +279,35 @@ pub fn serialize(svc: &ServiceIr, op: &OperationIr, input: Option<&StructIr>) ->
     }
 }
 
+/// Statements reading an error structure's header-bound members from
+/// `response` into `self` (restJson1); a value that does not parse leaves
+/// the member unset (the error itself is what matters).
+pub fn error_header_reads(s: &StructIr) -> Vec<TokenStream> {
+    s.members
+        .iter()
+        .filter_map(|m| {
+            let f = ident(&m.rust_name);
+            match &m.http {
+                HttpBinding::Header(name) => {
+                    let conv = from_text(&m.ty, m.timestamp_format.unwrap_or(TimestampFormat::HttpDate));
+                    Some(quote! {
+                        if let ::std::result::Result::Ok(::std::option::Option::Some(v)) = ::smithy_gen_runtime::rest_json::header(response, #name, #conv) {
+                            self.#f = ::std::option::Option::Some(v);
+                        }
+                    })
+                }
+                HttpBinding::PrefixHeaders(prefix) => Some(quote! {
+                    if let ::std::option::Option::Some(v) = ::smithy_gen_runtime::rest_json::prefix_headers(response, #prefix) {
+                        self.#f = ::std::option::Option::Some(v);
+                    }
+                }),
+                HttpBinding::ResponseCode => Some(quote!(self.#f = ::std::option::Option::Some(i32::from(response.status));)),
+                _ => None,
+            }
+        })
+        .collect()
+}
+
 /// How an `@httpPayload` member travels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum PayloadKind {
