@@ -77,24 +77,11 @@ pub fn client_file(svc: &ServiceIr) -> TokenStream {
         let error = ident(&error_name(op));
         let prepare = ident(&format!("prepare_{}", op.fn_name));
         let parse = ident(&format!("parse_{}", op.fn_name));
-        let token = find_struct(svc, &op.input).and_then(|s| s.members.iter().find(|m| m.idempotency_token));
-        let has_token = token.is_some();
+        let input_struct = find_struct(svc, &op.input);
+        let has_token = input_struct.is_some_and(|s| s.members.iter().any(|m| m.idempotency_token));
         // The configured token provider fills an unset token (`prepare`
         // would fill it with a random one).
-        let (mutability, fill_token) = match token {
-            Some(m) => {
-                let t = ident(&m.rust_name);
-                (
-                    quote!(mut),
-                    quote! {
-                        if input.#t.is_none() {
-                            input.#t = ::std::option::Option::Some(self.handle.idempotency_token());
-                        }
-                    },
-                )
-            }
-            None => (quote!(), quote!()),
-        };
+        let (mutability, fill_token) = super::protocol::token_fill(input_struct, quote!(self.handle.idempotency_token()));
         let safe = op.idempotent || op.readonly || has_token;
         let retryable: Vec<String> = modeled_errors(svc, op).into_iter().filter(|e| e.retryable).map(|e| e.code).collect();
         let summary = format!(

@@ -84,6 +84,26 @@ pub fn protocol_file(svc: &ServiceIr) -> TokenStream {
     }
 }
 
+/// For an input with an `@idempotencyToken` member: `mut` for the `input`
+/// binding, and the statement setting the token from `source` when unset.
+/// Nothing for other inputs.
+pub fn token_fill(input: Option<&StructIr>, source: TokenStream) -> (TokenStream, TokenStream) {
+    match input.and_then(|s| s.members.iter().find(|m| m.idempotency_token)) {
+        Some(m) => {
+            let f = ident(&m.rust_name);
+            (
+                quote!(mut),
+                quote! {
+                    if input.#f.is_none() {
+                        input.#f = ::std::option::Option::Some(#source);
+                    }
+                },
+            )
+        }
+        None => (quote!(), quote!()),
+    }
+}
+
 pub fn find_struct<'a>(svc: &'a ServiceIr, name: &str) -> Option<&'a StructIr> {
     svc.types.iter().find_map(|t| match t {
         TypeIr::Struct(s) if s.name == name => Some(s),
@@ -100,21 +120,7 @@ fn operation(op: &OperationIr, input: Option<&StructIr>, serialize: TokenStream,
     let error_ty = ident(&error_name(op));
     let prepare = ident(&format!("prepare_{}", op.fn_name));
     let parse_fn = ident(&format!("parse_{}", op.fn_name));
-    let token = input.and_then(|s| s.members.iter().find(|m| m.idempotency_token));
-    let (mutability, fill) = match token {
-        Some(m) => {
-            let f = ident(&m.rust_name);
-            (
-                quote!(mut),
-                quote! {
-                    if input.#f.is_none() {
-                        input.#f = ::std::option::Option::Some(::smithy_gen_runtime::idempotency::token());
-                    }
-                },
-            )
-        }
-        None => (quote!(), quote!()),
-    };
+    let (mutability, fill) = token_fill(input, quote!(::smithy_gen_runtime::idempotency::token()));
     let host = op.host_prefix.as_ref().map(|segments| {
         let type_name = &op.input;
         let parts = segments.iter().map(|s| match s {
