@@ -121,7 +121,10 @@ fn operation(op: &OperationIr, input: Option<&StructIr>, serialize: TokenStream,
     let prepare = ident(&format!("prepare_{}", op.fn_name));
     let parse_fn = ident(&format!("parse_{}", op.fn_name));
     let (mutability, fill) = token_fill(input, quote!(::smithy_gen_runtime::idempotency::token()));
-    let host = op.host_prefix.as_ref().map(|segments| {
+    // What the request gets after serialization: the host prefix, service
+    // customisations, compression and checksum flags.
+    let mut after = Vec::new();
+    if let Some(segments) = &op.host_prefix {
         let type_name = &op.input;
         let parts = segments.iter().map(|s| match s {
             HostSegment::Literal(text) => match text.chars().collect::<Vec<_>>()[..] {
@@ -133,44 +136,39 @@ fn operation(op: &OperationIr, input: Option<&StructIr>, serialize: TokenStream,
                 quote!(prefix.push_str(::smithy_gen_runtime::host_prefix::host_label(&input.#f, #member, #type_name)?);)
             }
         });
-        quote! {
-            let mut request = request?;
+        after.push(quote! {
             let mut prefix = ::std::string::String::new();
             #(#parts)*
             request.host_prefix = ::std::option::Option::Some(prefix);
-            let request: Result<PreparedRequest, Failure> = Ok(request);
+        });
+    }
+    for c in &op.customizations {
+        match c {
+            RequestCustomization::LabelDefault { .. } => {}
+            RequestCustomization::GlacierChecksums => {
+                after.push(quote!(::smithy_gen_runtime::customizations::glacier_checksums(&mut request);));
+            }
+            RequestCustomization::EndpointFromMember { field } => {
+                let f = ident(field);
+                after.push(quote!(request.endpoint = ::std::clone::Clone::clone(&input.#f);));
+            }
         }
-    });
-    let custom = op.customizations.iter().filter_map(|c| match c {
-        RequestCustomization::LabelDefault { .. } => None,
-        RequestCustomization::GlacierChecksums => Some(quote! {
-            let mut request = request?;
-            ::smithy_gen_runtime::customizations::glacier_checksums(&mut request);
-            let request: Result<PreparedRequest, Failure> = Ok(request);
-        }),
-        RequestCustomization::EndpointFromMember { field } => {
-            let f = ident(field);
-            Some(quote! {
-                let mut request = request?;
-                request.endpoint = ::std::clone::Clone::clone(&input.#f);
-                let request: Result<PreparedRequest, Failure> = Ok(request);
-            })
-        }
-    });
-    let gzip = op.gzip.then(|| {
+    }
+    if op.gzip {
+        after.push(quote!(request.gzip = true;));
+    }
+    if op.content_md5 {
+        after.push(quote!(request.content_md5 = true;));
+    }
+    let finish = if after.is_empty() {
+        quote!(Ok(request?))
+    } else {
         quote! {
             let mut request = request?;
-            request.gzip = true;
-            let request: Result<PreparedRequest, Failure> = Ok(request);
+            #(#after)*
+            Ok(request)
         }
-    });
-    let md5 = op.content_md5.then(|| {
-        quote! {
-            let mut request = request?;
-            request.content_md5 = true;
-            let request: Result<PreparedRequest, Failure> = Ok(request);
-        }
-    });
+    };
     let doc = format!(
         " The request `{}` sends for `input`: the idempotency token filled in if unset, the input checked when `validate` is true, then serialized.",
         op.name
@@ -188,11 +186,7 @@ fn operation(op: &OperationIr, input: Option<&StructIr>, serialize: TokenStream,
             }
             let input = &input;
             let request: Result<PreparedRequest, Failure> = #serialize;
-            #host
-            #(#custom)*
-            #gzip
-            #md5
-            Ok(request?)
+            #finish
         }
 
         #[doc = #parse_doc]
