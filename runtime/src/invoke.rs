@@ -138,9 +138,12 @@ impl Handle {
         if let Some(prefix) = &request.host_prefix {
             url = super::host_prefix::with_host_prefix(&url, prefix);
         }
+        // Headers and body are the same on every attempt; only the signature
+        // (its date) changes.
+        let (headers, body) = self.wire_parts(request, &resolved.headers);
         let mut attempt = 1;
         loop {
-            let http_request = self.signed(request, &url, &resolved.headers)?;
+            let http_request = self.signed(request.method, &url, &headers, &body)?;
             let outcome = config.transport.send(http_request, config.max_response_body).await;
             let retry = match &outcome {
                 Ok(r) if r.is_success() => false,
@@ -179,11 +182,11 @@ impl Handle {
 
     /// The request as sent: the serializer's headers, `host`, a user agent
     /// and the SigV4 headers for this moment.
-    fn signed(&self, request: &PreparedRequest, url: &str, extra: &[(String, String)]) -> Result<http::Request<Vec<u8>>, Failure> {
+    /// The headers (all but `host` and the signature) and the body `request`
+    /// goes with: the service's default headers, the endpoint's, the length,
+    /// and the body gzipped and its `Content-MD5` where the operation asks.
+    fn wire_parts(&self, request: &PreparedRequest, extra: &[(String, String)]) -> (Vec<(String, String)>, Vec<u8>) {
         let config = &self.inner.config;
-        let invalid = |what: String| Failure::Transport(TransportError::new(TransportErrorKind::InvalidRequest, what));
-        let uri: http::Uri = url.parse().map_err(|e| invalid(format!("URL {url:?}: {e}")))?;
-        let host = uri.authority().map(|a| a.as_str().to_string()).unwrap_or_default();
         let mut headers = request.headers.clone();
         for (k, v) in self.inner.service.default_headers {
             if !headers.iter().any(|(h, _)| h.eq_ignore_ascii_case(k)) {
@@ -191,15 +194,6 @@ impl Handle {
             }
         }
         headers.extend(extra.iter().cloned());
-        headers.push(("host".into(), host));
-        // A request with a body says its length (a transport that frames it
-        // otherwise, or a signer that signs it, needs it; the protocol tests
-        // require it); one without a body, such as a GET, has none.
-        if let Some(body) = &request.body {
-            if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("content-length")) {
-                headers.push(("content-length".into(), body.len().to_string()));
-            }
-        }
         let mut body = request.body.clone().unwrap_or_default();
         if request.gzip && !config.disable_request_compression && body.len() >= config.request_min_compression_size_bytes {
             if let Some(compressed) = gzip(&body) {
@@ -209,21 +203,34 @@ impl Handle {
                     Some((_, v)) => v.push_str(", gzip"),
                     None => headers.push(("content-encoding".into(), "gzip".into())),
                 }
-                if let Some((_, v)) = headers.iter_mut().find(|(k, _)| k.eq_ignore_ascii_case("content-length")) {
-                    *v = body.len().to_string();
-                }
             }
+        }
+        // A request with a body says its length (a transport that frames it
+        // otherwise needs it; the protocol tests require it); one without a
+        // body, such as a GET, has none.
+        if request.body.is_some() && !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("content-length")) {
+            headers.push(("content-length".into(), body.len().to_string()));
         }
         if request.content_md5 && !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("content-md5")) {
             if let Some(md5) = content_md5(&body) {
                 headers.push(("content-md5".into(), md5));
             }
         }
+        (headers, body)
+    }
+
+    fn signed(&self, method: &'static str, url: &str, headers: &[(String, String)], body: &[u8]) -> Result<http::Request<Vec<u8>>, Failure> {
+        let config = &self.inner.config;
+        let invalid = |what: String| Failure::Transport(TransportError::new(TransportErrorKind::InvalidRequest, what));
+        let uri: http::Uri = url.parse().map_err(|e| invalid(format!("URL {url:?}: {e}")))?;
+        let host = uri.authority().map(|a| a.as_str().to_string()).unwrap_or_default();
+        let mut headers = headers.to_vec();
+        headers.push(("host".into(), host));
         let signing = super::signing::signing_headers(
-            request.method,
+            method,
             url,
             &headers,
-            &body,
+            body,
             &super::signing::Scope {
                 credentials: &config.credentials,
                 region: &config.region,
@@ -232,14 +239,14 @@ impl Handle {
             },
         )
         .map_err(Failure::Transport)?;
-        let mut builder = http::Request::builder().method(request.method).uri(uri).header("user-agent", USER_AGENT);
+        let mut builder = http::Request::builder().method(method).uri(uri).header("user-agent", USER_AGENT);
         for (k, v) in headers.iter().chain(signing.iter()) {
             let name = http::HeaderName::from_bytes(k.as_bytes()).map_err(|_| invalid(format!("header name {k:?}")))?;
             let value = http::HeaderValue::from_str(v)
                 .map_err(|_| invalid(format!("the value of header {k:?} contains a character HTTP forbids (such as CR or LF)")))?;
             builder = builder.header(name, value);
         }
-        builder.body(body).map_err(|e| invalid(e.to_string()))
+        builder.body(body.to_vec()).map_err(|e| invalid(e.to_string()))
     }
 }
 
