@@ -252,6 +252,10 @@ fn ci() -> Result<(), String> {
         .env("SMITHY_REQUIRE_INTEROP", "1")
         .args(["test", "--workspace", "--all-targets", "--no-fail-fast"]))?;
     run(cargo().current_dir(&root).args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
+    // The runtime's optional features (request compression, Content-MD5, the
+    // CLI engine) with their own unit tests.
+    run(cargo().current_dir(&root).args(["test", "-p", RUNTIME_CRATE, "--all-features", "--lib"]))?;
+    run(cargo().current_dir(&root).args(["clippy", "-p", RUNTIME_CRATE, "--all-features", "--all-targets", "--", "-D", "warnings"]))?;
     run(cargo()
         .current_dir(&root)
         .env("RUSTDOCFLAGS", "-D warnings")
