@@ -98,7 +98,7 @@ fn check_path(path: &str, parts: &[Part<'_>]) {
 }
 
 /// The query string of `path_and_query` decodes to exactly `query`.
-fn check_query(path_and_query: &str, path: &str, query: &[(String, String)]) {
+fn check_query(path_and_query: &str, path: &str, query: &[(String, Option<String>)]) {
     let rest = path_and_query.strip_prefix(path).expect("path_and_query starts with the path");
     if query.is_empty() {
         assert_eq!(rest, "");
@@ -108,10 +108,16 @@ fn check_query(path_and_query: &str, path: &str, query: &[(String, String)]) {
     let pairs: Vec<&str> = rest.split('&').collect();
     assert_eq!(pairs.len(), query.len(), "query {rest:?}");
     for (pair, (k, v)) in pairs.iter().zip(query) {
-        let (ek, ev) = pair.split_once('=').expect("name=value");
+        // A flag (no value) is a name without `=`.
+        let (ek, ev) = match v {
+            Some(_) => pair.split_once('=').expect("name=value"),
+            None => (*pair, ""),
+        };
         assert!(only_unreserved_and_escapes(ek, false) && only_unreserved_and_escapes(ev, false), "{pair:?}");
         assert_eq!(percent_decode(ek).as_deref(), Some(k.as_bytes()));
-        assert_eq!(percent_decode(ev).as_deref(), Some(v.as_bytes()));
+        if let Some(v) = v {
+            assert_eq!(percent_decode(ev).as_deref(), Some(v.as_bytes()));
+        }
     }
 }
 
@@ -237,12 +243,12 @@ fn fixture(u: &mut Unstructured<'_>, c: &Clients) -> Result<()> {
     };
     check_path(&req.path, &[Part::Literal("things"), Part::Label(&thing_id), Part::Literal("sub"), Part::Greedy(&rest)]);
     // The query: filter, each tag, then the map's entries except names bound explicitly.
-    let mut want: Vec<(String, String)> = Vec::new();
-    want.extend(input.filter.iter().map(|f| ("filter".to_string(), f.clone())));
-    want.extend(input.tags.iter().flatten().map(|t| ("tag".to_string(), t.clone())));
+    let mut want: Vec<(String, Option<String>)> = Vec::new();
+    want.extend(input.filter.iter().map(|f| ("filter".to_string(), Some(f.clone()))));
+    want.extend(input.tags.iter().flatten().map(|t| ("tag".to_string(), Some(t.clone()))));
     for (k, vs) in input.extra_params.iter().flatten() {
         if !want.iter().any(|(n, _)| n == k) {
-            want.extend(vs.iter().map(|v| (k.clone(), v.clone())));
+            want.extend(vs.iter().map(|v| (k.clone(), Some(v.clone()))));
         }
     }
     assert_eq!(req.query, want);
