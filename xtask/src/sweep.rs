@@ -242,6 +242,9 @@ fn check_all(out_dir: &Path, rows: &mut [Row], chosen: impl Fn(&Row) -> bool + S
 fn clippy(target: &Path, manifest: &Path, args: &[&str]) -> Result<(), String> {
     let out = Command::new(cargo_path())
         .env("CARGO_TARGET_DIR", target)
+        // A one-shot check: incremental caches would only fill the disk
+        // (gigabytes over the whole corpus).
+        .env("CARGO_INCREMENTAL", "0")
         .args(["clippy", "--quiet", "--manifest-path"])
         .arg(manifest)
         .args(args)
