@@ -77,7 +77,7 @@ pub trait JsonFields {
 /// and JSON name, and optionally:
 /// - `| "Alias"`: a second name accepted when reading (the member name,
 ///   where `@jsonName` differs); the JSON name wins when both are present;
-/// - `default f`: the member's `@default`, `f()`: sent when the member is
+/// - `default Type::f`: the member's `@default`, `f()`: sent when the member is
 ///   unset, and filled in when what is read leaves it out;
 /// - `as Format`: a timestamp in that `timestamp::Format`;
 /// - `as Float`: a value holding floats, with NaN and the infinities as the
@@ -91,7 +91,7 @@ macro_rules! __structs_json_struct {
     ($name:ident { $($body:tt)* }) => {
         $crate::__structs_json_struct!(@impl $name, false, { $($body)* });
     };
-    (@impl $name:ident, $input:literal, { $($f:ident : $wire:literal $(| $alias:literal)? $(default $dflt:ident)? $(as $fmt:ident)?),* $(,)? }) => {
+    (@impl $name:ident, $input:literal, { $($f:ident : $wire:literal $(| $alias:literal)? $(default $dflt:path)? $(as $fmt:ident)?),* $(,)? }) => {
         impl $crate::structs::JsonFields for $name {
             #[allow(unused_variables)]
             fn serialize_fields<M: ::serde::ser::SerializeMap>(&self, map: &mut M, skip: &[&str]) -> ::std::result::Result<(), M::Error> {
@@ -147,7 +147,7 @@ macro_rules! __structs_json_struct {
         }
     };
     // A member with a default is sent with it when unset.
-    (@ser $map:ident, $skip:ident, $v:expr, $wire:literal, [$($fmt:ident)?], [$dflt:ident]) => {
+    (@ser $map:ident, $skip:ident, $v:expr, $wire:literal, [$($fmt:ident)?], [$dflt:path]) => {
         if !$skip.contains(&$wire) {
             let filled;
             let v: &::std::option::Option<_> = if $v.is_some() {

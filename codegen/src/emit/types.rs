@@ -44,23 +44,25 @@ fn deprecated(note: &Option<String>) -> TokenStream {
 }
 
 /// The function giving a defaulted member's value when a response omits it.
-fn default_fn_name(s: &StructIr, m: &MemberIr) -> String {
-    format!("default_{}_{}", crate::naming::fn_name(&s.name), m.rust_name.trim_start_matches("r#"))
+/// The associated function giving a member's default (or error-correction
+/// zero): `Type::default_<member>`, unique because member names are.
+fn default_fn_name(m: &MemberIr) -> String {
+    format!("default_{}", m.rust_name.trim_start_matches("r#"))
 }
 
 /// One member's entry in the structure's `json_struct!` invocation:
 /// `field: "jsonName"`, then `| "MemberName"` when `@jsonName` differs,
 /// `default f` for a filled-in default, `as Format` for a timestamp format.
-fn json_member(m: &MemberIr, default_fn: Option<String>) -> TokenStream {
+fn json_member(m: &MemberIr, default_fn: Option<(&str, String)>) -> TokenStream {
     let f = ident(&m.rust_name);
     let wire = &m.json_name;
     let alias = (m.name != m.json_name).then(|| {
         let a = &m.name;
         quote!(| #a)
     });
-    let default = default_fn.map(|d| {
-        let d = ident(&d);
-        quote!(default #d)
+    let default = default_fn.map(|(ty, d)| {
+        let (ty, d) = (ident(ty), ident(&d));
+        quote!(default #ty::#d)
     });
     let format = match (&m.ty, m.timestamp_format) {
         (RType::Timestamp, Some(TimestampFormat::DateTime)) => Some(quote!(as DateTime)),
@@ -120,7 +122,7 @@ fn structure(s: &StructIr) -> TokenStream {
         quote! { #doc #dep pub #f: ::std::option::Option<#ty>, }
     });
     let default_fns = s.members.iter().filter(|m| m.default.is_some() || m.zero.is_some()).map(|m| {
-        let f = ident(&default_fn_name(s, m));
+        let f = ident(&default_fn_name(m));
         let ty = field_type(m);
         let json = m.default.as_deref().or(m.zero.as_deref()).unwrap_or("null");
         quote! {
@@ -129,6 +131,8 @@ fn structure(s: &StructIr) -> TokenStream {
             }
         }
     });
+    let default_fns: Vec<TokenStream> = default_fns.collect();
+    let default_impl = (!default_fns.is_empty()).then(|| quote!(impl #name { #(#default_fns)* }));
     let struct_dep = deprecated(&s.deprecated);
     let sensitive = s.sensitive || s.members.iter().any(|m| m.sensitive);
     let debug_derive = (!sensitive).then(|| quote!(Debug,));
@@ -137,14 +141,14 @@ fn structure(s: &StructIr) -> TokenStream {
     let error_impl = s.error.as_ref().map(|_| error_impl(s));
     // An operation's input is read strictly (unknown members are errors).
     let input_marker = s.input_of.is_some().then(|| quote!(@input));
-    let json_members = s.members.iter().map(|m| json_member(m, (m.default.is_some() || m.zero.is_some()).then(|| default_fn_name(s, m))));
+    let json_members = s.members.iter().map(|m| json_member(m, (m.default.is_some() || m.zero.is_some()).then(|| (s.name.as_str(), default_fn_name(m)))));
     quote! {
         #doc
         #struct_dep
         #[derive(#debug_derive Clone, PartialEq, Default)]
         pub struct #name { #(#fields)* }
         json_struct!(#input_marker #name { #(#json_members),* });
-        #(#default_fns)*
+        #default_impl
         #debug_impl
         #ctor
         #error_impl

@@ -140,13 +140,13 @@ pub struct CreatePublishingDestinationOutput {
 #[cfg(feature = "guardduty-create-publishing-destination")]
 json_struct!(
     CreatePublishingDestinationOutput { destination_id : "destinationId" |
-    "DestinationId" default default_create_publishing_destination_output_destination_id }
+    "DestinationId" default CreatePublishingDestinationOutput::default_destination_id }
 );
 #[cfg(feature = "guardduty-create-publishing-destination")]
-fn default_create_publishing_destination_output_destination_id() -> ::std::option::Option<
-    ::std::string::String,
-> {
-    ::smithy_gen_runtime::json::default_value("\"\"")
+impl CreatePublishingDestinationOutput {
+    fn default_destination_id() -> ::std::option::Option<::std::string::String> {
+        ::smithy_gen_runtime::json::default_value("\"\"")
+    }
 }
 #[cfg(feature = "guardduty-create-detector")]
 /// Contains information about which data sources are enabled.
