@@ -381,6 +381,10 @@ pub struct MemberIr {
     /// An unset member is sent with it, and filled in with it when what is
     /// read leaves the member out (as the Smithy specification asks).
     pub default: Option<String>,
+    /// The model's `@default` where the client does not apply it (members of
+    /// `@input` structures and `@clientOptional` ones): for the docs, since
+    /// the service applies it to an unset member.
+    pub service_default: Option<String>,
     /// Client error correction: a `@required` member without a default in a
     /// structure only responses carry gets this zero value (as JSON: `""`,
     /// `0`, `false`, `[]`, `{}`) when a response leaves it out, as the

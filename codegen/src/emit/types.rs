@@ -111,6 +111,9 @@ fn structure(s: &StructIr) -> TokenStream {
         if let Some(d) = &m.default {
             notes.push(format!("Default: `{d}`: sent when the member is unset, and filled in when a response leaves it out."));
         }
+        if let Some(d) = &m.service_default {
+            notes.push(format!("The service's default: `{d}`, which it applies when the member is not sent."));
+        }
         for n in notes {
             if !doc.is_empty() {
                 doc.push_str("\n\n");

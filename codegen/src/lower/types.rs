@@ -333,11 +333,16 @@ impl Ctx<'_> {
                 .as_ref()
                 .filter(|d| !d.is_null() && !m.traits.client_optional && !shape.traits.input)
                 .map(|d| d.to_string());
+            let service_default = match &default {
+                Some(_) => None,
+                None => m.traits.default.as_ref().filter(|d| !d.is_null()).map(|d| d.to_string()),
+            };
             let ty = self.rtype(&m.target);
             let required = m.traits.required && m.traits.default.as_ref().is_none_or(|d| d.is_null());
             let zero = (required && usage.output && !usage.input).then(|| self.zero_value(&m.target)).flatten();
             members.push(MemberIr {
                 zero,
+                service_default,
                 deprecated: deprecation(m.traits.deprecated.as_ref()),
                 default,
                 name: m.name.clone(),
