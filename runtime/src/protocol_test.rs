@@ -19,7 +19,6 @@ use std::time::Duration;
 use serde_json::Value;
 
 use crate::config::{Config, Credentials};
-use crate::error::{TransportError, TransportErrorKind};
 use crate::request::RawResponse;
 use crate::transport::{BoxFuture, SendError, Sleep, Transport};
 
@@ -199,11 +198,6 @@ pub fn assert_same<T: serde::Serialize>(actual: &T, expected: &T) {
     if !json_equal(&a, &b) {
         panic!("the parsed value differs from the test case's params:\n parsed: {a}\nexpected: {b}");
     }
-}
-
-/// The transport error a test reports when a response does not parse.
-pub fn unparsed(message: impl std::fmt::Display) -> TransportError {
-    TransportError::new(TransportErrorKind::Other, message.to_string())
 }
 
 fn compare_body(sent: &[u8], want: &str, media_type: Option<&str>) -> Result<(), String> {

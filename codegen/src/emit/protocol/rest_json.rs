@@ -287,25 +287,45 @@ pub fn error_header_reads(s: &StructIr) -> Vec<TokenStream> {
         .iter()
         .filter_map(|m| {
             let f = ident(&m.rust_name);
-            match &m.http {
-                HttpBinding::Header(name) => {
-                    let conv = from_text(&m.ty, m.timestamp_format.unwrap_or(TimestampFormat::HttpDate));
-                    Some(quote! {
-                        if let ::std::result::Result::Ok(::std::option::Option::Some(v)) = ::smithy_gen_runtime::rest_json::header(response, #name, #conv) {
-                            self.#f = ::std::option::Option::Some(v);
-                        }
-                    })
-                }
-                HttpBinding::PrefixHeaders(prefix) => Some(quote! {
-                    if let ::std::option::Option::Some(v) = ::smithy_gen_runtime::rest_json::prefix_headers(response, #prefix) {
-                        self.#f = ::std::option::Option::Some(v);
-                    }
-                }),
-                HttpBinding::ResponseCode => Some(quote!(self.#f = ::std::option::Option::Some(i32::from(response.status));)),
-                _ => None,
-            }
+            let value = match response_value(m)? {
+                ResponseValue::Fallible(e) => quote!(::std::result::Result::Ok(::std::option::Option::Some(v)) = #e),
+                ResponseValue::Optional(e) => quote!(::std::option::Option::Some(v) = #e),
+            };
+            Some(quote!(if let #value { self.#f = ::std::option::Option::Some(v); }))
         })
         .collect()
+}
+
+/// An output or error member's value from the response's status or headers.
+enum ResponseValue {
+    /// `Result<Option<T>, Failure>`: a header whose text may not parse.
+    Fallible(TokenStream),
+    /// `Option<T>`.
+    Optional(TokenStream),
+}
+
+/// The value of a member bound to a header, the prefix headers or the status
+/// code (`None` for other bindings).
+fn response_value(m: &MemberIr) -> Option<ResponseValue> {
+    Some(match &m.http {
+        // `@mediaType` strings travel in headers as base64.
+        HttpBinding::Header(name) if m.ty == RType::String && m.media_type.is_some() => {
+            ResponseValue::Fallible(quote!(::smithy_gen_runtime::rest_json::header(response, #name, |v: &str| {
+                ::smithy_gen_runtime::blob::decode(v)
+                    .map_err(|e| e.to_string())
+                    .and_then(|b| ::std::string::String::from_utf8(b).map_err(|e| e.to_string()))
+            })))
+        }
+        HttpBinding::Header(name) => {
+            let conv = from_text(&m.ty, m.timestamp_format.unwrap_or(TimestampFormat::HttpDate));
+            ResponseValue::Fallible(quote!(::smithy_gen_runtime::rest_json::header(response, #name, #conv)))
+        }
+        HttpBinding::PrefixHeaders(prefix) => {
+            ResponseValue::Optional(quote!(::smithy_gen_runtime::rest_json::prefix_headers(response, #prefix)))
+        }
+        HttpBinding::ResponseCode => ResponseValue::Optional(quote!(::std::option::Option::Some(i32::from(response.status)))),
+        _ => return None,
+    })
 }
 
 /// How an `@httpPayload` member travels.
@@ -347,23 +367,11 @@ pub fn parse(svc: &ServiceIr, output_name: &str, output: Option<&StructIr>) -> T
     // Each member bound outside the JSON body, with the expression giving its value.
     let mut bound = Vec::new();
     for m in members {
-        let value = match &m.http {
-            HttpBinding::Payload => payload_value(svc, m),
-            HttpBinding::Header(name) if m.ty == RType::String && m.media_type.is_some() => {
-                // `@mediaType` strings travel in headers as base64.
-                quote!(::smithy_gen_runtime::rest_json::header(response, #name, |v: &str| {
-                    ::smithy_gen_runtime::blob::decode(v)
-                        .map_err(|e| e.to_string())
-                        .and_then(|b| ::std::string::String::from_utf8(b).map_err(|e| e.to_string()))
-                })?)
-            }
-            HttpBinding::Header(name) => {
-                let conv = from_text(&m.ty, m.timestamp_format.unwrap_or(TimestampFormat::HttpDate));
-                quote!(::smithy_gen_runtime::rest_json::header(response, #name, #conv)?)
-            }
-            HttpBinding::PrefixHeaders(prefix) => quote!(::smithy_gen_runtime::rest_json::prefix_headers(response, #prefix)),
-            HttpBinding::ResponseCode => quote!(::std::option::Option::Some(i32::from(response.status))),
-            _ => continue,
+        let value = match (&m.http, response_value(m)) {
+            (HttpBinding::Payload, _) => payload_value(svc, m),
+            (_, Some(ResponseValue::Fallible(e))) => quote!(#e?),
+            (_, Some(ResponseValue::Optional(e))) => e,
+            (_, None) => continue,
         };
         bound.push((ident(&m.rust_name), value));
     }
