@@ -71,14 +71,14 @@ macro_rules! __error_macros_operation_error {
             /// code names, parsed, or `Unmodeled` with the response's metadata.
             #[inline]
             pub(crate) fn from_response(response: &$crate::request::RawResponse) -> Self {
-                let meta = $crate::json::error_meta($crate::protocol::Protocol::$protocol, response);
+                let meta = $crate::__error_macros_operation_error!(@meta $protocol, response);
                 $(
                     if meta.code == $code {
-                        return $crate::json::parse_error(response, $crate::json::with_query_error_code(meta, response))
+                        return $crate::__error_macros_operation_error!(@parse $protocol, response, meta)
                             .map_or_else(Self::from, |e| Self::$v(::std::boxed::Box::new(e)));
                     }
                 )*
-                Self::Unmodeled(::std::boxed::Box::new($crate::json::with_query_error_code(meta, response)))
+                Self::Unmodeled(::std::boxed::Box::new($crate::__error_macros_operation_error!(@unmodeled $protocol, response, meta)))
             }
         }
 
@@ -150,6 +150,17 @@ macro_rules! __error_macros_operation_error {
             }
         }
     };
+    // How each protocol reads an error response: its metadata, a modeled
+    // error's members, and what an unmodeled error reports.
+    (@meta AwsQuery, $response:ident) => { $crate::aws_query::error_meta($response) };
+    (@meta Ec2Query, $response:ident) => { $crate::aws_query::error_meta($response) };
+    (@meta $protocol:ident, $response:ident) => { $crate::json::error_meta($crate::protocol::Protocol::$protocol, $response) };
+    (@parse AwsQuery, $response:ident, $meta:ident) => { $crate::aws_query::parse_error($response, $meta) };
+    (@parse Ec2Query, $response:ident, $meta:ident) => { $crate::aws_query::parse_error($response, $meta) };
+    (@parse $protocol:ident, $response:ident, $meta:ident) => { $crate::json::parse_error($response, $crate::json::with_query_error_code($meta, $response)) };
+    (@unmodeled AwsQuery, $response:ident, $meta:ident) => { $meta };
+    (@unmodeled Ec2Query, $response:ident, $meta:ident) => { $meta };
+    (@unmodeled $protocol:ident, $response:ident, $meta:ident) => { $crate::json::with_query_error_code($meta, $response) };
 }
 #[allow(unused_imports)]
 #[doc(hidden)]

@@ -147,7 +147,7 @@ impl Handle {
             let outcome = config.transport.send(http_request, config.max_response_body).await;
             let retry = match &outcome {
                 Ok(r) if r.is_success() => false,
-                Ok(r) => retry::retry_response(r.status, super::json::error_code(self.inner.service.protocol, r).as_deref(), policy),
+                Ok(r) => retry::retry_response(r.status, super::protocol::error_code(self.inner.service.protocol, r).as_deref(), policy),
                 Err(e) => retry::retry_send_error(e, policy),
             };
             if retry && attempt < config.retry.max_attempts {

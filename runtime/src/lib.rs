@@ -36,6 +36,8 @@
 //!   [`default_transport::TokioSleep`]. Without it, set a [`Transport`] and a
 //!   [`Sleep`] on the configuration.
 //! - `cli`: the engine of the `smithy-call` tool of generated crates.
+//! - `xml`: the awsQuery and ec2Query protocols (XML read with quick-xml);
+//!   generated crates of services on them turn it on.
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
@@ -57,6 +59,9 @@ pub mod validate;
 
 #[doc(hidden)]
 pub mod aws_json;
+#[cfg(feature = "xml")]
+#[doc(hidden)]
+pub mod aws_query;
 #[cfg(feature = "cli")]
 #[doc(hidden)]
 pub mod cli;
@@ -78,6 +83,12 @@ pub mod json;
 pub mod json_float;
 #[doc(hidden)]
 pub mod pattern;
+#[cfg(feature = "xml")]
+#[doc(hidden)]
+pub mod query;
+#[cfg(feature = "xml")]
+#[doc(hidden)]
+pub mod xml;
 #[doc(hidden)]
 pub mod protocol_test;
 #[doc(hidden)]
