@@ -14,6 +14,37 @@ pub enum Protocol {
     AwsJson1_0,
     AwsJson1_1,
     RestJson1,
+    AwsQuery,
+    Ec2Query,
+}
+
+impl Protocol {
+    /// awsQuery and ec2Query: form requests, XML responses.
+    pub fn is_query(self) -> bool {
+        matches!(self, Protocol::AwsQuery | Protocol::Ec2Query)
+    }
+
+    /// The name of the runtime's `Protocol` variant.
+    pub fn variant(self) -> &'static str {
+        match self {
+            Protocol::AwsJson1_0 => "AwsJson1_0",
+            Protocol::AwsJson1_1 => "AwsJson1_1",
+            Protocol::RestJson1 => "RestJson1",
+            Protocol::AwsQuery => "AwsQuery",
+            Protocol::Ec2Query => "Ec2Query",
+        }
+    }
+
+    /// The protocol's name in Smithy (the protocol trait's name).
+    pub fn smithy_name(self) -> &'static str {
+        match self {
+            Protocol::AwsJson1_0 => "awsJson1_0",
+            Protocol::AwsJson1_1 => "awsJson1_1",
+            Protocol::RestJson1 => "restJson1",
+            Protocol::AwsQuery => "awsQuery",
+            Protocol::Ec2Query => "ec2Query",
+        }
+    }
 }
 
 /// A timestamp's wire format (`@timestampFormat`).
@@ -368,6 +399,9 @@ pub struct StructIr {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ErrorIr {
+    /// `@awsQueryError`'s code: the code awsQuery and ec2Query responses
+    /// give for this error (else the shape's name).
+    pub query_code: Option<String>,
     pub fault: ErrorFault,
     pub http_status: Option<u16>,
     pub retryable: bool,
@@ -408,8 +442,46 @@ pub struct MemberIr {
     /// `Content-Type` of a payload; a header holding it is base64.
     pub media_type: Option<String>,
     pub http: HttpBinding,
+    /// How the member travels in XML and query bodies (awsQuery, ec2Query;
+    /// `None` for the JSON protocols).
+    pub xml: Option<XmlMemberIr>,
     /// What `validate_at` checks for this member's value (empty: nothing).
     pub checks: Vec<Check>,
+}
+
+/// A member in XML documents and query requests.
+#[derive(Debug, Clone, PartialEq)]
+pub struct XmlMemberIr {
+    /// The element or attribute name (`@xmlName`, else the member name).
+    pub name: String,
+    /// `@xmlAttribute`.
+    pub attribute: bool,
+    /// How its value is read from XML.
+    pub codec: XmlCodec,
+    /// Its key in query requests (ec2Query: `@ec2QueryName`, else the
+    /// XML name capitalized).
+    pub query_name: String,
+    /// How its value is written in query requests (ec2Query: every list
+    /// flattened).
+    pub query_codec: XmlCodec,
+}
+
+/// How a value is laid out in XML or query pairs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum XmlCodec {
+    /// A string, number, boolean, blob or enum, as text.
+    Text,
+    /// A structure or union.
+    Struct,
+    Timestamp(TimestampFormat),
+    /// Elements named `member` inside the list's element, or (`flat`) each
+    /// element named like the member itself.
+    List { member: String, flat: bool, element: Box<XmlCodec> },
+    /// Entries (`entry` elements, or with `flat` elements named like the
+    /// member) holding the `key` and `value` elements.
+    Map { key: String, value: String, flat: bool, element: Box<XmlCodec> },
+    /// An element of a `@sparse` list or map.
+    Sparse(Box<XmlCodec>),
 }
 
 /// Where a member travels in an HTTP request or response (restJson1).
@@ -451,6 +523,8 @@ pub struct VariantIr {
     pub ty: Option<RType>,
     pub docs: Option<String>,
     pub boxed: bool,
+    /// As `MemberIr::xml`.
+    pub xml: Option<XmlMemberIr>,
     pub checks: Vec<Check>,
 }
 

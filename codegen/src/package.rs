@@ -49,14 +49,20 @@ impl Default for Packaging {
 }
 
 impl Packaging {
-    /// The `[dependencies]` line that names the runtime.
-    pub fn runtime_dependency_line(&self) -> String {
+    /// The `[dependencies]` line that names the runtime, with the runtime
+    /// features the crate always needs (`xml` for the XML protocols).
+    pub fn runtime_dependency_line(&self, features: &[&str]) -> String {
         let path = match &self.runtime {
             RuntimeDependency::Path(p) => format!(", path = {p:?}"),
             RuntimeDependency::Registry => String::new(),
             RuntimeDependency::Vendored(_) => format!(", path = {VENDORED_DIR:?}"),
         };
-        format!("{RUNTIME_CRATE} = {{ version = \"={RUNTIME_VERSION}\"{path}, default-features = false }}")
+        let features = if features.is_empty() {
+            String::new()
+        } else {
+            format!(", features = [{}]", features.iter().map(|f| format!("{f:?}")).collect::<Vec<_>>().join(", "))
+        };
+        format!("{RUNTIME_CRATE} = {{ version = \"={RUNTIME_VERSION}\"{path}, default-features = false{features} }}")
     }
 }
 
@@ -126,7 +132,7 @@ mod tests {
     #[test]
     fn dependency_lines_pin_the_exact_version() {
         let v = RUNTIME_VERSION;
-        let line = |runtime| Packaging { runtime, own_workspace: false }.runtime_dependency_line();
+        let line = |runtime| Packaging { runtime, own_workspace: false }.runtime_dependency_line(&[]);
         assert_eq!(
             line(RuntimeDependency::Path("../runtime".into())),
             format!("smithy-gen-runtime = {{ version = \"={v}\", path = \"../runtime\", default-features = false }}")

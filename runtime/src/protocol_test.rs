@@ -214,6 +214,17 @@ fn compare_body(sent: &[u8], want: &str, media_type: Option<&str>) -> Result<(),
         } else {
             Err(format!("body: sent {sent_json}, expected {want_json}"))
         }
+    } else if media_type.is_some_and(|m| m.contains("x-www-form-urlencoded")) {
+        // Form bodies compare as their decoded pairs, in any order.
+        let sent_text = String::from_utf8_lossy(sent);
+        let (mut a, mut b) = (parse_query(&sent_text), parse_query(want.trim()));
+        a.sort();
+        b.sort();
+        if a == b {
+            Ok(())
+        } else {
+            Err(format!("body: sent {sent_text:?}, expected {want:?}"))
+        }
     } else if sent == want.as_bytes() {
         Ok(())
     } else {

@@ -13,12 +13,18 @@ use std::path::{Path, PathBuf};
 use crate::{cargo, root};
 
 pub const USAGE: &str = "  cargo xtask compliance [--no-write]
-      generate the JSON-protocol services of ../shared/protocol-tests into target/compliance/crate,
+      generate the services of ../shared/protocol-tests on supported protocols into target/compliance/crate,
       run their protocol compliance tests, compare with tests/compliance/expected-failures.txt and
       write COMPLIANCE.md (not with --no-write)";
 
 /// The protocols the generator supports, as trait ids.
-const SUPPORTED: &[&str] = &["aws.protocols#awsJson1_0", "aws.protocols#awsJson1_1", "aws.protocols#restJson1"];
+const SUPPORTED: &[&str] = &[
+    "aws.protocols#awsJson1_0",
+    "aws.protocols#awsJson1_1",
+    "aws.protocols#restJson1",
+    "aws.protocols#awsQuery",
+    "aws.protocols#ec2Query",
+];
 
 fn suite() -> PathBuf {
     root().join("../shared/protocol-tests/smithy-aws-protocol-tests.json")
@@ -182,7 +188,7 @@ fn report(results: &BTreeMap<String, bool>, expected: &BTreeMap<String, String>,
     }
     let passed = results.values().filter(|p| **p).count();
     let mut out = format!(
-        "# Protocol compliance\n\n`cargo xtask compliance` on {}: the client cases of the Smithy protocol compliance suites (`../shared/protocol-tests/smithy-aws-protocol-tests.json`) for the JSON protocols, one test each in the generated crate. {} of {} pass; the {} that fail are listed below with the reason (`tests/compliance/expected-failures.txt`, the known failures: \"skipped\" below).\n\n| service module | protocol | pass | skipped (known failure) | fail |\n|---|---|---:|---:|---:|\n",
+        "# Protocol compliance\n\n`cargo xtask compliance` on {}: the client cases of the Smithy protocol compliance suites (`../shared/protocol-tests/smithy-aws-protocol-tests.json`) for the JSON and query protocols, one test each in the generated crate. {} of {} pass; the {} that fail are listed below with the reason (`tests/compliance/expected-failures.txt`, the known failures: \"skipped\" below).\n\n| service module | protocol | pass | skipped (known failure) | fail |\n|---|---|---:|---:|---:|\n",
         crate::bench::today(),
         passed,
         results.len(),

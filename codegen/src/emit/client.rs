@@ -10,14 +10,10 @@ use super::errors::{error_name, modeled_errors};
 use super::protocol::{find_struct, module_name};
 use super::rust_type::ident;
 use crate::ir::{OperationIr, ServiceIr};
-use crate::ir::Protocol;
 
 pub fn protocol_tokens(svc: &ServiceIr) -> TokenStream {
-    match svc.protocol {
-        Protocol::AwsJson1_0 => quote!(::smithy_gen_runtime::protocol::Protocol::AwsJson1_0),
-        Protocol::AwsJson1_1 => quote!(::smithy_gen_runtime::protocol::Protocol::AwsJson1_1),
-        Protocol::RestJson1 => quote!(::smithy_gen_runtime::protocol::Protocol::RestJson1),
-    }
+    let variant = ident(svc.protocol.variant());
+    quote!(::smithy_gen_runtime::protocol::Protocol::#variant)
 }
 
 /// The signing name: `aws.auth#sigv4`, else the endpoint prefix, else the

@@ -8,7 +8,6 @@ use quote::quote;
 use super::rust_type::ident;
 use super::{EmittedFile, FileContent};
 use crate::ir::{CrateIr, ServiceIr};
-use crate::ir::Protocol;
 use crate::package::{Packaging, RUNTIME_CRATE, RUNTIME_VERSION};
 
 pub fn crate_files(ir: &CrateIr, packaging: &Packaging) -> Vec<EmittedFile> {
@@ -22,6 +21,7 @@ pub fn crate_files(ir: &CrateIr, packaging: &Packaging) -> Vec<EmittedFile> {
 fn cargo_toml(ir: &CrateIr, packaging: &Packaging) -> String {
     let gzip = ir.services.iter().flat_map(|s| &s.operations).any(|o| o.gzip);
     let md5 = ir.services.iter().flat_map(|s| &s.operations).any(|o| o.content_md5);
+    let xml = ir.services.iter().any(|s| s.protocol.is_query());
     let workspace = if packaging.own_workspace { "\n# A workspace of its own.\n[workspace]\n" } else { "" };
     format!(
         r#"[package]
@@ -72,7 +72,7 @@ serde_json = "1"
         md5 = if md5 { format!("# `Content-MD5` on the requests of the operations with `@httpChecksumRequired`\n# (the service refuses them without it).\ncontent-md5 = [\"{RUNTIME_CRATE}/content-md5\"]\n") } else { String::new() },
         md5_default = if md5 { ", \"content-md5\"" } else { "" },
         runtime = RUNTIME_CRATE,
-        dependency = packaging.runtime_dependency_line(),
+        dependency = packaging.runtime_dependency_line(if xml { &["xml"] } else { &[] }),
     )
 }
 
@@ -183,11 +183,7 @@ pub fn service_mod(svc: &ServiceIr) -> TokenStream {
         }
         None => Vec::new(),
     };
-    let protocol = match svc.protocol {
-        Protocol::AwsJson1_0 => "awsJson1_0",
-        Protocol::AwsJson1_1 => "awsJson1_1",
-        Protocol::RestJson1 => "restJson1",
-    };
+    let protocol = svc.protocol.smithy_name();
     let shape_id = &svc.shape_id;
     let target = &svc.target_prefix;
     let opt = |v: &Option<String>| match v {

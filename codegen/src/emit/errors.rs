@@ -12,7 +12,6 @@ use super::gates;
 
 use super::rust_type::ident;
 use crate::ir::{OperationIr, ServiceIr, TypeIr};
-use crate::ir::Protocol;
 
 /// Variant names every operation error has; a modeled error with one of
 /// these names gets an `Error` suffix.
@@ -34,10 +33,9 @@ pub fn modeled_errors(svc: &ServiceIr, op: &OperationIr) -> Vec<ModeledError> {
                 TypeIr::Struct(s) if &s.name == name => Some(s),
                 _ => None,
             });
-            let code = shape
-                .and_then(|s| s.shape_id.rsplit('#').next())
-                .unwrap_or(name)
-                .to_string();
+            // awsQuery and ec2Query give `@awsQueryError`'s code, when the error has one.
+            let query_code = shape.and_then(|s| s.error.as_ref()?.query_code.clone()).filter(|_| svc.protocol.is_query());
+            let code = query_code.unwrap_or_else(|| shape.and_then(|s| s.shape_id.rsplit('#').next()).unwrap_or(name).to_string());
             let retryable = shape.and_then(|s| s.error.as_ref()).is_some_and(|e| e.retryable);
             let variant = if SHARED.contains(&name.as_str()) { format!("{name}Error") } else { name.clone() };
             ModeledError { ty: name.clone(), variant, code, retryable }
@@ -50,11 +48,7 @@ pub fn error_name(op: &OperationIr) -> String {
 }
 
 pub fn errors_file(svc: &ServiceIr) -> TokenStream {
-    let protocol = ident(match svc.protocol {
-        Protocol::AwsJson1_0 => "AwsJson1_0",
-        Protocol::AwsJson1_1 => "AwsJson1_1",
-        Protocol::RestJson1 => "RestJson1",
-    });
+    let protocol = ident(svc.protocol.variant());
     let enums = svc.client_operations().map(|op| gates::gate_items(operation_error(svc, op, &protocol), &gates::operation(svc, op)));
     quote! {
         //! Errors of each operation.

@@ -6,15 +6,15 @@ use quote::quote;
 use super::docs::{doc_attrs, doc_attrs_with};
 use super::gates::gate_items;
 use super::rust_type::{ident, value_type};
-use crate::ir::{EnumIr, MemberIr, RType, ServiceIr, StructIr, TypeIr, UnionIr};
+use crate::ir::{EnumIr, MemberIr, RType, ServiceIr, StructIr, TypeIr, UnionIr, XmlCodec};
 use crate::ir::TimestampFormat;
 
 const REDACTED: &str = "*** Sensitive Data Redacted ***";
 
 pub fn types_file(svc: &ServiceIr) -> TokenStream {
     let items = svc.types.iter().map(|t| match t {
-        TypeIr::Struct(s) => gate_items(structure(s), &s.gate),
-        TypeIr::Union(u) => gate_items(union(u), &u.gate),
+        TypeIr::Struct(s) => gate_items(structure(s, svc.protocol.is_query()), &s.gate),
+        TypeIr::Union(u) => gate_items(union(u, svc.protocol.is_query()), &u.gate),
         TypeIr::Enum(e) => gate_items(enumeration(e), &e.gate),
     });
     let title = format!(" Types of {}: operation inputs and outputs, structures, unions, enums and errors.", svc.title);
@@ -84,7 +84,9 @@ fn holds_float(ty: &RType) -> bool {
     }
 }
 
-fn structure(s: &StructIr) -> TokenStream {
+/// `xml`: the service speaks an XML protocol (its types get XML and query
+/// impls).
+fn structure(s: &StructIr, xml: bool) -> TokenStream {
     let name = ident(&s.name);
     let mut extra_doc = String::new();
     if let Some(op) = &s.input_of {
@@ -145,12 +147,14 @@ fn structure(s: &StructIr) -> TokenStream {
     // An operation's input is read strictly (unknown members are errors).
     let input_marker = s.input_of.is_some().then(|| quote!(@input));
     let json_members = s.members.iter().map(|m| json_member(m, (m.default.is_some() || m.zero.is_some()).then(|| (s.name.as_str(), default_fn_name(m)))));
+    let xml = xml.then(|| xml_struct(s));
     quote! {
         #doc
         #struct_dep
         #[derive(#debug_derive Clone, PartialEq, Default)]
         pub struct #name { #(#fields)* }
         json_struct!(#input_marker #name { #(#json_members),* });
+        #xml
         #default_impl
         #debug_impl
         #ctor
@@ -226,7 +230,7 @@ fn error_impl(s: &StructIr) -> TokenStream {
     }
 }
 
-fn union(u: &UnionIr) -> TokenStream {
+fn union(u: &UnionIr, xml: bool) -> TokenStream {
     let name = ident(&u.name);
     let label = &u.name;
     let doc = doc_attrs_with(
@@ -284,6 +288,7 @@ fn union(u: &UnionIr) -> TokenStream {
     });
     let debug_derive = (!u.sensitive).then(|| quote!(Debug,));
     let union_dep = deprecated(&u.deprecated);
+    let xml = xml.then(|| xml_union(u));
     let debug_impl = u.sensitive.then(|| {
         quote! {
             impl ::std::fmt::Debug for #name {
@@ -314,7 +319,95 @@ fn union(u: &UnionIr) -> TokenStream {
             }
         }
         ::smithy_gen_runtime::unions::union_de!(#name, #label, { #(#de_arms),* });
+        #xml
     }
+}
+
+/// A codec of the runtime's `xml_struct!` and `query_struct!`.
+fn codec(c: &XmlCodec) -> TokenStream {
+    match c {
+        XmlCodec::Text => quote!(text),
+        XmlCodec::Struct => quote!(strukt),
+        XmlCodec::Timestamp(f) => {
+            let f = ident(match f {
+                TimestampFormat::DateTime => "DateTime",
+                TimestampFormat::HttpDate => "HttpDate",
+                TimestampFormat::EpochSeconds => "EpochSeconds",
+            });
+            quote!([ts #f])
+        }
+        XmlCodec::List { member, flat, element } => {
+            let flat = flat.then(|| quote!(flat));
+            let e = codec(element);
+            quote!([list #member #flat #e])
+        }
+        XmlCodec::Map { key, value, flat, element } => {
+            let flat = flat.then(|| quote!(flat));
+            let e = codec(element);
+            quote!([map #key #value #flat #e])
+        }
+        XmlCodec::Sparse(inner) => {
+            let e = codec(inner);
+            quote!([sparse #e])
+        }
+    }
+}
+
+/// For the XML and query protocols: how a structure is read from XML (when
+/// responses carry it) and written as query pairs (when inputs do).
+fn xml_struct(s: &StructIr) -> TokenStream {
+    let members: Vec<(&MemberIr, &crate::ir::XmlMemberIr)> = s.members.iter().filter_map(|m| Some((m, m.xml.as_ref()?))).collect();
+    let name = ident(&s.name);
+    let read = s.usage.output.then(|| {
+        let ms = members.iter().map(|(m, x)| {
+            let f = ident(&m.rust_name);
+            let wire = &x.name;
+            let kind = ident(if x.attribute { "attr" } else { "elem" });
+            let default = (m.default.is_some() || m.zero.is_some()).then(|| {
+                let d = ident(&default_fn_name(m));
+                quote!(default #name::#d)
+            });
+            let c = codec(&x.codec);
+            quote!(#f: #wire #kind #default => #c)
+        });
+        quote!(::smithy_gen_runtime::xml::xml_struct!(#name { #(#ms),* });)
+    });
+    let write = s.usage.input.then(|| {
+        let ms = members.iter().map(|(m, x)| {
+            let f = ident(&m.rust_name);
+            let wire = &x.query_name;
+            let c = codec(&x.query_codec);
+            quote!(#f: #wire => #c)
+        });
+        quote!(::smithy_gen_runtime::query::query_struct!(#name { #(#ms),* });)
+    });
+    quote!(#read #write)
+}
+
+/// `xml_struct` for a union.
+fn xml_union(u: &UnionIr) -> TokenStream {
+    let name = ident(&u.name);
+    let arms = |query: bool| -> Vec<TokenStream> {
+        u.variants
+            .iter()
+            .filter_map(|v| {
+                let x = v.xml.as_ref()?;
+                let vn = ident(&v.rust_name);
+                let (wire, c) = if query { (&x.query_name, codec(&x.query_codec)) } else { (&x.name, codec(&x.codec)) };
+                let c = if v.ty.is_none() { quote!(unit) } else { c };
+                Some(quote!(#vn: #wire => #c))
+            })
+            .collect()
+    };
+    let read = u.usage.output.then(|| {
+        let a = arms(false);
+        quote!(::smithy_gen_runtime::xml::xml_union!(#name { #(#a),* });)
+    });
+    let write = u.usage.input.then(|| {
+        let a = arms(true);
+        quote!(::smithy_gen_runtime::query::query_union!(#name { #(#a),* });)
+    });
+    quote!(#read #write)
 }
 
 fn enumeration(e: &EnumIr) -> TokenStream {

@@ -10,6 +10,8 @@ impl From<model::Protocol> for ir::Protocol {
             model::Protocol::AwsJson1_0 => ir::Protocol::AwsJson1_0,
             model::Protocol::AwsJson1_1 => ir::Protocol::AwsJson1_1,
             model::Protocol::RestJson1 => ir::Protocol::RestJson1,
+            model::Protocol::AwsQuery => ir::Protocol::AwsQuery,
+            model::Protocol::Ec2Query => ir::Protocol::Ec2Query,
         }
     }
 }

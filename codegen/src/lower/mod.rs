@@ -15,6 +15,7 @@ mod http;
 mod paginated;
 mod protocol_tests;
 mod types;
+mod xml;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -152,7 +153,7 @@ pub fn lower_service(model: &Model, svc: &Shape, only: Option<&BTreeSet<String>>
         Some(p) => p,
         None => {
             return Err(err(
-                "unsupported protocol: the service has none of the protocol traits `aws.protocols#awsJson1_0`, `aws.protocols#awsJson1_1`, `aws.protocols#restJson1`; add one of them".into(),
+                "unsupported protocol: the service has none of the protocol traits `aws.protocols#awsJson1_0`, `aws.protocols#awsJson1_1`, `aws.protocols#restJson1`, `aws.protocols#awsQuery`, `aws.protocols#ec2Query`; add one of them".into(),
             )
             .into())
         }
@@ -220,7 +221,7 @@ pub fn lower_service(model: &Model, svc: &Shape, only: Option<&BTreeSet<String>>
 }
 
 fn pick_protocol(protocols: &[Protocol]) -> Option<Protocol> {
-    [Protocol::RestJson1, Protocol::AwsJson1_1, Protocol::AwsJson1_0]
+    [Protocol::RestJson1, Protocol::AwsJson1_1, Protocol::AwsJson1_0, Protocol::AwsQuery, Protocol::Ec2Query]
         .into_iter()
         .find(|p| protocols.contains(p))
 }

@@ -11,12 +11,8 @@ use crate::ir::{Protocol, ProtocolTestIr, ProtocolTestKind, RType, ServiceIr, Ty
 use crate::model::{HttpTestCase, Model};
 
 /// The protocol trait's shape id.
-fn trait_id(p: Protocol) -> &'static str {
-    match p {
-        Protocol::AwsJson1_0 => "aws.protocols#awsJson1_0",
-        Protocol::AwsJson1_1 => "aws.protocols#awsJson1_1",
-        Protocol::RestJson1 => "aws.protocols#restJson1",
-    }
+fn trait_id(p: Protocol) -> String {
+    format!("aws.protocols#{}", p.smithy_name())
 }
 
 /// Fill `OperationIr::protocol_tests` for the client's operations.

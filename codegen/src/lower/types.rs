@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::checks::Planner;
 use super::closure::Closure;
 use super::rtype::rtype;
+use super::xml;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::ir::{
     EnumIr, EnumVariantIr, ErrorIr, HostSegment, HttpBinding, MemberIr, OperationIr, Protocol, RType, ServiceIr, StructIr, TypeIr,
@@ -368,6 +369,7 @@ impl Ctx<'_> {
                     .map(Into::into),
                 media_type: self.model.get(&m.target).and_then(|t| t.traits.media_type.clone()),
                 http,
+                xml: xml::member(self.model, self.protocol, m),
                 checks: if usage.input { planner.member_checks(m) } else { Vec::new() },
             });
         }
@@ -383,6 +385,7 @@ impl Ctx<'_> {
             members,
             usage,
             error: shape.traits.error.map(|fault| ErrorIr {
+                query_code: shape.traits.aws_query_error.as_ref().map(|(code, _)| code.clone()),
                 fault: fault.into(),
                 http_status: shape.traits.http_error,
                 retryable: shape.traits.retryable,
@@ -406,6 +409,7 @@ impl Ctx<'_> {
                 ty: (m.target != "smithy.api#Unit").then(|| self.rtype(&m.target)),
                 docs: m.traits.documentation.as_deref().map(docs::html_to_markdown),
                 boxed: self.cycles.contains(&(shape.id.clone(), m.name.clone())),
+                xml: xml::member(self.model, self.protocol, m),
                 checks: if usage.input { planner.member_checks(m) } else { Vec::new() },
             })
             .collect();

@@ -173,6 +173,8 @@ pub enum Protocol {
     AwsJson1_0,
     AwsJson1_1,
     RestJson1,
+    AwsQuery,
+    Ec2Query,
 }
 
 /// Parsed traits of one shape or member.
@@ -190,6 +192,18 @@ pub struct Traits {
     pub sensitive: bool,
     pub idempotency_token: bool,
     pub json_name: Option<String>,
+    /// `@xmlName`.
+    pub xml_name: Option<String>,
+    /// `@xmlFlattened` on a member (of a list or map).
+    pub xml_flattened: bool,
+    /// `@xmlAttribute` on a member.
+    pub xml_attribute: bool,
+    /// `@xmlNamespace`: the URI and the optional prefix.
+    pub xml_namespace: Option<(String, Option<String>)>,
+    /// `aws.protocols#ec2QueryName` on a member.
+    pub ec2_query_name: Option<String>,
+    /// `aws.protocols#awsQueryError` on an error structure: its code (and HTTP status).
+    pub aws_query_error: Option<(String, u16)>,
     pub timestamp_format: Option<TimestampFormat>,
     /// `@mediaType` on a blob or string shape.
     pub media_type: Option<String>,
@@ -363,6 +377,29 @@ fn parse_one(t: &mut Traits, id: &str, v: &Value) -> Result<(), String> {
         "smithy.api#sensitive" => t.sensitive = want_annotation(v)?,
         "smithy.api#idempotencyToken" => t.idempotency_token = want_annotation(v)?,
         "smithy.api#jsonName" => t.json_name = Some(want_string(v)?),
+        "smithy.api#xmlName" => t.xml_name = Some(nonempty(want_string(v)?)?),
+        "smithy.api#xmlFlattened" => t.xml_flattened = want_annotation(v)?,
+        "smithy.api#xmlAttribute" => t.xml_attribute = want_annotation(v)?,
+        "smithy.api#xmlNamespace" => {
+            let o = want_object(v)?;
+            let uri = o.get("uri").and_then(Value::as_str).ok_or("`uri` must be a string")?.to_string();
+            let prefix = match o.get("prefix") {
+                None => None,
+                Some(p) => Some(want_string(p).map_err(|e| format!("`prefix`: {e}"))?),
+            };
+            t.xml_namespace = Some((uri, prefix));
+        }
+        "aws.protocols#ec2QueryName" => t.ec2_query_name = Some(nonempty(want_string(v)?)?),
+        "aws.protocols#awsQueryError" => {
+            let o = want_object(v)?;
+            let code = o.get("code").and_then(Value::as_str).ok_or("`code` must be a string")?.to_string();
+            let status = o
+                .get("httpResponseCode")
+                .and_then(Value::as_u64)
+                .filter(|c| (100..=599).contains(c))
+                .ok_or("`httpResponseCode` must be an HTTP status code")?;
+            t.aws_query_error = Some((code, status as u16));
+        }
         "smithy.api#timestampFormat" => {
             t.timestamp_format = Some(match want_string(v)?.as_str() {
                 "date-time" => TimestampFormat::DateTime,
@@ -466,6 +503,14 @@ fn parse_one(t: &mut Traits, id: &str, v: &Value) -> Result<(), String> {
         "aws.protocols#restJson1" => {
             want_object(v)?;
             t.protocols.push(Protocol::RestJson1)
+        }
+        "aws.protocols#awsQuery" => {
+            want_object(v)?;
+            t.protocols.push(Protocol::AwsQuery)
+        }
+        "aws.protocols#ec2Query" => {
+            want_object(v)?;
+            t.protocols.push(Protocol::Ec2Query)
         }
         _ => {}
     }

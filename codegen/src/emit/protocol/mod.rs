@@ -5,6 +5,7 @@
 //! `parse_<op>` (a response into the output or the operation's error).
 
 mod aws_json;
+mod aws_query;
 mod rest_json;
 
 use proc_macro2::TokenStream;
@@ -20,6 +21,7 @@ pub fn module_name(svc: &ServiceIr) -> &'static str {
     match svc.protocol {
         Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => "aws_json",
         Protocol::RestJson1 => "rest_json",
+        Protocol::AwsQuery | Protocol::Ec2Query => "aws_query",
     }
 }
 
@@ -28,7 +30,7 @@ pub fn protocol_file(svc: &ServiceIr) -> TokenStream {
         let input = find_struct(svc, &op.input);
         let output = find_struct(svc, &op.output);
         let gate = super::gates::operation(svc, op);
-        if svc.protocol != Protocol::RestJson1 && op.host_prefix.is_none() && op.customizations.is_empty() && !op.gzip && !op.content_md5 {
+        if matches!(svc.protocol, Protocol::AwsJson1_0 | Protocol::AwsJson1_1) && op.host_prefix.is_none() && op.customizations.is_empty() && !op.gzip && !op.content_md5 {
             return super::gates::gate_items(aws_json::operation(op, input), &gate);
         }
         let (serialize, parse) = match svc.protocol {
@@ -38,6 +40,7 @@ pub fn protocol_file(svc: &ServiceIr) -> TokenStream {
                 let (serialize, parse) = (rest_json::serialize(svc, op, input), rest_json::parse(svc, &op.output, output));
                 (quote!({ #serialize }), quote!(|response| { #parse }))
             }
+            Protocol::AwsQuery | Protocol::Ec2Query => (aws_query::serialize(svc, op), aws_query::parse(svc, op)),
         };
         super::gates::gate_items(operation(op, input, serialize, parse), &gate)
     });
@@ -63,11 +66,7 @@ pub fn protocol_file(svc: &ServiceIr) -> TokenStream {
             }
         }
     });
-    let doc = match svc.protocol {
-        Protocol::AwsJson1_0 => "awsJson1_0",
-        Protocol::AwsJson1_1 => "awsJson1_1",
-        Protocol::RestJson1 => "restJson1",
-    };
+    let doc = svc.protocol.smithy_name();
     let doc = format!(" Requests and responses of each operation in {doc}. `prepare_*` builds the request an operation would send, without sending it.");
     quote! {
         #![doc = #doc]
