@@ -24,6 +24,39 @@ pub const SERVICES: &[(&str, &[&str])] = &[
         )
     )]
     ("guardduty", crate::guardduty::OPERATIONS),
+    #[cfg(
+        any(
+            feature = "iam-create-role",
+            feature = "iam-delete-role",
+            feature = "iam-get-role",
+            feature = "iam-list-roles"
+        )
+    )]
+    ("iam", crate::iam::OPERATIONS),
+    #[cfg(
+        any(
+            feature = "sns-create-topic",
+            feature = "sns-delete-topic",
+            feature = "sns-get-topic-attributes",
+            feature = "sns-list-topics",
+            feature = "sns-publish"
+        )
+    )]
+    ("sns", crate::sns::OPERATIONS),
+    #[cfg(
+        any(
+            feature = "sts-assume-role",
+            feature = "sts-assume-role-with-saml",
+            feature = "sts-assume-role-with-web-identity",
+            feature = "sts-assume-root",
+            feature = "sts-decode-authorization-message",
+            feature = "sts-get-access-key-info",
+            feature = "sts-get-caller-identity",
+            feature = "sts-get-federation-token",
+            feature = "sts-get-session-token"
+        )
+    )]
+    ("sts", crate::sts::OPERATIONS),
 ];
 fn dispatch(
     args: &::smithy_gen_runtime::cli::Args,
@@ -49,6 +82,39 @@ fn dispatch(
                 )
             )]
             "guardduty" => crate::guardduty::cli::call(args).await,
+            #[cfg(
+                any(
+                    feature = "iam-create-role",
+                    feature = "iam-delete-role",
+                    feature = "iam-get-role",
+                    feature = "iam-list-roles"
+                )
+            )]
+            "iam" => crate::iam::cli::call(args).await,
+            #[cfg(
+                any(
+                    feature = "sns-create-topic",
+                    feature = "sns-delete-topic",
+                    feature = "sns-get-topic-attributes",
+                    feature = "sns-list-topics",
+                    feature = "sns-publish"
+                )
+            )]
+            "sns" => crate::sns::cli::call(args).await,
+            #[cfg(
+                any(
+                    feature = "sts-assume-role",
+                    feature = "sts-assume-role-with-saml",
+                    feature = "sts-assume-role-with-web-identity",
+                    feature = "sts-assume-root",
+                    feature = "sts-decode-authorization-message",
+                    feature = "sts-get-access-key-info",
+                    feature = "sts-get-caller-identity",
+                    feature = "sts-get-federation-token",
+                    feature = "sts-get-session-token"
+                )
+            )]
+            "sts" => crate::sts::cli::call(args).await,
             _ => ::std::option::Option::None,
         }
     })

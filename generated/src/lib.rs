@@ -4,6 +4,9 @@
 //! Services:
 //!  - [`cloudwatch_logs`], Amazon CloudWatch Logs (`com.amazonaws.cloudwatchlogs#Logs_20140328`)
 //!  - [`guardduty`], Amazon GuardDuty (`com.amazonaws.guardduty#GuardDutyAPIService`)
+//!  - [`iam`], AWS Identity and Access Management (`com.amazonaws.iam#AWSIdentityManagementV20100508`)
+//!  - [`sns`], Amazon Simple Notification Service (`com.amazonaws.sns#AmazonSimpleNotificationService`)
+//!  - [`sts`], AWS Security Token Service (`com.amazonaws.sts#AWSSecurityTokenServiceV20110615`)
 //!
 //! Each service module has a `Client` with one async method per operation, an error enum per operation in `errors`, and the protocol's `prepare_*` functions that build a request without sending it. Every operation has an input type with `new` (taking the required members) and `validate` (checking every constraint of the model and reporting all violations at once), and an output type that tolerates missing and unknown members.
 //!
@@ -49,3 +52,39 @@ pub mod cloudwatch_logs;
     )
 )]
 pub mod guardduty;
+/// AWS Identity and Access Management (`com.amazonaws.iam#AWSIdentityManagementV20100508`).
+#[cfg(
+    any(
+        feature = "iam-create-role",
+        feature = "iam-delete-role",
+        feature = "iam-get-role",
+        feature = "iam-list-roles"
+    )
+)]
+pub mod iam;
+/// Amazon Simple Notification Service (`com.amazonaws.sns#AmazonSimpleNotificationService`).
+#[cfg(
+    any(
+        feature = "sns-create-topic",
+        feature = "sns-delete-topic",
+        feature = "sns-get-topic-attributes",
+        feature = "sns-list-topics",
+        feature = "sns-publish"
+    )
+)]
+pub mod sns;
+/// AWS Security Token Service (`com.amazonaws.sts#AWSSecurityTokenServiceV20110615`).
+#[cfg(
+    any(
+        feature = "sts-assume-role",
+        feature = "sts-assume-role-with-saml",
+        feature = "sts-assume-role-with-web-identity",
+        feature = "sts-assume-root",
+        feature = "sts-decode-authorization-message",
+        feature = "sts-get-access-key-info",
+        feature = "sts-get-caller-identity",
+        feature = "sts-get-federation-token",
+        feature = "sts-get-session-token"
+    )
+)]
+pub mod sts;
