@@ -16,12 +16,23 @@ pub enum Protocol {
     RestJson1,
     AwsQuery,
     Ec2Query,
+    RestXml,
 }
 
 impl Protocol {
     /// awsQuery and ec2Query: form requests, XML responses.
     pub fn is_query(self) -> bool {
         matches!(self, Protocol::AwsQuery | Protocol::Ec2Query)
+    }
+
+    /// The protocols whose bodies are XML (awsQuery, ec2Query, restXml).
+    pub fn is_xml(self) -> bool {
+        matches!(self, Protocol::AwsQuery | Protocol::Ec2Query | Protocol::RestXml)
+    }
+
+    /// The protocols with HTTP bindings (restJson1, restXml).
+    pub fn is_rest(self) -> bool {
+        matches!(self, Protocol::RestJson1 | Protocol::RestXml)
     }
 
     /// The name of the runtime's `Protocol` variant.
@@ -32,6 +43,7 @@ impl Protocol {
             Protocol::RestJson1 => "RestJson1",
             Protocol::AwsQuery => "AwsQuery",
             Protocol::Ec2Query => "Ec2Query",
+            Protocol::RestXml => "RestXml",
         }
     }
 
@@ -43,6 +55,7 @@ impl Protocol {
             Protocol::RestJson1 => "restJson1",
             Protocol::AwsQuery => "awsQuery",
             Protocol::Ec2Query => "ec2Query",
+            Protocol::RestXml => "restXml",
         }
     }
 }
@@ -149,6 +162,9 @@ pub struct ServiceIr {
     pub endpoint_rules: Option<String>,
     /// `smithy.rules#endpointTests`, in model order.
     pub endpoint_tests: Vec<EndpointTestIr>,
+    /// The service's `@xmlNamespace` as the attribute of a start tag
+    /// (`xmlns="…"`): restXml request documents whose root has none of its own.
+    pub xml_ns: Option<String>,
 }
 
 /// A piece of a host prefix.
@@ -391,6 +407,11 @@ pub struct StructIr {
     /// `Some(operation name)` when this is an operation's input type.
     pub input_of: Option<String>,
     pub output_of: Option<String>,
+    /// As the root of an XML document (a restXml body or payload): the
+    /// element name (`@xmlName`, else the shape's name).
+    pub xml_root: String,
+    /// The shape's `@xmlNamespace` as a start tag's attribute (`xmlns="…"`).
+    pub xml_ns: Option<String>,
     /// Which operation features compile the type.
     pub gate: Gate,
     /// Which compile its validation (operations reaching it from their input).
@@ -452,8 +473,12 @@ pub struct MemberIr {
 /// A member in XML documents and query requests.
 #[derive(Debug, Clone, PartialEq)]
 pub struct XmlMemberIr {
-    /// The element or attribute name (`@xmlName`, else the member name).
+    /// The element or attribute name (`@xmlName`, else the member name),
+    /// for elements followed by a space and the member's `@xmlNamespace`
+    /// attribute (`KVP xmlns="…"`), as the runtime's writer takes it.
     pub name: String,
+    /// The name comes from `@xmlName`.
+    pub renamed: bool,
     /// `@xmlAttribute`.
     pub attribute: bool,
     /// How its value is read from XML.
@@ -511,6 +536,10 @@ pub struct UnionIr {
     pub validated: bool,
     pub gate: Gate,
     pub validate_gate: Gate,
+    /// As `StructIr::xml_root`.
+    pub xml_root: String,
+    /// As `StructIr::xml_ns`.
+    pub xml_ns: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -96,7 +96,7 @@ fn code_from(protocol: Protocol, response: &RawResponse, body: Option<&serde_jso
         // restJson1: the header, then `code`, then `__type`.
         Protocol::RestJson1 => header.or_else(|| string_field(body, "code")).or_else(|| string_field(body, "__type")),
         // Not JSON protocols: their codes are read from XML.
-        Protocol::AwsQuery | Protocol::Ec2Query => None,
+        Protocol::AwsQuery | Protocol::Ec2Query | Protocol::RestXml => None,
     }?;
     let code = sanitize_code(raw);
     (!code.is_empty()).then(|| code.to_string())

@@ -36,7 +36,7 @@
 //!   [`default_transport::TokioSleep`]. Without it, set a [`Transport`] and a
 //!   [`Sleep`] on the configuration.
 //! - `cli`: the engine of the `smithy-call` tool of generated crates.
-//! - `xml`: the awsQuery and ec2Query protocols (XML read with quick-xml);
+//! - `xml`: the awsQuery, ec2Query and restXml protocols (XML read with quick-xml);
 //!   generated crates of services on them turn it on.
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
@@ -89,10 +89,19 @@ pub mod query;
 #[cfg(feature = "xml")]
 #[doc(hidden)]
 pub mod xml;
+#[cfg(feature = "xml")]
+#[doc(hidden)]
+pub mod xml_errors;
+#[cfg(feature = "xml")]
+#[doc(hidden)]
+pub mod xml_write;
 #[doc(hidden)]
 pub mod protocol_test;
 #[doc(hidden)]
 pub mod rest_json;
+#[cfg(feature = "xml")]
+#[doc(hidden)]
+pub mod rest_xml;
 #[doc(hidden)]
 pub mod structs;
 #[doc(hidden)]

@@ -12,6 +12,8 @@ pub enum Protocol {
     AwsQuery,
     /// Needs the `xml` feature.
     Ec2Query,
+    /// Needs the `xml` feature.
+    RestXml,
 }
 
 /// The error code of an error response in `protocol`, if it has one (what
@@ -20,8 +22,8 @@ pub fn error_code(protocol: Protocol, response: &RawResponse) -> Option<String> 
     match protocol {
         Protocol::AwsJson1_0 | Protocol::AwsJson1_1 | Protocol::RestJson1 => super::json::error_code(protocol, response),
         #[cfg(feature = "xml")]
-        Protocol::AwsQuery | Protocol::Ec2Query => super::aws_query::error_code(response),
+        Protocol::AwsQuery | Protocol::Ec2Query | Protocol::RestXml => super::xml_errors::error_code(response),
         #[cfg(not(feature = "xml"))]
-        Protocol::AwsQuery | Protocol::Ec2Query => None,
+        Protocol::AwsQuery | Protocol::Ec2Query | Protocol::RestXml => None,
     }
 }

@@ -214,6 +214,8 @@ fn compare_body(sent: &[u8], want: &str, media_type: Option<&str>) -> Result<(),
         } else {
             Err(format!("body: sent {sent_json}, expected {want_json}"))
         }
+    } else if media_type.is_some_and(|m| m.contains("xml")) {
+        xml_equal(sent, want)
     } else if media_type.is_some_and(|m| m.contains("x-www-form-urlencoded")) {
         // Form bodies compare as their decoded pairs, in any order.
         let sent_text = String::from_utf8_lossy(sent);
@@ -226,6 +228,103 @@ fn compare_body(sent: &[u8], want: &str, media_type: Option<&str>) -> Result<(),
             Err(format!("body: sent {sent_text:?}, expected {want:?}"))
         }
     } else if sent == want.as_bytes() {
+        Ok(())
+    } else {
+        Err(format!("body: sent {:?}, expected {want:?}", String::from_utf8_lossy(sent)))
+    }
+}
+
+/// An XML element as compared: name, attributes in order of name, text
+/// (trimmed; whitespace between elements is not content) and children.
+#[cfg(feature = "xml")]
+#[derive(Debug, PartialEq)]
+struct XmlNode {
+    name: String,
+    attrs: Vec<(String, String)>,
+    text: String,
+    children: Vec<XmlNode>,
+}
+
+#[cfg(feature = "xml")]
+fn xml_tree(doc: &[u8]) -> Result<XmlNode, String> {
+    use quick_xml::events::{BytesStart, Event};
+    let text = std::str::from_utf8(doc).map_err(|e| e.to_string())?;
+    let mut reader = quick_xml::Reader::from_str(text);
+    let node = |s: &BytesStart<'_>| -> Result<XmlNode, String> {
+        let mut attrs = Vec::new();
+        for a in s.attributes() {
+            let a = a.map_err(|e| e.to_string())?;
+            let v = a.normalized_value(quick_xml::XmlVersion::Implicit1_0).map_err(|e| e.to_string())?;
+            attrs.push((a.key.into_inner().to_string(), v.into_owned()));
+        }
+        attrs.sort();
+        Ok(XmlNode { name: s.name().into_inner().to_string(), attrs, text: String::new(), children: Vec::new() })
+    };
+    let mut stack: Vec<XmlNode> = Vec::new();
+    loop {
+        match reader.read_event().map_err(|e| e.to_string())? {
+            Event::Start(s) => stack.push(node(&s)?),
+            Event::Empty(s) => {
+                let n = node(&s)?;
+                match stack.last_mut() {
+                    Some(parent) => parent.children.push(n),
+                    None => return Ok(n),
+                }
+            }
+            Event::End(_) => {
+                let mut n = stack.pop().ok_or("unbalanced end tag")?;
+                n.text = n.text.trim().to_string();
+                match stack.last_mut() {
+                    Some(parent) => parent.children.push(n),
+                    None => return Ok(n),
+                }
+            }
+            Event::Text(t) => {
+                if let Some(n) = stack.last_mut() {
+                    n.text.push_str(&t.xml10_content());
+                }
+            }
+            Event::CData(t) => {
+                if let Some(n) = stack.last_mut() {
+                    n.text.push_str(&t.xml10_content());
+                }
+            }
+            Event::GeneralRef(r) => {
+                if let Some(n) = stack.last_mut() {
+                    let c = match r.resolve_char_ref().map_err(|e| e.to_string())? {
+                        Some(c) => c,
+                        None => match &*r {
+                            "lt" => '<',
+                            "gt" => '>',
+                            "amp" => '&',
+                            "apos" => '\'',
+                            "quot" => '"',
+                            other => return Err(format!("unknown entity {other}")),
+                        },
+                    };
+                    n.text.push(c);
+                }
+            }
+            Event::Eof => return Err("no root element".into()),
+            _ => {}
+        }
+    }
+}
+
+#[cfg(feature = "xml")]
+fn xml_equal(sent: &[u8], want: &str) -> Result<(), String> {
+    let sent_text = String::from_utf8_lossy(sent);
+    let w = xml_tree(want.as_bytes()).map_err(|e| format!("body: the case's XML body does not parse: {e}"))?;
+    match xml_tree(sent) {
+        Ok(s) if s == w => Ok(()),
+        Ok(_) => Err(format!("body: sent {sent_text:?}, expected {want:?}")),
+        Err(e) => Err(format!("body: sent {sent_text:?}, which is not XML ({e}), expected {want:?}")),
+    }
+}
+
+#[cfg(not(feature = "xml"))]
+fn xml_equal(sent: &[u8], want: &str) -> Result<(), String> {
+    if sent == want.as_bytes() {
         Ok(())
     } else {
         Err(format!("body: sent {:?}, expected {want:?}", String::from_utf8_lossy(sent)))

@@ -56,8 +56,10 @@ impl<'a> Element<'a> {
     }
 
     /// Whether this element is `wire`: its qualified name, or its local name
-    /// when `wire` has no prefix.
+    /// when `wire` has no prefix. (`wire` may be a writer's spec, the name
+    /// followed by a space and namespace attributes, which are not compared.)
     pub fn is(&self, wire: &str) -> bool {
+        let wire = wire.split(' ').next().unwrap_or(wire);
         let name = self.name();
         name == wire || (!wire.contains(':') && name.rsplit(':').next() == Some(wire))
     }

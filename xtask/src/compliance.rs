@@ -24,6 +24,7 @@ const SUPPORTED: &[&str] = &[
     "aws.protocols#restJson1",
     "aws.protocols#awsQuery",
     "aws.protocols#ec2Query",
+    "aws.protocols#restXml",
 ];
 
 fn suite() -> PathBuf {

@@ -21,7 +21,7 @@ pub fn crate_files(ir: &CrateIr, packaging: &Packaging) -> Vec<EmittedFile> {
 fn cargo_toml(ir: &CrateIr, packaging: &Packaging) -> String {
     let gzip = ir.services.iter().flat_map(|s| &s.operations).any(|o| o.gzip);
     let md5 = ir.services.iter().flat_map(|s| &s.operations).any(|o| o.content_md5);
-    let xml = ir.services.iter().any(|s| s.protocol.is_query());
+    let xml = ir.services.iter().any(|s| s.protocol.is_xml());
     let workspace = if packaging.own_workspace { "\n# A workspace of its own.\n[workspace]\n" } else { "" };
     format!(
         r#"[package]

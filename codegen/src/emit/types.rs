@@ -6,15 +6,15 @@ use quote::quote;
 use super::docs::{doc_attrs, doc_attrs_with};
 use super::gates::gate_items;
 use super::rust_type::{ident, value_type};
-use crate::ir::{EnumIr, MemberIr, RType, ServiceIr, StructIr, TypeIr, UnionIr, XmlCodec};
+use crate::ir::{EnumIr, MemberIr, Protocol, RType, ServiceIr, StructIr, TypeIr, UnionIr, XmlCodec};
 use crate::ir::TimestampFormat;
 
 const REDACTED: &str = "*** Sensitive Data Redacted ***";
 
 pub fn types_file(svc: &ServiceIr) -> TokenStream {
     let items = svc.types.iter().map(|t| match t {
-        TypeIr::Struct(s) => gate_items(structure(s, svc.protocol.is_query()), &s.gate),
-        TypeIr::Union(u) => gate_items(union(u, svc.protocol.is_query()), &u.gate),
+        TypeIr::Struct(s) => gate_items(structure(s, svc.protocol), &s.gate),
+        TypeIr::Union(u) => gate_items(union(u, svc.protocol), &u.gate),
         TypeIr::Enum(e) => gate_items(enumeration(e), &e.gate),
     });
     let title = format!(" Types of {}: operation inputs and outputs, structures, unions, enums and errors.", svc.title);
@@ -84,9 +84,8 @@ fn holds_float(ty: &RType) -> bool {
     }
 }
 
-/// `xml`: the service speaks an XML protocol (its types get XML and query
-/// impls).
-fn structure(s: &StructIr, xml: bool) -> TokenStream {
+/// Under an XML protocol, types also get XML (and query) impls.
+fn structure(s: &StructIr, protocol: Protocol) -> TokenStream {
     let name = ident(&s.name);
     let mut extra_doc = String::new();
     if let Some(op) = &s.input_of {
@@ -147,7 +146,7 @@ fn structure(s: &StructIr, xml: bool) -> TokenStream {
     // An operation's input is read strictly (unknown members are errors).
     let input_marker = s.input_of.is_some().then(|| quote!(@input));
     let json_members = s.members.iter().map(|m| json_member(m, (m.default.is_some() || m.zero.is_some()).then(|| (s.name.as_str(), default_fn_name(m)))));
-    let xml = xml.then(|| xml_struct(s));
+    let xml = protocol.is_xml().then(|| xml_struct(s, protocol));
     quote! {
         #doc
         #struct_dep
@@ -230,7 +229,7 @@ fn error_impl(s: &StructIr) -> TokenStream {
     }
 }
 
-fn union(u: &UnionIr, xml: bool) -> TokenStream {
+fn union(u: &UnionIr, protocol: Protocol) -> TokenStream {
     let name = ident(&u.name);
     let label = &u.name;
     let doc = doc_attrs_with(
@@ -288,7 +287,7 @@ fn union(u: &UnionIr, xml: bool) -> TokenStream {
     });
     let debug_derive = (!u.sensitive).then(|| quote!(Debug,));
     let union_dep = deprecated(&u.deprecated);
-    let xml = xml.then(|| xml_union(u));
+    let xml = protocol.is_xml().then(|| xml_union(u, protocol));
     let debug_impl = u.sensitive.then(|| {
         quote! {
             impl ::std::fmt::Debug for #name {
@@ -353,9 +352,9 @@ fn codec(c: &XmlCodec) -> TokenStream {
     }
 }
 
-/// For the XML and query protocols: how a structure is read from XML (when
-/// responses carry it) and written as query pairs (when inputs do).
-fn xml_struct(s: &StructIr) -> TokenStream {
+/// For the XML protocols: how a structure is read from XML (when responses
+/// carry it) and written as query pairs or XML (when inputs do).
+fn xml_struct(s: &StructIr, protocol: Protocol) -> TokenStream {
     let members: Vec<(&MemberIr, &crate::ir::XmlMemberIr)> = s.members.iter().filter_map(|m| Some((m, m.xml.as_ref()?))).collect();
     let name = ident(&s.name);
     let read = s.usage.output.then(|| {
@@ -372,20 +371,34 @@ fn xml_struct(s: &StructIr) -> TokenStream {
         });
         quote!(::smithy_gen_runtime::xml::xml_struct!(#name { #(#ms),* });)
     });
-    let write = s.usage.input.then(|| {
-        let ms = members.iter().map(|(m, x)| {
-            let f = ident(&m.rust_name);
-            let wire = &x.query_name;
-            let c = codec(&x.query_codec);
-            quote!(#f: #wire => #c)
-        });
-        quote!(::smithy_gen_runtime::query::query_struct!(#name { #(#ms),* });)
-    });
+    let write = match (s.usage.input, protocol) {
+        (false, _) => None,
+        (true, Protocol::RestXml) => {
+            let ms = members.iter().map(|(m, x)| {
+                let f = ident(&m.rust_name);
+                let wire = &x.name;
+                let kind = ident(if x.attribute { "attr" } else { "elem" });
+                let c = codec(&x.codec);
+                quote!(#f: #wire #kind => #c)
+            });
+            let ns = s.xml_ns.as_ref().map(|n| quote!(ns #n));
+            Some(quote!(::smithy_gen_runtime::xml_write::xml_write_struct!(#name #ns { #(#ms),* });))
+        }
+        (true, _) => {
+            let ms = members.iter().map(|(m, x)| {
+                let f = ident(&m.rust_name);
+                let wire = &x.query_name;
+                let c = codec(&x.query_codec);
+                quote!(#f: #wire => #c)
+            });
+            Some(quote!(::smithy_gen_runtime::query::query_struct!(#name { #(#ms),* });))
+        }
+    };
     quote!(#read #write)
 }
 
 /// `xml_struct` for a union.
-fn xml_union(u: &UnionIr) -> TokenStream {
+fn xml_union(u: &UnionIr, protocol: Protocol) -> TokenStream {
     let name = ident(&u.name);
     let arms = |query: bool| -> Vec<TokenStream> {
         u.variants
@@ -403,10 +416,18 @@ fn xml_union(u: &UnionIr) -> TokenStream {
         let a = arms(false);
         quote!(::smithy_gen_runtime::xml::xml_union!(#name { #(#a),* });)
     });
-    let write = u.usage.input.then(|| {
-        let a = arms(true);
-        quote!(::smithy_gen_runtime::query::query_union!(#name { #(#a),* });)
-    });
+    let write = match (u.usage.input, protocol) {
+        (false, _) => None,
+        (true, Protocol::RestXml) => {
+            let a = arms(false);
+            let ns = u.xml_ns.as_ref().map(|n| quote!(ns #n));
+            Some(quote!(::smithy_gen_runtime::xml_write::xml_write_union!(#name #ns { #(#a),* });))
+        }
+        (true, _) => {
+            let a = arms(true);
+            Some(quote!(::smithy_gen_runtime::query::query_union!(#name { #(#a),* });))
+        }
+    };
     quote!(#read #write)
 }
 

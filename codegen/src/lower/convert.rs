@@ -12,6 +12,7 @@ impl From<model::Protocol> for ir::Protocol {
             model::Protocol::RestJson1 => ir::Protocol::RestJson1,
             model::Protocol::AwsQuery => ir::Protocol::AwsQuery,
             model::Protocol::Ec2Query => ir::Protocol::Ec2Query,
+            model::Protocol::RestXml => ir::Protocol::RestXml,
         }
     }
 }

@@ -153,7 +153,7 @@ pub fn lower_service(model: &Model, svc: &Shape, only: Option<&BTreeSet<String>>
         Some(p) => p,
         None => {
             return Err(err(
-                "unsupported protocol: the service has none of the protocol traits `aws.protocols#awsJson1_0`, `aws.protocols#awsJson1_1`, `aws.protocols#restJson1`, `aws.protocols#awsQuery`, `aws.protocols#ec2Query`; add one of them".into(),
+                "unsupported protocol: the service has none of the protocol traits `aws.protocols#awsJson1_0`, `aws.protocols#awsJson1_1`, `aws.protocols#restJson1`, `aws.protocols#restXml`, `aws.protocols#awsQuery`, `aws.protocols#ec2Query`; add one of them".into(),
             )
             .into())
         }
@@ -203,6 +203,7 @@ pub fn lower_service(model: &Model, svc: &Shape, only: Option<&BTreeSet<String>>
         warnings: Vec::new(),
         endpoint_rules: None,
         endpoint_tests: Vec::new(),
+        xml_ns: xml::namespace_attrs(svc.traits.xml_namespace.as_ref()),
     };
     (ir.endpoint_rules, ir.endpoint_tests) = endpoints::lower(svc, &mut diags);
     if !diags.is_empty() {
@@ -214,14 +215,14 @@ pub fn lower_service(model: &Model, svc: &Shape, only: Option<&BTreeSet<String>>
     customizations::resolve(svc, &mut ir);
     paginated::resolve(model, svc, &mut ir, &mut diags);
     gates::assign(&closure, &mut ir);
-    if protocol == Protocol::RestJson1 {
+    if matches!(protocol, Protocol::RestJson1 | Protocol::RestXml) {
         http::check_bindings(model, &closure, &mut diags);
     }
     diags.into_result(ir)
 }
 
 fn pick_protocol(protocols: &[Protocol]) -> Option<Protocol> {
-    [Protocol::RestJson1, Protocol::AwsJson1_1, Protocol::AwsJson1_0, Protocol::AwsQuery, Protocol::Ec2Query]
+    [Protocol::RestJson1, Protocol::AwsJson1_1, Protocol::AwsJson1_0, Protocol::RestXml, Protocol::AwsQuery, Protocol::Ec2Query]
         .into_iter()
         .find(|p| protocols.contains(p))
 }

@@ -321,7 +321,7 @@ impl Ctx<'_> {
         for m in &shape.members {
             let rust_name = naming::field_name(&m.name);
             // restJson1 binds the members of inputs, outputs and errors.
-            let http = if self.protocol == Protocol::RestJson1 && (copy_for_op.is_some() || shape.traits.error.is_some()) {
+            let http = if self.protocol.is_rest() && (copy_for_op.is_some() || shape.traits.error.is_some()) {
                 binding(m)
             } else {
                 HttpBinding::Body
@@ -394,6 +394,8 @@ impl Ctx<'_> {
             validated,
             input_of: None,
             output_of: None,
+            xml_root: xml::root_name(shape),
+            xml_ns: xml::namespace_attrs(shape.traits.xml_namespace.as_ref()),
         }
     }
 
@@ -425,6 +427,8 @@ impl Ctx<'_> {
             usage,
             sensitive: shape.traits.sensitive,
             validated: usage.input,
+            xml_root: xml::root_name(shape),
+            xml_ns: xml::namespace_attrs(shape.traits.xml_namespace.as_ref()),
         }
     }
 

@@ -5,26 +5,52 @@
 //! in requests).
 
 use crate::ir::{Protocol, TimestampFormat, XmlCodec, XmlMemberIr};
-use crate::model::{Member, Model, ShapeKind};
+use crate::model::{Member, Model, Shape, ShapeKind};
+
+/// An `@xmlNamespace` as a start tag's attribute: `xmlns="uri"` or
+/// `xmlns:prefix="uri"`.
+pub fn namespace_attrs(ns: Option<&(String, Option<String>)>) -> Option<String> {
+    let (uri, prefix) = ns?;
+    let uri = uri.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;");
+    Some(match prefix {
+        Some(p) => format!("xmlns:{p}=\"{uri}\""),
+        None => format!("xmlns=\"{uri}\""),
+    })
+}
+
+/// A writer's element spec: the name, then the member's namespace attribute.
+fn spec(name: String, m: Option<&Member>) -> String {
+    match m.and_then(|m| namespace_attrs(m.traits.xml_namespace.as_ref())) {
+        Some(ns) => format!("{name} {ns}"),
+        None => name,
+    }
+}
+
+/// A structure's or union's element name as a document's root.
+pub fn root_name(shape: &Shape) -> String {
+    shape.traits.xml_name.clone().unwrap_or_else(|| crate::model::shape_id::name_of(&shape.id).to_string())
+}
 
 /// The XML and query facts of member `m` under `protocol`; `None` for the
 /// JSON protocols.
 pub fn member(model: &Model, protocol: Protocol, m: &Member) -> Option<XmlMemberIr> {
     let ec2 = match protocol {
-        Protocol::AwsQuery => false,
+        Protocol::AwsQuery | Protocol::RestXml => false,
         Protocol::Ec2Query => true,
         _ => return None,
     };
-    let name = m.traits.xml_name.clone().unwrap_or_else(|| m.name.clone());
+    let plain = m.traits.xml_name.clone().unwrap_or_else(|| m.name.clone());
+    // Attributes carry no namespace declaration.
+    let name = if m.traits.xml_attribute { plain.clone() } else { spec(plain.clone(), Some(m)) };
     let format = m.traits.timestamp_format.map(Into::into);
     let codec = flatten_top(codec(model, &m.target, format, 0), m.traits.xml_flattened);
     let query_name = if ec2 {
-        m.traits.ec2_query_name.clone().unwrap_or_else(|| capitalize(&name))
+        m.traits.ec2_query_name.clone().unwrap_or_else(|| capitalize(&plain))
     } else {
-        name.clone()
+        plain
     };
     let query_codec = if ec2 { flatten_lists(codec.clone()) } else { codec.clone() };
-    Some(XmlMemberIr { name, attribute: m.traits.xml_attribute, codec, query_name, query_codec })
+    Some(XmlMemberIr { name, renamed: m.traits.xml_name.is_some(), attribute: m.traits.xml_attribute, codec, query_name, query_codec })
 }
 
 fn capitalize(s: &str) -> String {
@@ -76,7 +102,7 @@ fn codec(model: &Model, target: &str, format: Option<TimestampFormat>, depth: us
         }
     };
     let named = |n: &str| shape.members.iter().find(|m| m.name == n);
-    let xml_name = |n: &str| named(n).and_then(|m| m.traits.xml_name.clone()).unwrap_or_else(|| n.to_string());
+    let xml_name = |n: &str| spec(named(n).and_then(|m| m.traits.xml_name.clone()).unwrap_or_else(|| n.to_string()), named(n));
     match shape.kind {
         ShapeKind::Structure | ShapeKind::Union => XmlCodec::Struct,
         ShapeKind::Timestamp => XmlCodec::Timestamp(

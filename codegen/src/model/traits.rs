@@ -175,6 +175,7 @@ pub enum Protocol {
     RestJson1,
     AwsQuery,
     Ec2Query,
+    RestXml,
 }
 
 /// Parsed traits of one shape or member.
@@ -511,6 +512,10 @@ fn parse_one(t: &mut Traits, id: &str, v: &Value) -> Result<(), String> {
         "aws.protocols#ec2Query" => {
             want_object(v)?;
             t.protocols.push(Protocol::Ec2Query)
+        }
+        "aws.protocols#restXml" => {
+            want_object(v)?;
+            t.protocols.push(Protocol::RestXml)
         }
         _ => {}
     }

@@ -6,7 +6,9 @@
 
 mod aws_json;
 mod aws_query;
+mod rest;
 mod rest_json;
+mod rest_xml;
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -21,6 +23,7 @@ pub fn module_name(svc: &ServiceIr) -> &'static str {
     match svc.protocol {
         Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => "aws_json",
         Protocol::RestJson1 => "rest_json",
+        Protocol::RestXml => "rest_xml",
         Protocol::AwsQuery | Protocol::Ec2Query => "aws_query",
     }
 }
@@ -35,9 +38,9 @@ pub fn protocol_file(svc: &ServiceIr) -> TokenStream {
         }
         let (serialize, parse) = match svc.protocol {
             Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => (aws_json::serialize(op), aws_json::parse(op)),
-            Protocol::RestJson1 => {
+            Protocol::RestJson1 | Protocol::RestXml => {
                 // Statements: made blocks to be the expressions `operation` wants.
-                let (serialize, parse) = (rest_json::serialize(svc, op, input), rest_json::parse(svc, &op.output, output));
+                let (serialize, parse) = (rest::serialize(svc, op, input), rest::parse(svc, &op.output, output));
                 (quote!({ #serialize }), quote!(|response| { #parse }))
             }
             Protocol::AwsQuery | Protocol::Ec2Query => (aws_query::serialize(svc, op), aws_query::parse(svc, op)),
@@ -52,7 +55,7 @@ pub fn protocol_file(svc: &ServiceIr) -> TokenStream {
     }).map(|s| {
         let name = ident(&s.name);
         let cfg = super::gates::cfg(&s.gate);
-        let reads = if svc.protocol == Protocol::RestJson1 { rest_json::error_header_reads(s) } else { Vec::new() };
+        let reads = if svc.protocol.is_rest() { rest::error_header_reads(s) } else { Vec::new() };
         if reads.is_empty() {
             quote!(#cfg impl ::smithy_gen_runtime::error::ErrorHeaders for types::#name {})
         } else {

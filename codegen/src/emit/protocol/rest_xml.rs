@@ -1,0 +1,62 @@
+//! restXml's bodies (its HTTP bindings are in `rest`): the unbound input
+//! members as an XML document whose root is the input shape's element (with
+//! the service's namespace when the shape has none), structure and union
+//! payloads as the document (named by the member's `@xmlName`, else the
+//! target's), and outputs read from the response's document.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::ir::{MemberIr, RType, ServiceIr, StructIr, TypeIr};
+
+/// Statements setting the XML body of the input's unbound members (`bound`:
+/// the XML names of the members that travel elsewhere).
+pub fn body(svc: &ServiceIr, input: Option<&StructIr>, bound: &[String]) -> TokenStream {
+    let spec = match input {
+        Some(s) => root_spec(&s.xml_root, s.xml_ns.is_some(), svc),
+        None => String::new(),
+    };
+    quote! {
+        request.default_header("content-type", "application/xml");
+        request.body = ::std::option::Option::Some(::smithy_gen_runtime::rest_xml::xml_body(input, #spec, &[#(#bound),*]));
+    }
+}
+
+/// A root element's spec: its name, with the service's namespace when the
+/// shape declares none of its own (its own is written as its attribute).
+fn root_spec(name: &str, own_ns: bool, svc: &ServiceIr) -> String {
+    match (&svc.xml_ns, own_ns) {
+        (Some(ns), false) => format!("{name} {ns}"),
+        _ => name.to_string(),
+    }
+}
+
+/// The bytes of a structure or union payload `v` of member `m`: a document
+/// named by the member's `@xmlName`, else by the target shape.
+pub fn payload_bytes(svc: &ServiceIr, m: &MemberIr) -> TokenStream {
+    let target = match &m.ty {
+        RType::Named(n) => svc.types.iter().find(|t| t.name() == n),
+        _ => None,
+    };
+    let (root, own_ns) = match target {
+        Some(TypeIr::Struct(s)) => (s.xml_root.clone(), s.xml_ns.is_some()),
+        Some(TypeIr::Union(u)) => (u.xml_root.clone(), u.xml_ns.is_some()),
+        _ => (m.name.clone(), false),
+    };
+    let name = match &m.xml {
+        Some(x) if x.renamed => x.name.clone(),
+        _ => root,
+    };
+    let spec = root_spec(&name, own_ns, svc);
+    quote!(::smithy_gen_runtime::rest_xml::xml_body(v, #spec, &[]))
+}
+
+/// The output's body members from `response`: `Result<Output, Failure>`.
+pub fn parse_body() -> TokenStream {
+    quote!(::smithy_gen_runtime::rest_xml::parse_body(response))
+}
+
+/// A structure or union payload: `Option<T>` (`None` for an empty body).
+pub fn parse_payload() -> TokenStream {
+    quote!(::smithy_gen_runtime::rest_xml::parse_payload(response)?)
+}

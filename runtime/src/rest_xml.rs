@@ -1,0 +1,35 @@
+//! restXml bodies: the input's unbound members as an XML document (or an
+//! `@httpPayload` structure or union as the document), and the output's
+//! members read from the response's document. HTTP bindings are shared with
+//! restJson1 ([`rest_json`](crate::rest_json)); errors are read by
+//! [`xml_errors`](crate::xml_errors).
+
+use super::aws_query::parse_failure;
+use super::error::Failure;
+use super::request::RawResponse;
+use super::xml::{read_document, XmlStruct};
+use super::xml_write::{document, XmlWrite};
+
+/// `input` as the document `spec` (root element name and namespace), without
+/// the members bound elsewhere (`skip`, by XML name).
+pub fn xml_body<T: XmlWrite + ?Sized>(input: &T, spec: &str, skip: &[&str]) -> Vec<u8> {
+    document(input, spec, skip)
+}
+
+/// The output's body members from the response's document (an empty body
+/// reads as no members).
+pub fn parse_body<T: XmlStruct + Default>(response: &RawResponse) -> Result<T, Failure> {
+    if response.body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(T::default());
+    }
+    read_document(&response.body, |r, root| T::read_xml(r, root)).map_err(|e| parse_failure(response, e))
+}
+
+/// An `@httpPayload` structure or union: the whole document, or `None` for
+/// an empty body.
+pub fn parse_payload<T: XmlStruct>(response: &RawResponse) -> Result<Option<T>, Failure> {
+    if response.body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(None);
+    }
+    read_document(&response.body, |r, root| T::read_xml(r, root)).map(Some).map_err(|e| parse_failure(response, e))
+}
