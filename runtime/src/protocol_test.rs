@@ -36,6 +36,9 @@ pub struct ExpectedRequest<'a> {
     pub require_headers: &'a [&'a str],
     pub body: Option<&'a str>,
     pub body_media_type: Option<&'a str>,
+    /// XML elements whose order among their siblings means nothing (map
+    /// entries): compared in any order.
+    pub unordered: &'a [&'a str],
     /// The host the request must go to (`resolvedHost`).
     pub resolved_host: Option<&'a str>,
 }
@@ -167,7 +170,7 @@ pub fn check_request(actual: &http::Request<Vec<u8>>, expected: &ExpectedRequest
         }
     }
     if let Some(want) = expected.body {
-        if let Err(e) = compare_body(actual.body(), want, expected.body_media_type) {
+        if let Err(e) = compare_body(actual.body(), want, expected.body_media_type, expected.unordered) {
             problems.push(e);
         }
     }
@@ -200,7 +203,10 @@ pub fn assert_same<T: serde::Serialize>(actual: &T, expected: &T) {
     }
 }
 
-fn compare_body(sent: &[u8], want: &str, media_type: Option<&str>) -> Result<(), String> {
+fn compare_body(sent: &[u8], want: &str, media_type: Option<&str>, unordered: &[&str]) -> Result<(), String> {
+    if want.trim().is_empty() && sent.is_empty() {
+        return Ok(());
+    }
     let is_json = media_type.is_some_and(|m| m.contains("json"));
     if is_json {
         let want_json: Value = serde_json::from_str(want).map_err(|e| format!("body: the case's JSON body does not parse: {e}"))?;
@@ -215,7 +221,7 @@ fn compare_body(sent: &[u8], want: &str, media_type: Option<&str>) -> Result<(),
             Err(format!("body: sent {sent_json}, expected {want_json}"))
         }
     } else if media_type.is_some_and(|m| m.contains("xml")) {
-        xml_equal(sent, want)
+        xml_equal(sent, want, unordered)
     } else if media_type.is_some_and(|m| m.contains("x-www-form-urlencoded")) {
         // Form bodies compare as their decoded pairs, in any order.
         let sent_text = String::from_utf8_lossy(sent);
@@ -311,11 +317,30 @@ fn xml_tree(doc: &[u8]) -> Result<XmlNode, String> {
     }
 }
 
+/// `node` in a form where what XML documents of the protocols leave
+/// unordered compares equal, at every level: children sorted by name (the
+/// members of a structure come in any order), keeping the order of children
+/// of the same name (a list's elements), except those named in `unordered`
+/// (map entries), sorted by content too.
 #[cfg(feature = "xml")]
-fn xml_equal(sent: &[u8], want: &str) -> Result<(), String> {
+fn canonical(mut node: XmlNode, unordered: &[&str]) -> XmlNode {
+    node.children = node.children.into_iter().map(|c| canonical(c, unordered)).collect();
+    node.children.sort_by(|a, b| a.name.cmp(&b.name));
+    node.children.sort_by(|a, b| {
+        if a.name == b.name && unordered.contains(&a.name.as_str()) {
+            format!("{a:?}").cmp(&format!("{b:?}"))
+        } else {
+            a.name.cmp(&b.name)
+        }
+    });
+    node
+}
+
+#[cfg(feature = "xml")]
+fn xml_equal(sent: &[u8], want: &str, unordered: &[&str]) -> Result<(), String> {
     let sent_text = String::from_utf8_lossy(sent);
-    let w = xml_tree(want.as_bytes()).map_err(|e| format!("body: the case's XML body does not parse: {e}"))?;
-    match xml_tree(sent) {
+    let w = canonical(xml_tree(want.as_bytes()).map_err(|e| format!("body: the case's XML body does not parse: {e}"))?, unordered);
+    match xml_tree(sent).map(|s| canonical(s, unordered)) {
         Ok(s) if s == w => Ok(()),
         Ok(_) => Err(format!("body: sent {sent_text:?}, expected {want:?}")),
         Err(e) => Err(format!("body: sent {sent_text:?}, which is not XML ({e}), expected {want:?}")),
@@ -323,7 +348,7 @@ fn xml_equal(sent: &[u8], want: &str) -> Result<(), String> {
 }
 
 #[cfg(not(feature = "xml"))]
-fn xml_equal(sent: &[u8], want: &str) -> Result<(), String> {
+fn xml_equal(sent: &[u8], want: &str, _unordered: &[&str]) -> Result<(), String> {
     if sent == want.as_bytes() {
         Ok(())
     } else {
@@ -434,6 +459,7 @@ mod tests {
             headers: &[("x-a", "1, 2")],
             body: Some(r#"{"n":1}"#),
             body_media_type: Some("application/json"),
+            unordered: &[],
             resolved_host: Some("example.com"),
             ..Default::default()
         };
@@ -447,6 +473,7 @@ mod tests {
             forbid_headers: &["X-A"],
             body: Some(r#"{"n":2}"#),
             body_media_type: Some("application/json"),
+            unordered: &[],
             ..Default::default()
         };
         let e = check_request(&sent, &bad).expect_err("differs");
@@ -457,8 +484,27 @@ mod tests {
 
     #[test]
     fn bodies_without_a_json_media_type_compare_bytes() {
-        assert!(compare_body(b"abc", "abc", None).is_ok());
-        assert!(compare_body(b"{\"a\":1}", "{\"a\": 1}", None).is_err());
-        assert!(compare_body(b"", "{}", Some("application/json")).is_err());
+        assert!(compare_body(b"abc", "abc", None, &[]).is_ok());
+        assert!(compare_body(b"{\"a\":1}", "{\"a\": 1}", None, &[]).is_err());
+        assert!(compare_body(b"", "{}", Some("application/json"), &[]).is_err());
+    }
+
+    #[cfg(feature = "xml")]
+    #[test]
+    fn xml_bodies_compare_as_trees() {
+        let xml = Some("application/xml");
+        let want = "<R a=\"1\">\n  <b>x</b>\n  <l><m>1</m><m>2</m></l>\n  <map><entry><k>a</k></entry><entry><k>b</k></entry></map>\n</R>";
+        // Members in another order, attributes quoted differently, entries swapped: equal.
+        let same = b"<R a='1'><map><entry><k>b</k></entry><entry><k>a</k></entry></map><l><m>1</m><m>2</m></l><b>x</b></R>";
+        assert!(compare_body(same, want, xml, &["entry"]).is_ok());
+        // A list's order matters, and so do values and attributes.
+        for bad in [
+            &b"<R a='1'><b>x</b><l><m>2</m><m>1</m></l><map><entry><k>a</k></entry><entry><k>b</k></entry></map></R>"[..],
+            b"<R a='2'><b>x</b><l><m>1</m><m>2</m></l><map><entry><k>a</k></entry><entry><k>b</k></entry></map></R>",
+            b"<R a='1'><b>y</b><l><m>1</m><m>2</m></l><map><entry><k>a</k></entry><entry><k>b</k></entry></map></R>",
+            b"<R a='1'><b>x</b>",
+        ] {
+            assert!(compare_body(bad, want, xml, &["entry"]).is_err(), "{}", String::from_utf8_lossy(bad));
+        }
     }
 }

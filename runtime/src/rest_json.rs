@@ -216,7 +216,7 @@ pub fn parse_timestamp(v: &str, format: &str) -> Result<Timestamp, String> {
 }
 
 /// Headers starting with `prefix` (case-insensitive), keyed by the rest of
-/// their name.
+/// their name: an empty map when there are none.
 pub fn prefix_headers(response: &RawResponse, prefix: &str) -> Option<std::collections::BTreeMap<String, String>> {
     let map: std::collections::BTreeMap<String, String> = response
         .headers
@@ -224,7 +224,7 @@ pub fn prefix_headers(response: &RawResponse, prefix: &str) -> Option<std::colle
         .filter(|(k, _)| k.len() >= prefix.len() && k[..prefix.len()].eq_ignore_ascii_case(prefix))
         .map(|(k, v)| (k[prefix.len()..].to_string(), v.clone()))
         .collect();
-    (!map.is_empty()).then_some(map)
+    Some(map)
 }
 
 #[cfg(test)]

@@ -80,7 +80,9 @@ impl XmlWriter {
 
 /// A structure or union written as the element `spec`.
 pub trait XmlWrite {
-    /// Its attributes: the shape's namespace and `@xmlAttribute` members.
+    /// Its attributes: its `@xmlAttribute` members. (A shape's own
+    /// `@xmlNamespace` is declared only where it is a document's root: the
+    /// caller puts it in the root's spec.)
     fn write_attrs(&self, w: &mut XmlWriter);
     /// Its child elements, leaving out the members whose XML names are in
     /// `skip` (bound to the URI, query or headers).
@@ -116,18 +118,16 @@ pub fn document<T: XmlWrite + ?Sized>(value: &T, spec: &str, skip: &[&str]) -> V
     w.finish()
 }
 
-/// `XmlWrite` for a structure, given the shape's namespace attributes
-/// (`ns "xmlns=\"…\""`, or nothing) and each member's field, element spec,
+/// `XmlWrite` for a structure, given each member's field, element spec,
 /// `elem` or `attr`, and codec (as in [`xml_struct!`](crate::xml::xml_struct)).
 /// Unset members are left out.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __xml_write_xml_write_struct {
-    ($name:ident $(ns $ns:literal)? { $($f:ident : $wire:literal $kind:ident => $codec:tt),* $(,)? }) => {
+    ($name:ident { $($f:ident : $wire:literal $kind:ident => $codec:tt),* $(,)? }) => {
         impl $crate::xml_write::XmlWrite for $name {
             #[allow(unused_variables)]
             fn write_attrs(&self, w: &mut $crate::xml_write::XmlWriter) {
-                $(w.raw_attrs($ns);)?
                 $($crate::__xml_write_xml_write_struct!(@attr $kind, w, self, $f, $wire, $codec);)*
             }
             #[allow(unused_variables)]
@@ -218,10 +218,9 @@ pub use __xml_write_xml_write_struct as xml_write_struct;
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __xml_write_xml_write_union {
-    ($name:ident $(ns $ns:literal)? { $($v:ident : $wire:literal => $codec:tt),* $(,)? }) => {
+    ($name:ident { $($v:ident : $wire:literal => $codec:tt),* $(,)? }) => {
         impl $crate::xml_write::XmlWrite for $name {
             fn write_attrs(&self, w: &mut $crate::xml_write::XmlWriter) {
-                $(w.raw_attrs($ns);)?
                 let _ = w;
             }
             #[allow(unused_variables)]
@@ -259,7 +258,7 @@ mod tests {
         hi: Option<String>,
         a: Option<String>,
     }
-    crate::xml_write::xml_write_struct!(Inner ns "xmlns=\"https://inner.example.com\"" { hi: "hi" elem => text, a: "xsi:a" attr => text });
+    crate::xml_write::xml_write_struct!(Inner { hi: "hi" elem => text, a: "xsi:a" attr => text });
 
     #[derive(Default)]
     struct Outer {
@@ -297,9 +296,9 @@ mod tests {
             xml,
             "<Outer xmlns=\"https://example.com/\"><S>a &lt;b&gt; &amp; &quot;c&quot;&#13;</S>\
              <List><member xmlns=\"https://m.example.com\">x</member></List><Flat>1</Flat><Flat>2</Flat>\
-             <Map><entry><key>k</key><value xmlns=\"https://inner.example.com\"><hi>v</hi></value></entry></Map>\
+             <Map><entry><key>k</key><value><hi>v</hi></value></entry></Map>\
              <KVP xmlns=\"https://kvp.example.com\"><k>a</k><v>1</v></KVP>\
-             <Nested xmlns:xsi=\"https://example.com\" xmlns=\"https://inner.example.com\" xsi:a=\"attr\"></Nested></Outer>"
+             <Nested xmlns:xsi=\"https://example.com\" xsi:a=\"attr\"></Nested></Outer>"
         );
     }
 }

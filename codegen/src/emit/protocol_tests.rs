@@ -29,7 +29,7 @@ pub fn protocol_tests_file(svc: &ServiceIr) -> Option<TokenStream> {
         let proto = proto.clone();
         op.protocol_tests.iter().map(move |t| {
             let body = match &t.kind {
-                ProtocolTestKind::Request { .. } => request_test(op, t),
+                ProtocolTestKind::Request { .. } => request_test(svc, op, t),
                 ProtocolTestKind::Response { code, error, error_code } => {
                     response_test(op, t, *code, error.as_deref(), error_code.as_deref(), &proto)
                 }
@@ -71,7 +71,25 @@ fn headers(h: &[(String, String)]) -> TokenStream {
     quote!(&[#(#pairs),*])
 }
 
-fn request_test(op: &OperationIr, t: &ProtocolTestIr) -> TokenStream {
+/// The XML elements whose order among their siblings means nothing: map
+/// entries (`entry`, and the elements of flattened maps).
+fn unordered_elements(svc: &ServiceIr) -> Vec<String> {
+    let mut names = std::collections::BTreeSet::from(["entry".to_string()]);
+    for t in &svc.types {
+        if let crate::ir::TypeIr::Struct(s) = t {
+            for m in &s.members {
+                if let Some(x) = &m.xml {
+                    if let crate::ir::XmlCodec::Map { flat: true, .. } = x.codec {
+                        names.insert(x.name.split(' ').next().unwrap_or_default().to_string());
+                    }
+                }
+            }
+        }
+    }
+    names.into_iter().collect()
+}
+
+fn request_test(svc: &ServiceIr, op: &OperationIr, t: &ProtocolTestIr) -> TokenStream {
     let ProtocolTestKind::Request {
         method,
         uri,
@@ -94,6 +112,7 @@ fn request_test(op: &OperationIr, t: &ProtocolTestIr) -> TokenStream {
     let (qp, fqp, rqp) = (strs(query_params), strs(forbid_query_params), strs(require_query_params));
     let (fh, rh) = (strs(forbid_headers), strs(require_headers));
     let hs = headers(&t.headers);
+    let unordered = if svc.protocol.is_xml() { unordered_elements(svc) } else { Vec::new() };
     quote! {
         let input: super::types::#input_ty = pt::value(#params);
         let sent = pt::send(#host, |config| async move { super::Client::new(config).#call(input).await });
@@ -108,6 +127,7 @@ fn request_test(op: &OperationIr, t: &ProtocolTestIr) -> TokenStream {
             require_headers: #rh,
             body: #body,
             body_media_type: #media,
+            unordered: &[#(#unordered),*],
             resolved_host: #resolved_host,
         });
     }

@@ -381,8 +381,7 @@ fn xml_struct(s: &StructIr, protocol: Protocol) -> TokenStream {
                 let c = codec(&x.codec);
                 quote!(#f: #wire #kind => #c)
             });
-            let ns = s.xml_ns.as_ref().map(|n| quote!(ns #n));
-            Some(quote!(::smithy_gen_runtime::xml_write::xml_write_struct!(#name #ns { #(#ms),* });))
+            Some(quote!(::smithy_gen_runtime::xml_write::xml_write_struct!(#name { #(#ms),* });))
         }
         (true, _) => {
             let ms = members.iter().map(|(m, x)| {
@@ -420,8 +419,7 @@ fn xml_union(u: &UnionIr, protocol: Protocol) -> TokenStream {
         (false, _) => None,
         (true, Protocol::RestXml) => {
             let a = arms(false);
-            let ns = u.xml_ns.as_ref().map(|n| quote!(ns #n));
-            Some(quote!(::smithy_gen_runtime::xml_write::xml_write_union!(#name #ns { #(#a),* });))
+            Some(quote!(::smithy_gen_runtime::xml_write::xml_write_union!(#name { #(#a),* });))
         }
         (true, _) => {
             let a = arms(true);

@@ -13,7 +13,7 @@ use crate::ir::{MemberIr, RType, ServiceIr, StructIr, TypeIr};
 /// the XML names of the members that travel elsewhere).
 pub fn body(svc: &ServiceIr, input: Option<&StructIr>, bound: &[String]) -> TokenStream {
     let spec = match input {
-        Some(s) => root_spec(&s.xml_root, s.xml_ns.is_some(), svc),
+        Some(s) => root_spec(&s.xml_root, s.xml_ns.as_deref(), svc),
         None => String::new(),
     };
     quote! {
@@ -22,12 +22,12 @@ pub fn body(svc: &ServiceIr, input: Option<&StructIr>, bound: &[String]) -> Toke
     }
 }
 
-/// A root element's spec: its name, with the service's namespace when the
-/// shape declares none of its own (its own is written as its attribute).
-fn root_spec(name: &str, own_ns: bool, svc: &ServiceIr) -> String {
-    match (&svc.xml_ns, own_ns) {
-        (Some(ns), false) => format!("{name} {ns}"),
-        _ => name.to_string(),
+/// A root element's spec: its name, with the shape's own namespace, else
+/// the service's (a nested shape's namespace is not declared).
+fn root_spec(name: &str, own_ns: Option<&str>, svc: &ServiceIr) -> String {
+    match own_ns.or(svc.xml_ns.as_deref()) {
+        Some(ns) => format!("{name} {ns}"),
+        None => name.to_string(),
     }
 }
 
@@ -39,9 +39,9 @@ pub fn payload_bytes(svc: &ServiceIr, m: &MemberIr) -> TokenStream {
         _ => None,
     };
     let (root, own_ns) = match target {
-        Some(TypeIr::Struct(s)) => (s.xml_root.clone(), s.xml_ns.is_some()),
-        Some(TypeIr::Union(u)) => (u.xml_root.clone(), u.xml_ns.is_some()),
-        _ => (m.name.clone(), false),
+        Some(TypeIr::Struct(s)) => (s.xml_root.clone(), s.xml_ns.as_deref()),
+        Some(TypeIr::Union(u)) => (u.xml_root.clone(), u.xml_ns.as_deref()),
+        _ => (m.name.clone(), None),
     };
     let name = match &m.xml {
         Some(x) if x.renamed => x.name.clone(),
