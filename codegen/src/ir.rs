@@ -162,6 +162,11 @@ pub struct ServiceIr {
     pub endpoint_rules: Option<String>,
     /// `smithy.rules#endpointTests`, in model order.
     pub endpoint_tests: Vec<EndpointTestIr>,
+    /// `smithy.rules#clientContextParams`: name, type and documentation,
+    /// settable with `ConfigBuilder::client_context_param`.
+    pub client_context_params: Vec<(String, String, Option<String>)>,
+    /// Sign as S3: the path as sent, and `x-amz-content-sha256` (S3, S3 Control).
+    pub s3_signing: bool,
     /// The service's `@xmlNamespace` as the attribute of a start tag
     /// (`xmlns="…"`): restXml request documents whose root has none of its own.
     pub xml_ns: Option<String>,
@@ -243,6 +248,23 @@ pub struct OperationIr {
     pub gzip: bool,
     /// `@httpChecksumRequired`: requests carry `Content-MD5`.
     pub content_md5: bool,
+    /// The endpoint parameters the operation sets: `@staticContextParams`,
+    /// then its input's `@contextParam` members, in model order.
+    pub endpoint_params: Vec<EndpointParamIr>,
+    /// `aws.customizations#s3UnwrappedXmlOutput`: the response document's
+    /// root element is the output's one member (S3 `GetBucketLocation`).
+    pub unwrapped_output: bool,
+}
+
+/// An endpoint parameter an operation sets.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EndpointParamIr {
+    StaticBool { name: String, value: bool },
+    StaticString { name: String, value: String },
+    /// A string (or enum) member of the input.
+    Member { name: String, field: String, is_enum: bool },
+    /// A boolean member of the input.
+    BoolMember { name: String, field: String },
 }
 
 /// A service customisation of an operation's request.

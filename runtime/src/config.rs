@@ -105,6 +105,33 @@ pub struct Config {
     pub(crate) disable_request_compression: bool,
     pub(crate) request_min_compression_size_bytes: usize,
     pub(crate) idempotency_token: Option<TokenFn>,
+    pub(crate) client_context_params: std::collections::BTreeMap<String, ContextParam>,
+}
+
+/// The value of a client context parameter of a service's endpoint rules
+/// (`smithy.rules#clientContextParams`, such as S3's `ForcePathStyle`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ContextParam {
+    Bool(bool),
+    String(String),
+}
+
+impl From<bool> for ContextParam {
+    fn from(v: bool) -> Self {
+        ContextParam::Bool(v)
+    }
+}
+
+impl From<&str> for ContextParam {
+    fn from(v: &str) -> Self {
+        ContextParam::String(v.to_string())
+    }
+}
+
+impl From<String> for ContextParam {
+    fn from(v: String) -> Self {
+        ContextParam::String(v)
+    }
 }
 
 /// A checked endpoint: scheme and authority, and a base path without a
@@ -201,6 +228,11 @@ impl Config {
     pub fn use_dual_stack(&self) -> bool {
         self.use_dual_stack
     }
+
+    /// A client context parameter set with [`ConfigBuilder::client_context_param`].
+    pub fn client_context_param(&self, name: &str) -> Option<&ContextParam> {
+        self.client_context_params.get(name)
+    }
 }
 
 /// Builds a [`Config`]. Anything not set comes from the environment
@@ -222,6 +254,7 @@ pub struct ConfigBuilder {
     disable_request_compression: Option<bool>,
     request_min_compression_size_bytes: Option<usize>,
     idempotency_token: Option<TokenFn>,
+    client_context_params: std::collections::BTreeMap<String, ContextParam>,
 }
 
 /// The minimum body size to gzip: the builder's, else the environment's, else
@@ -270,6 +303,28 @@ impl std::fmt::Debug for TokenFn {
 const MAX_MIN_COMPRESSION_SIZE: usize = 10_485_760;
 
 impl ConfigBuilder {
+    /// Set a parameter of the endpoint rules that a service declares as a
+    /// client context parameter (its client's documentation lists them), by
+    /// name: for S3, `ForcePathStyle`, `Accelerate`, `UseArnRegion`,
+    /// `DisableMultiRegionAccessPoints`, `DisableS3ExpressSessionAuth`; for
+    /// S3 Control, `UseArnRegion`. A service whose rules have no such
+    /// parameter ignores it.
+    ///
+    /// ```
+    /// # use smithy_gen_runtime::{Config, Credentials};
+    /// let config = Config::builder()
+    ///     .region("us-east-1")
+    ///     .credentials(Credentials::new("AKID", "secret", None))
+    ///     .client_context_param("ForcePathStyle", true)
+    ///     .build()
+    ///     .unwrap();
+    /// # let _ = config;
+    /// ```
+    pub fn client_context_param(mut self, name: impl Into<String>, value: impl Into<ContextParam>) -> Self {
+        self.client_context_params.insert(name.into(), value.into());
+        self
+    }
+
     /// Never gzip request bodies, even of operations with
     /// `@requestCompression` (default: `AWS_DISABLE_REQUEST_COMPRESSION`,
     /// else `false`).
@@ -427,6 +482,7 @@ impl ConfigBuilder {
             },
             request_min_compression_size_bytes: min_compression_size(self.request_min_compression_size_bytes)?,
             idempotency_token: self.idempotency_token,
+            client_context_params: self.client_context_params,
         })
     }
 }

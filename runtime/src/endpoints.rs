@@ -110,7 +110,7 @@ pub struct Parameter {
 
 /// A value seen by the rules: a parameter value, a literal, or the result of
 /// a function.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Value {
     /// A string.
     String(String),

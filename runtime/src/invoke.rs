@@ -4,7 +4,7 @@
 use std::sync::{Arc, OnceLock};
 use std::time::SystemTime;
 
-use super::config::{Config, Endpoint};
+use super::config::{Config, ContextParam, Endpoint};
 use super::endpoints::{EndpointError, Params, RuleSet, Value};
 use super::error::{Failure, TransportError, TransportErrorKind};
 use super::protocol::Protocol;
@@ -30,6 +30,8 @@ pub struct ServiceSpec {
     pub endpoint_rules: Option<&'static str>,
     /// The rule set, parsed on first use.
     pub parsed_rules: OnceLock<Result<RuleSet, EndpointError>>,
+    /// How SigV4 signs its requests (S3's differ).
+    pub signing: super::signing::SigningOptions,
 }
 
 impl ServiceSpec {
@@ -37,6 +39,13 @@ impl ServiceSpec {
     /// with the region, FIPS, dual-stack and endpoint-override settings;
     /// without rules, the override or `https://<prefix>.<region>.amazonaws.com`.
     pub fn resolve_endpoint(&self, config: &Config) -> Result<ResolvedEndpoint, String> {
+        self.resolve_endpoint_with(config, &[])
+    }
+
+    /// [`ServiceSpec::resolve_endpoint`] with an operation's context
+    /// parameters (`@staticContextParams`, and `@contextParam` members of its
+    /// input, such as S3's `Bucket`), which win over the configuration's.
+    pub fn resolve_endpoint_with(&self, config: &Config, operation: &[(&'static str, Value)]) -> Result<ResolvedEndpoint, String> {
         let Some(text) = self.endpoint_rules else {
             let endpoint = match &config.endpoint {
                 Some(e) => e.clone(),
@@ -47,6 +56,17 @@ impl ServiceSpec {
         let rules = self.parsed_rules.get_or_init(|| RuleSet::from_json(text)).as_ref().map_err(|e| e.to_string())?;
         let mut params = Params::new();
         for p in rules.parameters() {
+            if let Some((_, v)) = operation.iter().find(|(n, _)| *n == p.name) {
+                params.set(p.name.clone(), v.clone());
+                continue;
+            }
+            if let Some(v) = config.client_context_params.get(&p.name) {
+                params.set(p.name.clone(), match v {
+                    ContextParam::Bool(b) => Value::Bool(*b),
+                    ContextParam::String(s) => Value::String(s.clone()),
+                });
+                continue;
+            }
             let value = match p.built_in.as_deref() {
                 Some("AWS::Region") => Value::String(config.region.clone()),
                 Some("AWS::UseFIPS") => Value::Bool(config.use_fips),
@@ -127,7 +147,14 @@ impl Handle {
     /// describes. Any HTTP response comes back as `Ok`, success or not.
     pub async fn send(&self, request: &PreparedRequest, policy: &RetryPolicy) -> Result<RawResponse, Failure> {
         let config = &self.inner.config;
-        let resolved = self.inner.endpoint.as_ref().map_err(|e| {
+        let per_call;
+        let resolved = if request.endpoint_params.is_empty() {
+            &self.inner.endpoint
+        } else {
+            per_call = self.inner.service.resolve_endpoint_with(config, &request.endpoint_params);
+            &per_call
+        };
+        let resolved = resolved.as_ref().map_err(|e| {
             Failure::Transport(TransportError::new(TransportErrorKind::InvalidRequest, e.clone()))
         })?;
         let base = match &request.endpoint {
@@ -236,6 +263,7 @@ impl Handle {
                 region: &config.region,
                 signing_name: self.inner.service.signing_name,
                 time: SystemTime::now(),
+                options: self.inner.service.signing,
             },
         )
         .map_err(Failure::Transport)?;

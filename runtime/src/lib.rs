@@ -108,7 +108,7 @@ pub mod structs;
 pub mod unions;
 
 pub use blob::Blob;
-pub use config::{Config, ConfigBuilder, ConfigError, Credentials, RetryConfig};
+pub use config::{Config, ConfigBuilder, ConfigError, ContextParam, Credentials, RetryConfig};
 pub use error::{ErrorKind, ErrorMeta, Modeled, OperationError, ParseError, TimeoutError, TransportError};
 pub use paginate::Paginator;
 pub use timestamp::Timestamp;

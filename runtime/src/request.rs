@@ -26,11 +26,14 @@ pub struct PreparedRequest {
     /// `@httpChecksumRequired`: send the body's `Content-MD5` (of the body as
     /// sent, after any compression).
     pub content_md5: bool,
+    /// The operation's endpoint context parameters (`@staticContextParams`,
+    /// `@contextParam` members): the endpoint is resolved for this request.
+    pub endpoint_params: Vec<(&'static str, super::endpoints::Value)>,
 }
 
 impl PreparedRequest {
     pub fn new(method: &'static str, path: impl Into<String>) -> Self {
-        PreparedRequest { method, path: path.into(), query: Vec::new(), headers: Vec::new(), body: None, host_prefix: None, endpoint: None, gzip: false, content_md5: false }
+        PreparedRequest { method, path: path.into(), query: Vec::new(), headers: Vec::new(), body: None, host_prefix: None, endpoint: None, gzip: false, content_md5: false, endpoint_params: Vec::new() }
     }
 
     pub fn header(&mut self, name: &str, value: impl Into<String>) {

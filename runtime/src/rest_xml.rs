@@ -7,7 +7,7 @@
 use super::aws_query::parse_failure;
 use super::error::Failure;
 use super::request::RawResponse;
-use super::xml::{read_document, XmlStruct};
+use super::xml::{read_document, read_text, XmlStruct, XmlText};
 use super::xml_write::{document, XmlWrite};
 
 /// `input` as the document `spec` (root element name and namespace), without
@@ -32,4 +32,21 @@ pub fn parse_payload<T: XmlStruct>(response: &RawResponse) -> Result<Option<T>, 
         return Ok(None);
     }
     read_document(&response.body, |r, root| T::read_xml(r, root)).map(Some).map_err(|e| parse_failure(response, e))
+}
+
+/// The text of the root element as the output's one member
+/// (`aws.customizations#s3UnwrappedXmlOutput`); `None` for an empty body or
+/// an empty element.
+pub fn parse_unwrapped<T: XmlText>(response: &RawResponse) -> Result<Option<T>, Failure> {
+    if response.body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(None);
+    }
+    read_document(&response.body, |r, root| {
+        let text: String = read_text(r, root)?;
+        if text.is_empty() {
+            return Ok(None);
+        }
+        T::from_xml_text(&text).map(Some).map_err(|e| super::xml::XmlError { message: format!("<{}>: {e}", root.name()), offset: 0 })
+    })
+    .map_err(|e| parse_failure(response, e))
 }

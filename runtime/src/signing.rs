@@ -20,6 +20,33 @@ pub struct Scope<'a> {
     pub region: &'a str,
     pub signing_name: &'a str,
     pub time: SystemTime,
+    pub options: SigningOptions,
+}
+
+/// Where a service departs from SigV4's defaults (S3 and S3 Control, as
+/// their endpoint rules' `disableDoubleEncoding` and `disableNormalizePath`
+/// say, and as AWS SDKs sign them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SigningOptions {
+    /// Encode the (already encoded) path a second time.
+    pub double_uri_encode: bool,
+    /// Remove empty, `.` and `..` segments from the path first.
+    pub normalize_path: bool,
+    /// Send and sign `x-amz-content-sha256`, the body's SHA-256.
+    pub content_sha256_header: bool,
+}
+
+impl SigningOptions {
+    /// Every service but S3.
+    pub const DEFAULT: SigningOptions = SigningOptions { double_uri_encode: true, normalize_path: true, content_sha256_header: false };
+    /// S3 and S3 Control: the path as sent, and `x-amz-content-sha256`.
+    pub const S3: SigningOptions = SigningOptions { double_uri_encode: false, normalize_path: false, content_sha256_header: true };
+}
+
+impl Default for SigningOptions {
+    fn default() -> Self {
+        SigningOptions::DEFAULT
+    }
 }
 
 const ALGORITHM: &str = "AWS4-HMAC-SHA256";
@@ -41,12 +68,16 @@ pub fn signing_headers(
     scope: &Scope<'_>,
 ) -> Result<Vec<(String, String)>, TransportError> {
     let fail = |what: String| TransportError::new(TransportErrorKind::InvalidRequest, format!("cannot sign the request: {what}"));
-    let Scope { credentials, region, signing_name, time } = *scope;
+    let Scope { credentials, region, signing_name, time, options } = *scope;
     let (path, query) = split_url(url).ok_or_else(|| fail(format!("{url:?} is not an absolute URL")))?;
     let amz_date = amz_date(time).ok_or_else(|| fail("the clock is before 1970".to_string()))?;
     let date = &amz_date[..8];
 
+    let payload_hash = hex(digest::digest(&digest::SHA256, body).as_ref());
     let mut added = vec![("x-amz-date".to_string(), amz_date.clone())];
+    if options.content_sha256_header && !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("x-amz-content-sha256")) {
+        added.push(("x-amz-content-sha256".to_string(), payload_hash.clone()));
+    }
     if let Some(token) = credentials.session_token() {
         added.push(("x-amz-security-token".to_string(), token.to_string()));
     }
@@ -80,9 +111,9 @@ pub fn signing_headers(
 
     let canonical_request = format!(
         "{method}\n{}\n{}\n{header_block}\n{signed_names}\n{}",
-        canonical_path(path),
+        if options.double_uri_encode || options.normalize_path { canonical_path(path, options) } else { path_or_root(path).to_string() },
         canonical_query(query),
-        hex(digest::digest(&digest::SHA256, body).as_ref()),
+        payload_hash,
     );
     let credential_scope = format!("{date}/{region}/{signing_name}/aws4_request");
     let string_to_sign = format!(
@@ -146,9 +177,25 @@ fn trim_all(value: &str) -> String {
     value.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// An empty path is `/`.
+fn path_or_root(path: &str) -> &str {
+    if path.is_empty() {
+        "/"
+    } else {
+        path
+    }
+}
+
 /// The path without empty, `.` and `..` segments, then percent-encoded
-/// again (so `%2F` becomes `%252F`), as SigV4 wants for every service but S3.
-fn canonical_path(path: &str) -> String {
+/// again (so `%2F` becomes `%252F`), as SigV4 wants for every service but
+/// S3 (which `options` turn off one by one).
+fn canonical_path(path: &str, options: SigningOptions) -> String {
+    if !options.normalize_path {
+        let path = path_or_root(path);
+        let mut out = String::with_capacity(path.len() + 8);
+        encode_bytes_into(&mut out, path.as_bytes(), false);
+        return out;
+    }
     let mut segments: Vec<&str> = Vec::new();
     for segment in path.split('/') {
         match segment {
@@ -162,6 +209,9 @@ fn canonical_path(path: &str) -> String {
     let mut normalized = format!("/{}", segments.join("/"));
     if path.ends_with('/') && !segments.is_empty() {
         normalized.push('/');
+    }
+    if !options.double_uri_encode {
+        return normalized;
     }
     let mut out = String::with_capacity(normalized.len() + 8);
     encode_bytes_into(&mut out, normalized.as_bytes(), false);
@@ -223,12 +273,24 @@ fn percent_decode(s: &str) -> Vec<u8> {
 mod tests {
     use super::*;
 
+    fn canonical_path_default(path: &str) -> String {
+        canonical_path(path, SigningOptions::DEFAULT)
+    }
+
+    #[test]
+    fn s3_paths_are_signed_as_sent() {
+        let s3 = |p: &str| if SigningOptions::S3.double_uri_encode || SigningOptions::S3.normalize_path { canonical_path(p, SigningOptions::S3) } else { path_or_root(p).to_string() };
+        assert_eq!(s3("/foo/../my%20key.txt"), "/foo/../my%20key.txt");
+        assert_eq!(s3(""), "/");
+        assert_eq!(canonical_path("/a/./b%20c", SigningOptions { double_uri_encode: false, ..SigningOptions::DEFAULT }), "/a/b%20c");
+    }
+
     #[test]
     fn paths_are_normalised_then_encoded_twice() {
-        assert_eq!(canonical_path(""), "/");
-        assert_eq!(canonical_path("/"), "/");
-        assert_eq!(canonical_path("/a//b/./c/../d/"), "/a/b/d/");
-        assert_eq!(canonical_path("/detector/a%20b%2Fc"), "/detector/a%2520b%252Fc");
+        assert_eq!(canonical_path_default(""), "/");
+        assert_eq!(canonical_path_default("/"), "/");
+        assert_eq!(canonical_path_default("/a//b/./c/../d/"), "/a/b/d/");
+        assert_eq!(canonical_path_default("/detector/a%20b%2Fc"), "/detector/a%2520b%252Fc");
     }
 
     #[test]

@@ -43,7 +43,7 @@ pub const FIXED_SET: &[(&str, &str)] = &[
 ];
 
 /// The protocols the generator supports.
-const SUPPORTED: &[&str] = &["awsJson1_0", "awsJson1_1", "restJson1", "awsQuery", "ec2Query"];
+const SUPPORTED: &[&str] = &["awsJson1_0", "awsJson1_1", "restJson1", "awsQuery", "ec2Query", "restXml"];
 
 struct Options {
     generate_only: bool,

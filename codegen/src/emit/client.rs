@@ -120,7 +120,15 @@ pub fn client_file(svc: &ServiceIr) -> TokenStream {
             omitted.concat().replace("\n", "\n ")
         ));
     }
+    if !svc.client_context_params.is_empty() {
+        doc.push_str("\n\n Client context parameters of the service's endpoint rules, set with [`ConfigBuilder::client_context_param`](::smithy_gen_runtime::ConfigBuilder::client_context_param):");
+        for (name, ty, d) in &svc.client_context_params {
+            let d = d.as_deref().map(|d| format!(": {}", d.split_whitespace().collect::<Vec<_>>().join(" "))).unwrap_or_default();
+            doc.push_str(&format!("\n - `{name}` ({ty}){d}"));
+        }
+    }
     let doc_lines: Vec<String> = doc.lines().map(str::to_string).collect();
+    let signing_options = if svc.s3_signing { quote!(S3) } else { quote!(DEFAULT) };
     quote! {
         //! The service's client.
 
@@ -142,6 +150,7 @@ pub fn client_file(svc: &ServiceIr) -> TokenStream {
             default_headers: &[#((#default_names, #default_values)),*],
             endpoint_rules: #rules,
             parsed_rules: ::std::sync::OnceLock::new(),
+            signing: ::smithy_gen_runtime::signing::SigningOptions::#signing_options,
         };
 
         #(#[doc = #doc_lines])*

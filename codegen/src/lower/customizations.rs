@@ -2,7 +2,7 @@
 //! Smithy protocol compliance suites test it: headers every request of the
 //! service carries, and per-operation request changes.
 
-use crate::ir::{HttpBinding, RequestCustomization, ServiceIr, TypeIr};
+use crate::ir::{EndpointParamIr, HttpBinding, RequestCustomization, ServiceIr, TypeIr, UriSegment};
 use crate::model::Shape;
 
 /// Headers every request of `svc` carries (lower-case names):
@@ -28,14 +28,33 @@ pub fn default_headers(svc: &Shape, version: Option<&str>) -> Vec<(String, Strin
     headers
 }
 
+/// S3 and S3 Control are signed with the path as sent and with
+/// `x-amz-content-sha256` (what their endpoint rules' `disableDoubleEncoding`
+/// and `disableNormalizePath` ask, and what AWS SDKs do).
+pub fn s3_signing(svc: &Shape) -> bool {
+    matches!(svc.traits.aws_service.as_ref().map(|a| a.sdk_id.as_str()), Some("S3" | "S3 Control"))
+}
+
 /// Fill `OperationIr::customizations`:
 /// - Glacier: an unset or empty `accountId` label is `-` (the caller's own
 ///   account; the member is then not required), and uploads carry the body's
 ///   SHA-256 and tree hash;
-/// - Machine Learning: `Predict` goes to its `PredictEndpoint` when set.
+/// - Machine Learning: `Predict` goes to its `PredictEndpoint` when set;
+/// - S3 (with its endpoint rules): the `{Bucket}` label leaves the URI, since
+///   the rules put the bucket in the endpoint (`bucket.s3.<region>…` or,
+///   path-style, `s3.<region>…/bucket`) from the `Bucket` context parameter.
 pub fn resolve(svc: &Shape, ir: &mut ServiceIr) {
     let sdk_id = svc.traits.aws_service.as_ref().map(|a| a.sdk_id.as_str());
+    let has_rules = ir.endpoint_rules.is_some();
     for op in &mut ir.operations {
+        if sdk_id == Some("S3") && has_rules {
+            let bucket_param = op.endpoint_params.iter().any(|p| matches!(p, EndpointParamIr::Member { name, .. } if name == "Bucket"));
+            if let Some(http) = op.http.as_mut().filter(|_| bucket_param) {
+                if http.path.first() == Some(&UriSegment::Label("Bucket".into())) {
+                    http.path.remove(0);
+                }
+            }
+        }
         let Some(TypeIr::Struct(input)) = ir.types.iter_mut().find(|t| t.name() == op.input) else { continue };
         match sdk_id {
             Some("Glacier") => {

@@ -204,6 +204,8 @@ pub fn lower_service(model: &Model, svc: &Shape, only: Option<&BTreeSet<String>>
         endpoint_rules: None,
         endpoint_tests: Vec::new(),
         xml_ns: xml::namespace_attrs(svc.traits.xml_namespace.as_ref()),
+        client_context_params: svc.traits.client_context_params.clone(),
+        s3_signing: customizations::s3_signing(svc),
     };
     (ir.endpoint_rules, ir.endpoint_tests) = endpoints::lower(svc, &mut diags);
     if !diags.is_empty() {

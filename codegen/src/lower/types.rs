@@ -9,7 +9,7 @@ use super::rtype::rtype;
 use super::xml;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::ir::{
-    EnumIr, EnumVariantIr, ErrorIr, HostSegment, HttpBinding, MemberIr, OperationIr, Protocol, RType, ServiceIr, StructIr, TypeIr,
+    EndpointParamIr, EnumIr, EnumVariantIr, ErrorIr, HostSegment, HttpBinding, MemberIr, OperationIr, Protocol, RType, ServiceIr, StructIr, TypeIr,
     UnionIr, Usage, VariantIr,
 };
 use crate::model::{EnumValue, Member, Model, Shape, ShapeKind};
@@ -129,6 +129,8 @@ pub fn build(model: &Model, c: &Closure<'_>, ir: &mut ServiceIr, diags: &mut Dia
             customizations: Vec::new(),
             gzip: op.traits.request_compression.iter().any(|e| e == "gzip"),
             content_md5: op.traits.http_checksum_required,
+            endpoint_params: endpoint_params(ctx.model, op),
+            unwrapped_output: op.traits.s3_unwrapped_xml_output,
         });
     }
     ir.types.sort_by(|a, b| a.name().cmp(b.name()));
@@ -136,6 +138,34 @@ pub fn build(model: &Model, c: &Closure<'_>, ir: &mut ServiceIr, diags: &mut Dia
     ir.check_fns = check_fns;
     ir.patterns = patterns;
     ir.warnings.extend(warnings);
+}
+
+/// The endpoint parameters `op` sets: its `@staticContextParams`, then the
+/// `@contextParam` members of its input that are strings, enums or booleans.
+fn endpoint_params(model: &Model, op: &Shape) -> Vec<EndpointParamIr> {
+    let mut out: Vec<EndpointParamIr> = op
+        .traits
+        .static_context_params
+        .iter()
+        .filter_map(|(name, v)| match v {
+            serde_json::Value::Bool(b) => Some(EndpointParamIr::StaticBool { name: name.clone(), value: *b }),
+            serde_json::Value::String(s) => Some(EndpointParamIr::StaticString { name: name.clone(), value: s.clone() }),
+            _ => None,
+        })
+        .collect();
+    let ShapeKind::Operation(o) = &op.kind else { return out };
+    let Some(input) = model.get(&o.input) else { return out };
+    for m in &input.members {
+        let Some(name) = &m.traits.context_param else { continue };
+        let field = naming::field_name(&m.name);
+        match model.get(&m.target).map(|t| &t.kind) {
+            Some(ShapeKind::String) => out.push(EndpointParamIr::Member { name: name.clone(), field, is_enum: false }),
+            Some(ShapeKind::Enum) => out.push(EndpointParamIr::Member { name: name.clone(), field, is_enum: true }),
+            Some(ShapeKind::Boolean) => out.push(EndpointParamIr::BoolMember { name: name.clone(), field }),
+            _ => {}
+        }
+    }
+    out
 }
 
 /// Split `@endpoint(hostPrefix)` into text and labels; each label must name

@@ -205,6 +205,17 @@ pub struct Traits {
     pub ec2_query_name: Option<String>,
     /// `aws.protocols#awsQueryError` on an error structure: its code (and HTTP status).
     pub aws_query_error: Option<(String, u16)>,
+    /// `smithy.rules#contextParam` on an input member: the endpoint
+    /// parameter it sets.
+    pub context_param: Option<String>,
+    /// `smithy.rules#staticContextParams` on an operation: name and value
+    /// (a boolean or string).
+    pub static_context_params: Vec<(String, Value)>,
+    /// `smithy.rules#clientContextParams` on a service: name, type
+    /// (`boolean` or `string`) and documentation.
+    pub client_context_params: Vec<(String, String, Option<String>)>,
+    /// `aws.customizations#s3UnwrappedXmlOutput` on an operation.
+    pub s3_unwrapped_xml_output: bool,
     pub timestamp_format: Option<TimestampFormat>,
     /// `@mediaType` on a blob or string shape.
     pub media_type: Option<String>,
@@ -390,6 +401,24 @@ fn parse_one(t: &mut Traits, id: &str, v: &Value) -> Result<(), String> {
             };
             t.xml_namespace = Some((uri, prefix));
         }
+        "smithy.rules#contextParam" => {
+            let o = want_object(v)?;
+            t.context_param = Some(o.get("name").and_then(Value::as_str).ok_or("`name` must be a string")?.to_string());
+        }
+        "smithy.rules#staticContextParams" => {
+            for (name, p) in want_object(v)? {
+                let value = p.get("value").filter(|v| v.is_boolean() || v.is_string()).ok_or_else(|| format!("`{name}`: `value` must be a boolean or a string"))?;
+                t.static_context_params.push((name.clone(), value.clone()));
+            }
+        }
+        "smithy.rules#clientContextParams" => {
+            for (name, p) in want_object(v)? {
+                let ty = p.get("type").and_then(Value::as_str).ok_or_else(|| format!("`{name}`: `type` must be a string"))?;
+                let docs = p.get("documentation").and_then(Value::as_str).map(str::to_string);
+                t.client_context_params.push((name.clone(), ty.to_ascii_lowercase(), docs));
+            }
+        }
+        "aws.customizations#s3UnwrappedXmlOutput" => t.s3_unwrapped_xml_output = want_object(v).map(|_| true)?,
         "aws.protocols#ec2QueryName" => t.ec2_query_name = Some(nonempty(want_string(v)?)?),
         "aws.protocols#awsQueryError" => {
             let o = want_object(v)?;

@@ -15,7 +15,7 @@ use quote::quote;
 
 use super::errors::error_name;
 use super::rust_type::ident;
-use crate::ir::{HostSegment, OperationIr, RequestCustomization, ServiceIr, StructIr, TypeIr};
+use crate::ir::{EndpointParamIr, HostSegment, OperationIr, RequestCustomization, ServiceIr, StructIr, TypeIr};
 use crate::ir::Protocol;
 
 /// The generated module's name for a service's protocol.
@@ -33,14 +33,21 @@ pub fn protocol_file(svc: &ServiceIr) -> TokenStream {
         let input = find_struct(svc, &op.input);
         let output = find_struct(svc, &op.output);
         let gate = super::gates::operation(svc, op);
-        if matches!(svc.protocol, Protocol::AwsJson1_0 | Protocol::AwsJson1_1) && op.host_prefix.is_none() && op.customizations.is_empty() && !op.gzip && !op.content_md5 {
+        if matches!(svc.protocol, Protocol::AwsJson1_0 | Protocol::AwsJson1_1)
+            && op.host_prefix.is_none()
+            && op.customizations.is_empty()
+            && !op.gzip
+            && !op.content_md5
+            && op.endpoint_params.is_empty()
+        {
             return super::gates::gate_items(aws_json::operation(op, input), &gate);
         }
         let (serialize, parse) = match svc.protocol {
             Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => (aws_json::serialize(op), aws_json::parse(op)),
             Protocol::RestJson1 | Protocol::RestXml => {
                 // Statements: made blocks to be the expressions `operation` wants.
-                let (serialize, parse) = (rest::serialize(svc, op, input), rest::parse(svc, &op.output, output));
+                let serialize = rest::serialize(svc, op, input);
+                let parse = if op.unwrapped_output { rest_xml::parse_unwrapped(&op.output, output) } else { rest::parse(svc, &op.output, output) };
                 (quote!({ #serialize }), quote!(|response| { #parse }))
             }
             Protocol::AwsQuery | Protocol::Ec2Query => (aws_query::serialize(svc, op), aws_query::parse(svc, op)),
@@ -155,6 +162,24 @@ fn operation(op: &OperationIr, input: Option<&StructIr>, serialize: TokenStream,
                 after.push(quote!(request.endpoint = ::std::clone::Clone::clone(&input.#f);));
             }
         }
+    }
+    for p in &op.endpoint_params {
+        let value = |name: &str, v: TokenStream| quote! { request.endpoint_params.push((#name, ::smithy_gen_runtime::endpoints::Value::#v)); };
+        after.push(match p {
+            EndpointParamIr::StaticBool { name, value: b } => value(name, quote!(Bool(#b))),
+            EndpointParamIr::StaticString { name, value: s } => value(name, quote!(String(::std::string::String::from(#s)))),
+            EndpointParamIr::Member { name, field, is_enum } => {
+                let f = ident(field);
+                let text = if *is_enum { quote!(::smithy_gen_runtime::enums::EnumText::to_text(v).into_owned()) } else { quote!(::std::clone::Clone::clone(v)) };
+                let push = value(name, quote!(String(#text)));
+                quote!(if let ::std::option::Option::Some(v) = &input.#f { #push })
+            }
+            EndpointParamIr::BoolMember { name, field } => {
+                let f = ident(field);
+                let push = value(name, quote!(Bool(*v)));
+                quote!(if let ::std::option::Option::Some(v) = &input.#f { #push })
+            }
+        });
     }
     if op.gzip {
         after.push(quote!(request.gzip = true;));

@@ -7,6 +7,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use crate::emit::rust_type::ident;
 use crate::ir::{MemberIr, RType, ServiceIr, StructIr, TypeIr};
 
 /// Statements setting the XML body of the input's unbound members (`bound`:
@@ -59,4 +60,27 @@ pub fn parse_body() -> TokenStream {
 /// A structure or union payload: `Option<T>` (`None` for an empty body).
 pub fn parse_payload() -> TokenStream {
     quote!(::smithy_gen_runtime::rest_xml::parse_payload(response)?)
+}
+
+/// An output read from a document whose root element is its one body member
+/// (`aws.customizations#s3UnwrappedXmlOutput`: S3 `GetBucketLocation`'s
+/// `<LocationConstraint>…</LocationConstraint>`); other members come from
+/// headers as usual (none, for that operation).
+pub fn parse_unwrapped(output_name: &str, output: Option<&StructIr>) -> TokenStream {
+    let ty = ident(output_name);
+    let member = output.and_then(|s| s.members.iter().find(|m| m.http == crate::ir::HttpBinding::Body));
+    match member {
+        Some(m) => {
+            let f = ident(&m.rust_name);
+            quote! {
+                let mut output = types::#ty::default();
+                output.#f = ::smithy_gen_runtime::rest_xml::parse_unwrapped(response)?;
+                ::std::result::Result::Ok(output)
+            }
+        }
+        None => quote! {
+            let _ = response;
+            ::std::result::Result::Ok(types::#ty::default())
+        },
+    }
 }
