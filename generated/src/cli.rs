@@ -35,6 +35,27 @@ pub const SERVICES: &[(&str, &[&str])] = &[
     ("iam", crate::iam::OPERATIONS),
     #[cfg(
         any(
+            feature = "s3-abort-multipart-upload",
+            feature = "s3-complete-multipart-upload",
+            feature = "s3-copy-object",
+            feature = "s3-create-bucket",
+            feature = "s3-create-multipart-upload",
+            feature = "s3-delete-bucket",
+            feature = "s3-delete-object",
+            feature = "s3-delete-objects",
+            feature = "s3-get-bucket-location",
+            feature = "s3-get-object",
+            feature = "s3-head-bucket",
+            feature = "s3-head-object",
+            feature = "s3-list-buckets",
+            feature = "s3-list-objects-v2",
+            feature = "s3-put-object",
+            feature = "s3-upload-part"
+        )
+    )]
+    ("s3", crate::s3::OPERATIONS),
+    #[cfg(
+        any(
             feature = "sns-create-topic",
             feature = "sns-delete-topic",
             feature = "sns-get-topic-attributes",
@@ -91,6 +112,27 @@ fn dispatch(
                 )
             )]
             "iam" => crate::iam::cli::call(args).await,
+            #[cfg(
+                any(
+                    feature = "s3-abort-multipart-upload",
+                    feature = "s3-complete-multipart-upload",
+                    feature = "s3-copy-object",
+                    feature = "s3-create-bucket",
+                    feature = "s3-create-multipart-upload",
+                    feature = "s3-delete-bucket",
+                    feature = "s3-delete-object",
+                    feature = "s3-delete-objects",
+                    feature = "s3-get-bucket-location",
+                    feature = "s3-get-object",
+                    feature = "s3-head-bucket",
+                    feature = "s3-head-object",
+                    feature = "s3-list-buckets",
+                    feature = "s3-list-objects-v2",
+                    feature = "s3-put-object",
+                    feature = "s3-upload-part"
+                )
+            )]
+            "s3" => crate::s3::cli::call(args).await,
             #[cfg(
                 any(
                     feature = "sns-create-topic",

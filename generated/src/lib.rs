@@ -5,6 +5,7 @@
 //!  - [`cloudwatch_logs`], Amazon CloudWatch Logs (`com.amazonaws.cloudwatchlogs#Logs_20140328`)
 //!  - [`guardduty`], Amazon GuardDuty (`com.amazonaws.guardduty#GuardDutyAPIService`)
 //!  - [`iam`], AWS Identity and Access Management (`com.amazonaws.iam#AWSIdentityManagementV20100508`)
+//!  - [`s3`], Amazon Simple Storage Service (`com.amazonaws.s3#AmazonS3`)
 //!  - [`sns`], Amazon Simple Notification Service (`com.amazonaws.sns#AmazonSimpleNotificationService`)
 //!  - [`sts`], AWS Security Token Service (`com.amazonaws.sts#AWSSecurityTokenServiceV20110615`)
 //!
@@ -62,6 +63,28 @@ pub mod guardduty;
     )
 )]
 pub mod iam;
+/// Amazon Simple Storage Service (`com.amazonaws.s3#AmazonS3`).
+#[cfg(
+    any(
+        feature = "s3-abort-multipart-upload",
+        feature = "s3-complete-multipart-upload",
+        feature = "s3-copy-object",
+        feature = "s3-create-bucket",
+        feature = "s3-create-multipart-upload",
+        feature = "s3-delete-bucket",
+        feature = "s3-delete-object",
+        feature = "s3-delete-objects",
+        feature = "s3-get-bucket-location",
+        feature = "s3-get-object",
+        feature = "s3-head-bucket",
+        feature = "s3-head-object",
+        feature = "s3-list-buckets",
+        feature = "s3-list-objects-v2",
+        feature = "s3-put-object",
+        feature = "s3-upload-part"
+    )
+)]
+pub mod s3;
 /// Amazon Simple Notification Service (`com.amazonaws.sns#AmazonSimpleNotificationService`).
 #[cfg(
     any(

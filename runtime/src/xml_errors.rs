@@ -78,17 +78,37 @@ fn error_body(response: &RawResponse) -> Result<ErrorBody, XmlError> {
     })
 }
 
-/// The error code of an error response, if its body has one.
+/// The error code of an error response, if its body (or, without a body,
+/// its status) gives one.
 pub fn error_code(response: &RawResponse) -> Option<String> {
+    if response.body.iter().all(u8::is_ascii_whitespace) {
+        return status_code(response.status).map(str::to_string);
+    }
     error_body(response).ok()?.code.filter(|c| !c.is_empty())
 }
 
-/// Everything an error response says about the error. A body that is not
-/// an error document (an HTML page, say) gives the code `Unknown` and the
-/// start of the body as the message.
+/// The code of an error response without a body (an answer to `HEAD`, which
+/// cannot have one): the status's, as AWS SDKs name it (S3's `NotFound`).
+fn status_code(status: u16) -> Option<&'static str> {
+    Some(match status {
+        304 => "NotModified",
+        400 => "BadRequest",
+        403 => "Forbidden",
+        404 => "NotFound",
+        412 => "PreconditionFailed",
+        _ => return None,
+    })
+}
+
+/// Everything an error response says about the error. A response without a
+/// body is named by its status ([`status_code`]); a body that is not an
+/// error document (an HTML page, say) gives the code `Unknown` and the start
+/// of the body as the message.
 pub fn error_meta(response: &RawResponse) -> ErrorMeta {
     let body = error_body(response).unwrap_or_default();
-    let code = body.code.filter(|c| !c.is_empty());
+    let code = body.code.filter(|c| !c.is_empty()).or_else(|| {
+        response.body.iter().all(u8::is_ascii_whitespace).then(|| status_code(response.status)).flatten().map(str::to_string)
+    });
     let message = body.message.or_else(|| code.is_none().then(|| ParseError::new(response, "").body_excerpt).filter(|s| !s.is_empty()));
     ErrorMeta {
         status: response.status,
@@ -101,6 +121,11 @@ pub fn error_meta(response: &RawResponse) -> ErrorMeta {
 
 /// A modeled error's members, read from the `<Error>` element.
 pub fn parse_error<T: XmlStruct + Default + ErrorHeaders>(response: &RawResponse, meta: ErrorMeta) -> Result<Modeled<T>, Failure> {
+    if response.body.iter().all(u8::is_ascii_whitespace) {
+        let mut error = T::default();
+        error.read_headers(response);
+        return Ok(Modeled { error, meta });
+    }
     let mut error = read_document(&response.body, |r, root| {
         let mut out = None;
         visit_error(r, root, |r, el| {
@@ -143,6 +168,9 @@ mod tests {
         );
         let m = error_meta(&s3);
         assert_eq!((m.code.as_str(), m.request_id.as_deref()), ("NoSuchKey", Some("4442587FB7D0A2F9")));
+        let head = RawResponse::new(404, vec![], Vec::new());
+        assert_eq!((error_meta(&head).code.as_str(), error_code(&head).as_deref()), ("NotFound", Some("NotFound")));
+        assert_eq!(error_meta(&RawResponse::new(500, vec![], Vec::new())).code, "Unknown");
         let truncated = RawResponse::new(500, vec![], b"<ErrorResponse><Error><Code>Thr".to_vec());
         assert_eq!(error_meta(&truncated).code, "Unknown");
     }
