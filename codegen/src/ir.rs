@@ -279,6 +279,10 @@ pub enum RequestCustomization {
     /// The request goes to the URL in this input member when it is set
     /// (Machine Learning `Predict`'s `PredictEndpoint`).
     EndpointFromMember { field: String },
+    /// S3: the `{Bucket}` label was taken out of the URI (the endpoint rules
+    /// address the bucket); a path left empty stays empty, so a path-style
+    /// endpoint (`…/bucket`) is not given a trailing `/`.
+    S3BucketInEndpoint,
 }
 
 /// One protocol compliance case, as a test of the generated crate.

@@ -161,7 +161,16 @@ impl Handle {
             Some(url) => url.trim_end_matches('/').to_string(),
             None => resolved.endpoint.url(),
         };
-        let mut url = format!("{base}{}", request.path_and_query());
+        let path_and_query = request.path_and_query();
+        // An empty path (S3 with the bucket in the endpoint) joins a
+        // path-style endpoint as is (`…/bucket?list-type=2`) and is `/` on a
+        // bare host.
+        let base_has_path = base.split_once("://").is_some_and(|(_, rest)| rest.contains('/'));
+        let mut url = if path_and_query.starts_with('/') || base_has_path {
+            format!("{base}{path_and_query}")
+        } else {
+            format!("{base}/{path_and_query}")
+        };
         if let Some(prefix) = &request.host_prefix {
             url = super::host_prefix::with_host_prefix(&url, prefix);
         }

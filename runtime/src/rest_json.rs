@@ -38,6 +38,17 @@ pub fn label(path: &mut String, value: &str, member: &'static str, type_name: &'
     Ok(())
 }
 
+/// A greedy label whose `.` and `..` segments are kept: S3 object keys, which
+/// S3 reads literally (`../key.txt` is a key; S3 is signed and sent without
+/// normalizing the path, so the segments reach it as written).
+pub fn label_keeping_dots(path: &mut String, value: &str, member: &'static str, type_name: &'static str) -> Result<(), Failure> {
+    if value.is_empty() {
+        return Err(violation(type_name, member, ViolationKind::EmptyLabel));
+    }
+    encode_into(path, value, false);
+    Ok(())
+}
+
 /// The input as a JSON object without its HTTP-bound members (given by their
 /// JSON names); `{}` when no body member is set. Written in one pass.
 pub fn json_body<T: JsonFields>(input: &T, bound: &[&str]) -> Result<Vec<u8>, Failure> {

@@ -189,7 +189,7 @@ fn report(results: &BTreeMap<String, bool>, expected: &BTreeMap<String, String>,
     }
     let passed = results.values().filter(|p| **p).count();
     let mut out = format!(
-        "# Protocol compliance\n\n`cargo xtask compliance` on {}: the client cases of the Smithy protocol compliance suites (`../shared/protocol-tests/smithy-aws-protocol-tests.json`) for the JSON and query protocols, one test each in the generated crate. {} of {} pass; the {} that fail are listed below with the reason (`tests/compliance/expected-failures.txt`, the known failures: \"skipped\" below).\n\n| service module | protocol | pass | skipped (known failure) | fail |\n|---|---|---:|---:|---:|\n",
+        "# Protocol compliance\n\n`cargo xtask compliance` on {}: the client cases of the Smithy protocol compliance suites (`../shared/protocol-tests/smithy-aws-protocol-tests.json`) for every protocol the generator speaks (awsJson1_0, awsJson1_1, restJson1, awsQuery, ec2Query, restXml), one test each in the generated crate. {} of {} pass; the {} that fail are listed below with the reason (`tests/compliance/expected-failures.txt`, the known failures: \"skipped\" below).\n\n| service module | protocol | pass | skipped (known failure) | fail |\n|---|---|---:|---:|---:|\n",
         crate::bench::today(),
         passed,
         results.len(),

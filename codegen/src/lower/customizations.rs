@@ -52,6 +52,7 @@ pub fn resolve(svc: &Shape, ir: &mut ServiceIr) {
             if let Some(http) = op.http.as_mut().filter(|_| bucket_param) {
                 if http.path.first() == Some(&UriSegment::Label("Bucket".into())) {
                     http.path.remove(0);
+                    op.customizations.push(RequestCustomization::S3BucketInEndpoint);
                 }
             }
         }

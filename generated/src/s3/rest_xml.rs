@@ -24,12 +24,11 @@ pub fn prepare_abort_multipart_upload(
             "Key",
             "AbortMultipartUploadInput",
         )?;
-        ::smithy_gen_runtime::rest_json::label(
+        ::smithy_gen_runtime::rest_json::label_keeping_dots(
             &mut path,
             v.as_str(),
             "Key",
             "AbortMultipartUploadInput",
-            true,
         )?;
         #[allow(unused_mut)]
         let mut request = ::smithy_gen_runtime::request::PreparedRequest::new(
@@ -144,12 +143,11 @@ pub fn prepare_complete_multipart_upload(
             "Key",
             "CompleteMultipartUploadInput",
         )?;
-        ::smithy_gen_runtime::rest_json::label(
+        ::smithy_gen_runtime::rest_json::label_keeping_dots(
             &mut path,
             v.as_str(),
             "Key",
             "CompleteMultipartUploadInput",
-            true,
         )?;
         #[allow(unused_mut)]
         let mut request = ::smithy_gen_runtime::request::PreparedRequest::new(
@@ -435,12 +433,11 @@ pub fn prepare_copy_object(
             "Key",
             "CopyObjectInput",
         )?;
-        ::smithy_gen_runtime::rest_json::label(
+        ::smithy_gen_runtime::rest_json::label_keeping_dots(
             &mut path,
             v.as_str(),
             "Key",
             "CopyObjectInput",
-            true,
         )?;
         #[allow(unused_mut)]
         let mut request = ::smithy_gen_runtime::request::PreparedRequest::new(
@@ -1088,7 +1085,6 @@ pub fn prepare_create_bucket(
     let input = &input;
     let request: Result<PreparedRequest, Failure> = {
         let mut path = ::std::string::String::new();
-        path.push('/');
         #[allow(unused_mut)]
         let mut request = ::smithy_gen_runtime::request::PreparedRequest::new(
             "PUT",
@@ -1268,12 +1264,11 @@ pub fn prepare_create_multipart_upload(
             "Key",
             "CreateMultipartUploadInput",
         )?;
-        ::smithy_gen_runtime::rest_json::label(
+        ::smithy_gen_runtime::rest_json::label_keeping_dots(
             &mut path,
             v.as_str(),
             "Key",
             "CreateMultipartUploadInput",
-            true,
         )?;
         #[allow(unused_mut)]
         let mut request = ::smithy_gen_runtime::request::PreparedRequest::new(
@@ -1774,7 +1769,6 @@ pub fn prepare_delete_bucket(
     let input = &input;
     let request: Result<PreparedRequest, Failure> = {
         let mut path = ::std::string::String::new();
-        path.push('/');
         #[allow(unused_mut)]
         let mut request = ::smithy_gen_runtime::request::PreparedRequest::new(
             "DELETE",
@@ -1849,12 +1843,11 @@ pub fn prepare_delete_object(
             "Key",
             "DeleteObjectInput",
         )?;
-        ::smithy_gen_runtime::rest_json::label(
+        ::smithy_gen_runtime::rest_json::label_keeping_dots(
             &mut path,
             v.as_str(),
             "Key",
             "DeleteObjectInput",
-            true,
         )?;
         #[allow(unused_mut)]
         let mut request = ::smithy_gen_runtime::request::PreparedRequest::new(
@@ -2024,7 +2017,6 @@ pub fn prepare_delete_objects(
     let input = &input;
     let request: Result<PreparedRequest, Failure> = {
         let mut path = ::std::string::String::new();
-        path.push('/');
         #[allow(unused_mut)]
         let mut request = ::smithy_gen_runtime::request::PreparedRequest::new(
             "POST",
@@ -2149,7 +2141,6 @@ pub fn prepare_get_bucket_location(
     let input = &input;
     let request: Result<PreparedRequest, Failure> = {
         let mut path = ::std::string::String::new();
-        path.push('/');
         #[allow(unused_mut)]
         let mut request = ::smithy_gen_runtime::request::PreparedRequest::new(
             "GET",
@@ -2198,10 +2189,11 @@ pub fn parse_get_bucket_location(
         response,
         errors::GetBucketLocationError::from_response,
         |response| {
-            let mut output = types::GetBucketLocationOutput::default();
-            output.location_constraint = ::smithy_gen_runtime::rest_xml::parse_unwrapped(
-                response,
-            )?;
+            let output = types::GetBucketLocationOutput {
+                location_constraint: ::smithy_gen_runtime::rest_xml::parse_unwrapped(
+                    response,
+                )?,
+            };
             ::std::result::Result::Ok(output)
         },
     )
@@ -2224,12 +2216,11 @@ pub fn prepare_get_object(
             "Key",
             "GetObjectInput",
         )?;
-        ::smithy_gen_runtime::rest_json::label(
+        ::smithy_gen_runtime::rest_json::label_keeping_dots(
             &mut path,
             v.as_str(),
             "Key",
             "GetObjectInput",
-            true,
         )?;
         #[allow(unused_mut)]
         let mut request = ::smithy_gen_runtime::request::PreparedRequest::new(
@@ -2721,7 +2712,6 @@ pub fn prepare_head_bucket(
     let input = &input;
     let request: Result<PreparedRequest, Failure> = {
         let mut path = ::std::string::String::new();
-        path.push('/');
         #[allow(unused_mut)]
         let mut request = ::smithy_gen_runtime::request::PreparedRequest::new(
             "HEAD",
@@ -2813,12 +2803,11 @@ pub fn prepare_head_object(
             "Key",
             "HeadObjectInput",
         )?;
-        ::smithy_gen_runtime::rest_json::label(
+        ::smithy_gen_runtime::rest_json::label_keeping_dots(
             &mut path,
             v.as_str(),
             "Key",
             "HeadObjectInput",
-            true,
         )?;
         #[allow(unused_mut)]
         let mut request = ::smithy_gen_runtime::request::PreparedRequest::new(
@@ -3358,7 +3347,6 @@ pub fn prepare_list_objects_v2(
     let input = &input;
     let request: Result<PreparedRequest, Failure> = {
         let mut path = ::std::string::String::new();
-        path.push('/');
         #[allow(unused_mut)]
         let mut request = ::smithy_gen_runtime::request::PreparedRequest::new(
             "GET",
@@ -3503,12 +3491,11 @@ pub fn prepare_put_object(
             "Key",
             "PutObjectInput",
         )?;
-        ::smithy_gen_runtime::rest_json::label(
+        ::smithy_gen_runtime::rest_json::label_keeping_dots(
             &mut path,
             v.as_str(),
             "Key",
             "PutObjectInput",
-            true,
         )?;
         #[allow(unused_mut)]
         let mut request = ::smithy_gen_runtime::request::PreparedRequest::new(
@@ -4174,12 +4161,11 @@ pub fn prepare_upload_part(
             "Key",
             "UploadPartInput",
         )?;
-        ::smithy_gen_runtime::rest_json::label(
+        ::smithy_gen_runtime::rest_json::label_keeping_dots(
             &mut path,
             v.as_str(),
             "Key",
             "UploadPartInput",
-            true,
         )?;
         #[allow(unused_mut)]
         let mut request = ::smithy_gen_runtime::request::PreparedRequest::new(

@@ -153,7 +153,7 @@ fn operation(op: &OperationIr, input: Option<&StructIr>, serialize: TokenStream,
     }
     for c in &op.customizations {
         match c {
-            RequestCustomization::LabelDefault { .. } => {}
+            RequestCustomization::LabelDefault { .. } | RequestCustomization::S3BucketInEndpoint => {}
             RequestCustomization::GlacierChecksums => {
                 after.push(quote!(::smithy_gen_runtime::customizations::glacier_checksums(&mut request);));
             }

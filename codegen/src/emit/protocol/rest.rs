@@ -120,6 +120,12 @@ pub fn serialize(svc: &ServiceIr, op: &OperationIr, input: Option<&StructIr>) ->
                         let v = input.#f.as_deref().filter(|v| !v.is_empty()).unwrap_or(#d);
                         ::smithy_gen_runtime::rest_json::label(&mut path, v, #n, #type_name, #greedy)?;
                     },
+                    // S3 object keys keep their dot segments (see `label_keeping_dots`).
+                    None if greedy && svc.s3_signing => quote! {
+                        path.push('/');
+                        let v = ::smithy_gen_runtime::rest_json::required_label(&input.#f, #n, #type_name)?;
+                        ::smithy_gen_runtime::rest_json::label_keeping_dots(&mut path, #value, #n, #type_name)?;
+                    },
                     None => quote! {
                         path.push('/');
                         let v = ::smithy_gen_runtime::rest_json::required_label(&input.#f, #n, #type_name)?;
@@ -129,7 +135,8 @@ pub fn serialize(svc: &ServiceIr, op: &OperationIr, input: Option<&StructIr>) ->
             }
         }
     }
-    if http.path.is_empty() || (http.uri.split('?').next().is_some_and(|p| p.len() > 1 && p.ends_with('/'))) {
+    let bucket_in_endpoint = op.customizations.contains(&RequestCustomization::S3BucketInEndpoint);
+    if (http.path.is_empty() && !bucket_in_endpoint) || (http.uri.split('?').next().is_some_and(|p| p.len() > 1 && p.ends_with('/'))) {
         path.push(quote!(path.push('/');));
     }
 

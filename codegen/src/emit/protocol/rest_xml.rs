@@ -72,9 +72,9 @@ pub fn parse_unwrapped(output_name: &str, output: Option<&StructIr>) -> TokenStr
     match member {
         Some(m) => {
             let f = ident(&m.rust_name);
+            let rest = output.is_some_and(|s| s.members.len() > 1).then(|| quote!(..::std::default::Default::default()));
             quote! {
-                let mut output = types::#ty::default();
-                output.#f = ::smithy_gen_runtime::rest_xml::parse_unwrapped(response)?;
+                let output = types::#ty { #f: ::smithy_gen_runtime::rest_xml::parse_unwrapped(response)?, #rest };
                 ::std::result::Result::Ok(output)
             }
         }
