@@ -279,6 +279,11 @@ pub enum RequestCustomization {
     /// The request goes to the URL in this input member when it is set
     /// (Machine Learning `Predict`'s `PredictEndpoint`).
     EndpointFromMember { field: String },
+    /// S3: a `200 OK` whose document is an `<Error>` is an error (S3 answers
+    /// `CopyObject`, `CompleteMultipartUpload` and others so when it fails
+    /// after it started answering). Not for outputs with a blob or string
+    /// payload, whose body is the user's data.
+    S3ErrorsInSuccess,
     /// S3: the `{Bucket}` label was taken out of the URI (the endpoint rules
     /// address the bucket); a path left empty stays empty, so a path-style
     /// endpoint (`…/bucket`) is not given a trailing `/`.

@@ -182,6 +182,14 @@ impl Handle {
             let http_request = self.signed(request.method, &url, &headers, &body)?;
             let outcome = config.transport.send(http_request, config.max_response_body).await;
             let retry = match &outcome {
+                // S3's `200` with an `<Error>` document: retried as the error
+                // it is (an `InternalError` always, as AWS SDKs do: S3 sends
+                // it when it failed after it started answering).
+                #[cfg(feature = "xml")]
+                Ok(r) if r.is_success() && request.error_in_success && super::rest_xml::is_error_document(r) => {
+                    let code = super::xml_errors::error_code(r);
+                    code.as_deref() == Some("InternalError") || retry::retry_response(400, code.as_deref(), policy)
+                }
                 Ok(r) if r.is_success() => false,
                 Ok(r) => retry::retry_response(r.status, super::protocol::error_code(self.inner.service.protocol, r).as_deref(), policy),
                 Err(e) => retry::retry_send_error(e, policy),

@@ -29,11 +29,14 @@ pub struct PreparedRequest {
     /// The operation's endpoint context parameters (`@staticContextParams`,
     /// `@contextParam` members): the endpoint is resolved for this request.
     pub endpoint_params: Vec<(&'static str, super::endpoints::Value)>,
+    /// A `200` whose body is an `<Error>` document is an error (S3), and is
+    /// retried as one.
+    pub error_in_success: bool,
 }
 
 impl PreparedRequest {
     pub fn new(method: &'static str, path: impl Into<String>) -> Self {
-        PreparedRequest { method, path: path.into(), query: Vec::new(), headers: Vec::new(), body: None, host_prefix: None, endpoint: None, gzip: false, content_md5: false, endpoint_params: Vec::new() }
+        PreparedRequest { method, path: path.into(), query: Vec::new(), headers: Vec::new(), body: None, host_prefix: None, endpoint: None, gzip: false, content_md5: false, endpoint_params: Vec::new(), error_in_success: false }
     }
 
     pub fn header(&mut self, name: &str, value: impl Into<String>) {

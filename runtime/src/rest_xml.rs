@@ -50,3 +50,31 @@ pub fn parse_unwrapped<T: XmlText>(response: &RawResponse) -> Result<Option<T>, 
     })
     .map_err(|e| parse_failure(response, e))
 }
+
+/// Whether a successful response's body is an `<Error>` document (S3 answers
+/// `200 OK` and then reports a failure in the body).
+pub fn is_error_document(response: &RawResponse) -> bool {
+    let body = &response.body;
+    let start = body.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(body.len());
+    if !body[start..].starts_with(b"<") {
+        return false;
+    }
+    let mut r = match super::xml::XmlReader::new(body) {
+        Ok(r) => r,
+        Err(_) => return false,
+    };
+    r.root().is_ok_and(|root| root.name() == "Error")
+}
+
+/// [`output`](crate::error::output) for an operation whose `200` may carry
+/// an `<Error>` document (S3): such a response is the operation's error.
+pub fn output_or_error_document<T, E: From<Failure>>(
+    response: &RawResponse,
+    error: fn(&RawResponse) -> E,
+    parse: impl FnOnce(&RawResponse) -> Result<T, Failure>,
+) -> Result<T, E> {
+    if response.is_success() && is_error_document(response) {
+        return Err(error(response));
+    }
+    super::error::output(response, error, parse)
+}

@@ -2,7 +2,7 @@
 //! Smithy protocol compliance suites test it: headers every request of the
 //! service carries, and per-operation request changes.
 
-use crate::ir::{EndpointParamIr, HttpBinding, RequestCustomization, ServiceIr, TypeIr, UriSegment};
+use crate::ir::{EndpointParamIr, HttpBinding, RType, RequestCustomization, ServiceIr, TypeIr, UriSegment};
 use crate::model::Shape;
 
 /// Headers every request of `svc` carries (lower-case names):
@@ -42,11 +42,29 @@ pub fn s3_signing(svc: &Shape) -> bool {
 /// - Machine Learning: `Predict` goes to its `PredictEndpoint` when set;
 /// - S3 (with its endpoint rules): the `{Bucket}` label leaves the URI, since
 ///   the rules put the bucket in the endpoint (`bucket.s3.<region>…` or,
-///   path-style, `s3.<region>…/bucket`) from the `Bucket` context parameter.
+///   path-style, `s3.<region>…/bucket`) from the `Bucket` context parameter;
+/// - S3: a `200` with an `<Error>` document is an error, for every operation
+///   whose output has no blob or string payload (the user's data).
 pub fn resolve(svc: &Shape, ir: &mut ServiceIr) {
     let sdk_id = svc.traits.aws_service.as_ref().map(|a| a.sdk_id.as_str());
     let has_rules = ir.endpoint_rules.is_some();
+    let payload_outputs: Vec<String> = ir
+        .types
+        .iter()
+        .filter_map(|t| match t {
+            TypeIr::Struct(s)
+                if s.output_of.is_some()
+                    && s.members.iter().any(|m| m.http == HttpBinding::Payload && matches!(m.ty, RType::Blob | RType::String)) =>
+            {
+                Some(s.name.clone())
+            }
+            _ => None,
+        })
+        .collect();
     for op in &mut ir.operations {
+        if sdk_id == Some("S3") && !payload_outputs.contains(&op.output) {
+            op.customizations.push(RequestCustomization::S3ErrorsInSuccess);
+        }
         if sdk_id == Some("S3") && has_rules {
             let bucket_param = op.endpoint_params.iter().any(|p| matches!(p, EndpointParamIr::Member { name, .. } if name == "Bucket"));
             if let Some(http) = op.http.as_mut().filter(|_| bucket_param) {

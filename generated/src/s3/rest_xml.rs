@@ -83,6 +83,7 @@ pub fn prepare_abort_multipart_upload(
         ::std::result::Result::Ok(request)
     };
     let mut request = request?;
+    request.error_in_success = true;
     if let ::std::option::Option::Some(v) = &input.bucket {
         request
             .endpoint_params
@@ -110,7 +111,7 @@ pub fn prepare_abort_multipart_upload(
 pub fn parse_abort_multipart_upload(
     response: &RawResponse,
 ) -> Result<types::AbortMultipartUploadOutput, errors::AbortMultipartUploadError> {
-    output(
+    ::smithy_gen_runtime::rest_xml::output_or_error_document(
         response,
         errors::AbortMultipartUploadError::from_response,
         |response| {
@@ -338,6 +339,7 @@ pub fn prepare_complete_multipart_upload(
         ::std::result::Result::Ok(request)
     };
     let mut request = request?;
+    request.error_in_success = true;
     if let ::std::option::Option::Some(v) = &input.bucket {
         request
             .endpoint_params
@@ -365,7 +367,7 @@ pub fn prepare_complete_multipart_upload(
 pub fn parse_complete_multipart_upload(
     response: &RawResponse,
 ) -> Result<types::CompleteMultipartUploadOutput, errors::CompleteMultipartUploadError> {
-    output(
+    ::smithy_gen_runtime::rest_xml::output_or_error_document(
         response,
         errors::CompleteMultipartUploadError::from_response,
         |response| {
@@ -946,6 +948,7 @@ pub fn prepare_copy_object(
         ::std::result::Result::Ok(request)
     };
     let mut request = request?;
+    request.error_in_success = true;
     request
         .endpoint_params
         .push((
@@ -989,7 +992,7 @@ pub fn prepare_copy_object(
 pub fn parse_copy_object(
     response: &RawResponse,
 ) -> Result<types::CopyObjectOutput, errors::CopyObjectError> {
-    output(
+    ::smithy_gen_runtime::rest_xml::output_or_error_document(
         response,
         errors::CopyObjectError::from_response,
         |response| {
@@ -1199,6 +1202,7 @@ pub fn prepare_create_bucket(
         ::std::result::Result::Ok(request)
     };
     let mut request = request?;
+    request.error_in_success = true;
     request
         .endpoint_params
         .push((
@@ -1228,7 +1232,7 @@ pub fn prepare_create_bucket(
 pub fn parse_create_bucket(
     response: &RawResponse,
 ) -> Result<types::CreateBucketOutput, errors::CreateBucketError> {
-    output(
+    ::smithy_gen_runtime::rest_xml::output_or_error_document(
         response,
         errors::CreateBucketError::from_response,
         |response| {
@@ -1646,6 +1650,7 @@ pub fn prepare_create_multipart_upload(
         ::std::result::Result::Ok(request)
     };
     let mut request = request?;
+    request.error_in_success = true;
     if let ::std::option::Option::Some(v) = &input.bucket {
         request
             .endpoint_params
@@ -1673,7 +1678,7 @@ pub fn prepare_create_multipart_upload(
 pub fn parse_create_multipart_upload(
     response: &RawResponse,
 ) -> Result<types::CreateMultipartUploadOutput, errors::CreateMultipartUploadError> {
-    output(
+    ::smithy_gen_runtime::rest_xml::output_or_error_document(
         response,
         errors::CreateMultipartUploadError::from_response,
         |response| {
@@ -1789,6 +1794,7 @@ pub fn prepare_delete_bucket(
         ::std::result::Result::Ok(request)
     };
     let mut request = request?;
+    request.error_in_success = true;
     request
         .endpoint_params
         .push((
@@ -1812,7 +1818,7 @@ pub fn prepare_delete_bucket(
 pub fn parse_delete_bucket(
     response: &RawResponse,
 ) -> Result<types::DeleteBucketOutput, errors::DeleteBucketError> {
-    output(
+    ::smithy_gen_runtime::rest_xml::output_or_error_document(
         response,
         errors::DeleteBucketError::from_response,
         |response| {
@@ -1950,6 +1956,7 @@ pub fn prepare_delete_object(
         ::std::result::Result::Ok(request)
     };
     let mut request = request?;
+    request.error_in_success = true;
     if let ::std::option::Option::Some(v) = &input.bucket {
         request
             .endpoint_params
@@ -1977,7 +1984,7 @@ pub fn prepare_delete_object(
 pub fn parse_delete_object(
     response: &RawResponse,
 ) -> Result<types::DeleteObjectOutput, errors::DeleteObjectError> {
-    output(
+    ::smithy_gen_runtime::rest_xml::output_or_error_document(
         response,
         errors::DeleteObjectError::from_response,
         |response| {
@@ -2096,6 +2103,7 @@ pub fn prepare_delete_objects(
         ::std::result::Result::Ok(request)
     };
     let mut request = request?;
+    request.error_in_success = true;
     if let ::std::option::Option::Some(v) = &input.bucket {
         request
             .endpoint_params
@@ -2113,7 +2121,7 @@ pub fn prepare_delete_objects(
 pub fn parse_delete_objects(
     response: &RawResponse,
 ) -> Result<types::DeleteObjectsOutput, errors::DeleteObjectsError> {
-    output(
+    ::smithy_gen_runtime::rest_xml::output_or_error_document(
         response,
         errors::DeleteObjectsError::from_response,
         |response| {
@@ -2162,6 +2170,7 @@ pub fn prepare_get_bucket_location(
         ::std::result::Result::Ok(request)
     };
     let mut request = request?;
+    request.error_in_success = true;
     request
         .endpoint_params
         .push((
@@ -2185,7 +2194,7 @@ pub fn prepare_get_bucket_location(
 pub fn parse_get_bucket_location(
     response: &RawResponse,
 ) -> Result<types::GetBucketLocationOutput, errors::GetBucketLocationError> {
-    output(
+    ::smithy_gen_runtime::rest_xml::output_or_error_document(
         response,
         errors::GetBucketLocationError::from_response,
         |response| {
@@ -2732,6 +2741,7 @@ pub fn prepare_head_bucket(
         ::std::result::Result::Ok(request)
     };
     let mut request = request?;
+    request.error_in_success = true;
     if let ::std::option::Option::Some(v) = &input.bucket {
         request
             .endpoint_params
@@ -2749,7 +2759,7 @@ pub fn prepare_head_bucket(
 pub fn parse_head_bucket(
     response: &RawResponse,
 ) -> Result<types::HeadBucketOutput, errors::HeadBucketError> {
-    output(
+    ::smithy_gen_runtime::rest_xml::output_or_error_document(
         response,
         errors::HeadBucketError::from_response,
         |response| {
@@ -2993,6 +3003,7 @@ pub fn prepare_head_object(
         ::std::result::Result::Ok(request)
     };
     let mut request = request?;
+    request.error_in_success = true;
     if let ::std::option::Option::Some(v) = &input.bucket {
         request
             .endpoint_params
@@ -3020,7 +3031,7 @@ pub fn prepare_head_object(
 pub fn parse_head_object(
     response: &RawResponse,
 ) -> Result<types::HeadObjectOutput, errors::HeadObjectError> {
-    output(
+    ::smithy_gen_runtime::rest_xml::output_or_error_document(
         response,
         errors::HeadObjectError::from_response,
         |response| {
@@ -3316,14 +3327,16 @@ pub fn prepare_list_buckets(
         }
         ::std::result::Result::Ok(request)
     };
-    Ok(request?)
+    let mut request = request?;
+    request.error_in_success = true;
+    Ok(request)
 }
 #[cfg(feature = "s3-list-buckets")]
 /// What a response to `ListBuckets` means: its output, or the operation's error (modeled, unmodeled, or the body failing to parse).
 pub fn parse_list_buckets(
     response: &RawResponse,
 ) -> Result<types::ListBucketsOutput, errors::ListBucketsError> {
-    output(
+    ::smithy_gen_runtime::rest_xml::output_or_error_document(
         response,
         errors::ListBucketsError::from_response,
         |response| {
@@ -3430,6 +3443,7 @@ pub fn prepare_list_objects_v2(
         ::std::result::Result::Ok(request)
     };
     let mut request = request?;
+    request.error_in_success = true;
     if let ::std::option::Option::Some(v) = &input.bucket {
         request
             .endpoint_params
@@ -3457,7 +3471,7 @@ pub fn prepare_list_objects_v2(
 pub fn parse_list_objects_v2(
     response: &RawResponse,
 ) -> Result<types::ListObjectsV2Output, errors::ListObjectsV2Error> {
-    output(
+    ::smithy_gen_runtime::rest_xml::output_or_error_document(
         response,
         errors::ListObjectsV2Error::from_response,
         |response| {
@@ -3985,6 +3999,7 @@ pub fn prepare_put_object(
         ::std::result::Result::Ok(request)
     };
     let mut request = request?;
+    request.error_in_success = true;
     if let ::std::option::Option::Some(v) = &input.bucket {
         request
             .endpoint_params
@@ -4012,7 +4027,7 @@ pub fn prepare_put_object(
 pub fn parse_put_object(
     response: &RawResponse,
 ) -> Result<types::PutObjectOutput, errors::PutObjectError> {
-    output(
+    ::smithy_gen_runtime::rest_xml::output_or_error_document(
         response,
         errors::PutObjectError::from_response,
         |response| {
@@ -4342,6 +4357,7 @@ pub fn prepare_upload_part(
         ::std::result::Result::Ok(request)
     };
     let mut request = request?;
+    request.error_in_success = true;
     if let ::std::option::Option::Some(v) = &input.bucket {
         request
             .endpoint_params
@@ -4369,7 +4385,7 @@ pub fn prepare_upload_part(
 pub fn parse_upload_part(
     response: &RawResponse,
 ) -> Result<types::UploadPartOutput, errors::UploadPartError> {
-    output(
+    ::smithy_gen_runtime::rest_xml::output_or_error_document(
         response,
         errors::UploadPartError::from_response,
         |response| {

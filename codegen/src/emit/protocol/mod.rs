@@ -154,6 +154,7 @@ fn operation(op: &OperationIr, input: Option<&StructIr>, serialize: TokenStream,
     for c in &op.customizations {
         match c {
             RequestCustomization::LabelDefault { .. } | RequestCustomization::S3BucketInEndpoint => {}
+            RequestCustomization::S3ErrorsInSuccess => after.push(quote!(request.error_in_success = true;)),
             RequestCustomization::GlacierChecksums => {
                 after.push(quote!(::smithy_gen_runtime::customizations::glacier_checksums(&mut request);));
             }
@@ -196,6 +197,11 @@ fn operation(op: &OperationIr, input: Option<&StructIr>, serialize: TokenStream,
             Ok(request)
         }
     };
+    let output_fn = if op.customizations.contains(&RequestCustomization::S3ErrorsInSuccess) {
+        quote!(::smithy_gen_runtime::rest_xml::output_or_error_document)
+    } else {
+        quote!(output)
+    };
     let doc = format!(
         " The request `{}` sends for `input`: the idempotency token filled in if unset, the input checked when `validate` is true, then serialized.",
         op.name
@@ -218,7 +224,7 @@ fn operation(op: &OperationIr, input: Option<&StructIr>, serialize: TokenStream,
 
         #[doc = #parse_doc]
         pub fn #parse_fn(response: &RawResponse) -> Result<types::#output_ty, errors::#error_ty> {
-            output(response, errors::#error_ty::from_response, #parse)
+            #output_fn(response, errors::#error_ty::from_response, #parse)
         }
     }
 }

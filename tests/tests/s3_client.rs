@@ -1,4 +1,5 @@
-//! Where the S3 client generated from the official model sends requests: the
+//! The S3 client generated from the official model, against a recording
+//! transport. Where it sends requests: the
 //! model's endpoint rules, given the `Bucket` context parameter of each call
 //! and the configuration's client context parameters, choose virtual-host or
 //! path-style addressing, Transfer Acceleration and dual-stack hosts; object
@@ -6,7 +7,8 @@
 //! and the request is signed as S3 wants (path as sent,
 //! `x-amz-content-sha256`). These are the Smithy S3 compliance cases the
 //! suite's own S3 model (which has no endpoint rules) cannot run, plus the
-//! cases a user meets (dotted bucket names, IP endpoints).
+//! cases a user meets (dotted bucket names, IP endpoints). And what it makes
+//! of S3's `200 OK` answers that carry an `<Error>`.
 
 use std::sync::{Arc, Mutex};
 
@@ -15,13 +17,15 @@ use smithy_gen_runtime::config::{Config, Credentials};
 use smithy_gen_runtime::request::RawResponse;
 use smithy_gen_runtime::transport::{BoxFuture, SendError, Sleep, Transport};
 
+/// Records requests and answers each with `200` and `answer` (by default a
+/// listing).
 #[derive(Debug, Default)]
-struct Recorder(Mutex<Vec<http::Request<Vec<u8>>>>);
+struct Recorder(Mutex<Vec<http::Request<Vec<u8>>>>, Option<&'static str>);
 
 impl Transport for Recorder {
     fn send(&self, request: http::Request<Vec<u8>>, _max_body: usize) -> BoxFuture<'_, Result<RawResponse, SendError>> {
         self.0.lock().unwrap().push(request);
-        let body = b"<ListBucketResult><KeyCount>0</KeyCount></ListBucketResult>".to_vec();
+        let body = self.1.unwrap_or("<ListBucketResult><KeyCount>0</KeyCount></ListBucketResult>").as_bytes().to_vec();
         Box::pin(std::future::ready(Ok(RawResponse::new(200, vec![], body))))
     }
 }
@@ -127,4 +131,44 @@ async fn requests_are_signed_as_s3_wants() {
     let auth = headers.get("authorization").and_then(|v| v.to_str().ok()).unwrap_or_default();
     assert!(auth.contains("x-amz-content-sha256") && auth.contains("/us-west-2/s3/aws4_request"), "{auth}");
     assert_eq!(sent[0].uri().path(), "/a%20b/../c");
+}
+
+const INTERNAL_ERROR: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>InternalError</Code><Message>We encountered an internal error. Please try again.</Message><RequestId>656c76696e6727732072657175657374</RequestId></Error>";
+
+fn answering(body: &'static str, attempts: u32) -> (s3::Client, Arc<Recorder>) {
+    let recorder = Arc::new(Recorder(Mutex::default(), Some(body)));
+    let config = Config::builder()
+        .region("us-east-1")
+        .credentials(Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None))
+        .transport(recorder.clone())
+        .sleep(Arc::new(NoSleep))
+        .max_attempts(attempts)
+        .build()
+        .expect("config");
+    (s3::Client::new(config), recorder)
+}
+
+#[tokio::test]
+async fn a_200_with_an_error_document_is_an_error_and_is_retried() {
+    use smithy_gen_runtime::error::OperationError;
+    let (client, recorder) = answering(INTERNAL_ERROR, 3);
+    let copy = s3t::CopyObjectInput::new("dst", "src/key", "copy");
+    let err = client.copy_object(copy).await.expect_err("an error in a 200");
+    assert_eq!(err.code(), Some("InternalError"), "{err}");
+    let meta = err.meta().expect("service error");
+    assert_eq!((meta.status, meta.request_id.as_deref(), meta.attempts), (200, Some("656c76696e6727732072657175657374"), 3));
+    assert_eq!(recorder.0.lock().unwrap().len(), 3, "retried as an internal error");
+
+    let (client, _) = answering(INTERNAL_ERROR, 1);
+    let parts = s3t::CompletedMultipartUpload { parts: Some(vec![s3t::CompletedPart { part_number: Some(1), e_tag: Some("\"e\"".into()), ..Default::default() }]) };
+    let mut complete = s3t::CompleteMultipartUploadInput::new("b", "k", "upload-1");
+    complete.multipart_upload = Some(parts);
+    assert_eq!(client.complete_multipart_upload(complete).await.expect_err("error").code(), Some("InternalError"));
+}
+
+#[tokio::test]
+async fn an_object_whose_bytes_are_an_error_document_is_just_data() {
+    let (client, _) = answering(INTERNAL_ERROR, 1);
+    let got = client.get_object(s3t::GetObjectInput::new("b", "stored-error.xml")).await.expect("an object");
+    assert_eq!(got.body.as_ref().map(|b| b.as_ref()), Some(INTERNAL_ERROR.as_bytes()));
 }
