@@ -251,9 +251,24 @@ pub struct OperationIr {
     /// The endpoint parameters the operation sets: `@staticContextParams`,
     /// then its input's `@contextParam` members, in model order.
     pub endpoint_params: Vec<EndpointParamIr>,
+    /// `aws.protocols#httpChecksum`: the request may carry a checksum of its
+    /// body, and the response be checked.
+    pub checksum: Option<ChecksumIr>,
     /// `aws.customizations#s3UnwrappedXmlOutput`: the response document's
     /// root element is the output's one member (S3 `GetBucketLocation`).
     pub unwrapped_output: bool,
+}
+
+/// An operation's flexible checksums (`aws.protocols#httpChecksum`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChecksumIr {
+    /// The input field (an enum) naming the request's algorithm.
+    pub algorithm_field: Option<String>,
+    /// `requestChecksumRequired`.
+    pub required: bool,
+    /// The input field (an enum) that asks, with `ENABLED`, for the
+    /// response's checksum to be checked.
+    pub validation_field: Option<String>,
 }
 
 /// An endpoint parameter an operation sets.

@@ -106,6 +106,19 @@ pub struct Config {
     pub(crate) request_min_compression_size_bytes: usize,
     pub(crate) idempotency_token: Option<TokenFn>,
     pub(crate) client_context_params: std::collections::BTreeMap<String, ContextParam>,
+    pub(crate) request_checksum_calculation: RequestChecksumCalculation,
+}
+
+/// When requests of operations with `@httpChecksum` carry a checksum
+/// (`AWS_REQUEST_CHECKSUM_CALCULATION`: `when_supported` or `when_required`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RequestChecksumCalculation {
+    /// Every such operation (CRC32 unless the input names another
+    /// algorithm): the AWS SDKs' default.
+    #[default]
+    WhenSupported,
+    /// Only where the operation requires one, or the input names an algorithm.
+    WhenRequired,
 }
 
 /// The value of a client context parameter of a service's endpoint rules
@@ -229,6 +242,11 @@ impl Config {
         self.use_dual_stack
     }
 
+    /// When requests of operations with `@httpChecksum` carry a checksum.
+    pub fn request_checksum_calculation(&self) -> RequestChecksumCalculation {
+        self.request_checksum_calculation
+    }
+
     /// A client context parameter set with [`ConfigBuilder::client_context_param`].
     pub fn client_context_param(&self, name: &str) -> Option<&ContextParam> {
         self.client_context_params.get(name)
@@ -255,6 +273,7 @@ pub struct ConfigBuilder {
     request_min_compression_size_bytes: Option<usize>,
     idempotency_token: Option<TokenFn>,
     client_context_params: std::collections::BTreeMap<String, ContextParam>,
+    request_checksum_calculation: Option<RequestChecksumCalculation>,
 }
 
 /// The minimum body size to gzip: the builder's, else the environment's, else
@@ -303,6 +322,13 @@ impl std::fmt::Debug for TokenFn {
 const MAX_MIN_COMPRESSION_SIZE: usize = 10_485_760;
 
 impl ConfigBuilder {
+    /// When requests of operations with `@httpChecksum` carry a checksum
+    /// (default: `AWS_REQUEST_CHECKSUM_CALCULATION`, else `WhenSupported`).
+    pub fn request_checksum_calculation(mut self, when: RequestChecksumCalculation) -> Self {
+        self.request_checksum_calculation = Some(when);
+        self
+    }
+
     /// Set a parameter of the endpoint rules that a service declares as a
     /// client context parameter (its client's documentation lists them), by
     /// name: for S3, `ForcePathStyle`, `Accelerate`, `UseArnRegion`,
@@ -483,6 +509,20 @@ impl ConfigBuilder {
             request_min_compression_size_bytes: min_compression_size(self.request_min_compression_size_bytes)?,
             idempotency_token: self.idempotency_token,
             client_context_params: self.client_context_params,
+            request_checksum_calculation: match self.request_checksum_calculation {
+                Some(v) => v,
+                None => match std::env::var("AWS_REQUEST_CHECKSUM_CALCULATION") {
+                    Ok(v) if v.eq_ignore_ascii_case("when_supported") => RequestChecksumCalculation::WhenSupported,
+                    Ok(v) if v.eq_ignore_ascii_case("when_required") => RequestChecksumCalculation::WhenRequired,
+                    Ok(v) if v.is_empty() => RequestChecksumCalculation::WhenSupported,
+                    Ok(v) => {
+                        return Err(ConfigError(format!(
+                            "AWS_REQUEST_CHECKSUM_CALCULATION={v:?}: expected when_supported or when_required"
+                        )))
+                    }
+                    Err(_) => RequestChecksumCalculation::WhenSupported,
+                },
+            },
         })
     }
 }

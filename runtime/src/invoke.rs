@@ -176,7 +176,7 @@ impl Handle {
         }
         // Headers and body are the same on every attempt; only the signature
         // (its date) changes.
-        let (headers, body) = self.wire_parts(request, &resolved.headers);
+        let (headers, body) = self.wire_parts(request, &resolved.headers)?;
         let mut attempt = 1;
         loop {
             let http_request = self.signed(request.method, &url, &headers, &body)?;
@@ -210,6 +210,7 @@ impl Handle {
                 }
                 Ok(mut r) => {
                     r.attempts = attempt;
+                    check_response_checksum(request, &r)?;
                     Ok(r)
                 }
                 Err(SendError::Transport(mut e)) => {
@@ -229,7 +230,7 @@ impl Handle {
     /// The headers (all but `host` and the signature) and the body `request`
     /// goes with: the service's default headers, the endpoint's, the length,
     /// and the body gzipped and its `Content-MD5` where the operation asks.
-    fn wire_parts(&self, request: &PreparedRequest, extra: &[(String, String)]) -> (Vec<(String, String)>, Vec<u8>) {
+    fn wire_parts(&self, request: &PreparedRequest, extra: &[(String, String)]) -> Result<(Vec<(String, String)>, Vec<u8>), Failure> {
         let config = &self.inner.config;
         let mut headers = request.headers.clone();
         for (k, v) in self.inner.service.default_headers {
@@ -260,7 +261,16 @@ impl Handle {
                 headers.push(("content-md5".into(), md5));
             }
         }
-        (headers, body)
+        // A flexible checksum, unless the caller sent one of their own.
+        if let Some(checksum) = &request.checksum {
+            let given = headers.iter().any(|(k, _)| k.len() > 15 && k[..15].eq_ignore_ascii_case("x-amz-checksum-"));
+            if !given {
+                if let Some(header) = flexible_checksum(checksum, config.request_checksum_calculation, &body)? {
+                    headers.push(header);
+                }
+            }
+        }
+        Ok((headers, body))
     }
 
     fn signed(&self, method: &'static str, url: &str, headers: &[(String, String)], body: &[u8]) -> Result<http::Request<Vec<u8>>, Failure> {
@@ -309,6 +319,44 @@ fn gzip(body: &[u8]) -> Option<Vec<u8>> {
 #[cfg(not(feature = "request-compression"))]
 fn gzip(_body: &[u8]) -> Option<Vec<u8>> {
     None
+}
+
+/// The `x-amz-checksum-<algorithm>` header of `body` for an operation with
+/// `@httpChecksum`, or `None` when none is due or without the `checksums`
+/// feature; an algorithm this client does not know is an error.
+#[cfg(feature = "checksums")]
+fn flexible_checksum(
+    checksum: &super::request::RequestChecksum,
+    calculation: super::config::RequestChecksumCalculation,
+    body: &[u8],
+) -> Result<Option<(String, String)>, Failure> {
+    let Some(algorithm) = super::checksums::request_algorithm(checksum, calculation) else { return Ok(None) };
+    super::checksums::checksum_header(&algorithm, body)
+        .map(Some)
+        .map_err(|e| Failure::Transport(TransportError::new(TransportErrorKind::InvalidRequest, e)))
+}
+
+#[cfg(not(feature = "checksums"))]
+fn flexible_checksum(
+    _checksum: &super::request::RequestChecksum,
+    _calculation: super::config::RequestChecksumCalculation,
+    _body: &[u8],
+) -> Result<Option<(String, String)>, Failure> {
+    Ok(None)
+}
+
+/// With `validate_response_checksum`, a successful response whose body does
+/// not match its `x-amz-checksum-*` header is a parse failure (without the
+/// `checksums` feature nothing is checked).
+fn check_response_checksum(request: &PreparedRequest, response: &RawResponse) -> Result<(), Failure> {
+    #[cfg(feature = "checksums")]
+    if request.validate_response_checksum && response.is_success() {
+        super::checksums::validate_response(&response.headers, &response.body)
+            .map_err(|e| Failure::Parse(Box::new(super::error::ParseError::new(response, format!("checksum mismatch: {e}")))))?;
+    }
+    #[cfg(not(feature = "checksums"))]
+    let _ = (request, response);
+    Ok(())
 }
 
 /// The base64 MD5 of `body` (`@httpChecksumRequired`), or `None` without the

@@ -65,6 +65,9 @@ pub mod aws_query;
 #[cfg(feature = "cli")]
 #[doc(hidden)]
 pub mod cli;
+#[cfg(feature = "checksums")]
+#[doc(hidden)]
+pub mod checksums;
 #[doc(hidden)]
 pub mod customizations;
 #[doc(hidden)]
@@ -108,7 +111,7 @@ pub mod structs;
 pub mod unions;
 
 pub use blob::Blob;
-pub use config::{Config, ConfigBuilder, ConfigError, ContextParam, Credentials, RetryConfig};
+pub use config::{Config, ConfigBuilder, ConfigError, ContextParam, Credentials, RequestChecksumCalculation, RetryConfig};
 pub use error::{ErrorKind, ErrorMeta, Modeled, OperationError, ParseError, TimeoutError, TransportError};
 pub use paginate::Paginator;
 pub use timestamp::Timestamp;

@@ -32,11 +32,26 @@ pub struct PreparedRequest {
     /// A `200` whose body is an `<Error>` document is an error (S3), and is
     /// retried as one.
     pub error_in_success: bool,
+    /// `@httpChecksum` on the operation: the request may carry a checksum of
+    /// its body (see `Config::request_checksum_calculation`).
+    pub checksum: Option<RequestChecksum>,
+    /// The caller asked (`requestValidationModeMember`) that the response
+    /// body be checked against its `x-amz-checksum-*` header.
+    pub validate_response_checksum: bool,
+}
+
+/// What an operation's `@httpChecksum` asks of its request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestChecksum {
+    /// The algorithm the input names (its `requestAlgorithmMember`), if set.
+    pub algorithm: Option<String>,
+    /// `requestChecksumRequired`.
+    pub required: bool,
 }
 
 impl PreparedRequest {
     pub fn new(method: &'static str, path: impl Into<String>) -> Self {
-        PreparedRequest { method, path: path.into(), query: Vec::new(), headers: Vec::new(), body: None, host_prefix: None, endpoint: None, gzip: false, content_md5: false, endpoint_params: Vec::new(), error_in_success: false }
+        PreparedRequest { method, path: path.into(), query: Vec::new(), headers: Vec::new(), body: None, host_prefix: None, endpoint: None, gzip: false, content_md5: false, endpoint_params: Vec::new(), error_in_success: false, checksum: None, validate_response_checksum: false }
     }
 
     pub fn header(&mut self, name: &str, value: impl Into<String>) {

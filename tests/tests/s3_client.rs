@@ -17,16 +17,16 @@ use smithy_gen_runtime::config::{Config, Credentials};
 use smithy_gen_runtime::request::RawResponse;
 use smithy_gen_runtime::transport::{BoxFuture, SendError, Sleep, Transport};
 
-/// Records requests and answers each with `200` and `answer` (by default a
-/// listing).
+/// Records requests and answers each with `200`, the body `.1` (by default
+/// a listing) and the headers `.2`.
 #[derive(Debug, Default)]
-struct Recorder(Mutex<Vec<http::Request<Vec<u8>>>>, Option<&'static str>);
+struct Recorder(Mutex<Vec<http::Request<Vec<u8>>>>, Option<&'static str>, Vec<(String, String)>);
 
 impl Transport for Recorder {
     fn send(&self, request: http::Request<Vec<u8>>, _max_body: usize) -> BoxFuture<'_, Result<RawResponse, SendError>> {
         self.0.lock().unwrap().push(request);
         let body = self.1.unwrap_or("<ListBucketResult><KeyCount>0</KeyCount></ListBucketResult>").as_bytes().to_vec();
-        Box::pin(std::future::ready(Ok(RawResponse::new(200, vec![], body))))
+        Box::pin(std::future::ready(Ok(RawResponse::new(200, self.2.clone(), body))))
     }
 }
 
@@ -136,16 +136,23 @@ async fn requests_are_signed_as_s3_wants() {
 const INTERNAL_ERROR: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>InternalError</Code><Message>We encountered an internal error. Please try again.</Message><RequestId>656c76696e6727732072657175657374</RequestId></Error>";
 
 fn answering(body: &'static str, attempts: u32) -> (s3::Client, Arc<Recorder>) {
-    let recorder = Arc::new(Recorder(Mutex::default(), Some(body)));
+    answering_with(body, vec![], attempts, |b| b)
+}
+
+fn answering_with(
+    body: &'static str,
+    headers: Vec<(String, String)>,
+    attempts: u32,
+    configure: impl FnOnce(smithy_gen_runtime::ConfigBuilder) -> smithy_gen_runtime::ConfigBuilder,
+) -> (s3::Client, Arc<Recorder>) {
+    let recorder = Arc::new(Recorder(Mutex::default(), Some(body), headers));
     let config = Config::builder()
         .region("us-east-1")
         .credentials(Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None))
         .transport(recorder.clone())
         .sleep(Arc::new(NoSleep))
-        .max_attempts(attempts)
-        .build()
-        .expect("config");
-    (s3::Client::new(config), recorder)
+        .max_attempts(attempts);
+    (s3::Client::new(configure(config).build().expect("config")), recorder)
 }
 
 #[tokio::test]
@@ -171,4 +178,58 @@ async fn an_object_whose_bytes_are_an_error_document_is_just_data() {
     let (client, _) = answering(INTERNAL_ERROR, 1);
     let got = client.get_object(s3t::GetObjectInput::new("b", "stored-error.xml")).await.expect("an object");
     assert_eq!(got.body.as_ref().map(|b| b.as_ref()), Some(INTERNAL_ERROR.as_bytes()));
+}
+
+fn header(request: &http::Request<Vec<u8>>, name: &str) -> Option<String> {
+    request.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
+}
+
+#[tokio::test]
+async fn request_bodies_carry_flexible_checksums() {
+    use smithy_gen_runtime::RequestChecksumCalculation;
+    // By default (when supported): CRC32 of the body.
+    let (client, recorder) = answering("", 1);
+    let mut put = s3t::PutObjectInput::new("b", "k");
+    put.body = Some(smithy_gen_runtime::Blob::new(b"Hello world".to_vec()));
+    client.put_object(put.clone()).await.expect("PutObject");
+    // The algorithm the input names.
+    put.checksum_algorithm = Some(s3t::ChecksumAlgorithm::Sha256);
+    client.put_object(put.clone()).await.expect("PutObject");
+    put.checksum_algorithm = Some(s3t::ChecksumAlgorithm::Crc64nvme);
+    client.put_object(put.clone()).await.expect("PutObject");
+    {
+        let sent = recorder.0.lock().unwrap();
+        assert_eq!(header(&sent[0], "x-amz-checksum-crc32").as_deref(), Some("i9aeUg=="));
+        assert_eq!(header(&sent[1], "x-amz-checksum-sha256").as_deref(), Some("ZOyIygCyaOW6GjVnihtTFtIS9PNmskdyMlNKiuyjfzw="));
+        assert_eq!(header(&sent[1], "x-amz-sdk-checksum-algorithm").as_deref(), Some("SHA256"));
+        assert!(header(&sent[2], "x-amz-checksum-crc64nvme").is_some());
+        let signed = header(&sent[0], "authorization").unwrap_or_default();
+        assert!(signed.contains("x-amz-checksum-crc32"), "the checksum is signed: {signed}");
+    }
+
+    // Only when required: PutObject goes without, DeleteObjects (required) with CRC32.
+    let (client, recorder) = answering_with("<DeleteResult/>", vec![], 1, |b| b.request_checksum_calculation(RequestChecksumCalculation::WhenRequired));
+    let mut put = s3t::PutObjectInput::new("b", "k");
+    put.body = Some(smithy_gen_runtime::Blob::new(b"Hello world".to_vec()));
+    client.put_object(put).await.expect("PutObject");
+    let delete = s3t::Delete { objects: Some(vec![s3t::ObjectIdentifier::new("k")]), quiet: None };
+    client.delete_objects(s3t::DeleteObjectsInput::new("b", delete)).await.expect("DeleteObjects");
+    let sent = recorder.0.lock().unwrap();
+    assert!(!sent[0].headers().keys().any(|k| k.as_str().starts_with("x-amz-checksum-")));
+    assert!(header(&sent[1], "x-amz-checksum-crc32").is_some());
+}
+
+#[tokio::test]
+async fn response_checksums_are_checked_when_asked() {
+    let crc = vec![("x-amz-checksum-crc32".to_string(), "i9aeUg==".to_string())];
+    let (client, _) = answering_with("Hello world", crc.clone(), 1, |b| b);
+    let mut get = s3t::GetObjectInput::new("b", "k");
+    get.checksum_mode = Some(s3t::ChecksumMode::Enabled);
+    assert!(client.get_object(get.clone()).await.is_ok());
+    let (client, _) = answering_with("Hello World", crc.clone(), 1, |b| b);
+    let err = client.get_object(get.clone()).await.expect_err("corrupted");
+    assert!(err.to_string().contains("checksum mismatch"), "{err}");
+    // Not asked: not checked.
+    let (client, _) = answering_with("Hello World", crc, 1, |b| b);
+    assert!(client.get_object(s3t::GetObjectInput::new("b", "k")).await.is_ok());
 }

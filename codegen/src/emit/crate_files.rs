@@ -22,6 +22,7 @@ fn cargo_toml(ir: &CrateIr, packaging: &Packaging) -> String {
     let gzip = ir.services.iter().flat_map(|s| &s.operations).any(|o| o.gzip);
     let md5 = ir.services.iter().flat_map(|s| &s.operations).any(|o| o.content_md5);
     let xml = ir.services.iter().any(|s| s.protocol.is_xml());
+    let checksums = ir.services.iter().flat_map(|s| &s.operations).any(|o| o.checksum.is_some());
     let workspace = if packaging.own_workspace { "\n# A workspace of its own.\n[workspace]\n" } else { "" };
     format!(
         r#"[package]
@@ -39,14 +40,14 @@ rustdoc-args = ["--cfg", "docsrs"]
 [features]
 # Every operation of every service, and the default HTTP transport. For a
 # smaller build, turn the defaults off and pick operations (see below).
-default = ["default-transport"{compression_default}{md5_default}{services}]
+default = ["default-transport"{compression_default}{md5_default}{checksums_default}{services}]
 # The runtime's default HTTP transport: hyper's client (HTTP/1.1 and HTTP/2) on
 # tokio, TLS by rustls (ring, Mozilla roots or AWS_CA_BUNDLE), proxies from the
 # environment. Turn it off to bring your own `Transport`.
 default-transport = ["{runtime}/default-transport"]
 # The `smithy-call` command-line tool.
 cli = ["default-transport", "{runtime}/cli"]
-{compression}{md5}{operations}
+{compression}{md5}{checksums}{operations}
 [[bin]]
 name = "smithy-call"
 path = "src/bin/smithy-call.rs"
@@ -71,6 +72,8 @@ serde_json = "1"
         compression_default = if gzip { ", \"request-compression\"" } else { "" },
         md5 = if md5 { format!("# `Content-MD5` on the requests of the operations with `@httpChecksumRequired`\n# (the service refuses them without it).\ncontent-md5 = [\"{RUNTIME_CRATE}/content-md5\"]\n") } else { String::new() },
         md5_default = if md5 { ", \"content-md5\"" } else { "" },
+        checksums = if checksums { format!("# Flexible checksums (`x-amz-checksum-*`) on the requests of the operations with\n# `@httpChecksum`, and checked on responses when asked.\nchecksums = [\"{RUNTIME_CRATE}/checksums\"]\n") } else { String::new() },
+        checksums_default = if checksums { ", \"checksums\"" } else { "" },
         runtime = RUNTIME_CRATE,
         dependency = packaging.runtime_dependency_line(if xml { &["xml"] } else { &[] }),
     )

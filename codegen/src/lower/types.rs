@@ -131,6 +131,11 @@ pub fn build(model: &Model, c: &Closure<'_>, ir: &mut ServiceIr, diags: &mut Dia
             content_md5: op.traits.http_checksum_required,
             endpoint_params: endpoint_params(ctx.model, op),
             unwrapped_output: op.traits.s3_unwrapped_xml_output,
+            checksum: op.traits.http_checksum.as_ref().map(|c| crate::ir::ChecksumIr {
+                algorithm_field: c.request_algorithm_member.as_deref().map(naming::field_name),
+                required: c.request_checksum_required,
+                validation_field: c.request_validation_mode_member.as_deref().map(naming::field_name),
+            }),
         });
     }
     ir.types.sort_by(|a, b| a.name().cmp(b.name()));

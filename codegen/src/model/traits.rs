@@ -178,6 +178,16 @@ pub enum Protocol {
     RestXml,
 }
 
+/// `aws.protocols#httpChecksum`: flexible checksums of an operation.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct HttpChecksum {
+    /// The input member naming the request's checksum algorithm.
+    pub request_algorithm_member: Option<String>,
+    pub request_checksum_required: bool,
+    /// The input member that turns on the response's validation (`ENABLED`).
+    pub request_validation_mode_member: Option<String>,
+}
+
 /// Parsed traits of one shape or member.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Traits {
@@ -216,6 +226,8 @@ pub struct Traits {
     pub client_context_params: Vec<(String, String, Option<String>)>,
     /// `aws.customizations#s3UnwrappedXmlOutput` on an operation.
     pub s3_unwrapped_xml_output: bool,
+    /// `aws.protocols#httpChecksum` on an operation.
+    pub http_checksum: Option<HttpChecksum>,
     pub timestamp_format: Option<TimestampFormat>,
     /// `@mediaType` on a blob or string shape.
     pub media_type: Option<String>,
@@ -417,6 +429,15 @@ fn parse_one(t: &mut Traits, id: &str, v: &Value) -> Result<(), String> {
                 let docs = p.get("documentation").and_then(Value::as_str).map(str::to_string);
                 t.client_context_params.push((name.clone(), ty.to_ascii_lowercase(), docs));
             }
+        }
+        "aws.protocols#httpChecksum" => {
+            let o = want_object(v)?;
+            let s = |k: &str| o.get(k).and_then(Value::as_str).map(str::to_string);
+            t.http_checksum = Some(HttpChecksum {
+                request_algorithm_member: s("requestAlgorithmMember"),
+                request_checksum_required: o.get("requestChecksumRequired").and_then(Value::as_bool).unwrap_or(false),
+                request_validation_mode_member: s("requestValidationModeMember"),
+            });
         }
         "aws.customizations#s3UnwrappedXmlOutput" => t.s3_unwrapped_xml_output = want_object(v).map(|_| true)?,
         "aws.protocols#ec2QueryName" => t.ec2_query_name = Some(nonempty(want_string(v)?)?),

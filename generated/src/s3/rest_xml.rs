@@ -1087,7 +1087,7 @@ pub fn prepare_create_bucket(
     }
     let input = &input;
     let request: Result<PreparedRequest, Failure> = {
-        let mut path = ::std::string::String::new();
+        let path = ::std::string::String::new();
         #[allow(unused_mut)]
         let mut request = ::smithy_gen_runtime::request::PreparedRequest::new(
             "PUT",
@@ -1773,7 +1773,7 @@ pub fn prepare_delete_bucket(
     }
     let input = &input;
     let request: Result<PreparedRequest, Failure> = {
-        let mut path = ::std::string::String::new();
+        let path = ::std::string::String::new();
         #[allow(unused_mut)]
         let mut request = ::smithy_gen_runtime::request::PreparedRequest::new(
             "DELETE",
@@ -2023,7 +2023,7 @@ pub fn prepare_delete_objects(
     }
     let input = &input;
     let request: Result<PreparedRequest, Failure> = {
-        let mut path = ::std::string::String::new();
+        let path = ::std::string::String::new();
         #[allow(unused_mut)]
         let mut request = ::smithy_gen_runtime::request::PreparedRequest::new(
             "POST",
@@ -2114,6 +2114,13 @@ pub fn prepare_delete_objects(
                 ),
             ));
     }
+    request.checksum = ::std::option::Option::Some(::smithy_gen_runtime::request::RequestChecksum {
+        algorithm: input
+            .checksum_algorithm
+            .as_ref()
+            .map(|v| ::smithy_gen_runtime::enums::EnumText::to_text(v).into_owned()),
+        required: true,
+    });
     Ok(request)
 }
 #[cfg(feature = "s3-delete-objects")]
@@ -2148,7 +2155,7 @@ pub fn prepare_get_bucket_location(
     }
     let input = &input;
     let request: Result<PreparedRequest, Failure> = {
-        let mut path = ::std::string::String::new();
+        let path = ::std::string::String::new();
         #[allow(unused_mut)]
         let mut request = ::smithy_gen_runtime::request::PreparedRequest::new(
             "GET",
@@ -2436,6 +2443,14 @@ pub fn prepare_get_object(
                 ),
             ));
     }
+    request.checksum = ::std::option::Option::Some(::smithy_gen_runtime::request::RequestChecksum {
+        algorithm: ::std::option::Option::None,
+        required: false,
+    });
+    request.validate_response_checksum = input
+        .checksum_mode
+        .as_ref()
+        .is_some_and(|v| ::smithy_gen_runtime::enums::EnumText::to_text(v) == "ENABLED");
     Ok(request)
 }
 #[cfg(feature = "s3-get-object")]
@@ -2720,7 +2735,7 @@ pub fn prepare_head_bucket(
     }
     let input = &input;
     let request: Result<PreparedRequest, Failure> = {
-        let mut path = ::std::string::String::new();
+        let path = ::std::string::String::new();
         #[allow(unused_mut)]
         let mut request = ::smithy_gen_runtime::request::PreparedRequest::new(
             "HEAD",
@@ -3359,7 +3374,7 @@ pub fn prepare_list_objects_v2(
     }
     let input = &input;
     let request: Result<PreparedRequest, Failure> = {
-        let mut path = ::std::string::String::new();
+        let path = ::std::string::String::new();
         #[allow(unused_mut)]
         let mut request = ::smithy_gen_runtime::request::PreparedRequest::new(
             "GET",
@@ -4020,6 +4035,13 @@ pub fn prepare_put_object(
                 ),
             ));
     }
+    request.checksum = ::std::option::Option::Some(::smithy_gen_runtime::request::RequestChecksum {
+        algorithm: input
+            .checksum_algorithm
+            .as_ref()
+            .map(|v| ::smithy_gen_runtime::enums::EnumText::to_text(v).into_owned()),
+        required: false,
+    });
     Ok(request)
 }
 #[cfg(feature = "s3-put-object")]
@@ -4378,6 +4400,13 @@ pub fn prepare_upload_part(
                 ),
             ));
     }
+    request.checksum = ::std::option::Option::Some(::smithy_gen_runtime::request::RequestChecksum {
+        algorithm: input
+            .checksum_algorithm
+            .as_ref()
+            .map(|v| ::smithy_gen_runtime::enums::EnumText::to_text(v).into_owned()),
+        required: false,
+    });
     Ok(request)
 }
 #[cfg(feature = "s3-upload-part")]

@@ -39,6 +39,7 @@ pub fn protocol_file(svc: &ServiceIr) -> TokenStream {
             && !op.gzip
             && !op.content_md5
             && op.endpoint_params.is_empty()
+            && op.checksum.is_none()
         {
             return super::gates::gate_items(aws_json::operation(op, input), &gate);
         }
@@ -181,6 +182,25 @@ fn operation(op: &OperationIr, input: Option<&StructIr>, serialize: TokenStream,
                 quote!(if let ::std::option::Option::Some(v) = &input.#f { #push })
             }
         });
+    }
+    if let Some(c) = &op.checksum {
+        let required = c.required;
+        let algorithm = match &c.algorithm_field {
+            Some(f) => {
+                let f = ident(f);
+                quote!(input.#f.as_ref().map(|v| ::smithy_gen_runtime::enums::EnumText::to_text(v).into_owned()))
+            }
+            None => quote!(::std::option::Option::None),
+        };
+        after.push(quote! {
+            request.checksum = ::std::option::Option::Some(::smithy_gen_runtime::request::RequestChecksum { algorithm: #algorithm, required: #required });
+        });
+        if let Some(f) = &c.validation_field {
+            let f = ident(f);
+            after.push(quote! {
+                request.validate_response_checksum = input.#f.as_ref().is_some_and(|v| ::smithy_gen_runtime::enums::EnumText::to_text(v) == "ENABLED");
+            });
+        }
     }
     if op.gzip {
         after.push(quote!(request.gzip = true;));

@@ -276,9 +276,11 @@ pub fn serialize(svc: &ServiceIr, op: &OperationIr, input: Option<&StructIr>) ->
     };
     let uses_input = !members.is_empty();
     let silence = if uses_input { quote!() } else { quote!(let _ = input;) };
+    // S3 paths left empty (the bucket in the endpoint) are built by nothing.
+    let path_mut = (!path.is_empty()).then(|| quote!(mut));
     quote! {
         #silence
-        let mut path = ::std::string::String::new();
+        let #path_mut path = ::std::string::String::new();
         #(#path)*
         #[allow(unused_mut)]
         let mut request = ::smithy_gen_runtime::request::PreparedRequest::new(#method, path);
