@@ -86,6 +86,9 @@ impl ServiceSpec {
     }
 }
 
+/// A request's headers and body as they go on the wire (before signing).
+type WireParts = (Vec<(String, String)>, Vec<u8>);
+
 /// An endpoint the rules chose, with any headers they add to requests.
 #[derive(Debug, Clone)]
 pub struct ResolvedEndpoint {
@@ -230,7 +233,7 @@ impl Handle {
     /// The headers (all but `host` and the signature) and the body `request`
     /// goes with: the service's default headers, the endpoint's, the length,
     /// and the body gzipped and its `Content-MD5` where the operation asks.
-    fn wire_parts(&self, request: &PreparedRequest, extra: &[(String, String)]) -> Result<(Vec<(String, String)>, Vec<u8>), Failure> {
+    fn wire_parts(&self, request: &PreparedRequest, extra: &[(String, String)]) -> Result<WireParts, Failure> {
         let config = &self.inner.config;
         let mut headers = request.headers.clone();
         for (k, v) in self.inner.service.default_headers {
