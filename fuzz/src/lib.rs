@@ -41,13 +41,13 @@ macro_rules! fakes {
             #[derive(Debug, Default)]
             pub struct FakeTransport {
                 pub answer: Mutex<Option<RawResponse>>,
-                pub sent: Mutex<Option<http::Request<Vec<u8>>>>,
+                pub sent: Mutex<Option<http::Request<smithy_gen_runtime::Bytes>>>,
             }
 
             impl Transport for FakeTransport {
                 fn send(
                     &self,
-                    request: http::Request<Vec<u8>>,
+                    request: http::Request<smithy_gen_runtime::Bytes>,
                     _max_body: usize,
                 ) -> BoxFuture<'_, Result<RawResponse, SendError>> {
                     *self.sent.lock().unwrap() = Some(request);

@@ -16,7 +16,7 @@ pub fn request<T: Serialize>(service: &ServiceSpec, operation: &str, input: &T) 
     let mut request = PreparedRequest::new("POST", "/");
     request.header("content-type", content_type);
     request.header("x-amz-target", format!("{}.{operation}", service.target_prefix));
-    request.body = Some(to_json(input)?);
+    request.set_body(to_json(input)?);
     Ok(request)
 }
 

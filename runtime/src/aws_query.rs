@@ -4,12 +4,12 @@
 //! - awsQuery: `<OpResponse><OpResult>…members…</OpResult><ResponseMetadata>`.
 //! - ec2Query: `<OpResponse>…members…<requestId/></OpResponse>`.
 
-use super::error::{Failure, ParseError};
+use super::error::Failure;
 use super::invoke::ServiceSpec;
 use super::protocol::Protocol;
 use super::query::{QueryStruct, QueryWriter};
 use super::request::{PreparedRequest, RawResponse};
-use super::xml::{read_document, XmlError, XmlStruct};
+use super::xml::{parse_failure, read_document, XmlStruct};
 
 /// The request of operation `action` (API version `version`) for `input`.
 pub fn request<T: QueryStruct>(service: &ServiceSpec, action: &str, version: &str, input: &T) -> Result<PreparedRequest, Failure> {
@@ -17,12 +17,8 @@ pub fn request<T: QueryStruct>(service: &ServiceSpec, action: &str, version: &st
     input.write_query(&mut w, "");
     let mut request = PreparedRequest::new("POST", "/");
     request.header("content-type", "application/x-www-form-urlencoded");
-    request.body = Some(w.finish().into_bytes());
+    request.set_body(w.finish().into_bytes());
     Ok(request)
-}
-
-pub(crate) fn parse_failure(response: &RawResponse, e: XmlError) -> Failure {
-    Failure::Parse(Box::new(ParseError::new(response, e.to_string())))
 }
 
 /// An operation's output from a successful response: the members inside

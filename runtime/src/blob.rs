@@ -31,13 +31,17 @@ const DEBUG_PREFIX_BYTES: usize = 16;
 ///
 /// Its `Debug` output shows the length and at most the first 16 bytes in hex,
 /// so large or sensitive payloads do not flood logs.
+///
+/// The bytes are shared ([`bytes::Bytes`]): cloning a blob, sending it as a
+/// request body or receiving it as a response payload does not copy them.
 #[derive(Clone, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
-pub struct Blob(Vec<u8>);
+pub struct Blob(bytes::Bytes);
 
 impl Blob {
-    /// Creates a blob from anything convertible into a byte vector.
+    /// Creates a blob from anything convertible into a byte vector (without
+    /// copying a `Vec`).
     pub fn new(bytes: impl Into<Vec<u8>>) -> Self {
-        Blob(bytes.into())
+        Blob(bytes::Bytes::from(bytes.into()))
     }
 
     /// The bytes of the blob.
@@ -45,9 +49,15 @@ impl Blob {
         &self.0
     }
 
-    /// Consumes the blob, returning its bytes.
+    /// The bytes, shared (no copy).
+    pub fn to_bytes(&self) -> bytes::Bytes {
+        self.0.clone()
+    }
+
+    /// Consumes the blob, returning its bytes (without copying when nothing
+    /// else shares them).
     pub fn into_inner(self) -> Vec<u8> {
-        self.0
+        Vec::from(self.0)
     }
 
     /// Number of bytes in the blob.
@@ -82,43 +92,55 @@ impl fmt::Debug for Blob {
 
 impl From<Vec<u8>> for Blob {
     fn from(bytes: Vec<u8>) -> Self {
+        Blob(bytes.into())
+    }
+}
+
+impl From<bytes::Bytes> for Blob {
+    fn from(bytes: bytes::Bytes) -> Self {
         Blob(bytes)
     }
 }
 
 impl From<&[u8]> for Blob {
     fn from(bytes: &[u8]) -> Self {
-        Blob(bytes.to_vec())
+        Blob(bytes::Bytes::copy_from_slice(bytes))
     }
 }
 
 impl<const N: usize> From<[u8; N]> for Blob {
     fn from(bytes: [u8; N]) -> Self {
-        Blob(bytes.to_vec())
+        Blob(bytes::Bytes::copy_from_slice(&bytes))
     }
 }
 
 impl<const N: usize> From<&[u8; N]> for Blob {
     fn from(bytes: &[u8; N]) -> Self {
-        Blob(bytes.to_vec())
+        Blob(bytes::Bytes::copy_from_slice(bytes))
     }
 }
 
 impl From<&str> for Blob {
     /// The UTF-8 bytes of the string.
     fn from(text: &str) -> Self {
-        Blob(text.as_bytes().to_vec())
+        Blob(bytes::Bytes::copy_from_slice(text.as_bytes()))
     }
 }
 
 impl From<String> for Blob {
     /// The UTF-8 bytes of the string.
     fn from(text: String) -> Self {
-        Blob(text.into_bytes())
+        Blob(text.into_bytes().into())
     }
 }
 
 impl From<Blob> for Vec<u8> {
+    fn from(blob: Blob) -> Self {
+        blob.into_inner()
+    }
+}
+
+impl From<Blob> for bytes::Bytes {
     fn from(blob: Blob) -> Self {
         blob.0
     }
@@ -156,15 +178,15 @@ impl Visitor<'_> for BlobVisitor {
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Blob, E> {
-        decode(v).map(Blob).map_err(E::custom)
+        decode(v).map(Blob::from).map_err(E::custom)
     }
 
     fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Blob, E> {
-        Ok(Blob(v.to_vec()))
+        Ok(Blob::from(v))
     }
 
     fn visit_byte_buf<E: de::Error>(self, v: Vec<u8>) -> Result<Blob, E> {
-        Ok(Blob(v))
+        Ok(Blob::from(v))
     }
 }
 

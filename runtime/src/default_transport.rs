@@ -286,7 +286,7 @@ impl DefaultTransport {
         Arc::clone(map.entry(key.to_string()).or_insert_with(|| Arc::new(Semaphore::new(self.max_per_host))))
     }
 
-    async fn round_trip(&self, request: http::Request<Vec<u8>>, max_body: usize) -> Result<RawResponse, SendError> {
+    async fn round_trip(&self, request: http::Request<bytes::Bytes>, max_body: usize) -> Result<RawResponse, SendError> {
         let request = self.clean(request)?;
         let key = format!("{}://{}", request.uri().scheme_str().unwrap_or(""), request.uri().authority().map_or("", |a| a.as_str()));
         let _permit = self.permits(&key).acquire_owned().await.map_err(|_| io("the connection limit was closed".into()))?;
@@ -363,7 +363,7 @@ impl DefaultTransport {
     /// header from the caller (which could desynchronise a kept-alive
     /// connection), and `Proxy-Authorization` for a plain-HTTP request that
     /// goes through a proxy with credentials.
-    fn clean(&self, request: http::Request<Vec<u8>>) -> Result<http::Request<Full<Bytes>>, SendError> {
+    fn clean(&self, request: http::Request<bytes::Bytes>) -> Result<http::Request<Full<Bytes>>, SendError> {
         let (mut parts, body) = request.into_parts();
         let invalid = |what: String| SendError::Transport(TransportError::new(TransportErrorKind::InvalidRequest, what));
         let uri = &parts.uri;
@@ -393,12 +393,12 @@ impl DefaultTransport {
             }
         }
         parts.uri = clean;
-        Ok(http::Request::from_parts(parts, Full::new(Bytes::from(body))))
+        Ok(http::Request::from_parts(parts, Full::new(body)))
     }
 }
 
 impl Transport for DefaultTransport {
-    fn send(&self, request: http::Request<Vec<u8>>, max_body: usize) -> BoxFuture<'_, Result<RawResponse, SendError>> {
+    fn send(&self, request: http::Request<bytes::Bytes>, max_body: usize) -> BoxFuture<'_, Result<RawResponse, SendError>> {
         Box::pin(self.round_trip(request, max_body))
     }
 }
@@ -727,7 +727,7 @@ mod tests {
             .header("transfer-encoding", "chunked")
             .header("connection", "upgrade")
             .header("x-amz-target", "T")
-            .body(b"{}".to_vec())
+            .body(bytes::Bytes::from_static(b"{}"))
             .expect("request");
         let clean = t.clean(request).expect("cleaned");
         assert_eq!(clean.uri().to_string(), "http://127.0.0.1:9/a?b=c");
@@ -753,7 +753,7 @@ mod tests {
         assert!(m.intercept(&uri("https://api.internal.example/")).is_none());
         assert!(m.intercept(&uri("http://10.1.2.3/")).is_none());
         // Credentials for a plain-HTTP request through the proxy, never in Debug.
-        let request = http::Request::builder().uri("http://example.com/").body(Vec::new()).expect("request");
+        let request = http::Request::builder().uri("http://example.com/").body(bytes::Bytes::new()).expect("request");
         let clean = t.clean(request).expect("cleaned");
         assert!(clean.headers().contains_key("proxy-authorization"));
         assert!(!format!("{t:?}").contains("u:p"));

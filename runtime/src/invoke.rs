@@ -86,8 +86,20 @@ impl ServiceSpec {
     }
 }
 
+/// The error code of an error response in `protocol`, if it has one (what
+/// the retry policy looks at).
+fn error_code(protocol: Protocol, response: &RawResponse) -> Option<String> {
+    match protocol {
+        Protocol::AwsJson1_0 | Protocol::AwsJson1_1 | Protocol::RestJson1 => super::json::error_code(protocol, response),
+        #[cfg(feature = "xml")]
+        Protocol::AwsQuery | Protocol::Ec2Query | Protocol::RestXml => super::xml_errors::error_code(response),
+        #[cfg(not(feature = "xml"))]
+        Protocol::AwsQuery | Protocol::Ec2Query | Protocol::RestXml => None,
+    }
+}
+
 /// A request's headers and body as they go on the wire (before signing).
-type WireParts = (Vec<(String, String)>, Vec<u8>);
+type WireParts = (Vec<(String, String)>, bytes::Bytes);
 
 /// An endpoint the rules chose, with any headers they add to requests.
 #[derive(Debug, Clone)]
@@ -194,7 +206,7 @@ impl Handle {
                     code.as_deref() == Some("InternalError") || retry::retry_response(400, code.as_deref(), policy)
                 }
                 Ok(r) if r.is_success() => false,
-                Ok(r) => retry::retry_response(r.status, super::protocol::error_code(self.inner.service.protocol, r).as_deref(), policy),
+                Ok(r) => retry::retry_response(r.status, error_code(self.inner.service.protocol, r).as_deref(), policy),
                 Err(e) => retry::retry_send_error(e, policy),
             };
             if retry && attempt < config.retry.max_attempts {
@@ -245,7 +257,7 @@ impl Handle {
         let mut body = request.body.clone().unwrap_or_default();
         if request.gzip && !config.disable_request_compression && body.len() >= config.request_min_compression_size_bytes {
             if let Some(compressed) = gzip(&body) {
-                body = compressed;
+                body = compressed.into();
                 // After any encoding the caller set (`custom, gzip`).
                 match headers.iter_mut().find(|(k, _)| k.eq_ignore_ascii_case("content-encoding")) {
                     Some((_, v)) => v.push_str(", gzip"),
@@ -276,7 +288,7 @@ impl Handle {
         Ok((headers, body))
     }
 
-    fn signed(&self, method: &'static str, url: &str, headers: &[(String, String)], body: &[u8]) -> Result<http::Request<Vec<u8>>, Failure> {
+    fn signed(&self, method: &'static str, url: &str, headers: &[(String, String)], body: &bytes::Bytes) -> Result<http::Request<bytes::Bytes>, Failure> {
         let config = &self.inner.config;
         let invalid = |what: String| Failure::Transport(TransportError::new(TransportErrorKind::InvalidRequest, what));
         let uri: http::Uri = url.parse().map_err(|e| invalid(format!("URL {url:?}: {e}")))?;
@@ -304,7 +316,8 @@ impl Handle {
                 .map_err(|_| invalid(format!("the value of header {k:?} contains a character HTTP forbids (such as CR or LF)")))?;
             builder = builder.header(name, value);
         }
-        builder.body(body.to_vec()).map_err(|e| invalid(e.to_string()))
+        // Shared, not copied: each attempt sends the same bytes.
+        builder.body(body.clone()).map_err(|e| invalid(e.to_string()))
     }
 }
 

@@ -111,6 +111,8 @@ pub mod structs;
 pub mod unions;
 
 pub use blob::Blob;
+/// Shared bytes: request and response bodies (the [`Transport`] trait's).
+pub use bytes::Bytes;
 pub use config::{Config, ConfigBuilder, ConfigError, ContextParam, Credentials, RequestChecksumCalculation, RetryConfig};
 pub use error::{ErrorKind, ErrorMeta, Modeled, OperationError, ParseError, TimeoutError, TransportError};
 pub use paginate::Paginator;

@@ -46,11 +46,11 @@ pub struct ExpectedRequest<'a> {
 /// Records the one request a test sends and answers it with `200 {}`.
 #[derive(Debug, Default)]
 struct Recorder {
-    sent: Mutex<Vec<http::Request<Vec<u8>>>>,
+    sent: Mutex<Vec<http::Request<bytes::Bytes>>>,
 }
 
 impl Transport for Recorder {
-    fn send(&self, request: http::Request<Vec<u8>>, _max_body: usize) -> BoxFuture<'_, Result<RawResponse, SendError>> {
+    fn send(&self, request: http::Request<bytes::Bytes>, _max_body: usize) -> BoxFuture<'_, Result<RawResponse, SendError>> {
         if let Ok(mut sent) = self.sent.lock() {
             sent.push(request);
         }
@@ -81,7 +81,7 @@ pub fn value<T: serde::de::DeserializeOwned>(json: &str) -> T {
 /// `https://example.com`) whose transport records the request, and return
 /// the request it sent. The call's own result is not examined (the canned
 /// answer may not be a valid output).
-pub fn send<F, Fut, T>(host: Option<&str>, call: F) -> http::Request<Vec<u8>>
+pub fn send<F, Fut, T>(host: Option<&str>, call: F) -> http::Request<bytes::Bytes>
 where
     F: FnOnce(Config) -> Fut,
     Fut: Future<Output = T>,
@@ -110,7 +110,7 @@ where
 }
 
 /// `Err` with the list of differences between `actual` and `expected`.
-pub fn check_request(actual: &http::Request<Vec<u8>>, expected: &ExpectedRequest<'_>) -> Result<(), String> {
+pub fn check_request(actual: &http::Request<bytes::Bytes>, expected: &ExpectedRequest<'_>) -> Result<(), String> {
     let mut problems = Vec::new();
     if actual.method().as_str() != expected.method {
         problems.push(format!("method: sent {}, expected {}", actual.method(), expected.method));
@@ -182,7 +182,7 @@ pub fn check_request(actual: &http::Request<Vec<u8>>, expected: &ExpectedRequest
 }
 
 /// Panic with every difference between `actual` and `expected`.
-pub fn assert_request(actual: &http::Request<Vec<u8>>, expected: &ExpectedRequest<'_>) {
+pub fn assert_request(actual: &http::Request<bytes::Bytes>, expected: &ExpectedRequest<'_>) {
     if let Err(e) = check_request(actual, expected) {
         panic!("the request differs from the test case:\n{e}\n(sent: {} {})", actual.method(), actual.uri());
     }
@@ -441,12 +441,12 @@ pub fn block_on<F: Future>(f: F) -> F::Output {
 mod tests {
     use super::*;
 
-    fn request(method: &str, uri: &str, headers: &[(&str, &str)], body: &str) -> http::Request<Vec<u8>> {
+    fn request(method: &str, uri: &str, headers: &[(&str, &str)], body: &str) -> http::Request<bytes::Bytes> {
         let mut b = http::Request::builder().method(method).uri(uri);
         for (k, v) in headers {
             b = b.header(*k, *v);
         }
-        b.body(body.as_bytes().to_vec()).expect("a request")
+        b.body(bytes::Bytes::copy_from_slice(body.as_bytes())).expect("a request")
     }
 
     #[test]

@@ -13,8 +13,9 @@ pub struct PreparedRequest {
     pub query: Vec<(String, Option<String>)>,
     /// Header names in lower case.
     pub headers: Vec<(String, String)>,
-    /// `None` when the request has no body (and no `Content-Type`).
-    pub body: Option<Vec<u8>>,
+    /// `None` when the request has no body (and no `Content-Type`). Shared
+    /// bytes: a blob payload is not copied on its way to the transport.
+    pub body: Option<bytes::Bytes>,
     /// `@endpoint(hostPrefix)`, filled in: put before the endpoint's host.
     pub host_prefix: Option<String>,
     /// A URL that replaces the resolved endpoint for this request (a
@@ -52,6 +53,11 @@ pub struct RequestChecksum {
 impl PreparedRequest {
     pub fn new(method: &'static str, path: impl Into<String>) -> Self {
         PreparedRequest { method, path: path.into(), query: Vec::new(), headers: Vec::new(), body: None, host_prefix: None, endpoint: None, gzip: false, content_md5: false, endpoint_params: Vec::new(), error_in_success: false, checksum: None, validate_response_checksum: false }
+    }
+
+    /// Set the body (a `Vec` or a blob's shared bytes; neither is copied).
+    pub fn set_body(&mut self, body: impl Into<bytes::Bytes>) {
+        self.body = Some(body.into());
     }
 
     pub fn header(&mut self, name: &str, value: impl Into<String>) {
@@ -118,7 +124,8 @@ use std::sync::OnceLock;
 pub struct RawResponse {
     pub status: u16,
     pub headers: Vec<(String, String)>,
-    pub body: Vec<u8>,
+    /// Shared bytes: a blob payload of the output takes them without a copy.
+    pub body: bytes::Bytes,
     /// How many attempts the client made (1 when there was no retry).
     pub attempts: u32,
     /// The body as a JSON object, parsed on first use (see [`json_object`](Self::json_object)).
@@ -145,7 +152,7 @@ impl PartialEq for RawResponse {
 impl Eq for RawResponse {}
 
 impl RawResponse {
-    pub fn new(status: u16, headers: Vec<(String, String)>, body: impl Into<Vec<u8>>) -> Self {
+    pub fn new(status: u16, headers: Vec<(String, String)>, body: impl Into<bytes::Bytes>) -> Self {
         RawResponse { status, headers, body: body.into(), attempts: 1, json: OnceLock::new() }
     }
 

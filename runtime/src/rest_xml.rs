@@ -4,10 +4,9 @@
 //! restJson1 ([`rest_json`](crate::rest_json)); errors are read by
 //! [`xml_errors`](crate::xml_errors).
 
-use super::aws_query::parse_failure;
 use super::error::Failure;
 use super::request::RawResponse;
-use super::xml::{read_document, read_text, XmlStruct, XmlText};
+use super::xml::{parse_failure, read_document, read_text, XmlStruct, XmlText};
 use super::xml_write::{document, XmlWrite};
 
 /// `input` as the document `spec` (root element name and namespace), without

@@ -27,7 +27,7 @@ pub enum SendError {
 /// (the client checks the limit again, but only after the body was read).
 /// It must not retry: the client decides about retries.
 pub trait Transport: Send + Sync + std::fmt::Debug {
-    fn send(&self, request: http::Request<Vec<u8>>, max_body: usize) -> BoxFuture<'_, Result<RawResponse, SendError>>;
+    fn send(&self, request: http::Request<bytes::Bytes>, max_body: usize) -> BoxFuture<'_, Result<RawResponse, SendError>>;
 }
 
 /// Waits between retries, on whatever runtime the transport uses.

@@ -18,6 +18,8 @@ use quick_xml::Reader;
 
 use super::blob::Blob;
 use super::enums::EnumText;
+use super::error::{Failure, ParseError};
+use super::request::RawResponse;
 use super::timestamp::{Format, Timestamp};
 
 /// How deep elements may nest. AWS responses nest a few dozen levels at
@@ -38,6 +40,11 @@ impl fmt::Display for XmlError {
 }
 
 impl std::error::Error for XmlError {}
+
+/// The failure of a response whose XML cannot be read.
+pub fn parse_failure(response: &RawResponse, e: XmlError) -> Failure {
+    Failure::Parse(Box::new(ParseError::new(response, e.to_string())))
+}
 
 /// A start tag the reader stands in: its name and attributes. Its content
 /// is read with [`XmlReader::next_child`], [`XmlReader::text`] or

@@ -5,10 +5,9 @@
 //! - ec2Query: `<Response><Errors><Error><Code/><Message/></Error></Errors><RequestID/></Response>`;
 //! - restXml with `noErrorWrapping` (S3): `<Error><Code/><Message/>…<RequestId/></Error>`.
 
-use super::aws_query::parse_failure;
 use super::error::{ErrorHeaders, ErrorMeta, Failure, Modeled, ParseError};
 use super::request::RawResponse;
-use super::xml::{read_document, Element, XmlError, XmlReader, XmlStruct};
+use super::xml::{parse_failure, read_document, Element, XmlError, XmlReader, XmlStruct};
 
 /// What an error response's body says: code, message, request id.
 #[derive(Default)]

@@ -74,13 +74,13 @@ struct FakeTransport {
 }
 
 impl Transport for FakeTransport {
-    fn send(&self, request: http::Request<Vec<u8>>, max_body: usize) -> BoxFuture<'_, Result<RawResponse, SendError>> {
+    fn send(&self, request: http::Request<smithy_gen_runtime::Bytes>, max_body: usize) -> BoxFuture<'_, Result<RawResponse, SendError>> {
         let (parts, body) = request.into_parts();
         self.sent.lock().unwrap().push(Sent {
             method: parts.method.to_string(),
             uri: parts.uri,
             headers: parts.headers,
-            body,
+            body: body.to_vec(),
             max_body,
         });
         let answer = self.answers.lock().unwrap().pop_front();

@@ -33,9 +33,9 @@ struct FakeTransport {
 }
 
 impl Transport for FakeTransport {
-    fn send(&self, request: http::Request<Vec<u8>>, _max_body: usize) -> BoxFuture<'_, Result<RawResponse, SendError>> {
+    fn send(&self, request: http::Request<smithy_gen_runtime::Bytes>, _max_body: usize) -> BoxFuture<'_, Result<RawResponse, SendError>> {
         let (parts, body) = request.into_parts();
-        self.sent.lock().unwrap().push((parts.headers, body));
+        self.sent.lock().unwrap().push((parts.headers, body.to_vec()));
         let answer = self.answers.lock().unwrap().pop_front();
         Box::pin(async move {
             answer.unwrap_or_else(|| {

@@ -20,10 +20,10 @@ use smithy_gen_runtime::transport::{BoxFuture, SendError, Sleep, Transport};
 /// Records requests and answers each with `200`, the body `.1` (by default
 /// a listing) and the headers `.2`.
 #[derive(Debug, Default)]
-struct Recorder(Mutex<Vec<http::Request<Vec<u8>>>>, Option<&'static str>, Vec<(String, String)>);
+struct Recorder(Mutex<Vec<http::Request<smithy_gen_runtime::Bytes>>>, Option<&'static str>, Vec<(String, String)>);
 
 impl Transport for Recorder {
-    fn send(&self, request: http::Request<Vec<u8>>, _max_body: usize) -> BoxFuture<'_, Result<RawResponse, SendError>> {
+    fn send(&self, request: http::Request<smithy_gen_runtime::Bytes>, _max_body: usize) -> BoxFuture<'_, Result<RawResponse, SendError>> {
         self.0.lock().unwrap().push(request);
         let body = self.1.unwrap_or("<ListBucketResult><KeyCount>0</KeyCount></ListBucketResult>").as_bytes().to_vec();
         Box::pin(std::future::ready(Ok(RawResponse::new(200, self.2.clone(), body))))
@@ -180,7 +180,7 @@ async fn an_object_whose_bytes_are_an_error_document_is_just_data() {
     assert_eq!(got.body.as_ref().map(|b| b.as_ref()), Some(INTERNAL_ERROR.as_bytes()));
 }
 
-fn header(request: &http::Request<Vec<u8>>, name: &str) -> Option<String> {
+fn header(request: &http::Request<smithy_gen_runtime::Bytes>, name: &str) -> Option<String> {
     request.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
 }
 

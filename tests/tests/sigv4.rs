@@ -19,7 +19,7 @@ fn test_time() -> SystemTime {
 
 fn sign(method: &str, url: &str, headers: &[(&str, &str)], body: &str, creds: &Credentials, region: &str, service: &str) -> Vec<(String, String)> {
     let headers: Vec<(String, String)> = headers.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-    let scope = Scope { credentials: creds, region, signing_name: service, time: test_time() };
+    let scope = Scope { credentials: creds, region, signing_name: service, time: test_time(), options: Default::default() };
     let mut out = signing_headers(method, url, &headers, body.as_bytes(), &scope).expect("signs");
     out.sort();
     out
@@ -180,7 +180,7 @@ mod against_aws_sigv4 {
             ];
             headers.extend(extra);
             let creds = Credentials::new(KEY, SECRET, session);
-            let scope = Scope { credentials: &creds, region, signing_name: service, time: test_time() };
+            let scope = Scope { credentials: &creds, region, signing_name: service, time: test_time(), options: Default::default() };
             let ours = signing_headers(method, &url, &headers, &body, &scope).expect("signs");
             let ours = ours.iter().find(|(k, _)| k == "authorization").map(|(_, v)| v.clone()).unwrap();
             let theirs = aws_sigv4_authorization(method, &url, &headers, &body, &creds, region, service);

@@ -29,8 +29,8 @@ fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread().enable_all().build().expect("tokio runtime")
 }
 
-fn post(port: u16, body: &[u8]) -> http::Request<Vec<u8>> {
-    http::Request::builder().method("POST").uri(format!("http://127.0.0.1:{port}/")).body(body.to_vec()).expect("request")
+fn post(port: u16, body: &[u8]) -> http::Request<smithy_gen_runtime::Bytes> {
+    http::Request::builder().method("POST").uri(format!("http://127.0.0.1:{port}/")).body(smithy_gen_runtime::Bytes::copy_from_slice(body)).expect("request")
 }
 
 /// A server running `serve` on each accepted connection (with its index),
@@ -78,12 +78,12 @@ fn an_unsolicited_response_on_an_idle_connection_is_never_the_next_calls_answer(
     let t = transport();
     let rt = runtime();
     let first = rt.block_on(t.send(post(port, b"{}"), 1 << 20)).expect("first call");
-    assert_eq!(first.body, b"answer-0");
+    assert_eq!(&first.body[..], b"answer-0");
     // The runtime stands still while the server writes on the idle connection.
     std::thread::sleep(Duration::from_millis(200));
     for _ in 0..3 {
         let next = rt.block_on(t.send(post(port, b"{}"), 1 << 20)).expect("the next call succeeds");
-        assert_ne!(next.body, b"evil", "an unsolicited response was read as a call's answer");
+        assert_ne!(&next.body[..], b"evil", "an unsolicited response was read as a call's answer");
         assert!(next.body.starts_with(b"answer-"), "{:?}", String::from_utf8_lossy(&next.body));
         std::thread::sleep(Duration::from_millis(100));
     }
@@ -181,7 +181,7 @@ fn user_information_never_reaches_the_server() {
     let request = http::Request::builder()
         .method("POST")
         .uri(format!("http://user:secret@127.0.0.1:{port}/path"))
-        .body(b"{}".to_vec())
+        .body(smithy_gen_runtime::Bytes::from_static(b"{}"))
         .expect("request");
     runtime().block_on(transport().send(request, 1 << 20)).expect("call");
     let seen = seen.lock().unwrap();
@@ -208,7 +208,7 @@ fn caller_framing_headers_cannot_desynchronise_a_kept_alive_connection() {
         for (k, v) in headers {
             b = b.header(*k, *v);
         }
-        b.body(body.as_bytes().to_vec()).expect("request")
+        b.body(smithy_gen_runtime::Bytes::copy_from_slice(body.as_bytes())).expect("request")
     };
     rt.block_on(t.send(lying(r#"{"first":1}"#, &[("content-length", "3")]), 1 << 20)).expect("first");
     rt.block_on(t.send(lying(r#"{"second":2}"#, &[("transfer-encoding", "chunked"), ("connection", "close")]), 1 << 20))

@@ -31,9 +31,7 @@ pub fn prepare_create_detector(
             path,
         );
         request.default_header("content-type", "application/json");
-        request.body = ::std::option::Option::Some(
-            ::smithy_gen_runtime::rest_json::json_body(input, &[])?,
-        );
+        request.set_body(::smithy_gen_runtime::rest_json::json_body(input, &[])?);
         ::std::result::Result::Ok(request)
     };
     Ok(request?)
@@ -93,9 +91,10 @@ pub fn prepare_create_publishing_destination(
             path,
         );
         request.default_header("content-type", "application/json");
-        request.body = ::std::option::Option::Some(
-            ::smithy_gen_runtime::rest_json::json_body(input, &["detectorId"])?,
-        );
+        request
+            .set_body(
+                ::smithy_gen_runtime::rest_json::json_body(input, &["detectorId"])?,
+            );
         ::std::result::Result::Ok(request)
     };
     Ok(request?)

@@ -328,13 +328,14 @@ pub fn prepare_complete_multipart_upload(
         }
         if let ::std::option::Option::Some(v) = &input.multipart_upload {
             request.default_header("content-type", "application/xml");
-            request.body = ::std::option::Option::Some(
-                ::smithy_gen_runtime::rest_xml::xml_body(
-                    v,
-                    "CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"",
-                    &[],
-                ),
-            );
+            request
+                .set_body(
+                    ::smithy_gen_runtime::rest_xml::xml_body(
+                        v,
+                        "CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"",
+                        &[],
+                    ),
+                );
         }
         ::std::result::Result::Ok(request)
     };
@@ -1191,13 +1192,14 @@ pub fn prepare_create_bucket(
         }
         if let ::std::option::Option::Some(v) = &input.create_bucket_configuration {
             request.default_header("content-type", "application/xml");
-            request.body = ::std::option::Option::Some(
-                ::smithy_gen_runtime::rest_xml::xml_body(
-                    v,
-                    "CreateBucketConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"",
-                    &[],
-                ),
-            );
+            request
+                .set_body(
+                    ::smithy_gen_runtime::rest_xml::xml_body(
+                        v,
+                        "CreateBucketConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"",
+                        &[],
+                    ),
+                );
         }
         ::std::result::Result::Ok(request)
     };
@@ -2092,13 +2094,14 @@ pub fn prepare_delete_objects(
         }
         if let ::std::option::Option::Some(v) = &input.delete {
             request.default_header("content-type", "application/xml");
-            request.body = ::std::option::Option::Some(
-                ::smithy_gen_runtime::rest_xml::xml_body(
-                    v,
-                    "Delete xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"",
-                    &[],
-                ),
-            );
+            request
+                .set_body(
+                    ::smithy_gen_runtime::rest_xml::xml_body(
+                        v,
+                        "Delete xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"",
+                        &[],
+                    ),
+                );
         }
         ::std::result::Result::Ok(request)
     };
@@ -2464,7 +2467,7 @@ pub fn parse_get_object(
         |response| {
             let output = types::GetObjectOutput {
                 body: ::std::option::Option::Some(
-                    ::smithy_gen_runtime::blob::Blob::new(response.body.clone()),
+                    ::smithy_gen_runtime::blob::Blob::from(response.body.clone()),
                 ),
                 delete_marker: ::smithy_gen_runtime::rest_json::header(
                     response,
@@ -4009,7 +4012,7 @@ pub fn prepare_put_object(
         }
         if let ::std::option::Option::Some(v) = &input.body {
             request.default_header("content-type", "application/octet-stream");
-            request.body = ::std::option::Option::Some(v.as_bytes().to_vec());
+            request.set_body(v.to_bytes());
         }
         ::std::result::Result::Ok(request)
     };
@@ -4374,7 +4377,7 @@ pub fn prepare_upload_part(
         }
         if let ::std::option::Option::Some(v) = &input.body {
             request.default_header("content-type", "application/octet-stream");
-            request.body = ::std::option::Option::Some(v.as_bytes().to_vec());
+            request.set_body(v.to_bytes());
         }
         ::std::result::Result::Ok(request)
     };

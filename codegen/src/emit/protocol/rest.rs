@@ -236,7 +236,8 @@ pub fn serialize(svc: &ServiceIr, op: &OperationIr, input: Option<&StructIr>) ->
         let f = ident(&m.rust_name);
         let kind = payload_kind(svc, &m.ty);
         let (content_type, bytes) = match kind {
-            PayloadKind::Blob => ("application/octet-stream", quote!(v.as_bytes().to_vec())),
+            // Shared with the caller's blob, not copied.
+            PayloadKind::Blob => ("application/octet-stream", quote!(v.to_bytes())),
             PayloadKind::Text => ("text/plain", quote!(v.as_bytes().to_vec())),
             PayloadKind::Enum => ("text/plain", quote!(v.as_str().as_bytes().to_vec())),
             PayloadKind::Structure | PayloadKind::Json if svc.protocol == Protocol::RestXml => {
@@ -251,14 +252,14 @@ pub fn serialize(svc: &ServiceIr, op: &OperationIr, input: Option<&StructIr>) ->
             quote! {
                 else {
                     request.default_header("content-type", #content_type);
-                    request.body = ::std::option::Option::Some(b"{}".to_vec());
+                    request.set_body(&b"{}"[..]);
                 }
             }
         });
         quote! {
             if let ::std::option::Option::Some(v) = &input.#f {
                 request.default_header("content-type", #content_type);
-                request.body = ::std::option::Option::Some(#bytes);
+                request.set_body(#bytes);
             } #unset
         }
     } else if !body.is_empty() {
@@ -459,8 +460,8 @@ fn payload_value(svc: &ServiceIr, m: &MemberIr) -> TokenStream {
         });
     }
     match &m.ty {
-        RType::Blob if always => quote!(::std::option::Option::Some(::smithy_gen_runtime::blob::Blob::new(response.body.clone()))),
-        RType::Blob => quote!((!response.body.is_empty()).then(|| ::smithy_gen_runtime::blob::Blob::new(response.body.clone()))),
+        RType::Blob if always => quote!(::std::option::Option::Some(::smithy_gen_runtime::blob::Blob::from(response.body.clone()))),
+        RType::Blob => quote!((!response.body.is_empty()).then(|| ::smithy_gen_runtime::blob::Blob::from(response.body.clone()))),
         RType::String if always => {
             quote!(::std::option::Option::Some(::std::string::String::from_utf8_lossy(&response.body).into_owned()))
         }

@@ -10,7 +10,7 @@ use quote::quote;
 pub fn body(bound: &[String]) -> TokenStream {
     quote! {
         request.default_header("content-type", "application/json");
-        request.body = ::std::option::Option::Some(::smithy_gen_runtime::rest_json::json_body(input, &[#(#bound),*])?);
+        request.set_body(::smithy_gen_runtime::rest_json::json_body(input, &[#(#bound),*])?);
     }
 }
 

@@ -19,7 +19,7 @@ pub fn body(svc: &ServiceIr, input: Option<&StructIr>, bound: &[String]) -> Toke
     };
     quote! {
         request.default_header("content-type", "application/xml");
-        request.body = ::std::option::Option::Some(::smithy_gen_runtime::rest_xml::xml_body(input, #spec, &[#(#bound),*]));
+        request.set_body(::smithy_gen_runtime::rest_xml::xml_body(input, #spec, &[#(#bound),*]));
     }
 }
 
