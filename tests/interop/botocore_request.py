@@ -15,6 +15,9 @@ or, when botocore's parameter validation rejects the input,
 
     {"error": "<message>"}.
 
+A query-protocol body (botocore keeps it as a dict of parameters until it
+prepares the request) is form-encoded as botocore would send it.
+
 `path` is the URL path as botocore renders it (percent-encoded), without the
 query string; a literal query in the model's request URI is moved into
 `query`. `headers` holds only what the serializer produced, with lower-case
@@ -36,6 +39,7 @@ from urllib.parse import parse_qsl
 import botocore.session
 from botocore.exceptions import ParamValidationError
 from botocore.serialize import create_serializer
+from botocore.utils import percent_encode_sequence
 from botocore.validate import validate_parameters
 
 IDEMPOTENCY_PLACEHOLDER = "00000000-0000-4000-8000-000000000000"
@@ -62,6 +66,10 @@ def _add_query(query, name, value):
 def _body(raw):
     if raw is None:
         return None, None
+    if isinstance(raw, dict):
+        # The query protocols' parameters, form-encoded as botocore's
+        # AWSRequest encodes them when it prepares the request.
+        raw = percent_encode_sequence(raw)
     if isinstance(raw, (bytes, bytearray)):
         raw = bytes(raw).decode("utf-8")
     elif not isinstance(raw, str):
