@@ -133,7 +133,7 @@ fn header_ok(name: &str, value: &str) -> bool {
 }
 
 /// What the transport received matches the prepared request.
-fn check_sent(sent: &http::Request<Vec<u8>>, path_and_query: &str, headers: &[(String, String)]) {
+fn check_sent(sent: &http::Request<smithy_gen_runtime::Bytes>, path_and_query: &str, headers: &[(String, String)]) {
     assert_eq!(sent.uri().to_string(), format!("{ENDPOINT}{path_and_query}"));
     for (name, value) in headers {
         let got: Vec<&[u8]> = sent.headers().get_all(name.as_str()).iter().map(|v| v.as_bytes()).collect();

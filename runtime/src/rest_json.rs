@@ -232,8 +232,12 @@ pub fn prefix_headers(response: &RawResponse, prefix: &str) -> Option<std::colle
     let map: std::collections::BTreeMap<String, String> = response
         .headers
         .iter()
-        .filter(|(k, _)| k.len() >= prefix.len() && k[..prefix.len()].eq_ignore_ascii_case(prefix))
-        .map(|(k, v)| (k[prefix.len()..].to_string(), v.clone()))
+        // `get`: a header name from a user's transport need not be ASCII, and
+        // the prefix's length may fall inside one of its characters.
+        .filter_map(|(k, v)| {
+            let head = k.get(..prefix.len())?;
+            head.eq_ignore_ascii_case(prefix).then(|| (k[prefix.len()..].to_string(), v.clone()))
+        })
         .collect();
     Some(map)
 }

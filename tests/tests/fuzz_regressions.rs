@@ -85,3 +85,41 @@ fn sdk_id_whose_feature_clashes_is_a_model_error() {
         assert!(message.contains(&format!("the Cargo feature `{feature}` of service `fz.test#Service`")), "{message}");
     }
 }
+
+/// `xml_responses`, crash-4f8ed5828271c7efc9d70bdf688e31f60dd05584: a
+/// response header whose name is not ASCII (a user's transport may hand one
+/// over) made reading S3's `x-amz-meta-` prefix headers slice a string inside
+/// a character.
+#[tokio::test]
+async fn prefix_headers_with_non_ascii_names() {
+    use aws_generated::s3::{self, types as s3t};
+    use smithy_gen_runtime::request::RawResponse;
+    use smithy_gen_runtime::transport::{BoxFuture, SendError, Sleep, Transport};
+    use std::sync::Arc;
+
+    #[derive(Debug)]
+    struct Answer;
+    impl Transport for Answer {
+        fn send(&self, _: http::Request<smithy_gen_runtime::Bytes>, _: usize) -> BoxFuture<'_, Result<RawResponse, SendError>> {
+            // Byte 11, the prefix's length, falls inside the `é` of the first name.
+            let headers = vec![("x-amz-metaé-x".to_string(), "v".to_string()), ("x-amz-meta-é".to_string(), "w".to_string())];
+            Box::pin(std::future::ready(Ok(RawResponse::new(200, headers, &b"body"[..]))))
+        }
+    }
+    #[derive(Debug)]
+    struct NoSleep;
+    impl Sleep for NoSleep {
+        fn sleep(&self, _: std::time::Duration) -> BoxFuture<'static, ()> {
+            Box::pin(std::future::ready(()))
+        }
+    }
+    let config = smithy_gen_runtime::Config::builder()
+        .region("us-east-1")
+        .credentials(smithy_gen_runtime::Credentials::new("AKID", "secret", None))
+        .transport(Arc::new(Answer))
+        .sleep(Arc::new(NoSleep))
+        .build()
+        .expect("config");
+    let out = s3::Client::new(config).get_object(s3t::GetObjectInput::new("b", "k")).await.expect("an object");
+    assert_eq!(out.metadata.unwrap_or_default().get("é").map(String::as_str), Some("w"));
+}

@@ -23,6 +23,7 @@ const TARGETS: &[(&str, &[&str])] = &[
     ("model_json", &[]),
     ("responses", &["fuzz/seeds/responses"]),
     ("rest_json_uri_headers", &[]),
+    ("xml_responses", &["fuzz/seeds/xml_responses"]),
 ];
 
 /// The fixture model the `rest_json_uri_headers` target drives (it has the
