@@ -40,6 +40,8 @@ pub const FIXED_SET: &[(&str, &str)] = &[
     ("ssm-2014-11-06", "144 operations, unchecked patterns"),
     ("lex-models-v2-2020-08-07", "an unchecked pattern, large restJson1"),
     ("timestream-query-2018-11-01", "awsJson1_0 with endpoint discovery"),
+    ("s3-2006-03-01", "restXml whole: endpoint context parameters, checksums, namespaces, payloads, unwrapped output"),
+    ("rds-2014-10-31", "the largest awsQuery model: 162 operations, flattened lists, @awsQueryError codes"),
 ];
 
 /// The protocols the generator supports.
