@@ -100,7 +100,7 @@ fn status_code(status: u16) -> Option<&'static str> {
 }
 
 /// Everything an error response says about the error. A response without a
-/// body is named by its status ([`status_code`]); a body that is not an
+/// body is named by its status (`404`: `NotFound`); a body that is not an
 /// error document (an HTML page, say) gives the code `Unknown` and the start
 /// of the body as the message.
 pub fn error_meta(response: &RawResponse) -> ErrorMeta {
