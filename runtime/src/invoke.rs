@@ -51,7 +51,7 @@ impl ServiceSpec {
                 Some(e) => e.clone(),
                 None => Endpoint::aws(self.endpoint_prefix, &config.region),
             };
-            return Ok(ResolvedEndpoint { endpoint, headers: Vec::new() });
+            return Ok(ResolvedEndpoint { endpoint, headers: Vec::new(), auth: AuthScheme::default() });
         };
         let rules = self.parsed_rules.get_or_init(|| RuleSet::from_json(text)).as_ref().map_err(|e| e.to_string())?;
         let mut params = Params::new();
@@ -81,8 +81,43 @@ impl ServiceSpec {
         }
         let resolved = rules.resolve(&params).map_err(|e| format!("endpoint resolution: {e}"))?;
         let endpoint = Endpoint::parse(&resolved.url).map_err(|e| format!("endpoint resolution: {e}"))?;
+        let auth = AuthScheme::from_properties(&resolved.properties)?;
         let headers = resolved.headers.into_iter().flat_map(|(k, vs)| vs.into_iter().map(move |v| (k.clone(), v))).collect();
-        Ok(ResolvedEndpoint { endpoint, headers })
+        Ok(ResolvedEndpoint { endpoint, headers, auth })
+    }
+}
+
+/// What an endpoint's `authSchemes` property says about signing (the first
+/// `sigv4` scheme; the rules list alternatives in order of preference).
+/// Unset fields keep the service's SigV4 name, the configured region and
+/// the service's signing options.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuthScheme {
+    pub signing_name: Option<String>,
+    pub signing_region: Option<String>,
+    pub disable_double_encoding: Option<bool>,
+    pub disable_normalize_path: Option<bool>,
+}
+
+impl AuthScheme {
+    fn from_properties(properties: &serde_json::Map<String, serde_json::Value>) -> Result<AuthScheme, String> {
+        let Some(schemes) = properties.get("authSchemes").and_then(|s| s.as_array()) else { return Ok(AuthScheme::default()) };
+        let names: Vec<&str> = schemes.iter().filter_map(|s| s.get("name")?.as_str()).collect();
+        let Some(scheme) = schemes.iter().find(|s| s.get("name").and_then(|n| n.as_str()) == Some("sigv4")) else {
+            return if names.is_empty() {
+                Ok(AuthScheme::default())
+            } else {
+                Err(format!("endpoint resolution: the endpoint needs the auth scheme {}, which this client does not support (only sigv4)", names.join(" or ")))
+            };
+        };
+        let text = |k: &str| scheme.get(k).and_then(|v| v.as_str()).map(str::to_string);
+        let flag = |k: &str| scheme.get(k).and_then(|v| v.as_bool());
+        Ok(AuthScheme {
+            signing_name: text("signingName"),
+            signing_region: text("signingRegion"),
+            disable_double_encoding: flag("disableDoubleEncoding"),
+            disable_normalize_path: flag("disableNormalizePath"),
+        })
     }
 }
 
@@ -106,6 +141,8 @@ type WireParts = (Vec<(String, String)>, bytes::Bytes);
 pub struct ResolvedEndpoint {
     pub endpoint: Endpoint,
     pub headers: Vec<(String, String)>,
+    /// How to sign requests to it.
+    pub auth: AuthScheme,
 }
 
 /// A configured client for one service; cheap to clone.
@@ -194,7 +231,7 @@ impl Handle {
         let (headers, body) = self.wire_parts(request, &resolved.headers)?;
         let mut attempt = 1;
         loop {
-            let http_request = self.signed(request.method, &url, &headers, &body)?;
+            let http_request = self.signed(request.method, &url, &headers, &body, &resolved.auth)?;
             let outcome = config.transport.send(http_request, config.max_response_body).await;
             let retry = match &outcome {
                 // S3's `200` with an `<Error>` document: retried as the error
@@ -288,7 +325,14 @@ impl Handle {
         Ok((headers, body))
     }
 
-    fn signed(&self, method: &'static str, url: &str, headers: &[(String, String)], body: &bytes::Bytes) -> Result<http::Request<bytes::Bytes>, Failure> {
+    fn signed(
+        &self,
+        method: &'static str,
+        url: &str,
+        headers: &[(String, String)],
+        body: &bytes::Bytes,
+        auth: &AuthScheme,
+    ) -> Result<http::Request<bytes::Bytes>, Failure> {
         let config = &self.inner.config;
         let invalid = |what: String| Failure::Transport(TransportError::new(TransportErrorKind::InvalidRequest, what));
         let uri: http::Uri = url.parse().map_err(|e| invalid(format!("URL {url:?}: {e}")))?;
@@ -302,10 +346,19 @@ impl Handle {
             body,
             &super::signing::Scope {
                 credentials: &config.credentials,
-                region: &config.region,
-                signing_name: self.inner.service.signing_name,
+                region: auth.signing_region.as_deref().unwrap_or(&config.region),
+                signing_name: auth.signing_name.as_deref().unwrap_or(self.inner.service.signing_name),
                 time: SystemTime::now(),
-                options: self.inner.service.signing,
+                options: {
+                    let mut o = self.inner.service.signing;
+                    if let Some(d) = auth.disable_double_encoding {
+                        o.double_uri_encode = !d;
+                    }
+                    if let Some(d) = auth.disable_normalize_path {
+                        o.normalize_path = !d;
+                    }
+                    o
+                },
             },
         )
         .map_err(Failure::Transport)?;

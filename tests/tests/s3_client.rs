@@ -233,3 +233,26 @@ async fn response_checksums_are_checked_when_asked() {
     let (client, _) = answering_with("Hello World", crc, 1, |b| b);
     assert!(client.get_object(s3t::GetObjectInput::new("b", "k")).await.is_ok());
 }
+
+#[tokio::test]
+async fn the_endpoint_rules_auth_scheme_decides_the_signing_region() {
+    // `aws-global`: the global endpoint, signed for us-east-1 as its
+    // authSchemes property says.
+    let (client, recorder) = client("aws-global", |b| b);
+    let _ = client.list_objects_v2(s3t::ListObjectsV2Input::new("mybucket")).await;
+    let sent = recorder.0.lock().unwrap();
+    assert_eq!(sent[0].uri().host(), Some("mybucket.s3.amazonaws.com"));
+    let auth = sent[0].headers().get("authorization").and_then(|v| v.to_str().ok()).unwrap_or_default();
+    assert!(auth.contains("/us-east-1/s3/aws4_request"), "{auth}");
+}
+
+#[tokio::test]
+async fn an_auth_scheme_this_client_lacks_is_a_clear_error() {
+    use smithy_gen_runtime::error::OperationError;
+    // An S3 Express One Zone bucket needs its session auth scheme.
+    let (client, recorder) = client("us-east-1", |b| b);
+    let err = client.list_objects_v2(s3t::ListObjectsV2Input::new("mybucket--use1-az4--x-s3")).await.expect_err("not supported");
+    assert_eq!(err.kind(), smithy_gen_runtime::ErrorKind::Transport, "{err}");
+    assert!(err.to_string().contains("sigv4-s3express"), "{err}");
+    assert!(recorder.0.lock().unwrap().is_empty(), "nothing is sent");
+}
