@@ -304,18 +304,7 @@ fn xml_tree(doc: &[u8]) -> Result<XmlNode, String> {
             }
             Event::GeneralRef(r) => {
                 if let Some(n) = stack.last_mut() {
-                    let c = match r.resolve_char_ref().map_err(|e| e.to_string())? {
-                        Some(c) => c,
-                        None => match &*r {
-                            "lt" => '<',
-                            "gt" => '>',
-                            "amp" => '&',
-                            "apos" => '\'',
-                            "quot" => '"',
-                            other => return Err(format!("unknown entity {other}")),
-                        },
-                    };
-                    n.text.push(c);
+                    n.text.push(super::xml::resolve_reference(&r)?);
                 }
             }
             Event::Eof => return Err("no root element".into()),

@@ -167,17 +167,7 @@ impl<'a> XmlReader<'a> {
                 Event::Text(t) => append(&mut out, t.xml10_content()),
                 Event::CData(c) => append(&mut out, c.xml_content(quick_xml::XmlVersion::Implicit1_0)),
                 Event::GeneralRef(r) => {
-                    let c = match r.resolve_char_ref().map_err(|e| self.error(e.to_string()))? {
-                        Some(c) => c,
-                        None => match &*r {
-                            "lt" => '<',
-                            "gt" => '>',
-                            "amp" => '&',
-                            "apos" => '\'',
-                            "quot" => '"',
-                            other => return Err(self.error(format!("unknown entity &{other};"))),
-                        },
-                    };
+                    let c = resolve_reference(&r).map_err(|e| self.error(e))?;
                     out.to_mut().push(c);
                 }
                 Event::Start(s) => {
@@ -228,6 +218,22 @@ impl<'a> XmlReader<'a> {
                 _ => return Err(self.error("content after the root element")),
             }
         }
+    }
+}
+
+/// The character a reference stands for: a character reference, or one of
+/// XML's five predefined entities (no others exist: DTDs are refused).
+pub fn resolve_reference(r: &quick_xml::events::BytesRef<'_>) -> Result<char, String> {
+    match r.resolve_char_ref().map_err(|e| e.to_string())? {
+        Some(c) => Ok(c),
+        None => match &**r {
+            "lt" => Ok('<'),
+            "gt" => Ok('>'),
+            "amp" => Ok('&'),
+            "apos" => Ok('\''),
+            "quot" => Ok('"'),
+            other => Err(format!("unknown entity &{other};")),
+        },
     }
 }
 

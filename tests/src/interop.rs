@@ -162,6 +162,18 @@ fn answers_http(port: u16) -> bool {
 static SERVERS: AtomicUsize = AtomicUsize::new(0);
 
 impl Moto {
+    /// A client configuration for this server: `us-east-1`, the example
+    /// credentials moto accepts, no retries (a failure shows at once).
+    pub fn config(&self) -> smithy_gen_runtime::Config {
+        smithy_gen_runtime::Config::builder()
+            .region("us-east-1")
+            .endpoint(self.endpoint.clone())
+            .credentials(smithy_gen_runtime::Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None))
+            .max_attempts(1)
+            .build()
+            .expect("a valid configuration")
+    }
+
     /// Start a moto server and wait until it answers HTTP. Returns `None`
     /// when there is no interop Python (see [`python`]); panics, with the
     /// server's output, when it does not come up.

@@ -7,22 +7,12 @@
 
 use aws_generated::cloudwatch_logs::{self, errors::PutDestinationPolicyError, types as logs};
 use aws_generated::guardduty::{self, types as gd};
-use smithy_gen_runtime::config::{Config, Credentials};
 use integration_tests::interop::{Moto, SKIP_NOTICE};
 
 const TARGET: &str = "arn:aws:kinesis:us-east-1:123456789012:stream/s";
 const ROLE: &str = "arn:aws:iam::123456789012:role/r";
 const POLICY: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"111111111111"},"Action":"logs:PutSubscriptionFilter","Resource":"*"}]}"#;
 
-fn config(moto: &Moto) -> Config {
-    Config::builder()
-        .region("us-east-1")
-        .endpoint(moto.endpoint.clone())
-        .credentials(Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None))
-        .max_attempts(1)
-        .build()
-        .expect("config")
-}
 
 #[tokio::test]
 async fn logs_destination_policy_round_trip_and_missing_destination_error() {
@@ -30,7 +20,7 @@ async fn logs_destination_policy_round_trip_and_missing_destination_error() {
         eprintln!("{SKIP_NOTICE}");
         return;
     };
-    let client = cloudwatch_logs::Client::new(config(&moto));
+    let client = cloudwatch_logs::Client::new(moto.config());
 
     let put = client
         .put_destination(logs::PutDestinationInput::new("dest-1", TARGET, ROLE))
@@ -76,7 +66,7 @@ async fn guardduty_create_detector() {
         eprintln!("{SKIP_NOTICE}");
         return;
     };
-    let client = guardduty::Client::new(config(&moto));
+    let client = guardduty::Client::new(moto.config());
     let mut input = gd::CreateDetectorInput::new(true);
     input.finding_publishing_frequency = Some(gd::FindingPublishingFrequency::SixHours);
     let out = client.create_detector(input).await.expect("CreateDetector");
@@ -90,7 +80,7 @@ async fn validation_failures_never_reach_the_server() {
         eprintln!("{SKIP_NOTICE}");
         return;
     };
-    let client = cloudwatch_logs::Client::new(config(&moto));
+    let client = cloudwatch_logs::Client::new(moto.config());
     let err = client
         .put_destination(logs::PutDestinationInput::new("bad:name", TARGET, ROLE))
         .await

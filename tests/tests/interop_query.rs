@@ -9,20 +9,10 @@ use aws_generated::iam::{self, errors::GetRoleError, types as iam_types};
 use aws_generated::sns::{self, types as sns_types};
 use aws_generated::sts::{self, types as sts_types};
 use integration_tests::interop::{Moto, SKIP_NOTICE};
-use smithy_gen_runtime::config::{Config, Credentials};
 use smithy_gen_runtime::error::OperationError;
 
 const TRUST: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
 
-fn config(moto: &Moto) -> Config {
-    Config::builder()
-        .region("us-east-1")
-        .endpoint(moto.endpoint.clone())
-        .credentials(Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None))
-        .max_attempts(1)
-        .build()
-        .expect("config")
-}
 
 #[tokio::test]
 async fn sts_get_caller_identity_and_assume_role() {
@@ -30,7 +20,7 @@ async fn sts_get_caller_identity_and_assume_role() {
         eprintln!("{SKIP_NOTICE}");
         return;
     };
-    let client = sts::Client::new(config(&moto));
+    let client = sts::Client::new(moto.config());
     let me = client.get_caller_identity(sts_types::GetCallerIdentityInput::default()).await.expect("GetCallerIdentity");
     assert_eq!(me.account.as_deref(), Some("123456789012"));
     assert!(me.arn.as_deref().is_some_and(|a| a.starts_with("arn:aws:")), "{me:?}");
@@ -63,7 +53,7 @@ async fn iam_create_get_list_delete_roles_and_the_modeled_missing_role_error() {
         eprintln!("{SKIP_NOTICE}");
         return;
     };
-    let client = iam::Client::new(config(&moto));
+    let client = iam::Client::new(moto.config());
     let mut create = iam_types::CreateRoleInput::new("app-role", TRUST);
     create.description = Some("a role & <its> description".into());
     create.tags = Some(vec![iam_types::Tag::new("team", "platform")]);
@@ -119,7 +109,7 @@ async fn sns_topics_publish_and_attributes() {
         eprintln!("{SKIP_NOTICE}");
         return;
     };
-    let client = sns::Client::new(config(&moto));
+    let client = sns::Client::new(moto.config());
     let mut create = sns_types::CreateTopicInput::new("orders");
     create.attributes = Some([("DisplayName".to_string(), "Orders & more".to_string())].into());
     let arn = client.create_topic(create).await.expect("CreateTopic").topic_arn.expect("topic arn");

@@ -9,18 +9,8 @@
 use aws_generated::s3::{self, errors::GetObjectError, errors::HeadObjectError, types as s3t};
 use integration_tests::interop::{Moto, SKIP_NOTICE};
 use smithy_gen_runtime::blob::Blob;
-use smithy_gen_runtime::config::{Config, Credentials};
 use smithy_gen_runtime::error::OperationError;
 
-fn config(moto: &Moto) -> Config {
-    Config::builder()
-        .region("us-east-1")
-        .endpoint(moto.endpoint.clone())
-        .credentials(Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None))
-        .max_attempts(1)
-        .build()
-        .expect("config")
-}
 
 /// 5 MiB of bytes that are not all alike (so a truncation or shuffle shows).
 fn payload() -> Vec<u8> {
@@ -33,7 +23,7 @@ async fn s3_objects_round_trip_list_with_the_paginator_and_report_modeled_errors
         eprintln!("{SKIP_NOTICE}");
         return;
     };
-    let client = s3::Client::new(config(&moto));
+    let client = s3::Client::new(moto.config());
     client.create_bucket(s3t::CreateBucketInput::new("data-bucket")).await.expect("CreateBucket");
 
     let bytes = payload();
