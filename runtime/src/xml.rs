@@ -146,7 +146,7 @@ impl<'a> XmlReader<'a> {
                 Event::Start(s) => return self.enter(s, false).map(Some),
                 Event::Empty(s) => return self.enter(s, true).map(Some),
                 Event::End(_) => {
-                    self.depth -= 1;
+                    self.depth = self.depth.saturating_sub(1);
                     return Ok(None);
                 }
                 Event::Eof => return Err(self.error(format!("the document ends inside <{}>", parent.name()))),
@@ -175,7 +175,7 @@ impl<'a> XmlReader<'a> {
                     self.skip(&child)?;
                 }
                 Event::End(_) => {
-                    self.depth -= 1;
+                    self.depth = self.depth.saturating_sub(1);
                     return Ok(out);
                 }
                 Event::Eof => return Err(self.error(format!("the document ends inside <{}>", el.name()))),
@@ -189,14 +189,14 @@ impl<'a> XmlReader<'a> {
         if el.empty {
             return Ok(());
         }
-        let target = self.depth - 1;
+        let target = self.depth.saturating_sub(1);
         loop {
             match self.event()? {
                 Event::Start(s) => {
                     self.enter(s, false)?;
                 }
                 Event::End(_) => {
-                    self.depth -= 1;
+                    self.depth = self.depth.saturating_sub(1);
                     if self.depth == target {
                         return Ok(());
                     }
