@@ -6,6 +6,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+use super::profile_file::{ProfileFiles, ProfileSet, Section};
 use super::transport::{Sleep, Transport};
 
 /// AWS credentials. `Debug` shows the access key id only.
@@ -274,6 +275,79 @@ pub struct ConfigBuilder {
     idempotency_token: Option<TokenFn>,
     client_context_params: std::collections::BTreeMap<String, ContextParam>,
     request_checksum_calculation: Option<RequestChecksumCalculation>,
+    profile_name: Option<String>,
+    profile_files: Option<ProfileFiles>,
+}
+
+/// The shared config and credentials files, read only when a setting has
+/// to come from them.
+struct ProfileSource {
+    files: Option<ProfileFiles>,
+    name: String,
+    /// Named by the builder or `AWS_PROFILE`: it must exist.
+    explicit: bool,
+    loaded: Option<ProfileSet>,
+}
+
+impl ProfileSource {
+    fn new(name: Option<String>, files: Option<ProfileFiles>) -> ProfileSource {
+        let env = std::env::var("AWS_PROFILE").ok().filter(|p| !p.is_empty());
+        let explicit = name.is_some() || env.is_some();
+        let name = name.or(env).unwrap_or_else(|| "default".to_string());
+        ProfileSource { files: files.or_else(ProfileFiles::from_env), name, explicit, loaded: None }
+    }
+
+    fn where_(&self) -> String {
+        match &self.files {
+            Some(f) => format!("{} or {}", f.config.display(), f.credentials.display()),
+            None => "the shared config files (no home directory to find them in)".to_string(),
+        }
+    }
+
+    /// The selected profile, if the files have it.
+    fn profile(&mut self) -> Result<Option<&Section>, ConfigError> {
+        if self.loaded.is_none() {
+            let set = match &self.files {
+                Some(f) => ProfileSet::load(f).map_err(|e| ConfigError(format!("the shared config files: {e}")))?,
+                None => ProfileSet::default(),
+            };
+            if self.explicit && !set.profiles.contains_key(&self.name) {
+                return Err(ConfigError(format!("the profile `{}` is in neither {}", self.name, self.where_())));
+            }
+            self.loaded = Some(set);
+        }
+        Ok(self.loaded.as_ref().and_then(|s| s.profiles.get(&self.name)))
+    }
+
+    /// Static keys of the selected profile; an error for a profile whose
+    /// credentials come from somewhere this client cannot go yet.
+    fn credentials(&mut self) -> Result<Option<Credentials>, ConfigError> {
+        let name = self.name.clone();
+        let Some(p) = self.profile()? else { return Ok(None) };
+        match (p.get("aws_access_key_id"), p.get("aws_secret_access_key")) {
+            (Some(key), Some(secret)) if !key.is_empty() && !secret.is_empty() => {
+                let token = p.get("aws_session_token").filter(|t| !t.is_empty()).map(str::to_string);
+                return Ok(Some(Credentials::new(key, secret, token)));
+            }
+            (Some(_), _) => {
+                return Err(ConfigError(format!("the profile `{name}` has aws_access_key_id but no aws_secret_access_key")));
+            }
+            _ => {}
+        }
+        const UNSUPPORTED: &[(&str, &str)] = &[
+            ("role_arn", "an assumed role"),
+            ("credential_process", "a credential process"),
+            ("sso_session", "IAM Identity Center (SSO)"),
+            ("sso_start_url", "IAM Identity Center (SSO)"),
+            ("web_identity_token_file", "a web identity token"),
+        ];
+        if let Some((key, what)) = UNSUPPORTED.iter().find(|(k, _)| p.get(k).is_some()) {
+            return Err(ConfigError(format!(
+                "the profile `{name}` gets its credentials from {what} (`{key}`), which this client cannot use yet; set static keys on the builder, in AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or in the profile"
+            )));
+        }
+        Ok(None)
+    }
 }
 
 /// The minimum body size to gzip: the builder's, else the environment's, else
@@ -322,6 +396,22 @@ impl std::fmt::Debug for TokenFn {
 const MAX_MIN_COMPRESSION_SIZE: usize = 10_485_760;
 
 impl ConfigBuilder {
+    /// The profile of the shared config and credentials files that region and
+    /// credentials come from when neither the builder nor the environment
+    /// gives them (default: `AWS_PROFILE`, else `default`).
+    pub fn profile_name(mut self, name: impl Into<String>) -> Self {
+        self.profile_name = Some(name.into());
+        self
+    }
+
+    /// Where the shared config and credentials files are (default:
+    /// `AWS_CONFIG_FILE` and `AWS_SHARED_CREDENTIALS_FILE`, else
+    /// `~/.aws/config` and `~/.aws/credentials`).
+    pub fn profile_files(mut self, files: ProfileFiles) -> Self {
+        self.profile_files = Some(files);
+        self
+    }
+
     /// When requests of operations with `@httpChecksum` carry a checksum
     /// (default: `AWS_REQUEST_CHECKSUM_CALCULATION`, else `WhenSupported`).
     pub fn request_checksum_calculation(mut self, when: RequestChecksumCalculation) -> Self {
@@ -459,23 +549,42 @@ impl ConfigBuilder {
         self
     }
 
+    /// The configuration. Region: the builder's, else `AWS_REGION`, else
+    /// `AWS_DEFAULT_REGION`, else the profile's `region`. Credentials: the
+    /// builder's, else `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` /
+    /// `AWS_SESSION_TOKEN`, else the profile's static keys. The profile is
+    /// [`profile_name`](Self::profile_name) of the shared files, read only
+    /// when one of them is needed; a malformed file is an error naming the
+    /// file and line.
     pub fn build(self) -> Result<Config, ConfigError> {
+        let mut profiles = ProfileSource::new(self.profile_name.clone(), self.profile_files.clone());
         let region = match self.region {
             Some(r) => r,
-            None => std::env::var("AWS_REGION")
+            None => match std::env::var("AWS_REGION")
                 .ok()
                 .filter(|v| !v.is_empty())
                 .or_else(|| std::env::var("AWS_DEFAULT_REGION").ok().filter(|v| !v.is_empty()))
-                .ok_or_else(|| ConfigError("no region: set one on the builder or in AWS_REGION".into()))?,
+            {
+                Some(r) => r,
+                None => profiles.profile()?.and_then(|p| p.get("region")).filter(|r| !r.is_empty()).map(str::to_string).ok_or_else(|| {
+                    ConfigError(format!(
+                        "no region: set one on the builder, in AWS_REGION, or in the profile `{}` ({})",
+                        profiles.name,
+                        profiles.where_()
+                    ))
+                })?,
+            },
         };
         check_region(&region)?;
         let endpoint = self.endpoint.as_deref().map(Endpoint::parse).transpose()?;
-        let credentials = match self.credentials {
+        let credentials = match self.credentials.or_else(Credentials::from_env) {
             Some(c) => c,
-            None => Credentials::from_env().ok_or_else(|| {
-                ConfigError(
-                    "no credentials: set them on the builder or in AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY".into(),
-                )
+            None => profiles.credentials()?.ok_or_else(|| {
+                ConfigError(format!(
+                    "no credentials: set them on the builder, in AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or in the profile `{}` ({})",
+                    profiles.name,
+                    profiles.where_()
+                ))
             })?,
         };
         let retry = self.retry.unwrap_or_default();

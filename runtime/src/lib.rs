@@ -49,6 +49,7 @@ pub mod error;
 #[cfg_attr(docsrs, doc(cfg(feature = "default-transport")))]
 pub mod default_transport;
 pub mod paginate;
+pub mod profile_file;
 pub mod protocol;
 pub mod request;
 pub mod retry;

@@ -292,6 +292,12 @@ fn run_script(name: &str, input: &Value) -> Value {
 /// `tests/interop/botocore_request.py` for the details.
 ///
 /// Batch the cases: each call starts Python and loads botocore.
+/// How botocore reads shared config and credentials files: see
+/// `tests/interop/botocore_profiles.py`.
+pub fn botocore_profiles(cases: &Value) -> Value {
+    run_script("botocore_profiles.py", cases)
+}
+
 pub fn botocore_requests(cases: &Value) -> Value {
     run_script("botocore_request.py", cases)
 }

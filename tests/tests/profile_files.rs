@@ -1,0 +1,180 @@
+//! The shared `config` and `credentials` files, read as botocore (the AWS
+//! CLI) reads them: for each pair of files, the profiles we parse equal
+//! botocore's `full_config` (or both refuse the files), and the region and
+//! static credentials a `Config` takes from the selected profile equal
+//! botocore's. A profile whose credentials come from somewhere this client
+//! cannot go yet (an assumed role) is a clear error, where botocore would
+//! assume the role. Secrets never show in the errors.
+
+use std::sync::Mutex;
+
+use serde_json::{json, Map, Value};
+use smithy_gen_runtime::profile_file::{ProfileFiles, ProfileSet, Section};
+use smithy_gen_runtime::Config;
+
+/// This binary's tests read and clear `AWS_*` variables: one at a time.
+static ENV: Mutex<()> = Mutex::new(());
+
+struct Case {
+    name: &'static str,
+    config: &'static str,
+    credentials: &'static str,
+    profile: &'static str,
+}
+
+fn cases() -> Vec<Case> {
+    vec![
+        Case {
+            name: "default profile in both files",
+            config: "[default]\nregion = eu-west-1\noutput = json\n",
+            credentials: "[default]\naws_access_key_id = AKIDDEFAULT\naws_secret_access_key = secret/default+key\n",
+            profile: "default",
+        },
+        Case {
+            name: "a named profile, credentials overriding config",
+            config: "[profile dev]\nregion=us-east-2\naws_access_key_id = FROMCONFIG\naws_secret_access_key = config-secret\n[default]\nregion = eu-west-1\n",
+            credentials: "[dev]\naws_access_key_id = FROMCREDS\naws_secret_access_key = creds-secret\naws_session_token = tok+en/==\n",
+            profile: "dev",
+        },
+        Case {
+            name: "comments, colons, CRLF, tabs and spacing",
+            config: "# top comment\r\n; another\r\n[profile  spaced ]   # after the header\r\n\tRegion:   ap-south-1   \r\n# between\r\nfoo = bar # kept as text\r\n",
+            credentials: "\n\n[spaced]\r\n  aws_access_key_id=AKIDSPACED\r\naws_secret_access_key =s3cr3t;x\r\n",
+            profile: "spaced",
+        },
+        Case {
+            name: "sub-properties, continuations, sso-session and services sections",
+            config: "[default]\nregion = us-west-2\ns3 =\n  addressing_style = path\n  max_concurrent_requests = 20\nnote = first line\n  second line\n[sso-session corp]\nsso_region = us-east-1\nsso_start_url = https://example.awsapps.com/start\n[services local]\ns3 =\n  endpoint_url = http://127.0.0.1:9000\n[not-a-profile]\nregion = nowhere\n",
+            credentials: "[default]\naws_access_key_id = AKIDSUB\naws_secret_access_key = sub-secret\n",
+            profile: "default",
+        },
+        Case {
+            name: "config only",
+            config: "[profile only]\nregion = ca-central-1\naws_access_key_id = AKIDONLY\naws_secret_access_key = only-secret\n",
+            credentials: "",
+            profile: "only",
+        },
+        Case { name: "a key twice", config: "[default]\nregion = a\nregion = b\n", credentials: "", profile: "default" },
+        Case { name: "a section twice", config: "", credentials: "[default]\nx = 1\n[default]\ny = 2\n", profile: "default" },
+        Case { name: "a property before any section", config: "region = x\n[default]\n", credentials: "", profile: "default" },
+        Case { name: "a line that is no property", config: "[default]\nregion\n", credentials: "", profile: "default" },
+        Case {
+            name: "an assumed role",
+            config: "[profile admin]\nrole_arn = arn:aws:iam::123456789012:role/admin\nsource_profile = default\nregion = us-east-1\n",
+            credentials: "[default]\naws_access_key_id = AKIDBASE\naws_secret_access_key = base-secret\n",
+            profile: "admin",
+        },
+    ]
+}
+
+/// A section as botocore's `full_config` shows it.
+fn section_json(s: &Section) -> Value {
+    let mut out = Map::new();
+    for (k, v) in &s.properties {
+        out.insert(
+            k.clone(),
+            match v {
+                smithy_gen_runtime::profile_file::Value::Text(t) => json!(t),
+                smithy_gen_runtime::profile_file::Value::Sub(m) => json!(m),
+            },
+        );
+    }
+    Value::Object(out)
+}
+
+fn sections_json(m: &std::collections::BTreeMap<String, Section>) -> Value {
+    Value::Object(m.iter().map(|(k, s)| (k.clone(), section_json(s))).collect())
+}
+
+#[test]
+fn profiles_and_their_settings_match_botocore() {
+    let _env = ENV.lock().unwrap_or_else(|e| e.into_inner());
+    if integration_tests::interop::python().is_none() {
+        eprintln!("{}", integration_tests::interop::SKIP_NOTICE);
+        return;
+    }
+    for var in ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE"] {
+        std::env::remove_var(var);
+    }
+    let cases = cases();
+    let batch: Vec<Value> = cases.iter().map(|c| json!({"config": c.config, "credentials": c.credentials, "profile": c.profile})).collect();
+    let botocore = integration_tests::interop::botocore_profiles(&Value::Array(batch));
+    let botocore = botocore.as_array().expect("botocore's answers");
+    let dir = std::env::temp_dir().join(format!("smithy-profile-files-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary directory");
+    for (case, want) in cases.iter().zip(botocore) {
+        let name = case.name;
+        let ours = ProfileSet::parse(case.config, "config", case.credentials, "credentials");
+        if let Some(e) = want.get("error") {
+            let ours = ours.expect_err(&format!("{name}: botocore refuses the files ({e}), so must we"));
+            assert!(ours.line > 0, "{name}: the error names the line: {ours}");
+            continue;
+        }
+        let ours = ours.unwrap_or_else(|e| panic!("{name}: botocore reads the files, we say {e}"));
+        assert_eq!(sections_json(&ours.profiles), want["profiles"], "{name}: profiles");
+        assert_eq!(sections_json(&ours.sso_sessions), want["sso_sessions"], "{name}: sso-session sections");
+        assert_eq!(sections_json(&ours.services), want["services"], "{name}: services sections");
+
+        // A configuration from the same files, with nothing set in code.
+        let files = ProfileFiles { config: dir.join(format!("{name}.config")), credentials: dir.join(format!("{name}.credentials")) };
+        std::fs::write(&files.config, case.config).expect("write config");
+        std::fs::write(&files.credentials, case.credentials).expect("write credentials");
+        let built = Config::builder().profile_files(files).profile_name(case.profile).build();
+        match want["method"].as_str() {
+            Some("shared-credentials-file" | "config-file") => {
+                let config = built.unwrap_or_else(|e| panic!("{name}: {e}"));
+                assert_eq!(Some(config.region()), want["region"].as_str(), "{name}: region");
+                let creds = config.credentials();
+                assert_eq!(creds.access_key_id(), want["credentials"]["access_key"], "{name}: access key");
+                assert_eq!(creds.secret_access_key(), want["credentials"]["secret_key"], "{name}: secret key");
+                assert_eq!(creds.session_token(), want["credentials"]["token"].as_str(), "{name}: session token");
+            }
+            Some(other) => {
+                let e = built.expect_err(&format!("{name}: botocore uses {other}, which we cannot yet")).to_string();
+                assert!(e.contains(case.profile) && e.contains("role_arn"), "{name}: {e}");
+                assert!(!e.contains("base-secret"), "{name}: a secret in an error: {e}");
+            }
+            None => panic!("{name}: botocore found no credentials: {want}"),
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn errors_name_the_file_and_line_and_never_a_secret() {
+    let _env = ENV.lock().unwrap_or_else(|e| e.into_inner());
+    for var in ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE"] {
+        std::env::remove_var(var);
+    }
+    let dir = std::env::temp_dir().join(format!("smithy-profile-errors-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary directory");
+    let files = ProfileFiles { config: dir.join("config"), credentials: dir.join("credentials") };
+    std::fs::write(&files.config, "[default]\nregion = eu-west-1\n").unwrap();
+    std::fs::write(&files.credentials, "[default]\naws_access_key_id = AKID\naws_secret_access_key = TOPSECRET\naws_secret_access_key = TOPSECRET2\n").unwrap();
+    let e = Config::builder().profile_files(files.clone()).build().expect_err("a duplicate key").to_string();
+    assert!(e.contains(&format!("{}:4", files.credentials.display())) && e.contains("given twice"), "{e}");
+    assert!(!e.contains("TOPSECRET"), "{e}");
+
+    // A profile that is not there, when named.
+    std::fs::write(&files.credentials, "[default]\naws_access_key_id = AKID\naws_secret_access_key = TOPSECRET\n").unwrap();
+    let e = Config::builder().profile_files(files.clone()).profile_name("nope").build().expect_err("no such profile").to_string();
+    assert!(e.contains("`nope`"), "{e}");
+    // A key without its secret.
+    std::fs::write(&files.credentials, "[default]\naws_access_key_id = AKID\n").unwrap();
+    let e = Config::builder().profile_files(files.clone()).build().expect_err("half a key").to_string();
+    assert!(e.contains("aws_secret_access_key"), "{e}");
+    // No files at all: the error says where it looked.
+    let missing = ProfileFiles { config: dir.join("none-config"), credentials: dir.join("none-credentials") };
+    let e = Config::builder().profile_files(missing).build().expect_err("nothing anywhere").to_string();
+    assert!(e.contains("no region") && e.contains("none-config"), "{e}");
+    // Code and environment win over the files, which are then not read.
+    std::fs::write(&files.config, "[default\n").unwrap();
+    let config = Config::builder()
+        .profile_files(files)
+        .region("us-west-1")
+        .credentials(smithy_gen_runtime::Credentials::new("AKIDCODE", "code-secret", None))
+        .build()
+        .expect("the broken file is not needed");
+    assert_eq!(config.region(), "us-west-1");
+    let _ = std::fs::remove_dir_all(&dir);
+}
