@@ -15,6 +15,13 @@ use smithy_gen_runtime::Config;
 /// This binary's tests read and clear `AWS_*` variables: one at a time.
 static ENV: Mutex<()> = Mutex::new(());
 
+/// Only the files count: no setting from the environment.
+fn clear_aws_env() {
+    for var in ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE"] {
+        std::env::remove_var(var);
+    }
+}
+
 struct Case {
     name: &'static str,
     config: &'static str,
@@ -93,9 +100,7 @@ fn profiles_and_their_settings_match_botocore() {
         eprintln!("{}", integration_tests::interop::SKIP_NOTICE);
         return;
     }
-    for var in ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE"] {
-        std::env::remove_var(var);
-    }
+    clear_aws_env();
     let cases = cases();
     let batch: Vec<Value> = cases.iter().map(|c| json!({"config": c.config, "credentials": c.credentials, "profile": c.profile})).collect();
     let botocore = integration_tests::interop::botocore_profiles(&Value::Array(batch));
@@ -143,9 +148,7 @@ fn profiles_and_their_settings_match_botocore() {
 #[test]
 fn errors_name_the_file_and_line_and_never_a_secret() {
     let _env = ENV.lock().unwrap_or_else(|e| e.into_inner());
-    for var in ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE"] {
-        std::env::remove_var(var);
-    }
+    clear_aws_env();
     let dir = std::env::temp_dir().join(format!("smithy-profile-errors-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("a temporary directory");
     let files = ProfileFiles { config: dir.join("config"), credentials: dir.join("credentials") };
