@@ -9,50 +9,8 @@ use std::time::Duration;
 use super::profile_file::{ProfileFiles, ProfileSet, Section};
 use super::transport::{Sleep, Transport};
 
-/// AWS credentials. `Debug` shows the access key id only.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Credentials {
-    access_key_id: String,
-    secret_access_key: String,
-    session_token: Option<String>,
-}
-
-impl Credentials {
-    pub fn new(access_key_id: impl Into<String>, secret_access_key: impl Into<String>, session_token: Option<String>) -> Self {
-        Credentials { access_key_id: access_key_id.into(), secret_access_key: secret_access_key.into(), session_token }
-    }
-
-    /// From `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and, if set,
-    /// `AWS_SESSION_TOKEN`.
-    pub fn from_env() -> Option<Self> {
-        let key = std::env::var("AWS_ACCESS_KEY_ID").ok().filter(|v| !v.is_empty())?;
-        let secret = std::env::var("AWS_SECRET_ACCESS_KEY").ok().filter(|v| !v.is_empty())?;
-        let token = std::env::var("AWS_SESSION_TOKEN").ok().filter(|v| !v.is_empty());
-        Some(Credentials::new(key, secret, token))
-    }
-
-    pub fn access_key_id(&self) -> &str {
-        &self.access_key_id
-    }
-
-    pub fn secret_access_key(&self) -> &str {
-        &self.secret_access_key
-    }
-
-    pub fn session_token(&self) -> Option<&str> {
-        self.session_token.as_deref()
-    }
-}
-
-impl fmt::Debug for Credentials {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Credentials")
-            .field("access_key_id", &self.access_key_id)
-            .field("secret_access_key", &"** redacted **")
-            .field("session_token", &self.session_token.as_ref().map(|_| "** redacted **"))
-            .finish()
-    }
-}
+pub use super::credentials::Credentials;
+use super::credentials::{CredentialsCache, CredentialsError, ProvideCredentials, StaticProvider};
 
 /// How often and how patiently to retry.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -95,7 +53,7 @@ impl From<super::default_transport::TlsSetupError> for ConfigError {
 pub struct Config {
     pub(crate) region: String,
     pub(crate) endpoint: Option<Endpoint>,
-    pub(crate) credentials: Credentials,
+    pub(crate) credentials: Arc<CredentialsCache>,
     pub(crate) transport: Arc<dyn Transport>,
     pub(crate) sleep: Arc<dyn Sleep>,
     pub(crate) retry: RetryConfig,
@@ -216,7 +174,14 @@ impl Config {
         &self.region
     }
 
-    pub fn credentials(&self) -> &Credentials {
+    /// The credentials to sign with now, from the configured provider
+    /// through the cache (see [`CredentialsCache`]).
+    pub async fn credentials(&self) -> Result<Credentials, CredentialsError> {
+        self.credentials.credentials().await
+    }
+
+    /// The cache in front of the credentials provider.
+    pub fn credentials_cache(&self) -> &CredentialsCache {
         &self.credentials
     }
 
@@ -260,7 +225,7 @@ impl Config {
 pub struct ConfigBuilder {
     region: Option<String>,
     endpoint: Option<String>,
-    credentials: Option<Credentials>,
+    credentials: Option<Arc<dyn ProvideCredentials>>,
     transport: Option<Arc<dyn Transport>>,
     sleep: Option<Arc<dyn Sleep>>,
     retry: Option<RetryConfig>,
@@ -492,7 +457,15 @@ impl ConfigBuilder {
     }
 
     pub fn credentials(mut self, credentials: Credentials) -> Self {
-        self.credentials = Some(credentials);
+        self.credentials = Some(Arc::new(StaticProvider(credentials)));
+        self
+    }
+
+    /// Where credentials come from, when they are not fixed: any
+    /// [`ProvideCredentials`]. The configuration caches what it provides
+    /// (see [`CredentialsCache`]).
+    pub fn credentials_provider(mut self, provider: Arc<dyn ProvideCredentials>) -> Self {
+        self.credentials = Some(provider);
         self
     }
 
@@ -577,15 +550,18 @@ impl ConfigBuilder {
         };
         check_region(&region)?;
         let endpoint = self.endpoint.as_deref().map(Endpoint::parse).transpose()?;
-        let credentials = match self.credentials.or_else(Credentials::from_env) {
-            Some(c) => c,
-            None => profiles.credentials()?.ok_or_else(|| {
+        let credentials: Arc<dyn ProvideCredentials> = match self.credentials {
+            Some(p) => p,
+            None => Arc::new(StaticProvider(match Credentials::from_env() {
+                Some(c) => c,
+                None => profiles.credentials()?.ok_or_else(|| {
                 ConfigError(format!(
                     "no credentials: set them on the builder, in AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or in the profile `{}` ({})",
-                    profiles.name,
-                    profiles.where_()
-                ))
-            })?,
+                        profiles.name,
+                        profiles.where_()
+                    ))
+                })?,
+            })),
         };
         let retry = self.retry.unwrap_or_default();
         if retry.max_attempts == 0 {
@@ -597,7 +573,7 @@ impl ConfigBuilder {
         Ok(Config {
             region,
             endpoint,
-            credentials,
+            credentials: Arc::new(CredentialsCache::new(credentials)),
             transport,
             sleep,
             retry,

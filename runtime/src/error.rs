@@ -83,6 +83,8 @@ pub enum TransportErrorKind {
     BodyTooLarge,
     /// The request could not be built or signed (bad endpoint, header value).
     InvalidRequest,
+    /// No credentials to sign with: the provider's error (nothing was sent).
+    Credentials,
     /// The transport reported something else.
     Other,
 }
@@ -107,6 +109,7 @@ impl fmt::Display for TransportError {
             TransportErrorKind::Io => "connection failed",
             TransportErrorKind::BodyTooLarge => "response body too large",
             TransportErrorKind::InvalidRequest => "invalid request",
+            TransportErrorKind::Credentials => "cannot sign",
             TransportErrorKind::Other => "transport error",
         };
         write!(f, "{what}: {}", self.message)?;

@@ -231,7 +231,14 @@ impl Handle {
         let (headers, body) = self.wire_parts(request, &resolved.headers)?;
         let mut attempt = 1;
         loop {
-            let http_request = self.signed(request.method, &url, &headers, &body, &resolved.auth)?;
+            // Per attempt: a retry after the credentials were refreshed
+            // signs with the new ones.
+            let credentials = config.credentials.credentials().await.map_err(|e| {
+                let mut t = TransportError::new(TransportErrorKind::Credentials, e.to_string());
+                t.attempts = attempt;
+                Failure::Transport(t)
+            })?;
+            let http_request = self.signed(request.method, &url, &headers, &body, &resolved.auth, &credentials)?;
             let outcome = config.transport.send(http_request, config.max_response_body).await;
             let retry = match &outcome {
                 // S3's `200` with an `<Error>` document: retried as the error
@@ -332,6 +339,7 @@ impl Handle {
         headers: &[(String, String)],
         body: &bytes::Bytes,
         auth: &AuthScheme,
+        credentials: &super::credentials::Credentials,
     ) -> Result<http::Request<bytes::Bytes>, Failure> {
         let config = &self.inner.config;
         let invalid = |what: String| Failure::Transport(TransportError::new(TransportErrorKind::InvalidRequest, what));
@@ -345,7 +353,7 @@ impl Handle {
             &headers,
             body,
             &super::signing::Scope {
-                credentials: &config.credentials,
+                credentials,
                 region: auth.signing_region.as_deref().unwrap_or(&config.region),
                 signing_name: auth.signing_name.as_deref().unwrap_or(self.inner.service.signing_name),
                 time: SystemTime::now(),

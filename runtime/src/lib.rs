@@ -43,6 +43,7 @@
 
 pub mod blob;
 pub mod config;
+pub mod credentials;
 pub mod endpoints;
 pub mod error;
 #[cfg(feature = "default-transport")]

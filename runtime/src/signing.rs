@@ -9,7 +9,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use ring::{digest, hmac};
 
-use super::config::Credentials;
+use super::credentials::Credentials;
 use super::error::{TransportError, TransportErrorKind};
 use super::request::encode_bytes_into;
 

@@ -129,7 +129,7 @@ fn profiles_and_their_settings_match_botocore() {
             Some("shared-credentials-file" | "config-file") => {
                 let config = built.unwrap_or_else(|e| panic!("{name}: {e}"));
                 assert_eq!(Some(config.region()), want["region"].as_str(), "{name}: region");
-                let creds = config.credentials();
+                let creds = smithy_gen_runtime::protocol_test::block_on(config.credentials()).unwrap_or_else(|e| panic!("{name}: {e}"));
                 assert_eq!(creds.access_key_id(), want["credentials"]["access_key"], "{name}: access key");
                 assert_eq!(creds.secret_access_key(), want["credentials"]["secret_key"], "{name}: secret key");
                 assert_eq!(creds.session_token(), want["credentials"]["token"].as_str(), "{name}: session token");
