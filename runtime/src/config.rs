@@ -284,32 +284,41 @@ impl ProfileSource {
         Ok(self.loaded.as_ref().and_then(|s| s.profiles.get(&self.name)))
     }
 
-    /// Static keys of the selected profile; an error for a profile whose
-    /// credentials come from somewhere this client cannot go yet.
-    fn credentials(&mut self) -> Result<Option<Credentials>, ConfigError> {
+    /// Where the selected profile's credentials come from: an assumed role
+    /// first (an error for now: not implemented), then its static keys, then
+    /// its `credential_process`; an error for a profile whose credentials
+    /// come from somewhere this client cannot go yet.
+    fn credentials(&mut self) -> Result<Option<Arc<dyn ProvideCredentials>>, ConfigError> {
         let name = self.name.clone();
         let Some(p) = self.profile()? else { return Ok(None) };
+        let unsupported = |key: &str, what: &str| {
+            ConfigError(format!(
+                "the profile `{name}` gets its credentials from {what} (`{key}`), which this client cannot use yet; set static keys on the builder, in AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or in the profile"
+            ))
+        };
+        if p.get("role_arn").is_some() {
+            return Err(unsupported("role_arn", "an assumed role"));
+        }
         match (p.get("aws_access_key_id"), p.get("aws_secret_access_key")) {
             (Some(key), Some(secret)) if !key.is_empty() && !secret.is_empty() => {
                 let token = p.get("aws_session_token").filter(|t| !t.is_empty()).map(str::to_string);
-                return Ok(Some(Credentials::new(key, secret, token)));
+                return Ok(Some(Arc::new(StaticProvider(Credentials::new(key, secret, token)))));
             }
             (Some(_), _) => {
                 return Err(ConfigError(format!("the profile `{name}` has aws_access_key_id but no aws_secret_access_key")));
             }
             _ => {}
         }
+        if let Some(command) = p.get("credential_process").filter(|c| !c.trim().is_empty()) {
+            return Ok(Some(Arc::new(super::credential_process::ProcessProvider::new(command, format!("profile {name}")))));
+        }
         const UNSUPPORTED: &[(&str, &str)] = &[
-            ("role_arn", "an assumed role"),
-            ("credential_process", "a credential process"),
             ("sso_session", "IAM Identity Center (SSO)"),
             ("sso_start_url", "IAM Identity Center (SSO)"),
             ("web_identity_token_file", "a web identity token"),
         ];
         if let Some((key, what)) = UNSUPPORTED.iter().find(|(k, _)| p.get(k).is_some()) {
-            return Err(ConfigError(format!(
-                "the profile `{name}` gets its credentials from {what} (`{key}`), which this client cannot use yet; set static keys on the builder, in AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or in the profile"
-            )));
+            return Err(unsupported(key, what));
         }
         Ok(None)
     }
@@ -552,8 +561,8 @@ impl ConfigBuilder {
         let endpoint = self.endpoint.as_deref().map(Endpoint::parse).transpose()?;
         let credentials: Arc<dyn ProvideCredentials> = match self.credentials {
             Some(p) => p,
-            None => Arc::new(StaticProvider(match Credentials::from_env() {
-                Some(c) => c,
+            None => match Credentials::from_env() {
+                Some(c) => Arc::new(StaticProvider(c)),
                 None => profiles.credentials()?.ok_or_else(|| {
                 ConfigError(format!(
                     "no credentials: set them on the builder, in AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or in the profile `{}` ({})",
@@ -561,7 +570,7 @@ impl ConfigBuilder {
                         profiles.where_()
                     ))
                 })?,
-            })),
+            },
         };
         let retry = self.retry.unwrap_or_default();
         if retry.max_attempts == 0 {

@@ -43,6 +43,7 @@
 
 pub mod blob;
 pub mod config;
+pub mod credential_process;
 pub mod credentials;
 pub mod endpoints;
 pub mod error;

@@ -66,7 +66,7 @@ def read(case):
         if creds is None:
             out["credentials"] = None
             out["method"] = None
-        elif creds.method != "shared-credentials-file" and creds.method != "config-file":
+        elif creds.method not in ("shared-credentials-file", "config-file", "custom-process"):
             # Assumed roles and the like would call a service when frozen.
             out["credentials"] = None
             out["method"] = creds.method

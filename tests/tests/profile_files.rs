@@ -1,8 +1,8 @@
 //! The shared `config` and `credentials` files, read as botocore (the AWS
 //! CLI) reads them: for each pair of files, the profiles we parse equal
 //! botocore's `full_config` (or both refuse the files), and the region and
-//! static credentials a `Config` takes from the selected profile equal
-//! botocore's. A profile whose credentials come from somewhere this client
+//! credentials a `Config` takes from the selected profile (static keys, or
+//! what its `credential_process` prints) equal botocore's. A profile whose credentials come from somewhere this client
 //! cannot go yet (an assumed role) is a clear error, where botocore would
 //! assume the role. Secrets never show in the errors.
 
@@ -66,6 +66,12 @@ fn cases() -> Vec<Case> {
         Case { name: "a property before any section", config: "region = x\n[default]\n", credentials: "", profile: "default" },
         Case { name: "a line that is no property", config: "[default]\nregion\n", credentials: "", profile: "default" },
         Case {
+            name: "a credential process",
+            config: "[profile tool]\nregion = eu-north-1\ncredential_process = printf '{\"Version\":1,\"AccessKeyId\":\"AKIDPROCESS\",\"SecretAccessKey\":\"process-secret\",\"SessionToken\":\"process-token\",\"Expiration\":\"2099-01-01T00:00:00Z\"}'\n",
+            credentials: "",
+            profile: "tool",
+        },
+        Case {
             name: "an assumed role",
             config: "[profile admin]\nrole_arn = arn:aws:iam::123456789012:role/admin\nsource_profile = default\nregion = us-east-1\n",
             credentials: "[default]\naws_access_key_id = AKIDBASE\naws_secret_access_key = base-secret\n",
@@ -126,7 +132,7 @@ fn profiles_and_their_settings_match_botocore() {
         std::fs::write(&files.credentials, case.credentials).expect("write credentials");
         let built = Config::builder().profile_files(files).profile_name(case.profile).build();
         match want["method"].as_str() {
-            Some("shared-credentials-file" | "config-file") => {
+            Some("shared-credentials-file" | "config-file" | "custom-process") => {
                 let config = built.unwrap_or_else(|e| panic!("{name}: {e}"));
                 assert_eq!(Some(config.region()), want["region"].as_str(), "{name}: region");
                 let creds = smithy_gen_runtime::protocol_test::block_on(config.credentials()).unwrap_or_else(|e| panic!("{name}: {e}"));
