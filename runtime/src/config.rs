@@ -559,19 +559,6 @@ impl ConfigBuilder {
         };
         check_region(&region)?;
         let endpoint = self.endpoint.as_deref().map(Endpoint::parse).transpose()?;
-        let credentials: Arc<dyn ProvideCredentials> = match self.credentials {
-            Some(p) => p,
-            None => match Credentials::from_env() {
-                Some(c) => Arc::new(StaticProvider(c)),
-                None => profiles.credentials()?.ok_or_else(|| {
-                ConfigError(format!(
-                    "no credentials: set them on the builder, in AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or in the profile `{}` ({})",
-                        profiles.name,
-                        profiles.where_()
-                    ))
-                })?,
-            },
-        };
         let retry = self.retry.unwrap_or_default();
         if retry.max_attempts == 0 {
             return Err(ConfigError("max_attempts must be at least 1".into()));
@@ -579,6 +566,30 @@ impl ConfigBuilder {
         let connect_timeout = self.connect_timeout.unwrap_or(Duration::from_secs(10));
         let read_timeout = self.read_timeout.unwrap_or(Duration::from_secs(60));
         let (transport, sleep) = defaults(self.transport, self.sleep, connect_timeout, read_timeout)?;
+        // The chain, as the AWS SDKs order it: code, the environment, the
+        // profile, a container endpoint, the instance's role.
+        let credentials: Arc<dyn ProvideCredentials> = match self.credentials {
+            Some(p) => p,
+            None => match Credentials::from_env() {
+                Some(c) => Arc::new(StaticProvider(c)),
+                None => match profiles.credentials()? {
+                    Some(p) => p,
+                    None => match super::container_credentials::ContainerProvider::from_env(transport.clone(), sleep.clone()) {
+                        Some(container) => Arc::new(container.map_err(|e| ConfigError(e.to_string()))?),
+                        None => match super::imds_credentials::ImdsProvider::from_env(transport.clone(), sleep.clone()) {
+                            Some(imds) => Arc::new(imds),
+                            None => {
+                                return Err(ConfigError(format!(
+                                    "no credentials: set them on the builder, in AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, in the profile `{}` ({}), or in a container's AWS_CONTAINER_CREDENTIALS_* variables (instance metadata is off: AWS_EC2_METADATA_DISABLED)",
+                                    profiles.name,
+                                    profiles.where_()
+                                )))
+                            }
+                        },
+                    },
+                },
+            },
+        };
         Ok(Config {
             region,
             endpoint,

@@ -138,7 +138,7 @@ mod tests {
     use super::*;
 
     fn run(command: &str) -> Result<Credentials, CredentialsError> {
-        crate::protocol_test::block_on(ProcessProvider::new(command, "profile test").with_timeout(Duration::from_secs(2)).provide_credentials())
+        crate::block_on::block_on(ProcessProvider::new(command, "profile test").with_timeout(Duration::from_secs(2)).provide_credentials())
     }
 
     #[test]

@@ -108,6 +108,51 @@ impl ProvideCredentials for StaticProvider {
     }
 }
 
+/// One request of a credentials provider (to a metadata or container
+/// endpoint) through the configuration's transport, given up after
+/// `timeout` (these endpoints answer at once, or are not there).
+pub(crate) async fn fetch(
+    transport: &dyn super::transport::Transport,
+    sleep: &dyn super::transport::Sleep,
+    request: http::Request<bytes::Bytes>,
+    timeout: Duration,
+) -> Result<super::request::RawResponse, String> {
+    use std::task::Poll;
+    let mut send = transport.send(request, 1 << 20);
+    let mut timer = sleep.sleep(timeout);
+    std::future::poll_fn(|cx| {
+        if let Poll::Ready(r) = send.as_mut().poll(cx) {
+            return Poll::Ready(r.map_err(|e| match e {
+                super::transport::SendError::Transport(t) => t.to_string(),
+                super::transport::SendError::Timeout(t) => t.to_string(),
+            }));
+        }
+        match timer.as_mut().poll(cx) {
+            Poll::Ready(()) => Poll::Ready(Err(format!("no answer within {timeout:?}"))),
+            Poll::Pending => Poll::Pending,
+        }
+    })
+    .await
+}
+
+/// Credentials from the JSON the container endpoint and instance metadata
+/// answer with (`AccessKeyId`, `SecretAccessKey`, `Token`, `Expiration`);
+/// `Err` names what is missing, never a value.
+pub(crate) fn from_json(body: &[u8]) -> Result<Credentials, String> {
+    let json: serde_json::Value = serde_json::from_slice(body).map_err(|e| format!("the answer is not JSON ({} bytes; {e})", body.len()))?;
+    let field = |name: &str| json.get(name).and_then(|v| v.as_str()).filter(|s| !s.is_empty());
+    let key = field("AccessKeyId").ok_or("the answer has no AccessKeyId")?;
+    let secret = field("SecretAccessKey").ok_or("the answer has no SecretAccessKey")?;
+    let credentials = Credentials::new(key, secret, field("Token").map(str::to_string));
+    Ok(match field("Expiration") {
+        None => credentials,
+        Some(text) => {
+            let when = super::timestamp::Timestamp::parse_date_time(text).map_err(|e| format!("its Expiration is not an RFC 3339 time: {e}"))?;
+            credentials.with_expiry(SystemTime::try_from(when).map_err(|_| "its Expiration is out of range".to_string())?)
+        }
+    })
+}
+
 /// How long before expiry credentials are refreshed, at the least.
 pub const REFRESH_BUFFER: Duration = Duration::from_secs(5 * 60);
 /// At most this much more is added, at random per set of credentials, so
@@ -232,7 +277,7 @@ mod tests {
     }
 
     fn block_on<F: std::future::Future>(f: F) -> F::Output {
-        crate::protocol_test::block_on(f)
+        crate::block_on::block_on(f)
     }
 
     #[test]

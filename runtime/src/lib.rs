@@ -43,8 +43,10 @@
 
 pub mod blob;
 pub mod config;
+pub mod container_credentials;
 pub mod credential_process;
 pub mod credentials;
+pub mod imds_credentials;
 pub mod endpoints;
 pub mod error;
 #[cfg(feature = "default-transport")]
@@ -62,6 +64,8 @@ pub mod validate;
 
 #[doc(hidden)]
 pub mod aws_json;
+#[doc(hidden)]
+pub mod block_on;
 #[cfg(feature = "xml")]
 #[doc(hidden)]
 pub mod aws_query;

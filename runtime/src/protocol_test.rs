@@ -9,11 +9,11 @@
 //! one present; forbidden names absent; required names present); header
 //! values are compared after trimming, repeated headers joined with `, `;
 //! a body with a JSON media type is compared as parsed JSON (numbers by
-//! value), any other body byte for byte; no `body` means no assertion.
+//! value), an XML body as a tree, a form as its pairs, any other body byte
+//! for byte; no `body` means no assertion.
 
 use std::future::Future;
 use std::sync::{Arc, Mutex};
-use std::task::{Context, Poll, Wake, Waker};
 use std::time::Duration;
 
 use serde_json::Value;
@@ -407,31 +407,7 @@ fn decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-struct Unpark(std::thread::Thread);
-
-impl Wake for Unpark {
-    fn wake(self: Arc<Self>) {
-        self.0.unpark();
-    }
-}
-
-/// Run a future to completion on this thread (the recording transport
-/// answers at once, so nothing here waits on I/O).
-pub fn block_on<F: Future>(f: F) -> F::Output {
-    let mut f = std::pin::pin!(f);
-    let waker = Waker::from(Arc::new(Unpark(std::thread::current())));
-    let mut cx = Context::from_waker(&waker);
-    let start = std::time::Instant::now();
-    loop {
-        if let Poll::Ready(v) = f.as_mut().poll(&mut cx) {
-            return v;
-        }
-        if start.elapsed() > Duration::from_secs(10) {
-            panic!("the call did not finish within 10 s (it is waiting for something a protocol test never provides)");
-        }
-        std::thread::park_timeout(Duration::from_millis(50));
-    }
-}
+pub use super::block_on::block_on;
 
 #[cfg(test)]
 mod tests {

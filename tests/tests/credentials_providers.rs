@@ -100,3 +100,125 @@ async fn a_provider_without_credentials_stops_the_call() {
     let debug = format!("{err:?} {:?}", c.config());
     assert!(!debug.contains("ROTATINGSECRET") && !debug.contains("ROTATINGTOKEN"), "{debug}");
 }
+
+/// A local HTTP server answering each request with `route(head)`:
+/// `(status, body)`. Returns its base URL; the thread serves until the
+/// test process ends.
+fn serve(route: impl Fn(&str) -> (u16, String) + Send + Sync + 'static) -> String {
+    use std::io::Write;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("address"));
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut pending = Vec::new();
+            if let Ok(Some((head, _))) = integration_tests::read_http_request(&mut stream, &mut pending) {
+                let (status, body) = route(&head);
+                let _ = write!(stream, "HTTP/1.1 {status} X\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}", body.len());
+            }
+        }
+    });
+    url
+}
+
+fn has_header(head: &str, name: &str, value: &str) -> bool {
+    head.lines().any(|l| l.split_once(':').is_some_and(|(k, v)| k.trim().eq_ignore_ascii_case(name) && v.trim() == value))
+}
+
+fn parts() -> (Arc<dyn Transport>, Arc<dyn Sleep>) {
+    let transport = smithy_gen_runtime::default_transport::DefaultTransport::new(Duration::from_secs(2), Duration::from_secs(2)).expect("transport");
+    (Arc::new(transport), Arc::new(smithy_gen_runtime::default_transport::TokioSleep))
+}
+
+const ROLE_CREDENTIALS: &str = r#"{"Code":"Success","Type":"AWS-HMAC","AccessKeyId":"ASIAIMDS","SecretAccessKey":"imds-secret","Token":"imds-token","Expiration":"2099-01-01T00:00:00Z"}"#;
+
+#[tokio::test]
+async fn instance_metadata_v2_gives_the_roles_credentials() {
+    use smithy_gen_runtime::imds_credentials::ImdsProvider;
+    let url = serve(|head| {
+        let token = has_header(head, "x-aws-ec2-metadata-token", "TOKEN-1");
+        if head.starts_with("PUT /latest/api/token ") && has_header(head, "x-aws-ec2-metadata-token-ttl-seconds", "21600") {
+            (200, "TOKEN-1".into())
+        } else if head.starts_with("GET /latest/meta-data/iam/security-credentials/ ") && token {
+            (200, "app-role\n".into())
+        } else if head.starts_with("GET /latest/meta-data/iam/security-credentials/app-role ") && token {
+            (200, ROLE_CREDENTIALS.into())
+        } else {
+            (401, String::new())
+        }
+    });
+    let (transport, sleep) = parts();
+    let creds = ImdsProvider::new(url, true, transport, sleep).provide_credentials().await.expect("credentials");
+    assert_eq!((creds.access_key_id(), creds.secret_access_key(), creds.session_token()), ("ASIAIMDS", "imds-secret", Some("imds-token")));
+    assert!(creds.expiry().is_some());
+}
+
+#[tokio::test]
+async fn instance_metadata_v1_fallback_and_failures() {
+    use smithy_gen_runtime::imds_credentials::ImdsProvider;
+    // An IMDSv1-only service refuses the token request.
+    let v1 = serve(|head| {
+        if head.starts_with("PUT ") {
+            (403, String::new())
+        } else if head.starts_with("GET /latest/meta-data/iam/security-credentials/ ") {
+            (200, "app-role".into())
+        } else if head.starts_with("GET /latest/meta-data/iam/security-credentials/app-role ") {
+            (200, ROLE_CREDENTIALS.into())
+        } else {
+            (404, String::new())
+        }
+    });
+    let (transport, sleep) = parts();
+    let creds = ImdsProvider::new(v1.clone(), true, transport.clone(), sleep.clone()).provide_credentials().await.expect("v1 fallback");
+    assert_eq!(creds.access_key_id(), "ASIAIMDS");
+    let e = ImdsProvider::new(v1, false, transport.clone(), sleep.clone()).provide_credentials().await.expect_err("v1 disabled").to_string();
+    assert!(e.contains("EC2 instance metadata") && e.contains("403"), "{e}");
+
+    let no_role = serve(|head| if head.starts_with("PUT ") { (200, "T".into()) } else { (404, String::new()) });
+    let e = ImdsProvider::new(no_role, true, transport.clone(), sleep.clone()).provide_credentials().await.expect_err("no role").to_string();
+    assert!(e.contains("no IAM role"), "{e}");
+
+    let garbage = serve(|head| if head.starts_with("PUT ") { (200, "T".into()) } else if head.contains("credentials/ ") { (200, "r".into()) } else { (200, "{\"AccessKeyId\": 5".into()) });
+    let e = ImdsProvider::new(garbage, true, transport.clone(), sleep.clone()).provide_credentials().await.expect_err("garbage").to_string();
+    assert!(e.contains("not JSON"), "{e}");
+
+    // Nothing answers: given up after a second.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!("http://{}", silent.local_addr().unwrap());
+    let started = std::time::Instant::now();
+    let e = ImdsProvider::new(url, true, transport, sleep).provide_credentials().await.expect_err("silent").to_string();
+    assert!(started.elapsed() < Duration::from_secs(3), "{:?}", started.elapsed());
+    assert!(e.contains("no answer within 1s") || e.contains("timed out"), "{e}");
+    drop(silent);
+}
+
+#[tokio::test]
+async fn container_endpoints_need_their_token() {
+    use smithy_gen_runtime::container_credentials::{AuthToken, ContainerProvider};
+    let url = serve(|head| {
+        if head.starts_with("GET /v2/credentials/task ") && has_header(head, "authorization", "Bearer-ish token") {
+            (200, r#"{"AccessKeyId":"ASIACONTAINER","SecretAccessKey":"container-secret","Token":"container-token","Expiration":"2099-01-01T00:00:00Z","RoleArn":"arn:aws:iam::1:role/task"}"#.into())
+        } else {
+            (403, r#"{"code":"AccessDenied","message":"bad token"}"#.into())
+        }
+    });
+    let (transport, sleep) = parts();
+    let dir = std::env::temp_dir().join(format!("smithy-container-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let token_file = dir.join("token");
+    std::fs::write(&token_file, "Bearer-ish token\n").unwrap();
+    let p = ContainerProvider::new(format!("{url}/v2/credentials/task"), AuthToken::File(token_file.clone()), transport.clone(), sleep.clone()).unwrap();
+    let creds = p.provide_credentials().await.expect("credentials");
+    assert_eq!((creds.access_key_id(), creds.session_token()), ("ASIACONTAINER", Some("container-token")));
+    // The file is read again on each refresh: a rotated token is used.
+    std::fs::write(&token_file, "stale").unwrap();
+    let e = p.provide_credentials().await.expect_err("wrong token").to_string();
+    assert!(e.contains("HTTP 403") && e.contains("bad token"), "{e}");
+    assert!(!format!("{p:?}").contains("Bearer-ish"), "the token is not in Debug");
+    let p = ContainerProvider::new(format!("{url}/v2/credentials/task"), AuthToken::Value("Bearer-ish token".into()), transport.clone(), sleep.clone()).unwrap();
+    assert!(p.provide_credentials().await.is_ok());
+    // Plain HTTP elsewhere than the allowed hosts is refused up front.
+    let e = ContainerProvider::new("http://example.com/creds", AuthToken::None, transport, sleep).expect_err("not allowed").to_string();
+    assert!(e.contains("plain HTTP is allowed only"), "{e}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

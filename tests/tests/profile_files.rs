@@ -187,3 +187,48 @@ fn errors_name_the_file_and_line_and_never_a_secret() {
     assert_eq!(config.region(), "us-west-1");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// After code, environment and profile: a container's endpoint when its
+/// variables are set, else the instance metadata service unless it is
+/// turned off (then building fails and says what was tried).
+#[test]
+fn the_chain_goes_on_to_containers_and_instance_metadata() {
+    let _env = ENV.lock().unwrap_or_else(|e| e.into_inner());
+    clear_aws_env();
+    let none = ProfileFiles { config: std::env::temp_dir().join("no-such-config"), credentials: std::env::temp_dir().join("no-such-credentials") };
+    let serve = |body: &'static str| {
+        use std::io::Write;
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let url = format!("http://{}", listener.local_addr().expect("address"));
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { continue };
+                let mut pending = Vec::new();
+                if let Ok(Some((head, _))) = integration_tests::read_http_request(&mut stream, &mut pending) {
+                    let body = if head.starts_with("PUT ") { "TOKEN" } else if head.contains("security-credentials/ ") { "role" } else { body };
+                    let _ = write!(stream, "HTTP/1.1 200 OK\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}", body.len());
+                }
+            }
+        });
+        url
+    };
+    let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
+    let resolve = |config: Config| runtime.block_on(config.credentials()).map(|c| c.access_key_id().to_string());
+
+    let container = serve(r#"{"AccessKeyId":"ASIAFROMCONTAINER","SecretAccessKey":"s","Token":"t","Expiration":"2099-01-01T00:00:00Z"}"#);
+    std::env::set_var("AWS_CONTAINER_CREDENTIALS_FULL_URI", format!("{container}/creds"));
+    let config = Config::builder().region("us-east-1").profile_files(none.clone()).build().expect("a container provider");
+    assert_eq!(resolve(config).expect("credentials"), "ASIAFROMCONTAINER");
+    std::env::remove_var("AWS_CONTAINER_CREDENTIALS_FULL_URI");
+
+    let imds = serve(r#"{"Code":"Success","AccessKeyId":"ASIAFROMIMDS","SecretAccessKey":"s","Token":"t","Expiration":"2099-01-01T00:00:00Z"}"#);
+    std::env::set_var("AWS_EC2_METADATA_SERVICE_ENDPOINT", &imds);
+    let config = Config::builder().region("us-east-1").profile_files(none.clone()).build().expect("an IMDS provider");
+    assert_eq!(resolve(config).expect("credentials"), "ASIAFROMIMDS");
+    std::env::remove_var("AWS_EC2_METADATA_SERVICE_ENDPOINT");
+
+    std::env::set_var("AWS_EC2_METADATA_DISABLED", "true");
+    let e = Config::builder().region("us-east-1").profile_files(none).build().expect_err("nowhere to go").to_string();
+    assert!(e.contains("no credentials") && e.contains("AWS_EC2_METADATA_DISABLED"), "{e}");
+    std::env::remove_var("AWS_EC2_METADATA_DISABLED");
+}
