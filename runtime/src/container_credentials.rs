@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::credentials::{fetch, from_json, Credentials, CredentialsError, ProvideCredentials};
+use super::credentials::{fetch, from_json_body, Credentials, CredentialsError, ProvideCredentials};
 use super::transport::{BoxFuture, Sleep, Transport};
 
 const ECS_HOST: &str = "http://169.254.170.2";
@@ -126,7 +126,7 @@ impl ContainerProvider {
                 .unwrap_or_default();
             return Err(err(format!("{} answered HTTP {} {message}", self.url, response.status)));
         }
-        from_json(&response.body).map_err(err)
+        from_json_body(&response.body).map_err(err)
     }
 }
 

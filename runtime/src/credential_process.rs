@@ -10,10 +10,9 @@
 
 use std::io::Read;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
-use super::credentials::{Credentials, CredentialsError, ProvideCredentials};
-use super::timestamp::Timestamp;
+use super::credentials::{from_json, Credentials, CredentialsError, ProvideCredentials};
 use super::transport::BoxFuture;
 
 /// How long the command may run (the AWS CLI has no limit; a hung helper
@@ -102,23 +101,12 @@ impl ProcessProvider {
     fn parse(&self, out: &[u8]) -> Result<Credentials, CredentialsError> {
         let json: serde_json::Value =
             serde_json::from_slice(out).map_err(|e| self.error(format!("its output is not a JSON object ({} bytes; {e})", out.len())))?;
-        let field = |name: &str| json.get(name).and_then(|v| v.as_str()).filter(|s| !s.is_empty());
         match json.get("Version").and_then(|v| v.as_i64()) {
             Some(1) => {}
             Some(v) => return Err(self.error(format!("its output has Version {v}; only 1 is defined"))),
             None => return Err(self.error("its output has no Version (1)")),
         }
-        let key = field("AccessKeyId").ok_or_else(|| self.error("its output has no AccessKeyId"))?;
-        let secret = field("SecretAccessKey").ok_or_else(|| self.error("its output has no SecretAccessKey"))?;
-        let credentials = Credentials::new(key, secret, field("SessionToken").map(str::to_string));
-        Ok(match field("Expiration") {
-            None => credentials,
-            Some(text) => {
-                let when = Timestamp::parse_date_time(text).map_err(|e| self.error(format!("its Expiration is not an RFC 3339 time: {e}")))?;
-                let when = SystemTime::try_from(when).map_err(|_| self.error("its Expiration is out of range"))?;
-                credentials.with_expiry(when)
-            }
-        })
+        from_json(&json, "SessionToken").map_err(|e| self.error(e.replacen("the answer", "its output", 1)))
     }
 }
 
@@ -145,7 +133,7 @@ mod tests {
     fn reads_the_commands_credentials() {
         let c = run(r#"echo '{"Version": 1, "AccessKeyId": "AKIDPROC", "SecretAccessKey": "s3cret", "SessionToken": "tok", "Expiration": "2030-01-01T00:00:00Z"}'"#).unwrap();
         assert_eq!((c.access_key_id(), c.secret_access_key(), c.session_token()), ("AKIDPROC", "s3cret", Some("tok")));
-        assert_eq!(c.expiry(), Some(SystemTime::UNIX_EPOCH + Duration::from_secs(1_893_456_000)));
+        assert_eq!(c.expiry(), Some(std::time::SystemTime::UNIX_EPOCH + Duration::from_secs(1_893_456_000)));
         let long_lived = run(r#"printf '{"Version":1,"AccessKeyId":"A","SecretAccessKey":"B"}'"#).unwrap();
         assert_eq!(long_lived.expiry(), None);
     }

@@ -135,15 +135,16 @@ pub(crate) async fn fetch(
     .await
 }
 
-/// Credentials from the JSON the container endpoint and instance metadata
-/// answer with (`AccessKeyId`, `SecretAccessKey`, `Token`, `Expiration`);
-/// `Err` names what is missing, never a value.
-pub(crate) fn from_json(body: &[u8]) -> Result<Credentials, String> {
-    let json: serde_json::Value = serde_json::from_slice(body).map_err(|e| format!("the answer is not JSON ({} bytes; {e})", body.len()))?;
+/// Credentials from the JSON providers answer with (`AccessKeyId`,
+/// `SecretAccessKey`, the session token under `token_field` — `Token` for
+/// the container endpoint and instance metadata, `SessionToken` for a
+/// credential process — and `Expiration`); `Err` names what is missing,
+/// never a value.
+pub(crate) fn from_json(json: &serde_json::Value, token_field: &str) -> Result<Credentials, String> {
     let field = |name: &str| json.get(name).and_then(|v| v.as_str()).filter(|s| !s.is_empty());
     let key = field("AccessKeyId").ok_or("the answer has no AccessKeyId")?;
     let secret = field("SecretAccessKey").ok_or("the answer has no SecretAccessKey")?;
-    let credentials = Credentials::new(key, secret, field("Token").map(str::to_string));
+    let credentials = Credentials::new(key, secret, field(token_field).map(str::to_string));
     Ok(match field("Expiration") {
         None => credentials,
         Some(text) => {
@@ -151,6 +152,12 @@ pub(crate) fn from_json(body: &[u8]) -> Result<Credentials, String> {
             credentials.with_expiry(SystemTime::try_from(when).map_err(|_| "its Expiration is out of range".to_string())?)
         }
     })
+}
+
+/// [`from_json`] of a body that must be JSON.
+pub(crate) fn from_json_body(body: &[u8]) -> Result<Credentials, String> {
+    let json: serde_json::Value = serde_json::from_slice(body).map_err(|e| format!("the answer is not JSON ({} bytes; {e})", body.len()))?;
+    from_json(&json, "Token")
 }
 
 /// How long before expiry credentials are refreshed, at the least.

@@ -12,7 +12,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::credentials::{fetch, from_json, Credentials, CredentialsError, ProvideCredentials};
+use super::credentials::{fetch, from_json_body, Credentials, CredentialsError, ProvideCredentials};
 use super::request::RawResponse;
 use super::transport::{BoxFuture, Sleep, Transport};
 
@@ -99,7 +99,7 @@ impl ImdsProvider {
         if let Some(code) = code.filter(|c| c != "Success") {
             return Err(err(format!("the credentials of role {role} came with the code {code}")));
         }
-        from_json(&answer.body).map_err(|e| err(format!("role {role}: {e}")))
+        from_json_body(&answer.body).map_err(|e| err(format!("role {role}: {e}")))
     }
 }
 
