@@ -68,3 +68,24 @@ pub fn read_http_request(stream: &mut impl std::io::Read, pending: &mut Vec<u8>)
     pending.drain(..head_end + length);
     Ok(Some((head, body)))
 }
+
+/// A local HTTP/1.1 server on 127.0.0.1 answering each request with
+/// `route(head)`, a status and a body, then closing the connection. Returns
+/// its base URL (`http://127.0.0.1:PORT`); its thread serves until the test
+/// process ends.
+pub fn serve_http(route: impl Fn(&str) -> (u16, String) + Send + Sync + 'static) -> String {
+    use std::io::Write;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a port on 127.0.0.1");
+    let url = format!("http://{}", listener.local_addr().expect("a bound address"));
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut pending = Vec::new();
+            if let Ok(Some((head, _))) = read_http_request(&mut stream, &mut pending) {
+                let (status, body) = route(&head);
+                let _ = write!(stream, "HTTP/1.1 {status} X\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}", body.len());
+            }
+        }
+    });
+    url
+}

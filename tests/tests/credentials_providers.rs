@@ -101,26 +101,6 @@ async fn a_provider_without_credentials_stops_the_call() {
     assert!(!debug.contains("ROTATINGSECRET") && !debug.contains("ROTATINGTOKEN"), "{debug}");
 }
 
-/// A local HTTP server answering each request with `route(head)`:
-/// `(status, body)`. Returns its base URL; the thread serves until the
-/// test process ends.
-fn serve(route: impl Fn(&str) -> (u16, String) + Send + Sync + 'static) -> String {
-    use std::io::Write;
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    let url = format!("http://{}", listener.local_addr().expect("address"));
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
-            let mut pending = Vec::new();
-            if let Ok(Some((head, _))) = integration_tests::read_http_request(&mut stream, &mut pending) {
-                let (status, body) = route(&head);
-                let _ = write!(stream, "HTTP/1.1 {status} X\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}", body.len());
-            }
-        }
-    });
-    url
-}
-
 fn has_header(head: &str, name: &str, value: &str) -> bool {
     head.lines().any(|l| l.split_once(':').is_some_and(|(k, v)| k.trim().eq_ignore_ascii_case(name) && v.trim() == value))
 }
@@ -135,7 +115,7 @@ const ROLE_CREDENTIALS: &str = r#"{"Code":"Success","Type":"AWS-HMAC","AccessKey
 #[tokio::test]
 async fn instance_metadata_v2_gives_the_roles_credentials() {
     use smithy_gen_runtime::imds_credentials::ImdsProvider;
-    let url = serve(|head| {
+    let url = integration_tests::serve_http(|head| {
         let token = has_header(head, "x-aws-ec2-metadata-token", "TOKEN-1");
         if head.starts_with("PUT /latest/api/token ") && has_header(head, "x-aws-ec2-metadata-token-ttl-seconds", "21600") {
             (200, "TOKEN-1".into())
@@ -157,7 +137,7 @@ async fn instance_metadata_v2_gives_the_roles_credentials() {
 async fn instance_metadata_v1_fallback_and_failures() {
     use smithy_gen_runtime::imds_credentials::ImdsProvider;
     // An IMDSv1-only service refuses the token request.
-    let v1 = serve(|head| {
+    let v1 = integration_tests::serve_http(|head| {
         if head.starts_with("PUT ") {
             (403, String::new())
         } else if head.starts_with("GET /latest/meta-data/iam/security-credentials/ ") {
@@ -174,11 +154,11 @@ async fn instance_metadata_v1_fallback_and_failures() {
     let e = ImdsProvider::new(v1, false, transport.clone(), sleep.clone()).provide_credentials().await.expect_err("v1 disabled").to_string();
     assert!(e.contains("EC2 instance metadata") && e.contains("403"), "{e}");
 
-    let no_role = serve(|head| if head.starts_with("PUT ") { (200, "T".into()) } else { (404, String::new()) });
+    let no_role = integration_tests::serve_http(|head| if head.starts_with("PUT ") { (200, "T".into()) } else { (404, String::new()) });
     let e = ImdsProvider::new(no_role, true, transport.clone(), sleep.clone()).provide_credentials().await.expect_err("no role").to_string();
     assert!(e.contains("no IAM role"), "{e}");
 
-    let garbage = serve(|head| if head.starts_with("PUT ") { (200, "T".into()) } else if head.contains("credentials/ ") { (200, "r".into()) } else { (200, "{\"AccessKeyId\": 5".into()) });
+    let garbage = integration_tests::serve_http(|head| if head.starts_with("PUT ") { (200, "T".into()) } else if head.contains("credentials/ ") { (200, "r".into()) } else { (200, "{\"AccessKeyId\": 5".into()) });
     let e = ImdsProvider::new(garbage, true, transport.clone(), sleep.clone()).provide_credentials().await.expect_err("garbage").to_string();
     assert!(e.contains("not JSON"), "{e}");
 
@@ -195,7 +175,7 @@ async fn instance_metadata_v1_fallback_and_failures() {
 #[tokio::test]
 async fn container_endpoints_need_their_token() {
     use smithy_gen_runtime::container_credentials::{AuthToken, ContainerProvider};
-    let url = serve(|head| {
+    let url = integration_tests::serve_http(|head| {
         if head.starts_with("GET /v2/credentials/task ") && has_header(head, "authorization", "Bearer-ish token") {
             (200, r#"{"AccessKeyId":"ASIACONTAINER","SecretAccessKey":"container-secret","Token":"container-token","Expiration":"2099-01-01T00:00:00Z","RoleArn":"arn:aws:iam::1:role/task"}"#.into())
         } else {

@@ -196,21 +196,12 @@ fn the_chain_goes_on_to_containers_and_instance_metadata() {
     let _env = ENV.lock().unwrap_or_else(|e| e.into_inner());
     clear_aws_env();
     let none = ProfileFiles { config: std::env::temp_dir().join("no-such-config"), credentials: std::env::temp_dir().join("no-such-credentials") };
+    // Answers the IMDS token and role-name requests, and `body` to the rest.
     let serve = |body: &'static str| {
-        use std::io::Write;
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-        let url = format!("http://{}", listener.local_addr().expect("address"));
-        std::thread::spawn(move || {
-            for stream in listener.incoming() {
-                let Ok(mut stream) = stream else { continue };
-                let mut pending = Vec::new();
-                if let Ok(Some((head, _))) = integration_tests::read_http_request(&mut stream, &mut pending) {
-                    let body = if head.starts_with("PUT ") { "TOKEN" } else if head.contains("security-credentials/ ") { "role" } else { body };
-                    let _ = write!(stream, "HTTP/1.1 200 OK\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}", body.len());
-                }
-            }
-        });
-        url
+        integration_tests::serve_http(move |head| {
+            let answer = if head.starts_with("PUT ") { "TOKEN" } else if head.contains("security-credentials/ ") { "role" } else { body };
+            (200, answer.to_string())
+        })
     };
     let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
     let resolve = |config: Config| runtime.block_on(config.credentials()).map(|c| c.access_key_id().to_string());
