@@ -209,6 +209,12 @@ pub fn parse_float(v: &str) -> Result<f64, String> {
     }
 }
 
+/// A string header's value, as it is (every generated string header reads
+/// through this one function).
+pub fn parse_string(v: &str) -> Result<String, String> {
+    Ok(v.to_string())
+}
+
 pub fn parse_bool(v: &str) -> Result<bool, String> {
     match v {
         "true" => Ok(true),

@@ -378,10 +378,7 @@ pub fn parse_complete_multipart_upload(
             output.expiration = ::smithy_gen_runtime::rest_json::header(
                 response,
                 "x-amz-expiration",
-                |v: &str| ::std::result::Result::<
-                    _,
-                    ::std::string::String,
-                >::Ok(v.to_string()),
+                ::smithy_gen_runtime::rest_json::parse_string,
             )?;
             output.server_side_encryption = ::smithy_gen_runtime::rest_json::header(
                 response,
@@ -391,18 +388,12 @@ pub fn parse_complete_multipart_upload(
             output.version_id = ::smithy_gen_runtime::rest_json::header(
                 response,
                 "x-amz-version-id",
-                |v: &str| ::std::result::Result::<
-                    _,
-                    ::std::string::String,
-                >::Ok(v.to_string()),
+                ::smithy_gen_runtime::rest_json::parse_string,
             )?;
             output.ssekms_key_id = ::smithy_gen_runtime::rest_json::header(
                 response,
                 "x-amz-server-side-encryption-aws-kms-key-id",
-                |v: &str| ::std::result::Result::<
-                    _,
-                    ::std::string::String,
-                >::Ok(v.to_string()),
+                ::smithy_gen_runtime::rest_json::parse_string,
             )?;
             output.bucket_key_enabled = ::smithy_gen_runtime::rest_json::header(
                 response,
@@ -1004,26 +995,17 @@ pub fn parse_copy_object(
                 expiration: ::smithy_gen_runtime::rest_json::header(
                     response,
                     "x-amz-expiration",
-                    |v: &str| ::std::result::Result::<
-                        _,
-                        ::std::string::String,
-                    >::Ok(v.to_string()),
+                    ::smithy_gen_runtime::rest_json::parse_string,
                 )?,
                 copy_source_version_id: ::smithy_gen_runtime::rest_json::header(
                     response,
                     "x-amz-copy-source-version-id",
-                    |v: &str| ::std::result::Result::<
-                        _,
-                        ::std::string::String,
-                    >::Ok(v.to_string()),
+                    ::smithy_gen_runtime::rest_json::parse_string,
                 )?,
                 version_id: ::smithy_gen_runtime::rest_json::header(
                     response,
                     "x-amz-version-id",
-                    |v: &str| ::std::result::Result::<
-                        _,
-                        ::std::string::String,
-                    >::Ok(v.to_string()),
+                    ::smithy_gen_runtime::rest_json::parse_string,
                 )?,
                 server_side_encryption: ::smithy_gen_runtime::rest_json::header(
                     response,
@@ -1033,34 +1015,22 @@ pub fn parse_copy_object(
                 sse_customer_algorithm: ::smithy_gen_runtime::rest_json::header(
                     response,
                     "x-amz-server-side-encryption-customer-algorithm",
-                    |v: &str| ::std::result::Result::<
-                        _,
-                        ::std::string::String,
-                    >::Ok(v.to_string()),
+                    ::smithy_gen_runtime::rest_json::parse_string,
                 )?,
                 sse_customer_key_md5: ::smithy_gen_runtime::rest_json::header(
                     response,
                     "x-amz-server-side-encryption-customer-key-MD5",
-                    |v: &str| ::std::result::Result::<
-                        _,
-                        ::std::string::String,
-                    >::Ok(v.to_string()),
+                    ::smithy_gen_runtime::rest_json::parse_string,
                 )?,
                 ssekms_key_id: ::smithy_gen_runtime::rest_json::header(
                     response,
                     "x-amz-server-side-encryption-aws-kms-key-id",
-                    |v: &str| ::std::result::Result::<
-                        _,
-                        ::std::string::String,
-                    >::Ok(v.to_string()),
+                    ::smithy_gen_runtime::rest_json::parse_string,
                 )?,
                 ssekms_encryption_context: ::smithy_gen_runtime::rest_json::header(
                     response,
                     "x-amz-server-side-encryption-context",
-                    |v: &str| ::std::result::Result::<
-                        _,
-                        ::std::string::String,
-                    >::Ok(v.to_string()),
+                    ::smithy_gen_runtime::rest_json::parse_string,
                 )?,
                 bucket_key_enabled: ::smithy_gen_runtime::rest_json::header(
                     response,
@@ -1242,10 +1212,7 @@ pub fn parse_create_bucket(
                 location: ::smithy_gen_runtime::rest_json::header(
                     response,
                     "Location",
-                    |v: &str| ::std::result::Result::<
-                        _,
-                        ::std::string::String,
-                    >::Ok(v.to_string()),
+                    ::smithy_gen_runtime::rest_json::parse_string,
                 )?,
             };
             ::std::result::Result::Ok(output)
@@ -1698,10 +1665,7 @@ pub fn parse_create_multipart_upload(
             output.abort_rule_id = ::smithy_gen_runtime::rest_json::header(
                 response,
                 "x-amz-abort-rule-id",
-                |v: &str| ::std::result::Result::<
-                    _,
-                    ::std::string::String,
-                >::Ok(v.to_string()),
+                ::smithy_gen_runtime::rest_json::parse_string,
             )?;
             output.server_side_encryption = ::smithy_gen_runtime::rest_json::header(
                 response,
@@ -1711,34 +1675,22 @@ pub fn parse_create_multipart_upload(
             output.sse_customer_algorithm = ::smithy_gen_runtime::rest_json::header(
                 response,
                 "x-amz-server-side-encryption-customer-algorithm",
-                |v: &str| ::std::result::Result::<
-                    _,
-                    ::std::string::String,
-                >::Ok(v.to_string()),
+                ::smithy_gen_runtime::rest_json::parse_string,
             )?;
             output.sse_customer_key_md5 = ::smithy_gen_runtime::rest_json::header(
                 response,
                 "x-amz-server-side-encryption-customer-key-MD5",
-                |v: &str| ::std::result::Result::<
-                    _,
-                    ::std::string::String,
-                >::Ok(v.to_string()),
+                ::smithy_gen_runtime::rest_json::parse_string,
             )?;
             output.ssekms_key_id = ::smithy_gen_runtime::rest_json::header(
                 response,
                 "x-amz-server-side-encryption-aws-kms-key-id",
-                |v: &str| ::std::result::Result::<
-                    _,
-                    ::std::string::String,
-                >::Ok(v.to_string()),
+                ::smithy_gen_runtime::rest_json::parse_string,
             )?;
             output.ssekms_encryption_context = ::smithy_gen_runtime::rest_json::header(
                 response,
                 "x-amz-server-side-encryption-context",
-                |v: &str| ::std::result::Result::<
-                    _,
-                    ::std::string::String,
-                >::Ok(v.to_string()),
+                ::smithy_gen_runtime::rest_json::parse_string,
             )?;
             output.bucket_key_enabled = ::smithy_gen_runtime::rest_json::header(
                 response,
@@ -1999,10 +1951,7 @@ pub fn parse_delete_object(
                 version_id: ::smithy_gen_runtime::rest_json::header(
                     response,
                     "x-amz-version-id",
-                    |v: &str| ::std::result::Result::<
-                        _,
-                        ::std::string::String,
-                    >::Ok(v.to_string()),
+                    ::smithy_gen_runtime::rest_json::parse_string,
                 )?,
                 request_charged: ::smithy_gen_runtime::rest_json::header(
                     response,
@@ -2477,26 +2426,17 @@ pub fn parse_get_object(
                 accept_ranges: ::smithy_gen_runtime::rest_json::header(
                     response,
                     "accept-ranges",
-                    |v: &str| ::std::result::Result::<
-                        _,
-                        ::std::string::String,
-                    >::Ok(v.to_string()),
+                    ::smithy_gen_runtime::rest_json::parse_string,
                 )?,
                 expiration: ::smithy_gen_runtime::rest_json::header(
                     response,
                     "x-amz-expiration",
-                    |v: &str| ::std::result::Result::<
-                        _,
-                        ::std::string::String,
-                    >::Ok(v.to_string()),
+                    ::smithy_gen_runtime::rest_json::parse_string,
                 )?,
                 restore: ::smithy_gen_runtime::rest_json::header(
                     response,
                     "x-amz-restore",
-                    |v: &str| ::std::result::Result::<
-                        _,
-                        ::std::string::String,
-                    >::Ok(v.to_string()),
+                    ::smithy_gen_runtime::rest_json::parse_string,
                 )?,
                 last_modified: ::smithy_gen_runtime::rest_json::header(
                     response,
@@ -2514,50 +2454,32 @@ pub fn parse_get_object(
                 e_tag: ::smithy_gen_runtime::rest_json::header(
                     response,
                     "ETag",
-                    |v: &str| ::std::result::Result::<
-                        _,
-                        ::std::string::String,
-                    >::Ok(v.to_string()),
+                    ::smithy_gen_runtime::rest_json::parse_string,
                 )?,
                 checksum_crc32: ::smithy_gen_runtime::rest_json::header(
                     response,
                     "x-amz-checksum-crc32",
-                    |v: &str| ::std::result::Result::<
-                        _,
-                        ::std::string::String,
-                    >::Ok(v.to_string()),
+                    ::smithy_gen_runtime::rest_json::parse_string,
                 )?,
                 checksum_crc32c: ::smithy_gen_runtime::rest_json::header(
                     response,
                     "x-amz-checksum-crc32c",
-                    |v: &str| ::std::result::Result::<
-                        _,
-                        ::std::string::String,
-                    >::Ok(v.to_string()),
+                    ::smithy_gen_runtime::rest_json::parse_string,
                 )?,
                 checksum_crc64nvme: ::smithy_gen_runtime::rest_json::header(
                     response,
                     "x-amz-checksum-crc64nvme",
-                    |v: &str| ::std::result::Result::<
-                        _,
-                        ::std::string::String,
-                    >::Ok(v.to_string()),
+                    ::smithy_gen_runtime::rest_json::parse_string,
                 )?,
                 checksum_sha1: ::smithy_gen_runtime::rest_json::header(
                     response,
                     "x-amz-checksum-sha1",
-                    |v: &str| ::std::result::Result::<
-                        _,
-                        ::std::string::String,
-                    >::Ok(v.to_string()),
+                    ::smithy_gen_runtime::rest_json::parse_string,
                 )?,
                 checksum_sha256: ::smithy_gen_runtime::rest_json::header(
                     response,
                     "x-amz-checksum-sha256",
-                    |v: &str| ::std::result::Result::<
-                        _,
-                        ::std::string::String,
-                    >::Ok(v.to_string()),
+                    ::smithy_gen_runtime::rest_json::parse_string,
                 )?,
                 checksum_type: ::smithy_gen_runtime::rest_json::header(
                     response,
@@ -2572,58 +2494,37 @@ pub fn parse_get_object(
                 version_id: ::smithy_gen_runtime::rest_json::header(
                     response,
                     "x-amz-version-id",
-                    |v: &str| ::std::result::Result::<
-                        _,
-                        ::std::string::String,
-                    >::Ok(v.to_string()),
+                    ::smithy_gen_runtime::rest_json::parse_string,
                 )?,
                 cache_control: ::smithy_gen_runtime::rest_json::header(
                     response,
                     "Cache-Control",
-                    |v: &str| ::std::result::Result::<
-                        _,
-                        ::std::string::String,
-                    >::Ok(v.to_string()),
+                    ::smithy_gen_runtime::rest_json::parse_string,
                 )?,
                 content_disposition: ::smithy_gen_runtime::rest_json::header(
                     response,
                     "Content-Disposition",
-                    |v: &str| ::std::result::Result::<
-                        _,
-                        ::std::string::String,
-                    >::Ok(v.to_string()),
+                    ::smithy_gen_runtime::rest_json::parse_string,
                 )?,
                 content_encoding: ::smithy_gen_runtime::rest_json::header(
                     response,
                     "Content-Encoding",
-                    |v: &str| ::std::result::Result::<
-                        _,
-                        ::std::string::String,
-                    >::Ok(v.to_string()),
+                    ::smithy_gen_runtime::rest_json::parse_string,
                 )?,
                 content_language: ::smithy_gen_runtime::rest_json::header(
                     response,
                     "Content-Language",
-                    |v: &str| ::std::result::Result::<
-                        _,
-                        ::std::string::String,
-                    >::Ok(v.to_string()),
+                    ::smithy_gen_runtime::rest_json::parse_string,
                 )?,
                 content_range: ::smithy_gen_runtime::rest_json::header(
                     response,
                     "Content-Range",
-                    |v: &str| ::std::result::Result::<
-                        _,
-                        ::std::string::String,
-                    >::Ok(v.to_string()),
+                    ::smithy_gen_runtime::rest_json::parse_string,
                 )?,
                 content_type: ::smithy_gen_runtime::rest_json::header(
                     response,
                     "Content-Type",
-                    |v: &str| ::std::result::Result::<
-                        _,
-                        ::std::string::String,
-                    >::Ok(v.to_string()),
+                    ::smithy_gen_runtime::rest_json::parse_string,
                 )?,
                 expires: ::smithy_gen_runtime::rest_json::header(
                     response,
@@ -2636,10 +2537,7 @@ pub fn parse_get_object(
                 website_redirect_location: ::smithy_gen_runtime::rest_json::header(
                     response,
                     "x-amz-website-redirect-location",
-                    |v: &str| ::std::result::Result::<
-                        _,
-                        ::std::string::String,
-                    >::Ok(v.to_string()),
+                    ::smithy_gen_runtime::rest_json::parse_string,
                 )?,
                 server_side_encryption: ::smithy_gen_runtime::rest_json::header(
                     response,
@@ -2653,26 +2551,17 @@ pub fn parse_get_object(
                 sse_customer_algorithm: ::smithy_gen_runtime::rest_json::header(
                     response,
                     "x-amz-server-side-encryption-customer-algorithm",
-                    |v: &str| ::std::result::Result::<
-                        _,
-                        ::std::string::String,
-                    >::Ok(v.to_string()),
+                    ::smithy_gen_runtime::rest_json::parse_string,
                 )?,
                 sse_customer_key_md5: ::smithy_gen_runtime::rest_json::header(
                     response,
                     "x-amz-server-side-encryption-customer-key-MD5",
-                    |v: &str| ::std::result::Result::<
-                        _,
-                        ::std::string::String,
-                    >::Ok(v.to_string()),
+                    ::smithy_gen_runtime::rest_json::parse_string,
                 )?,
                 ssekms_key_id: ::smithy_gen_runtime::rest_json::header(
                     response,
                     "x-amz-server-side-encryption-aws-kms-key-id",
-                    |v: &str| ::std::result::Result::<
-                        _,
-                        ::std::string::String,
-                    >::Ok(v.to_string()),
+                    ::smithy_gen_runtime::rest_json::parse_string,
                 )?,
                 bucket_key_enabled: ::smithy_gen_runtime::rest_json::header(
                     response,
@@ -2790,18 +2679,12 @@ pub fn parse_head_bucket(
                 bucket_location_name: ::smithy_gen_runtime::rest_json::header(
                     response,
                     "x-amz-bucket-location-name",
-                    |v: &str| ::std::result::Result::<
-                        _,
-                        ::std::string::String,
-                    >::Ok(v.to_string()),
+                    ::smithy_gen_runtime::rest_json::parse_string,
                 )?,
                 bucket_region: ::smithy_gen_runtime::rest_json::header(
                     response,
                     "x-amz-bucket-region",
-                    |v: &str| ::std::result::Result::<
-                        _,
-                        ::std::string::String,
-                    >::Ok(v.to_string()),
+                    ::smithy_gen_runtime::rest_json::parse_string,
                 )?,
                 access_point_alias: ::smithy_gen_runtime::rest_json::header(
                     response,
@@ -3062,26 +2945,17 @@ pub fn parse_head_object(
                 accept_ranges: ::smithy_gen_runtime::rest_json::header(
                     response,
                     "accept-ranges",
-                    |v: &str| ::std::result::Result::<
-                        _,
-                        ::std::string::String,
-                    >::Ok(v.to_string()),
+                    ::smithy_gen_runtime::rest_json::parse_string,
                 )?,
                 expiration: ::smithy_gen_runtime::rest_json::header(
                     response,
                     "x-amz-expiration",
-                    |v: &str| ::std::result::Result::<
-                        _,
-                        ::std::string::String,
-                    >::Ok(v.to_string()),
+                    ::smithy_gen_runtime::rest_json::parse_string,
                 )?,
                 restore: ::smithy_gen_runtime::rest_json::header(
                     response,
                     "x-amz-restore",
-                    |v: &str| ::std::result::Result::<
-                        _,
-                        ::std::string::String,
-                    >::Ok(v.to_string()),
+                    ::smithy_gen_runtime::rest_json::parse_string,
                 )?,
                 archive_status: ::smithy_gen_runtime::rest_json::header(
                     response,
@@ -3104,42 +2978,27 @@ pub fn parse_head_object(
                 checksum_crc32: ::smithy_gen_runtime::rest_json::header(
                     response,
                     "x-amz-checksum-crc32",
-                    |v: &str| ::std::result::Result::<
-                        _,
-                        ::std::string::String,
-                    >::Ok(v.to_string()),
+                    ::smithy_gen_runtime::rest_json::parse_string,
                 )?,
                 checksum_crc32c: ::smithy_gen_runtime::rest_json::header(
                     response,
                     "x-amz-checksum-crc32c",
-                    |v: &str| ::std::result::Result::<
-                        _,
-                        ::std::string::String,
-                    >::Ok(v.to_string()),
+                    ::smithy_gen_runtime::rest_json::parse_string,
                 )?,
                 checksum_crc64nvme: ::smithy_gen_runtime::rest_json::header(
                     response,
                     "x-amz-checksum-crc64nvme",
-                    |v: &str| ::std::result::Result::<
-                        _,
-                        ::std::string::String,
-                    >::Ok(v.to_string()),
+                    ::smithy_gen_runtime::rest_json::parse_string,
                 )?,
                 checksum_sha1: ::smithy_gen_runtime::rest_json::header(
                     response,
                     "x-amz-checksum-sha1",
-                    |v: &str| ::std::result::Result::<
-                        _,
-                        ::std::string::String,
-                    >::Ok(v.to_string()),
+                    ::smithy_gen_runtime::rest_json::parse_string,
                 )?,
                 checksum_sha256: ::smithy_gen_runtime::rest_json::header(
                     response,
                     "x-amz-checksum-sha256",
-                    |v: &str| ::std::result::Result::<
-                        _,
-                        ::std::string::String,
-                    >::Ok(v.to_string()),
+                    ::smithy_gen_runtime::rest_json::parse_string,
                 )?,
                 checksum_type: ::smithy_gen_runtime::rest_json::header(
                     response,
@@ -3149,10 +3008,7 @@ pub fn parse_head_object(
                 e_tag: ::smithy_gen_runtime::rest_json::header(
                     response,
                     "ETag",
-                    |v: &str| ::std::result::Result::<
-                        _,
-                        ::std::string::String,
-                    >::Ok(v.to_string()),
+                    ::smithy_gen_runtime::rest_json::parse_string,
                 )?,
                 missing_meta: ::smithy_gen_runtime::rest_json::header(
                     response,
@@ -3162,58 +3018,37 @@ pub fn parse_head_object(
                 version_id: ::smithy_gen_runtime::rest_json::header(
                     response,
                     "x-amz-version-id",
-                    |v: &str| ::std::result::Result::<
-                        _,
-                        ::std::string::String,
-                    >::Ok(v.to_string()),
+                    ::smithy_gen_runtime::rest_json::parse_string,
                 )?,
                 cache_control: ::smithy_gen_runtime::rest_json::header(
                     response,
                     "Cache-Control",
-                    |v: &str| ::std::result::Result::<
-                        _,
-                        ::std::string::String,
-                    >::Ok(v.to_string()),
+                    ::smithy_gen_runtime::rest_json::parse_string,
                 )?,
                 content_disposition: ::smithy_gen_runtime::rest_json::header(
                     response,
                     "Content-Disposition",
-                    |v: &str| ::std::result::Result::<
-                        _,
-                        ::std::string::String,
-                    >::Ok(v.to_string()),
+                    ::smithy_gen_runtime::rest_json::parse_string,
                 )?,
                 content_encoding: ::smithy_gen_runtime::rest_json::header(
                     response,
                     "Content-Encoding",
-                    |v: &str| ::std::result::Result::<
-                        _,
-                        ::std::string::String,
-                    >::Ok(v.to_string()),
+                    ::smithy_gen_runtime::rest_json::parse_string,
                 )?,
                 content_language: ::smithy_gen_runtime::rest_json::header(
                     response,
                     "Content-Language",
-                    |v: &str| ::std::result::Result::<
-                        _,
-                        ::std::string::String,
-                    >::Ok(v.to_string()),
+                    ::smithy_gen_runtime::rest_json::parse_string,
                 )?,
                 content_type: ::smithy_gen_runtime::rest_json::header(
                     response,
                     "Content-Type",
-                    |v: &str| ::std::result::Result::<
-                        _,
-                        ::std::string::String,
-                    >::Ok(v.to_string()),
+                    ::smithy_gen_runtime::rest_json::parse_string,
                 )?,
                 content_range: ::smithy_gen_runtime::rest_json::header(
                     response,
                     "Content-Range",
-                    |v: &str| ::std::result::Result::<
-                        _,
-                        ::std::string::String,
-                    >::Ok(v.to_string()),
+                    ::smithy_gen_runtime::rest_json::parse_string,
                 )?,
                 expires: ::smithy_gen_runtime::rest_json::header(
                     response,
@@ -3226,10 +3061,7 @@ pub fn parse_head_object(
                 website_redirect_location: ::smithy_gen_runtime::rest_json::header(
                     response,
                     "x-amz-website-redirect-location",
-                    |v: &str| ::std::result::Result::<
-                        _,
-                        ::std::string::String,
-                    >::Ok(v.to_string()),
+                    ::smithy_gen_runtime::rest_json::parse_string,
                 )?,
                 server_side_encryption: ::smithy_gen_runtime::rest_json::header(
                     response,
@@ -3243,26 +3075,17 @@ pub fn parse_head_object(
                 sse_customer_algorithm: ::smithy_gen_runtime::rest_json::header(
                     response,
                     "x-amz-server-side-encryption-customer-algorithm",
-                    |v: &str| ::std::result::Result::<
-                        _,
-                        ::std::string::String,
-                    >::Ok(v.to_string()),
+                    ::smithy_gen_runtime::rest_json::parse_string,
                 )?,
                 sse_customer_key_md5: ::smithy_gen_runtime::rest_json::header(
                     response,
                     "x-amz-server-side-encryption-customer-key-MD5",
-                    |v: &str| ::std::result::Result::<
-                        _,
-                        ::std::string::String,
-                    >::Ok(v.to_string()),
+                    ::smithy_gen_runtime::rest_json::parse_string,
                 )?,
                 ssekms_key_id: ::smithy_gen_runtime::rest_json::header(
                     response,
                     "x-amz-server-side-encryption-aws-kms-key-id",
-                    |v: &str| ::std::result::Result::<
-                        _,
-                        ::std::string::String,
-                    >::Ok(v.to_string()),
+                    ::smithy_gen_runtime::rest_json::parse_string,
                 )?,
                 bucket_key_enabled: ::smithy_gen_runtime::rest_json::header(
                     response,
@@ -4060,58 +3883,37 @@ pub fn parse_put_object(
                 expiration: ::smithy_gen_runtime::rest_json::header(
                     response,
                     "x-amz-expiration",
-                    |v: &str| ::std::result::Result::<
-                        _,
-                        ::std::string::String,
-                    >::Ok(v.to_string()),
+                    ::smithy_gen_runtime::rest_json::parse_string,
                 )?,
                 e_tag: ::smithy_gen_runtime::rest_json::header(
                     response,
                     "ETag",
-                    |v: &str| ::std::result::Result::<
-                        _,
-                        ::std::string::String,
-                    >::Ok(v.to_string()),
+                    ::smithy_gen_runtime::rest_json::parse_string,
                 )?,
                 checksum_crc32: ::smithy_gen_runtime::rest_json::header(
                     response,
                     "x-amz-checksum-crc32",
-                    |v: &str| ::std::result::Result::<
-                        _,
-                        ::std::string::String,
-                    >::Ok(v.to_string()),
+                    ::smithy_gen_runtime::rest_json::parse_string,
                 )?,
                 checksum_crc32c: ::smithy_gen_runtime::rest_json::header(
                     response,
                     "x-amz-checksum-crc32c",
-                    |v: &str| ::std::result::Result::<
-                        _,
-                        ::std::string::String,
-                    >::Ok(v.to_string()),
+                    ::smithy_gen_runtime::rest_json::parse_string,
                 )?,
                 checksum_crc64nvme: ::smithy_gen_runtime::rest_json::header(
                     response,
                     "x-amz-checksum-crc64nvme",
-                    |v: &str| ::std::result::Result::<
-                        _,
-                        ::std::string::String,
-                    >::Ok(v.to_string()),
+                    ::smithy_gen_runtime::rest_json::parse_string,
                 )?,
                 checksum_sha1: ::smithy_gen_runtime::rest_json::header(
                     response,
                     "x-amz-checksum-sha1",
-                    |v: &str| ::std::result::Result::<
-                        _,
-                        ::std::string::String,
-                    >::Ok(v.to_string()),
+                    ::smithy_gen_runtime::rest_json::parse_string,
                 )?,
                 checksum_sha256: ::smithy_gen_runtime::rest_json::header(
                     response,
                     "x-amz-checksum-sha256",
-                    |v: &str| ::std::result::Result::<
-                        _,
-                        ::std::string::String,
-                    >::Ok(v.to_string()),
+                    ::smithy_gen_runtime::rest_json::parse_string,
                 )?,
                 checksum_type: ::smithy_gen_runtime::rest_json::header(
                     response,
@@ -4126,42 +3928,27 @@ pub fn parse_put_object(
                 version_id: ::smithy_gen_runtime::rest_json::header(
                     response,
                     "x-amz-version-id",
-                    |v: &str| ::std::result::Result::<
-                        _,
-                        ::std::string::String,
-                    >::Ok(v.to_string()),
+                    ::smithy_gen_runtime::rest_json::parse_string,
                 )?,
                 sse_customer_algorithm: ::smithy_gen_runtime::rest_json::header(
                     response,
                     "x-amz-server-side-encryption-customer-algorithm",
-                    |v: &str| ::std::result::Result::<
-                        _,
-                        ::std::string::String,
-                    >::Ok(v.to_string()),
+                    ::smithy_gen_runtime::rest_json::parse_string,
                 )?,
                 sse_customer_key_md5: ::smithy_gen_runtime::rest_json::header(
                     response,
                     "x-amz-server-side-encryption-customer-key-MD5",
-                    |v: &str| ::std::result::Result::<
-                        _,
-                        ::std::string::String,
-                    >::Ok(v.to_string()),
+                    ::smithy_gen_runtime::rest_json::parse_string,
                 )?,
                 ssekms_key_id: ::smithy_gen_runtime::rest_json::header(
                     response,
                     "x-amz-server-side-encryption-aws-kms-key-id",
-                    |v: &str| ::std::result::Result::<
-                        _,
-                        ::std::string::String,
-                    >::Ok(v.to_string()),
+                    ::smithy_gen_runtime::rest_json::parse_string,
                 )?,
                 ssekms_encryption_context: ::smithy_gen_runtime::rest_json::header(
                     response,
                     "x-amz-server-side-encryption-context",
-                    |v: &str| ::std::result::Result::<
-                        _,
-                        ::std::string::String,
-                    >::Ok(v.to_string()),
+                    ::smithy_gen_runtime::rest_json::parse_string,
                 )?,
                 bucket_key_enabled: ::smithy_gen_runtime::rest_json::header(
                     response,
@@ -4430,74 +4217,47 @@ pub fn parse_upload_part(
                 e_tag: ::smithy_gen_runtime::rest_json::header(
                     response,
                     "ETag",
-                    |v: &str| ::std::result::Result::<
-                        _,
-                        ::std::string::String,
-                    >::Ok(v.to_string()),
+                    ::smithy_gen_runtime::rest_json::parse_string,
                 )?,
                 checksum_crc32: ::smithy_gen_runtime::rest_json::header(
                     response,
                     "x-amz-checksum-crc32",
-                    |v: &str| ::std::result::Result::<
-                        _,
-                        ::std::string::String,
-                    >::Ok(v.to_string()),
+                    ::smithy_gen_runtime::rest_json::parse_string,
                 )?,
                 checksum_crc32c: ::smithy_gen_runtime::rest_json::header(
                     response,
                     "x-amz-checksum-crc32c",
-                    |v: &str| ::std::result::Result::<
-                        _,
-                        ::std::string::String,
-                    >::Ok(v.to_string()),
+                    ::smithy_gen_runtime::rest_json::parse_string,
                 )?,
                 checksum_crc64nvme: ::smithy_gen_runtime::rest_json::header(
                     response,
                     "x-amz-checksum-crc64nvme",
-                    |v: &str| ::std::result::Result::<
-                        _,
-                        ::std::string::String,
-                    >::Ok(v.to_string()),
+                    ::smithy_gen_runtime::rest_json::parse_string,
                 )?,
                 checksum_sha1: ::smithy_gen_runtime::rest_json::header(
                     response,
                     "x-amz-checksum-sha1",
-                    |v: &str| ::std::result::Result::<
-                        _,
-                        ::std::string::String,
-                    >::Ok(v.to_string()),
+                    ::smithy_gen_runtime::rest_json::parse_string,
                 )?,
                 checksum_sha256: ::smithy_gen_runtime::rest_json::header(
                     response,
                     "x-amz-checksum-sha256",
-                    |v: &str| ::std::result::Result::<
-                        _,
-                        ::std::string::String,
-                    >::Ok(v.to_string()),
+                    ::smithy_gen_runtime::rest_json::parse_string,
                 )?,
                 sse_customer_algorithm: ::smithy_gen_runtime::rest_json::header(
                     response,
                     "x-amz-server-side-encryption-customer-algorithm",
-                    |v: &str| ::std::result::Result::<
-                        _,
-                        ::std::string::String,
-                    >::Ok(v.to_string()),
+                    ::smithy_gen_runtime::rest_json::parse_string,
                 )?,
                 sse_customer_key_md5: ::smithy_gen_runtime::rest_json::header(
                     response,
                     "x-amz-server-side-encryption-customer-key-MD5",
-                    |v: &str| ::std::result::Result::<
-                        _,
-                        ::std::string::String,
-                    >::Ok(v.to_string()),
+                    ::smithy_gen_runtime::rest_json::parse_string,
                 )?,
                 ssekms_key_id: ::smithy_gen_runtime::rest_json::header(
                     response,
                     "x-amz-server-side-encryption-aws-kms-key-id",
-                    |v: &str| ::std::result::Result::<
-                        _,
-                        ::std::string::String,
-                    >::Ok(v.to_string()),
+                    ::smithy_gen_runtime::rest_json::parse_string,
                 )?,
                 bucket_key_enabled: ::smithy_gen_runtime::rest_json::header(
                     response,

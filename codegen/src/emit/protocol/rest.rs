@@ -43,7 +43,7 @@ fn from_text(ty: &RType, fmt: TimestampFormat) -> TokenStream {
         TimestampFormat::EpochSeconds => "epoch-seconds",
     };
     match ty {
-        RType::String => quote!(|v: &str| ::std::result::Result::<_, ::std::string::String>::Ok(v.to_string())),
+        RType::String => quote!(::smithy_gen_runtime::rest_json::parse_string),
         RType::Named(n) => {
             let n = ident(n);
             quote!(<types::#n as ::smithy_gen_runtime::enums::EnumText>::from_text)
