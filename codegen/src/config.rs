@@ -6,6 +6,7 @@
 //! out = "generated"
 //! models = ["cloudwatch-logs.json", "guardduty.json"]   # relative to this file
 //! runtime-path = "../runtime"   # optional: the runtime crate by path, else from the registry
+//! cli-binary = false            # optional: no `smithy-call` target (another crate builds it)
 //!
 //! # Optional: per service (by shape id), the operations to generate.
 //! # A service not listed gets all of its operations.
@@ -40,6 +41,12 @@ struct Raw {
     services: BTreeMap<String, RawService>,
     #[serde(default)]
     runtime_path: Option<PathBuf>,
+    #[serde(default = "yes")]
+    cli_binary: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Deserialize)]
@@ -99,7 +106,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, String> {
             models: raw.models.iter().map(|m| normalize(&base.join(m))).collect(),
             crate_name: raw.crate_name,
             selection: Selection { services, anywhere: None },
-            packaging: Packaging { runtime, own_workspace: false },
+            packaging: Packaging { runtime, own_workspace: false, cli_binary: raw.cli_binary },
         },
         out,
     })

@@ -134,6 +134,9 @@ pub struct ServiceIr {
     pub version: Option<String>,
     pub protocol: Protocol,
     pub sigv4_name: Option<String>,
+    /// `aws.api#service`'s `sdkId` (`STS`): the service's name in
+    /// `AWS_ENDPOINT_URL_<SERVICE>` and the shared config's `services` sections.
+    pub sdk_id: Option<String>,
     pub endpoint_prefix: Option<String>,
     /// Headers every request of the service carries, besides the
     /// protocol's own (see `lower::customizations`), lower-case names.
@@ -257,6 +260,10 @@ pub struct OperationIr {
     /// `aws.customizations#s3UnwrappedXmlOutput`: the response document's
     /// root element is the output's one member (S3 `GetBucketLocation`).
     pub unwrapped_output: bool,
+    /// `@auth([])` on the operation (or its service): requests go unsigned
+    /// and need no credentials (STS `AssumeRoleWithWebIdentity`, SSO
+    /// `GetRoleCredentials`).
+    pub unsigned: bool,
 }
 
 /// An operation's flexible checksums (`aws.protocols#httpChecksum`).

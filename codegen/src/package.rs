@@ -38,13 +38,18 @@ pub struct Packaging {
     /// End `Cargo.toml` with an empty `[workspace]` table, so the crate
     /// builds as its own workspace even inside another one's directory.
     pub own_workspace: bool,
+    /// Write the `smithy-call` binary target (`src/bin/smithy-call.rs`,
+    /// feature `cli`). Off when another crate builds the tool from this
+    /// crate's `cli` module (this workspace's `smithy-gen-config`, which adds
+    /// the credential providers that call STS and SSO).
+    pub cli_binary: bool,
 }
 
 impl Default for Packaging {
     /// The runtime from the registry, no `[workspace]` table: what neither
     /// depends on where the crate is written nor on a checkout.
     fn default() -> Self {
-        Packaging { runtime: RuntimeDependency::Registry, own_workspace: false }
+        Packaging { runtime: RuntimeDependency::Registry, own_workspace: false, cli_binary: true }
     }
 }
 
@@ -132,7 +137,7 @@ mod tests {
     #[test]
     fn dependency_lines_pin_the_exact_version() {
         let v = RUNTIME_VERSION;
-        let line = |runtime| Packaging { runtime, own_workspace: false }.runtime_dependency_line(&[]);
+        let line = |runtime| Packaging { runtime, own_workspace: false, cli_binary: true }.runtime_dependency_line(&[]);
         assert_eq!(
             line(RuntimeDependency::Path("../runtime".into())),
             format!("smithy-gen-runtime = {{ version = \"={v}\", path = \"../runtime\", default-features = false }}")

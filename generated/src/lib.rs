@@ -7,6 +7,8 @@
 //!  - [`iam`], AWS Identity and Access Management (`com.amazonaws.iam#AWSIdentityManagementV20100508`)
 //!  - [`s3`], Amazon Simple Storage Service (`com.amazonaws.s3#AmazonS3`)
 //!  - [`sns`], Amazon Simple Notification Service (`com.amazonaws.sns#AmazonSimpleNotificationService`)
+//!  - [`sso`], AWS Single Sign-On (`com.amazonaws.sso#SWBPortalService`)
+//!  - [`sso_oidc`], AWS SSO OIDC (`com.amazonaws.ssooidc#AWSSSOOIDCService`)
 //!  - [`sts`], AWS Security Token Service (`com.amazonaws.sts#AWSSecurityTokenServiceV20110615`)
 //!
 //! Each service module has a `Client` with one async method per operation, an error enum per operation in `errors`, and the protocol's `prepare_*` functions that build a request without sending it. Every operation has an input type with `new` (taking the required members) and `validate` (checking every constraint of the model and reporting all violations at once), and an output type that tolerates missing and unknown members.
@@ -96,6 +98,12 @@ pub mod s3;
     )
 )]
 pub mod sns;
+/// AWS Single Sign-On (`com.amazonaws.sso#SWBPortalService`).
+#[cfg(feature = "sso-get-role-credentials")]
+pub mod sso;
+/// AWS SSO OIDC (`com.amazonaws.ssooidc#AWSSSOOIDCService`).
+#[cfg(feature = "sso-oidc-create-token")]
+pub mod sso_oidc;
 /// AWS Security Token Service (`com.amazonaws.sts#AWSSecurityTokenServiceV20110615`).
 #[cfg(
     any(

@@ -16,7 +16,33 @@ use super::error::{ErrorKind, OperationError};
 use super::request::PreparedRequest;
 use super::transport::BoxFuture;
 
-pub const USAGE: &str = "usage: smithy-call <service> <Operation> --input '<json>'|@file|- [--endpoint URL] [--region R] [--dry-run]";
+pub const USAGE: &str = "usage: smithy-call <service> <Operation> --input '<json>'|@file|- [--endpoint URL] [--region R] [--profile P] [--dry-run]";
+
+/// Where a call's configuration starts: the builder the settings on the
+/// command line go onto (`smithy_gen_config::builder` in this workspace's
+/// tool, whose credential chain reaches STS and SSO; `Config::builder`
+/// otherwise).
+#[derive(Clone, Copy)]
+pub struct BaseConfig(pub fn() -> super::config::ConfigBuilder);
+
+impl Default for BaseConfig {
+    fn default() -> Self {
+        BaseConfig(Config::builder)
+    }
+}
+
+impl std::fmt::Debug for BaseConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("BaseConfig")
+    }
+}
+
+/// Any two compare equal: the arguments are what `Args` compares.
+impl PartialEq for BaseConfig {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
 
 /// Parsed command line.
 #[derive(Debug, Clone, PartialEq)]
@@ -27,7 +53,10 @@ pub struct Args {
     pub input: Value,
     pub endpoint: Option<String>,
     pub region: Option<String>,
+    /// `--profile`: the shared config profile (else `AWS_PROFILE`, else `default`).
+    pub profile: Option<String>,
     pub dry_run: bool,
+    pub base: BaseConfig,
 }
 
 /// What the tool prints and how it exits.
@@ -50,7 +79,7 @@ impl Outcome {
 
 pub fn parse_args(args: &[String]) -> Result<Args, String> {
     let mut positional = Vec::new();
-    let (mut input, mut endpoint, mut region, mut dry_run) = (None, None, None, false);
+    let (mut input, mut endpoint, mut region, mut profile, mut dry_run) = (None, None, None, None, false);
     let mut it = args.iter();
     while let Some(a) = it.next() {
         let mut value = |flag: &str| it.next().cloned().ok_or_else(|| format!("{flag} needs a value"));
@@ -58,6 +87,7 @@ pub fn parse_args(args: &[String]) -> Result<Args, String> {
             "--input" => input = Some(value("--input")?),
             "--endpoint" => endpoint = Some(value("--endpoint")?),
             "--region" => region = Some(value("--region")?),
+            "--profile" => profile = Some(value("--profile")?),
             "--dry-run" => dry_run = true,
             s if s.starts_with("--") => return Err(format!("unknown option {s}")),
             s => positional.push(s.to_string()),
@@ -74,7 +104,7 @@ pub fn parse_args(args: &[String]) -> Result<Args, String> {
     if !input.is_object() {
         return Err("--input must be a JSON object".into());
     }
-    Ok(Args { service, operation, input, endpoint, region, dry_run })
+    Ok(Args { service, operation, input, endpoint, region, profile, dry_run, base: BaseConfig::default() })
 }
 
 /// `--input`'s JSON: the argument itself, `@path` for a file's contents, or
@@ -112,15 +142,18 @@ pub fn dry_run_json(request: &PreparedRequest) -> Value {
     json!({ "method": request.method, "path": request.path, "query": query, "headers": headers, "body": body })
 }
 
-fn config(args: &Args) -> Result<Config, ConfigError> {
-    let mut builder = Config::builder();
+async fn config(args: &Args) -> Result<Config, ConfigError> {
+    let mut builder = (args.base.0)();
+    if let Some(p) = &args.profile {
+        builder = builder.profile_name(p.clone());
+    }
     if let Some(r) = &args.region {
         builder = builder.region(r.clone());
     }
     if let Some(e) = &args.endpoint {
         builder = builder.endpoint(e.clone());
     }
-    builder.build()
+    builder.build_async().await
 }
 
 fn error_outcome<E: OperationError>(e: &E) -> Outcome {
@@ -158,7 +191,7 @@ where
             Err(e) => error_outcome(&e),
         };
     }
-    let config = match config(args) {
+    let config = match config(args).await {
         Ok(c) => c,
         Err(e) => return Outcome::fail(2, format!("{e}\n")),
     };
@@ -172,9 +205,14 @@ where
 }
 
 /// Find the service and operation and run it; `dispatch` is generated.
-pub async fn run_args(args: &[String], dispatch: for<'a> fn(&'a Args) -> BoxFuture<'a, Option<Outcome>>, services: &[(&str, &[&str])]) -> Outcome {
+pub async fn run_args(
+    args: &[String],
+    dispatch: for<'a> fn(&'a Args) -> BoxFuture<'a, Option<Outcome>>,
+    services: &[(&str, &[&str])],
+    base: BaseConfig,
+) -> Outcome {
     let args = match parse_args(args) {
-        Ok(a) => a,
+        Ok(a) => Args { base, ..a },
         Err(e) => return Outcome::fail(2, format!("{e}\n{USAGE}\n")),
     };
     match dispatch(&args).await {
@@ -191,10 +229,14 @@ pub async fn run_args(args: &[String], dispatch: for<'a> fn(&'a Args) -> BoxFutu
 }
 
 /// The binary's `main`: run on a single-threaded tokio runtime, print, exit.
-pub fn main(dispatch: for<'a> fn(&'a Args) -> BoxFuture<'a, Option<Outcome>>, services: &[(&str, &[&str])]) -> std::process::ExitCode {
+pub fn main(
+    dispatch: for<'a> fn(&'a Args) -> BoxFuture<'a, Option<Outcome>>,
+    services: &[(&str, &[&str])],
+    base: BaseConfig,
+) -> std::process::ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let outcome = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
-        Ok(rt) => rt.block_on(run_args(&args, dispatch, services)),
+        Ok(rt) => rt.block_on(run_args(&args, dispatch, services, base)),
         Err(e) => Outcome::fail(3, format!("cannot start the async runtime: {e}\n")),
     };
     print!("{}", outcome.stdout);

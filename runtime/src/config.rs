@@ -10,7 +10,8 @@ use super::profile_file::{ProfileFiles, ProfileSet, Section};
 use super::transport::{Sleep, Transport};
 
 pub use super::credentials::Credentials;
-use super::credentials::{CredentialsCache, CredentialsError, ProvideCredentials, StaticProvider};
+use super::credentials::{CredentialsCache, CredentialsError, NoCredentials, ProvideCredentials, StaticProvider};
+use super::identity_services::IdentityServices;
 
 /// How often and how patiently to retry.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,6 +28,18 @@ impl Default for RetryConfig {
     fn default() -> Self {
         RetryConfig { max_attempts: 3, initial_backoff: Duration::from_millis(500), max_backoff: Duration::from_secs(20) }
     }
+}
+
+/// How retries are paced (`AWS_RETRY_MODE`, the profile's `retry_mode`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RetryMode {
+    /// Exponential backoff with jitter, throttling and transient errors
+    /// retried (`standard`; `legacy` reads as this too).
+    #[default]
+    Standard,
+    /// `standard`, and a client-side rate limiter that slows every request of
+    /// the configuration down after throttling errors (`adaptive`).
+    Adaptive,
 }
 
 /// Why a configuration cannot be built.
@@ -57,6 +70,7 @@ pub struct Config {
     pub(crate) transport: Arc<dyn Transport>,
     pub(crate) sleep: Arc<dyn Sleep>,
     pub(crate) retry: RetryConfig,
+    pub(crate) retry_mode: RetryMode,
     pub(crate) validate_input: bool,
     pub(crate) max_response_body: usize,
     pub(crate) use_fips: bool,
@@ -66,6 +80,30 @@ pub struct Config {
     pub(crate) idempotency_token: Option<TokenFn>,
     pub(crate) client_context_params: std::collections::BTreeMap<String, ContextParam>,
     pub(crate) request_checksum_calculation: RequestChecksumCalculation,
+    pub(crate) configured_endpoints: ConfiguredEndpoints,
+}
+
+/// Endpoints configured outside code, per service: `AWS_ENDPOINT_URL_<SERVICE>`,
+/// then `AWS_ENDPOINT_URL`, then the profile's `services` section, then its
+/// `endpoint_url` (none of them with `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS`
+/// or the profile's `ignore_configured_endpoint_urls`).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ConfiguredEndpoints {
+    /// By the service's environment name (`STS`, `COGNITO_IDENTITY`).
+    env_by_service: std::collections::BTreeMap<String, Endpoint>,
+    env_global: Option<Endpoint>,
+    /// By the service's config-file name (`sts`, `cognito_identity`).
+    profile_by_service: std::collections::BTreeMap<String, Endpoint>,
+    profile_global: Option<Endpoint>,
+}
+
+impl ConfiguredEndpoints {
+    fn for_service(&self, sdk_id: &str) -> Option<&Endpoint> {
+        let key: String = sdk_id.chars().map(|c| if c == ' ' || c == '-' { '_' } else { c }).collect();
+        let by_env = (!sdk_id.is_empty()).then(|| self.env_by_service.get(&key.to_ascii_uppercase())).flatten();
+        let by_profile = (!sdk_id.is_empty()).then(|| self.profile_by_service.get(&key.to_ascii_lowercase())).flatten();
+        by_env.or(self.env_global.as_ref()).or(by_profile).or(self.profile_global.as_ref())
+    }
 }
 
 /// When requests of operations with `@httpChecksum` carry a checksum
@@ -189,11 +227,22 @@ impl Config {
         self.validate_input
     }
 
+    pub fn retry_mode(&self) -> RetryMode {
+        self.retry_mode
+    }
+
     pub fn retry(&self) -> &RetryConfig {
         &self.retry
     }
 
     /// The configured endpoint override, if any.
+    /// The endpoint requests to the service with this `sdkId` go to, when
+    /// one is configured: the builder's, else the environment's or the
+    /// profile's (see [`ConfigBuilder::build`]).
+    pub fn endpoint_for(&self, sdk_id: &str) -> Option<&Endpoint> {
+        self.endpoint.as_ref().or_else(|| self.configured_endpoints.for_service(sdk_id))
+    }
+
     pub fn endpoint(&self) -> Option<&Endpoint> {
         self.endpoint.as_ref()
     }
@@ -221,7 +270,7 @@ impl Config {
 
 /// Builds a [`Config`]. Anything not set comes from the environment
 /// (`AWS_REGION`, `AWS_ACCESS_KEY_ID`, ...) or has a documented default.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct ConfigBuilder {
     region: Option<String>,
     endpoint: Option<String>,
@@ -242,6 +291,8 @@ pub struct ConfigBuilder {
     request_checksum_calculation: Option<RequestChecksumCalculation>,
     profile_name: Option<String>,
     profile_files: Option<ProfileFiles>,
+    identity_services: Option<Arc<dyn IdentityServices>>,
+    retry_mode: Option<RetryMode>,
 }
 
 /// The shared config and credentials files, read only when a setting has
@@ -284,44 +335,47 @@ impl ProfileSource {
         Ok(self.loaded.as_ref().and_then(|s| s.profiles.get(&self.name)))
     }
 
-    /// Where the selected profile's credentials come from: an assumed role
-    /// first (an error for now: not implemented), then its static keys, then
-    /// its `credential_process`; an error for a profile whose credentials
-    /// come from somewhere this client cannot go yet.
-    fn credentials(&mut self) -> Result<Option<Arc<dyn ProvideCredentials>>, ConfigError> {
-        let name = self.name.clone();
-        let Some(p) = self.profile()? else { return Ok(None) };
-        let unsupported = |key: &str, what: &str| {
-            ConfigError(format!(
-                "the profile `{name}` gets its credentials from {what} (`{key}`), which this client cannot use yet; set static keys on the builder, in AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or in the profile"
-            ))
-        };
-        if p.get("role_arn").is_some() {
-            return Err(unsupported("role_arn", "an assumed role"));
-        }
-        match (p.get("aws_access_key_id"), p.get("aws_secret_access_key")) {
-            (Some(key), Some(secret)) if !key.is_empty() && !secret.is_empty() => {
-                let token = p.get("aws_session_token").filter(|t| !t.is_empty()).map(str::to_string);
-                return Ok(Some(Arc::new(StaticProvider(Credentials::new(key, secret, token)))));
-            }
-            (Some(_), _) => {
-                return Err(ConfigError(format!("the profile `{name}` has aws_access_key_id but no aws_secret_access_key")));
-            }
-            _ => {}
-        }
-        if let Some(command) = p.get("credential_process").filter(|c| !c.trim().is_empty()) {
-            return Ok(Some(Arc::new(super::credential_process::ProcessProvider::new(command, format!("profile {name}")))));
-        }
-        const UNSUPPORTED: &[(&str, &str)] = &[
-            ("sso_session", "IAM Identity Center (SSO)"),
-            ("sso_start_url", "IAM Identity Center (SSO)"),
-            ("web_identity_token_file", "a web identity token"),
-        ];
-        if let Some((key, what)) = UNSUPPORTED.iter().find(|(k, _)| p.get(k).is_some()) {
-            return Err(unsupported(key, what));
-        }
-        Ok(None)
+    /// A setting of the selected profile (no profile, no setting).
+    fn setting(&mut self, key: &str) -> Result<Option<String>, ConfigError> {
+        Ok(self.profile()?.and_then(|p| p.get(key)).filter(|v| !v.trim().is_empty()).map(|v| v.trim().to_string()))
     }
+
+    /// The endpoints of the profile's `endpoint_url` and `services` section.
+    fn endpoints(&mut self, into: &mut ConfiguredEndpoints) -> Result<(), ConfigError> {
+        let name = self.name.clone();
+        if let Some(url) = self.setting("endpoint_url")? {
+            into.profile_global = Some(Endpoint::parse(&url).map_err(|e| ConfigError(format!("the profile `{name}`'s endpoint_url: {}", e.0)))?);
+        }
+        let Some(services) = self.setting("services")? else { return Ok(()) };
+        let set = self.loaded.as_ref().expect("loaded by setting");
+        let section = set.services.get(&services).ok_or_else(|| ConfigError(format!("the profile `{name}` names services `{services}`, which has no [services {services}] section")))?;
+        for (service, value) in &section.properties {
+            if let super::profile_file::Value::Sub(subs) = value {
+                if let Some(url) = subs.get("endpoint_url") {
+                    let e = Endpoint::parse(url).map_err(|e| ConfigError(format!("[services {services}] {service}.endpoint_url: {}", e.0)))?;
+                    into.profile_by_service.insert(service.clone(), e);
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `AWS_ENDPOINT_URL` and every `AWS_ENDPOINT_URL_<SERVICE>`.
+fn env_endpoints(into: &mut ConfiguredEndpoints) -> Result<(), ConfigError> {
+    for (name, value) in std::env::vars_os() {
+        let (Some(name), Some(value)) = (name.to_str(), value.to_str()) else { continue };
+        if value.is_empty() {
+            continue;
+        }
+        let parse = || Endpoint::parse(value).map_err(|e| ConfigError(format!("{name}: {}", e.0)));
+        if name == "AWS_ENDPOINT_URL" {
+            into.env_global = Some(parse()?);
+        } else if let Some(service) = name.strip_prefix("AWS_ENDPOINT_URL_") {
+            into.env_by_service.insert(service.to_string(), parse()?);
+        }
+    }
+    Ok(())
 }
 
 /// The minimum body size to gzip: the builder's, else the environment's, else
@@ -342,17 +396,6 @@ fn min_compression_size(set: Option<usize>) -> Result<usize, ConfigError> {
         return Err(ConfigError(format!("{from} is {value}; it must be from 0 to {MAX_MIN_COMPRESSION_SIZE}")));
     }
     Ok(value)
-}
-
-/// A boolean environment variable: `true` or `false` (any case), else unset.
-fn env_bool(name: &str) -> Result<Option<bool>, ConfigError> {
-    match std::env::var(name) {
-        Ok(v) if v.eq_ignore_ascii_case("true") => Ok(Some(true)),
-        Ok(v) if v.eq_ignore_ascii_case("false") => Ok(Some(false)),
-        Ok(v) if v.is_empty() => Ok(None),
-        Ok(v) => Err(ConfigError(format!("{name}={v:?}: expected true or false"))),
-        Err(_) => Ok(None),
-    }
 }
 
 /// A configured idempotency token provider.
@@ -496,6 +539,21 @@ impl ConfigBuilder {
     }
 
     /// Attempts in all, including the first (default 3; 1 disables retries).
+    /// How retries are paced (default: `AWS_RETRY_MODE`, else the profile's
+    /// `retry_mode`, else standard).
+    pub fn retry_mode(mut self, mode: RetryMode) -> Self {
+        self.retry_mode = Some(mode);
+        self
+    }
+
+    /// What credential providers that call STS or SSO (assumed roles, web
+    /// identity, IAM Identity Center) call them with: the `smithy-gen-config`
+    /// crate's clients, which `smithy_gen_config::load` sets.
+    pub fn identity_services(mut self, services: Arc<dyn IdentityServices>) -> Self {
+        self.identity_services = Some(services);
+        self
+    }
+
     pub fn max_attempts(mut self, attempts: u32) -> Self {
         let mut retry = self.retry.take().unwrap_or_default();
         retry.max_attempts = attempts;
@@ -531,13 +589,32 @@ impl ConfigBuilder {
         self
     }
 
-    /// The configuration. Region: the builder's, else `AWS_REGION`, else
-    /// `AWS_DEFAULT_REGION`, else the profile's `region`. Credentials: the
-    /// builder's, else `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` /
-    /// `AWS_SESSION_TOKEN`, else the profile's static keys. The profile is
-    /// [`profile_name`](Self::profile_name) of the shared files, read only
-    /// when one of them is needed; a malformed file is an error naming the
-    /// file and line.
+    /// The configuration. Each setting comes from the builder, else the
+    /// environment, else the selected profile of the shared files, else its
+    /// default:
+    ///
+    /// - region: `AWS_REGION`, `AWS_DEFAULT_REGION`, the profile's `region`;
+    /// - endpoint: `AWS_ENDPOINT_URL_<SERVICE>`, `AWS_ENDPOINT_URL`, the
+    ///   profile's `services` section and `endpoint_url` (none of them with
+    ///   `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` / `ignore_configured_endpoint_urls`);
+    /// - retries: `AWS_MAX_ATTEMPTS` / `max_attempts`, `AWS_RETRY_MODE` /
+    ///   `retry_mode` (`standard`, `legacy` or `adaptive`);
+    /// - FIPS and dual-stack endpoints: `AWS_USE_FIPS_ENDPOINT` /
+    ///   `use_fips_endpoint`, `AWS_USE_DUALSTACK_ENDPOINT` / `use_dualstack_endpoint`;
+    /// - the default transport's CA bundle: `AWS_CA_BUNDLE` / `ca_bundle`;
+    /// - credentials, in botocore's order: the environment's keys; the
+    ///   profile's assumed role (`role_arn` with `source_profile` or
+    ///   `credential_source`); a web identity token
+    ///   (`AWS_WEB_IDENTITY_TOKEN_FILE` / `web_identity_token_file`); IAM
+    ///   Identity Center (`sso_session`, `sso_start_url`); the credentials
+    ///   file's keys; `credential_process`; the config file's keys; a
+    ///   container endpoint; the instance's role (unless
+    ///   `AWS_EC2_METADATA_DISABLED`). Roles, web identities and SSO call STS
+    ///   and SSO through [`identity_services`](Self::identity_services).
+    ///
+    /// The profile is [`profile_name`](Self::profile_name) (else
+    /// `AWS_PROFILE`, else `default`); a malformed file is an error naming
+    /// the file and line.
     pub fn build(self) -> Result<Config, ConfigError> {
         let mut profiles = ProfileSource::new(self.profile_name.clone(), self.profile_files.clone());
         let region = match self.region {
@@ -548,7 +625,7 @@ impl ConfigBuilder {
                 .or_else(|| std::env::var("AWS_DEFAULT_REGION").ok().filter(|v| !v.is_empty()))
             {
                 Some(r) => r,
-                None => profiles.profile()?.and_then(|p| p.get("region")).filter(|r| !r.is_empty()).map(str::to_string).ok_or_else(|| {
+                None => profiles.setting("region")?.ok_or_else(|| {
                     ConfigError(format!(
                         "no region: set one on the builder, in AWS_REGION, or in the profile `{}` ({})",
                         profiles.name,
@@ -559,76 +636,150 @@ impl ConfigBuilder {
         };
         check_region(&region)?;
         let endpoint = self.endpoint.as_deref().map(Endpoint::parse).transpose()?;
-        let retry = self.retry.unwrap_or_default();
+        let retry_set = self.retry.is_some();
+        let mut retry = self.retry.unwrap_or_default();
+        if !retry_set {
+            if let Some((n, from)) = setting(&mut profiles, "AWS_MAX_ATTEMPTS", "max_attempts")? {
+                retry.max_attempts = n.parse::<u32>().ok().filter(|n| *n >= 1).ok_or_else(|| ConfigError(format!("{from} = {n:?}: expected a whole number of attempts, at least 1")))?;
+            }
+        }
         if retry.max_attempts == 0 {
             return Err(ConfigError("max_attempts must be at least 1".into()));
         }
-        let connect_timeout = self.connect_timeout.unwrap_or(Duration::from_secs(10));
-        let read_timeout = self.read_timeout.unwrap_or(Duration::from_secs(60));
-        let (transport, sleep) = defaults(self.transport, self.sleep, connect_timeout, read_timeout)?;
-        // The chain, as the AWS SDKs order it: code, the environment, the
-        // profile, a container endpoint, the instance's role.
-        let credentials: Arc<dyn ProvideCredentials> = match self.credentials {
-            Some(p) => p,
-            None => match Credentials::from_env() {
-                Some(c) => Arc::new(StaticProvider(c)),
-                None => match profiles.credentials()? {
-                    Some(p) => p,
-                    None => match super::container_credentials::ContainerProvider::from_env(transport.clone(), sleep.clone()) {
-                        Some(container) => Arc::new(container.map_err(|e| ConfigError(e.to_string()))?),
-                        None => match super::imds_credentials::ImdsProvider::from_env(transport.clone(), sleep.clone()) {
-                            Some(imds) => Arc::new(imds),
-                            None => {
-                                return Err(ConfigError(format!(
-                                    "no credentials: set them on the builder, in AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, in the profile `{}` ({}), or in a container's AWS_CONTAINER_CREDENTIALS_* variables (instance metadata is off: AWS_EC2_METADATA_DISABLED)",
-                                    profiles.name,
-                                    profiles.where_()
-                                )))
-                            }
-                        },
-                    },
-                },
+        let retry_mode = match self.retry_mode {
+            Some(m) => m,
+            None => match setting(&mut profiles, "AWS_RETRY_MODE", "retry_mode")? {
+                None => RetryMode::Standard,
+                Some((m, _)) if m.eq_ignore_ascii_case("standard") || m.eq_ignore_ascii_case("legacy") => RetryMode::Standard,
+                Some((m, _)) if m.eq_ignore_ascii_case("adaptive") => RetryMode::Adaptive,
+                Some((m, from)) => return Err(ConfigError(format!("{from} = {m:?}: expected standard, legacy or adaptive"))),
             },
         };
-        Ok(Config {
+        let connect_timeout = self.connect_timeout.unwrap_or(Duration::from_secs(10));
+        let read_timeout = self.read_timeout.unwrap_or(Duration::from_secs(60));
+        let ca_bundle = if self.transport.is_none() { profiles.setting("ca_bundle")? } else { None };
+        let (transport, sleep) = defaults(self.transport, self.sleep, connect_timeout, read_timeout, ca_bundle.as_deref())?;
+        let mut configured_endpoints = ConfiguredEndpoints::default();
+        if !flag(&mut profiles, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "ignore_configured_endpoint_urls")?.unwrap_or(false) {
+            env_endpoints(&mut configured_endpoints)?;
+            profiles.endpoints(&mut configured_endpoints)?;
+        }
+        let mut config = Config {
             region,
             endpoint,
-            credentials: Arc::new(CredentialsCache::new(credentials)),
-            transport,
-            sleep,
+            credentials: Arc::new(CredentialsCache::new(Arc::new(NoCredentials("not resolved yet".into())))),
+            transport: transport.clone(),
+            sleep: sleep.clone(),
             retry,
+            retry_mode,
             validate_input: self.validate_input.unwrap_or(true),
             max_response_body: self.max_response_body.unwrap_or(16 << 20),
             use_fips: match self.use_fips {
                 Some(v) => v,
-                None => env_bool("AWS_USE_FIPS_ENDPOINT")?.unwrap_or(false),
+                None => flag(&mut profiles, "AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint")?.unwrap_or(false),
             },
             use_dual_stack: match self.use_dual_stack {
                 Some(v) => v,
-                None => env_bool("AWS_USE_DUALSTACK_ENDPOINT")?.unwrap_or(false),
+                None => flag(&mut profiles, "AWS_USE_DUALSTACK_ENDPOINT", "use_dualstack_endpoint")?.unwrap_or(false),
             },
             disable_request_compression: match self.disable_request_compression {
                 Some(v) => v,
-                None => env_bool("AWS_DISABLE_REQUEST_COMPRESSION")?.unwrap_or(false),
+                None => flag(&mut profiles, "AWS_DISABLE_REQUEST_COMPRESSION", "disable_request_compression")?.unwrap_or(false),
             },
             request_min_compression_size_bytes: min_compression_size(self.request_min_compression_size_bytes)?,
             idempotency_token: self.idempotency_token,
             client_context_params: self.client_context_params,
             request_checksum_calculation: match self.request_checksum_calculation {
                 Some(v) => v,
-                None => match std::env::var("AWS_REQUEST_CHECKSUM_CALCULATION") {
-                    Ok(v) if v.eq_ignore_ascii_case("when_supported") => RequestChecksumCalculation::WhenSupported,
-                    Ok(v) if v.eq_ignore_ascii_case("when_required") => RequestChecksumCalculation::WhenRequired,
-                    Ok(v) if v.is_empty() => RequestChecksumCalculation::WhenSupported,
-                    Ok(v) => {
-                        return Err(ConfigError(format!(
-                            "AWS_REQUEST_CHECKSUM_CALCULATION={v:?}: expected when_supported or when_required"
-                        )))
-                    }
-                    Err(_) => RequestChecksumCalculation::WhenSupported,
+                None => match setting(&mut profiles, "AWS_REQUEST_CHECKSUM_CALCULATION", "request_checksum_calculation")? {
+                    None => RequestChecksumCalculation::WhenSupported,
+                    Some((v, _)) if v.eq_ignore_ascii_case("when_supported") => RequestChecksumCalculation::WhenSupported,
+                    Some((v, _)) if v.eq_ignore_ascii_case("when_required") => RequestChecksumCalculation::WhenRequired,
+                    Some((v, from)) => return Err(ConfigError(format!("{from} = {v:?}: expected when_supported or when_required"))),
                 },
             },
-        })
+            configured_endpoints,
+        };
+        // The chain, as botocore orders it: code, the environment, the
+        // profile (roles, web identity, SSO, keys, process), a container
+        // endpoint, the instance's role.
+        let credentials: Arc<dyn ProvideCredentials> = match self.credentials {
+            Some(p) => p,
+            None => match Credentials::from_env() {
+                Some(c) => Arc::new(StaticProvider(c)),
+                None => {
+                    let name = profiles.name.clone();
+                    let files = profiles.where_();
+                    profiles.profile()?;
+                    let set = profiles.loaded.clone().unwrap_or_default();
+                    let resolver = super::profile_credentials::Resolver { set: &set, base: &config, services: self.identity_services.as_ref(), files: files.clone() };
+                    match resolver.profile(&name)? {
+                        Some(p) => p,
+                        None => match super::container_credentials::ContainerProvider::from_env(transport.clone(), sleep.clone()) {
+                            Some(container) => Arc::new(container.map_err(|e| ConfigError(e.to_string()))?),
+                            None => match super::imds_credentials::ImdsProvider::from_env(transport.clone(), sleep.clone()) {
+                                Some(imds) => Arc::new(imds),
+                                None => {
+                                    return Err(ConfigError(format!(
+                                        "no credentials: set them on the builder, in AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, in the profile `{name}` ({files}), or in a container's AWS_CONTAINER_CREDENTIALS_* variables (instance metadata is off: AWS_EC2_METADATA_DISABLED)"
+                                    )))
+                                }
+                            },
+                        },
+                    }
+                }
+            },
+        };
+        config.credentials = Arc::new(CredentialsCache::new(credentials));
+        Ok(config)
+    }
+}
+
+impl ConfigBuilder {
+    /// [`build`](Self::build), with one more source of the region: when
+    /// neither the builder, the environment nor the profile has one, the
+    /// instance metadata service's (unless `AWS_EC2_METADATA_DISABLED`), as
+    /// the AWS SDKs' region chain ends.
+    pub async fn build_async(mut self) -> Result<Config, ConfigError> {
+        let env_region = ["AWS_REGION", "AWS_DEFAULT_REGION"].iter().any(|v| std::env::var(v).is_ok_and(|r| !r.is_empty()));
+        if self.region.is_none() && !env_region {
+            let mut profiles = ProfileSource::new(self.profile_name.clone(), self.profile_files.clone());
+            if profiles.setting("region")?.is_none() {
+                let ca_bundle = if self.transport.is_none() { profiles.setting("ca_bundle")? } else { None };
+                let connect = self.connect_timeout.unwrap_or(Duration::from_secs(10));
+                let read = self.read_timeout.unwrap_or(Duration::from_secs(60));
+                let (transport, sleep) = defaults(self.transport.take(), self.sleep.take(), connect, read, ca_bundle.as_deref())?;
+                if let Some(imds) = super::imds_credentials::ImdsProvider::from_env(transport.clone(), sleep.clone()) {
+                    // Not there (not an instance): the error below names
+                    // every place a region can come from.
+                    if let Ok(region) = imds.region().await {
+                        self.region = Some(region);
+                    }
+                }
+                (self.transport, self.sleep) = (Some(transport), Some(sleep));
+            }
+        }
+        self.build()
+    }
+}
+
+/// A setting from the environment variable `var`, else the profile's `key`,
+/// with where it came from (for messages).
+fn setting(profiles: &mut ProfileSource, var: &str, key: &str) -> Result<Option<(String, String)>, ConfigError> {
+    if let Some(v) = std::env::var(var).ok().filter(|v| !v.trim().is_empty()) {
+        return Ok(Some((v.trim().to_string(), var.to_string())));
+    }
+    let name = profiles.name.clone();
+    Ok(profiles.setting(key)?.map(|v| (v, format!("the profile `{name}`'s {key}"))))
+}
+
+/// A boolean [`setting`]: `true` or `false`, any case.
+fn flag(profiles: &mut ProfileSource, var: &str, key: &str) -> Result<Option<bool>, ConfigError> {
+    match setting(profiles, var, key)? {
+        None => Ok(None),
+        Some((v, _)) if v.eq_ignore_ascii_case("true") => Ok(Some(true)),
+        Some((v, _)) if v.eq_ignore_ascii_case("false") => Ok(Some(false)),
+        Some((v, from)) => Err(ConfigError(format!("{from} = {v:?}: expected true or false"))),
     }
 }
 
@@ -640,11 +791,12 @@ fn defaults(
     sleep: Option<Arc<dyn Sleep>>,
     connect: Duration,
     read: Duration,
+    ca_bundle: Option<&str>,
 ) -> Result<Pair, ConfigError> {
     use super::default_transport::{DefaultTransport, TokioSleep};
     let transport = match transport {
         Some(t) => t,
-        None => Arc::new(DefaultTransport::new(connect, read)?),
+        None => Arc::new(DefaultTransport::with_ca_bundle(connect, read, ca_bundle)?),
     };
     Ok((transport, sleep.unwrap_or_else(|| Arc::new(TokioSleep))))
 }
@@ -655,6 +807,7 @@ fn defaults(
     sleep: Option<Arc<dyn Sleep>>,
     _connect: Duration,
     _read: Duration,
+    _ca_bundle: Option<&str>,
 ) -> Result<Pair, ConfigError> {
     match (transport, sleep) {
         (Some(t), Some(s)) => Ok((t, s)),

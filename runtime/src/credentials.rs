@@ -108,6 +108,17 @@ impl ProvideCredentials for StaticProvider {
     }
 }
 
+/// No credentials: every request for them fails, saying why (`.0`). The
+/// provider of configurations whose calls go unsigned.
+#[derive(Debug, Clone)]
+pub struct NoCredentials(pub String);
+
+impl ProvideCredentials for NoCredentials {
+    fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
+        Box::pin(std::future::ready(Err(CredentialsError::new("no credentials", format!("this configuration has none ({})", self.0)))))
+    }
+}
+
 /// One request of a credentials provider (to a metadata or container
 /// endpoint) through the configuration's transport, given up after
 /// `timeout` (these endpoints answer at once, or are not there).

@@ -274,8 +274,15 @@ impl DefaultTransport {
     /// With the given timeouts, proxies from the environment, and the CA
     /// bundle `AWS_CA_BUNDLE` names if it is set.
     pub fn new(connect_timeout: Duration, read_timeout: Duration) -> Result<Self, TlsSetupError> {
+        Self::with_ca_bundle(connect_timeout, read_timeout, None)
+    }
+
+    /// [`new`](Self::new), with the CA bundle of a profile (`ca_bundle`) when
+    /// `AWS_CA_BUNDLE` is not set.
+    pub fn with_ca_bundle(connect_timeout: Duration, read_timeout: Duration, profile_bundle: Option<&str>) -> Result<Self, TlsSetupError> {
         let mut b = Self::builder().connect_timeout(connect_timeout).read_timeout(read_timeout);
-        if let Some(path) = std::env::var_os("AWS_CA_BUNDLE").filter(|p| !p.is_empty()) {
+        let env = std::env::var_os("AWS_CA_BUNDLE").filter(|p| !p.is_empty());
+        if let Some(path) = env.or_else(|| profile_bundle.filter(|p| !p.is_empty()).map(Into::into)) {
             b = b.ca_bundle_file(path);
         }
         b.build()

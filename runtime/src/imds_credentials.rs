@@ -69,14 +69,20 @@ impl ImdsProvider {
         fetch(&*self.transport, &*self.sleep, request, TIMEOUT).await.map_err(|e| CredentialsError::new(NAME, format!("{url}: {e}")))
     }
 
+    /// An IMDSv2 session token; `None` to go on without one (IMDSv1, when
+    /// the token request is refused and the fallback is allowed).
+    async fn token(&self) -> Result<Option<String>, CredentialsError> {
+        let token = self.call("PUT", "/latest/api/token", &[("x-aws-ec2-metadata-token-ttl-seconds", TOKEN_TTL_SECONDS)]).await?;
+        match token.status {
+            200 => Ok(Some(String::from_utf8_lossy(&token.body).trim().to_string())),
+            403..=405 if self.v1_fallback => Ok(None),
+            status => Err(CredentialsError::new(NAME, format!("the session token request answered HTTP {status}"))),
+        }
+    }
+
     async fn load(&self) -> Result<Credentials, CredentialsError> {
         let err = |m: String| CredentialsError::new(NAME, m);
-        let token = self.call("PUT", "/latest/api/token", &[("x-aws-ec2-metadata-token-ttl-seconds", TOKEN_TTL_SECONDS)]).await?;
-        let token = match token.status {
-            200 => Some(String::from_utf8_lossy(&token.body).trim().to_string()),
-            403..=405 if self.v1_fallback => None,
-            status => return Err(err(format!("the session token request answered HTTP {status}"))),
-        };
+        let token = self.token().await?;
         let headers: Vec<(&str, &str)> = token.as_deref().map(|t| vec![("x-aws-ec2-metadata-token", t)]).unwrap_or_default();
         let base = "/latest/meta-data/iam/security-credentials/";
         let roles = self.call("GET", base, &headers).await?;
@@ -100,6 +106,25 @@ impl ImdsProvider {
             return Err(err(format!("the credentials of role {role} came with the code {code}")));
         }
         from_json_body(&answer.body).map_err(|e| err(format!("role {role}: {e}")))
+    }
+}
+
+impl ImdsProvider {
+    /// The instance's region (`/latest/meta-data/placement/region`), with
+    /// the same token and fallback as the credentials.
+    pub async fn region(&self) -> Result<String, CredentialsError> {
+        let err = |m: String| CredentialsError::new(NAME, m);
+        let token = self.token().await?;
+        let headers: Vec<(&str, &str)> = token.as_deref().map(|t| vec![("x-aws-ec2-metadata-token", t)]).unwrap_or_default();
+        let answer = self.call("GET", "/latest/meta-data/placement/region", &headers).await?;
+        if !answer.is_success() {
+            return Err(err(format!("the region request answered HTTP {}", answer.status)));
+        }
+        let region = String::from_utf8_lossy(&answer.body).trim().to_string();
+        if region.is_empty() || !region.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+            return Err(err("the region answer is not a region name".into()));
+        }
+        Ok(region)
     }
 }
 

@@ -18,6 +18,10 @@ pub struct ServiceSpec {
     pub protocol: Protocol,
     /// The SigV4 signing name (`aws.auth#sigv4`).
     pub signing_name: &'static str,
+    /// `aws.api#service`'s `sdkId` (`STS`; empty without the trait): the
+    /// service's name in `AWS_ENDPOINT_URL_<SERVICE>` and in the shared
+    /// config's `services` sections.
+    pub sdk_id: &'static str,
     /// The endpoint prefix (`aws.api#service`).
     pub endpoint_prefix: &'static str,
     /// The `X-Amz-Target` prefix (awsJson).
@@ -47,7 +51,7 @@ impl ServiceSpec {
     /// input, such as S3's `Bucket`), which win over the configuration's.
     pub fn resolve_endpoint_with(&self, config: &Config, operation: &[(&'static str, Value)]) -> Result<ResolvedEndpoint, String> {
         let Some(text) = self.endpoint_rules else {
-            let endpoint = match &config.endpoint {
+            let endpoint = match config.endpoint_for(self.sdk_id) {
                 Some(e) => e.clone(),
                 None => Endpoint::aws(self.endpoint_prefix, &config.region),
             };
@@ -71,7 +75,7 @@ impl ServiceSpec {
                 Some("AWS::Region") => Value::String(config.region.clone()),
                 Some("AWS::UseFIPS") => Value::Bool(config.use_fips),
                 Some("AWS::UseDualStack") => Value::Bool(config.use_dual_stack),
-                Some("SDK::Endpoint") => match &config.endpoint {
+                Some("SDK::Endpoint") => match config.endpoint_for(self.sdk_id) {
                     Some(e) => Value::String(e.url()),
                     None => continue,
                 },
@@ -233,12 +237,16 @@ impl Handle {
         loop {
             // Per attempt: a retry after the credentials were refreshed
             // signs with the new ones.
-            let credentials = config.credentials.credentials().await.map_err(|e| {
-                let mut t = TransportError::new(TransportErrorKind::Credentials, e.to_string());
-                t.attempts = attempt;
-                Failure::Transport(t)
-            })?;
-            let http_request = self.signed(request.method, &url, &headers, &body, &resolved.auth, &credentials)?;
+            let credentials = if request.unsigned {
+                None
+            } else {
+                Some(config.credentials.credentials().await.map_err(|e| {
+                    let mut t = TransportError::new(TransportErrorKind::Credentials, e.to_string());
+                    t.attempts = attempt;
+                    Failure::Transport(t)
+                })?)
+            };
+            let http_request = self.signed(request.method, &url, &headers, &body, &resolved.auth, credentials.as_ref())?;
             let outcome = config.transport.send(http_request, config.max_response_body).await;
             let retry = match &outcome {
                 // S3's `200` with an `<Error>` document: retried as the error
@@ -339,7 +347,7 @@ impl Handle {
         headers: &[(String, String)],
         body: &bytes::Bytes,
         auth: &AuthScheme,
-        credentials: &super::credentials::Credentials,
+        credentials: Option<&super::credentials::Credentials>,
     ) -> Result<http::Request<bytes::Bytes>, Failure> {
         let config = &self.inner.config;
         let invalid = |what: String| Failure::Transport(TransportError::new(TransportErrorKind::InvalidRequest, what));
@@ -347,6 +355,9 @@ impl Handle {
         let host = uri.authority().map(|a| a.as_str().to_string()).unwrap_or_default();
         let mut headers = headers.to_vec();
         headers.push(("host".into(), host));
+        let Some(credentials) = credentials else {
+            return self.request(method, uri, headers.iter(), body);
+        };
         let signing = super::signing::signing_headers(
             method,
             url,
@@ -370,8 +381,20 @@ impl Handle {
             },
         )
         .map_err(Failure::Transport)?;
+        self.request(method, uri, headers.iter().chain(signing.iter()), body)
+    }
+
+    /// The HTTP request: method, URL, a user agent, `headers`, the body.
+    fn request<'h>(
+        &self,
+        method: &'static str,
+        uri: http::Uri,
+        headers: impl Iterator<Item = &'h (String, String)>,
+        body: &bytes::Bytes,
+    ) -> Result<http::Request<bytes::Bytes>, Failure> {
+        let invalid = |what: String| Failure::Transport(TransportError::new(TransportErrorKind::InvalidRequest, what));
         let mut builder = http::Request::builder().method(method).uri(uri).header("user-agent", USER_AGENT);
-        for (k, v) in headers.iter().chain(signing.iter()) {
+        for (k, v) in headers {
             let name = http::HeaderName::from_bytes(k.as_bytes()).map_err(|_| invalid(format!("header name {k:?}")))?;
             let value = http::HeaderValue::from_str(v)
                 .map_err(|_| invalid(format!("the value of header {k:?} contains a character HTTP forbids (such as CR or LF)")))?;

@@ -41,11 +41,13 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+pub mod assume_role;
 pub mod blob;
 pub mod config;
 pub mod container_credentials;
 pub mod credential_process;
 pub mod credentials;
+pub mod identity_services;
 pub mod imds_credentials;
 pub mod endpoints;
 pub mod error;
@@ -53,11 +55,13 @@ pub mod error;
 #[cfg_attr(docsrs, doc(cfg(feature = "default-transport")))]
 pub mod default_transport;
 pub mod paginate;
+pub(crate) mod profile_credentials;
 pub mod profile_file;
 pub mod protocol;
 pub mod request;
 pub mod retry;
 pub mod signing;
+pub mod sso_credentials;
 pub mod timestamp;
 pub mod transport;
 pub mod validate;

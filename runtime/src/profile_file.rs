@@ -60,6 +60,10 @@ pub struct ProfileSet {
     pub profiles: BTreeMap<String, Section>,
     pub sso_sessions: BTreeMap<String, Section>,
     pub services: BTreeMap<String, Section>,
+    /// The profiles whose `aws_access_key_id` is in the credentials file
+    /// (whose static keys come before a `credential_process`; keys in the
+    /// config file come after it, as botocore orders them).
+    pub credentials_file_keys: std::collections::BTreeSet<String>,
 }
 
 /// Why a file could not be read: which file, which line, what.
@@ -161,6 +165,9 @@ impl ProfileSet {
             set.profiles.entry("default".to_string()).or_insert(d);
         }
         for (name, section) in parse_file(credentials, credentials_name)? {
+            if section.get("aws_access_key_id").is_some() {
+                set.credentials_file_keys.insert(name.clone());
+            }
             let profile = set.profiles.entry(name).or_default();
             profile.properties.extend(section.properties);
         }

@@ -39,6 +39,8 @@ pub struct PreparedRequest {
     /// The caller asked (`requestValidationModeMember`) that the response
     /// body be checked against its `x-amz-checksum-*` header.
     pub validate_response_checksum: bool,
+    /// `@auth([])`: the request goes unsigned and needs no credentials.
+    pub unsigned: bool,
 }
 
 /// What an operation's `@httpChecksum` asks of its request.
@@ -52,7 +54,7 @@ pub struct RequestChecksum {
 
 impl PreparedRequest {
     pub fn new(method: &'static str, path: impl Into<String>) -> Self {
-        PreparedRequest { method, path: path.into(), query: Vec::new(), headers: Vec::new(), body: None, host_prefix: None, endpoint: None, gzip: false, content_md5: false, endpoint_params: Vec::new(), error_in_success: false, checksum: None, validate_response_checksum: false }
+        PreparedRequest { method, path: path.into(), query: Vec::new(), headers: Vec::new(), body: None, host_prefix: None, endpoint: None, gzip: false, content_md5: false, endpoint_params: Vec::new(), error_in_success: false, checksum: None, validate_response_checksum: false, unsigned: false }
     }
 
     /// Set the body (a `Vec` or a blob's shared bytes; neither is copied).

@@ -7,9 +7,10 @@
 pub mod interop;
 pub mod tls;
 
-/// The `smithy-call` binary of the generated crate, built on first use
-/// (`cargo build -p aws-generated --features cli --bin smithy-call`) into
-/// the workspace's target directory.
+/// The `smithy-call` binary (the generated crate's `cli` module with the
+/// configuration loader's credential chain), built on first use
+/// (`cargo build -p smithy-gen-config --features cli --bin smithy-call`)
+/// into the workspace's target directory.
 pub fn smithy_call_binary() -> std::path::PathBuf {
     use std::sync::OnceLock;
     static BIN: OnceLock<std::path::PathBuf> = OnceLock::new();
@@ -18,7 +19,7 @@ pub fn smithy_call_binary() -> std::path::PathBuf {
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
         let out = std::process::Command::new(cargo)
             .current_dir(&root)
-            .args(["build", "--quiet", "-p", "aws-generated", "--features", "cli", "--bin", "smithy-call", "--message-format", "json"])
+            .args(["build", "--quiet", "-p", "smithy-gen-config", "--features", "cli", "--bin", "smithy-call", "--message-format", "json"])
             .output()
             .expect("run cargo build");
         assert!(out.status.success(), "building smithy-call failed:\n{}", String::from_utf8_lossy(&out.stderr));

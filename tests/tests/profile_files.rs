@@ -176,15 +176,20 @@ fn errors_name_the_file_and_line_and_never_a_secret() {
     let missing = ProfileFiles { config: dir.join("none-config"), credentials: dir.join("none-credentials") };
     let e = Config::builder().profile_files(missing).build().expect_err("nothing anywhere").to_string();
     assert!(e.contains("no region") && e.contains("none-config"), "{e}");
-    // Code and environment win over the files, which are then not read.
+    // Settings beyond region and credentials (endpoints, retries, FIPS)
+    // come from the profile too, so a broken file is an error even when code
+    // gives region and credentials, as the AWS CLI refuses it in every
+    // command; the error names the file and line.
     std::fs::write(&files.config, "[default\n").unwrap();
-    let config = Config::builder()
+    let e = Config::builder()
         .profile_files(files)
         .region("us-west-1")
         .credentials(smithy_gen_runtime::Credentials::new("AKIDCODE", "code-secret", None))
         .build()
-        .expect("the broken file is not needed");
-    assert_eq!(config.region(), "us-west-1");
+        .expect_err("a broken file")
+        .to_string();
+    assert!(e.contains("config:1") && e.contains("no closing"), "{e}");
+    assert!(!e.contains("code-secret"), "{e}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 

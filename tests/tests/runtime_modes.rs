@@ -26,7 +26,7 @@ fn generate(name: &str, runtime: RuntimeDependency) -> PathBuf {
         models: vec![root().join("tests/fixtures/valid/aws_json_1_0.json")],
         crate_name: format!("mode-{name}"),
         selection: Default::default(),
-        packaging: Packaging { runtime, own_workspace: true },
+        packaging: Packaging { runtime, own_workspace: true, cli_binary: true },
     };
     let files = codegen::generate(&options).unwrap_or_else(|e| panic!("{e}"));
     codegen::write::write(&dir, &files).unwrap_or_else(|e| panic!("writing {}: {e}", dir.display()));
@@ -101,7 +101,7 @@ fn vendored_mode_builds_with_nothing_beside_it() {
         models: vec![root().join("tests/fixtures/valid/aws_json_1_0.json")],
         crate_name: "mode-vendored".into(),
         selection: Default::default(),
-        packaging: Packaging { runtime: vendored(&runtime_dir()).expect("files"), own_workspace: true },
+        packaging: Packaging { runtime: vendored(&runtime_dir()).expect("files"), own_workspace: true, cli_binary: true },
     })
     .expect("generates");
     let stale = codegen::write::check(&moved, &files);

@@ -40,7 +40,7 @@ fn generate(dir: &Path, model: PathBuf, name: &str, operations: &[&str]) {
             services: Default::default(),
             anywhere: Some(operations.iter().map(|o| o.to_string()).collect()),
         },
-        packaging: codegen::Packaging { runtime, own_workspace: false },
+        packaging: codegen::Packaging { runtime, own_workspace: false, cli_binary: true },
     };
     let files = codegen::generate(&options).unwrap_or_else(|e| panic!("{name}: {e}"));
     codegen::write::write(&out, &files).unwrap_or_else(|e| panic!("writing {}: {e}", out.display()));

@@ -224,7 +224,7 @@ fn prepare_logs_crate(root: &Path) -> Result<(), String> {
         .find(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("cloudwatch-logs")))
         .ok_or("no CloudWatch Logs model in ../shared/aws-models")?;
     let dir = root.join("bench/target/crates/logs-complete");
-    let packaging = codegen::Packaging { runtime: crate::runtime_path(&dir), own_workspace: false };
+    let packaging = codegen::Packaging { runtime: crate::runtime_path(&dir), own_workspace: false, cli_binary: true };
     let files = codegen::generate(&codegen::Options { models: vec![model], crate_name: "logs-complete".into(), selection: Default::default(), packaging })
         .map_err(|e| e.to_string())?;
     codegen::write::write(&dir, &files).map_err(|e| e.to_string())?;
@@ -246,7 +246,7 @@ fn prepare_five_crates(root: &Path) -> Result<(), String> {
     let corpus = root.join("../shared/aws-corpus");
     for (name, file) in FIVE {
         let dir = root.join("bench/target/crates").join(name);
-        let packaging = codegen::Packaging { runtime: crate::runtime_path(&dir), own_workspace: false };
+        let packaging = codegen::Packaging { runtime: crate::runtime_path(&dir), own_workspace: false, cli_binary: true };
         let options = codegen::Options { models: vec![corpus.join(file)], crate_name: name.to_string(), selection: Default::default(), packaging };
         let files = codegen::generate(&options).map_err(|e| format!("{name}: {e}"))?;
         codegen::write::write(&dir, &files).map_err(|e| e.to_string())?;

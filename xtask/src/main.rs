@@ -148,7 +148,7 @@ fn codegen_args(args: &[String]) -> Result<(codegen::Options, PathBuf, bool), St
         "vendored" => codegen::package::vendored(&runtime_dir())?,
         other => return Err(format!("--runtime {other}: expected path, registry or vendored\n{USAGE}")),
     };
-    let packaging = codegen::Packaging { runtime, own_workspace };
+    let packaging = codegen::Packaging { runtime, own_workspace, cli_binary: true };
     Ok((codegen::Options { models, crate_name, selection, packaging }, out, check))
 }
 
@@ -231,7 +231,7 @@ fn fixture_crates(root: &Path) -> Result<PathBuf, String> {
     for model in json_files(&root.join("tests/fixtures/valid")) {
         let stem = model.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
         let name = format!("fixture-{}", stem.replace('_', "-"));
-        let packaging = codegen::Packaging { runtime: runtime_path(&dir.join(&name)), own_workspace: false };
+        let packaging = codegen::Packaging { runtime: runtime_path(&dir.join(&name)), own_workspace: false, cli_binary: true };
         let files = codegen::generate(&codegen::Options { models: vec![model.clone()], crate_name: name.clone(), selection: Default::default(), packaging })
             .map_err(|e| format!("fixture {}: {e}", model.display()))?;
         codegen::write::write(&dir.join(&name), &files).map_err(|e| e.to_string())?;
@@ -298,7 +298,7 @@ fn official() -> Result<(), String> {
     let fail = |e: &dyn std::fmt::Display| format!("error: cannot generate the official models:\n{e}");
     let model = codegen::Model::load_files(&models).map_err(|e| fail(&e))?;
     // A workspace of its own, so it builds as it would outside this repository.
-    let packaging = codegen::Packaging { runtime: runtime_path(&dir), own_workspace: true };
+    let packaging = codegen::Packaging { runtime: runtime_path(&dir), own_workspace: true, cli_binary: true };
     let selection = codegen::Selection::default();
     let files = codegen::generate_packaged(&model, "aws-official", &selection, &packaging).map_err(|e| fail(&e))?;
     // The first operation's feature, for the build with that one alone.

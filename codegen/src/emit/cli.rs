@@ -55,7 +55,7 @@ pub fn crate_cli(ir: &CrateIr) -> TokenStream {
     });
     quote! {
         //! The `smithy-call` command-line tool:
-        //! `smithy-call <service> <Operation> --input '<json>' [--endpoint URL] [--region R] [--dry-run]`.
+        //! `smithy-call <service> <Operation> --input '<json>' [--endpoint URL] [--region R] [--profile P] [--dry-run]`.
         //!
         //! `<service>` is the service's SigV4 signing name; the input uses the
         //! model's member names. Exit codes: 0 success, 1 service error,
@@ -77,12 +77,18 @@ pub fn crate_cli(ir: &CrateIr) -> TokenStream {
         /// Run the tool on `args` (without the program name) and return what it
         /// would print and its exit code.
         pub async fn run(args: &[::std::string::String]) -> ::smithy_gen_runtime::cli::Outcome {
-            ::smithy_gen_runtime::cli::run_args(args, dispatch, SERVICES).await
+            ::smithy_gen_runtime::cli::run_args(args, dispatch, SERVICES, ::std::default::Default::default()).await
         }
 
-        /// The binary's entry point.
+        /// The binary's entry point: configurations start from `Config::builder`.
         pub fn main() -> ::std::process::ExitCode {
-            ::smithy_gen_runtime::cli::main(dispatch, SERVICES)
+            main_with(::smithy_gen_runtime::config::Config::builder)
+        }
+
+        /// The binary's entry point, configurations starting from `base` (a
+        /// builder with the STS and SSO clients for the credential chain).
+        pub fn main_with(base: fn() -> ::smithy_gen_runtime::config::ConfigBuilder) -> ::std::process::ExitCode {
+            ::smithy_gen_runtime::cli::main(dispatch, SERVICES, ::smithy_gen_runtime::cli::BaseConfig(base))
         }
     }
 }

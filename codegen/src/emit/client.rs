@@ -57,6 +57,7 @@ pub fn client_file(svc: &ServiceIr) -> TokenStream {
     let protocol = protocol_tokens(svc);
     let signing = signing_name(svc);
     let prefix = svc.endpoint_prefix.clone().unwrap_or_else(|| signing.clone());
+    let sdk_id = svc.sdk_id.clone().unwrap_or_default();
     let target = &svc.target_prefix;
     let default_names: Vec<&str> = svc.default_headers.iter().map(|(k, _)| k.as_str()).collect();
     let default_values: Vec<&str> = svc.default_headers.iter().map(|(_, v)| v.as_str()).collect();
@@ -81,8 +82,9 @@ pub fn client_file(svc: &ServiceIr) -> TokenStream {
         let safe = op.idempotent || op.readonly || has_token;
         let retryable: Vec<String> = modeled_errors(svc, op).into_iter().filter(|e| e.retryable).map(|e| e.code).collect();
         let summary = format!(
-            "Calls `{}`: validates `input` (unless the config turns validation off), sends it signed, and parses the output or the operation's error.",
-            op.name
+            "Calls `{}`: validates `input` (unless the config turns validation off), sends it {}, and parses the output or the operation's error.",
+            op.name,
+            if op.unsigned { "unsigned (it needs no credentials)" } else { "signed" }
         );
         let docs = doc_attrs_with(op.docs.as_deref(), &format!("{summary}{}", examples_doc(op)));
         let cfg = super::gates::cfg(&super::gates::operation(svc, op));
@@ -145,6 +147,7 @@ pub fn client_file(svc: &ServiceIr) -> TokenStream {
         pub(crate) static SERVICE: ::smithy_gen_runtime::invoke::ServiceSpec = ::smithy_gen_runtime::invoke::ServiceSpec {
             protocol: #protocol,
             signing_name: #signing,
+            sdk_id: #sdk_id,
             endpoint_prefix: #prefix,
             target_prefix: #target,
             default_headers: &[#((#default_names, #default_values)),*],

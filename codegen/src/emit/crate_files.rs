@@ -23,6 +23,11 @@ fn cargo_toml(ir: &CrateIr, packaging: &Packaging) -> String {
     let md5 = ir.services.iter().flat_map(|s| &s.operations).any(|o| o.content_md5);
     let xml = ir.services.iter().any(|s| s.protocol.is_xml());
     let checksums = ir.services.iter().flat_map(|s| &s.operations).any(|o| o.checksum.is_some());
+    let (cli_where, bin) = if packaging.cli_binary {
+        ("", "\n[[bin]]\nname = \"smithy-call\"\npath = \"src/bin/smithy-call.rs\"\nrequired-features = [\"cli\"]\n")
+    } else {
+        (" (the `cli` module; another crate builds the binary)", "")
+    };
     let workspace = if packaging.own_workspace { "\n# A workspace of its own.\n[workspace]\n" } else { "" };
     format!(
         r#"[package]
@@ -45,14 +50,9 @@ default = ["default-transport"{compression_default}{md5_default}{checksums_defau
 # tokio, TLS by rustls (ring, Mozilla roots or AWS_CA_BUNDLE), proxies from the
 # environment. Turn it off to bring your own `Transport`.
 default-transport = ["{runtime}/default-transport"]
-# The `smithy-call` command-line tool.
+# The `smithy-call` command-line tool{cli_where}.
 cli = ["default-transport", "{runtime}/cli"]
-{compression}{md5}{checksums}{operations}
-[[bin]]
-name = "smithy-call"
-path = "src/bin/smithy-call.rs"
-required-features = ["cli"]
-
+{compression}{md5}{checksums}{operations}{bin}
 [dependencies]
 # Everything that does not come from the model: configuration, credentials,
 # SigV4, retries, transport, endpoint rules, blobs, timestamps, validation and

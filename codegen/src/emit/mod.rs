@@ -86,7 +86,9 @@ pub fn emit_crate(ir: &CrateIr, packaging: &Packaging) -> Vec<EmittedFile> {
         }
     }
     files.push(EmittedFile { path: "src/cli.rs".into(), content: FileContent::Rust(cli::crate_cli(ir)) });
-    files.push(EmittedFile { path: "src/bin/smithy-call.rs".into(), content: FileContent::Rust(cli::bin_file(ir)) });
+    if packaging.cli_binary {
+        files.push(EmittedFile { path: "src/bin/smithy-call.rs".into(), content: FileContent::Rust(cli::bin_file(ir)) });
+    }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files
 }

@@ -44,7 +44,10 @@ pub fn s3_signing(svc: &Shape) -> bool {
 ///   the rules put the bucket in the endpoint (`bucket.s3.<region>…` or,
 ///   path-style, `s3.<region>…/bucket`) from the `Bucket` context parameter;
 /// - S3: a `200` with an `<Error>` document is an error, for every operation
-///   whose output has no blob or string payload (the user's data).
+///   whose output has no blob or string payload (the user's data);
+/// - STS: `AssumeRoleWithWebIdentity` and `AssumeRoleWithSAML` go unsigned
+///   (their token or assertion is the authentication; the model does not
+///   say so, botocore's `authtype: none` does).
 pub fn resolve(svc: &Shape, ir: &mut ServiceIr) {
     let sdk_id = svc.traits.aws_service.as_ref().map(|a| a.sdk_id.as_str());
     let has_rules = ir.endpoint_rules.is_some();
@@ -62,6 +65,9 @@ pub fn resolve(svc: &Shape, ir: &mut ServiceIr) {
         })
         .collect();
     for op in &mut ir.operations {
+        if sdk_id == Some("STS") && matches!(op.name.as_str(), "AssumeRoleWithWebIdentity" | "AssumeRoleWithSAML") {
+            op.unsigned = true;
+        }
         if sdk_id == Some("S3") && !payload_outputs.contains(&op.output) {
             op.customizations.push(RequestCustomization::S3ErrorsInSuccess);
         }

@@ -194,6 +194,7 @@ pub fn lower_service(model: &Model, svc: &Shape, only: Option<&BTreeSet<String>>
         features_by_resource: false,
         default_headers: customizations::default_headers(svc, service.version.as_deref()),
         sigv4_name: svc.traits.sigv4_name.clone(),
+        sdk_id: svc.traits.aws_service.as_ref().map(|a| a.sdk_id.clone()),
         endpoint_prefix: svc.traits.aws_service.as_ref().and_then(|a| a.endpoint_prefix.clone()),
         target_prefix: crate::model::shape_id::name_of(&svc.id).to_string(),
         operations: Vec::new(),

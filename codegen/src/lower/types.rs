@@ -50,6 +50,7 @@ pub fn build(model: &Model, c: &Closure<'_>, ir: &mut ServiceIr, diags: &mut Dia
         type_ids.push((id.clone(), name));
     }
     let rust_names: BTreeMap<String, String> = type_ids.iter().cloned().collect();
+    let svc_auth = model.get(&ir.shape_id).and_then(|s| s.traits.auth.as_ref());
     // Operation input and output types.
     for op in &c.operations {
         let op_name = c.name_of(&op.id).to_string();
@@ -131,6 +132,7 @@ pub fn build(model: &Model, c: &Closure<'_>, ir: &mut ServiceIr, diags: &mut Dia
             content_md5: op.traits.http_checksum_required,
             endpoint_params: endpoint_params(ctx.model, op),
             unwrapped_output: op.traits.s3_unwrapped_xml_output,
+            unsigned: op.traits.auth.as_ref().or(svc_auth).is_some_and(Vec::is_empty),
             checksum: op.traits.http_checksum.as_ref().map(|c| crate::ir::ChecksumIr {
                 algorithm_field: c.request_algorithm_member.as_deref().map(naming::field_name),
                 required: c.request_checksum_required,

@@ -268,6 +268,9 @@ pub struct Traits {
     pub request_compression: Vec<String>,
     /// `@httpChecksumRequired` on an operation.
     pub http_checksum_required: bool,
+    /// `@auth` on a service or operation: the auth schemes it uses, in
+    /// order of preference (`Some(vec![])`: none, the request goes unsigned).
+    pub auth: Option<Vec<String>>,
     pub idempotent: bool,
     pub readonly: bool,
     pub title: Option<String>,
@@ -536,6 +539,14 @@ fn parse_one(t: &mut Traits, id: &str, v: &Value) -> Result<(), String> {
         "aws.protocols#awsQueryCompatible" => t.aws_query_compatible = want_object(v).map(|_| true)?,
         "smithy.api#sparse" => t.sparse = want_annotation(v)?,
         "smithy.api#httpChecksumRequired" => t.http_checksum_required = want_annotation(v)?,
+        "smithy.api#auth" => {
+            let list = v.as_array().ok_or_else(|| format!("expected a list of auth scheme shape ids, found {}", kind(v)))?;
+            t.auth = Some(
+                list.iter()
+                    .map(|e| e.as_str().map(str::to_string).ok_or_else(|| "expected a list of auth scheme shape ids".to_string()))
+                    .collect::<Result<_, _>>()?,
+            );
+        }
         "smithy.api#requestCompression" => {
             let encodings = want_object(v)?.get("encodings").and_then(Value::as_array).ok_or("`encodings` must be a list")?;
             t.request_compression = encodings

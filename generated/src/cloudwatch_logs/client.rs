@@ -10,6 +10,7 @@ use ::smithy_gen_runtime::retry::RetryPolicy;
 pub(crate) static SERVICE: ::smithy_gen_runtime::invoke::ServiceSpec = ::smithy_gen_runtime::invoke::ServiceSpec {
     protocol: ::smithy_gen_runtime::protocol::Protocol::AwsJson1_1,
     signing_name: "logs",
+    sdk_id: "CloudWatch Logs",
     endpoint_prefix: "logs",
     target_prefix: "Logs_20140328",
     default_headers: &[],

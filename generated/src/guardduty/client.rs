@@ -11,6 +11,7 @@ use ::smithy_gen_runtime::retry::RetryPolicy;
 pub(crate) static SERVICE: ::smithy_gen_runtime::invoke::ServiceSpec = ::smithy_gen_runtime::invoke::ServiceSpec {
     protocol: ::smithy_gen_runtime::protocol::Protocol::RestJson1,
     signing_name: "guardduty",
+    sdk_id: "GuardDuty",
     endpoint_prefix: "guardduty",
     target_prefix: "GuardDutyAPIService",
     default_headers: &[],

@@ -10,6 +10,7 @@ use ::smithy_gen_runtime::retry::RetryPolicy;
 pub(crate) static SERVICE: ::smithy_gen_runtime::invoke::ServiceSpec = ::smithy_gen_runtime::invoke::ServiceSpec {
     protocol: ::smithy_gen_runtime::protocol::Protocol::AwsQuery,
     signing_name: "iam",
+    sdk_id: "IAM",
     endpoint_prefix: "iam",
     target_prefix: "AWSIdentityManagementV20100508",
     default_headers: &[],

@@ -10,6 +10,7 @@ use ::smithy_gen_runtime::retry::RetryPolicy;
 pub(crate) static SERVICE: ::smithy_gen_runtime::invoke::ServiceSpec = ::smithy_gen_runtime::invoke::ServiceSpec {
     protocol: ::smithy_gen_runtime::protocol::Protocol::RestXml,
     signing_name: "s3",
+    sdk_id: "S3",
     endpoint_prefix: "s3",
     target_prefix: "AmazonS3",
     default_headers: &[],

@@ -10,6 +10,7 @@ use ::smithy_gen_runtime::retry::RetryPolicy;
 pub(crate) static SERVICE: ::smithy_gen_runtime::invoke::ServiceSpec = ::smithy_gen_runtime::invoke::ServiceSpec {
     protocol: ::smithy_gen_runtime::protocol::Protocol::AwsQuery,
     signing_name: "sns",
+    sdk_id: "SNS",
     endpoint_prefix: "sns",
     target_prefix: "AmazonSimpleNotificationService",
     default_headers: &[],

@@ -54,7 +54,9 @@ pub fn prepare_assume_role_with_saml(
         "2011-06-15",
         input,
     );
-    Ok(request?)
+    let mut request = request?;
+    request.unsigned = true;
+    Ok(request)
 }
 #[cfg(feature = "sts-assume-role-with-saml")]
 /// What a response to `AssumeRoleWithSAML` means: its output, or the operation's error (modeled, unmodeled, or the body failing to parse).
@@ -86,7 +88,9 @@ pub fn prepare_assume_role_with_web_identity(
         "2011-06-15",
         input,
     );
-    Ok(request?)
+    let mut request = request?;
+    request.unsigned = true;
+    Ok(request)
 }
 #[cfg(feature = "sts-assume-role-with-web-identity")]
 /// What a response to `AssumeRoleWithWebIdentity` means: its output, or the operation's error (modeled, unmodeled, or the body failing to parse).

@@ -10,6 +10,7 @@ use ::smithy_gen_runtime::retry::RetryPolicy;
 pub(crate) static SERVICE: ::smithy_gen_runtime::invoke::ServiceSpec = ::smithy_gen_runtime::invoke::ServiceSpec {
     protocol: ::smithy_gen_runtime::protocol::Protocol::AwsQuery,
     signing_name: "sts",
+    sdk_id: "STS",
     endpoint_prefix: "sts",
     target_prefix: "AWSSecurityTokenServiceV20110615",
     default_headers: &[],
@@ -203,7 +204,7 @@ impl Client {
     /// - [Configuring a Relying Party and Claims](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_saml_relying-party.html) in the *IAM User Guide*.
     /// - [Creating a Role for SAML 2.0 Federation](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-idp_saml.html) in the *IAM User Guide*.
     ///
-    /// Calls `AssumeRoleWithSAML`: validates `input` (unless the config turns validation off), sends it signed, and parses the output or the operation's error.
+    /// Calls `AssumeRoleWithSAML`: validates `input` (unless the config turns validation off), sends it unsigned (it needs no credentials), and parses the output or the operation's error.
     ///
     /// # Examples
     ///
@@ -307,7 +308,7 @@ impl Client {
     /// - [Using Web Identity Federation API Operations for Mobile Apps](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_oidc_manual.html) and [Federation Through a Web-based Identity Provider](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_request.html#api_assumerolewithwebidentity).
     /// - [Amazon Web Services SDK for iOS Developer Guide](http://aws.amazon.com/sdkforios/) and [Amazon Web Services SDK for Android Developer Guide](http://aws.amazon.com/sdkforandroid/). These toolkits contain sample apps that show how to invoke the identity providers. The toolkits then show how to use the information from these providers to get and use temporary security credentials.
     ///
-    /// Calls `AssumeRoleWithWebIdentity`: validates `input` (unless the config turns validation off), sends it signed, and parses the output or the operation's error.
+    /// Calls `AssumeRoleWithWebIdentity`: validates `input` (unless the config turns validation off), sends it unsigned (it needs no credentials), and parses the output or the operation's error.
     ///
     /// # Examples
     ///

@@ -208,6 +208,9 @@ fn operation(op: &OperationIr, input: Option<&StructIr>, serialize: TokenStream,
     if op.content_md5 {
         after.push(quote!(request.content_md5 = true;));
     }
+    if op.unsigned {
+        after.push(quote!(request.unsigned = true;));
+    }
     let finish = if after.is_empty() {
         quote!(Ok(request?))
     } else {
