@@ -6,7 +6,6 @@
 //! (`sso_session` or `sso_start_url`), static keys of the credentials file,
 //! a `credential_process`, static keys of the config file.
 
-use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -40,7 +39,7 @@ impl Resolver<'_> {
     pub fn profile(&self, name: &str) -> Result<Option<Provider>, ConfigError> {
         let profile = self.set.profiles.get(name);
         if let Some(p) = profile.filter(|p| p.get("role_arn").is_some() && p.get("web_identity_token_file").is_none()) {
-            let mut visited = BTreeSet::new();
+            let mut visited = Vec::new();
             return self.assume_role(name, p, &mut visited).map(Some);
         }
         if let Some(web) = self.web_identity(name, profile)? {
@@ -80,12 +79,13 @@ impl Resolver<'_> {
         c
     }
 
-    fn assume_role(&self, name: &str, p: &Section, visited: &mut BTreeSet<String>) -> Result<Provider, ConfigError> {
+    fn assume_role(&self, name: &str, p: &Section, visited: &mut Vec<String>) -> Result<Provider, ConfigError> {
         let services = self.services(name, "role_arn", "an assumed role")?.clone();
-        if !visited.insert(name.to_string()) {
-            let chain: Vec<&str> = visited.iter().map(String::as_str).collect();
-            return Err(ConfigError(format!("the profiles {} name each other as source_profile in a loop", chain.join(", "))));
+        if visited.contains(&name.to_string()) {
+            let chain: Vec<String> = visited.iter().chain([&name.to_string()]).map(|p| format!("`{p}`")).collect();
+            return Err(ConfigError(format!("the source_profile settings loop: {} ({})", chain.join(" → "), self.files)));
         }
+        visited.push(name.to_string());
         let bad = |m: String| ConfigError(format!("the profile `{name}` ({}): {m}", self.files));
         if p.get("mfa_serial").is_some() {
             return Err(bad("`mfa_serial` asks for an MFA code, which this client cannot prompt for; assume the role with `aws sts assume-role` and use the result, or remove mfa_serial".into()));
