@@ -71,6 +71,9 @@ pub struct Config {
     pub(crate) sleep: Arc<dyn Sleep>,
     pub(crate) retry: RetryConfig,
     pub(crate) retry_mode: RetryMode,
+    /// `RetryMode::Adaptive`'s limiter, shared by the clients of this
+    /// configuration (and of its clones).
+    pub(crate) rate_limiter: Option<Arc<super::adaptive_retry::ClientRateLimiter>>,
     pub(crate) validate_input: bool,
     pub(crate) max_response_body: usize,
     pub(crate) use_fips: bool,
@@ -672,6 +675,7 @@ impl ConfigBuilder {
             sleep: sleep.clone(),
             retry,
             retry_mode,
+            rate_limiter: (retry_mode == RetryMode::Adaptive).then(|| Arc::new(super::adaptive_retry::ClientRateLimiter::new())),
             validate_input: self.validate_input.unwrap_or(true),
             max_response_body: self.max_response_body.unwrap_or(16 << 20),
             use_fips: match self.use_fips {

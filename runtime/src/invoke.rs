@@ -237,6 +237,14 @@ impl Handle {
         loop {
             // Per attempt: a retry after the credentials were refreshed
             // signs with the new ones.
+            // Adaptive retries: wait for a token before signing (the
+            // signature's time is the sending time).
+            if let Some(limiter) = &config.rate_limiter {
+                let wait = limiter.acquire();
+                if !wait.is_zero() {
+                    config.sleep.sleep(wait).await;
+                }
+            }
             let credentials = if request.unsigned {
                 None
             } else {
@@ -248,6 +256,10 @@ impl Handle {
             };
             let http_request = self.signed(request.method, &url, &headers, &body, &resolved.auth, credentials.as_ref())?;
             let outcome = config.transport.send(http_request, config.max_response_body).await;
+            if let (Some(limiter), Ok(r)) = (&config.rate_limiter, &outcome) {
+                let code = if r.is_success() { None } else { error_code(self.inner.service.protocol, r) };
+                limiter.on_response(retry::is_throttling(r.status, code.as_deref()));
+            }
             let retry = match &outcome {
                 // S3's `200` with an `<Error>` document: retried as the error
                 // it is (an `InternalError` always, as AWS SDKs do: S3 sends

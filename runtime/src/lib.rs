@@ -41,6 +41,7 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+pub mod adaptive_retry;
 pub mod assume_role;
 pub mod blob;
 pub mod config;

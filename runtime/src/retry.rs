@@ -53,9 +53,15 @@ const THROTTLING: &[&str] = &[
     "EC2ThrottledException",
 ];
 
+/// Whether an error response is a throttling error (HTTP 429 or a
+/// throttling code).
+pub fn is_throttling(status: u16, code: Option<&str>) -> bool {
+    status == 429 || code.is_some_and(|c| THROTTLING.contains(&c))
+}
+
 /// Whether an error response may be retried.
 pub fn retry_response(status: u16, code: Option<&str>, policy: &RetryPolicy) -> bool {
-    let throttled = status == 429 || code.is_some_and(|c| THROTTLING.contains(&c));
+    let throttled = is_throttling(status, code);
     let retryable = code.is_some_and(|c| policy.retryable_codes.contains(&c));
     throttled || retryable || status == 503 || (status >= 500 && policy.repeat_safe)
 }

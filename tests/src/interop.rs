@@ -298,6 +298,12 @@ pub fn botocore_profiles(cases: &Value) -> Value {
     run_script("botocore_profiles.py", cases)
 }
 
+/// botocore's adaptive retry rates for `[[time, throttled], ...]`: see
+/// `tests/interop/botocore_adaptive.py`.
+pub fn botocore_adaptive(events: &Value) -> Value {
+    run_script("botocore_adaptive.py", events)
+}
+
 pub fn botocore_requests(cases: &Value) -> Value {
     run_script("botocore_request.py", cases)
 }

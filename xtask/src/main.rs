@@ -259,7 +259,7 @@ fn ci() -> Result<(), String> {
     run(cargo()
         .current_dir(&root)
         .env("RUSTDOCFLAGS", "-D warnings")
-        .args(["doc", "--no-deps", "-p", CRATE_NAME, "-p", RUNTIME_CRATE, "--all-features"]))?;
+        .args(["doc", "--no-deps", "-p", CRATE_NAME, "-p", RUNTIME_CRATE, "-p", "smithy-gen-config", "--all-features"]))?;
     fixtures()?;
     official()?;
     // The fuzz targets still build against today's runtime and generator.
