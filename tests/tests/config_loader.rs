@@ -294,6 +294,15 @@ async fn each_source_in_turn() {
     assert!(e.contains("SSO (profile sso)") && e.contains("expired") && e.contains("aws sso login --sso-session corp"), "{e}");
     shown += &e;
 
+    // A web identity token file that is not there: the call fails before
+    // anything is sent, naming the provider and the file.
+    let missing_token = scratch.0.join("no-such-token");
+    let broken = format!("[profile webmissing]\nservices = local\nregion = us-east-1\nrole_arn = arn:aws:iam::123456789012:role/w\nweb_identity_token_file = {}\n", missing_token.display());
+    let files = scratch.files(&moto, &sso_url, &format!("{profiles}{broken}"));
+    let config = smithy_gen_config::builder().profile_files(files).profile_name("webmissing").build().expect("the file is read at the call");
+    let e = sts::Client::new(config).get_caller_identity(GetCallerIdentityInput::default()).await.expect_err("no token").to_string();
+    assert!(e.contains("web identity (profile webmissing)") && e.contains("no-such-token"), "{e}");
+
     assert_no_secret(&shown, &[&static_keys, &process, &container, &imds, &sso]);
     assert!(!shown.contains("CLIENTSECRET") && !shown.contains("SSOTOKEN-") && !shown.contains("REFRESH-"), "{shown}");
 }
@@ -424,4 +433,43 @@ fn endpoint_urls_come_from_code_environment_and_profile_in_order() {
     std::env::set_var("AWS_ENDPOINT_URL_STS", "not a url");
     let e = smithy_gen_config::builder().profile_files(files.clone()).profile_name("p").build().expect_err("a bad URL").to_string();
     assert!(e.contains("AWS_ENDPOINT_URL_STS"), "{e}");
+}
+
+/// Retries, FIPS, dual-stack and the CA bundle from the profile, each under
+/// its environment variable, each under code.
+#[test]
+fn settings_come_from_the_profile_under_the_environment_and_code() {
+    let _env = ENV.lock().unwrap_or_else(|e| e.into_inner());
+    let scratch = Scratch::new("settings");
+    clear_env(&scratch.0);
+    let files = ProfileFiles { config: scratch.0.join("config"), credentials: scratch.0.join("credentials") };
+    std::fs::write(
+        &files.config,
+        "[default]\nregion = eu-west-3\naws_access_key_id = AKID\naws_secret_access_key = SECRET\nmax_attempts = 7\nretry_mode = adaptive\nuse_fips_endpoint = true\nuse_dualstack_endpoint = TRUE\n",
+    )
+    .unwrap();
+    let build = || smithy_gen_config::builder().profile_files(files.clone()).build().expect("a configuration");
+    let c = build();
+    assert_eq!((c.region(), c.retry().max_attempts, c.retry_mode(), c.use_fips(), c.use_dual_stack()), ("eu-west-3", 7, smithy_gen_runtime::config::RetryMode::Adaptive, true, true));
+    std::env::set_var("AWS_MAX_ATTEMPTS", "2");
+    std::env::set_var("AWS_RETRY_MODE", "standard");
+    std::env::set_var("AWS_USE_FIPS_ENDPOINT", "false");
+    let c = build();
+    assert_eq!((c.retry().max_attempts, c.retry_mode(), c.use_fips(), c.use_dual_stack()), (2, smithy_gen_runtime::config::RetryMode::Standard, false, true));
+    let c = smithy_gen_config::builder().profile_files(files.clone()).max_attempts(4).use_fips(true).build().unwrap();
+    assert_eq!((c.retry().max_attempts, c.use_fips()), (4, true));
+    std::env::set_var("AWS_MAX_ATTEMPTS", "0");
+    let e = smithy_gen_config::builder().profile_files(files.clone()).build().expect_err("zero attempts").to_string();
+    assert!(e.contains("AWS_MAX_ATTEMPTS") && e.contains("at least 1"), "{e}");
+    std::env::remove_var("AWS_MAX_ATTEMPTS");
+
+    // The profile's CA bundle is what the default transport trusts.
+    let mut text = std::fs::read_to_string(&files.config).unwrap();
+    text.push_str(&format!("ca_bundle = {}\n", scratch.0.join("no-such-bundle.pem").display()));
+    std::fs::write(&files.config, text).unwrap();
+    let e = smithy_gen_config::builder().profile_files(files.clone()).build().expect_err("a missing bundle").to_string();
+    assert!(e.contains("no-such-bundle.pem"), "{e}");
+    std::env::set_var("AWS_CA_BUNDLE", scratch.0.join("env-bundle.pem"));
+    let e = smithy_gen_config::builder().profile_files(files).build().expect_err("the environment's bundle wins").to_string();
+    assert!(e.contains("env-bundle.pem"), "{e}");
 }
