@@ -23,7 +23,7 @@ pub const USAGE: &str = "usage: smithy-call <service> <Operation> --input '<json
 /// tool, whose credential chain reaches STS and SSO; `Config::builder`
 /// otherwise).
 #[derive(Clone, Copy)]
-pub struct BaseConfig(pub fn() -> super::config::ConfigBuilder);
+pub struct BaseConfig(pub fn() -> super::config_builder::ConfigBuilder);
 
 impl Default for BaseConfig {
     fn default() -> Self {

@@ -45,6 +45,7 @@ pub mod adaptive_retry;
 pub mod assume_role;
 pub mod blob;
 pub mod config;
+pub mod config_builder;
 pub mod container_credentials;
 pub mod credential_process;
 pub mod credentials;
@@ -125,8 +126,9 @@ pub mod unions;
 pub use blob::Blob;
 /// Shared bytes: request and response bodies (the [`Transport`] trait's).
 pub use bytes::Bytes;
-pub use config::{Config, ConfigBuilder, ConfigError, ContextParam, Credentials, RequestChecksumCalculation, RetryConfig};
+pub use config::{Config, ConfigError, ContextParam, Credentials, RequestChecksumCalculation, RetryConfig};
 pub use error::{ErrorKind, ErrorMeta, Modeled, OperationError, ParseError, TimeoutError, TransportError};
+pub use config_builder::ConfigBuilder;
 pub use paginate::Paginator;
 pub use timestamp::Timestamp;
 pub use transport::{Sleep, Transport};

@@ -25,7 +25,8 @@ use aws_generated::guardduty::types::{
     DestinationProperties, DestinationType, DetectorFeature, DetectorFeatureConfiguration, FeatureStatus,
     FindingPublishingFrequency, S3LogsConfiguration,
 };
-use smithy_gen_runtime::config::{Config, ConfigBuilder, Credentials, RetryConfig};
+use smithy_gen_runtime::config::{Config, Credentials, RetryConfig};
+use smithy_gen_runtime::config_builder::ConfigBuilder;
 use smithy_gen_runtime::error::{
     ErrorKind, OperationError, TimeoutError, TimeoutKind, TransportError, TransportErrorKind,
 };

@@ -15,7 +15,8 @@ use aws_generated::cloudwatch_logs::types::{DescribeDestinationsInput, PutDestin
 use aws_generated::guardduty as gd;
 use aws_generated::guardduty::errors::CreateDetectorError;
 use aws_generated::guardduty::types::CreateDetectorInput;
-use smithy_gen_runtime::config::{Config, ConfigBuilder, Credentials, RetryConfig};
+use smithy_gen_runtime::config::{Config, Credentials, RetryConfig};
+use smithy_gen_runtime::config_builder::ConfigBuilder;
 use smithy_gen_runtime::error::{ErrorKind, OperationError, TimeoutKind, TransportErrorKind};
 
 const SECRET: &str = "hostile-test-secret-key";

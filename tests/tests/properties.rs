@@ -6,7 +6,8 @@
 //! 2. it survives a round trip: typed value ⇄ JSON loses nothing, the model's
 //!    member names are accepted as aliases of the wire names, and the real
 //!    protocol serializer (`prepare_*`) sends the same members (awsJson: the
-//!    body; restJson1: the body plus the URI labels);
+//!    body; restJson1: the body plus the URI labels, query parameters and
+//!    headers);
 //! 3. breaking exactly one constraint of one member gives exactly one
 //!    violation, at that member's path, of that constraint's kind.
 
@@ -227,6 +228,9 @@ pub mod model_strategies {
     pub struct StrSpec {
         lengths: Vec<Bounds>,
         pattern: Option<Arc<PatternSpec>>,
+        /// Sent in an HTTP header: visible ASCII only (what a header value
+        /// can carry as text; the client refuses control characters).
+        header: bool,
     }
 
     /// A `@pattern` of the form `^(?!prefix)?(?[class][*+])?$`.
@@ -406,6 +410,7 @@ pub mod model_strategies {
         fn alphabet(&self) -> Alphabet {
             match &self.pattern {
                 Some(p) => p.allowed.clone(),
+                None if self.header => Alphabet::of((0x21u8..=0x7e).map(char::from)),
                 None => Alphabet::of(candidates()),
             }
         }
@@ -938,6 +943,7 @@ pub mod model_strategies {
             RType::String => Node::Str(StrSpec {
                 lengths: flat.lengths(LengthUnit::Chars),
                 pattern: flat.pattern.map(|i| Arc::new(PatternSpec::parse(&svc.patterns[i]))),
+                header: false,
             }),
             RType::Bool => Node::Bool,
             RType::Byte => int(i8::MIN.into(), i8::MAX.into()),
@@ -969,7 +975,12 @@ pub mod model_strategies {
                                 name: m.name.clone(),
                                 json_name: m.json_name.clone(),
                                 required: m.required,
-                                node: lower(svc, &m.ty, &m.checks, stack),
+                                node: match lower(svc, &m.ty, &m.checks, stack) {
+                                    Node::Str(spec) if matches!(m.http, codegen::ir::HttpBinding::Header(_)) => {
+                                        Node::Str(StrSpec { header: true, ..spec })
+                                    }
+                                    node => node,
+                                },
                             })
                             .collect(),
                     },
@@ -1158,8 +1169,12 @@ fn percent_decode(s: &str) -> Result<String, String> {
 /// The input members a prepared request carries, as the input's JSON: the
 /// body, plus (restJson1) the URI labels.
 fn sent_members(svc: &ServiceIr, op: &OperationIr, st: &StructIr, request: &PreparedRequest) -> Result<Value, String> {
-    let body = request.body.as_deref().ok_or("no body")?;
-    let mut json: Value = serde_json::from_slice(body).map_err(|e| format!("the body is not JSON: {e}"))?;
+    let mut json: Value = match request.body.as_deref() {
+        Some(body) => serde_json::from_slice(body).map_err(|e| format!("the body is not JSON: {e}"))?,
+        // restJson1 without body members (a GET).
+        None if svc.protocol == Protocol::RestJson1 && st.members.iter().all(|m| m.http != HttpBinding::Body) => Value::Object(Default::default()),
+        None => return Err("no body".into()),
+    };
     let object = json.as_object_mut().ok_or("the body is not an object")?;
     match svc.protocol {
         Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => {
@@ -1170,8 +1185,20 @@ fn sent_members(svc: &ServiceIr, op: &OperationIr, st: &StructIr, request: &Prep
         }
         Protocol::RestJson1 => {
             let http = op.http.as_ref().ok_or("no @http")?;
-            if request.method != http.method || !request.query.is_empty() {
-                return Err(format!("method or query differ from {http:?}"));
+            if request.method != http.method {
+                return Err(format!("the method differs from {http:?}"));
+            }
+            // Query and header members, by their names on the wire.
+            for (name, value) in &request.query {
+                let m = st.members.iter().find(|m| m.http == HttpBinding::Query(name.clone())).ok_or_else(|| format!("query parameter {name} is no member's"))?;
+                object.insert(m.json_name.clone(), Value::String(value.clone().unwrap_or_default()));
+            }
+            for m in &st.members {
+                if let HttpBinding::Header(name) = &m.http {
+                    if let Some((_, v)) = request.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)) {
+                        object.insert(m.json_name.clone(), Value::String(v.clone()));
+                    }
+                }
             }
             let segments: Vec<&str> = request.path.strip_prefix('/').ok_or("path without /")?.split('/').collect();
             if segments.len() != http.path.len() {
@@ -1191,7 +1218,7 @@ fn sent_members(svc: &ServiceIr, op: &OperationIr, st: &StructIr, request: &Prep
                 }
             }
             for m in &st.members {
-                if !matches!(m.http, HttpBinding::Body | HttpBinding::Label { greedy: false }) {
+                if !matches!(m.http, HttpBinding::Body | HttpBinding::Label { greedy: false } | HttpBinding::Query(_) | HttpBinding::Header(_)) {
                     return Err(format!(
                         "{}: binding {:?} is not reconstructed yet; extend sent_members",
                         m.name, m.http
@@ -1308,6 +1335,8 @@ operations! {
     put_integration: cloudwatch_logs::PutIntegrationInput => aws_json::prepare_put_integration;
     create_detector: guardduty::CreateDetectorInput => rest_json::prepare_create_detector;
     create_publishing_destination: guardduty::CreatePublishingDestinationInput => rest_json::prepare_create_publishing_destination;
+    get_role_credentials: sso::GetRoleCredentialsInput => rest_json::prepare_get_role_credentials;
+    create_token: sso_oidc::CreateTokenInput => rest_json::prepare_create_token;
 }
 
 /// A new operation in `models/codegen.toml` must get its properties here.
