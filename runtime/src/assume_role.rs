@@ -40,6 +40,10 @@ impl ProvideCredentials for AssumeRoleProvider {
     fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
         Box::pin(self.load())
     }
+
+    fn describe(&self) -> String {
+        format!("assume role {} ({})", self.request.role_arn, self.origin)
+    }
 }
 
 /// `AssumeRoleWithWebIdentity` with the token in a file, read again for
@@ -92,6 +96,10 @@ impl WebIdentityProvider {
 impl ProvideCredentials for WebIdentityProvider {
     fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
         Box::pin(self.load())
+    }
+
+    fn describe(&self) -> String {
+        format!("web identity {} ({})", self.role_arn, self.origin)
     }
 }
 

@@ -16,7 +16,7 @@ use super::error::{ErrorKind, OperationError};
 use super::request::PreparedRequest;
 use super::transport::BoxFuture;
 
-pub const USAGE: &str = "usage: smithy-call <service> <Operation> --input '<json>'|@file|- [--endpoint URL] [--region R] [--profile P] [--dry-run]";
+pub const USAGE: &str = "usage: smithy-call <service> <Operation> --input '<json>'|@file|- [--endpoint URL] [--region R] [--profile P] [--dry-run] [-v]";
 
 /// Where a call's configuration starts: the builder the settings on the
 /// command line go onto (`smithy_gen_config::builder` in this workspace's
@@ -56,6 +56,9 @@ pub struct Args {
     /// `--profile`: the shared config profile (else `AWS_PROFILE`, else `default`).
     pub profile: Option<String>,
     pub dry_run: bool,
+    /// `-v`: the calls' spans and events (attempts, retries, endpoints,
+    /// credentials, connections) printed to stderr.
+    pub verbose: bool,
     pub base: BaseConfig,
 }
 
@@ -79,7 +82,7 @@ impl Outcome {
 
 pub fn parse_args(args: &[String]) -> Result<Args, String> {
     let mut positional = Vec::new();
-    let (mut input, mut endpoint, mut region, mut profile, mut dry_run) = (None, None, None, None, false);
+    let (mut input, mut endpoint, mut region, mut profile, mut dry_run, mut verbose) = (None, None, None, None, false, false);
     let mut it = args.iter();
     while let Some(a) = it.next() {
         let mut value = |flag: &str| it.next().cloned().ok_or_else(|| format!("{flag} needs a value"));
@@ -89,6 +92,7 @@ pub fn parse_args(args: &[String]) -> Result<Args, String> {
             "--region" => region = Some(value("--region")?),
             "--profile" => profile = Some(value("--profile")?),
             "--dry-run" => dry_run = true,
+            "-v" | "--verbose" => verbose = true,
             s if s.starts_with("--") => return Err(format!("unknown option {s}")),
             s => positional.push(s.to_string()),
         }
@@ -104,7 +108,7 @@ pub fn parse_args(args: &[String]) -> Result<Args, String> {
     if !input.is_object() {
         return Err("--input must be a JSON object".into());
     }
-    Ok(Args { service, operation, input, endpoint, region, profile, dry_run, base: BaseConfig::default() })
+    Ok(Args { service, operation, input, endpoint, region, profile, dry_run, verbose, base: BaseConfig::default() })
 }
 
 /// `--input`'s JSON: the argument itself, `@path` for a file's contents, or
@@ -235,6 +239,13 @@ pub fn main(
     base: BaseConfig,
 ) -> std::process::ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.iter().any(|a| a == "-v" || a == "--verbose") {
+        // Every span and event of the runtime (and of hyper-util's
+        // connection pool) at DEBUG and above, on stderr; stdout stays the
+        // output alone.
+        let subscriber = tracing_subscriber::fmt().with_writer(std::io::stderr).with_max_level(tracing::Level::DEBUG).finish();
+        let _ = tracing::subscriber::set_global_default(subscriber);
+    }
     let outcome = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(rt) => rt.block_on(run_args(&args, dispatch, services, base)),
         Err(e) => Outcome::fail(3, format!("cannot start the async runtime: {e}\n")),

@@ -70,6 +70,12 @@ pub struct Config {
     pub(crate) sleep: Arc<dyn Sleep>,
     pub(crate) retry: RetryConfig,
     pub(crate) retry_mode: RetryMode,
+    /// The whole call, every attempt and backoff included.
+    pub(crate) operation_timeout: Option<Duration>,
+    /// Each attempt: sending the request and reading the whole response.
+    pub(crate) attempt_timeout: Option<Duration>,
+    /// Request hooks, in the order they run.
+    pub(crate) hooks: Vec<Arc<dyn super::hooks::RequestHook>>,
     /// `RetryMode::Adaptive`'s limiter, shared by the clients of this
     /// configuration (and of its clones).
     pub(crate) rate_limiter: Option<Arc<super::adaptive_retry::ClientRateLimiter>>,
@@ -219,6 +225,36 @@ impl Config {
         self.validate_input
     }
 
+    /// The limit on a whole call, all attempts and backoffs included.
+    pub fn operation_timeout(&self) -> Option<Duration> {
+        self.operation_timeout
+    }
+
+    /// The limit on each attempt (sending and the whole response).
+    pub fn attempt_timeout(&self) -> Option<Duration> {
+        self.attempt_timeout
+    }
+
+    /// The same configuration with another limit on whole calls (`None`:
+    /// none). With a generated client's `with_config`, for one call:
+    /// `client.with_config(|c| c.with_operation_timeout(Some(Duration::from_secs(5)))).operation(input)`.
+    pub fn with_operation_timeout(mut self, timeout: Option<Duration>) -> Config {
+        self.operation_timeout = timeout;
+        self
+    }
+
+    /// The same configuration with another limit on each attempt.
+    pub fn with_attempt_timeout(mut self, timeout: Option<Duration>) -> Config {
+        self.attempt_timeout = timeout;
+        self
+    }
+
+    /// The same configuration with another number of attempts (at least 1).
+    pub fn with_max_attempts(mut self, attempts: u32) -> Config {
+        self.retry.max_attempts = attempts.max(1);
+        self
+    }
+
     pub fn retry_mode(&self) -> RetryMode {
         self.retry_mode
     }
@@ -230,7 +266,7 @@ impl Config {
     /// The configured endpoint override, if any.
     /// The endpoint requests to the service with this `sdkId` go to, when
     /// one is configured: the builder's, else the environment's or the
-    /// profile's (see [`ConfigBuilder::build`]).
+    /// profile's (see [`ConfigBuilder::build`](crate::config_builder::ConfigBuilder::build)).
     pub fn endpoint_for(&self, sdk_id: &str) -> Option<&Endpoint> {
         self.endpoint.as_ref().or_else(|| self.configured_endpoints.for_service(sdk_id))
     }
@@ -254,7 +290,7 @@ impl Config {
         self.request_checksum_calculation
     }
 
-    /// A client context parameter set with [`ConfigBuilder::client_context_param`].
+    /// A client context parameter set with [`ConfigBuilder::client_context_param`](crate::config_builder::ConfigBuilder::client_context_param).
     pub fn client_context_param(&self, name: &str) -> Option<&ContextParam> {
         self.client_context_params.get(name)
     }

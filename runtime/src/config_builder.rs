@@ -49,6 +49,9 @@ pub struct ConfigBuilder {
     profile_files: Option<ProfileFiles>,
     identity_services: Option<Arc<dyn IdentityServices>>,
     retry_mode: Option<RetryMode>,
+    operation_timeout: Option<Duration>,
+    attempt_timeout: Option<Duration>,
+    hooks: Vec<Arc<dyn super::hooks::RequestHook>>,
 }
 
 /// The shared config and credentials files, read only when a setting has
@@ -285,6 +288,31 @@ impl ConfigBuilder {
     }
 
     /// Attempts in all, including the first (default 3; 1 disables retries).
+    /// Add a request hook (see the `hooks` module): hooks run in the order
+    /// they were added, `before_sign` before each attempt is signed,
+    /// `after_response` after each response.
+    pub fn hook(mut self, hook: Arc<dyn super::hooks::RequestHook>) -> Self {
+        self.hooks.push(hook);
+        self
+    }
+
+    /// A limit on each call, every attempt and backoff included (default:
+    /// none). When it passes, the call ends with a `Timeout` error of kind
+    /// `Operation` that says after how long.
+    pub fn operation_timeout(mut self, timeout: Duration) -> Self {
+        self.operation_timeout = Some(timeout);
+        self
+    }
+
+    /// A limit on each attempt, from sending the request to the end of the
+    /// response body (default: none; the connect and read timeouts still
+    /// apply). An attempt that passes it is retried as a lost connection
+    /// is: when the operation is safe to repeat.
+    pub fn operation_attempt_timeout(mut self, timeout: Duration) -> Self {
+        self.attempt_timeout = Some(timeout);
+        self
+    }
+
     /// How retries are paced (default: `AWS_RETRY_MODE`, else the profile's
     /// `retry_mode`, else standard).
     pub fn retry_mode(mut self, mode: RetryMode) -> Self {
@@ -418,6 +446,9 @@ impl ConfigBuilder {
             sleep: sleep.clone(),
             retry,
             retry_mode,
+            operation_timeout: self.operation_timeout,
+            attempt_timeout: self.attempt_timeout,
+            hooks: self.hooks,
             rate_limiter: (retry_mode == RetryMode::Adaptive).then(|| Arc::new(super::adaptive_retry::ClientRateLimiter::new())),
             validate_input: self.validate_input.unwrap_or(true),
             max_response_body: self.max_response_body.unwrap_or(16 << 20),
@@ -477,6 +508,7 @@ impl ConfigBuilder {
                 }
             },
         };
+        tracing::debug!(provider = credentials.describe(), "credential provider chosen");
         config.credentials = Arc::new(CredentialsCache::new(credentials));
         Ok(config)
     }

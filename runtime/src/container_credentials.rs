@@ -134,6 +134,10 @@ impl ProvideCredentials for ContainerProvider {
     fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
         Box::pin(self.load())
     }
+
+    fn describe(&self) -> String {
+        format!("{NAME} ({})", self.url)
+    }
 }
 
 #[cfg(test)]

@@ -119,6 +119,10 @@ impl ProvideCredentials for ProcessProvider {
         });
         Box::pin(async move { rx.await.unwrap_or_else(|_| Err(self.error("its runner thread ended without an answer"))) })
     }
+
+    fn describe(&self) -> String {
+        format!("the credential_process of {}", self.source)
+    }
 }
 
 #[cfg(all(test, unix))]

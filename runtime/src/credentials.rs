@@ -96,6 +96,12 @@ impl std::error::Error for CredentialsError {}
 /// enough; it need not cache itself.
 pub trait ProvideCredentials: Send + Sync + fmt::Debug {
     fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>>;
+
+    /// What the provider is, for logs (`assume role (profile dev)`): never
+    /// a secret.
+    fn describe(&self) -> String {
+        "a provider set in code".to_string()
+    }
 }
 
 /// Credentials given in code or the environment: always the same.
@@ -105,6 +111,10 @@ pub struct StaticProvider(pub Credentials);
 impl ProvideCredentials for StaticProvider {
     fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
         Box::pin(std::future::ready(Ok(self.0.clone())))
+    }
+
+    fn describe(&self) -> String {
+        "static keys".to_string()
     }
 }
 
@@ -117,6 +127,10 @@ impl ProvideCredentials for NoCredentials {
     fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
         Box::pin(std::future::ready(Err(CredentialsError::new("no credentials", format!("this configuration has none ({})", self.0)))))
     }
+
+    fn describe(&self) -> String {
+        "no credentials".to_string()
+    }
 }
 
 /// One request of a credentials provider (to a metadata or container
@@ -128,22 +142,14 @@ pub(crate) async fn fetch(
     request: http::Request<bytes::Bytes>,
     timeout: Duration,
 ) -> Result<super::request::RawResponse, String> {
-    use std::task::Poll;
-    let mut send = transport.send(request, 1 << 20);
-    let mut timer = sleep.sleep(timeout);
-    std::future::poll_fn(|cx| {
-        if let Poll::Ready(r) = send.as_mut().poll(cx) {
-            return Poll::Ready(r.map_err(|e| match e {
-                super::transport::SendError::Transport(t) => t.to_string(),
-                super::transport::SendError::Timeout(t) => t.to_string(),
-            }));
-        }
-        match timer.as_mut().poll(cx) {
-            Poll::Ready(()) => Poll::Ready(Err(format!("no answer within {timeout:?}"))),
-            Poll::Pending => Poll::Pending,
-        }
-    })
-    .await
+    use super::race::{first, First};
+    match first(transport.send(request, 1 << 20), sleep.sleep(timeout)).await {
+        First::Left(r) => r.map_err(|e| match e {
+            super::transport::SendError::Transport(t) => t.to_string(),
+            super::transport::SendError::Timeout(t) => t.to_string(),
+        }),
+        First::Right(()) => Err(format!("no answer within {timeout:?}")),
+    }
 }
 
 /// Credentials from the JSON providers answer with (`AccessKeyId`,
@@ -233,9 +239,13 @@ impl CredentialsCache {
         if let Some(c) = self.fresh(SystemTime::now()) {
             return Ok(c);
         }
+        let provider = self.provider.describe();
+        tracing::debug!(provider, "fetching credentials");
         match self.provider.provide_credentials().await {
             Ok(credentials) => {
                 let refresh_at = credentials.expiry().map(|e| e.checked_sub(REFRESH_BUFFER + jitter()).unwrap_or(SystemTime::UNIX_EPOCH));
+                let expires_in_s = credentials.expiry().and_then(|e| e.duration_since(SystemTime::now()).ok()).map(|d| d.as_secs());
+                tracing::info!(provider, expires_in_s, "credentials fetched");
                 if let Ok(mut cached) = self.cached.lock() {
                     *cached = Some(Cached { credentials: credentials.clone(), refresh_at });
                 }
@@ -245,6 +255,7 @@ impl CredentialsCache {
                 // Credentials in hand that have not expired yet still work.
                 let now = SystemTime::now();
                 let still_valid = self.cached.lock().ok().and_then(|c| c.as_ref().map(|c| c.credentials.clone())).filter(|c| c.expiry().is_none_or(|x| now < x));
+                tracing::warn!(provider, error = %e, keeping_valid_credentials = still_valid.is_some(), "fetching credentials failed");
                 still_valid.ok_or(e)
             }
         }

@@ -304,7 +304,7 @@ impl DefaultTransport {
         tokio::task::yield_now().await;
         let response = match self.head(request).await {
             Ok(Ok(response)) => response,
-            Ok(Err(e)) => return Err(client_error(&e, self.connect_timeout)),
+            Ok(Err(e)) => return Err(client_error(e, self.connect_timeout)),
             Err(()) => return Err(read_timeout(self.read_timeout)),
         };
         let status = response.status().as_u16();
@@ -436,8 +436,8 @@ fn chain(e: &dyn std::error::Error) -> String {
 /// What a failed `request` means to the client's retry rules: a failure to
 /// connect (nothing was sent), a connect timeout, or a failure after the
 /// connection was made.
-fn client_error(e: &hyper_util::client::legacy::Error, connect_timeout: Duration) -> SendError {
-    let mut source: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(e);
+fn client_error(e: hyper_util::client::legacy::Error, connect_timeout: Duration) -> SendError {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(&e);
     while let Some(s) = source {
         if s.is::<ConnectTimedOut>() {
             return SendError::Timeout(TimeoutError { kind: TimeoutKind::Connect, after: connect_timeout, attempts: 1 });
@@ -445,7 +445,7 @@ fn client_error(e: &hyper_util::client::legacy::Error, connect_timeout: Duration
         source = s.source();
     }
     let kind = if e.is_connect() { TransportErrorKind::Connect } else { TransportErrorKind::Io };
-    SendError::Transport(TransportError::new(kind, chain(e)))
+    SendError::Transport(TransportError::new(kind, chain(&e)).with_cause(e))
 }
 
 /// Where a request is while it waits for its response head.

@@ -22,19 +22,23 @@ pub struct ErrorMeta {
     pub attempts: u32,
 }
 
+/// What every error's `Display` ends with: the request id when there is
+/// one, and how many attempts were made (` (request id R, 2 attempts)`).
+fn write_context(f: &mut fmt::Formatter<'_>, request_id: Option<&str>, attempts: u32) -> fmt::Result {
+    let plural = if attempts == 1 { "" } else { "s" };
+    match request_id {
+        Some(id) => write!(f, " (request id {id}, {attempts} attempt{plural})"),
+        None => write!(f, " ({attempts} attempt{plural})"),
+    }
+}
+
 impl fmt::Display for ErrorMeta {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} (HTTP {})", self.code, self.status)?;
         if let Some(m) = &self.message {
             write!(f, ": {m}")?;
         }
-        if let Some(id) = &self.request_id {
-            write!(f, " [request id {id}]")?;
-        }
-        if self.attempts > 1 {
-            write!(f, " after {} attempts", self.attempts)?;
-        }
-        Ok(())
+        write_context(f, self.request_id.as_deref(), self.attempts.max(1))
     }
 }
 
@@ -85,20 +89,41 @@ pub enum TransportErrorKind {
     InvalidRequest,
     /// No credentials to sign with: the provider's error (nothing was sent).
     Credentials,
+    /// A request hook refused the request (nothing was sent).
+    Hook,
     /// The transport reported something else.
     Other,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Why no response came. `message` says it in words (the cause's chain
+/// included); [`source`](std::error::Error::source) gives the cause itself
+/// when there is one (the HTTP client's error).
+#[derive(Debug, Clone)]
 pub struct TransportError {
     pub kind: TransportErrorKind,
     pub message: String,
     pub attempts: u32,
+    pub cause: Option<std::sync::Arc<dyn std::error::Error + Send + Sync>>,
 }
+
+/// Kind, message and attempts (causes are not comparable).
+impl PartialEq for TransportError {
+    fn eq(&self, other: &Self) -> bool {
+        (self.kind, &self.message, self.attempts) == (other.kind, &other.message, other.attempts)
+    }
+}
+
+impl Eq for TransportError {}
 
 impl TransportError {
     pub fn new(kind: TransportErrorKind, message: impl Into<String>) -> Self {
-        TransportError { kind, message: message.into(), attempts: 1 }
+        TransportError { kind, message: message.into(), attempts: 1, cause: None }
+    }
+
+    /// The same error, with the error that caused it.
+    pub fn with_cause(mut self, cause: impl std::error::Error + Send + Sync + 'static) -> Self {
+        self.cause = Some(std::sync::Arc::new(cause));
+        self
     }
 }
 
@@ -110,23 +135,31 @@ impl fmt::Display for TransportError {
             TransportErrorKind::BodyTooLarge => "response body too large",
             TransportErrorKind::InvalidRequest => "invalid request",
             TransportErrorKind::Credentials => "cannot sign",
+            TransportErrorKind::Hook => "a request hook refused the request",
             TransportErrorKind::Other => "transport error",
         };
         write!(f, "{what}: {}", self.message)?;
-        if self.attempts > 1 {
-            write!(f, " (gave up after {} attempts)", self.attempts)?;
-        }
-        Ok(())
+        write_context(f, None, self.attempts.max(1))
     }
 }
 
-impl std::error::Error for TransportError {}
+impl std::error::Error for TransportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.cause.as_deref().map(|c| c as &(dyn std::error::Error + 'static))
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum TimeoutKind {
+    /// Connecting (the configuration's connect timeout).
     Connect,
-    /// Waiting for the response headers or body.
+    /// Waiting for the response headers or body (its read timeout).
     Read,
+    /// One attempt took longer than the configuration's attempt timeout.
+    Attempt,
+    /// The whole call took longer than the operation timeout.
+    Operation,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -139,14 +172,13 @@ pub struct TimeoutError {
 impl fmt::Display for TimeoutError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let what = match self.kind {
-            TimeoutKind::Connect => "connecting",
-            TimeoutKind::Read => "waiting for the response",
+            TimeoutKind::Connect => "connecting (connect timeout)",
+            TimeoutKind::Read => "waiting for the response (read timeout)",
+            TimeoutKind::Attempt => "in one attempt (attempt timeout)",
+            TimeoutKind::Operation => "in all (operation timeout, every attempt included)",
         };
         write!(f, "timed out after {:?} {what}", self.after)?;
-        if self.attempts > 1 {
-            write!(f, " (gave up after {} attempts)", self.attempts)?;
-        }
-        Ok(())
+        write_context(f, None, self.attempts.max(1))
     }
 }
 
@@ -161,6 +193,8 @@ pub struct ParseError {
     /// The start of the body, lossily decoded, for diagnosis.
     pub body_excerpt: String,
     pub request_id: Option<String>,
+    /// Attempts made before this response.
+    pub attempts: u32,
 }
 
 impl ParseError {
@@ -173,6 +207,7 @@ impl ParseError {
             message: message.into(),
             body_excerpt,
             request_id: response.request_id().map(str::to_string),
+            attempts: response.attempts.max(1),
         }
     }
 }
@@ -183,7 +218,7 @@ impl fmt::Display for ParseError {
         if !self.body_excerpt.is_empty() {
             write!(f, "; body starts {:?}", self.body_excerpt)?;
         }
-        Ok(())
+        write_context(f, self.request_id.as_deref(), self.attempts)
     }
 }
 

@@ -82,13 +82,17 @@ macro_rules! __error_macros_operation_error {
             }
         }
 
+        /// `<Operation>: ` and what went wrong: the service's code and
+        /// message, the transport's cause, the timeout, the invalid input or
+        /// the unparseable response, with the request id and the attempts made.
         impl ::std::fmt::Display for $name {
             #[inline]
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(concat!($operation, ": "))?;
                 match self {
                     $(Self::$v(e) => ::std::fmt::Display::fmt(e, f),)*
                     Self::Unmodeled(e) => ::std::fmt::Display::fmt(e, f),
-                    Self::Validation(e) => ::std::fmt::Display::fmt(e, f),
+                    Self::Validation(e) => write!(f, "nothing was sent: {e}"),
                     Self::Transport(e) => ::std::fmt::Display::fmt(e, f),
                     Self::Timeout(e) => ::std::fmt::Display::fmt(e, f),
                     Self::Parse(e) => ::std::fmt::Display::fmt(e, f),

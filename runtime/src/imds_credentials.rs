@@ -132,4 +132,8 @@ impl ProvideCredentials for ImdsProvider {
     fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
         Box::pin(self.load())
     }
+
+    fn describe(&self) -> String {
+        format!("{NAME} ({})", self.endpoint)
+    }
 }

@@ -6,7 +6,9 @@ use std::time::SystemTime;
 
 use super::config::{Config, ContextParam, Endpoint};
 use super::endpoints::{EndpointError, Params, RuleSet, Value};
-use super::error::{Failure, TransportError, TransportErrorKind};
+use super::error::{Failure, TimeoutError, TimeoutKind, TransportError, TransportErrorKind};
+use super::hooks::{HookRequest, HookResponse};
+use super::race::{first, First};
 use super::protocol::Protocol;
 use super::request::{PreparedRequest, RawResponse};
 use super::retry::{self, RetryPolicy};
@@ -199,9 +201,61 @@ impl Handle {
         self.inner.endpoint.as_ref().map(|e| e.endpoint.url()).map_err(Clone::clone)
     }
 
-    /// Sign and send `request`, retrying as the [`retry`] module
-    /// describes. Any HTTP response comes back as `Ok`, success or not.
-    pub async fn send(&self, request: &PreparedRequest, policy: &RetryPolicy) -> Result<RawResponse, Failure> {
+    /// Sign and send `request` of `operation`, retrying as the [`retry`]
+    /// module describes, within the configuration's operation and attempt
+    /// timeouts, through its request hooks, in a `tracing` span. Any HTTP
+    /// response comes back as `Ok`, success or not.
+    pub async fn send(&self, operation: &'static str, request: &PreparedRequest, policy: &RetryPolicy) -> Result<RawResponse, Failure> {
+        use tracing::Instrument;
+        let config = &self.inner.config;
+        let span = tracing::info_span!(
+            "call",
+            service = self.service_name(),
+            operation,
+            region = %config.region,
+            endpoint = tracing::field::Empty,
+            attempts = tracing::field::Empty,
+            outcome = tracing::field::Empty,
+        );
+        let attempts = std::sync::atomic::AtomicU32::new(0);
+        let call = self.attempts(operation, request, policy, &attempts);
+        let result = match config.operation_timeout {
+            None => call.instrument(span.clone()).await,
+            Some(limit) => match first(call.instrument(span.clone()), config.sleep.sleep(limit)).await {
+                First::Left(r) => r,
+                First::Right(()) => Err(Failure::Timeout(TimeoutError { kind: TimeoutKind::Operation, after: limit, attempts: attempts.load(std::sync::atomic::Ordering::Relaxed).max(1) })),
+            },
+        };
+        span.record("attempts", attempts.load(std::sync::atomic::Ordering::Relaxed));
+        span.record(
+            "outcome",
+            match &result {
+                Ok(r) => format!("HTTP {}", r.status),
+                Err(Failure::Transport(e)) => format!("transport error: {:?}", e.kind),
+                Err(Failure::Timeout(e)) => format!("timeout: {:?}", e.kind),
+                Err(_) => "error".to_string(),
+            },
+        );
+        if let Err(Failure::Timeout(e)) = &result {
+            tracing::warn!(parent: &span, timeout = ?e.kind, after_ms = e.after.as_millis() as u64, "the call timed out");
+        }
+        result
+    }
+
+    /// The service's name in spans and hooks: its `sdkId`, else its signing name.
+    fn service_name(&self) -> &'static str {
+        let s = self.inner.service;
+        if s.sdk_id.is_empty() {
+            s.signing_name
+        } else {
+            s.sdk_id
+        }
+    }
+
+    /// The attempts of one call; `count` follows how many were made (for a
+    /// timeout that ends them from outside).
+    async fn attempts(&self, operation: &'static str, request: &PreparedRequest, policy: &RetryPolicy, count: &std::sync::atomic::AtomicU32) -> Result<RawResponse, Failure> {
+        use tracing::Instrument;
         let config = &self.inner.config;
         let per_call;
         let resolved = if request.endpoint_params.is_empty() {
@@ -211,12 +265,21 @@ impl Handle {
             &per_call
         };
         let resolved = resolved.as_ref().map_err(|e| {
+            tracing::warn!(error = %e, "no endpoint");
             Failure::Transport(TransportError::new(TransportErrorKind::InvalidRequest, e.clone()))
         })?;
         let base = match &request.endpoint {
             Some(url) => url.trim_end_matches('/').to_string(),
             None => resolved.endpoint.url(),
         };
+        tracing::Span::current().record("endpoint", base.as_str());
+        tracing::debug!(
+            endpoint = %base,
+            signing_name = resolved.auth.signing_name.as_deref().unwrap_or(self.inner.service.signing_name),
+            signing_region = resolved.auth.signing_region.as_deref().unwrap_or(&config.region),
+            per_call = !request.endpoint_params.is_empty(),
+            "endpoint resolved"
+        );
         let path_and_query = request.path_and_query();
         // An empty path (S3 with the bucket in the endpoint) joins a
         // path-style endpoint as is (`…/bucket?list-type=2`) and is `/` on a
@@ -230,62 +293,64 @@ impl Handle {
         if let Some(prefix) = &request.host_prefix {
             url = super::host_prefix::with_host_prefix(&url, prefix);
         }
-        // Headers and body are the same on every attempt; only the signature
-        // (its date) changes.
+        // Headers and body are the same on every attempt (hooks aside); only
+        // the signature (its date) changes.
         let (headers, body) = self.wire_parts(request, &resolved.headers)?;
         let mut attempt = 1;
         loop {
-            // Per attempt: a retry after the credentials were refreshed
-            // signs with the new ones.
-            // Adaptive retries: wait for a token before signing (the
-            // signature's time is the sending time).
-            if let Some(limiter) = &config.rate_limiter {
-                let wait = limiter.acquire();
-                if !wait.is_zero() {
-                    config.sleep.sleep(wait).await;
+            count.store(attempt, std::sync::atomic::Ordering::Relaxed);
+            let span = tracing::debug_span!(
+                "attempt",
+                attempt,
+                status = tracing::field::Empty,
+                request_id = tracing::field::Empty,
+                duration_ms = tracing::field::Empty,
+            );
+            let outcome = self.attempt(operation, request, attempt, &url, &headers, &body, resolved).instrument(span.clone()).await?;
+            if let Ok(r) = &outcome {
+                span.record("status", r.status);
+                if let Some(id) = r.request_id() {
+                    span.record("request_id", id);
                 }
             }
-            let credentials = if request.unsigned {
-                None
-            } else {
-                Some(config.credentials.credentials().await.map_err(|e| {
-                    let mut t = TransportError::new(TransportErrorKind::Credentials, e.to_string());
-                    t.attempts = attempt;
-                    Failure::Transport(t)
-                })?)
-            };
-            let http_request = self.signed(request.method, &url, &headers, &body, &resolved.auth, credentials.as_ref())?;
-            let outcome = config.transport.send(http_request, config.max_response_body).await;
             if let (Some(limiter), Ok(r)) = (&config.rate_limiter, &outcome) {
                 let code = if r.is_success() { None } else { error_code(self.inner.service.protocol, r) };
-                limiter.on_response(retry::is_throttling(r.status, code.as_deref()));
+                let rates = limiter.on_response(retry::is_throttling(r.status, code.as_deref()));
+                tracing::debug!(parent: &span, measured_rate = rates.measured_rate, fill_rate = rates.fill_rate, limiting = rates.enabled, "adaptive retry rates");
             }
-            let retry = match &outcome {
+            let reason = match &outcome {
                 // S3's `200` with an `<Error>` document: retried as the error
                 // it is (an `InternalError` always, as AWS SDKs do: S3 sends
                 // it when it failed after it started answering).
                 #[cfg(feature = "xml")]
                 Ok(r) if r.is_success() && request.error_in_success && super::rest_xml::is_error_document(r) => {
                     let code = super::xml_errors::error_code(r);
-                    code.as_deref() == Some("InternalError") || retry::retry_response(400, code.as_deref(), policy)
+                    if code.as_deref() == Some("InternalError") {
+                        Some("S3 answered 200 with an InternalError document")
+                    } else {
+                        retry::response_reason(400, code.as_deref(), policy)
+                    }
                 }
-                Ok(r) if r.is_success() => false,
-                Ok(r) => retry::retry_response(r.status, error_code(self.inner.service.protocol, r).as_deref(), policy),
-                Err(e) => retry::retry_send_error(e, policy),
+                Ok(r) if r.is_success() => None,
+                Ok(r) => retry::response_reason(r.status, error_code(self.inner.service.protocol, r).as_deref(), policy),
+                Err(e) => retry::send_error_reason(e, policy),
             };
-            if retry && attempt < config.retry.max_attempts {
-                config.sleep.sleep(retry::backoff(&config.retry, attempt)).await;
-                attempt += 1;
-                continue;
+            if let Some(reason) = reason {
+                if attempt < config.retry.max_attempts {
+                    let backoff = retry::backoff(&config.retry, attempt);
+                    tracing::info!(parent: &span, reason, backoff_ms = backoff.as_millis() as u64, next_attempt = attempt + 1, "retrying");
+                    config.sleep.sleep(backoff).await;
+                    attempt += 1;
+                    continue;
+                }
+                tracing::info!(parent: &span, reason, max_attempts = config.retry.max_attempts, "not retrying: no attempts left");
             }
             return match outcome {
                 Ok(mut r) if r.body.len() > config.max_response_body => {
                     r.body.clear();
-                    Err(Failure::Transport(TransportError {
-                        kind: TransportErrorKind::BodyTooLarge,
-                        message: format!("the response body exceeds the limit of {} bytes", config.max_response_body),
-                        attempts: attempt,
-                    }))
+                    let mut e = TransportError::new(TransportErrorKind::BodyTooLarge, format!("the response body exceeds the limit of {} bytes", config.max_response_body));
+                    e.attempts = attempt;
+                    Err(Failure::Transport(e))
                 }
                 Ok(mut r) => {
                     r.attempts = attempt;
@@ -302,6 +367,86 @@ impl Handle {
                 }
             };
         }
+    }
+
+    /// One attempt: wait for the rate limiter, run the hooks, sign, send
+    /// (within the attempt timeout), and show the response to the hooks.
+    /// `Err` stops the call (no credentials, a hook refused, the request
+    /// cannot be built); `Ok(Err)` is a send failure the retry rules judge.
+    #[allow(clippy::too_many_arguments)]
+    async fn attempt(
+        &self,
+        operation: &'static str,
+        request: &PreparedRequest,
+        attempt: u32,
+        url: &str,
+        headers: &[(String, String)],
+        body: &bytes::Bytes,
+        resolved: &ResolvedEndpoint,
+    ) -> Result<Result<RawResponse, SendError>, Failure> {
+        let config = &self.inner.config;
+        let stop = |kind: TransportErrorKind, message: String| {
+            let mut t = TransportError::new(kind, message);
+            t.attempts = attempt;
+            Failure::Transport(t)
+        };
+        // Adaptive retries: wait for a token before signing (the
+        // signature's time is the sending time).
+        if let Some(limiter) = &config.rate_limiter {
+            let wait = limiter.acquire();
+            if !wait.is_zero() {
+                tracing::debug!(wait_ms = wait.as_millis() as u64, "adaptive retry: waiting for a send token");
+                config.sleep.sleep(wait).await;
+            }
+        }
+        // Per attempt: a retry after the credentials were refreshed signs
+        // with the new ones.
+        let credentials = if request.unsigned {
+            None
+        } else {
+            Some(config.credentials.credentials().await.map_err(|e| stop(TransportErrorKind::Credentials, e.to_string()))?)
+        };
+        let hooked;
+        let headers = if config.hooks.is_empty() {
+            headers
+        } else {
+            let mut h = headers.to_vec();
+            for hook in &config.hooks {
+                let mut view = HookRequest { service: self.service_name(), operation, attempt, method: request.method, url, headers: &mut h, body };
+                hook.before_sign(&mut view).map_err(|m| stop(TransportErrorKind::Hook, format!("{hook:?}: {m}")))?;
+            }
+            hooked = h;
+            &hooked[..]
+        };
+        let http_request = self.signed(request.method, url, headers, body, &resolved.auth, credentials.as_ref())?;
+        let started = std::time::Instant::now();
+        let send = config.transport.send(http_request, config.max_response_body);
+        let outcome = match config.attempt_timeout {
+            None => send.await,
+            Some(limit) => match first(send, config.sleep.sleep(limit)).await {
+                First::Left(r) => r,
+                First::Right(()) => Err(SendError::Timeout(TimeoutError { kind: TimeoutKind::Attempt, after: limit, attempts: attempt })),
+            },
+        };
+        let elapsed = started.elapsed();
+        tracing::Span::current().record("duration_ms", elapsed.as_millis() as u64);
+        match &outcome {
+            Ok(r) => {
+                for hook in &config.hooks {
+                    hook.after_response(&HookResponse {
+                        service: self.service_name(),
+                        operation,
+                        attempt,
+                        status: r.status,
+                        headers: &r.headers,
+                        body: &r.body,
+                        elapsed,
+                    });
+                }
+            }
+            Err(e) => tracing::debug!(error = %match e { SendError::Transport(t) => t.to_string(), SendError::Timeout(t) => t.to_string() }, "no response"),
+        }
+        Ok(outcome)
     }
 
     /// The request as sent: the serializer's headers, `host`, a user agent

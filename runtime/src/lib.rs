@@ -53,6 +53,7 @@ pub mod identity_services;
 pub mod imds_credentials;
 pub mod endpoints;
 pub mod error;
+pub mod hooks;
 #[cfg(feature = "default-transport")]
 #[cfg_attr(docsrs, doc(cfg(feature = "default-transport")))]
 pub mod default_transport;
@@ -60,6 +61,7 @@ pub mod paginate;
 pub(crate) mod profile_credentials;
 pub mod profile_file;
 pub mod protocol;
+pub mod replay;
 pub mod request;
 pub mod retry;
 pub mod signing;
@@ -72,6 +74,8 @@ pub mod validate;
 pub mod aws_json;
 #[doc(hidden)]
 pub mod block_on;
+#[doc(hidden)]
+pub mod race;
 #[cfg(feature = "xml")]
 #[doc(hidden)]
 pub mod aws_query;

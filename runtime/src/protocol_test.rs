@@ -387,6 +387,10 @@ fn show_pair((k, v): &(String, Option<String>)) -> String {
 }
 
 /// Percent-decoding (`+` stays `+`: AWS encodes spaces as `%20`).
+pub fn percent_decode(s: &str) -> String {
+    decode(s)
+}
+
 fn decode(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());

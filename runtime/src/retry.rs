@@ -61,20 +61,40 @@ pub fn is_throttling(status: u16, code: Option<&str>) -> bool {
 
 /// Whether an error response may be retried.
 pub fn retry_response(status: u16, code: Option<&str>, policy: &RetryPolicy) -> bool {
-    let throttled = is_throttling(status, code);
-    let retryable = code.is_some_and(|c| policy.retryable_codes.contains(&c));
-    throttled || retryable || status == 503 || (status >= 500 && policy.repeat_safe)
+    response_reason(status, code, policy).is_some()
+}
+
+/// Why an error response is retried (`None`: it is not).
+pub fn response_reason(status: u16, code: Option<&str>, policy: &RetryPolicy) -> Option<&'static str> {
+    if is_throttling(status, code) {
+        Some("throttling")
+    } else if code.is_some_and(|c| policy.retryable_codes.contains(&c)) {
+        Some("an error the model marks @retryable")
+    } else if status == 503 {
+        Some("HTTP 503: the service refused the request")
+    } else if status >= 500 && policy.repeat_safe {
+        Some("a server error, and the operation is safe to repeat")
+    } else {
+        None
+    }
 }
 
 /// Whether a request that got no response may be retried.
 pub fn retry_send_error(error: &SendError, policy: &RetryPolicy) -> bool {
+    send_error_reason(error, policy).is_some()
+}
+
+/// Why a request that got no response is retried (`None`: it is not).
+pub fn send_error_reason(error: &SendError, policy: &RetryPolicy) -> Option<&'static str> {
     match error {
         SendError::Transport(t) => match t.kind {
-            TransportErrorKind::Connect => true,
-            TransportErrorKind::Io => policy.repeat_safe,
-            _ => false,
+            TransportErrorKind::Connect => Some("the connection could not be made (nothing was sent)"),
+            TransportErrorKind::Io if policy.repeat_safe => Some("the connection failed, and the operation is safe to repeat"),
+            _ => None,
         },
-        SendError::Timeout(t) => t.kind == TimeoutKind::Connect || policy.repeat_safe,
+        SendError::Timeout(t) if t.kind == TimeoutKind::Connect => Some("connecting timed out (nothing was sent)"),
+        SendError::Timeout(_) if policy.repeat_safe => Some("a timeout, and the operation is safe to repeat"),
+        SendError::Timeout(_) => None,
     }
 }
 

@@ -162,6 +162,10 @@ impl ProvideCredentials for SsoProvider {
     fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
         Box::pin(self.load())
     }
+
+    fn describe(&self) -> String {
+        self.name()
+    }
 }
 
 /// An RFC 3339 time field of the cache.

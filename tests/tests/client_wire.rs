@@ -1323,7 +1323,7 @@ fn exhausted_retries_return_the_last_error_with_the_attempt_count() {
     let PutDestinationError::ServiceUnavailableException(e) = &err else { panic!("{err:?}") };
     assert_eq!(e.message.as_deref(), Some("last"));
     assert_eq!(e.meta.attempts, 3);
-    assert!(err.to_string().contains("after 3 attempts"), "{err}");
+    assert!(err.to_string().starts_with("PutDestination: ServiceUnavailableException (HTTP 503): last") && err.to_string().contains("request id req-7f3c0a2e-1b4d, 3 attempts)"), "{err}");
     assert_eq!(h.sent().len(), 3);
     assert_eq!(h.slept().len(), 2);
 

@@ -89,6 +89,7 @@ pub fn client_file(svc: &ServiceIr) -> TokenStream {
         let docs = doc_attrs_with(op.docs.as_deref(), &format!("{summary}{}", examples_doc(op)));
         let cfg = super::gates::cfg(&super::gates::operation(svc, op));
         let dep = op.deprecated.as_ref().map(|n| quote!(#[deprecated(note = #n)]));
+        let op_name = &op.name;
         quote! {
             #cfg
             #docs
@@ -97,7 +98,7 @@ pub fn client_file(svc: &ServiceIr) -> TokenStream {
                 #fill_token
                 let policy = RetryPolicy::new(#safe, &[#(#retryable),*]);
                 let request = protocol::#prepare(input, self.handle.validates())?;
-                protocol::#parse(&self.handle.send(&request, &policy).await?)
+                protocol::#parse(&self.handle.send(#op_name, &request, &policy).await?)
             }
         }
     });
@@ -177,6 +178,13 @@ pub fn client_file(svc: &ServiceIr) -> TokenStream {
 
             pub fn config(&self) -> &::smithy_gen_runtime::config::Config {
                 self.handle.config()
+            }
+
+            /// This client with its configuration changed by `change`, for a
+            /// call or a few: another timeout, number of attempts or hook.
+            /// `client.with_config(|c| c.with_operation_timeout(Some(Duration::from_secs(5))))`.
+            pub fn with_config(&self, change: impl ::std::ops::FnOnce(::smithy_gen_runtime::config::Config) -> ::smithy_gen_runtime::config::Config) -> Self {
+                Self::new(change(::std::clone::Clone::clone(self.handle.config())))
             }
 
             /// The URL requests go to (from the model's endpoint rules, the

@@ -44,6 +44,17 @@ impl Client {
     pub fn config(&self) -> &::smithy_gen_runtime::config::Config {
         self.handle.config()
     }
+    /// This client with its configuration changed by `change`, for a
+    /// call or a few: another timeout, number of attempts or hook.
+    /// `client.with_config(|c| c.with_operation_timeout(Some(Duration::from_secs(5))))`.
+    pub fn with_config(
+        &self,
+        change: impl ::std::ops::FnOnce(
+            ::smithy_gen_runtime::config::Config,
+        ) -> ::smithy_gen_runtime::config::Config,
+    ) -> Self {
+        Self::new(change(::std::clone::Clone::clone(self.handle.config())))
+    }
     /// The URL requests go to (from the model's endpoint rules, the
     /// region, FIPS and dual-stack settings and any endpoint override),
     /// or why the rules give none.
@@ -66,7 +77,7 @@ impl Client {
             self.handle.validates(),
         )?;
         protocol::parse_describe_destinations(
-            &self.handle.send(&request, &policy).await?,
+            &self.handle.send("DescribeDestinations", &request, &policy).await?,
         )
     }
     #[cfg(feature = "cloudwatch-logs-put-destination")]
@@ -85,7 +96,9 @@ impl Client {
     ) -> Result<types::PutDestinationOutput, errors::PutDestinationError> {
         let policy = RetryPolicy::new(false, &[]);
         let request = protocol::prepare_put_destination(input, self.handle.validates())?;
-        protocol::parse_put_destination(&self.handle.send(&request, &policy).await?)
+        protocol::parse_put_destination(
+            &self.handle.send("PutDestination", &request, &policy).await?,
+        )
     }
     #[cfg(feature = "cloudwatch-logs-put-destination-policy")]
     /// Creates or updates an access policy associated with an existing destination. An access policy is an [IAM policy document](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies_overview.html) that is used to authorize claims to register a subscription filter against a given destination.
@@ -101,7 +114,7 @@ impl Client {
             self.handle.validates(),
         )?;
         protocol::parse_put_destination_policy(
-            &self.handle.send(&request, &policy).await?,
+            &self.handle.send("PutDestinationPolicy", &request, &policy).await?,
         )
     }
     #[cfg(feature = "cloudwatch-logs-put-integration")]
@@ -118,6 +131,8 @@ impl Client {
     ) -> Result<types::PutIntegrationOutput, errors::PutIntegrationError> {
         let policy = RetryPolicy::new(false, &[]);
         let request = protocol::prepare_put_integration(input, self.handle.validates())?;
-        protocol::parse_put_integration(&self.handle.send(&request, &policy).await?)
+        protocol::parse_put_integration(
+            &self.handle.send("PutIntegration", &request, &policy).await?,
+        )
     }
 }

@@ -45,6 +45,17 @@ impl Client {
     pub fn config(&self) -> &::smithy_gen_runtime::config::Config {
         self.handle.config()
     }
+    /// This client with its configuration changed by `change`, for a
+    /// call or a few: another timeout, number of attempts or hook.
+    /// `client.with_config(|c| c.with_operation_timeout(Some(Duration::from_secs(5))))`.
+    pub fn with_config(
+        &self,
+        change: impl ::std::ops::FnOnce(
+            ::smithy_gen_runtime::config::Config,
+        ) -> ::smithy_gen_runtime::config::Config,
+    ) -> Self {
+        Self::new(change(::std::clone::Clone::clone(self.handle.config())))
+    }
     /// The URL requests go to (from the model's endpoint rules, the
     /// region, FIPS and dual-stack settings and any endpoint override),
     /// or why the rules give none.
@@ -75,7 +86,9 @@ impl Client {
         }
         let policy = RetryPolicy::new(true, &[]);
         let request = protocol::prepare_create_detector(input, self.handle.validates())?;
-        protocol::parse_create_detector(&self.handle.send(&request, &policy).await?)
+        protocol::parse_create_detector(
+            &self.handle.send("CreateDetector", &request, &policy).await?,
+        )
     }
     #[cfg(feature = "guardduty-create-publishing-destination")]
     /// Creates a publishing destination where you can export your GuardDuty findings. Before you start exporting the findings, the destination resource must exist.
@@ -99,7 +112,7 @@ impl Client {
             self.handle.validates(),
         )?;
         protocol::parse_create_publishing_destination(
-            &self.handle.send(&request, &policy).await?,
+            &self.handle.send("CreatePublishingDestination", &request, &policy).await?,
         )
     }
 }

@@ -44,6 +44,17 @@ impl Client {
     pub fn config(&self) -> &::smithy_gen_runtime::config::Config {
         self.handle.config()
     }
+    /// This client with its configuration changed by `change`, for a
+    /// call or a few: another timeout, number of attempts or hook.
+    /// `client.with_config(|c| c.with_operation_timeout(Some(Duration::from_secs(5))))`.
+    pub fn with_config(
+        &self,
+        change: impl ::std::ops::FnOnce(
+            ::smithy_gen_runtime::config::Config,
+        ) -> ::smithy_gen_runtime::config::Config,
+    ) -> Self {
+        Self::new(change(::std::clone::Clone::clone(self.handle.config())))
+    }
     /// The URL requests go to (from the model's endpoint rules, the
     /// region, FIPS and dual-stack settings and any endpoint override),
     /// or why the rules give none.
@@ -95,7 +106,9 @@ impl Client {
     ) -> Result<types::CreateRoleOutput, errors::CreateRoleError> {
         let policy = RetryPolicy::new(false, &[]);
         let request = protocol::prepare_create_role(input, self.handle.validates())?;
-        protocol::parse_create_role(&self.handle.send(&request, &policy).await?)
+        protocol::parse_create_role(
+            &self.handle.send("CreateRole", &request, &policy).await?,
+        )
     }
     #[cfg(feature = "iam-delete-role")]
     /// Deletes the specified role. Unlike the Amazon Web Services Management Console, when you delete a role programmatically, you must delete the items attached to the role manually, or the deletion fails. For more information, see [Deleting an IAM role](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_manage_delete.html#roles-managingrole-deleting-cli). Before attempting to delete a role, remove the following attached items:
@@ -130,7 +143,9 @@ impl Client {
     ) -> Result<types::DeleteRoleOutput, errors::DeleteRoleError> {
         let policy = RetryPolicy::new(false, &[]);
         let request = protocol::prepare_delete_role(input, self.handle.validates())?;
-        protocol::parse_delete_role(&self.handle.send(&request, &policy).await?)
+        protocol::parse_delete_role(
+            &self.handle.send("DeleteRole", &request, &policy).await?,
+        )
     }
     #[cfg(feature = "iam-get-role")]
     /// Retrieves information about the specified role, including the role's path, GUID, ARN, and the role's trust policy that grants permission to assume the role. For more information about roles, see [IAM roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html) in the *IAM User Guide*.
@@ -180,7 +195,7 @@ impl Client {
     ) -> Result<types::GetRoleOutput, errors::GetRoleError> {
         let policy = RetryPolicy::new(false, &[]);
         let request = protocol::prepare_get_role(input, self.handle.validates())?;
-        protocol::parse_get_role(&self.handle.send(&request, &policy).await?)
+        protocol::parse_get_role(&self.handle.send("GetRole", &request, &policy).await?)
     }
     #[cfg(feature = "iam-list-roles")]
     /// Lists the IAM roles that have the specified path prefix. If there are none, the operation returns an empty list. For more information about roles, see [IAM roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html) in the *IAM User Guide*.
@@ -204,6 +219,8 @@ impl Client {
     ) -> Result<types::ListRolesOutput, errors::ListRolesError> {
         let policy = RetryPolicy::new(false, &[]);
         let request = protocol::prepare_list_roles(input, self.handle.validates())?;
-        protocol::parse_list_roles(&self.handle.send(&request, &policy).await?)
+        protocol::parse_list_roles(
+            &self.handle.send("ListRoles", &request, &policy).await?,
+        )
     }
 }

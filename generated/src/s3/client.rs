@@ -51,6 +51,17 @@ impl Client {
     pub fn config(&self) -> &::smithy_gen_runtime::config::Config {
         self.handle.config()
     }
+    /// This client with its configuration changed by `change`, for a
+    /// call or a few: another timeout, number of attempts or hook.
+    /// `client.with_config(|c| c.with_operation_timeout(Some(Duration::from_secs(5))))`.
+    pub fn with_config(
+        &self,
+        change: impl ::std::ops::FnOnce(
+            ::smithy_gen_runtime::config::Config,
+        ) -> ::smithy_gen_runtime::config::Config,
+    ) -> Self {
+        Self::new(change(::std::clone::Clone::clone(self.handle.config())))
+    }
     /// The URL requests go to (from the model's endpoint rules, the
     /// region, FIPS and dual-stack settings and any endpoint override),
     /// or why the rules give none.
@@ -117,7 +128,7 @@ impl Client {
             self.handle.validates(),
         )?;
         protocol::parse_abort_multipart_upload(
-            &self.handle.send(&request, &policy).await?,
+            &self.handle.send("AbortMultipartUpload", &request, &policy).await?,
         )
     }
     #[cfg(feature = "s3-complete-multipart-upload")]
@@ -225,7 +236,7 @@ impl Client {
             self.handle.validates(),
         )?;
         protocol::parse_complete_multipart_upload(
-            &self.handle.send(&request, &policy).await?,
+            &self.handle.send("CompleteMultipartUpload", &request, &policy).await?,
         )
     }
     #[cfg(feature = "s3-copy-object")]
@@ -326,7 +337,9 @@ impl Client {
     ) -> Result<types::CopyObjectOutput, errors::CopyObjectError> {
         let policy = RetryPolicy::new(false, &[]);
         let request = protocol::prepare_copy_object(input, self.handle.validates())?;
-        protocol::parse_copy_object(&self.handle.send(&request, &policy).await?)
+        protocol::parse_copy_object(
+            &self.handle.send("CopyObject", &request, &policy).await?,
+        )
     }
     #[cfg(feature = "s3-create-bucket")]
     /// **Note:**
@@ -416,7 +429,9 @@ impl Client {
     ) -> Result<types::CreateBucketOutput, errors::CreateBucketError> {
         let policy = RetryPolicy::new(false, &[]);
         let request = protocol::prepare_create_bucket(input, self.handle.validates())?;
-        protocol::parse_create_bucket(&self.handle.send(&request, &policy).await?)
+        protocol::parse_create_bucket(
+            &self.handle.send("CreateBucket", &request, &policy).await?,
+        )
     }
     #[cfg(feature = "s3-create-multipart-upload")]
     /// This action initiates a multipart upload and returns an upload ID. This upload ID is used to associate all of the parts in the specific multipart upload. You specify this upload ID in each of your subsequent upload part requests (see [UploadPart](https://docs.aws.amazon.com/AmazonS3/latest/API/API_UploadPart.html)). You also include this upload ID in the final request to either complete or abort the multipart upload request. For more information about multipart uploads, see [Multipart Upload Overview](https://docs.aws.amazon.com/AmazonS3/latest/dev/mpuoverview.html) in the *Amazon S3 User Guide*.
@@ -514,7 +529,7 @@ impl Client {
             self.handle.validates(),
         )?;
         protocol::parse_create_multipart_upload(
-            &self.handle.send(&request, &policy).await?,
+            &self.handle.send("CreateMultipartUpload", &request, &policy).await?,
         )
     }
     #[cfg(feature = "s3-delete-bucket")]
@@ -558,7 +573,9 @@ impl Client {
     ) -> Result<types::DeleteBucketOutput, errors::DeleteBucketError> {
         let policy = RetryPolicy::new(false, &[]);
         let request = protocol::prepare_delete_bucket(input, self.handle.validates())?;
-        protocol::parse_delete_bucket(&self.handle.send(&request, &policy).await?)
+        protocol::parse_delete_bucket(
+            &self.handle.send("DeleteBucket", &request, &policy).await?,
+        )
     }
     #[cfg(feature = "s3-delete-object")]
     /// Removes an object from a bucket. The behavior depends on the bucket's versioning state:
@@ -641,7 +658,9 @@ impl Client {
     ) -> Result<types::DeleteObjectOutput, errors::DeleteObjectError> {
         let policy = RetryPolicy::new(false, &[]);
         let request = protocol::prepare_delete_object(input, self.handle.validates())?;
-        protocol::parse_delete_object(&self.handle.send(&request, &policy).await?)
+        protocol::parse_delete_object(
+            &self.handle.send("DeleteObject", &request, &policy).await?,
+        )
     }
     #[cfg(feature = "s3-delete-objects")]
     /// This operation enables you to delete multiple objects from a bucket using a single HTTP request. If you know the object keys that you want to delete, then this operation provides a suitable alternative to sending individual delete requests, reducing per-request overhead.
@@ -776,7 +795,9 @@ impl Client {
     ) -> Result<types::DeleteObjectsOutput, errors::DeleteObjectsError> {
         let policy = RetryPolicy::new(false, &[]);
         let request = protocol::prepare_delete_objects(input, self.handle.validates())?;
-        protocol::parse_delete_objects(&self.handle.send(&request, &policy).await?)
+        protocol::parse_delete_objects(
+            &self.handle.send("DeleteObjects", &request, &policy).await?,
+        )
     }
     #[cfg(feature = "s3-get-bucket-location")]
     /// **Note:**
@@ -830,7 +851,9 @@ impl Client {
             input,
             self.handle.validates(),
         )?;
-        protocol::parse_get_bucket_location(&self.handle.send(&request, &policy).await?)
+        protocol::parse_get_bucket_location(
+            &self.handle.send("GetBucketLocation", &request, &policy).await?,
+        )
     }
     #[cfg(feature = "s3-get-object")]
     /// Retrieves an object from Amazon S3.
@@ -956,7 +979,9 @@ impl Client {
     ) -> Result<types::GetObjectOutput, errors::GetObjectError> {
         let policy = RetryPolicy::new(false, &[]);
         let request = protocol::prepare_get_object(input, self.handle.validates())?;
-        protocol::parse_get_object(&self.handle.send(&request, &policy).await?)
+        protocol::parse_get_object(
+            &self.handle.send("GetObject", &request, &policy).await?,
+        )
     }
     #[cfg(feature = "s3-head-bucket")]
     /// You can use this operation to determine if a bucket exists and if you have permission to access it. The action returns a `200 OK` if the bucket exists and you have permission to access it.
@@ -1007,7 +1032,9 @@ impl Client {
     ) -> Result<types::HeadBucketOutput, errors::HeadBucketError> {
         let policy = RetryPolicy::new(false, &[]);
         let request = protocol::prepare_head_bucket(input, self.handle.validates())?;
-        protocol::parse_head_bucket(&self.handle.send(&request, &policy).await?)
+        protocol::parse_head_bucket(
+            &self.handle.send("HeadBucket", &request, &policy).await?,
+        )
     }
     #[cfg(feature = "s3-head-object")]
     /// The `HEAD` operation retrieves metadata from an object without returning the object itself. This operation is useful if you're interested only in an object's metadata.
@@ -1101,7 +1128,9 @@ impl Client {
     ) -> Result<types::HeadObjectOutput, errors::HeadObjectError> {
         let policy = RetryPolicy::new(false, &[]);
         let request = protocol::prepare_head_object(input, self.handle.validates())?;
-        protocol::parse_head_object(&self.handle.send(&request, &policy).await?)
+        protocol::parse_head_object(
+            &self.handle.send("HeadObject", &request, &policy).await?,
+        )
     }
     #[cfg(feature = "s3-list-buckets")]
     /// **Note:**
@@ -1160,7 +1189,9 @@ impl Client {
     ) -> Result<types::ListBucketsOutput, errors::ListBucketsError> {
         let policy = RetryPolicy::new(false, &[]);
         let request = protocol::prepare_list_buckets(input, self.handle.validates())?;
-        protocol::parse_list_buckets(&self.handle.send(&request, &policy).await?)
+        protocol::parse_list_buckets(
+            &self.handle.send("ListBuckets", &request, &policy).await?,
+        )
     }
     #[cfg(feature = "s3-list-objects-v2")]
     /// Returns some or all (up to 1,000) of the objects in a bucket with each request. You can use the request parameters as selection criteria to return a subset of the objects in a bucket. A `200 OK` response can contain valid or invalid XML. Make sure to design your application to parse the contents of the response and handle it appropriately. For more information about listing objects, see [Listing object keys programmatically](https://docs.aws.amazon.com/AmazonS3/latest/userguide/ListingKeysUsingAPIs.html) in the *Amazon S3 User Guide*. To get a list of your buckets, see [ListBuckets](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListBuckets.html).
@@ -1243,7 +1274,9 @@ impl Client {
     ) -> Result<types::ListObjectsV2Output, errors::ListObjectsV2Error> {
         let policy = RetryPolicy::new(false, &[]);
         let request = protocol::prepare_list_objects_v2(input, self.handle.validates())?;
-        protocol::parse_list_objects_v2(&self.handle.send(&request, &policy).await?)
+        protocol::parse_list_objects_v2(
+            &self.handle.send("ListObjectsV2", &request, &policy).await?,
+        )
     }
     #[cfg(feature = "s3-put-object")]
     /// Adds an object to a bucket.
@@ -1470,7 +1503,9 @@ impl Client {
     ) -> Result<types::PutObjectOutput, errors::PutObjectError> {
         let policy = RetryPolicy::new(false, &[]);
         let request = protocol::prepare_put_object(input, self.handle.validates())?;
-        protocol::parse_put_object(&self.handle.send(&request, &policy).await?)
+        protocol::parse_put_object(
+            &self.handle.send("PutObject", &request, &policy).await?,
+        )
     }
     #[cfg(feature = "s3-upload-part")]
     /// Uploads a part in a multipart upload.
@@ -1567,6 +1602,8 @@ impl Client {
     ) -> Result<types::UploadPartOutput, errors::UploadPartError> {
         let policy = RetryPolicy::new(false, &[]);
         let request = protocol::prepare_upload_part(input, self.handle.validates())?;
-        protocol::parse_upload_part(&self.handle.send(&request, &policy).await?)
+        protocol::parse_upload_part(
+            &self.handle.send("UploadPart", &request, &policy).await?,
+        )
     }
 }

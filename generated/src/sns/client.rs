@@ -44,6 +44,17 @@ impl Client {
     pub fn config(&self) -> &::smithy_gen_runtime::config::Config {
         self.handle.config()
     }
+    /// This client with its configuration changed by `change`, for a
+    /// call or a few: another timeout, number of attempts or hook.
+    /// `client.with_config(|c| c.with_operation_timeout(Some(Duration::from_secs(5))))`.
+    pub fn with_config(
+        &self,
+        change: impl ::std::ops::FnOnce(
+            ::smithy_gen_runtime::config::Config,
+        ) -> ::smithy_gen_runtime::config::Config,
+    ) -> Self {
+        Self::new(change(::std::clone::Clone::clone(self.handle.config())))
+    }
     /// The URL requests go to (from the model's endpoint rules, the
     /// region, FIPS and dual-stack settings and any endpoint override),
     /// or why the rules give none.
@@ -62,7 +73,9 @@ impl Client {
     ) -> Result<types::CreateTopicOutput, errors::CreateTopicError> {
         let policy = RetryPolicy::new(false, &[]);
         let request = protocol::prepare_create_topic(input, self.handle.validates())?;
-        protocol::parse_create_topic(&self.handle.send(&request, &policy).await?)
+        protocol::parse_create_topic(
+            &self.handle.send("CreateTopic", &request, &policy).await?,
+        )
     }
     #[cfg(feature = "sns-delete-topic")]
     /// Deletes a topic and all its subscriptions. Deleting a topic might prevent some messages previously sent to the topic from being delivered to subscribers. This action is idempotent, so deleting a topic that does not exist does not result in an error.
@@ -74,7 +87,9 @@ impl Client {
     ) -> Result<types::DeleteTopicOutput, errors::DeleteTopicError> {
         let policy = RetryPolicy::new(false, &[]);
         let request = protocol::prepare_delete_topic(input, self.handle.validates())?;
-        protocol::parse_delete_topic(&self.handle.send(&request, &policy).await?)
+        protocol::parse_delete_topic(
+            &self.handle.send("DeleteTopic", &request, &policy).await?,
+        )
     }
     #[cfg(feature = "sns-get-topic-attributes")]
     /// Returns all of the properties of a topic. Topic properties returned might differ based on the authorization of the user.
@@ -89,7 +104,9 @@ impl Client {
             input,
             self.handle.validates(),
         )?;
-        protocol::parse_get_topic_attributes(&self.handle.send(&request, &policy).await?)
+        protocol::parse_get_topic_attributes(
+            &self.handle.send("GetTopicAttributes", &request, &policy).await?,
+        )
     }
     #[cfg(feature = "sns-list-topics")]
     /// Returns a list of the requester's topics. Each call returns a limited list of topics, up to 100. If there are more topics, a `NextToken` is also returned. Use the `NextToken` parameter in a new `ListTopics` call to get further results.
@@ -103,7 +120,9 @@ impl Client {
     ) -> Result<types::ListTopicsOutput, errors::ListTopicsError> {
         let policy = RetryPolicy::new(false, &[]);
         let request = protocol::prepare_list_topics(input, self.handle.validates())?;
-        protocol::parse_list_topics(&self.handle.send(&request, &policy).await?)
+        protocol::parse_list_topics(
+            &self.handle.send("ListTopics", &request, &policy).await?,
+        )
     }
     #[cfg(feature = "sns-publish")]
     /// Sends a message to an Amazon SNS topic, a text message (SMS message) directly to a phone number, or a message to a mobile platform endpoint (when you specify the `TargetArn`).
@@ -127,6 +146,6 @@ impl Client {
     ) -> Result<types::PublishOutput, errors::PublishError> {
         let policy = RetryPolicy::new(false, &[]);
         let request = protocol::prepare_publish(input, self.handle.validates())?;
-        protocol::parse_publish(&self.handle.send(&request, &policy).await?)
+        protocol::parse_publish(&self.handle.send("Publish", &request, &policy).await?)
     }
 }

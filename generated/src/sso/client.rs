@@ -44,6 +44,17 @@ impl Client {
     pub fn config(&self) -> &::smithy_gen_runtime::config::Config {
         self.handle.config()
     }
+    /// This client with its configuration changed by `change`, for a
+    /// call or a few: another timeout, number of attempts or hook.
+    /// `client.with_config(|c| c.with_operation_timeout(Some(Duration::from_secs(5))))`.
+    pub fn with_config(
+        &self,
+        change: impl ::std::ops::FnOnce(
+            ::smithy_gen_runtime::config::Config,
+        ) -> ::smithy_gen_runtime::config::Config,
+    ) -> Self {
+        Self::new(change(::std::clone::Clone::clone(self.handle.config())))
+    }
     /// The URL requests go to (from the model's endpoint rules, the
     /// region, FIPS and dual-stack settings and any endpoint override),
     /// or why the rules give none.
@@ -64,6 +75,8 @@ impl Client {
             input,
             self.handle.validates(),
         )?;
-        protocol::parse_get_role_credentials(&self.handle.send(&request, &policy).await?)
+        protocol::parse_get_role_credentials(
+            &self.handle.send("GetRoleCredentials", &request, &policy).await?,
+        )
     }
 }

@@ -44,6 +44,17 @@ impl Client {
     pub fn config(&self) -> &::smithy_gen_runtime::config::Config {
         self.handle.config()
     }
+    /// This client with its configuration changed by `change`, for a
+    /// call or a few: another timeout, number of attempts or hook.
+    /// `client.with_config(|c| c.with_operation_timeout(Some(Duration::from_secs(5))))`.
+    pub fn with_config(
+        &self,
+        change: impl ::std::ops::FnOnce(
+            ::smithy_gen_runtime::config::Config,
+        ) -> ::smithy_gen_runtime::config::Config,
+    ) -> Self {
+        Self::new(change(::std::clone::Clone::clone(self.handle.config())))
+    }
     /// The URL requests go to (from the model's endpoint rules, the
     /// region, FIPS and dual-stack settings and any endpoint override),
     /// or why the rules give none.
@@ -150,7 +161,9 @@ impl Client {
     ) -> Result<types::AssumeRoleOutput, errors::AssumeRoleError> {
         let policy = RetryPolicy::new(false, &[]);
         let request = protocol::prepare_assume_role(input, self.handle.validates())?;
-        protocol::parse_assume_role(&self.handle.send(&request, &policy).await?)
+        protocol::parse_assume_role(
+            &self.handle.send("AssumeRole", &request, &policy).await?,
+        )
     }
     #[cfg(feature = "sts-assume-role-with-saml")]
     /// Returns a set of temporary security credentials for users who have been authenticated via a SAML authentication response. This operation provides a mechanism for tying an enterprise identity store or directory to role-based Amazon Web Services access without user-specific credentials or configuration. For a comparison of `AssumeRoleWithSAML` with the other API operations that produce temporary credentials, see [Requesting Temporary Security Credentials](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_request.html) and [Compare STS credentials](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_sts-comparison.html) in the *IAM User Guide*.
@@ -253,7 +266,7 @@ impl Client {
             self.handle.validates(),
         )?;
         protocol::parse_assume_role_with_saml(
-            &self.handle.send(&request, &policy).await?,
+            &self.handle.send("AssumeRoleWithSAML", &request, &policy).await?,
         )
     }
     #[cfg(feature = "sts-assume-role-with-web-identity")]
@@ -360,7 +373,7 @@ impl Client {
             self.handle.validates(),
         )?;
         protocol::parse_assume_role_with_web_identity(
-            &self.handle.send(&request, &policy).await?,
+            &self.handle.send("AssumeRoleWithWebIdentity", &request, &policy).await?,
         )
     }
     #[cfg(feature = "sts-assume-root")]
@@ -413,7 +426,9 @@ impl Client {
     ) -> Result<types::AssumeRootOutput, errors::AssumeRootError> {
         let policy = RetryPolicy::new(false, &[]);
         let request = protocol::prepare_assume_root(input, self.handle.validates())?;
-        protocol::parse_assume_root(&self.handle.send(&request, &policy).await?)
+        protocol::parse_assume_root(
+            &self.handle.send("AssumeRoot", &request, &policy).await?,
+        )
     }
     #[cfg(feature = "sts-decode-authorization-message")]
     /// Decodes additional information about the authorization status of a request from an encoded message returned in response to an Amazon Web Services request.
@@ -468,7 +483,7 @@ impl Client {
             self.handle.validates(),
         )?;
         protocol::parse_decode_authorization_message(
-            &self.handle.send(&request, &policy).await?,
+            &self.handle.send("DecodeAuthorizationMessage", &request, &policy).await?,
         )
     }
     #[cfg(feature = "sts-get-access-key-info")]
@@ -490,7 +505,9 @@ impl Client {
             input,
             self.handle.validates(),
         )?;
-        protocol::parse_get_access_key_info(&self.handle.send(&request, &policy).await?)
+        protocol::parse_get_access_key_info(
+            &self.handle.send("GetAccessKeyInfo", &request, &policy).await?,
+        )
     }
     #[cfg(feature = "sts-get-caller-identity")]
     /// Returns details about the IAM user or role whose credentials are used to call the operation.
@@ -571,7 +588,9 @@ impl Client {
             input,
             self.handle.validates(),
         )?;
-        protocol::parse_get_caller_identity(&self.handle.send(&request, &policy).await?)
+        protocol::parse_get_caller_identity(
+            &self.handle.send("GetCallerIdentity", &request, &policy).await?,
+        )
     }
     #[cfg(feature = "sts-get-federation-token")]
     /// Returns a set of temporary security credentials (consisting of an access key ID, a secret access key, and a security token) for a user. A typical use is in a proxy application that gets temporary security credentials on behalf of distributed applications inside a corporate network.
@@ -667,7 +686,9 @@ impl Client {
             input,
             self.handle.validates(),
         )?;
-        protocol::parse_get_federation_token(&self.handle.send(&request, &policy).await?)
+        protocol::parse_get_federation_token(
+            &self.handle.send("GetFederationToken", &request, &policy).await?,
+        )
     }
     #[cfg(feature = "sts-get-session-token")]
     /// Returns a set of temporary credentials for an Amazon Web Services account or IAM user. The credentials consist of an access key ID, a secret access key, and a security token. Typically, you use `GetSessionToken` if you want to use MFA to protect programmatic calls to specific Amazon Web Services API operations like Amazon EC2 `StopInstances`.
@@ -734,6 +755,8 @@ impl Client {
             input,
             self.handle.validates(),
         )?;
-        protocol::parse_get_session_token(&self.handle.send(&request, &policy).await?)
+        protocol::parse_get_session_token(
+            &self.handle.send("GetSessionToken", &request, &policy).await?,
+        )
     }
 }
