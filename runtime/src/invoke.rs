@@ -312,6 +312,7 @@ impl Handle {
                 if let Some(id) = r.request_id() {
                     span.record("request_id", id);
                 }
+                tracing::debug!(parent: &span, status = r.status, request_id = r.request_id(), body_bytes = r.body.len(), "response");
             }
             if let (Some(limiter), Ok(r)) = (&config.rate_limiter, &outcome) {
                 let code = if r.is_success() { None } else { error_code(self.inner.service.protocol, r) };
@@ -430,6 +431,7 @@ impl Handle {
         };
         let elapsed = started.elapsed();
         tracing::Span::current().record("duration_ms", elapsed.as_millis() as u64);
+        tracing::trace!(duration_ms = elapsed.as_millis() as u64, "attempt finished");
         match &outcome {
             Ok(r) => {
                 for hook in &config.hooks {

@@ -90,3 +90,54 @@ pub fn serve_http(route: impl Fn(&str) -> (u16, String) + Send + Sync + 'static)
     });
     url
 }
+
+/// A local HTTP/1.1 server on 127.0.0.1 that keeps connections alive: each
+/// request (its head and body) is answered with `route`'s status, extra
+/// header lines (`"name: value\r\n"` each) and body, and the next request
+/// is read from the same connection. Returns its base URL; its threads
+/// serve until the test process ends.
+pub fn serve_http_keep_alive(route: impl Fn(&str, &[u8]) -> (u16, String, String) + Send + Sync + 'static) -> String {
+    use std::io::Write;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a port on 127.0.0.1");
+    let url = format!("http://{}", listener.local_addr().expect("a bound address"));
+    let route = std::sync::Arc::new(route);
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let route = route.clone();
+            std::thread::spawn(move || {
+                let _ = stream.set_read_timeout(Some(std::time::Duration::from_secs(30)));
+                let mut pending = Vec::new();
+                while let Ok(Some((head, body))) = read_http_request(&mut stream, &mut pending) {
+                    let (status, headers, body) = route(&head, &body);
+                    let response = format!("HTTP/1.1 {status} X\r\n{headers}content-length: {}\r\n\r\n{body}", body.len());
+                    if stream.write_all(response.as_bytes()).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    url
+}
+
+/// A server on 127.0.0.1 that accepts connections and reads requests but
+/// never answers. Returns its base URL.
+pub fn serve_stalling() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a port on 127.0.0.1");
+    let url = format!("http://{}", listener.local_addr().expect("a bound address"));
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            std::thread::spawn(move || {
+                let mut sink = [0u8; 4096];
+                while let Ok(n) = std::io::Read::read(&mut stream, &mut sink) {
+                    if n == 0 {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    url
+}
