@@ -231,8 +231,9 @@ pub struct OperationIr {
     /// endpoint's host.
     pub host_prefix: Option<Vec<HostSegment>>,
     /// The input or output member carrying an event stream (a `@streaming`
-    /// union). Such operations get their types but no client method: the
-    /// `application/vnd.amazon.eventstream` framing is not implemented.
+    /// union) that the client cannot use yet (input streams, and streams of
+    /// the XML protocols). Such operations get their types but no client
+    /// method. Output streams of the JSON protocols are in `output_stream`.
     pub event_stream: Option<String>,
     /// `@paginated` (merged with the service's defaults), when the operation
     /// is paginated and has a client method. Filled by `lower::paginated`.
@@ -260,10 +261,67 @@ pub struct OperationIr {
     /// `aws.customizations#s3UnwrappedXmlOutput`: the response document's
     /// root element is the output's one member (S3 `GetBucketLocation`).
     pub unwrapped_output: bool,
+    /// The output's event stream, when the client reads it (JSON protocols):
+    /// the client method returns the output and an event receiver. Filled by
+    /// `lower::event_streams`, which then clears `event_stream`.
+    pub output_stream: Option<EventStreamIr>,
     /// `@auth([])` on the operation (or its service): requests go unsigned
     /// and need no credentials (STS `AssumeRoleWithWebIdentity`, SSO
     /// `GetRoleCredentials`).
     pub unsigned: bool,
+}
+
+/// An event stream (a `@streaming` union member of an output).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventStreamIr {
+    /// The Rust field of the output holding the union (left unset: the
+    /// events come through the receiver).
+    pub field: String,
+    /// The union's Rust name.
+    pub union: String,
+    pub events: Vec<EventIr>,
+    /// Modeled exceptions (`:message-type: exception`).
+    pub errors: Vec<EventErrorIr>,
+    /// awsJson: the output's other members come in an `initial-response`
+    /// message before the events (restJson1: in the HTTP response).
+    pub initial_message: bool,
+}
+
+/// One event of a stream: a union member that is not an error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventIr {
+    /// The member name: the `:event-type` header.
+    pub name: String,
+    /// The union variant's JSON name (how the union reads it).
+    pub json_name: String,
+    /// `@eventHeader` members: header name, the struct's JSON field, and
+    /// for a timestamp the form its JSON takes.
+    pub headers: Vec<(String, String, Option<TimestampFormat>)>,
+    pub payload: EventPayloadIr,
+}
+
+/// Where an event's members other than headers are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EventPayloadIr {
+    /// No `@eventPayload`: the payload is a JSON object of the other members.
+    Implicit,
+    /// `@eventPayload` on a blob member: the payload's bytes.
+    Blob(String),
+    /// `@eventPayload` on a string member: the payload as text.
+    Text(String),
+    /// `@eventPayload` on a structure or union member: the payload as its JSON.
+    Json(String),
+    /// The member targets `smithy.api#Unit`: no payload.
+    Unit,
+}
+
+/// A modeled exception of a stream.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventErrorIr {
+    /// The member name: the `:exception-type` header.
+    pub name: String,
+    /// The error structure's Rust name (a variant of the operation's error enum).
+    pub error: String,
 }
 
 /// An operation's flexible checksums (`aws.protocols#httpChecksum`).
@@ -342,6 +400,22 @@ pub enum ProtocolTestKind {
         require_query_params: Vec<String>,
         forbid_headers: Vec<String>,
         require_headers: Vec<String>,
+    },
+    /// An output event stream (`smithy.test#eventStreamTests`): the initial
+    /// HTTP response (code; headers and body in the case's fields), then
+    /// the messages' bytes with the event each stands for.
+    EventStreamOutput {
+        code: u16,
+        /// Base64 of each message, in order.
+        messages: Vec<String>,
+        /// The union value each message stands for (serde form), for those
+        /// with params.
+        events: Vec<String>,
+        /// `initialResponseParams`: the output expected (serde form).
+        initial: Option<String>,
+        /// `expectation.failure`: `Some(None)` any failure, `Some(Some(e))`
+        /// the error structure `e` (Rust name).
+        failure: Option<Option<String>>,
     },
     Response {
         code: u16,

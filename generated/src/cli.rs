@@ -13,7 +13,8 @@ pub const SERVICES: &[(&str, &[&str])] = &[
             feature = "cloudwatch-logs-describe-destinations",
             feature = "cloudwatch-logs-put-destination",
             feature = "cloudwatch-logs-put-destination-policy",
-            feature = "cloudwatch-logs-put-integration"
+            feature = "cloudwatch-logs-put-integration",
+            feature = "cloudwatch-logs-start-live-tail"
         )
     )]
     ("logs", crate::cloudwatch_logs::OPERATIONS),
@@ -96,7 +97,8 @@ fn dispatch(
                     feature = "cloudwatch-logs-describe-destinations",
                     feature = "cloudwatch-logs-put-destination",
                     feature = "cloudwatch-logs-put-destination-policy",
-                    feature = "cloudwatch-logs-put-integration"
+                    feature = "cloudwatch-logs-put-integration",
+                    feature = "cloudwatch-logs-start-live-tail"
                 )
             )]
             "logs" => crate::cloudwatch_logs::cli::call(args).await,

@@ -43,7 +43,8 @@ pub mod unicode_properties;
         feature = "cloudwatch-logs-describe-destinations",
         feature = "cloudwatch-logs-put-destination",
         feature = "cloudwatch-logs-put-destination-policy",
-        feature = "cloudwatch-logs-put-integration"
+        feature = "cloudwatch-logs-put-integration",
+        feature = "cloudwatch-logs-start-live-tail"
     )
 )]
 pub mod cloudwatch_logs;

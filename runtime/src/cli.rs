@@ -208,6 +208,75 @@ where
     }
 }
 
+/// Run an operation with an output event stream: print the output as one
+/// JSON line, then each event as a JSON line as it arrives (flushed), and
+/// end with the stream's error, if any.
+#[cfg(feature = "event-stream")]
+pub async fn run_stream<I, O, T, E, F, Fut>(args: &Args, prepare: fn(I, bool) -> Result<PreparedRequest, E>, send: F) -> Outcome
+where
+    I: DeserializeOwned,
+    O: Serialize,
+    T: Serialize,
+    E: OperationError + From<super::error::Failure>,
+    F: FnOnce(Config, I) -> Fut,
+    Fut: Future<Output = Result<(O, super::event_stream::EventReceiver<T, E>), E>>,
+{
+    use std::io::Write;
+    let input: I = match super::json::input_from_value(&args.input) {
+        Ok(i) => i,
+        Err(e) => return Outcome::fail(2, format!("the input does not fit {}: {e}\n", args.operation)),
+    };
+    if args.dry_run {
+        return match prepare(input, true) {
+            Ok(request) => Outcome::ok(format!("{}\n", dry_run_json(&request))),
+            Err(e) => error_outcome(&e),
+        };
+    }
+    let config = match config(args).await {
+        Ok(c) => c,
+        Err(e) => return Outcome::fail(2, format!("{e}\n")),
+    };
+    let (output, mut events) = match send(config, input).await {
+        Ok(pair) => pair,
+        Err(e) => return error_outcome(&e),
+    };
+    let line = |v: &dyn erased::Json| -> Result<(), Outcome> {
+        let text = v.json().map_err(|e| Outcome::fail(4, format!("cannot print: {e}\n")))?;
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "{text}");
+        let _ = out.flush();
+        Ok(())
+    };
+    if let Err(o) = line(&output) {
+        return o;
+    }
+    loop {
+        match events.recv().await {
+            Ok(Some(event)) => {
+                if let Err(o) = line(&event) {
+                    return o;
+                }
+            }
+            Ok(None) => return Outcome::ok(String::new()),
+            Err(e) => return error_outcome(&e),
+        }
+    }
+}
+
+#[cfg(feature = "event-stream")]
+mod erased {
+    /// A value printed as one line of JSON.
+    pub trait Json {
+        fn json(&self) -> Result<String, serde_json::Error>;
+    }
+
+    impl<T: serde::Serialize> Json for T {
+        fn json(&self) -> Result<String, serde_json::Error> {
+            serde_json::to_string(self)
+        }
+    }
+}
+
 /// Find the service and operation and run it; `dispatch` is generated.
 pub async fn run_args(
     args: &[String],
@@ -271,3 +340,20 @@ macro_rules! __cli_op {
 #[allow(unused_imports)]
 #[doc(hidden)]
 pub use __cli_op as op;
+
+/// [`op`] for an operation with an output event stream.
+#[cfg(feature = "event-stream")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __cli_stream_op {
+    ($args:ident, $prepare:ident, $method:ident) => {
+        $crate::cli::run_stream($args, protocol::$prepare, |config, input| async move {
+            super::Client::new(config).$method(input).await
+        })
+        .await
+    };
+}
+#[cfg(feature = "event-stream")]
+#[allow(unused_imports)]
+#[doc(hidden)]
+pub use __cli_stream_op as stream_op;

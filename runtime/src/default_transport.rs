@@ -34,7 +34,7 @@ use tower_service::Service;
 
 use super::error::{TimeoutError, TimeoutKind, TransportError, TransportErrorKind};
 use super::request::RawResponse;
-use super::transport::{BoxFuture, SendError, Sleep, Transport};
+use super::transport::{BodyStream, BoxFuture, ReadChunks, SendError, Sleep, StreamingResponse, Transport};
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -407,6 +407,64 @@ impl DefaultTransport {
 impl Transport for DefaultTransport {
     fn send(&self, request: http::Request<bytes::Bytes>, max_body: usize) -> BoxFuture<'_, Result<RawResponse, SendError>> {
         Box::pin(self.round_trip(request, max_body))
+    }
+
+    fn send_streaming(&self, request: http::Request<bytes::Bytes>) -> BoxFuture<'_, Result<StreamingResponse, SendError>> {
+        Box::pin(self.open_stream(request))
+    }
+}
+
+/// A response body as hyper delivers it, holding the connection's permit
+/// until the body is done.
+struct HyperChunks {
+    body: hyper::body::Incoming,
+    _permit: tokio::sync::OwnedSemaphorePermit,
+}
+
+impl std::fmt::Debug for HyperChunks {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("HyperChunks")
+    }
+}
+
+impl ReadChunks for HyperChunks {
+    fn next_chunk(&mut self) -> BoxFuture<'_, Option<Result<bytes::Bytes, SendError>>> {
+        Box::pin(async move {
+            loop {
+                match self.body.frame().await? {
+                    Err(e) => return Some(Err(io(format!("reading the response body: {}", chain(&e))))),
+                    // Trailers carry nothing the protocols use.
+                    Ok(frame) => {
+                        if let Ok(data) = frame.into_data() {
+                            if !data.is_empty() {
+                                return Some(Ok(data));
+                            }
+                        }
+                    }
+                }
+            }
+        })
+    }
+}
+
+impl DefaultTransport {
+    async fn open_stream(&self, request: http::Request<bytes::Bytes>) -> Result<StreamingResponse, SendError> {
+        let request = self.clean(request)?;
+        let key = format!("{}://{}", request.uri().scheme_str().unwrap_or(""), request.uri().authority().map_or("", |a| a.as_str()));
+        let permit = self.permits(&key).acquire_owned().await.map_err(|_| io("the connection limit was closed".into()))?;
+        tokio::task::yield_now().await;
+        let response = match self.head(request).await {
+            Ok(Ok(response)) => response,
+            Ok(Err(e)) => return Err(client_error(e, self.connect_timeout)),
+            Err(()) => return Err(read_timeout(self.read_timeout)),
+        };
+        let status = response.status().as_u16();
+        let headers = response
+            .headers()
+            .iter()
+            .map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .collect();
+        Ok(StreamingResponse { status, headers, body: BodyStream::new(HyperChunks { body: response.into_body(), _permit: permit }) })
     }
 }
 

@@ -27,9 +27,22 @@ pub fn host_label<'v>(
 }
 
 /// `url` with `prefix` put before its host (`https://h/x` → `https://<prefix>h/x`).
+/// A host that cannot take a subdomain (an IP address, `localhost`: an
+/// endpoint on the local machine or network) keeps its URL unchanged.
 pub fn with_host_prefix(url: &str, prefix: &str) -> String {
     match url.find("://") {
-        Some(i) => format!("{}{prefix}{}", &url[..i + 3], &url[i + 3..]),
+        Some(i) => {
+            let rest = &url[i + 3..];
+            let authority = rest.split(['/', '?']).next().unwrap_or_default();
+            let host = match authority.strip_prefix('[') {
+                Some(v6) => v6.split(']').next().unwrap_or_default(),
+                None => authority.rsplit_once(':').map_or(authority, |(h, _)| h),
+            };
+            if host.parse::<std::net::IpAddr>().is_ok() || host.eq_ignore_ascii_case("localhost") {
+                return url.to_string();
+            }
+            format!("{}{prefix}{rest}", &url[..i + 3])
+        }
         None => format!("{prefix}{url}"),
     }
 }
@@ -40,6 +53,9 @@ mod tests {
     fn host_prefixes_go_before_the_host_and_labels_cannot_escape() {
         use super::{host_label, with_host_prefix};
         assert_eq!(with_host_prefix("https://svc.us-east-1.amazonaws.com/a/b", "123.data-"), "https://123.data-svc.us-east-1.amazonaws.com/a/b");
+        for local in ["http://127.0.0.1:4566/", "http://[::1]:80/x", "http://localhost:9000"] {
+            assert_eq!(with_host_prefix(local, "streaming-"), local, "a local endpoint takes no prefix");
+        }
         assert_eq!(host_label(&Some("123456789012".into()), "AccountId", "In").ok(), Some("123456789012"));
         for hostile in ["", "a.b", "a/b", "evil.com#", "a\r\nx: y", "x@y", &"a".repeat(64)] {
             assert!(host_label(&Some(hostile.to_string()), "AccountId", "In").is_err(), "{hostile:?} must be rejected");

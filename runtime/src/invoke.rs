@@ -139,6 +139,18 @@ fn error_code(protocol: Protocol, response: &RawResponse) -> Option<String> {
     }
 }
 
+/// What an event-stream call got (see [`Handle::send_streaming`]).
+#[derive(Debug)]
+pub enum Streamed {
+    /// A success: its body is the stream.
+    Stream(super::transport::StreamingResponse),
+    /// An error response, read whole.
+    Error(RawResponse),
+}
+
+/// Where a request goes and what it carries: URL, endpoint, headers, body.
+type Target = (String, ResolvedEndpoint, Vec<(String, String)>, bytes::Bytes);
+
 /// A request's headers and body as they go on the wire (before signing).
 type WireParts = (Vec<(String, String)>, bytes::Bytes);
 
@@ -242,6 +254,81 @@ impl Handle {
         result
     }
 
+    /// Sign and send `request` of an operation whose response body is an
+    /// event stream: the response once its head is in, its body still
+    /// arriving, or an error response read whole (retried as
+    /// [`send`](Self::send) retries; a stream that opened is never retried).
+    pub async fn send_streaming(&self, operation: &'static str, request: &PreparedRequest, policy: &RetryPolicy) -> Result<Streamed, Failure> {
+        use tracing::Instrument;
+        let config = &self.inner.config;
+        let span = tracing::info_span!(
+            "call",
+            service = self.service_name(),
+            operation,
+            region = %config.region,
+            endpoint = tracing::field::Empty,
+            streaming = true,
+        );
+        async move {
+            let (url, resolved, headers, body) = self.target(request)?;
+            let mut attempt = 1;
+            loop {
+                let http_request = self.sign_attempt(operation, request, attempt, &url, &headers, &body, &resolved).await?;
+                let started = std::time::Instant::now();
+                let reason = match config.transport.send_streaming(http_request).await {
+                    Ok(r) if (200..300).contains(&r.status) => {
+                        tracing::debug!(status = r.status, attempt, "event stream open");
+                        return Ok(Streamed::Stream(r));
+                    }
+                    Ok(mut r) => {
+                        let mut whole = Vec::new();
+                        while let Some(chunk) = r.body.next_chunk().await {
+                            let chunk = chunk.map_err(|e| match e {
+                                SendError::Transport(t) => Failure::Transport(t),
+                                SendError::Timeout(t) => Failure::Timeout(t),
+                            })?;
+                            if whole.len() + chunk.len() > config.max_response_body {
+                                let mut e = TransportError::new(TransportErrorKind::BodyTooLarge, format!("the error response body exceeds the limit of {} bytes", config.max_response_body));
+                                e.attempts = attempt;
+                                return Err(Failure::Transport(e));
+                            }
+                            whole.extend_from_slice(&chunk);
+                        }
+                        let mut raw = RawResponse::new(r.status, r.headers, whole);
+                        raw.attempts = attempt;
+                        self.after_response(operation, attempt, &raw, started.elapsed());
+                        tracing::debug!(status = raw.status, request_id = raw.request_id(), attempt, "error response");
+                        match retry::response_reason(raw.status, error_code(self.inner.service.protocol, &raw).as_deref(), policy) {
+                            Some(reason) if attempt < config.retry.max_attempts => reason,
+                            _ => return Ok(Streamed::Error(raw)),
+                        }
+                    }
+                    Err(e) => match retry::send_error_reason(&e, policy) {
+                        Some(reason) if attempt < config.retry.max_attempts => reason,
+                        _ => {
+                            return Err(match e {
+                                SendError::Transport(mut t) => {
+                                    t.attempts = attempt;
+                                    Failure::Transport(t)
+                                }
+                                SendError::Timeout(mut t) => {
+                                    t.attempts = attempt;
+                                    Failure::Timeout(t)
+                                }
+                            })
+                        }
+                    },
+                };
+                let backoff = retry::backoff(&config.retry, attempt);
+                tracing::info!(reason, backoff_ms = backoff.as_millis() as u64, next_attempt = attempt + 1, "retrying");
+                config.sleep.sleep(backoff).await;
+                attempt += 1;
+            }
+        }
+        .instrument(span)
+        .await
+    }
+
     /// The service's name in spans and hooks: its `sdkId`, else its signing name.
     fn service_name(&self) -> &'static str {
         let s = self.inner.service;
@@ -257,45 +344,8 @@ impl Handle {
     async fn attempts(&self, operation: &'static str, request: &PreparedRequest, policy: &RetryPolicy, count: &std::sync::atomic::AtomicU32) -> Result<RawResponse, Failure> {
         use tracing::Instrument;
         let config = &self.inner.config;
-        let per_call;
-        let resolved = if request.endpoint_params.is_empty() {
-            &self.inner.endpoint
-        } else {
-            per_call = self.inner.service.resolve_endpoint_with(config, &request.endpoint_params);
-            &per_call
-        };
-        let resolved = resolved.as_ref().map_err(|e| {
-            tracing::warn!(error = %e, "no endpoint");
-            Failure::Transport(TransportError::new(TransportErrorKind::InvalidRequest, e.clone()))
-        })?;
-        let base = match &request.endpoint {
-            Some(url) => url.trim_end_matches('/').to_string(),
-            None => resolved.endpoint.url(),
-        };
-        tracing::Span::current().record("endpoint", base.as_str());
-        tracing::debug!(
-            endpoint = %base,
-            signing_name = resolved.auth.signing_name.as_deref().unwrap_or(self.inner.service.signing_name),
-            signing_region = resolved.auth.signing_region.as_deref().unwrap_or(&config.region),
-            per_call = !request.endpoint_params.is_empty(),
-            "endpoint resolved"
-        );
-        let path_and_query = request.path_and_query();
-        // An empty path (S3 with the bucket in the endpoint) joins a
-        // path-style endpoint as is (`…/bucket?list-type=2`) and is `/` on a
-        // bare host.
-        let base_has_path = base.split_once("://").is_some_and(|(_, rest)| rest.contains('/'));
-        let mut url = if path_and_query.starts_with('/') || base_has_path {
-            format!("{base}{path_and_query}")
-        } else {
-            format!("{base}/{path_and_query}")
-        };
-        if let Some(prefix) = &request.host_prefix {
-            url = super::host_prefix::with_host_prefix(&url, prefix);
-        }
-        // Headers and body are the same on every attempt (hooks aside); only
-        // the signature (its date) changes.
-        let (headers, body) = self.wire_parts(request, &resolved.headers)?;
+        let (url, resolved, headers, body) = self.target(request)?;
+        let resolved = &resolved;
         let mut attempt = 1;
         loop {
             count.store(attempt, std::sync::atomic::Ordering::Relaxed);
@@ -370,6 +420,52 @@ impl Handle {
         }
     }
 
+    /// Where `request` goes and what it carries: the URL (endpoint, path,
+    /// query, host prefix), the endpoint resolved, the headers and body.
+    fn target(&self, request: &PreparedRequest) -> Result<Target, Failure> {
+        let config = &self.inner.config;
+        let per_call;
+        let resolved = if request.endpoint_params.is_empty() {
+            &self.inner.endpoint
+        } else {
+            per_call = self.inner.service.resolve_endpoint_with(config, &request.endpoint_params);
+            &per_call
+        };
+        let resolved = resolved.as_ref().map_err(|e| {
+            tracing::warn!(error = %e, "no endpoint");
+            Failure::Transport(TransportError::new(TransportErrorKind::InvalidRequest, e.clone()))
+        })?;
+        let base = match &request.endpoint {
+            Some(url) => url.trim_end_matches('/').to_string(),
+            None => resolved.endpoint.url(),
+        };
+        tracing::Span::current().record("endpoint", base.as_str());
+        tracing::debug!(
+            endpoint = %base,
+            signing_name = resolved.auth.signing_name.as_deref().unwrap_or(self.inner.service.signing_name),
+            signing_region = resolved.auth.signing_region.as_deref().unwrap_or(&config.region),
+            per_call = !request.endpoint_params.is_empty(),
+            "endpoint resolved"
+        );
+        let path_and_query = request.path_and_query();
+        // An empty path (S3 with the bucket in the endpoint) joins a
+        // path-style endpoint as is (`…/bucket?list-type=2`) and is `/` on a
+        // bare host.
+        let base_has_path = base.split_once("://").is_some_and(|(_, rest)| rest.contains('/'));
+        let mut url = if path_and_query.starts_with('/') || base_has_path {
+            format!("{base}{path_and_query}")
+        } else {
+            format!("{base}/{path_and_query}")
+        };
+        if let Some(prefix) = &request.host_prefix {
+            url = super::host_prefix::with_host_prefix(&url, prefix);
+        }
+        // Headers and body are the same on every attempt (hooks aside); only
+        // the signature (its date) changes.
+        let (headers, body) = self.wire_parts(request, &resolved.headers)?;
+        Ok((url, resolved.clone(), headers, body))
+    }
+
     /// One attempt: wait for the rate limiter, run the hooks, sign, send
     /// (within the attempt timeout), and show the response to the hooks.
     /// `Err` stops the call (no credentials, a hook refused, the request
@@ -386,11 +482,6 @@ impl Handle {
         resolved: &ResolvedEndpoint,
     ) -> Result<Result<RawResponse, SendError>, Failure> {
         let config = &self.inner.config;
-        let stop = |kind: TransportErrorKind, message: String| {
-            let mut t = TransportError::new(kind, message);
-            t.attempts = attempt;
-            Failure::Transport(t)
-        };
         // Adaptive retries: wait for a token before signing (the
         // signature's time is the sending time).
         if let Some(limiter) = &config.rate_limiter {
@@ -400,6 +491,59 @@ impl Handle {
                 config.sleep.sleep(wait).await;
             }
         }
+        let http_request = self.sign_attempt(operation, request, attempt, url, headers, body, resolved).await?;
+        let started = std::time::Instant::now();
+        let send = config.transport.send(http_request, config.max_response_body);
+        let outcome = match config.attempt_timeout {
+            None => send.await,
+            Some(limit) => match first(send, config.sleep.sleep(limit)).await {
+                First::Left(r) => r,
+                First::Right(()) => Err(SendError::Timeout(TimeoutError { kind: TimeoutKind::Attempt, after: limit, attempts: attempt })),
+            },
+        };
+        let elapsed = started.elapsed();
+        tracing::Span::current().record("duration_ms", elapsed.as_millis() as u64);
+        tracing::trace!(duration_ms = elapsed.as_millis() as u64, "attempt finished");
+        match &outcome {
+            Ok(r) => self.after_response(operation, attempt, r, elapsed),
+            Err(e) => tracing::debug!(error = %send_error_text(e), "no response"),
+        }
+        Ok(outcome)
+    }
+
+    /// The hooks' view of a response.
+    fn after_response(&self, operation: &'static str, attempt: u32, r: &RawResponse, elapsed: std::time::Duration) {
+        for hook in &self.inner.config.hooks {
+            hook.after_response(&HookResponse {
+                service: self.service_name(),
+                operation,
+                attempt,
+                status: r.status,
+                headers: &r.headers,
+                body: &r.body,
+                elapsed,
+            });
+        }
+    }
+
+    /// An attempt's request, signed: credentials, the hooks, SigV4.
+    #[allow(clippy::too_many_arguments)]
+    async fn sign_attempt(
+        &self,
+        operation: &'static str,
+        request: &PreparedRequest,
+        attempt: u32,
+        url: &str,
+        headers: &[(String, String)],
+        body: &bytes::Bytes,
+        resolved: &ResolvedEndpoint,
+    ) -> Result<http::Request<bytes::Bytes>, Failure> {
+        let config = &self.inner.config;
+        let stop = |kind: TransportErrorKind, message: String| {
+            let mut t = TransportError::new(kind, message);
+            t.attempts = attempt;
+            Failure::Transport(t)
+        };
         // Per attempt: a retry after the credentials were refreshed signs
         // with the new ones.
         let credentials = if request.unsigned {
@@ -419,36 +563,7 @@ impl Handle {
             hooked = h;
             &hooked[..]
         };
-        let http_request = self.signed(request.method, url, headers, body, &resolved.auth, credentials.as_ref())?;
-        let started = std::time::Instant::now();
-        let send = config.transport.send(http_request, config.max_response_body);
-        let outcome = match config.attempt_timeout {
-            None => send.await,
-            Some(limit) => match first(send, config.sleep.sleep(limit)).await {
-                First::Left(r) => r,
-                First::Right(()) => Err(SendError::Timeout(TimeoutError { kind: TimeoutKind::Attempt, after: limit, attempts: attempt })),
-            },
-        };
-        let elapsed = started.elapsed();
-        tracing::Span::current().record("duration_ms", elapsed.as_millis() as u64);
-        tracing::trace!(duration_ms = elapsed.as_millis() as u64, "attempt finished");
-        match &outcome {
-            Ok(r) => {
-                for hook in &config.hooks {
-                    hook.after_response(&HookResponse {
-                        service: self.service_name(),
-                        operation,
-                        attempt,
-                        status: r.status,
-                        headers: &r.headers,
-                        body: &r.body,
-                        elapsed,
-                    });
-                }
-            }
-            Err(e) => tracing::debug!(error = %match e { SendError::Transport(t) => t.to_string(), SendError::Timeout(t) => t.to_string() }, "no response"),
-        }
-        Ok(outcome)
+        self.signed(request.method, url, headers, body, &resolved.auth, credentials.as_ref())
     }
 
     /// The request as sent: the serializer's headers, `host`, a user agent
@@ -652,5 +767,13 @@ mod tests {
         let mut back = Vec::new();
         flate2::read::GzDecoder::new(compressed.as_slice()).read_to_end(&mut back).expect("a gzip stream");
         assert_eq!(back, body);
+    }
+}
+
+/// A send error in words.
+fn send_error_text(e: &SendError) -> String {
+    match e {
+        SendError::Transport(t) => t.to_string(),
+        SendError::Timeout(t) => t.to_string(),
     }
 }

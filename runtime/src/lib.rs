@@ -53,6 +53,8 @@ pub mod identity_services;
 pub mod imds_credentials;
 pub mod endpoints;
 pub mod error;
+#[cfg(feature = "event-stream")]
+pub mod event_stream;
 pub mod hooks;
 #[cfg(feature = "default-transport")]
 #[cfg_attr(docsrs, doc(cfg(feature = "default-transport")))]

@@ -413,6 +413,19 @@ fn decode(s: &str) -> String {
 
 pub use super::block_on::block_on;
 
+/// What an event-stream call gets for a compliance case: an error response
+/// (status 300 and up) read whole, or a stream whose body is the messages
+/// (base64), each arriving as its own chunk.
+#[cfg(feature = "event-stream")]
+pub fn event_stream_response(status: u16, headers: &[(&str, &str)], body: &str, messages: &[&str]) -> crate::invoke::Streamed {
+    let headers: Vec<(String, String)> = headers.iter().map(|(k, v)| (k.to_ascii_lowercase(), v.to_string())).collect();
+    if status >= 300 {
+        return crate::invoke::Streamed::Error(RawResponse::new(status, headers, body.as_bytes().to_vec()));
+    }
+    let chunks = messages.iter().map(|m| bytes::Bytes::from(crate::blob::decode(m).expect("the case's message is base64"))).collect();
+    crate::invoke::Streamed::Stream(crate::transport::StreamingResponse { status, headers, body: crate::transport::BodyStream::chunks(chunks) })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -28,6 +28,69 @@ pub enum SendError {
 /// It must not retry: the client decides about retries.
 pub trait Transport: Send + Sync + std::fmt::Debug {
     fn send(&self, request: http::Request<bytes::Bytes>, max_body: usize) -> BoxFuture<'_, Result<RawResponse, SendError>>;
+
+    /// Send a request whose response body is read as it arrives (event
+    /// streams): the status and headers once the head came, then the body
+    /// chunk by chunk, with no bound on its total size and no read timeout
+    /// between chunks (a stream may be quiet for minutes). The default reads
+    /// the whole body with [`send`](Self::send) (at most 16 MiB) and hands
+    /// it over as one chunk: right for fakes and replays, not for live
+    /// streams; the default transport streams.
+    fn send_streaming(&self, request: http::Request<bytes::Bytes>) -> BoxFuture<'_, Result<StreamingResponse, SendError>> {
+        Box::pin(async move {
+            let r = self.send(request, 16 << 20).await?;
+            Ok(StreamingResponse { status: r.status, headers: r.headers, body: BodyStream::whole(r.body) })
+        })
+    }
+}
+
+/// A response whose body is still arriving.
+#[derive(Debug)]
+pub struct StreamingResponse {
+    pub status: u16,
+    /// Lower-case names.
+    pub headers: Vec<(String, String)>,
+    pub body: BodyStream,
+}
+
+/// Where a streaming body's chunks come from.
+pub trait ReadChunks: Send + std::fmt::Debug {
+    /// The next chunk; `None` at the body's end; `Err` when the connection
+    /// failed before the end.
+    fn next_chunk(&mut self) -> BoxFuture<'_, Option<Result<bytes::Bytes, SendError>>>;
+}
+
+/// A response body read chunk by chunk.
+#[derive(Debug)]
+pub struct BodyStream(Box<dyn ReadChunks>);
+
+impl BodyStream {
+    pub fn new(chunks: impl ReadChunks + 'static) -> BodyStream {
+        BodyStream(Box::new(chunks))
+    }
+
+    /// A body that is already whole: one chunk (none if empty).
+    pub fn whole(body: bytes::Bytes) -> BodyStream {
+        BodyStream::chunks(if body.is_empty() { Vec::new() } else { vec![body] })
+    }
+
+    /// These chunks, in order, then the end (for tests and fakes: a body
+    /// split at chosen offsets).
+    pub fn chunks(chunks: Vec<bytes::Bytes>) -> BodyStream {
+        #[derive(Debug)]
+        struct Queue(std::collections::VecDeque<bytes::Bytes>);
+        impl ReadChunks for Queue {
+            fn next_chunk(&mut self) -> BoxFuture<'_, Option<Result<bytes::Bytes, SendError>>> {
+                Box::pin(std::future::ready(self.0.pop_front().map(Ok)))
+            }
+        }
+        BodyStream::new(Queue(chunks.into()))
+    }
+
+    /// The next chunk (see [`ReadChunks::next_chunk`]).
+    pub async fn next_chunk(&mut self) -> Option<Result<bytes::Bytes, SendError>> {
+        self.0.next_chunk().await
+    }
 }
 
 /// Waits between retries, on whatever runtime the transport uses.

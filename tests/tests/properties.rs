@@ -1333,6 +1333,7 @@ operations! {
     put_destination: cloudwatch_logs::PutDestinationInput => aws_json::prepare_put_destination;
     put_destination_policy: cloudwatch_logs::PutDestinationPolicyInput => aws_json::prepare_put_destination_policy;
     put_integration: cloudwatch_logs::PutIntegrationInput => aws_json::prepare_put_integration;
+    start_live_tail: cloudwatch_logs::StartLiveTailInput => aws_json::prepare_start_live_tail;
     create_detector: guardduty::CreateDetectorInput => rest_json::prepare_create_detector;
     create_publishing_destination: guardduty::CreatePublishingDestinationInput => rest_json::prepare_create_publishing_destination;
     get_role_credentials: sso::GetRoleCredentialsInput => rest_json::prepare_get_role_credentials;

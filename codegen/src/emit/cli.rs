@@ -17,6 +17,12 @@ pub fn service_cli(svc: &ServiceIr) -> TokenStream {
         let f = ident(&op.fn_name);
         let prepare = ident(&format!("prepare_{}", op.fn_name));
         let cfg = super::gates::cfg(&super::gates::operation(svc, op));
+        if op.output_stream.is_some() {
+            return quote! {
+                #cfg
+                #name => ::smithy_gen_runtime::cli::stream_op!(args, #prepare, #f),
+            };
+        }
         quote! {
             #cfg
             #name => op!(args, #prepare, #f),

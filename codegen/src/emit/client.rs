@@ -90,6 +90,26 @@ pub fn client_file(svc: &ServiceIr) -> TokenStream {
         let cfg = super::gates::cfg(&super::gates::operation(svc, op));
         let dep = op.deprecated.as_ref().map(|n| quote!(#[deprecated(note = #n)]));
         let op_name = &op.name;
+        if let Some(stream) = &op.output_stream {
+            let open = ident(&format!("open_{}", op.fn_name));
+            let union = ident(&stream.union);
+            return quote! {
+                #cfg
+                #docs
+                #dep
+                ///
+                /// The output's event stream comes as the receiver beside the output: call
+                /// its `recv` until it gives `Ok(None)` (the stream's end) or an error
+                /// (a modeled exception of the stream, an unmodeled error, a corrupt
+                /// message or a dropped connection).
+                pub async fn #f(&self, #mutability input: types::#input) -> Result<(types::#output, ::smithy_gen_runtime::event_stream::EventReceiver<types::#union, errors::#error>), errors::#error> {
+                    #fill_token
+                    let policy = RetryPolicy::new(#safe, &[#(#retryable),*]);
+                    let request = protocol::#prepare(input, self.handle.validates())?;
+                    protocol::#open(self.handle.send_streaming(#op_name, &request, &policy).await?).await
+                }
+            };
+        }
         quote! {
             #cfg
             #docs
@@ -107,7 +127,7 @@ pub fn client_file(svc: &ServiceIr) -> TokenStream {
         .event_stream_operations()
         .map(|op| {
             format!(
-                "\n - `{}`: its member `{}` is an event stream. Its types ([`{}`](super::types::{}), [`{}`](super::types::{})) are generated; sending it is not.",
+                "\n - `{}`: its input member `{}` is an event stream. Its types ([`{}`](super::types::{}), [`{}`](super::types::{})) are generated; sending it is not.",
                 op.name,
                 op.event_stream.as_deref().unwrap_or_default(),
                 op.input,
@@ -119,7 +139,7 @@ pub fn client_file(svc: &ServiceIr) -> TokenStream {
         .collect();
     if !omitted.is_empty() {
         doc.push_str(&format!(
-            "\n\n Left out of this client, because the generator does not implement the `application/vnd.amazon.eventstream` framing:{}",
+            "\n\n Left out of this client, because sending events (an input event stream) is not implemented yet:{}",
             omitted.concat().replace("\n", "\n ")
         ));
     }

@@ -23,6 +23,8 @@ fn cargo_toml(ir: &CrateIr, packaging: &Packaging) -> String {
     let md5 = ir.services.iter().flat_map(|s| &s.operations).any(|o| o.content_md5);
     let xml = ir.services.iter().any(|s| s.protocol.is_xml());
     let checksums = ir.services.iter().flat_map(|s| &s.operations).any(|o| o.checksum.is_some());
+    let streams = ir.services.iter().flat_map(|s| &s.operations).any(|o| o.output_stream.is_some());
+    let runtime_features: Vec<&str> = [(xml, "xml"), (streams, "event-stream")].into_iter().filter(|(on, _)| *on).map(|(_, f)| f).collect();
     let (cli_where, bin) = if packaging.cli_binary {
         ("", "\n[[bin]]\nname = \"smithy-call\"\npath = \"src/bin/smithy-call.rs\"\nrequired-features = [\"cli\"]\n")
     } else {
@@ -75,7 +77,7 @@ serde_json = "1"
         checksums = if checksums { format!("# Flexible checksums (`x-amz-checksum-*`) on the requests of the operations with\n# `@httpChecksum`, and checked on responses when asked.\nchecksums = [\"{RUNTIME_CRATE}/checksums\"]\n") } else { String::new() },
         checksums_default = if checksums { ", \"checksums\"" } else { "" },
         runtime = RUNTIME_CRATE,
-        dependency = packaging.runtime_dependency_line(if xml { &["xml"] } else { &[] }),
+        dependency = packaging.runtime_dependency_line(&runtime_features),
     )
 }
 
@@ -241,8 +243,8 @@ pub fn service_mod(svc: &ServiceIr) -> TokenStream {
         pub const TARGET_PREFIX: &str = #target;
         /// Every operation the client can call, by its name in the model.
         pub const OPERATIONS: &[&str] = &[#(#ops),*];
-        /// Operations left out of the client because they use event streams
-        /// (their input and output types are generated).
+        /// Operations left out of the client because they send events (an
+        /// input event stream; their input and output types are generated).
         pub const EVENT_STREAM_OPERATIONS: &[&str] = &[#(#streams),*];
     }
 }

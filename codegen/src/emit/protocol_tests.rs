@@ -30,6 +30,9 @@ pub fn protocol_tests_file(svc: &ServiceIr) -> Option<TokenStream> {
         op.protocol_tests.iter().map(move |t| {
             let body = match &t.kind {
                 ProtocolTestKind::Request { .. } => request_test(svc, op, t),
+                ProtocolTestKind::EventStreamOutput { code, messages, events, initial, failure } => {
+                    event_stream_test(op, t, *code, messages, events, initial.as_deref(), failure.as_ref(), &proto)
+                }
                 ProtocolTestKind::Response { code, error, error_code } => {
                     response_test(op, t, *code, error.as_deref(), error_code.as_deref(), &proto)
                 }
@@ -172,6 +175,73 @@ fn response_test(
                     }
                     ::std::result::Result::Err(other) => panic!("parsed as another error: {other}"),
                     ::std::result::Result::Ok(_) => panic!("the error response parsed as a success"),
+                }
+            }
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn event_stream_test(
+    op: &OperationIr,
+    t: &ProtocolTestIr,
+    code: u16,
+    messages: &[String],
+    events: &[String],
+    initial: Option<&str>,
+    failure: Option<&Option<String>>,
+    proto: &proc_macro2::Ident,
+) -> TokenStream {
+    let Some(stream) = &op.output_stream else { return TokenStream::new() };
+    let open = ident(&format!("open_{}", op.fn_name));
+    let union = ident(&stream.union);
+    let output_ty = ident(&op.output);
+    let enum_ty = ident(&super::errors::error_name(op));
+    let body = t.body.clone().unwrap_or_default();
+    let hs = headers(&t.headers);
+    let run = quote! {
+        let messages: &[&str] = &[#(#messages),*];
+        let outcome = pt::block_on(async {
+            let (output, mut events) = super::#proto::#open(pt::event_stream_response(#code, #hs, #body, messages)).await?;
+            let mut got = ::std::vec::Vec::new();
+            while let ::std::option::Option::Some(e) = events.recv().await? {
+                got.push(e);
+            }
+            ::std::result::Result::Ok::<_, super::errors::#enum_ty>((output, got))
+        });
+    };
+    match failure {
+        None => {
+            let check_initial = initial.map(|p| quote! {
+                let expected: super::types::#output_ty = pt::value(#p);
+                pt::assert_same(&output, &expected);
+            });
+            quote! {
+                #run
+                let (output, got) = outcome.unwrap_or_else(|e| panic!("the stream failed: {e}"));
+                let _ = &output;
+                let expected: ::std::vec::Vec<super::types::#union> = ::std::vec![#(pt::value(#events)),*];
+                assert_eq!(got.len(), expected.len(), "events received: {got:?}");
+                for (g, e) in got.iter().zip(&expected) {
+                    pt::assert_same(g, e);
+                }
+                #check_initial
+            }
+        }
+        Some(None) => quote! {
+            #run
+            if let ::std::result::Result::Ok((_, got)) = outcome {
+                panic!("the stream should have failed; it gave {got:?}");
+            }
+        },
+        Some(Some(error)) => {
+            let variant = ident(error);
+            quote! {
+                #run
+                match outcome {
+                    ::std::result::Result::Err(super::errors::#enum_ty::#variant(_)) => {}
+                    ::std::result::Result::Err(other) => panic!("failed with another error: {other}"),
+                    ::std::result::Result::Ok((_, got)) => panic!("the stream should have failed with {}; it gave {got:?}", #error),
                 }
             }
         }

@@ -6,6 +6,7 @@ mod checks;
 mod closure;
 mod convert;
 mod customizations;
+mod event_streams;
 mod recursion;
 mod rtype;
 mod endpoints;
@@ -213,6 +214,7 @@ pub fn lower_service(model: &Model, svc: &Shape, only: Option<&BTreeSet<String>>
         return Err(diags);
     }
     types::build(model, &closure, &mut ir, &mut diags);
+    event_streams::resolve(model, &mut ir);
     examples::resolve(model, &mut ir, &mut diags);
     protocol_tests::resolve(model, &mut ir);
     customizations::resolve(svc, &mut ir);

@@ -34,6 +34,9 @@ pub fn resolve(model: &Model, ir: &mut ServiceIr) {
             let empty = serde_json::Value::Object(Default::default());
             to_serde(ir, &RType::Named(ty.to_string()), None, v.unwrap_or(&empty), 0).to_string()
         };
+        if let Some(stream) = &op.output_stream {
+            tests.extend(event_stream_cases(ir, shape, &protocol, &stream.union, &op.output, &serde_form));
+        }
         for c in shape.traits.http_request_tests.iter().filter(applies) {
             tests.push(ProtocolTestIr {
                 id: c.id.clone(),
@@ -95,4 +98,61 @@ pub fn resolve(model: &Model, ir: &mut ServiceIr) {
     for (op, tests) in ir.operations.iter_mut().zip(all) {
         op.protocol_tests = tests;
     }
+}
+
+/// The output-stream cases of `smithy.test#eventStreamTests` that apply to
+/// a client: those without request events (input streams are not sent yet).
+fn event_stream_cases(
+    ir: &ServiceIr,
+    shape: &crate::model::Shape,
+    protocol: &str,
+    union: &str,
+    output: &str,
+    serde_form: &dyn Fn(Option<&serde_json::Value>, &str) -> String,
+) -> Vec<ProtocolTestIr> {
+    use serde_json::Value;
+    let Some(Value::Array(cases)) = shape.traits.raw.get("smithy.test#eventStreamTests") else { return Vec::new() };
+    let mut out = Vec::new();
+    for c in cases {
+        let text = |k: &str| c.get(k).and_then(Value::as_str);
+        if text("protocol") != Some(protocol) || text("appliesTo") == Some("server") {
+            continue;
+        }
+        let events = c.get("events").and_then(Value::as_array).cloned().unwrap_or_default();
+        if events.iter().any(|e| e.get("type").and_then(Value::as_str) != Some("response")) {
+            continue;
+        }
+        let Some(id) = text("id") else { continue };
+        let initial = c.get("initialResponse");
+        let headers = initial
+            .and_then(|i| i.get("headers"))
+            .and_then(Value::as_object)
+            .map(|h| h.iter().filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_string()))).collect())
+            .unwrap_or_default();
+        let failure = c.get("expectation").and_then(|e| e.get("failure")).map(|f| {
+            f.get("errorId").and_then(Value::as_str).and_then(|id| {
+                ir.types.iter().find_map(|t| match t {
+                    TypeIr::Struct(s) if s.shape_id == id => Some(s.name.clone()),
+                    _ => None,
+                })
+            })
+        });
+        out.push(ProtocolTestIr {
+            id: id.to_string(),
+            fn_name: format!("{}_event_stream", id.to_snake_case()),
+            docs: text("documentation").map(str::to_string),
+            kind: ProtocolTestKind::EventStreamOutput {
+                code: initial.and_then(|i| i.get("code")).and_then(Value::as_u64).and_then(|c| u16::try_from(c).ok()).unwrap_or(200),
+                messages: events.iter().filter_map(|e| e.get("bytes").and_then(Value::as_str).map(str::to_string)).collect(),
+                events: events.iter().filter_map(|e| e.get("params")).map(|p| serde_form(Some(p), union)).collect(),
+                initial: c.get("initialResponseParams").map(|p| serde_form(Some(p), output)),
+                failure,
+            },
+            headers,
+            body: initial.and_then(|i| i.get("body")).and_then(Value::as_str).map(str::to_string),
+            body_media_type: initial.and_then(|i| i.get("bodyMediaType")).and_then(Value::as_str).map(str::to_string),
+            params: String::new(),
+        });
+    }
+    out
 }

@@ -26,8 +26,144 @@ use ::smithy_gen_runtime::request::{PreparedRequest, RawResponse};
     prepare_put_integration, parse_put_integration, "PutIntegration",
     PutIntegrationInput, PutIntegrationOutput, PutIntegrationError
 );
+#[cfg(feature = "cloudwatch-logs-start-live-tail")]
+/// The request `StartLiveTail` sends for `input`: the idempotency token filled in if unset, the input checked when `validate` is true, then serialized.
+pub fn prepare_start_live_tail(
+    input: types::StartLiveTailInput,
+    validate: bool,
+) -> Result<PreparedRequest, errors::StartLiveTailError> {
+    if validate {
+        input.validate().map_err(Failure::Validation)?;
+    }
+    let input = &input;
+    let request: Result<PreparedRequest, Failure> = ::smithy_gen_runtime::aws_json::request(
+        &super::client::SERVICE,
+        "StartLiveTail",
+        input,
+    );
+    let mut request = request?;
+    let mut prefix = ::std::string::String::new();
+    prefix.push_str("streaming-");
+    request.host_prefix = ::std::option::Option::Some(prefix);
+    Ok(request)
+}
+#[cfg(feature = "cloudwatch-logs-start-live-tail")]
+/// What a response to `StartLiveTail` means: its output, or the operation's error (modeled, unmodeled, or the body failing to parse).
+pub fn parse_start_live_tail(
+    response: &RawResponse,
+) -> Result<types::StartLiveTailOutput, errors::StartLiveTailError> {
+    output(
+        response,
+        errors::StartLiveTailError::from_response,
+        ::smithy_gen_runtime::json::parse_body,
+    )
+}
+#[cfg(feature = "cloudwatch-logs-start-live-tail")]
+/// The output (from the response's head, or the stream's initial
+/// message) and the receiver of the stream's events.
+pub async fn open_start_live_tail(
+    streamed: ::smithy_gen_runtime::invoke::Streamed,
+) -> ::std::result::Result<
+    (
+        types::StartLiveTailOutput,
+        ::smithy_gen_runtime::event_stream::EventReceiver<
+            types::StartLiveTailResponseStream,
+            errors::StartLiveTailError,
+        >,
+    ),
+    errors::StartLiveTailError,
+> {
+    let response = match streamed {
+        ::smithy_gen_runtime::invoke::Streamed::Error(raw) => {
+            return ::std::result::Result::Err(
+                errors::StartLiveTailError::from_response(&raw),
+            );
+        }
+        ::smithy_gen_runtime::invoke::Streamed::Stream(response) => response,
+    };
+    let head = RawResponse::new(
+        response.status,
+        response.headers,
+        ::smithy_gen_runtime::Bytes::new(),
+    );
+    #[allow(unused_mut)]
+    let mut events = ::smithy_gen_runtime::event_stream::EventReceiver::new(
+        ::smithy_gen_runtime::event_stream::MessageReader::new(response.body),
+        event_start_live_tail,
+    );
+    let head = match events.initial_response().await? {
+        ::std::option::Option::Some(payload) => {
+            RawResponse::new(head.status, head.headers.clone(), payload)
+        }
+        ::std::option::Option::None => head,
+    };
+    let output = parse_start_live_tail(&head)?;
+    ::std::result::Result::Ok((output, events))
+}
+#[cfg(feature = "cloudwatch-logs-start-live-tail")]
+/// One message of the stream: an event, an exception, or an error.
+pub fn event_start_live_tail(
+    message: &::smithy_gen_runtime::event_stream::Message,
+) -> ::std::result::Result<
+    ::std::option::Option<types::StartLiveTailResponseStream>,
+    errors::StartLiveTailError,
+> {
+    use ::smithy_gen_runtime::event_stream as es;
+    match es::classify(message).map_err(es::malformed)? {
+        es::Received::Event("sessionStart") => {
+            ::std::result::Result::Ok(
+                ::std::option::Option::Some(
+                    es::event(message, "sessionStart", &[], es::Payload::Implicit)?,
+                ),
+            )
+        }
+        es::Received::Event("sessionUpdate") => {
+            ::std::result::Result::Ok(
+                ::std::option::Option::Some(
+                    es::event(message, "sessionUpdate", &[], es::Payload::Implicit)?,
+                ),
+            )
+        }
+        es::Received::Event(_) => ::std::result::Result::Ok(::std::option::Option::None),
+        es::Received::Exception("SessionTimeoutException") => {
+            ::std::result::Result::Err(
+                errors::StartLiveTailError::SessionTimeoutException(
+                    ::std::boxed::Box::new(
+                        es::exception(message, "SessionTimeoutException")?,
+                    ),
+                ),
+            )
+        }
+        es::Received::Exception("SessionStreamingException") => {
+            ::std::result::Result::Err(
+                errors::StartLiveTailError::SessionStreamingException(
+                    ::std::boxed::Box::new(
+                        es::exception(message, "SessionStreamingException")?,
+                    ),
+                ),
+            )
+        }
+        es::Received::Exception(code) => {
+            ::std::result::Result::Err(
+                es::unmodeled(code, ::std::option::Option::None).into(),
+            )
+        }
+        es::Received::Error { code, message } => {
+            ::std::result::Result::Err(es::unmodeled(code, message).into())
+        }
+    }
+}
+#[cfg(feature = "cloudwatch-logs-start-live-tail")]
+impl ::smithy_gen_runtime::error::ErrorHeaders for types::AccessDeniedException {}
+#[cfg(feature = "cloudwatch-logs-start-live-tail")]
+impl ::smithy_gen_runtime::error::ErrorHeaders for types::InvalidOperationException {}
 impl ::smithy_gen_runtime::error::ErrorHeaders for types::InvalidParameterException {}
-#[cfg(feature = "cloudwatch-logs-put-integration")]
+#[cfg(
+    any(
+        feature = "cloudwatch-logs-put-integration",
+        feature = "cloudwatch-logs-start-live-tail"
+    )
+)]
 impl ::smithy_gen_runtime::error::ErrorHeaders for types::LimitExceededException {}
 #[cfg(
     any(
@@ -36,6 +172,20 @@ impl ::smithy_gen_runtime::error::ErrorHeaders for types::LimitExceededException
     )
 )]
 impl ::smithy_gen_runtime::error::ErrorHeaders for types::OperationAbortedException {}
+#[cfg(feature = "cloudwatch-logs-start-live-tail")]
+impl ::smithy_gen_runtime::error::ErrorHeaders for types::ResourceNotFoundException {}
+#[cfg(
+    any(
+        feature = "cloudwatch-logs-describe-destinations",
+        feature = "cloudwatch-logs-put-destination",
+        feature = "cloudwatch-logs-put-destination-policy",
+        feature = "cloudwatch-logs-put-integration"
+    )
+)]
 impl ::smithy_gen_runtime::error::ErrorHeaders for types::ServiceUnavailableException {}
+#[cfg(feature = "cloudwatch-logs-start-live-tail")]
+impl ::smithy_gen_runtime::error::ErrorHeaders for types::SessionStreamingException {}
+#[cfg(feature = "cloudwatch-logs-start-live-tail")]
+impl ::smithy_gen_runtime::error::ErrorHeaders for types::SessionTimeoutException {}
 #[cfg(feature = "cloudwatch-logs-put-integration")]
 impl ::smithy_gen_runtime::error::ErrorHeaders for types::ValidationException {}

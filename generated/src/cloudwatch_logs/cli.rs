@@ -22,6 +22,12 @@ pub(crate) async fn call(
             }
             #[cfg(feature = "cloudwatch-logs-put-integration")]
             "PutIntegration" => op!(args, prepare_put_integration, put_integration),
+            #[cfg(feature = "cloudwatch-logs-start-live-tail")]
+            "StartLiveTail" => {
+                ::smithy_gen_runtime::cli::stream_op!(
+                    args, prepare_start_live_tail, start_live_tail
+                )
+            }
             _ => return ::std::option::Option::None,
         },
     )

@@ -135,4 +135,48 @@ impl Client {
             &self.handle.send("PutIntegration", &request, &policy).await?,
         )
     }
+    #[cfg(feature = "cloudwatch-logs-start-live-tail")]
+    /// Starts a Live Tail streaming session for one or more log groups. A Live Tail session returns a stream of log events that have been recently ingested in the log groups. For more information, see [Use Live Tail to view logs in near real time](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatchLogs_LiveTail.html).
+    ///
+    /// The response to this operation is a response stream, over which the server sends live log events and the client receives them.
+    ///
+    /// The following objects are sent over the stream:
+    ///
+    /// - A single [LiveTailSessionStart](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_LiveTailSessionStart.html) object is sent at the start of the session.
+    /// - Every second, a [LiveTailSessionUpdate](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_LiveTailSessionUpdate.html) object is sent. Each of these objects contains an array of the actual log events. If no new log events were ingested in the past second, the `LiveTailSessionUpdate` object will contain an empty array. The array of log events contained in a `LiveTailSessionUpdate` can include as many as 500 log events. If the number of log events matching the request exceeds 500 per second, the log events are sampled down to 500 log events to be included in each `LiveTailSessionUpdate` object. If your client consumes the log events slower than the server produces them, CloudWatch Logs buffers up to 10 `LiveTailSessionUpdate` events or 5000 log events, after which it starts dropping the oldest events.
+    /// - A [SessionStreamingException](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_StartLiveTailResponseStream.html#CWL-Type-StartLiveTailResponseStream-SessionStreamingException) object is returned if an unknown error occurs on the server side.
+    /// - A [SessionTimeoutException](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_StartLiveTailResponseStream.html#CWL-Type-StartLiveTailResponseStream-SessionTimeoutException) object is returned when the session times out, after it has been kept open for three hours.
+    ///
+    /// **Note:**
+    ///
+    /// You can end a session before it times out by closing the session stream or by closing the client that is receiving the stream. The session also ends if the established connection between the client and the server breaks.
+    ///
+    /// For examples of using an SDK to start a Live Tail session, see [ Start a Live Tail session using an Amazon Web Services SDK](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/example_cloudwatch-logs_StartLiveTail_section.html).
+    ///
+    /// Calls `StartLiveTail`: validates `input` (unless the config turns validation off), sends it signed, and parses the output or the operation's error.
+    ///
+    /// The output's event stream comes as the receiver beside the output: call
+    /// its `recv` until it gives `Ok(None)` (the stream's end) or an error
+    /// (a modeled exception of the stream, an unmodeled error, a corrupt
+    /// message or a dropped connection).
+    pub async fn start_live_tail(
+        &self,
+        input: types::StartLiveTailInput,
+    ) -> Result<
+        (
+            types::StartLiveTailOutput,
+            ::smithy_gen_runtime::event_stream::EventReceiver<
+                types::StartLiveTailResponseStream,
+                errors::StartLiveTailError,
+            >,
+        ),
+        errors::StartLiveTailError,
+    > {
+        let policy = RetryPolicy::new(false, &[]);
+        let request = protocol::prepare_start_live_tail(input, self.handle.validates())?;
+        protocol::open_start_live_tail(
+                self.handle.send_streaming("StartLiveTail", &request, &policy).await?,
+            )
+            .await
+    }
 }

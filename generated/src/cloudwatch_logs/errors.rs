@@ -32,3 +32,14 @@
     "ServiceUnavailableException", ValidationException(ValidationException) =
     "ValidationException" }
 );
+#[cfg(feature = "cloudwatch-logs-start-live-tail")]
+::smithy_gen_runtime::error_macros::operation_error!(
+    StartLiveTailError, "StartLiveTail", AwsJson1_1, {
+    AccessDeniedException(AccessDeniedException) = "AccessDeniedException",
+    InvalidOperationException(InvalidOperationException) = "InvalidOperationException",
+    InvalidParameterException(InvalidParameterException) = "InvalidParameterException",
+    LimitExceededException(LimitExceededException) = "LimitExceededException",
+    ResourceNotFoundException(ResourceNotFoundException) = "ResourceNotFoundException",
+    SessionTimeoutException(SessionTimeoutException) = "SessionTimeoutException",
+    SessionStreamingException(SessionStreamingException) = "SessionStreamingException" }
+);

@@ -45,7 +45,9 @@ pub const OPERATIONS: &[&str] = &[
     "PutDestinationPolicy",
     #[cfg(feature = "cloudwatch-logs-put-integration")]
     "PutIntegration",
+    #[cfg(feature = "cloudwatch-logs-start-live-tail")]
+    "StartLiveTail",
 ];
-/// Operations left out of the client because they use event streams
-/// (their input and output types are generated).
+/// Operations left out of the client because they send events (an
+/// input event stream; their input and output types are generated).
 pub const EVENT_STREAM_OPERATIONS: &[&str] = &[];

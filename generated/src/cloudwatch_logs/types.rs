@@ -5,6 +5,18 @@ use ::smithy_gen_runtime::{
     enums::{int_enum, string_enum},
     structs::json_struct,
 };
+#[cfg(feature = "cloudwatch-logs-start-live-tail")]
+/// You don't have sufficient permissions to perform this action.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AccessDeniedException {
+    pub message: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "cloudwatch-logs-start-live-tail")]
+json_struct!(AccessDeniedException { message : "message" });
+#[cfg(feature = "cloudwatch-logs-start-live-tail")]
+::smithy_gen_runtime::error_macros::service_error!(
+    AccessDeniedException, "AccessDeniedException", message
+);
 #[cfg(feature = "cloudwatch-logs-describe-destinations")]
 /// Input of `DescribeDestinations` (model shape `com.amazonaws.cloudwatchlogs#DescribeDestinationsRequest`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -99,6 +111,18 @@ pub enum IntegrationType {
 }
 #[cfg(feature = "cloudwatch-logs-put-integration")]
 string_enum!(IntegrationType { Opensearch = "OPENSEARCH" });
+#[cfg(feature = "cloudwatch-logs-start-live-tail")]
+/// The operation is not valid on the specified resource.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct InvalidOperationException {
+    pub message: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "cloudwatch-logs-start-live-tail")]
+json_struct!(InvalidOperationException { message : "message" });
+#[cfg(feature = "cloudwatch-logs-start-live-tail")]
+::smithy_gen_runtime::error_macros::service_error!(
+    InvalidOperationException, "InvalidOperationException", message
+);
 /// A parameter is specified incorrectly.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct InvalidParameterException {
@@ -108,17 +132,121 @@ json_struct!(InvalidParameterException { message : "message" });
 ::smithy_gen_runtime::error_macros::service_error!(
     InvalidParameterException, "InvalidParameterException", message
 );
-#[cfg(feature = "cloudwatch-logs-put-integration")]
+#[cfg(
+    any(
+        feature = "cloudwatch-logs-put-integration",
+        feature = "cloudwatch-logs-start-live-tail"
+    )
+)]
 /// You have reached the maximum number of resources that can be created.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LimitExceededException {
     pub message: ::std::option::Option<::std::string::String>,
 }
-#[cfg(feature = "cloudwatch-logs-put-integration")]
+#[cfg(
+    any(
+        feature = "cloudwatch-logs-put-integration",
+        feature = "cloudwatch-logs-start-live-tail"
+    )
+)]
 json_struct!(LimitExceededException { message : "message" });
-#[cfg(feature = "cloudwatch-logs-put-integration")]
+#[cfg(
+    any(
+        feature = "cloudwatch-logs-put-integration",
+        feature = "cloudwatch-logs-start-live-tail"
+    )
+)]
 ::smithy_gen_runtime::error_macros::service_error!(
     LimitExceededException, "LimitExceededException", message
+);
+#[cfg(feature = "cloudwatch-logs-start-live-tail")]
+/// This object contains the information for one log event returned in a Live Tail stream.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LiveTailSessionLogEvent {
+    /// The name of the log stream that ingested this log event.
+    pub log_stream_name: ::std::option::Option<::std::string::String>,
+    /// The name or ARN of the log group that ingested this log event.
+    pub log_group_identifier: ::std::option::Option<::std::string::String>,
+    /// The log event message text.
+    pub message: ::std::option::Option<::std::string::String>,
+    /// The timestamp specifying when this log event was created.
+    pub timestamp: ::std::option::Option<i64>,
+    /// The timestamp specifying when this log event was ingested into the log group.
+    pub ingestion_time: ::std::option::Option<i64>,
+}
+#[cfg(feature = "cloudwatch-logs-start-live-tail")]
+json_struct!(
+    LiveTailSessionLogEvent { log_stream_name : "logStreamName", log_group_identifier :
+    "logGroupIdentifier", message : "message", timestamp : "timestamp", ingestion_time :
+    "ingestionTime" }
+);
+#[cfg(feature = "cloudwatch-logs-start-live-tail")]
+/// This object contains the metadata for one `LiveTailSessionUpdate` structure. It indicates whether that update includes only a sample of 500 log events out of a larger number of ingested log events, or if it contains all of the matching log events ingested during that second of time.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LiveTailSessionMetadata {
+    /// If this is `true`, then more than 500 log events matched the request for this update, and the `sessionResults` includes a sample of 500 of those events.
+    ///
+    /// If this is `false`, then 500 or fewer log events matched the request for this update, so no sampling was necessary. In this case, the `sessionResults` array includes all log events that matched your request during this time.
+    ///
+    /// Default: `false`: sent when the member is unset, and filled in when a response leaves it out.
+    pub sampled: ::std::option::Option<bool>,
+}
+#[cfg(feature = "cloudwatch-logs-start-live-tail")]
+json_struct!(
+    LiveTailSessionMetadata { sampled : "sampled" default
+    LiveTailSessionMetadata::default_sampled }
+);
+#[cfg(feature = "cloudwatch-logs-start-live-tail")]
+impl LiveTailSessionMetadata {
+    fn default_sampled() -> ::std::option::Option<bool> {
+        ::smithy_gen_runtime::json::default_value("false")
+    }
+}
+#[cfg(feature = "cloudwatch-logs-start-live-tail")]
+/// This object contains information about this Live Tail session, including the log groups included and the log stream filters, if any.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LiveTailSessionStart {
+    /// The unique ID generated by CloudWatch Logs to identify this Live Tail session request.
+    pub request_id: ::std::option::Option<::std::string::String>,
+    /// The unique ID generated by CloudWatch Logs to identify this Live Tail session.
+    pub session_id: ::std::option::Option<::std::string::String>,
+    /// An array of the names and ARNs of the log groups included in this Live Tail session.
+    pub log_group_identifiers: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
+    /// If your StartLiveTail operation request included a `logStreamNames` parameter that filtered the session to only include certain log streams, these streams are listed here.
+    pub log_stream_names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// If your StartLiveTail operation request included a `logStreamNamePrefixes` parameter that filtered the session to only include log streams that have names that start with certain prefixes, these prefixes are listed here.
+    pub log_stream_name_prefixes: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
+    /// An optional pattern to filter the results to include only log events that match the pattern. For example, a filter pattern of `error 404` displays only log events that include both `error` and `404`.
+    ///
+    /// For more information about filter pattern syntax, see [Filter and Pattern Syntax](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html).
+    pub log_event_filter_pattern: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "cloudwatch-logs-start-live-tail")]
+json_struct!(
+    LiveTailSessionStart { request_id : "requestId", session_id : "sessionId",
+    log_group_identifiers : "logGroupIdentifiers", log_stream_names : "logStreamNames",
+    log_stream_name_prefixes : "logStreamNamePrefixes", log_event_filter_pattern :
+    "logEventFilterPattern" }
+);
+#[cfg(feature = "cloudwatch-logs-start-live-tail")]
+/// This object contains the log events and metadata for a Live Tail session.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LiveTailSessionUpdate {
+    /// This object contains the session metadata for a Live Tail session.
+    pub session_metadata: ::std::option::Option<LiveTailSessionMetadata>,
+    /// An array, where each member of the array includes the information for one log event in the Live Tail session.
+    ///
+    /// A `sessionResults` array can include as many as 500 log events. If the number of log events matching the request exceeds 500 per second, the log events are sampled down to 500 log events to be included in each `sessionUpdate` structure.
+    pub session_results: ::std::option::Option<::std::vec::Vec<LiveTailSessionLogEvent>>,
+}
+#[cfg(feature = "cloudwatch-logs-start-live-tail")]
+json_struct!(
+    LiveTailSessionUpdate { session_metadata : "sessionMetadata", session_results :
+    "sessionResults" }
 );
 #[cfg(feature = "cloudwatch-logs-put-integration")]
 /// This structure contains configuration details about an integration between CloudWatch Logs and OpenSearch Service.
@@ -398,14 +526,215 @@ impl ::serde::Serialize for ResourceConfig {
     ResourceConfig, "ResourceConfig", { OpenSearchResourceConfig :
     "openSearchResourceConfig" => val(OpenSearchResourceConfig) }
 );
+#[cfg(feature = "cloudwatch-logs-start-live-tail")]
+/// The specified resource does not exist.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ResourceNotFoundException {
+    pub message: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "cloudwatch-logs-start-live-tail")]
+json_struct!(ResourceNotFoundException { message : "message" });
+#[cfg(feature = "cloudwatch-logs-start-live-tail")]
+::smithy_gen_runtime::error_macros::service_error!(
+    ResourceNotFoundException, "ResourceNotFoundException", message
+);
+#[cfg(
+    any(
+        feature = "cloudwatch-logs-describe-destinations",
+        feature = "cloudwatch-logs-put-destination",
+        feature = "cloudwatch-logs-put-destination-policy",
+        feature = "cloudwatch-logs-put-integration"
+    )
+)]
 /// The service cannot complete the request.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceUnavailableException {
     pub message: ::std::option::Option<::std::string::String>,
 }
+#[cfg(
+    any(
+        feature = "cloudwatch-logs-describe-destinations",
+        feature = "cloudwatch-logs-put-destination",
+        feature = "cloudwatch-logs-put-destination-policy",
+        feature = "cloudwatch-logs-put-integration"
+    )
+)]
 json_struct!(ServiceUnavailableException { message : "message" });
+#[cfg(
+    any(
+        feature = "cloudwatch-logs-describe-destinations",
+        feature = "cloudwatch-logs-put-destination",
+        feature = "cloudwatch-logs-put-destination-policy",
+        feature = "cloudwatch-logs-put-integration"
+    )
+)]
 ::smithy_gen_runtime::error_macros::service_error!(
     ServiceUnavailableException, "ServiceUnavailableException", message
+);
+#[cfg(feature = "cloudwatch-logs-start-live-tail")]
+/// This exception is returned if an unknown error occurs during a Live Tail session.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SessionStreamingException {
+    pub message: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "cloudwatch-logs-start-live-tail")]
+json_struct!(SessionStreamingException { message : "message" });
+#[cfg(feature = "cloudwatch-logs-start-live-tail")]
+::smithy_gen_runtime::error_macros::service_error!(
+    SessionStreamingException, "SessionStreamingException", message
+);
+#[cfg(feature = "cloudwatch-logs-start-live-tail")]
+/// This exception is returned in a Live Tail stream when the Live Tail session times out. Live Tail sessions time out after three hours.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SessionTimeoutException {
+    pub message: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "cloudwatch-logs-start-live-tail")]
+json_struct!(SessionTimeoutException { message : "message" });
+#[cfg(feature = "cloudwatch-logs-start-live-tail")]
+::smithy_gen_runtime::error_macros::service_error!(
+    SessionTimeoutException, "SessionTimeoutException", message
+);
+#[cfg(feature = "cloudwatch-logs-start-live-tail")]
+/// Input of `StartLiveTail` (model shape `com.amazonaws.cloudwatchlogs#StartLiveTailRequest`).
+///
+/// Required members are the arguments of `new`; the others start unset.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StartLiveTailInput {
+    /// An array where each item in the array is a log group to include in the Live Tail session.
+    ///
+    /// Specify each log group by its ARN.
+    ///
+    /// If you specify an ARN, the ARN can't end with an asterisk (\*).
+    ///
+    /// **Note:**
+    ///
+    /// You can include up to 10 log groups.
+    ///
+    /// Required.
+    pub log_group_identifiers: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
+    /// If you specify this parameter, then only log events in the log streams that you specify here are included in the Live Tail session.
+    ///
+    /// If you specify this field, you can't also specify the `logStreamNamePrefixes` field.
+    ///
+    /// **Note:**
+    ///
+    /// You can specify this parameter only if you specify only one log group in `logGroupIdentifiers`.
+    pub log_stream_names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// If you specify this parameter, then only log events in the log streams that have names that start with the prefixes that you specify here are included in the Live Tail session.
+    ///
+    /// If you specify this field, you can't also specify the `logStreamNames` field.
+    ///
+    /// **Note:**
+    ///
+    /// You can specify this parameter only if you specify only one log group in `logGroupIdentifiers`.
+    pub log_stream_name_prefixes: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
+    /// An optional pattern to use to filter the results to include only log events that match the pattern. For example, a filter pattern of `error 404` causes only log events that include both `error` and `404` to be included in the Live Tail stream.
+    ///
+    /// Regular expression filter patterns are supported.
+    ///
+    /// For more information about filter pattern syntax, see [Filter and Pattern Syntax](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html).
+    pub log_event_filter_pattern: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "cloudwatch-logs-start-live-tail")]
+json_struct!(
+    @ input StartLiveTailInput { log_group_identifiers : "logGroupIdentifiers",
+    log_stream_names : "logStreamNames", log_stream_name_prefixes :
+    "logStreamNamePrefixes", log_event_filter_pattern : "logEventFilterPattern" }
+);
+#[cfg(feature = "cloudwatch-logs-start-live-tail")]
+impl StartLiveTailInput {
+    /// A `StartLiveTailInput` with its required members set and the others unset.
+    pub fn new(
+        log_group_identifiers: impl ::std::convert::Into<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+    ) -> Self {
+        Self {
+            log_group_identifiers: ::std::option::Option::Some(
+                log_group_identifiers.into(),
+            ),
+            ..::std::default::Default::default()
+        }
+    }
+}
+#[cfg(feature = "cloudwatch-logs-start-live-tail")]
+/// Output of `StartLiveTail` (model shape `com.amazonaws.cloudwatchlogs#StartLiveTailResponse`).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StartLiveTailOutput {
+    /// An object that includes the stream returned by your request. It can include both log events and exceptions.
+    pub response_stream: ::std::option::Option<StartLiveTailResponseStream>,
+}
+#[cfg(feature = "cloudwatch-logs-start-live-tail")]
+json_struct!(StartLiveTailOutput { response_stream : "responseStream" });
+#[cfg(feature = "cloudwatch-logs-start-live-tail")]
+/// This object includes the stream returned by your [StartLiveTail](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_StartLiveTail.html) request.
+///
+/// A union: exactly one member is set. `Unknown` holds a member this version of the model does not know (received from a newer service); it cannot be sent.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum StartLiveTailResponseStream {
+    /// This object contains information about this Live Tail session, including the log groups included and the log stream filters, if any.
+    SessionStart(LiveTailSessionStart),
+    /// This object contains the log events and session metadata.
+    SessionUpdate(LiveTailSessionUpdate),
+    /// This exception is returned in the stream when the Live Tail session times out. Live Tail sessions time out after three hours.
+    SessionTimeoutException(SessionTimeoutException),
+    /// This exception is returned if an unknown error occurs.
+    SessionStreamingException(SessionStreamingException),
+    /// A member this version of the model does not know, by name.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "cloudwatch-logs-start-live-tail")]
+impl ::serde::Serialize for StartLiveTailResponseStream {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::SessionStart(v) => {
+                ::smithy_gen_runtime::unions::serialize_member(s, "sessionStart", v)
+            }
+            Self::SessionUpdate(v) => {
+                ::smithy_gen_runtime::unions::serialize_member(s, "sessionUpdate", v)
+            }
+            Self::SessionTimeoutException(v) => {
+                ::smithy_gen_runtime::unions::serialize_member(
+                    s,
+                    "SessionTimeoutException",
+                    v,
+                )
+            }
+            Self::SessionStreamingException(v) => {
+                ::smithy_gen_runtime::unions::serialize_member(
+                    s,
+                    "SessionStreamingException",
+                    v,
+                )
+            }
+            Self::Unknown(m) => {
+                ::std::result::Result::Err(
+                    ::smithy_gen_runtime::unions::unknown_member(
+                        "StartLiveTailResponseStream",
+                        m,
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "cloudwatch-logs-start-live-tail")]
+::smithy_gen_runtime::unions::union_de!(
+    StartLiveTailResponseStream, "StartLiveTailResponseStream", { SessionStart :
+    "sessionStart" => val(LiveTailSessionStart), SessionUpdate : "sessionUpdate" =>
+    val(LiveTailSessionUpdate), SessionTimeoutException : "SessionTimeoutException" =>
+    val(SessionTimeoutException), SessionStreamingException : "SessionStreamingException"
+    => val(SessionStreamingException) }
 );
 #[cfg(feature = "cloudwatch-logs-put-integration")]
 /// One of the parameters for the request is not valid.

@@ -22,6 +22,11 @@ static PATTERN_3: rt::Pattern = rt::Pattern::new(
     "^[\\.\\-_/#A-Za-z0-9]+$",
     crate::unicode_properties::PROPERTIES,
 );
+#[allow(dead_code)]
+static PATTERN_4: rt::Pattern = rt::Pattern::new(
+    "^[\\w#+=/:,.@-]*$",
+    crate::unicode_properties::PROPERTIES,
+);
 #[cfg(feature = "cloudwatch-logs-describe-destinations")]
 rt::input_validate!(DescribeDestinationsInput, "DescribeDestinationsInput");
 #[cfg(feature = "cloudwatch-logs-put-destination")]
@@ -30,6 +35,8 @@ rt::input_validate!(PutDestinationInput, "PutDestinationInput");
 rt::input_validate!(PutDestinationPolicyInput, "PutDestinationPolicyInput");
 #[cfg(feature = "cloudwatch-logs-put-integration")]
 rt::input_validate!(PutIntegrationInput, "PutIntegrationInput");
+#[cfg(feature = "cloudwatch-logs-start-live-tail")]
+rt::input_validate!(StartLiveTailInput, "StartLiveTailInput");
 #[cfg(feature = "cloudwatch-logs-describe-destinations")]
 rt::validate_struct!(
     DescribeDestinationsInput { destination_name_prefix : "DestinationNamePrefix"
@@ -76,6 +83,14 @@ impl rt::Validate for super::types::ResourceConfig {
         }
     }
 }
+#[cfg(feature = "cloudwatch-logs-start-live-tail")]
+rt::validate_struct!(
+    StartLiveTailInput { log_group_identifiers : "logGroupIdentifiers" required
+    check_start_live_tail_log_group_identifiers, log_stream_names : "logStreamNames"
+    optional check_input_log_stream_names, log_stream_name_prefixes :
+    "logStreamNamePrefixes" optional check_input_log_stream_names,
+    log_event_filter_pattern : "logEventFilterPattern" optional check_filter_pattern }
+);
 #[cfg(feature = "cloudwatch-logs-put-destination-policy")]
 /// Checks of `com.amazonaws.cloudwatchlogs#AccessPolicy`.
 fn check_access_policy(v: &str, path: &rt::Path<'_>, out: &mut Vec<rt::Violation>) {
@@ -107,11 +122,45 @@ fn check_destination_name(v: &str, path: &rt::Path<'_>, out: &mut Vec<rt::Violat
     rt::length_str(v, Some(1), Some(512), path, out);
     PATTERN_0.check(v, path, out);
 }
+#[cfg(feature = "cloudwatch-logs-start-live-tail")]
+/// Checks of `com.amazonaws.cloudwatchlogs#FilterPattern`.
+fn check_filter_pattern(v: &str, path: &rt::Path<'_>, out: &mut Vec<rt::Violation>) {
+    rt::length_str(v, Some(0), Some(1024), path, out);
+}
+#[cfg(feature = "cloudwatch-logs-start-live-tail")]
+/// Checks of `com.amazonaws.cloudwatchlogs#InputLogStreamNames`.
+fn check_input_log_stream_names(
+    v: &[::std::string::String],
+    path: &rt::Path<'_>,
+    out: &mut Vec<rt::Violation>,
+) {
+    rt::length(v.len(), Some(1), Some(100), rt::LengthUnit::Items, path, out);
+    for (i, e) in v.iter().enumerate() {
+        let p = rt::Path::index(path, i);
+        check_log_stream_name(e, &p, out);
+    }
+}
 #[cfg(feature = "cloudwatch-logs-put-integration")]
 /// Checks of `com.amazonaws.cloudwatchlogs#IntegrationName`.
 fn check_integration_name(v: &str, path: &rt::Path<'_>, out: &mut Vec<rt::Violation>) {
     rt::length_str(v, Some(1), Some(50), path, out);
     PATTERN_3.check(v, path, out);
+}
+#[cfg(feature = "cloudwatch-logs-start-live-tail")]
+/// Checks of `com.amazonaws.cloudwatchlogs#LogGroupIdentifier`.
+fn check_log_group_identifier(
+    v: &str,
+    path: &rt::Path<'_>,
+    out: &mut Vec<rt::Violation>,
+) {
+    rt::length_str(v, Some(1), Some(2048), path, out);
+    PATTERN_4.check(v, path, out);
+}
+#[cfg(feature = "cloudwatch-logs-start-live-tail")]
+/// Checks of `com.amazonaws.cloudwatchlogs#LogStreamName`.
+fn check_log_stream_name(v: &str, path: &rt::Path<'_>, out: &mut Vec<rt::Violation>) {
+    rt::length_str(v, Some(1), Some(512), path, out);
+    PATTERN_0.check(v, path, out);
 }
 #[cfg(feature = "cloudwatch-logs-describe-destinations")]
 /// Checks of `com.amazonaws.cloudwatchlogs#NextToken`.
@@ -122,6 +171,19 @@ fn check_next_token(v: &str, path: &rt::Path<'_>, out: &mut Vec<rt::Violation>) 
 /// Checks of `com.amazonaws.cloudwatchlogs#RoleArn`.
 fn check_role_arn(v: &str, path: &rt::Path<'_>, out: &mut Vec<rt::Violation>) {
     rt::length_str(v, Some(1), None, path, out);
+}
+#[cfg(feature = "cloudwatch-logs-start-live-tail")]
+/// Checks of `com.amazonaws.cloudwatchlogs#StartLiveTailLogGroupIdentifiers`.
+fn check_start_live_tail_log_group_identifiers(
+    v: &[::std::string::String],
+    path: &rt::Path<'_>,
+    out: &mut Vec<rt::Violation>,
+) {
+    rt::length(v.len(), Some(1), Some(10), rt::LengthUnit::Items, path, out);
+    for (i, e) in v.iter().enumerate() {
+        let p = rt::Path::index(path, i);
+        check_log_group_identifier(e, &p, out);
+    }
 }
 #[cfg(feature = "cloudwatch-logs-put-destination")]
 /// Checks of `com.amazonaws.cloudwatchlogs#TagKey`.

@@ -6,6 +6,7 @@
 
 mod aws_json;
 mod aws_query;
+mod event_stream;
 mod rest;
 mod rest_json;
 mod rest_xml;
@@ -33,6 +34,7 @@ pub fn protocol_file(svc: &ServiceIr) -> TokenStream {
         let input = find_struct(svc, &op.input);
         let output = find_struct(svc, &op.output);
         let gate = super::gates::operation(svc, op);
+        let stream = op.output_stream.as_ref().map(|s| super::gates::gate_items(event_stream::functions(op, s), &gate));
         if matches!(svc.protocol, Protocol::AwsJson1_0 | Protocol::AwsJson1_1)
             && op.host_prefix.is_none()
             && op.customizations.is_empty()
@@ -41,7 +43,8 @@ pub fn protocol_file(svc: &ServiceIr) -> TokenStream {
             && op.endpoint_params.is_empty()
             && op.checksum.is_none()
         {
-            return super::gates::gate_items(aws_json::operation(op, input), &gate);
+            let items = super::gates::gate_items(aws_json::operation(op, input), &gate);
+            return quote!(#items #stream);
         }
         let (serialize, parse) = match svc.protocol {
             Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => (aws_json::serialize(op), aws_json::parse(op)),
@@ -53,7 +56,8 @@ pub fn protocol_file(svc: &ServiceIr) -> TokenStream {
             }
             Protocol::AwsQuery | Protocol::Ec2Query => (aws_query::serialize(svc, op), aws_query::parse(svc, op)),
         };
-        super::gates::gate_items(operation(op, input, serialize, parse), &gate)
+        let items = super::gates::gate_items(operation(op, input, serialize, parse), &gate);
+        quote!(#items #stream)
     });
     // How each error structure reads its header-bound members (restJson1;
     // nothing elsewhere), with the structure's own gate.

@@ -1,0 +1,86 @@
+//! The two functions an operation with an output event stream gets beside
+//! `prepare_*` and `parse_*`: `open_<op>` (the response's head, or the
+//! awsJson `initial-response` message, read into the output; the rest of the
+//! body handed to an event receiver) and `event_<op>` (one message into the
+//! stream's union, a modeled exception, or an unmodeled error; `None` for an
+//! event type the model does not know, which the receiver skips).
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::super::errors::error_name;
+use super::super::rust_type::ident;
+use crate::ir::{EventPayloadIr, EventStreamIr, OperationIr};
+
+pub fn functions(op: &OperationIr, stream: &EventStreamIr) -> TokenStream {
+    let open = ident(&format!("open_{}", op.fn_name));
+    let event = ident(&format!("event_{}", op.fn_name));
+    let parse = ident(&format!("parse_{}", op.fn_name));
+    let output = ident(&op.output);
+    let union = ident(&stream.union);
+    let error = ident(&error_name(op));
+    let initial = stream.initial_message.then(|| {
+        quote! {
+            let head = match events.initial_response().await? {
+                ::std::option::Option::Some(payload) => RawResponse::new(head.status, head.headers.clone(), payload),
+                ::std::option::Option::None => head,
+            };
+        }
+    });
+    let arms = stream.events.iter().map(|e| {
+        let name = &e.name;
+        let json = &e.json_name;
+        let headers = e.headers.iter().map(|(h, f, format)| {
+            let stamp = match format {
+                Some(crate::ir::TimestampFormat::DateTime) => quote!(es::Stamp::DateTime),
+                Some(crate::ir::TimestampFormat::HttpDate) => quote!(es::Stamp::HttpDate),
+                _ => quote!(es::Stamp::EpochSeconds),
+            };
+            quote!((#h, #f, #stamp))
+        });
+        let payload = match &e.payload {
+            EventPayloadIr::Implicit => quote!(es::Payload::Implicit),
+            EventPayloadIr::Unit => quote!(es::Payload::Unit),
+            EventPayloadIr::Blob(f) => quote!(es::Payload::Blob(#f)),
+            EventPayloadIr::Text(f) => quote!(es::Payload::Text(#f)),
+            EventPayloadIr::Json(f) => quote!(es::Payload::Json(#f)),
+        };
+        quote!(es::Received::Event(#name) => ::std::result::Result::Ok(::std::option::Option::Some(es::event(message, #json, &[#(#headers),*], #payload)?)),)
+    });
+    let exceptions = stream.errors.iter().map(|e| {
+        let name = &e.name;
+        let variant = ident(&e.error);
+        quote!(es::Received::Exception(#name) => ::std::result::Result::Err(errors::#error::#variant(::std::boxed::Box::new(es::exception(message, #name)?))),)
+    });
+    quote! {
+        /// The output (from the response's head, or the stream's initial
+        /// message) and the receiver of the stream's events.
+        pub async fn #open(
+            streamed: ::smithy_gen_runtime::invoke::Streamed,
+        ) -> ::std::result::Result<(types::#output, ::smithy_gen_runtime::event_stream::EventReceiver<types::#union, errors::#error>), errors::#error> {
+            let response = match streamed {
+                ::smithy_gen_runtime::invoke::Streamed::Error(raw) => return ::std::result::Result::Err(errors::#error::from_response(&raw)),
+                ::smithy_gen_runtime::invoke::Streamed::Stream(response) => response,
+            };
+            let head = RawResponse::new(response.status, response.headers, ::smithy_gen_runtime::Bytes::new());
+            #[allow(unused_mut)]
+            let mut events = ::smithy_gen_runtime::event_stream::EventReceiver::new(::smithy_gen_runtime::event_stream::MessageReader::new(response.body), #event);
+            #initial
+            let output = #parse(&head)?;
+            ::std::result::Result::Ok((output, events))
+        }
+
+        /// One message of the stream: an event, an exception, or an error.
+        pub fn #event(message: &::smithy_gen_runtime::event_stream::Message) -> ::std::result::Result<::std::option::Option<types::#union>, errors::#error> {
+            use ::smithy_gen_runtime::event_stream as es;
+            match es::classify(message).map_err(es::malformed)? {
+                #(#arms)*
+                // An event type this model does not know: skipped.
+                es::Received::Event(_) => ::std::result::Result::Ok(::std::option::Option::None),
+                #(#exceptions)*
+                es::Received::Exception(code) => ::std::result::Result::Err(es::unmodeled(code, ::std::option::Option::None).into()),
+                es::Received::Error { code, message } => ::std::result::Result::Err(es::unmodeled(code, message).into()),
+            }
+        }
+    }
+}

@@ -1,0 +1,483 @@
+//! Event streams (`application/vnd.amazon.eventstream`, feature
+//! `event-stream`): messages read from a response body as it arrives
+//! ([`MessageReader`]) and written ([`encode`]). The framing (prelude with
+//! lengths and CRC32, typed headers, payload, message CRC32) is
+//! `aws-smithy-eventstream`'s, the decoder the AWS SDK for Rust runs; this
+//! module adds what a client reading from a network needs: messages split
+//! across any chunk boundaries, a bound on a message's declared length
+//! checked (with the prelude's CRC) before any of it is waited for, and
+//! typed errors that tell a corrupt message from a truncated one and from a
+//! dropped connection. None of it panics on any input.
+
+use std::fmt;
+
+use aws_smithy_eventstream::frame::{read_message_from, write_message_to, DecodedFrame, MessageFrameDecoder};
+pub use aws_smithy_types::event_stream::{Header, HeaderValue, Message};
+use bytes::{Buf, BytesMut};
+
+use super::transport::{BodyStream, SendError};
+
+/// The largest message accepted (its total length, as its prelude declares).
+pub const MAX_MESSAGE_BYTES: usize = 16 << 20;
+/// The smallest possible message: prelude and message CRC.
+const MIN_MESSAGE_BYTES: usize = 16;
+
+/// Why a stream of messages ended early.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EventStreamError {
+    /// A message is malformed (a CRC that does not match, a bad header,
+    /// an impossible length): the stream cannot go on.
+    Corrupt(String),
+    /// The body ended in the middle of a message.
+    Truncated { buffered: usize },
+    /// The connection failed before the stream's end.
+    Transport(String),
+}
+
+impl fmt::Display for EventStreamError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            EventStreamError::Corrupt(m) => write!(f, "corrupt event stream message: {m}"),
+            EventStreamError::Truncated { buffered } => {
+                write!(f, "the event stream ended in the middle of a message ({buffered} bytes of it arrived)")
+            }
+            EventStreamError::Transport(m) => write!(f, "the event stream's connection failed: {m}"),
+        }
+    }
+}
+
+impl std::error::Error for EventStreamError {}
+
+/// Messages from a body that arrives in chunks.
+#[derive(Debug)]
+pub struct MessageReader {
+    body: BodyStream,
+    buffer: BytesMut,
+    decoder: MessageFrameDecoder,
+    /// Bytes of the current message the decoder already took (its prelude).
+    taken: usize,
+    finished: bool,
+}
+
+impl MessageReader {
+    pub fn new(body: BodyStream) -> MessageReader {
+        MessageReader { body, buffer: BytesMut::new(), decoder: MessageFrameDecoder::new(), taken: 0, finished: false }
+    }
+
+    /// The next message; `Ok(None)` at the stream's clean end (between
+    /// messages). After an error the reader yields `Ok(None)`.
+    pub async fn next_message(&mut self) -> Result<Option<Message>, EventStreamError> {
+        if self.finished {
+            return Ok(None);
+        }
+        let out = self.read().await;
+        if !matches!(out, Ok(Some(_))) {
+            self.finished = true;
+        }
+        out
+    }
+
+    async fn read(&mut self) -> Result<Option<Message>, EventStreamError> {
+        loop {
+            if self.taken == 0 && self.buffer.len() >= 12 {
+                check_prelude(&self.buffer[..12])?;
+            }
+            let before = self.buffer.len();
+            match self.decoder.decode_frame(&mut self.buffer) {
+                Ok(DecodedFrame::Complete(message)) => {
+                    self.taken = 0;
+                    return Ok(Some(message));
+                }
+                Ok(DecodedFrame::Incomplete) => self.taken += before - self.buffer.len(),
+                Err(e) => return Err(EventStreamError::Corrupt(e.to_string())),
+            }
+            match self.body.next_chunk().await {
+                Some(Ok(chunk)) => self.buffer.extend_from_slice(&chunk),
+                Some(Err(e)) => {
+                    let m = match e {
+                        SendError::Transport(t) => t.to_string(),
+                        SendError::Timeout(t) => t.to_string(),
+                    };
+                    return Err(EventStreamError::Transport(m));
+                }
+                None if self.taken == 0 && self.buffer.is_empty() => return Ok(None),
+                None => return Err(EventStreamError::Truncated { buffered: self.taken + self.buffer.len() }),
+            }
+        }
+    }
+}
+
+/// A prelude's declared length within bounds, and its CRC right: checked
+/// before the rest of the message is waited for.
+fn check_prelude(prelude: &[u8]) -> Result<(), EventStreamError> {
+    let mut p = prelude;
+    let total = p.get_u32() as usize;
+    let headers = p.get_u32() as usize;
+    let crc = p.get_u32();
+    let actual = crc32fast::hash(&prelude[..8]);
+    if crc != actual {
+        return Err(EventStreamError::Corrupt(format!("prelude checksum 0x{actual:X} does not match 0x{crc:X}")));
+    }
+    if !(MIN_MESSAGE_BYTES..=MAX_MESSAGE_BYTES).contains(&total) {
+        return Err(EventStreamError::Corrupt(format!("a message of {total} bytes (the limit is {MAX_MESSAGE_BYTES})")));
+    }
+    if headers > total - MIN_MESSAGE_BYTES {
+        return Err(EventStreamError::Corrupt(format!("{headers} bytes of headers in a message of {total}")));
+    }
+    Ok(())
+}
+
+/// A message's bytes on the wire.
+pub fn encode(message: &Message) -> Result<Vec<u8>, EventStreamError> {
+    let mut out = Vec::new();
+    write_message_to(message, &mut out).map_err(|e| EventStreamError::Corrupt(e.to_string()))?;
+    Ok(out)
+}
+
+/// One whole message from its bytes.
+pub fn decode(mut bytes: &[u8]) -> Result<Message, EventStreamError> {
+    if bytes.len() >= 12 {
+        check_prelude(&bytes[..12])?;
+    }
+    read_message_from(&mut bytes).map_err(|e| EventStreamError::Corrupt(e.to_string()))
+}
+
+/// A header's value as text (`:event-type` and the like).
+pub fn header_str<'m>(message: &'m Message, name: &str) -> Option<&'m str> {
+    message.headers().iter().find(|h| h.name().as_str() == name).and_then(|h| h.value().as_string().ok()).map(|s| s.as_str())
+}
+
+/// What a message of an output stream is, by its `:message-type`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Received<'m> {
+    /// `event`, with its `:event-type` (a union member, or `initial-response`).
+    Event(&'m str),
+    /// `exception`, with its `:exception-type` (a modeled error member).
+    Exception(&'m str),
+    /// `error`: an unmodeled error, with `:error-code` and `:error-message`.
+    Error { code: &'m str, message: Option<&'m str> },
+}
+
+/// Classify `message`; a missing or malformed `:message-type` or type
+/// header is an error (the stream is then broken).
+pub fn classify(message: &Message) -> Result<Received<'_>, String> {
+    let header = |name: &str| -> Result<Option<&str>, String> {
+        match message.headers().iter().find(|h| h.name().as_str() == name) {
+            None => Ok(None),
+            Some(h) => match h.value().as_string() {
+                Ok(s) => Ok(Some(s.as_str())),
+                Err(_) => Err(format!("its {name} header is not a string")),
+            },
+        }
+    };
+    let required = |name: &str| header(name)?.ok_or_else(|| format!("the message has no {name} header"));
+    match required(":message-type")? {
+        "event" => Ok(Received::Event(required(":event-type")?)),
+        "exception" => Ok(Received::Exception(required(":exception-type")?)),
+        "error" => Ok(Received::Error { code: required(":error-code")?, message: header(":error-message")? }),
+        other => Err(format!(":message-type {other:?} is neither event, exception nor error")),
+    }
+}
+
+/// Where an event's members other than headers are (see the generator's
+/// `EventPayloadIr`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Payload<'a> {
+    /// A JSON object of the members.
+    Implicit,
+    /// The bytes of the blob member with this JSON name.
+    Blob(&'a str),
+    /// The text of the string member with this JSON name.
+    Text(&'a str),
+    /// The JSON of the structure or union member with this JSON name.
+    Json(&'a str),
+    /// No payload (a `Unit` member).
+    Unit,
+}
+
+/// The JSON form of a timestamp member (its `@timestampFormat`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stamp {
+    EpochSeconds,
+    DateTime,
+    HttpDate,
+}
+
+/// An event as the JSON its structure reads: the payload's members, and
+/// each `(header, JSON field)` of `headers` from the message's headers
+/// (booleans, integers, strings, blobs as base64, timestamps as epoch
+/// seconds).
+pub fn event_json(message: &Message, headers: &[(&str, &str, Stamp)], payload: Payload<'_>) -> Result<serde_json::Value, String> {
+    use serde_json::{Map, Value};
+    let mut object = match payload {
+        Payload::Implicit if message.payload().is_empty() => Map::new(),
+        Payload::Implicit => match serde_json::from_slice(message.payload()) {
+            Ok(Value::Object(m)) => m,
+            Ok(_) => return Err("the event payload is not a JSON object".into()),
+            Err(e) => return Err(format!("the event payload is not JSON: {e}")),
+        },
+        Payload::Unit => Map::new(),
+        Payload::Blob(field) => {
+            let mut m = Map::new();
+            m.insert(field.to_string(), Value::String(super::blob::encode(message.payload())));
+            m
+        }
+        Payload::Text(field) => {
+            let text = std::str::from_utf8(message.payload()).map_err(|_| "the event payload is not UTF-8 text".to_string())?;
+            let mut m = Map::new();
+            m.insert(field.to_string(), Value::String(text.to_string()));
+            m
+        }
+        Payload::Json(field) => {
+            let v: Value = serde_json::from_slice(message.payload()).map_err(|e| format!("the event payload is not JSON: {e}"))?;
+            let mut m = Map::new();
+            m.insert(field.to_string(), v);
+            m
+        }
+    };
+    for (header, field, stamp) in headers {
+        let Some(h) = message.headers().iter().find(|h| h.name().as_str() == *header) else { continue };
+        let value = match h.value() {
+            HeaderValue::Bool(b) => Value::Bool(*b),
+            HeaderValue::Byte(n) => Value::from(*n),
+            HeaderValue::Int16(n) => Value::from(*n),
+            HeaderValue::Int32(n) => Value::from(*n),
+            HeaderValue::Int64(n) => Value::from(*n),
+            HeaderValue::ByteArray(b) => Value::String(super::blob::encode(b)),
+            HeaderValue::String(s) => Value::String(s.as_str().to_string()),
+            HeaderValue::Timestamp(t) => {
+                let ts = super::timestamp::Timestamp::from_epoch_seconds_f64(t.as_secs_f64()).ok_or_else(|| format!("the header {header} is out of range"))?;
+                match stamp {
+                    Stamp::EpochSeconds => serde_json::Number::from_f64(t.as_secs_f64()).map(Value::Number).unwrap_or(Value::Null),
+                    Stamp::DateTime => Value::String(ts.fmt_date_time()),
+                    Stamp::HttpDate => Value::String(ts.fmt_http_date()),
+                }
+            }
+            HeaderValue::Uuid(u) => Value::String(format!("{u:032x}")),
+            _ => return Err(format!("the header {header} has a type this client does not know")),
+        };
+        object.insert(field.to_string(), value);
+    }
+    Ok(Value::Object(object))
+}
+
+/// A stream failure as the failure of the call it belongs to.
+pub fn failure(e: EventStreamError) -> super::error::Failure {
+    use super::error::{Failure, ParseError, TransportError, TransportErrorKind};
+    match e {
+        EventStreamError::Corrupt(m) => Failure::Parse(Box::new(ParseError { status: 200, message: m, body_excerpt: String::new(), request_id: None, attempts: 1 })),
+        other => Failure::Transport(TransportError::new(TransportErrorKind::Io, other.to_string())),
+    }
+}
+
+/// An event that does not fit its type, as a failure of the call.
+pub fn malformed(why: impl Into<String>) -> super::error::Failure {
+    let why = why.into();
+    failure(EventStreamError::Corrupt(why))
+}
+
+/// The union value of an event: `{"<variant>": <the event's JSON>}` read
+/// as `T` (the stream's union type).
+pub fn event<T: serde::de::DeserializeOwned>(message: &Message, variant: &str, headers: &[(&str, &str, Stamp)], payload: Payload<'_>) -> Result<T, super::error::Failure> {
+    let json = event_json(message, headers, payload).map_err(|e| malformed(format!("the {variant} event: {e}")))?;
+    let mut union = serde_json::Map::new();
+    union.insert(variant.to_string(), json);
+    serde_json::from_value(serde_json::Value::Object(union)).map_err(|e| malformed(format!("the {variant} event does not fit its type: {e}")))
+}
+
+/// A modeled exception message (`:exception-type` `code`): its payload read
+/// as the error structure `T`.
+pub fn exception<T: serde::de::DeserializeOwned>(message: &Message, code: &str) -> Result<super::error::Modeled<T>, super::error::Failure> {
+    let error: T = if message.payload().is_empty() {
+        serde_json::from_str("{}")
+    } else {
+        serde_json::from_slice(message.payload())
+    }
+    .map_err(|e| malformed(format!("the {code} exception event does not fit its type: {e}")))?;
+    let text = serde_json::from_slice::<serde_json::Value>(message.payload()).ok().and_then(|v| {
+        ["message", "Message"].iter().find_map(|k| v.get(*k).and_then(|m| m.as_str()).map(str::to_string))
+    });
+    Ok(super::error::Modeled { error, meta: super::error::ErrorMeta { status: 200, code: code.to_string(), message: text, request_id: None, attempts: 1 } })
+}
+
+/// An unmodeled error message or exception, as the call's failure.
+pub fn unmodeled(code: &str, message: Option<&str>) -> super::error::Failure {
+    super::error::Failure::Unmodeled(Box::new(super::error::ErrorMeta {
+        status: 200,
+        code: code.to_string(),
+        message: message.map(str::to_string),
+        request_id: None,
+        attempts: 1,
+    }))
+}
+
+/// The typed events of an output stream: [`recv`](Self::recv) gives the
+/// next event, `Ok(None)` at the stream's end, or the error the stream ended
+/// with (a modeled exception, an unmodeled error, a corrupt message, a
+/// dropped connection). Events of types this client does not know are
+/// skipped.
+pub struct EventReceiver<T, E> {
+    reader: MessageReader,
+    parse: fn(&Message) -> Result<Option<T>, E>,
+    /// A message read ahead (awsJson: the first, when it was not an
+    /// `initial-response`).
+    pending: Option<Message>,
+    done: bool,
+}
+
+impl<T, E> fmt::Debug for EventReceiver<T, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EventReceiver").field("done", &self.done).finish_non_exhaustive()
+    }
+}
+
+impl<T, E: From<super::error::Failure>> EventReceiver<T, E> {
+    /// Events from `reader`, each read with `parse` (`Ok(None)`: an event
+    /// type to skip).
+    pub fn new(reader: MessageReader, parse: fn(&Message) -> Result<Option<T>, E>) -> Self {
+        EventReceiver { reader, parse, pending: None, done: false }
+    }
+
+    /// Read the first message now: `Some` when it is an `initial-response`
+    /// (its payload returned), else kept for [`recv`](Self::recv).
+    pub async fn initial_response(&mut self) -> Result<Option<bytes::Bytes>, E> {
+        match self.reader.next_message().await.map_err(|e| E::from(failure(e)))? {
+            Some(m) if header_str(&m, ":event-type") == Some("initial-response") && header_str(&m, ":message-type") == Some("event") => {
+                Ok(Some(m.payload().clone()))
+            }
+            Some(m) => {
+                self.pending = Some(m);
+                Ok(None)
+            }
+            None => {
+                self.done = true;
+                Ok(None)
+            }
+        }
+    }
+
+    /// The next event; `Ok(None)` once the stream ended cleanly.
+    pub async fn recv(&mut self) -> Result<Option<T>, E> {
+        while !self.done {
+            let message = match self.pending.take() {
+                Some(m) => m,
+                None => match self.reader.next_message().await {
+                    Ok(Some(m)) => m,
+                    Ok(None) => break,
+                    Err(e) => {
+                        self.done = true;
+                        return Err(E::from(failure(e)));
+                    }
+                },
+            };
+            match (self.parse)(&message) {
+                Ok(Some(event)) => return Ok(Some(event)),
+                Ok(None) => continue,
+                Err(e) => {
+                    self.done = true;
+                    return Err(e);
+                }
+            }
+        }
+        self.done = true;
+        Ok(None)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message(n: u8) -> Message {
+        Message::new(vec![b'x'; usize::from(n)])
+            .add_header(Header::new(":message-type", HeaderValue::String("event".into())))
+            .add_header(Header::new(":event-type", HeaderValue::String(format!("e{n}").into())))
+            .add_header(Header::new("flag", HeaderValue::Bool(n.is_multiple_of(2))))
+            .add_header(Header::new("count", HeaderValue::Int64(i64::from(n) * 1000)))
+            .add_header(Header::new("id", HeaderValue::Uuid(u128::from(n))))
+    }
+
+    fn read_all(chunks: Vec<bytes::Bytes>) -> (Vec<Message>, Result<(), EventStreamError>) {
+        let mut reader = MessageReader::new(BodyStream::chunks(chunks));
+        let mut out = Vec::new();
+        loop {
+            match crate::block_on::block_on(reader.next_message()) {
+                Ok(Some(m)) => out.push(m),
+                Ok(None) => return (out, Ok(())),
+                Err(e) => return (out, Err(e)),
+            }
+        }
+    }
+
+    #[test]
+    fn messages_split_at_every_offset_read_the_same() {
+        let messages: Vec<Message> = (0..3).map(message).collect();
+        let wire: Vec<u8> = messages.iter().flat_map(|m| encode(m).unwrap()).collect();
+        for cut in 0..=wire.len() {
+            for second in [cut, (cut + 7).min(wire.len())] {
+                let chunks = vec![
+                    bytes::Bytes::copy_from_slice(&wire[..cut]),
+                    bytes::Bytes::copy_from_slice(&wire[cut..second]),
+                    bytes::Bytes::copy_from_slice(&wire[second..]),
+                ];
+                let (got, end) = read_all(chunks);
+                assert_eq!(end, Ok(()), "cut at {cut}/{second}");
+                assert_eq!(got, messages, "cut at {cut}/{second}");
+            }
+        }
+        // One byte at a time.
+        let (got, end) = read_all(wire.iter().map(|b| bytes::Bytes::copy_from_slice(&[*b])).collect());
+        assert_eq!((got, end), (messages, Ok(())));
+    }
+
+    #[test]
+    fn corrupt_truncated_and_oversized_messages_end_the_stream_with_a_typed_error() {
+        let good = encode(&message(5)).unwrap();
+        // Every single bit flipped: an error or (in the payload/headers) a
+        // message, never a panic; a flipped CRC byte is always caught.
+        for i in 0..good.len() {
+            for bit in 0..8 {
+                let mut bad = good.clone();
+                bad[i] ^= 1 << bit;
+                let (_, end) = read_all(vec![bad.into()]);
+                if i >= good.len() - 4 || i < 12 {
+                    assert!(matches!(end, Err(EventStreamError::Corrupt(_))), "byte {i} bit {bit}: {end:?}");
+                }
+            }
+        }
+        // Truncated anywhere: Truncated, with what arrived.
+        for cut in 1..good.len() {
+            let (got, end) = read_all(vec![bytes::Bytes::copy_from_slice(&good[..cut])]);
+            assert!(got.is_empty());
+            match end {
+                Err(EventStreamError::Truncated { buffered }) => assert_eq!(buffered, cut),
+                Err(EventStreamError::Corrupt(_)) if cut >= 12 => panic!("cut {cut}: a truncated message is not corrupt"),
+                other => assert!(cut < 12 && matches!(other, Err(EventStreamError::Truncated { .. })), "cut {cut}: {other:?}"),
+            }
+        }
+        // A prelude declaring 4 GiB (with a right CRC) is refused at once.
+        let mut huge = Vec::new();
+        huge.extend_from_slice(&u32::MAX.to_be_bytes());
+        huge.extend_from_slice(&0u32.to_be_bytes());
+        huge.extend_from_slice(&crc32fast::hash(&huge[..8]).to_be_bytes());
+        let (_, end) = read_all(vec![huge.into()]);
+        assert!(matches!(&end, Err(EventStreamError::Corrupt(m)) if m.contains("limit")), "{end:?}");
+        // A dropped connection is neither.
+        #[derive(Debug)]
+        struct Drops(bool);
+        impl crate::transport::ReadChunks for Drops {
+            fn next_chunk(&mut self) -> crate::transport::BoxFuture<'_, Option<Result<bytes::Bytes, SendError>>> {
+                let first = std::mem::replace(&mut self.0, false);
+                Box::pin(std::future::ready(Some(if first {
+                    Ok(bytes::Bytes::from_static(b"\0\0"))
+                } else {
+                    Err(SendError::Transport(crate::error::TransportError::new(crate::error::TransportErrorKind::Io, "connection reset")))
+                })))
+            }
+        }
+        let mut reader = MessageReader::new(BodyStream::new(Drops(true)));
+        let e = crate::block_on::block_on(reader.next_message()).unwrap_err();
+        assert!(matches!(&e, EventStreamError::Transport(m) if m.contains("connection reset")), "{e:?}");
+        assert_eq!(crate::block_on::block_on(reader.next_message()), Ok(None), "finished after an error");
+    }
+}
