@@ -265,6 +265,10 @@ pub struct OperationIr {
     /// the client method returns the output and an event receiver. Filled by
     /// `lower::event_streams`, which then clears `event_stream`.
     pub output_stream: Option<EventStreamIr>,
+    /// The input's event stream (restJson1, awsJson): how its events are
+    /// written as messages. No client method sends them yet (`event_stream`
+    /// stays set); the protocol module has `marshal_<op>_event`.
+    pub input_stream: Option<EventStreamIr>,
     /// `@auth([])` on the operation (or its service): requests go unsigned
     /// and need no credentials (STS `AssumeRoleWithWebIdentity`, SSO
     /// `GetRoleCredentials`).
@@ -294,10 +298,37 @@ pub struct EventIr {
     pub name: String,
     /// The union variant's JSON name (how the union reads it).
     pub json_name: String,
-    /// `@eventHeader` members: header name, the struct's JSON field, and
-    /// for a timestamp the form its JSON takes.
-    pub headers: Vec<(String, String, Option<TimestampFormat>)>,
+    /// The union variant's Rust name.
+    pub variant: String,
+    /// `@eventHeader` members.
+    pub headers: Vec<EventHeaderIr>,
     pub payload: EventPayloadIr,
+}
+
+/// An `@eventHeader` member of an event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventHeaderIr {
+    /// The header's name (the member's name).
+    pub name: String,
+    /// The structure's JSON field.
+    pub field: String,
+    /// The header's value type.
+    pub kind: EventHeaderKind,
+    /// For a timestamp, the form its JSON takes.
+    pub format: Option<TimestampFormat>,
+}
+
+/// The value types of event headers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventHeaderKind {
+    Bool,
+    Byte,
+    Short,
+    Int,
+    Long,
+    Blob,
+    String,
+    Timestamp,
 }
 
 /// Where an event's members other than headers are.
@@ -322,6 +353,8 @@ pub struct EventErrorIr {
     pub name: String,
     /// The error structure's Rust name (a variant of the operation's error enum).
     pub error: String,
+    /// The union variant's Rust name.
+    pub variant: String,
 }
 
 /// An operation's flexible checksums (`aws.protocols#httpChecksum`).
@@ -417,6 +450,10 @@ pub enum ProtocolTestKind {
         /// the error structure `e` (Rust name).
         failure: Option<Option<String>>,
     },
+    /// An input event stream's events (`smithy.test#eventStreamTests` with
+    /// request events): each event (serde form of the union) and the
+    /// message (base64) it must be sent as, before signing.
+    EventStreamInput { messages: Vec<String>, events: Vec<String> },
     Response {
         code: u16,
         /// The error structure's Rust name (its variant of the operation's

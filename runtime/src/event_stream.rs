@@ -311,6 +311,100 @@ pub fn unmodeled(code: &str, message: Option<&str>) -> super::error::Failure {
     }))
 }
 
+/// The value type of an event header (see the generator's `EventHeaderKind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HeaderKind {
+    Bool,
+    Byte,
+    Short,
+    Int,
+    Long,
+    Blob,
+    String,
+    /// A timestamp, whose JSON has this form.
+    Timestamp(Stamp),
+}
+
+/// The message an event is sent as (before signing): `:message-type`
+/// `event`, `:event-type`, its `@eventHeader` members as typed headers, the
+/// rest as the payload (`:content-type` saying what it is; no payload and no
+/// content type when nothing is left).
+pub fn event_message<T: serde::Serialize>(event_type: &str, value: &T, headers: &[(&str, &str, HeaderKind)], payload: Payload<'_>) -> Result<Message, String> {
+    use serde_json::Value;
+    let mut object = match serde_json::to_value(value).map_err(|e| format!("the {event_type} event: {e}"))? {
+        Value::Object(m) => m,
+        Value::Null => serde_json::Map::new(),
+        _ => return Err(format!("the {event_type} event is not a structure")),
+    };
+    let mut out_headers = vec![
+        Header::new(":message-type", HeaderValue::String("event".into())),
+        Header::new(":event-type", HeaderValue::String(event_type.to_string().into())),
+    ];
+    let mut member_headers = Vec::new();
+    for (name, field, kind) in headers {
+        let Some(v) = object.remove(*field).filter(|v| !v.is_null()) else { continue };
+        let bad = || format!("the {event_type} event's header {name} does not hold a {kind:?}");
+        let int = |v: &Value| v.as_i64().ok_or_else(bad);
+        let value = match kind {
+            HeaderKind::Bool => HeaderValue::Bool(v.as_bool().ok_or_else(bad)?),
+            HeaderKind::Byte => HeaderValue::Byte(i8::try_from(int(&v)?).map_err(|_| bad())?),
+            HeaderKind::Short => HeaderValue::Int16(i16::try_from(int(&v)?).map_err(|_| bad())?),
+            HeaderKind::Int => HeaderValue::Int32(i32::try_from(int(&v)?).map_err(|_| bad())?),
+            HeaderKind::Long => HeaderValue::Int64(int(&v)?),
+            HeaderKind::Blob => HeaderValue::ByteArray(super::blob::decode(v.as_str().ok_or_else(bad)?).map_err(|_| bad())?.into()),
+            HeaderKind::String => HeaderValue::String(v.as_str().ok_or_else(bad)?.to_string().into()),
+            HeaderKind::Timestamp(stamp) => {
+                let ts = match (stamp, &v) {
+                    (Stamp::EpochSeconds, Value::Number(n)) => n.as_f64().and_then(super::timestamp::Timestamp::from_epoch_seconds_f64),
+                    (Stamp::DateTime, Value::String(t)) => super::timestamp::Timestamp::parse_date_time(t).ok(),
+                    (Stamp::HttpDate, Value::String(t)) => super::timestamp::Timestamp::parse_http_date(t).ok(),
+                    _ => None,
+                }
+                .ok_or_else(bad)?;
+                let millis = (ts.to_epoch_seconds_f64() * 1000.0).round() as i64;
+                HeaderValue::Timestamp(aws_smithy_types::DateTime::from_millis(millis))
+            }
+        };
+        member_headers.push(Header::new(name.to_string(), value));
+    }
+    let (body, content_type): (Vec<u8>, Option<&str>) = match payload {
+        Payload::Unit => (Vec::new(), None),
+        Payload::Implicit if object.is_empty() => (Vec::new(), None),
+        Payload::Implicit => (serde_json::to_vec(&Value::Object(object)).map_err(|e| e.to_string())?, Some("application/json")),
+        Payload::Blob(field) => match object.remove(field) {
+            Some(Value::String(b64)) => (super::blob::decode(&b64).map_err(|e| e.to_string())?, Some("application/octet-stream")),
+            _ => (Vec::new(), None),
+        },
+        Payload::Text(field) => match object.remove(field) {
+            Some(Value::String(t)) => (t.into_bytes(), Some("text/plain")),
+            _ => (Vec::new(), None),
+        },
+        Payload::Json(field) => match object.remove(field) {
+            Some(v) if !v.is_null() => (serde_json::to_vec(&v).map_err(|e| e.to_string())?, Some("application/json")),
+            _ => (Vec::new(), None),
+        },
+    };
+    if let Some(ct) = content_type {
+        out_headers.push(Header::new(":content-type", HeaderValue::String(ct.into())));
+    }
+    out_headers.extend(member_headers);
+    Ok(Message::new_from_parts(out_headers, body))
+}
+
+/// The message a modeled exception is sent as: `:message-type`
+/// `exception`, `:exception-type`, its JSON as the payload.
+pub fn exception_message<T: serde::Serialize>(exception_type: &str, value: &T) -> Result<Message, String> {
+    let payload = serde_json::to_vec(value).map_err(|e| format!("the {exception_type} exception: {e}"))?;
+    Ok(Message::new_from_parts(
+        vec![
+            Header::new(":message-type", HeaderValue::String("exception".into())),
+            Header::new(":exception-type", HeaderValue::String(exception_type.to_string().into())),
+            Header::new(":content-type", HeaderValue::String("application/json".into())),
+        ],
+        payload,
+    ))
+}
+
 /// The typed events of an output stream: [`recv`](Self::recv) gives the
 /// next event, `Ok(None)` at the stream's end, or the error the stream ended
 /// with (a modeled exception, an unmodeled error, a corrupt message, a

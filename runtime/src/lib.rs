@@ -54,6 +54,8 @@ pub mod imds_credentials;
 pub mod endpoints;
 pub mod error;
 #[cfg(feature = "event-stream")]
+pub mod event_signing;
+#[cfg(feature = "event-stream")]
 pub mod event_stream;
 pub mod hooks;
 #[cfg(feature = "default-transport")]

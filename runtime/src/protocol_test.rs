@@ -426,6 +426,29 @@ pub fn event_stream_response(status: u16, headers: &[(&str, &str)], body: &str, 
     crate::invoke::Streamed::Stream(crate::transport::StreamingResponse { status, headers, body: crate::transport::BodyStream::chunks(chunks) })
 }
 
+/// Compare a message with the case's (base64): the same headers in any
+/// order, and the same payload (as JSON when its content type says so).
+#[cfg(feature = "event-stream")]
+pub fn assert_same_message(message: &crate::event_stream::Message, expected_base64: &str) {
+    use crate::event_stream::{decode, header_str};
+    let bytes = crate::blob::decode(expected_base64).expect("the case's message is base64");
+    let expected = decode(&bytes).expect("the case's message decodes");
+    let sorted = |m: &crate::event_stream::Message| {
+        let mut h: Vec<String> = m.headers().iter().map(|h| format!("{}={:?}", h.name().as_str(), h.value())).collect();
+        h.sort();
+        h
+    };
+    assert_eq!(sorted(message), sorted(&expected), "headers");
+    let json = header_str(&expected, ":content-type").is_some_and(|c| c.contains("json"));
+    if json {
+        let a: Value = serde_json::from_slice(message.payload()).expect("the payload sent is JSON");
+        let b: Value = serde_json::from_slice(expected.payload()).expect("the case's payload is JSON");
+        assert!(json_equal(&a, &b), "payload: sent {a}, expected {b}");
+    } else {
+        assert_eq!(message.payload(), expected.payload(), "payload");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -120,10 +120,7 @@ pub fn signing_headers(
         "{ALGORITHM}\n{amz_date}\n{credential_scope}\n{}",
         hex(digest::digest(&digest::SHA256, canonical_request.as_bytes()).as_ref())
     );
-    let mut key = format!("AWS4{}", credentials.secret_access_key()).into_bytes();
-    for part in [date, region, signing_name, "aws4_request"] {
-        key = hmac_sha256(&key, part.as_bytes());
-    }
+    let key = signing_key(credentials.secret_access_key(), date, region, signing_name);
     let signature = hex(&hmac_sha256(&key, string_to_sign.as_bytes()));
     let authorization = format!(
         "{ALGORITHM} Credential={}/{credential_scope}, SignedHeaders={signed_names}, Signature={signature}",
@@ -134,11 +131,20 @@ pub fn signing_headers(
     Ok(out)
 }
 
-fn hmac_sha256(key: &[u8], data: &[u8]) -> Vec<u8> {
+/// The SigV4 signing key of a day (`YYYYMMDD`), region and service.
+pub(crate) fn signing_key(secret: &str, date: &str, region: &str, service: &str) -> Vec<u8> {
+    let mut key = format!("AWS4{secret}").into_bytes();
+    for part in [date, region, service, "aws4_request"] {
+        key = hmac_sha256(&key, part.as_bytes());
+    }
+    key
+}
+
+pub(crate) fn hmac_sha256(key: &[u8], data: &[u8]) -> Vec<u8> {
     hmac::sign(&hmac::Key::new(hmac::HMAC_SHA256, key), data).as_ref().to_vec()
 }
 
-fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(bytes.len() * 2);
     for b in bytes {
@@ -160,7 +166,7 @@ fn split_url(url: &str) -> Option<(&str, &str)> {
 }
 
 /// `YYYYMMDDTHHMMSSZ` in UTC.
-fn amz_date(time: SystemTime) -> Option<String> {
+pub(crate) fn amz_date(time: SystemTime) -> Option<String> {
     let secs = i64::try_from(time.duration_since(UNIX_EPOCH).ok()?.as_secs()).ok()?;
     let (year, month, day) = super::timestamp::civil_from_days(secs.div_euclid(86_400));
     let of_day = secs.rem_euclid(86_400);

@@ -23,7 +23,7 @@ fn cargo_toml(ir: &CrateIr, packaging: &Packaging) -> String {
     let md5 = ir.services.iter().flat_map(|s| &s.operations).any(|o| o.content_md5);
     let xml = ir.services.iter().any(|s| s.protocol.is_xml());
     let checksums = ir.services.iter().flat_map(|s| &s.operations).any(|o| o.checksum.is_some());
-    let streams = ir.services.iter().flat_map(|s| &s.operations).any(|o| o.output_stream.is_some());
+    let streams = ir.services.iter().flat_map(|s| &s.operations).any(|o| o.output_stream.is_some() || o.input_stream.is_some());
     let runtime_features: Vec<&str> = [(xml, "xml"), (streams, "event-stream")].into_iter().filter(|(on, _)| *on).map(|(_, f)| f).collect();
     let (cli_where, bin) = if packaging.cli_binary {
         ("", "\n[[bin]]\nname = \"smithy-call\"\npath = \"src/bin/smithy-call.rs\"\nrequired-features = [\"cli\"]\n")

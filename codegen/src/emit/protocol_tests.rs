@@ -15,7 +15,7 @@ use crate::ir::{OperationIr, ProtocolTestIr, ProtocolTestKind, ServiceIr};
 
 /// Whether any operation of the service has a case.
 pub fn has_protocol_tests(svc: &ServiceIr) -> bool {
-    svc.client_operations().any(|o| !o.protocol_tests.is_empty())
+    svc.operations.iter().any(|o| !o.protocol_tests.is_empty())
 }
 
 /// The test module, or `None` without cases.
@@ -24,12 +24,13 @@ pub fn protocol_tests_file(svc: &ServiceIr) -> Option<TokenStream> {
         return None;
     }
     let proto = ident(super::protocol::module_name(svc));
-    let tests = svc.client_operations().flat_map(|op| {
+    let tests = svc.operations.iter().flat_map(|op| {
         let cfg = gates::cfg(&gates::operation(svc, op));
         let proto = proto.clone();
         op.protocol_tests.iter().map(move |t| {
             let body = match &t.kind {
                 ProtocolTestKind::Request { .. } => request_test(svc, op, t),
+                ProtocolTestKind::EventStreamInput { messages, events } => input_event_test(op, messages, events, &proto),
                 ProtocolTestKind::EventStreamOutput { code, messages, events, initial, failure } => {
                     event_stream_test(op, t, *code, messages, events, initial.as_deref(), failure.as_ref(), &proto)
                 }
@@ -244,6 +245,21 @@ fn event_stream_test(
                     ::std::result::Result::Ok((_, got)) => panic!("the stream should have failed with {}; it gave {got:?}", #error),
                 }
             }
+        }
+    }
+}
+
+fn input_event_test(op: &OperationIr, messages: &[String], events: &[String], proto: &proc_macro2::Ident) -> TokenStream {
+    let Some(stream) = &op.input_stream else { return TokenStream::new() };
+    let marshal = ident(&format!("marshal_{}_event", op.fn_name));
+    let union = ident(&stream.union);
+    quote! {
+        let events: ::std::vec::Vec<super::types::#union> = ::std::vec![#(pt::value(#events)),*];
+        let messages: &[&str] = &[#(#messages),*];
+        assert_eq!(events.len(), messages.len());
+        for (event, expected) in events.iter().zip(messages) {
+            let message = super::#proto::#marshal(event).unwrap_or_else(|e| panic!("cannot write the event: {e}"));
+            pt::assert_same_message(&message, expected);
         }
     }
 }

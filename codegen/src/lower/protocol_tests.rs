@@ -22,17 +22,21 @@ pub fn resolve(model: &Model, ir: &mut ServiceIr) {
     let mut all = Vec::new();
     for op in &ir.operations {
         let mut tests = Vec::new();
+        let serde_form = |v: Option<&serde_json::Value>, ty: &str| {
+            let empty = serde_json::Value::Object(Default::default());
+            to_serde(ir, &RType::Named(ty.to_string()), None, v.unwrap_or(&empty), 0).to_string()
+        };
         if op.event_stream.is_some() {
+            // No client method: only how input events are written.
+            if let (Some(stream), Some(shape)) = (&op.input_stream, model.get(&op.shape_id)) {
+                tests.extend(input_event_cases(shape, &protocol, &stream.union, &serde_form));
+            }
             all.push(tests);
             continue;
         }
         let Some(shape) = model.get(&op.shape_id) else {
             all.push(tests);
             continue;
-        };
-        let serde_form = |v: Option<&serde_json::Value>, ty: &str| {
-            let empty = serde_json::Value::Object(Default::default());
-            to_serde(ir, &RType::Named(ty.to_string()), None, v.unwrap_or(&empty), 0).to_string()
         };
         if let Some(stream) = &op.output_stream {
             tests.extend(event_stream_cases(ir, shape, &protocol, &stream.union, &op.output, &serde_form));
@@ -151,6 +155,44 @@ fn event_stream_cases(
             headers,
             body: initial.and_then(|i| i.get("body")).and_then(Value::as_str).map(str::to_string),
             body_media_type: initial.and_then(|i| i.get("bodyMediaType")).and_then(Value::as_str).map(str::to_string),
+            params: String::new(),
+        });
+    }
+    out
+}
+
+/// The cases of `smithy.test#eventStreamTests` whose events are all
+/// requests (no initial request): how each event is written.
+fn input_event_cases(
+    shape: &crate::model::Shape,
+    protocol: &str,
+    union: &str,
+    serde_form: &dyn Fn(Option<&serde_json::Value>, &str) -> String,
+) -> Vec<ProtocolTestIr> {
+    use serde_json::Value;
+    let Some(Value::Array(cases)) = shape.traits.raw.get("smithy.test#eventStreamTests") else { return Vec::new() };
+    let mut out = Vec::new();
+    for c in cases {
+        let text = |k: &str| c.get(k).and_then(Value::as_str);
+        if text("protocol") != Some(protocol) || text("appliesTo") == Some("server") || c.get("initialRequest").is_some() || c.get("expectation").is_some() {
+            continue;
+        }
+        let events = c.get("events").and_then(Value::as_array).cloned().unwrap_or_default();
+        if events.is_empty() || events.iter().any(|e| e.get("type").and_then(Value::as_str) != Some("request") || e.get("params").is_none()) {
+            continue;
+        }
+        let Some(id) = text("id") else { continue };
+        out.push(ProtocolTestIr {
+            id: id.to_string(),
+            fn_name: format!("{}_event_stream", id.to_snake_case()),
+            docs: text("documentation").map(str::to_string),
+            kind: ProtocolTestKind::EventStreamInput {
+                messages: events.iter().filter_map(|e| e.get("bytes").and_then(Value::as_str).map(str::to_string)).collect(),
+                events: events.iter().filter_map(|e| e.get("params")).map(|p| serde_form(Some(p), union)).collect(),
+            },
+            headers: Vec::new(),
+            body: None,
+            body_media_type: None,
             params: String::new(),
         });
     }

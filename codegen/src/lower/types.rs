@@ -134,6 +134,7 @@ pub fn build(model: &Model, c: &Closure<'_>, ir: &mut ServiceIr, diags: &mut Dia
             unwrapped_output: op.traits.s3_unwrapped_xml_output,
             unsigned: op.traits.auth.as_ref().or(svc_auth).is_some_and(Vec::is_empty),
             output_stream: None,
+            input_stream: None,
             checksum: op.traits.http_checksum.as_ref().map(|c| crate::ir::ChecksumIr {
                 algorithm_field: c.request_algorithm_member.as_deref().map(naming::field_name),
                 required: c.request_checksum_required,

@@ -30,13 +30,14 @@ pub fn functions(op: &OperationIr, stream: &EventStreamIr) -> TokenStream {
     let arms = stream.events.iter().map(|e| {
         let name = &e.name;
         let json = &e.json_name;
-        let headers = e.headers.iter().map(|(h, f, format)| {
-            let stamp = match format {
+        let headers = e.headers.iter().map(|h| {
+            let (name, field) = (&h.name, &h.field);
+            let stamp = match h.format {
                 Some(crate::ir::TimestampFormat::DateTime) => quote!(es::Stamp::DateTime),
                 Some(crate::ir::TimestampFormat::HttpDate) => quote!(es::Stamp::HttpDate),
                 _ => quote!(es::Stamp::EpochSeconds),
             };
-            quote!((#h, #f, #stamp))
+            quote!((#name, #field, #stamp))
         });
         let payload = match &e.payload {
             EventPayloadIr::Implicit => quote!(es::Payload::Implicit),
@@ -80,6 +81,66 @@ pub fn functions(op: &OperationIr, stream: &EventStreamIr) -> TokenStream {
                 #(#exceptions)*
                 es::Received::Exception(code) => ::std::result::Result::Err(es::unmodeled(code, ::std::option::Option::None).into()),
                 es::Received::Error { code, message } => ::std::result::Result::Err(es::unmodeled(code, message).into()),
+            }
+        }
+    }
+}
+
+/// `marshal_<op>_event`: the message an event of the operation's input
+/// stream is sent as, before signing.
+pub fn marshal(op: &OperationIr, stream: &EventStreamIr) -> TokenStream {
+    let f = ident(&format!("marshal_{}_event", op.fn_name));
+    let union = ident(&stream.union);
+    let arms = stream.events.iter().map(|e| {
+        let name = &e.name;
+        let variant = ident(&e.variant);
+        let headers = e.headers.iter().map(|h| {
+            let (n, field) = (&h.name, &h.field);
+            use crate::ir::EventHeaderKind as K;
+            let kind = match h.kind {
+                K::Bool => quote!(Bool),
+                K::Byte => quote!(Byte),
+                K::Short => quote!(Short),
+                K::Int => quote!(Int),
+                K::Long => quote!(Long),
+                K::Blob => quote!(Blob),
+                K::String => quote!(String),
+                K::Timestamp => match h.format {
+                    Some(crate::ir::TimestampFormat::DateTime) => quote!(Timestamp(es::Stamp::DateTime)),
+                    Some(crate::ir::TimestampFormat::HttpDate) => quote!(Timestamp(es::Stamp::HttpDate)),
+                    _ => quote!(Timestamp(es::Stamp::EpochSeconds)),
+                },
+            };
+            quote!((#n, #field, es::HeaderKind::#kind))
+        });
+        match &e.payload {
+            EventPayloadIr::Unit => quote!(types::#union::#variant => es::event_message(#name, &(), &[], es::Payload::Unit),),
+            p => {
+                let payload = match p {
+                    EventPayloadIr::Blob(f) => quote!(es::Payload::Blob(#f)),
+                    EventPayloadIr::Text(f) => quote!(es::Payload::Text(#f)),
+                    EventPayloadIr::Json(f) => quote!(es::Payload::Json(#f)),
+                    _ => quote!(es::Payload::Implicit),
+                };
+                quote!(types::#union::#variant(v) => es::event_message(#name, v, &[#(#headers),*], #payload),)
+            }
+        }
+    });
+    let errors = stream.errors.iter().map(|e| {
+        let name = &e.name;
+        let variant = ident(&e.variant);
+        quote!(types::#union::#variant(v) => es::exception_message(#name, v),)
+    });
+    let doc = format!(" The message an event of `{}`'s input stream is sent as, before signing (the client does not send input streams yet).", op.name);
+    quote! {
+        #[doc = #doc]
+        pub fn #f(event: &types::#union) -> ::std::result::Result<::smithy_gen_runtime::event_stream::Message, ::std::string::String> {
+            use ::smithy_gen_runtime::event_stream as es;
+            #[allow(unreachable_patterns)]
+            match event {
+                #(#arms)*
+                #(#errors)*
+                other => ::std::result::Result::Err(::std::format!("{other:?} is not an event this client can send")),
             }
         }
     }

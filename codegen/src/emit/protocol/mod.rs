@@ -59,6 +59,11 @@ pub fn protocol_file(svc: &ServiceIr) -> TokenStream {
         let items = super::gates::gate_items(operation(op, input, serialize, parse), &gate);
         quote!(#items #stream)
     });
+    // Input streams: how each event is written as a message.
+    let marshals = svc.operations.iter().filter_map(|op| {
+        let stream = op.input_stream.as_ref()?;
+        Some(super::gates::gate_items(event_stream::marshal(op, stream), &super::gates::operation(svc, op)))
+    });
     // How each error structure reads its header-bound members (restJson1;
     // nothing elsewhere), with the structure's own gate.
     let error_headers = svc.types.iter().filter_map(|t| match t {
@@ -94,6 +99,7 @@ pub fn protocol_file(svc: &ServiceIr) -> TokenStream {
         #[allow(unused_imports)]
         use ::smithy_gen_runtime::request::{PreparedRequest, RawResponse};
         #(#ops)*
+        #(#marshals)*
         #(#error_headers)*
     }
 }
