@@ -7,8 +7,9 @@
 //! - a connection that could not be made is retried: nothing was sent;
 //! - other `5xx` errors, and a connection lost or timed out after the request
 //!   was sent, are retried only when a repeat is harmless: the operation is
-//!   `@idempotent` or `@readonly`, or an `@idempotencyToken` protects it (the
-//!   token stays the same across attempts);
+//!   `@idempotent` or `@readonly`, an `@idempotencyToken` protects it (the
+//!   token stays the same across attempts), or it is sent as GET or HEAD
+//!   (safe methods by HTTP's definition; the generated client decides);
 //! - nothing else is retried.
 //!
 //! Waits grow exponentially from the initial backoff up to the maximum, with

@@ -256,3 +256,45 @@ async fn an_auth_scheme_this_client_lacks_is_a_clear_error() {
     assert!(err.to_string().contains("sigv4-s3express"), "{err}");
     assert!(recorder.0.lock().unwrap().is_empty(), "nothing is sent");
 }
+
+/// Answers `500 InternalError` once, then `200` with `body`.
+#[derive(Debug, Default)]
+struct FailsOnce(Mutex<usize>);
+
+impl Transport for FailsOnce {
+    fn send(&self, _: http::Request<smithy_gen_runtime::Bytes>, _: usize) -> BoxFuture<'_, Result<RawResponse, SendError>> {
+        let mut n = self.0.lock().unwrap();
+        *n += 1;
+        let r = if *n == 1 {
+            RawResponse::new(500, vec![], b"<Error><Code>InternalError</Code><Message>We encountered an internal error.</Message></Error>".to_vec())
+        } else {
+            RawResponse::new(200, vec![], b"object bytes".to_vec())
+        };
+        Box::pin(std::future::ready(Ok(r)))
+    }
+}
+
+/// GET and HEAD are safe to repeat by HTTP's definition: a 500 on
+/// `GetObject` (neither `@readonly` nor `@idempotent` in S3's model) is
+/// retried; on `PutObject` (PUT, not marked) it is not.
+#[tokio::test]
+async fn a_server_error_on_a_get_is_retried_and_on_an_unmarked_put_is_not() {
+    let build = |t: Arc<FailsOnce>| {
+        Config::builder()
+            .region("us-east-1")
+            .credentials(Credentials::new("AKIDEXAMPLE", "secret", None))
+            .transport(t)
+            .sleep(Arc::new(NoSleep))
+            .max_attempts(3)
+            .build()
+            .unwrap()
+    };
+    let t = Arc::new(FailsOnce::default());
+    let out = s3::Client::new(build(t.clone())).get_object(s3t::GetObjectInput::new("b", "k")).await.expect("retried");
+    assert_eq!(out.body.map(|b| b.into_inner()), Some(b"object bytes".to_vec()));
+    assert_eq!(*t.0.lock().unwrap(), 2);
+    let t = Arc::new(FailsOnce::default());
+    let e = s3::Client::new(build(t.clone())).put_object(s3t::PutObjectInput::new("b", "k")).await.expect_err("not retried");
+    assert!(e.to_string().contains("InternalError"), "{e}");
+    assert_eq!(*t.0.lock().unwrap(), 1);
+}

@@ -79,7 +79,11 @@ pub fn client_file(svc: &ServiceIr) -> TokenStream {
         // The configured token provider fills an unset token (`prepare`
         // would fill it with a random one).
         let (mutability, fill_token) = super::protocol::token_fill(input_struct, quote!(self.handle.idempotency_token()));
-        let safe = op.idempotent || op.readonly || has_token;
+        // Safe to repeat: the model says so, a token protects it, or its
+        // HTTP method is one HTTP defines as safe (GET, HEAD: S3 `GetObject`
+        // is neither `@readonly` nor `@idempotent` in its model).
+        let safe_method = op.http.as_ref().is_some_and(|h| matches!(h.method.as_str(), "GET" | "HEAD"));
+        let safe = op.idempotent || op.readonly || has_token || safe_method;
         let retryable: Vec<String> = modeled_errors(svc, op).into_iter().filter(|e| e.retryable).map(|e| e.code).collect();
         let summary = format!(
             "Calls `{}`: validates `input` (unless the config turns validation off), sends it {}, and parses the output or the operation's error.",

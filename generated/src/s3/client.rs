@@ -846,7 +846,7 @@ impl Client {
         &self,
         input: types::GetBucketLocationInput,
     ) -> Result<types::GetBucketLocationOutput, errors::GetBucketLocationError> {
-        let policy = RetryPolicy::new(false, &[]);
+        let policy = RetryPolicy::new(true, &[]);
         let request = protocol::prepare_get_bucket_location(
             input,
             self.handle.validates(),
@@ -977,7 +977,7 @@ impl Client {
         &self,
         input: types::GetObjectInput,
     ) -> Result<types::GetObjectOutput, errors::GetObjectError> {
-        let policy = RetryPolicy::new(false, &[]);
+        let policy = RetryPolicy::new(true, &[]);
         let request = protocol::prepare_get_object(input, self.handle.validates())?;
         protocol::parse_get_object(
             &self.handle.send("GetObject", &request, &policy).await?,
@@ -1030,7 +1030,7 @@ impl Client {
         &self,
         input: types::HeadBucketInput,
     ) -> Result<types::HeadBucketOutput, errors::HeadBucketError> {
-        let policy = RetryPolicy::new(false, &[]);
+        let policy = RetryPolicy::new(true, &[]);
         let request = protocol::prepare_head_bucket(input, self.handle.validates())?;
         protocol::parse_head_bucket(
             &self.handle.send("HeadBucket", &request, &policy).await?,
@@ -1126,7 +1126,7 @@ impl Client {
         &self,
         input: types::HeadObjectInput,
     ) -> Result<types::HeadObjectOutput, errors::HeadObjectError> {
-        let policy = RetryPolicy::new(false, &[]);
+        let policy = RetryPolicy::new(true, &[]);
         let request = protocol::prepare_head_object(input, self.handle.validates())?;
         protocol::parse_head_object(
             &self.handle.send("HeadObject", &request, &policy).await?,
@@ -1187,7 +1187,7 @@ impl Client {
         &self,
         input: types::ListBucketsInput,
     ) -> Result<types::ListBucketsOutput, errors::ListBucketsError> {
-        let policy = RetryPolicy::new(false, &[]);
+        let policy = RetryPolicy::new(true, &[]);
         let request = protocol::prepare_list_buckets(input, self.handle.validates())?;
         protocol::parse_list_buckets(
             &self.handle.send("ListBuckets", &request, &policy).await?,
@@ -1272,7 +1272,7 @@ impl Client {
         &self,
         input: types::ListObjectsV2Input,
     ) -> Result<types::ListObjectsV2Output, errors::ListObjectsV2Error> {
-        let policy = RetryPolicy::new(false, &[]);
+        let policy = RetryPolicy::new(true, &[]);
         let request = protocol::prepare_list_objects_v2(input, self.handle.validates())?;
         protocol::parse_list_objects_v2(
             &self.handle.send("ListObjectsV2", &request, &policy).await?,

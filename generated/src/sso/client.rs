@@ -70,7 +70,7 @@ impl Client {
         &self,
         input: types::GetRoleCredentialsInput,
     ) -> Result<types::GetRoleCredentialsOutput, errors::GetRoleCredentialsError> {
-        let policy = RetryPolicy::new(false, &[]);
+        let policy = RetryPolicy::new(true, &[]);
         let request = protocol::prepare_get_role_credentials(
             input,
             self.handle.validates(),
