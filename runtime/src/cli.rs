@@ -175,6 +175,20 @@ fn error_outcome<E: OperationError>(e: &E) -> Outcome {
     }
 }
 
+/// What every call starts with: the input read, then (a dry run) the
+/// request printed as the outcome, or the configuration built.
+async fn start<I: DeserializeOwned, E: OperationError>(args: &Args, prepare: fn(I, bool) -> Result<PreparedRequest, E>) -> Result<(Config, I), Outcome> {
+    let input: I = super::json::input_from_value(&args.input).map_err(|e| Outcome::fail(2, format!("the input does not fit {}: {e}\n", args.operation)))?;
+    if args.dry_run {
+        return Err(match prepare(input, true) {
+            Ok(request) => Outcome::ok(format!("{}\n", dry_run_json(&request))),
+            Err(e) => error_outcome(&e),
+        });
+    }
+    let config = config(args).await.map_err(|e| Outcome::fail(2, format!("{e}\n")))?;
+    Ok((config, input))
+}
+
 /// Run one operation: parse the input, then print the request (dry run) or
 /// send it and print the output.
 pub async fn run<I, O, E, F, Fut>(args: &Args, prepare: fn(I, bool) -> Result<PreparedRequest, E>, send: F) -> Outcome
@@ -185,19 +199,9 @@ where
     F: FnOnce(Config, I) -> Fut,
     Fut: Future<Output = Result<O, E>>,
 {
-    let input: I = match super::json::input_from_value(&args.input) {
-        Ok(i) => i,
-        Err(e) => return Outcome::fail(2, format!("the input does not fit {}: {e}\n", args.operation)),
-    };
-    if args.dry_run {
-        return match prepare(input, true) {
-            Ok(request) => Outcome::ok(format!("{}\n", dry_run_json(&request))),
-            Err(e) => error_outcome(&e),
-        };
-    }
-    let config = match config(args).await {
-        Ok(c) => c,
-        Err(e) => return Outcome::fail(2, format!("{e}\n")),
+    let (config, input) = match start(args, prepare).await {
+        Ok(pair) => pair,
+        Err(outcome) => return outcome,
     };
     match send(config, input).await {
         Ok(output) => match serde_json::to_string_pretty(&output) {
@@ -222,19 +226,9 @@ where
     Fut: Future<Output = Result<(O, super::event_stream::EventReceiver<T, E>), E>>,
 {
     use std::io::Write;
-    let input: I = match super::json::input_from_value(&args.input) {
-        Ok(i) => i,
-        Err(e) => return Outcome::fail(2, format!("the input does not fit {}: {e}\n", args.operation)),
-    };
-    if args.dry_run {
-        return match prepare(input, true) {
-            Ok(request) => Outcome::ok(format!("{}\n", dry_run_json(&request))),
-            Err(e) => error_outcome(&e),
-        };
-    }
-    let config = match config(args).await {
-        Ok(c) => c,
-        Err(e) => return Outcome::fail(2, format!("{e}\n")),
+    let (config, input) = match start(args, prepare).await {
+        Ok(pair) => pair,
+        Err(outcome) => return outcome,
     };
     let (output, mut events) = match send(config, input).await {
         Ok(pair) => pair,

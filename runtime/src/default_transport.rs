@@ -293,10 +293,12 @@ impl DefaultTransport {
         Arc::clone(map.entry(key.to_string()).or_insert_with(|| Arc::new(Semaphore::new(self.max_per_host))))
     }
 
-    async fn round_trip(&self, request: http::Request<bytes::Bytes>, max_body: usize) -> Result<RawResponse, SendError> {
+    /// Send `request` and wait for the response's head: its status, headers
+    /// and body, with the connection permit the body holds until it is read.
+    async fn open(&self, request: http::Request<bytes::Bytes>) -> Result<Opened, SendError> {
         let request = self.clean(request)?;
         let key = format!("{}://{}", request.uri().scheme_str().unwrap_or(""), request.uri().authority().map_or("", |a| a.as_str()));
-        let _permit = self.permits(&key).acquire_owned().await.map_err(|_| io("the connection limit was closed".into()))?;
+        let permit = self.permits(&key).acquire_owned().await.map_err(|_| io("the connection limit was closed".into()))?;
         // Let the pool's connection tasks see what arrived while the runtime
         // stood still (between two `block_on` calls, say): a connection the
         // server closed, or one it wrote on unasked, is then dropped before
@@ -313,7 +315,12 @@ impl DefaultTransport {
             .iter()
             .map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
             .collect();
-        let mut body = response.into_body();
+        Ok(Opened { status, headers, body: HyperChunks { body: response.into_body(), _permit: permit } })
+    }
+
+    async fn round_trip(&self, request: http::Request<bytes::Bytes>, max_body: usize) -> Result<RawResponse, SendError> {
+        // The permit is held until the body is read.
+        let Opened { status, headers, body: HyperChunks { mut body, _permit } } = self.open(request).await?;
         let mut out = Vec::new();
         loop {
             let frame = match tokio::time::timeout(self.read_timeout, body.frame()).await {
@@ -410,7 +417,10 @@ impl Transport for DefaultTransport {
     }
 
     fn send_streaming(&self, request: http::Request<bytes::Bytes>) -> BoxFuture<'_, Result<StreamingResponse, SendError>> {
-        Box::pin(self.open_stream(request))
+        Box::pin(async move {
+            let Opened { status, headers, body } = self.open(request).await?;
+            Ok(StreamingResponse { status, headers, body: BodyStream::new(body) })
+        })
     }
 }
 
@@ -447,25 +457,11 @@ impl ReadChunks for HyperChunks {
     }
 }
 
-impl DefaultTransport {
-    async fn open_stream(&self, request: http::Request<bytes::Bytes>) -> Result<StreamingResponse, SendError> {
-        let request = self.clean(request)?;
-        let key = format!("{}://{}", request.uri().scheme_str().unwrap_or(""), request.uri().authority().map_or("", |a| a.as_str()));
-        let permit = self.permits(&key).acquire_owned().await.map_err(|_| io("the connection limit was closed".into()))?;
-        tokio::task::yield_now().await;
-        let response = match self.head(request).await {
-            Ok(Ok(response)) => response,
-            Ok(Err(e)) => return Err(client_error(e, self.connect_timeout)),
-            Err(()) => return Err(read_timeout(self.read_timeout)),
-        };
-        let status = response.status().as_u16();
-        let headers = response
-            .headers()
-            .iter()
-            .map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
-            .collect();
-        Ok(StreamingResponse { status, headers, body: BodyStream::new(HyperChunks { body: response.into_body(), _permit: permit }) })
-    }
+/// A response whose head arrived.
+struct Opened {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: HyperChunks,
 }
 
 fn io(message: String) -> SendError {
