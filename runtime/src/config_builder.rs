@@ -106,7 +106,7 @@ impl ProfileSource {
             into.profile_global = Some(Endpoint::parse(&url).map_err(|e| ConfigError(format!("the profile `{name}`'s endpoint_url: {}", e.0)))?);
         }
         let Some(services) = self.setting("services")? else { return Ok(()) };
-        let set = self.loaded.as_ref().expect("loaded by setting");
+        let Some(set) = self.loaded.as_ref() else { return Ok(()) };
         let section = set.services.get(&services).ok_or_else(|| ConfigError(format!("the profile `{name}` names services `{services}`, which has no [services {services}] section")))?;
         for (service, value) in &section.properties {
             if let super::profile_file::Value::Sub(subs) = value {
