@@ -83,6 +83,8 @@ pub const SERVICES: &[(&str, &[&str])] = &[
         )
     )]
     ("sts", crate::sts::OPERATIONS),
+    #[cfg(feature = "transcribe-streaming-start-stream-transcription")]
+    ("transcribe", crate::transcribe_streaming::OPERATIONS),
 ];
 fn dispatch(
     args: &::smithy_gen_runtime::cli::Args,
@@ -167,6 +169,8 @@ fn dispatch(
                 )
             )]
             "sts" => crate::sts::cli::call(args).await,
+            #[cfg(feature = "transcribe-streaming-start-stream-transcription")]
+            "transcribe" => crate::transcribe_streaming::cli::call(args).await,
             _ => ::std::option::Option::None,
         }
     })

@@ -10,6 +10,7 @@
 //!  - [`sso`], AWS Single Sign-On (`com.amazonaws.sso#SWBPortalService`)
 //!  - [`sso_oidc`], AWS SSO OIDC (`com.amazonaws.ssooidc#AWSSSOOIDCService`)
 //!  - [`sts`], AWS Security Token Service (`com.amazonaws.sts#AWSSecurityTokenServiceV20110615`)
+//!  - [`transcribe_streaming`], Amazon Transcribe Streaming Service (`com.amazonaws.transcribestreaming#Transcribe`)
 //!
 //! Each service module has a `Client` with one async method per operation, an error enum per operation in `errors`, and the protocol's `prepare_*` functions that build a request without sending it. Every operation has an input type with `new` (taking the required members) and `validate` (checking every constraint of the model and reporting all violations at once), and an output type that tolerates missing and unknown members.
 //!
@@ -120,3 +121,6 @@ pub mod sso_oidc;
     )
 )]
 pub mod sts;
+/// Amazon Transcribe Streaming Service (`com.amazonaws.transcribestreaming#Transcribe`).
+#[cfg(feature = "transcribe-streaming-start-stream-transcription")]
+pub mod transcribe_streaming;

@@ -288,6 +288,9 @@ pub async fn run_args(
             let known: Vec<String> = services.iter().map(|(s, _)| s.to_string()).collect();
             let msg = match services.iter().find(|(s, _)| *s == args.service) {
                 None => format!("unknown service {:?}; known services: {}", args.service, known.join(", ")),
+                Some((s, ops)) if ops.contains(&args.operation.as_str()) => {
+                    format!("{s} {} sends an event stream, which the command line cannot give; call it from code", args.operation)
+                }
                 Some((s, ops)) => format!("service {s} has no operation {:?}; it has: {}", args.operation, ops.join(", ")),
             };
             Outcome::fail(2, format!("{msg}\n{USAGE}\n"))

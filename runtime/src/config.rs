@@ -225,6 +225,11 @@ impl Config {
         self.validate_input
     }
 
+    /// The largest response body accepted, in bytes.
+    pub fn max_response_body(&self) -> usize {
+        self.max_response_body
+    }
+
     /// The limit on a whole call, all attempts and backoffs included.
     pub fn operation_timeout(&self) -> Option<Duration> {
         self.operation_timeout

@@ -34,7 +34,7 @@ use tower_service::Service;
 
 use super::error::{TimeoutError, TimeoutKind, TransportError, TransportErrorKind};
 use super::request::RawResponse;
-use super::transport::{BodyStream, BoxFuture, ReadChunks, SendError, Sleep, StreamingResponse, Transport};
+use super::transport::{BodyStream, BoxFuture, ReadChunks, SendError, Sleep, StreamingBody, StreamingResponse, Transport};
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -42,7 +42,7 @@ type BoxError = Box<dyn std::error::Error + Send + Sync>;
 /// proxies, timeouts, a response size bound and a connection limit per host.
 /// Needs a tokio runtime. Build it with [`DefaultTransport::builder`].
 pub struct DefaultTransport {
-    client: hyper_util::client::legacy::Client<Connector, Full<Bytes>>,
+    client: hyper_util::client::legacy::Client<Connector, RequestBody>,
     proxies: Option<Arc<Matcher>>,
     read_timeout: Duration,
     connect_timeout: Duration,
@@ -295,8 +295,7 @@ impl DefaultTransport {
 
     /// Send `request` and wait for the response's head: its status, headers
     /// and body, with the connection permit the body holds until it is read.
-    async fn open(&self, request: http::Request<bytes::Bytes>) -> Result<Opened, SendError> {
-        let request = self.clean(request)?;
+    async fn open(&self, request: http::Request<RequestBody>) -> Result<Opened, SendError> {
         let key = format!("{}://{}", request.uri().scheme_str().unwrap_or(""), request.uri().authority().map_or("", |a| a.as_str()));
         let permit = self.permits(&key).acquire_owned().await.map_err(|_| io("the connection limit was closed".into()))?;
         // Let the pool's connection tasks see what arrived while the runtime
@@ -320,7 +319,7 @@ impl DefaultTransport {
 
     async fn round_trip(&self, request: http::Request<bytes::Bytes>, max_body: usize) -> Result<RawResponse, SendError> {
         // The permit is held until the body is read.
-        let Opened { status, headers, body: HyperChunks { mut body, _permit } } = self.open(request).await?;
+        let Opened { status, headers, body: HyperChunks { mut body, _permit } } = self.open(self.clean(request)?).await?;
         let mut out = Vec::new();
         loop {
             let frame = match tokio::time::timeout(self.read_timeout, body.frame()).await {
@@ -350,7 +349,7 @@ impl DefaultTransport {
     /// instead). `Err(())` when the read timeout ran out.
     async fn head(
         &self,
-        request: http::Request<Full<Bytes>>,
+        request: http::Request<RequestBody>,
     ) -> Result<Result<http::Response<hyper::body::Incoming>, hyper_util::client::legacy::Error>, ()> {
         let phase = Arc::new(Mutex::new(Phase::Waiting(tokio::time::Instant::now())));
         let mut sending = std::pin::pin!(WithPhase { phase: Arc::clone(&phase), inner: Box::pin(self.client.request(request)) });
@@ -377,8 +376,15 @@ impl DefaultTransport {
     /// header from the caller (which could desynchronise a kept-alive
     /// connection), and `Proxy-Authorization` for a plain-HTTP request that
     /// goes through a proxy with credentials.
-    fn clean(&self, request: http::Request<bytes::Bytes>) -> Result<http::Request<Full<Bytes>>, SendError> {
-        let (mut parts, body) = request.into_parts();
+    fn clean(&self, request: http::Request<bytes::Bytes>) -> Result<http::Request<RequestBody>, SendError> {
+        let (parts, body) = request.into_parts();
+        let parts = self.clean_parts(parts, Some(body.len()))?;
+        Ok(http::Request::from_parts(parts, RequestBody::Whole(Full::new(body))))
+    }
+
+    /// The request head cleaned (see [`clean`](Self::clean)); `length`:
+    /// the body's, `None` for a body that streams.
+    fn clean_parts(&self, mut parts: http::request::Parts, length: Option<usize>) -> Result<http::request::Parts, SendError> {
         let invalid = |what: String| SendError::Transport(TransportError::new(TransportErrorKind::InvalidRequest, what));
         let uri = &parts.uri;
         let scheme = match uri.scheme_str() {
@@ -397,9 +403,11 @@ impl DefaultTransport {
         }
         let host = http::HeaderValue::from_str(host_port).map_err(|e| invalid(format!("the URL's host is not a valid header: {e}")))?;
         parts.headers.insert(http::header::HOST, host);
-        let bodiless = body.is_empty() && matches!(parts.method, http::Method::GET | http::Method::HEAD | http::Method::DELETE | http::Method::OPTIONS);
-        if !bodiless {
-            parts.headers.insert(http::header::CONTENT_LENGTH, http::HeaderValue::from(body.len()));
+        if let Some(len) = length {
+            let bodiless = len == 0 && matches!(parts.method, http::Method::GET | http::Method::HEAD | http::Method::DELETE | http::Method::OPTIONS);
+            if !bodiless {
+                parts.headers.insert(http::header::CONTENT_LENGTH, http::HeaderValue::from(len));
+            }
         }
         if scheme == "http" {
             if let Some(auth) = self.proxies.as_ref().and_then(|m| m.intercept(&clean)).and_then(|i| i.basic_auth().cloned()) {
@@ -407,7 +415,7 @@ impl DefaultTransport {
             }
         }
         parts.uri = clean;
-        Ok(http::Request::from_parts(parts, Full::new(body)))
+        Ok(parts)
     }
 }
 
@@ -418,7 +426,16 @@ impl Transport for DefaultTransport {
 
     fn send_streaming(&self, request: http::Request<bytes::Bytes>) -> BoxFuture<'_, Result<StreamingResponse, SendError>> {
         Box::pin(async move {
-            let Opened { status, headers, body } = self.open(request).await?;
+            let Opened { status, headers, body } = self.open(self.clean(request)?).await?;
+            Ok(StreamingResponse { status, headers, body: BodyStream::new(body) })
+        })
+    }
+
+    fn send_duplex(&self, request: http::Request<()>, body: StreamingBody) -> BoxFuture<'_, Result<StreamingResponse, SendError>> {
+        Box::pin(async move {
+            let (parts, ()) = request.into_parts();
+            let parts = self.clean_parts(parts, None)?;
+            let Opened { status, headers, body } = self.open(http::Request::from_parts(parts, RequestBody::Streaming(body))).await?;
             Ok(StreamingResponse { status, headers, body: BodyStream::new(body) })
         })
     }
@@ -454,6 +471,38 @@ impl ReadChunks for HyperChunks {
                 }
             }
         })
+    }
+}
+
+/// A request body: whole, or produced as it is sent.
+enum RequestBody {
+    Whole(Full<Bytes>),
+    Streaming(StreamingBody),
+}
+
+impl hyper::body::Body for RequestBody {
+    type Data = Bytes;
+    type Error = BoxError;
+
+    fn poll_frame(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<hyper::body::Frame<Bytes>, BoxError>>> {
+        match self.get_mut() {
+            RequestBody::Whole(full) => Pin::new(full).poll_frame(cx).map_err(|never| match never {}),
+            RequestBody::Streaming(s) => s.0.poll_chunk(cx).map(|chunk| chunk.map(|c| c.map(hyper::body::Frame::data).map_err(BoxError::from))),
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        match self {
+            RequestBody::Whole(full) => full.is_end_stream(),
+            RequestBody::Streaming(_) => false,
+        }
+    }
+
+    fn size_hint(&self) -> hyper::body::SizeHint {
+        match self {
+            RequestBody::Whole(full) => full.size_hint(),
+            RequestBody::Streaming(_) => hyper::body::SizeHint::default(),
+        }
     }
 }
 

@@ -73,3 +73,48 @@ impl EventSigner {
             .add_header(date_header))
     }
 }
+
+/// The request body of an input stream: each event written as its message
+/// and, when the request is signed, wrapped in its signed envelope; the
+/// signed empty message last.
+pub(crate) struct SignedEvents<T> {
+    events: tokio::sync::mpsc::Receiver<T>,
+    marshal: fn(&T) -> Result<Message, String>,
+    signer: Option<EventSigner>,
+    ended: bool,
+}
+
+impl<T> SignedEvents<T> {
+    pub(crate) fn new(events: super::event_stream::EventInput<T>, marshal: fn(&T) -> Result<Message, String>, signer: Option<EventSigner>) -> Self {
+        SignedEvents { events: events.0, marshal, signer, ended: false }
+    }
+
+    fn frame(&mut self, message: Option<&Message>) -> Result<bytes::Bytes, String> {
+        let out = match (&mut self.signer, message) {
+            (Some(signer), m) => encode(&signer.sign(m, std::time::SystemTime::now()).map_err(|e| e.to_string())?),
+            (None, Some(m)) => encode(m),
+            (None, None) => return Ok(bytes::Bytes::new()),
+        };
+        out.map(bytes::Bytes::from).map_err(|e| e.to_string())
+    }
+}
+
+impl<T: Send> super::transport::ProduceChunks for SignedEvents<T> {
+    fn poll_chunk(&mut self, cx: &mut std::task::Context<'_>) -> std::task::Poll<Option<Result<bytes::Bytes, String>>> {
+        use std::task::Poll;
+        if self.ended {
+            return Poll::Ready(None);
+        }
+        match self.events.poll_recv(cx) {
+            Poll::Pending => Poll::Pending,
+            Poll::Ready(Some(event)) => Poll::Ready(Some((self.marshal)(&event).and_then(|m| self.frame(Some(&m))))),
+            Poll::Ready(None) => {
+                self.ended = true;
+                match self.frame(None) {
+                    Ok(b) if b.is_empty() => Poll::Ready(None),
+                    other => Poll::Ready(Some(other)),
+                }
+            }
+        }
+    }
+}

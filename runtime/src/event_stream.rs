@@ -405,6 +405,54 @@ pub fn exception_message<T: serde::Serialize>(exception_type: &str, value: &T) -
     ))
 }
 
+/// The sending side of an input event stream: [`send`](Self::send) each
+/// event; dropping every sender ends the stream (the client then sends the
+/// closing signed empty message).
+#[derive(Debug)]
+pub struct EventSender<T>(tokio::sync::mpsc::Sender<T>);
+
+impl<T> Clone for EventSender<T> {
+    fn clone(&self) -> Self {
+        EventSender(self.0.clone())
+    }
+}
+
+impl<T> EventSender<T> {
+    /// Queue `event` (waiting while `capacity` events are queued); `Err`
+    /// gives it back when the call has ended.
+    pub async fn send(&self, event: T) -> Result<(), T> {
+        self.0.send(event).await.map_err(|e| e.0)
+    }
+}
+
+/// The events a call sends: give it to the operation's client method.
+#[derive(Debug)]
+pub struct EventInput<T>(pub(crate) tokio::sync::mpsc::Receiver<T>);
+
+/// A sender and the input it feeds, with room for `capacity` queued events.
+pub fn channel<T>(capacity: usize) -> (EventSender<T>, EventInput<T>) {
+    let (tx, rx) = tokio::sync::mpsc::channel(capacity.max(1));
+    (EventSender(tx), EventInput(rx))
+}
+
+/// A response read whole (an input stream's response without an output
+/// stream), as the client parses ordinary responses.
+pub async fn collect(mut response: super::transport::StreamingResponse, max_body: usize) -> Result<super::request::RawResponse, super::error::Failure> {
+    use super::error::{Failure, TransportError, TransportErrorKind};
+    let mut body = Vec::new();
+    while let Some(chunk) = response.body.next_chunk().await {
+        let chunk = chunk.map_err(|e| match e {
+            super::transport::SendError::Transport(t) => Failure::Transport(t),
+            super::transport::SendError::Timeout(t) => Failure::Timeout(t),
+        })?;
+        if body.len() + chunk.len() > max_body {
+            return Err(Failure::Transport(TransportError::new(TransportErrorKind::BodyTooLarge, format!("the response body exceeds the limit of {max_body} bytes"))));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(super::request::RawResponse::new(response.status, response.headers, body))
+}
+
 /// The typed events of an output stream: [`recv`](Self::recv) gives the
 /// next event, `Ok(None)` at the stream's end, or the error the stream ended
 /// with (a modeled exception, an unmodeled error, a corrupt message, a

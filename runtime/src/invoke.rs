@@ -329,6 +329,64 @@ impl Handle {
         .await
     }
 
+    /// Sign and send `request` of an operation with an input event stream:
+    /// the request (signed with the streaming payload hash) goes out at
+    /// once, its body is `events`, each written with `marshal` and signed
+    /// in a chain from the request's signature, while the response comes
+    /// back (an error response read whole). Never retried: the events
+    /// cannot be sent again.
+    #[cfg(feature = "event-stream")]
+    pub async fn send_duplex<T: Send + 'static>(
+        &self,
+        operation: &'static str,
+        request: &PreparedRequest,
+        events: super::event_stream::EventInput<T>,
+        marshal: fn(&T) -> Result<super::event_stream::Message, String>,
+    ) -> Result<Streamed, Failure> {
+        use tracing::Instrument;
+        let config = &self.inner.config;
+        let span = tracing::info_span!("call", service = self.service_name(), operation, region = %config.region, endpoint = tracing::field::Empty, streaming = "duplex");
+        async move {
+            let (url, resolved, mut headers, body) = self.target(request)?;
+            headers.retain(|(k, _)| !k.eq_ignore_ascii_case("content-type") && !k.eq_ignore_ascii_case("content-length"));
+            headers.push(("content-type".into(), "application/vnd.amazon.eventstream".into()));
+            if !request.unsigned {
+                headers.push(("x-amz-content-sha256".into(), "STREAMING-AWS4-HMAC-SHA256-EVENTS".into()));
+            }
+            let signed = self.sign_attempt(operation, request, 1, &url, &headers, &body, &resolved).await?;
+            let signer = if request.unsigned {
+                None
+            } else {
+                let seed = signed
+                    .headers()
+                    .get("authorization")
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|a| a.rsplit("Signature=").next())
+                    .map(str::to_string)
+                    .unwrap_or_default();
+                let credentials = config.credentials.credentials().await.map_err(|e| Failure::Transport(TransportError::new(TransportErrorKind::Credentials, e.to_string())))?;
+                Some(super::event_signing::EventSigner::new(
+                    &seed,
+                    credentials,
+                    resolved.auth.signing_region.as_deref().unwrap_or(&config.region),
+                    resolved.auth.signing_name.as_deref().unwrap_or(self.inner.service.signing_name),
+                ))
+            };
+            let body = super::transport::StreamingBody(Box::new(super::event_signing::SignedEvents::new(events, marshal, signer)));
+            match config.transport.send_duplex(signed.map(|_| ()), body).await {
+                Ok(r) if (200..300).contains(&r.status) => {
+                    tracing::debug!(status = r.status, "event stream open (both ways)");
+                    Ok(Streamed::Stream(r))
+                }
+                Ok(r) => Ok(Streamed::Error(super::event_stream::collect(r, config.max_response_body).await?)),
+                Err(SendError::Transport(t)) => Err(Failure::Transport(t)),
+                Err(SendError::Timeout(t)) => Err(Failure::Timeout(t)),
+            }
+        }
+        .instrument(span)
+        .await
+    }
+
     /// The service's name in spans and hooks: its `sdkId`, else its signing name.
     fn service_name(&self) -> &'static str {
         let s = self.inner.service;

@@ -73,7 +73,12 @@ pub fn signing_headers(
     let amz_date = amz_date(time).ok_or_else(|| fail("the clock is before 1970".to_string()))?;
     let date = &amz_date[..8];
 
-    let payload_hash = hex(digest::digest(&digest::SHA256, body).as_ref());
+    // A payload hash the request already states (`UNSIGNED-PAYLOAD`, an
+    // event stream's `STREAMING-AWS4-HMAC-SHA256-EVENTS`) is what is signed.
+    let payload_hash = match headers.iter().find(|(k, _)| k.eq_ignore_ascii_case("x-amz-content-sha256")) {
+        Some((_, v)) => v.clone(),
+        None => hex(digest::digest(&digest::SHA256, body).as_ref()),
+    };
     let mut added = vec![("x-amz-date".to_string(), amz_date.clone())];
     if options.content_sha256_header && !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("x-amz-content-sha256")) {
         added.push(("x-amz-content-sha256".to_string(), payload_hash.clone()));

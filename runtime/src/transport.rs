@@ -36,11 +36,38 @@ pub trait Transport: Send + Sync + std::fmt::Debug {
     /// the whole body with [`send`](Self::send) (at most 16 MiB) and hands
     /// it over as one chunk: right for fakes and replays, not for live
     /// streams; the default transport streams.
+    /// Send a request whose body streams (`body`, produced while the
+    /// response streams back: bidirectional event streams, over HTTP/2 where
+    /// the server offers it). The default refuses: a transport must read
+    /// and write at once to do it; the default transport does.
+    fn send_duplex(&self, request: http::Request<()>, body: StreamingBody) -> BoxFuture<'_, Result<StreamingResponse, SendError>> {
+        let _ = (request, body);
+        Box::pin(std::future::ready(Err(SendError::Transport(super::error::TransportError::new(
+            super::error::TransportErrorKind::Other,
+            "this transport cannot send a streaming request body (input event streams); use the default transport",
+        )))))
+    }
+
     fn send_streaming(&self, request: http::Request<bytes::Bytes>) -> BoxFuture<'_, Result<StreamingResponse, SendError>> {
         Box::pin(async move {
             let r = self.send(request, 16 << 20).await?;
             Ok(StreamingResponse { status: r.status, headers: r.headers, body: BodyStream::whole(r.body) })
         })
+    }
+}
+
+/// Where a streaming request body's chunks come from (an input event
+/// stream): `Ready(None)` ends the body; an `Err` aborts the request.
+pub trait ProduceChunks: Send {
+    fn poll_chunk(&mut self, cx: &mut std::task::Context<'_>) -> std::task::Poll<Option<Result<bytes::Bytes, String>>>;
+}
+
+/// A request body sent as it is produced.
+pub struct StreamingBody(pub Box<dyn ProduceChunks>);
+
+impl std::fmt::Debug for StreamingBody {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("StreamingBody")
     }
 }
 

@@ -203,7 +203,7 @@ fn report(results: &BTreeMap<String, bool>, expected: &BTreeMap<String, String>,
     let run_streams = results.keys().filter(|k| k.ends_with("_event_stream")).count();
     if total_streams > run_streams {
         out.push_str(&format!(
-            "\nEvent streams: {run_streams} of the {total_streams} `smithy.test#eventStreamTests` cases run above (output streams read by client methods; input events written as messages). Not generated yet: the {} others, the response side of operations that also send events (no client method: sending a stream is not implemented) and cases with an initial request or an expected failure on the sending side.\n",
+            "\nEvent streams: {run_streams} of the {total_streams} `smithy.test#eventStreamTests` cases run above (output streams read by client methods; input events written as the messages they are sent as). Not generated yet: the {} others, cases with an initial request or initial messages, and cases that expect the sending side to fail.\n",
             total_streams - run_streams
         ));
     }

@@ -12,7 +12,8 @@ use crate::ir::{CrateIr, ServiceIr};
 
 pub fn service_cli(svc: &ServiceIr) -> TokenStream {
     let proto_mod = ident(module_name(svc));
-    let arms = svc.client_operations().map(|op| {
+    // Operations that send events take them from code, not the command line.
+    let arms = svc.client_operations().filter(|op| op.input_stream.is_none()).map(|op| {
         let name = &op.name;
         let f = ident(&op.fn_name);
         let prepare = ident(&format!("prepare_{}", op.fn_name));
@@ -28,6 +29,21 @@ pub fn service_cli(svc: &ServiceIr) -> TokenStream {
             #name => op!(args, #prepare, #f),
         }
     });
+    let arms: Vec<TokenStream> = arms.collect();
+    let body = if arms.is_empty() {
+        // Nothing the tool can call (every operation sends events).
+        quote! {
+            let _ = args;
+            ::std::option::Option::None
+        }
+    } else {
+        quote! {
+            ::std::option::Option::Some(match args.operation.as_str() {
+                #(#arms)*
+                _ => return ::std::option::Option::None,
+            })
+        }
+    };
     quote! {
         //! `smithy-call` dispatch for this service.
 
@@ -38,10 +54,7 @@ pub fn service_cli(svc: &ServiceIr) -> TokenStream {
 
         /// Run the operation `args` names, or `None` if the service has no such operation.
         pub(crate) async fn call(args: &::smithy_gen_runtime::cli::Args) -> ::std::option::Option<::smithy_gen_runtime::cli::Outcome> {
-            ::std::option::Option::Some(match args.operation.as_str() {
-                #(#arms)*
-                _ => return ::std::option::Option::None,
-            })
+            #body
         }
     }
 }

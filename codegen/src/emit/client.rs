@@ -94,6 +94,49 @@ pub fn client_file(svc: &ServiceIr) -> TokenStream {
         let cfg = super::gates::cfg(&super::gates::operation(svc, op));
         let dep = op.deprecated.as_ref().map(|n| quote!(#[deprecated(note = #n)]));
         let op_name = &op.name;
+        if let Some(input_stream) = &op.input_stream {
+            let marshal = ident(&format!("marshal_{}_event", op.fn_name));
+            let in_union = ident(&input_stream.union);
+            let (ret, finish) = match &op.output_stream {
+                Some(out) => {
+                    let open = ident(&format!("open_{}", op.fn_name));
+                    let out_union = ident(&out.union);
+                    (
+                        quote!((types::#output, ::smithy_gen_runtime::event_stream::EventReceiver<types::#out_union, errors::#error>)),
+                        quote!(protocol::#open(streamed).await),
+                    )
+                }
+                None => (
+                    quote!(types::#output),
+                    quote! {
+                        match streamed {
+                            ::smithy_gen_runtime::invoke::Streamed::Error(raw) => ::std::result::Result::Err(errors::#error::from_response(&raw)),
+                            ::smithy_gen_runtime::invoke::Streamed::Stream(r) => {
+                                let max = self.handle.config().max_response_body();
+                                protocol::#parse(&::smithy_gen_runtime::event_stream::collect(r, max).await?)
+                            }
+                        }
+                    },
+                ),
+            };
+            return quote! {
+                #cfg
+                #docs
+                #dep
+                ///
+                /// `events` is the input's event stream: make it with
+                /// `smithy_gen_runtime::event_stream::channel`, send events with the
+                /// sender (before or during the call), and drop the sender to end it.
+                /// Each event goes out as it is sent, signed; over HTTP/2 the response
+                /// streams back meanwhile.
+                pub async fn #f(&self, #mutability input: types::#input, events: ::smithy_gen_runtime::event_stream::EventInput<types::#in_union>) -> Result<#ret, errors::#error> {
+                    #fill_token
+                    let request = protocol::#prepare(input, self.handle.validates())?;
+                    let streamed = self.handle.send_duplex(#op_name, &request, events, protocol::#marshal).await?;
+                    #finish
+                }
+            };
+        }
         if let Some(stream) = &op.output_stream {
             let open = ident(&format!("open_{}", op.fn_name));
             let union = ident(&stream.union);

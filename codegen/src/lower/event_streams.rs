@@ -5,8 +5,9 @@
 //! `@eventPayload` member or the other members from the payload) and which
 //! members are modeled exceptions (`:exception-type`). Such an operation
 //! gets a client method that returns the output and an event receiver, so
-//! its `event_stream` mark (no client method) is cleared here. Input streams
-//! keep it.
+//! its `event_stream` mark (no client method) is cleared here; so does an
+//! operation with an input stream on restJson1 (its method takes the
+//! events to send). awsJson input streams keep the mark.
 
 use crate::ir::{EventErrorIr, EventHeaderIr, EventIr, EventPayloadIr, EventStreamIr, Protocol, ServiceIr, TypeIr};
 use crate::model::{Model, ShapeKind};
@@ -33,6 +34,16 @@ pub fn resolve(model: &Model, ir: &mut ServiceIr) {
         found.push((i, stream_of(&op.input), stream_of(&op.output)));
     }
     for (i, input, output) in found {
+        // The events come through the client method's `events`: the
+        // input's stream member is never set, so never required.
+        if let Some(stream) = &input {
+            let input_name = ir.operations[i].input.clone();
+            if let Some(TypeIr::Struct(s)) = ir.types.iter_mut().find(|t| t.name() == input_name) {
+                for m in s.members.iter_mut().filter(|m| m.rust_name == stream.field) {
+                    m.required = false;
+                }
+            }
+        }
         let op = &mut ir.operations[i];
         if let Some(stream) = &output {
             for e in &stream.errors {
@@ -41,9 +52,11 @@ pub fn resolve(model: &Model, ir: &mut ServiceIr) {
                 }
             }
         }
-        // A client method reads output streams; sending events is not
-        // implemented, so an operation with an input stream keeps its mark.
-        if input.is_none() && output.is_some() {
+        // A client method reads output streams and, on restJson1, sends
+        // input streams (awsJson's `initial-request` message is not written
+        // yet: such operations keep their mark and get no method).
+        let sends = input.is_none() || !initial_message;
+        if sends && (input.is_some() || output.is_some()) {
             op.event_stream = None;
             op.output_stream = output;
         }

@@ -41,6 +41,9 @@ pub fn resolve(model: &Model, ir: &mut ServiceIr) {
         if let Some(stream) = &op.output_stream {
             tests.extend(event_stream_cases(ir, shape, &protocol, &stream.union, &op.output, &serde_form));
         }
+        if let Some(stream) = &op.input_stream {
+            tests.extend(input_event_cases(shape, &protocol, &stream.union, &serde_form));
+        }
         for c in shape.traits.http_request_tests.iter().filter(applies) {
             tests.push(ProtocolTestIr {
                 id: c.id.clone(),

@@ -1,0 +1,204 @@
+//! A Transcribe-style bidirectional event stream over HTTP/2 with a local
+//! server on 127.0.0.1 (TLS, ALPN `h2`): the client sends audio events while
+//! the server streams transcripts back, each answer sent after the event it
+//! answers arrived, so neither side waits for the other to finish. The
+//! server checks the request's signature mode and every event's chained
+//! signature against `aws-sigv4` (the AWS SDK for Rust's signer), from the
+//! request's own signature through the closing empty message.
+
+use std::sync::{Arc, Mutex};
+
+use aws_generated::transcribe_streaming::types::{AudioEvent, AudioStream, MediaEncoding, StartStreamTranscriptionInput, TranscriptResultStream};
+use aws_generated::transcribe_streaming::Client;
+use http_body_util::{BodyExt, StreamBody};
+use hyper::body::{Bytes, Frame};
+use integration_tests::tls::{RSA_CA, RSA_LEAF, RSA_LEAF_KEY};
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::CertificateDer;
+use smithy_gen_runtime::default_transport::{DefaultTransport, Proxies};
+use smithy_gen_runtime::event_stream::{decode, encode, header_str, Header, HeaderValue, Message};
+use smithy_gen_runtime::{Blob, Config, Credentials};
+
+const SECRET: &str = "duplex-secret-key";
+
+/// What the server saw: the HTTP version, the payload-hash header, and per
+/// event its verdict.
+#[derive(Debug, Default)]
+struct Seen {
+    version: String,
+    content_sha256: String,
+    audio: Vec<Vec<u8>>,
+    verified: usize,
+    ended_with_empty: bool,
+    problems: Vec<String>,
+}
+
+fn transcript(text: &str) -> Bytes {
+    let payload = format!(r#"{{"Transcript":{{"Results":[{{"ResultId":"r","IsPartial":false,"Alternatives":[{{"Transcript":"{text}"}}]}}]}}}}"#);
+    let m = Message::new(payload.into_bytes())
+        .add_header(Header::new(":message-type", HeaderValue::String("event".into())))
+        .add_header(Header::new(":event-type", HeaderValue::String("TranscriptEvent".into())))
+        .add_header(Header::new(":content-type", HeaderValue::String("application/json".into())));
+    Bytes::from(encode(&m).unwrap())
+}
+
+/// Check `envelope`'s signature against aws-sigv4's for the same message,
+/// prior signature and time; returns its signature (hex).
+fn verify(envelope: &Message, prior: &str) -> Result<String, String> {
+    let date = envelope.headers().iter().find(|h| h.name().as_str() == ":date").ok_or("no :date")?;
+    let time: std::time::SystemTime = date.value().as_timestamp().map_err(|_| ":date is not a timestamp")?.try_into().map_err(|_| "bad time")?;
+    let identity = aws_credential_types::Credentials::new("AKIDDUPLEX", SECRET, None, None, "test").into();
+    let params = aws_sigv4::sign::v4::SigningParams::builder().identity(&identity).region("us-east-1").name("transcribe").time(time).settings(()).build().unwrap();
+    let expected = if envelope.payload().is_empty() {
+        aws_sigv4::event_stream::sign_empty_message(prior, &params)
+    } else {
+        aws_sigv4::event_stream::sign_message(&decode(envelope.payload()).map_err(|e| e.to_string())?, prior, &params)
+    }
+    .map_err(|e| e.to_string())?
+    .into_parts()
+    .0;
+    let sig = |m: &Message| m.headers().iter().find(|h| h.name().as_str() == ":chunk-signature").and_then(|h| h.value().as_byte_array().ok().cloned());
+    let (got, want) = (sig(envelope).ok_or("no :chunk-signature")?, sig(&expected).ok_or("aws-sigv4 gave none")?);
+    if got != want {
+        return Err("the :chunk-signature differs from aws-sigv4's".into());
+    }
+    Ok(got.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+async fn server(seen: Arc<Mutex<Seen>>) -> u16 {
+    let mut config = integration_tests::tls::server_config(RSA_LEAF, RSA_LEAF_KEY, rustls::DEFAULT_VERSIONS);
+    config.alpn_protocols = vec![b"h2".to_vec()];
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        let Ok((tcp, _)) = listener.accept().await else { return };
+        let Ok(tls) = acceptor.accept(tcp).await else { return };
+        let service = hyper::service::service_fn(move |request: http::Request<hyper::body::Incoming>| {
+            let seen = Arc::clone(&seen);
+            async move {
+                let auth = request.headers().get("authorization").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+                {
+                    let mut s = seen.lock().unwrap();
+                    s.version = format!("{:?}", request.version());
+                    s.content_sha256 = request.headers().get("x-amz-content-sha256").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+                }
+                let mut prior = auth.rsplit("Signature=").next().unwrap_or_default().to_string();
+                let (tx, rx) = tokio::sync::mpsc::channel::<Result<Frame<Bytes>, std::convert::Infallible>>(8);
+                let mut body = request.into_body();
+                tokio::spawn(async move {
+                    let mut buffer = Vec::new();
+                    while let Some(Ok(frame)) = body.frame().await {
+                        let Ok(data) = frame.into_data() else { continue };
+                        buffer.extend_from_slice(&data);
+                        // Whole envelopes: answer each audio event at once.
+                        while buffer.len() >= 4 {
+                            let len = u32::from_be_bytes(buffer[..4].try_into().unwrap()) as usize;
+                            if buffer.len() < len {
+                                break;
+                            }
+                            let envelope = decode(&buffer[..len]).unwrap();
+                            buffer.drain(..len);
+                            let answer = {
+                                let mut s = seen.lock().unwrap();
+                                match verify(&envelope, &prior) {
+                                    Ok(sig) => {
+                                        prior = sig;
+                                        s.verified += 1;
+                                    }
+                                    Err(e) => s.problems.push(e),
+                                }
+                                if envelope.payload().is_empty() {
+                                    s.ended_with_empty = true;
+                                    None
+                                } else {
+                                    let inner = decode(envelope.payload()).unwrap();
+                                    (header_str(&inner, ":event-type") == Some("AudioEvent")).then(|| {
+                                        s.audio.push(inner.payload().to_vec());
+                                        transcript(&format!("chunk {}", s.audio.len()))
+                                    })
+                                }
+                            };
+                            if let Some(answer) = answer {
+                                let _ = tx.send(Ok(Frame::data(answer))).await;
+                            }
+                        }
+                    }
+                    // The request ended: so does the response.
+                });
+                let stream = futures_from(rx);
+                let response = http::Response::builder()
+                    .header("content-type", "application/vnd.amazon.eventstream")
+                    .header("x-amzn-request-id", "duplex-1")
+                    .body(StreamBody::new(stream))
+                    .unwrap();
+                Ok::<_, std::convert::Infallible>(response)
+            }
+        });
+        let io = hyper_util::rt::TokioIo::new(tls);
+        let _ = hyper::server::conn::http2::Builder::new(hyper_util::rt::TokioExecutor::new()).serve_connection(io, service).await;
+    });
+    port
+}
+
+/// A receiver as the stream `StreamBody` wants.
+fn futures_from<T>(rx: tokio::sync::mpsc::Receiver<T>) -> impl futures_core::Stream<Item = T> {
+    ReceiverStream(rx)
+}
+
+struct ReceiverStream<T>(tokio::sync::mpsc::Receiver<T>);
+
+impl<T> futures_core::Stream for ReceiverStream<T> {
+    type Item = T;
+    fn poll_next(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Option<T>> {
+        self.0.poll_recv(cx)
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn audio_goes_out_while_transcripts_come_back_over_http2_each_event_signed() {
+    let seen = Arc::new(Mutex::new(Seen::default()));
+    let port = server(Arc::clone(&seen)).await;
+    let transport = DefaultTransport::builder()
+        .extra_roots([CertificateDer::from_pem_slice(RSA_CA.as_bytes()).expect("CA")])
+        .proxies(Proxies::None)
+        .build()
+        .unwrap();
+    let config = Config::builder()
+        .region("us-east-1")
+        .endpoint(format!("https://127.0.0.1:{port}"))
+        .credentials(Credentials::new("AKIDDUPLEX", SECRET, None))
+        .transport(Arc::new(transport))
+        .max_attempts(1)
+        .build()
+        .unwrap();
+    let (sender, events) = smithy_gen_runtime::event_stream::channel(4);
+    let audio = |n: u8| AudioStream::AudioEvent(AudioEvent { audio_chunk: Some(Blob::new(vec![n; 320])) });
+    // The first event is queued before the call: the stream starts with it.
+    sender.send(audio(1)).await.unwrap();
+    let client = Client::new(config);
+    let call = client.start_stream_transcription(StartStreamTranscriptionInput::new(16_000, MediaEncoding::Pcm), events);
+    let (_output, mut transcripts) = call.await.expect("the stream opens");
+    // Each transcript arrives before the next audio event is sent.
+    for n in 1..=3u8 {
+        match transcripts.recv().await.expect("a transcript") {
+            Some(TranscriptResultStream::TranscriptEvent(t)) => {
+                let text = t.transcript.and_then(|t| t.results).and_then(|r| r.into_iter().next()).and_then(|r| r.alternatives).and_then(|a| a.into_iter().next()).and_then(|a| a.transcript);
+                assert_eq!(text.as_deref(), Some(format!("chunk {n}").as_str()));
+            }
+            other => panic!("{other:?}"),
+        }
+        if n < 3 {
+            sender.send(audio(n + 1)).await.unwrap();
+        }
+    }
+    drop(sender);
+    assert!(transcripts.recv().await.expect("a clean end").is_none());
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen.version, "HTTP/2.0");
+    assert_eq!(seen.content_sha256, "STREAMING-AWS4-HMAC-SHA256-EVENTS");
+    assert_eq!(seen.audio, vec![vec![1u8; 320], vec![2u8; 320], vec![3u8; 320]]);
+    assert!(seen.problems.is_empty(), "{:?}", seen.problems);
+    assert_eq!(seen.verified, 4, "three events and the closing empty message, each signed");
+    assert!(seen.ended_with_empty);
+}
