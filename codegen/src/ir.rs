@@ -454,6 +454,9 @@ pub enum ProtocolTestKind {
     /// request events): each event (serde form of the union) and the
     /// message (base64) it must be sent as, before signing.
     EventStreamInput { messages: Vec<String>, events: Vec<String> },
+    /// The HTTP request that opens an input stream (`initialRequest`):
+    /// method and path; headers in the case's field, the input in `params`.
+    EventStreamInitialRequest { method: String, uri: String },
     Response {
         code: u16,
         /// The error structure's Rust name (its variant of the operation's

@@ -31,6 +31,7 @@ pub fn protocol_tests_file(svc: &ServiceIr) -> Option<TokenStream> {
             let body = match &t.kind {
                 ProtocolTestKind::Request { .. } => request_test(svc, op, t),
                 ProtocolTestKind::EventStreamInput { messages, events } => input_event_test(op, messages, events, &proto),
+                ProtocolTestKind::EventStreamInitialRequest { method, uri } => initial_request_test(op, t, method, uri, &proto),
                 ProtocolTestKind::EventStreamOutput { code, messages, events, initial, failure } => {
                     event_stream_test(op, t, *code, messages, events, initial.as_deref(), failure.as_ref(), &proto)
                 }
@@ -260,6 +261,23 @@ fn input_event_test(op: &OperationIr, messages: &[String], events: &[String], pr
         for (event, expected) in events.iter().zip(messages) {
             let message = super::#proto::#marshal(event).unwrap_or_else(|e| panic!("cannot write the event: {e}"));
             pt::assert_same_message(&message, expected);
+        }
+    }
+}
+
+fn initial_request_test(op: &OperationIr, t: &ProtocolTestIr, method: &str, uri: &str, proto: &proc_macro2::Ident) -> TokenStream {
+    let prepare = ident(&format!("prepare_{}", op.fn_name));
+    let input_ty = ident(&op.input);
+    let params = &t.params;
+    let hs = headers(&t.headers);
+    quote! {
+        let input: super::types::#input_ty = pt::value(#params);
+        let request = super::#proto::#prepare(input, true).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(request.method, #method);
+        assert_eq!(request.path_and_query(), #uri);
+        for (name, value) in (#hs).iter() {
+            let sent = request.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str());
+            assert_eq!(sent, ::std::option::Option::Some(*value), "header {name}");
         }
     }
 }

@@ -29,7 +29,7 @@ pub fn resolve(model: &Model, ir: &mut ServiceIr) {
         if op.event_stream.is_some() {
             // No client method: only how input events are written.
             if let (Some(stream), Some(shape)) = (&op.input_stream, model.get(&op.shape_id)) {
-                tests.extend(input_event_cases(shape, &protocol, &stream.union, &serde_form));
+                tests.extend(input_event_cases(shape, &protocol, &stream.union, &op.input, &serde_form));
             }
             all.push(tests);
             continue;
@@ -42,7 +42,7 @@ pub fn resolve(model: &Model, ir: &mut ServiceIr) {
             tests.extend(event_stream_cases(ir, shape, &protocol, &stream.union, &op.output, &serde_form));
         }
         if let Some(stream) = &op.input_stream {
-            tests.extend(input_event_cases(shape, &protocol, &stream.union, &serde_form));
+            tests.extend(input_event_cases(shape, &protocol, &stream.union, &op.input, &serde_form));
         }
         for c in shape.traits.http_request_tests.iter().filter(applies) {
             tests.push(ProtocolTestIr {
@@ -126,7 +126,7 @@ fn event_stream_cases(
             continue;
         }
         let events = c.get("events").and_then(Value::as_array).cloned().unwrap_or_default();
-        if events.iter().any(|e| e.get("type").and_then(Value::as_str) != Some("response")) {
+        if c.get("initialRequest").is_some() || events.iter().any(|e| e.get("type").and_then(Value::as_str) != Some("response")) {
             continue;
         }
         let Some(id) = text("id") else { continue };
@@ -170,6 +170,7 @@ fn input_event_cases(
     shape: &crate::model::Shape,
     protocol: &str,
     union: &str,
+    input: &str,
     serde_form: &dyn Fn(Option<&serde_json::Value>, &str) -> String,
 ) -> Vec<ProtocolTestIr> {
     use serde_json::Value;
@@ -177,7 +178,25 @@ fn input_event_cases(
     let mut out = Vec::new();
     for c in cases {
         let text = |k: &str| c.get(k).and_then(Value::as_str);
-        if text("protocol") != Some(protocol) || text("appliesTo") == Some("server") || c.get("initialRequest").is_some() || c.get("expectation").is_some() {
+        if text("protocol") != Some(protocol) || text("appliesTo") == Some("server") || c.get("expectation").is_some() {
+            continue;
+        }
+        if let (Some(id), Some(initial)) = (text("id"), c.get("initialRequest")) {
+            let field = |k: &str| initial.get(k).and_then(Value::as_str).unwrap_or_default().to_string();
+            out.push(ProtocolTestIr {
+                id: id.to_string(),
+                fn_name: format!("{}_event_stream", id.to_snake_case()),
+                docs: text("documentation").map(str::to_string),
+                kind: ProtocolTestKind::EventStreamInitialRequest { method: field("method"), uri: field("uri") },
+                headers: initial
+                    .get("headers")
+                    .and_then(Value::as_object)
+                    .map(|h| h.iter().filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_string()))).collect())
+                    .unwrap_or_default(),
+                body: None,
+                body_media_type: None,
+                params: serde_form(c.get("initialRequestParams"), input),
+            });
             continue;
         }
         let events = c.get("events").and_then(Value::as_array).cloned().unwrap_or_default();
