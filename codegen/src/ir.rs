@@ -265,6 +265,10 @@ pub struct OperationIr {
     /// the client method returns the output and an event receiver. Filled by
     /// `lower::event_streams`, which then clears `event_stream`.
     pub output_stream: Option<EventStreamIr>,
+    /// The output's `@streaming` blob payload (its Rust field), read as it
+    /// arrives by the client's `<op>_stream` method. Filled by
+    /// `lower::streaming_bodies`.
+    pub streaming_body: Option<String>,
     /// The input's event stream (restJson1, awsJson): how its events are
     /// written as messages. No client method sends them yet (`event_stream`
     /// stays set); the protocol module has `marshal_<op>_event`.

@@ -254,6 +254,13 @@ impl Config {
         self
     }
 
+    /// The same configuration with another limit on response bodies read
+    /// whole.
+    pub fn with_max_response_body(mut self, bytes: usize) -> Config {
+        self.max_response_body = bytes;
+        self
+    }
+
     /// The same configuration with another number of attempts (at least 1).
     pub fn with_max_attempts(mut self, attempts: u32) -> Config {
         self.retry.max_attempts = attempts.max(1);

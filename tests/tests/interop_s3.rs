@@ -40,6 +40,22 @@ async fn s3_objects_round_trip_list_with_the_paginator_and_report_modeled_errors
     assert_eq!(got.metadata.as_ref().and_then(|m| m.get("origin")).map(String::as_str), Some("interop test"));
     assert!(got.body.as_ref().map(|b| b.as_ref()) == Some(&bytes[..]), "the object comes back byte for byte");
 
+    // Streamed: read as it arrives, with a response limit far below its size.
+    let small_limit = s3::Client::new(moto.config()).with_config(|c| c.with_max_response_body(64 * 1024));
+    let (out, mut body) = small_limit.get_object_stream(s3t::GetObjectInput::new("data-bucket", "dir/big object.bin")).await.expect("GetObject, streamed");
+    assert_eq!((out.content_length, out.body.is_none()), (Some(bytes.len() as i64), true));
+    let (mut streamed, mut chunks) = (Vec::new(), 0);
+    while let Some(chunk) = body.next_chunk().await {
+        streamed.extend_from_slice(&chunk.expect("a chunk"));
+        chunks += 1;
+    }
+    assert!(streamed == bytes, "the streamed object is the object");
+    assert!(chunks > 1, "it came in {chunks} chunk(s)");
+    let whole = small_limit.get_object(s3t::GetObjectInput::new("data-bucket", "dir/big object.bin")).await.expect_err("over the limit");
+    assert!(whole.to_string().contains("limit"), "{whole}");
+    let missing = small_limit.get_object_stream(s3t::GetObjectInput::new("data-bucket", "no such key")).await.expect_err("no such key");
+    assert!(matches!(missing, s3::errors::GetObjectError::NoSuchKey(_)), "{missing:?}");
+
     let head = client.head_object(s3t::HeadObjectInput::new("data-bucket", "dir/big object.bin")).await.expect("HeadObject");
     assert_eq!(head.content_length, Some(bytes.len() as i64));
 

@@ -157,6 +157,33 @@ pub fn client_file(svc: &ServiceIr) -> TokenStream {
                 }
             };
         }
+        let stream_method = op.streaming_body.as_ref().map(|field| {
+            let f_stream = ident(&format!("{}_stream", op.fn_name.trim_end_matches('_')));
+            let field = ident(field);
+            let doc = format!(
+                " `{}` with the body handed over as it arrives (no size limit, nothing held whole): the output has every other member, and `{}` unset. The connection is in use until the body is read to its end or dropped.",
+                op.name, field
+            );
+            quote! {
+                #cfg
+                #[doc = #doc]
+                #dep
+                pub async fn #f_stream(&self, #mutability input: types::#input) -> Result<(types::#output, ::smithy_gen_runtime::transport::BodyStream), errors::#error> {
+                    #fill_token
+                    let policy = RetryPolicy::new(#safe, &[#(#retryable),*]);
+                    let request = protocol::#prepare(input, self.handle.validates())?;
+                    match self.handle.send_streaming(#op_name, &request, &policy).await? {
+                        ::smithy_gen_runtime::invoke::Streamed::Error(raw) => ::std::result::Result::Err(errors::#error::from_response(&raw)),
+                        ::smithy_gen_runtime::invoke::Streamed::Stream(response) => {
+                            let head = ::smithy_gen_runtime::request::RawResponse::new(response.status, response.headers, ::smithy_gen_runtime::Bytes::new());
+                            let mut output = protocol::#parse(&head)?;
+                            output.#field = ::std::option::Option::None;
+                            ::std::result::Result::Ok((output, response.body))
+                        }
+                    }
+                }
+            }
+        });
         quote! {
             #cfg
             #docs
@@ -167,6 +194,7 @@ pub fn client_file(svc: &ServiceIr) -> TokenStream {
                 let request = protocol::#prepare(input, self.handle.validates())?;
                 protocol::#parse(&self.handle.send(#op_name, &request, &policy).await?)
             }
+            #stream_method
         }
     });
     let mut doc = format!(" A client for {title}. Cheap to clone; clones share the connection pool.");

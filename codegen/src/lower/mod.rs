@@ -7,6 +7,7 @@ mod closure;
 mod convert;
 mod customizations;
 mod event_streams;
+mod streaming_bodies;
 mod recursion;
 mod rtype;
 mod endpoints;
@@ -215,6 +216,7 @@ pub fn lower_service(model: &Model, svc: &Shape, only: Option<&BTreeSet<String>>
     }
     types::build(model, &closure, &mut ir, &mut diags);
     event_streams::resolve(model, &mut ir);
+    streaming_bodies::resolve(model, &mut ir);
     examples::resolve(model, &mut ir, &mut diags);
     protocol_tests::resolve(model, &mut ir);
     customizations::resolve(svc, &mut ir);

@@ -983,6 +983,33 @@ impl Client {
             &self.handle.send("GetObject", &request, &policy).await?,
         )
     }
+    #[cfg(feature = "s3-get-object")]
+    /// `GetObject` with the body handed over as it arrives (no size limit, nothing held whole): the output has every other member, and `body` unset. The connection is in use until the body is read to its end or dropped.
+    pub async fn get_object_stream(
+        &self,
+        input: types::GetObjectInput,
+    ) -> Result<
+        (types::GetObjectOutput, ::smithy_gen_runtime::transport::BodyStream),
+        errors::GetObjectError,
+    > {
+        let policy = RetryPolicy::new(true, &[]);
+        let request = protocol::prepare_get_object(input, self.handle.validates())?;
+        match self.handle.send_streaming("GetObject", &request, &policy).await? {
+            ::smithy_gen_runtime::invoke::Streamed::Error(raw) => {
+                ::std::result::Result::Err(errors::GetObjectError::from_response(&raw))
+            }
+            ::smithy_gen_runtime::invoke::Streamed::Stream(response) => {
+                let head = ::smithy_gen_runtime::request::RawResponse::new(
+                    response.status,
+                    response.headers,
+                    ::smithy_gen_runtime::Bytes::new(),
+                );
+                let mut output = protocol::parse_get_object(&head)?;
+                output.body = ::std::option::Option::None;
+                ::std::result::Result::Ok((output, response.body))
+            }
+        }
+    }
     #[cfg(feature = "s3-head-bucket")]
     /// You can use this operation to determine if a bucket exists and if you have permission to access it. The action returns a `200 OK` if the bucket exists and you have permission to access it.
     ///
