@@ -269,6 +269,9 @@ pub struct OperationIr {
     /// arrives by the client's `<op>_stream` method. Filled by
     /// `lower::streaming_bodies`.
     pub streaming_body: Option<String>,
+    /// The input's `@streaming` blob payload (its Rust field), sent as it is
+    /// produced by the client's `<op>_from_stream` method.
+    pub streaming_input: Option<String>,
     /// The input's event stream (restJson1, awsJson): how its events are
     /// written as messages. No client method sends them yet (`event_stream`
     /// stays set); the protocol module has `marshal_<op>_event`.

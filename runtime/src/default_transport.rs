@@ -434,7 +434,8 @@ impl Transport for DefaultTransport {
     fn send_duplex(&self, request: http::Request<()>, body: StreamingBody) -> BoxFuture<'_, Result<StreamingResponse, SendError>> {
         Box::pin(async move {
             let (parts, ()) = request.into_parts();
-            let parts = self.clean_parts(parts, None)?;
+            let length = body.length.map(|n| usize::try_from(n).unwrap_or(usize::MAX));
+            let parts = self.clean_parts(parts, length)?;
             let Opened { status, headers, body } = self.open(http::Request::from_parts(parts, RequestBody::Streaming(body))).await?;
             Ok(StreamingResponse { status, headers, body: BodyStream::new(body) })
         })
@@ -487,7 +488,7 @@ impl hyper::body::Body for RequestBody {
     fn poll_frame(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<hyper::body::Frame<Bytes>, BoxError>>> {
         match self.get_mut() {
             RequestBody::Whole(full) => Pin::new(full).poll_frame(cx).map_err(|never| match never {}),
-            RequestBody::Streaming(s) => s.0.poll_chunk(cx).map(|chunk| chunk.map(|c| c.map(hyper::body::Frame::data).map_err(BoxError::from))),
+            RequestBody::Streaming(s) => s.chunks.poll_chunk(cx).map(|chunk| chunk.map(|c| c.map(hyper::body::Frame::data).map_err(BoxError::from))),
         }
     }
 
@@ -501,7 +502,7 @@ impl hyper::body::Body for RequestBody {
     fn size_hint(&self) -> hyper::body::SizeHint {
         match self {
             RequestBody::Whole(full) => full.size_hint(),
-            RequestBody::Streaming(_) => hyper::body::SizeHint::default(),
+            RequestBody::Streaming(s) => s.length.map_or_else(hyper::body::SizeHint::default, hyper::body::SizeHint::with_exact),
         }
     }
 }

@@ -437,20 +437,11 @@ pub fn channel<T>(capacity: usize) -> (EventSender<T>, EventInput<T>) {
 
 /// A response read whole (an input stream's response without an output
 /// stream), as the client parses ordinary responses.
-pub async fn collect(mut response: super::transport::StreamingResponse, max_body: usize) -> Result<super::request::RawResponse, super::error::Failure> {
-    use super::error::{Failure, TransportError, TransportErrorKind};
-    let mut body = Vec::new();
-    while let Some(chunk) = response.body.next_chunk().await {
-        let chunk = chunk.map_err(|e| match e {
-            super::transport::SendError::Transport(t) => Failure::Transport(t),
-            super::transport::SendError::Timeout(t) => Failure::Timeout(t),
-        })?;
-        if body.len() + chunk.len() > max_body {
-            return Err(Failure::Transport(TransportError::new(TransportErrorKind::BodyTooLarge, format!("the response body exceeds the limit of {max_body} bytes"))));
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(super::request::RawResponse::new(response.status, response.headers, body))
+pub async fn collect(response: super::transport::StreamingResponse, max_body: usize) -> Result<super::request::RawResponse, super::error::Failure> {
+    response.read_whole(max_body).await.map_err(|e| match e {
+        super::transport::SendError::Transport(t) => super::error::Failure::Transport(t),
+        super::transport::SendError::Timeout(t) => super::error::Failure::Timeout(t),
+    })
 }
 
 /// The typed events of an output stream: [`recv`](Self::recv) gives the

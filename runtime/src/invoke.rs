@@ -372,13 +372,41 @@ impl Handle {
                     resolved.auth.signing_name.as_deref().unwrap_or(self.inner.service.signing_name),
                 ))
             };
-            let body = super::transport::StreamingBody(Box::new(super::event_signing::SignedEvents::new(events, marshal, signer)));
+            let body = super::transport::StreamingBody::new(super::event_signing::SignedEvents::new(events, marshal, signer), None);
             match config.transport.send_duplex(signed.map(|_| ()), body).await {
                 Ok(r) if (200..300).contains(&r.status) => {
                     tracing::debug!(status = r.status, "event stream open (both ways)");
                     Ok(Streamed::Stream(r))
                 }
                 Ok(r) => Ok(Streamed::Error(super::event_stream::collect(r, config.max_response_body).await?)),
+                Err(SendError::Transport(t)) => Err(Failure::Transport(t)),
+                Err(SendError::Timeout(t)) => Err(Failure::Timeout(t)),
+            }
+        }
+        .instrument(span)
+        .await
+    }
+
+    /// Sign and send `request` with `body` as its payload, sent as it is
+    /// produced (`UNSIGNED-PAYLOAD`: the body is not known before sending;
+    /// TLS protects it), and read the response whole. Never retried: the
+    /// body cannot be sent again.
+    pub async fn send_upload(&self, operation: &'static str, request: &PreparedRequest, body: super::transport::StreamingBody) -> Result<RawResponse, Failure> {
+        use tracing::Instrument;
+        let config = &self.inner.config;
+        let span = tracing::info_span!("call", service = self.service_name(), operation, region = %config.region, endpoint = tracing::field::Empty, streaming = "upload");
+        async move {
+            let (url, resolved, mut headers, empty) = self.target(request)?;
+            headers.retain(|(k, _)| !k.eq_ignore_ascii_case("content-length") && !k.eq_ignore_ascii_case("content-md5"));
+            if !request.unsigned {
+                headers.push(("x-amz-content-sha256".into(), "UNSIGNED-PAYLOAD".into()));
+            }
+            let signed = self.sign_attempt(operation, request, 1, &url, &headers, &empty, &resolved).await?;
+            match config.transport.send_duplex(signed.map(|_| ()), body).await {
+                Ok(r) => r.read_whole(config.max_response_body).await.map_err(|e| match e {
+                    SendError::Transport(t) => Failure::Transport(t),
+                    SendError::Timeout(t) => Failure::Timeout(t),
+                }),
                 Err(SendError::Transport(t)) => Err(Failure::Transport(t)),
                 Err(SendError::Timeout(t)) => Err(Failure::Timeout(t)),
             }

@@ -62,12 +62,66 @@ pub trait ProduceChunks: Send {
     fn poll_chunk(&mut self, cx: &mut std::task::Context<'_>) -> std::task::Poll<Option<Result<bytes::Bytes, String>>>;
 }
 
-/// A request body sent as it is produced.
-pub struct StreamingBody(pub Box<dyn ProduceChunks>);
+/// A request body sent as it is produced, of a known length (sent as
+/// `Content-Length`) or not (chunked, or HTTP/2 frames).
+pub struct StreamingBody {
+    pub chunks: Box<dyn ProduceChunks>,
+    pub length: Option<u64>,
+}
 
 impl std::fmt::Debug for StreamingBody {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("StreamingBody")
+        f.debug_struct("StreamingBody").field("length", &self.length).finish_non_exhaustive()
+    }
+}
+
+impl StreamingBody {
+    pub fn new(chunks: impl ProduceChunks + 'static, length: Option<u64>) -> StreamingBody {
+        StreamingBody { chunks: Box::new(chunks), length }
+    }
+
+    /// A body fed through a channel: send its chunks with the sender, drop
+    /// the sender at the end. With `length`, the chunks must add up to it.
+    pub fn channel(capacity: usize, length: Option<u64>) -> (BodySender, StreamingBody) {
+        let (tx, rx) = tokio::sync::mpsc::channel(capacity.max(1));
+        (BodySender(tx), StreamingBody::new(Receiving { rx, sent: 0, length }, length))
+    }
+}
+
+/// The sending side of [`StreamingBody::channel`].
+#[derive(Debug, Clone)]
+pub struct BodySender(tokio::sync::mpsc::Sender<bytes::Bytes>);
+
+impl BodySender {
+    /// Queue `chunk`; `Err` gives it back when the request has ended.
+    pub async fn send(&self, chunk: impl Into<bytes::Bytes>) -> Result<(), bytes::Bytes> {
+        self.0.send(chunk.into()).await.map_err(|e| e.0)
+    }
+}
+
+struct Receiving {
+    rx: tokio::sync::mpsc::Receiver<bytes::Bytes>,
+    sent: u64,
+    length: Option<u64>,
+}
+
+impl ProduceChunks for Receiving {
+    fn poll_chunk(&mut self, cx: &mut std::task::Context<'_>) -> std::task::Poll<Option<Result<bytes::Bytes, String>>> {
+        use std::task::Poll;
+        match self.rx.poll_recv(cx) {
+            Poll::Pending => Poll::Pending,
+            Poll::Ready(Some(chunk)) => {
+                self.sent += chunk.len() as u64;
+                match self.length {
+                    Some(n) if self.sent > n => Poll::Ready(Some(Err(format!("the body is longer than its stated length of {n} bytes")))),
+                    _ => Poll::Ready(Some(Ok(chunk))),
+                }
+            }
+            Poll::Ready(None) => match self.length {
+                Some(n) if self.sent != n => Poll::Ready(Some(Err(format!("the body ended after {} of its stated {n} bytes", self.sent)))),
+                _ => Poll::Ready(None),
+            },
+        }
     }
 }
 
@@ -78,6 +132,24 @@ pub struct StreamingResponse {
     /// Lower-case names.
     pub headers: Vec<(String, String)>,
     pub body: BodyStream,
+}
+
+impl StreamingResponse {
+    /// The whole response, its body read to the end (at most `max_body` bytes).
+    pub async fn read_whole(mut self, max_body: usize) -> Result<RawResponse, SendError> {
+        let mut body = Vec::new();
+        while let Some(chunk) = self.body.next_chunk().await {
+            let chunk = chunk?;
+            if body.len() + chunk.len() > max_body {
+                return Err(SendError::Transport(TransportError::new(
+                    super::error::TransportErrorKind::BodyTooLarge,
+                    format!("the response body exceeds the limit of {max_body} bytes"),
+                )));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(RawResponse::new(self.status, self.headers, body))
+    }
 }
 
 /// Where a streaming body's chunks come from.

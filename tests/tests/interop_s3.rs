@@ -56,6 +56,26 @@ async fn s3_objects_round_trip_list_with_the_paginator_and_report_modeled_errors
     let missing = small_limit.get_object_stream(s3t::GetObjectInput::new("data-bucket", "no such key")).await.expect_err("no such key");
     assert!(matches!(missing, s3::errors::GetObjectError::NoSuchKey(_)), "{missing:?}");
 
+    // Uploaded as it is produced, 64 KiB at a time, and read back whole.
+    let (sender, body) = smithy_gen_runtime::transport::StreamingBody::channel(4, Some(bytes.len() as u64));
+    let chunks: Vec<Vec<u8>> = bytes.chunks(64 * 1024).map(<[u8]>::to_vec).collect();
+    let feed = tokio::spawn(async move {
+        for c in chunks {
+            sender.send(c).await.expect("the upload takes it");
+        }
+    });
+    let put = client.put_object_from_stream(s3t::PutObjectInput::new("data-bucket", "streamed.bin"), body).await.expect("PutObject, streamed");
+    feed.await.unwrap();
+    assert!(put.e_tag.is_some());
+    let back = client.get_object(s3t::GetObjectInput::new("data-bucket", "streamed.bin")).await.expect("GetObject");
+    assert!(back.body.as_ref().map(|b| b.as_ref()) == Some(&bytes[..]), "the streamed upload arrived whole");
+    // A body shorter than its stated length is refused, not sent short.
+    let (sender, body) = smithy_gen_runtime::transport::StreamingBody::channel(1, Some(10));
+    let feed = tokio::spawn(async move { sender.send(vec![1u8; 4]).await.ok() });
+    let e = client.put_object_from_stream(s3t::PutObjectInput::new("data-bucket", "short.bin"), body).await.expect_err("short");
+    feed.await.unwrap();
+    assert!(e.to_string().contains("PutObject: "), "{e}");
+
     let head = client.head_object(s3t::HeadObjectInput::new("data-bucket", "dir/big object.bin")).await.expect("HeadObject");
     assert_eq!(head.content_length, Some(bytes.len() as i64));
 

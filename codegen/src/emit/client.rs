@@ -184,6 +184,26 @@ pub fn client_file(svc: &ServiceIr) -> TokenStream {
                 }
             }
         });
+        let upload_method = op.streaming_input.as_ref().map(|field| {
+            let f_upload = ident(&format!("{}_from_stream", op.fn_name.trim_end_matches('_')));
+            let field = ident(field);
+            let doc = format!(
+                " `{}` with the `{}` payload sent as it is produced: `body` from `StreamingBody::channel` (with the length, which the service needs), the input's own `{}` ignored. Not retried, and without a flexible checksum (the body is not known before it is sent); its bytes go as `UNSIGNED-PAYLOAD`, protected by TLS.",
+                op.name, field, field
+            );
+            quote! {
+                #cfg
+                #[doc = #doc]
+                #dep
+                pub async fn #f_upload(&self, mut input: types::#input, body: ::smithy_gen_runtime::transport::StreamingBody) -> Result<types::#output, errors::#error> {
+                    #fill_token
+                    input.#field = ::std::option::Option::None;
+                    let mut request = protocol::#prepare(input, self.handle.validates())?;
+                    request.checksum = ::std::option::Option::None;
+                    protocol::#parse(&self.handle.send_upload(#op_name, &request, body).await?)
+                }
+            }
+        });
         quote! {
             #cfg
             #docs
@@ -195,6 +215,7 @@ pub fn client_file(svc: &ServiceIr) -> TokenStream {
                 protocol::#parse(&self.handle.send(#op_name, &request, &policy).await?)
             }
             #stream_method
+            #upload_method
         }
     });
     let mut doc = format!(" A client for {title}. Cheap to clone; clones share the connection pool.");

@@ -136,6 +136,7 @@ pub fn build(model: &Model, c: &Closure<'_>, ir: &mut ServiceIr, diags: &mut Dia
             output_stream: None,
             input_stream: None,
             streaming_body: None,
+            streaming_input: None,
             checksum: op.traits.http_checksum.as_ref().map(|c| crate::ir::ChecksumIr {
                 algorithm_field: c.request_algorithm_member.as_deref().map(naming::field_name),
                 required: c.request_checksum_required,

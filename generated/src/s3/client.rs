@@ -1534,6 +1534,20 @@ impl Client {
             &self.handle.send("PutObject", &request, &policy).await?,
         )
     }
+    #[cfg(feature = "s3-put-object")]
+    /// `PutObject` with the `body` payload sent as it is produced: `body` from `StreamingBody::channel` (with the length, which the service needs), the input's own `body` ignored. Not retried, and without a flexible checksum (the body is not known before it is sent); its bytes go as `UNSIGNED-PAYLOAD`, protected by TLS.
+    pub async fn put_object_from_stream(
+        &self,
+        mut input: types::PutObjectInput,
+        body: ::smithy_gen_runtime::transport::StreamingBody,
+    ) -> Result<types::PutObjectOutput, errors::PutObjectError> {
+        input.body = ::std::option::Option::None;
+        let mut request = protocol::prepare_put_object(input, self.handle.validates())?;
+        request.checksum = ::std::option::Option::None;
+        protocol::parse_put_object(
+            &self.handle.send_upload("PutObject", &request, body).await?,
+        )
+    }
     #[cfg(feature = "s3-upload-part")]
     /// Uploads a part in a multipart upload.
     ///
@@ -1631,6 +1645,20 @@ impl Client {
         let request = protocol::prepare_upload_part(input, self.handle.validates())?;
         protocol::parse_upload_part(
             &self.handle.send("UploadPart", &request, &policy).await?,
+        )
+    }
+    #[cfg(feature = "s3-upload-part")]
+    /// `UploadPart` with the `body` payload sent as it is produced: `body` from `StreamingBody::channel` (with the length, which the service needs), the input's own `body` ignored. Not retried, and without a flexible checksum (the body is not known before it is sent); its bytes go as `UNSIGNED-PAYLOAD`, protected by TLS.
+    pub async fn upload_part_from_stream(
+        &self,
+        mut input: types::UploadPartInput,
+        body: ::smithy_gen_runtime::transport::StreamingBody,
+    ) -> Result<types::UploadPartOutput, errors::UploadPartError> {
+        input.body = ::std::option::Option::None;
+        let mut request = protocol::prepare_upload_part(input, self.handle.validates())?;
+        request.checksum = ::std::option::Option::None;
+        protocol::parse_upload_part(
+            &self.handle.send_upload("UploadPart", &request, body).await?,
         )
     }
 }
