@@ -141,3 +141,13 @@ pub fn serve_stalling() -> String {
     });
     url
 }
+
+/// A `Sleep` that returns at once: retries and backoffs take no time.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct NoSleep;
+
+impl smithy_gen_runtime::transport::Sleep for NoSleep {
+    fn sleep(&self, _: std::time::Duration) -> smithy_gen_runtime::transport::BoxFuture<'static, ()> {
+        Box::pin(std::future::ready(()))
+    }
+}

@@ -15,7 +15,7 @@ use smithy_gen_runtime::credentials::{CredentialsError, ProvideCredentials};
 use smithy_gen_runtime::error::{TimeoutError, TimeoutKind, TransportError, TransportErrorKind};
 use smithy_gen_runtime::hooks::{HookRequest, RequestHook};
 use smithy_gen_runtime::request::RawResponse;
-use smithy_gen_runtime::transport::{BoxFuture, SendError, Sleep, Transport};
+use smithy_gen_runtime::transport::{BoxFuture, SendError, Transport};
 use smithy_gen_runtime::{Config, ConfigBuilder, Credentials};
 
 const TARGET: &str = "arn:aws:kinesis:us-east-1:123456789012:stream/s";
@@ -32,15 +32,6 @@ impl Transport for Canned {
         }
         let outcome = self.0.lock().unwrap().clone().expect("an outcome");
         Box::pin(std::future::ready(outcome))
-    }
-}
-
-#[derive(Debug)]
-struct Instant;
-
-impl Sleep for Instant {
-    fn sleep(&self, _: Duration) -> BoxFuture<'static, ()> {
-        Box::pin(std::future::ready(()))
     }
 }
 
@@ -68,7 +59,7 @@ fn builder(outcome: Option<Result<RawResponse, SendError>>) -> ConfigBuilder {
         .region("us-east-1")
         .credentials(Credentials::new("AKID", "display-secret", None))
         .transport(Arc::new(Canned(Mutex::new(outcome), hang)))
-        .sleep(Arc::new(Instant))
+        .sleep(Arc::new(integration_tests::NoSleep))
         .max_attempts(2)
 }
 

@@ -5,13 +5,12 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use aws_generated::sts::{self, types::GetCallerIdentityInput};
 use smithy_gen_runtime::error::TransportErrorKind;
 use smithy_gen_runtime::hooks::{HookRequest, HookResponse, RequestHook};
 use smithy_gen_runtime::request::RawResponse;
-use smithy_gen_runtime::transport::{BoxFuture, SendError, Sleep, Transport};
+use smithy_gen_runtime::transport::{BoxFuture, SendError, Transport};
 use smithy_gen_runtime::{Config, Credentials, ErrorKind, OperationError};
 
 /// Throttles the first request, then answers; keeps every request.
@@ -30,15 +29,6 @@ impl Transport for Server {
             RawResponse::new(200, vec![("x-amzn-requestid".into(), "req-9".into())], b"<GetCallerIdentityResponse><GetCallerIdentityResult><Account>1</Account></GetCallerIdentityResult></GetCallerIdentityResponse>".to_vec())
         };
         Box::pin(std::future::ready(Ok(response)))
-    }
-}
-
-#[derive(Debug)]
-struct NoSleep;
-
-impl Sleep for NoSleep {
-    fn sleep(&self, _: Duration) -> BoxFuture<'static, ()> {
-        Box::pin(std::future::ready(()))
     }
 }
 
@@ -66,7 +56,7 @@ impl RequestHook for Named {
 }
 
 fn config(server: Arc<Server>, hooks: Vec<Arc<dyn RequestHook>>) -> Config {
-    let mut b = Config::builder().region("us-east-1").credentials(Credentials::new("AKID", "hook-secret", None)).transport(server).sleep(Arc::new(NoSleep));
+    let mut b = Config::builder().region("us-east-1").credentials(Credentials::new("AKID", "hook-secret", None)).transport(server).sleep(Arc::new(integration_tests::NoSleep));
     for h in hooks {
         b = b.hook(h);
     }
