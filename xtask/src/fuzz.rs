@@ -24,6 +24,7 @@ const TARGETS: &[(&str, &[&str])] = &[
     ("responses", &["fuzz/seeds/responses"]),
     ("rest_json_uri_headers", &[]),
     ("xml_responses", &["fuzz/seeds/xml_responses"]),
+    ("event_stream_frames", &["fuzz/seeds/event_stream_frames"]),
 ];
 
 /// The fixture model the `rest_json_uri_headers` target drives (it has the
