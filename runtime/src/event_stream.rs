@@ -444,6 +444,33 @@ pub async fn collect(response: super::transport::StreamingResponse, max_body: us
     })
 }
 
+/// What an operation with an output stream returns, from what the call
+/// got: an error response as the operation's error (`error`); else the
+/// output (`parse`, of the response's head or, with `initial_message`, of
+/// the stream's `initial-response` message) and the receiver of the events
+/// (`event` reads each).
+pub async fn open<O, T, E: From<super::error::Failure>>(
+    streamed: super::transport::Streamed,
+    error: fn(&super::request::RawResponse) -> E,
+    parse: fn(&super::request::RawResponse) -> Result<O, E>,
+    event: fn(&Message) -> Result<Option<T>, E>,
+    initial_message: bool,
+) -> Result<(O, EventReceiver<T, E>), E> {
+    use super::request::RawResponse;
+    let response = match streamed {
+        super::transport::Streamed::Error(raw) => return Err(error(&raw)),
+        super::transport::Streamed::Stream(response) => response,
+    };
+    let mut head = RawResponse::new(response.status, response.headers, bytes::Bytes::new());
+    let mut events = EventReceiver::new(MessageReader::new(response.body), event);
+    if initial_message {
+        if let Some(payload) = events.initial_response().await? {
+            head = RawResponse::new(head.status, head.headers.clone(), payload);
+        }
+    }
+    Ok((parse(&head)?, events))
+}
+
 /// The typed events of an output stream: [`recv`](Self::recv) gives the
 /// next event, `Ok(None)` at the stream's end, or the error the stream ended
 /// with (a modeled exception, an unmodeled error, a corrupt message, a

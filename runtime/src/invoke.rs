@@ -139,14 +139,7 @@ fn error_code(protocol: Protocol, response: &RawResponse) -> Option<String> {
     }
 }
 
-/// What an event-stream call got (see [`Handle::send_streaming`]).
-#[derive(Debug)]
-pub enum Streamed {
-    /// A success: its body is the stream.
-    Stream(super::transport::StreamingResponse),
-    /// An error response, read whole.
-    Error(RawResponse),
-}
+pub use super::transport::Streamed;
 
 /// Where a request goes and what it carries: URL, endpoint, headers, body.
 type Target = (String, ResolvedEndpoint, Vec<(String, String)>, bytes::Bytes);

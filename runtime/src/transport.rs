@@ -125,6 +125,15 @@ impl ProduceChunks for Receiving {
     }
 }
 
+/// What a streaming call got (`Handle::send_streaming`, `send_duplex`).
+#[derive(Debug)]
+pub enum Streamed {
+    /// A success: its body is the stream.
+    Stream(StreamingResponse),
+    /// An error response, read whole.
+    Error(RawResponse),
+}
+
 /// A response whose body is still arriving.
 #[derive(Debug)]
 pub struct StreamingResponse {

@@ -73,32 +73,14 @@ pub async fn open_start_live_tail(
     ),
     errors::StartLiveTailError,
 > {
-    let response = match streamed {
-        ::smithy_gen_runtime::invoke::Streamed::Error(raw) => {
-            return ::std::result::Result::Err(
-                errors::StartLiveTailError::from_response(&raw),
-            );
-        }
-        ::smithy_gen_runtime::invoke::Streamed::Stream(response) => response,
-    };
-    let head = RawResponse::new(
-        response.status,
-        response.headers,
-        ::smithy_gen_runtime::Bytes::new(),
-    );
-    #[allow(unused_mut)]
-    let mut events = ::smithy_gen_runtime::event_stream::EventReceiver::new(
-        ::smithy_gen_runtime::event_stream::MessageReader::new(response.body),
-        event_start_live_tail,
-    );
-    let head = match events.initial_response().await? {
-        ::std::option::Option::Some(payload) => {
-            RawResponse::new(head.status, head.headers.clone(), payload)
-        }
-        ::std::option::Option::None => head,
-    };
-    let output = parse_start_live_tail(&head)?;
-    ::std::result::Result::Ok((output, events))
+    ::smithy_gen_runtime::event_stream::open(
+            streamed,
+            errors::StartLiveTailError::from_response,
+            parse_start_live_tail,
+            event_start_live_tail,
+            true,
+        )
+        .await
 }
 #[cfg(feature = "cloudwatch-logs-start-live-tail")]
 /// One message of the stream: an event, an exception, or an error.

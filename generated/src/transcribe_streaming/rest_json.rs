@@ -454,26 +454,14 @@ pub async fn open_start_stream_transcription(
     ),
     errors::StartStreamTranscriptionError,
 > {
-    let response = match streamed {
-        ::smithy_gen_runtime::invoke::Streamed::Error(raw) => {
-            return ::std::result::Result::Err(
-                errors::StartStreamTranscriptionError::from_response(&raw),
-            );
-        }
-        ::smithy_gen_runtime::invoke::Streamed::Stream(response) => response,
-    };
-    let head = RawResponse::new(
-        response.status,
-        response.headers,
-        ::smithy_gen_runtime::Bytes::new(),
-    );
-    #[allow(unused_mut)]
-    let mut events = ::smithy_gen_runtime::event_stream::EventReceiver::new(
-        ::smithy_gen_runtime::event_stream::MessageReader::new(response.body),
-        event_start_stream_transcription,
-    );
-    let output = parse_start_stream_transcription(&head)?;
-    ::std::result::Result::Ok((output, events))
+    ::smithy_gen_runtime::event_stream::open(
+            streamed,
+            errors::StartStreamTranscriptionError::from_response,
+            parse_start_stream_transcription,
+            event_start_stream_transcription,
+            false,
+        )
+        .await
 }
 /// One message of the stream: an event, an exception, or an error.
 pub fn event_start_stream_transcription(

@@ -19,14 +19,7 @@ pub fn functions(op: &OperationIr, stream: &EventStreamIr) -> TokenStream {
     let output = ident(&op.output);
     let union = ident(&stream.union);
     let error = ident(&error_name(op));
-    let initial = stream.initial_message.then(|| {
-        quote! {
-            let head = match events.initial_response().await? {
-                ::std::option::Option::Some(payload) => RawResponse::new(head.status, head.headers.clone(), payload),
-                ::std::option::Option::None => head,
-            };
-        }
-    });
+    let initial = stream.initial_message;
     let arms = stream.events.iter().map(|e| {
         let name = &e.name;
         let json = &e.json_name;
@@ -59,16 +52,7 @@ pub fn functions(op: &OperationIr, stream: &EventStreamIr) -> TokenStream {
         pub async fn #open(
             streamed: ::smithy_gen_runtime::invoke::Streamed,
         ) -> ::std::result::Result<(types::#output, ::smithy_gen_runtime::event_stream::EventReceiver<types::#union, errors::#error>), errors::#error> {
-            let response = match streamed {
-                ::smithy_gen_runtime::invoke::Streamed::Error(raw) => return ::std::result::Result::Err(errors::#error::from_response(&raw)),
-                ::smithy_gen_runtime::invoke::Streamed::Stream(response) => response,
-            };
-            let head = RawResponse::new(response.status, response.headers, ::smithy_gen_runtime::Bytes::new());
-            #[allow(unused_mut)]
-            let mut events = ::smithy_gen_runtime::event_stream::EventReceiver::new(::smithy_gen_runtime::event_stream::MessageReader::new(response.body), #event);
-            #initial
-            let output = #parse(&head)?;
-            ::std::result::Result::Ok((output, events))
+            ::smithy_gen_runtime::event_stream::open(streamed, errors::#error::from_response, #parse, #event, #initial).await
         }
 
         /// One message of the stream: an event, an exception, or an error.
