@@ -16,7 +16,7 @@ use super::error::{ErrorKind, OperationError};
 use super::request::PreparedRequest;
 use super::transport::BoxFuture;
 
-pub const USAGE: &str = "usage: smithy-call <service> <Operation> --input '<json>'|@file|- [--endpoint URL] [--region R] [--profile P] [--dry-run] [-v]";
+pub const USAGE: &str = "usage: smithy-call <service> <Operation> --input '<json>'|@file|- [--endpoint URL] [--region R] [--profile P] [--events -|@file] [--dry-run] [-v]";
 
 /// Where a call's configuration starts: the builder the settings on the
 /// command line go onto (`smithy_gen_config::builder` in this workspace's
@@ -55,6 +55,9 @@ pub struct Args {
     pub region: Option<String>,
     /// `--profile`: the shared config profile (else `AWS_PROFILE`, else `default`).
     pub profile: Option<String>,
+    /// `--events`: where an operation that sends an event stream reads its
+    /// events, one JSON object per line (`-` for standard input, `@path`).
+    pub events: Option<String>,
     pub dry_run: bool,
     /// `-v`: the calls' spans and events (attempts, retries, endpoints,
     /// credentials, connections) printed to stderr.
@@ -82,7 +85,7 @@ impl Outcome {
 
 pub fn parse_args(args: &[String]) -> Result<Args, String> {
     let mut positional = Vec::new();
-    let (mut input, mut endpoint, mut region, mut profile, mut dry_run, mut verbose) = (None, None, None, None, false, false);
+    let (mut input, mut endpoint, mut region, mut profile, mut events, mut dry_run, mut verbose) = (None, None, None, None, None, false, false);
     let mut it = args.iter();
     while let Some(a) = it.next() {
         let mut value = |flag: &str| it.next().cloned().ok_or_else(|| format!("{flag} needs a value"));
@@ -91,6 +94,7 @@ pub fn parse_args(args: &[String]) -> Result<Args, String> {
             "--endpoint" => endpoint = Some(value("--endpoint")?),
             "--region" => region = Some(value("--region")?),
             "--profile" => profile = Some(value("--profile")?),
+            "--events" => events = Some(value("--events")?),
             "--dry-run" => dry_run = true,
             "-v" | "--verbose" => verbose = true,
             s if s.starts_with("--") => return Err(format!("unknown option {s}")),
@@ -108,7 +112,7 @@ pub fn parse_args(args: &[String]) -> Result<Args, String> {
     if !input.is_object() {
         return Err("--input must be a JSON object".into());
     }
-    Ok(Args { service, operation, input, endpoint, region, profile, dry_run, verbose, base: BaseConfig::default() })
+    Ok(Args { service, operation, input, endpoint, region, profile, events, dry_run, verbose, base: BaseConfig::default() })
 }
 
 /// `--input`'s JSON: the argument itself, `@path` for a file's contents, or
@@ -257,6 +261,118 @@ where
     }
 }
 
+/// Run an operation that sends an event stream: its events are read from
+/// `--events` (one JSON object of the stream's union per line, sent as it
+/// is read), and the output and any output events are printed as JSON lines.
+#[cfg(feature = "event-stream")]
+pub async fn run_duplex<I, O, T, E, F, Fut>(args: &Args, prepare: fn(I, bool) -> Result<PreparedRequest, E>, send: F) -> Outcome
+where
+    I: DeserializeOwned,
+    O: StreamOutput<E>,
+    T: DeserializeOwned + Send + 'static,
+    E: OperationError + From<super::error::Failure>,
+    F: FnOnce(Config, I, super::event_stream::EventInput<T>) -> Fut,
+    Fut: Future<Output = Result<O, E>>,
+{
+    let Some(source) = args.events.clone() else {
+        return Outcome::fail(2, format!("{} sends an event stream: give its events with --events - (standard input) or --events @file, one JSON object per line\n{USAGE}\n", args.operation));
+    };
+    let (config, input) = match start(args, prepare).await {
+        Ok(pair) => pair,
+        Err(outcome) => return outcome,
+    };
+    let (sender, events) = super::event_stream::channel::<T>(8);
+    // Lines are read on a thread of their own and sent as they come.
+    let (bad_tx, mut bad_rx) = tokio::sync::oneshot::channel::<String>();
+    std::thread::spawn(move || {
+        let reader: Box<dyn std::io::BufRead> = match source.strip_prefix('@') {
+            Some(path) => match std::fs::File::open(path) {
+                Ok(f) => Box::new(std::io::BufReader::new(f)),
+                Err(e) => {
+                    let _ = bad_tx.send(format!("--events @{path}: cannot read the file: {e}"));
+                    return;
+                }
+            },
+            None => Box::new(std::io::BufReader::new(std::io::stdin())),
+        };
+        for (n, line) in std::io::BufRead::lines(reader).enumerate() {
+            let line = match line {
+                Ok(l) if l.trim().is_empty() => continue,
+                Ok(l) => l,
+                Err(e) => {
+                    let _ = bad_tx.send(format!("--events line {}: {e}", n + 1));
+                    return;
+                }
+            };
+            let event = serde_json::from_str::<Value>(&line).map_err(|e| e.to_string()).and_then(|v| super::json::input_from_value::<T>(&v).map_err(|e| e.to_string()));
+            match event {
+                Ok(event) => {
+                    if sender.0.blocking_send(event).is_err() {
+                        return;
+                    }
+                }
+                Err(e) => {
+                    let _ = bad_tx.send(format!("--events line {}: not an event of the stream: {e}", n + 1));
+                    return;
+                }
+            }
+        }
+    });
+    let outcome = match send(config, input, events).await {
+        Ok(output) => output.print().await,
+        Err(e) => error_outcome(&e),
+    };
+    match bad_rx.try_recv() {
+        Ok(why) => Outcome::fail(2, format!("{why}\n")),
+        Err(_) => outcome,
+    }
+}
+
+/// How an operation that sends events prints what it got: its output, and
+/// its own events when it has an output stream.
+#[cfg(feature = "event-stream")]
+pub trait StreamOutput<E> {
+    fn print(self) -> super::transport::BoxFuture<'static, Outcome>;
+}
+
+#[cfg(feature = "event-stream")]
+fn print_line(v: &dyn erased::Json) -> Result<(), Outcome> {
+    use std::io::Write;
+    let text = v.json().map_err(|e| Outcome::fail(4, format!("cannot print: {e}\n")))?;
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{text}");
+    let _ = out.flush();
+    Ok(())
+}
+
+#[cfg(feature = "event-stream")]
+impl<O, T, E> StreamOutput<E> for (O, super::event_stream::EventReceiver<T, E>)
+where
+    O: Serialize + Send + 'static,
+    T: Serialize + Send + 'static,
+    E: OperationError + From<super::error::Failure> + Send + 'static,
+{
+    fn print(self) -> super::transport::BoxFuture<'static, Outcome> {
+        let (output, mut events) = self;
+        Box::pin(async move {
+            if let Err(o) = print_line(&output) {
+                return o;
+            }
+            loop {
+                match events.recv().await {
+                    Ok(Some(event)) => {
+                        if let Err(o) = print_line(&event) {
+                            return o;
+                        }
+                    }
+                    Ok(None) => return Outcome::ok(String::new()),
+                    Err(e) => return error_outcome(&e),
+                }
+            }
+        })
+    }
+}
+
 #[cfg(feature = "event-stream")]
 mod erased {
     /// A value printed as one line of JSON.
@@ -354,3 +470,20 @@ macro_rules! __cli_stream_op {
 #[allow(unused_imports)]
 #[doc(hidden)]
 pub use __cli_stream_op as stream_op;
+
+/// [`op`] for an operation that sends an event stream (`--events`).
+#[cfg(feature = "event-stream")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __cli_duplex_op {
+    ($args:ident, $prepare:ident, $method:ident) => {
+        $crate::cli::run_duplex($args, protocol::$prepare, |config, input, events| async move {
+            super::Client::new(config).$method(input, events).await
+        })
+        .await
+    };
+}
+#[cfg(feature = "event-stream")]
+#[allow(unused_imports)]
+#[doc(hidden)]
+pub use __cli_duplex_op as duplex_op;

@@ -409,7 +409,7 @@ pub fn exception_message<T: serde::Serialize>(exception_type: &str, value: &T) -
 /// event; dropping every sender ends the stream (the client then sends the
 /// closing signed empty message).
 #[derive(Debug)]
-pub struct EventSender<T>(tokio::sync::mpsc::Sender<T>);
+pub struct EventSender<T>(pub(crate) tokio::sync::mpsc::Sender<T>);
 
 impl<T> Clone for EventSender<T> {
     fn clone(&self) -> Self {

@@ -202,3 +202,44 @@ async fn audio_goes_out_while_transcripts_come_back_over_http2_each_event_signed
     assert_eq!(seen.verified, 4, "three events and the closing empty message, each signed");
     assert!(seen.ended_with_empty);
 }
+
+/// `smithy-call --events @file` sends each line as an event of the input
+/// stream and prints the output and each transcript as a JSON line.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn smithy_call_sends_events_from_a_file_and_prints_the_answers() {
+    let seen = Arc::new(Mutex::new(Seen::default()));
+    let port = server(Arc::clone(&seen)).await;
+    let dir = std::env::temp_dir().join(format!("smithy-duplex-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (ca, events) = (dir.join("ca.pem"), dir.join("events.jsonl"));
+    std::fs::write(&ca, RSA_CA).unwrap();
+    let line = |n: u8| format!(r#"{{"AudioEvent":{{"AudioChunk":"{}"}}}}"#, smithy_gen_runtime::blob::encode(&[n; 320]));
+    std::fs::write(&events, format!("{}\n{}\n\n{}\n", line(1), line(2), line(3))).unwrap();
+    let out = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(integration_tests::smithy_call_binary())
+            .args(["transcribe", "StartStreamTranscription", "--input", r#"{"MediaSampleRateHertz":16000,"MediaEncoding":"pcm"}"#])
+            .args(["--endpoint", &format!("https://127.0.0.1:{port}"), "--region", "us-east-1", "--events"])
+            .arg(format!("@{}", events.display()))
+            .env("AWS_ACCESS_KEY_ID", "AKIDDUPLEX")
+            .env("AWS_SECRET_ACCESS_KEY", SECRET)
+            .env("AWS_CA_BUNDLE", &ca)
+            .env("AWS_CONFIG_FILE", "/nonexistent/config")
+            .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials")
+            .env_remove("HTTPS_PROXY")
+            .env_remove("https_proxy")
+            .output()
+            .expect("run smithy-call")
+    })
+    .await
+    .unwrap();
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 4, "the output, then a transcript per event:\n{stdout}");
+    assert!(lines[3].contains("chunk 3"), "{}", lines[3]);
+    assert!(!stdout.contains(SECRET) && !stderr.contains(SECRET));
+    let seen = seen.lock().unwrap();
+    assert!(seen.problems.is_empty(), "{:?}", seen.problems);
+    assert_eq!((seen.audio.len(), seen.verified, seen.ended_with_empty), (3, 4, true));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -8,6 +8,14 @@ use ::smithy_gen_runtime::cli::op;
 pub(crate) async fn call(
     args: &::smithy_gen_runtime::cli::Args,
 ) -> ::std::option::Option<::smithy_gen_runtime::cli::Outcome> {
-    let _ = args;
-    ::std::option::Option::None
+    ::std::option::Option::Some(
+        match args.operation.as_str() {
+            "StartStreamTranscription" => {
+                ::smithy_gen_runtime::cli::duplex_op!(
+                    args, prepare_start_stream_transcription, start_stream_transcription
+                )
+            }
+            _ => return ::std::option::Option::None,
+        },
+    )
 }
