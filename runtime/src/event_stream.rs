@@ -438,10 +438,7 @@ pub fn channel<T>(capacity: usize) -> (EventSender<T>, EventInput<T>) {
 /// A response read whole (an input stream's response without an output
 /// stream), as the client parses ordinary responses.
 pub async fn collect(response: super::transport::StreamingResponse, max_body: usize) -> Result<super::request::RawResponse, super::error::Failure> {
-    response.read_whole(max_body).await.map_err(|e| match e {
-        super::transport::SendError::Transport(t) => super::error::Failure::Transport(t),
-        super::transport::SendError::Timeout(t) => super::error::Failure::Timeout(t),
-    })
+    Ok(response.read_whole(max_body).await?)
 }
 
 /// What an operation with an output stream returns, from what the call

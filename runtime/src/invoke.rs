@@ -273,21 +273,8 @@ impl Handle {
                         tracing::debug!(status = r.status, attempt, "event stream open");
                         return Ok(Streamed::Stream(r));
                     }
-                    Ok(mut r) => {
-                        let mut whole = Vec::new();
-                        while let Some(chunk) = r.body.next_chunk().await {
-                            let chunk = chunk.map_err(|e| match e {
-                                SendError::Transport(t) => Failure::Transport(t),
-                                SendError::Timeout(t) => Failure::Timeout(t),
-                            })?;
-                            if whole.len() + chunk.len() > config.max_response_body {
-                                let mut e = TransportError::new(TransportErrorKind::BodyTooLarge, format!("the error response body exceeds the limit of {} bytes", config.max_response_body));
-                                e.attempts = attempt;
-                                return Err(Failure::Transport(e));
-                            }
-                            whole.extend_from_slice(&chunk);
-                        }
-                        let mut raw = RawResponse::new(r.status, r.headers, whole);
+                    Ok(r) => {
+                        let mut raw = r.read_whole(config.max_response_body).await?;
                         raw.attempts = attempt;
                         self.after_response(operation, attempt, &raw, started.elapsed());
                         tracing::debug!(status = raw.status, request_id = raw.request_id(), attempt, "error response");
@@ -371,9 +358,8 @@ impl Handle {
                     tracing::debug!(status = r.status, "event stream open (both ways)");
                     Ok(Streamed::Stream(r))
                 }
-                Ok(r) => Ok(Streamed::Error(super::event_stream::collect(r, config.max_response_body).await?)),
-                Err(SendError::Transport(t)) => Err(Failure::Transport(t)),
-                Err(SendError::Timeout(t)) => Err(Failure::Timeout(t)),
+                Ok(r) => Ok(Streamed::Error(r.read_whole(config.max_response_body).await?)),
+                Err(e) => Err(e.into()),
             }
         }
         .instrument(span)
@@ -396,12 +382,8 @@ impl Handle {
             }
             let signed = self.sign_attempt(operation, request, 1, &url, &headers, &empty, &resolved).await?;
             match config.transport.send_duplex(signed.map(|_| ()), body).await {
-                Ok(r) => r.read_whole(config.max_response_body).await.map_err(|e| match e {
-                    SendError::Transport(t) => Failure::Transport(t),
-                    SendError::Timeout(t) => Failure::Timeout(t),
-                }),
-                Err(SendError::Transport(t)) => Err(Failure::Transport(t)),
-                Err(SendError::Timeout(t)) => Err(Failure::Timeout(t)),
+                Ok(r) => Ok(r.read_whole(config.max_response_body).await?),
+                Err(e) => Err(e.into()),
             }
         }
         .instrument(span)

@@ -19,6 +19,16 @@ pub enum SendError {
     Timeout(TimeoutError),
 }
 
+/// A request that got no response fails its call as such.
+impl From<SendError> for super::error::Failure {
+    fn from(e: SendError) -> Self {
+        match e {
+            SendError::Transport(t) => super::error::Failure::Transport(t),
+            SendError::Timeout(t) => super::error::Failure::Timeout(t),
+        }
+    }
+}
+
 /// Sends one signed HTTP request and returns the whole response.
 ///
 /// An implementation must enforce its own connect and read timeouts and
