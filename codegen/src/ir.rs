@@ -294,8 +294,10 @@ pub struct EventStreamIr {
     /// Modeled exceptions (`:message-type: exception`).
     pub errors: Vec<EventErrorIr>,
     /// awsJson: the output's other members come in an `initial-response`
-    /// message before the events (restJson1: in the HTTP response).
+    /// message before the events (restJson1, restXml: in the HTTP response).
     pub initial_message: bool,
+    /// restXml: payloads and exceptions are XML documents (else JSON).
+    pub xml: bool,
 }
 
 /// One event of a stream: a union member that is not an error.
@@ -303,10 +305,13 @@ pub struct EventStreamIr {
 pub struct EventIr {
     /// The member name: the `:event-type` header.
     pub name: String,
-    /// The union variant's JSON name (how the union reads it).
-    pub json_name: String,
     /// The union variant's Rust name.
     pub variant: String,
+    /// The event structure's Rust name (`None` for a `Unit` member).
+    pub ty: Option<String>,
+    /// The structure has members that are neither headers nor the
+    /// `@eventPayload` member (nothing sets them when there is one).
+    pub other_members: bool,
     /// `@eventHeader` members.
     pub headers: Vec<EventHeaderIr>,
     pub payload: EventPayloadIr,
@@ -319,6 +324,8 @@ pub struct EventHeaderIr {
     pub name: String,
     /// The structure's JSON field.
     pub field: String,
+    /// The structure's Rust field.
+    pub rust_field: String,
     /// The header's value type.
     pub kind: EventHeaderKind,
     /// For a timestamp, the form its JSON takes.
@@ -341,16 +348,27 @@ pub enum EventHeaderKind {
 /// Where an event's members other than headers are.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EventPayloadIr {
-    /// No `@eventPayload`: the payload is a JSON object of the other members.
+    /// No `@eventPayload`: the payload is a document (a JSON object, or an
+    /// XML document) of the other members.
     Implicit,
     /// `@eventPayload` on a blob member: the payload's bytes.
-    Blob(String),
+    Blob(EventMemberIr),
     /// `@eventPayload` on a string member: the payload as text.
-    Text(String),
-    /// `@eventPayload` on a structure or union member: the payload as its JSON.
-    Json(String),
+    Text(EventMemberIr),
+    /// `@eventPayload` on a structure or union member: the payload is its
+    /// document (JSON, or XML).
+    Document(EventMemberIr),
     /// The member targets `smithy.api#Unit`: no payload.
     Unit,
+}
+
+/// The `@eventPayload` member of an event structure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventMemberIr {
+    /// Its JSON field (how a JSON event is written).
+    pub json: String,
+    /// Its Rust field.
+    pub rust: String,
 }
 
 /// A modeled exception of a stream.

@@ -51,6 +51,7 @@ pub const SERVICES: &[(&str, &[&str])] = &[
             feature = "s3-list-buckets",
             feature = "s3-list-objects-v2",
             feature = "s3-put-object",
+            feature = "s3-select-object-content",
             feature = "s3-upload-part"
         )
     )]
@@ -137,6 +138,7 @@ fn dispatch(
                     feature = "s3-list-buckets",
                     feature = "s3-list-objects-v2",
                     feature = "s3-put-object",
+                    feature = "s3-select-object-content",
                     feature = "s3-upload-part"
                 )
             )]

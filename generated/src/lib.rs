@@ -85,6 +85,7 @@ pub mod iam;
         feature = "s3-list-buckets",
         feature = "s3-list-objects-v2",
         feature = "s3-put-object",
+        feature = "s3-select-object-content",
         feature = "s3-upload-part"
     )
 )]

@@ -203,38 +203,14 @@ pub enum Stamp {
     HttpDate,
 }
 
-/// An event as the JSON its structure reads: the payload's members, and
-/// each `(header, JSON field)` of `headers` from the message's headers
-/// (booleans, integers, strings, blobs as base64, timestamps as epoch
-/// seconds).
-pub fn event_json(message: &Message, headers: &[(&str, &str, Stamp)], payload: Payload<'_>) -> Result<serde_json::Value, String> {
+/// The `@eventHeader` members of an event, read from the message's headers
+/// as the event structure `T` (its other members unset): each `(header,
+/// JSON field, timestamp form)` of `headers` as the JSON its structure reads
+/// (booleans, integers, strings, blobs as base64, timestamps in the
+/// member's form). Headers the model does not name are ignored.
+pub fn headers_as<T: serde::de::DeserializeOwned>(message: &Message, event_type: &str, headers: &[(&str, &str, Stamp)]) -> Result<T, super::error::Failure> {
     use serde_json::{Map, Value};
-    let mut object = match payload {
-        Payload::Implicit if message.payload().is_empty() => Map::new(),
-        Payload::Implicit => match serde_json::from_slice(message.payload()) {
-            Ok(Value::Object(m)) => m,
-            Ok(_) => return Err("the event payload is not a JSON object".into()),
-            Err(e) => return Err(format!("the event payload is not JSON: {e}")),
-        },
-        Payload::Unit => Map::new(),
-        Payload::Blob(field) => {
-            let mut m = Map::new();
-            m.insert(field.to_string(), Value::String(super::blob::encode(message.payload())));
-            m
-        }
-        Payload::Text(field) => {
-            let text = std::str::from_utf8(message.payload()).map_err(|_| "the event payload is not UTF-8 text".to_string())?;
-            let mut m = Map::new();
-            m.insert(field.to_string(), Value::String(text.to_string()));
-            m
-        }
-        Payload::Json(field) => {
-            let v: Value = serde_json::from_slice(message.payload()).map_err(|e| format!("the event payload is not JSON: {e}"))?;
-            let mut m = Map::new();
-            m.insert(field.to_string(), v);
-            m
-        }
-    };
+    let mut object = Map::new();
     for (header, field, stamp) in headers {
         let Some(h) = message.headers().iter().find(|h| h.name().as_str() == *header) else { continue };
         let value = match h.value() {
@@ -246,7 +222,8 @@ pub fn event_json(message: &Message, headers: &[(&str, &str, Stamp)], payload: P
             HeaderValue::ByteArray(b) => Value::String(super::blob::encode(b)),
             HeaderValue::String(s) => Value::String(s.as_str().to_string()),
             HeaderValue::Timestamp(t) => {
-                let ts = super::timestamp::Timestamp::from_epoch_seconds_f64(t.as_secs_f64()).ok_or_else(|| format!("the header {header} is out of range"))?;
+                let ts = super::timestamp::Timestamp::from_epoch_seconds_f64(t.as_secs_f64())
+                    .ok_or_else(|| malformed(format!("the {event_type} event: the header {header} is out of range")))?;
                 match stamp {
                     Stamp::EpochSeconds => serde_json::Number::from_f64(t.as_secs_f64()).map(Value::Number).unwrap_or(Value::Null),
                     Stamp::DateTime => Value::String(ts.fmt_date_time()),
@@ -254,11 +231,64 @@ pub fn event_json(message: &Message, headers: &[(&str, &str, Stamp)], payload: P
                 }
             }
             HeaderValue::Uuid(u) => Value::String(format!("{u:032x}")),
-            _ => return Err(format!("the header {header} has a type this client does not know")),
+            _ => return Err(malformed(format!("the {event_type} event: the header {header} has a type this client does not know"))),
         };
         object.insert(field.to_string(), value);
     }
-    Ok(Value::Object(object))
+    serde_json::from_value(Value::Object(object)).map_err(|e| malformed(format!("the {event_type} event's headers do not fit its type: {e}")))
+}
+
+/// An event structure from its payload, a JSON object of its members (an
+/// empty payload: no members).
+pub fn json_document<T: serde::de::DeserializeOwned + Default>(message: &Message, event_type: &str) -> Result<T, super::error::Failure> {
+    if message.payload().is_empty() {
+        return Ok(T::default());
+    }
+    serde_json::from_slice(message.payload()).map_err(|e| malformed(format!("the {event_type} event does not fit its type: {e}")))
+}
+
+/// An event structure from its payload, an XML document of its members
+/// (restXml; an empty payload: no members).
+#[cfg(feature = "xml")]
+pub fn xml_document<T: super::xml::XmlStruct + Default>(message: &Message, event_type: &str) -> Result<T, super::error::Failure> {
+    if message.payload().iter().all(u8::is_ascii_whitespace) {
+        return Ok(T::default());
+    }
+    super::xml::read_document(message.payload(), |r, root| T::read_xml(r, root)).map_err(|e| malformed(format!("the {event_type} event does not fit its type: {e}")))
+}
+
+/// An `@eventPayload` blob: the payload's bytes.
+pub fn blob_payload(message: &Message) -> super::blob::Blob {
+    super::blob::Blob::new(message.payload().to_vec())
+}
+
+/// An `@eventPayload` string: the payload's text.
+pub fn text_payload<T: From<String>>(message: &Message, event_type: &str) -> Result<T, super::error::Failure> {
+    match std::str::from_utf8(message.payload()) {
+        Ok(text) => Ok(T::from(text.to_string())),
+        Err(_) => Err(malformed(format!("the {event_type} event's payload is not UTF-8 text"))),
+    }
+}
+
+/// An `@eventPayload` structure or union, from its JSON (`None` for an
+/// empty payload).
+pub fn json_payload<T: serde::de::DeserializeOwned>(message: &Message, event_type: &str) -> Result<Option<T>, super::error::Failure> {
+    if message.payload().is_empty() {
+        return Ok(None);
+    }
+    serde_json::from_slice(message.payload()).map(Some).map_err(|e| malformed(format!("the {event_type} event's payload does not fit its type: {e}")))
+}
+
+/// An `@eventPayload` structure or union, from its XML document (restXml;
+/// `None` for an empty payload).
+#[cfg(feature = "xml")]
+pub fn xml_payload<T: super::xml::XmlStruct>(message: &Message, event_type: &str) -> Result<Option<T>, super::error::Failure> {
+    if message.payload().iter().all(u8::is_ascii_whitespace) {
+        return Ok(None);
+    }
+    super::xml::read_document(message.payload(), |r, root| T::read_xml(r, root))
+        .map(Some)
+        .map_err(|e| malformed(format!("the {event_type} event's payload does not fit its type: {e}")))
 }
 
 /// A stream failure as the failure of the call it belongs to.
@@ -276,15 +306,6 @@ pub fn malformed(why: impl Into<String>) -> super::error::Failure {
     failure(EventStreamError::Corrupt(why))
 }
 
-/// The union value of an event: `{"<variant>": <the event's JSON>}` read
-/// as `T` (the stream's union type).
-pub fn event<T: serde::de::DeserializeOwned>(message: &Message, variant: &str, headers: &[(&str, &str, Stamp)], payload: Payload<'_>) -> Result<T, super::error::Failure> {
-    let json = event_json(message, headers, payload).map_err(|e| malformed(format!("the {variant} event: {e}")))?;
-    let mut union = serde_json::Map::new();
-    union.insert(variant.to_string(), json);
-    serde_json::from_value(serde_json::Value::Object(union)).map_err(|e| malformed(format!("the {variant} event does not fit its type: {e}")))
-}
-
 /// A modeled exception message (`:exception-type` `code`): its payload read
 /// as the error structure `T`.
 pub fn exception<T: serde::de::DeserializeOwned>(message: &Message, code: &str) -> Result<super::error::Modeled<T>, super::error::Failure> {
@@ -294,10 +315,26 @@ pub fn exception<T: serde::de::DeserializeOwned>(message: &Message, code: &str) 
         serde_json::from_slice(message.payload())
     }
     .map_err(|e| malformed(format!("the {code} exception event does not fit its type: {e}")))?;
-    let text = serde_json::from_slice::<serde_json::Value>(message.payload()).ok().and_then(|v| {
-        ["message", "Message"].iter().find_map(|k| v.get(*k).and_then(|m| m.as_str()).map(str::to_string))
-    });
-    Ok(super::error::Modeled { error, meta: super::error::ErrorMeta { status: 200, code: code.to_string(), message: text, request_id: None, attempts: 1 } })
+    let text = serde_json::from_slice::<serde_json::Value>(message.payload()).ok().as_ref().and_then(error_text);
+    Ok(modeled(error, code, text))
+}
+
+/// A modeled exception message of a restXml stream: its payload, an XML
+/// document, read as the error structure `T`.
+#[cfg(feature = "xml")]
+pub fn xml_exception<T: super::xml::XmlStruct + Default + serde::Serialize>(message: &Message, code: &str) -> Result<super::error::Modeled<T>, super::error::Failure> {
+    let error: T = xml_document(message, code)?;
+    let text = serde_json::to_value(&error).ok().as_ref().and_then(error_text);
+    Ok(modeled(error, code, text))
+}
+
+/// The `message` (or `Message`) member of an exception, as JSON.
+fn error_text(v: &serde_json::Value) -> Option<String> {
+    ["message", "Message"].iter().find_map(|k| v.get(*k).and_then(|m| m.as_str()).map(str::to_string))
+}
+
+fn modeled<T>(error: T, code: &str, message: Option<String>) -> super::error::Modeled<T> {
+    super::error::Modeled { error, meta: super::error::ErrorMeta { status: 200, code: code.to_string(), message, request_id: None, attempts: 1 } }
 }
 
 /// An unmodeled error message or exception, as the call's failure.

@@ -308,6 +308,12 @@ pub fn botocore_requests(cases: &Value) -> Value {
     run_script("botocore_request.py", cases)
 }
 
+/// The events botocore reads from S3 `SelectObjectContent` at `endpoint`
+/// (a moto server): see `tests/interop/botocore_select.py`.
+pub fn botocore_select(endpoint: &str, params: &Value) -> Value {
+    run_script("botocore_select.py", &serde_json::json!({ "endpoint": endpoint, "params": params }))
+}
+
 /// The headers botocore's SigV4 signer adds to a request, at a fixed time.
 ///
 /// `req` is `{"method", "url", "headers": {...}, "body": "<text>",

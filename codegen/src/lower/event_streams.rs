@@ -1,22 +1,25 @@
-//! Output event streams on the JSON protocols (restJson1, awsJson1_0,
-//! awsJson1_1): for each operation whose output has a `@streaming` union
-//! member, how each message maps to the union (`:event-type` names the
-//! member; `@eventHeader` members come from message headers, an
-//! `@eventPayload` member or the other members from the payload) and which
-//! members are modeled exceptions (`:exception-type`). Such an operation
-//! gets a client method that returns the output and an event receiver, so
-//! its `event_stream` mark (no client method) is cleared here; so does an
-//! operation with an input stream on restJson1 (its method takes the
-//! events to send). awsJson input streams keep the mark.
+//! Event streams on restJson1, awsJson1_0, awsJson1_1 and restXml: for
+//! each operation whose output or input has a `@streaming` union member,
+//! how each message maps to the union (`:event-type` names the member;
+//! `@eventHeader` members come from message headers, an `@eventPayload`
+//! member or the other members from the payload, a JSON or XML document)
+//! and which members are modeled exceptions (`:exception-type`). An
+//! operation with an output stream gets a client method that returns the
+//! output and an event receiver, so its `event_stream` mark (no client
+//! method) is cleared here; so does an operation with an input stream on
+//! restJson1 (its method takes the events to send). Input streams on
+//! awsJson (an `initial-request` message) and restXml (XML events) keep the
+//! mark: no model of the corpus has one.
 
-use crate::ir::{EventErrorIr, EventHeaderIr, EventIr, EventPayloadIr, EventStreamIr, Protocol, ServiceIr, TypeIr};
+use crate::ir::{EventErrorIr, EventHeaderIr, EventIr, EventMemberIr, EventPayloadIr, EventStreamIr, Protocol, ServiceIr, TypeIr};
 use crate::model::{Model, ShapeKind};
 
 pub fn resolve(model: &Model, ir: &mut ServiceIr) {
-    if !matches!(ir.protocol, Protocol::RestJson1 | Protocol::AwsJson1_0 | Protocol::AwsJson1_1) {
+    if !matches!(ir.protocol, Protocol::RestJson1 | Protocol::AwsJson1_0 | Protocol::AwsJson1_1 | Protocol::RestXml) {
         return;
     }
-    let initial_message = ir.protocol != Protocol::RestJson1;
+    let initial_message = matches!(ir.protocol, Protocol::AwsJson1_0 | Protocol::AwsJson1_1);
+    let xml = ir.protocol == Protocol::RestXml;
     let mut found = Vec::new();
     for (i, op) in ir.operations.iter().enumerate() {
         if op.event_stream.is_none() {
@@ -28,7 +31,7 @@ pub fn resolve(model: &Model, ir: &mut ServiceIr) {
                 let crate::ir::RType::Named(union_name) = &m.ty else { return None };
                 let Some(TypeIr::Union(u)) = ir.types.iter().find(|t| t.name() == union_name) else { return None };
                 model.get(&u.shape_id).filter(|shape| shape.traits.streaming)?;
-                stream(model, ir, u, &m.rust_name, initial_message)
+                stream(model, ir, u, &m.rust_name, initial_message, xml)
             })
         };
         found.push((i, stream_of(&op.input), stream_of(&op.output)));
@@ -53,19 +56,24 @@ pub fn resolve(model: &Model, ir: &mut ServiceIr) {
             }
         }
         // A client method reads output streams and, on restJson1, sends
-        // input streams (awsJson's `initial-request` message is not written
-        // yet: such operations keep their mark and get no method).
-        let sends = input.is_none() || !initial_message;
+        // input streams (awsJson's `initial-request` message and restXml's
+        // XML events are not written yet: such operations keep their mark
+        // and get no method).
+        let sends = input.is_none() || ir.protocol == Protocol::RestJson1;
         if sends && (input.is_some() || output.is_some()) {
             op.event_stream = None;
             op.output_stream = output;
         }
-        op.input_stream = input;
+        // restXml input streams: their events would be XML, which nothing
+        // writes yet (no model of the corpus has one).
+        if !xml {
+            op.input_stream = input;
+        }
     }
 }
 
 /// How the messages of the stream `union` map to its members.
-fn stream(model: &Model, ir: &ServiceIr, union: &crate::ir::UnionIr, field: &str, initial_message: bool) -> Option<EventStreamIr> {
+fn stream(model: &Model, ir: &ServiceIr, union: &crate::ir::UnionIr, field: &str, initial_message: bool, xml: bool) -> Option<EventStreamIr> {
     let union_shape = model.get(&union.shape_id)?;
     let mut events = Vec::new();
     let mut errors = Vec::new();
@@ -78,8 +86,8 @@ fn stream(model: &Model, ir: &ServiceIr, union: &crate::ir::UnionIr, field: &str
             }
             continue;
         }
-        let (headers, payload) = match (target, &v.ty) {
-            (_, None) => (Vec::new(), EventPayloadIr::Unit),
+        let (ty, other_members, headers, payload) = match (target, &v.ty) {
+            (_, None) => (None, false, Vec::new(), EventPayloadIr::Unit),
             (Some(t), Some(crate::ir::RType::Named(struct_name))) if t.kind == ShapeKind::Structure => {
                 let Some(TypeIr::Struct(s)) = ir.types.iter().find(|t| t.name() == struct_name) else { continue };
                 let mut headers = Vec::new();
@@ -99,21 +107,22 @@ fn stream(model: &Model, ir: &ServiceIr, union: &crate::ir::UnionIr, field: &str
                             _ => K::String,
                         };
                         let format = (kind == K::Timestamp).then(|| f.timestamp_format.unwrap_or(crate::ir::TimestampFormat::EpochSeconds));
-                        headers.push(EventHeaderIr { name: em.name.clone(), field: f.json_name.clone(), kind, format });
+                        headers.push(EventHeaderIr { name: em.name.clone(), field: f.json_name.clone(), rust_field: f.rust_name.clone(), kind, format });
                     } else if em.traits.raw.contains_key("smithy.api#eventPayload") {
-                        let json = f.json_name.clone();
+                        let member = EventMemberIr { json: f.json_name.clone(), rust: f.rust_name.clone() };
                         payload = match model.get(&em.target).map(|t| &t.kind) {
-                            Some(ShapeKind::Blob) => EventPayloadIr::Blob(json),
-                            Some(ShapeKind::String | ShapeKind::Enum) => EventPayloadIr::Text(json),
-                            _ => EventPayloadIr::Json(json),
+                            Some(ShapeKind::Blob) => EventPayloadIr::Blob(member),
+                            Some(ShapeKind::String | ShapeKind::Enum) => EventPayloadIr::Text(member),
+                            _ => EventPayloadIr::Document(member),
                         };
                     }
                 }
-                (headers, payload)
+                let payload_member = usize::from(matches!(payload, EventPayloadIr::Blob(_) | EventPayloadIr::Text(_) | EventPayloadIr::Document(_)));
+                (Some(s.name.clone()), s.members.len() > headers.len() + payload_member, headers, payload)
             }
             _ => continue,
         };
-        events.push(EventIr { name: v.name.clone(), json_name: v.json_name.clone(), variant: v.rust_name.clone(), headers, payload });
+        events.push(EventIr { name: v.name.clone(), variant: v.rust_name.clone(), ty, other_members, headers, payload });
     }
-    Some(EventStreamIr { field: field.to_string(), union: union.name.clone(), events, errors, initial_message })
+    Some(EventStreamIr { field: field.to_string(), union: union.name.clone(), events, errors, initial_message, xml })
 }

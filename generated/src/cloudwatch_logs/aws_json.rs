@@ -95,14 +95,18 @@ pub fn event_start_live_tail(
         es::Received::Event("sessionStart") => {
             ::std::result::Result::Ok(
                 ::std::option::Option::Some(
-                    es::event(message, "sessionStart", &[], es::Payload::Implicit)?,
+                    types::StartLiveTailResponseStream::SessionStart(
+                        es::json_document(message, "sessionStart")?,
+                    ),
                 ),
             )
         }
         es::Received::Event("sessionUpdate") => {
             ::std::result::Result::Ok(
                 ::std::option::Option::Some(
-                    es::event(message, "sessionUpdate", &[], es::Payload::Implicit)?,
+                    types::StartLiveTailResponseStream::SessionUpdate(
+                        es::json_document(message, "sessionUpdate")?,
+                    ),
                 ),
             )
         }

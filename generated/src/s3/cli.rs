@@ -48,6 +48,12 @@ pub(crate) async fn call(
             "ListObjectsV2" => op!(args, prepare_list_objects_v2, list_objects_v2),
             #[cfg(feature = "s3-put-object")]
             "PutObject" => op!(args, prepare_put_object, put_object),
+            #[cfg(feature = "s3-select-object-content")]
+            "SelectObjectContent" => {
+                ::smithy_gen_runtime::cli::stream_op!(
+                    args, prepare_select_object_content, select_object_content
+                )
+            }
             #[cfg(feature = "s3-upload-part")]
             "UploadPart" => op!(args, prepare_upload_part, upload_part),
             _ => return ::std::option::Option::None,

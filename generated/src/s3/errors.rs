@@ -71,6 +71,10 @@
     InvalidWriteOffset(InvalidWriteOffset) = "InvalidWriteOffset",
     TooManyParts(TooManyParts) = "TooManyParts" }
 );
+#[cfg(feature = "s3-select-object-content")]
+::smithy_gen_runtime::error_macros::operation_error!(
+    SelectObjectContentError, "SelectObjectContent", RestXml, {}
+);
 #[cfg(feature = "s3-upload-part")]
 ::smithy_gen_runtime::error_macros::operation_error!(
     UploadPartError, "UploadPart", RestXml, {}

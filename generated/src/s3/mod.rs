@@ -62,6 +62,8 @@ pub const OPERATIONS: &[&str] = &[
     "ListObjectsV2",
     #[cfg(feature = "s3-put-object")]
     "PutObject",
+    #[cfg(feature = "s3-select-object-content")]
+    "SelectObjectContent",
     #[cfg(feature = "s3-upload-part")]
     "UploadPart",
 ];

@@ -168,6 +168,19 @@ fn debug_redacts_put_object_output() {
     assert!(! text.contains("sensitive-canary-7f3a"), "{text}");
     assert!(text.contains("*** Sensitive Data Redacted ***"), "{text}");
 }
+#[cfg(feature = "s3-select-object-content")]
+#[test]
+fn debug_redacts_select_object_content_input() {
+    let value = super::types::SelectObjectContentInput {
+        sse_customer_key: ::std::option::Option::Some(
+            "sensitive-canary-7f3a".to_string(),
+        ),
+        ..::std::default::Default::default()
+    };
+    let text = format!("{value:?}");
+    assert!(! text.contains("sensitive-canary-7f3a"), "{text}");
+    assert!(text.contains("*** Sensitive Data Redacted ***"), "{text}");
+}
 #[cfg(feature = "s3-upload-part")]
 #[test]
 fn debug_redacts_upload_part_input() {

@@ -3970,6 +3970,223 @@ pub fn parse_put_object(
         },
     )
 }
+#[cfg(feature = "s3-select-object-content")]
+/// The request `SelectObjectContent` sends for `input`: the idempotency token filled in if unset, the input checked when `validate` is true, then serialized.
+pub fn prepare_select_object_content(
+    input: types::SelectObjectContentInput,
+    validate: bool,
+) -> Result<PreparedRequest, errors::SelectObjectContentError> {
+    if validate {
+        input.validate().map_err(Failure::Validation)?;
+    }
+    let input = &input;
+    let request: Result<PreparedRequest, Failure> = {
+        let mut path = ::std::string::String::new();
+        path.push('/');
+        let v = ::smithy_gen_runtime::rest_json::required_label(
+            &input.key,
+            "Key",
+            "SelectObjectContentInput",
+        )?;
+        ::smithy_gen_runtime::rest_json::label_keeping_dots(
+            &mut path,
+            v.as_str(),
+            "Key",
+            "SelectObjectContentInput",
+        )?;
+        #[allow(unused_mut)]
+        let mut request = ::smithy_gen_runtime::request::PreparedRequest::new(
+            "POST",
+            path,
+        );
+        request.query_flag("select");
+        request.query("select-type", "2");
+        if let ::std::option::Option::Some(v) = &input.sse_customer_algorithm {
+            request
+                .header(
+                    "x-amz-server-side-encryption-customer-algorithm",
+                    ::smithy_gen_runtime::rest_json::header_text(
+                        ::std::string::String::clone(v),
+                        || "SSECustomerAlgorithm".to_string(),
+                        false,
+                        "SelectObjectContentInput",
+                    )?,
+                );
+        }
+        if let ::std::option::Option::Some(v) = &input.sse_customer_key {
+            request
+                .header(
+                    "x-amz-server-side-encryption-customer-key",
+                    ::smithy_gen_runtime::rest_json::header_text(
+                        ::std::string::String::clone(v),
+                        || "SSECustomerKey".to_string(),
+                        false,
+                        "SelectObjectContentInput",
+                    )?,
+                );
+        }
+        if let ::std::option::Option::Some(v) = &input.sse_customer_key_md5 {
+            request
+                .header(
+                    "x-amz-server-side-encryption-customer-key-MD5",
+                    ::smithy_gen_runtime::rest_json::header_text(
+                        ::std::string::String::clone(v),
+                        || "SSECustomerKeyMD5".to_string(),
+                        false,
+                        "SelectObjectContentInput",
+                    )?,
+                );
+        }
+        if let ::std::option::Option::Some(v) = &input.expected_bucket_owner {
+            request
+                .header(
+                    "x-amz-expected-bucket-owner",
+                    ::smithy_gen_runtime::rest_json::header_text(
+                        ::std::string::String::clone(v),
+                        || "ExpectedBucketOwner".to_string(),
+                        false,
+                        "SelectObjectContentInput",
+                    )?,
+                );
+        }
+        request.default_header("content-type", "application/xml");
+        request
+            .set_body(
+                ::smithy_gen_runtime::rest_xml::xml_body(
+                    input,
+                    "SelectObjectContentRequest xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"",
+                    &[
+                        "Bucket",
+                        "Key",
+                        "SSECustomerAlgorithm",
+                        "SSECustomerKey",
+                        "SSECustomerKeyMD5",
+                        "ExpectedBucketOwner",
+                    ],
+                ),
+            );
+        ::std::result::Result::Ok(request)
+    };
+    let mut request = request?;
+    request.error_in_success = true;
+    if let ::std::option::Option::Some(v) = &input.bucket {
+        request
+            .endpoint_params
+            .push((
+                "Bucket",
+                ::smithy_gen_runtime::endpoints::Value::String(
+                    ::std::clone::Clone::clone(v),
+                ),
+            ));
+    }
+    Ok(request)
+}
+#[cfg(feature = "s3-select-object-content")]
+/// What a response to `SelectObjectContent` means: its output, or the operation's error (modeled, unmodeled, or the body failing to parse).
+pub fn parse_select_object_content(
+    response: &RawResponse,
+) -> Result<types::SelectObjectContentOutput, errors::SelectObjectContentError> {
+    ::smithy_gen_runtime::rest_xml::output_or_error_document(
+        response,
+        errors::SelectObjectContentError::from_response,
+        |response| {
+            let output = types::SelectObjectContentOutput {
+                payload: ::smithy_gen_runtime::rest_xml::parse_payload(response)?,
+            };
+            ::std::result::Result::Ok(output)
+        },
+    )
+}
+#[cfg(feature = "s3-select-object-content")]
+/// The output (from the response's head, or the stream's initial
+/// message) and the receiver of the stream's events.
+pub async fn open_select_object_content(
+    streamed: ::smithy_gen_runtime::invoke::Streamed,
+) -> ::std::result::Result<
+    (
+        types::SelectObjectContentOutput,
+        ::smithy_gen_runtime::event_stream::EventReceiver<
+            types::SelectObjectContentEventStream,
+            errors::SelectObjectContentError,
+        >,
+    ),
+    errors::SelectObjectContentError,
+> {
+    ::smithy_gen_runtime::event_stream::open(
+            streamed,
+            errors::SelectObjectContentError::from_response,
+            parse_select_object_content,
+            event_select_object_content,
+            false,
+        )
+        .await
+}
+#[cfg(feature = "s3-select-object-content")]
+/// One message of the stream: an event, an exception, or an error.
+pub fn event_select_object_content(
+    message: &::smithy_gen_runtime::event_stream::Message,
+) -> ::std::result::Result<
+    ::std::option::Option<types::SelectObjectContentEventStream>,
+    errors::SelectObjectContentError,
+> {
+    use ::smithy_gen_runtime::event_stream as es;
+    match es::classify(message).map_err(es::malformed)? {
+        es::Received::Event("Records") => {
+            ::std::result::Result::Ok(
+                ::std::option::Option::Some(
+                    types::SelectObjectContentEventStream::Records(types::RecordsEvent {
+                        payload: ::std::option::Option::Some(es::blob_payload(message)),
+                    }),
+                ),
+            )
+        }
+        es::Received::Event("Stats") => {
+            ::std::result::Result::Ok(
+                ::std::option::Option::Some(
+                    types::SelectObjectContentEventStream::Stats(types::StatsEvent {
+                        details: es::xml_payload(message, "Stats")?,
+                    }),
+                ),
+            )
+        }
+        es::Received::Event("Progress") => {
+            ::std::result::Result::Ok(
+                ::std::option::Option::Some(
+                    types::SelectObjectContentEventStream::Progress(types::ProgressEvent {
+                        details: es::xml_payload(message, "Progress")?,
+                    }),
+                ),
+            )
+        }
+        es::Received::Event("Cont") => {
+            ::std::result::Result::Ok(
+                ::std::option::Option::Some(
+                    types::SelectObjectContentEventStream::Cont(
+                        es::xml_document(message, "Cont")?,
+                    ),
+                ),
+            )
+        }
+        es::Received::Event("End") => {
+            ::std::result::Result::Ok(
+                ::std::option::Option::Some(
+                    types::SelectObjectContentEventStream::End(
+                        es::xml_document(message, "End")?,
+                    ),
+                ),
+            )
+        }
+        es::Received::Event(_) => ::std::result::Result::Ok(::std::option::Option::None),
+        es::Received::Exception(code) => {
+            ::std::result::Result::Err(
+                es::unmodeled(code, ::std::option::Option::None).into(),
+            )
+        }
+        es::Received::Error { code, message } => {
+            ::std::result::Result::Err(es::unmodeled(code, message).into())
+        }
+    }
+}
 #[cfg(feature = "s3-upload-part")]
 /// The request `UploadPart` sends for `input`: the idempotency token filled in if unset, the input checked when `validate` is true, then serialized.
 pub fn prepare_upload_part(

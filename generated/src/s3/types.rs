@@ -712,6 +712,29 @@ json_struct!(
     checksum_sha256 : "ChecksumSHA256" elem => text, part_number : "PartNumber" elem =>
     text }
 );
+#[cfg(feature = "s3-select-object-content")]
+/// `Unknown` keeps a value this version of the model does not know, so responses from a newer service still parse.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CompressionType {
+    /// Wire value: `NONE`.
+    None,
+    /// Wire value: `GZIP`.
+    Gzip,
+    /// Wire value: `BZIP2`.
+    Bzip2,
+    /// A value this version of the model does not know.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "s3-select-object-content")]
+string_enum!(CompressionType { None = "NONE", Gzip = "GZIP", Bzip2 = "BZIP2" });
+#[cfg(feature = "s3-select-object-content")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ContinuationEvent {}
+#[cfg(feature = "s3-select-object-content")]
+json_struct!(ContinuationEvent {});
+#[cfg(feature = "s3-select-object-content")]
+::smithy_gen_runtime::xml::xml_struct!(ContinuationEvent {});
 #[cfg(feature = "s3-copy-object")]
 /// Input of `CopyObject` (model shape `com.amazonaws.s3#CopyObjectRequest`).
 ///
@@ -1963,6 +1986,83 @@ impl ::std::fmt::Debug for CreateMultipartUploadOutput {
             .finish()
     }
 }
+#[cfg(feature = "s3-select-object-content")]
+/// Describes how an uncompressed comma-separated values (CSV)-formatted input object is formatted.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CsvInput {
+    /// Describes the first line of input. Valid values are:
+    ///
+    /// - `NONE`: First line is not a header.
+    /// - `IGNORE`: First line is a header, but you can't use the header values to indicate the column in an expression. You can use column position (such as \_1, \_2, …) to indicate the column (`SELECT s.\_1 FROM OBJECT s`).
+    /// - `Use`: First line is a header, and you can use the header value to identify a column in an expression (`SELECT "name" FROM OBJECT`).
+    pub file_header_info: ::std::option::Option<FileHeaderInfo>,
+    /// A single character used to indicate that a row should be ignored when the character is present at the start of that row. You can specify any character to indicate a comment line. The default character is `\#`.
+    ///
+    /// Default: `\#`
+    pub comments: ::std::option::Option<::std::string::String>,
+    /// A single character used for escaping the quotation mark character inside an already escaped value. For example, the value `""" a , b """` is parsed as `" a , b "`.
+    pub quote_escape_character: ::std::option::Option<::std::string::String>,
+    /// A single character used to separate individual records in the input. Instead of the default value, you can specify an arbitrary delimiter.
+    pub record_delimiter: ::std::option::Option<::std::string::String>,
+    /// A single character used to separate individual fields in a record. You can specify an arbitrary delimiter.
+    pub field_delimiter: ::std::option::Option<::std::string::String>,
+    /// A single character used for escaping when the field delimiter is part of the value. For example, if the value is `a, b`, Amazon S3 wraps this field value in quotation marks, as follows: `" a , b "`.
+    ///
+    /// Type: String
+    ///
+    /// Default: `"`
+    ///
+    /// Ancestors: `CSV`
+    pub quote_character: ::std::option::Option<::std::string::String>,
+    /// Specifies that CSV field values may contain quoted record delimiters and such records should be allowed. Default value is FALSE. Setting this value to TRUE may lower performance.
+    pub allow_quoted_record_delimiter: ::std::option::Option<bool>,
+}
+#[cfg(feature = "s3-select-object-content")]
+json_struct!(
+    CsvInput { file_header_info : "FileHeaderInfo", comments : "Comments",
+    quote_escape_character : "QuoteEscapeCharacter", record_delimiter :
+    "RecordDelimiter", field_delimiter : "FieldDelimiter", quote_character :
+    "QuoteCharacter", allow_quoted_record_delimiter : "AllowQuotedRecordDelimiter" }
+);
+#[cfg(feature = "s3-select-object-content")]
+::smithy_gen_runtime::xml_write::xml_write_struct!(
+    CsvInput { file_header_info : "FileHeaderInfo" elem => text, comments : "Comments"
+    elem => text, quote_escape_character : "QuoteEscapeCharacter" elem => text,
+    record_delimiter : "RecordDelimiter" elem => text, field_delimiter : "FieldDelimiter"
+    elem => text, quote_character : "QuoteCharacter" elem => text,
+    allow_quoted_record_delimiter : "AllowQuotedRecordDelimiter" elem => text }
+);
+#[cfg(feature = "s3-select-object-content")]
+/// Describes how uncompressed comma-separated values (CSV)-formatted results are formatted.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CsvOutput {
+    /// Indicates whether to use quotation marks around output fields.
+    ///
+    /// - `ALWAYS`: Always use quotation marks for output fields.
+    /// - `ASNEEDED`: Use quotation marks for output fields when needed.
+    pub quote_fields: ::std::option::Option<QuoteFields>,
+    /// The single character used for escaping the quote character inside an already escaped value.
+    pub quote_escape_character: ::std::option::Option<::std::string::String>,
+    /// A single character used to separate individual records in the output. Instead of the default value, you can specify an arbitrary delimiter.
+    pub record_delimiter: ::std::option::Option<::std::string::String>,
+    /// The value used to separate individual fields in a record. You can specify an arbitrary delimiter.
+    pub field_delimiter: ::std::option::Option<::std::string::String>,
+    /// A single character used for escaping when the field delimiter is part of the value. For example, if the value is `a, b`, Amazon S3 wraps this field value in quotation marks, as follows: `" a , b "`.
+    pub quote_character: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "s3-select-object-content")]
+json_struct!(
+    CsvOutput { quote_fields : "QuoteFields", quote_escape_character :
+    "QuoteEscapeCharacter", record_delimiter : "RecordDelimiter", field_delimiter :
+    "FieldDelimiter", quote_character : "QuoteCharacter" }
+);
+#[cfg(feature = "s3-select-object-content")]
+::smithy_gen_runtime::xml_write::xml_write_struct!(
+    CsvOutput { quote_fields : "QuoteFields" elem => text, quote_escape_character :
+    "QuoteEscapeCharacter" elem => text, record_delimiter : "RecordDelimiter" elem =>
+    text, field_delimiter : "FieldDelimiter" elem => text, quote_character :
+    "QuoteCharacter" elem => text }
+);
 #[cfg(feature = "s3-create-bucket")]
 /// `Unknown` keeps a value this version of the model does not know, so responses from a newer service still parse.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2389,6 +2489,14 @@ json_struct!(EncryptionTypeMismatch {});
 ::smithy_gen_runtime::error_macros::service_error!(
     EncryptionTypeMismatch, "EncryptionTypeMismatch"
 );
+#[cfg(feature = "s3-select-object-content")]
+/// A message that indicates the request is complete and no more messages will be sent. You should not assume that the request is complete until the client receives an `EndEvent`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EndEvent {}
+#[cfg(feature = "s3-select-object-content")]
+json_struct!(EndEvent {});
+#[cfg(feature = "s3-select-object-content")]
+::smithy_gen_runtime::xml::xml_struct!(EndEvent {});
 #[cfg(feature = "s3-delete-objects")]
 /// Container for all error elements.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2943,6 +3051,34 @@ json_struct!(
     Error_ { key : "Key" elem => text, version_id : "VersionId" elem => text, code :
     "Code" elem => text, message : "Message" elem => text }
 );
+#[cfg(feature = "s3-select-object-content")]
+/// `Unknown` keeps a value this version of the model does not know, so responses from a newer service still parse.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ExpressionType {
+    /// Wire value: `SQL`.
+    Sql,
+    /// A value this version of the model does not know.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "s3-select-object-content")]
+string_enum!(ExpressionType { Sql = "SQL" });
+#[cfg(feature = "s3-select-object-content")]
+/// `Unknown` keeps a value this version of the model does not know, so responses from a newer service still parse.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum FileHeaderInfo {
+    /// Wire value: `USE`.
+    Use,
+    /// Wire value: `IGNORE`.
+    Ignore,
+    /// Wire value: `NONE`.
+    None,
+    /// A value this version of the model does not know.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "s3-select-object-content")]
+string_enum!(FileHeaderInfo { Use = "USE", Ignore = "IGNORE", None = "NONE" });
 #[cfg(feature = "s3-get-bucket-location")]
 /// Input of `GetBucketLocation` (model shape `com.amazonaws.s3#GetBucketLocationRequest`).
 ///
@@ -4017,6 +4153,29 @@ impl ::std::fmt::Debug for HeadObjectOutput {
             .finish()
     }
 }
+#[cfg(feature = "s3-select-object-content")]
+/// Describes the serialization format of the object.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct InputSerialization {
+    /// Describes the serialization of a CSV-encoded object.
+    pub csv: ::std::option::Option<CsvInput>,
+    /// Specifies object's compression format. Valid values: NONE, GZIP, BZIP2. Default Value: NONE.
+    pub compression_type: ::std::option::Option<CompressionType>,
+    /// Specifies JSON as object's input serialization format.
+    pub json: ::std::option::Option<JsonInput>,
+    /// Specifies Parquet as object's input serialization format.
+    pub parquet: ::std::option::Option<ParquetInput>,
+}
+#[cfg(feature = "s3-select-object-content")]
+json_struct!(
+    InputSerialization { csv : "CSV", compression_type : "CompressionType", json :
+    "JSON", parquet : "Parquet" }
+);
+#[cfg(feature = "s3-select-object-content")]
+::smithy_gen_runtime::xml_write::xml_write_struct!(
+    InputSerialization { csv : "CSV" elem => strukt, compression_type : "CompressionType"
+    elem => text, json : "JSON" elem => strukt, parquet : "Parquet" elem => strukt }
+);
 #[cfg(feature = "s3-get-object")]
 /// `Unknown` keeps a value this version of the model does not know, so responses from a newer service still parse.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -4082,6 +4241,46 @@ json_struct!(InvalidWriteOffset {});
 ::smithy_gen_runtime::error_macros::service_error!(
     InvalidWriteOffset, "InvalidWriteOffset"
 );
+#[cfg(feature = "s3-select-object-content")]
+/// Specifies JSON as object's input serialization format.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct JsonInput {
+    /// The type of JSON. Valid values: Document, Lines.
+    pub type_: ::std::option::Option<JsonType>,
+}
+#[cfg(feature = "s3-select-object-content")]
+json_struct!(JsonInput { type_ : "Type" });
+#[cfg(feature = "s3-select-object-content")]
+::smithy_gen_runtime::xml_write::xml_write_struct!(
+    JsonInput { type_ : "Type" elem => text }
+);
+#[cfg(feature = "s3-select-object-content")]
+/// Specifies JSON as request's output serialization format.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct JsonOutput {
+    /// The value used to separate individual records in the output. If no value is specified, Amazon S3 uses a newline character ('\\n').
+    pub record_delimiter: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "s3-select-object-content")]
+json_struct!(JsonOutput { record_delimiter : "RecordDelimiter" });
+#[cfg(feature = "s3-select-object-content")]
+::smithy_gen_runtime::xml_write::xml_write_struct!(
+    JsonOutput { record_delimiter : "RecordDelimiter" elem => text }
+);
+#[cfg(feature = "s3-select-object-content")]
+/// `Unknown` keeps a value this version of the model does not know, so responses from a newer service still parse.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum JsonType {
+    /// Wire value: `DOCUMENT`.
+    Document,
+    /// Wire value: `LINES`.
+    Lines,
+    /// A value this version of the model does not know.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "s3-select-object-content")]
+string_enum!(JsonType { Document = "DOCUMENT", Lines = "LINES" });
 #[cfg(feature = "s3-list-buckets")]
 /// Input of `ListBuckets` (model shape `com.amazonaws.s3#ListBucketsRequest`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4733,6 +4932,21 @@ pub enum OptionalObjectAttributes {
 }
 #[cfg(feature = "s3-list-objects-v2")]
 string_enum!(OptionalObjectAttributes { RestoreStatus = "RestoreStatus" });
+#[cfg(feature = "s3-select-object-content")]
+/// Describes how results of the Select job are serialized.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OutputSerialization {
+    /// Describes the serialization of CSV-encoded Select results.
+    pub csv: ::std::option::Option<CsvOutput>,
+    /// Specifies JSON as request's output serialization format.
+    pub json: ::std::option::Option<JsonOutput>,
+}
+#[cfg(feature = "s3-select-object-content")]
+json_struct!(OutputSerialization { csv : "CSV", json : "JSON" });
+#[cfg(feature = "s3-select-object-content")]
+::smithy_gen_runtime::xml_write::xml_write_struct!(
+    OutputSerialization { csv : "CSV" elem => strukt, json : "JSON" elem => strukt }
+);
 #[cfg(any(feature = "s3-list-buckets", feature = "s3-list-objects-v2"))]
 /// Container for the owner's display name and ID.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4760,6 +4974,48 @@ json_struct!(Owner { display_name : "DisplayName", id : "ID" });
 #[cfg(any(feature = "s3-list-buckets", feature = "s3-list-objects-v2"))]
 ::smithy_gen_runtime::xml::xml_struct!(
     Owner { display_name : "DisplayName" elem => text, id : "ID" elem => text }
+);
+#[cfg(feature = "s3-select-object-content")]
+/// Container for Parquet.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ParquetInput {}
+#[cfg(feature = "s3-select-object-content")]
+json_struct!(ParquetInput {});
+#[cfg(feature = "s3-select-object-content")]
+::smithy_gen_runtime::xml_write::xml_write_struct!(ParquetInput {});
+#[cfg(feature = "s3-select-object-content")]
+/// This data type contains information about progress of an operation.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Progress {
+    /// The current number of object bytes scanned.
+    pub bytes_scanned: ::std::option::Option<i64>,
+    /// The current number of uncompressed object bytes processed.
+    pub bytes_processed: ::std::option::Option<i64>,
+    /// The current number of bytes of records payload data returned.
+    pub bytes_returned: ::std::option::Option<i64>,
+}
+#[cfg(feature = "s3-select-object-content")]
+json_struct!(
+    Progress { bytes_scanned : "BytesScanned", bytes_processed : "BytesProcessed",
+    bytes_returned : "BytesReturned" }
+);
+#[cfg(feature = "s3-select-object-content")]
+::smithy_gen_runtime::xml::xml_struct!(
+    Progress { bytes_scanned : "BytesScanned" elem => text, bytes_processed :
+    "BytesProcessed" elem => text, bytes_returned : "BytesReturned" elem => text }
+);
+#[cfg(feature = "s3-select-object-content")]
+/// This data type contains information about the progress event of an operation.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProgressEvent {
+    /// The Progress event details.
+    pub details: ::std::option::Option<Progress>,
+}
+#[cfg(feature = "s3-select-object-content")]
+json_struct!(ProgressEvent { details : "Details" });
+#[cfg(feature = "s3-select-object-content")]
+::smithy_gen_runtime::xml::xml_struct!(
+    ProgressEvent { details : "Details" elem => strukt }
 );
 #[cfg(feature = "s3-put-object")]
 /// Input of `PutObject` (model shape `com.amazonaws.s3#PutObjectRequest`).
@@ -5259,6 +5515,33 @@ impl ::std::fmt::Debug for PutObjectOutput {
             .finish()
     }
 }
+#[cfg(feature = "s3-select-object-content")]
+/// `Unknown` keeps a value this version of the model does not know, so responses from a newer service still parse.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum QuoteFields {
+    /// Wire value: `ALWAYS`.
+    Always,
+    /// Wire value: `ASNEEDED`.
+    Asneeded,
+    /// A value this version of the model does not know.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "s3-select-object-content")]
+string_enum!(QuoteFields { Always = "ALWAYS", Asneeded = "ASNEEDED" });
+#[cfg(feature = "s3-select-object-content")]
+/// The container for the records event.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RecordsEvent {
+    /// The byte array of partial, one or more result records. S3 Select doesn't guarantee that a record will be self-contained in one record frame. To ensure continuous streaming of data, S3 Select might split the same record across multiple record frames instead of aggregating the results in memory. Some S3 clients (for example, the SDK for Java) handle this behavior by creating a `ByteStream` out of the response by default. Other clients might not handle this behavior by default. In those cases, you must aggregate the results on the client side and parse the response.
+    pub payload: ::std::option::Option<::smithy_gen_runtime::blob::Blob>,
+}
+#[cfg(feature = "s3-select-object-content")]
+json_struct!(RecordsEvent { payload : "Payload" });
+#[cfg(feature = "s3-select-object-content")]
+::smithy_gen_runtime::xml::xml_struct!(
+    RecordsEvent { payload : "Payload" elem => text }
+);
 #[cfg(any(feature = "s3-get-object", feature = "s3-head-object"))]
 /// `Unknown` keeps a value this version of the model does not know, so responses from a newer service still parse.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -5374,6 +5657,19 @@ pub enum RequestPayer {
     )
 )]
 string_enum!(RequestPayer { Requester = "requester" });
+#[cfg(feature = "s3-select-object-content")]
+/// Container for specifying if periodic `QueryProgress` messages should be sent.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RequestProgress {
+    /// Specifies whether periodic QueryProgress frames should be sent. Valid values: TRUE, FALSE. Default value: FALSE.
+    pub enabled: ::std::option::Option<bool>,
+}
+#[cfg(feature = "s3-select-object-content")]
+json_struct!(RequestProgress { enabled : "Enabled" });
+#[cfg(feature = "s3-select-object-content")]
+::smithy_gen_runtime::xml_write::xml_write_struct!(
+    RequestProgress { enabled : "Enabled" elem => text }
+);
 #[cfg(feature = "s3-list-objects-v2")]
 /// Specifies the restoration status of an object. Objects in certain storage classes must be restored before they can be retrieved. For more information about these storage classes and how to work with archived objects, see [ Working with archived objects](https://docs.aws.amazon.com/AmazonS3/latest/userguide/archived-objects.html) in the *Amazon S3 User Guide*.
 ///
@@ -5408,6 +5704,222 @@ json_struct!(
 ::smithy_gen_runtime::xml::xml_struct!(
     RestoreStatus { is_restore_in_progress : "IsRestoreInProgress" elem => text,
     restore_expiry_date : "RestoreExpiryDate" elem => [ts DateTime] }
+);
+#[cfg(feature = "s3-select-object-content")]
+/// Specifies the byte range of the object to get the records from. A record is processed when its first byte is contained by the range. This parameter is optional, but when specified, it must not be empty. See RFC 2616, Section 14.35.1 about how to specify the start and end of the range.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ScanRange {
+    /// Specifies the start of the byte range. This parameter is optional. Valid values: non-negative integers. The default value is 0. If only `start` is supplied, it means scan from that point to the end of the file. For example, `50` means scan from byte 50 until the end of the file.
+    pub start: ::std::option::Option<i64>,
+    /// Specifies the end of the byte range. This parameter is optional. Valid values: non-negative integers. The default value is one less than the size of the object being queried. If only the End parameter is supplied, it is interpreted to mean scan the last N bytes of the file. For example, `50` means scan the last 50 bytes.
+    pub end: ::std::option::Option<i64>,
+}
+#[cfg(feature = "s3-select-object-content")]
+json_struct!(ScanRange { start : "Start", end : "End" });
+#[cfg(feature = "s3-select-object-content")]
+::smithy_gen_runtime::xml_write::xml_write_struct!(
+    ScanRange { start : "Start" elem => text, end : "End" elem => text }
+);
+#[cfg(feature = "s3-select-object-content")]
+/// The container for selecting objects from a content event stream.
+///
+/// A union: exactly one member is set. `Unknown` holds a member this version of the model does not know (received from a newer service); it cannot be sent.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum SelectObjectContentEventStream {
+    /// The Records Event.
+    Records(RecordsEvent),
+    /// The Stats Event.
+    Stats(StatsEvent),
+    /// The Progress Event.
+    Progress(ProgressEvent),
+    /// The Continuation Event.
+    Cont(ContinuationEvent),
+    /// The End Event.
+    End(EndEvent),
+    /// A member this version of the model does not know, by name.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "s3-select-object-content")]
+impl ::serde::Serialize for SelectObjectContentEventStream {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::Records(v) => {
+                ::smithy_gen_runtime::unions::serialize_member(s, "Records", v)
+            }
+            Self::Stats(v) => {
+                ::smithy_gen_runtime::unions::serialize_member(s, "Stats", v)
+            }
+            Self::Progress(v) => {
+                ::smithy_gen_runtime::unions::serialize_member(s, "Progress", v)
+            }
+            Self::Cont(v) => ::smithy_gen_runtime::unions::serialize_member(s, "Cont", v),
+            Self::End(v) => ::smithy_gen_runtime::unions::serialize_member(s, "End", v),
+            Self::Unknown(m) => {
+                ::std::result::Result::Err(
+                    ::smithy_gen_runtime::unions::unknown_member(
+                        "SelectObjectContentEventStream",
+                        m,
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "s3-select-object-content")]
+::smithy_gen_runtime::unions::union_de!(
+    SelectObjectContentEventStream, "SelectObjectContentEventStream", { Records :
+    "Records" => val(RecordsEvent), Stats : "Stats" => val(StatsEvent), Progress :
+    "Progress" => val(ProgressEvent), Cont : "Cont" => val(ContinuationEvent), End :
+    "End" => val(EndEvent) }
+);
+#[cfg(feature = "s3-select-object-content")]
+::smithy_gen_runtime::xml::xml_union!(
+    SelectObjectContentEventStream { Records : "Records" => strukt, Stats : "Stats" =>
+    strukt, Progress : "Progress" => strukt, Cont : "Cont" => strukt, End : "End" =>
+    strukt }
+);
+#[cfg(feature = "s3-select-object-content")]
+/// **Note:**
+///
+/// Learn Amazon S3 Select is no longer available to new customers. Existing customers of Amazon S3 Select can continue to use the feature as usual. [Learn more](http://aws.amazon.com/blogs/storage/how-to-optimize-querying-your-data-in-amazon-s3/)
+///
+/// Request to filter the contents of an Amazon S3 object based on a simple Structured Query Language (SQL) statement. In the request, along with the SQL expression, you must specify a data serialization format (JSON or CSV) of the object. Amazon S3 uses this to parse object data into records. It returns only records that match the specified SQL expression. You must also specify the data serialization format for the response. For more information, see [S3Select API Documentation](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTObjectSELECTContent.html).
+///
+/// Input of `SelectObjectContent` (model shape `com.amazonaws.s3#SelectObjectContentRequest`).
+///
+/// Required members are the arguments of `new`; the others start unset.
+#[derive(Clone, PartialEq, Default)]
+pub struct SelectObjectContentInput {
+    /// The S3 bucket.
+    ///
+    /// Required.
+    pub bucket: ::std::option::Option<::std::string::String>,
+    /// The object key.
+    ///
+    /// Required.
+    pub key: ::std::option::Option<::std::string::String>,
+    /// The server-side encryption (SSE) algorithm used to encrypt the object. This parameter is needed only when the object was created using a checksum algorithm. For more information, see [Protecting data using SSE-C keys](https://docs.aws.amazon.com/AmazonS3/latest/dev/ServerSideEncryptionCustomerKeys.html) in the *Amazon S3 User Guide*.
+    pub sse_customer_algorithm: ::std::option::Option<::std::string::String>,
+    /// The server-side encryption (SSE) customer managed key. This parameter is needed only when the object was created using a checksum algorithm. For more information, see [Protecting data using SSE-C keys](https://docs.aws.amazon.com/AmazonS3/latest/dev/ServerSideEncryptionCustomerKeys.html) in the *Amazon S3 User Guide*.
+    pub sse_customer_key: ::std::option::Option<::std::string::String>,
+    /// The MD5 server-side encryption (SSE) customer managed key. This parameter is needed only when the object was created using a checksum algorithm. For more information, see [Protecting data using SSE-C keys](https://docs.aws.amazon.com/AmazonS3/latest/dev/ServerSideEncryptionCustomerKeys.html) in the *Amazon S3 User Guide*.
+    pub sse_customer_key_md5: ::std::option::Option<::std::string::String>,
+    /// The expression that is used to query the object.
+    ///
+    /// Required.
+    pub expression: ::std::option::Option<::std::string::String>,
+    /// The type of the provided expression (for example, SQL).
+    ///
+    /// Required.
+    pub expression_type: ::std::option::Option<ExpressionType>,
+    /// Specifies if periodic request progress information should be enabled.
+    pub request_progress: ::std::option::Option<RequestProgress>,
+    /// Describes the format of the data in the object that is being queried.
+    ///
+    /// Required.
+    pub input_serialization: ::std::option::Option<InputSerialization>,
+    /// Describes the format of the data that you want Amazon S3 to return in response.
+    ///
+    /// Required.
+    pub output_serialization: ::std::option::Option<OutputSerialization>,
+    /// Specifies the byte range of the object to get the records from. A record is processed when its first byte is contained by the range. This parameter is optional, but when specified, it must not be empty. See RFC 2616, Section 14.35.1 about how to specify the start and end of the range.
+    ///
+    /// `ScanRange`may be used in the following ways:
+    ///
+    /// - `50100` - process only the records starting between the bytes 50 and 100 (inclusive, counting from zero)
+    /// - `50` - process only the records starting after the byte 50
+    /// - `50` - process only the records within the last 50 bytes of the file.
+    pub scan_range: ::std::option::Option<ScanRange>,
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "s3-select-object-content")]
+json_struct!(
+    @ input SelectObjectContentInput { bucket : "Bucket", key : "Key",
+    sse_customer_algorithm : "SSECustomerAlgorithm", sse_customer_key : "SSECustomerKey",
+    sse_customer_key_md5 : "SSECustomerKeyMD5", expression : "Expression",
+    expression_type : "ExpressionType", request_progress : "RequestProgress",
+    input_serialization : "InputSerialization", output_serialization :
+    "OutputSerialization", scan_range : "ScanRange", expected_bucket_owner :
+    "ExpectedBucketOwner" }
+);
+#[cfg(feature = "s3-select-object-content")]
+::smithy_gen_runtime::xml_write::xml_write_struct!(
+    SelectObjectContentInput { bucket : "Bucket" elem => text, key : "Key" elem => text,
+    sse_customer_algorithm : "SSECustomerAlgorithm" elem => text, sse_customer_key :
+    "SSECustomerKey" elem => text, sse_customer_key_md5 : "SSECustomerKeyMD5" elem =>
+    text, expression : "Expression" elem => text, expression_type : "ExpressionType" elem
+    => text, request_progress : "RequestProgress" elem => strukt, input_serialization :
+    "InputSerialization" elem => strukt, output_serialization : "OutputSerialization"
+    elem => strukt, scan_range : "ScanRange" elem => strukt, expected_bucket_owner :
+    "ExpectedBucketOwner" elem => text }
+);
+#[cfg(feature = "s3-select-object-content")]
+impl ::std::fmt::Debug for SelectObjectContentInput {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SelectObjectContentInput")
+            .field("bucket", &self.bucket)
+            .field("key", &self.key)
+            .field("sse_customer_algorithm", &self.sse_customer_algorithm)
+            .field(
+                "sse_customer_key",
+                &self
+                    .sse_customer_key
+                    .as_ref()
+                    .map(|_| "*** Sensitive Data Redacted ***"),
+            )
+            .field("sse_customer_key_md5", &self.sse_customer_key_md5)
+            .field("expression", &self.expression)
+            .field("expression_type", &self.expression_type)
+            .field("request_progress", &self.request_progress)
+            .field("input_serialization", &self.input_serialization)
+            .field("output_serialization", &self.output_serialization)
+            .field("scan_range", &self.scan_range)
+            .field("expected_bucket_owner", &self.expected_bucket_owner)
+            .finish()
+    }
+}
+#[cfg(feature = "s3-select-object-content")]
+impl SelectObjectContentInput {
+    /// A `SelectObjectContentInput` with its required members set and the others unset.
+    pub fn new(
+        bucket: impl ::std::convert::Into<::std::string::String>,
+        key: impl ::std::convert::Into<::std::string::String>,
+        expression: impl ::std::convert::Into<::std::string::String>,
+        expression_type: impl ::std::convert::Into<ExpressionType>,
+        input_serialization: impl ::std::convert::Into<InputSerialization>,
+        output_serialization: impl ::std::convert::Into<OutputSerialization>,
+    ) -> Self {
+        Self {
+            bucket: ::std::option::Option::Some(bucket.into()),
+            key: ::std::option::Option::Some(key.into()),
+            expression: ::std::option::Option::Some(expression.into()),
+            expression_type: ::std::option::Option::Some(expression_type.into()),
+            input_serialization: ::std::option::Option::Some(input_serialization.into()),
+            output_serialization: ::std::option::Option::Some(
+                output_serialization.into(),
+            ),
+            ..::std::default::Default::default()
+        }
+    }
+}
+#[cfg(feature = "s3-select-object-content")]
+/// Output of `SelectObjectContent` (model shape `com.amazonaws.s3#SelectObjectContentOutput`).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SelectObjectContentOutput {
+    /// The array of results.
+    pub payload: ::std::option::Option<SelectObjectContentEventStream>,
+}
+#[cfg(feature = "s3-select-object-content")]
+json_struct!(SelectObjectContentOutput { payload : "Payload" });
+#[cfg(feature = "s3-select-object-content")]
+::smithy_gen_runtime::xml::xml_struct!(
+    SelectObjectContentOutput { payload : "Payload" elem => strukt }
 );
 #[cfg(
     any(
@@ -5447,6 +5959,40 @@ pub enum ServerSideEncryption {
 string_enum!(
     ServerSideEncryption { Aes256 = "AES256", AwsKms = "aws:kms", AwsKmsDsse =
     "aws:kms:dsse" }
+);
+#[cfg(feature = "s3-select-object-content")]
+/// Container for the stats details.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Stats {
+    /// The total number of object bytes scanned.
+    pub bytes_scanned: ::std::option::Option<i64>,
+    /// The total number of uncompressed object bytes processed.
+    pub bytes_processed: ::std::option::Option<i64>,
+    /// The total number of bytes of records payload data returned.
+    pub bytes_returned: ::std::option::Option<i64>,
+}
+#[cfg(feature = "s3-select-object-content")]
+json_struct!(
+    Stats { bytes_scanned : "BytesScanned", bytes_processed : "BytesProcessed",
+    bytes_returned : "BytesReturned" }
+);
+#[cfg(feature = "s3-select-object-content")]
+::smithy_gen_runtime::xml::xml_struct!(
+    Stats { bytes_scanned : "BytesScanned" elem => text, bytes_processed :
+    "BytesProcessed" elem => text, bytes_returned : "BytesReturned" elem => text }
+);
+#[cfg(feature = "s3-select-object-content")]
+/// Container for the Stats Event.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StatsEvent {
+    /// The Stats event details.
+    pub details: ::std::option::Option<Stats>,
+}
+#[cfg(feature = "s3-select-object-content")]
+json_struct!(StatsEvent { details : "Details" });
+#[cfg(feature = "s3-select-object-content")]
+::smithy_gen_runtime::xml::xml_struct!(
+    StatsEvent { details : "Details" elem => strukt }
 );
 #[cfg(
     any(

@@ -37,6 +37,8 @@ rt::input_validate!(ListBucketsInput, "ListBucketsInput");
 rt::input_validate!(ListObjectsV2Input, "ListObjectsV2Input");
 #[cfg(feature = "s3-put-object")]
 rt::input_validate!(PutObjectInput, "PutObjectInput");
+#[cfg(feature = "s3-select-object-content")]
+rt::input_validate!(SelectObjectContentInput, "SelectObjectContentInput");
 #[cfg(feature = "s3-upload-part")]
 rt::input_validate!(UploadPartInput, "UploadPartInput");
 #[cfg(feature = "s3-abort-multipart-upload")]
@@ -90,6 +92,8 @@ rt::validate_struct!(
     optional rt::Validate::validate_at, request_payer : "RequestPayer" optional
     rt::Validate::validate_at }
 );
+#[cfg(feature = "s3-select-object-content")]
+rt::validate_enum!(CompressionType);
 #[cfg(feature = "s3-copy-object")]
 rt::validate_struct!(
     CopyObjectInput { acl : "ACL" optional rt::Validate::validate_at, bucket : "Bucket"
@@ -129,6 +133,14 @@ rt::validate_struct!(
     "ChecksumAlgorithm" optional rt::Validate::validate_at, checksum_type :
     "ChecksumType" optional rt::Validate::validate_at }
 );
+#[cfg(feature = "s3-select-object-content")]
+rt::validate_struct!(
+    CsvInput { file_header_info : "FileHeaderInfo" optional rt::Validate::validate_at }
+);
+#[cfg(feature = "s3-select-object-content")]
+rt::validate_struct!(
+    CsvOutput { quote_fields : "QuoteFields" optional rt::Validate::validate_at }
+);
 #[cfg(feature = "s3-create-bucket")]
 rt::validate_enum!(DataRedundancy);
 #[cfg(feature = "s3-delete-objects")]
@@ -151,6 +163,10 @@ rt::validate_struct!(
 );
 #[cfg(feature = "s3-list-objects-v2")]
 rt::validate_enum!(EncodingType);
+#[cfg(feature = "s3-select-object-content")]
+rt::validate_enum!(ExpressionType);
+#[cfg(feature = "s3-select-object-content")]
+rt::validate_enum!(FileHeaderInfo);
 #[cfg(feature = "s3-get-bucket-location")]
 rt::validate_struct!(GetBucketLocationInput { bucket : "Bucket" required });
 #[cfg(feature = "s3-get-object")]
@@ -167,8 +183,18 @@ rt::validate_struct!(
     request_payer : "RequestPayer" optional rt::Validate::validate_at, checksum_mode :
     "ChecksumMode" optional rt::Validate::validate_at }
 );
+#[cfg(feature = "s3-select-object-content")]
+rt::validate_struct!(
+    InputSerialization { csv : "CSV" optional rt::Validate::validate_at, compression_type
+    : "CompressionType" optional rt::Validate::validate_at, json : "JSON" optional
+    rt::Validate::validate_at }
+);
 #[cfg(feature = "s3-get-object")]
 rt::validate_enum!(IntelligentTieringAccessTier);
+#[cfg(feature = "s3-select-object-content")]
+rt::validate_struct!(JsonInput { type_ : "Type" optional rt::Validate::validate_at });
+#[cfg(feature = "s3-select-object-content")]
+rt::validate_enum!(JsonType);
 #[cfg(feature = "s3-list-buckets")]
 rt::validate_struct!(
     ListBucketsInput { max_buckets : "MaxBuckets" optional check_max_buckets }
@@ -222,6 +248,10 @@ rt::validate_enum!(ObjectOwnership);
 rt::validate_enum!(ObjectStorageClass);
 #[cfg(feature = "s3-list-objects-v2")]
 rt::validate_enum!(OptionalObjectAttributes);
+#[cfg(feature = "s3-select-object-content")]
+rt::validate_struct!(
+    OutputSerialization { csv : "CSV" optional rt::Validate::validate_at }
+);
 #[cfg(feature = "s3-put-object")]
 rt::validate_struct!(
     PutObjectInput { acl : "ACL" optional rt::Validate::validate_at, bucket : "Bucket"
@@ -233,6 +263,8 @@ rt::validate_struct!(
     "ObjectLockMode" optional rt::Validate::validate_at, object_lock_legal_hold_status :
     "ObjectLockLegalHoldStatus" optional rt::Validate::validate_at }
 );
+#[cfg(feature = "s3-select-object-content")]
+rt::validate_enum!(QuoteFields);
 #[cfg(any(feature = "s3-get-object", feature = "s3-head-object"))]
 rt::validate_enum!(ReplicationStatus);
 #[cfg(
@@ -267,6 +299,14 @@ rt::validate_enum!(RequestCharged);
     )
 )]
 rt::validate_enum!(RequestPayer);
+#[cfg(feature = "s3-select-object-content")]
+rt::validate_struct!(
+    SelectObjectContentInput { bucket : "Bucket" required, key : "Key" required
+    check_object_key, expression : "Expression" required, expression_type :
+    "ExpressionType" required rt::Validate::validate_at, input_serialization :
+    "InputSerialization" required rt::Validate::validate_at, output_serialization :
+    "OutputSerialization" required rt::Validate::validate_at }
+);
 #[cfg(
     any(
         feature = "s3-complete-multipart-upload",
@@ -331,6 +371,7 @@ fn check_object_identifier_list(
         feature = "s3-get-object",
         feature = "s3-head-object",
         feature = "s3-put-object",
+        feature = "s3-select-object-content",
         feature = "s3-upload-part"
     )
 )]

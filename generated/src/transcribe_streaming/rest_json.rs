@@ -475,7 +475,9 @@ pub fn event_start_stream_transcription(
         es::Received::Event("TranscriptEvent") => {
             ::std::result::Result::Ok(
                 ::std::option::Option::Some(
-                    es::event(message, "TranscriptEvent", &[], es::Payload::Implicit)?,
+                    types::TranscriptResultStream::TranscriptEvent(
+                        es::json_document(message, "TranscriptEvent")?,
+                    ),
                 ),
             )
         }

@@ -20,31 +20,72 @@ pub fn functions(op: &OperationIr, stream: &EventStreamIr) -> TokenStream {
     let union = ident(&stream.union);
     let error = ident(&error_name(op));
     let initial = stream.initial_message;
+    let xml = stream.xml;
     let arms = stream.events.iter().map(|e| {
         let name = &e.name;
-        let json = &e.json_name;
-        let headers = e.headers.iter().map(|h| {
-            let (name, field) = (&h.name, &h.field);
-            let stamp = match h.format {
-                Some(crate::ir::TimestampFormat::DateTime) => quote!(es::Stamp::DateTime),
-                Some(crate::ir::TimestampFormat::HttpDate) => quote!(es::Stamp::HttpDate),
-                _ => quote!(es::Stamp::EpochSeconds),
-            };
-            quote!((#name, #field, #stamp))
-        });
-        let payload = match &e.payload {
-            EventPayloadIr::Implicit => quote!(es::Payload::Implicit),
-            EventPayloadIr::Unit => quote!(es::Payload::Unit),
-            EventPayloadIr::Blob(f) => quote!(es::Payload::Blob(#f)),
-            EventPayloadIr::Text(f) => quote!(es::Payload::Text(#f)),
-            EventPayloadIr::Json(f) => quote!(es::Payload::Json(#f)),
+        let variant = ident(&e.variant);
+        let Some(ty) = &e.ty else {
+            return quote!(es::Received::Event(#name) => ::std::result::Result::Ok(::std::option::Option::Some(types::#union::#variant)),);
         };
-        quote!(es::Received::Event(#name) => ::std::result::Result::Ok(::std::option::Option::Some(es::event(message, #json, &[#(#headers),*], #payload)?)),)
+        let ty = ident(ty);
+        // `@eventHeader` members, read from the message's headers into a
+        // value of the structure.
+        let headers = (!e.headers.is_empty()).then(|| {
+            let specs = e.headers.iter().map(|h| {
+                let (name, field) = (&h.name, &h.field);
+                let stamp = match h.format {
+                    Some(crate::ir::TimestampFormat::DateTime) => quote!(es::Stamp::DateTime),
+                    Some(crate::ir::TimestampFormat::HttpDate) => quote!(es::Stamp::HttpDate),
+                    _ => quote!(es::Stamp::EpochSeconds),
+                };
+                quote!((#name, #field, #stamp))
+            });
+            quote!(es::headers_as::<types::#ty>(message, #name, &[#(#specs),*])?)
+        });
+        // The payload: the structure's document (the headers' members then
+        // copied in), or one member's value (the rest from the headers).
+        let member = |m: &crate::ir::EventMemberIr, value: TokenStream| {
+            let field = ident(&m.rust);
+            let rest = match &headers {
+                Some(h) => Some(quote!(..#h)),
+                None => e.other_members.then(|| quote!(..::std::default::Default::default())),
+            };
+            quote!(types::#ty { #field: #value, #rest })
+        };
+        let value = match &e.payload {
+            EventPayloadIr::Implicit => {
+                let document = if xml { quote!(es::xml_document(message, #name)?) } else { quote!(es::json_document(message, #name)?) };
+                match &headers {
+                    None => document,
+                    Some(h) => {
+                        let fields: Vec<_> = e.headers.iter().map(|h| ident(&h.rust_field)).collect();
+                        quote! {{
+                            let mut v: types::#ty = #document;
+                            let h = #h;
+                            #(v.#fields = h.#fields;)*
+                            v
+                        }}
+                    }
+                }
+            }
+            EventPayloadIr::Unit => match &headers {
+                Some(h) => h.clone(),
+                None => quote!(<types::#ty as ::std::default::Default>::default()),
+            },
+            EventPayloadIr::Blob(m) => member(m, quote!(::std::option::Option::Some(es::blob_payload(message)))),
+            EventPayloadIr::Text(m) => member(m, quote!(::std::option::Option::Some(es::text_payload(message, #name)?))),
+            EventPayloadIr::Document(m) if xml => member(m, quote!(es::xml_payload(message, #name)?)),
+            EventPayloadIr::Document(m) => member(m, quote!(es::json_payload(message, #name)?)),
+        };
+        quote! {
+            es::Received::Event(#name) => ::std::result::Result::Ok(::std::option::Option::Some(types::#union::#variant(#value))),
+        }
     });
     let exceptions = stream.errors.iter().map(|e| {
         let name = &e.name;
         let variant = ident(&e.error);
-        quote!(es::Received::Exception(#name) => ::std::result::Result::Err(errors::#error::#variant(::std::boxed::Box::new(es::exception(message, #name)?))),)
+        let read = if xml { quote!(es::xml_exception) } else { quote!(es::exception) };
+        quote!(es::Received::Exception(#name) => ::std::result::Result::Err(errors::#error::#variant(::std::boxed::Box::new(#read(message, #name)?))),)
     });
     quote! {
         /// The output (from the response's head, or the stream's initial
@@ -101,9 +142,18 @@ pub fn marshal(op: &OperationIr, stream: &EventStreamIr) -> TokenStream {
             EventPayloadIr::Unit => quote!(types::#union::#variant => es::event_message(#name, &(), &[], es::Payload::Unit),),
             p => {
                 let payload = match p {
-                    EventPayloadIr::Blob(f) => quote!(es::Payload::Blob(#f)),
-                    EventPayloadIr::Text(f) => quote!(es::Payload::Text(#f)),
-                    EventPayloadIr::Json(f) => quote!(es::Payload::Json(#f)),
+                    EventPayloadIr::Blob(m) => {
+                        let f = &m.json;
+                        quote!(es::Payload::Blob(#f))
+                    }
+                    EventPayloadIr::Text(m) => {
+                        let f = &m.json;
+                        quote!(es::Payload::Text(#f))
+                    }
+                    EventPayloadIr::Document(m) => {
+                        let f = &m.json;
+                        quote!(es::Payload::Json(#f))
+                    }
                     _ => quote!(es::Payload::Implicit),
                 };
                 quote!(types::#union::#variant(v) => es::event_message(#name, v, &[#(#headers),*], #payload),)
