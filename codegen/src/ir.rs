@@ -231,9 +231,11 @@ pub struct OperationIr {
     /// endpoint's host.
     pub host_prefix: Option<Vec<HostSegment>>,
     /// The input or output member carrying an event stream (a `@streaming`
-    /// union) that the client cannot use yet (input streams, and streams of
-    /// the XML protocols). Such operations get their types but no client
-    /// method. Output streams of the JSON protocols are in `output_stream`.
+    /// union) that the client cannot use: set for every such operation by
+    /// `lower::types`, cleared by `lower::event_streams` on the protocols
+    /// that define event streams (see `output_stream`, `input_stream`); left
+    /// set, on awsQuery and ec2Query, the operation gets its types and no
+    /// client method.
     pub event_stream: Option<String>,
     /// `@paginated` (merged with the service's defaults), when the operation
     /// is paginated and has a client method. Filled by `lower::paginated`.
@@ -261,9 +263,9 @@ pub struct OperationIr {
     /// `aws.customizations#s3UnwrappedXmlOutput`: the response document's
     /// root element is the output's one member (S3 `GetBucketLocation`).
     pub unwrapped_output: bool,
-    /// The output's event stream, when the client reads it (JSON protocols):
-    /// the client method returns the output and an event receiver. Filled by
-    /// `lower::event_streams`, which then clears `event_stream`.
+    /// The output's event stream: the client method returns the output and
+    /// an event receiver. Filled by `lower::event_streams`, which then
+    /// clears `event_stream`.
     pub output_stream: Option<EventStreamIr>,
     /// The output's `@streaming` blob payload (its Rust field), read as it
     /// arrives by the client's `<op>_stream` method. Filled by
@@ -272,9 +274,9 @@ pub struct OperationIr {
     /// The input's `@streaming` blob payload (its Rust field), sent as it is
     /// produced by the client's `<op>_from_stream` method.
     pub streaming_input: Option<String>,
-    /// The input's event stream (restJson1, awsJson): how its events are
-    /// written as messages. No client method sends them yet (`event_stream`
-    /// stays set); the protocol module has `marshal_<op>_event`.
+    /// The input's event stream: how its events are written as messages
+    /// (the protocol module's `marshal_<op>_event`); the client method takes
+    /// them as an `EventInput`. Filled by `lower::event_streams`.
     pub input_stream: Option<EventStreamIr>,
     /// `@auth([])` on the operation (or its service): requests go unsigned
     /// and need no credentials (STS `AssumeRoleWithWebIdentity`, SSO
@@ -544,12 +546,14 @@ impl ServiceIr {
             })
     }
 
-    /// The operations the client can call (all but event-stream operations).
+    /// The operations the client can call (all but event-stream operations
+    /// of the query protocols, which define no event streams).
     pub fn client_operations(&self) -> impl Iterator<Item = &OperationIr> {
         self.operations.iter().filter(|o| o.event_stream.is_none())
     }
 
-    /// The operations left out of the client because they use event streams.
+    /// The operations left out of the client: event streams on awsQuery or
+    /// ec2Query, protocols that define none.
     pub fn event_stream_operations(&self) -> impl Iterator<Item = &OperationIr> {
         self.operations.iter().filter(|o| o.event_stream.is_some())
     }

@@ -329,10 +329,26 @@ where
 }
 
 /// How an operation that sends events prints what it got: its output, and
-/// its own events when it has an output stream.
+/// its own events when it has an output stream ([`Whole`] when it has none).
 #[cfg(feature = "event-stream")]
 pub trait StreamOutput<E> {
     fn print(self) -> super::transport::BoxFuture<'static, Outcome>;
+}
+
+/// The output of an operation that sends events and has no output stream:
+/// printed as any operation's output is, once the call ends.
+#[cfg(feature = "event-stream")]
+pub struct Whole<O>(pub O);
+
+#[cfg(feature = "event-stream")]
+impl<O: Serialize, E> StreamOutput<E> for Whole<O> {
+    fn print(self) -> super::transport::BoxFuture<'static, Outcome> {
+        let outcome = match serde_json::to_string_pretty(&self.0) {
+            Ok(text) => Outcome::ok(format!("{text}\n")),
+            Err(e) => Outcome::fail(4, format!("cannot print: {e}\n")),
+        };
+        Box::pin(async move { outcome })
+    }
 }
 
 #[cfg(feature = "event-stream")]
@@ -479,6 +495,13 @@ macro_rules! __cli_duplex_op {
     ($args:ident, $prepare:ident, $method:ident) => {
         $crate::cli::run_duplex($args, protocol::$prepare, |config, input, events| async move {
             super::Client::new(config).$method(input, events).await
+        })
+        .await
+    };
+    // No output stream: the output, once the events are sent.
+    ($args:ident, $prepare:ident, $method:ident, whole) => {
+        $crate::cli::run_duplex($args, protocol::$prepare, |config, input, events| async move {
+            super::Client::new(config).$method(input, events).await.map($crate::cli::Whole)
         })
         .await
     };

@@ -81,12 +81,19 @@ pub(crate) struct SignedEvents<T> {
     events: tokio::sync::mpsc::Receiver<T>,
     marshal: fn(&T) -> Result<Message, String>,
     signer: Option<EventSigner>,
+    /// A message sent before the events (awsJson's `initial-request`).
+    first: Option<Message>,
     ended: bool,
 }
 
 impl<T> SignedEvents<T> {
-    pub(crate) fn new(events: super::event_stream::EventInput<T>, marshal: fn(&T) -> Result<Message, String>, signer: Option<EventSigner>) -> Self {
-        SignedEvents { events: events.0, marshal, signer, ended: false }
+    pub(crate) fn new(
+        events: super::event_stream::EventInput<T>,
+        marshal: fn(&T) -> Result<Message, String>,
+        signer: Option<EventSigner>,
+        first: Option<Message>,
+    ) -> Self {
+        SignedEvents { events: events.0, marshal, signer, first, ended: false }
     }
 
     fn frame(&mut self, message: Option<&Message>) -> Result<bytes::Bytes, String> {
@@ -104,6 +111,9 @@ impl<T: Send> super::transport::ProduceChunks for SignedEvents<T> {
         use std::task::Poll;
         if self.ended {
             return Poll::Ready(None);
+        }
+        if let Some(first) = self.first.take() {
+            return Poll::Ready(Some(self.frame(Some(&first))));
         }
         match self.events.poll_recv(cx) {
             Poll::Pending => Poll::Pending,

@@ -179,8 +179,8 @@ pub fn classify(message: &Message) -> Result<Received<'_>, String> {
     }
 }
 
-/// Where an event's members other than headers are (see the generator's
-/// `EventPayloadIr`).
+/// Where the members of an event being sent, other than its headers, go
+/// (see the generator's `EventPayloadIr`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Payload<'a> {
     /// A JSON object of the members.
@@ -191,6 +191,8 @@ pub enum Payload<'a> {
     Text(&'a str),
     /// The JSON of the structure or union member with this JSON name.
     Json(&'a str),
+    /// An XML document, written by the caller (restXml); `None`: no payload.
+    Xml(Option<&'a [u8]>),
     /// No payload (a `Unit` member).
     Unit,
 }
@@ -420,12 +422,28 @@ pub fn event_message<T: serde::Serialize>(event_type: &str, value: &T, headers: 
             Some(v) if !v.is_null() => (serde_json::to_vec(&v).map_err(|e| e.to_string())?, Some("application/json")),
             _ => (Vec::new(), None),
         },
+        Payload::Xml(Some(document)) => (document.to_vec(), Some("application/xml")),
+        Payload::Xml(None) => (Vec::new(), None),
     };
     if let Some(ct) = content_type {
         out_headers.push(Header::new(":content-type", HeaderValue::String(ct.into())));
     }
     out_headers.extend(member_headers);
     Ok(Message::new_from_parts(out_headers, body))
+}
+
+/// awsJson's `initial-request` message: the input's members other than
+/// the stream, serialized as the request body would be (`payload`, of
+/// `content_type`), sent before the events.
+pub fn initial_request(payload: bytes::Bytes, content_type: &str) -> Message {
+    Message::new_from_parts(
+        vec![
+            Header::new(":message-type", HeaderValue::String("event".into())),
+            Header::new(":event-type", HeaderValue::String("initial-request".into())),
+            Header::new(":content-type", HeaderValue::String(content_type.to_string().into())),
+        ],
+        payload,
+    )
 }
 
 /// The message a modeled exception is sent as: `:message-type`

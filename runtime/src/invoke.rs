@@ -313,7 +313,9 @@ impl Handle {
     /// the request (signed with the streaming payload hash) goes out at
     /// once, its body is `events`, each written with `marshal` and signed
     /// in a chain from the request's signature, while the response comes
-    /// back (an error response read whole). Never retried: the events
+    /// back (an error response read whole). With `initial_request`
+    /// (awsJson), the request's serialized body goes first, as the
+    /// stream's `initial-request` message. Never retried: the events
     /// cannot be sent again.
     #[cfg(feature = "event-stream")]
     pub async fn send_duplex<T: Send + 'static>(
@@ -322,12 +324,22 @@ impl Handle {
         request: &PreparedRequest,
         events: super::event_stream::EventInput<T>,
         marshal: fn(&T) -> Result<super::event_stream::Message, String>,
+        initial_request: bool,
     ) -> Result<Streamed, Failure> {
         use tracing::Instrument;
         let config = &self.inner.config;
         let span = tracing::info_span!("call", service = self.service_name(), operation, region = %config.region, endpoint = tracing::field::Empty, streaming = "duplex");
         async move {
-            let (url, resolved, mut headers, body) = self.target(request)?;
+            let (url, resolved, mut headers, mut body) = self.target(request)?;
+            // awsJson: the serialized input (its members other than the
+            // stream) is the stream's first message, `initial-request`,
+            // with the body's content type; the HTTP body is the stream.
+            let first = if initial_request {
+                let content_type = headers.iter().find(|(k, _)| k.eq_ignore_ascii_case("content-type")).map(|(_, v)| v.clone()).unwrap_or_else(|| "application/json".into());
+                Some(super::event_stream::initial_request(std::mem::take(&mut body), &content_type))
+            } else {
+                None
+            };
             headers.retain(|(k, _)| !k.eq_ignore_ascii_case("content-type") && !k.eq_ignore_ascii_case("content-length"));
             headers.push(("content-type".into(), "application/vnd.amazon.eventstream".into()));
             if !request.unsigned {
@@ -352,7 +364,7 @@ impl Handle {
                     resolved.auth.signing_name.as_deref().unwrap_or(self.inner.service.signing_name),
                 ))
             };
-            let body = super::transport::StreamingBody::new(super::event_signing::SignedEvents::new(events, marshal, signer), None);
+            let body = super::transport::StreamingBody::new(super::event_signing::SignedEvents::new(events, marshal, signer, first), None);
             match config.transport.send_duplex(signed.map(|_| ()), body).await {
                 Ok(r) if (200..300).contains(&r.status) => {
                     tracing::debug!(status = r.status, "event stream open (both ways)");

@@ -3,7 +3,10 @@
 //! - [`interop`]: run a real moto server, and ask botocore for the request
 //!   it would build and for a SigV4 signature, so the generated client can
 //!   be checked against the reference implementations.
+//! - [`event_signatures`]: check an input event stream's chained signatures
+//!   with `aws-sigv4`.
 
+pub mod event_signatures;
 pub mod interop;
 pub mod tls;
 

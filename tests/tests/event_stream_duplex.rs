@@ -42,27 +42,11 @@ fn transcript(text: &str) -> Bytes {
     Bytes::from(encode(&m).unwrap())
 }
 
-/// Check `envelope`'s signature against aws-sigv4's for the same message,
-/// prior signature and time; returns its signature (hex).
+/// Check `envelope`'s signature against aws-sigv4's (see
+/// `integration_tests::event_signatures`); returns its signature (hex).
 fn verify(envelope: &Message, prior: &str) -> Result<String, String> {
-    let date = envelope.headers().iter().find(|h| h.name().as_str() == ":date").ok_or("no :date")?;
-    let time: std::time::SystemTime = date.value().as_timestamp().map_err(|_| ":date is not a timestamp")?.try_into().map_err(|_| "bad time")?;
-    let identity = aws_credential_types::Credentials::new("AKIDDUPLEX", SECRET, None, None, "test").into();
-    let params = aws_sigv4::sign::v4::SigningParams::builder().identity(&identity).region("us-east-1").name("transcribe").time(time).settings(()).build().unwrap();
-    let expected = if envelope.payload().is_empty() {
-        aws_sigv4::event_stream::sign_empty_message(prior, &params)
-    } else {
-        aws_sigv4::event_stream::sign_message(&decode(envelope.payload()).map_err(|e| e.to_string())?, prior, &params)
-    }
-    .map_err(|e| e.to_string())?
-    .into_parts()
-    .0;
-    let sig = |m: &Message| m.headers().iter().find(|h| h.name().as_str() == ":chunk-signature").and_then(|h| h.value().as_byte_array().ok().cloned());
-    let (got, want) = (sig(envelope).ok_or("no :chunk-signature")?, sig(&expected).ok_or("aws-sigv4 gave none")?);
-    if got != want {
-        return Err("the :chunk-signature differs from aws-sigv4's".into());
-    }
-    Ok(got.iter().map(|b| format!("{b:02x}")).collect())
+    let scope = integration_tests::event_signatures::Scope { access_key: "AKIDDUPLEX", secret_key: SECRET, region: "us-east-1", service: "transcribe" };
+    integration_tests::event_signatures::verify(envelope, prior, &scope)
 }
 
 async fn server(seen: Arc<Mutex<Seen>>) -> u16 {

@@ -12,18 +12,18 @@ use crate::ir::{CrateIr, ServiceIr};
 
 pub fn service_cli(svc: &ServiceIr) -> TokenStream {
     let proto_mod = ident(module_name(svc));
-    // Operations that send events read them from `--events` when they also
-    // stream events back; those that only send (no corpus service has one)
-    // are left to code.
-    let arms = svc.client_operations().filter(|op| op.input_stream.is_none() || op.output_stream.is_some()).map(|op| {
+    // Operations that send events read them from `--events`; the output
+    // is printed, then the events streamed back, if any.
+    let arms = svc.client_operations().map(|op| {
         let name = &op.name;
         let f = ident(&op.fn_name);
         let prepare = ident(&format!("prepare_{}", op.fn_name));
         let cfg = super::gates::cfg(&super::gates::operation(svc, op));
         if op.input_stream.is_some() {
+            let whole = op.output_stream.is_none().then(|| quote!(, whole));
             return quote! {
                 #cfg
-                #name => ::smithy_gen_runtime::cli::duplex_op!(args, #prepare, #f),
+                #name => ::smithy_gen_runtime::cli::duplex_op!(args, #prepare, #f #whole),
             };
         }
         if op.output_stream.is_some() {

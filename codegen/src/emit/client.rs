@@ -97,6 +97,7 @@ pub fn client_file(svc: &ServiceIr) -> TokenStream {
         if let Some(input_stream) = &op.input_stream {
             let marshal = ident(&format!("marshal_{}_event", op.fn_name));
             let in_union = ident(&input_stream.union);
+            let initial = input_stream.initial_message;
             let (ret, finish) = match &op.output_stream {
                 Some(out) => {
                     let open = ident(&format!("open_{}", op.fn_name));
@@ -132,7 +133,7 @@ pub fn client_file(svc: &ServiceIr) -> TokenStream {
                 pub async fn #f(&self, #mutability input: types::#input, events: ::smithy_gen_runtime::event_stream::EventInput<types::#in_union>) -> Result<#ret, errors::#error> {
                     #fill_token
                     let request = protocol::#prepare(input, self.handle.validates())?;
-                    let streamed = self.handle.send_duplex(#op_name, &request, events, protocol::#marshal).await?;
+                    let streamed = self.handle.send_duplex(#op_name, &request, events, protocol::#marshal, #initial).await?;
                     #finish
                 }
             };
@@ -223,7 +224,7 @@ pub fn client_file(svc: &ServiceIr) -> TokenStream {
         .event_stream_operations()
         .map(|op| {
             format!(
-                "\n - `{}`: its input member `{}` is an event stream. Its types ([`{}`](super::types::{}), [`{}`](super::types::{})) are generated; sending it is not.",
+                "\n - `{}`: its member `{}` is an event stream. Its types ([`{}`](super::types::{}), [`{}`](super::types::{})) are generated; the protocol has no way to send or read it.",
                 op.name,
                 op.event_stream.as_deref().unwrap_or_default(),
                 op.input,
@@ -235,7 +236,7 @@ pub fn client_file(svc: &ServiceIr) -> TokenStream {
         .collect();
     if !omitted.is_empty() {
         doc.push_str(&format!(
-            "\n\n Left out of this client, because sending events (an input event stream) is not implemented yet:{}",
+            "\n\n Left out of this client, because its protocol defines no event streams:{}",
             omitted.concat().replace("\n", "\n ")
         ));
     }

@@ -202,10 +202,6 @@ pub fn service_mod(svc: &ServiceIr) -> TokenStream {
         let (name, cfg) = (&o.name, super::gates::cfg(&super::gates::operation(svc, o)));
         quote!(#cfg #name)
     });
-    let streams = svc.event_stream_operations().map(|o| {
-        let (name, cfg) = (&o.name, super::gates::cfg(&super::gates::operation(svc, o)));
-        quote!(#cfg #name)
-    });
     let proto_mod = ident(super::protocol::module_name(svc));
     let redaction_tests = super::redaction_tests::redaction_tests_file(svc).map(|_| quote!(#[cfg(test)] mod redaction_tests;));
     let endpoint_tests = (!svc.endpoint_tests.is_empty() && svc.endpoint_rules.is_some()).then(|| quote!(#[cfg(test)] mod endpoint_tests;));
@@ -243,8 +239,5 @@ pub fn service_mod(svc: &ServiceIr) -> TokenStream {
         pub const TARGET_PREFIX: &str = #target;
         /// Every operation the client can call, by its name in the model.
         pub const OPERATIONS: &[&str] = &[#(#ops),*];
-        /// Operations left out of the client because they send events (an
-        /// input event stream; their input and output types are generated).
-        pub const EVENT_STREAM_OPERATIONS: &[&str] = &[#(#streams),*];
     }
 }

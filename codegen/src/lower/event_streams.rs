@@ -6,10 +6,10 @@
 //! and which members are modeled exceptions (`:exception-type`). An
 //! operation with an output stream gets a client method that returns the
 //! output and an event receiver, so its `event_stream` mark (no client
-//! method) is cleared here; so does an operation with an input stream on
-//! restJson1 (its method takes the events to send). Input streams on
-//! awsJson (an `initial-request` message) and restXml (XML events) keep the
-//! mark: no model of the corpus has one.
+//! method) is cleared here; so does an operation with an input stream (its
+//! method takes the events to send; on awsJson the input's other members
+//! go first, as an `initial-request` message; on restXml events are XML).
+//! Only the query protocols, which have no event streams, keep the mark.
 
 use crate::ir::{EventErrorIr, EventHeaderIr, EventIr, EventMemberIr, EventPayloadIr, EventStreamIr, Protocol, ServiceIr, TypeIr};
 use crate::model::{Model, ShapeKind};
@@ -55,20 +55,13 @@ pub fn resolve(model: &Model, ir: &mut ServiceIr) {
                 }
             }
         }
-        // A client method reads output streams and, on restJson1, sends
-        // input streams (awsJson's `initial-request` message and restXml's
-        // XML events are not written yet: such operations keep their mark
-        // and get no method).
-        let sends = input.is_none() || ir.protocol == Protocol::RestJson1;
-        if sends && (input.is_some() || output.is_some()) {
+        // A client method reads the output stream and sends the input
+        // stream.
+        if input.is_some() || output.is_some() {
             op.event_stream = None;
-            op.output_stream = output;
         }
-        // restXml input streams: their events would be XML, which nothing
-        // writes yet (no model of the corpus has one).
-        if !xml {
-            op.input_stream = input;
-        }
+        op.output_stream = output;
+        op.input_stream = input;
     }
 }
 

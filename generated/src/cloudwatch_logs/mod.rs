@@ -48,6 +48,3 @@ pub const OPERATIONS: &[&str] = &[
     #[cfg(feature = "cloudwatch-logs-start-live-tail")]
     "StartLiveTail",
 ];
-/// Operations left out of the client because they send events (an
-/// input event stream; their input and output types are generated).
-pub const EVENT_STREAM_OPERATIONS: &[&str] = &[];

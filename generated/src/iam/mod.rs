@@ -42,6 +42,3 @@ pub const OPERATIONS: &[&str] = &[
     #[cfg(feature = "iam-list-roles")]
     "ListRoles",
 ];
-/// Operations left out of the client because they send events (an
-/// input event stream; their input and output types are generated).
-pub const EVENT_STREAM_OPERATIONS: &[&str] = &[];

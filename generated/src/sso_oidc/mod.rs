@@ -49,6 +49,3 @@ pub const API_VERSION: ::std::option::Option<&str> = ::std::option::Option::Some
 pub const TARGET_PREFIX: &str = "AWSSSOOIDCService";
 /// Every operation the client can call, by its name in the model.
 pub const OPERATIONS: &[&str] = &["CreateToken"];
-/// Operations left out of the client because they send events (an
-/// input event stream; their input and output types are generated).
-pub const EVENT_STREAM_OPERATIONS: &[&str] = &[];

@@ -105,6 +105,7 @@ impl Client {
                 &request,
                 events,
                 protocol::marshal_start_stream_transcription_event,
+                false,
             )
             .await?;
         protocol::open_start_stream_transcription(streamed).await

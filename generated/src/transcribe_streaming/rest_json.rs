@@ -535,7 +535,7 @@ pub fn event_start_stream_transcription(
         }
     }
 }
-/// The message an event of `StartStreamTranscription`'s input stream is sent as, before signing (the client does not send input streams yet).
+/// The message an event of `StartStreamTranscription`'s input stream is sent as, before signing.
 pub fn marshal_start_stream_transcription_event(
     event: &types::AudioStream,
 ) -> ::std::result::Result<

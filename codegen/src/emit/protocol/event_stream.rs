@@ -10,7 +10,7 @@ use quote::quote;
 
 use super::super::errors::error_name;
 use super::super::rust_type::ident;
-use crate::ir::{EventPayloadIr, EventStreamIr, OperationIr};
+use crate::ir::{EventPayloadIr, EventStreamIr, OperationIr, ServiceIr};
 
 pub fn functions(op: &OperationIr, stream: &EventStreamIr) -> TokenStream {
     let open = ident(&format!("open_{}", op.fn_name));
@@ -111,9 +111,18 @@ pub fn functions(op: &OperationIr, stream: &EventStreamIr) -> TokenStream {
     }
 }
 
+/// The structure of event `e`.
+fn event_struct<'a>(svc: &'a ServiceIr, e: &crate::ir::EventIr) -> Option<&'a crate::ir::StructIr> {
+    let ty = e.ty.as_deref()?;
+    svc.types.iter().find_map(|t| match t {
+        crate::ir::TypeIr::Struct(s) if s.name == ty => Some(s),
+        _ => None,
+    })
+}
+
 /// `marshal_<op>_event`: the message an event of the operation's input
 /// stream is sent as, before signing.
-pub fn marshal(op: &OperationIr, stream: &EventStreamIr) -> TokenStream {
+pub fn marshal(svc: &ServiceIr, op: &OperationIr, stream: &EventStreamIr) -> TokenStream {
     let f = ident(&format!("marshal_{}_event", op.fn_name));
     let union = ident(&stream.union);
     let arms = stream.events.iter().map(|e| {
@@ -150,9 +159,32 @@ pub fn marshal(op: &OperationIr, stream: &EventStreamIr) -> TokenStream {
                         let f = &m.json;
                         quote!(es::Payload::Text(#f))
                     }
+                    EventPayloadIr::Document(m) if stream.xml => {
+                        // restXml: the member's XML document.
+                        let field = ident(&m.rust);
+                        let member = event_struct(svc, e).and_then(|s| s.members.iter().find(|f| f.rust_name == m.rust));
+                        let bytes = member.map(|member| super::rest_xml::payload_bytes(svc, member)).unwrap_or_else(|| quote!(::std::vec::Vec::new()));
+                        quote!(es::Payload::Xml(v.#field.as_ref().map(|v| #bytes).as_deref()))
+                    }
                     EventPayloadIr::Document(m) => {
                         let f = &m.json;
                         quote!(es::Payload::Json(#f))
+                    }
+                    _ if stream.xml => {
+                        // restXml: the structure's XML document, without
+                        // the members sent as headers.
+                        let s = event_struct(svc, e);
+                        let spec = s.map(|s| super::rest_xml::document_spec(svc, s)).unwrap_or_default();
+                        let skip: Vec<String> = s
+                            .map(|s| {
+                                s.members
+                                    .iter()
+                                    .filter(|m| e.headers.iter().any(|h| h.rust_field == m.rust_name))
+                                    .map(|m| m.xml.as_ref().map(|x| x.name.clone()).unwrap_or_else(|| m.name.clone()))
+                                    .collect()
+                            })
+                            .unwrap_or_default();
+                        quote!(es::Payload::Xml(::std::option::Option::Some(&::smithy_gen_runtime::xml_write::document(v, #spec, &[#(#skip),*]))))
                     }
                     _ => quote!(es::Payload::Implicit),
                 };
@@ -160,12 +192,14 @@ pub fn marshal(op: &OperationIr, stream: &EventStreamIr) -> TokenStream {
             }
         }
     });
-    let errors = stream.errors.iter().map(|e| {
+    // Exceptions a client sends (JSON protocols only; on restXml they fall
+    // to the catch-all error).
+    let errors = stream.errors.iter().filter(|_| !stream.xml).map(|e| {
         let name = &e.name;
         let variant = ident(&e.variant);
         quote!(types::#union::#variant(v) => es::exception_message(#name, v),)
     });
-    let doc = format!(" The message an event of `{}`'s input stream is sent as, before signing (the client does not send input streams yet).", op.name);
+    let doc = format!(" The message an event of `{}`'s input stream is sent as, before signing.", op.name);
     quote! {
         #[doc = #doc]
         pub fn #f(event: &types::#union) -> ::std::result::Result<::smithy_gen_runtime::event_stream::Message, ::std::string::String> {

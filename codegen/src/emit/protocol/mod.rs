@@ -62,7 +62,7 @@ pub fn protocol_file(svc: &ServiceIr) -> TokenStream {
     // Input streams: how each event is written as a message.
     let marshals = svc.operations.iter().filter_map(|op| {
         let stream = op.input_stream.as_ref()?;
-        Some(super::gates::gate_items(event_stream::marshal(op, stream), &super::gates::operation(svc, op)))
+        Some(super::gates::gate_items(event_stream::marshal(svc, op, stream), &super::gates::operation(svc, op)))
     });
     // How each error structure reads its header-bound members (restJson1;
     // nothing elsewhere), with the structure's own gate.

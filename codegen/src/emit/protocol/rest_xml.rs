@@ -32,6 +32,12 @@ fn root_spec(name: &str, own_ns: Option<&str>, svc: &ServiceIr) -> String {
     }
 }
 
+/// The spec of a document of structure `s` (an event's members, say): its
+/// root element and namespace.
+pub fn document_spec(svc: &ServiceIr, s: &StructIr) -> String {
+    root_spec(&s.xml_root, s.xml_ns.as_deref(), svc)
+}
+
 /// The bytes of a structure or union payload `v` of member `m`: a document
 /// named by the member's `@xmlName`, else by the target shape.
 pub fn payload_bytes(svc: &ServiceIr, m: &MemberIr) -> TokenStream {
