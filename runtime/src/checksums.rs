@@ -54,21 +54,107 @@ pub fn validate_response(headers: &[(String, String)], body: &[u8]) -> Result<()
     Ok(())
 }
 
+static CRC32: crc::Crc<u32> = crc::Crc::<u32>::new(&crc::CRC_32_ISO_HDLC);
+static CRC32C: crc::Crc<u32> = crc::Crc::<u32>::new(&crc::CRC_32_ISCSI);
+static CRC64NVME: crc::Crc<u64> = crc::Crc::<u64>::new(&crc::CRC_64_NVME);
+
 fn crc32(body: &[u8]) -> u32 {
-    crc::Crc::<u32>::new(&crc::CRC_32_ISO_HDLC).checksum(body)
+    CRC32.checksum(body)
 }
 
 fn crc32c(body: &[u8]) -> u32 {
-    crc::Crc::<u32>::new(&crc::CRC_32_ISCSI).checksum(body)
+    CRC32C.checksum(body)
 }
 
 fn crc64nvme(body: &[u8]) -> u64 {
-    crc::Crc::<u64>::new(&crc::CRC_64_NVME).checksum(body)
+    CRC64NVME.checksum(body)
+}
+
+/// A checksum computed piece by piece, for a body that is sent as it is
+/// produced (the trailer of an aws-chunked body): the same values as
+/// [`checksum_header`] gives for the whole.
+pub struct Hasher {
+    state: State,
+    /// `x-amz-checksum-<algorithm>`.
+    header: String,
+}
+
+enum State {
+    Crc32(crc::Digest<'static, u32>),
+    Crc32c(crc::Digest<'static, u32>),
+    Crc64(crc::Digest<'static, u64>),
+    // Boxed: a digest's state is far larger than a CRC's.
+    Digest(Box<ring::digest::Context>),
+}
+
+impl Hasher {
+    /// A hasher of `algorithm` (CRC32, CRC32C, CRC64NVME, SHA1, SHA256).
+    pub fn new(algorithm: &str) -> Result<Hasher, String> {
+        let state = match algorithm.to_ascii_uppercase().as_str() {
+            "CRC32" => State::Crc32(CRC32.digest()),
+            "CRC32C" => State::Crc32c(CRC32C.digest()),
+            "CRC64NVME" => State::Crc64(CRC64NVME.digest()),
+            "SHA1" => State::Digest(Box::new(ring::digest::Context::new(&ring::digest::SHA1_FOR_LEGACY_USE_ONLY))),
+            "SHA256" => State::Digest(Box::new(ring::digest::Context::new(&ring::digest::SHA256))),
+            other => return Err(format!("the checksum algorithm {other:?} is not supported (CRC32, CRC32C, CRC64NVME, SHA1, SHA256 are)")),
+        };
+        Ok(Hasher { state, header: format!("x-amz-checksum-{}", algorithm.to_ascii_lowercase()) })
+    }
+
+    /// The header (trailer) name the checksum goes in.
+    pub fn header(&self) -> &str {
+        &self.header
+    }
+
+    /// The length of the base64 value [`finish`](Self::finish) gives.
+    pub fn value_len(&self) -> usize {
+        let bytes = match &self.state {
+            State::Crc32(_) | State::Crc32c(_) => 4,
+            State::Crc64(_) => 8,
+            State::Digest(c) => c.algorithm().output_len(),
+        };
+        bytes.div_ceil(3) * 4
+    }
+
+    pub fn update(&mut self, data: &[u8]) {
+        match &mut self.state {
+            State::Crc32(d) | State::Crc32c(d) => d.update(data),
+            State::Crc64(d) => d.update(data),
+            State::Digest(c) => c.update(data),
+        }
+    }
+
+    /// The checksum of everything given, base64 of the big-endian value or
+    /// digest.
+    pub fn finish(self) -> String {
+        let value = match self.state {
+            State::Crc32(d) | State::Crc32c(d) => d.finalize().to_be_bytes().to_vec(),
+            State::Crc64(d) => d.finalize().to_be_bytes().to_vec(),
+            State::Digest(c) => c.finish().as_ref().to_vec(),
+        };
+        super::blob::encode(&value)
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn piece_by_piece_equals_whole() {
+        let body: Vec<u8> = (0..100_000u32).map(|i| (i * 7 % 251) as u8).collect();
+        for algorithm in ["CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256"] {
+            let mut h = Hasher::new(algorithm).unwrap();
+            for piece in body.chunks(997) {
+                h.update(piece);
+            }
+            let (header, whole) = checksum_header(algorithm, &body).unwrap();
+            assert_eq!(h.header(), header);
+            assert_eq!(h.value_len(), whole.len(), "{algorithm}");
+            assert_eq!(h.finish(), whole, "{algorithm}");
+        }
+        assert!(Hasher::new("MD5").is_err());
+    }
 
     #[test]
     fn known_values() {

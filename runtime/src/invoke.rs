@@ -379,17 +379,24 @@ impl Handle {
     }
 
     /// Sign and send `request` with `body` as its payload, sent as it is
-    /// produced (`UNSIGNED-PAYLOAD`: the body is not known before sending;
-    /// TLS protects it), and read the response whole. Never retried: the
-    /// body cannot be sent again.
+    /// produced (its bytes unsigned: they are not known before sending; TLS
+    /// protects them), and read the response whole. A flexible checksum
+    /// the operation takes (`request.checksum`) and the caller did not give
+    /// goes in the trailer of an aws-chunked body, computed as the body
+    /// goes out (a body of unknown length goes without one). Never
+    /// retried: the body cannot be sent again.
     pub async fn send_upload(&self, operation: &'static str, request: &PreparedRequest, body: super::transport::StreamingBody) -> Result<RawResponse, Failure> {
         use tracing::Instrument;
         let config = &self.inner.config;
         let span = tracing::info_span!("call", service = self.service_name(), operation, region = %config.region, endpoint = tracing::field::Empty, streaming = "upload");
         async move {
-            let (url, resolved, mut headers, empty) = self.target(request)?;
+            // The head without a checksum of the (empty) buffered body.
+            let mut head = request.clone();
+            head.checksum = None;
+            let (url, resolved, mut headers, empty) = self.target(&head)?;
             headers.retain(|(k, _)| !k.eq_ignore_ascii_case("content-length") && !k.eq_ignore_ascii_case("content-md5"));
-            if !request.unsigned {
+            let body = with_trailer_checksum(request, body, &mut headers, config)?;
+            if !request.unsigned && !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("x-amz-content-sha256")) {
                 headers.push(("x-amz-content-sha256".into(), "UNSIGNED-PAYLOAD".into()));
             }
             let signed = self.sign_attempt(operation, request, 1, &url, &headers, &empty, &resolved).await?;
@@ -790,6 +797,47 @@ fn flexible_checksum(
     _body: &[u8],
 ) -> Result<Option<(String, String)>, Failure> {
     Ok(None)
+}
+
+/// A streamed upload's body with its flexible checksum in the trailer (see
+/// `aws_chunked`): when the operation takes one, the caller gave none, the
+/// configuration or operation asks for one, and the body's length is known.
+#[cfg(feature = "checksums")]
+fn with_trailer_checksum(
+    request: &PreparedRequest,
+    body: super::transport::StreamingBody,
+    headers: &mut Vec<(String, String)>,
+    config: &Config,
+) -> Result<super::transport::StreamingBody, Failure> {
+    let Some(checksum) = &request.checksum else { return Ok(body) };
+    if headers.iter().any(|(k, _)| k.len() > 15 && k[..15].eq_ignore_ascii_case("x-amz-checksum-")) {
+        return Ok(body);
+    }
+    let Some(algorithm) = super::checksums::request_algorithm(checksum, config.request_checksum_calculation) else { return Ok(body) };
+    let hasher = super::checksums::Hasher::new(&algorithm).map_err(|e| Failure::Transport(TransportError::new(TransportErrorKind::InvalidRequest, e)))?;
+    let trailer = hasher.header().to_string();
+    match super::aws_chunked::wrap(body, hasher) {
+        Ok((chunked, decoded)) => {
+            super::aws_chunked::headers(headers, decoded, &trailer);
+            if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("x-amz-sdk-checksum-algorithm")) {
+                headers.push(("x-amz-sdk-checksum-algorithm".into(), algorithm.to_ascii_uppercase()));
+            }
+            Ok(chunked)
+        }
+        // Of unknown length: sent as it is, without a checksum.
+        Err(body) => Ok(body),
+    }
+}
+
+/// Without the `checksums` feature, a streamed upload has no checksum.
+#[cfg(not(feature = "checksums"))]
+fn with_trailer_checksum(
+    _request: &PreparedRequest,
+    body: super::transport::StreamingBody,
+    _headers: &mut Vec<(String, String)>,
+    _config: &Config,
+) -> Result<super::transport::StreamingBody, Failure> {
+    Ok(body)
 }
 
 /// With `validate_response_checksum`, a successful response whose body does

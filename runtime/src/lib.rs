@@ -83,6 +83,9 @@ pub mod race;
 #[cfg(feature = "xml")]
 #[doc(hidden)]
 pub mod aws_query;
+#[cfg(feature = "checksums")]
+#[doc(hidden)]
+pub mod aws_chunked;
 #[cfg(feature = "cli")]
 #[doc(hidden)]
 pub mod cli;

@@ -100,7 +100,7 @@ impl StreamingBody {
 
 /// The sending side of [`StreamingBody::channel`].
 #[derive(Debug, Clone)]
-pub struct BodySender(tokio::sync::mpsc::Sender<bytes::Bytes>);
+pub struct BodySender(pub(crate) tokio::sync::mpsc::Sender<bytes::Bytes>);
 
 impl BodySender {
     /// Queue `chunk`; `Err` gives it back when the request has ended.

@@ -314,6 +314,12 @@ pub fn botocore_select(endpoint: &str, params: &Value) -> Value {
     run_script("botocore_select.py", &serde_json::json!({ "endpoint": endpoint, "params": params }))
 }
 
+/// Bodies as botocore's aws-chunked wrapper encodes them: see
+/// `tests/interop/botocore_aws_chunked.py`.
+pub fn botocore_aws_chunked(cases: &Value) -> Value {
+    run_script("botocore_aws_chunked.py", cases)
+}
+
 /// The headers botocore's SigV4 signer adds to a request, at a fixed time.
 ///
 /// `req` is `{"method", "url", "headers": {...}, "body": "<text>",

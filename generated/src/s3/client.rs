@@ -1535,15 +1535,14 @@ impl Client {
         )
     }
     #[cfg(feature = "s3-put-object")]
-    /// `PutObject` with the `body` payload sent as it is produced: `body` from `StreamingBody::channel` (with the length, which the service needs), the input's own `body` ignored. Not retried, and without a flexible checksum (the body is not known before it is sent); its bytes go as `UNSIGNED-PAYLOAD`, protected by TLS.
+    /// `PutObject` with the `body` payload sent as it is produced: `body` from `StreamingBody::channel` (with the length, which the service needs), the input's own `body` ignored. Not retried (the body cannot be sent again). Its bytes go unsigned, protected by TLS; the operation's flexible checksum (unless the input gives one) is computed as they go out and sent in the trailer of an `aws-chunked` body.
     pub async fn put_object_from_stream(
         &self,
         mut input: types::PutObjectInput,
         body: ::smithy_gen_runtime::transport::StreamingBody,
     ) -> Result<types::PutObjectOutput, errors::PutObjectError> {
         input.body = ::std::option::Option::None;
-        let mut request = protocol::prepare_put_object(input, self.handle.validates())?;
-        request.checksum = ::std::option::Option::None;
+        let request = protocol::prepare_put_object(input, self.handle.validates())?;
         protocol::parse_put_object(
             &self.handle.send_upload("PutObject", &request, body).await?,
         )
@@ -1725,15 +1724,14 @@ impl Client {
         )
     }
     #[cfg(feature = "s3-upload-part")]
-    /// `UploadPart` with the `body` payload sent as it is produced: `body` from `StreamingBody::channel` (with the length, which the service needs), the input's own `body` ignored. Not retried, and without a flexible checksum (the body is not known before it is sent); its bytes go as `UNSIGNED-PAYLOAD`, protected by TLS.
+    /// `UploadPart` with the `body` payload sent as it is produced: `body` from `StreamingBody::channel` (with the length, which the service needs), the input's own `body` ignored. Not retried (the body cannot be sent again). Its bytes go unsigned, protected by TLS; the operation's flexible checksum (unless the input gives one) is computed as they go out and sent in the trailer of an `aws-chunked` body.
     pub async fn upload_part_from_stream(
         &self,
         mut input: types::UploadPartInput,
         body: ::smithy_gen_runtime::transport::StreamingBody,
     ) -> Result<types::UploadPartOutput, errors::UploadPartError> {
         input.body = ::std::option::Option::None;
-        let mut request = protocol::prepare_upload_part(input, self.handle.validates())?;
-        request.checksum = ::std::option::Option::None;
+        let request = protocol::prepare_upload_part(input, self.handle.validates())?;
         protocol::parse_upload_part(
             &self.handle.send_upload("UploadPart", &request, body).await?,
         )
