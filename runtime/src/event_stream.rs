@@ -259,9 +259,10 @@ pub fn xml_document<T: super::xml::XmlStruct + Default>(message: &Message, event
     super::xml::read_document(message.payload(), |r, root| T::read_xml(r, root)).map_err(|e| malformed(format!("the {event_type} event does not fit its type: {e}")))
 }
 
-/// An `@eventPayload` blob: the payload's bytes.
+/// An `@eventPayload` blob: the payload's bytes (shared with the message,
+/// not copied).
 pub fn blob_payload(message: &Message) -> super::blob::Blob {
-    super::blob::Blob::new(message.payload().to_vec())
+    super::blob::Blob::from(message.payload().clone())
 }
 
 /// An `@eventPayload` string: the payload's text.

@@ -98,6 +98,66 @@ impl StreamingBody {
     }
 }
 
+impl StreamingBody {
+    /// A body read from `reader` as it is sent, in chunks of up to 64 KiB.
+    /// With `length`, the reader must give exactly that many bytes (S3
+    /// needs the length of an upload); a read error aborts the request.
+    pub fn from_reader<R: tokio::io::AsyncRead + Send + Unpin + 'static>(reader: R, length: Option<u64>) -> StreamingBody {
+        StreamingBody::new(Reading { reader, buffer: bytes::BytesMut::new(), sent: 0, length }, length)
+    }
+
+    /// The file at `path`, read as it is sent; its length is the file's
+    /// (from its metadata, when it is opened).
+    #[cfg(feature = "default-transport")]
+    pub async fn from_file(path: impl AsRef<std::path::Path>) -> std::io::Result<StreamingBody> {
+        let file = tokio::fs::File::open(path.as_ref()).await?;
+        let length = file.metadata().await?.len();
+        Ok(StreamingBody::from_reader(file, Some(length)))
+    }
+}
+
+/// How much a reader is asked for at a time.
+const READ_CHUNK: usize = 64 * 1024;
+
+struct Reading<R> {
+    reader: R,
+    buffer: bytes::BytesMut,
+    sent: u64,
+    length: Option<u64>,
+}
+
+impl<R: tokio::io::AsyncRead + Send + Unpin> ProduceChunks for Reading<R> {
+    fn poll_chunk(&mut self, cx: &mut std::task::Context<'_>) -> std::task::Poll<Option<Result<bytes::Bytes, String>>> {
+        use std::task::Poll;
+        // No more than the stated length is asked for (and one byte more,
+        // to notice a reader that runs past it).
+        let want = match self.length {
+            Some(n) => usize::try_from(n.saturating_sub(self.sent)).unwrap_or(READ_CHUNK).clamp(1, READ_CHUNK),
+            None => READ_CHUNK,
+        };
+        self.buffer.resize(want, 0);
+        let mut read = tokio::io::ReadBuf::new(&mut self.buffer[..]);
+        match std::pin::Pin::new(&mut self.reader).poll_read(cx, &mut read) {
+            Poll::Pending => Poll::Pending,
+            Poll::Ready(Err(e)) => Poll::Ready(Some(Err(format!("reading the body failed: {e}")))),
+            Poll::Ready(Ok(())) => {
+                let n = read.filled().len();
+                if n == 0 {
+                    return match self.length {
+                        Some(len) if self.sent != len => Poll::Ready(Some(Err(format!("the body ended after {} of its stated {len} bytes", self.sent)))),
+                        _ => Poll::Ready(None),
+                    };
+                }
+                self.sent += n as u64;
+                if let Some(len) = self.length.filter(|&len| self.sent > len) {
+                    return Poll::Ready(Some(Err(format!("the body is longer than its stated length of {len} bytes"))));
+                }
+                Poll::Ready(Some(Ok(self.buffer.split_to(n).freeze())))
+            }
+        }
+    }
+}
+
 /// The sending side of [`StreamingBody::channel`].
 #[derive(Debug, Clone)]
 pub struct BodySender(pub(crate) tokio::sync::mpsc::Sender<bytes::Bytes>);
@@ -214,4 +274,38 @@ impl BodyStream {
 /// Waits between retries, on whatever runtime the transport uses.
 pub trait Sleep: Send + Sync + std::fmt::Debug {
     fn sleep(&self, duration: Duration) -> BoxFuture<'static, ()>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every chunk of `body`, or the first error.
+    fn drain(mut body: StreamingBody) -> Result<Vec<u8>, String> {
+        super::super::block_on::block_on(async move {
+            let mut out = Vec::new();
+            while let Some(piece) = std::future::poll_fn(|cx| body.chunks.poll_chunk(cx)).await {
+                out.extend_from_slice(&piece?);
+            }
+            Ok(out)
+        })
+    }
+
+    #[test]
+    fn a_reader_gives_its_bytes_in_chunks() {
+        let data: Vec<u8> = (0..200_000u32).map(|i| (i % 253) as u8).collect();
+        let body = StreamingBody::from_reader(std::io::Cursor::new(data.clone()), Some(data.len() as u64));
+        assert_eq!(body.length, Some(200_000));
+        assert_eq!(drain(body).unwrap(), data);
+        let body = StreamingBody::from_reader(std::io::Cursor::new(data.clone()), None);
+        assert_eq!(drain(body).unwrap(), data);
+    }
+
+    #[test]
+    fn a_reader_that_disagrees_with_its_length_fails() {
+        let short = StreamingBody::from_reader(std::io::Cursor::new(vec![1u8; 10]), Some(11));
+        assert!(drain(short).unwrap_err().contains("ended after 10 of its stated 11 bytes"));
+        let long = StreamingBody::from_reader(std::io::Cursor::new(vec![1u8; 12]), Some(11));
+        assert!(drain(long).unwrap_err().contains("longer than its stated length of 11"));
+    }
 }

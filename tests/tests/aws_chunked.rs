@@ -2,7 +2,8 @@
 //! `aws-chunked` with the checksum in its trailer, computed as the bytes
 //! pass. The encoding is byte for byte botocore's (`AwsChunkedWrapper`) for
 //! the same chunk size; moto decodes such a `PutObject`, stores the bytes and
-//! reports the trailer's checksum, which is the one S3 computes for them.
+//! reports the trailer's checksum, which is the one S3 computes for them,
+//! also for a body read from a file (`StreamingBody::from_file`).
 
 use aws_generated::s3::{self, types as s3t};
 use integration_tests::interop::{botocore_aws_chunked, Moto, SKIP_NOTICE};
@@ -89,6 +90,19 @@ async fn a_streamed_put_object_carries_its_crc32_in_the_trailer() {
     let back = client.get_object(get).await.expect("GetObject");
     assert!(back.body.as_ref().map(|b| b.as_ref()) == Some(&bytes[..]), "the stored object is the decoded body, not its encoding");
     assert_eq!(back.checksum_crc32.as_deref(), Some(crc32.as_str()));
+
+    // From a file: read as it is sent, its length from its metadata.
+    let path = std::env::temp_dir().join(format!("smithy-aws-chunked-{}.bin", std::process::id()));
+    let file_bytes = data(CHUNK_SIZE * 2 + 77);
+    std::fs::write(&path, &file_bytes).expect("a temporary file");
+    let body = StreamingBody::from_file(&path).await.expect("the file opens");
+    assert_eq!(body.length, Some(file_bytes.len() as u64));
+    let put = client.put_object_from_stream(s3t::PutObjectInput::new("chunked-bucket", "from-file.bin"), body).await;
+    let _ = std::fs::remove_file(&path);
+    let put = put.expect("PutObject from a file");
+    assert_eq!(put.checksum_crc32, Some(checksum_header("CRC32", &file_bytes).unwrap().1));
+    let back = client.get_object(s3t::GetObjectInput::new("chunked-bucket", "from-file.bin")).await.expect("GetObject");
+    assert!(back.body.as_ref().map(|b| b.as_ref()) == Some(&file_bytes[..]), "the file arrived whole");
 
     // A checksum the caller gives goes as a header, as given; no trailer.
     let small = b"given checksum".to_vec();
