@@ -42,3 +42,46 @@ pub fn verify(envelope: &Message, prior: &str, scope: &Scope<'_>) -> Result<Stri
     }
     Ok(got.iter().map(|b| format!("{b:02x}")).collect())
 }
+
+/// The envelopes of one request, checked in order: each signature must
+/// chain from the previous one, the first from the request's own.
+#[derive(Debug, Default)]
+pub struct Chain {
+    prior: String,
+    /// Envelopes whose signature was right.
+    pub verified: usize,
+    /// What was wrong, envelope by envelope.
+    pub problems: Vec<String>,
+    /// The closing signed empty message arrived.
+    pub ended_with_empty: bool,
+}
+
+impl Chain {
+    /// A chain starting from the request's `authorization` header.
+    pub fn new(authorization: &str) -> Chain {
+        Chain { prior: authorization.rsplit("Signature=").next().unwrap_or_default().to_string(), ..Chain::default() }
+    }
+
+    /// Check `envelope`; returns the message inside it (`None` for the
+    /// closing empty one, or one that does not decode).
+    pub fn check(&mut self, envelope: &Message, scope: &Scope<'_>) -> Option<Message> {
+        match verify(envelope, &self.prior, scope) {
+            Ok(sig) => {
+                self.prior = sig;
+                self.verified += 1;
+            }
+            Err(e) => self.problems.push(e),
+        }
+        if envelope.payload().is_empty() {
+            self.ended_with_empty = true;
+            return None;
+        }
+        match decode(envelope.payload()) {
+            Ok(inner) => Some(inner),
+            Err(e) => {
+                self.problems.push(format!("an envelope's payload is not a message: {e}"));
+                None
+            }
+        }
+    }
+}

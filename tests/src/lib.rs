@@ -154,3 +154,25 @@ impl smithy_gen_runtime::transport::Sleep for NoSleep {
         Box::pin(std::future::ready(()))
     }
 }
+
+/// Write `body` to `stream` as an HTTP/1.1 chunked body in chunks of
+/// awkward sizes (1, 3, 11, 5, 64, 2, 17, 128, 7, again and again), each
+/// its own TCP write followed by `pause`: event-stream messages arrive split
+/// at every kind of boundary. The closing empty chunk is the caller's.
+pub fn write_awkward_chunks(stream: &mut std::net::TcpStream, body: &[u8], pause: std::time::Duration) {
+    use std::io::Write;
+    let sizes = [1usize, 3, 11, 5, 64, 2, 17, 128, 7];
+    let (mut at, mut i) = (0, 0);
+    while at < body.len() {
+        let n = sizes[i % sizes.len()].min(body.len() - at);
+        let _ = write!(stream, "{n:x}\r\n");
+        let _ = stream.write_all(&body[at..at + n]);
+        let _ = stream.write_all(b"\r\n");
+        let _ = stream.flush();
+        if !pause.is_zero() {
+            std::thread::sleep(pause);
+        }
+        at += n;
+        i += 1;
+    }
+}

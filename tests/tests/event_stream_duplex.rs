@@ -16,6 +16,7 @@ use integration_tests::tls::{RSA_CA, RSA_LEAF, RSA_LEAF_KEY};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::CertificateDer;
 use smithy_gen_runtime::default_transport::{DefaultTransport, Proxies};
+use integration_tests::event_signatures::{Chain, Scope};
 use smithy_gen_runtime::event_stream::{decode, encode, header_str, Header, HeaderValue, Message};
 use smithy_gen_runtime::{Blob, Config, Credentials};
 
@@ -28,9 +29,8 @@ struct Seen {
     version: String,
     content_sha256: String,
     audio: Vec<Vec<u8>>,
-    verified: usize,
-    ended_with_empty: bool,
-    problems: Vec<String>,
+    /// Every envelope's signature, checked with aws-sigv4.
+    chain: Chain,
 }
 
 fn transcript(text: &str) -> Bytes {
@@ -42,12 +42,7 @@ fn transcript(text: &str) -> Bytes {
     Bytes::from(encode(&m).unwrap())
 }
 
-/// Check `envelope`'s signature against aws-sigv4's (see
-/// `integration_tests::event_signatures`); returns its signature (hex).
-fn verify(envelope: &Message, prior: &str) -> Result<String, String> {
-    let scope = integration_tests::event_signatures::Scope { access_key: "AKIDDUPLEX", secret_key: SECRET, region: "us-east-1", service: "transcribe" };
-    integration_tests::event_signatures::verify(envelope, prior, &scope)
-}
+const SCOPE: Scope<'static> = Scope { access_key: "AKIDDUPLEX", secret_key: SECRET, region: "us-east-1", service: "transcribe" };
 
 async fn server(seen: Arc<Mutex<Seen>>) -> u16 {
     let mut config = integration_tests::tls::server_config(RSA_LEAF, RSA_LEAF_KEY, rustls::DEFAULT_VERSIONS);
@@ -67,7 +62,7 @@ async fn server(seen: Arc<Mutex<Seen>>) -> u16 {
                     s.version = format!("{:?}", request.version());
                     s.content_sha256 = request.headers().get("x-amz-content-sha256").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
                 }
-                let mut prior = auth.rsplit("Signature=").next().unwrap_or_default().to_string();
+                seen.lock().unwrap().chain = Chain::new(&auth);
                 let (tx, rx) = tokio::sync::mpsc::channel::<Result<Frame<Bytes>, std::convert::Infallible>>(8);
                 let mut body = request.into_body();
                 tokio::spawn(async move {
@@ -85,23 +80,11 @@ async fn server(seen: Arc<Mutex<Seen>>) -> u16 {
                             buffer.drain(..len);
                             let answer = {
                                 let mut s = seen.lock().unwrap();
-                                match verify(&envelope, &prior) {
-                                    Ok(sig) => {
-                                        prior = sig;
-                                        s.verified += 1;
-                                    }
-                                    Err(e) => s.problems.push(e),
-                                }
-                                if envelope.payload().is_empty() {
-                                    s.ended_with_empty = true;
-                                    None
-                                } else {
-                                    let inner = decode(envelope.payload()).unwrap();
-                                    (header_str(&inner, ":event-type") == Some("AudioEvent")).then(|| {
-                                        s.audio.push(inner.payload().to_vec());
-                                        transcript(&format!("chunk {}", s.audio.len()))
-                                    })
-                                }
+                                let inner = s.chain.check(&envelope, &SCOPE);
+                                inner.filter(|m| header_str(m, ":event-type") == Some("AudioEvent")).map(|m| {
+                                    s.audio.push(m.payload().to_vec());
+                                    transcript(&format!("chunk {}", s.audio.len()))
+                                })
                             };
                             if let Some(answer) = answer {
                                 let _ = tx.send(Ok(Frame::data(answer))).await;
@@ -182,9 +165,9 @@ async fn audio_goes_out_while_transcripts_come_back_over_http2_each_event_signed
     assert_eq!(seen.version, "HTTP/2.0");
     assert_eq!(seen.content_sha256, "STREAMING-AWS4-HMAC-SHA256-EVENTS");
     assert_eq!(seen.audio, vec![vec![1u8; 320], vec![2u8; 320], vec![3u8; 320]]);
-    assert!(seen.problems.is_empty(), "{:?}", seen.problems);
-    assert_eq!(seen.verified, 4, "three events and the closing empty message, each signed");
-    assert!(seen.ended_with_empty);
+    assert!(seen.chain.problems.is_empty(), "{:?}", seen.chain.problems);
+    assert_eq!(seen.chain.verified, 4, "three events and the closing empty message, each signed");
+    assert!(seen.chain.ended_with_empty);
 }
 
 /// `smithy-call --events @file` sends each line as an event of the input
@@ -223,7 +206,7 @@ async fn smithy_call_sends_events_from_a_file_and_prints_the_answers() {
     assert!(lines[3].contains("chunk 3"), "{}", lines[3]);
     assert!(!stdout.contains(SECRET) && !stderr.contains(SECRET));
     let seen = seen.lock().unwrap();
-    assert!(seen.problems.is_empty(), "{:?}", seen.problems);
-    assert_eq!((seen.audio.len(), seen.verified, seen.ended_with_empty), (3, 4, true));
+    assert!(seen.chain.problems.is_empty(), "{:?}", seen.chain.problems);
+    assert_eq!((seen.audio.len(), seen.chain.verified, seen.chain.ended_with_empty), (3, 4, true));
     let _ = std::fs::remove_dir_all(&dir);
 }

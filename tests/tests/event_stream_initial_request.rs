@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use http_body_util::BodyExt;
 use hyper::body::Bytes;
-use integration_tests::event_signatures::{verify, Scope};
+use integration_tests::event_signatures::{Chain, Scope};
 use smithy_gen_runtime::event_stream::{channel, decode, encode, header_str, Header, HeaderValue, Message, MessageReader};
 use smithy_gen_runtime::invoke::{Handle, ServiceSpec, Streamed};
 use smithy_gen_runtime::protocol::Protocol;
@@ -41,9 +41,7 @@ struct Seen {
     content_sha256: String,
     /// Each inner message: its `:event-type`, `:content-type` and payload.
     messages: Vec<(String, String, String)>,
-    verified: usize,
-    ended_with_empty: bool,
-    problems: Vec<String>,
+    chain: Chain,
 }
 
 fn event(event_type: &str, payload: &str) -> Message {
@@ -71,30 +69,19 @@ async fn server(seen: Arc<Mutex<Seen>>) -> u16 {
                     s.target = header("x-amz-target");
                     s.content_sha256 = header("x-amz-content-sha256");
                 }
-                let mut prior = auth.rsplit("Signature=").next().unwrap_or_default().to_string();
+                seen.lock().unwrap().chain = Chain::new(&auth);
                 let body = request.into_body().collect().await.map(|b| b.to_bytes()).unwrap_or_default();
                 let mut rest = &body[..];
                 let mut replies = 0;
                 while rest.len() >= 4 {
                     let len = u32::from_be_bytes(rest[..4].try_into().unwrap()) as usize;
                     let Ok(envelope) = decode(&rest[..len.min(rest.len())]) else {
-                        seen.lock().unwrap().problems.push("an envelope does not decode".into());
+                        seen.lock().unwrap().chain.problems.push("an envelope does not decode".into());
                         break;
                     };
-                    rest = &rest[len..];
+                    rest = &rest[len.min(rest.len())..];
                     let mut s = seen.lock().unwrap();
-                    match verify(&envelope, &prior, &SCOPE) {
-                        Ok(sig) => {
-                            prior = sig;
-                            s.verified += 1;
-                        }
-                        Err(e) => s.problems.push(e),
-                    }
-                    if envelope.payload().is_empty() {
-                        s.ended_with_empty = true;
-                        continue;
-                    }
-                    let inner = decode(envelope.payload()).unwrap();
+                    let Some(inner) = s.chain.check(&envelope, &SCOPE) else { continue };
                     let text = |h| header_str(&inner, h).unwrap_or_default().to_string();
                     s.messages.push((text(":event-type"), text(":content-type"), String::from_utf8_lossy(inner.payload()).into_owned()));
                     replies += usize::from(text(":event-type") == "text");
@@ -155,7 +142,7 @@ async fn the_input_goes_first_as_a_signed_initial_request_message() {
     }
 
     let s = seen.lock().unwrap();
-    assert!(s.problems.is_empty(), "{:?}", s.problems);
+    assert!(s.chain.problems.is_empty(), "{:?}", s.chain.problems);
     assert_eq!(s.content_type, "application/vnd.amazon.eventstream", "the HTTP body is the stream");
     assert_eq!(s.target, "Chat_20240601.Converse");
     assert_eq!(s.content_sha256, "STREAMING-AWS4-HMAC-SHA256-EVENTS");
@@ -168,8 +155,8 @@ async fn the_input_goes_first_as_a_signed_initial_request_message() {
         ],
         "the input first, then the events, in order"
     );
-    assert!(s.ended_with_empty, "the stream ends with the signed empty message");
-    assert_eq!(s.verified, 4, "every envelope's signature, the initial request's included, chains from the request's");
+    assert!(s.chain.ended_with_empty, "the stream ends with the signed empty message");
+    assert_eq!(s.chain.verified, 4, "every envelope's signature, the initial request's included, chains from the request's");
     assert_eq!(answers[0], ("initial-response".to_string(), r#"{"sessionId":"s-1"}"#.to_string()));
     assert_eq!(answers.len(), 3, "{answers:?}");
 }

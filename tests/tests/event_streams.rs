@@ -7,7 +7,7 @@
 //! and `smithy-call` printing the events as JSON lines.
 
 use std::io::Write;
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpListener;
 use std::time::Duration;
 
 use aws_generated::cloudwatch_logs::{self as logs, errors::StartLiveTailError, types::StartLiveTailInput, types::StartLiveTailResponseStream};
@@ -69,14 +69,7 @@ fn serve(body: Vec<u8>, end: End) -> String {
             End::Clean => {}
             End::Dropped => body.extend_from_slice(&message("event", ":event-type", "sessionUpdate", "{}")[..20]),
         }
-        let sizes = [1usize, 3, 11, 5, 64, 2, 17, 128, 7];
-        let (mut at, mut i) = (0, 0);
-        while at < body.len() {
-            let n = sizes[i % sizes.len()].min(body.len() - at);
-            chunk(&mut stream, &body[at..at + n]);
-            at += n;
-            i += 1;
-        }
+        integration_tests::write_awkward_chunks(&mut stream, &body, Duration::from_millis(2));
         match end {
             End::Dropped => {
                 let _ = stream.shutdown(std::net::Shutdown::Both);
@@ -87,14 +80,6 @@ fn serve(body: Vec<u8>, end: End) -> String {
         }
     });
     url
-}
-
-fn chunk(stream: &mut TcpStream, data: &[u8]) {
-    let _ = write!(stream, "{:x}\r\n", data.len());
-    let _ = stream.write_all(data);
-    let _ = stream.write_all(b"\r\n");
-    let _ = stream.flush();
-    std::thread::sleep(Duration::from_millis(2));
 }
 
 fn client(url: &str) -> logs::Client {

@@ -7,7 +7,7 @@
 //! stream ends it as the call's error with S3's code and message.
 
 use std::io::Write;
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpListener;
 
 use aws_generated::s3::{self, types as s3t};
 use integration_tests::interop::{botocore_select, Moto, SKIP_NOTICE};
@@ -112,24 +112,10 @@ fn serve(body: Vec<u8>) -> String {
         let xml = String::from_utf8_lossy(&request_body);
         assert!(xml.contains("<Expression>SELECT * FROM S3Object</Expression>"), "{xml}");
         let _ = stream.write_all(b"HTTP/1.1 200 OK\r\nx-amz-request-id: sel-1\r\ntransfer-encoding: chunked\r\n\r\n");
-        let sizes = [1usize, 3, 11, 5, 64, 2, 17, 128, 7];
-        let (mut at, mut i) = (0, 0);
-        while at < body.len() {
-            let n = sizes[i % sizes.len()].min(body.len() - at);
-            chunk(&mut stream, &body[at..at + n]);
-            at += n;
-            i += 1;
-        }
+        integration_tests::write_awkward_chunks(&mut stream, &body, std::time::Duration::ZERO);
         let _ = stream.write_all(b"0\r\n\r\n");
     });
     url
-}
-
-fn chunk(stream: &mut TcpStream, data: &[u8]) {
-    let _ = write!(stream, "{:x}\r\n", data.len());
-    let _ = stream.write_all(data);
-    let _ = stream.write_all(b"\r\n");
-    let _ = stream.flush();
 }
 
 fn local_client(url: &str) -> s3::Client {
