@@ -383,9 +383,11 @@ impl Handle {
     /// protects them), and read the response whole. A flexible checksum
     /// the operation takes (`request.checksum`) and the caller did not give
     /// goes in the trailer of an aws-chunked body, computed as the body
-    /// goes out (a body of unknown length goes without one). Never
-    /// retried: the body cannot be sent again.
-    pub async fn send_upload(&self, operation: &'static str, request: &PreparedRequest, body: super::transport::StreamingBody) -> Result<RawResponse, Failure> {
+    /// goes out (a body of unknown length goes without one). Retried as
+    /// [`send`](Self::send) retries when the body can be produced again
+    /// ([`StreamingBody::reopenable`](super::transport::StreamingBody::reopenable),
+    /// a file); a channel's body is sent once.
+    pub async fn send_upload(&self, operation: &'static str, request: &PreparedRequest, body: super::transport::StreamingBody, policy: &RetryPolicy) -> Result<RawResponse, Failure> {
         use tracing::Instrument;
         let config = &self.inner.config;
         let span = tracing::info_span!("call", service = self.service_name(), operation, region = %config.region, endpoint = tracing::field::Empty, streaming = "upload");
@@ -393,16 +395,63 @@ impl Handle {
             // The head without a checksum of the (empty) buffered body.
             let mut head = request.clone();
             head.checksum = None;
-            let (url, resolved, mut headers, empty) = self.target(&head)?;
-            headers.retain(|(k, _)| !k.eq_ignore_ascii_case("content-length") && !k.eq_ignore_ascii_case("content-md5"));
-            let body = with_trailer_checksum(request, body, &mut headers, config)?;
-            if !request.unsigned && !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("x-amz-content-sha256")) {
-                headers.push(("x-amz-content-sha256".into(), "UNSIGNED-PAYLOAD".into()));
-            }
-            let signed = self.sign_attempt(operation, request, 1, &url, &headers, &empty, &resolved).await?;
-            match config.transport.send_duplex(signed.map(|_| ()), body).await {
-                Ok(r) => Ok(r.read_whole(config.max_response_body).await?),
-                Err(e) => Err(e.into()),
+            let (url, resolved, mut base_headers, empty) = self.target(&head)?;
+            base_headers.retain(|(k, _)| !k.eq_ignore_ascii_case("content-length") && !k.eq_ignore_ascii_case("content-md5"));
+            let reopen = body.reopener();
+            let first_length = body.length;
+            let mut body = Some(body);
+            let mut attempt = 1;
+            loop {
+                let source = match body.take() {
+                    Some(b) => b,
+                    None => {
+                        let again = reopen.as_ref().ok_or_else(|| Failure::Transport(TransportError::new(TransportErrorKind::Io, "the body cannot be sent again")))?;
+                        let b = again().await.map_err(|e| Failure::Transport(TransportError::new(TransportErrorKind::Io, e)))?;
+                        if b.length != first_length {
+                            return Err(Failure::Transport(TransportError::new(TransportErrorKind::Io, "the body changed length between attempts")));
+                        }
+                        b
+                    }
+                };
+                let mut headers = base_headers.clone();
+                let source = with_trailer_checksum(request, source, &mut headers, config)?;
+                if !request.unsigned && !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("x-amz-content-sha256")) {
+                    headers.push(("x-amz-content-sha256".into(), "UNSIGNED-PAYLOAD".into()));
+                }
+                let signed = self.sign_attempt(operation, request, attempt, &url, &headers, &empty, &resolved).await?;
+                let started = std::time::Instant::now();
+                let again = reopen.is_some() && attempt < config.retry.max_attempts;
+                let reason = match config.transport.send_duplex(signed.map(|_| ()), source).await {
+                    Ok(r) => {
+                        let mut raw = r.read_whole(config.max_response_body).await?;
+                        raw.attempts = attempt;
+                        self.after_response(operation, attempt, &raw, started.elapsed());
+                        if (200..300).contains(&raw.status) {
+                            return Ok(raw);
+                        }
+                        tracing::debug!(status = raw.status, request_id = raw.request_id(), attempt, "error response");
+                        match retry::response_reason(raw.status, error_code(self.inner.service.protocol, &raw).as_deref(), policy) {
+                            Some(reason) if again => reason,
+                            _ => return Ok(raw),
+                        }
+                    }
+                    Err(e) => match retry::send_error_reason(&e, policy) {
+                        Some(reason) if again => reason,
+                        _ => {
+                            let mut failure: Failure = e.into();
+                            match &mut failure {
+                                Failure::Transport(t) => t.attempts = attempt,
+                                Failure::Timeout(t) => t.attempts = attempt,
+                                _ => {}
+                            }
+                            return Err(failure);
+                        }
+                    },
+                };
+                let backoff = retry::backoff(&config.retry, attempt);
+                tracing::info!(reason, backoff_ms = backoff.as_millis() as u64, next_attempt = attempt + 1, "retrying the upload with the body read again");
+                config.sleep.sleep(backoff).await;
+                attempt += 1;
             }
         }
         .instrument(span)

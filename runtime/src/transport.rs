@@ -77,17 +77,37 @@ pub trait ProduceChunks: Send {
 pub struct StreamingBody {
     pub chunks: Box<dyn ProduceChunks>,
     pub length: Option<u64>,
+    /// How to produce the same body again, for a retry (a file can be read
+    /// again; a channel cannot).
+    reopen: Option<Reopen>,
 }
+
+/// Produces a body again from its start (see [`StreamingBody::reopenable`]).
+pub type Reopen = std::sync::Arc<dyn Fn() -> BoxFuture<'static, Result<StreamingBody, String>> + Send + Sync>;
 
 impl std::fmt::Debug for StreamingBody {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("StreamingBody").field("length", &self.length).finish_non_exhaustive()
+        f.debug_struct("StreamingBody").field("length", &self.length).field("reopenable", &self.reopen.is_some()).finish_non_exhaustive()
     }
 }
 
 impl StreamingBody {
     pub fn new(chunks: impl ProduceChunks + 'static, length: Option<u64>) -> StreamingBody {
-        StreamingBody { chunks: Box::new(chunks), length }
+        StreamingBody { chunks: Box::new(chunks), length, reopen: None }
+    }
+
+    /// This body, which `reopen` can produce again from its start, so a
+    /// call that fails in a way worth retrying is retried with a fresh copy
+    /// (each copy must be the same bytes; a copy of a different length is
+    /// refused).
+    pub fn reopenable(mut self, reopen: Reopen) -> StreamingBody {
+        self.reopen = Some(reopen);
+        self
+    }
+
+    /// How to produce this body again, if it can be.
+    pub fn reopener(&self) -> Option<Reopen> {
+        self.reopen.clone()
     }
 
     /// A body fed through a channel: send its chunks with the sender, drop
@@ -107,13 +127,31 @@ impl StreamingBody {
     }
 
     /// The file at `path`, read as it is sent; its length is the file's
-    /// (from its metadata, when it is opened).
+    /// (from its metadata, when it is opened). Reopenable: a retry reads
+    /// the file again from its start.
     #[cfg(feature = "default-transport")]
     pub async fn from_file(path: impl AsRef<std::path::Path>) -> std::io::Result<StreamingBody> {
-        let file = tokio::fs::File::open(path.as_ref()).await?;
-        let length = file.metadata().await?.len();
-        Ok(StreamingBody::from_reader(file, Some(length)))
+        let path = path.as_ref().to_path_buf();
+        let (file, length) = open_file(&path).await?;
+        let reopen: Reopen = std::sync::Arc::new(move || {
+            let path = path.clone();
+            Box::pin(async move {
+                let (file, now) = open_file(&path).await.map_err(|e| format!("cannot read {} again: {e}", path.display()))?;
+                if now != length {
+                    return Err(format!("{} changed length ({length} bytes, now {now}) while it was being sent", path.display()));
+                }
+                Ok(StreamingBody::from_reader(file, Some(length)))
+            })
+        });
+        Ok(StreamingBody::from_reader(file, Some(length)).reopenable(reopen))
     }
+}
+
+#[cfg(feature = "default-transport")]
+async fn open_file(path: &std::path::Path) -> std::io::Result<(tokio::fs::File, u64)> {
+    let file = tokio::fs::File::open(path).await?;
+    let length = file.metadata().await?.len();
+    Ok((file, length))
 }
 
 /// How much a reader is asked for at a time.

@@ -189,7 +189,7 @@ pub fn client_file(svc: &ServiceIr) -> TokenStream {
             let f_upload = ident(&format!("{}_from_stream", op.fn_name.trim_end_matches('_')));
             let field = ident(field);
             let doc = format!(
-                " `{}` with the `{}` payload sent as it is produced: `body` from `StreamingBody::channel` (with the length, which the service needs), the input's own `{}` ignored. Not retried (the body cannot be sent again). Its bytes go unsigned, protected by TLS; the operation's flexible checksum (unless the input gives one) is computed as they go out and sent in the trailer of an `aws-chunked` body.",
+                " `{}` with the `{}` payload sent as it is produced: `body` from `StreamingBody::channel` (with the length, which the service needs), the input's own `{}` ignored. Retried like any call when the body can be read again (`StreamingBody::from_file`), sent once when it cannot (a channel). Its bytes go unsigned, protected by TLS; the operation's flexible checksum (unless the input gives one) is computed as they go out and sent in the trailer of an `aws-chunked` body.",
                 op.name, field, field
             );
             quote! {
@@ -199,8 +199,9 @@ pub fn client_file(svc: &ServiceIr) -> TokenStream {
                 pub async fn #f_upload(&self, mut input: types::#input, body: ::smithy_gen_runtime::transport::StreamingBody) -> Result<types::#output, errors::#error> {
                     #fill_token
                     input.#field = ::std::option::Option::None;
+                    let policy = RetryPolicy::new(#safe, &[#(#retryable),*]);
                     let request = protocol::#prepare(input, self.handle.validates())?;
-                    protocol::#parse(&self.handle.send_upload(#op_name, &request, body).await?)
+                    protocol::#parse(&self.handle.send_upload(#op_name, &request, body, &policy).await?)
                 }
             }
         });

@@ -1535,16 +1535,17 @@ impl Client {
         )
     }
     #[cfg(feature = "s3-put-object")]
-    /// `PutObject` with the `body` payload sent as it is produced: `body` from `StreamingBody::channel` (with the length, which the service needs), the input's own `body` ignored. Not retried (the body cannot be sent again). Its bytes go unsigned, protected by TLS; the operation's flexible checksum (unless the input gives one) is computed as they go out and sent in the trailer of an `aws-chunked` body.
+    /// `PutObject` with the `body` payload sent as it is produced: `body` from `StreamingBody::channel` (with the length, which the service needs), the input's own `body` ignored. Retried like any call when the body can be read again (`StreamingBody::from_file`), sent once when it cannot (a channel). Its bytes go unsigned, protected by TLS; the operation's flexible checksum (unless the input gives one) is computed as they go out and sent in the trailer of an `aws-chunked` body.
     pub async fn put_object_from_stream(
         &self,
         mut input: types::PutObjectInput,
         body: ::smithy_gen_runtime::transport::StreamingBody,
     ) -> Result<types::PutObjectOutput, errors::PutObjectError> {
         input.body = ::std::option::Option::None;
+        let policy = RetryPolicy::new(false, &[]);
         let request = protocol::prepare_put_object(input, self.handle.validates())?;
         protocol::parse_put_object(
-            &self.handle.send_upload("PutObject", &request, body).await?,
+            &self.handle.send_upload("PutObject", &request, body, &policy).await?,
         )
     }
     #[cfg(feature = "s3-select-object-content")]
@@ -1724,16 +1725,17 @@ impl Client {
         )
     }
     #[cfg(feature = "s3-upload-part")]
-    /// `UploadPart` with the `body` payload sent as it is produced: `body` from `StreamingBody::channel` (with the length, which the service needs), the input's own `body` ignored. Not retried (the body cannot be sent again). Its bytes go unsigned, protected by TLS; the operation's flexible checksum (unless the input gives one) is computed as they go out and sent in the trailer of an `aws-chunked` body.
+    /// `UploadPart` with the `body` payload sent as it is produced: `body` from `StreamingBody::channel` (with the length, which the service needs), the input's own `body` ignored. Retried like any call when the body can be read again (`StreamingBody::from_file`), sent once when it cannot (a channel). Its bytes go unsigned, protected by TLS; the operation's flexible checksum (unless the input gives one) is computed as they go out and sent in the trailer of an `aws-chunked` body.
     pub async fn upload_part_from_stream(
         &self,
         mut input: types::UploadPartInput,
         body: ::smithy_gen_runtime::transport::StreamingBody,
     ) -> Result<types::UploadPartOutput, errors::UploadPartError> {
         input.body = ::std::option::Option::None;
+        let policy = RetryPolicy::new(false, &[]);
         let request = protocol::prepare_upload_part(input, self.handle.validates())?;
         protocol::parse_upload_part(
-            &self.handle.send_upload("UploadPart", &request, body).await?,
+            &self.handle.send_upload("UploadPart", &request, body, &policy).await?,
         )
     }
 }
