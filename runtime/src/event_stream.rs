@@ -597,6 +597,78 @@ impl<T, E: From<super::error::Failure>> EventReceiver<T, E> {
     }
 }
 
+impl<T: Send + 'static, E: From<super::error::Failure> + Send + 'static> EventReceiver<T, E> {
+    /// The events as a [`futures_core::Stream`] of `Result<T, E>` (for
+    /// `StreamExt` combinators, `select!` and the like): each event, then
+    /// the error the stream ended with, if any, then the end.
+    pub fn into_stream(self) -> EventStream<T, E> {
+        EventStream { state: StreamState::Idle(Some(self)) }
+    }
+}
+
+/// An [`EventReceiver`] as a [`futures_core::Stream`] (see
+/// [`EventReceiver::into_stream`]).
+pub struct EventStream<T, E> {
+    state: StreamState<T, E>,
+}
+
+type Next<T, E> = std::pin::Pin<Box<dyn std::future::Future<Output = (EventReceiver<T, E>, Result<Option<T>, E>)> + Send>>;
+
+enum StreamState<T, E> {
+    Idle(Option<EventReceiver<T, E>>),
+    Busy(Next<T, E>),
+    Done,
+}
+
+impl<T, E> fmt::Debug for EventStream<T, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EventStream").field("done", &matches!(self.state, StreamState::Done)).finish_non_exhaustive()
+    }
+}
+
+// Nothing in it is pinned in place: the receiver is moved into and out of
+// a boxed future.
+impl<T, E> Unpin for EventStream<T, E> {}
+
+impl<T: Send + 'static, E: From<super::error::Failure> + Send + 'static> futures_core::Stream for EventStream<T, E> {
+    type Item = Result<T, E>;
+
+    fn poll_next(self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Option<Self::Item>> {
+        use std::task::Poll;
+        let this = self.get_mut();
+        loop {
+            match &mut this.state {
+                StreamState::Idle(receiver) => {
+                    let Some(mut receiver) = receiver.take() else {
+                        this.state = StreamState::Done;
+                        continue;
+                    };
+                    this.state = StreamState::Busy(Box::pin(async move {
+                        let next = receiver.recv().await;
+                        (receiver, next)
+                    }));
+                }
+                StreamState::Busy(next) => match next.as_mut().poll(cx) {
+                    Poll::Pending => return Poll::Pending,
+                    Poll::Ready((receiver, Ok(Some(event)))) => {
+                        this.state = StreamState::Idle(Some(receiver));
+                        return Poll::Ready(Some(Ok(event)));
+                    }
+                    Poll::Ready((_, Ok(None))) => {
+                        this.state = StreamState::Done;
+                        return Poll::Ready(None);
+                    }
+                    Poll::Ready((_, Err(e))) => {
+                        this.state = StreamState::Done;
+                        return Poll::Ready(Some(Err(e)));
+                    }
+                },
+                StreamState::Done => return Poll::Ready(None),
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

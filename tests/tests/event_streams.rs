@@ -122,6 +122,23 @@ async fn a_live_tail_session_arrives_event_by_event_and_ends_with_its_exception(
 }
 
 #[tokio::test]
+async fn the_events_as_a_futures_stream() {
+    use futures_core::Stream;
+    let url = serve(session(3), End::Exception);
+    let (_, events) = client(&url).start_live_tail(StartLiveTailInput::new(vec![GROUP.to_string()])).await.expect("the stream opens");
+    let mut stream = std::pin::pin!(events.into_stream());
+    let mut items = Vec::new();
+    while let Some(item) = std::future::poll_fn(|cx| stream.as_mut().poll_next(cx)).await {
+        items.push(item);
+    }
+    assert_eq!(items.len(), 5, "sessionStart, three updates, the exception: {items:?}");
+    assert!(matches!(items[0], Ok(StartLiveTailResponseStream::SessionStart(_))));
+    assert!(items[1..4].iter().all(|i| matches!(i, Ok(StartLiveTailResponseStream::SessionUpdate(_)))));
+    assert!(matches!(items[4], Err(StartLiveTailError::SessionTimeoutException(_))), "{:?}", items[4]);
+    assert!(std::future::poll_fn(|cx| stream.as_mut().poll_next(cx)).await.is_none(), "ended for good");
+}
+
+#[tokio::test]
 async fn the_end_of_a_stream_is_not_a_dropped_connection() {
     let url = serve(session(2), End::Clean);
     let (_, mut events) = client(&url).start_live_tail(StartLiveTailInput::new(vec![GROUP.to_string()])).await.unwrap();

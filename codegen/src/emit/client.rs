@@ -149,7 +149,8 @@ pub fn client_file(svc: &ServiceIr) -> TokenStream {
                 /// The output's event stream comes as the receiver beside the output: call
                 /// its `recv` until it gives `Ok(None)` (the stream's end) or an error
                 /// (a modeled exception of the stream, an unmodeled error, a corrupt
-                /// message or a dropped connection).
+                /// message or a dropped connection), or make it a `futures_core::Stream`
+                /// with `into_stream`.
                 pub async fn #f(&self, #mutability input: types::#input) -> Result<(types::#output, ::smithy_gen_runtime::event_stream::EventReceiver<types::#union, errors::#error>), errors::#error> {
                     #fill_token
                     let policy = RetryPolicy::new(#safe, &[#(#retryable),*]);

@@ -1598,7 +1598,8 @@ impl Client {
     /// The output's event stream comes as the receiver beside the output: call
     /// its `recv` until it gives `Ok(None)` (the stream's end) or an error
     /// (a modeled exception of the stream, an unmodeled error, a corrupt
-    /// message or a dropped connection).
+    /// message or a dropped connection), or make it a `futures_core::Stream`
+    /// with `into_stream`.
     pub async fn select_object_content(
         &self,
         input: types::SelectObjectContentInput,
