@@ -285,18 +285,7 @@ impl Handle {
                     }
                     Err(e) => match retry::send_error_reason(&e, policy) {
                         Some(reason) if attempt < config.retry.max_attempts => reason,
-                        _ => {
-                            return Err(match e {
-                                SendError::Transport(mut t) => {
-                                    t.attempts = attempt;
-                                    Failure::Transport(t)
-                                }
-                                SendError::Timeout(mut t) => {
-                                    t.attempts = attempt;
-                                    Failure::Timeout(t)
-                                }
-                            })
-                        }
+                        _ => return Err(failed(e, attempt)),
                     },
                 };
                 let backoff = retry::backoff(&config.retry, attempt);
@@ -437,15 +426,7 @@ impl Handle {
                     }
                     Err(e) => match retry::send_error_reason(&e, policy) {
                         Some(reason) if again => reason,
-                        _ => {
-                            let mut failure: Failure = e.into();
-                            match &mut failure {
-                                Failure::Transport(t) => t.attempts = attempt,
-                                Failure::Timeout(t) => t.attempts = attempt,
-                                _ => {}
-                            }
-                            return Err(failure);
-                        }
+                        _ => return Err(failed(e, attempt)),
                     },
                 };
                 let backoff = retry::backoff(&config.retry, attempt);
@@ -537,14 +518,7 @@ impl Handle {
                     check_response_checksum(request, &r)?;
                     Ok(r)
                 }
-                Err(SendError::Transport(mut e)) => {
-                    e.attempts = attempt;
-                    Err(Failure::Transport(e))
-                }
-                Err(SendError::Timeout(mut e)) => {
-                    e.attempts = attempt;
-                    Err(Failure::Timeout(e))
-                }
+                Err(e) => Err(failed(e, attempt)),
             };
         }
     }
@@ -846,6 +820,20 @@ fn flexible_checksum(
     _body: &[u8],
 ) -> Result<Option<(String, String)>, Failure> {
     Ok(None)
+}
+
+/// A send that failed, as the call's failure after `attempt` attempts.
+fn failed(e: SendError, attempt: u32) -> Failure {
+    match e {
+        SendError::Transport(mut t) => {
+            t.attempts = attempt;
+            Failure::Transport(t)
+        }
+        SendError::Timeout(mut t) => {
+            t.attempts = attempt;
+            Failure::Timeout(t)
+        }
+    }
 }
 
 /// A streamed upload's body with its flexible checksum in the trailer (see

@@ -68,10 +68,8 @@ pub fn functions(op: &OperationIr, stream: &EventStreamIr) -> TokenStream {
                     }
                 }
             }
-            EventPayloadIr::Unit => match &headers {
-                Some(h) => h.clone(),
-                None => quote!(<types::#ty as ::std::default::Default>::default()),
-            },
+            // (A `Unit` member has no structure: handled above.)
+            EventPayloadIr::Unit => quote!(<types::#ty as ::std::default::Default>::default()),
             EventPayloadIr::Blob(m) => member(m, quote!(::std::option::Option::Some(es::blob_payload(message)))),
             EventPayloadIr::Text(m) => member(m, quote!(::std::option::Option::Some(es::text_payload(message, #name)?))),
             EventPayloadIr::Document(m) if xml => member(m, quote!(es::xml_payload(message, #name)?)),
@@ -151,14 +149,8 @@ pub fn marshal(svc: &ServiceIr, op: &OperationIr, stream: &EventStreamIr) -> Tok
             EventPayloadIr::Unit => quote!(types::#union::#variant => es::event_message(#name, &(), &[], es::Payload::Unit),),
             p => {
                 let payload = match p {
-                    EventPayloadIr::Blob(m) => {
-                        let f = &m.json;
-                        quote!(es::Payload::Blob(#f))
-                    }
-                    EventPayloadIr::Text(m) => {
-                        let f = &m.json;
-                        quote!(es::Payload::Text(#f))
-                    }
+                    EventPayloadIr::Blob(crate::ir::EventMemberIr { json, .. }) => quote!(es::Payload::Blob(#json)),
+                    EventPayloadIr::Text(crate::ir::EventMemberIr { json, .. }) => quote!(es::Payload::Text(#json)),
                     EventPayloadIr::Document(m) if stream.xml => {
                         // restXml: the member's XML document.
                         let field = ident(&m.rust);
@@ -166,10 +158,7 @@ pub fn marshal(svc: &ServiceIr, op: &OperationIr, stream: &EventStreamIr) -> Tok
                         let bytes = member.map(|member| super::rest_xml::payload_bytes(svc, member)).unwrap_or_else(|| quote!(::std::vec::Vec::new()));
                         quote!(es::Payload::Xml(v.#field.as_ref().map(|v| #bytes).as_deref()))
                     }
-                    EventPayloadIr::Document(m) => {
-                        let f = &m.json;
-                        quote!(es::Payload::Json(#f))
-                    }
+                    EventPayloadIr::Document(crate::ir::EventMemberIr { json, .. }) => quote!(es::Payload::Json(#json)),
                     _ if stream.xml => {
                         // restXml: the structure's XML document, without
                         // the members sent as headers.
