@@ -1,7 +1,8 @@
 //! S3 `SelectObjectContent`: an output event stream on restXml, whose
 //! events carry XML documents (`Stats`, `Progress`) and raw bytes
 //! (`Records`). Against moto on 127.0.0.1, the events equal the ones
-//! botocore reads from the same server for the same query; against a local
+//! botocore reads from the same server for the same query (and `smithy-call`
+//! prints the same events as JSON lines); against a local
 //! server playing a recorded-shape stream split at awkward offsets, every
 //! event type arrives typed, and an error message in the middle of the
 //! stream ends it as the call's error with S3's code and message.
@@ -83,6 +84,29 @@ async fn select_against_moto_reads_the_events_botocore_reads() {
     let stats = ours.iter().find_map(|e| e.pointer("/Stats/Details")).expect("a Stats event");
     assert!(stats["BytesScanned"].as_i64().unwrap_or(0) > 0, "{stats}");
     assert_eq!(ours.last(), Some(&json!({"End": {}})), "the stream ends with End");
+
+    // smithy-call prints the output, then each event as a JSON line.
+    let out = std::process::Command::new(integration_tests::smithy_call_binary())
+        .args([
+            "s3",
+            "SelectObjectContent",
+            "--input",
+            r#"{"Bucket":"select-bucket","Key":"people.csv","Expression":"SELECT * FROM S3Object","ExpressionType":"SQL","InputSerialization":{"CSV":{"FileHeaderInfo":"USE"}},"OutputSerialization":{"JSON":{}}}"#,
+            "--endpoint",
+            &moto.endpoint,
+            "--region",
+            "us-east-1",
+        ])
+        .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+        .env("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
+        .env("AWS_CONFIG_FILE", "/nonexistent/config")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials")
+        .output()
+        .expect("run smithy-call");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    let printed: Vec<Value> = stdout.lines().map(|l| serde_json::from_str(l).expect("JSON lines")).collect();
+    assert_eq!(&printed[1..], &ours[..], "the output, then the same events");
 
     // An object that is not there: S3's error, before any stream.
     let err = client.select_object_content(query("select-bucket", "missing.csv")).await.expect_err("no such key");
