@@ -16,7 +16,7 @@ use super::error::{ErrorKind, OperationError};
 use super::request::PreparedRequest;
 use super::transport::BoxFuture;
 
-pub const USAGE: &str = "usage: smithy-call <service> <Operation> --input '<json>'|@file|- [--endpoint URL] [--region R] [--profile P] [--events -|@file] [--dry-run] [-v]";
+pub const USAGE: &str = "usage: smithy-call <service> <Operation> --input '<json>'|@file|- [--endpoint URL] [--region R] [--profile P] [--events -|@file] [--body @file] [--body-out FILE] [--dry-run] [-v]";
 
 /// Where a call's configuration starts: the builder the settings on the
 /// command line go onto (`smithy_gen_config::builder` in this workspace's
@@ -58,6 +58,13 @@ pub struct Args {
     /// `--events`: where an operation that sends an event stream reads its
     /// events, one JSON object per line (`-` for standard input, `@path`).
     pub events: Option<String>,
+    /// `--body @path`: an operation whose input payload is a streaming blob
+    /// (S3 `PutObject`) sends this file, read as it is sent.
+    pub body: Option<String>,
+    /// `--body-out PATH`: an operation whose output payload is a streaming
+    /// blob (S3 `GetObject`) writes it to this file as it arrives, and
+    /// prints the other members.
+    pub body_out: Option<String>,
     pub dry_run: bool,
     /// `-v`: the calls' spans and events (attempts, retries, endpoints,
     /// credentials, connections) printed to stderr.
@@ -86,6 +93,7 @@ impl Outcome {
 pub fn parse_args(args: &[String]) -> Result<Args, String> {
     let mut positional = Vec::new();
     let (mut input, mut endpoint, mut region, mut profile, mut events, mut dry_run, mut verbose) = (None, None, None, None, None, false, false);
+    let (mut body, mut body_out) = (None, None);
     let mut it = args.iter();
     while let Some(a) = it.next() {
         let mut value = |flag: &str| it.next().cloned().ok_or_else(|| format!("{flag} needs a value"));
@@ -95,6 +103,14 @@ pub fn parse_args(args: &[String]) -> Result<Args, String> {
             "--region" => region = Some(value("--region")?),
             "--profile" => profile = Some(value("--profile")?),
             "--events" => events = Some(value("--events")?),
+            "--body" => {
+                let v = value("--body")?;
+                if !v.starts_with('@') {
+                    return Err(format!("--body takes @path (a file), not {v:?}"));
+                }
+                body = Some(v);
+            }
+            "--body-out" => body_out = Some(value("--body-out")?),
             "--dry-run" => dry_run = true,
             "-v" | "--verbose" => verbose = true,
             s if s.starts_with("--") => return Err(format!("unknown option {s}")),
@@ -112,7 +128,7 @@ pub fn parse_args(args: &[String]) -> Result<Args, String> {
     if !input.is_object() {
         return Err("--input must be a JSON object".into());
     }
-    Ok(Args { service, operation, input, endpoint, region, profile, events, dry_run, verbose, base: BaseConfig::default() })
+    Ok(Args { service, operation, input, endpoint, region, profile, events, body, body_out, dry_run, verbose, base: BaseConfig::default() })
 }
 
 /// `--input`'s JSON: the argument itself, `@path` for a file's contents, or
@@ -182,6 +198,17 @@ fn error_outcome<E: OperationError>(e: &E) -> Outcome {
 /// What every call starts with: the input read, then (a dry run) the
 /// request printed as the outcome, or the configuration built.
 async fn start<I: DeserializeOwned, E: OperationError>(args: &Args, prepare: fn(I, bool) -> Result<PreparedRequest, E>) -> Result<(Config, I), Outcome> {
+    // `--body` and `--body-out` reach here only for operations without a
+    // streaming blob payload (the others take them before).
+    if args.body.is_some() || args.body_out.is_some() {
+        let flag = if args.body.is_some() { "--body" } else { "--body-out" };
+        return Err(Outcome::fail(2, format!("{flag} is for operations whose {} payload is a streaming blob; {} has none\n", if args.body.is_some() { "input" } else { "output" }, args.operation)));
+    }
+    start_streaming(args, prepare).await
+}
+
+/// [`start`] for an operation that takes `--body` or `--body-out`.
+async fn start_streaming<I: DeserializeOwned, E: OperationError>(args: &Args, prepare: fn(I, bool) -> Result<PreparedRequest, E>) -> Result<(Config, I), Outcome> {
     let input: I = super::json::input_from_value(&args.input).map_err(|e| Outcome::fail(2, format!("the input does not fit {}: {e}\n", args.operation)))?;
     if args.dry_run {
         return Err(match prepare(input, true) {
@@ -213,6 +240,87 @@ where
             Err(e) => Outcome::fail(4, format!("cannot print the output: {e}\n")),
         },
         Err(e) => error_outcome(&e),
+    }
+}
+
+/// Run an operation whose input payload is a streaming blob with
+/// `--body @path`: the file is read as it is sent (and read again for a
+/// retry), then the output is printed.
+pub async fn run_upload<I, O, E, F, Fut>(args: &Args, prepare: fn(I, bool) -> Result<PreparedRequest, E>, send: F) -> Outcome
+where
+    I: DeserializeOwned,
+    O: Serialize,
+    E: OperationError,
+    F: FnOnce(Config, I, super::transport::StreamingBody) -> Fut,
+    Fut: Future<Output = Result<O, E>>,
+{
+    let path = args.body.as_deref().unwrap_or_default().trim_start_matches('@').to_string();
+    let (config, input) = match start_streaming(args, prepare).await {
+        Ok(pair) => pair,
+        Err(outcome) => return outcome,
+    };
+    let body = match super::transport::StreamingBody::from_file(&path).await {
+        Ok(body) => body,
+        Err(e) => return Outcome::fail(2, format!("--body @{path}: cannot read the file: {e}\n")),
+    };
+    match send(config, input, body).await {
+        Ok(output) => match serde_json::to_string_pretty(&output) {
+            Ok(text) => Outcome::ok(format!("{text}\n")),
+            Err(e) => Outcome::fail(4, format!("cannot print the output: {e}\n")),
+        },
+        Err(e) => error_outcome(&e),
+    }
+}
+
+/// Run an operation whose output payload is a streaming blob with
+/// `--body-out PATH`: the payload is written to the file as it arrives, then
+/// the output's other members are printed (without `payload`, the
+/// payload's JSON name).
+pub async fn run_download<I, O, E, F, Fut>(args: &Args, prepare: fn(I, bool) -> Result<PreparedRequest, E>, payload: &str, send: F) -> Outcome
+where
+    I: DeserializeOwned,
+    O: Serialize,
+    E: OperationError,
+    F: FnOnce(Config, I) -> Fut,
+    Fut: Future<Output = Result<(O, super::transport::BodyStream), E>>,
+{
+    use tokio::io::AsyncWriteExt;
+    let path = args.body_out.clone().unwrap_or_default();
+    let (config, input) = match start_streaming(args, prepare).await {
+        Ok(pair) => pair,
+        Err(outcome) => return outcome,
+    };
+    let (output, mut body) = match send(config, input).await {
+        Ok(pair) => pair,
+        Err(e) => return error_outcome(&e),
+    };
+    let mut file = match tokio::fs::File::create(&path).await {
+        Ok(f) => f,
+        Err(e) => return Outcome::fail(2, format!("--body-out {path}: cannot create the file: {e}\n")),
+    };
+    while let Some(chunk) = body.next_chunk().await {
+        let written = match chunk {
+            Ok(bytes) => file.write_all(&bytes).await.map_err(|e| format!("--body-out {path}: cannot write the file: {e}")),
+            Err(super::transport::SendError::Transport(t)) => Err(format!("{}: the body broke off: {t}", args.operation)),
+            Err(super::transport::SendError::Timeout(t)) => Err(format!("{}: the body broke off: {t}", args.operation)),
+        };
+        if let Err(why) = written {
+            return Outcome::fail(3, format!("{why}\n"));
+        }
+    }
+    if let Err(e) = file.flush().await {
+        return Outcome::fail(2, format!("--body-out {path}: cannot write the file: {e}\n"));
+    }
+    let mut output = match serde_json::to_value(&output) {
+        Ok(v) => v,
+        Err(e) => return Outcome::fail(4, format!("cannot print the output: {e}\n")),
+    };
+    if let Some(members) = output.as_object_mut() {
+        members.remove(payload);
+    }
+    match serde_json::to_string_pretty(&output) {
+        Ok(text) => Outcome::ok(format!("{text}\n")),
+        Err(e) => Outcome::fail(4, format!("cannot print the output: {e}\n")),
     }
 }
 
@@ -469,6 +577,38 @@ macro_rules! __cli_op {
 #[allow(unused_imports)]
 #[doc(hidden)]
 pub use __cli_op as op;
+
+/// [`op`] for an operation with a streaming blob payload: `--body @path`
+/// sends the file through `<op>_from_stream` (`upload`), `--body-out PATH`
+/// writes the payload through `<op>_stream` (`download`); without them, the
+/// plain call.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __cli_body_op {
+    ($args:ident, $prepare:ident, $method:ident, upload $upload:ident) => {
+        if $args.body.is_some() {
+            $crate::cli::run_upload($args, protocol::$prepare, |config, input, body| async move {
+                super::Client::new(config).$upload(input, body).await
+            })
+            .await
+        } else {
+            $crate::cli::op!($args, $prepare, $method)
+        }
+    };
+    ($args:ident, $prepare:ident, $method:ident, download $download:ident $payload:literal) => {
+        if $args.body_out.is_some() {
+            $crate::cli::run_download($args, protocol::$prepare, $payload, |config, input| async move {
+                super::Client::new(config).$download(input).await
+            })
+            .await
+        } else {
+            $crate::cli::op!($args, $prepare, $method)
+        }
+    };
+}
+#[allow(unused_imports)]
+#[doc(hidden)]
+pub use __cli_body_op as body_op;
 
 /// [`op`] for an operation with an output event stream.
 #[cfg(feature = "event-stream")]

@@ -3,7 +3,8 @@
 //! pass. The encoding is byte for byte botocore's (`AwsChunkedWrapper`) for
 //! the same chunk size; moto decodes such a `PutObject`, stores the bytes and
 //! reports the trailer's checksum, which is the one S3 computes for them,
-//! also for a body read from a file (`StreamingBody::from_file`).
+//! also for a body read from a file (`StreamingBody::from_file`, and
+//! `smithy-call --body @file`, whose `--body-out` writes a download).
 
 use aws_generated::s3::{self, types as s3t};
 use integration_tests::interop::{botocore_aws_chunked, Moto, SKIP_NOTICE};
@@ -103,6 +104,38 @@ async fn a_streamed_put_object_carries_its_crc32_in_the_trailer() {
     assert_eq!(put.checksum_crc32, Some(checksum_header("CRC32", &file_bytes).unwrap().1));
     let back = client.get_object(s3t::GetObjectInput::new("chunked-bucket", "from-file.bin")).await.expect("GetObject");
     assert!(back.body.as_ref().map(|b| b.as_ref()) == Some(&file_bytes[..]), "the file arrived whole");
+
+    // smithy-call: `--body @file` uploads the file as it is read,
+    // `--body-out FILE` writes the object as it arrives.
+    let up = std::env::temp_dir().join(format!("smithy-call-up-{}.bin", std::process::id()));
+    let down = std::env::temp_dir().join(format!("smithy-call-down-{}.bin", std::process::id()));
+    std::fs::write(&up, &file_bytes).unwrap();
+    let call = |args: &[&str]| {
+        std::process::Command::new(integration_tests::smithy_call_binary())
+            .args(args)
+            .args(["--endpoint", &moto.endpoint, "--region", "us-east-1"])
+            .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+            .env("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
+            .env("AWS_CONFIG_FILE", "/nonexistent/config")
+            .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials")
+            .output()
+            .expect("run smithy-call")
+    };
+    let key = r#"{"Bucket":"chunked-bucket","Key":"via-cli.bin"}"#;
+    let put = call(&["s3", "PutObject", "--input", key, "--body", &format!("@{}", up.display())]);
+    let printed: Value = serde_json::from_slice(&put.stdout).unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&put.stderr)));
+    assert_eq!(printed["ChecksumCRC32"].as_str(), Some(checksum_header("CRC32", &file_bytes).unwrap().1.as_str()), "{printed}");
+    let get = call(&["s3", "GetObject", "--input", key, "--body-out", &down.display().to_string()]);
+    assert!(get.status.success(), "{}", String::from_utf8_lossy(&get.stderr));
+    let printed: Value = serde_json::from_slice(&get.stdout).expect("the output's other members");
+    assert_eq!(printed["ContentLength"].as_i64(), Some(file_bytes.len() as i64));
+    assert!(printed.get("Body").is_none(), "the body went to the file: {printed}");
+    let written = std::fs::read(&down).expect("the file --body-out wrote");
+    let _ = (std::fs::remove_file(&up), std::fs::remove_file(&down));
+    assert!(written == file_bytes, "the object, byte for byte");
+    let wrong = call(&["s3", "HeadObject", "--input", key, "--body-out", "/tmp/never"]);
+    assert_eq!(wrong.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("--body-out is for operations whose output payload is a streaming blob"));
 
     // A checksum the caller gives goes as a header, as given; no trailer.
     let small = b"given checksum".to_vec();

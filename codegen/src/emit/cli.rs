@@ -32,6 +32,31 @@ pub fn service_cli(svc: &ServiceIr) -> TokenStream {
                 #name => ::smithy_gen_runtime::cli::stream_op!(args, #prepare, #f),
             };
         }
+        // A streaming blob payload: `--body @file` / `--body-out FILE`.
+        let base = op.fn_name.trim_end_matches('_');
+        if op.streaming_input.is_some() {
+            let upload = ident(&format!("{base}_from_stream"));
+            return quote! {
+                #cfg
+                #name => ::smithy_gen_runtime::cli::body_op!(args, #prepare, #f, upload #upload),
+            };
+        }
+        if let Some(field) = &op.streaming_body {
+            let download = ident(&format!("{base}_stream"));
+            // The payload's JSON name, left out of the printed output.
+            let json = svc
+                .types
+                .iter()
+                .find_map(|t| match t {
+                    crate::ir::TypeIr::Struct(s) if s.name == op.output => s.members.iter().find(|m| &m.rust_name == field).map(|m| m.json_name.clone()),
+                    _ => None,
+                })
+                .unwrap_or_default();
+            return quote! {
+                #cfg
+                #name => ::smithy_gen_runtime::cli::body_op!(args, #prepare, #f, download #download #json),
+            };
+        }
         quote! {
             #cfg
             #name => op!(args, #prepare, #f),

@@ -37,7 +37,12 @@ pub(crate) async fn call(
                 op!(args, prepare_get_bucket_location, get_bucket_location)
             }
             #[cfg(feature = "s3-get-object")]
-            "GetObject" => op!(args, prepare_get_object, get_object),
+            "GetObject" => {
+                ::smithy_gen_runtime::cli::body_op!(
+                    args, prepare_get_object, get_object, download get_object_stream
+                    "Body"
+                )
+            }
             #[cfg(feature = "s3-head-bucket")]
             "HeadBucket" => op!(args, prepare_head_bucket, head_bucket),
             #[cfg(feature = "s3-head-object")]
@@ -47,7 +52,11 @@ pub(crate) async fn call(
             #[cfg(feature = "s3-list-objects-v2")]
             "ListObjectsV2" => op!(args, prepare_list_objects_v2, list_objects_v2),
             #[cfg(feature = "s3-put-object")]
-            "PutObject" => op!(args, prepare_put_object, put_object),
+            "PutObject" => {
+                ::smithy_gen_runtime::cli::body_op!(
+                    args, prepare_put_object, put_object, upload put_object_from_stream
+                )
+            }
             #[cfg(feature = "s3-select-object-content")]
             "SelectObjectContent" => {
                 ::smithy_gen_runtime::cli::stream_op!(
@@ -55,7 +64,12 @@ pub(crate) async fn call(
                 )
             }
             #[cfg(feature = "s3-upload-part")]
-            "UploadPart" => op!(args, prepare_upload_part, upload_part),
+            "UploadPart" => {
+                ::smithy_gen_runtime::cli::body_op!(
+                    args, prepare_upload_part, upload_part, upload
+                    upload_part_from_stream
+                )
+            }
             _ => return ::std::option::Option::None,
         },
     )
