@@ -85,6 +85,7 @@ pub struct Config {
     pub(crate) use_dual_stack: bool,
     pub(crate) disable_request_compression: bool,
     pub(crate) request_min_compression_size_bytes: usize,
+    pub(crate) disable_host_prefix_injection: bool,
     pub(crate) idempotency_token: Option<TokenFn>,
     pub(crate) client_context_params: std::collections::BTreeMap<String, ContextParam>,
     pub(crate) request_checksum_calculation: RequestChecksumCalculation,
@@ -295,6 +296,11 @@ impl Config {
     /// Whether to use dual-stack (IPv4 and IPv6) endpoints (`UseDualStack`).
     pub fn use_dual_stack(&self) -> bool {
         self.use_dual_stack
+    }
+
+    /// Whether operations' host prefixes are left off the endpoint.
+    pub fn disable_host_prefix_injection(&self) -> bool {
+        self.disable_host_prefix_injection
     }
 
     /// When requests of operations with `@httpChecksum` carry a checksum.

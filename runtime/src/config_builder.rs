@@ -41,6 +41,7 @@ pub struct ConfigBuilder {
     use_fips: Option<bool>,
     use_dual_stack: Option<bool>,
     disable_request_compression: Option<bool>,
+    disable_host_prefix_injection: Option<bool>,
     request_min_compression_size_bytes: Option<usize>,
     idempotency_token: Option<TokenFn>,
     client_context_params: std::collections::BTreeMap<String, ContextParam>,
@@ -215,6 +216,17 @@ impl ConfigBuilder {
         self
     }
 
+    /// Never put an operation's `@endpoint(hostPrefix)` before the
+    /// endpoint's host (for a local emulator or proxy that serves every
+    /// operation on one host; default: `AWS_DISABLE_HOST_PREFIX_INJECTION`,
+    /// else the profile's `disable_host_prefix_injection`, else `false`).
+    /// Hosts that cannot take a prefix (IP addresses, `localhost`) never get
+    /// one.
+    pub fn disable_host_prefix_injection(mut self, on: bool) -> Self {
+        self.disable_host_prefix_injection = Some(on);
+        self
+    }
+
     /// The smallest body, in bytes, that `@requestCompression` gzips
     /// (0 to 10485760; default: `AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES`, else
     /// 10240).
@@ -375,6 +387,8 @@ impl ConfigBuilder {
     ///   `retry_mode` (`standard`, `legacy` or `adaptive`);
     /// - FIPS and dual-stack endpoints: `AWS_USE_FIPS_ENDPOINT` /
     ///   `use_fips_endpoint`, `AWS_USE_DUALSTACK_ENDPOINT` / `use_dualstack_endpoint`;
+    /// - host prefixes: `AWS_DISABLE_HOST_PREFIX_INJECTION` /
+    ///   `disable_host_prefix_injection`;
     /// - the default transport's CA bundle: `AWS_CA_BUNDLE` / `ca_bundle`;
     /// - credentials, in botocore's order: the environment's keys; the
     ///   profile's assumed role (`role_arn` with `source_profile` or
@@ -465,6 +479,10 @@ impl ConfigBuilder {
                 None => flag(&mut profiles, "AWS_DISABLE_REQUEST_COMPRESSION", "disable_request_compression")?.unwrap_or(false),
             },
             request_min_compression_size_bytes: min_compression_size(self.request_min_compression_size_bytes)?,
+            disable_host_prefix_injection: match self.disable_host_prefix_injection {
+                Some(v) => v,
+                None => flag(&mut profiles, "AWS_DISABLE_HOST_PREFIX_INJECTION", "disable_host_prefix_injection")?.unwrap_or(false),
+            },
             idempotency_token: self.idempotency_token,
             client_context_params: self.client_context_params,
             request_checksum_calculation: match self.request_checksum_calculation {

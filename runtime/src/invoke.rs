@@ -560,7 +560,7 @@ impl Handle {
         } else {
             format!("{base}/{path_and_query}")
         };
-        if let Some(prefix) = &request.host_prefix {
+        if let Some(prefix) = request.host_prefix.as_ref().filter(|_| !config.disable_host_prefix_injection) {
             url = super::host_prefix::with_host_prefix(&url, prefix);
         }
         // Headers and body are the same on every attempt (hooks aside); only

@@ -39,13 +39,6 @@ impl From<SendError> for super::error::Failure {
 pub trait Transport: Send + Sync + std::fmt::Debug {
     fn send(&self, request: http::Request<bytes::Bytes>, max_body: usize) -> BoxFuture<'_, Result<RawResponse, SendError>>;
 
-    /// Send a request whose response body is read as it arrives (event
-    /// streams): the status and headers once the head came, then the body
-    /// chunk by chunk, with no bound on its total size and no read timeout
-    /// between chunks (a stream may be quiet for minutes). The default reads
-    /// the whole body with [`send`](Self::send) (at most 16 MiB) and hands
-    /// it over as one chunk: right for fakes and replays, not for live
-    /// streams; the default transport streams.
     /// Send a request whose body streams (`body`, produced while the
     /// response streams back: bidirectional event streams, over HTTP/2 where
     /// the server offers it). The default refuses: a transport must read
@@ -58,6 +51,13 @@ pub trait Transport: Send + Sync + std::fmt::Debug {
         )))))
     }
 
+    /// Send a request whose response body is read as it arrives (event
+    /// streams): the status and headers once the head came, then the body
+    /// chunk by chunk, with no bound on its total size and no read timeout
+    /// between chunks (a stream may be quiet for minutes). The default reads
+    /// the whole body with [`send`](Self::send) (at most 16 MiB) and hands
+    /// it over as one chunk: right for fakes and replays, not for live
+    /// streams; the default transport streams.
     fn send_streaming(&self, request: http::Request<bytes::Bytes>) -> BoxFuture<'_, Result<StreamingResponse, SendError>> {
         Box::pin(async move {
             let r = self.send(request, 16 << 20).await?;

@@ -435,8 +435,8 @@ fn endpoint_urls_come_from_code_environment_and_profile_in_order() {
     assert!(e.contains("AWS_ENDPOINT_URL_STS"), "{e}");
 }
 
-/// Retries, FIPS, dual-stack and the CA bundle from the profile, each under
-/// its environment variable, each under code.
+/// Retries, FIPS, dual-stack, host prefixes and the CA bundle from the
+/// profile, each under its environment variable, each under code.
 #[test]
 fn settings_come_from_the_profile_under_the_environment_and_code() {
     let _env = ENV.lock().unwrap_or_else(|e| e.into_inner());
@@ -458,6 +458,20 @@ fn settings_come_from_the_profile_under_the_environment_and_code() {
     assert_eq!((c.retry().max_attempts, c.retry_mode(), c.use_fips(), c.use_dual_stack()), (2, smithy_gen_runtime::config::RetryMode::Standard, false, true));
     let c = smithy_gen_config::builder().profile_files(files.clone()).max_attempts(4).use_fips(true).build().unwrap();
     assert_eq!((c.retry().max_attempts, c.use_fips()), (4, true));
+    // Host prefixes: on unless turned off (profile, then environment, then code).
+    assert!(!c.disable_host_prefix_injection());
+    let mut text = std::fs::read_to_string(&files.config).unwrap();
+    text.push_str("disable_host_prefix_injection = true\n");
+    std::fs::write(&files.config, text).unwrap();
+    assert!(build().disable_host_prefix_injection());
+    std::env::set_var("AWS_DISABLE_HOST_PREFIX_INJECTION", "false");
+    assert!(!build().disable_host_prefix_injection());
+    let c = smithy_gen_config::builder().profile_files(files.clone()).disable_host_prefix_injection(true).build().unwrap();
+    assert!(c.disable_host_prefix_injection());
+    std::env::set_var("AWS_DISABLE_HOST_PREFIX_INJECTION", "maybe");
+    let e = smithy_gen_config::builder().profile_files(files.clone()).build().expect_err("not a boolean").to_string();
+    assert!(e.contains("AWS_DISABLE_HOST_PREFIX_INJECTION"), "{e}");
+    std::env::remove_var("AWS_DISABLE_HOST_PREFIX_INJECTION");
     std::env::set_var("AWS_MAX_ATTEMPTS", "0");
     let e = smithy_gen_config::builder().profile_files(files.clone()).build().expect_err("zero attempts").to_string();
     assert!(e.contains("AWS_MAX_ATTEMPTS") && e.contains("at least 1"), "{e}");
