@@ -10,6 +10,7 @@ per element, either
 
     {"profiles": {...}, "sso_sessions": {...}, "services": {...},
      "region": <the profile's region or null>,
+     "settings": {"max_attempts": ..., "use_fips_endpoint": ..., ...},
      "credentials": {"access_key": ..., "secret_key": ..., "token": ...} | null,
      "method": <the credential provider botocore chose, or null>}
 
@@ -27,6 +28,15 @@ import sys
 import tempfile
 
 import botocore.session
+
+# Settings botocore reads from the profile (and the environment, cleared
+# here), reported as it resolves them: booleans, a number, or null.
+SETTINGS = [
+    "max_attempts",
+    "use_fips_endpoint",
+    "use_dualstack_endpoint",
+    "disable_host_prefix_injection",
+]
 
 
 def read(case):
@@ -56,6 +66,7 @@ def read(case):
         session = botocore.session.Session(profile=profile)
         try:
             out["region"] = session.get_config_variable("region")
+            out["settings"] = {name: session.get_config_variable(name) for name in SETTINGS}
             creds = session.get_credentials()
         except Exception as e:
             out["region"] = None

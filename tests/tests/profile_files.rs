@@ -108,6 +108,12 @@ fn cases() -> Vec<Case> {
             profile: "mixed",
         },
         Case {
+            name: "settings beside the keys",
+            config: "[profile tuned]\nregion = eu-west-1\nmax_attempts = 5\nuse_fips_endpoint = true\nuse_dualstack_endpoint = True\ndisable_host_prefix_injection = TRUE\n",
+            credentials: "[tuned]\naws_access_key_id = AKIDTUNED\naws_secret_access_key = tuned-secret\n",
+            profile: "tuned",
+        },
+        Case {
             name: "credentials-file keys and a credential process: the keys win",
             config: "[profile mixed]\nregion = eu-north-1\ncredential_process = printf '{\"Version\":1,\"AccessKeyId\":\"AKIDMIXED\",\"SecretAccessKey\":\"mixed-secret\"}'\n",
             credentials: "[mixed]\naws_access_key_id = AKIDCREDS\naws_secret_access_key = creds-secret\n",
@@ -169,6 +175,16 @@ fn profiles_and_their_settings_match_botocore() {
         let built = smithy_gen_config::builder().profile_files(files).profile_name(case.profile).build();
         if let (Ok(config), Some(method)) = (&built, want["method"].as_str()) {
             assert_eq!(provider_kind(config), method_kind(method), "{name}: the provider botocore picks ({method})");
+        }
+        if let Ok(config) = &built {
+            // The settings botocore resolves from the same profile (unset: its default).
+            let flag = |key: &str| want["settings"][key].as_bool().unwrap_or(false);
+            assert_eq!(config.use_fips(), flag("use_fips_endpoint"), "{name}: use_fips_endpoint");
+            assert_eq!(config.use_dual_stack(), flag("use_dualstack_endpoint"), "{name}: use_dualstack_endpoint");
+            assert_eq!(config.disable_host_prefix_injection(), flag("disable_host_prefix_injection"), "{name}: disable_host_prefix_injection");
+            if let Some(n) = want["settings"]["max_attempts"].as_u64() {
+                assert_eq!(u64::from(config.retry().max_attempts), n, "{name}: max_attempts");
+            }
         }
         match want["method"].as_str() {
             Some("shared-credentials-file" | "config-file" | "custom-process") => {
