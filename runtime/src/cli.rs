@@ -220,6 +220,14 @@ async fn start_streaming<I: DeserializeOwned, E: OperationError>(args: &Args, pr
     Ok((config, input))
 }
 
+/// An operation's output as the tool prints it: pretty JSON.
+fn printed<O: Serialize + ?Sized>(output: &O) -> Outcome {
+    match serde_json::to_string_pretty(output) {
+        Ok(text) => Outcome::ok(format!("{text}\n")),
+        Err(e) => Outcome::fail(4, format!("cannot print the output: {e}\n")),
+    }
+}
+
 /// Run one operation: parse the input, then print the request (dry run) or
 /// send it and print the output.
 pub async fn run<I, O, E, F, Fut>(args: &Args, prepare: fn(I, bool) -> Result<PreparedRequest, E>, send: F) -> Outcome
@@ -235,10 +243,7 @@ where
         Err(outcome) => return outcome,
     };
     match send(config, input).await {
-        Ok(output) => match serde_json::to_string_pretty(&output) {
-            Ok(text) => Outcome::ok(format!("{text}\n")),
-            Err(e) => Outcome::fail(4, format!("cannot print the output: {e}\n")),
-        },
+        Ok(output) => printed(&output),
         Err(e) => error_outcome(&e),
     }
 }
@@ -264,10 +269,7 @@ where
         Err(e) => return Outcome::fail(2, format!("--body @{path}: cannot read the file: {e}\n")),
     };
     match send(config, input, body).await {
-        Ok(output) => match serde_json::to_string_pretty(&output) {
-            Ok(text) => Outcome::ok(format!("{text}\n")),
-            Err(e) => Outcome::fail(4, format!("cannot print the output: {e}\n")),
-        },
+        Ok(output) => printed(&output),
         Err(e) => error_outcome(&e),
     }
 }
@@ -318,10 +320,7 @@ where
     if let Some(members) = output.as_object_mut() {
         members.remove(payload);
     }
-    match serde_json::to_string_pretty(&output) {
-        Ok(text) => Outcome::ok(format!("{text}\n")),
-        Err(e) => Outcome::fail(4, format!("cannot print the output: {e}\n")),
-    }
+    printed(&output)
 }
 
 /// Run an operation with an output event stream: print the output as one
@@ -451,10 +450,7 @@ pub struct Whole<O>(pub O);
 #[cfg(feature = "event-stream")]
 impl<O: Serialize, E> StreamOutput<E> for Whole<O> {
     fn print(self) -> super::transport::BoxFuture<'static, Outcome> {
-        let outcome = match serde_json::to_string_pretty(&self.0) {
-            Ok(text) => Outcome::ok(format!("{text}\n")),
-            Err(e) => Outcome::fail(4, format!("cannot print: {e}\n")),
-        };
+        let outcome = printed(&self.0);
         Box::pin(async move { outcome })
     }
 }
