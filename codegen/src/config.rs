@@ -5,6 +5,8 @@
 //! crate-name = "aws-generated"
 //! out = "generated"
 //! models = ["cloudwatch-logs.json", "guardduty.json"]   # relative to this file
+//! # or an official AWS model, found through the third-party search order:
+//! # models = ["aws:sts-2011-06-15.json"]
 //! runtime-path = "../runtime"   # optional: the runtime crate by path, else from the registry
 //! cli-binary = false            # optional: no `smithy-call` target (another crate builds it)
 //!
@@ -87,6 +89,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, String> {
         services.insert(id, svc.operations.into_iter().collect::<BTreeSet<_>>());
     }
     let out = normalize(&base.join(raw.out));
+    let models = resolve_models(path, base, &raw.models)?;
     let runtime = match raw.runtime_path {
         Some(p) => {
             let runtime = normalize(&base.join(p));
@@ -103,13 +106,53 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, String> {
     };
     Ok(Config {
         options: Options {
-            models: raw.models.iter().map(|m| normalize(&base.join(m))).collect(),
+            models,
             crate_name: raw.crate_name,
             selection: Selection { services, anywhere: None },
             packaging: Packaging { runtime, own_workspace: false, cli_binary: raw.cli_binary },
         },
         out,
     })
+}
+
+/// The official AWS models (`aws:<file>`) the config at `path` names that
+/// the third-party search order does not find, if any (`None` also when the
+/// config cannot be read: loading it says why).
+pub fn missing_third_party(path: &Path) -> Option<crate::third_party::Missing> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let raw: Raw = toml::from_str(&text).ok()?;
+    let base = path.parent().unwrap_or(Path::new(""));
+    let official: Vec<&str> =
+        raw.models.iter().filter_map(|m| m.to_str().and_then(|s| s.strip_prefix(crate::third_party::AWS_MODEL_PREFIX))).collect();
+    if official.is_empty() {
+        return None;
+    }
+    let root = crate::third_party::checkout_root(if base.as_os_str().is_empty() { Path::new(".") } else { base });
+    crate::third_party::find_files(crate::third_party::Set::AwsModels, &root, &official).err()
+}
+
+/// The config's model files: paths relative to its directory, and
+/// `aws:<file>` entries found through the third-party search order from the
+/// checkout the config is in. Every missing official model is named in one
+/// line with the command that fetches them.
+fn resolve_models(path: &Path, base: &Path, models: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+    use crate::third_party::{self, Set, AWS_MODEL_PREFIX};
+    let official: Vec<&str> =
+        models.iter().filter_map(|m| m.to_str().and_then(|s| s.strip_prefix(AWS_MODEL_PREFIX))).collect();
+    let mut found = if official.is_empty() {
+        Vec::new()
+    } else {
+        let root = third_party::checkout_root(if base.as_os_str().is_empty() { Path::new(".") } else { base });
+        third_party::find_files(Set::AwsModels, &root, &official).map_err(|e| format!("{}: {e}", path.display()))?
+    }
+    .into_iter();
+    Ok(models
+        .iter()
+        .map(|m| match m.to_str().is_some_and(|s| s.starts_with(AWS_MODEL_PREFIX)) {
+            true => found.next().unwrap_or_default(),
+            false => normalize(&base.join(m)),
+        })
+        .collect())
 }
 
 /// Remove `.` and `dir/..` pairs without touching the file system, so

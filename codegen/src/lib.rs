@@ -16,6 +16,7 @@ pub mod model;
 pub mod naming;
 pub mod package;
 pub mod patterns;
+pub mod third_party;
 pub mod write;
 
 use std::fmt;

@@ -8,6 +8,7 @@
 
 pub mod event_signatures;
 pub mod interop;
+pub mod third_party;
 pub mod tls;
 
 /// The `smithy-call` binary (the generated crate's `cli` module with the

@@ -7,9 +7,8 @@ use smithy_gen_runtime::endpoints;
 use endpoints::{EndpointErrorKind, Params, RuleSet};
 use serde_json::{json, Value};
 
-const CLOUDWATCH_LOGS: &str =
-    concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/aws-models/cloudwatch-logs-2014-03-28.json");
-const GUARDDUTY: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/aws-models/guardduty-2017-11-28.json");
+const CLOUDWATCH_LOGS: &str = "cloudwatch-logs-2014-03-28.json";
+const GUARDDUTY: &str = "guardduty-2017-11-28.json";
 
 /// Runs every endpoint test case of the model's service; returns how many
 /// ran and a description of each failure.
@@ -85,7 +84,11 @@ fn run_case(rules: &RuleSet, case: &Value) -> Result<(), String> {
     Ok(())
 }
 
-fn check_model(path: &str) {
+fn check_model(file: &str) {
+    // The official model, found through the third-party search order.
+    let Some(path) = integration_tests::third_party::official_model("endpoint rule tests", file) else { return };
+    let path = path.to_string_lossy();
+    let path = path.as_ref();
     let (count, failures) = run_endpoint_tests(path);
     assert!(count > 0, "{path}: no endpoint test cases found");
     assert!(

@@ -1,6 +1,6 @@
 //! Drift check: our hand-maintained seed models in `models/` must agree with
 //! the official AWS Smithy models (Smithy 2.0 JSON AST) kept in
-//! `shared/aws-models/`.
+//! found through the third-party search order (`codegen::third_party`).
 //!
 //! For every shape in our file the official model must have the same shape id
 //! with the same type, the same member names in the same order, the same
@@ -9,10 +9,9 @@
 //! output and errors; the service the same version, protocol, `aws.auth#sigv4`
 //! and `aws.api#service` traits. All differences are collected and reported
 //! at once.
-//!
-//! The official models are looked up in `../../shared/aws-models` relative to
-//! this crate, or in the directory named by `SMITHY_AWS_MODELS_DIR`. A missing
-//! directory is a test failure, not a skip.
+//! The test is skipped, saying so, when the official models are not found
+//! (a bare clone; `cargo xtask fetch-models` fetches them), and fails then
+//! under `SMITHY_REQUIRE_THIRD_PARTY=1` (CI).
 
 use serde_json::{Map, Value};
 use std::path::{Path, PathBuf};
@@ -62,21 +61,6 @@ const PRELUDE_NAMESPACE: &str = "smithy.api#";
 
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn official_models_dir() -> PathBuf {
-    let dir = match std::env::var_os("SMITHY_AWS_MODELS_DIR") {
-        Some(d) if !d.is_empty() => PathBuf::from(d),
-        _ => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/aws-models"),
-    };
-    assert!(
-        dir.is_dir(),
-        "official AWS models directory not found: {} \
-         (expected shared/aws-models next to the workspace; set SMITHY_AWS_MODELS_DIR \
-         to the directory holding the official Smithy JSON AST models)",
-        dir.display()
-    );
-    dir
 }
 
 fn load_json(path: &Path) -> Value {
@@ -376,20 +360,18 @@ fn references(shape: &Value) -> Vec<&str> {
     out
 }
 
-fn load_pair(ours: &str, official: &str) -> (Value, Value) {
-    let dir = official_models_dir();
-    (
-        load_json(&workspace_root().join(ours)),
-        load_json(&dir.join(official)),
-    )
+fn load_pair(ours: &str, official: &Path) -> (Value, Value) {
+    (load_json(&workspace_root().join(ours)), load_json(official))
 }
 
 #[test]
 fn seed_models_match_official_aws_models() {
     assert_json_key_order_preserved();
+    let names: Vec<&str> = MODELS.iter().map(|(_, official)| *official).collect();
+    let Some(officials) = integration_tests::third_party::official_models("model drift", &names) else { return };
     let mut all = Vec::new();
-    for (ours_path, official_name) in MODELS {
-        let (ours, official) = load_pair(ours_path, official_name);
+    for ((ours_path, _), official_path) in MODELS.iter().zip(&officials) {
+        let (ours, official) = load_pair(ours_path, official_path);
         let count = shapes_of(&ours).map_or(0, Map::len);
         assert!(count > 0, "{ours_path}: no shapes");
         all.extend(compare_models(ours_path, &ours, &official));
@@ -406,7 +388,8 @@ fn seed_models_match_official_aws_models() {
 fn drift_checker_reports_mutations() {
     assert_json_key_order_preserved();
     let label = "models/guardduty.json";
-    let (mut ours, official) = load_pair(label, "guardduty-2017-11-28.json");
+    let Some(path) = integration_tests::third_party::official_model("the drift checker", "guardduty-2017-11-28.json") else { return };
+    let (mut ours, official) = load_pair(label, &path);
     assert_eq!(
         compare_models(label, &ours, &official),
         Vec::<String>::new(),

@@ -219,10 +219,11 @@ pub fn bench(args: &[String]) -> Result<(), String> {
 
 /// The complete CloudWatch Logs model as a crate the `logs*` programs use.
 fn prepare_logs_crate(root: &Path) -> Result<(), String> {
-    let model = official_models(root)?
+    let model = official_models(root)
+        .map_err(|e| e.to_string())?
         .into_iter()
         .find(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("cloudwatch-logs")))
-        .ok_or("no CloudWatch Logs model in ../shared/aws-models")?;
+        .ok_or("no CloudWatch Logs model among the official models")?;
     let dir = root.join("bench/target/crates/logs-complete");
     let packaging = codegen::Packaging { runtime: crate::runtime_path(&dir), own_workspace: false, cli_binary: true };
     let files = codegen::generate(&codegen::Options { models: vec![model], crate_name: "logs-complete".into(), selection: Default::default(), packaging })
@@ -232,7 +233,7 @@ fn prepare_logs_crate(root: &Path) -> Result<(), String> {
 }
 
 /// The five services of the shared-configuration program: (crate name, model
-/// file in ../shared/aws-corpus). CloudWatch Logs is `logs-complete`, from
+/// file among the official AWS models). CloudWatch Logs is `logs-complete`, from
 /// `prepare_logs_crate`.
 const FIVE: &[(&str, &str)] = &[
     ("ecs-complete", "ecs-2014-11-13.json"),
@@ -243,11 +244,12 @@ const FIVE: &[(&str, &str)] = &[
 
 /// The complete ECS, EKS, Athena and SESv2 models as crates `five/ours` uses.
 fn prepare_five_crates(root: &Path) -> Result<(), String> {
-    let corpus = root.join("../shared/aws-corpus");
-    for (name, file) in FIVE {
+    let files: Vec<&str> = FIVE.iter().map(|(_, f)| *f).collect();
+    let found = codegen::third_party::find_files(codegen::third_party::Set::AwsModels, root, &files).map_err(|e| e.to_string())?;
+    for ((name, _), model) in FIVE.iter().zip(found) {
         let dir = root.join("bench/target/crates").join(name);
         let packaging = codegen::Packaging { runtime: crate::runtime_path(&dir), own_workspace: false, cli_binary: true };
-        let options = codegen::Options { models: vec![corpus.join(file)], crate_name: name.to_string(), selection: Default::default(), packaging };
+        let options = codegen::Options { models: vec![model], crate_name: name.to_string(), selection: Default::default(), packaging };
         let files = codegen::generate(&options).map_err(|e| format!("{name}: {e}"))?;
         codegen::write::write(&dir, &files).map_err(|e| e.to_string())?;
     }
@@ -276,7 +278,7 @@ fn codegen_figures(root: &Path, repeats: usize, report: &mut Report) -> Result<(
     run(cargo().args(["build", "--quiet", "--release", "-p", "xtask"]).current_dir(root))?;
     let xtask = root.join("target/release/xtask");
     let seeds = [root.join("models/cloudwatch-logs.json"), root.join("models/guardduty.json")];
-    let official = official_models(root)?;
+    let official = official_models(root).map_err(|e| e.to_string())?;
     let out = root.join("target/bench-codegen");
     let mut figure = |name: &str, models: &[PathBuf], target: &str| -> Result<(), String> {
         let mut times = Vec::new();
@@ -459,7 +461,7 @@ fn lines_figures(root: &Path, bench_dir: &Path, report: &mut Report) -> Result<(
     let ours_lines = rust_lines(&ours_dir);
     // The runtime is a crate of its own now, as the peer's is; counted apart.
     let runtime_lines = rust_lines(&root.join("runtime/src"));
-    let model = official_models(root)?
+    let model = official_models(root).map_err(|e| e.to_string())?
         .into_iter()
         .find(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("cloudwatch-logs")))
         .ok_or("no CloudWatch Logs model")?;

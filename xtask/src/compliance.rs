@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use crate::{cargo, root};
 
 pub const USAGE: &str = "  cargo xtask compliance [--no-write]
-      generate the services of ../shared/protocol-tests on supported protocols into target/compliance/crate,
+      generate the services of the protocol compliance suites (third-party search order) on supported protocols into target/compliance/crate,
       run their protocol compliance tests, compare with tests/compliance/expected-failures.txt and
       write COMPLIANCE.md (not with --no-write)";
 
@@ -27,9 +27,13 @@ const SUPPORTED: &[&str] = &[
     "aws.protocols#restXml",
 ];
 
-fn suite() -> PathBuf {
-    root().join("../shared/protocol-tests/smithy-aws-protocol-tests.json")
+/// The suites as one JSON AST, found through the third-party search order.
+pub fn suite_file() -> Result<PathBuf, codegen::third_party::Missing> {
+    codegen::third_party::find_file(codegen::third_party::Set::ProtocolTests, &root(), SUITE_FILE)
 }
+
+/// The suites' JSON AST file name (built from the IDL by the Smithy CLI).
+const SUITE_FILE: &str = "smithy-aws-protocol-tests.json";
 
 fn expected_failures_file() -> PathBuf {
     root().join("tests/compliance/expected-failures.txt")
@@ -61,7 +65,7 @@ struct Service {
 }
 
 fn supported_model(out: &Path) -> Result<(PathBuf, Vec<Service>), String> {
-    let path = suite();
+    let path = suite_file().map_err(|e| format!("compliance: {e}"))?;
     let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
     let mut model: serde_json::Value = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
     let shapes = model.get_mut("shapes").and_then(|s| s.as_object_mut()).ok_or("the suite model has no shapes")?;
@@ -227,7 +231,8 @@ fn report(results: &BTreeMap<String, bool>, expected: &BTreeMap<String, String>,
 /// How many `smithy.test#eventStreamTests` cases of the suite apply to a
 /// client (the others test servers).
 fn event_stream_cases() -> usize {
-    let Ok(text) = std::fs::read_to_string(suite()) else { return 0 };
+    let Ok(text) = suite_file().map(std::fs::read_to_string) else { return 0 };
+    let Ok(text) = text else { return 0 };
     let Ok(model) = serde_json::from_str::<serde_json::Value>(&text) else { return 0 };
     let Some(shapes) = model.get("shapes").and_then(|s| s.as_object()) else { return 0 };
     shapes

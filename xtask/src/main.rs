@@ -25,6 +25,7 @@
 #![forbid(unsafe_code)]
 
 mod bench;
+mod fetch_models;
 mod fuzz;
 mod pyenv;
 mod sweep;
@@ -36,8 +37,15 @@ use std::process::{Command, ExitCode};
 const CRATE_NAME: &str = "aws-generated";
 const RUNTIME_CRATE: &str = codegen::package::RUNTIME_CRATE;
 
+/// The checkout this xtask runs for: decided at run time (cargo sets
+/// `CARGO_MANIFEST_DIR` for `cargo run`), so a binary built in one checkout
+/// never writes that checkout's paths into another's output.
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from).filter(|d| d.join("Cargo.toml").is_file());
+    match manifest_dir {
+        Some(d) => d.parent().map(Path::to_path_buf).unwrap_or(d),
+        None => codegen::third_party::checkout_root(&std::env::current_dir().unwrap_or_default()),
+    }
 }
 
 fn json_files(dir: &Path) -> Vec<PathBuf> {
@@ -56,12 +64,13 @@ fn main() -> ExitCode {
         Some("fixtures") => fixtures(),
         Some("official") => official(),
         Some("fuzz") => fuzz::fuzz(&root(), &args[1..]),
+        Some("fetch-models") => fetch_models::fetch_models(&args[1..]),
         Some("bench") => bench::bench(&args[1..]),
         Some("sweep") => sweep::sweep(&args[1..]),
         Some("compliance") => compliance::compliance(&args[1..]),
         Some("interop-env") => pyenv::ensure(&root()).map(|python| println!("{}", python.display())),
         _ => {
-            eprintln!("{USAGE}\n{}\n{}\n{}\n{}", fuzz::USAGE, bench::USAGE, sweep::USAGE, compliance::USAGE);
+            eprintln!("{USAGE}\n{}\n{}\n{}\n{}\n{}", fuzz::USAGE, bench::USAGE, sweep::USAGE, compliance::USAGE, fetch_models::USAGE);
             return ExitCode::from(2);
         }
     };
@@ -244,7 +253,23 @@ fn fixture_crates(root: &Path) -> Result<PathBuf, String> {
 
 fn ci() -> Result<(), String> {
     let root = root();
-    codegen(&["--check".to_string()])?;
+    // Steps that need third-party files run when they are found, and are
+    // skipped with one line each when not (a bare clone), unless
+    // SMITHY_REQUIRE_THIRD_PARTY=1 (`.ci/run`) makes a missing file fatal.
+    let mut skipped = Vec::new();
+    let mut needs = |step: &str, missing: Option<codegen::third_party::Missing>| -> Result<bool, String> {
+        let Some(m) = missing else { return Ok(true) };
+        if std::env::var(codegen::third_party::REQUIRE_ENV).is_ok_and(|v| v == "1") {
+            return Err(format!("ci: {step}: {m}"));
+        }
+        eprintln!("skipped: {step}: {m}");
+        skipped.push(step.to_string());
+        Ok(false)
+    };
+    let config = root.join("models/codegen.toml");
+    if needs("the freshness of generated/", codegen::config::missing_third_party(&config))? {
+        codegen(&["--check".to_string()])?;
+    }
     let python = pyenv::ensure(&root)?;
     run(cargo()
         .current_dir(&root)
@@ -261,28 +286,43 @@ fn ci() -> Result<(), String> {
         .env("RUSTDOCFLAGS", "-D warnings")
         .args(["doc", "--no-deps", "-p", CRATE_NAME, "-p", RUNTIME_CRATE, "-p", "smithy-gen-config", "--all-features"]))?;
     fixtures()?;
-    official()?;
+    if needs("cargo xtask official", official_models(&root).err())? {
+        official()?;
+    }
     // The fuzz targets still build against today's runtime and generator.
     fuzz::fuzz(&root, &["--check".to_string()])?;
     // The protocol compliance suites: every case passes or is a listed,
     // explained known failure.
-    compliance::compliance(&["--no-write".to_string()])?;
+    if needs("cargo xtask compliance", compliance::suite_file().err())? {
+        compliance::compliance(&["--no-write".to_string()])?;
+    }
     // Every official model on a supported protocol must generate, and the
     // fixed set of hard models compile clippy-clean (the compile checks of the
     // whole corpus are `cargo xtask sweep`'s, not CI's).
-    sweep::sweep(&["--check-fixed".to_string(), "--no-write".to_string()])?;
-    eprintln!("\nci: all checks passed");
+    if needs("cargo xtask sweep --check-fixed", sweep::corpus_dir(&root).err())? {
+        sweep::sweep(&["--check-fixed".to_string(), "--no-write".to_string()])?;
+    }
+    if skipped.is_empty() {
+        eprintln!("\nci: all checks passed");
+    } else {
+        eprintln!(
+            "\nci: every check that ran passed; {} skipped for missing third-party files ({}): `{}` fetches them",
+            skipped.len(),
+            skipped.join("; "),
+            codegen::third_party::FETCH_COMMAND
+        );
+    }
     Ok(())
 }
 
-/// The complete official AWS models the generator must handle.
-fn official_models(root: &Path) -> Result<Vec<PathBuf>, String> {
-    let dir = root.join("../shared/aws-models");
-    let models = json_files(&dir);
-    if models.is_empty() {
-        return Err(format!("no official models in {}: the checkout needs ../shared beside it", dir.display()));
-    }
-    Ok(models)
+/// The complete official models of the two seed services, which `cargo
+/// xtask official` generates whole.
+const SEED_MODELS: &[&str] = &["cloudwatch-logs-2014-03-28.json", "guardduty-2017-11-28.json"];
+
+/// The complete official AWS models the generator must handle (found through
+/// the third-party search order).
+fn official_models(root: &Path) -> Result<Vec<PathBuf>, codegen::third_party::Missing> {
+    codegen::third_party::find_files(codegen::third_party::Set::AwsModels, root, SEED_MODELS)
 }
 
 /// Generate every official model into one crate (not committed) and check it
@@ -291,7 +331,7 @@ fn official_models(root: &Path) -> Result<Vec<PathBuf>, String> {
 /// operation's feature.
 fn official() -> Result<(), String> {
     let root = root();
-    let models = official_models(&root)?;
+    let models = official_models(&root).map_err(|e| format!("official: {e}"))?;
     let dir = root.join("target/official-crate");
     let _ = std::fs::remove_dir_all(&dir);
     let started = std::time::Instant::now();

@@ -50,20 +50,21 @@ const SUPPORTED: &[&str] = &["awsJson1_0", "awsJson1_1", "restJson1", "awsQuery"
 struct Options {
     generate_only: bool,
     check_fixed: bool,
-    models: PathBuf,
+    /// `--models DIR`, else the corpus found through the third-party search order.
+    models: Option<PathBuf>,
     only: Vec<String>,
     write: bool,
 }
 
 fn parse(args: &[String]) -> Result<Options, String> {
-    let mut o = Options { generate_only: false, check_fixed: false, models: root().join("../shared/aws-corpus"), only: Vec::new(), write: true };
+    let mut o = Options { generate_only: false, check_fixed: false, models: None, only: Vec::new(), write: true };
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--generate-only" => o.generate_only = true,
             "--check-fixed" => o.check_fixed = true,
             "--no-write" => o.write = false,
-            "--models" => o.models = PathBuf::from(it.next().ok_or("--models needs a directory")?),
+            "--models" => o.models = Some(PathBuf::from(it.next().ok_or("--models needs a directory")?)),
             "--only" => o.only = it.next().ok_or("--only needs a list")?.split(',').map(str::to_string).collect(),
             other => return Err(format!("sweep: unknown argument {other:?}\n{USAGE}")),
         }
@@ -113,15 +114,25 @@ fn protocol_of(text: &str) -> String {
     "unknown".to_string()
 }
 
+/// The corpus of official models the sweep reads by default: the first
+/// directory of the third-party search order holding a whole corpus.
+pub fn corpus_dir(root: &Path) -> Result<PathBuf, codegen::third_party::Missing> {
+    codegen::third_party::aws_corpus(root, 300).map(|(dir, _)| dir)
+}
+
 pub fn sweep(args: &[String]) -> Result<(), String> {
     let o = parse(args)?;
-    let known = protocols(&o.models);
-    let mut models = crate::json_files(&o.models);
+    let dir = match &o.models {
+        Some(d) => d.clone(),
+        None => corpus_dir(&root()).map_err(|e| format!("sweep: {e}"))?,
+    };
+    let known = protocols(&dir);
+    let mut models = crate::json_files(&dir);
     if !o.only.is_empty() {
         models.retain(|m| o.only.iter().any(|n| m.file_name().is_some_and(|f| f.to_string_lossy().starts_with(n.as_str()))));
     }
     if models.is_empty() {
-        return Err(format!("no models in {}", o.models.display()));
+        return Err(format!("no models in {}", dir.display()));
     }
     let out_dir = root().join("target/sweep");
     let _ = std::fs::remove_dir_all(&out_dir);
@@ -168,7 +179,7 @@ pub fn sweep(args: &[String]) -> Result<(), String> {
         let missing: Vec<&str> =
             FIXED_SET.iter().map(|(m, _)| *m).filter(|m| !rows.iter().any(|r| r.model == *m)).collect();
         if !missing.is_empty() {
-            return Err(format!("sweep: the fixed set names models not in {}: {}", o.models.display(), missing.join(", ")));
+            return Err(format!("sweep: the fixed set names models not in {}: {}", dir.display(), missing.join(", ")));
         }
         check_all(&out_dir, &mut rows, |r| FIXED_SET.iter().any(|(m, _)| *m == r.model))?;
     } else if !o.generate_only {
