@@ -63,6 +63,72 @@ fn clean(raw: &str) -> String {
 }
 
 /// A type name (structure, union, enum): `UpperCamelCase`.
+/// Check a package name for the generated crate: what Cargo accepts and the
+/// generated code can name (`my-crate` is used in Rust as `my_crate`).
+pub fn check_crate_name(name: &str) -> Result<(), String> {
+    let why = if name.is_empty() {
+        Some("it is empty".to_string())
+    } else if let Some(c) = name.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_')) {
+        Some(format!("{c:?} is not allowed (ASCII letters, digits, `-` and `_` only)"))
+    } else if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        Some("it must start with an ASCII letter".to_string())
+    } else if name.len() > 64 {
+        Some("it is longer than 64 characters (crates.io's limit)".to_string())
+    } else if KEYWORDS.contains(&name.replace('-', "_").as_str()) {
+        Some("it is a Rust keyword".to_string())
+    } else if ["std", "core", "alloc", "test", "proc_macro"].contains(&name.replace('-', "_").as_str()) {
+        Some("it is the name of a standard library crate".to_string())
+    } else {
+        None
+    };
+    match why {
+        Some(why) => {
+            let suggestion: String = name
+                .to_ascii_lowercase()
+                .chars()
+                .map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '-' })
+                .collect::<String>()
+                .trim_matches('-')
+                .to_string();
+            let hint = match suggestion.starts_with(|c: char| c.is_ascii_alphabetic()) && suggestion != name {
+                true => format!(" (for example `{suggestion}`)"),
+                false => String::new(),
+            };
+            Err(format!("`{name}` is not a valid crate name: {why}{hint}"))
+        }
+        None => Ok(()),
+    }
+}
+
+/// The name in `names` that `wanted` most likely meant: the same name in
+/// another case, else one within two edits (for "did you mean").
+pub fn suggest<'a>(wanted: &str, names: impl IntoIterator<Item = &'a str> + Clone) -> Option<&'a str> {
+    if let Some(n) = names.clone().into_iter().find(|n| n.eq_ignore_ascii_case(wanted)) {
+        return Some(n);
+    }
+    let lower = wanted.to_ascii_lowercase();
+    names
+        .into_iter()
+        .map(|n| (edit_distance(&lower, &n.to_ascii_lowercase()), n))
+        .filter(|(d, _)| *d <= 2)
+        .min()
+        .map(|(_, n)| n)
+}
+
+/// Levenshtein distance (by characters).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur.push((prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
 pub fn type_name(raw: &str) -> String {
     finish(clean(raw).to_upper_camel_case(), "V", PRELUDE_TYPES, &[])
 }
@@ -146,5 +212,37 @@ mod tests {
         assert_eq!(module_name("Unicode Properties").as_deref(), Some("unicode_properties_"));
         assert_eq!(module_name("CLI").as_deref(), Some("cli_"));
         assert_eq!(module_name("1x").as_deref(), Some("_1x"));
+    }
+}
+
+#[cfg(test)]
+mod crate_name_tests {
+    use super::*;
+
+    #[test]
+    fn crate_names_are_checked_with_a_reason() {
+        for ok in ["aws-generated", "my_crate", "a1"] {
+            assert_eq!(check_crate_name(ok), Ok(()), "{ok}");
+        }
+        for (bad, why) in [
+            ("my.crate", "'.' is not allowed"),
+            ("1abc", "must start with an ASCII letter"),
+            ("My Crate", "' ' is not allowed"),
+            ("", "empty"),
+            ("self", "keyword"),
+            ("std", "standard library"),
+        ] {
+            let e = check_crate_name(bad).unwrap_err();
+            assert!(e.contains(why), "{bad}: {e}");
+        }
+        assert!(check_crate_name("my.crate").unwrap_err().contains("`my-crate`"));
+    }
+
+    #[test]
+    fn suggestions_prefer_the_same_name_in_another_case() {
+        let names = ["PutDestination", "PutDestinationPolicy", "DescribeDestinations"];
+        assert_eq!(suggest("putdestination", names), Some("PutDestination"));
+        assert_eq!(suggest("PutDestinaton", names), Some("PutDestination"));
+        assert_eq!(suggest("Nothing", names), None);
     }
 }

@@ -84,82 +84,15 @@ fn main() -> ExitCode {
 }
 
 const USAGE: &str = "usage:
-  cargo xtask codegen [--check] [--config FILE]
+  cargo xtask codegen [--check] [--force] [--config FILE]
       generate the crate described by FILE (default: models/codegen.toml)
-  cargo xtask codegen [--check] --model PATH [--model PATH ...] --out DIR [--crate-name NAME] [--operations Op1,Op2,...]
-                      [--runtime path|registry|vendored] [--workspace]
-      generate a standalone crate from any model files into DIR; it names the runtime crate by a path to
-      this checkout's runtime/ (default), by version from the registry, or vendored: a copy of the runtime
-      written into DIR/smithy-gen-runtime/; --workspace makes DIR a workspace of its own
+  cargo xtask codegen [--check] [--force] --model PATH [--model PATH ...] --out DIR [--crate-name NAME]
+                      [--operations Op1,Op2,...] [--runtime path|registry|vendored] [--workspace]
+      `smithy-gen generate` with this checkout's runtime (see `cargo xtask codegen --help`)
   cargo xtask official
       generate the complete official models in ../shared/aws-models into target/official-crate
       and check the crate: clippy, rustdoc, its tests, and a build with one operation feature
   cargo xtask fixtures | interop-env | ci";
-
-/// Parse the arguments of `cargo xtask codegen` into what to generate, where
-/// to, and whether only to check.
-fn codegen_args(args: &[String]) -> Result<(codegen::Options, PathBuf, bool), String> {
-    let mut check = false;
-    let mut config = None;
-    let mut models = Vec::new();
-    let mut out = None;
-    let mut crate_name = None;
-    let mut operations: Option<Vec<String>> = None;
-    let mut runtime = None;
-    let mut own_workspace = false;
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        let mut value = |flag: &str| it.next().cloned().ok_or_else(|| format!("{flag} needs a value\n{USAGE}"));
-        match a.as_str() {
-            "--check" => check = true,
-            "--config" => config = Some(PathBuf::from(value("--config")?)),
-            "--model" => models.push(PathBuf::from(value("--model")?)),
-            "--out" => out = Some(PathBuf::from(value("--out")?)),
-            "--crate-name" => crate_name = Some(value("--crate-name")?),
-            "--runtime" => runtime = Some(value("--runtime")?),
-            "--workspace" => own_workspace = true,
-            "--operations" => {
-                let list = value("--operations")?;
-                operations = Some(list.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect())
-            }
-            other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
-        }
-    }
-    if models.is_empty() {
-        if out.is_some() || crate_name.is_some() || operations.is_some() || runtime.is_some() || own_workspace {
-            return Err(format!("--out, --crate-name, --operations, --runtime and --workspace go with --model\n{USAGE}"));
-        }
-        let path = config.unwrap_or_else(|| PathBuf::from("models/codegen.toml"));
-        let c = codegen::config::load(&path)?;
-        return Ok((c.options, c.out, check));
-    }
-    if config.is_some() {
-        return Err(format!("--config and --model cannot be combined\n{USAGE}"));
-    }
-    let out = out.ok_or_else(|| format!("--model needs --out DIR\n{USAGE}"))?;
-    let crate_name = match crate_name {
-        Some(n) => n,
-        None => out
-            .file_name()
-            .map(|n| n.to_string_lossy().to_lowercase().replace(|c: char| !c.is_ascii_alphanumeric() && c != '-', "-"))
-            .filter(|n| !n.is_empty())
-            .ok_or_else(|| format!("cannot derive a crate name from {}; pass --crate-name", out.display()))?,
-    };
-    if let Some(ops) = &operations {
-        if ops.is_empty() {
-            return Err("--operations lists no operation".into());
-        }
-    }
-    let selection = codegen::Selection { services: Default::default(), anywhere: operations.map(|o| o.into_iter().collect()) };
-    let runtime = match runtime.as_deref().unwrap_or("path") {
-        "path" => runtime_path(&out),
-        "registry" => codegen::RuntimeDependency::Registry,
-        "vendored" => codegen::package::vendored(&runtime_dir())?,
-        other => return Err(format!("--runtime {other}: expected path, registry or vendored\n{USAGE}")),
-    };
-    let packaging = codegen::Packaging { runtime, own_workspace, cli_binary: true };
-    Ok((codegen::Options { models, crate_name, selection, packaging }, out, check))
-}
 
 /// The runtime crate of this checkout.
 fn runtime_dir() -> PathBuf {
@@ -172,47 +105,24 @@ fn runtime_path(out: &Path) -> codegen::RuntimeDependency {
 }
 
 
+/// `cargo xtask codegen [ARGS]`: the `smithy-gen generate` command with this
+/// checkout's defaults: without `--model` or `--config`, the crate
+/// `models/codegen.toml` describes (from the checkout's root); with
+/// `--model`, the checkout's runtime unless `--runtime-path` says otherwise.
 fn codegen(args: &[String]) -> Result<(), String> {
     let root = root();
-    // Without explicit paths, work from the root, so error messages and
-    // output do not depend on where the checkout lives.
-    if !args.iter().any(|a| a == "--model" || a == "--config") {
+    let mut argv: Vec<String> = vec!["cargo xtask codegen".into(), "generate".into()];
+    argv.extend(args.iter().cloned());
+    let has = |flag: &str| args.iter().any(|a| a == flag || a.starts_with(&format!("{flag}=")));
+    if !has("--model") && !has("--config") && !has("--help") && !has("-h") {
+        // Work from the root, so messages and output do not depend on
+        // where the checkout lives.
         std::env::set_current_dir(&root).map_err(|e| format!("cannot enter {}: {e}", root.display()))?;
+        argv.extend(["--config".into(), "models/codegen.toml".into()]);
+    } else if has("--model") && !has("--runtime-path") {
+        argv.extend(["--runtime-path".into(), runtime_dir().display().to_string()]);
     }
-    let (options, out, check) = codegen_args(args)?;
-    let generated = codegen::generate_reporting(&options).map_err(|e| format!("error: cannot generate {}:\n{e}", out.display()))?;
-    for w in &generated.warnings {
-        eprintln!("warning: {w}");
-    }
-    let files = generated.files;
-    let out = out.as_path();
-    if check {
-        let stale = codegen::write::check(out, &files);
-        if stale.is_fresh() {
-            println!("{} is up to date ({} files)", out.display(), files.len());
-            return Ok(());
-        }
-        let mut msg = format!("error: {} is stale:\n", out.display());
-        for p in &stale.changed {
-            msg.push_str(&format!("  changed: {}\n", p.display()));
-        }
-        for p in &stale.missing {
-            msg.push_str(&format!("  missing: {}\n", p.display()));
-        }
-        for p in &stale.extra {
-            msg.push_str(&format!("  not generated any more: {}\n", p.display()));
-        }
-        msg.push_str("run `cargo xtask codegen` to regenerate it, and commit the result");
-        return Err(msg);
-    }
-    let report = codegen::write::write(out, &files).map_err(|e| format!("error: writing {}: {e}", out.display()))?;
-    for p in &report.written {
-        println!("wrote     {}", p.display());
-    }
-    for p in &report.removed {
-        println!("removed   {}", p.display());
-    }
-    println!("{} written, {} unchanged, {} removed", report.written.len(), report.unchanged.len(), report.removed.len());
+    smithy_gen::run(argv).map_err(|e| format!("error: {e}"))?;
     bench::report_peak_rss();
     Ok(())
 }

@@ -78,7 +78,8 @@ pub fn collect<'m>(
                     svc.file.clone(),
                     &svc.id,
                     format!(
-                        "the generation asks for operation `{wanted}`, which the service does not have; its operations are: {}",
+                        "the generation asks for operation `{wanted}`, which the service does not have{}; its operations are: {}",
+                        crate::naming::suggest(wanted, names.iter().copied()).map(|n| format!(" (did you mean `{n}`?)")).unwrap_or_default(),
                         names.iter().copied().collect::<Vec<_>>().join(", ")
                     ),
                 ));

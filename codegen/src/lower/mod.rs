@@ -4,6 +4,8 @@
 
 mod checks;
 mod closure;
+/// The names of a service's operations (for listings and "did you mean").
+pub use closure::operation_names;
 mod convert;
 mod customizations;
 mod event_streams;
@@ -30,6 +32,7 @@ use crate::{docs, naming};
 /// `selection` chooses.
 pub fn lower_crate(model: &Model, crate_name: &str, selection: &Selection) -> Result<CrateIr, Diagnostics> {
     let mut diags = Diagnostics::default();
+    naming::check_crate_name(crate_name).map_err(|m| Diagnostic { file: None, shape: None, message: m })?;
     let mut services = Vec::new();
     let mut modules: BTreeMap<String, String> = BTreeMap::new();
     let all: Vec<&Shape> = model.services().collect();
@@ -75,12 +78,23 @@ pub fn lower_crate(model: &Model, crate_name: &str, selection: &Selection) -> Re
         }
     }
     if let Some(anywhere) = &selection.anywhere {
-        for missing in anywhere.difference(&found_anywhere) {
-            diags.push(Diagnostic {
-                file: None,
-                shape: None,
-                message: format!("operation `{missing}` was asked for, but no service in the models has an operation of that name"),
-            });
+        let missing: Vec<&String> = anywhere.difference(&found_anywhere).collect();
+        if !missing.is_empty() {
+            // Every operation of every service, to choose from.
+            let mut names: Vec<String> = model.services().flat_map(|svc| closure::operation_names(model, svc)).collect();
+            names.sort();
+            names.dedup();
+            for m in missing {
+                let hint = naming::suggest(m, names.iter().map(String::as_str)).map(|n| format!(" (did you mean `{n}`?)")).unwrap_or_default();
+                diags.push(Diagnostic {
+                    file: None,
+                    shape: None,
+                    message: format!(
+                        "operation `{m}` was asked for, but no service in the models has an operation of that name{hint}; the operations are: {}",
+                        names.join(", ")
+                    ),
+                });
+            }
         }
     }
     if services.is_empty() && diags.is_empty() {
