@@ -11,6 +11,33 @@ pub mod interop;
 pub mod third_party;
 pub mod tls;
 
+/// The Rust snippets of the README and of every page in `docs/`, as
+/// doctests: `cargo test -p integration-tests --doc` compiles each one and
+/// runs those not marked `no_run`. They can use this crate's
+/// dev-dependencies (`aws-generated` with `cli`, `smithy-gen-config`,
+/// `smithy-gen-runtime`, `tokio`, `serde_json`, `tracing-subscriber`).
+#[cfg(doctest)]
+mod doc_snippets {
+    macro_rules! doc_snippets {
+        ($($name:ident = $path:literal,)*) => {
+            $(
+                #[doc = include_str!($path)]
+                pub struct $name;
+            )*
+        };
+    }
+
+    doc_snippets! {
+        Readme = "../../README.md",
+        Generating = "../../docs/generating.md",
+        Clients = "../../docs/clients.md",
+        Configuration = "../../docs/configuration.md",
+        TestingAndObservability = "../../docs/testing-and-observability.md",
+        SmithyCall = "../../docs/smithy-call.md",
+        Commands = "../../docs/commands.md",
+    }
+}
+
 /// The `smithy-call` binary (the generated crate's `cli` module with the
 /// configuration loader's credential chain), built on first use
 /// (`cargo build -p smithy-gen-config --features cli --bin smithy-call`)
