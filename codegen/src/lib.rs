@@ -6,6 +6,7 @@
 //! [`emit`] (tokens) → [`write`] (format, stamp, write or check).
 #![forbid(unsafe_code)]
 
+pub mod build_script;
 pub mod config;
 pub mod diagnostics;
 pub mod docs;

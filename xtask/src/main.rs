@@ -186,6 +186,9 @@ fn ci() -> Result<(), String> {
         .env("SMITHY_INTEROP_PYTHON", python)
         .env("SMITHY_REQUIRE_INTEROP", "1")
         .args(["test", "--workspace", "--all-targets", "--no-fail-fast"]))?;
+    // Doctests (`--all-targets` leaves them out): every Rust snippet of the
+    // README and docs/ (tests/src/lib.rs), and the crates' own examples.
+    run(cargo().current_dir(&root).args(["test", "--workspace", "--doc"]))?;
     run(cargo().current_dir(&root).args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
     // The runtime's optional features (request compression, Content-MD5, the
     // CLI engine) with their own unit tests.

@@ -18,6 +18,21 @@ pub fn crate_files(ir: &CrateIr, packaging: &Packaging) -> Vec<EmittedFile> {
     ]
 }
 
+/// See [`super::runtime_features`].
+pub fn runtime_features(ir: &CrateIr) -> Vec<&'static str> {
+    let ops = || ir.services.iter().flat_map(|s| &s.operations);
+    let xml = ir.services.iter().any(|s| s.protocol.is_xml());
+    let streams = ops().any(|o| o.output_stream.is_some() || o.input_stream.is_some());
+    let checksums = ops().any(|o| o.checksum.is_some());
+    let gzip = ops().any(|o| o.gzip);
+    let md5 = ops().any(|o| o.content_md5);
+    [(xml, "xml"), (streams, "event-stream"), (checksums, "checksums"), (gzip, "request-compression"), (md5, "content-md5")]
+        .into_iter()
+        .filter(|(on, _)| *on)
+        .map(|(_, f)| f)
+        .collect()
+}
+
 fn cargo_toml(ir: &CrateIr, packaging: &Packaging) -> String {
     let gzip = ir.services.iter().flat_map(|s| &s.operations).any(|o| o.gzip);
     let md5 = ir.services.iter().flat_map(|s| &s.operations).any(|o| o.content_md5);

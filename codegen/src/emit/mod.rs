@@ -41,6 +41,13 @@ pub struct EmittedFile {
     pub content: FileContent,
 }
 
+/// The runtime features a crate of `ir` turns on: those its code needs
+/// (`xml`, `event-stream`) and those its operations' traits ask for
+/// (`checksums`, `request-compression`, `content-md5`).
+pub fn runtime_features(ir: &CrateIr) -> Vec<&'static str> {
+    crate_files::runtime_features(ir)
+}
+
 /// Every file of the generated crate.
 pub fn emit_crate(ir: &CrateIr, packaging: &Packaging) -> Vec<EmittedFile> {
     let mut files = crate_files::crate_files(ir, packaging);

@@ -16,7 +16,7 @@ pub fn validate_file(svc: &ServiceIr) -> TokenStream {
     // compiled lazily on first use and dropped by the linker.
     let patterns = svc.patterns.iter().enumerate().map(|(i, p)| {
         let name = ident(&format!("PATTERN_{i}"));
-        quote! { #[allow(dead_code)] static #name: rt::Pattern = rt::Pattern::new(#p, crate::unicode_properties::PROPERTIES); }
+        quote! { #[allow(dead_code)] static #name: rt::Pattern = rt::Pattern::new(#p, super::super::unicode_properties::PROPERTIES); }
     });
     let mut impls = Vec::new();
     for t in &svc.types {

@@ -5,27 +5,27 @@ use ::smithy_gen_runtime::validate as rt;
 #[allow(dead_code)]
 static PATTERN_0: rt::Pattern = rt::Pattern::new(
     "^[^:*]*$",
-    crate::unicode_properties::PROPERTIES,
+    super::super::unicode_properties::PROPERTIES,
 );
 #[allow(dead_code)]
 static PATTERN_1: rt::Pattern = rt::Pattern::new(
     "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+)$",
-    crate::unicode_properties::PROPERTIES,
+    super::super::unicode_properties::PROPERTIES,
 );
 #[allow(dead_code)]
 static PATTERN_2: rt::Pattern = rt::Pattern::new(
     "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$",
-    crate::unicode_properties::PROPERTIES,
+    super::super::unicode_properties::PROPERTIES,
 );
 #[allow(dead_code)]
 static PATTERN_3: rt::Pattern = rt::Pattern::new(
     "^[\\.\\-_/#A-Za-z0-9]+$",
-    crate::unicode_properties::PROPERTIES,
+    super::super::unicode_properties::PROPERTIES,
 );
 #[allow(dead_code)]
 static PATTERN_4: rt::Pattern = rt::Pattern::new(
     "^[\\w#+=/:,.@-]*$",
-    crate::unicode_properties::PROPERTIES,
+    super::super::unicode_properties::PROPERTIES,
 );
 #[cfg(feature = "cloudwatch-logs-describe-destinations")]
 rt::input_validate!(DescribeDestinationsInput, "DescribeDestinationsInput");

@@ -6,7 +6,7 @@ use ::smithy_gen_runtime::validate as rt;
 #[allow(dead_code)]
 static PATTERN_0: rt::Pattern = rt::Pattern::new(
     "^(?!aws:)[a-zA-Z+-=._:/]+$",
-    crate::unicode_properties::PROPERTIES,
+    super::super::unicode_properties::PROPERTIES,
 );
 #[cfg(feature = "guardduty-create-detector")]
 rt::input_validate!(CreateDetectorInput, "CreateDetectorInput");

@@ -5,42 +5,42 @@ use ::smithy_gen_runtime::validate as rt;
 #[allow(dead_code)]
 static PATTERN_0: rt::Pattern = rt::Pattern::new(
     "^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+$",
-    crate::unicode_properties::PROPERTIES,
+    super::super::unicode_properties::PROPERTIES,
 );
 #[allow(dead_code)]
 static PATTERN_1: rt::Pattern = rt::Pattern::new(
     "^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$",
-    crate::unicode_properties::PROPERTIES,
+    super::super::unicode_properties::PROPERTIES,
 );
 #[allow(dead_code)]
 static PATTERN_2: rt::Pattern = rt::Pattern::new(
     "^(\\u002F)|(\\u002F[\\u0021-\\u007E]+\\u002F)$",
-    crate::unicode_properties::PROPERTIES,
+    super::super::unicode_properties::PROPERTIES,
 );
 #[allow(dead_code)]
 static PATTERN_3: rt::Pattern = rt::Pattern::new(
     "^[\\w+=,.@-]+$",
-    crate::unicode_properties::PROPERTIES,
+    super::super::unicode_properties::PROPERTIES,
 );
 #[allow(dead_code)]
 static PATTERN_4: rt::Pattern = rt::Pattern::new(
     "^[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+$",
-    crate::unicode_properties::PROPERTIES,
+    super::super::unicode_properties::PROPERTIES,
 );
 #[allow(dead_code)]
 static PATTERN_5: rt::Pattern = rt::Pattern::new(
     "^[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u00A1-\\u00FF]*$",
-    crate::unicode_properties::PROPERTIES,
+    super::super::unicode_properties::PROPERTIES,
 );
 #[allow(dead_code)]
 static PATTERN_6: rt::Pattern = rt::Pattern::new(
     "^\\u002F[\\u0021-\\u007F]*$",
-    crate::unicode_properties::PROPERTIES,
+    super::super::unicode_properties::PROPERTIES,
 );
 #[allow(dead_code)]
 static PATTERN_7: rt::Pattern = rt::Pattern::new(
     "^[\\u0020-\\u00FF]+$",
-    crate::unicode_properties::PROPERTIES,
+    super::super::unicode_properties::PROPERTIES,
 );
 #[cfg(feature = "iam-create-role")]
 rt::input_validate!(CreateRoleInput, "CreateRoleInput");

@@ -5,7 +5,7 @@ use ::smithy_gen_runtime::validate as rt;
 #[allow(dead_code)]
 static PATTERN_0: rt::Pattern = rt::Pattern::new(
     "^\\/?.+\\/.+$",
-    crate::unicode_properties::PROPERTIES,
+    super::super::unicode_properties::PROPERTIES,
 );
 #[cfg(feature = "s3-abort-multipart-upload")]
 rt::input_validate!(AbortMultipartUploadInput, "AbortMultipartUploadInput");

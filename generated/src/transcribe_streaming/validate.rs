@@ -5,27 +5,27 @@ use ::smithy_gen_runtime::validate as rt;
 #[allow(dead_code)]
 static PATTERN_0: rt::Pattern = rt::Pattern::new(
     "^[0-9a-zA-Z._-]+$",
-    crate::unicode_properties::PROPERTIES,
+    super::super::unicode_properties::PROPERTIES,
 );
 #[allow(dead_code)]
 static PATTERN_1: rt::Pattern = rt::Pattern::new(
     "^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$",
-    crate::unicode_properties::PROPERTIES,
+    super::super::unicode_properties::PROPERTIES,
 );
 #[allow(dead_code)]
 static PATTERN_2: rt::Pattern = rt::Pattern::new(
     "^[A-Z_, ]+$",
-    crate::unicode_properties::PROPERTIES,
+    super::super::unicode_properties::PROPERTIES,
 );
 #[allow(dead_code)]
 static PATTERN_3: rt::Pattern = rt::Pattern::new(
     "^[a-zA-Z-,]+$",
-    crate::unicode_properties::PROPERTIES,
+    super::super::unicode_properties::PROPERTIES,
 );
 #[allow(dead_code)]
 static PATTERN_4: rt::Pattern = rt::Pattern::new(
     "^[a-zA-Z0-9,-._]+$",
-    crate::unicode_properties::PROPERTIES,
+    super::super::unicode_properties::PROPERTIES,
 );
 rt::input_validate!(StartStreamTranscriptionInput, "StartStreamTranscriptionInput");
 impl rt::Validate for super::types::AudioStream {
