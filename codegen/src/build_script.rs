@@ -25,6 +25,9 @@
 //! features; neither the `smithy-call` tool nor the generated crate's own
 //! tests are included.
 
+// The example is a build script: its `main` is the point.
+#![allow(clippy::needless_doctest_main)]
+
 use std::collections::BTreeSet;
 use std::fmt;
 use std::path::PathBuf;
