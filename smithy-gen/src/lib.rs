@@ -75,7 +75,8 @@ pub struct GenerateArgs {
     /// The runtime crate's directory for --runtime path or vendored.
     #[arg(long, value_name = "DIR")]
     runtime_path: Option<PathBuf>,
-    /// End Cargo.toml with an empty `[workspace]`, so the crate builds on its own inside another workspace's directory.
+    /// End Cargo.toml with an empty `[workspace]`, so the crate builds on its own inside another workspace's
+    /// directory (automatic when the output lies in a workspace that does not list it as a member).
     #[arg(long)]
     workspace: bool,
     /// Write nothing; fail and name each stale file if the output is not what would be generated.
@@ -137,6 +138,23 @@ fn runtime_dir(flag: Option<&Path>, out: &Path) -> Option<PathBuf> {
 fn existing_ancestor(p: &Path) -> PathBuf {
     let abs = if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(p) };
     abs.ancestors().find(|a| a.is_dir()).map(Path::to_path_buf).unwrap_or(abs)
+}
+
+/// The workspace root above `out` that does not list `out` among its
+/// members, if any (Cargo refuses to build a package inside a workspace's
+/// directory that is not its member).
+fn foreign_workspace(out: &Path) -> Option<PathBuf> {
+    let abs = existing_ancestor(out).join(out.file_name()?);
+    for dir in abs.ancestors().skip(1) {
+        let Ok(text) = std::fs::read_to_string(dir.join("Cargo.toml")) else { continue };
+        if !text.lines().any(|l| l.trim() == "[workspace]") {
+            continue;
+        }
+        let rel = codegen::package::relative_path(dir, &abs);
+        let member = text.contains(&format!("\"{rel}\"")) || text.contains(&format!("\"{rel}/\""));
+        return (!member).then(|| dir.to_path_buf());
+    }
+    None
 }
 
 fn is_runtime(dir: &Path) -> bool {
@@ -202,7 +220,19 @@ fn generate(g: &GenerateArgs) -> Result<(), String> {
                     ))
                 }
             };
-            let packaging = codegen::Packaging { runtime, own_workspace: g.workspace, cli_binary: true };
+            let own_workspace = g.workspace || {
+                let foreign = foreign_workspace(&out);
+                if let Some(root) = &foreign {
+                    eprintln!(
+                        "note: {} lies inside the workspace of {} without being one of its members: \
+                         the crate gets an empty [workspace] table to build on its own",
+                        out.display(),
+                        root.display()
+                    );
+                }
+                foreign.is_some()
+            };
+            let packaging = codegen::Packaging { runtime, own_workspace, cli_binary: true };
             (codegen::Options { models, crate_name, selection, packaging }, out)
         }
     };

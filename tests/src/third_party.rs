@@ -1,12 +1,12 @@
 //! The third-party files some tests read (the official AWS models), found
-//! through the generator's one search order (`codegen::third_party`). A test
+//! through the generator's one search order (`smithy_gen_codegen::third_party`). A test
 //! whose files are missing prints one `skipped:` line naming them and the
 //! command that fetches them, and passes; with `SMITHY_REQUIRE_THIRD_PARTY=1`
 //! (CI) it fails instead.
 
 use std::path::{Path, PathBuf};
 
-use codegen::third_party::{self, Set};
+use smithy_gen_codegen::third_party::{self, Set};
 
 /// The checkout these tests belong to.
 pub fn checkout() -> PathBuf {

@@ -28,7 +28,7 @@ fn valid_fixtures_generate_expected_code() {
     let all = fixtures("valid");
     assert!(all.len() >= 8, "expected the valid fixtures, found {}", all.len());
     for (stem, name, text) in all {
-        let files = codegen::generate_from_sources(&[(name.clone(), text)], &format!("fixture-{stem}"))
+        let files = smithy_gen_codegen::generate_from_sources(&[(name.clone(), text)], &format!("fixture-{stem}"))
             .unwrap_or_else(|e| panic!("{}: {e}", name.display()));
         for f in &files {
             let snap = format!("{stem}__{}", f.path.replace(['/', '.'], "_"));
@@ -42,7 +42,7 @@ fn malformed_fixtures_are_rejected_with_clear_errors() {
     let all = fixtures("malformed");
     assert!(all.len() >= 16, "expected the malformed fixtures, found {}", all.len());
     for (stem, name, text) in all {
-        match codegen::generate_from_sources(&[(name.clone(), text)], "fixture") {
+        match smithy_gen_codegen::generate_from_sources(&[(name.clone(), text)], "fixture") {
             Ok(_) => panic!("{} was accepted but has a defect", name.display()),
             Err(e) => {
                 let msg = e.to_string();

@@ -23,16 +23,16 @@ fn service_with_sdk_id(sdk_id: &str) -> String {
     model.to_string()
 }
 
-fn generate(model: String) -> Result<Vec<codegen::RenderedFile>, codegen::Error> {
-    codegen::generate_from_sources(&[("fuzz.json".into(), model)], "fuzz-crate")
+fn generate(model: String) -> Result<Vec<smithy_gen_codegen::RenderedFile>, smithy_gen_codegen::Error> {
+    smithy_gen_codegen::generate_from_sources(&[("fuzz.json".into(), model)], "fuzz-crate")
 }
 
 /// The message of a model error; panics on success or on a render error (a
 /// generator bug).
 fn model_error(model: String) -> String {
     match generate(model) {
-        Err(codegen::Error::Model(d)) => d.to_string(),
-        Err(codegen::Error::Render(e)) => panic!("the generator emitted code that does not parse: {e}"),
+        Err(smithy_gen_codegen::Error::Model(d)) => d.to_string(),
+        Err(smithy_gen_codegen::Error::Render(e)) => panic!("the generator emitted code that does not parse: {e}"),
         Ok(_) => panic!("the model was accepted"),
     }
 }

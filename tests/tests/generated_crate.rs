@@ -16,14 +16,14 @@ fn root() -> PathBuf {
 
 /// Generate as `cargo xtask codegen` does: from `models/codegen.toml`
 /// (`None`, the test skipped, when its official models are not found).
-fn generate() -> Option<Vec<codegen::RenderedFile>> {
+fn generate() -> Option<Vec<smithy_gen_codegen::RenderedFile>> {
     let path = root().join("models/codegen.toml");
-    if let Some(missing) = codegen::config::missing_third_party(&path) {
+    if let Some(missing) = smithy_gen_codegen::config::missing_third_party(&path) {
         missing.skip("generating generated/ from models/codegen.toml");
         return None;
     }
-    let config = codegen::config::load(&path).unwrap_or_else(|e| panic!("{e}"));
-    Some(codegen::generate(&config.options).unwrap_or_else(|e| panic!("{e}")))
+    let config = smithy_gen_codegen::config::load(&path).unwrap_or_else(|e| panic!("{e}"));
+    Some(smithy_gen_codegen::generate(&config.options).unwrap_or_else(|e| panic!("{e}")))
 }
 
 /// The same check as `cargo xtask codegen --check`, so `cargo test` fails on
@@ -31,7 +31,7 @@ fn generate() -> Option<Vec<codegen::RenderedFile>> {
 #[test]
 fn generated_crate_is_fresh() {
     let Some(files) = generate() else { return };
-    let stale = codegen::write::check(&root().join("generated"), &files);
+    let stale = smithy_gen_codegen::write::check(&root().join("generated"), &files);
     assert!(
         stale.is_fresh(),
         "generated/ is stale; run `cargo xtask codegen` and commit the result:\n{stale:#?}"

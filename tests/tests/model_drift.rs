@@ -1,6 +1,6 @@
 //! Drift check: our hand-maintained seed models in `models/` must agree with
 //! the official AWS Smithy models (Smithy 2.0 JSON AST) kept in
-//! found through the third-party search order (`codegen::third_party`).
+//! found through the third-party search order (`smithy_gen_codegen::third_party`).
 //!
 //! For every shape in our file the official model must have the same shape id
 //! with the same type, the same member names in the same order, the same

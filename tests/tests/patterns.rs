@@ -112,14 +112,14 @@ fn strings(source: &str, unicode: bool) -> impl Strategy<Value = String> {
 fn same_unicode_version(c: char) -> bool {
     static CN: std::sync::OnceLock<(Vec<(char, char)>, regress::Regex)> = std::sync::OnceLock::new();
     let (ours, reference) = CN.get_or_init(|| {
-        (codegen::patterns::property("Cn").expect("Cn"), regress::Regex::with_flags("^\\p{Cn}$", "u").expect("Cn"))
+        (smithy_gen_codegen::patterns::property("Cn").expect("Cn"), regress::Regex::with_flags("^\\p{Cn}$", "u").expect("Cn"))
     });
     ours.iter().any(|(lo, hi)| (*lo..=*hi).contains(&c)) == reference.find(&c.to_string()).is_some()
 }
 
 fn agree(source: &str, cases: u32) {
     let (reference, unicode) = reference(source).unwrap_or_else(|| panic!("{source:?} is not valid ECMA-262"));
-    let ours = Regex::new(source, &codegen::patterns::property).unwrap_or_else(|e| panic!("{source:?}: {e}"));
+    let ours = Regex::new(source, &smithy_gen_codegen::patterns::property).unwrap_or_else(|e| panic!("{source:?}: {e}"));
     let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig { cases, failure_persistence: None, ..ProptestConfig::default() });
     runner
         .run(&strings(source, unicode), |text| {
@@ -195,7 +195,7 @@ fn java_constructs_mean_what_java_says() {
         ("^[0-9A-Z]{2}+$", &["A9"], &["A", "A9B"]),
     ];
     for (pattern, matches, rejects) in cases {
-        let re = Regex::new(pattern, &codegen::patterns::property).unwrap_or_else(|e| panic!("{pattern}: {e}"));
+        let re = Regex::new(pattern, &smithy_gen_codegen::patterns::property).unwrap_or_else(|e| panic!("{pattern}: {e}"));
         for text in *matches {
             assert_eq!(re.is_match(text), Some(true), "{pattern} must match {text:?}");
         }
@@ -206,7 +206,7 @@ fn java_constructs_mean_what_java_says() {
     // What Java means but this engine cannot check exactly is an error (the
     // generator then leaves the pattern unchecked, with a warning).
     for (pattern, why) in [("(?m)^a$", "(?m)"), ("a?+", "nothing to repeat"), ("(a)\\1", "backreferences")] {
-        let e = Regex::new(pattern, &codegen::patterns::property).unwrap_err();
+        let e = Regex::new(pattern, &smithy_gen_codegen::patterns::property).unwrap_err();
         assert!(e.contains(why), "{pattern}: {e}");
     }
 }

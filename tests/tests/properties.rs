@@ -16,7 +16,7 @@ use std::sync::OnceLock;
 
 use smithy_gen_runtime::request::PreparedRequest;
 use smithy_gen_runtime::validate::{self as rt, ValidationError, ViolationKind};
-use codegen::ir::{CrateIr, HttpBinding, LengthUnit, OperationIr, Protocol, ServiceIr, StructIr, TypeIr, UriSegment};
+use smithy_gen_codegen::ir::{CrateIr, HttpBinding, LengthUnit, OperationIr, Protocol, ServiceIr, StructIr, TypeIr, UriSegment};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::TestCaseError;
@@ -27,7 +27,7 @@ use serde_json::Value;
 use model_strategies::{Broken, Expected, Node};
 
 /// Strategies producing JSON values of operation inputs, derived from the IR
-/// the generator builds from the models (`codegen::lower::lower_crate`).
+/// the generator builds from the models (`smithy_gen_codegen::lower::lower_crate`).
 ///
 /// # Design
 ///
@@ -71,7 +71,7 @@ pub mod model_strategies {
     use std::fmt::Write as _;
     use std::sync::Arc;
 
-    use codegen::ir::{Check, LengthUnit, RType, ServiceIr, TypeIr};
+    use smithy_gen_codegen::ir::{Check, LengthUnit, RType, ServiceIr, TypeIr};
     use proptest::prelude::*;
     use proptest::sample::Index;
     use proptest::strategy::Union;
@@ -271,7 +271,7 @@ pub mod model_strategies {
         // but the generated crate's property tables (the Unicode version of
         // the generator's `regex-syntax`) do not yet: their `\p{…}` differ
         // by Unicode version, not by a bug.
-        let unassigned = codegen::patterns::property("Cn").expect("Cn");
+        let unassigned = smithy_gen_codegen::patterns::property("Cn").expect("Cn");
         let reference = regress::Regex::with_flags("^\\p{Cn}$", "u").expect("Cn");
         let mut buf = [0u8; 4];
         out.retain(|c| {
@@ -899,7 +899,7 @@ pub mod model_strategies {
                     Check::Pattern(i) => assert!(self.pattern.replace(*i).is_none(), "two patterns on one value"),
                     Check::Range { min, max, float } => {
                         assert!(!float, "model_strategies: float ranges are not supported yet");
-                        let int = |b: &Option<codegen::ir::Bound>| {
+                        let int = |b: &Option<smithy_gen_codegen::ir::Bound>| {
                             b.map(|b| b.int.expect("integer bounds on an integer range"))
                         };
                         self.range = Some((int(min), int(max)));
@@ -976,7 +976,7 @@ pub mod model_strategies {
                                 json_name: m.json_name.clone(),
                                 required: m.required,
                                 node: match lower(svc, &m.ty, &m.checks, stack) {
-                                    Node::Str(spec) if matches!(m.http, codegen::ir::HttpBinding::Header(_)) => {
+                                    Node::Str(spec) if matches!(m.http, smithy_gen_codegen::ir::HttpBinding::Header(_)) => {
                                         Node::Str(StrSpec { header: true, ..spec })
                                     }
                                     node => node,
@@ -1043,16 +1043,16 @@ fn ir() -> &'static CrateIr {
     IR.get_or_init(|| {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
         let path = root.join("models/codegen.toml");
-        if let Some(missing) = codegen::config::missing_third_party(&path) {
+        if let Some(missing) = smithy_gen_codegen::config::missing_third_party(&path) {
             // A bare clone: every test of this binary needs the models, so
             // the binary ends here, having said why (CI, which sets
             // SMITHY_REQUIRE_THIRD_PARTY=1, fails in `skip` instead).
             missing.skip("the property tests of the generated crate");
             std::process::exit(0);
         }
-        let config = codegen::config::load(&path).unwrap_or_else(|e| panic!("{e}"));
-        let model = codegen::Model::load_files(&config.options.models).unwrap_or_else(|e| panic!("{e}"));
-        let mut ir = codegen::lower::lower_crate(&model, "x", &config.options.selection).unwrap_or_else(|e| panic!("{e}"));
+        let config = smithy_gen_codegen::config::load(&path).unwrap_or_else(|e| panic!("{e}"));
+        let model = smithy_gen_codegen::Model::load_files(&config.options.models).unwrap_or_else(|e| panic!("{e}"));
+        let mut ir = smithy_gen_codegen::lower::lower_crate(&model, "x", &config.options.selection).unwrap_or_else(|e| panic!("{e}"));
         ir.services.retain(|s| !s.protocol.is_xml());
         ir
     })

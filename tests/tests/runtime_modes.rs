@@ -6,8 +6,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use codegen::package::{relative_path, vendored, RUNTIME_VERSION};
-use codegen::{Packaging, RuntimeDependency};
+use smithy_gen_codegen::package::{relative_path, vendored, RUNTIME_VERSION};
+use smithy_gen_codegen::{Packaging, RuntimeDependency};
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -22,14 +22,14 @@ fn runtime_dir() -> PathBuf {
 fn generate(name: &str, runtime: RuntimeDependency) -> PathBuf {
     let dir = root().join("target/runtime-modes").join(name);
     let _ = std::fs::remove_dir_all(&dir);
-    let options = codegen::Options {
+    let options = smithy_gen_codegen::Options {
         models: vec![root().join("tests/fixtures/valid/aws_json_1_0.json")],
         crate_name: format!("mode-{name}"),
         selection: Default::default(),
         packaging: Packaging { runtime, own_workspace: true, cli_binary: true },
     };
-    let files = codegen::generate(&options).unwrap_or_else(|e| panic!("{e}"));
-    codegen::write::write(&dir, &files).unwrap_or_else(|e| panic!("writing {}: {e}", dir.display()));
+    let files = smithy_gen_codegen::generate(&options).unwrap_or_else(|e| panic!("{e}"));
+    smithy_gen_codegen::write::write(&dir, &files).unwrap_or_else(|e| panic!("writing {}: {e}", dir.display()));
     dir
 }
 
@@ -97,14 +97,14 @@ fn vendored_mode_builds_with_nothing_beside_it() {
     assert_builds(&moved, &[]);
     // And `--check` sees a stale or missing vendored file.
     std::fs::write(moved.join("smithy-gen-runtime/src/lib.rs"), "// edited\n").expect("edit");
-    let files = codegen::generate(&codegen::Options {
+    let files = smithy_gen_codegen::generate(&smithy_gen_codegen::Options {
         models: vec![root().join("tests/fixtures/valid/aws_json_1_0.json")],
         crate_name: "mode-vendored".into(),
         selection: Default::default(),
         packaging: Packaging { runtime: vendored(&runtime_dir()).expect("files"), own_workspace: true, cli_binary: true },
     })
     .expect("generates");
-    let stale = codegen::write::check(&moved, &files);
+    let stale = smithy_gen_codegen::write::check(&moved, &files);
     assert_eq!(stale.changed, vec![moved.join("smithy-gen-runtime/src/lib.rs")], "{stale:?}");
 }
 

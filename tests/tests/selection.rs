@@ -10,7 +10,7 @@ use serde_json::Value;
 /// An official model, found through the third-party search order (each
 /// test first checks with [`missing`] that they are there).
 fn official(name: &str) -> PathBuf {
-    codegen::third_party::find_file(codegen::third_party::Set::AwsModels, &integration_tests::third_party::checkout(), name)
+    smithy_gen_codegen::third_party::find_file(smithy_gen_codegen::third_party::Set::AwsModels, &integration_tests::third_party::checkout(), name)
         .unwrap_or_else(|e| panic!("{e}"))
 }
 
@@ -23,11 +23,11 @@ fn missing() -> bool {
 const LOGS: &str = "cloudwatch-logs-2014-03-28.json";
 const LOGS_ID: &str = "com.amazonaws.cloudwatchlogs#Logs_20140328";
 
-fn options(models: &[&str], services: &[(&str, &[&str])], anywhere: Option<&[&str]>) -> codegen::Options {
-    codegen::Options {
+fn options(models: &[&str], services: &[(&str, &[&str])], anywhere: Option<&[&str]>) -> smithy_gen_codegen::Options {
+    smithy_gen_codegen::Options {
         models: models.iter().map(|m| official(m)).collect(),
         crate_name: "selected".into(),
-        selection: codegen::Selection {
+        selection: smithy_gen_codegen::Selection {
             services: services
                 .iter()
                 .map(|(id, ops)| (id.to_string(), ops.iter().map(|o| o.to_string()).collect()))
@@ -39,7 +39,7 @@ fn options(models: &[&str], services: &[(&str, &[&str])], anywhere: Option<&[&st
 }
 
 /// The names of the structures, unions and enums in a generated types file.
-fn type_names(files: &[codegen::RenderedFile], path: &str) -> BTreeSet<String> {
+fn type_names(files: &[smithy_gen_codegen::RenderedFile], path: &str) -> BTreeSet<String> {
     let file = files.iter().find(|f| f.path == path).unwrap_or_else(|| panic!("no {path}"));
     file.contents
         .lines()
@@ -98,7 +98,7 @@ fn chosen_operations_emit_exactly_their_closure() {
         return;
     }
     let ops = ["PutDestination", "DescribeLogGroups", "GetLogEvents"];
-    let files = codegen::generate(&options(&[LOGS], &[(LOGS_ID, &ops)], None)).unwrap_or_else(|e| panic!("{e}"));
+    let files = smithy_gen_codegen::generate(&options(&[LOGS], &[(LOGS_ID, &ops)], None)).unwrap_or_else(|e| panic!("{e}"));
     let model: Value = serde_json::from_str(&std::fs::read_to_string(official(LOGS)).expect("model")).expect("json");
     let service_errors: Vec<String> = model["shapes"][LOGS_ID]["errors"]
         .as_array()
@@ -124,7 +124,7 @@ fn operations_flag_keeps_only_services_that_have_them() {
     if missing() {
         return;
     }
-    let files = codegen::generate(&options(&[LOGS, "guardduty-2017-11-28.json"], &[], Some(&["ListDetectors"])))
+    let files = smithy_gen_codegen::generate(&options(&[LOGS, "guardduty-2017-11-28.json"], &[], Some(&["ListDetectors"])))
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(files.iter().any(|f| f.path == "src/guardduty/client.rs"));
     assert!(!files.iter().any(|f| f.path.starts_with("src/cloudwatch_logs/")), "Logs has no ListDetectors");
@@ -135,17 +135,17 @@ fn unknown_operations_and_services_are_errors_that_list_the_choices() {
     if missing() {
         return;
     }
-    let err = codegen::generate(&options(&[LOGS], &[(LOGS_ID, &["PutDestination", "PutDestinaton"])], None))
+    let err = smithy_gen_codegen::generate(&options(&[LOGS], &[(LOGS_ID, &["PutDestination", "PutDestinaton"])], None))
         .expect_err("a misspelt operation")
         .to_string();
     assert!(err.contains("cloudwatch-logs-2014-03-28.json"), "{err}");
     assert!(err.contains("operation `PutDestinaton`, which the service does not have"), "{err}");
     assert!(err.contains("PutDestinationPolicy"), "the message lists the service's operations: {err}");
 
-    let err = codegen::generate(&options(&[LOGS], &[("com.example#Nope", &["X"])], None)).expect_err("no such service").to_string();
+    let err = smithy_gen_codegen::generate(&options(&[LOGS], &[("com.example#Nope", &["X"])], None)).expect_err("no such service").to_string();
     assert!(err.contains("`com.example#Nope`, which no model file defines") && err.contains(LOGS_ID), "{err}");
 
-    let err = codegen::generate(&options(&[LOGS], &[], Some(&["NoSuchOp"]))).expect_err("no such op").to_string();
+    let err = smithy_gen_codegen::generate(&options(&[LOGS], &[], Some(&["NoSuchOp"]))).expect_err("no such op").to_string();
     assert!(err.contains("operation `NoSuchOp` was asked for, but no service in the models has"), "{err}");
 }
 
@@ -178,23 +178,23 @@ fn problems_outside_the_chosen_closure_never_block_a_selection() {
     let mut opts = options(&[], &[(LOGS_ID, &["PutDestination", "GetLogEvents"])], None);
     opts.models = vec![model.clone()];
 
-    let generated = codegen::generate_reporting(&opts).unwrap_or_else(|e| panic!("the broken shapes are not chosen: {e}"));
+    let generated = smithy_gen_codegen::generate_reporting(&opts).unwrap_or_else(|e| panic!("the broken shapes are not chosen: {e}"));
     assert!(generated.files.iter().any(|f| f.path == "src/cloudwatch_logs/client.rs"));
     let warning = generated.warnings.iter().find(|w| w.contains("outside the generated operations' closure"));
     let warning = warning.unwrap_or_else(|| panic!("the skipped problems are mentioned once: {:?}", generated.warnings));
     assert!(warning.starts_with("2 problems"), "{warning}");
 
     // Choosing an operation that reaches them reports both, with where and what.
-    opts.selection = codegen::Selection {
+    opts.selection = smithy_gen_codegen::Selection {
         services: [(LOGS_ID.to_string(), ["PutLogEvents".to_string()].into())].into(),
         anywhere: None,
     };
-    let err = codegen::generate(&opts).expect_err("PutLogEvents reaches the broken shapes").to_string();
+    let err = smithy_gen_codegen::generate(&opts).expect_err("PutLogEvents reaches the broken shapes").to_string();
     assert!(err.contains("InputLogEvent$message: target `com.amazonaws.cloudwatchlogs#NoSuchShape` does not exist"), "{err}");
     assert!(err.contains("BrokenRange: trait `smithy.api#range`: `min` (5) is greater than `max` (1)"), "{err}");
     assert!(err.contains(&model.display().to_string()), "the file is named: {err}");
     // So does generating every operation.
-    opts.selection = codegen::Selection::default();
-    assert!(codegen::generate(&opts).is_err());
+    opts.selection = smithy_gen_codegen::Selection::default();
+    assert!(smithy_gen_codegen::generate(&opts).is_err());
     let _ = std::fs::remove_dir_all(model.parent().expect("dir"));
 }

@@ -28,18 +28,18 @@ fn own_model(file: &str) -> PathBuf {
 /// the checkout's runtime by path, as `cargo xtask codegen --out` does.
 fn generate(dir: &Path, model: PathBuf, name: &str, operations: &[&str]) {
     let out = dir.join(name);
-    let runtime = codegen::RuntimeDependency::Path(codegen::package::relative_path(&out, &root().join("runtime")));
-    let options = codegen::Options {
+    let runtime = smithy_gen_codegen::RuntimeDependency::Path(smithy_gen_codegen::package::relative_path(&out, &root().join("runtime")));
+    let options = smithy_gen_codegen::Options {
         models: vec![model],
         crate_name: name.into(),
-        selection: codegen::Selection {
+        selection: smithy_gen_codegen::Selection {
             services: Default::default(),
             anywhere: Some(operations.iter().map(|o| o.to_string()).collect()),
         },
-        packaging: codegen::Packaging { runtime, own_workspace: false, cli_binary: true },
+        packaging: smithy_gen_codegen::Packaging { runtime, own_workspace: false, cli_binary: true },
     };
-    let files = codegen::generate(&options).unwrap_or_else(|e| panic!("{name}: {e}"));
-    codegen::write::write(&out, &files).unwrap_or_else(|e| panic!("writing {}: {e}", out.display()));
+    let files = smithy_gen_codegen::generate(&options).unwrap_or_else(|e| panic!("{name}: {e}"));
+    smithy_gen_codegen::write::write(&out, &files).unwrap_or_else(|e| panic!("writing {}: {e}", out.display()));
 }
 
 const PROGRAM: &str = r#"
