@@ -9,6 +9,8 @@
 //! # models = ["aws:sts-2011-06-15.json"]
 //! runtime-path = "../runtime"   # optional: the runtime crate by path, else from the registry
 //! cli-binary = false            # optional: no `smithy-call` target (another crate builds it)
+//! publish = true                # optional: ready for crates.io (no `publish = false`)
+//! description = "..."           # optional, with publish: the package description
 //!
 //! # Optional: per service (by shape id), the operations to generate.
 //! # A service not listed gets all of its operations.
@@ -22,7 +24,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::lower::Selection;
-use crate::package::{relative_path, Packaging, RuntimeDependency};
+use crate::package::Packaging;
 use crate::Options;
 
 /// A parsed generation config, with paths resolved against its directory.
@@ -45,6 +47,11 @@ struct Raw {
     runtime_path: Option<PathBuf>,
     #[serde(default = "yes")]
     cli_binary: bool,
+    /// Ready for crates.io (no `publish = false`), with this description.
+    #[serde(default)]
+    publish: bool,
+    #[serde(default)]
+    description: Option<String>,
 }
 
 fn yes() -> bool {
@@ -100,16 +107,29 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, String> {
                     runtime.display()
                 ));
             }
-            RuntimeDependency::Path(relative_path(&out, &runtime))
+            crate::package::checkout_packaging(&out, &runtime, false)
         }
-        None => RuntimeDependency::Registry,
+        None => Packaging::default(),
     };
+    if raw.description.is_some() && !raw.publish {
+        return Err(format!("{}: `description` goes with `publish = true`", path.display()));
+    }
+    let publish = raw.publish.then(|| {
+        raw.description.unwrap_or_else(|| "Rust clients, types and validators for AWS services, generated from their Smithy models.".into())
+    });
     Ok(Config {
         options: Options {
             models,
             crate_name: raw.crate_name,
             selection: Selection { services, anywhere: None },
-            packaging: Packaging { runtime, own_workspace: false, cli_binary: raw.cli_binary },
+            // Without the binary, no loader: the crate that builds the tool
+            // supplies the configuration (and may be the loader itself).
+            packaging: Packaging {
+                cli_binary: raw.cli_binary,
+                publish,
+                loader: if raw.cli_binary { runtime.loader.clone() } else { crate::package::LoaderDependency::None },
+                ..runtime
+            },
         },
         out,
     })

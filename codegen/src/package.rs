@@ -28,6 +28,24 @@ pub enum RuntimeDependency {
     Vendored(Vec<(String, String)>),
 }
 
+/// The package name of the configuration loader (`config-loader/` in a
+/// checkout): the full credential chain (roles, web identity, SSO) that a
+/// generated crate's `smithy-call` resolves credentials with.
+pub const LOADER_CRATE: &str = "smithy-gen-config";
+
+/// Where a generated crate's `smithy-call` tool gets the loader from (an
+/// optional dependency, on with the `cli` feature).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoaderDependency {
+    /// No loader: the tool resolves credentials with the runtime's chain
+    /// alone (no assumed roles, web identity or SSO).
+    None,
+    /// A path relative to the generated crate: a checkout's `config-loader/`.
+    Path(String),
+    /// The published crate, by version.
+    Registry,
+}
+
 /// The directory of a vendored runtime inside the generated crate.
 pub const VENDORED_DIR: &str = RUNTIME_CRATE;
 
@@ -43,14 +61,34 @@ pub struct Packaging {
     /// crate's `cli` module (this workspace's `smithy-gen-config`, which adds
     /// the credential providers that call STS and SSO).
     pub cli_binary: bool,
+    /// Where the `smithy-call` tool's configuration loader comes from.
+    pub loader: LoaderDependency,
+    /// Ready for crates.io: no `publish = false`, and this description
+    /// (else the generic one) with the keywords and categories of the
+    /// generated crates.
+    pub publish: Option<String>,
 }
 
 impl Default for Packaging {
-    /// The runtime from the registry, no `[workspace]` table: what neither
-    /// depends on where the crate is written nor on a checkout.
+    /// The runtime and the loader from the registry, no `[workspace]` table:
+    /// what neither depends on where the crate is written nor on a checkout.
     fn default() -> Self {
-        Packaging { runtime: RuntimeDependency::Registry, own_workspace: false, cli_binary: true }
+        Packaging { runtime: RuntimeDependency::Registry, own_workspace: false, cli_binary: true, loader: LoaderDependency::Registry, publish: None }
     }
+}
+
+/// A checkout's runtime (`runtime_dir`) and loader (beside it, in
+/// `config-loader/`), named by paths relative to the crate in `out`; no
+/// loader when the runtime has none beside it.
+pub fn checkout_packaging(out: &Path, runtime_dir: &Path, own_workspace: bool) -> Packaging {
+    let loader_dir = runtime_dir.join("../config-loader");
+    let loader = match std::fs::read_to_string(loader_dir.join("Cargo.toml")) {
+        Ok(text) if text.lines().any(|l| l.trim() == format!("name = \"{LOADER_CRATE}\"")) => {
+            LoaderDependency::Path(relative_path(out, &loader_dir))
+        }
+        _ => LoaderDependency::None,
+    };
+    Packaging { runtime: RuntimeDependency::Path(relative_path(out, runtime_dir)), own_workspace, cli_binary: true, loader, publish: None }
 }
 
 impl Packaging {
@@ -68,6 +106,17 @@ impl Packaging {
             format!(", features = [{}]", features.iter().map(|f| format!("{f:?}")).collect::<Vec<_>>().join(", "))
         };
         format!("{RUNTIME_CRATE} = {{ version = \"={RUNTIME_VERSION}\"{path}, default-features = false{features} }}")
+    }
+
+    /// The `[dependencies]` line that names the loader (optional, for the
+    /// `cli` feature), if the crate has one.
+    pub fn loader_dependency_line(&self) -> Option<String> {
+        let path = match &self.loader {
+            LoaderDependency::None => return None,
+            LoaderDependency::Path(p) => format!(", path = {p:?}"),
+            LoaderDependency::Registry => String::new(),
+        };
+        Some(format!("{LOADER_CRATE} = {{ version = \"={RUNTIME_VERSION}\"{path}, optional = true }}"))
     }
 }
 
@@ -137,7 +186,7 @@ mod tests {
     #[test]
     fn dependency_lines_pin_the_exact_version() {
         let v = RUNTIME_VERSION;
-        let line = |runtime| Packaging { runtime, own_workspace: false, cli_binary: true }.runtime_dependency_line(&[]);
+        let line = |runtime| Packaging { runtime, ..Packaging::default() }.runtime_dependency_line(&[]);
         assert_eq!(
             line(RuntimeDependency::Path("../runtime".into())),
             format!("smithy-gen-runtime = {{ version = \"={v}\", path = \"../runtime\", default-features = false }}")

@@ -6,8 +6,9 @@
 //! // Region, endpoints, retries and credentials from the environment and
 //! // ~/.aws/config and ~/.aws/credentials (AWS_PROFILE, else `default`).
 //! let config = smithy_gen_config::load().await?;
-//! let s3 = aws_generated::s3::Client::new(config.clone());
-//! # let _ = s3;
+//! // Any generated crate's clients take it (here the identity crate's STS).
+//! let sts = smithy_gen_identity::sts::Client::new(config.clone());
+//! # let _ = sts;
 //! // Or start from the builder to set some of it in code.
 //! let config = smithy_gen_config::builder().profile_name("dev").region("eu-west-1").build_async().await?;
 //! # let _ = config;
@@ -18,8 +19,10 @@
 //! The runtime's `ConfigBuilder` holds the rules (which setting wins, the
 //! order of the credential chain, caching and refresh); this crate adds what
 //! the runtime cannot hold, the STS, SSO and SSO-OIDC clients generated from
-//! their official models, which assumed roles, web identity tokens and IAM
-//! Identity Center profiles call ([`IdentityClients`]).
+//! their official models (the crate `smithy-gen-identity`), which assumed
+//! roles, web identity tokens and IAM Identity Center profiles call
+//! ([`IdentityClients`]). It depends on no other generated crate: a program
+//! with crates of its own generates them and adds this loader.
 
 mod identity_clients;
 

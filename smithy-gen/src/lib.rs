@@ -195,15 +195,24 @@ fn generate(g: &GenerateArgs) -> Result<(), String> {
             };
             let selection = codegen::Selection { services: Default::default(), anywhere };
             let found = runtime_dir(g.runtime_path.as_deref(), &out);
-            let runtime = match (g.runtime, found) {
-                (Some(RuntimeMode::Registry), _) => codegen::RuntimeDependency::Registry,
+            // The runtime, and the loader the `smithy-call` tool resolves
+            // credentials with: beside a checkout's runtime, from the
+            // registry with the registry's runtime; a vendored runtime's
+            // tool has the runtime's chain.
+            let registry = codegen::Packaging::default();
+            let mut packaging = match (g.runtime, found) {
+                (Some(RuntimeMode::Registry), _) => registry,
                 (Some(RuntimeMode::Path) | None, Some(dir)) => {
                     if !is_runtime(&dir) {
                         return Err(format!("{} is not the runtime crate (no `{}` package there)", dir.display(), codegen::package::RUNTIME_CRATE));
                     }
-                    codegen::RuntimeDependency::Path(codegen::package::relative_path(&out, &dir))
+                    codegen::package::checkout_packaging(&out, &dir, false)
                 }
-                (Some(RuntimeMode::Vendored), Some(dir)) => codegen::package::vendored(&dir)?,
+                (Some(RuntimeMode::Vendored), Some(dir)) => codegen::Packaging {
+                    runtime: codegen::package::vendored(&dir)?,
+                    loader: codegen::package::LoaderDependency::None,
+                    ..registry
+                },
                 (None, None) => {
                     eprintln!(
                         "note: no runtime crate found (--runtime-path, ${RUNTIME_DIR_ENV}, or a checkout around here): \
@@ -211,7 +220,7 @@ fn generate(g: &GenerateArgs) -> Result<(), String> {
                         codegen::package::RUNTIME_CRATE,
                         codegen::package::RUNTIME_VERSION
                     );
-                    codegen::RuntimeDependency::Registry
+                    registry
                 }
                 (Some(mode), None) => {
                     return Err(format!(
@@ -232,7 +241,7 @@ fn generate(g: &GenerateArgs) -> Result<(), String> {
                 }
                 foreign.is_some()
             };
-            let packaging = codegen::Packaging { runtime, own_workspace, cli_binary: true };
+            packaging.own_workspace = own_workspace;
             (codegen::Options { models, crate_name, selection, packaging }, out)
         }
     };

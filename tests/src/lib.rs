@@ -35,12 +35,14 @@ mod doc_snippets {
         TestingAndObservability = "../../docs/testing-and-observability.md",
         SmithyCall = "../../docs/smithy-call.md",
         Commands = "../../docs/commands.md",
+        LoaderReadme = "../../config-loader/README.md",
     }
 }
 
 /// The `smithy-call` binary (the generated crate's `cli` module with the
 /// configuration loader's credential chain), built on first use
-/// (`cargo build -p smithy-gen-config --features cli --bin smithy-call`)
+/// (`cargo build -p aws-generated --features cli --bin smithy-call`: the
+/// generated crate's own tool, with the loader's credential chain)
 /// into the workspace's target directory.
 pub fn smithy_call_binary() -> std::path::PathBuf {
     use std::sync::OnceLock;
@@ -50,7 +52,7 @@ pub fn smithy_call_binary() -> std::path::PathBuf {
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
         let out = std::process::Command::new(cargo)
             .current_dir(&root)
-            .args(["build", "--quiet", "-p", "smithy-gen-config", "--features", "cli", "--bin", "smithy-call", "--message-format", "json"])
+            .args(["build", "--quiet", "-p", "aws-generated", "--features", "cli", "--bin", "smithy-call", "--message-format", "json"])
             .output()
             .expect("run cargo build");
         assert!(out.status.success(), "building smithy-call failed:\n{}", String::from_utf8_lossy(&out.stderr));

@@ -14,28 +14,36 @@ fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-/// Generate as `cargo xtask codegen` does: from `models/codegen.toml`
-/// (`None`, the test skipped, when its official models are not found).
-fn generate() -> Option<Vec<smithy_gen_codegen::RenderedFile>> {
-    let path = root().join("models/codegen.toml");
+/// Generate as `cargo xtask codegen` does, from a generation config
+/// (`models/codegen.toml` unless said otherwise): the files and where they
+/// go (`None`, the test skipped, when its official models are not found).
+fn generate_from(config: &str) -> Option<(Vec<smithy_gen_codegen::RenderedFile>, std::path::PathBuf)> {
+    let path = root().join(config);
     if let Some(missing) = smithy_gen_codegen::config::missing_third_party(&path) {
-        missing.skip("generating generated/ from models/codegen.toml");
+        missing.skip(&format!("generating from {config}"));
         return None;
     }
     let config = smithy_gen_codegen::config::load(&path).unwrap_or_else(|e| panic!("{e}"));
-    Some(smithy_gen_codegen::generate(&config.options).unwrap_or_else(|e| panic!("{e}")))
+    Some((smithy_gen_codegen::generate(&config.options).unwrap_or_else(|e| panic!("{e}")), config.out))
+}
+
+fn generate() -> Option<Vec<smithy_gen_codegen::RenderedFile>> {
+    generate_from("models/codegen.toml").map(|(files, _)| files)
 }
 
 /// The same check as `cargo xtask codegen --check`, so `cargo test` fails on
-/// a stale `generated/`.
+/// a stale `generated/` or `identity/`.
 #[test]
-fn generated_crate_is_fresh() {
-    let Some(files) = generate() else { return };
-    let stale = smithy_gen_codegen::write::check(&root().join("generated"), &files);
-    assert!(
-        stale.is_fresh(),
-        "generated/ is stale; run `cargo xtask codegen` and commit the result:\n{stale:#?}"
-    );
+fn generated_crates_are_fresh() {
+    for config in ["models/codegen.toml", "models/identity.toml"] {
+        let Some((files, out)) = generate_from(config) else { return };
+        let stale = smithy_gen_codegen::write::check(&out, &files);
+        assert!(
+            stale.is_fresh(),
+            "{} is stale; run `cargo xtask codegen` and commit the result:\n{stale:#?}",
+            out.display()
+        );
+    }
 }
 
 #[test]

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use smithy_gen_codegen::package::{relative_path, vendored, RUNTIME_VERSION};
+use smithy_gen_codegen::package::LoaderDependency;
 use smithy_gen_codegen::{Packaging, RuntimeDependency};
 
 fn root() -> PathBuf {
@@ -26,11 +27,21 @@ fn generate(name: &str, runtime: RuntimeDependency) -> PathBuf {
         models: vec![root().join("tests/fixtures/valid/aws_json_1_0.json")],
         crate_name: format!("mode-{name}"),
         selection: Default::default(),
-        packaging: Packaging { runtime, own_workspace: true, cli_binary: true },
+        packaging: Packaging { loader: loader_for(&runtime, &dir), runtime, own_workspace: true, ..Packaging::default() },
     };
     let files = smithy_gen_codegen::generate(&options).unwrap_or_else(|e| panic!("{e}"));
     smithy_gen_codegen::write::write(&dir, &files).unwrap_or_else(|e| panic!("writing {}: {e}", dir.display()));
     dir
+}
+
+/// The loader as each mode names it: beside the runtime by path, by
+/// version from the registry, none when vendored.
+fn loader_for(runtime: &RuntimeDependency, dir: &Path) -> LoaderDependency {
+    match runtime {
+        RuntimeDependency::Path(_) => LoaderDependency::Path(smithy_gen_codegen::package::relative_path(dir, &root().join("config-loader"))),
+        RuntimeDependency::Registry => LoaderDependency::Registry,
+        RuntimeDependency::Vendored(_) => LoaderDependency::None,
+    }
 }
 
 /// `cargo check` of the crate in `dir`, with extra arguments, sharing the
@@ -75,7 +86,8 @@ fn registry_mode_names_a_version_only_and_builds_with_that_version() {
     // Until the runtime is published, stand this checkout's in for the
     // registry's: what a user gets once it is, with the same version.
     let patch = format!("patch.crates-io.smithy-gen-runtime.path={:?}", runtime_dir().display().to_string());
-    assert_builds(&dir, &["--config".into(), patch]);
+    let loader = format!("patch.crates-io.smithy-gen-config.path={:?}", root().join("config-loader").display().to_string());
+    assert_builds(&dir, &["--config".into(), patch, "--config".into(), loader]);
 }
 
 #[test]
@@ -101,7 +113,7 @@ fn vendored_mode_builds_with_nothing_beside_it() {
         models: vec![root().join("tests/fixtures/valid/aws_json_1_0.json")],
         crate_name: "mode-vendored".into(),
         selection: Default::default(),
-        packaging: Packaging { runtime: vendored(&runtime_dir()).expect("files"), own_workspace: true, cli_binary: true },
+        packaging: Packaging { runtime: vendored(&runtime_dir()).expect("files"), own_workspace: true, loader: LoaderDependency::None, ..Packaging::default() },
     })
     .expect("generates");
     let stale = smithy_gen_codegen::write::check(&moved, &files);

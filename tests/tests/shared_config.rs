@@ -28,7 +28,6 @@ fn own_model(file: &str) -> PathBuf {
 /// the checkout's runtime by path, as `cargo xtask codegen --out` does.
 fn generate(dir: &Path, model: PathBuf, name: &str, operations: &[&str]) {
     let out = dir.join(name);
-    let runtime = smithy_gen_codegen::RuntimeDependency::Path(smithy_gen_codegen::package::relative_path(&out, &root().join("runtime")));
     let options = smithy_gen_codegen::Options {
         models: vec![model],
         crate_name: name.into(),
@@ -36,7 +35,7 @@ fn generate(dir: &Path, model: PathBuf, name: &str, operations: &[&str]) {
             services: Default::default(),
             anywhere: Some(operations.iter().map(|o| o.to_string()).collect()),
         },
-        packaging: smithy_gen_codegen::Packaging { runtime, own_workspace: false, cli_binary: true },
+        packaging: smithy_gen_codegen::package::checkout_packaging(&out, &root().join("runtime"), false),
     };
     let files = smithy_gen_codegen::generate(&options).unwrap_or_else(|e| panic!("{name}: {e}"));
     smithy_gen_codegen::write::write(&out, &files).unwrap_or_else(|e| panic!("writing {}: {e}", out.display()));

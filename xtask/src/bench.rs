@@ -225,7 +225,7 @@ fn prepare_logs_crate(root: &Path) -> Result<(), String> {
         .find(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("cloudwatch-logs")))
         .ok_or("no CloudWatch Logs model among the official models")?;
     let dir = root.join("bench/target/crates/logs-complete");
-    let packaging = codegen::Packaging { runtime: crate::runtime_path(&dir), own_workspace: false, cli_binary: true };
+    let packaging = crate::packaging(&dir, false);
     let files = codegen::generate(&codegen::Options { models: vec![model], crate_name: "logs-complete".into(), selection: Default::default(), packaging })
         .map_err(|e| e.to_string())?;
     codegen::write::write(&dir, &files).map_err(|e| e.to_string())?;
@@ -248,7 +248,7 @@ fn prepare_five_crates(root: &Path) -> Result<(), String> {
     let found = codegen::third_party::find_files(codegen::third_party::Set::AwsModels, root, &files).map_err(|e| e.to_string())?;
     for ((name, _), model) in FIVE.iter().zip(found) {
         let dir = root.join("bench/target/crates").join(name);
-        let packaging = codegen::Packaging { runtime: crate::runtime_path(&dir), own_workspace: false, cli_binary: true };
+        let packaging = crate::packaging(&dir, false);
         let options = codegen::Options { models: vec![model], crate_name: name.to_string(), selection: Default::default(), packaging };
         let files = codegen::generate(&options).map_err(|e| format!("{name}: {e}"))?;
         codegen::write::write(&dir, &files).map_err(|e| e.to_string())?;

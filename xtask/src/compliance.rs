@@ -111,7 +111,7 @@ pub fn compliance(args: &[String]) -> Result<(), String> {
         models: vec![model],
         crate_name: "protocol-compliance".into(),
         selection: Default::default(),
-        packaging: codegen::Packaging { runtime: crate::runtime_path(&dir), own_workspace: true, cli_binary: true },
+        packaging: crate::packaging(&dir, true),
     };
     let files = codegen::generate(&options).map_err(|e| format!("generating the suites' services: {e}"))?;
     codegen::write::write(&dir, &files).map_err(|e| format!("writing {}: {e}", dir.display()))?;

@@ -177,7 +177,7 @@ fn generate_fixture(root: &Path) -> Result<(), String> {
         models: vec![root.join(FIXTURE_MODEL)],
         crate_name: "fuzz-fixture-http".into(),
         selection: Default::default(),
-        packaging: codegen::Packaging { runtime: crate::runtime_path(&root.join(FIXTURE_CRATE)), own_workspace: false, cli_binary: true },
+        packaging: crate::packaging(&root.join(FIXTURE_CRATE), false),
     })
     .map_err(|e| format!("error: cannot generate {FIXTURE_MODEL}:\n{e}"))?;
     codegen::write::write(&root.join(FIXTURE_CRATE), &files).map_err(|e| format!("error: writing {FIXTURE_CRATE}: {e}"))?;

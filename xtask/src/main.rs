@@ -99,11 +99,16 @@ fn runtime_dir() -> PathBuf {
     root().join("runtime")
 }
 
-/// The runtime of this checkout, by a path relative to the crate in `out`.
-fn runtime_path(out: &Path) -> codegen::RuntimeDependency {
-    codegen::RuntimeDependency::Path(codegen::package::relative_path(out, &runtime_dir()))
+/// This checkout's runtime and loader, by paths relative to the crate in `out`.
+fn packaging(out: &Path, own_workspace: bool) -> codegen::Packaging {
+    codegen::package::checkout_packaging(out, &runtime_dir(), own_workspace)
 }
 
+
+
+/// The generation configs of the committed crates: the example crate
+/// (`generated/`) and the identity clients the loader calls (`identity/`).
+pub const CONFIGS: &[&str] = &["models/codegen.toml", "models/identity.toml"];
 
 /// `cargo xtask codegen [ARGS]`: the `smithy-gen generate` command with this
 /// checkout's defaults: without `--model` or `--config`, the crate
@@ -116,9 +121,15 @@ fn codegen(args: &[String]) -> Result<(), String> {
     let has = |flag: &str| args.iter().any(|a| a == flag || a.starts_with(&format!("{flag}=")));
     if !has("--model") && !has("--config") && !has("--help") && !has("-h") {
         // Work from the root, so messages and output do not depend on
-        // where the checkout lives.
+        // where the checkout lives; every committed crate in turn.
         std::env::set_current_dir(&root).map_err(|e| format!("cannot enter {}: {e}", root.display()))?;
-        argv.extend(["--config".into(), "models/codegen.toml".into()]);
+        for config in CONFIGS {
+            let mut argv = argv.clone();
+            argv.extend(["--config".into(), config.to_string()]);
+            smithy_gen::run(argv).map_err(|e| format!("error: {e}"))?;
+        }
+        bench::report_peak_rss();
+        return Ok(());
     } else if has("--model") && !has("--runtime-path") {
         argv.extend(["--runtime-path".into(), runtime_dir().display().to_string()]);
     }
@@ -150,7 +161,7 @@ fn fixture_crates(root: &Path) -> Result<PathBuf, String> {
     for model in json_files(&root.join("tests/fixtures/valid")) {
         let stem = model.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
         let name = format!("fixture-{}", stem.replace('_', "-"));
-        let packaging = codegen::Packaging { runtime: runtime_path(&dir.join(&name)), own_workspace: false, cli_binary: true };
+        let packaging = crate::packaging(&dir.join(&name), false);
         let files = codegen::generate(&codegen::Options { models: vec![model.clone()], crate_name: name.clone(), selection: Default::default(), packaging })
             .map_err(|e| format!("fixture {}: {e}", model.display()))?;
         codegen::write::write(&dir.join(&name), &files).map_err(|e| e.to_string())?;
@@ -176,8 +187,8 @@ fn ci() -> Result<(), String> {
         skipped.push(step.to_string());
         Ok(false)
     };
-    let config = root.join("models/codegen.toml");
-    if needs("the freshness of generated/", codegen::config::missing_third_party(&config))? {
+    let missing = CONFIGS.iter().find_map(|c| codegen::config::missing_third_party(&root.join(c)));
+    if needs("the freshness of generated/ and identity/", missing)? {
         codegen(&["--check".to_string()])?;
     }
     let python = pyenv::ensure(&root)?;
@@ -197,7 +208,7 @@ fn ci() -> Result<(), String> {
     run(cargo()
         .current_dir(&root)
         .env("RUSTDOCFLAGS", "-D warnings")
-        .args(["doc", "--no-deps", "-p", CRATE_NAME, "-p", RUNTIME_CRATE, "-p", "smithy-gen-config", "--all-features"]))?;
+        .args(["doc", "--no-deps", "-p", CRATE_NAME, "-p", RUNTIME_CRATE, "-p", "smithy-gen-config", "-p", "smithy-gen-identity", "-p", "smithy-gen-codegen", "-p", "smithy-gen", "--all-features"]))?;
     fixtures()?;
     if needs("cargo xtask official", official_models(&root).err())? {
         official()?;
@@ -251,7 +262,7 @@ fn official() -> Result<(), String> {
     let fail = |e: &dyn std::fmt::Display| format!("error: cannot generate the official models:\n{e}");
     let model = codegen::Model::load_files(&models).map_err(|e| fail(&e))?;
     // A workspace of its own, so it builds as it would outside this repository.
-    let packaging = codegen::Packaging { runtime: runtime_path(&dir), own_workspace: true, cli_binary: true };
+    let packaging = crate::packaging(&dir, true);
     let selection = codegen::Selection::default();
     let files = codegen::generate_packaged(&model, "aws-official", &selection, &packaging).map_err(|e| fail(&e))?;
     // The first operation's feature, for the build with that one alone.

@@ -154,7 +154,7 @@ pub fn sweep(args: &[String]) -> Result<(), String> {
         let dir = out_dir.join(&name);
         let crate_name = format!("sweep-{}", name.to_ascii_lowercase().replace(|c: char| !c.is_ascii_alphanumeric(), "-"));
         // A workspace of its own: it sits inside this repository's directory.
-        let packaging = codegen::Packaging { runtime: crate::runtime_path(&dir), own_workspace: true, cli_binary: true };
+        let packaging = crate::packaging(&dir, true);
         let options = codegen::Options { models: vec![model.clone()], crate_name, selection: Default::default(), packaging };
         let t = Instant::now();
         let generated = codegen::generate_reporting(&options);

@@ -145,12 +145,24 @@ pub fn crate_cli(ir: &CrateIr) -> TokenStream {
     }
 }
 
-pub fn bin_file(ir: &CrateIr) -> TokenStream {
+pub fn bin_file(ir: &CrateIr, with_loader: bool) -> TokenStream {
     let krate = ident(&ir.name.replace('-', "_"));
-    quote! {
-        //! `smithy-call`: see the crate's `cli` module.
-        fn main() -> ::std::process::ExitCode {
-            #krate::cli::main()
+    if with_loader {
+        quote! {
+            //! `smithy-call`: see the crate's `cli` module. Configurations come from
+            //! the `smithy-gen-config` loader: the credential chain of the AWS CLI,
+            //! roles, web identity and IAM Identity Center included.
+            fn main() -> ::std::process::ExitCode {
+                #krate::cli::main_with(::smithy_gen_config::builder)
+            }
+        }
+    } else {
+        quote! {
+            //! `smithy-call`: see the crate's `cli` module (the runtime's credential
+            //! chain, without the loader's roles, web identity and SSO).
+            fn main() -> ::std::process::ExitCode {
+                #krate::cli::main()
+            }
         }
     }
 }

@@ -8,7 +8,7 @@ use quote::quote;
 use super::rust_type::ident;
 use super::{EmittedFile, FileContent};
 use crate::ir::{CrateIr, ServiceIr};
-use crate::package::{Packaging, RUNTIME_CRATE, RUNTIME_VERSION};
+use crate::package::{Packaging, LOADER_CRATE, RUNTIME_CRATE, RUNTIME_VERSION};
 
 pub fn crate_files(ir: &CrateIr, packaging: &Packaging) -> Vec<EmittedFile> {
     vec![
@@ -46,14 +46,28 @@ fn cargo_toml(ir: &CrateIr, packaging: &Packaging) -> String {
         (" (the `cli` module; another crate builds the binary)", "")
     };
     let workspace = if packaging.own_workspace { "\n# A workspace of its own.\n[workspace]\n" } else { "" };
+    let loader = packaging.loader_dependency_line();
+    let (cli_loader, loader_line) = match &loader {
+        Some(line) => (
+            format!(", \"dep:{LOADER_CRATE}\""),
+            format!("# The `smithy-call` tool's configuration: the full credential chain of the AWS\n# CLI (roles, web identity, IAM Identity Center), with the `cli` feature.\n{line}\n"),
+        ),
+        None => (String::new(), String::new()),
+    };
+    let (description, publish) = match &packaging.publish {
+        Some(d) => (
+            d.clone(),
+            "readme = false\nkeywords = [\"aws\", \"sdk\", \"smithy\", \"api\", \"client\"]\ncategories = [\"api-bindings\", \"network-programming\"]\n".to_string(),
+        ),
+        None => ("Rust clients, types and validators for AWS services, generated from their Smithy models.".to_string(), "publish = false\n".to_string()),
+    };
     format!(
         r#"[package]
 name = "{name}"
 version = "0.1.0"
 edition = "2021"
 license = "Apache-2.0"
-publish = false
-description = "Rust clients, types and validators for AWS services, generated from their Smithy models."
+{publish}description = {description:?}
 
 [package.metadata.docs.rs]
 all-features = true
@@ -68,7 +82,7 @@ default = ["default-transport"{compression_default}{md5_default}{checksums_defau
 # environment. Turn it off to bring your own `Transport`.
 default-transport = ["{runtime}/default-transport"]
 # The `smithy-call` command-line tool{cli_where}.
-cli = ["default-transport", "{runtime}/cli"]
+cli = ["default-transport", "{runtime}/cli"{cli_loader}]
 {compression}{md5}{checksums}{operations}{bin}
 [dependencies]
 # Everything that does not come from the model: configuration, credentials,
@@ -76,7 +90,7 @@ cli = ["default-transport", "{runtime}/cli"]
 # protocol helpers, shared by every generated crate of a program. The exact
 # version this crate was generated for.
 {dependency}
-# The serde traits, which every type implements (through the runtime's
+{loader_line}# The serde traits, which every type implements (through the runtime's
 # macros, not derives: no proc-macro build), and JSON, the wire format of
 # every supported protocol (both already in the runtime's tree).
 serde = "1"

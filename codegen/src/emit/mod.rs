@@ -94,7 +94,7 @@ pub fn emit_crate(ir: &CrateIr, packaging: &Packaging) -> Vec<EmittedFile> {
     }
     files.push(EmittedFile { path: "src/cli.rs".into(), content: FileContent::Rust(cli::crate_cli(ir)) });
     if packaging.cli_binary {
-        files.push(EmittedFile { path: "src/bin/smithy-call.rs".into(), content: FileContent::Rust(cli::bin_file(ir)) });
+        files.push(EmittedFile { path: "src/bin/smithy-call.rs".into(), content: FileContent::Rust(cli::bin_file(ir, packaging.loader_dependency_line().is_some())) });
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files
