@@ -36,6 +36,8 @@ mod doc_snippets {
         SmithyCall = "../../docs/smithy-call.md",
         Commands = "../../docs/commands.md",
         LoaderReadme = "../../config-loader/README.md",
+        CodegenReadme = "../../codegen/README.md",
+        RuntimeReadme = "../../runtime/README.md",
     }
 }
 

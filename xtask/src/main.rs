@@ -26,6 +26,7 @@
 
 mod bench;
 mod fetch_models;
+mod package;
 mod fuzz;
 mod pyenv;
 mod sweep;
@@ -65,12 +66,13 @@ fn main() -> ExitCode {
         Some("official") => official(),
         Some("fuzz") => fuzz::fuzz(&root(), &args[1..]),
         Some("fetch-models") => fetch_models::fetch_models(&args[1..]),
+        Some("package") => package::package(&args[1..]),
         Some("bench") => bench::bench(&args[1..]),
         Some("sweep") => sweep::sweep(&args[1..]),
         Some("compliance") => compliance::compliance(&args[1..]),
         Some("interop-env") => pyenv::ensure(&root()).map(|python| println!("{}", python.display())),
         _ => {
-            eprintln!("{USAGE}\n{}\n{}\n{}\n{}\n{}", fuzz::USAGE, bench::USAGE, sweep::USAGE, compliance::USAGE, fetch_models::USAGE);
+            eprintln!("{USAGE}\n{}\n{}\n{}\n{}\n{}\n{}", fuzz::USAGE, bench::USAGE, sweep::USAGE, compliance::USAGE, fetch_models::USAGE, package::USAGE);
             return ExitCode::from(2);
         }
     };
@@ -210,6 +212,9 @@ fn ci() -> Result<(), String> {
         .env("RUSTDOCFLAGS", "-D warnings")
         .args(["doc", "--no-deps", "-p", CRATE_NAME, "-p", RUNTIME_CRATE, "-p", "smithy-gen-config", "-p", "smithy-gen-identity", "-p", "smithy-gen-codegen", "-p", "smithy-gen", "--all-features"]))?;
     fixtures()?;
+    // The published crates, packaged and verified as crates.io would get
+    // them, and a registry-mode crate built against them.
+    package::package(&[])?;
     if needs("cargo xtask official", official_models(&root).err())? {
         official()?;
     }
