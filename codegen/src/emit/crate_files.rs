@@ -57,7 +57,7 @@ fn cargo_toml(ir: &CrateIr, packaging: &Packaging) -> String {
     let (description, publish) = match &packaging.publish {
         Some(d) => (
             d.clone(),
-            "readme = false\nkeywords = [\"aws\", \"sdk\", \"smithy\", \"api\", \"client\"]\ncategories = [\"api-bindings\", \"network-programming\"]\n".to_string(),
+            format!("documentation = \"https://docs.rs/{}\"\n", ir.name) + "readme = false\nkeywords = [\"aws\", \"sdk\", \"smithy\", \"api\", \"client\"]\ncategories = [\"api-bindings\", \"network-programming\"]\n",
         ),
         None => ("Rust clients, types and validators for AWS services, generated from their Smithy models.".to_string(), "publish = false\n".to_string()),
     };
