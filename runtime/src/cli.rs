@@ -16,7 +16,7 @@ use super::error::{ErrorKind, OperationError};
 use super::request::PreparedRequest;
 use super::transport::BoxFuture;
 
-pub const USAGE: &str = "usage: smithy-call <service> <Operation> --input '<json>'|@file|- [--endpoint URL] [--region R] [--profile P] [--events -|@file] [--body @file] [--body-out FILE] [--dry-run] [-v]";
+pub const USAGE: &str = "usage: smithy-call <SERVICE> <OPERATION> --input '<json>'|@file|- [--endpoint URL] [--region R] [--profile P] [--events -|@file] [--body @file] [--body-out FILE] [--dry-run] [-v]";
 
 /// Where a call's configuration starts: the builder the settings on the
 /// command line go onto (`smithy_gen_config::builder` in this workspace's
@@ -81,7 +81,7 @@ pub struct Outcome {
 }
 
 impl Outcome {
-    fn ok(stdout: String) -> Self {
+    pub fn ok(stdout: String) -> Self {
         Outcome { code: 0, stdout, stderr: String::new() }
     }
 
@@ -90,45 +90,98 @@ impl Outcome {
     }
 }
 
-pub fn parse_args(args: &[String]) -> Result<Args, String> {
-    let mut positional = Vec::new();
-    let (mut input, mut endpoint, mut region, mut profile, mut events, mut dry_run, mut verbose) = (None, None, None, None, None, false, false);
-    let (mut body, mut body_out) = (None, None);
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        let mut value = |flag: &str| it.next().cloned().ok_or_else(|| format!("{flag} needs a value"));
-        match a.as_str() {
-            "--input" => input = Some(value("--input")?),
-            "--endpoint" => endpoint = Some(value("--endpoint")?),
-            "--region" => region = Some(value("--region")?),
-            "--profile" => profile = Some(value("--profile")?),
-            "--events" => events = Some(value("--events")?),
-            "--body" => {
-                let v = value("--body")?;
-                if !v.starts_with('@') {
-                    return Err(format!("--body takes @path (a file), not {v:?}"));
-                }
-                body = Some(v);
-            }
-            "--body-out" => body_out = Some(value("--body-out")?),
-            "--dry-run" => dry_run = true,
-            "-v" | "--verbose" => verbose = true,
-            s if s.starts_with("--") => return Err(format!("unknown option {s}")),
-            s => positional.push(s.to_string()),
+/// The command line as clap reads it (help, suggestions for misspelt flags
+/// and services, completions): `<service>` is one of `services`.
+pub fn command(services: &[(&str, &[&str])]) -> clap::Command {
+    use clap::builder::PossibleValuesParser;
+    use clap::{value_parser, Arg, ArgAction, Command};
+    let names: Vec<String> = services.iter().map(|(s, _)| s.to_string()).collect();
+    let value = |id: &'static str, name: &'static str, help: &'static str| Arg::new(id).long(id).value_name(name).help(help);
+    Command::new("smithy-call")
+        .about("Call any operation of the crate's services with a JSON input, as the AWS CLI does")
+        .version(crate::VERSION)
+        .after_help(
+            "The configuration (region, endpoint, credentials) comes from the environment and the shared AWS files, \
+             as the AWS CLI's does.\nExit codes: 0 success, 1 service error, 2 invalid input or usage, \
+             3 transport failure or timeout, 4 unparseable response.",
+        )
+        .arg(
+            Arg::new("service")
+                .value_name("SERVICE")
+                .required_unless_present("completions")
+                .value_parser(PossibleValuesParser::new(names))
+                .help("The service, by its SigV4 signing name"),
+        )
+        .arg(Arg::new("operation").required_unless_present("completions").value_name("OPERATION").help("The operation, by its model name (PutDestination)"))
+        .arg(value("input", "JSON|@FILE|-", "The input as JSON with the model's member names: the text, @file, or - for standard input"))
+        .arg(value("endpoint", "URL", "Send to this endpoint instead of the resolved one"))
+        .arg(value("region", "REGION", "The region (else AWS_REGION, else the profile's)"))
+        .arg(value("profile", "PROFILE", "The shared config profile (else AWS_PROFILE, else default)"))
+        .arg(value("events", "-|@FILE", "For operations that send an event stream: its events, one JSON object per line"))
+        .arg(value("body", "@FILE", "For operations whose input payload is a streaming blob: send this file as it is read"))
+        .arg(value("body-out", "FILE", "For operations whose output payload is a streaming blob: write it to this file"))
+        .arg(Arg::new("dry-run").long("dry-run").action(ArgAction::SetTrue).help("Validate and print the request without sending it"))
+        .arg(Arg::new("verbose").short('v').long("verbose").action(ArgAction::SetTrue).help("Print the calls' spans and events to stderr"))
+        .arg(
+            Arg::new("completions")
+                .long("completions")
+                .value_name("SHELL")
+                .value_parser(value_parser!(clap_complete::Shell))
+                .exclusive(true)
+                .help("Print a completion script for SHELL and exit"),
+        )
+}
+
+/// What reading the command line gives: the call's arguments, or what to
+/// print instead (help, version, completions, a usage error).
+pub fn parse(args: &[String], services: &[(&str, &[&str])]) -> Result<Args, Outcome> {
+    let mut cmd = command(services);
+    let argv = std::iter::once("smithy-call".to_string()).chain(args.iter().cloned());
+    let m = match cmd.try_get_matches_from_mut(argv) {
+        Ok(m) => m,
+        Err(e) => {
+            let text = e.render().to_string();
+            return Err(match e.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => Outcome::ok(text),
+                _ => Outcome::fail(2, text),
+            });
         }
+    };
+    if let Some(shell) = m.get_one::<clap_complete::Shell>("completions") {
+        let mut out = Vec::new();
+        clap_complete::generate(*shell, &mut cmd, "smithy-call", &mut out);
+        return Err(Outcome::ok(String::from_utf8_lossy(&out).into_owned()));
     }
-    let [service, operation] = <[String; 2]>::try_from(positional).map_err(|_| "expected <service> <Operation>".to_string())?;
-    let input = match input {
+    let get = |id: &str| m.get_one::<String>(id).cloned();
+    let fail = |e: String| Outcome::fail(2, format!("{e}\n{USAGE}\n"));
+    let body = get("body");
+    if let Some(v) = body.as_deref().filter(|v| !v.starts_with('@')) {
+        return Err(fail(format!("--body takes @path (a file), not {v:?}")));
+    }
+    let input = match get("input") {
         None => Value::Object(Map::new()),
         Some(text) => {
-            let text = read_input(&text)?;
-            serde_json::from_str(&text).map_err(|e| format!("--input is not valid JSON: {e}"))?
+            let text = read_input(&text).map_err(fail)?;
+            serde_json::from_str(&text).map_err(|e| fail(format!("--input is not valid JSON: {e}")))?
         }
     };
     if !input.is_object() {
-        return Err("--input must be a JSON object".into());
+        return Err(fail("--input must be a JSON object".into()));
     }
-    Ok(Args { service, operation, input, endpoint, region, profile, events, body, body_out, dry_run, verbose, base: BaseConfig::default() })
+    Ok(Args {
+        service: get("service").unwrap_or_default(),
+        operation: get("operation").unwrap_or_default(),
+        input,
+        endpoint: get("endpoint"),
+        region: get("region"),
+        profile: get("profile"),
+        events: get("events"),
+        body,
+        body_out: get("body-out"),
+        dry_run: m.get_flag("dry-run"),
+        verbose: m.get_flag("verbose"),
+        base: BaseConfig::default(),
+    })
 }
 
 /// `--input`'s JSON: the argument itself, `@path` for a file's contents, or
@@ -514,9 +567,9 @@ pub async fn run_args(
     services: &[(&str, &[&str])],
     base: BaseConfig,
 ) -> Outcome {
-    let args = match parse_args(args) {
+    let args = match parse(args, services) {
         Ok(a) => Args { base, ..a },
-        Err(e) => return Outcome::fail(2, format!("{e}\n{USAGE}\n")),
+        Err(outcome) => return outcome,
     };
     match dispatch(&args).await {
         Some(outcome) => outcome,
@@ -646,3 +699,38 @@ macro_rules! __cli_duplex_op {
 #[allow(unused_imports)]
 #[doc(hidden)]
 pub use __cli_duplex_op as duplex_op;
+
+#[cfg(test)]
+mod command_line_tests {
+    use super::*;
+
+    const SERVICES: &[(&str, &[&str])] = &[("logs", &["PutDestination"]), ("guardduty", &["CreateDetector"])];
+
+    fn args(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn arguments_are_read_by_clap_with_suggestions_help_and_completions() {
+        let a = parse(&args(&["logs", "PutDestination", "--input", r#"{"a":1}"#, "--dry-run", "-v", "--region", "eu-west-1"]), SERVICES)
+            .expect("parses");
+        assert_eq!((a.service.as_str(), a.operation.as_str(), a.dry_run, a.verbose), ("logs", "PutDestination", true, true));
+        assert_eq!(a.region.as_deref(), Some("eu-west-1"));
+        assert_eq!(a.input, serde_json::json!({"a": 1}));
+
+        let e = parse(&args(&["lgos", "PutDestination"]), SERVICES).unwrap_err();
+        assert_eq!(e.code, 2);
+        assert!(e.stderr.contains("a similar value exists: 'logs'"), "{}", e.stderr);
+        let e = parse(&args(&["logs", "PutDestination", "--dry-rn"]), SERVICES).unwrap_err();
+        assert!(e.code == 2 && e.stderr.contains("'--dry-run'"), "{}", e.stderr);
+        let e = parse(&args(&["logs", "PutDestination", "--body", "file"]), SERVICES).unwrap_err();
+        assert!(e.code == 2 && e.stderr.contains("--body takes @path"), "{}", e.stderr);
+
+        let help = parse(&args(&["--help"]), SERVICES).unwrap_err();
+        assert_eq!(help.code, 0);
+        assert!(help.stdout.contains("Exit codes") && help.stdout.contains("guardduty"), "{}", help.stdout);
+        let completions = parse(&args(&["--completions", "bash"]), SERVICES).unwrap_err();
+        assert_eq!(completions.code, 0);
+        assert!(completions.stdout.contains("smithy-call") && completions.stdout.contains("--dry-run"), "{}", completions.stdout);
+    }
+}
