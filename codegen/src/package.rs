@@ -44,10 +44,17 @@ pub enum LoaderDependency {
     Path(String),
     /// The published crate, by version.
     Registry,
+    /// The loader's and the identity clients' own files (paths relative to
+    /// the vendor directory: `config-loader/...`, `identity/...`), written
+    /// into the generated crate's `vendor/` beside the vendored runtime, as
+    /// in a checkout, so their relative paths to each other hold unchanged.
+    Vendored(Vec<(String, String)>),
 }
 
-/// The directory of a vendored runtime inside the generated crate.
-pub const VENDORED_DIR: &str = RUNTIME_CRATE;
+/// The directory of vendored crates inside the generated crate: the
+/// runtime in `vendor/runtime/`, the loader in `vendor/config-loader/`, the
+/// identity clients in `vendor/identity/`, laid out as in a checkout.
+pub const VENDORED_DIR: &str = "vendor";
 
 /// Packaging choices for one generated crate.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -98,7 +105,7 @@ impl Packaging {
         let path = match &self.runtime {
             RuntimeDependency::Path(p) => format!(", path = {p:?}"),
             RuntimeDependency::Registry => String::new(),
-            RuntimeDependency::Vendored(_) => format!(", path = {VENDORED_DIR:?}"),
+            RuntimeDependency::Vendored(_) => format!(", path = \"{VENDORED_DIR}/runtime\""),
         };
         let features = if features.is_empty() {
             String::new()
@@ -115,6 +122,7 @@ impl Packaging {
             LoaderDependency::None => return None,
             LoaderDependency::Path(p) => format!(", path = {p:?}"),
             LoaderDependency::Registry => String::new(),
+            LoaderDependency::Vendored(_) => format!(", path = \"{VENDORED_DIR}/config-loader\""),
         };
         Some(format!("{LOADER_CRATE} = {{ version = \"={RUNTIME_VERSION}\"{path}, optional = true }}"))
     }
@@ -123,21 +131,48 @@ impl Packaging {
 /// The runtime crate in `dir` (a checkout's `runtime/`) to vendor: its
 /// manifest, README and sources, read from disk.
 pub fn vendored(dir: &Path) -> Result<RuntimeDependency, String> {
-    let read = |rel: &str| std::fs::read_to_string(dir.join(rel)).map_err(|e| format!("cannot read {}: {e}", dir.join(rel).display()));
-    let mut files = vec![("Cargo.toml".to_string(), read("Cargo.toml")?), ("README.md".to_string(), read("README.md")?)];
-    let src = dir.join("src");
-    let mut sources: Vec<String> = std::fs::read_dir(&src)
-        .map_err(|e| format!("cannot read {}: {e}", src.display()))?
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().to_string())
-        .filter(|n| n.ends_with(".rs"))
-        .collect();
-    sources.sort();
-    for name in sources {
-        let rel = format!("src/{name}");
-        files.push((rel.clone(), read(&rel)?));
+    Ok(RuntimeDependency::Vendored(crate_files(dir, "")?))
+}
+
+/// The loader and the identity clients beside the runtime crate in
+/// `runtime_dir` (a checkout's `config-loader/` and `identity/`) to vendor,
+/// or [`LoaderDependency::None`] when the runtime has none beside it.
+pub fn vendored_loader(runtime_dir: &Path) -> Result<LoaderDependency, String> {
+    let base = runtime_dir.join("..");
+    if !base.join("config-loader/Cargo.toml").is_file() || !base.join("identity/Cargo.toml").is_file() {
+        return Ok(LoaderDependency::None);
     }
-    Ok(RuntimeDependency::Vendored(files))
+    let mut files = crate_files(&base.join("config-loader"), "config-loader/")?;
+    files.extend(crate_files(&base.join("identity"), "identity/")?);
+    Ok(LoaderDependency::Vendored(files))
+}
+
+/// A crate's `Cargo.toml`, `README.md` (if any) and every file under `src/`,
+/// as (`prefix` + path relative to `dir`, contents), sorted by path.
+fn crate_files(dir: &Path, prefix: &str) -> Result<Vec<(String, String)>, String> {
+    let read = |rel: &str| std::fs::read_to_string(dir.join(rel)).map_err(|e| format!("cannot read {}: {e}", dir.join(rel).display()));
+    let mut files = vec![(format!("{prefix}Cargo.toml"), read("Cargo.toml")?)];
+    if dir.join("README.md").is_file() {
+        files.push((format!("{prefix}README.md"), read("README.md")?));
+    }
+    let mut stack = vec!["src".to_string()];
+    let mut sources = Vec::new();
+    while let Some(rel) = stack.pop() {
+        let abs = dir.join(&rel);
+        for e in std::fs::read_dir(&abs).map_err(|e| format!("cannot read {}: {e}", abs.display()))?.flatten() {
+            let name = format!("{rel}/{}", e.file_name().to_string_lossy());
+            match e.file_type() {
+                Ok(t) if t.is_dir() => stack.push(name),
+                Ok(t) if t.is_file() => sources.push(name),
+                _ => {}
+            }
+        }
+    }
+    sources.sort();
+    for rel in sources {
+        files.push((format!("{prefix}{rel}"), read(&rel)?));
+    }
+    Ok(files)
 }
 
 /// `to` as a path relative to the directory `from` (both relative to the
@@ -192,6 +227,6 @@ mod tests {
             format!("smithy-gen-runtime = {{ version = \"={v}\", path = \"../runtime\", default-features = false }}")
         );
         assert_eq!(line(RuntimeDependency::Registry), format!("smithy-gen-runtime = {{ version = \"={v}\", default-features = false }}"));
-        assert!(line(RuntimeDependency::Vendored(Vec::new())).contains("path = \"smithy-gen-runtime\""));
+        assert!(line(RuntimeDependency::Vendored(Vec::new())).contains("path = \"vendor/runtime\""));
     }
 }

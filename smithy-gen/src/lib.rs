@@ -197,8 +197,8 @@ fn generate(g: &GenerateArgs) -> Result<(), String> {
             let found = runtime_dir(g.runtime_path.as_deref(), &out);
             // The runtime, and the loader the `smithy-call` tool resolves
             // credentials with: beside a checkout's runtime, from the
-            // registry with the registry's runtime; a vendored runtime's
-            // tool has the runtime's chain.
+            // registry with the registry's runtime, vendored with a vendored
+            // runtime (in its own workspace, with nothing beside it).
             let registry = codegen::Packaging::default();
             let mut packaging = match (g.runtime, found) {
                 (Some(RuntimeMode::Registry), _) => registry,
@@ -210,7 +210,8 @@ fn generate(g: &GenerateArgs) -> Result<(), String> {
                 }
                 (Some(RuntimeMode::Vendored), Some(dir)) => codegen::Packaging {
                     runtime: codegen::package::vendored(&dir)?,
-                    loader: codegen::package::LoaderDependency::None,
+                    loader: codegen::package::vendored_loader(&dir)?,
+                    own_workspace: true,
                     ..registry
                 },
                 (None, None) => {
@@ -241,7 +242,7 @@ fn generate(g: &GenerateArgs) -> Result<(), String> {
                 }
                 foreign.is_some()
             };
-            packaging.own_workspace = own_workspace;
+            packaging.own_workspace |= own_workspace;
             (codegen::Options { models, crate_name, selection, packaging }, out)
         }
     };

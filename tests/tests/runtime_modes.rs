@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use smithy_gen_codegen::package::{relative_path, vendored, RUNTIME_VERSION};
+use smithy_gen_codegen::package::{relative_path, vendored, vendored_loader, RUNTIME_VERSION};
 use smithy_gen_codegen::package::LoaderDependency;
 use smithy_gen_codegen::{Packaging, RuntimeDependency};
 
@@ -92,14 +92,29 @@ fn registry_mode_names_a_version_only_and_builds_with_that_version() {
 
 #[test]
 fn vendored_mode_builds_with_nothing_beside_it() {
-    let dir = generate("vendored", vendored(&runtime_dir()).expect("the runtime's files"));
+    let packaging = || Packaging {
+        runtime: vendored(&runtime_dir()).expect("the runtime's files"),
+        loader: vendored_loader(&runtime_dir()).expect("the loader's files"),
+        own_workspace: true,
+        ..Packaging::default()
+    };
+    let dir = root().join("target/runtime-modes/vendored");
+    let _ = std::fs::remove_dir_all(&dir);
+    let options = || smithy_gen_codegen::Options {
+        models: vec![root().join("tests/fixtures/valid/aws_json_1_0.json")],
+        crate_name: "mode-vendored".into(),
+        selection: Default::default(),
+        packaging: packaging(),
+    };
+    let files = smithy_gen_codegen::generate(&options()).expect("generates");
+    smithy_gen_codegen::write::write(&dir, &files).expect("writes");
     let toml = manifest(&dir);
-    assert!(toml.contains("path = \"smithy-gen-runtime\""), "{toml}");
-    // The copy is the runtime as it is, manifest included.
-    for file in ["Cargo.toml", "README.md", "src/lib.rs", "src/config.rs"] {
-        let ours = std::fs::read_to_string(runtime_dir().join(file)).expect("runtime file");
-        let copy = std::fs::read_to_string(dir.join("smithy-gen-runtime").join(file)).expect("vendored file");
-        assert_eq!(ours, copy, "{file}");
+    assert!(toml.contains("path = \"vendor/runtime\"") && toml.contains("path = \"vendor/config-loader\""), "{toml}");
+    // The copies are the crates as they are, manifests included.
+    for (from, file) in [("runtime", "Cargo.toml"), ("runtime", "README.md"), ("runtime", "src/lib.rs"), ("runtime", "src/config.rs"), ("config-loader", "Cargo.toml"), ("identity", "src/sts/client.rs")] {
+        let ours = std::fs::read_to_string(root().join(from).join(file)).expect("original file");
+        let copy = std::fs::read_to_string(dir.join("vendor").join(from).join(file)).expect("vendored file");
+        assert_eq!(ours, copy, "{from}/{file}");
     }
     // Moved somewhere else, it still builds: nothing points outside it.
     let moved = root().join("target/runtime-modes/vendored-moved/deeper");
@@ -107,17 +122,13 @@ fn vendored_mode_builds_with_nothing_beside_it() {
     std::fs::create_dir_all(moved.parent().expect("parent")).expect("dir");
     std::fs::rename(&dir, &moved).expect("move");
     assert_builds(&moved, &[]);
+    // Its `smithy-call` has the loader's chain, vendored too.
+    assert_builds(&moved, &["--features".into(), "cli".into(), "--bin".into(), "smithy-call".into()]);
     // And `--check` sees a stale or missing vendored file.
-    std::fs::write(moved.join("smithy-gen-runtime/src/lib.rs"), "// edited\n").expect("edit");
-    let files = smithy_gen_codegen::generate(&smithy_gen_codegen::Options {
-        models: vec![root().join("tests/fixtures/valid/aws_json_1_0.json")],
-        crate_name: "mode-vendored".into(),
-        selection: Default::default(),
-        packaging: Packaging { runtime: vendored(&runtime_dir()).expect("files"), own_workspace: true, loader: LoaderDependency::None, ..Packaging::default() },
-    })
-    .expect("generates");
+    std::fs::write(moved.join("vendor/runtime/src/lib.rs"), "// edited\n").expect("edit");
+    let files = smithy_gen_codegen::generate(&options()).expect("generates");
     let stale = smithy_gen_codegen::write::check(&moved, &files);
-    assert_eq!(stale.changed, vec![moved.join("smithy-gen-runtime/src/lib.rs")], "{stale:?}");
+    assert_eq!(stale.changed, vec![moved.join("vendor/runtime/src/lib.rs")], "{stale:?}");
 }
 
 #[test]
@@ -125,7 +136,7 @@ fn an_incompatible_runtime_fails_the_build_with_a_clear_message() {
     let dir = generate("mismatch", vendored(&runtime_dir()).expect("the runtime's files"));
     // A user who loosens the pin and builds with a runtime of another
     // breaking version (0.x: another minor version).
-    let runtime_toml = dir.join("smithy-gen-runtime/Cargo.toml");
+    let runtime_toml = dir.join("vendor/runtime/Cargo.toml");
     let text = std::fs::read_to_string(&runtime_toml).expect("runtime manifest");
     let other = "0.99.0";
     std::fs::write(&runtime_toml, text.replacen(&format!("version = \"{RUNTIME_VERSION}\""), &format!("version = \"{other}\""), 1))

@@ -22,7 +22,7 @@ mod validators;
 use proc_macro2::TokenStream;
 
 use crate::ir::CrateIr;
-use crate::package::{Packaging, RuntimeDependency, VENDORED_DIR};
+use crate::package::{LoaderDependency, Packaging, RuntimeDependency, VENDORED_DIR};
 
 /// One file of the generated crate, before formatting.
 pub enum FileContent {
@@ -53,6 +53,11 @@ pub fn emit_crate(ir: &CrateIr, packaging: &Packaging) -> Vec<EmittedFile> {
     let mut files = crate_files::crate_files(ir, packaging);
     if let RuntimeDependency::Vendored(runtime) = &packaging.runtime {
         for (path, text) in runtime {
+            files.push(EmittedFile { path: format!("{VENDORED_DIR}/runtime/{path}"), content: FileContent::Copied(text.clone()) });
+        }
+    }
+    if let LoaderDependency::Vendored(loader) = &packaging.loader {
+        for (path, text) in loader {
             files.push(EmittedFile { path: format!("{VENDORED_DIR}/{path}"), content: FileContent::Copied(text.clone()) });
         }
     }
