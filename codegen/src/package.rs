@@ -13,6 +13,9 @@ pub const RUNTIME_CRATE: &str = "smithy-gen-runtime";
 /// `lib.rs`).
 pub const RUNTIME_VERSION: &str = smithy_gen_runtime::VERSION;
 
+/// The oldest Rust a generated crate builds with: the runtime's.
+pub const RUST_VERSION: &str = "1.94";
+
 /// Where a generated crate gets the runtime from. Every form pins the exact
 /// [`RUNTIME_VERSION`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -209,6 +212,12 @@ pub fn relative_path(from: &Path, to: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn generated_crates_ask_for_the_runtimes_rust_version() {
+        let runtime = include_str!("../../runtime/Cargo.toml");
+        assert!(runtime.lines().any(|l| l == format!("rust-version = \"{RUST_VERSION}\"")), "runtime/Cargo.toml's rust-version");
+    }
 
     #[test]
     fn relative_paths() {

@@ -112,7 +112,10 @@ pub fn command(services: &[(&str, &[&str])]) -> clap::Command {
                 .value_parser(PossibleValuesParser::new(names))
                 .help("The service, by its SigV4 signing name"),
         )
-        .arg(Arg::new("operation").required_unless_present("completions").value_name("OPERATION").help("The operation, by its model name (PutDestination)"))
+        .arg(Arg::new("operation").required_unless_present("completions").value_name("OPERATION").help(match services.first().and_then(|(_, ops)| ops.first()) {
+            Some(op) => format!("The operation, by its model name ({op})"),
+            None => "The operation, by its model name".to_string(),
+        }))
         .arg(value("input", "JSON|@FILE|-", "The input as JSON with the model's member names: the text, @file, or - for standard input"))
         .arg(value("endpoint", "URL", "Send to this endpoint instead of the resolved one"))
         .arg(value("region", "REGION", "The region (else AWS_REGION, else the profile's)"))
@@ -580,7 +583,14 @@ pub async fn run_args(
                 Some((s, ops)) if ops.contains(&args.operation.as_str()) => {
                     format!("{s} {} sends an event stream, which the command line cannot give; call it from code", args.operation)
                 }
-                Some((s, ops)) => format!("service {s} has no operation {:?}; it has: {}", args.operation, ops.join(", ")),
+                Some((s, ops)) => {
+                    let hint = ops
+                        .iter()
+                        .find(|o| o.eq_ignore_ascii_case(&args.operation.replace(['-', '_'], "")))
+                        .map(|o| format!(" (did you mean {o}?)"))
+                        .unwrap_or_default();
+                    format!("service {s} has no operation {:?}{hint}; it has: {}", args.operation, ops.join(", "))
+                }
             };
             Outcome::fail(2, format!("{msg}\n{USAGE}\n"))
         }

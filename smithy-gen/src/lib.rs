@@ -135,6 +135,22 @@ fn runtime_dir(flag: Option<&Path>, out: &Path) -> Option<PathBuf> {
         .find(|dir| is_runtime(dir))
 }
 
+/// `p` as an absolute path, `.` and `..` resolved lexically.
+fn absolute(p: &Path) -> PathBuf {
+    let abs = if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(p) };
+    let mut out = PathBuf::new();
+    for c in abs.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 fn existing_ancestor(p: &Path) -> PathBuf {
     let abs = if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(p) };
     abs.ancestors().find(|a| a.is_dir()).map(Path::to_path_buf).unwrap_or(abs)
@@ -144,7 +160,7 @@ fn existing_ancestor(p: &Path) -> PathBuf {
 /// members, if any (Cargo refuses to build a package inside a workspace's
 /// directory that is not its member).
 fn foreign_workspace(out: &Path) -> Option<PathBuf> {
-    let abs = existing_ancestor(out).join(out.file_name()?);
+    let abs = absolute(out);
     for dir in abs.ancestors().skip(1) {
         let Ok(text) = std::fs::read_to_string(dir.join("Cargo.toml")) else { continue };
         if !text.lines().any(|l| l.trim() == "[workspace]") {
@@ -164,8 +180,7 @@ fn is_runtime(dir: &Path) -> bool {
 
 /// The package name derived from an output directory (`My Client` → `my-client`).
 fn crate_name_from(out: &Path) -> Option<String> {
-    let abs = existing_ancestor(out).join(out.file_name()?);
-    let name = abs.file_name()?.to_string_lossy().to_lowercase();
+    let name = absolute(out).file_name()?.to_string_lossy().to_lowercase();
     let name: String = name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '-' }).collect();
     Some(name.trim_matches('-').to_string()).filter(|n| !n.is_empty())
 }
@@ -181,8 +196,14 @@ fn generate(g: &GenerateArgs) -> Result<(), String> {
             let models = g.models.iter().map(|m| model_path(m)).collect::<Result<Vec<_>, _>>()?;
             let crate_name = match &g.crate_name {
                 Some(n) => n.clone(),
-                None => crate_name_from(&out)
-                    .ok_or_else(|| format!("cannot derive a crate name from {}; pass --crate-name", out.display()))?,
+                None => {
+                    let name = crate_name_from(&out)
+                        .ok_or_else(|| format!("cannot derive a crate name from {}; pass --crate-name", out.display()))?;
+                    if absolute(&out).file_name().is_some_and(|f| f.to_string_lossy() != name) {
+                        eprintln!("note: the crate is named `{name}` after {} (--crate-name to choose)", out.display());
+                    }
+                    name
+                }
             };
             codegen::naming::check_crate_name(&crate_name).map_err(|e| match g.crate_name {
                 Some(_) => format!("--crate-name: {e}"),
@@ -217,7 +238,8 @@ fn generate(g: &GenerateArgs) -> Result<(), String> {
                 (None, None) => {
                     eprintln!(
                         "note: no runtime crate found (--runtime-path, ${RUNTIME_DIR_ENV}, or a checkout around here): \
-                         the crate names {} {} from the registry",
+                         the crate names {} {} from crates.io, where it is not published yet; to build it now, \
+                         generate with --runtime-path <checkout>/runtime (or --runtime vendored --runtime-path ...)",
                         codegen::package::RUNTIME_CRATE,
                         codegen::package::RUNTIME_VERSION
                     );

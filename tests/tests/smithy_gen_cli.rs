@@ -116,6 +116,27 @@ fn a_directory_it_did_not_write_is_left_alone() {
 }
 
 #[test]
+fn generating_again_inside_another_workspace_is_stable() {
+    let dir = scratch("again");
+    std::fs::write(dir.join("Cargo.toml"), "[workspace]\nmembers = [\"app\"]\n").unwrap();
+    let model = model();
+    let generate = |extra: &[&str]| {
+        let mut args = vec!["generate", "--model", model.as_str(), "--out", "gd", "--operations", "CreateDetector"];
+        args.extend_from_slice(extra);
+        smithy_gen(&dir, &args)
+    };
+    for round in 0..2 {
+        let o = generate(&[]);
+        assert!(o.status.success(), "round {round}: {}", stderr(&o));
+        let manifest = std::fs::read_to_string(dir.join("gd/Cargo.toml")).unwrap();
+        assert!(manifest.contains("\n[workspace]\n"), "round {round}: a workspace of its own:\n{manifest}");
+        let o = generate(&["--check"]);
+        assert!(o.status.success(), "round {round}: fresh right after generating: {}", stderr(&o));
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn the_runtime_is_found_at_run_time() {
     let dir = scratch("runtime");
     // Outside any checkout, nothing set: the registry's runtime, said once.

@@ -66,6 +66,7 @@ fn cargo_toml(ir: &CrateIr, packaging: &Packaging) -> String {
 name = "{name}"
 version = "0.1.0"
 edition = "2021"
+rust-version = "{rust_version}"
 license = "Apache-2.0"
 {publish}description = {description:?}
 
@@ -97,6 +98,7 @@ serde = "1"
 serde_json = "1"
 {workspace}"#,
         name = ir.name,
+        rust_version = crate::package::RUST_VERSION,
         services = ir.services.iter().map(|s| format!(", {:?}", s.feature)).collect::<String>(),
         operations = operation_features(ir),
         compression = if gzip { format!("# gzip request bodies of the operations with `@requestCompression` (without it\n# they go uncompressed).\nrequest-compression = [\"{RUNTIME_CRATE}/request-compression\"]\n") } else { String::new() },
@@ -157,7 +159,7 @@ fn lib_rs(ir: &CrateIr) -> TokenStream {
         .collect();
     let runtime = RUNTIME_CRATE;
     let doc = format!(
-        "Clients, types and validators for AWS services, generated from their Smithy 2.0 models by `cargo xtask codegen`.\n\nServices:{list}\n\nEach service module has a `Client` with one async method per operation, an error enum per operation in `errors`, and the protocol's `prepare_*` functions that build a request without sending it. Every operation has an input type with `new` (taking the required members) and `validate` (checking every constraint of the model and reporting all violations at once), and an output type that tolerates missing and unknown members.\n\nThe configuration, credentials and other types that do not come from a model are those of the runtime crate, `{runtime}`, re-exported here ([`Config`], [`Credentials`], [`Blob`], [`Timestamp`], [`Document`], the error traits): one [`Config`] serves the clients of every generated crate in a program.\n\nFeatures: `default-transport` (default; hyper's HTTP/1.1 and HTTP/2 client over rustls on tokio, with proxies from the environment) and `cli` (the `smithy-call` tool)."
+        "Clients, types and validators for AWS services, generated from their Smithy 2.0 models by smithy-gen.\n\nServices:{list}\n\nEach service module has a `Client` with one async method per operation, an error enum per operation in `errors`, and the protocol's `prepare_*` functions that build a request without sending it. Every operation has an input type with `new` (taking the required members) and `validate` (checking every constraint of the model and reporting all violations at once), and an output type that tolerates missing and unknown members.\n\nThe configuration, credentials and other types that do not come from a model are those of the runtime crate, `{runtime}`, re-exported here ([`Config`], [`Credentials`], [`Blob`], [`Timestamp`], [`Document`], the error traits): one [`Config`] serves the clients of every generated crate in a program.\n\nFeatures: `default-transport` (default; hyper's HTTP/1.1 and HTTP/2 client over rustls on tokio, with proxies from the environment) and `cli` (the `smithy-call` tool)."
     );
     let version = RUNTIME_VERSION;
     let doc_lines = doc.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
