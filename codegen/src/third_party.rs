@@ -10,7 +10,8 @@
 //! The search order, first match wins:
 //!
 //! 1. the environment variable ([`Set::env_var`]: `SMITHY_AWS_MODELS_DIR`,
-//!    `SMITHY_PROTOCOL_TESTS_DIR`);
+//!    `SMITHY_PROTOCOL_TESTS_DIR`): when it is set, only there (a file it
+//!    lacks is missing, never taken from elsewhere);
 //! 2. `../shared/aws-corpus` (then `../shared/aws-models`) or
 //!    `../shared/protocol-tests` beside the checkout;
 //! 3. `third-party/aws-models` or `third-party/protocol-tests` inside the
@@ -82,7 +83,8 @@ impl Set {
 pub fn search_dirs(set: Set, root: &Path) -> Vec<(PathBuf, String)> {
     let mut dirs = Vec::new();
     if let Some(d) = std::env::var_os(set.env_var()).filter(|d| !d.is_empty()) {
-        dirs.push((PathBuf::from(&d), format!("${}", set.env_var())));
+        dirs.push((PathBuf::from(&d), format!("${} ({})", set.env_var(), PathBuf::from(&d).display())));
+        return dirs;
     }
     for rel in set.beside().iter().chain([&set.fetched_dir()]) {
         dirs.push((root.join(rel), (*rel).to_string()));

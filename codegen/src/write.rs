@@ -100,46 +100,98 @@ impl Staleness {
     }
 }
 
-/// The files under `dir` the generator made: those its manifest lists and,
-/// for crates generated before the manifest existed, `Cargo.toml` and files
-/// under `src/` that start with the generated marker.
-fn owned_files(dir: &Path) -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
-    if let Ok(text) = std::fs::read_to_string(dir.join(MANIFEST)) {
-        for line in text.lines().filter(|l| !l.is_empty() && !l.starts_with('#')) {
-            // Only plain relative paths: a manifest can never make the
-            // generator touch a file outside its directory.
-            let p = Path::new(line);
-            if p.components().all(|c| matches!(c, std::path::Component::Normal(_))) && dir.join(p).is_file() {
-                out.insert(line.to_string());
-            }
-        }
-    }
-    let mut candidates = vec!["Cargo.toml".to_string()];
-    let mut stack = vec![(dir.join("src"), "src".to_string())];
-    while let Some((abs, rel)) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&abs) else { continue };
-        for e in entries.flatten() {
-            let name = e.file_name().to_string_lossy().to_string();
-            let (abs, rel) = (e.path(), format!("{rel}/{name}"));
-            if abs.is_dir() {
-                stack.push((abs, rel));
-            } else {
-                candidates.push(rel);
-            }
-        }
-    }
-    for rel in candidates {
-        if is_marked(&dir.join(&rel)) {
-            out.insert(rel);
-        }
-    }
-    out
+/// What a path inside the crate is on disk, links never followed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Entry {
+    Missing,
+    File,
+    Dir,
+    /// A symbolic link, or something that is neither file nor directory
+    /// (a FIFO, a socket, a device): never read, written or removed.
+    Other,
 }
 
-/// Whether the file's first line carries the generated marker.
+fn entry(path: &Path) -> Entry {
+    match std::fs::symlink_metadata(path) {
+        Err(_) => Entry::Missing,
+        Ok(m) if m.file_type().is_file() => Entry::File,
+        Ok(m) if m.file_type().is_dir() => Entry::Dir,
+        Ok(_) => Entry::Other,
+    }
+}
+
+/// `rel` as the generator writes paths (`a/b.rs`: plain names joined by
+/// `/`), or `None` for anything else (absolute, `..`, `.`, empty parts).
+fn canonical(rel: &str) -> Option<String> {
+    let parts: Vec<&str> = rel.split('/').collect();
+    let plain = |p: &&str| !p.is_empty() && *p != "." && *p != ".." && !p.contains('\\');
+    parts.iter().all(plain).then(|| parts.join("/"))
+}
+
+/// Whether every directory on the way from `dir` to `rel` is a real
+/// directory (or missing), never a link: a path of the crate cannot lead
+/// outside it.
+fn inside(dir: &Path, rel: &str) -> bool {
+    let parts: Vec<&str> = rel.split('/').collect();
+    let mut p = dir.to_path_buf();
+    for part in &parts[..parts.len().saturating_sub(1)] {
+        p.push(part);
+        match entry(&p) {
+            Entry::Dir | Entry::Missing => {}
+            Entry::File | Entry::Other => return false,
+        }
+    }
+    true
+}
+
+/// The manifest's paths (canonical ones only), if the crate has a manifest.
+fn manifest_paths(dir: &Path) -> Option<BTreeSet<String>> {
+    if entry(&dir.join(MANIFEST)) != Entry::File {
+        return None;
+    }
+    let text = std::fs::read_to_string(dir.join(MANIFEST)).ok()?;
+    Some(text.lines().filter(|l| !l.is_empty() && !l.starts_with('#')).filter_map(canonical).collect())
+}
+
+/// The files under `dir` the generator made: those its manifest lists (that
+/// are regular files reached without links), or, for a crate generated
+/// before the manifest existed, `Cargo.toml` and the files under `src/`
+/// that start with the generated marker.
+fn owned_files(dir: &Path) -> BTreeSet<String> {
+    if let Some(listed) = manifest_paths(dir) {
+        return listed.into_iter().filter(|rel| inside(dir, rel) && entry(&dir.join(rel)) == Entry::File).collect();
+    }
+    let mut candidates = vec!["Cargo.toml".to_string()];
+    let mut stack = vec!["src".to_string()];
+    while let Some(rel) = stack.pop() {
+        if entry(&dir.join(&rel)) != Entry::Dir {
+            continue;
+        }
+        let Ok(entries) = std::fs::read_dir(dir.join(&rel)) else { continue };
+        for e in entries.flatten() {
+            let child = format!("{rel}/{}", e.file_name().to_string_lossy());
+            match e.file_type() {
+                Ok(t) if t.is_dir() => stack.push(child),
+                Ok(t) if t.is_file() => candidates.push(child),
+                _ => {}
+            }
+        }
+    }
+    candidates.into_iter().filter(|rel| is_marked(&dir.join(rel))).collect()
+}
+
+/// Whether `text` (a file's contents) starts with a generated marker.
+pub fn is_generated_text(text: &str) -> bool {
+    let first = text.lines().next().unwrap_or_default();
+    MARKERS.iter().any(|m| first.contains(m))
+}
+
+/// Whether the regular file's first line carries the generated marker.
 fn is_marked(path: &Path) -> bool {
     use std::io::{BufRead, BufReader};
+    if entry(path) != Entry::File {
+        return false;
+    }
     let Ok(f) = std::fs::File::open(path) else { return false };
     let mut first = String::new();
     BufReader::new(f).take(4096).read_line(&mut first).is_ok() && MARKERS.iter().any(|m| first.contains(m))
@@ -152,10 +204,15 @@ pub fn check(dir: &Path, files: &[RenderedFile]) -> Staleness {
     let manifest = RenderedFile { path: MANIFEST.to_string(), contents: manifest(files) };
     for f in files.iter().chain([&manifest]) {
         on_disk.remove(&f.path);
-        match std::fs::read_to_string(dir.join(&f.path)) {
-            Ok(text) if text == f.contents => {}
-            Ok(_) => s.changed.push(dir.join(&f.path)),
-            Err(_) => s.missing.push(dir.join(&f.path)),
+        let path = dir.join(&f.path);
+        match (inside(dir, &f.path), entry(&path)) {
+            (true, Entry::File) => match std::fs::read_to_string(&path) {
+                Ok(text) if text == f.contents => {}
+                _ => s.changed.push(path),
+            },
+            (true, Entry::Missing) => s.missing.push(path),
+            // A link or a special file where a generated file belongs.
+            _ => s.changed.push(path),
         }
     }
     s.extra = on_disk.into_iter().map(|p| dir.join(p)).collect();
@@ -177,6 +234,9 @@ pub enum WriteError {
     /// overwrite, or it is a non-empty directory the generator never wrote
     /// to: nothing was written.
     NotOurs { dir: PathBuf, files: Vec<PathBuf>, non_empty: bool },
+    /// A symbolic link (or a special file) stands where the generator
+    /// would write, or on the way there: never followed, even with `force`.
+    Link { path: PathBuf },
     /// A file could not be written or removed.
     Io { path: PathBuf, error: std::io::Error },
 }
@@ -196,6 +256,11 @@ impl fmt::Display for WriteError {
                     write!(f, "; nothing was written. Choose an empty or new directory, or pass --force to overwrite them")
                 }
             }
+            WriteError::Link { path } => write!(
+                f,
+                "{} is a symbolic link or a special file, or lies behind one: smithy-gen writes no file through a link; nothing was written",
+                path.display()
+            ),
             WriteError::Io { path, error } => write!(f, "{}: {error}", path.display()),
         }
     }
@@ -226,45 +291,78 @@ pub fn write_with(dir: &Path, files: &[RenderedFile], options: WriteOptions) -> 
         move |error| WriteError::Io { path, error }
     };
     let mut report = WriteReport::default();
+    // Links are refused before anything is written: the crate's directory,
+    // the manifest, and every path to write, on the way and at the end.
+    if entry(dir) == Entry::Other || entry(dir) == Entry::File {
+        return Err(WriteError::Link { path: dir.to_path_buf() });
+    }
+    for rel in files.iter().map(|f| f.path.as_str()).chain([MANIFEST]) {
+        let path = dir.join(rel);
+        if canonical(rel).is_none() || !inside(dir, rel) || !matches!(entry(&path), Entry::File | Entry::Missing) {
+            return Err(WriteError::Link { path });
+        }
+    }
     let owned = owned_files(dir);
     if !options.force {
-        let ours = dir.join(MANIFEST).is_file() || owned.contains("Cargo.toml");
+        let ours = manifest_paths(dir).is_some() || owned.contains("Cargo.toml");
         let conflicts: Vec<PathBuf> =
-            files.iter().filter(|f| !owned.contains(&f.path) && dir.join(&f.path).exists()).map(|f| dir.join(&f.path)).collect();
+            files.iter().filter(|f| !owned.contains(&f.path) && entry(&dir.join(&f.path)) != Entry::Missing).map(|f| dir.join(&f.path)).collect();
         let non_empty = !ours && std::fs::read_dir(dir).is_ok_and(|mut d| d.next().is_some());
         if !conflicts.is_empty() || non_empty {
             return Err(WriteError::NotOurs { dir: dir.to_path_buf(), files: conflicts, non_empty });
         }
     }
     let stale = check(dir, files);
-    let manifest = RenderedFile { path: MANIFEST.to_string(), contents: manifest(files) };
-    for f in files.iter().chain([&manifest]) {
+    let manifest_file = RenderedFile { path: MANIFEST.to_string(), contents: manifest(files) };
+    // First a manifest of the old files and the new: an interrupted run
+    // leaves every file it wrote listed as its own.
+    let mut both: Vec<RenderedFile> = files.iter().map(|f| RenderedFile { path: f.path.clone(), contents: String::new() }).collect();
+    both.extend(owned.iter().map(|p| RenderedFile { path: p.clone(), contents: String::new() }));
+    both.sort_by(|a, b| a.path.cmp(&b.path));
+    both.dedup_by(|a, b| a.path == b.path);
+    std::fs::create_dir_all(dir).map_err(io(dir))?;
+    replace(&dir.join(MANIFEST), &manifest(&both)).map_err(io(&dir.join(MANIFEST)))?;
+    for f in files {
         let path = dir.join(&f.path);
         if stale.changed.contains(&path) || stale.missing.contains(&path) {
             if let Some(parent) = path.parent() {
                 std::fs::create_dir_all(parent).map_err(io(parent))?;
             }
-            std::fs::write(&path, &f.contents).map_err(io(&path))?;
-            if f.path != MANIFEST {
-                report.written.push(path);
-            }
-        } else if f.path != MANIFEST {
+            replace(&path, &f.contents).map_err(io(&path))?;
+            report.written.push(path);
+        } else {
             report.unchanged.push(path);
         }
     }
     for extra in stale.extra {
+        // Only a regular file the generator made, reached without links.
+        if entry(&extra) != Entry::File {
+            continue;
+        }
         std::fs::remove_file(&extra).map_err(io(&extra))?;
         // Drop directories the removal left empty (up to the crate root).
         let mut parent = extra.parent();
         while let Some(d) = parent.filter(|d| *d != dir) {
-            if std::fs::remove_dir(d).is_err() {
+            if entry(d) != Entry::Dir || std::fs::remove_dir(d).is_err() {
                 break;
             }
             parent = d.parent();
         }
         report.removed.push(extra);
     }
+    replace(&dir.join(MANIFEST), &manifest_file.contents).map_err(io(&dir.join(MANIFEST)))?;
     Ok(report)
+}
+
+/// Write `contents` to `path` atomically: a temporary file beside it, then a
+/// rename over it, so a reader never sees half a file.
+fn replace(path: &Path, contents: &str) -> std::io::Result<()> {
+    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let tmp = path.with_file_name(format!(".{name}.smithy-gen-tmp-{}", std::process::id()));
+    std::fs::write(&tmp, contents)?;
+    std::fs::rename(&tmp, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })
 }
 
 #[cfg(test)]
@@ -356,6 +454,70 @@ mod tests {
         std::fs::write(dir.join(MANIFEST), "Cargo.toml\n../victim.rs\n/etc/passwd\n").unwrap();
         write(&dir, &[file("Cargo.toml", "a\n")]).unwrap();
         assert!(base.join("victim.rs").is_file());
+        std::fs::remove_dir_all(&base).unwrap();
+    }
+
+    #[test]
+    fn a_marked_file_outside_the_manifest_is_the_users() {
+        let dir = tmp("marked");
+        write(&dir, &[file("Cargo.toml", "a\n"), file("src/lib.rs", "1\n")]).unwrap();
+        // Copied from a generated file, header and all.
+        put(&dir, "src/my_ext.rs", &format!("{RUST_HEADER}pub fn mine() {{}}\n"));
+        // A line that names a generated file another way aliases nothing.
+        let mut m = std::fs::read_to_string(dir.join(MANIFEST)).unwrap();
+        m.push_str("src//lib.rs\nsrc/./lib.rs\n");
+        std::fs::write(dir.join(MANIFEST), m).unwrap();
+        let report = write(&dir, &[file("Cargo.toml", "a\n"), file("src/lib.rs", "1\n")]).unwrap();
+        assert!(report.removed.is_empty(), "{:?}", report.removed);
+        assert!(dir.join("src/my_ext.rs").is_file() && dir.join("src/lib.rs").is_file());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_are_never_followed() {
+        use std::os::unix::fs::symlink;
+        let base = tmp("links");
+        let other = base.join("other");
+        let files = [file("Cargo.toml", "a\n"), file("src/lib.rs", "1\n"), file("src/a/mod.rs", "2\n")];
+        write(&other, &files).unwrap();
+        let dir = base.join("crate");
+        write(&dir, &files).unwrap();
+
+        // A linked directory inside the crate, to another generated crate:
+        // nothing there is the crate's, nothing there is removed.
+        symlink(other.join("src"), dir.join("src/shared")).unwrap();
+        let mut m = std::fs::read_to_string(dir.join(MANIFEST)).unwrap();
+        m.push_str("src/shared/lib.rs\n");
+        std::fs::write(dir.join(MANIFEST), m).unwrap();
+        let report = write(&dir, &files[..2]).unwrap();
+        assert_eq!(report.removed, [dir.join("src/a/mod.rs")]);
+        assert!(other.join("src/lib.rs").is_file() && other.join("src/a/mod.rs").is_file(), "the other crate is untouched");
+        // A link loop is no hang either.
+        symlink(".", dir.join("src/loop")).unwrap();
+        assert!(check(&dir, &files[..2]).is_fresh());
+
+        // A link where a generated file goes: refused, even with force, and
+        // its target is untouched.
+        let victim = base.join("victim.txt");
+        std::fs::write(&victim, "mine\n").unwrap();
+        std::fs::remove_file(dir.join("src/lib.rs")).unwrap();
+        symlink(&victim, dir.join("src/lib.rs")).unwrap();
+        let e = write_with(&dir, &files[..2], WriteOptions { force: true }).unwrap_err();
+        assert!(matches!(e, WriteError::Link { .. }), "{e}");
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "mine\n");
+        // A dangling link too (it would create a file outside).
+        std::fs::remove_file(dir.join("src/lib.rs")).unwrap();
+        symlink(base.join("created-outside.rs"), dir.join("src/lib.rs")).unwrap();
+        assert!(matches!(write(&dir, &files[..2]).unwrap_err(), WriteError::Link { .. }));
+        assert!(!base.join("created-outside.rs").exists());
+
+        // A linked manifest in an empty directory.
+        let empty = base.join("empty");
+        std::fs::create_dir_all(&empty).unwrap();
+        symlink(&victim, empty.join(MANIFEST)).unwrap();
+        assert!(matches!(write(&empty, &files).unwrap_err(), WriteError::Link { .. }));
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "mine\n");
         std::fs::remove_dir_all(&base).unwrap();
     }
 }

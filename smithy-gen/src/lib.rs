@@ -46,9 +46,24 @@ pub enum RuntimeMode {
     Path,
     /// By version from the registry (crates.io).
     Registry,
-    /// A copy of the runtime written into the crate (`<out>/smithy-gen-runtime/`):
-    /// the output builds with nothing beside it.
+    /// Copies of the runtime, the loader and the identity clients written into
+    /// the crate (`<out>/vendor/`): the output builds with nothing beside it.
     Vendored,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::glob_match;
+
+    #[test]
+    fn workspace_globs() {
+        assert!(glob_match("crates/*", "crates/client"));
+        assert!(glob_match("client", "client"));
+        assert!(glob_match("a/b/client/", "a/b/client"));
+        assert!(!glob_match("crates/*", "crates/a/b"));
+        assert!(!glob_match("client", "client-two"));
+        assert!(glob_match("c?ient*", "client-two"));
+    }
 }
 
 #[derive(Debug, Args)]
@@ -163,19 +178,59 @@ fn foreign_workspace(out: &Path) -> Option<PathBuf> {
     let abs = absolute(out);
     for dir in abs.ancestors().skip(1) {
         let Ok(text) = std::fs::read_to_string(dir.join("Cargo.toml")) else { continue };
-        if !text.lines().any(|l| l.trim() == "[workspace]") {
-            continue;
-        }
+        let Ok(manifest) = text.parse::<toml::Table>() else { continue };
+        let Some(workspace) = manifest.get("workspace").and_then(|w| w.as_table()) else { continue };
         let rel = codegen::package::relative_path(dir, &abs);
-        let member = text.contains(&format!("\"{rel}\"")) || text.contains(&format!("\"{rel}/\""));
+        let globs = |key: &str| -> Vec<String> {
+            workspace.get(key).and_then(|m| m.as_array()).into_iter().flatten().filter_map(|v| v.as_str()).map(str::to_string).collect()
+        };
+        let member = globs("members").iter().any(|g| glob_match(g, &rel)) && !globs("exclude").iter().any(|g| glob_match(g, &rel));
         return (!member).then(|| dir.to_path_buf());
     }
     None
 }
 
+/// Cargo's workspace globs: `*` and `?` within one path segment, segment by
+/// segment (`crates/*` matches `crates/client`).
+fn glob_match(glob: &str, path: &str) -> bool {
+    fn segment(g: &[u8], s: &[u8]) -> bool {
+        match (g.first(), s.first()) {
+            (None, None) => true,
+            (Some(b'*'), _) => segment(&g[1..], s) || (!s.is_empty() && segment(g, &s[1..])),
+            (Some(b'?'), Some(_)) => segment(&g[1..], &s[1..]),
+            (Some(a), Some(b)) if a == b => segment(&g[1..], &s[1..]),
+            _ => false,
+        }
+    }
+    let g: Vec<&str> = glob.trim_end_matches('/').split('/').filter(|p| !p.is_empty() && *p != ".").collect();
+    let p: Vec<&str> = path.split('/').filter(|p| !p.is_empty() && *p != ".").collect();
+    g.len() == p.len() && g.iter().zip(&p).all(|(g, p)| segment(g.as_bytes(), p.as_bytes()))
+}
+
 fn is_runtime(dir: &Path) -> bool {
     std::fs::read_to_string(dir.join("Cargo.toml"))
         .is_ok_and(|t| t.lines().any(|l| l.trim() == format!("name = \"{}\"", codegen::package::RUNTIME_CRATE)))
+}
+
+/// The runtime in `dir`, checked: that crate, at the version this generator
+/// pins (a runtime of another version would fail the generated crate's
+/// build).
+fn check_runtime(dir: &Path) -> Result<(), String> {
+    if !is_runtime(dir) {
+        return Err(format!("{} is not the runtime crate (no `{}` package there)", dir.display(), codegen::package::RUNTIME_CRATE));
+    }
+    let text = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap_or_default();
+    let version = text.lines().find_map(|l| l.trim().strip_prefix("version = \"")).map(|v| v.trim_end_matches('"'));
+    match version {
+        Some(v) if v == codegen::package::RUNTIME_VERSION => Ok(()),
+        other => Err(format!(
+            "{} holds {} {}, but this smithy-gen generates for {}: use the runtime of the same checkout or release",
+            dir.display(),
+            codegen::package::RUNTIME_CRATE,
+            other.unwrap_or("of no version"),
+            codegen::package::RUNTIME_VERSION
+        )),
+    }
 }
 
 /// The package name derived from an output directory (`My Client` → `my-client`).
@@ -224,13 +279,14 @@ fn generate(g: &GenerateArgs) -> Result<(), String> {
             let mut packaging = match (g.runtime, found) {
                 (Some(RuntimeMode::Registry), _) => registry,
                 (Some(RuntimeMode::Path) | None, Some(dir)) => {
-                    if !is_runtime(&dir) {
-                        return Err(format!("{} is not the runtime crate (no `{}` package there)", dir.display(), codegen::package::RUNTIME_CRATE));
-                    }
+                    check_runtime(&dir)?;
                     codegen::package::checkout_packaging(&out, &dir, false)
                 }
                 (Some(RuntimeMode::Vendored), Some(dir)) => codegen::Packaging {
-                    runtime: codegen::package::vendored(&dir)?,
+                    runtime: {
+                        check_runtime(&dir)?;
+                        codegen::package::vendored(&dir)?
+                    },
                     loader: codegen::package::vendored_loader(&dir)?,
                     own_workspace: true,
                     ..registry

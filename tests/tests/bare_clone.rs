@@ -127,11 +127,21 @@ fn a_bare_clone_runs_the_quick_start_and_names_what_it_lacks() {
     for name in official {
         assert!(clone.join("third-party/aws-models").join(name).is_file(), "{name} fetched, flat");
     }
-    assert!(!clone.join("third-party/aws-models.partial").exists() && !clone.join("third-party/.aws-models.git").exists());
+    let leftovers: Vec<String> = std::fs::read_dir(clone.join("third-party"))
+        .expect("third-party/")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n != "aws-models")
+        .collect();
+    assert!(leftovers.is_empty(), "no scratch or partial copies are left: {leftovers:?}");
     // A commit the remote does not have: an error, and the fetched copy stays.
     let out = run(cargo().current_dir(&clone).args(["xtask", "fetch-models", "--only", "aws-models", "--aws-models-url"]).arg(&remote).args(["--aws-models-commit", "0123456789012345678901234567890123456789"]));
     assert!(!out.status.success());
     assert!(clone.join("third-party/aws-models/sts-2011-06-15.json").is_file(), "a failed fetch leaves the previous copy");
+    assert_eq!(std::fs::read_dir(clone.join("third-party")).expect("third-party/").count(), 1, "and nothing else");
+    // A URL that git would read as an option is refused before git runs.
+    let out = run(cargo().current_dir(&clone).args(["xtask", "fetch-models", "--only", "aws-models", "--aws-models-url", "--upload-pack=touch /tmp/x", "--aws-models-commit", &commit]));
+    assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("is not a repository URL"));
     let out = run(cargo().current_dir(&clone).args(["xtask", "codegen", "--check"]));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("missing third-party files") && stderr.contains("iam-2010-05-08.json"), "only the models not fetched are named:\n{stderr}");

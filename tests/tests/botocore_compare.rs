@@ -128,7 +128,9 @@ async fn usage_errors_exit_2_and_name_what_is_known() {
     };
     let o = run(&["nosuch", "Op"]).await;
     assert_eq!(o.code, 2);
-    assert!(o.stderr.contains("known services: logs, guardduty") || o.stderr.contains("known services: guardduty, logs"), "{}", o.stderr);
+    assert!(o.stderr.contains("possible values: logs, guardduty"), "clap names the services: {}", o.stderr);
+    let o = run(&["lgos", "PutDestination"]).await;
+    assert!(o.code == 2 && o.stderr.contains("a similar value exists: 'logs'"), "{}", o.stderr);
     let o = run(&["logs", "Nope", "--dry-run"]).await;
     assert_eq!(o.code, 2);
     assert!(o.stderr.contains("PutDestination"), "{}", o.stderr);

@@ -54,6 +54,15 @@ pub fn fetch_models(args: &[String]) -> Result<(), String> {
             other => return Err(format!("fetch-models: unknown argument `{other}`\n{USAGE}")),
         }
     }
+    for source in [&aws, &suites] {
+        // Neither may be read by git as an option.
+        if source.url.starts_with('-') || source.url.is_empty() {
+            return Err(format!("fetch-models: {:?} is not a repository URL or path", source.url));
+        }
+        if !(7..=40).contains(&source.commit.len()) || !source.commit.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(format!("fetch-models: {:?} is not a commit (7 to 40 hexadecimal digits)", source.commit));
+        }
+    }
     let wanted = |s: &Source| only.as_deref().is_none_or(|o| o == s.name);
     if let Some(o) = &only {
         if o != aws.name && o != suites.name {
@@ -84,43 +93,69 @@ pub fn fetch_models(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
-fn short(commit: &str) -> &str {
-    &commit[..commit.len().min(12)]
+fn short(commit: &str) -> String {
+    commit.chars().take(12).collect()
 }
 
 /// Fetch `source` into a scratch checkout, copy its files with `copy` into
 /// `<dest>/<name>.partial`, then swap that in for `<dest>/<name>`. Returns
 /// how many files were copied.
 fn fetch_set(dest: &Path, source: &Source, copy: fn(&Path, &Path) -> Result<usize, String>) -> Result<usize, String> {
-    let scratch = dest.join(format!(".{}.git", source.name));
-    let partial = dest.join(format!("{}.partial", source.name));
     let final_dir = dest.join(source.name);
+    // Only a copy this command made (it holds FETCHED) is ever replaced.
+    if final_dir.exists() && !final_dir.join("FETCHED").is_file() {
+        return Err(format!(
+            "fetch-models: {} exists and was not made by fetch-models (no FETCHED file in it): move it away or choose another --dest",
+            final_dir.display()
+        ));
+    }
+    // Names of this run's own, so two runs never share a scratch directory.
+    let run = format!("{}-{}", source.name, std::process::id());
+    let scratch = dest.join(format!(".{run}.git"));
+    let partial = dest.join(format!(".{run}.partial"));
+    let result = fetch_into(&scratch, &partial, source, copy).and_then(|n| {
+        // Swap: the old copy aside, the new one in, then the old one gone.
+        let old = dest.join(format!(".{run}.old"));
+        if final_dir.exists() {
+            std::fs::rename(&final_dir, &old).map_err(|e| format!("fetch-models: cannot move {} aside: {e}", final_dir.display()))?;
+        }
+        if let Err(e) = std::fs::rename(&partial, &final_dir) {
+            let _ = std::fs::rename(&old, &final_dir);
+            return Err(format!("fetch-models: cannot move the new copy to {}: {e}", final_dir.display()));
+        }
+        let _ = std::fs::remove_dir_all(&old);
+        Ok(n)
+    });
     let _ = std::fs::remove_dir_all(&scratch);
     let _ = std::fs::remove_dir_all(&partial);
-    std::fs::create_dir_all(&scratch).map_err(|e| format!("fetch-models: cannot create {}: {e}", scratch.display()))?;
+    result
+}
+
+/// Fetch `source` into the scratch checkout and copy its files into `partial`.
+fn fetch_into(scratch: &Path, partial: &Path, source: &Source, copy: fn(&Path, &Path) -> Result<usize, String>) -> Result<usize, String> {
+    std::fs::create_dir_all(scratch).map_err(|e| format!("fetch-models: cannot create {}: {e}", scratch.display()))?;
     eprintln!("fetching {} at {} (this can take minutes for the AWS models)", source.url, short(&source.commit));
-    git(&scratch, &["init", "--quiet"])?;
-    git(&scratch, &["fetch", "--quiet", "--depth", "1", &source.url, &source.commit])
+    git(scratch, &["init", "--quiet"])?;
+    git(scratch, &["fetch", "--quiet", "--depth", "1", "--", &source.url, &source.commit])
         .map_err(|e| format!("{e}\n(is {} reachable, and does it have commit {}?)", source.url, source.commit))?;
-    git(&scratch, &["checkout", "--quiet", "FETCH_HEAD"])?;
-    std::fs::create_dir_all(&partial).map_err(|e| format!("fetch-models: cannot create {}: {e}", partial.display()))?;
-    let n = copy(&scratch, &partial)?;
+    git(scratch, &["checkout", "--quiet", "FETCH_HEAD"])?;
+    std::fs::create_dir_all(partial).map_err(|e| format!("fetch-models: cannot create {}: {e}", partial.display()))?;
+    let n = copy(scratch, partial)?;
     if n == 0 {
-        let _ = std::fs::remove_dir_all(&partial);
         return Err(format!("fetch-models: {} at {} holds none of the expected files", source.url, source.commit));
     }
     for f in ["LICENSE", "NOTICE"] {
-        if scratch.join(f).is_file() {
+        if is_regular(&scratch.join(f)) {
             copy_file(&scratch.join(f), &partial.join(f))?;
         }
     }
-    std::fs::write(partial.join("FETCHED"), format!("{}\n{}\n", source.url, source.commit))
-        .map_err(|e| format!("fetch-models: {e}"))?;
-    let _ = std::fs::remove_dir_all(&final_dir);
-    std::fs::rename(&partial, &final_dir)
-        .map_err(|e| format!("fetch-models: cannot move {} to {}: {e}", partial.display(), final_dir.display()))?;
-    let _ = std::fs::remove_dir_all(&scratch);
+    std::fs::write(partial.join("FETCHED"), format!("{}\n{}\n", source.url, source.commit)).map_err(|e| format!("fetch-models: {e}"))?;
     Ok(n)
+}
+
+/// A regular file, not a link to one.
+fn is_regular(p: &Path) -> bool {
+    std::fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_file())
 }
 
 /// aws/api-models-aws keeps each model at
@@ -130,7 +165,7 @@ fn copy_aws_models(checkout: &Path, to: &Path) -> Result<usize, String> {
     let mut n = 0;
     for service in sorted_dirs(&checkout.join("models")) {
         for version in sorted_dirs(&service.join("service")) {
-            for model in third_party::json_files(&version) {
+            for model in third_party::json_files(&version).into_iter().filter(|m| is_regular(m)) {
                 let name = model.file_name().map(|n| n.to_os_string()).unwrap_or_default();
                 copy_file(&model, &to.join(name))?;
                 n += 1;
@@ -150,16 +185,18 @@ fn copy_protocol_tests(checkout: &Path, to: &Path) -> Result<usize, String> {
     Ok(n)
 }
 
+/// Regular files and directories only: a link in a fetched repository is
+/// skipped, never followed (it could point anywhere, or loop).
 fn copy_tree(from: &Path, to: &Path) -> Result<usize, String> {
     let mut n = 0;
     let Ok(entries) = std::fs::read_dir(from) else { return Ok(0) };
-    let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
-    entries.sort();
-    for p in entries {
+    let mut entries: Vec<_> = entries.flatten().filter_map(|e| Some((e.path(), e.file_type().ok()?))).collect();
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    for (p, kind) in entries {
         let target = to.join(p.file_name().unwrap_or_default());
-        if p.is_dir() {
+        if kind.is_dir() {
             n += copy_tree(&p, &target)?;
-        } else if p.is_file() {
+        } else if kind.is_file() {
             copy_file(&p, &target)?;
             n += 1;
         }
@@ -175,14 +212,21 @@ fn copy_file(from: &Path, to: &Path) -> Result<(), String> {
 }
 
 fn sorted_dirs(dir: &Path) -> Vec<PathBuf> {
-    let mut dirs: Vec<PathBuf> =
-        std::fs::read_dir(dir).map(|rd| rd.flatten().map(|e| e.path()).filter(|p| p.is_dir()).collect()).unwrap_or_default();
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|rd| rd.flatten().filter(|e| e.file_type().is_ok_and(|t| t.is_dir())).map(|e| e.path()).collect())
+        .unwrap_or_default();
     dirs.sort();
     dirs
 }
 
 fn git(dir: &Path, args: &[&str]) -> Result<(), String> {
-    let out = Command::new("git")
+    let mut cmd = Command::new("git");
+    // Only this scratch repository: no repository or work tree from the
+    // environment (a git hook's GIT_DIR would otherwise be checked out).
+    for var in ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_CEILING_DIRECTORIES", "GIT_NAMESPACE", "GIT_COMMON_DIR"] {
+        cmd.env_remove(var);
+    }
+    let out = cmd
         .current_dir(dir)
         .args(args)
         .output()
