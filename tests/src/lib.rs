@@ -43,29 +43,39 @@ mod doc_snippets {
 
 /// The `smithy-call` binary (the generated crate's `cli` module with the
 /// configuration loader's credential chain), built on first use
-/// (`cargo build -p aws-generated --features cli --bin smithy-call`: the
-/// generated crate's own tool, with the loader's credential chain)
+/// (`cargo build -p aws-generated --features cli --bin smithy-call`)
 /// into the workspace's target directory.
 pub fn smithy_call_binary() -> std::path::PathBuf {
     use std::sync::OnceLock;
     static BIN: OnceLock<std::path::PathBuf> = OnceLock::new();
     BIN.get_or_init(|| {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace").to_path_buf();
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let out = std::process::Command::new(cargo)
-            .current_dir(&root)
-            .args(["build", "--quiet", "-p", "aws-generated", "--features", "cli", "--bin", "smithy-call", "--message-format", "json"])
-            .output()
-            .expect("run cargo build");
-        assert!(out.status.success(), "building smithy-call failed:\n{}", String::from_utf8_lossy(&out.stderr));
-        // The artifact message names the executable, wherever the target directory is.
-        String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
-            .find_map(|m| m.get("executable").and_then(|e| e.as_str()).map(std::path::PathBuf::from))
-            .expect("cargo reported the smithy-call executable")
+        let mut cmd = cargo_command();
+        cmd.current_dir(&root).args(["-p", "aws-generated", "--features", "cli", "--bin", "smithy-call"]);
+        build_binary(cmd)
     })
     .clone()
+}
+
+/// `cargo build --quiet --message-format json` (arguments to add: the
+/// package or manifest, features, the binary).
+pub fn cargo_command() -> std::process::Command {
+    let mut cmd = std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    cmd.args(["build", "--quiet", "--message-format", "json"]);
+    cmd
+}
+
+/// Run a [`cargo_command`] that builds one binary, and return the
+/// executable's path (from cargo's artifact message, wherever the target
+/// directory is).
+pub fn build_binary(mut cmd: std::process::Command) -> std::path::PathBuf {
+    let out = cmd.output().expect("run cargo build");
+    assert!(out.status.success(), "{cmd:?} failed:\n{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .find_map(|m| m.get("executable").and_then(|e| e.as_str()).map(std::path::PathBuf::from))
+        .unwrap_or_else(|| panic!("{cmd:?} reported no executable"))
 }
 
 /// Read one HTTP/1.1 request from `stream`: its head (through the blank

@@ -88,18 +88,9 @@ fn an_out_crates_smithy_call_assumes_a_role_through_the_loader() {
     let krate = generate_guardduty(&dir);
     // Build the crate's own tool, sharing the workspace's compiled
     // dependencies.
-    let out = cargo()
-        .env("CARGO_TARGET_DIR", root().join("target"))
-        .args(["build", "--quiet", "--features", "cli", "--bin", "smithy-call", "--message-format", "json", "--manifest-path"])
-        .arg(krate.join("Cargo.toml"))
-        .output()
-        .expect("cargo build");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let bin = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
-        .find_map(|m| m.get("executable").and_then(|e| e.as_str()).map(PathBuf::from))
-        .expect("the smithy-call executable");
+    let mut cmd = integration_tests::cargo_command();
+    cmd.env("CARGO_TARGET_DIR", root().join("target")).args(["--features", "cli", "--bin", "smithy-call", "--manifest-path"]).arg(krate.join("Cargo.toml"));
+    let bin = integration_tests::build_binary(cmd);
 
     let home = dir.join("home");
     std::fs::create_dir_all(&home).expect("home");

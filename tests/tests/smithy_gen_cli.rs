@@ -15,17 +15,9 @@ fn root() -> PathBuf {
 fn binary() -> PathBuf {
     static BIN: OnceLock<PathBuf> = OnceLock::new();
     BIN.get_or_init(|| {
-        let out = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-            .current_dir(root())
-            .args(["build", "--quiet", "-p", "smithy-gen", "--bin", "smithy-gen", "--message-format", "json"])
-            .output()
-            .expect("cargo build");
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
-            .find_map(|m| m.get("executable").and_then(|e| e.as_str()).map(PathBuf::from))
-            .expect("the smithy-gen executable")
+        let mut cmd = integration_tests::cargo_command();
+        cmd.current_dir(root()).args(["-p", "smithy-gen", "--bin", "smithy-gen"]);
+        integration_tests::build_binary(cmd)
     })
     .clone()
 }
