@@ -3,7 +3,7 @@
 //!
 //! The pipeline, each stage testable on its own:
 //! [`model`] (load and check) → [`lower`] (normalise into the [`ir`]) →
-//! [`emit`] (tokens) → [`write`] (format, stamp, write or check).
+//! [`emit`] (tokens) → [`write`](mod@write) (format, stamp, write or check).
 #![forbid(unsafe_code)]
 
 pub mod build_script;
