@@ -282,6 +282,12 @@ pub struct OperationIr {
     /// and need no credentials (STS `AssumeRoleWithWebIdentity`, SSO
     /// `GetRoleCredentials`).
     pub unsigned: bool,
+    /// The body of its request or response may hold `@sensitive` values
+    /// (STS `AssumeRole`, SSO `GetRoleCredentials`, SSO-OIDC `CreateToken`):
+    /// its requests are marked so recordings keep neither body, and a
+    /// response that fails to parse shows no part of its body. Filled by
+    /// `lower::sensitive`.
+    pub sensitive_body: bool,
 }
 
 /// An event stream (a `@streaming` union member of an output).

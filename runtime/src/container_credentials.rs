@@ -117,7 +117,9 @@ impl ContainerProvider {
             }
             request = request.header("authorization", t);
         }
-        let request = request.body(bytes::Bytes::new()).map_err(|e| err(format!("cannot build the request: {e}")))?;
+        let mut request = request.body(bytes::Bytes::new()).map_err(|e| err(format!("cannot build the request: {e}")))?;
+        // Its token goes out, its credentials come back: never recorded.
+        super::transport::mark_sensitive(&mut request);
         let response = fetch(&*self.transport, &*self.sleep, request, TIMEOUT).await.map_err(|e| err(format!("{}: {e}", self.url)))?;
         if !response.is_success() {
             let message = serde_json::from_slice::<serde_json::Value>(&response.body)

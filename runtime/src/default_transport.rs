@@ -2,7 +2,9 @@
 //! (HTTP/1.1, and HTTP/2 where the server offers it by ALPN) over rustls
 //! (the `ring` provider, the Mozilla root certificates from `webpki-roots`
 //! or a CA bundle), with proxies from `HTTP_PROXY`/`HTTPS_PROXY`/`NO_PROXY`
-//! (CONNECT tunnels for HTTPS, from hyper-util), on tokio.
+//! (CONNECT tunnels for HTTPS, from hyper-util; never for `localhost`,
+//! loopback and link-local destinations, where the credential endpoints
+//! are), on tokio.
 //!
 //! HTTP framing is hyper's, which thousands of programs have exercised and
 //! fuzzed; this module only connects (TCP, the proxy tunnel, TLS, all under
@@ -77,7 +79,8 @@ impl std::fmt::Display for TlsSetupError {
 impl std::error::Error for TlsSetupError {}
 
 /// Where proxy settings come from. `Debug` never shows a proxy URL's user
-/// information.
+/// information, with or without a scheme. Whatever the settings, requests
+/// to `localhost` and to loopback and link-local addresses go direct.
 #[derive(Clone, PartialEq, Eq)]
 pub enum Proxies {
     /// `HTTP_PROXY`, `HTTPS_PROXY`, `ALL_PROXY` and `NO_PROXY` (or their
@@ -107,13 +110,57 @@ impl std::fmt::Debug for Proxies {
     }
 }
 
-/// `scheme://host...` of a URL, without `user:password@` (for `Debug` and
-/// error messages).
+/// A proxy URL without its user information (`user:password@`), in any
+/// form: `http://user:pw@proxy:3128`, `user:pw@proxy:3128` (no scheme, which
+/// proxy variables allow), a password holding `@` or `/`. Everything up to
+/// the last `@` after the scheme is hidden (for `Debug` and error messages).
 fn redact_url(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(scheme), Some(at)) if at > scheme => format!("{}***@{}", &url[..scheme + 3], &url[at + 1..]),
-        _ => url.to_string(),
+    let start = url.find("://").map_or(0, |i| i + 3);
+    match url[start..].rfind('@') {
+        Some(at) => format!("{}***@{}", &url[..start], &url[start + at + 1..]),
+        None => url.to_string(),
     }
+}
+
+/// Whether a request to `host` (a URI's host; an IPv6 literal with or
+/// without brackets) goes direct whatever the proxy settings: `localhost`,
+/// and loopback and link-local IP literals, v4 or v6 (IPv4-mapped too),
+/// which hold the instance metadata service (169.254.169.254), the ECS and
+/// EKS credential endpoints (169.254.170.2, 169.254.170.23) and local
+/// credential servers, plus the IPv6 endpoints of the instance metadata
+/// service and EKS (`fd00:ec2::254`, `fd00:ec2::23`). A proxy would reach
+/// its own loopback or link-local network (its own instance's
+/// credentials), never the client's, and would see the credential
+/// endpoint's `Authorization` token.
+fn never_proxied(host: &str) -> bool {
+    use std::net::{IpAddr, Ipv6Addr};
+    const IMDS_V6: Ipv6Addr = Ipv6Addr::new(0xfd00, 0xec2, 0, 0, 0, 0, 0, 0x254);
+    const EKS_V6: Ipv6Addr = Ipv6Addr::new(0xfd00, 0xec2, 0, 0, 0, 0, 0, 0x23);
+    let bare = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')).unwrap_or(host);
+    let name = bare.strip_suffix('.').unwrap_or(bare);
+    if name.eq_ignore_ascii_case("localhost") || name.to_ascii_lowercase().ends_with(".localhost") {
+        return true;
+    }
+    // A zone (`fe80::1%eth0`) does not change what the address is.
+    let address = bare.split('%').next().unwrap_or(bare);
+    match address.parse::<IpAddr>() {
+        Ok(IpAddr::V4(v4)) => v4.is_loopback() || v4.is_link_local(),
+        Ok(IpAddr::V6(v6)) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.is_loopback() || v4.is_link_local(),
+            None => v6.is_loopback() || v6.is_unicast_link_local() || v6 == IMDS_V6 || v6 == EKS_V6,
+        },
+        Err(_) => false,
+    }
+}
+
+/// The proxy `dst` goes through, if any: the matcher's choice, except for
+/// destinations that are [`never_proxied`].
+fn proxy_for(proxies: Option<&Matcher>, dst: &http::Uri) -> Option<hyper_util::client::proxy::matcher::Intercept> {
+    let proxies = proxies?;
+    if dst.host().is_none_or(never_proxied) {
+        return None;
+    }
+    proxies.intercept(dst)
 }
 
 /// Options of a [`DefaultTransport`].
@@ -410,7 +457,7 @@ impl DefaultTransport {
             }
         }
         if scheme == "http" {
-            if let Some(auth) = self.proxies.as_ref().and_then(|m| m.intercept(&clean)).and_then(|i| i.basic_auth().cloned()) {
+            if let Some(auth) = proxy_for(self.proxies.as_deref(), &clean).and_then(|i| i.basic_auth().cloned()) {
                 parts.headers.insert(http::header::PROXY_AUTHORIZATION, auth);
             }
         }
@@ -436,6 +483,12 @@ impl Transport for DefaultTransport {
             let (parts, ()) = request.into_parts();
             let length = body.length.map(|n| usize::try_from(n).unwrap_or(usize::MAX));
             let parts = self.clean_parts(parts, length)?;
+            // hyper stops reading a body at its `Content-Length`: one that
+            // has more must fail the call, not be cut and reported sent
+            // (`StreamingBody::new` holds its source to the length too, but
+            // `chunks` is public and may have been replaced since).
+            let mut body = body;
+            body.chunks = super::transport::exactly(body.chunks, body.length);
             let Opened { status, headers, body } = self.open(http::Request::from_parts(parts, RequestBody::Streaming(body))).await?;
             Ok(StreamingResponse { status, headers, body: BodyStream::new(body) })
         })
@@ -642,7 +695,7 @@ impl Connector {
         let https = dst.scheme_str() == Some("https");
         let host = dst.host().ok_or("the URL has no host")?.trim_start_matches('[').trim_end_matches(']').to_string();
         let port = dst.port_u16().unwrap_or(if https { 443 } else { 80 });
-        let intercept = self.proxies.as_ref().and_then(|m| m.intercept(&dst));
+        let intercept = proxy_for(self.proxies.as_deref(), &dst);
         let (tcp, proxied) = match intercept {
             None => (tcp(&host, port).await?, false),
             Some(proxy) => {
@@ -875,6 +928,67 @@ mod tests {
         });
         let shown = format!("{builder:?}");
         assert!(!shown.contains("s3cret") && shown.contains("http://***@proxy:3128"), "{shown}");
+    }
+
+    #[test]
+    fn proxy_passwords_never_show_whatever_the_form() {
+        for (url, shown) in [
+            ("http://user:s3cret@proxy:3128", "http://***@proxy:3128"),
+            ("user:s3cret@proxy:3128", "***@proxy:3128"),
+            ("user:s3c@ret@proxy:3128", "***@proxy:3128"),
+            ("http://user:s3c/ret@proxy:3128", "http://***@proxy:3128"),
+            ("socks5://user:s3cret@proxy", "socks5://***@proxy"),
+            ("http://proxy:3128", "http://proxy:3128"),
+            ("proxy:3128", "proxy:3128"),
+        ] {
+            assert_eq!(redact_url(url), shown, "{url}");
+        }
+        for (http, https) in [("user:s3cret@proxy:3128", "bob:s3cret@[::1]:3128"), ("http://user:s3cret@proxy:3128", "https://u:s3cret@p")] {
+            let proxies = Proxies::Explicit { http: Some(http.into()), https: Some(https.into()), no_proxy: Some("x".into()) };
+            let builder = DefaultTransport::builder().proxies(proxies.clone());
+            let transport = DefaultTransport::builder().proxies(proxies.clone()).build().expect("transport");
+            for shown in [format!("{proxies:?}"), format!("{proxies:#?}"), format!("{builder:?}"), format!("{transport:?}")] {
+                assert!(!shown.contains("s3cret"), "{shown}");
+            }
+        }
+    }
+
+    #[test]
+    fn loopback_and_link_local_destinations_are_never_proxied() {
+        for host in [
+            "127.0.0.1",
+            "127.1.2.3",
+            "169.254.169.254",
+            "169.254.170.2",
+            "169.254.170.23",
+            "[::1]",
+            "::1",
+            "[fe80::1]",
+            "[::ffff:127.0.0.1]",
+            "[::ffff:169.254.169.254]",
+            "[fd00:ec2::254]",
+            "[fd00:ec2::23]",
+            "localhost",
+            "LOCALHOST.",
+            "creds.localhost",
+        ] {
+            assert!(never_proxied(host), "{host}");
+        }
+        for host in ["10.0.0.1", "192.0.2.2", "[fd00::2]", "[2001:db8::1]", "example.com", "localhost.example.com", "169.255.0.1"] {
+            assert!(!never_proxied(host), "{host}");
+        }
+        // Whatever the settings say: everything through the proxy, nothing excepted.
+        let proxies = Proxies::Explicit { http: Some("http://u:p@10.9.9.9:3128".into()), https: Some("http://10.9.9.9:3128".into()), no_proxy: None };
+        let t = DefaultTransport::builder().proxies(proxies).build().expect("transport");
+        let m = t.proxies.as_deref();
+        let uri = |s: &str| s.parse::<http::Uri>().expect("uri");
+        for direct in ["http://169.254.170.2/v2/credentials/x", "http://169.254.169.254/latest/api/token", "https://127.0.0.1:8443/", "http://[fd00:ec2::23]/v1/credentials"] {
+            assert!(proxy_for(m, &uri(direct)).is_none(), "{direct}");
+        }
+        assert!(proxy_for(m, &uri("https://sts.amazonaws.com/")).is_some());
+        // Nor does a plain-HTTP request to them carry the proxy's credentials.
+        let request = http::Request::builder().uri("http://169.254.170.2/v2/credentials/x").body(bytes::Bytes::new()).expect("request");
+        assert!(!t.clean(request).expect("cleaned").headers().contains_key("proxy-authorization"));
     }
 
     #[test]

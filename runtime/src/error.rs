@@ -190,8 +190,13 @@ pub struct ParseError {
     pub status: u16,
     /// What could not be parsed and why.
     pub message: String,
-    /// The start of the body, lossily decoded, for diagnosis.
+    /// The start of the body, lossily decoded, for diagnosis (empty when
+    /// `body_withheld`).
     pub body_excerpt: String,
+    /// The body may hold secrets (the operation's output has `@sensitive`
+    /// members): no part of it is shown, and quoted values in `message` are
+    /// hidden too (see [`withhold_body`]).
+    pub body_withheld: bool,
     pub request_id: Option<String>,
     /// Attempts made before this response.
     pub attempts: u32,
@@ -206,16 +211,56 @@ impl ParseError {
             status: response.status,
             message: message.into(),
             body_excerpt,
+            body_withheld: false,
             request_id: response.request_id().map(str::to_string),
             attempts: response.attempts.max(1),
         }
     }
+
+    /// The same error without any part of the body: no excerpt, and every
+    /// quoted value in the message (a JSON parser's `invalid type: string
+    /// "…"`) hidden.
+    pub fn withheld(mut self) -> Self {
+        self.body_excerpt.clear();
+        self.message = hide_quoted(&self.message);
+        self.body_withheld = true;
+        self
+    }
+}
+
+/// `text` with what stands between double quotes or backticks replaced by
+/// `…` (an unclosed quote hides the rest).
+fn hide_quoted(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut open: Option<char> = None;
+    for c in text.chars() {
+        match open {
+            None => {
+                out.push(c);
+                if c == '"' || c == '`' {
+                    open = Some(c);
+                }
+            }
+            Some(q) if c == q => {
+                out.push('…');
+                out.push(c);
+                open = None;
+            }
+            Some(_) => {}
+        }
+    }
+    if open.is_some() {
+        out.push('…');
+    }
+    out
 }
 
 impl fmt::Display for ParseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "cannot parse the response (HTTP {}): {}", self.status, self.message)?;
-        if !self.body_excerpt.is_empty() {
+        if self.body_withheld {
+            f.write_str("; body withheld: the output holds sensitive members")?;
+        } else if !self.body_excerpt.is_empty() {
             write!(f, "; body starts {:?}", self.body_excerpt)?;
         }
         write_context(f, self.request_id.as_deref(), self.attempts)
@@ -268,4 +313,62 @@ pub fn output<T, E: From<Failure>>(
         return Err(error(response));
     }
     parse(response).map_err(E::from)
+}
+
+/// `parse` (a successful response to an output) for an operation whose
+/// output holds `@sensitive` members (the generator passes every such
+/// operation's parser through it): a failure shows no part of the body,
+/// which may hold credentials or tokens (SSO `GetRoleCredentials`, STS
+/// `AssumeRole`, SSO-OIDC `CreateToken`), in its `Display`, its `Debug` or
+/// anything that logs them.
+pub fn withhold_body<T>(parse: impl FnOnce(&RawResponse) -> Result<T, Failure>) -> impl FnOnce(&RawResponse) -> Result<T, Failure> {
+    move |response| {
+        parse(response).map_err(|e| match e {
+            Failure::Parse(p) => Failure::Parse(Box::new(p.withheld())),
+            other => other,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An output of numbers only: a string value fails with the value quoted.
+    type Out = std::collections::BTreeMap<String, u64>;
+
+    fn parse(body: &str) -> Result<Out, Failure> {
+        let response = RawResponse::new(200, vec![("x-amzn-requestid".into(), "R1".into())], body.as_bytes().to_vec());
+        let error = |_: &RawResponse| Failure::Validation(ValidationError { type_name: "Out", violations: Vec::new() });
+        output(&response, error, withhold_body(super::super::json::parse_body))
+    }
+
+    #[test]
+    fn a_withheld_body_shows_nowhere() {
+        let secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYWITHHELD";
+        for body in [
+            format!(r#"{{"secretAccessKey": "{secret}", "expiration": 17"#),
+            format!(r#"{{"secretAccessKey": "{secret}", "expiration": "{secret}"}}"#),
+            format!(r#"{{"secretAccessKey": 5, "expiration": "{secret}"}}"#),
+            format!("<html>{secret}"),
+        ] {
+            let Err(Failure::Parse(e)) = parse(&body) else { panic!("a parse error for {body}") };
+            assert!(e.body_withheld && e.body_excerpt.is_empty());
+            let shown = format!("{e} {e:?}");
+            assert!(!shown.contains("wJalrXUtnFEMI") && !shown.contains("WITHHELD"), "{shown}");
+            assert!(shown.contains("body withheld: the output holds sensitive members") && shown.contains("request id R1"), "{shown}");
+        }
+        // Without the marking, the excerpt helps diagnosis.
+        let response = RawResponse::new(200, Vec::new(), b"{\"a\": 1".to_vec());
+        let plain = ParseError::new(&response, "invalid body");
+        assert!(plain.to_string().contains(r#"body starts "{\"a\": 1""#), "{plain}");
+    }
+
+    #[test]
+    fn quoted_values_are_hidden() {
+        assert_eq!(hide_quoted(r#"invalid type: string "s3cret", expected u64"#), r#"invalid type: string "…", expected u64"#);
+        assert_eq!(hide_quoted("unknown variant `s3cret`, expected one of `A`"), "unknown variant `…`, expected one of `…`");
+        assert_eq!(hide_quoted(r#"unclosed "s3cret"#), r#"unclosed "…"#);
+        assert_eq!(hide_quoted("EOF while parsing a string at line 1 column 40"), "EOF while parsing a string at line 1 column 40");
+    }
 }

@@ -298,7 +298,7 @@ pub fn xml_payload<T: super::xml::XmlStruct>(message: &Message, event_type: &str
 pub fn failure(e: EventStreamError) -> super::error::Failure {
     use super::error::{Failure, ParseError, TransportError, TransportErrorKind};
     match e {
-        EventStreamError::Corrupt(m) => Failure::Parse(Box::new(ParseError { status: 200, message: m, body_excerpt: String::new(), request_id: None, attempts: 1 })),
+        EventStreamError::Corrupt(m) => Failure::Parse(Box::new(ParseError { status: 200, message: m, body_excerpt: String::new(), body_withheld: false, request_id: None, attempts: 1 })),
         other => Failure::Transport(TransportError::new(TransportErrorKind::Io, other.to_string())),
     }
 }

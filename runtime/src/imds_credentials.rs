@@ -65,7 +65,9 @@ impl ImdsProvider {
         for (k, v) in headers {
             request = request.header(*k, *v);
         }
-        let request = request.body(bytes::Bytes::new()).map_err(|e| CredentialsError::new(NAME, format!("cannot build a request to {url}: {e}")))?;
+        let mut request = request.body(bytes::Bytes::new()).map_err(|e| CredentialsError::new(NAME, format!("cannot build a request to {url}: {e}")))?;
+        // The session token, the role's credentials: never recorded.
+        super::transport::mark_sensitive(&mut request);
         fetch(&*self.transport, &*self.sleep, request, TIMEOUT).await.map_err(|e| CredentialsError::new(NAME, format!("{url}: {e}")))
     }
 

@@ -666,7 +666,11 @@ impl Handle {
             hooked = h;
             &hooked[..]
         };
-        self.signed(request.method, url, headers, body, &resolved.auth, credentials.as_ref())
+        let mut signed = self.signed(request.method, url, headers, body, &resolved.auth, credentials.as_ref())?;
+        if request.sensitive {
+            super::transport::mark_sensitive(&mut signed);
+        }
+        Ok(signed)
     }
 
     /// The request as sent: the serializer's headers, `host`, a user agent
@@ -884,7 +888,10 @@ fn check_response_checksum(request: &PreparedRequest, response: &RawResponse) ->
     #[cfg(feature = "checksums")]
     if request.validate_response_checksum && response.is_success() {
         super::checksums::validate_response(&response.headers, &response.body)
-            .map_err(|e| Failure::Parse(Box::new(super::error::ParseError::new(response, format!("checksum mismatch: {e}")))))?;
+            .map_err(|e| {
+                let error = super::error::ParseError::new(response, format!("checksum mismatch: {e}"));
+                Failure::Parse(Box::new(if request.sensitive { error.withheld() } else { error }))
+            })?;
     }
     #[cfg(not(feature = "checksums"))]
     let _ = (request, response);

@@ -5,7 +5,11 @@
 //! that differs, one too many, or one too few (see
 //! [`ReplayTransport::assert_done`]) fails with a readable account of the
 //! difference. [`RecordingTransport`] records real exchanges to a file once;
-//! [`ReplayTransport::from_file`] replays them later.
+//! [`ReplayTransport::from_file`] replays them later. Recordings are meant
+//! to be committed as fixtures, so they hold no secret: secret headers are
+//! left out (or their values replaced by [`REDACTED`] in responses), and
+//! the bodies of exchanges that carry credentials or `@sensitive` values
+//! are replaced by [`REDACTED`].
 //!
 //! ```
 //! use std::sync::Arc;
@@ -36,10 +40,40 @@ use super::request::RawResponse;
 use super::transport::{BoxFuture, SendError, Transport};
 use super::error::{TransportError, TransportErrorKind};
 
-/// Headers a recording leaves out: they change with every request (or are
-/// secrets), so a replay could never match them.
-const VOLATILE: &[&str] =
-    &["authorization", "x-amz-date", "x-amz-security-token", "x-amz-content-sha256", "user-agent", "content-length", "host", "amz-sdk-invocation-id", "amz-sdk-request"];
+/// Headers a recording leaves out: they change with every request, so a
+/// replay could never match them. (Secret headers are left out too: see
+/// [`secret_header`].)
+const VOLATILE: &[&str] = &["x-amz-date", "x-amz-content-sha256", "user-agent", "content-length", "host", "amz-sdk-invocation-id", "amz-sdk-request"];
+
+/// What a recording holds in place of a secret: a response header's value,
+/// and both bodies of an exchange marked
+/// [`Sensitive`](super::transport::Sensitive) (a credential provider's
+/// request, or an operation whose bodies may hold `@sensitive` members). A
+/// replayed request body given as this is not compared; a replayed
+/// response body given as this fails the request, saying what to do.
+pub const REDACTED: &str = "<redacted by RecordingTransport: it carries credentials or @sensitive values>";
+
+/// Whether a header (by lower-case name) carries a secret a recording must
+/// not keep: credentials and signatures (`Authorization`,
+/// `Proxy-Authorization`, `X-Amz-Security-Token`), the instance metadata
+/// session token, the SSO bearer token, cookies, S3's customer-provided
+/// encryption keys and encryption context, and any header whose name says
+/// it holds a secret, password, bearer or session token, or API key.
+pub fn secret_header(name: &str) -> bool {
+    const EXACT: &[&str] = &[
+        "authorization",
+        "proxy-authorization",
+        "cookie",
+        "set-cookie",
+        "x-amz-security-token",
+        "x-aws-ec2-metadata-token",
+        "x-amz-sso_bearer_token",
+        "x-amz-server-side-encryption-context",
+    ];
+    const PARTS: &[&str] = &["authorization", "cookie", "secret", "password", "passwd", "security-token", "session-token", "bearer", "api-key", "apikey", "customer-key", "metadata-token"];
+    let name = name.to_ascii_lowercase();
+    EXACT.contains(&name.as_str()) || PARTS.iter().any(|p| name.contains(p))
+}
 
 /// One expected request and the response it gets.
 #[derive(Debug, Clone, PartialEq)]
@@ -151,7 +185,7 @@ impl Exchange {
                 out.push(format!("header {name}: sent {shown}, expected {value:?}"));
             }
         }
-        if let Some(want) = &self.body {
+        if let Some(want) = self.body.as_ref().filter(|b| b.as_str() != REDACTED) {
             let content_type = request.headers().get("content-type").and_then(|v| v.to_str().ok());
             let media_type = self.media_type.as_deref().or(content_type);
             if let Err(e) = super::protocol_test::body_equivalent(request.body(), want, media_type) {
@@ -296,6 +330,14 @@ impl ReplayTransport {
             return Err(SendError::Transport(TransportError::new(TransportErrorKind::Other, format!("replay: {problem}"))));
         };
         let diff = next.differences(request);
+        if diff.is_empty() && next.response_body == REDACTED.as_bytes() {
+            let problem = format!(
+                "request {n} ({shown}) was recorded with its bodies redacted (it carries credentials or @sensitive values): \
+                 replace the exchange's response_body with a made-up answer, or give the replayed configuration static credentials and remove the exchange"
+            );
+            s.problems.push(problem.clone());
+            return Err(SendError::Transport(TransportError::new(TransportErrorKind::Other, format!("replay: {problem}"))));
+        }
         if diff.is_empty() {
             s.served += 1;
             return Ok(next.response());
@@ -314,9 +356,24 @@ impl Transport for ReplayTransport {
 
 /// Sends through another transport and records each exchange, for
 /// [`ReplayTransport::from_file`]: method, path, query, the headers that do
-/// not change from one request to the next (never `Authorization`, the
-/// session token or the date), the body, and the whole response. Written
-/// by [`save`](Self::save).
+/// not change from one request to the next, the body, and the response.
+/// Written by [`save`](Self::save) to a file only its owner can read
+/// (`0600` on Unix).
+///
+/// A recording holds no secret, so it can be committed as a fixture:
+/// - request headers that carry secrets ([`secret_header`]:
+///   `Authorization`, `X-Amz-Security-Token`, `x-aws-ec2-metadata-token`,
+///   `x-amz-sso_bearer_token`, cookies...) are left out, and the values of
+///   such response headers (`Set-Cookie`) are [`REDACTED`];
+/// - an exchange marked [`Sensitive`](super::transport::Sensitive) (every
+///   request of the credential providers, which use the configuration's
+///   transport: instance metadata, container endpoints, STS `AssumeRole*`,
+///   SSO, SSO-OIDC; and every operation whose bodies may hold `@sensitive`
+///   members) is kept with both bodies [`REDACTED`]: the file shows that
+///   the call was made and how it was answered, never what it carried. A
+///   replay does not compare such a request body, and fails a request whose
+///   recorded answer is redacted, saying so: replays run with static
+///   credentials, or with made-up answers written in place of the marker.
 pub struct RecordingTransport {
     inner: Arc<dyn Transport>,
     path: PathBuf,
@@ -334,31 +391,48 @@ impl RecordingTransport {
         RecordingTransport { inner, path: path.into(), exchanges: Mutex::new(Vec::new()) }
     }
 
-    /// Write what was recorded so far to the file (replacing it).
+    /// Write what was recorded so far to the file (replacing it), readable
+    /// by its owner only (`0600` on Unix, also when the file was there).
     pub fn save(&self) -> Result<(), String> {
+        use std::io::Write;
         let exchanges = self.exchanges.lock().unwrap_or_else(|p| p.into_inner());
         let json = Value::Array(exchanges.iter().map(Exchange::to_json).collect());
         let text = serde_json::to_string_pretty(&json).map_err(|e| e.to_string())?;
-        std::fs::write(&self.path, text).map_err(|e| format!("{}: {e}", self.path.display()))
+        let at = |e: std::io::Error| format!("{}: {e}", self.path.display());
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut file = options.open(&self.path).map_err(at)?;
+        // A file that was there keeps its mode on open: narrow it before
+        // anything is written.
+        #[cfg(unix)]
+        file.set_permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600)).map_err(at)?;
+        file.write_all(text.as_bytes()).map_err(at)
     }
 
     async fn record(&self, request: http::Request<bytes::Bytes>, max_body: usize) -> Result<RawResponse, SendError> {
+        let sensitive = super::transport::is_sensitive(&request);
         let mut exchange = Exchange::new(request.method().as_str(), request.uri().path());
         exchange.query = Some(query_pairs(request.uri().query().unwrap_or_default()));
         for (name, value) in request.headers() {
-            if !VOLATILE.contains(&name.as_str()) {
+            if !VOLATILE.contains(&name.as_str()) && !secret_header(name.as_str()) {
                 if let Ok(v) = value.to_str() {
                     exchange.headers.push((name.as_str().to_string(), v.to_string()));
                 }
             }
         }
         if !request.body().is_empty() {
-            exchange.body = Some(String::from_utf8_lossy(request.body()).into_owned());
+            exchange.body = Some(if sensitive { REDACTED.to_string() } else { String::from_utf8_lossy(request.body()).into_owned() });
         }
         let response = self.inner.send(request, max_body).await?;
         exchange.status = response.status;
-        exchange.response_headers = response.headers.clone();
-        exchange.response_body = response.body.to_vec();
+        exchange.response_headers = response
+            .headers
+            .iter()
+            .map(|(k, v)| (k.clone(), if secret_header(k) { REDACTED.to_string() } else { v.clone() }))
+            .collect();
+        exchange.response_body = if sensitive && !response.body.is_empty() { REDACTED.as_bytes().to_vec() } else { response.body.to_vec() };
         self.exchanges.lock().unwrap_or_else(|p| p.into_inner()).push(exchange);
         Ok(response)
     }

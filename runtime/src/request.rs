@@ -41,6 +41,11 @@ pub struct PreparedRequest {
     pub validate_response_checksum: bool,
     /// `@auth([])`: the request goes unsigned and needs no credentials.
     pub unsigned: bool,
+    /// The request's or the response's body may hold `@sensitive` members
+    /// (credentials, tokens): the request goes out marked
+    /// [`Sensitive`](super::transport::Sensitive), so recordings keep
+    /// neither body, and no error shows the response's.
+    pub sensitive: bool,
 }
 
 /// What an operation's `@httpChecksum` asks of its request.
@@ -54,7 +59,7 @@ pub struct RequestChecksum {
 
 impl PreparedRequest {
     pub fn new(method: &'static str, path: impl Into<String>) -> Self {
-        PreparedRequest { method, path: path.into(), query: Vec::new(), headers: Vec::new(), body: None, host_prefix: None, endpoint: None, gzip: false, content_md5: false, endpoint_params: Vec::new(), error_in_success: false, checksum: None, validate_response_checksum: false, unsigned: false }
+        PreparedRequest { method, path: path.into(), query: Vec::new(), headers: Vec::new(), body: None, host_prefix: None, endpoint: None, gzip: false, content_md5: false, endpoint_params: Vec::new(), error_in_success: false, checksum: None, validate_response_checksum: false, unsigned: false, sensitive: false }
     }
 
     /// Set the body (a `Vec` or a blob's shared bytes; neither is copied).

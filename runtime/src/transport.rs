@@ -82,6 +82,90 @@ pub struct StreamingBody {
     reopen: Option<Reopen>,
 }
 
+/// `chunks`, held to `length` when it is known (see [`Exact`]).
+pub(crate) fn exactly(chunks: Box<dyn ProduceChunks>, length: Option<u64>) -> Box<dyn ProduceChunks> {
+    match length {
+        Some(length) => Box::new(Exact { inner: chunks, length, sent: 0, held: None, done: false }),
+        None => chunks,
+    }
+}
+
+/// A body of a stated length that must produce exactly that many bytes. An
+/// HTTP/1.1 client stops reading a body once it has sent `Content-Length`
+/// bytes, so the chunk that completes the length is held back until the
+/// source says it has ended: a source with more to give fails instead of
+/// being cut silently.
+struct Exact {
+    inner: Box<dyn ProduceChunks>,
+    length: u64,
+    sent: u64,
+    /// The chunk that completed the length, until the source ends.
+    held: Option<bytes::Bytes>,
+    done: bool,
+}
+
+impl ProduceChunks for Exact {
+    fn poll_chunk(&mut self, cx: &mut std::task::Context<'_>) -> std::task::Poll<Option<Result<bytes::Bytes, String>>> {
+        use std::task::Poll;
+        if self.done {
+            return Poll::Ready(None);
+        }
+        loop {
+            match self.inner.poll_chunk(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(Some(Err(e))) => {
+                    self.done = true;
+                    return Poll::Ready(Some(Err(e)));
+                }
+                Poll::Ready(Some(Ok(chunk))) if chunk.is_empty() => {}
+                Poll::Ready(Some(Ok(chunk))) => {
+                    self.sent = self.sent.saturating_add(chunk.len() as u64);
+                    if self.sent > self.length {
+                        self.done = true;
+                        self.held = None;
+                        return Poll::Ready(Some(Err(format!(
+                            "the body is longer than its stated length of {} bytes (it produced at least {})",
+                            self.length, self.sent
+                        ))));
+                    }
+                    if self.sent < self.length {
+                        return Poll::Ready(Some(Ok(chunk)));
+                    }
+                    // The last stated byte: handed over once the source ends.
+                    self.held = Some(chunk);
+                }
+                Poll::Ready(None) => {
+                    self.done = true;
+                    if self.sent < self.length {
+                        return Poll::Ready(Some(Err(format!("the body ended after {} of its stated {} bytes", self.sent, self.length))));
+                    }
+                    return Poll::Ready(self.held.take().map(Ok));
+                }
+            }
+        }
+    }
+}
+
+/// A request extension (`http::Request::extensions`) marking an exchange
+/// that carries secrets: a credential provider's request (instance
+/// metadata, a container endpoint, STS, SSO) or an operation whose request
+/// or response body may hold `@sensitive` members. Errors never show such
+/// a body, and a transport that records or logs exchanges must not keep
+/// its bodies ([`RecordingTransport`](super::replay::RecordingTransport)
+/// writes a redaction marker instead).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Sensitive;
+
+/// Mark `request` as [`Sensitive`].
+pub fn mark_sensitive<B>(request: &mut http::Request<B>) {
+    request.extensions_mut().insert(Sensitive);
+}
+
+/// Whether `request` is marked [`Sensitive`].
+pub fn is_sensitive<B>(request: &http::Request<B>) -> bool {
+    request.extensions().get::<Sensitive>().is_some()
+}
+
 /// Produces a body again from its start (see [`StreamingBody::reopenable`]).
 pub type Reopen = std::sync::Arc<dyn Fn() -> BoxFuture<'static, Result<StreamingBody, String>> + Send + Sync>;
 
@@ -92,8 +176,12 @@ impl std::fmt::Debug for StreamingBody {
 }
 
 impl StreamingBody {
+    /// A body of `chunks`. With `length`, the chunks must add up to exactly
+    /// that many bytes: one more (even in a chunk after the last stated
+    /// byte) or one fewer fails the request, so a body longer than it says
+    /// is never cut at its `Content-Length` and sent as if whole.
     pub fn new(chunks: impl ProduceChunks + 'static, length: Option<u64>) -> StreamingBody {
-        StreamingBody { chunks: Box::new(chunks), length, reopen: None }
+        StreamingBody { chunks: exactly(Box::new(chunks), length), length, reopen: None }
     }
 
     /// This body, which `reopen` can produce again from its start, so a
@@ -337,6 +425,36 @@ mod tests {
         assert_eq!(drain(body).unwrap(), data);
         let body = StreamingBody::from_reader(std::io::Cursor::new(data.clone()), None);
         assert_eq!(drain(body).unwrap(), data);
+    }
+
+    /// A source that gives these chunks, then ends.
+    struct Given(std::collections::VecDeque<&'static [u8]>);
+
+    impl ProduceChunks for Given {
+        fn poll_chunk(&mut self, _: &mut std::task::Context<'_>) -> std::task::Poll<Option<Result<bytes::Bytes, String>>> {
+            std::task::Poll::Ready(self.0.pop_front().map(|c| Ok(bytes::Bytes::from_static(c))))
+        }
+    }
+
+    fn given(chunks: &[&'static [u8]], length: Option<u64>) -> StreamingBody {
+        StreamingBody::new(Given(chunks.iter().copied().collect()), length)
+    }
+
+    #[test]
+    fn a_body_must_give_exactly_its_stated_length() {
+        assert_eq!(drain(given(&[b"hel", b"", b"lo"], Some(5))).unwrap(), b"hello");
+        assert_eq!(drain(given(&[], Some(0))).unwrap(), b"");
+        assert_eq!(drain(given(&[b"hello", b"world"], None)).unwrap(), b"helloworld");
+        // More after the last stated byte: the last chunk is never handed
+        // over, so a transport stopping at `Content-Length` cannot send a cut body.
+        let mut long = given(&[b"hello", b"world"], Some(5));
+        let first = std::future::poll_fn(|cx| long.chunks.poll_chunk(cx));
+        let first = super::super::block_on::block_on(first);
+        assert!(first.as_ref().is_some_and(Result::is_err), "{first:?}");
+        assert!(drain(given(&[b"hello", b"world"], Some(5))).unwrap_err().contains("longer than its stated length of 5 bytes"));
+        assert!(drain(given(&[b"hello!"], Some(5))).unwrap_err().contains("longer than its stated length of 5 bytes"));
+        assert!(drain(given(&[b"x"], Some(0))).unwrap_err().contains("longer than its stated length of 0 bytes"));
+        assert!(drain(given(&[b"hell"], Some(5))).unwrap_err().contains("ended after 4 of its stated 5 bytes"));
     }
 
     #[test]

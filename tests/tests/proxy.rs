@@ -5,6 +5,11 @@
 //! `HTTP_PROXY`/`HTTPS_PROXY`/`NO_PROXY` and `AWS_CA_BUNDLE` are read from the
 //! environment (checked through the `smithy-call` binary, so each case has
 //! an environment of its own).
+//!
+//! Loopback and link-local destinations never go through a proxy (see
+//! `credential_endpoints_bypass_proxies.rs`), so the proxied requests here
+//! go to `proxied.test`, a name only this test's proxy knows: it connects
+//! to 127.0.0.1 instead.
 
 use std::io::Write;
 use std::net::{TcpListener, TcpStream};
@@ -20,6 +25,21 @@ use smithy_gen_runtime::default_transport::{DefaultTransport, Proxies};
 use smithy_gen_runtime::{Config, Credentials};
 
 static TLS13: [&rustls::SupportedProtocolVersion; 1] = [&rustls::version::TLS13];
+
+/// The host the proxied requests name (see the module's documentation).
+const PROXIED: &str = "proxied.test";
+/// A private CA and its leaf for `proxied.test`.
+const PROXIED_CA: &str = include_str!("tls/proxied-ca.pem");
+const PROXIED_LEAF: &str = include_str!("tls/proxied-leaf.pem");
+const PROXIED_LEAF_KEY: &str = include_str!("tls/proxied-leaf.key");
+
+/// Where the proxy connects for `authority`: `proxied.test` is 127.0.0.1.
+fn upstream(authority: &str) -> String {
+    match authority.strip_prefix(PROXIED) {
+        Some(port) => format!("127.0.0.1{port}"),
+        None => authority.to_string(),
+    }
+}
 
 /// A forward proxy: CONNECT tunnels, and absolute-form requests forwarded
 /// to their origin. Logs each request line with its `Proxy-Authorization`.
@@ -65,7 +85,7 @@ fn proxy_connection(mut client: TcpStream, log: &Mutex<Vec<String>>) {
     let mut parts = first.split(' ');
     let (method, target) = (parts.next().unwrap_or_default(), parts.next().unwrap_or_default());
     if method == "CONNECT" {
-        let Ok(upstream) = TcpStream::connect(target) else { return };
+        let Ok(upstream) = TcpStream::connect(upstream(target)) else { return };
         let _ = client.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n");
         pipe(client, upstream);
         return;
@@ -73,7 +93,7 @@ fn proxy_connection(mut client: TcpStream, log: &Mutex<Vec<String>>) {
     // Absolute form: `http://host:port/path`.
     let Some(rest) = target.strip_prefix("http://") else { return };
     let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
-    let Ok(mut upstream) = TcpStream::connect(authority) else { return };
+    let Ok(mut upstream) = TcpStream::connect(upstream(authority)) else { return };
     let mut forwarded = head.replacen(target, if path.is_empty() { "/" } else { path }, 1);
     forwarded = forwarded
         .split("\r\n")
@@ -141,10 +161,10 @@ fn config(endpoint: String, transport: DefaultTransport) -> Config {
 
 #[test]
 fn https_tunnels_through_the_proxy_with_its_credentials() {
-    let (port, server_log) = answering_tls_server(RSA_LEAF, RSA_LEAF_KEY, &TLS13);
+    let (port, server_log) = answering_tls_server(PROXIED_LEAF, PROXIED_LEAF_KEY, &TLS13);
     let proxy = Proxy::start();
     let transport = DefaultTransport::builder()
-        .extra_roots([CertificateDer::from_pem_slice(RSA_CA.as_bytes()).expect("CA")])
+        .extra_roots([CertificateDer::from_pem_slice(PROXIED_CA.as_bytes()).expect("CA")])
         .proxies(Proxies::Explicit {
             http: None,
             https: Some(format!("http://alice:s3cret@127.0.0.1:{}", proxy.port)),
@@ -153,11 +173,11 @@ fn https_tunnels_through_the_proxy_with_its_credentials() {
         .build()
         .expect("transport");
     assert!(!format!("{transport:?}").contains("s3cret"));
-    let config = config(format!("https://127.0.0.1:{port}"), transport);
+    let config = config(format!("https://{PROXIED}:{port}"), transport);
     assert!(!format!("{config:?}").contains("s3cret"));
     assert_eq!(call(config).expect("a call through the tunnel"), "over-tls");
     // `alice:s3cret` in Basic authentication.
-    assert_eq!(proxy.log(), [format!("CONNECT 127.0.0.1:{port} HTTP/1.1 auth=Basic YWxpY2U6czNjcmV0")]);
+    assert_eq!(proxy.log(), [format!("CONNECT {PROXIED}:{port} HTTP/1.1 auth=Basic YWxpY2U6czNjcmV0")]);
     assert!(server_log.lock().unwrap()[0].contains("POST / HTTP/1.1"), "the request went through the tunnel");
 }
 
@@ -169,22 +189,25 @@ fn plain_http_goes_to_the_proxy_in_absolute_form() {
         .proxies(Proxies::Explicit { http: Some(format!("http://bob:pw@127.0.0.1:{}", proxy.port)), https: None, no_proxy: None })
         .build()
         .expect("transport");
-    assert_eq!(call(config(format!("http://127.0.0.1:{port}"), transport)).expect("a call through the proxy"), "plain");
-    assert_eq!(proxy.log(), [format!("POST http://127.0.0.1:{port}/ HTTP/1.1 auth=Basic Ym9iOnB3")]);
+    assert_eq!(call(config(format!("http://{PROXIED}:{port}"), transport)).expect("a call through the proxy"), "plain");
+    assert_eq!(proxy.log(), [format!("POST http://{PROXIED}:{port}/ HTTP/1.1 auth=Basic Ym9iOnB3")]);
     assert_eq!(*server_log.lock().unwrap(), ["POST / HTTP/1.1"]);
 }
 
 #[test]
 fn no_proxy_hosts_go_direct() {
+    // Direct to `proxied.test`, which only the proxy knows: a failure to
+    // connect, and nothing at the proxy.
     let (port, server_log) = plain_server();
     let proxy = Proxy::start();
     let transport = DefaultTransport::builder()
-        .proxies(Proxies::Explicit { http: Some(proxy.url()), https: Some(proxy.url()), no_proxy: Some("localhost,127.0.0.1".into()) })
+        .proxies(Proxies::Explicit { http: Some(proxy.url()), https: Some(proxy.url()), no_proxy: Some(format!("localhost,{PROXIED}")) })
         .build()
         .expect("transport");
-    assert_eq!(call(config(format!("http://127.0.0.1:{port}"), transport)).expect("a direct call"), "plain");
+    let e = call(config(format!("http://{PROXIED}:{port}"), transport)).expect_err("a direct call to a name no resolver knows");
+    assert!(e.contains(PROXIED), "{e}");
     assert!(proxy.log().is_empty(), "{:?}", proxy.log());
-    assert_eq!(server_log.lock().unwrap().len(), 1);
+    assert!(server_log.lock().unwrap().is_empty());
 }
 
 /// `smithy-call logs PutDestination` against `endpoint` with `env`; returns
@@ -216,17 +239,24 @@ fn smithy_call(endpoint: &str, env: &[(&str, String)]) -> (i32, String) {
 #[test]
 fn proxy_variables_are_read_from_the_environment() {
     let (port, _) = plain_server();
-    let endpoint = format!("http://127.0.0.1:{port}");
+    let endpoint = format!("http://{PROXIED}:{port}");
     for var in ["HTTP_PROXY", "http_proxy", "ALL_PROXY"] {
         let proxy = Proxy::start();
         let (code, out) = smithy_call(&endpoint, &[(var, proxy.url())]);
         assert_eq!(code, 0, "{var}: {out}");
-        assert_eq!(proxy.log(), [format!("POST http://127.0.0.1:{port}/ HTTP/1.1 auth=none")], "{var}");
+        assert_eq!(proxy.log(), [format!("POST http://{PROXIED}:{port}/ HTTP/1.1 auth=none")], "{var}");
     }
+    // Direct: a name no resolver knows fails to connect.
     let proxy = Proxy::start();
-    let (code, out) = smithy_call(&endpoint, &[("HTTP_PROXY", proxy.url()), ("NO_PROXY", "127.0.0.1".into())]);
-    assert_eq!(code, 0, "{out}");
+    let (code, out) = smithy_call(&endpoint, &[("HTTP_PROXY", proxy.url()), ("NO_PROXY", PROXIED.into())]);
+    assert_ne!(code, 0, "{out}");
+    assert!(out.contains(PROXIED), "{out}");
     assert!(proxy.log().is_empty(), "NO_PROXY: {:?}", proxy.log());
+    // A loopback endpoint goes direct whatever the variables say.
+    let proxy = Proxy::start();
+    let (code, out) = smithy_call(&format!("http://127.0.0.1:{port}"), &[("HTTP_PROXY", proxy.url())]);
+    assert_eq!(code, 0, "{out}");
+    assert!(proxy.log().is_empty(), "loopback: {:?}", proxy.log());
 }
 
 #[test]
@@ -236,21 +266,21 @@ fn aws_ca_bundle_and_https_proxy_from_the_environment() {
     let dir = std::env::temp_dir().join(format!("smithy-ca-bundle-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("dir");
     let bundle = dir.join("ca.pem");
-    std::fs::write(&bundle, RSA_CA).expect("bundle");
+    std::fs::write(&bundle, format!("{RSA_CA}{PROXIED_CA}")).expect("bundle");
     // Without the bundle the private CA is unknown: a certificate error, exit 3.
     let (code, out) = smithy_call(&endpoint, &[]);
     assert_eq!(code, 3, "{out}");
     assert!(out.to_lowercase().contains("certificate"), "{out}");
     // With it, through a proxy named by the lower-case variable.
-    let (port, _) = answering_tls_server(RSA_LEAF, RSA_LEAF_KEY, &TLS13);
+    let (port, _) = answering_tls_server(PROXIED_LEAF, PROXIED_LEAF_KEY, &TLS13);
     let proxy = Proxy::start();
     let (code, out) = smithy_call(
-        &format!("https://127.0.0.1:{port}"),
+        &format!("https://{PROXIED}:{port}"),
         &[("AWS_CA_BUNDLE", bundle.display().to_string()), ("https_proxy", proxy.url())],
     );
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("over-tls"), "{out}");
-    assert_eq!(proxy.log(), [format!("CONNECT 127.0.0.1:{port} HTTP/1.1 auth=none")]);
+    assert_eq!(proxy.log(), [format!("CONNECT {PROXIED}:{port} HTTP/1.1 auth=none")]);
     // A bundle that cannot be read is a configuration error that names it.
     let (code, out) = smithy_call(&endpoint, &[("AWS_CA_BUNDLE", dir.join("missing.pem").display().to_string())]);
     assert_ne!(code, 0, "{out}");

@@ -11,6 +11,7 @@ mod customizations;
 mod event_streams;
 mod streaming_bodies;
 mod recursion;
+mod sensitive;
 mod rtype;
 mod endpoints;
 mod examples;

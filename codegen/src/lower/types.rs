@@ -133,6 +133,7 @@ pub fn build(model: &Model, c: &Closure<'_>, ir: &mut ServiceIr, diags: &mut Dia
             endpoint_params: endpoint_params(ctx.model, op),
             unwrapped_output: op.traits.s3_unwrapped_xml_output,
             unsigned: op.traits.auth.as_ref().or(svc_auth).is_some_and(Vec::is_empty),
+            sensitive_body: [&o.input, &o.output].into_iter().any(|s| super::sensitive::body_holds_sensitive(model, ir.protocol, s)),
             output_stream: None,
             input_stream: None,
             streaming_body: None,

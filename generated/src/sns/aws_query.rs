@@ -150,7 +150,9 @@ pub fn prepare_publish(
         "2010-03-31",
         input,
     );
-    Ok(request?)
+    let mut request = request?;
+    request.sensitive = true;
+    Ok(request)
 }
 #[cfg(feature = "sns-publish")]
 /// What a response to `Publish` means: its output, or the operation's error (modeled, unmodeled, or the body failing to parse).
@@ -160,10 +162,10 @@ pub fn parse_publish(
     output(
         response,
         errors::PublishError::from_response,
-        |response| ::smithy_gen_runtime::aws_query::parse_output(
+        ::smithy_gen_runtime::error::withhold_body(|response| ::smithy_gen_runtime::aws_query::parse_output(
             response,
             ::std::option::Option::Some("PublishResult"),
-        ),
+        )),
     )
 }
 impl ::smithy_gen_runtime::error::ErrorHeaders for types::AuthorizationErrorException {}

@@ -46,6 +46,7 @@ pub fn prepare_get_role_credentials(
     };
     let mut request = request?;
     request.unsigned = true;
+    request.sensitive = true;
     Ok(request)
 }
 /// What a response to `GetRoleCredentials` means: its output, or the operation's error (modeled, unmodeled, or the body failing to parse).
@@ -55,13 +56,13 @@ pub fn parse_get_role_credentials(
     output(
         response,
         errors::GetRoleCredentialsError::from_response,
-        |response| {
+        ::smithy_gen_runtime::error::withhold_body(|response| {
             #[allow(unused_mut)]
             let mut output: types::GetRoleCredentialsOutput = ::smithy_gen_runtime::json::parse_body(
                 response,
             )?;
             ::std::result::Result::Ok(output)
-        },
+        }),
     )
 }
 impl ::smithy_gen_runtime::error::ErrorHeaders for types::InvalidRequestException {}

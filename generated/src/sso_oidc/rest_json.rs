@@ -29,6 +29,7 @@ pub fn prepare_create_token(
     };
     let mut request = request?;
     request.unsigned = true;
+    request.sensitive = true;
     Ok(request)
 }
 /// What a response to `CreateToken` means: its output, or the operation's error (modeled, unmodeled, or the body failing to parse).
@@ -38,13 +39,13 @@ pub fn parse_create_token(
     output(
         response,
         errors::CreateTokenError::from_response,
-        |response| {
+        ::smithy_gen_runtime::error::withhold_body(|response| {
             #[allow(unused_mut)]
             let mut output: types::CreateTokenOutput = ::smithy_gen_runtime::json::parse_body(
                 response,
             )?;
             ::std::result::Result::Ok(output)
-        },
+        }),
     )
 }
 impl ::smithy_gen_runtime::error::ErrorHeaders for types::AccessDeniedException {}

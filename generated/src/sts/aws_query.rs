@@ -22,7 +22,9 @@ pub fn prepare_assume_role(
         "2011-06-15",
         input,
     );
-    Ok(request?)
+    let mut request = request?;
+    request.sensitive = true;
+    Ok(request)
 }
 #[cfg(feature = "sts-assume-role")]
 /// What a response to `AssumeRole` means: its output, or the operation's error (modeled, unmodeled, or the body failing to parse).
@@ -32,10 +34,10 @@ pub fn parse_assume_role(
     output(
         response,
         errors::AssumeRoleError::from_response,
-        |response| ::smithy_gen_runtime::aws_query::parse_output(
+        ::smithy_gen_runtime::error::withhold_body(|response| ::smithy_gen_runtime::aws_query::parse_output(
             response,
             ::std::option::Option::Some("AssumeRoleResult"),
-        ),
+        )),
     )
 }
 #[cfg(feature = "sts-assume-role-with-saml")]
@@ -56,6 +58,7 @@ pub fn prepare_assume_role_with_saml(
     );
     let mut request = request?;
     request.unsigned = true;
+    request.sensitive = true;
     Ok(request)
 }
 #[cfg(feature = "sts-assume-role-with-saml")]
@@ -66,10 +69,10 @@ pub fn parse_assume_role_with_saml(
     output(
         response,
         errors::AssumeRoleWithSamlError::from_response,
-        |response| ::smithy_gen_runtime::aws_query::parse_output(
+        ::smithy_gen_runtime::error::withhold_body(|response| ::smithy_gen_runtime::aws_query::parse_output(
             response,
             ::std::option::Option::Some("AssumeRoleWithSAMLResult"),
-        ),
+        )),
     )
 }
 #[cfg(feature = "sts-assume-role-with-web-identity")]
@@ -90,6 +93,7 @@ pub fn prepare_assume_role_with_web_identity(
     );
     let mut request = request?;
     request.unsigned = true;
+    request.sensitive = true;
     Ok(request)
 }
 #[cfg(feature = "sts-assume-role-with-web-identity")]
@@ -103,10 +107,10 @@ pub fn parse_assume_role_with_web_identity(
     output(
         response,
         errors::AssumeRoleWithWebIdentityError::from_response,
-        |response| ::smithy_gen_runtime::aws_query::parse_output(
+        ::smithy_gen_runtime::error::withhold_body(|response| ::smithy_gen_runtime::aws_query::parse_output(
             response,
             ::std::option::Option::Some("AssumeRoleWithWebIdentityResult"),
-        ),
+        )),
     )
 }
 #[cfg(feature = "sts-assume-root")]
@@ -125,7 +129,9 @@ pub fn prepare_assume_root(
         "2011-06-15",
         input,
     );
-    Ok(request?)
+    let mut request = request?;
+    request.sensitive = true;
+    Ok(request)
 }
 #[cfg(feature = "sts-assume-root")]
 /// What a response to `AssumeRoot` means: its output, or the operation's error (modeled, unmodeled, or the body failing to parse).
@@ -135,10 +141,10 @@ pub fn parse_assume_root(
     output(
         response,
         errors::AssumeRootError::from_response,
-        |response| ::smithy_gen_runtime::aws_query::parse_output(
+        ::smithy_gen_runtime::error::withhold_body(|response| ::smithy_gen_runtime::aws_query::parse_output(
             response,
             ::std::option::Option::Some("AssumeRootResult"),
-        ),
+        )),
     )
 }
 #[cfg(feature = "sts-decode-authorization-message")]
@@ -256,7 +262,9 @@ pub fn prepare_get_federation_token(
         "2011-06-15",
         input,
     );
-    Ok(request?)
+    let mut request = request?;
+    request.sensitive = true;
+    Ok(request)
 }
 #[cfg(feature = "sts-get-federation-token")]
 /// What a response to `GetFederationToken` means: its output, or the operation's error (modeled, unmodeled, or the body failing to parse).
@@ -266,10 +274,10 @@ pub fn parse_get_federation_token(
     output(
         response,
         errors::GetFederationTokenError::from_response,
-        |response| ::smithy_gen_runtime::aws_query::parse_output(
+        ::smithy_gen_runtime::error::withhold_body(|response| ::smithy_gen_runtime::aws_query::parse_output(
             response,
             ::std::option::Option::Some("GetFederationTokenResult"),
-        ),
+        )),
     )
 }
 #[cfg(feature = "sts-get-session-token")]
@@ -288,7 +296,9 @@ pub fn prepare_get_session_token(
         "2011-06-15",
         input,
     );
-    Ok(request?)
+    let mut request = request?;
+    request.sensitive = true;
+    Ok(request)
 }
 #[cfg(feature = "sts-get-session-token")]
 /// What a response to `GetSessionToken` means: its output, or the operation's error (modeled, unmodeled, or the body failing to parse).
@@ -298,10 +308,10 @@ pub fn parse_get_session_token(
     output(
         response,
         errors::GetSessionTokenError::from_response,
-        |response| ::smithy_gen_runtime::aws_query::parse_output(
+        ::smithy_gen_runtime::error::withhold_body(|response| ::smithy_gen_runtime::aws_query::parse_output(
             response,
             ::std::option::Option::Some("GetSessionTokenResult"),
-        ),
+        )),
     )
 }
 #[cfg(

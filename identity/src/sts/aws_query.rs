@@ -22,7 +22,9 @@ pub fn prepare_assume_role(
         "2011-06-15",
         input,
     );
-    Ok(request?)
+    let mut request = request?;
+    request.sensitive = true;
+    Ok(request)
 }
 #[cfg(feature = "sts-assume-role")]
 /// What a response to `AssumeRole` means: its output, or the operation's error (modeled, unmodeled, or the body failing to parse).
@@ -32,10 +34,10 @@ pub fn parse_assume_role(
     output(
         response,
         errors::AssumeRoleError::from_response,
-        |response| ::smithy_gen_runtime::aws_query::parse_output(
+        ::smithy_gen_runtime::error::withhold_body(|response| ::smithy_gen_runtime::aws_query::parse_output(
             response,
             ::std::option::Option::Some("AssumeRoleResult"),
-        ),
+        )),
     )
 }
 #[cfg(feature = "sts-assume-role-with-web-identity")]
@@ -56,6 +58,7 @@ pub fn prepare_assume_role_with_web_identity(
     );
     let mut request = request?;
     request.unsigned = true;
+    request.sensitive = true;
     Ok(request)
 }
 #[cfg(feature = "sts-assume-role-with-web-identity")]
@@ -69,10 +72,10 @@ pub fn parse_assume_role_with_web_identity(
     output(
         response,
         errors::AssumeRoleWithWebIdentityError::from_response,
-        |response| ::smithy_gen_runtime::aws_query::parse_output(
+        ::smithy_gen_runtime::error::withhold_body(|response| ::smithy_gen_runtime::aws_query::parse_output(
             response,
             ::std::option::Option::Some("AssumeRoleWithWebIdentityResult"),
-        ),
+        )),
     )
 }
 impl ::smithy_gen_runtime::error::ErrorHeaders for types::ExpiredTokenException {}

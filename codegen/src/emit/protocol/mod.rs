@@ -42,6 +42,7 @@ pub fn protocol_file(svc: &ServiceIr) -> TokenStream {
             && !op.content_md5
             && op.endpoint_params.is_empty()
             && op.checksum.is_none()
+            && !op.sensitive_body
         {
             let items = super::gates::gate_items(aws_json::operation(op, input), &gate);
             return quote!(#items #stream);
@@ -221,6 +222,12 @@ fn operation(op: &OperationIr, input: Option<&StructIr>, serialize: TokenStream,
     if op.unsigned {
         after.push(quote!(request.unsigned = true;));
     }
+    let parse = if op.sensitive_body {
+        after.push(quote!(request.sensitive = true;));
+        quote!(::smithy_gen_runtime::error::withhold_body(#parse))
+    } else {
+        parse
+    };
     let finish = if after.is_empty() {
         quote!(Ok(request?))
     } else {
