@@ -7,7 +7,9 @@
 //! which the credential chain calls): the error's `Display` and `Debug`,
 //! the credentials error a provider makes of it, and everything `tracing`
 //! records at TRACE while it happens hold no part of the secret. An
-//! operation without `@sensitive` members still shows the start of the body.
+//! operation without `@sensitive` members still shows the start of the body;
+//! the runtime's own providers (instance metadata, container endpoints)
+//! show none of what they were answered.
 
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -186,4 +188,38 @@ async fn other_operations_still_show_the_start_of_the_body() {
         .await
         .expect_err("a body cut short");
     assert!(e.to_string().contains(r#"body starts "{\"destination\""#), "{e}");
+}
+
+/// The runtime's own providers never show what they were answered either:
+/// instance metadata and a container endpoint answering credentials cut
+/// short in the middle of the secret.
+#[tokio::test]
+async fn instance_metadata_and_container_answers_cut_short_show_no_secret() {
+    use smithy_gen_runtime::container_credentials::{AuthToken, ContainerProvider};
+    use smithy_gen_runtime::default_transport::{DefaultTransport, Proxies, TokioSleep};
+    use smithy_gen_runtime::imds_credentials::ImdsProvider;
+    use smithy_gen_runtime::transport::{Sleep, Transport};
+    let cut = format!(r#"{{"Code":"Success","AccessKeyId":"ASIAEXAMPLE","SecretAccessKey":"{SECRET}","Token":"tok"#);
+    let answer = cut.clone();
+    let url = integration_tests::serve_http(move |head| {
+        if head.starts_with("PUT ") {
+            (200, "session".into())
+        } else if head.contains("security-credentials/ ") {
+            (200, "role".into())
+        } else {
+            (200, answer.clone())
+        }
+    });
+    let transport: Arc<dyn Transport> = Arc::new(DefaultTransport::builder().proxies(Proxies::None).build().expect("transport"));
+    let sleep: Arc<dyn Sleep> = Arc::new(TokioSleep);
+    let imds = ImdsProvider::new(url.clone(), false, transport.clone(), sleep.clone()).provide_credentials().await.expect_err("cut short");
+    let container = ContainerProvider::new(format!("{url}/creds"), AuthToken::None, transport, sleep)
+        .expect("an allowed URL")
+        .provide_credentials()
+        .await
+        .expect_err("cut short");
+    for shown in [imds.to_string(), format!("{imds:?}"), container.to_string(), format!("{container:?}")] {
+        assert!(shown.contains("not JSON"), "{shown}");
+        assert!(!leaks(&shown, SECRET), "{shown}");
+    }
 }
