@@ -5,6 +5,7 @@ use std::sync::{Arc, OnceLock};
 use std::time::SystemTime;
 
 use super::config::{Config, ContextParam, Endpoint};
+use super::credentials::Credentials;
 use super::endpoints::{EndpointError, Params, RuleSet, Value};
 use super::error::{Failure, TimeoutError, TimeoutKind, TransportError, TransportErrorKind};
 use super::hooks::{HookRequest, HookResponse};
@@ -334,10 +335,12 @@ impl Handle {
             if !request.unsigned {
                 headers.push(("x-amz-content-sha256".into(), "STREAMING-AWS4-HMAC-SHA256-EVENTS".into()));
             }
-            let signed = self.sign_attempt(operation, request, 1, &url, &headers, &body, &resolved).await?;
-            let signer = if request.unsigned {
-                None
-            } else {
+            // One snapshot of the credentials for the whole stream: the
+            // request and every event are signed with it, so a refresh in
+            // between cannot break the signature chain.
+            let credentials = self.attempt_credentials(request, 1).await?;
+            let signed = self.sign_with(operation, request, 1, &url, &headers, &body, &resolved, credentials.as_ref())?;
+            let signer = credentials.map(|credentials| {
                 let seed = signed
                     .headers()
                     .get("authorization")
@@ -345,14 +348,13 @@ impl Handle {
                     .and_then(|a| a.rsplit("Signature=").next())
                     .map(str::to_string)
                     .unwrap_or_default();
-                let credentials = config.credentials.credentials().await.map_err(|e| Failure::Transport(TransportError::new(TransportErrorKind::Credentials, e.to_string())))?;
-                Some(super::event_signing::EventSigner::new(
+                super::event_signing::EventSigner::new(
                     &seed,
                     credentials,
                     resolved.auth.signing_region.as_deref().unwrap_or(&config.region),
                     resolved.auth.signing_name.as_deref().unwrap_or(self.inner.service.signing_name),
-                ))
-            };
+                )
+            });
             let body = super::transport::StreamingBody::new(super::event_signing::SignedEvents::new(events, marshal, signer, first), None);
             match config.transport.send_duplex(signed.map(|_| ()), body).await {
                 Ok(r) if (200..300).contains(&r.status) => {
@@ -641,18 +643,42 @@ impl Handle {
         body: &bytes::Bytes,
         resolved: &ResolvedEndpoint,
     ) -> Result<http::Request<bytes::Bytes>, Failure> {
+        // Per attempt: a retry after the credentials were refreshed signs
+        // with the new ones.
+        let credentials = self.attempt_credentials(request, attempt).await?;
+        self.sign_with(operation, request, attempt, url, headers, body, resolved, credentials.as_ref())
+    }
+
+    /// The credentials an attempt signs with (none for an unsigned request).
+    async fn attempt_credentials(&self, request: &PreparedRequest, attempt: u32) -> Result<Option<Credentials>, Failure> {
+        if request.unsigned {
+            return Ok(None);
+        }
+        self.inner.config.credentials.credentials().await.map(Some).map_err(|e| {
+            let mut t = TransportError::new(TransportErrorKind::Credentials, e.to_string());
+            t.attempts = attempt;
+            Failure::Transport(t)
+        })
+    }
+
+    /// [`sign_attempt`](Self::sign_attempt) with the credentials given.
+    #[allow(clippy::too_many_arguments)]
+    fn sign_with(
+        &self,
+        operation: &'static str,
+        request: &PreparedRequest,
+        attempt: u32,
+        url: &str,
+        headers: &[(String, String)],
+        body: &bytes::Bytes,
+        resolved: &ResolvedEndpoint,
+        credentials: Option<&Credentials>,
+    ) -> Result<http::Request<bytes::Bytes>, Failure> {
         let config = &self.inner.config;
         let stop = |kind: TransportErrorKind, message: String| {
             let mut t = TransportError::new(kind, message);
             t.attempts = attempt;
             Failure::Transport(t)
-        };
-        // Per attempt: a retry after the credentials were refreshed signs
-        // with the new ones.
-        let credentials = if request.unsigned {
-            None
-        } else {
-            Some(config.credentials.credentials().await.map_err(|e| stop(TransportErrorKind::Credentials, e.to_string()))?)
         };
         let hooked;
         let headers = if config.hooks.is_empty() {
@@ -666,7 +692,7 @@ impl Handle {
             hooked = h;
             &hooked[..]
         };
-        let mut signed = self.signed(request.method, url, headers, body, &resolved.auth, credentials.as_ref())?;
+        let mut signed = self.signed(request.method, url, headers, body, &resolved.auth, credentials)?;
         if request.sensitive {
             super::transport::mark_sensitive(&mut signed);
         }
@@ -728,7 +754,7 @@ impl Handle {
         headers: &[(String, String)],
         body: &bytes::Bytes,
         auth: &AuthScheme,
-        credentials: Option<&super::credentials::Credentials>,
+        credentials: Option<&Credentials>,
     ) -> Result<http::Request<bytes::Bytes>, Failure> {
         let config = &self.inner.config;
         let invalid = |what: String| Failure::Transport(TransportError::new(TransportErrorKind::InvalidRequest, what));

@@ -160,3 +160,49 @@ async fn the_input_goes_first_as_a_signed_initial_request_message() {
     assert_eq!(answers[0], ("initial-response".to_string(), r#"{"sessionId":"s-1"}"#.to_string()));
     assert_eq!(answers.len(), 3, "{answers:?}");
 }
+
+/// Credentials that are stale as soon as they are given (each fetch
+/// refreshes): the scope's first, then others. A stream must be signed with
+/// one snapshot throughout.
+#[derive(Debug, Default)]
+struct Rotating(std::sync::atomic::AtomicUsize);
+
+impl smithy_gen_runtime::credentials::ProvideCredentials for Rotating {
+    fn provide_credentials(&self) -> smithy_gen_runtime::transport::BoxFuture<'_, Result<Credentials, smithy_gen_runtime::credentials::CredentialsError>> {
+        let n = self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let expiry = std::time::SystemTime::now() + std::time::Duration::from_secs(1);
+        let credentials = match n {
+            0 => Credentials::new("AKIDINITIAL", SECRET, None),
+            n => Credentials::new(format!("AKIDROTATED{n}"), format!("rotated-secret-{n}"), None),
+        };
+        Box::pin(async move { Ok(credentials.with_expiry(expiry)) })
+    }
+}
+
+#[tokio::test]
+async fn a_refresh_during_the_stream_does_not_break_its_signature_chain() {
+    let seen = Arc::new(Mutex::new(Seen::default()));
+    let port = server(Arc::clone(&seen)).await;
+    let provider = Arc::new(Rotating::default());
+    let config = Config::builder()
+        .region("us-east-1")
+        .endpoint(format!("http://127.0.0.1:{port}"))
+        .credentials_provider(provider.clone())
+        .build()
+        .expect("config");
+    let handle = Handle::new(config, &CHAT);
+    let request = smithy_gen_runtime::aws_json::request(&CHAT, "Converse", &serde_json::json!({"sessionId": "s-1"})).unwrap();
+    let (turns, events) = channel::<Turn>(4);
+    let feed = tokio::spawn(async move {
+        turns.send(Turn("hello".to_string())).await.map_err(|_| ()).expect("the stream takes it");
+    });
+    let streamed = handle.send_duplex("Converse", &request, events, marshal, true).await.expect("the stream opens");
+    feed.await.unwrap();
+    let Streamed::Stream(response) = streamed else { panic!("an error response") };
+    let mut reader = MessageReader::new(response.body);
+    while reader.next_message().await.expect("whole messages").is_some() {}
+    let s = seen.lock().unwrap();
+    assert!(s.chain.problems.is_empty(), "{:?}", s.chain.problems);
+    assert_eq!(provider.0.load(std::sync::atomic::Ordering::SeqCst), 1, "the credentials were fetched once for the stream");
+    assert_eq!(s.chain.verified, 3, "initial request, event and the closing message, all with the request's key");
+}
