@@ -29,6 +29,19 @@ pub(crate) struct Resolver<'a> {
 
 type Provider = Arc<dyn ProvideCredentials>;
 
+/// The most roles one `source_profile` chain assumes, one after the other
+/// (each an STS call signed with the credentials of the one before; real
+/// chains have a handful). A longer chain is an error naming its start.
+pub(crate) const MAX_ROLE_CHAIN: usize = 64;
+
+/// Where a role's credentials come from.
+enum Source<'s> {
+    /// The next role of the chain: its profile's name and section.
+    Role(&'s str, &'s Section),
+    /// Anything but a role.
+    Provider(Provider),
+}
+
 fn env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
@@ -39,8 +52,7 @@ impl Resolver<'_> {
     pub fn profile(&self, name: &str) -> Result<Option<Provider>, ConfigError> {
         let profile = self.set.profiles.get(name);
         if let Some(p) = profile.filter(|p| p.get("role_arn").is_some() && p.get("web_identity_token_file").is_none()) {
-            let mut visited = Vec::new();
-            return self.assume_role(name, p, &mut visited).map(Some);
+            return self.assume_role(name, p).map(Some);
         }
         if let Some(web) = self.web_identity(name, profile)? {
             return Ok(Some(web));
@@ -53,9 +65,15 @@ impl Resolver<'_> {
             return static_keys(name, p);
         }
         if let Some(command) = p.get("credential_process").filter(|c| !c.trim().is_empty()) {
-            return Ok(Some(Arc::new(super::credential_process::ProcessProvider::new(command, format!("profile {name}")))));
+            return Ok(Some(Arc::new(super::credential_process::ProcessProvider::new(command, self.process_origin(name)))));
         }
         static_keys(name, p)
+    }
+
+    /// What a `credential_process` names in its errors: the profile and
+    /// the files.
+    fn process_origin(&self, name: &str) -> String {
+        format!("profile {name} ({})", self.files)
     }
 
     fn services(&self, name: &str, key: &str, what: &str) -> Result<&Arc<dyn IdentityServices>, ConfigError> {
@@ -79,28 +97,58 @@ impl Resolver<'_> {
         c
     }
 
-    fn assume_role(&self, name: &str, p: &Section, visited: &mut Vec<String>) -> Result<Provider, ConfigError> {
+    /// The provider of a profile that assumes a role: the chain of
+    /// `source_profile` roles followed in a loop (so its length costs no
+    /// stack) up to [`MAX_ROLE_CHAIN`] roles, its source resolved, then each
+    /// role assumed with the credentials of the one below it.
+    fn assume_role(&self, name: &str, p: &Section) -> Result<Provider, ConfigError> {
         let services = self.services(name, "role_arn", "an assumed role")?.clone();
-        if visited.contains(&name.to_string()) {
-            let chain: Vec<String> = visited.iter().chain([&name.to_string()]).map(|p| format!("`{p}`")).collect();
-            return Err(ConfigError(format!("the source_profile settings loop: {} ({})", chain.join(" → "), self.files)));
+        let mut chain: Vec<(&str, &Section)> = vec![(name, p)];
+        let (mut link, mut lp) = (name, p);
+        let mut provider = loop {
+            match self.role_source(link, lp)? {
+                Source::Provider(source) => break source,
+                Source::Role(next, np) => {
+                    if chain.iter().any(|(n, _)| *n == next) {
+                        let names: Vec<String> = chain.iter().map(|(n, _)| *n).chain([next]).map(|n| format!("`{n}`")).collect();
+                        return Err(ConfigError(format!("the source_profile settings loop: {} ({})", names.join(" → "), self.files)));
+                    }
+                    if chain.len() == MAX_ROLE_CHAIN {
+                        let first: Vec<String> = chain.iter().take(3).map(|(n, _)| format!("`{n}`")).collect();
+                        return Err(ConfigError(format!(
+                            "the profile `{name}` ({}): its source_profile chain assumes more than {MAX_ROLE_CHAIN} roles ({} → … → `{link}` → `{next}`); at most {MAX_ROLE_CHAIN} roles are assumed one after the other",
+                            self.files,
+                            first.join(" → "),
+                        )));
+                    }
+                    chain.push((next, np));
+                    (link, lp) = (next, np);
+                }
+            }
+        };
+        for (link, lp) in chain.into_iter().rev() {
+            provider = self.assume_one_role(&services, link, lp, provider)?;
         }
-        visited.push(name.to_string());
+        Ok(provider)
+    }
+
+    /// Where the credentials of the role of profile `name` come from: the
+    /// next role of the chain, or a provider that assumes none.
+    fn role_source<'s>(&'s self, name: &str, p: &Section) -> Result<Source<'s>, ConfigError> {
         let bad = |m: String| ConfigError(format!("the profile `{name}` ({}): {m}", self.files));
         if p.get("mfa_serial").is_some() {
             return Err(bad("`mfa_serial` asks for an MFA code, which this client cannot prompt for; assume the role with `aws sts assume-role` and use the result, or remove mfa_serial".into()));
         }
-        let role_arn = p.get("role_arn").unwrap_or_default().to_string();
         let source: Provider = match (p.get("source_profile"), p.get("credential_source")) {
             (Some(_), Some(_)) => return Err(bad("both `source_profile` and `credential_source` are set; keep one".into())),
             (None, None) => return Err(bad("`role_arn` needs `source_profile` or `credential_source`".into())),
             (Some(source), None) => {
-                let sp = self.set.profiles.get(source).ok_or_else(|| bad(format!("its source_profile `{source}` does not exist")))?;
+                let (source, sp) = self.set.profiles.get_key_value(source).ok_or_else(|| bad(format!("its source_profile `{source}` does not exist")))?;
                 if source == name {
                     // A profile that is its own source: its static keys.
                     static_keys(source, sp)?.ok_or_else(|| bad("it is its own source_profile but has no static keys".into()))?
                 } else if sp.get("role_arn").is_some() && sp.get("web_identity_token_file").is_none() {
-                    self.assume_role(source, sp, visited)?
+                    return Ok(Source::Role(source, sp));
                 } else if sp.get("web_identity_token_file").is_some() {
                     self.web_identity(source, Some(sp))?.ok_or_else(|| bad(format!("its source_profile `{source}` has no usable web identity")))?
                 } else if let Some(sso) = self.sso(source, sp)? {
@@ -108,7 +156,7 @@ impl Resolver<'_> {
                 } else if let Some(keys) = static_keys(source, sp)? {
                     keys
                 } else if let Some(command) = sp.get("credential_process").filter(|c| !c.trim().is_empty()) {
-                    Arc::new(super::credential_process::ProcessProvider::new(command, format!("profile {source}")))
+                    Arc::new(super::credential_process::ProcessProvider::new(command, self.process_origin(source)))
                 } else {
                     return Err(bad(format!("its source_profile `{source}` has no credentials")));
                 }
@@ -133,6 +181,13 @@ impl Resolver<'_> {
                 }
             },
         };
+        Ok(Source::Provider(source))
+    }
+
+    /// The role of profile `name`, assumed with the credentials of `source`.
+    fn assume_one_role(&self, services: &Arc<dyn IdentityServices>, name: &str, p: &Section, source: Provider) -> Result<Provider, ConfigError> {
+        let bad = |m: String| ConfigError(format!("the profile `{name}` ({}): {m}", self.files));
+        let role_arn = p.get("role_arn").unwrap_or_default().to_string();
         let duration_seconds = match p.get("duration_seconds") {
             None => None,
             Some(d) => Some(
@@ -150,7 +205,7 @@ impl Resolver<'_> {
             duration_seconds,
         };
         let sts = self.call_config(p.get("region"), Some(source));
-        Ok(Arc::new(AssumeRoleProvider::new(services, sts, request, format!("profile {name}"))))
+        Ok(Arc::new(AssumeRoleProvider::new(services.clone(), sts, request, format!("profile {name}"))))
     }
 
     /// The environment's token file and role, each over the profile's.

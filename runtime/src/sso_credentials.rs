@@ -3,10 +3,12 @@
 //! credentials by SSO `GetRoleCredentials`. A profile with an
 //! `sso_session` names a `[sso-session]` section: its token's file is named
 //! by the SHA-1 of the session name, and the token is refreshed through
-//! SSO-OIDC `CreateToken` (and written back) when it is within five minutes
-//! of expiry. A legacy profile (`sso_start_url` in the profile) uses the
-//! file named by the SHA-1 of the start URL, and cannot refresh it.
+//! SSO-OIDC `CreateToken` (and written back, readable by its owner only)
+//! when it is within five minutes of expiry. A legacy profile
+//! (`sso_start_url` in the profile) uses the file named by the SHA-1 of the
+//! start URL, and cannot refresh it.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -175,9 +177,152 @@ fn time(json: &Value, key: &str) -> Result<SystemTime, String> {
     SystemTime::try_from(t).map_err(|_| format!("{key} is out of range"))
 }
 
-/// Replace the cache file: written beside it, then renamed over it.
+/// Replace the cache file, which holds the access and refresh tokens and
+/// the client secret: written to a new file beside it that only its owner
+/// may read or write (mode 0600, whatever the umask), then renamed over it,
+/// so the tokens are never readable by others, not even for a moment. A
+/// failed write leaves the old file and no temporary one.
 fn write_cache(file: &Path, json: &Value) -> std::io::Result<()> {
-    let tmp = file.with_extension(format!("json.{}.tmp", std::process::id()));
-    std::fs::write(&tmp, serde_json::to_vec_pretty(json).map_err(std::io::Error::other)?)?;
-    std::fs::rename(&tmp, file)
+    let bytes = serde_json::to_vec_pretty(json).map_err(std::io::Error::other)?;
+    let (tmp, mut out) = create_private_beside(file)?;
+    let written = out.write_all(&bytes).and_then(|()| out.sync_all()).and_then(|()| {
+        drop(out);
+        std::fs::rename(&tmp, file)
+    });
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written
+}
+
+/// A new file in `file`'s directory, created for this write only
+/// (`create_new`: never an existing file or a link planted there) with
+/// mode 0600 on unix.
+fn create_private_beside(file: &Path) -> std::io::Result<(PathBuf, std::fs::File)> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut attempt = 0u32;
+    loop {
+        let tmp = file.with_extension(format!("json.{}.{attempt}.tmp", std::process::id()));
+        match options.open(&tmp) {
+            Ok(out) => return Ok((tmp, out)),
+            // Another writer's, or one left by a process that died: another name.
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && attempt < 100 => attempt += 1,
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use std::os::unix::fs::PermissionsExt;
+
+    use super::*;
+    use crate::identity_services::{AssumeRoleRequest, SsoToken, WebIdentityRequest};
+    use crate::transport::{SendError, Sleep, Transport};
+
+    /// SSO-OIDC answers a refresh with `NEWTOKEN`; SSO checks that token.
+    #[derive(Debug)]
+    struct FakeSso;
+
+    impl IdentityServices for FakeSso {
+        fn assume_role(&self, _: Config, _: AssumeRoleRequest) -> BoxFuture<'static, Result<Credentials, String>> {
+            Box::pin(std::future::ready(Err("not here".into())))
+        }
+        fn assume_role_with_web_identity(&self, _: Config, _: WebIdentityRequest) -> BoxFuture<'static, Result<Credentials, String>> {
+            Box::pin(std::future::ready(Err("not here".into())))
+        }
+        fn sso_role_credentials(&self, _: Config, request: SsoRoleRequest) -> BoxFuture<'static, Result<Credentials, String>> {
+            let answer = if request.access_token == "NEWTOKEN" { Ok(Credentials::new("AKIDSSO", "sso-secret", None)) } else { Err("an old token".into()) };
+            Box::pin(std::future::ready(answer))
+        }
+        fn sso_create_token(&self, _: Config, request: SsoTokenRequest) -> BoxFuture<'static, Result<SsoToken, String>> {
+            let answer = if request.refresh_token == "REFRESH-1" && request.client_secret == "CLIENTSECRET" {
+                Ok(SsoToken { access_token: "NEWTOKEN".into(), expires_at: SystemTime::now() + Duration::from_secs(3600), refresh_token: Some("REFRESH-2".into()) })
+            } else {
+                Err("unexpected request".into())
+            };
+            Box::pin(std::future::ready(answer))
+        }
+    }
+
+    /// The configuration's transport and sleep: never used (the fake makes the calls).
+    #[derive(Debug)]
+    struct Unused;
+
+    impl Transport for Unused {
+        fn send(&self, _: http::Request<bytes::Bytes>, _: usize) -> BoxFuture<'_, Result<crate::request::RawResponse, SendError>> {
+            unreachable!("the fake identity services make no request")
+        }
+    }
+
+    impl Sleep for Unused {
+        fn sleep(&self, _: Duration) -> BoxFuture<'static, ()> {
+            Box::pin(std::future::pending())
+        }
+    }
+
+    /// Under umask 022 (the usual one, under which a plain write makes
+    /// the file 0644), the refreshed cache is 0600 and no temporary file
+    /// is left beside it. The umask belongs to the process: the test runs
+    /// itself again in a child process with it.
+    #[test]
+    fn a_refresh_rewrites_the_cache_readable_by_its_owner_only() {
+        const CHILD: &str = "SMITHY_SSO_CACHE_TEST_UMASK_022";
+        let name = "sso_credentials::tests::a_refresh_rewrites_the_cache_readable_by_its_owner_only";
+        if std::env::var_os(CHILD).is_none() {
+            let exe = std::env::current_exe().expect("the test binary");
+            let out = std::process::Command::new("sh")
+                .args(["-c", "umask 022 && exec \"$0\" \"$@\""])
+                .arg(exe)
+                .args(["--exact", name, "--nocapture", "--test-threads=1"])
+                .env(CHILD, "1")
+                .output()
+                .expect("run the test binary again");
+            let shown = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+            assert!(out.status.success() && shown.contains("1 passed"), "{shown}");
+            return;
+        }
+        if let Ok(status) = std::fs::read_to_string("/proc/self/status") {
+            assert!(status.lines().any(|l| l.split_whitespace().eq(["Umask:", "0022"])), "{status}");
+        }
+
+        let dir = std::env::temp_dir().join(format!("smithy-sso-cache-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let source = SsoTokenSource::Session { name: "corp".into() };
+        let file = SsoProvider::cache_file(&dir, &source);
+        let soon = Timestamp::from(SystemTime::now() + Duration::from_secs(60)).fmt_date_time();
+        let cached = serde_json::json!({
+            "startUrl": "https://example.awsapps.com/start", "region": "us-east-1", "accessToken": "OLDTOKEN", "expiresAt": soon,
+            "clientId": "CLIENTID", "clientSecret": "CLIENTSECRET", "refreshToken": "REFRESH-1", "registrationExpiresAt": "2099-01-01T00:00:00Z",
+        });
+        std::fs::write(&file, cached.to_string()).unwrap();
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+        let config_file = dir.join("config");
+        std::fs::write(&config_file, "[default]\n").unwrap();
+        let config = Config::builder()
+            .region("us-east-1")
+            .profile_files(crate::profile_file::ProfileFiles { config: config_file, credentials: dir.join("credentials") })
+            .profile_name("default")
+            .credentials(Credentials::new("AKIDUNUSED", "unused", None))
+            .transport(Arc::new(Unused))
+            .sleep(Arc::new(Unused))
+            .build()
+            .unwrap();
+        let provider = SsoProvider::new(Arc::new(FakeSso), config, "123456789012".into(), "Dev".into(), source, dir.clone(), "sso".into());
+        let credentials = crate::block_on::block_on(provider.provide_credentials()).unwrap();
+        assert_eq!(credentials.access_key_id(), "AKIDSSO");
+
+        let rewritten: Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+        assert_eq!((rewritten["accessToken"].as_str(), rewritten["refreshToken"].as_str()), (Some("NEWTOKEN"), Some("REFRESH-2")));
+        assert_eq!(rewritten["clientSecret"], "CLIENTSECRET");
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "the refreshed cache is {mode:o}");
+        let left: Vec<_> = std::fs::read_dir(&dir).unwrap().flatten().map(|e| e.file_name()).filter(|n| n.to_string_lossy().ends_with(".tmp")).collect();
+        assert!(left.is_empty(), "temporary files left: {left:?}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

@@ -25,6 +25,7 @@ const TARGETS: &[(&str, &[&str])] = &[
     ("rest_json_uri_headers", &[]),
     ("xml_responses", &["fuzz/seeds/xml_responses"]),
     ("event_stream_frames", &["fuzz/seeds/event_stream_frames"]),
+    ("profile_file", &["fuzz/seeds/profile_file"]),
 ];
 
 /// The fixture model the `rest_json_uri_headers` target drives (it has the
@@ -51,7 +52,8 @@ const COVERAGE_FLAGS: &[&str] = &[
 pub const USAGE: &str = "  cargo xtask fuzz [--seconds N] [TARGET...]
       build the libFuzzer targets of fuzz/ (instrumented, release) and run each for N seconds
       (default 30; 0 replays the corpus only); fails if any target crashes.
-      Targets: model_bytes, model_json, responses, rest_json_uri_headers (default: all)
+      Targets: model_bytes, model_json, responses, rest_json_uri_headers, xml_responses,
+      event_stream_frames, profile_file (default: all)
   cargo xtask fuzz --check
       build the fuzz crate without instrumentation (`cargo check`), so the targets cannot rot";
 
