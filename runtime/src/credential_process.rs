@@ -58,7 +58,8 @@ impl ProcessProvider {
 
     /// Run the command and read its answer (blocking). The deadline holds
     /// for the reading as well as the exit: a process the command leaves
-    /// behind holding standard output cannot stretch it. On unix the
+    /// behind holding standard output cannot stretch it. On unix, unless
+    /// standard input is a terminal (where a helper may prompt), the
     /// command runs in a process group of its own, stopped whole (with
     /// what it started) on a timeout or an oversized output.
     fn run(&self) -> Result<Credentials, CredentialsError> {
@@ -71,8 +72,14 @@ impl ProcessProvider {
             c.arg("-c").arg(&self.command);
             c
         };
+        // A group of its own, so a timeout stops what it started too; but
+        // not when we run at a terminal, where a helper may prompt on it
+        // (an MFA code, a password manager's unlock) and a background group
+        // would be stopped reading it.
         #[cfg(unix)]
-        std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
+        if !std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+            std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
+        }
         let started = Instant::now();
         let deadline = started + self.timeout;
         let mut child = cmd
@@ -296,7 +303,9 @@ mod tests {
             // Gone, or a zombie waiting for a parent that does not reap.
             std::fs::read_to_string(format!("/proc/{}/stat", pid.trim())).map_or(true, |stat| stat.rsplit(')').next().is_some_and(|r| r.trim_start().starts_with('Z')))
         };
-        if cfg!(target_os = "linux") {
+        // (At a terminal the command keeps the program's process group, so
+        // only the command itself is stopped: checked where it is not.)
+        if cfg!(target_os = "linux") && !std::io::IsTerminal::is_terminal(&std::io::stdin()) {
             let until = Instant::now() + Duration::from_secs(5);
             while !gone() && Instant::now() < until {
                 std::thread::sleep(Duration::from_millis(20));
