@@ -141,14 +141,21 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, String> {
 pub fn missing_third_party(path: &Path) -> Option<crate::third_party::Missing> {
     let text = std::fs::read_to_string(path).ok()?;
     let raw: Raw = toml::from_str(&text).ok()?;
-    let base = path.parent().unwrap_or(Path::new(""));
+    find_official(path.parent().unwrap_or(Path::new("")), &raw.models).err()
+}
+
+/// The official AWS models (`aws:<file>`) among `models`, found through the
+/// third-party search order from the checkout `base` (the config's
+/// directory) is in, in the order listed.
+fn find_official(base: &Path, models: &[PathBuf]) -> Result<Vec<PathBuf>, crate::third_party::Missing> {
+    use crate::third_party::{self, Set, AWS_MODEL_PREFIX};
     let official: Vec<&str> =
-        raw.models.iter().filter_map(|m| m.to_str().and_then(|s| s.strip_prefix(crate::third_party::AWS_MODEL_PREFIX))).collect();
+        models.iter().filter_map(|m| m.to_str().and_then(|s| s.strip_prefix(AWS_MODEL_PREFIX))).collect();
     if official.is_empty() {
-        return None;
+        return Ok(Vec::new());
     }
-    let root = crate::third_party::checkout_root(if base.as_os_str().is_empty() { Path::new(".") } else { base });
-    crate::third_party::find_files(crate::third_party::Set::AwsModels, &root, &official).err()
+    let root = third_party::checkout_root(if base.as_os_str().is_empty() { Path::new(".") } else { base });
+    third_party::find_files(Set::AwsModels, &root, &official)
 }
 
 /// The config's model files: paths relative to its directory, and
@@ -156,19 +163,10 @@ pub fn missing_third_party(path: &Path) -> Option<crate::third_party::Missing> {
 /// checkout the config is in. Every missing official model is named in one
 /// line with the command that fetches them.
 fn resolve_models(path: &Path, base: &Path, models: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
-    use crate::third_party::{self, Set, AWS_MODEL_PREFIX};
-    let official: Vec<&str> =
-        models.iter().filter_map(|m| m.to_str().and_then(|s| s.strip_prefix(AWS_MODEL_PREFIX))).collect();
-    let mut found = if official.is_empty() {
-        Vec::new()
-    } else {
-        let root = third_party::checkout_root(if base.as_os_str().is_empty() { Path::new(".") } else { base });
-        third_party::find_files(Set::AwsModels, &root, &official).map_err(|e| format!("{}: {e}", path.display()))?
-    }
-    .into_iter();
+    let mut found = find_official(base, models).map_err(|e| format!("{}: {e}", path.display()))?.into_iter();
     Ok(models
         .iter()
-        .map(|m| match m.to_str().is_some_and(|s| s.starts_with(AWS_MODEL_PREFIX)) {
+        .map(|m| match m.to_str().is_some_and(|s| s.starts_with(crate::third_party::AWS_MODEL_PREFIX)) {
             true => found.next().unwrap_or_default(),
             false => normalize(&base.join(m)),
         })

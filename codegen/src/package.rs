@@ -178,25 +178,28 @@ fn crate_files(dir: &Path, prefix: &str) -> Result<Vec<(String, String)>, String
     Ok(files)
 }
 
+/// `p` as an absolute path (against the current directory), `.` and `..`
+/// resolved lexically, without touching the file system.
+pub fn absolute(p: &Path) -> PathBuf {
+    let p = if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(p) };
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// `to` as a path relative to the directory `from` (both relative to the
 /// same base, or both absolute), with `/` separators: `../runtime` from
 /// `generated` to `runtime`. Lexical: `..` in `from` is resolved against
 /// the current directory when it cannot be cancelled.
 pub fn relative_path(from: &Path, to: &Path) -> String {
-    let absolute = |p: &Path| -> PathBuf {
-        let p = if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(p) };
-        let mut out = PathBuf::new();
-        for c in p.components() {
-            match c {
-                Component::CurDir => {}
-                Component::ParentDir => {
-                    out.pop();
-                }
-                c => out.push(c),
-            }
-        }
-        out
-    };
     let (from, to) = (absolute(from), absolute(to));
     let (a, b): (Vec<_>, Vec<_>) = (from.components().collect(), to.components().collect());
     let common = a.iter().zip(&b).take_while(|(x, y)| x == y).count();

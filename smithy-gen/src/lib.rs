@@ -10,6 +10,7 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+use codegen::package::absolute;
 use codegen::third_party;
 
 /// Generate Rust clients, types and validators from Smithy 2.0 models of AWS APIs.
@@ -148,22 +149,6 @@ fn runtime_dir(flag: Option<&Path>, out: &Path) -> Option<PathBuf> {
         .into_iter()
         .map(|root| root.join("runtime"))
         .find(|dir| is_runtime(dir))
-}
-
-/// `p` as an absolute path, `.` and `..` resolved lexically.
-fn absolute(p: &Path) -> PathBuf {
-    let abs = if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(p) };
-    let mut out = PathBuf::new();
-    for c in abs.components() {
-        match c {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 fn existing_ancestor(p: &Path) -> PathBuf {

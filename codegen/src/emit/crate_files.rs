@@ -34,12 +34,12 @@ pub fn runtime_features(ir: &CrateIr) -> Vec<&'static str> {
 }
 
 fn cargo_toml(ir: &CrateIr, packaging: &Packaging) -> String {
-    let gzip = ir.services.iter().flat_map(|s| &s.operations).any(|o| o.gzip);
-    let md5 = ir.services.iter().flat_map(|s| &s.operations).any(|o| o.content_md5);
-    let xml = ir.services.iter().any(|s| s.protocol.is_xml());
-    let checksums = ir.services.iter().flat_map(|s| &s.operations).any(|o| o.checksum.is_some());
-    let streams = ir.services.iter().flat_map(|s| &s.operations).any(|o| o.output_stream.is_some() || o.input_stream.is_some());
-    let runtime_features: Vec<&str> = [(xml, "xml"), (streams, "event-stream")].into_iter().filter(|(on, _)| *on).map(|(_, f)| f).collect();
+    // What the code needs is always on; what the operations' traits ask
+    // for becomes a default feature of the crate the user can turn off.
+    let wanted = runtime_features(ir);
+    let has = |f: &str| wanted.contains(&f);
+    let (gzip, md5, checksums) = (has("request-compression"), has("content-md5"), has("checksums"));
+    let runtime_features: Vec<&str> = wanted.iter().copied().filter(|f| ["xml", "event-stream"].contains(f)).collect();
     let (cli_where, bin) = if packaging.cli_binary {
         ("", "\n[[bin]]\nname = \"smithy-call\"\npath = \"src/bin/smithy-call.rs\"\nrequired-features = [\"cli\"]\n")
     } else {
