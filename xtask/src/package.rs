@@ -24,6 +24,10 @@ pub fn package(args: &[String]) -> Result<(), String> {
     }
     let root = root();
     let target = root.join("target/package-check");
+    forget_earlier_packages()?;
+    // Packages of an earlier run, and what was built from them, are never
+    // reused: cargo takes a registry crate of the same version as unchanged.
+    let _ = std::fs::remove_dir_all(&target);
     let mut c = cargo();
     // `--allow-dirty`: the check is of the sources as they are; publishing
     // itself is done from a clean, tagged commit.
@@ -59,6 +63,29 @@ pub fn package(args: &[String]) -> Result<(), String> {
     }
     run(&mut c)?;
     eprintln!("package: {} packaged and verified; a --runtime registry crate builds against them", PUBLISHED.join(", "));
+    Ok(())
+}
+
+/// Cargo verifies each package against the ones packaged before it through
+/// a temporary local registry, and unpacks them under
+/// `$CARGO_HOME/registry/src/-<hash>/` once per registry path and version:
+/// an earlier run's sources of the same version would be built instead of
+/// today's. Remove those unpacked copies of our own crates (only in the
+/// local registries, whose directory names start with `-`; crates.io's are
+/// never touched).
+fn forget_earlier_packages() -> Result<(), String> {
+    let home = std::env::var_os("CARGO_HOME").map(std::path::PathBuf::from).or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cargo")));
+    let Some(src) = home.map(|h| h.join("registry/src")) else { return Ok(()) };
+    let Ok(registries) = std::fs::read_dir(&src) else { return Ok(()) };
+    let version = codegen::package::RUNTIME_VERSION;
+    for registry in registries.flatten().filter(|e| e.file_name().to_string_lossy().starts_with('-')) {
+        for p in PUBLISHED {
+            let unpacked = registry.path().join(format!("{p}-{version}"));
+            if unpacked.is_dir() {
+                std::fs::remove_dir_all(&unpacked).map_err(|e| format!("package: cannot remove the stale {}: {e}", unpacked.display()))?;
+            }
+        }
+    }
     Ok(())
 }
 
