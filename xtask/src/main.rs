@@ -176,6 +176,25 @@ fn fixture_crates(root: &Path) -> Result<PathBuf, String> {
 
 fn ci() -> Result<(), String> {
     let root = root();
+    // A CI run builds the workspace and a dozen crates of its own once each:
+    // incremental caches and full debug info would only fill the disk (a
+    // fresh-clone run used 22 GB with them; CI's machine has run out).
+    // Line tables keep backtraces readable. What the caller set wins.
+    for (var, value) in [("CARGO_INCREMENTAL", "0"), ("CARGO_PROFILE_DEV_DEBUG", "line-tables-only"), ("CARGO_PROFILE_TEST_DEBUG", "line-tables-only")] {
+        if std::env::var_os(var).is_none() {
+            std::env::set_var(var, value);
+        }
+    }
+    // A step's own target directory is removed once the step has passed,
+    // unless SMITHY_CI_KEEP_TARGETS=1 (to rerun steps quickly by hand).
+    let keep = std::env::var("SMITHY_CI_KEEP_TARGETS").is_ok_and(|v| v == "1");
+    let done = |dirs: &[&str]| {
+        if !keep {
+            for d in dirs {
+                let _ = std::fs::remove_dir_all(root.join("target").join(d));
+            }
+        }
+    };
     // Steps that need third-party files run when they are found, and are
     // skipped with one line each when not (a bare clone), unless
     // SMITHY_REQUIRE_THIRD_PARTY=1 (`.ci/run`) makes a missing file fatal.
@@ -212,24 +231,30 @@ fn ci() -> Result<(), String> {
         .env("RUSTDOCFLAGS", "-D warnings")
         .args(["doc", "--no-deps", "-p", CRATE_NAME, "-p", RUNTIME_CRATE, "-p", "smithy-gen-config", "-p", "smithy-gen-identity", "-p", "smithy-gen-codegen", "-p", "smithy-gen", "--all-features"]))?;
     fixtures()?;
+    done(&["fixture-target", "fixture-crates", "runtime-modes", "shared-config", "bare-clone", "loader-anywhere", "loader-anywhere-cli"]);
     // The published crates, packaged and verified as crates.io would get
     // them, and a registry-mode crate built against them.
     package::package(&[])?;
+    done(&["package-check"]);
     if needs("cargo xtask official", official_models(&root).err())? {
         official()?;
+        done(&["official-target", "official-crate"]);
     }
     // The fuzz targets still build against today's runtime and generator.
     fuzz::fuzz(&root, &["--check".to_string()])?;
+    done(&["../fuzz/target"]);
     // The protocol compliance suites: every case passes or is a listed,
     // explained known failure.
     if needs("cargo xtask compliance", compliance::suite_file().err())? {
         compliance::compliance(&["--no-write".to_string()])?;
+        done(&["compliance-target", "compliance"]);
     }
     // Every official model on a supported protocol must generate, and the
     // fixed set of hard models compile clippy-clean (the compile checks of the
     // whole corpus are `cargo xtask sweep`'s, not CI's).
     if needs("cargo xtask sweep --check-fixed", sweep::corpus_dir(&root).err())? {
         sweep::sweep(&["--check-fixed".to_string(), "--no-write".to_string()])?;
+        done(&["sweep-target-0", "sweep-target-1", "sweep"]);
     }
     if skipped.is_empty() {
         eprintln!("\nci: all checks passed");
