@@ -8,7 +8,9 @@
 //! ring's, which signing already uses.
 
 use super::config::RequestChecksumCalculation;
+use super::error::{TransportError, TransportErrorKind};
 use super::request::RequestChecksum;
+use super::transport::{BodyStream, BoxFuture, ReadChunks, SendError};
 
 /// The header carrying `algorithm`'s checksum, and the checksum of `body`,
 /// or why it cannot be computed (an algorithm this client does not know).
@@ -34,24 +36,86 @@ pub fn request_algorithm(checksum: &RequestChecksum, calculation: RequestChecksu
     }
 }
 
-/// Check a response body against the first `x-amz-checksum-*` header it came
-/// with that this client can compute (a multipart object's composite
-/// checksum, `…-<parts>`, cannot be checked from the whole body and is
-/// skipped). `Err` names the algorithm, both values.
-pub fn validate_response(headers: &[(String, String)], body: &[u8]) -> Result<(), String> {
+/// The checksum a response gave that this client can check: the first
+/// `x-amz-checksum-*` header of the algorithms it computes, strongest
+/// first (a multipart object's composite checksum, `…-<parts>`, cannot be
+/// checked from the whole body and is skipped). The algorithm and the value.
+fn response_checksum(headers: &[(String, String)]) -> Option<(&'static str, &str)> {
     for algorithm in ["CRC64NVME", "CRC32C", "CRC32", "SHA256", "SHA1"] {
         let name = format!("x-amz-checksum-{}", algorithm.to_ascii_lowercase());
         let Some((_, expected)) = headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(&name)) else { continue };
         if expected.contains('-') {
             continue;
         }
-        let (_, actual) = checksum_header(algorithm, body)?;
-        if actual != expected.trim() {
-            return Err(format!("the body's {algorithm} is {actual}, but the response says {expected}"));
-        }
-        return Ok(());
+        return Some((algorithm, expected.trim()));
+    }
+    None
+}
+
+/// Check a response body against the checksum its headers give (see
+/// [`response_checksum`]). `Err` names the algorithm, both values.
+pub fn validate_response(headers: &[(String, String)], body: &[u8]) -> Result<(), String> {
+    let Some((algorithm, expected)) = response_checksum(headers) else { return Ok(()) };
+    let (_, actual) = checksum_header(algorithm, body)?;
+    if actual != expected {
+        return Err(mismatch(algorithm, &actual, expected));
     }
     Ok(())
+}
+
+fn mismatch(algorithm: &str, actual: &str, expected: &str) -> String {
+    format!("the body's {algorithm} is {actual}, but the response says {expected}")
+}
+
+/// A streamed response body checked as it is read against the checksum its
+/// headers give: the read that reaches the end fails with a
+/// `ChecksumMismatch` error when the bytes read do not match (the caller
+/// must not trust what it read). As it is, without such a header.
+pub fn validating(body: BodyStream, headers: &[(String, String)]) -> BodyStream {
+    let Some((algorithm, expected)) = response_checksum(headers) else { return body };
+    let Ok(hasher) = Hasher::new(algorithm) else { return body };
+    BodyStream::new(Validating { inner: body, hasher: Some(hasher), algorithm, expected: expected.to_string() })
+}
+
+struct Validating {
+    inner: BodyStream,
+    /// `None` once the end was checked.
+    hasher: Option<Hasher>,
+    algorithm: &'static str,
+    expected: String,
+}
+
+impl std::fmt::Debug for Validating {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Validating").field("inner", &self.inner).field("algorithm", &self.algorithm).finish()
+    }
+}
+
+impl ReadChunks for Validating {
+    fn next_chunk(&mut self) -> BoxFuture<'_, Option<Result<bytes::Bytes, SendError>>> {
+        Box::pin(async move {
+            let hasher = self.hasher.as_mut()?;
+            match self.inner.next_chunk().await {
+                Some(Ok(chunk)) => {
+                    hasher.update(&chunk);
+                    Some(Ok(chunk))
+                }
+                Some(Err(e)) => {
+                    self.hasher = None;
+                    Some(Err(e))
+                }
+                None => {
+                    let actual = self.hasher.take()?.finish();
+                    if actual == self.expected {
+                        tracing::debug!(algorithm = self.algorithm, "streamed body checksum validated");
+                        return None;
+                    }
+                    let message = format!("the streamed body does not match its checksum: {}", mismatch(self.algorithm, &actual, &self.expected));
+                    Some(Err(SendError::Transport(TransportError::new(TransportErrorKind::ChecksumMismatch, message))))
+                }
+            }
+        })
+    }
 }
 
 static CRC32: crc::Crc<u32> = crc::Crc::<u32>::new(&crc::CRC_32_ISO_HDLC);
@@ -187,5 +251,43 @@ mod tests {
         let composite = vec![("x-amz-checksum-crc32".to_string(), "AAAAAA==-3".to_string())];
         assert!(validate_response(&composite, b"anything").is_ok());
         assert!(validate_response(&[], b"anything").is_ok());
+    }
+
+    /// Every chunk of `body`, then the error that ended it, if any.
+    fn read(mut body: BodyStream) -> (Vec<u8>, Option<SendError>) {
+        crate::block_on::block_on(async move {
+            let mut out = Vec::new();
+            while let Some(chunk) = body.next_chunk().await {
+                match chunk {
+                    Ok(c) => out.extend_from_slice(&c),
+                    Err(e) => return (out, Some(e)),
+                }
+            }
+            (out, None)
+        })
+    }
+
+    #[test]
+    fn streamed_bodies_are_checked_at_their_end() {
+        let chunks = || vec![bytes::Bytes::from_static(b"Hello "), bytes::Bytes::from_static(b"world")];
+        let (_, crc) = checksum_header("CRC32", b"Hello world").unwrap();
+        let good = vec![("x-amz-checksum-crc32".to_string(), crc.clone())];
+        let (body, error) = read(validating(BodyStream::chunks(chunks()), &good));
+        assert!(body == b"Hello world" && error.is_none());
+        let (_, other) = checksum_header("CRC32", b"Hello World").unwrap();
+        let bad = vec![("x-amz-checksum-crc32".to_string(), other)];
+        let (body, error) = read(validating(BodyStream::chunks(chunks()), &bad));
+        assert_eq!(body, b"Hello world");
+        match error {
+            Some(SendError::Transport(t)) => {
+                assert_eq!(t.kind, TransportErrorKind::ChecksumMismatch);
+                assert!(t.message.contains("CRC32") && t.message.contains(&crc), "{}", t.message);
+            }
+            other => panic!("expected a checksum mismatch, got {other:?}"),
+        }
+        // A composite checksum (multipart) or none: nothing to check.
+        let composite = vec![("x-amz-checksum-crc32".to_string(), "AAAAAA==-3".to_string())];
+        assert!(read(validating(BodyStream::chunks(chunks()), &composite)).1.is_none());
+        assert!(read(validating(BodyStream::chunks(chunks()), &[])).1.is_none());
     }
 }

@@ -79,8 +79,15 @@ pub struct Config {
     /// `RetryMode::Adaptive`'s limiter, shared by the clients of this
     /// configuration (and of its clones).
     pub(crate) rate_limiter: Option<Arc<super::adaptive_retry::ClientRateLimiter>>,
+    /// The retry quota, shared by the clients of this configuration (and
+    /// of its clones).
+    pub(crate) retry_quota: Arc<super::retry_quota::RetryQuota>,
+    /// The offset of the services' clock, shared likewise.
+    pub(crate) clock_skew: Arc<super::clock_skew::ClockSkew>,
     pub(crate) validate_input: bool,
     pub(crate) max_response_body: usize,
+    /// Which streamed bodies end when they stall (see the `stalled_streams` module).
+    pub(crate) stalled_streams: super::stalled_streams::StalledStreams,
     pub(crate) use_fips: bool,
     pub(crate) use_dual_stack: bool,
     pub(crate) disable_request_compression: bool,
@@ -262,10 +269,32 @@ impl Config {
         self
     }
 
+    /// The stalled-stream rules (see the `stalled_streams` module).
+    pub fn stalled_streams(&self) -> &super::stalled_streams::StalledStreams {
+        &self.stalled_streams
+    }
+
+    /// The same configuration with other stalled-stream rules (for one
+    /// call: `client.with_config(|c| c.with_stalled_streams(StalledStreams::disabled()))`).
+    pub fn with_stalled_streams(mut self, rules: super::stalled_streams::StalledStreams) -> Config {
+        self.stalled_streams = rules;
+        self
+    }
+
     /// The same configuration with another number of attempts (at least 1).
     pub fn with_max_attempts(mut self, attempts: u32) -> Config {
         self.retry.max_attempts = attempts.max(1);
         self
+    }
+
+    /// The retry quota its clients share (see the `retry_quota` module).
+    pub fn retry_quota(&self) -> &super::retry_quota::RetryQuota {
+        &self.retry_quota
+    }
+
+    /// The clock-skew correction its clients share (see the `clock_skew` module).
+    pub fn clock_skew(&self) -> &super::clock_skew::ClockSkew {
+        &self.clock_skew
     }
 
     pub fn retry_mode(&self) -> RetryMode {

@@ -38,6 +38,7 @@ pub struct ConfigBuilder {
     connect_timeout: Option<std::time::Duration>,
     read_timeout: Option<std::time::Duration>,
     max_response_body: Option<usize>,
+    stalled_streams: Option<super::stalled_streams::StalledStreams>,
     use_fips: Option<bool>,
     use_dual_stack: Option<bool>,
     disable_request_compression: Option<bool>,
@@ -375,6 +376,14 @@ impl ConfigBuilder {
         self
     }
 
+    /// When streamed bodies count as stalled and end with a timeout error
+    /// (default: downloads and uploads under 1 B/s over 20 s; event streams
+    /// never). See the `stalled_streams` module for the rules.
+    pub fn stalled_streams(mut self, rules: super::stalled_streams::StalledStreams) -> Self {
+        self.stalled_streams = Some(rules);
+        self
+    }
+
     /// The configuration. Each setting comes from the builder, else the
     /// environment, else the selected profile of the shared files, else its
     /// default:
@@ -464,8 +473,11 @@ impl ConfigBuilder {
             attempt_timeout: self.attempt_timeout,
             hooks: self.hooks,
             rate_limiter: (retry_mode == RetryMode::Adaptive).then(|| Arc::new(super::adaptive_retry::ClientRateLimiter::new())),
+            retry_quota: Arc::new(super::retry_quota::RetryQuota::new()),
+            clock_skew: Arc::default(),
             validate_input: self.validate_input.unwrap_or(true),
             max_response_body: self.max_response_body.unwrap_or(16 << 20),
+            stalled_streams: self.stalled_streams.unwrap_or_default(),
             use_fips: match self.use_fips {
                 Some(v) => v,
                 None => flag(&mut profiles, "AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint")?.unwrap_or(false),

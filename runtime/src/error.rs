@@ -91,6 +91,9 @@ pub enum TransportErrorKind {
     Credentials,
     /// A request hook refused the request (nothing was sent).
     Hook,
+    /// A streamed response body does not match the checksum its response
+    /// gave (`x-amz-checksum-*`, with checksum validation on).
+    ChecksumMismatch,
     /// The transport reported something else.
     Other,
 }
@@ -136,6 +139,7 @@ impl fmt::Display for TransportError {
             TransportErrorKind::InvalidRequest => "invalid request",
             TransportErrorKind::Credentials => "cannot sign",
             TransportErrorKind::Hook => "a request hook refused the request",
+            TransportErrorKind::ChecksumMismatch => "checksum mismatch",
             TransportErrorKind::Other => "transport error",
         };
         write!(f, "{what}: {}", self.message)?;
@@ -160,6 +164,14 @@ pub enum TimeoutKind {
     Attempt,
     /// The whole call took longer than the operation timeout.
     Operation,
+    /// A streamed response body moved less than the minimum throughput
+    /// over the grace period (see the `stalled_streams` module).
+    StalledDownload,
+    /// A streamed request body was taken by the connection at less than the
+    /// minimum throughput over the grace period.
+    StalledUpload,
+    /// An event stream received nothing for its idle limit.
+    EventStreamIdle,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -176,6 +188,9 @@ impl fmt::Display for TimeoutError {
             TimeoutKind::Read => "waiting for the response (read timeout)",
             TimeoutKind::Attempt => "in one attempt (attempt timeout)",
             TimeoutKind::Operation => "in all (operation timeout, every attempt included)",
+            TimeoutKind::StalledDownload => "of a stalled download (the streamed body moved less than the minimum throughput; stalled-stream protection)",
+            TimeoutKind::StalledUpload => "of a stalled upload (the connection took less of the body than the minimum throughput; stalled-stream protection)",
+            TimeoutKind::EventStreamIdle => "without an event (the event stream's idle limit)",
         };
         write!(f, "timed out after {:?} {what}", self.after)?;
         write_context(f, None, self.attempts.max(1))

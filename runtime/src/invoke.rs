@@ -2,7 +2,6 @@
 //! serialized: endpoint, signing, sending, retrying.
 
 use std::sync::{Arc, OnceLock};
-use std::time::SystemTime;
 
 use super::config::{Config, ContextParam, Endpoint};
 use super::credentials::Credentials;
@@ -207,6 +206,21 @@ impl Handle {
         self.inner.endpoint.as_ref().map(|e| e.endpoint.url()).map_err(Clone::clone)
     }
 
+    /// `request` of `operation` as [`send`](Self::send)'s first attempt
+    /// would send it, but unsigned, and neither sent nor signed: no
+    /// credentials are fetched. The URL is the endpoint the rules give
+    /// (with the operation's context parameters) and the host prefix; the
+    /// headers are the serializer's, the service's default headers, the
+    /// endpoint's, the length, the compression, `Content-MD5`, the flexible
+    /// checksum, what the hooks' `before_sign` sets, `host` and the user
+    /// agent: all but the signature's (`authorization`, `x-amz-date`,
+    /// `x-amz-security-token`, S3's `x-amz-content-sha256`). The body is
+    /// as sent (gzipped where the operation compresses it).
+    pub fn dry_run(&self, operation: &'static str, request: &PreparedRequest) -> Result<http::Request<bytes::Bytes>, Failure> {
+        let (url, resolved, headers, body) = self.target(request)?;
+        self.sign_with(operation, request, 1, &url, &headers, &body, &resolved, None)
+    }
+
     /// Sign and send `request` of `operation`, retrying as the [`retry`]
     /// module describes, within the configuration's operation and attempt
     /// timeouts, through its request hooks, in a `tracing` span. Any HTTP
@@ -252,7 +266,40 @@ impl Handle {
     /// event stream: the response once its head is in, its body still
     /// arriving, or an error response read whole (retried as
     /// [`send`](Self::send) retries; a stream that opened is never retried).
+    /// An event stream's body ends when it is idle for the configuration's
+    /// `event_idle` (see the `stalled_streams` module; off by default).
     pub async fn send_streaming(&self, operation: &'static str, request: &PreparedRequest, policy: &RetryPolicy) -> Result<Streamed, Failure> {
+        let config = &self.inner.config;
+        Ok(match self.open_stream(operation, request, policy).await? {
+            Streamed::Stream(mut r) => {
+                r.body = super::stalled_streams::guard_events(r.body, &config.stalled_streams, Arc::clone(&config.sleep));
+                Streamed::Stream(r)
+            }
+            error => error,
+        })
+    }
+
+    /// [`send_streaming`](Self::send_streaming) for an operation whose
+    /// response body is a streamed blob (S3 GetObject): the body fails with
+    /// a timeout when it stalls (the stalled-stream rules for downloads)
+    /// and, when the request asked for checksum validation, with a
+    /// `ChecksumMismatch` error at its end when the bytes do not match the
+    /// response's `x-amz-checksum-*`.
+    pub async fn send_download(&self, operation: &'static str, request: &PreparedRequest, policy: &RetryPolicy) -> Result<Streamed, Failure> {
+        let config = &self.inner.config;
+        Ok(match self.open_stream(operation, request, policy).await? {
+            Streamed::Stream(mut r) => {
+                let body = super::stalled_streams::guard_download(r.body, &config.stalled_streams, Arc::clone(&config.sleep));
+                r.body = validated_download(request, &r.headers, body);
+                Streamed::Stream(r)
+            }
+            error => error,
+        })
+    }
+
+    /// The response of a streaming call once its head is in (see
+    /// [`send_streaming`](Self::send_streaming)), its body unguarded.
+    async fn open_stream(&self, operation: &'static str, request: &PreparedRequest, policy: &RetryPolicy) -> Result<Streamed, Failure> {
         use tracing::Instrument;
         let config = &self.inner.config;
         let span = tracing::info_span!(
@@ -266,12 +313,14 @@ impl Handle {
         async move {
             let (url, resolved, headers, body) = self.target(request)?;
             let mut attempt = 1;
+            let mut last_retry_cost = None;
             loop {
                 let http_request = self.sign_attempt(operation, request, attempt, &url, &headers, &body, &resolved).await?;
                 let started = std::time::Instant::now();
                 let reason = match config.transport.send_streaming(http_request).await {
                     Ok(r) if (200..300).contains(&r.status) => {
-                        tracing::debug!(status = r.status, attempt, "event stream open");
+                        tracing::debug!(status = r.status, attempt, "stream open");
+                        config.retry_quota.release(last_retry_cost);
                         return Ok(Streamed::Stream(r));
                     }
                     Ok(r) => {
@@ -280,12 +329,12 @@ impl Handle {
                         self.after_response(operation, attempt, &raw, started.elapsed());
                         tracing::debug!(status = raw.status, request_id = raw.request_id(), attempt, "error response");
                         match retry::response_reason(raw.status, error_code(self.inner.service.protocol, &raw).as_deref(), policy) {
-                            Some(reason) if attempt < config.retry.max_attempts => reason,
+                            Some(reason) if attempt < config.retry.max_attempts && config.retry_quota.take(throttled(self.inner.service.protocol, &raw), &mut last_retry_cost) => reason,
                             _ => return Ok(Streamed::Error(raw)),
                         }
                     }
                     Err(e) => match retry::send_error_reason(&e, policy) {
-                        Some(reason) if attempt < config.retry.max_attempts => reason,
+                        Some(reason) if attempt < config.retry.max_attempts && config.retry_quota.take(false, &mut last_retry_cost) => reason,
                         _ => return Err(failed(e, attempt)),
                     },
                 };
@@ -357,8 +406,9 @@ impl Handle {
             });
             let body = super::transport::StreamingBody::new(super::event_signing::SignedEvents::new(events, marshal, signer, first), None);
             match config.transport.send_duplex(signed.map(|_| ()), body).await {
-                Ok(r) if (200..300).contains(&r.status) => {
+                Ok(mut r) if (200..300).contains(&r.status) => {
                     tracing::debug!(status = r.status, "event stream open (both ways)");
+                    r.body = super::stalled_streams::guard_events(r.body, &config.stalled_streams, Arc::clone(&config.sleep));
                     Ok(Streamed::Stream(r))
                 }
                 Ok(r) => Ok(Streamed::Error(r.read_whole(config.max_response_body).await?)),
@@ -392,6 +442,7 @@ impl Handle {
             let first_length = body.length;
             let mut body = Some(body);
             let mut attempt = 1;
+            let mut last_retry_cost = None;
             loop {
                 let source = match body.take() {
                     Some(b) => b,
@@ -412,22 +463,34 @@ impl Handle {
                 let signed = self.sign_attempt(operation, request, attempt, &url, &headers, &empty, &resolved).await?;
                 let started = std::time::Instant::now();
                 let again = reopen.is_some() && attempt < config.retry.max_attempts;
-                let reason = match config.transport.send_duplex(signed.map(|_| ()), source).await {
+                // The upload's watchdog: the call ends when the connection
+                // takes the body too slowly (stalled-stream rules for uploads).
+                let (source, watch) = super::stalled_streams::guard_upload(source, &config.stalled_streams, Arc::clone(&config.sleep));
+                let sending = config.transport.send_duplex(signed.map(|_| ()), source);
+                let sent = match watch {
+                    Some(watch) => match first(sending, watch.stalled()).await {
+                        First::Left(sent) => sent,
+                        First::Right(stalled) => Err(stalled),
+                    },
+                    None => sending.await,
+                };
+                let reason = match sent {
                     Ok(r) => {
                         let mut raw = r.read_whole(config.max_response_body).await?;
                         raw.attempts = attempt;
                         self.after_response(operation, attempt, &raw, started.elapsed());
                         if (200..300).contains(&raw.status) {
+                            config.retry_quota.release(last_retry_cost);
                             return Ok(raw);
                         }
                         tracing::debug!(status = raw.status, request_id = raw.request_id(), attempt, "error response");
                         match retry::response_reason(raw.status, error_code(self.inner.service.protocol, &raw).as_deref(), policy) {
-                            Some(reason) if again => reason,
+                            Some(reason) if again && config.retry_quota.take(throttled(self.inner.service.protocol, &raw), &mut last_retry_cost) => reason,
                             _ => return Ok(raw),
                         }
                     }
                     Err(e) => match retry::send_error_reason(&e, policy) {
-                        Some(reason) if again => reason,
+                        Some(reason) if again && config.retry_quota.take(false, &mut last_retry_cost) => reason,
                         _ => return Err(failed(e, attempt)),
                     },
                 };
@@ -459,6 +522,9 @@ impl Handle {
         let (url, resolved, headers, body) = self.target(request)?;
         let resolved = &resolved;
         let mut attempt = 1;
+        // What the last retry took from the retry quota, given back on success.
+        let mut last_retry_cost = None;
+        let mut skew_corrected = false;
         loop {
             count.store(attempt, std::sync::atomic::Ordering::Relaxed);
             let span = tracing::debug_span!(
@@ -481,6 +547,15 @@ impl Handle {
                 let rates = limiter.on_response(retry::is_throttling(r.status, code.as_deref()));
                 tracing::debug!(parent: &span, measured_rate = rates.measured_rate, fill_rate = rates.fill_rate, limiting = rates.enabled, "adaptive retry rates");
             }
+            // A signature refused for its time, with the service's clock
+            // far from ours: corrected, and retried once at once.
+            if let Ok(r) = &outcome {
+                if !skew_corrected && !r.is_success() && config.clock_skew.correct(error_code(self.inner.service.protocol, r).as_deref(), &r.headers) {
+                    skew_corrected = true;
+                    attempt += 1;
+                    continue;
+                }
+            }
             let reason = match &outcome {
                 // S3's `200` with an `<Error>` document: retried as the error
                 // it is (an `InternalError` always, as AWS SDKs do: S3 sends
@@ -499,14 +574,18 @@ impl Handle {
                 Err(e) => retry::send_error_reason(e, policy),
             };
             if let Some(reason) = reason {
-                if attempt < config.retry.max_attempts {
+                if attempt >= config.retry.max_attempts {
+                    tracing::info!(parent: &span, reason, max_attempts = config.retry.max_attempts, "not retrying: no attempts left");
+                } else if config.retry_quota.take(matches!(&outcome, Ok(r) if throttled(self.inner.service.protocol, r)), &mut last_retry_cost) {
                     let backoff = retry::backoff(&config.retry, attempt);
-                    tracing::info!(parent: &span, reason, backoff_ms = backoff.as_millis() as u64, next_attempt = attempt + 1, "retrying");
+                    tracing::info!(parent: &span, reason, backoff_ms = backoff.as_millis() as u64, next_attempt = attempt + 1, quota_left = config.retry_quota.available(), "retrying");
                     config.sleep.sleep(backoff).await;
                     attempt += 1;
                     continue;
                 }
-                tracing::info!(parent: &span, reason, max_attempts = config.retry.max_attempts, "not retrying: no attempts left");
+            }
+            if matches!(&outcome, Ok(r) if r.is_success()) {
+                config.retry_quota.release(last_retry_cost);
             }
             return match outcome {
                 Ok(mut r) if r.body.len() > config.max_response_body => {
@@ -774,7 +853,7 @@ impl Handle {
                 credentials,
                 region: auth.signing_region.as_deref().unwrap_or(&config.region),
                 signing_name: auth.signing_name.as_deref().unwrap_or(self.inner.service.signing_name),
-                time: SystemTime::now(),
+                time: config.clock_skew.now(),
                 options: {
                     let mut o = self.inner.service.signing;
                     if let Some(d) = auth.disable_double_encoding {
@@ -907,6 +986,24 @@ fn with_trailer_checksum(
     Ok(body)
 }
 
+/// Whether an error response is a throttling error (the retry quota's
+/// cheaper retries).
+fn throttled(protocol: Protocol, response: &RawResponse) -> bool {
+    !response.is_success() && retry::is_throttling(response.status, error_code(protocol, response).as_deref())
+}
+
+/// A streamed download's body, checked against its response's checksum
+/// when the request asked for validation (without the `checksums` feature,
+/// as it is).
+fn validated_download(request: &PreparedRequest, headers: &[(String, String)], body: super::transport::BodyStream) -> super::transport::BodyStream {
+    #[cfg(feature = "checksums")]
+    if request.validate_response_checksum {
+        return super::checksums::validating(body, headers);
+    }
+    let _ = (request, headers);
+    body
+}
+
 /// With `validate_response_checksum`, a successful response whose body does
 /// not match its `x-amz-checksum-*` header is a parse failure (without the
 /// `checksums` feature nothing is checked).
@@ -966,5 +1063,102 @@ fn send_error_text(e: &SendError) -> String {
     match e {
         SendError::Transport(t) => t.to_string(),
         SendError::Timeout(t) => t.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod dry_run_tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::{Arc, OnceLock};
+
+    use super::{Handle, ServiceSpec};
+    use crate::config::Config;
+    use crate::credentials::{Credentials, CredentialsError, ProvideCredentials};
+    use crate::hooks::{HookRequest, RequestHook};
+    use crate::protocol::Protocol;
+    use crate::request::{PreparedRequest, RawResponse};
+    use crate::transport::{BoxFuture, SendError, Transport};
+
+    static QUEUE: ServiceSpec = ServiceSpec {
+        protocol: Protocol::AwsJson1_0,
+        signing_name: "queue",
+        sdk_id: "Queue",
+        endpoint_prefix: "queue",
+        target_prefix: "Queue",
+        default_headers: &[("x-amzn-query-mode", "true"), ("x-amz-api-version", "default")],
+        endpoint_rules: None,
+        parsed_rules: OnceLock::new(),
+        signing: crate::signing::SigningOptions::DEFAULT,
+    };
+
+    /// Counts what a dry run must never do: fetch credentials, send.
+    #[derive(Debug, Default)]
+    struct Watch(AtomicUsize);
+
+    impl ProvideCredentials for Watch {
+        fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
+            self.0.fetch_add(1, Ordering::SeqCst);
+            Box::pin(std::future::ready(Ok(Credentials::new("AKID", "SECRET", Some("TOKEN".into())))))
+        }
+    }
+
+    impl Transport for Watch {
+        fn send(&self, _request: http::Request<bytes::Bytes>, _max_body: usize) -> BoxFuture<'_, Result<RawResponse, SendError>> {
+            self.0.fetch_add(1, Ordering::SeqCst);
+            Box::pin(std::future::ready(Ok(RawResponse::new(200, vec![], &b"{}"[..]))))
+        }
+    }
+
+    #[derive(Debug)]
+    struct Tag;
+
+    impl RequestHook for Tag {
+        fn before_sign(&self, request: &mut HookRequest<'_>) -> Result<(), String> {
+            request.set_header("x-team", format!("{} {}", request.operation, request.attempt));
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_dry_run_shows_the_request_as_sent_without_the_signature_or_credentials() {
+        let watch = Arc::new(Watch::default());
+        let config = Config::builder()
+            .region("eu-west-1")
+            .credentials_provider(watch.clone())
+            .transport(watch.clone())
+            .hook(Arc::new(Tag))
+            .build()
+            .expect("a configuration");
+        let handle = Handle::new(config, &QUEUE);
+        let mut request = PreparedRequest::new("POST", "/");
+        request.header("content-type", "application/x-amz-json-1.0");
+        request.header("x-amz-api-version", "mine");
+        request.query("a b", "c");
+        request.set_body(&b"{\"QueueName\":\"q\"}"[..]);
+        request.host_prefix = Some("data-q.".into());
+        let sent = handle.dry_run("CreateQueue", &request).expect("a dry run");
+        assert_eq!(sent.method(), "POST");
+        assert_eq!(sent.uri().to_string(), "https://data-q.queue.eu-west-1.amazonaws.com/?a%20b=c");
+        let header = |name: &str| sent.headers().get_all(name).iter().map(|v| v.to_str().unwrap_or("?")).collect::<Vec<_>>();
+        // The service's default header, unless the request set its own.
+        assert_eq!(header("x-amzn-query-mode"), ["true"]);
+        assert_eq!(header("x-amz-api-version"), ["mine"]);
+        assert_eq!(header("host"), ["data-q.queue.eu-west-1.amazonaws.com"]);
+        assert_eq!(header("content-length"), ["17"]);
+        assert_eq!(header("content-type"), ["application/x-amz-json-1.0"]);
+        assert_eq!(header("x-team"), ["CreateQueue 1"], "the hooks run as for a first attempt");
+        assert_eq!(header("user-agent").len(), 1);
+        for signature in ["authorization", "x-amz-date", "x-amz-security-token", "x-amz-content-sha256"] {
+            assert!(sent.headers().get(signature).is_none(), "{signature} is the signature's");
+        }
+        assert_eq!(sent.body().as_ref(), b"{\"QueueName\":\"q\"}");
+        assert_eq!(watch.0.load(Ordering::SeqCst), 0, "no credentials fetched, nothing sent");
+
+        // Host prefixes turned off: the endpoint's own host.
+        let mut config = handle.config().clone();
+        config.disable_host_prefix_injection = true;
+        let handle = Handle::new(config, &QUEUE);
+        let sent = handle.dry_run("CreateQueue", &request).expect("a dry run");
+        assert_eq!(sent.uri().host(), Some("queue.eu-west-1.amazonaws.com"));
     }
 }

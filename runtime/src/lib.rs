@@ -44,6 +44,7 @@
 pub mod adaptive_retry;
 pub mod assume_role;
 pub mod blob;
+pub mod clock_skew;
 pub mod config;
 pub mod config_builder;
 pub mod container_credentials;
@@ -68,7 +69,9 @@ pub mod protocol;
 pub mod replay;
 pub mod request;
 pub mod retry;
+pub mod retry_quota;
 pub mod signing;
+pub mod stalled_streams;
 pub mod sso_credentials;
 pub mod timestamp;
 pub mod transport;

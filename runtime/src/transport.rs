@@ -82,6 +82,14 @@ pub struct StreamingBody {
     reopen: Option<Reopen>,
 }
 
+impl StreamingBody {
+    /// The same body with its chunks passed through `wrap` (what can
+    /// reopen it is kept, unwrapped).
+    pub(crate) fn map_chunks(self, wrap: impl FnOnce(Box<dyn ProduceChunks>) -> Box<dyn ProduceChunks>) -> StreamingBody {
+        StreamingBody { chunks: wrap(self.chunks), ..self }
+    }
+}
+
 /// `chunks`, held to `length` when it is known (see [`Exact`]).
 pub(crate) fn exactly(chunks: Box<dyn ProduceChunks>, length: Option<u64>) -> Box<dyn ProduceChunks> {
     match length {

@@ -304,6 +304,12 @@ pub fn botocore_adaptive(events: &Value) -> Value {
     run_script("botocore_adaptive.py", events)
 }
 
+/// How many requests each of `calls` botocore calls made against the
+/// scripted server at `endpoint`: see `tests/interop/botocore_quota.py`.
+pub fn botocore_quota(endpoint: &str, calls: usize) -> Value {
+    run_script("botocore_quota.py", &serde_json::json!({ "endpoint": endpoint, "calls": calls }))
+}
+
 pub fn botocore_requests(cases: &Value) -> Value {
     run_script("botocore_request.py", cases)
 }

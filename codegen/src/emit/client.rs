@@ -163,7 +163,7 @@ pub fn client_file(svc: &ServiceIr) -> TokenStream {
             let f_stream = ident(&format!("{}_stream", op.fn_name.trim_end_matches('_')));
             let field = ident(field);
             let doc = format!(
-                " `{}` with the body handed over as it arrives (no size limit, nothing held whole): the output has every other member, and `{}` unset. The connection is in use until the body is read to its end or dropped.",
+                " `{}` with the body handed over as it arrives (no size limit, nothing held whole): the output has every other member, and `{}` unset. The connection is in use until the body is read to its end or dropped. A body that stalls fails with a timeout (the configuration's stalled-stream rules for downloads); with checksum validation asked for, the read that reaches the end fails when the bytes do not match the response's checksum.",
                 op.name, field
             );
             quote! {
@@ -174,7 +174,7 @@ pub fn client_file(svc: &ServiceIr) -> TokenStream {
                     #fill_token
                     let policy = RetryPolicy::new(#safe, &[#(#retryable),*]);
                     let request = protocol::#prepare(input, self.handle.validates())?;
-                    match self.handle.send_streaming(#op_name, &request, &policy).await? {
+                    match self.handle.send_download(#op_name, &request, &policy).await? {
                         ::smithy_gen_runtime::invoke::Streamed::Error(raw) => ::std::result::Result::Err(errors::#error::from_response(&raw)),
                         ::smithy_gen_runtime::invoke::Streamed::Stream(response) => {
                             let head = ::smithy_gen_runtime::request::RawResponse::new(response.status, response.headers, ::smithy_gen_runtime::Bytes::new());

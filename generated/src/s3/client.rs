@@ -984,7 +984,7 @@ impl Client {
         )
     }
     #[cfg(feature = "s3-get-object")]
-    /// `GetObject` with the body handed over as it arrives (no size limit, nothing held whole): the output has every other member, and `body` unset. The connection is in use until the body is read to its end or dropped.
+    /// `GetObject` with the body handed over as it arrives (no size limit, nothing held whole): the output has every other member, and `body` unset. The connection is in use until the body is read to its end or dropped. A body that stalls fails with a timeout (the configuration's stalled-stream rules for downloads); with checksum validation asked for, the read that reaches the end fails when the bytes do not match the response's checksum.
     pub async fn get_object_stream(
         &self,
         input: types::GetObjectInput,
@@ -994,7 +994,7 @@ impl Client {
     > {
         let policy = RetryPolicy::new(true, &[]);
         let request = protocol::prepare_get_object(input, self.handle.validates())?;
-        match self.handle.send_streaming("GetObject", &request, &policy).await? {
+        match self.handle.send_download("GetObject", &request, &policy).await? {
             ::smithy_gen_runtime::invoke::Streamed::Error(raw) => {
                 ::std::result::Result::Err(errors::GetObjectError::from_response(&raw))
             }

@@ -1,0 +1,239 @@
+//! Streamed bodies against servers on 127.0.0.1 that stall, trickle or lie:
+//! a streamed download that stops moving ends with a `StalledDownload`
+//! timeout instead of waiting forever, while a slow reader or a slow but
+//! live server is left alone; an upload whose server stops reading ends
+//! with `StalledUpload`; an event stream idle past its limit ends with
+//! `EventStreamIdle` (and is left open without one); and a streamed
+//! download with `ChecksumMode: ENABLED` fails at its end when its bytes do
+//! not match the response's checksum.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::time::{Duration, Instant};
+
+use aws_generated::cloudwatch_logs::{self, types as logs};
+use aws_generated::s3::{self, types as s3t};
+use smithy_gen_runtime::error::{TimeoutKind, TransportErrorKind};
+use smithy_gen_runtime::stalled_streams::StalledStreams;
+use smithy_gen_runtime::transport::{BodyStream, SendError, StreamingBody};
+use smithy_gen_runtime::{Config, ConfigBuilder, Credentials};
+
+/// A server on 127.0.0.1 that reads each request's head and hands the
+/// connection to `answer`. Returns its base URL.
+fn serve(answer: impl Fn(TcpStream, String) + Send + Sync + 'static) -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a port on 127.0.0.1");
+    let url = format!("http://{}", listener.local_addr().expect("an address"));
+    let answer = std::sync::Arc::new(answer);
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let answer = answer.clone();
+            std::thread::spawn(move || {
+                let mut head = Vec::new();
+                let mut byte = [0u8; 1];
+                while !head.ends_with(b"\r\n\r\n") {
+                    match stream.read(&mut byte) {
+                        Ok(1) => head.push(byte[0]),
+                        _ => return,
+                    }
+                }
+                answer(stream, String::from_utf8_lossy(&head).into_owned());
+            });
+        }
+    });
+    url
+}
+
+fn builder(url: &str, rules: StalledStreams) -> ConfigBuilder {
+    Config::builder()
+        .region("us-east-1")
+        .endpoint(url)
+        .credentials(Credentials::new("AKID", "stall-secret", None))
+        .client_context_param("ForcePathStyle", true)
+        .read_timeout(Duration::from_secs(30))
+        .max_attempts(1)
+        .stalled_streams(rules)
+}
+
+fn quick(grace_ms: u64) -> StalledStreams {
+    StalledStreams { min_throughput: 1, grace: Duration::from_millis(grace_ms), ..StalledStreams::default() }
+}
+
+/// Read `body` to its end: the bytes, and the error that ended it. The
+/// test fails rather than hangs if it takes 20 s.
+async fn drain(mut body: BodyStream, pause: Duration) -> (Vec<u8>, Option<SendError>) {
+    let reading = async move {
+        let mut out = Vec::new();
+        while let Some(chunk) = body.next_chunk().await {
+            match chunk {
+                Ok(c) => out.extend_from_slice(&c),
+                Err(e) => return (out, Some(e)),
+            }
+            if !pause.is_zero() {
+                tokio::time::sleep(pause).await;
+            }
+        }
+        (out, None)
+    };
+    tokio::time::timeout(Duration::from_secs(20), reading).await.expect("the body neither ended nor failed within 20 s: it hangs")
+}
+
+fn head(length: usize, extra: &str) -> String {
+    format!("HTTP/1.1 200 OK\r\ncontent-type: application/octet-stream\r\ncontent-length: {length}\r\n{extra}\r\n")
+}
+
+async fn get(url: &str, rules: StalledStreams, checksum: bool) -> (s3t::GetObjectOutput, BodyStream) {
+    let client = s3::Client::new(builder(url, rules).build().unwrap());
+    let mut input = s3t::GetObjectInput::new("bucket", "key");
+    if checksum {
+        input.checksum_mode = Some(s3t::ChecksumMode::Enabled);
+    }
+    client.get_object_stream(input).await.expect("the response head arrives")
+}
+
+#[tokio::test]
+async fn a_download_that_stops_moving_ends_with_a_stall_timeout() {
+    // 100 of 1,000 bytes, then nothing, the connection held open.
+    let url = serve(|mut s, _| {
+        let _ = s.write_all(head(1000, "").as_bytes());
+        let _ = s.write_all(&[7u8; 100]);
+        let _ = s.flush();
+        std::thread::sleep(Duration::from_secs(30));
+    });
+    let (_, body) = get(&url, quick(300), false).await;
+    let started = Instant::now();
+    let (got, error) = drain(body, Duration::ZERO).await;
+    assert_eq!(got.len(), 100);
+    match error {
+        Some(SendError::Timeout(t)) => assert_eq!((t.kind, t.after), (TimeoutKind::StalledDownload, Duration::from_millis(300))),
+        other => panic!("expected a stalled-download timeout, got {other:?}"),
+    }
+    assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+    let shown = SendError::Timeout(smithy_gen_runtime::error::TimeoutError { kind: TimeoutKind::StalledDownload, after: Duration::from_millis(300), attempts: 1 });
+    let shown = match shown {
+        SendError::Timeout(t) => t.to_string(),
+        SendError::Transport(t) => t.to_string(),
+    };
+    assert!(shown.contains("stalled download") && shown.contains("stalled-stream protection"), "{shown}");
+}
+
+#[tokio::test]
+async fn a_slow_reader_or_a_slow_live_server_is_not_a_stall() {
+    // The whole body at once; the caller takes 0.5 s over each chunk (more
+    // than the grace period): only the network's waits count.
+    let url = serve(|mut s, _| {
+        let _ = s.write_all(head(3 * 16384, "").as_bytes());
+        for _ in 0..3 {
+            let _ = s.write_all(&[1u8; 16384]);
+            let _ = s.flush();
+        }
+        std::thread::sleep(Duration::from_secs(5));
+    });
+    let (_, body) = get(&url, quick(200), false).await;
+    let (got, error) = drain(body, Duration::from_millis(500)).await;
+    assert!(error.is_none(), "{error:?}");
+    assert_eq!(got.len(), 3 * 16384);
+    // A byte every 50 ms for 1.5 s: slow, but over 1 B/s in every 300 ms.
+    let url = serve(|mut s, _| {
+        let _ = s.write_all(head(30, "").as_bytes());
+        for _ in 0..30 {
+            let _ = s.write_all(b"x");
+            let _ = s.flush();
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    });
+    let (_, body) = get(&url, quick(300), false).await;
+    let (got, error) = drain(body, Duration::ZERO).await;
+    assert!(error.is_none(), "{error:?}");
+    assert_eq!(got, vec![b'x'; 30]);
+    // The same stalling server with the rules off: still waiting after 1 s.
+    let url = serve(|mut s, _| {
+        let _ = s.write_all(head(1000, "").as_bytes());
+        let _ = s.write_all(&[7u8; 10]);
+        std::thread::sleep(Duration::from_secs(30));
+    });
+    let (_, mut body) = get(&url, StalledStreams::disabled(), false).await;
+    assert_eq!(body.next_chunk().await.unwrap().unwrap().len(), 10);
+    assert!(tokio::time::timeout(Duration::from_secs(1), body.next_chunk()).await.is_err(), "with the rules off, nothing ends the wait");
+}
+
+#[tokio::test]
+async fn a_streamed_download_is_checked_against_its_checksum_when_asked() {
+    // "Hello world" with the CRC32 of "Hello World".
+    let (_, wrong) = smithy_gen_runtime::checksums::checksum_header("CRC32", b"Hello World").unwrap();
+    let (_, right) = smithy_gen_runtime::checksums::checksum_header("CRC32", b"Hello world").unwrap();
+    let server = |crc: String| {
+        serve(move |mut s, _| {
+            let _ = s.write_all(head(11, &format!("x-amz-checksum-crc32: {crc}\r\n")).as_bytes());
+            let _ = s.write_all(b"Hello ");
+            let _ = s.flush();
+            std::thread::sleep(Duration::from_millis(20));
+            let _ = s.write_all(b"world");
+        })
+    };
+    let (_, body) = get(&server(wrong.clone()), StalledStreams::default(), true).await;
+    let (got, error) = drain(body, Duration::ZERO).await;
+    assert_eq!(got, b"Hello world");
+    match error {
+        Some(SendError::Transport(t)) => {
+            assert_eq!(t.kind, TransportErrorKind::ChecksumMismatch);
+            assert!(t.message.contains(&wrong) && t.message.contains(&right), "{}", t.message);
+        }
+        other => panic!("expected a checksum mismatch, got {other:?}"),
+    }
+    let (_, body) = get(&server(right), StalledStreams::default(), true).await;
+    let (got, error) = drain(body, Duration::ZERO).await;
+    assert!(error.is_none() && got == b"Hello world", "{error:?}");
+    // Without ChecksumMode the body is not checked (as botocore).
+    let (_, body) = get(&server(wrong), StalledStreams::default(), false).await;
+    assert!(drain(body, Duration::ZERO).await.1.is_none());
+}
+
+#[tokio::test]
+async fn an_upload_the_server_stops_reading_ends_with_a_stall_timeout() {
+    // The server reads the head and never the body: once the socket
+    // buffers are full, the connection takes nothing more.
+    let url = serve(|_s, _| std::thread::sleep(Duration::from_secs(60)));
+    let client = s3::Client::new(builder(&url, quick(300)).build().unwrap());
+    let size = 64 << 20;
+    let body = StreamingBody::from_reader(std::io::Cursor::new(vec![0u8; size]), Some(size as u64));
+    let started = Instant::now();
+    let call = client.put_object_from_stream(s3t::PutObjectInput::new("bucket", "key"), body);
+    let e = tokio::time::timeout(Duration::from_secs(20), call).await.expect("the upload neither ended nor failed within 20 s: it hangs").expect_err("stalled");
+    let s3::errors::PutObjectError::Timeout(t) = &e else { panic!("{e:?}") };
+    assert_eq!(t.kind, TimeoutKind::StalledUpload);
+    assert!(e.to_string().contains("stalled upload"), "{e}");
+    assert!(started.elapsed() < Duration::from_secs(10), "{:?}", started.elapsed());
+}
+
+#[tokio::test]
+async fn an_idle_event_stream_ends_at_its_idle_limit_and_only_with_one() {
+    // The stream opens, then no message ever comes.
+    let server = || {
+        serve(|mut s, _| {
+            let _ = s.write_all(b"HTTP/1.1 200 OK\r\ncontent-type: application/vnd.amazon.eventstream\r\ntransfer-encoding: chunked\r\n\r\n");
+            let _ = s.flush();
+            std::thread::sleep(Duration::from_secs(30));
+        })
+    };
+    let input = || logs::StartLiveTailInput::new(vec!["arn:aws:logs:us-east-1:123456789012:log-group:g".to_string()]);
+    let rules = StalledStreams { event_idle: Some(Duration::from_millis(300)), ..StalledStreams::default() };
+    let client = cloudwatch_logs::Client::new(builder(&server(), rules).build().unwrap());
+    // The stream's first message (its initial response) is awaited as it
+    // opens, so the limit may end the call there or at the first `recv`.
+    let started = Instant::now();
+    let waiting = async {
+        let (_, mut events) = client.start_live_tail(input()).await?;
+        events.recv().await.map(|_| ())
+    };
+    let e = tokio::time::timeout(Duration::from_secs(10), waiting).await.expect("the idle limit ends the wait").expect_err("idle");
+    assert!(e.to_string().contains("without an event (the event stream's idle limit)"), "{e}");
+    assert!(started.elapsed() >= Duration::from_millis(300) && started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+    // By default a live tail may be silent as long as it likes.
+    let client = cloudwatch_logs::Client::new(builder(&server(), StalledStreams::default()).build().unwrap());
+    let waiting = async {
+        let (_, mut events) = client.start_live_tail(input()).await?;
+        events.recv().await.map(|_| ())
+    };
+    assert!(tokio::time::timeout(Duration::from_secs(1), waiting).await.is_err(), "no idle limit by default");
+}
