@@ -22,7 +22,7 @@ fn answer(i: usize) -> (u16, &'static str) {
         0..60 => DOWN,
         60..70 => OK,
         70..110 => THROTTLED,
-        _ if i % 3 == 0 => DOWN,
+        _ if i.is_multiple_of(3) => DOWN,
         _ => OK,
     }
 }
@@ -71,7 +71,7 @@ async fn retries_stop_when_the_quota_is_spent_as_botocores_do() {
     }
     assert_eq!(ours[..25], outage()[..]);
     assert!(ours[25..35].iter().all(|n| *n == 1), "successes: {ours:?}");
-    assert!(ours[35..].iter().any(|n| *n == 3), "the successes refilled the quota for throttling retries: {ours:?}");
+    assert!(ours[35..].contains(&3), "the successes refilled the quota for throttling retries: {ours:?}");
 
     if integration_tests::interop::python().is_none() {
         eprintln!("{}", integration_tests::interop::SKIP_NOTICE);
