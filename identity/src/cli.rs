@@ -3,7 +3,9 @@
 //! `smithy-call <service> <Operation> --input '<json>' [--endpoint URL] [--region R] [--profile P] [--dry-run]`.
 //!
 //! `<service>` is the service's SigV4 signing name; the input uses the
-//! model's member names. Exit codes: 0 success, 1 service error,
+//! model's member names. `--dry-run` prints the request as it would be
+//! sent (URL, every header but the signature's, body), fetching no
+//! credentials and sending nothing. Exit codes: 0 success, 1 service error,
 //! 2 invalid input or usage, 3 transport failure or timeout,
 //! 4 unparseable response.
 /// Every service by signing name, with its operations.

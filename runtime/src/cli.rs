@@ -12,7 +12,8 @@ use serde::Serialize;
 use serde_json::{json, Map, Value};
 
 use super::config::{Config, ConfigError};
-use super::error::{ErrorKind, OperationError};
+use super::error::{ErrorKind, Failure, OperationError};
+use super::invoke::{Handle, ServiceSpec};
 use super::request::PreparedRequest;
 use super::transport::BoxFuture;
 
@@ -201,8 +202,22 @@ fn read_input(arg: &str) -> Result<String, String> {
     }
 }
 
-/// The request `--dry-run` prints.
-pub fn dry_run_json(request: &PreparedRequest) -> Value {
+/// One operation as the tool runs it: its service, its name (the model's)
+/// and the function that serializes and validates its input. The generated
+/// dispatch makes one per arm (see [`op`]).
+pub struct Operation<I, E> {
+    pub service: &'static ServiceSpec,
+    pub name: &'static str,
+    pub prepare: fn(I, bool) -> Result<PreparedRequest, E>,
+}
+
+/// The request `--dry-run` prints: `sent`, the request as
+/// [`Handle::dry_run`] builds it (method, URL, every header but the
+/// signature's), as `{"method", "url", "host", "path", "query", "headers",
+/// "body"}`. `query` holds the parameters of `request` (the serialized
+/// request `sent` was built from) decoded, and `body` its body as
+/// serialized (JSON when it parses, else text), before any compression.
+pub fn dry_run_json(request: &PreparedRequest, sent: &http::Request<bytes::Bytes>) -> Value {
     let mut query = Map::new();
     for (k, v) in &request.query {
         let v = v.clone().map_or(Value::Null, Value::String);
@@ -214,15 +229,39 @@ pub fn dry_run_json(request: &PreparedRequest) -> Value {
             Some(first) => *first = Value::Array(vec![first.take(), v]),
         }
     }
-    let headers: Map<String, Value> = request.headers.iter().map(|(k, v)| (k.to_ascii_lowercase(), Value::String(v.clone()))).collect();
+    // Names in lower case (as `http` keeps them); a repeated header's
+    // values joined as a list is (`a, b`).
+    let mut headers = Map::new();
+    for (name, value) in sent.headers() {
+        let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
+        match headers.get_mut(name.as_str()) {
+            Some(Value::String(first)) => {
+                first.push_str(", ");
+                first.push_str(&value);
+            }
+            _ => {
+                headers.insert(name.as_str().to_string(), Value::String(value));
+            }
+        }
+    }
     let body = match &request.body {
         None => Value::Null,
         Some(b) => serde_json::from_slice(b).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(b).into_owned())),
     };
-    json!({ "method": request.method, "path": request.path, "query": query, "headers": headers, "body": body })
+    let uri = sent.uri();
+    json!({
+        "method": sent.method().as_str(),
+        "url": uri.to_string(),
+        "host": uri.authority().map(|a| a.as_str()).unwrap_or_default(),
+        "path": uri.path(),
+        "query": query,
+        "headers": headers,
+        "body": body,
+    })
 }
 
-async fn config(args: &Args) -> Result<Config, ConfigError> {
+/// The settings on the command line on top of the base configuration.
+fn builder(args: &Args) -> super::config_builder::ConfigBuilder {
     let mut builder = (args.base.0)();
     if let Some(p) = &args.profile {
         builder = builder.profile_name(p.clone());
@@ -233,7 +272,37 @@ async fn config(args: &Args) -> Result<Config, ConfigError> {
     if let Some(e) = &args.endpoint {
         builder = builder.endpoint(e.clone());
     }
-    builder.build_async().await
+    builder
+}
+
+async fn config(args: &Args) -> Result<Config, ConfigError> {
+    builder(args).build_async().await
+}
+
+/// A dry run: `input` validated and serialized, then the request as the
+/// call would send it printed (see [`dry_run_json`]). The configuration is
+/// the call's, without credentials (none are needed, none fetched) and
+/// without the instance metadata service's region (nothing goes out).
+/// `streamed`: the payload goes as a stream (`--body`), whose checksum is
+/// in the stream's trailer, not a header.
+fn dry_run<I, E: OperationError + From<Failure>>(args: &Args, op: &Operation<I, E>, input: I, streamed: bool) -> Outcome {
+    let mut request = match (op.prepare)(input, true) {
+        Ok(request) => request,
+        Err(e) => return error_outcome(&e),
+    };
+    if streamed {
+        request.checksum = None;
+        request.content_md5 = false;
+    }
+    let no_credentials = super::credentials::NoCredentials("a dry run signs nothing".into());
+    let config = match builder(args).credentials_provider(std::sync::Arc::new(no_credentials)).build() {
+        Ok(config) => config,
+        Err(e) => return Outcome::fail(2, format!("{e}\n")),
+    };
+    match Handle::new(config, op.service).dry_run(op.name, &request) {
+        Ok(sent) => Outcome::ok(format!("{}\n", dry_run_json(&request, &sent))),
+        Err(failure) => error_outcome(&E::from(failure)),
+    }
 }
 
 fn error_outcome<E: OperationError>(e: &E) -> Outcome {
@@ -253,24 +322,21 @@ fn error_outcome<E: OperationError>(e: &E) -> Outcome {
 
 /// What every call starts with: the input read, then (a dry run) the
 /// request printed as the outcome, or the configuration built.
-async fn start<I: DeserializeOwned, E: OperationError>(args: &Args, prepare: fn(I, bool) -> Result<PreparedRequest, E>) -> Result<(Config, I), Outcome> {
+async fn start<I: DeserializeOwned, E: OperationError + From<Failure>>(args: &Args, op: &Operation<I, E>) -> Result<(Config, I), Outcome> {
     // `--body` and `--body-out` reach here only for operations without a
     // streaming blob payload (the others take them before).
     if args.body.is_some() || args.body_out.is_some() {
         let flag = if args.body.is_some() { "--body" } else { "--body-out" };
         return Err(Outcome::fail(2, format!("{flag} is for operations whose {} payload is a streaming blob; {} has none\n", if args.body.is_some() { "input" } else { "output" }, args.operation)));
     }
-    start_streaming(args, prepare).await
+    start_streaming(args, op).await
 }
 
 /// [`start`] for an operation that takes `--body` or `--body-out`.
-async fn start_streaming<I: DeserializeOwned, E: OperationError>(args: &Args, prepare: fn(I, bool) -> Result<PreparedRequest, E>) -> Result<(Config, I), Outcome> {
+async fn start_streaming<I: DeserializeOwned, E: OperationError + From<Failure>>(args: &Args, op: &Operation<I, E>) -> Result<(Config, I), Outcome> {
     let input: I = super::json::input_from_value(&args.input).map_err(|e| Outcome::fail(2, format!("the input does not fit {}: {e}\n", args.operation)))?;
     if args.dry_run {
-        return Err(match prepare(input, true) {
-            Ok(request) => Outcome::ok(format!("{}\n", dry_run_json(&request))),
-            Err(e) => error_outcome(&e),
-        });
+        return Err(dry_run(args, op, input, args.body.is_some()));
     }
     let config = config(args).await.map_err(|e| Outcome::fail(2, format!("{e}\n")))?;
     Ok((config, input))
@@ -286,15 +352,15 @@ fn printed<O: Serialize + ?Sized>(output: &O) -> Outcome {
 
 /// Run one operation: parse the input, then print the request (dry run) or
 /// send it and print the output.
-pub async fn run<I, O, E, F, Fut>(args: &Args, prepare: fn(I, bool) -> Result<PreparedRequest, E>, send: F) -> Outcome
+pub async fn run<I, O, E, F, Fut>(args: &Args, op: Operation<I, E>, send: F) -> Outcome
 where
     I: DeserializeOwned,
     O: Serialize,
-    E: OperationError,
+    E: OperationError + From<Failure>,
     F: FnOnce(Config, I) -> Fut,
     Fut: Future<Output = Result<O, E>>,
 {
-    let (config, input) = match start(args, prepare).await {
+    let (config, input) = match start(args, &op).await {
         Ok(pair) => pair,
         Err(outcome) => return outcome,
     };
@@ -307,16 +373,16 @@ where
 /// Run an operation whose input payload is a streaming blob with
 /// `--body @path`: the file is read as it is sent (and read again for a
 /// retry), then the output is printed.
-pub async fn run_upload<I, O, E, F, Fut>(args: &Args, prepare: fn(I, bool) -> Result<PreparedRequest, E>, send: F) -> Outcome
+pub async fn run_upload<I, O, E, F, Fut>(args: &Args, op: Operation<I, E>, send: F) -> Outcome
 where
     I: DeserializeOwned,
     O: Serialize,
-    E: OperationError,
+    E: OperationError + From<Failure>,
     F: FnOnce(Config, I, super::transport::StreamingBody) -> Fut,
     Fut: Future<Output = Result<O, E>>,
 {
     let path = args.body.as_deref().unwrap_or_default().trim_start_matches('@').to_string();
-    let (config, input) = match start_streaming(args, prepare).await {
+    let (config, input) = match start_streaming(args, &op).await {
         Ok(pair) => pair,
         Err(outcome) => return outcome,
     };
@@ -334,17 +400,17 @@ where
 /// `--body-out PATH`: the payload is written to the file as it arrives, then
 /// the output's other members are printed (without `payload`, the
 /// payload's JSON name).
-pub async fn run_download<I, O, E, F, Fut>(args: &Args, prepare: fn(I, bool) -> Result<PreparedRequest, E>, payload: &str, send: F) -> Outcome
+pub async fn run_download<I, O, E, F, Fut>(args: &Args, op: Operation<I, E>, payload: &str, send: F) -> Outcome
 where
     I: DeserializeOwned,
     O: Serialize,
-    E: OperationError,
+    E: OperationError + From<Failure>,
     F: FnOnce(Config, I) -> Fut,
     Fut: Future<Output = Result<(O, super::transport::BodyStream), E>>,
 {
     use tokio::io::AsyncWriteExt;
     let path = args.body_out.clone().unwrap_or_default();
-    let (config, input) = match start_streaming(args, prepare).await {
+    let (config, input) = match start_streaming(args, &op).await {
         Ok(pair) => pair,
         Err(outcome) => return outcome,
     };
@@ -383,7 +449,7 @@ where
 /// JSON line, then each event as a JSON line as it arrives (flushed), and
 /// end with the stream's error, if any.
 #[cfg(feature = "event-stream")]
-pub async fn run_stream<I, O, T, E, F, Fut>(args: &Args, prepare: fn(I, bool) -> Result<PreparedRequest, E>, send: F) -> Outcome
+pub async fn run_stream<I, O, T, E, F, Fut>(args: &Args, op: Operation<I, E>, send: F) -> Outcome
 where
     I: DeserializeOwned,
     O: Serialize,
@@ -393,7 +459,7 @@ where
     Fut: Future<Output = Result<(O, super::event_stream::EventReceiver<T, E>), E>>,
 {
     use std::io::Write;
-    let (config, input) = match start(args, prepare).await {
+    let (config, input) = match start(args, &op).await {
         Ok(pair) => pair,
         Err(outcome) => return outcome,
     };
@@ -428,7 +494,7 @@ where
 /// `--events` (one JSON object of the stream's union per line, sent as it
 /// is read), and the output and any output events are printed as JSON lines.
 #[cfg(feature = "event-stream")]
-pub async fn run_duplex<I, O, T, E, F, Fut>(args: &Args, prepare: fn(I, bool) -> Result<PreparedRequest, E>, send: F) -> Outcome
+pub async fn run_duplex<I, O, T, E, F, Fut>(args: &Args, op: Operation<I, E>, send: F) -> Outcome
 where
     I: DeserializeOwned,
     O: StreamOutput<E>,
@@ -440,7 +506,7 @@ where
     let Some(source) = args.events.clone() else {
         return Outcome::fail(2, format!("{} sends an event stream: give its events with --events - (standard input) or --events @file, one JSON object per line\n{USAGE}\n", args.operation));
     };
-    let (config, input) = match start(args, prepare).await {
+    let (config, input) = match start(args, &op).await {
         Ok(pair) => pair,
         Err(outcome) => return outcome,
     };
@@ -621,13 +687,14 @@ pub fn main(
 }
 
 /// One arm of a service's `smithy-call` dispatch: read the input, then
-/// prepare it (dry run) or call the operation. Expanded in the service's
-/// `cli.rs`, where `protocol` is the service's protocol module.
+/// print the request it makes (dry run) or call the operation. Given the
+/// service's `ServiceSpec` (a static) and the operation's name; expanded in the
+/// service's `cli.rs`, where `protocol` is the service's protocol module.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __cli_op {
-    ($args:ident, $prepare:ident, $method:ident) => {
-        $crate::cli::run($args, protocol::$prepare, |config, input| async move {
+    ($args:ident, $service:path, $name:literal, $prepare:ident, $method:ident) => {
+        $crate::cli::run($args, $crate::cli::Operation { service: &$service, name: $name, prepare: protocol::$prepare }, |config, input| async move {
             super::Client::new(config).$method(input).await
         })
         .await
@@ -644,24 +711,24 @@ pub use __cli_op as op;
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __cli_body_op {
-    ($args:ident, $prepare:ident, $method:ident, upload $upload:ident) => {
+    ($args:ident, $service:path, $name:literal, $prepare:ident, $method:ident, upload $upload:ident) => {
         if $args.body.is_some() {
-            $crate::cli::run_upload($args, protocol::$prepare, |config, input, body| async move {
+            $crate::cli::run_upload($args, $crate::cli::Operation { service: &$service, name: $name, prepare: protocol::$prepare }, |config, input, body| async move {
                 super::Client::new(config).$upload(input, body).await
             })
             .await
         } else {
-            $crate::cli::op!($args, $prepare, $method)
+            $crate::cli::op!($args, $service, $name, $prepare, $method)
         }
     };
-    ($args:ident, $prepare:ident, $method:ident, download $download:ident $payload:literal) => {
+    ($args:ident, $service:path, $name:literal, $prepare:ident, $method:ident, download $download:ident $payload:literal) => {
         if $args.body_out.is_some() {
-            $crate::cli::run_download($args, protocol::$prepare, $payload, |config, input| async move {
+            $crate::cli::run_download($args, $crate::cli::Operation { service: &$service, name: $name, prepare: protocol::$prepare }, $payload, |config, input| async move {
                 super::Client::new(config).$download(input).await
             })
             .await
         } else {
-            $crate::cli::op!($args, $prepare, $method)
+            $crate::cli::op!($args, $service, $name, $prepare, $method)
         }
     };
 }
@@ -674,8 +741,8 @@ pub use __cli_body_op as body_op;
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __cli_stream_op {
-    ($args:ident, $prepare:ident, $method:ident) => {
-        $crate::cli::run_stream($args, protocol::$prepare, |config, input| async move {
+    ($args:ident, $service:path, $name:literal, $prepare:ident, $method:ident) => {
+        $crate::cli::run_stream($args, $crate::cli::Operation { service: &$service, name: $name, prepare: protocol::$prepare }, |config, input| async move {
             super::Client::new(config).$method(input).await
         })
         .await
@@ -691,15 +758,15 @@ pub use __cli_stream_op as stream_op;
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __cli_duplex_op {
-    ($args:ident, $prepare:ident, $method:ident) => {
-        $crate::cli::run_duplex($args, protocol::$prepare, |config, input, events| async move {
+    ($args:ident, $service:path, $name:literal, $prepare:ident, $method:ident) => {
+        $crate::cli::run_duplex($args, $crate::cli::Operation { service: &$service, name: $name, prepare: protocol::$prepare }, |config, input, events| async move {
             super::Client::new(config).$method(input, events).await
         })
         .await
     };
     // No output stream: the output, once the events are sent.
-    ($args:ident, $prepare:ident, $method:ident, whole) => {
-        $crate::cli::run_duplex($args, protocol::$prepare, |config, input, events| async move {
+    ($args:ident, $service:path, $name:literal, $prepare:ident, $method:ident, whole) => {
+        $crate::cli::run_duplex($args, $crate::cli::Operation { service: &$service, name: $name, prepare: protocol::$prepare }, |config, input, events| async move {
             super::Client::new(config).$method(input, events).await.map($crate::cli::Whole)
         })
         .await
@@ -742,5 +809,33 @@ mod command_line_tests {
         let completions = parse(&args(&["--completions", "bash"]), SERVICES).unwrap_err();
         assert_eq!(completions.code, 0);
         assert!(completions.stdout.contains("smithy-call") && completions.stdout.contains("--dry-run"), "{}", completions.stdout);
+    }
+
+    #[test]
+    fn a_dry_run_prints_the_url_headers_as_sent_and_the_serialized_body() {
+        let mut request = PreparedRequest::new("PUT", "/k");
+        request.query("a b", "c/d");
+        request.query_flag("tagging");
+        request.set_body(&b"{\"x\":1}"[..]);
+        let sent = http::Request::builder()
+            .method("PUT")
+            .uri("https://bucket.s3.eu-west-1.amazonaws.com/k?a%20b=c%2Fd&tagging")
+            .header("Host", "bucket.s3.eu-west-1.amazonaws.com")
+            .header("x-amz-meta-a", "1")
+            .header("x-amz-meta-a", "2")
+            .body(bytes::Bytes::from_static(b"gzipped"))
+            .expect("a request");
+        assert_eq!(
+            dry_run_json(&request, &sent),
+            json!({
+                "method": "PUT",
+                "url": "https://bucket.s3.eu-west-1.amazonaws.com/k?a%20b=c%2Fd&tagging",
+                "host": "bucket.s3.eu-west-1.amazonaws.com",
+                "path": "/k",
+                "query": {"a b": "c/d", "tagging": null},
+                "headers": {"host": "bucket.s3.eu-west-1.amazonaws.com", "x-amz-meta-a": "1, 2"},
+                "body": {"x": 1},
+            })
+        );
     }
 }

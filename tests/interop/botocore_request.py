@@ -29,14 +29,26 @@ Idempotency tokens are filled by botocore's client, not its serializer: a
 top-level idempotency-token member missing from the input is set here to
 IDEMPOTENCY_PLACEHOLDER, so it shows up in the output.
 
+Each result also has `sent`: {"url": "https://...", "headers": {...}}, the
+request botocore's client would send for the same input in us-east-1
+(endpoint rules, host prefix, S3's virtual host, every handler's headers,
+signed with fixed test credentials), caught before it goes out. Two client
+settings follow our defaults where botocore's differ: S3 in us-east-1 goes
+to the regional endpoint (botocore's `legacy` default is the global one),
+and response checksums are asked for only when the input asks
+(`response_checksum_validation = when_required`; botocore's default sends
+`x-amz-checksum-mode: ENABLED` on every S3 GetObject).
+
 Used by the Rust integration tests (tests/src/interop.rs).
 """
 
+import copy
 import json
 import sys
 from urllib.parse import parse_qsl
 
 import botocore.session
+from botocore.config import Config
 from botocore.exceptions import ParamValidationError
 from botocore.serialize import create_serializer
 from botocore.utils import percent_encode_sequence
@@ -84,7 +96,52 @@ def _body(raw):
         return None, raw
 
 
-def build(session, serializers, case):
+class _Caught(Exception):
+    """Raised in place of sending: the request is caught, nothing goes out."""
+
+
+def _client(session, clients, service):
+    if service not in clients:
+        config = Config(
+            retries={"max_attempts": 1},
+            s3={"us_east_1_regional_endpoint": "regional"},
+            response_checksum_validation="when_required",
+        )
+        client = session.create_client(
+            service,
+            region_name="us-east-1",
+            aws_access_key_id="AKIDEXAMPLE",
+            aws_secret_access_key="secret",
+            config=config,
+        )
+        caught = {}
+
+        def catch(request, **_):
+            caught["request"] = request
+            raise _Caught()
+
+        client.meta.events.register("before-send", catch)
+        methods = {api: method for method, api in client.meta.method_to_api_mapping.items()}
+        clients[service] = (client, caught, methods)
+    return clients[service]
+
+
+def _sent(session, clients, case, params):
+    client, caught, methods = _client(session, clients, case["service"])
+    caught.clear()
+    try:
+        # A copy: the client's handlers may change what they are given.
+        getattr(client, methods[case["operation"]])(**copy.deepcopy(params))
+    except _Caught:
+        pass
+    request = caught["request"]
+    headers = {}
+    for k, v in request.headers.items():
+        headers[str(k).lower()] = v.decode("utf-8") if isinstance(v, bytes) else str(v)
+    return {"url": request.url, "headers": headers}
+
+
+def build(session, serializers, clients, case):
     service_model = session.get_service_model(case["service"])
     operation = service_model.operation_model(case["operation"])
     params = dict(case.get("input") or {})
@@ -126,6 +183,7 @@ def build(session, serializers, case):
         out["raw_body"] = raw_body
     if request.get("host_prefix") is not None:
         out["host_prefix"] = request["host_prefix"]
+    out["sent"] = _sent(session, clients, case, params)
     return out
 
 
@@ -135,7 +193,8 @@ def main():
         raise SystemExit("expected a JSON array of cases on stdin")
     session = botocore.session.get_session()
     serializers = {}
-    results = [build(session, serializers, case) for case in cases]
+    clients = {}
+    results = [build(session, serializers, clients, case) for case in cases]
     json.dump(results, sys.stdout, indent=1, sort_keys=True)
     sys.stdout.write("\n")
 

@@ -285,8 +285,10 @@ fn run_script(name: &str, input: &Value) -> Value {
 /// `cases` is an array of `{"service": "logs", "operation": "PutDestination",
 /// "input": {...}}` (botocore's service name; the input with the model's
 /// member names). Each result is `{"method", "path", "query", "headers",
-/// "body"}` (header names lower-case, `body` parsed JSON or null), or
-/// `{"error": "..."}` when botocore's parameter validation rejects the input.
+/// "body"}` (header names lower-case, `body` parsed JSON or null) with
+/// `sent`, the URL and headers of the request botocore's client would send
+/// in us-east-1, or `{"error": "..."}` when botocore's parameter validation
+/// rejects the input.
 /// A missing idempotency token is filled with
 /// `00000000-0000-4000-8000-000000000000`. See
 /// `tests/interop/botocore_request.py` for the details.

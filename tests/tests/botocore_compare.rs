@@ -1,8 +1,9 @@
 //! `smithy-call --dry-run` against botocore: for a set of inputs per
-//! operation, the request we would send equals the one botocore's serializer
-//! builds (method, path, query, headers, parsed JSON body). An idempotency
-//! token we fill in is compared by presence (botocore fills it in its client,
-//! not its serializer; the helper puts a placeholder there).
+//! operation, the request we would send equals the one botocore would send
+//! (method, URL with its host, path, query, the headers its client sends
+//! but the signature's, and the body its serializer builds, parsed). An
+//! idempotency token we fill in is compared by presence (botocore fills it
+//! in its client, not its serializer; the helper puts a placeholder there).
 
 use serde_json::{json, Value};
 
@@ -86,13 +87,81 @@ async fn both_sides(cases: &[(&'static str, &'static str, Value)]) -> Option<Vec
     let mut out = Vec::new();
     for ((service, op, input), want) in cases.iter().zip(expected) {
         assert!(want.get("error").is_none(), "botocore rejected {service} {op} {input}: {want}");
-        let args: Vec<String> = vec![service.to_string(), op.to_string(), "--input".into(), input.to_string(), "--dry-run".into()];
+        let args: Vec<String> =
+            vec![service.to_string(), op.to_string(), "--input".into(), input.to_string(), "--region".into(), "us-east-1".into(), "--dry-run".into()];
         let outcome = aws_generated::cli::run(&args).await;
         assert_eq!(outcome.code, 0, "{service} {op} {input}: {}", outcome.stderr);
         let ours: Value = serde_json::from_str(&outcome.stdout).expect("dry-run prints JSON");
         out.push((ours, want.clone()));
     }
     Some(out)
+}
+
+/// Headers botocore's client sends that are not ours to compare: its user
+/// agent and SDK metadata, the signature (`authorization`, `x-amz-date`,
+/// `x-amz-security-token`; S3's payload hash `x-amz-content-sha256`, which
+/// our dry run leaves out with the signature), and the `Expect:
+/// 100-continue` it puts on S3 uploads (we send the body at once).
+const NOT_COMPARED: &[&str] =
+    &["user-agent", "amz-sdk-invocation-id", "amz-sdk-request", "authorization", "x-amz-date", "x-amz-security-token", "x-amz-content-sha256", "expect"];
+
+/// The request as sent on both sides, made comparable: botocore's
+/// serializer's request takes the URL (without the query, which `query`
+/// compares parsed), the host and the headers of the request its client
+/// would send (`sent`), less [`NOT_COMPARED`]; ours loses its user agent,
+/// and its `host` header must be the URL's. Where both sides send a
+/// `content-length`, its value is not compared: bodies are compared by
+/// what they mean, and the same JSON may be written in more or fewer
+/// bytes (botocore escapes non-ASCII characters as `\uXXXX`).
+fn as_sent(mut ours: Value, mut want: Value) -> (Value, Value) {
+    let sent = want.as_object_mut().and_then(|o| o.remove("sent")).expect("botocore's client request");
+    let url = sent["url"].as_str().expect("a URL").to_string();
+    let without_query = |url: &str| url.split('?').next().unwrap_or_default().to_string();
+    let host = |url: &str| url.split("://").nth(1).and_then(|rest| rest.split('/').next()).unwrap_or_default().to_string();
+    want["url"] = json!(without_query(&url));
+    want["host"] = json!(host(&url));
+    let mut headers = sent["headers"].as_object().cloned().expect("headers");
+    headers.retain(|k, _| !NOT_COMPARED.contains(&k.as_str()));
+    want["headers"] = Value::Object(headers);
+    let our_url = ours["url"].as_str().expect("our dry run has a URL").to_string();
+    ours["url"] = json!(without_query(&our_url));
+    let our_headers = ours["headers"].as_object_mut().expect("headers");
+    our_headers.remove("user-agent").expect("a user agent");
+    let our_host = our_headers.remove("host").expect("a host header");
+    assert_eq!(our_host, ours["host"], "the host header is the URL's host");
+    for side in [&mut ours, &mut want] {
+        if let Some(length) = side.pointer_mut("/headers/content-length") {
+            *length = json!("<length>");
+        }
+    }
+    // By design: botocore sends the payload of an operation with a
+    // streaming input (S3 `PutObject`) over HTTPS as `aws-chunked`, its
+    // checksum in the trailer, even when the input holds the bytes; we send
+    // such a body whole, its checksum (the same algorithm) in a header, and
+    // stream it as `aws-chunked` only for `--body` uploads (compared with
+    // botocore's in aws_chunked.rs).
+    if want.pointer("/headers/content-encoding").and_then(Value::as_str) == Some("aws-chunked") {
+        let trailer = want.pointer("/headers/x-amz-trailer").and_then(Value::as_str).expect("a trailer").to_string();
+        let ours_headers = ours["headers"].as_object_mut().expect("headers");
+        assert!(ours_headers.remove(&trailer).is_some(), "we send {trailer} as a header");
+        ours_headers.remove("content-length");
+        let want_headers = want["headers"].as_object_mut().expect("headers");
+        for framing in ["content-encoding", "transfer-encoding", "x-amz-decoded-content-length", "x-amz-trailer", "x-amz-sdk-checksum-algorithm"] {
+            want_headers.remove(framing);
+        }
+    }
+    // A known difference, not the dry run's: with a flexible checksum the
+    // caller left to the client (S3 `DeleteObjects`), botocore also names
+    // its algorithm in `x-amz-sdk-checksum-algorithm`; we send the checksum
+    // header alone (streamed uploads name it, see `aws_chunked`).
+    let algorithm = want.pointer("/headers/x-amz-sdk-checksum-algorithm").and_then(Value::as_str).map(str::to_ascii_lowercase);
+    if let Some(algorithm) = algorithm {
+        let checksum = format!("x-amz-checksum-{algorithm}");
+        if ours["headers"].get(&checksum).is_some() && ours.pointer("/headers/x-amz-sdk-checksum-algorithm").is_none() {
+            want["headers"].as_object_mut().map(|h| h.remove("x-amz-sdk-checksum-algorithm"));
+        }
+    }
+    (ours, want)
 }
 
 #[tokio::test]
@@ -102,11 +171,53 @@ async fn dry_run_requests_equal_botocore() {
     for ((service, op, input), (ours, want)) in cases.iter().zip(results) {
         let given = input.get("ClientToken").is_some();
         let ours = normalize_token(ours, given);
-        let mut want = want;
+        let (ours, mut want) = as_sent(ours, want);
         if let Some(obj) = want.as_object_mut() {
             obj.remove("host_prefix");
         }
         assert_eq!(ours, want, "{service} {op} with {input}");
+    }
+}
+
+/// The dry run of the tool itself, with no credentials anywhere (none in
+/// the environment, no shared files, no instance metadata): the host prefix
+/// of the model (`StartLiveTail`'s `streaming-`; botocore's older model
+/// says `stream-`, so this is not compared with it above), the bucket the
+/// endpoint rules put in the host or, with an endpoint given, in the path,
+/// and no signature.
+#[test]
+fn a_dry_run_needs_no_credentials_and_shows_where_the_request_goes() {
+    let dry_run = |args: &[&str]| -> Value {
+        let out = std::process::Command::new(integration_tests::smithy_call_binary())
+            .args(args)
+            .arg("--dry-run")
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", "/nonexistent")
+            .env("AWS_CONFIG_FILE", "/dev/null")
+            .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .output()
+            .expect("run smithy-call");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{args:?}: {stderr}");
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{args:?} prints JSON: {e}"))
+    };
+    let tail = dry_run(&["logs", "StartLiveTail", "--region", "eu-west-1", "--input", r#"{"logGroupIdentifiers":["g"]}"#]);
+    assert_eq!(tail["url"], "https://streaming-logs.eu-west-1.amazonaws.com/");
+    assert_eq!(tail["headers"]["host"], "streaming-logs.eu-west-1.amazonaws.com");
+    let get = dry_run(&["s3", "GetObject", "--region", "eu-west-1", "--input", r#"{"Bucket":"my-bucket","Key":"a b"}"#]);
+    assert_eq!(get["url"], "https://my-bucket.s3.eu-west-1.amazonaws.com/a%20b?x-id=GetObject");
+    assert_eq!((&get["host"], &get["path"]), (&json!("my-bucket.s3.eu-west-1.amazonaws.com"), &json!("/a%20b")));
+    let local = dry_run(&["s3", "GetObject", "--region", "eu-west-1", "--endpoint", "http://127.0.0.1:9000", "--input", r#"{"Bucket":"my-bucket","Key":"k"}"#]);
+    assert_eq!(local["url"], "http://127.0.0.1:9000/my-bucket/k?x-id=GetObject");
+    assert_eq!(local["path"], "/my-bucket/k");
+    for request in [&tail, &get, &local] {
+        let headers = request["headers"].as_object().expect("headers");
+        assert!(headers.contains_key("user-agent"), "{request}");
+        for signature in ["authorization", "x-amz-date", "x-amz-security-token"] {
+            assert!(!headers.contains_key(signature), "{signature} in {request}");
+        }
     }
 }
 
@@ -251,6 +362,7 @@ async fn dry_run_query_and_xml_requests_equal_botocore() {
     let cases = query_and_xml_cases();
     let Some(results) = both_sides(&cases).await else { return };
     for ((service, op, input), (ours, want)) in cases.iter().zip(results) {
+        let (ours, want) = as_sent(ours, want);
         let (ours, want, our_body, want_body) = normalize_xml_protocols(service, input, ours, want);
         assert_eq!(ours, want, "{service} {op} with {input}");
         match (our_body, want_body) {

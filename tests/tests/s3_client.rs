@@ -222,10 +222,15 @@ async fn request_bodies_carry_flexible_checksums() {
 #[tokio::test]
 async fn response_checksums_are_checked_when_asked() {
     let crc = vec![("x-amz-checksum-crc32".to_string(), "i9aeUg==".to_string())];
-    let (client, _) = answering_with("Hello world", crc.clone(), 1, |b| b);
+    let (client, recorder) = answering_with("Hello world", crc.clone(), 1, |b| b);
     let mut get = s3t::GetObjectInput::new("b", "k");
     get.checksum_mode = Some(s3t::ChecksumMode::Enabled);
     assert!(client.get_object(get.clone()).await.is_ok());
+    // GetObject's `@httpChecksum` is about the response: the request carries
+    // no checksum of its own (it had `x-amz-checksum-crc32` of its empty body).
+    let sent = recorder.0.lock().unwrap().remove(0);
+    let checksums = sent.headers().keys().filter(|k| k.as_str().starts_with("x-amz-checksum-") && k.as_str() != "x-amz-checksum-mode").count();
+    assert_eq!(checksums, 0, "{:?}", sent.headers());
     let (client, _) = answering_with("Hello World", crc.clone(), 1, |b| b);
     let err = client.get_object(get.clone()).await.expect_err("corrupted");
     assert!(err.to_string().contains("checksum mismatch"), "{err}");

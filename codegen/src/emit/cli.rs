@@ -12,10 +12,13 @@ use crate::ir::{CrateIr, ServiceIr};
 
 pub fn service_cli(svc: &ServiceIr) -> TokenStream {
     let proto_mod = ident(module_name(svc));
+    // Each arm names the service's spec and the operation, which a dry run
+    // resolves the request's endpoint and headers with.
     // Operations that send events read them from `--events`; the output
     // is printed, then the events streamed back, if any.
     let arms = svc.client_operations().map(|op| {
         let name = &op.name;
+        let target = quote!(args, SERVICE, #name);
         let f = ident(&op.fn_name);
         let prepare = ident(&format!("prepare_{}", op.fn_name));
         let cfg = super::gates::cfg(&super::gates::operation(svc, op));
@@ -23,13 +26,13 @@ pub fn service_cli(svc: &ServiceIr) -> TokenStream {
             let whole = op.output_stream.is_none().then(|| quote!(, whole));
             return quote! {
                 #cfg
-                #name => ::smithy_gen_runtime::cli::duplex_op!(args, #prepare, #f #whole),
+                #name => ::smithy_gen_runtime::cli::duplex_op!(#target, #prepare, #f #whole),
             };
         }
         if op.output_stream.is_some() {
             return quote! {
                 #cfg
-                #name => ::smithy_gen_runtime::cli::stream_op!(args, #prepare, #f),
+                #name => ::smithy_gen_runtime::cli::stream_op!(#target, #prepare, #f),
             };
         }
         // A streaming blob payload: `--body @file` / `--body-out FILE`.
@@ -38,7 +41,7 @@ pub fn service_cli(svc: &ServiceIr) -> TokenStream {
             let upload = ident(&format!("{base}_from_stream"));
             return quote! {
                 #cfg
-                #name => ::smithy_gen_runtime::cli::body_op!(args, #prepare, #f, upload #upload),
+                #name => ::smithy_gen_runtime::cli::body_op!(#target, #prepare, #f, upload #upload),
             };
         }
         if let Some(field) = &op.streaming_body {
@@ -54,12 +57,12 @@ pub fn service_cli(svc: &ServiceIr) -> TokenStream {
                 .unwrap_or_default();
             return quote! {
                 #cfg
-                #name => ::smithy_gen_runtime::cli::body_op!(args, #prepare, #f, download #download #json),
+                #name => ::smithy_gen_runtime::cli::body_op!(#target, #prepare, #f, download #download #json),
             };
         }
         quote! {
             #cfg
-            #name => op!(args, #prepare, #f),
+            #name => op!(#target, #prepare, #f),
         }
     });
     let arms: Vec<TokenStream> = arms.collect();
@@ -84,6 +87,8 @@ pub fn service_cli(svc: &ServiceIr) -> TokenStream {
         use super::#proto_mod as protocol;
         #[allow(unused_imports)]
         use ::smithy_gen_runtime::cli::op;
+        #[allow(unused_imports)]
+        use super::client::SERVICE;
 
         /// Run the operation `args` names, or `None` if the service has no such operation.
         pub(crate) async fn call(args: &::smithy_gen_runtime::cli::Args) -> ::std::option::Option<::smithy_gen_runtime::cli::Outcome> {
@@ -110,7 +115,9 @@ pub fn crate_cli(ir: &CrateIr) -> TokenStream {
         //! `smithy-call <service> <Operation> --input '<json>' [--endpoint URL] [--region R] [--profile P] [--dry-run]`.
         //!
         //! `<service>` is the service's SigV4 signing name; the input uses the
-        //! model's member names. Exit codes: 0 success, 1 service error,
+        //! model's member names. `--dry-run` prints the request as it would be
+        //! sent (URL, every header but the signature's, body), fetching no
+        //! credentials and sending nothing. Exit codes: 0 success, 1 service error,
         //! 2 invalid input or usage, 3 transport failure or timeout,
         //! 4 unparseable response.
 

@@ -4,6 +4,8 @@
 use super::aws_json as protocol;
 #[allow(unused_imports)]
 use ::smithy_gen_runtime::cli::op;
+#[allow(unused_imports)]
+use super::client::SERVICE;
 /// Run the operation `args` names, or `None` if the service has no such operation.
 pub(crate) async fn call(
     args: &::smithy_gen_runtime::cli::Args,
@@ -12,20 +14,37 @@ pub(crate) async fn call(
         match args.operation.as_str() {
             #[cfg(feature = "cloudwatch-logs-describe-destinations")]
             "DescribeDestinations" => {
-                op!(args, prepare_describe_destinations, describe_destinations)
+                op!(
+                    args, SERVICE, "DescribeDestinations", prepare_describe_destinations,
+                    describe_destinations
+                )
             }
             #[cfg(feature = "cloudwatch-logs-put-destination")]
-            "PutDestination" => op!(args, prepare_put_destination, put_destination),
+            "PutDestination" => {
+                op!(
+                    args, SERVICE, "PutDestination", prepare_put_destination,
+                    put_destination
+                )
+            }
             #[cfg(feature = "cloudwatch-logs-put-destination-policy")]
             "PutDestinationPolicy" => {
-                op!(args, prepare_put_destination_policy, put_destination_policy)
+                op!(
+                    args, SERVICE, "PutDestinationPolicy",
+                    prepare_put_destination_policy, put_destination_policy
+                )
             }
             #[cfg(feature = "cloudwatch-logs-put-integration")]
-            "PutIntegration" => op!(args, prepare_put_integration, put_integration),
+            "PutIntegration" => {
+                op!(
+                    args, SERVICE, "PutIntegration", prepare_put_integration,
+                    put_integration
+                )
+            }
             #[cfg(feature = "cloudwatch-logs-start-live-tail")]
             "StartLiveTail" => {
                 ::smithy_gen_runtime::cli::stream_op!(
-                    args, prepare_start_live_tail, start_live_tail
+                    args, SERVICE, "StartLiveTail", prepare_start_live_tail,
+                    start_live_tail
                 )
             }
             _ => return ::std::option::Option::None,

@@ -5,6 +5,8 @@
 use super::rest_json as protocol;
 #[allow(unused_imports)]
 use ::smithy_gen_runtime::cli::op;
+#[allow(unused_imports)]
+use super::client::SERVICE;
 /// Run the operation `args` names, or `None` if the service has no such operation.
 pub(crate) async fn call(
     args: &::smithy_gen_runtime::cli::Args,
@@ -12,12 +14,17 @@ pub(crate) async fn call(
     ::std::option::Option::Some(
         match args.operation.as_str() {
             #[cfg(feature = "guardduty-create-detector")]
-            "CreateDetector" => op!(args, prepare_create_detector, create_detector),
+            "CreateDetector" => {
+                op!(
+                    args, SERVICE, "CreateDetector", prepare_create_detector,
+                    create_detector
+                )
+            }
             #[cfg(feature = "guardduty-create-publishing-destination")]
             "CreatePublishingDestination" => {
                 op!(
-                    args, prepare_create_publishing_destination,
-                    create_publishing_destination
+                    args, SERVICE, "CreatePublishingDestination",
+                    prepare_create_publishing_destination, create_publishing_destination
                 )
             }
             _ => return ::std::option::Option::None,

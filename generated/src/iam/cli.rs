@@ -4,6 +4,8 @@
 use super::aws_query as protocol;
 #[allow(unused_imports)]
 use ::smithy_gen_runtime::cli::op;
+#[allow(unused_imports)]
+use super::client::SERVICE;
 /// Run the operation `args` names, or `None` if the service has no such operation.
 pub(crate) async fn call(
     args: &::smithy_gen_runtime::cli::Args,
@@ -11,13 +13,19 @@ pub(crate) async fn call(
     ::std::option::Option::Some(
         match args.operation.as_str() {
             #[cfg(feature = "iam-create-role")]
-            "CreateRole" => op!(args, prepare_create_role, create_role),
+            "CreateRole" => {
+                op!(args, SERVICE, "CreateRole", prepare_create_role, create_role)
+            }
             #[cfg(feature = "iam-delete-role")]
-            "DeleteRole" => op!(args, prepare_delete_role, delete_role),
+            "DeleteRole" => {
+                op!(args, SERVICE, "DeleteRole", prepare_delete_role, delete_role)
+            }
             #[cfg(feature = "iam-get-role")]
-            "GetRole" => op!(args, prepare_get_role, get_role),
+            "GetRole" => op!(args, SERVICE, "GetRole", prepare_get_role, get_role),
             #[cfg(feature = "iam-list-roles")]
-            "ListRoles" => op!(args, prepare_list_roles, list_roles),
+            "ListRoles" => {
+                op!(args, SERVICE, "ListRoles", prepare_list_roles, list_roles)
+            }
             _ => return ::std::option::Option::None,
         },
     )

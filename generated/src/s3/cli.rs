@@ -4,6 +4,8 @@
 use super::rest_xml as protocol;
 #[allow(unused_imports)]
 use ::smithy_gen_runtime::cli::op;
+#[allow(unused_imports)]
+use super::client::SERVICE;
 /// Run the operation `args` names, or `None` if the service has no such operation.
 pub(crate) async fn call(
     args: &::smithy_gen_runtime::cli::Args,
@@ -12,61 +14,99 @@ pub(crate) async fn call(
         match args.operation.as_str() {
             #[cfg(feature = "s3-abort-multipart-upload")]
             "AbortMultipartUpload" => {
-                op!(args, prepare_abort_multipart_upload, abort_multipart_upload)
+                op!(
+                    args, SERVICE, "AbortMultipartUpload",
+                    prepare_abort_multipart_upload, abort_multipart_upload
+                )
             }
             #[cfg(feature = "s3-complete-multipart-upload")]
             "CompleteMultipartUpload" => {
-                op!(args, prepare_complete_multipart_upload, complete_multipart_upload)
+                op!(
+                    args, SERVICE, "CompleteMultipartUpload",
+                    prepare_complete_multipart_upload, complete_multipart_upload
+                )
             }
             #[cfg(feature = "s3-copy-object")]
-            "CopyObject" => op!(args, prepare_copy_object, copy_object),
+            "CopyObject" => {
+                op!(args, SERVICE, "CopyObject", prepare_copy_object, copy_object)
+            }
             #[cfg(feature = "s3-create-bucket")]
-            "CreateBucket" => op!(args, prepare_create_bucket, create_bucket),
+            "CreateBucket" => {
+                op!(args, SERVICE, "CreateBucket", prepare_create_bucket, create_bucket)
+            }
             #[cfg(feature = "s3-create-multipart-upload")]
             "CreateMultipartUpload" => {
-                op!(args, prepare_create_multipart_upload, create_multipart_upload)
+                op!(
+                    args, SERVICE, "CreateMultipartUpload",
+                    prepare_create_multipart_upload, create_multipart_upload
+                )
             }
             #[cfg(feature = "s3-delete-bucket")]
-            "DeleteBucket" => op!(args, prepare_delete_bucket, delete_bucket),
+            "DeleteBucket" => {
+                op!(args, SERVICE, "DeleteBucket", prepare_delete_bucket, delete_bucket)
+            }
             #[cfg(feature = "s3-delete-object")]
-            "DeleteObject" => op!(args, prepare_delete_object, delete_object),
+            "DeleteObject" => {
+                op!(args, SERVICE, "DeleteObject", prepare_delete_object, delete_object)
+            }
             #[cfg(feature = "s3-delete-objects")]
-            "DeleteObjects" => op!(args, prepare_delete_objects, delete_objects),
+            "DeleteObjects" => {
+                op!(
+                    args, SERVICE, "DeleteObjects", prepare_delete_objects,
+                    delete_objects
+                )
+            }
             #[cfg(feature = "s3-get-bucket-location")]
             "GetBucketLocation" => {
-                op!(args, prepare_get_bucket_location, get_bucket_location)
+                op!(
+                    args, SERVICE, "GetBucketLocation", prepare_get_bucket_location,
+                    get_bucket_location
+                )
             }
             #[cfg(feature = "s3-get-object")]
             "GetObject" => {
                 ::smithy_gen_runtime::cli::body_op!(
-                    args, prepare_get_object, get_object, download get_object_stream
-                    "Body"
+                    args, SERVICE, "GetObject", prepare_get_object, get_object, download
+                    get_object_stream "Body"
                 )
             }
             #[cfg(feature = "s3-head-bucket")]
-            "HeadBucket" => op!(args, prepare_head_bucket, head_bucket),
+            "HeadBucket" => {
+                op!(args, SERVICE, "HeadBucket", prepare_head_bucket, head_bucket)
+            }
             #[cfg(feature = "s3-head-object")]
-            "HeadObject" => op!(args, prepare_head_object, head_object),
+            "HeadObject" => {
+                op!(args, SERVICE, "HeadObject", prepare_head_object, head_object)
+            }
             #[cfg(feature = "s3-list-buckets")]
-            "ListBuckets" => op!(args, prepare_list_buckets, list_buckets),
+            "ListBuckets" => {
+                op!(args, SERVICE, "ListBuckets", prepare_list_buckets, list_buckets)
+            }
             #[cfg(feature = "s3-list-objects-v2")]
-            "ListObjectsV2" => op!(args, prepare_list_objects_v2, list_objects_v2),
+            "ListObjectsV2" => {
+                op!(
+                    args, SERVICE, "ListObjectsV2", prepare_list_objects_v2,
+                    list_objects_v2
+                )
+            }
             #[cfg(feature = "s3-put-object")]
             "PutObject" => {
                 ::smithy_gen_runtime::cli::body_op!(
-                    args, prepare_put_object, put_object, upload put_object_from_stream
+                    args, SERVICE, "PutObject", prepare_put_object, put_object, upload
+                    put_object_from_stream
                 )
             }
             #[cfg(feature = "s3-select-object-content")]
             "SelectObjectContent" => {
                 ::smithy_gen_runtime::cli::stream_op!(
-                    args, prepare_select_object_content, select_object_content
+                    args, SERVICE, "SelectObjectContent", prepare_select_object_content,
+                    select_object_content
                 )
             }
             #[cfg(feature = "s3-upload-part")]
             "UploadPart" => {
                 ::smithy_gen_runtime::cli::body_op!(
-                    args, prepare_upload_part, upload_part, upload
+                    args, SERVICE, "UploadPart", prepare_upload_part, upload_part, upload
                     upload_part_from_stream
                 )
             }

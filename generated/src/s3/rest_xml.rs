@@ -2395,10 +2395,6 @@ pub fn prepare_get_object(
                 ),
             ));
     }
-    request.checksum = ::std::option::Option::Some(::smithy_gen_runtime::request::RequestChecksum {
-        algorithm: ::std::option::Option::None,
-        required: false,
-    });
     request.validate_response_checksum = input
         .checksum_mode
         .as_ref()

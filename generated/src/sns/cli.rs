@@ -4,6 +4,8 @@
 use super::aws_query as protocol;
 #[allow(unused_imports)]
 use ::smithy_gen_runtime::cli::op;
+#[allow(unused_imports)]
+use super::client::SERVICE;
 /// Run the operation `args` names, or `None` if the service has no such operation.
 pub(crate) async fn call(
     args: &::smithy_gen_runtime::cli::Args,
@@ -11,17 +13,26 @@ pub(crate) async fn call(
     ::std::option::Option::Some(
         match args.operation.as_str() {
             #[cfg(feature = "sns-create-topic")]
-            "CreateTopic" => op!(args, prepare_create_topic, create_topic),
+            "CreateTopic" => {
+                op!(args, SERVICE, "CreateTopic", prepare_create_topic, create_topic)
+            }
             #[cfg(feature = "sns-delete-topic")]
-            "DeleteTopic" => op!(args, prepare_delete_topic, delete_topic),
+            "DeleteTopic" => {
+                op!(args, SERVICE, "DeleteTopic", prepare_delete_topic, delete_topic)
+            }
             #[cfg(feature = "sns-get-topic-attributes")]
             "GetTopicAttributes" => {
-                op!(args, prepare_get_topic_attributes, get_topic_attributes)
+                op!(
+                    args, SERVICE, "GetTopicAttributes", prepare_get_topic_attributes,
+                    get_topic_attributes
+                )
             }
             #[cfg(feature = "sns-list-topics")]
-            "ListTopics" => op!(args, prepare_list_topics, list_topics),
+            "ListTopics" => {
+                op!(args, SERVICE, "ListTopics", prepare_list_topics, list_topics)
+            }
             #[cfg(feature = "sns-publish")]
-            "Publish" => op!(args, prepare_publish, publish),
+            "Publish" => op!(args, SERVICE, "Publish", prepare_publish, publish),
             _ => return ::std::option::Option::None,
         },
     )

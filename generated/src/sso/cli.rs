@@ -4,6 +4,8 @@
 use super::rest_json as protocol;
 #[allow(unused_imports)]
 use ::smithy_gen_runtime::cli::op;
+#[allow(unused_imports)]
+use super::client::SERVICE;
 /// Run the operation `args` names, or `None` if the service has no such operation.
 pub(crate) async fn call(
     args: &::smithy_gen_runtime::cli::Args,
@@ -11,7 +13,10 @@ pub(crate) async fn call(
     ::std::option::Option::Some(
         match args.operation.as_str() {
             "GetRoleCredentials" => {
-                op!(args, prepare_get_role_credentials, get_role_credentials)
+                op!(
+                    args, SERVICE, "GetRoleCredentials", prepare_get_role_credentials,
+                    get_role_credentials
+                )
             }
             _ => return ::std::option::Option::None,
         },

@@ -4,6 +4,8 @@
 use super::aws_query as protocol;
 #[allow(unused_imports)]
 use ::smithy_gen_runtime::cli::op;
+#[allow(unused_imports)]
+use super::client::SERVICE;
 /// Run the operation `args` names, or `None` if the service has no such operation.
 pub(crate) async fn call(
     args: &::smithy_gen_runtime::cli::Args,
@@ -11,41 +13,62 @@ pub(crate) async fn call(
     ::std::option::Option::Some(
         match args.operation.as_str() {
             #[cfg(feature = "sts-assume-role")]
-            "AssumeRole" => op!(args, prepare_assume_role, assume_role),
+            "AssumeRole" => {
+                op!(args, SERVICE, "AssumeRole", prepare_assume_role, assume_role)
+            }
             #[cfg(feature = "sts-assume-role-with-saml")]
             "AssumeRoleWithSAML" => {
-                op!(args, prepare_assume_role_with_saml, assume_role_with_saml)
+                op!(
+                    args, SERVICE, "AssumeRoleWithSAML", prepare_assume_role_with_saml,
+                    assume_role_with_saml
+                )
             }
             #[cfg(feature = "sts-assume-role-with-web-identity")]
             "AssumeRoleWithWebIdentity" => {
                 op!(
-                    args, prepare_assume_role_with_web_identity,
-                    assume_role_with_web_identity
+                    args, SERVICE, "AssumeRoleWithWebIdentity",
+                    prepare_assume_role_with_web_identity, assume_role_with_web_identity
                 )
             }
             #[cfg(feature = "sts-assume-root")]
-            "AssumeRoot" => op!(args, prepare_assume_root, assume_root),
+            "AssumeRoot" => {
+                op!(args, SERVICE, "AssumeRoot", prepare_assume_root, assume_root)
+            }
             #[cfg(feature = "sts-decode-authorization-message")]
             "DecodeAuthorizationMessage" => {
                 op!(
-                    args, prepare_decode_authorization_message,
-                    decode_authorization_message
+                    args, SERVICE, "DecodeAuthorizationMessage",
+                    prepare_decode_authorization_message, decode_authorization_message
                 )
             }
             #[cfg(feature = "sts-get-access-key-info")]
             "GetAccessKeyInfo" => {
-                op!(args, prepare_get_access_key_info, get_access_key_info)
+                op!(
+                    args, SERVICE, "GetAccessKeyInfo", prepare_get_access_key_info,
+                    get_access_key_info
+                )
             }
             #[cfg(feature = "sts-get-caller-identity")]
             "GetCallerIdentity" => {
-                op!(args, prepare_get_caller_identity, get_caller_identity)
+                op!(
+                    args, SERVICE, "GetCallerIdentity", prepare_get_caller_identity,
+                    get_caller_identity
+                )
             }
             #[cfg(feature = "sts-get-federation-token")]
             "GetFederationToken" => {
-                op!(args, prepare_get_federation_token, get_federation_token)
+                op!(
+                    args, SERVICE, "GetFederationToken", prepare_get_federation_token,
+                    get_federation_token
+                )
             }
             #[cfg(feature = "sts-get-session-token")]
-            "GetSessionToken" => op!(args, prepare_get_session_token, get_session_token),
+            "GetSessionToken" => {
+                op!(
+                    args, SERVICE, "GetSessionToken", prepare_get_session_token,
+                    get_session_token
+                )
+            }
             _ => return ::std::option::Option::None,
         },
     )

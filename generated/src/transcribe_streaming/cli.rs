@@ -4,6 +4,8 @@
 use super::rest_json as protocol;
 #[allow(unused_imports)]
 use ::smithy_gen_runtime::cli::op;
+#[allow(unused_imports)]
+use super::client::SERVICE;
 /// Run the operation `args` names, or `None` if the service has no such operation.
 pub(crate) async fn call(
     args: &::smithy_gen_runtime::cli::Args,
@@ -12,7 +14,8 @@ pub(crate) async fn call(
         match args.operation.as_str() {
             "StartStreamTranscription" => {
                 ::smithy_gen_runtime::cli::duplex_op!(
-                    args, prepare_start_stream_transcription, start_stream_transcription
+                    args, SERVICE, "StartStreamTranscription",
+                    prepare_start_stream_transcription, start_stream_transcription
                 )
             }
             _ => return ::std::option::Option::None,

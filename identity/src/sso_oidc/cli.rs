@@ -4,13 +4,17 @@
 use super::rest_json as protocol;
 #[allow(unused_imports)]
 use ::smithy_gen_runtime::cli::op;
+#[allow(unused_imports)]
+use super::client::SERVICE;
 /// Run the operation `args` names, or `None` if the service has no such operation.
 pub(crate) async fn call(
     args: &::smithy_gen_runtime::cli::Args,
 ) -> ::std::option::Option<::smithy_gen_runtime::cli::Outcome> {
     ::std::option::Option::Some(
         match args.operation.as_str() {
-            "CreateToken" => op!(args, prepare_create_token, create_token),
+            "CreateToken" => {
+                op!(args, SERVICE, "CreateToken", prepare_create_token, create_token)
+            }
             _ => return ::std::option::Option::None,
         },
     )

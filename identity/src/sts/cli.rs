@@ -4,6 +4,8 @@
 use super::aws_query as protocol;
 #[allow(unused_imports)]
 use ::smithy_gen_runtime::cli::op;
+#[allow(unused_imports)]
+use super::client::SERVICE;
 /// Run the operation `args` names, or `None` if the service has no such operation.
 pub(crate) async fn call(
     args: &::smithy_gen_runtime::cli::Args,
@@ -11,12 +13,14 @@ pub(crate) async fn call(
     ::std::option::Option::Some(
         match args.operation.as_str() {
             #[cfg(feature = "sts-assume-role")]
-            "AssumeRole" => op!(args, prepare_assume_role, assume_role),
+            "AssumeRole" => {
+                op!(args, SERVICE, "AssumeRole", prepare_assume_role, assume_role)
+            }
             #[cfg(feature = "sts-assume-role-with-web-identity")]
             "AssumeRoleWithWebIdentity" => {
                 op!(
-                    args, prepare_assume_role_with_web_identity,
-                    assume_role_with_web_identity
+                    args, SERVICE, "AssumeRoleWithWebIdentity",
+                    prepare_assume_role_with_web_identity, assume_role_with_web_identity
                 )
             }
             _ => return ::std::option::Option::None,

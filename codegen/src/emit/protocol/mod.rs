@@ -203,9 +203,15 @@ fn operation(op: &OperationIr, input: Option<&StructIr>, serialize: TokenStream,
             }
             None => quote!(::std::option::Option::None),
         };
-        after.push(quote! {
-            request.checksum = ::std::option::Option::Some(::smithy_gen_runtime::request::RequestChecksum { algorithm: #algorithm, required: #required });
-        });
+        // A request checksum where the operation takes one (it names an
+        // algorithm member) or requires one; an operation with only
+        // `requestValidationModeMember` (S3 `GetObject`) sends none, as the
+        // AWS SDKs do.
+        if c.algorithm_field.is_some() || c.required {
+            after.push(quote! {
+                request.checksum = ::std::option::Option::Some(::smithy_gen_runtime::request::RequestChecksum { algorithm: #algorithm, required: #required });
+            });
+        }
         if let Some(f) = &c.validation_field {
             let f = ident(f);
             after.push(quote! {
