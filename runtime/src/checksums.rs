@@ -52,8 +52,9 @@ fn response_checksum(headers: &[(String, String)]) -> Option<(&'static str, &str
     None
 }
 
-/// Check a response body against the checksum its headers give (see
-/// [`response_checksum`]). `Err` names the algorithm, both values.
+/// Check a response body against the checksum its headers give (the
+/// first `x-amz-checksum-*` of an algorithm this client computes, strongest
+/// first; composite checksums skipped). `Err` names the algorithm, both values.
 pub fn validate_response(headers: &[(String, String)], body: &[u8]) -> Result<(), String> {
     let Some((algorithm, expected)) = response_checksum(headers) else { return Ok(()) };
     let (_, actual) = checksum_header(algorithm, body)?;
