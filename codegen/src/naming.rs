@@ -174,6 +174,36 @@ pub fn check_fn_name(shape_name: &str) -> String {
     format!("check_{}", clean(shape_name).to_snake_case())
 }
 
+/// Methods every generated structure has besides its accessors.
+const STRUCT_METHODS: &[&str] = &["new", "builder", "clone", "eq", "fmt", "default"];
+
+/// The accessor method of each of a structure's fields (given by their
+/// Rust names, raw identifiers included): the field's own name, unless a
+/// method of the structure has it (`new`, `builder`, a `default_<field>`
+/// of another member), then `<name>_value`.
+pub fn accessor_names(fields: &[&str]) -> Vec<String> {
+    let bare: Vec<&str> = fields.iter().map(|f| f.trim_start_matches("r#")).collect();
+    let taken = |name: &str| STRUCT_METHODS.contains(&name) || bare.iter().any(|f| name == format!("default_{f}"));
+    fields.iter().zip(&bare).map(|(f, b)| if taken(b) { format!("{b}_value") } else { f.to_string() }).collect()
+}
+
+/// The builder methods of each of a structure's fields: the setter (the
+/// field's name), the whole-value setter `set_<name>` and the getter
+/// `get_<name>`. A name taken by another of the builder's methods (`build`,
+/// another field's `set_`/`get_`) gets `_value` after it.
+pub fn builder_method_names(fields: &[&str]) -> Vec<(String, String, String)> {
+    let bare: Vec<&str> = fields.iter().map(|f| f.trim_start_matches("r#")).collect();
+    let derived: std::collections::BTreeSet<String> = bare.iter().flat_map(|b| [format!("set_{b}"), format!("get_{b}")]).collect();
+    fields
+        .iter()
+        .zip(&bare)
+        .map(|(f, b)| {
+            let setter = if *b == "build" || *b == "fmt" || *b == "clone" || *b == "eq" || *b == "default" || derived.contains(*b) { format!("{b}_value") } else { f.to_string() };
+            (setter, format!("set_{b}"), format!("get_{b}"))
+        })
+        .collect()
+}
+
 /// The name of the cached regex accessor for the `index`th pattern of a module.
 pub fn pattern_fn_name(index: usize) -> String {
     format!("pattern_{index}")

@@ -44,6 +44,7 @@
 pub mod adaptive_retry;
 pub mod assume_role;
 pub mod blob;
+pub mod builders;
 pub mod clock_skew;
 pub mod config;
 pub mod config_builder;

@@ -222,18 +222,14 @@ fn put_integration_input() -> PutIntegrationInput {
 }
 
 fn describe_destinations_input() -> DescribeDestinationsInput {
-    DescribeDestinationsInput {
-        destination_name_prefix: Some("my-".into()),
-        next_token: Some("token-1".into()),
-        limit: Some(10),
-    }
+    DescribeDestinationsInput::builder().destination_name_prefix("my-").next_token("token-1").limit(10).build()
 }
 
 fn destination_properties() -> DestinationProperties {
-    DestinationProperties {
-        destination_arn: Some("arn:aws:s3:::DOC-EXAMPLE-BUCKET/findings/".into()),
-        kms_key_arn: Some("arn:aws:kms:us-east-1:123456789012:key/k".into()),
-    }
+    DestinationProperties::builder()
+        .destination_arn("arn:aws:s3:::DOC-EXAMPLE-BUCKET/findings/")
+        .kms_key_arn("arn:aws:kms:us-east-1:123456789012:key/k")
+        .build()
 }
 
 fn create_publishing_destination_input(detector_id: &str) -> CreatePublishingDestinationInput {
@@ -246,13 +242,12 @@ fn create_detector_input() -> CreateDetectorInput {
     let mut input = CreateDetectorInput::new(true);
     input.finding_publishing_frequency = Some(FindingPublishingFrequency::SixHours);
     input.data_sources =
-        Some(DataSourceConfigurations { s3_logs: Some(S3LogsConfiguration::new(true)), ..Default::default() });
+        Some(DataSourceConfigurations::builder().s3_logs(S3LogsConfiguration::new(true)).build());
     input.tags = Some([("team".to_string(), "security".to_string())].into());
-    input.features = Some(vec![DetectorFeatureConfiguration {
-        name: Some(DetectorFeature::S3DataEvents),
-        status: Some(FeatureStatus::Enabled),
-        additional_configuration: None,
-    }]);
+    input.features = Some(vec![DetectorFeatureConfiguration::builder()
+        .name(DetectorFeature::S3DataEvents)
+        .status(FeatureStatus::Enabled)
+        .build()]);
     input
 }
 
@@ -1085,12 +1080,11 @@ fn rest_json_error_body_with_both_message_spellings_stays_modeled() {
 #[test]
 fn invalid_input_lists_every_violation_and_sends_nothing() {
     let h = Harness::new([ok("{}")]);
-    let input = PutDestinationInput {
-        destination_name: Some("bad:name*".into()),
-        target_arn: Some(String::new()),
-        role_arn: None,
-        tags: Some([(String::new(), "v".to_string()), ("ok".to_string(), "x".repeat(257))].into()),
-    };
+    // Built field by field: a builder would refuse the missing `roleArn`.
+    let mut input = PutDestinationInput::default();
+    input.destination_name = Some("bad:name*".into());
+    input.target_arn = Some(String::new());
+    input.tags = Some([(String::new(), "v".to_string()), ("ok".to_string(), "x".repeat(257))].into());
     let err = run(h.logs().put_destination(input.clone())).unwrap_err();
     assert!(h.sent().is_empty(), "nothing is sent for an invalid input");
     assert_eq!(err.kind(), ErrorKind::Validation);

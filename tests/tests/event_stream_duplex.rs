@@ -140,7 +140,7 @@ async fn audio_goes_out_while_transcripts_come_back_over_http2_each_event_signed
         .build()
         .unwrap();
     let (sender, events) = smithy_gen_runtime::event_stream::channel(4);
-    let audio = |n: u8| AudioStream::AudioEvent(AudioEvent { audio_chunk: Some(Blob::new(vec![n; 320])) });
+    let audio = |n: u8| AudioStream::AudioEvent(AudioEvent::builder().audio_chunk(Blob::new(vec![n; 320])).build());
     // The first event is queued before the call: the stream starts with it.
     sender.send(audio(1)).await.unwrap();
     let client = Client::new(config);

@@ -83,7 +83,7 @@ fn inputs_round_trip_through_json_with_wire_names() {
 
 #[test]
 fn rest_json_members_use_json_name_and_accept_member_names() {
-    let props = DestinationProperties { destination_arn: Some("arn:aws:s3:::b".into()), ..Default::default() };
+    let props = DestinationProperties::builder().destination_arn("arn:aws:s3:::b").build();
     let input = CreatePublishingDestinationInput::new("det", DestinationType::S3, props);
     let json = serde_json::to_value(&input).expect("serializes");
     assert_eq!(

@@ -36,7 +36,7 @@ async fn logs_destination_policy_round_trip_and_missing_destination_error() {
         .await
         .expect("PutDestinationPolicy");
 
-    let describe = logs::DescribeDestinationsInput { destination_name_prefix: Some("dest-".into()), ..Default::default() };
+    let describe = logs::DescribeDestinationsInput::builder().destination_name_prefix("dest-").build();
     let listed = client.describe_destinations(describe).await.expect("DescribeDestinations");
     let destinations = listed.destinations.expect("destinations");
     assert_eq!(destinations.len(), 1);

@@ -75,7 +75,7 @@ async fn iam_create_get_list_delete_roles_and_the_modeled_missing_role_error() {
     for i in 0..7 {
         client.create_role(iam_types::CreateRoleInput::new(format!("batch-{i}"), TRUST)).await.expect("CreateRole");
     }
-    let input = iam_types::ListRolesInput { max_items: Some(3), ..Default::default() };
+    let input = iam_types::ListRolesInput::builder().max_items(3).build();
     let pages = client.list_roles_paginator(input.clone()).collect_pages().await.expect("pages");
     assert!(pages.len() >= 3, "8 roles in pages of 3: {} pages", pages.len());
     let names: Vec<String> = client

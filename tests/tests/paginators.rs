@@ -132,7 +132,7 @@ fn invalid_parameter() -> Answer {
 }
 
 fn input() -> DescribeDestinationsInput {
-    DescribeDestinationsInput { destination_name_prefix: Some("my-".into()), ..Default::default() }
+    DescribeDestinationsInput::builder().destination_name_prefix("my-").build()
 }
 
 fn three_pages() -> Vec<Answer> {
@@ -209,7 +209,7 @@ fn collect_items_and_collect_pages() {
 #[test]
 fn a_token_in_the_input_is_sent_first_to_resume() {
     let h = Harness::new([page(&["x"], Some("t9")), page(&[], None)]);
-    let input = DescribeDestinationsInput { next_token: Some("t8".into()), ..Default::default() };
+    let input = DescribeDestinationsInput::builder().next_token("t8").build();
     let all = run(h.client().describe_destinations_paginator(input).collect_items()).unwrap();
     assert_eq!(names(all), ["x"]);
     assert_eq!(h.tokens(), [Some("t8".into()), Some("t9".into())]);

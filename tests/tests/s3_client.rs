@@ -167,7 +167,8 @@ async fn a_200_with_an_error_document_is_an_error_and_is_retried() {
     assert_eq!(recorder.0.lock().unwrap().len(), 3, "retried as an internal error");
 
     let (client, _) = answering(INTERNAL_ERROR, 1);
-    let parts = s3t::CompletedMultipartUpload { parts: Some(vec![s3t::CompletedPart { part_number: Some(1), e_tag: Some("\"e\"".into()), ..Default::default() }]) };
+    let part = s3t::CompletedPart::builder().part_number(1).e_tag("\"e\"").build();
+    let parts = s3t::CompletedMultipartUpload::builder().parts(part).build();
     let mut complete = s3t::CompleteMultipartUploadInput::new("b", "k", "upload-1");
     complete.multipart_upload = Some(parts);
     assert_eq!(client.complete_multipart_upload(complete).await.expect_err("error").code(), Some("InternalError"));
@@ -212,7 +213,7 @@ async fn request_bodies_carry_flexible_checksums() {
     let mut put = s3t::PutObjectInput::new("b", "k");
     put.body = Some(smithy_gen_runtime::Blob::new(b"Hello world".to_vec()));
     client.put_object(put).await.expect("PutObject");
-    let delete = s3t::Delete { objects: Some(vec![s3t::ObjectIdentifier::new("k")]), quiet: None };
+    let delete = s3t::Delete::builder().objects(s3t::ObjectIdentifier::new("k")).build().expect("objects set");
     client.delete_objects(s3t::DeleteObjectsInput::new("b", delete)).await.expect("DeleteObjects");
     let sent = recorder.0.lock().unwrap();
     assert!(!sent[0].headers().keys().any(|k| k.as_str().starts_with("x-amz-checksum-")));

@@ -25,11 +25,10 @@ fn query(bucket: &str, key: &str) -> s3t::SelectObjectContentInput {
         key,
         "SELECT * FROM S3Object",
         s3t::ExpressionType::Sql,
-        s3t::InputSerialization {
-            csv: Some(s3t::CsvInput { file_header_info: Some(s3t::FileHeaderInfo::Use), ..Default::default() }),
-            ..Default::default()
-        },
-        s3t::OutputSerialization { json: Some(s3t::JsonOutput::default()), ..Default::default() },
+        s3t::InputSerialization::builder()
+            .csv(s3t::CsvInput::builder().file_header_info(s3t::FileHeaderInfo::Use).build())
+            .build(),
+        s3t::OutputSerialization::builder().json(s3t::JsonOutput::default()).build(),
     )
 }
 

@@ -41,10 +41,10 @@ fn integration(retention_days: i32) -> PutIntegrationInput {
 }
 
 fn publishing_destination(detector_id: &str) -> CreatePublishingDestinationInput {
-    let props = DestinationProperties {
-        destination_arn: Some("arn:aws:s3:::bucket".into()),
-        kms_key_arn: Some("arn:aws:kms:us-east-1:123456789012:key/k".into()),
-    };
+    let props = DestinationProperties::builder()
+        .destination_arn("arn:aws:s3:::bucket")
+        .kms_key_arn("arn:aws:kms:us-east-1:123456789012:key/k")
+        .build();
     CreatePublishingDestinationInput::new(detector_id, DestinationType::S3, props)
 }
 

@@ -17,13 +17,101 @@ pub fn types_file(svc: &ServiceIr) -> TokenStream {
         TypeIr::Union(u) => gate_items(union(u, svc.protocol), &u.gate),
         TypeIr::Enum(e) => gate_items(enumeration(e), &e.gate),
     });
+    let builders = svc.types.iter().filter_map(|t| match t {
+        TypeIr::Struct(s) => Some(gate_items(builder(s), &s.gate)),
+        _ => None,
+    });
     let title = format!(" Types of {}: operation inputs and outputs, structures, unions, enums and errors.", svc.title);
     quote! {
         #![doc = #title]
         #[allow(unused_imports)]
-        use ::smithy_gen_runtime::{enums::{int_enum, string_enum}, structs::json_struct};
+        use ::smithy_gen_runtime::{builders::accessors, enums::{int_enum, string_enum}, structs::json_struct};
         #(#items)*
+        /// Builders of the structures above (`Type::builder()`), for inputs and for outputs and errors in tests.
+        pub mod builders {
+            #[allow(unused_imports)]
+            use super::*;
+            #[allow(unused_imports)]
+            use ::smithy_gen_runtime::builders::builder;
+            #(#builders)*
+        }
     }
+}
+
+/// A structure's `accessors!` invocation: each member's accessor name, what
+/// it returns and whether the member is required.
+fn accessors(s: &StructIr) -> TokenStream {
+    let name = ident(&s.name);
+    let fields: Vec<&str> = s.members.iter().map(|m| m.rust_name.as_str()).collect();
+    let methods = crate::naming::accessor_names(&fields);
+    let entries = s.members.iter().zip(&methods).map(|(m, method)| {
+        let f = ident(&m.rust_name);
+        let method = ident(method);
+        let kind = match &m.ty {
+            _ if m.boxed => {
+                let t = value_type(&m.ty, &TokenStream::new());
+                quote!(boxed(#t))
+            }
+            RType::String => quote!(str),
+            RType::Bool | RType::Byte | RType::Short | RType::Int | RType::Long | RType::Float | RType::Double | RType::BigInteger | RType::BigDecimal => {
+                let t = value_type(&m.ty, &TokenStream::new());
+                quote!(copy(#t))
+            }
+            RType::List(e) => {
+                let e = value_type(e, &TokenStream::new());
+                quote!(list(#e))
+            }
+            RType::Map(..) => {
+                let t = value_type(&m.ty, &TokenStream::new());
+                quote!(map(#t))
+            }
+            other => {
+                let t = value_type(other, &TokenStream::new());
+                quote!(other(#t))
+            }
+        };
+        let req = if m.required { quote!(required) } else { quote!(optional) };
+        quote!(#f(#method): #kind #req)
+    });
+    quote!(accessors!(#name { #(#entries),* });)
+}
+
+/// A structure's builder (`builders::<Name>Builder`): a `builder!`
+/// invocation with each member's setter names, model name, kind and
+/// whether it is required.
+fn builder(s: &StructIr) -> TokenStream {
+    let name = ident(&s.name);
+    // `Error_` (a name the prelude has) builds with `ErrorBuilder`.
+    let builder = ident(&format!("{}Builder", s.name.trim_end_matches('_')));
+    let fields: Vec<&str> = s.members.iter().map(|m| m.rust_name.as_str()).collect();
+    let names = crate::naming::builder_method_names(&fields);
+    let entries = s.members.iter().zip(&names).map(|(m, (setter, set, get))| {
+        let f = ident(&m.rust_name);
+        let (setter, set, get) = (ident(setter), ident(set), ident(get));
+        let wire = &m.name;
+        let kind = match &m.ty {
+            RType::List(e) if !m.boxed => {
+                let e = value_type(e, &TokenStream::new());
+                quote!(list(#e))
+            }
+            RType::Map(k, v) if !m.boxed => {
+                let (k, v) = (value_type(k, &TokenStream::new()), value_type(v, &TokenStream::new()));
+                quote!(map(#k, #v))
+            }
+            t if m.boxed => {
+                let t = value_type(t, &TokenStream::new());
+                quote!(boxed(#t))
+            }
+            t => {
+                let t = value_type(t, &TokenStream::new());
+                quote!(value(#t))
+            }
+        };
+        let req = if m.required { quote!(required) } else { quote!(optional) };
+        quote!(#f(#setter, #set, #get) #wire: #kind #req)
+    });
+    let build = if s.members.iter().any(|m| m.required) { quote!(checked) } else { quote!(unchecked) };
+    quote!(builder!(#name, #builder, #build, { #(#entries),* });)
 }
 
 fn field_type(m: &MemberIr) -> TokenStream {
@@ -147,12 +235,15 @@ fn structure(s: &StructIr, protocol: Protocol) -> TokenStream {
     let input_marker = s.input_of.is_some().then(|| quote!(@input));
     let json_members = s.members.iter().map(|m| json_member(m, (m.default.is_some() || m.zero.is_some()).then(|| (s.name.as_str(), default_fn_name(m)))));
     let xml = protocol.is_xml().then(|| xml_struct(s, protocol));
+    let accessors = accessors(s);
     quote! {
         #doc
         #struct_dep
         #[derive(#debug_derive Clone, PartialEq, Default)]
+        #[non_exhaustive]
         pub struct #name { #(#fields)* }
         json_struct!(#input_marker #name { #(#json_members),* });
+        #accessors
         #xml
         #default_impl
         #debug_impl

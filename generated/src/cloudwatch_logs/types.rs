@@ -2,17 +2,20 @@
 //! Types of Amazon CloudWatch Logs: operation inputs and outputs, structures, unions, enums and errors.
 #[allow(unused_imports)]
 use ::smithy_gen_runtime::{
-    enums::{int_enum, string_enum},
+    builders::accessors, enums::{int_enum, string_enum},
     structs::json_struct,
 };
 #[cfg(feature = "cloudwatch-logs-start-live-tail")]
 /// You don't have sufficient permissions to perform this action.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AccessDeniedException {
     pub message: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "cloudwatch-logs-start-live-tail")]
 json_struct!(AccessDeniedException { message : "message" });
+#[cfg(feature = "cloudwatch-logs-start-live-tail")]
+accessors!(AccessDeniedException { message(message) : str optional });
 #[cfg(feature = "cloudwatch-logs-start-live-tail")]
 ::smithy_gen_runtime::error_macros::service_error!(
     AccessDeniedException, "AccessDeniedException", message
@@ -20,6 +23,7 @@ json_struct!(AccessDeniedException { message : "message" });
 #[cfg(feature = "cloudwatch-logs-describe-destinations")]
 /// Input of `DescribeDestinations` (model shape `com.amazonaws.cloudwatchlogs#DescribeDestinationsRequest`).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DescribeDestinationsInput {
     /// The prefix to match. If you don't specify a value, no prefix filter is applied.
     pub destination_name_prefix: ::std::option::Option<::std::string::String>,
@@ -34,8 +38,14 @@ json_struct!(
     "DestinationNamePrefix", next_token : "nextToken", limit : "limit" }
 );
 #[cfg(feature = "cloudwatch-logs-describe-destinations")]
+accessors!(
+    DescribeDestinationsInput { destination_name_prefix(destination_name_prefix) : str
+    optional, next_token(next_token) : str optional, limit(limit) : copy(i32) optional }
+);
+#[cfg(feature = "cloudwatch-logs-describe-destinations")]
 /// Output of `DescribeDestinations` (model shape `com.amazonaws.cloudwatchlogs#DescribeDestinationsResponse`).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DescribeDestinationsOutput {
     /// The destinations.
     pub destinations: ::std::option::Option<::std::vec::Vec<Destination>>,
@@ -47,6 +57,11 @@ json_struct!(
     DescribeDestinationsOutput { destinations : "destinations", next_token : "nextToken"
     }
 );
+#[cfg(feature = "cloudwatch-logs-describe-destinations")]
+accessors!(
+    DescribeDestinationsOutput { destinations(destinations) : list(Destination) optional,
+    next_token(next_token) : str optional }
+);
 #[cfg(
     any(
         feature = "cloudwatch-logs-describe-destinations",
@@ -55,6 +70,7 @@ json_struct!(
 )]
 /// Represents a cross-account destination that receives subscription log events.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Destination {
     /// The name of the destination.
     pub destination_name: ::std::option::Option<::std::string::String>,
@@ -79,6 +95,18 @@ json_struct!(
     Destination { destination_name : "destinationName", target_arn : "targetArn",
     role_arn : "roleArn", access_policy : "accessPolicy", arn : "arn", creation_time :
     "creationTime" }
+);
+#[cfg(
+    any(
+        feature = "cloudwatch-logs-describe-destinations",
+        feature = "cloudwatch-logs-put-destination"
+    )
+)]
+accessors!(
+    Destination { destination_name(destination_name) : str optional,
+    target_arn(target_arn) : str optional, role_arn(role_arn) : str optional,
+    access_policy(access_policy) : str optional, arn(arn) : str optional,
+    creation_time(creation_time) : copy(i64) optional }
 );
 #[cfg(feature = "cloudwatch-logs-put-integration")]
 /// `Unknown` keeps a value this version of the model does not know, so responses from a newer service still parse.
@@ -114,21 +142,26 @@ string_enum!(IntegrationType { Opensearch = "OPENSEARCH" });
 #[cfg(feature = "cloudwatch-logs-start-live-tail")]
 /// The operation is not valid on the specified resource.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct InvalidOperationException {
     pub message: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "cloudwatch-logs-start-live-tail")]
 json_struct!(InvalidOperationException { message : "message" });
 #[cfg(feature = "cloudwatch-logs-start-live-tail")]
+accessors!(InvalidOperationException { message(message) : str optional });
+#[cfg(feature = "cloudwatch-logs-start-live-tail")]
 ::smithy_gen_runtime::error_macros::service_error!(
     InvalidOperationException, "InvalidOperationException", message
 );
 /// A parameter is specified incorrectly.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct InvalidParameterException {
     pub message: ::std::option::Option<::std::string::String>,
 }
 json_struct!(InvalidParameterException { message : "message" });
+accessors!(InvalidParameterException { message(message) : str optional });
 ::smithy_gen_runtime::error_macros::service_error!(
     InvalidParameterException, "InvalidParameterException", message
 );
@@ -140,6 +173,7 @@ json_struct!(InvalidParameterException { message : "message" });
 )]
 /// You have reached the maximum number of resources that can be created.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct LimitExceededException {
     pub message: ::std::option::Option<::std::string::String>,
 }
@@ -156,12 +190,20 @@ json_struct!(LimitExceededException { message : "message" });
         feature = "cloudwatch-logs-start-live-tail"
     )
 )]
+accessors!(LimitExceededException { message(message) : str optional });
+#[cfg(
+    any(
+        feature = "cloudwatch-logs-put-integration",
+        feature = "cloudwatch-logs-start-live-tail"
+    )
+)]
 ::smithy_gen_runtime::error_macros::service_error!(
     LimitExceededException, "LimitExceededException", message
 );
 #[cfg(feature = "cloudwatch-logs-start-live-tail")]
 /// This object contains the information for one log event returned in a Live Tail stream.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct LiveTailSessionLogEvent {
     /// The name of the log stream that ingested this log event.
     pub log_stream_name: ::std::option::Option<::std::string::String>,
@@ -181,8 +223,16 @@ json_struct!(
     "ingestionTime" }
 );
 #[cfg(feature = "cloudwatch-logs-start-live-tail")]
+accessors!(
+    LiveTailSessionLogEvent { log_stream_name(log_stream_name) : str optional,
+    log_group_identifier(log_group_identifier) : str optional, message(message) : str
+    optional, timestamp(timestamp) : copy(i64) optional, ingestion_time(ingestion_time) :
+    copy(i64) optional }
+);
+#[cfg(feature = "cloudwatch-logs-start-live-tail")]
 /// This object contains the metadata for one `LiveTailSessionUpdate` structure. It indicates whether that update includes only a sample of 500 log events out of a larger number of ingested log events, or if it contains all of the matching log events ingested during that second of time.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct LiveTailSessionMetadata {
     /// If this is `true`, then more than 500 log events matched the request for this update, and the `sessionResults` includes a sample of 500 of those events.
     ///
@@ -197,6 +247,8 @@ json_struct!(
     LiveTailSessionMetadata::default_sampled }
 );
 #[cfg(feature = "cloudwatch-logs-start-live-tail")]
+accessors!(LiveTailSessionMetadata { sampled(sampled) : copy(bool) optional });
+#[cfg(feature = "cloudwatch-logs-start-live-tail")]
 impl LiveTailSessionMetadata {
     fn default_sampled() -> ::std::option::Option<bool> {
         ::smithy_gen_runtime::json::default_value("false")
@@ -205,6 +257,7 @@ impl LiveTailSessionMetadata {
 #[cfg(feature = "cloudwatch-logs-start-live-tail")]
 /// This object contains information about this Live Tail session, including the log groups included and the log stream filters, if any.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct LiveTailSessionStart {
     /// The unique ID generated by CloudWatch Logs to identify this Live Tail session request.
     pub request_id: ::std::option::Option<::std::string::String>,
@@ -233,8 +286,18 @@ json_struct!(
     "logEventFilterPattern" }
 );
 #[cfg(feature = "cloudwatch-logs-start-live-tail")]
+accessors!(
+    LiveTailSessionStart { request_id(request_id) : str optional, session_id(session_id)
+    : str optional, log_group_identifiers(log_group_identifiers) :
+    list(::std::string::String) optional, log_stream_names(log_stream_names) :
+    list(::std::string::String) optional,
+    log_stream_name_prefixes(log_stream_name_prefixes) : list(::std::string::String)
+    optional, log_event_filter_pattern(log_event_filter_pattern) : str optional }
+);
+#[cfg(feature = "cloudwatch-logs-start-live-tail")]
 /// This object contains the log events and metadata for a Live Tail session.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct LiveTailSessionUpdate {
     /// This object contains the session metadata for a Live Tail session.
     pub session_metadata: ::std::option::Option<LiveTailSessionMetadata>,
@@ -248,11 +311,18 @@ json_struct!(
     LiveTailSessionUpdate { session_metadata : "sessionMetadata", session_results :
     "sessionResults" }
 );
+#[cfg(feature = "cloudwatch-logs-start-live-tail")]
+accessors!(
+    LiveTailSessionUpdate { session_metadata(session_metadata) :
+    other(LiveTailSessionMetadata) optional, session_results(session_results) :
+    list(LiveTailSessionLogEvent) optional }
+);
 #[cfg(feature = "cloudwatch-logs-put-integration")]
 /// This structure contains configuration details about an integration between CloudWatch Logs and OpenSearch Service.
 ///
 /// Required members are the arguments of `new`; the others start unset.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct OpenSearchResourceConfig {
     /// To have the vended dashboard data encrypted with KMS instead of the CloudWatch Logs default encryption method, specify the ARN of the KMS key that you want to use.
     pub kms_key_arn: ::std::option::Option<::std::string::String>,
@@ -284,6 +354,14 @@ json_struct!(
     application_arn : "applicationArn", retention_days : "retentionDays" }
 );
 #[cfg(feature = "cloudwatch-logs-put-integration")]
+accessors!(
+    OpenSearchResourceConfig { kms_key_arn(kms_key_arn) : str optional,
+    data_source_role_arn(data_source_role_arn) : str required,
+    dashboard_viewer_principals(dashboard_viewer_principals) :
+    list(::std::string::String) required, application_arn(application_arn) : str
+    optional, retention_days(retention_days) : copy(i32) required }
+);
+#[cfg(feature = "cloudwatch-logs-put-integration")]
 impl OpenSearchResourceConfig {
     /// A `OpenSearchResourceConfig` with its required members set and the others unset.
     pub fn new(
@@ -313,6 +391,7 @@ impl OpenSearchResourceConfig {
 )]
 /// Multiple concurrent requests to update the same resource were in conflict.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct OperationAbortedException {
     pub message: ::std::option::Option<::std::string::String>,
 }
@@ -329,6 +408,13 @@ json_struct!(OperationAbortedException { message : "message" });
         feature = "cloudwatch-logs-put-destination-policy"
     )
 )]
+accessors!(OperationAbortedException { message(message) : str optional });
+#[cfg(
+    any(
+        feature = "cloudwatch-logs-put-destination",
+        feature = "cloudwatch-logs-put-destination-policy"
+    )
+)]
 ::smithy_gen_runtime::error_macros::service_error!(
     OperationAbortedException, "OperationAbortedException", message
 );
@@ -337,6 +423,7 @@ json_struct!(OperationAbortedException { message : "message" });
 ///
 /// Required members are the arguments of `new`; the others start unset.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PutDestinationInput {
     /// A name for the destination.
     ///
@@ -363,6 +450,13 @@ json_struct!(
     "targetArn", role_arn : "roleArn", tags : "tags" }
 );
 #[cfg(feature = "cloudwatch-logs-put-destination")]
+accessors!(
+    PutDestinationInput { destination_name(destination_name) : str required,
+    target_arn(target_arn) : str required, role_arn(role_arn) : str required, tags(tags)
+    : map(::std::collections::BTreeMap < ::std::string::String, ::std::string::String >)
+    optional }
+);
+#[cfg(feature = "cloudwatch-logs-put-destination")]
 impl PutDestinationInput {
     /// A `PutDestinationInput` with its required members set and the others unset.
     pub fn new(
@@ -381,17 +475,23 @@ impl PutDestinationInput {
 #[cfg(feature = "cloudwatch-logs-put-destination")]
 /// Output of `PutDestination` (model shape `com.amazonaws.cloudwatchlogs#PutDestinationResponse`).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PutDestinationOutput {
     /// The destination.
     pub destination: ::std::option::Option<Destination>,
 }
 #[cfg(feature = "cloudwatch-logs-put-destination")]
 json_struct!(PutDestinationOutput { destination : "destination" });
+#[cfg(feature = "cloudwatch-logs-put-destination")]
+accessors!(
+    PutDestinationOutput { destination(destination) : other(Destination) optional }
+);
 #[cfg(feature = "cloudwatch-logs-put-destination-policy")]
 /// Input of `PutDestinationPolicy` (model shape `com.amazonaws.cloudwatchlogs#PutDestinationPolicyRequest`).
 ///
 /// Required members are the arguments of `new`; the others start unset.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PutDestinationPolicyInput {
     /// A name for an existing destination.
     ///
@@ -412,6 +512,12 @@ json_struct!(
     access_policy : "accessPolicy", force_update : "forceUpdate" }
 );
 #[cfg(feature = "cloudwatch-logs-put-destination-policy")]
+accessors!(
+    PutDestinationPolicyInput { destination_name(destination_name) : str required,
+    access_policy(access_policy) : str required, force_update(force_update) : copy(bool)
+    optional }
+);
+#[cfg(feature = "cloudwatch-logs-put-destination-policy")]
 impl PutDestinationPolicyInput {
     /// A `PutDestinationPolicyInput` with its required members set and the others unset.
     pub fn new(
@@ -428,14 +534,18 @@ impl PutDestinationPolicyInput {
 #[cfg(feature = "cloudwatch-logs-put-destination-policy")]
 /// Output of `PutDestinationPolicy` (model shape `smithy.api#Unit`).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PutDestinationPolicyOutput {}
 #[cfg(feature = "cloudwatch-logs-put-destination-policy")]
 json_struct!(PutDestinationPolicyOutput {});
+#[cfg(feature = "cloudwatch-logs-put-destination-policy")]
+accessors!(PutDestinationPolicyOutput {});
 #[cfg(feature = "cloudwatch-logs-put-integration")]
 /// Input of `PutIntegration` (model shape `com.amazonaws.cloudwatchlogs#PutIntegrationRequest`).
 ///
 /// Required members are the arguments of `new`; the others start unset.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PutIntegrationInput {
     /// A name for the integration.
     ///
@@ -456,6 +566,12 @@ json_struct!(
     "resourceConfig", integration_type : "integrationType" }
 );
 #[cfg(feature = "cloudwatch-logs-put-integration")]
+accessors!(
+    PutIntegrationInput { integration_name(integration_name) : str required,
+    resource_config(resource_config) : other(ResourceConfig) required,
+    integration_type(integration_type) : other(IntegrationType) required }
+);
+#[cfg(feature = "cloudwatch-logs-put-integration")]
 impl PutIntegrationInput {
     /// A `PutIntegrationInput` with its required members set and the others unset.
     pub fn new(
@@ -473,6 +589,7 @@ impl PutIntegrationInput {
 #[cfg(feature = "cloudwatch-logs-put-integration")]
 /// Output of `PutIntegration` (model shape `com.amazonaws.cloudwatchlogs#PutIntegrationResponse`).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PutIntegrationOutput {
     /// The name of the integration that you just created.
     pub integration_name: ::std::option::Option<::std::string::String>,
@@ -485,6 +602,11 @@ pub struct PutIntegrationOutput {
 json_struct!(
     PutIntegrationOutput { integration_name : "integrationName", integration_status :
     "integrationStatus" }
+);
+#[cfg(feature = "cloudwatch-logs-put-integration")]
+accessors!(
+    PutIntegrationOutput { integration_name(integration_name) : str optional,
+    integration_status(integration_status) : other(IntegrationStatus) optional }
 );
 #[cfg(feature = "cloudwatch-logs-put-integration")]
 /// This structure contains configuration details about an integration between CloudWatch Logs and another entity.
@@ -529,11 +651,14 @@ impl ::serde::Serialize for ResourceConfig {
 #[cfg(feature = "cloudwatch-logs-start-live-tail")]
 /// The specified resource does not exist.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ResourceNotFoundException {
     pub message: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "cloudwatch-logs-start-live-tail")]
 json_struct!(ResourceNotFoundException { message : "message" });
+#[cfg(feature = "cloudwatch-logs-start-live-tail")]
+accessors!(ResourceNotFoundException { message(message) : str optional });
 #[cfg(feature = "cloudwatch-logs-start-live-tail")]
 ::smithy_gen_runtime::error_macros::service_error!(
     ResourceNotFoundException, "ResourceNotFoundException", message
@@ -548,6 +673,7 @@ json_struct!(ResourceNotFoundException { message : "message" });
 )]
 /// The service cannot complete the request.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ServiceUnavailableException {
     pub message: ::std::option::Option<::std::string::String>,
 }
@@ -568,17 +694,29 @@ json_struct!(ServiceUnavailableException { message : "message" });
         feature = "cloudwatch-logs-put-integration"
     )
 )]
+accessors!(ServiceUnavailableException { message(message) : str optional });
+#[cfg(
+    any(
+        feature = "cloudwatch-logs-describe-destinations",
+        feature = "cloudwatch-logs-put-destination",
+        feature = "cloudwatch-logs-put-destination-policy",
+        feature = "cloudwatch-logs-put-integration"
+    )
+)]
 ::smithy_gen_runtime::error_macros::service_error!(
     ServiceUnavailableException, "ServiceUnavailableException", message
 );
 #[cfg(feature = "cloudwatch-logs-start-live-tail")]
 /// This exception is returned if an unknown error occurs during a Live Tail session.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SessionStreamingException {
     pub message: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "cloudwatch-logs-start-live-tail")]
 json_struct!(SessionStreamingException { message : "message" });
+#[cfg(feature = "cloudwatch-logs-start-live-tail")]
+accessors!(SessionStreamingException { message(message) : str optional });
 #[cfg(feature = "cloudwatch-logs-start-live-tail")]
 ::smithy_gen_runtime::error_macros::service_error!(
     SessionStreamingException, "SessionStreamingException", message
@@ -586,11 +724,14 @@ json_struct!(SessionStreamingException { message : "message" });
 #[cfg(feature = "cloudwatch-logs-start-live-tail")]
 /// This exception is returned in a Live Tail stream when the Live Tail session times out. Live Tail sessions time out after three hours.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SessionTimeoutException {
     pub message: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "cloudwatch-logs-start-live-tail")]
 json_struct!(SessionTimeoutException { message : "message" });
+#[cfg(feature = "cloudwatch-logs-start-live-tail")]
+accessors!(SessionTimeoutException { message(message) : str optional });
 #[cfg(feature = "cloudwatch-logs-start-live-tail")]
 ::smithy_gen_runtime::error_macros::service_error!(
     SessionTimeoutException, "SessionTimeoutException", message
@@ -600,6 +741,7 @@ json_struct!(SessionTimeoutException { message : "message" });
 ///
 /// Required members are the arguments of `new`; the others start unset.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct StartLiveTailInput {
     /// An array where each item in the array is a log group to include in the Live Tail session.
     ///
@@ -647,6 +789,14 @@ json_struct!(
     "logStreamNamePrefixes", log_event_filter_pattern : "logEventFilterPattern" }
 );
 #[cfg(feature = "cloudwatch-logs-start-live-tail")]
+accessors!(
+    StartLiveTailInput { log_group_identifiers(log_group_identifiers) :
+    list(::std::string::String) required, log_stream_names(log_stream_names) :
+    list(::std::string::String) optional,
+    log_stream_name_prefixes(log_stream_name_prefixes) : list(::std::string::String)
+    optional, log_event_filter_pattern(log_event_filter_pattern) : str optional }
+);
+#[cfg(feature = "cloudwatch-logs-start-live-tail")]
 impl StartLiveTailInput {
     /// A `StartLiveTailInput` with its required members set and the others unset.
     pub fn new(
@@ -665,12 +815,18 @@ impl StartLiveTailInput {
 #[cfg(feature = "cloudwatch-logs-start-live-tail")]
 /// Output of `StartLiveTail` (model shape `com.amazonaws.cloudwatchlogs#StartLiveTailResponse`).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct StartLiveTailOutput {
     /// An object that includes the stream returned by your request. It can include both log events and exceptions.
     pub response_stream: ::std::option::Option<StartLiveTailResponseStream>,
 }
 #[cfg(feature = "cloudwatch-logs-start-live-tail")]
 json_struct!(StartLiveTailOutput { response_stream : "responseStream" });
+#[cfg(feature = "cloudwatch-logs-start-live-tail")]
+accessors!(
+    StartLiveTailOutput { response_stream(response_stream) :
+    other(StartLiveTailResponseStream) optional }
+);
 #[cfg(feature = "cloudwatch-logs-start-live-tail")]
 /// This object includes the stream returned by your [StartLiveTail](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_StartLiveTail.html) request.
 ///
@@ -739,12 +895,255 @@ impl ::serde::Serialize for StartLiveTailResponseStream {
 #[cfg(feature = "cloudwatch-logs-put-integration")]
 /// One of the parameters for the request is not valid.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ValidationException {
     pub message: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "cloudwatch-logs-put-integration")]
 json_struct!(ValidationException { message : "message" });
 #[cfg(feature = "cloudwatch-logs-put-integration")]
+accessors!(ValidationException { message(message) : str optional });
+#[cfg(feature = "cloudwatch-logs-put-integration")]
 ::smithy_gen_runtime::error_macros::service_error!(
     ValidationException, "ValidationException", message
 );
+/// Builders of the structures above (`Type::builder()`), for inputs and for outputs and errors in tests.
+pub mod builders {
+    #[allow(unused_imports)]
+    use super::*;
+    #[allow(unused_imports)]
+    use ::smithy_gen_runtime::builders::builder;
+    #[cfg(feature = "cloudwatch-logs-start-live-tail")]
+    builder!(
+        AccessDeniedException, AccessDeniedExceptionBuilder, unchecked, {
+        message(message, set_message, get_message) "message" :
+        value(::std::string::String) optional }
+    );
+    #[cfg(feature = "cloudwatch-logs-describe-destinations")]
+    builder!(
+        DescribeDestinationsInput, DescribeDestinationsInputBuilder, unchecked, {
+        destination_name_prefix(destination_name_prefix, set_destination_name_prefix,
+        get_destination_name_prefix) "DestinationNamePrefix" :
+        value(::std::string::String) optional, next_token(next_token, set_next_token,
+        get_next_token) "nextToken" : value(::std::string::String) optional, limit(limit,
+        set_limit, get_limit) "limit" : value(i32) optional }
+    );
+    #[cfg(feature = "cloudwatch-logs-describe-destinations")]
+    builder!(
+        DescribeDestinationsOutput, DescribeDestinationsOutputBuilder, unchecked, {
+        destinations(destinations, set_destinations, get_destinations) "destinations" :
+        list(Destination) optional, next_token(next_token, set_next_token,
+        get_next_token) "nextToken" : value(::std::string::String) optional }
+    );
+    #[cfg(
+        any(
+            feature = "cloudwatch-logs-describe-destinations",
+            feature = "cloudwatch-logs-put-destination"
+        )
+    )]
+    builder!(
+        Destination, DestinationBuilder, unchecked, { destination_name(destination_name,
+        set_destination_name, get_destination_name) "destinationName" :
+        value(::std::string::String) optional, target_arn(target_arn, set_target_arn,
+        get_target_arn) "targetArn" : value(::std::string::String) optional,
+        role_arn(role_arn, set_role_arn, get_role_arn) "roleArn" :
+        value(::std::string::String) optional, access_policy(access_policy,
+        set_access_policy, get_access_policy) "accessPolicy" :
+        value(::std::string::String) optional, arn(arn, set_arn, get_arn) "arn" :
+        value(::std::string::String) optional, creation_time(creation_time,
+        set_creation_time, get_creation_time) "creationTime" : value(i64) optional }
+    );
+    #[cfg(feature = "cloudwatch-logs-start-live-tail")]
+    builder!(
+        InvalidOperationException, InvalidOperationExceptionBuilder, unchecked, {
+        message(message, set_message, get_message) "message" :
+        value(::std::string::String) optional }
+    );
+    builder!(
+        InvalidParameterException, InvalidParameterExceptionBuilder, unchecked, {
+        message(message, set_message, get_message) "message" :
+        value(::std::string::String) optional }
+    );
+    #[cfg(
+        any(
+            feature = "cloudwatch-logs-put-integration",
+            feature = "cloudwatch-logs-start-live-tail"
+        )
+    )]
+    builder!(
+        LimitExceededException, LimitExceededExceptionBuilder, unchecked, {
+        message(message, set_message, get_message) "message" :
+        value(::std::string::String) optional }
+    );
+    #[cfg(feature = "cloudwatch-logs-start-live-tail")]
+    builder!(
+        LiveTailSessionLogEvent, LiveTailSessionLogEventBuilder, unchecked, {
+        log_stream_name(log_stream_name, set_log_stream_name, get_log_stream_name)
+        "logStreamName" : value(::std::string::String) optional,
+        log_group_identifier(log_group_identifier, set_log_group_identifier,
+        get_log_group_identifier) "logGroupIdentifier" : value(::std::string::String)
+        optional, message(message, set_message, get_message) "message" :
+        value(::std::string::String) optional, timestamp(timestamp, set_timestamp,
+        get_timestamp) "timestamp" : value(i64) optional, ingestion_time(ingestion_time,
+        set_ingestion_time, get_ingestion_time) "ingestionTime" : value(i64) optional }
+    );
+    #[cfg(feature = "cloudwatch-logs-start-live-tail")]
+    builder!(
+        LiveTailSessionMetadata, LiveTailSessionMetadataBuilder, unchecked, {
+        sampled(sampled, set_sampled, get_sampled) "sampled" : value(bool) optional }
+    );
+    #[cfg(feature = "cloudwatch-logs-start-live-tail")]
+    builder!(
+        LiveTailSessionStart, LiveTailSessionStartBuilder, unchecked, {
+        request_id(request_id, set_request_id, get_request_id) "requestId" :
+        value(::std::string::String) optional, session_id(session_id, set_session_id,
+        get_session_id) "sessionId" : value(::std::string::String) optional,
+        log_group_identifiers(log_group_identifiers, set_log_group_identifiers,
+        get_log_group_identifiers) "logGroupIdentifiers" : list(::std::string::String)
+        optional, log_stream_names(log_stream_names, set_log_stream_names,
+        get_log_stream_names) "logStreamNames" : list(::std::string::String) optional,
+        log_stream_name_prefixes(log_stream_name_prefixes, set_log_stream_name_prefixes,
+        get_log_stream_name_prefixes) "logStreamNamePrefixes" :
+        list(::std::string::String) optional,
+        log_event_filter_pattern(log_event_filter_pattern, set_log_event_filter_pattern,
+        get_log_event_filter_pattern) "logEventFilterPattern" :
+        value(::std::string::String) optional }
+    );
+    #[cfg(feature = "cloudwatch-logs-start-live-tail")]
+    builder!(
+        LiveTailSessionUpdate, LiveTailSessionUpdateBuilder, unchecked, {
+        session_metadata(session_metadata, set_session_metadata, get_session_metadata)
+        "sessionMetadata" : value(LiveTailSessionMetadata) optional,
+        session_results(session_results, set_session_results, get_session_results)
+        "sessionResults" : list(LiveTailSessionLogEvent) optional }
+    );
+    #[cfg(feature = "cloudwatch-logs-put-integration")]
+    builder!(
+        OpenSearchResourceConfig, OpenSearchResourceConfigBuilder, checked, {
+        kms_key_arn(kms_key_arn, set_kms_key_arn, get_kms_key_arn) "kmsKeyArn" :
+        value(::std::string::String) optional, data_source_role_arn(data_source_role_arn,
+        set_data_source_role_arn, get_data_source_role_arn) "dataSourceRoleArn" :
+        value(::std::string::String) required,
+        dashboard_viewer_principals(dashboard_viewer_principals,
+        set_dashboard_viewer_principals, get_dashboard_viewer_principals)
+        "dashboardViewerPrincipals" : list(::std::string::String) required,
+        application_arn(application_arn, set_application_arn, get_application_arn)
+        "applicationArn" : value(::std::string::String) optional,
+        retention_days(retention_days, set_retention_days, get_retention_days)
+        "retentionDays" : value(i32) required }
+    );
+    #[cfg(
+        any(
+            feature = "cloudwatch-logs-put-destination",
+            feature = "cloudwatch-logs-put-destination-policy"
+        )
+    )]
+    builder!(
+        OperationAbortedException, OperationAbortedExceptionBuilder, unchecked, {
+        message(message, set_message, get_message) "message" :
+        value(::std::string::String) optional }
+    );
+    #[cfg(feature = "cloudwatch-logs-put-destination")]
+    builder!(
+        PutDestinationInput, PutDestinationInputBuilder, checked, {
+        destination_name(destination_name, set_destination_name, get_destination_name)
+        "destinationName" : value(::std::string::String) required, target_arn(target_arn,
+        set_target_arn, get_target_arn) "targetArn" : value(::std::string::String)
+        required, role_arn(role_arn, set_role_arn, get_role_arn) "roleArn" :
+        value(::std::string::String) required, tags(tags, set_tags, get_tags) "tags" :
+        map(::std::string::String, ::std::string::String) optional }
+    );
+    #[cfg(feature = "cloudwatch-logs-put-destination")]
+    builder!(
+        PutDestinationOutput, PutDestinationOutputBuilder, unchecked, {
+        destination(destination, set_destination, get_destination) "destination" :
+        value(Destination) optional }
+    );
+    #[cfg(feature = "cloudwatch-logs-put-destination-policy")]
+    builder!(
+        PutDestinationPolicyInput, PutDestinationPolicyInputBuilder, checked, {
+        destination_name(destination_name, set_destination_name, get_destination_name)
+        "destinationName" : value(::std::string::String) required,
+        access_policy(access_policy, set_access_policy, get_access_policy) "accessPolicy"
+        : value(::std::string::String) required, force_update(force_update,
+        set_force_update, get_force_update) "forceUpdate" : value(bool) optional }
+    );
+    #[cfg(feature = "cloudwatch-logs-put-destination-policy")]
+    builder!(
+        PutDestinationPolicyOutput, PutDestinationPolicyOutputBuilder, unchecked, {}
+    );
+    #[cfg(feature = "cloudwatch-logs-put-integration")]
+    builder!(
+        PutIntegrationInput, PutIntegrationInputBuilder, checked, {
+        integration_name(integration_name, set_integration_name, get_integration_name)
+        "integrationName" : value(::std::string::String) required,
+        resource_config(resource_config, set_resource_config, get_resource_config)
+        "resourceConfig" : value(ResourceConfig) required,
+        integration_type(integration_type, set_integration_type, get_integration_type)
+        "integrationType" : value(IntegrationType) required }
+    );
+    #[cfg(feature = "cloudwatch-logs-put-integration")]
+    builder!(
+        PutIntegrationOutput, PutIntegrationOutputBuilder, unchecked, {
+        integration_name(integration_name, set_integration_name, get_integration_name)
+        "integrationName" : value(::std::string::String) optional,
+        integration_status(integration_status, set_integration_status,
+        get_integration_status) "integrationStatus" : value(IntegrationStatus) optional }
+    );
+    #[cfg(feature = "cloudwatch-logs-start-live-tail")]
+    builder!(
+        ResourceNotFoundException, ResourceNotFoundExceptionBuilder, unchecked, {
+        message(message, set_message, get_message) "message" :
+        value(::std::string::String) optional }
+    );
+    #[cfg(
+        any(
+            feature = "cloudwatch-logs-describe-destinations",
+            feature = "cloudwatch-logs-put-destination",
+            feature = "cloudwatch-logs-put-destination-policy",
+            feature = "cloudwatch-logs-put-integration"
+        )
+    )]
+    builder!(
+        ServiceUnavailableException, ServiceUnavailableExceptionBuilder, unchecked, {
+        message(message, set_message, get_message) "message" :
+        value(::std::string::String) optional }
+    );
+    #[cfg(feature = "cloudwatch-logs-start-live-tail")]
+    builder!(
+        SessionStreamingException, SessionStreamingExceptionBuilder, unchecked, {
+        message(message, set_message, get_message) "message" :
+        value(::std::string::String) optional }
+    );
+    #[cfg(feature = "cloudwatch-logs-start-live-tail")]
+    builder!(
+        SessionTimeoutException, SessionTimeoutExceptionBuilder, unchecked, {
+        message(message, set_message, get_message) "message" :
+        value(::std::string::String) optional }
+    );
+    #[cfg(feature = "cloudwatch-logs-start-live-tail")]
+    builder!(
+        StartLiveTailInput, StartLiveTailInputBuilder, checked, {
+        log_group_identifiers(log_group_identifiers, set_log_group_identifiers,
+        get_log_group_identifiers) "logGroupIdentifiers" : list(::std::string::String)
+        required, log_stream_names(log_stream_names, set_log_stream_names,
+        get_log_stream_names) "logStreamNames" : list(::std::string::String) optional,
+        log_stream_name_prefixes(log_stream_name_prefixes, set_log_stream_name_prefixes,
+        get_log_stream_name_prefixes) "logStreamNamePrefixes" :
+        list(::std::string::String) optional,
+        log_event_filter_pattern(log_event_filter_pattern, set_log_event_filter_pattern,
+        get_log_event_filter_pattern) "logEventFilterPattern" :
+        value(::std::string::String) optional }
+    );
+    #[cfg(feature = "cloudwatch-logs-start-live-tail")]
+    builder!(
+        StartLiveTailOutput, StartLiveTailOutputBuilder, unchecked, {
+        response_stream(response_stream, set_response_stream, get_response_stream)
+        "responseStream" : value(StartLiveTailResponseStream) optional }
+    );
+    #[cfg(feature = "cloudwatch-logs-put-integration")]
+    builder!(
+        ValidationException, ValidationExceptionBuilder, unchecked, { message(message,
+        set_message, get_message) "message" : value(::std::string::String) optional }
+    );
+}

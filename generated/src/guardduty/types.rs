@@ -3,11 +3,12 @@
 //! Types of Amazon GuardDuty: operation inputs and outputs, structures, unions, enums and errors.
 #[allow(unused_imports)]
 use ::smithy_gen_runtime::{
-    enums::{int_enum, string_enum},
+    builders::accessors, enums::{int_enum, string_enum},
     structs::json_struct,
 };
 /// A bad request exception object.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct BadRequestException {
     /// The error message.
     pub message: ::std::option::Option<::std::string::String>,
@@ -17,6 +18,9 @@ pub struct BadRequestException {
 json_struct!(
     BadRequestException { message : "message" | "Message", type_ : "__type" | "Type" }
 );
+accessors!(
+    BadRequestException { message(message) : str optional, type_(type_) : str optional }
+);
 ::smithy_gen_runtime::error_macros::service_error!(
     BadRequestException, "BadRequestException", message
 );
@@ -25,6 +29,7 @@ json_struct!(
 ///
 /// Required members are the arguments of `new`; the others start unset.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CreateDetectorInput {
     /// A Boolean value that specifies whether the detector is to be enabled.
     ///
@@ -55,6 +60,16 @@ json_struct!(
     "Features" }
 );
 #[cfg(feature = "guardduty-create-detector")]
+accessors!(
+    CreateDetectorInput { enable(enable) : copy(bool) required,
+    client_token(client_token) : str optional,
+    finding_publishing_frequency(finding_publishing_frequency) :
+    other(FindingPublishingFrequency) optional, data_sources(data_sources) :
+    other(DataSourceConfigurations) optional, tags(tags) :
+    map(::std::collections::BTreeMap < ::std::string::String, ::std::string::String >)
+    optional, features(features) : list(DetectorFeatureConfiguration) optional }
+);
+#[cfg(feature = "guardduty-create-detector")]
 impl CreateDetectorInput {
     /// A `CreateDetectorInput` with its required members set and the others unset.
     pub fn new(enable: impl ::std::convert::Into<bool>) -> Self {
@@ -67,6 +82,7 @@ impl CreateDetectorInput {
 #[cfg(feature = "guardduty-create-detector")]
 /// Output of `CreateDetector` (model shape `com.amazonaws.guardduty#CreateDetectorResponse`).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CreateDetectorOutput {
     /// The unique ID of the created detector.
     pub detector_id: ::std::option::Option<::std::string::String>,
@@ -78,11 +94,18 @@ json_struct!(
     CreateDetectorOutput { detector_id : "detectorId" | "DetectorId",
     unprocessed_data_sources : "unprocessedDataSources" | "UnprocessedDataSources" }
 );
+#[cfg(feature = "guardduty-create-detector")]
+accessors!(
+    CreateDetectorOutput { detector_id(detector_id) : str optional,
+    unprocessed_data_sources(unprocessed_data_sources) :
+    other(UnprocessedDataSourcesResult) optional }
+);
 #[cfg(feature = "guardduty-create-publishing-destination")]
 /// Input of `CreatePublishingDestination` (model shape `com.amazonaws.guardduty#CreatePublishingDestinationRequest`).
 ///
 /// Required members are the arguments of `new`; the others start unset.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CreatePublishingDestinationInput {
     /// The ID of the GuardDuty detector associated with the publishing destination.
     ///
@@ -109,6 +132,13 @@ json_struct!(
     "ClientToken" }
 );
 #[cfg(feature = "guardduty-create-publishing-destination")]
+accessors!(
+    CreatePublishingDestinationInput { detector_id(detector_id) : str required,
+    destination_type(destination_type) : other(DestinationType) required,
+    destination_properties(destination_properties) : other(DestinationProperties)
+    required, client_token(client_token) : str optional }
+);
+#[cfg(feature = "guardduty-create-publishing-destination")]
 impl CreatePublishingDestinationInput {
     /// A `CreatePublishingDestinationInput` with its required members set and the others unset.
     pub fn new(
@@ -129,6 +159,7 @@ impl CreatePublishingDestinationInput {
 #[cfg(feature = "guardduty-create-publishing-destination")]
 /// Output of `CreatePublishingDestination` (model shape `com.amazonaws.guardduty#CreatePublishingDestinationResponse`).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CreatePublishingDestinationOutput {
     /// The ID of the publishing destination that is created.
     ///
@@ -143,6 +174,10 @@ json_struct!(
     "DestinationId" default CreatePublishingDestinationOutput::default_destination_id }
 );
 #[cfg(feature = "guardduty-create-publishing-destination")]
+accessors!(
+    CreatePublishingDestinationOutput { destination_id(destination_id) : str required }
+);
+#[cfg(feature = "guardduty-create-publishing-destination")]
 impl CreatePublishingDestinationOutput {
     fn default_destination_id() -> ::std::option::Option<::std::string::String> {
         ::smithy_gen_runtime::json::default_value("\"\"")
@@ -151,6 +186,7 @@ impl CreatePublishingDestinationOutput {
 #[cfg(feature = "guardduty-create-detector")]
 /// Contains information about which data sources are enabled.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DataSourceConfigurations {
     /// Describes whether S3 data event logs are enabled as a data source.
     pub s3_logs: ::std::option::Option<S3LogsConfiguration>,
@@ -163,6 +199,13 @@ pub struct DataSourceConfigurations {
 json_struct!(
     DataSourceConfigurations { s3_logs : "s3Logs" | "S3Logs", kubernetes : "kubernetes" |
     "Kubernetes", malware_protection : "malwareProtection" | "MalwareProtection" }
+);
+#[cfg(feature = "guardduty-create-detector")]
+accessors!(
+    DataSourceConfigurations { s3_logs(s3_logs) : other(S3LogsConfiguration) optional,
+    kubernetes(kubernetes) : other(KubernetesConfiguration) optional,
+    malware_protection(malware_protection) : other(MalwareProtectionConfiguration)
+    optional }
 );
 #[cfg(feature = "guardduty-create-detector")]
 /// `Unknown` keeps a value this version of the model does not know, so responses from a newer service still parse.
@@ -181,6 +224,7 @@ string_enum!(DataSourceStatus { Enabled = "ENABLED", Disabled = "DISABLED" });
 #[cfg(feature = "guardduty-create-publishing-destination")]
 /// Contains the Amazon Resource Name (ARN) of the resource to publish to, such as an S3 bucket, and the ARN of the KMS key to use to encrypt published findings.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DestinationProperties {
     /// The ARN of the resource to publish to.
     ///
@@ -193,6 +237,11 @@ pub struct DestinationProperties {
 json_struct!(
     DestinationProperties { destination_arn : "destinationArn" | "DestinationArn",
     kms_key_arn : "kmsKeyArn" | "KmsKeyArn" }
+);
+#[cfg(feature = "guardduty-create-publishing-destination")]
+accessors!(
+    DestinationProperties { destination_arn(destination_arn) : str optional,
+    kms_key_arn(kms_key_arn) : str optional }
 );
 #[cfg(feature = "guardduty-create-publishing-destination")]
 /// `Unknown` keeps a value this version of the model does not know, so responses from a newer service still parse.
@@ -209,6 +258,7 @@ string_enum!(DestinationType { S3 = "S3" });
 #[cfg(feature = "guardduty-create-detector")]
 /// Information about the additional configuration for a feature in your GuardDuty account.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DetectorAdditionalConfiguration {
     /// Name of the additional configuration.
     pub name: ::std::option::Option<FeatureAdditionalConfiguration>,
@@ -219,6 +269,11 @@ pub struct DetectorAdditionalConfiguration {
 json_struct!(
     DetectorAdditionalConfiguration { name : "name" | "Name", status : "status" |
     "Status" }
+);
+#[cfg(feature = "guardduty-create-detector")]
+accessors!(
+    DetectorAdditionalConfiguration { name(name) : other(FeatureAdditionalConfiguration)
+    optional, status(status) : other(FeatureStatus) optional }
 );
 #[cfg(feature = "guardduty-create-detector")]
 /// `Unknown` keeps a value this version of the model does not know, so responses from a newer service still parse.
@@ -254,6 +309,7 @@ string_enum!(
 ///
 /// Specifying both EKS Runtime Monitoring (`EKS\_RUNTIME\_MONITORING`) and Runtime Monitoring (`RUNTIME\_MONITORING`) will cause an error. You can add only one of these two features because Runtime Monitoring already includes the threat detection for Amazon EKS resources. For more information, see [Runtime Monitoring](https://docs.aws.amazon.com/guardduty/latest/ug/runtime-monitoring.html).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DetectorFeatureConfiguration {
     /// The name of the feature.
     pub name: ::std::option::Option<DetectorFeature>,
@@ -270,8 +326,16 @@ json_struct!(
     additional_configuration : "additionalConfiguration" | "AdditionalConfiguration" }
 );
 #[cfg(feature = "guardduty-create-detector")]
+accessors!(
+    DetectorFeatureConfiguration { name(name) : other(DetectorFeature) optional,
+    status(status) : other(FeatureStatus) optional,
+    additional_configuration(additional_configuration) :
+    list(DetectorAdditionalConfiguration) optional }
+);
+#[cfg(feature = "guardduty-create-detector")]
 /// Describes the configuration of scanning EBS volumes as a data source.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct EbsVolumesResult {
     /// Describes whether scanning EBS volumes is enabled as a data source.
     pub status: ::std::option::Option<DataSourceStatus>,
@@ -281,6 +345,11 @@ pub struct EbsVolumesResult {
 #[cfg(feature = "guardduty-create-detector")]
 json_struct!(
     EbsVolumesResult { status : "status" | "Status", reason : "reason" | "Reason" }
+);
+#[cfg(feature = "guardduty-create-detector")]
+accessors!(
+    EbsVolumesResult { status(status) : other(DataSourceStatus) optional, reason(reason)
+    : str optional }
 );
 #[cfg(feature = "guardduty-create-detector")]
 /// `Unknown` keeps a value this version of the model does not know, so responses from a newer service still parse.
@@ -337,6 +406,7 @@ string_enum!(
 );
 /// An internal server error exception object.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct InternalServerErrorException {
     /// The error message.
     pub message: ::std::option::Option<::std::string::String>,
@@ -347,6 +417,10 @@ json_struct!(
     InternalServerErrorException { message : "message" | "Message", type_ : "__type" |
     "Type" }
 );
+accessors!(
+    InternalServerErrorException { message(message) : str optional, type_(type_) : str
+    optional }
+);
 ::smithy_gen_runtime::error_macros::service_error!(
     InternalServerErrorException, "InternalServerErrorException", message
 );
@@ -355,6 +429,7 @@ json_struct!(
 ///
 /// Required members are the arguments of `new`; the others start unset.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct KubernetesAuditLogsConfiguration {
     /// The status of Kubernetes audit logs as a data source.
     ///
@@ -363,6 +438,8 @@ pub struct KubernetesAuditLogsConfiguration {
 }
 #[cfg(feature = "guardduty-create-detector")]
 json_struct!(KubernetesAuditLogsConfiguration { enable : "enable" | "Enable" });
+#[cfg(feature = "guardduty-create-detector")]
+accessors!(KubernetesAuditLogsConfiguration { enable(enable) : copy(bool) required });
 #[cfg(feature = "guardduty-create-detector")]
 impl KubernetesAuditLogsConfiguration {
     /// A `KubernetesAuditLogsConfiguration` with its required members set and the others unset.
@@ -377,6 +454,7 @@ impl KubernetesAuditLogsConfiguration {
 ///
 /// Required members are the arguments of `new`; the others start unset.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct KubernetesConfiguration {
     /// The status of Kubernetes audit logs as a data source.
     ///
@@ -385,6 +463,11 @@ pub struct KubernetesConfiguration {
 }
 #[cfg(feature = "guardduty-create-detector")]
 json_struct!(KubernetesConfiguration { audit_logs : "auditLogs" | "AuditLogs" });
+#[cfg(feature = "guardduty-create-detector")]
+accessors!(
+    KubernetesConfiguration { audit_logs(audit_logs) :
+    other(KubernetesAuditLogsConfiguration) required }
+);
 #[cfg(feature = "guardduty-create-detector")]
 impl KubernetesConfiguration {
     /// A `KubernetesConfiguration` with its required members set and the others unset.
@@ -399,6 +482,7 @@ impl KubernetesConfiguration {
 #[cfg(feature = "guardduty-create-detector")]
 /// Describes whether Malware Protection will be enabled as a data source.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MalwareProtectionConfiguration {
     /// Describes the configuration of Malware Protection for EC2 instances with findings.
     pub scan_ec2_instance_with_findings: ::std::option::Option<
@@ -411,8 +495,15 @@ json_struct!(
     "scanEc2InstanceWithFindings" | "ScanEc2InstanceWithFindings" }
 );
 #[cfg(feature = "guardduty-create-detector")]
+accessors!(
+    MalwareProtectionConfiguration {
+    scan_ec2_instance_with_findings(scan_ec2_instance_with_findings) :
+    other(ScanEc2InstanceWithFindings) optional }
+);
+#[cfg(feature = "guardduty-create-detector")]
 /// An object that contains information on the status of all Malware Protection data sources.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MalwareProtectionConfigurationResult {
     /// Describes the configuration of Malware Protection for EC2 instances with findings.
     pub scan_ec2_instance_with_findings: ::std::option::Option<
@@ -428,10 +519,18 @@ json_struct!(
     "serviceRole" | "ServiceRole" }
 );
 #[cfg(feature = "guardduty-create-detector")]
+accessors!(
+    MalwareProtectionConfigurationResult {
+    scan_ec2_instance_with_findings(scan_ec2_instance_with_findings) :
+    other(ScanEc2InstanceWithFindingsResult) optional, service_role(service_role) : str
+    optional }
+);
+#[cfg(feature = "guardduty-create-detector")]
 /// Describes whether S3 data event logs will be enabled as a data source.
 ///
 /// Required members are the arguments of `new`; the others start unset.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct S3LogsConfiguration {
     /// The status of S3 data event logs as a data source.
     ///
@@ -440,6 +539,8 @@ pub struct S3LogsConfiguration {
 }
 #[cfg(feature = "guardduty-create-detector")]
 json_struct!(S3LogsConfiguration { enable : "enable" | "Enable" });
+#[cfg(feature = "guardduty-create-detector")]
+accessors!(S3LogsConfiguration { enable(enable) : copy(bool) required });
 #[cfg(feature = "guardduty-create-detector")]
 impl S3LogsConfiguration {
     /// A `S3LogsConfiguration` with its required members set and the others unset.
@@ -452,6 +553,7 @@ impl S3LogsConfiguration {
 #[cfg(feature = "guardduty-create-detector")]
 /// Describes whether Malware Protection for EC2 instances with findings will be enabled as a data source.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ScanEc2InstanceWithFindings {
     /// Describes the configuration for scanning EBS volumes as data source.
     pub ebs_volumes: ::std::option::Option<bool>,
@@ -459,8 +561,13 @@ pub struct ScanEc2InstanceWithFindings {
 #[cfg(feature = "guardduty-create-detector")]
 json_struct!(ScanEc2InstanceWithFindings { ebs_volumes : "ebsVolumes" | "EbsVolumes" });
 #[cfg(feature = "guardduty-create-detector")]
+accessors!(
+    ScanEc2InstanceWithFindings { ebs_volumes(ebs_volumes) : copy(bool) optional }
+);
+#[cfg(feature = "guardduty-create-detector")]
 /// An object that contains information on the status of whether Malware Protection for EC2 instances with findings will be enabled as a data source.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ScanEc2InstanceWithFindingsResult {
     /// Describes the configuration of scanning EBS volumes as a data source.
     pub ebs_volumes: ::std::option::Option<EbsVolumesResult>,
@@ -470,8 +577,14 @@ json_struct!(
     ScanEc2InstanceWithFindingsResult { ebs_volumes : "ebsVolumes" | "EbsVolumes" }
 );
 #[cfg(feature = "guardduty-create-detector")]
+accessors!(
+    ScanEc2InstanceWithFindingsResult { ebs_volumes(ebs_volumes) :
+    other(EbsVolumesResult) optional }
+);
+#[cfg(feature = "guardduty-create-detector")]
 /// Specifies the names of the data sources that couldn't be enabled.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UnprocessedDataSourcesResult {
     /// An object that contains information on the status of all Malware Protection data sources.
     pub malware_protection: ::std::option::Option<MalwareProtectionConfigurationResult>,
@@ -481,3 +594,163 @@ json_struct!(
     UnprocessedDataSourcesResult { malware_protection : "malwareProtection" |
     "MalwareProtection" }
 );
+#[cfg(feature = "guardduty-create-detector")]
+accessors!(
+    UnprocessedDataSourcesResult { malware_protection(malware_protection) :
+    other(MalwareProtectionConfigurationResult) optional }
+);
+/// Builders of the structures above (`Type::builder()`), for inputs and for outputs and errors in tests.
+pub mod builders {
+    #[allow(unused_imports)]
+    use super::*;
+    #[allow(unused_imports)]
+    use ::smithy_gen_runtime::builders::builder;
+    builder!(
+        BadRequestException, BadRequestExceptionBuilder, unchecked, { message(message,
+        set_message, get_message) "Message" : value(::std::string::String) optional,
+        type_(type_, set_type_, get_type_) "Type" : value(::std::string::String) optional
+        }
+    );
+    #[cfg(feature = "guardduty-create-detector")]
+    builder!(
+        CreateDetectorInput, CreateDetectorInputBuilder, checked, { enable(enable,
+        set_enable, get_enable) "Enable" : value(bool) required,
+        client_token(client_token, set_client_token, get_client_token) "ClientToken" :
+        value(::std::string::String) optional,
+        finding_publishing_frequency(finding_publishing_frequency,
+        set_finding_publishing_frequency, get_finding_publishing_frequency)
+        "FindingPublishingFrequency" : value(FindingPublishingFrequency) optional,
+        data_sources(data_sources, set_data_sources, get_data_sources) "DataSources" :
+        value(DataSourceConfigurations) optional, tags(tags, set_tags, get_tags) "Tags" :
+        map(::std::string::String, ::std::string::String) optional, features(features,
+        set_features, get_features) "Features" : list(DetectorFeatureConfiguration)
+        optional }
+    );
+    #[cfg(feature = "guardduty-create-detector")]
+    builder!(
+        CreateDetectorOutput, CreateDetectorOutputBuilder, unchecked, {
+        detector_id(detector_id, set_detector_id, get_detector_id) "DetectorId" :
+        value(::std::string::String) optional,
+        unprocessed_data_sources(unprocessed_data_sources, set_unprocessed_data_sources,
+        get_unprocessed_data_sources) "UnprocessedDataSources" :
+        value(UnprocessedDataSourcesResult) optional }
+    );
+    #[cfg(feature = "guardduty-create-publishing-destination")]
+    builder!(
+        CreatePublishingDestinationInput, CreatePublishingDestinationInputBuilder,
+        checked, { detector_id(detector_id, set_detector_id, get_detector_id)
+        "DetectorId" : value(::std::string::String) required,
+        destination_type(destination_type, set_destination_type, get_destination_type)
+        "DestinationType" : value(DestinationType) required,
+        destination_properties(destination_properties, set_destination_properties,
+        get_destination_properties) "DestinationProperties" :
+        value(DestinationProperties) required, client_token(client_token,
+        set_client_token, get_client_token) "ClientToken" : value(::std::string::String)
+        optional }
+    );
+    #[cfg(feature = "guardduty-create-publishing-destination")]
+    builder!(
+        CreatePublishingDestinationOutput, CreatePublishingDestinationOutputBuilder,
+        checked, { destination_id(destination_id, set_destination_id, get_destination_id)
+        "DestinationId" : value(::std::string::String) required }
+    );
+    #[cfg(feature = "guardduty-create-detector")]
+    builder!(
+        DataSourceConfigurations, DataSourceConfigurationsBuilder, unchecked, {
+        s3_logs(s3_logs, set_s3_logs, get_s3_logs) "S3Logs" : value(S3LogsConfiguration)
+        optional, kubernetes(kubernetes, set_kubernetes, get_kubernetes) "Kubernetes" :
+        value(KubernetesConfiguration) optional, malware_protection(malware_protection,
+        set_malware_protection, get_malware_protection) "MalwareProtection" :
+        value(MalwareProtectionConfiguration) optional }
+    );
+    #[cfg(feature = "guardduty-create-publishing-destination")]
+    builder!(
+        DestinationProperties, DestinationPropertiesBuilder, unchecked, {
+        destination_arn(destination_arn, set_destination_arn, get_destination_arn)
+        "DestinationArn" : value(::std::string::String) optional,
+        kms_key_arn(kms_key_arn, set_kms_key_arn, get_kms_key_arn) "KmsKeyArn" :
+        value(::std::string::String) optional }
+    );
+    #[cfg(feature = "guardduty-create-detector")]
+    builder!(
+        DetectorAdditionalConfiguration, DetectorAdditionalConfigurationBuilder,
+        unchecked, { name(name, set_name, get_name) "Name" :
+        value(FeatureAdditionalConfiguration) optional, status(status, set_status,
+        get_status) "Status" : value(FeatureStatus) optional }
+    );
+    #[cfg(feature = "guardduty-create-detector")]
+    builder!(
+        DetectorFeatureConfiguration, DetectorFeatureConfigurationBuilder, unchecked, {
+        name(name, set_name, get_name) "Name" : value(DetectorFeature) optional,
+        status(status, set_status, get_status) "Status" : value(FeatureStatus) optional,
+        additional_configuration(additional_configuration, set_additional_configuration,
+        get_additional_configuration) "AdditionalConfiguration" :
+        list(DetectorAdditionalConfiguration) optional }
+    );
+    #[cfg(feature = "guardduty-create-detector")]
+    builder!(
+        EbsVolumesResult, EbsVolumesResultBuilder, unchecked, { status(status,
+        set_status, get_status) "Status" : value(DataSourceStatus) optional,
+        reason(reason, set_reason, get_reason) "Reason" : value(::std::string::String)
+        optional }
+    );
+    builder!(
+        InternalServerErrorException, InternalServerErrorExceptionBuilder, unchecked, {
+        message(message, set_message, get_message) "Message" :
+        value(::std::string::String) optional, type_(type_, set_type_, get_type_) "Type"
+        : value(::std::string::String) optional }
+    );
+    #[cfg(feature = "guardduty-create-detector")]
+    builder!(
+        KubernetesAuditLogsConfiguration, KubernetesAuditLogsConfigurationBuilder,
+        checked, { enable(enable, set_enable, get_enable) "Enable" : value(bool) required
+        }
+    );
+    #[cfg(feature = "guardduty-create-detector")]
+    builder!(
+        KubernetesConfiguration, KubernetesConfigurationBuilder, checked, {
+        audit_logs(audit_logs, set_audit_logs, get_audit_logs) "AuditLogs" :
+        value(KubernetesAuditLogsConfiguration) required }
+    );
+    #[cfg(feature = "guardduty-create-detector")]
+    builder!(
+        MalwareProtectionConfiguration, MalwareProtectionConfigurationBuilder, unchecked,
+        { scan_ec2_instance_with_findings(scan_ec2_instance_with_findings,
+        set_scan_ec2_instance_with_findings, get_scan_ec2_instance_with_findings)
+        "ScanEc2InstanceWithFindings" : value(ScanEc2InstanceWithFindings) optional }
+    );
+    #[cfg(feature = "guardduty-create-detector")]
+    builder!(
+        MalwareProtectionConfigurationResult,
+        MalwareProtectionConfigurationResultBuilder, unchecked, {
+        scan_ec2_instance_with_findings(scan_ec2_instance_with_findings,
+        set_scan_ec2_instance_with_findings, get_scan_ec2_instance_with_findings)
+        "ScanEc2InstanceWithFindings" : value(ScanEc2InstanceWithFindingsResult)
+        optional, service_role(service_role, set_service_role, get_service_role)
+        "ServiceRole" : value(::std::string::String) optional }
+    );
+    #[cfg(feature = "guardduty-create-detector")]
+    builder!(
+        S3LogsConfiguration, S3LogsConfigurationBuilder, checked, { enable(enable,
+        set_enable, get_enable) "Enable" : value(bool) required }
+    );
+    #[cfg(feature = "guardduty-create-detector")]
+    builder!(
+        ScanEc2InstanceWithFindings, ScanEc2InstanceWithFindingsBuilder, unchecked, {
+        ebs_volumes(ebs_volumes, set_ebs_volumes, get_ebs_volumes) "EbsVolumes" :
+        value(bool) optional }
+    );
+    #[cfg(feature = "guardduty-create-detector")]
+    builder!(
+        ScanEc2InstanceWithFindingsResult, ScanEc2InstanceWithFindingsResultBuilder,
+        unchecked, { ebs_volumes(ebs_volumes, set_ebs_volumes, get_ebs_volumes)
+        "EbsVolumes" : value(EbsVolumesResult) optional }
+    );
+    #[cfg(feature = "guardduty-create-detector")]
+    builder!(
+        UnprocessedDataSourcesResult, UnprocessedDataSourcesResultBuilder, unchecked, {
+        malware_protection(malware_protection, set_malware_protection,
+        get_malware_protection) "MalwareProtection" :
+        value(MalwareProtectionConfigurationResult) optional }
+    );
+}

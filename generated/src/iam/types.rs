@@ -2,7 +2,7 @@
 //! Types of AWS Identity and Access Management: operation inputs and outputs, structures, unions, enums and errors.
 #[allow(unused_imports)]
 use ::smithy_gen_runtime::{
-    enums::{int_enum, string_enum},
+    builders::accessors, enums::{int_enum, string_enum},
     structs::json_struct,
 };
 #[cfg(
@@ -18,6 +18,7 @@ use ::smithy_gen_runtime::{
 ///
 /// For more information about permissions boundaries, see [Permissions boundaries for IAM identities ](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html) in the *IAM User Guide*.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AttachedPermissionsBoundary {
     /// The permissions boundary usage type that indicates what type of IAM resource is used as the permissions boundary for an entity. This data type can only have a value of `Policy`.
     pub permissions_boundary_type: ::std::option::Option<
@@ -44,6 +45,18 @@ json_struct!(
         feature = "iam-list-roles"
     )
 )]
+accessors!(
+    AttachedPermissionsBoundary { permissions_boundary_type(permissions_boundary_type) :
+    other(PermissionsBoundaryAttachmentType) optional,
+    permissions_boundary_arn(permissions_boundary_arn) : str optional }
+);
+#[cfg(
+    any(
+        feature = "iam-create-role",
+        feature = "iam-get-role",
+        feature = "iam-list-roles"
+    )
+)]
 ::smithy_gen_runtime::xml::xml_struct!(
     AttachedPermissionsBoundary { permissions_boundary_type : "PermissionsBoundaryType"
     elem => text, permissions_boundary_arn : "PermissionsBoundaryArn" elem => text }
@@ -51,11 +64,14 @@ json_struct!(
 #[cfg(any(feature = "iam-create-role", feature = "iam-delete-role"))]
 /// The request was rejected because multiple requests to change this object were submitted simultaneously. Wait a few minutes and submit your request again.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ConcurrentModificationException {
     pub message: ::std::option::Option<::std::string::String>,
 }
 #[cfg(any(feature = "iam-create-role", feature = "iam-delete-role"))]
 json_struct!(ConcurrentModificationException { message : "message" });
+#[cfg(any(feature = "iam-create-role", feature = "iam-delete-role"))]
+accessors!(ConcurrentModificationException { message(message) : str optional });
 #[cfg(any(feature = "iam-create-role", feature = "iam-delete-role"))]
 ::smithy_gen_runtime::xml::xml_struct!(
     ConcurrentModificationException { message : "message" elem => text }
@@ -69,6 +85,7 @@ json_struct!(ConcurrentModificationException { message : "message" });
 ///
 /// Required members are the arguments of `new`; the others start unset.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CreateRoleInput {
     /// The path to the role. For more information about paths, see [IAM Identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User Guide*.
     ///
@@ -125,6 +142,14 @@ json_struct!(
     "PermissionsBoundary", tags : "Tags" }
 );
 #[cfg(feature = "iam-create-role")]
+accessors!(
+    CreateRoleInput { path(path) : str optional, role_name(role_name) : str required,
+    assume_role_policy_document(assume_role_policy_document) : str required,
+    description(description) : str optional, max_session_duration(max_session_duration) :
+    copy(i32) optional, permissions_boundary(permissions_boundary) : str optional,
+    tags(tags) : list(Tag) optional }
+);
+#[cfg(feature = "iam-create-role")]
 ::smithy_gen_runtime::query::query_struct!(
     CreateRoleInput { path : "Path" => text, role_name : "RoleName" => text,
     assume_role_policy_document : "AssumeRolePolicyDocument" => text, description :
@@ -153,6 +178,7 @@ impl CreateRoleInput {
 ///
 /// Output of `CreateRole` (model shape `com.amazonaws.iam#CreateRoleResponse`).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CreateRoleOutput {
     /// A structure containing details about the new role.
     ///
@@ -163,6 +189,8 @@ pub struct CreateRoleOutput {
 }
 #[cfg(feature = "iam-create-role")]
 json_struct!(CreateRoleOutput { role : "Role" default CreateRoleOutput::default_role });
+#[cfg(feature = "iam-create-role")]
+accessors!(CreateRoleOutput { role(role) : other(Role) required });
 #[cfg(feature = "iam-create-role")]
 ::smithy_gen_runtime::xml::xml_struct!(
     CreateRoleOutput { role : "Role" elem default CreateRoleOutput::default_role =>
@@ -177,11 +205,14 @@ impl CreateRoleOutput {
 #[cfg(feature = "iam-delete-role")]
 /// The request was rejected because it attempted to delete a resource that has attached subordinate entities. The error message describes these entities.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DeleteConflictException {
     pub message: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "iam-delete-role")]
 json_struct!(DeleteConflictException { message : "message" });
+#[cfg(feature = "iam-delete-role")]
+accessors!(DeleteConflictException { message(message) : str optional });
 #[cfg(feature = "iam-delete-role")]
 ::smithy_gen_runtime::xml::xml_struct!(
     DeleteConflictException { message : "message" elem => text }
@@ -195,6 +226,7 @@ json_struct!(DeleteConflictException { message : "message" });
 ///
 /// Required members are the arguments of `new`; the others start unset.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DeleteRoleInput {
     /// The name of the role to delete.
     ///
@@ -205,6 +237,8 @@ pub struct DeleteRoleInput {
 }
 #[cfg(feature = "iam-delete-role")]
 json_struct!(@ input DeleteRoleInput { role_name : "RoleName" });
+#[cfg(feature = "iam-delete-role")]
+accessors!(DeleteRoleInput { role_name(role_name) : str required });
 #[cfg(feature = "iam-delete-role")]
 ::smithy_gen_runtime::query::query_struct!(
     DeleteRoleInput { role_name : "RoleName" => text }
@@ -221,19 +255,25 @@ impl DeleteRoleInput {
 #[cfg(feature = "iam-delete-role")]
 /// Output of `DeleteRole` (model shape `smithy.api#Unit`).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DeleteRoleOutput {}
 #[cfg(feature = "iam-delete-role")]
 json_struct!(DeleteRoleOutput {});
+#[cfg(feature = "iam-delete-role")]
+accessors!(DeleteRoleOutput {});
 #[cfg(feature = "iam-delete-role")]
 ::smithy_gen_runtime::xml::xml_struct!(DeleteRoleOutput {});
 #[cfg(feature = "iam-create-role")]
 /// The request was rejected because it attempted to create a resource that already exists.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct EntityAlreadyExistsException {
     pub message: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "iam-create-role")]
 json_struct!(EntityAlreadyExistsException { message : "message" });
+#[cfg(feature = "iam-create-role")]
+accessors!(EntityAlreadyExistsException { message(message) : str optional });
 #[cfg(feature = "iam-create-role")]
 ::smithy_gen_runtime::xml::xml_struct!(
     EntityAlreadyExistsException { message : "message" elem => text }
@@ -247,6 +287,7 @@ json_struct!(EntityAlreadyExistsException { message : "message" });
 ///
 /// Required members are the arguments of `new`; the others start unset.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GetRoleInput {
     /// The name of the IAM role to get information about.
     ///
@@ -257,6 +298,8 @@ pub struct GetRoleInput {
 }
 #[cfg(feature = "iam-get-role")]
 json_struct!(@ input GetRoleInput { role_name : "RoleName" });
+#[cfg(feature = "iam-get-role")]
+accessors!(GetRoleInput { role_name(role_name) : str required });
 #[cfg(feature = "iam-get-role")]
 ::smithy_gen_runtime::query::query_struct!(
     GetRoleInput { role_name : "RoleName" => text }
@@ -275,6 +318,7 @@ impl GetRoleInput {
 ///
 /// Output of `GetRole` (model shape `com.amazonaws.iam#GetRoleResponse`).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GetRoleOutput {
     /// A structure containing details about the IAM role.
     ///
@@ -285,6 +329,8 @@ pub struct GetRoleOutput {
 }
 #[cfg(feature = "iam-get-role")]
 json_struct!(GetRoleOutput { role : "Role" default GetRoleOutput::default_role });
+#[cfg(feature = "iam-get-role")]
+accessors!(GetRoleOutput { role(role) : other(Role) required });
 #[cfg(feature = "iam-get-role")]
 ::smithy_gen_runtime::xml::xml_struct!(
     GetRoleOutput { role : "Role" elem default GetRoleOutput::default_role => strukt }
@@ -298,11 +344,14 @@ impl GetRoleOutput {
 #[cfg(feature = "iam-create-role")]
 /// The request was rejected because an invalid or out-of-range value was supplied for an input parameter.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct InvalidInputException {
     pub message: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "iam-create-role")]
 json_struct!(InvalidInputException { message : "message" });
+#[cfg(feature = "iam-create-role")]
+accessors!(InvalidInputException { message(message) : str optional });
 #[cfg(feature = "iam-create-role")]
 ::smithy_gen_runtime::xml::xml_struct!(
     InvalidInputException { message : "message" elem => text }
@@ -314,11 +363,14 @@ json_struct!(InvalidInputException { message : "message" });
 #[cfg(any(feature = "iam-create-role", feature = "iam-delete-role"))]
 /// The request was rejected because it attempted to create resources beyond the current Amazon Web Services account limits. The error message describes the limit exceeded.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct LimitExceededException {
     pub message: ::std::option::Option<::std::string::String>,
 }
 #[cfg(any(feature = "iam-create-role", feature = "iam-delete-role"))]
 json_struct!(LimitExceededException { message : "message" });
+#[cfg(any(feature = "iam-create-role", feature = "iam-delete-role"))]
+accessors!(LimitExceededException { message(message) : str optional });
 #[cfg(any(feature = "iam-create-role", feature = "iam-delete-role"))]
 ::smithy_gen_runtime::xml::xml_struct!(
     LimitExceededException { message : "message" elem => text }
@@ -330,6 +382,7 @@ json_struct!(LimitExceededException { message : "message" });
 #[cfg(feature = "iam-list-roles")]
 /// Input of `ListRoles` (model shape `com.amazonaws.iam#ListRolesRequest`).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ListRolesInput {
     /// The path prefix for filtering the results. For example, the prefix `/application\_abc/component\_xyz/` gets all roles whose path starts with `/application\_abc/component\_xyz/`.
     ///
@@ -348,6 +401,11 @@ json_struct!(
     "MaxItems" }
 );
 #[cfg(feature = "iam-list-roles")]
+accessors!(
+    ListRolesInput { path_prefix(path_prefix) : str optional, marker(marker) : str
+    optional, max_items(max_items) : copy(i32) optional }
+);
+#[cfg(feature = "iam-list-roles")]
 ::smithy_gen_runtime::query::query_struct!(
     ListRolesInput { path_prefix : "PathPrefix" => text, marker : "Marker" => text,
     max_items : "MaxItems" => text }
@@ -357,6 +415,7 @@ json_struct!(
 ///
 /// Output of `ListRoles` (model shape `com.amazonaws.iam#ListRolesResponse`).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ListRolesOutput {
     /// A list of roles.
     ///
@@ -378,6 +437,11 @@ json_struct!(
     "Marker" }
 );
 #[cfg(feature = "iam-list-roles")]
+accessors!(
+    ListRolesOutput { roles(roles) : list(Role) required, is_truncated(is_truncated) :
+    copy(bool) optional, marker(marker) : str optional }
+);
+#[cfg(feature = "iam-list-roles")]
 ::smithy_gen_runtime::xml::xml_struct!(
     ListRolesOutput { roles : "Roles" elem default ListRolesOutput::default_roles =>
     [list "member" strukt], is_truncated : "IsTruncated" elem default
@@ -395,11 +459,14 @@ impl ListRolesOutput {
 #[cfg(feature = "iam-create-role")]
 /// The request was rejected because the policy document was malformed. The error message describes the specific error.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MalformedPolicyDocumentException {
     pub message: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "iam-create-role")]
 json_struct!(MalformedPolicyDocumentException { message : "message" });
+#[cfg(feature = "iam-create-role")]
+accessors!(MalformedPolicyDocumentException { message(message) : str optional });
 #[cfg(feature = "iam-create-role")]
 ::smithy_gen_runtime::xml::xml_struct!(
     MalformedPolicyDocumentException { message : "message" elem => text }
@@ -411,11 +478,14 @@ json_struct!(MalformedPolicyDocumentException { message : "message" });
 #[cfg(any(feature = "iam-delete-role", feature = "iam-get-role"))]
 /// The request was rejected because it referenced a resource entity that does not exist. The error message describes the resource.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct NoSuchEntityException {
     pub message: ::std::option::Option<::std::string::String>,
 }
 #[cfg(any(feature = "iam-delete-role", feature = "iam-get-role"))]
 json_struct!(NoSuchEntityException { message : "message" });
+#[cfg(any(feature = "iam-delete-role", feature = "iam-get-role"))]
+accessors!(NoSuchEntityException { message(message) : str optional });
 #[cfg(any(feature = "iam-delete-role", feature = "iam-get-role"))]
 ::smithy_gen_runtime::xml::xml_struct!(
     NoSuchEntityException { message : "message" elem => text }
@@ -457,6 +527,7 @@ string_enum!(PermissionsBoundaryAttachmentType { Policy = "PermissionsBoundaryPo
 )]
 /// Contains information about an IAM role. This structure is returned as a response element in several API operations that interact with roles.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Role {
     /// The path to the role. For more information about paths, see [IAM identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User Guide*.
     ///
@@ -526,6 +597,23 @@ json_struct!(
         feature = "iam-list-roles"
     )
 )]
+accessors!(
+    Role { path(path) : str required, role_name(role_name) : str required,
+    role_id(role_id) : str required, arn(arn) : str required, create_date(create_date) :
+    other(::smithy_gen_runtime::timestamp::Timestamp) required,
+    assume_role_policy_document(assume_role_policy_document) : str optional,
+    description(description) : str optional, max_session_duration(max_session_duration) :
+    copy(i32) optional, permissions_boundary(permissions_boundary) :
+    other(AttachedPermissionsBoundary) optional, tags(tags) : list(Tag) optional,
+    role_last_used(role_last_used) : other(RoleLastUsed) optional }
+);
+#[cfg(
+    any(
+        feature = "iam-create-role",
+        feature = "iam-get-role",
+        feature = "iam-list-roles"
+    )
+)]
 ::smithy_gen_runtime::xml::xml_struct!(
     Role { path : "Path" elem default Role::default_path => text, role_name : "RoleName"
     elem default Role::default_role_name => text, role_id : "RoleId" elem default
@@ -573,6 +661,7 @@ impl Role {
 ///
 /// This data type is returned as a response element in the [GetRole](#) and [GetAccountAuthorizationDetails](#) operations.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RoleLastUsed {
     /// The date and time, in [ISO 8601 date-time format](http://www.iso.org/iso/iso8601) that the role was last used.
     ///
@@ -598,16 +687,30 @@ json_struct!(RoleLastUsed { last_used_date : "LastUsedDate", region : "Region" }
         feature = "iam-list-roles"
     )
 )]
+accessors!(
+    RoleLastUsed { last_used_date(last_used_date) :
+    other(::smithy_gen_runtime::timestamp::Timestamp) optional, region(region) : str
+    optional }
+);
+#[cfg(
+    any(
+        feature = "iam-create-role",
+        feature = "iam-get-role",
+        feature = "iam-list-roles"
+    )
+)]
 ::smithy_gen_runtime::xml::xml_struct!(
     RoleLastUsed { last_used_date : "LastUsedDate" elem => [ts DateTime], region :
     "Region" elem => text }
 );
 /// The request processing has failed because of an unknown error, exception or failure.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ServiceFailureException {
     pub message: ::std::option::Option<::std::string::String>,
 }
 json_struct!(ServiceFailureException { message : "message" });
+accessors!(ServiceFailureException { message(message) : str optional });
 ::smithy_gen_runtime::xml::xml_struct!(
     ServiceFailureException { message : "message" elem => text }
 );
@@ -625,6 +728,7 @@ json_struct!(ServiceFailureException { message : "message" });
 ///
 /// Required members are the arguments of `new`; the others start unset.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Tag {
     /// The key name that can be used to look up or retrieve the associated value. For example, `Department` or `Cost Center` are common choices.
     ///
@@ -647,6 +751,14 @@ pub struct Tag {
     )
 )]
 json_struct!(Tag { key : "Key", value : "Value" });
+#[cfg(
+    any(
+        feature = "iam-create-role",
+        feature = "iam-get-role",
+        feature = "iam-list-roles"
+    )
+)]
+accessors!(Tag { key(key) : str required, value(value) : str required });
 #[cfg(
     any(
         feature = "iam-create-role",
@@ -689,11 +801,14 @@ impl Tag {
 #[cfg(feature = "iam-delete-role")]
 /// The request was rejected because service-linked roles are protected Amazon Web Services resources. Only the service that depends on the service-linked role can modify or delete the role on your behalf. The error message includes the name of the service that depends on this service-linked role. You must request the change through that service.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UnmodifiableEntityException {
     pub message: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "iam-delete-role")]
 json_struct!(UnmodifiableEntityException { message : "message" });
+#[cfg(feature = "iam-delete-role")]
+accessors!(UnmodifiableEntityException { message(message) : str optional });
 #[cfg(feature = "iam-delete-role")]
 ::smithy_gen_runtime::xml::xml_struct!(
     UnmodifiableEntityException { message : "message" elem => text }
@@ -702,3 +817,186 @@ json_struct!(UnmodifiableEntityException { message : "message" });
 ::smithy_gen_runtime::error_macros::service_error!(
     UnmodifiableEntityException, "UnmodifiableEntityException", message
 );
+/// Builders of the structures above (`Type::builder()`), for inputs and for outputs and errors in tests.
+pub mod builders {
+    #[allow(unused_imports)]
+    use super::*;
+    #[allow(unused_imports)]
+    use ::smithy_gen_runtime::builders::builder;
+    #[cfg(
+        any(
+            feature = "iam-create-role",
+            feature = "iam-get-role",
+            feature = "iam-list-roles"
+        )
+    )]
+    builder!(
+        AttachedPermissionsBoundary, AttachedPermissionsBoundaryBuilder, unchecked, {
+        permissions_boundary_type(permissions_boundary_type,
+        set_permissions_boundary_type, get_permissions_boundary_type)
+        "PermissionsBoundaryType" : value(PermissionsBoundaryAttachmentType) optional,
+        permissions_boundary_arn(permissions_boundary_arn, set_permissions_boundary_arn,
+        get_permissions_boundary_arn) "PermissionsBoundaryArn" :
+        value(::std::string::String) optional }
+    );
+    #[cfg(any(feature = "iam-create-role", feature = "iam-delete-role"))]
+    builder!(
+        ConcurrentModificationException, ConcurrentModificationExceptionBuilder,
+        unchecked, { message(message, set_message, get_message) "message" :
+        value(::std::string::String) optional }
+    );
+    #[cfg(feature = "iam-create-role")]
+    builder!(
+        CreateRoleInput, CreateRoleInputBuilder, checked, { path(path, set_path,
+        get_path) "Path" : value(::std::string::String) optional, role_name(role_name,
+        set_role_name, get_role_name) "RoleName" : value(::std::string::String) required,
+        assume_role_policy_document(assume_role_policy_document,
+        set_assume_role_policy_document, get_assume_role_policy_document)
+        "AssumeRolePolicyDocument" : value(::std::string::String) required,
+        description(description, set_description, get_description) "Description" :
+        value(::std::string::String) optional, max_session_duration(max_session_duration,
+        set_max_session_duration, get_max_session_duration) "MaxSessionDuration" :
+        value(i32) optional, permissions_boundary(permissions_boundary,
+        set_permissions_boundary, get_permissions_boundary) "PermissionsBoundary" :
+        value(::std::string::String) optional, tags(tags, set_tags, get_tags) "Tags" :
+        list(Tag) optional }
+    );
+    #[cfg(feature = "iam-create-role")]
+    builder!(
+        CreateRoleOutput, CreateRoleOutputBuilder, checked, { role(role, set_role,
+        get_role) "Role" : value(Role) required }
+    );
+    #[cfg(feature = "iam-delete-role")]
+    builder!(
+        DeleteConflictException, DeleteConflictExceptionBuilder, unchecked, {
+        message(message, set_message, get_message) "message" :
+        value(::std::string::String) optional }
+    );
+    #[cfg(feature = "iam-delete-role")]
+    builder!(
+        DeleteRoleInput, DeleteRoleInputBuilder, checked, { role_name(role_name,
+        set_role_name, get_role_name) "RoleName" : value(::std::string::String) required
+        }
+    );
+    #[cfg(feature = "iam-delete-role")]
+    builder!(DeleteRoleOutput, DeleteRoleOutputBuilder, unchecked, {});
+    #[cfg(feature = "iam-create-role")]
+    builder!(
+        EntityAlreadyExistsException, EntityAlreadyExistsExceptionBuilder, unchecked, {
+        message(message, set_message, get_message) "message" :
+        value(::std::string::String) optional }
+    );
+    #[cfg(feature = "iam-get-role")]
+    builder!(
+        GetRoleInput, GetRoleInputBuilder, checked, { role_name(role_name, set_role_name,
+        get_role_name) "RoleName" : value(::std::string::String) required }
+    );
+    #[cfg(feature = "iam-get-role")]
+    builder!(
+        GetRoleOutput, GetRoleOutputBuilder, checked, { role(role, set_role, get_role)
+        "Role" : value(Role) required }
+    );
+    #[cfg(feature = "iam-create-role")]
+    builder!(
+        InvalidInputException, InvalidInputExceptionBuilder, unchecked, {
+        message(message, set_message, get_message) "message" :
+        value(::std::string::String) optional }
+    );
+    #[cfg(any(feature = "iam-create-role", feature = "iam-delete-role"))]
+    builder!(
+        LimitExceededException, LimitExceededExceptionBuilder, unchecked, {
+        message(message, set_message, get_message) "message" :
+        value(::std::string::String) optional }
+    );
+    #[cfg(feature = "iam-list-roles")]
+    builder!(
+        ListRolesInput, ListRolesInputBuilder, unchecked, { path_prefix(path_prefix,
+        set_path_prefix, get_path_prefix) "PathPrefix" : value(::std::string::String)
+        optional, marker(marker, set_marker, get_marker) "Marker" :
+        value(::std::string::String) optional, max_items(max_items, set_max_items,
+        get_max_items) "MaxItems" : value(i32) optional }
+    );
+    #[cfg(feature = "iam-list-roles")]
+    builder!(
+        ListRolesOutput, ListRolesOutputBuilder, checked, { roles(roles, set_roles,
+        get_roles) "Roles" : list(Role) required, is_truncated(is_truncated,
+        set_is_truncated, get_is_truncated) "IsTruncated" : value(bool) optional,
+        marker(marker, set_marker, get_marker) "Marker" : value(::std::string::String)
+        optional }
+    );
+    #[cfg(feature = "iam-create-role")]
+    builder!(
+        MalformedPolicyDocumentException, MalformedPolicyDocumentExceptionBuilder,
+        unchecked, { message(message, set_message, get_message) "message" :
+        value(::std::string::String) optional }
+    );
+    #[cfg(any(feature = "iam-delete-role", feature = "iam-get-role"))]
+    builder!(
+        NoSuchEntityException, NoSuchEntityExceptionBuilder, unchecked, {
+        message(message, set_message, get_message) "message" :
+        value(::std::string::String) optional }
+    );
+    #[cfg(
+        any(
+            feature = "iam-create-role",
+            feature = "iam-get-role",
+            feature = "iam-list-roles"
+        )
+    )]
+    builder!(
+        Role, RoleBuilder, checked, { path(path, set_path, get_path) "Path" :
+        value(::std::string::String) required, role_name(role_name, set_role_name,
+        get_role_name) "RoleName" : value(::std::string::String) required,
+        role_id(role_id, set_role_id, get_role_id) "RoleId" :
+        value(::std::string::String) required, arn(arn, set_arn, get_arn) "Arn" :
+        value(::std::string::String) required, create_date(create_date, set_create_date,
+        get_create_date) "CreateDate" : value(::smithy_gen_runtime::timestamp::Timestamp)
+        required, assume_role_policy_document(assume_role_policy_document,
+        set_assume_role_policy_document, get_assume_role_policy_document)
+        "AssumeRolePolicyDocument" : value(::std::string::String) optional,
+        description(description, set_description, get_description) "Description" :
+        value(::std::string::String) optional, max_session_duration(max_session_duration,
+        set_max_session_duration, get_max_session_duration) "MaxSessionDuration" :
+        value(i32) optional, permissions_boundary(permissions_boundary,
+        set_permissions_boundary, get_permissions_boundary) "PermissionsBoundary" :
+        value(AttachedPermissionsBoundary) optional, tags(tags, set_tags, get_tags)
+        "Tags" : list(Tag) optional, role_last_used(role_last_used, set_role_last_used,
+        get_role_last_used) "RoleLastUsed" : value(RoleLastUsed) optional }
+    );
+    #[cfg(
+        any(
+            feature = "iam-create-role",
+            feature = "iam-get-role",
+            feature = "iam-list-roles"
+        )
+    )]
+    builder!(
+        RoleLastUsed, RoleLastUsedBuilder, unchecked, { last_used_date(last_used_date,
+        set_last_used_date, get_last_used_date) "LastUsedDate" :
+        value(::smithy_gen_runtime::timestamp::Timestamp) optional, region(region,
+        set_region, get_region) "Region" : value(::std::string::String) optional }
+    );
+    builder!(
+        ServiceFailureException, ServiceFailureExceptionBuilder, unchecked, {
+        message(message, set_message, get_message) "message" :
+        value(::std::string::String) optional }
+    );
+    #[cfg(
+        any(
+            feature = "iam-create-role",
+            feature = "iam-get-role",
+            feature = "iam-list-roles"
+        )
+    )]
+    builder!(
+        Tag, TagBuilder, checked, { key(key, set_key, get_key) "Key" :
+        value(::std::string::String) required, value(value, set_value, get_value) "Value"
+        : value(::std::string::String) required }
+    );
+    #[cfg(feature = "iam-delete-role")]
+    builder!(
+        UnmodifiableEntityException, UnmodifiableEntityExceptionBuilder, unchecked, {
+        message(message, set_message, get_message) "message" :
+        value(::std::string::String) optional }
+    );
+}

@@ -2,7 +2,7 @@
 //! Types of Amazon Simple Storage Service: operation inputs and outputs, structures, unions, enums and errors.
 #[allow(unused_imports)]
 use ::smithy_gen_runtime::{
-    enums::{int_enum, string_enum},
+    builders::accessors, enums::{int_enum, string_enum},
     structs::json_struct,
 };
 #[cfg(feature = "s3-abort-multipart-upload")]
@@ -10,6 +10,7 @@ use ::smithy_gen_runtime::{
 ///
 /// Required members are the arguments of `new`; the others start unset.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AbortMultipartUploadInput {
     /// The bucket name to which the upload was taking place.
     ///
@@ -57,6 +58,14 @@ json_struct!(
     "ExpectedBucketOwner", if_match_initiated_time : "IfMatchInitiatedTime" as HttpDate }
 );
 #[cfg(feature = "s3-abort-multipart-upload")]
+accessors!(
+    AbortMultipartUploadInput { bucket(bucket) : str required, key(key) : str required,
+    upload_id(upload_id) : str required, request_payer(request_payer) :
+    other(RequestPayer) optional, expected_bucket_owner(expected_bucket_owner) : str
+    optional, if_match_initiated_time(if_match_initiated_time) :
+    other(::smithy_gen_runtime::timestamp::Timestamp) optional }
+);
+#[cfg(feature = "s3-abort-multipart-upload")]
 ::smithy_gen_runtime::xml_write::xml_write_struct!(
     AbortMultipartUploadInput { bucket : "Bucket" elem => text, key : "Key" elem => text,
     upload_id : "UploadId" elem => text, request_payer : "RequestPayer" elem => text,
@@ -82,6 +91,7 @@ impl AbortMultipartUploadInput {
 #[cfg(feature = "s3-abort-multipart-upload")]
 /// Output of `AbortMultipartUpload` (model shape `com.amazonaws.s3#AbortMultipartUploadOutput`).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AbortMultipartUploadOutput {
     /// If present, indicates that the requester was successfully charged for the request.
     ///
@@ -92,6 +102,11 @@ pub struct AbortMultipartUploadOutput {
 }
 #[cfg(feature = "s3-abort-multipart-upload")]
 json_struct!(AbortMultipartUploadOutput { request_charged : "RequestCharged" });
+#[cfg(feature = "s3-abort-multipart-upload")]
+accessors!(
+    AbortMultipartUploadOutput { request_charged(request_charged) : other(RequestCharged)
+    optional }
+);
 #[cfg(feature = "s3-abort-multipart-upload")]
 ::smithy_gen_runtime::xml::xml_struct!(
     AbortMultipartUploadOutput { request_charged : "RequestCharged" elem => text }
@@ -116,6 +131,7 @@ string_enum!(
 #[cfg(feature = "s3-list-buckets")]
 /// In terms of implementation, a Bucket is a resource.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Bucket {
     /// The name of the bucket.
     pub name: ::std::option::Option<::std::string::String>,
@@ -130,6 +146,12 @@ json_struct!(
     "BucketRegion" }
 );
 #[cfg(feature = "s3-list-buckets")]
+accessors!(
+    Bucket { name(name) : str optional, creation_date(creation_date) :
+    other(::smithy_gen_runtime::timestamp::Timestamp) optional,
+    bucket_region(bucket_region) : str optional }
+);
+#[cfg(feature = "s3-list-buckets")]
 ::smithy_gen_runtime::xml::xml_struct!(
     Bucket { name : "Name" elem => text, creation_date : "CreationDate" elem => [ts
     DateTime], bucket_region : "BucketRegion" elem => text }
@@ -137,9 +159,12 @@ json_struct!(
 #[cfg(feature = "s3-create-bucket")]
 /// The requested bucket name is not available. The bucket namespace is shared by all users of the system. Select a different name and try again.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct BucketAlreadyExists {}
 #[cfg(feature = "s3-create-bucket")]
 json_struct!(BucketAlreadyExists {});
+#[cfg(feature = "s3-create-bucket")]
+accessors!(BucketAlreadyExists {});
 #[cfg(feature = "s3-create-bucket")]
 ::smithy_gen_runtime::xml::xml_struct!(BucketAlreadyExists {});
 #[cfg(feature = "s3-create-bucket")]
@@ -149,9 +174,12 @@ json_struct!(BucketAlreadyExists {});
 #[cfg(feature = "s3-create-bucket")]
 /// The bucket you tried to create already exists, and you own it. Amazon S3 returns this error in all Amazon Web Services Regions except in the North Virginia Region. For legacy compatibility, if you re-create an existing bucket that you already own in the North Virginia Region, Amazon S3 returns 200 OK and resets the bucket access control lists (ACLs).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct BucketAlreadyOwnedByYou {}
 #[cfg(feature = "s3-create-bucket")]
 json_struct!(BucketAlreadyOwnedByYou {});
+#[cfg(feature = "s3-create-bucket")]
+accessors!(BucketAlreadyOwnedByYou {});
 #[cfg(feature = "s3-create-bucket")]
 ::smithy_gen_runtime::xml::xml_struct!(BucketAlreadyOwnedByYou {});
 #[cfg(feature = "s3-create-bucket")]
@@ -186,6 +214,7 @@ string_enum!(
 ///
 /// This functionality is only supported by directory buckets.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct BucketInfo {
     /// The number of Zone (Availability Zone or Local Zone) that's used for redundancy for the bucket.
     pub data_redundancy: ::std::option::Option<DataRedundancy>,
@@ -194,6 +223,11 @@ pub struct BucketInfo {
 }
 #[cfg(feature = "s3-create-bucket")]
 json_struct!(BucketInfo { data_redundancy : "DataRedundancy", type_ : "Type" });
+#[cfg(feature = "s3-create-bucket")]
+accessors!(
+    BucketInfo { data_redundancy(data_redundancy) : other(DataRedundancy) optional,
+    type_(type_) : other(BucketType) optional }
+);
 #[cfg(feature = "s3-create-bucket")]
 ::smithy_gen_runtime::xml_write::xml_write_struct!(
     BucketInfo { data_redundancy : "DataRedundancy" elem => text, type_ : "Type" elem =>
@@ -390,6 +424,7 @@ string_enum!(ChecksumType { Composite = "COMPOSITE", FullObject = "FULL_OBJECT" 
 #[cfg(feature = "s3-list-objects-v2")]
 /// Container for all (if there are any) keys between Prefix and the next occurrence of the string specified by a delimiter. CommonPrefixes lists keys that act like subdirectories in the directory specified by Prefix. For example, if the prefix is notes/ and the delimiter is a slash (/) as in notes/summer/july, the common prefix is notes/summer/.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CommonPrefix {
     /// Container for the specified common prefix.
     pub prefix: ::std::option::Option<::std::string::String>,
@@ -397,12 +432,15 @@ pub struct CommonPrefix {
 #[cfg(feature = "s3-list-objects-v2")]
 json_struct!(CommonPrefix { prefix : "Prefix" });
 #[cfg(feature = "s3-list-objects-v2")]
+accessors!(CommonPrefix { prefix(prefix) : str optional });
+#[cfg(feature = "s3-list-objects-v2")]
 ::smithy_gen_runtime::xml::xml_struct!(CommonPrefix { prefix : "Prefix" elem => text });
 #[cfg(feature = "s3-complete-multipart-upload")]
 /// Input of `CompleteMultipartUpload` (model shape `com.amazonaws.s3#CompleteMultipartUploadRequest`).
 ///
 /// Required members are the arguments of `new`; the others start unset.
 #[derive(Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CompleteMultipartUploadInput {
     /// Name of the bucket to which the multipart upload was initiated.
     ///
@@ -498,6 +536,22 @@ json_struct!(
     "SSECustomerKeyMD5" }
 );
 #[cfg(feature = "s3-complete-multipart-upload")]
+accessors!(
+    CompleteMultipartUploadInput { bucket(bucket) : str required, key(key) : str
+    required, multipart_upload(multipart_upload) : other(CompletedMultipartUpload)
+    optional, upload_id(upload_id) : str required, checksum_crc32(checksum_crc32) : str
+    optional, checksum_crc32c(checksum_crc32c) : str optional,
+    checksum_crc64nvme(checksum_crc64nvme) : str optional, checksum_sha1(checksum_sha1) :
+    str optional, checksum_sha256(checksum_sha256) : str optional,
+    checksum_type(checksum_type) : other(ChecksumType) optional,
+    mpu_object_size(mpu_object_size) : copy(i64) optional, request_payer(request_payer) :
+    other(RequestPayer) optional, expected_bucket_owner(expected_bucket_owner) : str
+    optional, if_match(if_match) : str optional, if_none_match(if_none_match) : str
+    optional, sse_customer_algorithm(sse_customer_algorithm) : str optional,
+    sse_customer_key(sse_customer_key) : str optional,
+    sse_customer_key_md5(sse_customer_key_md5) : str optional }
+);
+#[cfg(feature = "s3-complete-multipart-upload")]
 ::smithy_gen_runtime::xml_write::xml_write_struct!(
     CompleteMultipartUploadInput { bucket : "Bucket" elem => text, key : "Key" elem =>
     text, multipart_upload : "CompleteMultipartUpload" elem => strukt, upload_id :
@@ -562,6 +616,7 @@ impl CompleteMultipartUploadInput {
 #[cfg(feature = "s3-complete-multipart-upload")]
 /// Output of `CompleteMultipartUpload` (model shape `com.amazonaws.s3#CompleteMultipartUploadOutput`).
 #[derive(Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CompleteMultipartUploadOutput {
     /// The URI that identifies the newly created object.
     pub location: ::std::option::Option<::std::string::String>,
@@ -623,6 +678,20 @@ json_struct!(
     request_charged : "RequestCharged" }
 );
 #[cfg(feature = "s3-complete-multipart-upload")]
+accessors!(
+    CompleteMultipartUploadOutput { location(location) : str optional, bucket(bucket) :
+    str optional, key(key) : str optional, expiration(expiration) : str optional,
+    e_tag(e_tag) : str optional, checksum_crc32(checksum_crc32) : str optional,
+    checksum_crc32c(checksum_crc32c) : str optional,
+    checksum_crc64nvme(checksum_crc64nvme) : str optional, checksum_sha1(checksum_sha1) :
+    str optional, checksum_sha256(checksum_sha256) : str optional,
+    checksum_type(checksum_type) : other(ChecksumType) optional,
+    server_side_encryption(server_side_encryption) : other(ServerSideEncryption)
+    optional, version_id(version_id) : str optional, ssekms_key_id(ssekms_key_id) : str
+    optional, bucket_key_enabled(bucket_key_enabled) : copy(bool) optional,
+    request_charged(request_charged) : other(RequestCharged) optional }
+);
+#[cfg(feature = "s3-complete-multipart-upload")]
 ::smithy_gen_runtime::xml::xml_struct!(
     CompleteMultipartUploadOutput { location : "Location" elem => text, bucket : "Bucket"
     elem => text, key : "Key" elem => text, expiration : "Expiration" elem => text, e_tag
@@ -663,6 +732,7 @@ impl ::std::fmt::Debug for CompleteMultipartUploadOutput {
 #[cfg(feature = "s3-complete-multipart-upload")]
 /// The container for the completed multipart upload details.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CompletedMultipartUpload {
     /// Array of CompletedPart data types.
     ///
@@ -672,12 +742,15 @@ pub struct CompletedMultipartUpload {
 #[cfg(feature = "s3-complete-multipart-upload")]
 json_struct!(CompletedMultipartUpload { parts : "Parts" });
 #[cfg(feature = "s3-complete-multipart-upload")]
+accessors!(CompletedMultipartUpload { parts(parts) : list(CompletedPart) optional });
+#[cfg(feature = "s3-complete-multipart-upload")]
 ::smithy_gen_runtime::xml_write::xml_write_struct!(
     CompletedMultipartUpload { parts : "Part" elem => [list "member" flat strukt] }
 );
 #[cfg(feature = "s3-complete-multipart-upload")]
 /// Details of the parts that were uploaded.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CompletedPart {
     /// Entity tag returned when the part was uploaded.
     pub e_tag: ::std::option::Option<::std::string::String>,
@@ -705,6 +778,14 @@ json_struct!(
     "ChecksumSHA1", checksum_sha256 : "ChecksumSHA256", part_number : "PartNumber" }
 );
 #[cfg(feature = "s3-complete-multipart-upload")]
+accessors!(
+    CompletedPart { e_tag(e_tag) : str optional, checksum_crc32(checksum_crc32) : str
+    optional, checksum_crc32c(checksum_crc32c) : str optional,
+    checksum_crc64nvme(checksum_crc64nvme) : str optional, checksum_sha1(checksum_sha1) :
+    str optional, checksum_sha256(checksum_sha256) : str optional,
+    part_number(part_number) : copy(i32) optional }
+);
+#[cfg(feature = "s3-complete-multipart-upload")]
 ::smithy_gen_runtime::xml_write::xml_write_struct!(
     CompletedPart { e_tag : "ETag" elem => text, checksum_crc32 : "ChecksumCRC32" elem =>
     text, checksum_crc32c : "ChecksumCRC32C" elem => text, checksum_crc64nvme :
@@ -730,9 +811,12 @@ pub enum CompressionType {
 string_enum!(CompressionType { None = "NONE", Gzip = "GZIP", Bzip2 = "BZIP2" });
 #[cfg(feature = "s3-select-object-content")]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ContinuationEvent {}
 #[cfg(feature = "s3-select-object-content")]
 json_struct!(ContinuationEvent {});
+#[cfg(feature = "s3-select-object-content")]
+accessors!(ContinuationEvent {});
 #[cfg(feature = "s3-select-object-content")]
 ::smithy_gen_runtime::xml::xml_struct!(ContinuationEvent {});
 #[cfg(feature = "s3-copy-object")]
@@ -740,6 +824,7 @@ json_struct!(ContinuationEvent {});
 ///
 /// Required members are the arguments of `new`; the others start unset.
 #[derive(Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CopyObjectInput {
     /// The canned access control list (ACL) to apply to the object.
     ///
@@ -1088,6 +1173,48 @@ json_struct!(
     expected_source_bucket_owner : "ExpectedSourceBucketOwner" }
 );
 #[cfg(feature = "s3-copy-object")]
+accessors!(
+    CopyObjectInput { acl(acl) : other(ObjectCannedAcl) optional, bucket(bucket) : str
+    required, cache_control(cache_control) : str optional,
+    checksum_algorithm(checksum_algorithm) : other(ChecksumAlgorithm) optional,
+    content_disposition(content_disposition) : str optional,
+    content_encoding(content_encoding) : str optional, content_language(content_language)
+    : str optional, content_type(content_type) : str optional, copy_source(copy_source) :
+    str required, copy_source_if_match(copy_source_if_match) : str optional,
+    copy_source_if_modified_since(copy_source_if_modified_since) :
+    other(::smithy_gen_runtime::timestamp::Timestamp) optional,
+    copy_source_if_none_match(copy_source_if_none_match) : str optional,
+    copy_source_if_unmodified_since(copy_source_if_unmodified_since) :
+    other(::smithy_gen_runtime::timestamp::Timestamp) optional, expires(expires) :
+    other(::smithy_gen_runtime::timestamp::Timestamp) optional,
+    grant_full_control(grant_full_control) : str optional, grant_read(grant_read) : str
+    optional, grant_read_acp(grant_read_acp) : str optional,
+    grant_write_acp(grant_write_acp) : str optional, key(key) : str required,
+    metadata(metadata) : map(::std::collections::BTreeMap < ::std::string::String,
+    ::std::string::String >) optional, metadata_directive(metadata_directive) :
+    other(MetadataDirective) optional, tagging_directive(tagging_directive) :
+    other(TaggingDirective) optional, server_side_encryption(server_side_encryption) :
+    other(ServerSideEncryption) optional, storage_class(storage_class) :
+    other(StorageClass) optional, website_redirect_location(website_redirect_location) :
+    str optional, sse_customer_algorithm(sse_customer_algorithm) : str optional,
+    sse_customer_key(sse_customer_key) : str optional,
+    sse_customer_key_md5(sse_customer_key_md5) : str optional,
+    ssekms_key_id(ssekms_key_id) : str optional,
+    ssekms_encryption_context(ssekms_encryption_context) : str optional,
+    bucket_key_enabled(bucket_key_enabled) : copy(bool) optional,
+    copy_source_sse_customer_algorithm(copy_source_sse_customer_algorithm) : str
+    optional, copy_source_sse_customer_key(copy_source_sse_customer_key) : str optional,
+    copy_source_sse_customer_key_md5(copy_source_sse_customer_key_md5) : str optional,
+    request_payer(request_payer) : other(RequestPayer) optional, tagging(tagging) : str
+    optional, object_lock_mode(object_lock_mode) : other(ObjectLockMode) optional,
+    object_lock_retain_until_date(object_lock_retain_until_date) :
+    other(::smithy_gen_runtime::timestamp::Timestamp) optional,
+    object_lock_legal_hold_status(object_lock_legal_hold_status) :
+    other(ObjectLockLegalHoldStatus) optional,
+    expected_bucket_owner(expected_bucket_owner) : str optional,
+    expected_source_bucket_owner(expected_source_bucket_owner) : str optional }
+);
+#[cfg(feature = "s3-copy-object")]
 ::smithy_gen_runtime::xml_write::xml_write_struct!(
     CopyObjectInput { acl : "ACL" elem => text, bucket : "Bucket" elem => text,
     cache_control : "CacheControl" elem => text, checksum_algorithm : "ChecksumAlgorithm"
@@ -1217,6 +1344,7 @@ impl CopyObjectInput {
 #[cfg(feature = "s3-copy-object")]
 /// Output of `CopyObject` (model shape `com.amazonaws.s3#CopyObjectOutput`).
 #[derive(Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CopyObjectOutput {
     /// Container for all response elements.
     pub copy_object_result: ::std::option::Option<CopyObjectResult>,
@@ -1275,6 +1403,19 @@ json_struct!(
     bucket_key_enabled : "BucketKeyEnabled", request_charged : "RequestCharged" }
 );
 #[cfg(feature = "s3-copy-object")]
+accessors!(
+    CopyObjectOutput { copy_object_result(copy_object_result) : other(CopyObjectResult)
+    optional, expiration(expiration) : str optional,
+    copy_source_version_id(copy_source_version_id) : str optional, version_id(version_id)
+    : str optional, server_side_encryption(server_side_encryption) :
+    other(ServerSideEncryption) optional, sse_customer_algorithm(sse_customer_algorithm)
+    : str optional, sse_customer_key_md5(sse_customer_key_md5) : str optional,
+    ssekms_key_id(ssekms_key_id) : str optional,
+    ssekms_encryption_context(ssekms_encryption_context) : str optional,
+    bucket_key_enabled(bucket_key_enabled) : copy(bool) optional,
+    request_charged(request_charged) : other(RequestCharged) optional }
+);
+#[cfg(feature = "s3-copy-object")]
 ::smithy_gen_runtime::xml::xml_struct!(
     CopyObjectOutput { copy_object_result : "CopyObjectResult" elem => strukt, expiration
     : "Expiration" elem => text, copy_source_version_id : "CopySourceVersionId" elem =>
@@ -1315,6 +1456,7 @@ impl ::std::fmt::Debug for CopyObjectOutput {
 #[cfg(feature = "s3-copy-object")]
 /// Container for all response elements.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CopyObjectResult {
     /// Returns the ETag of the new object. The ETag reflects only changes to the contents of an object, not its metadata.
     pub e_tag: ::std::option::Option<::std::string::String>,
@@ -1341,6 +1483,16 @@ json_struct!(
     checksum_sha256 : "ChecksumSHA256" }
 );
 #[cfg(feature = "s3-copy-object")]
+accessors!(
+    CopyObjectResult { e_tag(e_tag) : str optional, last_modified(last_modified) :
+    other(::smithy_gen_runtime::timestamp::Timestamp) optional,
+    checksum_type(checksum_type) : other(ChecksumType) optional,
+    checksum_crc32(checksum_crc32) : str optional, checksum_crc32c(checksum_crc32c) : str
+    optional, checksum_crc64nvme(checksum_crc64nvme) : str optional,
+    checksum_sha1(checksum_sha1) : str optional, checksum_sha256(checksum_sha256) : str
+    optional }
+);
+#[cfg(feature = "s3-copy-object")]
 ::smithy_gen_runtime::xml::xml_struct!(
     CopyObjectResult { e_tag : "ETag" elem => text, last_modified : "LastModified" elem
     => [ts DateTime], checksum_type : "ChecksumType" elem => text, checksum_crc32 :
@@ -1351,6 +1503,7 @@ json_struct!(
 #[cfg(feature = "s3-create-bucket")]
 /// The configuration information for the bucket.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CreateBucketConfiguration {
     /// Specifies the Region where the bucket will be created. You might choose a Region to optimize latency, minimize costs, or address regulatory requirements. For example, if you reside in Europe, you will probably find it advantageous to create buckets in the Europe (Ireland) Region.
     ///
@@ -1383,6 +1536,12 @@ json_struct!(
     "Location", bucket : "Bucket" }
 );
 #[cfg(feature = "s3-create-bucket")]
+accessors!(
+    CreateBucketConfiguration { location_constraint(location_constraint) :
+    other(BucketLocationConstraint) optional, location(location) : other(LocationInfo)
+    optional, bucket(bucket) : other(BucketInfo) optional }
+);
+#[cfg(feature = "s3-create-bucket")]
 ::smithy_gen_runtime::xml_write::xml_write_struct!(
     CreateBucketConfiguration { location_constraint : "LocationConstraint" elem => text,
     location : "Location" elem => strukt, bucket : "Bucket" elem => strukt }
@@ -1392,6 +1551,7 @@ json_struct!(
 ///
 /// Required members are the arguments of `new`; the others start unset.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CreateBucketInput {
     /// The canned ACL to apply to the bucket.
     ///
@@ -1472,6 +1632,17 @@ json_struct!(
     "ObjectOwnership" }
 );
 #[cfg(feature = "s3-create-bucket")]
+accessors!(
+    CreateBucketInput { acl(acl) : other(BucketCannedAcl) optional, bucket(bucket) : str
+    required, create_bucket_configuration(create_bucket_configuration) :
+    other(CreateBucketConfiguration) optional, grant_full_control(grant_full_control) :
+    str optional, grant_read(grant_read) : str optional, grant_read_acp(grant_read_acp) :
+    str optional, grant_write(grant_write) : str optional,
+    grant_write_acp(grant_write_acp) : str optional,
+    object_lock_enabled_for_bucket(object_lock_enabled_for_bucket) : copy(bool) optional,
+    object_ownership(object_ownership) : other(ObjectOwnership) optional }
+);
+#[cfg(feature = "s3-create-bucket")]
 ::smithy_gen_runtime::xml_write::xml_write_struct!(
     CreateBucketInput { acl : "ACL" elem => text, bucket : "Bucket" elem => text,
     create_bucket_configuration : "CreateBucketConfiguration" elem => strukt,
@@ -1494,12 +1665,15 @@ impl CreateBucketInput {
 #[cfg(feature = "s3-create-bucket")]
 /// Output of `CreateBucket` (model shape `com.amazonaws.s3#CreateBucketOutput`).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CreateBucketOutput {
     /// A forward slash followed by the name of the bucket.
     pub location: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "s3-create-bucket")]
 json_struct!(CreateBucketOutput { location : "Location" });
+#[cfg(feature = "s3-create-bucket")]
+accessors!(CreateBucketOutput { location(location) : str optional });
 #[cfg(feature = "s3-create-bucket")]
 ::smithy_gen_runtime::xml::xml_struct!(
     CreateBucketOutput { location : "Location" elem => text }
@@ -1509,6 +1683,7 @@ json_struct!(CreateBucketOutput { location : "Location" });
 ///
 /// Required members are the arguments of `new`; the others start unset.
 #[derive(Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CreateMultipartUploadInput {
     /// The canned ACL to apply to the object. Amazon S3 supports a set of predefined ACLs, known as *canned ACLs*. Each canned ACL has a predefined set of grantees and permissions. For more information, see [Canned ACL](https://docs.aws.amazon.com/AmazonS3/latest/dev/acl-overview.html#CannedACL) in the *Amazon S3 User Guide*.
     ///
@@ -1786,6 +1961,37 @@ json_struct!(
     checksum_algorithm : "ChecksumAlgorithm", checksum_type : "ChecksumType" }
 );
 #[cfg(feature = "s3-create-multipart-upload")]
+accessors!(
+    CreateMultipartUploadInput { acl(acl) : other(ObjectCannedAcl) optional,
+    bucket(bucket) : str required, cache_control(cache_control) : str optional,
+    content_disposition(content_disposition) : str optional,
+    content_encoding(content_encoding) : str optional, content_language(content_language)
+    : str optional, content_type(content_type) : str optional, expires(expires) :
+    other(::smithy_gen_runtime::timestamp::Timestamp) optional,
+    grant_full_control(grant_full_control) : str optional, grant_read(grant_read) : str
+    optional, grant_read_acp(grant_read_acp) : str optional,
+    grant_write_acp(grant_write_acp) : str optional, key(key) : str required,
+    metadata(metadata) : map(::std::collections::BTreeMap < ::std::string::String,
+    ::std::string::String >) optional, server_side_encryption(server_side_encryption) :
+    other(ServerSideEncryption) optional, storage_class(storage_class) :
+    other(StorageClass) optional, website_redirect_location(website_redirect_location) :
+    str optional, sse_customer_algorithm(sse_customer_algorithm) : str optional,
+    sse_customer_key(sse_customer_key) : str optional,
+    sse_customer_key_md5(sse_customer_key_md5) : str optional,
+    ssekms_key_id(ssekms_key_id) : str optional,
+    ssekms_encryption_context(ssekms_encryption_context) : str optional,
+    bucket_key_enabled(bucket_key_enabled) : copy(bool) optional,
+    request_payer(request_payer) : other(RequestPayer) optional, tagging(tagging) : str
+    optional, object_lock_mode(object_lock_mode) : other(ObjectLockMode) optional,
+    object_lock_retain_until_date(object_lock_retain_until_date) :
+    other(::smithy_gen_runtime::timestamp::Timestamp) optional,
+    object_lock_legal_hold_status(object_lock_legal_hold_status) :
+    other(ObjectLockLegalHoldStatus) optional,
+    expected_bucket_owner(expected_bucket_owner) : str optional,
+    checksum_algorithm(checksum_algorithm) : other(ChecksumAlgorithm) optional,
+    checksum_type(checksum_type) : other(ChecksumType) optional }
+);
+#[cfg(feature = "s3-create-multipart-upload")]
 ::smithy_gen_runtime::xml_write::xml_write_struct!(
     CreateMultipartUploadInput { acl : "ACL" elem => text, bucket : "Bucket" elem =>
     text, cache_control : "CacheControl" elem => text, content_disposition :
@@ -1878,6 +2084,7 @@ impl CreateMultipartUploadInput {
 #[cfg(feature = "s3-create-multipart-upload")]
 /// Output of `CreateMultipartUpload` (model shape `com.amazonaws.s3#CreateMultipartUploadOutput`).
 #[derive(Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CreateMultipartUploadOutput {
     /// If the bucket has a lifecycle rule configured with an action to abort incomplete multipart uploads and the prefix in the lifecycle rule matches the object name in the request, the response includes this header. The header indicates when the initiated multipart upload becomes eligible for an abort operation. For more information, see [ Aborting Incomplete Multipart Uploads Using a Bucket Lifecycle Configuration](https://docs.aws.amazon.com/AmazonS3/latest/dev/mpuoverview.html#mpu-abort-incomplete-mpu-lifecycle-config) in the *Amazon S3 User Guide*.
     ///
@@ -1945,6 +2152,22 @@ json_struct!(
     checksum_algorithm : "ChecksumAlgorithm", checksum_type : "ChecksumType" }
 );
 #[cfg(feature = "s3-create-multipart-upload")]
+accessors!(
+    CreateMultipartUploadOutput { abort_date(abort_date) :
+    other(::smithy_gen_runtime::timestamp::Timestamp) optional,
+    abort_rule_id(abort_rule_id) : str optional, bucket(bucket) : str optional, key(key)
+    : str optional, upload_id(upload_id) : str optional,
+    server_side_encryption(server_side_encryption) : other(ServerSideEncryption)
+    optional, sse_customer_algorithm(sse_customer_algorithm) : str optional,
+    sse_customer_key_md5(sse_customer_key_md5) : str optional,
+    ssekms_key_id(ssekms_key_id) : str optional,
+    ssekms_encryption_context(ssekms_encryption_context) : str optional,
+    bucket_key_enabled(bucket_key_enabled) : copy(bool) optional,
+    request_charged(request_charged) : other(RequestCharged) optional,
+    checksum_algorithm(checksum_algorithm) : other(ChecksumAlgorithm) optional,
+    checksum_type(checksum_type) : other(ChecksumType) optional }
+);
+#[cfg(feature = "s3-create-multipart-upload")]
 ::smithy_gen_runtime::xml::xml_struct!(
     CreateMultipartUploadOutput { abort_date : "AbortDate" elem => [ts DateTime],
     abort_rule_id : "AbortRuleId" elem => text, bucket : "Bucket" elem => text, key :
@@ -1989,6 +2212,7 @@ impl ::std::fmt::Debug for CreateMultipartUploadOutput {
 #[cfg(feature = "s3-select-object-content")]
 /// Describes how an uncompressed comma-separated values (CSV)-formatted input object is formatted.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CsvInput {
     /// Describes the first line of input. Valid values are:
     ///
@@ -2025,6 +2249,15 @@ json_struct!(
     "QuoteCharacter", allow_quoted_record_delimiter : "AllowQuotedRecordDelimiter" }
 );
 #[cfg(feature = "s3-select-object-content")]
+accessors!(
+    CsvInput { file_header_info(file_header_info) : other(FileHeaderInfo) optional,
+    comments(comments) : str optional, quote_escape_character(quote_escape_character) :
+    str optional, record_delimiter(record_delimiter) : str optional,
+    field_delimiter(field_delimiter) : str optional, quote_character(quote_character) :
+    str optional, allow_quoted_record_delimiter(allow_quoted_record_delimiter) :
+    copy(bool) optional }
+);
+#[cfg(feature = "s3-select-object-content")]
 ::smithy_gen_runtime::xml_write::xml_write_struct!(
     CsvInput { file_header_info : "FileHeaderInfo" elem => text, comments : "Comments"
     elem => text, quote_escape_character : "QuoteEscapeCharacter" elem => text,
@@ -2035,6 +2268,7 @@ json_struct!(
 #[cfg(feature = "s3-select-object-content")]
 /// Describes how uncompressed comma-separated values (CSV)-formatted results are formatted.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CsvOutput {
     /// Indicates whether to use quotation marks around output fields.
     ///
@@ -2055,6 +2289,13 @@ json_struct!(
     CsvOutput { quote_fields : "QuoteFields", quote_escape_character :
     "QuoteEscapeCharacter", record_delimiter : "RecordDelimiter", field_delimiter :
     "FieldDelimiter", quote_character : "QuoteCharacter" }
+);
+#[cfg(feature = "s3-select-object-content")]
+accessors!(
+    CsvOutput { quote_fields(quote_fields) : other(QuoteFields) optional,
+    quote_escape_character(quote_escape_character) : str optional,
+    record_delimiter(record_delimiter) : str optional, field_delimiter(field_delimiter) :
+    str optional, quote_character(quote_character) : str optional }
 );
 #[cfg(feature = "s3-select-object-content")]
 ::smithy_gen_runtime::xml_write::xml_write_struct!(
@@ -2085,6 +2326,7 @@ string_enum!(
 ///
 /// Required members are the arguments of `new`; the others start unset.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Delete {
     /// The object to delete.
     ///
@@ -2099,6 +2341,11 @@ pub struct Delete {
 }
 #[cfg(feature = "s3-delete-objects")]
 json_struct!(Delete { objects : "Objects", quiet : "Quiet" });
+#[cfg(feature = "s3-delete-objects")]
+accessors!(
+    Delete { objects(objects) : list(ObjectIdentifier) required, quiet(quiet) :
+    copy(bool) optional }
+);
 #[cfg(feature = "s3-delete-objects")]
 ::smithy_gen_runtime::xml_write::xml_write_struct!(
     Delete { objects : "Object" elem => [list "member" flat strukt], quiet : "Quiet" elem
@@ -2121,6 +2368,7 @@ impl Delete {
 ///
 /// Required members are the arguments of `new`; the others start unset.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DeleteBucketInput {
     /// Specifies the bucket being deleted.
     ///
@@ -2141,6 +2389,11 @@ json_struct!(
     "ExpectedBucketOwner" }
 );
 #[cfg(feature = "s3-delete-bucket")]
+accessors!(
+    DeleteBucketInput { bucket(bucket) : str required,
+    expected_bucket_owner(expected_bucket_owner) : str optional }
+);
+#[cfg(feature = "s3-delete-bucket")]
 ::smithy_gen_runtime::xml_write::xml_write_struct!(
     DeleteBucketInput { bucket : "Bucket" elem => text, expected_bucket_owner :
     "ExpectedBucketOwner" elem => text }
@@ -2158,9 +2411,12 @@ impl DeleteBucketInput {
 #[cfg(feature = "s3-delete-bucket")]
 /// Output of `DeleteBucket` (model shape `smithy.api#Unit`).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DeleteBucketOutput {}
 #[cfg(feature = "s3-delete-bucket")]
 json_struct!(DeleteBucketOutput {});
+#[cfg(feature = "s3-delete-bucket")]
+accessors!(DeleteBucketOutput {});
 #[cfg(feature = "s3-delete-bucket")]
 ::smithy_gen_runtime::xml::xml_struct!(DeleteBucketOutput {});
 #[cfg(feature = "s3-delete-object")]
@@ -2168,6 +2424,7 @@ json_struct!(DeleteBucketOutput {});
 ///
 /// Required members are the arguments of `new`; the others start unset.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DeleteObjectInput {
     /// The bucket name of the bucket containing the object.
     ///
@@ -2249,6 +2506,17 @@ json_struct!(
     if_match_size : "IfMatchSize" }
 );
 #[cfg(feature = "s3-delete-object")]
+accessors!(
+    DeleteObjectInput { bucket(bucket) : str required, key(key) : str required, mfa(mfa)
+    : str optional, version_id(version_id) : str optional, request_payer(request_payer) :
+    other(RequestPayer) optional,
+    bypass_governance_retention(bypass_governance_retention) : copy(bool) optional,
+    expected_bucket_owner(expected_bucket_owner) : str optional, if_match(if_match) : str
+    optional, if_match_last_modified_time(if_match_last_modified_time) :
+    other(::smithy_gen_runtime::timestamp::Timestamp) optional,
+    if_match_size(if_match_size) : copy(i64) optional }
+);
+#[cfg(feature = "s3-delete-object")]
 ::smithy_gen_runtime::xml_write::xml_write_struct!(
     DeleteObjectInput { bucket : "Bucket" elem => text, key : "Key" elem => text, mfa :
     "MFA" elem => text, version_id : "VersionId" elem => text, request_payer :
@@ -2275,6 +2543,7 @@ impl DeleteObjectInput {
 #[cfg(feature = "s3-delete-object")]
 /// Output of `DeleteObject` (model shape `com.amazonaws.s3#DeleteObjectOutput`).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DeleteObjectOutput {
     /// Indicates whether the specified object version that was permanently deleted was (true) or was not (false) a delete marker before deletion. In a simple DELETE, this header indicates whether (true) or not (false) the current version of the object is a delete marker. To learn more about delete markers, see [Working with delete markers](https://docs.aws.amazon.com/AmazonS3/latest/userguide/DeleteMarker.html).
     ///
@@ -2301,6 +2570,12 @@ json_struct!(
     request_charged : "RequestCharged" }
 );
 #[cfg(feature = "s3-delete-object")]
+accessors!(
+    DeleteObjectOutput { delete_marker(delete_marker) : copy(bool) optional,
+    version_id(version_id) : str optional, request_charged(request_charged) :
+    other(RequestCharged) optional }
+);
+#[cfg(feature = "s3-delete-object")]
 ::smithy_gen_runtime::xml::xml_struct!(
     DeleteObjectOutput { delete_marker : "DeleteMarker" elem => text, version_id :
     "VersionId" elem => text, request_charged : "RequestCharged" elem => text }
@@ -2310,6 +2585,7 @@ json_struct!(
 ///
 /// Required members are the arguments of `new`; the others start unset.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DeleteObjectsInput {
     /// The bucket name containing the objects to delete.
     ///
@@ -2376,6 +2652,14 @@ json_struct!(
     checksum_algorithm : "ChecksumAlgorithm" }
 );
 #[cfg(feature = "s3-delete-objects")]
+accessors!(
+    DeleteObjectsInput { bucket(bucket) : str required, delete(delete) : other(Delete)
+    required, mfa(mfa) : str optional, request_payer(request_payer) : other(RequestPayer)
+    optional, bypass_governance_retention(bypass_governance_retention) : copy(bool)
+    optional, expected_bucket_owner(expected_bucket_owner) : str optional,
+    checksum_algorithm(checksum_algorithm) : other(ChecksumAlgorithm) optional }
+);
+#[cfg(feature = "s3-delete-objects")]
 ::smithy_gen_runtime::xml_write::xml_write_struct!(
     DeleteObjectsInput { bucket : "Bucket" elem => text, delete : "Delete" elem =>
     strukt, mfa : "MFA" elem => text, request_payer : "RequestPayer" elem => text,
@@ -2400,6 +2684,7 @@ impl DeleteObjectsInput {
 #[cfg(feature = "s3-delete-objects")]
 /// Output of `DeleteObjects` (model shape `com.amazonaws.s3#DeleteObjectsOutput`).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DeleteObjectsOutput {
     /// Container element for a successful delete. It identifies the object that was successfully deleted.
     pub deleted: ::std::option::Option<::std::vec::Vec<DeletedObject>>,
@@ -2418,6 +2703,12 @@ json_struct!(
     : "Errors" }
 );
 #[cfg(feature = "s3-delete-objects")]
+accessors!(
+    DeleteObjectsOutput { deleted(deleted) : list(DeletedObject) optional,
+    request_charged(request_charged) : other(RequestCharged) optional, errors(errors) :
+    list(Error_) optional }
+);
+#[cfg(feature = "s3-delete-objects")]
 ::smithy_gen_runtime::xml::xml_struct!(
     DeleteObjectsOutput { deleted : "Deleted" elem => [list "member" flat strukt],
     request_charged : "RequestCharged" elem => text, errors : "Error" elem => [list
@@ -2426,6 +2717,7 @@ json_struct!(
 #[cfg(feature = "s3-delete-objects")]
 /// Information about the deleted object.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DeletedObject {
     /// The name of the deleted object.
     pub key: ::std::option::Option<::std::string::String>,
@@ -2454,6 +2746,12 @@ json_struct!(
     "DeleteMarker", delete_marker_version_id : "DeleteMarkerVersionId" }
 );
 #[cfg(feature = "s3-delete-objects")]
+accessors!(
+    DeletedObject { key(key) : str optional, version_id(version_id) : str optional,
+    delete_marker(delete_marker) : copy(bool) optional,
+    delete_marker_version_id(delete_marker_version_id) : str optional }
+);
+#[cfg(feature = "s3-delete-objects")]
 ::smithy_gen_runtime::xml::xml_struct!(
     DeletedObject { key : "Key" elem => text, version_id : "VersionId" elem => text,
     delete_marker : "DeleteMarker" elem => text, delete_marker_version_id :
@@ -2480,9 +2778,12 @@ string_enum!(EncodingType { Url = "url" });
 #[cfg(feature = "s3-put-object")]
 /// The existing object was created with a different encryption type. Subsequent write requests must include the appropriate encryption parameters in the request or while creating the session.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct EncryptionTypeMismatch {}
 #[cfg(feature = "s3-put-object")]
 json_struct!(EncryptionTypeMismatch {});
+#[cfg(feature = "s3-put-object")]
+accessors!(EncryptionTypeMismatch {});
 #[cfg(feature = "s3-put-object")]
 ::smithy_gen_runtime::xml::xml_struct!(EncryptionTypeMismatch {});
 #[cfg(feature = "s3-put-object")]
@@ -2492,14 +2793,18 @@ json_struct!(EncryptionTypeMismatch {});
 #[cfg(feature = "s3-select-object-content")]
 /// A message that indicates the request is complete and no more messages will be sent. You should not assume that the request is complete until the client receives an `EndEvent`.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct EndEvent {}
 #[cfg(feature = "s3-select-object-content")]
 json_struct!(EndEvent {});
+#[cfg(feature = "s3-select-object-content")]
+accessors!(EndEvent {});
 #[cfg(feature = "s3-select-object-content")]
 ::smithy_gen_runtime::xml::xml_struct!(EndEvent {});
 #[cfg(feature = "s3-delete-objects")]
 /// Container for all error elements.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Error_ {
     /// The error key.
     pub key: ::std::option::Option<::std::string::String>,
@@ -3047,6 +3352,11 @@ json_struct!(
     Error_ { key : "Key", version_id : "VersionId", code : "Code", message : "Message" }
 );
 #[cfg(feature = "s3-delete-objects")]
+accessors!(
+    Error_ { key(key) : str optional, version_id(version_id) : str optional, code(code) :
+    str optional, message(message) : str optional }
+);
+#[cfg(feature = "s3-delete-objects")]
 ::smithy_gen_runtime::xml::xml_struct!(
     Error_ { key : "Key" elem => text, version_id : "VersionId" elem => text, code :
     "Code" elem => text, message : "Message" elem => text }
@@ -3084,6 +3394,7 @@ string_enum!(FileHeaderInfo { Use = "USE", Ignore = "IGNORE", None = "NONE" });
 ///
 /// Required members are the arguments of `new`; the others start unset.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GetBucketLocationInput {
     /// The name of the bucket for which to get the location.
     ///
@@ -3100,6 +3411,11 @@ pub struct GetBucketLocationInput {
 json_struct!(
     @ input GetBucketLocationInput { bucket : "Bucket", expected_bucket_owner :
     "ExpectedBucketOwner" }
+);
+#[cfg(feature = "s3-get-bucket-location")]
+accessors!(
+    GetBucketLocationInput { bucket(bucket) : str required,
+    expected_bucket_owner(expected_bucket_owner) : str optional }
 );
 #[cfg(feature = "s3-get-bucket-location")]
 ::smithy_gen_runtime::xml_write::xml_write_struct!(
@@ -3119,6 +3435,7 @@ impl GetBucketLocationInput {
 #[cfg(feature = "s3-get-bucket-location")]
 /// Output of `GetBucketLocation` (model shape `com.amazonaws.s3#GetBucketLocationOutput`).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GetBucketLocationOutput {
     /// Specifies the Region where the bucket resides. For a list of all the Amazon S3 supported location constraints by Region, see [Regions and Endpoints](https://docs.aws.amazon.com/general/latest/gr/rande.html#s3_region).
     ///
@@ -3128,6 +3445,11 @@ pub struct GetBucketLocationOutput {
 #[cfg(feature = "s3-get-bucket-location")]
 json_struct!(GetBucketLocationOutput { location_constraint : "LocationConstraint" });
 #[cfg(feature = "s3-get-bucket-location")]
+accessors!(
+    GetBucketLocationOutput { location_constraint(location_constraint) :
+    other(BucketLocationConstraint) optional }
+);
+#[cfg(feature = "s3-get-bucket-location")]
 ::smithy_gen_runtime::xml::xml_struct!(
     GetBucketLocationOutput { location_constraint : "LocationConstraint" elem => text }
 );
@@ -3136,6 +3458,7 @@ json_struct!(GetBucketLocationOutput { location_constraint : "LocationConstraint
 ///
 /// Required members are the arguments of `new`; the others start unset.
 #[derive(Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GetObjectInput {
     /// The bucket name containing the object.
     ///
@@ -3286,6 +3609,27 @@ json_struct!(
     checksum_mode : "ChecksumMode" }
 );
 #[cfg(feature = "s3-get-object")]
+accessors!(
+    GetObjectInput { bucket(bucket) : str required, if_match(if_match) : str optional,
+    if_modified_since(if_modified_since) :
+    other(::smithy_gen_runtime::timestamp::Timestamp) optional,
+    if_none_match(if_none_match) : str optional, if_unmodified_since(if_unmodified_since)
+    : other(::smithy_gen_runtime::timestamp::Timestamp) optional, key(key) : str
+    required, range(range) : str optional, response_cache_control(response_cache_control)
+    : str optional, response_content_disposition(response_content_disposition) : str
+    optional, response_content_encoding(response_content_encoding) : str optional,
+    response_content_language(response_content_language) : str optional,
+    response_content_type(response_content_type) : str optional,
+    response_expires(response_expires) :
+    other(::smithy_gen_runtime::timestamp::Timestamp) optional, version_id(version_id) :
+    str optional, sse_customer_algorithm(sse_customer_algorithm) : str optional,
+    sse_customer_key(sse_customer_key) : str optional,
+    sse_customer_key_md5(sse_customer_key_md5) : str optional,
+    request_payer(request_payer) : other(RequestPayer) optional, part_number(part_number)
+    : copy(i32) optional, expected_bucket_owner(expected_bucket_owner) : str optional,
+    checksum_mode(checksum_mode) : other(ChecksumMode) optional }
+);
+#[cfg(feature = "s3-get-object")]
 ::smithy_gen_runtime::xml_write::xml_write_struct!(
     GetObjectInput { bucket : "Bucket" elem => text, if_match : "IfMatch" elem => text,
     if_modified_since : "IfModifiedSince" elem => [ts DateTime], if_none_match :
@@ -3354,6 +3698,7 @@ impl GetObjectInput {
 #[cfg(feature = "s3-get-object")]
 /// Output of `GetObject` (model shape `com.amazonaws.s3#GetObjectOutput`).
 #[derive(Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GetObjectOutput {
     /// Object data.
     ///
@@ -3524,6 +3869,42 @@ json_struct!(
     object_lock_legal_hold_status : "ObjectLockLegalHoldStatus" }
 );
 #[cfg(feature = "s3-get-object")]
+accessors!(
+    GetObjectOutput { body(body) : other(::smithy_gen_runtime::blob::Blob) optional,
+    delete_marker(delete_marker) : copy(bool) optional, accept_ranges(accept_ranges) :
+    str optional, expiration(expiration) : str optional, restore(restore) : str optional,
+    last_modified(last_modified) : other(::smithy_gen_runtime::timestamp::Timestamp)
+    optional, content_length(content_length) : copy(i64) optional, e_tag(e_tag) : str
+    optional, checksum_crc32(checksum_crc32) : str optional,
+    checksum_crc32c(checksum_crc32c) : str optional,
+    checksum_crc64nvme(checksum_crc64nvme) : str optional, checksum_sha1(checksum_sha1) :
+    str optional, checksum_sha256(checksum_sha256) : str optional,
+    checksum_type(checksum_type) : other(ChecksumType) optional,
+    missing_meta(missing_meta) : copy(i32) optional, version_id(version_id) : str
+    optional, cache_control(cache_control) : str optional,
+    content_disposition(content_disposition) : str optional,
+    content_encoding(content_encoding) : str optional, content_language(content_language)
+    : str optional, content_range(content_range) : str optional,
+    content_type(content_type) : str optional, expires(expires) :
+    other(::smithy_gen_runtime::timestamp::Timestamp) optional,
+    website_redirect_location(website_redirect_location) : str optional,
+    server_side_encryption(server_side_encryption) : other(ServerSideEncryption)
+    optional, metadata(metadata) : map(::std::collections::BTreeMap <
+    ::std::string::String, ::std::string::String >) optional,
+    sse_customer_algorithm(sse_customer_algorithm) : str optional,
+    sse_customer_key_md5(sse_customer_key_md5) : str optional,
+    ssekms_key_id(ssekms_key_id) : str optional, bucket_key_enabled(bucket_key_enabled) :
+    copy(bool) optional, storage_class(storage_class) : other(StorageClass) optional,
+    request_charged(request_charged) : other(RequestCharged) optional,
+    replication_status(replication_status) : other(ReplicationStatus) optional,
+    parts_count(parts_count) : copy(i32) optional, tag_count(tag_count) : copy(i32)
+    optional, object_lock_mode(object_lock_mode) : other(ObjectLockMode) optional,
+    object_lock_retain_until_date(object_lock_retain_until_date) :
+    other(::smithy_gen_runtime::timestamp::Timestamp) optional,
+    object_lock_legal_hold_status(object_lock_legal_hold_status) :
+    other(ObjectLockLegalHoldStatus) optional }
+);
+#[cfg(feature = "s3-get-object")]
 ::smithy_gen_runtime::xml::xml_struct!(
     GetObjectOutput { body : "Body" elem default GetObjectOutput::default_body => text,
     delete_marker : "DeleteMarker" elem => text, accept_ranges : "AcceptRanges" elem =>
@@ -3610,6 +3991,7 @@ impl ::std::fmt::Debug for GetObjectOutput {
 ///
 /// Required members are the arguments of `new`; the others start unset.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct HeadBucketInput {
     /// The bucket name.
     ///
@@ -3636,6 +4018,11 @@ json_struct!(
     "ExpectedBucketOwner" }
 );
 #[cfg(feature = "s3-head-bucket")]
+accessors!(
+    HeadBucketInput { bucket(bucket) : str required,
+    expected_bucket_owner(expected_bucket_owner) : str optional }
+);
+#[cfg(feature = "s3-head-bucket")]
 ::smithy_gen_runtime::xml_write::xml_write_struct!(
     HeadBucketInput { bucket : "Bucket" elem => text, expected_bucket_owner :
     "ExpectedBucketOwner" elem => text }
@@ -3653,6 +4040,7 @@ impl HeadBucketInput {
 #[cfg(feature = "s3-head-bucket")]
 /// Output of `HeadBucket` (model shape `com.amazonaws.s3#HeadBucketOutput`).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct HeadBucketOutput {
     /// The type of location where the bucket is created.
     ///
@@ -3684,6 +4072,13 @@ json_struct!(
     "AccessPointAlias" }
 );
 #[cfg(feature = "s3-head-bucket")]
+accessors!(
+    HeadBucketOutput { bucket_location_type(bucket_location_type) : other(LocationType)
+    optional, bucket_location_name(bucket_location_name) : str optional,
+    bucket_region(bucket_region) : str optional, access_point_alias(access_point_alias) :
+    copy(bool) optional }
+);
+#[cfg(feature = "s3-head-bucket")]
 ::smithy_gen_runtime::xml::xml_struct!(
     HeadBucketOutput { bucket_location_type : "BucketLocationType" elem => text,
     bucket_location_name : "BucketLocationName" elem => text, bucket_region :
@@ -3694,6 +4089,7 @@ json_struct!(
 ///
 /// Required members are the arguments of `new`; the others start unset.
 #[derive(Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct HeadObjectInput {
     /// The name of the bucket that contains the object.
     ///
@@ -3833,6 +4229,27 @@ json_struct!(
     checksum_mode : "ChecksumMode" }
 );
 #[cfg(feature = "s3-head-object")]
+accessors!(
+    HeadObjectInput { bucket(bucket) : str required, if_match(if_match) : str optional,
+    if_modified_since(if_modified_since) :
+    other(::smithy_gen_runtime::timestamp::Timestamp) optional,
+    if_none_match(if_none_match) : str optional, if_unmodified_since(if_unmodified_since)
+    : other(::smithy_gen_runtime::timestamp::Timestamp) optional, key(key) : str
+    required, range(range) : str optional, response_cache_control(response_cache_control)
+    : str optional, response_content_disposition(response_content_disposition) : str
+    optional, response_content_encoding(response_content_encoding) : str optional,
+    response_content_language(response_content_language) : str optional,
+    response_content_type(response_content_type) : str optional,
+    response_expires(response_expires) :
+    other(::smithy_gen_runtime::timestamp::Timestamp) optional, version_id(version_id) :
+    str optional, sse_customer_algorithm(sse_customer_algorithm) : str optional,
+    sse_customer_key(sse_customer_key) : str optional,
+    sse_customer_key_md5(sse_customer_key_md5) : str optional,
+    request_payer(request_payer) : other(RequestPayer) optional, part_number(part_number)
+    : copy(i32) optional, expected_bucket_owner(expected_bucket_owner) : str optional,
+    checksum_mode(checksum_mode) : other(ChecksumMode) optional }
+);
+#[cfg(feature = "s3-head-object")]
 ::smithy_gen_runtime::xml_write::xml_write_struct!(
     HeadObjectInput { bucket : "Bucket" elem => text, if_match : "IfMatch" elem => text,
     if_modified_since : "IfModifiedSince" elem => [ts DateTime], if_none_match :
@@ -3901,6 +4318,7 @@ impl HeadObjectInput {
 #[cfg(feature = "s3-head-object")]
 /// Output of `HeadObject` (model shape `com.amazonaws.s3#HeadObjectOutput`).
 #[derive(Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct HeadObjectOutput {
     /// Specifies whether the object retrieved was (true) or was not (false) a Delete Marker. If false, this response header does not appear in the response.
     ///
@@ -4081,6 +4499,42 @@ json_struct!(
     "ObjectLockLegalHoldStatus" }
 );
 #[cfg(feature = "s3-head-object")]
+accessors!(
+    HeadObjectOutput { delete_marker(delete_marker) : copy(bool) optional,
+    accept_ranges(accept_ranges) : str optional, expiration(expiration) : str optional,
+    restore(restore) : str optional, archive_status(archive_status) :
+    other(ArchiveStatus) optional, last_modified(last_modified) :
+    other(::smithy_gen_runtime::timestamp::Timestamp) optional,
+    content_length(content_length) : copy(i64) optional, checksum_crc32(checksum_crc32) :
+    str optional, checksum_crc32c(checksum_crc32c) : str optional,
+    checksum_crc64nvme(checksum_crc64nvme) : str optional, checksum_sha1(checksum_sha1) :
+    str optional, checksum_sha256(checksum_sha256) : str optional,
+    checksum_type(checksum_type) : other(ChecksumType) optional, e_tag(e_tag) : str
+    optional, missing_meta(missing_meta) : copy(i32) optional, version_id(version_id) :
+    str optional, cache_control(cache_control) : str optional,
+    content_disposition(content_disposition) : str optional,
+    content_encoding(content_encoding) : str optional, content_language(content_language)
+    : str optional, content_type(content_type) : str optional,
+    content_range(content_range) : str optional, expires(expires) :
+    other(::smithy_gen_runtime::timestamp::Timestamp) optional,
+    website_redirect_location(website_redirect_location) : str optional,
+    server_side_encryption(server_side_encryption) : other(ServerSideEncryption)
+    optional, metadata(metadata) : map(::std::collections::BTreeMap <
+    ::std::string::String, ::std::string::String >) optional,
+    sse_customer_algorithm(sse_customer_algorithm) : str optional,
+    sse_customer_key_md5(sse_customer_key_md5) : str optional,
+    ssekms_key_id(ssekms_key_id) : str optional, bucket_key_enabled(bucket_key_enabled) :
+    copy(bool) optional, storage_class(storage_class) : other(StorageClass) optional,
+    request_charged(request_charged) : other(RequestCharged) optional,
+    replication_status(replication_status) : other(ReplicationStatus) optional,
+    parts_count(parts_count) : copy(i32) optional, object_lock_mode(object_lock_mode) :
+    other(ObjectLockMode) optional,
+    object_lock_retain_until_date(object_lock_retain_until_date) :
+    other(::smithy_gen_runtime::timestamp::Timestamp) optional,
+    object_lock_legal_hold_status(object_lock_legal_hold_status) :
+    other(ObjectLockLegalHoldStatus) optional }
+);
+#[cfg(feature = "s3-head-object")]
 ::smithy_gen_runtime::xml::xml_struct!(
     HeadObjectOutput { delete_marker : "DeleteMarker" elem => text, accept_ranges :
     "AcceptRanges" elem => text, expiration : "Expiration" elem => text, restore :
@@ -4156,6 +4610,7 @@ impl ::std::fmt::Debug for HeadObjectOutput {
 #[cfg(feature = "s3-select-object-content")]
 /// Describes the serialization format of the object.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct InputSerialization {
     /// Describes the serialization of a CSV-encoded object.
     pub csv: ::std::option::Option<CsvInput>,
@@ -4170,6 +4625,12 @@ pub struct InputSerialization {
 json_struct!(
     InputSerialization { csv : "CSV", compression_type : "CompressionType", json :
     "JSON", parquet : "Parquet" }
+);
+#[cfg(feature = "s3-select-object-content")]
+accessors!(
+    InputSerialization { csv(csv) : other(CsvInput) optional,
+    compression_type(compression_type) : other(CompressionType) optional, json(json) :
+    other(JsonInput) optional, parquet(parquet) : other(ParquetInput) optional }
 );
 #[cfg(feature = "s3-select-object-content")]
 ::smithy_gen_runtime::xml_write::xml_write_struct!(
@@ -4198,6 +4659,7 @@ string_enum!(
 ///
 /// If the object you are retrieving is stored in the S3 Glacier Flexible Retrieval storage class, the S3 Glacier Deep Archive storage class, the S3 Intelligent-Tiering Archive Access tier, or the S3 Intelligent-Tiering Deep Archive Access tier, before you can retrieve the object you must first restore a copy using [RestoreObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_RestoreObject.html). Otherwise, this operation returns an `InvalidObjectState` error. For information about restoring archived objects, see [Restoring Archived Objects](https://docs.aws.amazon.com/AmazonS3/latest/dev/restoring-objects.html) in the *Amazon S3 User Guide*.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct InvalidObjectState {
     pub storage_class: ::std::option::Option<StorageClass>,
     pub access_tier: ::std::option::Option<IntelligentTieringAccessTier>,
@@ -4205,6 +4667,11 @@ pub struct InvalidObjectState {
 #[cfg(feature = "s3-get-object")]
 json_struct!(
     InvalidObjectState { storage_class : "StorageClass", access_tier : "AccessTier" }
+);
+#[cfg(feature = "s3-get-object")]
+accessors!(
+    InvalidObjectState { storage_class(storage_class) : other(StorageClass) optional,
+    access_tier(access_tier) : other(IntelligentTieringAccessTier) optional }
 );
 #[cfg(feature = "s3-get-object")]
 ::smithy_gen_runtime::xml::xml_struct!(
@@ -4222,9 +4689,12 @@ json_struct!(
 /// - Checksum Type mismatch occurred, expected checksum Type: sha1, actual checksum Type: crc32c.
 /// - Request body cannot be empty when 'write offset' is specified.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct InvalidRequest {}
 #[cfg(feature = "s3-put-object")]
 json_struct!(InvalidRequest {});
+#[cfg(feature = "s3-put-object")]
+accessors!(InvalidRequest {});
 #[cfg(feature = "s3-put-object")]
 ::smithy_gen_runtime::xml::xml_struct!(InvalidRequest {});
 #[cfg(feature = "s3-put-object")]
@@ -4232,9 +4702,12 @@ json_struct!(InvalidRequest {});
 #[cfg(feature = "s3-put-object")]
 /// The write offset value that you specified does not match the current object size.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct InvalidWriteOffset {}
 #[cfg(feature = "s3-put-object")]
 json_struct!(InvalidWriteOffset {});
+#[cfg(feature = "s3-put-object")]
+accessors!(InvalidWriteOffset {});
 #[cfg(feature = "s3-put-object")]
 ::smithy_gen_runtime::xml::xml_struct!(InvalidWriteOffset {});
 #[cfg(feature = "s3-put-object")]
@@ -4244,6 +4717,7 @@ json_struct!(InvalidWriteOffset {});
 #[cfg(feature = "s3-select-object-content")]
 /// Specifies JSON as object's input serialization format.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct JsonInput {
     /// The type of JSON. Valid values: Document, Lines.
     pub type_: ::std::option::Option<JsonType>,
@@ -4251,18 +4725,23 @@ pub struct JsonInput {
 #[cfg(feature = "s3-select-object-content")]
 json_struct!(JsonInput { type_ : "Type" });
 #[cfg(feature = "s3-select-object-content")]
+accessors!(JsonInput { type_(type_) : other(JsonType) optional });
+#[cfg(feature = "s3-select-object-content")]
 ::smithy_gen_runtime::xml_write::xml_write_struct!(
     JsonInput { type_ : "Type" elem => text }
 );
 #[cfg(feature = "s3-select-object-content")]
 /// Specifies JSON as request's output serialization format.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct JsonOutput {
     /// The value used to separate individual records in the output. If no value is specified, Amazon S3 uses a newline character ('\\n').
     pub record_delimiter: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "s3-select-object-content")]
 json_struct!(JsonOutput { record_delimiter : "RecordDelimiter" });
+#[cfg(feature = "s3-select-object-content")]
+accessors!(JsonOutput { record_delimiter(record_delimiter) : str optional });
 #[cfg(feature = "s3-select-object-content")]
 ::smithy_gen_runtime::xml_write::xml_write_struct!(
     JsonOutput { record_delimiter : "RecordDelimiter" elem => text }
@@ -4284,6 +4763,7 @@ string_enum!(JsonType { Document = "DOCUMENT", Lines = "LINES" });
 #[cfg(feature = "s3-list-buckets")]
 /// Input of `ListBuckets` (model shape `com.amazonaws.s3#ListBucketsRequest`).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ListBucketsInput {
     /// Maximum number of buckets to be returned in response. When the number is more than the count of buckets that are owned by an Amazon Web Services account, return all the buckets in response.
     pub max_buckets: ::std::option::Option<i32>,
@@ -4312,6 +4792,12 @@ json_struct!(
     "ContinuationToken", prefix : "Prefix", bucket_region : "BucketRegion" }
 );
 #[cfg(feature = "s3-list-buckets")]
+accessors!(
+    ListBucketsInput { max_buckets(max_buckets) : copy(i32) optional,
+    continuation_token(continuation_token) : str optional, prefix(prefix) : str optional,
+    bucket_region(bucket_region) : str optional }
+);
+#[cfg(feature = "s3-list-buckets")]
 ::smithy_gen_runtime::xml_write::xml_write_struct!(
     ListBucketsInput { max_buckets : "MaxBuckets" elem => text, continuation_token :
     "ContinuationToken" elem => text, prefix : "Prefix" elem => text, bucket_region :
@@ -4320,6 +4806,7 @@ json_struct!(
 #[cfg(feature = "s3-list-buckets")]
 /// Output of `ListBuckets` (model shape `com.amazonaws.s3#ListBucketsOutput`).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ListBucketsOutput {
     /// The list of buckets owned by the requester.
     pub buckets: ::std::option::Option<::std::vec::Vec<Bucket>>,
@@ -4338,6 +4825,12 @@ json_struct!(
     "ContinuationToken", prefix : "Prefix" }
 );
 #[cfg(feature = "s3-list-buckets")]
+accessors!(
+    ListBucketsOutput { buckets(buckets) : list(Bucket) optional, owner(owner) :
+    other(Owner) optional, continuation_token(continuation_token) : str optional,
+    prefix(prefix) : str optional }
+);
+#[cfg(feature = "s3-list-buckets")]
 ::smithy_gen_runtime::xml::xml_struct!(
     ListBucketsOutput { buckets : "Buckets" elem => [list "Bucket" strukt], owner :
     "Owner" elem => strukt, continuation_token : "ContinuationToken" elem => text, prefix
@@ -4348,6 +4841,7 @@ json_struct!(
 ///
 /// Required members are the arguments of `new`; the others start unset.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ListObjectsV2Input {
     /// **Directory buckets** - When you use this operation with a directory bucket, you must use virtual-hosted-style requests in the format ` *Bucket-name*.s3express-*zone-id*.*region-code*.amazonaws.com`. Path-style requests are not supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must follow the format ` *bucket-base-name*--*zone-id*--x-s3` (for example, ` *amzn-s3-demo-bucket*--*usw2-az1*--x-s3`). For information about bucket naming restrictions, see [Directory bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html) in the *Amazon S3 User Guide*.
     ///
@@ -4421,6 +4915,18 @@ json_struct!(
     "ExpectedBucketOwner", optional_object_attributes : "OptionalObjectAttributes" }
 );
 #[cfg(feature = "s3-list-objects-v2")]
+accessors!(
+    ListObjectsV2Input { bucket(bucket) : str required, delimiter(delimiter) : str
+    optional, encoding_type(encoding_type) : other(EncodingType) optional,
+    max_keys(max_keys) : copy(i32) optional, prefix(prefix) : str optional,
+    continuation_token(continuation_token) : str optional, fetch_owner(fetch_owner) :
+    copy(bool) optional, start_after(start_after) : str optional,
+    request_payer(request_payer) : other(RequestPayer) optional,
+    expected_bucket_owner(expected_bucket_owner) : str optional,
+    optional_object_attributes(optional_object_attributes) :
+    list(OptionalObjectAttributes) optional }
+);
+#[cfg(feature = "s3-list-objects-v2")]
 ::smithy_gen_runtime::xml_write::xml_write_struct!(
     ListObjectsV2Input { bucket : "Bucket" elem => text, delimiter : "Delimiter" elem =>
     text, encoding_type : "EncodingType" elem => text, max_keys : "MaxKeys" elem => text,
@@ -4443,6 +4949,7 @@ impl ListObjectsV2Input {
 #[cfg(feature = "s3-list-objects-v2")]
 /// Output of `ListObjectsV2` (model shape `com.amazonaws.s3#ListObjectsV2Output`).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ListObjectsV2Output {
     /// Set to `false` if all of the results were returned. Set to `true` if more keys are available to return. If the number of results exceeds that specified by `MaxKeys`, all of the results might not be returned.
     pub is_truncated: ::std::option::Option<bool>,
@@ -4513,6 +5020,18 @@ json_struct!(
     "RequestCharged" }
 );
 #[cfg(feature = "s3-list-objects-v2")]
+accessors!(
+    ListObjectsV2Output { is_truncated(is_truncated) : copy(bool) optional,
+    contents(contents) : list(Object) optional, name(name) : str optional, prefix(prefix)
+    : str optional, delimiter(delimiter) : str optional, max_keys(max_keys) : copy(i32)
+    optional, common_prefixes(common_prefixes) : list(CommonPrefix) optional,
+    encoding_type(encoding_type) : other(EncodingType) optional, key_count(key_count) :
+    copy(i32) optional, continuation_token(continuation_token) : str optional,
+    next_continuation_token(next_continuation_token) : str optional,
+    start_after(start_after) : str optional, request_charged(request_charged) :
+    other(RequestCharged) optional }
+);
+#[cfg(feature = "s3-list-objects-v2")]
 ::smithy_gen_runtime::xml::xml_struct!(
     ListObjectsV2Output { is_truncated : "IsTruncated" elem => text, contents :
     "Contents" elem => [list "member" flat strukt], name : "Name" elem => text, prefix :
@@ -4532,6 +5051,7 @@ json_struct!(
 ///
 /// This functionality is only supported by directory buckets.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct LocationInfo {
     /// The type of location where the bucket will be created.
     pub type_: ::std::option::Option<LocationType>,
@@ -4542,6 +5062,11 @@ pub struct LocationInfo {
 }
 #[cfg(feature = "s3-create-bucket")]
 json_struct!(LocationInfo { type_ : "Type", name : "Name" });
+#[cfg(feature = "s3-create-bucket")]
+accessors!(
+    LocationInfo { type_(type_) : other(LocationType) optional, name(name) : str optional
+    }
+);
 #[cfg(feature = "s3-create-bucket")]
 ::smithy_gen_runtime::xml_write::xml_write_struct!(
     LocationInfo { type_ : "Type" elem => text, name : "Name" elem => text }
@@ -4579,9 +5104,12 @@ string_enum!(MetadataDirective { Copy = "COPY", Replace = "REPLACE" });
 #[cfg(feature = "s3-list-objects-v2")]
 /// The specified bucket does not exist.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct NoSuchBucket {}
 #[cfg(feature = "s3-list-objects-v2")]
 json_struct!(NoSuchBucket {});
+#[cfg(feature = "s3-list-objects-v2")]
+accessors!(NoSuchBucket {});
 #[cfg(feature = "s3-list-objects-v2")]
 ::smithy_gen_runtime::xml::xml_struct!(NoSuchBucket {});
 #[cfg(feature = "s3-list-objects-v2")]
@@ -4589,9 +5117,12 @@ json_struct!(NoSuchBucket {});
 #[cfg(feature = "s3-get-object")]
 /// The specified key does not exist.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct NoSuchKey {}
 #[cfg(feature = "s3-get-object")]
 json_struct!(NoSuchKey {});
+#[cfg(feature = "s3-get-object")]
+accessors!(NoSuchKey {});
 #[cfg(feature = "s3-get-object")]
 ::smithy_gen_runtime::xml::xml_struct!(NoSuchKey {});
 #[cfg(feature = "s3-get-object")]
@@ -4599,9 +5130,12 @@ json_struct!(NoSuchKey {});
 #[cfg(feature = "s3-abort-multipart-upload")]
 /// The specified multipart upload does not exist.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct NoSuchUpload {}
 #[cfg(feature = "s3-abort-multipart-upload")]
 json_struct!(NoSuchUpload {});
+#[cfg(feature = "s3-abort-multipart-upload")]
+accessors!(NoSuchUpload {});
 #[cfg(feature = "s3-abort-multipart-upload")]
 ::smithy_gen_runtime::xml::xml_struct!(NoSuchUpload {});
 #[cfg(feature = "s3-abort-multipart-upload")]
@@ -4609,9 +5143,12 @@ json_struct!(NoSuchUpload {});
 #[cfg(any(feature = "s3-head-bucket", feature = "s3-head-object"))]
 /// The specified content does not exist.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct NotFound {}
 #[cfg(any(feature = "s3-head-bucket", feature = "s3-head-object"))]
 json_struct!(NotFound {});
+#[cfg(any(feature = "s3-head-bucket", feature = "s3-head-object"))]
+accessors!(NotFound {});
 #[cfg(any(feature = "s3-head-bucket", feature = "s3-head-object"))]
 ::smithy_gen_runtime::xml::xml_struct!(NotFound {});
 #[cfg(any(feature = "s3-head-bucket", feature = "s3-head-object"))]
@@ -4619,6 +5156,7 @@ json_struct!(NotFound {});
 #[cfg(feature = "s3-list-objects-v2")]
 /// An object consists of data and its descriptive metadata.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Object {
     /// The name that you assign to an object. You use the object key to retrieve the object.
     pub key: ::std::option::Option<::std::string::String>,
@@ -4665,6 +5203,16 @@ json_struct!(
     checksum_algorithm : "ChecksumAlgorithm", checksum_type : "ChecksumType", size :
     "Size", storage_class : "StorageClass", owner : "Owner", restore_status :
     "RestoreStatus" }
+);
+#[cfg(feature = "s3-list-objects-v2")]
+accessors!(
+    Object { key(key) : str optional, last_modified(last_modified) :
+    other(::smithy_gen_runtime::timestamp::Timestamp) optional, e_tag(e_tag) : str
+    optional, checksum_algorithm(checksum_algorithm) : list(ChecksumAlgorithm) optional,
+    checksum_type(checksum_type) : other(ChecksumType) optional, size(size) : copy(i64)
+    optional, storage_class(storage_class) : other(ObjectStorageClass) optional,
+    owner(owner) : other(Owner) optional, restore_status(restore_status) :
+    other(RestoreStatus) optional }
 );
 #[cfg(feature = "s3-list-objects-v2")]
 ::smithy_gen_runtime::xml::xml_struct!(
@@ -4720,6 +5268,7 @@ string_enum!(
 ///
 /// Required members are the arguments of `new`; the others start unset.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ObjectIdentifier {
     /// Key name of the object.
     ///
@@ -4760,6 +5309,13 @@ pub struct ObjectIdentifier {
 json_struct!(
     ObjectIdentifier { key : "Key", version_id : "VersionId", e_tag : "ETag",
     last_modified_time : "LastModifiedTime" as HttpDate, size : "Size" }
+);
+#[cfg(feature = "s3-delete-objects")]
+accessors!(
+    ObjectIdentifier { key(key) : str required, version_id(version_id) : str optional,
+    e_tag(e_tag) : str optional, last_modified_time(last_modified_time) :
+    other(::smithy_gen_runtime::timestamp::Timestamp) optional, size(size) : copy(i64)
+    optional }
 );
 #[cfg(feature = "s3-delete-objects")]
 ::smithy_gen_runtime::xml_write::xml_write_struct!(
@@ -4840,9 +5396,12 @@ string_enum!(ObjectLockMode { Governance = "GOVERNANCE", Compliance = "COMPLIANC
 #[cfg(feature = "s3-copy-object")]
 /// The source object of the COPY action is not in the active tier and is only stored in Amazon S3 Glacier.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ObjectNotInActiveTierError {}
 #[cfg(feature = "s3-copy-object")]
 json_struct!(ObjectNotInActiveTierError {});
+#[cfg(feature = "s3-copy-object")]
+accessors!(ObjectNotInActiveTierError {});
 #[cfg(feature = "s3-copy-object")]
 ::smithy_gen_runtime::xml::xml_struct!(ObjectNotInActiveTierError {});
 #[cfg(feature = "s3-copy-object")]
@@ -4935,6 +5494,7 @@ string_enum!(OptionalObjectAttributes { RestoreStatus = "RestoreStatus" });
 #[cfg(feature = "s3-select-object-content")]
 /// Describes how results of the Select job are serialized.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct OutputSerialization {
     /// Describes the serialization of CSV-encoded Select results.
     pub csv: ::std::option::Option<CsvOutput>,
@@ -4944,12 +5504,18 @@ pub struct OutputSerialization {
 #[cfg(feature = "s3-select-object-content")]
 json_struct!(OutputSerialization { csv : "CSV", json : "JSON" });
 #[cfg(feature = "s3-select-object-content")]
+accessors!(
+    OutputSerialization { csv(csv) : other(CsvOutput) optional, json(json) :
+    other(JsonOutput) optional }
+);
+#[cfg(feature = "s3-select-object-content")]
 ::smithy_gen_runtime::xml_write::xml_write_struct!(
     OutputSerialization { csv : "CSV" elem => strukt, json : "JSON" elem => strukt }
 );
 #[cfg(any(feature = "s3-list-buckets", feature = "s3-list-objects-v2"))]
 /// Container for the owner's display name and ID.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Owner {
     /// Container for the display name of the owner. This value is only supported in the following Amazon Web Services Regions:
     ///
@@ -4972,20 +5538,26 @@ pub struct Owner {
 #[cfg(any(feature = "s3-list-buckets", feature = "s3-list-objects-v2"))]
 json_struct!(Owner { display_name : "DisplayName", id : "ID" });
 #[cfg(any(feature = "s3-list-buckets", feature = "s3-list-objects-v2"))]
+accessors!(Owner { display_name(display_name) : str optional, id(id) : str optional });
+#[cfg(any(feature = "s3-list-buckets", feature = "s3-list-objects-v2"))]
 ::smithy_gen_runtime::xml::xml_struct!(
     Owner { display_name : "DisplayName" elem => text, id : "ID" elem => text }
 );
 #[cfg(feature = "s3-select-object-content")]
 /// Container for Parquet.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ParquetInput {}
 #[cfg(feature = "s3-select-object-content")]
 json_struct!(ParquetInput {});
+#[cfg(feature = "s3-select-object-content")]
+accessors!(ParquetInput {});
 #[cfg(feature = "s3-select-object-content")]
 ::smithy_gen_runtime::xml_write::xml_write_struct!(ParquetInput {});
 #[cfg(feature = "s3-select-object-content")]
 /// This data type contains information about progress of an operation.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Progress {
     /// The current number of object bytes scanned.
     pub bytes_scanned: ::std::option::Option<i64>,
@@ -5000,6 +5572,12 @@ json_struct!(
     bytes_returned : "BytesReturned" }
 );
 #[cfg(feature = "s3-select-object-content")]
+accessors!(
+    Progress { bytes_scanned(bytes_scanned) : copy(i64) optional,
+    bytes_processed(bytes_processed) : copy(i64) optional, bytes_returned(bytes_returned)
+    : copy(i64) optional }
+);
+#[cfg(feature = "s3-select-object-content")]
 ::smithy_gen_runtime::xml::xml_struct!(
     Progress { bytes_scanned : "BytesScanned" elem => text, bytes_processed :
     "BytesProcessed" elem => text, bytes_returned : "BytesReturned" elem => text }
@@ -5007,12 +5585,15 @@ json_struct!(
 #[cfg(feature = "s3-select-object-content")]
 /// This data type contains information about the progress event of an operation.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ProgressEvent {
     /// The Progress event details.
     pub details: ::std::option::Option<Progress>,
 }
 #[cfg(feature = "s3-select-object-content")]
 json_struct!(ProgressEvent { details : "Details" });
+#[cfg(feature = "s3-select-object-content")]
+accessors!(ProgressEvent { details(details) : other(Progress) optional });
 #[cfg(feature = "s3-select-object-content")]
 ::smithy_gen_runtime::xml::xml_struct!(
     ProgressEvent { details : "Details" elem => strukt }
@@ -5022,6 +5603,7 @@ json_struct!(ProgressEvent { details : "Details" });
 ///
 /// Required members are the arguments of `new`; the others start unset.
 #[derive(Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PutObjectInput {
     /// The canned ACL to apply to the object. For more information, see [Canned ACL](https://docs.aws.amazon.com/AmazonS3/latest/dev/acl-overview.html#CannedACL) in the *Amazon S3 User Guide*.
     ///
@@ -5282,6 +5864,43 @@ json_struct!(
     "ObjectLockLegalHoldStatus", expected_bucket_owner : "ExpectedBucketOwner" }
 );
 #[cfg(feature = "s3-put-object")]
+accessors!(
+    PutObjectInput { acl(acl) : other(ObjectCannedAcl) optional, body(body) :
+    other(::smithy_gen_runtime::blob::Blob) optional, bucket(bucket) : str required,
+    cache_control(cache_control) : str optional, content_disposition(content_disposition)
+    : str optional, content_encoding(content_encoding) : str optional,
+    content_language(content_language) : str optional, content_length(content_length) :
+    copy(i64) optional, content_md5(content_md5) : str optional,
+    content_type(content_type) : str optional, checksum_algorithm(checksum_algorithm) :
+    other(ChecksumAlgorithm) optional, checksum_crc32(checksum_crc32) : str optional,
+    checksum_crc32c(checksum_crc32c) : str optional,
+    checksum_crc64nvme(checksum_crc64nvme) : str optional, checksum_sha1(checksum_sha1) :
+    str optional, checksum_sha256(checksum_sha256) : str optional, expires(expires) :
+    other(::smithy_gen_runtime::timestamp::Timestamp) optional, if_match(if_match) : str
+    optional, if_none_match(if_none_match) : str optional,
+    grant_full_control(grant_full_control) : str optional, grant_read(grant_read) : str
+    optional, grant_read_acp(grant_read_acp) : str optional,
+    grant_write_acp(grant_write_acp) : str optional, key(key) : str required,
+    write_offset_bytes(write_offset_bytes) : copy(i64) optional, metadata(metadata) :
+    map(::std::collections::BTreeMap < ::std::string::String, ::std::string::String >)
+    optional, server_side_encryption(server_side_encryption) :
+    other(ServerSideEncryption) optional, storage_class(storage_class) :
+    other(StorageClass) optional, website_redirect_location(website_redirect_location) :
+    str optional, sse_customer_algorithm(sse_customer_algorithm) : str optional,
+    sse_customer_key(sse_customer_key) : str optional,
+    sse_customer_key_md5(sse_customer_key_md5) : str optional,
+    ssekms_key_id(ssekms_key_id) : str optional,
+    ssekms_encryption_context(ssekms_encryption_context) : str optional,
+    bucket_key_enabled(bucket_key_enabled) : copy(bool) optional,
+    request_payer(request_payer) : other(RequestPayer) optional, tagging(tagging) : str
+    optional, object_lock_mode(object_lock_mode) : other(ObjectLockMode) optional,
+    object_lock_retain_until_date(object_lock_retain_until_date) :
+    other(::smithy_gen_runtime::timestamp::Timestamp) optional,
+    object_lock_legal_hold_status(object_lock_legal_hold_status) :
+    other(ObjectLockLegalHoldStatus) optional,
+    expected_bucket_owner(expected_bucket_owner) : str optional }
+);
+#[cfg(feature = "s3-put-object")]
 ::smithy_gen_runtime::xml_write::xml_write_struct!(
     PutObjectInput { acl : "ACL" elem => text, body : "Body" elem => text, bucket :
     "Bucket" elem => text, cache_control : "CacheControl" elem => text,
@@ -5390,6 +6009,7 @@ impl PutObjectInput {
 #[cfg(feature = "s3-put-object")]
 /// Output of `PutObject` (model shape `com.amazonaws.s3#PutObjectOutput`).
 #[derive(Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PutObjectOutput {
     /// If the expiration is configured for the object (see [PutBucketLifecycleConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketLifecycleConfiguration.html)) in the *Amazon S3 User Guide*, the response includes this header. It includes the `expiry-date` and `rule-id` key-value pairs that provide information about object expiration. The value of the `rule-id` is URL-encoded.
     ///
@@ -5469,6 +6089,22 @@ json_struct!(
     "RequestCharged" }
 );
 #[cfg(feature = "s3-put-object")]
+accessors!(
+    PutObjectOutput { expiration(expiration) : str optional, e_tag(e_tag) : str optional,
+    checksum_crc32(checksum_crc32) : str optional, checksum_crc32c(checksum_crc32c) : str
+    optional, checksum_crc64nvme(checksum_crc64nvme) : str optional,
+    checksum_sha1(checksum_sha1) : str optional, checksum_sha256(checksum_sha256) : str
+    optional, checksum_type(checksum_type) : other(ChecksumType) optional,
+    server_side_encryption(server_side_encryption) : other(ServerSideEncryption)
+    optional, version_id(version_id) : str optional,
+    sse_customer_algorithm(sse_customer_algorithm) : str optional,
+    sse_customer_key_md5(sse_customer_key_md5) : str optional,
+    ssekms_key_id(ssekms_key_id) : str optional,
+    ssekms_encryption_context(ssekms_encryption_context) : str optional,
+    bucket_key_enabled(bucket_key_enabled) : copy(bool) optional, size(size) : copy(i64)
+    optional, request_charged(request_charged) : other(RequestCharged) optional }
+);
+#[cfg(feature = "s3-put-object")]
 ::smithy_gen_runtime::xml::xml_struct!(
     PutObjectOutput { expiration : "Expiration" elem => text, e_tag : "ETag" elem =>
     text, checksum_crc32 : "ChecksumCRC32" elem => text, checksum_crc32c :
@@ -5532,12 +6168,17 @@ string_enum!(QuoteFields { Always = "ALWAYS", Asneeded = "ASNEEDED" });
 #[cfg(feature = "s3-select-object-content")]
 /// The container for the records event.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RecordsEvent {
     /// The byte array of partial, one or more result records. S3 Select doesn't guarantee that a record will be self-contained in one record frame. To ensure continuous streaming of data, S3 Select might split the same record across multiple record frames instead of aggregating the results in memory. Some S3 clients (for example, the SDK for Java) handle this behavior by creating a `ByteStream` out of the response by default. Other clients might not handle this behavior by default. In those cases, you must aggregate the results on the client side and parse the response.
     pub payload: ::std::option::Option<::smithy_gen_runtime::blob::Blob>,
 }
 #[cfg(feature = "s3-select-object-content")]
 json_struct!(RecordsEvent { payload : "Payload" });
+#[cfg(feature = "s3-select-object-content")]
+accessors!(
+    RecordsEvent { payload(payload) : other(::smithy_gen_runtime::blob::Blob) optional }
+);
 #[cfg(feature = "s3-select-object-content")]
 ::smithy_gen_runtime::xml::xml_struct!(
     RecordsEvent { payload : "Payload" elem => text }
@@ -5660,12 +6301,15 @@ string_enum!(RequestPayer { Requester = "requester" });
 #[cfg(feature = "s3-select-object-content")]
 /// Container for specifying if periodic `QueryProgress` messages should be sent.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RequestProgress {
     /// Specifies whether periodic QueryProgress frames should be sent. Valid values: TRUE, FALSE. Default value: FALSE.
     pub enabled: ::std::option::Option<bool>,
 }
 #[cfg(feature = "s3-select-object-content")]
 json_struct!(RequestProgress { enabled : "Enabled" });
+#[cfg(feature = "s3-select-object-content")]
+accessors!(RequestProgress { enabled(enabled) : copy(bool) optional });
 #[cfg(feature = "s3-select-object-content")]
 ::smithy_gen_runtime::xml_write::xml_write_struct!(
     RequestProgress { enabled : "Enabled" elem => text }
@@ -5677,6 +6321,7 @@ json_struct!(RequestProgress { enabled : "Enabled" });
 ///
 /// This functionality is not supported for directory buckets. Only the S3 Express One Zone storage class is supported by directory buckets to store objects.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RestoreStatus {
     /// Specifies whether the object is currently being restored. If the object restoration is in progress, the header returns the value `TRUE`. For example:
     ///
@@ -5701,6 +6346,12 @@ json_struct!(
     "RestoreExpiryDate" }
 );
 #[cfg(feature = "s3-list-objects-v2")]
+accessors!(
+    RestoreStatus { is_restore_in_progress(is_restore_in_progress) : copy(bool) optional,
+    restore_expiry_date(restore_expiry_date) :
+    other(::smithy_gen_runtime::timestamp::Timestamp) optional }
+);
+#[cfg(feature = "s3-list-objects-v2")]
 ::smithy_gen_runtime::xml::xml_struct!(
     RestoreStatus { is_restore_in_progress : "IsRestoreInProgress" elem => text,
     restore_expiry_date : "RestoreExpiryDate" elem => [ts DateTime] }
@@ -5708,6 +6359,7 @@ json_struct!(
 #[cfg(feature = "s3-select-object-content")]
 /// Specifies the byte range of the object to get the records from. A record is processed when its first byte is contained by the range. This parameter is optional, but when specified, it must not be empty. See RFC 2616, Section 14.35.1 about how to specify the start and end of the range.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ScanRange {
     /// Specifies the start of the byte range. This parameter is optional. Valid values: non-negative integers. The default value is 0. If only `start` is supplied, it means scan from that point to the end of the file. For example, `50` means scan from byte 50 until the end of the file.
     pub start: ::std::option::Option<i64>,
@@ -5716,6 +6368,10 @@ pub struct ScanRange {
 }
 #[cfg(feature = "s3-select-object-content")]
 json_struct!(ScanRange { start : "Start", end : "End" });
+#[cfg(feature = "s3-select-object-content")]
+accessors!(
+    ScanRange { start(start) : copy(i64) optional, end(end) : copy(i64) optional }
+);
 #[cfg(feature = "s3-select-object-content")]
 ::smithy_gen_runtime::xml_write::xml_write_struct!(
     ScanRange { start : "Start" elem => text, end : "End" elem => text }
@@ -5794,6 +6450,7 @@ impl ::serde::Serialize for SelectObjectContentEventStream {
 ///
 /// Required members are the arguments of `new`; the others start unset.
 #[derive(Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SelectObjectContentInput {
     /// The S3 bucket.
     ///
@@ -5847,6 +6504,19 @@ json_struct!(
     input_serialization : "InputSerialization", output_serialization :
     "OutputSerialization", scan_range : "ScanRange", expected_bucket_owner :
     "ExpectedBucketOwner" }
+);
+#[cfg(feature = "s3-select-object-content")]
+accessors!(
+    SelectObjectContentInput { bucket(bucket) : str required, key(key) : str required,
+    sse_customer_algorithm(sse_customer_algorithm) : str optional,
+    sse_customer_key(sse_customer_key) : str optional,
+    sse_customer_key_md5(sse_customer_key_md5) : str optional, expression(expression) :
+    str required, expression_type(expression_type) : other(ExpressionType) required,
+    request_progress(request_progress) : other(RequestProgress) optional,
+    input_serialization(input_serialization) : other(InputSerialization) required,
+    output_serialization(output_serialization) : other(OutputSerialization) required,
+    scan_range(scan_range) : other(ScanRange) optional,
+    expected_bucket_owner(expected_bucket_owner) : str optional }
 );
 #[cfg(feature = "s3-select-object-content")]
 ::smithy_gen_runtime::xml_write::xml_write_struct!(
@@ -5911,12 +6581,18 @@ impl SelectObjectContentInput {
 #[cfg(feature = "s3-select-object-content")]
 /// Output of `SelectObjectContent` (model shape `com.amazonaws.s3#SelectObjectContentOutput`).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SelectObjectContentOutput {
     /// The array of results.
     pub payload: ::std::option::Option<SelectObjectContentEventStream>,
 }
 #[cfg(feature = "s3-select-object-content")]
 json_struct!(SelectObjectContentOutput { payload : "Payload" });
+#[cfg(feature = "s3-select-object-content")]
+accessors!(
+    SelectObjectContentOutput { payload(payload) : other(SelectObjectContentEventStream)
+    optional }
+);
 #[cfg(feature = "s3-select-object-content")]
 ::smithy_gen_runtime::xml::xml_struct!(
     SelectObjectContentOutput { payload : "Payload" elem => strukt }
@@ -5963,6 +6639,7 @@ string_enum!(
 #[cfg(feature = "s3-select-object-content")]
 /// Container for the stats details.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Stats {
     /// The total number of object bytes scanned.
     pub bytes_scanned: ::std::option::Option<i64>,
@@ -5977,6 +6654,12 @@ json_struct!(
     bytes_returned : "BytesReturned" }
 );
 #[cfg(feature = "s3-select-object-content")]
+accessors!(
+    Stats { bytes_scanned(bytes_scanned) : copy(i64) optional,
+    bytes_processed(bytes_processed) : copy(i64) optional, bytes_returned(bytes_returned)
+    : copy(i64) optional }
+);
+#[cfg(feature = "s3-select-object-content")]
 ::smithy_gen_runtime::xml::xml_struct!(
     Stats { bytes_scanned : "BytesScanned" elem => text, bytes_processed :
     "BytesProcessed" elem => text, bytes_returned : "BytesReturned" elem => text }
@@ -5984,12 +6667,15 @@ json_struct!(
 #[cfg(feature = "s3-select-object-content")]
 /// Container for the Stats Event.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct StatsEvent {
     /// The Stats event details.
     pub details: ::std::option::Option<Stats>,
 }
 #[cfg(feature = "s3-select-object-content")]
 json_struct!(StatsEvent { details : "Details" });
+#[cfg(feature = "s3-select-object-content")]
+accessors!(StatsEvent { details(details) : other(Stats) optional });
 #[cfg(feature = "s3-select-object-content")]
 ::smithy_gen_runtime::xml::xml_struct!(
     StatsEvent { details : "Details" elem => strukt }
@@ -6065,9 +6751,12 @@ string_enum!(TaggingDirective { Copy = "COPY", Replace = "REPLACE" });
 #[cfg(feature = "s3-put-object")]
 /// You have attempted to add more parts than the maximum of 10000 that are allowed for this object. You can use the CopyObject operation to copy this object to another and then add more data to the newly copied object.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TooManyParts {}
 #[cfg(feature = "s3-put-object")]
 json_struct!(TooManyParts {});
+#[cfg(feature = "s3-put-object")]
+accessors!(TooManyParts {});
 #[cfg(feature = "s3-put-object")]
 ::smithy_gen_runtime::xml::xml_struct!(TooManyParts {});
 #[cfg(feature = "s3-put-object")]
@@ -6077,6 +6766,7 @@ json_struct!(TooManyParts {});
 ///
 /// Required members are the arguments of `new`; the others start unset.
 #[derive(Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UploadPartInput {
     /// Object data.
     ///
@@ -6172,6 +6862,22 @@ json_struct!(
     "ExpectedBucketOwner" }
 );
 #[cfg(feature = "s3-upload-part")]
+accessors!(
+    UploadPartInput { body(body) : other(::smithy_gen_runtime::blob::Blob) optional,
+    bucket(bucket) : str required, content_length(content_length) : copy(i64) optional,
+    content_md5(content_md5) : str optional, checksum_algorithm(checksum_algorithm) :
+    other(ChecksumAlgorithm) optional, checksum_crc32(checksum_crc32) : str optional,
+    checksum_crc32c(checksum_crc32c) : str optional,
+    checksum_crc64nvme(checksum_crc64nvme) : str optional, checksum_sha1(checksum_sha1) :
+    str optional, checksum_sha256(checksum_sha256) : str optional, key(key) : str
+    required, part_number(part_number) : copy(i32) required, upload_id(upload_id) : str
+    required, sse_customer_algorithm(sse_customer_algorithm) : str optional,
+    sse_customer_key(sse_customer_key) : str optional,
+    sse_customer_key_md5(sse_customer_key_md5) : str optional,
+    request_payer(request_payer) : other(RequestPayer) optional,
+    expected_bucket_owner(expected_bucket_owner) : str optional }
+);
+#[cfg(feature = "s3-upload-part")]
 ::smithy_gen_runtime::xml_write::xml_write_struct!(
     UploadPartInput { body : "Body" elem => text, bucket : "Bucket" elem => text,
     content_length : "ContentLength" elem => text, content_md5 : "ContentMD5" elem =>
@@ -6237,6 +6943,7 @@ impl UploadPartInput {
 #[cfg(feature = "s3-upload-part")]
 /// Output of `UploadPart` (model shape `com.amazonaws.s3#UploadPartOutput`).
 #[derive(Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UploadPartOutput {
     /// The server-side encryption algorithm used when you store this object in Amazon S3 (for example, `AES256`, `aws:kms`).
     pub server_side_encryption: ::std::option::Option<ServerSideEncryption>,
@@ -6285,6 +6992,19 @@ json_struct!(
     bucket_key_enabled : "BucketKeyEnabled", request_charged : "RequestCharged" }
 );
 #[cfg(feature = "s3-upload-part")]
+accessors!(
+    UploadPartOutput { server_side_encryption(server_side_encryption) :
+    other(ServerSideEncryption) optional, e_tag(e_tag) : str optional,
+    checksum_crc32(checksum_crc32) : str optional, checksum_crc32c(checksum_crc32c) : str
+    optional, checksum_crc64nvme(checksum_crc64nvme) : str optional,
+    checksum_sha1(checksum_sha1) : str optional, checksum_sha256(checksum_sha256) : str
+    optional, sse_customer_algorithm(sse_customer_algorithm) : str optional,
+    sse_customer_key_md5(sse_customer_key_md5) : str optional,
+    ssekms_key_id(ssekms_key_id) : str optional, bucket_key_enabled(bucket_key_enabled) :
+    copy(bool) optional, request_charged(request_charged) : other(RequestCharged)
+    optional }
+);
+#[cfg(feature = "s3-upload-part")]
 ::smithy_gen_runtime::xml::xml_struct!(
     UploadPartOutput { server_side_encryption : "ServerSideEncryption" elem => text,
     e_tag : "ETag" elem => text, checksum_crc32 : "ChecksumCRC32" elem => text,
@@ -6316,4 +7036,1244 @@ impl ::std::fmt::Debug for UploadPartOutput {
             .field("request_charged", &self.request_charged)
             .finish()
     }
+}
+/// Builders of the structures above (`Type::builder()`), for inputs and for outputs and errors in tests.
+pub mod builders {
+    #[allow(unused_imports)]
+    use super::*;
+    #[allow(unused_imports)]
+    use ::smithy_gen_runtime::builders::builder;
+    #[cfg(feature = "s3-abort-multipart-upload")]
+    builder!(
+        AbortMultipartUploadInput, AbortMultipartUploadInputBuilder, checked, {
+        bucket(bucket, set_bucket, get_bucket) "Bucket" : value(::std::string::String)
+        required, key(key, set_key, get_key) "Key" : value(::std::string::String)
+        required, upload_id(upload_id, set_upload_id, get_upload_id) "UploadId" :
+        value(::std::string::String) required, request_payer(request_payer,
+        set_request_payer, get_request_payer) "RequestPayer" : value(RequestPayer)
+        optional, expected_bucket_owner(expected_bucket_owner, set_expected_bucket_owner,
+        get_expected_bucket_owner) "ExpectedBucketOwner" : value(::std::string::String)
+        optional, if_match_initiated_time(if_match_initiated_time,
+        set_if_match_initiated_time, get_if_match_initiated_time) "IfMatchInitiatedTime"
+        : value(::smithy_gen_runtime::timestamp::Timestamp) optional }
+    );
+    #[cfg(feature = "s3-abort-multipart-upload")]
+    builder!(
+        AbortMultipartUploadOutput, AbortMultipartUploadOutputBuilder, unchecked, {
+        request_charged(request_charged, set_request_charged, get_request_charged)
+        "RequestCharged" : value(RequestCharged) optional }
+    );
+    #[cfg(feature = "s3-list-buckets")]
+    builder!(
+        Bucket, BucketBuilder, unchecked, { name(name, set_name, get_name) "Name" :
+        value(::std::string::String) optional, creation_date(creation_date,
+        set_creation_date, get_creation_date) "CreationDate" :
+        value(::smithy_gen_runtime::timestamp::Timestamp) optional,
+        bucket_region(bucket_region, set_bucket_region, get_bucket_region) "BucketRegion"
+        : value(::std::string::String) optional }
+    );
+    #[cfg(feature = "s3-create-bucket")]
+    builder!(BucketAlreadyExists, BucketAlreadyExistsBuilder, unchecked, {});
+    #[cfg(feature = "s3-create-bucket")]
+    builder!(BucketAlreadyOwnedByYou, BucketAlreadyOwnedByYouBuilder, unchecked, {});
+    #[cfg(feature = "s3-create-bucket")]
+    builder!(
+        BucketInfo, BucketInfoBuilder, unchecked, { data_redundancy(data_redundancy,
+        set_data_redundancy, get_data_redundancy) "DataRedundancy" :
+        value(DataRedundancy) optional, type_(type_, set_type_, get_type_) "Type" :
+        value(BucketType) optional }
+    );
+    #[cfg(feature = "s3-list-objects-v2")]
+    builder!(
+        CommonPrefix, CommonPrefixBuilder, unchecked, { prefix(prefix, set_prefix,
+        get_prefix) "Prefix" : value(::std::string::String) optional }
+    );
+    #[cfg(feature = "s3-complete-multipart-upload")]
+    builder!(
+        CompleteMultipartUploadInput, CompleteMultipartUploadInputBuilder, checked, {
+        bucket(bucket, set_bucket, get_bucket) "Bucket" : value(::std::string::String)
+        required, key(key, set_key, get_key) "Key" : value(::std::string::String)
+        required, multipart_upload(multipart_upload, set_multipart_upload,
+        get_multipart_upload) "MultipartUpload" : value(CompletedMultipartUpload)
+        optional, upload_id(upload_id, set_upload_id, get_upload_id) "UploadId" :
+        value(::std::string::String) required, checksum_crc32(checksum_crc32,
+        set_checksum_crc32, get_checksum_crc32) "ChecksumCRC32" :
+        value(::std::string::String) optional, checksum_crc32c(checksum_crc32c,
+        set_checksum_crc32c, get_checksum_crc32c) "ChecksumCRC32C" :
+        value(::std::string::String) optional, checksum_crc64nvme(checksum_crc64nvme,
+        set_checksum_crc64nvme, get_checksum_crc64nvme) "ChecksumCRC64NVME" :
+        value(::std::string::String) optional, checksum_sha1(checksum_sha1,
+        set_checksum_sha1, get_checksum_sha1) "ChecksumSHA1" :
+        value(::std::string::String) optional, checksum_sha256(checksum_sha256,
+        set_checksum_sha256, get_checksum_sha256) "ChecksumSHA256" :
+        value(::std::string::String) optional, checksum_type(checksum_type,
+        set_checksum_type, get_checksum_type) "ChecksumType" : value(ChecksumType)
+        optional, mpu_object_size(mpu_object_size, set_mpu_object_size,
+        get_mpu_object_size) "MpuObjectSize" : value(i64) optional,
+        request_payer(request_payer, set_request_payer, get_request_payer) "RequestPayer"
+        : value(RequestPayer) optional, expected_bucket_owner(expected_bucket_owner,
+        set_expected_bucket_owner, get_expected_bucket_owner) "ExpectedBucketOwner" :
+        value(::std::string::String) optional, if_match(if_match, set_if_match,
+        get_if_match) "IfMatch" : value(::std::string::String) optional,
+        if_none_match(if_none_match, set_if_none_match, get_if_none_match) "IfNoneMatch"
+        : value(::std::string::String) optional,
+        sse_customer_algorithm(sse_customer_algorithm, set_sse_customer_algorithm,
+        get_sse_customer_algorithm) "SSECustomerAlgorithm" : value(::std::string::String)
+        optional, sse_customer_key(sse_customer_key, set_sse_customer_key,
+        get_sse_customer_key) "SSECustomerKey" : value(::std::string::String) optional,
+        sse_customer_key_md5(sse_customer_key_md5, set_sse_customer_key_md5,
+        get_sse_customer_key_md5) "SSECustomerKeyMD5" : value(::std::string::String)
+        optional }
+    );
+    #[cfg(feature = "s3-complete-multipart-upload")]
+    builder!(
+        CompleteMultipartUploadOutput, CompleteMultipartUploadOutputBuilder, unchecked, {
+        location(location, set_location, get_location) "Location" :
+        value(::std::string::String) optional, bucket(bucket, set_bucket, get_bucket)
+        "Bucket" : value(::std::string::String) optional, key(key, set_key, get_key)
+        "Key" : value(::std::string::String) optional, expiration(expiration,
+        set_expiration, get_expiration) "Expiration" : value(::std::string::String)
+        optional, e_tag(e_tag, set_e_tag, get_e_tag) "ETag" :
+        value(::std::string::String) optional, checksum_crc32(checksum_crc32,
+        set_checksum_crc32, get_checksum_crc32) "ChecksumCRC32" :
+        value(::std::string::String) optional, checksum_crc32c(checksum_crc32c,
+        set_checksum_crc32c, get_checksum_crc32c) "ChecksumCRC32C" :
+        value(::std::string::String) optional, checksum_crc64nvme(checksum_crc64nvme,
+        set_checksum_crc64nvme, get_checksum_crc64nvme) "ChecksumCRC64NVME" :
+        value(::std::string::String) optional, checksum_sha1(checksum_sha1,
+        set_checksum_sha1, get_checksum_sha1) "ChecksumSHA1" :
+        value(::std::string::String) optional, checksum_sha256(checksum_sha256,
+        set_checksum_sha256, get_checksum_sha256) "ChecksumSHA256" :
+        value(::std::string::String) optional, checksum_type(checksum_type,
+        set_checksum_type, get_checksum_type) "ChecksumType" : value(ChecksumType)
+        optional, server_side_encryption(server_side_encryption,
+        set_server_side_encryption, get_server_side_encryption) "ServerSideEncryption" :
+        value(ServerSideEncryption) optional, version_id(version_id, set_version_id,
+        get_version_id) "VersionId" : value(::std::string::String) optional,
+        ssekms_key_id(ssekms_key_id, set_ssekms_key_id, get_ssekms_key_id) "SSEKMSKeyId"
+        : value(::std::string::String) optional, bucket_key_enabled(bucket_key_enabled,
+        set_bucket_key_enabled, get_bucket_key_enabled) "BucketKeyEnabled" : value(bool)
+        optional, request_charged(request_charged, set_request_charged,
+        get_request_charged) "RequestCharged" : value(RequestCharged) optional }
+    );
+    #[cfg(feature = "s3-complete-multipart-upload")]
+    builder!(
+        CompletedMultipartUpload, CompletedMultipartUploadBuilder, unchecked, {
+        parts(parts, set_parts, get_parts) "Parts" : list(CompletedPart) optional }
+    );
+    #[cfg(feature = "s3-complete-multipart-upload")]
+    builder!(
+        CompletedPart, CompletedPartBuilder, unchecked, { e_tag(e_tag, set_e_tag,
+        get_e_tag) "ETag" : value(::std::string::String) optional,
+        checksum_crc32(checksum_crc32, set_checksum_crc32, get_checksum_crc32)
+        "ChecksumCRC32" : value(::std::string::String) optional,
+        checksum_crc32c(checksum_crc32c, set_checksum_crc32c, get_checksum_crc32c)
+        "ChecksumCRC32C" : value(::std::string::String) optional,
+        checksum_crc64nvme(checksum_crc64nvme, set_checksum_crc64nvme,
+        get_checksum_crc64nvme) "ChecksumCRC64NVME" : value(::std::string::String)
+        optional, checksum_sha1(checksum_sha1, set_checksum_sha1, get_checksum_sha1)
+        "ChecksumSHA1" : value(::std::string::String) optional,
+        checksum_sha256(checksum_sha256, set_checksum_sha256, get_checksum_sha256)
+        "ChecksumSHA256" : value(::std::string::String) optional,
+        part_number(part_number, set_part_number, get_part_number) "PartNumber" :
+        value(i32) optional }
+    );
+    #[cfg(feature = "s3-select-object-content")]
+    builder!(ContinuationEvent, ContinuationEventBuilder, unchecked, {});
+    #[cfg(feature = "s3-copy-object")]
+    builder!(
+        CopyObjectInput, CopyObjectInputBuilder, checked, { acl(acl, set_acl, get_acl)
+        "ACL" : value(ObjectCannedAcl) optional, bucket(bucket, set_bucket, get_bucket)
+        "Bucket" : value(::std::string::String) required, cache_control(cache_control,
+        set_cache_control, get_cache_control) "CacheControl" :
+        value(::std::string::String) optional, checksum_algorithm(checksum_algorithm,
+        set_checksum_algorithm, get_checksum_algorithm) "ChecksumAlgorithm" :
+        value(ChecksumAlgorithm) optional, content_disposition(content_disposition,
+        set_content_disposition, get_content_disposition) "ContentDisposition" :
+        value(::std::string::String) optional, content_encoding(content_encoding,
+        set_content_encoding, get_content_encoding) "ContentEncoding" :
+        value(::std::string::String) optional, content_language(content_language,
+        set_content_language, get_content_language) "ContentLanguage" :
+        value(::std::string::String) optional, content_type(content_type,
+        set_content_type, get_content_type) "ContentType" : value(::std::string::String)
+        optional, copy_source(copy_source, set_copy_source, get_copy_source) "CopySource"
+        : value(::std::string::String) required,
+        copy_source_if_match(copy_source_if_match, set_copy_source_if_match,
+        get_copy_source_if_match) "CopySourceIfMatch" : value(::std::string::String)
+        optional, copy_source_if_modified_since(copy_source_if_modified_since,
+        set_copy_source_if_modified_since, get_copy_source_if_modified_since)
+        "CopySourceIfModifiedSince" : value(::smithy_gen_runtime::timestamp::Timestamp)
+        optional, copy_source_if_none_match(copy_source_if_none_match,
+        set_copy_source_if_none_match, get_copy_source_if_none_match)
+        "CopySourceIfNoneMatch" : value(::std::string::String) optional,
+        copy_source_if_unmodified_since(copy_source_if_unmodified_since,
+        set_copy_source_if_unmodified_since, get_copy_source_if_unmodified_since)
+        "CopySourceIfUnmodifiedSince" : value(::smithy_gen_runtime::timestamp::Timestamp)
+        optional, expires(expires, set_expires, get_expires) "Expires" :
+        value(::smithy_gen_runtime::timestamp::Timestamp) optional,
+        grant_full_control(grant_full_control, set_grant_full_control,
+        get_grant_full_control) "GrantFullControl" : value(::std::string::String)
+        optional, grant_read(grant_read, set_grant_read, get_grant_read) "GrantRead" :
+        value(::std::string::String) optional, grant_read_acp(grant_read_acp,
+        set_grant_read_acp, get_grant_read_acp) "GrantReadACP" :
+        value(::std::string::String) optional, grant_write_acp(grant_write_acp,
+        set_grant_write_acp, get_grant_write_acp) "GrantWriteACP" :
+        value(::std::string::String) optional, key(key, set_key, get_key) "Key" :
+        value(::std::string::String) required, metadata(metadata, set_metadata,
+        get_metadata) "Metadata" : map(::std::string::String, ::std::string::String)
+        optional, metadata_directive(metadata_directive, set_metadata_directive,
+        get_metadata_directive) "MetadataDirective" : value(MetadataDirective) optional,
+        tagging_directive(tagging_directive, set_tagging_directive,
+        get_tagging_directive) "TaggingDirective" : value(TaggingDirective) optional,
+        server_side_encryption(server_side_encryption, set_server_side_encryption,
+        get_server_side_encryption) "ServerSideEncryption" : value(ServerSideEncryption)
+        optional, storage_class(storage_class, set_storage_class, get_storage_class)
+        "StorageClass" : value(StorageClass) optional,
+        website_redirect_location(website_redirect_location,
+        set_website_redirect_location, get_website_redirect_location)
+        "WebsiteRedirectLocation" : value(::std::string::String) optional,
+        sse_customer_algorithm(sse_customer_algorithm, set_sse_customer_algorithm,
+        get_sse_customer_algorithm) "SSECustomerAlgorithm" : value(::std::string::String)
+        optional, sse_customer_key(sse_customer_key, set_sse_customer_key,
+        get_sse_customer_key) "SSECustomerKey" : value(::std::string::String) optional,
+        sse_customer_key_md5(sse_customer_key_md5, set_sse_customer_key_md5,
+        get_sse_customer_key_md5) "SSECustomerKeyMD5" : value(::std::string::String)
+        optional, ssekms_key_id(ssekms_key_id, set_ssekms_key_id, get_ssekms_key_id)
+        "SSEKMSKeyId" : value(::std::string::String) optional,
+        ssekms_encryption_context(ssekms_encryption_context,
+        set_ssekms_encryption_context, get_ssekms_encryption_context)
+        "SSEKMSEncryptionContext" : value(::std::string::String) optional,
+        bucket_key_enabled(bucket_key_enabled, set_bucket_key_enabled,
+        get_bucket_key_enabled) "BucketKeyEnabled" : value(bool) optional,
+        copy_source_sse_customer_algorithm(copy_source_sse_customer_algorithm,
+        set_copy_source_sse_customer_algorithm, get_copy_source_sse_customer_algorithm)
+        "CopySourceSSECustomerAlgorithm" : value(::std::string::String) optional,
+        copy_source_sse_customer_key(copy_source_sse_customer_key,
+        set_copy_source_sse_customer_key, get_copy_source_sse_customer_key)
+        "CopySourceSSECustomerKey" : value(::std::string::String) optional,
+        copy_source_sse_customer_key_md5(copy_source_sse_customer_key_md5,
+        set_copy_source_sse_customer_key_md5, get_copy_source_sse_customer_key_md5)
+        "CopySourceSSECustomerKeyMD5" : value(::std::string::String) optional,
+        request_payer(request_payer, set_request_payer, get_request_payer) "RequestPayer"
+        : value(RequestPayer) optional, tagging(tagging, set_tagging, get_tagging)
+        "Tagging" : value(::std::string::String) optional,
+        object_lock_mode(object_lock_mode, set_object_lock_mode, get_object_lock_mode)
+        "ObjectLockMode" : value(ObjectLockMode) optional,
+        object_lock_retain_until_date(object_lock_retain_until_date,
+        set_object_lock_retain_until_date, get_object_lock_retain_until_date)
+        "ObjectLockRetainUntilDate" : value(::smithy_gen_runtime::timestamp::Timestamp)
+        optional, object_lock_legal_hold_status(object_lock_legal_hold_status,
+        set_object_lock_legal_hold_status, get_object_lock_legal_hold_status)
+        "ObjectLockLegalHoldStatus" : value(ObjectLockLegalHoldStatus) optional,
+        expected_bucket_owner(expected_bucket_owner, set_expected_bucket_owner,
+        get_expected_bucket_owner) "ExpectedBucketOwner" : value(::std::string::String)
+        optional, expected_source_bucket_owner(expected_source_bucket_owner,
+        set_expected_source_bucket_owner, get_expected_source_bucket_owner)
+        "ExpectedSourceBucketOwner" : value(::std::string::String) optional }
+    );
+    #[cfg(feature = "s3-copy-object")]
+    builder!(
+        CopyObjectOutput, CopyObjectOutputBuilder, unchecked, {
+        copy_object_result(copy_object_result, set_copy_object_result,
+        get_copy_object_result) "CopyObjectResult" : value(CopyObjectResult) optional,
+        expiration(expiration, set_expiration, get_expiration) "Expiration" :
+        value(::std::string::String) optional,
+        copy_source_version_id(copy_source_version_id, set_copy_source_version_id,
+        get_copy_source_version_id) "CopySourceVersionId" : value(::std::string::String)
+        optional, version_id(version_id, set_version_id, get_version_id) "VersionId" :
+        value(::std::string::String) optional,
+        server_side_encryption(server_side_encryption, set_server_side_encryption,
+        get_server_side_encryption) "ServerSideEncryption" : value(ServerSideEncryption)
+        optional, sse_customer_algorithm(sse_customer_algorithm,
+        set_sse_customer_algorithm, get_sse_customer_algorithm) "SSECustomerAlgorithm" :
+        value(::std::string::String) optional, sse_customer_key_md5(sse_customer_key_md5,
+        set_sse_customer_key_md5, get_sse_customer_key_md5) "SSECustomerKeyMD5" :
+        value(::std::string::String) optional, ssekms_key_id(ssekms_key_id,
+        set_ssekms_key_id, get_ssekms_key_id) "SSEKMSKeyId" :
+        value(::std::string::String) optional,
+        ssekms_encryption_context(ssekms_encryption_context,
+        set_ssekms_encryption_context, get_ssekms_encryption_context)
+        "SSEKMSEncryptionContext" : value(::std::string::String) optional,
+        bucket_key_enabled(bucket_key_enabled, set_bucket_key_enabled,
+        get_bucket_key_enabled) "BucketKeyEnabled" : value(bool) optional,
+        request_charged(request_charged, set_request_charged, get_request_charged)
+        "RequestCharged" : value(RequestCharged) optional }
+    );
+    #[cfg(feature = "s3-copy-object")]
+    builder!(
+        CopyObjectResult, CopyObjectResultBuilder, unchecked, { e_tag(e_tag, set_e_tag,
+        get_e_tag) "ETag" : value(::std::string::String) optional,
+        last_modified(last_modified, set_last_modified, get_last_modified) "LastModified"
+        : value(::smithy_gen_runtime::timestamp::Timestamp) optional,
+        checksum_type(checksum_type, set_checksum_type, get_checksum_type) "ChecksumType"
+        : value(ChecksumType) optional, checksum_crc32(checksum_crc32,
+        set_checksum_crc32, get_checksum_crc32) "ChecksumCRC32" :
+        value(::std::string::String) optional, checksum_crc32c(checksum_crc32c,
+        set_checksum_crc32c, get_checksum_crc32c) "ChecksumCRC32C" :
+        value(::std::string::String) optional, checksum_crc64nvme(checksum_crc64nvme,
+        set_checksum_crc64nvme, get_checksum_crc64nvme) "ChecksumCRC64NVME" :
+        value(::std::string::String) optional, checksum_sha1(checksum_sha1,
+        set_checksum_sha1, get_checksum_sha1) "ChecksumSHA1" :
+        value(::std::string::String) optional, checksum_sha256(checksum_sha256,
+        set_checksum_sha256, get_checksum_sha256) "ChecksumSHA256" :
+        value(::std::string::String) optional }
+    );
+    #[cfg(feature = "s3-create-bucket")]
+    builder!(
+        CreateBucketConfiguration, CreateBucketConfigurationBuilder, unchecked, {
+        location_constraint(location_constraint, set_location_constraint,
+        get_location_constraint) "LocationConstraint" : value(BucketLocationConstraint)
+        optional, location(location, set_location, get_location) "Location" :
+        value(LocationInfo) optional, bucket(bucket, set_bucket, get_bucket) "Bucket" :
+        value(BucketInfo) optional }
+    );
+    #[cfg(feature = "s3-create-bucket")]
+    builder!(
+        CreateBucketInput, CreateBucketInputBuilder, checked, { acl(acl, set_acl,
+        get_acl) "ACL" : value(BucketCannedAcl) optional, bucket(bucket, set_bucket,
+        get_bucket) "Bucket" : value(::std::string::String) required,
+        create_bucket_configuration(create_bucket_configuration,
+        set_create_bucket_configuration, get_create_bucket_configuration)
+        "CreateBucketConfiguration" : value(CreateBucketConfiguration) optional,
+        grant_full_control(grant_full_control, set_grant_full_control,
+        get_grant_full_control) "GrantFullControl" : value(::std::string::String)
+        optional, grant_read(grant_read, set_grant_read, get_grant_read) "GrantRead" :
+        value(::std::string::String) optional, grant_read_acp(grant_read_acp,
+        set_grant_read_acp, get_grant_read_acp) "GrantReadACP" :
+        value(::std::string::String) optional, grant_write(grant_write, set_grant_write,
+        get_grant_write) "GrantWrite" : value(::std::string::String) optional,
+        grant_write_acp(grant_write_acp, set_grant_write_acp, get_grant_write_acp)
+        "GrantWriteACP" : value(::std::string::String) optional,
+        object_lock_enabled_for_bucket(object_lock_enabled_for_bucket,
+        set_object_lock_enabled_for_bucket, get_object_lock_enabled_for_bucket)
+        "ObjectLockEnabledForBucket" : value(bool) optional,
+        object_ownership(object_ownership, set_object_ownership, get_object_ownership)
+        "ObjectOwnership" : value(ObjectOwnership) optional }
+    );
+    #[cfg(feature = "s3-create-bucket")]
+    builder!(
+        CreateBucketOutput, CreateBucketOutputBuilder, unchecked, { location(location,
+        set_location, get_location) "Location" : value(::std::string::String) optional }
+    );
+    #[cfg(feature = "s3-create-multipart-upload")]
+    builder!(
+        CreateMultipartUploadInput, CreateMultipartUploadInputBuilder, checked, {
+        acl(acl, set_acl, get_acl) "ACL" : value(ObjectCannedAcl) optional,
+        bucket(bucket, set_bucket, get_bucket) "Bucket" : value(::std::string::String)
+        required, cache_control(cache_control, set_cache_control, get_cache_control)
+        "CacheControl" : value(::std::string::String) optional,
+        content_disposition(content_disposition, set_content_disposition,
+        get_content_disposition) "ContentDisposition" : value(::std::string::String)
+        optional, content_encoding(content_encoding, set_content_encoding,
+        get_content_encoding) "ContentEncoding" : value(::std::string::String) optional,
+        content_language(content_language, set_content_language, get_content_language)
+        "ContentLanguage" : value(::std::string::String) optional,
+        content_type(content_type, set_content_type, get_content_type) "ContentType" :
+        value(::std::string::String) optional, expires(expires, set_expires, get_expires)
+        "Expires" : value(::smithy_gen_runtime::timestamp::Timestamp) optional,
+        grant_full_control(grant_full_control, set_grant_full_control,
+        get_grant_full_control) "GrantFullControl" : value(::std::string::String)
+        optional, grant_read(grant_read, set_grant_read, get_grant_read) "GrantRead" :
+        value(::std::string::String) optional, grant_read_acp(grant_read_acp,
+        set_grant_read_acp, get_grant_read_acp) "GrantReadACP" :
+        value(::std::string::String) optional, grant_write_acp(grant_write_acp,
+        set_grant_write_acp, get_grant_write_acp) "GrantWriteACP" :
+        value(::std::string::String) optional, key(key, set_key, get_key) "Key" :
+        value(::std::string::String) required, metadata(metadata, set_metadata,
+        get_metadata) "Metadata" : map(::std::string::String, ::std::string::String)
+        optional, server_side_encryption(server_side_encryption,
+        set_server_side_encryption, get_server_side_encryption) "ServerSideEncryption" :
+        value(ServerSideEncryption) optional, storage_class(storage_class,
+        set_storage_class, get_storage_class) "StorageClass" : value(StorageClass)
+        optional, website_redirect_location(website_redirect_location,
+        set_website_redirect_location, get_website_redirect_location)
+        "WebsiteRedirectLocation" : value(::std::string::String) optional,
+        sse_customer_algorithm(sse_customer_algorithm, set_sse_customer_algorithm,
+        get_sse_customer_algorithm) "SSECustomerAlgorithm" : value(::std::string::String)
+        optional, sse_customer_key(sse_customer_key, set_sse_customer_key,
+        get_sse_customer_key) "SSECustomerKey" : value(::std::string::String) optional,
+        sse_customer_key_md5(sse_customer_key_md5, set_sse_customer_key_md5,
+        get_sse_customer_key_md5) "SSECustomerKeyMD5" : value(::std::string::String)
+        optional, ssekms_key_id(ssekms_key_id, set_ssekms_key_id, get_ssekms_key_id)
+        "SSEKMSKeyId" : value(::std::string::String) optional,
+        ssekms_encryption_context(ssekms_encryption_context,
+        set_ssekms_encryption_context, get_ssekms_encryption_context)
+        "SSEKMSEncryptionContext" : value(::std::string::String) optional,
+        bucket_key_enabled(bucket_key_enabled, set_bucket_key_enabled,
+        get_bucket_key_enabled) "BucketKeyEnabled" : value(bool) optional,
+        request_payer(request_payer, set_request_payer, get_request_payer) "RequestPayer"
+        : value(RequestPayer) optional, tagging(tagging, set_tagging, get_tagging)
+        "Tagging" : value(::std::string::String) optional,
+        object_lock_mode(object_lock_mode, set_object_lock_mode, get_object_lock_mode)
+        "ObjectLockMode" : value(ObjectLockMode) optional,
+        object_lock_retain_until_date(object_lock_retain_until_date,
+        set_object_lock_retain_until_date, get_object_lock_retain_until_date)
+        "ObjectLockRetainUntilDate" : value(::smithy_gen_runtime::timestamp::Timestamp)
+        optional, object_lock_legal_hold_status(object_lock_legal_hold_status,
+        set_object_lock_legal_hold_status, get_object_lock_legal_hold_status)
+        "ObjectLockLegalHoldStatus" : value(ObjectLockLegalHoldStatus) optional,
+        expected_bucket_owner(expected_bucket_owner, set_expected_bucket_owner,
+        get_expected_bucket_owner) "ExpectedBucketOwner" : value(::std::string::String)
+        optional, checksum_algorithm(checksum_algorithm, set_checksum_algorithm,
+        get_checksum_algorithm) "ChecksumAlgorithm" : value(ChecksumAlgorithm) optional,
+        checksum_type(checksum_type, set_checksum_type, get_checksum_type) "ChecksumType"
+        : value(ChecksumType) optional }
+    );
+    #[cfg(feature = "s3-create-multipart-upload")]
+    builder!(
+        CreateMultipartUploadOutput, CreateMultipartUploadOutputBuilder, unchecked, {
+        abort_date(abort_date, set_abort_date, get_abort_date) "AbortDate" :
+        value(::smithy_gen_runtime::timestamp::Timestamp) optional,
+        abort_rule_id(abort_rule_id, set_abort_rule_id, get_abort_rule_id) "AbortRuleId"
+        : value(::std::string::String) optional, bucket(bucket, set_bucket, get_bucket)
+        "Bucket" : value(::std::string::String) optional, key(key, set_key, get_key)
+        "Key" : value(::std::string::String) optional, upload_id(upload_id,
+        set_upload_id, get_upload_id) "UploadId" : value(::std::string::String) optional,
+        server_side_encryption(server_side_encryption, set_server_side_encryption,
+        get_server_side_encryption) "ServerSideEncryption" : value(ServerSideEncryption)
+        optional, sse_customer_algorithm(sse_customer_algorithm,
+        set_sse_customer_algorithm, get_sse_customer_algorithm) "SSECustomerAlgorithm" :
+        value(::std::string::String) optional, sse_customer_key_md5(sse_customer_key_md5,
+        set_sse_customer_key_md5, get_sse_customer_key_md5) "SSECustomerKeyMD5" :
+        value(::std::string::String) optional, ssekms_key_id(ssekms_key_id,
+        set_ssekms_key_id, get_ssekms_key_id) "SSEKMSKeyId" :
+        value(::std::string::String) optional,
+        ssekms_encryption_context(ssekms_encryption_context,
+        set_ssekms_encryption_context, get_ssekms_encryption_context)
+        "SSEKMSEncryptionContext" : value(::std::string::String) optional,
+        bucket_key_enabled(bucket_key_enabled, set_bucket_key_enabled,
+        get_bucket_key_enabled) "BucketKeyEnabled" : value(bool) optional,
+        request_charged(request_charged, set_request_charged, get_request_charged)
+        "RequestCharged" : value(RequestCharged) optional,
+        checksum_algorithm(checksum_algorithm, set_checksum_algorithm,
+        get_checksum_algorithm) "ChecksumAlgorithm" : value(ChecksumAlgorithm) optional,
+        checksum_type(checksum_type, set_checksum_type, get_checksum_type) "ChecksumType"
+        : value(ChecksumType) optional }
+    );
+    #[cfg(feature = "s3-select-object-content")]
+    builder!(
+        CsvInput, CsvInputBuilder, unchecked, { file_header_info(file_header_info,
+        set_file_header_info, get_file_header_info) "FileHeaderInfo" :
+        value(FileHeaderInfo) optional, comments(comments, set_comments, get_comments)
+        "Comments" : value(::std::string::String) optional,
+        quote_escape_character(quote_escape_character, set_quote_escape_character,
+        get_quote_escape_character) "QuoteEscapeCharacter" : value(::std::string::String)
+        optional, record_delimiter(record_delimiter, set_record_delimiter,
+        get_record_delimiter) "RecordDelimiter" : value(::std::string::String) optional,
+        field_delimiter(field_delimiter, set_field_delimiter, get_field_delimiter)
+        "FieldDelimiter" : value(::std::string::String) optional,
+        quote_character(quote_character, set_quote_character, get_quote_character)
+        "QuoteCharacter" : value(::std::string::String) optional,
+        allow_quoted_record_delimiter(allow_quoted_record_delimiter,
+        set_allow_quoted_record_delimiter, get_allow_quoted_record_delimiter)
+        "AllowQuotedRecordDelimiter" : value(bool) optional }
+    );
+    #[cfg(feature = "s3-select-object-content")]
+    builder!(
+        CsvOutput, CsvOutputBuilder, unchecked, { quote_fields(quote_fields,
+        set_quote_fields, get_quote_fields) "QuoteFields" : value(QuoteFields) optional,
+        quote_escape_character(quote_escape_character, set_quote_escape_character,
+        get_quote_escape_character) "QuoteEscapeCharacter" : value(::std::string::String)
+        optional, record_delimiter(record_delimiter, set_record_delimiter,
+        get_record_delimiter) "RecordDelimiter" : value(::std::string::String) optional,
+        field_delimiter(field_delimiter, set_field_delimiter, get_field_delimiter)
+        "FieldDelimiter" : value(::std::string::String) optional,
+        quote_character(quote_character, set_quote_character, get_quote_character)
+        "QuoteCharacter" : value(::std::string::String) optional }
+    );
+    #[cfg(feature = "s3-delete-objects")]
+    builder!(
+        Delete, DeleteBuilder, checked, { objects(objects, set_objects, get_objects)
+        "Objects" : list(ObjectIdentifier) required, quiet(quiet, set_quiet, get_quiet)
+        "Quiet" : value(bool) optional }
+    );
+    #[cfg(feature = "s3-delete-bucket")]
+    builder!(
+        DeleteBucketInput, DeleteBucketInputBuilder, checked, { bucket(bucket,
+        set_bucket, get_bucket) "Bucket" : value(::std::string::String) required,
+        expected_bucket_owner(expected_bucket_owner, set_expected_bucket_owner,
+        get_expected_bucket_owner) "ExpectedBucketOwner" : value(::std::string::String)
+        optional }
+    );
+    #[cfg(feature = "s3-delete-bucket")]
+    builder!(DeleteBucketOutput, DeleteBucketOutputBuilder, unchecked, {});
+    #[cfg(feature = "s3-delete-object")]
+    builder!(
+        DeleteObjectInput, DeleteObjectInputBuilder, checked, { bucket(bucket,
+        set_bucket, get_bucket) "Bucket" : value(::std::string::String) required,
+        key(key, set_key, get_key) "Key" : value(::std::string::String) required,
+        mfa(mfa, set_mfa, get_mfa) "MFA" : value(::std::string::String) optional,
+        version_id(version_id, set_version_id, get_version_id) "VersionId" :
+        value(::std::string::String) optional, request_payer(request_payer,
+        set_request_payer, get_request_payer) "RequestPayer" : value(RequestPayer)
+        optional, bypass_governance_retention(bypass_governance_retention,
+        set_bypass_governance_retention, get_bypass_governance_retention)
+        "BypassGovernanceRetention" : value(bool) optional,
+        expected_bucket_owner(expected_bucket_owner, set_expected_bucket_owner,
+        get_expected_bucket_owner) "ExpectedBucketOwner" : value(::std::string::String)
+        optional, if_match(if_match, set_if_match, get_if_match) "IfMatch" :
+        value(::std::string::String) optional,
+        if_match_last_modified_time(if_match_last_modified_time,
+        set_if_match_last_modified_time, get_if_match_last_modified_time)
+        "IfMatchLastModifiedTime" : value(::smithy_gen_runtime::timestamp::Timestamp)
+        optional, if_match_size(if_match_size, set_if_match_size, get_if_match_size)
+        "IfMatchSize" : value(i64) optional }
+    );
+    #[cfg(feature = "s3-delete-object")]
+    builder!(
+        DeleteObjectOutput, DeleteObjectOutputBuilder, unchecked, {
+        delete_marker(delete_marker, set_delete_marker, get_delete_marker) "DeleteMarker"
+        : value(bool) optional, version_id(version_id, set_version_id, get_version_id)
+        "VersionId" : value(::std::string::String) optional,
+        request_charged(request_charged, set_request_charged, get_request_charged)
+        "RequestCharged" : value(RequestCharged) optional }
+    );
+    #[cfg(feature = "s3-delete-objects")]
+    builder!(
+        DeleteObjectsInput, DeleteObjectsInputBuilder, checked, { bucket(bucket,
+        set_bucket, get_bucket) "Bucket" : value(::std::string::String) required,
+        delete(delete, set_delete, get_delete) "Delete" : value(Delete) required,
+        mfa(mfa, set_mfa, get_mfa) "MFA" : value(::std::string::String) optional,
+        request_payer(request_payer, set_request_payer, get_request_payer) "RequestPayer"
+        : value(RequestPayer) optional,
+        bypass_governance_retention(bypass_governance_retention,
+        set_bypass_governance_retention, get_bypass_governance_retention)
+        "BypassGovernanceRetention" : value(bool) optional,
+        expected_bucket_owner(expected_bucket_owner, set_expected_bucket_owner,
+        get_expected_bucket_owner) "ExpectedBucketOwner" : value(::std::string::String)
+        optional, checksum_algorithm(checksum_algorithm, set_checksum_algorithm,
+        get_checksum_algorithm) "ChecksumAlgorithm" : value(ChecksumAlgorithm) optional }
+    );
+    #[cfg(feature = "s3-delete-objects")]
+    builder!(
+        DeleteObjectsOutput, DeleteObjectsOutputBuilder, unchecked, { deleted(deleted,
+        set_deleted, get_deleted) "Deleted" : list(DeletedObject) optional,
+        request_charged(request_charged, set_request_charged, get_request_charged)
+        "RequestCharged" : value(RequestCharged) optional, errors(errors, set_errors,
+        get_errors) "Errors" : list(Error_) optional }
+    );
+    #[cfg(feature = "s3-delete-objects")]
+    builder!(
+        DeletedObject, DeletedObjectBuilder, unchecked, { key(key, set_key, get_key)
+        "Key" : value(::std::string::String) optional, version_id(version_id,
+        set_version_id, get_version_id) "VersionId" : value(::std::string::String)
+        optional, delete_marker(delete_marker, set_delete_marker, get_delete_marker)
+        "DeleteMarker" : value(bool) optional,
+        delete_marker_version_id(delete_marker_version_id, set_delete_marker_version_id,
+        get_delete_marker_version_id) "DeleteMarkerVersionId" :
+        value(::std::string::String) optional }
+    );
+    #[cfg(feature = "s3-put-object")]
+    builder!(EncryptionTypeMismatch, EncryptionTypeMismatchBuilder, unchecked, {});
+    #[cfg(feature = "s3-select-object-content")]
+    builder!(EndEvent, EndEventBuilder, unchecked, {});
+    #[cfg(feature = "s3-delete-objects")]
+    builder!(
+        Error_, ErrorBuilder, unchecked, { key(key, set_key, get_key) "Key" :
+        value(::std::string::String) optional, version_id(version_id, set_version_id,
+        get_version_id) "VersionId" : value(::std::string::String) optional, code(code,
+        set_code, get_code) "Code" : value(::std::string::String) optional,
+        message(message, set_message, get_message) "Message" :
+        value(::std::string::String) optional }
+    );
+    #[cfg(feature = "s3-get-bucket-location")]
+    builder!(
+        GetBucketLocationInput, GetBucketLocationInputBuilder, checked, { bucket(bucket,
+        set_bucket, get_bucket) "Bucket" : value(::std::string::String) required,
+        expected_bucket_owner(expected_bucket_owner, set_expected_bucket_owner,
+        get_expected_bucket_owner) "ExpectedBucketOwner" : value(::std::string::String)
+        optional }
+    );
+    #[cfg(feature = "s3-get-bucket-location")]
+    builder!(
+        GetBucketLocationOutput, GetBucketLocationOutputBuilder, unchecked, {
+        location_constraint(location_constraint, set_location_constraint,
+        get_location_constraint) "LocationConstraint" : value(BucketLocationConstraint)
+        optional }
+    );
+    #[cfg(feature = "s3-get-object")]
+    builder!(
+        GetObjectInput, GetObjectInputBuilder, checked, { bucket(bucket, set_bucket,
+        get_bucket) "Bucket" : value(::std::string::String) required, if_match(if_match,
+        set_if_match, get_if_match) "IfMatch" : value(::std::string::String) optional,
+        if_modified_since(if_modified_since, set_if_modified_since,
+        get_if_modified_since) "IfModifiedSince" :
+        value(::smithy_gen_runtime::timestamp::Timestamp) optional,
+        if_none_match(if_none_match, set_if_none_match, get_if_none_match) "IfNoneMatch"
+        : value(::std::string::String) optional, if_unmodified_since(if_unmodified_since,
+        set_if_unmodified_since, get_if_unmodified_since) "IfUnmodifiedSince" :
+        value(::smithy_gen_runtime::timestamp::Timestamp) optional, key(key, set_key,
+        get_key) "Key" : value(::std::string::String) required, range(range, set_range,
+        get_range) "Range" : value(::std::string::String) optional,
+        response_cache_control(response_cache_control, set_response_cache_control,
+        get_response_cache_control) "ResponseCacheControl" : value(::std::string::String)
+        optional, response_content_disposition(response_content_disposition,
+        set_response_content_disposition, get_response_content_disposition)
+        "ResponseContentDisposition" : value(::std::string::String) optional,
+        response_content_encoding(response_content_encoding,
+        set_response_content_encoding, get_response_content_encoding)
+        "ResponseContentEncoding" : value(::std::string::String) optional,
+        response_content_language(response_content_language,
+        set_response_content_language, get_response_content_language)
+        "ResponseContentLanguage" : value(::std::string::String) optional,
+        response_content_type(response_content_type, set_response_content_type,
+        get_response_content_type) "ResponseContentType" : value(::std::string::String)
+        optional, response_expires(response_expires, set_response_expires,
+        get_response_expires) "ResponseExpires" :
+        value(::smithy_gen_runtime::timestamp::Timestamp) optional,
+        version_id(version_id, set_version_id, get_version_id) "VersionId" :
+        value(::std::string::String) optional,
+        sse_customer_algorithm(sse_customer_algorithm, set_sse_customer_algorithm,
+        get_sse_customer_algorithm) "SSECustomerAlgorithm" : value(::std::string::String)
+        optional, sse_customer_key(sse_customer_key, set_sse_customer_key,
+        get_sse_customer_key) "SSECustomerKey" : value(::std::string::String) optional,
+        sse_customer_key_md5(sse_customer_key_md5, set_sse_customer_key_md5,
+        get_sse_customer_key_md5) "SSECustomerKeyMD5" : value(::std::string::String)
+        optional, request_payer(request_payer, set_request_payer, get_request_payer)
+        "RequestPayer" : value(RequestPayer) optional, part_number(part_number,
+        set_part_number, get_part_number) "PartNumber" : value(i32) optional,
+        expected_bucket_owner(expected_bucket_owner, set_expected_bucket_owner,
+        get_expected_bucket_owner) "ExpectedBucketOwner" : value(::std::string::String)
+        optional, checksum_mode(checksum_mode, set_checksum_mode, get_checksum_mode)
+        "ChecksumMode" : value(ChecksumMode) optional }
+    );
+    #[cfg(feature = "s3-get-object")]
+    builder!(
+        GetObjectOutput, GetObjectOutputBuilder, unchecked, { body(body, set_body,
+        get_body) "Body" : value(::smithy_gen_runtime::blob::Blob) optional,
+        delete_marker(delete_marker, set_delete_marker, get_delete_marker) "DeleteMarker"
+        : value(bool) optional, accept_ranges(accept_ranges, set_accept_ranges,
+        get_accept_ranges) "AcceptRanges" : value(::std::string::String) optional,
+        expiration(expiration, set_expiration, get_expiration) "Expiration" :
+        value(::std::string::String) optional, restore(restore, set_restore, get_restore)
+        "Restore" : value(::std::string::String) optional, last_modified(last_modified,
+        set_last_modified, get_last_modified) "LastModified" :
+        value(::smithy_gen_runtime::timestamp::Timestamp) optional,
+        content_length(content_length, set_content_length, get_content_length)
+        "ContentLength" : value(i64) optional, e_tag(e_tag, set_e_tag, get_e_tag) "ETag"
+        : value(::std::string::String) optional, checksum_crc32(checksum_crc32,
+        set_checksum_crc32, get_checksum_crc32) "ChecksumCRC32" :
+        value(::std::string::String) optional, checksum_crc32c(checksum_crc32c,
+        set_checksum_crc32c, get_checksum_crc32c) "ChecksumCRC32C" :
+        value(::std::string::String) optional, checksum_crc64nvme(checksum_crc64nvme,
+        set_checksum_crc64nvme, get_checksum_crc64nvme) "ChecksumCRC64NVME" :
+        value(::std::string::String) optional, checksum_sha1(checksum_sha1,
+        set_checksum_sha1, get_checksum_sha1) "ChecksumSHA1" :
+        value(::std::string::String) optional, checksum_sha256(checksum_sha256,
+        set_checksum_sha256, get_checksum_sha256) "ChecksumSHA256" :
+        value(::std::string::String) optional, checksum_type(checksum_type,
+        set_checksum_type, get_checksum_type) "ChecksumType" : value(ChecksumType)
+        optional, missing_meta(missing_meta, set_missing_meta, get_missing_meta)
+        "MissingMeta" : value(i32) optional, version_id(version_id, set_version_id,
+        get_version_id) "VersionId" : value(::std::string::String) optional,
+        cache_control(cache_control, set_cache_control, get_cache_control) "CacheControl"
+        : value(::std::string::String) optional, content_disposition(content_disposition,
+        set_content_disposition, get_content_disposition) "ContentDisposition" :
+        value(::std::string::String) optional, content_encoding(content_encoding,
+        set_content_encoding, get_content_encoding) "ContentEncoding" :
+        value(::std::string::String) optional, content_language(content_language,
+        set_content_language, get_content_language) "ContentLanguage" :
+        value(::std::string::String) optional, content_range(content_range,
+        set_content_range, get_content_range) "ContentRange" :
+        value(::std::string::String) optional, content_type(content_type,
+        set_content_type, get_content_type) "ContentType" : value(::std::string::String)
+        optional, expires(expires, set_expires, get_expires) "Expires" :
+        value(::smithy_gen_runtime::timestamp::Timestamp) optional,
+        website_redirect_location(website_redirect_location,
+        set_website_redirect_location, get_website_redirect_location)
+        "WebsiteRedirectLocation" : value(::std::string::String) optional,
+        server_side_encryption(server_side_encryption, set_server_side_encryption,
+        get_server_side_encryption) "ServerSideEncryption" : value(ServerSideEncryption)
+        optional, metadata(metadata, set_metadata, get_metadata) "Metadata" :
+        map(::std::string::String, ::std::string::String) optional,
+        sse_customer_algorithm(sse_customer_algorithm, set_sse_customer_algorithm,
+        get_sse_customer_algorithm) "SSECustomerAlgorithm" : value(::std::string::String)
+        optional, sse_customer_key_md5(sse_customer_key_md5, set_sse_customer_key_md5,
+        get_sse_customer_key_md5) "SSECustomerKeyMD5" : value(::std::string::String)
+        optional, ssekms_key_id(ssekms_key_id, set_ssekms_key_id, get_ssekms_key_id)
+        "SSEKMSKeyId" : value(::std::string::String) optional,
+        bucket_key_enabled(bucket_key_enabled, set_bucket_key_enabled,
+        get_bucket_key_enabled) "BucketKeyEnabled" : value(bool) optional,
+        storage_class(storage_class, set_storage_class, get_storage_class) "StorageClass"
+        : value(StorageClass) optional, request_charged(request_charged,
+        set_request_charged, get_request_charged) "RequestCharged" :
+        value(RequestCharged) optional, replication_status(replication_status,
+        set_replication_status, get_replication_status) "ReplicationStatus" :
+        value(ReplicationStatus) optional, parts_count(parts_count, set_parts_count,
+        get_parts_count) "PartsCount" : value(i32) optional, tag_count(tag_count,
+        set_tag_count, get_tag_count) "TagCount" : value(i32) optional,
+        object_lock_mode(object_lock_mode, set_object_lock_mode, get_object_lock_mode)
+        "ObjectLockMode" : value(ObjectLockMode) optional,
+        object_lock_retain_until_date(object_lock_retain_until_date,
+        set_object_lock_retain_until_date, get_object_lock_retain_until_date)
+        "ObjectLockRetainUntilDate" : value(::smithy_gen_runtime::timestamp::Timestamp)
+        optional, object_lock_legal_hold_status(object_lock_legal_hold_status,
+        set_object_lock_legal_hold_status, get_object_lock_legal_hold_status)
+        "ObjectLockLegalHoldStatus" : value(ObjectLockLegalHoldStatus) optional }
+    );
+    #[cfg(feature = "s3-head-bucket")]
+    builder!(
+        HeadBucketInput, HeadBucketInputBuilder, checked, { bucket(bucket, set_bucket,
+        get_bucket) "Bucket" : value(::std::string::String) required,
+        expected_bucket_owner(expected_bucket_owner, set_expected_bucket_owner,
+        get_expected_bucket_owner) "ExpectedBucketOwner" : value(::std::string::String)
+        optional }
+    );
+    #[cfg(feature = "s3-head-bucket")]
+    builder!(
+        HeadBucketOutput, HeadBucketOutputBuilder, unchecked, {
+        bucket_location_type(bucket_location_type, set_bucket_location_type,
+        get_bucket_location_type) "BucketLocationType" : value(LocationType) optional,
+        bucket_location_name(bucket_location_name, set_bucket_location_name,
+        get_bucket_location_name) "BucketLocationName" : value(::std::string::String)
+        optional, bucket_region(bucket_region, set_bucket_region, get_bucket_region)
+        "BucketRegion" : value(::std::string::String) optional,
+        access_point_alias(access_point_alias, set_access_point_alias,
+        get_access_point_alias) "AccessPointAlias" : value(bool) optional }
+    );
+    #[cfg(feature = "s3-head-object")]
+    builder!(
+        HeadObjectInput, HeadObjectInputBuilder, checked, { bucket(bucket, set_bucket,
+        get_bucket) "Bucket" : value(::std::string::String) required, if_match(if_match,
+        set_if_match, get_if_match) "IfMatch" : value(::std::string::String) optional,
+        if_modified_since(if_modified_since, set_if_modified_since,
+        get_if_modified_since) "IfModifiedSince" :
+        value(::smithy_gen_runtime::timestamp::Timestamp) optional,
+        if_none_match(if_none_match, set_if_none_match, get_if_none_match) "IfNoneMatch"
+        : value(::std::string::String) optional, if_unmodified_since(if_unmodified_since,
+        set_if_unmodified_since, get_if_unmodified_since) "IfUnmodifiedSince" :
+        value(::smithy_gen_runtime::timestamp::Timestamp) optional, key(key, set_key,
+        get_key) "Key" : value(::std::string::String) required, range(range, set_range,
+        get_range) "Range" : value(::std::string::String) optional,
+        response_cache_control(response_cache_control, set_response_cache_control,
+        get_response_cache_control) "ResponseCacheControl" : value(::std::string::String)
+        optional, response_content_disposition(response_content_disposition,
+        set_response_content_disposition, get_response_content_disposition)
+        "ResponseContentDisposition" : value(::std::string::String) optional,
+        response_content_encoding(response_content_encoding,
+        set_response_content_encoding, get_response_content_encoding)
+        "ResponseContentEncoding" : value(::std::string::String) optional,
+        response_content_language(response_content_language,
+        set_response_content_language, get_response_content_language)
+        "ResponseContentLanguage" : value(::std::string::String) optional,
+        response_content_type(response_content_type, set_response_content_type,
+        get_response_content_type) "ResponseContentType" : value(::std::string::String)
+        optional, response_expires(response_expires, set_response_expires,
+        get_response_expires) "ResponseExpires" :
+        value(::smithy_gen_runtime::timestamp::Timestamp) optional,
+        version_id(version_id, set_version_id, get_version_id) "VersionId" :
+        value(::std::string::String) optional,
+        sse_customer_algorithm(sse_customer_algorithm, set_sse_customer_algorithm,
+        get_sse_customer_algorithm) "SSECustomerAlgorithm" : value(::std::string::String)
+        optional, sse_customer_key(sse_customer_key, set_sse_customer_key,
+        get_sse_customer_key) "SSECustomerKey" : value(::std::string::String) optional,
+        sse_customer_key_md5(sse_customer_key_md5, set_sse_customer_key_md5,
+        get_sse_customer_key_md5) "SSECustomerKeyMD5" : value(::std::string::String)
+        optional, request_payer(request_payer, set_request_payer, get_request_payer)
+        "RequestPayer" : value(RequestPayer) optional, part_number(part_number,
+        set_part_number, get_part_number) "PartNumber" : value(i32) optional,
+        expected_bucket_owner(expected_bucket_owner, set_expected_bucket_owner,
+        get_expected_bucket_owner) "ExpectedBucketOwner" : value(::std::string::String)
+        optional, checksum_mode(checksum_mode, set_checksum_mode, get_checksum_mode)
+        "ChecksumMode" : value(ChecksumMode) optional }
+    );
+    #[cfg(feature = "s3-head-object")]
+    builder!(
+        HeadObjectOutput, HeadObjectOutputBuilder, unchecked, {
+        delete_marker(delete_marker, set_delete_marker, get_delete_marker) "DeleteMarker"
+        : value(bool) optional, accept_ranges(accept_ranges, set_accept_ranges,
+        get_accept_ranges) "AcceptRanges" : value(::std::string::String) optional,
+        expiration(expiration, set_expiration, get_expiration) "Expiration" :
+        value(::std::string::String) optional, restore(restore, set_restore, get_restore)
+        "Restore" : value(::std::string::String) optional, archive_status(archive_status,
+        set_archive_status, get_archive_status) "ArchiveStatus" : value(ArchiveStatus)
+        optional, last_modified(last_modified, set_last_modified, get_last_modified)
+        "LastModified" : value(::smithy_gen_runtime::timestamp::Timestamp) optional,
+        content_length(content_length, set_content_length, get_content_length)
+        "ContentLength" : value(i64) optional, checksum_crc32(checksum_crc32,
+        set_checksum_crc32, get_checksum_crc32) "ChecksumCRC32" :
+        value(::std::string::String) optional, checksum_crc32c(checksum_crc32c,
+        set_checksum_crc32c, get_checksum_crc32c) "ChecksumCRC32C" :
+        value(::std::string::String) optional, checksum_crc64nvme(checksum_crc64nvme,
+        set_checksum_crc64nvme, get_checksum_crc64nvme) "ChecksumCRC64NVME" :
+        value(::std::string::String) optional, checksum_sha1(checksum_sha1,
+        set_checksum_sha1, get_checksum_sha1) "ChecksumSHA1" :
+        value(::std::string::String) optional, checksum_sha256(checksum_sha256,
+        set_checksum_sha256, get_checksum_sha256) "ChecksumSHA256" :
+        value(::std::string::String) optional, checksum_type(checksum_type,
+        set_checksum_type, get_checksum_type) "ChecksumType" : value(ChecksumType)
+        optional, e_tag(e_tag, set_e_tag, get_e_tag) "ETag" :
+        value(::std::string::String) optional, missing_meta(missing_meta,
+        set_missing_meta, get_missing_meta) "MissingMeta" : value(i32) optional,
+        version_id(version_id, set_version_id, get_version_id) "VersionId" :
+        value(::std::string::String) optional, cache_control(cache_control,
+        set_cache_control, get_cache_control) "CacheControl" :
+        value(::std::string::String) optional, content_disposition(content_disposition,
+        set_content_disposition, get_content_disposition) "ContentDisposition" :
+        value(::std::string::String) optional, content_encoding(content_encoding,
+        set_content_encoding, get_content_encoding) "ContentEncoding" :
+        value(::std::string::String) optional, content_language(content_language,
+        set_content_language, get_content_language) "ContentLanguage" :
+        value(::std::string::String) optional, content_type(content_type,
+        set_content_type, get_content_type) "ContentType" : value(::std::string::String)
+        optional, content_range(content_range, set_content_range, get_content_range)
+        "ContentRange" : value(::std::string::String) optional, expires(expires,
+        set_expires, get_expires) "Expires" :
+        value(::smithy_gen_runtime::timestamp::Timestamp) optional,
+        website_redirect_location(website_redirect_location,
+        set_website_redirect_location, get_website_redirect_location)
+        "WebsiteRedirectLocation" : value(::std::string::String) optional,
+        server_side_encryption(server_side_encryption, set_server_side_encryption,
+        get_server_side_encryption) "ServerSideEncryption" : value(ServerSideEncryption)
+        optional, metadata(metadata, set_metadata, get_metadata) "Metadata" :
+        map(::std::string::String, ::std::string::String) optional,
+        sse_customer_algorithm(sse_customer_algorithm, set_sse_customer_algorithm,
+        get_sse_customer_algorithm) "SSECustomerAlgorithm" : value(::std::string::String)
+        optional, sse_customer_key_md5(sse_customer_key_md5, set_sse_customer_key_md5,
+        get_sse_customer_key_md5) "SSECustomerKeyMD5" : value(::std::string::String)
+        optional, ssekms_key_id(ssekms_key_id, set_ssekms_key_id, get_ssekms_key_id)
+        "SSEKMSKeyId" : value(::std::string::String) optional,
+        bucket_key_enabled(bucket_key_enabled, set_bucket_key_enabled,
+        get_bucket_key_enabled) "BucketKeyEnabled" : value(bool) optional,
+        storage_class(storage_class, set_storage_class, get_storage_class) "StorageClass"
+        : value(StorageClass) optional, request_charged(request_charged,
+        set_request_charged, get_request_charged) "RequestCharged" :
+        value(RequestCharged) optional, replication_status(replication_status,
+        set_replication_status, get_replication_status) "ReplicationStatus" :
+        value(ReplicationStatus) optional, parts_count(parts_count, set_parts_count,
+        get_parts_count) "PartsCount" : value(i32) optional,
+        object_lock_mode(object_lock_mode, set_object_lock_mode, get_object_lock_mode)
+        "ObjectLockMode" : value(ObjectLockMode) optional,
+        object_lock_retain_until_date(object_lock_retain_until_date,
+        set_object_lock_retain_until_date, get_object_lock_retain_until_date)
+        "ObjectLockRetainUntilDate" : value(::smithy_gen_runtime::timestamp::Timestamp)
+        optional, object_lock_legal_hold_status(object_lock_legal_hold_status,
+        set_object_lock_legal_hold_status, get_object_lock_legal_hold_status)
+        "ObjectLockLegalHoldStatus" : value(ObjectLockLegalHoldStatus) optional }
+    );
+    #[cfg(feature = "s3-select-object-content")]
+    builder!(
+        InputSerialization, InputSerializationBuilder, unchecked, { csv(csv, set_csv,
+        get_csv) "CSV" : value(CsvInput) optional, compression_type(compression_type,
+        set_compression_type, get_compression_type) "CompressionType" :
+        value(CompressionType) optional, json(json, set_json, get_json) "JSON" :
+        value(JsonInput) optional, parquet(parquet, set_parquet, get_parquet) "Parquet" :
+        value(ParquetInput) optional }
+    );
+    #[cfg(feature = "s3-get-object")]
+    builder!(
+        InvalidObjectState, InvalidObjectStateBuilder, unchecked, {
+        storage_class(storage_class, set_storage_class, get_storage_class) "StorageClass"
+        : value(StorageClass) optional, access_tier(access_tier, set_access_tier,
+        get_access_tier) "AccessTier" : value(IntelligentTieringAccessTier) optional }
+    );
+    #[cfg(feature = "s3-put-object")]
+    builder!(InvalidRequest, InvalidRequestBuilder, unchecked, {});
+    #[cfg(feature = "s3-put-object")]
+    builder!(InvalidWriteOffset, InvalidWriteOffsetBuilder, unchecked, {});
+    #[cfg(feature = "s3-select-object-content")]
+    builder!(
+        JsonInput, JsonInputBuilder, unchecked, { type_(type_, set_type_, get_type_)
+        "Type" : value(JsonType) optional }
+    );
+    #[cfg(feature = "s3-select-object-content")]
+    builder!(
+        JsonOutput, JsonOutputBuilder, unchecked, { record_delimiter(record_delimiter,
+        set_record_delimiter, get_record_delimiter) "RecordDelimiter" :
+        value(::std::string::String) optional }
+    );
+    #[cfg(feature = "s3-list-buckets")]
+    builder!(
+        ListBucketsInput, ListBucketsInputBuilder, unchecked, { max_buckets(max_buckets,
+        set_max_buckets, get_max_buckets) "MaxBuckets" : value(i32) optional,
+        continuation_token(continuation_token, set_continuation_token,
+        get_continuation_token) "ContinuationToken" : value(::std::string::String)
+        optional, prefix(prefix, set_prefix, get_prefix) "Prefix" :
+        value(::std::string::String) optional, bucket_region(bucket_region,
+        set_bucket_region, get_bucket_region) "BucketRegion" :
+        value(::std::string::String) optional }
+    );
+    #[cfg(feature = "s3-list-buckets")]
+    builder!(
+        ListBucketsOutput, ListBucketsOutputBuilder, unchecked, { buckets(buckets,
+        set_buckets, get_buckets) "Buckets" : list(Bucket) optional, owner(owner,
+        set_owner, get_owner) "Owner" : value(Owner) optional,
+        continuation_token(continuation_token, set_continuation_token,
+        get_continuation_token) "ContinuationToken" : value(::std::string::String)
+        optional, prefix(prefix, set_prefix, get_prefix) "Prefix" :
+        value(::std::string::String) optional }
+    );
+    #[cfg(feature = "s3-list-objects-v2")]
+    builder!(
+        ListObjectsV2Input, ListObjectsV2InputBuilder, checked, { bucket(bucket,
+        set_bucket, get_bucket) "Bucket" : value(::std::string::String) required,
+        delimiter(delimiter, set_delimiter, get_delimiter) "Delimiter" :
+        value(::std::string::String) optional, encoding_type(encoding_type,
+        set_encoding_type, get_encoding_type) "EncodingType" : value(EncodingType)
+        optional, max_keys(max_keys, set_max_keys, get_max_keys) "MaxKeys" : value(i32)
+        optional, prefix(prefix, set_prefix, get_prefix) "Prefix" :
+        value(::std::string::String) optional, continuation_token(continuation_token,
+        set_continuation_token, get_continuation_token) "ContinuationToken" :
+        value(::std::string::String) optional, fetch_owner(fetch_owner, set_fetch_owner,
+        get_fetch_owner) "FetchOwner" : value(bool) optional, start_after(start_after,
+        set_start_after, get_start_after) "StartAfter" : value(::std::string::String)
+        optional, request_payer(request_payer, set_request_payer, get_request_payer)
+        "RequestPayer" : value(RequestPayer) optional,
+        expected_bucket_owner(expected_bucket_owner, set_expected_bucket_owner,
+        get_expected_bucket_owner) "ExpectedBucketOwner" : value(::std::string::String)
+        optional, optional_object_attributes(optional_object_attributes,
+        set_optional_object_attributes, get_optional_object_attributes)
+        "OptionalObjectAttributes" : list(OptionalObjectAttributes) optional }
+    );
+    #[cfg(feature = "s3-list-objects-v2")]
+    builder!(
+        ListObjectsV2Output, ListObjectsV2OutputBuilder, unchecked, {
+        is_truncated(is_truncated, set_is_truncated, get_is_truncated) "IsTruncated" :
+        value(bool) optional, contents(contents, set_contents, get_contents) "Contents" :
+        list(Object) optional, name(name, set_name, get_name) "Name" :
+        value(::std::string::String) optional, prefix(prefix, set_prefix, get_prefix)
+        "Prefix" : value(::std::string::String) optional, delimiter(delimiter,
+        set_delimiter, get_delimiter) "Delimiter" : value(::std::string::String)
+        optional, max_keys(max_keys, set_max_keys, get_max_keys) "MaxKeys" : value(i32)
+        optional, common_prefixes(common_prefixes, set_common_prefixes,
+        get_common_prefixes) "CommonPrefixes" : list(CommonPrefix) optional,
+        encoding_type(encoding_type, set_encoding_type, get_encoding_type) "EncodingType"
+        : value(EncodingType) optional, key_count(key_count, set_key_count,
+        get_key_count) "KeyCount" : value(i32) optional,
+        continuation_token(continuation_token, set_continuation_token,
+        get_continuation_token) "ContinuationToken" : value(::std::string::String)
+        optional, next_continuation_token(next_continuation_token,
+        set_next_continuation_token, get_next_continuation_token) "NextContinuationToken"
+        : value(::std::string::String) optional, start_after(start_after,
+        set_start_after, get_start_after) "StartAfter" : value(::std::string::String)
+        optional, request_charged(request_charged, set_request_charged,
+        get_request_charged) "RequestCharged" : value(RequestCharged) optional }
+    );
+    #[cfg(feature = "s3-create-bucket")]
+    builder!(
+        LocationInfo, LocationInfoBuilder, unchecked, { type_(type_, set_type_,
+        get_type_) "Type" : value(LocationType) optional, name(name, set_name, get_name)
+        "Name" : value(::std::string::String) optional }
+    );
+    #[cfg(feature = "s3-list-objects-v2")]
+    builder!(NoSuchBucket, NoSuchBucketBuilder, unchecked, {});
+    #[cfg(feature = "s3-get-object")]
+    builder!(NoSuchKey, NoSuchKeyBuilder, unchecked, {});
+    #[cfg(feature = "s3-abort-multipart-upload")]
+    builder!(NoSuchUpload, NoSuchUploadBuilder, unchecked, {});
+    #[cfg(any(feature = "s3-head-bucket", feature = "s3-head-object"))]
+    builder!(NotFound, NotFoundBuilder, unchecked, {});
+    #[cfg(feature = "s3-list-objects-v2")]
+    builder!(
+        Object, ObjectBuilder, unchecked, { key(key, set_key, get_key) "Key" :
+        value(::std::string::String) optional, last_modified(last_modified,
+        set_last_modified, get_last_modified) "LastModified" :
+        value(::smithy_gen_runtime::timestamp::Timestamp) optional, e_tag(e_tag,
+        set_e_tag, get_e_tag) "ETag" : value(::std::string::String) optional,
+        checksum_algorithm(checksum_algorithm, set_checksum_algorithm,
+        get_checksum_algorithm) "ChecksumAlgorithm" : list(ChecksumAlgorithm) optional,
+        checksum_type(checksum_type, set_checksum_type, get_checksum_type) "ChecksumType"
+        : value(ChecksumType) optional, size(size, set_size, get_size) "Size" :
+        value(i64) optional, storage_class(storage_class, set_storage_class,
+        get_storage_class) "StorageClass" : value(ObjectStorageClass) optional,
+        owner(owner, set_owner, get_owner) "Owner" : value(Owner) optional,
+        restore_status(restore_status, set_restore_status, get_restore_status)
+        "RestoreStatus" : value(RestoreStatus) optional }
+    );
+    #[cfg(feature = "s3-delete-objects")]
+    builder!(
+        ObjectIdentifier, ObjectIdentifierBuilder, checked, { key(key, set_key, get_key)
+        "Key" : value(::std::string::String) required, version_id(version_id,
+        set_version_id, get_version_id) "VersionId" : value(::std::string::String)
+        optional, e_tag(e_tag, set_e_tag, get_e_tag) "ETag" :
+        value(::std::string::String) optional, last_modified_time(last_modified_time,
+        set_last_modified_time, get_last_modified_time) "LastModifiedTime" :
+        value(::smithy_gen_runtime::timestamp::Timestamp) optional, size(size, set_size,
+        get_size) "Size" : value(i64) optional }
+    );
+    #[cfg(feature = "s3-copy-object")]
+    builder!(
+        ObjectNotInActiveTierError, ObjectNotInActiveTierErrorBuilder, unchecked, {}
+    );
+    #[cfg(feature = "s3-select-object-content")]
+    builder!(
+        OutputSerialization, OutputSerializationBuilder, unchecked, { csv(csv, set_csv,
+        get_csv) "CSV" : value(CsvOutput) optional, json(json, set_json, get_json) "JSON"
+        : value(JsonOutput) optional }
+    );
+    #[cfg(any(feature = "s3-list-buckets", feature = "s3-list-objects-v2"))]
+    builder!(
+        Owner, OwnerBuilder, unchecked, { display_name(display_name, set_display_name,
+        get_display_name) "DisplayName" : value(::std::string::String) optional, id(id,
+        set_id, get_id) "ID" : value(::std::string::String) optional }
+    );
+    #[cfg(feature = "s3-select-object-content")]
+    builder!(ParquetInput, ParquetInputBuilder, unchecked, {});
+    #[cfg(feature = "s3-select-object-content")]
+    builder!(
+        Progress, ProgressBuilder, unchecked, { bytes_scanned(bytes_scanned,
+        set_bytes_scanned, get_bytes_scanned) "BytesScanned" : value(i64) optional,
+        bytes_processed(bytes_processed, set_bytes_processed, get_bytes_processed)
+        "BytesProcessed" : value(i64) optional, bytes_returned(bytes_returned,
+        set_bytes_returned, get_bytes_returned) "BytesReturned" : value(i64) optional }
+    );
+    #[cfg(feature = "s3-select-object-content")]
+    builder!(
+        ProgressEvent, ProgressEventBuilder, unchecked, { details(details, set_details,
+        get_details) "Details" : value(Progress) optional }
+    );
+    #[cfg(feature = "s3-put-object")]
+    builder!(
+        PutObjectInput, PutObjectInputBuilder, checked, { acl(acl, set_acl, get_acl)
+        "ACL" : value(ObjectCannedAcl) optional, body(body, set_body, get_body) "Body" :
+        value(::smithy_gen_runtime::blob::Blob) optional, bucket(bucket, set_bucket,
+        get_bucket) "Bucket" : value(::std::string::String) required,
+        cache_control(cache_control, set_cache_control, get_cache_control) "CacheControl"
+        : value(::std::string::String) optional, content_disposition(content_disposition,
+        set_content_disposition, get_content_disposition) "ContentDisposition" :
+        value(::std::string::String) optional, content_encoding(content_encoding,
+        set_content_encoding, get_content_encoding) "ContentEncoding" :
+        value(::std::string::String) optional, content_language(content_language,
+        set_content_language, get_content_language) "ContentLanguage" :
+        value(::std::string::String) optional, content_length(content_length,
+        set_content_length, get_content_length) "ContentLength" : value(i64) optional,
+        content_md5(content_md5, set_content_md5, get_content_md5) "ContentMD5" :
+        value(::std::string::String) optional, content_type(content_type,
+        set_content_type, get_content_type) "ContentType" : value(::std::string::String)
+        optional, checksum_algorithm(checksum_algorithm, set_checksum_algorithm,
+        get_checksum_algorithm) "ChecksumAlgorithm" : value(ChecksumAlgorithm) optional,
+        checksum_crc32(checksum_crc32, set_checksum_crc32, get_checksum_crc32)
+        "ChecksumCRC32" : value(::std::string::String) optional,
+        checksum_crc32c(checksum_crc32c, set_checksum_crc32c, get_checksum_crc32c)
+        "ChecksumCRC32C" : value(::std::string::String) optional,
+        checksum_crc64nvme(checksum_crc64nvme, set_checksum_crc64nvme,
+        get_checksum_crc64nvme) "ChecksumCRC64NVME" : value(::std::string::String)
+        optional, checksum_sha1(checksum_sha1, set_checksum_sha1, get_checksum_sha1)
+        "ChecksumSHA1" : value(::std::string::String) optional,
+        checksum_sha256(checksum_sha256, set_checksum_sha256, get_checksum_sha256)
+        "ChecksumSHA256" : value(::std::string::String) optional, expires(expires,
+        set_expires, get_expires) "Expires" :
+        value(::smithy_gen_runtime::timestamp::Timestamp) optional, if_match(if_match,
+        set_if_match, get_if_match) "IfMatch" : value(::std::string::String) optional,
+        if_none_match(if_none_match, set_if_none_match, get_if_none_match) "IfNoneMatch"
+        : value(::std::string::String) optional, grant_full_control(grant_full_control,
+        set_grant_full_control, get_grant_full_control) "GrantFullControl" :
+        value(::std::string::String) optional, grant_read(grant_read, set_grant_read,
+        get_grant_read) "GrantRead" : value(::std::string::String) optional,
+        grant_read_acp(grant_read_acp, set_grant_read_acp, get_grant_read_acp)
+        "GrantReadACP" : value(::std::string::String) optional,
+        grant_write_acp(grant_write_acp, set_grant_write_acp, get_grant_write_acp)
+        "GrantWriteACP" : value(::std::string::String) optional, key(key, set_key,
+        get_key) "Key" : value(::std::string::String) required,
+        write_offset_bytes(write_offset_bytes, set_write_offset_bytes,
+        get_write_offset_bytes) "WriteOffsetBytes" : value(i64) optional,
+        metadata(metadata, set_metadata, get_metadata) "Metadata" :
+        map(::std::string::String, ::std::string::String) optional,
+        server_side_encryption(server_side_encryption, set_server_side_encryption,
+        get_server_side_encryption) "ServerSideEncryption" : value(ServerSideEncryption)
+        optional, storage_class(storage_class, set_storage_class, get_storage_class)
+        "StorageClass" : value(StorageClass) optional,
+        website_redirect_location(website_redirect_location,
+        set_website_redirect_location, get_website_redirect_location)
+        "WebsiteRedirectLocation" : value(::std::string::String) optional,
+        sse_customer_algorithm(sse_customer_algorithm, set_sse_customer_algorithm,
+        get_sse_customer_algorithm) "SSECustomerAlgorithm" : value(::std::string::String)
+        optional, sse_customer_key(sse_customer_key, set_sse_customer_key,
+        get_sse_customer_key) "SSECustomerKey" : value(::std::string::String) optional,
+        sse_customer_key_md5(sse_customer_key_md5, set_sse_customer_key_md5,
+        get_sse_customer_key_md5) "SSECustomerKeyMD5" : value(::std::string::String)
+        optional, ssekms_key_id(ssekms_key_id, set_ssekms_key_id, get_ssekms_key_id)
+        "SSEKMSKeyId" : value(::std::string::String) optional,
+        ssekms_encryption_context(ssekms_encryption_context,
+        set_ssekms_encryption_context, get_ssekms_encryption_context)
+        "SSEKMSEncryptionContext" : value(::std::string::String) optional,
+        bucket_key_enabled(bucket_key_enabled, set_bucket_key_enabled,
+        get_bucket_key_enabled) "BucketKeyEnabled" : value(bool) optional,
+        request_payer(request_payer, set_request_payer, get_request_payer) "RequestPayer"
+        : value(RequestPayer) optional, tagging(tagging, set_tagging, get_tagging)
+        "Tagging" : value(::std::string::String) optional,
+        object_lock_mode(object_lock_mode, set_object_lock_mode, get_object_lock_mode)
+        "ObjectLockMode" : value(ObjectLockMode) optional,
+        object_lock_retain_until_date(object_lock_retain_until_date,
+        set_object_lock_retain_until_date, get_object_lock_retain_until_date)
+        "ObjectLockRetainUntilDate" : value(::smithy_gen_runtime::timestamp::Timestamp)
+        optional, object_lock_legal_hold_status(object_lock_legal_hold_status,
+        set_object_lock_legal_hold_status, get_object_lock_legal_hold_status)
+        "ObjectLockLegalHoldStatus" : value(ObjectLockLegalHoldStatus) optional,
+        expected_bucket_owner(expected_bucket_owner, set_expected_bucket_owner,
+        get_expected_bucket_owner) "ExpectedBucketOwner" : value(::std::string::String)
+        optional }
+    );
+    #[cfg(feature = "s3-put-object")]
+    builder!(
+        PutObjectOutput, PutObjectOutputBuilder, unchecked, { expiration(expiration,
+        set_expiration, get_expiration) "Expiration" : value(::std::string::String)
+        optional, e_tag(e_tag, set_e_tag, get_e_tag) "ETag" :
+        value(::std::string::String) optional, checksum_crc32(checksum_crc32,
+        set_checksum_crc32, get_checksum_crc32) "ChecksumCRC32" :
+        value(::std::string::String) optional, checksum_crc32c(checksum_crc32c,
+        set_checksum_crc32c, get_checksum_crc32c) "ChecksumCRC32C" :
+        value(::std::string::String) optional, checksum_crc64nvme(checksum_crc64nvme,
+        set_checksum_crc64nvme, get_checksum_crc64nvme) "ChecksumCRC64NVME" :
+        value(::std::string::String) optional, checksum_sha1(checksum_sha1,
+        set_checksum_sha1, get_checksum_sha1) "ChecksumSHA1" :
+        value(::std::string::String) optional, checksum_sha256(checksum_sha256,
+        set_checksum_sha256, get_checksum_sha256) "ChecksumSHA256" :
+        value(::std::string::String) optional, checksum_type(checksum_type,
+        set_checksum_type, get_checksum_type) "ChecksumType" : value(ChecksumType)
+        optional, server_side_encryption(server_side_encryption,
+        set_server_side_encryption, get_server_side_encryption) "ServerSideEncryption" :
+        value(ServerSideEncryption) optional, version_id(version_id, set_version_id,
+        get_version_id) "VersionId" : value(::std::string::String) optional,
+        sse_customer_algorithm(sse_customer_algorithm, set_sse_customer_algorithm,
+        get_sse_customer_algorithm) "SSECustomerAlgorithm" : value(::std::string::String)
+        optional, sse_customer_key_md5(sse_customer_key_md5, set_sse_customer_key_md5,
+        get_sse_customer_key_md5) "SSECustomerKeyMD5" : value(::std::string::String)
+        optional, ssekms_key_id(ssekms_key_id, set_ssekms_key_id, get_ssekms_key_id)
+        "SSEKMSKeyId" : value(::std::string::String) optional,
+        ssekms_encryption_context(ssekms_encryption_context,
+        set_ssekms_encryption_context, get_ssekms_encryption_context)
+        "SSEKMSEncryptionContext" : value(::std::string::String) optional,
+        bucket_key_enabled(bucket_key_enabled, set_bucket_key_enabled,
+        get_bucket_key_enabled) "BucketKeyEnabled" : value(bool) optional, size(size,
+        set_size, get_size) "Size" : value(i64) optional,
+        request_charged(request_charged, set_request_charged, get_request_charged)
+        "RequestCharged" : value(RequestCharged) optional }
+    );
+    #[cfg(feature = "s3-select-object-content")]
+    builder!(
+        RecordsEvent, RecordsEventBuilder, unchecked, { payload(payload, set_payload,
+        get_payload) "Payload" : value(::smithy_gen_runtime::blob::Blob) optional }
+    );
+    #[cfg(feature = "s3-select-object-content")]
+    builder!(
+        RequestProgress, RequestProgressBuilder, unchecked, { enabled(enabled,
+        set_enabled, get_enabled) "Enabled" : value(bool) optional }
+    );
+    #[cfg(feature = "s3-list-objects-v2")]
+    builder!(
+        RestoreStatus, RestoreStatusBuilder, unchecked, {
+        is_restore_in_progress(is_restore_in_progress, set_is_restore_in_progress,
+        get_is_restore_in_progress) "IsRestoreInProgress" : value(bool) optional,
+        restore_expiry_date(restore_expiry_date, set_restore_expiry_date,
+        get_restore_expiry_date) "RestoreExpiryDate" :
+        value(::smithy_gen_runtime::timestamp::Timestamp) optional }
+    );
+    #[cfg(feature = "s3-select-object-content")]
+    builder!(
+        ScanRange, ScanRangeBuilder, unchecked, { start(start, set_start, get_start)
+        "Start" : value(i64) optional, end(end, set_end, get_end) "End" : value(i64)
+        optional }
+    );
+    #[cfg(feature = "s3-select-object-content")]
+    builder!(
+        SelectObjectContentInput, SelectObjectContentInputBuilder, checked, {
+        bucket(bucket, set_bucket, get_bucket) "Bucket" : value(::std::string::String)
+        required, key(key, set_key, get_key) "Key" : value(::std::string::String)
+        required, sse_customer_algorithm(sse_customer_algorithm,
+        set_sse_customer_algorithm, get_sse_customer_algorithm) "SSECustomerAlgorithm" :
+        value(::std::string::String) optional, sse_customer_key(sse_customer_key,
+        set_sse_customer_key, get_sse_customer_key) "SSECustomerKey" :
+        value(::std::string::String) optional, sse_customer_key_md5(sse_customer_key_md5,
+        set_sse_customer_key_md5, get_sse_customer_key_md5) "SSECustomerKeyMD5" :
+        value(::std::string::String) optional, expression(expression, set_expression,
+        get_expression) "Expression" : value(::std::string::String) required,
+        expression_type(expression_type, set_expression_type, get_expression_type)
+        "ExpressionType" : value(ExpressionType) required,
+        request_progress(request_progress, set_request_progress, get_request_progress)
+        "RequestProgress" : value(RequestProgress) optional,
+        input_serialization(input_serialization, set_input_serialization,
+        get_input_serialization) "InputSerialization" : value(InputSerialization)
+        required, output_serialization(output_serialization, set_output_serialization,
+        get_output_serialization) "OutputSerialization" : value(OutputSerialization)
+        required, scan_range(scan_range, set_scan_range, get_scan_range) "ScanRange" :
+        value(ScanRange) optional, expected_bucket_owner(expected_bucket_owner,
+        set_expected_bucket_owner, get_expected_bucket_owner) "ExpectedBucketOwner" :
+        value(::std::string::String) optional }
+    );
+    #[cfg(feature = "s3-select-object-content")]
+    builder!(
+        SelectObjectContentOutput, SelectObjectContentOutputBuilder, unchecked, {
+        payload(payload, set_payload, get_payload) "Payload" :
+        value(SelectObjectContentEventStream) optional }
+    );
+    #[cfg(feature = "s3-select-object-content")]
+    builder!(
+        Stats, StatsBuilder, unchecked, { bytes_scanned(bytes_scanned, set_bytes_scanned,
+        get_bytes_scanned) "BytesScanned" : value(i64) optional,
+        bytes_processed(bytes_processed, set_bytes_processed, get_bytes_processed)
+        "BytesProcessed" : value(i64) optional, bytes_returned(bytes_returned,
+        set_bytes_returned, get_bytes_returned) "BytesReturned" : value(i64) optional }
+    );
+    #[cfg(feature = "s3-select-object-content")]
+    builder!(
+        StatsEvent, StatsEventBuilder, unchecked, { details(details, set_details,
+        get_details) "Details" : value(Stats) optional }
+    );
+    #[cfg(feature = "s3-put-object")]
+    builder!(TooManyParts, TooManyPartsBuilder, unchecked, {});
+    #[cfg(feature = "s3-upload-part")]
+    builder!(
+        UploadPartInput, UploadPartInputBuilder, checked, { body(body, set_body,
+        get_body) "Body" : value(::smithy_gen_runtime::blob::Blob) optional,
+        bucket(bucket, set_bucket, get_bucket) "Bucket" : value(::std::string::String)
+        required, content_length(content_length, set_content_length, get_content_length)
+        "ContentLength" : value(i64) optional, content_md5(content_md5, set_content_md5,
+        get_content_md5) "ContentMD5" : value(::std::string::String) optional,
+        checksum_algorithm(checksum_algorithm, set_checksum_algorithm,
+        get_checksum_algorithm) "ChecksumAlgorithm" : value(ChecksumAlgorithm) optional,
+        checksum_crc32(checksum_crc32, set_checksum_crc32, get_checksum_crc32)
+        "ChecksumCRC32" : value(::std::string::String) optional,
+        checksum_crc32c(checksum_crc32c, set_checksum_crc32c, get_checksum_crc32c)
+        "ChecksumCRC32C" : value(::std::string::String) optional,
+        checksum_crc64nvme(checksum_crc64nvme, set_checksum_crc64nvme,
+        get_checksum_crc64nvme) "ChecksumCRC64NVME" : value(::std::string::String)
+        optional, checksum_sha1(checksum_sha1, set_checksum_sha1, get_checksum_sha1)
+        "ChecksumSHA1" : value(::std::string::String) optional,
+        checksum_sha256(checksum_sha256, set_checksum_sha256, get_checksum_sha256)
+        "ChecksumSHA256" : value(::std::string::String) optional, key(key, set_key,
+        get_key) "Key" : value(::std::string::String) required, part_number(part_number,
+        set_part_number, get_part_number) "PartNumber" : value(i32) required,
+        upload_id(upload_id, set_upload_id, get_upload_id) "UploadId" :
+        value(::std::string::String) required,
+        sse_customer_algorithm(sse_customer_algorithm, set_sse_customer_algorithm,
+        get_sse_customer_algorithm) "SSECustomerAlgorithm" : value(::std::string::String)
+        optional, sse_customer_key(sse_customer_key, set_sse_customer_key,
+        get_sse_customer_key) "SSECustomerKey" : value(::std::string::String) optional,
+        sse_customer_key_md5(sse_customer_key_md5, set_sse_customer_key_md5,
+        get_sse_customer_key_md5) "SSECustomerKeyMD5" : value(::std::string::String)
+        optional, request_payer(request_payer, set_request_payer, get_request_payer)
+        "RequestPayer" : value(RequestPayer) optional,
+        expected_bucket_owner(expected_bucket_owner, set_expected_bucket_owner,
+        get_expected_bucket_owner) "ExpectedBucketOwner" : value(::std::string::String)
+        optional }
+    );
+    #[cfg(feature = "s3-upload-part")]
+    builder!(
+        UploadPartOutput, UploadPartOutputBuilder, unchecked, {
+        server_side_encryption(server_side_encryption, set_server_side_encryption,
+        get_server_side_encryption) "ServerSideEncryption" : value(ServerSideEncryption)
+        optional, e_tag(e_tag, set_e_tag, get_e_tag) "ETag" :
+        value(::std::string::String) optional, checksum_crc32(checksum_crc32,
+        set_checksum_crc32, get_checksum_crc32) "ChecksumCRC32" :
+        value(::std::string::String) optional, checksum_crc32c(checksum_crc32c,
+        set_checksum_crc32c, get_checksum_crc32c) "ChecksumCRC32C" :
+        value(::std::string::String) optional, checksum_crc64nvme(checksum_crc64nvme,
+        set_checksum_crc64nvme, get_checksum_crc64nvme) "ChecksumCRC64NVME" :
+        value(::std::string::String) optional, checksum_sha1(checksum_sha1,
+        set_checksum_sha1, get_checksum_sha1) "ChecksumSHA1" :
+        value(::std::string::String) optional, checksum_sha256(checksum_sha256,
+        set_checksum_sha256, get_checksum_sha256) "ChecksumSHA256" :
+        value(::std::string::String) optional,
+        sse_customer_algorithm(sse_customer_algorithm, set_sse_customer_algorithm,
+        get_sse_customer_algorithm) "SSECustomerAlgorithm" : value(::std::string::String)
+        optional, sse_customer_key_md5(sse_customer_key_md5, set_sse_customer_key_md5,
+        get_sse_customer_key_md5) "SSECustomerKeyMD5" : value(::std::string::String)
+        optional, ssekms_key_id(ssekms_key_id, set_ssekms_key_id, get_ssekms_key_id)
+        "SSEKMSKeyId" : value(::std::string::String) optional,
+        bucket_key_enabled(bucket_key_enabled, set_bucket_key_enabled,
+        get_bucket_key_enabled) "BucketKeyEnabled" : value(bool) optional,
+        request_charged(request_charged, set_request_charged, get_request_charged)
+        "RequestCharged" : value(RequestCharged) optional }
+    );
 }

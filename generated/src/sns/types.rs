@@ -2,15 +2,17 @@
 //! Types of Amazon Simple Notification Service: operation inputs and outputs, structures, unions, enums and errors.
 #[allow(unused_imports)]
 use ::smithy_gen_runtime::{
-    enums::{int_enum, string_enum},
+    builders::accessors, enums::{int_enum, string_enum},
     structs::json_struct,
 };
 /// Indicates that the user has been denied access to the requested resource.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AuthorizationErrorException {
     pub message: ::std::option::Option<::std::string::String>,
 }
 json_struct!(AuthorizationErrorException { message : "message" });
+accessors!(AuthorizationErrorException { message(message) : str optional });
 ::smithy_gen_runtime::xml::xml_struct!(
     AuthorizationErrorException { message : "message" elem => text }
 );
@@ -20,11 +22,14 @@ json_struct!(AuthorizationErrorException { message : "message" });
 #[cfg(any(feature = "sns-create-topic", feature = "sns-delete-topic"))]
 /// Can't perform multiple operations on a tag simultaneously. Perform the operations sequentially.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ConcurrentAccessException {
     pub message: ::std::option::Option<::std::string::String>,
 }
 #[cfg(any(feature = "sns-create-topic", feature = "sns-delete-topic"))]
 json_struct!(ConcurrentAccessException { message : "message" });
+#[cfg(any(feature = "sns-create-topic", feature = "sns-delete-topic"))]
+accessors!(ConcurrentAccessException { message(message) : str optional });
 #[cfg(any(feature = "sns-create-topic", feature = "sns-delete-topic"))]
 ::smithy_gen_runtime::xml::xml_struct!(
     ConcurrentAccessException { message : "message" elem => text }
@@ -40,6 +45,7 @@ json_struct!(ConcurrentAccessException { message : "message" });
 ///
 /// Required members are the arguments of `new`; the others start unset.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CreateTopicInput {
     /// The name of the topic you want to create.
     ///
@@ -98,6 +104,13 @@ json_struct!(
     data_protection_policy : "DataProtectionPolicy" }
 );
 #[cfg(feature = "sns-create-topic")]
+accessors!(
+    CreateTopicInput { name(name) : str required, attributes(attributes) :
+    map(::std::collections::BTreeMap < ::std::string::String, ::std::string::String >)
+    optional, tags(tags) : list(Tag) optional,
+    data_protection_policy(data_protection_policy) : str optional }
+);
+#[cfg(feature = "sns-create-topic")]
 ::smithy_gen_runtime::query::query_struct!(
     CreateTopicInput { name : "Name" => text, attributes : "Attributes" => [map "key"
     "value" text], tags : "Tags" => [list "member" strukt], data_protection_policy :
@@ -118,12 +131,15 @@ impl CreateTopicInput {
 ///
 /// Output of `CreateTopic` (model shape `com.amazonaws.sns#CreateTopicResponse`).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CreateTopicOutput {
     /// The Amazon Resource Name (ARN) assigned to the created topic.
     pub topic_arn: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "sns-create-topic")]
 json_struct!(CreateTopicOutput { topic_arn : "TopicArn" });
+#[cfg(feature = "sns-create-topic")]
+accessors!(CreateTopicOutput { topic_arn(topic_arn) : str optional });
 #[cfg(feature = "sns-create-topic")]
 ::smithy_gen_runtime::xml::xml_struct!(
     CreateTopicOutput { topic_arn : "TopicArn" elem => text }
@@ -133,6 +149,7 @@ json_struct!(CreateTopicOutput { topic_arn : "TopicArn" });
 ///
 /// Required members are the arguments of `new`; the others start unset.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DeleteTopicInput {
     /// The ARN of the topic you want to delete.
     ///
@@ -141,6 +158,8 @@ pub struct DeleteTopicInput {
 }
 #[cfg(feature = "sns-delete-topic")]
 json_struct!(@ input DeleteTopicInput { topic_arn : "TopicArn" });
+#[cfg(feature = "sns-delete-topic")]
+accessors!(DeleteTopicInput { topic_arn(topic_arn) : str required });
 #[cfg(feature = "sns-delete-topic")]
 ::smithy_gen_runtime::query::query_struct!(
     DeleteTopicInput { topic_arn : "TopicArn" => text }
@@ -157,20 +176,26 @@ impl DeleteTopicInput {
 #[cfg(feature = "sns-delete-topic")]
 /// Output of `DeleteTopic` (model shape `smithy.api#Unit`).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DeleteTopicOutput {}
 #[cfg(feature = "sns-delete-topic")]
 json_struct!(DeleteTopicOutput {});
+#[cfg(feature = "sns-delete-topic")]
+accessors!(DeleteTopicOutput {});
 #[cfg(feature = "sns-delete-topic")]
 ::smithy_gen_runtime::xml::xml_struct!(DeleteTopicOutput {});
 #[cfg(feature = "sns-publish")]
 /// Exception error indicating endpoint disabled.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct EndpointDisabledException {
     /// Message for endpoint disabled.
     pub message: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "sns-publish")]
 json_struct!(EndpointDisabledException { message : "message" });
+#[cfg(feature = "sns-publish")]
+accessors!(EndpointDisabledException { message(message) : str optional });
 #[cfg(feature = "sns-publish")]
 ::smithy_gen_runtime::xml::xml_struct!(
     EndpointDisabledException { message : "message" elem => text }
@@ -186,6 +211,7 @@ json_struct!(EndpointDisabledException { message : "message" });
 ///
 /// Required members are the arguments of `new`; the others start unset.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GetTopicAttributesInput {
     /// The ARN of the topic whose properties you want to get.
     ///
@@ -194,6 +220,8 @@ pub struct GetTopicAttributesInput {
 }
 #[cfg(feature = "sns-get-topic-attributes")]
 json_struct!(@ input GetTopicAttributesInput { topic_arn : "TopicArn" });
+#[cfg(feature = "sns-get-topic-attributes")]
+accessors!(GetTopicAttributesInput { topic_arn(topic_arn) : str required });
 #[cfg(feature = "sns-get-topic-attributes")]
 ::smithy_gen_runtime::query::query_struct!(
     GetTopicAttributesInput { topic_arn : "TopicArn" => text }
@@ -212,6 +240,7 @@ impl GetTopicAttributesInput {
 ///
 /// Output of `GetTopicAttributes` (model shape `com.amazonaws.sns#GetTopicAttributesResponse`).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GetTopicAttributesOutput {
     /// A map of the topic's attributes. Attributes in this map include the following:
     ///
@@ -252,16 +281,23 @@ pub struct GetTopicAttributesOutput {
 #[cfg(feature = "sns-get-topic-attributes")]
 json_struct!(GetTopicAttributesOutput { attributes : "Attributes" });
 #[cfg(feature = "sns-get-topic-attributes")]
+accessors!(
+    GetTopicAttributesOutput { attributes(attributes) : map(::std::collections::BTreeMap
+    < ::std::string::String, ::std::string::String >) optional }
+);
+#[cfg(feature = "sns-get-topic-attributes")]
 ::smithy_gen_runtime::xml::xml_struct!(
     GetTopicAttributesOutput { attributes : "Attributes" elem => [map "key" "value" text]
     }
 );
 /// Indicates an internal service error.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct InternalErrorException {
     pub message: ::std::option::Option<::std::string::String>,
 }
 json_struct!(InternalErrorException { message : "message" });
+accessors!(InternalErrorException { message(message) : str optional });
 ::smithy_gen_runtime::xml::xml_struct!(
     InternalErrorException { message : "message" elem => text }
 );
@@ -270,10 +306,12 @@ json_struct!(InternalErrorException { message : "message" });
 );
 /// Indicates that a request parameter does not comply with the associated constraints.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct InvalidParameterException {
     pub message: ::std::option::Option<::std::string::String>,
 }
 json_struct!(InvalidParameterException { message : "message" });
+accessors!(InvalidParameterException { message(message) : str optional });
 ::smithy_gen_runtime::xml::xml_struct!(
     InvalidParameterException { message : "message" elem => text }
 );
@@ -283,12 +321,15 @@ json_struct!(InvalidParameterException { message : "message" });
 #[cfg(feature = "sns-publish")]
 /// Indicates that a request parameter does not comply with the associated constraints.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct InvalidParameterValueException {
     /// The parameter of an entry in a request doesn't abide by the specification.
     pub message: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "sns-publish")]
 json_struct!(InvalidParameterValueException { message : "message" });
+#[cfg(feature = "sns-publish")]
+accessors!(InvalidParameterValueException { message(message) : str optional });
 #[cfg(feature = "sns-publish")]
 ::smithy_gen_runtime::xml::xml_struct!(
     InvalidParameterValueException { message : "message" elem => text }
@@ -306,6 +347,7 @@ json_struct!(InvalidParameterValueException { message : "message" });
 )]
 /// The credential signature isn't valid. You must use an HTTPS endpoint and sign your request using Signature Version 4.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct InvalidSecurityException {
     pub message: ::std::option::Option<::std::string::String>,
 }
@@ -317,6 +359,14 @@ pub struct InvalidSecurityException {
     )
 )]
 json_struct!(InvalidSecurityException { message : "message" });
+#[cfg(
+    any(
+        feature = "sns-create-topic",
+        feature = "sns-get-topic-attributes",
+        feature = "sns-publish"
+    )
+)]
+accessors!(InvalidSecurityException { message(message) : str optional });
 #[cfg(
     any(
         feature = "sns-create-topic",
@@ -340,11 +390,14 @@ json_struct!(InvalidSecurityException { message : "message" });
 #[cfg(feature = "sns-delete-topic")]
 /// Indicates that the specified state is not a valid state for an event source.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct InvalidStateException {
     pub message: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "sns-delete-topic")]
 json_struct!(InvalidStateException { message : "message" });
+#[cfg(feature = "sns-delete-topic")]
+accessors!(InvalidStateException { message(message) : str optional });
 #[cfg(feature = "sns-delete-topic")]
 ::smithy_gen_runtime::xml::xml_struct!(
     InvalidStateException { message : "message" elem => text }
@@ -356,11 +409,14 @@ json_struct!(InvalidStateException { message : "message" });
 #[cfg(feature = "sns-publish")]
 /// The ciphertext references a key that doesn't exist or that you don't have access to.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct KmsAccessDeniedException {
     pub message: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "sns-publish")]
 json_struct!(KmsAccessDeniedException { message : "message" });
+#[cfg(feature = "sns-publish")]
+accessors!(KmsAccessDeniedException { message(message) : str optional });
 #[cfg(feature = "sns-publish")]
 ::smithy_gen_runtime::xml::xml_struct!(
     KmsAccessDeniedException { message : "message" elem => text }
@@ -372,11 +428,14 @@ json_struct!(KmsAccessDeniedException { message : "message" });
 #[cfg(feature = "sns-publish")]
 /// The request was rejected because the specified Amazon Web Services KMS key isn't enabled.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct KmsDisabledException {
     pub message: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "sns-publish")]
 json_struct!(KmsDisabledException { message : "message" });
+#[cfg(feature = "sns-publish")]
+accessors!(KmsDisabledException { message(message) : str optional });
 #[cfg(feature = "sns-publish")]
 ::smithy_gen_runtime::xml::xml_struct!(
     KmsDisabledException { message : "message" elem => text }
@@ -388,11 +447,14 @@ json_struct!(KmsDisabledException { message : "message" });
 #[cfg(feature = "sns-publish")]
 /// The request was rejected because the state of the specified resource isn't valid for this request. For more information, see [Key states of Amazon Web Services KMS keys](https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html) in the *Key Management Service Developer Guide*.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct KmsInvalidStateException {
     pub message: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "sns-publish")]
 json_struct!(KmsInvalidStateException { message : "message" });
+#[cfg(feature = "sns-publish")]
+accessors!(KmsInvalidStateException { message(message) : str optional });
 #[cfg(feature = "sns-publish")]
 ::smithy_gen_runtime::xml::xml_struct!(
     KmsInvalidStateException { message : "message" elem => text }
@@ -404,11 +466,14 @@ json_struct!(KmsInvalidStateException { message : "message" });
 #[cfg(feature = "sns-publish")]
 /// The request was rejected because the specified entity or resource can't be found.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct KmsNotFoundException {
     pub message: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "sns-publish")]
 json_struct!(KmsNotFoundException { message : "message" });
+#[cfg(feature = "sns-publish")]
+accessors!(KmsNotFoundException { message(message) : str optional });
 #[cfg(feature = "sns-publish")]
 ::smithy_gen_runtime::xml::xml_struct!(
     KmsNotFoundException { message : "message" elem => text }
@@ -420,11 +485,14 @@ json_struct!(KmsNotFoundException { message : "message" });
 #[cfg(feature = "sns-publish")]
 /// The Amazon Web Services access key ID needs a subscription for the service.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct KmsOptInRequired {
     pub message: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "sns-publish")]
 json_struct!(KmsOptInRequired { message : "message" });
+#[cfg(feature = "sns-publish")]
+accessors!(KmsOptInRequired { message(message) : str optional });
 #[cfg(feature = "sns-publish")]
 ::smithy_gen_runtime::xml::xml_struct!(
     KmsOptInRequired { message : "message" elem => text }
@@ -436,11 +504,14 @@ json_struct!(KmsOptInRequired { message : "message" });
 #[cfg(feature = "sns-publish")]
 /// The request was denied due to request throttling. For more information about throttling, see [Limits](https://docs.aws.amazon.com/kms/latest/developerguide/limits.html#requests-per-second) in the *Key Management Service Developer Guide.*
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct KmsThrottlingException {
     pub message: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "sns-publish")]
 json_struct!(KmsThrottlingException { message : "message" });
+#[cfg(feature = "sns-publish")]
+accessors!(KmsThrottlingException { message(message) : str optional });
 #[cfg(feature = "sns-publish")]
 ::smithy_gen_runtime::xml::xml_struct!(
     KmsThrottlingException { message : "message" elem => text }
@@ -452,12 +523,15 @@ json_struct!(KmsThrottlingException { message : "message" });
 #[cfg(feature = "sns-list-topics")]
 /// Input of `ListTopics` (model shape `com.amazonaws.sns#ListTopicsInput`).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ListTopicsInput {
     /// Token returned by the previous `ListTopics` request.
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "sns-list-topics")]
 json_struct!(@ input ListTopicsInput { next_token : "NextToken" });
+#[cfg(feature = "sns-list-topics")]
+accessors!(ListTopicsInput { next_token(next_token) : str optional });
 #[cfg(feature = "sns-list-topics")]
 ::smithy_gen_runtime::query::query_struct!(
     ListTopicsInput { next_token : "NextToken" => text }
@@ -467,6 +541,7 @@ json_struct!(@ input ListTopicsInput { next_token : "NextToken" });
 ///
 /// Output of `ListTopics` (model shape `com.amazonaws.sns#ListTopicsResponse`).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ListTopicsOutput {
     /// A list of topic ARNs.
     pub topics: ::std::option::Option<::std::vec::Vec<Topic>>,
@@ -475,6 +550,11 @@ pub struct ListTopicsOutput {
 }
 #[cfg(feature = "sns-list-topics")]
 json_struct!(ListTopicsOutput { topics : "Topics", next_token : "NextToken" });
+#[cfg(feature = "sns-list-topics")]
+accessors!(
+    ListTopicsOutput { topics(topics) : list(Topic) optional, next_token(next_token) :
+    str optional }
+);
 #[cfg(feature = "sns-list-topics")]
 ::smithy_gen_runtime::xml::xml_struct!(
     ListTopicsOutput { topics : "Topics" elem => [list "member" strukt], next_token :
@@ -487,6 +567,7 @@ json_struct!(ListTopicsOutput { topics : "Topics", next_token : "NextToken" });
 ///
 /// Required members are the arguments of `new`; the others start unset.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MessageAttributeValue {
     /// Amazon SNS supports the following logical data types: String, String.Array, Number, and Binary. For more information, see [Message Attribute Data Types](https://docs.aws.amazon.com/sns/latest/dg/SNSMessageAttributes.html#SNSMessageAttributes.DataTypes).
     ///
@@ -501,6 +582,12 @@ pub struct MessageAttributeValue {
 json_struct!(
     MessageAttributeValue { data_type : "DataType", string_value : "StringValue",
     binary_value : "BinaryValue" }
+);
+#[cfg(feature = "sns-publish")]
+accessors!(
+    MessageAttributeValue { data_type(data_type) : str required,
+    string_value(string_value) : str optional, binary_value(binary_value) :
+    other(::smithy_gen_runtime::blob::Blob) optional }
 );
 #[cfg(feature = "sns-publish")]
 ::smithy_gen_runtime::query::query_struct!(
@@ -526,6 +613,7 @@ impl MessageAttributeValue {
 )]
 /// Indicates that the requested resource does not exist.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct NotFoundException {
     pub message: ::std::option::Option<::std::string::String>,
 }
@@ -537,6 +625,14 @@ pub struct NotFoundException {
     )
 )]
 json_struct!(NotFoundException { message : "message" });
+#[cfg(
+    any(
+        feature = "sns-delete-topic",
+        feature = "sns-get-topic-attributes",
+        feature = "sns-publish"
+    )
+)]
+accessors!(NotFoundException { message(message) : str optional });
 #[cfg(
     any(
         feature = "sns-delete-topic",
@@ -560,12 +656,15 @@ json_struct!(NotFoundException { message : "message" });
 #[cfg(feature = "sns-publish")]
 /// Exception error indicating platform application disabled.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PlatformApplicationDisabledException {
     /// Message for platform application disabled.
     pub message: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "sns-publish")]
 json_struct!(PlatformApplicationDisabledException { message : "message" });
+#[cfg(feature = "sns-publish")]
+accessors!(PlatformApplicationDisabledException { message(message) : str optional });
 #[cfg(feature = "sns-publish")]
 ::smithy_gen_runtime::xml::xml_struct!(
     PlatformApplicationDisabledException { message : "message" elem => text }
@@ -581,6 +680,7 @@ json_struct!(PlatformApplicationDisabledException { message : "message" });
 ///
 /// Required members are the arguments of `new`; the others start unset.
 #[derive(Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PublishInput {
     /// The topic you want to publish to.
     ///
@@ -659,6 +759,16 @@ json_struct!(
     "MessageGroupId" }
 );
 #[cfg(feature = "sns-publish")]
+accessors!(
+    PublishInput { topic_arn(topic_arn) : str optional, target_arn(target_arn) : str
+    optional, phone_number(phone_number) : str optional, message(message) : str required,
+    subject(subject) : str optional, message_structure(message_structure) : str optional,
+    message_attributes(message_attributes) : map(::std::collections::BTreeMap <
+    ::std::string::String, MessageAttributeValue >) optional,
+    message_deduplication_id(message_deduplication_id) : str optional,
+    message_group_id(message_group_id) : str optional }
+);
+#[cfg(feature = "sns-publish")]
 ::smithy_gen_runtime::query::query_struct!(
     PublishInput { topic_arn : "TopicArn" => text, target_arn : "TargetArn" => text,
     phone_number : "PhoneNumber" => text, message : "Message" => text, subject :
@@ -700,6 +810,7 @@ impl PublishInput {
 ///
 /// Output of `Publish` (model shape `com.amazonaws.sns#PublishResponse`).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PublishOutput {
     /// Unique identifier assigned to the published message.
     ///
@@ -715,6 +826,11 @@ json_struct!(
     PublishOutput { message_id : "MessageId", sequence_number : "SequenceNumber" }
 );
 #[cfg(feature = "sns-publish")]
+accessors!(
+    PublishOutput { message_id(message_id) : str optional,
+    sequence_number(sequence_number) : str optional }
+);
+#[cfg(feature = "sns-publish")]
 ::smithy_gen_runtime::xml::xml_struct!(
     PublishOutput { message_id : "MessageId" elem => text, sequence_number :
     "SequenceNumber" elem => text }
@@ -722,11 +838,14 @@ json_struct!(
 #[cfg(any(feature = "sns-create-topic", feature = "sns-delete-topic"))]
 /// A tag has been added to a resource with the same ARN as a deleted resource. Wait a short while and then retry the operation.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct StaleTagException {
     pub message: ::std::option::Option<::std::string::String>,
 }
 #[cfg(any(feature = "sns-create-topic", feature = "sns-delete-topic"))]
 json_struct!(StaleTagException { message : "message" });
+#[cfg(any(feature = "sns-create-topic", feature = "sns-delete-topic"))]
+accessors!(StaleTagException { message(message) : str optional });
 #[cfg(any(feature = "sns-create-topic", feature = "sns-delete-topic"))]
 ::smithy_gen_runtime::xml::xml_struct!(
     StaleTagException { message : "message" elem => text }
@@ -740,6 +859,7 @@ json_struct!(StaleTagException { message : "message" });
 ///
 /// Required members are the arguments of `new`; the others start unset.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Tag {
     /// The required key portion of the tag.
     ///
@@ -752,6 +872,8 @@ pub struct Tag {
 }
 #[cfg(feature = "sns-create-topic")]
 json_struct!(Tag { key : "Key", value : "Value" });
+#[cfg(feature = "sns-create-topic")]
+accessors!(Tag { key(key) : str required, value(value) : str required });
 #[cfg(feature = "sns-create-topic")]
 ::smithy_gen_runtime::query::query_struct!(
     Tag { key : "Key" => text, value : "Value" => text }
@@ -772,11 +894,14 @@ impl Tag {
 #[cfg(feature = "sns-create-topic")]
 /// Can't add more than 50 tags to a topic.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TagLimitExceededException {
     pub message: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "sns-create-topic")]
 json_struct!(TagLimitExceededException { message : "message" });
+#[cfg(feature = "sns-create-topic")]
+accessors!(TagLimitExceededException { message(message) : str optional });
 #[cfg(feature = "sns-create-topic")]
 ::smithy_gen_runtime::xml::xml_struct!(
     TagLimitExceededException { message : "message" elem => text }
@@ -788,11 +913,14 @@ json_struct!(TagLimitExceededException { message : "message" });
 #[cfg(any(feature = "sns-create-topic", feature = "sns-delete-topic"))]
 /// The request doesn't comply with the IAM tag policy. Correct your request and then retry it.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TagPolicyException {
     pub message: ::std::option::Option<::std::string::String>,
 }
 #[cfg(any(feature = "sns-create-topic", feature = "sns-delete-topic"))]
 json_struct!(TagPolicyException { message : "message" });
+#[cfg(any(feature = "sns-create-topic", feature = "sns-delete-topic"))]
+accessors!(TagPolicyException { message(message) : str optional });
 #[cfg(any(feature = "sns-create-topic", feature = "sns-delete-topic"))]
 ::smithy_gen_runtime::xml::xml_struct!(
     TagPolicyException { message : "message" elem => text }
@@ -804,6 +932,7 @@ json_struct!(TagPolicyException { message : "message" });
 #[cfg(feature = "sns-list-topics")]
 /// A wrapper type for the topic's Amazon Resource Name (ARN). To retrieve a topic's attributes, use `GetTopicAttributes`.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Topic {
     /// The topic's ARN.
     pub topic_arn: ::std::option::Option<::std::string::String>,
@@ -811,15 +940,20 @@ pub struct Topic {
 #[cfg(feature = "sns-list-topics")]
 json_struct!(Topic { topic_arn : "TopicArn" });
 #[cfg(feature = "sns-list-topics")]
+accessors!(Topic { topic_arn(topic_arn) : str optional });
+#[cfg(feature = "sns-list-topics")]
 ::smithy_gen_runtime::xml::xml_struct!(Topic { topic_arn : "TopicArn" elem => text });
 #[cfg(feature = "sns-create-topic")]
 /// Indicates that the customer already owns the maximum allowed number of topics.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TopicLimitExceededException {
     pub message: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "sns-create-topic")]
 json_struct!(TopicLimitExceededException { message : "message" });
+#[cfg(feature = "sns-create-topic")]
+accessors!(TopicLimitExceededException { message(message) : str optional });
 #[cfg(feature = "sns-create-topic")]
 ::smithy_gen_runtime::xml::xml_struct!(
     TopicLimitExceededException { message : "message" elem => text }
@@ -831,6 +965,7 @@ json_struct!(TopicLimitExceededException { message : "message" });
 #[cfg(feature = "sns-publish")]
 /// Indicates that a parameter in the request is invalid.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ValidationException {
     /// Required.
     ///
@@ -842,6 +977,8 @@ json_struct!(
     ValidationException { message : "Message" default
     ValidationException::default_message }
 );
+#[cfg(feature = "sns-publish")]
+accessors!(ValidationException { message(message) : str required });
 #[cfg(feature = "sns-publish")]
 ::smithy_gen_runtime::xml::xml_struct!(
     ValidationException { message : "Message" elem default
@@ -857,3 +994,235 @@ impl ValidationException {
 ::smithy_gen_runtime::error_macros::service_error!(
     ValidationException, "ValidationException", message
 );
+/// Builders of the structures above (`Type::builder()`), for inputs and for outputs and errors in tests.
+pub mod builders {
+    #[allow(unused_imports)]
+    use super::*;
+    #[allow(unused_imports)]
+    use ::smithy_gen_runtime::builders::builder;
+    builder!(
+        AuthorizationErrorException, AuthorizationErrorExceptionBuilder, unchecked, {
+        message(message, set_message, get_message) "message" :
+        value(::std::string::String) optional }
+    );
+    #[cfg(any(feature = "sns-create-topic", feature = "sns-delete-topic"))]
+    builder!(
+        ConcurrentAccessException, ConcurrentAccessExceptionBuilder, unchecked, {
+        message(message, set_message, get_message) "message" :
+        value(::std::string::String) optional }
+    );
+    #[cfg(feature = "sns-create-topic")]
+    builder!(
+        CreateTopicInput, CreateTopicInputBuilder, checked, { name(name, set_name,
+        get_name) "Name" : value(::std::string::String) required, attributes(attributes,
+        set_attributes, get_attributes) "Attributes" : map(::std::string::String,
+        ::std::string::String) optional, tags(tags, set_tags, get_tags) "Tags" :
+        list(Tag) optional, data_protection_policy(data_protection_policy,
+        set_data_protection_policy, get_data_protection_policy) "DataProtectionPolicy" :
+        value(::std::string::String) optional }
+    );
+    #[cfg(feature = "sns-create-topic")]
+    builder!(
+        CreateTopicOutput, CreateTopicOutputBuilder, unchecked, { topic_arn(topic_arn,
+        set_topic_arn, get_topic_arn) "TopicArn" : value(::std::string::String) optional
+        }
+    );
+    #[cfg(feature = "sns-delete-topic")]
+    builder!(
+        DeleteTopicInput, DeleteTopicInputBuilder, checked, { topic_arn(topic_arn,
+        set_topic_arn, get_topic_arn) "TopicArn" : value(::std::string::String) required
+        }
+    );
+    #[cfg(feature = "sns-delete-topic")]
+    builder!(DeleteTopicOutput, DeleteTopicOutputBuilder, unchecked, {});
+    #[cfg(feature = "sns-publish")]
+    builder!(
+        EndpointDisabledException, EndpointDisabledExceptionBuilder, unchecked, {
+        message(message, set_message, get_message) "message" :
+        value(::std::string::String) optional }
+    );
+    #[cfg(feature = "sns-get-topic-attributes")]
+    builder!(
+        GetTopicAttributesInput, GetTopicAttributesInputBuilder, checked, {
+        topic_arn(topic_arn, set_topic_arn, get_topic_arn) "TopicArn" :
+        value(::std::string::String) required }
+    );
+    #[cfg(feature = "sns-get-topic-attributes")]
+    builder!(
+        GetTopicAttributesOutput, GetTopicAttributesOutputBuilder, unchecked, {
+        attributes(attributes, set_attributes, get_attributes) "Attributes" :
+        map(::std::string::String, ::std::string::String) optional }
+    );
+    builder!(
+        InternalErrorException, InternalErrorExceptionBuilder, unchecked, {
+        message(message, set_message, get_message) "message" :
+        value(::std::string::String) optional }
+    );
+    builder!(
+        InvalidParameterException, InvalidParameterExceptionBuilder, unchecked, {
+        message(message, set_message, get_message) "message" :
+        value(::std::string::String) optional }
+    );
+    #[cfg(feature = "sns-publish")]
+    builder!(
+        InvalidParameterValueException, InvalidParameterValueExceptionBuilder, unchecked,
+        { message(message, set_message, get_message) "message" :
+        value(::std::string::String) optional }
+    );
+    #[cfg(
+        any(
+            feature = "sns-create-topic",
+            feature = "sns-get-topic-attributes",
+            feature = "sns-publish"
+        )
+    )]
+    builder!(
+        InvalidSecurityException, InvalidSecurityExceptionBuilder, unchecked, {
+        message(message, set_message, get_message) "message" :
+        value(::std::string::String) optional }
+    );
+    #[cfg(feature = "sns-delete-topic")]
+    builder!(
+        InvalidStateException, InvalidStateExceptionBuilder, unchecked, {
+        message(message, set_message, get_message) "message" :
+        value(::std::string::String) optional }
+    );
+    #[cfg(feature = "sns-publish")]
+    builder!(
+        KmsAccessDeniedException, KmsAccessDeniedExceptionBuilder, unchecked, {
+        message(message, set_message, get_message) "message" :
+        value(::std::string::String) optional }
+    );
+    #[cfg(feature = "sns-publish")]
+    builder!(
+        KmsDisabledException, KmsDisabledExceptionBuilder, unchecked, { message(message,
+        set_message, get_message) "message" : value(::std::string::String) optional }
+    );
+    #[cfg(feature = "sns-publish")]
+    builder!(
+        KmsInvalidStateException, KmsInvalidStateExceptionBuilder, unchecked, {
+        message(message, set_message, get_message) "message" :
+        value(::std::string::String) optional }
+    );
+    #[cfg(feature = "sns-publish")]
+    builder!(
+        KmsNotFoundException, KmsNotFoundExceptionBuilder, unchecked, { message(message,
+        set_message, get_message) "message" : value(::std::string::String) optional }
+    );
+    #[cfg(feature = "sns-publish")]
+    builder!(
+        KmsOptInRequired, KmsOptInRequiredBuilder, unchecked, { message(message,
+        set_message, get_message) "message" : value(::std::string::String) optional }
+    );
+    #[cfg(feature = "sns-publish")]
+    builder!(
+        KmsThrottlingException, KmsThrottlingExceptionBuilder, unchecked, {
+        message(message, set_message, get_message) "message" :
+        value(::std::string::String) optional }
+    );
+    #[cfg(feature = "sns-list-topics")]
+    builder!(
+        ListTopicsInput, ListTopicsInputBuilder, unchecked, { next_token(next_token,
+        set_next_token, get_next_token) "NextToken" : value(::std::string::String)
+        optional }
+    );
+    #[cfg(feature = "sns-list-topics")]
+    builder!(
+        ListTopicsOutput, ListTopicsOutputBuilder, unchecked, { topics(topics,
+        set_topics, get_topics) "Topics" : list(Topic) optional, next_token(next_token,
+        set_next_token, get_next_token) "NextToken" : value(::std::string::String)
+        optional }
+    );
+    #[cfg(feature = "sns-publish")]
+    builder!(
+        MessageAttributeValue, MessageAttributeValueBuilder, checked, {
+        data_type(data_type, set_data_type, get_data_type) "DataType" :
+        value(::std::string::String) required, string_value(string_value,
+        set_string_value, get_string_value) "StringValue" : value(::std::string::String)
+        optional, binary_value(binary_value, set_binary_value, get_binary_value)
+        "BinaryValue" : value(::smithy_gen_runtime::blob::Blob) optional }
+    );
+    #[cfg(
+        any(
+            feature = "sns-delete-topic",
+            feature = "sns-get-topic-attributes",
+            feature = "sns-publish"
+        )
+    )]
+    builder!(
+        NotFoundException, NotFoundExceptionBuilder, unchecked, { message(message,
+        set_message, get_message) "message" : value(::std::string::String) optional }
+    );
+    #[cfg(feature = "sns-publish")]
+    builder!(
+        PlatformApplicationDisabledException,
+        PlatformApplicationDisabledExceptionBuilder, unchecked, { message(message,
+        set_message, get_message) "message" : value(::std::string::String) optional }
+    );
+    #[cfg(feature = "sns-publish")]
+    builder!(
+        PublishInput, PublishInputBuilder, checked, { topic_arn(topic_arn, set_topic_arn,
+        get_topic_arn) "TopicArn" : value(::std::string::String) optional,
+        target_arn(target_arn, set_target_arn, get_target_arn) "TargetArn" :
+        value(::std::string::String) optional, phone_number(phone_number,
+        set_phone_number, get_phone_number) "PhoneNumber" : value(::std::string::String)
+        optional, message(message, set_message, get_message) "Message" :
+        value(::std::string::String) required, subject(subject, set_subject, get_subject)
+        "Subject" : value(::std::string::String) optional,
+        message_structure(message_structure, set_message_structure,
+        get_message_structure) "MessageStructure" : value(::std::string::String)
+        optional, message_attributes(message_attributes, set_message_attributes,
+        get_message_attributes) "MessageAttributes" : map(::std::string::String,
+        MessageAttributeValue) optional,
+        message_deduplication_id(message_deduplication_id, set_message_deduplication_id,
+        get_message_deduplication_id) "MessageDeduplicationId" :
+        value(::std::string::String) optional, message_group_id(message_group_id,
+        set_message_group_id, get_message_group_id) "MessageGroupId" :
+        value(::std::string::String) optional }
+    );
+    #[cfg(feature = "sns-publish")]
+    builder!(
+        PublishOutput, PublishOutputBuilder, unchecked, { message_id(message_id,
+        set_message_id, get_message_id) "MessageId" : value(::std::string::String)
+        optional, sequence_number(sequence_number, set_sequence_number,
+        get_sequence_number) "SequenceNumber" : value(::std::string::String) optional }
+    );
+    #[cfg(any(feature = "sns-create-topic", feature = "sns-delete-topic"))]
+    builder!(
+        StaleTagException, StaleTagExceptionBuilder, unchecked, { message(message,
+        set_message, get_message) "message" : value(::std::string::String) optional }
+    );
+    #[cfg(feature = "sns-create-topic")]
+    builder!(
+        Tag, TagBuilder, checked, { key(key, set_key, get_key) "Key" :
+        value(::std::string::String) required, value(value, set_value, get_value) "Value"
+        : value(::std::string::String) required }
+    );
+    #[cfg(feature = "sns-create-topic")]
+    builder!(
+        TagLimitExceededException, TagLimitExceededExceptionBuilder, unchecked, {
+        message(message, set_message, get_message) "message" :
+        value(::std::string::String) optional }
+    );
+    #[cfg(any(feature = "sns-create-topic", feature = "sns-delete-topic"))]
+    builder!(
+        TagPolicyException, TagPolicyExceptionBuilder, unchecked, { message(message,
+        set_message, get_message) "message" : value(::std::string::String) optional }
+    );
+    #[cfg(feature = "sns-list-topics")]
+    builder!(
+        Topic, TopicBuilder, unchecked, { topic_arn(topic_arn, set_topic_arn,
+        get_topic_arn) "TopicArn" : value(::std::string::String) optional }
+    );
+    #[cfg(feature = "sns-create-topic")]
+    builder!(
+        TopicLimitExceededException, TopicLimitExceededExceptionBuilder, unchecked, {
+        message(message, set_message, get_message) "message" :
+        value(::std::string::String) optional }
+    );
+    #[cfg(feature = "sns-publish")]
+    builder!(
+        ValidationException, ValidationExceptionBuilder, checked, { message(message,
+        set_message, get_message) "Message" : value(::std::string::String) required }
+    );
+}

@@ -2,13 +2,14 @@
 //! Types of AWS Single Sign-On: operation inputs and outputs, structures, unions, enums and errors.
 #[allow(unused_imports)]
 use ::smithy_gen_runtime::{
-    enums::{int_enum, string_enum},
+    builders::accessors, enums::{int_enum, string_enum},
     structs::json_struct,
 };
 /// Input of `GetRoleCredentials` (model shape `com.amazonaws.sso#GetRoleCredentialsRequest`).
 ///
 /// Required members are the arguments of `new`; the others start unset.
 #[derive(Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GetRoleCredentialsInput {
     /// The friendly name of the role that is assigned to the user.
     ///
@@ -26,6 +27,10 @@ pub struct GetRoleCredentialsInput {
 json_struct!(
     @ input GetRoleCredentialsInput { role_name : "roleName", account_id : "accountId",
     access_token : "accessToken" }
+);
+accessors!(
+    GetRoleCredentialsInput { role_name(role_name) : str required, account_id(account_id)
+    : str required, access_token(access_token) : str required }
 );
 impl ::std::fmt::Debug for GetRoleCredentialsInput {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -55,31 +60,41 @@ impl GetRoleCredentialsInput {
 }
 /// Output of `GetRoleCredentials` (model shape `com.amazonaws.sso#GetRoleCredentialsResponse`).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GetRoleCredentialsOutput {
     /// The credentials for the role that is assigned to the user.
     pub role_credentials: ::std::option::Option<RoleCredentials>,
 }
 json_struct!(GetRoleCredentialsOutput { role_credentials : "roleCredentials" });
+accessors!(
+    GetRoleCredentialsOutput { role_credentials(role_credentials) :
+    other(RoleCredentials) optional }
+);
 /// Indicates that a problem occurred with the input to the request. For example, a required parameter might be missing or out of range.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct InvalidRequestException {
     pub message: ::std::option::Option<::std::string::String>,
 }
 json_struct!(InvalidRequestException { message : "message" });
+accessors!(InvalidRequestException { message(message) : str optional });
 ::smithy_gen_runtime::error_macros::service_error!(
     InvalidRequestException, "InvalidRequestException", message
 );
 /// The specified resource doesn't exist.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ResourceNotFoundException {
     pub message: ::std::option::Option<::std::string::String>,
 }
 json_struct!(ResourceNotFoundException { message : "message" });
+accessors!(ResourceNotFoundException { message(message) : str optional });
 ::smithy_gen_runtime::error_macros::service_error!(
     ResourceNotFoundException, "ResourceNotFoundException", message
 );
 /// Provides information about the role credentials that are assigned to the user.
 #[derive(Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RoleCredentials {
     /// The identifier used for the temporary security credentials. For more information, see [Using Temporary Security Credentials to Request Access to AWS Resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_use-resources.html) in the *AWS IAM User Guide*.
     pub access_key_id: ::std::option::Option<::std::string::String>,
@@ -96,6 +111,11 @@ json_struct!(
     RoleCredentials { access_key_id : "accessKeyId", secret_access_key :
     "secretAccessKey", session_token : "sessionToken", expiration : "expiration" default
     RoleCredentials::default_expiration }
+);
+accessors!(
+    RoleCredentials { access_key_id(access_key_id) : str optional,
+    secret_access_key(secret_access_key) : str optional, session_token(session_token) :
+    str optional, expiration(expiration) : copy(i64) optional }
 );
 impl RoleCredentials {
     fn default_expiration() -> ::std::option::Option<i64> {
@@ -123,19 +143,73 @@ impl ::std::fmt::Debug for RoleCredentials {
 }
 /// Indicates that the request is being made too frequently and is more than what the server can handle.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TooManyRequestsException {
     pub message: ::std::option::Option<::std::string::String>,
 }
 json_struct!(TooManyRequestsException { message : "message" });
+accessors!(TooManyRequestsException { message(message) : str optional });
 ::smithy_gen_runtime::error_macros::service_error!(
     TooManyRequestsException, "TooManyRequestsException", message
 );
 /// Indicates that the request is not authorized. This can happen due to an invalid access token in the request.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UnauthorizedException {
     pub message: ::std::option::Option<::std::string::String>,
 }
 json_struct!(UnauthorizedException { message : "message" });
+accessors!(UnauthorizedException { message(message) : str optional });
 ::smithy_gen_runtime::error_macros::service_error!(
     UnauthorizedException, "UnauthorizedException", message
 );
+/// Builders of the structures above (`Type::builder()`), for inputs and for outputs and errors in tests.
+pub mod builders {
+    #[allow(unused_imports)]
+    use super::*;
+    #[allow(unused_imports)]
+    use ::smithy_gen_runtime::builders::builder;
+    builder!(
+        GetRoleCredentialsInput, GetRoleCredentialsInputBuilder, checked, {
+        role_name(role_name, set_role_name, get_role_name) "roleName" :
+        value(::std::string::String) required, account_id(account_id, set_account_id,
+        get_account_id) "accountId" : value(::std::string::String) required,
+        access_token(access_token, set_access_token, get_access_token) "accessToken" :
+        value(::std::string::String) required }
+    );
+    builder!(
+        GetRoleCredentialsOutput, GetRoleCredentialsOutputBuilder, unchecked, {
+        role_credentials(role_credentials, set_role_credentials, get_role_credentials)
+        "roleCredentials" : value(RoleCredentials) optional }
+    );
+    builder!(
+        InvalidRequestException, InvalidRequestExceptionBuilder, unchecked, {
+        message(message, set_message, get_message) "message" :
+        value(::std::string::String) optional }
+    );
+    builder!(
+        ResourceNotFoundException, ResourceNotFoundExceptionBuilder, unchecked, {
+        message(message, set_message, get_message) "message" :
+        value(::std::string::String) optional }
+    );
+    builder!(
+        RoleCredentials, RoleCredentialsBuilder, unchecked, {
+        access_key_id(access_key_id, set_access_key_id, get_access_key_id) "accessKeyId"
+        : value(::std::string::String) optional, secret_access_key(secret_access_key,
+        set_secret_access_key, get_secret_access_key) "secretAccessKey" :
+        value(::std::string::String) optional, session_token(session_token,
+        set_session_token, get_session_token) "sessionToken" :
+        value(::std::string::String) optional, expiration(expiration, set_expiration,
+        get_expiration) "expiration" : value(i64) optional }
+    );
+    builder!(
+        TooManyRequestsException, TooManyRequestsExceptionBuilder, unchecked, {
+        message(message, set_message, get_message) "message" :
+        value(::std::string::String) optional }
+    );
+    builder!(
+        UnauthorizedException, UnauthorizedExceptionBuilder, unchecked, {
+        message(message, set_message, get_message) "message" :
+        value(::std::string::String) optional }
+    );
+}

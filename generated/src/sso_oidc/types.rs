@@ -2,11 +2,12 @@
 //! Types of AWS SSO OIDC: operation inputs and outputs, structures, unions, enums and errors.
 #[allow(unused_imports)]
 use ::smithy_gen_runtime::{
-    enums::{int_enum, string_enum},
+    builders::accessors, enums::{int_enum, string_enum},
     structs::json_struct,
 };
 /// You do not have sufficient access to perform this action.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AccessDeniedException {
     /// Single error code. For this exception the value will be `access\_denied`.
     pub error: ::std::option::Option<::std::string::String>,
@@ -16,11 +17,16 @@ pub struct AccessDeniedException {
 json_struct!(
     AccessDeniedException { error : "error", error_description : "error_description" }
 );
+accessors!(
+    AccessDeniedException { error(error) : str optional,
+    error_description(error_description) : str optional }
+);
 ::smithy_gen_runtime::error_macros::service_error!(
     AccessDeniedException, "AccessDeniedException"
 );
 /// Indicates that a request to authorize a client with an access user session token is pending.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AuthorizationPendingException {
     /// Single error code. For this exception the value will be `authorization\_pending`.
     pub error: ::std::option::Option<::std::string::String>,
@@ -31,6 +37,10 @@ json_struct!(
     AuthorizationPendingException { error : "error", error_description :
     "error_description" }
 );
+accessors!(
+    AuthorizationPendingException { error(error) : str optional,
+    error_description(error_description) : str optional }
+);
 ::smithy_gen_runtime::error_macros::service_error!(
     AuthorizationPendingException, "AuthorizationPendingException"
 );
@@ -38,6 +48,7 @@ json_struct!(
 ///
 /// Required members are the arguments of `new`; the others start unset.
 #[derive(Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CreateTokenInput {
     /// The unique identifier string for the client or application. This value comes from the result of the [RegisterClient](#) API.
     ///
@@ -77,6 +88,13 @@ json_struct!(
     grant_type : "grantType", device_code : "deviceCode", code : "code", refresh_token :
     "refreshToken", scope : "scope", redirect_uri : "redirectUri", code_verifier :
     "codeVerifier" }
+);
+accessors!(
+    CreateTokenInput { client_id(client_id) : str required, client_secret(client_secret)
+    : str required, grant_type(grant_type) : str required, device_code(device_code) : str
+    optional, code(code) : str optional, refresh_token(refresh_token) : str optional,
+    scope(scope) : list(::std::string::String) optional, redirect_uri(redirect_uri) : str
+    optional, code_verifier(code_verifier) : str optional }
 );
 impl ::std::fmt::Debug for CreateTokenInput {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -119,6 +137,7 @@ impl CreateTokenInput {
 }
 /// Output of `CreateToken` (model shape `com.amazonaws.ssooidc#CreateTokenResponse`).
 #[derive(Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CreateTokenOutput {
     /// A bearer token to access Amazon Web Services accounts and applications assigned to a user.
     pub access_token: ::std::option::Option<::std::string::String>,
@@ -141,6 +160,11 @@ json_struct!(
     CreateTokenOutput { access_token : "accessToken", token_type : "tokenType",
     expires_in : "expiresIn" default CreateTokenOutput::default_expires_in, refresh_token
     : "refreshToken", id_token : "idToken" }
+);
+accessors!(
+    CreateTokenOutput { access_token(access_token) : str optional, token_type(token_type)
+    : str optional, expires_in(expires_in) : copy(i32) optional,
+    refresh_token(refresh_token) : str optional, id_token(id_token) : str optional }
 );
 impl CreateTokenOutput {
     fn default_expires_in() -> ::std::option::Option<i32> {
@@ -169,6 +193,7 @@ impl ::std::fmt::Debug for CreateTokenOutput {
 }
 /// Indicates that the token issued by the service is expired and is no longer valid.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ExpiredTokenException {
     /// Single error code. For this exception the value will be `expired\_token`.
     pub error: ::std::option::Option<::std::string::String>,
@@ -178,11 +203,16 @@ pub struct ExpiredTokenException {
 json_struct!(
     ExpiredTokenException { error : "error", error_description : "error_description" }
 );
+accessors!(
+    ExpiredTokenException { error(error) : str optional,
+    error_description(error_description) : str optional }
+);
 ::smithy_gen_runtime::error_macros::service_error!(
     ExpiredTokenException, "ExpiredTokenException"
 );
 /// Indicates that an error from the service occurred while trying to process a request.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct InternalServerException {
     /// Single error code. For this exception the value will be `server\_error`.
     pub error: ::std::option::Option<::std::string::String>,
@@ -192,11 +222,16 @@ pub struct InternalServerException {
 json_struct!(
     InternalServerException { error : "error", error_description : "error_description" }
 );
+accessors!(
+    InternalServerException { error(error) : str optional,
+    error_description(error_description) : str optional }
+);
 ::smithy_gen_runtime::error_macros::service_error!(
     InternalServerException, "InternalServerException"
 );
 /// Indicates that the `clientId` or `clientSecret` in the request is invalid. For example, this can occur when a client sends an incorrect `clientId` or an expired `clientSecret`.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct InvalidClientException {
     /// Single error code. For this exception the value will be `invalid\_client`.
     pub error: ::std::option::Option<::std::string::String>,
@@ -206,11 +241,16 @@ pub struct InvalidClientException {
 json_struct!(
     InvalidClientException { error : "error", error_description : "error_description" }
 );
+accessors!(
+    InvalidClientException { error(error) : str optional,
+    error_description(error_description) : str optional }
+);
 ::smithy_gen_runtime::error_macros::service_error!(
     InvalidClientException, "InvalidClientException"
 );
 /// Indicates that a request contains an invalid grant. This can occur if a client makes a [CreateToken](#) request with an invalid grant type.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct InvalidGrantException {
     /// Single error code. For this exception the value will be `invalid\_grant`.
     pub error: ::std::option::Option<::std::string::String>,
@@ -220,11 +260,16 @@ pub struct InvalidGrantException {
 json_struct!(
     InvalidGrantException { error : "error", error_description : "error_description" }
 );
+accessors!(
+    InvalidGrantException { error(error) : str optional,
+    error_description(error_description) : str optional }
+);
 ::smithy_gen_runtime::error_macros::service_error!(
     InvalidGrantException, "InvalidGrantException"
 );
 /// Indicates that something is wrong with the input to the request. For example, a required parameter might be missing or out of range.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct InvalidRequestException {
     /// Single error code. For this exception the value will be `invalid\_request`.
     pub error: ::std::option::Option<::std::string::String>,
@@ -234,11 +279,16 @@ pub struct InvalidRequestException {
 json_struct!(
     InvalidRequestException { error : "error", error_description : "error_description" }
 );
+accessors!(
+    InvalidRequestException { error(error) : str optional,
+    error_description(error_description) : str optional }
+);
 ::smithy_gen_runtime::error_macros::service_error!(
     InvalidRequestException, "InvalidRequestException"
 );
 /// Indicates that the scope provided in the request is invalid.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct InvalidScopeException {
     /// Single error code. For this exception the value will be `invalid\_scope`.
     pub error: ::std::option::Option<::std::string::String>,
@@ -248,11 +298,16 @@ pub struct InvalidScopeException {
 json_struct!(
     InvalidScopeException { error : "error", error_description : "error_description" }
 );
+accessors!(
+    InvalidScopeException { error(error) : str optional,
+    error_description(error_description) : str optional }
+);
 ::smithy_gen_runtime::error_macros::service_error!(
     InvalidScopeException, "InvalidScopeException"
 );
 /// Indicates that the client is making the request too frequently and is more than the service can handle.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SlowDownException {
     /// Single error code. For this exception the value will be `slow\_down`.
     pub error: ::std::option::Option<::std::string::String>,
@@ -262,11 +317,16 @@ pub struct SlowDownException {
 json_struct!(
     SlowDownException { error : "error", error_description : "error_description" }
 );
+accessors!(
+    SlowDownException { error(error) : str optional, error_description(error_description)
+    : str optional }
+);
 ::smithy_gen_runtime::error_macros::service_error!(
     SlowDownException, "SlowDownException"
 );
 /// Indicates that the client is not currently authorized to make the request. This can happen when a `clientId` is not issued for a public client.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UnauthorizedClientException {
     /// Single error code. For this exception the value will be `unauthorized\_client`.
     pub error: ::std::option::Option<::std::string::String>,
@@ -277,11 +337,16 @@ json_struct!(
     UnauthorizedClientException { error : "error", error_description :
     "error_description" }
 );
+accessors!(
+    UnauthorizedClientException { error(error) : str optional,
+    error_description(error_description) : str optional }
+);
 ::smithy_gen_runtime::error_macros::service_error!(
     UnauthorizedClientException, "UnauthorizedClientException"
 );
 /// Indicates that the grant type in the request is not supported by the service.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UnsupportedGrantTypeException {
     /// Single error code. For this exception the value will be `unsupported\_grant\_type`.
     pub error: ::std::option::Option<::std::string::String>,
@@ -292,6 +357,120 @@ json_struct!(
     UnsupportedGrantTypeException { error : "error", error_description :
     "error_description" }
 );
+accessors!(
+    UnsupportedGrantTypeException { error(error) : str optional,
+    error_description(error_description) : str optional }
+);
 ::smithy_gen_runtime::error_macros::service_error!(
     UnsupportedGrantTypeException, "UnsupportedGrantTypeException"
 );
+/// Builders of the structures above (`Type::builder()`), for inputs and for outputs and errors in tests.
+pub mod builders {
+    #[allow(unused_imports)]
+    use super::*;
+    #[allow(unused_imports)]
+    use ::smithy_gen_runtime::builders::builder;
+    builder!(
+        AccessDeniedException, AccessDeniedExceptionBuilder, unchecked, { error(error,
+        set_error, get_error) "error" : value(::std::string::String) optional,
+        error_description(error_description, set_error_description,
+        get_error_description) "error_description" : value(::std::string::String)
+        optional }
+    );
+    builder!(
+        AuthorizationPendingException, AuthorizationPendingExceptionBuilder, unchecked, {
+        error(error, set_error, get_error) "error" : value(::std::string::String)
+        optional, error_description(error_description, set_error_description,
+        get_error_description) "error_description" : value(::std::string::String)
+        optional }
+    );
+    builder!(
+        CreateTokenInput, CreateTokenInputBuilder, checked, { client_id(client_id,
+        set_client_id, get_client_id) "clientId" : value(::std::string::String) required,
+        client_secret(client_secret, set_client_secret, get_client_secret) "clientSecret"
+        : value(::std::string::String) required, grant_type(grant_type, set_grant_type,
+        get_grant_type) "grantType" : value(::std::string::String) required,
+        device_code(device_code, set_device_code, get_device_code) "deviceCode" :
+        value(::std::string::String) optional, code(code, set_code, get_code) "code" :
+        value(::std::string::String) optional, refresh_token(refresh_token,
+        set_refresh_token, get_refresh_token) "refreshToken" :
+        value(::std::string::String) optional, scope(scope, set_scope, get_scope) "scope"
+        : list(::std::string::String) optional, redirect_uri(redirect_uri,
+        set_redirect_uri, get_redirect_uri) "redirectUri" : value(::std::string::String)
+        optional, code_verifier(code_verifier, set_code_verifier, get_code_verifier)
+        "codeVerifier" : value(::std::string::String) optional }
+    );
+    builder!(
+        CreateTokenOutput, CreateTokenOutputBuilder, unchecked, {
+        access_token(access_token, set_access_token, get_access_token) "accessToken" :
+        value(::std::string::String) optional, token_type(token_type, set_token_type,
+        get_token_type) "tokenType" : value(::std::string::String) optional,
+        expires_in(expires_in, set_expires_in, get_expires_in) "expiresIn" : value(i32)
+        optional, refresh_token(refresh_token, set_refresh_token, get_refresh_token)
+        "refreshToken" : value(::std::string::String) optional, id_token(id_token,
+        set_id_token, get_id_token) "idToken" : value(::std::string::String) optional }
+    );
+    builder!(
+        ExpiredTokenException, ExpiredTokenExceptionBuilder, unchecked, { error(error,
+        set_error, get_error) "error" : value(::std::string::String) optional,
+        error_description(error_description, set_error_description,
+        get_error_description) "error_description" : value(::std::string::String)
+        optional }
+    );
+    builder!(
+        InternalServerException, InternalServerExceptionBuilder, unchecked, {
+        error(error, set_error, get_error) "error" : value(::std::string::String)
+        optional, error_description(error_description, set_error_description,
+        get_error_description) "error_description" : value(::std::string::String)
+        optional }
+    );
+    builder!(
+        InvalidClientException, InvalidClientExceptionBuilder, unchecked, { error(error,
+        set_error, get_error) "error" : value(::std::string::String) optional,
+        error_description(error_description, set_error_description,
+        get_error_description) "error_description" : value(::std::string::String)
+        optional }
+    );
+    builder!(
+        InvalidGrantException, InvalidGrantExceptionBuilder, unchecked, { error(error,
+        set_error, get_error) "error" : value(::std::string::String) optional,
+        error_description(error_description, set_error_description,
+        get_error_description) "error_description" : value(::std::string::String)
+        optional }
+    );
+    builder!(
+        InvalidRequestException, InvalidRequestExceptionBuilder, unchecked, {
+        error(error, set_error, get_error) "error" : value(::std::string::String)
+        optional, error_description(error_description, set_error_description,
+        get_error_description) "error_description" : value(::std::string::String)
+        optional }
+    );
+    builder!(
+        InvalidScopeException, InvalidScopeExceptionBuilder, unchecked, { error(error,
+        set_error, get_error) "error" : value(::std::string::String) optional,
+        error_description(error_description, set_error_description,
+        get_error_description) "error_description" : value(::std::string::String)
+        optional }
+    );
+    builder!(
+        SlowDownException, SlowDownExceptionBuilder, unchecked, { error(error, set_error,
+        get_error) "error" : value(::std::string::String) optional,
+        error_description(error_description, set_error_description,
+        get_error_description) "error_description" : value(::std::string::String)
+        optional }
+    );
+    builder!(
+        UnauthorizedClientException, UnauthorizedClientExceptionBuilder, unchecked, {
+        error(error, set_error, get_error) "error" : value(::std::string::String)
+        optional, error_description(error_description, set_error_description,
+        get_error_description) "error_description" : value(::std::string::String)
+        optional }
+    );
+    builder!(
+        UnsupportedGrantTypeException, UnsupportedGrantTypeExceptionBuilder, unchecked, {
+        error(error, set_error, get_error) "error" : value(::std::string::String)
+        optional, error_description(error_description, set_error_description,
+        get_error_description) "error_description" : value(::std::string::String)
+        optional }
+    );
+}

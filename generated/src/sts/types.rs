@@ -2,7 +2,7 @@
 //! Types of AWS Security Token Service: operation inputs and outputs, structures, unions, enums and errors.
 #[allow(unused_imports)]
 use ::smithy_gen_runtime::{
-    enums::{int_enum, string_enum},
+    builders::accessors, enums::{int_enum, string_enum},
     structs::json_struct,
 };
 #[cfg(feature = "sts-assume-role")]
@@ -10,6 +10,7 @@ use ::smithy_gen_runtime::{
 ///
 /// Required members are the arguments of `new`; the others start unset.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AssumeRoleInput {
     /// The Amazon Resource Name (ARN) of the role to assume.
     ///
@@ -113,6 +114,17 @@ json_struct!(
     source_identity : "SourceIdentity", provided_contexts : "ProvidedContexts" }
 );
 #[cfg(feature = "sts-assume-role")]
+accessors!(
+    AssumeRoleInput { role_arn(role_arn) : str required,
+    role_session_name(role_session_name) : str required, policy_arns(policy_arns) :
+    list(PolicyDescriptorType) optional, policy(policy) : str optional,
+    duration_seconds(duration_seconds) : copy(i32) optional, tags(tags) : list(Tag)
+    optional, transitive_tag_keys(transitive_tag_keys) : list(::std::string::String)
+    optional, external_id(external_id) : str optional, serial_number(serial_number) : str
+    optional, token_code(token_code) : str optional, source_identity(source_identity) :
+    str optional, provided_contexts(provided_contexts) : list(ProvidedContext) optional }
+);
+#[cfg(feature = "sts-assume-role")]
 ::smithy_gen_runtime::query::query_struct!(
     AssumeRoleInput { role_arn : "RoleArn" => text, role_session_name : "RoleSessionName"
     => text, policy_arns : "PolicyArns" => [list "member" strukt], policy : "Policy" =>
@@ -141,6 +153,7 @@ impl AssumeRoleInput {
 ///
 /// Output of `AssumeRole` (model shape `com.amazonaws.sts#AssumeRoleResponse`).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AssumeRoleOutput {
     /// The temporary security credentials, which include an access key ID, a secret access key, and a security (or session) token.
     ///
@@ -166,6 +179,13 @@ json_struct!(
     "SourceIdentity" }
 );
 #[cfg(feature = "sts-assume-role")]
+accessors!(
+    AssumeRoleOutput { credentials(credentials) : other(Credentials) optional,
+    assumed_role_user(assumed_role_user) : other(AssumedRoleUser) optional,
+    packed_policy_size(packed_policy_size) : copy(i32) optional,
+    source_identity(source_identity) : str optional }
+);
+#[cfg(feature = "sts-assume-role")]
 ::smithy_gen_runtime::xml::xml_struct!(
     AssumeRoleOutput { credentials : "Credentials" elem => strukt, assumed_role_user :
     "AssumedRoleUser" elem => strukt, packed_policy_size : "PackedPolicySize" elem =>
@@ -176,6 +196,7 @@ json_struct!(
 ///
 /// Required members are the arguments of `new`; the others start unset.
 #[derive(Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AssumeRoleWithSamlInput {
     /// The Amazon Resource Name (ARN) of the role that the caller is assuming.
     ///
@@ -229,6 +250,14 @@ json_struct!(
     : "Policy", duration_seconds : "DurationSeconds" }
 );
 #[cfg(feature = "sts-assume-role-with-saml")]
+accessors!(
+    AssumeRoleWithSamlInput { role_arn(role_arn) : str required,
+    principal_arn(principal_arn) : str required, saml_assertion(saml_assertion) : str
+    required, policy_arns(policy_arns) : list(PolicyDescriptorType) optional,
+    policy(policy) : str optional, duration_seconds(duration_seconds) : copy(i32)
+    optional }
+);
+#[cfg(feature = "sts-assume-role-with-saml")]
 ::smithy_gen_runtime::query::query_struct!(
     AssumeRoleWithSamlInput { role_arn : "RoleArn" => text, principal_arn :
     "PrincipalArn" => text, saml_assertion : "SAMLAssertion" => text, policy_arns :
@@ -272,6 +301,7 @@ impl AssumeRoleWithSamlInput {
 ///
 /// Output of `AssumeRoleWithSAML` (model shape `com.amazonaws.sts#AssumeRoleWithSAMLResponse`).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AssumeRoleWithSamlOutput {
     /// The temporary security credentials, which include an access key ID, a secret access key, and a security (or session) token.
     ///
@@ -320,6 +350,15 @@ json_struct!(
     name_qualifier : "NameQualifier", source_identity : "SourceIdentity" }
 );
 #[cfg(feature = "sts-assume-role-with-saml")]
+accessors!(
+    AssumeRoleWithSamlOutput { credentials(credentials) : other(Credentials) optional,
+    assumed_role_user(assumed_role_user) : other(AssumedRoleUser) optional,
+    packed_policy_size(packed_policy_size) : copy(i32) optional, subject(subject) : str
+    optional, subject_type(subject_type) : str optional, issuer(issuer) : str optional,
+    audience(audience) : str optional, name_qualifier(name_qualifier) : str optional,
+    source_identity(source_identity) : str optional }
+);
+#[cfg(feature = "sts-assume-role-with-saml")]
 ::smithy_gen_runtime::xml::xml_struct!(
     AssumeRoleWithSamlOutput { credentials : "Credentials" elem => strukt,
     assumed_role_user : "AssumedRoleUser" elem => strukt, packed_policy_size :
@@ -333,6 +372,7 @@ json_struct!(
 ///
 /// Required members are the arguments of `new`; the others start unset.
 #[derive(Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AssumeRoleWithWebIdentityInput {
     /// The Amazon Resource Name (ARN) of the role that the caller is assuming.
     ///
@@ -399,6 +439,15 @@ json_struct!(
     "DurationSeconds" }
 );
 #[cfg(feature = "sts-assume-role-with-web-identity")]
+accessors!(
+    AssumeRoleWithWebIdentityInput { role_arn(role_arn) : str required,
+    role_session_name(role_session_name) : str required,
+    web_identity_token(web_identity_token) : str required, provider_id(provider_id) : str
+    optional, policy_arns(policy_arns) : list(PolicyDescriptorType) optional,
+    policy(policy) : str optional, duration_seconds(duration_seconds) : copy(i32)
+    optional }
+);
+#[cfg(feature = "sts-assume-role-with-web-identity")]
 ::smithy_gen_runtime::query::query_struct!(
     AssumeRoleWithWebIdentityInput { role_arn : "RoleArn" => text, role_session_name :
     "RoleSessionName" => text, web_identity_token : "WebIdentityToken" => text,
@@ -446,6 +495,7 @@ impl AssumeRoleWithWebIdentityInput {
 ///
 /// Output of `AssumeRoleWithWebIdentity` (model shape `com.amazonaws.sts#AssumeRoleWithWebIdentityResponse`).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AssumeRoleWithWebIdentityOutput {
     /// The temporary security credentials, which include an access key ID, a secret access key, and a security token.
     ///
@@ -478,6 +528,15 @@ json_struct!(
     audience : "Audience", source_identity : "SourceIdentity" }
 );
 #[cfg(feature = "sts-assume-role-with-web-identity")]
+accessors!(
+    AssumeRoleWithWebIdentityOutput { credentials(credentials) : other(Credentials)
+    optional, subject_from_web_identity_token(subject_from_web_identity_token) : str
+    optional, assumed_role_user(assumed_role_user) : other(AssumedRoleUser) optional,
+    packed_policy_size(packed_policy_size) : copy(i32) optional, provider(provider) : str
+    optional, audience(audience) : str optional, source_identity(source_identity) : str
+    optional }
+);
+#[cfg(feature = "sts-assume-role-with-web-identity")]
 ::smithy_gen_runtime::xml::xml_struct!(
     AssumeRoleWithWebIdentityOutput { credentials : "Credentials" elem => strukt,
     subject_from_web_identity_token : "SubjectFromWebIdentityToken" elem => text,
@@ -490,6 +549,7 @@ json_struct!(
 ///
 /// Required members are the arguments of `new`; the others start unset.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AssumeRootInput {
     /// The member account principal ARN or account ID.
     ///
@@ -516,6 +576,12 @@ json_struct!(
     "TaskPolicyArn", duration_seconds : "DurationSeconds" }
 );
 #[cfg(feature = "sts-assume-root")]
+accessors!(
+    AssumeRootInput { target_principal(target_principal) : str required,
+    task_policy_arn(task_policy_arn) : other(PolicyDescriptorType) required,
+    duration_seconds(duration_seconds) : copy(i32) optional }
+);
+#[cfg(feature = "sts-assume-root")]
 ::smithy_gen_runtime::query::query_struct!(
     AssumeRootInput { target_principal : "TargetPrincipal" => text, task_policy_arn :
     "TaskPolicyArn" => strukt, duration_seconds : "DurationSeconds" => text }
@@ -537,6 +603,7 @@ impl AssumeRootInput {
 #[cfg(feature = "sts-assume-root")]
 /// Output of `AssumeRoot` (model shape `com.amazonaws.sts#AssumeRootResponse`).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AssumeRootOutput {
     /// The temporary security credentials, which include an access key ID, a secret access key, and a security token.
     ///
@@ -556,6 +623,11 @@ json_struct!(
     AssumeRootOutput { credentials : "Credentials", source_identity : "SourceIdentity" }
 );
 #[cfg(feature = "sts-assume-root")]
+accessors!(
+    AssumeRootOutput { credentials(credentials) : other(Credentials) optional,
+    source_identity(source_identity) : str optional }
+);
+#[cfg(feature = "sts-assume-root")]
 ::smithy_gen_runtime::xml::xml_struct!(
     AssumeRootOutput { credentials : "Credentials" elem => strukt, source_identity :
     "SourceIdentity" elem => text }
@@ -569,6 +641,7 @@ json_struct!(
 )]
 /// The identifiers for the temporary security credentials that the operation returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AssumedRoleUser {
     /// A unique identifier that contains the role ID and the role session name of the role that is being assumed. The role ID is generated by Amazon Web Services when the role is created.
     ///
@@ -594,6 +667,17 @@ json_struct!(
     AssumedRoleUser { assumed_role_id : "AssumedRoleId" default
     AssumedRoleUser::default_assumed_role_id, arn : "Arn" default
     AssumedRoleUser::default_arn }
+);
+#[cfg(
+    any(
+        feature = "sts-assume-role",
+        feature = "sts-assume-role-with-saml",
+        feature = "sts-assume-role-with-web-identity"
+    )
+)]
+accessors!(
+    AssumedRoleUser { assumed_role_id(assumed_role_id) : str required, arn(arn) : str
+    required }
 );
 #[cfg(
     any(
@@ -634,6 +718,7 @@ impl AssumedRoleUser {
 )]
 /// Amazon Web Services credentials for API authentication.
 #[derive(Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Credentials {
     /// The access key ID that identifies the temporary security credentials.
     ///
@@ -676,6 +761,22 @@ json_struct!(
     Credentials::default_secret_access_key, session_token : "SessionToken" default
     Credentials::default_session_token, expiration : "Expiration" default
     Credentials::default_expiration }
+);
+#[cfg(
+    any(
+        feature = "sts-assume-role",
+        feature = "sts-assume-role-with-saml",
+        feature = "sts-assume-role-with-web-identity",
+        feature = "sts-assume-root",
+        feature = "sts-get-federation-token",
+        feature = "sts-get-session-token"
+    )
+)]
+accessors!(
+    Credentials { access_key_id(access_key_id) : str required,
+    secret_access_key(secret_access_key) : str required, session_token(session_token) :
+    str required, expiration(expiration) :
+    other(::smithy_gen_runtime::timestamp::Timestamp) required }
 );
 #[cfg(
     any(
@@ -751,6 +852,7 @@ impl ::std::fmt::Debug for Credentials {
 ///
 /// Required members are the arguments of `new`; the others start unset.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DecodeAuthorizationMessageInput {
     /// The encoded message that was returned with the response.
     ///
@@ -760,6 +862,10 @@ pub struct DecodeAuthorizationMessageInput {
 #[cfg(feature = "sts-decode-authorization-message")]
 json_struct!(
     @ input DecodeAuthorizationMessageInput { encoded_message : "EncodedMessage" }
+);
+#[cfg(feature = "sts-decode-authorization-message")]
+accessors!(
+    DecodeAuthorizationMessageInput { encoded_message(encoded_message) : str required }
 );
 #[cfg(feature = "sts-decode-authorization-message")]
 ::smithy_gen_runtime::query::query_struct!(
@@ -781,12 +887,17 @@ impl DecodeAuthorizationMessageInput {
 ///
 /// Output of `DecodeAuthorizationMessage` (model shape `com.amazonaws.sts#DecodeAuthorizationMessageResponse`).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DecodeAuthorizationMessageOutput {
     /// The API returns a response with the decoded message.
     pub decoded_message: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "sts-decode-authorization-message")]
 json_struct!(DecodeAuthorizationMessageOutput { decoded_message : "DecodedMessage" });
+#[cfg(feature = "sts-decode-authorization-message")]
+accessors!(
+    DecodeAuthorizationMessageOutput { decoded_message(decoded_message) : str optional }
+);
 #[cfg(feature = "sts-decode-authorization-message")]
 ::smithy_gen_runtime::xml::xml_struct!(
     DecodeAuthorizationMessageOutput { decoded_message : "DecodedMessage" elem => text }
@@ -801,6 +912,7 @@ json_struct!(DecodeAuthorizationMessageOutput { decoded_message : "DecodedMessag
 )]
 /// The web identity token that was passed is expired or is not valid. Get a new identity token from the identity provider and then retry the request.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ExpiredTokenException {
     pub message: ::std::option::Option<::std::string::String>,
 }
@@ -813,6 +925,15 @@ pub struct ExpiredTokenException {
     )
 )]
 json_struct!(ExpiredTokenException { message : "message" });
+#[cfg(
+    any(
+        feature = "sts-assume-role",
+        feature = "sts-assume-role-with-saml",
+        feature = "sts-assume-role-with-web-identity",
+        feature = "sts-assume-root"
+    )
+)]
+accessors!(ExpiredTokenException { message(message) : str optional });
 #[cfg(
     any(
         feature = "sts-assume-role",
@@ -838,6 +959,7 @@ json_struct!(ExpiredTokenException { message : "message" });
 #[cfg(feature = "sts-get-federation-token")]
 /// Identifiers for the federated user that is associated with the credentials.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct FederatedUser {
     /// The string that identifies the federated user associated with the credentials, similar to the unique ID of an IAM user.
     ///
@@ -859,6 +981,11 @@ json_struct!(
     FederatedUser::default_arn }
 );
 #[cfg(feature = "sts-get-federation-token")]
+accessors!(
+    FederatedUser { federated_user_id(federated_user_id) : str required, arn(arn) : str
+    required }
+);
+#[cfg(feature = "sts-get-federation-token")]
 ::smithy_gen_runtime::xml::xml_struct!(
     FederatedUser { federated_user_id : "FederatedUserId" elem default
     FederatedUser::default_federated_user_id => text, arn : "Arn" elem default
@@ -878,6 +1005,7 @@ impl FederatedUser {
 ///
 /// Required members are the arguments of `new`; the others start unset.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GetAccessKeyInfoInput {
     /// The identifier of an access key.
     ///
@@ -888,6 +1016,8 @@ pub struct GetAccessKeyInfoInput {
 }
 #[cfg(feature = "sts-get-access-key-info")]
 json_struct!(@ input GetAccessKeyInfoInput { access_key_id : "AccessKeyId" });
+#[cfg(feature = "sts-get-access-key-info")]
+accessors!(GetAccessKeyInfoInput { access_key_id(access_key_id) : str required });
 #[cfg(feature = "sts-get-access-key-info")]
 ::smithy_gen_runtime::query::query_struct!(
     GetAccessKeyInfoInput { access_key_id : "AccessKeyId" => text }
@@ -904,6 +1034,7 @@ impl GetAccessKeyInfoInput {
 #[cfg(feature = "sts-get-access-key-info")]
 /// Output of `GetAccessKeyInfo` (model shape `com.amazonaws.sts#GetAccessKeyInfoResponse`).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GetAccessKeyInfoOutput {
     /// The number used to identify the Amazon Web Services account.
     pub account: ::std::option::Option<::std::string::String>,
@@ -911,15 +1042,20 @@ pub struct GetAccessKeyInfoOutput {
 #[cfg(feature = "sts-get-access-key-info")]
 json_struct!(GetAccessKeyInfoOutput { account : "Account" });
 #[cfg(feature = "sts-get-access-key-info")]
+accessors!(GetAccessKeyInfoOutput { account(account) : str optional });
+#[cfg(feature = "sts-get-access-key-info")]
 ::smithy_gen_runtime::xml::xml_struct!(
     GetAccessKeyInfoOutput { account : "Account" elem => text }
 );
 #[cfg(feature = "sts-get-caller-identity")]
 /// Input of `GetCallerIdentity` (model shape `com.amazonaws.sts#GetCallerIdentityRequest`).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GetCallerIdentityInput {}
 #[cfg(feature = "sts-get-caller-identity")]
 json_struct!(@ input GetCallerIdentityInput {});
+#[cfg(feature = "sts-get-caller-identity")]
+accessors!(GetCallerIdentityInput {});
 #[cfg(feature = "sts-get-caller-identity")]
 ::smithy_gen_runtime::query::query_struct!(GetCallerIdentityInput {});
 #[cfg(feature = "sts-get-caller-identity")]
@@ -927,6 +1063,7 @@ json_struct!(@ input GetCallerIdentityInput {});
 ///
 /// Output of `GetCallerIdentity` (model shape `com.amazonaws.sts#GetCallerIdentityResponse`).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GetCallerIdentityOutput {
     /// The unique identifier of the calling entity. The exact value depends on the type of entity that is making the call. The values returned are those listed in the **aws:userid** column in the [Principal table](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html#principaltable) found on the **Policy Variables** reference page in the *IAM User Guide*.
     pub user_id: ::std::option::Option<::std::string::String>,
@@ -940,6 +1077,11 @@ json_struct!(
     GetCallerIdentityOutput { user_id : "UserId", account : "Account", arn : "Arn" }
 );
 #[cfg(feature = "sts-get-caller-identity")]
+accessors!(
+    GetCallerIdentityOutput { user_id(user_id) : str optional, account(account) : str
+    optional, arn(arn) : str optional }
+);
+#[cfg(feature = "sts-get-caller-identity")]
 ::smithy_gen_runtime::xml::xml_struct!(
     GetCallerIdentityOutput { user_id : "UserId" elem => text, account : "Account" elem
     => text, arn : "Arn" elem => text }
@@ -949,6 +1091,7 @@ json_struct!(
 ///
 /// Required members are the arguments of `new`; the others start unset.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GetFederationTokenInput {
     /// The name of the federated user. The name is used as an identifier for the temporary security credentials (such as `Bob`). For example, you can reference the federated user name in a resource-based policy, such as in an Amazon S3 bucket policy.
     ///
@@ -1007,6 +1150,13 @@ json_struct!(
     "PolicyArns", duration_seconds : "DurationSeconds", tags : "Tags" }
 );
 #[cfg(feature = "sts-get-federation-token")]
+accessors!(
+    GetFederationTokenInput { name(name) : str required, policy(policy) : str optional,
+    policy_arns(policy_arns) : list(PolicyDescriptorType) optional,
+    duration_seconds(duration_seconds) : copy(i32) optional, tags(tags) : list(Tag)
+    optional }
+);
+#[cfg(feature = "sts-get-federation-token")]
 ::smithy_gen_runtime::query::query_struct!(
     GetFederationTokenInput { name : "Name" => text, policy : "Policy" => text,
     policy_arns : "PolicyArns" => [list "member" strukt], duration_seconds :
@@ -1027,6 +1177,7 @@ impl GetFederationTokenInput {
 ///
 /// Output of `GetFederationToken` (model shape `com.amazonaws.sts#GetFederationTokenResponse`).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GetFederationTokenOutput {
     /// The temporary security credentials, which include an access key ID, a secret access key, and a security (or session) token.
     ///
@@ -1045,6 +1196,12 @@ json_struct!(
     "FederatedUser", packed_policy_size : "PackedPolicySize" }
 );
 #[cfg(feature = "sts-get-federation-token")]
+accessors!(
+    GetFederationTokenOutput { credentials(credentials) : other(Credentials) optional,
+    federated_user(federated_user) : other(FederatedUser) optional,
+    packed_policy_size(packed_policy_size) : copy(i32) optional }
+);
+#[cfg(feature = "sts-get-federation-token")]
 ::smithy_gen_runtime::xml::xml_struct!(
     GetFederationTokenOutput { credentials : "Credentials" elem => strukt, federated_user
     : "FederatedUser" elem => strukt, packed_policy_size : "PackedPolicySize" elem =>
@@ -1053,6 +1210,7 @@ json_struct!(
 #[cfg(feature = "sts-get-session-token")]
 /// Input of `GetSessionToken` (model shape `com.amazonaws.sts#GetSessionTokenRequest`).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GetSessionTokenInput {
     /// The duration, in seconds, that the credentials should remain valid. Acceptable durations for IAM user sessions range from 900 seconds (15 minutes) to 129,600 seconds (36 hours), with 43,200 seconds (12 hours) as the default. Sessions for Amazon Web Services account owners are restricted to a maximum of 3,600 seconds (one hour). If the duration is longer than one hour, the session for Amazon Web Services account owners defaults to one hour.
     pub duration_seconds: ::std::option::Option<i32>,
@@ -1071,6 +1229,11 @@ json_struct!(
     "SerialNumber", token_code : "TokenCode" }
 );
 #[cfg(feature = "sts-get-session-token")]
+accessors!(
+    GetSessionTokenInput { duration_seconds(duration_seconds) : copy(i32) optional,
+    serial_number(serial_number) : str optional, token_code(token_code) : str optional }
+);
+#[cfg(feature = "sts-get-session-token")]
 ::smithy_gen_runtime::query::query_struct!(
     GetSessionTokenInput { duration_seconds : "DurationSeconds" => text, serial_number :
     "SerialNumber" => text, token_code : "TokenCode" => text }
@@ -1080,6 +1243,7 @@ json_struct!(
 ///
 /// Output of `GetSessionToken` (model shape `com.amazonaws.sts#GetSessionTokenResponse`).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GetSessionTokenOutput {
     /// The temporary security credentials, which include an access key ID, a secret access key, and a security (or session) token.
     ///
@@ -1091,17 +1255,24 @@ pub struct GetSessionTokenOutput {
 #[cfg(feature = "sts-get-session-token")]
 json_struct!(GetSessionTokenOutput { credentials : "Credentials" });
 #[cfg(feature = "sts-get-session-token")]
+accessors!(
+    GetSessionTokenOutput { credentials(credentials) : other(Credentials) optional }
+);
+#[cfg(feature = "sts-get-session-token")]
 ::smithy_gen_runtime::xml::xml_struct!(
     GetSessionTokenOutput { credentials : "Credentials" elem => strukt }
 );
 #[cfg(feature = "sts-assume-role-with-web-identity")]
 /// The request could not be fulfilled because the identity provider (IDP) that was asked to verify the incoming identity token could not be reached. This is often a transient error caused by network conditions. Retry the request a limited number of times so that you don't exceed the request rate. If the error persists, the identity provider might be down or not responding.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct IdpCommunicationErrorException {
     pub message: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "sts-assume-role-with-web-identity")]
 json_struct!(IdpCommunicationErrorException { message : "message" });
+#[cfg(feature = "sts-assume-role-with-web-identity")]
+accessors!(IdpCommunicationErrorException { message(message) : str optional });
 #[cfg(feature = "sts-assume-role-with-web-identity")]
 ::smithy_gen_runtime::xml::xml_struct!(
     IdpCommunicationErrorException { message : "message" elem => text }
@@ -1120,6 +1291,7 @@ json_struct!(IdpCommunicationErrorException { message : "message" });
 ///
 /// If this error is returned for the `AssumeRoleWithWebIdentity` operation, it can also mean that the claim has expired or has been explicitly revoked.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct IdpRejectedClaimException {
     pub message: ::std::option::Option<::std::string::String>,
 }
@@ -1130,6 +1302,13 @@ pub struct IdpRejectedClaimException {
     )
 )]
 json_struct!(IdpRejectedClaimException { message : "message" });
+#[cfg(
+    any(
+        feature = "sts-assume-role-with-saml",
+        feature = "sts-assume-role-with-web-identity"
+    )
+)]
+accessors!(IdpRejectedClaimException { message(message) : str optional });
 #[cfg(
     any(
         feature = "sts-assume-role-with-saml",
@@ -1151,11 +1330,14 @@ json_struct!(IdpRejectedClaimException { message : "message" });
 #[cfg(feature = "sts-decode-authorization-message")]
 /// The error returned if the message passed to `DecodeAuthorizationMessage` was invalid. This can happen if the token contains invalid characters, such as line breaks, or if the message has expired.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct InvalidAuthorizationMessageException {
     pub message: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "sts-decode-authorization-message")]
 json_struct!(InvalidAuthorizationMessageException { message : "message" });
+#[cfg(feature = "sts-decode-authorization-message")]
+accessors!(InvalidAuthorizationMessageException { message(message) : str optional });
 #[cfg(feature = "sts-decode-authorization-message")]
 ::smithy_gen_runtime::xml::xml_struct!(
     InvalidAuthorizationMessageException { message : "message" elem => text }
@@ -1172,6 +1354,7 @@ json_struct!(InvalidAuthorizationMessageException { message : "message" });
 )]
 /// The web identity token that was passed could not be validated by Amazon Web Services. Get a new identity token from the identity provider and then retry the request.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct InvalidIdentityTokenException {
     pub message: ::std::option::Option<::std::string::String>,
 }
@@ -1182,6 +1365,13 @@ pub struct InvalidIdentityTokenException {
     )
 )]
 json_struct!(InvalidIdentityTokenException { message : "message" });
+#[cfg(
+    any(
+        feature = "sts-assume-role-with-saml",
+        feature = "sts-assume-role-with-web-identity"
+    )
+)]
+accessors!(InvalidIdentityTokenException { message(message) : str optional });
 #[cfg(
     any(
         feature = "sts-assume-role-with-saml",
@@ -1210,6 +1400,7 @@ json_struct!(InvalidIdentityTokenException { message : "message" });
 )]
 /// The request was rejected because the policy document was malformed. The error message describes the specific error.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MalformedPolicyDocumentException {
     pub message: ::std::option::Option<::std::string::String>,
 }
@@ -1222,6 +1413,15 @@ pub struct MalformedPolicyDocumentException {
     )
 )]
 json_struct!(MalformedPolicyDocumentException { message : "message" });
+#[cfg(
+    any(
+        feature = "sts-assume-role",
+        feature = "sts-assume-role-with-saml",
+        feature = "sts-assume-role-with-web-identity",
+        feature = "sts-get-federation-token"
+    )
+)]
+accessors!(MalformedPolicyDocumentException { message(message) : str optional });
 #[cfg(
     any(
         feature = "sts-assume-role",
@@ -1256,6 +1456,7 @@ json_struct!(MalformedPolicyDocumentException { message : "message" });
 ///
 /// You could receive this error even though you meet other defined session policy and session tag limits. For more information, see [IAM and STS Entity Character Limits](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-limits-entity-length) in the *IAM User Guide*.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PackedPolicyTooLargeException {
     pub message: ::std::option::Option<::std::string::String>,
 }
@@ -1268,6 +1469,15 @@ pub struct PackedPolicyTooLargeException {
     )
 )]
 json_struct!(PackedPolicyTooLargeException { message : "message" });
+#[cfg(
+    any(
+        feature = "sts-assume-role",
+        feature = "sts-assume-role-with-saml",
+        feature = "sts-assume-role-with-web-identity",
+        feature = "sts-get-federation-token"
+    )
+)]
+accessors!(PackedPolicyTooLargeException { message(message) : str optional });
 #[cfg(
     any(
         feature = "sts-assume-role",
@@ -1301,6 +1511,7 @@ json_struct!(PackedPolicyTooLargeException { message : "message" });
 )]
 /// A reference to the IAM managed policy that is passed as a session policy for a role session or a federated user session.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PolicyDescriptorType {
     /// The Amazon Resource Name (ARN) of the IAM managed policy to use as a session policy for the role. For more information about ARNs, see [Amazon Resource Names (ARNs) and Amazon Web Services Service Namespaces](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *Amazon Web Services General Reference*.
     pub arn: ::std::option::Option<::std::string::String>,
@@ -1324,10 +1535,21 @@ json_struct!(PolicyDescriptorType { arn : "arn" });
         feature = "sts-get-federation-token"
     )
 )]
+accessors!(PolicyDescriptorType { arn(arn) : str optional });
+#[cfg(
+    any(
+        feature = "sts-assume-role",
+        feature = "sts-assume-role-with-saml",
+        feature = "sts-assume-role-with-web-identity",
+        feature = "sts-assume-root",
+        feature = "sts-get-federation-token"
+    )
+)]
 ::smithy_gen_runtime::query::query_struct!(PolicyDescriptorType { arn : "arn" => text });
 #[cfg(feature = "sts-assume-role")]
 /// Contains information about the provided context. This includes the signed and encrypted trusted context assertion and the context provider ARN from which the trusted context assertion was generated.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ProvidedContext {
     /// The context provider ARN from which the trusted context assertion was generated.
     pub provider_arn: ::std::option::Option<::std::string::String>,
@@ -1338,6 +1560,11 @@ pub struct ProvidedContext {
 json_struct!(
     ProvidedContext { provider_arn : "ProviderArn", context_assertion :
     "ContextAssertion" }
+);
+#[cfg(feature = "sts-assume-role")]
+accessors!(
+    ProvidedContext { provider_arn(provider_arn) : str optional,
+    context_assertion(context_assertion) : str optional }
 );
 #[cfg(feature = "sts-assume-role")]
 ::smithy_gen_runtime::query::query_struct!(
@@ -1356,6 +1583,7 @@ json_struct!(
 )]
 /// STS is not activated in the requested region for the account that is being asked to generate credentials. The account administrator must use the IAM console to activate STS in that region. For more information, see [Activating and Deactivating STS in an Amazon Web Services Region](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_enable-regions.html) in the *IAM User Guide*.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RegionDisabledException {
     pub message: ::std::option::Option<::std::string::String>,
 }
@@ -1370,6 +1598,17 @@ pub struct RegionDisabledException {
     )
 )]
 json_struct!(RegionDisabledException { message : "message" });
+#[cfg(
+    any(
+        feature = "sts-assume-role",
+        feature = "sts-assume-role-with-saml",
+        feature = "sts-assume-role-with-web-identity",
+        feature = "sts-assume-root",
+        feature = "sts-get-federation-token",
+        feature = "sts-get-session-token"
+    )
+)]
+accessors!(RegionDisabledException { message(message) : str optional });
 #[cfg(
     any(
         feature = "sts-assume-role",
@@ -1401,6 +1640,7 @@ json_struct!(RegionDisabledException { message : "message" });
 ///
 /// Required members are the arguments of `new`; the others start unset.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Tag {
     /// The key for a session tag.
     ///
@@ -1418,6 +1658,8 @@ pub struct Tag {
 #[cfg(any(feature = "sts-assume-role", feature = "sts-get-federation-token"))]
 json_struct!(Tag { key : "Key", value : "Value" });
 #[cfg(any(feature = "sts-assume-role", feature = "sts-get-federation-token"))]
+accessors!(Tag { key(key) : str required, value(value) : str required });
+#[cfg(any(feature = "sts-assume-role", feature = "sts-get-federation-token"))]
 ::smithy_gen_runtime::query::query_struct!(
     Tag { key : "Key" => text, value : "Value" => text }
 );
@@ -1433,4 +1675,353 @@ impl Tag {
             value: ::std::option::Option::Some(value.into()),
         }
     }
+}
+/// Builders of the structures above (`Type::builder()`), for inputs and for outputs and errors in tests.
+pub mod builders {
+    #[allow(unused_imports)]
+    use super::*;
+    #[allow(unused_imports)]
+    use ::smithy_gen_runtime::builders::builder;
+    #[cfg(feature = "sts-assume-role")]
+    builder!(
+        AssumeRoleInput, AssumeRoleInputBuilder, checked, { role_arn(role_arn,
+        set_role_arn, get_role_arn) "RoleArn" : value(::std::string::String) required,
+        role_session_name(role_session_name, set_role_session_name,
+        get_role_session_name) "RoleSessionName" : value(::std::string::String) required,
+        policy_arns(policy_arns, set_policy_arns, get_policy_arns) "PolicyArns" :
+        list(PolicyDescriptorType) optional, policy(policy, set_policy, get_policy)
+        "Policy" : value(::std::string::String) optional,
+        duration_seconds(duration_seconds, set_duration_seconds, get_duration_seconds)
+        "DurationSeconds" : value(i32) optional, tags(tags, set_tags, get_tags) "Tags" :
+        list(Tag) optional, transitive_tag_keys(transitive_tag_keys,
+        set_transitive_tag_keys, get_transitive_tag_keys) "TransitiveTagKeys" :
+        list(::std::string::String) optional, external_id(external_id, set_external_id,
+        get_external_id) "ExternalId" : value(::std::string::String) optional,
+        serial_number(serial_number, set_serial_number, get_serial_number) "SerialNumber"
+        : value(::std::string::String) optional, token_code(token_code, set_token_code,
+        get_token_code) "TokenCode" : value(::std::string::String) optional,
+        source_identity(source_identity, set_source_identity, get_source_identity)
+        "SourceIdentity" : value(::std::string::String) optional,
+        provided_contexts(provided_contexts, set_provided_contexts,
+        get_provided_contexts) "ProvidedContexts" : list(ProvidedContext) optional }
+    );
+    #[cfg(feature = "sts-assume-role")]
+    builder!(
+        AssumeRoleOutput, AssumeRoleOutputBuilder, unchecked, { credentials(credentials,
+        set_credentials, get_credentials) "Credentials" : value(Credentials) optional,
+        assumed_role_user(assumed_role_user, set_assumed_role_user,
+        get_assumed_role_user) "AssumedRoleUser" : value(AssumedRoleUser) optional,
+        packed_policy_size(packed_policy_size, set_packed_policy_size,
+        get_packed_policy_size) "PackedPolicySize" : value(i32) optional,
+        source_identity(source_identity, set_source_identity, get_source_identity)
+        "SourceIdentity" : value(::std::string::String) optional }
+    );
+    #[cfg(feature = "sts-assume-role-with-saml")]
+    builder!(
+        AssumeRoleWithSamlInput, AssumeRoleWithSamlInputBuilder, checked, {
+        role_arn(role_arn, set_role_arn, get_role_arn) "RoleArn" :
+        value(::std::string::String) required, principal_arn(principal_arn,
+        set_principal_arn, get_principal_arn) "PrincipalArn" :
+        value(::std::string::String) required, saml_assertion(saml_assertion,
+        set_saml_assertion, get_saml_assertion) "SAMLAssertion" :
+        value(::std::string::String) required, policy_arns(policy_arns, set_policy_arns,
+        get_policy_arns) "PolicyArns" : list(PolicyDescriptorType) optional,
+        policy(policy, set_policy, get_policy) "Policy" : value(::std::string::String)
+        optional, duration_seconds(duration_seconds, set_duration_seconds,
+        get_duration_seconds) "DurationSeconds" : value(i32) optional }
+    );
+    #[cfg(feature = "sts-assume-role-with-saml")]
+    builder!(
+        AssumeRoleWithSamlOutput, AssumeRoleWithSamlOutputBuilder, unchecked, {
+        credentials(credentials, set_credentials, get_credentials) "Credentials" :
+        value(Credentials) optional, assumed_role_user(assumed_role_user,
+        set_assumed_role_user, get_assumed_role_user) "AssumedRoleUser" :
+        value(AssumedRoleUser) optional, packed_policy_size(packed_policy_size,
+        set_packed_policy_size, get_packed_policy_size) "PackedPolicySize" : value(i32)
+        optional, subject(subject, set_subject, get_subject) "Subject" :
+        value(::std::string::String) optional, subject_type(subject_type,
+        set_subject_type, get_subject_type) "SubjectType" : value(::std::string::String)
+        optional, issuer(issuer, set_issuer, get_issuer) "Issuer" :
+        value(::std::string::String) optional, audience(audience, set_audience,
+        get_audience) "Audience" : value(::std::string::String) optional,
+        name_qualifier(name_qualifier, set_name_qualifier, get_name_qualifier)
+        "NameQualifier" : value(::std::string::String) optional,
+        source_identity(source_identity, set_source_identity, get_source_identity)
+        "SourceIdentity" : value(::std::string::String) optional }
+    );
+    #[cfg(feature = "sts-assume-role-with-web-identity")]
+    builder!(
+        AssumeRoleWithWebIdentityInput, AssumeRoleWithWebIdentityInputBuilder, checked, {
+        role_arn(role_arn, set_role_arn, get_role_arn) "RoleArn" :
+        value(::std::string::String) required, role_session_name(role_session_name,
+        set_role_session_name, get_role_session_name) "RoleSessionName" :
+        value(::std::string::String) required, web_identity_token(web_identity_token,
+        set_web_identity_token, get_web_identity_token) "WebIdentityToken" :
+        value(::std::string::String) required, provider_id(provider_id, set_provider_id,
+        get_provider_id) "ProviderId" : value(::std::string::String) optional,
+        policy_arns(policy_arns, set_policy_arns, get_policy_arns) "PolicyArns" :
+        list(PolicyDescriptorType) optional, policy(policy, set_policy, get_policy)
+        "Policy" : value(::std::string::String) optional,
+        duration_seconds(duration_seconds, set_duration_seconds, get_duration_seconds)
+        "DurationSeconds" : value(i32) optional }
+    );
+    #[cfg(feature = "sts-assume-role-with-web-identity")]
+    builder!(
+        AssumeRoleWithWebIdentityOutput, AssumeRoleWithWebIdentityOutputBuilder,
+        unchecked, { credentials(credentials, set_credentials, get_credentials)
+        "Credentials" : value(Credentials) optional,
+        subject_from_web_identity_token(subject_from_web_identity_token,
+        set_subject_from_web_identity_token, get_subject_from_web_identity_token)
+        "SubjectFromWebIdentityToken" : value(::std::string::String) optional,
+        assumed_role_user(assumed_role_user, set_assumed_role_user,
+        get_assumed_role_user) "AssumedRoleUser" : value(AssumedRoleUser) optional,
+        packed_policy_size(packed_policy_size, set_packed_policy_size,
+        get_packed_policy_size) "PackedPolicySize" : value(i32) optional,
+        provider(provider, set_provider, get_provider) "Provider" :
+        value(::std::string::String) optional, audience(audience, set_audience,
+        get_audience) "Audience" : value(::std::string::String) optional,
+        source_identity(source_identity, set_source_identity, get_source_identity)
+        "SourceIdentity" : value(::std::string::String) optional }
+    );
+    #[cfg(feature = "sts-assume-root")]
+    builder!(
+        AssumeRootInput, AssumeRootInputBuilder, checked, {
+        target_principal(target_principal, set_target_principal, get_target_principal)
+        "TargetPrincipal" : value(::std::string::String) required,
+        task_policy_arn(task_policy_arn, set_task_policy_arn, get_task_policy_arn)
+        "TaskPolicyArn" : value(PolicyDescriptorType) required,
+        duration_seconds(duration_seconds, set_duration_seconds, get_duration_seconds)
+        "DurationSeconds" : value(i32) optional }
+    );
+    #[cfg(feature = "sts-assume-root")]
+    builder!(
+        AssumeRootOutput, AssumeRootOutputBuilder, unchecked, { credentials(credentials,
+        set_credentials, get_credentials) "Credentials" : value(Credentials) optional,
+        source_identity(source_identity, set_source_identity, get_source_identity)
+        "SourceIdentity" : value(::std::string::String) optional }
+    );
+    #[cfg(
+        any(
+            feature = "sts-assume-role",
+            feature = "sts-assume-role-with-saml",
+            feature = "sts-assume-role-with-web-identity"
+        )
+    )]
+    builder!(
+        AssumedRoleUser, AssumedRoleUserBuilder, checked, {
+        assumed_role_id(assumed_role_id, set_assumed_role_id, get_assumed_role_id)
+        "AssumedRoleId" : value(::std::string::String) required, arn(arn, set_arn,
+        get_arn) "Arn" : value(::std::string::String) required }
+    );
+    #[cfg(
+        any(
+            feature = "sts-assume-role",
+            feature = "sts-assume-role-with-saml",
+            feature = "sts-assume-role-with-web-identity",
+            feature = "sts-assume-root",
+            feature = "sts-get-federation-token",
+            feature = "sts-get-session-token"
+        )
+    )]
+    builder!(
+        Credentials, CredentialsBuilder, checked, { access_key_id(access_key_id,
+        set_access_key_id, get_access_key_id) "AccessKeyId" :
+        value(::std::string::String) required, secret_access_key(secret_access_key,
+        set_secret_access_key, get_secret_access_key) "SecretAccessKey" :
+        value(::std::string::String) required, session_token(session_token,
+        set_session_token, get_session_token) "SessionToken" :
+        value(::std::string::String) required, expiration(expiration, set_expiration,
+        get_expiration) "Expiration" : value(::smithy_gen_runtime::timestamp::Timestamp)
+        required }
+    );
+    #[cfg(feature = "sts-decode-authorization-message")]
+    builder!(
+        DecodeAuthorizationMessageInput, DecodeAuthorizationMessageInputBuilder, checked,
+        { encoded_message(encoded_message, set_encoded_message, get_encoded_message)
+        "EncodedMessage" : value(::std::string::String) required }
+    );
+    #[cfg(feature = "sts-decode-authorization-message")]
+    builder!(
+        DecodeAuthorizationMessageOutput, DecodeAuthorizationMessageOutputBuilder,
+        unchecked, { decoded_message(decoded_message, set_decoded_message,
+        get_decoded_message) "DecodedMessage" : value(::std::string::String) optional }
+    );
+    #[cfg(
+        any(
+            feature = "sts-assume-role",
+            feature = "sts-assume-role-with-saml",
+            feature = "sts-assume-role-with-web-identity",
+            feature = "sts-assume-root"
+        )
+    )]
+    builder!(
+        ExpiredTokenException, ExpiredTokenExceptionBuilder, unchecked, {
+        message(message, set_message, get_message) "message" :
+        value(::std::string::String) optional }
+    );
+    #[cfg(feature = "sts-get-federation-token")]
+    builder!(
+        FederatedUser, FederatedUserBuilder, checked, {
+        federated_user_id(federated_user_id, set_federated_user_id,
+        get_federated_user_id) "FederatedUserId" : value(::std::string::String) required,
+        arn(arn, set_arn, get_arn) "Arn" : value(::std::string::String) required }
+    );
+    #[cfg(feature = "sts-get-access-key-info")]
+    builder!(
+        GetAccessKeyInfoInput, GetAccessKeyInfoInputBuilder, checked, {
+        access_key_id(access_key_id, set_access_key_id, get_access_key_id) "AccessKeyId"
+        : value(::std::string::String) required }
+    );
+    #[cfg(feature = "sts-get-access-key-info")]
+    builder!(
+        GetAccessKeyInfoOutput, GetAccessKeyInfoOutputBuilder, unchecked, {
+        account(account, set_account, get_account) "Account" :
+        value(::std::string::String) optional }
+    );
+    #[cfg(feature = "sts-get-caller-identity")]
+    builder!(GetCallerIdentityInput, GetCallerIdentityInputBuilder, unchecked, {});
+    #[cfg(feature = "sts-get-caller-identity")]
+    builder!(
+        GetCallerIdentityOutput, GetCallerIdentityOutputBuilder, unchecked, {
+        user_id(user_id, set_user_id, get_user_id) "UserId" :
+        value(::std::string::String) optional, account(account, set_account, get_account)
+        "Account" : value(::std::string::String) optional, arn(arn, set_arn, get_arn)
+        "Arn" : value(::std::string::String) optional }
+    );
+    #[cfg(feature = "sts-get-federation-token")]
+    builder!(
+        GetFederationTokenInput, GetFederationTokenInputBuilder, checked, { name(name,
+        set_name, get_name) "Name" : value(::std::string::String) required,
+        policy(policy, set_policy, get_policy) "Policy" : value(::std::string::String)
+        optional, policy_arns(policy_arns, set_policy_arns, get_policy_arns) "PolicyArns"
+        : list(PolicyDescriptorType) optional, duration_seconds(duration_seconds,
+        set_duration_seconds, get_duration_seconds) "DurationSeconds" : value(i32)
+        optional, tags(tags, set_tags, get_tags) "Tags" : list(Tag) optional }
+    );
+    #[cfg(feature = "sts-get-federation-token")]
+    builder!(
+        GetFederationTokenOutput, GetFederationTokenOutputBuilder, unchecked, {
+        credentials(credentials, set_credentials, get_credentials) "Credentials" :
+        value(Credentials) optional, federated_user(federated_user, set_federated_user,
+        get_federated_user) "FederatedUser" : value(FederatedUser) optional,
+        packed_policy_size(packed_policy_size, set_packed_policy_size,
+        get_packed_policy_size) "PackedPolicySize" : value(i32) optional }
+    );
+    #[cfg(feature = "sts-get-session-token")]
+    builder!(
+        GetSessionTokenInput, GetSessionTokenInputBuilder, unchecked, {
+        duration_seconds(duration_seconds, set_duration_seconds, get_duration_seconds)
+        "DurationSeconds" : value(i32) optional, serial_number(serial_number,
+        set_serial_number, get_serial_number) "SerialNumber" :
+        value(::std::string::String) optional, token_code(token_code, set_token_code,
+        get_token_code) "TokenCode" : value(::std::string::String) optional }
+    );
+    #[cfg(feature = "sts-get-session-token")]
+    builder!(
+        GetSessionTokenOutput, GetSessionTokenOutputBuilder, unchecked, {
+        credentials(credentials, set_credentials, get_credentials) "Credentials" :
+        value(Credentials) optional }
+    );
+    #[cfg(feature = "sts-assume-role-with-web-identity")]
+    builder!(
+        IdpCommunicationErrorException, IdpCommunicationErrorExceptionBuilder, unchecked,
+        { message(message, set_message, get_message) "message" :
+        value(::std::string::String) optional }
+    );
+    #[cfg(
+        any(
+            feature = "sts-assume-role-with-saml",
+            feature = "sts-assume-role-with-web-identity"
+        )
+    )]
+    builder!(
+        IdpRejectedClaimException, IdpRejectedClaimExceptionBuilder, unchecked, {
+        message(message, set_message, get_message) "message" :
+        value(::std::string::String) optional }
+    );
+    #[cfg(feature = "sts-decode-authorization-message")]
+    builder!(
+        InvalidAuthorizationMessageException,
+        InvalidAuthorizationMessageExceptionBuilder, unchecked, { message(message,
+        set_message, get_message) "message" : value(::std::string::String) optional }
+    );
+    #[cfg(
+        any(
+            feature = "sts-assume-role-with-saml",
+            feature = "sts-assume-role-with-web-identity"
+        )
+    )]
+    builder!(
+        InvalidIdentityTokenException, InvalidIdentityTokenExceptionBuilder, unchecked, {
+        message(message, set_message, get_message) "message" :
+        value(::std::string::String) optional }
+    );
+    #[cfg(
+        any(
+            feature = "sts-assume-role",
+            feature = "sts-assume-role-with-saml",
+            feature = "sts-assume-role-with-web-identity",
+            feature = "sts-get-federation-token"
+        )
+    )]
+    builder!(
+        MalformedPolicyDocumentException, MalformedPolicyDocumentExceptionBuilder,
+        unchecked, { message(message, set_message, get_message) "message" :
+        value(::std::string::String) optional }
+    );
+    #[cfg(
+        any(
+            feature = "sts-assume-role",
+            feature = "sts-assume-role-with-saml",
+            feature = "sts-assume-role-with-web-identity",
+            feature = "sts-get-federation-token"
+        )
+    )]
+    builder!(
+        PackedPolicyTooLargeException, PackedPolicyTooLargeExceptionBuilder, unchecked, {
+        message(message, set_message, get_message) "message" :
+        value(::std::string::String) optional }
+    );
+    #[cfg(
+        any(
+            feature = "sts-assume-role",
+            feature = "sts-assume-role-with-saml",
+            feature = "sts-assume-role-with-web-identity",
+            feature = "sts-assume-root",
+            feature = "sts-get-federation-token"
+        )
+    )]
+    builder!(
+        PolicyDescriptorType, PolicyDescriptorTypeBuilder, unchecked, { arn(arn, set_arn,
+        get_arn) "arn" : value(::std::string::String) optional }
+    );
+    #[cfg(feature = "sts-assume-role")]
+    builder!(
+        ProvidedContext, ProvidedContextBuilder, unchecked, { provider_arn(provider_arn,
+        set_provider_arn, get_provider_arn) "ProviderArn" : value(::std::string::String)
+        optional, context_assertion(context_assertion, set_context_assertion,
+        get_context_assertion) "ContextAssertion" : value(::std::string::String) optional
+        }
+    );
+    #[cfg(
+        any(
+            feature = "sts-assume-role",
+            feature = "sts-assume-role-with-saml",
+            feature = "sts-assume-role-with-web-identity",
+            feature = "sts-assume-root",
+            feature = "sts-get-federation-token",
+            feature = "sts-get-session-token"
+        )
+    )]
+    builder!(
+        RegionDisabledException, RegionDisabledExceptionBuilder, unchecked, {
+        message(message, set_message, get_message) "message" :
+        value(::std::string::String) optional }
+    );
+    #[cfg(any(feature = "sts-assume-role", feature = "sts-get-federation-token"))]
+    builder!(
+        Tag, TagBuilder, checked, { key(key, set_key, get_key) "Key" :
+        value(::std::string::String) required, value(value, set_value, get_value) "Value"
+        : value(::std::string::String) required }
+    );
 }

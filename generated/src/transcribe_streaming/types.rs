@@ -2,11 +2,12 @@
 //! Types of Amazon Transcribe Streaming Service: operation inputs and outputs, structures, unions, enums and errors.
 #[allow(unused_imports)]
 use ::smithy_gen_runtime::{
-    enums::{int_enum, string_enum},
+    builders::accessors, enums::{int_enum, string_enum},
     structs::json_struct,
 };
 /// A list of possible alternative transcriptions for the input audio. Each alternative may contain one or more of `Items`, `Entities`, or `Transcript`.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Alternative {
     /// Contains transcribed text.
     pub transcript: ::std::option::Option<::std::string::String>,
@@ -18,10 +19,15 @@ pub struct Alternative {
 json_struct!(
     Alternative { transcript : "Transcript", items : "Items", entities : "Entities" }
 );
+accessors!(
+    Alternative { transcript(transcript) : str optional, items(items) : list(Item)
+    optional, entities(entities) : list(Entity) optional }
+);
 /// A wrapper for your audio chunks. Your audio stream consists of one or more audio events, which consist of one or more audio chunks.
 ///
 /// For more information, see [Event stream encoding](https://docs.aws.amazon.com/transcribe/latest/dg/event-stream.html).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AudioEvent {
     /// An audio blob containing the next segment of audio from your application, with a maximum duration of 1 second. The maximum size in bytes varies based on audio properties.
     ///
@@ -35,6 +41,10 @@ pub struct AudioEvent {
     pub audio_chunk: ::std::option::Option<::smithy_gen_runtime::blob::Blob>,
 }
 json_struct!(AudioEvent { audio_chunk : "AudioChunk" });
+accessors!(
+    AudioEvent { audio_chunk(audio_chunk) : other(::smithy_gen_runtime::blob::Blob)
+    optional }
+);
 /// An encoded stream of audio blobs. Audio streams are encoded as either HTTP/2 or WebSocket data frames.
 ///
 /// For more information, see [Transcribing streaming audio](https://docs.aws.amazon.com/transcribe/latest/dg/streaming.html).
@@ -83,10 +93,12 @@ impl ::serde::Serialize for AudioStream {
 );
 /// One or more arguments to the `StartStreamTranscription`, `StartMedicalStreamTranscription`, or `StartCallAnalyticsStreamTranscription` operation was not valid. For example, `MediaEncoding` or `LanguageCode` used unsupported values. Check the specified parameters and try your request again.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct BadRequestException {
     pub message: ::std::option::Option<::std::string::String>,
 }
 json_struct!(BadRequestException { message : "Message" });
+accessors!(BadRequestException { message(message) : str optional });
 ::smithy_gen_runtime::error_macros::service_error!(
     BadRequestException, "BadRequestException", message
 );
@@ -94,6 +106,7 @@ json_struct!(BadRequestException { message : "Message" });
 ///
 /// Required members are the arguments of `new`; the others start unset.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ChannelDefinition {
     /// Specify the audio channel you want to define.
     ///
@@ -107,6 +120,10 @@ pub struct ChannelDefinition {
 json_struct!(
     ChannelDefinition { channel_id : "ChannelId" default
     ChannelDefinition::default_channel_id, participant_role : "ParticipantRole" }
+);
+accessors!(
+    ChannelDefinition { channel_id(channel_id) : copy(i32) optional,
+    participant_role(participant_role) : other(ParticipantRole) required }
 );
 impl ChannelDefinition {
     fn default_channel_id() -> ::std::option::Option<i32> {
@@ -124,6 +141,7 @@ impl ChannelDefinition {
 }
 /// Allows you to set audio channel definitions and post-call analytics settings.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ConfigurationEvent {
     /// Indicates which speaker is on which audio channel.
     pub channel_definitions: ::std::option::Option<::std::vec::Vec<ChannelDefinition>>,
@@ -136,12 +154,20 @@ json_struct!(
     ConfigurationEvent { channel_definitions : "ChannelDefinitions",
     post_call_analytics_settings : "PostCallAnalyticsSettings" }
 );
+accessors!(
+    ConfigurationEvent { channel_definitions(channel_definitions) :
+    list(ChannelDefinition) optional,
+    post_call_analytics_settings(post_call_analytics_settings) :
+    other(PostCallAnalyticsSettings) optional }
+);
 /// A new stream started with the same session ID. The current stream has been terminated.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ConflictException {
     pub message: ::std::option::Option<::std::string::String>,
 }
 json_struct!(ConflictException { message : "Message" });
+accessors!(ConflictException { message(message) : str optional });
 ::smithy_gen_runtime::error_macros::service_error!(
     ConflictException, "ConflictException", message
 );
@@ -182,6 +208,7 @@ pub enum ContentRedactionType {
 string_enum!(ContentRedactionType { Pii = "PII" });
 /// Contains entities identified as personally identifiable information (PII) in your transcription output, along with various associated attributes. Examples include category, confidence score, type, stability score, and start and end times.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Entity {
     /// The start time, in milliseconds, of the utterance that was identified as PII.
     ///
@@ -207,6 +234,11 @@ json_struct!(
     end_time : "EndTime" default Entity::default_end_time as Float, category :
     "Category", type_ : "Type", content : "Content", confidence : "Confidence" as Float }
 );
+accessors!(
+    Entity { start_time(start_time) : copy(f64) optional, end_time(end_time) : copy(f64)
+    optional, category(category) : str optional, type_(type_) : str optional,
+    content(content) : str optional, confidence(confidence) : copy(f64) optional }
+);
 impl Entity {
     fn default_start_time() -> ::std::option::Option<f64> {
         ::smithy_gen_runtime::json::default_value("0")
@@ -217,15 +249,18 @@ impl Entity {
 }
 /// A problem occurred while processing the audio. Amazon Transcribe terminated processing.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct InternalFailureException {
     pub message: ::std::option::Option<::std::string::String>,
 }
 json_struct!(InternalFailureException { message : "Message" });
+accessors!(InternalFailureException { message(message) : str optional });
 ::smithy_gen_runtime::error_macros::service_error!(
     InternalFailureException, "InternalFailureException", message
 );
 /// A word, phrase, or punctuation mark in your transcription output, along with various associated attributes, such as confidence score, type, and start and end times.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Item {
     /// The start time, in milliseconds, of the transcribed item.
     ///
@@ -258,6 +293,13 @@ json_struct!(
     "Content", vocabulary_filter_match : "VocabularyFilterMatch" default
     Item::default_vocabulary_filter_match, speaker : "Speaker", confidence : "Confidence"
     as Float, stable : "Stable" }
+);
+accessors!(
+    Item { start_time(start_time) : copy(f64) optional, end_time(end_time) : copy(f64)
+    optional, type_(type_) : other(ItemType) optional, content(content) : str optional,
+    vocabulary_filter_match(vocabulary_filter_match) : copy(bool) optional,
+    speaker(speaker) : str optional, confidence(confidence) : copy(f64) optional,
+    stable(stable) : copy(bool) optional }
 );
 impl Item {
     fn default_start_time() -> ::std::option::Option<f64> {
@@ -412,6 +454,7 @@ string_enum!(
 );
 /// The language code that represents the language identified in your audio, including the associated confidence score. If you enabled channel identification in your request and each channel contained a different language, you will have more than one `LanguageWithScore` result.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct LanguageWithScore {
     /// The language code of the identified language.
     pub language_code: ::std::option::Option<LanguageCode>,
@@ -424,6 +467,10 @@ json_struct!(
     LanguageWithScore { language_code : "LanguageCode", score : "Score" default
     LanguageWithScore::default_score as Float }
 );
+accessors!(
+    LanguageWithScore { language_code(language_code) : other(LanguageCode) optional,
+    score(score) : copy(f64) optional }
+);
 impl LanguageWithScore {
     fn default_score() -> ::std::option::Option<f64> {
         ::smithy_gen_runtime::json::default_value("0")
@@ -431,10 +478,12 @@ impl LanguageWithScore {
 }
 /// Your client has exceeded one of the Amazon Transcribe limits. This is typically the audio length limit. Break your audio stream into smaller chunks and try your request again.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct LimitExceededException {
     pub message: ::std::option::Option<::std::string::String>,
 }
 json_struct!(LimitExceededException { message : "Message" });
+accessors!(LimitExceededException { message(message) : str optional });
 ::smithy_gen_runtime::error_macros::service_error!(
     LimitExceededException, "LimitExceededException", message
 );
@@ -486,6 +535,7 @@ string_enum!(ParticipantRole { Agent = "AGENT", Customer = "CUSTOMER" });
 ///
 /// Required members are the arguments of `new`; the others start unset.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PostCallAnalyticsSettings {
     /// The Amazon S3 location where you want your Call Analytics post-call transcription output stored. You can use any of the following formats to specify the output location:
     ///
@@ -527,6 +577,12 @@ json_struct!(
     : "DataAccessRoleArn", content_redaction_output : "ContentRedactionOutput",
     output_encryption_kms_key_id : "OutputEncryptionKMSKeyId" }
 );
+accessors!(
+    PostCallAnalyticsSettings { output_location(output_location) : str required,
+    data_access_role_arn(data_access_role_arn) : str required,
+    content_redaction_output(content_redaction_output) : other(ContentRedactionOutput)
+    optional, output_encryption_kms_key_id(output_encryption_kms_key_id) : str optional }
+);
 impl PostCallAnalyticsSettings {
     /// A `PostCallAnalyticsSettings` with its required members set and the others unset.
     pub fn new(
@@ -546,6 +602,7 @@ impl PostCallAnalyticsSettings {
 ///
 /// Contains a set of transcription results from one or more audio segments, along with additional information per your request parameters. This can include information relating to alternative transcriptions, channel identification, partial result stabilization, language identification, and other transcription-related data.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Result_ {
     /// Provides a unique identifier for the `Result`.
     pub result_id: ::std::option::Option<::std::string::String>,
@@ -583,6 +640,14 @@ json_struct!(
     Result_::default_is_partial, alternatives : "Alternatives", channel_id : "ChannelId",
     language_code : "LanguageCode", language_identification : "LanguageIdentification" }
 );
+accessors!(
+    Result_ { result_id(result_id) : str optional, start_time(start_time) : copy(f64)
+    optional, end_time(end_time) : copy(f64) optional, is_partial(is_partial) :
+    copy(bool) optional, alternatives(alternatives) : list(Alternative) optional,
+    channel_id(channel_id) : str optional, language_code(language_code) :
+    other(LanguageCode) optional, language_identification(language_identification) :
+    list(LanguageWithScore) optional }
+);
 impl Result_ {
     fn default_start_time() -> ::std::option::Option<f64> {
         ::smithy_gen_runtime::json::default_value("0")
@@ -596,10 +661,12 @@ impl Result_ {
 }
 /// The service is currently unavailable. Try your request later.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ServiceUnavailableException {
     pub message: ::std::option::Option<::std::string::String>,
 }
 json_struct!(ServiceUnavailableException { message : "Message" });
+accessors!(ServiceUnavailableException { message(message) : str optional });
 ::smithy_gen_runtime::error_macros::service_error!(
     ServiceUnavailableException, "ServiceUnavailableException", message
 );
@@ -607,6 +674,7 @@ json_struct!(ServiceUnavailableException { message : "Message" });
 ///
 /// Required members are the arguments of `new`; the others start unset.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct StartStreamTranscriptionInput {
     /// Specify the language code that represents the language spoken in your audio.
     ///
@@ -801,6 +869,32 @@ json_struct!(
     identify_multiple_languages : "IdentifyMultipleLanguages", vocabulary_names :
     "VocabularyNames", vocabulary_filter_names : "VocabularyFilterNames" }
 );
+accessors!(
+    StartStreamTranscriptionInput { language_code(language_code) : other(LanguageCode)
+    optional, media_sample_rate_hertz(media_sample_rate_hertz) : copy(i32) required,
+    media_encoding(media_encoding) : other(MediaEncoding) required,
+    vocabulary_name(vocabulary_name) : str optional, session_id(session_id) : str
+    optional, audio_stream(audio_stream) : other(AudioStream) optional,
+    vocabulary_filter_name(vocabulary_filter_name) : str optional,
+    vocabulary_filter_method(vocabulary_filter_method) : other(VocabularyFilterMethod)
+    optional, show_speaker_label(show_speaker_label) : copy(bool) optional,
+    enable_channel_identification(enable_channel_identification) : copy(bool) optional,
+    number_of_channels(number_of_channels) : copy(i32) optional,
+    enable_partial_results_stabilization(enable_partial_results_stabilization) :
+    copy(bool) optional, partial_results_stability(partial_results_stability) :
+    other(PartialResultsStability) optional,
+    content_identification_type(content_identification_type) :
+    other(ContentIdentificationType) optional,
+    content_redaction_type(content_redaction_type) : other(ContentRedactionType)
+    optional, pii_entity_types(pii_entity_types) : str optional,
+    language_model_name(language_model_name) : str optional,
+    identify_language(identify_language) : copy(bool) optional,
+    language_options(language_options) : str optional,
+    preferred_language(preferred_language) : other(LanguageCode) optional,
+    identify_multiple_languages(identify_multiple_languages) : copy(bool) optional,
+    vocabulary_names(vocabulary_names) : str optional,
+    vocabulary_filter_names(vocabulary_filter_names) : str optional }
+);
 impl StartStreamTranscriptionInput {
     /// A `StartStreamTranscriptionInput` with its required members set and the others unset.
     pub fn new(
@@ -818,6 +912,7 @@ impl StartStreamTranscriptionInput {
 }
 /// Output of `StartStreamTranscription` (model shape `com.amazonaws.transcribestreaming#StartStreamTranscriptionResponse`).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct StartStreamTranscriptionOutput {
     /// Provides the identifier for your streaming request.
     pub request_id: ::std::option::Option<::std::string::String>,
@@ -901,6 +996,34 @@ json_struct!(
     StartStreamTranscriptionOutput::default_identify_multiple_languages, vocabulary_names
     : "VocabularyNames", vocabulary_filter_names : "VocabularyFilterNames" }
 );
+accessors!(
+    StartStreamTranscriptionOutput { request_id(request_id) : str optional,
+    language_code(language_code) : other(LanguageCode) optional,
+    media_sample_rate_hertz(media_sample_rate_hertz) : copy(i32) optional,
+    media_encoding(media_encoding) : other(MediaEncoding) optional,
+    vocabulary_name(vocabulary_name) : str optional, session_id(session_id) : str
+    optional, transcript_result_stream(transcript_result_stream) :
+    other(TranscriptResultStream) optional,
+    vocabulary_filter_name(vocabulary_filter_name) : str optional,
+    vocabulary_filter_method(vocabulary_filter_method) : other(VocabularyFilterMethod)
+    optional, show_speaker_label(show_speaker_label) : copy(bool) optional,
+    enable_channel_identification(enable_channel_identification) : copy(bool) optional,
+    number_of_channels(number_of_channels) : copy(i32) optional,
+    enable_partial_results_stabilization(enable_partial_results_stabilization) :
+    copy(bool) optional, partial_results_stability(partial_results_stability) :
+    other(PartialResultsStability) optional,
+    content_identification_type(content_identification_type) :
+    other(ContentIdentificationType) optional,
+    content_redaction_type(content_redaction_type) : other(ContentRedactionType)
+    optional, pii_entity_types(pii_entity_types) : str optional,
+    language_model_name(language_model_name) : str optional,
+    identify_language(identify_language) : copy(bool) optional,
+    language_options(language_options) : str optional,
+    preferred_language(preferred_language) : other(LanguageCode) optional,
+    identify_multiple_languages(identify_multiple_languages) : copy(bool) optional,
+    vocabulary_names(vocabulary_names) : str optional,
+    vocabulary_filter_names(vocabulary_filter_names) : str optional }
+);
 impl StartStreamTranscriptionOutput {
     fn default_show_speaker_label() -> ::std::option::Option<bool> {
         ::smithy_gen_runtime::json::default_value("false")
@@ -922,20 +1045,24 @@ impl StartStreamTranscriptionOutput {
 ///
 /// `Transcript` contains `Results`, which contains a set of transcription results from one or more audio segments, along with additional information per your request parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Transcript {
     /// Contains a set of transcription results from one or more audio segments, along with additional information per your request parameters. This can include information relating to alternative transcriptions, channel identification, partial result stabilization, language identification, and other transcription-related data.
     pub results: ::std::option::Option<::std::vec::Vec<Result_>>,
 }
 json_struct!(Transcript { results : "Results" });
+accessors!(Transcript { results(results) : list(Result_) optional });
 /// The `TranscriptEvent` associated with a `TranscriptResultStream`.
 ///
 /// Contains a set of transcription results from one or more audio segments, along with additional information per your request parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TranscriptEvent {
     /// Contains `Results`, which contains a set of transcription results from one or more audio segments, along with additional information per your request parameters. This can include information relating to alternative transcriptions, channel identification, partial result stabilization, language identification, and other transcription-related data.
     pub transcript: ::std::option::Option<Transcript>,
 }
 json_struct!(TranscriptEvent { transcript : "Transcript" });
+accessors!(TranscriptEvent { transcript(transcript) : other(Transcript) optional });
 /// Contains detailed information about your streaming session.
 ///
 /// A union: exactly one member is set. `Unknown` holds a member this version of the model does not know (received from a newer service); it cannot be sent.
@@ -1032,3 +1159,235 @@ pub enum VocabularyFilterMethod {
     Unknown(::std::string::String),
 }
 string_enum!(VocabularyFilterMethod { Remove = "remove", Mask = "mask", Tag = "tag" });
+/// Builders of the structures above (`Type::builder()`), for inputs and for outputs and errors in tests.
+pub mod builders {
+    #[allow(unused_imports)]
+    use super::*;
+    #[allow(unused_imports)]
+    use ::smithy_gen_runtime::builders::builder;
+    builder!(
+        Alternative, AlternativeBuilder, unchecked, { transcript(transcript,
+        set_transcript, get_transcript) "Transcript" : value(::std::string::String)
+        optional, items(items, set_items, get_items) "Items" : list(Item) optional,
+        entities(entities, set_entities, get_entities) "Entities" : list(Entity) optional
+        }
+    );
+    builder!(
+        AudioEvent, AudioEventBuilder, unchecked, { audio_chunk(audio_chunk,
+        set_audio_chunk, get_audio_chunk) "AudioChunk" :
+        value(::smithy_gen_runtime::blob::Blob) optional }
+    );
+    builder!(
+        BadRequestException, BadRequestExceptionBuilder, unchecked, { message(message,
+        set_message, get_message) "Message" : value(::std::string::String) optional }
+    );
+    builder!(
+        ChannelDefinition, ChannelDefinitionBuilder, checked, { channel_id(channel_id,
+        set_channel_id, get_channel_id) "ChannelId" : value(i32) optional,
+        participant_role(participant_role, set_participant_role, get_participant_role)
+        "ParticipantRole" : value(ParticipantRole) required }
+    );
+    builder!(
+        ConfigurationEvent, ConfigurationEventBuilder, unchecked, {
+        channel_definitions(channel_definitions, set_channel_definitions,
+        get_channel_definitions) "ChannelDefinitions" : list(ChannelDefinition) optional,
+        post_call_analytics_settings(post_call_analytics_settings,
+        set_post_call_analytics_settings, get_post_call_analytics_settings)
+        "PostCallAnalyticsSettings" : value(PostCallAnalyticsSettings) optional }
+    );
+    builder!(
+        ConflictException, ConflictExceptionBuilder, unchecked, { message(message,
+        set_message, get_message) "Message" : value(::std::string::String) optional }
+    );
+    builder!(
+        Entity, EntityBuilder, unchecked, { start_time(start_time, set_start_time,
+        get_start_time) "StartTime" : value(f64) optional, end_time(end_time,
+        set_end_time, get_end_time) "EndTime" : value(f64) optional, category(category,
+        set_category, get_category) "Category" : value(::std::string::String) optional,
+        type_(type_, set_type_, get_type_) "Type" : value(::std::string::String)
+        optional, content(content, set_content, get_content) "Content" :
+        value(::std::string::String) optional, confidence(confidence, set_confidence,
+        get_confidence) "Confidence" : value(f64) optional }
+    );
+    builder!(
+        InternalFailureException, InternalFailureExceptionBuilder, unchecked, {
+        message(message, set_message, get_message) "Message" :
+        value(::std::string::String) optional }
+    );
+    builder!(
+        Item, ItemBuilder, unchecked, { start_time(start_time, set_start_time,
+        get_start_time) "StartTime" : value(f64) optional, end_time(end_time,
+        set_end_time, get_end_time) "EndTime" : value(f64) optional, type_(type_,
+        set_type_, get_type_) "Type" : value(ItemType) optional, content(content,
+        set_content, get_content) "Content" : value(::std::string::String) optional,
+        vocabulary_filter_match(vocabulary_filter_match, set_vocabulary_filter_match,
+        get_vocabulary_filter_match) "VocabularyFilterMatch" : value(bool) optional,
+        speaker(speaker, set_speaker, get_speaker) "Speaker" :
+        value(::std::string::String) optional, confidence(confidence, set_confidence,
+        get_confidence) "Confidence" : value(f64) optional, stable(stable, set_stable,
+        get_stable) "Stable" : value(bool) optional }
+    );
+    builder!(
+        LanguageWithScore, LanguageWithScoreBuilder, unchecked, {
+        language_code(language_code, set_language_code, get_language_code) "LanguageCode"
+        : value(LanguageCode) optional, score(score, set_score, get_score) "Score" :
+        value(f64) optional }
+    );
+    builder!(
+        LimitExceededException, LimitExceededExceptionBuilder, unchecked, {
+        message(message, set_message, get_message) "Message" :
+        value(::std::string::String) optional }
+    );
+    builder!(
+        PostCallAnalyticsSettings, PostCallAnalyticsSettingsBuilder, checked, {
+        output_location(output_location, set_output_location, get_output_location)
+        "OutputLocation" : value(::std::string::String) required,
+        data_access_role_arn(data_access_role_arn, set_data_access_role_arn,
+        get_data_access_role_arn) "DataAccessRoleArn" : value(::std::string::String)
+        required, content_redaction_output(content_redaction_output,
+        set_content_redaction_output, get_content_redaction_output)
+        "ContentRedactionOutput" : value(ContentRedactionOutput) optional,
+        output_encryption_kms_key_id(output_encryption_kms_key_id,
+        set_output_encryption_kms_key_id, get_output_encryption_kms_key_id)
+        "OutputEncryptionKMSKeyId" : value(::std::string::String) optional }
+    );
+    builder!(
+        Result_, ResultBuilder, unchecked, { result_id(result_id, set_result_id,
+        get_result_id) "ResultId" : value(::std::string::String) optional,
+        start_time(start_time, set_start_time, get_start_time) "StartTime" : value(f64)
+        optional, end_time(end_time, set_end_time, get_end_time) "EndTime" : value(f64)
+        optional, is_partial(is_partial, set_is_partial, get_is_partial) "IsPartial" :
+        value(bool) optional, alternatives(alternatives, set_alternatives,
+        get_alternatives) "Alternatives" : list(Alternative) optional,
+        channel_id(channel_id, set_channel_id, get_channel_id) "ChannelId" :
+        value(::std::string::String) optional, language_code(language_code,
+        set_language_code, get_language_code) "LanguageCode" : value(LanguageCode)
+        optional, language_identification(language_identification,
+        set_language_identification, get_language_identification)
+        "LanguageIdentification" : list(LanguageWithScore) optional }
+    );
+    builder!(
+        ServiceUnavailableException, ServiceUnavailableExceptionBuilder, unchecked, {
+        message(message, set_message, get_message) "Message" :
+        value(::std::string::String) optional }
+    );
+    builder!(
+        StartStreamTranscriptionInput, StartStreamTranscriptionInputBuilder, checked, {
+        language_code(language_code, set_language_code, get_language_code) "LanguageCode"
+        : value(LanguageCode) optional, media_sample_rate_hertz(media_sample_rate_hertz,
+        set_media_sample_rate_hertz, get_media_sample_rate_hertz) "MediaSampleRateHertz"
+        : value(i32) required, media_encoding(media_encoding, set_media_encoding,
+        get_media_encoding) "MediaEncoding" : value(MediaEncoding) required,
+        vocabulary_name(vocabulary_name, set_vocabulary_name, get_vocabulary_name)
+        "VocabularyName" : value(::std::string::String) optional, session_id(session_id,
+        set_session_id, get_session_id) "SessionId" : value(::std::string::String)
+        optional, audio_stream(audio_stream, set_audio_stream, get_audio_stream)
+        "AudioStream" : value(AudioStream) optional,
+        vocabulary_filter_name(vocabulary_filter_name, set_vocabulary_filter_name,
+        get_vocabulary_filter_name) "VocabularyFilterName" : value(::std::string::String)
+        optional, vocabulary_filter_method(vocabulary_filter_method,
+        set_vocabulary_filter_method, get_vocabulary_filter_method)
+        "VocabularyFilterMethod" : value(VocabularyFilterMethod) optional,
+        show_speaker_label(show_speaker_label, set_show_speaker_label,
+        get_show_speaker_label) "ShowSpeakerLabel" : value(bool) optional,
+        enable_channel_identification(enable_channel_identification,
+        set_enable_channel_identification, get_enable_channel_identification)
+        "EnableChannelIdentification" : value(bool) optional,
+        number_of_channels(number_of_channels, set_number_of_channels,
+        get_number_of_channels) "NumberOfChannels" : value(i32) optional,
+        enable_partial_results_stabilization(enable_partial_results_stabilization,
+        set_enable_partial_results_stabilization,
+        get_enable_partial_results_stabilization) "EnablePartialResultsStabilization" :
+        value(bool) optional, partial_results_stability(partial_results_stability,
+        set_partial_results_stability, get_partial_results_stability)
+        "PartialResultsStability" : value(PartialResultsStability) optional,
+        content_identification_type(content_identification_type,
+        set_content_identification_type, get_content_identification_type)
+        "ContentIdentificationType" : value(ContentIdentificationType) optional,
+        content_redaction_type(content_redaction_type, set_content_redaction_type,
+        get_content_redaction_type) "ContentRedactionType" : value(ContentRedactionType)
+        optional, pii_entity_types(pii_entity_types, set_pii_entity_types,
+        get_pii_entity_types) "PiiEntityTypes" : value(::std::string::String) optional,
+        language_model_name(language_model_name, set_language_model_name,
+        get_language_model_name) "LanguageModelName" : value(::std::string::String)
+        optional, identify_language(identify_language, set_identify_language,
+        get_identify_language) "IdentifyLanguage" : value(bool) optional,
+        language_options(language_options, set_language_options, get_language_options)
+        "LanguageOptions" : value(::std::string::String) optional,
+        preferred_language(preferred_language, set_preferred_language,
+        get_preferred_language) "PreferredLanguage" : value(LanguageCode) optional,
+        identify_multiple_languages(identify_multiple_languages,
+        set_identify_multiple_languages, get_identify_multiple_languages)
+        "IdentifyMultipleLanguages" : value(bool) optional,
+        vocabulary_names(vocabulary_names, set_vocabulary_names, get_vocabulary_names)
+        "VocabularyNames" : value(::std::string::String) optional,
+        vocabulary_filter_names(vocabulary_filter_names, set_vocabulary_filter_names,
+        get_vocabulary_filter_names) "VocabularyFilterNames" :
+        value(::std::string::String) optional }
+    );
+    builder!(
+        StartStreamTranscriptionOutput, StartStreamTranscriptionOutputBuilder, unchecked,
+        { request_id(request_id, set_request_id, get_request_id) "RequestId" :
+        value(::std::string::String) optional, language_code(language_code,
+        set_language_code, get_language_code) "LanguageCode" : value(LanguageCode)
+        optional, media_sample_rate_hertz(media_sample_rate_hertz,
+        set_media_sample_rate_hertz, get_media_sample_rate_hertz) "MediaSampleRateHertz"
+        : value(i32) optional, media_encoding(media_encoding, set_media_encoding,
+        get_media_encoding) "MediaEncoding" : value(MediaEncoding) optional,
+        vocabulary_name(vocabulary_name, set_vocabulary_name, get_vocabulary_name)
+        "VocabularyName" : value(::std::string::String) optional, session_id(session_id,
+        set_session_id, get_session_id) "SessionId" : value(::std::string::String)
+        optional, transcript_result_stream(transcript_result_stream,
+        set_transcript_result_stream, get_transcript_result_stream)
+        "TranscriptResultStream" : value(TranscriptResultStream) optional,
+        vocabulary_filter_name(vocabulary_filter_name, set_vocabulary_filter_name,
+        get_vocabulary_filter_name) "VocabularyFilterName" : value(::std::string::String)
+        optional, vocabulary_filter_method(vocabulary_filter_method,
+        set_vocabulary_filter_method, get_vocabulary_filter_method)
+        "VocabularyFilterMethod" : value(VocabularyFilterMethod) optional,
+        show_speaker_label(show_speaker_label, set_show_speaker_label,
+        get_show_speaker_label) "ShowSpeakerLabel" : value(bool) optional,
+        enable_channel_identification(enable_channel_identification,
+        set_enable_channel_identification, get_enable_channel_identification)
+        "EnableChannelIdentification" : value(bool) optional,
+        number_of_channels(number_of_channels, set_number_of_channels,
+        get_number_of_channels) "NumberOfChannels" : value(i32) optional,
+        enable_partial_results_stabilization(enable_partial_results_stabilization,
+        set_enable_partial_results_stabilization,
+        get_enable_partial_results_stabilization) "EnablePartialResultsStabilization" :
+        value(bool) optional, partial_results_stability(partial_results_stability,
+        set_partial_results_stability, get_partial_results_stability)
+        "PartialResultsStability" : value(PartialResultsStability) optional,
+        content_identification_type(content_identification_type,
+        set_content_identification_type, get_content_identification_type)
+        "ContentIdentificationType" : value(ContentIdentificationType) optional,
+        content_redaction_type(content_redaction_type, set_content_redaction_type,
+        get_content_redaction_type) "ContentRedactionType" : value(ContentRedactionType)
+        optional, pii_entity_types(pii_entity_types, set_pii_entity_types,
+        get_pii_entity_types) "PiiEntityTypes" : value(::std::string::String) optional,
+        language_model_name(language_model_name, set_language_model_name,
+        get_language_model_name) "LanguageModelName" : value(::std::string::String)
+        optional, identify_language(identify_language, set_identify_language,
+        get_identify_language) "IdentifyLanguage" : value(bool) optional,
+        language_options(language_options, set_language_options, get_language_options)
+        "LanguageOptions" : value(::std::string::String) optional,
+        preferred_language(preferred_language, set_preferred_language,
+        get_preferred_language) "PreferredLanguage" : value(LanguageCode) optional,
+        identify_multiple_languages(identify_multiple_languages,
+        set_identify_multiple_languages, get_identify_multiple_languages)
+        "IdentifyMultipleLanguages" : value(bool) optional,
+        vocabulary_names(vocabulary_names, set_vocabulary_names, get_vocabulary_names)
+        "VocabularyNames" : value(::std::string::String) optional,
+        vocabulary_filter_names(vocabulary_filter_names, set_vocabulary_filter_names,
+        get_vocabulary_filter_names) "VocabularyFilterNames" :
+        value(::std::string::String) optional }
+    );
+    builder!(
+        Transcript, TranscriptBuilder, unchecked, { results(results, set_results,
+        get_results) "Results" : list(Result_) optional }
+    );
+    builder!(
+        TranscriptEvent, TranscriptEventBuilder, unchecked, { transcript(transcript,
+        set_transcript, get_transcript) "Transcript" : value(Transcript) optional }
+    );
+}

@@ -2,7 +2,7 @@
 //! Types of AWS Security Token Service: operation inputs and outputs, structures, unions, enums and errors.
 #[allow(unused_imports)]
 use ::smithy_gen_runtime::{
-    enums::{int_enum, string_enum},
+    builders::accessors, enums::{int_enum, string_enum},
     structs::json_struct,
 };
 #[cfg(feature = "sts-assume-role")]
@@ -10,6 +10,7 @@ use ::smithy_gen_runtime::{
 ///
 /// Required members are the arguments of `new`; the others start unset.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AssumeRoleInput {
     /// The Amazon Resource Name (ARN) of the role to assume.
     ///
@@ -113,6 +114,17 @@ json_struct!(
     source_identity : "SourceIdentity", provided_contexts : "ProvidedContexts" }
 );
 #[cfg(feature = "sts-assume-role")]
+accessors!(
+    AssumeRoleInput { role_arn(role_arn) : str required,
+    role_session_name(role_session_name) : str required, policy_arns(policy_arns) :
+    list(PolicyDescriptorType) optional, policy(policy) : str optional,
+    duration_seconds(duration_seconds) : copy(i32) optional, tags(tags) : list(Tag)
+    optional, transitive_tag_keys(transitive_tag_keys) : list(::std::string::String)
+    optional, external_id(external_id) : str optional, serial_number(serial_number) : str
+    optional, token_code(token_code) : str optional, source_identity(source_identity) :
+    str optional, provided_contexts(provided_contexts) : list(ProvidedContext) optional }
+);
+#[cfg(feature = "sts-assume-role")]
 ::smithy_gen_runtime::query::query_struct!(
     AssumeRoleInput { role_arn : "RoleArn" => text, role_session_name : "RoleSessionName"
     => text, policy_arns : "PolicyArns" => [list "member" strukt], policy : "Policy" =>
@@ -141,6 +153,7 @@ impl AssumeRoleInput {
 ///
 /// Output of `AssumeRole` (model shape `com.amazonaws.sts#AssumeRoleResponse`).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AssumeRoleOutput {
     /// The temporary security credentials, which include an access key ID, a secret access key, and a security (or session) token.
     ///
@@ -166,6 +179,13 @@ json_struct!(
     "SourceIdentity" }
 );
 #[cfg(feature = "sts-assume-role")]
+accessors!(
+    AssumeRoleOutput { credentials(credentials) : other(Credentials) optional,
+    assumed_role_user(assumed_role_user) : other(AssumedRoleUser) optional,
+    packed_policy_size(packed_policy_size) : copy(i32) optional,
+    source_identity(source_identity) : str optional }
+);
+#[cfg(feature = "sts-assume-role")]
 ::smithy_gen_runtime::xml::xml_struct!(
     AssumeRoleOutput { credentials : "Credentials" elem => strukt, assumed_role_user :
     "AssumedRoleUser" elem => strukt, packed_policy_size : "PackedPolicySize" elem =>
@@ -176,6 +196,7 @@ json_struct!(
 ///
 /// Required members are the arguments of `new`; the others start unset.
 #[derive(Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AssumeRoleWithWebIdentityInput {
     /// The Amazon Resource Name (ARN) of the role that the caller is assuming.
     ///
@@ -242,6 +263,15 @@ json_struct!(
     "DurationSeconds" }
 );
 #[cfg(feature = "sts-assume-role-with-web-identity")]
+accessors!(
+    AssumeRoleWithWebIdentityInput { role_arn(role_arn) : str required,
+    role_session_name(role_session_name) : str required,
+    web_identity_token(web_identity_token) : str required, provider_id(provider_id) : str
+    optional, policy_arns(policy_arns) : list(PolicyDescriptorType) optional,
+    policy(policy) : str optional, duration_seconds(duration_seconds) : copy(i32)
+    optional }
+);
+#[cfg(feature = "sts-assume-role-with-web-identity")]
 ::smithy_gen_runtime::query::query_struct!(
     AssumeRoleWithWebIdentityInput { role_arn : "RoleArn" => text, role_session_name :
     "RoleSessionName" => text, web_identity_token : "WebIdentityToken" => text,
@@ -289,6 +319,7 @@ impl AssumeRoleWithWebIdentityInput {
 ///
 /// Output of `AssumeRoleWithWebIdentity` (model shape `com.amazonaws.sts#AssumeRoleWithWebIdentityResponse`).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AssumeRoleWithWebIdentityOutput {
     /// The temporary security credentials, which include an access key ID, a secret access key, and a security token.
     ///
@@ -321,6 +352,15 @@ json_struct!(
     audience : "Audience", source_identity : "SourceIdentity" }
 );
 #[cfg(feature = "sts-assume-role-with-web-identity")]
+accessors!(
+    AssumeRoleWithWebIdentityOutput { credentials(credentials) : other(Credentials)
+    optional, subject_from_web_identity_token(subject_from_web_identity_token) : str
+    optional, assumed_role_user(assumed_role_user) : other(AssumedRoleUser) optional,
+    packed_policy_size(packed_policy_size) : copy(i32) optional, provider(provider) : str
+    optional, audience(audience) : str optional, source_identity(source_identity) : str
+    optional }
+);
+#[cfg(feature = "sts-assume-role-with-web-identity")]
 ::smithy_gen_runtime::xml::xml_struct!(
     AssumeRoleWithWebIdentityOutput { credentials : "Credentials" elem => strukt,
     subject_from_web_identity_token : "SubjectFromWebIdentityToken" elem => text,
@@ -330,6 +370,7 @@ json_struct!(
 );
 /// The identifiers for the temporary security credentials that the operation returns.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AssumedRoleUser {
     /// A unique identifier that contains the role ID and the role session name of the role that is being assumed. The role ID is generated by Amazon Web Services when the role is created.
     ///
@@ -349,6 +390,10 @@ json_struct!(
     AssumedRoleUser::default_assumed_role_id, arn : "Arn" default
     AssumedRoleUser::default_arn }
 );
+accessors!(
+    AssumedRoleUser { assumed_role_id(assumed_role_id) : str required, arn(arn) : str
+    required }
+);
 ::smithy_gen_runtime::xml::xml_struct!(
     AssumedRoleUser { assumed_role_id : "AssumedRoleId" elem default
     AssumedRoleUser::default_assumed_role_id => text, arn : "Arn" elem default
@@ -364,6 +409,7 @@ impl AssumedRoleUser {
 }
 /// Amazon Web Services credentials for API authentication.
 #[derive(Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Credentials {
     /// The access key ID that identifies the temporary security credentials.
     ///
@@ -396,6 +442,12 @@ json_struct!(
     Credentials::default_secret_access_key, session_token : "SessionToken" default
     Credentials::default_session_token, expiration : "Expiration" default
     Credentials::default_expiration }
+);
+accessors!(
+    Credentials { access_key_id(access_key_id) : str required,
+    secret_access_key(secret_access_key) : str required, session_token(session_token) :
+    str required, expiration(expiration) :
+    other(::smithy_gen_runtime::timestamp::Timestamp) required }
 );
 ::smithy_gen_runtime::xml::xml_struct!(
     Credentials { access_key_id : "AccessKeyId" elem default
@@ -438,10 +490,12 @@ impl ::std::fmt::Debug for Credentials {
 }
 /// The web identity token that was passed is expired or is not valid. Get a new identity token from the identity provider and then retry the request.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ExpiredTokenException {
     pub message: ::std::option::Option<::std::string::String>,
 }
 json_struct!(ExpiredTokenException { message : "message" });
+accessors!(ExpiredTokenException { message(message) : str optional });
 ::smithy_gen_runtime::xml::xml_struct!(
     ExpiredTokenException { message : "message" elem => text }
 );
@@ -451,11 +505,14 @@ json_struct!(ExpiredTokenException { message : "message" });
 #[cfg(feature = "sts-assume-role-with-web-identity")]
 /// The request could not be fulfilled because the identity provider (IDP) that was asked to verify the incoming identity token could not be reached. This is often a transient error caused by network conditions. Retry the request a limited number of times so that you don't exceed the request rate. If the error persists, the identity provider might be down or not responding.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct IdpCommunicationErrorException {
     pub message: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "sts-assume-role-with-web-identity")]
 json_struct!(IdpCommunicationErrorException { message : "message" });
+#[cfg(feature = "sts-assume-role-with-web-identity")]
+accessors!(IdpCommunicationErrorException { message(message) : str optional });
 #[cfg(feature = "sts-assume-role-with-web-identity")]
 ::smithy_gen_runtime::xml::xml_struct!(
     IdpCommunicationErrorException { message : "message" elem => text }
@@ -469,11 +526,14 @@ json_struct!(IdpCommunicationErrorException { message : "message" });
 ///
 /// If this error is returned for the `AssumeRoleWithWebIdentity` operation, it can also mean that the claim has expired or has been explicitly revoked.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct IdpRejectedClaimException {
     pub message: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "sts-assume-role-with-web-identity")]
 json_struct!(IdpRejectedClaimException { message : "message" });
+#[cfg(feature = "sts-assume-role-with-web-identity")]
+accessors!(IdpRejectedClaimException { message(message) : str optional });
 #[cfg(feature = "sts-assume-role-with-web-identity")]
 ::smithy_gen_runtime::xml::xml_struct!(
     IdpRejectedClaimException { message : "message" elem => text }
@@ -485,11 +545,14 @@ json_struct!(IdpRejectedClaimException { message : "message" });
 #[cfg(feature = "sts-assume-role-with-web-identity")]
 /// The web identity token that was passed could not be validated by Amazon Web Services. Get a new identity token from the identity provider and then retry the request.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct InvalidIdentityTokenException {
     pub message: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "sts-assume-role-with-web-identity")]
 json_struct!(InvalidIdentityTokenException { message : "message" });
+#[cfg(feature = "sts-assume-role-with-web-identity")]
+accessors!(InvalidIdentityTokenException { message(message) : str optional });
 #[cfg(feature = "sts-assume-role-with-web-identity")]
 ::smithy_gen_runtime::xml::xml_struct!(
     InvalidIdentityTokenException { message : "message" elem => text }
@@ -500,10 +563,12 @@ json_struct!(InvalidIdentityTokenException { message : "message" });
 );
 /// The request was rejected because the policy document was malformed. The error message describes the specific error.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MalformedPolicyDocumentException {
     pub message: ::std::option::Option<::std::string::String>,
 }
 json_struct!(MalformedPolicyDocumentException { message : "message" });
+accessors!(MalformedPolicyDocumentException { message(message) : str optional });
 ::smithy_gen_runtime::xml::xml_struct!(
     MalformedPolicyDocumentException { message : "message" elem => text }
 );
@@ -514,10 +579,12 @@ json_struct!(MalformedPolicyDocumentException { message : "message" });
 ///
 /// You could receive this error even though you meet other defined session policy and session tag limits. For more information, see [IAM and STS Entity Character Limits](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-limits-entity-length) in the *IAM User Guide*.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PackedPolicyTooLargeException {
     pub message: ::std::option::Option<::std::string::String>,
 }
 json_struct!(PackedPolicyTooLargeException { message : "message" });
+accessors!(PackedPolicyTooLargeException { message(message) : str optional });
 ::smithy_gen_runtime::xml::xml_struct!(
     PackedPolicyTooLargeException { message : "message" elem => text }
 );
@@ -526,15 +593,18 @@ json_struct!(PackedPolicyTooLargeException { message : "message" });
 );
 /// A reference to the IAM managed policy that is passed as a session policy for a role session or a federated user session.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PolicyDescriptorType {
     /// The Amazon Resource Name (ARN) of the IAM managed policy to use as a session policy for the role. For more information about ARNs, see [Amazon Resource Names (ARNs) and Amazon Web Services Service Namespaces](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *Amazon Web Services General Reference*.
     pub arn: ::std::option::Option<::std::string::String>,
 }
 json_struct!(PolicyDescriptorType { arn : "arn" });
+accessors!(PolicyDescriptorType { arn(arn) : str optional });
 ::smithy_gen_runtime::query::query_struct!(PolicyDescriptorType { arn : "arn" => text });
 #[cfg(feature = "sts-assume-role")]
 /// Contains information about the provided context. This includes the signed and encrypted trusted context assertion and the context provider ARN from which the trusted context assertion was generated.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ProvidedContext {
     /// The context provider ARN from which the trusted context assertion was generated.
     pub provider_arn: ::std::option::Option<::std::string::String>,
@@ -547,16 +617,23 @@ json_struct!(
     "ContextAssertion" }
 );
 #[cfg(feature = "sts-assume-role")]
+accessors!(
+    ProvidedContext { provider_arn(provider_arn) : str optional,
+    context_assertion(context_assertion) : str optional }
+);
+#[cfg(feature = "sts-assume-role")]
 ::smithy_gen_runtime::query::query_struct!(
     ProvidedContext { provider_arn : "ProviderArn" => text, context_assertion :
     "ContextAssertion" => text }
 );
 /// STS is not activated in the requested region for the account that is being asked to generate credentials. The account administrator must use the IAM console to activate STS in that region. For more information, see [Activating and Deactivating STS in an Amazon Web Services Region](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_enable-regions.html) in the *IAM User Guide*.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RegionDisabledException {
     pub message: ::std::option::Option<::std::string::String>,
 }
 json_struct!(RegionDisabledException { message : "message" });
+accessors!(RegionDisabledException { message(message) : str optional });
 ::smithy_gen_runtime::xml::xml_struct!(
     RegionDisabledException { message : "message" elem => text }
 );
@@ -568,6 +645,7 @@ json_struct!(RegionDisabledException { message : "message" });
 ///
 /// Required members are the arguments of `new`; the others start unset.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Tag {
     /// The key for a session tag.
     ///
@@ -585,6 +663,8 @@ pub struct Tag {
 #[cfg(feature = "sts-assume-role")]
 json_struct!(Tag { key : "Key", value : "Value" });
 #[cfg(feature = "sts-assume-role")]
+accessors!(Tag { key(key) : str required, value(value) : str required });
+#[cfg(feature = "sts-assume-role")]
 ::smithy_gen_runtime::query::query_struct!(
     Tag { key : "Key" => text, value : "Value" => text }
 );
@@ -600,4 +680,152 @@ impl Tag {
             value: ::std::option::Option::Some(value.into()),
         }
     }
+}
+/// Builders of the structures above (`Type::builder()`), for inputs and for outputs and errors in tests.
+pub mod builders {
+    #[allow(unused_imports)]
+    use super::*;
+    #[allow(unused_imports)]
+    use ::smithy_gen_runtime::builders::builder;
+    #[cfg(feature = "sts-assume-role")]
+    builder!(
+        AssumeRoleInput, AssumeRoleInputBuilder, checked, { role_arn(role_arn,
+        set_role_arn, get_role_arn) "RoleArn" : value(::std::string::String) required,
+        role_session_name(role_session_name, set_role_session_name,
+        get_role_session_name) "RoleSessionName" : value(::std::string::String) required,
+        policy_arns(policy_arns, set_policy_arns, get_policy_arns) "PolicyArns" :
+        list(PolicyDescriptorType) optional, policy(policy, set_policy, get_policy)
+        "Policy" : value(::std::string::String) optional,
+        duration_seconds(duration_seconds, set_duration_seconds, get_duration_seconds)
+        "DurationSeconds" : value(i32) optional, tags(tags, set_tags, get_tags) "Tags" :
+        list(Tag) optional, transitive_tag_keys(transitive_tag_keys,
+        set_transitive_tag_keys, get_transitive_tag_keys) "TransitiveTagKeys" :
+        list(::std::string::String) optional, external_id(external_id, set_external_id,
+        get_external_id) "ExternalId" : value(::std::string::String) optional,
+        serial_number(serial_number, set_serial_number, get_serial_number) "SerialNumber"
+        : value(::std::string::String) optional, token_code(token_code, set_token_code,
+        get_token_code) "TokenCode" : value(::std::string::String) optional,
+        source_identity(source_identity, set_source_identity, get_source_identity)
+        "SourceIdentity" : value(::std::string::String) optional,
+        provided_contexts(provided_contexts, set_provided_contexts,
+        get_provided_contexts) "ProvidedContexts" : list(ProvidedContext) optional }
+    );
+    #[cfg(feature = "sts-assume-role")]
+    builder!(
+        AssumeRoleOutput, AssumeRoleOutputBuilder, unchecked, { credentials(credentials,
+        set_credentials, get_credentials) "Credentials" : value(Credentials) optional,
+        assumed_role_user(assumed_role_user, set_assumed_role_user,
+        get_assumed_role_user) "AssumedRoleUser" : value(AssumedRoleUser) optional,
+        packed_policy_size(packed_policy_size, set_packed_policy_size,
+        get_packed_policy_size) "PackedPolicySize" : value(i32) optional,
+        source_identity(source_identity, set_source_identity, get_source_identity)
+        "SourceIdentity" : value(::std::string::String) optional }
+    );
+    #[cfg(feature = "sts-assume-role-with-web-identity")]
+    builder!(
+        AssumeRoleWithWebIdentityInput, AssumeRoleWithWebIdentityInputBuilder, checked, {
+        role_arn(role_arn, set_role_arn, get_role_arn) "RoleArn" :
+        value(::std::string::String) required, role_session_name(role_session_name,
+        set_role_session_name, get_role_session_name) "RoleSessionName" :
+        value(::std::string::String) required, web_identity_token(web_identity_token,
+        set_web_identity_token, get_web_identity_token) "WebIdentityToken" :
+        value(::std::string::String) required, provider_id(provider_id, set_provider_id,
+        get_provider_id) "ProviderId" : value(::std::string::String) optional,
+        policy_arns(policy_arns, set_policy_arns, get_policy_arns) "PolicyArns" :
+        list(PolicyDescriptorType) optional, policy(policy, set_policy, get_policy)
+        "Policy" : value(::std::string::String) optional,
+        duration_seconds(duration_seconds, set_duration_seconds, get_duration_seconds)
+        "DurationSeconds" : value(i32) optional }
+    );
+    #[cfg(feature = "sts-assume-role-with-web-identity")]
+    builder!(
+        AssumeRoleWithWebIdentityOutput, AssumeRoleWithWebIdentityOutputBuilder,
+        unchecked, { credentials(credentials, set_credentials, get_credentials)
+        "Credentials" : value(Credentials) optional,
+        subject_from_web_identity_token(subject_from_web_identity_token,
+        set_subject_from_web_identity_token, get_subject_from_web_identity_token)
+        "SubjectFromWebIdentityToken" : value(::std::string::String) optional,
+        assumed_role_user(assumed_role_user, set_assumed_role_user,
+        get_assumed_role_user) "AssumedRoleUser" : value(AssumedRoleUser) optional,
+        packed_policy_size(packed_policy_size, set_packed_policy_size,
+        get_packed_policy_size) "PackedPolicySize" : value(i32) optional,
+        provider(provider, set_provider, get_provider) "Provider" :
+        value(::std::string::String) optional, audience(audience, set_audience,
+        get_audience) "Audience" : value(::std::string::String) optional,
+        source_identity(source_identity, set_source_identity, get_source_identity)
+        "SourceIdentity" : value(::std::string::String) optional }
+    );
+    builder!(
+        AssumedRoleUser, AssumedRoleUserBuilder, checked, {
+        assumed_role_id(assumed_role_id, set_assumed_role_id, get_assumed_role_id)
+        "AssumedRoleId" : value(::std::string::String) required, arn(arn, set_arn,
+        get_arn) "Arn" : value(::std::string::String) required }
+    );
+    builder!(
+        Credentials, CredentialsBuilder, checked, { access_key_id(access_key_id,
+        set_access_key_id, get_access_key_id) "AccessKeyId" :
+        value(::std::string::String) required, secret_access_key(secret_access_key,
+        set_secret_access_key, get_secret_access_key) "SecretAccessKey" :
+        value(::std::string::String) required, session_token(session_token,
+        set_session_token, get_session_token) "SessionToken" :
+        value(::std::string::String) required, expiration(expiration, set_expiration,
+        get_expiration) "Expiration" : value(::smithy_gen_runtime::timestamp::Timestamp)
+        required }
+    );
+    builder!(
+        ExpiredTokenException, ExpiredTokenExceptionBuilder, unchecked, {
+        message(message, set_message, get_message) "message" :
+        value(::std::string::String) optional }
+    );
+    #[cfg(feature = "sts-assume-role-with-web-identity")]
+    builder!(
+        IdpCommunicationErrorException, IdpCommunicationErrorExceptionBuilder, unchecked,
+        { message(message, set_message, get_message) "message" :
+        value(::std::string::String) optional }
+    );
+    #[cfg(feature = "sts-assume-role-with-web-identity")]
+    builder!(
+        IdpRejectedClaimException, IdpRejectedClaimExceptionBuilder, unchecked, {
+        message(message, set_message, get_message) "message" :
+        value(::std::string::String) optional }
+    );
+    #[cfg(feature = "sts-assume-role-with-web-identity")]
+    builder!(
+        InvalidIdentityTokenException, InvalidIdentityTokenExceptionBuilder, unchecked, {
+        message(message, set_message, get_message) "message" :
+        value(::std::string::String) optional }
+    );
+    builder!(
+        MalformedPolicyDocumentException, MalformedPolicyDocumentExceptionBuilder,
+        unchecked, { message(message, set_message, get_message) "message" :
+        value(::std::string::String) optional }
+    );
+    builder!(
+        PackedPolicyTooLargeException, PackedPolicyTooLargeExceptionBuilder, unchecked, {
+        message(message, set_message, get_message) "message" :
+        value(::std::string::String) optional }
+    );
+    builder!(
+        PolicyDescriptorType, PolicyDescriptorTypeBuilder, unchecked, { arn(arn, set_arn,
+        get_arn) "arn" : value(::std::string::String) optional }
+    );
+    #[cfg(feature = "sts-assume-role")]
+    builder!(
+        ProvidedContext, ProvidedContextBuilder, unchecked, { provider_arn(provider_arn,
+        set_provider_arn, get_provider_arn) "ProviderArn" : value(::std::string::String)
+        optional, context_assertion(context_assertion, set_context_assertion,
+        get_context_assertion) "ContextAssertion" : value(::std::string::String) optional
+        }
+    );
+    builder!(
+        RegionDisabledException, RegionDisabledExceptionBuilder, unchecked, {
+        message(message, set_message, get_message) "message" :
+        value(::std::string::String) optional }
+    );
+    #[cfg(feature = "sts-assume-role")]
+    builder!(
+        Tag, TagBuilder, checked, { key(key, set_key, get_key) "Key" :
+        value(::std::string::String) required, value(value, set_value, get_value) "Value"
+        : value(::std::string::String) required }
+    );
 }
