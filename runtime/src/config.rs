@@ -276,8 +276,14 @@ impl Config {
 
     /// The same configuration with other stalled-stream rules (for one
     /// call: `client.with_config(|c| c.with_stalled_streams(StalledStreams::disabled()))`).
+    /// Rules that fail [`StalledStreams::check`](super::stalled_streams::StalledStreams::check)
+    /// (a zero grace period) are not taken: the configuration keeps its own,
+    /// with a warning.
     pub fn with_stalled_streams(mut self, rules: super::stalled_streams::StalledStreams) -> Config {
-        self.stalled_streams = rules;
+        match rules.check() {
+            Ok(()) => self.stalled_streams = rules,
+            Err(e) => tracing::warn!(error = %e, "stalled-stream rules not taken"),
+        }
         self
     }
 

@@ -477,7 +477,13 @@ impl ConfigBuilder {
             clock_skew: Arc::default(),
             validate_input: self.validate_input.unwrap_or(true),
             max_response_body: self.max_response_body.unwrap_or(16 << 20),
-            stalled_streams: self.stalled_streams.unwrap_or_default(),
+            stalled_streams: match self.stalled_streams {
+                Some(rules) => {
+                    rules.check().map_err(ConfigError)?;
+                    rules
+                }
+                None => Default::default(),
+            },
             use_fips: match self.use_fips {
                 Some(v) => v,
                 None => flag(&mut profiles, "AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint")?.unwrap_or(false),

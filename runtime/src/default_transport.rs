@@ -399,12 +399,21 @@ impl DefaultTransport {
         request: http::Request<RequestBody>,
     ) -> Result<Result<http::Response<hyper::body::Incoming>, hyper_util::client::legacy::Error>, ()> {
         let phase = Arc::new(Mutex::new(Phase::Waiting(tokio::time::Instant::now())));
+        // A streamed body tells when it is being sent: no read timeout then
+        // (the stalled-stream watchdog judges an upload), and the wait for
+        // the answer starts when its last byte has gone.
+        let mut request = request;
+        if let RequestBody::Streaming(body) = request.body_mut() {
+            body.phase = Some(Arc::clone(&phase));
+        }
         let mut sending = std::pin::pin!(WithPhase { phase: Arc::clone(&phase), inner: Box::pin(self.client.request(request)) });
         loop {
             let deadline = match *phase.lock().unwrap_or_else(|p| p.into_inner()) {
                 Phase::Waiting(since) => since + self.read_timeout,
                 // The connector's own timeout ends a connection that takes too long.
                 Phase::Connecting => tokio::time::Instant::now() + self.connect_timeout,
+                // Looked at again after a read timeout's time.
+                Phase::Sending => tokio::time::Instant::now() + self.read_timeout,
             };
             match tokio::time::timeout_at(deadline, &mut sending).await {
                 Ok(result) => return Ok(result),
@@ -489,6 +498,7 @@ impl Transport for DefaultTransport {
             // `chunks` is public and may have been replaced since).
             let mut body = body;
             body.chunks = super::transport::exactly(body.chunks, body.length);
+            let body = Streaming { body, sent: 0, phase: None };
             let Opened { status, headers, body } = self.open(http::Request::from_parts(parts, RequestBody::Streaming(body))).await?;
             Ok(StreamingResponse { status, headers, body: BodyStream::new(body) })
         })
@@ -531,7 +541,35 @@ impl ReadChunks for HyperChunks {
 /// A request body: whole, or produced as it is sent.
 enum RequestBody {
     Whole(Full<Bytes>),
-    Streaming(StreamingBody),
+    Streaming(Streaming),
+}
+
+/// A streamed request body, and the phase of its request to keep up to
+/// date: `Sending` while its bytes go out, `Waiting` from its last one.
+struct Streaming {
+    body: StreamingBody,
+    sent: u64,
+    phase: Option<Arc<Mutex<Phase>>>,
+}
+
+impl Streaming {
+    fn poll_chunk(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Bytes, String>>> {
+        let poll = self.body.chunks.poll_chunk(cx);
+        let done = match &poll {
+            Poll::Pending => return poll,
+            Poll::Ready(Some(Ok(chunk))) => {
+                self.sent = self.sent.saturating_add(chunk.len() as u64);
+                // A body of known length is done with its last byte: hyper
+                // need not ask again for its end.
+                self.body.length.is_some_and(|n| self.sent >= n)
+            }
+            Poll::Ready(_) => true,
+        };
+        if let Some(phase) = &self.phase {
+            *phase.lock().unwrap_or_else(|p| p.into_inner()) = if done { Phase::Waiting(tokio::time::Instant::now()) } else { Phase::Sending };
+        }
+        poll
+    }
 }
 
 impl hyper::body::Body for RequestBody {
@@ -541,7 +579,7 @@ impl hyper::body::Body for RequestBody {
     fn poll_frame(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<hyper::body::Frame<Bytes>, BoxError>>> {
         match self.get_mut() {
             RequestBody::Whole(full) => Pin::new(full).poll_frame(cx).map_err(|never| match never {}),
-            RequestBody::Streaming(s) => s.chunks.poll_chunk(cx).map(|chunk| chunk.map(|c| c.map(hyper::body::Frame::data).map_err(BoxError::from))),
+            RequestBody::Streaming(s) => s.poll_chunk(cx).map(|chunk| chunk.map(|c| c.map(hyper::body::Frame::data).map_err(BoxError::from))),
         }
     }
 
@@ -555,7 +593,7 @@ impl hyper::body::Body for RequestBody {
     fn size_hint(&self) -> hyper::body::SizeHint {
         match self {
             RequestBody::Whole(full) => full.size_hint(),
-            RequestBody::Streaming(s) => s.length.map_or_else(hyper::body::SizeHint::default, hyper::body::SizeHint::with_exact),
+            RequestBody::Streaming(s) => s.body.length.map_or_else(hyper::body::SizeHint::default, hyper::body::SizeHint::with_exact),
         }
     }
 }
@@ -612,6 +650,8 @@ enum Phase {
     Waiting(tokio::time::Instant),
     /// A new connection for it is being made.
     Connecting,
+    /// Its streamed body is being sent.
+    Sending,
 }
 
 std::thread_local! {

@@ -314,7 +314,9 @@ impl Handle {
             let (url, resolved, headers, body) = self.target(request)?;
             let mut attempt = 1;
             let mut last_retry_cost = None;
+            let mut skew_corrected = false;
             loop {
+                let signed_offset = config.clock_skew.offset_ms();
                 let http_request = self.sign_attempt(operation, request, attempt, &url, &headers, &body, &resolved).await?;
                 let started = std::time::Instant::now();
                 let reason = match config.transport.send_streaming(http_request).await {
@@ -324,10 +326,15 @@ impl Handle {
                         return Ok(Streamed::Stream(r));
                     }
                     Ok(r) => {
-                        let mut raw = r.read_whole(config.max_response_body).await?;
+                        let mut raw = self.read_guarded(r).await?;
                         raw.attempts = attempt;
                         self.after_response(operation, attempt, &raw, started.elapsed());
                         tracing::debug!(status = raw.status, request_id = raw.request_id(), attempt, "error response");
+                        if !skew_corrected && config.clock_skew.correct(error_code(self.inner.service.protocol, &raw).as_deref(), &raw.headers, signed_offset) {
+                            skew_corrected = true;
+                            attempt += 1;
+                            continue;
+                        }
                         match retry::response_reason(raw.status, error_code(self.inner.service.protocol, &raw).as_deref(), policy) {
                             Some(reason) if attempt < config.retry.max_attempts && config.retry_quota.take(throttled(self.inner.service.protocol, &raw), &mut last_retry_cost) => reason,
                             _ => return Ok(Streamed::Error(raw)),
@@ -411,7 +418,7 @@ impl Handle {
                     r.body = super::stalled_streams::guard_events(r.body, &config.stalled_streams, Arc::clone(&config.sleep));
                     Ok(Streamed::Stream(r))
                 }
-                Ok(r) => Ok(Streamed::Error(r.read_whole(config.max_response_body).await?)),
+                Ok(r) => Ok(Streamed::Error(self.read_guarded(r).await?)),
                 Err(e) => Err(e.into()),
             }
         }
@@ -443,7 +450,9 @@ impl Handle {
             let mut body = Some(body);
             let mut attempt = 1;
             let mut last_retry_cost = None;
+            let mut skew_corrected = false;
             loop {
+                let signed_offset = config.clock_skew.offset_ms();
                 let source = match body.take() {
                     Some(b) => b,
                     None => {
@@ -476,7 +485,7 @@ impl Handle {
                 };
                 let reason = match sent {
                     Ok(r) => {
-                        let mut raw = r.read_whole(config.max_response_body).await?;
+                        let mut raw = self.read_guarded(r).await?;
                         raw.attempts = attempt;
                         self.after_response(operation, attempt, &raw, started.elapsed());
                         if (200..300).contains(&raw.status) {
@@ -484,6 +493,11 @@ impl Handle {
                             return Ok(raw);
                         }
                         tracing::debug!(status = raw.status, request_id = raw.request_id(), attempt, "error response");
+                        if reopen.is_some() && !skew_corrected && config.clock_skew.correct(error_code(self.inner.service.protocol, &raw).as_deref(), &raw.headers, signed_offset) {
+                            skew_corrected = true;
+                            attempt += 1;
+                            continue;
+                        }
                         match retry::response_reason(raw.status, error_code(self.inner.service.protocol, &raw).as_deref(), policy) {
                             Some(reason) if again && config.retry_quota.take(throttled(self.inner.service.protocol, &raw), &mut last_retry_cost) => reason,
                             _ => return Ok(raw),
@@ -502,6 +516,19 @@ impl Handle {
         }
         .instrument(span)
         .await
+    }
+
+    /// A streaming response read whole (an error response, an upload's
+    /// answer), its body under the download stall rule even when download
+    /// checks are off: a server that stops mid-body cannot hold the call.
+    async fn read_guarded(&self, r: super::transport::StreamingResponse) -> Result<RawResponse, super::transport::SendError> {
+        let config = &self.inner.config;
+        let rules = match config.stalled_streams {
+            r if r.grace.is_zero() => super::stalled_streams::StalledStreams::default(),
+            r => r.with_downloads(true),
+        };
+        let body = super::stalled_streams::guard_download(r.body, &rules, Arc::clone(&config.sleep));
+        super::transport::StreamingResponse { body, ..r }.read_whole(config.max_response_body).await
     }
 
     /// The service's name in spans and hooks: its `sdkId`, else its signing name.
@@ -534,6 +561,7 @@ impl Handle {
                 request_id = tracing::field::Empty,
                 duration_ms = tracing::field::Empty,
             );
+            let signed_offset = config.clock_skew.offset_ms();
             let outcome = self.attempt(operation, request, attempt, &url, &headers, &body, resolved).instrument(span.clone()).await?;
             if let Ok(r) = &outcome {
                 span.record("status", r.status);
@@ -550,7 +578,7 @@ impl Handle {
             // A signature refused for its time, with the service's clock
             // far from ours: corrected, and retried once at once.
             if let Ok(r) = &outcome {
-                if !skew_corrected && !r.is_success() && config.clock_skew.correct(error_code(self.inner.service.protocol, r).as_deref(), &r.headers) {
+                if !skew_corrected && !r.is_success() && config.clock_skew.correct(error_code(self.inner.service.protocol, r).as_deref(), &r.headers, signed_offset) {
                     skew_corrected = true;
                     attempt += 1;
                     continue;

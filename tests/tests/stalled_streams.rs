@@ -56,7 +56,7 @@ fn builder(url: &str, rules: StalledStreams) -> ConfigBuilder {
 }
 
 fn quick(grace_ms: u64) -> StalledStreams {
-    StalledStreams { min_throughput: 1, grace: Duration::from_millis(grace_ms), ..StalledStreams::default() }
+    StalledStreams::default().with_min_throughput(1).with_grace(Duration::from_millis(grace_ms))
 }
 
 /// Read `body` to its end: the bytes, and the error that ended it. The
@@ -129,20 +129,20 @@ async fn a_slow_reader_or_a_slow_live_server_is_not_a_stall() {
         }
         std::thread::sleep(Duration::from_secs(5));
     });
-    let (_, body) = get(&url, quick(200), false).await;
-    let (got, error) = drain(body, Duration::from_millis(500)).await;
+    let (_, body) = get(&url, quick(300), false).await;
+    let (got, error) = drain(body, Duration::from_millis(600)).await;
     assert!(error.is_none(), "{error:?}");
     assert_eq!(got.len(), 3 * 16384);
-    // A byte every 50 ms for 1.5 s: slow, but over 1 B/s in every 300 ms.
+    // A byte every 100 ms for 3 s: slow, but over 1 B/s in every second.
     let url = serve(|mut s, _| {
         let _ = s.write_all(head(30, "").as_bytes());
         for _ in 0..30 {
             let _ = s.write_all(b"x");
             let _ = s.flush();
-            std::thread::sleep(Duration::from_millis(50));
+            std::thread::sleep(Duration::from_millis(100));
         }
     });
-    let (_, body) = get(&url, quick(300), false).await;
+    let (_, body) = get(&url, quick(1000), false).await;
     let (got, error) = drain(body, Duration::ZERO).await;
     assert!(error.is_none(), "{error:?}");
     assert_eq!(got, vec![b'x'; 30]);
@@ -217,7 +217,7 @@ async fn an_idle_event_stream_ends_at_its_idle_limit_and_only_with_one() {
         })
     };
     let input = || logs::StartLiveTailInput::new(vec!["arn:aws:logs:us-east-1:123456789012:log-group:g".to_string()]);
-    let rules = StalledStreams { event_idle: Some(Duration::from_millis(300)), ..StalledStreams::default() };
+    let rules = StalledStreams::default().with_event_idle(Some(Duration::from_millis(300)));
     let client = cloudwatch_logs::Client::new(builder(&server(), rules).build().unwrap());
     // The stream's first message (its initial response) is awaited as it
     // opens, so the limit may end the call there or at the first `recv`.
@@ -236,4 +236,160 @@ async fn an_idle_event_stream_ends_at_its_idle_limit_and_only_with_one() {
         events.recv().await.map(|_| ())
     };
     assert!(tokio::time::timeout(Duration::from_secs(1), waiting).await.is_err(), "no idle limit by default");
+}
+
+/// A server that reads the first `slow` bytes of each request's body (its
+/// `content-length`) at about `rate` bytes a second, the rest at once,
+/// then answers 200.
+fn slow_reader(rate: usize, slow: usize) -> String {
+    serve(move |mut s, head| {
+        let length: usize = head
+            .lines()
+            .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length: ").map(|v| v.trim().parse().unwrap_or(0)))
+            .unwrap_or(0);
+        let piece = (rate / 20).max(1);
+        let mut buf = vec![0u8; 1 << 20];
+        let mut read = 0;
+        while read < length {
+            let want = if read < slow { piece } else { buf.len() };
+            match s.read(&mut buf[..want.min(length - read)]) {
+                Ok(0) | Err(_) => return,
+                Ok(n) => read += n,
+            }
+            if read < slow {
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        }
+        let _ = s.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n");
+    })
+}
+
+/// A source of `pieces` chunks of `size` bytes each.
+struct Chunks {
+    left: usize,
+    size: usize,
+}
+
+impl smithy_gen_runtime::transport::ProduceChunks for Chunks {
+    fn poll_chunk(&mut self, _: &mut std::task::Context<'_>) -> std::task::Poll<Option<Result<smithy_gen_runtime::Bytes, String>>> {
+        if self.left == 0 {
+            return std::task::Poll::Ready(None);
+        }
+        self.left -= 1;
+        std::task::Poll::Ready(Some(Ok(smithy_gen_runtime::Bytes::from(vec![1u8; self.size]))))
+    }
+}
+
+#[tokio::test]
+async fn a_long_upload_to_a_slow_server_is_neither_a_read_timeout_nor_a_stall() {
+    // 24 MiB, its first 12 read at about 4 MB/s: three times the 1 s read
+    // timeout, with the bytes moving all the time, in two chunks far larger
+    // than what the connection takes at once. (The rest, once sent, fits in
+    // the sockets' buffers and is read at once: waiting for the answer after
+    // the last byte is the read timeout's business.)
+    let url = slow_reader(4_000_000, 12 << 20);
+    let rules = quick(1000);
+    let client = s3::Client::new(builder(&url, rules).read_timeout(Duration::from_secs(1)).build().unwrap());
+    let size = 24 << 20;
+    let body = StreamingBody::new(Chunks { left: 2, size: size / 2 }, Some(size as u64));
+    let started = Instant::now();
+    let call = client.put_object_from_stream(s3t::PutObjectInput::new("bucket", "key"), body);
+    tokio::time::timeout(Duration::from_secs(30), call).await.expect("no hang").expect("the upload goes through");
+    assert!(started.elapsed() > Duration::from_secs(1), "the upload took longer than the read timeout: {:?}", started.elapsed());
+}
+
+#[tokio::test]
+async fn an_upload_waiting_for_a_connection_is_not_a_stall() {
+    // One connection per host, held by an open download for 2 s; the
+    // upload waits for it past its 1 s grace, then goes through.
+    let url = serve(|mut s, head| {
+        if head.starts_with("GET") {
+            let _ = s.write_all(head_line(100).as_bytes());
+            let _ = s.write_all(&[0u8; 10]);
+            std::thread::sleep(Duration::from_secs(30));
+        } else {
+            let mut sink = [0u8; 1000];
+            let _ = s.read_exact(&mut sink);
+            let _ = s.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n");
+        }
+    });
+    let transport = smithy_gen_runtime::default_transport::DefaultTransport::builder().max_connections_per_host(1).build().unwrap();
+    let config = builder(&url, quick(1000)).transport(std::sync::Arc::new(transport)).build().unwrap();
+    let client = s3::Client::new(config);
+    let (_, body) = client.get_object_stream(s3t::GetObjectInput::new("bucket", "held")).await.expect("the download opens");
+    let release = tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        drop(body);
+    });
+    let upload = StreamingBody::from_reader(std::io::Cursor::new(vec![0u8; 1000]), Some(1000));
+    let call = client.put_object_from_stream(s3t::PutObjectInput::new("bucket", "key"), upload);
+    tokio::time::timeout(Duration::from_secs(20), call).await.expect("no hang").expect("the upload waits for the connection, then goes through");
+    release.await.unwrap();
+}
+
+fn head_line(length: usize) -> String {
+    head(length, "")
+}
+
+#[tokio::test]
+async fn an_error_body_that_stalls_ends_the_call() {
+    // A 500 whose body stops after 10 of its 100 bytes.
+    let url = serve(|mut s, _| {
+        let _ = s.write_all(b"HTTP/1.1 500 Internal Server Error\r\ncontent-type: application/xml\r\ncontent-length: 100\r\n\r\n<Error><Co");
+        let _ = s.flush();
+        std::thread::sleep(Duration::from_secs(30));
+    });
+    let client = s3::Client::new(builder(&url, quick(1000).with_downloads(false)).build().unwrap());
+    let call = client.get_object_stream(s3t::GetObjectInput::new("bucket", "key"));
+    let e = tokio::time::timeout(Duration::from_secs(20), call).await.expect("the stalled error body does not hold the call").expect_err("an error");
+    assert!(e.to_string().contains("stalled download"), "{e}");
+}
+
+#[tokio::test]
+async fn a_sleep_that_does_not_sleep_never_fails_or_hangs_a_stream() {
+    // A test's instant Sleep cannot time a stall: the guards stand down
+    // instead of failing every wait or spinning.
+    let url = serve(|mut s, _| {
+        let _ = s.write_all(head(30, "").as_bytes());
+        for _ in 0..3 {
+            let _ = s.write_all(&[b'x'; 10]);
+            let _ = s.flush();
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    });
+    let config = builder(&url, quick(1000)).sleep(std::sync::Arc::new(integration_tests::NoSleep)).build().unwrap();
+    let (_, body) = s3::Client::new(config).get_object_stream(s3t::GetObjectInput::new("bucket", "key")).await.expect("opens");
+    let (got, error) = drain(body, Duration::ZERO).await;
+    assert!(error.is_none() && got.len() == 30, "{error:?}");
+    let url = slow_reader(2_000_000, 200_000);
+    let config = builder(&url, quick(1000)).sleep(std::sync::Arc::new(integration_tests::NoSleep)).build().unwrap();
+    let upload = StreamingBody::from_reader(std::io::Cursor::new(vec![0u8; 200_000]), Some(200_000));
+    let client = s3::Client::new(config);
+    let call = client.put_object_from_stream(s3t::PutObjectInput::new("bucket", "key"), upload);
+    tokio::time::timeout(Duration::from_secs(20), call).await.expect("no hang").expect("goes through");
+}
+
+#[tokio::test]
+async fn a_reader_polling_in_a_select_loop_still_sees_the_stall() {
+    let url = serve(|mut s, _| {
+        let _ = s.write_all(head(1000, "").as_bytes());
+        let _ = s.write_all(&[7u8; 10]);
+        let _ = s.flush();
+        std::thread::sleep(Duration::from_secs(30));
+    });
+    let (_, mut body) = get(&url, quick(1000), false).await;
+    let started = Instant::now();
+    let mut ticker = tokio::time::interval(Duration::from_millis(100));
+    let error = loop {
+        tokio::select! {
+            chunk = body.next_chunk() => match chunk {
+                Some(Ok(_)) => {}
+                Some(Err(e)) => break e,
+                None => panic!("the body ended"),
+            },
+            _ = ticker.tick() => {}
+        }
+        assert!(started.elapsed() < Duration::from_secs(15), "cancelled reads restarted the stall clock");
+    };
+    assert!(matches!(error, SendError::Timeout(ref t) if t.kind == TimeoutKind::StalledDownload), "{error:?}");
 }
