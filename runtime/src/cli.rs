@@ -397,9 +397,10 @@ where
 }
 
 /// Run an operation whose output payload is a streaming blob with
-/// `--body-out PATH`: the payload is written to the file as it arrives, then
-/// the output's other members are printed (without `payload`, the
-/// payload's JSON name).
+/// `--body-out PATH`: the payload is written as it arrives to a new file
+/// beside `PATH`, renamed to `PATH` once whole (removed on any failure, a
+/// checksum mismatch included), then the output's other members are
+/// printed (without `payload`, the payload's JSON name).
 pub async fn run_download<I, O, E, F, Fut>(args: &Args, op: Operation<I, E>, payload: &str, send: F) -> Outcome
 where
     I: DeserializeOwned,
@@ -418,22 +419,44 @@ where
         Ok(pair) => pair,
         Err(e) => return error_outcome(&e),
     };
-    let mut file = match tokio::fs::File::create(&path).await {
+    // Written to a new file beside the target, renamed over it only once the
+    // whole body is in (and, when asked, checked): a download that fails
+    // leaves neither a partial file under the name nor an older file lost.
+    let target = std::path::PathBuf::from(&path);
+    let partial = partial_path(&target);
+    let mut file = match tokio::fs::OpenOptions::new().write(true).create_new(true).open(&partial).await {
         Ok(f) => f,
-        Err(e) => return Outcome::fail(2, format!("--body-out {path}: cannot create the file: {e}\n")),
+        Err(e) => return Outcome::fail(2, format!("--body-out {path}: cannot create {}: {e}\n", partial.display())),
     };
+    let mut failure = None;
     while let Some(chunk) = body.next_chunk().await {
         let written = match chunk {
-            Ok(bytes) => file.write_all(&bytes).await.map_err(|e| format!("--body-out {path}: cannot write the file: {e}")),
-            Err(super::transport::SendError::Transport(t)) => Err(format!("{}: the body broke off: {t}", args.operation)),
-            Err(super::transport::SendError::Timeout(t)) => Err(format!("{}: the body broke off: {t}", args.operation)),
+            Ok(bytes) => file.write_all(&bytes).await.map_err(|e| (2, format!("--body-out {path}: cannot write the file: {e}"))),
+            Err(super::transport::SendError::Transport(t)) if t.kind == super::error::TransportErrorKind::ChecksumMismatch => {
+                Err((3, format!("{}: {t}", args.operation)))
+            }
+            Err(super::transport::SendError::Transport(t)) => Err((3, format!("{}: the body broke off: {t}", args.operation))),
+            Err(super::transport::SendError::Timeout(t)) => Err((3, format!("{}: the body broke off: {t}", args.operation))),
         };
         if let Err(why) = written {
-            return Outcome::fail(3, format!("{why}\n"));
+            failure = Some(why);
+            break;
         }
     }
-    if let Err(e) = file.flush().await {
-        return Outcome::fail(2, format!("--body-out {path}: cannot write the file: {e}\n"));
+    if failure.is_none() {
+        if let Err(e) = file.flush().await.and(file.sync_all().await) {
+            failure = Some((2, format!("--body-out {path}: cannot write the file: {e}")));
+        }
+    }
+    drop(file);
+    if failure.is_none() {
+        if let Err(e) = tokio::fs::rename(&partial, &target).await {
+            failure = Some((2, format!("--body-out {path}: cannot move {} into place: {e}", partial.display())));
+        }
+    }
+    if let Some((code, why)) = failure {
+        let _ = tokio::fs::remove_file(&partial).await;
+        return Outcome::fail(code, format!("{why} (nothing written to {path})\n"));
     }
     let mut output = match serde_json::to_value(&output) {
         Ok(v) => v,
@@ -443,6 +466,14 @@ where
         members.remove(payload);
     }
     printed(&output)
+}
+
+/// Where `--body-out` writes before the body is whole: a hidden file in the
+/// target's directory (so the rename stays on one file system), named for
+/// this process.
+fn partial_path(target: &std::path::Path) -> std::path::PathBuf {
+    let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "body".into());
+    target.with_file_name(format!(".{name}.smithy-call-{}.partial", std::process::id()))
 }
 
 /// Run an operation with an output event stream: print the output as one

@@ -393,3 +393,45 @@ async fn a_reader_polling_in_a_select_loop_still_sees_the_stall() {
     };
     assert!(matches!(error, SendError::Timeout(ref t) if t.kind == TimeoutKind::StalledDownload), "{error:?}");
 }
+
+#[test]
+fn body_out_never_leaves_a_corrupt_or_partial_file() {
+    // The lying server: "Hello world" with the CRC32 of "Hello World".
+    let (_, wrong) = smithy_gen_runtime::checksums::checksum_header("CRC32", b"Hello World").unwrap();
+    let (_, right) = smithy_gen_runtime::checksums::checksum_header("CRC32", b"Hello world").unwrap();
+    let server = |crc: String| {
+        serve(move |mut s, _| {
+            let _ = s.write_all(head(11, &format!("x-amz-checksum-crc32: {crc}\r\n")).as_bytes());
+            let _ = s.write_all(b"Hello world");
+        })
+    };
+    let dir = std::env::temp_dir().join(format!("body-out-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let target = dir.join("object.txt");
+    std::fs::write(&target, b"the user's older copy").unwrap();
+    let call = |url: &str| {
+        std::process::Command::new(integration_tests::smithy_call_binary())
+            .args(["s3", "GetObject", "--input", r#"{"Bucket":"b","Key":"k","ChecksumMode":"ENABLED"}"#, "--body-out"])
+            .arg(&target)
+            .args(["--endpoint", url, "--region", "us-east-1"])
+            .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+            .env("AWS_SECRET_ACCESS_KEY", "body-out-secret")
+            .env("AWS_S3_FORCE_PATH_STYLE", "true")
+            .env("AWS_CONFIG_FILE", "/nonexistent/config")
+            .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials")
+            .output()
+            .expect("run smithy-call")
+    };
+    let bad = call(&server(wrong));
+    let stderr = String::from_utf8_lossy(&bad.stderr);
+    assert_eq!(bad.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("does not match its checksum") && stderr.contains("nothing written to"), "{stderr}");
+    assert_eq!(std::fs::read(&target).unwrap(), b"the user's older copy", "the older file is untouched");
+    let left: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(left.len(), 1, "no partial file left: {left:?}");
+    let good = call(&server(right));
+    assert!(good.status.success(), "{}", String::from_utf8_lossy(&good.stderr));
+    assert_eq!(std::fs::read(&target).unwrap(), b"Hello world");
+    let _ = std::fs::remove_dir_all(&dir);
+}
