@@ -174,6 +174,23 @@ pub fn check_fn_name(shape_name: &str) -> String {
     format!("check_{}", clean(shape_name).to_snake_case())
 }
 
+/// Methods a builder or a fluent call has besides its setters.
+const BUILDER_METHODS: &[&str] = &["build", "fmt", "clone", "eq", "default", "unchecked", "new", "as_input", "send"];
+
+/// The client method that takes an operation's whole input
+/// (`put_destination_with`), given the method names of every operation of
+/// the service (`put_destination` is the fluent call's): `<name>_with`, or
+/// `<name>_with_input` when another operation has that name.
+pub fn input_fn_name(fn_name: &str, all: &[&str]) -> String {
+    let base = fn_name.trim_end_matches('_');
+    let with = format!("{base}_with");
+    if all.contains(&with.as_str()) {
+        format!("{base}_with_input")
+    } else {
+        with
+    }
+}
+
 /// Methods every generated structure has besides its accessors.
 const STRUCT_METHODS: &[&str] = &["new", "builder", "clone", "eq", "fmt", "default"];
 
@@ -198,7 +215,7 @@ pub fn builder_method_names(fields: &[&str]) -> Vec<(String, String, String)> {
         .iter()
         .zip(&bare)
         .map(|(f, b)| {
-            let setter = if *b == "build" || *b == "fmt" || *b == "clone" || *b == "eq" || *b == "default" || derived.contains(*b) { format!("{b}_value") } else { f.to_string() };
+            let setter = if BUILDER_METHODS.contains(b) || derived.contains(*b) { format!("{b}_value") } else { f.to_string() };
             (setter, format!("set_{b}"), format!("get_{b}"))
         })
         .collect()

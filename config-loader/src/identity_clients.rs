@@ -32,7 +32,7 @@ impl IdentityServices for IdentityClients {
             let mut input = sts::types::AssumeRoleInput::new(request.role_arn, request.role_session_name);
             input.external_id = request.external_id;
             input.duration_seconds = request.duration_seconds;
-            let out = sts::Client::new(config).assume_role(input).await.map_err(|e| e.to_string())?;
+            let out = sts::Client::new(config).assume_role_with(input).await.map_err(|e| e.to_string())?;
             sts_credentials(out.credentials, "AssumeRole")
         })
     }
@@ -41,7 +41,7 @@ impl IdentityServices for IdentityClients {
         Box::pin(async move {
             let mut input = sts::types::AssumeRoleWithWebIdentityInput::new(request.role_arn, request.role_session_name, request.web_identity_token);
             input.duration_seconds = request.duration_seconds;
-            let out = sts::Client::new(config).assume_role_with_web_identity(input).await.map_err(|e| e.to_string())?;
+            let out = sts::Client::new(config).assume_role_with_web_identity_with(input).await.map_err(|e| e.to_string())?;
             sts_credentials(out.credentials, "AssumeRoleWithWebIdentity")
         })
     }
@@ -49,7 +49,7 @@ impl IdentityServices for IdentityClients {
     fn sso_role_credentials(&self, config: Config, request: SsoRoleRequest) -> BoxFuture<'static, Result<Credentials, String>> {
         Box::pin(async move {
             let input = sso::types::GetRoleCredentialsInput::new(request.role_name, request.account_id, request.access_token);
-            let out = sso::Client::new(config).get_role_credentials(input).await.map_err(|e| e.to_string())?;
+            let out = sso::Client::new(config).get_role_credentials_with(input).await.map_err(|e| e.to_string())?;
             let c = out.role_credentials.ok_or("the GetRoleCredentials answer has no roleCredentials")?;
             let (Some(key), Some(secret)) = (c.access_key_id, c.secret_access_key) else {
                 return Err("the GetRoleCredentials answer lacks accessKeyId or secretAccessKey".to_string());
@@ -67,7 +67,7 @@ impl IdentityServices for IdentityClients {
         Box::pin(async move {
             let mut input = sso_oidc::types::CreateTokenInput::new(request.client_id, request.client_secret, "refresh_token");
             input.refresh_token = Some(request.refresh_token);
-            let out = sso_oidc::Client::new(config).create_token(input).await.map_err(|e| e.to_string())?;
+            let out = sso_oidc::Client::new(config).create_token_with(input).await.map_err(|e| e.to_string())?;
             let access_token = out.access_token.filter(|t| !t.is_empty()).ok_or("the CreateToken answer has no accessToken")?;
             let expires_in = out.expires_in.and_then(|s| u64::try_from(s).ok()).ok_or("the CreateToken answer has no valid expiresIn")?;
             Ok(SsoToken { access_token, expires_at: SystemTime::now() + Duration::from_secs(expires_in), refresh_token: out.refresh_token })

@@ -132,6 +132,14 @@ macro_rules! __builders_builder {
         impl $builder {
             $( $crate::builders::builder!(@setter $field $setter $set $get $kind ($($t),+)); )*
 
+            /// What is set so far, required members or not (a fluent call's
+            /// input, which the client validates).
+            #[doc(hidden)]
+            #[inline]
+            pub fn unchecked(self) -> super::$name {
+                self.0
+            }
+
             $crate::builders::builder!(@build $build $name { $($field $wire $req),* });
         }
     };
@@ -212,3 +220,101 @@ macro_rules! __builders_builder {
 }
 #[doc(hidden)]
 pub use __builders_builder as builder;
+
+/// An operation's fluent call (`client.get_widget().widget_id("w").send()`):
+/// `Name, Client, InputBuilder, with_fn, Ret, plain|events(EventInput),
+/// { members as for builder! }`. Each setter sets the input's member; `send`
+/// makes the call with `Client::with_fn` (and the input event stream, for
+/// `events`). Missing required members are the call's validation error, as
+/// for an input built by hand.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __builders_fluent {
+    ($name:ident, $client:ty, $builder:ty, $with:ident, $ret:ty, $kind:ident $(($events:ty))?, { $($field:ident ($setter:ident, $set:ident, $get:ident) $wire:literal : $mkind:ident ($($t:ty),+) $req:ident),* $(,)? }) => {
+        #[doc = concat!(" A `", stringify!($name), "` call being set up: set the input's members, then `send`.")]
+        #[derive(Debug, Clone)]
+        pub struct $name<'a> {
+            client: &'a $client,
+            input: $builder,
+        }
+
+        impl<'a> $name<'a> {
+            #[doc(hidden)]
+            pub fn new(client: &'a $client) -> Self {
+                $name { client, input: ::std::default::Default::default() }
+            }
+
+            /// The input as set so far.
+            pub fn as_input(&self) -> &$builder {
+                &self.input
+            }
+
+            $( $crate::builders::fluent!(@setter $setter $set $get $mkind ($($t),+)); )*
+
+            $crate::builders::fluent!(@send $with $ret, $kind $(($events))?);
+        }
+    };
+    (@send $with:ident $ret:ty, plain) => {
+        /// Make the call.
+        pub async fn send(self) -> $ret {
+            self.client.$with(self.input.unchecked()).await
+        }
+    };
+    (@send $with:ident $ret:ty, events($events:ty)) => {
+        /// Make the call, with `events` as the input's event stream.
+        pub async fn send(self, events: $events) -> $ret {
+            self.client.$with(self.input.unchecked(), events).await
+        }
+    };
+    (@setter $setter:ident $set:ident $get:ident map ($k:ty, $v:ty)) => {
+        #[doc = concat!(" Insert one entry into the input's `", stringify!($setter), "`.")]
+        #[inline]
+        pub fn $setter(mut self, key: impl ::std::convert::Into<$k>, value: impl ::std::convert::Into<$v>) -> Self {
+            self.input = self.input.$setter(key, value);
+            self
+        }
+        $crate::builders::fluent!(@whole $set $get ::std::collections::BTreeMap<$k, $v>);
+    };
+    (@setter $setter:ident $set:ident $get:ident list ($t:ty)) => {
+        #[doc = concat!(" Append one element to the input's `", stringify!($setter), "`.")]
+        #[inline]
+        pub fn $setter(mut self, value: impl ::std::convert::Into<$t>) -> Self {
+            self.input = self.input.$setter(value);
+            self
+        }
+        $crate::builders::fluent!(@whole $set $get ::std::vec::Vec<$t>);
+    };
+    (@setter $setter:ident $set:ident $get:ident boxed ($t:ty)) => {
+        #[doc = concat!(" Set the input's `", stringify!($setter), "`.")]
+        #[inline]
+        pub fn $setter(mut self, value: impl ::std::convert::Into<$t>) -> Self {
+            self.input = self.input.$setter(value);
+            self
+        }
+        $crate::builders::fluent!(@whole $set $get ::std::boxed::Box<$t>);
+    };
+    (@setter $setter:ident $set:ident $get:ident value ($t:ty)) => {
+        #[doc = concat!(" Set the input's `", stringify!($setter), "`.")]
+        #[inline]
+        pub fn $setter(mut self, value: impl ::std::convert::Into<$t>) -> Self {
+            self.input = self.input.$setter(value);
+            self
+        }
+        $crate::builders::fluent!(@whole $set $get $t);
+    };
+    (@whole $set:ident $get:ident $t:ty) => {
+        #[doc = concat!(" `", stringify!($set), "` on the input.")]
+        #[inline]
+        pub fn $set(mut self, value: ::std::option::Option<$t>) -> Self {
+            self.input = self.input.$set(value);
+            self
+        }
+        #[doc = concat!(" `", stringify!($get), "` of the input.")]
+        #[inline]
+        pub fn $get(&self) -> &::std::option::Option<$t> {
+            self.input.$get()
+        }
+    };
+}
+#[doc(hidden)]
+pub use __builders_fluent as fluent;

@@ -87,7 +87,7 @@ fn sleeps_after_throttling(mode: RetryMode) -> Vec<Duration> {
         .expect("a configuration");
     let client = sts::Client::new(config);
     for _ in 0..4 {
-        let e = smithy_gen_runtime::protocol_test::block_on(client.get_caller_identity(GetCallerIdentityInput::default())).expect_err("throttled");
+        let e = smithy_gen_runtime::protocol_test::block_on(client.get_caller_identity_with(GetCallerIdentityInput::default())).expect_err("throttled");
         assert!(e.to_string().contains("Throttling"), "{e}");
     }
     let out = sleeps.0.lock().unwrap().clone();

@@ -76,7 +76,7 @@ async fn a_streamed_put_object_carries_its_crc32_in_the_trailer() {
         return;
     };
     let client = s3::Client::new(moto.config());
-    client.create_bucket(s3t::CreateBucketInput::new("chunked-bucket")).await.expect("CreateBucket");
+    client.create_bucket_with(s3t::CreateBucketInput::new("chunked-bucket")).await.expect("CreateBucket");
     let bytes = data(3 * CHUNK_SIZE + 999);
     let (_, crc32) = checksum_header("CRC32", &bytes).unwrap();
 
@@ -88,7 +88,7 @@ async fn a_streamed_put_object_carries_its_crc32_in_the_trailer() {
 
     let mut get = s3t::GetObjectInput::new("chunked-bucket", "chunked.bin");
     get.checksum_mode = Some(s3t::ChecksumMode::Enabled);
-    let back = client.get_object(get).await.expect("GetObject");
+    let back = client.get_object_with(get).await.expect("GetObject");
     assert!(back.body.as_ref().map(|b| b.as_ref()) == Some(&bytes[..]), "the stored object is the decoded body, not its encoding");
     assert_eq!(back.checksum_crc32.as_deref(), Some(crc32.as_str()));
 
@@ -102,7 +102,7 @@ async fn a_streamed_put_object_carries_its_crc32_in_the_trailer() {
     let _ = std::fs::remove_file(&path);
     let put = put.expect("PutObject from a file");
     assert_eq!(put.checksum_crc32, Some(checksum_header("CRC32", &file_bytes).unwrap().1));
-    let back = client.get_object(s3t::GetObjectInput::new("chunked-bucket", "from-file.bin")).await.expect("GetObject");
+    let back = client.get_object_with(s3t::GetObjectInput::new("chunked-bucket", "from-file.bin")).await.expect("GetObject");
     assert!(back.body.as_ref().map(|b| b.as_ref()) == Some(&file_bytes[..]), "the file arrived whole");
 
     // smithy-call: `--body @file` uploads the file as it is read,
@@ -145,6 +145,6 @@ async fn a_streamed_put_object_carries_its_crc32_in_the_trailer() {
     input.checksum_sha256 = Some(sha256.clone());
     let put = client.put_object_from_stream(input, streamed(small.clone(), 4)).await.expect("PutObject with a given checksum");
     assert_eq!(put.checksum_sha256.as_deref(), Some(sha256.as_str()));
-    let back = client.get_object(s3t::GetObjectInput::new("chunked-bucket", "given.bin")).await.expect("GetObject");
+    let back = client.get_object_with(s3t::GetObjectInput::new("chunked-bucket", "given.bin")).await.expect("GetObject");
     assert!(back.body.as_ref().map(|b| b.as_ref()) == Some(&small[..]));
 }

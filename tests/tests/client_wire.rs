@@ -376,7 +376,7 @@ fn assert_gd_request(sent: &Sent, path: &str, mut expected: Value) -> String {
 #[test]
 fn put_destination_request() {
     let h = Harness::new([ok("{}")]);
-    run(h.logs().put_destination(put_destination_input())).unwrap();
+    run(h.logs().put_destination_with(put_destination_input())).unwrap();
     let sent = h.only_request();
     assert_logs_request(
         &sent,
@@ -394,7 +394,7 @@ fn put_destination_request() {
 #[test]
 fn put_destination_policy_request() {
     let h = Harness::new([ok("")]);
-    run(h.logs().put_destination_policy(put_destination_policy_input())).unwrap();
+    run(h.logs().put_destination_policy_with(put_destination_policy_input())).unwrap();
     assert_logs_request(
         &h.only_request(),
         "PutDestinationPolicy",
@@ -409,7 +409,7 @@ fn put_destination_policy_request() {
 #[test]
 fn put_integration_request() {
     let h = Harness::new([ok(r#"{"integrationName":"my-integration","integrationStatus":"PROVISIONING"}"#)]);
-    run(h.logs().put_integration(put_integration_input())).unwrap();
+    run(h.logs().put_integration_with(put_integration_input())).unwrap();
     assert_logs_request(
         &h.only_request(),
         "PutIntegration",
@@ -429,8 +429,8 @@ fn put_integration_request() {
 #[test]
 fn describe_destinations_requests() {
     let h = Harness::new([ok("{}"), ok("{}")]);
-    run(h.logs().describe_destinations(describe_destinations_input())).unwrap();
-    run(h.logs().describe_destinations(DescribeDestinationsInput::default())).unwrap();
+    run(h.logs().describe_destinations_with(describe_destinations_input())).unwrap();
+    run(h.logs().describe_destinations_with(DescribeDestinationsInput::default())).unwrap();
     let sent = h.sent();
     assert_eq!(sent.len(), 2);
     assert_logs_request(
@@ -444,9 +444,9 @@ fn describe_destinations_requests() {
 #[test]
 fn create_publishing_destination_request_fills_in_a_client_token() {
     let h = Harness::new([ok(r#"{"destinationId":"dest-1"}"#), ok(r#"{"destinationId":"dest-2"}"#)]);
-    let out = run(h.gd().create_publishing_destination(create_publishing_destination_input(DETECTOR_ID))).unwrap();
+    let out = run(h.gd().create_publishing_destination_with(create_publishing_destination_input(DETECTOR_ID))).unwrap();
     assert_eq!(out.destination_id.as_deref(), Some("dest-1"));
-    run(h.gd().create_publishing_destination(create_publishing_destination_input(DETECTOR_ID))).unwrap();
+    run(h.gd().create_publishing_destination_with(create_publishing_destination_input(DETECTOR_ID))).unwrap();
     let sent = h.sent();
     let expected = json!({
         "destinationType": "S3",
@@ -466,7 +466,7 @@ fn create_publishing_destination_request_keeps_a_given_client_token() {
     let h = Harness::new([ok(r#"{"destinationId":"dest-1"}"#)]);
     let mut input = create_publishing_destination_input(DETECTOR_ID);
     input.client_token = Some("my-own-token".into());
-    run(h.gd().create_publishing_destination(input)).unwrap();
+    run(h.gd().create_publishing_destination_with(input)).unwrap();
     let token = assert_gd_request(
         &h.only_request(),
         &format!("/detector/{DETECTOR_ID}/publishingDestination"),
@@ -485,11 +485,11 @@ fn create_publishing_destination_request_keeps_a_given_client_token() {
 #[test]
 fn create_detector_request() {
     let h = Harness::new([ok(r#"{"detectorId":"d-1"}"#), ok(r#"{"detectorId":"d-2"}"#)]);
-    let out = run(h.gd().create_detector(create_detector_input())).unwrap();
+    let out = run(h.gd().create_detector_with(create_detector_input())).unwrap();
     assert_eq!(out.detector_id.as_deref(), Some("d-1"));
     let mut with_token = CreateDetectorInput::new(false);
     with_token.client_token = Some("tok-123".into());
-    run(h.gd().create_detector(with_token)).unwrap();
+    run(h.gd().create_detector_with(with_token)).unwrap();
     let sent = h.sent();
     assert_gd_request(
         &sent[0],
@@ -508,7 +508,7 @@ fn create_detector_request() {
 #[test]
 fn labels_are_percent_encoded_with_slash_as_2f() {
     let h = Harness::new([ok(r#"{"destinationId":"x"}"#)]);
-    run(h.gd().create_publishing_destination(create_publishing_destination_input("a/b c-é~ü.z"))).unwrap();
+    run(h.gd().create_publishing_destination_with(create_publishing_destination_input("a/b c-é~ü.z"))).unwrap();
     let sent = h.only_request();
     assert_eq!(sent.uri.path(), "/detector/a%2Fb%20c-%C3%A9~%C3%BC.z/publishingDestination");
     assert_signed(&sent, "guardduty", None);
@@ -520,7 +520,7 @@ fn labels_are_percent_encoded_with_slash_as_2f() {
 fn empty_or_missing_label_is_a_validation_error_even_with_validation_off() {
     let h = Harness::new([]);
     let client = h.gd_with(|b| b.validate_input(false));
-    let err = run(client.create_publishing_destination(create_publishing_destination_input(""))).unwrap_err();
+    let err = run(client.create_publishing_destination_with(create_publishing_destination_input(""))).unwrap_err();
     let CreatePublishingDestinationError::Validation(v) = &err else { panic!("expected Validation, got {err:?}") };
     assert_eq!(v.violations.len(), 1, "{v}");
     assert_eq!(v.violations[0].path, "DetectorId");
@@ -529,7 +529,7 @@ fn empty_or_missing_label_is_a_validation_error_even_with_validation_off() {
 
     let mut missing = create_publishing_destination_input("x");
     missing.detector_id = None;
-    let err = run(client.create_publishing_destination(missing)).unwrap_err();
+    let err = run(client.create_publishing_destination_with(missing)).unwrap_err();
     let CreatePublishingDestinationError::Validation(v) = &err else { panic!("expected Validation, got {err:?}") };
     assert_eq!(v.violations[0].kind, ViolationKind::Required);
     assert!(h.sent().is_empty(), "nothing is sent without a label");
@@ -541,7 +541,7 @@ fn hostile_label_values_stay_inside_their_path_segment() {
     // so a label cannot add a segment, a query, a fragment or a header line.
     let hostile = "../admin\r\nX-Injected: 1?q=1#f%2F";
     let h = Harness::new([ok(r#"{"destinationId":"x"}"#)]);
-    run(h.gd().create_publishing_destination(create_publishing_destination_input(hostile))).unwrap();
+    run(h.gd().create_publishing_destination_with(create_publishing_destination_input(hostile))).unwrap();
     let sent = h.only_request();
     assert_eq!(
         sent.uri.to_string(),
@@ -554,7 +554,7 @@ fn hostile_label_values_stay_inside_their_path_segment() {
     // proxies: refused even with validation off, and nothing is sent.
     for dots in [".", ".."] {
         let h = Harness::new([]);
-        let err = run(h.gd_with(|b| b.validate_input(false)).create_publishing_destination(create_publishing_destination_input(dots)))
+        let err = run(h.gd_with(|b| b.validate_input(false)).create_publishing_destination_with(create_publishing_destination_input(dots)))
             .unwrap_err();
         let CreatePublishingDestinationError::Validation(v) = &err else { panic!("expected Validation, got {err:?}") };
         assert_eq!((v.violations[0].path.as_str(), &v.violations[0].kind), ("DetectorId", &ViolationKind::DotSegmentLabel));
@@ -586,8 +586,8 @@ fn hostile_regions_and_endpoints_are_config_errors() {
 #[test]
 fn endpoint_base_path_and_default_endpoint() {
     let h = Harness::new([ok("{}"), ok(r#"{"detectorId":"d"}"#), ok("{}")]);
-    run(h.logs_with(|b| b.endpoint("http://127.0.0.1:4566/base/")).put_destination(put_destination_input())).unwrap();
-    run(h.gd_with(|b| b.endpoint("http://127.0.0.1:4566/base")).create_detector(CreateDetectorInput::new(true)))
+    run(h.logs_with(|b| b.endpoint("http://127.0.0.1:4566/base/")).put_destination_with(put_destination_input())).unwrap();
+    run(h.gd_with(|b| b.endpoint("http://127.0.0.1:4566/base")).create_detector_with(CreateDetectorInput::new(true)))
         .unwrap();
     let default = Harness::new([ok("{}")]);
     let config = Config::builder()
@@ -599,7 +599,7 @@ fn endpoint_base_path_and_default_endpoint() {
         .unwrap();
     let client = logs::Client::new(config);
     assert_eq!(client.endpoint().as_deref(), Ok("https://logs.eu-west-3.amazonaws.com"));
-    run(client.put_destination(put_destination_input())).unwrap();
+    run(client.put_destination_with(put_destination_input())).unwrap();
     let sent = h.sent();
     assert_eq!(sent[0].uri.to_string(), "http://127.0.0.1:4566/base/");
     assert_eq!(sent[1].uri.to_string(), "http://127.0.0.1:4566/base/detector");
@@ -634,8 +634,8 @@ fn endpoint_rules_decide_fips_dual_stack_and_partitions() {
     assert_eq!(gd_at("us-gov-west-1", |b| b.use_fips(true)).endpoint().as_deref(), Ok("https://guardduty.us-gov-west-1.amazonaws.com"));
     assert_eq!(gd_at("us-east-1", |b| b.use_fips(true).use_dual_stack(true)).endpoint().as_deref(), Ok("https://guardduty-fips.us-east-1.api.aws"));
     // Requests go where the rules say, signed for the configured region.
-    run(logs_at("us-east-1", |b| b.use_fips(true)).put_destination(put_destination_input())).unwrap();
-    run(gd_at("cn-north-1", |b| b).create_detector(CreateDetectorInput::new(true))).unwrap();
+    run(logs_at("us-east-1", |b| b.use_fips(true)).put_destination_with(put_destination_input())).unwrap();
+    run(gd_at("cn-north-1", |b| b).create_detector_with(CreateDetectorInput::new(true))).unwrap();
     let sent = h.sent();
     assert_eq!(sent[0].uri.to_string(), "https://logs-fips.us-east-1.amazonaws.com/");
     assert_eq!(sent[0].header("host"), Some("logs-fips.us-east-1.amazonaws.com"));
@@ -649,7 +649,7 @@ fn endpoint_rule_errors_fail_the_call_before_sending() {
     // FIPS with a custom endpoint is an error rule of both models.
     let client = logs::Client::new(rules_config(&h, "us-east-1", |b| b.use_fips(true).endpoint("https://example.com")));
     assert_eq!(client.endpoint(), Err("endpoint resolution: Invalid Configuration: FIPS and custom endpoint are not supported".to_string()));
-    let err = run(client.put_destination(put_destination_input())).unwrap_err();
+    let err = run(client.put_destination_with(put_destination_input())).unwrap_err();
     let PutDestinationError::Transport(t) = &err else { panic!("expected Transport, got {err:?}") };
     assert_eq!(t.kind, TransportErrorKind::InvalidRequest);
     assert!(t.message.contains("FIPS and custom endpoint are not supported"), "{}", t.message);
@@ -660,8 +660,8 @@ fn endpoint_rule_errors_fail_the_call_before_sending() {
 fn session_token_is_sent_and_signed() {
     let h = Harness::new([ok("{}"), ok(r#"{"detectorId":"d"}"#)]);
     let with_token = |b: ConfigBuilder| b.credentials(Credentials::new(ACCESS_KEY, SECRET, Some(TOKEN.to_string())));
-    run(h.logs_with(with_token).put_destination(put_destination_input())).unwrap();
-    run(h.gd_with(with_token).create_detector(CreateDetectorInput::new(true))).unwrap();
+    run(h.logs_with(with_token).put_destination_with(put_destination_input())).unwrap();
+    run(h.gd_with(with_token).create_detector_with(CreateDetectorInput::new(true))).unwrap();
     let sent = h.sent();
     assert_signed(&sent[0], "logs", Some(TOKEN));
     assert_signed(&sent[1], "guardduty", Some(TOKEN));
@@ -680,7 +680,7 @@ fn prepared_requests_match_what_is_sent() {
         ]
     );
     let h = Harness::new([ok("{}"), ok(r#"{"destinationId":"x"}"#)]);
-    run(h.logs().put_destination(put_destination_input())).unwrap();
+    run(h.logs().put_destination_with(put_destination_input())).unwrap();
     let sent = &h.sent()[0];
     assert_eq!(sent.body, prepared.body.clone().unwrap());
     for (k, v) in &prepared.headers {
@@ -692,7 +692,7 @@ fn prepared_requests_match_what_is_sent() {
     let prepared = gd::rest_json::prepare_create_publishing_destination(input.clone(), true).unwrap();
     assert_eq!(prepared.path, "/detector/a%2Fb/publishingDestination");
     assert_eq!(prepared.headers, vec![("content-type".to_string(), "application/json".to_string())]);
-    run(h.gd().create_publishing_destination(input)).unwrap();
+    run(h.gd().create_publishing_destination_with(input)).unwrap();
     let sent = &h.sent()[1];
     assert_eq!(sent.uri.path(), prepared.path);
     assert_eq!(sent.body, prepared.body.unwrap());
@@ -720,7 +720,7 @@ fn put_destination_output_parses_with_unknown_members() {
         },
         "anotherNewField": true
     }"#)]);
-    let out = run(h.logs().put_destination(put_destination_input())).unwrap();
+    let out = run(h.logs().put_destination_with(put_destination_input())).unwrap();
     let d = out.destination.expect("destination");
     assert_eq!(d.destination_name.as_deref(), Some("my-destination"));
     assert_eq!(d.target_arn.as_deref(), Some("arn:t"));
@@ -740,7 +740,7 @@ fn describe_destinations_output_parses() {
         "nextToken": "next",
         "somethingNew": null
     }"#)]);
-    let out = run(h.logs().describe_destinations(DescribeDestinationsInput::default())).unwrap();
+    let out = run(h.logs().describe_destinations_with(DescribeDestinationsInput::default())).unwrap();
     let names: Vec<_> = out.destinations.unwrap().into_iter().map(|d| d.destination_name.unwrap()).collect();
     assert_eq!(names, ["a", "b"]);
     assert_eq!(out.next_token.as_deref(), Some("next"));
@@ -750,7 +750,7 @@ fn describe_destinations_output_parses() {
 fn put_destination_policy_unit_output_parses_any_object_or_nothing() {
     for body in ["", "{}", "  \n", r#"{"unexpected": {"a": [1]}}"#] {
         let h = Harness::new([ok(body)]);
-        run(h.logs().put_destination_policy(put_destination_policy_input()))
+        run(h.logs().put_destination_policy_with(put_destination_policy_input()))
             .unwrap_or_else(|e| panic!("body {body:?}: {e}"));
     }
 }
@@ -761,23 +761,23 @@ fn put_integration_output_keeps_unknown_enum_values() {
         ok(r#"{"integrationName": "i", "integrationStatus": "DELETING", "extra": 1}"#),
         ok(r#"{"integrationName": "i", "integrationStatus": "ACTIVE"}"#),
     ]);
-    let out = run(h.logs().put_integration(put_integration_input())).unwrap();
+    let out = run(h.logs().put_integration_with(put_integration_input())).unwrap();
     assert_eq!(out.integration_name.as_deref(), Some("i"));
     assert_eq!(out.integration_status, Some(IntegrationStatus::Unknown("DELETING".into())));
-    let out = run(h.logs().put_integration(put_integration_input())).unwrap();
+    let out = run(h.logs().put_integration_with(put_integration_input())).unwrap();
     assert_eq!(out.integration_status, Some(IntegrationStatus::Active));
 }
 
 #[test]
 fn create_publishing_destination_output_tolerates_a_missing_required_member() {
     let h = Harness::new([ok("{}"), ok(r#"{"destinationId": "d", "newThing": [1]}"#)]);
-    let out = run(h.gd().create_publishing_destination(create_publishing_destination_input(DETECTOR_ID))).unwrap();
+    let out = run(h.gd().create_publishing_destination_with(create_publishing_destination_input(DETECTOR_ID))).unwrap();
     assert_eq!(
         out.destination_id.as_deref(),
         Some(""),
         "a missing @required output member still parses, error-corrected to its zero value as the Smithy specification asks"
     );
-    let out = run(h.gd().create_publishing_destination(create_publishing_destination_input(DETECTOR_ID))).unwrap();
+    let out = run(h.gd().create_publishing_destination_with(create_publishing_destination_input(DETECTOR_ID))).unwrap();
     assert_eq!(out.destination_id.as_deref(), Some("d"));
 }
 
@@ -793,7 +793,7 @@ fn create_detector_output_parses_nested_unknown_enums() {
             "somethingElse": {}
         }
     }"#)]);
-    let out = run(h.gd().create_detector(CreateDetectorInput::new(true))).unwrap();
+    let out = run(h.gd().create_detector_with(CreateDetectorInput::new(true))).unwrap();
     assert_eq!(out.detector_id.as_deref(), Some("d-1"));
     let mp = out.unprocessed_data_sources.unwrap().malware_protection.unwrap();
     assert_eq!(mp.service_role.as_deref(), Some("arn:role"));
@@ -805,13 +805,13 @@ fn create_detector_output_parses_nested_unknown_enums() {
 #[test]
 fn wrong_member_types_are_parse_errors() {
     let h = Harness::new([ok(r#"{"destination": 5}"#), ok(r#"{"destinationId": ["x"]}"#)]);
-    let err = run(h.logs().put_destination(put_destination_input())).unwrap_err();
+    let err = run(h.logs().put_destination_with(put_destination_input())).unwrap_err();
     let PutDestinationError::Parse(p) = &err else { panic!("expected Parse, got {err:?}") };
     assert_eq!(p.status, 200);
     assert_eq!(p.request_id.as_deref(), Some(REQUEST_ID));
     assert!(p.body_excerpt.contains("destination"), "{p:?}");
     assert_eq!(err.kind(), ErrorKind::Parse);
-    let err = run(h.gd().create_publishing_destination(create_publishing_destination_input("d"))).unwrap_err();
+    let err = run(h.gd().create_publishing_destination_with(create_publishing_destination_input("d"))).unwrap_err();
     assert!(matches!(err, CreatePublishingDestinationError::Parse(_)), "{err:?}");
 }
 
@@ -823,9 +823,9 @@ fn arrays_are_not_accepted_for_structures() {
         ok(r#"{"destination": ["d", "arn:t"]}"#),
         ok(r#"{"unprocessedDataSources": [{"serviceRole": "r"}]}"#),
     ]);
-    let result = run(h.logs().put_destination(put_destination_input()));
+    let result = run(h.logs().put_destination_with(put_destination_input()));
     assert!(matches!(result, Err(PutDestinationError::Parse(_))), "{result:?}");
-    let result = run(h.gd().create_detector(CreateDetectorInput::new(true)));
+    let result = run(h.gd().create_detector_with(CreateDetectorInput::new(true)));
     assert!(matches!(result, Err(CreateDetectorError::Parse(_))), "{result:?}");
 }
 
@@ -853,14 +853,14 @@ fn ops() -> Vec<Op> {
             name: "DescribeDestinations",
             rest: false,
             call: |c| {
-                run(logs::Client::new(c).describe_destinations(describe_destinations_input())).map(drop).map_err(boxed)
+                run(logs::Client::new(c).describe_destinations_with(describe_destinations_input())).map(drop).map_err(boxed)
             },
             errors: &[("InvalidParameterException", 400), ("ServiceUnavailableException", 503)],
         },
         Op {
             name: "PutDestination",
             rest: false,
-            call: |c| run(logs::Client::new(c).put_destination(put_destination_input())).map(drop).map_err(boxed),
+            call: |c| run(logs::Client::new(c).put_destination_with(put_destination_input())).map(drop).map_err(boxed),
             errors: &[
                 ("InvalidParameterException", 400),
                 ("OperationAbortedException", 400),
@@ -871,7 +871,7 @@ fn ops() -> Vec<Op> {
             name: "PutDestinationPolicy",
             rest: false,
             call: |c| {
-                run(logs::Client::new(c).put_destination_policy(put_destination_policy_input()))
+                run(logs::Client::new(c).put_destination_policy_with(put_destination_policy_input()))
                     .map(drop)
                     .map_err(boxed)
             },
@@ -884,7 +884,7 @@ fn ops() -> Vec<Op> {
         Op {
             name: "PutIntegration",
             rest: false,
-            call: |c| run(logs::Client::new(c).put_integration(put_integration_input())).map(drop).map_err(boxed),
+            call: |c| run(logs::Client::new(c).put_integration_with(put_integration_input())).map(drop).map_err(boxed),
             errors: &[
                 ("InvalidParameterException", 400),
                 ("LimitExceededException", 400),
@@ -896,7 +896,7 @@ fn ops() -> Vec<Op> {
             name: "CreatePublishingDestination",
             rest: true,
             call: |c| {
-                run(gd::Client::new(c).create_publishing_destination(create_publishing_destination_input(DETECTOR_ID)))
+                run(gd::Client::new(c).create_publishing_destination_with(create_publishing_destination_input(DETECTOR_ID)))
                     .map(drop)
                     .map_err(boxed)
             },
@@ -905,7 +905,7 @@ fn ops() -> Vec<Op> {
         Op {
             name: "CreateDetector",
             rest: true,
-            call: |c| run(gd::Client::new(c).create_detector(create_detector_input())).map(drop).map_err(boxed),
+            call: |c| run(gd::Client::new(c).create_detector_with(create_detector_input())).map(drop).map_err(boxed),
             errors: &[("BadRequestException", 400), ("InternalServerErrorException", 500)],
         },
     ]
@@ -984,7 +984,7 @@ fn modeled_error_fields_are_reachable_through_deref() {
         ),
         status(400, &[("X-Amzn-ErrorType", "ValidationException")], r#"{"message":"v"}"#),
     ]);
-    let err = run(h.logs().put_destination(put_destination_input())).unwrap_err();
+    let err = run(h.logs().put_destination_with(put_destination_input())).unwrap_err();
     let PutDestinationError::InvalidParameterException(e) = &err else { panic!("{err:?}") };
     assert_eq!(e.message.as_deref(), Some("m"));
     assert_eq!(e.meta.code, "InvalidParameterException");
@@ -993,13 +993,13 @@ fn modeled_error_fields_are_reachable_through_deref() {
     let source = std::error::Error::source(&err).expect("a source");
     assert_eq!(source.to_string(), "InvalidParameterException: m");
 
-    let err = run(h.gd().create_detector(CreateDetectorInput::new(true))).unwrap_err();
+    let err = run(h.gd().create_detector_with(CreateDetectorInput::new(true))).unwrap_err();
     let CreateDetectorError::BadRequestException(e) = &err else { panic!("{err:?}") };
     assert_eq!(e.message.as_deref(), Some("bad"));
     assert_eq!(e.type_.as_deref(), Some("InvalidInputException"));
     assert_eq!(e.meta.code, "BadRequestException");
 
-    let err = run(h.logs().put_integration(put_integration_input())).unwrap_err();
+    let err = run(h.logs().put_integration_with(put_integration_input())).unwrap_err();
     let PutIntegrationError::ValidationException(e) = &err else { panic!("{err:?}") };
     assert_eq!(e.message.as_deref(), Some("v"));
 }
@@ -1012,7 +1012,7 @@ fn request_id_also_comes_from_x_amz_request_id() {
         br#"{"__type":"InvalidParameterException","message":"m"}"#.to_vec(),
     );
     let h = Harness::new([Ok(raw)]);
-    let err = run(h.logs().put_destination(put_destination_input())).unwrap_err();
+    let err = run(h.logs().put_destination_with(put_destination_input())).unwrap_err();
     assert_eq!(err.meta().unwrap().request_id.as_deref(), Some("alt-id"));
 }
 
@@ -1042,10 +1042,10 @@ fn unknown_codes_are_unmodeled_with_code_message_and_status() {
 #[test]
 fn error_without_any_code_is_unmodeled_unknown() {
     let h = Harness::new([status(400, &[], r#"{"message":"no code here"}"#), status(418, &[], "")]);
-    let err = run(h.logs().put_destination(put_destination_input())).unwrap_err();
+    let err = run(h.logs().put_destination_with(put_destination_input())).unwrap_err();
     let PutDestinationError::Unmodeled(meta) = &err else { panic!("{err:?}") };
     assert_eq!((meta.code.as_str(), meta.status, meta.message.as_deref()), ("Unknown", 400, Some("no code here")));
-    let err = run(h.gd().create_detector(CreateDetectorInput::new(true))).unwrap_err();
+    let err = run(h.gd().create_detector_with(CreateDetectorInput::new(true))).unwrap_err();
     let CreateDetectorError::Unmodeled(meta) = &err else { panic!("{err:?}") };
     assert_eq!((meta.code.as_str(), meta.status, meta.message.as_deref()), ("Unknown", 418, None));
 }
@@ -1066,11 +1066,11 @@ fn rest_json_error_body_with_both_message_spellings_stays_modeled() {
         ok(r#"{"detectorId":"d","DetectorId":"d"}"#),
     ]);
     for _ in 0..2 {
-        let err = run(h.gd().create_detector(CreateDetectorInput::new(true))).unwrap_err();
+        let err = run(h.gd().create_detector_with(CreateDetectorInput::new(true))).unwrap_err();
         assert!(matches!(err, CreateDetectorError::BadRequestException(_)), "{err:?}");
     }
     // The same holds for outputs: a body naming a member both ways.
-    let out = run(h.gd().create_detector(CreateDetectorInput::new(true))).unwrap();
+    let out = run(h.gd().create_detector_with(CreateDetectorInput::new(true))).unwrap();
     assert_eq!(out.detector_id.as_deref(), Some("d"));
 }
 
@@ -1085,7 +1085,7 @@ fn invalid_input_lists_every_violation_and_sends_nothing() {
     input.destination_name = Some("bad:name*".into());
     input.target_arn = Some(String::new());
     input.tags = Some([(String::new(), "v".to_string()), ("ok".to_string(), "x".repeat(257))].into());
-    let err = run(h.logs().put_destination(input.clone())).unwrap_err();
+    let err = run(h.logs().put_destination_with(input.clone())).unwrap_err();
     assert!(h.sent().is_empty(), "nothing is sent for an invalid input");
     assert_eq!(err.kind(), ErrorKind::Validation);
     assert!(err.meta().is_none());
@@ -1120,7 +1120,7 @@ fn invalid_input_lists_every_violation_and_sends_nothing() {
     }
 
     // With validation off the same input goes to the service as it is.
-    let err = run(h.logs_with(|b| b.validate_input(false)).put_destination(input));
+    let err = run(h.logs_with(|b| b.validate_input(false)).put_destination_with(input));
     assert!(err.is_ok(), "{err:?}");
     let sent = h.only_request();
     assert_eq!(sent.json()["destinationName"], "bad:name*");
@@ -1134,7 +1134,7 @@ fn invalid_guardduty_inputs_are_rejected_before_sending() {
     let mut detector = CreateDetectorInput::new(true);
     detector.client_token = Some("t".repeat(65));
     detector.tags = Some([("aws:reserved".to_string(), "v".to_string())].into());
-    let err = run(h.gd().create_detector(detector.clone())).unwrap_err();
+    let err = run(h.gd().create_detector_with(detector.clone())).unwrap_err();
     let CreateDetectorError::Validation(v) = &err else { panic!("{err:?}") };
     let paths: Vec<&str> = v.violations.iter().map(|x| x.path.as_str()).collect();
     assert_eq!(paths, ["ClientToken", "Tags[\"aws:reserved\"]"], "{v}");
@@ -1142,15 +1142,15 @@ fn invalid_guardduty_inputs_are_rejected_before_sending() {
     let mut destination = create_publishing_destination_input(DETECTOR_ID);
     destination.destination_type = Some(DestinationType::Unknown("GCS".into()));
     destination.destination_properties = None;
-    let err = run(h.gd().create_publishing_destination(destination.clone())).unwrap_err();
+    let err = run(h.gd().create_publishing_destination_with(destination.clone())).unwrap_err();
     let CreatePublishingDestinationError::Validation(v) = &err else { panic!("{err:?}") };
     assert_eq!(v.violations.len(), 2, "{v}");
     assert!(matches!(&v.violations[0].kind, ViolationKind::EnumValue { value, .. } if value == "GCS"), "{v}");
     assert_eq!(v.violations[1].kind, ViolationKind::Required);
     assert!(h.sent().is_empty());
 
-    run(h.gd_with(|b| b.validate_input(false)).create_detector(detector)).unwrap();
-    run(h.gd_with(|b| b.validate_input(false)).create_publishing_destination(destination)).unwrap();
+    run(h.gd_with(|b| b.validate_input(false)).create_detector_with(detector)).unwrap();
+    run(h.gd_with(|b| b.validate_input(false)).create_publishing_destination_with(destination)).unwrap();
     let sent = h.sent();
     assert_eq!(sent.len(), 2);
     assert_eq!(sent[0].json()["clientToken"], "t".repeat(65));
@@ -1162,11 +1162,11 @@ fn unknown_union_member_is_never_sent() {
     let h = Harness::new([ok("{}")]);
     let mut input = put_integration_input();
     input.resource_config = Some(ResourceConfig::Unknown("newConfig".into()));
-    let err = run(h.logs().put_integration(input.clone())).unwrap_err();
+    let err = run(h.logs().put_integration_with(input.clone())).unwrap_err();
     let PutIntegrationError::Validation(v) = &err else { panic!("{err:?}") };
     assert!(matches!(&v.violations[0].kind, ViolationKind::UnionMember { member } if member == "newConfig"), "{v}");
     // Without validation it cannot be serialized either: still nothing sent.
-    let err = run(h.logs_with(|b| b.validate_input(false)).put_integration(input)).unwrap_err();
+    let err = run(h.logs_with(|b| b.validate_input(false)).put_integration_with(input)).unwrap_err();
     let PutIntegrationError::Transport(t) = &err else { panic!("{err:?}") };
     assert_eq!(t.kind, TransportErrorKind::InvalidRequest);
     assert!(h.sent().is_empty());
@@ -1180,7 +1180,7 @@ const THROTTLED: &str = r#"{"__type":"ThrottlingException","message":"Rate excee
 #[test]
 fn throttling_then_success_is_retried_once() {
     let h = Harness::new([status(400, &[], THROTTLED), ok(r#"{"destination":{"destinationName":"d"}}"#)]);
-    let out = run(h.logs().put_destination(put_destination_input())).unwrap();
+    let out = run(h.logs().put_destination_with(put_destination_input())).unwrap();
     assert_eq!(out.destination.unwrap().destination_name.as_deref(), Some("d"));
     let sent = h.sent();
     assert_eq!(sent.len(), 2);
@@ -1199,7 +1199,7 @@ fn throttling_by_429_header_or_namespaced_code_is_retried() {
         status(400, &[("x-amzn-errortype", "ThrottlingException")], "{}"),
         ok(r#"{"detectorId":"d"}"#),
     ]);
-    run(h.gd().create_detector(CreateDetectorInput::new(true))).unwrap();
+    run(h.gd().create_detector_with(CreateDetectorInput::new(true))).unwrap();
     assert_eq!(h.sent().len(), 3);
     assert_eq!(h.slept().len(), 2);
     let h = Harness::new([
@@ -1207,7 +1207,7 @@ fn throttling_by_429_header_or_namespaced_code_is_retried() {
         status(400, &[("x-amzn-errortype", "TooManyRequestsException:meta")], "{}"),
         ok("{}"),
     ]);
-    run(h.logs().put_destination(put_destination_input())).unwrap();
+    run(h.logs().put_destination_with(put_destination_input())).unwrap();
     assert_eq!(h.sent().len(), 3);
 }
 
@@ -1215,7 +1215,7 @@ fn throttling_by_429_header_or_namespaced_code_is_retried() {
 fn service_unavailable_twice_then_success() {
     let unavailable = || status(503, &[], r#"{"__type":"ServiceUnavailableException","message":"busy"}"#);
     let h = Harness::new([unavailable(), unavailable(), ok("{}")]);
-    run(h.logs_with(|b| b.max_attempts(3)).put_destination(put_destination_input())).unwrap();
+    run(h.logs_with(|b| b.max_attempts(3)).put_destination_with(put_destination_input())).unwrap();
     assert_eq!(h.sent().len(), 3);
     assert_eq!(h.slept().len(), 2);
 }
@@ -1223,7 +1223,7 @@ fn service_unavailable_twice_then_success() {
 #[test]
 fn server_error_on_a_non_idempotent_operation_is_not_retried() {
     let h = Harness::new([status(500, &[], r#"{"__type":"InternalFailure","message":"oops"}"#), ok("{}")]);
-    let err = run(h.logs().put_destination(put_destination_input())).unwrap_err();
+    let err = run(h.logs().put_destination_with(put_destination_input())).unwrap_err();
     assert_eq!(h.sent().len(), 1, "PutDestination has no idempotency token: a 500 is final");
     assert!(h.slept().is_empty());
     let PutDestinationError::Unmodeled(meta) = &err else { panic!("{err:?}") };
@@ -1241,7 +1241,7 @@ fn server_error_on_a_token_protected_operation_is_retried_with_the_same_token() 
         ]);
         let mut input = create_publishing_destination_input(DETECTOR_ID);
         input.client_token = given.map(str::to_string);
-        let out = run(h.gd().create_publishing_destination(input)).unwrap();
+        let out = run(h.gd().create_publishing_destination_with(input)).unwrap();
         assert_eq!(out.destination_id.as_deref(), Some("dest-9"));
         let sent = h.sent();
         assert_eq!(sent.len(), 3);
@@ -1258,23 +1258,23 @@ fn server_error_on_a_token_protected_operation_is_retried_with_the_same_token() 
 #[test]
 fn connect_errors_are_retried_for_any_operation() {
     let h = Harness::new([send_error(TransportErrorKind::Connect, "connection refused"), ok("{}")]);
-    run(h.logs().put_destination(put_destination_input())).unwrap();
+    run(h.logs().put_destination_with(put_destination_input())).unwrap();
     assert_eq!(h.sent().len(), 2);
     let h = Harness::new([timeout(TimeoutKind::Connect), ok("{}")]);
-    run(h.logs().put_destination(put_destination_input())).unwrap();
+    run(h.logs().put_destination_with(put_destination_input())).unwrap();
     assert_eq!(h.sent().len(), 2);
 }
 
 #[test]
 fn lost_connections_and_read_timeouts_are_retried_only_when_repeats_are_safe() {
     let h = Harness::new([send_error(TransportErrorKind::Io, "connection reset"), ok("{}")]);
-    let err = run(h.logs().put_destination(put_destination_input())).unwrap_err();
+    let err = run(h.logs().put_destination_with(put_destination_input())).unwrap_err();
     let PutDestinationError::Transport(t) = &err else { panic!("{err:?}") };
     assert_eq!((t.kind, t.attempts), (TransportErrorKind::Io, 1));
     assert_eq!(h.sent().len(), 1);
 
     let h = Harness::new([timeout(TimeoutKind::Read), ok("{}")]);
-    let err = run(h.logs().put_destination(put_destination_input())).unwrap_err();
+    let err = run(h.logs().put_destination_with(put_destination_input())).unwrap_err();
     let PutDestinationError::Timeout(t) = &err else { panic!("{err:?}") };
     assert_eq!((t.kind, t.attempts), (TimeoutKind::Read, 1));
     assert_eq!(h.sent().len(), 1);
@@ -1284,7 +1284,7 @@ fn lost_connections_and_read_timeouts_are_retried_only_when_repeats_are_safe() {
         timeout(TimeoutKind::Read),
         ok(r#"{"destinationId":"d"}"#),
     ]);
-    run(h.gd().create_publishing_destination(create_publishing_destination_input(DETECTOR_ID))).unwrap();
+    run(h.gd().create_publishing_destination_with(create_publishing_destination_input(DETECTOR_ID))).unwrap();
     assert_eq!(h.sent().len(), 3);
 }
 
@@ -1295,9 +1295,9 @@ fn other_client_errors_are_not_retried() {
         send_error(TransportErrorKind::BodyTooLarge, "too big"),
         ok("{}"),
     ]);
-    let err = run(h.logs().put_destination(put_destination_input())).unwrap_err();
+    let err = run(h.logs().put_destination_with(put_destination_input())).unwrap_err();
     assert!(matches!(err, PutDestinationError::InvalidParameterException(_)), "{err:?}");
-    let err = run(h.gd().create_detector(CreateDetectorInput::new(true))).unwrap_err();
+    let err = run(h.gd().create_detector_with(CreateDetectorInput::new(true))).unwrap_err();
     let CreateDetectorError::Transport(t) = &err else { panic!("{err:?}") };
     assert_eq!(t.kind, TransportErrorKind::BodyTooLarge);
     assert_eq!(h.sent().len(), 2);
@@ -1313,7 +1313,7 @@ fn exhausted_retries_return_the_last_error_with_the_attempt_count() {
         status(503, &[], r#"{"__type":"ServiceUnavailableException","message":"last"}"#),
         ok("{}"),
     ]);
-    let err = run(h.logs_with(|b| b.max_attempts(3)).put_destination(put_destination_input())).unwrap_err();
+    let err = run(h.logs_with(|b| b.max_attempts(3)).put_destination_with(put_destination_input())).unwrap_err();
     let PutDestinationError::ServiceUnavailableException(e) = &err else { panic!("{err:?}") };
     assert_eq!(e.message.as_deref(), Some("last"));
     assert_eq!(e.meta.attempts, 3);
@@ -1323,14 +1323,14 @@ fn exhausted_retries_return_the_last_error_with_the_attempt_count() {
 
     // Unmodeled throttling.
     let h = Harness::new((0..5).map(|_| status(400, &[], THROTTLED)));
-    let err = run(h.gd_with(|b| b.max_attempts(4)).create_detector(CreateDetectorInput::new(true))).unwrap_err();
+    let err = run(h.gd_with(|b| b.max_attempts(4)).create_detector_with(CreateDetectorInput::new(true))).unwrap_err();
     assert_eq!(err.code(), Some("ThrottlingException"));
     assert_eq!(err.meta().unwrap().attempts, 4);
     assert_eq!(h.sent().len(), 4);
 
     // Transport and timeout failures.
     let h = Harness::new((0..3).map(|i| send_error(TransportErrorKind::Connect, &format!("refused #{i}"))));
-    let err = run(h.logs().put_destination(put_destination_input())).unwrap_err();
+    let err = run(h.logs().put_destination_with(put_destination_input())).unwrap_err();
     let PutDestinationError::Transport(t) = &err else { panic!("{err:?}") };
     assert_eq!((t.kind, t.attempts, t.message.as_str()), (TransportErrorKind::Connect, 3, "refused #2"));
     assert!(err.to_string().contains("3 attempts"), "{err}");
@@ -1338,7 +1338,7 @@ fn exhausted_retries_return_the_last_error_with_the_attempt_count() {
     let h = Harness::new((0..2).map(|_| timeout(TimeoutKind::Read)));
     let err = run(h
         .gd_with(|b| b.max_attempts(2))
-        .create_publishing_destination(create_publishing_destination_input(DETECTOR_ID)))
+        .create_publishing_destination_with(create_publishing_destination_input(DETECTOR_ID)))
     .unwrap_err();
     let CreatePublishingDestinationError::Timeout(t) = &err else { panic!("{err:?}") };
     assert_eq!((t.kind, t.attempts), (TimeoutKind::Read, 2));
@@ -1348,7 +1348,7 @@ fn exhausted_retries_return_the_last_error_with_the_attempt_count() {
 #[test]
 fn max_attempts_one_disables_retries() {
     let h = Harness::new([status(400, &[], THROTTLED), ok("{}")]);
-    let err = run(h.logs_with(|b| b.max_attempts(1)).put_destination(put_destination_input())).unwrap_err();
+    let err = run(h.logs_with(|b| b.max_attempts(1)).put_destination_with(put_destination_input())).unwrap_err();
     assert_eq!(err.code(), Some("ThrottlingException"));
     assert_eq!(h.sent().len(), 1);
     assert!(h.slept().is_empty());
@@ -1372,7 +1372,7 @@ fn backoffs_grow_but_stay_below_the_maximum() {
     let mut all = Vec::new();
     for _ in 0..20 {
         let h = Harness::new((0..7).map(|_| status(400, &[], THROTTLED)).chain([ok("{}")]));
-        run(h.logs_with(|b| b.retry(retry.clone())).put_destination(put_destination_input())).unwrap();
+        run(h.logs_with(|b| b.retry(retry.clone())).put_destination_with(put_destination_input())).unwrap();
         assert_eq!(h.sent().len(), 8);
         let slept = h.slept();
         assert_eq!(slept.len(), 7);
@@ -1426,15 +1426,15 @@ fn secrets_never_appear_in_debug_or_errors() {
     let client = logs::Client::new(h.config(|b| b.credentials(credentials.clone()).max_attempts(1)));
     let mut errors: Vec<Box<dyn OperationError>> = Vec::new();
     for _ in 0..5 {
-        errors.push(boxed(run(client.put_destination(put_destination_input())).unwrap_err()));
+        errors.push(boxed(run(client.put_destination_with(put_destination_input())).unwrap_err()));
     }
-    errors.push(boxed(run(client.put_destination(PutDestinationInput::default())).unwrap_err()));
+    errors.push(boxed(run(client.put_destination_with(PutDestinationInput::default())).unwrap_err()));
     let gd_client = gd::Client::new(h.config(|b| b.credentials(credentials.clone()).max_attempts(1)));
-    errors.push(boxed(run(gd_client.create_detector(CreateDetectorInput::new(true))).unwrap_err()));
+    errors.push(boxed(run(gd_client.create_detector_with(CreateDetectorInput::new(true))).unwrap_err()));
     errors.push(boxed(
-        run(gd_client.create_publishing_destination(create_publishing_destination_input(""))).unwrap_err(),
+        run(gd_client.create_publishing_destination_with(create_publishing_destination_input(""))).unwrap_err(),
     ));
-    errors.push(boxed(run(gd_client.create_detector(CreateDetectorInput::new(true))).unwrap_err()));
+    errors.push(boxed(run(gd_client.create_detector_with(CreateDetectorInput::new(true))).unwrap_err()));
     let kinds: Vec<ErrorKind> = errors.iter().map(|e| e.kind()).collect();
     for kind in [ErrorKind::Service, ErrorKind::Parse, ErrorKind::Transport, ErrorKind::Timeout, ErrorKind::Validation]
     {

@@ -58,10 +58,10 @@ async fn a_skewed_clock_is_corrected_from_the_date_header_and_retried_once() {
     let (url, seen) = server(3600.0);
     let client = client(&url);
     // Even with retries off (one attempt), the skew correction retries once.
-    client.describe_destinations(DescribeDestinationsInput::default()).await.expect("corrected and retried");
+    client.describe_destinations_with(DescribeDestinationsInput::default()).await.expect("corrected and retried");
     assert_eq!(seen.load(Ordering::SeqCst), 2);
     // Later calls sign with the corrected time: one request each.
-    client.describe_destinations(DescribeDestinationsInput::default()).await.expect("signed with the corrected time");
+    client.describe_destinations_with(DescribeDestinationsInput::default()).await.expect("signed with the corrected time");
     assert_eq!(seen.load(Ordering::SeqCst), 3);
     let offset = client.config().clock_skew().offset_ms();
     assert!((offset - 3_600_000).abs() < 3_000, "{offset}");
@@ -80,7 +80,7 @@ async fn a_refusal_with_an_agreeing_date_is_not_retried() {
         (400, headers, r#"{"__type":"InvalidSignatureException","message":"The request signature we calculated does not match"}"#.to_string())
     });
     let client = client(&url);
-    let e = client.describe_destinations(DescribeDestinationsInput::default()).await.expect_err("refused");
+    let e = client.describe_destinations_with(DescribeDestinationsInput::default()).await.expect_err("refused");
     assert!(e.to_string().contains("InvalidSignatureException"), "{e}");
     assert_eq!(seen.load(Ordering::SeqCst), 1);
     assert_eq!(client.config().clock_skew().offset_ms(), 0);

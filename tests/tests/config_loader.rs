@@ -44,7 +44,7 @@ struct Issued {
 
 async fn issue(moto: &Moto, role: &str) -> Issued {
     let out = sts::Client::new(moto.config())
-        .assume_role(AssumeRoleInput::new(format!("arn:aws:iam::123456789012:role/{role}"), "issued"))
+        .assume_role_with(AssumeRoleInput::new(format!("arn:aws:iam::123456789012:role/{role}"), "issued"))
         .await
         .expect("moto's AssumeRole");
     let c = out.credentials.expect("credentials");
@@ -53,7 +53,7 @@ async fn issue(moto: &Moto, role: &str) -> Issued {
 
 /// The ARN moto says signed a `GetCallerIdentity` sent with `config`.
 async fn caller(config: Config) -> String {
-    let out = sts::Client::new(config).get_caller_identity(GetCallerIdentityInput::default()).await.unwrap_or_else(|e| panic!("GetCallerIdentity: {e}"));
+    let out = sts::Client::new(config).get_caller_identity_with(GetCallerIdentityInput::default()).await.unwrap_or_else(|e| panic!("GetCallerIdentity: {e}"));
     out.arn.expect("an ARN")
 }
 
@@ -290,7 +290,7 @@ async fn each_source_in_turn() {
     // An expired token that cannot be refreshed: a clear error.
     std::fs::write(&cache_file, token("SSOTOKEN-OLD", SystemTime::now() - Duration::from_secs(60)).replace("REFRESH-1", "")).unwrap();
     let config = load("sso").await;
-    let e = sts::Client::new(config).get_caller_identity(GetCallerIdentityInput::default()).await.expect_err("an expired token").to_string();
+    let e = sts::Client::new(config).get_caller_identity_with(GetCallerIdentityInput::default()).await.expect_err("an expired token").to_string();
     assert!(e.contains("SSO (profile sso)") && e.contains("expired") && e.contains("aws sso login --sso-session corp"), "{e}");
     shown += &e;
 
@@ -300,7 +300,7 @@ async fn each_source_in_turn() {
     let broken = format!("[profile webmissing]\nservices = local\nregion = us-east-1\nrole_arn = arn:aws:iam::123456789012:role/w\nweb_identity_token_file = {}\n", missing_token.display());
     let files = scratch.files(&moto, &sso_url, &format!("{profiles}{broken}"));
     let config = smithy_gen_config::builder().profile_files(files).profile_name("webmissing").build().expect("the file is read at the call");
-    let e = sts::Client::new(config).get_caller_identity(GetCallerIdentityInput::default()).await.expect_err("no token").to_string();
+    let e = sts::Client::new(config).get_caller_identity_with(GetCallerIdentityInput::default()).await.expect_err("no token").to_string();
     assert!(e.contains("web identity (profile webmissing)") && e.contains("no-such-token"), "{e}");
 
     assert_no_secret(&shown, &[&static_keys, &process, &container, &imds, &sso]);

@@ -89,7 +89,7 @@ fn calls(server: &Server, calls: usize, pause: Duration) -> Vec<String> {
         let mut names = Vec::new();
         for _ in 0..calls {
             let input = PutDestinationInput::new("d", "arn:aws:kinesis:us-east-1:1:stream/s", "arn:aws:iam::1:role/r");
-            let out = client.put_destination(input).await.unwrap_or_else(|e| panic!("call {}: {e:?}", names.len() + 1));
+            let out = client.put_destination_with(input).await.unwrap_or_else(|e| panic!("call {}: {e:?}", names.len() + 1));
             names.push(out.destination.unwrap().destination_name.unwrap());
             tokio::time::sleep(pause).await;
         }

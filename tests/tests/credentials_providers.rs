@@ -74,7 +74,7 @@ async fn each_call_signs_with_fresh_credentials() {
     let lasting = Arc::new(Rotating { calls: AtomicUsize::new(0), ttl: Duration::from_secs(3600), fail: false });
     let (c, recorder) = client(lasting.clone());
     for _ in 0..3 {
-        c.get_caller_identity(GetCallerIdentityInput::default()).await.expect("call");
+        c.get_caller_identity_with(GetCallerIdentityInput::default()).await.expect("call");
     }
     assert_eq!(lasting.calls.load(Ordering::SeqCst), 1);
     assert!(recorder.0.lock().unwrap().iter().all(|a| a.contains("Credential=AKIDROTATING1/")));
@@ -82,8 +82,8 @@ async fn each_call_signs_with_fresh_credentials() {
     // Expiring within the refresh buffer: replaced before every call.
     let short = Arc::new(Rotating { calls: AtomicUsize::new(0), ttl: Duration::from_secs(30), fail: false });
     let (c, recorder) = client(short.clone());
-    c.get_caller_identity(GetCallerIdentityInput::default()).await.expect("call");
-    c.get_caller_identity(GetCallerIdentityInput::default()).await.expect("call");
+    c.get_caller_identity_with(GetCallerIdentityInput::default()).await.expect("call");
+    c.get_caller_identity_with(GetCallerIdentityInput::default()).await.expect("call");
     let sent = recorder.0.lock().unwrap();
     assert!(sent[0].contains("Credential=AKIDROTATING1/") && sent[1].contains("Credential=AKIDROTATING2/"), "{sent:?}");
 }
@@ -92,7 +92,7 @@ async fn each_call_signs_with_fresh_credentials() {
 async fn a_provider_without_credentials_stops_the_call() {
     let failing = Arc::new(Rotating { calls: AtomicUsize::new(0), ttl: Duration::from_secs(3600), fail: true });
     let (c, recorder) = client(failing);
-    let err = c.get_caller_identity(GetCallerIdentityInput::default()).await.expect_err("no credentials");
+    let err = c.get_caller_identity_with(GetCallerIdentityInput::default()).await.expect_err("no credentials");
     assert_eq!(err.kind(), ErrorKind::Transport);
     let text = err.to_string();
     assert!(text.contains("the test's provider") && text.contains("the token file is empty"), "{text}");

@@ -72,7 +72,7 @@ fn run<T>(f: impl Future<Output = T>) -> T {
 }
 
 fn shown(config: Config, input: PutDestinationInput) -> (String, bool) {
-    let e = run(logs::Client::new(config).put_destination(input)).expect_err("an error");
+    let e = run(logs::Client::new(config).put_destination_with(input)).expect_err("an error");
     (e.to_string(), e.source().is_some())
 }
 
@@ -121,7 +121,7 @@ async fn a_refused_connection_chains_to_the_http_clients_error() {
         .max_attempts(2)
         .build()
         .unwrap();
-    let e = logs::Client::new(config).put_destination(input()).await.expect_err("nothing listens");
+    let e = logs::Client::new(config).put_destination_with(input()).await.expect_err("nothing listens");
     let text = e.to_string();
     assert!(text.starts_with("PutDestination: cannot connect: ") && text.ends_with("(2 attempts)"), "{text}");
     let transport = e.source().expect("the transport error");

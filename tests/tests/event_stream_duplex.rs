@@ -144,7 +144,7 @@ async fn audio_goes_out_while_transcripts_come_back_over_http2_each_event_signed
     // The first event is queued before the call: the stream starts with it.
     sender.send(audio(1)).await.unwrap();
     let client = Client::new(config);
-    let call = client.start_stream_transcription(StartStreamTranscriptionInput::new(16_000, MediaEncoding::Pcm), events);
+    let call = client.start_stream_transcription_with(StartStreamTranscriptionInput::new(16_000, MediaEncoding::Pcm), events);
     let (_output, mut transcripts) = call.await.expect("the stream opens");
     // Each transcript arrives before the next audio event is sent.
     for n in 1..=3u8 {

@@ -96,7 +96,7 @@ fn client(url: &str) -> logs::Client {
 #[tokio::test]
 async fn a_live_tail_session_arrives_event_by_event_and_ends_with_its_exception() {
     let url = serve(session(5), End::Exception);
-    let (_output, mut events) = client(&url).start_live_tail(StartLiveTailInput::new(vec![GROUP.to_string()])).await.expect("the stream opens");
+    let (_output, mut events) = client(&url).start_live_tail_with(StartLiveTailInput::new(vec![GROUP.to_string()])).await.expect("the stream opens");
     match events.recv().await.expect("an event") {
         Some(StartLiveTailResponseStream::SessionStart(s)) => {
             assert_eq!((s.session_id.as_deref(), s.log_group_identifiers.as_deref()), (Some("sess-1"), Some(&[GROUP.to_string()][..])));
@@ -125,7 +125,7 @@ async fn a_live_tail_session_arrives_event_by_event_and_ends_with_its_exception(
 async fn the_events_as_a_futures_stream() {
     use futures_core::Stream;
     let url = serve(session(3), End::Exception);
-    let (_, events) = client(&url).start_live_tail(StartLiveTailInput::new(vec![GROUP.to_string()])).await.expect("the stream opens");
+    let (_, events) = client(&url).start_live_tail_with(StartLiveTailInput::new(vec![GROUP.to_string()])).await.expect("the stream opens");
     let mut stream = std::pin::pin!(events.into_stream());
     let mut items = Vec::new();
     while let Some(item) = std::future::poll_fn(|cx| stream.as_mut().poll_next(cx)).await {
@@ -141,7 +141,7 @@ async fn the_events_as_a_futures_stream() {
 #[tokio::test]
 async fn the_end_of_a_stream_is_not_a_dropped_connection() {
     let url = serve(session(2), End::Clean);
-    let (_, mut events) = client(&url).start_live_tail(StartLiveTailInput::new(vec![GROUP.to_string()])).await.unwrap();
+    let (_, mut events) = client(&url).start_live_tail_with(StartLiveTailInput::new(vec![GROUP.to_string()])).await.unwrap();
     let mut n = 0;
     while events.recv().await.expect("a clean stream").is_some() {
         n += 1;
@@ -149,7 +149,7 @@ async fn the_end_of_a_stream_is_not_a_dropped_connection() {
     assert_eq!(n, 3, "sessionStart and two updates; the unknown event skipped");
 
     let url = serve(session(2), End::Dropped);
-    let (_, mut events) = client(&url).start_live_tail(StartLiveTailInput::new(vec![GROUP.to_string()])).await.unwrap();
+    let (_, mut events) = client(&url).start_live_tail_with(StartLiveTailInput::new(vec![GROUP.to_string()])).await.unwrap();
     for _ in 0..3 {
         events.recv().await.expect("the events before the drop").expect("an event");
     }

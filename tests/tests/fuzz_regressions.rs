@@ -120,6 +120,6 @@ async fn prefix_headers_with_non_ascii_names() {
         .sleep(Arc::new(NoSleep))
         .build()
         .expect("config");
-    let out = s3::Client::new(config).get_object(s3t::GetObjectInput::new("b", "k")).await.expect("an object");
+    let out = s3::Client::new(config).get_object_with(s3t::GetObjectInput::new("b", "k")).await.expect("an object");
     assert_eq!(out.metadata.unwrap_or_default().get("é").map(String::as_str), Some("w"));
 }

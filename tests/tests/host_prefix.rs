@@ -33,7 +33,7 @@ async fn url_with(disable: Option<bool>) -> String {
     if let Some(d) = disable {
         builder = builder.disable_host_prefix_injection(d);
     }
-    let _ = Client::new(builder.build().unwrap()).start_live_tail(StartLiveTailInput::new(vec!["arn:aws:logs:us-east-1:1:log-group:g".into()])).await;
+    let _ = Client::new(builder.build().unwrap()).start_live_tail_with(StartLiveTailInput::new(vec!["arn:aws:logs:us-east-1:1:log-group:g".into()])).await;
     let urls = urls.0.lock().unwrap();
     assert_eq!(urls.len(), 1);
     urls[0].clone()

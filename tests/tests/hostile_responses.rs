@@ -180,12 +180,12 @@ fn put_destination(
     tweak: impl FnOnce(ConfigBuilder) -> ConfigBuilder,
 ) -> Result<logs::types::PutDestinationOutput, PutDestinationError> {
     let input = PutDestinationInput::new("d", "arn:aws:kinesis:us-east-1:1:stream/s", "arn:aws:iam::1:role/r");
-    run(async { logs::Client::new(tweak(builder(server)).build().unwrap()).put_destination(input).await })
+    run(async { logs::Client::new(tweak(builder(server)).build().unwrap()).put_destination_with(input).await })
 }
 
 fn create_detector(server: &Server) -> Result<gd::types::CreateDetectorOutput, CreateDetectorError> {
     run(async {
-        gd::Client::new(builder(server).build().unwrap()).create_detector(CreateDetectorInput::new(true)).await
+        gd::Client::new(builder(server).build().unwrap()).create_detector_with(CreateDetectorInput::new(true)).await
     })
 }
 
@@ -334,7 +334,7 @@ fn empty_body_with_200_parses_as_all_none() {
     let server = Server::respond(http("200 OK", &[], b" \r\n "));
     let out = run(async {
         logs::Client::new(builder(&server).build().unwrap())
-            .describe_destinations(DescribeDestinationsInput::default())
+            .describe_destinations_with(DescribeDestinationsInput::default())
             .await
     })
     .unwrap();
@@ -519,7 +519,7 @@ fn a_refused_connection_is_a_connect_error_retried_to_the_limit() {
             })
             .build()
             .unwrap();
-        logs::Client::new(config).put_destination(input).await
+        logs::Client::new(config).put_destination_with(input).await
     })
     .unwrap_err();
     let PutDestinationError::Transport(t) = &err else { panic!("expected Transport, got {err:?}") };
@@ -565,7 +565,7 @@ fn a_server_that_stalls_mid_body_times_out() {
             .max_attempts(1)
             .build()
             .unwrap();
-        logs::Client::new(config).describe_destinations(input).await
+        logs::Client::new(config).describe_destinations_with(input).await
     })
     .unwrap_err();
     let DescribeDestinationsError::Timeout(t) = &err else { panic!("expected Timeout, got {err:?}") };
@@ -604,7 +604,7 @@ fn a_token_protected_operation_survives_resets_5xx_throttling_and_partial_bodies
     ]));
     let out = run(async {
         let config = builder(&server).max_attempts(5).build().unwrap();
-        gd::Client::new(config).create_detector(CreateDetectorInput::new(true)).await
+        gd::Client::new(config).create_detector_with(CreateDetectorInput::new(true)).await
     })
     .expect("the fifth attempt succeeds");
     assert_eq!(out.detector_id.as_deref(), Some("d-1"));
@@ -659,7 +659,7 @@ fn a_stall_on_one_attempt_times_out_and_a_token_protected_call_retries() {
     let started = Instant::now();
     let out = run(async {
         let config = builder(&server).read_timeout(Duration::from_millis(300)).build().unwrap();
-        gd::Client::new(config).create_detector(CreateDetectorInput::new(true)).await
+        gd::Client::new(config).create_detector_with(CreateDetectorInput::new(true)).await
     })
     .expect("the second attempt succeeds");
     assert_eq!(out.detector_id.as_deref(), Some("d-2"));

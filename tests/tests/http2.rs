@@ -74,7 +74,7 @@ async fn calls(port: u16, n: usize) -> Vec<String> {
     let mut out = Vec::new();
     for _ in 0..n {
         let input = PutDestinationInput::new("d", "arn:aws:kinesis:us-east-1:1:stream/s", "arn:aws:iam::1:role/r");
-        let o = client.put_destination(input).await.unwrap_or_else(|e| panic!("{e:?}"));
+        let o = client.put_destination_with(input).await.unwrap_or_else(|e| panic!("{e:?}"));
         out.push(o.destination.and_then(|d| d.destination_name).unwrap_or_default());
     }
     out

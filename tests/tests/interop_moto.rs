@@ -23,7 +23,7 @@ async fn logs_destination_policy_round_trip_and_missing_destination_error() {
     let client = cloudwatch_logs::Client::new(moto.config());
 
     let put = client
-        .put_destination(logs::PutDestinationInput::new("dest-1", TARGET, ROLE))
+        .put_destination_with(logs::PutDestinationInput::new("dest-1", TARGET, ROLE))
         .await
         .expect("PutDestination");
     let destination = put.destination.expect("the output has the destination");
@@ -32,19 +32,19 @@ async fn logs_destination_policy_round_trip_and_missing_destination_error() {
     assert_eq!(destination.target_arn.as_deref(), Some(TARGET));
 
     client
-        .put_destination_policy(logs::PutDestinationPolicyInput::new("dest-1", POLICY))
+        .put_destination_policy_with(logs::PutDestinationPolicyInput::new("dest-1", POLICY))
         .await
         .expect("PutDestinationPolicy");
 
     let describe = logs::DescribeDestinationsInput::builder().destination_name_prefix("dest-").build();
-    let listed = client.describe_destinations(describe).await.expect("DescribeDestinations");
+    let listed = client.describe_destinations_with(describe).await.expect("DescribeDestinations");
     let destinations = listed.destinations.expect("destinations");
     assert_eq!(destinations.len(), 1);
     assert_eq!(destinations[0].access_policy.as_deref(), Some(POLICY));
     assert_eq!(destinations[0].role_arn.as_deref(), Some(ROLE));
 
     let err = client
-        .put_destination_policy(logs::PutDestinationPolicyInput::new("no-such-destination", POLICY))
+        .put_destination_policy_with(logs::PutDestinationPolicyInput::new("no-such-destination", POLICY))
         .await
         .expect_err("a missing destination is an error");
     match &err {
@@ -69,7 +69,7 @@ async fn guardduty_create_detector() {
     let client = guardduty::Client::new(moto.config());
     let mut input = gd::CreateDetectorInput::new(true);
     input.finding_publishing_frequency = Some(gd::FindingPublishingFrequency::SixHours);
-    let out = client.create_detector(input).await.expect("CreateDetector");
+    let out = client.create_detector_with(input).await.expect("CreateDetector");
     let id = out.detector_id.expect("a detector id");
     assert!(!id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric()), "{id}");
 }
@@ -82,11 +82,11 @@ async fn validation_failures_never_reach_the_server() {
     };
     let client = cloudwatch_logs::Client::new(moto.config());
     let err = client
-        .put_destination(logs::PutDestinationInput::new("bad:name", TARGET, ROLE))
+        .put_destination_with(logs::PutDestinationInput::new("bad:name", TARGET, ROLE))
         .await
         .expect_err("':' is outside the destination name pattern");
     assert!(matches!(err, cloudwatch_logs::errors::PutDestinationError::Validation(_)), "{err:?}");
-    let listed = client.describe_destinations(Default::default()).await.expect("DescribeDestinations");
+    let listed = client.describe_destinations_with(Default::default()).await.expect("DescribeDestinations");
     assert!(listed.destinations.unwrap_or_default().is_empty(), "nothing was created");
 }
 

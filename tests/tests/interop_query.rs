@@ -21,7 +21,7 @@ async fn sts_get_caller_identity_and_assume_role() {
         return;
     };
     let client = sts::Client::new(moto.config());
-    let me = client.get_caller_identity(sts_types::GetCallerIdentityInput::default()).await.expect("GetCallerIdentity");
+    let me = client.get_caller_identity_with(sts_types::GetCallerIdentityInput::default()).await.expect("GetCallerIdentity");
     assert_eq!(me.account.as_deref(), Some("123456789012"));
     assert!(me.arn.as_deref().is_some_and(|a| a.starts_with("arn:aws:")), "{me:?}");
     assert!(me.user_id.is_some());
@@ -29,7 +29,7 @@ async fn sts_get_caller_identity_and_assume_role() {
     let role_arn = "arn:aws:iam::123456789012:role/reader";
     let mut input = sts_types::AssumeRoleInput::new(role_arn, "session-1");
     input.duration_seconds = Some(900);
-    let assumed = client.assume_role(input).await.expect("AssumeRole");
+    let assumed = client.assume_role_with(input).await.expect("AssumeRole");
     let creds = assumed.credentials.expect("credentials");
     assert!(creds.access_key_id.as_deref().is_some_and(|k| k.starts_with("ASIA")), "temporary key id");
     assert!(creds.secret_access_key.as_deref().is_some_and(|s| !s.is_empty()));
@@ -43,7 +43,7 @@ async fn sts_get_caller_identity_and_assume_role() {
     assert!(!shown.contains(creds.secret_access_key.as_deref().unwrap_or("?")), "{shown}");
 
     // Validation runs before sending: a session name of one character breaks @length.
-    let err = client.assume_role(sts_types::AssumeRoleInput::new(role_arn, "x")).await.expect_err("too short");
+    let err = client.assume_role_with(sts_types::AssumeRoleInput::new(role_arn, "x")).await.expect_err("too short");
     assert_eq!(err.kind(), smithy_gen_runtime::error::ErrorKind::Validation, "{err}");
 }
 
@@ -57,12 +57,12 @@ async fn iam_create_get_list_delete_roles_and_the_modeled_missing_role_error() {
     let mut create = iam_types::CreateRoleInput::new("app-role", TRUST);
     create.description = Some("a role & <its> description".into());
     create.tags = Some(vec![iam_types::Tag::new("team", "platform")]);
-    let created = client.create_role(create).await.expect("CreateRole").role.expect("role");
+    let created = client.create_role_with(create).await.expect("CreateRole").role.expect("role");
     assert_eq!(created.role_name.as_deref(), Some("app-role"));
     assert_eq!(created.arn.as_deref(), Some("arn:aws:iam::123456789012:role/app-role"));
     assert!(created.create_date.is_some());
 
-    let got = client.get_role(iam_types::GetRoleInput::new("app-role")).await.expect("GetRole").role.expect("role");
+    let got = client.get_role_with(iam_types::GetRoleInput::new("app-role")).await.expect("GetRole").role.expect("role");
     assert_eq!(got.role_id, created.role_id);
     assert_eq!(got.description.as_deref(), Some("a role & <its> description"), "escaped text round-trips");
     // IAM returns policy documents URL-encoded (RFC 3986), as its API reference says.
@@ -73,7 +73,7 @@ async fn iam_create_get_list_delete_roles_and_the_modeled_missing_role_error() {
 
     // More roles than one page holds, read back through the paginator.
     for i in 0..7 {
-        client.create_role(iam_types::CreateRoleInput::new(format!("batch-{i}"), TRUST)).await.expect("CreateRole");
+        client.create_role_with(iam_types::CreateRoleInput::new(format!("batch-{i}"), TRUST)).await.expect("CreateRole");
     }
     let input = iam_types::ListRolesInput::builder().max_items(3).build();
     let pages = client.list_roles_paginator(input.clone()).collect_pages().await.expect("pages");
@@ -89,8 +89,8 @@ async fn iam_create_get_list_delete_roles_and_the_modeled_missing_role_error() {
     assert_eq!(names.len(), 8, "{names:?}");
     assert!(names.contains(&"app-role".to_string()) && names.contains(&"batch-6".to_string()), "{names:?}");
 
-    client.delete_role(iam_types::DeleteRoleInput::new("app-role")).await.expect("DeleteRole");
-    let err = client.get_role(iam_types::GetRoleInput::new("app-role")).await.expect_err("deleted");
+    client.delete_role_with(iam_types::DeleteRoleInput::new("app-role")).await.expect("DeleteRole");
+    let err = client.get_role_with(iam_types::GetRoleInput::new("app-role")).await.expect_err("deleted");
     match &err {
         GetRoleError::NoSuchEntityException(e) => {
             assert_eq!(e.meta.code, "NoSuchEntity");
@@ -112,18 +112,18 @@ async fn sns_topics_publish_and_attributes() {
     let client = sns::Client::new(moto.config());
     let mut create = sns_types::CreateTopicInput::new("orders");
     create.attributes = Some([("DisplayName".to_string(), "Orders & more".to_string())].into());
-    let arn = client.create_topic(create).await.expect("CreateTopic").topic_arn.expect("topic arn");
+    let arn = client.create_topic_with(create).await.expect("CreateTopic").topic_arn.expect("topic arn");
     assert_eq!(arn, "arn:aws:sns:us-east-1:123456789012:orders");
-    client.create_topic(sns_types::CreateTopicInput::new("invoices")).await.expect("CreateTopic");
+    client.create_topic_with(sns_types::CreateTopicInput::new("invoices")).await.expect("CreateTopic");
 
     let mut publish = sns_types::PublishInput::new("hello, world: ünïcödé & <xml>");
     publish.topic_arn = Some(arn.clone());
     publish.subject = Some("greeting".into());
-    let published = client.publish(publish).await.expect("Publish");
+    let published = client.publish_with(publish).await.expect("Publish");
     assert!(published.message_id.as_deref().is_some_and(|id| !id.is_empty()));
 
     let attrs = client
-        .get_topic_attributes(sns_types::GetTopicAttributesInput::new(arn.clone()))
+        .get_topic_attributes_with(sns_types::GetTopicAttributesInput::new(arn.clone()))
         .await
         .expect("GetTopicAttributes")
         .attributes
@@ -131,12 +131,12 @@ async fn sns_topics_publish_and_attributes() {
     assert_eq!(attrs.get("TopicArn"), Some(&arn));
     assert_eq!(attrs.get("DisplayName").map(String::as_str), Some("Orders & more"));
 
-    let topics = client.list_topics(sns_types::ListTopicsInput::default()).await.expect("ListTopics").topics.expect("topics");
+    let topics = client.list_topics_with(sns_types::ListTopicsInput::default()).await.expect("ListTopics").topics.expect("topics");
     let mut arns: Vec<String> = topics.into_iter().filter_map(|t| t.topic_arn).collect();
     arns.sort();
     assert_eq!(arns, vec!["arn:aws:sns:us-east-1:123456789012:invoices".to_string(), arn.clone()]);
 
-    client.delete_topic(sns_types::DeleteTopicInput::new(arn.clone())).await.expect("DeleteTopic");
-    let err = client.get_topic_attributes(sns_types::GetTopicAttributesInput::new(arn)).await.expect_err("deleted topic");
+    client.delete_topic_with(sns_types::DeleteTopicInput::new(arn.clone())).await.expect("DeleteTopic");
+    let err = client.get_topic_attributes_with(sns_types::GetTopicAttributesInput::new(arn)).await.expect_err("deleted topic");
     assert_eq!(err.code(), Some("NotFound"), "{err}");
 }

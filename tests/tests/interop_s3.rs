@@ -24,17 +24,17 @@ async fn s3_objects_round_trip_list_with_the_paginator_and_report_modeled_errors
         return;
     };
     let client = s3::Client::new(moto.config());
-    client.create_bucket(s3t::CreateBucketInput::new("data-bucket")).await.expect("CreateBucket");
+    client.create_bucket_with(s3t::CreateBucketInput::new("data-bucket")).await.expect("CreateBucket");
 
     let bytes = payload();
     let mut put = s3t::PutObjectInput::new("data-bucket", "dir/big object.bin");
     put.body = Some(Blob::new(bytes.clone()));
     put.content_type = Some("application/octet-stream".into());
     put.metadata = Some([("origin".to_string(), "interop test".to_string())].into());
-    let put = client.put_object(put).await.expect("PutObject");
+    let put = client.put_object_with(put).await.expect("PutObject");
     assert!(put.e_tag.as_deref().is_some_and(|e| e.starts_with('"')), "{:?}", put.e_tag);
 
-    let got = client.get_object(s3t::GetObjectInput::new("data-bucket", "dir/big object.bin")).await.expect("GetObject");
+    let got = client.get_object_with(s3t::GetObjectInput::new("data-bucket", "dir/big object.bin")).await.expect("GetObject");
     assert_eq!(got.content_length, Some(bytes.len() as i64));
     assert_eq!(got.e_tag, put.e_tag);
     assert_eq!(got.metadata.as_ref().and_then(|m| m.get("origin")).map(String::as_str), Some("interop test"));
@@ -51,7 +51,7 @@ async fn s3_objects_round_trip_list_with_the_paginator_and_report_modeled_errors
     }
     assert!(streamed == bytes, "the streamed object is the object");
     assert!(chunks > 1, "it came in {chunks} chunk(s)");
-    let whole = small_limit.get_object(s3t::GetObjectInput::new("data-bucket", "dir/big object.bin")).await.expect_err("over the limit");
+    let whole = small_limit.get_object_with(s3t::GetObjectInput::new("data-bucket", "dir/big object.bin")).await.expect_err("over the limit");
     assert!(whole.to_string().contains("limit"), "{whole}");
     let missing = small_limit.get_object_stream(s3t::GetObjectInput::new("data-bucket", "no such key")).await.expect_err("no such key");
     assert!(matches!(missing, s3::errors::GetObjectError::NoSuchKey(_)), "{missing:?}");
@@ -67,7 +67,7 @@ async fn s3_objects_round_trip_list_with_the_paginator_and_report_modeled_errors
     let put = client.put_object_from_stream(s3t::PutObjectInput::new("data-bucket", "streamed.bin"), body).await.expect("PutObject, streamed");
     feed.await.unwrap();
     assert!(put.e_tag.is_some());
-    let back = client.get_object(s3t::GetObjectInput::new("data-bucket", "streamed.bin")).await.expect("GetObject");
+    let back = client.get_object_with(s3t::GetObjectInput::new("data-bucket", "streamed.bin")).await.expect("GetObject");
     assert!(back.body.as_ref().map(|b| b.as_ref()) == Some(&bytes[..]), "the streamed upload arrived whole");
     // A body shorter than its stated length is refused, not sent short.
     let (sender, body) = smithy_gen_runtime::transport::StreamingBody::channel(1, Some(10));
@@ -76,7 +76,7 @@ async fn s3_objects_round_trip_list_with_the_paginator_and_report_modeled_errors
     feed.await.unwrap();
     assert!(e.to_string().contains("PutObject: "), "{e}");
 
-    let head = client.head_object(s3t::HeadObjectInput::new("data-bucket", "dir/big object.bin")).await.expect("HeadObject");
+    let head = client.head_object_with(s3t::HeadObjectInput::new("data-bucket", "dir/big object.bin")).await.expect("HeadObject");
     assert_eq!(head.content_length, Some(bytes.len() as i64));
 
     // More than one page of 1,000 keys.
@@ -84,7 +84,7 @@ async fn s3_objects_round_trip_list_with_the_paginator_and_report_modeled_errors
     for key in &keys {
         let mut put = s3t::PutObjectInput::new("data-bucket", key.as_str());
         put.body = Some(Blob::new(key.as_bytes().to_vec()));
-        client.put_object(put).await.expect("PutObject (small)");
+        client.put_object_with(put).await.expect("PutObject (small)");
     }
     let mut list = s3t::ListObjectsV2Input::new("data-bucket");
     list.prefix = Some("many/".into());
@@ -99,8 +99,8 @@ async fn s3_objects_round_trip_list_with_the_paginator_and_report_modeled_errors
         pages.into_iter().flat_map(|p| p.contents.unwrap_or_default()).filter_map(|o| o.key).collect();
     assert_eq!(listed, keys, "every key once, in order");
 
-    client.delete_object(s3t::DeleteObjectInput::new("data-bucket", "dir/big object.bin")).await.expect("DeleteObject");
-    let err = client.get_object(s3t::GetObjectInput::new("data-bucket", "dir/big object.bin")).await.expect_err("deleted");
+    client.delete_object_with(s3t::DeleteObjectInput::new("data-bucket", "dir/big object.bin")).await.expect("DeleteObject");
+    let err = client.get_object_with(s3t::GetObjectInput::new("data-bucket", "dir/big object.bin")).await.expect_err("deleted");
     match &err {
         GetObjectError::NoSuchKey(e) => {
             assert_eq!(e.meta.code, "NoSuchKey");
@@ -111,6 +111,6 @@ async fn s3_objects_round_trip_list_with_the_paginator_and_report_modeled_errors
     assert_eq!(err.code(), Some("NoSuchKey"));
 
     // HEAD answers without a body: the status says what happened.
-    let err = client.head_object(s3t::HeadObjectInput::new("data-bucket", "dir/big object.bin")).await.expect_err("deleted");
+    let err = client.head_object_with(s3t::HeadObjectInput::new("data-bucket", "dir/big object.bin")).await.expect_err("deleted");
     assert!(matches!(err, HeadObjectError::NotFound(_)), "{err:?}");
 }

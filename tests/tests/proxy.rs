@@ -143,7 +143,7 @@ fn call(config: Config) -> Result<String, String> {
         .enable_all()
         .build()
         .expect("runtime")
-        .block_on(Client::new(config).put_destination(input))
+        .block_on(Client::new(config).put_destination_with(input))
         .map(|o| o.destination.and_then(|d| d.destination_name).unwrap_or_default())
         .map_err(|e| format!("{e:?}"))
 }

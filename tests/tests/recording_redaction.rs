@@ -189,7 +189,7 @@ fn shared_files(dir: &Path, server: &str) -> ProfileFiles {
 
 /// The ARN `GetCallerIdentity` answers with `config`: the signing key's.
 async fn caller(config: Config) -> String {
-    let out = sts::Client::new(config).get_caller_identity(GetCallerIdentityInput::default()).await.unwrap_or_else(|e| panic!("GetCallerIdentity: {e}"));
+    let out = sts::Client::new(config).get_caller_identity_with(GetCallerIdentityInput::default()).await.unwrap_or_else(|e| panic!("GetCallerIdentity: {e}"));
     out.arn.expect("an ARN")
 }
 
@@ -295,7 +295,7 @@ fn a_recorded_credential_chain_holds_no_secret() {
         .build()
         .expect("config");
     let e = rt
-        .block_on(sts::Client::new(config).assume_role(AssumeRoleInput::new("arn:aws:iam::123456789012:role/chained", "session")))
+        .block_on(sts::Client::new(config).assume_role_with(AssumeRoleInput::new("arn:aws:iam::123456789012:role/chained", "session")))
         .expect_err("a redacted answer");
     assert!(e.to_string().contains("recorded with its bodies redacted"), "{e}");
     std::env::remove_var("HOME");

@@ -42,9 +42,9 @@ async fn a_unit_test_with_the_replay_transport() {
             .responds(400, r#"{"__type": "InvalidParameterException", "message": "bad role"}"#),
     ]));
     let client = logs::Client::new(config(replay.clone()));
-    let out = client.put_destination(PutDestinationInput::new("d1", TARGET, ROLE)).await.expect("the canned answer");
+    let out = client.put_destination_with(PutDestinationInput::new("d1", TARGET, ROLE)).await.expect("the canned answer");
     assert_eq!(out.destination.and_then(|d| d.destination_name).as_deref(), Some("d1"));
-    let e = client.put_destination(PutDestinationInput::new("d2", TARGET, ROLE)).await.expect_err("the canned error");
+    let e = client.put_destination_with(PutDestinationInput::new("d2", TARGET, ROLE)).await.expect_err("the canned error");
     assert_eq!(e.code(), Some("InvalidParameterException"));
     replay.assert_done();
 }
@@ -56,7 +56,7 @@ async fn a_different_request_fails_with_the_difference() {
         .json_body(r#"{"destinationName": "d9"}"#)
         .responds(200, "{}")]));
     let client = logs::Client::new(config(replay.clone()));
-    let e = client.put_destination(PutDestinationInput::new("d1", TARGET, ROLE)).await.expect_err("not the request expected");
+    let e = client.put_destination_with(PutDestinationInput::new("d1", TARGET, ROLE)).await.expect_err("not the request expected");
     assert_eq!(e.kind(), ErrorKind::Transport);
     let shown = e.to_string();
     assert!(shown.contains("header x-amz-target: sent \"Logs_20140328.PutDestination\", expected \"Logs_20140328.DeleteDestination\""), "{shown}");
@@ -70,14 +70,14 @@ async fn a_different_request_fails_with_the_difference() {
 async fn too_many_and_too_few_requests_are_reported() {
     let replay = Arc::new(ReplayTransport::new(vec![put_destination()]));
     let client = logs::Client::new(config(replay.clone()));
-    client.put_destination(PutDestinationInput::new("d1", TARGET, ROLE)).await.expect("the one expected");
-    let e = client.put_destination(PutDestinationInput::new("d1", TARGET, ROLE)).await.expect_err("one too many");
+    client.put_destination_with(PutDestinationInput::new("d1", TARGET, ROLE)).await.expect("the one expected");
+    let e = client.put_destination_with(PutDestinationInput::new("d1", TARGET, ROLE)).await.expect_err("one too many");
     assert!(e.to_string().contains("came after every expected one was played"), "{e}");
     assert!(replay.check_done().expect_err("one too many").contains("request 2"));
 
     let replay = Arc::new(ReplayTransport::new(vec![put_destination(), put_destination()]));
     let client = logs::Client::new(config(replay.clone()));
-    client.put_destination(PutDestinationInput::new("d1", TARGET, ROLE)).await.expect("the first");
+    client.put_destination_with(PutDestinationInput::new("d1", TARGET, ROLE)).await.expect("the first");
     let report = replay.check_done().expect_err("one never came");
     assert!(report.contains("1 expected request(s) never came: POST /"), "{report}");
     let caught = std::panic::catch_unwind(|| replay.assert_done());
@@ -90,7 +90,7 @@ async fn query_paths_and_xml_bodies_are_compared_as_the_protocol_sends_them() {
     let replay = Arc::new(ReplayTransport::new(vec![Exchange::new("POST", "/")
         .body("Version=2011-06-15&Action=GetCallerIdentity")
         .responds(200, "<GetCallerIdentityResponse><GetCallerIdentityResult><Account>123456789012</Account></GetCallerIdentityResult></GetCallerIdentityResponse>")]));
-    let out = sts::Client::new(config(replay.clone())).get_caller_identity(GetCallerIdentityInput::default()).await.expect("the canned answer");
+    let out = sts::Client::new(config(replay.clone())).get_caller_identity_with(GetCallerIdentityInput::default()).await.expect("the canned answer");
     assert_eq!(out.account.as_deref(), Some("123456789012"));
     replay.assert_done();
 }
@@ -116,8 +116,8 @@ async fn recorded_exchanges_replay_without_the_server() {
         .unwrap();
     drop(live);
     let client = logs::Client::new(recording);
-    client.put_destination(PutDestinationInput::new("recorded", TARGET, ROLE)).await.expect("moto answers");
-    let e = client.put_destination_policy(logs::types::PutDestinationPolicyInput::new("missing", "{}")).await.expect_err("no such destination");
+    client.put_destination_with(PutDestinationInput::new("recorded", TARGET, ROLE)).await.expect("moto answers");
+    let e = client.put_destination_policy_with(logs::types::PutDestinationPolicyInput::new("missing", "{}")).await.expect_err("no such destination");
     let code = e.code().map(str::to_string);
     recorder.save().expect("saved");
     drop(moto);
@@ -133,9 +133,9 @@ async fn recorded_exchanges_replay_without_the_server() {
         .max_attempts(1)
         .build()
         .unwrap());
-    let out = client.put_destination(PutDestinationInput::new("recorded", TARGET, ROLE)).await.expect("replayed");
+    let out = client.put_destination_with(PutDestinationInput::new("recorded", TARGET, ROLE)).await.expect("replayed");
     assert_eq!(out.destination.and_then(|d| d.destination_name).as_deref(), Some("recorded"));
-    let e = client.put_destination_policy(logs::types::PutDestinationPolicyInput::new("missing", "{}")).await.expect_err("replayed error");
+    let e = client.put_destination_policy_with(logs::types::PutDestinationPolicyInput::new("missing", "{}")).await.expect_err("replayed error");
     assert_eq!(e.code().map(str::to_string), code);
     replay.assert_done();
     let _ = std::fs::remove_file(&file);

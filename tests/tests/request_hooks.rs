@@ -68,7 +68,7 @@ async fn hooks_run_in_order_before_signing_and_after_each_response() {
     let server = Arc::new(Server::default());
     let seen = Arc::new(Mutex::new(Vec::new()));
     let hooks: Vec<Arc<dyn RequestHook>> = vec![Arc::new(Named { name: "first", seen: seen.clone() }), Arc::new(Named { name: "second", seen: seen.clone() })];
-    sts::Client::new(config(server.clone(), hooks)).get_caller_identity(GetCallerIdentityInput::default()).await.expect("after a retry");
+    sts::Client::new(config(server.clone(), hooks)).get_caller_identity_with(GetCallerIdentityInput::default()).await.expect("after a retry");
     let seen = seen.lock().unwrap().clone();
     assert_eq!(
         seen,
@@ -108,7 +108,7 @@ impl RequestHook for Refusing {
 async fn a_hook_can_stop_the_call_before_anything_is_sent() {
     let server = Arc::new(Server::default());
     let refusing = Arc::new(Refusing::default());
-    let e = sts::Client::new(config(server.clone(), vec![refusing.clone()])).get_caller_identity(GetCallerIdentityInput::default()).await.expect_err("refused");
+    let e = sts::Client::new(config(server.clone(), vec![refusing.clone()])).get_caller_identity_with(GetCallerIdentityInput::default()).await.expect_err("refused");
     assert_eq!(e.kind(), ErrorKind::Transport);
     let sts::errors::GetCallerIdentityError::Transport(t) = &e else { panic!("{e:?}") };
     assert_eq!(t.kind, TransportErrorKind::Hook);

@@ -66,7 +66,7 @@ async fn retries_stop_when_the_quota_is_spent_as_botocores_do() {
     let mut ours = Vec::new();
     for call in 0..CALLS {
         let before = seen.load(Ordering::SeqCst);
-        let _ = clients[call % 2].describe_destinations(DescribeDestinationsInput::default()).await;
+        let _ = clients[call % 2].describe_destinations_with(DescribeDestinationsInput::default()).await;
         ours.push(seen.load(Ordering::SeqCst) - before);
     }
     assert_eq!(ours[..25], outage()[..]);

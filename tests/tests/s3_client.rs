@@ -65,7 +65,7 @@ where
 
 async fn list_url(configure: impl FnOnce(smithy_gen_runtime::ConfigBuilder) -> smithy_gen_runtime::ConfigBuilder, bucket: &str) -> String {
     let bucket = bucket.to_string();
-    url_of("us-west-2", configure, |c| async move { c.list_objects_v2(s3t::ListObjectsV2Input::new(bucket)).await }).await
+    url_of("us-west-2", configure, |c| async move { c.list_objects_v2_with(s3t::ListObjectsV2Input::new(bucket)).await }).await
 }
 
 #[tokio::test]
@@ -100,7 +100,7 @@ async fn buckets_are_addressed_by_the_endpoint_rules() {
 async fn get_url(key: &str) -> String {
     let key = key.to_string();
     url_of("us-west-2", |b| b, |c| async move {
-        c.get_object(s3t::GetObjectInput::new("mybucket", key)).await
+        c.get_object_with(s3t::GetObjectInput::new("mybucket", key)).await
     })
     .await
 }
@@ -120,7 +120,7 @@ async fn requests_are_signed_as_s3_wants() {
     let (client, recorder) = client("us-west-2", |b| b);
     let mut put = s3t::PutObjectInput::new("mybucket", "a b/../c");
     put.body = Some(smithy_gen_runtime::Blob::new(b"hello".to_vec()));
-    let _ = client.put_object(put).await;
+    let _ = client.put_object_with(put).await;
     let sent = recorder.0.lock().unwrap();
     let headers = sent[0].headers();
     // SHA-256 of "hello".
@@ -160,7 +160,7 @@ async fn a_200_with_an_error_document_is_an_error_and_is_retried() {
     use smithy_gen_runtime::error::OperationError;
     let (client, recorder) = answering(INTERNAL_ERROR, 3);
     let copy = s3t::CopyObjectInput::new("dst", "src/key", "copy");
-    let err = client.copy_object(copy).await.expect_err("an error in a 200");
+    let err = client.copy_object_with(copy).await.expect_err("an error in a 200");
     assert_eq!(err.code(), Some("InternalError"), "{err}");
     let meta = err.meta().expect("service error");
     assert_eq!((meta.status, meta.request_id.as_deref(), meta.attempts), (200, Some("656c76696e6727732072657175657374"), 3));
@@ -171,13 +171,13 @@ async fn a_200_with_an_error_document_is_an_error_and_is_retried() {
     let parts = s3t::CompletedMultipartUpload::builder().parts(part).build();
     let mut complete = s3t::CompleteMultipartUploadInput::new("b", "k", "upload-1");
     complete.multipart_upload = Some(parts);
-    assert_eq!(client.complete_multipart_upload(complete).await.expect_err("error").code(), Some("InternalError"));
+    assert_eq!(client.complete_multipart_upload_with(complete).await.expect_err("error").code(), Some("InternalError"));
 }
 
 #[tokio::test]
 async fn an_object_whose_bytes_are_an_error_document_is_just_data() {
     let (client, _) = answering(INTERNAL_ERROR, 1);
-    let got = client.get_object(s3t::GetObjectInput::new("b", "stored-error.xml")).await.expect("an object");
+    let got = client.get_object_with(s3t::GetObjectInput::new("b", "stored-error.xml")).await.expect("an object");
     assert_eq!(got.body.as_ref().map(|b| b.as_ref()), Some(INTERNAL_ERROR.as_bytes()));
 }
 
@@ -192,12 +192,12 @@ async fn request_bodies_carry_flexible_checksums() {
     let (client, recorder) = answering("", 1);
     let mut put = s3t::PutObjectInput::new("b", "k");
     put.body = Some(smithy_gen_runtime::Blob::new(b"Hello world".to_vec()));
-    client.put_object(put.clone()).await.expect("PutObject");
+    client.put_object_with(put.clone()).await.expect("PutObject");
     // The algorithm the input names.
     put.checksum_algorithm = Some(s3t::ChecksumAlgorithm::Sha256);
-    client.put_object(put.clone()).await.expect("PutObject");
+    client.put_object_with(put.clone()).await.expect("PutObject");
     put.checksum_algorithm = Some(s3t::ChecksumAlgorithm::Crc64nvme);
-    client.put_object(put.clone()).await.expect("PutObject");
+    client.put_object_with(put.clone()).await.expect("PutObject");
     {
         let sent = recorder.0.lock().unwrap();
         assert_eq!(header(&sent[0], "x-amz-checksum-crc32").as_deref(), Some("i9aeUg=="));
@@ -212,9 +212,9 @@ async fn request_bodies_carry_flexible_checksums() {
     let (client, recorder) = answering_with("<DeleteResult/>", vec![], 1, |b| b.request_checksum_calculation(RequestChecksumCalculation::WhenRequired));
     let mut put = s3t::PutObjectInput::new("b", "k");
     put.body = Some(smithy_gen_runtime::Blob::new(b"Hello world".to_vec()));
-    client.put_object(put).await.expect("PutObject");
+    client.put_object_with(put).await.expect("PutObject");
     let delete = s3t::Delete::builder().objects(s3t::ObjectIdentifier::new("k")).build().expect("objects set");
-    client.delete_objects(s3t::DeleteObjectsInput::new("b", delete)).await.expect("DeleteObjects");
+    client.delete_objects_with(s3t::DeleteObjectsInput::new("b", delete)).await.expect("DeleteObjects");
     let sent = recorder.0.lock().unwrap();
     assert!(!sent[0].headers().keys().any(|k| k.as_str().starts_with("x-amz-checksum-")));
     assert!(header(&sent[1], "x-amz-checksum-crc32").is_some());
@@ -226,18 +226,18 @@ async fn response_checksums_are_checked_when_asked() {
     let (client, recorder) = answering_with("Hello world", crc.clone(), 1, |b| b);
     let mut get = s3t::GetObjectInput::new("b", "k");
     get.checksum_mode = Some(s3t::ChecksumMode::Enabled);
-    assert!(client.get_object(get.clone()).await.is_ok());
+    assert!(client.get_object_with(get.clone()).await.is_ok());
     // GetObject's `@httpChecksum` is about the response: the request carries
     // no checksum of its own (it had `x-amz-checksum-crc32` of its empty body).
     let sent = recorder.0.lock().unwrap().remove(0);
     let checksums = sent.headers().keys().filter(|k| k.as_str().starts_with("x-amz-checksum-") && k.as_str() != "x-amz-checksum-mode").count();
     assert_eq!(checksums, 0, "{:?}", sent.headers());
     let (client, _) = answering_with("Hello World", crc.clone(), 1, |b| b);
-    let err = client.get_object(get.clone()).await.expect_err("corrupted");
+    let err = client.get_object_with(get.clone()).await.expect_err("corrupted");
     assert!(err.to_string().contains("checksum mismatch"), "{err}");
     // Not asked: not checked.
     let (client, _) = answering_with("Hello World", crc, 1, |b| b);
-    assert!(client.get_object(s3t::GetObjectInput::new("b", "k")).await.is_ok());
+    assert!(client.get_object_with(s3t::GetObjectInput::new("b", "k")).await.is_ok());
 }
 
 #[tokio::test]
@@ -245,7 +245,7 @@ async fn the_endpoint_rules_auth_scheme_decides_the_signing_region() {
     // `aws-global`: the global endpoint, signed for us-east-1 as its
     // authSchemes property says.
     let (client, recorder) = client("aws-global", |b| b);
-    let _ = client.list_objects_v2(s3t::ListObjectsV2Input::new("mybucket")).await;
+    let _ = client.list_objects_v2_with(s3t::ListObjectsV2Input::new("mybucket")).await;
     let sent = recorder.0.lock().unwrap();
     assert_eq!(sent[0].uri().host(), Some("mybucket.s3.amazonaws.com"));
     let auth = sent[0].headers().get("authorization").and_then(|v| v.to_str().ok()).unwrap_or_default();
@@ -257,7 +257,7 @@ async fn an_auth_scheme_this_client_lacks_is_a_clear_error() {
     use smithy_gen_runtime::error::OperationError;
     // An S3 Express One Zone bucket needs its session auth scheme.
     let (client, recorder) = client("us-east-1", |b| b);
-    let err = client.list_objects_v2(s3t::ListObjectsV2Input::new("mybucket--use1-az4--x-s3")).await.expect_err("not supported");
+    let err = client.list_objects_v2_with(s3t::ListObjectsV2Input::new("mybucket--use1-az4--x-s3")).await.expect_err("not supported");
     assert_eq!(err.kind(), smithy_gen_runtime::ErrorKind::Transport, "{err}");
     assert!(err.to_string().contains("sigv4-s3express"), "{err}");
     assert!(recorder.0.lock().unwrap().is_empty(), "nothing is sent");
@@ -296,11 +296,11 @@ async fn a_server_error_on_a_get_is_retried_and_on_an_unmarked_put_is_not() {
             .unwrap()
     };
     let t = Arc::new(FailsOnce::default());
-    let out = s3::Client::new(build(t.clone())).get_object(s3t::GetObjectInput::new("b", "k")).await.expect("retried");
+    let out = s3::Client::new(build(t.clone())).get_object_with(s3t::GetObjectInput::new("b", "k")).await.expect("retried");
     assert_eq!(out.body.map(|b| b.into_inner()), Some(b"object bytes".to_vec()));
     assert_eq!(*t.0.lock().unwrap(), 2);
     let t = Arc::new(FailsOnce::default());
-    let e = s3::Client::new(build(t.clone())).put_object(s3t::PutObjectInput::new("b", "k")).await.expect_err("not retried");
+    let e = s3::Client::new(build(t.clone())).put_object_with(s3t::PutObjectInput::new("b", "k")).await.expect_err("not retried");
     assert!(e.to_string().contains("InternalError"), "{e}");
     assert_eq!(*t.0.lock().unwrap(), 1);
 }

@@ -48,16 +48,16 @@ async fn select_against_moto_reads_the_events_botocore_reads() {
         return;
     };
     let client = s3::Client::new(moto.config());
-    client.create_bucket(s3t::CreateBucketInput::new("select-bucket")).await.expect("CreateBucket");
+    client.create_bucket_with(s3t::CreateBucketInput::new("select-bucket")).await.expect("CreateBucket");
     let mut csv = String::from("name,city,n\n");
     for i in 0..500 {
         csv.push_str(&format!("user-{i},city-{},{i}\n", i % 7));
     }
     let mut put = s3t::PutObjectInput::new("select-bucket", "people.csv");
     put.body = Some(Blob::new(csv.into_bytes()));
-    client.put_object(put).await.expect("PutObject");
+    client.put_object_with(put).await.expect("PutObject");
 
-    let (output, mut events) = client.select_object_content(query("select-bucket", "people.csv")).await.expect("SelectObjectContent");
+    let (output, mut events) = client.select_object_content_with(query("select-bucket", "people.csv")).await.expect("SelectObjectContent");
     assert!(output.payload.is_none(), "the events come through the receiver");
     let ours = drain(&mut events).await;
     assert!(events.recv().await.expect("still the end").is_none(), "the end stays the end");
@@ -108,7 +108,7 @@ async fn select_against_moto_reads_the_events_botocore_reads() {
     assert_eq!(&printed[1..], &ours[..], "the output, then the same events");
 
     // An object that is not there: S3's error, before any stream.
-    let err = client.select_object_content(query("select-bucket", "missing.csv")).await.expect_err("no such key");
+    let err = client.select_object_content_with(query("select-bucket", "missing.csv")).await.expect_err("no such key");
     assert_eq!(err.code(), Some("NoSuchKey"), "{err}");
 }
 
@@ -169,7 +169,7 @@ async fn every_event_type_arrives_typed_across_awkward_splits() {
     body.extend(event("Stats", Some("text/xml"), STATS.as_bytes()));
     body.extend(event("End", None, b""));
     let client = local_client(&serve(body));
-    let (_, mut events) = client.select_object_content(query("select-bucket", "people.csv")).await.expect("SelectObjectContent");
+    let (_, mut events) = client.select_object_content_with(query("select-bucket", "people.csv")).await.expect("SelectObjectContent");
     use s3t::SelectObjectContentEventStream as E;
     let mut seen = Vec::new();
     while let Some(e) = events.recv().await.expect("an event or the end") {
@@ -196,7 +196,7 @@ async fn an_error_message_mid_stream_is_the_calls_error() {
         .add_header(Header::new(":error-message", HeaderValue::String("Encountered an error parsing the CSV file".into())));
     body.extend(encode(&error).unwrap());
     let client = local_client(&serve(body));
-    let (_, mut events) = client.select_object_content(query("select-bucket", "people.csv")).await.expect("SelectObjectContent");
+    let (_, mut events) = client.select_object_content_with(query("select-bucket", "people.csv")).await.expect("SelectObjectContent");
     assert!(matches!(events.recv().await, Ok(Some(s3t::SelectObjectContentEventStream::Records(_)))));
     let err = events.recv().await.expect_err("the error message");
     assert_eq!(err.code(), Some("CSVParsingError"));
@@ -205,7 +205,7 @@ async fn an_error_message_mid_stream_is_the_calls_error() {
     // A Stats document that is not XML: a parse failure that says which event.
     let body = event("Stats", Some("text/xml"), b"<Stats><BytesScanned>12</Stats>");
     let client = local_client(&serve(body));
-    let (_, mut events) = client.select_object_content(query("select-bucket", "people.csv")).await.expect("SelectObjectContent");
+    let (_, mut events) = client.select_object_content_with(query("select-bucket", "people.csv")).await.expect("SelectObjectContent");
     let err = events.recv().await.expect_err("malformed");
     assert!(err.to_string().contains("Stats"), "{err}");
 }

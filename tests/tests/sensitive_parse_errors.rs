@@ -84,7 +84,7 @@ async fn sso_role_credentials_cut_short_show_no_secret() {
     let _ = log();
     let replay = role_credentials(truncated_json("secretAccessKey", SECRET));
     let e = sso::Client::new(config(replay.clone()))
-        .get_role_credentials(GetRoleCredentialsInput::new("role", "123456789012", "bearer"))
+        .get_role_credentials_with(GetRoleCredentialsInput::new("role", "123456789012", "bearer"))
         .await
         .expect_err("a body cut short");
     replay.assert_done();
@@ -95,7 +95,7 @@ async fn sso_role_credentials_cut_short_show_no_secret() {
     }
     // A secret where a number belongs: the parser's message quotes it.
     let replay = role_credentials(format!(r#"{{"roleCredentials": {{"expiration": "{SECRET}"}}}}"#));
-    let e = sso::Client::new(config(replay)).get_role_credentials(GetRoleCredentialsInput::new("role", "123456789012", "bearer")).await.expect_err("a string for a number");
+    let e = sso::Client::new(config(replay)).get_role_credentials_with(GetRoleCredentialsInput::new("role", "123456789012", "bearer")).await.expect_err("a string for a number");
     for shown in [e.to_string(), format!("{e:?}")] {
         assert!(!leaks(&shown, SECRET), "{shown}");
     }
@@ -108,7 +108,7 @@ async fn create_token_and_assume_role_cut_short_show_no_secret() {
     let replay = Arc::new(ReplayTransport::new(vec![Exchange::new("POST", "/token")
         .responds(200, format!(r#"{{"accessToken": "{ACCESS_TOKEN}", "expiresIn": 3600, "refreshTok"#))]));
     let e = sso_oidc::Client::new(config(replay))
-        .create_token(CreateTokenInput::new("client", "client-secret", "refresh_token"))
+        .create_token_with(CreateTokenInput::new("client", "client-secret", "refresh_token"))
         .await
         .expect_err("a body cut short");
     for shown in [e.to_string(), format!("{e:?}")] {
@@ -120,7 +120,7 @@ async fn create_token_and_assume_role_cut_short_show_no_secret() {
     );
     let replay = Arc::new(ReplayTransport::new(vec![Exchange::new("POST", "/").responds(200, xml)]));
     let e = sts::Client::new(config(replay))
-        .assume_role(AssumeRoleInput::new("arn:aws:iam::123456789012:role/r", "session"))
+        .assume_role_with(AssumeRoleInput::new("arn:aws:iam::123456789012:role/r", "session"))
         .await
         .expect_err("a body cut short");
     assert_eq!(e.kind(), ErrorKind::Parse);
@@ -163,7 +163,7 @@ async fn the_credential_chain_and_its_warning_show_no_secret() {
         .max_attempts(1)
         .build()
         .expect("a configuration");
-    let e = sts::Client::new(chained).get_caller_identity(GetCallerIdentityInput::default()).await.expect_err("no credentials");
+    let e = sts::Client::new(chained).get_caller_identity_with(GetCallerIdentityInput::default()).await.expect_err("no credentials");
     sso_replay.assert_done();
     for shown in [e.to_string(), format!("{e:?}")] {
         assert!(shown.contains("withheld"), "{shown}");
@@ -184,7 +184,7 @@ async fn the_credential_chain_and_its_warning_show_no_secret() {
 async fn other_operations_still_show_the_start_of_the_body() {
     let replay = Arc::new(ReplayTransport::new(vec![Exchange::new("POST", "/").responds(200, r#"{"destination": {"destinationName": "d1""#)]));
     let e = logs::Client::new(config(replay))
-        .put_destination(PutDestinationInput::new("d1", "arn:aws:kinesis:us-east-1:1:stream/s", "arn:aws:iam::1:role/r"))
+        .put_destination_with(PutDestinationInput::new("d1", "arn:aws:kinesis:us-east-1:1:stream/s", "arn:aws:iam::1:role/r"))
         .await
         .expect_err("a body cut short");
     assert!(e.to_string().contains(r#"body starts "{\"destination\""#), "{e}");

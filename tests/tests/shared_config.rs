@@ -59,11 +59,11 @@ fn main() {
         let logs = logs_lite::cloudwatch_logs::Client::new(config.clone());
         let guardduty = guardduty_lite::guardduty::Client::new(config);
         let input = PutDestinationInput::new("d1", "arn:aws:kinesis:us-east-1:123456789012:stream/s", "arn:aws:iam::123456789012:role/r");
-        let out = logs.put_destination(input).await.expect("PutDestination");
+        let out = logs.put_destination_with(input).await.expect("PutDestination");
         println!("logs: {}", out.destination.and_then(|d| d.destination_name).unwrap_or_default());
-        let out = guardduty.create_detector(CreateDetectorInput::new(true)).await.expect("CreateDetector");
+        let out = guardduty.create_detector_with(CreateDetectorInput::new(true)).await.expect("CreateDetector");
         println!("guardduty: {}", out.detector_id.unwrap_or_default());
-        let out = logs.put_destination(PutDestinationInput::new("d2", "arn:t", "arn:r")).await.expect("PutDestination");
+        let out = logs.put_destination_with(PutDestinationInput::new("d2", "arn:t", "arn:r")).await.expect("PutDestination");
         println!("logs: {}", out.destination.and_then(|d| d.destination_name).unwrap_or_default());
     });
 }

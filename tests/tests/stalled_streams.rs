@@ -223,7 +223,7 @@ async fn an_idle_event_stream_ends_at_its_idle_limit_and_only_with_one() {
     // opens, so the limit may end the call there or at the first `recv`.
     let started = Instant::now();
     let waiting = async {
-        let (_, mut events) = client.start_live_tail(input()).await?;
+        let (_, mut events) = client.start_live_tail_with(input()).await?;
         events.recv().await.map(|_| ())
     };
     let e = tokio::time::timeout(Duration::from_secs(10), waiting).await.expect("the idle limit ends the wait").expect_err("idle");
@@ -232,7 +232,7 @@ async fn an_idle_event_stream_ends_at_its_idle_limit_and_only_with_one() {
     // By default a live tail may be silent as long as it likes.
     let client = cloudwatch_logs::Client::new(builder(&server(), StalledStreams::default()).build().unwrap());
     let waiting = async {
-        let (_, mut events) = client.start_live_tail(input()).await?;
+        let (_, mut events) = client.start_live_tail_with(input()).await?;
         events.recv().await.map(|_| ())
     };
     assert!(tokio::time::timeout(Duration::from_secs(1), waiting).await.is_err(), "no idle limit by default");

@@ -25,7 +25,7 @@ async fn the_operation_timeout_ends_the_call_whatever_the_attempts() {
     let url = integration_tests::serve_stalling();
     let config = builder(&url).operation_timeout(Duration::from_millis(400)).operation_attempt_timeout(Duration::from_millis(150)).build().unwrap();
     let started = Instant::now();
-    let e = guardduty::Client::new(config).create_detector(CreateDetectorInput::new(true)).await.expect_err("no answer");
+    let e = guardduty::Client::new(config).create_detector_with(CreateDetectorInput::new(true)).await.expect_err("no answer");
     let elapsed = started.elapsed();
     assert!(elapsed >= Duration::from_millis(400) && elapsed < Duration::from_secs(3), "{elapsed:?}");
     let CreateDetectorError::Timeout(t) = &e else { panic!("{e:?}") };
@@ -41,13 +41,13 @@ async fn an_attempt_timeout_is_retried_when_the_operation_is_safe_to_repeat() {
     let config = builder(&url).operation_attempt_timeout(Duration::from_millis(100)).build().unwrap();
     // CreateDetector has an idempotency token: retried, three attempts.
     let started = Instant::now();
-    let e = guardduty::Client::new(config.clone()).create_detector(CreateDetectorInput::new(true)).await.expect_err("no answer");
+    let e = guardduty::Client::new(config.clone()).create_detector_with(CreateDetectorInput::new(true)).await.expect_err("no answer");
     assert!(started.elapsed() < Duration::from_secs(3), "{:?}", started.elapsed());
     let CreateDetectorError::Timeout(t) = &e else { panic!("{e:?}") };
     assert_eq!((t.kind, t.after, t.attempts), (TimeoutKind::Attempt, Duration::from_millis(100), 3));
     assert!(e.to_string().contains("timed out after 100ms in one attempt (attempt timeout) (3 attempts)"), "{e}");
     // GetCallerIdentity is not marked safe to repeat: one attempt.
-    let e = sts::Client::new(config).get_caller_identity(GetCallerIdentityInput::default()).await.expect_err("no answer");
+    let e = sts::Client::new(config).get_caller_identity_with(GetCallerIdentityInput::default()).await.expect_err("no answer");
     let GetCallerIdentityError::Timeout(t) = &e else { panic!("{e:?}") };
     assert_eq!((t.kind, t.attempts), (TimeoutKind::Attempt, 1));
 }
@@ -59,7 +59,7 @@ async fn a_per_call_timeout_overrides_the_configuration() {
     let started = Instant::now();
     let e = client
         .with_config(|c| c.with_operation_timeout(Some(Duration::from_millis(200))))
-        .get_caller_identity(GetCallerIdentityInput::default())
+        .get_caller_identity_with(GetCallerIdentityInput::default())
         .await
         .expect_err("no answer");
     assert!(started.elapsed() < Duration::from_secs(2), "{:?}", started.elapsed());

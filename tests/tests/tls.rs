@@ -60,7 +60,7 @@ fn a_self_signed_certificate_is_refused_and_nothing_is_sent() {
         .enable_all()
         .build()
         .expect("runtime")
-        .block_on(Client::new(config).put_destination(input));
+        .block_on(Client::new(config).put_destination_with(input));
     let err = result.expect_err("an untrusted certificate must fail the call");
     let PutDestinationError::Transport(t) = &err else { panic!("expected a Transport error, got {err:?}") };
     assert_eq!(t.kind, TransportErrorKind::Connect, "{t:?}");
@@ -106,7 +106,7 @@ fn a_trusted_root_gives_a_full_call_over_tls_1_3_and_1_2_with_rsa_and_ecdsa_cert
                 .enable_all()
                 .build()
                 .expect("runtime")
-                .block_on(Client::new(config).put_destination(input))
+                .block_on(Client::new(config).put_destination_with(input))
                 .unwrap_or_else(|e| panic!("{kind} certificate over {version}: {e:?}"));
             assert_eq!(out.destination.and_then(|d| d.destination_name).as_deref(), Some("over-tls"));
             let log = log.lock().unwrap();

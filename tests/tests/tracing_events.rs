@@ -103,16 +103,16 @@ async fn spans_and_events_say_what_happened_and_never_a_secret() {
         .build()
         .expect("a configuration");
     let sts = sts::Client::new(config.clone());
-    let out = sts.get_caller_identity(GetCallerIdentityInput::default()).await.expect("after one retry");
+    let out = sts.get_caller_identity_with(GetCallerIdentityInput::default()).await.expect("after one retry");
     assert_eq!(out.account.as_deref(), Some("123456789012"));
-    sts.get_caller_identity(GetCallerIdentityInput::default()).await.expect("a second call");
+    sts.get_caller_identity_with(GetCallerIdentityInput::default()).await.expect("a second call");
     sso::Client::new(config.clone())
-        .get_role_credentials(GetRoleCredentialsInput::new("Role", "123456789012", SENSITIVE_TOKEN))
+        .get_role_credentials_with(GetRoleCredentialsInput::new("Role", "123456789012", SENSITIVE_TOKEN))
         .await
         .expect("GetRoleCredentials");
     let mut create = CreateTokenInput::new("client-1", CLIENT_SECRET, "refresh_token");
     create.refresh_token = Some(SENSITIVE_TOKEN.into());
-    sso_oidc::Client::new(config).create_token(create).await.expect("CreateToken");
+    sso_oidc::Client::new(config).create_token_with(create).await.expect("CreateToken");
 
     let text = String::from_utf8_lossy(&log.0.lock().unwrap()).into_owned();
     for want in [

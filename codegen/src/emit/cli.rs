@@ -19,7 +19,7 @@ pub fn service_cli(svc: &ServiceIr) -> TokenStream {
     let arms = svc.client_operations().map(|op| {
         let name = &op.name;
         let target = quote!(args, SERVICE, #name);
-        let f = ident(&op.fn_name);
+        let f = ident(&super::client::input_fn(svc, op));
         let prepare = ident(&format!("prepare_{}", op.fn_name));
         let cfg = super::gates::cfg(&super::gates::operation(svc, op));
         if op.input_stream.is_some() {

@@ -53,6 +53,13 @@ fn examples_doc(op: &OperationIr) -> String {
     out
 }
 
+/// The client method taking `op`'s whole input (`put_destination_with`);
+/// the operation's own name is its fluent call's.
+pub fn input_fn(svc: &ServiceIr, op: &OperationIr) -> String {
+    let all: Vec<&str> = svc.operations.iter().map(|o| o.fn_name.as_str()).collect();
+    crate::naming::input_fn_name(&op.fn_name, &all)
+}
+
 pub fn client_file(svc: &ServiceIr) -> TokenStream {
     let protocol = protocol_tokens(svc);
     let signing = signing_name(svc);
@@ -68,7 +75,7 @@ pub fn client_file(svc: &ServiceIr) -> TokenStream {
         None => quote!(::std::option::Option::None),
     };
     let methods = svc.client_operations().map(|op| {
-        let f = ident(&op.fn_name);
+        let f = ident(&input_fn(svc, op));
         let input = ident(&op.input);
         let output = ident(&op.output);
         let error = ident(&error_name(op));

@@ -245,6 +245,7 @@ pub fn service_mod(svc: &ServiceIr) -> TokenStream {
         mod validate;
         pub mod errors;
         mod client;
+        pub mod fluent;
         pub mod #proto_mod;
         #paginators
         #[cfg(feature = "cli")]

@@ -11,6 +11,7 @@ mod endpoint_tests;
 mod example_tests;
 mod protocol_tests;
 mod errors;
+mod fluent;
 mod gates;
 mod paginators;
 mod protocol;
@@ -67,6 +68,7 @@ pub fn emit_crate(ir: &CrateIr, packaging: &Packaging) -> Vec<EmittedFile> {
         files.push(EmittedFile { path: format!("{dir}/types.rs"), content: FileContent::Rust(types::types_file(svc)) });
         files.push(EmittedFile { path: format!("{dir}/validate.rs"), content: FileContent::Rust(validators::validate_file(svc)) });
         files.push(EmittedFile { path: format!("{dir}/client.rs"), content: FileContent::Rust(client::client_file(svc)) });
+        files.push(EmittedFile { path: format!("{dir}/fluent.rs"), content: FileContent::Rust(fluent::fluent_file(svc)) });
         files.push(EmittedFile { path: format!("{dir}/errors.rs"), content: FileContent::Rust(errors::errors_file(svc)) });
         files.push(EmittedFile { path: format!("{dir}/cli.rs"), content: FileContent::Rust(cli::service_cli(svc)) });
         files.push(EmittedFile {

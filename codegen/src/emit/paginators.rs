@@ -20,7 +20,7 @@ pub fn paginators_file(svc: &ServiceIr) -> Option<TokenStream> {
     if ops.is_empty() {
         return None;
     }
-    let items = ops.iter().map(|(op, p)| gate_items(paginator(op, p), &operation(svc, op)));
+    let items = ops.iter().map(|(op, p)| gate_items(paginator(svc, op, p), &operation(svc, op)));
     let title = format!(
         " Paginators of {}: one per operation with `@paginated`, started by the `Client`'s `<operation>_paginator` methods.",
         svc.title
@@ -71,11 +71,12 @@ fn paths(path: &[FieldStep]) -> String {
     path.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(".")
 }
 
-fn paginator(op: &OperationIr, p: &PaginationIr) -> TokenStream {
+fn paginator(svc: &ServiceIr, op: &OperationIr, p: &PaginationIr) -> TokenStream {
     let name = ident(&p.type_name);
     let marker = ident(&format!("{}Pages", p.type_name.strip_suffix("Paginator").unwrap_or(&p.type_name)));
     let method = ident(&p.method);
-    let call = ident(&op.fn_name);
+    let with = super::client::input_fn(svc, op);
+    let call = ident(&with);
     let input = ident(&op.input);
     let output = ident(&op.output);
     let error = ident(&super::errors::error_name(op));
@@ -93,7 +94,7 @@ fn paginator(op: &OperationIr, p: &PaginationIr) -> TokenStream {
         "Pages of `{op}`, from [`Client::{m}`](super::Client::{m}): each page is one call of [`Client::{f}`](super::Client::{f}) with `{in_name}` set to the `{out_name}` of the page before (the first call sends the input as given). See [`Paginator`](::smithy_gen_runtime::paginate::Paginator) for the methods and when paging ends.",
         op = op.name,
         m = p.method,
-        f = op.fn_name,
+        f = with,
     );
     let (item_ty, items_impl) = match &p.items {
         None => (quote!(::std::convert::Infallible), TokenStream::new()),

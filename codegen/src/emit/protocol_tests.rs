@@ -110,7 +110,7 @@ fn request_test(svc: &ServiceIr, op: &OperationIr, t: &ProtocolTestIr) -> TokenS
         return TokenStream::new();
     };
     let input_ty = ident(&op.input);
-    let call = ident(&op.fn_name);
+    let call = ident(&super::client::input_fn(svc, op));
     let params = &t.params;
     let (host, resolved_host) = (opt(host), opt(resolved_host));
     let (body, media) = (opt(&t.body), opt(&t.body_media_type));

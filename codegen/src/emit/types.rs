@@ -81,8 +81,22 @@ fn accessors(s: &StructIr) -> TokenStream {
 /// whether it is required.
 fn builder(s: &StructIr) -> TokenStream {
     let name = ident(&s.name);
-    // `Error_` (a name the prelude has) builds with `ErrorBuilder`.
-    let builder = ident(&format!("{}Builder", s.name.trim_end_matches('_')));
+    let builder = ident(&builder_name(s));
+    let entries = builder_entries(s, &TokenStream::new());
+    let build = if s.members.iter().any(|m| m.required) { quote!(checked) } else { quote!(unchecked) };
+    quote!(builder!(#name, #builder, #build, { #(#entries),* });)
+}
+
+/// The name of a structure's builder in `types::builders` (`Error_`, a
+/// name the prelude has, builds with `ErrorBuilder`).
+pub fn builder_name(s: &StructIr) -> String {
+    format!("{}Builder", s.name.trim_end_matches('_'))
+}
+
+/// A structure's members as `builder!` and `fluent!` take them: each
+/// member's field, setter names, model name, kind (its types named with the
+/// `types` prefix) and whether it is required.
+pub fn builder_entries(s: &StructIr, types: &TokenStream) -> Vec<TokenStream> {
     let fields: Vec<&str> = s.members.iter().map(|m| m.rust_name.as_str()).collect();
     let names = crate::naming::builder_method_names(&fields);
     let entries = s.members.iter().zip(&names).map(|(m, (setter, set, get))| {
@@ -91,27 +105,26 @@ fn builder(s: &StructIr) -> TokenStream {
         let wire = &m.name;
         let kind = match &m.ty {
             RType::List(e) if !m.boxed => {
-                let e = value_type(e, &TokenStream::new());
+                let e = value_type(e, types);
                 quote!(list(#e))
             }
             RType::Map(k, v) if !m.boxed => {
-                let (k, v) = (value_type(k, &TokenStream::new()), value_type(v, &TokenStream::new()));
+                let (k, v) = (value_type(k, types), value_type(v, types));
                 quote!(map(#k, #v))
             }
             t if m.boxed => {
-                let t = value_type(t, &TokenStream::new());
+                let t = value_type(t, types);
                 quote!(boxed(#t))
             }
             t => {
-                let t = value_type(t, &TokenStream::new());
+                let t = value_type(t, types);
                 quote!(value(#t))
             }
         };
         let req = if m.required { quote!(required) } else { quote!(optional) };
         quote!(#f(#setter, #set, #get) #wire: #kind #req)
     });
-    let build = if s.members.iter().any(|m| m.required) { quote!(checked) } else { quote!(unchecked) };
-    quote!(builder!(#name, #builder, #build, { #(#entries),* });)
+    entries.collect()
 }
 
 fn field_type(m: &MemberIr) -> TokenStream {

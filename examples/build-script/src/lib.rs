@@ -9,6 +9,6 @@ include!(concat!(env!("OUT_DIR"), "/aws.rs"));
 /// detector and return its id.
 pub async fn create_detector(config: aws::Config) -> Result<String, aws::guardduty::errors::CreateDetectorError> {
     let client = aws::guardduty::Client::new(config);
-    let out = client.create_detector(aws::guardduty::types::CreateDetectorInput::new(true)).await?;
+    let out = client.create_detector_with(aws::guardduty::types::CreateDetectorInput::new(true)).await?;
     Ok(out.detector_id.unwrap_or_default())
 }

@@ -33,7 +33,7 @@ async fn logs_put_destination_and_a_modeled_error() {
         .response_header("x-amzn-requestid", "r-1")]));
     let client = aws::cloudwatch_logs::Client::new(config(replay.clone()));
     let input = aws::cloudwatch_logs::types::PutDestinationInput::new("d", "arn:aws:kinesis:us-east-1:1:stream/s", "arn:aws:iam::1:role/r");
-    match client.put_destination(input).await {
+    match client.put_destination_with(input).await {
         Err(aws::cloudwatch_logs::errors::PutDestinationError::InvalidParameterException(e)) => {
             assert_eq!(e.message.as_deref(), Some("bad"))
         }

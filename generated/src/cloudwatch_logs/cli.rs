@@ -16,35 +16,35 @@ pub(crate) async fn call(
             "DescribeDestinations" => {
                 op!(
                     args, SERVICE, "DescribeDestinations", prepare_describe_destinations,
-                    describe_destinations
+                    describe_destinations_with
                 )
             }
             #[cfg(feature = "cloudwatch-logs-put-destination")]
             "PutDestination" => {
                 op!(
                     args, SERVICE, "PutDestination", prepare_put_destination,
-                    put_destination
+                    put_destination_with
                 )
             }
             #[cfg(feature = "cloudwatch-logs-put-destination-policy")]
             "PutDestinationPolicy" => {
                 op!(
                     args, SERVICE, "PutDestinationPolicy",
-                    prepare_put_destination_policy, put_destination_policy
+                    prepare_put_destination_policy, put_destination_policy_with
                 )
             }
             #[cfg(feature = "cloudwatch-logs-put-integration")]
             "PutIntegration" => {
                 op!(
                     args, SERVICE, "PutIntegration", prepare_put_integration,
-                    put_integration
+                    put_integration_with
                 )
             }
             #[cfg(feature = "cloudwatch-logs-start-live-tail")]
             "StartLiveTail" => {
                 ::smithy_gen_runtime::cli::stream_op!(
                     args, SERVICE, "StartLiveTail", prepare_start_live_tail,
-                    start_live_tail
+                    start_live_tail_with
                 )
             }
             _ => return ::std::option::Option::None,

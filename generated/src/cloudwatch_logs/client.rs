@@ -67,7 +67,7 @@ impl Client {
     /// Lists all your destinations. The results are ASCII-sorted by destination name.
     ///
     /// Calls `DescribeDestinations`: validates `input` (unless the config turns validation off), sends it signed, and parses the output or the operation's error.
-    pub async fn describe_destinations(
+    pub async fn describe_destinations_with(
         &self,
         input: types::DescribeDestinationsInput,
     ) -> Result<types::DescribeDestinationsOutput, errors::DescribeDestinationsError> {
@@ -90,7 +90,7 @@ impl Client {
     /// To perform a `PutDestination` operation, you must also have the `iam:PassRole` permission.
     ///
     /// Calls `PutDestination`: validates `input` (unless the config turns validation off), sends it signed, and parses the output or the operation's error.
-    pub async fn put_destination(
+    pub async fn put_destination_with(
         &self,
         input: types::PutDestinationInput,
     ) -> Result<types::PutDestinationOutput, errors::PutDestinationError> {
@@ -104,7 +104,7 @@ impl Client {
     /// Creates or updates an access policy associated with an existing destination. An access policy is an [IAM policy document](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies_overview.html) that is used to authorize claims to register a subscription filter against a given destination.
     ///
     /// Calls `PutDestinationPolicy`: validates `input` (unless the config turns validation off), sends it signed, and parses the output or the operation's error.
-    pub async fn put_destination_policy(
+    pub async fn put_destination_policy_with(
         &self,
         input: types::PutDestinationPolicyInput,
     ) -> Result<types::PutDestinationPolicyOutput, errors::PutDestinationPolicyError> {
@@ -125,7 +125,7 @@ impl Client {
     /// You can use this operation only to create a new integration. You can't modify an existing integration.
     ///
     /// Calls `PutIntegration`: validates `input` (unless the config turns validation off), sends it signed, and parses the output or the operation's error.
-    pub async fn put_integration(
+    pub async fn put_integration_with(
         &self,
         input: types::PutIntegrationInput,
     ) -> Result<types::PutIntegrationOutput, errors::PutIntegrationError> {
@@ -160,7 +160,7 @@ impl Client {
     /// (a modeled exception of the stream, an unmodeled error, a corrupt
     /// message or a dropped connection), or make it a `futures_core::Stream`
     /// with `into_stream`.
-    pub async fn start_live_tail(
+    pub async fn start_live_tail_with(
         &self,
         input: types::StartLiveTailInput,
     ) -> Result<

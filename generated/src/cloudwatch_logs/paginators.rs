@@ -23,7 +23,7 @@ impl super::Client {
     }
 }
 #[cfg(feature = "cloudwatch-logs-describe-destinations")]
-/// Pages of `DescribeDestinations`, from [`Client::describe_destinations_paginator`](super::Client::describe_destinations_paginator): each page is one call of [`Client::describe_destinations`](super::Client::describe_destinations) with `nextToken` set to the `nextToken` of the page before (the first call sends the input as given). See [`Paginator`](::smithy_gen_runtime::paginate::Paginator) for the methods and when paging ends. Its items (`next_item`, `collect_items`) are each element of each page's `destinations`.
+/// Pages of `DescribeDestinations`, from [`Client::describe_destinations_paginator`](super::Client::describe_destinations_paginator): each page is one call of [`Client::describe_destinations_with`](super::Client::describe_destinations_with) with `nextToken` set to the `nextToken` of the page before (the first call sends the input as given). See [`Paginator`](::smithy_gen_runtime::paginate::Paginator) for the methods and when paging ends. Its items (`next_item`, `collect_items`) are each element of each page's `destinations`.
 pub type DescribeDestinationsPaginator = ::smithy_gen_runtime::paginate::Paginator<
     DescribeDestinationsPages,
 >;
@@ -62,7 +62,7 @@ impl ::smithy_gen_runtime::paginate::Paged for DescribeDestinationsPages {
             errors::DescribeDestinationsError,
         >,
     > + ::std::marker::Send + '_ {
-        client.describe_destinations(input)
+        client.describe_destinations_with(input)
     }
 }
 #[cfg(feature = "cloudwatch-logs-describe-destinations")]

@@ -17,14 +17,15 @@ pub(crate) async fn call(
             "CreateDetector" => {
                 op!(
                     args, SERVICE, "CreateDetector", prepare_create_detector,
-                    create_detector
+                    create_detector_with
                 )
             }
             #[cfg(feature = "guardduty-create-publishing-destination")]
             "CreatePublishingDestination" => {
                 op!(
                     args, SERVICE, "CreatePublishingDestination",
-                    prepare_create_publishing_destination, create_publishing_destination
+                    prepare_create_publishing_destination,
+                    create_publishing_destination_with
                 )
             }
             _ => return ::std::option::Option::None,

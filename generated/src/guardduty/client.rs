@@ -75,7 +75,7 @@ impl Client {
     /// There might be regional differences because some data sources might not be available in all the Amazon Web Services Regions where GuardDuty is presently supported. For more information, see [Regions and endpoints](https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_regions.html).
     ///
     /// Calls `CreateDetector`: validates `input` (unless the config turns validation off), sends it signed, and parses the output or the operation's error.
-    pub async fn create_detector(
+    pub async fn create_detector_with(
         &self,
         mut input: types::CreateDetectorInput,
     ) -> Result<types::CreateDetectorOutput, errors::CreateDetectorError> {
@@ -94,7 +94,7 @@ impl Client {
     /// Creates a publishing destination where you can export your GuardDuty findings. Before you start exporting the findings, the destination resource must exist.
     ///
     /// Calls `CreatePublishingDestination`: validates `input` (unless the config turns validation off), sends it signed, and parses the output or the operation's error.
-    pub async fn create_publishing_destination(
+    pub async fn create_publishing_destination_with(
         &self,
         mut input: types::CreatePublishingDestinationInput,
     ) -> Result<

@@ -14,17 +14,17 @@ pub(crate) async fn call(
         match args.operation.as_str() {
             #[cfg(feature = "iam-create-role")]
             "CreateRole" => {
-                op!(args, SERVICE, "CreateRole", prepare_create_role, create_role)
+                op!(args, SERVICE, "CreateRole", prepare_create_role, create_role_with)
             }
             #[cfg(feature = "iam-delete-role")]
             "DeleteRole" => {
-                op!(args, SERVICE, "DeleteRole", prepare_delete_role, delete_role)
+                op!(args, SERVICE, "DeleteRole", prepare_delete_role, delete_role_with)
             }
             #[cfg(feature = "iam-get-role")]
-            "GetRole" => op!(args, SERVICE, "GetRole", prepare_get_role, get_role),
+            "GetRole" => op!(args, SERVICE, "GetRole", prepare_get_role, get_role_with),
             #[cfg(feature = "iam-list-roles")]
             "ListRoles" => {
-                op!(args, SERVICE, "ListRoles", prepare_list_roles, list_roles)
+                op!(args, SERVICE, "ListRoles", prepare_list_roles, list_roles_with)
             }
             _ => return ::std::option::Option::None,
         },

@@ -100,7 +100,7 @@ impl Client {
     ///   }
     /// }
     /// ```
-    pub async fn create_role(
+    pub async fn create_role_with(
         &self,
         input: types::CreateRoleInput,
     ) -> Result<types::CreateRoleOutput, errors::CreateRoleError> {
@@ -137,7 +137,7 @@ impl Client {
     ///   "RoleName": "Test-Role"
     /// }
     /// ```
-    pub async fn delete_role(
+    pub async fn delete_role_with(
         &self,
         input: types::DeleteRoleInput,
     ) -> Result<types::DeleteRoleOutput, errors::DeleteRoleError> {
@@ -189,7 +189,7 @@ impl Client {
     ///   }
     /// }
     /// ```
-    pub async fn get_role(
+    pub async fn get_role_with(
         &self,
         input: types::GetRoleInput,
     ) -> Result<types::GetRoleOutput, errors::GetRoleError> {
@@ -213,7 +213,7 @@ impl Client {
     /// You can paginate the results using the `MaxItems` and `Marker` parameters.
     ///
     /// Calls `ListRoles`: validates `input` (unless the config turns validation off), sends it signed, and parses the output or the operation's error.
-    pub async fn list_roles(
+    pub async fn list_roles_with(
         &self,
         input: types::ListRolesInput,
     ) -> Result<types::ListRolesOutput, errors::ListRolesError> {

@@ -23,7 +23,7 @@ impl super::Client {
     }
 }
 #[cfg(feature = "iam-list-roles")]
-/// Pages of `ListRoles`, from [`Client::list_roles_paginator`](super::Client::list_roles_paginator): each page is one call of [`Client::list_roles`](super::Client::list_roles) with `Marker` set to the `Marker` of the page before (the first call sends the input as given). See [`Paginator`](::smithy_gen_runtime::paginate::Paginator) for the methods and when paging ends. Its items (`next_item`, `collect_items`) are each element of each page's `Roles`.
+/// Pages of `ListRoles`, from [`Client::list_roles_paginator`](super::Client::list_roles_paginator): each page is one call of [`Client::list_roles_with`](super::Client::list_roles_with) with `Marker` set to the `Marker` of the page before (the first call sends the input as given). See [`Paginator`](::smithy_gen_runtime::paginate::Paginator) for the methods and when paging ends. Its items (`next_item`, `collect_items`) are each element of each page's `Roles`.
 pub type ListRolesPaginator = ::smithy_gen_runtime::paginate::Paginator<ListRolesPages>;
 #[cfg(feature = "iam-list-roles")]
 /// How [`ListRolesPaginator`] pages through `ListRoles`.
@@ -55,7 +55,7 @@ impl ::smithy_gen_runtime::paginate::Paged for ListRolesPages {
     ) -> impl ::std::future::Future<
         Output = Result<types::ListRolesOutput, errors::ListRolesError>,
     > + ::std::marker::Send + '_ {
-        client.list_roles(input)
+        client.list_roles_with(input)
     }
 }
 #[cfg(feature = "iam-list-roles")]

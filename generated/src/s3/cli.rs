@@ -16,98 +16,109 @@ pub(crate) async fn call(
             "AbortMultipartUpload" => {
                 op!(
                     args, SERVICE, "AbortMultipartUpload",
-                    prepare_abort_multipart_upload, abort_multipart_upload
+                    prepare_abort_multipart_upload, abort_multipart_upload_with
                 )
             }
             #[cfg(feature = "s3-complete-multipart-upload")]
             "CompleteMultipartUpload" => {
                 op!(
                     args, SERVICE, "CompleteMultipartUpload",
-                    prepare_complete_multipart_upload, complete_multipart_upload
+                    prepare_complete_multipart_upload, complete_multipart_upload_with
                 )
             }
             #[cfg(feature = "s3-copy-object")]
             "CopyObject" => {
-                op!(args, SERVICE, "CopyObject", prepare_copy_object, copy_object)
+                op!(args, SERVICE, "CopyObject", prepare_copy_object, copy_object_with)
             }
             #[cfg(feature = "s3-create-bucket")]
             "CreateBucket" => {
-                op!(args, SERVICE, "CreateBucket", prepare_create_bucket, create_bucket)
+                op!(
+                    args, SERVICE, "CreateBucket", prepare_create_bucket,
+                    create_bucket_with
+                )
             }
             #[cfg(feature = "s3-create-multipart-upload")]
             "CreateMultipartUpload" => {
                 op!(
                     args, SERVICE, "CreateMultipartUpload",
-                    prepare_create_multipart_upload, create_multipart_upload
+                    prepare_create_multipart_upload, create_multipart_upload_with
                 )
             }
             #[cfg(feature = "s3-delete-bucket")]
             "DeleteBucket" => {
-                op!(args, SERVICE, "DeleteBucket", prepare_delete_bucket, delete_bucket)
+                op!(
+                    args, SERVICE, "DeleteBucket", prepare_delete_bucket,
+                    delete_bucket_with
+                )
             }
             #[cfg(feature = "s3-delete-object")]
             "DeleteObject" => {
-                op!(args, SERVICE, "DeleteObject", prepare_delete_object, delete_object)
+                op!(
+                    args, SERVICE, "DeleteObject", prepare_delete_object,
+                    delete_object_with
+                )
             }
             #[cfg(feature = "s3-delete-objects")]
             "DeleteObjects" => {
                 op!(
                     args, SERVICE, "DeleteObjects", prepare_delete_objects,
-                    delete_objects
+                    delete_objects_with
                 )
             }
             #[cfg(feature = "s3-get-bucket-location")]
             "GetBucketLocation" => {
                 op!(
                     args, SERVICE, "GetBucketLocation", prepare_get_bucket_location,
-                    get_bucket_location
+                    get_bucket_location_with
                 )
             }
             #[cfg(feature = "s3-get-object")]
             "GetObject" => {
                 ::smithy_gen_runtime::cli::body_op!(
-                    args, SERVICE, "GetObject", prepare_get_object, get_object, download
-                    get_object_stream "Body"
+                    args, SERVICE, "GetObject", prepare_get_object, get_object_with,
+                    download get_object_stream "Body"
                 )
             }
             #[cfg(feature = "s3-head-bucket")]
             "HeadBucket" => {
-                op!(args, SERVICE, "HeadBucket", prepare_head_bucket, head_bucket)
+                op!(args, SERVICE, "HeadBucket", prepare_head_bucket, head_bucket_with)
             }
             #[cfg(feature = "s3-head-object")]
             "HeadObject" => {
-                op!(args, SERVICE, "HeadObject", prepare_head_object, head_object)
+                op!(args, SERVICE, "HeadObject", prepare_head_object, head_object_with)
             }
             #[cfg(feature = "s3-list-buckets")]
             "ListBuckets" => {
-                op!(args, SERVICE, "ListBuckets", prepare_list_buckets, list_buckets)
+                op!(
+                    args, SERVICE, "ListBuckets", prepare_list_buckets, list_buckets_with
+                )
             }
             #[cfg(feature = "s3-list-objects-v2")]
             "ListObjectsV2" => {
                 op!(
                     args, SERVICE, "ListObjectsV2", prepare_list_objects_v2,
-                    list_objects_v2
+                    list_objects_v2_with
                 )
             }
             #[cfg(feature = "s3-put-object")]
             "PutObject" => {
                 ::smithy_gen_runtime::cli::body_op!(
-                    args, SERVICE, "PutObject", prepare_put_object, put_object, upload
-                    put_object_from_stream
+                    args, SERVICE, "PutObject", prepare_put_object, put_object_with,
+                    upload put_object_from_stream
                 )
             }
             #[cfg(feature = "s3-select-object-content")]
             "SelectObjectContent" => {
                 ::smithy_gen_runtime::cli::stream_op!(
                     args, SERVICE, "SelectObjectContent", prepare_select_object_content,
-                    select_object_content
+                    select_object_content_with
                 )
             }
             #[cfg(feature = "s3-upload-part")]
             "UploadPart" => {
                 ::smithy_gen_runtime::cli::body_op!(
-                    args, SERVICE, "UploadPart", prepare_upload_part, upload_part, upload
-                    upload_part_from_stream
+                    args, SERVICE, "UploadPart", prepare_upload_part, upload_part_with,
+                    upload upload_part_from_stream
                 )
             }
             _ => return ::std::option::Option::None,

@@ -118,7 +118,7 @@ impl Client {
     /// ```json
     /// {}
     /// ```
-    pub async fn abort_multipart_upload(
+    pub async fn abort_multipart_upload_with(
         &self,
         input: types::AbortMultipartUploadInput,
     ) -> Result<types::AbortMultipartUploadOutput, errors::AbortMultipartUploadError> {
@@ -223,7 +223,7 @@ impl Client {
     ///   "Key": "bigobject"
     /// }
     /// ```
-    pub async fn complete_multipart_upload(
+    pub async fn complete_multipart_upload_with(
         &self,
         input: types::CompleteMultipartUploadInput,
     ) -> Result<
@@ -331,7 +331,7 @@ impl Client {
     ///   }
     /// }
     /// ```
-    pub async fn copy_object(
+    pub async fn copy_object_with(
         &self,
         input: types::CopyObjectInput,
     ) -> Result<types::CopyObjectOutput, errors::CopyObjectError> {
@@ -423,7 +423,7 @@ impl Client {
     ///   "Location": "/examplebucket"
     /// }
     /// ```
-    pub async fn create_bucket(
+    pub async fn create_bucket_with(
         &self,
         input: types::CreateBucketInput,
     ) -> Result<types::CreateBucketOutput, errors::CreateBucketError> {
@@ -519,7 +519,7 @@ impl Client {
     ///   "Key": "largeobject"
     /// }
     /// ```
-    pub async fn create_multipart_upload(
+    pub async fn create_multipart_upload_with(
         &self,
         input: types::CreateMultipartUploadInput,
     ) -> Result<types::CreateMultipartUploadOutput, errors::CreateMultipartUploadError> {
@@ -567,7 +567,7 @@ impl Client {
     ///   "Bucket": "forrandall2"
     /// }
     /// ```
-    pub async fn delete_bucket(
+    pub async fn delete_bucket_with(
         &self,
         input: types::DeleteBucketInput,
     ) -> Result<types::DeleteBucketOutput, errors::DeleteBucketError> {
@@ -652,7 +652,7 @@ impl Client {
     /// ```json
     /// {}
     /// ```
-    pub async fn delete_object(
+    pub async fn delete_object_with(
         &self,
         input: types::DeleteObjectInput,
     ) -> Result<types::DeleteObjectOutput, errors::DeleteObjectError> {
@@ -789,7 +789,7 @@ impl Client {
     ///   ]
     /// }
     /// ```
-    pub async fn delete_objects(
+    pub async fn delete_objects_with(
         &self,
         input: types::DeleteObjectsInput,
     ) -> Result<types::DeleteObjectsOutput, errors::DeleteObjectsError> {
@@ -842,7 +842,7 @@ impl Client {
     ///   "LocationConstraint": "us-west-2"
     /// }
     /// ```
-    pub async fn get_bucket_location(
+    pub async fn get_bucket_location_with(
         &self,
         input: types::GetBucketLocationInput,
     ) -> Result<types::GetBucketLocationOutput, errors::GetBucketLocationError> {
@@ -973,7 +973,7 @@ impl Client {
     ///   "Metadata": {}
     /// }
     /// ```
-    pub async fn get_object(
+    pub async fn get_object_with(
         &self,
         input: types::GetObjectInput,
     ) -> Result<types::GetObjectOutput, errors::GetObjectError> {
@@ -1053,7 +1053,7 @@ impl Client {
     ///   "Bucket": "acl1"
     /// }
     /// ```
-    pub async fn head_bucket(
+    pub async fn head_bucket_with(
         &self,
         input: types::HeadBucketInput,
     ) -> Result<types::HeadBucketOutput, errors::HeadBucketError> {
@@ -1149,7 +1149,7 @@ impl Client {
     ///   "Metadata": {}
     /// }
     /// ```
-    pub async fn head_object(
+    pub async fn head_object_with(
         &self,
         input: types::HeadObjectInput,
     ) -> Result<types::HeadObjectOutput, errors::HeadObjectError> {
@@ -1210,7 +1210,7 @@ impl Client {
     ///   ]
     /// }
     /// ```
-    pub async fn list_buckets(
+    pub async fn list_buckets_with(
         &self,
         input: types::ListBucketsInput,
     ) -> Result<types::ListBucketsOutput, errors::ListBucketsError> {
@@ -1295,7 +1295,7 @@ impl Client {
     ///   ]
     /// }
     /// ```
-    pub async fn list_objects_v2(
+    pub async fn list_objects_v2_with(
         &self,
         input: types::ListObjectsV2Input,
     ) -> Result<types::ListObjectsV2Output, errors::ListObjectsV2Error> {
@@ -1524,7 +1524,7 @@ impl Client {
     ///   "ETag": "\"6805f2cfc46c0f04559748bb039d69ae\""
     /// }
     /// ```
-    pub async fn put_object(
+    pub async fn put_object_with(
         &self,
         input: types::PutObjectInput,
     ) -> Result<types::PutObjectOutput, errors::PutObjectError> {
@@ -1600,7 +1600,7 @@ impl Client {
     /// (a modeled exception of the stream, an unmodeled error, a corrupt
     /// message or a dropped connection), or make it a `futures_core::Stream`
     /// with `into_stream`.
-    pub async fn select_object_content(
+    pub async fn select_object_content_with(
         &self,
         input: types::SelectObjectContentInput,
     ) -> Result<
@@ -1715,7 +1715,7 @@ impl Client {
     ///   "ETag": "\"d8c2eafd90c266e19ab9dcacc479f8af\""
     /// }
     /// ```
-    pub async fn upload_part(
+    pub async fn upload_part_with(
         &self,
         input: types::UploadPartInput,
     ) -> Result<types::UploadPartOutput, errors::UploadPartError> {

@@ -3,6 +3,7 @@ pub mod types;
 mod validate;
 pub mod errors;
 mod client;
+pub mod fluent;
 pub mod rest_xml;
 pub mod paginators;
 #[cfg(feature = "cli")]

@@ -23,7 +23,7 @@ impl super::Client {
     }
 }
 #[cfg(feature = "s3-list-buckets")]
-/// Pages of `ListBuckets`, from [`Client::list_buckets_paginator`](super::Client::list_buckets_paginator): each page is one call of [`Client::list_buckets`](super::Client::list_buckets) with `ContinuationToken` set to the `ContinuationToken` of the page before (the first call sends the input as given). See [`Paginator`](::smithy_gen_runtime::paginate::Paginator) for the methods and when paging ends. Its items (`next_item`, `collect_items`) are each element of each page's `Buckets`.
+/// Pages of `ListBuckets`, from [`Client::list_buckets_paginator`](super::Client::list_buckets_paginator): each page is one call of [`Client::list_buckets_with`](super::Client::list_buckets_with) with `ContinuationToken` set to the `ContinuationToken` of the page before (the first call sends the input as given). See [`Paginator`](::smithy_gen_runtime::paginate::Paginator) for the methods and when paging ends. Its items (`next_item`, `collect_items`) are each element of each page's `Buckets`.
 pub type ListBucketsPaginator = ::smithy_gen_runtime::paginate::Paginator<
     ListBucketsPages,
 >;
@@ -57,7 +57,7 @@ impl ::smithy_gen_runtime::paginate::Paged for ListBucketsPages {
     ) -> impl ::std::future::Future<
         Output = Result<types::ListBucketsOutput, errors::ListBucketsError>,
     > + ::std::marker::Send + '_ {
-        client.list_buckets(input)
+        client.list_buckets_with(input)
     }
 }
 #[cfg(feature = "s3-list-buckets")]
@@ -88,7 +88,7 @@ impl super::Client {
     }
 }
 #[cfg(feature = "s3-list-objects-v2")]
-/// Pages of `ListObjectsV2`, from [`Client::list_objects_v2_paginator`](super::Client::list_objects_v2_paginator): each page is one call of [`Client::list_objects_v2`](super::Client::list_objects_v2) with `ContinuationToken` set to the `NextContinuationToken` of the page before (the first call sends the input as given). See [`Paginator`](::smithy_gen_runtime::paginate::Paginator) for the methods and when paging ends.
+/// Pages of `ListObjectsV2`, from [`Client::list_objects_v2_paginator`](super::Client::list_objects_v2_paginator): each page is one call of [`Client::list_objects_v2_with`](super::Client::list_objects_v2_with) with `ContinuationToken` set to the `NextContinuationToken` of the page before (the first call sends the input as given). See [`Paginator`](::smithy_gen_runtime::paginate::Paginator) for the methods and when paging ends.
 pub type ListObjectsV2Paginator = ::smithy_gen_runtime::paginate::Paginator<
     ListObjectsV2Pages,
 >;
@@ -124,7 +124,7 @@ impl ::smithy_gen_runtime::paginate::Paged for ListObjectsV2Pages {
     ) -> impl ::std::future::Future<
         Output = Result<types::ListObjectsV2Output, errors::ListObjectsV2Error>,
     > + ::std::marker::Send + '_ {
-        client.list_objects_v2(input)
+        client.list_objects_v2_with(input)
     }
 }
 #[cfg(feature = "s3-list-objects-v2")]

@@ -14,25 +14,29 @@ pub(crate) async fn call(
         match args.operation.as_str() {
             #[cfg(feature = "sns-create-topic")]
             "CreateTopic" => {
-                op!(args, SERVICE, "CreateTopic", prepare_create_topic, create_topic)
+                op!(
+                    args, SERVICE, "CreateTopic", prepare_create_topic, create_topic_with
+                )
             }
             #[cfg(feature = "sns-delete-topic")]
             "DeleteTopic" => {
-                op!(args, SERVICE, "DeleteTopic", prepare_delete_topic, delete_topic)
+                op!(
+                    args, SERVICE, "DeleteTopic", prepare_delete_topic, delete_topic_with
+                )
             }
             #[cfg(feature = "sns-get-topic-attributes")]
             "GetTopicAttributes" => {
                 op!(
                     args, SERVICE, "GetTopicAttributes", prepare_get_topic_attributes,
-                    get_topic_attributes
+                    get_topic_attributes_with
                 )
             }
             #[cfg(feature = "sns-list-topics")]
             "ListTopics" => {
-                op!(args, SERVICE, "ListTopics", prepare_list_topics, list_topics)
+                op!(args, SERVICE, "ListTopics", prepare_list_topics, list_topics_with)
             }
             #[cfg(feature = "sns-publish")]
-            "Publish" => op!(args, SERVICE, "Publish", prepare_publish, publish),
+            "Publish" => op!(args, SERVICE, "Publish", prepare_publish, publish_with),
             _ => return ::std::option::Option::None,
         },
     )

@@ -67,7 +67,7 @@ impl Client {
     /// Creates a topic to which notifications can be published. Users can create at most 100,000 standard topics (at most 1,000 FIFO topics). For more information, see [Creating an Amazon SNS topic](https://docs.aws.amazon.com/sns/latest/dg/sns-create-topic.html) in the *Amazon SNS Developer Guide*. This action is idempotent, so if the requester already owns a topic with the specified name, that topic's ARN is returned without creating a new topic.
     ///
     /// Calls `CreateTopic`: validates `input` (unless the config turns validation off), sends it signed, and parses the output or the operation's error.
-    pub async fn create_topic(
+    pub async fn create_topic_with(
         &self,
         input: types::CreateTopicInput,
     ) -> Result<types::CreateTopicOutput, errors::CreateTopicError> {
@@ -81,7 +81,7 @@ impl Client {
     /// Deletes a topic and all its subscriptions. Deleting a topic might prevent some messages previously sent to the topic from being delivered to subscribers. This action is idempotent, so deleting a topic that does not exist does not result in an error.
     ///
     /// Calls `DeleteTopic`: validates `input` (unless the config turns validation off), sends it signed, and parses the output or the operation's error.
-    pub async fn delete_topic(
+    pub async fn delete_topic_with(
         &self,
         input: types::DeleteTopicInput,
     ) -> Result<types::DeleteTopicOutput, errors::DeleteTopicError> {
@@ -95,7 +95,7 @@ impl Client {
     /// Returns all of the properties of a topic. Topic properties returned might differ based on the authorization of the user.
     ///
     /// Calls `GetTopicAttributes`: validates `input` (unless the config turns validation off), sends it signed, and parses the output or the operation's error.
-    pub async fn get_topic_attributes(
+    pub async fn get_topic_attributes_with(
         &self,
         input: types::GetTopicAttributesInput,
     ) -> Result<types::GetTopicAttributesOutput, errors::GetTopicAttributesError> {
@@ -114,7 +114,7 @@ impl Client {
     /// This action is throttled at 30 transactions per second (TPS).
     ///
     /// Calls `ListTopics`: validates `input` (unless the config turns validation off), sends it signed, and parses the output or the operation's error.
-    pub async fn list_topics(
+    pub async fn list_topics_with(
         &self,
         input: types::ListTopicsInput,
     ) -> Result<types::ListTopicsOutput, errors::ListTopicsError> {
@@ -140,7 +140,7 @@ impl Client {
     /// You can publish messages only to topics and endpoints in the same Amazon Web Services Region.
     ///
     /// Calls `Publish`: validates `input` (unless the config turns validation off), sends it signed, and parses the output or the operation's error.
-    pub async fn publish(
+    pub async fn publish_with(
         &self,
         input: types::PublishInput,
     ) -> Result<types::PublishOutput, errors::PublishError> {

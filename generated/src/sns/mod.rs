@@ -10,6 +10,7 @@ pub mod types;
 mod validate;
 pub mod errors;
 mod client;
+pub mod fluent;
 pub mod aws_query;
 pub mod paginators;
 #[cfg(feature = "cli")]

@@ -23,7 +23,7 @@ impl super::Client {
     }
 }
 #[cfg(feature = "sns-list-topics")]
-/// Pages of `ListTopics`, from [`Client::list_topics_paginator`](super::Client::list_topics_paginator): each page is one call of [`Client::list_topics`](super::Client::list_topics) with `NextToken` set to the `NextToken` of the page before (the first call sends the input as given). See [`Paginator`](::smithy_gen_runtime::paginate::Paginator) for the methods and when paging ends. Its items (`next_item`, `collect_items`) are each element of each page's `Topics`.
+/// Pages of `ListTopics`, from [`Client::list_topics_paginator`](super::Client::list_topics_paginator): each page is one call of [`Client::list_topics_with`](super::Client::list_topics_with) with `NextToken` set to the `NextToken` of the page before (the first call sends the input as given). See [`Paginator`](::smithy_gen_runtime::paginate::Paginator) for the methods and when paging ends. Its items (`next_item`, `collect_items`) are each element of each page's `Topics`.
 pub type ListTopicsPaginator = ::smithy_gen_runtime::paginate::Paginator<
     ListTopicsPages,
 >;
@@ -57,7 +57,7 @@ impl ::smithy_gen_runtime::paginate::Paged for ListTopicsPages {
     ) -> impl ::std::future::Future<
         Output = Result<types::ListTopicsOutput, errors::ListTopicsError>,
     > + ::std::marker::Send + '_ {
-        client.list_topics(input)
+        client.list_topics_with(input)
     }
 }
 #[cfg(feature = "sns-list-topics")]

@@ -66,7 +66,7 @@ impl Client {
     /// Returns the STS short-term credentials for a given role name that is assigned to the user.
     ///
     /// Calls `GetRoleCredentials`: validates `input` (unless the config turns validation off), sends it unsigned (it needs no credentials), and parses the output or the operation's error.
-    pub async fn get_role_credentials(
+    pub async fn get_role_credentials_with(
         &self,
         input: types::GetRoleCredentialsInput,
     ) -> Result<types::GetRoleCredentialsOutput, errors::GetRoleCredentialsError> {

@@ -14,6 +14,7 @@ pub mod types;
 mod validate;
 pub mod errors;
 mod client;
+pub mod fluent;
 pub mod rest_json;
 #[cfg(feature = "cli")]
 pub(crate) mod cli;

@@ -119,7 +119,7 @@ impl Client {
     ///   "refreshToken": "aorvJYubGpU6i91YnH7Mfo-AT2fIVa1zCfA_Rvq9yjVKIP3onFmmykuQ7E93y2I-9Nyj-A_sVvMufaLNL0bqnDRtgAkc0:MGUCMFrRsktMRVlWaOR70XGMFGLL0SlcCw4DiYveIiOVx1uK9BbD0gvAddsW3UTLozXKMgIxAJ3qxUvjpnlLIOaaKOoa/FuNgqJVvr9GMwDtnAtlh9iZzAkEXAMPLEREFRESHTOKEN"
     /// }
     /// ```
-    pub async fn create_token(
+    pub async fn create_token_with(
         &self,
         input: types::CreateTokenInput,
     ) -> Result<types::CreateTokenOutput, errors::CreateTokenError> {

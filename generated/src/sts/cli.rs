@@ -14,59 +14,61 @@ pub(crate) async fn call(
         match args.operation.as_str() {
             #[cfg(feature = "sts-assume-role")]
             "AssumeRole" => {
-                op!(args, SERVICE, "AssumeRole", prepare_assume_role, assume_role)
+                op!(args, SERVICE, "AssumeRole", prepare_assume_role, assume_role_with)
             }
             #[cfg(feature = "sts-assume-role-with-saml")]
             "AssumeRoleWithSAML" => {
                 op!(
                     args, SERVICE, "AssumeRoleWithSAML", prepare_assume_role_with_saml,
-                    assume_role_with_saml
+                    assume_role_with_saml_with
                 )
             }
             #[cfg(feature = "sts-assume-role-with-web-identity")]
             "AssumeRoleWithWebIdentity" => {
                 op!(
                     args, SERVICE, "AssumeRoleWithWebIdentity",
-                    prepare_assume_role_with_web_identity, assume_role_with_web_identity
+                    prepare_assume_role_with_web_identity,
+                    assume_role_with_web_identity_with
                 )
             }
             #[cfg(feature = "sts-assume-root")]
             "AssumeRoot" => {
-                op!(args, SERVICE, "AssumeRoot", prepare_assume_root, assume_root)
+                op!(args, SERVICE, "AssumeRoot", prepare_assume_root, assume_root_with)
             }
             #[cfg(feature = "sts-decode-authorization-message")]
             "DecodeAuthorizationMessage" => {
                 op!(
                     args, SERVICE, "DecodeAuthorizationMessage",
-                    prepare_decode_authorization_message, decode_authorization_message
+                    prepare_decode_authorization_message,
+                    decode_authorization_message_with
                 )
             }
             #[cfg(feature = "sts-get-access-key-info")]
             "GetAccessKeyInfo" => {
                 op!(
                     args, SERVICE, "GetAccessKeyInfo", prepare_get_access_key_info,
-                    get_access_key_info
+                    get_access_key_info_with
                 )
             }
             #[cfg(feature = "sts-get-caller-identity")]
             "GetCallerIdentity" => {
                 op!(
                     args, SERVICE, "GetCallerIdentity", prepare_get_caller_identity,
-                    get_caller_identity
+                    get_caller_identity_with
                 )
             }
             #[cfg(feature = "sts-get-federation-token")]
             "GetFederationToken" => {
                 op!(
                     args, SERVICE, "GetFederationToken", prepare_get_federation_token,
-                    get_federation_token
+                    get_federation_token_with
                 )
             }
             #[cfg(feature = "sts-get-session-token")]
             "GetSessionToken" => {
                 op!(
                     args, SERVICE, "GetSessionToken", prepare_get_session_token,
-                    get_session_token
+                    get_session_token_with
                 )
             }
             _ => return ::std::option::Option::None,

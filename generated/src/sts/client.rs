@@ -155,7 +155,7 @@ impl Client {
     ///   "PackedPolicySize": 8
     /// }
     /// ```
-    pub async fn assume_role(
+    pub async fn assume_role_with(
         &self,
         input: types::AssumeRoleInput,
     ) -> Result<types::AssumeRoleOutput, errors::AssumeRoleError> {
@@ -256,7 +256,7 @@ impl Client {
     ///   "Subject": "SamlExample"
     /// }
     /// ```
-    pub async fn assume_role_with_saml(
+    pub async fn assume_role_with_saml_with(
         &self,
         input: types::AssumeRoleWithSamlInput,
     ) -> Result<types::AssumeRoleWithSamlOutput, errors::AssumeRoleWithSamlError> {
@@ -360,7 +360,7 @@ impl Client {
     ///   "Audience": "client.5498841531868486423.1548@apps.example.com"
     /// }
     /// ```
-    pub async fn assume_role_with_web_identity(
+    pub async fn assume_role_with_web_identity_with(
         &self,
         input: types::AssumeRoleWithWebIdentityInput,
     ) -> Result<
@@ -420,7 +420,7 @@ impl Client {
     ///   "SourceIdentity": "Alice"
     /// }
     /// ```
-    pub async fn assume_root(
+    pub async fn assume_root_with(
         &self,
         input: types::AssumeRootInput,
     ) -> Result<types::AssumeRootOutput, errors::AssumeRootError> {
@@ -470,7 +470,7 @@ impl Client {
     ///   "DecodedMessage": "{\"allowed\": \"false\",\"explicitDeny\": \"false\",\"matchedStatements\": \"\",\"failures\": \"\",\"context\": {\"principal\": {\"id\": \"AIDACKCEVSQ6C2EXAMPLE\",\"name\": \"Bob\",\"arn\": \"arn:aws:iam::123456789012:user/Bob\"},\"action\": \"ec2:StopInstances\",\"resource\": \"arn:aws:ec2:us-east-1:123456789012:instance/i-dd01c9bd\",\"conditions\": [{\"item\": {\"key\": \"ec2:Tenancy\",\"values\": [\"default\"]},{\"item\": {\"key\": \"ec2:ResourceTag/elasticbeanstalk:environment-name\",\"values\": [\"Default-Environment\"]}},(Additional items ...)]}}"
     /// }
     /// ```
-    pub async fn decode_authorization_message(
+    pub async fn decode_authorization_message_with(
         &self,
         input: types::DecodeAuthorizationMessageInput,
     ) -> Result<
@@ -496,7 +496,7 @@ impl Client {
     /// This operation does not indicate the state of the access key. The key might be active, inactive, or deleted. Active keys might not have permissions to perform an operation. Providing a deleted access key might return an error that the key doesn't exist.
     ///
     /// Calls `GetAccessKeyInfo`: validates `input` (unless the config turns validation off), sends it signed, and parses the output or the operation's error.
-    pub async fn get_access_key_info(
+    pub async fn get_access_key_info_with(
         &self,
         input: types::GetAccessKeyInfoInput,
     ) -> Result<types::GetAccessKeyInfoOutput, errors::GetAccessKeyInfoError> {
@@ -579,7 +579,7 @@ impl Client {
     ///   "Arn": "arn:aws:sts::123456789012:federated-user/my-federated-user-name"
     /// }
     /// ```
-    pub async fn get_caller_identity(
+    pub async fn get_caller_identity_with(
         &self,
         input: types::GetCallerIdentityInput,
     ) -> Result<types::GetCallerIdentityOutput, errors::GetCallerIdentityError> {
@@ -677,7 +677,7 @@ impl Client {
     ///   "PackedPolicySize": 8
     /// }
     /// ```
-    pub async fn get_federation_token(
+    pub async fn get_federation_token_with(
         &self,
         input: types::GetFederationTokenInput,
     ) -> Result<types::GetFederationTokenOutput, errors::GetFederationTokenError> {
@@ -746,7 +746,7 @@ impl Client {
     ///   }
     /// }
     /// ```
-    pub async fn get_session_token(
+    pub async fn get_session_token_with(
         &self,
         input: types::GetSessionTokenInput,
     ) -> Result<types::GetSessionTokenOutput, errors::GetSessionTokenError> {

@@ -15,7 +15,7 @@ pub(crate) async fn call(
             "StartStreamTranscription" => {
                 ::smithy_gen_runtime::cli::duplex_op!(
                     args, SERVICE, "StartStreamTranscription",
-                    prepare_start_stream_transcription, start_stream_transcription
+                    prepare_start_stream_transcription, start_stream_transcription_with
                 )
             }
             _ => return ::std::option::Option::None,

@@ -80,7 +80,7 @@ impl Client {
     /// sender (before or during the call), and drop the sender to end it.
     /// Each event goes out as it is sent, signed; over HTTP/2 the response
     /// streams back meanwhile.
-    pub async fn start_stream_transcription(
+    pub async fn start_stream_transcription_with(
         &self,
         input: types::StartStreamTranscriptionInput,
         events: ::smithy_gen_runtime::event_stream::EventInput<types::AudioStream>,

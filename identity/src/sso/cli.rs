@@ -15,7 +15,7 @@ pub(crate) async fn call(
             "GetRoleCredentials" => {
                 op!(
                     args, SERVICE, "GetRoleCredentials", prepare_get_role_credentials,
-                    get_role_credentials
+                    get_role_credentials_with
                 )
             }
             _ => return ::std::option::Option::None,

@@ -13,7 +13,9 @@ pub(crate) async fn call(
     ::std::option::Option::Some(
         match args.operation.as_str() {
             "CreateToken" => {
-                op!(args, SERVICE, "CreateToken", prepare_create_token, create_token)
+                op!(
+                    args, SERVICE, "CreateToken", prepare_create_token, create_token_with
+                )
             }
             _ => return ::std::option::Option::None,
         },

@@ -14,13 +14,14 @@ pub(crate) async fn call(
         match args.operation.as_str() {
             #[cfg(feature = "sts-assume-role")]
             "AssumeRole" => {
-                op!(args, SERVICE, "AssumeRole", prepare_assume_role, assume_role)
+                op!(args, SERVICE, "AssumeRole", prepare_assume_role, assume_role_with)
             }
             #[cfg(feature = "sts-assume-role-with-web-identity")]
             "AssumeRoleWithWebIdentity" => {
                 op!(
                     args, SERVICE, "AssumeRoleWithWebIdentity",
-                    prepare_assume_role_with_web_identity, assume_role_with_web_identity
+                    prepare_assume_role_with_web_identity,
+                    assume_role_with_web_identity_with
                 )
             }
             _ => return ::std::option::Option::None,

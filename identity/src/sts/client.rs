@@ -155,7 +155,7 @@ impl Client {
     ///   "PackedPolicySize": 8
     /// }
     /// ```
-    pub async fn assume_role(
+    pub async fn assume_role_with(
         &self,
         input: types::AssumeRoleInput,
     ) -> Result<types::AssumeRoleOutput, errors::AssumeRoleError> {
@@ -256,7 +256,7 @@ impl Client {
     ///   "Audience": "client.5498841531868486423.1548@apps.example.com"
     /// }
     /// ```
-    pub async fn assume_role_with_web_identity(
+    pub async fn assume_role_with_web_identity_with(
         &self,
         input: types::AssumeRoleWithWebIdentityInput,
     ) -> Result<

@@ -6,6 +6,7 @@ pub mod types;
 mod validate;
 pub mod errors;
 mod client;
+pub mod fluent;
 pub mod aws_query;
 #[cfg(feature = "cli")]
 pub(crate) mod cli;

@@ -1,0 +1,71 @@
+//! Each service's fluent calls (`src/<service>/fluent.rs`): for every
+//! operation, `Client::<op>()` returning a call to set up member by member
+//! and `send`, as aws-sdk-rust's clients read. The setters are the input
+//! builder's, forwarded (one `fluent!` invocation per operation, expanded in
+//! the runtime); `send` calls `Client::<op>_with`.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::client::input_fn;
+use super::errors::error_name;
+use super::protocol::find_struct;
+use super::rust_type::ident;
+use super::types::{builder_entries, builder_name};
+use crate::ir::ServiceIr;
+
+pub fn fluent_file(svc: &ServiceIr) -> TokenStream {
+    let calls = svc.client_operations().filter_map(|op| {
+        let input = find_struct(svc, &op.input)?;
+        let name = ident(&crate::naming::type_name(&op.name));
+        let f = ident(&op.fn_name);
+        let with = ident(&input_fn(svc, op));
+        let builder = ident(&builder_name(input));
+        let output = ident(&op.output);
+        let error = ident(&error_name(op));
+        let entries = builder_entries(input, &quote!(types::));
+        let ret = match &op.output_stream {
+            Some(out) => {
+                let union = ident(&out.union);
+                quote!(::std::result::Result<(types::#output, ::smithy_gen_runtime::event_stream::EventReceiver<types::#union, errors::#error>), errors::#error>)
+            }
+            None => quote!(::std::result::Result<types::#output, errors::#error>),
+        };
+        let kind = match &op.input_stream {
+            Some(s) => {
+                let union = ident(&s.union);
+                quote!(events(::smithy_gen_runtime::event_stream::EventInput<types::#union>))
+            }
+            None => quote!(plain),
+        };
+        let cfg = super::gates::cfg(&super::gates::operation(svc, op));
+        let dep = op.deprecated.as_ref().map(|n| quote!(#[deprecated(note = #n)]));
+        let summary = op.docs.as_deref().and_then(|d| d.split("\n\n").next()).map(|p| format!("{}\n\n", p.trim())).unwrap_or_default();
+        let doc = format!(
+            "{summary}Calls `{}`: set the input's members on what this returns, then `send`. [`{with}`](Self::{with}) takes an input built beforehand, and documents the operation in full.",
+            op.name
+        );
+        let doc_lines: Vec<String> = doc.lines().map(|l| format!(" {l}")).collect();
+        Some(quote! {
+            #cfg
+            fluent!(#name, Client, types::builders::#builder, #with, #ret, #kind, { #(#entries),* });
+            #cfg
+            impl Client {
+                #(#[doc = #doc_lines])*
+                #dep
+                pub fn #f(&self) -> #name<'_> {
+                    #name::new(self)
+                }
+            }
+        })
+    });
+    quote! {
+        //! Fluent calls: `client.<operation>().<member>(value)….send().await`.
+
+        #[allow(unused_imports)]
+        use super::{errors, types, Client};
+        #[allow(unused_imports)]
+        use ::smithy_gen_runtime::builders::fluent;
+        #(#calls)*
+    }
+}
