@@ -35,6 +35,7 @@ pub use ::smithy_gen_runtime::default_transport::{DefaultTransport, Proxies};
 /// The runtime crate, for what the crate root does not re-export.
 pub use ::smithy_gen_runtime;
 #[cfg(feature = "cli")]
+#[doc(hidden)]
 pub mod cli;
 #[doc(hidden)]
 pub mod unicode_properties;

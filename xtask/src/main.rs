@@ -230,6 +230,12 @@ fn ci() -> Result<(), String> {
         .current_dir(&root)
         .env("RUSTDOCFLAGS", "-D warnings")
         .args(["doc", "--no-deps", "-p", CRATE_NAME, "-p", RUNTIME_CRATE, "-p", "smithy-gen-config", "-p", "smithy-gen-identity", "-p", "smithy-gen-codegen", "-p", "smithy-gen", "--all-features"]))?;
+    // Every public item of a generated crate is documented (the model's
+    // words, or a sentence naming the shape).
+    run(cargo()
+        .current_dir(&root)
+        .env("RUSTDOCFLAGS", "-D warnings -D missing_docs")
+        .args(["doc", "--no-deps", "-p", CRATE_NAME, "-p", "smithy-gen-identity", "--all-features"]))?;
     fixtures()?;
     done(&["fixture-target", "fixture-crates", "runtime-modes", "shared-config", "bare-clone", "loader-anywhere", "loader-anywhere-cli"]);
     // The published crates, packaged and verified as crates.io would get

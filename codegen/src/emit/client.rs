@@ -301,6 +301,7 @@ pub fn client_file(svc: &ServiceIr) -> TokenStream {
                 ::smithy_gen_runtime::config::Config::from_env().map(Self::new)
             }
 
+            /// The configuration this client's calls use.
             pub fn config(&self) -> &::smithy_gen_runtime::config::Config {
                 self.handle.config()
             }

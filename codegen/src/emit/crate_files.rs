@@ -183,7 +183,9 @@ fn lib_rs(ir: &CrateIr) -> TokenStream {
         pub use ::smithy_gen_runtime::default_transport::{DefaultTransport, Proxies};
         /// The runtime crate, for what the crate root does not re-export.
         pub use ::smithy_gen_runtime;
+        // The engine of the crate's `smithy-call` binary.
         #[cfg(feature = "cli")]
+        #[doc(hidden)]
         pub mod cli;
         #[doc(hidden)]
         pub mod unicode_properties;
@@ -246,6 +248,9 @@ pub fn service_mod(svc: &ServiceIr) -> TokenStream {
         pub mod errors;
         mod client;
         pub mod fluent;
+        // The request writers and response readers the client calls
+        // (public for fuzzing and wire tests, not part of the API).
+        #[doc(hidden)]
         pub mod #proto_mod;
         #paginators
         #[cfg(feature = "cli")]
@@ -268,6 +273,7 @@ pub fn service_mod(svc: &ServiceIr) -> TokenStream {
         /// The API version.
         pub const API_VERSION: ::std::option::Option<&str> = #version;
         /// The `X-Amz-Target` prefix for awsJson protocols (the service shape's name).
+        #[doc(hidden)]
         pub const TARGET_PREFIX: &str = #target;
         /// Every operation the client can call, by its name in the model.
         pub const OPERATIONS: &[&str] = &[#(#ops),*];

@@ -198,6 +198,17 @@ fn structure(s: &StructIr, protocol: Protocol) -> TokenStream {
     if s.usage.input && has_required {
         extra_doc.push_str("\n\nRequired members are the arguments of `new`; the others start unset.");
     }
+    if extra_doc.is_empty() && s.docs.as_deref().is_none_or(|d| d.trim().is_empty()) {
+        // Named, and said where it appears, when the model says nothing.
+        let used = match (s.usage.input, s.usage.output, s.error.is_some()) {
+            (_, _, true) => "an error of the service",
+            (true, true, _) => "sent in requests and read from responses",
+            (true, false, _) => "sent in requests",
+            (false, true, _) => "read from responses",
+            (false, false, _) => "defined by the model",
+        };
+        extra_doc = format!("The model's structure `{}`, {used} (the model documents it no further).", s.shape_id);
+    }
     let doc = if extra_doc.is_empty() { doc_attrs(s.docs.as_deref()) } else { doc_attrs_with(s.docs.as_deref(), extra_doc.trim()) };
     let fields = s.members.iter().map(|m| {
         let f = ident(&m.rust_name);
@@ -215,6 +226,9 @@ fn structure(s: &StructIr, protocol: Protocol) -> TokenStream {
         }
         if let Some(d) = &m.service_default {
             notes.push(format!("The service's default: `{d}`, which it applies when the member is not sent."));
+        }
+        if doc.is_empty() {
+            notes.insert(0, format!("The member `{}` (the model documents it no further).", m.name));
         }
         for n in notes {
             if !doc.is_empty() {

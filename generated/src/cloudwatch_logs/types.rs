@@ -10,6 +10,7 @@ use ::smithy_gen_runtime::{
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AccessDeniedException {
+    /// The member `message` (the model documents it no further).
     pub message: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "cloudwatch-logs-start-live-tail")]
@@ -144,6 +145,7 @@ string_enum!(IntegrationType { Opensearch = "OPENSEARCH" });
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct InvalidOperationException {
+    /// The member `message` (the model documents it no further).
     pub message: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "cloudwatch-logs-start-live-tail")]
@@ -158,6 +160,7 @@ accessors!(InvalidOperationException { message(message) : str optional });
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct InvalidParameterException {
+    /// The member `message` (the model documents it no further).
     pub message: ::std::option::Option<::std::string::String>,
 }
 json_struct!(InvalidParameterException { message : "message" });
@@ -175,6 +178,7 @@ accessors!(InvalidParameterException { message(message) : str optional });
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LimitExceededException {
+    /// The member `message` (the model documents it no further).
     pub message: ::std::option::Option<::std::string::String>,
 }
 #[cfg(
@@ -393,6 +397,7 @@ impl OpenSearchResourceConfig {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct OperationAbortedException {
+    /// The member `message` (the model documents it no further).
     pub message: ::std::option::Option<::std::string::String>,
 }
 #[cfg(
@@ -653,6 +658,7 @@ impl ::serde::Serialize for ResourceConfig {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ResourceNotFoundException {
+    /// The member `message` (the model documents it no further).
     pub message: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "cloudwatch-logs-start-live-tail")]
@@ -675,6 +681,7 @@ accessors!(ResourceNotFoundException { message(message) : str optional });
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ServiceUnavailableException {
+    /// The member `message` (the model documents it no further).
     pub message: ::std::option::Option<::std::string::String>,
 }
 #[cfg(
@@ -711,6 +718,7 @@ accessors!(ServiceUnavailableException { message(message) : str optional });
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SessionStreamingException {
+    /// The member `message` (the model documents it no further).
     pub message: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "cloudwatch-logs-start-live-tail")]
@@ -726,6 +734,7 @@ accessors!(SessionStreamingException { message(message) : str optional });
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SessionTimeoutException {
+    /// The member `message` (the model documents it no further).
     pub message: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "cloudwatch-logs-start-live-tail")]
@@ -897,6 +906,7 @@ impl ::serde::Serialize for StartLiveTailResponseStream {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ValidationException {
+    /// The member `message` (the model documents it no further).
     pub message: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "cloudwatch-logs-put-integration")]

@@ -7,6 +7,7 @@ mod validate;
 pub mod errors;
 mod client;
 pub mod fluent;
+#[doc(hidden)]
 pub mod aws_query;
 pub mod paginators;
 #[cfg(feature = "cli")]
@@ -31,6 +32,7 @@ pub const API_VERSION: ::std::option::Option<&str> = ::std::option::Option::Some
     "2010-05-08",
 );
 /// The `X-Amz-Target` prefix for awsJson protocols (the service shape's name).
+#[doc(hidden)]
 pub const TARGET_PREFIX: &str = "AWSIdentityManagementV20100508";
 /// Every operation the client can call, by its name in the model.
 pub const OPERATIONS: &[&str] = &[

@@ -66,6 +66,7 @@ accessors!(
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ConcurrentModificationException {
+    /// The member `message` (the model documents it no further).
     pub message: ::std::option::Option<::std::string::String>,
 }
 #[cfg(any(feature = "iam-create-role", feature = "iam-delete-role"))]
@@ -207,6 +208,7 @@ impl CreateRoleOutput {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeleteConflictException {
+    /// The member `message` (the model documents it no further).
     pub message: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "iam-delete-role")]
@@ -268,6 +270,7 @@ accessors!(DeleteRoleOutput {});
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EntityAlreadyExistsException {
+    /// The member `message` (the model documents it no further).
     pub message: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "iam-create-role")]
@@ -346,6 +349,7 @@ impl GetRoleOutput {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct InvalidInputException {
+    /// The member `message` (the model documents it no further).
     pub message: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "iam-create-role")]
@@ -365,6 +369,7 @@ accessors!(InvalidInputException { message(message) : str optional });
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LimitExceededException {
+    /// The member `message` (the model documents it no further).
     pub message: ::std::option::Option<::std::string::String>,
 }
 #[cfg(any(feature = "iam-create-role", feature = "iam-delete-role"))]
@@ -461,6 +466,7 @@ impl ListRolesOutput {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct MalformedPolicyDocumentException {
+    /// The member `message` (the model documents it no further).
     pub message: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "iam-create-role")]
@@ -480,6 +486,7 @@ accessors!(MalformedPolicyDocumentException { message(message) : str optional })
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct NoSuchEntityException {
+    /// The member `message` (the model documents it no further).
     pub message: ::std::option::Option<::std::string::String>,
 }
 #[cfg(any(feature = "iam-delete-role", feature = "iam-get-role"))]
@@ -707,6 +714,7 @@ accessors!(
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ServiceFailureException {
+    /// The member `message` (the model documents it no further).
     pub message: ::std::option::Option<::std::string::String>,
 }
 json_struct!(ServiceFailureException { message : "message" });
@@ -803,6 +811,7 @@ impl Tag {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UnmodifiableEntityException {
+    /// The member `message` (the model documents it no further).
     pub message: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "iam-delete-role")]

@@ -48,6 +48,7 @@ impl Client {
     > {
         ::smithy_gen_runtime::config::Config::from_env().map(Self::new)
     }
+    /// The configuration this client's calls use.
     pub fn config(&self) -> &::smithy_gen_runtime::config::Config {
         self.handle.config()
     }

@@ -4,6 +4,7 @@ mod validate;
 pub mod errors;
 mod client;
 pub mod fluent;
+#[doc(hidden)]
 pub mod rest_xml;
 pub mod paginators;
 #[cfg(feature = "cli")]
@@ -30,6 +31,7 @@ pub const API_VERSION: ::std::option::Option<&str> = ::std::option::Option::Some
     "2006-03-01",
 );
 /// The `X-Amz-Target` prefix for awsJson protocols (the service shape's name).
+#[doc(hidden)]
 pub const TARGET_PREFIX: &str = "AmazonS3";
 /// Every operation the client can call, by its name in the model.
 pub const OPERATIONS: &[&str] = &[

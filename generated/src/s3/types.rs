@@ -810,6 +810,7 @@ pub enum CompressionType {
 #[cfg(feature = "s3-select-object-content")]
 string_enum!(CompressionType { None = "NONE", Gzip = "GZIP", Bzip2 = "BZIP2" });
 #[cfg(feature = "s3-select-object-content")]
+/// The model's structure `com.amazonaws.s3#ContinuationEvent`, read from responses (the model documents it no further).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ContinuationEvent {}
@@ -4661,7 +4662,9 @@ string_enum!(
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct InvalidObjectState {
+    /// The member `StorageClass` (the model documents it no further).
     pub storage_class: ::std::option::Option<StorageClass>,
+    /// The member `AccessTier` (the model documents it no further).
     pub access_tier: ::std::option::Option<IntelligentTieringAccessTier>,
 }
 #[cfg(feature = "s3-get-object")]

@@ -11,6 +11,7 @@ mod validate;
 pub mod errors;
 mod client;
 pub mod fluent;
+#[doc(hidden)]
 pub mod aws_query;
 pub mod paginators;
 #[cfg(feature = "cli")]
@@ -35,6 +36,7 @@ pub const API_VERSION: ::std::option::Option<&str> = ::std::option::Option::Some
     "2010-03-31",
 );
 /// The `X-Amz-Target` prefix for awsJson protocols (the service shape's name).
+#[doc(hidden)]
 pub const TARGET_PREFIX: &str = "AmazonSimpleNotificationService";
 /// Every operation the client can call, by its name in the model.
 pub const OPERATIONS: &[&str] = &[

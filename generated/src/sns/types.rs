@@ -9,6 +9,7 @@ use ::smithy_gen_runtime::{
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AuthorizationErrorException {
+    /// The member `message` (the model documents it no further).
     pub message: ::std::option::Option<::std::string::String>,
 }
 json_struct!(AuthorizationErrorException { message : "message" });
@@ -24,6 +25,7 @@ accessors!(AuthorizationErrorException { message(message) : str optional });
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ConcurrentAccessException {
+    /// The member `message` (the model documents it no further).
     pub message: ::std::option::Option<::std::string::String>,
 }
 #[cfg(any(feature = "sns-create-topic", feature = "sns-delete-topic"))]
@@ -294,6 +296,7 @@ accessors!(
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct InternalErrorException {
+    /// The member `message` (the model documents it no further).
     pub message: ::std::option::Option<::std::string::String>,
 }
 json_struct!(InternalErrorException { message : "message" });
@@ -308,6 +311,7 @@ accessors!(InternalErrorException { message(message) : str optional });
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct InvalidParameterException {
+    /// The member `message` (the model documents it no further).
     pub message: ::std::option::Option<::std::string::String>,
 }
 json_struct!(InvalidParameterException { message : "message" });
@@ -349,6 +353,7 @@ accessors!(InvalidParameterValueException { message(message) : str optional });
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct InvalidSecurityException {
+    /// The member `message` (the model documents it no further).
     pub message: ::std::option::Option<::std::string::String>,
 }
 #[cfg(
@@ -392,6 +397,7 @@ accessors!(InvalidSecurityException { message(message) : str optional });
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct InvalidStateException {
+    /// The member `message` (the model documents it no further).
     pub message: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "sns-delete-topic")]
@@ -411,6 +417,7 @@ accessors!(InvalidStateException { message(message) : str optional });
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct KmsAccessDeniedException {
+    /// The member `message` (the model documents it no further).
     pub message: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "sns-publish")]
@@ -430,6 +437,7 @@ accessors!(KmsAccessDeniedException { message(message) : str optional });
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct KmsDisabledException {
+    /// The member `message` (the model documents it no further).
     pub message: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "sns-publish")]
@@ -449,6 +457,7 @@ accessors!(KmsDisabledException { message(message) : str optional });
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct KmsInvalidStateException {
+    /// The member `message` (the model documents it no further).
     pub message: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "sns-publish")]
@@ -468,6 +477,7 @@ accessors!(KmsInvalidStateException { message(message) : str optional });
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct KmsNotFoundException {
+    /// The member `message` (the model documents it no further).
     pub message: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "sns-publish")]
@@ -487,6 +497,7 @@ accessors!(KmsNotFoundException { message(message) : str optional });
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct KmsOptInRequired {
+    /// The member `message` (the model documents it no further).
     pub message: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "sns-publish")]
@@ -506,6 +517,7 @@ accessors!(KmsOptInRequired { message(message) : str optional });
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct KmsThrottlingException {
+    /// The member `message` (the model documents it no further).
     pub message: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "sns-publish")]
@@ -615,6 +627,7 @@ impl MessageAttributeValue {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct NotFoundException {
+    /// The member `message` (the model documents it no further).
     pub message: ::std::option::Option<::std::string::String>,
 }
 #[cfg(
@@ -840,6 +853,7 @@ accessors!(
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct StaleTagException {
+    /// The member `message` (the model documents it no further).
     pub message: ::std::option::Option<::std::string::String>,
 }
 #[cfg(any(feature = "sns-create-topic", feature = "sns-delete-topic"))]
@@ -896,6 +910,7 @@ impl Tag {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TagLimitExceededException {
+    /// The member `message` (the model documents it no further).
     pub message: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "sns-create-topic")]
@@ -915,6 +930,7 @@ accessors!(TagLimitExceededException { message(message) : str optional });
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TagPolicyException {
+    /// The member `message` (the model documents it no further).
     pub message: ::std::option::Option<::std::string::String>,
 }
 #[cfg(any(feature = "sns-create-topic", feature = "sns-delete-topic"))]
@@ -948,6 +964,7 @@ accessors!(Topic { topic_arn(topic_arn) : str optional });
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TopicLimitExceededException {
+    /// The member `message` (the model documents it no further).
     pub message: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "sns-create-topic")]
@@ -967,6 +984,8 @@ accessors!(TopicLimitExceededException { message(message) : str optional });
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ValidationException {
+    /// The member `Message` (the model documents it no further).
+    ///
     /// Required.
     ///
     /// Set to `""` when a response leaves it out (client error correction), so it is always present in a parsed response.

@@ -15,6 +15,7 @@ mod validate;
 pub mod errors;
 mod client;
 pub mod fluent;
+#[doc(hidden)]
 pub mod rest_json;
 #[cfg(feature = "cli")]
 pub(crate) mod cli;
@@ -40,6 +41,7 @@ pub const API_VERSION: ::std::option::Option<&str> = ::std::option::Option::Some
     "2019-06-10",
 );
 /// The `X-Amz-Target` prefix for awsJson protocols (the service shape's name).
+#[doc(hidden)]
 pub const TARGET_PREFIX: &str = "SWBPortalService";
 /// Every operation the client can call, by its name in the model.
 pub const OPERATIONS: &[&str] = &["GetRoleCredentials"];

@@ -74,6 +74,7 @@ accessors!(
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct InvalidRequestException {
+    /// The member `message` (the model documents it no further).
     pub message: ::std::option::Option<::std::string::String>,
 }
 json_struct!(InvalidRequestException { message : "message" });
@@ -85,6 +86,7 @@ accessors!(InvalidRequestException { message(message) : str optional });
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ResourceNotFoundException {
+    /// The member `message` (the model documents it no further).
     pub message: ::std::option::Option<::std::string::String>,
 }
 json_struct!(ResourceNotFoundException { message : "message" });
@@ -145,6 +147,7 @@ impl ::std::fmt::Debug for RoleCredentials {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TooManyRequestsException {
+    /// The member `message` (the model documents it no further).
     pub message: ::std::option::Option<::std::string::String>,
 }
 json_struct!(TooManyRequestsException { message : "message" });
@@ -156,6 +159,7 @@ accessors!(TooManyRequestsException { message(message) : str optional });
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UnauthorizedException {
+    /// The member `message` (the model documents it no further).
     pub message: ::std::option::Option<::std::string::String>,
 }
 json_struct!(UnauthorizedException { message : "message" });

@@ -914,6 +914,7 @@ accessors!(
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ExpiredTokenException {
+    /// The member `message` (the model documents it no further).
     pub message: ::std::option::Option<::std::string::String>,
 }
 #[cfg(
@@ -1267,6 +1268,7 @@ accessors!(
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct IdpCommunicationErrorException {
+    /// The member `message` (the model documents it no further).
     pub message: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "sts-assume-role-with-web-identity")]
@@ -1293,6 +1295,7 @@ accessors!(IdpCommunicationErrorException { message(message) : str optional });
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct IdpRejectedClaimException {
+    /// The member `message` (the model documents it no further).
     pub message: ::std::option::Option<::std::string::String>,
 }
 #[cfg(
@@ -1332,6 +1335,7 @@ accessors!(IdpRejectedClaimException { message(message) : str optional });
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct InvalidAuthorizationMessageException {
+    /// The member `message` (the model documents it no further).
     pub message: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "sts-decode-authorization-message")]
@@ -1356,6 +1360,7 @@ accessors!(InvalidAuthorizationMessageException { message(message) : str optiona
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct InvalidIdentityTokenException {
+    /// The member `message` (the model documents it no further).
     pub message: ::std::option::Option<::std::string::String>,
 }
 #[cfg(
@@ -1402,6 +1407,7 @@ accessors!(InvalidIdentityTokenException { message(message) : str optional });
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct MalformedPolicyDocumentException {
+    /// The member `message` (the model documents it no further).
     pub message: ::std::option::Option<::std::string::String>,
 }
 #[cfg(
@@ -1458,6 +1464,7 @@ accessors!(MalformedPolicyDocumentException { message(message) : str optional })
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PackedPolicyTooLargeException {
+    /// The member `message` (the model documents it no further).
     pub message: ::std::option::Option<::std::string::String>,
 }
 #[cfg(
@@ -1585,6 +1592,7 @@ accessors!(
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RegionDisabledException {
+    /// The member `message` (the model documents it no further).
     pub message: ::std::option::Option<::std::string::String>,
 }
 #[cfg(

@@ -95,6 +95,7 @@ impl ::serde::Serialize for AudioStream {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BadRequestException {
+    /// The member `Message` (the model documents it no further).
     pub message: ::std::option::Option<::std::string::String>,
 }
 json_struct!(BadRequestException { message : "Message" });
@@ -164,6 +165,7 @@ accessors!(
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ConflictException {
+    /// The member `Message` (the model documents it no further).
     pub message: ::std::option::Option<::std::string::String>,
 }
 json_struct!(ConflictException { message : "Message" });
@@ -251,6 +253,7 @@ impl Entity {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct InternalFailureException {
+    /// The member `Message` (the model documents it no further).
     pub message: ::std::option::Option<::std::string::String>,
 }
 json_struct!(InternalFailureException { message : "Message" });
@@ -480,6 +483,7 @@ impl LanguageWithScore {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LimitExceededException {
+    /// The member `Message` (the model documents it no further).
     pub message: ::std::option::Option<::std::string::String>,
 }
 json_struct!(LimitExceededException { message : "Message" });
@@ -663,6 +667,7 @@ impl Result_ {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ServiceUnavailableException {
+    /// The member `Message` (the model documents it no further).
     pub message: ::std::option::Option<::std::string::String>,
 }
 json_struct!(ServiceUnavailableException { message : "Message" });

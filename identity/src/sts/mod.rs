@@ -7,6 +7,7 @@ mod validate;
 pub mod errors;
 mod client;
 pub mod fluent;
+#[doc(hidden)]
 pub mod aws_query;
 #[cfg(feature = "cli")]
 pub(crate) mod cli;
@@ -32,6 +33,7 @@ pub const API_VERSION: ::std::option::Option<&str> = ::std::option::Option::Some
     "2011-06-15",
 );
 /// The `X-Amz-Target` prefix for awsJson protocols (the service shape's name).
+#[doc(hidden)]
 pub const TARGET_PREFIX: &str = "AWSSecurityTokenServiceV20110615";
 /// Every operation the client can call, by its name in the model.
 pub const OPERATIONS: &[&str] = &[

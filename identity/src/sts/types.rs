@@ -492,6 +492,7 @@ impl ::std::fmt::Debug for Credentials {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ExpiredTokenException {
+    /// The member `message` (the model documents it no further).
     pub message: ::std::option::Option<::std::string::String>,
 }
 json_struct!(ExpiredTokenException { message : "message" });
@@ -507,6 +508,7 @@ accessors!(ExpiredTokenException { message(message) : str optional });
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct IdpCommunicationErrorException {
+    /// The member `message` (the model documents it no further).
     pub message: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "sts-assume-role-with-web-identity")]
@@ -528,6 +530,7 @@ accessors!(IdpCommunicationErrorException { message(message) : str optional });
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct IdpRejectedClaimException {
+    /// The member `message` (the model documents it no further).
     pub message: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "sts-assume-role-with-web-identity")]
@@ -547,6 +550,7 @@ accessors!(IdpRejectedClaimException { message(message) : str optional });
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct InvalidIdentityTokenException {
+    /// The member `message` (the model documents it no further).
     pub message: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "sts-assume-role-with-web-identity")]
@@ -565,6 +569,7 @@ accessors!(InvalidIdentityTokenException { message(message) : str optional });
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct MalformedPolicyDocumentException {
+    /// The member `message` (the model documents it no further).
     pub message: ::std::option::Option<::std::string::String>,
 }
 json_struct!(MalformedPolicyDocumentException { message : "message" });
@@ -581,6 +586,7 @@ accessors!(MalformedPolicyDocumentException { message(message) : str optional })
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PackedPolicyTooLargeException {
+    /// The member `message` (the model documents it no further).
     pub message: ::std::option::Option<::std::string::String>,
 }
 json_struct!(PackedPolicyTooLargeException { message : "message" });
@@ -630,6 +636,7 @@ accessors!(
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RegionDisabledException {
+    /// The member `message` (the model documents it no further).
     pub message: ::std::option::Option<::std::string::String>,
 }
 json_struct!(RegionDisabledException { message : "message" });
