@@ -153,6 +153,18 @@ pub fn module_name(raw: &str) -> Option<String> {
     (!words.is_empty()).then(|| finish(words.join("_"), "_", RESERVED_MODULES, &[]))
 }
 
+/// A service's module name: from its `sdkId` as [`module_name`] splits it
+/// (`CloudWatch Logs` gives `cloudwatch_logs`, `GuardDuty` gives `guardduty`,
+/// as aws-sdk-rust names its crates), else from its shape's name in snake
+/// case (`WidgetService` gives `widget_service`); `None` when there is no
+/// ASCII letter or digit to make a name of.
+pub fn service_module(sdk_id: Option<&str>, shape_name: &str) -> Option<String> {
+    match sdk_id {
+        Some(id) => module_name(id),
+        None => module_name(&clean(shape_name).to_snake_case()),
+    }
+}
+
 /// A function name: `snake_case`.
 pub fn fn_name(raw: &str) -> String {
     finish(clean(raw).to_snake_case(), "_", &[], &[])
@@ -259,6 +271,18 @@ mod tests {
         assert_eq!(module_name("Unicode Properties").as_deref(), Some("unicode_properties_"));
         assert_eq!(module_name("CLI").as_deref(), Some("cli_"));
         assert_eq!(module_name("1x").as_deref(), Some("_1x"));
+        // A service without an sdkId: its shape's name, in snake case.
+        assert_eq!(service_module(None, "WidgetService").as_deref(), Some("widget_service"));
+        assert_eq!(service_module(None, "RestJson").as_deref(), Some("rest_json"));
+        assert_eq!(service_module(Some("GuardDuty"), "GuardDutyAPIService").as_deref(), Some("guardduty"));
+        assert_eq!(service_module(None, "Cli").as_deref(), Some("cli_"));
+        // Accessors and builder setters step aside for the methods they would hide.
+        assert_eq!(accessor_names(&["new", "name", "default_name", "builder"]), ["new_value", "name", "default_name_value", "builder_value"]);
+        let b = builder_method_names(&["build", "x", "set_x", "send"]);
+        assert_eq!(b.iter().map(|t| t.0.as_str()).collect::<Vec<_>>(), ["build_value", "x", "set_x_value", "send_value"]);
+        assert_eq!(input_fn_name("get_widget", &["get_widget"]), "get_widget_with");
+        assert_eq!(input_fn_name("get_widget", &["get_widget", "get_widget_with"]), "get_widget_with_input");
+        assert_eq!(input_fn_name("match_", &["match_"]), "match_with");
     }
 }
 

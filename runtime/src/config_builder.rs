@@ -270,6 +270,11 @@ impl ConfigBuilder {
         self
     }
 
+    /// [`endpoint`](Self::endpoint), by the name aws-config gives it.
+    pub fn endpoint_url(self, url: impl Into<String>) -> Self {
+        self.endpoint(url)
+    }
+
     pub fn credentials(mut self, credentials: Credentials) -> Self {
         self.credentials = Some(Arc::new(StaticProvider(credentials)));
         self
@@ -642,5 +647,25 @@ mod tests {
         assert_eq!(min_compression_size(Some(10_485_760)), Ok(10_485_760));
         let e = min_compression_size(Some(10_485_761)).expect_err("over 10 MiB");
         assert!(e.0.contains("request_min_compression_size_bytes is 10485761"), "{e:?}");
+    }
+
+    #[test]
+    fn endpoint_url_is_endpoint_by_aws_configs_name() {
+        let build = |b: super::ConfigBuilder| {
+            b.region("us-east-1").credentials(super::Credentials::new("AKID", "secret", None)).sleep(std::sync::Arc::new(NoSleep)).build().expect("config")
+        };
+        let a = build(super::super::config::Config::builder().endpoint_url("http://127.0.0.1:4566"));
+        let b = build(super::super::config::Config::builder().endpoint("http://127.0.0.1:4566"));
+        assert_eq!(a.endpoint().map(|e| e.url()).as_deref(), Some("http://127.0.0.1:4566"));
+        assert_eq!(a.endpoint(), b.endpoint());
+    }
+
+    #[derive(Debug)]
+    struct NoSleep;
+
+    impl super::super::transport::Sleep for NoSleep {
+        fn sleep(&self, _: std::time::Duration) -> super::super::transport::BoxFuture<'static, ()> {
+            Box::pin(std::future::ready(()))
+        }
     }
 }

@@ -78,17 +78,14 @@ fn supported_model(out: &Path) -> Result<(PathBuf, Vec<Service>), String> {
         let keep = traits.is_some_and(|t| SUPPORTED.iter().any(|p| t.contains_key(*p)));
         if let (true, Some(t)) = (keep, traits) {
             // The module is named from the sdkId, else the shape's name, as the generator does.
-            let name = t
-                .get("aws.api#service")
-                .and_then(|a| a.get("sdkId"))
-                .and_then(|v| v.as_str())
-                .unwrap_or_else(|| id.rsplit('#').next().unwrap_or(id));
+            let sdk_id = t.get("aws.api#service").and_then(|a| a.get("sdkId")).and_then(|v| v.as_str());
+            let shape_name = id.rsplit('#').next().unwrap_or(id);
             let mut protocol: Vec<&str> =
                 SUPPORTED.iter().filter(|p| t.contains_key(**p)).map(|p| p.trim_start_matches("aws.protocols#")).collect();
             if t.contains_key("aws.protocols#awsQueryCompatible") {
                 protocol.push("awsQueryCompatible");
             }
-            kept.push(Service { module: codegen::naming::module_name(name).unwrap_or_default(), protocol: protocol.join(" + ") });
+            kept.push(Service { module: codegen::naming::service_module(sdk_id, shape_name).unwrap_or_default(), protocol: protocol.join(" + ") });
         }
         keep
     });

@@ -184,7 +184,8 @@ pub fn lower_service(model: &Model, svc: &Shape, only: Option<&BTreeSet<String>>
         .unwrap_or_else(|| crate::model::shape_id::name_of(&svc.id).to_string());
     let module_source =
         svc.traits.aws_service.as_ref().map_or_else(|| crate::model::shape_id::name_of(&svc.id).to_string(), |a| a.sdk_id.clone());
-    let Some(module) = naming::module_name(&module_source) else {
+    let sdk_id = svc.traits.aws_service.as_ref().map(|a| a.sdk_id.as_str());
+    let Some(module) = naming::service_module(sdk_id, crate::model::shape_id::name_of(&svc.id)) else {
         return Err(err(format!(
             "`aws.api#service` has the sdkId \"{module_source}\", which has no ASCII letter or digit to name the service's Rust module; give it a name such as \"{}\"",
             crate::model::shape_id::name_of(&svc.id)
