@@ -1,5 +1,5 @@
 //! `@pattern`s against the ECMA-262 engine of the runtime crate
-//! (`smithy_gen_runtime::pattern`, the one generated validators run): the
+//! (`smithy_gen_runtime::types::pattern`, the one generated validators run): the
 //! check that every pattern of a model works there, and the Unicode property
 //! tables its `\p{…}` need.
 
@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use regex_syntax::hir::{Class, HirKind};
 
-use smithy_gen_runtime::pattern as engine;
+use smithy_gen_runtime::types::pattern as engine;
 
 /// The ranges of a property in `\p{…}`: first the names Java gives its
 /// POSIX classes and the like (AWS models are written for Java's regular

@@ -6,7 +6,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use smithy_gen_identity::{sso, sso_oidc, sts};
 use smithy_gen_runtime::config::Config;
 use smithy_gen_runtime::credentials::Credentials;
-use smithy_gen_runtime::identity_services::{AssumeRoleRequest, IdentityServices, SsoRoleRequest, SsoToken, SsoTokenRequest, WebIdentityRequest};
+use smithy_gen_runtime::credentials::identity_services::{AssumeRoleRequest, IdentityServices, SsoRoleRequest, SsoToken, SsoTokenRequest, WebIdentityRequest};
 use smithy_gen_runtime::transport::BoxFuture;
 
 /// The generated clients, one per call, on the configuration given.

@@ -30,7 +30,7 @@ use std::sync::Arc;
 
 pub use identity_clients::IdentityClients;
 pub use smithy_gen_runtime::config::{Config, ConfigError};
-pub use smithy_gen_runtime::config_builder::ConfigBuilder;
+pub use smithy_gen_runtime::config::builder::ConfigBuilder;
 
 /// A configuration builder whose credential chain can call STS and SSO:
 /// everything else is `Config::builder`'s.

@@ -11,7 +11,7 @@ use aws_generated::cloudwatch_logs::aws_json::event_start_live_tail;
 use aws_generated::s3::rest_xml::event_select_object_content;
 use libfuzzer_sys::fuzz_target;
 use smithy_fuzz::block_on;
-use smithy_gen_runtime::event_stream::MessageReader;
+use smithy_gen_runtime::streams::event_stream::MessageReader;
 use smithy_gen_runtime::transport::BodyStream;
 use smithy_gen_runtime::Bytes;
 

@@ -6,7 +6,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use smithy_gen_runtime::profile_file::{ProfileFileError, ProfileSet};
+use smithy_gen_runtime::config::profile_file::{ProfileFileError, ProfileSet};
 
 /// The keys the credential chain and the configuration read.
 const KEYS: &[&str] = &[

@@ -278,7 +278,7 @@ fn fixture(u: &mut Unstructured<'_>, c: &Clients) -> Result<()> {
 /// The runtime helpers on their own.
 fn helpers(u: &mut Unstructured<'_>) -> Result<()> {
     use smithy_gen_runtime::request::encode_into;
-    use smithy_gen_runtime::rest_json::{join_header_list, label, split_header_list};
+    use smithy_gen_runtime::protocols::rest_json::{join_header_list, label, split_header_list};
     let s = hostile(u)?;
     for encode_slash in [true, false] {
         let mut out = String::new();

@@ -197,7 +197,7 @@ pub fn main() -> ::std::process::ExitCode {
 /// The binary's entry point, configurations starting from `base` (a
 /// builder with the STS and SSO clients for the credential chain).
 pub fn main_with(
-    base: fn() -> ::smithy_gen_runtime::config_builder::ConfigBuilder,
+    base: fn() -> ::smithy_gen_runtime::config::builder::ConfigBuilder,
 ) -> ::std::process::ExitCode {
     ::smithy_gen_runtime::cli::main(
         dispatch,

@@ -31,7 +31,7 @@ pub use ::smithy_gen_runtime::{
 /// rustls on tokio), for its options: proxies, a CA bundle, extra
 /// root certificates, the connection limit per host.
 #[cfg(feature = "default-transport")]
-pub use ::smithy_gen_runtime::default_transport::{DefaultTransport, Proxies};
+pub use ::smithy_gen_runtime::transport::default::{DefaultTransport, Proxies};
 /// The runtime crate, for what the crate root does not re-export.
 pub use ::smithy_gen_runtime;
 #[cfg(feature = "cli")]

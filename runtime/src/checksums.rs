@@ -7,10 +7,10 @@
 //! parameters: CRC-32/ISO-HDLC, CRC-32/ISCSI, CRC-64/NVME); the digests are
 //! ring's, which signing already uses.
 
-use super::config::RequestChecksumCalculation;
-use super::error::{TransportError, TransportErrorKind};
-use super::request::RequestChecksum;
-use super::transport::{BodyStream, BoxFuture, ReadChunks, SendError};
+use crate::config::RequestChecksumCalculation;
+use crate::error::{TransportError, TransportErrorKind};
+use crate::request::RequestChecksum;
+use crate::transport::{BodyStream, BoxFuture, ReadChunks, SendError};
 
 /// The header carrying `algorithm`'s checksum, and the checksum of `body`,
 /// or why it cannot be computed (an algorithm this client does not know).
@@ -23,7 +23,7 @@ pub fn checksum_header(algorithm: &str, body: &[u8]) -> Result<(String, String),
         "SHA256" => ring::digest::digest(&ring::digest::SHA256, body).as_ref().to_vec(),
         other => return Err(format!("the checksum algorithm {other:?} is not supported (CRC32, CRC32C, CRC64NVME, SHA1, SHA256 are)")),
     };
-    Ok((format!("x-amz-checksum-{}", algorithm.to_ascii_lowercase()), super::blob::encode(&value)))
+    Ok((format!("x-amz-checksum-{}", algorithm.to_ascii_lowercase()), crate::types::blob::encode(&value)))
 }
 
 /// The algorithm a request of an operation with `@httpChecksum` uses: the
@@ -197,7 +197,7 @@ impl Hasher {
             State::Crc64(d) => d.finalize().to_be_bytes().to_vec(),
             State::Digest(c) => c.finish().as_ref().to_vec(),
         };
-        super::blob::encode(&value)
+        crate::types::blob::encode(&value)
     }
 }
 
@@ -256,7 +256,7 @@ mod tests {
 
     /// Every chunk of `body`, then the error that ended it, if any.
     fn read(mut body: BodyStream) -> (Vec<u8>, Option<SendError>) {
-        crate::block_on::block_on(async move {
+        crate::transport::block_on::block_on(async move {
             let mut out = Vec::new();
             while let Some(chunk) = body.next_chunk().await {
                 match chunk {

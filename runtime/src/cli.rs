@@ -11,11 +11,11 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
-use super::config::{Config, ConfigError};
-use super::error::{ErrorKind, Failure, OperationError};
-use super::invoke::{Handle, ServiceSpec};
-use super::request::PreparedRequest;
-use super::transport::BoxFuture;
+use crate::config::{Config, ConfigError};
+use crate::error::{ErrorKind, Failure, OperationError};
+use crate::invoke::{Handle, ServiceSpec};
+use crate::request::PreparedRequest;
+use crate::transport::BoxFuture;
 
 pub const USAGE: &str = "usage: smithy-call <SERVICE> <OPERATION> --input '<json>'|@file|- [--endpoint URL] [--region R] [--profile P] [--events -|@file] [--body @file] [--body-out FILE] [--dry-run] [-v]";
 
@@ -24,7 +24,7 @@ pub const USAGE: &str = "usage: smithy-call <SERVICE> <OPERATION> --input '<json
 /// tool, whose credential chain reaches STS and SSO; `Config::builder`
 /// otherwise).
 #[derive(Clone, Copy)]
-pub struct BaseConfig(pub fn() -> super::config_builder::ConfigBuilder);
+pub struct BaseConfig(pub fn() -> crate::config::builder::ConfigBuilder);
 
 impl Default for BaseConfig {
     fn default() -> Self {
@@ -261,7 +261,7 @@ pub fn dry_run_json(request: &PreparedRequest, sent: &http::Request<bytes::Bytes
 }
 
 /// The settings on the command line on top of the base configuration.
-fn builder(args: &Args) -> super::config_builder::ConfigBuilder {
+fn builder(args: &Args) -> crate::config::builder::ConfigBuilder {
     let mut builder = (args.base.0)();
     if let Some(p) = &args.profile {
         builder = builder.profile_name(p.clone());
@@ -294,7 +294,7 @@ fn dry_run<I, E: OperationError + From<Failure>>(args: &Args, op: &Operation<I, 
         request.checksum = None;
         request.content_md5 = false;
     }
-    let no_credentials = super::credentials::NoCredentials("a dry run signs nothing".into());
+    let no_credentials = crate::credentials::NoCredentials("a dry run signs nothing".into());
     let config = match builder(args).credentials_provider(std::sync::Arc::new(no_credentials)).build() {
         Ok(config) => config,
         Err(e) => return Outcome::fail(2, format!("{e}\n")),
@@ -334,7 +334,7 @@ async fn start<I: DeserializeOwned, E: OperationError + From<Failure>>(args: &Ar
 
 /// [`start`] for an operation that takes `--body` or `--body-out`.
 async fn start_streaming<I: DeserializeOwned, E: OperationError + From<Failure>>(args: &Args, op: &Operation<I, E>) -> Result<(Config, I), Outcome> {
-    let input: I = super::json::input_from_value(&args.input).map_err(|e| Outcome::fail(2, format!("the input does not fit {}: {e}\n", args.operation)))?;
+    let input: I = crate::protocols::json::input_from_value(&args.input).map_err(|e| Outcome::fail(2, format!("the input does not fit {}: {e}\n", args.operation)))?;
     if args.dry_run {
         return Err(dry_run(args, op, input, args.body.is_some()));
     }
@@ -378,7 +378,7 @@ where
     I: DeserializeOwned,
     O: Serialize,
     E: OperationError + From<Failure>,
-    F: FnOnce(Config, I, super::transport::StreamingBody) -> Fut,
+    F: FnOnce(Config, I, crate::transport::StreamingBody) -> Fut,
     Fut: Future<Output = Result<O, E>>,
 {
     let path = args.body.as_deref().unwrap_or_default().trim_start_matches('@').to_string();
@@ -386,7 +386,7 @@ where
         Ok(pair) => pair,
         Err(outcome) => return outcome,
     };
-    let body = match super::transport::StreamingBody::from_file(&path).await {
+    let body = match crate::transport::StreamingBody::from_file(&path).await {
         Ok(body) => body,
         Err(e) => return Outcome::fail(2, format!("--body @{path}: cannot read the file: {e}\n")),
     };
@@ -407,7 +407,7 @@ where
     O: Serialize,
     E: OperationError + From<Failure>,
     F: FnOnce(Config, I) -> Fut,
-    Fut: Future<Output = Result<(O, super::transport::BodyStream), E>>,
+    Fut: Future<Output = Result<(O, crate::transport::BodyStream), E>>,
 {
     use tokio::io::AsyncWriteExt;
     let path = args.body_out.clone().unwrap_or_default();
@@ -432,11 +432,11 @@ where
     while let Some(chunk) = body.next_chunk().await {
         let written = match chunk {
             Ok(bytes) => file.write_all(&bytes).await.map_err(|e| (2, format!("--body-out {path}: cannot write the file: {e}"))),
-            Err(super::transport::SendError::Transport(t)) if t.kind == super::error::TransportErrorKind::ChecksumMismatch => {
+            Err(crate::transport::SendError::Transport(t)) if t.kind == crate::error::TransportErrorKind::ChecksumMismatch => {
                 Err((3, format!("{}: {t}", args.operation)))
             }
-            Err(super::transport::SendError::Transport(t)) => Err((3, format!("{}: the body broke off: {t}", args.operation))),
-            Err(super::transport::SendError::Timeout(t)) => Err((3, format!("{}: the body broke off: {t}", args.operation))),
+            Err(crate::transport::SendError::Transport(t)) => Err((3, format!("{}: the body broke off: {t}", args.operation))),
+            Err(crate::transport::SendError::Timeout(t)) => Err((3, format!("{}: the body broke off: {t}", args.operation))),
         };
         if let Err(why) = written {
             failure = Some(why);
@@ -485,9 +485,9 @@ where
     I: DeserializeOwned,
     O: Serialize,
     T: Serialize,
-    E: OperationError + From<super::error::Failure>,
+    E: OperationError + From<crate::error::Failure>,
     F: FnOnce(Config, I) -> Fut,
-    Fut: Future<Output = Result<(O, super::event_stream::EventReceiver<T, E>), E>>,
+    Fut: Future<Output = Result<(O, crate::streams::event_stream::EventReceiver<T, E>), E>>,
 {
     use std::io::Write;
     let (config, input) = match start(args, &op).await {
@@ -530,8 +530,8 @@ where
     I: DeserializeOwned,
     O: StreamOutput<E>,
     T: DeserializeOwned + Send + 'static,
-    E: OperationError + From<super::error::Failure>,
-    F: FnOnce(Config, I, super::event_stream::EventInput<T>) -> Fut,
+    E: OperationError + From<crate::error::Failure>,
+    F: FnOnce(Config, I, crate::streams::event_stream::EventInput<T>) -> Fut,
     Fut: Future<Output = Result<O, E>>,
 {
     let Some(source) = args.events.clone() else {
@@ -541,7 +541,7 @@ where
         Ok(pair) => pair,
         Err(outcome) => return outcome,
     };
-    let (sender, events) = super::event_stream::channel::<T>(8);
+    let (sender, events) = crate::streams::event_stream::channel::<T>(8);
     // Lines are read on a thread of their own and sent as they come.
     let (bad_tx, mut bad_rx) = tokio::sync::oneshot::channel::<String>();
     std::thread::spawn(move || {
@@ -564,7 +564,7 @@ where
                     return;
                 }
             };
-            let event = serde_json::from_str::<Value>(&line).map_err(|e| e.to_string()).and_then(|v| super::json::input_from_value::<T>(&v).map_err(|e| e.to_string()));
+            let event = serde_json::from_str::<Value>(&line).map_err(|e| e.to_string()).and_then(|v| crate::protocols::json::input_from_value::<T>(&v).map_err(|e| e.to_string()));
             match event {
                 Ok(event) => {
                     if sender.0.blocking_send(event).is_err() {
@@ -592,7 +592,7 @@ where
 /// its own events when it has an output stream ([`Whole`] when it has none).
 #[cfg(feature = "event-stream")]
 pub trait StreamOutput<E> {
-    fn print(self) -> super::transport::BoxFuture<'static, Outcome>;
+    fn print(self) -> crate::transport::BoxFuture<'static, Outcome>;
 }
 
 /// The output of an operation that sends events and has no output stream:
@@ -602,7 +602,7 @@ pub struct Whole<O>(pub O);
 
 #[cfg(feature = "event-stream")]
 impl<O: Serialize, E> StreamOutput<E> for Whole<O> {
-    fn print(self) -> super::transport::BoxFuture<'static, Outcome> {
+    fn print(self) -> crate::transport::BoxFuture<'static, Outcome> {
         let outcome = printed(&self.0);
         Box::pin(async move { outcome })
     }
@@ -619,13 +619,13 @@ fn print_line(v: &dyn erased::Json) -> Result<(), Outcome> {
 }
 
 #[cfg(feature = "event-stream")]
-impl<O, T, E> StreamOutput<E> for (O, super::event_stream::EventReceiver<T, E>)
+impl<O, T, E> StreamOutput<E> for (O, crate::streams::event_stream::EventReceiver<T, E>)
 where
     O: Serialize + Send + 'static,
     T: Serialize + Send + 'static,
-    E: OperationError + From<super::error::Failure> + Send + 'static,
+    E: OperationError + From<crate::error::Failure> + Send + 'static,
 {
-    fn print(self) -> super::transport::BoxFuture<'static, Outcome> {
+    fn print(self) -> crate::transport::BoxFuture<'static, Outcome> {
         let (output, mut events) = self;
         Box::pin(async move {
             if let Err(o) = print_line(&output) {

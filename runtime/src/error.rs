@@ -6,9 +6,9 @@
 use std::fmt;
 use std::time::Duration;
 
-use super::request::RawResponse;
+use crate::request::RawResponse;
 
-pub use super::validate::ValidationError;
+pub use crate::types::validate::ValidationError;
 
 /// What the service said about an error response.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -165,7 +165,7 @@ pub enum TimeoutKind {
     /// The whole call took longer than the operation timeout.
     Operation,
     /// A streamed response body moved less than the minimum throughput
-    /// over the grace period (see the `stalled_streams` module).
+    /// over the grace period (see the `streams::stalled` module).
     StalledDownload,
     /// A streamed request body was taken by the connection at less than the
     /// minimum throughput over the grace period.
@@ -355,7 +355,7 @@ mod tests {
     fn parse(body: &str) -> Result<Out, Failure> {
         let response = RawResponse::new(200, vec![("x-amzn-requestid".into(), "R1".into())], body.as_bytes().to_vec());
         let error = |_: &RawResponse| Failure::Validation(ValidationError { type_name: "Out", violations: Vec::new() });
-        output(&response, error, withhold_body(super::super::json::parse_body))
+        output(&response, error, withhold_body(crate::protocols::json::parse_body))
     }
 
     #[test]

@@ -156,18 +156,18 @@ macro_rules! __error_macros_operation_error {
     };
     // How each protocol reads an error response: its metadata, a modeled
     // error's members, and what an unmodeled error reports.
-    (@meta AwsQuery, $response:ident) => { $crate::xml_errors::error_meta($response) };
-    (@meta Ec2Query, $response:ident) => { $crate::xml_errors::error_meta($response) };
-    (@meta RestXml, $response:ident) => { $crate::xml_errors::error_meta($response) };
-    (@meta $protocol:ident, $response:ident) => { $crate::json::error_meta($crate::protocol::Protocol::$protocol, $response) };
-    (@parse AwsQuery, $response:ident, $meta:ident) => { $crate::xml_errors::parse_error($response, $meta) };
-    (@parse Ec2Query, $response:ident, $meta:ident) => { $crate::xml_errors::parse_error($response, $meta) };
-    (@parse RestXml, $response:ident, $meta:ident) => { $crate::xml_errors::parse_error($response, $meta) };
-    (@parse $protocol:ident, $response:ident, $meta:ident) => { $crate::json::parse_error($response, $crate::json::with_query_error_code($meta, $response)) };
+    (@meta AwsQuery, $response:ident) => { $crate::protocols::xml_errors::error_meta($response) };
+    (@meta Ec2Query, $response:ident) => { $crate::protocols::xml_errors::error_meta($response) };
+    (@meta RestXml, $response:ident) => { $crate::protocols::xml_errors::error_meta($response) };
+    (@meta $protocol:ident, $response:ident) => { $crate::protocols::json::error_meta($crate::protocols::Protocol::$protocol, $response) };
+    (@parse AwsQuery, $response:ident, $meta:ident) => { $crate::protocols::xml_errors::parse_error($response, $meta) };
+    (@parse Ec2Query, $response:ident, $meta:ident) => { $crate::protocols::xml_errors::parse_error($response, $meta) };
+    (@parse RestXml, $response:ident, $meta:ident) => { $crate::protocols::xml_errors::parse_error($response, $meta) };
+    (@parse $protocol:ident, $response:ident, $meta:ident) => { $crate::protocols::json::parse_error($response, $crate::protocols::json::with_query_error_code($meta, $response)) };
     (@unmodeled AwsQuery, $response:ident, $meta:ident) => { $meta };
     (@unmodeled Ec2Query, $response:ident, $meta:ident) => { $meta };
     (@unmodeled RestXml, $response:ident, $meta:ident) => { $meta };
-    (@unmodeled $protocol:ident, $response:ident, $meta:ident) => { $crate::json::with_query_error_code($meta, $response) };
+    (@unmodeled $protocol:ident, $response:ident, $meta:ident) => { $crate::protocols::json::with_query_error_code($meta, $response) };
 }
 #[allow(unused_imports)]
 #[doc(hidden)]

@@ -3,16 +3,16 @@
 
 use std::sync::{Arc, OnceLock};
 
-use super::config::{Config, ContextParam, Endpoint};
-use super::credentials::Credentials;
-use super::endpoints::{EndpointError, Params, RuleSet, Value};
-use super::error::{Failure, TimeoutError, TimeoutKind, TransportError, TransportErrorKind};
-use super::hooks::{HookRequest, HookResponse};
-use super::race::{first, First};
-use super::protocol::Protocol;
-use super::request::{PreparedRequest, RawResponse};
-use super::retry::{self, RetryPolicy};
-use super::transport::SendError;
+use crate::config::{Config, ContextParam, Endpoint};
+use crate::credentials::Credentials;
+use crate::endpoints::{EndpointError, Params, RuleSet, Value};
+use crate::error::{Failure, TimeoutError, TimeoutKind, TransportError, TransportErrorKind};
+use crate::hooks::{HookRequest, HookResponse};
+use crate::transport::race::{first, First};
+use crate::protocols::Protocol;
+use crate::request::{PreparedRequest, RawResponse};
+use crate::retry::{self, RetryPolicy};
+use crate::transport::SendError;
 
 /// What the client needs to know about a service.
 #[derive(Debug)]
@@ -37,7 +37,7 @@ pub struct ServiceSpec {
     /// The rule set, parsed on first use.
     pub parsed_rules: OnceLock<Result<RuleSet, EndpointError>>,
     /// How SigV4 signs its requests (S3's differ).
-    pub signing: super::signing::SigningOptions,
+    pub signing: crate::signing::SigningOptions,
 }
 
 impl ServiceSpec {
@@ -131,15 +131,15 @@ impl AuthScheme {
 /// the retry policy looks at).
 fn error_code(protocol: Protocol, response: &RawResponse) -> Option<String> {
     match protocol {
-        Protocol::AwsJson1_0 | Protocol::AwsJson1_1 | Protocol::RestJson1 => super::json::error_code(protocol, response),
+        Protocol::AwsJson1_0 | Protocol::AwsJson1_1 | Protocol::RestJson1 => crate::protocols::json::error_code(protocol, response),
         #[cfg(feature = "xml")]
-        Protocol::AwsQuery | Protocol::Ec2Query | Protocol::RestXml => super::xml_errors::error_code(response),
+        Protocol::AwsQuery | Protocol::Ec2Query | Protocol::RestXml => crate::protocols::xml_errors::error_code(response),
         #[cfg(not(feature = "xml"))]
         Protocol::AwsQuery | Protocol::Ec2Query | Protocol::RestXml => None,
     }
 }
 
-pub use super::transport::Streamed;
+pub use crate::transport::Streamed;
 
 /// Where a request goes and what it carries: URL, endpoint, headers, body.
 type Target = (String, ResolvedEndpoint, Vec<(String, String)>, bytes::Bytes);
@@ -192,7 +192,7 @@ impl Handle {
     pub fn idempotency_token(&self) -> String {
         match &self.inner.config.idempotency_token {
             Some(provider) => (provider.0)(),
-            None => super::idempotency::token(),
+            None => crate::idempotency::token(),
         }
     }
 
@@ -267,12 +267,12 @@ impl Handle {
     /// arriving, or an error response read whole (retried as
     /// [`send`](Self::send) retries; a stream that opened is never retried).
     /// An event stream's body ends when it is idle for the configuration's
-    /// `event_idle` (see the `stalled_streams` module; off by default).
+    /// `event_idle` (see the `streams::stalled` module; off by default).
     pub async fn send_streaming(&self, operation: &'static str, request: &PreparedRequest, policy: &RetryPolicy) -> Result<Streamed, Failure> {
         let config = &self.inner.config;
         Ok(match self.open_stream(operation, request, policy).await? {
             Streamed::Stream(mut r) => {
-                r.body = super::stalled_streams::guard_events(r.body, &config.stalled_streams, Arc::clone(&config.sleep));
+                r.body = crate::streams::stalled::guard_events(r.body, &config.stalled_streams, Arc::clone(&config.sleep));
                 Streamed::Stream(r)
             }
             error => error,
@@ -289,7 +289,7 @@ impl Handle {
         let config = &self.inner.config;
         Ok(match self.open_stream(operation, request, policy).await? {
             Streamed::Stream(mut r) => {
-                let body = super::stalled_streams::guard_download(r.body, &config.stalled_streams, Arc::clone(&config.sleep));
+                let body = crate::streams::stalled::guard_download(r.body, &config.stalled_streams, Arc::clone(&config.sleep));
                 r.body = validated_download(request, &r.headers, body);
                 Streamed::Stream(r)
             }
@@ -368,8 +368,8 @@ impl Handle {
         &self,
         operation: &'static str,
         request: &PreparedRequest,
-        events: super::event_stream::EventInput<T>,
-        marshal: fn(&T) -> Result<super::event_stream::Message, String>,
+        events: crate::streams::event_stream::EventInput<T>,
+        marshal: fn(&T) -> Result<crate::streams::event_stream::Message, String>,
         initial_request: bool,
     ) -> Result<Streamed, Failure> {
         use tracing::Instrument;
@@ -382,7 +382,7 @@ impl Handle {
             // with the body's content type; the HTTP body is the stream.
             let first = if initial_request {
                 let content_type = headers.iter().find(|(k, _)| k.eq_ignore_ascii_case("content-type")).map(|(_, v)| v.clone()).unwrap_or_else(|| "application/json".into());
-                Some(super::event_stream::initial_request(std::mem::take(&mut body), &content_type))
+                Some(crate::streams::event_stream::initial_request(std::mem::take(&mut body), &content_type))
             } else {
                 None
             };
@@ -404,18 +404,18 @@ impl Handle {
                     .and_then(|a| a.rsplit("Signature=").next())
                     .map(str::to_string)
                     .unwrap_or_default();
-                super::event_signing::EventSigner::new(
+                crate::signing::events::EventSigner::new(
                     &seed,
                     credentials,
                     resolved.auth.signing_region.as_deref().unwrap_or(&config.region),
                     resolved.auth.signing_name.as_deref().unwrap_or(self.inner.service.signing_name),
                 )
             });
-            let body = super::transport::StreamingBody::new(super::event_signing::SignedEvents::new(events, marshal, signer, first), None);
+            let body = crate::transport::StreamingBody::new(crate::signing::events::SignedEvents::new(events, marshal, signer, first), None);
             match config.transport.send_duplex(signed.map(|_| ()), body).await {
                 Ok(mut r) if (200..300).contains(&r.status) => {
                     tracing::debug!(status = r.status, "event stream open (both ways)");
-                    r.body = super::stalled_streams::guard_events(r.body, &config.stalled_streams, Arc::clone(&config.sleep));
+                    r.body = crate::streams::stalled::guard_events(r.body, &config.stalled_streams, Arc::clone(&config.sleep));
                     Ok(Streamed::Stream(r))
                 }
                 Ok(r) => Ok(Streamed::Error(self.read_guarded(r).await?)),
@@ -433,9 +433,9 @@ impl Handle {
     /// goes in the trailer of an aws-chunked body, computed as the body
     /// goes out (a body of unknown length goes without one). Retried as
     /// [`send`](Self::send) retries when the body can be produced again
-    /// ([`StreamingBody::reopenable`](super::transport::StreamingBody::reopenable),
+    /// ([`StreamingBody::reopenable`](crate::transport::StreamingBody::reopenable),
     /// a file); a channel's body is sent once.
-    pub async fn send_upload(&self, operation: &'static str, request: &PreparedRequest, body: super::transport::StreamingBody, policy: &RetryPolicy) -> Result<RawResponse, Failure> {
+    pub async fn send_upload(&self, operation: &'static str, request: &PreparedRequest, body: crate::transport::StreamingBody, policy: &RetryPolicy) -> Result<RawResponse, Failure> {
         use tracing::Instrument;
         let config = &self.inner.config;
         let span = tracing::info_span!("call", service = self.service_name(), operation, region = %config.region, endpoint = tracing::field::Empty, streaming = "upload");
@@ -474,7 +474,7 @@ impl Handle {
                 let again = reopen.is_some() && attempt < config.retry.max_attempts;
                 // The upload's watchdog: the call ends when the connection
                 // takes the body too slowly (stalled-stream rules for uploads).
-                let (source, watch) = super::stalled_streams::guard_upload(source, &config.stalled_streams, Arc::clone(&config.sleep));
+                let (source, watch) = crate::streams::stalled::guard_upload(source, &config.stalled_streams, Arc::clone(&config.sleep));
                 let sending = config.transport.send_duplex(signed.map(|_| ()), source);
                 let sent = match watch {
                     Some(watch) => match first(sending, watch.stalled()).await {
@@ -521,14 +521,14 @@ impl Handle {
     /// A streaming response read whole (an error response, an upload's
     /// answer), its body under the download stall rule even when download
     /// checks are off: a server that stops mid-body cannot hold the call.
-    async fn read_guarded(&self, r: super::transport::StreamingResponse) -> Result<RawResponse, super::transport::SendError> {
+    async fn read_guarded(&self, r: crate::transport::StreamingResponse) -> Result<RawResponse, crate::transport::SendError> {
         let config = &self.inner.config;
         let rules = match config.stalled_streams {
-            r if r.grace.is_zero() => super::stalled_streams::StalledStreams::default(),
+            r if r.grace.is_zero() => crate::streams::stalled::StalledStreams::default(),
             r => r.with_downloads(true),
         };
-        let body = super::stalled_streams::guard_download(r.body, &rules, Arc::clone(&config.sleep));
-        super::transport::StreamingResponse { body, ..r }.read_whole(config.max_response_body).await
+        let body = crate::streams::stalled::guard_download(r.body, &rules, Arc::clone(&config.sleep));
+        crate::transport::StreamingResponse { body, ..r }.read_whole(config.max_response_body).await
     }
 
     /// The service's name in spans and hooks: its `sdkId`, else its signing name.
@@ -589,8 +589,8 @@ impl Handle {
                 // it is (an `InternalError` always, as AWS SDKs do: S3 sends
                 // it when it failed after it started answering).
                 #[cfg(feature = "xml")]
-                Ok(r) if r.is_success() && request.error_in_success && super::rest_xml::is_error_document(r) => {
-                    let code = super::xml_errors::error_code(r);
+                Ok(r) if r.is_success() && request.error_in_success && crate::protocols::rest_xml::is_error_document(r) => {
+                    let code = crate::protocols::xml_errors::error_code(r);
                     if code.as_deref() == Some("InternalError") {
                         Some("S3 answered 200 with an InternalError document")
                     } else {
@@ -670,7 +670,7 @@ impl Handle {
             format!("{base}/{path_and_query}")
         };
         if let Some(prefix) = request.host_prefix.as_ref().filter(|_| !config.disable_host_prefix_injection) {
-            url = super::host_prefix::with_host_prefix(&url, prefix);
+            url = crate::protocols::host_prefix::with_host_prefix(&url, prefix);
         }
         // Headers and body are the same on every attempt (hooks aside); only
         // the signature (its date) changes.
@@ -801,7 +801,7 @@ impl Handle {
         };
         let mut signed = self.signed(request.method, url, headers, body, &resolved.auth, credentials)?;
         if request.sensitive {
-            super::transport::mark_sensitive(&mut signed);
+            crate::transport::mark_sensitive(&mut signed);
         }
         Ok(signed)
     }
@@ -872,12 +872,12 @@ impl Handle {
         let Some(credentials) = credentials else {
             return self.request(method, uri, headers.iter(), body);
         };
-        let signing = super::signing::signing_headers(
+        let signing = crate::signing::signing_headers(
             method,
             url,
             &headers,
             body,
-            &super::signing::Scope {
+            &crate::signing::Scope {
                 credentials,
                 region: auth.signing_region.as_deref().unwrap_or(&config.region),
                 signing_name: auth.signing_name.as_deref().unwrap_or(self.inner.service.signing_name),
@@ -940,20 +940,20 @@ fn gzip(_body: &[u8]) -> Option<Vec<u8>> {
 /// feature; an algorithm this client does not know is an error.
 #[cfg(feature = "checksums")]
 fn flexible_checksum(
-    checksum: &super::request::RequestChecksum,
-    calculation: super::config::RequestChecksumCalculation,
+    checksum: &crate::request::RequestChecksum,
+    calculation: crate::config::RequestChecksumCalculation,
     body: &[u8],
 ) -> Result<Option<(String, String)>, Failure> {
-    let Some(algorithm) = super::checksums::request_algorithm(checksum, calculation) else { return Ok(None) };
-    super::checksums::checksum_header(&algorithm, body)
+    let Some(algorithm) = crate::checksums::request_algorithm(checksum, calculation) else { return Ok(None) };
+    crate::checksums::checksum_header(&algorithm, body)
         .map(Some)
         .map_err(|e| Failure::Transport(TransportError::new(TransportErrorKind::InvalidRequest, e)))
 }
 
 #[cfg(not(feature = "checksums"))]
 fn flexible_checksum(
-    _checksum: &super::request::RequestChecksum,
-    _calculation: super::config::RequestChecksumCalculation,
+    _checksum: &crate::request::RequestChecksum,
+    _calculation: crate::config::RequestChecksumCalculation,
     _body: &[u8],
 ) -> Result<Option<(String, String)>, Failure> {
     Ok(None)
@@ -979,20 +979,20 @@ fn failed(e: SendError, attempt: u32) -> Failure {
 #[cfg(feature = "checksums")]
 fn with_trailer_checksum(
     request: &PreparedRequest,
-    body: super::transport::StreamingBody,
+    body: crate::transport::StreamingBody,
     headers: &mut Vec<(String, String)>,
     config: &Config,
-) -> Result<super::transport::StreamingBody, Failure> {
+) -> Result<crate::transport::StreamingBody, Failure> {
     let Some(checksum) = &request.checksum else { return Ok(body) };
     if headers.iter().any(|(k, _)| k.len() > 15 && k[..15].eq_ignore_ascii_case("x-amz-checksum-")) {
         return Ok(body);
     }
-    let Some(algorithm) = super::checksums::request_algorithm(checksum, config.request_checksum_calculation) else { return Ok(body) };
-    let hasher = super::checksums::Hasher::new(&algorithm).map_err(|e| Failure::Transport(TransportError::new(TransportErrorKind::InvalidRequest, e)))?;
+    let Some(algorithm) = crate::checksums::request_algorithm(checksum, config.request_checksum_calculation) else { return Ok(body) };
+    let hasher = crate::checksums::Hasher::new(&algorithm).map_err(|e| Failure::Transport(TransportError::new(TransportErrorKind::InvalidRequest, e)))?;
     let trailer = hasher.header().to_string();
-    match super::aws_chunked::wrap(body, hasher) {
+    match crate::streams::aws_chunked::wrap(body, hasher) {
         Ok((chunked, decoded)) => {
-            super::aws_chunked::headers(headers, decoded, &trailer);
+            crate::streams::aws_chunked::headers(headers, decoded, &trailer);
             if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("x-amz-sdk-checksum-algorithm")) {
                 headers.push(("x-amz-sdk-checksum-algorithm".into(), algorithm.to_ascii_uppercase()));
             }
@@ -1007,10 +1007,10 @@ fn with_trailer_checksum(
 #[cfg(not(feature = "checksums"))]
 fn with_trailer_checksum(
     _request: &PreparedRequest,
-    body: super::transport::StreamingBody,
+    body: crate::transport::StreamingBody,
     _headers: &mut Vec<(String, String)>,
     _config: &Config,
-) -> Result<super::transport::StreamingBody, Failure> {
+) -> Result<crate::transport::StreamingBody, Failure> {
     Ok(body)
 }
 
@@ -1023,10 +1023,10 @@ fn throttled(protocol: Protocol, response: &RawResponse) -> bool {
 /// A streamed download's body, checked against its response's checksum
 /// when the request asked for validation (without the `checksums` feature,
 /// as it is).
-fn validated_download(request: &PreparedRequest, headers: &[(String, String)], body: super::transport::BodyStream) -> super::transport::BodyStream {
+fn validated_download(request: &PreparedRequest, headers: &[(String, String)], body: crate::transport::BodyStream) -> crate::transport::BodyStream {
     #[cfg(feature = "checksums")]
     if request.validate_response_checksum {
-        return super::checksums::validating(body, headers);
+        return crate::checksums::validating(body, headers);
     }
     let _ = (request, headers);
     body
@@ -1038,9 +1038,9 @@ fn validated_download(request: &PreparedRequest, headers: &[(String, String)], b
 fn check_response_checksum(request: &PreparedRequest, response: &RawResponse) -> Result<(), Failure> {
     #[cfg(feature = "checksums")]
     if request.validate_response_checksum && response.is_success() {
-        super::checksums::validate_response(&response.headers, &response.body)
+        crate::checksums::validate_response(&response.headers, &response.body)
             .map_err(|e| {
-                let error = super::error::ParseError::new(response, format!("checksum mismatch: {e}"));
+                let error = crate::error::ParseError::new(response, format!("checksum mismatch: {e}"));
                 Failure::Parse(Box::new(if request.sensitive { error.withheld() } else { error }))
             })?;
     }
@@ -1054,7 +1054,7 @@ fn check_response_checksum(request: &PreparedRequest, response: &RawResponse) ->
 #[cfg(feature = "content-md5")]
 fn content_md5(body: &[u8]) -> Option<String> {
     use md5::Digest;
-    Some(super::blob::encode(&md5::Md5::digest(body)))
+    Some(crate::types::blob::encode(&md5::Md5::digest(body)))
 }
 
 #[cfg(not(feature = "content-md5"))]
@@ -1103,7 +1103,7 @@ mod dry_run_tests {
     use crate::config::Config;
     use crate::credentials::{Credentials, CredentialsError, ProvideCredentials};
     use crate::hooks::{HookRequest, RequestHook};
-    use crate::protocol::Protocol;
+    use crate::protocols::Protocol;
     use crate::request::{PreparedRequest, RawResponse};
     use crate::transport::{BoxFuture, SendError, Transport};
 

@@ -21,6 +21,15 @@
 //! # Ok(()) }
 //! ```
 //!
+//! The modules follow the runtime's concerns: [`config`] (the built
+//! configuration, its builder and the shared files), [`credentials`] (one
+//! module per source, the chain's order in `credentials::chain`),
+//! [`endpoints`] (rule sets), [`signing`] (SigV4, event signatures, clock
+//! skew), [`retry`] (rules, the quota, adaptive rates), [`transport`] (the
+//! HTTP seam, the default client, replay), [`streams`] (event streams,
+//! chunked uploads, stalled streams), [`protocols`] (the wire formats) and
+//! [`types`] (timestamps, blobs, builders, validation).
+//!
 //! What users name is at the crate root ([`Config`], [`Credentials`],
 //! [`Blob`], [`Timestamp`], [`Document`], the error traits) and re-exported
 //! by every generated crate. Modules hidden from these docs hold what only
@@ -30,10 +39,10 @@
 //!
 //! # Features
 //!
-//! - `default-transport` (default): [`default_transport::DefaultTransport`],
+//! - `default-transport` (default): [`transport::default::DefaultTransport`],
 //!   hyper's HTTP/1.1 and HTTP/2 client over rustls on tokio, with proxies
 //!   from the environment and `AWS_CA_BUNDLE`, and
-//!   [`default_transport::TokioSleep`]. Without it, set a [`Transport`] and a
+//!   [`transport::default::TokioSleep`]. Without it, set a [`Transport`] and a
 //!   [`Sleep`] on the configuration.
 //! - `cli`: the engine of the `smithy-call` tool of generated crates.
 //! - `xml`: the awsQuery, ec2Query and restXml protocols (XML read with quick-xml);
@@ -41,55 +50,20 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-pub mod adaptive_retry;
-pub mod assume_role;
-pub mod blob;
-pub mod builders;
-pub mod clock_skew;
 pub mod config;
-pub mod config_builder;
-pub mod container_credentials;
-pub mod credential_process;
 pub mod credentials;
-pub mod identity_services;
-pub mod imds_credentials;
 pub mod endpoints;
 pub mod error;
-#[cfg(feature = "event-stream")]
-pub mod event_signing;
-#[cfg(feature = "event-stream")]
-pub mod event_stream;
 pub mod hooks;
-#[cfg(feature = "default-transport")]
-#[cfg_attr(docsrs, doc(cfg(feature = "default-transport")))]
-pub mod default_transport;
 pub mod paginate;
-pub(crate) mod profile_credentials;
-pub mod profile_file;
-pub mod protocol;
-pub mod replay;
+pub mod protocols;
 pub mod request;
 pub mod retry;
-pub mod retry_quota;
 pub mod signing;
-pub mod stalled_streams;
-pub mod sso_credentials;
-pub mod timestamp;
+pub mod streams;
 pub mod transport;
-pub mod validate;
+pub mod types;
 
-#[doc(hidden)]
-pub mod aws_json;
-#[doc(hidden)]
-pub mod block_on;
-#[doc(hidden)]
-pub mod race;
-#[cfg(feature = "xml")]
-#[doc(hidden)]
-pub mod aws_query;
-#[cfg(feature = "checksums")]
-#[doc(hidden)]
-pub mod aws_chunked;
 #[cfg(feature = "cli")]
 #[doc(hidden)]
 pub mod cli;
@@ -97,57 +71,24 @@ pub mod cli;
 #[doc(hidden)]
 pub mod checksums;
 #[doc(hidden)]
-pub mod customizations;
-#[doc(hidden)]
-pub mod enums;
-#[doc(hidden)]
 pub mod error_macros;
-#[doc(hidden)]
-pub mod host_prefix;
 #[doc(hidden)]
 pub mod idempotency;
 #[doc(hidden)]
 pub mod invoke;
 #[doc(hidden)]
-pub mod json;
-#[doc(hidden)]
-pub mod json_float;
-#[doc(hidden)]
-pub mod pattern;
-#[cfg(feature = "xml")]
-#[doc(hidden)]
-pub mod query;
-#[cfg(feature = "xml")]
-#[doc(hidden)]
-pub mod xml;
-#[cfg(feature = "xml")]
-#[doc(hidden)]
-pub mod xml_errors;
-#[cfg(feature = "xml")]
-#[doc(hidden)]
-pub mod xml_write;
-#[doc(hidden)]
 pub mod protocol_test;
-#[doc(hidden)]
-pub mod rest_json;
-#[cfg(feature = "xml")]
-#[doc(hidden)]
-pub mod rest_xml;
-#[doc(hidden)]
-pub mod structs;
-#[doc(hidden)]
-pub mod unions;
 
-pub use blob::Blob;
+pub use types::blob::Blob;
 /// Shared bytes: request and response bodies (the [`Transport`] trait's).
 pub use bytes::Bytes;
 pub use config::{Config, ConfigError, ContextParam, Credentials, RequestChecksumCalculation, RetryConfig};
 pub use error::{ErrorKind, ErrorMeta, Modeled, OperationError, ParseError, TimeoutError, TransportError};
-pub use config_builder::ConfigBuilder;
+pub use config::builder::ConfigBuilder;
 pub use paginate::Paginator;
-pub use timestamp::Timestamp;
+pub use types::timestamp::Timestamp;
 pub use transport::{Sleep, Transport};
-pub use validate::{Validate, ValidationError, Violation};
+pub use types::validate::{Validate, ValidationError, Violation};
 
 /// A Smithy `document`: untyped JSON-like data.
 pub type Document = serde_json::Value;

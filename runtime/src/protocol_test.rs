@@ -304,7 +304,7 @@ fn xml_tree(doc: &[u8]) -> Result<XmlNode, String> {
             }
             Event::GeneralRef(r) => {
                 if let Some(n) = stack.last_mut() {
-                    n.text.push(super::xml::resolve_reference(&r)?);
+                    n.text.push(crate::protocols::xml::resolve_reference(&r)?);
                 }
             }
             Event::Eof => return Err("no root element".into()),
@@ -411,7 +411,7 @@ fn decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-pub use super::block_on::block_on;
+pub use crate::transport::block_on::block_on;
 
 /// What an event-stream call gets for a compliance case: an error response
 /// (status 300 and up) read whole, or a stream whose body is the messages
@@ -422,18 +422,18 @@ pub fn event_stream_response(status: u16, headers: &[(&str, &str)], body: &str, 
     if status >= 300 {
         return crate::invoke::Streamed::Error(RawResponse::new(status, headers, body.as_bytes().to_vec()));
     }
-    let chunks = messages.iter().map(|m| bytes::Bytes::from(crate::blob::decode(m).expect("the case's message is base64"))).collect();
+    let chunks = messages.iter().map(|m| bytes::Bytes::from(crate::types::blob::decode(m).expect("the case's message is base64"))).collect();
     crate::invoke::Streamed::Stream(crate::transport::StreamingResponse { status, headers, body: crate::transport::BodyStream::chunks(chunks) })
 }
 
 /// Compare a message with the case's (base64): the same headers in any
 /// order, and the same payload (as JSON when its content type says so).
 #[cfg(feature = "event-stream")]
-pub fn assert_same_message(message: &crate::event_stream::Message, expected_base64: &str) {
-    use crate::event_stream::{decode, header_str};
-    let bytes = crate::blob::decode(expected_base64).expect("the case's message is base64");
+pub fn assert_same_message(message: &crate::streams::event_stream::Message, expected_base64: &str) {
+    use crate::streams::event_stream::{decode, header_str};
+    let bytes = crate::types::blob::decode(expected_base64).expect("the case's message is base64");
     let expected = decode(&bytes).expect("the case's message decodes");
-    let sorted = |m: &crate::event_stream::Message| {
+    let sorted = |m: &crate::streams::event_stream::Message| {
         let mut h: Vec<String> = m.headers().iter().map(|h| format!("{}={:?}", h.name().as_str(), h.value())).collect();
         h.sort();
         h

@@ -29,7 +29,7 @@ pub struct PreparedRequest {
     pub content_md5: bool,
     /// The operation's endpoint context parameters (`@staticContextParams`,
     /// `@contextParam` members): the endpoint is resolved for this request.
-    pub endpoint_params: Vec<(&'static str, super::endpoints::Value)>,
+    pub endpoint_params: Vec<(&'static str, crate::endpoints::Value)>,
     /// A `200` whose body is an `<Error>` document is an error (S3), and is
     /// retried as one.
     pub error_in_success: bool,
@@ -43,7 +43,7 @@ pub struct PreparedRequest {
     pub unsigned: bool,
     /// The request's or the response's body may hold `@sensitive` members
     /// (credentials, tokens): the request goes out marked
-    /// [`Sensitive`](super::transport::Sensitive), so recordings keep
+    /// [`Sensitive`](crate::transport::Sensitive), so recordings keep
     /// neither body, and no error shows the response's.
     pub sensitive: bool,
 }
@@ -201,13 +201,13 @@ mod tests {
     struct Thrown {
         reason: Option<String>,
     }
-    crate::structs::json_struct!(Thrown { reason: "reason" });
+    crate::protocols::structs::json_struct!(Thrown { reason: "reason" });
     impl crate::error::ErrorHeaders for Thrown {}
 
     #[test]
     fn an_error_body_is_parsed_once_for_code_message_and_members() {
-        use crate::json::{error_code, error_meta, parse_error};
-        use crate::protocol::Protocol;
+        use crate::protocols::json::{error_code, error_meta, parse_error};
+        use crate::protocols::Protocol;
         let r = RawResponse::new(400, vec![], &br#"{"__type":"ns#Thrown","message":"no","reason":"r"}"#[..]);
         assert!(r.json.get().is_none(), "nothing is parsed before it is needed");
         // The retry decision reads the code ...

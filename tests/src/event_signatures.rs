@@ -2,7 +2,7 @@
 //! `aws-sigv4`, the signer AWS maintains for its SDKs: what the local
 //! servers of the event-stream tests do with every envelope they receive.
 
-use smithy_gen_runtime::event_stream::{decode, Message};
+use smithy_gen_runtime::streams::event_stream::{decode, Message};
 
 /// Who signed, and for what: the credentials and the signing scope.
 pub struct Scope<'a> {

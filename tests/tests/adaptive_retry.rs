@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use aws_generated::sts::{self, types::GetCallerIdentityInput};
 use serde_json::{json, Value};
-use smithy_gen_runtime::adaptive_retry::ClientRateLimiter;
+use smithy_gen_runtime::retry::adaptive::ClientRateLimiter;
 use smithy_gen_runtime::config::RetryMode;
 use smithy_gen_runtime::request::RawResponse;
 use smithy_gen_runtime::transport::{BoxFuture, SendError, Sleep, Transport};

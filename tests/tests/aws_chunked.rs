@@ -9,8 +9,8 @@
 use aws_generated::s3::{self, types as s3t};
 use integration_tests::interop::{botocore_aws_chunked, Moto, SKIP_NOTICE};
 use serde_json::{json, Value};
-use smithy_gen_runtime::aws_chunked::{wrap, CHUNK_SIZE};
-use smithy_gen_runtime::blob::{decode, encode};
+use smithy_gen_runtime::streams::aws_chunked::{wrap, CHUNK_SIZE};
+use smithy_gen_runtime::types::blob::{decode, encode};
 use smithy_gen_runtime::checksums::{checksum_header, Hasher};
 use smithy_gen_runtime::transport::StreamingBody;
 

@@ -26,13 +26,13 @@ use aws_generated::guardduty::types::{
     FindingPublishingFrequency, S3LogsConfiguration,
 };
 use smithy_gen_runtime::config::{Config, Credentials, RetryConfig};
-use smithy_gen_runtime::config_builder::ConfigBuilder;
+use smithy_gen_runtime::config::builder::ConfigBuilder;
 use smithy_gen_runtime::error::{
     ErrorKind, OperationError, TimeoutError, TimeoutKind, TransportError, TransportErrorKind,
 };
 use smithy_gen_runtime::request::RawResponse;
 use smithy_gen_runtime::transport::{BoxFuture, SendError, Sleep, Transport};
-use smithy_gen_runtime::validate::{LengthUnit, ViolationKind};
+use smithy_gen_runtime::types::validate::{LengthUnit, ViolationKind};
 use serde_json::{json, Value};
 
 const ENDPOINT: &str = "http://127.0.0.1:4566";

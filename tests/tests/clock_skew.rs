@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use aws_generated::cloudwatch_logs::{self, types::DescribeDestinationsInput};
-use smithy_gen_runtime::timestamp::Timestamp;
+use smithy_gen_runtime::types::timestamp::Timestamp;
 use smithy_gen_runtime::{Config, Credentials, RetryConfig};
 
 fn epoch_now() -> f64 {

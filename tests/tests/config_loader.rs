@@ -17,8 +17,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use aws_generated::sts::{self, types::AssumeRoleInput, types::GetCallerIdentityInput};
 use integration_tests::interop::Moto;
 use integration_tests::serve_http;
-use smithy_gen_runtime::profile_file::ProfileFiles;
-use smithy_gen_runtime::timestamp::Timestamp;
+use smithy_gen_runtime::config::profile_file::ProfileFiles;
+use smithy_gen_runtime::types::timestamp::Timestamp;
 use smithy_gen_runtime::Config;
 
 /// This binary's tests set and clear `AWS_*` variables and `HOME`: one at a time.
@@ -253,9 +253,9 @@ async fn each_source_in_turn() {
     std::fs::create_dir_all(&cache).unwrap();
     // SHA-1 of the session name, as the AWS CLI names the file.
     let cache_file = cache.join("ee0bfd2552fbd840c02cc48b6e823320543c450f.json");
-    let sha1_name = smithy_gen_runtime::sso_credentials::SsoProvider::cache_file(
+    let sha1_name = smithy_gen_runtime::credentials::sso::SsoProvider::cache_file(
         &cache,
-        &smithy_gen_runtime::sso_credentials::SsoTokenSource::Session { name: "corp".into() },
+        &smithy_gen_runtime::credentials::sso::SsoTokenSource::Session { name: "corp".into() },
     );
     assert_eq!(sha1_name, cache_file, "the cache file's name");
     let token = |access: &str, expires: SystemTime| {

@@ -1,4 +1,4 @@
-//! Connection reuse in the default transport (runtime/src/default_transport.rs): calls share
+//! Connection reuse in the default transport (runtime/src/transport/default.rs): calls share
 //! a kept-alive connection, and a connection the server closed while it sat
 //! idle in the pool is never used for a request, so no call fails for it.
 

@@ -12,10 +12,10 @@ use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use smithy_gen_runtime::container_credentials::ContainerProvider;
+use smithy_gen_runtime::credentials::container::ContainerProvider;
 use smithy_gen_runtime::credentials::ProvideCredentials;
-use smithy_gen_runtime::default_transport::{DefaultTransport, TokioSleep};
-use smithy_gen_runtime::imds_credentials::ImdsProvider;
+use smithy_gen_runtime::transport::default::{DefaultTransport, TokioSleep};
+use smithy_gen_runtime::credentials::imds::ImdsProvider;
 use smithy_gen_runtime::transport::{Sleep, Transport};
 
 /// This binary's tests set proxy and `AWS_*` variables: one at a time.

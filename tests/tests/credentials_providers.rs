@@ -106,15 +106,15 @@ fn has_header(head: &str, name: &str, value: &str) -> bool {
 }
 
 fn parts() -> (Arc<dyn Transport>, Arc<dyn Sleep>) {
-    let transport = smithy_gen_runtime::default_transport::DefaultTransport::new(Duration::from_secs(2), Duration::from_secs(2)).expect("transport");
-    (Arc::new(transport), Arc::new(smithy_gen_runtime::default_transport::TokioSleep))
+    let transport = smithy_gen_runtime::transport::default::DefaultTransport::new(Duration::from_secs(2), Duration::from_secs(2)).expect("transport");
+    (Arc::new(transport), Arc::new(smithy_gen_runtime::transport::default::TokioSleep))
 }
 
 const ROLE_CREDENTIALS: &str = r#"{"Code":"Success","Type":"AWS-HMAC","AccessKeyId":"ASIAIMDS","SecretAccessKey":"imds-secret","Token":"imds-token","Expiration":"2099-01-01T00:00:00Z"}"#;
 
 #[tokio::test]
 async fn instance_metadata_v2_gives_the_roles_credentials() {
-    use smithy_gen_runtime::imds_credentials::ImdsProvider;
+    use smithy_gen_runtime::credentials::imds::ImdsProvider;
     let url = integration_tests::serve_http(|head| {
         let token = has_header(head, "x-aws-ec2-metadata-token", "TOKEN-1");
         if head.starts_with("PUT /latest/api/token ") && has_header(head, "x-aws-ec2-metadata-token-ttl-seconds", "21600") {
@@ -135,7 +135,7 @@ async fn instance_metadata_v2_gives_the_roles_credentials() {
 
 #[tokio::test]
 async fn instance_metadata_v1_fallback_and_failures() {
-    use smithy_gen_runtime::imds_credentials::ImdsProvider;
+    use smithy_gen_runtime::credentials::imds::ImdsProvider;
     // An IMDSv1-only service refuses the token request.
     let v1 = integration_tests::serve_http(|head| {
         if head.starts_with("PUT ") {
@@ -174,7 +174,7 @@ async fn instance_metadata_v1_fallback_and_failures() {
 
 #[tokio::test]
 async fn container_endpoints_need_their_token() {
-    use smithy_gen_runtime::container_credentials::{AuthToken, ContainerProvider};
+    use smithy_gen_runtime::credentials::container::{AuthToken, ContainerProvider};
     let url = integration_tests::serve_http(|head| {
         if head.starts_with("GET /v2/credentials/task ") && has_header(head, "authorization", "Bearer-ish token") {
             (200, r#"{"AccessKeyId":"ASIACONTAINER","SecretAccessKey":"container-secret","Token":"container-token","Expiration":"2099-01-01T00:00:00Z","RoleArn":"arn:aws:iam::1:role/task"}"#.into())

@@ -1,12 +1,12 @@
 //! The chained SigV4 signatures of input event-stream messages
-//! (`smithy_gen_runtime::event_signing`) equal those of `aws-sigv4`, the
+//! (`smithy_gen_runtime::signing::events`) equal those of `aws-sigv4`, the
 //! signer the AWS SDK for Rust ships, for a chain of messages and the empty
 //! message that ends a stream, at several times and with a session token.
 
 use std::time::{Duration, SystemTime};
 
-use smithy_gen_runtime::event_signing::EventSigner;
-use smithy_gen_runtime::event_stream::{Header, HeaderValue, Message};
+use smithy_gen_runtime::signing::events::EventSigner;
+use smithy_gen_runtime::streams::event_stream::{Header, HeaderValue, Message};
 use smithy_gen_runtime::Credentials;
 
 fn audio(n: u8) -> Message {

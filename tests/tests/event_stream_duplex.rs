@@ -15,9 +15,9 @@ use hyper::body::{Bytes, Frame};
 use integration_tests::tls::{RSA_CA, RSA_LEAF, RSA_LEAF_KEY};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::CertificateDer;
-use smithy_gen_runtime::default_transport::{DefaultTransport, Proxies};
+use smithy_gen_runtime::transport::default::{DefaultTransport, Proxies};
 use integration_tests::event_signatures::{Chain, Scope};
-use smithy_gen_runtime::event_stream::{decode, encode, header_str, Header, HeaderValue, Message};
+use smithy_gen_runtime::streams::event_stream::{decode, encode, header_str, Header, HeaderValue, Message};
 use smithy_gen_runtime::{Blob, Config, Credentials};
 
 const SECRET: &str = "duplex-secret-key";
@@ -139,7 +139,7 @@ async fn audio_goes_out_while_transcripts_come_back_over_http2_each_event_signed
         .max_attempts(1)
         .build()
         .unwrap();
-    let (sender, events) = smithy_gen_runtime::event_stream::channel(4);
+    let (sender, events) = smithy_gen_runtime::streams::event_stream::channel(4);
     let audio = |n: u8| AudioStream::AudioEvent(AudioEvent::builder().audio_chunk(Blob::new(vec![n; 320])).build());
     // The first event is queued before the call: the stream starts with it.
     sender.send(audio(1)).await.unwrap();
@@ -180,7 +180,7 @@ async fn smithy_call_sends_events_from_a_file_and_prints_the_answers() {
     std::fs::create_dir_all(&dir).unwrap();
     let (ca, events) = (dir.join("ca.pem"), dir.join("events.jsonl"));
     std::fs::write(&ca, RSA_CA).unwrap();
-    let line = |n: u8| format!(r#"{{"AudioEvent":{{"AudioChunk":"{}"}}}}"#, smithy_gen_runtime::blob::encode(&[n; 320]));
+    let line = |n: u8| format!(r#"{{"AudioEvent":{{"AudioChunk":"{}"}}}}"#, smithy_gen_runtime::types::blob::encode(&[n; 320]));
     std::fs::write(&events, format!("{}\n{}\n\n{}\n", line(1), line(2), line(3))).unwrap();
     let out = tokio::task::spawn_blocking(move || {
         std::process::Command::new(integration_tests::smithy_call_binary())

@@ -13,9 +13,9 @@ use std::sync::{Arc, Mutex, OnceLock};
 use http_body_util::BodyExt;
 use hyper::body::Bytes;
 use integration_tests::event_signatures::{Chain, Scope};
-use smithy_gen_runtime::event_stream::{channel, decode, encode, header_str, Header, HeaderValue, Message, MessageReader};
+use smithy_gen_runtime::streams::event_stream::{channel, decode, encode, header_str, Header, HeaderValue, Message, MessageReader};
 use smithy_gen_runtime::invoke::{Handle, ServiceSpec, Streamed};
-use smithy_gen_runtime::protocol::Protocol;
+use smithy_gen_runtime::protocols::Protocol;
 use smithy_gen_runtime::{Config, Credentials};
 
 const SECRET: &str = "initial-request-secret";
@@ -125,7 +125,7 @@ async fn the_input_goes_first_as_a_signed_initial_request_message() {
         .build()
         .expect("config");
     let handle = Handle::new(config, &CHAT);
-    let request = smithy_gen_runtime::aws_json::request(&CHAT, "Converse", &serde_json::json!({"sessionId": "s-1", "language": "en"})).unwrap();
+    let request = smithy_gen_runtime::protocols::aws_json::request(&CHAT, "Converse", &serde_json::json!({"sessionId": "s-1", "language": "en"})).unwrap();
     let (turns, events) = channel::<Turn>(4);
     let feed = tokio::spawn(async move {
         for t in ["hello", "how are you"] {
@@ -191,7 +191,7 @@ async fn a_refresh_during_the_stream_does_not_break_its_signature_chain() {
         .build()
         .expect("config");
     let handle = Handle::new(config, &CHAT);
-    let request = smithy_gen_runtime::aws_json::request(&CHAT, "Converse", &serde_json::json!({"sessionId": "s-1"})).unwrap();
+    let request = smithy_gen_runtime::protocols::aws_json::request(&CHAT, "Converse", &serde_json::json!({"sessionId": "s-1"})).unwrap();
     let (turns, events) = channel::<Turn>(4);
     let feed = tokio::spawn(async move {
         turns.send(Turn("hello".to_string())).await.map_err(|_| ()).expect("the stream takes it");

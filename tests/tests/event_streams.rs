@@ -11,7 +11,7 @@ use std::net::TcpListener;
 use std::time::Duration;
 
 use aws_generated::cloudwatch_logs::{self as logs, errors::StartLiveTailError, types::StartLiveTailInput, types::StartLiveTailResponseStream};
-use smithy_gen_runtime::event_stream::{encode, Header, HeaderValue, Message};
+use smithy_gen_runtime::streams::event_stream::{encode, Header, HeaderValue, Message};
 use smithy_gen_runtime::{Config, Credentials, OperationError};
 
 const GROUP: &str = "arn:aws:logs:us-east-1:123456789012:log-group:app";

@@ -16,7 +16,7 @@ use aws_generated::guardduty as gd;
 use aws_generated::guardduty::errors::CreateDetectorError;
 use aws_generated::guardduty::types::CreateDetectorInput;
 use smithy_gen_runtime::config::{Config, Credentials, RetryConfig};
-use smithy_gen_runtime::config_builder::ConfigBuilder;
+use smithy_gen_runtime::config::builder::ConfigBuilder;
 use smithy_gen_runtime::error::{ErrorKind, OperationError, TimeoutKind, TransportErrorKind};
 
 const SECRET: &str = "hostile-test-secret-key";

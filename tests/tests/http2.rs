@@ -12,7 +12,7 @@ use hyper::body::Bytes;
 use integration_tests::tls::{RSA_CA, RSA_LEAF, RSA_LEAF_KEY};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::CertificateDer;
-use smithy_gen_runtime::default_transport::{DefaultTransport, Proxies};
+use smithy_gen_runtime::transport::default::{DefaultTransport, Proxies};
 use smithy_gen_runtime::{Config, Credentials};
 
 /// A TLS server offering `alpn`, serving HTTP/2 or HTTP/1.1 as negotiated

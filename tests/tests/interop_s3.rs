@@ -8,7 +8,7 @@
 
 use aws_generated::s3::{self, errors::GetObjectError, errors::HeadObjectError, types as s3t};
 use integration_tests::interop::{Moto, SKIP_NOTICE};
-use smithy_gen_runtime::blob::Blob;
+use smithy_gen_runtime::types::blob::Blob;
 use smithy_gen_runtime::error::OperationError;
 
 

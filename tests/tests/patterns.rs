@@ -3,7 +3,7 @@
 //! set of patterns exercising each feature the engine supports, on random
 //! strings drawn mostly from the characters each pattern mentions.
 
-use smithy_gen_runtime::pattern::Regex;
+use smithy_gen_runtime::types::pattern::Regex;
 use proptest::prelude::*;
 
 /// Every `smithy.api#pattern` value in the official seed models (`None`
@@ -228,7 +228,7 @@ fn lone_surrogate_escapes_compile_and_match_nothing() {
 
 #[test]
 fn an_undecidable_value_is_never_a_violation() {
-    use smithy_gen_runtime::validate::{Path, Pattern};
+    use smithy_gen_runtime::types::validate::{Path, Pattern};
     // An empty-matching loop keeps the step budget; running out of it is
     // "unknown", which the validator lets through.
     let re = Regex::new("^(a*)*$", &|_| None).unwrap();

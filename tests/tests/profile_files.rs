@@ -9,7 +9,7 @@
 use std::sync::Mutex;
 
 use serde_json::{json, Map, Value};
-use smithy_gen_runtime::profile_file::{ProfileFiles, ProfileSet, Section};
+use smithy_gen_runtime::config::profile_file::{ProfileFiles, ProfileSet, Section};
 use smithy_gen_runtime::Config;
 
 /// This binary's tests read and clear `AWS_*` variables: one at a time.
@@ -129,8 +129,8 @@ fn section_json(s: &Section) -> Value {
         out.insert(
             k.clone(),
             match v {
-                smithy_gen_runtime::profile_file::Value::Text(t) => json!(t),
-                smithy_gen_runtime::profile_file::Value::Sub(m) => json!(m),
+                smithy_gen_runtime::config::profile_file::Value::Text(t) => json!(t),
+                smithy_gen_runtime::config::profile_file::Value::Sub(m) => json!(m),
             },
         );
     }

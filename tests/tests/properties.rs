@@ -15,7 +15,7 @@ use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
 use smithy_gen_runtime::request::PreparedRequest;
-use smithy_gen_runtime::validate::{self as rt, ValidationError, ViolationKind};
+use smithy_gen_runtime::types::validate::{self as rt, ValidationError, ViolationKind};
 use smithy_gen_codegen::ir::{CrateIr, HttpBinding, LengthUnit, OperationIr, Protocol, ServiceIr, StructIr, TypeIr, UriSegment};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;

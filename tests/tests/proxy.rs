@@ -21,7 +21,7 @@ use aws_generated::cloudwatch_logs::Client;
 use integration_tests::tls::{answering_tls_server, RSA_CA, RSA_LEAF, RSA_LEAF_KEY};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::CertificateDer;
-use smithy_gen_runtime::default_transport::{DefaultTransport, Proxies};
+use smithy_gen_runtime::transport::default::{DefaultTransport, Proxies};
 use smithy_gen_runtime::{Config, Credentials};
 
 static TLS13: [&rustls::SupportedProtocolVersion; 1] = [&rustls::version::TLS13];

@@ -18,14 +18,14 @@ use std::time::{Duration, SystemTime};
 
 use aws_generated::sts::{self, types::AssumeRoleInput, types::GetCallerIdentityInput};
 use smithy_gen_config::IdentityClients;
-use smithy_gen_runtime::container_credentials::{AuthToken, ContainerProvider};
+use smithy_gen_runtime::credentials::container::{AuthToken, ContainerProvider};
 use smithy_gen_runtime::credentials::{Credentials, ProvideCredentials, StaticProvider};
-use smithy_gen_runtime::default_transport::{DefaultTransport, Proxies, TokioSleep};
-use smithy_gen_runtime::identity_services::{IdentityServices, SsoTokenRequest};
-use smithy_gen_runtime::imds_credentials::ImdsProvider;
-use smithy_gen_runtime::profile_file::ProfileFiles;
-use smithy_gen_runtime::replay::{RecordingTransport, ReplayTransport, REDACTED};
-use smithy_gen_runtime::timestamp::Timestamp;
+use smithy_gen_runtime::transport::default::{DefaultTransport, Proxies, TokioSleep};
+use smithy_gen_runtime::credentials::identity_services::{IdentityServices, SsoTokenRequest};
+use smithy_gen_runtime::credentials::imds::ImdsProvider;
+use smithy_gen_runtime::config::profile_file::ProfileFiles;
+use smithy_gen_runtime::transport::replay::{RecordingTransport, ReplayTransport, REDACTED};
+use smithy_gen_runtime::types::timestamp::Timestamp;
 use smithy_gen_runtime::transport::{Sleep, Transport};
 use smithy_gen_runtime::Config;
 

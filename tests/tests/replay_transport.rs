@@ -1,5 +1,5 @@
 //! The replay transport users write unit tests with
-//! (`smithy_gen_runtime::replay`): expected requests answered in order, a
+//! (`smithy_gen_runtime::transport::replay`): expected requests answered in order, a
 //! readable account of any difference, of a request too many and of one
 //! that never came; and recording real exchanges (here with moto) to a file
 //! once, then replaying them with no server.
@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use aws_generated::cloudwatch_logs::{self as logs, types::PutDestinationInput};
 use aws_generated::sts::{self, types::GetCallerIdentityInput};
-use smithy_gen_runtime::replay::{Exchange, RecordingTransport, ReplayTransport};
+use smithy_gen_runtime::transport::replay::{Exchange, RecordingTransport, ReplayTransport};
 use smithy_gen_runtime::transport::Transport;
 use smithy_gen_runtime::{Config, Credentials, ErrorKind, OperationError};
 
@@ -104,7 +104,7 @@ async fn recorded_exchanges_replay_without_the_server() {
     };
     let file = std::env::temp_dir().join(format!("smithy-replay-{}.json", std::process::id()));
     let live = moto.config();
-    let inner: Arc<dyn Transport> = Arc::new(smithy_gen_runtime::default_transport::DefaultTransport::new(std::time::Duration::from_secs(5), std::time::Duration::from_secs(30)).unwrap());
+    let inner: Arc<dyn Transport> = Arc::new(smithy_gen_runtime::transport::default::DefaultTransport::new(std::time::Duration::from_secs(5), std::time::Duration::from_secs(30)).unwrap());
     let recorder = Arc::new(RecordingTransport::new(inner, &file));
     let recording = Config::builder()
         .region("us-east-1")

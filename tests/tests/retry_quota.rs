@@ -84,7 +84,7 @@ async fn retries_stop_when_the_quota_is_spent_as_botocores_do() {
 
 #[tokio::test]
 async fn throttling_retries_cost_less_than_others() {
-    let q = smithy_gen_runtime::retry_quota::RetryQuota::new();
+    let q = smithy_gen_runtime::retry::quota::RetryQuota::new();
     let mut last = None;
     assert!(q.take(false, &mut last));
     assert_eq!((last, q.available()), (Some(14), 486));

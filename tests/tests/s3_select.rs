@@ -13,8 +13,8 @@ use std::net::TcpListener;
 use aws_generated::s3::{self, types as s3t};
 use integration_tests::interop::{botocore_select, Moto, SKIP_NOTICE};
 use serde_json::{json, Value};
-use smithy_gen_runtime::blob::Blob;
-use smithy_gen_runtime::event_stream::{encode, EventReceiver, Header, HeaderValue, Message};
+use smithy_gen_runtime::types::blob::Blob;
+use smithy_gen_runtime::streams::event_stream::{encode, EventReceiver, Header, HeaderValue, Message};
 use smithy_gen_runtime::{Config, Credentials, OperationError};
 
 type Receiver = EventReceiver<s3t::SelectObjectContentEventStream, s3::errors::SelectObjectContentError>;
@@ -75,7 +75,7 @@ async fn select_against_moto_reads_the_events_botocore_reads() {
     let records: Vec<u8> = ours
         .iter()
         .filter_map(|e| e.pointer("/Records/Payload").and_then(Value::as_str))
-        .flat_map(|b64| smithy_gen_runtime::blob::decode(b64).expect("base64"))
+        .flat_map(|b64| smithy_gen_runtime::types::blob::decode(b64).expect("base64"))
         .collect();
     let text = String::from_utf8(records).expect("JSON lines");
     assert!(text.contains(r#"{"name":"user-0","city":"city-0","n":"0"}"#), "{text:.200}");

@@ -19,8 +19,8 @@ use aws_generated::sso_oidc::{self, types::CreateTokenInput};
 use aws_generated::sts::{self, types::AssumeRoleInput, types::GetCallerIdentityInput};
 use smithy_gen_config::IdentityClients;
 use smithy_gen_runtime::credentials::{Credentials, CredentialsError, ProvideCredentials};
-use smithy_gen_runtime::identity_services::{IdentityServices, SsoRoleRequest, SsoTokenRequest};
-use smithy_gen_runtime::replay::{Exchange, ReplayTransport};
+use smithy_gen_runtime::credentials::identity_services::{IdentityServices, SsoRoleRequest, SsoTokenRequest};
+use smithy_gen_runtime::transport::replay::{Exchange, ReplayTransport};
 use smithy_gen_runtime::transport::BoxFuture;
 use smithy_gen_runtime::{Config, ErrorKind, OperationError};
 
@@ -195,9 +195,9 @@ async fn other_operations_still_show_the_start_of_the_body() {
 /// short in the middle of the secret.
 #[tokio::test]
 async fn instance_metadata_and_container_answers_cut_short_show_no_secret() {
-    use smithy_gen_runtime::container_credentials::{AuthToken, ContainerProvider};
-    use smithy_gen_runtime::default_transport::{DefaultTransport, Proxies, TokioSleep};
-    use smithy_gen_runtime::imds_credentials::ImdsProvider;
+    use smithy_gen_runtime::credentials::container::{AuthToken, ContainerProvider};
+    use smithy_gen_runtime::transport::default::{DefaultTransport, Proxies, TokioSleep};
+    use smithy_gen_runtime::credentials::imds::ImdsProvider;
     use smithy_gen_runtime::transport::{Sleep, Transport};
     let cut = format!(r#"{{"Code":"Success","AccessKeyId":"ASIAEXAMPLE","SecretAccessKey":"{SECRET}","Token":"tok"#);
     let answer = cut.clone();

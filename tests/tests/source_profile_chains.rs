@@ -7,7 +7,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use smithy_gen_runtime::profile_file::ProfileFiles;
+use smithy_gen_runtime::config::profile_file::ProfileFiles;
 
 /// This binary's tests clear `AWS_*` variables: one at a time.
 static ENV: Mutex<()> = Mutex::new(());

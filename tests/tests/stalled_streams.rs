@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use aws_generated::cloudwatch_logs::{self, types as logs};
 use aws_generated::s3::{self, types as s3t};
 use smithy_gen_runtime::error::{TimeoutKind, TransportErrorKind};
-use smithy_gen_runtime::stalled_streams::StalledStreams;
+use smithy_gen_runtime::streams::stalled::StalledStreams;
 use smithy_gen_runtime::transport::{BodyStream, SendError, StreamingBody};
 use smithy_gen_runtime::{Config, ConfigBuilder, Credentials};
 
@@ -313,7 +313,7 @@ async fn an_upload_waiting_for_a_connection_is_not_a_stall() {
             let _ = s.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n");
         }
     });
-    let transport = smithy_gen_runtime::default_transport::DefaultTransport::builder().max_connections_per_host(1).build().unwrap();
+    let transport = smithy_gen_runtime::transport::default::DefaultTransport::builder().max_connections_per_host(1).build().unwrap();
     let config = builder(&url, quick(1000)).transport(std::sync::Arc::new(transport)).build().unwrap();
     let client = s3::Client::new(config);
     let (_, body) = client.get_object_stream(s3t::GetObjectInput::new("bucket", "held")).await.expect("the download opens");

@@ -13,7 +13,7 @@ use std::task::{Context, Poll};
 
 use aws_generated::s3::{self, types as s3t};
 use integration_tests::{serve_http_keep_alive, NoSleep};
-use smithy_gen_runtime::default_transport::{DefaultTransport, Proxies};
+use smithy_gen_runtime::transport::default::{DefaultTransport, Proxies};
 use smithy_gen_runtime::transport::{ProduceChunks, StreamingBody, Transport};
 use smithy_gen_runtime::{Bytes, Config, Credentials};
 

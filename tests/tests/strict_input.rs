@@ -9,7 +9,7 @@ use std::io::Write;
 use std::process::{Command, Stdio};
 
 use aws_generated::cloudwatch_logs::types::{PutDestinationInput, PutDestinationOutput, PutIntegrationInput};
-use smithy_gen_runtime::json::input_from_str;
+use smithy_gen_runtime::protocols::json::input_from_str;
 
 #[test]
 fn an_unknown_member_is_an_error_that_lists_the_members() {

@@ -73,7 +73,7 @@ fn a_self_signed_certificate_is_refused_and_nothing_is_sent() {
 
 #[test]
 fn a_trusted_root_gives_a_full_call_over_tls_1_3_and_1_2_with_rsa_and_ecdsa_certificates() {
-    use smithy_gen_runtime::default_transport::{DefaultTransport, Proxies};
+    use smithy_gen_runtime::transport::default::{DefaultTransport, Proxies};
     use std::time::Duration;
     let kinds = [
         ("RSA", include_str!("tls/rsa-ca.pem"), include_str!("tls/rsa-leaf.pem"), include_str!("tls/rsa-leaf.key")),

@@ -1,4 +1,4 @@
-//! The default transport (`smithy_gen_runtime::default_transport`, hyper's
+//! The default transport (`smithy_gen_runtime::transport::default`, hyper's
 //! client) against what a hostile or broken server does, one test per defect
 //! a review found in the runtime's former own HTTP/1.1 client: an unsolicited
 //! response on an idle connection, a chunk size that overflows, unbounded
@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use smithy_gen_runtime::default_transport::{DefaultTransport, Proxies};
+use smithy_gen_runtime::transport::default::{DefaultTransport, Proxies};
 use smithy_gen_runtime::error::{TimeoutKind, TransportErrorKind};
 use smithy_gen_runtime::transport::{SendError, Transport};
 

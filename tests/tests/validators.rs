@@ -9,7 +9,7 @@ use aws_generated::cloudwatch_logs::types::{
     ResourceConfig,
 };
 use aws_generated::guardduty::types::{CreatePublishingDestinationInput, DestinationProperties, DestinationType};
-use smithy_gen_runtime::validate::{LengthUnit, ValidationError, Violation, ViolationKind};
+use smithy_gen_runtime::types::validate::{LengthUnit, ValidationError, Violation, ViolationKind};
 
 fn violations(r: Result<(), ValidationError>) -> Vec<Violation> {
     match r {

@@ -146,7 +146,7 @@ pub fn crate_cli(ir: &CrateIr) -> TokenStream {
 
         /// The binary's entry point, configurations starting from `base` (a
         /// builder with the STS and SSO clients for the credential chain).
-        pub fn main_with(base: fn() -> ::smithy_gen_runtime::config_builder::ConfigBuilder) -> ::std::process::ExitCode {
+        pub fn main_with(base: fn() -> ::smithy_gen_runtime::config::builder::ConfigBuilder) -> ::std::process::ExitCode {
             ::smithy_gen_runtime::cli::main(dispatch, SERVICES, ::smithy_gen_runtime::cli::BaseConfig(base))
         }
     }

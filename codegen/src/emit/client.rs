@@ -13,7 +13,7 @@ use crate::ir::{OperationIr, ServiceIr};
 
 pub fn protocol_tokens(svc: &ServiceIr) -> TokenStream {
     let variant = ident(svc.protocol.variant());
-    quote!(::smithy_gen_runtime::protocol::Protocol::#variant)
+    quote!(::smithy_gen_runtime::protocols::Protocol::#variant)
 }
 
 /// The signing name: `aws.auth#sigv4`, else the endpoint prefix, else the
@@ -110,7 +110,7 @@ pub fn client_file(svc: &ServiceIr) -> TokenStream {
                     let open = ident(&format!("open_{}", op.fn_name));
                     let out_union = ident(&out.union);
                     (
-                        quote!((types::#output, ::smithy_gen_runtime::event_stream::EventReceiver<types::#out_union, errors::#error>)),
+                        quote!((types::#output, ::smithy_gen_runtime::streams::event_stream::EventReceiver<types::#out_union, errors::#error>)),
                         quote!(protocol::#open(streamed).await),
                     )
                 }
@@ -121,7 +121,7 @@ pub fn client_file(svc: &ServiceIr) -> TokenStream {
                             ::smithy_gen_runtime::invoke::Streamed::Error(raw) => ::std::result::Result::Err(errors::#error::from_response(&raw)),
                             ::smithy_gen_runtime::invoke::Streamed::Stream(r) => {
                                 let max = self.handle.config().max_response_body();
-                                protocol::#parse(&::smithy_gen_runtime::event_stream::collect(r, max).await?)
+                                protocol::#parse(&::smithy_gen_runtime::streams::event_stream::collect(r, max).await?)
                             }
                         }
                     },
@@ -133,11 +133,11 @@ pub fn client_file(svc: &ServiceIr) -> TokenStream {
                 #dep
                 ///
                 /// `events` is the input's event stream: make it with
-                /// `smithy_gen_runtime::event_stream::channel`, send events with the
+                /// `smithy_gen_runtime::streams::event_stream::channel`, send events with the
                 /// sender (before or during the call), and drop the sender to end it.
                 /// Each event goes out as it is sent, signed; over HTTP/2 the response
                 /// streams back meanwhile.
-                pub async fn #f(&self, #mutability input: types::#input, events: ::smithy_gen_runtime::event_stream::EventInput<types::#in_union>) -> Result<#ret, errors::#error> {
+                pub async fn #f(&self, #mutability input: types::#input, events: ::smithy_gen_runtime::streams::event_stream::EventInput<types::#in_union>) -> Result<#ret, errors::#error> {
                     #fill_token
                     let request = protocol::#prepare(input, self.handle.validates())?;
                     let streamed = self.handle.send_duplex(#op_name, &request, events, protocol::#marshal, #initial).await?;
@@ -158,7 +158,7 @@ pub fn client_file(svc: &ServiceIr) -> TokenStream {
                 /// (a modeled exception of the stream, an unmodeled error, a corrupt
                 /// message or a dropped connection), or make it a `futures_core::Stream`
                 /// with `into_stream`.
-                pub async fn #f(&self, #mutability input: types::#input) -> Result<(types::#output, ::smithy_gen_runtime::event_stream::EventReceiver<types::#union, errors::#error>), errors::#error> {
+                pub async fn #f(&self, #mutability input: types::#input) -> Result<(types::#output, ::smithy_gen_runtime::streams::event_stream::EventReceiver<types::#union, errors::#error>), errors::#error> {
                     #fill_token
                     let policy = RetryPolicy::new(#safe, &[#(#retryable),*]);
                     let request = protocol::#prepare(input, self.handle.validates())?;

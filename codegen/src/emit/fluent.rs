@@ -27,14 +27,14 @@ pub fn fluent_file(svc: &ServiceIr) -> TokenStream {
         let ret = match &op.output_stream {
             Some(out) => {
                 let union = ident(&out.union);
-                quote!(::std::result::Result<(types::#output, ::smithy_gen_runtime::event_stream::EventReceiver<types::#union, errors::#error>), errors::#error>)
+                quote!(::std::result::Result<(types::#output, ::smithy_gen_runtime::streams::event_stream::EventReceiver<types::#union, errors::#error>), errors::#error>)
             }
             None => quote!(::std::result::Result<types::#output, errors::#error>),
         };
         let kind = match &op.input_stream {
             Some(s) => {
                 let union = ident(&s.union);
-                quote!(events(::smithy_gen_runtime::event_stream::EventInput<types::#union>))
+                quote!(events(::smithy_gen_runtime::streams::event_stream::EventInput<types::#union>))
             }
             None => quote!(plain),
         };
@@ -65,7 +65,7 @@ pub fn fluent_file(svc: &ServiceIr) -> TokenStream {
         #[allow(unused_imports)]
         use super::{errors, types, Client};
         #[allow(unused_imports)]
-        use ::smithy_gen_runtime::builders::fluent;
+        use ::smithy_gen_runtime::types::builders::fluent;
         #(#calls)*
     }
 }

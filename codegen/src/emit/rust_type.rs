@@ -25,8 +25,8 @@ pub fn value_type(t: &RType, types: &TokenStream) -> TokenStream {
         RType::Double => quote!(f64),
         RType::BigInteger => quote!(i128),
         RType::BigDecimal => quote!(f64),
-        RType::Blob => quote!(::smithy_gen_runtime::blob::Blob),
-        RType::Timestamp => quote!(::smithy_gen_runtime::timestamp::Timestamp),
+        RType::Blob => quote!(::smithy_gen_runtime::types::blob::Blob),
+        RType::Timestamp => quote!(::smithy_gen_runtime::types::timestamp::Timestamp),
         RType::Document => quote!(::smithy_gen_runtime::Document),
         RType::Named(n) => {
             let n = ident(n);

@@ -25,14 +25,14 @@ pub fn types_file(svc: &ServiceIr) -> TokenStream {
     quote! {
         #![doc = #title]
         #[allow(unused_imports)]
-        use ::smithy_gen_runtime::{builders::accessors, enums::{int_enum, string_enum}, structs::json_struct};
+        use ::smithy_gen_runtime::{types::builders::accessors, types::enums::{int_enum, string_enum}, protocols::structs::json_struct};
         #(#items)*
         /// Builders of the structures above (`Type::builder()`), for inputs and for outputs and errors in tests.
         pub mod builders {
             #[allow(unused_imports)]
             use super::*;
             #[allow(unused_imports)]
-            use ::smithy_gen_runtime::builders::builder;
+            use ::smithy_gen_runtime::types::builders::builder;
             #(#builders)*
         }
     }
@@ -246,7 +246,7 @@ fn structure(s: &StructIr, protocol: Protocol) -> TokenStream {
         let json = m.default.as_deref().or(m.zero.as_deref()).unwrap_or("null");
         quote! {
             fn #f() -> ::std::option::Option<#ty> {
-                ::smithy_gen_runtime::json::default_value(#json)
+                ::smithy_gen_runtime::protocols::json::default_value(#json)
             }
         }
     });
@@ -372,11 +372,11 @@ fn union(u: &UnionIr, protocol: Protocol) -> TokenStream {
         let vn = ident(&v.rust_name);
         let json = &v.json_name;
         match &v.ty {
-            None => quote!(Self::#vn => ::smithy_gen_runtime::unions::serialize_member(s, #json, &::smithy_gen_runtime::unions::Empty {}),),
+            None => quote!(Self::#vn => ::smithy_gen_runtime::protocols::unions::serialize_member(s, #json, &::smithy_gen_runtime::protocols::unions::Empty {}),),
             Some(t) if holds_float(t) => {
-                quote!(Self::#vn(v) => ::smithy_gen_runtime::unions::serialize_member(s, #json, &::smithy_gen_runtime::json_float::Ser(v)),)
+                quote!(Self::#vn(v) => ::smithy_gen_runtime::protocols::unions::serialize_member(s, #json, &::smithy_gen_runtime::protocols::json_float::Ser(v)),)
             }
-            Some(_) => quote!(Self::#vn(v) => ::smithy_gen_runtime::unions::serialize_member(s, #json, v),),
+            Some(_) => quote!(Self::#vn(v) => ::smithy_gen_runtime::protocols::unions::serialize_member(s, #json, v),),
         }
     });
     let de_arms = u.variants.iter().map(|v| {
@@ -431,11 +431,11 @@ fn union(u: &UnionIr, protocol: Protocol) -> TokenStream {
             fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
                 match self {
                     #(#ser_arms)*
-                    Self::Unknown(m) => ::std::result::Result::Err(::smithy_gen_runtime::unions::unknown_member(#label, m)),
+                    Self::Unknown(m) => ::std::result::Result::Err(::smithy_gen_runtime::protocols::unions::unknown_member(#label, m)),
                 }
             }
         }
-        ::smithy_gen_runtime::unions::union_de!(#name, #label, { #(#de_arms),* });
+        ::smithy_gen_runtime::protocols::unions::union_de!(#name, #label, { #(#de_arms),* });
         #xml
     }
 }
@@ -487,7 +487,7 @@ fn xml_struct(s: &StructIr, protocol: Protocol) -> TokenStream {
             let c = codec(&x.codec);
             quote!(#f: #wire #kind #default => #c)
         });
-        quote!(::smithy_gen_runtime::xml::xml_struct!(#name { #(#ms),* });)
+        quote!(::smithy_gen_runtime::protocols::xml::xml_struct!(#name { #(#ms),* });)
     });
     let write = match (s.usage.input, protocol) {
         (false, _) => None,
@@ -499,7 +499,7 @@ fn xml_struct(s: &StructIr, protocol: Protocol) -> TokenStream {
                 let c = codec(&x.codec);
                 quote!(#f: #wire #kind => #c)
             });
-            Some(quote!(::smithy_gen_runtime::xml_write::xml_write_struct!(#name { #(#ms),* });))
+            Some(quote!(::smithy_gen_runtime::protocols::xml_write::xml_write_struct!(#name { #(#ms),* });))
         }
         (true, _) => {
             let ms = members.iter().map(|(m, x)| {
@@ -508,7 +508,7 @@ fn xml_struct(s: &StructIr, protocol: Protocol) -> TokenStream {
                 let c = codec(&x.query_codec);
                 quote!(#f: #wire => #c)
             });
-            Some(quote!(::smithy_gen_runtime::query::query_struct!(#name { #(#ms),* });))
+            Some(quote!(::smithy_gen_runtime::protocols::query::query_struct!(#name { #(#ms),* });))
         }
     };
     quote!(#read #write)
@@ -531,17 +531,17 @@ fn xml_union(u: &UnionIr, protocol: Protocol) -> TokenStream {
     };
     let read = u.usage.output.then(|| {
         let a = arms(false);
-        quote!(::smithy_gen_runtime::xml::xml_union!(#name { #(#a),* });)
+        quote!(::smithy_gen_runtime::protocols::xml::xml_union!(#name { #(#a),* });)
     });
     let write = match (u.usage.input, protocol) {
         (false, _) => None,
         (true, Protocol::RestXml) => {
             let a = arms(false);
-            Some(quote!(::smithy_gen_runtime::xml_write::xml_write_union!(#name { #(#a),* });))
+            Some(quote!(::smithy_gen_runtime::protocols::xml_write::xml_write_union!(#name { #(#a),* });))
         }
         (true, _) => {
             let a = arms(true);
-            Some(quote!(::smithy_gen_runtime::query::query_union!(#name { #(#a),* });))
+            Some(quote!(::smithy_gen_runtime::protocols::query::query_union!(#name { #(#a),* });))
         }
     };
     quote!(#read #write)

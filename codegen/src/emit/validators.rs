@@ -1,6 +1,6 @@
 //! `Validate` impls and check functions of one service
 //! (`src/<service>/validate.rs`). Each check is a call to a small runtime
-//! helper in `::smithy_gen_runtime::validate`.
+//! helper in `::smithy_gen_runtime::types::validate`.
 
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
@@ -89,7 +89,7 @@ pub fn validate_file(svc: &ServiceIr) -> TokenStream {
         // Only runtime names are in scope here (model types are reached through
         // `super::types`), so the prelude's `Some`, `Vec` and `Result` are safe.
         #[allow(unused_imports)]
-        use ::smithy_gen_runtime::validate as rt;
+        use ::smithy_gen_runtime::types::validate as rt;
         #(#patterns)*
         #(#input_fns)*
         #(#impls)*

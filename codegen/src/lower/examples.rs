@@ -100,7 +100,7 @@ pub(super) fn to_serde(ir: &ServiceIr, ty: &RType, format: Option<TimestampForma
         // A timestamp given as epoch seconds, read by a member whose format is
         // a date-time or HTTP date string.
         (RType::Timestamp, Value::Number(n)) if matches!(format, Some(TimestampFormat::DateTime | TimestampFormat::HttpDate)) => {
-            let ts = n.as_f64().and_then(smithy_gen_runtime::timestamp::Timestamp::from_epoch_seconds_f64);
+            let ts = n.as_f64().and_then(smithy_gen_runtime::types::timestamp::Timestamp::from_epoch_seconds_f64);
             let text = ts.and_then(|t| match format {
                 Some(TimestampFormat::HttpDate) => t.try_fmt_http_date().ok(),
                 _ => t.try_fmt_date_time().ok(),

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use build_script_example::aws;
-use smithy_gen_runtime::replay::{Exchange, ReplayTransport};
+use smithy_gen_runtime::transport::replay::{Exchange, ReplayTransport};
 
 fn config(replay: Arc<ReplayTransport>) -> aws::Config {
     aws::Config::builder()

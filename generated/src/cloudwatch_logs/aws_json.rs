@@ -7,22 +7,22 @@ use ::smithy_gen_runtime::error::{output, Failure};
 #[allow(unused_imports)]
 use ::smithy_gen_runtime::request::{PreparedRequest, RawResponse};
 #[cfg(feature = "cloudwatch-logs-describe-destinations")]
-::smithy_gen_runtime::aws_json::operation!(
+::smithy_gen_runtime::protocols::aws_json::operation!(
     prepare_describe_destinations, parse_describe_destinations, "DescribeDestinations",
     DescribeDestinationsInput, DescribeDestinationsOutput, DescribeDestinationsError
 );
 #[cfg(feature = "cloudwatch-logs-put-destination")]
-::smithy_gen_runtime::aws_json::operation!(
+::smithy_gen_runtime::protocols::aws_json::operation!(
     prepare_put_destination, parse_put_destination, "PutDestination",
     PutDestinationInput, PutDestinationOutput, PutDestinationError
 );
 #[cfg(feature = "cloudwatch-logs-put-destination-policy")]
-::smithy_gen_runtime::aws_json::operation!(
+::smithy_gen_runtime::protocols::aws_json::operation!(
     prepare_put_destination_policy, parse_put_destination_policy, "PutDestinationPolicy",
     PutDestinationPolicyInput, PutDestinationPolicyOutput, PutDestinationPolicyError
 );
 #[cfg(feature = "cloudwatch-logs-put-integration")]
-::smithy_gen_runtime::aws_json::operation!(
+::smithy_gen_runtime::protocols::aws_json::operation!(
     prepare_put_integration, parse_put_integration, "PutIntegration",
     PutIntegrationInput, PutIntegrationOutput, PutIntegrationError
 );
@@ -36,7 +36,7 @@ pub fn prepare_start_live_tail(
         input.validate().map_err(Failure::Validation)?;
     }
     let input = &input;
-    let request: Result<PreparedRequest, Failure> = ::smithy_gen_runtime::aws_json::request(
+    let request: Result<PreparedRequest, Failure> = ::smithy_gen_runtime::protocols::aws_json::request(
         &super::client::SERVICE,
         "StartLiveTail",
         input,
@@ -55,7 +55,7 @@ pub fn parse_start_live_tail(
     output(
         response,
         errors::StartLiveTailError::from_response,
-        ::smithy_gen_runtime::json::parse_body,
+        ::smithy_gen_runtime::protocols::json::parse_body,
     )
 }
 #[cfg(feature = "cloudwatch-logs-start-live-tail")]
@@ -66,14 +66,14 @@ pub async fn open_start_live_tail(
 ) -> ::std::result::Result<
     (
         types::StartLiveTailOutput,
-        ::smithy_gen_runtime::event_stream::EventReceiver<
+        ::smithy_gen_runtime::streams::event_stream::EventReceiver<
             types::StartLiveTailResponseStream,
             errors::StartLiveTailError,
         >,
     ),
     errors::StartLiveTailError,
 > {
-    ::smithy_gen_runtime::event_stream::open(
+    ::smithy_gen_runtime::streams::event_stream::open(
             streamed,
             errors::StartLiveTailError::from_response,
             parse_start_live_tail,
@@ -85,12 +85,12 @@ pub async fn open_start_live_tail(
 #[cfg(feature = "cloudwatch-logs-start-live-tail")]
 /// One message of the stream: an event, an exception, or an error.
 pub fn event_start_live_tail(
-    message: &::smithy_gen_runtime::event_stream::Message,
+    message: &::smithy_gen_runtime::streams::event_stream::Message,
 ) -> ::std::result::Result<
     ::std::option::Option<types::StartLiveTailResponseStream>,
     errors::StartLiveTailError,
 > {
-    use ::smithy_gen_runtime::event_stream as es;
+    use ::smithy_gen_runtime::streams::event_stream as es;
     match es::classify(message).map_err(es::malformed)? {
         es::Received::Event("sessionStart") => {
             ::std::result::Result::Ok(

@@ -8,7 +8,7 @@ use super::{errors, types};
 use ::smithy_gen_runtime::retry::RetryPolicy;
 /// How to reach and speak to the service.
 pub(crate) static SERVICE: ::smithy_gen_runtime::invoke::ServiceSpec = ::smithy_gen_runtime::invoke::ServiceSpec {
-    protocol: ::smithy_gen_runtime::protocol::Protocol::AwsJson1_1,
+    protocol: ::smithy_gen_runtime::protocols::Protocol::AwsJson1_1,
     signing_name: "logs",
     sdk_id: "CloudWatch Logs",
     endpoint_prefix: "logs",
@@ -167,7 +167,7 @@ impl Client {
     ) -> Result<
         (
             types::StartLiveTailOutput,
-            ::smithy_gen_runtime::event_stream::EventReceiver<
+            ::smithy_gen_runtime::streams::event_stream::EventReceiver<
                 types::StartLiveTailResponseStream,
                 errors::StartLiveTailError,
             >,

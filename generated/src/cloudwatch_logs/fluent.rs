@@ -3,7 +3,7 @@
 #[allow(unused_imports)]
 use super::{errors, types, Client};
 #[allow(unused_imports)]
-use ::smithy_gen_runtime::builders::fluent;
+use ::smithy_gen_runtime::types::builders::fluent;
 #[cfg(feature = "cloudwatch-logs-describe-destinations")]
 fluent!(
     DescribeDestinations, Client, types::builders::DescribeDestinationsInputBuilder,
@@ -90,7 +90,7 @@ impl Client {
 fluent!(
     StartLiveTail, Client, types::builders::StartLiveTailInputBuilder,
     start_live_tail_with, ::std::result::Result < (types::StartLiveTailOutput,
-    ::smithy_gen_runtime::event_stream::EventReceiver <
+    ::smithy_gen_runtime::streams::event_stream::EventReceiver <
     types::StartLiveTailResponseStream, errors::StartLiveTailError >),
     errors::StartLiveTailError >, plain, { log_group_identifiers(log_group_identifiers,
     set_log_group_identifiers, get_log_group_identifiers) "logGroupIdentifiers" :

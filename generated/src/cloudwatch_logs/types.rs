@@ -2,8 +2,8 @@
 //! Types of Amazon CloudWatch Logs: operation inputs and outputs, structures, unions, enums and errors.
 #[allow(unused_imports)]
 use ::smithy_gen_runtime::{
-    builders::accessors, enums::{int_enum, string_enum},
-    structs::json_struct,
+    types::builders::accessors, types::enums::{int_enum, string_enum},
+    protocols::structs::json_struct,
 };
 #[cfg(feature = "cloudwatch-logs-start-live-tail")]
 /// You don't have sufficient permissions to perform this action.
@@ -255,7 +255,7 @@ accessors!(LiveTailSessionMetadata { sampled(sampled) : copy(bool) optional });
 #[cfg(feature = "cloudwatch-logs-start-live-tail")]
 impl LiveTailSessionMetadata {
     fn default_sampled() -> ::std::option::Option<bool> {
-        ::smithy_gen_runtime::json::default_value("false")
+        ::smithy_gen_runtime::protocols::json::default_value("false")
     }
 }
 #[cfg(feature = "cloudwatch-logs-start-live-tail")]
@@ -634,7 +634,7 @@ impl ::serde::Serialize for ResourceConfig {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         match self {
             Self::OpenSearchResourceConfig(v) => {
-                ::smithy_gen_runtime::unions::serialize_member(
+                ::smithy_gen_runtime::protocols::unions::serialize_member(
                     s,
                     "openSearchResourceConfig",
                     v,
@@ -642,14 +642,17 @@ impl ::serde::Serialize for ResourceConfig {
             }
             Self::Unknown(m) => {
                 ::std::result::Result::Err(
-                    ::smithy_gen_runtime::unions::unknown_member("ResourceConfig", m),
+                    ::smithy_gen_runtime::protocols::unions::unknown_member(
+                        "ResourceConfig",
+                        m,
+                    ),
                 )
             }
         }
     }
 }
 #[cfg(feature = "cloudwatch-logs-put-integration")]
-::smithy_gen_runtime::unions::union_de!(
+::smithy_gen_runtime::protocols::unions::union_de!(
     ResourceConfig, "ResourceConfig", { OpenSearchResourceConfig :
     "openSearchResourceConfig" => val(OpenSearchResourceConfig) }
 );
@@ -863,20 +866,28 @@ impl ::serde::Serialize for StartLiveTailResponseStream {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         match self {
             Self::SessionStart(v) => {
-                ::smithy_gen_runtime::unions::serialize_member(s, "sessionStart", v)
+                ::smithy_gen_runtime::protocols::unions::serialize_member(
+                    s,
+                    "sessionStart",
+                    v,
+                )
             }
             Self::SessionUpdate(v) => {
-                ::smithy_gen_runtime::unions::serialize_member(s, "sessionUpdate", v)
+                ::smithy_gen_runtime::protocols::unions::serialize_member(
+                    s,
+                    "sessionUpdate",
+                    v,
+                )
             }
             Self::SessionTimeoutException(v) => {
-                ::smithy_gen_runtime::unions::serialize_member(
+                ::smithy_gen_runtime::protocols::unions::serialize_member(
                     s,
                     "SessionTimeoutException",
                     v,
                 )
             }
             Self::SessionStreamingException(v) => {
-                ::smithy_gen_runtime::unions::serialize_member(
+                ::smithy_gen_runtime::protocols::unions::serialize_member(
                     s,
                     "SessionStreamingException",
                     v,
@@ -884,7 +895,7 @@ impl ::serde::Serialize for StartLiveTailResponseStream {
             }
             Self::Unknown(m) => {
                 ::std::result::Result::Err(
-                    ::smithy_gen_runtime::unions::unknown_member(
+                    ::smithy_gen_runtime::protocols::unions::unknown_member(
                         "StartLiveTailResponseStream",
                         m,
                     ),
@@ -894,7 +905,7 @@ impl ::serde::Serialize for StartLiveTailResponseStream {
     }
 }
 #[cfg(feature = "cloudwatch-logs-start-live-tail")]
-::smithy_gen_runtime::unions::union_de!(
+::smithy_gen_runtime::protocols::unions::union_de!(
     StartLiveTailResponseStream, "StartLiveTailResponseStream", { SessionStart :
     "sessionStart" => val(LiveTailSessionStart), SessionUpdate : "sessionUpdate" =>
     val(LiveTailSessionUpdate), SessionTimeoutException : "SessionTimeoutException" =>
@@ -922,7 +933,7 @@ pub mod builders {
     #[allow(unused_imports)]
     use super::*;
     #[allow(unused_imports)]
-    use ::smithy_gen_runtime::builders::builder;
+    use ::smithy_gen_runtime::types::builders::builder;
     #[cfg(feature = "cloudwatch-logs-start-live-tail")]
     builder!(
         AccessDeniedException, AccessDeniedExceptionBuilder, unchecked, {

@@ -4,7 +4,7 @@
 #[allow(unused_imports)]
 use super::{errors, types, Client};
 #[allow(unused_imports)]
-use ::smithy_gen_runtime::builders::fluent;
+use ::smithy_gen_runtime::types::builders::fluent;
 #[cfg(feature = "guardduty-create-detector")]
 fluent!(
     CreateDetector, Client, types::builders::CreateDetectorInputBuilder,

@@ -31,7 +31,10 @@ pub fn prepare_create_detector(
             path,
         );
         request.default_header("content-type", "application/json");
-        request.set_body(::smithy_gen_runtime::rest_json::json_body(input, &[])?);
+        request
+            .set_body(
+                ::smithy_gen_runtime::protocols::rest_json::json_body(input, &[])?,
+            );
         ::std::result::Result::Ok(request)
     };
     Ok(request?)
@@ -46,7 +49,7 @@ pub fn parse_create_detector(
         errors::CreateDetectorError::from_response,
         |response| {
             #[allow(unused_mut)]
-            let mut output: types::CreateDetectorOutput = ::smithy_gen_runtime::json::parse_body(
+            let mut output: types::CreateDetectorOutput = ::smithy_gen_runtime::protocols::json::parse_body(
                 response,
             )?;
             ::std::result::Result::Ok(output)
@@ -72,12 +75,12 @@ pub fn prepare_create_publishing_destination(
         let mut path = ::std::string::String::new();
         path.push_str("/detector");
         path.push('/');
-        let v = ::smithy_gen_runtime::rest_json::required_label(
+        let v = ::smithy_gen_runtime::protocols::rest_json::required_label(
             &input.detector_id,
             "DetectorId",
             "CreatePublishingDestinationInput",
         )?;
-        ::smithy_gen_runtime::rest_json::label(
+        ::smithy_gen_runtime::protocols::rest_json::label(
             &mut path,
             v.as_str(),
             "DetectorId",
@@ -93,7 +96,10 @@ pub fn prepare_create_publishing_destination(
         request.default_header("content-type", "application/json");
         request
             .set_body(
-                ::smithy_gen_runtime::rest_json::json_body(input, &["detectorId"])?,
+                ::smithy_gen_runtime::protocols::rest_json::json_body(
+                    input,
+                    &["detectorId"],
+                )?,
             );
         ::std::result::Result::Ok(request)
     };
@@ -112,7 +118,7 @@ pub fn parse_create_publishing_destination(
         errors::CreatePublishingDestinationError::from_response,
         |response| {
             #[allow(unused_mut)]
-            let mut output: types::CreatePublishingDestinationOutput = ::smithy_gen_runtime::json::parse_body(
+            let mut output: types::CreatePublishingDestinationOutput = ::smithy_gen_runtime::protocols::json::parse_body(
                 response,
             )?;
             ::std::result::Result::Ok(output)

@@ -3,8 +3,8 @@
 //! Types of Amazon GuardDuty: operation inputs and outputs, structures, unions, enums and errors.
 #[allow(unused_imports)]
 use ::smithy_gen_runtime::{
-    builders::accessors, enums::{int_enum, string_enum},
-    structs::json_struct,
+    types::builders::accessors, types::enums::{int_enum, string_enum},
+    protocols::structs::json_struct,
 };
 /// A bad request exception object.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -180,7 +180,7 @@ accessors!(
 #[cfg(feature = "guardduty-create-publishing-destination")]
 impl CreatePublishingDestinationOutput {
     fn default_destination_id() -> ::std::option::Option<::std::string::String> {
-        ::smithy_gen_runtime::json::default_value("\"\"")
+        ::smithy_gen_runtime::protocols::json::default_value("\"\"")
     }
 }
 #[cfg(feature = "guardduty-create-detector")]
@@ -604,7 +604,7 @@ pub mod builders {
     #[allow(unused_imports)]
     use super::*;
     #[allow(unused_imports)]
-    use ::smithy_gen_runtime::builders::builder;
+    use ::smithy_gen_runtime::types::builders::builder;
     builder!(
         BadRequestException, BadRequestExceptionBuilder, unchecked, { message(message,
         set_message, get_message) "Message" : value(::std::string::String) optional,

@@ -2,7 +2,7 @@
 #![allow(deprecated)]
 //! Validation of Amazon GuardDuty inputs against the model's constraints.
 #[allow(unused_imports)]
-use ::smithy_gen_runtime::validate as rt;
+use ::smithy_gen_runtime::types::validate as rt;
 #[allow(dead_code)]
 static PATTERN_0: rt::Pattern = rt::Pattern::new(
     "^(?!aws:)[a-zA-Z+-=._:/]+$",

@@ -16,7 +16,7 @@ pub fn prepare_create_role(
         input.validate().map_err(Failure::Validation)?;
     }
     let input = &input;
-    let request: Result<PreparedRequest, Failure> = ::smithy_gen_runtime::aws_query::request(
+    let request: Result<PreparedRequest, Failure> = ::smithy_gen_runtime::protocols::aws_query::request(
         &super::client::SERVICE,
         "CreateRole",
         "2010-05-08",
@@ -32,7 +32,7 @@ pub fn parse_create_role(
     output(
         response,
         errors::CreateRoleError::from_response,
-        |response| ::smithy_gen_runtime::aws_query::parse_output(
+        |response| ::smithy_gen_runtime::protocols::aws_query::parse_output(
             response,
             ::std::option::Option::Some("CreateRoleResult"),
         ),
@@ -48,7 +48,7 @@ pub fn prepare_delete_role(
         input.validate().map_err(Failure::Validation)?;
     }
     let input = &input;
-    let request: Result<PreparedRequest, Failure> = ::smithy_gen_runtime::aws_query::request(
+    let request: Result<PreparedRequest, Failure> = ::smithy_gen_runtime::protocols::aws_query::request(
         &super::client::SERVICE,
         "DeleteRole",
         "2010-05-08",
@@ -64,7 +64,7 @@ pub fn parse_delete_role(
     output(
         response,
         errors::DeleteRoleError::from_response,
-        |response| ::smithy_gen_runtime::aws_query::parse_output(
+        |response| ::smithy_gen_runtime::protocols::aws_query::parse_output(
             response,
             ::std::option::Option::Some("DeleteRoleResult"),
         ),
@@ -80,7 +80,7 @@ pub fn prepare_get_role(
         input.validate().map_err(Failure::Validation)?;
     }
     let input = &input;
-    let request: Result<PreparedRequest, Failure> = ::smithy_gen_runtime::aws_query::request(
+    let request: Result<PreparedRequest, Failure> = ::smithy_gen_runtime::protocols::aws_query::request(
         &super::client::SERVICE,
         "GetRole",
         "2010-05-08",
@@ -96,7 +96,7 @@ pub fn parse_get_role(
     output(
         response,
         errors::GetRoleError::from_response,
-        |response| ::smithy_gen_runtime::aws_query::parse_output(
+        |response| ::smithy_gen_runtime::protocols::aws_query::parse_output(
             response,
             ::std::option::Option::Some("GetRoleResult"),
         ),
@@ -112,7 +112,7 @@ pub fn prepare_list_roles(
         input.validate().map_err(Failure::Validation)?;
     }
     let input = &input;
-    let request: Result<PreparedRequest, Failure> = ::smithy_gen_runtime::aws_query::request(
+    let request: Result<PreparedRequest, Failure> = ::smithy_gen_runtime::protocols::aws_query::request(
         &super::client::SERVICE,
         "ListRoles",
         "2010-05-08",
@@ -128,7 +128,7 @@ pub fn parse_list_roles(
     output(
         response,
         errors::ListRolesError::from_response,
-        |response| ::smithy_gen_runtime::aws_query::parse_output(
+        |response| ::smithy_gen_runtime::protocols::aws_query::parse_output(
             response,
             ::std::option::Option::Some("ListRolesResult"),
         ),

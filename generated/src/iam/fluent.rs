@@ -3,7 +3,7 @@
 #[allow(unused_imports)]
 use super::{errors, types, Client};
 #[allow(unused_imports)]
-use ::smithy_gen_runtime::builders::fluent;
+use ::smithy_gen_runtime::types::builders::fluent;
 #[cfg(feature = "iam-create-role")]
 fluent!(
     CreateRole, Client, types::builders::CreateRoleInputBuilder, create_role_with,

@@ -2,8 +2,8 @@
 //! Types of AWS Identity and Access Management: operation inputs and outputs, structures, unions, enums and errors.
 #[allow(unused_imports)]
 use ::smithy_gen_runtime::{
-    builders::accessors, enums::{int_enum, string_enum},
-    structs::json_struct,
+    types::builders::accessors, types::enums::{int_enum, string_enum},
+    protocols::structs::json_struct,
 };
 #[cfg(
     any(
@@ -57,7 +57,7 @@ accessors!(
         feature = "iam-list-roles"
     )
 )]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     AttachedPermissionsBoundary { permissions_boundary_type : "PermissionsBoundaryType"
     elem => text, permissions_boundary_arn : "PermissionsBoundaryArn" elem => text }
 );
@@ -74,7 +74,7 @@ json_struct!(ConcurrentModificationException { message : "message" });
 #[cfg(any(feature = "iam-create-role", feature = "iam-delete-role"))]
 accessors!(ConcurrentModificationException { message(message) : str optional });
 #[cfg(any(feature = "iam-create-role", feature = "iam-delete-role"))]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     ConcurrentModificationException { message : "message" elem => text }
 );
 #[cfg(any(feature = "iam-create-role", feature = "iam-delete-role"))]
@@ -151,7 +151,7 @@ accessors!(
     tags(tags) : list(Tag) optional }
 );
 #[cfg(feature = "iam-create-role")]
-::smithy_gen_runtime::query::query_struct!(
+::smithy_gen_runtime::protocols::query::query_struct!(
     CreateRoleInput { path : "Path" => text, role_name : "RoleName" => text,
     assume_role_policy_document : "AssumeRolePolicyDocument" => text, description :
     "Description" => text, max_session_duration : "MaxSessionDuration" => text,
@@ -193,14 +193,14 @@ json_struct!(CreateRoleOutput { role : "Role" default CreateRoleOutput::default_
 #[cfg(feature = "iam-create-role")]
 accessors!(CreateRoleOutput { role(role) : other(Role) required });
 #[cfg(feature = "iam-create-role")]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     CreateRoleOutput { role : "Role" elem default CreateRoleOutput::default_role =>
     strukt }
 );
 #[cfg(feature = "iam-create-role")]
 impl CreateRoleOutput {
     fn default_role() -> ::std::option::Option<Role> {
-        ::smithy_gen_runtime::json::default_value("{}")
+        ::smithy_gen_runtime::protocols::json::default_value("{}")
     }
 }
 #[cfg(feature = "iam-delete-role")]
@@ -216,7 +216,7 @@ json_struct!(DeleteConflictException { message : "message" });
 #[cfg(feature = "iam-delete-role")]
 accessors!(DeleteConflictException { message(message) : str optional });
 #[cfg(feature = "iam-delete-role")]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     DeleteConflictException { message : "message" elem => text }
 );
 #[cfg(feature = "iam-delete-role")]
@@ -242,7 +242,7 @@ json_struct!(@ input DeleteRoleInput { role_name : "RoleName" });
 #[cfg(feature = "iam-delete-role")]
 accessors!(DeleteRoleInput { role_name(role_name) : str required });
 #[cfg(feature = "iam-delete-role")]
-::smithy_gen_runtime::query::query_struct!(
+::smithy_gen_runtime::protocols::query::query_struct!(
     DeleteRoleInput { role_name : "RoleName" => text }
 );
 #[cfg(feature = "iam-delete-role")]
@@ -264,7 +264,7 @@ json_struct!(DeleteRoleOutput {});
 #[cfg(feature = "iam-delete-role")]
 accessors!(DeleteRoleOutput {});
 #[cfg(feature = "iam-delete-role")]
-::smithy_gen_runtime::xml::xml_struct!(DeleteRoleOutput {});
+::smithy_gen_runtime::protocols::xml::xml_struct!(DeleteRoleOutput {});
 #[cfg(feature = "iam-create-role")]
 /// The request was rejected because it attempted to create a resource that already exists.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -278,7 +278,7 @@ json_struct!(EntityAlreadyExistsException { message : "message" });
 #[cfg(feature = "iam-create-role")]
 accessors!(EntityAlreadyExistsException { message(message) : str optional });
 #[cfg(feature = "iam-create-role")]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     EntityAlreadyExistsException { message : "message" elem => text }
 );
 #[cfg(feature = "iam-create-role")]
@@ -304,7 +304,7 @@ json_struct!(@ input GetRoleInput { role_name : "RoleName" });
 #[cfg(feature = "iam-get-role")]
 accessors!(GetRoleInput { role_name(role_name) : str required });
 #[cfg(feature = "iam-get-role")]
-::smithy_gen_runtime::query::query_struct!(
+::smithy_gen_runtime::protocols::query::query_struct!(
     GetRoleInput { role_name : "RoleName" => text }
 );
 #[cfg(feature = "iam-get-role")]
@@ -335,13 +335,13 @@ json_struct!(GetRoleOutput { role : "Role" default GetRoleOutput::default_role }
 #[cfg(feature = "iam-get-role")]
 accessors!(GetRoleOutput { role(role) : other(Role) required });
 #[cfg(feature = "iam-get-role")]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     GetRoleOutput { role : "Role" elem default GetRoleOutput::default_role => strukt }
 );
 #[cfg(feature = "iam-get-role")]
 impl GetRoleOutput {
     fn default_role() -> ::std::option::Option<Role> {
-        ::smithy_gen_runtime::json::default_value("{}")
+        ::smithy_gen_runtime::protocols::json::default_value("{}")
     }
 }
 #[cfg(feature = "iam-create-role")]
@@ -357,7 +357,7 @@ json_struct!(InvalidInputException { message : "message" });
 #[cfg(feature = "iam-create-role")]
 accessors!(InvalidInputException { message(message) : str optional });
 #[cfg(feature = "iam-create-role")]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     InvalidInputException { message : "message" elem => text }
 );
 #[cfg(feature = "iam-create-role")]
@@ -377,7 +377,7 @@ json_struct!(LimitExceededException { message : "message" });
 #[cfg(any(feature = "iam-create-role", feature = "iam-delete-role"))]
 accessors!(LimitExceededException { message(message) : str optional });
 #[cfg(any(feature = "iam-create-role", feature = "iam-delete-role"))]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     LimitExceededException { message : "message" elem => text }
 );
 #[cfg(any(feature = "iam-create-role", feature = "iam-delete-role"))]
@@ -411,7 +411,7 @@ accessors!(
     optional, max_items(max_items) : copy(i32) optional }
 );
 #[cfg(feature = "iam-list-roles")]
-::smithy_gen_runtime::query::query_struct!(
+::smithy_gen_runtime::protocols::query::query_struct!(
     ListRolesInput { path_prefix : "PathPrefix" => text, marker : "Marker" => text,
     max_items : "MaxItems" => text }
 );
@@ -447,7 +447,7 @@ accessors!(
     copy(bool) optional, marker(marker) : str optional }
 );
 #[cfg(feature = "iam-list-roles")]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     ListRolesOutput { roles : "Roles" elem default ListRolesOutput::default_roles =>
     [list "member" strukt], is_truncated : "IsTruncated" elem default
     ListRolesOutput::default_is_truncated => text, marker : "Marker" elem => text }
@@ -455,10 +455,10 @@ accessors!(
 #[cfg(feature = "iam-list-roles")]
 impl ListRolesOutput {
     fn default_roles() -> ::std::option::Option<::std::vec::Vec<Role>> {
-        ::smithy_gen_runtime::json::default_value("[]")
+        ::smithy_gen_runtime::protocols::json::default_value("[]")
     }
     fn default_is_truncated() -> ::std::option::Option<bool> {
-        ::smithy_gen_runtime::json::default_value("false")
+        ::smithy_gen_runtime::protocols::json::default_value("false")
     }
 }
 #[cfg(feature = "iam-create-role")]
@@ -474,7 +474,7 @@ json_struct!(MalformedPolicyDocumentException { message : "message" });
 #[cfg(feature = "iam-create-role")]
 accessors!(MalformedPolicyDocumentException { message(message) : str optional });
 #[cfg(feature = "iam-create-role")]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     MalformedPolicyDocumentException { message : "message" elem => text }
 );
 #[cfg(feature = "iam-create-role")]
@@ -494,7 +494,7 @@ json_struct!(NoSuchEntityException { message : "message" });
 #[cfg(any(feature = "iam-delete-role", feature = "iam-get-role"))]
 accessors!(NoSuchEntityException { message(message) : str optional });
 #[cfg(any(feature = "iam-delete-role", feature = "iam-get-role"))]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     NoSuchEntityException { message : "message" elem => text }
 );
 #[cfg(any(feature = "iam-delete-role", feature = "iam-get-role"))]
@@ -565,7 +565,9 @@ pub struct Role {
     /// Required.
     ///
     /// Set to `0` when a response leaves it out (client error correction), so it is always present in a parsed response.
-    pub create_date: ::std::option::Option<::smithy_gen_runtime::timestamp::Timestamp>,
+    pub create_date: ::std::option::Option<
+        ::smithy_gen_runtime::types::timestamp::Timestamp,
+    >,
     /// The policy that grants an entity permission to assume the role.
     pub assume_role_policy_document: ::std::option::Option<::std::string::String>,
     /// A description of the role that you provide.
@@ -607,7 +609,7 @@ json_struct!(
 accessors!(
     Role { path(path) : str required, role_name(role_name) : str required,
     role_id(role_id) : str required, arn(arn) : str required, create_date(create_date) :
-    other(::smithy_gen_runtime::timestamp::Timestamp) required,
+    other(::smithy_gen_runtime::types::timestamp::Timestamp) required,
     assume_role_policy_document(assume_role_policy_document) : str optional,
     description(description) : str optional, max_session_duration(max_session_duration) :
     copy(i32) optional, permissions_boundary(permissions_boundary) :
@@ -621,7 +623,7 @@ accessors!(
         feature = "iam-list-roles"
     )
 )]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     Role { path : "Path" elem default Role::default_path => text, role_name : "RoleName"
     elem default Role::default_role_name => text, role_id : "RoleId" elem default
     Role::default_role_id => text, arn : "Arn" elem default Role::default_arn => text,
@@ -640,21 +642,21 @@ accessors!(
 )]
 impl Role {
     fn default_path() -> ::std::option::Option<::std::string::String> {
-        ::smithy_gen_runtime::json::default_value("\"\"")
+        ::smithy_gen_runtime::protocols::json::default_value("\"\"")
     }
     fn default_role_name() -> ::std::option::Option<::std::string::String> {
-        ::smithy_gen_runtime::json::default_value("\"\"")
+        ::smithy_gen_runtime::protocols::json::default_value("\"\"")
     }
     fn default_role_id() -> ::std::option::Option<::std::string::String> {
-        ::smithy_gen_runtime::json::default_value("\"\"")
+        ::smithy_gen_runtime::protocols::json::default_value("\"\"")
     }
     fn default_arn() -> ::std::option::Option<::std::string::String> {
-        ::smithy_gen_runtime::json::default_value("\"\"")
+        ::smithy_gen_runtime::protocols::json::default_value("\"\"")
     }
     fn default_create_date() -> ::std::option::Option<
-        ::smithy_gen_runtime::timestamp::Timestamp,
+        ::smithy_gen_runtime::types::timestamp::Timestamp,
     > {
-        ::smithy_gen_runtime::json::default_value("0")
+        ::smithy_gen_runtime::protocols::json::default_value("0")
     }
 }
 #[cfg(
@@ -674,7 +676,7 @@ pub struct RoleLastUsed {
     ///
     /// This field is null if the role has not been used within the IAM tracking period. For more information about the tracking period, see [Regions where data is tracked](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_access-advisor.html#access-advisor_tracking-period) in the *IAM User Guide*.
     pub last_used_date: ::std::option::Option<
-        ::smithy_gen_runtime::timestamp::Timestamp,
+        ::smithy_gen_runtime::types::timestamp::Timestamp,
     >,
     /// The name of the Amazon Web Services Region in which the role was last used.
     pub region: ::std::option::Option<::std::string::String>,
@@ -696,8 +698,8 @@ json_struct!(RoleLastUsed { last_used_date : "LastUsedDate", region : "Region" }
 )]
 accessors!(
     RoleLastUsed { last_used_date(last_used_date) :
-    other(::smithy_gen_runtime::timestamp::Timestamp) optional, region(region) : str
-    optional }
+    other(::smithy_gen_runtime::types::timestamp::Timestamp) optional, region(region) :
+    str optional }
 );
 #[cfg(
     any(
@@ -706,7 +708,7 @@ accessors!(
         feature = "iam-list-roles"
     )
 )]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     RoleLastUsed { last_used_date : "LastUsedDate" elem => [ts DateTime], region :
     "Region" elem => text }
 );
@@ -719,7 +721,7 @@ pub struct ServiceFailureException {
 }
 json_struct!(ServiceFailureException { message : "message" });
 accessors!(ServiceFailureException { message(message) : str optional });
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     ServiceFailureException { message : "message" elem => text }
 );
 ::smithy_gen_runtime::error_macros::service_error!(
@@ -774,7 +776,7 @@ accessors!(Tag { key(key) : str required, value(value) : str required });
         feature = "iam-list-roles"
     )
 )]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     Tag { key : "Key" elem => text, value : "Value" elem => text }
 );
 #[cfg(
@@ -784,7 +786,7 @@ accessors!(Tag { key(key) : str required, value(value) : str required });
         feature = "iam-list-roles"
     )
 )]
-::smithy_gen_runtime::query::query_struct!(
+::smithy_gen_runtime::protocols::query::query_struct!(
     Tag { key : "Key" => text, value : "Value" => text }
 );
 #[cfg(
@@ -819,7 +821,7 @@ json_struct!(UnmodifiableEntityException { message : "message" });
 #[cfg(feature = "iam-delete-role")]
 accessors!(UnmodifiableEntityException { message(message) : str optional });
 #[cfg(feature = "iam-delete-role")]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     UnmodifiableEntityException { message : "message" elem => text }
 );
 #[cfg(feature = "iam-delete-role")]
@@ -831,7 +833,7 @@ pub mod builders {
     #[allow(unused_imports)]
     use super::*;
     #[allow(unused_imports)]
-    use ::smithy_gen_runtime::builders::builder;
+    use ::smithy_gen_runtime::types::builders::builder;
     #[cfg(
         any(
             feature = "iam-create-role",
@@ -959,8 +961,9 @@ pub mod builders {
         role_id(role_id, set_role_id, get_role_id) "RoleId" :
         value(::std::string::String) required, arn(arn, set_arn, get_arn) "Arn" :
         value(::std::string::String) required, create_date(create_date, set_create_date,
-        get_create_date) "CreateDate" : value(::smithy_gen_runtime::timestamp::Timestamp)
-        required, assume_role_policy_document(assume_role_policy_document,
+        get_create_date) "CreateDate" :
+        value(::smithy_gen_runtime::types::timestamp::Timestamp) required,
+        assume_role_policy_document(assume_role_policy_document,
         set_assume_role_policy_document, get_assume_role_policy_document)
         "AssumeRolePolicyDocument" : value(::std::string::String) optional,
         description(description, set_description, get_description) "Description" :
@@ -982,7 +985,7 @@ pub mod builders {
     builder!(
         RoleLastUsed, RoleLastUsedBuilder, unchecked, { last_used_date(last_used_date,
         set_last_used_date, get_last_used_date) "LastUsedDate" :
-        value(::smithy_gen_runtime::timestamp::Timestamp) optional, region(region,
+        value(::smithy_gen_runtime::types::timestamp::Timestamp) optional, region(region,
         set_region, get_region) "Region" : value(::std::string::String) optional }
     );
     builder!(

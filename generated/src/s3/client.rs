@@ -8,7 +8,7 @@ use super::{errors, types};
 use ::smithy_gen_runtime::retry::RetryPolicy;
 /// How to reach and speak to the service.
 pub(crate) static SERVICE: ::smithy_gen_runtime::invoke::ServiceSpec = ::smithy_gen_runtime::invoke::ServiceSpec {
-    protocol: ::smithy_gen_runtime::protocol::Protocol::RestXml,
+    protocol: ::smithy_gen_runtime::protocols::Protocol::RestXml,
     signing_name: "s3",
     sdk_id: "S3",
     endpoint_prefix: "s3",
@@ -1607,7 +1607,7 @@ impl Client {
     ) -> Result<
         (
             types::SelectObjectContentOutput,
-            ::smithy_gen_runtime::event_stream::EventReceiver<
+            ::smithy_gen_runtime::streams::event_stream::EventReceiver<
                 types::SelectObjectContentEventStream,
                 errors::SelectObjectContentError,
             >,

@@ -3,7 +3,7 @@
 #[allow(unused_imports)]
 use super::{errors, types, Client};
 #[allow(unused_imports)]
-use ::smithy_gen_runtime::builders::fluent;
+use ::smithy_gen_runtime::types::builders::fluent;
 #[cfg(feature = "s3-abort-multipart-upload")]
 fluent!(
     AbortMultipartUpload, Client, types::builders::AbortMultipartUploadInputBuilder,
@@ -18,7 +18,7 @@ fluent!(
     get_expected_bucket_owner) "ExpectedBucketOwner" : value(::std::string::String)
     optional, if_match_initiated_time(if_match_initiated_time,
     set_if_match_initiated_time, get_if_match_initiated_time) "IfMatchInitiatedTime" :
-    value(::smithy_gen_runtime::timestamp::Timestamp) optional }
+    value(::smithy_gen_runtime::types::timestamp::Timestamp) optional }
 );
 #[cfg(feature = "s3-abort-multipart-upload")]
 impl Client {
@@ -99,15 +99,16 @@ fluent!(
     value(::std::string::String) optional,
     copy_source_if_modified_since(copy_source_if_modified_since,
     set_copy_source_if_modified_since, get_copy_source_if_modified_since)
-    "CopySourceIfModifiedSince" : value(::smithy_gen_runtime::timestamp::Timestamp)
-    optional, copy_source_if_none_match(copy_source_if_none_match,
-    set_copy_source_if_none_match, get_copy_source_if_none_match) "CopySourceIfNoneMatch"
-    : value(::std::string::String) optional,
-    copy_source_if_unmodified_since(copy_source_if_unmodified_since,
+    "CopySourceIfModifiedSince" :
+    value(::smithy_gen_runtime::types::timestamp::Timestamp) optional,
+    copy_source_if_none_match(copy_source_if_none_match, set_copy_source_if_none_match,
+    get_copy_source_if_none_match) "CopySourceIfNoneMatch" : value(::std::string::String)
+    optional, copy_source_if_unmodified_since(copy_source_if_unmodified_since,
     set_copy_source_if_unmodified_since, get_copy_source_if_unmodified_since)
-    "CopySourceIfUnmodifiedSince" : value(::smithy_gen_runtime::timestamp::Timestamp)
-    optional, expires(expires, set_expires, get_expires) "Expires" :
-    value(::smithy_gen_runtime::timestamp::Timestamp) optional,
+    "CopySourceIfUnmodifiedSince" :
+    value(::smithy_gen_runtime::types::timestamp::Timestamp) optional, expires(expires,
+    set_expires, get_expires) "Expires" :
+    value(::smithy_gen_runtime::types::timestamp::Timestamp) optional,
     grant_full_control(grant_full_control, set_grant_full_control,
     get_grant_full_control) "GrantFullControl" : value(::std::string::String) optional,
     grant_read(grant_read, set_grant_read, get_grant_read) "GrantRead" :
@@ -156,8 +157,9 @@ fluent!(
     value(types::ObjectLockMode) optional,
     object_lock_retain_until_date(object_lock_retain_until_date,
     set_object_lock_retain_until_date, get_object_lock_retain_until_date)
-    "ObjectLockRetainUntilDate" : value(::smithy_gen_runtime::timestamp::Timestamp)
-    optional, object_lock_legal_hold_status(object_lock_legal_hold_status,
+    "ObjectLockRetainUntilDate" :
+    value(::smithy_gen_runtime::types::timestamp::Timestamp) optional,
+    object_lock_legal_hold_status(object_lock_legal_hold_status,
     set_object_lock_legal_hold_status, get_object_lock_legal_hold_status)
     "ObjectLockLegalHoldStatus" : value(types::ObjectLockLegalHoldStatus) optional,
     expected_bucket_owner(expected_bucket_owner, set_expected_bucket_owner,
@@ -225,7 +227,7 @@ fluent!(
     "ContentLanguage" : value(::std::string::String) optional, content_type(content_type,
     set_content_type, get_content_type) "ContentType" : value(::std::string::String)
     optional, expires(expires, set_expires, get_expires) "Expires" :
-    value(::smithy_gen_runtime::timestamp::Timestamp) optional,
+    value(::smithy_gen_runtime::types::timestamp::Timestamp) optional,
     grant_full_control(grant_full_control, set_grant_full_control,
     get_grant_full_control) "GrantFullControl" : value(::std::string::String) optional,
     grant_read(grant_read, set_grant_read, get_grant_read) "GrantRead" :
@@ -261,8 +263,9 @@ fluent!(
     "ObjectLockMode" : value(types::ObjectLockMode) optional,
     object_lock_retain_until_date(object_lock_retain_until_date,
     set_object_lock_retain_until_date, get_object_lock_retain_until_date)
-    "ObjectLockRetainUntilDate" : value(::smithy_gen_runtime::timestamp::Timestamp)
-    optional, object_lock_legal_hold_status(object_lock_legal_hold_status,
+    "ObjectLockRetainUntilDate" :
+    value(::smithy_gen_runtime::types::timestamp::Timestamp) optional,
+    object_lock_legal_hold_status(object_lock_legal_hold_status,
     set_object_lock_legal_hold_status, get_object_lock_legal_hold_status)
     "ObjectLockLegalHoldStatus" : value(types::ObjectLockLegalHoldStatus) optional,
     expected_bucket_owner(expected_bucket_owner, set_expected_bucket_owner,
@@ -319,7 +322,7 @@ fluent!(
     value(::std::string::String) optional,
     if_match_last_modified_time(if_match_last_modified_time,
     set_if_match_last_modified_time, get_if_match_last_modified_time)
-    "IfMatchLastModifiedTime" : value(::smithy_gen_runtime::timestamp::Timestamp)
+    "IfMatchLastModifiedTime" : value(::smithy_gen_runtime::types::timestamp::Timestamp)
     optional, if_match_size(if_match_size, set_if_match_size, get_if_match_size)
     "IfMatchSize" : value(i64) optional }
 );
@@ -386,11 +389,11 @@ fluent!(
     required, if_match(if_match, set_if_match, get_if_match) "IfMatch" :
     value(::std::string::String) optional, if_modified_since(if_modified_since,
     set_if_modified_since, get_if_modified_since) "IfModifiedSince" :
-    value(::smithy_gen_runtime::timestamp::Timestamp) optional,
+    value(::smithy_gen_runtime::types::timestamp::Timestamp) optional,
     if_none_match(if_none_match, set_if_none_match, get_if_none_match) "IfNoneMatch" :
     value(::std::string::String) optional, if_unmodified_since(if_unmodified_since,
     set_if_unmodified_since, get_if_unmodified_since) "IfUnmodifiedSince" :
-    value(::smithy_gen_runtime::timestamp::Timestamp) optional, key(key, set_key,
+    value(::smithy_gen_runtime::types::timestamp::Timestamp) optional, key(key, set_key,
     get_key) "Key" : value(::std::string::String) required, range(range, set_range,
     get_range) "Range" : value(::std::string::String) optional,
     response_cache_control(response_cache_control, set_response_cache_control,
@@ -407,21 +410,22 @@ fluent!(
     set_response_content_type, get_response_content_type) "ResponseContentType" :
     value(::std::string::String) optional, response_expires(response_expires,
     set_response_expires, get_response_expires) "ResponseExpires" :
-    value(::smithy_gen_runtime::timestamp::Timestamp) optional, version_id(version_id,
-    set_version_id, get_version_id) "VersionId" : value(::std::string::String) optional,
-    sse_customer_algorithm(sse_customer_algorithm, set_sse_customer_algorithm,
-    get_sse_customer_algorithm) "SSECustomerAlgorithm" : value(::std::string::String)
-    optional, sse_customer_key(sse_customer_key, set_sse_customer_key,
-    get_sse_customer_key) "SSECustomerKey" : value(::std::string::String) optional,
-    sse_customer_key_md5(sse_customer_key_md5, set_sse_customer_key_md5,
-    get_sse_customer_key_md5) "SSECustomerKeyMD5" : value(::std::string::String)
-    optional, request_payer(request_payer, set_request_payer, get_request_payer)
-    "RequestPayer" : value(types::RequestPayer) optional, part_number(part_number,
-    set_part_number, get_part_number) "PartNumber" : value(i32) optional,
-    expected_bucket_owner(expected_bucket_owner, set_expected_bucket_owner,
-    get_expected_bucket_owner) "ExpectedBucketOwner" : value(::std::string::String)
-    optional, checksum_mode(checksum_mode, set_checksum_mode, get_checksum_mode)
-    "ChecksumMode" : value(types::ChecksumMode) optional }
+    value(::smithy_gen_runtime::types::timestamp::Timestamp) optional,
+    version_id(version_id, set_version_id, get_version_id) "VersionId" :
+    value(::std::string::String) optional, sse_customer_algorithm(sse_customer_algorithm,
+    set_sse_customer_algorithm, get_sse_customer_algorithm) "SSECustomerAlgorithm" :
+    value(::std::string::String) optional, sse_customer_key(sse_customer_key,
+    set_sse_customer_key, get_sse_customer_key) "SSECustomerKey" :
+    value(::std::string::String) optional, sse_customer_key_md5(sse_customer_key_md5,
+    set_sse_customer_key_md5, get_sse_customer_key_md5) "SSECustomerKeyMD5" :
+    value(::std::string::String) optional, request_payer(request_payer,
+    set_request_payer, get_request_payer) "RequestPayer" : value(types::RequestPayer)
+    optional, part_number(part_number, set_part_number, get_part_number) "PartNumber" :
+    value(i32) optional, expected_bucket_owner(expected_bucket_owner,
+    set_expected_bucket_owner, get_expected_bucket_owner) "ExpectedBucketOwner" :
+    value(::std::string::String) optional, checksum_mode(checksum_mode,
+    set_checksum_mode, get_checksum_mode) "ChecksumMode" : value(types::ChecksumMode)
+    optional }
 );
 #[cfg(feature = "s3-get-object")]
 impl Client {
@@ -458,11 +462,11 @@ fluent!(
     required, if_match(if_match, set_if_match, get_if_match) "IfMatch" :
     value(::std::string::String) optional, if_modified_since(if_modified_since,
     set_if_modified_since, get_if_modified_since) "IfModifiedSince" :
-    value(::smithy_gen_runtime::timestamp::Timestamp) optional,
+    value(::smithy_gen_runtime::types::timestamp::Timestamp) optional,
     if_none_match(if_none_match, set_if_none_match, get_if_none_match) "IfNoneMatch" :
     value(::std::string::String) optional, if_unmodified_since(if_unmodified_since,
     set_if_unmodified_since, get_if_unmodified_since) "IfUnmodifiedSince" :
-    value(::smithy_gen_runtime::timestamp::Timestamp) optional, key(key, set_key,
+    value(::smithy_gen_runtime::types::timestamp::Timestamp) optional, key(key, set_key,
     get_key) "Key" : value(::std::string::String) required, range(range, set_range,
     get_range) "Range" : value(::std::string::String) optional,
     response_cache_control(response_cache_control, set_response_cache_control,
@@ -479,21 +483,22 @@ fluent!(
     set_response_content_type, get_response_content_type) "ResponseContentType" :
     value(::std::string::String) optional, response_expires(response_expires,
     set_response_expires, get_response_expires) "ResponseExpires" :
-    value(::smithy_gen_runtime::timestamp::Timestamp) optional, version_id(version_id,
-    set_version_id, get_version_id) "VersionId" : value(::std::string::String) optional,
-    sse_customer_algorithm(sse_customer_algorithm, set_sse_customer_algorithm,
-    get_sse_customer_algorithm) "SSECustomerAlgorithm" : value(::std::string::String)
-    optional, sse_customer_key(sse_customer_key, set_sse_customer_key,
-    get_sse_customer_key) "SSECustomerKey" : value(::std::string::String) optional,
-    sse_customer_key_md5(sse_customer_key_md5, set_sse_customer_key_md5,
-    get_sse_customer_key_md5) "SSECustomerKeyMD5" : value(::std::string::String)
-    optional, request_payer(request_payer, set_request_payer, get_request_payer)
-    "RequestPayer" : value(types::RequestPayer) optional, part_number(part_number,
-    set_part_number, get_part_number) "PartNumber" : value(i32) optional,
-    expected_bucket_owner(expected_bucket_owner, set_expected_bucket_owner,
-    get_expected_bucket_owner) "ExpectedBucketOwner" : value(::std::string::String)
-    optional, checksum_mode(checksum_mode, set_checksum_mode, get_checksum_mode)
-    "ChecksumMode" : value(types::ChecksumMode) optional }
+    value(::smithy_gen_runtime::types::timestamp::Timestamp) optional,
+    version_id(version_id, set_version_id, get_version_id) "VersionId" :
+    value(::std::string::String) optional, sse_customer_algorithm(sse_customer_algorithm,
+    set_sse_customer_algorithm, get_sse_customer_algorithm) "SSECustomerAlgorithm" :
+    value(::std::string::String) optional, sse_customer_key(sse_customer_key,
+    set_sse_customer_key, get_sse_customer_key) "SSECustomerKey" :
+    value(::std::string::String) optional, sse_customer_key_md5(sse_customer_key_md5,
+    set_sse_customer_key_md5, get_sse_customer_key_md5) "SSECustomerKeyMD5" :
+    value(::std::string::String) optional, request_payer(request_payer,
+    set_request_payer, get_request_payer) "RequestPayer" : value(types::RequestPayer)
+    optional, part_number(part_number, set_part_number, get_part_number) "PartNumber" :
+    value(i32) optional, expected_bucket_owner(expected_bucket_owner,
+    set_expected_bucket_owner, get_expected_bucket_owner) "ExpectedBucketOwner" :
+    value(::std::string::String) optional, checksum_mode(checksum_mode,
+    set_checksum_mode, get_checksum_mode) "ChecksumMode" : value(types::ChecksumMode)
+    optional }
 );
 #[cfg(feature = "s3-head-object")]
 impl Client {
@@ -561,7 +566,7 @@ fluent!(
     PutObject, Client, types::builders::PutObjectInputBuilder, put_object_with,
     ::std::result::Result < types::PutObjectOutput, errors::PutObjectError >, plain, {
     acl(acl, set_acl, get_acl) "ACL" : value(types::ObjectCannedAcl) optional, body(body,
-    set_body, get_body) "Body" : value(::smithy_gen_runtime::blob::Blob) optional,
+    set_body, get_body) "Body" : value(::smithy_gen_runtime::types::blob::Blob) optional,
     bucket(bucket, set_bucket, get_bucket) "Bucket" : value(::std::string::String)
     required, cache_control(cache_control, set_cache_control, get_cache_control)
     "CacheControl" : value(::std::string::String) optional,
@@ -588,7 +593,7 @@ fluent!(
     optional, checksum_sha256(checksum_sha256, set_checksum_sha256, get_checksum_sha256)
     "ChecksumSHA256" : value(::std::string::String) optional, expires(expires,
     set_expires, get_expires) "Expires" :
-    value(::smithy_gen_runtime::timestamp::Timestamp) optional, if_match(if_match,
+    value(::smithy_gen_runtime::types::timestamp::Timestamp) optional, if_match(if_match,
     set_if_match, get_if_match) "IfMatch" : value(::std::string::String) optional,
     if_none_match(if_none_match, set_if_none_match, get_if_none_match) "IfNoneMatch" :
     value(::std::string::String) optional, grant_full_control(grant_full_control,
@@ -629,8 +634,9 @@ fluent!(
     "ObjectLockMode" : value(types::ObjectLockMode) optional,
     object_lock_retain_until_date(object_lock_retain_until_date,
     set_object_lock_retain_until_date, get_object_lock_retain_until_date)
-    "ObjectLockRetainUntilDate" : value(::smithy_gen_runtime::timestamp::Timestamp)
-    optional, object_lock_legal_hold_status(object_lock_legal_hold_status,
+    "ObjectLockRetainUntilDate" :
+    value(::smithy_gen_runtime::types::timestamp::Timestamp) optional,
+    object_lock_legal_hold_status(object_lock_legal_hold_status,
     set_object_lock_legal_hold_status, get_object_lock_legal_hold_status)
     "ObjectLockLegalHoldStatus" : value(types::ObjectLockLegalHoldStatus) optional,
     expected_bucket_owner(expected_bucket_owner, set_expected_bucket_owner,
@@ -650,8 +656,9 @@ impl Client {
 fluent!(
     SelectObjectContent, Client, types::builders::SelectObjectContentInputBuilder,
     select_object_content_with, ::std::result::Result <
-    (types::SelectObjectContentOutput, ::smithy_gen_runtime::event_stream::EventReceiver
-    < types::SelectObjectContentEventStream, errors::SelectObjectContentError >),
+    (types::SelectObjectContentOutput,
+    ::smithy_gen_runtime::streams::event_stream::EventReceiver <
+    types::SelectObjectContentEventStream, errors::SelectObjectContentError >),
     errors::SelectObjectContentError >, plain, { bucket(bucket, set_bucket, get_bucket)
     "Bucket" : value(::std::string::String) required, key(key, set_key, get_key) "Key" :
     value(::std::string::String) required, sse_customer_algorithm(sse_customer_algorithm,
@@ -688,35 +695,36 @@ impl Client {
 fluent!(
     UploadPart, Client, types::builders::UploadPartInputBuilder, upload_part_with,
     ::std::result::Result < types::UploadPartOutput, errors::UploadPartError >, plain, {
-    body(body, set_body, get_body) "Body" : value(::smithy_gen_runtime::blob::Blob)
-    optional, bucket(bucket, set_bucket, get_bucket) "Bucket" :
-    value(::std::string::String) required, content_length(content_length,
-    set_content_length, get_content_length) "ContentLength" : value(i64) optional,
-    content_md5(content_md5, set_content_md5, get_content_md5) "ContentMD5" :
-    value(::std::string::String) optional, checksum_algorithm(checksum_algorithm,
-    set_checksum_algorithm, get_checksum_algorithm) "ChecksumAlgorithm" :
-    value(types::ChecksumAlgorithm) optional, checksum_crc32(checksum_crc32,
-    set_checksum_crc32, get_checksum_crc32) "ChecksumCRC32" :
-    value(::std::string::String) optional, checksum_crc32c(checksum_crc32c,
-    set_checksum_crc32c, get_checksum_crc32c) "ChecksumCRC32C" :
-    value(::std::string::String) optional, checksum_crc64nvme(checksum_crc64nvme,
-    set_checksum_crc64nvme, get_checksum_crc64nvme) "ChecksumCRC64NVME" :
-    value(::std::string::String) optional, checksum_sha1(checksum_sha1,
-    set_checksum_sha1, get_checksum_sha1) "ChecksumSHA1" : value(::std::string::String)
-    optional, checksum_sha256(checksum_sha256, set_checksum_sha256, get_checksum_sha256)
-    "ChecksumSHA256" : value(::std::string::String) optional, key(key, set_key, get_key)
-    "Key" : value(::std::string::String) required, part_number(part_number,
-    set_part_number, get_part_number) "PartNumber" : value(i32) required,
-    upload_id(upload_id, set_upload_id, get_upload_id) "UploadId" :
-    value(::std::string::String) required, sse_customer_algorithm(sse_customer_algorithm,
-    set_sse_customer_algorithm, get_sse_customer_algorithm) "SSECustomerAlgorithm" :
-    value(::std::string::String) optional, sse_customer_key(sse_customer_key,
-    set_sse_customer_key, get_sse_customer_key) "SSECustomerKey" :
-    value(::std::string::String) optional, sse_customer_key_md5(sse_customer_key_md5,
-    set_sse_customer_key_md5, get_sse_customer_key_md5) "SSECustomerKeyMD5" :
-    value(::std::string::String) optional, request_payer(request_payer,
-    set_request_payer, get_request_payer) "RequestPayer" : value(types::RequestPayer)
-    optional, expected_bucket_owner(expected_bucket_owner, set_expected_bucket_owner,
+    body(body, set_body, get_body) "Body" :
+    value(::smithy_gen_runtime::types::blob::Blob) optional, bucket(bucket, set_bucket,
+    get_bucket) "Bucket" : value(::std::string::String) required,
+    content_length(content_length, set_content_length, get_content_length)
+    "ContentLength" : value(i64) optional, content_md5(content_md5, set_content_md5,
+    get_content_md5) "ContentMD5" : value(::std::string::String) optional,
+    checksum_algorithm(checksum_algorithm, set_checksum_algorithm,
+    get_checksum_algorithm) "ChecksumAlgorithm" : value(types::ChecksumAlgorithm)
+    optional, checksum_crc32(checksum_crc32, set_checksum_crc32, get_checksum_crc32)
+    "ChecksumCRC32" : value(::std::string::String) optional,
+    checksum_crc32c(checksum_crc32c, set_checksum_crc32c, get_checksum_crc32c)
+    "ChecksumCRC32C" : value(::std::string::String) optional,
+    checksum_crc64nvme(checksum_crc64nvme, set_checksum_crc64nvme,
+    get_checksum_crc64nvme) "ChecksumCRC64NVME" : value(::std::string::String) optional,
+    checksum_sha1(checksum_sha1, set_checksum_sha1, get_checksum_sha1) "ChecksumSHA1" :
+    value(::std::string::String) optional, checksum_sha256(checksum_sha256,
+    set_checksum_sha256, get_checksum_sha256) "ChecksumSHA256" :
+    value(::std::string::String) optional, key(key, set_key, get_key) "Key" :
+    value(::std::string::String) required, part_number(part_number, set_part_number,
+    get_part_number) "PartNumber" : value(i32) required, upload_id(upload_id,
+    set_upload_id, get_upload_id) "UploadId" : value(::std::string::String) required,
+    sse_customer_algorithm(sse_customer_algorithm, set_sse_customer_algorithm,
+    get_sse_customer_algorithm) "SSECustomerAlgorithm" : value(::std::string::String)
+    optional, sse_customer_key(sse_customer_key, set_sse_customer_key,
+    get_sse_customer_key) "SSECustomerKey" : value(::std::string::String) optional,
+    sse_customer_key_md5(sse_customer_key_md5, set_sse_customer_key_md5,
+    get_sse_customer_key_md5) "SSECustomerKeyMD5" : value(::std::string::String)
+    optional, request_payer(request_payer, set_request_payer, get_request_payer)
+    "RequestPayer" : value(types::RequestPayer) optional,
+    expected_bucket_owner(expected_bucket_owner, set_expected_bucket_owner,
     get_expected_bucket_owner) "ExpectedBucketOwner" : value(::std::string::String)
     optional }
 );

@@ -19,12 +19,12 @@ pub fn prepare_abort_multipart_upload(
     let request: Result<PreparedRequest, Failure> = {
         let mut path = ::std::string::String::new();
         path.push('/');
-        let v = ::smithy_gen_runtime::rest_json::required_label(
+        let v = ::smithy_gen_runtime::protocols::rest_json::required_label(
             &input.key,
             "Key",
             "AbortMultipartUploadInput",
         )?;
-        ::smithy_gen_runtime::rest_json::label_keeping_dots(
+        ::smithy_gen_runtime::protocols::rest_json::label_keeping_dots(
             &mut path,
             v.as_str(),
             "Key",
@@ -43,8 +43,9 @@ pub fn prepare_abort_multipart_upload(
             request
                 .header(
                     "x-amz-request-payer",
-                    ::smithy_gen_runtime::rest_json::header_text(
-                        ::smithy_gen_runtime::enums::EnumText::to_text(v).into_owned(),
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
+                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
+                            .into_owned(),
                         || "RequestPayer".to_string(),
                         false,
                         "AbortMultipartUploadInput",
@@ -55,7 +56,7 @@ pub fn prepare_abort_multipart_upload(
             request
                 .header(
                     "x-amz-expected-bucket-owner",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "ExpectedBucketOwner".to_string(),
                         false,
@@ -67,10 +68,10 @@ pub fn prepare_abort_multipart_upload(
             request
                 .header(
                     "x-amz-if-match-initiated-time",
-                    ::smithy_gen_runtime::rest_json::header_text(
-                        ::smithy_gen_runtime::rest_json::timestamp_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
+                        ::smithy_gen_runtime::protocols::rest_json::timestamp_text(
                             v,
-                            ::smithy_gen_runtime::timestamp::Format::HttpDate,
+                            ::smithy_gen_runtime::types::timestamp::Format::HttpDate,
                             "IfMatchInitiatedTime",
                             "AbortMultipartUploadInput",
                         )?,
@@ -111,15 +112,15 @@ pub fn prepare_abort_multipart_upload(
 pub fn parse_abort_multipart_upload(
     response: &RawResponse,
 ) -> Result<types::AbortMultipartUploadOutput, errors::AbortMultipartUploadError> {
-    ::smithy_gen_runtime::rest_xml::output_or_error_document(
+    ::smithy_gen_runtime::protocols::rest_xml::output_or_error_document(
         response,
         errors::AbortMultipartUploadError::from_response,
         |response| {
             let output = types::AbortMultipartUploadOutput {
-                request_charged: ::smithy_gen_runtime::rest_json::header(
+                request_charged: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-request-charged",
-                    <types::RequestCharged as ::smithy_gen_runtime::enums::EnumText>::from_text,
+                    <types::RequestCharged as ::smithy_gen_runtime::types::enums::EnumText>::from_text,
                 )?,
             };
             ::std::result::Result::Ok(output)
@@ -139,12 +140,12 @@ pub fn prepare_complete_multipart_upload(
     let request: Result<PreparedRequest, Failure> = {
         let mut path = ::std::string::String::new();
         path.push('/');
-        let v = ::smithy_gen_runtime::rest_json::required_label(
+        let v = ::smithy_gen_runtime::protocols::rest_json::required_label(
             &input.key,
             "Key",
             "CompleteMultipartUploadInput",
         )?;
-        ::smithy_gen_runtime::rest_json::label_keeping_dots(
+        ::smithy_gen_runtime::protocols::rest_json::label_keeping_dots(
             &mut path,
             v.as_str(),
             "Key",
@@ -162,7 +163,7 @@ pub fn prepare_complete_multipart_upload(
             request
                 .header(
                     "x-amz-checksum-crc32",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "ChecksumCRC32".to_string(),
                         false,
@@ -174,7 +175,7 @@ pub fn prepare_complete_multipart_upload(
             request
                 .header(
                     "x-amz-checksum-crc32c",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "ChecksumCRC32C".to_string(),
                         false,
@@ -186,7 +187,7 @@ pub fn prepare_complete_multipart_upload(
             request
                 .header(
                     "x-amz-checksum-crc64nvme",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "ChecksumCRC64NVME".to_string(),
                         false,
@@ -198,7 +199,7 @@ pub fn prepare_complete_multipart_upload(
             request
                 .header(
                     "x-amz-checksum-sha1",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "ChecksumSHA1".to_string(),
                         false,
@@ -210,7 +211,7 @@ pub fn prepare_complete_multipart_upload(
             request
                 .header(
                     "x-amz-checksum-sha256",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "ChecksumSHA256".to_string(),
                         false,
@@ -222,8 +223,9 @@ pub fn prepare_complete_multipart_upload(
             request
                 .header(
                     "x-amz-checksum-type",
-                    ::smithy_gen_runtime::rest_json::header_text(
-                        ::smithy_gen_runtime::enums::EnumText::to_text(v).into_owned(),
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
+                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
+                            .into_owned(),
                         || "ChecksumType".to_string(),
                         false,
                         "CompleteMultipartUploadInput",
@@ -234,7 +236,7 @@ pub fn prepare_complete_multipart_upload(
             request
                 .header(
                     "x-amz-mp-object-size",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::ToString::to_string(v),
                         || "MpuObjectSize".to_string(),
                         false,
@@ -246,8 +248,9 @@ pub fn prepare_complete_multipart_upload(
             request
                 .header(
                     "x-amz-request-payer",
-                    ::smithy_gen_runtime::rest_json::header_text(
-                        ::smithy_gen_runtime::enums::EnumText::to_text(v).into_owned(),
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
+                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
+                            .into_owned(),
                         || "RequestPayer".to_string(),
                         false,
                         "CompleteMultipartUploadInput",
@@ -258,7 +261,7 @@ pub fn prepare_complete_multipart_upload(
             request
                 .header(
                     "x-amz-expected-bucket-owner",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "ExpectedBucketOwner".to_string(),
                         false,
@@ -270,7 +273,7 @@ pub fn prepare_complete_multipart_upload(
             request
                 .header(
                     "If-Match",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "IfMatch".to_string(),
                         false,
@@ -282,7 +285,7 @@ pub fn prepare_complete_multipart_upload(
             request
                 .header(
                     "If-None-Match",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "IfNoneMatch".to_string(),
                         false,
@@ -294,7 +297,7 @@ pub fn prepare_complete_multipart_upload(
             request
                 .header(
                     "x-amz-server-side-encryption-customer-algorithm",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "SSECustomerAlgorithm".to_string(),
                         false,
@@ -306,7 +309,7 @@ pub fn prepare_complete_multipart_upload(
             request
                 .header(
                     "x-amz-server-side-encryption-customer-key",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "SSECustomerKey".to_string(),
                         false,
@@ -318,7 +321,7 @@ pub fn prepare_complete_multipart_upload(
             request
                 .header(
                     "x-amz-server-side-encryption-customer-key-MD5",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "SSECustomerKeyMD5".to_string(),
                         false,
@@ -330,7 +333,7 @@ pub fn prepare_complete_multipart_upload(
             request.default_header("content-type", "application/xml");
             request
                 .set_body(
-                    ::smithy_gen_runtime::rest_xml::xml_body(
+                    ::smithy_gen_runtime::protocols::rest_xml::xml_body(
                         v,
                         "CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"",
                         &[],
@@ -368,42 +371,42 @@ pub fn prepare_complete_multipart_upload(
 pub fn parse_complete_multipart_upload(
     response: &RawResponse,
 ) -> Result<types::CompleteMultipartUploadOutput, errors::CompleteMultipartUploadError> {
-    ::smithy_gen_runtime::rest_xml::output_or_error_document(
+    ::smithy_gen_runtime::protocols::rest_xml::output_or_error_document(
         response,
         errors::CompleteMultipartUploadError::from_response,
         |response| {
-            let mut output: types::CompleteMultipartUploadOutput = ::smithy_gen_runtime::rest_xml::parse_body(
+            let mut output: types::CompleteMultipartUploadOutput = ::smithy_gen_runtime::protocols::rest_xml::parse_body(
                 response,
             )?;
-            output.expiration = ::smithy_gen_runtime::rest_json::header(
+            output.expiration = ::smithy_gen_runtime::protocols::rest_json::header(
                 response,
                 "x-amz-expiration",
-                ::smithy_gen_runtime::rest_json::parse_string,
+                ::smithy_gen_runtime::protocols::rest_json::parse_string,
             )?;
-            output.server_side_encryption = ::smithy_gen_runtime::rest_json::header(
+            output.server_side_encryption = ::smithy_gen_runtime::protocols::rest_json::header(
                 response,
                 "x-amz-server-side-encryption",
-                <types::ServerSideEncryption as ::smithy_gen_runtime::enums::EnumText>::from_text,
+                <types::ServerSideEncryption as ::smithy_gen_runtime::types::enums::EnumText>::from_text,
             )?;
-            output.version_id = ::smithy_gen_runtime::rest_json::header(
+            output.version_id = ::smithy_gen_runtime::protocols::rest_json::header(
                 response,
                 "x-amz-version-id",
-                ::smithy_gen_runtime::rest_json::parse_string,
+                ::smithy_gen_runtime::protocols::rest_json::parse_string,
             )?;
-            output.ssekms_key_id = ::smithy_gen_runtime::rest_json::header(
+            output.ssekms_key_id = ::smithy_gen_runtime::protocols::rest_json::header(
                 response,
                 "x-amz-server-side-encryption-aws-kms-key-id",
-                ::smithy_gen_runtime::rest_json::parse_string,
+                ::smithy_gen_runtime::protocols::rest_json::parse_string,
             )?;
-            output.bucket_key_enabled = ::smithy_gen_runtime::rest_json::header(
+            output.bucket_key_enabled = ::smithy_gen_runtime::protocols::rest_json::header(
                 response,
                 "x-amz-server-side-encryption-bucket-key-enabled",
-                ::smithy_gen_runtime::rest_json::parse_bool,
+                ::smithy_gen_runtime::protocols::rest_json::parse_bool,
             )?;
-            output.request_charged = ::smithy_gen_runtime::rest_json::header(
+            output.request_charged = ::smithy_gen_runtime::protocols::rest_json::header(
                 response,
                 "x-amz-request-charged",
-                <types::RequestCharged as ::smithy_gen_runtime::enums::EnumText>::from_text,
+                <types::RequestCharged as ::smithy_gen_runtime::types::enums::EnumText>::from_text,
             )?;
             ::std::result::Result::Ok(output)
         },
@@ -422,12 +425,12 @@ pub fn prepare_copy_object(
     let request: Result<PreparedRequest, Failure> = {
         let mut path = ::std::string::String::new();
         path.push('/');
-        let v = ::smithy_gen_runtime::rest_json::required_label(
+        let v = ::smithy_gen_runtime::protocols::rest_json::required_label(
             &input.key,
             "Key",
             "CopyObjectInput",
         )?;
-        ::smithy_gen_runtime::rest_json::label_keeping_dots(
+        ::smithy_gen_runtime::protocols::rest_json::label_keeping_dots(
             &mut path,
             v.as_str(),
             "Key",
@@ -443,8 +446,9 @@ pub fn prepare_copy_object(
             request
                 .header(
                     "x-amz-acl",
-                    ::smithy_gen_runtime::rest_json::header_text(
-                        ::smithy_gen_runtime::enums::EnumText::to_text(v).into_owned(),
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
+                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
+                            .into_owned(),
                         || "ACL".to_string(),
                         false,
                         "CopyObjectInput",
@@ -455,7 +459,7 @@ pub fn prepare_copy_object(
             request
                 .header(
                     "Cache-Control",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "CacheControl".to_string(),
                         false,
@@ -467,8 +471,9 @@ pub fn prepare_copy_object(
             request
                 .header(
                     "x-amz-checksum-algorithm",
-                    ::smithy_gen_runtime::rest_json::header_text(
-                        ::smithy_gen_runtime::enums::EnumText::to_text(v).into_owned(),
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
+                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
+                            .into_owned(),
                         || "ChecksumAlgorithm".to_string(),
                         false,
                         "CopyObjectInput",
@@ -479,7 +484,7 @@ pub fn prepare_copy_object(
             request
                 .header(
                     "Content-Disposition",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "ContentDisposition".to_string(),
                         false,
@@ -491,7 +496,7 @@ pub fn prepare_copy_object(
             request
                 .header(
                     "Content-Encoding",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "ContentEncoding".to_string(),
                         false,
@@ -503,7 +508,7 @@ pub fn prepare_copy_object(
             request
                 .header(
                     "Content-Language",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "ContentLanguage".to_string(),
                         false,
@@ -515,7 +520,7 @@ pub fn prepare_copy_object(
             request
                 .header(
                     "Content-Type",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "ContentType".to_string(),
                         false,
@@ -527,7 +532,7 @@ pub fn prepare_copy_object(
             request
                 .header(
                     "x-amz-copy-source",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "CopySource".to_string(),
                         false,
@@ -539,7 +544,7 @@ pub fn prepare_copy_object(
             request
                 .header(
                     "x-amz-copy-source-if-match",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "CopySourceIfMatch".to_string(),
                         false,
@@ -551,10 +556,10 @@ pub fn prepare_copy_object(
             request
                 .header(
                     "x-amz-copy-source-if-modified-since",
-                    ::smithy_gen_runtime::rest_json::header_text(
-                        ::smithy_gen_runtime::rest_json::timestamp_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
+                        ::smithy_gen_runtime::protocols::rest_json::timestamp_text(
                             v,
-                            ::smithy_gen_runtime::timestamp::Format::HttpDate,
+                            ::smithy_gen_runtime::types::timestamp::Format::HttpDate,
                             "CopySourceIfModifiedSince",
                             "CopyObjectInput",
                         )?,
@@ -568,7 +573,7 @@ pub fn prepare_copy_object(
             request
                 .header(
                     "x-amz-copy-source-if-none-match",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "CopySourceIfNoneMatch".to_string(),
                         false,
@@ -580,10 +585,10 @@ pub fn prepare_copy_object(
             request
                 .header(
                     "x-amz-copy-source-if-unmodified-since",
-                    ::smithy_gen_runtime::rest_json::header_text(
-                        ::smithy_gen_runtime::rest_json::timestamp_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
+                        ::smithy_gen_runtime::protocols::rest_json::timestamp_text(
                             v,
-                            ::smithy_gen_runtime::timestamp::Format::HttpDate,
+                            ::smithy_gen_runtime::types::timestamp::Format::HttpDate,
                             "CopySourceIfUnmodifiedSince",
                             "CopyObjectInput",
                         )?,
@@ -597,10 +602,10 @@ pub fn prepare_copy_object(
             request
                 .header(
                     "Expires",
-                    ::smithy_gen_runtime::rest_json::header_text(
-                        ::smithy_gen_runtime::rest_json::timestamp_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
+                        ::smithy_gen_runtime::protocols::rest_json::timestamp_text(
                             v,
-                            ::smithy_gen_runtime::timestamp::Format::HttpDate,
+                            ::smithy_gen_runtime::types::timestamp::Format::HttpDate,
                             "Expires",
                             "CopyObjectInput",
                         )?,
@@ -614,7 +619,7 @@ pub fn prepare_copy_object(
             request
                 .header(
                     "x-amz-grant-full-control",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "GrantFullControl".to_string(),
                         false,
@@ -626,7 +631,7 @@ pub fn prepare_copy_object(
             request
                 .header(
                     "x-amz-grant-read",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "GrantRead".to_string(),
                         false,
@@ -638,7 +643,7 @@ pub fn prepare_copy_object(
             request
                 .header(
                     "x-amz-grant-read-acp",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "GrantReadACP".to_string(),
                         false,
@@ -650,7 +655,7 @@ pub fn prepare_copy_object(
             request
                 .header(
                     "x-amz-grant-write-acp",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "GrantWriteACP".to_string(),
                         false,
@@ -662,8 +667,9 @@ pub fn prepare_copy_object(
             request
                 .header(
                     "x-amz-metadata-directive",
-                    ::smithy_gen_runtime::rest_json::header_text(
-                        ::smithy_gen_runtime::enums::EnumText::to_text(v).into_owned(),
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
+                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
+                            .into_owned(),
                         || "MetadataDirective".to_string(),
                         false,
                         "CopyObjectInput",
@@ -674,8 +680,9 @@ pub fn prepare_copy_object(
             request
                 .header(
                     "x-amz-tagging-directive",
-                    ::smithy_gen_runtime::rest_json::header_text(
-                        ::smithy_gen_runtime::enums::EnumText::to_text(v).into_owned(),
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
+                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
+                            .into_owned(),
                         || "TaggingDirective".to_string(),
                         false,
                         "CopyObjectInput",
@@ -686,8 +693,9 @@ pub fn prepare_copy_object(
             request
                 .header(
                     "x-amz-server-side-encryption",
-                    ::smithy_gen_runtime::rest_json::header_text(
-                        ::smithy_gen_runtime::enums::EnumText::to_text(v).into_owned(),
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
+                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
+                            .into_owned(),
                         || "ServerSideEncryption".to_string(),
                         false,
                         "CopyObjectInput",
@@ -698,8 +706,9 @@ pub fn prepare_copy_object(
             request
                 .header(
                     "x-amz-storage-class",
-                    ::smithy_gen_runtime::rest_json::header_text(
-                        ::smithy_gen_runtime::enums::EnumText::to_text(v).into_owned(),
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
+                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
+                            .into_owned(),
                         || "StorageClass".to_string(),
                         false,
                         "CopyObjectInput",
@@ -710,7 +719,7 @@ pub fn prepare_copy_object(
             request
                 .header(
                     "x-amz-website-redirect-location",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "WebsiteRedirectLocation".to_string(),
                         false,
@@ -722,7 +731,7 @@ pub fn prepare_copy_object(
             request
                 .header(
                     "x-amz-server-side-encryption-customer-algorithm",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "SSECustomerAlgorithm".to_string(),
                         false,
@@ -734,7 +743,7 @@ pub fn prepare_copy_object(
             request
                 .header(
                     "x-amz-server-side-encryption-customer-key",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "SSECustomerKey".to_string(),
                         false,
@@ -746,7 +755,7 @@ pub fn prepare_copy_object(
             request
                 .header(
                     "x-amz-server-side-encryption-customer-key-MD5",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "SSECustomerKeyMD5".to_string(),
                         false,
@@ -758,7 +767,7 @@ pub fn prepare_copy_object(
             request
                 .header(
                     "x-amz-server-side-encryption-aws-kms-key-id",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "SSEKMSKeyId".to_string(),
                         false,
@@ -770,7 +779,7 @@ pub fn prepare_copy_object(
             request
                 .header(
                     "x-amz-server-side-encryption-context",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "SSEKMSEncryptionContext".to_string(),
                         false,
@@ -782,7 +791,7 @@ pub fn prepare_copy_object(
             request
                 .header(
                     "x-amz-server-side-encryption-bucket-key-enabled",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::ToString::to_string(v),
                         || "BucketKeyEnabled".to_string(),
                         false,
@@ -795,7 +804,7 @@ pub fn prepare_copy_object(
             request
                 .header(
                     "x-amz-copy-source-server-side-encryption-customer-algorithm",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "CopySourceSSECustomerAlgorithm".to_string(),
                         false,
@@ -807,7 +816,7 @@ pub fn prepare_copy_object(
             request
                 .header(
                     "x-amz-copy-source-server-side-encryption-customer-key",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "CopySourceSSECustomerKey".to_string(),
                         false,
@@ -819,7 +828,7 @@ pub fn prepare_copy_object(
             request
                 .header(
                     "x-amz-copy-source-server-side-encryption-customer-key-MD5",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "CopySourceSSECustomerKeyMD5".to_string(),
                         false,
@@ -831,8 +840,9 @@ pub fn prepare_copy_object(
             request
                 .header(
                     "x-amz-request-payer",
-                    ::smithy_gen_runtime::rest_json::header_text(
-                        ::smithy_gen_runtime::enums::EnumText::to_text(v).into_owned(),
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
+                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
+                            .into_owned(),
                         || "RequestPayer".to_string(),
                         false,
                         "CopyObjectInput",
@@ -843,7 +853,7 @@ pub fn prepare_copy_object(
             request
                 .header(
                     "x-amz-tagging",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "Tagging".to_string(),
                         false,
@@ -855,8 +865,9 @@ pub fn prepare_copy_object(
             request
                 .header(
                     "x-amz-object-lock-mode",
-                    ::smithy_gen_runtime::rest_json::header_text(
-                        ::smithy_gen_runtime::enums::EnumText::to_text(v).into_owned(),
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
+                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
+                            .into_owned(),
                         || "ObjectLockMode".to_string(),
                         false,
                         "CopyObjectInput",
@@ -867,10 +878,10 @@ pub fn prepare_copy_object(
             request
                 .header(
                     "x-amz-object-lock-retain-until-date",
-                    ::smithy_gen_runtime::rest_json::header_text(
-                        ::smithy_gen_runtime::rest_json::timestamp_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
+                        ::smithy_gen_runtime::protocols::rest_json::timestamp_text(
                             v,
-                            ::smithy_gen_runtime::timestamp::Format::DateTime,
+                            ::smithy_gen_runtime::types::timestamp::Format::DateTime,
                             "ObjectLockRetainUntilDate",
                             "CopyObjectInput",
                         )?,
@@ -884,8 +895,9 @@ pub fn prepare_copy_object(
             request
                 .header(
                     "x-amz-object-lock-legal-hold",
-                    ::smithy_gen_runtime::rest_json::header_text(
-                        ::smithy_gen_runtime::enums::EnumText::to_text(v).into_owned(),
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
+                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
+                            .into_owned(),
                         || "ObjectLockLegalHoldStatus".to_string(),
                         false,
                         "CopyObjectInput",
@@ -896,7 +908,7 @@ pub fn prepare_copy_object(
             request
                 .header(
                     "x-amz-expected-bucket-owner",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "ExpectedBucketOwner".to_string(),
                         false,
@@ -908,7 +920,7 @@ pub fn prepare_copy_object(
             request
                 .header(
                     "x-amz-source-expected-bucket-owner",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "ExpectedSourceBucketOwner".to_string(),
                         false,
@@ -919,7 +931,7 @@ pub fn prepare_copy_object(
         if let ::std::option::Option::Some(map) = &input.metadata {
             for (k, v) in map {
                 let at = || ::std::format!("{}[{:?}]", "Metadata", k);
-                let name = ::smithy_gen_runtime::rest_json::header_text(
+                let name = ::smithy_gen_runtime::protocols::rest_json::header_text(
                     ::std::format!("{}{}", "x-amz-meta-", k),
                     at,
                     true,
@@ -928,7 +940,7 @@ pub fn prepare_copy_object(
                 request
                     .default_header(
                         &name,
-                        &::smithy_gen_runtime::rest_json::header_text(
+                        &::smithy_gen_runtime::protocols::rest_json::header_text(
                             ::std::string::String::clone(v),
                             at,
                             false,
@@ -984,63 +996,63 @@ pub fn prepare_copy_object(
 pub fn parse_copy_object(
     response: &RawResponse,
 ) -> Result<types::CopyObjectOutput, errors::CopyObjectError> {
-    ::smithy_gen_runtime::rest_xml::output_or_error_document(
+    ::smithy_gen_runtime::protocols::rest_xml::output_or_error_document(
         response,
         errors::CopyObjectError::from_response,
         |response| {
             let output = types::CopyObjectOutput {
-                copy_object_result: ::smithy_gen_runtime::rest_xml::parse_payload(
+                copy_object_result: ::smithy_gen_runtime::protocols::rest_xml::parse_payload(
                     response,
                 )?,
-                expiration: ::smithy_gen_runtime::rest_json::header(
+                expiration: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-expiration",
-                    ::smithy_gen_runtime::rest_json::parse_string,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
                 )?,
-                copy_source_version_id: ::smithy_gen_runtime::rest_json::header(
+                copy_source_version_id: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-copy-source-version-id",
-                    ::smithy_gen_runtime::rest_json::parse_string,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
                 )?,
-                version_id: ::smithy_gen_runtime::rest_json::header(
+                version_id: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-version-id",
-                    ::smithy_gen_runtime::rest_json::parse_string,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
                 )?,
-                server_side_encryption: ::smithy_gen_runtime::rest_json::header(
+                server_side_encryption: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-server-side-encryption",
-                    <types::ServerSideEncryption as ::smithy_gen_runtime::enums::EnumText>::from_text,
+                    <types::ServerSideEncryption as ::smithy_gen_runtime::types::enums::EnumText>::from_text,
                 )?,
-                sse_customer_algorithm: ::smithy_gen_runtime::rest_json::header(
+                sse_customer_algorithm: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-server-side-encryption-customer-algorithm",
-                    ::smithy_gen_runtime::rest_json::parse_string,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
                 )?,
-                sse_customer_key_md5: ::smithy_gen_runtime::rest_json::header(
+                sse_customer_key_md5: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-server-side-encryption-customer-key-MD5",
-                    ::smithy_gen_runtime::rest_json::parse_string,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
                 )?,
-                ssekms_key_id: ::smithy_gen_runtime::rest_json::header(
+                ssekms_key_id: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-server-side-encryption-aws-kms-key-id",
-                    ::smithy_gen_runtime::rest_json::parse_string,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
                 )?,
-                ssekms_encryption_context: ::smithy_gen_runtime::rest_json::header(
+                ssekms_encryption_context: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-server-side-encryption-context",
-                    ::smithy_gen_runtime::rest_json::parse_string,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
                 )?,
-                bucket_key_enabled: ::smithy_gen_runtime::rest_json::header(
+                bucket_key_enabled: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-server-side-encryption-bucket-key-enabled",
-                    ::smithy_gen_runtime::rest_json::parse_bool,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_bool,
                 )?,
-                request_charged: ::smithy_gen_runtime::rest_json::header(
+                request_charged: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-request-charged",
-                    <types::RequestCharged as ::smithy_gen_runtime::enums::EnumText>::from_text,
+                    <types::RequestCharged as ::smithy_gen_runtime::types::enums::EnumText>::from_text,
                 )?,
             };
             ::std::result::Result::Ok(output)
@@ -1068,8 +1080,9 @@ pub fn prepare_create_bucket(
             request
                 .header(
                     "x-amz-acl",
-                    ::smithy_gen_runtime::rest_json::header_text(
-                        ::smithy_gen_runtime::enums::EnumText::to_text(v).into_owned(),
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
+                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
+                            .into_owned(),
                         || "ACL".to_string(),
                         false,
                         "CreateBucketInput",
@@ -1080,7 +1093,7 @@ pub fn prepare_create_bucket(
             request
                 .header(
                     "x-amz-grant-full-control",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "GrantFullControl".to_string(),
                         false,
@@ -1092,7 +1105,7 @@ pub fn prepare_create_bucket(
             request
                 .header(
                     "x-amz-grant-read",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "GrantRead".to_string(),
                         false,
@@ -1104,7 +1117,7 @@ pub fn prepare_create_bucket(
             request
                 .header(
                     "x-amz-grant-read-acp",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "GrantReadACP".to_string(),
                         false,
@@ -1116,7 +1129,7 @@ pub fn prepare_create_bucket(
             request
                 .header(
                     "x-amz-grant-write",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "GrantWrite".to_string(),
                         false,
@@ -1128,7 +1141,7 @@ pub fn prepare_create_bucket(
             request
                 .header(
                     "x-amz-grant-write-acp",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "GrantWriteACP".to_string(),
                         false,
@@ -1140,7 +1153,7 @@ pub fn prepare_create_bucket(
             request
                 .header(
                     "x-amz-bucket-object-lock-enabled",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::ToString::to_string(v),
                         || "ObjectLockEnabledForBucket".to_string(),
                         false,
@@ -1152,8 +1165,9 @@ pub fn prepare_create_bucket(
             request
                 .header(
                     "x-amz-object-ownership",
-                    ::smithy_gen_runtime::rest_json::header_text(
-                        ::smithy_gen_runtime::enums::EnumText::to_text(v).into_owned(),
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
+                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
+                            .into_owned(),
                         || "ObjectOwnership".to_string(),
                         false,
                         "CreateBucketInput",
@@ -1164,7 +1178,7 @@ pub fn prepare_create_bucket(
             request.default_header("content-type", "application/xml");
             request
                 .set_body(
-                    ::smithy_gen_runtime::rest_xml::xml_body(
+                    ::smithy_gen_runtime::protocols::rest_xml::xml_body(
                         v,
                         "CreateBucketConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"",
                         &[],
@@ -1204,15 +1218,15 @@ pub fn prepare_create_bucket(
 pub fn parse_create_bucket(
     response: &RawResponse,
 ) -> Result<types::CreateBucketOutput, errors::CreateBucketError> {
-    ::smithy_gen_runtime::rest_xml::output_or_error_document(
+    ::smithy_gen_runtime::protocols::rest_xml::output_or_error_document(
         response,
         errors::CreateBucketError::from_response,
         |response| {
             let output = types::CreateBucketOutput {
-                location: ::smithy_gen_runtime::rest_json::header(
+                location: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "Location",
-                    ::smithy_gen_runtime::rest_json::parse_string,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
                 )?,
             };
             ::std::result::Result::Ok(output)
@@ -1232,12 +1246,12 @@ pub fn prepare_create_multipart_upload(
     let request: Result<PreparedRequest, Failure> = {
         let mut path = ::std::string::String::new();
         path.push('/');
-        let v = ::smithy_gen_runtime::rest_json::required_label(
+        let v = ::smithy_gen_runtime::protocols::rest_json::required_label(
             &input.key,
             "Key",
             "CreateMultipartUploadInput",
         )?;
-        ::smithy_gen_runtime::rest_json::label_keeping_dots(
+        ::smithy_gen_runtime::protocols::rest_json::label_keeping_dots(
             &mut path,
             v.as_str(),
             "Key",
@@ -1253,8 +1267,9 @@ pub fn prepare_create_multipart_upload(
             request
                 .header(
                     "x-amz-acl",
-                    ::smithy_gen_runtime::rest_json::header_text(
-                        ::smithy_gen_runtime::enums::EnumText::to_text(v).into_owned(),
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
+                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
+                            .into_owned(),
                         || "ACL".to_string(),
                         false,
                         "CreateMultipartUploadInput",
@@ -1265,7 +1280,7 @@ pub fn prepare_create_multipart_upload(
             request
                 .header(
                     "Cache-Control",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "CacheControl".to_string(),
                         false,
@@ -1277,7 +1292,7 @@ pub fn prepare_create_multipart_upload(
             request
                 .header(
                     "Content-Disposition",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "ContentDisposition".to_string(),
                         false,
@@ -1289,7 +1304,7 @@ pub fn prepare_create_multipart_upload(
             request
                 .header(
                     "Content-Encoding",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "ContentEncoding".to_string(),
                         false,
@@ -1301,7 +1316,7 @@ pub fn prepare_create_multipart_upload(
             request
                 .header(
                     "Content-Language",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "ContentLanguage".to_string(),
                         false,
@@ -1313,7 +1328,7 @@ pub fn prepare_create_multipart_upload(
             request
                 .header(
                     "Content-Type",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "ContentType".to_string(),
                         false,
@@ -1325,10 +1340,10 @@ pub fn prepare_create_multipart_upload(
             request
                 .header(
                     "Expires",
-                    ::smithy_gen_runtime::rest_json::header_text(
-                        ::smithy_gen_runtime::rest_json::timestamp_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
+                        ::smithy_gen_runtime::protocols::rest_json::timestamp_text(
                             v,
-                            ::smithy_gen_runtime::timestamp::Format::HttpDate,
+                            ::smithy_gen_runtime::types::timestamp::Format::HttpDate,
                             "Expires",
                             "CreateMultipartUploadInput",
                         )?,
@@ -1342,7 +1357,7 @@ pub fn prepare_create_multipart_upload(
             request
                 .header(
                     "x-amz-grant-full-control",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "GrantFullControl".to_string(),
                         false,
@@ -1354,7 +1369,7 @@ pub fn prepare_create_multipart_upload(
             request
                 .header(
                     "x-amz-grant-read",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "GrantRead".to_string(),
                         false,
@@ -1366,7 +1381,7 @@ pub fn prepare_create_multipart_upload(
             request
                 .header(
                     "x-amz-grant-read-acp",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "GrantReadACP".to_string(),
                         false,
@@ -1378,7 +1393,7 @@ pub fn prepare_create_multipart_upload(
             request
                 .header(
                     "x-amz-grant-write-acp",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "GrantWriteACP".to_string(),
                         false,
@@ -1390,8 +1405,9 @@ pub fn prepare_create_multipart_upload(
             request
                 .header(
                     "x-amz-server-side-encryption",
-                    ::smithy_gen_runtime::rest_json::header_text(
-                        ::smithy_gen_runtime::enums::EnumText::to_text(v).into_owned(),
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
+                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
+                            .into_owned(),
                         || "ServerSideEncryption".to_string(),
                         false,
                         "CreateMultipartUploadInput",
@@ -1402,8 +1418,9 @@ pub fn prepare_create_multipart_upload(
             request
                 .header(
                     "x-amz-storage-class",
-                    ::smithy_gen_runtime::rest_json::header_text(
-                        ::smithy_gen_runtime::enums::EnumText::to_text(v).into_owned(),
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
+                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
+                            .into_owned(),
                         || "StorageClass".to_string(),
                         false,
                         "CreateMultipartUploadInput",
@@ -1414,7 +1431,7 @@ pub fn prepare_create_multipart_upload(
             request
                 .header(
                     "x-amz-website-redirect-location",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "WebsiteRedirectLocation".to_string(),
                         false,
@@ -1426,7 +1443,7 @@ pub fn prepare_create_multipart_upload(
             request
                 .header(
                     "x-amz-server-side-encryption-customer-algorithm",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "SSECustomerAlgorithm".to_string(),
                         false,
@@ -1438,7 +1455,7 @@ pub fn prepare_create_multipart_upload(
             request
                 .header(
                     "x-amz-server-side-encryption-customer-key",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "SSECustomerKey".to_string(),
                         false,
@@ -1450,7 +1467,7 @@ pub fn prepare_create_multipart_upload(
             request
                 .header(
                     "x-amz-server-side-encryption-customer-key-MD5",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "SSECustomerKeyMD5".to_string(),
                         false,
@@ -1462,7 +1479,7 @@ pub fn prepare_create_multipart_upload(
             request
                 .header(
                     "x-amz-server-side-encryption-aws-kms-key-id",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "SSEKMSKeyId".to_string(),
                         false,
@@ -1474,7 +1491,7 @@ pub fn prepare_create_multipart_upload(
             request
                 .header(
                     "x-amz-server-side-encryption-context",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "SSEKMSEncryptionContext".to_string(),
                         false,
@@ -1486,7 +1503,7 @@ pub fn prepare_create_multipart_upload(
             request
                 .header(
                     "x-amz-server-side-encryption-bucket-key-enabled",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::ToString::to_string(v),
                         || "BucketKeyEnabled".to_string(),
                         false,
@@ -1498,8 +1515,9 @@ pub fn prepare_create_multipart_upload(
             request
                 .header(
                     "x-amz-request-payer",
-                    ::smithy_gen_runtime::rest_json::header_text(
-                        ::smithy_gen_runtime::enums::EnumText::to_text(v).into_owned(),
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
+                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
+                            .into_owned(),
                         || "RequestPayer".to_string(),
                         false,
                         "CreateMultipartUploadInput",
@@ -1510,7 +1528,7 @@ pub fn prepare_create_multipart_upload(
             request
                 .header(
                     "x-amz-tagging",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "Tagging".to_string(),
                         false,
@@ -1522,8 +1540,9 @@ pub fn prepare_create_multipart_upload(
             request
                 .header(
                     "x-amz-object-lock-mode",
-                    ::smithy_gen_runtime::rest_json::header_text(
-                        ::smithy_gen_runtime::enums::EnumText::to_text(v).into_owned(),
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
+                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
+                            .into_owned(),
                         || "ObjectLockMode".to_string(),
                         false,
                         "CreateMultipartUploadInput",
@@ -1534,10 +1553,10 @@ pub fn prepare_create_multipart_upload(
             request
                 .header(
                     "x-amz-object-lock-retain-until-date",
-                    ::smithy_gen_runtime::rest_json::header_text(
-                        ::smithy_gen_runtime::rest_json::timestamp_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
+                        ::smithy_gen_runtime::protocols::rest_json::timestamp_text(
                             v,
-                            ::smithy_gen_runtime::timestamp::Format::DateTime,
+                            ::smithy_gen_runtime::types::timestamp::Format::DateTime,
                             "ObjectLockRetainUntilDate",
                             "CreateMultipartUploadInput",
                         )?,
@@ -1551,8 +1570,9 @@ pub fn prepare_create_multipart_upload(
             request
                 .header(
                     "x-amz-object-lock-legal-hold",
-                    ::smithy_gen_runtime::rest_json::header_text(
-                        ::smithy_gen_runtime::enums::EnumText::to_text(v).into_owned(),
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
+                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
+                            .into_owned(),
                         || "ObjectLockLegalHoldStatus".to_string(),
                         false,
                         "CreateMultipartUploadInput",
@@ -1563,7 +1583,7 @@ pub fn prepare_create_multipart_upload(
             request
                 .header(
                     "x-amz-expected-bucket-owner",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "ExpectedBucketOwner".to_string(),
                         false,
@@ -1575,8 +1595,9 @@ pub fn prepare_create_multipart_upload(
             request
                 .header(
                     "x-amz-checksum-algorithm",
-                    ::smithy_gen_runtime::rest_json::header_text(
-                        ::smithy_gen_runtime::enums::EnumText::to_text(v).into_owned(),
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
+                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
+                            .into_owned(),
                         || "ChecksumAlgorithm".to_string(),
                         false,
                         "CreateMultipartUploadInput",
@@ -1587,8 +1608,9 @@ pub fn prepare_create_multipart_upload(
             request
                 .header(
                     "x-amz-checksum-type",
-                    ::smithy_gen_runtime::rest_json::header_text(
-                        ::smithy_gen_runtime::enums::EnumText::to_text(v).into_owned(),
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
+                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
+                            .into_owned(),
                         || "ChecksumType".to_string(),
                         false,
                         "CreateMultipartUploadInput",
@@ -1598,7 +1620,7 @@ pub fn prepare_create_multipart_upload(
         if let ::std::option::Option::Some(map) = &input.metadata {
             for (k, v) in map {
                 let at = || ::std::format!("{}[{:?}]", "Metadata", k);
-                let name = ::smithy_gen_runtime::rest_json::header_text(
+                let name = ::smithy_gen_runtime::protocols::rest_json::header_text(
                     ::std::format!("{}{}", "x-amz-meta-", k),
                     at,
                     true,
@@ -1607,7 +1629,7 @@ pub fn prepare_create_multipart_upload(
                 request
                     .default_header(
                         &name,
-                        &::smithy_gen_runtime::rest_json::header_text(
+                        &::smithy_gen_runtime::protocols::rest_json::header_text(
                             ::std::string::String::clone(v),
                             at,
                             false,
@@ -1647,70 +1669,70 @@ pub fn prepare_create_multipart_upload(
 pub fn parse_create_multipart_upload(
     response: &RawResponse,
 ) -> Result<types::CreateMultipartUploadOutput, errors::CreateMultipartUploadError> {
-    ::smithy_gen_runtime::rest_xml::output_or_error_document(
+    ::smithy_gen_runtime::protocols::rest_xml::output_or_error_document(
         response,
         errors::CreateMultipartUploadError::from_response,
         |response| {
-            let mut output: types::CreateMultipartUploadOutput = ::smithy_gen_runtime::rest_xml::parse_body(
+            let mut output: types::CreateMultipartUploadOutput = ::smithy_gen_runtime::protocols::rest_xml::parse_body(
                 response,
             )?;
-            output.abort_date = ::smithy_gen_runtime::rest_json::header(
+            output.abort_date = ::smithy_gen_runtime::protocols::rest_json::header(
                 response,
                 "x-amz-abort-date",
-                |v: &str| ::smithy_gen_runtime::rest_json::parse_timestamp(
+                |v: &str| ::smithy_gen_runtime::protocols::rest_json::parse_timestamp(
                     v,
                     "http-date",
                 ),
             )?;
-            output.abort_rule_id = ::smithy_gen_runtime::rest_json::header(
+            output.abort_rule_id = ::smithy_gen_runtime::protocols::rest_json::header(
                 response,
                 "x-amz-abort-rule-id",
-                ::smithy_gen_runtime::rest_json::parse_string,
+                ::smithy_gen_runtime::protocols::rest_json::parse_string,
             )?;
-            output.server_side_encryption = ::smithy_gen_runtime::rest_json::header(
+            output.server_side_encryption = ::smithy_gen_runtime::protocols::rest_json::header(
                 response,
                 "x-amz-server-side-encryption",
-                <types::ServerSideEncryption as ::smithy_gen_runtime::enums::EnumText>::from_text,
+                <types::ServerSideEncryption as ::smithy_gen_runtime::types::enums::EnumText>::from_text,
             )?;
-            output.sse_customer_algorithm = ::smithy_gen_runtime::rest_json::header(
+            output.sse_customer_algorithm = ::smithy_gen_runtime::protocols::rest_json::header(
                 response,
                 "x-amz-server-side-encryption-customer-algorithm",
-                ::smithy_gen_runtime::rest_json::parse_string,
+                ::smithy_gen_runtime::protocols::rest_json::parse_string,
             )?;
-            output.sse_customer_key_md5 = ::smithy_gen_runtime::rest_json::header(
+            output.sse_customer_key_md5 = ::smithy_gen_runtime::protocols::rest_json::header(
                 response,
                 "x-amz-server-side-encryption-customer-key-MD5",
-                ::smithy_gen_runtime::rest_json::parse_string,
+                ::smithy_gen_runtime::protocols::rest_json::parse_string,
             )?;
-            output.ssekms_key_id = ::smithy_gen_runtime::rest_json::header(
+            output.ssekms_key_id = ::smithy_gen_runtime::protocols::rest_json::header(
                 response,
                 "x-amz-server-side-encryption-aws-kms-key-id",
-                ::smithy_gen_runtime::rest_json::parse_string,
+                ::smithy_gen_runtime::protocols::rest_json::parse_string,
             )?;
-            output.ssekms_encryption_context = ::smithy_gen_runtime::rest_json::header(
+            output.ssekms_encryption_context = ::smithy_gen_runtime::protocols::rest_json::header(
                 response,
                 "x-amz-server-side-encryption-context",
-                ::smithy_gen_runtime::rest_json::parse_string,
+                ::smithy_gen_runtime::protocols::rest_json::parse_string,
             )?;
-            output.bucket_key_enabled = ::smithy_gen_runtime::rest_json::header(
+            output.bucket_key_enabled = ::smithy_gen_runtime::protocols::rest_json::header(
                 response,
                 "x-amz-server-side-encryption-bucket-key-enabled",
-                ::smithy_gen_runtime::rest_json::parse_bool,
+                ::smithy_gen_runtime::protocols::rest_json::parse_bool,
             )?;
-            output.request_charged = ::smithy_gen_runtime::rest_json::header(
+            output.request_charged = ::smithy_gen_runtime::protocols::rest_json::header(
                 response,
                 "x-amz-request-charged",
-                <types::RequestCharged as ::smithy_gen_runtime::enums::EnumText>::from_text,
+                <types::RequestCharged as ::smithy_gen_runtime::types::enums::EnumText>::from_text,
             )?;
-            output.checksum_algorithm = ::smithy_gen_runtime::rest_json::header(
+            output.checksum_algorithm = ::smithy_gen_runtime::protocols::rest_json::header(
                 response,
                 "x-amz-checksum-algorithm",
-                <types::ChecksumAlgorithm as ::smithy_gen_runtime::enums::EnumText>::from_text,
+                <types::ChecksumAlgorithm as ::smithy_gen_runtime::types::enums::EnumText>::from_text,
             )?;
-            output.checksum_type = ::smithy_gen_runtime::rest_json::header(
+            output.checksum_type = ::smithy_gen_runtime::protocols::rest_json::header(
                 response,
                 "x-amz-checksum-type",
-                <types::ChecksumType as ::smithy_gen_runtime::enums::EnumText>::from_text,
+                <types::ChecksumType as ::smithy_gen_runtime::types::enums::EnumText>::from_text,
             )?;
             ::std::result::Result::Ok(output)
         },
@@ -1737,7 +1759,7 @@ pub fn prepare_delete_bucket(
             request
                 .header(
                     "x-amz-expected-bucket-owner",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "ExpectedBucketOwner".to_string(),
                         false,
@@ -1772,7 +1794,7 @@ pub fn prepare_delete_bucket(
 pub fn parse_delete_bucket(
     response: &RawResponse,
 ) -> Result<types::DeleteBucketOutput, errors::DeleteBucketError> {
-    ::smithy_gen_runtime::rest_xml::output_or_error_document(
+    ::smithy_gen_runtime::protocols::rest_xml::output_or_error_document(
         response,
         errors::DeleteBucketError::from_response,
         |response| {
@@ -1798,12 +1820,12 @@ pub fn prepare_delete_object(
     let request: Result<PreparedRequest, Failure> = {
         let mut path = ::std::string::String::new();
         path.push('/');
-        let v = ::smithy_gen_runtime::rest_json::required_label(
+        let v = ::smithy_gen_runtime::protocols::rest_json::required_label(
             &input.key,
             "Key",
             "DeleteObjectInput",
         )?;
-        ::smithy_gen_runtime::rest_json::label_keeping_dots(
+        ::smithy_gen_runtime::protocols::rest_json::label_keeping_dots(
             &mut path,
             v.as_str(),
             "Key",
@@ -1822,7 +1844,7 @@ pub fn prepare_delete_object(
             request
                 .header(
                     "x-amz-mfa",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "MFA".to_string(),
                         false,
@@ -1834,8 +1856,9 @@ pub fn prepare_delete_object(
             request
                 .header(
                     "x-amz-request-payer",
-                    ::smithy_gen_runtime::rest_json::header_text(
-                        ::smithy_gen_runtime::enums::EnumText::to_text(v).into_owned(),
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
+                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
+                            .into_owned(),
                         || "RequestPayer".to_string(),
                         false,
                         "DeleteObjectInput",
@@ -1846,7 +1869,7 @@ pub fn prepare_delete_object(
             request
                 .header(
                     "x-amz-bypass-governance-retention",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::ToString::to_string(v),
                         || "BypassGovernanceRetention".to_string(),
                         false,
@@ -1858,7 +1881,7 @@ pub fn prepare_delete_object(
             request
                 .header(
                     "x-amz-expected-bucket-owner",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "ExpectedBucketOwner".to_string(),
                         false,
@@ -1870,7 +1893,7 @@ pub fn prepare_delete_object(
             request
                 .header(
                     "If-Match",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "IfMatch".to_string(),
                         false,
@@ -1882,10 +1905,10 @@ pub fn prepare_delete_object(
             request
                 .header(
                     "x-amz-if-match-last-modified-time",
-                    ::smithy_gen_runtime::rest_json::header_text(
-                        ::smithy_gen_runtime::rest_json::timestamp_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
+                        ::smithy_gen_runtime::protocols::rest_json::timestamp_text(
                             v,
-                            ::smithy_gen_runtime::timestamp::Format::HttpDate,
+                            ::smithy_gen_runtime::types::timestamp::Format::HttpDate,
                             "IfMatchLastModifiedTime",
                             "DeleteObjectInput",
                         )?,
@@ -1899,7 +1922,7 @@ pub fn prepare_delete_object(
             request
                 .header(
                     "x-amz-if-match-size",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::ToString::to_string(v),
                         || "IfMatchSize".to_string(),
                         false,
@@ -1938,25 +1961,25 @@ pub fn prepare_delete_object(
 pub fn parse_delete_object(
     response: &RawResponse,
 ) -> Result<types::DeleteObjectOutput, errors::DeleteObjectError> {
-    ::smithy_gen_runtime::rest_xml::output_or_error_document(
+    ::smithy_gen_runtime::protocols::rest_xml::output_or_error_document(
         response,
         errors::DeleteObjectError::from_response,
         |response| {
             let output = types::DeleteObjectOutput {
-                delete_marker: ::smithy_gen_runtime::rest_json::header(
+                delete_marker: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-delete-marker",
-                    ::smithy_gen_runtime::rest_json::parse_bool,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_bool,
                 )?,
-                version_id: ::smithy_gen_runtime::rest_json::header(
+                version_id: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-version-id",
-                    ::smithy_gen_runtime::rest_json::parse_string,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
                 )?,
-                request_charged: ::smithy_gen_runtime::rest_json::header(
+                request_charged: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-request-charged",
-                    <types::RequestCharged as ::smithy_gen_runtime::enums::EnumText>::from_text,
+                    <types::RequestCharged as ::smithy_gen_runtime::types::enums::EnumText>::from_text,
                 )?,
             };
             ::std::result::Result::Ok(output)
@@ -1985,7 +2008,7 @@ pub fn prepare_delete_objects(
             request
                 .header(
                     "x-amz-mfa",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "MFA".to_string(),
                         false,
@@ -1997,8 +2020,9 @@ pub fn prepare_delete_objects(
             request
                 .header(
                     "x-amz-request-payer",
-                    ::smithy_gen_runtime::rest_json::header_text(
-                        ::smithy_gen_runtime::enums::EnumText::to_text(v).into_owned(),
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
+                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
+                            .into_owned(),
                         || "RequestPayer".to_string(),
                         false,
                         "DeleteObjectsInput",
@@ -2009,7 +2033,7 @@ pub fn prepare_delete_objects(
             request
                 .header(
                     "x-amz-bypass-governance-retention",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::ToString::to_string(v),
                         || "BypassGovernanceRetention".to_string(),
                         false,
@@ -2021,7 +2045,7 @@ pub fn prepare_delete_objects(
             request
                 .header(
                     "x-amz-expected-bucket-owner",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "ExpectedBucketOwner".to_string(),
                         false,
@@ -2033,8 +2057,9 @@ pub fn prepare_delete_objects(
             request
                 .header(
                     "x-amz-sdk-checksum-algorithm",
-                    ::smithy_gen_runtime::rest_json::header_text(
-                        ::smithy_gen_runtime::enums::EnumText::to_text(v).into_owned(),
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
+                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
+                            .into_owned(),
                         || "ChecksumAlgorithm".to_string(),
                         false,
                         "DeleteObjectsInput",
@@ -2045,7 +2070,7 @@ pub fn prepare_delete_objects(
             request.default_header("content-type", "application/xml");
             request
                 .set_body(
-                    ::smithy_gen_runtime::rest_xml::xml_body(
+                    ::smithy_gen_runtime::protocols::rest_xml::xml_body(
                         v,
                         "Delete xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"",
                         &[],
@@ -2070,7 +2095,9 @@ pub fn prepare_delete_objects(
         algorithm: input
             .checksum_algorithm
             .as_ref()
-            .map(|v| ::smithy_gen_runtime::enums::EnumText::to_text(v).into_owned()),
+            .map(|v| {
+                ::smithy_gen_runtime::types::enums::EnumText::to_text(v).into_owned()
+            }),
         required: true,
     });
     Ok(request)
@@ -2080,17 +2107,17 @@ pub fn prepare_delete_objects(
 pub fn parse_delete_objects(
     response: &RawResponse,
 ) -> Result<types::DeleteObjectsOutput, errors::DeleteObjectsError> {
-    ::smithy_gen_runtime::rest_xml::output_or_error_document(
+    ::smithy_gen_runtime::protocols::rest_xml::output_or_error_document(
         response,
         errors::DeleteObjectsError::from_response,
         |response| {
-            let mut output: types::DeleteObjectsOutput = ::smithy_gen_runtime::rest_xml::parse_body(
+            let mut output: types::DeleteObjectsOutput = ::smithy_gen_runtime::protocols::rest_xml::parse_body(
                 response,
             )?;
-            output.request_charged = ::smithy_gen_runtime::rest_json::header(
+            output.request_charged = ::smithy_gen_runtime::protocols::rest_json::header(
                 response,
                 "x-amz-request-charged",
-                <types::RequestCharged as ::smithy_gen_runtime::enums::EnumText>::from_text,
+                <types::RequestCharged as ::smithy_gen_runtime::types::enums::EnumText>::from_text,
             )?;
             ::std::result::Result::Ok(output)
         },
@@ -2118,7 +2145,7 @@ pub fn prepare_get_bucket_location(
             request
                 .header(
                     "x-amz-expected-bucket-owner",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "ExpectedBucketOwner".to_string(),
                         false,
@@ -2153,12 +2180,12 @@ pub fn prepare_get_bucket_location(
 pub fn parse_get_bucket_location(
     response: &RawResponse,
 ) -> Result<types::GetBucketLocationOutput, errors::GetBucketLocationError> {
-    ::smithy_gen_runtime::rest_xml::output_or_error_document(
+    ::smithy_gen_runtime::protocols::rest_xml::output_or_error_document(
         response,
         errors::GetBucketLocationError::from_response,
         |response| {
             let output = types::GetBucketLocationOutput {
-                location_constraint: ::smithy_gen_runtime::rest_xml::parse_unwrapped(
+                location_constraint: ::smithy_gen_runtime::protocols::rest_xml::parse_unwrapped(
                     response,
                 )?,
             };
@@ -2179,12 +2206,12 @@ pub fn prepare_get_object(
     let request: Result<PreparedRequest, Failure> = {
         let mut path = ::std::string::String::new();
         path.push('/');
-        let v = ::smithy_gen_runtime::rest_json::required_label(
+        let v = ::smithy_gen_runtime::protocols::rest_json::required_label(
             &input.key,
             "Key",
             "GetObjectInput",
         )?;
-        ::smithy_gen_runtime::rest_json::label_keeping_dots(
+        ::smithy_gen_runtime::protocols::rest_json::label_keeping_dots(
             &mut path,
             v.as_str(),
             "Key",
@@ -2216,9 +2243,9 @@ pub fn prepare_get_object(
             request
                 .query(
                     "response-expires",
-                    ::smithy_gen_runtime::rest_json::timestamp_text(
+                    ::smithy_gen_runtime::protocols::rest_json::timestamp_text(
                         v,
-                        ::smithy_gen_runtime::timestamp::Format::HttpDate,
+                        ::smithy_gen_runtime::types::timestamp::Format::HttpDate,
                         "ResponseExpires",
                         "GetObjectInput",
                     )?,
@@ -2234,7 +2261,7 @@ pub fn prepare_get_object(
             request
                 .header(
                     "If-Match",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "IfMatch".to_string(),
                         false,
@@ -2246,10 +2273,10 @@ pub fn prepare_get_object(
             request
                 .header(
                     "If-Modified-Since",
-                    ::smithy_gen_runtime::rest_json::header_text(
-                        ::smithy_gen_runtime::rest_json::timestamp_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
+                        ::smithy_gen_runtime::protocols::rest_json::timestamp_text(
                             v,
-                            ::smithy_gen_runtime::timestamp::Format::HttpDate,
+                            ::smithy_gen_runtime::types::timestamp::Format::HttpDate,
                             "IfModifiedSince",
                             "GetObjectInput",
                         )?,
@@ -2263,7 +2290,7 @@ pub fn prepare_get_object(
             request
                 .header(
                     "If-None-Match",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "IfNoneMatch".to_string(),
                         false,
@@ -2275,10 +2302,10 @@ pub fn prepare_get_object(
             request
                 .header(
                     "If-Unmodified-Since",
-                    ::smithy_gen_runtime::rest_json::header_text(
-                        ::smithy_gen_runtime::rest_json::timestamp_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
+                        ::smithy_gen_runtime::protocols::rest_json::timestamp_text(
                             v,
-                            ::smithy_gen_runtime::timestamp::Format::HttpDate,
+                            ::smithy_gen_runtime::types::timestamp::Format::HttpDate,
                             "IfUnmodifiedSince",
                             "GetObjectInput",
                         )?,
@@ -2292,7 +2319,7 @@ pub fn prepare_get_object(
             request
                 .header(
                     "Range",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "Range".to_string(),
                         false,
@@ -2304,7 +2331,7 @@ pub fn prepare_get_object(
             request
                 .header(
                     "x-amz-server-side-encryption-customer-algorithm",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "SSECustomerAlgorithm".to_string(),
                         false,
@@ -2316,7 +2343,7 @@ pub fn prepare_get_object(
             request
                 .header(
                     "x-amz-server-side-encryption-customer-key",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "SSECustomerKey".to_string(),
                         false,
@@ -2328,7 +2355,7 @@ pub fn prepare_get_object(
             request
                 .header(
                     "x-amz-server-side-encryption-customer-key-MD5",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "SSECustomerKeyMD5".to_string(),
                         false,
@@ -2340,8 +2367,9 @@ pub fn prepare_get_object(
             request
                 .header(
                     "x-amz-request-payer",
-                    ::smithy_gen_runtime::rest_json::header_text(
-                        ::smithy_gen_runtime::enums::EnumText::to_text(v).into_owned(),
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
+                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
+                            .into_owned(),
                         || "RequestPayer".to_string(),
                         false,
                         "GetObjectInput",
@@ -2352,7 +2380,7 @@ pub fn prepare_get_object(
             request
                 .header(
                     "x-amz-expected-bucket-owner",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "ExpectedBucketOwner".to_string(),
                         false,
@@ -2364,8 +2392,9 @@ pub fn prepare_get_object(
             request
                 .header(
                     "x-amz-checksum-mode",
-                    ::smithy_gen_runtime::rest_json::header_text(
-                        ::smithy_gen_runtime::enums::EnumText::to_text(v).into_owned(),
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
+                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
+                            .into_owned(),
                         || "ChecksumMode".to_string(),
                         false,
                         "GetObjectInput",
@@ -2398,7 +2427,9 @@ pub fn prepare_get_object(
     request.validate_response_checksum = input
         .checksum_mode
         .as_ref()
-        .is_some_and(|v| ::smithy_gen_runtime::enums::EnumText::to_text(v) == "ENABLED");
+        .is_some_and(|v| {
+            ::smithy_gen_runtime::types::enums::EnumText::to_text(v) == "ENABLED"
+        });
     Ok(request)
 }
 #[cfg(feature = "s3-get-object")]
@@ -2412,200 +2443,200 @@ pub fn parse_get_object(
         |response| {
             let output = types::GetObjectOutput {
                 body: ::std::option::Option::Some(
-                    ::smithy_gen_runtime::blob::Blob::from(response.body.clone()),
+                    ::smithy_gen_runtime::types::blob::Blob::from(response.body.clone()),
                 ),
-                delete_marker: ::smithy_gen_runtime::rest_json::header(
+                delete_marker: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-delete-marker",
-                    ::smithy_gen_runtime::rest_json::parse_bool,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_bool,
                 )?,
-                accept_ranges: ::smithy_gen_runtime::rest_json::header(
+                accept_ranges: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "accept-ranges",
-                    ::smithy_gen_runtime::rest_json::parse_string,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
                 )?,
-                expiration: ::smithy_gen_runtime::rest_json::header(
+                expiration: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-expiration",
-                    ::smithy_gen_runtime::rest_json::parse_string,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
                 )?,
-                restore: ::smithy_gen_runtime::rest_json::header(
+                restore: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-restore",
-                    ::smithy_gen_runtime::rest_json::parse_string,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
                 )?,
-                last_modified: ::smithy_gen_runtime::rest_json::header(
+                last_modified: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "Last-Modified",
-                    |v: &str| ::smithy_gen_runtime::rest_json::parse_timestamp(
+                    |v: &str| ::smithy_gen_runtime::protocols::rest_json::parse_timestamp(
                         v,
                         "http-date",
                     ),
                 )?,
-                content_length: ::smithy_gen_runtime::rest_json::header(
+                content_length: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "Content-Length",
-                    ::smithy_gen_runtime::rest_json::parse_number,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_number,
                 )?,
-                e_tag: ::smithy_gen_runtime::rest_json::header(
+                e_tag: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "ETag",
-                    ::smithy_gen_runtime::rest_json::parse_string,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
                 )?,
-                checksum_crc32: ::smithy_gen_runtime::rest_json::header(
+                checksum_crc32: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-checksum-crc32",
-                    ::smithy_gen_runtime::rest_json::parse_string,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
                 )?,
-                checksum_crc32c: ::smithy_gen_runtime::rest_json::header(
+                checksum_crc32c: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-checksum-crc32c",
-                    ::smithy_gen_runtime::rest_json::parse_string,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
                 )?,
-                checksum_crc64nvme: ::smithy_gen_runtime::rest_json::header(
+                checksum_crc64nvme: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-checksum-crc64nvme",
-                    ::smithy_gen_runtime::rest_json::parse_string,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
                 )?,
-                checksum_sha1: ::smithy_gen_runtime::rest_json::header(
+                checksum_sha1: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-checksum-sha1",
-                    ::smithy_gen_runtime::rest_json::parse_string,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
                 )?,
-                checksum_sha256: ::smithy_gen_runtime::rest_json::header(
+                checksum_sha256: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-checksum-sha256",
-                    ::smithy_gen_runtime::rest_json::parse_string,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
                 )?,
-                checksum_type: ::smithy_gen_runtime::rest_json::header(
+                checksum_type: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-checksum-type",
-                    <types::ChecksumType as ::smithy_gen_runtime::enums::EnumText>::from_text,
+                    <types::ChecksumType as ::smithy_gen_runtime::types::enums::EnumText>::from_text,
                 )?,
-                missing_meta: ::smithy_gen_runtime::rest_json::header(
+                missing_meta: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-missing-meta",
-                    ::smithy_gen_runtime::rest_json::parse_number,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_number,
                 )?,
-                version_id: ::smithy_gen_runtime::rest_json::header(
+                version_id: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-version-id",
-                    ::smithy_gen_runtime::rest_json::parse_string,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
                 )?,
-                cache_control: ::smithy_gen_runtime::rest_json::header(
+                cache_control: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "Cache-Control",
-                    ::smithy_gen_runtime::rest_json::parse_string,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
                 )?,
-                content_disposition: ::smithy_gen_runtime::rest_json::header(
+                content_disposition: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "Content-Disposition",
-                    ::smithy_gen_runtime::rest_json::parse_string,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
                 )?,
-                content_encoding: ::smithy_gen_runtime::rest_json::header(
+                content_encoding: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "Content-Encoding",
-                    ::smithy_gen_runtime::rest_json::parse_string,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
                 )?,
-                content_language: ::smithy_gen_runtime::rest_json::header(
+                content_language: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "Content-Language",
-                    ::smithy_gen_runtime::rest_json::parse_string,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
                 )?,
-                content_range: ::smithy_gen_runtime::rest_json::header(
+                content_range: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "Content-Range",
-                    ::smithy_gen_runtime::rest_json::parse_string,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
                 )?,
-                content_type: ::smithy_gen_runtime::rest_json::header(
+                content_type: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "Content-Type",
-                    ::smithy_gen_runtime::rest_json::parse_string,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
                 )?,
-                expires: ::smithy_gen_runtime::rest_json::header(
+                expires: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "Expires",
-                    |v: &str| ::smithy_gen_runtime::rest_json::parse_timestamp(
+                    |v: &str| ::smithy_gen_runtime::protocols::rest_json::parse_timestamp(
                         v,
                         "http-date",
                     ),
                 )?,
-                website_redirect_location: ::smithy_gen_runtime::rest_json::header(
+                website_redirect_location: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-website-redirect-location",
-                    ::smithy_gen_runtime::rest_json::parse_string,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
                 )?,
-                server_side_encryption: ::smithy_gen_runtime::rest_json::header(
+                server_side_encryption: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-server-side-encryption",
-                    <types::ServerSideEncryption as ::smithy_gen_runtime::enums::EnumText>::from_text,
+                    <types::ServerSideEncryption as ::smithy_gen_runtime::types::enums::EnumText>::from_text,
                 )?,
-                metadata: ::smithy_gen_runtime::rest_json::prefix_headers(
+                metadata: ::smithy_gen_runtime::protocols::rest_json::prefix_headers(
                     response,
                     "x-amz-meta-",
                 ),
-                sse_customer_algorithm: ::smithy_gen_runtime::rest_json::header(
+                sse_customer_algorithm: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-server-side-encryption-customer-algorithm",
-                    ::smithy_gen_runtime::rest_json::parse_string,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
                 )?,
-                sse_customer_key_md5: ::smithy_gen_runtime::rest_json::header(
+                sse_customer_key_md5: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-server-side-encryption-customer-key-MD5",
-                    ::smithy_gen_runtime::rest_json::parse_string,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
                 )?,
-                ssekms_key_id: ::smithy_gen_runtime::rest_json::header(
+                ssekms_key_id: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-server-side-encryption-aws-kms-key-id",
-                    ::smithy_gen_runtime::rest_json::parse_string,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
                 )?,
-                bucket_key_enabled: ::smithy_gen_runtime::rest_json::header(
+                bucket_key_enabled: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-server-side-encryption-bucket-key-enabled",
-                    ::smithy_gen_runtime::rest_json::parse_bool,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_bool,
                 )?,
-                storage_class: ::smithy_gen_runtime::rest_json::header(
+                storage_class: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-storage-class",
-                    <types::StorageClass as ::smithy_gen_runtime::enums::EnumText>::from_text,
+                    <types::StorageClass as ::smithy_gen_runtime::types::enums::EnumText>::from_text,
                 )?,
-                request_charged: ::smithy_gen_runtime::rest_json::header(
+                request_charged: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-request-charged",
-                    <types::RequestCharged as ::smithy_gen_runtime::enums::EnumText>::from_text,
+                    <types::RequestCharged as ::smithy_gen_runtime::types::enums::EnumText>::from_text,
                 )?,
-                replication_status: ::smithy_gen_runtime::rest_json::header(
+                replication_status: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-replication-status",
-                    <types::ReplicationStatus as ::smithy_gen_runtime::enums::EnumText>::from_text,
+                    <types::ReplicationStatus as ::smithy_gen_runtime::types::enums::EnumText>::from_text,
                 )?,
-                parts_count: ::smithy_gen_runtime::rest_json::header(
+                parts_count: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-mp-parts-count",
-                    ::smithy_gen_runtime::rest_json::parse_number,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_number,
                 )?,
-                tag_count: ::smithy_gen_runtime::rest_json::header(
+                tag_count: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-tagging-count",
-                    ::smithy_gen_runtime::rest_json::parse_number,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_number,
                 )?,
-                object_lock_mode: ::smithy_gen_runtime::rest_json::header(
+                object_lock_mode: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-object-lock-mode",
-                    <types::ObjectLockMode as ::smithy_gen_runtime::enums::EnumText>::from_text,
+                    <types::ObjectLockMode as ::smithy_gen_runtime::types::enums::EnumText>::from_text,
                 )?,
-                object_lock_retain_until_date: ::smithy_gen_runtime::rest_json::header(
+                object_lock_retain_until_date: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-object-lock-retain-until-date",
-                    |v: &str| ::smithy_gen_runtime::rest_json::parse_timestamp(
+                    |v: &str| ::smithy_gen_runtime::protocols::rest_json::parse_timestamp(
                         v,
                         "date-time",
                     ),
                 )?,
-                object_lock_legal_hold_status: ::smithy_gen_runtime::rest_json::header(
+                object_lock_legal_hold_status: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-object-lock-legal-hold",
-                    <types::ObjectLockLegalHoldStatus as ::smithy_gen_runtime::enums::EnumText>::from_text,
+                    <types::ObjectLockLegalHoldStatus as ::smithy_gen_runtime::types::enums::EnumText>::from_text,
                 )?,
             };
             ::std::result::Result::Ok(output)
@@ -2633,7 +2664,7 @@ pub fn prepare_head_bucket(
             request
                 .header(
                     "x-amz-expected-bucket-owner",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "ExpectedBucketOwner".to_string(),
                         false,
@@ -2662,30 +2693,30 @@ pub fn prepare_head_bucket(
 pub fn parse_head_bucket(
     response: &RawResponse,
 ) -> Result<types::HeadBucketOutput, errors::HeadBucketError> {
-    ::smithy_gen_runtime::rest_xml::output_or_error_document(
+    ::smithy_gen_runtime::protocols::rest_xml::output_or_error_document(
         response,
         errors::HeadBucketError::from_response,
         |response| {
             let output = types::HeadBucketOutput {
-                bucket_location_type: ::smithy_gen_runtime::rest_json::header(
+                bucket_location_type: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-bucket-location-type",
-                    <types::LocationType as ::smithy_gen_runtime::enums::EnumText>::from_text,
+                    <types::LocationType as ::smithy_gen_runtime::types::enums::EnumText>::from_text,
                 )?,
-                bucket_location_name: ::smithy_gen_runtime::rest_json::header(
+                bucket_location_name: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-bucket-location-name",
-                    ::smithy_gen_runtime::rest_json::parse_string,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
                 )?,
-                bucket_region: ::smithy_gen_runtime::rest_json::header(
+                bucket_region: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-bucket-region",
-                    ::smithy_gen_runtime::rest_json::parse_string,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
                 )?,
-                access_point_alias: ::smithy_gen_runtime::rest_json::header(
+                access_point_alias: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-access-point-alias",
-                    ::smithy_gen_runtime::rest_json::parse_bool,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_bool,
                 )?,
             };
             ::std::result::Result::Ok(output)
@@ -2705,12 +2736,12 @@ pub fn prepare_head_object(
     let request: Result<PreparedRequest, Failure> = {
         let mut path = ::std::string::String::new();
         path.push('/');
-        let v = ::smithy_gen_runtime::rest_json::required_label(
+        let v = ::smithy_gen_runtime::protocols::rest_json::required_label(
             &input.key,
             "Key",
             "HeadObjectInput",
         )?;
-        ::smithy_gen_runtime::rest_json::label_keeping_dots(
+        ::smithy_gen_runtime::protocols::rest_json::label_keeping_dots(
             &mut path,
             v.as_str(),
             "Key",
@@ -2741,9 +2772,9 @@ pub fn prepare_head_object(
             request
                 .query(
                     "response-expires",
-                    ::smithy_gen_runtime::rest_json::timestamp_text(
+                    ::smithy_gen_runtime::protocols::rest_json::timestamp_text(
                         v,
-                        ::smithy_gen_runtime::timestamp::Format::HttpDate,
+                        ::smithy_gen_runtime::types::timestamp::Format::HttpDate,
                         "ResponseExpires",
                         "HeadObjectInput",
                     )?,
@@ -2759,7 +2790,7 @@ pub fn prepare_head_object(
             request
                 .header(
                     "If-Match",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "IfMatch".to_string(),
                         false,
@@ -2771,10 +2802,10 @@ pub fn prepare_head_object(
             request
                 .header(
                     "If-Modified-Since",
-                    ::smithy_gen_runtime::rest_json::header_text(
-                        ::smithy_gen_runtime::rest_json::timestamp_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
+                        ::smithy_gen_runtime::protocols::rest_json::timestamp_text(
                             v,
-                            ::smithy_gen_runtime::timestamp::Format::HttpDate,
+                            ::smithy_gen_runtime::types::timestamp::Format::HttpDate,
                             "IfModifiedSince",
                             "HeadObjectInput",
                         )?,
@@ -2788,7 +2819,7 @@ pub fn prepare_head_object(
             request
                 .header(
                     "If-None-Match",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "IfNoneMatch".to_string(),
                         false,
@@ -2800,10 +2831,10 @@ pub fn prepare_head_object(
             request
                 .header(
                     "If-Unmodified-Since",
-                    ::smithy_gen_runtime::rest_json::header_text(
-                        ::smithy_gen_runtime::rest_json::timestamp_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
+                        ::smithy_gen_runtime::protocols::rest_json::timestamp_text(
                             v,
-                            ::smithy_gen_runtime::timestamp::Format::HttpDate,
+                            ::smithy_gen_runtime::types::timestamp::Format::HttpDate,
                             "IfUnmodifiedSince",
                             "HeadObjectInput",
                         )?,
@@ -2817,7 +2848,7 @@ pub fn prepare_head_object(
             request
                 .header(
                     "Range",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "Range".to_string(),
                         false,
@@ -2829,7 +2860,7 @@ pub fn prepare_head_object(
             request
                 .header(
                     "x-amz-server-side-encryption-customer-algorithm",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "SSECustomerAlgorithm".to_string(),
                         false,
@@ -2841,7 +2872,7 @@ pub fn prepare_head_object(
             request
                 .header(
                     "x-amz-server-side-encryption-customer-key",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "SSECustomerKey".to_string(),
                         false,
@@ -2853,7 +2884,7 @@ pub fn prepare_head_object(
             request
                 .header(
                     "x-amz-server-side-encryption-customer-key-MD5",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "SSECustomerKeyMD5".to_string(),
                         false,
@@ -2865,8 +2896,9 @@ pub fn prepare_head_object(
             request
                 .header(
                     "x-amz-request-payer",
-                    ::smithy_gen_runtime::rest_json::header_text(
-                        ::smithy_gen_runtime::enums::EnumText::to_text(v).into_owned(),
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
+                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
+                            .into_owned(),
                         || "RequestPayer".to_string(),
                         false,
                         "HeadObjectInput",
@@ -2877,7 +2909,7 @@ pub fn prepare_head_object(
             request
                 .header(
                     "x-amz-expected-bucket-owner",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "ExpectedBucketOwner".to_string(),
                         false,
@@ -2889,8 +2921,9 @@ pub fn prepare_head_object(
             request
                 .header(
                     "x-amz-checksum-mode",
-                    ::smithy_gen_runtime::rest_json::header_text(
-                        ::smithy_gen_runtime::enums::EnumText::to_text(v).into_owned(),
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
+                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
+                            .into_owned(),
                         || "ChecksumMode".to_string(),
                         false,
                         "HeadObjectInput",
@@ -2928,203 +2961,203 @@ pub fn prepare_head_object(
 pub fn parse_head_object(
     response: &RawResponse,
 ) -> Result<types::HeadObjectOutput, errors::HeadObjectError> {
-    ::smithy_gen_runtime::rest_xml::output_or_error_document(
+    ::smithy_gen_runtime::protocols::rest_xml::output_or_error_document(
         response,
         errors::HeadObjectError::from_response,
         |response| {
             let output = types::HeadObjectOutput {
-                delete_marker: ::smithy_gen_runtime::rest_json::header(
+                delete_marker: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-delete-marker",
-                    ::smithy_gen_runtime::rest_json::parse_bool,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_bool,
                 )?,
-                accept_ranges: ::smithy_gen_runtime::rest_json::header(
+                accept_ranges: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "accept-ranges",
-                    ::smithy_gen_runtime::rest_json::parse_string,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
                 )?,
-                expiration: ::smithy_gen_runtime::rest_json::header(
+                expiration: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-expiration",
-                    ::smithy_gen_runtime::rest_json::parse_string,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
                 )?,
-                restore: ::smithy_gen_runtime::rest_json::header(
+                restore: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-restore",
-                    ::smithy_gen_runtime::rest_json::parse_string,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
                 )?,
-                archive_status: ::smithy_gen_runtime::rest_json::header(
+                archive_status: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-archive-status",
-                    <types::ArchiveStatus as ::smithy_gen_runtime::enums::EnumText>::from_text,
+                    <types::ArchiveStatus as ::smithy_gen_runtime::types::enums::EnumText>::from_text,
                 )?,
-                last_modified: ::smithy_gen_runtime::rest_json::header(
+                last_modified: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "Last-Modified",
-                    |v: &str| ::smithy_gen_runtime::rest_json::parse_timestamp(
+                    |v: &str| ::smithy_gen_runtime::protocols::rest_json::parse_timestamp(
                         v,
                         "http-date",
                     ),
                 )?,
-                content_length: ::smithy_gen_runtime::rest_json::header(
+                content_length: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "Content-Length",
-                    ::smithy_gen_runtime::rest_json::parse_number,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_number,
                 )?,
-                checksum_crc32: ::smithy_gen_runtime::rest_json::header(
+                checksum_crc32: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-checksum-crc32",
-                    ::smithy_gen_runtime::rest_json::parse_string,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
                 )?,
-                checksum_crc32c: ::smithy_gen_runtime::rest_json::header(
+                checksum_crc32c: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-checksum-crc32c",
-                    ::smithy_gen_runtime::rest_json::parse_string,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
                 )?,
-                checksum_crc64nvme: ::smithy_gen_runtime::rest_json::header(
+                checksum_crc64nvme: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-checksum-crc64nvme",
-                    ::smithy_gen_runtime::rest_json::parse_string,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
                 )?,
-                checksum_sha1: ::smithy_gen_runtime::rest_json::header(
+                checksum_sha1: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-checksum-sha1",
-                    ::smithy_gen_runtime::rest_json::parse_string,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
                 )?,
-                checksum_sha256: ::smithy_gen_runtime::rest_json::header(
+                checksum_sha256: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-checksum-sha256",
-                    ::smithy_gen_runtime::rest_json::parse_string,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
                 )?,
-                checksum_type: ::smithy_gen_runtime::rest_json::header(
+                checksum_type: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-checksum-type",
-                    <types::ChecksumType as ::smithy_gen_runtime::enums::EnumText>::from_text,
+                    <types::ChecksumType as ::smithy_gen_runtime::types::enums::EnumText>::from_text,
                 )?,
-                e_tag: ::smithy_gen_runtime::rest_json::header(
+                e_tag: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "ETag",
-                    ::smithy_gen_runtime::rest_json::parse_string,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
                 )?,
-                missing_meta: ::smithy_gen_runtime::rest_json::header(
+                missing_meta: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-missing-meta",
-                    ::smithy_gen_runtime::rest_json::parse_number,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_number,
                 )?,
-                version_id: ::smithy_gen_runtime::rest_json::header(
+                version_id: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-version-id",
-                    ::smithy_gen_runtime::rest_json::parse_string,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
                 )?,
-                cache_control: ::smithy_gen_runtime::rest_json::header(
+                cache_control: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "Cache-Control",
-                    ::smithy_gen_runtime::rest_json::parse_string,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
                 )?,
-                content_disposition: ::smithy_gen_runtime::rest_json::header(
+                content_disposition: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "Content-Disposition",
-                    ::smithy_gen_runtime::rest_json::parse_string,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
                 )?,
-                content_encoding: ::smithy_gen_runtime::rest_json::header(
+                content_encoding: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "Content-Encoding",
-                    ::smithy_gen_runtime::rest_json::parse_string,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
                 )?,
-                content_language: ::smithy_gen_runtime::rest_json::header(
+                content_language: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "Content-Language",
-                    ::smithy_gen_runtime::rest_json::parse_string,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
                 )?,
-                content_type: ::smithy_gen_runtime::rest_json::header(
+                content_type: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "Content-Type",
-                    ::smithy_gen_runtime::rest_json::parse_string,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
                 )?,
-                content_range: ::smithy_gen_runtime::rest_json::header(
+                content_range: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "Content-Range",
-                    ::smithy_gen_runtime::rest_json::parse_string,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
                 )?,
-                expires: ::smithy_gen_runtime::rest_json::header(
+                expires: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "Expires",
-                    |v: &str| ::smithy_gen_runtime::rest_json::parse_timestamp(
+                    |v: &str| ::smithy_gen_runtime::protocols::rest_json::parse_timestamp(
                         v,
                         "http-date",
                     ),
                 )?,
-                website_redirect_location: ::smithy_gen_runtime::rest_json::header(
+                website_redirect_location: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-website-redirect-location",
-                    ::smithy_gen_runtime::rest_json::parse_string,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
                 )?,
-                server_side_encryption: ::smithy_gen_runtime::rest_json::header(
+                server_side_encryption: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-server-side-encryption",
-                    <types::ServerSideEncryption as ::smithy_gen_runtime::enums::EnumText>::from_text,
+                    <types::ServerSideEncryption as ::smithy_gen_runtime::types::enums::EnumText>::from_text,
                 )?,
-                metadata: ::smithy_gen_runtime::rest_json::prefix_headers(
+                metadata: ::smithy_gen_runtime::protocols::rest_json::prefix_headers(
                     response,
                     "x-amz-meta-",
                 ),
-                sse_customer_algorithm: ::smithy_gen_runtime::rest_json::header(
+                sse_customer_algorithm: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-server-side-encryption-customer-algorithm",
-                    ::smithy_gen_runtime::rest_json::parse_string,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
                 )?,
-                sse_customer_key_md5: ::smithy_gen_runtime::rest_json::header(
+                sse_customer_key_md5: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-server-side-encryption-customer-key-MD5",
-                    ::smithy_gen_runtime::rest_json::parse_string,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
                 )?,
-                ssekms_key_id: ::smithy_gen_runtime::rest_json::header(
+                ssekms_key_id: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-server-side-encryption-aws-kms-key-id",
-                    ::smithy_gen_runtime::rest_json::parse_string,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
                 )?,
-                bucket_key_enabled: ::smithy_gen_runtime::rest_json::header(
+                bucket_key_enabled: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-server-side-encryption-bucket-key-enabled",
-                    ::smithy_gen_runtime::rest_json::parse_bool,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_bool,
                 )?,
-                storage_class: ::smithy_gen_runtime::rest_json::header(
+                storage_class: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-storage-class",
-                    <types::StorageClass as ::smithy_gen_runtime::enums::EnumText>::from_text,
+                    <types::StorageClass as ::smithy_gen_runtime::types::enums::EnumText>::from_text,
                 )?,
-                request_charged: ::smithy_gen_runtime::rest_json::header(
+                request_charged: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-request-charged",
-                    <types::RequestCharged as ::smithy_gen_runtime::enums::EnumText>::from_text,
+                    <types::RequestCharged as ::smithy_gen_runtime::types::enums::EnumText>::from_text,
                 )?,
-                replication_status: ::smithy_gen_runtime::rest_json::header(
+                replication_status: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-replication-status",
-                    <types::ReplicationStatus as ::smithy_gen_runtime::enums::EnumText>::from_text,
+                    <types::ReplicationStatus as ::smithy_gen_runtime::types::enums::EnumText>::from_text,
                 )?,
-                parts_count: ::smithy_gen_runtime::rest_json::header(
+                parts_count: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-mp-parts-count",
-                    ::smithy_gen_runtime::rest_json::parse_number,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_number,
                 )?,
-                object_lock_mode: ::smithy_gen_runtime::rest_json::header(
+                object_lock_mode: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-object-lock-mode",
-                    <types::ObjectLockMode as ::smithy_gen_runtime::enums::EnumText>::from_text,
+                    <types::ObjectLockMode as ::smithy_gen_runtime::types::enums::EnumText>::from_text,
                 )?,
-                object_lock_retain_until_date: ::smithy_gen_runtime::rest_json::header(
+                object_lock_retain_until_date: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-object-lock-retain-until-date",
-                    |v: &str| ::smithy_gen_runtime::rest_json::parse_timestamp(
+                    |v: &str| ::smithy_gen_runtime::protocols::rest_json::parse_timestamp(
                         v,
                         "date-time",
                     ),
                 )?,
-                object_lock_legal_hold_status: ::smithy_gen_runtime::rest_json::header(
+                object_lock_legal_hold_status: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-object-lock-legal-hold",
-                    <types::ObjectLockLegalHoldStatus as ::smithy_gen_runtime::enums::EnumText>::from_text,
+                    <types::ObjectLockLegalHoldStatus as ::smithy_gen_runtime::types::enums::EnumText>::from_text,
                 )?,
             };
             ::std::result::Result::Ok(output)
@@ -3173,12 +3206,12 @@ pub fn prepare_list_buckets(
 pub fn parse_list_buckets(
     response: &RawResponse,
 ) -> Result<types::ListBucketsOutput, errors::ListBucketsError> {
-    ::smithy_gen_runtime::rest_xml::output_or_error_document(
+    ::smithy_gen_runtime::protocols::rest_xml::output_or_error_document(
         response,
         errors::ListBucketsError::from_response,
         |response| {
             #[allow(unused_mut)]
-            let mut output: types::ListBucketsOutput = ::smithy_gen_runtime::rest_xml::parse_body(
+            let mut output: types::ListBucketsOutput = ::smithy_gen_runtime::protocols::rest_xml::parse_body(
                 response,
             )?;
             ::std::result::Result::Ok(output)
@@ -3210,7 +3243,7 @@ pub fn prepare_list_objects_v2(
             request
                 .query(
                     "encoding-type",
-                    ::smithy_gen_runtime::enums::EnumText::to_text(v).into_owned(),
+                    ::smithy_gen_runtime::types::enums::EnumText::to_text(v).into_owned(),
                 );
         }
         if let ::std::option::Option::Some(v) = &input.max_keys {
@@ -3232,8 +3265,9 @@ pub fn prepare_list_objects_v2(
             request
                 .header(
                     "x-amz-request-payer",
-                    ::smithy_gen_runtime::rest_json::header_text(
-                        ::smithy_gen_runtime::enums::EnumText::to_text(v).into_owned(),
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
+                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
+                            .into_owned(),
                         || "RequestPayer".to_string(),
                         false,
                         "ListObjectsV2Input",
@@ -3244,7 +3278,7 @@ pub fn prepare_list_objects_v2(
             request
                 .header(
                     "x-amz-expected-bucket-owner",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "ExpectedBucketOwner".to_string(),
                         false,
@@ -3256,17 +3290,17 @@ pub fn prepare_list_objects_v2(
             request
                 .header(
                     "x-amz-optional-object-attributes",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         {
                             let mut items = ::std::vec::Vec::with_capacity(v.len());
                             for item in v {
                                 items
                                     .push(
-                                        ::smithy_gen_runtime::enums::EnumText::to_text(item)
+                                        ::smithy_gen_runtime::types::enums::EnumText::to_text(item)
                                             .into_owned(),
                                     );
                             }
-                            ::smithy_gen_runtime::rest_json::join_header_list(
+                            ::smithy_gen_runtime::protocols::rest_json::join_header_list(
                                 &items,
                                 false,
                             )
@@ -3308,17 +3342,17 @@ pub fn prepare_list_objects_v2(
 pub fn parse_list_objects_v2(
     response: &RawResponse,
 ) -> Result<types::ListObjectsV2Output, errors::ListObjectsV2Error> {
-    ::smithy_gen_runtime::rest_xml::output_or_error_document(
+    ::smithy_gen_runtime::protocols::rest_xml::output_or_error_document(
         response,
         errors::ListObjectsV2Error::from_response,
         |response| {
-            let mut output: types::ListObjectsV2Output = ::smithy_gen_runtime::rest_xml::parse_body(
+            let mut output: types::ListObjectsV2Output = ::smithy_gen_runtime::protocols::rest_xml::parse_body(
                 response,
             )?;
-            output.request_charged = ::smithy_gen_runtime::rest_json::header(
+            output.request_charged = ::smithy_gen_runtime::protocols::rest_json::header(
                 response,
                 "x-amz-request-charged",
-                <types::RequestCharged as ::smithy_gen_runtime::enums::EnumText>::from_text,
+                <types::RequestCharged as ::smithy_gen_runtime::types::enums::EnumText>::from_text,
             )?;
             ::std::result::Result::Ok(output)
         },
@@ -3337,12 +3371,12 @@ pub fn prepare_put_object(
     let request: Result<PreparedRequest, Failure> = {
         let mut path = ::std::string::String::new();
         path.push('/');
-        let v = ::smithy_gen_runtime::rest_json::required_label(
+        let v = ::smithy_gen_runtime::protocols::rest_json::required_label(
             &input.key,
             "Key",
             "PutObjectInput",
         )?;
-        ::smithy_gen_runtime::rest_json::label_keeping_dots(
+        ::smithy_gen_runtime::protocols::rest_json::label_keeping_dots(
             &mut path,
             v.as_str(),
             "Key",
@@ -3358,8 +3392,9 @@ pub fn prepare_put_object(
             request
                 .header(
                     "x-amz-acl",
-                    ::smithy_gen_runtime::rest_json::header_text(
-                        ::smithy_gen_runtime::enums::EnumText::to_text(v).into_owned(),
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
+                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
+                            .into_owned(),
                         || "ACL".to_string(),
                         false,
                         "PutObjectInput",
@@ -3370,7 +3405,7 @@ pub fn prepare_put_object(
             request
                 .header(
                     "Cache-Control",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "CacheControl".to_string(),
                         false,
@@ -3382,7 +3417,7 @@ pub fn prepare_put_object(
             request
                 .header(
                     "Content-Disposition",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "ContentDisposition".to_string(),
                         false,
@@ -3394,7 +3429,7 @@ pub fn prepare_put_object(
             request
                 .header(
                     "Content-Encoding",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "ContentEncoding".to_string(),
                         false,
@@ -3406,7 +3441,7 @@ pub fn prepare_put_object(
             request
                 .header(
                     "Content-Language",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "ContentLanguage".to_string(),
                         false,
@@ -3418,7 +3453,7 @@ pub fn prepare_put_object(
             request
                 .header(
                     "Content-Length",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::ToString::to_string(v),
                         || "ContentLength".to_string(),
                         false,
@@ -3430,7 +3465,7 @@ pub fn prepare_put_object(
             request
                 .header(
                     "Content-MD5",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "ContentMD5".to_string(),
                         false,
@@ -3442,7 +3477,7 @@ pub fn prepare_put_object(
             request
                 .header(
                     "Content-Type",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "ContentType".to_string(),
                         false,
@@ -3454,8 +3489,9 @@ pub fn prepare_put_object(
             request
                 .header(
                     "x-amz-sdk-checksum-algorithm",
-                    ::smithy_gen_runtime::rest_json::header_text(
-                        ::smithy_gen_runtime::enums::EnumText::to_text(v).into_owned(),
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
+                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
+                            .into_owned(),
                         || "ChecksumAlgorithm".to_string(),
                         false,
                         "PutObjectInput",
@@ -3466,7 +3502,7 @@ pub fn prepare_put_object(
             request
                 .header(
                     "x-amz-checksum-crc32",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "ChecksumCRC32".to_string(),
                         false,
@@ -3478,7 +3514,7 @@ pub fn prepare_put_object(
             request
                 .header(
                     "x-amz-checksum-crc32c",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "ChecksumCRC32C".to_string(),
                         false,
@@ -3490,7 +3526,7 @@ pub fn prepare_put_object(
             request
                 .header(
                     "x-amz-checksum-crc64nvme",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "ChecksumCRC64NVME".to_string(),
                         false,
@@ -3502,7 +3538,7 @@ pub fn prepare_put_object(
             request
                 .header(
                     "x-amz-checksum-sha1",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "ChecksumSHA1".to_string(),
                         false,
@@ -3514,7 +3550,7 @@ pub fn prepare_put_object(
             request
                 .header(
                     "x-amz-checksum-sha256",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "ChecksumSHA256".to_string(),
                         false,
@@ -3526,10 +3562,10 @@ pub fn prepare_put_object(
             request
                 .header(
                     "Expires",
-                    ::smithy_gen_runtime::rest_json::header_text(
-                        ::smithy_gen_runtime::rest_json::timestamp_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
+                        ::smithy_gen_runtime::protocols::rest_json::timestamp_text(
                             v,
-                            ::smithy_gen_runtime::timestamp::Format::HttpDate,
+                            ::smithy_gen_runtime::types::timestamp::Format::HttpDate,
                             "Expires",
                             "PutObjectInput",
                         )?,
@@ -3543,7 +3579,7 @@ pub fn prepare_put_object(
             request
                 .header(
                     "If-Match",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "IfMatch".to_string(),
                         false,
@@ -3555,7 +3591,7 @@ pub fn prepare_put_object(
             request
                 .header(
                     "If-None-Match",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "IfNoneMatch".to_string(),
                         false,
@@ -3567,7 +3603,7 @@ pub fn prepare_put_object(
             request
                 .header(
                     "x-amz-grant-full-control",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "GrantFullControl".to_string(),
                         false,
@@ -3579,7 +3615,7 @@ pub fn prepare_put_object(
             request
                 .header(
                     "x-amz-grant-read",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "GrantRead".to_string(),
                         false,
@@ -3591,7 +3627,7 @@ pub fn prepare_put_object(
             request
                 .header(
                     "x-amz-grant-read-acp",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "GrantReadACP".to_string(),
                         false,
@@ -3603,7 +3639,7 @@ pub fn prepare_put_object(
             request
                 .header(
                     "x-amz-grant-write-acp",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "GrantWriteACP".to_string(),
                         false,
@@ -3615,7 +3651,7 @@ pub fn prepare_put_object(
             request
                 .header(
                     "x-amz-write-offset-bytes",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::ToString::to_string(v),
                         || "WriteOffsetBytes".to_string(),
                         false,
@@ -3627,8 +3663,9 @@ pub fn prepare_put_object(
             request
                 .header(
                     "x-amz-server-side-encryption",
-                    ::smithy_gen_runtime::rest_json::header_text(
-                        ::smithy_gen_runtime::enums::EnumText::to_text(v).into_owned(),
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
+                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
+                            .into_owned(),
                         || "ServerSideEncryption".to_string(),
                         false,
                         "PutObjectInput",
@@ -3639,8 +3676,9 @@ pub fn prepare_put_object(
             request
                 .header(
                     "x-amz-storage-class",
-                    ::smithy_gen_runtime::rest_json::header_text(
-                        ::smithy_gen_runtime::enums::EnumText::to_text(v).into_owned(),
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
+                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
+                            .into_owned(),
                         || "StorageClass".to_string(),
                         false,
                         "PutObjectInput",
@@ -3651,7 +3689,7 @@ pub fn prepare_put_object(
             request
                 .header(
                     "x-amz-website-redirect-location",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "WebsiteRedirectLocation".to_string(),
                         false,
@@ -3663,7 +3701,7 @@ pub fn prepare_put_object(
             request
                 .header(
                     "x-amz-server-side-encryption-customer-algorithm",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "SSECustomerAlgorithm".to_string(),
                         false,
@@ -3675,7 +3713,7 @@ pub fn prepare_put_object(
             request
                 .header(
                     "x-amz-server-side-encryption-customer-key",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "SSECustomerKey".to_string(),
                         false,
@@ -3687,7 +3725,7 @@ pub fn prepare_put_object(
             request
                 .header(
                     "x-amz-server-side-encryption-customer-key-MD5",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "SSECustomerKeyMD5".to_string(),
                         false,
@@ -3699,7 +3737,7 @@ pub fn prepare_put_object(
             request
                 .header(
                     "x-amz-server-side-encryption-aws-kms-key-id",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "SSEKMSKeyId".to_string(),
                         false,
@@ -3711,7 +3749,7 @@ pub fn prepare_put_object(
             request
                 .header(
                     "x-amz-server-side-encryption-context",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "SSEKMSEncryptionContext".to_string(),
                         false,
@@ -3723,7 +3761,7 @@ pub fn prepare_put_object(
             request
                 .header(
                     "x-amz-server-side-encryption-bucket-key-enabled",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::ToString::to_string(v),
                         || "BucketKeyEnabled".to_string(),
                         false,
@@ -3735,8 +3773,9 @@ pub fn prepare_put_object(
             request
                 .header(
                     "x-amz-request-payer",
-                    ::smithy_gen_runtime::rest_json::header_text(
-                        ::smithy_gen_runtime::enums::EnumText::to_text(v).into_owned(),
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
+                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
+                            .into_owned(),
                         || "RequestPayer".to_string(),
                         false,
                         "PutObjectInput",
@@ -3747,7 +3786,7 @@ pub fn prepare_put_object(
             request
                 .header(
                     "x-amz-tagging",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "Tagging".to_string(),
                         false,
@@ -3759,8 +3798,9 @@ pub fn prepare_put_object(
             request
                 .header(
                     "x-amz-object-lock-mode",
-                    ::smithy_gen_runtime::rest_json::header_text(
-                        ::smithy_gen_runtime::enums::EnumText::to_text(v).into_owned(),
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
+                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
+                            .into_owned(),
                         || "ObjectLockMode".to_string(),
                         false,
                         "PutObjectInput",
@@ -3771,10 +3811,10 @@ pub fn prepare_put_object(
             request
                 .header(
                     "x-amz-object-lock-retain-until-date",
-                    ::smithy_gen_runtime::rest_json::header_text(
-                        ::smithy_gen_runtime::rest_json::timestamp_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
+                        ::smithy_gen_runtime::protocols::rest_json::timestamp_text(
                             v,
-                            ::smithy_gen_runtime::timestamp::Format::DateTime,
+                            ::smithy_gen_runtime::types::timestamp::Format::DateTime,
                             "ObjectLockRetainUntilDate",
                             "PutObjectInput",
                         )?,
@@ -3788,8 +3828,9 @@ pub fn prepare_put_object(
             request
                 .header(
                     "x-amz-object-lock-legal-hold",
-                    ::smithy_gen_runtime::rest_json::header_text(
-                        ::smithy_gen_runtime::enums::EnumText::to_text(v).into_owned(),
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
+                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
+                            .into_owned(),
                         || "ObjectLockLegalHoldStatus".to_string(),
                         false,
                         "PutObjectInput",
@@ -3800,7 +3841,7 @@ pub fn prepare_put_object(
             request
                 .header(
                     "x-amz-expected-bucket-owner",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "ExpectedBucketOwner".to_string(),
                         false,
@@ -3811,7 +3852,7 @@ pub fn prepare_put_object(
         if let ::std::option::Option::Some(map) = &input.metadata {
             for (k, v) in map {
                 let at = || ::std::format!("{}[{:?}]", "Metadata", k);
-                let name = ::smithy_gen_runtime::rest_json::header_text(
+                let name = ::smithy_gen_runtime::protocols::rest_json::header_text(
                     ::std::format!("{}{}", "x-amz-meta-", k),
                     at,
                     true,
@@ -3820,7 +3861,7 @@ pub fn prepare_put_object(
                 request
                     .default_header(
                         &name,
-                        &::smithy_gen_runtime::rest_json::header_text(
+                        &::smithy_gen_runtime::protocols::rest_json::header_text(
                             ::std::string::String::clone(v),
                             at,
                             false,
@@ -3861,7 +3902,9 @@ pub fn prepare_put_object(
         algorithm: input
             .checksum_algorithm
             .as_ref()
-            .map(|v| ::smithy_gen_runtime::enums::EnumText::to_text(v).into_owned()),
+            .map(|v| {
+                ::smithy_gen_runtime::types::enums::EnumText::to_text(v).into_owned()
+            }),
         required: false,
     });
     Ok(request)
@@ -3871,95 +3914,95 @@ pub fn prepare_put_object(
 pub fn parse_put_object(
     response: &RawResponse,
 ) -> Result<types::PutObjectOutput, errors::PutObjectError> {
-    ::smithy_gen_runtime::rest_xml::output_or_error_document(
+    ::smithy_gen_runtime::protocols::rest_xml::output_or_error_document(
         response,
         errors::PutObjectError::from_response,
         |response| {
             let output = types::PutObjectOutput {
-                expiration: ::smithy_gen_runtime::rest_json::header(
+                expiration: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-expiration",
-                    ::smithy_gen_runtime::rest_json::parse_string,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
                 )?,
-                e_tag: ::smithy_gen_runtime::rest_json::header(
+                e_tag: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "ETag",
-                    ::smithy_gen_runtime::rest_json::parse_string,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
                 )?,
-                checksum_crc32: ::smithy_gen_runtime::rest_json::header(
+                checksum_crc32: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-checksum-crc32",
-                    ::smithy_gen_runtime::rest_json::parse_string,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
                 )?,
-                checksum_crc32c: ::smithy_gen_runtime::rest_json::header(
+                checksum_crc32c: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-checksum-crc32c",
-                    ::smithy_gen_runtime::rest_json::parse_string,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
                 )?,
-                checksum_crc64nvme: ::smithy_gen_runtime::rest_json::header(
+                checksum_crc64nvme: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-checksum-crc64nvme",
-                    ::smithy_gen_runtime::rest_json::parse_string,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
                 )?,
-                checksum_sha1: ::smithy_gen_runtime::rest_json::header(
+                checksum_sha1: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-checksum-sha1",
-                    ::smithy_gen_runtime::rest_json::parse_string,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
                 )?,
-                checksum_sha256: ::smithy_gen_runtime::rest_json::header(
+                checksum_sha256: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-checksum-sha256",
-                    ::smithy_gen_runtime::rest_json::parse_string,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
                 )?,
-                checksum_type: ::smithy_gen_runtime::rest_json::header(
+                checksum_type: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-checksum-type",
-                    <types::ChecksumType as ::smithy_gen_runtime::enums::EnumText>::from_text,
+                    <types::ChecksumType as ::smithy_gen_runtime::types::enums::EnumText>::from_text,
                 )?,
-                server_side_encryption: ::smithy_gen_runtime::rest_json::header(
+                server_side_encryption: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-server-side-encryption",
-                    <types::ServerSideEncryption as ::smithy_gen_runtime::enums::EnumText>::from_text,
+                    <types::ServerSideEncryption as ::smithy_gen_runtime::types::enums::EnumText>::from_text,
                 )?,
-                version_id: ::smithy_gen_runtime::rest_json::header(
+                version_id: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-version-id",
-                    ::smithy_gen_runtime::rest_json::parse_string,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
                 )?,
-                sse_customer_algorithm: ::smithy_gen_runtime::rest_json::header(
+                sse_customer_algorithm: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-server-side-encryption-customer-algorithm",
-                    ::smithy_gen_runtime::rest_json::parse_string,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
                 )?,
-                sse_customer_key_md5: ::smithy_gen_runtime::rest_json::header(
+                sse_customer_key_md5: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-server-side-encryption-customer-key-MD5",
-                    ::smithy_gen_runtime::rest_json::parse_string,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
                 )?,
-                ssekms_key_id: ::smithy_gen_runtime::rest_json::header(
+                ssekms_key_id: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-server-side-encryption-aws-kms-key-id",
-                    ::smithy_gen_runtime::rest_json::parse_string,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
                 )?,
-                ssekms_encryption_context: ::smithy_gen_runtime::rest_json::header(
+                ssekms_encryption_context: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-server-side-encryption-context",
-                    ::smithy_gen_runtime::rest_json::parse_string,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
                 )?,
-                bucket_key_enabled: ::smithy_gen_runtime::rest_json::header(
+                bucket_key_enabled: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-server-side-encryption-bucket-key-enabled",
-                    ::smithy_gen_runtime::rest_json::parse_bool,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_bool,
                 )?,
-                size: ::smithy_gen_runtime::rest_json::header(
+                size: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-object-size",
-                    ::smithy_gen_runtime::rest_json::parse_number,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_number,
                 )?,
-                request_charged: ::smithy_gen_runtime::rest_json::header(
+                request_charged: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-request-charged",
-                    <types::RequestCharged as ::smithy_gen_runtime::enums::EnumText>::from_text,
+                    <types::RequestCharged as ::smithy_gen_runtime::types::enums::EnumText>::from_text,
                 )?,
             };
             ::std::result::Result::Ok(output)
@@ -3979,12 +4022,12 @@ pub fn prepare_select_object_content(
     let request: Result<PreparedRequest, Failure> = {
         let mut path = ::std::string::String::new();
         path.push('/');
-        let v = ::smithy_gen_runtime::rest_json::required_label(
+        let v = ::smithy_gen_runtime::protocols::rest_json::required_label(
             &input.key,
             "Key",
             "SelectObjectContentInput",
         )?;
-        ::smithy_gen_runtime::rest_json::label_keeping_dots(
+        ::smithy_gen_runtime::protocols::rest_json::label_keeping_dots(
             &mut path,
             v.as_str(),
             "Key",
@@ -4001,7 +4044,7 @@ pub fn prepare_select_object_content(
             request
                 .header(
                     "x-amz-server-side-encryption-customer-algorithm",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "SSECustomerAlgorithm".to_string(),
                         false,
@@ -4013,7 +4056,7 @@ pub fn prepare_select_object_content(
             request
                 .header(
                     "x-amz-server-side-encryption-customer-key",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "SSECustomerKey".to_string(),
                         false,
@@ -4025,7 +4068,7 @@ pub fn prepare_select_object_content(
             request
                 .header(
                     "x-amz-server-side-encryption-customer-key-MD5",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "SSECustomerKeyMD5".to_string(),
                         false,
@@ -4037,7 +4080,7 @@ pub fn prepare_select_object_content(
             request
                 .header(
                     "x-amz-expected-bucket-owner",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "ExpectedBucketOwner".to_string(),
                         false,
@@ -4048,7 +4091,7 @@ pub fn prepare_select_object_content(
         request.default_header("content-type", "application/xml");
         request
             .set_body(
-                ::smithy_gen_runtime::rest_xml::xml_body(
+                ::smithy_gen_runtime::protocols::rest_xml::xml_body(
                     input,
                     "SelectObjectContentRequest xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"",
                     &[
@@ -4082,12 +4125,14 @@ pub fn prepare_select_object_content(
 pub fn parse_select_object_content(
     response: &RawResponse,
 ) -> Result<types::SelectObjectContentOutput, errors::SelectObjectContentError> {
-    ::smithy_gen_runtime::rest_xml::output_or_error_document(
+    ::smithy_gen_runtime::protocols::rest_xml::output_or_error_document(
         response,
         errors::SelectObjectContentError::from_response,
         |response| {
             let output = types::SelectObjectContentOutput {
-                payload: ::smithy_gen_runtime::rest_xml::parse_payload(response)?,
+                payload: ::smithy_gen_runtime::protocols::rest_xml::parse_payload(
+                    response,
+                )?,
             };
             ::std::result::Result::Ok(output)
         },
@@ -4101,14 +4146,14 @@ pub async fn open_select_object_content(
 ) -> ::std::result::Result<
     (
         types::SelectObjectContentOutput,
-        ::smithy_gen_runtime::event_stream::EventReceiver<
+        ::smithy_gen_runtime::streams::event_stream::EventReceiver<
             types::SelectObjectContentEventStream,
             errors::SelectObjectContentError,
         >,
     ),
     errors::SelectObjectContentError,
 > {
-    ::smithy_gen_runtime::event_stream::open(
+    ::smithy_gen_runtime::streams::event_stream::open(
             streamed,
             errors::SelectObjectContentError::from_response,
             parse_select_object_content,
@@ -4120,12 +4165,12 @@ pub async fn open_select_object_content(
 #[cfg(feature = "s3-select-object-content")]
 /// One message of the stream: an event, an exception, or an error.
 pub fn event_select_object_content(
-    message: &::smithy_gen_runtime::event_stream::Message,
+    message: &::smithy_gen_runtime::streams::event_stream::Message,
 ) -> ::std::result::Result<
     ::std::option::Option<types::SelectObjectContentEventStream>,
     errors::SelectObjectContentError,
 > {
-    use ::smithy_gen_runtime::event_stream as es;
+    use ::smithy_gen_runtime::streams::event_stream as es;
     match es::classify(message).map_err(es::malformed)? {
         es::Received::Event("Records") => {
             ::std::result::Result::Ok(
@@ -4196,12 +4241,12 @@ pub fn prepare_upload_part(
     let request: Result<PreparedRequest, Failure> = {
         let mut path = ::std::string::String::new();
         path.push('/');
-        let v = ::smithy_gen_runtime::rest_json::required_label(
+        let v = ::smithy_gen_runtime::protocols::rest_json::required_label(
             &input.key,
             "Key",
             "UploadPartInput",
         )?;
-        ::smithy_gen_runtime::rest_json::label_keeping_dots(
+        ::smithy_gen_runtime::protocols::rest_json::label_keeping_dots(
             &mut path,
             v.as_str(),
             "Key",
@@ -4223,7 +4268,7 @@ pub fn prepare_upload_part(
             request
                 .header(
                     "Content-Length",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::ToString::to_string(v),
                         || "ContentLength".to_string(),
                         false,
@@ -4235,7 +4280,7 @@ pub fn prepare_upload_part(
             request
                 .header(
                     "Content-MD5",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "ContentMD5".to_string(),
                         false,
@@ -4247,8 +4292,9 @@ pub fn prepare_upload_part(
             request
                 .header(
                     "x-amz-sdk-checksum-algorithm",
-                    ::smithy_gen_runtime::rest_json::header_text(
-                        ::smithy_gen_runtime::enums::EnumText::to_text(v).into_owned(),
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
+                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
+                            .into_owned(),
                         || "ChecksumAlgorithm".to_string(),
                         false,
                         "UploadPartInput",
@@ -4259,7 +4305,7 @@ pub fn prepare_upload_part(
             request
                 .header(
                     "x-amz-checksum-crc32",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "ChecksumCRC32".to_string(),
                         false,
@@ -4271,7 +4317,7 @@ pub fn prepare_upload_part(
             request
                 .header(
                     "x-amz-checksum-crc32c",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "ChecksumCRC32C".to_string(),
                         false,
@@ -4283,7 +4329,7 @@ pub fn prepare_upload_part(
             request
                 .header(
                     "x-amz-checksum-crc64nvme",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "ChecksumCRC64NVME".to_string(),
                         false,
@@ -4295,7 +4341,7 @@ pub fn prepare_upload_part(
             request
                 .header(
                     "x-amz-checksum-sha1",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "ChecksumSHA1".to_string(),
                         false,
@@ -4307,7 +4353,7 @@ pub fn prepare_upload_part(
             request
                 .header(
                     "x-amz-checksum-sha256",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "ChecksumSHA256".to_string(),
                         false,
@@ -4319,7 +4365,7 @@ pub fn prepare_upload_part(
             request
                 .header(
                     "x-amz-server-side-encryption-customer-algorithm",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "SSECustomerAlgorithm".to_string(),
                         false,
@@ -4331,7 +4377,7 @@ pub fn prepare_upload_part(
             request
                 .header(
                     "x-amz-server-side-encryption-customer-key",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "SSECustomerKey".to_string(),
                         false,
@@ -4343,7 +4389,7 @@ pub fn prepare_upload_part(
             request
                 .header(
                     "x-amz-server-side-encryption-customer-key-MD5",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "SSECustomerKeyMD5".to_string(),
                         false,
@@ -4355,8 +4401,9 @@ pub fn prepare_upload_part(
             request
                 .header(
                     "x-amz-request-payer",
-                    ::smithy_gen_runtime::rest_json::header_text(
-                        ::smithy_gen_runtime::enums::EnumText::to_text(v).into_owned(),
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
+                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
+                            .into_owned(),
                         || "RequestPayer".to_string(),
                         false,
                         "UploadPartInput",
@@ -4367,7 +4414,7 @@ pub fn prepare_upload_part(
             request
                 .header(
                     "x-amz-expected-bucket-owner",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "ExpectedBucketOwner".to_string(),
                         false,
@@ -4407,7 +4454,9 @@ pub fn prepare_upload_part(
         algorithm: input
             .checksum_algorithm
             .as_ref()
-            .map(|v| ::smithy_gen_runtime::enums::EnumText::to_text(v).into_owned()),
+            .map(|v| {
+                ::smithy_gen_runtime::types::enums::EnumText::to_text(v).into_owned()
+            }),
         required: false,
     });
     Ok(request)
@@ -4417,70 +4466,70 @@ pub fn prepare_upload_part(
 pub fn parse_upload_part(
     response: &RawResponse,
 ) -> Result<types::UploadPartOutput, errors::UploadPartError> {
-    ::smithy_gen_runtime::rest_xml::output_or_error_document(
+    ::smithy_gen_runtime::protocols::rest_xml::output_or_error_document(
         response,
         errors::UploadPartError::from_response,
         |response| {
             let output = types::UploadPartOutput {
-                server_side_encryption: ::smithy_gen_runtime::rest_json::header(
+                server_side_encryption: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-server-side-encryption",
-                    <types::ServerSideEncryption as ::smithy_gen_runtime::enums::EnumText>::from_text,
+                    <types::ServerSideEncryption as ::smithy_gen_runtime::types::enums::EnumText>::from_text,
                 )?,
-                e_tag: ::smithy_gen_runtime::rest_json::header(
+                e_tag: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "ETag",
-                    ::smithy_gen_runtime::rest_json::parse_string,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
                 )?,
-                checksum_crc32: ::smithy_gen_runtime::rest_json::header(
+                checksum_crc32: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-checksum-crc32",
-                    ::smithy_gen_runtime::rest_json::parse_string,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
                 )?,
-                checksum_crc32c: ::smithy_gen_runtime::rest_json::header(
+                checksum_crc32c: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-checksum-crc32c",
-                    ::smithy_gen_runtime::rest_json::parse_string,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
                 )?,
-                checksum_crc64nvme: ::smithy_gen_runtime::rest_json::header(
+                checksum_crc64nvme: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-checksum-crc64nvme",
-                    ::smithy_gen_runtime::rest_json::parse_string,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
                 )?,
-                checksum_sha1: ::smithy_gen_runtime::rest_json::header(
+                checksum_sha1: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-checksum-sha1",
-                    ::smithy_gen_runtime::rest_json::parse_string,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
                 )?,
-                checksum_sha256: ::smithy_gen_runtime::rest_json::header(
+                checksum_sha256: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-checksum-sha256",
-                    ::smithy_gen_runtime::rest_json::parse_string,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
                 )?,
-                sse_customer_algorithm: ::smithy_gen_runtime::rest_json::header(
+                sse_customer_algorithm: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-server-side-encryption-customer-algorithm",
-                    ::smithy_gen_runtime::rest_json::parse_string,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
                 )?,
-                sse_customer_key_md5: ::smithy_gen_runtime::rest_json::header(
+                sse_customer_key_md5: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-server-side-encryption-customer-key-MD5",
-                    ::smithy_gen_runtime::rest_json::parse_string,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
                 )?,
-                ssekms_key_id: ::smithy_gen_runtime::rest_json::header(
+                ssekms_key_id: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-server-side-encryption-aws-kms-key-id",
-                    ::smithy_gen_runtime::rest_json::parse_string,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
                 )?,
-                bucket_key_enabled: ::smithy_gen_runtime::rest_json::header(
+                bucket_key_enabled: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-server-side-encryption-bucket-key-enabled",
-                    ::smithy_gen_runtime::rest_json::parse_bool,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_bool,
                 )?,
-                request_charged: ::smithy_gen_runtime::rest_json::header(
+                request_charged: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amz-request-charged",
-                    <types::RequestCharged as ::smithy_gen_runtime::enums::EnumText>::from_text,
+                    <types::RequestCharged as ::smithy_gen_runtime::types::enums::EnumText>::from_text,
                 )?,
             };
             ::std::result::Result::Ok(output)

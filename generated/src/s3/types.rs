@@ -2,8 +2,8 @@
 //! Types of Amazon Simple Storage Service: operation inputs and outputs, structures, unions, enums and errors.
 #[allow(unused_imports)]
 use ::smithy_gen_runtime::{
-    builders::accessors, enums::{int_enum, string_enum},
-    structs::json_struct,
+    types::builders::accessors, types::enums::{int_enum, string_enum},
+    protocols::structs::json_struct,
 };
 #[cfg(feature = "s3-abort-multipart-upload")]
 /// Input of `AbortMultipartUpload` (model shape `com.amazonaws.s3#AbortMultipartUploadRequest`).
@@ -48,7 +48,7 @@ pub struct AbortMultipartUploadInput {
     ///
     /// This functionality is only supported for directory buckets.
     pub if_match_initiated_time: ::std::option::Option<
-        ::smithy_gen_runtime::timestamp::Timestamp,
+        ::smithy_gen_runtime::types::timestamp::Timestamp,
     >,
 }
 #[cfg(feature = "s3-abort-multipart-upload")]
@@ -63,10 +63,10 @@ accessors!(
     upload_id(upload_id) : str required, request_payer(request_payer) :
     other(RequestPayer) optional, expected_bucket_owner(expected_bucket_owner) : str
     optional, if_match_initiated_time(if_match_initiated_time) :
-    other(::smithy_gen_runtime::timestamp::Timestamp) optional }
+    other(::smithy_gen_runtime::types::timestamp::Timestamp) optional }
 );
 #[cfg(feature = "s3-abort-multipart-upload")]
-::smithy_gen_runtime::xml_write::xml_write_struct!(
+::smithy_gen_runtime::protocols::xml_write::xml_write_struct!(
     AbortMultipartUploadInput { bucket : "Bucket" elem => text, key : "Key" elem => text,
     upload_id : "UploadId" elem => text, request_payer : "RequestPayer" elem => text,
     expected_bucket_owner : "ExpectedBucketOwner" elem => text, if_match_initiated_time :
@@ -108,7 +108,7 @@ accessors!(
     optional }
 );
 #[cfg(feature = "s3-abort-multipart-upload")]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     AbortMultipartUploadOutput { request_charged : "RequestCharged" elem => text }
 );
 #[cfg(feature = "s3-head-object")]
@@ -136,7 +136,9 @@ pub struct Bucket {
     /// The name of the bucket.
     pub name: ::std::option::Option<::std::string::String>,
     /// Date the bucket was created. This date can change when making changes to your bucket, such as editing its bucket policy.
-    pub creation_date: ::std::option::Option<::smithy_gen_runtime::timestamp::Timestamp>,
+    pub creation_date: ::std::option::Option<
+        ::smithy_gen_runtime::types::timestamp::Timestamp,
+    >,
     /// `BucketRegion` indicates the Amazon Web Services region where the bucket is located. If the request contains at least one valid parameter, it is included in the response.
     pub bucket_region: ::std::option::Option<::std::string::String>,
 }
@@ -148,11 +150,11 @@ json_struct!(
 #[cfg(feature = "s3-list-buckets")]
 accessors!(
     Bucket { name(name) : str optional, creation_date(creation_date) :
-    other(::smithy_gen_runtime::timestamp::Timestamp) optional,
+    other(::smithy_gen_runtime::types::timestamp::Timestamp) optional,
     bucket_region(bucket_region) : str optional }
 );
 #[cfg(feature = "s3-list-buckets")]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     Bucket { name : "Name" elem => text, creation_date : "CreationDate" elem => [ts
     DateTime], bucket_region : "BucketRegion" elem => text }
 );
@@ -166,7 +168,7 @@ json_struct!(BucketAlreadyExists {});
 #[cfg(feature = "s3-create-bucket")]
 accessors!(BucketAlreadyExists {});
 #[cfg(feature = "s3-create-bucket")]
-::smithy_gen_runtime::xml::xml_struct!(BucketAlreadyExists {});
+::smithy_gen_runtime::protocols::xml::xml_struct!(BucketAlreadyExists {});
 #[cfg(feature = "s3-create-bucket")]
 ::smithy_gen_runtime::error_macros::service_error!(
     BucketAlreadyExists, "BucketAlreadyExists"
@@ -181,7 +183,7 @@ json_struct!(BucketAlreadyOwnedByYou {});
 #[cfg(feature = "s3-create-bucket")]
 accessors!(BucketAlreadyOwnedByYou {});
 #[cfg(feature = "s3-create-bucket")]
-::smithy_gen_runtime::xml::xml_struct!(BucketAlreadyOwnedByYou {});
+::smithy_gen_runtime::protocols::xml::xml_struct!(BucketAlreadyOwnedByYou {});
 #[cfg(feature = "s3-create-bucket")]
 ::smithy_gen_runtime::error_macros::service_error!(
     BucketAlreadyOwnedByYou, "BucketAlreadyOwnedByYou"
@@ -229,7 +231,7 @@ accessors!(
     type_(type_) : other(BucketType) optional }
 );
 #[cfg(feature = "s3-create-bucket")]
-::smithy_gen_runtime::xml_write::xml_write_struct!(
+::smithy_gen_runtime::protocols::xml_write::xml_write_struct!(
     BucketInfo { data_redundancy : "DataRedundancy" elem => text, type_ : "Type" elem =>
     text }
 );
@@ -434,7 +436,9 @@ json_struct!(CommonPrefix { prefix : "Prefix" });
 #[cfg(feature = "s3-list-objects-v2")]
 accessors!(CommonPrefix { prefix(prefix) : str optional });
 #[cfg(feature = "s3-list-objects-v2")]
-::smithy_gen_runtime::xml::xml_struct!(CommonPrefix { prefix : "Prefix" elem => text });
+::smithy_gen_runtime::protocols::xml::xml_struct!(
+    CommonPrefix { prefix : "Prefix" elem => text }
+);
 #[cfg(feature = "s3-complete-multipart-upload")]
 /// Input of `CompleteMultipartUpload` (model shape `com.amazonaws.s3#CompleteMultipartUploadRequest`).
 ///
@@ -552,7 +556,7 @@ accessors!(
     sse_customer_key_md5(sse_customer_key_md5) : str optional }
 );
 #[cfg(feature = "s3-complete-multipart-upload")]
-::smithy_gen_runtime::xml_write::xml_write_struct!(
+::smithy_gen_runtime::protocols::xml_write::xml_write_struct!(
     CompleteMultipartUploadInput { bucket : "Bucket" elem => text, key : "Key" elem =>
     text, multipart_upload : "CompleteMultipartUpload" elem => strukt, upload_id :
     "UploadId" elem => text, checksum_crc32 : "ChecksumCRC32" elem => text,
@@ -692,7 +696,7 @@ accessors!(
     request_charged(request_charged) : other(RequestCharged) optional }
 );
 #[cfg(feature = "s3-complete-multipart-upload")]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     CompleteMultipartUploadOutput { location : "Location" elem => text, bucket : "Bucket"
     elem => text, key : "Key" elem => text, expiration : "Expiration" elem => text, e_tag
     : "ETag" elem => text, checksum_crc32 : "ChecksumCRC32" elem => text, checksum_crc32c
@@ -744,7 +748,7 @@ json_struct!(CompletedMultipartUpload { parts : "Parts" });
 #[cfg(feature = "s3-complete-multipart-upload")]
 accessors!(CompletedMultipartUpload { parts(parts) : list(CompletedPart) optional });
 #[cfg(feature = "s3-complete-multipart-upload")]
-::smithy_gen_runtime::xml_write::xml_write_struct!(
+::smithy_gen_runtime::protocols::xml_write::xml_write_struct!(
     CompletedMultipartUpload { parts : "Part" elem => [list "member" flat strukt] }
 );
 #[cfg(feature = "s3-complete-multipart-upload")]
@@ -786,7 +790,7 @@ accessors!(
     part_number(part_number) : copy(i32) optional }
 );
 #[cfg(feature = "s3-complete-multipart-upload")]
-::smithy_gen_runtime::xml_write::xml_write_struct!(
+::smithy_gen_runtime::protocols::xml_write::xml_write_struct!(
     CompletedPart { e_tag : "ETag" elem => text, checksum_crc32 : "ChecksumCRC32" elem =>
     text, checksum_crc32c : "ChecksumCRC32C" elem => text, checksum_crc64nvme :
     "ChecksumCRC64NVME" elem => text, checksum_sha1 : "ChecksumSHA1" elem => text,
@@ -819,7 +823,7 @@ json_struct!(ContinuationEvent {});
 #[cfg(feature = "s3-select-object-content")]
 accessors!(ContinuationEvent {});
 #[cfg(feature = "s3-select-object-content")]
-::smithy_gen_runtime::xml::xml_struct!(ContinuationEvent {});
+::smithy_gen_runtime::protocols::xml::xml_struct!(ContinuationEvent {});
 #[cfg(feature = "s3-copy-object")]
 /// Input of `CopyObject` (model shape `com.amazonaws.s3#CopyObjectRequest`).
 ///
@@ -917,7 +921,7 @@ pub struct CopyObjectInput {
     /// - `x-amz-copy-source-if-none-match` condition evaluates to false
     /// - `x-amz-copy-source-if-modified-since` condition evaluates to true
     pub copy_source_if_modified_since: ::std::option::Option<
-        ::smithy_gen_runtime::timestamp::Timestamp,
+        ::smithy_gen_runtime::types::timestamp::Timestamp,
     >,
     /// Copies the object if its entity tag (ETag) is different than the specified ETag.
     ///
@@ -933,10 +937,12 @@ pub struct CopyObjectInput {
     /// - `x-amz-copy-source-if-match` condition evaluates to true
     /// - `x-amz-copy-source-if-unmodified-since` condition evaluates to false
     pub copy_source_if_unmodified_since: ::std::option::Option<
-        ::smithy_gen_runtime::timestamp::Timestamp,
+        ::smithy_gen_runtime::types::timestamp::Timestamp,
     >,
     /// The date and time at which the object is no longer cacheable.
-    pub expires: ::std::option::Option<::smithy_gen_runtime::timestamp::Timestamp>,
+    pub expires: ::std::option::Option<
+        ::smithy_gen_runtime::types::timestamp::Timestamp,
+    >,
     /// Gives the grantee READ, READ\_ACP, and WRITE\_ACP permissions on the object.
     ///
     /// **Note:**
@@ -1134,7 +1140,7 @@ pub struct CopyObjectInput {
     ///
     /// This functionality is not supported for directory buckets.
     pub object_lock_retain_until_date: ::std::option::Option<
-        ::smithy_gen_runtime::timestamp::Timestamp,
+        ::smithy_gen_runtime::types::timestamp::Timestamp,
     >,
     /// Specifies whether you want to apply a legal hold to the object copy.
     ///
@@ -1183,11 +1189,11 @@ accessors!(
     : str optional, content_type(content_type) : str optional, copy_source(copy_source) :
     str required, copy_source_if_match(copy_source_if_match) : str optional,
     copy_source_if_modified_since(copy_source_if_modified_since) :
-    other(::smithy_gen_runtime::timestamp::Timestamp) optional,
+    other(::smithy_gen_runtime::types::timestamp::Timestamp) optional,
     copy_source_if_none_match(copy_source_if_none_match) : str optional,
     copy_source_if_unmodified_since(copy_source_if_unmodified_since) :
-    other(::smithy_gen_runtime::timestamp::Timestamp) optional, expires(expires) :
-    other(::smithy_gen_runtime::timestamp::Timestamp) optional,
+    other(::smithy_gen_runtime::types::timestamp::Timestamp) optional, expires(expires) :
+    other(::smithy_gen_runtime::types::timestamp::Timestamp) optional,
     grant_full_control(grant_full_control) : str optional, grant_read(grant_read) : str
     optional, grant_read_acp(grant_read_acp) : str optional,
     grant_write_acp(grant_write_acp) : str optional, key(key) : str required,
@@ -1209,14 +1215,14 @@ accessors!(
     request_payer(request_payer) : other(RequestPayer) optional, tagging(tagging) : str
     optional, object_lock_mode(object_lock_mode) : other(ObjectLockMode) optional,
     object_lock_retain_until_date(object_lock_retain_until_date) :
-    other(::smithy_gen_runtime::timestamp::Timestamp) optional,
+    other(::smithy_gen_runtime::types::timestamp::Timestamp) optional,
     object_lock_legal_hold_status(object_lock_legal_hold_status) :
     other(ObjectLockLegalHoldStatus) optional,
     expected_bucket_owner(expected_bucket_owner) : str optional,
     expected_source_bucket_owner(expected_source_bucket_owner) : str optional }
 );
 #[cfg(feature = "s3-copy-object")]
-::smithy_gen_runtime::xml_write::xml_write_struct!(
+::smithy_gen_runtime::protocols::xml_write::xml_write_struct!(
     CopyObjectInput { acl : "ACL" elem => text, bucket : "Bucket" elem => text,
     cache_control : "CacheControl" elem => text, checksum_algorithm : "ChecksumAlgorithm"
     elem => text, content_disposition : "ContentDisposition" elem => text,
@@ -1417,7 +1423,7 @@ accessors!(
     request_charged(request_charged) : other(RequestCharged) optional }
 );
 #[cfg(feature = "s3-copy-object")]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     CopyObjectOutput { copy_object_result : "CopyObjectResult" elem => strukt, expiration
     : "Expiration" elem => text, copy_source_version_id : "CopySourceVersionId" elem =>
     text, version_id : "VersionId" elem => text, server_side_encryption :
@@ -1462,7 +1468,9 @@ pub struct CopyObjectResult {
     /// Returns the ETag of the new object. The ETag reflects only changes to the contents of an object, not its metadata.
     pub e_tag: ::std::option::Option<::std::string::String>,
     /// Creation date of the object.
-    pub last_modified: ::std::option::Option<::smithy_gen_runtime::timestamp::Timestamp>,
+    pub last_modified: ::std::option::Option<
+        ::smithy_gen_runtime::types::timestamp::Timestamp,
+    >,
     /// The checksum type that is used to calculate the object’s checksum value. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_type: ::std::option::Option<ChecksumType>,
     /// The Base64 encoded, 32-bit `CRC32` checksum of the object. This checksum is only present if the object was uploaded with the object. For more information, see [ Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
@@ -1486,7 +1494,7 @@ json_struct!(
 #[cfg(feature = "s3-copy-object")]
 accessors!(
     CopyObjectResult { e_tag(e_tag) : str optional, last_modified(last_modified) :
-    other(::smithy_gen_runtime::timestamp::Timestamp) optional,
+    other(::smithy_gen_runtime::types::timestamp::Timestamp) optional,
     checksum_type(checksum_type) : other(ChecksumType) optional,
     checksum_crc32(checksum_crc32) : str optional, checksum_crc32c(checksum_crc32c) : str
     optional, checksum_crc64nvme(checksum_crc64nvme) : str optional,
@@ -1494,7 +1502,7 @@ accessors!(
     optional }
 );
 #[cfg(feature = "s3-copy-object")]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     CopyObjectResult { e_tag : "ETag" elem => text, last_modified : "LastModified" elem
     => [ts DateTime], checksum_type : "ChecksumType" elem => text, checksum_crc32 :
     "ChecksumCRC32" elem => text, checksum_crc32c : "ChecksumCRC32C" elem => text,
@@ -1543,7 +1551,7 @@ accessors!(
     optional, bucket(bucket) : other(BucketInfo) optional }
 );
 #[cfg(feature = "s3-create-bucket")]
-::smithy_gen_runtime::xml_write::xml_write_struct!(
+::smithy_gen_runtime::protocols::xml_write::xml_write_struct!(
     CreateBucketConfiguration { location_constraint : "LocationConstraint" elem => text,
     location : "Location" elem => strukt, bucket : "Bucket" elem => strukt }
 );
@@ -1644,7 +1652,7 @@ accessors!(
     object_ownership(object_ownership) : other(ObjectOwnership) optional }
 );
 #[cfg(feature = "s3-create-bucket")]
-::smithy_gen_runtime::xml_write::xml_write_struct!(
+::smithy_gen_runtime::protocols::xml_write::xml_write_struct!(
     CreateBucketInput { acl : "ACL" elem => text, bucket : "Bucket" elem => text,
     create_bucket_configuration : "CreateBucketConfiguration" elem => strukt,
     grant_full_control : "GrantFullControl" elem => text, grant_read : "GrantRead" elem
@@ -1676,7 +1684,7 @@ json_struct!(CreateBucketOutput { location : "Location" });
 #[cfg(feature = "s3-create-bucket")]
 accessors!(CreateBucketOutput { location(location) : str optional });
 #[cfg(feature = "s3-create-bucket")]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     CreateBucketOutput { location : "Location" elem => text }
 );
 #[cfg(feature = "s3-create-multipart-upload")]
@@ -1723,7 +1731,9 @@ pub struct CreateMultipartUploadInput {
     /// A standard MIME type describing the format of the object data.
     pub content_type: ::std::option::Option<::std::string::String>,
     /// The date and time at which the object is no longer cacheable.
-    pub expires: ::std::option::Option<::smithy_gen_runtime::timestamp::Timestamp>,
+    pub expires: ::std::option::Option<
+        ::smithy_gen_runtime::types::timestamp::Timestamp,
+    >,
     /// Specify access permissions explicitly to give the grantee READ, READ\_ACP, and WRITE\_ACP permissions on the object.
     ///
     /// By default, all objects are private. Only the owner has full access control. When uploading an object, you can use this header to explicitly grant access permissions to specific Amazon Web Services accounts or groups. This header maps to specific permissions that Amazon S3 supports in an ACL. For more information, see [Access Control List (ACL) Overview](https://docs.aws.amazon.com/AmazonS3/latest/dev/acl-overview.html) in the *Amazon S3 User Guide*.
@@ -1928,7 +1938,7 @@ pub struct CreateMultipartUploadInput {
     ///
     /// This functionality is not supported for directory buckets.
     pub object_lock_retain_until_date: ::std::option::Option<
-        ::smithy_gen_runtime::timestamp::Timestamp,
+        ::smithy_gen_runtime::types::timestamp::Timestamp,
     >,
     /// Specifies whether you want to apply a legal hold to the uploaded object.
     ///
@@ -1968,7 +1978,7 @@ accessors!(
     content_disposition(content_disposition) : str optional,
     content_encoding(content_encoding) : str optional, content_language(content_language)
     : str optional, content_type(content_type) : str optional, expires(expires) :
-    other(::smithy_gen_runtime::timestamp::Timestamp) optional,
+    other(::smithy_gen_runtime::types::timestamp::Timestamp) optional,
     grant_full_control(grant_full_control) : str optional, grant_read(grant_read) : str
     optional, grant_read_acp(grant_read_acp) : str optional,
     grant_write_acp(grant_write_acp) : str optional, key(key) : str required,
@@ -1985,7 +1995,7 @@ accessors!(
     request_payer(request_payer) : other(RequestPayer) optional, tagging(tagging) : str
     optional, object_lock_mode(object_lock_mode) : other(ObjectLockMode) optional,
     object_lock_retain_until_date(object_lock_retain_until_date) :
-    other(::smithy_gen_runtime::timestamp::Timestamp) optional,
+    other(::smithy_gen_runtime::types::timestamp::Timestamp) optional,
     object_lock_legal_hold_status(object_lock_legal_hold_status) :
     other(ObjectLockLegalHoldStatus) optional,
     expected_bucket_owner(expected_bucket_owner) : str optional,
@@ -1993,7 +2003,7 @@ accessors!(
     checksum_type(checksum_type) : other(ChecksumType) optional }
 );
 #[cfg(feature = "s3-create-multipart-upload")]
-::smithy_gen_runtime::xml_write::xml_write_struct!(
+::smithy_gen_runtime::protocols::xml_write::xml_write_struct!(
     CreateMultipartUploadInput { acl : "ACL" elem => text, bucket : "Bucket" elem =>
     text, cache_control : "CacheControl" elem => text, content_disposition :
     "ContentDisposition" elem => text, content_encoding : "ContentEncoding" elem => text,
@@ -2094,7 +2104,9 @@ pub struct CreateMultipartUploadOutput {
     /// **Note:**
     ///
     /// This functionality is not supported for directory buckets.
-    pub abort_date: ::std::option::Option<::smithy_gen_runtime::timestamp::Timestamp>,
+    pub abort_date: ::std::option::Option<
+        ::smithy_gen_runtime::types::timestamp::Timestamp,
+    >,
     /// This header is returned along with the `x-amz-abort-date` header. It identifies the applicable lifecycle configuration rule that defines the action to abort incomplete multipart uploads.
     ///
     /// **Note:**
@@ -2155,7 +2167,7 @@ json_struct!(
 #[cfg(feature = "s3-create-multipart-upload")]
 accessors!(
     CreateMultipartUploadOutput { abort_date(abort_date) :
-    other(::smithy_gen_runtime::timestamp::Timestamp) optional,
+    other(::smithy_gen_runtime::types::timestamp::Timestamp) optional,
     abort_rule_id(abort_rule_id) : str optional, bucket(bucket) : str optional, key(key)
     : str optional, upload_id(upload_id) : str optional,
     server_side_encryption(server_side_encryption) : other(ServerSideEncryption)
@@ -2169,7 +2181,7 @@ accessors!(
     checksum_type(checksum_type) : other(ChecksumType) optional }
 );
 #[cfg(feature = "s3-create-multipart-upload")]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     CreateMultipartUploadOutput { abort_date : "AbortDate" elem => [ts DateTime],
     abort_rule_id : "AbortRuleId" elem => text, bucket : "Bucket" elem => text, key :
     "Key" elem => text, upload_id : "UploadId" elem => text, server_side_encryption :
@@ -2259,7 +2271,7 @@ accessors!(
     copy(bool) optional }
 );
 #[cfg(feature = "s3-select-object-content")]
-::smithy_gen_runtime::xml_write::xml_write_struct!(
+::smithy_gen_runtime::protocols::xml_write::xml_write_struct!(
     CsvInput { file_header_info : "FileHeaderInfo" elem => text, comments : "Comments"
     elem => text, quote_escape_character : "QuoteEscapeCharacter" elem => text,
     record_delimiter : "RecordDelimiter" elem => text, field_delimiter : "FieldDelimiter"
@@ -2299,7 +2311,7 @@ accessors!(
     str optional, quote_character(quote_character) : str optional }
 );
 #[cfg(feature = "s3-select-object-content")]
-::smithy_gen_runtime::xml_write::xml_write_struct!(
+::smithy_gen_runtime::protocols::xml_write::xml_write_struct!(
     CsvOutput { quote_fields : "QuoteFields" elem => text, quote_escape_character :
     "QuoteEscapeCharacter" elem => text, record_delimiter : "RecordDelimiter" elem =>
     text, field_delimiter : "FieldDelimiter" elem => text, quote_character :
@@ -2348,7 +2360,7 @@ accessors!(
     copy(bool) optional }
 );
 #[cfg(feature = "s3-delete-objects")]
-::smithy_gen_runtime::xml_write::xml_write_struct!(
+::smithy_gen_runtime::protocols::xml_write::xml_write_struct!(
     Delete { objects : "Object" elem => [list "member" flat strukt], quiet : "Quiet" elem
     => text }
 );
@@ -2395,7 +2407,7 @@ accessors!(
     expected_bucket_owner(expected_bucket_owner) : str optional }
 );
 #[cfg(feature = "s3-delete-bucket")]
-::smithy_gen_runtime::xml_write::xml_write_struct!(
+::smithy_gen_runtime::protocols::xml_write::xml_write_struct!(
     DeleteBucketInput { bucket : "Bucket" elem => text, expected_bucket_owner :
     "ExpectedBucketOwner" elem => text }
 );
@@ -2419,7 +2431,7 @@ json_struct!(DeleteBucketOutput {});
 #[cfg(feature = "s3-delete-bucket")]
 accessors!(DeleteBucketOutput {});
 #[cfg(feature = "s3-delete-bucket")]
-::smithy_gen_runtime::xml::xml_struct!(DeleteBucketOutput {});
+::smithy_gen_runtime::protocols::xml::xml_struct!(DeleteBucketOutput {});
 #[cfg(feature = "s3-delete-object")]
 /// Input of `DeleteObject` (model shape `com.amazonaws.s3#DeleteObjectRequest`).
 ///
@@ -2485,7 +2497,7 @@ pub struct DeleteObjectInput {
     ///
     /// This functionality is only supported for directory buckets.
     pub if_match_last_modified_time: ::std::option::Option<
-        ::smithy_gen_runtime::timestamp::Timestamp,
+        ::smithy_gen_runtime::types::timestamp::Timestamp,
     >,
     /// If present, the object is deleted only if its size matches the provided size in bytes. If the `Size` value does not match, the operation returns a `412 Precondition Failed` error. If the `Size` matches or if the object doesn’t exist, the operation returns a `204 Success (No Content)` response.
     ///
@@ -2514,11 +2526,11 @@ accessors!(
     bypass_governance_retention(bypass_governance_retention) : copy(bool) optional,
     expected_bucket_owner(expected_bucket_owner) : str optional, if_match(if_match) : str
     optional, if_match_last_modified_time(if_match_last_modified_time) :
-    other(::smithy_gen_runtime::timestamp::Timestamp) optional,
+    other(::smithy_gen_runtime::types::timestamp::Timestamp) optional,
     if_match_size(if_match_size) : copy(i64) optional }
 );
 #[cfg(feature = "s3-delete-object")]
-::smithy_gen_runtime::xml_write::xml_write_struct!(
+::smithy_gen_runtime::protocols::xml_write::xml_write_struct!(
     DeleteObjectInput { bucket : "Bucket" elem => text, key : "Key" elem => text, mfa :
     "MFA" elem => text, version_id : "VersionId" elem => text, request_payer :
     "RequestPayer" elem => text, bypass_governance_retention :
@@ -2577,7 +2589,7 @@ accessors!(
     other(RequestCharged) optional }
 );
 #[cfg(feature = "s3-delete-object")]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     DeleteObjectOutput { delete_marker : "DeleteMarker" elem => text, version_id :
     "VersionId" elem => text, request_charged : "RequestCharged" elem => text }
 );
@@ -2661,7 +2673,7 @@ accessors!(
     checksum_algorithm(checksum_algorithm) : other(ChecksumAlgorithm) optional }
 );
 #[cfg(feature = "s3-delete-objects")]
-::smithy_gen_runtime::xml_write::xml_write_struct!(
+::smithy_gen_runtime::protocols::xml_write::xml_write_struct!(
     DeleteObjectsInput { bucket : "Bucket" elem => text, delete : "Delete" elem =>
     strukt, mfa : "MFA" elem => text, request_payer : "RequestPayer" elem => text,
     bypass_governance_retention : "BypassGovernanceRetention" elem => text,
@@ -2710,7 +2722,7 @@ accessors!(
     list(Error_) optional }
 );
 #[cfg(feature = "s3-delete-objects")]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     DeleteObjectsOutput { deleted : "Deleted" elem => [list "member" flat strukt],
     request_charged : "RequestCharged" elem => text, errors : "Error" elem => [list
     "member" flat strukt] }
@@ -2753,7 +2765,7 @@ accessors!(
     delete_marker_version_id(delete_marker_version_id) : str optional }
 );
 #[cfg(feature = "s3-delete-objects")]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     DeletedObject { key : "Key" elem => text, version_id : "VersionId" elem => text,
     delete_marker : "DeleteMarker" elem => text, delete_marker_version_id :
     "DeleteMarkerVersionId" elem => text }
@@ -2786,7 +2798,7 @@ json_struct!(EncryptionTypeMismatch {});
 #[cfg(feature = "s3-put-object")]
 accessors!(EncryptionTypeMismatch {});
 #[cfg(feature = "s3-put-object")]
-::smithy_gen_runtime::xml::xml_struct!(EncryptionTypeMismatch {});
+::smithy_gen_runtime::protocols::xml::xml_struct!(EncryptionTypeMismatch {});
 #[cfg(feature = "s3-put-object")]
 ::smithy_gen_runtime::error_macros::service_error!(
     EncryptionTypeMismatch, "EncryptionTypeMismatch"
@@ -2801,7 +2813,7 @@ json_struct!(EndEvent {});
 #[cfg(feature = "s3-select-object-content")]
 accessors!(EndEvent {});
 #[cfg(feature = "s3-select-object-content")]
-::smithy_gen_runtime::xml::xml_struct!(EndEvent {});
+::smithy_gen_runtime::protocols::xml::xml_struct!(EndEvent {});
 #[cfg(feature = "s3-delete-objects")]
 /// Container for all error elements.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3358,7 +3370,7 @@ accessors!(
     str optional, message(message) : str optional }
 );
 #[cfg(feature = "s3-delete-objects")]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     Error_ { key : "Key" elem => text, version_id : "VersionId" elem => text, code :
     "Code" elem => text, message : "Message" elem => text }
 );
@@ -3419,7 +3431,7 @@ accessors!(
     expected_bucket_owner(expected_bucket_owner) : str optional }
 );
 #[cfg(feature = "s3-get-bucket-location")]
-::smithy_gen_runtime::xml_write::xml_write_struct!(
+::smithy_gen_runtime::protocols::xml_write::xml_write_struct!(
     GetBucketLocationInput { bucket : "Bucket" elem => text, expected_bucket_owner :
     "ExpectedBucketOwner" elem => text }
 );
@@ -3451,7 +3463,7 @@ accessors!(
     other(BucketLocationConstraint) optional }
 );
 #[cfg(feature = "s3-get-bucket-location")]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     GetBucketLocationOutput { location_constraint : "LocationConstraint" elem => text }
 );
 #[cfg(feature = "s3-get-object")]
@@ -3489,7 +3501,7 @@ pub struct GetObjectInput {
     ///
     /// For more information about conditional requests, see [RFC 7232](https://tools.ietf.org/html/rfc7232).
     pub if_modified_since: ::std::option::Option<
-        ::smithy_gen_runtime::timestamp::Timestamp,
+        ::smithy_gen_runtime::types::timestamp::Timestamp,
     >,
     /// Return the object only if its entity tag (ETag) is different from the one specified in this header; otherwise, return a `304 Not Modified` error.
     ///
@@ -3503,7 +3515,7 @@ pub struct GetObjectInput {
     ///
     /// For more information about conditional requests, see [RFC 7232](https://tools.ietf.org/html/rfc7232).
     pub if_unmodified_since: ::std::option::Option<
-        ::smithy_gen_runtime::timestamp::Timestamp,
+        ::smithy_gen_runtime::types::timestamp::Timestamp,
     >,
     /// Key of the object to get.
     ///
@@ -3527,7 +3539,7 @@ pub struct GetObjectInput {
     pub response_content_type: ::std::option::Option<::std::string::String>,
     /// Sets the `Expires` header of the response.
     pub response_expires: ::std::option::Option<
-        ::smithy_gen_runtime::timestamp::Timestamp,
+        ::smithy_gen_runtime::types::timestamp::Timestamp,
     >,
     /// Version ID used to reference a specific version of the object.
     ///
@@ -3613,25 +3625,25 @@ json_struct!(
 accessors!(
     GetObjectInput { bucket(bucket) : str required, if_match(if_match) : str optional,
     if_modified_since(if_modified_since) :
-    other(::smithy_gen_runtime::timestamp::Timestamp) optional,
+    other(::smithy_gen_runtime::types::timestamp::Timestamp) optional,
     if_none_match(if_none_match) : str optional, if_unmodified_since(if_unmodified_since)
-    : other(::smithy_gen_runtime::timestamp::Timestamp) optional, key(key) : str
+    : other(::smithy_gen_runtime::types::timestamp::Timestamp) optional, key(key) : str
     required, range(range) : str optional, response_cache_control(response_cache_control)
     : str optional, response_content_disposition(response_content_disposition) : str
     optional, response_content_encoding(response_content_encoding) : str optional,
     response_content_language(response_content_language) : str optional,
     response_content_type(response_content_type) : str optional,
     response_expires(response_expires) :
-    other(::smithy_gen_runtime::timestamp::Timestamp) optional, version_id(version_id) :
-    str optional, sse_customer_algorithm(sse_customer_algorithm) : str optional,
-    sse_customer_key(sse_customer_key) : str optional,
+    other(::smithy_gen_runtime::types::timestamp::Timestamp) optional,
+    version_id(version_id) : str optional, sse_customer_algorithm(sse_customer_algorithm)
+    : str optional, sse_customer_key(sse_customer_key) : str optional,
     sse_customer_key_md5(sse_customer_key_md5) : str optional,
     request_payer(request_payer) : other(RequestPayer) optional, part_number(part_number)
     : copy(i32) optional, expected_bucket_owner(expected_bucket_owner) : str optional,
     checksum_mode(checksum_mode) : other(ChecksumMode) optional }
 );
 #[cfg(feature = "s3-get-object")]
-::smithy_gen_runtime::xml_write::xml_write_struct!(
+::smithy_gen_runtime::protocols::xml_write::xml_write_struct!(
     GetObjectInput { bucket : "Bucket" elem => text, if_match : "IfMatch" elem => text,
     if_modified_since : "IfModifiedSince" elem => [ts DateTime], if_none_match :
     "IfNoneMatch" elem => text, if_unmodified_since : "IfUnmodifiedSince" elem => [ts
@@ -3704,7 +3716,7 @@ pub struct GetObjectOutput {
     /// Object data.
     ///
     /// Default: `""`: sent when the member is unset, and filled in when a response leaves it out.
-    pub body: ::std::option::Option<::smithy_gen_runtime::blob::Blob>,
+    pub body: ::std::option::Option<::smithy_gen_runtime::types::blob::Blob>,
     /// Indicates whether the object retrieved was (true) or was not (false) a Delete Marker. If false, this response header does not appear in the response.
     ///
     /// **Note:**
@@ -3728,7 +3740,9 @@ pub struct GetObjectOutput {
     /// Date and time when the object was last modified.
     ///
     /// **General purpose buckets ** - When you specify a `versionId` of the object in your request, if the specified version in the request is a delete marker, the response returns a `405 Method Not Allowed` error and the `Last-Modified: timestamp` response header.
-    pub last_modified: ::std::option::Option<::smithy_gen_runtime::timestamp::Timestamp>,
+    pub last_modified: ::std::option::Option<
+        ::smithy_gen_runtime::types::timestamp::Timestamp,
+    >,
     /// Size of the body in bytes.
     pub content_length: ::std::option::Option<i64>,
     /// An entity tag (ETag) is an opaque identifier assigned by a web server to a specific version of a resource found at a URL.
@@ -3770,7 +3784,9 @@ pub struct GetObjectOutput {
     /// A standard MIME type describing the format of the object data.
     pub content_type: ::std::option::Option<::std::string::String>,
     /// The date and time at which the object is no longer cacheable.
-    pub expires: ::std::option::Option<::smithy_gen_runtime::timestamp::Timestamp>,
+    pub expires: ::std::option::Option<
+        ::smithy_gen_runtime::types::timestamp::Timestamp,
+    >,
     /// If the bucket is configured as a website, redirects requests for this object to another object in the same bucket or to an external URL. Amazon S3 stores the value of this header in the object metadata.
     ///
     /// **Note:**
@@ -3839,7 +3855,7 @@ pub struct GetObjectOutput {
     ///
     /// This functionality is not supported for directory buckets.
     pub object_lock_retain_until_date: ::std::option::Option<
-        ::smithy_gen_runtime::timestamp::Timestamp,
+        ::smithy_gen_runtime::types::timestamp::Timestamp,
     >,
     /// Indicates whether this object has an active legal hold. This field is only returned if you have permission to view an object's legal hold status.
     ///
@@ -3871,23 +3887,23 @@ json_struct!(
 );
 #[cfg(feature = "s3-get-object")]
 accessors!(
-    GetObjectOutput { body(body) : other(::smithy_gen_runtime::blob::Blob) optional,
-    delete_marker(delete_marker) : copy(bool) optional, accept_ranges(accept_ranges) :
-    str optional, expiration(expiration) : str optional, restore(restore) : str optional,
-    last_modified(last_modified) : other(::smithy_gen_runtime::timestamp::Timestamp)
-    optional, content_length(content_length) : copy(i64) optional, e_tag(e_tag) : str
-    optional, checksum_crc32(checksum_crc32) : str optional,
-    checksum_crc32c(checksum_crc32c) : str optional,
-    checksum_crc64nvme(checksum_crc64nvme) : str optional, checksum_sha1(checksum_sha1) :
-    str optional, checksum_sha256(checksum_sha256) : str optional,
-    checksum_type(checksum_type) : other(ChecksumType) optional,
+    GetObjectOutput { body(body) : other(::smithy_gen_runtime::types::blob::Blob)
+    optional, delete_marker(delete_marker) : copy(bool) optional,
+    accept_ranges(accept_ranges) : str optional, expiration(expiration) : str optional,
+    restore(restore) : str optional, last_modified(last_modified) :
+    other(::smithy_gen_runtime::types::timestamp::Timestamp) optional,
+    content_length(content_length) : copy(i64) optional, e_tag(e_tag) : str optional,
+    checksum_crc32(checksum_crc32) : str optional, checksum_crc32c(checksum_crc32c) : str
+    optional, checksum_crc64nvme(checksum_crc64nvme) : str optional,
+    checksum_sha1(checksum_sha1) : str optional, checksum_sha256(checksum_sha256) : str
+    optional, checksum_type(checksum_type) : other(ChecksumType) optional,
     missing_meta(missing_meta) : copy(i32) optional, version_id(version_id) : str
     optional, cache_control(cache_control) : str optional,
     content_disposition(content_disposition) : str optional,
     content_encoding(content_encoding) : str optional, content_language(content_language)
     : str optional, content_range(content_range) : str optional,
     content_type(content_type) : str optional, expires(expires) :
-    other(::smithy_gen_runtime::timestamp::Timestamp) optional,
+    other(::smithy_gen_runtime::types::timestamp::Timestamp) optional,
     website_redirect_location(website_redirect_location) : str optional,
     server_side_encryption(server_side_encryption) : other(ServerSideEncryption)
     optional, metadata(metadata) : map(::std::collections::BTreeMap <
@@ -3901,12 +3917,12 @@ accessors!(
     parts_count(parts_count) : copy(i32) optional, tag_count(tag_count) : copy(i32)
     optional, object_lock_mode(object_lock_mode) : other(ObjectLockMode) optional,
     object_lock_retain_until_date(object_lock_retain_until_date) :
-    other(::smithy_gen_runtime::timestamp::Timestamp) optional,
+    other(::smithy_gen_runtime::types::timestamp::Timestamp) optional,
     object_lock_legal_hold_status(object_lock_legal_hold_status) :
     other(ObjectLockLegalHoldStatus) optional }
 );
 #[cfg(feature = "s3-get-object")]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     GetObjectOutput { body : "Body" elem default GetObjectOutput::default_body => text,
     delete_marker : "DeleteMarker" elem => text, accept_ranges : "AcceptRanges" elem =>
     text, expiration : "Expiration" elem => text, restore : "Restore" elem => text,
@@ -3935,8 +3951,8 @@ accessors!(
 );
 #[cfg(feature = "s3-get-object")]
 impl GetObjectOutput {
-    fn default_body() -> ::std::option::Option<::smithy_gen_runtime::blob::Blob> {
-        ::smithy_gen_runtime::json::default_value("\"\"")
+    fn default_body() -> ::std::option::Option<::smithy_gen_runtime::types::blob::Blob> {
+        ::smithy_gen_runtime::protocols::json::default_value("\"\"")
     }
 }
 #[cfg(feature = "s3-get-object")]
@@ -4024,7 +4040,7 @@ accessors!(
     expected_bucket_owner(expected_bucket_owner) : str optional }
 );
 #[cfg(feature = "s3-head-bucket")]
-::smithy_gen_runtime::xml_write::xml_write_struct!(
+::smithy_gen_runtime::protocols::xml_write::xml_write_struct!(
     HeadBucketInput { bucket : "Bucket" elem => text, expected_bucket_owner :
     "ExpectedBucketOwner" elem => text }
 );
@@ -4080,7 +4096,7 @@ accessors!(
     copy(bool) optional }
 );
 #[cfg(feature = "s3-head-bucket")]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     HeadBucketOutput { bucket_location_type : "BucketLocationType" elem => text,
     bucket_location_name : "BucketLocationName" elem => text, bucket_region :
     "BucketRegion" elem => text, access_point_alias : "AccessPointAlias" elem => text }
@@ -4128,7 +4144,7 @@ pub struct HeadObjectInput {
     ///
     /// For more information about conditional requests, see [RFC 7232](https://tools.ietf.org/html/rfc7232).
     pub if_modified_since: ::std::option::Option<
-        ::smithy_gen_runtime::timestamp::Timestamp,
+        ::smithy_gen_runtime::types::timestamp::Timestamp,
     >,
     /// Return the object only if its entity tag (ETag) is different from the one specified; otherwise, return a 304 (not modified) error.
     ///
@@ -4152,7 +4168,7 @@ pub struct HeadObjectInput {
     ///
     /// For more information about conditional requests, see [RFC 7232](https://tools.ietf.org/html/rfc7232).
     pub if_unmodified_since: ::std::option::Option<
-        ::smithy_gen_runtime::timestamp::Timestamp,
+        ::smithy_gen_runtime::types::timestamp::Timestamp,
     >,
     /// The object key.
     ///
@@ -4172,7 +4188,7 @@ pub struct HeadObjectInput {
     pub response_content_type: ::std::option::Option<::std::string::String>,
     /// Sets the `Expires` header of the response.
     pub response_expires: ::std::option::Option<
-        ::smithy_gen_runtime::timestamp::Timestamp,
+        ::smithy_gen_runtime::types::timestamp::Timestamp,
     >,
     /// Version ID used to reference a specific version of the object.
     ///
@@ -4233,25 +4249,25 @@ json_struct!(
 accessors!(
     HeadObjectInput { bucket(bucket) : str required, if_match(if_match) : str optional,
     if_modified_since(if_modified_since) :
-    other(::smithy_gen_runtime::timestamp::Timestamp) optional,
+    other(::smithy_gen_runtime::types::timestamp::Timestamp) optional,
     if_none_match(if_none_match) : str optional, if_unmodified_since(if_unmodified_since)
-    : other(::smithy_gen_runtime::timestamp::Timestamp) optional, key(key) : str
+    : other(::smithy_gen_runtime::types::timestamp::Timestamp) optional, key(key) : str
     required, range(range) : str optional, response_cache_control(response_cache_control)
     : str optional, response_content_disposition(response_content_disposition) : str
     optional, response_content_encoding(response_content_encoding) : str optional,
     response_content_language(response_content_language) : str optional,
     response_content_type(response_content_type) : str optional,
     response_expires(response_expires) :
-    other(::smithy_gen_runtime::timestamp::Timestamp) optional, version_id(version_id) :
-    str optional, sse_customer_algorithm(sse_customer_algorithm) : str optional,
-    sse_customer_key(sse_customer_key) : str optional,
+    other(::smithy_gen_runtime::types::timestamp::Timestamp) optional,
+    version_id(version_id) : str optional, sse_customer_algorithm(sse_customer_algorithm)
+    : str optional, sse_customer_key(sse_customer_key) : str optional,
     sse_customer_key_md5(sse_customer_key_md5) : str optional,
     request_payer(request_payer) : other(RequestPayer) optional, part_number(part_number)
     : copy(i32) optional, expected_bucket_owner(expected_bucket_owner) : str optional,
     checksum_mode(checksum_mode) : other(ChecksumMode) optional }
 );
 #[cfg(feature = "s3-head-object")]
-::smithy_gen_runtime::xml_write::xml_write_struct!(
+::smithy_gen_runtime::protocols::xml_write::xml_write_struct!(
     HeadObjectInput { bucket : "Bucket" elem => text, if_match : "IfMatch" elem => text,
     if_modified_since : "IfModifiedSince" elem => [ts DateTime], if_none_match :
     "IfNoneMatch" elem => text, if_unmodified_since : "IfUnmodifiedSince" elem => [ts
@@ -4356,7 +4372,9 @@ pub struct HeadObjectOutput {
     /// This functionality is not supported for directory buckets.
     pub archive_status: ::std::option::Option<ArchiveStatus>,
     /// Date and time when the object was last modified.
-    pub last_modified: ::std::option::Option<::smithy_gen_runtime::timestamp::Timestamp>,
+    pub last_modified: ::std::option::Option<
+        ::smithy_gen_runtime::types::timestamp::Timestamp,
+    >,
     /// Size of the body in bytes.
     pub content_length: ::std::option::Option<i64>,
     /// The Base64 encoded, 32-bit `CRC32 checksum` of the object. This checksum is only be present if the checksum was uploaded with the object. When you use an API operation on an object that was uploaded using multipart uploads, this value may not be a direct checksum value of the full object. Instead, it's a calculation based on the checksum values of each individual part. For more information about how checksums are calculated with multipart uploads, see [ Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html#large-object-checksums) in the *Amazon S3 User Guide*.
@@ -4398,7 +4416,9 @@ pub struct HeadObjectOutput {
     /// The portion of the object returned in the response for a `GET` request.
     pub content_range: ::std::option::Option<::std::string::String>,
     /// The date and time at which the object is no longer cacheable.
-    pub expires: ::std::option::Option<::smithy_gen_runtime::timestamp::Timestamp>,
+    pub expires: ::std::option::Option<
+        ::smithy_gen_runtime::types::timestamp::Timestamp,
+    >,
     /// If the bucket is configured as a website, redirects requests for this object to another object in the same bucket or to an external URL. Amazon S3 stores the value of this header in the object metadata.
     ///
     /// **Note:**
@@ -4469,7 +4489,7 @@ pub struct HeadObjectOutput {
     ///
     /// This functionality is not supported for directory buckets.
     pub object_lock_retain_until_date: ::std::option::Option<
-        ::smithy_gen_runtime::timestamp::Timestamp,
+        ::smithy_gen_runtime::types::timestamp::Timestamp,
     >,
     /// Specifies whether a legal hold is in effect for this object. This header is only returned if the requester has the `s3:GetObjectLegalHold` permission. This header is not returned if the specified version of this object has never had a legal hold applied. For more information about S3 Object Lock, see [Object Lock](https://docs.aws.amazon.com/AmazonS3/latest/dev/object-lock.html).
     ///
@@ -4505,7 +4525,7 @@ accessors!(
     accept_ranges(accept_ranges) : str optional, expiration(expiration) : str optional,
     restore(restore) : str optional, archive_status(archive_status) :
     other(ArchiveStatus) optional, last_modified(last_modified) :
-    other(::smithy_gen_runtime::timestamp::Timestamp) optional,
+    other(::smithy_gen_runtime::types::timestamp::Timestamp) optional,
     content_length(content_length) : copy(i64) optional, checksum_crc32(checksum_crc32) :
     str optional, checksum_crc32c(checksum_crc32c) : str optional,
     checksum_crc64nvme(checksum_crc64nvme) : str optional, checksum_sha1(checksum_sha1) :
@@ -4517,7 +4537,7 @@ accessors!(
     content_encoding(content_encoding) : str optional, content_language(content_language)
     : str optional, content_type(content_type) : str optional,
     content_range(content_range) : str optional, expires(expires) :
-    other(::smithy_gen_runtime::timestamp::Timestamp) optional,
+    other(::smithy_gen_runtime::types::timestamp::Timestamp) optional,
     website_redirect_location(website_redirect_location) : str optional,
     server_side_encryption(server_side_encryption) : other(ServerSideEncryption)
     optional, metadata(metadata) : map(::std::collections::BTreeMap <
@@ -4531,12 +4551,12 @@ accessors!(
     parts_count(parts_count) : copy(i32) optional, object_lock_mode(object_lock_mode) :
     other(ObjectLockMode) optional,
     object_lock_retain_until_date(object_lock_retain_until_date) :
-    other(::smithy_gen_runtime::timestamp::Timestamp) optional,
+    other(::smithy_gen_runtime::types::timestamp::Timestamp) optional,
     object_lock_legal_hold_status(object_lock_legal_hold_status) :
     other(ObjectLockLegalHoldStatus) optional }
 );
 #[cfg(feature = "s3-head-object")]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     HeadObjectOutput { delete_marker : "DeleteMarker" elem => text, accept_ranges :
     "AcceptRanges" elem => text, expiration : "Expiration" elem => text, restore :
     "Restore" elem => text, archive_status : "ArchiveStatus" elem => text, last_modified
@@ -4634,7 +4654,7 @@ accessors!(
     other(JsonInput) optional, parquet(parquet) : other(ParquetInput) optional }
 );
 #[cfg(feature = "s3-select-object-content")]
-::smithy_gen_runtime::xml_write::xml_write_struct!(
+::smithy_gen_runtime::protocols::xml_write::xml_write_struct!(
     InputSerialization { csv : "CSV" elem => strukt, compression_type : "CompressionType"
     elem => text, json : "JSON" elem => strukt, parquet : "Parquet" elem => strukt }
 );
@@ -4677,7 +4697,7 @@ accessors!(
     access_tier(access_tier) : other(IntelligentTieringAccessTier) optional }
 );
 #[cfg(feature = "s3-get-object")]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     InvalidObjectState { storage_class : "StorageClass" elem => text, access_tier :
     "AccessTier" elem => text }
 );
@@ -4699,7 +4719,7 @@ json_struct!(InvalidRequest {});
 #[cfg(feature = "s3-put-object")]
 accessors!(InvalidRequest {});
 #[cfg(feature = "s3-put-object")]
-::smithy_gen_runtime::xml::xml_struct!(InvalidRequest {});
+::smithy_gen_runtime::protocols::xml::xml_struct!(InvalidRequest {});
 #[cfg(feature = "s3-put-object")]
 ::smithy_gen_runtime::error_macros::service_error!(InvalidRequest, "InvalidRequest");
 #[cfg(feature = "s3-put-object")]
@@ -4712,7 +4732,7 @@ json_struct!(InvalidWriteOffset {});
 #[cfg(feature = "s3-put-object")]
 accessors!(InvalidWriteOffset {});
 #[cfg(feature = "s3-put-object")]
-::smithy_gen_runtime::xml::xml_struct!(InvalidWriteOffset {});
+::smithy_gen_runtime::protocols::xml::xml_struct!(InvalidWriteOffset {});
 #[cfg(feature = "s3-put-object")]
 ::smithy_gen_runtime::error_macros::service_error!(
     InvalidWriteOffset, "InvalidWriteOffset"
@@ -4730,7 +4750,7 @@ json_struct!(JsonInput { type_ : "Type" });
 #[cfg(feature = "s3-select-object-content")]
 accessors!(JsonInput { type_(type_) : other(JsonType) optional });
 #[cfg(feature = "s3-select-object-content")]
-::smithy_gen_runtime::xml_write::xml_write_struct!(
+::smithy_gen_runtime::protocols::xml_write::xml_write_struct!(
     JsonInput { type_ : "Type" elem => text }
 );
 #[cfg(feature = "s3-select-object-content")]
@@ -4746,7 +4766,7 @@ json_struct!(JsonOutput { record_delimiter : "RecordDelimiter" });
 #[cfg(feature = "s3-select-object-content")]
 accessors!(JsonOutput { record_delimiter(record_delimiter) : str optional });
 #[cfg(feature = "s3-select-object-content")]
-::smithy_gen_runtime::xml_write::xml_write_struct!(
+::smithy_gen_runtime::protocols::xml_write::xml_write_struct!(
     JsonOutput { record_delimiter : "RecordDelimiter" elem => text }
 );
 #[cfg(feature = "s3-select-object-content")]
@@ -4801,7 +4821,7 @@ accessors!(
     bucket_region(bucket_region) : str optional }
 );
 #[cfg(feature = "s3-list-buckets")]
-::smithy_gen_runtime::xml_write::xml_write_struct!(
+::smithy_gen_runtime::protocols::xml_write::xml_write_struct!(
     ListBucketsInput { max_buckets : "MaxBuckets" elem => text, continuation_token :
     "ContinuationToken" elem => text, prefix : "Prefix" elem => text, bucket_region :
     "BucketRegion" elem => text }
@@ -4834,7 +4854,7 @@ accessors!(
     prefix(prefix) : str optional }
 );
 #[cfg(feature = "s3-list-buckets")]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     ListBucketsOutput { buckets : "Buckets" elem => [list "Bucket" strukt], owner :
     "Owner" elem => strukt, continuation_token : "ContinuationToken" elem => text, prefix
     : "Prefix" elem => text }
@@ -4930,7 +4950,7 @@ accessors!(
     list(OptionalObjectAttributes) optional }
 );
 #[cfg(feature = "s3-list-objects-v2")]
-::smithy_gen_runtime::xml_write::xml_write_struct!(
+::smithy_gen_runtime::protocols::xml_write::xml_write_struct!(
     ListObjectsV2Input { bucket : "Bucket" elem => text, delimiter : "Delimiter" elem =>
     text, encoding_type : "EncodingType" elem => text, max_keys : "MaxKeys" elem => text,
     prefix : "Prefix" elem => text, continuation_token : "ContinuationToken" elem =>
@@ -5035,7 +5055,7 @@ accessors!(
     other(RequestCharged) optional }
 );
 #[cfg(feature = "s3-list-objects-v2")]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     ListObjectsV2Output { is_truncated : "IsTruncated" elem => text, contents :
     "Contents" elem => [list "member" flat strukt], name : "Name" elem => text, prefix :
     "Prefix" elem => text, delimiter : "Delimiter" elem => text, max_keys : "MaxKeys"
@@ -5071,7 +5091,7 @@ accessors!(
     }
 );
 #[cfg(feature = "s3-create-bucket")]
-::smithy_gen_runtime::xml_write::xml_write_struct!(
+::smithy_gen_runtime::protocols::xml_write::xml_write_struct!(
     LocationInfo { type_ : "Type" elem => text, name : "Name" elem => text }
 );
 #[cfg(any(feature = "s3-create-bucket", feature = "s3-head-bucket"))]
@@ -5114,7 +5134,7 @@ json_struct!(NoSuchBucket {});
 #[cfg(feature = "s3-list-objects-v2")]
 accessors!(NoSuchBucket {});
 #[cfg(feature = "s3-list-objects-v2")]
-::smithy_gen_runtime::xml::xml_struct!(NoSuchBucket {});
+::smithy_gen_runtime::protocols::xml::xml_struct!(NoSuchBucket {});
 #[cfg(feature = "s3-list-objects-v2")]
 ::smithy_gen_runtime::error_macros::service_error!(NoSuchBucket, "NoSuchBucket");
 #[cfg(feature = "s3-get-object")]
@@ -5127,7 +5147,7 @@ json_struct!(NoSuchKey {});
 #[cfg(feature = "s3-get-object")]
 accessors!(NoSuchKey {});
 #[cfg(feature = "s3-get-object")]
-::smithy_gen_runtime::xml::xml_struct!(NoSuchKey {});
+::smithy_gen_runtime::protocols::xml::xml_struct!(NoSuchKey {});
 #[cfg(feature = "s3-get-object")]
 ::smithy_gen_runtime::error_macros::service_error!(NoSuchKey, "NoSuchKey");
 #[cfg(feature = "s3-abort-multipart-upload")]
@@ -5140,7 +5160,7 @@ json_struct!(NoSuchUpload {});
 #[cfg(feature = "s3-abort-multipart-upload")]
 accessors!(NoSuchUpload {});
 #[cfg(feature = "s3-abort-multipart-upload")]
-::smithy_gen_runtime::xml::xml_struct!(NoSuchUpload {});
+::smithy_gen_runtime::protocols::xml::xml_struct!(NoSuchUpload {});
 #[cfg(feature = "s3-abort-multipart-upload")]
 ::smithy_gen_runtime::error_macros::service_error!(NoSuchUpload, "NoSuchUpload");
 #[cfg(any(feature = "s3-head-bucket", feature = "s3-head-object"))]
@@ -5153,7 +5173,7 @@ json_struct!(NotFound {});
 #[cfg(any(feature = "s3-head-bucket", feature = "s3-head-object"))]
 accessors!(NotFound {});
 #[cfg(any(feature = "s3-head-bucket", feature = "s3-head-object"))]
-::smithy_gen_runtime::xml::xml_struct!(NotFound {});
+::smithy_gen_runtime::protocols::xml::xml_struct!(NotFound {});
 #[cfg(any(feature = "s3-head-bucket", feature = "s3-head-object"))]
 ::smithy_gen_runtime::error_macros::service_error!(NotFound, "NotFound");
 #[cfg(feature = "s3-list-objects-v2")]
@@ -5164,7 +5184,9 @@ pub struct Object {
     /// The name that you assign to an object. You use the object key to retrieve the object.
     pub key: ::std::option::Option<::std::string::String>,
     /// Creation date of the object.
-    pub last_modified: ::std::option::Option<::smithy_gen_runtime::timestamp::Timestamp>,
+    pub last_modified: ::std::option::Option<
+        ::smithy_gen_runtime::types::timestamp::Timestamp,
+    >,
     /// The entity tag is a hash of the object. The ETag reflects changes only to the contents of an object, not its metadata. The ETag may or may not be an MD5 digest of the object data. Whether or not it is depends on how the object was created and how it is encrypted as described below:
     ///
     /// - Objects created by the PUT Object, POST Object, or Copy operation, or through the Amazon Web Services Management Console, and are encrypted by SSE-S3 or plaintext, have ETags that are an MD5 digest of their object data.
@@ -5210,7 +5232,7 @@ json_struct!(
 #[cfg(feature = "s3-list-objects-v2")]
 accessors!(
     Object { key(key) : str optional, last_modified(last_modified) :
-    other(::smithy_gen_runtime::timestamp::Timestamp) optional, e_tag(e_tag) : str
+    other(::smithy_gen_runtime::types::timestamp::Timestamp) optional, e_tag(e_tag) : str
     optional, checksum_algorithm(checksum_algorithm) : list(ChecksumAlgorithm) optional,
     checksum_type(checksum_type) : other(ChecksumType) optional, size(size) : copy(i64)
     optional, storage_class(storage_class) : other(ObjectStorageClass) optional,
@@ -5218,7 +5240,7 @@ accessors!(
     other(RestoreStatus) optional }
 );
 #[cfg(feature = "s3-list-objects-v2")]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     Object { key : "Key" elem => text, last_modified : "LastModified" elem => [ts
     DateTime], e_tag : "ETag" elem => text, checksum_algorithm : "ChecksumAlgorithm" elem
     => [list "member" flat text], checksum_type : "ChecksumType" elem => text, size :
@@ -5299,7 +5321,7 @@ pub struct ObjectIdentifier {
     ///
     /// This functionality is only supported for directory buckets.
     pub last_modified_time: ::std::option::Option<
-        ::smithy_gen_runtime::timestamp::Timestamp,
+        ::smithy_gen_runtime::types::timestamp::Timestamp,
     >,
     /// If present, the objects are deleted only if its size matches the provided size in bytes.
     ///
@@ -5317,11 +5339,11 @@ json_struct!(
 accessors!(
     ObjectIdentifier { key(key) : str required, version_id(version_id) : str optional,
     e_tag(e_tag) : str optional, last_modified_time(last_modified_time) :
-    other(::smithy_gen_runtime::timestamp::Timestamp) optional, size(size) : copy(i64)
-    optional }
+    other(::smithy_gen_runtime::types::timestamp::Timestamp) optional, size(size) :
+    copy(i64) optional }
 );
 #[cfg(feature = "s3-delete-objects")]
-::smithy_gen_runtime::xml_write::xml_write_struct!(
+::smithy_gen_runtime::protocols::xml_write::xml_write_struct!(
     ObjectIdentifier { key : "Key" elem => text, version_id : "VersionId" elem => text,
     e_tag : "ETag" elem => text, last_modified_time : "LastModifiedTime" elem => [ts
     HttpDate], size : "Size" elem => text }
@@ -5406,7 +5428,7 @@ json_struct!(ObjectNotInActiveTierError {});
 #[cfg(feature = "s3-copy-object")]
 accessors!(ObjectNotInActiveTierError {});
 #[cfg(feature = "s3-copy-object")]
-::smithy_gen_runtime::xml::xml_struct!(ObjectNotInActiveTierError {});
+::smithy_gen_runtime::protocols::xml::xml_struct!(ObjectNotInActiveTierError {});
 #[cfg(feature = "s3-copy-object")]
 ::smithy_gen_runtime::error_macros::service_error!(
     ObjectNotInActiveTierError, "ObjectNotInActiveTierError"
@@ -5512,7 +5534,7 @@ accessors!(
     other(JsonOutput) optional }
 );
 #[cfg(feature = "s3-select-object-content")]
-::smithy_gen_runtime::xml_write::xml_write_struct!(
+::smithy_gen_runtime::protocols::xml_write::xml_write_struct!(
     OutputSerialization { csv : "CSV" elem => strukt, json : "JSON" elem => strukt }
 );
 #[cfg(any(feature = "s3-list-buckets", feature = "s3-list-objects-v2"))]
@@ -5543,7 +5565,7 @@ json_struct!(Owner { display_name : "DisplayName", id : "ID" });
 #[cfg(any(feature = "s3-list-buckets", feature = "s3-list-objects-v2"))]
 accessors!(Owner { display_name(display_name) : str optional, id(id) : str optional });
 #[cfg(any(feature = "s3-list-buckets", feature = "s3-list-objects-v2"))]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     Owner { display_name : "DisplayName" elem => text, id : "ID" elem => text }
 );
 #[cfg(feature = "s3-select-object-content")]
@@ -5556,7 +5578,7 @@ json_struct!(ParquetInput {});
 #[cfg(feature = "s3-select-object-content")]
 accessors!(ParquetInput {});
 #[cfg(feature = "s3-select-object-content")]
-::smithy_gen_runtime::xml_write::xml_write_struct!(ParquetInput {});
+::smithy_gen_runtime::protocols::xml_write::xml_write_struct!(ParquetInput {});
 #[cfg(feature = "s3-select-object-content")]
 /// This data type contains information about progress of an operation.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -5581,7 +5603,7 @@ accessors!(
     : copy(i64) optional }
 );
 #[cfg(feature = "s3-select-object-content")]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     Progress { bytes_scanned : "BytesScanned" elem => text, bytes_processed :
     "BytesProcessed" elem => text, bytes_returned : "BytesReturned" elem => text }
 );
@@ -5598,7 +5620,7 @@ json_struct!(ProgressEvent { details : "Details" });
 #[cfg(feature = "s3-select-object-content")]
 accessors!(ProgressEvent { details(details) : other(Progress) optional });
 #[cfg(feature = "s3-select-object-content")]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     ProgressEvent { details : "Details" elem => strukt }
 );
 #[cfg(feature = "s3-put-object")]
@@ -5621,7 +5643,7 @@ pub struct PutObjectInput {
     /// Object data.
     ///
     /// The service's default: `""`, which it applies when the member is not sent.
-    pub body: ::std::option::Option<::smithy_gen_runtime::blob::Blob>,
+    pub body: ::std::option::Option<::smithy_gen_runtime::types::blob::Blob>,
     /// The bucket name to which the PUT action was initiated.
     ///
     /// **Directory buckets** - When you use this operation with a directory bucket, you must use virtual-hosted-style requests in the format ` *Bucket-name*.s3express-*zone-id*.*region-code*.amazonaws.com`. Path-style requests are not supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must follow the format ` *bucket-base-name*--*zone-id*--x-s3` (for example, ` *amzn-s3-demo-bucket*--*usw2-az1*--x-s3`). For information about bucket naming restrictions, see [Directory bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html) in the *Amazon S3 User Guide*.
@@ -5689,7 +5711,9 @@ pub struct PutObjectInput {
     /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 256-bit `SHA256` digest of the object. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_sha256: ::std::option::Option<::std::string::String>,
     /// The date and time at which the object is no longer cacheable. For more information, see [https://www.rfc-editor.org/rfc/rfc7234\#section-5.3](https://www.rfc-editor.org/rfc/rfc7234#section-5.3).
-    pub expires: ::std::option::Option<::smithy_gen_runtime::timestamp::Timestamp>,
+    pub expires: ::std::option::Option<
+        ::smithy_gen_runtime::types::timestamp::Timestamp,
+    >,
     /// Uploads the object only if the ETag (entity tag) value provided during the WRITE operation matches the ETag of the object in S3. If the ETag values do not match, the operation returns a `412 Precondition Failed` error.
     ///
     /// If a conflicting operation occurs during the upload S3 returns a `409 ConditionalRequestConflict` response. On a 409 failure you should fetch the object's ETag and retry the upload.
@@ -5833,7 +5857,7 @@ pub struct PutObjectInput {
     ///
     /// This functionality is not supported for directory buckets.
     pub object_lock_retain_until_date: ::std::option::Option<
-        ::smithy_gen_runtime::timestamp::Timestamp,
+        ::smithy_gen_runtime::types::timestamp::Timestamp,
     >,
     /// Specifies whether a legal hold will be applied to this object. For more information about S3 Object Lock, see [Object Lock](https://docs.aws.amazon.com/AmazonS3/latest/dev/object-lock.html) in the *Amazon S3 User Guide*.
     ///
@@ -5869,20 +5893,20 @@ json_struct!(
 #[cfg(feature = "s3-put-object")]
 accessors!(
     PutObjectInput { acl(acl) : other(ObjectCannedAcl) optional, body(body) :
-    other(::smithy_gen_runtime::blob::Blob) optional, bucket(bucket) : str required,
-    cache_control(cache_control) : str optional, content_disposition(content_disposition)
-    : str optional, content_encoding(content_encoding) : str optional,
-    content_language(content_language) : str optional, content_length(content_length) :
-    copy(i64) optional, content_md5(content_md5) : str optional,
-    content_type(content_type) : str optional, checksum_algorithm(checksum_algorithm) :
-    other(ChecksumAlgorithm) optional, checksum_crc32(checksum_crc32) : str optional,
-    checksum_crc32c(checksum_crc32c) : str optional,
-    checksum_crc64nvme(checksum_crc64nvme) : str optional, checksum_sha1(checksum_sha1) :
-    str optional, checksum_sha256(checksum_sha256) : str optional, expires(expires) :
-    other(::smithy_gen_runtime::timestamp::Timestamp) optional, if_match(if_match) : str
-    optional, if_none_match(if_none_match) : str optional,
-    grant_full_control(grant_full_control) : str optional, grant_read(grant_read) : str
-    optional, grant_read_acp(grant_read_acp) : str optional,
+    other(::smithy_gen_runtime::types::blob::Blob) optional, bucket(bucket) : str
+    required, cache_control(cache_control) : str optional,
+    content_disposition(content_disposition) : str optional,
+    content_encoding(content_encoding) : str optional, content_language(content_language)
+    : str optional, content_length(content_length) : copy(i64) optional,
+    content_md5(content_md5) : str optional, content_type(content_type) : str optional,
+    checksum_algorithm(checksum_algorithm) : other(ChecksumAlgorithm) optional,
+    checksum_crc32(checksum_crc32) : str optional, checksum_crc32c(checksum_crc32c) : str
+    optional, checksum_crc64nvme(checksum_crc64nvme) : str optional,
+    checksum_sha1(checksum_sha1) : str optional, checksum_sha256(checksum_sha256) : str
+    optional, expires(expires) : other(::smithy_gen_runtime::types::timestamp::Timestamp)
+    optional, if_match(if_match) : str optional, if_none_match(if_none_match) : str
+    optional, grant_full_control(grant_full_control) : str optional,
+    grant_read(grant_read) : str optional, grant_read_acp(grant_read_acp) : str optional,
     grant_write_acp(grant_write_acp) : str optional, key(key) : str required,
     write_offset_bytes(write_offset_bytes) : copy(i64) optional, metadata(metadata) :
     map(::std::collections::BTreeMap < ::std::string::String, ::std::string::String >)
@@ -5898,13 +5922,13 @@ accessors!(
     request_payer(request_payer) : other(RequestPayer) optional, tagging(tagging) : str
     optional, object_lock_mode(object_lock_mode) : other(ObjectLockMode) optional,
     object_lock_retain_until_date(object_lock_retain_until_date) :
-    other(::smithy_gen_runtime::timestamp::Timestamp) optional,
+    other(::smithy_gen_runtime::types::timestamp::Timestamp) optional,
     object_lock_legal_hold_status(object_lock_legal_hold_status) :
     other(ObjectLockLegalHoldStatus) optional,
     expected_bucket_owner(expected_bucket_owner) : str optional }
 );
 #[cfg(feature = "s3-put-object")]
-::smithy_gen_runtime::xml_write::xml_write_struct!(
+::smithy_gen_runtime::protocols::xml_write::xml_write_struct!(
     PutObjectInput { acl : "ACL" elem => text, body : "Body" elem => text, bucket :
     "Bucket" elem => text, cache_control : "CacheControl" elem => text,
     content_disposition : "ContentDisposition" elem => text, content_encoding :
@@ -6108,7 +6132,7 @@ accessors!(
     optional, request_charged(request_charged) : other(RequestCharged) optional }
 );
 #[cfg(feature = "s3-put-object")]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     PutObjectOutput { expiration : "Expiration" elem => text, e_tag : "ETag" elem =>
     text, checksum_crc32 : "ChecksumCRC32" elem => text, checksum_crc32c :
     "ChecksumCRC32C" elem => text, checksum_crc64nvme : "ChecksumCRC64NVME" elem => text,
@@ -6174,16 +6198,17 @@ string_enum!(QuoteFields { Always = "ALWAYS", Asneeded = "ASNEEDED" });
 #[non_exhaustive]
 pub struct RecordsEvent {
     /// The byte array of partial, one or more result records. S3 Select doesn't guarantee that a record will be self-contained in one record frame. To ensure continuous streaming of data, S3 Select might split the same record across multiple record frames instead of aggregating the results in memory. Some S3 clients (for example, the SDK for Java) handle this behavior by creating a `ByteStream` out of the response by default. Other clients might not handle this behavior by default. In those cases, you must aggregate the results on the client side and parse the response.
-    pub payload: ::std::option::Option<::smithy_gen_runtime::blob::Blob>,
+    pub payload: ::std::option::Option<::smithy_gen_runtime::types::blob::Blob>,
 }
 #[cfg(feature = "s3-select-object-content")]
 json_struct!(RecordsEvent { payload : "Payload" });
 #[cfg(feature = "s3-select-object-content")]
 accessors!(
-    RecordsEvent { payload(payload) : other(::smithy_gen_runtime::blob::Blob) optional }
+    RecordsEvent { payload(payload) : other(::smithy_gen_runtime::types::blob::Blob)
+    optional }
 );
 #[cfg(feature = "s3-select-object-content")]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     RecordsEvent { payload : "Payload" elem => text }
 );
 #[cfg(any(feature = "s3-get-object", feature = "s3-head-object"))]
@@ -6314,7 +6339,7 @@ json_struct!(RequestProgress { enabled : "Enabled" });
 #[cfg(feature = "s3-select-object-content")]
 accessors!(RequestProgress { enabled(enabled) : copy(bool) optional });
 #[cfg(feature = "s3-select-object-content")]
-::smithy_gen_runtime::xml_write::xml_write_struct!(
+::smithy_gen_runtime::protocols::xml_write::xml_write_struct!(
     RequestProgress { enabled : "Enabled" elem => text }
 );
 #[cfg(feature = "s3-list-objects-v2")]
@@ -6340,7 +6365,7 @@ pub struct RestoreStatus {
     ///
     /// `x-amz-optional-object-attributes: IsRestoreInProgress="false", RestoreExpiryDate="2012-12-21T00:00:00.000Z"`
     pub restore_expiry_date: ::std::option::Option<
-        ::smithy_gen_runtime::timestamp::Timestamp,
+        ::smithy_gen_runtime::types::timestamp::Timestamp,
     >,
 }
 #[cfg(feature = "s3-list-objects-v2")]
@@ -6352,10 +6377,10 @@ json_struct!(
 accessors!(
     RestoreStatus { is_restore_in_progress(is_restore_in_progress) : copy(bool) optional,
     restore_expiry_date(restore_expiry_date) :
-    other(::smithy_gen_runtime::timestamp::Timestamp) optional }
+    other(::smithy_gen_runtime::types::timestamp::Timestamp) optional }
 );
 #[cfg(feature = "s3-list-objects-v2")]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     RestoreStatus { is_restore_in_progress : "IsRestoreInProgress" elem => text,
     restore_expiry_date : "RestoreExpiryDate" elem => [ts DateTime] }
 );
@@ -6376,7 +6401,7 @@ accessors!(
     ScanRange { start(start) : copy(i64) optional, end(end) : copy(i64) optional }
 );
 #[cfg(feature = "s3-select-object-content")]
-::smithy_gen_runtime::xml_write::xml_write_struct!(
+::smithy_gen_runtime::protocols::xml_write::xml_write_struct!(
     ScanRange { start : "Start" elem => text, end : "End" elem => text }
 );
 #[cfg(feature = "s3-select-object-content")]
@@ -6408,19 +6433,31 @@ impl ::serde::Serialize for SelectObjectContentEventStream {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         match self {
             Self::Records(v) => {
-                ::smithy_gen_runtime::unions::serialize_member(s, "Records", v)
+                ::smithy_gen_runtime::protocols::unions::serialize_member(
+                    s,
+                    "Records",
+                    v,
+                )
             }
             Self::Stats(v) => {
-                ::smithy_gen_runtime::unions::serialize_member(s, "Stats", v)
+                ::smithy_gen_runtime::protocols::unions::serialize_member(s, "Stats", v)
             }
             Self::Progress(v) => {
-                ::smithy_gen_runtime::unions::serialize_member(s, "Progress", v)
+                ::smithy_gen_runtime::protocols::unions::serialize_member(
+                    s,
+                    "Progress",
+                    v,
+                )
             }
-            Self::Cont(v) => ::smithy_gen_runtime::unions::serialize_member(s, "Cont", v),
-            Self::End(v) => ::smithy_gen_runtime::unions::serialize_member(s, "End", v),
+            Self::Cont(v) => {
+                ::smithy_gen_runtime::protocols::unions::serialize_member(s, "Cont", v)
+            }
+            Self::End(v) => {
+                ::smithy_gen_runtime::protocols::unions::serialize_member(s, "End", v)
+            }
             Self::Unknown(m) => {
                 ::std::result::Result::Err(
-                    ::smithy_gen_runtime::unions::unknown_member(
+                    ::smithy_gen_runtime::protocols::unions::unknown_member(
                         "SelectObjectContentEventStream",
                         m,
                     ),
@@ -6430,14 +6467,14 @@ impl ::serde::Serialize for SelectObjectContentEventStream {
     }
 }
 #[cfg(feature = "s3-select-object-content")]
-::smithy_gen_runtime::unions::union_de!(
+::smithy_gen_runtime::protocols::unions::union_de!(
     SelectObjectContentEventStream, "SelectObjectContentEventStream", { Records :
     "Records" => val(RecordsEvent), Stats : "Stats" => val(StatsEvent), Progress :
     "Progress" => val(ProgressEvent), Cont : "Cont" => val(ContinuationEvent), End :
     "End" => val(EndEvent) }
 );
 #[cfg(feature = "s3-select-object-content")]
-::smithy_gen_runtime::xml::xml_union!(
+::smithy_gen_runtime::protocols::xml::xml_union!(
     SelectObjectContentEventStream { Records : "Records" => strukt, Stats : "Stats" =>
     strukt, Progress : "Progress" => strukt, Cont : "Cont" => strukt, End : "End" =>
     strukt }
@@ -6522,7 +6559,7 @@ accessors!(
     expected_bucket_owner(expected_bucket_owner) : str optional }
 );
 #[cfg(feature = "s3-select-object-content")]
-::smithy_gen_runtime::xml_write::xml_write_struct!(
+::smithy_gen_runtime::protocols::xml_write::xml_write_struct!(
     SelectObjectContentInput { bucket : "Bucket" elem => text, key : "Key" elem => text,
     sse_customer_algorithm : "SSECustomerAlgorithm" elem => text, sse_customer_key :
     "SSECustomerKey" elem => text, sse_customer_key_md5 : "SSECustomerKeyMD5" elem =>
@@ -6597,7 +6634,7 @@ accessors!(
     optional }
 );
 #[cfg(feature = "s3-select-object-content")]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     SelectObjectContentOutput { payload : "Payload" elem => strukt }
 );
 #[cfg(
@@ -6663,7 +6700,7 @@ accessors!(
     : copy(i64) optional }
 );
 #[cfg(feature = "s3-select-object-content")]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     Stats { bytes_scanned : "BytesScanned" elem => text, bytes_processed :
     "BytesProcessed" elem => text, bytes_returned : "BytesReturned" elem => text }
 );
@@ -6680,7 +6717,7 @@ json_struct!(StatsEvent { details : "Details" });
 #[cfg(feature = "s3-select-object-content")]
 accessors!(StatsEvent { details(details) : other(Stats) optional });
 #[cfg(feature = "s3-select-object-content")]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     StatsEvent { details : "Details" elem => strukt }
 );
 #[cfg(
@@ -6761,7 +6798,7 @@ json_struct!(TooManyParts {});
 #[cfg(feature = "s3-put-object")]
 accessors!(TooManyParts {});
 #[cfg(feature = "s3-put-object")]
-::smithy_gen_runtime::xml::xml_struct!(TooManyParts {});
+::smithy_gen_runtime::protocols::xml::xml_struct!(TooManyParts {});
 #[cfg(feature = "s3-put-object")]
 ::smithy_gen_runtime::error_macros::service_error!(TooManyParts, "TooManyParts");
 #[cfg(feature = "s3-upload-part")]
@@ -6774,7 +6811,7 @@ pub struct UploadPartInput {
     /// Object data.
     ///
     /// The service's default: `""`, which it applies when the member is not sent.
-    pub body: ::std::option::Option<::smithy_gen_runtime::blob::Blob>,
+    pub body: ::std::option::Option<::smithy_gen_runtime::types::blob::Blob>,
     /// The name of the bucket to which the multipart upload was initiated.
     ///
     /// **Directory buckets** - When you use this operation with a directory bucket, you must use virtual-hosted-style requests in the format ` *Bucket-name*.s3express-*zone-id*.*region-code*.amazonaws.com`. Path-style requests are not supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must follow the format ` *bucket-base-name*--*zone-id*--x-s3` (for example, ` *amzn-s3-demo-bucket*--*usw2-az1*--x-s3`). For information about bucket naming restrictions, see [Directory bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html) in the *Amazon S3 User Guide*.
@@ -6866,22 +6903,22 @@ json_struct!(
 );
 #[cfg(feature = "s3-upload-part")]
 accessors!(
-    UploadPartInput { body(body) : other(::smithy_gen_runtime::blob::Blob) optional,
-    bucket(bucket) : str required, content_length(content_length) : copy(i64) optional,
-    content_md5(content_md5) : str optional, checksum_algorithm(checksum_algorithm) :
-    other(ChecksumAlgorithm) optional, checksum_crc32(checksum_crc32) : str optional,
-    checksum_crc32c(checksum_crc32c) : str optional,
-    checksum_crc64nvme(checksum_crc64nvme) : str optional, checksum_sha1(checksum_sha1) :
-    str optional, checksum_sha256(checksum_sha256) : str optional, key(key) : str
-    required, part_number(part_number) : copy(i32) required, upload_id(upload_id) : str
-    required, sse_customer_algorithm(sse_customer_algorithm) : str optional,
-    sse_customer_key(sse_customer_key) : str optional,
+    UploadPartInput { body(body) : other(::smithy_gen_runtime::types::blob::Blob)
+    optional, bucket(bucket) : str required, content_length(content_length) : copy(i64)
+    optional, content_md5(content_md5) : str optional,
+    checksum_algorithm(checksum_algorithm) : other(ChecksumAlgorithm) optional,
+    checksum_crc32(checksum_crc32) : str optional, checksum_crc32c(checksum_crc32c) : str
+    optional, checksum_crc64nvme(checksum_crc64nvme) : str optional,
+    checksum_sha1(checksum_sha1) : str optional, checksum_sha256(checksum_sha256) : str
+    optional, key(key) : str required, part_number(part_number) : copy(i32) required,
+    upload_id(upload_id) : str required, sse_customer_algorithm(sse_customer_algorithm) :
+    str optional, sse_customer_key(sse_customer_key) : str optional,
     sse_customer_key_md5(sse_customer_key_md5) : str optional,
     request_payer(request_payer) : other(RequestPayer) optional,
     expected_bucket_owner(expected_bucket_owner) : str optional }
 );
 #[cfg(feature = "s3-upload-part")]
-::smithy_gen_runtime::xml_write::xml_write_struct!(
+::smithy_gen_runtime::protocols::xml_write::xml_write_struct!(
     UploadPartInput { body : "Body" elem => text, bucket : "Bucket" elem => text,
     content_length : "ContentLength" elem => text, content_md5 : "ContentMD5" elem =>
     text, checksum_algorithm : "ChecksumAlgorithm" elem => text, checksum_crc32 :
@@ -7008,7 +7045,7 @@ accessors!(
     optional }
 );
 #[cfg(feature = "s3-upload-part")]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     UploadPartOutput { server_side_encryption : "ServerSideEncryption" elem => text,
     e_tag : "ETag" elem => text, checksum_crc32 : "ChecksumCRC32" elem => text,
     checksum_crc32c : "ChecksumCRC32C" elem => text, checksum_crc64nvme :
@@ -7045,7 +7082,7 @@ pub mod builders {
     #[allow(unused_imports)]
     use super::*;
     #[allow(unused_imports)]
-    use ::smithy_gen_runtime::builders::builder;
+    use ::smithy_gen_runtime::types::builders::builder;
     #[cfg(feature = "s3-abort-multipart-upload")]
     builder!(
         AbortMultipartUploadInput, AbortMultipartUploadInputBuilder, checked, {
@@ -7058,7 +7095,7 @@ pub mod builders {
         get_expected_bucket_owner) "ExpectedBucketOwner" : value(::std::string::String)
         optional, if_match_initiated_time(if_match_initiated_time,
         set_if_match_initiated_time, get_if_match_initiated_time) "IfMatchInitiatedTime"
-        : value(::smithy_gen_runtime::timestamp::Timestamp) optional }
+        : value(::smithy_gen_runtime::types::timestamp::Timestamp) optional }
     );
     #[cfg(feature = "s3-abort-multipart-upload")]
     builder!(
@@ -7071,7 +7108,7 @@ pub mod builders {
         Bucket, BucketBuilder, unchecked, { name(name, set_name, get_name) "Name" :
         value(::std::string::String) optional, creation_date(creation_date,
         set_creation_date, get_creation_date) "CreationDate" :
-        value(::smithy_gen_runtime::timestamp::Timestamp) optional,
+        value(::smithy_gen_runtime::types::timestamp::Timestamp) optional,
         bucket_region(bucket_region, set_bucket_region, get_bucket_region) "BucketRegion"
         : value(::std::string::String) optional }
     );
@@ -7205,15 +7242,17 @@ pub mod builders {
         get_copy_source_if_match) "CopySourceIfMatch" : value(::std::string::String)
         optional, copy_source_if_modified_since(copy_source_if_modified_since,
         set_copy_source_if_modified_since, get_copy_source_if_modified_since)
-        "CopySourceIfModifiedSince" : value(::smithy_gen_runtime::timestamp::Timestamp)
-        optional, copy_source_if_none_match(copy_source_if_none_match,
+        "CopySourceIfModifiedSince" :
+        value(::smithy_gen_runtime::types::timestamp::Timestamp) optional,
+        copy_source_if_none_match(copy_source_if_none_match,
         set_copy_source_if_none_match, get_copy_source_if_none_match)
         "CopySourceIfNoneMatch" : value(::std::string::String) optional,
         copy_source_if_unmodified_since(copy_source_if_unmodified_since,
         set_copy_source_if_unmodified_since, get_copy_source_if_unmodified_since)
-        "CopySourceIfUnmodifiedSince" : value(::smithy_gen_runtime::timestamp::Timestamp)
-        optional, expires(expires, set_expires, get_expires) "Expires" :
-        value(::smithy_gen_runtime::timestamp::Timestamp) optional,
+        "CopySourceIfUnmodifiedSince" :
+        value(::smithy_gen_runtime::types::timestamp::Timestamp) optional,
+        expires(expires, set_expires, get_expires) "Expires" :
+        value(::smithy_gen_runtime::types::timestamp::Timestamp) optional,
         grant_full_control(grant_full_control, set_grant_full_control,
         get_grant_full_control) "GrantFullControl" : value(::std::string::String)
         optional, grant_read(grant_read, set_grant_read, get_grant_read) "GrantRead" :
@@ -7264,8 +7303,9 @@ pub mod builders {
         "ObjectLockMode" : value(ObjectLockMode) optional,
         object_lock_retain_until_date(object_lock_retain_until_date,
         set_object_lock_retain_until_date, get_object_lock_retain_until_date)
-        "ObjectLockRetainUntilDate" : value(::smithy_gen_runtime::timestamp::Timestamp)
-        optional, object_lock_legal_hold_status(object_lock_legal_hold_status,
+        "ObjectLockRetainUntilDate" :
+        value(::smithy_gen_runtime::types::timestamp::Timestamp) optional,
+        object_lock_legal_hold_status(object_lock_legal_hold_status,
         set_object_lock_legal_hold_status, get_object_lock_legal_hold_status)
         "ObjectLockLegalHoldStatus" : value(ObjectLockLegalHoldStatus) optional,
         expected_bucket_owner(expected_bucket_owner, set_expected_bucket_owner,
@@ -7307,7 +7347,7 @@ pub mod builders {
         CopyObjectResult, CopyObjectResultBuilder, unchecked, { e_tag(e_tag, set_e_tag,
         get_e_tag) "ETag" : value(::std::string::String) optional,
         last_modified(last_modified, set_last_modified, get_last_modified) "LastModified"
-        : value(::smithy_gen_runtime::timestamp::Timestamp) optional,
+        : value(::smithy_gen_runtime::types::timestamp::Timestamp) optional,
         checksum_type(checksum_type, set_checksum_type, get_checksum_type) "ChecksumType"
         : value(ChecksumType) optional, checksum_crc32(checksum_crc32,
         set_checksum_crc32, get_checksum_crc32) "ChecksumCRC32" :
@@ -7373,7 +7413,7 @@ pub mod builders {
         "ContentLanguage" : value(::std::string::String) optional,
         content_type(content_type, set_content_type, get_content_type) "ContentType" :
         value(::std::string::String) optional, expires(expires, set_expires, get_expires)
-        "Expires" : value(::smithy_gen_runtime::timestamp::Timestamp) optional,
+        "Expires" : value(::smithy_gen_runtime::types::timestamp::Timestamp) optional,
         grant_full_control(grant_full_control, set_grant_full_control,
         get_grant_full_control) "GrantFullControl" : value(::std::string::String)
         optional, grant_read(grant_read, set_grant_read, get_grant_read) "GrantRead" :
@@ -7411,8 +7451,9 @@ pub mod builders {
         "ObjectLockMode" : value(ObjectLockMode) optional,
         object_lock_retain_until_date(object_lock_retain_until_date,
         set_object_lock_retain_until_date, get_object_lock_retain_until_date)
-        "ObjectLockRetainUntilDate" : value(::smithy_gen_runtime::timestamp::Timestamp)
-        optional, object_lock_legal_hold_status(object_lock_legal_hold_status,
+        "ObjectLockRetainUntilDate" :
+        value(::smithy_gen_runtime::types::timestamp::Timestamp) optional,
+        object_lock_legal_hold_status(object_lock_legal_hold_status,
         set_object_lock_legal_hold_status, get_object_lock_legal_hold_status)
         "ObjectLockLegalHoldStatus" : value(ObjectLockLegalHoldStatus) optional,
         expected_bucket_owner(expected_bucket_owner, set_expected_bucket_owner,
@@ -7426,7 +7467,7 @@ pub mod builders {
     builder!(
         CreateMultipartUploadOutput, CreateMultipartUploadOutputBuilder, unchecked, {
         abort_date(abort_date, set_abort_date, get_abort_date) "AbortDate" :
-        value(::smithy_gen_runtime::timestamp::Timestamp) optional,
+        value(::smithy_gen_runtime::types::timestamp::Timestamp) optional,
         abort_rule_id(abort_rule_id, set_abort_rule_id, get_abort_rule_id) "AbortRuleId"
         : value(::std::string::String) optional, bucket(bucket, set_bucket, get_bucket)
         "Bucket" : value(::std::string::String) optional, key(key, set_key, get_key)
@@ -7518,9 +7559,10 @@ pub mod builders {
         value(::std::string::String) optional,
         if_match_last_modified_time(if_match_last_modified_time,
         set_if_match_last_modified_time, get_if_match_last_modified_time)
-        "IfMatchLastModifiedTime" : value(::smithy_gen_runtime::timestamp::Timestamp)
-        optional, if_match_size(if_match_size, set_if_match_size, get_if_match_size)
-        "IfMatchSize" : value(i64) optional }
+        "IfMatchLastModifiedTime" :
+        value(::smithy_gen_runtime::types::timestamp::Timestamp) optional,
+        if_match_size(if_match_size, set_if_match_size, get_if_match_size) "IfMatchSize"
+        : value(i64) optional }
     );
     #[cfg(feature = "s3-delete-object")]
     builder!(
@@ -7601,13 +7643,13 @@ pub mod builders {
         set_if_match, get_if_match) "IfMatch" : value(::std::string::String) optional,
         if_modified_since(if_modified_since, set_if_modified_since,
         get_if_modified_since) "IfModifiedSince" :
-        value(::smithy_gen_runtime::timestamp::Timestamp) optional,
+        value(::smithy_gen_runtime::types::timestamp::Timestamp) optional,
         if_none_match(if_none_match, set_if_none_match, get_if_none_match) "IfNoneMatch"
         : value(::std::string::String) optional, if_unmodified_since(if_unmodified_since,
         set_if_unmodified_since, get_if_unmodified_since) "IfUnmodifiedSince" :
-        value(::smithy_gen_runtime::timestamp::Timestamp) optional, key(key, set_key,
-        get_key) "Key" : value(::std::string::String) required, range(range, set_range,
-        get_range) "Range" : value(::std::string::String) optional,
+        value(::smithy_gen_runtime::types::timestamp::Timestamp) optional, key(key,
+        set_key, get_key) "Key" : value(::std::string::String) required, range(range,
+        set_range, get_range) "Range" : value(::std::string::String) optional,
         response_cache_control(response_cache_control, set_response_cache_control,
         get_response_cache_control) "ResponseCacheControl" : value(::std::string::String)
         optional, response_content_disposition(response_content_disposition,
@@ -7623,7 +7665,7 @@ pub mod builders {
         get_response_content_type) "ResponseContentType" : value(::std::string::String)
         optional, response_expires(response_expires, set_response_expires,
         get_response_expires) "ResponseExpires" :
-        value(::smithy_gen_runtime::timestamp::Timestamp) optional,
+        value(::smithy_gen_runtime::types::timestamp::Timestamp) optional,
         version_id(version_id, set_version_id, get_version_id) "VersionId" :
         value(::std::string::String) optional,
         sse_customer_algorithm(sse_customer_algorithm, set_sse_customer_algorithm,
@@ -7643,7 +7685,7 @@ pub mod builders {
     #[cfg(feature = "s3-get-object")]
     builder!(
         GetObjectOutput, GetObjectOutputBuilder, unchecked, { body(body, set_body,
-        get_body) "Body" : value(::smithy_gen_runtime::blob::Blob) optional,
+        get_body) "Body" : value(::smithy_gen_runtime::types::blob::Blob) optional,
         delete_marker(delete_marker, set_delete_marker, get_delete_marker) "DeleteMarker"
         : value(bool) optional, accept_ranges(accept_ranges, set_accept_ranges,
         get_accept_ranges) "AcceptRanges" : value(::std::string::String) optional,
@@ -7651,7 +7693,7 @@ pub mod builders {
         value(::std::string::String) optional, restore(restore, set_restore, get_restore)
         "Restore" : value(::std::string::String) optional, last_modified(last_modified,
         set_last_modified, get_last_modified) "LastModified" :
-        value(::smithy_gen_runtime::timestamp::Timestamp) optional,
+        value(::smithy_gen_runtime::types::timestamp::Timestamp) optional,
         content_length(content_length, set_content_length, get_content_length)
         "ContentLength" : value(i64) optional, e_tag(e_tag, set_e_tag, get_e_tag) "ETag"
         : value(::std::string::String) optional, checksum_crc32(checksum_crc32,
@@ -7681,7 +7723,7 @@ pub mod builders {
         value(::std::string::String) optional, content_type(content_type,
         set_content_type, get_content_type) "ContentType" : value(::std::string::String)
         optional, expires(expires, set_expires, get_expires) "Expires" :
-        value(::smithy_gen_runtime::timestamp::Timestamp) optional,
+        value(::smithy_gen_runtime::types::timestamp::Timestamp) optional,
         website_redirect_location(website_redirect_location,
         set_website_redirect_location, get_website_redirect_location)
         "WebsiteRedirectLocation" : value(::std::string::String) optional,
@@ -7709,8 +7751,9 @@ pub mod builders {
         "ObjectLockMode" : value(ObjectLockMode) optional,
         object_lock_retain_until_date(object_lock_retain_until_date,
         set_object_lock_retain_until_date, get_object_lock_retain_until_date)
-        "ObjectLockRetainUntilDate" : value(::smithy_gen_runtime::timestamp::Timestamp)
-        optional, object_lock_legal_hold_status(object_lock_legal_hold_status,
+        "ObjectLockRetainUntilDate" :
+        value(::smithy_gen_runtime::types::timestamp::Timestamp) optional,
+        object_lock_legal_hold_status(object_lock_legal_hold_status,
         set_object_lock_legal_hold_status, get_object_lock_legal_hold_status)
         "ObjectLockLegalHoldStatus" : value(ObjectLockLegalHoldStatus) optional }
     );
@@ -7741,13 +7784,13 @@ pub mod builders {
         set_if_match, get_if_match) "IfMatch" : value(::std::string::String) optional,
         if_modified_since(if_modified_since, set_if_modified_since,
         get_if_modified_since) "IfModifiedSince" :
-        value(::smithy_gen_runtime::timestamp::Timestamp) optional,
+        value(::smithy_gen_runtime::types::timestamp::Timestamp) optional,
         if_none_match(if_none_match, set_if_none_match, get_if_none_match) "IfNoneMatch"
         : value(::std::string::String) optional, if_unmodified_since(if_unmodified_since,
         set_if_unmodified_since, get_if_unmodified_since) "IfUnmodifiedSince" :
-        value(::smithy_gen_runtime::timestamp::Timestamp) optional, key(key, set_key,
-        get_key) "Key" : value(::std::string::String) required, range(range, set_range,
-        get_range) "Range" : value(::std::string::String) optional,
+        value(::smithy_gen_runtime::types::timestamp::Timestamp) optional, key(key,
+        set_key, get_key) "Key" : value(::std::string::String) required, range(range,
+        set_range, get_range) "Range" : value(::std::string::String) optional,
         response_cache_control(response_cache_control, set_response_cache_control,
         get_response_cache_control) "ResponseCacheControl" : value(::std::string::String)
         optional, response_content_disposition(response_content_disposition,
@@ -7763,7 +7806,7 @@ pub mod builders {
         get_response_content_type) "ResponseContentType" : value(::std::string::String)
         optional, response_expires(response_expires, set_response_expires,
         get_response_expires) "ResponseExpires" :
-        value(::smithy_gen_runtime::timestamp::Timestamp) optional,
+        value(::smithy_gen_runtime::types::timestamp::Timestamp) optional,
         version_id(version_id, set_version_id, get_version_id) "VersionId" :
         value(::std::string::String) optional,
         sse_customer_algorithm(sse_customer_algorithm, set_sse_customer_algorithm,
@@ -7791,8 +7834,8 @@ pub mod builders {
         "Restore" : value(::std::string::String) optional, archive_status(archive_status,
         set_archive_status, get_archive_status) "ArchiveStatus" : value(ArchiveStatus)
         optional, last_modified(last_modified, set_last_modified, get_last_modified)
-        "LastModified" : value(::smithy_gen_runtime::timestamp::Timestamp) optional,
-        content_length(content_length, set_content_length, get_content_length)
+        "LastModified" : value(::smithy_gen_runtime::types::timestamp::Timestamp)
+        optional, content_length(content_length, set_content_length, get_content_length)
         "ContentLength" : value(i64) optional, checksum_crc32(checksum_crc32,
         set_checksum_crc32, get_checksum_crc32) "ChecksumCRC32" :
         value(::std::string::String) optional, checksum_crc32c(checksum_crc32c,
@@ -7822,7 +7865,7 @@ pub mod builders {
         optional, content_range(content_range, set_content_range, get_content_range)
         "ContentRange" : value(::std::string::String) optional, expires(expires,
         set_expires, get_expires) "Expires" :
-        value(::smithy_gen_runtime::timestamp::Timestamp) optional,
+        value(::smithy_gen_runtime::types::timestamp::Timestamp) optional,
         website_redirect_location(website_redirect_location,
         set_website_redirect_location, get_website_redirect_location)
         "WebsiteRedirectLocation" : value(::std::string::String) optional,
@@ -7849,8 +7892,9 @@ pub mod builders {
         "ObjectLockMode" : value(ObjectLockMode) optional,
         object_lock_retain_until_date(object_lock_retain_until_date,
         set_object_lock_retain_until_date, get_object_lock_retain_until_date)
-        "ObjectLockRetainUntilDate" : value(::smithy_gen_runtime::timestamp::Timestamp)
-        optional, object_lock_legal_hold_status(object_lock_legal_hold_status,
+        "ObjectLockRetainUntilDate" :
+        value(::smithy_gen_runtime::types::timestamp::Timestamp) optional,
+        object_lock_legal_hold_status(object_lock_legal_hold_status,
         set_object_lock_legal_hold_status, get_object_lock_legal_hold_status)
         "ObjectLockLegalHoldStatus" : value(ObjectLockLegalHoldStatus) optional }
     );
@@ -7971,7 +8015,7 @@ pub mod builders {
         Object, ObjectBuilder, unchecked, { key(key, set_key, get_key) "Key" :
         value(::std::string::String) optional, last_modified(last_modified,
         set_last_modified, get_last_modified) "LastModified" :
-        value(::smithy_gen_runtime::timestamp::Timestamp) optional, e_tag(e_tag,
+        value(::smithy_gen_runtime::types::timestamp::Timestamp) optional, e_tag(e_tag,
         set_e_tag, get_e_tag) "ETag" : value(::std::string::String) optional,
         checksum_algorithm(checksum_algorithm, set_checksum_algorithm,
         get_checksum_algorithm) "ChecksumAlgorithm" : list(ChecksumAlgorithm) optional,
@@ -7991,8 +8035,8 @@ pub mod builders {
         optional, e_tag(e_tag, set_e_tag, get_e_tag) "ETag" :
         value(::std::string::String) optional, last_modified_time(last_modified_time,
         set_last_modified_time, get_last_modified_time) "LastModifiedTime" :
-        value(::smithy_gen_runtime::timestamp::Timestamp) optional, size(size, set_size,
-        get_size) "Size" : value(i64) optional }
+        value(::smithy_gen_runtime::types::timestamp::Timestamp) optional, size(size,
+        set_size, get_size) "Size" : value(i64) optional }
     );
     #[cfg(feature = "s3-copy-object")]
     builder!(
@@ -8029,8 +8073,8 @@ pub mod builders {
     builder!(
         PutObjectInput, PutObjectInputBuilder, checked, { acl(acl, set_acl, get_acl)
         "ACL" : value(ObjectCannedAcl) optional, body(body, set_body, get_body) "Body" :
-        value(::smithy_gen_runtime::blob::Blob) optional, bucket(bucket, set_bucket,
-        get_bucket) "Bucket" : value(::std::string::String) required,
+        value(::smithy_gen_runtime::types::blob::Blob) optional, bucket(bucket,
+        set_bucket, get_bucket) "Bucket" : value(::std::string::String) required,
         cache_control(cache_control, set_cache_control, get_cache_control) "CacheControl"
         : value(::std::string::String) optional, content_disposition(content_disposition,
         set_content_disposition, get_content_disposition) "ContentDisposition" :
@@ -8056,10 +8100,11 @@ pub mod builders {
         checksum_sha256(checksum_sha256, set_checksum_sha256, get_checksum_sha256)
         "ChecksumSHA256" : value(::std::string::String) optional, expires(expires,
         set_expires, get_expires) "Expires" :
-        value(::smithy_gen_runtime::timestamp::Timestamp) optional, if_match(if_match,
-        set_if_match, get_if_match) "IfMatch" : value(::std::string::String) optional,
-        if_none_match(if_none_match, set_if_none_match, get_if_none_match) "IfNoneMatch"
-        : value(::std::string::String) optional, grant_full_control(grant_full_control,
+        value(::smithy_gen_runtime::types::timestamp::Timestamp) optional,
+        if_match(if_match, set_if_match, get_if_match) "IfMatch" :
+        value(::std::string::String) optional, if_none_match(if_none_match,
+        set_if_none_match, get_if_none_match) "IfNoneMatch" :
+        value(::std::string::String) optional, grant_full_control(grant_full_control,
         set_grant_full_control, get_grant_full_control) "GrantFullControl" :
         value(::std::string::String) optional, grant_read(grant_read, set_grant_read,
         get_grant_read) "GrantRead" : value(::std::string::String) optional,
@@ -8099,8 +8144,9 @@ pub mod builders {
         "ObjectLockMode" : value(ObjectLockMode) optional,
         object_lock_retain_until_date(object_lock_retain_until_date,
         set_object_lock_retain_until_date, get_object_lock_retain_until_date)
-        "ObjectLockRetainUntilDate" : value(::smithy_gen_runtime::timestamp::Timestamp)
-        optional, object_lock_legal_hold_status(object_lock_legal_hold_status,
+        "ObjectLockRetainUntilDate" :
+        value(::smithy_gen_runtime::types::timestamp::Timestamp) optional,
+        object_lock_legal_hold_status(object_lock_legal_hold_status,
         set_object_lock_legal_hold_status, get_object_lock_legal_hold_status)
         "ObjectLockLegalHoldStatus" : value(ObjectLockLegalHoldStatus) optional,
         expected_bucket_owner(expected_bucket_owner, set_expected_bucket_owner,
@@ -8146,7 +8192,8 @@ pub mod builders {
     #[cfg(feature = "s3-select-object-content")]
     builder!(
         RecordsEvent, RecordsEventBuilder, unchecked, { payload(payload, set_payload,
-        get_payload) "Payload" : value(::smithy_gen_runtime::blob::Blob) optional }
+        get_payload) "Payload" : value(::smithy_gen_runtime::types::blob::Blob) optional
+        }
     );
     #[cfg(feature = "s3-select-object-content")]
     builder!(
@@ -8160,7 +8207,7 @@ pub mod builders {
         get_is_restore_in_progress) "IsRestoreInProgress" : value(bool) optional,
         restore_expiry_date(restore_expiry_date, set_restore_expiry_date,
         get_restore_expiry_date) "RestoreExpiryDate" :
-        value(::smithy_gen_runtime::timestamp::Timestamp) optional }
+        value(::smithy_gen_runtime::types::timestamp::Timestamp) optional }
     );
     #[cfg(feature = "s3-select-object-content")]
     builder!(
@@ -8218,7 +8265,7 @@ pub mod builders {
     #[cfg(feature = "s3-upload-part")]
     builder!(
         UploadPartInput, UploadPartInputBuilder, checked, { body(body, set_body,
-        get_body) "Body" : value(::smithy_gen_runtime::blob::Blob) optional,
+        get_body) "Body" : value(::smithy_gen_runtime::types::blob::Blob) optional,
         bucket(bucket, set_bucket, get_bucket) "Bucket" : value(::std::string::String)
         required, content_length(content_length, set_content_length, get_content_length)
         "ContentLength" : value(i64) optional, content_md5(content_md5, set_content_md5,

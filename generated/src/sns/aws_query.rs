@@ -16,7 +16,7 @@ pub fn prepare_create_topic(
         input.validate().map_err(Failure::Validation)?;
     }
     let input = &input;
-    let request: Result<PreparedRequest, Failure> = ::smithy_gen_runtime::aws_query::request(
+    let request: Result<PreparedRequest, Failure> = ::smithy_gen_runtime::protocols::aws_query::request(
         &super::client::SERVICE,
         "CreateTopic",
         "2010-03-31",
@@ -32,7 +32,7 @@ pub fn parse_create_topic(
     output(
         response,
         errors::CreateTopicError::from_response,
-        |response| ::smithy_gen_runtime::aws_query::parse_output(
+        |response| ::smithy_gen_runtime::protocols::aws_query::parse_output(
             response,
             ::std::option::Option::Some("CreateTopicResult"),
         ),
@@ -48,7 +48,7 @@ pub fn prepare_delete_topic(
         input.validate().map_err(Failure::Validation)?;
     }
     let input = &input;
-    let request: Result<PreparedRequest, Failure> = ::smithy_gen_runtime::aws_query::request(
+    let request: Result<PreparedRequest, Failure> = ::smithy_gen_runtime::protocols::aws_query::request(
         &super::client::SERVICE,
         "DeleteTopic",
         "2010-03-31",
@@ -64,7 +64,7 @@ pub fn parse_delete_topic(
     output(
         response,
         errors::DeleteTopicError::from_response,
-        |response| ::smithy_gen_runtime::aws_query::parse_output(
+        |response| ::smithy_gen_runtime::protocols::aws_query::parse_output(
             response,
             ::std::option::Option::Some("DeleteTopicResult"),
         ),
@@ -80,7 +80,7 @@ pub fn prepare_get_topic_attributes(
         input.validate().map_err(Failure::Validation)?;
     }
     let input = &input;
-    let request: Result<PreparedRequest, Failure> = ::smithy_gen_runtime::aws_query::request(
+    let request: Result<PreparedRequest, Failure> = ::smithy_gen_runtime::protocols::aws_query::request(
         &super::client::SERVICE,
         "GetTopicAttributes",
         "2010-03-31",
@@ -96,7 +96,7 @@ pub fn parse_get_topic_attributes(
     output(
         response,
         errors::GetTopicAttributesError::from_response,
-        |response| ::smithy_gen_runtime::aws_query::parse_output(
+        |response| ::smithy_gen_runtime::protocols::aws_query::parse_output(
             response,
             ::std::option::Option::Some("GetTopicAttributesResult"),
         ),
@@ -112,7 +112,7 @@ pub fn prepare_list_topics(
         input.validate().map_err(Failure::Validation)?;
     }
     let input = &input;
-    let request: Result<PreparedRequest, Failure> = ::smithy_gen_runtime::aws_query::request(
+    let request: Result<PreparedRequest, Failure> = ::smithy_gen_runtime::protocols::aws_query::request(
         &super::client::SERVICE,
         "ListTopics",
         "2010-03-31",
@@ -128,7 +128,7 @@ pub fn parse_list_topics(
     output(
         response,
         errors::ListTopicsError::from_response,
-        |response| ::smithy_gen_runtime::aws_query::parse_output(
+        |response| ::smithy_gen_runtime::protocols::aws_query::parse_output(
             response,
             ::std::option::Option::Some("ListTopicsResult"),
         ),
@@ -144,7 +144,7 @@ pub fn prepare_publish(
         input.validate().map_err(Failure::Validation)?;
     }
     let input = &input;
-    let request: Result<PreparedRequest, Failure> = ::smithy_gen_runtime::aws_query::request(
+    let request: Result<PreparedRequest, Failure> = ::smithy_gen_runtime::protocols::aws_query::request(
         &super::client::SERVICE,
         "Publish",
         "2010-03-31",
@@ -162,7 +162,7 @@ pub fn parse_publish(
     output(
         response,
         errors::PublishError::from_response,
-        ::smithy_gen_runtime::error::withhold_body(|response| ::smithy_gen_runtime::aws_query::parse_output(
+        ::smithy_gen_runtime::error::withhold_body(|response| ::smithy_gen_runtime::protocols::aws_query::parse_output(
             response,
             ::std::option::Option::Some("PublishResult"),
         )),

@@ -3,7 +3,7 @@
 #[allow(unused_imports)]
 use super::{errors, types, Client};
 #[allow(unused_imports)]
-use ::smithy_gen_runtime::builders::fluent;
+use ::smithy_gen_runtime::types::builders::fluent;
 #[cfg(feature = "sns-create-topic")]
 fluent!(
     CreateTopic, Client, types::builders::CreateTopicInputBuilder, create_topic_with,

@@ -2,8 +2,8 @@
 //! Types of Amazon Simple Notification Service: operation inputs and outputs, structures, unions, enums and errors.
 #[allow(unused_imports)]
 use ::smithy_gen_runtime::{
-    builders::accessors, enums::{int_enum, string_enum},
-    structs::json_struct,
+    types::builders::accessors, types::enums::{int_enum, string_enum},
+    protocols::structs::json_struct,
 };
 /// Indicates that the user has been denied access to the requested resource.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -14,7 +14,7 @@ pub struct AuthorizationErrorException {
 }
 json_struct!(AuthorizationErrorException { message : "message" });
 accessors!(AuthorizationErrorException { message(message) : str optional });
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     AuthorizationErrorException { message : "message" elem => text }
 );
 ::smithy_gen_runtime::error_macros::service_error!(
@@ -33,7 +33,7 @@ json_struct!(ConcurrentAccessException { message : "message" });
 #[cfg(any(feature = "sns-create-topic", feature = "sns-delete-topic"))]
 accessors!(ConcurrentAccessException { message(message) : str optional });
 #[cfg(any(feature = "sns-create-topic", feature = "sns-delete-topic"))]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     ConcurrentAccessException { message : "message" elem => text }
 );
 #[cfg(any(feature = "sns-create-topic", feature = "sns-delete-topic"))]
@@ -113,7 +113,7 @@ accessors!(
     data_protection_policy(data_protection_policy) : str optional }
 );
 #[cfg(feature = "sns-create-topic")]
-::smithy_gen_runtime::query::query_struct!(
+::smithy_gen_runtime::protocols::query::query_struct!(
     CreateTopicInput { name : "Name" => text, attributes : "Attributes" => [map "key"
     "value" text], tags : "Tags" => [list "member" strukt], data_protection_policy :
     "DataProtectionPolicy" => text }
@@ -143,7 +143,7 @@ json_struct!(CreateTopicOutput { topic_arn : "TopicArn" });
 #[cfg(feature = "sns-create-topic")]
 accessors!(CreateTopicOutput { topic_arn(topic_arn) : str optional });
 #[cfg(feature = "sns-create-topic")]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     CreateTopicOutput { topic_arn : "TopicArn" elem => text }
 );
 #[cfg(feature = "sns-delete-topic")]
@@ -163,7 +163,7 @@ json_struct!(@ input DeleteTopicInput { topic_arn : "TopicArn" });
 #[cfg(feature = "sns-delete-topic")]
 accessors!(DeleteTopicInput { topic_arn(topic_arn) : str required });
 #[cfg(feature = "sns-delete-topic")]
-::smithy_gen_runtime::query::query_struct!(
+::smithy_gen_runtime::protocols::query::query_struct!(
     DeleteTopicInput { topic_arn : "TopicArn" => text }
 );
 #[cfg(feature = "sns-delete-topic")]
@@ -185,7 +185,7 @@ json_struct!(DeleteTopicOutput {});
 #[cfg(feature = "sns-delete-topic")]
 accessors!(DeleteTopicOutput {});
 #[cfg(feature = "sns-delete-topic")]
-::smithy_gen_runtime::xml::xml_struct!(DeleteTopicOutput {});
+::smithy_gen_runtime::protocols::xml::xml_struct!(DeleteTopicOutput {});
 #[cfg(feature = "sns-publish")]
 /// Exception error indicating endpoint disabled.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -199,7 +199,7 @@ json_struct!(EndpointDisabledException { message : "message" });
 #[cfg(feature = "sns-publish")]
 accessors!(EndpointDisabledException { message(message) : str optional });
 #[cfg(feature = "sns-publish")]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     EndpointDisabledException { message : "message" elem => text }
 );
 #[cfg(feature = "sns-publish")]
@@ -225,7 +225,7 @@ json_struct!(@ input GetTopicAttributesInput { topic_arn : "TopicArn" });
 #[cfg(feature = "sns-get-topic-attributes")]
 accessors!(GetTopicAttributesInput { topic_arn(topic_arn) : str required });
 #[cfg(feature = "sns-get-topic-attributes")]
-::smithy_gen_runtime::query::query_struct!(
+::smithy_gen_runtime::protocols::query::query_struct!(
     GetTopicAttributesInput { topic_arn : "TopicArn" => text }
 );
 #[cfg(feature = "sns-get-topic-attributes")]
@@ -288,7 +288,7 @@ accessors!(
     < ::std::string::String, ::std::string::String >) optional }
 );
 #[cfg(feature = "sns-get-topic-attributes")]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     GetTopicAttributesOutput { attributes : "Attributes" elem => [map "key" "value" text]
     }
 );
@@ -301,7 +301,7 @@ pub struct InternalErrorException {
 }
 json_struct!(InternalErrorException { message : "message" });
 accessors!(InternalErrorException { message(message) : str optional });
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     InternalErrorException { message : "message" elem => text }
 );
 ::smithy_gen_runtime::error_macros::service_error!(
@@ -316,7 +316,7 @@ pub struct InvalidParameterException {
 }
 json_struct!(InvalidParameterException { message : "message" });
 accessors!(InvalidParameterException { message(message) : str optional });
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     InvalidParameterException { message : "message" elem => text }
 );
 ::smithy_gen_runtime::error_macros::service_error!(
@@ -335,7 +335,7 @@ json_struct!(InvalidParameterValueException { message : "message" });
 #[cfg(feature = "sns-publish")]
 accessors!(InvalidParameterValueException { message(message) : str optional });
 #[cfg(feature = "sns-publish")]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     InvalidParameterValueException { message : "message" elem => text }
 );
 #[cfg(feature = "sns-publish")]
@@ -379,7 +379,7 @@ accessors!(InvalidSecurityException { message(message) : str optional });
         feature = "sns-publish"
     )
 )]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     InvalidSecurityException { message : "message" elem => text }
 );
 #[cfg(
@@ -405,7 +405,7 @@ json_struct!(InvalidStateException { message : "message" });
 #[cfg(feature = "sns-delete-topic")]
 accessors!(InvalidStateException { message(message) : str optional });
 #[cfg(feature = "sns-delete-topic")]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     InvalidStateException { message : "message" elem => text }
 );
 #[cfg(feature = "sns-delete-topic")]
@@ -425,7 +425,7 @@ json_struct!(KmsAccessDeniedException { message : "message" });
 #[cfg(feature = "sns-publish")]
 accessors!(KmsAccessDeniedException { message(message) : str optional });
 #[cfg(feature = "sns-publish")]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     KmsAccessDeniedException { message : "message" elem => text }
 );
 #[cfg(feature = "sns-publish")]
@@ -445,7 +445,7 @@ json_struct!(KmsDisabledException { message : "message" });
 #[cfg(feature = "sns-publish")]
 accessors!(KmsDisabledException { message(message) : str optional });
 #[cfg(feature = "sns-publish")]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     KmsDisabledException { message : "message" elem => text }
 );
 #[cfg(feature = "sns-publish")]
@@ -465,7 +465,7 @@ json_struct!(KmsInvalidStateException { message : "message" });
 #[cfg(feature = "sns-publish")]
 accessors!(KmsInvalidStateException { message(message) : str optional });
 #[cfg(feature = "sns-publish")]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     KmsInvalidStateException { message : "message" elem => text }
 );
 #[cfg(feature = "sns-publish")]
@@ -485,7 +485,7 @@ json_struct!(KmsNotFoundException { message : "message" });
 #[cfg(feature = "sns-publish")]
 accessors!(KmsNotFoundException { message(message) : str optional });
 #[cfg(feature = "sns-publish")]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     KmsNotFoundException { message : "message" elem => text }
 );
 #[cfg(feature = "sns-publish")]
@@ -505,7 +505,7 @@ json_struct!(KmsOptInRequired { message : "message" });
 #[cfg(feature = "sns-publish")]
 accessors!(KmsOptInRequired { message(message) : str optional });
 #[cfg(feature = "sns-publish")]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     KmsOptInRequired { message : "message" elem => text }
 );
 #[cfg(feature = "sns-publish")]
@@ -525,7 +525,7 @@ json_struct!(KmsThrottlingException { message : "message" });
 #[cfg(feature = "sns-publish")]
 accessors!(KmsThrottlingException { message(message) : str optional });
 #[cfg(feature = "sns-publish")]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     KmsThrottlingException { message : "message" elem => text }
 );
 #[cfg(feature = "sns-publish")]
@@ -545,7 +545,7 @@ json_struct!(@ input ListTopicsInput { next_token : "NextToken" });
 #[cfg(feature = "sns-list-topics")]
 accessors!(ListTopicsInput { next_token(next_token) : str optional });
 #[cfg(feature = "sns-list-topics")]
-::smithy_gen_runtime::query::query_struct!(
+::smithy_gen_runtime::protocols::query::query_struct!(
     ListTopicsInput { next_token : "NextToken" => text }
 );
 #[cfg(feature = "sns-list-topics")]
@@ -568,7 +568,7 @@ accessors!(
     str optional }
 );
 #[cfg(feature = "sns-list-topics")]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     ListTopicsOutput { topics : "Topics" elem => [list "member" strukt], next_token :
     "NextToken" elem => text }
 );
@@ -588,7 +588,7 @@ pub struct MessageAttributeValue {
     /// Strings are Unicode with UTF8 binary encoding. For a list of code values, see [ASCII Printable Characters](https://en.wikipedia.org/wiki/ASCII#ASCII_printable_characters).
     pub string_value: ::std::option::Option<::std::string::String>,
     /// Binary type attributes can store any binary data, for example, compressed data, encrypted data, or images.
-    pub binary_value: ::std::option::Option<::smithy_gen_runtime::blob::Blob>,
+    pub binary_value: ::std::option::Option<::smithy_gen_runtime::types::blob::Blob>,
 }
 #[cfg(feature = "sns-publish")]
 json_struct!(
@@ -599,10 +599,10 @@ json_struct!(
 accessors!(
     MessageAttributeValue { data_type(data_type) : str required,
     string_value(string_value) : str optional, binary_value(binary_value) :
-    other(::smithy_gen_runtime::blob::Blob) optional }
+    other(::smithy_gen_runtime::types::blob::Blob) optional }
 );
 #[cfg(feature = "sns-publish")]
-::smithy_gen_runtime::query::query_struct!(
+::smithy_gen_runtime::protocols::query::query_struct!(
     MessageAttributeValue { data_type : "DataType" => text, string_value : "StringValue"
     => text, binary_value : "BinaryValue" => text }
 );
@@ -653,7 +653,7 @@ accessors!(NotFoundException { message(message) : str optional });
         feature = "sns-publish"
     )
 )]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     NotFoundException { message : "message" elem => text }
 );
 #[cfg(
@@ -679,7 +679,7 @@ json_struct!(PlatformApplicationDisabledException { message : "message" });
 #[cfg(feature = "sns-publish")]
 accessors!(PlatformApplicationDisabledException { message(message) : str optional });
 #[cfg(feature = "sns-publish")]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     PlatformApplicationDisabledException { message : "message" elem => text }
 );
 #[cfg(feature = "sns-publish")]
@@ -782,7 +782,7 @@ accessors!(
     message_group_id(message_group_id) : str optional }
 );
 #[cfg(feature = "sns-publish")]
-::smithy_gen_runtime::query::query_struct!(
+::smithy_gen_runtime::protocols::query::query_struct!(
     PublishInput { topic_arn : "TopicArn" => text, target_arn : "TargetArn" => text,
     phone_number : "PhoneNumber" => text, message : "Message" => text, subject :
     "Subject" => text, message_structure : "MessageStructure" => text, message_attributes
@@ -844,7 +844,7 @@ accessors!(
     sequence_number(sequence_number) : str optional }
 );
 #[cfg(feature = "sns-publish")]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     PublishOutput { message_id : "MessageId" elem => text, sequence_number :
     "SequenceNumber" elem => text }
 );
@@ -861,7 +861,7 @@ json_struct!(StaleTagException { message : "message" });
 #[cfg(any(feature = "sns-create-topic", feature = "sns-delete-topic"))]
 accessors!(StaleTagException { message(message) : str optional });
 #[cfg(any(feature = "sns-create-topic", feature = "sns-delete-topic"))]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     StaleTagException { message : "message" elem => text }
 );
 #[cfg(any(feature = "sns-create-topic", feature = "sns-delete-topic"))]
@@ -889,7 +889,7 @@ json_struct!(Tag { key : "Key", value : "Value" });
 #[cfg(feature = "sns-create-topic")]
 accessors!(Tag { key(key) : str required, value(value) : str required });
 #[cfg(feature = "sns-create-topic")]
-::smithy_gen_runtime::query::query_struct!(
+::smithy_gen_runtime::protocols::query::query_struct!(
     Tag { key : "Key" => text, value : "Value" => text }
 );
 #[cfg(feature = "sns-create-topic")]
@@ -918,7 +918,7 @@ json_struct!(TagLimitExceededException { message : "message" });
 #[cfg(feature = "sns-create-topic")]
 accessors!(TagLimitExceededException { message(message) : str optional });
 #[cfg(feature = "sns-create-topic")]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     TagLimitExceededException { message : "message" elem => text }
 );
 #[cfg(feature = "sns-create-topic")]
@@ -938,7 +938,7 @@ json_struct!(TagPolicyException { message : "message" });
 #[cfg(any(feature = "sns-create-topic", feature = "sns-delete-topic"))]
 accessors!(TagPolicyException { message(message) : str optional });
 #[cfg(any(feature = "sns-create-topic", feature = "sns-delete-topic"))]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     TagPolicyException { message : "message" elem => text }
 );
 #[cfg(any(feature = "sns-create-topic", feature = "sns-delete-topic"))]
@@ -958,7 +958,9 @@ json_struct!(Topic { topic_arn : "TopicArn" });
 #[cfg(feature = "sns-list-topics")]
 accessors!(Topic { topic_arn(topic_arn) : str optional });
 #[cfg(feature = "sns-list-topics")]
-::smithy_gen_runtime::xml::xml_struct!(Topic { topic_arn : "TopicArn" elem => text });
+::smithy_gen_runtime::protocols::xml::xml_struct!(
+    Topic { topic_arn : "TopicArn" elem => text }
+);
 #[cfg(feature = "sns-create-topic")]
 /// Indicates that the customer already owns the maximum allowed number of topics.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -972,7 +974,7 @@ json_struct!(TopicLimitExceededException { message : "message" });
 #[cfg(feature = "sns-create-topic")]
 accessors!(TopicLimitExceededException { message(message) : str optional });
 #[cfg(feature = "sns-create-topic")]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     TopicLimitExceededException { message : "message" elem => text }
 );
 #[cfg(feature = "sns-create-topic")]
@@ -999,14 +1001,14 @@ json_struct!(
 #[cfg(feature = "sns-publish")]
 accessors!(ValidationException { message(message) : str required });
 #[cfg(feature = "sns-publish")]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     ValidationException { message : "Message" elem default
     ValidationException::default_message => text }
 );
 #[cfg(feature = "sns-publish")]
 impl ValidationException {
     fn default_message() -> ::std::option::Option<::std::string::String> {
-        ::smithy_gen_runtime::json::default_value("\"\"")
+        ::smithy_gen_runtime::protocols::json::default_value("\"\"")
     }
 }
 #[cfg(feature = "sns-publish")]
@@ -1018,7 +1020,7 @@ pub mod builders {
     #[allow(unused_imports)]
     use super::*;
     #[allow(unused_imports)]
-    use ::smithy_gen_runtime::builders::builder;
+    use ::smithy_gen_runtime::types::builders::builder;
     builder!(
         AuthorizationErrorException, AuthorizationErrorExceptionBuilder, unchecked, {
         message(message, set_message, get_message) "message" :
@@ -1159,7 +1161,7 @@ pub mod builders {
         value(::std::string::String) required, string_value(string_value,
         set_string_value, get_string_value) "StringValue" : value(::std::string::String)
         optional, binary_value(binary_value, set_binary_value, get_binary_value)
-        "BinaryValue" : value(::smithy_gen_runtime::blob::Blob) optional }
+        "BinaryValue" : value(::smithy_gen_runtime::types::blob::Blob) optional }
     );
     #[cfg(
         any(

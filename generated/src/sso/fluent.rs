@@ -3,7 +3,7 @@
 #[allow(unused_imports)]
 use super::{errors, types, Client};
 #[allow(unused_imports)]
-use ::smithy_gen_runtime::builders::fluent;
+use ::smithy_gen_runtime::types::builders::fluent;
 fluent!(
     GetRoleCredentials, Client, types::builders::GetRoleCredentialsInputBuilder,
     get_role_credentials_with, ::std::result::Result < types::GetRoleCredentialsOutput,

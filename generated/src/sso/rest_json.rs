@@ -34,7 +34,7 @@ pub fn prepare_get_role_credentials(
             request
                 .header(
                     "x-amz-sso_bearer_token",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "accessToken".to_string(),
                         false,
@@ -58,7 +58,7 @@ pub fn parse_get_role_credentials(
         errors::GetRoleCredentialsError::from_response,
         ::smithy_gen_runtime::error::withhold_body(|response| {
             #[allow(unused_mut)]
-            let mut output: types::GetRoleCredentialsOutput = ::smithy_gen_runtime::json::parse_body(
+            let mut output: types::GetRoleCredentialsOutput = ::smithy_gen_runtime::protocols::json::parse_body(
                 response,
             )?;
             ::std::result::Result::Ok(output)

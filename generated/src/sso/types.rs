@@ -2,8 +2,8 @@
 //! Types of AWS Single Sign-On: operation inputs and outputs, structures, unions, enums and errors.
 #[allow(unused_imports)]
 use ::smithy_gen_runtime::{
-    builders::accessors, enums::{int_enum, string_enum},
-    structs::json_struct,
+    types::builders::accessors, types::enums::{int_enum, string_enum},
+    protocols::structs::json_struct,
 };
 /// Input of `GetRoleCredentials` (model shape `com.amazonaws.sso#GetRoleCredentialsRequest`).
 ///
@@ -121,7 +121,7 @@ accessors!(
 );
 impl RoleCredentials {
     fn default_expiration() -> ::std::option::Option<i64> {
-        ::smithy_gen_runtime::json::default_value("0")
+        ::smithy_gen_runtime::protocols::json::default_value("0")
     }
 }
 impl ::std::fmt::Debug for RoleCredentials {
@@ -172,7 +172,7 @@ pub mod builders {
     #[allow(unused_imports)]
     use super::*;
     #[allow(unused_imports)]
-    use ::smithy_gen_runtime::builders::builder;
+    use ::smithy_gen_runtime::types::builders::builder;
     builder!(
         GetRoleCredentialsInput, GetRoleCredentialsInputBuilder, checked, {
         role_name(role_name, set_role_name, get_role_name) "roleName" :

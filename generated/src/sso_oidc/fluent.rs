@@ -3,7 +3,7 @@
 #[allow(unused_imports)]
 use super::{errors, types, Client};
 #[allow(unused_imports)]
-use ::smithy_gen_runtime::builders::fluent;
+use ::smithy_gen_runtime::types::builders::fluent;
 fluent!(
     CreateToken, Client, types::builders::CreateTokenInputBuilder, create_token_with,
     ::std::result::Result < types::CreateTokenOutput, errors::CreateTokenError >, plain,

@@ -24,7 +24,10 @@ pub fn prepare_create_token(
             path,
         );
         request.default_header("content-type", "application/json");
-        request.set_body(::smithy_gen_runtime::rest_json::json_body(input, &[])?);
+        request
+            .set_body(
+                ::smithy_gen_runtime::protocols::rest_json::json_body(input, &[])?,
+            );
         ::std::result::Result::Ok(request)
     };
     let mut request = request?;
@@ -41,7 +44,7 @@ pub fn parse_create_token(
         errors::CreateTokenError::from_response,
         ::smithy_gen_runtime::error::withhold_body(|response| {
             #[allow(unused_mut)]
-            let mut output: types::CreateTokenOutput = ::smithy_gen_runtime::json::parse_body(
+            let mut output: types::CreateTokenOutput = ::smithy_gen_runtime::protocols::json::parse_body(
                 response,
             )?;
             ::std::result::Result::Ok(output)

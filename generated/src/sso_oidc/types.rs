@@ -2,8 +2,8 @@
 //! Types of AWS SSO OIDC: operation inputs and outputs, structures, unions, enums and errors.
 #[allow(unused_imports)]
 use ::smithy_gen_runtime::{
-    builders::accessors, enums::{int_enum, string_enum},
-    structs::json_struct,
+    types::builders::accessors, types::enums::{int_enum, string_enum},
+    protocols::structs::json_struct,
 };
 /// You do not have sufficient access to perform this action.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -168,7 +168,7 @@ accessors!(
 );
 impl CreateTokenOutput {
     fn default_expires_in() -> ::std::option::Option<i32> {
-        ::smithy_gen_runtime::json::default_value("0")
+        ::smithy_gen_runtime::protocols::json::default_value("0")
     }
 }
 impl ::std::fmt::Debug for CreateTokenOutput {
@@ -369,7 +369,7 @@ pub mod builders {
     #[allow(unused_imports)]
     use super::*;
     #[allow(unused_imports)]
-    use ::smithy_gen_runtime::builders::builder;
+    use ::smithy_gen_runtime::types::builders::builder;
     builder!(
         AccessDeniedException, AccessDeniedExceptionBuilder, unchecked, { error(error,
         set_error, get_error) "error" : value(::std::string::String) optional,

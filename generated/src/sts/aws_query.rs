@@ -16,7 +16,7 @@ pub fn prepare_assume_role(
         input.validate().map_err(Failure::Validation)?;
     }
     let input = &input;
-    let request: Result<PreparedRequest, Failure> = ::smithy_gen_runtime::aws_query::request(
+    let request: Result<PreparedRequest, Failure> = ::smithy_gen_runtime::protocols::aws_query::request(
         &super::client::SERVICE,
         "AssumeRole",
         "2011-06-15",
@@ -34,7 +34,7 @@ pub fn parse_assume_role(
     output(
         response,
         errors::AssumeRoleError::from_response,
-        ::smithy_gen_runtime::error::withhold_body(|response| ::smithy_gen_runtime::aws_query::parse_output(
+        ::smithy_gen_runtime::error::withhold_body(|response| ::smithy_gen_runtime::protocols::aws_query::parse_output(
             response,
             ::std::option::Option::Some("AssumeRoleResult"),
         )),
@@ -50,7 +50,7 @@ pub fn prepare_assume_role_with_saml(
         input.validate().map_err(Failure::Validation)?;
     }
     let input = &input;
-    let request: Result<PreparedRequest, Failure> = ::smithy_gen_runtime::aws_query::request(
+    let request: Result<PreparedRequest, Failure> = ::smithy_gen_runtime::protocols::aws_query::request(
         &super::client::SERVICE,
         "AssumeRoleWithSAML",
         "2011-06-15",
@@ -69,7 +69,7 @@ pub fn parse_assume_role_with_saml(
     output(
         response,
         errors::AssumeRoleWithSamlError::from_response,
-        ::smithy_gen_runtime::error::withhold_body(|response| ::smithy_gen_runtime::aws_query::parse_output(
+        ::smithy_gen_runtime::error::withhold_body(|response| ::smithy_gen_runtime::protocols::aws_query::parse_output(
             response,
             ::std::option::Option::Some("AssumeRoleWithSAMLResult"),
         )),
@@ -85,7 +85,7 @@ pub fn prepare_assume_role_with_web_identity(
         input.validate().map_err(Failure::Validation)?;
     }
     let input = &input;
-    let request: Result<PreparedRequest, Failure> = ::smithy_gen_runtime::aws_query::request(
+    let request: Result<PreparedRequest, Failure> = ::smithy_gen_runtime::protocols::aws_query::request(
         &super::client::SERVICE,
         "AssumeRoleWithWebIdentity",
         "2011-06-15",
@@ -107,7 +107,7 @@ pub fn parse_assume_role_with_web_identity(
     output(
         response,
         errors::AssumeRoleWithWebIdentityError::from_response,
-        ::smithy_gen_runtime::error::withhold_body(|response| ::smithy_gen_runtime::aws_query::parse_output(
+        ::smithy_gen_runtime::error::withhold_body(|response| ::smithy_gen_runtime::protocols::aws_query::parse_output(
             response,
             ::std::option::Option::Some("AssumeRoleWithWebIdentityResult"),
         )),
@@ -123,7 +123,7 @@ pub fn prepare_assume_root(
         input.validate().map_err(Failure::Validation)?;
     }
     let input = &input;
-    let request: Result<PreparedRequest, Failure> = ::smithy_gen_runtime::aws_query::request(
+    let request: Result<PreparedRequest, Failure> = ::smithy_gen_runtime::protocols::aws_query::request(
         &super::client::SERVICE,
         "AssumeRoot",
         "2011-06-15",
@@ -141,7 +141,7 @@ pub fn parse_assume_root(
     output(
         response,
         errors::AssumeRootError::from_response,
-        ::smithy_gen_runtime::error::withhold_body(|response| ::smithy_gen_runtime::aws_query::parse_output(
+        ::smithy_gen_runtime::error::withhold_body(|response| ::smithy_gen_runtime::protocols::aws_query::parse_output(
             response,
             ::std::option::Option::Some("AssumeRootResult"),
         )),
@@ -157,7 +157,7 @@ pub fn prepare_decode_authorization_message(
         input.validate().map_err(Failure::Validation)?;
     }
     let input = &input;
-    let request: Result<PreparedRequest, Failure> = ::smithy_gen_runtime::aws_query::request(
+    let request: Result<PreparedRequest, Failure> = ::smithy_gen_runtime::protocols::aws_query::request(
         &super::client::SERVICE,
         "DecodeAuthorizationMessage",
         "2011-06-15",
@@ -176,7 +176,7 @@ pub fn parse_decode_authorization_message(
     output(
         response,
         errors::DecodeAuthorizationMessageError::from_response,
-        |response| ::smithy_gen_runtime::aws_query::parse_output(
+        |response| ::smithy_gen_runtime::protocols::aws_query::parse_output(
             response,
             ::std::option::Option::Some("DecodeAuthorizationMessageResult"),
         ),
@@ -192,7 +192,7 @@ pub fn prepare_get_access_key_info(
         input.validate().map_err(Failure::Validation)?;
     }
     let input = &input;
-    let request: Result<PreparedRequest, Failure> = ::smithy_gen_runtime::aws_query::request(
+    let request: Result<PreparedRequest, Failure> = ::smithy_gen_runtime::protocols::aws_query::request(
         &super::client::SERVICE,
         "GetAccessKeyInfo",
         "2011-06-15",
@@ -208,7 +208,7 @@ pub fn parse_get_access_key_info(
     output(
         response,
         errors::GetAccessKeyInfoError::from_response,
-        |response| ::smithy_gen_runtime::aws_query::parse_output(
+        |response| ::smithy_gen_runtime::protocols::aws_query::parse_output(
             response,
             ::std::option::Option::Some("GetAccessKeyInfoResult"),
         ),
@@ -224,7 +224,7 @@ pub fn prepare_get_caller_identity(
         input.validate().map_err(Failure::Validation)?;
     }
     let input = &input;
-    let request: Result<PreparedRequest, Failure> = ::smithy_gen_runtime::aws_query::request(
+    let request: Result<PreparedRequest, Failure> = ::smithy_gen_runtime::protocols::aws_query::request(
         &super::client::SERVICE,
         "GetCallerIdentity",
         "2011-06-15",
@@ -240,7 +240,7 @@ pub fn parse_get_caller_identity(
     output(
         response,
         errors::GetCallerIdentityError::from_response,
-        |response| ::smithy_gen_runtime::aws_query::parse_output(
+        |response| ::smithy_gen_runtime::protocols::aws_query::parse_output(
             response,
             ::std::option::Option::Some("GetCallerIdentityResult"),
         ),
@@ -256,7 +256,7 @@ pub fn prepare_get_federation_token(
         input.validate().map_err(Failure::Validation)?;
     }
     let input = &input;
-    let request: Result<PreparedRequest, Failure> = ::smithy_gen_runtime::aws_query::request(
+    let request: Result<PreparedRequest, Failure> = ::smithy_gen_runtime::protocols::aws_query::request(
         &super::client::SERVICE,
         "GetFederationToken",
         "2011-06-15",
@@ -274,7 +274,7 @@ pub fn parse_get_federation_token(
     output(
         response,
         errors::GetFederationTokenError::from_response,
-        ::smithy_gen_runtime::error::withhold_body(|response| ::smithy_gen_runtime::aws_query::parse_output(
+        ::smithy_gen_runtime::error::withhold_body(|response| ::smithy_gen_runtime::protocols::aws_query::parse_output(
             response,
             ::std::option::Option::Some("GetFederationTokenResult"),
         )),
@@ -290,7 +290,7 @@ pub fn prepare_get_session_token(
         input.validate().map_err(Failure::Validation)?;
     }
     let input = &input;
-    let request: Result<PreparedRequest, Failure> = ::smithy_gen_runtime::aws_query::request(
+    let request: Result<PreparedRequest, Failure> = ::smithy_gen_runtime::protocols::aws_query::request(
         &super::client::SERVICE,
         "GetSessionToken",
         "2011-06-15",
@@ -308,7 +308,7 @@ pub fn parse_get_session_token(
     output(
         response,
         errors::GetSessionTokenError::from_response,
-        ::smithy_gen_runtime::error::withhold_body(|response| ::smithy_gen_runtime::aws_query::parse_output(
+        ::smithy_gen_runtime::error::withhold_body(|response| ::smithy_gen_runtime::protocols::aws_query::parse_output(
             response,
             ::std::option::Option::Some("GetSessionTokenResult"),
         )),

@@ -8,7 +8,7 @@ use super::{errors, types};
 use ::smithy_gen_runtime::retry::RetryPolicy;
 /// How to reach and speak to the service.
 pub(crate) static SERVICE: ::smithy_gen_runtime::invoke::ServiceSpec = ::smithy_gen_runtime::invoke::ServiceSpec {
-    protocol: ::smithy_gen_runtime::protocol::Protocol::AwsQuery,
+    protocol: ::smithy_gen_runtime::protocols::Protocol::AwsQuery,
     signing_name: "sts",
     sdk_id: "STS",
     endpoint_prefix: "sts",

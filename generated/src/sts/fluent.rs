@@ -3,7 +3,7 @@
 #[allow(unused_imports)]
 use super::{errors, types, Client};
 #[allow(unused_imports)]
-use ::smithy_gen_runtime::builders::fluent;
+use ::smithy_gen_runtime::types::builders::fluent;
 #[cfg(feature = "sts-assume-role")]
 fluent!(
     AssumeRole, Client, types::builders::AssumeRoleInputBuilder, assume_role_with,

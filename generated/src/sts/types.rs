@@ -2,8 +2,8 @@
 //! Types of AWS Security Token Service: operation inputs and outputs, structures, unions, enums and errors.
 #[allow(unused_imports)]
 use ::smithy_gen_runtime::{
-    builders::accessors, enums::{int_enum, string_enum},
-    structs::json_struct,
+    types::builders::accessors, types::enums::{int_enum, string_enum},
+    protocols::structs::json_struct,
 };
 #[cfg(feature = "sts-assume-role")]
 /// Input of `AssumeRole` (model shape `com.amazonaws.sts#AssumeRoleRequest`).
@@ -125,7 +125,7 @@ accessors!(
     str optional, provided_contexts(provided_contexts) : list(ProvidedContext) optional }
 );
 #[cfg(feature = "sts-assume-role")]
-::smithy_gen_runtime::query::query_struct!(
+::smithy_gen_runtime::protocols::query::query_struct!(
     AssumeRoleInput { role_arn : "RoleArn" => text, role_session_name : "RoleSessionName"
     => text, policy_arns : "PolicyArns" => [list "member" strukt], policy : "Policy" =>
     text, duration_seconds : "DurationSeconds" => text, tags : "Tags" => [list "member"
@@ -186,7 +186,7 @@ accessors!(
     source_identity(source_identity) : str optional }
 );
 #[cfg(feature = "sts-assume-role")]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     AssumeRoleOutput { credentials : "Credentials" elem => strukt, assumed_role_user :
     "AssumedRoleUser" elem => strukt, packed_policy_size : "PackedPolicySize" elem =>
     text, source_identity : "SourceIdentity" elem => text }
@@ -258,7 +258,7 @@ accessors!(
     optional }
 );
 #[cfg(feature = "sts-assume-role-with-saml")]
-::smithy_gen_runtime::query::query_struct!(
+::smithy_gen_runtime::protocols::query::query_struct!(
     AssumeRoleWithSamlInput { role_arn : "RoleArn" => text, principal_arn :
     "PrincipalArn" => text, saml_assertion : "SAMLAssertion" => text, policy_arns :
     "PolicyArns" => [list "member" strukt], policy : "Policy" => text, duration_seconds :
@@ -359,7 +359,7 @@ accessors!(
     source_identity(source_identity) : str optional }
 );
 #[cfg(feature = "sts-assume-role-with-saml")]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     AssumeRoleWithSamlOutput { credentials : "Credentials" elem => strukt,
     assumed_role_user : "AssumedRoleUser" elem => strukt, packed_policy_size :
     "PackedPolicySize" elem => text, subject : "Subject" elem => text, subject_type :
@@ -448,7 +448,7 @@ accessors!(
     optional }
 );
 #[cfg(feature = "sts-assume-role-with-web-identity")]
-::smithy_gen_runtime::query::query_struct!(
+::smithy_gen_runtime::protocols::query::query_struct!(
     AssumeRoleWithWebIdentityInput { role_arn : "RoleArn" => text, role_session_name :
     "RoleSessionName" => text, web_identity_token : "WebIdentityToken" => text,
     provider_id : "ProviderId" => text, policy_arns : "PolicyArns" => [list "member"
@@ -537,7 +537,7 @@ accessors!(
     optional }
 );
 #[cfg(feature = "sts-assume-role-with-web-identity")]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     AssumeRoleWithWebIdentityOutput { credentials : "Credentials" elem => strukt,
     subject_from_web_identity_token : "SubjectFromWebIdentityToken" elem => text,
     assumed_role_user : "AssumedRoleUser" elem => strukt, packed_policy_size :
@@ -582,7 +582,7 @@ accessors!(
     duration_seconds(duration_seconds) : copy(i32) optional }
 );
 #[cfg(feature = "sts-assume-root")]
-::smithy_gen_runtime::query::query_struct!(
+::smithy_gen_runtime::protocols::query::query_struct!(
     AssumeRootInput { target_principal : "TargetPrincipal" => text, task_policy_arn :
     "TaskPolicyArn" => strukt, duration_seconds : "DurationSeconds" => text }
 );
@@ -628,7 +628,7 @@ accessors!(
     source_identity(source_identity) : str optional }
 );
 #[cfg(feature = "sts-assume-root")]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     AssumeRootOutput { credentials : "Credentials" elem => strukt, source_identity :
     "SourceIdentity" elem => text }
 );
@@ -686,7 +686,7 @@ accessors!(
         feature = "sts-assume-role-with-web-identity"
     )
 )]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     AssumedRoleUser { assumed_role_id : "AssumedRoleId" elem default
     AssumedRoleUser::default_assumed_role_id => text, arn : "Arn" elem default
     AssumedRoleUser::default_arn => text }
@@ -700,10 +700,10 @@ accessors!(
 )]
 impl AssumedRoleUser {
     fn default_assumed_role_id() -> ::std::option::Option<::std::string::String> {
-        ::smithy_gen_runtime::json::default_value("\"\"")
+        ::smithy_gen_runtime::protocols::json::default_value("\"\"")
     }
     fn default_arn() -> ::std::option::Option<::std::string::String> {
-        ::smithy_gen_runtime::json::default_value("\"\"")
+        ::smithy_gen_runtime::protocols::json::default_value("\"\"")
     }
 }
 #[cfg(
@@ -743,7 +743,9 @@ pub struct Credentials {
     /// Required.
     ///
     /// Set to `0` when a response leaves it out (client error correction), so it is always present in a parsed response.
-    pub expiration: ::std::option::Option<::smithy_gen_runtime::timestamp::Timestamp>,
+    pub expiration: ::std::option::Option<
+        ::smithy_gen_runtime::types::timestamp::Timestamp,
+    >,
 }
 #[cfg(
     any(
@@ -776,7 +778,7 @@ accessors!(
     Credentials { access_key_id(access_key_id) : str required,
     secret_access_key(secret_access_key) : str required, session_token(session_token) :
     str required, expiration(expiration) :
-    other(::smithy_gen_runtime::timestamp::Timestamp) required }
+    other(::smithy_gen_runtime::types::timestamp::Timestamp) required }
 );
 #[cfg(
     any(
@@ -788,7 +790,7 @@ accessors!(
         feature = "sts-get-session-token"
     )
 )]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     Credentials { access_key_id : "AccessKeyId" elem default
     Credentials::default_access_key_id => text, secret_access_key : "SecretAccessKey"
     elem default Credentials::default_secret_access_key => text, session_token :
@@ -807,18 +809,18 @@ accessors!(
 )]
 impl Credentials {
     fn default_access_key_id() -> ::std::option::Option<::std::string::String> {
-        ::smithy_gen_runtime::json::default_value("\"\"")
+        ::smithy_gen_runtime::protocols::json::default_value("\"\"")
     }
     fn default_secret_access_key() -> ::std::option::Option<::std::string::String> {
-        ::smithy_gen_runtime::json::default_value("\"\"")
+        ::smithy_gen_runtime::protocols::json::default_value("\"\"")
     }
     fn default_session_token() -> ::std::option::Option<::std::string::String> {
-        ::smithy_gen_runtime::json::default_value("\"\"")
+        ::smithy_gen_runtime::protocols::json::default_value("\"\"")
     }
     fn default_expiration() -> ::std::option::Option<
-        ::smithy_gen_runtime::timestamp::Timestamp,
+        ::smithy_gen_runtime::types::timestamp::Timestamp,
     > {
-        ::smithy_gen_runtime::json::default_value("0")
+        ::smithy_gen_runtime::protocols::json::default_value("0")
     }
 }
 #[cfg(
@@ -868,7 +870,7 @@ accessors!(
     DecodeAuthorizationMessageInput { encoded_message(encoded_message) : str required }
 );
 #[cfg(feature = "sts-decode-authorization-message")]
-::smithy_gen_runtime::query::query_struct!(
+::smithy_gen_runtime::protocols::query::query_struct!(
     DecodeAuthorizationMessageInput { encoded_message : "EncodedMessage" => text }
 );
 #[cfg(feature = "sts-decode-authorization-message")]
@@ -899,7 +901,7 @@ accessors!(
     DecodeAuthorizationMessageOutput { decoded_message(decoded_message) : str optional }
 );
 #[cfg(feature = "sts-decode-authorization-message")]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     DecodeAuthorizationMessageOutput { decoded_message : "DecodedMessage" elem => text }
 );
 #[cfg(
@@ -943,7 +945,7 @@ accessors!(ExpiredTokenException { message(message) : str optional });
         feature = "sts-assume-root"
     )
 )]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     ExpiredTokenException { message : "message" elem => text }
 );
 #[cfg(
@@ -987,7 +989,7 @@ accessors!(
     required }
 );
 #[cfg(feature = "sts-get-federation-token")]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     FederatedUser { federated_user_id : "FederatedUserId" elem default
     FederatedUser::default_federated_user_id => text, arn : "Arn" elem default
     FederatedUser::default_arn => text }
@@ -995,10 +997,10 @@ accessors!(
 #[cfg(feature = "sts-get-federation-token")]
 impl FederatedUser {
     fn default_federated_user_id() -> ::std::option::Option<::std::string::String> {
-        ::smithy_gen_runtime::json::default_value("\"\"")
+        ::smithy_gen_runtime::protocols::json::default_value("\"\"")
     }
     fn default_arn() -> ::std::option::Option<::std::string::String> {
-        ::smithy_gen_runtime::json::default_value("\"\"")
+        ::smithy_gen_runtime::protocols::json::default_value("\"\"")
     }
 }
 #[cfg(feature = "sts-get-access-key-info")]
@@ -1020,7 +1022,7 @@ json_struct!(@ input GetAccessKeyInfoInput { access_key_id : "AccessKeyId" });
 #[cfg(feature = "sts-get-access-key-info")]
 accessors!(GetAccessKeyInfoInput { access_key_id(access_key_id) : str required });
 #[cfg(feature = "sts-get-access-key-info")]
-::smithy_gen_runtime::query::query_struct!(
+::smithy_gen_runtime::protocols::query::query_struct!(
     GetAccessKeyInfoInput { access_key_id : "AccessKeyId" => text }
 );
 #[cfg(feature = "sts-get-access-key-info")]
@@ -1045,7 +1047,7 @@ json_struct!(GetAccessKeyInfoOutput { account : "Account" });
 #[cfg(feature = "sts-get-access-key-info")]
 accessors!(GetAccessKeyInfoOutput { account(account) : str optional });
 #[cfg(feature = "sts-get-access-key-info")]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     GetAccessKeyInfoOutput { account : "Account" elem => text }
 );
 #[cfg(feature = "sts-get-caller-identity")]
@@ -1058,7 +1060,7 @@ json_struct!(@ input GetCallerIdentityInput {});
 #[cfg(feature = "sts-get-caller-identity")]
 accessors!(GetCallerIdentityInput {});
 #[cfg(feature = "sts-get-caller-identity")]
-::smithy_gen_runtime::query::query_struct!(GetCallerIdentityInput {});
+::smithy_gen_runtime::protocols::query::query_struct!(GetCallerIdentityInput {});
 #[cfg(feature = "sts-get-caller-identity")]
 /// Contains the response to a successful [GetCallerIdentity](#) request, including information about the entity making the request.
 ///
@@ -1083,7 +1085,7 @@ accessors!(
     optional, arn(arn) : str optional }
 );
 #[cfg(feature = "sts-get-caller-identity")]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     GetCallerIdentityOutput { user_id : "UserId" elem => text, account : "Account" elem
     => text, arn : "Arn" elem => text }
 );
@@ -1158,7 +1160,7 @@ accessors!(
     optional }
 );
 #[cfg(feature = "sts-get-federation-token")]
-::smithy_gen_runtime::query::query_struct!(
+::smithy_gen_runtime::protocols::query::query_struct!(
     GetFederationTokenInput { name : "Name" => text, policy : "Policy" => text,
     policy_arns : "PolicyArns" => [list "member" strukt], duration_seconds :
     "DurationSeconds" => text, tags : "Tags" => [list "member" strukt] }
@@ -1203,7 +1205,7 @@ accessors!(
     packed_policy_size(packed_policy_size) : copy(i32) optional }
 );
 #[cfg(feature = "sts-get-federation-token")]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     GetFederationTokenOutput { credentials : "Credentials" elem => strukt, federated_user
     : "FederatedUser" elem => strukt, packed_policy_size : "PackedPolicySize" elem =>
     text }
@@ -1235,7 +1237,7 @@ accessors!(
     serial_number(serial_number) : str optional, token_code(token_code) : str optional }
 );
 #[cfg(feature = "sts-get-session-token")]
-::smithy_gen_runtime::query::query_struct!(
+::smithy_gen_runtime::protocols::query::query_struct!(
     GetSessionTokenInput { duration_seconds : "DurationSeconds" => text, serial_number :
     "SerialNumber" => text, token_code : "TokenCode" => text }
 );
@@ -1260,7 +1262,7 @@ accessors!(
     GetSessionTokenOutput { credentials(credentials) : other(Credentials) optional }
 );
 #[cfg(feature = "sts-get-session-token")]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     GetSessionTokenOutput { credentials : "Credentials" elem => strukt }
 );
 #[cfg(feature = "sts-assume-role-with-web-identity")]
@@ -1276,7 +1278,7 @@ json_struct!(IdpCommunicationErrorException { message : "message" });
 #[cfg(feature = "sts-assume-role-with-web-identity")]
 accessors!(IdpCommunicationErrorException { message(message) : str optional });
 #[cfg(feature = "sts-assume-role-with-web-identity")]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     IdpCommunicationErrorException { message : "message" elem => text }
 );
 #[cfg(feature = "sts-assume-role-with-web-identity")]
@@ -1318,7 +1320,7 @@ accessors!(IdpRejectedClaimException { message(message) : str optional });
         feature = "sts-assume-role-with-web-identity"
     )
 )]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     IdpRejectedClaimException { message : "message" elem => text }
 );
 #[cfg(
@@ -1343,7 +1345,7 @@ json_struct!(InvalidAuthorizationMessageException { message : "message" });
 #[cfg(feature = "sts-decode-authorization-message")]
 accessors!(InvalidAuthorizationMessageException { message(message) : str optional });
 #[cfg(feature = "sts-decode-authorization-message")]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     InvalidAuthorizationMessageException { message : "message" elem => text }
 );
 #[cfg(feature = "sts-decode-authorization-message")]
@@ -1383,7 +1385,7 @@ accessors!(InvalidIdentityTokenException { message(message) : str optional });
         feature = "sts-assume-role-with-web-identity"
     )
 )]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     InvalidIdentityTokenException { message : "message" elem => text }
 );
 #[cfg(
@@ -1436,7 +1438,7 @@ accessors!(MalformedPolicyDocumentException { message(message) : str optional })
         feature = "sts-get-federation-token"
     )
 )]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     MalformedPolicyDocumentException { message : "message" elem => text }
 );
 #[cfg(
@@ -1493,7 +1495,7 @@ accessors!(PackedPolicyTooLargeException { message(message) : str optional });
         feature = "sts-get-federation-token"
     )
 )]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     PackedPolicyTooLargeException { message : "message" elem => text }
 );
 #[cfg(
@@ -1552,7 +1554,9 @@ accessors!(PolicyDescriptorType { arn(arn) : str optional });
         feature = "sts-get-federation-token"
     )
 )]
-::smithy_gen_runtime::query::query_struct!(PolicyDescriptorType { arn : "arn" => text });
+::smithy_gen_runtime::protocols::query::query_struct!(
+    PolicyDescriptorType { arn : "arn" => text }
+);
 #[cfg(feature = "sts-assume-role")]
 /// Contains information about the provided context. This includes the signed and encrypted trusted context assertion and the context provider ARN from which the trusted context assertion was generated.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1574,7 +1578,7 @@ accessors!(
     context_assertion(context_assertion) : str optional }
 );
 #[cfg(feature = "sts-assume-role")]
-::smithy_gen_runtime::query::query_struct!(
+::smithy_gen_runtime::protocols::query::query_struct!(
     ProvidedContext { provider_arn : "ProviderArn" => text, context_assertion :
     "ContextAssertion" => text }
 );
@@ -1627,7 +1631,7 @@ accessors!(RegionDisabledException { message(message) : str optional });
         feature = "sts-get-session-token"
     )
 )]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     RegionDisabledException { message : "message" elem => text }
 );
 #[cfg(
@@ -1668,7 +1672,7 @@ json_struct!(Tag { key : "Key", value : "Value" });
 #[cfg(any(feature = "sts-assume-role", feature = "sts-get-federation-token"))]
 accessors!(Tag { key(key) : str required, value(value) : str required });
 #[cfg(any(feature = "sts-assume-role", feature = "sts-get-federation-token"))]
-::smithy_gen_runtime::query::query_struct!(
+::smithy_gen_runtime::protocols::query::query_struct!(
     Tag { key : "Key" => text, value : "Value" => text }
 );
 #[cfg(any(feature = "sts-assume-role", feature = "sts-get-federation-token"))]
@@ -1689,7 +1693,7 @@ pub mod builders {
     #[allow(unused_imports)]
     use super::*;
     #[allow(unused_imports)]
-    use ::smithy_gen_runtime::builders::builder;
+    use ::smithy_gen_runtime::types::builders::builder;
     #[cfg(feature = "sts-assume-role")]
     builder!(
         AssumeRoleInput, AssumeRoleInputBuilder, checked, { role_arn(role_arn,
@@ -1839,8 +1843,8 @@ pub mod builders {
         value(::std::string::String) required, session_token(session_token,
         set_session_token, get_session_token) "SessionToken" :
         value(::std::string::String) required, expiration(expiration, set_expiration,
-        get_expiration) "Expiration" : value(::smithy_gen_runtime::timestamp::Timestamp)
-        required }
+        get_expiration) "Expiration" :
+        value(::smithy_gen_runtime::types::timestamp::Timestamp) required }
     );
     #[cfg(feature = "sts-decode-authorization-message")]
     builder!(

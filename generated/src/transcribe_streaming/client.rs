@@ -8,7 +8,7 @@ use super::{errors, types};
 use ::smithy_gen_runtime::retry::RetryPolicy;
 /// How to reach and speak to the service.
 pub(crate) static SERVICE: ::smithy_gen_runtime::invoke::ServiceSpec = ::smithy_gen_runtime::invoke::ServiceSpec {
-    protocol: ::smithy_gen_runtime::protocol::Protocol::RestJson1,
+    protocol: ::smithy_gen_runtime::protocols::Protocol::RestJson1,
     signing_name: "transcribe",
     sdk_id: "Transcribe Streaming",
     endpoint_prefix: "transcribestreaming",
@@ -77,18 +77,20 @@ impl Client {
     /// Calls `StartStreamTranscription`: validates `input` (unless the config turns validation off), sends it signed, and parses the output or the operation's error.
     ///
     /// `events` is the input's event stream: make it with
-    /// `smithy_gen_runtime::event_stream::channel`, send events with the
+    /// `smithy_gen_runtime::streams::event_stream::channel`, send events with the
     /// sender (before or during the call), and drop the sender to end it.
     /// Each event goes out as it is sent, signed; over HTTP/2 the response
     /// streams back meanwhile.
     pub async fn start_stream_transcription_with(
         &self,
         input: types::StartStreamTranscriptionInput,
-        events: ::smithy_gen_runtime::event_stream::EventInput<types::AudioStream>,
+        events: ::smithy_gen_runtime::streams::event_stream::EventInput<
+            types::AudioStream,
+        >,
     ) -> Result<
         (
             types::StartStreamTranscriptionOutput,
-            ::smithy_gen_runtime::event_stream::EventReceiver<
+            ::smithy_gen_runtime::streams::event_stream::EventReceiver<
                 types::TranscriptResultStream,
                 errors::StartStreamTranscriptionError,
             >,

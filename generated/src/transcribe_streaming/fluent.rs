@@ -3,20 +3,22 @@
 #[allow(unused_imports)]
 use super::{errors, types, Client};
 #[allow(unused_imports)]
-use ::smithy_gen_runtime::builders::fluent;
+use ::smithy_gen_runtime::types::builders::fluent;
 fluent!(
     StartStreamTranscription, Client,
     types::builders::StartStreamTranscriptionInputBuilder,
     start_stream_transcription_with, ::std::result::Result <
     (types::StartStreamTranscriptionOutput,
-    ::smithy_gen_runtime::event_stream::EventReceiver < types::TranscriptResultStream,
-    errors::StartStreamTranscriptionError >), errors::StartStreamTranscriptionError >,
-    events(::smithy_gen_runtime::event_stream::EventInput < types::AudioStream >), {
-    language_code(language_code, set_language_code, get_language_code) "LanguageCode" :
-    value(types::LanguageCode) optional, media_sample_rate_hertz(media_sample_rate_hertz,
-    set_media_sample_rate_hertz, get_media_sample_rate_hertz) "MediaSampleRateHertz" :
-    value(i32) required, media_encoding(media_encoding, set_media_encoding,
-    get_media_encoding) "MediaEncoding" : value(types::MediaEncoding) required,
+    ::smithy_gen_runtime::streams::event_stream::EventReceiver <
+    types::TranscriptResultStream, errors::StartStreamTranscriptionError >),
+    errors::StartStreamTranscriptionError >,
+    events(::smithy_gen_runtime::streams::event_stream::EventInput < types::AudioStream
+    >), { language_code(language_code, set_language_code, get_language_code)
+    "LanguageCode" : value(types::LanguageCode) optional,
+    media_sample_rate_hertz(media_sample_rate_hertz, set_media_sample_rate_hertz,
+    get_media_sample_rate_hertz) "MediaSampleRateHertz" : value(i32) required,
+    media_encoding(media_encoding, set_media_encoding, get_media_encoding)
+    "MediaEncoding" : value(types::MediaEncoding) required,
     vocabulary_name(vocabulary_name, set_vocabulary_name, get_vocabulary_name)
     "VocabularyName" : value(::std::string::String) optional, session_id(session_id,
     set_session_id, get_session_id) "SessionId" : value(::std::string::String) optional,

@@ -27,8 +27,9 @@ pub fn prepare_start_stream_transcription(
             request
                 .header(
                     "x-amzn-transcribe-language-code",
-                    ::smithy_gen_runtime::rest_json::header_text(
-                        ::smithy_gen_runtime::enums::EnumText::to_text(v).into_owned(),
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
+                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
+                            .into_owned(),
                         || "LanguageCode".to_string(),
                         false,
                         "StartStreamTranscriptionInput",
@@ -39,7 +40,7 @@ pub fn prepare_start_stream_transcription(
             request
                 .header(
                     "x-amzn-transcribe-sample-rate",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::ToString::to_string(v),
                         || "MediaSampleRateHertz".to_string(),
                         false,
@@ -51,8 +52,9 @@ pub fn prepare_start_stream_transcription(
             request
                 .header(
                     "x-amzn-transcribe-media-encoding",
-                    ::smithy_gen_runtime::rest_json::header_text(
-                        ::smithy_gen_runtime::enums::EnumText::to_text(v).into_owned(),
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
+                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
+                            .into_owned(),
                         || "MediaEncoding".to_string(),
                         false,
                         "StartStreamTranscriptionInput",
@@ -63,7 +65,7 @@ pub fn prepare_start_stream_transcription(
             request
                 .header(
                     "x-amzn-transcribe-vocabulary-name",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "VocabularyName".to_string(),
                         false,
@@ -75,7 +77,7 @@ pub fn prepare_start_stream_transcription(
             request
                 .header(
                     "x-amzn-transcribe-session-id",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "SessionId".to_string(),
                         false,
@@ -87,7 +89,7 @@ pub fn prepare_start_stream_transcription(
             request
                 .header(
                     "x-amzn-transcribe-vocabulary-filter-name",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "VocabularyFilterName".to_string(),
                         false,
@@ -99,8 +101,9 @@ pub fn prepare_start_stream_transcription(
             request
                 .header(
                     "x-amzn-transcribe-vocabulary-filter-method",
-                    ::smithy_gen_runtime::rest_json::header_text(
-                        ::smithy_gen_runtime::enums::EnumText::to_text(v).into_owned(),
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
+                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
+                            .into_owned(),
                         || "VocabularyFilterMethod".to_string(),
                         false,
                         "StartStreamTranscriptionInput",
@@ -111,7 +114,7 @@ pub fn prepare_start_stream_transcription(
             request
                 .header(
                     "x-amzn-transcribe-show-speaker-label",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::ToString::to_string(v),
                         || "ShowSpeakerLabel".to_string(),
                         false,
@@ -123,7 +126,7 @@ pub fn prepare_start_stream_transcription(
             request
                 .header(
                     "x-amzn-transcribe-enable-channel-identification",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::ToString::to_string(v),
                         || "EnableChannelIdentification".to_string(),
                         false,
@@ -135,7 +138,7 @@ pub fn prepare_start_stream_transcription(
             request
                 .header(
                     "x-amzn-transcribe-number-of-channels",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::ToString::to_string(v),
                         || "NumberOfChannels".to_string(),
                         false,
@@ -149,7 +152,7 @@ pub fn prepare_start_stream_transcription(
             request
                 .header(
                     "x-amzn-transcribe-enable-partial-results-stabilization",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::ToString::to_string(v),
                         || "EnablePartialResultsStabilization".to_string(),
                         false,
@@ -161,8 +164,9 @@ pub fn prepare_start_stream_transcription(
             request
                 .header(
                     "x-amzn-transcribe-partial-results-stability",
-                    ::smithy_gen_runtime::rest_json::header_text(
-                        ::smithy_gen_runtime::enums::EnumText::to_text(v).into_owned(),
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
+                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
+                            .into_owned(),
                         || "PartialResultsStability".to_string(),
                         false,
                         "StartStreamTranscriptionInput",
@@ -173,8 +177,9 @@ pub fn prepare_start_stream_transcription(
             request
                 .header(
                     "x-amzn-transcribe-content-identification-type",
-                    ::smithy_gen_runtime::rest_json::header_text(
-                        ::smithy_gen_runtime::enums::EnumText::to_text(v).into_owned(),
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
+                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
+                            .into_owned(),
                         || "ContentIdentificationType".to_string(),
                         false,
                         "StartStreamTranscriptionInput",
@@ -185,8 +190,9 @@ pub fn prepare_start_stream_transcription(
             request
                 .header(
                     "x-amzn-transcribe-content-redaction-type",
-                    ::smithy_gen_runtime::rest_json::header_text(
-                        ::smithy_gen_runtime::enums::EnumText::to_text(v).into_owned(),
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
+                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
+                            .into_owned(),
                         || "ContentRedactionType".to_string(),
                         false,
                         "StartStreamTranscriptionInput",
@@ -197,7 +203,7 @@ pub fn prepare_start_stream_transcription(
             request
                 .header(
                     "x-amzn-transcribe-pii-entity-types",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "PiiEntityTypes".to_string(),
                         false,
@@ -209,7 +215,7 @@ pub fn prepare_start_stream_transcription(
             request
                 .header(
                     "x-amzn-transcribe-language-model-name",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "LanguageModelName".to_string(),
                         false,
@@ -221,7 +227,7 @@ pub fn prepare_start_stream_transcription(
             request
                 .header(
                     "x-amzn-transcribe-identify-language",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::ToString::to_string(v),
                         || "IdentifyLanguage".to_string(),
                         false,
@@ -233,7 +239,7 @@ pub fn prepare_start_stream_transcription(
             request
                 .header(
                     "x-amzn-transcribe-language-options",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "LanguageOptions".to_string(),
                         false,
@@ -245,8 +251,9 @@ pub fn prepare_start_stream_transcription(
             request
                 .header(
                     "x-amzn-transcribe-preferred-language",
-                    ::smithy_gen_runtime::rest_json::header_text(
-                        ::smithy_gen_runtime::enums::EnumText::to_text(v).into_owned(),
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
+                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
+                            .into_owned(),
                         || "PreferredLanguage".to_string(),
                         false,
                         "StartStreamTranscriptionInput",
@@ -257,7 +264,7 @@ pub fn prepare_start_stream_transcription(
             request
                 .header(
                     "x-amzn-transcribe-identify-multiple-languages",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::ToString::to_string(v),
                         || "IdentifyMultipleLanguages".to_string(),
                         false,
@@ -269,7 +276,7 @@ pub fn prepare_start_stream_transcription(
             request
                 .header(
                     "x-amzn-transcribe-vocabulary-names",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "VocabularyNames".to_string(),
                         false,
@@ -281,7 +288,7 @@ pub fn prepare_start_stream_transcription(
             request
                 .header(
                     "x-amzn-transcribe-vocabulary-filter-names",
-                    ::smithy_gen_runtime::rest_json::header_text(
+                    ::smithy_gen_runtime::protocols::rest_json::header_text(
                         ::std::string::String::clone(v),
                         || "VocabularyFilterNames".to_string(),
                         false,
@@ -291,7 +298,7 @@ pub fn prepare_start_stream_transcription(
         }
         if let ::std::option::Option::Some(v) = &input.audio_stream {
             request.default_header("content-type", "application/json");
-            request.set_body(::smithy_gen_runtime::aws_json::to_json(v)?);
+            request.set_body(::smithy_gen_runtime::protocols::aws_json::to_json(v)?);
         }
         ::std::result::Result::Ok(request)
     };
@@ -309,35 +316,35 @@ pub fn parse_start_stream_transcription(
         errors::StartStreamTranscriptionError::from_response,
         |response| {
             let output = types::StartStreamTranscriptionOutput {
-                request_id: ::smithy_gen_runtime::rest_json::header(
+                request_id: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amzn-request-id",
-                    ::smithy_gen_runtime::rest_json::parse_string,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
                 )?,
-                language_code: ::smithy_gen_runtime::rest_json::header(
+                language_code: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amzn-transcribe-language-code",
-                    <types::LanguageCode as ::smithy_gen_runtime::enums::EnumText>::from_text,
+                    <types::LanguageCode as ::smithy_gen_runtime::types::enums::EnumText>::from_text,
                 )?,
-                media_sample_rate_hertz: ::smithy_gen_runtime::rest_json::header(
+                media_sample_rate_hertz: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amzn-transcribe-sample-rate",
-                    ::smithy_gen_runtime::rest_json::parse_number,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_number,
                 )?,
-                media_encoding: ::smithy_gen_runtime::rest_json::header(
+                media_encoding: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amzn-transcribe-media-encoding",
-                    <types::MediaEncoding as ::smithy_gen_runtime::enums::EnumText>::from_text,
+                    <types::MediaEncoding as ::smithy_gen_runtime::types::enums::EnumText>::from_text,
                 )?,
-                vocabulary_name: ::smithy_gen_runtime::rest_json::header(
+                vocabulary_name: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amzn-transcribe-vocabulary-name",
-                    ::smithy_gen_runtime::rest_json::parse_string,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
                 )?,
-                session_id: ::smithy_gen_runtime::rest_json::header(
+                session_id: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amzn-transcribe-session-id",
-                    ::smithy_gen_runtime::rest_json::parse_string,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
                 )?,
                 transcript_result_stream: if response
                     .body
@@ -347,93 +354,93 @@ pub fn parse_start_stream_transcription(
                     ::std::option::Option::None
                 } else {
                     ::std::option::Option::Some(
-                        ::smithy_gen_runtime::json::parse_body(response)?,
+                        ::smithy_gen_runtime::protocols::json::parse_body(response)?,
                     )
                 },
-                vocabulary_filter_name: ::smithy_gen_runtime::rest_json::header(
+                vocabulary_filter_name: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amzn-transcribe-vocabulary-filter-name",
-                    ::smithy_gen_runtime::rest_json::parse_string,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
                 )?,
-                vocabulary_filter_method: ::smithy_gen_runtime::rest_json::header(
+                vocabulary_filter_method: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amzn-transcribe-vocabulary-filter-method",
-                    <types::VocabularyFilterMethod as ::smithy_gen_runtime::enums::EnumText>::from_text,
+                    <types::VocabularyFilterMethod as ::smithy_gen_runtime::types::enums::EnumText>::from_text,
                 )?,
-                show_speaker_label: ::smithy_gen_runtime::rest_json::header(
+                show_speaker_label: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amzn-transcribe-show-speaker-label",
-                    ::smithy_gen_runtime::rest_json::parse_bool,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_bool,
                 )?,
-                enable_channel_identification: ::smithy_gen_runtime::rest_json::header(
+                enable_channel_identification: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amzn-transcribe-enable-channel-identification",
-                    ::smithy_gen_runtime::rest_json::parse_bool,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_bool,
                 )?,
-                number_of_channels: ::smithy_gen_runtime::rest_json::header(
+                number_of_channels: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amzn-transcribe-number-of-channels",
-                    ::smithy_gen_runtime::rest_json::parse_number,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_number,
                 )?,
-                enable_partial_results_stabilization: ::smithy_gen_runtime::rest_json::header(
+                enable_partial_results_stabilization: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amzn-transcribe-enable-partial-results-stabilization",
-                    ::smithy_gen_runtime::rest_json::parse_bool,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_bool,
                 )?,
-                partial_results_stability: ::smithy_gen_runtime::rest_json::header(
+                partial_results_stability: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amzn-transcribe-partial-results-stability",
-                    <types::PartialResultsStability as ::smithy_gen_runtime::enums::EnumText>::from_text,
+                    <types::PartialResultsStability as ::smithy_gen_runtime::types::enums::EnumText>::from_text,
                 )?,
-                content_identification_type: ::smithy_gen_runtime::rest_json::header(
+                content_identification_type: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amzn-transcribe-content-identification-type",
-                    <types::ContentIdentificationType as ::smithy_gen_runtime::enums::EnumText>::from_text,
+                    <types::ContentIdentificationType as ::smithy_gen_runtime::types::enums::EnumText>::from_text,
                 )?,
-                content_redaction_type: ::smithy_gen_runtime::rest_json::header(
+                content_redaction_type: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amzn-transcribe-content-redaction-type",
-                    <types::ContentRedactionType as ::smithy_gen_runtime::enums::EnumText>::from_text,
+                    <types::ContentRedactionType as ::smithy_gen_runtime::types::enums::EnumText>::from_text,
                 )?,
-                pii_entity_types: ::smithy_gen_runtime::rest_json::header(
+                pii_entity_types: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amzn-transcribe-pii-entity-types",
-                    ::smithy_gen_runtime::rest_json::parse_string,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
                 )?,
-                language_model_name: ::smithy_gen_runtime::rest_json::header(
+                language_model_name: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amzn-transcribe-language-model-name",
-                    ::smithy_gen_runtime::rest_json::parse_string,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
                 )?,
-                identify_language: ::smithy_gen_runtime::rest_json::header(
+                identify_language: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amzn-transcribe-identify-language",
-                    ::smithy_gen_runtime::rest_json::parse_bool,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_bool,
                 )?,
-                language_options: ::smithy_gen_runtime::rest_json::header(
+                language_options: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amzn-transcribe-language-options",
-                    ::smithy_gen_runtime::rest_json::parse_string,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
                 )?,
-                preferred_language: ::smithy_gen_runtime::rest_json::header(
+                preferred_language: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amzn-transcribe-preferred-language",
-                    <types::LanguageCode as ::smithy_gen_runtime::enums::EnumText>::from_text,
+                    <types::LanguageCode as ::smithy_gen_runtime::types::enums::EnumText>::from_text,
                 )?,
-                identify_multiple_languages: ::smithy_gen_runtime::rest_json::header(
+                identify_multiple_languages: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amzn-transcribe-identify-multiple-languages",
-                    ::smithy_gen_runtime::rest_json::parse_bool,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_bool,
                 )?,
-                vocabulary_names: ::smithy_gen_runtime::rest_json::header(
+                vocabulary_names: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amzn-transcribe-vocabulary-names",
-                    ::smithy_gen_runtime::rest_json::parse_string,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
                 )?,
-                vocabulary_filter_names: ::smithy_gen_runtime::rest_json::header(
+                vocabulary_filter_names: ::smithy_gen_runtime::protocols::rest_json::header(
                     response,
                     "x-amzn-transcribe-vocabulary-filter-names",
-                    ::smithy_gen_runtime::rest_json::parse_string,
+                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
                 )?,
             };
             ::std::result::Result::Ok(output)
@@ -447,14 +454,14 @@ pub async fn open_start_stream_transcription(
 ) -> ::std::result::Result<
     (
         types::StartStreamTranscriptionOutput,
-        ::smithy_gen_runtime::event_stream::EventReceiver<
+        ::smithy_gen_runtime::streams::event_stream::EventReceiver<
             types::TranscriptResultStream,
             errors::StartStreamTranscriptionError,
         >,
     ),
     errors::StartStreamTranscriptionError,
 > {
-    ::smithy_gen_runtime::event_stream::open(
+    ::smithy_gen_runtime::streams::event_stream::open(
             streamed,
             errors::StartStreamTranscriptionError::from_response,
             parse_start_stream_transcription,
@@ -465,12 +472,12 @@ pub async fn open_start_stream_transcription(
 }
 /// One message of the stream: an event, an exception, or an error.
 pub fn event_start_stream_transcription(
-    message: &::smithy_gen_runtime::event_stream::Message,
+    message: &::smithy_gen_runtime::streams::event_stream::Message,
 ) -> ::std::result::Result<
     ::std::option::Option<types::TranscriptResultStream>,
     errors::StartStreamTranscriptionError,
 > {
-    use ::smithy_gen_runtime::event_stream as es;
+    use ::smithy_gen_runtime::streams::event_stream as es;
     match es::classify(message).map_err(es::malformed)? {
         es::Received::Event("TranscriptEvent") => {
             ::std::result::Result::Ok(
@@ -539,10 +546,10 @@ pub fn event_start_stream_transcription(
 pub fn marshal_start_stream_transcription_event(
     event: &types::AudioStream,
 ) -> ::std::result::Result<
-    ::smithy_gen_runtime::event_stream::Message,
+    ::smithy_gen_runtime::streams::event_stream::Message,
     ::std::string::String,
 > {
-    use ::smithy_gen_runtime::event_stream as es;
+    use ::smithy_gen_runtime::streams::event_stream as es;
     #[allow(unreachable_patterns)]
     match event {
         types::AudioStream::AudioEvent(v) => {

@@ -2,8 +2,8 @@
 //! Types of Amazon Transcribe Streaming Service: operation inputs and outputs, structures, unions, enums and errors.
 #[allow(unused_imports)]
 use ::smithy_gen_runtime::{
-    builders::accessors, enums::{int_enum, string_enum},
-    structs::json_struct,
+    types::builders::accessors, types::enums::{int_enum, string_enum},
+    protocols::structs::json_struct,
 };
 /// A list of possible alternative transcriptions for the input audio. Each alternative may contain one or more of `Items`, `Entities`, or `Transcript`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -38,12 +38,12 @@ pub struct AudioEvent {
     /// For example, a 1-second chunk of 16 kHz, 2-channel, 16-bit audio would be `1 \* 16000 \* 2 \* 2 = 64000 bytes`.
     ///
     /// For 8 kHz, 1-channel, 16-bit audio, a 1-second chunk would be `1 \* 8000 \* 1 \* 2 = 16000 bytes`.
-    pub audio_chunk: ::std::option::Option<::smithy_gen_runtime::blob::Blob>,
+    pub audio_chunk: ::std::option::Option<::smithy_gen_runtime::types::blob::Blob>,
 }
 json_struct!(AudioEvent { audio_chunk : "AudioChunk" });
 accessors!(
-    AudioEvent { audio_chunk(audio_chunk) : other(::smithy_gen_runtime::blob::Blob)
-    optional }
+    AudioEvent { audio_chunk(audio_chunk) :
+    other(::smithy_gen_runtime::types::blob::Blob) optional }
 );
 /// An encoded stream of audio blobs. Audio streams are encoded as either HTTP/2 or WebSocket data frames.
 ///
@@ -70,10 +70,14 @@ impl ::serde::Serialize for AudioStream {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         match self {
             Self::AudioEvent(v) => {
-                ::smithy_gen_runtime::unions::serialize_member(s, "AudioEvent", v)
+                ::smithy_gen_runtime::protocols::unions::serialize_member(
+                    s,
+                    "AudioEvent",
+                    v,
+                )
             }
             Self::ConfigurationEvent(v) => {
-                ::smithy_gen_runtime::unions::serialize_member(
+                ::smithy_gen_runtime::protocols::unions::serialize_member(
                     s,
                     "ConfigurationEvent",
                     v,
@@ -81,13 +85,16 @@ impl ::serde::Serialize for AudioStream {
             }
             Self::Unknown(m) => {
                 ::std::result::Result::Err(
-                    ::smithy_gen_runtime::unions::unknown_member("AudioStream", m),
+                    ::smithy_gen_runtime::protocols::unions::unknown_member(
+                        "AudioStream",
+                        m,
+                    ),
                 )
             }
         }
     }
 }
-::smithy_gen_runtime::unions::union_de!(
+::smithy_gen_runtime::protocols::unions::union_de!(
     AudioStream, "AudioStream", { AudioEvent : "AudioEvent" => val(AudioEvent),
     ConfigurationEvent : "ConfigurationEvent" => val(ConfigurationEvent) }
 );
@@ -128,7 +135,7 @@ accessors!(
 );
 impl ChannelDefinition {
     fn default_channel_id() -> ::std::option::Option<i32> {
-        ::smithy_gen_runtime::json::default_value("0")
+        ::smithy_gen_runtime::protocols::json::default_value("0")
     }
 }
 impl ChannelDefinition {
@@ -243,10 +250,10 @@ accessors!(
 );
 impl Entity {
     fn default_start_time() -> ::std::option::Option<f64> {
-        ::smithy_gen_runtime::json::default_value("0")
+        ::smithy_gen_runtime::protocols::json::default_value("0")
     }
     fn default_end_time() -> ::std::option::Option<f64> {
-        ::smithy_gen_runtime::json::default_value("0")
+        ::smithy_gen_runtime::protocols::json::default_value("0")
     }
 }
 /// A problem occurred while processing the audio. Amazon Transcribe terminated processing.
@@ -306,13 +313,13 @@ accessors!(
 );
 impl Item {
     fn default_start_time() -> ::std::option::Option<f64> {
-        ::smithy_gen_runtime::json::default_value("0")
+        ::smithy_gen_runtime::protocols::json::default_value("0")
     }
     fn default_end_time() -> ::std::option::Option<f64> {
-        ::smithy_gen_runtime::json::default_value("0")
+        ::smithy_gen_runtime::protocols::json::default_value("0")
     }
     fn default_vocabulary_filter_match() -> ::std::option::Option<bool> {
-        ::smithy_gen_runtime::json::default_value("false")
+        ::smithy_gen_runtime::protocols::json::default_value("false")
     }
 }
 /// `Unknown` keeps a value this version of the model does not know, so responses from a newer service still parse.
@@ -476,7 +483,7 @@ accessors!(
 );
 impl LanguageWithScore {
     fn default_score() -> ::std::option::Option<f64> {
-        ::smithy_gen_runtime::json::default_value("0")
+        ::smithy_gen_runtime::protocols::json::default_value("0")
     }
 }
 /// Your client has exceeded one of the Amazon Transcribe limits. This is typically the audio length limit. Break your audio stream into smaller chunks and try your request again.
@@ -654,13 +661,13 @@ accessors!(
 );
 impl Result_ {
     fn default_start_time() -> ::std::option::Option<f64> {
-        ::smithy_gen_runtime::json::default_value("0")
+        ::smithy_gen_runtime::protocols::json::default_value("0")
     }
     fn default_end_time() -> ::std::option::Option<f64> {
-        ::smithy_gen_runtime::json::default_value("0")
+        ::smithy_gen_runtime::protocols::json::default_value("0")
     }
     fn default_is_partial() -> ::std::option::Option<bool> {
-        ::smithy_gen_runtime::json::default_value("false")
+        ::smithy_gen_runtime::protocols::json::default_value("false")
     }
 }
 /// The service is currently unavailable. Try your request later.
@@ -1031,19 +1038,19 @@ accessors!(
 );
 impl StartStreamTranscriptionOutput {
     fn default_show_speaker_label() -> ::std::option::Option<bool> {
-        ::smithy_gen_runtime::json::default_value("false")
+        ::smithy_gen_runtime::protocols::json::default_value("false")
     }
     fn default_enable_channel_identification() -> ::std::option::Option<bool> {
-        ::smithy_gen_runtime::json::default_value("false")
+        ::smithy_gen_runtime::protocols::json::default_value("false")
     }
     fn default_enable_partial_results_stabilization() -> ::std::option::Option<bool> {
-        ::smithy_gen_runtime::json::default_value("false")
+        ::smithy_gen_runtime::protocols::json::default_value("false")
     }
     fn default_identify_language() -> ::std::option::Option<bool> {
-        ::smithy_gen_runtime::json::default_value("false")
+        ::smithy_gen_runtime::protocols::json::default_value("false")
     }
     fn default_identify_multiple_languages() -> ::std::option::Option<bool> {
-        ::smithy_gen_runtime::json::default_value("false")
+        ::smithy_gen_runtime::protocols::json::default_value("false")
     }
 }
 /// The `Transcript` associated with a ``.
@@ -1097,34 +1104,42 @@ impl ::serde::Serialize for TranscriptResultStream {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         match self {
             Self::TranscriptEvent(v) => {
-                ::smithy_gen_runtime::unions::serialize_member(s, "TranscriptEvent", v)
+                ::smithy_gen_runtime::protocols::unions::serialize_member(
+                    s,
+                    "TranscriptEvent",
+                    v,
+                )
             }
             Self::BadRequestException(v) => {
-                ::smithy_gen_runtime::unions::serialize_member(
+                ::smithy_gen_runtime::protocols::unions::serialize_member(
                     s,
                     "BadRequestException",
                     v,
                 )
             }
             Self::LimitExceededException(v) => {
-                ::smithy_gen_runtime::unions::serialize_member(
+                ::smithy_gen_runtime::protocols::unions::serialize_member(
                     s,
                     "LimitExceededException",
                     v,
                 )
             }
             Self::InternalFailureException(v) => {
-                ::smithy_gen_runtime::unions::serialize_member(
+                ::smithy_gen_runtime::protocols::unions::serialize_member(
                     s,
                     "InternalFailureException",
                     v,
                 )
             }
             Self::ConflictException(v) => {
-                ::smithy_gen_runtime::unions::serialize_member(s, "ConflictException", v)
+                ::smithy_gen_runtime::protocols::unions::serialize_member(
+                    s,
+                    "ConflictException",
+                    v,
+                )
             }
             Self::ServiceUnavailableException(v) => {
-                ::smithy_gen_runtime::unions::serialize_member(
+                ::smithy_gen_runtime::protocols::unions::serialize_member(
                     s,
                     "ServiceUnavailableException",
                     v,
@@ -1132,7 +1147,7 @@ impl ::serde::Serialize for TranscriptResultStream {
             }
             Self::Unknown(m) => {
                 ::std::result::Result::Err(
-                    ::smithy_gen_runtime::unions::unknown_member(
+                    ::smithy_gen_runtime::protocols::unions::unknown_member(
                         "TranscriptResultStream",
                         m,
                     ),
@@ -1141,7 +1156,7 @@ impl ::serde::Serialize for TranscriptResultStream {
         }
     }
 }
-::smithy_gen_runtime::unions::union_de!(
+::smithy_gen_runtime::protocols::unions::union_de!(
     TranscriptResultStream, "TranscriptResultStream", { TranscriptEvent :
     "TranscriptEvent" => val(TranscriptEvent), BadRequestException :
     "BadRequestException" => val(BadRequestException), LimitExceededException :
@@ -1169,7 +1184,7 @@ pub mod builders {
     #[allow(unused_imports)]
     use super::*;
     #[allow(unused_imports)]
-    use ::smithy_gen_runtime::builders::builder;
+    use ::smithy_gen_runtime::types::builders::builder;
     builder!(
         Alternative, AlternativeBuilder, unchecked, { transcript(transcript,
         set_transcript, get_transcript) "Transcript" : value(::std::string::String)
@@ -1180,7 +1195,7 @@ pub mod builders {
     builder!(
         AudioEvent, AudioEventBuilder, unchecked, { audio_chunk(audio_chunk,
         set_audio_chunk, get_audio_chunk) "AudioChunk" :
-        value(::smithy_gen_runtime::blob::Blob) optional }
+        value(::smithy_gen_runtime::types::blob::Blob) optional }
     );
     builder!(
         BadRequestException, BadRequestExceptionBuilder, unchecked, { message(message,

@@ -8,7 +8,7 @@ use super::{errors, types};
 use ::smithy_gen_runtime::retry::RetryPolicy;
 /// How to reach and speak to the service.
 pub(crate) static SERVICE: ::smithy_gen_runtime::invoke::ServiceSpec = ::smithy_gen_runtime::invoke::ServiceSpec {
-    protocol: ::smithy_gen_runtime::protocol::Protocol::RestJson1,
+    protocol: ::smithy_gen_runtime::protocols::Protocol::RestJson1,
     signing_name: "awsssoportal",
     sdk_id: "SSO",
     endpoint_prefix: "portal.sso",

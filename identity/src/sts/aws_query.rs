@@ -16,7 +16,7 @@ pub fn prepare_assume_role(
         input.validate().map_err(Failure::Validation)?;
     }
     let input = &input;
-    let request: Result<PreparedRequest, Failure> = ::smithy_gen_runtime::aws_query::request(
+    let request: Result<PreparedRequest, Failure> = ::smithy_gen_runtime::protocols::aws_query::request(
         &super::client::SERVICE,
         "AssumeRole",
         "2011-06-15",
@@ -34,7 +34,7 @@ pub fn parse_assume_role(
     output(
         response,
         errors::AssumeRoleError::from_response,
-        ::smithy_gen_runtime::error::withhold_body(|response| ::smithy_gen_runtime::aws_query::parse_output(
+        ::smithy_gen_runtime::error::withhold_body(|response| ::smithy_gen_runtime::protocols::aws_query::parse_output(
             response,
             ::std::option::Option::Some("AssumeRoleResult"),
         )),
@@ -50,7 +50,7 @@ pub fn prepare_assume_role_with_web_identity(
         input.validate().map_err(Failure::Validation)?;
     }
     let input = &input;
-    let request: Result<PreparedRequest, Failure> = ::smithy_gen_runtime::aws_query::request(
+    let request: Result<PreparedRequest, Failure> = ::smithy_gen_runtime::protocols::aws_query::request(
         &super::client::SERVICE,
         "AssumeRoleWithWebIdentity",
         "2011-06-15",
@@ -72,7 +72,7 @@ pub fn parse_assume_role_with_web_identity(
     output(
         response,
         errors::AssumeRoleWithWebIdentityError::from_response,
-        ::smithy_gen_runtime::error::withhold_body(|response| ::smithy_gen_runtime::aws_query::parse_output(
+        ::smithy_gen_runtime::error::withhold_body(|response| ::smithy_gen_runtime::protocols::aws_query::parse_output(
             response,
             ::std::option::Option::Some("AssumeRoleWithWebIdentityResult"),
         )),

@@ -2,8 +2,8 @@
 //! Types of AWS Security Token Service: operation inputs and outputs, structures, unions, enums and errors.
 #[allow(unused_imports)]
 use ::smithy_gen_runtime::{
-    builders::accessors, enums::{int_enum, string_enum},
-    structs::json_struct,
+    types::builders::accessors, types::enums::{int_enum, string_enum},
+    protocols::structs::json_struct,
 };
 #[cfg(feature = "sts-assume-role")]
 /// Input of `AssumeRole` (model shape `com.amazonaws.sts#AssumeRoleRequest`).
@@ -125,7 +125,7 @@ accessors!(
     str optional, provided_contexts(provided_contexts) : list(ProvidedContext) optional }
 );
 #[cfg(feature = "sts-assume-role")]
-::smithy_gen_runtime::query::query_struct!(
+::smithy_gen_runtime::protocols::query::query_struct!(
     AssumeRoleInput { role_arn : "RoleArn" => text, role_session_name : "RoleSessionName"
     => text, policy_arns : "PolicyArns" => [list "member" strukt], policy : "Policy" =>
     text, duration_seconds : "DurationSeconds" => text, tags : "Tags" => [list "member"
@@ -186,7 +186,7 @@ accessors!(
     source_identity(source_identity) : str optional }
 );
 #[cfg(feature = "sts-assume-role")]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     AssumeRoleOutput { credentials : "Credentials" elem => strukt, assumed_role_user :
     "AssumedRoleUser" elem => strukt, packed_policy_size : "PackedPolicySize" elem =>
     text, source_identity : "SourceIdentity" elem => text }
@@ -272,7 +272,7 @@ accessors!(
     optional }
 );
 #[cfg(feature = "sts-assume-role-with-web-identity")]
-::smithy_gen_runtime::query::query_struct!(
+::smithy_gen_runtime::protocols::query::query_struct!(
     AssumeRoleWithWebIdentityInput { role_arn : "RoleArn" => text, role_session_name :
     "RoleSessionName" => text, web_identity_token : "WebIdentityToken" => text,
     provider_id : "ProviderId" => text, policy_arns : "PolicyArns" => [list "member"
@@ -361,7 +361,7 @@ accessors!(
     optional }
 );
 #[cfg(feature = "sts-assume-role-with-web-identity")]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     AssumeRoleWithWebIdentityOutput { credentials : "Credentials" elem => strukt,
     subject_from_web_identity_token : "SubjectFromWebIdentityToken" elem => text,
     assumed_role_user : "AssumedRoleUser" elem => strukt, packed_policy_size :
@@ -394,17 +394,17 @@ accessors!(
     AssumedRoleUser { assumed_role_id(assumed_role_id) : str required, arn(arn) : str
     required }
 );
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     AssumedRoleUser { assumed_role_id : "AssumedRoleId" elem default
     AssumedRoleUser::default_assumed_role_id => text, arn : "Arn" elem default
     AssumedRoleUser::default_arn => text }
 );
 impl AssumedRoleUser {
     fn default_assumed_role_id() -> ::std::option::Option<::std::string::String> {
-        ::smithy_gen_runtime::json::default_value("\"\"")
+        ::smithy_gen_runtime::protocols::json::default_value("\"\"")
     }
     fn default_arn() -> ::std::option::Option<::std::string::String> {
-        ::smithy_gen_runtime::json::default_value("\"\"")
+        ::smithy_gen_runtime::protocols::json::default_value("\"\"")
     }
 }
 /// Amazon Web Services credentials for API authentication.
@@ -434,7 +434,9 @@ pub struct Credentials {
     /// Required.
     ///
     /// Set to `0` when a response leaves it out (client error correction), so it is always present in a parsed response.
-    pub expiration: ::std::option::Option<::smithy_gen_runtime::timestamp::Timestamp>,
+    pub expiration: ::std::option::Option<
+        ::smithy_gen_runtime::types::timestamp::Timestamp,
+    >,
 }
 json_struct!(
     Credentials { access_key_id : "AccessKeyId" default
@@ -447,9 +449,9 @@ accessors!(
     Credentials { access_key_id(access_key_id) : str required,
     secret_access_key(secret_access_key) : str required, session_token(session_token) :
     str required, expiration(expiration) :
-    other(::smithy_gen_runtime::timestamp::Timestamp) required }
+    other(::smithy_gen_runtime::types::timestamp::Timestamp) required }
 );
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     Credentials { access_key_id : "AccessKeyId" elem default
     Credentials::default_access_key_id => text, secret_access_key : "SecretAccessKey"
     elem default Credentials::default_secret_access_key => text, session_token :
@@ -458,18 +460,18 @@ accessors!(
 );
 impl Credentials {
     fn default_access_key_id() -> ::std::option::Option<::std::string::String> {
-        ::smithy_gen_runtime::json::default_value("\"\"")
+        ::smithy_gen_runtime::protocols::json::default_value("\"\"")
     }
     fn default_secret_access_key() -> ::std::option::Option<::std::string::String> {
-        ::smithy_gen_runtime::json::default_value("\"\"")
+        ::smithy_gen_runtime::protocols::json::default_value("\"\"")
     }
     fn default_session_token() -> ::std::option::Option<::std::string::String> {
-        ::smithy_gen_runtime::json::default_value("\"\"")
+        ::smithy_gen_runtime::protocols::json::default_value("\"\"")
     }
     fn default_expiration() -> ::std::option::Option<
-        ::smithy_gen_runtime::timestamp::Timestamp,
+        ::smithy_gen_runtime::types::timestamp::Timestamp,
     > {
-        ::smithy_gen_runtime::json::default_value("0")
+        ::smithy_gen_runtime::protocols::json::default_value("0")
     }
 }
 impl ::std::fmt::Debug for Credentials {
@@ -497,7 +499,7 @@ pub struct ExpiredTokenException {
 }
 json_struct!(ExpiredTokenException { message : "message" });
 accessors!(ExpiredTokenException { message(message) : str optional });
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     ExpiredTokenException { message : "message" elem => text }
 );
 ::smithy_gen_runtime::error_macros::service_error!(
@@ -516,7 +518,7 @@ json_struct!(IdpCommunicationErrorException { message : "message" });
 #[cfg(feature = "sts-assume-role-with-web-identity")]
 accessors!(IdpCommunicationErrorException { message(message) : str optional });
 #[cfg(feature = "sts-assume-role-with-web-identity")]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     IdpCommunicationErrorException { message : "message" elem => text }
 );
 #[cfg(feature = "sts-assume-role-with-web-identity")]
@@ -538,7 +540,7 @@ json_struct!(IdpRejectedClaimException { message : "message" });
 #[cfg(feature = "sts-assume-role-with-web-identity")]
 accessors!(IdpRejectedClaimException { message(message) : str optional });
 #[cfg(feature = "sts-assume-role-with-web-identity")]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     IdpRejectedClaimException { message : "message" elem => text }
 );
 #[cfg(feature = "sts-assume-role-with-web-identity")]
@@ -558,7 +560,7 @@ json_struct!(InvalidIdentityTokenException { message : "message" });
 #[cfg(feature = "sts-assume-role-with-web-identity")]
 accessors!(InvalidIdentityTokenException { message(message) : str optional });
 #[cfg(feature = "sts-assume-role-with-web-identity")]
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     InvalidIdentityTokenException { message : "message" elem => text }
 );
 #[cfg(feature = "sts-assume-role-with-web-identity")]
@@ -574,7 +576,7 @@ pub struct MalformedPolicyDocumentException {
 }
 json_struct!(MalformedPolicyDocumentException { message : "message" });
 accessors!(MalformedPolicyDocumentException { message(message) : str optional });
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     MalformedPolicyDocumentException { message : "message" elem => text }
 );
 ::smithy_gen_runtime::error_macros::service_error!(
@@ -591,7 +593,7 @@ pub struct PackedPolicyTooLargeException {
 }
 json_struct!(PackedPolicyTooLargeException { message : "message" });
 accessors!(PackedPolicyTooLargeException { message(message) : str optional });
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     PackedPolicyTooLargeException { message : "message" elem => text }
 );
 ::smithy_gen_runtime::error_macros::service_error!(
@@ -606,7 +608,9 @@ pub struct PolicyDescriptorType {
 }
 json_struct!(PolicyDescriptorType { arn : "arn" });
 accessors!(PolicyDescriptorType { arn(arn) : str optional });
-::smithy_gen_runtime::query::query_struct!(PolicyDescriptorType { arn : "arn" => text });
+::smithy_gen_runtime::protocols::query::query_struct!(
+    PolicyDescriptorType { arn : "arn" => text }
+);
 #[cfg(feature = "sts-assume-role")]
 /// Contains information about the provided context. This includes the signed and encrypted trusted context assertion and the context provider ARN from which the trusted context assertion was generated.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -628,7 +632,7 @@ accessors!(
     context_assertion(context_assertion) : str optional }
 );
 #[cfg(feature = "sts-assume-role")]
-::smithy_gen_runtime::query::query_struct!(
+::smithy_gen_runtime::protocols::query::query_struct!(
     ProvidedContext { provider_arn : "ProviderArn" => text, context_assertion :
     "ContextAssertion" => text }
 );
@@ -641,7 +645,7 @@ pub struct RegionDisabledException {
 }
 json_struct!(RegionDisabledException { message : "message" });
 accessors!(RegionDisabledException { message(message) : str optional });
-::smithy_gen_runtime::xml::xml_struct!(
+::smithy_gen_runtime::protocols::xml::xml_struct!(
     RegionDisabledException { message : "message" elem => text }
 );
 ::smithy_gen_runtime::error_macros::service_error!(
@@ -672,7 +676,7 @@ json_struct!(Tag { key : "Key", value : "Value" });
 #[cfg(feature = "sts-assume-role")]
 accessors!(Tag { key(key) : str required, value(value) : str required });
 #[cfg(feature = "sts-assume-role")]
-::smithy_gen_runtime::query::query_struct!(
+::smithy_gen_runtime::protocols::query::query_struct!(
     Tag { key : "Key" => text, value : "Value" => text }
 );
 #[cfg(feature = "sts-assume-role")]
@@ -693,7 +697,7 @@ pub mod builders {
     #[allow(unused_imports)]
     use super::*;
     #[allow(unused_imports)]
-    use ::smithy_gen_runtime::builders::builder;
+    use ::smithy_gen_runtime::types::builders::builder;
     #[cfg(feature = "sts-assume-role")]
     builder!(
         AssumeRoleInput, AssumeRoleInputBuilder, checked, { role_arn(role_arn,
@@ -776,8 +780,8 @@ pub mod builders {
         value(::std::string::String) required, session_token(session_token,
         set_session_token, get_session_token) "SessionToken" :
         value(::std::string::String) required, expiration(expiration, set_expiration,
-        get_expiration) "Expiration" : value(::smithy_gen_runtime::timestamp::Timestamp)
-        required }
+        get_expiration) "Expiration" :
+        value(::smithy_gen_runtime::types::timestamp::Timestamp) required }
     );
     builder!(
         ExpiredTokenException, ExpiredTokenExceptionBuilder, unchecked, {

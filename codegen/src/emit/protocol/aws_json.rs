@@ -19,14 +19,14 @@ pub fn operation(op: &OperationIr, input: Option<&StructIr>) -> TokenStream {
         let f = ident(&m.rust_name);
         quote!(, token #f)
     });
-    quote!(::smithy_gen_runtime::aws_json::operation!(#prepare, #parse, #name, #input_ty, #output_ty, #error_ty #token);)
+    quote!(::smithy_gen_runtime::protocols::aws_json::operation!(#prepare, #parse, #name, #input_ty, #output_ty, #error_ty #token);)
 }
 
 pub fn serialize(op: &OperationIr) -> TokenStream {
     let name = &op.name;
-    quote!(::smithy_gen_runtime::aws_json::request(&super::client::SERVICE, #name, input))
+    quote!(::smithy_gen_runtime::protocols::aws_json::request(&super::client::SERVICE, #name, input))
 }
 
 pub fn parse(_op: &OperationIr) -> TokenStream {
-    quote!(::smithy_gen_runtime::json::parse_body)
+    quote!(::smithy_gen_runtime::protocols::json::parse_body)
 }

@@ -10,7 +10,7 @@ use crate::ir::{OperationIr, Protocol, ServiceIr};
 pub fn serialize(svc: &ServiceIr, op: &OperationIr) -> TokenStream {
     let name = &op.name;
     let version = svc.version.as_deref().unwrap_or_default();
-    quote!(::smithy_gen_runtime::aws_query::request(&super::client::SERVICE, #name, #version, input))
+    quote!(::smithy_gen_runtime::protocols::aws_query::request(&super::client::SERVICE, #name, #version, input))
 }
 
 pub fn parse(svc: &ServiceIr, op: &OperationIr) -> TokenStream {
@@ -21,5 +21,5 @@ pub fn parse(svc: &ServiceIr, op: &OperationIr) -> TokenStream {
             quote!(::std::option::Option::Some(#result))
         }
     };
-    quote!(|response| ::smithy_gen_runtime::aws_query::parse_output(response, #wrapper))
+    quote!(|response| ::smithy_gen_runtime::protocols::aws_query::parse_output(response, #wrapper))
 }

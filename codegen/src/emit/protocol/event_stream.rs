@@ -90,13 +90,13 @@ pub fn functions(op: &OperationIr, stream: &EventStreamIr) -> TokenStream {
         /// message) and the receiver of the stream's events.
         pub async fn #open(
             streamed: ::smithy_gen_runtime::invoke::Streamed,
-        ) -> ::std::result::Result<(types::#output, ::smithy_gen_runtime::event_stream::EventReceiver<types::#union, errors::#error>), errors::#error> {
-            ::smithy_gen_runtime::event_stream::open(streamed, errors::#error::from_response, #parse, #event, #initial).await
+        ) -> ::std::result::Result<(types::#output, ::smithy_gen_runtime::streams::event_stream::EventReceiver<types::#union, errors::#error>), errors::#error> {
+            ::smithy_gen_runtime::streams::event_stream::open(streamed, errors::#error::from_response, #parse, #event, #initial).await
         }
 
         /// One message of the stream: an event, an exception, or an error.
-        pub fn #event(message: &::smithy_gen_runtime::event_stream::Message) -> ::std::result::Result<::std::option::Option<types::#union>, errors::#error> {
-            use ::smithy_gen_runtime::event_stream as es;
+        pub fn #event(message: &::smithy_gen_runtime::streams::event_stream::Message) -> ::std::result::Result<::std::option::Option<types::#union>, errors::#error> {
+            use ::smithy_gen_runtime::streams::event_stream as es;
             match es::classify(message).map_err(es::malformed)? {
                 #(#arms)*
                 // An event type this model does not know: skipped.
@@ -173,7 +173,7 @@ pub fn marshal(svc: &ServiceIr, op: &OperationIr, stream: &EventStreamIr) -> Tok
                                     .collect()
                             })
                             .unwrap_or_default();
-                        quote!(es::Payload::Xml(::std::option::Option::Some(&::smithy_gen_runtime::xml_write::document(v, #spec, &[#(#skip),*]))))
+                        quote!(es::Payload::Xml(::std::option::Option::Some(&::smithy_gen_runtime::protocols::xml_write::document(v, #spec, &[#(#skip),*]))))
                     }
                     _ => quote!(es::Payload::Implicit),
                 };
@@ -191,8 +191,8 @@ pub fn marshal(svc: &ServiceIr, op: &OperationIr, stream: &EventStreamIr) -> Tok
     let doc = format!(" The message an event of `{}`'s input stream is sent as, before signing.", op.name);
     quote! {
         #[doc = #doc]
-        pub fn #f(event: &types::#union) -> ::std::result::Result<::smithy_gen_runtime::event_stream::Message, ::std::string::String> {
-            use ::smithy_gen_runtime::event_stream as es;
+        pub fn #f(event: &types::#union) -> ::std::result::Result<::smithy_gen_runtime::streams::event_stream::Message, ::std::string::String> {
+            use ::smithy_gen_runtime::streams::event_stream as es;
             #[allow(unreachable_patterns)]
             match event {
                 #(#arms)*

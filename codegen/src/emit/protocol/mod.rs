@@ -154,7 +154,7 @@ fn operation(op: &OperationIr, input: Option<&StructIr>, serialize: TokenStream,
             },
             HostSegment::Label { member, field } => {
                 let f = ident(field);
-                quote!(prefix.push_str(::smithy_gen_runtime::host_prefix::host_label(&input.#f, #member, #type_name)?);)
+                quote!(prefix.push_str(::smithy_gen_runtime::protocols::host_prefix::host_label(&input.#f, #member, #type_name)?);)
             }
         });
         after.push(quote! {
@@ -168,7 +168,7 @@ fn operation(op: &OperationIr, input: Option<&StructIr>, serialize: TokenStream,
             RequestCustomization::LabelDefault { .. } | RequestCustomization::S3BucketInEndpoint => {}
             RequestCustomization::S3ErrorsInSuccess => after.push(quote!(request.error_in_success = true;)),
             RequestCustomization::GlacierChecksums => {
-                after.push(quote!(::smithy_gen_runtime::customizations::glacier_checksums(&mut request);));
+                after.push(quote!(::smithy_gen_runtime::protocols::customizations::glacier_checksums(&mut request);));
             }
             RequestCustomization::EndpointFromMember { field } => {
                 let f = ident(field);
@@ -183,7 +183,7 @@ fn operation(op: &OperationIr, input: Option<&StructIr>, serialize: TokenStream,
             EndpointParamIr::StaticString { name, value: s } => value(name, quote!(String(::std::string::String::from(#s)))),
             EndpointParamIr::Member { name, field, is_enum } => {
                 let f = ident(field);
-                let text = if *is_enum { quote!(::smithy_gen_runtime::enums::EnumText::to_text(v).into_owned()) } else { quote!(::std::clone::Clone::clone(v)) };
+                let text = if *is_enum { quote!(::smithy_gen_runtime::types::enums::EnumText::to_text(v).into_owned()) } else { quote!(::std::clone::Clone::clone(v)) };
                 let push = value(name, quote!(String(#text)));
                 quote!(if let ::std::option::Option::Some(v) = &input.#f { #push })
             }
@@ -199,7 +199,7 @@ fn operation(op: &OperationIr, input: Option<&StructIr>, serialize: TokenStream,
         let algorithm = match &c.algorithm_field {
             Some(f) => {
                 let f = ident(f);
-                quote!(input.#f.as_ref().map(|v| ::smithy_gen_runtime::enums::EnumText::to_text(v).into_owned()))
+                quote!(input.#f.as_ref().map(|v| ::smithy_gen_runtime::types::enums::EnumText::to_text(v).into_owned()))
             }
             None => quote!(::std::option::Option::None),
         };
@@ -215,7 +215,7 @@ fn operation(op: &OperationIr, input: Option<&StructIr>, serialize: TokenStream,
         if let Some(f) = &c.validation_field {
             let f = ident(f);
             after.push(quote! {
-                request.validate_response_checksum = input.#f.as_ref().is_some_and(|v| ::smithy_gen_runtime::enums::EnumText::to_text(v) == "ENABLED");
+                request.validate_response_checksum = input.#f.as_ref().is_some_and(|v| ::smithy_gen_runtime::types::enums::EnumText::to_text(v) == "ENABLED");
             });
         }
     }
@@ -244,7 +244,7 @@ fn operation(op: &OperationIr, input: Option<&StructIr>, serialize: TokenStream,
         }
     };
     let output_fn = if op.customizations.contains(&RequestCustomization::S3ErrorsInSuccess) {
-        quote!(::smithy_gen_runtime::rest_xml::output_or_error_document)
+        quote!(::smithy_gen_runtime::protocols::rest_xml::output_or_error_document)
     } else {
         quote!(output)
     };

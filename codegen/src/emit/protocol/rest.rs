@@ -19,15 +19,15 @@ fn text(ty: &RType, v: TokenStream, fmt: TimestampFormat, member: &str, type_nam
     match ty {
         RType::String => quote!(::std::string::String::clone(#v)),
         // Enums, string or integer.
-        RType::Named(_) => quote!(::smithy_gen_runtime::enums::EnumText::to_text(#v).into_owned()),
-        RType::Float => quote!(::smithy_gen_runtime::rest_json::fmt_float32(*#v)),
-        RType::Double | RType::BigDecimal => quote!(::smithy_gen_runtime::rest_json::fmt_float(*#v)),
+        RType::Named(_) => quote!(::smithy_gen_runtime::types::enums::EnumText::to_text(#v).into_owned()),
+        RType::Float => quote!(::smithy_gen_runtime::protocols::rest_json::fmt_float32(*#v)),
+        RType::Double | RType::BigDecimal => quote!(::smithy_gen_runtime::protocols::rest_json::fmt_float(*#v)),
         RType::Timestamp => match fmt {
-            TimestampFormat::DateTime => quote!(::smithy_gen_runtime::rest_json::timestamp_text(#v, ::smithy_gen_runtime::timestamp::Format::DateTime, #member, #type_name)?),
-            TimestampFormat::HttpDate => quote!(::smithy_gen_runtime::rest_json::timestamp_text(#v, ::smithy_gen_runtime::timestamp::Format::HttpDate, #member, #type_name)?),
+            TimestampFormat::DateTime => quote!(::smithy_gen_runtime::protocols::rest_json::timestamp_text(#v, ::smithy_gen_runtime::types::timestamp::Format::DateTime, #member, #type_name)?),
+            TimestampFormat::HttpDate => quote!(::smithy_gen_runtime::protocols::rest_json::timestamp_text(#v, ::smithy_gen_runtime::types::timestamp::Format::HttpDate, #member, #type_name)?),
             TimestampFormat::EpochSeconds => quote!(#v.fmt_epoch_seconds()),
         },
-        RType::Blob => quote!(::smithy_gen_runtime::blob::encode(#v.as_bytes())),
+        RType::Blob => quote!(::smithy_gen_runtime::types::blob::encode(#v.as_bytes())),
         RType::Document | RType::List(_) | RType::Map(..) => {
             quote!(::serde_json::to_string(#v).unwrap_or_default())
         }
@@ -43,31 +43,31 @@ fn from_text(ty: &RType, fmt: TimestampFormat) -> TokenStream {
         TimestampFormat::EpochSeconds => "epoch-seconds",
     };
     match ty {
-        RType::String => quote!(::smithy_gen_runtime::rest_json::parse_string),
+        RType::String => quote!(::smithy_gen_runtime::protocols::rest_json::parse_string),
         RType::Named(n) => {
             let n = ident(n);
-            quote!(<types::#n as ::smithy_gen_runtime::enums::EnumText>::from_text)
+            quote!(<types::#n as ::smithy_gen_runtime::types::enums::EnumText>::from_text)
         }
-        RType::Bool => quote!(::smithy_gen_runtime::rest_json::parse_bool),
-        RType::Float => quote!(|v: &str| ::smithy_gen_runtime::rest_json::parse_float(v).map(|f| f as f32)),
-        RType::Double | RType::BigDecimal => quote!(::smithy_gen_runtime::rest_json::parse_float),
-        RType::Timestamp => quote!(|v: &str| ::smithy_gen_runtime::rest_json::parse_timestamp(v, #f)),
-        RType::Blob => quote!(|v: &str| ::smithy_gen_runtime::blob::decode(v)
-            .map(::smithy_gen_runtime::blob::Blob::new)
+        RType::Bool => quote!(::smithy_gen_runtime::protocols::rest_json::parse_bool),
+        RType::Float => quote!(|v: &str| ::smithy_gen_runtime::protocols::rest_json::parse_float(v).map(|f| f as f32)),
+        RType::Double | RType::BigDecimal => quote!(::smithy_gen_runtime::protocols::rest_json::parse_float),
+        RType::Timestamp => quote!(|v: &str| ::smithy_gen_runtime::protocols::rest_json::parse_timestamp(v, #f)),
+        RType::Blob => quote!(|v: &str| ::smithy_gen_runtime::types::blob::decode(v)
+            .map(::smithy_gen_runtime::types::blob::Blob::new)
             .map_err(|e| e.to_string())),
         RType::List(inner) => {
             let item = from_text(inner, fmt);
             let ts = matches!(**inner, RType::Timestamp) && fmt == TimestampFormat::HttpDate;
             quote!(|v: &str| {
                 let item = #item;
-                ::smithy_gen_runtime::rest_json::split_header_list(v, #ts)
+                ::smithy_gen_runtime::protocols::rest_json::split_header_list(v, #ts)
                     .iter()
                     .map(|s| item(s.as_str()))
                     .collect::<::std::result::Result<::std::vec::Vec<_>, ::std::string::String>>()
             })
         }
         RType::Document | RType::Map(..) => quote!(|v: &str| ::serde_json::from_str(v).map_err(|e| e.to_string())),
-        _ => quote!(::smithy_gen_runtime::rest_json::parse_number),
+        _ => quote!(::smithy_gen_runtime::protocols::rest_json::parse_number),
     }
 }
 
@@ -103,7 +103,7 @@ pub fn serialize(svc: &ServiceIr, op: &OperationIr, input: Option<&StructIr>) ->
                 let n = &m.name;
                 let value = match m.ty {
                     RType::String => quote!(v.as_str()),
-                    RType::Named(_) => quote!(&::smithy_gen_runtime::enums::EnumText::to_text(v)),
+                    RType::Named(_) => quote!(&::smithy_gen_runtime::types::enums::EnumText::to_text(v)),
                     _ => {
                         let t = text(&m.ty, quote!(v), m.timestamp_format.unwrap_or(TimestampFormat::DateTime), &m.name, type_name);
                         quote!(&#t)
@@ -118,18 +118,18 @@ pub fn serialize(svc: &ServiceIr, op: &OperationIr, input: Option<&StructIr>) ->
                     Some(d) => quote! {
                         path.push('/');
                         let v = input.#f.as_deref().filter(|v| !v.is_empty()).unwrap_or(#d);
-                        ::smithy_gen_runtime::rest_json::label(&mut path, v, #n, #type_name, #greedy)?;
+                        ::smithy_gen_runtime::protocols::rest_json::label(&mut path, v, #n, #type_name, #greedy)?;
                     },
                     // S3 object keys keep their dot segments (see `label_keeping_dots`).
                     None if greedy && svc.s3_signing => quote! {
                         path.push('/');
-                        let v = ::smithy_gen_runtime::rest_json::required_label(&input.#f, #n, #type_name)?;
-                        ::smithy_gen_runtime::rest_json::label_keeping_dots(&mut path, #value, #n, #type_name)?;
+                        let v = ::smithy_gen_runtime::protocols::rest_json::required_label(&input.#f, #n, #type_name)?;
+                        ::smithy_gen_runtime::protocols::rest_json::label_keeping_dots(&mut path, #value, #n, #type_name)?;
                     },
                     None => quote! {
                         path.push('/');
-                        let v = ::smithy_gen_runtime::rest_json::required_label(&input.#f, #n, #type_name)?;
-                        ::smithy_gen_runtime::rest_json::label(&mut path, #value, #n, #type_name, #greedy)?;
+                        let v = ::smithy_gen_runtime::protocols::rest_json::required_label(&input.#f, #n, #type_name)?;
+                        ::smithy_gen_runtime::protocols::rest_json::label(&mut path, #value, #n, #type_name, #greedy)?;
                     },
                 });
             }
@@ -201,18 +201,18 @@ pub fn serialize(svc: &ServiceIr, op: &OperationIr, input: Option<&StructIr>) ->
                             for item in v {
                                 items.push(#t);
                             }
-                            ::smithy_gen_runtime::rest_json::join_header_list(&items, #ts)
+                            ::smithy_gen_runtime::protocols::rest_json::join_header_list(&items, #ts)
                         })
                     }
                     // A string with `@mediaType` travels in a header as base64.
                     None if m.ty == RType::String && m.media_type.is_some() => {
-                        quote!(::smithy_gen_runtime::blob::encode(v.as_bytes()))
+                        quote!(::smithy_gen_runtime::types::blob::encode(v.as_bytes()))
                     }
                     None => text(&m.ty, quote!(v), fmt, &m.name, type_name),
                 };
                 let member = &m.name;
                 headers.push(quote!(if let ::std::option::Option::Some(v) = &input.#f {
-                    request.header(#name, ::smithy_gen_runtime::rest_json::header_text(#value, || #member.to_string(), false, #type_name)?);
+                    request.header(#name, ::smithy_gen_runtime::protocols::rest_json::header_text(#value, || #member.to_string(), false, #type_name)?);
                 }));
             }
             HttpBinding::PrefixHeaders(prefix) => {
@@ -223,8 +223,8 @@ pub fn serialize(svc: &ServiceIr, op: &OperationIr, input: Option<&StructIr>) ->
                     if let ::std::option::Option::Some(map) = &input.#f {
                         for (k, v) in map {
                             let at = || ::std::format!("{}[{:?}]", #member, k);
-                            let name = ::smithy_gen_runtime::rest_json::header_text(::std::format!("{}{}", #prefix, k), at, true, #type_name)?;
-                            request.default_header(&name, &::smithy_gen_runtime::rest_json::header_text(::std::string::String::clone(v), at, false, #type_name)?);
+                            let name = ::smithy_gen_runtime::protocols::rest_json::header_text(::std::format!("{}{}", #prefix, k), at, true, #type_name)?;
+                            request.default_header(&name, &::smithy_gen_runtime::protocols::rest_json::header_text(::std::string::String::clone(v), at, false, #type_name)?);
                         }
                     }
                 });
@@ -326,18 +326,18 @@ fn response_value(m: &MemberIr) -> Option<ResponseValue> {
     Some(match &m.http {
         // `@mediaType` strings travel in headers as base64.
         HttpBinding::Header(name) if m.ty == RType::String && m.media_type.is_some() => {
-            ResponseValue::Fallible(quote!(::smithy_gen_runtime::rest_json::header(response, #name, |v: &str| {
-                ::smithy_gen_runtime::blob::decode(v)
+            ResponseValue::Fallible(quote!(::smithy_gen_runtime::protocols::rest_json::header(response, #name, |v: &str| {
+                ::smithy_gen_runtime::types::blob::decode(v)
                     .map_err(|e| e.to_string())
                     .and_then(|b| ::std::string::String::from_utf8(b).map_err(|e| e.to_string()))
             })))
         }
         HttpBinding::Header(name) => {
             let conv = from_text(&m.ty, m.timestamp_format.unwrap_or(TimestampFormat::HttpDate));
-            ResponseValue::Fallible(quote!(::smithy_gen_runtime::rest_json::header(response, #name, #conv)))
+            ResponseValue::Fallible(quote!(::smithy_gen_runtime::protocols::rest_json::header(response, #name, #conv)))
         }
         HttpBinding::PrefixHeaders(prefix) => {
-            ResponseValue::Optional(quote!(::smithy_gen_runtime::rest_json::prefix_headers(response, #prefix)))
+            ResponseValue::Optional(quote!(::smithy_gen_runtime::protocols::rest_json::prefix_headers(response, #prefix)))
         }
         HttpBinding::ResponseCode => ResponseValue::Optional(quote!(::std::option::Option::Some(i32::from(response.status)))),
         _ => return None,
@@ -456,12 +456,12 @@ fn payload_value(svc: &ServiceIr, m: &MemberIr) -> TokenStream {
         return quote!(if response.body.iter().all(u8::is_ascii_whitespace) {
             ::std::option::Option::None
         } else {
-            ::std::option::Option::Some(::smithy_gen_runtime::json::parse_value(response)?)
+            ::std::option::Option::Some(::smithy_gen_runtime::protocols::json::parse_value(response)?)
         });
     }
     match &m.ty {
-        RType::Blob if always => quote!(::std::option::Option::Some(::smithy_gen_runtime::blob::Blob::from(response.body.clone()))),
-        RType::Blob => quote!((!response.body.is_empty()).then(|| ::smithy_gen_runtime::blob::Blob::from(response.body.clone()))),
+        RType::Blob if always => quote!(::std::option::Option::Some(::smithy_gen_runtime::types::blob::Blob::from(response.body.clone()))),
+        RType::Blob => quote!((!response.body.is_empty()).then(|| ::smithy_gen_runtime::types::blob::Blob::from(response.body.clone()))),
         RType::String if always => {
             quote!(::std::option::Option::Some(::std::string::String::from_utf8_lossy(&response.body).into_owned()))
         }
@@ -470,7 +470,7 @@ fn payload_value(svc: &ServiceIr, m: &MemberIr) -> TokenStream {
         _ => quote!(if response.body.iter().all(u8::is_ascii_whitespace) {
             ::std::option::Option::None
         } else {
-            ::std::option::Option::Some(::smithy_gen_runtime::json::parse_body(response)?)
+            ::std::option::Option::Some(::smithy_gen_runtime::protocols::json::parse_body(response)?)
         }),
     }
 }

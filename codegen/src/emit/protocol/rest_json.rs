@@ -10,16 +10,16 @@ use quote::quote;
 pub fn body(bound: &[String]) -> TokenStream {
     quote! {
         request.default_header("content-type", "application/json");
-        request.set_body(::smithy_gen_runtime::rest_json::json_body(input, &[#(#bound),*])?);
+        request.set_body(::smithy_gen_runtime::protocols::rest_json::json_body(input, &[#(#bound),*])?);
     }
 }
 
 /// The bytes of a structure, union or document payload `v`.
 pub fn payload_bytes() -> TokenStream {
-    quote!(::smithy_gen_runtime::aws_json::to_json(v)?)
+    quote!(::smithy_gen_runtime::protocols::aws_json::to_json(v)?)
 }
 
 /// The output's body members from `response`: `Result<Output, Failure>`.
 pub fn parse_body() -> TokenStream {
-    quote!(::smithy_gen_runtime::json::parse_body(response))
+    quote!(::smithy_gen_runtime::protocols::json::parse_body(response))
 }

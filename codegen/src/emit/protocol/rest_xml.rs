@@ -19,7 +19,7 @@ pub fn body(svc: &ServiceIr, input: Option<&StructIr>, bound: &[String]) -> Toke
     };
     quote! {
         request.default_header("content-type", "application/xml");
-        request.set_body(::smithy_gen_runtime::rest_xml::xml_body(input, #spec, &[#(#bound),*]));
+        request.set_body(::smithy_gen_runtime::protocols::rest_xml::xml_body(input, #spec, &[#(#bound),*]));
     }
 }
 
@@ -55,17 +55,17 @@ pub fn payload_bytes(svc: &ServiceIr, m: &MemberIr) -> TokenStream {
         _ => root,
     };
     let spec = root_spec(&name, own_ns, svc);
-    quote!(::smithy_gen_runtime::rest_xml::xml_body(v, #spec, &[]))
+    quote!(::smithy_gen_runtime::protocols::rest_xml::xml_body(v, #spec, &[]))
 }
 
 /// The output's body members from `response`: `Result<Output, Failure>`.
 pub fn parse_body() -> TokenStream {
-    quote!(::smithy_gen_runtime::rest_xml::parse_body(response))
+    quote!(::smithy_gen_runtime::protocols::rest_xml::parse_body(response))
 }
 
 /// A structure or union payload: `Option<T>` (`None` for an empty body).
 pub fn parse_payload() -> TokenStream {
-    quote!(::smithy_gen_runtime::rest_xml::parse_payload(response)?)
+    quote!(::smithy_gen_runtime::protocols::rest_xml::parse_payload(response)?)
 }
 
 /// An output read from a document whose root element is its one body member
@@ -80,7 +80,7 @@ pub fn parse_unwrapped(output_name: &str, output: Option<&StructIr>) -> TokenStr
             let f = ident(&m.rust_name);
             let rest = output.is_some_and(|s| s.members.len() > 1).then(|| quote!(..::std::default::Default::default()));
             quote! {
-                let output = types::#ty { #f: ::smithy_gen_runtime::rest_xml::parse_unwrapped(response)?, #rest };
+                let output = types::#ty { #f: ::smithy_gen_runtime::protocols::rest_xml::parse_unwrapped(response)?, #rest };
                 ::std::result::Result::Ok(output)
             }
         }

@@ -1,0 +1,327 @@
+//! restJson1 pieces the generated serializers and parsers call: URI labels,
+//! the JSON body without HTTP-bound members, header and query values.
+
+
+use crate::error::{Failure, ParseError, ValidationError};
+use crate::protocols::structs::JsonFields;
+use crate::request::{encode_into, RawResponse};
+use crate::types::timestamp::{Format, Timestamp};
+use crate::types::validate::{Violation, ViolationKind};
+
+fn violation(type_name: &'static str, member: &'static str, kind: ViolationKind) -> Failure {
+    Failure::Validation(ValidationError {
+        type_name,
+        violations: vec![Violation { path: member.to_string(), on_map_key: false, kind }],
+    })
+}
+
+/// A label member's value; a missing one is a violation of `@required`
+/// (reported even when validation is off: the URI cannot be built).
+pub fn required_label<'v, T>(value: &'v Option<T>, member: &'static str, type_name: &'static str) -> Result<&'v T, Failure> {
+    value.as_ref().ok_or_else(|| violation(type_name, member, ViolationKind::Required))
+}
+
+/// Append a label's value to `path`, percent-encoded: `/` becomes `%2F`
+/// except in greedy labels, where each segment is encoded and `/` stays.
+/// A value (or, in a greedy label, a segment) that is `.` or `..` is refused:
+/// `.` is unreserved, so it would reach the server as a dot segment and move
+/// the request to another path.
+pub fn label(path: &mut String, value: &str, member: &'static str, type_name: &'static str, greedy: bool) -> Result<(), Failure> {
+    if value.is_empty() {
+        return Err(violation(type_name, member, ViolationKind::EmptyLabel));
+    }
+    let dot = |s: &str| s == "." || s == "..";
+    if (greedy && value.split('/').any(dot)) || (!greedy && dot(value)) {
+        return Err(violation(type_name, member, ViolationKind::DotSegmentLabel));
+    }
+    encode_into(path, value, !greedy);
+    Ok(())
+}
+
+/// A greedy label whose `.` and `..` segments are kept: S3 object keys, which
+/// S3 reads literally (`../key.txt` is a key; S3 is signed and sent without
+/// normalizing the path, so the segments reach it as written).
+pub fn label_keeping_dots(path: &mut String, value: &str, member: &'static str, type_name: &'static str) -> Result<(), Failure> {
+    if value.is_empty() {
+        return Err(violation(type_name, member, ViolationKind::EmptyLabel));
+    }
+    encode_into(path, value, false);
+    Ok(())
+}
+
+/// The input as a JSON object without its HTTP-bound members (given by their
+/// JSON names); `{}` when no body member is set. Written in one pass.
+pub fn json_body<T: JsonFields>(input: &T, bound: &[&str]) -> Result<Vec<u8>, Failure> {
+    use serde::ser::{SerializeMap, Serializer};
+    let mut out = Vec::with_capacity(256);
+    let mut ser = serde_json::Serializer::new(&mut out);
+    let write = |ser: &mut serde_json::Serializer<&mut Vec<u8>>| {
+        let mut map = ser.serialize_map(None)?;
+        input.serialize_fields(&mut map, bound)?;
+        map.end()
+    };
+    write(&mut ser).map_err(|e| serialize_failure(&e))?;
+    Ok(out)
+}
+
+fn serialize_failure(e: &serde_json::Error) -> Failure {
+    use crate::error::{TransportError, TransportErrorKind};
+    Failure::Transport(TransportError::new(TransportErrorKind::InvalidRequest, format!("cannot serialize the input: {e}")))
+}
+
+/// A timestamp as header, label or query text in `format`. A year the
+/// format cannot express (outside 0000-9999 for date-time and http-date) is
+/// a violation of the input's `member`, reported even when validation is
+/// off, since no valid request can carry it.
+pub fn timestamp_text(ts: &Timestamp, format: Format, member: &'static str, type_name: &'static str) -> Result<String, Failure> {
+    let text = match format {
+        Format::DateTime => ts.try_fmt_date_time(),
+        Format::HttpDate => ts.try_fmt_http_date(),
+        Format::EpochSeconds => Ok(ts.fmt_epoch_seconds()),
+    };
+    text.map_err(|_| {
+        let format = if format == Format::HttpDate { "http-date" } else { "date-time" };
+        violation(type_name, member, ViolationKind::TimestampYear { actual: ts.fmt_date_time(), format })
+    })
+}
+
+/// A header's value (or, with `on_name`, a prefixed header's name) as is,
+/// when HTTP can carry it: a CR, LF or other control character (tab aside)
+/// in a value, or anything but a token character in a name, would end the
+/// header early or smuggle another one, so it is a violation of the member
+/// at `path`, reported even when validation is off.
+pub fn header_text(value: String, path: impl FnOnce() -> String, on_name: bool, type_name: &'static str) -> Result<String, Failure> {
+    let fits = if on_name {
+        // A header name is an RFC 9110 token.
+        !value.is_empty() && value.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+    } else {
+        value.bytes().all(|b| (b >= 0x20 && b != 0x7f) || b == b'\t')
+    };
+    if fits {
+        return Ok(value);
+    }
+    Err(Failure::Validation(ValidationError {
+        type_name,
+        violations: vec![Violation { path: path(), on_map_key: on_name, kind: ViolationKind::HeaderValue }],
+    }))
+}
+
+/// A float as Smithy writes it in headers and query strings.
+pub fn fmt_float(v: f64) -> String {
+    if v.is_nan() {
+        "NaN".into()
+    } else if v.is_infinite() {
+        if v > 0.0 { "Infinity".into() } else { "-Infinity".into() }
+    } else {
+        v.to_string()
+    }
+}
+
+/// A `float` (f32) as Smithy writes it: its own shortest decimal form
+/// (`1.1`, not the `1.100000023841858` of the f64 it widens to).
+pub fn fmt_float32(v: f32) -> String {
+    if v.is_finite() {
+        v.to_string()
+    } else {
+        fmt_float(f64::from(v))
+    }
+}
+
+/// A list in one header: values joined by `, `; a value holding a comma or a
+/// double quote is quoted, with `"` and `\` escaped. Timestamps in http-date
+/// form are never quoted, as the specification requires.
+pub fn join_header_list(values: &[String], timestamps: bool) -> String {
+    let quoted = values.iter().map(|v| {
+        if !timestamps && (v.contains(',') || v.contains('"') || v.trim() != v) {
+            format!("\"{}\"", v.replace('\\', "\\\\").replace('"', "\\\""))
+        } else {
+            v.clone()
+        }
+    });
+    quoted.collect::<Vec<_>>().join(", ")
+}
+
+/// Split a list header into its values (the reverse of [`join_header_list`]).
+pub fn split_header_list(value: &str, timestamps: bool) -> Vec<String> {
+    if timestamps {
+        // "Mon, 16 Dec 2019 23:48:18 GMT, Tue, ..." : every second comma ends a value.
+        let parts: Vec<&str> = value.split(',').collect();
+        return parts.chunks(2).map(|c| c.join(",").trim().to_string()).collect();
+    }
+    let mut out = Vec::new();
+    let mut chars = value.chars().peekable();
+    loop {
+        while chars.peek().is_some_and(|c| c.is_whitespace()) {
+            chars.next();
+        }
+        let mut item = String::new();
+        if chars.peek() == Some(&'"') {
+            chars.next();
+            while let Some(c) = chars.next() {
+                match c {
+                    '\\' => item.extend(chars.next()),
+                    '"' => break,
+                    c => item.push(c),
+                }
+            }
+            while chars.peek().is_some_and(|c| *c != ',') {
+                chars.next();
+            }
+        } else {
+            while let Some(c) = chars.peek().copied().filter(|c| *c != ',') {
+                item.push(c);
+                chars.next();
+            }
+            item = item.trim().to_string();
+        }
+        out.push(item);
+        if chars.next().is_none() {
+            break;
+        }
+    }
+    out
+}
+
+/// A header parsed with `parse`, or `None` when absent.
+pub fn header<T>(
+    response: &RawResponse,
+    name: &str,
+    parse: impl FnOnce(&str) -> Result<T, String>,
+) -> Result<Option<T>, Failure> {
+    match response.header(name) {
+        None => Ok(None),
+        Some(v) => parse(v.trim())
+            .map(Some)
+            .map_err(|why| Failure::Parse(Box::new(ParseError::new(response, format!("header `{name}`: {why}"))))),
+    }
+}
+
+pub fn parse_number<T: std::str::FromStr>(v: &str) -> Result<T, String> {
+    v.parse().map_err(|_| format!("{v:?} is not a valid number"))
+}
+
+pub fn parse_float(v: &str) -> Result<f64, String> {
+    match v {
+        "NaN" => Ok(f64::NAN),
+        "Infinity" => Ok(f64::INFINITY),
+        "-Infinity" => Ok(f64::NEG_INFINITY),
+        _ => parse_number(v),
+    }
+}
+
+/// A string header's value, as it is (every generated string header reads
+/// through this one function).
+pub fn parse_string(v: &str) -> Result<String, String> {
+    Ok(v.to_string())
+}
+
+pub fn parse_bool(v: &str) -> Result<bool, String> {
+    match v {
+        "true" => Ok(true),
+        "false" => Ok(false),
+        _ => Err(format!("{v:?} is not true or false")),
+    }
+}
+
+pub fn parse_timestamp(v: &str, format: &str) -> Result<Timestamp, String> {
+    let parsed = match format {
+        "date-time" => Timestamp::parse_date_time(v),
+        "epoch-seconds" => Timestamp::parse_epoch_seconds(v),
+        _ => Timestamp::parse_http_date(v),
+    };
+    parsed.map_err(|e| e.to_string())
+}
+
+/// Headers starting with `prefix` (case-insensitive), keyed by the rest of
+/// their name: an empty map when there are none.
+pub fn prefix_headers(response: &RawResponse, prefix: &str) -> Option<std::collections::BTreeMap<String, String>> {
+    let map: std::collections::BTreeMap<String, String> = response
+        .headers
+        .iter()
+        // `get`: a header name from a user's transport need not be ASCII, and
+        // the prefix's length may fall inside one of its characters.
+        .filter_map(|(k, v)| {
+            let head = k.get(..prefix.len())?;
+            head.eq_ignore_ascii_case(prefix).then(|| (k[prefix.len()..].to_string(), v.clone()))
+        })
+        .collect();
+    Some(map)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_encode_slashes_unless_greedy() {
+        let mut p = String::from("/x/");
+        label(&mut p, "a/b c", "M", "T", false).unwrap();
+        assert_eq!(p, "/x/a%2Fb%20c");
+        let mut g = String::from("/x/");
+        label(&mut g, "a/b c", "M", "T", true).unwrap();
+        assert_eq!(g, "/x/a/b%20c");
+        assert!(matches!(label(&mut g, "", "M", "T", false), Err(Failure::Validation(_))));
+    }
+
+    #[test]
+    fn header_lists_round_trip() {
+        let values = vec!["a".to_string(), "b,c".to_string(), "say \"hi\"".to_string()];
+        let joined = join_header_list(&values, false);
+        assert_eq!(joined, r#"a, "b,c", "say \"hi\"""#);
+        assert_eq!(split_header_list(&joined, false), values);
+        let dates = "Mon, 16 Dec 2019 23:48:18 GMT, Tue, 17 Dec 2019 23:48:18 GMT";
+        assert_eq!(split_header_list(dates, true), vec!["Mon, 16 Dec 2019 23:48:18 GMT", "Tue, 17 Dec 2019 23:48:18 GMT"]);
+    }
+
+    #[derive(Default)]
+    struct In {
+        detector_id: Option<String>,
+        destination_type: Option<String>,
+        tags: Option<std::collections::BTreeMap<String, String>>,
+    }
+    crate::protocols::structs::json_struct!(In { detector_id: "DetectorId", destination_type: "destinationType", tags: "tags" });
+
+    #[test]
+    fn timestamps_outside_the_formats_years_are_violations_of_their_member() {
+        let late = Timestamp::parse_epoch_seconds("253402300800").expect("year 10000");
+        let early = Timestamp::parse_epoch_seconds("-62167219201").expect("year -1");
+        for ts in [late, early] {
+            for format in [Format::DateTime, Format::HttpDate] {
+                let Err(Failure::Validation(e)) = timestamp_text(&ts, format, "asOf", "GetInput") else { panic!("{ts:?} {format:?}") };
+                assert_eq!((e.type_name, e.violations[0].path.as_str()), ("GetInput", "asOf"));
+                assert!(e.to_string().contains("its year is outside 0000-9999"), "{e}");
+            }
+            // Epoch seconds can say any year.
+            assert!(timestamp_text(&ts, Format::EpochSeconds, "asOf", "GetInput").is_ok());
+        }
+        let last = Timestamp::parse_epoch_seconds("253402300799").expect("year 9999");
+        assert_eq!(timestamp_text(&last, Format::DateTime, "asOf", "GetInput").ok().as_deref(), Some("9999-12-31T23:59:59Z"));
+        // In a JSON body the serializer refuses it too.
+        let err = serde_json::to_string(&crate::types::timestamp::Formatted(&Some(late), Format::DateTime)).unwrap_err();
+        assert!(err.to_string().contains("outside 0000-9999"), "{err}");
+    }
+
+    #[test]
+    fn header_values_http_cannot_carry_are_violations() {
+        assert_eq!(header_text("a\tb é".into(), || "h".into(), false, "In").ok().as_deref(), Some("a\tb é"));
+        for bad in ["a\r\nx-evil: 1", "a\nb", "\u{0}", "\u{7f}"] {
+            let Err(Failure::Validation(e)) = header_text(bad.into(), || "metadata[\"k\"]".into(), false, "In") else { panic!("{bad:?}") };
+            assert_eq!(e.violations[0].path, "metadata[\"k\"]");
+            assert!(e.to_string().contains("CR, LF"), "{e}");
+        }
+        assert!(header_text(String::new(), || "m".into(), true, "In").is_err(), "an empty header name");
+        assert!(header_text("X-Meta-a b".into(), || "m".into(), true, "In").is_err(), "a space in a header name");
+        assert!(header_text("X-Meta-a_b.c".into(), || "m".into(), true, "In").is_ok());
+    }
+
+    #[test]
+    fn body_drops_bound_members() {
+        let input = In { detector_id: Some("d".into()), destination_type: Some("S3".into()), tags: None };
+        assert_eq!(json_body(&input, &["DetectorId"]).unwrap(), br#"{"destinationType":"S3"}"#);
+        assert_eq!(json_body(&In::default(), &["DetectorId"]).unwrap(), b"{}");
+        // Only the top level: a nested map's key of the same name stays.
+        let tags = Some([("DetectorId".to_string(), "x".to_string())].into());
+        let input = In { detector_id: Some("d".into()), destination_type: None, tags };
+        assert_eq!(json_body(&input, &["DetectorId"]).unwrap(), br#"{"tags":{"DetectorId":"x"}}"#);
+    }
+}

@@ -1,0 +1,445 @@
+//! A transport for users' tests: [`ReplayTransport`] answers each request
+//! with the next canned response, after checking that the request is the
+//! one expected (method, path, query, the headers given, the body compared
+//! as JSON, XML or form data where its `Content-Type` says so). A request
+//! that differs, one too many, or one too few (see
+//! [`ReplayTransport::assert_done`]) fails with a readable account of the
+//! difference. [`RecordingTransport`] records real exchanges to a file once;
+//! [`ReplayTransport::from_file`] replays them later. Recordings are meant
+//! to be committed as fixtures, so they hold no secret: secret headers are
+//! left out (or their values replaced by [`REDACTED`] in responses), and
+//! the bodies of exchanges that carry credentials or `@sensitive` values
+//! are replaced by [`REDACTED`].
+//!
+//! ```
+//! use std::sync::Arc;
+//! use smithy_gen_runtime::transport::replay::{Exchange, ReplayTransport};
+//!
+//! let replay = Arc::new(ReplayTransport::new(vec![Exchange::new("POST", "/")
+//!     .header("x-amz-target", "Logs_20140328.DeleteDestination")
+//!     .json_body(r#"{"destinationName": "d1"}"#)
+//!     .responds(200, "{}")]));
+//! let config = smithy_gen_runtime::Config::builder()
+//!     .region("us-east-1")
+//!     .credentials(smithy_gen_runtime::Credentials::new("AKID", "SECRET", None))
+//!     .transport(replay.clone())
+//!     .build();
+//! // ... call the client under test with `config`, then:
+//! // replay.assert_done();
+//! # let _ = config;
+//! ```
+
+use std::collections::VecDeque;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use serde_json::{json, Value};
+
+use crate::request::RawResponse;
+use crate::transport::{BoxFuture, SendError, Transport};
+use crate::error::{TransportError, TransportErrorKind};
+
+/// Headers a recording leaves out: they change with every request, so a
+/// replay could never match them. (Secret headers are left out too: see
+/// [`secret_header`].)
+const VOLATILE: &[&str] = &["x-amz-date", "x-amz-content-sha256", "user-agent", "content-length", "host", "amz-sdk-invocation-id", "amz-sdk-request"];
+
+/// What a recording holds in place of a secret: a response header's value,
+/// and both bodies of an exchange marked
+/// [`Sensitive`](crate::transport::Sensitive) (a credential provider's
+/// request, or an operation whose bodies may hold `@sensitive` members). A
+/// replayed request body given as this is not compared; a replayed
+/// response body given as this fails the request, saying what to do.
+pub const REDACTED: &str = "<redacted by RecordingTransport: it carries credentials or @sensitive values>";
+
+/// Whether a header (by lower-case name) carries a secret a recording must
+/// not keep: credentials and signatures (`Authorization`,
+/// `Proxy-Authorization`, `X-Amz-Security-Token`), the instance metadata
+/// session token, the SSO bearer token, cookies, S3's customer-provided
+/// encryption keys and encryption context, and any header whose name says
+/// it holds a secret, password, bearer or session token, or API key.
+pub fn secret_header(name: &str) -> bool {
+    const EXACT: &[&str] = &[
+        "authorization",
+        "proxy-authorization",
+        "cookie",
+        "set-cookie",
+        "x-amz-security-token",
+        "x-aws-ec2-metadata-token",
+        "x-amz-sso_bearer_token",
+        "x-amz-server-side-encryption-context",
+    ];
+    const PARTS: &[&str] = &["authorization", "cookie", "secret", "password", "passwd", "security-token", "session-token", "bearer", "api-key", "apikey", "customer-key", "metadata-token"];
+    let name = name.to_ascii_lowercase();
+    EXACT.contains(&name.as_str()) || PARTS.iter().any(|p| name.contains(p))
+}
+
+/// One expected request and the response it gets.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Exchange {
+    pub method: String,
+    /// The path, percent-encoded as sent, without the query.
+    pub path: String,
+    /// The query's pairs as sent (decoded), in any order; `None`: not checked.
+    pub query: Option<Vec<(String, String)>>,
+    /// Headers the request must carry with these values (names in any case);
+    /// others are not checked.
+    pub headers: Vec<(String, String)>,
+    /// The body expected; `None`: not checked.
+    pub body: Option<String>,
+    /// How to compare the body: a media type (`application/json`,
+    /// `text/xml`, `application/x-www-form-urlencoded`); else the request's
+    /// `Content-Type`; byte for byte when neither says.
+    pub media_type: Option<String>,
+    pub status: u16,
+    pub response_headers: Vec<(String, String)>,
+    pub response_body: Vec<u8>,
+}
+
+impl Exchange {
+    /// A `method` request to `path` (query not checked) answered `200` with
+    /// an empty body until told otherwise.
+    pub fn new(method: &str, path: &str) -> Exchange {
+        Exchange {
+            method: method.to_string(),
+            path: path.to_string(),
+            query: None,
+            headers: Vec::new(),
+            body: None,
+            media_type: None,
+            status: 200,
+            response_headers: Vec::new(),
+            response_body: Vec::new(),
+        }
+    }
+
+    /// The request carries the query parameter `name=value`; given once, the
+    /// query must hold exactly the parameters given.
+    pub fn query(mut self, name: &str, value: &str) -> Exchange {
+        self.query.get_or_insert_with(Vec::new).push((name.to_string(), value.to_string()));
+        self
+    }
+
+    /// The request carries header `name` with `value`.
+    pub fn header(mut self, name: &str, value: &str) -> Exchange {
+        self.headers.push((name.to_ascii_lowercase(), value.to_string()));
+        self
+    }
+
+    /// The body, compared as JSON values.
+    pub fn json_body(mut self, body: &str) -> Exchange {
+        self.body = Some(body.to_string());
+        self.media_type = Some("application/json".into());
+        self
+    }
+
+    /// The body, compared as XML trees.
+    pub fn xml_body(mut self, body: &str) -> Exchange {
+        self.body = Some(body.to_string());
+        self.media_type = Some("application/xml".into());
+        self
+    }
+
+    /// The body, compared as the media type of the request's `Content-Type`.
+    pub fn body(mut self, body: &str) -> Exchange {
+        self.body = Some(body.to_string());
+        self
+    }
+
+    /// The answer: `status` and `body`.
+    pub fn responds(mut self, status: u16, body: impl Into<Vec<u8>>) -> Exchange {
+        self.status = status;
+        self.response_body = body.into();
+        self
+    }
+
+    /// A header of the answer.
+    pub fn response_header(mut self, name: &str, value: &str) -> Exchange {
+        self.response_headers.push((name.to_ascii_lowercase(), value.to_string()));
+        self
+    }
+
+    /// What differs between `request` and this expectation, one line each.
+    fn differences(&self, request: &http::Request<bytes::Bytes>) -> Vec<String> {
+        let mut out = Vec::new();
+        if !request.method().as_str().eq_ignore_ascii_case(&self.method) {
+            out.push(format!("method: sent {}, expected {}", request.method(), self.method));
+        }
+        if request.uri().path() != self.path {
+            out.push(format!("path: sent {}, expected {}", request.uri().path(), self.path));
+        }
+        if let Some(want) = &self.query {
+            let mut sent = query_pairs(request.uri().query().unwrap_or_default());
+            let mut want = want.clone();
+            sent.sort();
+            want.sort();
+            if sent != want {
+                out.push(format!("query: sent {}, expected {}", show_pairs(&sent), show_pairs(&want)));
+            }
+        }
+        for (name, value) in &self.headers {
+            let sent: Vec<&str> = request.headers().get_all(name.as_str()).iter().filter_map(|v| v.to_str().ok()).collect();
+            if !sent.contains(&value.as_str()) {
+                let shown = if sent.is_empty() { "nothing".to_string() } else { format!("{:?}", sent.join(", ")) };
+                out.push(format!("header {name}: sent {shown}, expected {value:?}"));
+            }
+        }
+        if let Some(want) = self.body.as_ref().filter(|b| b.as_str() != REDACTED) {
+            let content_type = request.headers().get("content-type").and_then(|v| v.to_str().ok());
+            let media_type = self.media_type.as_deref().or(content_type);
+            if let Err(e) = crate::protocol_test::body_equivalent(request.body(), want, media_type) {
+                out.push(e);
+            }
+        }
+        out
+    }
+
+    fn response(&self) -> RawResponse {
+        RawResponse::new(self.status, self.response_headers.clone(), self.response_body.clone())
+    }
+
+    fn to_json(&self) -> Value {
+        json!({
+            "method": self.method,
+            "path": self.path,
+            "query": self.query.as_ref().map(|q| q.iter().map(|(k, v)| json!([k, v])).collect::<Vec<_>>()),
+            "headers": self.headers.iter().map(|(k, v)| json!([k, v])).collect::<Vec<_>>(),
+            "body": self.body,
+            "media_type": self.media_type,
+            "status": self.status,
+            "response_headers": self.response_headers.iter().map(|(k, v)| json!([k, v])).collect::<Vec<_>>(),
+            "response_body": String::from_utf8_lossy(&self.response_body),
+        })
+    }
+
+    fn from_json(v: &Value, at: &str) -> Result<Exchange, String> {
+        let text = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
+        let pairs = |k: &str| -> Result<Vec<(String, String)>, String> {
+            match v.get(k) {
+                None | Some(Value::Null) => Ok(Vec::new()),
+                Some(Value::Array(items)) => items
+                    .iter()
+                    .map(|p| match p.as_array().map(Vec::as_slice) {
+                        Some([Value::String(a), Value::String(b)]) => Ok((a.clone(), b.clone())),
+                        _ => Err(format!("{at}: `{k}` holds something other than [name, value] pairs")),
+                    })
+                    .collect(),
+                Some(_) => Err(format!("{at}: `{k}` is not a list")),
+            }
+        };
+        Ok(Exchange {
+            method: text("method").ok_or_else(|| format!("{at}: no method"))?,
+            path: text("path").ok_or_else(|| format!("{at}: no path"))?,
+            query: if v.get("query").is_some_and(|q| !q.is_null()) { Some(pairs("query")?) } else { None },
+            headers: pairs("headers")?,
+            body: text("body"),
+            media_type: text("media_type"),
+            status: v.get("status").and_then(Value::as_u64).and_then(|s| u16::try_from(s).ok()).ok_or_else(|| format!("{at}: no status"))?,
+            response_headers: pairs("response_headers")?,
+            response_body: text("response_body").unwrap_or_default().into_bytes(),
+        })
+    }
+}
+
+fn query_pairs(query: &str) -> Vec<(String, String)> {
+    query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (crate::protocol_test::percent_decode(k), crate::protocol_test::percent_decode(v))
+        })
+        .collect()
+}
+
+fn show_pairs(pairs: &[(String, String)]) -> String {
+    let items: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    format!("[{}]", items.join(", "))
+}
+
+#[derive(Debug, Default)]
+struct State {
+    pending: VecDeque<Exchange>,
+    /// Requests answered so far.
+    served: usize,
+    /// Everything that did not go as expected, in order.
+    problems: Vec<String>,
+}
+
+/// Plays a list of [`Exchange`]s in order. Cheap to share (`Arc`).
+#[derive(Debug)]
+pub struct ReplayTransport {
+    state: Mutex<State>,
+}
+
+impl ReplayTransport {
+    pub fn new(exchanges: Vec<Exchange>) -> ReplayTransport {
+        ReplayTransport { state: Mutex::new(State { pending: exchanges.into(), ..State::default() }) }
+    }
+
+    /// The exchanges a [`RecordingTransport`] saved.
+    pub fn from_file(path: impl AsRef<Path>) -> Result<ReplayTransport, String> {
+        let path = path.as_ref();
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let json: Value = serde_json::from_str(&text).map_err(|e| format!("{}: not JSON ({e})", path.display()))?;
+        let items = json.as_array().ok_or_else(|| format!("{}: not a list of exchanges", path.display()))?;
+        let exchanges = items
+            .iter()
+            .enumerate()
+            .map(|(i, v)| Exchange::from_json(v, &format!("{} exchange {}", path.display(), i + 1)))
+            .collect::<Result<_, _>>()?;
+        Ok(ReplayTransport::new(exchanges))
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Panic, with every difference, unless each exchange was played in
+    /// order with the request expected and no request came beyond them.
+    #[track_caller]
+    pub fn assert_done(&self) {
+        if let Err(e) = self.check_done() {
+            panic!("{e}");
+        }
+    }
+
+    /// [`assert_done`](Self::assert_done) as a `Result`.
+    pub fn check_done(&self) -> Result<(), String> {
+        let s = self.state();
+        let mut problems = s.problems.clone();
+        if !s.pending.is_empty() {
+            let left: Vec<String> = s.pending.iter().map(|e| format!("{} {}", e.method, e.path)).collect();
+            problems.push(format!("{} expected request(s) never came: {}", left.len(), left.join("; ")));
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(format!("the replay did not go as expected ({} request(s) answered):\n- {}", s.served, problems.join("\n- ")))
+        }
+    }
+
+    fn answer(&self, request: &http::Request<bytes::Bytes>) -> Result<RawResponse, SendError> {
+        let mut s = self.state();
+        let n = s.served + s.problems.len() + 1;
+        let shown = format!("{} {}", request.method(), request.uri());
+        let Some(next) = s.pending.pop_front() else {
+            let problem = format!("request {n} ({shown}) came after every expected one was played");
+            s.problems.push(problem.clone());
+            return Err(SendError::Transport(TransportError::new(TransportErrorKind::Other, format!("replay: {problem}"))));
+        };
+        let diff = next.differences(request);
+        if diff.is_empty() && next.response_body == REDACTED.as_bytes() {
+            let problem = format!(
+                "request {n} ({shown}) was recorded with its bodies redacted (it carries credentials or @sensitive values): \
+                 replace the exchange's response_body with a made-up answer, or give the replayed configuration static credentials and remove the exchange"
+            );
+            s.problems.push(problem.clone());
+            return Err(SendError::Transport(TransportError::new(TransportErrorKind::Other, format!("replay: {problem}"))));
+        }
+        if diff.is_empty() {
+            s.served += 1;
+            return Ok(next.response());
+        }
+        let problem = format!("request {n} ({shown}) differs from the one expected:\n    {}", diff.join("\n    "));
+        s.problems.push(problem.clone());
+        Err(SendError::Transport(TransportError::new(TransportErrorKind::Other, format!("replay: {problem}"))))
+    }
+}
+
+impl Transport for ReplayTransport {
+    fn send(&self, request: http::Request<bytes::Bytes>, _max_body: usize) -> BoxFuture<'_, Result<RawResponse, SendError>> {
+        Box::pin(std::future::ready(self.answer(&request)))
+    }
+}
+
+/// Sends through another transport and records each exchange, for
+/// [`ReplayTransport::from_file`]: method, path, query, the headers that do
+/// not change from one request to the next, the body, and the response.
+/// Written by [`save`](Self::save) to a file only its owner can read
+/// (`0600` on Unix).
+///
+/// A recording holds no secret, so it can be committed as a fixture:
+/// - request headers that carry secrets ([`secret_header`]:
+///   `Authorization`, `X-Amz-Security-Token`, `x-aws-ec2-metadata-token`,
+///   `x-amz-sso_bearer_token`, cookies...) are left out, and the values of
+///   such response headers (`Set-Cookie`) are [`REDACTED`];
+/// - an exchange marked [`Sensitive`](crate::transport::Sensitive) (every
+///   request of the credential providers, which use the configuration's
+///   transport: instance metadata, container endpoints, STS `AssumeRole*`,
+///   SSO, SSO-OIDC; and every operation whose bodies may hold `@sensitive`
+///   members) is kept with both bodies [`REDACTED`]: the file shows that
+///   the call was made and how it was answered, never what it carried. A
+///   replay does not compare such a request body, and fails a request whose
+///   recorded answer is redacted, saying so: replays run with static
+///   credentials, or with made-up answers written in place of the marker.
+pub struct RecordingTransport {
+    inner: Arc<dyn Transport>,
+    path: PathBuf,
+    exchanges: Mutex<Vec<Exchange>>,
+}
+
+impl fmt::Debug for RecordingTransport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RecordingTransport").field("path", &self.path).finish_non_exhaustive()
+    }
+}
+
+impl RecordingTransport {
+    pub fn new(inner: Arc<dyn Transport>, path: impl Into<PathBuf>) -> RecordingTransport {
+        RecordingTransport { inner, path: path.into(), exchanges: Mutex::new(Vec::new()) }
+    }
+
+    /// Write what was recorded so far to the file (replacing it), readable
+    /// by its owner only (`0600` on Unix, also when the file was there).
+    pub fn save(&self) -> Result<(), String> {
+        use std::io::Write;
+        let exchanges = self.exchanges.lock().unwrap_or_else(|p| p.into_inner());
+        let json = Value::Array(exchanges.iter().map(Exchange::to_json).collect());
+        let text = serde_json::to_string_pretty(&json).map_err(|e| e.to_string())?;
+        let at = |e: std::io::Error| format!("{}: {e}", self.path.display());
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut file = options.open(&self.path).map_err(at)?;
+        // A file that was there keeps its mode on open: narrow it before
+        // anything is written.
+        #[cfg(unix)]
+        file.set_permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600)).map_err(at)?;
+        file.write_all(text.as_bytes()).map_err(at)
+    }
+
+    async fn record(&self, request: http::Request<bytes::Bytes>, max_body: usize) -> Result<RawResponse, SendError> {
+        let sensitive = crate::transport::is_sensitive(&request);
+        let mut exchange = Exchange::new(request.method().as_str(), request.uri().path());
+        exchange.query = Some(query_pairs(request.uri().query().unwrap_or_default()));
+        for (name, value) in request.headers() {
+            if !VOLATILE.contains(&name.as_str()) && !secret_header(name.as_str()) {
+                if let Ok(v) = value.to_str() {
+                    exchange.headers.push((name.as_str().to_string(), v.to_string()));
+                }
+            }
+        }
+        if !request.body().is_empty() {
+            exchange.body = Some(if sensitive { REDACTED.to_string() } else { String::from_utf8_lossy(request.body()).into_owned() });
+        }
+        let response = self.inner.send(request, max_body).await?;
+        exchange.status = response.status;
+        exchange.response_headers = response
+            .headers
+            .iter()
+            .map(|(k, v)| (k.clone(), if secret_header(k) { REDACTED.to_string() } else { v.clone() }))
+            .collect();
+        exchange.response_body = if sensitive && !response.body.is_empty() { REDACTED.as_bytes().to_vec() } else { response.body.to_vec() };
+        self.exchanges.lock().unwrap_or_else(|p| p.into_inner()).push(exchange);
+        Ok(response)
+    }
+}
+
+impl Transport for RecordingTransport {
+    fn send(&self, request: http::Request<bytes::Bytes>, max_body: usize) -> BoxFuture<'_, Result<RawResponse, SendError>> {
+        Box::pin(self.record(request, max_body))
+    }
+}
