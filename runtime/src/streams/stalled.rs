@@ -194,6 +194,32 @@ async fn sleep_for(sleep: &dyn Sleep, remaining: Duration) -> Timer {
     }
 }
 
+/// The next chunk of `inner`, or `None` when the wait begun at `since`
+/// reaches `limit` first. With a `Sleep` that does not sleep,
+/// `standing_down` is set and the wait goes unguarded.
+async fn next_within(
+    inner: &mut BodyStream,
+    sleep: &dyn Sleep,
+    standing_down: &mut bool,
+    since: Instant,
+    limit: Duration,
+) -> Option<Option<Result<bytes::Bytes, SendError>>> {
+    loop {
+        if *standing_down {
+            return Some(inner.next_chunk().await);
+        }
+        let remaining = limit.saturating_sub(since.elapsed());
+        if remaining.is_zero() {
+            return None;
+        }
+        match first(inner.next_chunk(), sleep_for(sleep, remaining)).await {
+            First::Left(chunk) => return Some(chunk),
+            First::Right(Timer::Expired) => {}
+            First::Right(Timer::Unreliable) => *standing_down = true,
+        }
+    }
+}
+
 /// `body` checked as a streamed blob download: it fails with a
 /// [`TimeoutKind::StalledDownload`] error when it moves less than the
 /// configuration's minimum throughput over its grace period.
@@ -230,20 +256,8 @@ impl ReadChunks for Download {
                 return None;
             }
             let since = *self.waiting_since.get_or_insert_with(Instant::now);
-            let outcome = loop {
-                if self.standing_down {
-                    break Some(self.inner.next_chunk().await);
-                }
-                let remaining = self.meter.allowance().saturating_sub(since.elapsed());
-                if remaining.is_zero() {
-                    break None;
-                }
-                match first(self.inner.next_chunk(), sleep_for(self.sleep.as_ref(), remaining)).await {
-                    First::Left(chunk) => break Some(chunk),
-                    First::Right(Timer::Expired) => {}
-                    First::Right(Timer::Unreliable) => self.standing_down = true,
-                }
-            };
+            let allowance = self.meter.allowance();
+            let outcome = next_within(&mut self.inner, self.sleep.as_ref(), &mut self.standing_down, since, allowance).await;
             self.waiting_since = None;
             self.meter.wait(since.elapsed());
             match outcome {
@@ -298,20 +312,7 @@ impl ReadChunks for Events {
                 return None;
             }
             let since = *self.idle_since.get_or_insert_with(Instant::now);
-            let outcome = loop {
-                if self.standing_down {
-                    break Some(self.inner.next_chunk().await);
-                }
-                let remaining = self.idle.saturating_sub(since.elapsed());
-                if remaining.is_zero() {
-                    break None;
-                }
-                match first(self.inner.next_chunk(), sleep_for(self.sleep.as_ref(), remaining)).await {
-                    First::Left(chunk) => break Some(chunk),
-                    First::Right(Timer::Expired) => {}
-                    First::Right(Timer::Unreliable) => self.standing_down = true,
-                }
-            };
+            let outcome = next_within(&mut self.inner, self.sleep.as_ref(), &mut self.standing_down, since, self.idle).await;
             self.idle_since = None;
             match outcome {
                 Some(Some(Ok(chunk))) => Some(Ok(chunk)),
