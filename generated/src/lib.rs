@@ -22,10 +22,10 @@
 #![allow(clippy::disallowed_names)]
 const _: () = ::smithy_gen_runtime::assert_compatible("0.1.0");
 pub use ::smithy_gen_runtime::{
-    Blob, Config, ConfigBuilder, ConfigError, Credentials, Document, ErrorKind,
-    ErrorMeta, Modeled, OperationError, Paginator, ParseError, RetryConfig, Sleep,
-    TimeoutError, Timestamp, Transport, TransportError, Validate, ValidationError,
-    Violation,
+    Blob, BuildError, Config, ConfigBuilder, ConfigError, Credentials, Document,
+    ErrorKind, ErrorMeta, Modeled, OperationError, Paginator, ParseError, RetryConfig,
+    RetryMode, Sleep, TimeoutError, Timestamp, Transport, TransportError, Validate,
+    ValidationError, Violation,
 };
 /// The default transport (hyper's HTTP/1.1 and HTTP/2 client over
 /// rustls on tokio), for its options: proxies, a CA bundle, extra

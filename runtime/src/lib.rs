@@ -82,9 +82,10 @@ pub mod protocol_test;
 pub use types::blob::Blob;
 /// Shared bytes: request and response bodies (the [`Transport`] trait's).
 pub use bytes::Bytes;
-pub use config::{Config, ConfigError, ContextParam, Credentials, RequestChecksumCalculation, RetryConfig};
+pub use config::{Config, ConfigError, ContextParam, Credentials, RequestChecksumCalculation, RetryConfig, RetryMode};
 pub use error::{ErrorKind, ErrorMeta, Modeled, OperationError, ParseError, TimeoutError, TransportError};
 pub use config::builder::ConfigBuilder;
+pub use types::builders::BuildError;
 pub use paginate::Paginator;
 pub use types::timestamp::Timestamp;
 pub use transport::{Sleep, Transport};

@@ -142,6 +142,18 @@ pub fn mock_error() -> WidgetNotFound {
     WidgetNotFound::builder().message("no such widget").build()
 }
 
+/// A fluent call owns what it needs: its future can be spawned.
+pub fn spawnable(client: &Client) {
+    fn assert_spawnable<T: std::future::Future + Send + 'static>(_: T) {}
+    assert_spawnable(client.get_widget().widget_id("w-4").send());
+}
+
+/// Enums read from text and show as it.
+pub fn colors() -> Vec<Color> {
+    let red: Color = "red".parse().unwrap_or(Color::Green);
+    vec![red.clone(), Color::from(red.as_ref())]
+}
+
 pub fn handle(e: &GetWidgetError) -> &'static str {
     match e {
         GetWidgetError::WidgetNotFound(_) => "not found",

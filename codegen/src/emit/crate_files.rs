@@ -172,8 +172,8 @@ fn lib_rs(ir: &CrateIr) -> TokenStream {
         // Fails the build, with the reason, on a runtime this crate was not generated for.
         const _: () = ::smithy_gen_runtime::assert_compatible(#version);
         pub use ::smithy_gen_runtime::{
-            Blob, Config, ConfigBuilder, ConfigError, Credentials, Document, ErrorKind, ErrorMeta, Modeled,
-            OperationError, Paginator, ParseError, RetryConfig, Sleep, TimeoutError, Timestamp, Transport,
+            Blob, BuildError, Config, ConfigBuilder, ConfigError, Credentials, Document, ErrorKind, ErrorMeta, Modeled,
+            OperationError, Paginator, ParseError, RetryConfig, RetryMode, Sleep, TimeoutError, Timestamp, Transport,
             TransportError, Validate, ValidationError, Violation,
         };
         /// The default transport (hyper's HTTP/1.1 and HTTP/2 client over

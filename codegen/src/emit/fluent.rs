@@ -53,7 +53,7 @@ pub fn fluent_file(svc: &ServiceIr) -> TokenStream {
             impl Client {
                 #(#[doc = #doc_lines])*
                 #dep
-                pub fn #f(&self) -> #name<'_> {
+                pub fn #f(&self) -> #name {
                     #name::new(self)
                 }
             }

@@ -20,7 +20,7 @@ impl Client {
     /// Lists all your destinations. The results are ASCII-sorted by destination name.
     ///
     /// Calls `DescribeDestinations`: set the input's members on what this returns, then `send`. [`describe_destinations_with`](Self::describe_destinations_with) takes an input built beforehand, and documents the operation in full.
-    pub fn describe_destinations(&self) -> DescribeDestinations<'_> {
+    pub fn describe_destinations(&self) -> DescribeDestinations {
         DescribeDestinations::new(self)
     }
 }
@@ -41,7 +41,7 @@ impl Client {
     /// Creates or updates a destination. This operation is used only to create destinations for cross-account subscriptions.
     ///
     /// Calls `PutDestination`: set the input's members on what this returns, then `send`. [`put_destination_with`](Self::put_destination_with) takes an input built beforehand, and documents the operation in full.
-    pub fn put_destination(&self) -> PutDestination<'_> {
+    pub fn put_destination(&self) -> PutDestination {
         PutDestination::new(self)
     }
 }
@@ -61,7 +61,7 @@ impl Client {
     /// Creates or updates an access policy associated with an existing destination. An access policy is an [IAM policy document](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies_overview.html) that is used to authorize claims to register a subscription filter against a given destination.
     ///
     /// Calls `PutDestinationPolicy`: set the input's members on what this returns, then `send`. [`put_destination_policy_with`](Self::put_destination_policy_with) takes an input built beforehand, and documents the operation in full.
-    pub fn put_destination_policy(&self) -> PutDestinationPolicy<'_> {
+    pub fn put_destination_policy(&self) -> PutDestinationPolicy {
         PutDestinationPolicy::new(self)
     }
 }
@@ -82,7 +82,7 @@ impl Client {
     /// Creates an integration between CloudWatch Logs and another service in this account. Currently, only integrations with OpenSearch Service are supported, and currently you can have only one integration in your account.
     ///
     /// Calls `PutIntegration`: set the input's members on what this returns, then `send`. [`put_integration_with`](Self::put_integration_with) takes an input built beforehand, and documents the operation in full.
-    pub fn put_integration(&self) -> PutIntegration<'_> {
+    pub fn put_integration(&self) -> PutIntegration {
         PutIntegration::new(self)
     }
 }
@@ -108,7 +108,7 @@ impl Client {
     /// Starts a Live Tail streaming session for one or more log groups. A Live Tail session returns a stream of log events that have been recently ingested in the log groups. For more information, see [Use Live Tail to view logs in near real time](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatchLogs_LiveTail.html).
     ///
     /// Calls `StartLiveTail`: set the input's members on what this returns, then `send`. [`start_live_tail_with`](Self::start_live_tail_with) takes an input built beforehand, and documents the operation in full.
-    pub fn start_live_tail(&self) -> StartLiveTail<'_> {
+    pub fn start_live_tail(&self) -> StartLiveTail {
         StartLiveTail::new(self)
     }
 }

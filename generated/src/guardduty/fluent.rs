@@ -26,7 +26,7 @@ impl Client {
     /// Creates a single GuardDuty detector. A detector is a resource that represents the GuardDuty service. To start using GuardDuty, you must create a detector in each Region where you enable the service. You can have only one detector per account per Region. All data sources are enabled in a new detector by default.
     ///
     /// Calls `CreateDetector`: set the input's members on what this returns, then `send`. [`create_detector_with`](Self::create_detector_with) takes an input built beforehand, and documents the operation in full.
-    pub fn create_detector(&self) -> CreateDetector<'_> {
+    pub fn create_detector(&self) -> CreateDetector {
         CreateDetector::new(self)
     }
 }
@@ -51,7 +51,7 @@ impl Client {
     /// Creates a publishing destination where you can export your GuardDuty findings. Before you start exporting the findings, the destination resource must exist.
     ///
     /// Calls `CreatePublishingDestination`: set the input's members on what this returns, then `send`. [`create_publishing_destination_with`](Self::create_publishing_destination_with) takes an input built beforehand, and documents the operation in full.
-    pub fn create_publishing_destination(&self) -> CreatePublishingDestination<'_> {
+    pub fn create_publishing_destination(&self) -> CreatePublishingDestination {
         CreatePublishingDestination::new(self)
     }
 }

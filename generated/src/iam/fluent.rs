@@ -26,7 +26,7 @@ impl Client {
     /// Creates a new role for your Amazon Web Services account.
     ///
     /// Calls `CreateRole`: set the input's members on what this returns, then `send`. [`create_role_with`](Self::create_role_with) takes an input built beforehand, and documents the operation in full.
-    pub fn create_role(&self) -> CreateRole<'_> {
+    pub fn create_role(&self) -> CreateRole {
         CreateRole::new(self)
     }
 }
@@ -42,7 +42,7 @@ impl Client {
     /// Deletes the specified role. Unlike the Amazon Web Services Management Console, when you delete a role programmatically, you must delete the items attached to the role manually, or the deletion fails. For more information, see [Deleting an IAM role](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_manage_delete.html#roles-managingrole-deleting-cli). Before attempting to delete a role, remove the following attached items:
     ///
     /// Calls `DeleteRole`: set the input's members on what this returns, then `send`. [`delete_role_with`](Self::delete_role_with) takes an input built beforehand, and documents the operation in full.
-    pub fn delete_role(&self) -> DeleteRole<'_> {
+    pub fn delete_role(&self) -> DeleteRole {
         DeleteRole::new(self)
     }
 }
@@ -58,7 +58,7 @@ impl Client {
     /// Retrieves information about the specified role, including the role's path, GUID, ARN, and the role's trust policy that grants permission to assume the role. For more information about roles, see [IAM roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html) in the *IAM User Guide*.
     ///
     /// Calls `GetRole`: set the input's members on what this returns, then `send`. [`get_role_with`](Self::get_role_with) takes an input built beforehand, and documents the operation in full.
-    pub fn get_role(&self) -> GetRole<'_> {
+    pub fn get_role(&self) -> GetRole {
         GetRole::new(self)
     }
 }
@@ -76,7 +76,7 @@ impl Client {
     /// Lists the IAM roles that have the specified path prefix. If there are none, the operation returns an empty list. For more information about roles, see [IAM roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html) in the *IAM User Guide*.
     ///
     /// Calls `ListRoles`: set the input's members on what this returns, then `send`. [`list_roles_with`](Self::list_roles_with) takes an input built beforehand, and documents the operation in full.
-    pub fn list_roles(&self) -> ListRoles<'_> {
+    pub fn list_roles(&self) -> ListRoles {
         ListRoles::new(self)
     }
 }

@@ -25,7 +25,7 @@ impl Client {
     /// This operation aborts a multipart upload. After a multipart upload is aborted, no additional parts can be uploaded using that upload ID. The storage consumed by any previously uploaded parts will be freed. However, if any part uploads are currently in progress, those part uploads might or might not succeed. As a result, it might be necessary to abort a given multipart upload multiple times in order to completely free all storage consumed by all parts.
     ///
     /// Calls `AbortMultipartUpload`: set the input's members on what this returns, then `send`. [`abort_multipart_upload_with`](Self::abort_multipart_upload_with) takes an input built beforehand, and documents the operation in full.
-    pub fn abort_multipart_upload(&self) -> AbortMultipartUpload<'_> {
+    pub fn abort_multipart_upload(&self) -> AbortMultipartUpload {
         AbortMultipartUpload::new(self)
     }
 }
@@ -72,7 +72,7 @@ impl Client {
     /// Completes a multipart upload by assembling previously uploaded parts.
     ///
     /// Calls `CompleteMultipartUpload`: set the input's members on what this returns, then `send`. [`complete_multipart_upload_with`](Self::complete_multipart_upload_with) takes an input built beforehand, and documents the operation in full.
-    pub fn complete_multipart_upload(&self) -> CompleteMultipartUpload<'_> {
+    pub fn complete_multipart_upload(&self) -> CompleteMultipartUpload {
         CompleteMultipartUpload::new(self)
     }
 }
@@ -173,7 +173,7 @@ impl Client {
     /// Creates a copy of an object that is already stored in Amazon S3.
     ///
     /// Calls `CopyObject`: set the input's members on what this returns, then `send`. [`copy_object_with`](Self::copy_object_with) takes an input built beforehand, and documents the operation in full.
-    pub fn copy_object(&self) -> CopyObject<'_> {
+    pub fn copy_object(&self) -> CopyObject {
         CopyObject::new(self)
     }
 }
@@ -206,7 +206,7 @@ impl Client {
     /// **Note:**
     ///
     /// Calls `CreateBucket`: set the input's members on what this returns, then `send`. [`create_bucket_with`](Self::create_bucket_with) takes an input built beforehand, and documents the operation in full.
-    pub fn create_bucket(&self) -> CreateBucket<'_> {
+    pub fn create_bucket(&self) -> CreateBucket {
         CreateBucket::new(self)
     }
 }
@@ -280,7 +280,7 @@ impl Client {
     /// This action initiates a multipart upload and returns an upload ID. This upload ID is used to associate all of the parts in the specific multipart upload. You specify this upload ID in each of your subsequent upload part requests (see [UploadPart](https://docs.aws.amazon.com/AmazonS3/latest/API/API_UploadPart.html)). You also include this upload ID in the final request to either complete or abort the multipart upload request. For more information about multipart uploads, see [Multipart Upload Overview](https://docs.aws.amazon.com/AmazonS3/latest/dev/mpuoverview.html) in the *Amazon S3 User Guide*.
     ///
     /// Calls `CreateMultipartUpload`: set the input's members on what this returns, then `send`. [`create_multipart_upload_with`](Self::create_multipart_upload_with) takes an input built beforehand, and documents the operation in full.
-    pub fn create_multipart_upload(&self) -> CreateMultipartUpload<'_> {
+    pub fn create_multipart_upload(&self) -> CreateMultipartUpload {
         CreateMultipartUpload::new(self)
     }
 }
@@ -298,7 +298,7 @@ impl Client {
     /// Deletes the S3 bucket. All objects (including all object versions and delete markers) in the bucket must be deleted before the bucket itself can be deleted.
     ///
     /// Calls `DeleteBucket`: set the input's members on what this returns, then `send`. [`delete_bucket_with`](Self::delete_bucket_with) takes an input built beforehand, and documents the operation in full.
-    pub fn delete_bucket(&self) -> DeleteBucket<'_> {
+    pub fn delete_bucket(&self) -> DeleteBucket {
         DeleteBucket::new(self)
     }
 }
@@ -331,7 +331,7 @@ impl Client {
     /// Removes an object from a bucket. The behavior depends on the bucket's versioning state:
     ///
     /// Calls `DeleteObject`: set the input's members on what this returns, then `send`. [`delete_object_with`](Self::delete_object_with) takes an input built beforehand, and documents the operation in full.
-    pub fn delete_object(&self) -> DeleteObject<'_> {
+    pub fn delete_object(&self) -> DeleteObject {
         DeleteObject::new(self)
     }
 }
@@ -358,7 +358,7 @@ impl Client {
     /// This operation enables you to delete multiple objects from a bucket using a single HTTP request. If you know the object keys that you want to delete, then this operation provides a suitable alternative to sending individual delete requests, reducing per-request overhead.
     ///
     /// Calls `DeleteObjects`: set the input's members on what this returns, then `send`. [`delete_objects_with`](Self::delete_objects_with) takes an input built beforehand, and documents the operation in full.
-    pub fn delete_objects(&self) -> DeleteObjects<'_> {
+    pub fn delete_objects(&self) -> DeleteObjects {
         DeleteObjects::new(self)
     }
 }
@@ -377,7 +377,7 @@ impl Client {
     /// **Note:**
     ///
     /// Calls `GetBucketLocation`: set the input's members on what this returns, then `send`. [`get_bucket_location_with`](Self::get_bucket_location_with) takes an input built beforehand, and documents the operation in full.
-    pub fn get_bucket_location(&self) -> GetBucketLocation<'_> {
+    pub fn get_bucket_location(&self) -> GetBucketLocation {
         GetBucketLocation::new(self)
     }
 }
@@ -432,7 +432,7 @@ impl Client {
     /// Retrieves an object from Amazon S3.
     ///
     /// Calls `GetObject`: set the input's members on what this returns, then `send`. [`get_object_with`](Self::get_object_with) takes an input built beforehand, and documents the operation in full.
-    pub fn get_object(&self) -> GetObject<'_> {
+    pub fn get_object(&self) -> GetObject {
         GetObject::new(self)
     }
 }
@@ -450,7 +450,7 @@ impl Client {
     /// You can use this operation to determine if a bucket exists and if you have permission to access it. The action returns a `200 OK` if the bucket exists and you have permission to access it.
     ///
     /// Calls `HeadBucket`: set the input's members on what this returns, then `send`. [`head_bucket_with`](Self::head_bucket_with) takes an input built beforehand, and documents the operation in full.
-    pub fn head_bucket(&self) -> HeadBucket<'_> {
+    pub fn head_bucket(&self) -> HeadBucket {
         HeadBucket::new(self)
     }
 }
@@ -505,7 +505,7 @@ impl Client {
     /// The `HEAD` operation retrieves metadata from an object without returning the object itself. This operation is useful if you're interested only in an object's metadata.
     ///
     /// Calls `HeadObject`: set the input's members on what this returns, then `send`. [`head_object_with`](Self::head_object_with) takes an input built beforehand, and documents the operation in full.
-    pub fn head_object(&self) -> HeadObject<'_> {
+    pub fn head_object(&self) -> HeadObject {
         HeadObject::new(self)
     }
 }
@@ -525,7 +525,7 @@ impl Client {
     /// **Note:**
     ///
     /// Calls `ListBuckets`: set the input's members on what this returns, then `send`. [`list_buckets_with`](Self::list_buckets_with) takes an input built beforehand, and documents the operation in full.
-    pub fn list_buckets(&self) -> ListBuckets<'_> {
+    pub fn list_buckets(&self) -> ListBuckets {
         ListBuckets::new(self)
     }
 }
@@ -557,7 +557,7 @@ impl Client {
     /// Returns some or all (up to 1,000) of the objects in a bucket with each request. You can use the request parameters as selection criteria to return a subset of the objects in a bucket. A `200 OK` response can contain valid or invalid XML. Make sure to design your application to parse the contents of the response and handle it appropriately. For more information about listing objects, see [Listing object keys programmatically](https://docs.aws.amazon.com/AmazonS3/latest/userguide/ListingKeysUsingAPIs.html) in the *Amazon S3 User Guide*. To get a list of your buckets, see [ListBuckets](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListBuckets.html).
     ///
     /// Calls `ListObjectsV2`: set the input's members on what this returns, then `send`. [`list_objects_v2_with`](Self::list_objects_v2_with) takes an input built beforehand, and documents the operation in full.
-    pub fn list_objects_v2(&self) -> ListObjectsV2<'_> {
+    pub fn list_objects_v2(&self) -> ListObjectsV2 {
         ListObjectsV2::new(self)
     }
 }
@@ -648,7 +648,7 @@ impl Client {
     /// Adds an object to a bucket.
     ///
     /// Calls `PutObject`: set the input's members on what this returns, then `send`. [`put_object_with`](Self::put_object_with) takes an input built beforehand, and documents the operation in full.
-    pub fn put_object(&self) -> PutObject<'_> {
+    pub fn put_object(&self) -> PutObject {
         PutObject::new(self)
     }
 }
@@ -687,7 +687,7 @@ impl Client {
     /// **Note:**
     ///
     /// Calls `SelectObjectContent`: set the input's members on what this returns, then `send`. [`select_object_content_with`](Self::select_object_content_with) takes an input built beforehand, and documents the operation in full.
-    pub fn select_object_content(&self) -> SelectObjectContent<'_> {
+    pub fn select_object_content(&self) -> SelectObjectContent {
         SelectObjectContent::new(self)
     }
 }
@@ -733,7 +733,7 @@ impl Client {
     /// Uploads a part in a multipart upload.
     ///
     /// Calls `UploadPart`: set the input's members on what this returns, then `send`. [`upload_part_with`](Self::upload_part_with) takes an input built beforehand, and documents the operation in full.
-    pub fn upload_part(&self) -> UploadPart<'_> {
+    pub fn upload_part(&self) -> UploadPart {
         UploadPart::new(self)
     }
 }

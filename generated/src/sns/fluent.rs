@@ -21,7 +21,7 @@ impl Client {
     /// Creates a topic to which notifications can be published. Users can create at most 100,000 standard topics (at most 1,000 FIFO topics). For more information, see [Creating an Amazon SNS topic](https://docs.aws.amazon.com/sns/latest/dg/sns-create-topic.html) in the *Amazon SNS Developer Guide*. This action is idempotent, so if the requester already owns a topic with the specified name, that topic's ARN is returned without creating a new topic.
     ///
     /// Calls `CreateTopic`: set the input's members on what this returns, then `send`. [`create_topic_with`](Self::create_topic_with) takes an input built beforehand, and documents the operation in full.
-    pub fn create_topic(&self) -> CreateTopic<'_> {
+    pub fn create_topic(&self) -> CreateTopic {
         CreateTopic::new(self)
     }
 }
@@ -37,7 +37,7 @@ impl Client {
     /// Deletes a topic and all its subscriptions. Deleting a topic might prevent some messages previously sent to the topic from being delivered to subscribers. This action is idempotent, so deleting a topic that does not exist does not result in an error.
     ///
     /// Calls `DeleteTopic`: set the input's members on what this returns, then `send`. [`delete_topic_with`](Self::delete_topic_with) takes an input built beforehand, and documents the operation in full.
-    pub fn delete_topic(&self) -> DeleteTopic<'_> {
+    pub fn delete_topic(&self) -> DeleteTopic {
         DeleteTopic::new(self)
     }
 }
@@ -53,7 +53,7 @@ impl Client {
     /// Returns all of the properties of a topic. Topic properties returned might differ based on the authorization of the user.
     ///
     /// Calls `GetTopicAttributes`: set the input's members on what this returns, then `send`. [`get_topic_attributes_with`](Self::get_topic_attributes_with) takes an input built beforehand, and documents the operation in full.
-    pub fn get_topic_attributes(&self) -> GetTopicAttributes<'_> {
+    pub fn get_topic_attributes(&self) -> GetTopicAttributes {
         GetTopicAttributes::new(self)
     }
 }
@@ -69,7 +69,7 @@ impl Client {
     /// Returns a list of the requester's topics. Each call returns a limited list of topics, up to 100. If there are more topics, a `NextToken` is also returned. Use the `NextToken` parameter in a new `ListTopics` call to get further results.
     ///
     /// Calls `ListTopics`: set the input's members on what this returns, then `send`. [`list_topics_with`](Self::list_topics_with) takes an input built beforehand, and documents the operation in full.
-    pub fn list_topics(&self) -> ListTopics<'_> {
+    pub fn list_topics(&self) -> ListTopics {
         ListTopics::new(self)
     }
 }
@@ -99,7 +99,7 @@ impl Client {
     /// Sends a message to an Amazon SNS topic, a text message (SMS message) directly to a phone number, or a message to a mobile platform endpoint (when you specify the `TargetArn`).
     ///
     /// Calls `Publish`: set the input's members on what this returns, then `send`. [`publish_with`](Self::publish_with) takes an input built beforehand, and documents the operation in full.
-    pub fn publish(&self) -> Publish<'_> {
+    pub fn publish(&self) -> Publish {
         Publish::new(self)
     }
 }

@@ -34,7 +34,7 @@ impl Client {
     /// Returns a set of temporary security credentials that you can use to access Amazon Web Services resources. These temporary credentials consist of an access key ID, a secret access key, and a security token. Typically, you use `AssumeRole` within your account or for cross-account access. For a comparison of `AssumeRole` with other API operations that produce temporary credentials, see [Requesting Temporary Security Credentials](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_request.html) and [Compare STS credentials](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_sts-comparison.html) in the *IAM User Guide*.
     ///
     /// Calls `AssumeRole`: set the input's members on what this returns, then `send`. [`assume_role_with`](Self::assume_role_with) takes an input built beforehand, and documents the operation in full.
-    pub fn assume_role(&self) -> AssumeRole<'_> {
+    pub fn assume_role(&self) -> AssumeRole {
         AssumeRole::new(self)
     }
 }
@@ -58,7 +58,7 @@ impl Client {
     /// Returns a set of temporary security credentials for users who have been authenticated via a SAML authentication response. This operation provides a mechanism for tying an enterprise identity store or directory to role-based Amazon Web Services access without user-specific credentials or configuration. For a comparison of `AssumeRoleWithSAML` with the other API operations that produce temporary credentials, see [Requesting Temporary Security Credentials](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_request.html) and [Compare STS credentials](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_sts-comparison.html) in the *IAM User Guide*.
     ///
     /// Calls `AssumeRoleWithSAML`: set the input's members on what this returns, then `send`. [`assume_role_with_saml_with`](Self::assume_role_with_saml_with) takes an input built beforehand, and documents the operation in full.
-    pub fn assume_role_with_saml(&self) -> AssumeRoleWithSaml<'_> {
+    pub fn assume_role_with_saml(&self) -> AssumeRoleWithSaml {
         AssumeRoleWithSaml::new(self)
     }
 }
@@ -85,7 +85,7 @@ impl Client {
     /// Returns a set of temporary security credentials for users who have been authenticated in a mobile or web application with a web identity provider. Example providers include the OAuth 2.0 providers Login with Amazon and Facebook, or any OpenID Connect-compatible identity provider such as Google or [Amazon Cognito federated identities](https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-identity.html).
     ///
     /// Calls `AssumeRoleWithWebIdentity`: set the input's members on what this returns, then `send`. [`assume_role_with_web_identity_with`](Self::assume_role_with_web_identity_with) takes an input built beforehand, and documents the operation in full.
-    pub fn assume_role_with_web_identity(&self) -> AssumeRoleWithWebIdentity<'_> {
+    pub fn assume_role_with_web_identity(&self) -> AssumeRoleWithWebIdentity {
         AssumeRoleWithWebIdentity::new(self)
     }
 }
@@ -105,7 +105,7 @@ impl Client {
     /// Returns a set of short term credentials you can use to perform privileged tasks on a member account in your organization.
     ///
     /// Calls `AssumeRoot`: set the input's members on what this returns, then `send`. [`assume_root_with`](Self::assume_root_with) takes an input built beforehand, and documents the operation in full.
-    pub fn assume_root(&self) -> AssumeRoot<'_> {
+    pub fn assume_root(&self) -> AssumeRoot {
         AssumeRoot::new(self)
     }
 }
@@ -123,7 +123,7 @@ impl Client {
     /// Decodes additional information about the authorization status of a request from an encoded message returned in response to an Amazon Web Services request.
     ///
     /// Calls `DecodeAuthorizationMessage`: set the input's members on what this returns, then `send`. [`decode_authorization_message_with`](Self::decode_authorization_message_with) takes an input built beforehand, and documents the operation in full.
-    pub fn decode_authorization_message(&self) -> DecodeAuthorizationMessage<'_> {
+    pub fn decode_authorization_message(&self) -> DecodeAuthorizationMessage {
         DecodeAuthorizationMessage::new(self)
     }
 }
@@ -140,7 +140,7 @@ impl Client {
     /// Returns the account identifier for the specified access key ID.
     ///
     /// Calls `GetAccessKeyInfo`: set the input's members on what this returns, then `send`. [`get_access_key_info_with`](Self::get_access_key_info_with) takes an input built beforehand, and documents the operation in full.
-    pub fn get_access_key_info(&self) -> GetAccessKeyInfo<'_> {
+    pub fn get_access_key_info(&self) -> GetAccessKeyInfo {
         GetAccessKeyInfo::new(self)
     }
 }
@@ -155,7 +155,7 @@ impl Client {
     /// Returns details about the IAM user or role whose credentials are used to call the operation.
     ///
     /// Calls `GetCallerIdentity`: set the input's members on what this returns, then `send`. [`get_caller_identity_with`](Self::get_caller_identity_with) takes an input built beforehand, and documents the operation in full.
-    pub fn get_caller_identity(&self) -> GetCallerIdentity<'_> {
+    pub fn get_caller_identity(&self) -> GetCallerIdentity {
         GetCallerIdentity::new(self)
     }
 }
@@ -176,7 +176,7 @@ impl Client {
     /// Returns a set of temporary security credentials (consisting of an access key ID, a secret access key, and a security token) for a user. A typical use is in a proxy application that gets temporary security credentials on behalf of distributed applications inside a corporate network.
     ///
     /// Calls `GetFederationToken`: set the input's members on what this returns, then `send`. [`get_federation_token_with`](Self::get_federation_token_with) takes an input built beforehand, and documents the operation in full.
-    pub fn get_federation_token(&self) -> GetFederationToken<'_> {
+    pub fn get_federation_token(&self) -> GetFederationToken {
         GetFederationToken::new(self)
     }
 }
@@ -195,7 +195,7 @@ impl Client {
     /// Returns a set of temporary credentials for an Amazon Web Services account or IAM user. The credentials consist of an access key ID, a secret access key, and a security token. Typically, you use `GetSessionToken` if you want to use MFA to protect programmatic calls to specific Amazon Web Services API operations like Amazon EC2 `StopInstances`.
     ///
     /// Calls `GetSessionToken`: set the input's members on what this returns, then `send`. [`get_session_token_with`](Self::get_session_token_with) takes an input built beforehand, and documents the operation in full.
-    pub fn get_session_token(&self) -> GetSessionToken<'_> {
+    pub fn get_session_token(&self) -> GetSessionToken {
         GetSessionToken::new(self)
     }
 }

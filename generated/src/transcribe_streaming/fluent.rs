@@ -69,7 +69,7 @@ impl Client {
     /// Starts a bidirectional HTTP/2 or WebSocket stream where audio is streamed to Amazon Transcribe and the transcription results are streamed to your application.
     ///
     /// Calls `StartStreamTranscription`: set the input's members on what this returns, then `send`. [`start_stream_transcription_with`](Self::start_stream_transcription_with) takes an input built beforehand, and documents the operation in full.
-    pub fn start_stream_transcription(&self) -> StartStreamTranscription<'_> {
+    pub fn start_stream_transcription(&self) -> StartStreamTranscription {
         StartStreamTranscription::new(self)
     }
 }

@@ -17,7 +17,7 @@ impl Client {
     /// Returns the STS short-term credentials for a given role name that is assigned to the user.
     ///
     /// Calls `GetRoleCredentials`: set the input's members on what this returns, then `send`. [`get_role_credentials_with`](Self::get_role_credentials_with) takes an input built beforehand, and documents the operation in full.
-    pub fn get_role_credentials(&self) -> GetRoleCredentials<'_> {
+    pub fn get_role_credentials(&self) -> GetRoleCredentials {
         GetRoleCredentials::new(self)
     }
 }

@@ -25,7 +25,7 @@ impl Client {
     /// Creates and returns access and refresh tokens for clients that are authenticated using client secrets. The access token can be used to fetch short-lived credentials for the assigned AWS accounts or to access application APIs using `bearer` authentication.
     ///
     /// Calls `CreateToken`: set the input's members on what this returns, then `send`. [`create_token_with`](Self::create_token_with) takes an input built beforehand, and documents the operation in full.
-    pub fn create_token(&self) -> CreateToken<'_> {
+    pub fn create_token(&self) -> CreateToken {
         CreateToken::new(self)
     }
 }

@@ -34,7 +34,7 @@ impl Client {
     /// Returns a set of temporary security credentials that you can use to access Amazon Web Services resources. These temporary credentials consist of an access key ID, a secret access key, and a security token. Typically, you use `AssumeRole` within your account or for cross-account access. For a comparison of `AssumeRole` with other API operations that produce temporary credentials, see [Requesting Temporary Security Credentials](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_request.html) and [Compare STS credentials](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_sts-comparison.html) in the *IAM User Guide*.
     ///
     /// Calls `AssumeRole`: set the input's members on what this returns, then `send`. [`assume_role_with`](Self::assume_role_with) takes an input built beforehand, and documents the operation in full.
-    pub fn assume_role(&self) -> AssumeRole<'_> {
+    pub fn assume_role(&self) -> AssumeRole {
         AssumeRole::new(self)
     }
 }
@@ -61,7 +61,7 @@ impl Client {
     /// Returns a set of temporary security credentials for users who have been authenticated in a mobile or web application with a web identity provider. Example providers include the OAuth 2.0 providers Login with Amazon and Facebook, or any OpenID Connect-compatible identity provider such as Google or [Amazon Cognito federated identities](https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-identity.html).
     ///
     /// Calls `AssumeRoleWithWebIdentity`: set the input's members on what this returns, then `send`. [`assume_role_with_web_identity_with`](Self::assume_role_with_web_identity_with) takes an input built beforehand, and documents the operation in full.
-    pub fn assume_role_with_web_identity(&self) -> AssumeRoleWithWebIdentity<'_> {
+    pub fn assume_role_with_web_identity(&self) -> AssumeRoleWithWebIdentity {
         AssumeRoleWithWebIdentity::new(self)
     }
 }

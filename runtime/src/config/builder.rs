@@ -258,6 +258,8 @@ impl ConfigBuilder {
         self
     }
 
+    /// The region requests go to and are signed for (default: `AWS_REGION`,
+    /// else `AWS_DEFAULT_REGION`, else the profile's `region`).
     pub fn region(mut self, region: impl Into<String>) -> Self {
         self.region = Some(region.into());
         self
@@ -275,6 +277,8 @@ impl ConfigBuilder {
         self.endpoint(url)
     }
 
+    /// Sign with these credentials, instead of looking for them along the
+    /// default chain (the environment, the profile, a container, IMDS).
     pub fn credentials(mut self, credentials: Credentials) -> Self {
         self.credentials = Some(Arc::new(StaticProvider(credentials)));
         self
@@ -295,17 +299,22 @@ impl ConfigBuilder {
         self
     }
 
+    /// How the client waits (backoff, timeouts, stalled-stream checks), on
+    /// the executor the transport uses (default: tokio's timer, with the
+    /// default transport). A `Sleep` must really sleep: the stalled-stream
+    /// checks stand down with one that returns at once.
     pub fn sleep(mut self, sleep: Arc<dyn Sleep>) -> Self {
         self.sleep = Some(sleep);
         self
     }
 
+    /// Attempts and backoff together (default: 3 attempts, 500 ms initial
+    /// backoff, 20 s at most); replaces an earlier [`max_attempts`](Self::max_attempts).
     pub fn retry(mut self, retry: RetryConfig) -> Self {
         self.retry = Some(retry);
         self
     }
 
-    /// Attempts in all, including the first (default 3; 1 disables retries).
     /// Add a request hook (see the `hooks` module): hooks run in the order
     /// they were added, `before_sign` before each attempt is signed,
     /// `after_response` after each response.
@@ -346,6 +355,8 @@ impl ConfigBuilder {
         self
     }
 
+    /// Attempts in all, including the first (default: `AWS_MAX_ATTEMPTS`,
+    /// else the profile's `max_attempts`, else 3; 1 disables retries).
     pub fn max_attempts(mut self, attempts: u32) -> Self {
         let mut retry = self.retry.take().unwrap_or_default();
         retry.max_attempts = attempts;
@@ -368,8 +379,10 @@ impl ConfigBuilder {
         self
     }
 
-    /// How long one attempt may take in all: connecting, sending, and
-    /// receiving the whole response (default transport; default 60 s).
+    /// How long the default transport waits for the server while reading:
+    /// for the response head once the request is sent, and between reads of
+    /// the body (idle time, not a limit on the whole response; not counted
+    /// while a streamed upload's body is being sent). Default 60 s.
     pub fn read_timeout(mut self, timeout: std::time::Duration) -> Self {
         self.read_timeout = Some(timeout);
         self

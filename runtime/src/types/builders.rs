@@ -221,7 +221,9 @@ macro_rules! __builders_builder {
 #[doc(hidden)]
 pub use __builders_builder as builder;
 
-/// An operation's fluent call (`client.get_widget().widget_id("w").send()`):
+/// An operation's fluent call (`client.get_widget().widget_id("w").send()`),
+/// which holds a clone of the client (clones share everything), so the
+/// call's future is `'static` and can be spawned:
 /// `Name, Client, InputBuilder, with_fn, Ret, plain|events(EventInput),
 /// { members as for builder! }`. Each setter sets the input's member; `send`
 /// makes the call with `Client::with_fn` (and the input event stream, for
@@ -233,15 +235,15 @@ macro_rules! __builders_fluent {
     ($name:ident, $client:ty, $builder:ty, $with:ident, $ret:ty, $kind:ident $(($events:ty))?, { $($field:ident ($setter:ident, $set:ident, $get:ident) $wire:literal : $mkind:ident ($($t:ty),+) $req:ident),* $(,)? }) => {
         #[doc = concat!(" A `", stringify!($name), "` call being set up: set the input's members, then `send`.")]
         #[derive(Debug, Clone)]
-        pub struct $name<'a> {
-            client: &'a $client,
+        pub struct $name {
+            client: $client,
             input: $builder,
         }
 
-        impl<'a> $name<'a> {
+        impl $name {
             #[doc(hidden)]
-            pub fn new(client: &'a $client) -> Self {
-                $name { client, input: ::std::default::Default::default() }
+            pub fn new(client: &$client) -> Self {
+                $name { client: ::std::clone::Clone::clone(client), input: ::std::default::Default::default() }
             }
 
             /// The input as set so far.

@@ -13,7 +13,7 @@ pub trait EnumText: Sized {
     fn from_text(text: &str) -> Result<Self, String>;
 }
 
-/// `VALUES`, `as_str`, `From<&str>`, `From<String>`, `Display` and serde for
+/// `VALUES`, `as_str`, `From<&str>`, `From<String>`, `FromStr`, `AsRef<str>`, `Display` and serde for
 /// a string enum, given each variant's wire value. Values the model does not
 /// define become `Unknown`.
 #[doc(hidden)]
@@ -54,6 +54,20 @@ macro_rules! __enums_string_enum {
             #[inline]
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
+            }
+        }
+        impl ::std::str::FromStr for $name {
+            type Err = ::std::convert::Infallible;
+            /// Any text: values the model does not define become `Unknown`.
+            #[inline]
+            fn from_str(v: &str) -> ::std::result::Result<Self, Self::Err> {
+                ::std::result::Result::Ok(Self::from(v))
+            }
+        }
+        impl ::std::convert::AsRef<str> for $name {
+            #[inline]
+            fn as_ref(&self) -> &str {
+                self.as_str()
             }
         }
         impl $crate::types::enums::EnumText for $name {
