@@ -49,12 +49,12 @@ fn call(c: &Clients, op: u8) -> Result<(), String> {
         r.map(|_| ()).map_err(|e| format!("{e} {e:?}"))
     }
     match op % 6 {
-        0 => done(block_on(c.logs.put_destination(PutDestinationInput::new(
+        0 => done(block_on(c.logs.put_destination_with(PutDestinationInput::new(
             "d",
             "arn:aws:kinesis:us-east-1:123456789012:stream/s",
             ROLE_ARN,
         )))),
-        1 => done(block_on(c.logs.put_destination_policy(PutDestinationPolicyInput::new("d", "{}")))),
+        1 => done(block_on(c.logs.put_destination_policy_with(PutDestinationPolicyInput::new("d", "{}")))),
         2 => {
             let config = OpenSearchResourceConfig::new(ROLE_ARN, vec![ROLE_ARN.to_string()], 7);
             let input = PutIntegrationInput::new(
@@ -62,17 +62,17 @@ fn call(c: &Clients, op: u8) -> Result<(), String> {
                 ResourceConfig::OpenSearchResourceConfig(config),
                 IntegrationType::Opensearch,
             );
-            done(block_on(c.logs.put_integration(input)))
+            done(block_on(c.logs.put_integration_with(input)))
         }
-        3 => done(block_on(c.logs.describe_destinations(DescribeDestinationsInput::default()))),
-        4 => done(block_on(c.gd.create_detector(CreateDetectorInput::new(true)))),
+        3 => done(block_on(c.logs.describe_destinations_with(DescribeDestinationsInput::default()))),
+        4 => done(block_on(c.gd.create_detector_with(CreateDetectorInput::new(true)))),
         _ => {
-            let properties = DestinationProperties {
-                destination_arn: Some("arn:aws:s3:::bucket".into()),
-                kms_key_arn: Some("arn:aws:kms:us-east-1:123456789012:key/k".into()),
-            };
+            let properties = DestinationProperties::builder()
+                .destination_arn("arn:aws:s3:::bucket")
+                .kms_key_arn("arn:aws:kms:us-east-1:123456789012:key/k")
+                .build();
             let input = CreatePublishingDestinationInput::new("detector-1", DestinationType::S3, properties);
-            done(block_on(c.gd.create_publishing_destination(input)))
+            done(block_on(c.gd.create_publishing_destination_with(input)))
         }
     }
 }

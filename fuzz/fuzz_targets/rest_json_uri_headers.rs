@@ -172,7 +172,7 @@ fn seed_answer(c: &Clients) {
 
 fn guardduty(u: &mut Unstructured<'_>, c: &Clients) -> Result<()> {
     let detector_id = hostile(u)?;
-    let properties = DestinationProperties { destination_arn: hostile_opt(u)?, kms_key_arn: hostile_opt(u)? };
+    let properties = DestinationProperties::builder().set_destination_arn(hostile_opt(u)?).set_kms_key_arn(hostile_opt(u)?).build();
     let mut input = CreatePublishingDestinationInput::new(detector_id.clone(), DestinationType::S3, properties);
     input.client_token = hostile_opt(u)?;
     match gd::rest_json::prepare_create_publishing_destination(input.clone(), false) {
@@ -192,7 +192,7 @@ fn guardduty(u: &mut Unstructured<'_>, c: &Clients) -> Result<()> {
                 assert_eq!(body.get("clientToken").and_then(|v| v.as_str()), Some(t.as_str()));
             }
             seed_answer(c);
-            let result = block_on(c.gd.create_publishing_destination(input));
+            let result = block_on(c.gd.create_publishing_destination_with(input));
             let sent = c.seed.sent.lock().unwrap().take();
             let sent = sent.unwrap_or_else(|| panic!("a valid request was not sent: {result:?}"));
             check_sent(&sent, &req.path_and_query(), &req.headers);
@@ -208,7 +208,7 @@ fn guardduty(u: &mut Unstructured<'_>, c: &Clients) -> Result<()> {
     let req = gd::rest_json::prepare_create_detector(detector.clone(), false).expect("no label, nothing to refuse");
     assert_eq!(req.path, "/detector");
     seed_answer(c);
-    let _ = block_on(c.gd.create_detector(detector));
+    let _ = block_on(c.gd.create_detector_with(detector));
     let sent = c.seed.sent.lock().unwrap().take().expect("CreateDetector sent");
     check_sent(&sent, "/detector", &req.headers);
     Ok(())
@@ -259,7 +259,7 @@ fn fixture(u: &mut Unstructured<'_>, c: &Clients) -> Result<()> {
     *c.fixture.answer.lock().unwrap() = Some(smithy_gen_runtime::request::RawResponse::new(200, vec![], b"{}".to_vec()));
     *c.fixture.sent.lock().unwrap() = None;
     let input_token_set = input.client_token.is_some();
-    let result = block_on(c.things.update_thing(input));
+    let result = block_on(c.things.update_thing_with(input));
     let sent = c.fixture.sent.lock().unwrap().take();
     match sent {
         Some(sent) => {

@@ -43,12 +43,12 @@ fn call(c: &Clients, op: u8) -> Result<(), String> {
         r.map(|_| ()).map_err(|e| format!("{e} {e:?}"))
     }
     match op % OPERATIONS {
-        0 => done(block_on(c.sts.assume_role(AssumeRoleInput::new("arn:aws:iam::123456789012:role/r", "session")))),
-        1 => done(block_on(c.iam.list_roles(ListRolesInput::default()))),
-        2 => done(block_on(c.s3.list_objects_v2(s3t::ListObjectsV2Input::new("bucket")))),
-        3 => done(block_on(c.s3.get_bucket_location(s3t::GetBucketLocationInput::new("bucket")))),
-        4 => done(block_on(c.s3.copy_object(s3t::CopyObjectInput::new("bucket", "src/key", "key")))),
-        _ => done(block_on(c.s3.get_object(s3t::GetObjectInput::new("bucket", "key")))),
+        0 => done(block_on(c.sts.assume_role_with(AssumeRoleInput::new("arn:aws:iam::123456789012:role/r", "session")))),
+        1 => done(block_on(c.iam.list_roles_with(ListRolesInput::default()))),
+        2 => done(block_on(c.s3.list_objects_v2_with(s3t::ListObjectsV2Input::new("bucket")))),
+        3 => done(block_on(c.s3.get_bucket_location_with(s3t::GetBucketLocationInput::new("bucket")))),
+        4 => done(block_on(c.s3.copy_object_with(s3t::CopyObjectInput::new("bucket", "src/key", "key")))),
+        _ => done(block_on(c.s3.get_object_with(s3t::GetObjectInput::new("bucket", "key")))),
     }
 }
 
