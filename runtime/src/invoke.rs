@@ -330,13 +330,15 @@ impl Handle {
                         raw.attempts = attempt;
                         self.after_response(operation, attempt, &raw, started.elapsed());
                         tracing::debug!(status = raw.status, request_id = raw.request_id(), attempt, "error response");
-                        if !skew_corrected && config.clock_skew.correct(error_code(self.inner.service.protocol, &raw).as_deref(), &raw.headers, signed_offset) {
+                        let code = error_code(self.inner.service.protocol, &raw);
+                        if !skew_corrected && config.clock_skew.correct(code.as_deref(), &raw.headers, signed_offset) {
                             skew_corrected = true;
                             attempt += 1;
                             continue;
                         }
-                        match retry::response_reason(raw.status, error_code(self.inner.service.protocol, &raw).as_deref(), policy) {
-                            Some(reason) if attempt < config.retry.max_attempts && config.retry_quota.take(throttled(self.inner.service.protocol, &raw), &mut last_retry_cost) => reason,
+                        let throttled = retry::is_throttling(raw.status, code.as_deref());
+                        match retry::response_reason(raw.status, code.as_deref(), policy) {
+                            Some(reason) if attempt < config.retry.max_attempts && config.retry_quota.take(throttled, &mut last_retry_cost) => reason,
                             _ => return Ok(Streamed::Error(raw)),
                         }
                     }
@@ -493,13 +495,15 @@ impl Handle {
                             return Ok(raw);
                         }
                         tracing::debug!(status = raw.status, request_id = raw.request_id(), attempt, "error response");
-                        if reopen.is_some() && !skew_corrected && config.clock_skew.correct(error_code(self.inner.service.protocol, &raw).as_deref(), &raw.headers, signed_offset) {
+                        let code = error_code(self.inner.service.protocol, &raw);
+                        if reopen.is_some() && !skew_corrected && config.clock_skew.correct(code.as_deref(), &raw.headers, signed_offset) {
                             skew_corrected = true;
                             attempt += 1;
                             continue;
                         }
-                        match retry::response_reason(raw.status, error_code(self.inner.service.protocol, &raw).as_deref(), policy) {
-                            Some(reason) if again && config.retry_quota.take(throttled(self.inner.service.protocol, &raw), &mut last_retry_cost) => reason,
+                        let throttled = retry::is_throttling(raw.status, code.as_deref());
+                        match retry::response_reason(raw.status, code.as_deref(), policy) {
+                            Some(reason) if again && config.retry_quota.take(throttled, &mut last_retry_cost) => reason,
                             _ => return Ok(raw),
                         }
                     }
@@ -570,15 +574,20 @@ impl Handle {
                 }
                 tracing::debug!(parent: &span, status = r.status, request_id = r.request_id(), body_bytes = r.body.len(), "response");
             }
-            if let (Some(limiter), Ok(r)) = (&config.rate_limiter, &outcome) {
-                let code = if r.is_success() { None } else { error_code(self.inner.service.protocol, r) };
-                let rates = limiter.on_response(retry::is_throttling(r.status, code.as_deref()));
+            // The error response's code, read once for every rule below.
+            let code = match &outcome {
+                Ok(r) if !r.is_success() => error_code(self.inner.service.protocol, r),
+                _ => None,
+            };
+            let throttled = matches!(&outcome, Ok(r) if !r.is_success() && retry::is_throttling(r.status, code.as_deref()));
+            if let (Some(limiter), Ok(_)) = (&config.rate_limiter, &outcome) {
+                let rates = limiter.on_response(throttled);
                 tracing::debug!(parent: &span, measured_rate = rates.measured_rate, fill_rate = rates.fill_rate, limiting = rates.enabled, "adaptive retry rates");
             }
             // A signature refused for its time, with the service's clock
             // far from ours: corrected, and retried once at once.
             if let Ok(r) = &outcome {
-                if !skew_corrected && !r.is_success() && config.clock_skew.correct(error_code(self.inner.service.protocol, r).as_deref(), &r.headers, signed_offset) {
+                if !skew_corrected && !r.is_success() && config.clock_skew.correct(code.as_deref(), &r.headers, signed_offset) {
                     skew_corrected = true;
                     attempt += 1;
                     continue;
@@ -598,13 +607,13 @@ impl Handle {
                     }
                 }
                 Ok(r) if r.is_success() => None,
-                Ok(r) => retry::response_reason(r.status, error_code(self.inner.service.protocol, r).as_deref(), policy),
+                Ok(r) => retry::response_reason(r.status, code.as_deref(), policy),
                 Err(e) => retry::send_error_reason(e, policy),
             };
             if let Some(reason) = reason {
                 if attempt >= config.retry.max_attempts {
                     tracing::info!(parent: &span, reason, max_attempts = config.retry.max_attempts, "not retrying: no attempts left");
-                } else if config.retry_quota.take(matches!(&outcome, Ok(r) if throttled(self.inner.service.protocol, r)), &mut last_retry_cost) {
+                } else if config.retry_quota.take(throttled, &mut last_retry_cost) {
                     let backoff = retry::backoff(&config.retry, attempt);
                     tracing::info!(parent: &span, reason, backoff_ms = backoff.as_millis() as u64, next_attempt = attempt + 1, quota_left = config.retry_quota.available(), "retrying");
                     config.sleep.sleep(backoff).await;
@@ -1012,12 +1021,6 @@ fn with_trailer_checksum(
     _config: &Config,
 ) -> Result<crate::transport::StreamingBody, Failure> {
     Ok(body)
-}
-
-/// Whether an error response is a throttling error (the retry quota's
-/// cheaper retries).
-fn throttled(protocol: Protocol, response: &RawResponse) -> bool {
-    !response.is_success() && retry::is_throttling(response.status, error_code(protocol, response).as_deref())
 }
 
 /// A streamed download's body, checked against its response's checksum
