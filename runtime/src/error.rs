@@ -10,8 +10,9 @@ use crate::request::RawResponse;
 
 pub use crate::types::validate::ValidationError;
 
-/// What the service said about an error response.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What the service said about an error response. `Default` (status 0, no
+/// code) is for tests' mocks: `ErrorMeta { status: 404, code: "NoSuchKey".into(), ..Default::default() }`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ErrorMeta {
     pub status: u16,
     /// The error code with any `namespace#` prefix and `:suffix` removed.
@@ -58,6 +59,14 @@ pub trait ErrorHeaders {
 pub struct Modeled<T> {
     pub error: T,
     pub meta: ErrorMeta,
+}
+
+impl<T> Modeled<T> {
+    /// A modeled error as a mock: the error structure and what the response
+    /// would have said (`Modeled::new(NoSuchKey::builder().build(), ErrorMeta { status: 404, ..Default::default() })`).
+    pub fn new(error: T, meta: ErrorMeta) -> Self {
+        Modeled { error, meta }
+    }
 }
 
 impl<T> std::ops::Deref for Modeled<T> {

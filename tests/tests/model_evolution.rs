@@ -142,6 +142,12 @@ pub fn mock_error() -> WidgetNotFound {
     WidgetNotFound::builder().message("no such widget").build()
 }
 
+/// An operation's error as a test's mock returns it.
+pub fn mock_operation_error() -> GetWidgetError {
+    let meta = widgets::ErrorMeta { status: 404, code: "WidgetNotFound".into(), ..Default::default() };
+    GetWidgetError::WidgetNotFound(Box::new(widgets::Modeled::new(mock_error(), meta)))
+}
+
 /// A fluent call owns what it needs: its future can be spawned.
 pub fn spawnable(client: &Client) {
     fn assert_spawnable<T: std::future::Future + Send + 'static>(_: T) {}
