@@ -412,11 +412,14 @@ impl Handle {
                     resolved.auth.signing_region.as_deref().unwrap_or(&config.region),
                     resolved.auth.signing_name.as_deref().unwrap_or(self.inner.service.signing_name),
                 )
+                .with_clock(Arc::clone(&config.clock_skew))
             });
             let body = crate::transport::StreamingBody::new(crate::signing::events::SignedEvents::new(events, marshal, signer, first), None);
             match config.transport.send_duplex(signed.map(|_| ()), body).await {
                 Ok(mut r) if (200..300).contains(&r.status) => {
                     tracing::debug!(status = r.status, "event stream open (both ways)");
+                    // A success that needed no retry gives the quota its token.
+                    config.retry_quota.release(None);
                     r.body = crate::streams::stalled::guard_events(r.body, &config.stalled_streams, Arc::clone(&config.sleep));
                     Ok(Streamed::Stream(r))
                 }

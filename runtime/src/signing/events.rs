@@ -25,6 +25,8 @@ pub struct EventSigner {
     service: String,
     /// The last signature (hex): the request's seed signature at first.
     prior: String,
+    /// The configuration's corrected clock, if the signer has one.
+    clock: Option<std::sync::Arc<crate::signing::clock_skew::ClockSkew>>,
 }
 
 impl std::fmt::Debug for EventSigner {
@@ -37,7 +39,19 @@ impl EventSigner {
     /// A signer chaining from `seed_signature`, the hex signature of the
     /// HTTP request that opened the stream.
     pub fn new(seed_signature: &str, credentials: Credentials, region: &str, service: &str) -> EventSigner {
-        EventSigner { credentials, region: region.to_string(), service: service.to_string(), prior: seed_signature.to_string() }
+        EventSigner { credentials, region: region.to_string(), service: service.to_string(), prior: seed_signature.to_string(), clock: None }
+    }
+
+    /// The same signer, signing at the configuration's clock corrected for
+    /// skew (see [`ClockSkew`](crate::signing::clock_skew::ClockSkew)).
+    pub fn with_clock(mut self, clock: std::sync::Arc<crate::signing::clock_skew::ClockSkew>) -> EventSigner {
+        self.clock = Some(clock);
+        self
+    }
+
+    /// The time to sign the next message at.
+    fn now(&self) -> SystemTime {
+        self.clock.as_ref().map_or_else(SystemTime::now, |c| c.now())
     }
 
     /// The signed envelope of `message` (`None`: the empty message that ends
@@ -98,7 +112,10 @@ impl<T> SignedEvents<T> {
 
     fn frame(&mut self, message: Option<&Message>) -> Result<bytes::Bytes, String> {
         let out = match (&mut self.signer, message) {
-            (Some(signer), m) => encode(&signer.sign(m, std::time::SystemTime::now()).map_err(|e| e.to_string())?),
+            (Some(signer), m) => {
+                let now = signer.now();
+                encode(&signer.sign(m, now).map_err(|e| e.to_string())?)
+            }
             (None, Some(m)) => encode(m),
             (None, None) => return Ok(bytes::Bytes::new()),
         };
@@ -126,5 +143,24 @@ impl<T: Send> crate::transport::ProduceChunks for SignedEvents<T> {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn events_are_signed_at_the_corrected_clock() {
+        let skew = std::sync::Arc::new(crate::signing::clock_skew::ClockSkew::default());
+        let ahead = SystemTime::now() + std::time::Duration::from_secs(3600);
+        let secs = ahead.duration_since(SystemTime::UNIX_EPOCH).unwrap().as_secs_f64();
+        let date = crate::types::timestamp::Timestamp::from_epoch_seconds_f64(secs.floor()).unwrap().fmt_http_date();
+        assert!(skew.correct(Some("InvalidSignatureException"), &[("date".to_string(), date)], 0));
+        let credentials = Credentials::new("AKID", "secret", None);
+        let plain = EventSigner::new("seed", credentials.clone(), "us-east-1", "transcribe");
+        let corrected = EventSigner::new("seed", credentials, "us-east-1", "transcribe").with_clock(skew);
+        let gap = corrected.now().duration_since(plain.now()).expect("the corrected clock is ahead");
+        assert!(gap.as_secs().abs_diff(3600) <= 2, "{gap:?}");
     }
 }
