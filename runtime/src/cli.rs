@@ -67,6 +67,9 @@ pub struct Args {
     /// prints the other members.
     pub body_out: Option<String>,
     pub dry_run: bool,
+    /// `--all-pages`: a paginated operation sends every page and prints
+    /// every item (every page, for paginators without items).
+    pub all_pages: bool,
     /// `-v`: the calls' spans and events (attempts, retries, endpoints,
     /// credentials, connections) printed to stderr.
     pub verbose: bool,
@@ -125,6 +128,7 @@ pub fn command(services: &[(&str, &[&str])]) -> clap::Command {
         .arg(value("body", "@FILE", "For operations whose input payload is a streaming blob: send this file as it is read"))
         .arg(value("body-out", "FILE", "For operations whose output payload is a streaming blob: write it to this file"))
         .arg(Arg::new("dry-run").long("dry-run").action(ArgAction::SetTrue).help("Validate and print the request without sending it"))
+        .arg(Arg::new("all-pages").long("all-pages").action(ArgAction::SetTrue).help("For paginated operations: send every page and print every item as one JSON array"))
         .arg(Arg::new("verbose").short('v').long("verbose").action(ArgAction::SetTrue).help("Print the calls' spans and events to stderr"))
         .arg(
             Arg::new("completions")
@@ -183,6 +187,7 @@ pub fn parse(args: &[String], services: &[(&str, &[&str])]) -> Result<Args, Outc
         body,
         body_out: get("body-out"),
         dry_run: m.get_flag("dry-run"),
+        all_pages: m.get_flag("all-pages"),
         verbose: m.get_flag("verbose"),
         base: BaseConfig::default(),
     })
@@ -323,6 +328,9 @@ fn error_outcome<E: OperationError>(e: &E) -> Outcome {
 /// What every call starts with: the input read, then (a dry run) the
 /// request printed as the outcome, or the configuration built.
 async fn start<I: DeserializeOwned, E: OperationError + From<Failure>>(args: &Args, op: &Operation<I, E>) -> Result<(Config, I), Outcome> {
+    if args.all_pages {
+        return Err(Outcome::fail(2, format!("--all-pages is for paginated operations; {} is not paginated\n", args.operation)));
+    }
     // `--body` and `--body-out` reach here only for operations without a
     // streaming blob payload (the others take them before).
     if args.body.is_some() || args.body_out.is_some() {
@@ -366,6 +374,34 @@ where
     };
     match send(config, input).await {
         Ok(output) => printed(&output),
+        Err(e) => error_outcome(&e),
+    }
+}
+
+/// [`run`] for a paginated operation: with `--all-pages`, `all` sends
+/// every page (through the operation's paginator) and what it returns, the
+/// items of every page or the pages, is printed as one JSON array.
+pub async fn run_paged<I, O, T, E, F, Fut, A, AllFut>(args: &Args, op: Operation<I, E>, send: F, all: A) -> Outcome
+where
+    I: DeserializeOwned,
+    O: Serialize,
+    T: Serialize,
+    E: OperationError + From<Failure>,
+    F: FnOnce(Config, I) -> Fut,
+    Fut: Future<Output = Result<O, E>>,
+    A: FnOnce(Config, I) -> AllFut,
+    AllFut: Future<Output = Result<Vec<T>, E>>,
+{
+    if !args.all_pages {
+        return run(args, op, send).await;
+    }
+    let first_page = Args { all_pages: false, ..args.clone() };
+    let (config, input) = match start(&first_page, &op).await {
+        Ok(pair) => pair,
+        Err(outcome) => return outcome,
+    };
+    match all(config, input).await {
+        Ok(items) => printed(&items),
         Err(e) => error_outcome(&e),
     }
 }
@@ -728,6 +764,23 @@ macro_rules! __cli_op {
         $crate::cli::run($args, $crate::cli::Operation { service: &$service, name: $name, prepare: protocol::$prepare }, |config, input| async move {
             super::Client::new(config).$method(input).await
         })
+        .await
+    };
+    // A paginated operation: `--all-pages` collects its items (`items`) or
+    // its pages (`pages`) through the paginator.
+    ($args:ident, $service:path, $name:literal, $prepare:ident, $method:ident, paged $paginator:ident items) => {
+        $crate::cli::op!(@paged $args, $service, $name, $prepare, $method, $paginator, collect_items)
+    };
+    ($args:ident, $service:path, $name:literal, $prepare:ident, $method:ident, paged $paginator:ident pages) => {
+        $crate::cli::op!(@paged $args, $service, $name, $prepare, $method, $paginator, collect_pages)
+    };
+    (@paged $args:ident, $service:path, $name:literal, $prepare:ident, $method:ident, $paginator:ident, $collect:ident) => {
+        $crate::cli::run_paged(
+            $args,
+            $crate::cli::Operation { service: &$service, name: $name, prepare: protocol::$prepare },
+            |config, input| async move { super::Client::new(config).$method(input).await },
+            |config, input| super::Client::new(config).$paginator(input).$collect(),
+        )
         .await
     };
 }

@@ -256,6 +256,112 @@ impl<P: PagedItems> Paginator<P> {
     }
 }
 
+/// What a paginator's streams need to send pages from any task: the
+/// client, input, token and items move between tasks with the paginator.
+pub trait SendPaged: Paged<Client: Send + Sync + 'static, Input: Send + 'static, Output: Send + 'static, Error: Send + 'static, Item: Send + 'static, Token: Send + 'static> + 'static {}
+
+impl<P> SendPaged for P where P: Paged<Client: Send + Sync + 'static, Input: Send + 'static, Output: Send + 'static, Error: Send + 'static, Item: Send + 'static, Token: Send + 'static> + 'static {}
+
+impl<P: SendPaged> Paginator<P> {
+    /// The remaining pages as a [`futures_core::Stream`] of
+    /// `Result<Output, Error>` (for `StreamExt` combinators, `select!` and
+    /// the like): each page, an error once if a call fails, then the end,
+    /// by the same rules as [`next_page`](Self::next_page). Nothing is sent
+    /// until the stream is polled.
+    pub fn into_stream(self) -> PageStream<P, P::Output> {
+        PageStream::new(self, |mut p| {
+            Box::pin(async move {
+                let next = p.next_page().await;
+                (p, next)
+            })
+        })
+    }
+}
+
+impl<P: SendPaged + PagedItems> Paginator<P> {
+    /// The remaining items of every page as a [`futures_core::Stream`] of
+    /// `Result<Item, Error>`: each item in order, an error once if a call
+    /// fails, then the end, by the same rules as
+    /// [`next_item`](Self::next_item).
+    pub fn into_item_stream(self) -> PageStream<P, P::Item> {
+        PageStream::new(self, |mut p| {
+            Box::pin(async move {
+                let next = p.next_item().await;
+                (p, next)
+            })
+        })
+    }
+}
+
+type Step<P, T> = std::pin::Pin<Box<dyn std::future::Future<Output = (Box<Paginator<P>>, Option<Result<T, <P as Paged>::Error>>)> + Send>>;
+
+/// A paginator's pages or items as a [`futures_core::Stream`], from
+/// [`Paginator::into_stream`] or [`Paginator::into_item_stream`].
+#[must_use = "a stream sends nothing until it is polled"]
+pub struct PageStream<P: Paged, T> {
+    state: StreamState<P, T>,
+    step: fn(Box<Paginator<P>>) -> Step<P, T>,
+}
+
+enum StreamState<P: Paged, T> {
+    Idle(Box<Paginator<P>>),
+    Busy(Step<P, T>),
+    Done,
+}
+
+impl<P: SendPaged, T> PageStream<P, T> {
+    fn new(paginator: Paginator<P>, step: fn(Box<Paginator<P>>) -> Step<P, T>) -> Self {
+        PageStream { state: StreamState::Idle(Box::new(paginator)), step }
+    }
+}
+
+impl<P: Paged, T> std::fmt::Debug for PageStream<P, T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let state = match &self.state {
+            StreamState::Idle(p) => if p.cursor.is_done() && p.items.len() == 0 { "ending" } else { "idle" },
+            StreamState::Busy(_) => "waiting for a page",
+            StreamState::Done => "done",
+        };
+        f.debug_struct("PageStream").field("state", &state).finish_non_exhaustive()
+    }
+}
+
+// Nothing in it is pinned in place: the paginator is boxed and moved into
+// and out of a boxed future.
+impl<P: Paged, T> Unpin for PageStream<P, T> {}
+
+impl<P: SendPaged, T> futures_core::Stream for PageStream<P, T> {
+    type Item = Result<T, P::Error>;
+
+    fn poll_next(self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Option<Self::Item>> {
+        use std::task::Poll;
+        let this = self.get_mut();
+        loop {
+            match std::mem::replace(&mut this.state, StreamState::Done) {
+                StreamState::Done => return Poll::Ready(None),
+                StreamState::Idle(paginator) => this.state = StreamState::Busy((this.step)(paginator)),
+                StreamState::Busy(mut next) => match next.as_mut().poll(cx) {
+                    Poll::Pending => {
+                        this.state = StreamState::Busy(next);
+                        return Poll::Pending;
+                    }
+                    Poll::Ready((paginator, Some(item))) => {
+                        this.state = StreamState::Idle(paginator);
+                        return Poll::Ready(Some(item));
+                    }
+                    Poll::Ready((_, None)) => return Poll::Ready(None),
+                },
+            }
+        }
+    }
+}
+
+impl<P: SendPaged, T> futures_core::FusedStream for PageStream<P, T> {
+    fn is_terminated(&self) -> bool {
+        matches!(self.state, StreamState::Done)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeMap;
@@ -385,5 +491,36 @@ mod tests {
         let table = Table::default();
         let items = now(super::Paginator::<Scan>::new(table.clone(), Input { start: Some(key(3)) }).collect_items());
         assert_eq!(items, Ok(vec![4, 5]));
+    }
+
+    /// Every item a stream yields, polled to its end (the fake never waits).
+    fn drain<S: futures_core::Stream + Unpin>(mut stream: S) -> Vec<S::Item> {
+        let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+        let mut all = Vec::new();
+        loop {
+            match std::pin::Pin::new(&mut stream).poll_next(&mut cx) {
+                std::task::Poll::Ready(Some(item)) => all.push(item),
+                std::task::Poll::Ready(None) => return all,
+                std::task::Poll::Pending => panic!("the fake service never waits"),
+            }
+        }
+    }
+
+    #[test]
+    fn streams_of_pages_and_items_follow_the_paginator() {
+        use futures_core::stream::FusedStream;
+        let table = Table::default();
+        let pages = drain(super::Paginator::<Scan>::new(table.clone(), Input::default()).into_stream());
+        let sizes: Vec<Vec<u32>> = pages.into_iter().map(|p| p.expect("a page").items).collect();
+        assert_eq!(sizes, vec![vec![1, 2], vec![3, 4], vec![5]]);
+        assert_eq!(table.sent.lock().expect("not poisoned").len(), 3, "one call per page, none after the last");
+        let table = Table::default();
+        let mut items = super::Paginator::<Scan>::new(table.clone(), Input { start: Some(key(1)) }).into_item_stream();
+        assert!(!items.is_terminated());
+        assert!(table.sent.lock().expect("not poisoned").is_empty(), "nothing is sent before the stream is polled");
+        let got: Vec<u32> = drain(&mut items).into_iter().map(|i| i.expect("an item")).collect();
+        assert_eq!(got, vec![2, 3, 4, 5]);
+        assert!(items.is_terminated());
+        assert!(drain(&mut items).is_empty(), "an ended stream stays ended");
     }
 }

@@ -140,3 +140,44 @@ async fn sns_topics_publish_and_attributes() {
     let err = client.get_topic_attributes_with(sns_types::GetTopicAttributesInput::new(arn)).await.expect_err("deleted topic");
     assert_eq!(err.code(), Some("NotFound"), "{err}");
 }
+
+/// `smithy-call iam ListRoles --all-pages` sends every page and prints every
+/// role as one array (`aws iam list-roles` does the same); `--all-pages` on
+/// an operation without a paginator is a usage error.
+#[tokio::test]
+async fn smithy_call_all_pages_prints_every_item() {
+    let Some(moto) = Moto::start() else {
+        eprintln!("{SKIP_NOTICE}");
+        return;
+    };
+    let client = iam::Client::new(moto.config());
+    for i in 0..5 {
+        client.create_role().role_name(format!("paged-{i}")).assume_role_policy_document(TRUST).send().await.expect("CreateRole");
+    }
+    let bin = integration_tests::smithy_call_binary();
+    let call = |args: &[&str]| {
+        std::process::Command::new(&bin)
+            .args(args)
+            .args(["--endpoint", &moto.endpoint, "--region", "us-east-1"])
+            .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+            .env("AWS_SECRET_ACCESS_KEY", "secret")
+            .env_remove("AWS_SESSION_TOKEN")
+            .output()
+            .expect("run smithy-call")
+    };
+    let out = call(&["iam", "ListRoles", "--input", r#"{"MaxItems":2}"#, "--all-pages"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "stdout: {stdout}\nstderr: {}", String::from_utf8_lossy(&out.stderr));
+    let roles: Vec<serde_json::Value> = serde_json::from_str(&stdout).expect("a JSON array of roles");
+    let mut names: Vec<&str> = roles.iter().filter_map(|r| r["RoleName"].as_str()).collect();
+    names.sort_unstable();
+    assert_eq!(names, ["paged-0", "paged-1", "paged-2", "paged-3", "paged-4"], "every role of three pages");
+    // Without the flag: the first page only, as the operation returns it.
+    let out = call(&["iam", "ListRoles", "--input", r#"{"MaxItems":2}"#]);
+    let page: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON output");
+    assert_eq!(page["Roles"].as_array().map(Vec::len), Some(2));
+    assert_eq!(page["IsTruncated"], true);
+    let out = call(&["iam", "GetRole", "--input", r#"{"RoleName":"paged-0"}"#, "--all-pages"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--all-pages is for paginated operations; GetRole is not paginated"));
+}

@@ -299,3 +299,40 @@ fn paginators_and_their_futures_are_send() {
     assert_send(&pager.next_page());
     assert_send(&pager.next_item());
 }
+
+#[test]
+fn pages_and_items_as_streams_end_at_the_last_page() {
+    use futures_util::StreamExt;
+    let h = Harness::new(three_pages());
+    let client = h.client();
+    // The stream is `Send + 'static`: it runs on a spawned task.
+    let items = run(async move {
+        let stream = client.describe_destinations_paginator(input()).page_size(2).into_item_stream();
+        tokio::spawn(stream.collect::<Vec<_>>()).await.expect("the task ran")
+    });
+    let items: Vec<_> = items.into_iter().map(|i| i.expect("no error")).collect();
+    assert_eq!(names(items), ["a", "b", "c", "d", "e"]);
+    assert_eq!(h.tokens(), [None, Some("t1".into()), Some("t2".into())]);
+
+    let h = Harness::new(three_pages());
+    let pages: Vec<_> = run(h.client().describe_destinations_paginator(input()).into_stream().collect());
+    let sizes: Vec<usize> = pages.into_iter().map(|p| p.expect("no error").destinations.unwrap_or_default().len()).collect();
+    assert_eq!(sizes, [2, 1, 2]);
+}
+
+#[test]
+fn a_stream_yields_the_error_once_and_then_ends() {
+    use futures_util::StreamExt;
+    let h = Harness::new(vec![page(&["a"], Some("t1")), invalid_parameter(), page(&["never"], None)]);
+    let mut items = h.client().describe_destinations_paginator(input()).into_item_stream();
+    run(async {
+        assert_eq!(names([items.next().await.expect("an item").expect("no error")]), ["a"]);
+        match items.next().await {
+            Some(Err(DescribeDestinationsError::InvalidParameterException(_))) => {}
+            other => panic!("expected the modeled error, got {other:?}"),
+        }
+        assert!(items.next().await.is_none(), "nothing after the error");
+        assert!(items.next().await.is_none(), "and the stream stays ended");
+    });
+    assert_eq!(h.tokens(), [None, Some("t1".into())], "no call after the failed one");
+}

@@ -60,6 +60,15 @@ pub fn service_cli(svc: &ServiceIr) -> TokenStream {
                 #name => ::smithy_gen_runtime::cli::body_op!(#target, #prepare, #f, download #download #json),
             };
         }
+        // A paginated operation: `--all-pages` pages through it.
+        if let Some(p) = &op.paginated {
+            let paginator = ident(&p.method);
+            let what = if p.items.is_some() { quote!(items) } else { quote!(pages) };
+            return quote! {
+                #cfg
+                #name => op!(#target, #prepare, #f, paged #paginator #what),
+            };
+        }
         quote! {
             #cfg
             #name => op!(#target, #prepare, #f),

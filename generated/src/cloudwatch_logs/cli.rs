@@ -16,7 +16,8 @@ pub(crate) async fn call(
             "DescribeDestinations" => {
                 op!(
                     args, SERVICE, "DescribeDestinations", prepare_describe_destinations,
-                    describe_destinations_with
+                    describe_destinations_with, paged describe_destinations_paginator
+                    items
                 )
             }
             #[cfg(feature = "cloudwatch-logs-put-destination")]

@@ -24,7 +24,10 @@ pub(crate) async fn call(
             "GetRole" => op!(args, SERVICE, "GetRole", prepare_get_role, get_role_with),
             #[cfg(feature = "iam-list-roles")]
             "ListRoles" => {
-                op!(args, SERVICE, "ListRoles", prepare_list_roles, list_roles_with)
+                op!(
+                    args, SERVICE, "ListRoles", prepare_list_roles, list_roles_with,
+                    paged list_roles_paginator items
+                )
             }
             _ => return ::std::option::Option::None,
         },

@@ -90,14 +90,15 @@ pub(crate) async fn call(
             #[cfg(feature = "s3-list-buckets")]
             "ListBuckets" => {
                 op!(
-                    args, SERVICE, "ListBuckets", prepare_list_buckets, list_buckets_with
+                    args, SERVICE, "ListBuckets", prepare_list_buckets,
+                    list_buckets_with, paged list_buckets_paginator items
                 )
             }
             #[cfg(feature = "s3-list-objects-v2")]
             "ListObjectsV2" => {
                 op!(
                     args, SERVICE, "ListObjectsV2", prepare_list_objects_v2,
-                    list_objects_v2_with
+                    list_objects_v2_with, paged list_objects_v2_paginator pages
                 )
             }
             #[cfg(feature = "s3-put-object")]

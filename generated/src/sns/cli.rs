@@ -33,7 +33,10 @@ pub(crate) async fn call(
             }
             #[cfg(feature = "sns-list-topics")]
             "ListTopics" => {
-                op!(args, SERVICE, "ListTopics", prepare_list_topics, list_topics_with)
+                op!(
+                    args, SERVICE, "ListTopics", prepare_list_topics, list_topics_with,
+                    paged list_topics_paginator items
+                )
             }
             #[cfg(feature = "sns-publish")]
             "Publish" => op!(args, SERVICE, "Publish", prepare_publish, publish_with),
