@@ -99,6 +99,22 @@ pub fn generate_reporting(options: &Options) -> Result<Generated, Error> {
     Ok(Generated { files, warnings, operation_features })
 }
 
+/// The IAM policy document (JSON) the operations `selection` chooses need
+/// (what the generated crate's `iam_policy()` returns with every feature of
+/// such a crate on): each operation's actions (see `lower::iam`), sorted,
+/// on every resource.
+pub fn iam_policy(model: &Model, selection: &Selection) -> Result<String, Error> {
+    let ir = lower::lower_crate(model, "iam-policy", selection)?;
+    let per_op: Vec<(&str, Vec<&str>)> = ir
+        .services
+        .iter()
+        .flat_map(|s| s.client_operations())
+        .map(|o| (o.name.as_str(), o.iam_actions.iter().map(String::as_str).collect()))
+        .collect();
+    let table: Vec<(&str, &[&str])> = per_op.iter().map(|(n, a)| (*n, a.as_slice())).collect();
+    Ok(smithy_gen_runtime::iam::policy(&[&table]))
+}
+
 /// Generate from models given as (file name, JSON text) pairs.
 pub fn generate_from_sources(sources: &[(PathBuf, String)], crate_name: &str) -> Result<Vec<RenderedFile>, Error> {
     let model = Model::load_sources(sources)?;

@@ -31,6 +31,20 @@ enum Command {
         #[arg(long = "model", value_name = "PATH", required = true)]
         models: Vec<String>,
     },
+    /// Print the IAM policy (JSON) that a crate of these operations needs: each operation's IAM action
+    /// (from the model's `aws.iam#iamAction`, else named after it) and the actions the model says it
+    /// requires, on every resource.
+    IamPolicy {
+        /// A Smithy 2.0 JSON AST file, or `aws:<file>` for an official AWS model.
+        #[arg(long = "model", value_name = "PATH", required_unless_present = "config")]
+        models: Vec<String>,
+        /// A generation config (its models and per-service operations) instead of --model.
+        #[arg(long, value_name = "FILE", conflicts_with_all = ["models", "operations"])]
+        config: Option<PathBuf>,
+        /// Only these operations (comma-separated, by name), from whichever services have them.
+        #[arg(long, value_name = "OP,...", value_delimiter = ',')]
+        operations: Vec<String>,
+    },
     /// Print a completion script for a shell (e.g. `smithy-gen completions bash > /etc/bash_completion.d/smithy-gen`).
     Completions {
         #[arg(value_enum)]
@@ -117,6 +131,7 @@ where
     match cli.command {
         Command::Generate(g) => generate(&g),
         Command::Operations { models } => operations(&models),
+        Command::IamPolicy { models, config, operations } => iam_policy(&models, config.as_deref(), &operations),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "smithy-gen", &mut std::io::stdout());
             Ok(())
@@ -345,15 +360,48 @@ fn generate(g: &GenerateArgs) -> Result<(), String> {
     Ok(())
 }
 
+fn iam_policy(models: &[String], config: Option<&Path>, operations: &[String]) -> Result<(), String> {
+    let (paths, selection) = match config {
+        Some(path) => {
+            let c = codegen::config::load(path)?;
+            (c.options.models, c.options.selection)
+        }
+        None => {
+            let paths = models.iter().map(|m| model_path(m)).collect::<Result<Vec<_>, _>>()?;
+            let ops: Vec<String> = operations.iter().map(|o| o.trim().to_string()).filter(|o| !o.is_empty()).collect();
+            if ops.is_empty() && !operations.is_empty() {
+                return Err("--operations lists no operation".into());
+            }
+            let anywhere = (!ops.is_empty()).then(|| ops.into_iter().collect());
+            (paths, codegen::Selection { services: Default::default(), anywhere })
+        }
+    };
+    let model = codegen::Model::load_files(&paths).map_err(|e| e.to_string())?;
+    let policy = codegen::iam_policy(&model, &selection).map_err(|e| e.to_string())?;
+    print_out(&format!("{policy}\n"))
+}
+
+/// Write `text` to standard output; a reader that went away (`| head`) is
+/// not an error.
+fn print_out(text: &str) -> Result<(), String> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(format!("writing to standard output: {e}")),
+        _ => Ok(()),
+    }
+}
+
 fn operations(models: &[String]) -> Result<(), String> {
     let paths = models.iter().map(|m| model_path(m)).collect::<Result<Vec<_>, _>>()?;
     let model = codegen::Model::load_files(&paths).map_err(|e| e.to_string())?;
+    let mut text = String::new();
     for svc in model.services() {
         let names = codegen::lower::operation_names(&model, svc);
-        println!("{} ({} operations)", svc.id, names.len());
+        text.push_str(&format!("{} ({} operations)\n", svc.id, names.len()));
         for n in names {
-            println!("  {n}");
+            text.push_str(&format!("  {n}\n"));
         }
     }
-    Ok(())
+    print_out(&text)
 }
