@@ -173,6 +173,39 @@ pub struct ServiceIr {
     /// The service's `@xmlNamespace` as the attribute of a start tag
     /// (`xmlns="…"`): restXml request documents whose root has none of its own.
     pub xml_ns: Option<String>,
+    /// `aws.api#clientEndpointDiscovery`, when a generated operation uses a
+    /// discovered endpoint. Filled by `lower::endpoint_discovery`.
+    pub endpoint_discovery: Option<EndpointDiscoveryIr>,
+}
+
+/// How a service's client discovers endpoints (`aws.api#clientEndpointDiscovery`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EndpointDiscoveryIr {
+    /// The discovery operation's name (`DescribeEndpoints`); it is generated.
+    pub operation: String,
+    /// The invalid-endpoint error's code (the trait's `error`, by name).
+    pub error_code: Option<String>,
+    /// Rust fields of the discovery input's `Operation` and `Identifiers`
+    /// members, when it has them.
+    pub operation_field: Option<String>,
+    pub identifiers_field: Option<String>,
+    /// Rust fields: the output's `Endpoints`, and each endpoint's `Address`
+    /// and `CachePeriodInMinutes`.
+    pub endpoints_field: String,
+    pub address_field: String,
+    pub period_field: String,
+    /// The operations with `aws.api#clientDiscoveredEndpoint`, by name.
+    pub operations: std::collections::BTreeMap<String, DiscoveredEndpointIr>,
+}
+
+/// `aws.api#clientDiscoveredEndpoint` on an operation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiscoveredEndpointIr {
+    /// Its `required`: the operation works only on a discovered endpoint.
+    pub required: bool,
+    /// The input's `aws.api#clientEndpointDiscoveryId` members: model name
+    /// and Rust field.
+    pub identifiers: Vec<(String, String)>,
 }
 
 /// A piece of a host prefix.

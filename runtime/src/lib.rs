@@ -52,6 +52,7 @@
 
 pub mod config;
 pub mod credentials;
+pub mod endpoint_discovery;
 pub mod endpoints;
 pub mod error;
 pub mod hooks;
@@ -82,7 +83,7 @@ pub mod protocol_test;
 pub use types::blob::Blob;
 /// Shared bytes: request and response bodies (the [`Transport`] trait's).
 pub use bytes::Bytes;
-pub use config::{Config, ConfigError, ContextParam, Credentials, RequestChecksumCalculation, RetryConfig, RetryMode};
+pub use config::{Config, ConfigError, ContextParam, Credentials, EndpointDiscovery, RequestChecksumCalculation, RetryConfig, RetryMode};
 pub use error::{ErrorKind, ErrorMeta, Modeled, OperationError, ParseError, TimeoutError, TransportError};
 pub use config::builder::ConfigBuilder;
 pub use types::builders::BuildError;

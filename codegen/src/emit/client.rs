@@ -213,6 +213,21 @@ pub fn client_file(svc: &ServiceIr) -> TokenStream {
                 }
             }
         });
+        let discovered = svc.endpoint_discovery.as_ref().and_then(|d| Some((d, d.operations.get(&op.name)?)));
+        let (discovery, send) = match discovered {
+            Some((d, o)) => {
+                let required = o.required;
+                let names = o.identifiers.iter().map(|(n, _)| n);
+                let fields = o.identifiers.iter().map(|(_, f)| ident(f));
+                let code = d.error_code.clone().unwrap_or_default();
+                let keyed = d.identifiers_field.is_some();
+                (
+                    quote!(let discovery = ::smithy_gen_runtime::endpoint_discovery::Discovery::new(#op_name, #required, vec![#((#names, ::std::clone::Clone::clone(&input.#fields))),*], #code, #keyed);),
+                    quote!(self.handle.send_discovered(#op_name, &request, &policy, discovery, &|operation, identifiers| self.discover_endpoints(operation, identifiers))),
+                )
+            }
+            None => (TokenStream::new(), quote!(self.handle.send(#op_name, &request, &policy))),
+        };
         quote! {
             #cfg
             #docs
@@ -220,8 +235,9 @@ pub fn client_file(svc: &ServiceIr) -> TokenStream {
             pub async fn #f(&self, #mutability input: types::#input) -> Result<types::#output, errors::#error> {
                 #fill_token
                 let policy = RetryPolicy::new(#safe, &[#(#retryable),*]);
+                #discovery
                 let request = protocol::#prepare(input, self.handle.validates())?;
-                protocol::#parse(&self.handle.send(#op_name, &request, &policy).await?)
+                protocol::#parse(&#send.await?)
             }
             #stream_method
             #upload_method
@@ -257,6 +273,7 @@ pub fn client_file(svc: &ServiceIr) -> TokenStream {
     }
     let doc_lines: Vec<String> = doc.lines().map(str::to_string).collect();
     let signing_options = if svc.s3_signing { quote!(S3) } else { quote!(DEFAULT) };
+    let discover = discover_method(svc);
     quote! {
         //! The service's client.
 
@@ -321,6 +338,73 @@ pub fn client_file(svc: &ServiceIr) -> TokenStream {
             }
 
             #(#methods)*
+
+            #discover
+        }
+    }
+}
+
+/// The client's private `discover_endpoints`: a call of the service's
+/// discovery operation for the runtime's endpoint cache (nothing without
+/// `aws.api#clientEndpointDiscovery`). Compiled with the operations that
+/// use it.
+fn discover_method(svc: &ServiceIr) -> TokenStream {
+    let Some(d) = &svc.endpoint_discovery else { return TokenStream::new() };
+    let Some(op) = svc.operations.iter().find(|o| o.name == d.operation) else { return TokenStream::new() };
+    let f = ident(&input_fn(svc, op));
+    let input = ident(&op.input);
+    let features: std::collections::BTreeSet<String> =
+        svc.operations.iter().filter(|o| d.operations.contains_key(&o.name)).map(|o| o.feature.clone()).collect();
+    let all: std::collections::BTreeSet<String> = svc.operations.iter().map(|o| o.feature.clone()).collect();
+    let gate = (svc.operations.len() > 1 && features != all).then(|| features.into_iter().collect());
+    let cfg = super::gates::cfg(&gate);
+    let set_operation = d.operation_field.as_ref().map(|f| {
+        let f = ident(f);
+        quote!(input.#f = ::std::option::Option::Some(::std::string::ToString::to_string(operation));)
+    });
+    let set_identifiers = d.identifiers_field.as_ref().map(|f| {
+        let f = ident(f);
+        quote!(input.#f = ::std::option::Option::Some(identifiers.into_iter().collect());)
+    });
+    let (endpoints, address, period) = (ident(&d.endpoints_field), ident(&d.address_field), ident(&d.period_field));
+    // The input: its `Operation` and `Identifiers` set when there are
+    // identifiers to send (and the input takes them).
+    let input_value = if set_operation.is_none() && set_identifiers.is_none() {
+        quote! {
+            let _ = (operation, identifiers);
+            let input = types::#input::default();
+        }
+    } else {
+        let unused = set_operation.is_none().then(|| quote!(let _ = operation;));
+        quote! {
+            #unused
+            let mut input = types::#input::default();
+            if !identifiers.is_empty() {
+                #set_operation
+                #set_identifiers
+            }
+        }
+    };
+    let doc = format!(" Calls `{}` for the endpoints of `operation` (see `smithy_gen_runtime::endpoint_discovery`).", d.operation);
+    quote! {
+        #cfg
+        #[doc = #doc]
+        fn discover_endpoints(&self, operation: &'static str, identifiers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>) -> ::smithy_gen_runtime::endpoint_discovery::DiscoveryFuture<'_> {
+            ::std::boxed::Box::pin(async move {
+                #input_value
+                let output = self.#f(input).await.map_err(|e| ::std::string::ToString::to_string(&e))?;
+                ::std::result::Result::Ok(
+                    output
+                        .#endpoints
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|e| ::smithy_gen_runtime::endpoint_discovery::DiscoveredEndpoint {
+                            address: e.#address.unwrap_or_default(),
+                            cache_period_in_minutes: e.#period.map(i64::from).unwrap_or_default(),
+                        })
+                        .collect(),
+                )
+            })
         }
     }
 }

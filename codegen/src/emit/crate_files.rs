@@ -133,16 +133,30 @@ fn operation_features(ir: &CrateIr) -> String {
                 crate::ir::MAX_FEATURES
             ));
             for (f, ops) in &features {
-                out.push_str(&format!("{f:?} = [] # {}\n", ops.join(", ")));
+                out.push_str(&format!("{f:?} = [{}] # {}\n", discovery_dependency(s, f), ops.join(", ")));
             }
         } else {
             out.push_str(&format!("# {}: one feature per operation.\n", s.title));
             for f in features.keys() {
-                out.push_str(&format!("{f:?} = []\n"));
+                out.push_str(&format!("{f:?} = [{}]\n", discovery_dependency(s, f)));
             }
         }
     }
     out
+}
+
+/// What an operation feature needs beyond its own operations: the
+/// service's endpoint discovery operation's feature, when one of them uses
+/// a discovered endpoint (quoted, or empty).
+fn discovery_dependency(s: &crate::ir::ServiceIr, feature: &str) -> String {
+    let Some(d) = &s.endpoint_discovery else { return String::new() };
+    let Some(discovery) = s.operations.iter().find(|o| o.name == d.operation) else { return String::new() };
+    let needs = s.operations.iter().any(|o| o.feature == feature && d.operations.contains_key(&o.name));
+    if needs && discovery.feature != feature {
+        format!("{:?}", discovery.feature)
+    } else {
+        String::new()
+    }
 }
 
 fn lib_rs(ir: &CrateIr) -> TokenStream {

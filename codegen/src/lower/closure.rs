@@ -85,7 +85,16 @@ pub fn collect<'m>(
                 ));
             }
         }
+        let every = ops.clone();
         ops.retain(|o| only.contains(c.name_of(&o.id)));
+        // An operation with a discovered endpoint needs the service's
+        // discovery operation (`aws.api#clientEndpointDiscovery`): added.
+        if let Some(d) = &svc.traits.client_endpoint_discovery {
+            let needed = ops.iter().any(|o| o.traits.client_discovered_endpoint.is_some());
+            if needed && !ops.iter().any(|o| o.id == d.operation) {
+                ops.extend(every.into_iter().find(|o| o.id == d.operation));
+            }
+        }
     }
     ops.sort_by(|a, b| c.name_of(&a.id).cmp(c.name_of(&b.id)).then(a.id.cmp(&b.id)));
     for op in &ops {

@@ -13,6 +13,7 @@ mod streaming_bodies;
 mod recursion;
 mod sensitive;
 mod rtype;
+mod endpoint_discovery;
 mod endpoints;
 mod examples;
 mod gates;
@@ -225,6 +226,7 @@ pub fn lower_service(model: &Model, svc: &Shape, only: Option<&BTreeSet<String>>
         xml_ns: xml::namespace_attrs(svc.traits.xml_namespace.as_ref()),
         client_context_params: svc.traits.client_context_params.clone(),
         s3_signing: customizations::s3_signing(svc),
+        endpoint_discovery: None,
     };
     (ir.endpoint_rules, ir.endpoint_tests) = endpoints::lower(svc, &mut diags);
     if !diags.is_empty() {
@@ -237,6 +239,7 @@ pub fn lower_service(model: &Model, svc: &Shape, only: Option<&BTreeSet<String>>
     protocol_tests::resolve(model, &mut ir);
     customizations::resolve(svc, &mut ir);
     paginated::resolve(model, svc, &mut ir, &mut diags);
+    endpoint_discovery::resolve(model, svc, &mut ir, &mut diags);
     gates::assign(&closure, &mut ir);
     if matches!(protocol, Protocol::RestJson1 | Protocol::RestXml) {
         http::check_bindings(model, &closure, &mut diags);

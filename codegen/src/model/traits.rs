@@ -167,6 +167,15 @@ pub struct AwsService {
     pub arn_namespace: Option<String>,
 }
 
+/// `aws.api#clientEndpointDiscovery` on a service.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ClientEndpointDiscovery {
+    /// The discovery operation's shape id.
+    pub operation: String,
+    /// The invalid-endpoint error structure's shape id.
+    pub error: Option<String>,
+}
+
 /// The protocols the generator speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Protocol {
@@ -268,6 +277,12 @@ pub struct Traits {
     pub request_compression: Vec<String>,
     /// `@httpChecksumRequired` on an operation.
     pub http_checksum_required: bool,
+    /// `aws.api#clientEndpointDiscovery` on a service.
+    pub client_endpoint_discovery: Option<ClientEndpointDiscovery>,
+    /// `aws.api#clientDiscoveredEndpoint` on an operation: its `required`.
+    pub client_discovered_endpoint: Option<bool>,
+    /// `aws.api#clientEndpointDiscoveryId` on an input member.
+    pub client_endpoint_discovery_id: bool,
     /// `@auth` on a service or operation: the auth schemes it uses, in
     /// order of preference (`Some(vec![])`: none, the request goes unsigned).
     pub auth: Option<Vec<String>>,
@@ -539,6 +554,24 @@ fn parse_one(t: &mut Traits, id: &str, v: &Value) -> Result<(), String> {
         "aws.protocols#awsQueryCompatible" => t.aws_query_compatible = want_object(v).map(|_| true)?,
         "smithy.api#sparse" => t.sparse = want_annotation(v)?,
         "smithy.api#httpChecksumRequired" => t.http_checksum_required = want_annotation(v)?,
+        "aws.api#clientEndpointDiscovery" => {
+            let o = want_object(v)?;
+            let operation = o.get("operation").and_then(Value::as_str).ok_or("`operation` must be a shape id")?.to_string();
+            let error = match o.get("error") {
+                None | Some(Value::Null) => None,
+                Some(e) => Some(e.as_str().ok_or("`error` must be a shape id")?.to_string()),
+            };
+            t.client_endpoint_discovery = Some(ClientEndpointDiscovery { operation, error });
+        }
+        "aws.api#clientDiscoveredEndpoint" => {
+            let o = want_object(v)?;
+            t.client_discovered_endpoint = Some(match o.get("required") {
+                None | Some(Value::Null) => false,
+                Some(Value::Bool(b)) => *b,
+                Some(other) => return Err(format!("`required` must be a boolean, found {}", kind(other))),
+            });
+        }
+        "aws.api#clientEndpointDiscoveryId" => t.client_endpoint_discovery_id = want_annotation(v)?,
         "smithy.api#auth" => {
             let list = v.as_array().ok_or_else(|| format!("expected a list of auth scheme shape ids, found {}", kind(v)))?;
             t.auth = Some(

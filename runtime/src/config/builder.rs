@@ -47,6 +47,7 @@ pub struct ConfigBuilder {
     idempotency_token: Option<TokenFn>,
     client_context_params: std::collections::BTreeMap<String, ContextParam>,
     request_checksum_calculation: Option<RequestChecksumCalculation>,
+    endpoint_discovery: Option<crate::config::EndpointDiscovery>,
     profile_name: Option<String>,
     profile_files: Option<ProfileFiles>,
     identity_services: Option<Arc<dyn IdentityServices>>,
@@ -244,6 +245,16 @@ impl ConfigBuilder {
         self
     }
 
+    /// Whether operations with `@aws.api#clientDiscoveredEndpoint` use the
+    /// endpoints the service's discovery operation names (default:
+    /// `AWS_ENDPOINT_DISCOVERY_ENABLED`, else the profile's
+    /// `endpoint_discovery_enabled`, `true`, `false` or `auto`, else
+    /// [`Auto`](crate::config::EndpointDiscovery::Auto): only where required).
+    pub fn endpoint_discovery(mut self, setting: crate::config::EndpointDiscovery) -> Self {
+        self.endpoint_discovery = Some(setting);
+        self
+    }
+
     /// Use the service's FIPS endpoint (default: `AWS_USE_FIPS_ENDPOINT`, else
     /// `false`). Resolution fails where the partition has none.
     pub fn use_fips(mut self, on: bool) -> Self {
@@ -416,6 +427,8 @@ impl ConfigBuilder {
     ///   `use_fips_endpoint`, `AWS_USE_DUALSTACK_ENDPOINT` / `use_dualstack_endpoint`;
     /// - host prefixes: `AWS_DISABLE_HOST_PREFIX_INJECTION` /
     ///   `disable_host_prefix_injection`;
+    /// - endpoint discovery: `AWS_ENDPOINT_DISCOVERY_ENABLED` /
+    ///   `endpoint_discovery_enabled` (`true`, `false` or `auto`);
     /// - the default transport's CA bundle: `AWS_CA_BUNDLE` / `ca_bundle`;
     /// - credentials, in botocore's order: the environment's keys; the
     ///   profile's assumed role (`role_arn` with `source_profile` or
@@ -531,6 +544,16 @@ impl ConfigBuilder {
                 },
             },
             configured_endpoints,
+            endpoint_discovery: match self.endpoint_discovery {
+                Some(v) => v,
+                None => match setting(&mut profiles, "AWS_ENDPOINT_DISCOVERY_ENABLED", "endpoint_discovery_enabled")? {
+                    None => crate::config::EndpointDiscovery::Auto,
+                    Some((v, _)) if v.eq_ignore_ascii_case("auto") => crate::config::EndpointDiscovery::Auto,
+                    Some((v, _)) if v.eq_ignore_ascii_case("true") => crate::config::EndpointDiscovery::Enabled,
+                    Some((v, _)) if v.eq_ignore_ascii_case("false") => crate::config::EndpointDiscovery::Disabled,
+                    Some((v, from)) => return Err(ConfigError(format!("{from} = {v:?}: expected true, false or auto"))),
+                },
+            },
         };
         let credentials: Arc<dyn ProvideCredentials> = match self.credentials {
             Some(p) => p,

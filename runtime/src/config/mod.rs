@@ -100,6 +100,7 @@ pub struct Config {
     pub(crate) client_context_params: std::collections::BTreeMap<String, ContextParam>,
     pub(crate) request_checksum_calculation: RequestChecksumCalculation,
     pub(crate) configured_endpoints: ConfiguredEndpoints,
+    pub(crate) endpoint_discovery: EndpointDiscovery,
 }
 
 /// Endpoints configured outside code, per service: `AWS_ENDPOINT_URL_<SERVICE>`,
@@ -123,6 +124,22 @@ impl ConfiguredEndpoints {
         let by_profile = (!sdk_id.is_empty()).then(|| self.profile_by_service.get(&key.to_ascii_lowercase())).flatten();
         by_env.or(self.env_global.as_ref()).or(by_profile).or(self.profile_global.as_ref())
     }
+}
+
+/// Whether operations with `@aws.api#clientDiscoveredEndpoint` go to an
+/// endpoint the service's discovery operation names (see the
+/// `endpoint_discovery` module; `AWS_ENDPOINT_DISCOVERY_ENABLED`, the
+/// profile's `endpoint_discovery_enabled`: `true`, `false` or `auto`). An
+/// endpoint configured for the service turns discovery off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum EndpointDiscovery {
+    /// Only for the operations that require it (the AWS SDKs' default).
+    #[default]
+    Auto,
+    /// For every operation that can use it, optional ones too.
+    Enabled,
+    /// Never: operations that require it fail without a request.
+    Disabled,
 }
 
 /// When requests of operations with `@httpChecksum` carry a checksum
@@ -339,6 +356,18 @@ impl Config {
     /// Whether operations' host prefixes are left off the endpoint.
     pub fn disable_host_prefix_injection(&self) -> bool {
         self.disable_host_prefix_injection
+    }
+
+    /// Whether operations with discovered endpoints use them (see [`EndpointDiscovery`]).
+    pub fn endpoint_discovery(&self) -> EndpointDiscovery {
+        self.endpoint_discovery
+    }
+
+    /// The same configuration with another endpoint discovery setting
+    /// (clients made from it afterwards use it).
+    pub fn with_endpoint_discovery(mut self, setting: EndpointDiscovery) -> Config {
+        self.endpoint_discovery = setting;
+        self
     }
 
     /// When requests of operations with `@httpChecksum` carry a checksum.
