@@ -400,7 +400,7 @@ fn discover_method(svc: &ServiceIr) -> TokenStream {
                         .into_iter()
                         .map(|e| ::smithy_gen_runtime::endpoint_discovery::DiscoveredEndpoint {
                             address: e.#address.unwrap_or_default(),
-                            cache_period_in_minutes: e.#period.map(i64::from).unwrap_or_default(),
+                            cache_period_in_minutes: e.#period.unwrap_or_default(),
                         })
                         .collect(),
                 )

@@ -53,7 +53,7 @@ pub fn resolve(model: &Model, svc: &Shape, ir: &mut ServiceIr, diags: &mut Diagn
     };
     let discovery_op = op.name.clone();
     // The output: `Endpoints`, a list of structures with `Address` (a
-    // string) and `CachePeriodInMinutes` (a long or an integer).
+    // string) and `CachePeriodInMinutes` (a long).
     let endpoints = find_struct(ir, &op.output).and_then(|out| member(out, "Endpoints")).and_then(|m| match &m.ty {
         RType::List(e) => match e.as_ref() {
             RType::Named(n) => find_struct(ir, n).map(|s| (m.rust_name.clone(), s)),
@@ -63,7 +63,7 @@ pub fn resolve(model: &Model, svc: &Shape, ir: &mut ServiceIr, diags: &mut Diagn
     });
     let fields = endpoints.and_then(|(list, e)| {
         let address = member(e, "Address").filter(|m| m.ty == RType::String)?;
-        let period = member(e, "CachePeriodInMinutes").filter(|m| matches!(m.ty, RType::Long | RType::Int))?;
+        let period = member(e, "CachePeriodInMinutes").filter(|m| m.ty == RType::Long)?;
         Some((list, address.rust_name.clone(), period.rust_name.clone()))
     });
     let Some((endpoints_field, address_field, period_field)) = fields else {
@@ -128,4 +128,91 @@ pub fn resolve(model: &Model, svc: &Shape, ir: &mut ServiceIr, diags: &mut Diagn
         period_field,
         operations,
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+    use std::path::PathBuf;
+
+    use serde_json::{json, Value};
+
+    use crate::diagnostics::Diagnostics;
+    use crate::ir::CrateIr;
+    use crate::lower::{lower_crate, Selection};
+    use crate::model::Model;
+
+    const FIXTURE: &str = include_str!("../../../tests/fixtures/valid/endpoint_discovery.json");
+    const NS: &str = "com.example.ledger#";
+
+    fn lower(only: Option<&[&str]>, edit: impl FnOnce(&mut serde_json::Map<String, Value>)) -> Result<CrateIr, Diagnostics> {
+        let mut model: Value = serde_json::from_str(FIXTURE).expect("fixture is JSON");
+        edit(model["shapes"].as_object_mut().expect("shapes"));
+        let model = Model::load_sources(&[(PathBuf::from("endpoint_discovery.json"), model.to_string())]).expect("loads");
+        let selection = Selection { anywhere: only.map(|o| o.iter().map(|s| s.to_string()).collect::<BTreeSet<_>>()), ..Selection::default() };
+        lower_crate(&model, "t", &selection)
+    }
+
+    fn errors(edit: impl FnOnce(&mut serde_json::Map<String, Value>)) -> Vec<String> {
+        lower(None, edit).expect_err("rejected").0.iter().map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn lowers_the_discovery_operation_and_the_discovered_ones() {
+        let ir = lower(None, |_| {}).expect("lowers");
+        let d = ir.services[0].endpoint_discovery.clone().expect("discovery");
+        assert_eq!((d.operation.as_str(), d.error_code.as_deref()), ("DescribeEndpoints", Some("InvalidEndpointException")));
+        assert_eq!((d.operation_field.as_deref(), d.identifiers_field.as_deref()), (Some("operation"), Some("identifiers")));
+        assert_eq!((d.endpoints_field.as_str(), d.address_field.as_str(), d.period_field.as_str()), ("endpoints", "address", "cache_period_in_minutes"));
+        let ops: Vec<(&str, bool, Vec<(String, String)>)> = d.operations.iter().map(|(n, o)| (n.as_str(), o.required, o.identifiers.clone())).collect();
+        assert_eq!(
+            ops,
+            [("GetEntry", true, vec![]), ("ListBooks", false, vec![]), ("PutEntry", true, vec![("Book".to_string(), "book".to_string())])]
+        );
+    }
+
+    #[test]
+    fn a_selection_that_needs_the_discovery_operation_gets_it() {
+        let ir = lower(Some(&["PutEntry"]), |_| {}).expect("lowers");
+        let names: Vec<&str> = ir.services[0].operations.iter().map(|o| o.name.as_str()).collect();
+        assert_eq!(names, ["DescribeEndpoints", "PutEntry"]);
+        // Without a discovered operation, nothing is added and nothing is set.
+        let ir = lower(Some(&["Ping"]), |_| {}).expect("lowers");
+        let names: Vec<&str> = ir.services[0].operations.iter().map(|o| o.name.as_str()).collect();
+        assert_eq!(names, ["Ping"]);
+        assert!(ir.services[0].endpoint_discovery.is_none());
+    }
+
+    #[test]
+    fn rejects_what_the_client_cannot_use() {
+        let e = errors(|s| {
+            s[&format!("{NS}Ledger")]["traits"]["aws.api#clientEndpointDiscovery"]["operation"] = json!(format!("{NS}Ping"));
+        });
+        assert!(e.iter().any(|e| e.contains("com.example.ledger#Ping: the discovery operation's output must have `Endpoints`")), "{e:?}");
+
+        let e = errors(|s| {
+            s[&format!("{NS}Ledger")]["traits"]["aws.api#clientEndpointDiscovery"]["operation"] = json!(format!("{NS}Elsewhere"));
+        });
+        assert!(e.iter().any(|e| e.contains("names the discovery operation `com.example.ledger#Elsewhere`, which is not an operation of the service")), "{e:?}");
+
+        let e = errors(|s| {
+            s[&format!("{NS}PutEntryInput")]["members"]["Count"] = json!({"target": "smithy.api#Integer", "traits": {"aws.api#clientEndpointDiscoveryId": {}}});
+        });
+        assert!(e.iter().any(|e| e.contains("com.example.ledger#PutEntryInput$Count: `aws.api#clientEndpointDiscoveryId` must be on a string member")), "{e:?}");
+
+        let e = errors(|s| {
+            s[&format!("{NS}PutEntry")]["traits"]["aws.api#clientDiscoveredEndpoint"] = json!({"required": "yes"});
+        });
+        assert!(e.iter().any(|e| e.contains("`required` must be a boolean, found a string")), "{e:?}");
+    }
+
+    #[test]
+    fn discovered_operations_without_the_service_trait_are_a_warning() {
+        let ir = lower(None, |s| {
+            s[&format!("{NS}Ledger")]["traits"].as_object_mut().expect("traits").remove("aws.api#clientEndpointDiscovery");
+        })
+        .expect("lowers");
+        assert!(ir.services[0].endpoint_discovery.is_none());
+        assert!(ir.services[0].warnings.iter().any(|w| w.contains("GetEntry, ListBooks, PutEntry, but the service has no `aws.api#clientEndpointDiscovery`")), "{:?}", ir.services[0].warnings);
+    }
 }
