@@ -273,6 +273,9 @@ pub struct OperationIr {
     /// `@paginated` (merged with the service's defaults), when the operation
     /// is paginated and has a client method. Filled by `lower::paginated`.
     pub paginated: Option<PaginationIr>,
+    /// `smithy.waiters#waitable`, in name order, with their acceptors
+    /// lowered to typed expressions. Filled by `lower::waiters`.
+    pub waiters: Vec<WaiterIr>,
     /// `@examples`, in model order. Filled by `lower::examples`.
     pub examples: Vec<ExampleIr>,
     /// The protocol compliance cases that apply to this operation on the
@@ -934,4 +937,156 @@ pub enum PageItemsKind {
 pub struct PageSize {
     pub field: FieldStep,
     pub ty: RType,
+}
+
+/// One waiter of an operation (`smithy.waiters#waitable`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct WaiterIr {
+    /// The waiter's name in the model (`BucketExists`).
+    pub name: String,
+    /// The client's fluent method (`wait_until_bucket_exists`).
+    pub method: String,
+    /// The client's method taking a whole input (`wait_until_bucket_exists_with`).
+    pub with_method: String,
+    /// The waiter's fluent type (`BucketExistsWaiter`).
+    pub type_name: String,
+    /// The classifier function (`classify_bucket_exists`).
+    pub classify_fn: String,
+    pub docs: Option<String>,
+    pub deprecated: bool,
+    /// Seconds.
+    pub min_delay: u64,
+    pub max_delay: u64,
+    /// In model order: the first that matches decides.
+    pub acceptors: Vec<AcceptorIr>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AcceptorStateIr {
+    Success,
+    Failure,
+    Retry,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AcceptorIr {
+    pub state: AcceptorStateIr,
+    pub matcher: MatcherIr,
+}
+
+/// What an acceptor matches.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MatcherIr {
+    /// `success: true` (any output) or `false` (any error).
+    Success(bool),
+    /// `errorType`: the error codes that match (the name as written, and the
+    /// wire code of the modeled error it names, if any).
+    ErrorType(Vec<String>),
+    /// `output` (the expression reads the output) or `inputOutput` (it reads
+    /// `input` and `output`), compared on a successful call.
+    Path { input_output: bool, expr: WaiterExpr, comparator: ComparatorIr },
+}
+
+/// How an acceptor's expression result is compared.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ComparatorIr {
+    /// The expression is a string (`WaiterType::Str`).
+    StringEquals(String),
+    /// The expression is a boolean.
+    BooleanEquals(bool),
+    /// The expression is a list of strings.
+    AllStringEquals(String),
+    AnyStringEquals(String),
+}
+
+/// The static type of a waiter expression. Every value may also be null
+/// (`None` in Rust). Strings include enums; numbers are `f64`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WaiterType {
+    Bool,
+    Num,
+    Str,
+    /// A structure (Rust name).
+    Struct(String),
+    /// A list; its elements are never null (projections drop nulls).
+    List(Box<WaiterType>),
+    /// A map, by its values' type and how they convert (only `*` and
+    /// `length` read it).
+    Map(Box<WaiterType>, Box<ValueConv>),
+    /// `{input, output}` of an `inputOutput` matcher.
+    InputOutput,
+}
+
+/// How a member's Rust value becomes a waiter value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ValueConv {
+    /// `String` as `&str`.
+    Str,
+    /// A string enum as `&str`.
+    Enum,
+    Bool,
+    /// `f64` as it is.
+    F64,
+    /// `f32`, `i32`, `i16`, `i8`: `f64::from`.
+    Lossless,
+    /// `i64`, `i128`: `as f64`.
+    Wide,
+    /// A structure by reference.
+    Struct,
+    /// A list: each element converted (`Sparse` elements drop nulls).
+    List(Box<ValueConv>),
+    /// An element of a sparse list or map.
+    Sparse(Box<ValueConv>),
+    /// A map by reference; its values converted when projected.
+    Map(Box<ValueConv>),
+}
+
+/// A waiter expression, typed: each node reads the current value (`None`
+/// at the root: the output, or `{input, output}`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum WaiterExpr {
+    Current,
+    /// `input` or `output` of `{input, output}`.
+    Input,
+    Output,
+    /// A structure member of `of`.
+    Field { of: Box<WaiterExpr>, field: String, boxed: bool, conv: ValueConv },
+    /// Evaluate `then` with `first` as the current value.
+    Then { first: Box<WaiterExpr>, then: Box<WaiterExpr> },
+    /// Evaluate `each` on every element of the list `list`, dropping nulls.
+    Project { list: Box<WaiterExpr>, each: Box<WaiterExpr> },
+    /// A list of lists made one list.
+    Flatten(Box<WaiterExpr>),
+    /// A map's values, as a list.
+    MapValues { map: Box<WaiterExpr>, conv: ValueConv },
+    /// The elements of `list` for which `cond` is truthy.
+    Filter { list: Box<WaiterExpr>, cond: Box<WaiterExpr>, cond_ty: WaiterType },
+    /// Element `index` of a list (negative: from the end).
+    Index { list: Box<WaiterExpr>, index: i64, elem_copy: bool },
+    /// `[a, b]` on the current value (nulls dropped).
+    MultiList(Vec<WaiterExpr>),
+    /// `==`, `!=` on values of one type; `<`, `<=`, `>`, `>=` on numbers.
+    Compare { op: CompareOpIr, lhs: Box<WaiterExpr>, rhs: Box<WaiterExpr> },
+    /// `&&`, `||` on booleans.
+    And(Box<WaiterExpr>, Box<WaiterExpr>),
+    Or(Box<WaiterExpr>, Box<WaiterExpr>),
+    /// `!` of a value's truthiness.
+    Not(Box<WaiterExpr>, WaiterType),
+    /// `length` of a string, list or map.
+    Length(Box<WaiterExpr>, WaiterType),
+    /// `contains(subject, search)`: a list or a string.
+    Contains { subject: Box<WaiterExpr>, search: Box<WaiterExpr>, string: bool },
+    Str(String),
+    Bool(bool),
+    Num(f64),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CompareOpIr {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
 }

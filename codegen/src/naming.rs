@@ -187,7 +187,7 @@ pub fn check_fn_name(shape_name: &str) -> String {
 }
 
 /// Methods a builder or a fluent call has besides its setters.
-const BUILDER_METHODS: &[&str] = &["build", "fmt", "clone", "eq", "default", "unchecked", "new", "as_input", "send"];
+const BUILDER_METHODS: &[&str] = &["build", "fmt", "clone", "eq", "default", "unchecked", "new", "as_input", "send", "wait"];
 
 /// The client method that takes an operation's whole input
 /// (`put_destination_with`), given the method names of every operation of

@@ -64,6 +64,7 @@ pub mod signing;
 pub mod streams;
 pub mod transport;
 pub mod types;
+pub mod waiters;
 
 #[cfg(feature = "cli")]
 #[doc(hidden)]

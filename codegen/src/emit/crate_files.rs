@@ -255,6 +255,7 @@ pub fn service_mod(svc: &ServiceIr) -> TokenStream {
     let example_tests = super::example_tests::has_example_tests(svc).then(|| quote!(#[cfg(test)] mod example_tests;));
     let protocol_tests = super::protocol_tests::has_protocol_tests(svc).then(|| quote!(#[cfg(test)] mod protocol_tests;));
     let paginators = svc.client_operations().any(|o| o.paginated.is_some()).then(|| quote!(pub mod paginators;));
+    let waiters = super::waiters::has_waiters(svc).then(|| quote!(pub mod waiters;));
     quote! {
         #(#inner_docs)*
         pub mod types;
@@ -267,6 +268,7 @@ pub fn service_mod(svc: &ServiceIr) -> TokenStream {
         #[doc(hidden)]
         pub mod #proto_mod;
         #paginators
+        #waiters
         #[cfg(feature = "cli")]
         pub(crate) mod cli;
         #endpoint_tests

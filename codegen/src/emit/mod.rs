@@ -19,6 +19,7 @@ mod redaction_tests;
 mod rust_type;
 mod types;
 mod validators;
+mod waiters;
 
 use proc_macro2::TokenStream;
 
@@ -89,6 +90,9 @@ pub fn emit_crate(ir: &CrateIr, packaging: &Packaging) -> Vec<EmittedFile> {
         }
         if let Some(tokens) = paginators::paginators_file(svc) {
             files.push(EmittedFile { path: format!("{dir}/paginators.rs"), content: FileContent::Rust(tokens) });
+        }
+        if let Some(tokens) = waiters::waiters_file(svc) {
+            files.push(EmittedFile { path: format!("{dir}/waiters.rs"), content: FileContent::Rust(tokens) });
         }
     }
     // Deprecated items stay usable inside the crate without warnings; users

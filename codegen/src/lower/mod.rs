@@ -19,6 +19,8 @@ mod examples;
 mod gates;
 mod http;
 mod paginated;
+mod jmespath;
+mod waiters;
 mod protocol_tests;
 mod types;
 mod xml;
@@ -239,6 +241,7 @@ pub fn lower_service(model: &Model, svc: &Shape, only: Option<&BTreeSet<String>>
     protocol_tests::resolve(model, &mut ir);
     customizations::resolve(svc, &mut ir);
     paginated::resolve(model, svc, &mut ir, &mut diags);
+    waiters::resolve(model, &mut ir, &mut diags);
     endpoint_discovery::resolve(model, svc, &mut ir, &mut diags);
     gates::assign(&closure, &mut ir);
     if matches!(protocol, Protocol::RestJson1 | Protocol::RestXml) {

@@ -125,6 +125,7 @@ pub fn build(model: &Model, c: &Closure<'_>, ir: &mut ServiceIr, diags: &mut Dia
             idempotent: op.traits.idempotent,
             readonly: op.traits.readonly,
             paginated: None,
+            waiters: Vec::new(),
             examples: Vec::new(),
             protocol_tests: Vec::new(),
             customizations: Vec::new(),
