@@ -162,7 +162,7 @@ impl EndpointCache {
                 .filter(|e| !e.address.trim().is_empty())
                 .map(|e| {
                     let minutes = u64::try_from(e.cache_period_in_minutes).unwrap_or(0);
-                    let expires = now.checked_add(Duration::from_secs(minutes.saturating_mul(60))).unwrap_or(now + Duration::from_secs(86_400 * 365));
+                    let expires = now.checked_add(Duration::from_secs(minutes.saturating_mul(60))).or_else(|| now.checked_add(Duration::from_secs(86_400 * 365))).unwrap_or(now);
                     (endpoint_url(&e.address), expires)
                 })
                 .collect();
@@ -180,7 +180,7 @@ impl EndpointCache {
                 Ok(first)
             }
             Err(e) => {
-                entry.failed_until = Some(now + FAILURE_BACKOFF);
+                entry.failed_until = Some(now.checked_add(FAILURE_BACKOFF).unwrap_or(now));
                 Err(e)
             }
         }
@@ -289,8 +289,15 @@ mod tests {
         assert!(cache.store(&key, t1, Err("down".into())).is_err());
         assert_eq!(cache.lookup(&key, t1 + Duration::from_secs(59)), Lookup::RecentlyFailed { stale: Some("https://a.example".into()) });
         assert_eq!(cache.lookup(&key, t1 + Duration::from_secs(60)), Lookup::Discover { stale: Some("https://a.example".into()) });
-        // An empty answer is a failure too.
+        // An empty answer is a failure too, and so is one without an address.
         assert_eq!(cache.store(&key, t1, Ok(vec![])).unwrap_err(), "the discovery operation returned no endpoint");
+        assert!(cache.store(&key, t1, found(" ", 5)).is_err());
+        // Any period is taken without overflow; a negative one expires at once.
+        let other = CacheKey { operation: Some("Op".into()), identifiers: vec![] };
+        cache.store(&other, t1, found("far.example", i64::MAX)).expect("stored");
+        assert_eq!(cache.lookup(&other, t1 + Duration::from_secs(86_400 * 300)), Lookup::Fresh("https://far.example".into()));
+        cache.store(&other, t1, found("past.example", -5)).expect("stored");
+        assert_eq!(cache.lookup(&other, t1), Lookup::Discover { stale: Some("https://past.example".into()) });
     }
 
     #[test]
