@@ -17,7 +17,7 @@ use crate::invoke::{Handle, ServiceSpec};
 use crate::request::PreparedRequest;
 use crate::transport::BoxFuture;
 
-pub const USAGE: &str = "usage: smithy-call <SERVICE> <OPERATION> --input '<json>'|@file|- [--endpoint URL] [--region R] [--profile P] [--events -|@file] [--body @file] [--body-out FILE] [--dry-run] [-v]";
+pub const USAGE: &str = "usage: smithy-call <SERVICE> <OPERATION> --input '<json>'|@file|- [--endpoint URL] [--region R] [--profile P] [--events -|@file] [--body @file] [--body-out FILE] [--dry-run] [--presign [--expires-in SECONDS]] [-v]";
 
 /// Where a call's configuration starts: the builder the settings on the
 /// command line go onto (`smithy_gen_config::builder` in this workspace's
@@ -67,6 +67,12 @@ pub struct Args {
     /// prints the other members.
     pub body_out: Option<String>,
     pub dry_run: bool,
+    /// `--presign`: print a presigned request (method, URL, headers) for
+    /// the call instead of making it.
+    pub presign: bool,
+    /// `--expires-in SECONDS`: how long the presigned request stays valid
+    /// (default 3600; at most 604800, 7 days).
+    pub expires_in: Option<u64>,
     /// `--all-pages`: a paginated operation sends every page and prints
     /// every item (every page, for paginators without items).
     pub all_pages: bool,
@@ -128,6 +134,21 @@ pub fn command(services: &[(&str, &[&str])]) -> clap::Command {
         .arg(value("body", "@FILE", "For operations whose input payload is a streaming blob: send this file as it is read"))
         .arg(value("body-out", "FILE", "For operations whose output payload is a streaming blob: write it to this file"))
         .arg(Arg::new("dry-run").long("dry-run").action(ArgAction::SetTrue).help("Validate and print the request without sending it"))
+        .arg(
+            Arg::new("presign")
+                .long("presign")
+                .action(ArgAction::SetTrue)
+                .conflicts_with_all(["dry-run", "body", "body-out", "events", "all-pages"])
+                .help("Print a presigned request (method, URL with the signature, headers) that anyone can send until it expires, instead of making the call"),
+        )
+        .arg(
+            Arg::new("expires-in")
+                .long("expires-in")
+                .value_name("SECONDS")
+                .value_parser(value_parser!(u64))
+                .requires("presign")
+                .help("With --presign: how long the request stays valid (default 3600, at most 604800: 7 days)"),
+        )
         .arg(Arg::new("all-pages").long("all-pages").action(ArgAction::SetTrue).help("For paginated operations: send every page and print every item as one JSON array"))
         .arg(Arg::new("verbose").short('v').long("verbose").action(ArgAction::SetTrue).help("Print the calls' spans and events to stderr"))
         .arg(
@@ -176,6 +197,10 @@ pub fn parse(args: &[String], services: &[(&str, &[&str])]) -> Result<Args, Outc
     if !input.is_object() {
         return Err(fail("--input must be a JSON object".into()));
     }
+    let expires_in = m.get_one::<u64>("expires-in").copied();
+    if let Some(seconds) = expires_in {
+        crate::signing::presign::PresigningConfig::expires_in(std::time::Duration::from_secs(seconds)).map_err(|e| fail(format!("--expires-in {seconds}: {e}")))?;
+    }
     Ok(Args {
         service: get("service").unwrap_or_default(),
         operation: get("operation").unwrap_or_default(),
@@ -187,6 +212,8 @@ pub fn parse(args: &[String], services: &[(&str, &[&str])]) -> Result<Args, Outc
         body,
         body_out: get("body-out"),
         dry_run: m.get_flag("dry-run"),
+        presign: m.get_flag("presign"),
+        expires_in,
         all_pages: m.get_flag("all-pages"),
         verbose: m.get_flag("verbose"),
         base: BaseConfig::default(),
@@ -310,6 +337,45 @@ fn dry_run<I, E: OperationError + From<Failure>>(args: &Args, op: &Operation<I, 
     }
 }
 
+/// What `--presign` prints: the presigned request as
+/// `{"method", "url", "headers", "expires_in"}` (`headers`: those the holder
+/// must send, lower-case names; `expires_in`: seconds).
+pub fn presigned_json(presigned: &crate::signing::presign::PresignedRequest, expires_in: u64) -> Value {
+    let headers: Map<String, Value> = presigned.headers().iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect();
+    json!({
+        "method": presigned.method(),
+        "url": presigned.uri(),
+        "headers": headers,
+        "expires_in": expires_in,
+    })
+}
+
+/// `--presign`: `input` validated and serialized, then presigned with the
+/// call's configuration and credentials (fetched once; nothing is sent to
+/// the service) and printed (see [`presigned_json`]).
+async fn presign<I, E: OperationError + From<Failure>>(args: &Args, op: &Operation<I, E>, input: I) -> Outcome {
+    let seconds = args.expires_in.unwrap_or(3600);
+    let presigning = match crate::signing::presign::PresigningConfig::expires_in(std::time::Duration::from_secs(seconds)) {
+        Ok(p) => p,
+        Err(e) => return Outcome::fail(2, format!("--expires-in {seconds}: {e}\n{USAGE}\n")),
+    };
+    let request = match (op.prepare)(input, true) {
+        Ok(request) => request,
+        Err(e) => return error_outcome(&e),
+    };
+    if request.unsigned {
+        return Outcome::fail(2, format!("{} is sent unsigned (it needs no credentials): there is nothing to presign\n", op.name));
+    }
+    let config = match config(args).await {
+        Ok(config) => config,
+        Err(e) => return Outcome::fail(2, format!("{e}\n")),
+    };
+    match Handle::new(config, op.service).presign(op.name, &request, &presigning).await {
+        Ok(presigned) => Outcome::ok(format!("{}\n", presigned_json(&presigned, seconds))),
+        Err(failure) => error_outcome(&E::from(failure)),
+    }
+}
+
 fn error_outcome<E: OperationError>(e: &E) -> Outcome {
     match e.kind() {
         ErrorKind::Service => {
@@ -345,6 +411,9 @@ async fn start_streaming<I: DeserializeOwned, E: OperationError + From<Failure>>
     let input: I = crate::protocols::json::input_from_value(&args.input).map_err(|e| Outcome::fail(2, format!("the input does not fit {}: {e}\n", args.operation)))?;
     if args.dry_run {
         return Err(dry_run(args, op, input, args.body.is_some()));
+    }
+    if args.presign {
+        return Err(presign(args, op, input).await);
     }
     let config = config(args).await.map_err(|e| Outcome::fail(2, format!("{e}\n")))?;
     Ok((config, input))
@@ -512,6 +581,12 @@ fn partial_path(target: &std::path::Path) -> std::path::PathBuf {
     target.with_file_name(format!(".{name}.smithy-call-{}.partial", std::process::id()))
 }
 
+/// `--presign` for an operation with an event stream, which no URL can carry.
+#[cfg(feature = "event-stream")]
+fn no_presigned_streams(args: &Args) -> Outcome {
+    Outcome::fail(2, format!("{} has an event stream: it cannot be presigned\n", args.operation))
+}
+
 /// Run an operation with an output event stream: print the output as one
 /// JSON line, then each event as a JSON line as it arrives (flushed), and
 /// end with the stream's error, if any.
@@ -526,6 +601,9 @@ where
     Fut: Future<Output = Result<(O, crate::streams::event_stream::EventReceiver<T, E>), E>>,
 {
     use std::io::Write;
+    if args.presign {
+        return no_presigned_streams(args);
+    }
     let (config, input) = match start(args, &op).await {
         Ok(pair) => pair,
         Err(outcome) => return outcome,
@@ -570,6 +648,9 @@ where
     F: FnOnce(Config, I, crate::streams::event_stream::EventInput<T>) -> Fut,
     Fut: Future<Output = Result<O, E>>,
 {
+    if args.presign {
+        return no_presigned_streams(args);
+    }
     let Some(source) = args.events.clone() else {
         return Outcome::fail(2, format!("{} sends an event stream: give its events with --events - (standard input) or --events @file, one JSON object per line\n{USAGE}\n", args.operation));
     };

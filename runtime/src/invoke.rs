@@ -224,6 +224,55 @@ impl Handle {
         self.sign_with(operation, request, 1, &url, &headers, &body, &resolved, None)
     }
 
+    /// `request` of `operation` presigned: SigV4 in the URL's query string,
+    /// valid for `presigning`'s expiry, for anyone holding it to send
+    /// without credentials (see the [`presign`](crate::signing::presign)
+    /// module for what is signed). The request is [`dry_run`](Self::dry_run)'s
+    /// (endpoint, host prefix, headers, hooks' `before_sign`); credentials
+    /// come from the configuration's provider, once; the signing time is
+    /// `presigning`'s start time, else the configuration's (skew-corrected)
+    /// clock. An unsigned operation (`@auth([])`) or a body no URL can
+    /// carry is an error.
+    pub async fn presign(
+        &self,
+        operation: &'static str,
+        request: &PreparedRequest,
+        presigning: &crate::signing::presign::PresigningConfig,
+    ) -> Result<crate::signing::presign::PresignedRequest, Failure> {
+        let invalid = |m: String| Failure::Transport(TransportError::new(TransportErrorKind::InvalidRequest, m));
+        if request.unsigned {
+            return Err(invalid(format!("{operation} is sent unsigned (it needs no credentials): there is nothing to presign")));
+        }
+        let unsigned_payload = self.inner.service.signing.content_sha256_header;
+        let request = crate::signing::presign::url_request(request, unsigned_payload);
+        let (url, resolved, headers, body) = self.target(&request)?;
+        let sent = self.sign_with(operation, &request, 1, &url, &headers, &body, &resolved, None)?;
+        let Some(credentials) = self.attempt_credentials(&request, 1).await? else {
+            return Err(invalid(format!("{operation}: no credentials to presign with")));
+        };
+        let config = &self.inner.config;
+        let scope = crate::signing::Scope {
+            credentials: &credentials,
+            region: resolved.auth.signing_region.as_deref().unwrap_or(&config.region),
+            signing_name: resolved.auth.signing_name.as_deref().unwrap_or(self.inner.service.signing_name),
+            time: presigning.start_time().unwrap_or_else(|| config.clock_skew.now()),
+            options: self.signing_options(&resolved.auth),
+        };
+        crate::signing::presign::presign(&sent, &scope, presigning.expires().as_secs(), unsigned_payload).map_err(Failure::Transport)
+    }
+
+    /// The service's signing options with the endpoint's `auth` overrides.
+    fn signing_options(&self, auth: &AuthScheme) -> crate::signing::SigningOptions {
+        let mut o = self.inner.service.signing;
+        if let Some(d) = auth.disable_double_encoding {
+            o.double_uri_encode = !d;
+        }
+        if let Some(d) = auth.disable_normalize_path {
+            o.normalize_path = !d;
+        }
+        o
+    }
+
     /// Sign and send `request` of `operation`, retrying as the [`retry`]
     /// module describes, within the configuration's operation and attempt
     /// timeouts, through its request hooks, in a `tracing` span. Any HTTP
@@ -965,16 +1014,7 @@ impl Handle {
                 region: auth.signing_region.as_deref().unwrap_or(&config.region),
                 signing_name: auth.signing_name.as_deref().unwrap_or(self.inner.service.signing_name),
                 time: config.clock_skew.now(),
-                options: {
-                    let mut o = self.inner.service.signing;
-                    if let Some(d) = auth.disable_double_encoding {
-                        o.double_uri_encode = !d;
-                    }
-                    if let Some(d) = auth.disable_normalize_path {
-                        o.normalize_path = !d;
-                    }
-                    o
-                },
+                options: self.signing_options(auth),
             },
         )
         .map_err(Failure::Transport)?;

@@ -89,6 +89,7 @@ pub use error::{ErrorKind, ErrorMeta, Modeled, OperationError, ParseError, Timeo
 pub use config::builder::ConfigBuilder;
 pub use types::builders::BuildError;
 pub use paginate::Paginator;
+pub use signing::presign::{PresignedRequest, PresigningConfig, PresigningConfigError};
 pub use types::timestamp::Timestamp;
 pub use transport::{Sleep, Transport};
 pub use types::validate::{Validate, ValidationError, Violation};

@@ -341,6 +341,14 @@ pub fn botocore_sign(req: &Value) -> Value {
     run_script("sigv4_sign.py", req)
 }
 
+/// The URLs botocore's `generate_presigned_url` gives, one per case: each
+/// case `{"service", "operation", "params", "region", "addressing_style",
+/// "access_key", "secret_key", "session_token", "time", "expires_in"}`, each
+/// result `{"url"}` or `{"error"}`. See `tests/interop/botocore_presign.py`.
+pub fn botocore_presign(cases: &Value) -> Value {
+    run_script("botocore_presign.py", cases)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

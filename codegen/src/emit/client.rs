@@ -302,7 +302,8 @@ pub fn client_file(svc: &ServiceIr) -> TokenStream {
         #(#[doc = #doc_lines])*
         #[derive(Debug, Clone)]
         pub struct Client {
-            handle: ::smithy_gen_runtime::invoke::Handle,
+            // Seen by the service's fluent calls (their `presigned`).
+            pub(super) handle: ::smithy_gen_runtime::invoke::Handle,
         }
 
         impl Client {

@@ -187,7 +187,7 @@ fn lib_rs(ir: &CrateIr) -> TokenStream {
         const _: () = ::smithy_gen_runtime::assert_compatible(#version);
         pub use ::smithy_gen_runtime::{
             Blob, BuildError, Config, ConfigBuilder, ConfigError, Credentials, Document, ErrorKind, ErrorMeta, Modeled,
-            OperationError, Paginator, ParseError, RetryConfig, RetryMode, Sleep, TimeoutError, Timestamp, Transport,
+            OperationError, Paginator, ParseError, PresignedRequest, PresigningConfig, PresigningConfigError, RetryConfig, RetryMode, Sleep, TimeoutError, Timestamp, Transport,
             TransportError, Validate, ValidationError, Violation,
         };
         /// The default transport (hyper's HTTP/1.1 and HTTP/2 client over

@@ -2,7 +2,9 @@
 //! operation, `Client::<op>()` returning a call to set up member by member
 //! and `send`, as aws-sdk-rust's clients read. The setters are the input
 //! builder's, forwarded (one `fluent!` invocation per operation, expanded in
-//! the runtime); `send` calls `Client::<op>_with`.
+//! the runtime); `send` calls `Client::<op>_with`, and `presigned` (signed
+//! operations without event streams) presigns the call with the protocol's
+//! `prepare_<op>`.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -38,6 +40,14 @@ pub fn fluent_file(svc: &ServiceIr) -> TokenStream {
             }
             None => quote!(plain),
         };
+        // Presigned: every signed operation without an event stream (a URL
+        // cannot carry one).
+        let presign = (!op.unsigned && op.input_stream.is_none() && op.output_stream.is_none()).then(|| {
+            let op_name = &op.name;
+            let module = ident(super::protocol::module_name(svc));
+            let prepare = ident(&format!("prepare_{}", op.fn_name));
+            quote!(, presign(#op_name, super::#module::#prepare, errors::#error))
+        });
         let cfg = super::gates::cfg(&super::gates::operation(svc, op));
         let dep = op.deprecated.as_ref().map(|n| quote!(#[deprecated(note = #n)]));
         let summary = op.docs.as_deref().and_then(|d| d.split("\n\n").next()).map(|p| format!("{}\n\n", p.trim())).unwrap_or_default();
@@ -48,7 +58,7 @@ pub fn fluent_file(svc: &ServiceIr) -> TokenStream {
         let doc_lines: Vec<String> = doc.lines().map(|l| format!(" {l}")).collect();
         Some(quote! {
             #cfg
-            fluent!(#name, Client, types::builders::#builder, #with, #ret, #kind, { #(#entries),* });
+            fluent!(#name, Client, types::builders::#builder, #with, #ret, #kind, { #(#entries),* } #presign);
             #cfg
             impl Client {
                 #(#[doc = #doc_lines])*

@@ -4,10 +4,12 @@
 //! follows the SigV4 documentation (path normalised and encoded twice, query
 //! parameters re-encoded and sorted, header values trimmed, headers sorted).
 //! Tests compare every signature with botocore's and with `aws-sigv4`'s.
+//! Presigned requests (SigV4 in the query string) are [`presign`]'s.
 
 pub mod clock_skew;
 #[cfg(feature = "event-stream")]
 pub mod events;
+pub mod presign;
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -98,25 +100,7 @@ pub fn signing_headers(
         .collect();
     // Stable: values of a repeated header keep their order.
     canonical_headers.sort_by(|a, b| a.0.cmp(&b.0));
-    let mut header_block = String::new();
-    let mut signed_names = String::new();
-    let mut i = 0;
-    while i < canonical_headers.len() {
-        let name = &canonical_headers[i].0;
-        let mut values = Vec::new();
-        while i < canonical_headers.len() && &canonical_headers[i].0 == name {
-            values.push(canonical_headers[i].1.as_str());
-            i += 1;
-        }
-        header_block.push_str(name);
-        header_block.push(':');
-        header_block.push_str(&values.join(","));
-        header_block.push('\n');
-        if !signed_names.is_empty() {
-            signed_names.push(';');
-        }
-        signed_names.push_str(name);
-    }
+    let (header_block, signed_names) = header_block(&canonical_headers);
 
     let canonical_request = format!(
         "{method}\n{}\n{}\n{header_block}\n{signed_names}\n{}",
@@ -138,6 +122,32 @@ pub fn signing_headers(
     let mut out = vec![("authorization".to_string(), authorization)];
     out.extend(added);
     Ok(out)
+}
+
+/// The canonical headers block (`name:value1,value2\n` per name) and the
+/// signed header names (`a;b`) of `sorted` (lower-case names, trimmed
+/// values, sorted by name).
+fn header_block(sorted: &[(String, String)]) -> (String, String) {
+    let mut header_block = String::new();
+    let mut signed_names = String::new();
+    let mut i = 0;
+    while i < sorted.len() {
+        let name = &sorted[i].0;
+        let mut values = Vec::new();
+        while i < sorted.len() && &sorted[i].0 == name {
+            values.push(sorted[i].1.as_str());
+            i += 1;
+        }
+        header_block.push_str(name);
+        header_block.push(':');
+        header_block.push_str(&values.join(","));
+        header_block.push('\n');
+        if !signed_names.is_empty() {
+            signed_names.push(';');
+        }
+        signed_names.push_str(name);
+    }
+    (header_block, signed_names)
 }
 
 /// The SigV4 signing key of a day (`YYYYMMDD`), region and service.

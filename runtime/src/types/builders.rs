@@ -225,14 +225,17 @@ pub use __builders_builder as builder;
 /// which holds a clone of the client (clones share everything), so the
 /// call's future is `'static` and can be spawned:
 /// `Name, Client, InputBuilder, with_fn, Ret, plain|events(EventInput),
-/// { members as for builder! }`. Each setter sets the input's member; `send`
-/// makes the call with `Client::with_fn` (and the input event stream, for
-/// `events`). Missing required members are the call's validation error, as
-/// for an input built by hand.
+/// { members as for builder! }`, and optionally
+/// `presign("Operation", prepare_fn, Error)`. Each setter sets the input's
+/// member; `send` makes the call with `Client::with_fn` (and the input event
+/// stream, for `events`); with `presign`, `presigned` presigns it instead
+/// (`prepare_fn` serializes the input, the client's `handle` signs).
+/// Missing required members are the call's validation error, as for an
+/// input built by hand.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __builders_fluent {
-    ($name:ident, $client:ty, $builder:ty, $with:ident, $ret:ty, $kind:ident $(($events:ty))?, { $($field:ident ($setter:ident, $set:ident, $get:ident) $wire:literal : $mkind:ident ($($t:ty),+) $req:ident),* $(,)? }) => {
+    ($name:ident, $client:ty, $builder:ty, $with:ident, $ret:ty, $kind:ident $(($events:ty))?, { $($field:ident ($setter:ident, $set:ident, $get:ident) $wire:literal : $mkind:ident ($($t:ty),+) $req:ident),* $(,)? } $(, presign($op:literal, $prepare:path, $error:ty))? $(,)?) => {
         #[doc = concat!(" A `", stringify!($name), "` call being set up: set the input's members, then `send`.")]
         #[derive(Debug, Clone)]
         pub struct $name {
@@ -254,6 +257,22 @@ macro_rules! __builders_fluent {
             $( $crate::types::builders::fluent!(@setter $setter $set $get $mkind ($($t),+)); )*
 
             $crate::types::builders::fluent!(@send $with $ret, $kind $(($events))?);
+
+            $(
+                /// Presign the call instead of making it: the method, URL
+                /// and headers of a request that anyone holding them can
+                /// send, without credentials, until `config`'s expiry (at
+                /// most 7 days). The `presign` module of the runtime's
+                /// `signing` says what is signed; the URL is a bearer
+                /// credential.
+                pub async fn presigned(
+                    self,
+                    config: $crate::signing::presign::PresigningConfig,
+                ) -> ::std::result::Result<$crate::signing::presign::PresignedRequest, $error> {
+                    let request = $prepare(self.input.unchecked(), self.client.handle.validates())?;
+                    ::std::result::Result::Ok(self.client.handle.presign($op, &request, &config).await?)
+                }
+            )?
         }
     };
     (@send $with:ident $ret:ty, plain) => {
