@@ -288,6 +288,16 @@ async fn fixture() {
     assert!(e.to_string().contains("AWS_ENDPOINT_DISCOVERY_ENABLED = \"sometimes\": expected true, false or auto"), "{e}");
     std::env::remove_var("AWS_ENDPOINT_DISCOVERY_ENABLED");
     println!("ok: AWS_ENDPOINT_DISCOVERY_ENABLED");
+
+    // So does an endpoint configured in the environment (unlike botocore,
+    // which then still discovers, and leaves the emulator).
+    take(&state);
+    std::env::set_var("AWS_ENDPOINT_URL_LEDGER", &local);
+    let out = new_client(None).get_entry().send().await.expect("GetEntry on AWS_ENDPOINT_URL_LEDGER");
+    assert_eq!(out.id(), Some(format!("127.0.0.1:{port}").as_str()));
+    assert_eq!(take(&state), pairs(&[("GetEntry", &format!("127.0.0.1:{port}"))]));
+    std::env::remove_var("AWS_ENDPOINT_URL_LEDGER");
+    println!("ok: an endpoint from the environment turns discovery off");
 }
 
 #[cfg(feature = "timestream")]
@@ -396,7 +406,7 @@ fn discovered_endpoints_are_found_cached_refreshed_and_evicted() {
     let program = program(corpus);
     let out = run(&program, &["fixture"]);
     print!("{out}");
-    assert_eq!(out.lines().filter(|l| l.starts_with("ok: ")).count(), 11, "{out}");
+    assert_eq!(out.lines().filter(|l| l.starts_with("ok: ")).count(), 12, "{out}");
     if let (Some(moto), true) = (&moto, corpus) {
         let out = run(&program, &["timestream", &moto.endpoint]);
         print!("{out}");
