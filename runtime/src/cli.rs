@@ -17,7 +17,7 @@ use crate::invoke::{Handle, ServiceSpec};
 use crate::request::PreparedRequest;
 use crate::transport::BoxFuture;
 
-pub const USAGE: &str = "usage: smithy-call <SERVICE> <OPERATION> --input '<json>'|@file|- [--endpoint URL] [--region R] [--profile P] [--events -|@file] [--body @file] [--body-out FILE] [--dry-run] [--presign [--expires-in SECONDS]] [-v]";
+pub const USAGE: &str = "usage: smithy-call <SERVICE> <OPERATION> --input '<json>'|@file|- [--endpoint URL] [--region R] [--profile P] [--events -|@file] [--body @file] [--body-out FILE] [--dry-run] [--presign [--expires-in SECONDS]] [-v]\n       smithy-call <SERVICE> wait <WAITER> --input '<json>' [--max-wait SECONDS]";
 
 /// Where a call's configuration starts: the builder the settings on the
 /// command line go onto (`smithy_gen_config::builder` in this workspace's
@@ -79,6 +79,11 @@ pub struct Args {
     /// `-v`: the calls' spans and events (attempts, retries, endpoints,
     /// credentials, connections) printed to stderr.
     pub verbose: bool,
+    /// `smithy-call <service> wait <WAITER>`: the waiter's name (the
+    /// operation is then `wait`).
+    pub waiter: Option<String>,
+    /// `--max-wait SECONDS`: the longest a waiter may wait (default 300).
+    pub max_wait: Option<u64>,
     pub base: BaseConfig,
 }
 
@@ -113,7 +118,10 @@ pub fn command(services: &[(&str, &[&str])]) -> clap::Command {
         .after_help(
             "The configuration (region, endpoint, credentials) comes from the environment and the shared AWS files, \
              as the AWS CLI's does.\nExit codes: 0 success, 1 service error, 2 invalid input or usage, \
-             3 transport failure or timeout, 4 unparseable response.",
+             3 transport failure or timeout, 4 unparseable response; `wait`: 0 the waiter's success state, \
+             5 its failure state, 6 --max-wait passed first.\n\
+             Waiters: smithy-call <SERVICE> wait <WAITER> --input '<json>' [--max-wait SECONDS] polls the \
+             waiter's operation until the resource is in the state waited for, as `aws <service> wait` does.",
         )
         .arg(
             Arg::new("service")
@@ -126,6 +134,14 @@ pub fn command(services: &[(&str, &[&str])]) -> clap::Command {
             Some(op) => format!("The operation, by its model name ({op})"),
             None => "The operation, by its model name".to_string(),
         }))
+        .arg(Arg::new("waiter").value_name("WAITER").help("With the operation `wait`: the waiter, by its model name (BucketExists)"))
+        .arg(
+            Arg::new("max-wait")
+                .long("max-wait")
+                .value_name("SECONDS")
+                .value_parser(value_parser!(u64))
+                .help("With `wait`: the longest to wait, attempts and delays included (default 300)"),
+        )
         .arg(value("input", "JSON|@FILE|-", "The input as JSON with the model's member names: the text, @file, or - for standard input"))
         .arg(value("endpoint", "URL", "Send to this endpoint instead of the resolved one"))
         .arg(value("region", "REGION", "The region (else AWS_REGION, else the profile's)"))
@@ -197,6 +213,13 @@ pub fn parse(args: &[String], services: &[(&str, &[&str])]) -> Result<Args, Outc
     if !input.is_object() {
         return Err(fail("--input must be a JSON object".into()));
     }
+    let waiting = get("operation").as_deref() == Some("wait");
+    if let (false, Some(w)) = (waiting, get("waiter")) {
+        return Err(fail(format!("unexpected argument {w:?}: only `wait` takes a waiter name")));
+    }
+    if !waiting && m.contains_id("max-wait") {
+        return Err(fail("--max-wait is for `wait <WAITER>`".into()));
+    }
     let expires_in = m.get_one::<u64>("expires-in").copied();
     if let Some(seconds) = expires_in {
         crate::signing::presign::PresigningConfig::expires_in(std::time::Duration::from_secs(seconds)).map_err(|e| fail(format!("--expires-in {seconds}: {e}")))?;
@@ -216,6 +239,8 @@ pub fn parse(args: &[String], services: &[(&str, &[&str])]) -> Result<Args, Outc
         expires_in,
         all_pages: m.get_flag("all-pages"),
         verbose: m.get_flag("verbose"),
+        waiter: get("waiter"),
+        max_wait: m.get_one::<u64>("max-wait").copied(),
         base: BaseConfig::default(),
     })
 }
@@ -446,6 +471,72 @@ where
         Err(e) => error_outcome(&e),
     }
 }
+
+/// `smithy-call <service> wait <WAITER>`: read the input, then wait with
+/// `wait` (the client's `wait_until_<waiter>_with`) for at most
+/// `--max-wait` seconds. Exits 0 at the waiter's success state (printing
+/// nothing, as `aws <service> wait` does), 5 at its failure state, 6 when
+/// the maximum wait passed, and as a call does on an error no acceptor
+/// matches.
+pub async fn run_wait<I, O, E, F, Fut>(args: &Args, op: Operation<I, E>, wait: F) -> Outcome
+where
+    I: DeserializeOwned,
+    E: OperationError + From<Failure>,
+    F: FnOnce(Config, I, crate::waiters::Wait) -> Fut,
+    Fut: Future<Output = Result<crate::waiters::FinalPoll<O, E>, crate::waiters::WaiterError<O, E>>>,
+{
+    use crate::waiters::WaiterError;
+    if args.presign {
+        return Outcome::fail(2, format!("--presign is for calls, not waiters\n{USAGE}\n"));
+    }
+    let (config, input) = match start(args, &op).await {
+        Ok(pair) => pair,
+        Err(outcome) => return outcome,
+    };
+    let max_wait = std::time::Duration::from_secs(args.max_wait.unwrap_or(300));
+    match wait(config, input, crate::waiters::Wait::new(max_wait)).await {
+        Ok(_) => Outcome::ok(String::new()),
+        Err(e @ WaiterError::FailureState { .. }) => Outcome::fail(5, format!("{e}\n")),
+        Err(e @ WaiterError::MaxWaitExceeded { .. }) => Outcome::fail(6, format!("{e}\n")),
+        Err(WaiterError::UnexpectedError { waiter, attempts, error }) => {
+            let mut outcome = error_outcome(&*error);
+            outcome.stderr = format!("waiter {waiter}: unexpected error on attempt {attempts}: {}", outcome.stderr);
+            outcome
+        }
+        Err(e) => Outcome::fail(2, format!("{e}\n")),
+    }
+}
+
+/// A service's answer to `wait <WAITER>` for a waiter it does not have,
+/// given its waiters and whether each is compiled into this build.
+pub fn unknown_waiter(args: &Args, waiters: &[(&str, bool)]) -> Outcome {
+    let waiters: Vec<&str> = waiters.iter().filter(|w| w.1).map(|w| w.0).collect();
+    let name = args.waiter.as_deref().unwrap_or_default();
+    let msg = if name.is_empty() {
+        format!("wait needs a waiter name: smithy-call {} wait <WAITER>; {} has: {}", args.service, args.service, waiters.join(", "))
+    } else {
+        let hint = waiters.iter().find(|w| w.eq_ignore_ascii_case(&name.replace(['-', '_'], ""))).map(|w| format!(" (did you mean {w}?)")).unwrap_or_default();
+        format!("service {} has no waiter {name:?}{hint}; it has: {}", args.service, waiters.join(", "))
+    };
+    Outcome::fail(2, format!("{msg}\n{USAGE}\n"))
+}
+
+/// One waiter arm of a service's `smithy-call` dispatch: the operation
+/// (its name and `prepare_*`, for the input and `--dry-run`) and the
+/// client's `wait_until_<waiter>_with`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __cli_wait_op {
+    ($args:ident, $service:path, $name:literal, $prepare:ident, $with:ident) => {
+        $crate::cli::run_wait($args, $crate::cli::Operation { service: &$service, name: $name, prepare: protocol::$prepare }, |config, input, wait| async move {
+            super::Client::new(config).$with(input, wait).await
+        })
+        .await
+    };
+}
+#[allow(unused_imports)]
+#[doc(hidden)]
+pub use __cli_wait_op as wait_op;
 
 /// [`run`] for a paginated operation: with `--all-pages`, `all` sends
 /// every page (through the operation's paginator) and what it returns, the

@@ -286,3 +286,97 @@ fn path_acceptors_of_a_generated_crate() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+// ---------------------------------------------------------------------------
+// Against moto (skipped with a notice without the interop environment).
+
+mod moto {
+    use std::time::Duration;
+
+    use aws_generated::{iam, s3};
+    use integration_tests::interop::{Moto, SKIP_NOTICE};
+    use smithy_gen_runtime::waiters::WaiterError;
+
+    const TRUST: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
+
+    #[tokio::test]
+    async fn bucket_exists_after_create_and_not_after_delete() {
+        let Some(moto) = Moto::start() else {
+            eprintln!("{SKIP_NOTICE}");
+            return;
+        };
+        let client = s3::Client::new(moto.config());
+        // Not created yet: BucketNotExists is satisfied by the NotFound error at once.
+        let gone = client.wait_until_bucket_not_exists().bucket("waited-bucket").wait(Duration::from_secs(10)).await.expect("not there yet");
+        assert_eq!(gone.attempts, 1);
+        client.create_bucket().bucket("waited-bucket").send().await.expect("CreateBucket");
+        let done = client.wait_until_bucket_exists().bucket("waited-bucket").wait(Duration::from_secs(30)).await.expect("bucket exists");
+        assert_eq!(done.attempts, 1);
+        client.put_object().bucket("waited-bucket").key("k").body(b"v".to_vec()).send().await.expect("PutObject");
+        client.wait_until_object_exists().bucket("waited-bucket").key("k").wait(Duration::from_secs(30)).await.expect("object exists");
+        client.delete_object().bucket("waited-bucket").key("k").send().await.expect("DeleteObject");
+        client.wait_until_object_not_exists().bucket("waited-bucket").key("k").wait(Duration::from_secs(30)).await.expect("object gone");
+        client.delete_bucket().bucket("waited-bucket").send().await.expect("DeleteBucket");
+        let gone = client.wait_until_bucket_not_exists().bucket("waited-bucket").wait(Duration::from_secs(30)).await.expect("bucket gone");
+        assert!(gone.output().is_none(), "satisfied by the NotFound error");
+    }
+
+    #[tokio::test]
+    async fn role_exists_after_create_and_a_missing_role_times_out() {
+        let Some(moto) = Moto::start() else {
+            eprintln!("{SKIP_NOTICE}");
+            return;
+        };
+        let client = iam::Client::new(moto.config());
+        client.create_role().role_name("waited-role").assume_role_policy_document(TRUST).send().await.expect("CreateRole");
+        let done = client.wait_until_role_exists().role_name("waited-role").wait(Duration::from_secs(30)).await.expect("role exists");
+        assert_eq!(done.output().and_then(|o| o.role()).map(|r| r.role_name()), Some("waited-role"));
+        // minDelay 1 s: a few real attempts within 3 s, each NoSuchEntity.
+        let e = client.wait_until_role_exists().role_name("no-such-role").wait(Duration::from_secs(3)).await.expect_err("never exists");
+        let WaiterError::MaxWaitExceeded { attempts, .. } = &e else { panic!("{e:?}") };
+        assert!(*attempts >= 2, "{e}");
+        assert!(e.to_string().contains("NoSuchEntity"), "{e}");
+    }
+
+    #[tokio::test]
+    async fn smithy_call_wait_exits_as_aws_wait_does() {
+        let Some(moto) = Moto::start() else {
+            eprintln!("{SKIP_NOTICE}");
+            return;
+        };
+        let client = s3::Client::new(moto.config());
+        client.create_bucket().bucket("cli-bucket").send().await.expect("CreateBucket");
+        let bin = integration_tests::smithy_call_binary();
+        let call = |args: &[&str]| {
+            std::process::Command::new(&bin)
+                .args(args)
+                .args(["--endpoint", &moto.endpoint, "--region", "us-east-1"])
+                .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+                .env("AWS_SECRET_ACCESS_KEY", "secret")
+                .env_remove("AWS_SESSION_TOKEN")
+                .output()
+                .expect("run smithy-call")
+        };
+        let text = |o: &std::process::Output| format!("stdout: {}\nstderr: {}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+        let out = call(&["s3", "wait", "BucketExists", "--input", r#"{"Bucket":"cli-bucket"}"#, "--max-wait", "5"]);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+        assert!(out.stdout.is_empty(), "nothing printed, as `aws s3api wait` prints nothing");
+        // A bucket that never comes: minDelay 5 s leaves no room for a second attempt in 5 s.
+        let out = call(&["s3", "wait", "BucketExists", "--input", r#"{"Bucket":"never-bucket"}"#, "--max-wait", "5"]);
+        assert_eq!(out.status.code(), Some(6), "{}", text(&out));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("waiter BucketExists: gave up after 1 attempt"), "{}", text(&out));
+        let out = call(&["s3", "wait", "BucketNotExists", "--input", r#"{"Bucket":"never-bucket"}"#]);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+        let out = call(&["s3", "wait", "bucket-exists", "--input", r#"{"Bucket":"cli-bucket"}"#]);
+        assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("service s3 has no waiter \"bucket-exists\" (did you mean BucketExists?); it has: BucketExists, BucketNotExists, ObjectExists, ObjectNotExists"), "{stderr}");
+        let out = call(&["s3", "HeadBucket", "extra", "--input", r#"{"Bucket":"cli-bucket"}"#]);
+        assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+        // IAM too (awsQuery).
+        let iam = iam::Client::new(moto.config());
+        iam.create_role().role_name("cli-role").assume_role_policy_document(TRUST).send().await.expect("CreateRole");
+        let out = call(&["iam", "wait", "RoleExists", "--input", r#"{"RoleName":"cli-role"}"#, "--max-wait", "10"]);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    }
+}

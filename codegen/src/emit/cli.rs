@@ -75,6 +75,7 @@ pub fn service_cli(svc: &ServiceIr) -> TokenStream {
         }
     });
     let arms: Vec<TokenStream> = arms.collect();
+    let wait = wait_dispatch(svc);
     let body = if arms.is_empty() {
         // Nothing the tool can call (every operation sends events).
         quote! {
@@ -101,6 +102,7 @@ pub fn service_cli(svc: &ServiceIr) -> TokenStream {
 
         /// Run the operation `args` names, or `None` if the service has no such operation.
         pub(crate) async fn call(args: &::smithy_gen_runtime::cli::Args) -> ::std::option::Option<::smithy_gen_runtime::cli::Outcome> {
+            #wait
             #body
         }
     }
@@ -179,6 +181,41 @@ pub fn bin_file(ir: &CrateIr, with_loader: bool) -> TokenStream {
             fn main() -> ::std::process::ExitCode {
                 #krate::cli::main()
             }
+        }
+    }
+}
+
+/// `wait <WAITER>`: an arm per waiter (under its operation's feature)
+/// calling `wait_until_<waiter>_with`; nothing for a service without waiters.
+fn wait_dispatch(svc: &ServiceIr) -> TokenStream {
+    let mut arms = Vec::new();
+    let mut names = Vec::new();
+    for op in svc.client_operations() {
+        for w in &op.waiters {
+            let (name, waiter) = (&op.name, &w.name);
+            let prepare = ident(&format!("prepare_{}", op.fn_name));
+            let with = ident(&w.with_method);
+            let cfg = super::gates::cfg(&super::gates::operation(svc, op));
+            arms.push(quote! {
+                #cfg
+                #waiter => ::smithy_gen_runtime::cli::wait_op!(args, SERVICE, #name, #prepare, #with),
+            });
+            let on = match super::gates::operation(svc, op) {
+                None => quote!(true),
+                Some(features) => quote!(cfg!(any(#(feature = #features),*))),
+            };
+            names.push(quote!((#waiter, #on)));
+        }
+    }
+    if arms.is_empty() {
+        return TokenStream::new();
+    }
+    quote! {
+        if args.operation == "wait" {
+            return ::std::option::Option::Some(match args.waiter.as_deref().unwrap_or_default() {
+                #(#arms)*
+                _ => ::smithy_gen_runtime::cli::unknown_waiter(args, &[#(#names),*]),
+            });
         }
     }
 }
