@@ -242,6 +242,9 @@ pub enum EndpointExpect {
 #[derive(Debug, Clone, PartialEq)]
 pub struct OperationIr {
     pub shape_id: String,
+    /// The IAM actions a caller needs (`s3:GetObject`, then any the model's
+    /// `aws.iam#iamAction`/`requiredActions` add), in order, without repeats.
+    pub iam_actions: Vec<String>,
     /// `@deprecated`: the note for `#[deprecated]`.
     pub deprecated: Option<String>,
     /// The operation name on the wire (`PutDestination`).

@@ -76,6 +76,9 @@ pub struct Args {
     /// `--all-pages`: a paginated operation sends every page and prints
     /// every item (every page, for paginators without items).
     pub all_pages: bool,
+    /// `--iam-policy`: print the IAM policy the service's operations (or
+    /// the one named) need, instead of calling.
+    pub iam_policy: bool,
     /// `-v`: the calls' spans and events (attempts, retries, endpoints,
     /// credentials, connections) printed to stderr.
     pub verbose: bool,
@@ -130,7 +133,7 @@ pub fn command(services: &[(&str, &[&str])]) -> clap::Command {
                 .value_parser(PossibleValuesParser::new(names))
                 .help("The service, by its SigV4 signing name"),
         )
-        .arg(Arg::new("operation").required_unless_present("completions").value_name("OPERATION").help(match services.first().and_then(|(_, ops)| ops.first()) {
+        .arg(Arg::new("operation").required_unless_present_any(["completions", "iam-policy"]).value_name("OPERATION").help(match services.first().and_then(|(_, ops)| ops.first()) {
             Some(op) => format!("The operation, by its model name ({op})"),
             None => "The operation, by its model name".to_string(),
         }))
@@ -165,6 +168,7 @@ pub fn command(services: &[(&str, &[&str])]) -> clap::Command {
                 .requires("presign")
                 .help("With --presign: how long the request stays valid (default 3600, at most 604800: 7 days)"),
         )
+        .arg(Arg::new("iam-policy").long("iam-policy").action(ArgAction::SetTrue).help("Print the IAM policy (JSON) that the service's operations in this build need (the named operation's, if one is given) instead of calling"))
         .arg(Arg::new("all-pages").long("all-pages").action(ArgAction::SetTrue).help("For paginated operations: send every page and print every item as one JSON array"))
         .arg(Arg::new("verbose").short('v').long("verbose").action(ArgAction::SetTrue).help("Print the calls' spans and events to stderr"))
         .arg(
@@ -238,6 +242,7 @@ pub fn parse(args: &[String], services: &[(&str, &[&str])]) -> Result<Args, Outc
         presign: m.get_flag("presign"),
         expires_in,
         all_pages: m.get_flag("all-pages"),
+        iam_policy: m.get_flag("iam-policy"),
         verbose: m.get_flag("verbose"),
         waiter: get("waiter"),
         max_wait: m.get_one::<u64>("max-wait").copied(),
@@ -266,6 +271,17 @@ pub struct Operation<I, E> {
     pub service: &'static ServiceSpec,
     pub name: &'static str,
     pub prepare: fn(I, bool) -> Result<PreparedRequest, E>,
+}
+
+/// What `--iam-policy` prints for a service whose operations need
+/// `actions` (its `IAM_ACTIONS`): the policy of every operation, or of the
+/// one `args` names (`None` when the service has no such operation).
+pub fn iam_policy(args: &Args, actions: &[(&str, &[&str])]) -> Option<Outcome> {
+    if args.operation.is_empty() {
+        return Some(Outcome::ok(format!("{}\n", crate::iam::policy(&[actions]))));
+    }
+    let one: Vec<(&str, &[&str])> = actions.iter().filter(|(op, _)| *op == args.operation).copied().collect();
+    (!one.is_empty()).then(|| Outcome::ok(format!("{}\n", crate::iam::policy(&[&one]))))
 }
 
 /// The request `--dry-run` prints: `sent`, the request as

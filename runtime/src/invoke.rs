@@ -52,6 +52,10 @@ impl ServiceSpec {
     /// parameters (`@staticContextParams`, and `@contextParam` members of its
     /// input, such as S3's `Bucket`), which win over the configuration's.
     pub fn resolve_endpoint_with(&self, config: &Config, operation: &[(&'static str, Value)]) -> Result<ResolvedEndpoint, String> {
+        // A region or endpoint changed to something invalid (see `config::overrides`).
+        if let Some(problem) = config.problem() {
+            return Err(format!("the configuration cannot be used: {problem}"));
+        }
         let Some(text) = self.endpoint_rules else {
             let endpoint = match config.endpoint_for(self.sdk_id) {
                 Some(e) => e.clone(),

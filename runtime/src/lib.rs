@@ -57,6 +57,7 @@ pub mod endpoints;
 pub mod error;
 pub mod hooks;
 pub mod paginate;
+pub mod iam;
 pub mod protocols;
 pub mod request;
 pub mod retry;

@@ -79,11 +79,18 @@ pub fn service_cli(svc: &ServiceIr) -> TokenStream {
     let body = if arms.is_empty() {
         // Nothing the tool can call (every operation sends events).
         quote! {
-            let _ = args;
+            if args.iam_policy {
+                return ::smithy_gen_runtime::cli::iam_policy(args, super::IAM_ACTIONS);
+            }
+            #wait
             ::std::option::Option::None
         }
     } else {
         quote! {
+            if args.iam_policy {
+                return ::smithy_gen_runtime::cli::iam_policy(args, super::IAM_ACTIONS);
+            }
+            #wait
             ::std::option::Option::Some(match args.operation.as_str() {
                 #(#arms)*
                 _ => return ::std::option::Option::None,
@@ -102,7 +109,6 @@ pub fn service_cli(svc: &ServiceIr) -> TokenStream {
 
         /// Run the operation `args` names, or `None` if the service has no such operation.
         pub(crate) async fn call(args: &::smithy_gen_runtime::cli::Args) -> ::std::option::Option<::smithy_gen_runtime::cli::Outcome> {
-            #wait
             #body
         }
     }

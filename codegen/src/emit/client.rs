@@ -325,8 +325,11 @@ pub fn client_file(svc: &ServiceIr) -> TokenStream {
             }
 
             /// This client with its configuration changed by `change`, for a
-            /// call or a few: another timeout, number of attempts or hook.
-            /// `client.with_config(|c| c.with_operation_timeout(Some(Duration::from_secs(5))))`.
+            /// call or a few: another region, endpoint, credentials provider,
+            /// retry mode, number of attempts, timeout or hook (the `with_*`
+            /// methods of `Config`), its endpoint resolved again:
+            /// `client.with_config(|c| c.with_region("eu-west-1").with_max_attempts(5))`.
+            /// The retry quota, clock-skew correction and connections stay shared.
             pub fn with_config(&self, change: impl ::std::ops::FnOnce(::smithy_gen_runtime::config::Config) -> ::smithy_gen_runtime::config::Config) -> Self {
                 Self::new(change(::std::clone::Clone::clone(self.handle.config())))
             }

@@ -166,6 +166,11 @@ fn lib_rs(ir: &CrateIr) -> TokenStream {
         let cfg = super::gates::cfg(&super::gates::service(s));
         quote!(#[doc = #doc] #cfg pub mod #m;)
     });
+    let iam = ir.services.iter().map(|s| {
+        let m = ident(&s.module);
+        let cfg = super::gates::cfg(&super::gates::service(s));
+        quote!(#cfg crate::#m::IAM_ACTIONS)
+    });
     let list: String = ir
         .services
         .iter()
@@ -204,6 +209,12 @@ fn lib_rs(ir: &CrateIr) -> TokenStream {
         #[doc(hidden)]
         pub mod unicode_properties;
         #(#mods)*
+        /// A least-privilege IAM policy document (JSON) for every operation
+        /// compiled into this build, of every service (each service module's
+        /// `IAM_ACTIONS`), on every resource (narrow `Resource` before use).
+        pub fn iam_policy() -> ::std::string::String {
+            ::smithy_gen_runtime::iam::policy(&[#(#iam),*])
+        }
     }
 }
 
@@ -249,6 +260,13 @@ pub fn service_mod(svc: &ServiceIr) -> TokenStream {
         let (name, cfg) = (&o.name, super::gates::cfg(&super::gates::operation(svc, o)));
         quote!(#cfg #name)
     });
+    let iam: Vec<TokenStream> = svc
+        .client_operations()
+        .map(|o| {
+            let (name, actions, cfg) = (&o.name, &o.iam_actions, super::gates::cfg(&super::gates::operation(svc, o)));
+            quote!(#cfg (#name, &[#(#actions),*]))
+        })
+        .collect();
     let proto_mod = ident(super::protocol::module_name(svc));
     let redaction_tests = super::redaction_tests::redaction_tests_file(svc).map(|_| quote!(#[cfg(test)] mod redaction_tests;));
     let endpoint_tests = (!svc.endpoint_tests.is_empty() && svc.endpoint_rules.is_some()).then(|| quote!(#[cfg(test)] mod endpoint_tests;));
@@ -293,5 +311,15 @@ pub fn service_mod(svc: &ServiceIr) -> TokenStream {
         pub const TARGET_PREFIX: &str = #target;
         /// Every operation the client can call, by its name in the model.
         pub const OPERATIONS: &[&str] = &[#(#ops),*];
+        /// The IAM actions each operation compiled into this build needs
+        /// (from the model's `aws.iam#iamAction`, else named after the
+        /// operation), by operation name.
+        pub const IAM_ACTIONS: &[(&str, &[&str])] = &[#(#iam),*];
+        /// A least-privilege IAM policy document (JSON) for the operations
+        /// compiled into this build: every action of [`IAM_ACTIONS`], on
+        /// every resource (narrow `Resource` before use).
+        pub fn iam_policy() -> ::std::string::String {
+            ::smithy_gen_runtime::iam::policy(&[IAM_ACTIONS])
+        }
     }
 }

@@ -18,6 +18,7 @@ mod endpoints;
 mod examples;
 mod gates;
 mod http;
+mod iam;
 mod paginated;
 mod jmespath;
 mod waiters;
@@ -240,6 +241,7 @@ pub fn lower_service(model: &Model, svc: &Shape, only: Option<&BTreeSet<String>>
     examples::resolve(model, &mut ir, &mut diags);
     protocol_tests::resolve(model, &mut ir);
     customizations::resolve(svc, &mut ir);
+    iam::resolve(model, svc, &mut ir);
     paginated::resolve(model, svc, &mut ir, &mut diags);
     waiters::resolve(model, &mut ir, &mut diags);
     endpoint_discovery::resolve(model, svc, &mut ir, &mut diags);

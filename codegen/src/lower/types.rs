@@ -110,6 +110,7 @@ pub fn build(model: &Model, c: &Closure<'_>, ir: &mut ServiceIr, diags: &mut Dia
             .map(|m| m.name.clone());
         let host_prefix = op.traits.host_prefix.as_deref().and_then(|p| host_prefix(model, op, &o.input, p, diags));
         ir.operations.push(OperationIr {
+            iam_actions: Vec::new(),
             host_prefix,
             deprecated: deprecation(op.traits.deprecated.as_ref()),
             event_stream,

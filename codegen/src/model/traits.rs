@@ -167,6 +167,15 @@ pub struct AwsService {
     pub arn_namespace: Option<String>,
 }
 
+/// `aws.iam#iamAction` on an operation.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct IamAction {
+    /// The action's name, when it is not the operation's.
+    pub name: Option<String>,
+    /// Actions the caller needs besides this one (`service:Action`).
+    pub required_actions: Vec<String>,
+}
+
 /// `aws.api#clientEndpointDiscovery` on a service.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ClientEndpointDiscovery {
@@ -283,6 +292,12 @@ pub struct Traits {
     pub client_discovered_endpoint: Option<bool>,
     /// `aws.api#clientEndpointDiscoveryId` on an input member.
     pub client_endpoint_discovery_id: bool,
+    /// `aws.iam#iamAction` on an operation: the IAM action's name when it
+    /// differs from the operation's, and the other actions it needs.
+    pub iam_action: Option<IamAction>,
+    /// `aws.iam#requiredActions` on an operation (the older form of
+    /// `iamAction`'s `requiredActions`).
+    pub required_actions: Vec<String>,
     /// `@auth` on a service or operation: the auth schemes it uses, in
     /// order of preference (`Some(vec![])`: none, the request goes unsigned).
     pub auth: Option<Vec<String>>,
@@ -310,6 +325,11 @@ pub fn parse(raw: &Map<String, Value>) -> (Traits, Vec<(String, String)>) {
 
 fn want_string(v: &Value) -> Result<String, String> {
     v.as_str().map(str::to_string).ok_or_else(|| format!("expected a string, found {}", kind(v)))
+}
+
+fn want_string_list(v: &Value) -> Result<Vec<String>, String> {
+    let list = v.as_array().ok_or_else(|| format!("expected a list of strings, found {}", kind(v)))?;
+    list.iter().map(want_string).collect()
 }
 
 fn want_object(v: &Value) -> Result<&Map<String, Value>, String> {
@@ -571,6 +591,20 @@ fn parse_one(t: &mut Traits, id: &str, v: &Value) -> Result<(), String> {
                 Some(other) => return Err(format!("`required` must be a boolean, found {}", kind(other))),
             });
         }
+        "aws.iam#iamAction" => {
+            let o = want_object(v)?;
+            let name = match o.get("name") {
+                None => None,
+                Some(Value::String(s)) => Some(s.clone()),
+                Some(_) => return Err("`name` must be a string".into()),
+            };
+            let required_actions = match o.get("requiredActions") {
+                None => Vec::new(),
+                Some(list) => want_string_list(list).map_err(|e| format!("`requiredActions`: {e}"))?,
+            };
+            t.iam_action = Some(IamAction { name, required_actions });
+        }
+        "aws.iam#requiredActions" => t.required_actions = want_string_list(v)?,
         "aws.api#clientEndpointDiscoveryId" => t.client_endpoint_discovery_id = want_annotation(v)?,
         "smithy.api#auth" => {
             let list = v.as_array().ok_or_else(|| format!("expected a list of auth scheme shape ids, found {}", kind(v)))?;

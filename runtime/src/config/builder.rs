@@ -494,6 +494,7 @@ impl ConfigBuilder {
         }
         let mut config = Config {
             region,
+            problems: Vec::new(),
             endpoint,
             credentials: Arc::new(CredentialsCache::new(Arc::new(NoCredentials("not resolved yet".into())))),
             transport: transport.clone(),

@@ -4,6 +4,7 @@
 //! module, where each setting's sources and order are).
 
 pub mod builder;
+pub mod overrides;
 pub mod profile_file;
 
 use std::fmt;
@@ -67,6 +68,9 @@ impl From<crate::transport::default::TlsSetupError> for ConfigError {
 #[derive(Debug, Clone)]
 pub struct Config {
     pub(crate) region: String,
+    /// Settings given to `with_*` methods that are not valid (by setting):
+    /// every call fails with the first, unsent (see the `overrides` module).
+    pub(crate) problems: Vec<(&'static str, String)>,
     pub(crate) endpoint: Option<Endpoint>,
     pub(crate) credentials: Arc<CredentialsCache>,
     pub(crate) transport: Arc<dyn Transport>,
