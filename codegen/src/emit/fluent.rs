@@ -2,9 +2,9 @@
 //! operation, `Client::<op>()` returning a call to set up member by member
 //! and `send`, as aws-sdk-rust's clients read. The setters are the input
 //! builder's, forwarded (one `fluent!` invocation per operation, expanded in
-//! the runtime); `send` calls `Client::<op>_with`, and `presigned` (signed
-//! operations without event streams) presigns the call with the protocol's
-//! `prepare_<op>`.
+//! the runtime); `send` calls `Client::<op>_with`, and `presigned` (where a
+//! URL can carry the request: see `presignable`) presigns the call with the
+//! protocol's `prepare_<op>`.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -14,7 +14,22 @@ use super::errors::error_name;
 use super::protocol::find_struct;
 use super::rust_type::ident;
 use super::types::{builder_entries, builder_name};
-use crate::ir::ServiceIr;
+use crate::ir::{HttpBinding, OperationIr, Protocol, ServiceIr, StructIr};
+
+/// Whether a URL can carry `op`'s request, so its fluent call gets
+/// `presigned`: signed, without an event stream, and with no body or one
+/// the URL need not carry (S3's, left to the holder; a query form, moved
+/// into the URL). awsJson requests always have a body.
+fn presignable(svc: &ServiceIr, op: &OperationIr, input: &StructIr) -> bool {
+    if op.unsigned || op.input_stream.is_some() || op.output_stream.is_some() {
+        return false;
+    }
+    match svc.protocol {
+        Protocol::AwsQuery | Protocol::Ec2Query => true,
+        Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => false,
+        Protocol::RestJson1 | Protocol::RestXml => svc.s3_signing || !input.members.iter().any(|m| matches!(m.http, HttpBinding::Body | HttpBinding::Payload)),
+    }
+}
 
 pub fn fluent_file(svc: &ServiceIr) -> TokenStream {
     let calls = svc.client_operations().filter_map(|op| {
@@ -40,9 +55,7 @@ pub fn fluent_file(svc: &ServiceIr) -> TokenStream {
             }
             None => quote!(plain),
         };
-        // Presigned: every signed operation without an event stream (a URL
-        // cannot carry one).
-        let presign = (!op.unsigned && op.input_stream.is_none() && op.output_stream.is_none()).then(|| {
+        let presign = presignable(svc, op, input).then(|| {
             let op_name = &op.name;
             let module = ident(super::protocol::module_name(svc));
             let prepare = ident(&format!("prepare_{}", op.fn_name));
