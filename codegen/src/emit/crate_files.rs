@@ -195,6 +195,8 @@ fn lib_rs(ir: &CrateIr) -> TokenStream {
             OperationError, Paginator, ParseError, PresignedRequest, PresigningConfig, PresigningConfigError, RetryConfig, RetryMode, Sleep, TimeoutError, Timestamp, Transport,
             TransportError, Validate, ValidationError, Violation,
         };
+        /// What waiters take and return (`client.wait_until_<waiter>()…wait(max_wait)`).
+        pub use ::smithy_gen_runtime::waiters::{FinalPoll, Wait, WaiterError};
         /// The default transport (hyper's HTTP/1.1 and HTTP/2 client over
         /// rustls on tokio), for its options: proxies, a CA bundle, extra
         /// root certificates, the connection limit per host.
