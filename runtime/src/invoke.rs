@@ -1310,4 +1310,43 @@ mod dry_run_tests {
         let sent = handle.dry_run("CreateQueue", &request).expect("a dry run");
         assert_eq!(sent.uri().host(), Some("queue.eu-west-1.amazonaws.com"));
     }
+
+    #[test]
+    fn a_presigned_request_fetches_credentials_once_signs_what_the_holder_sends_and_sends_nothing() {
+        use crate::signing::presign::PresigningConfig;
+        let watch = Arc::new(Watch::default());
+        let config = Config::builder()
+            .region("eu-west-1")
+            .credentials_provider(watch.clone())
+            .transport(watch.clone())
+            .hook(Arc::new(Tag))
+            .build()
+            .expect("a configuration");
+        let handle = Handle::new(config, &QUEUE);
+        let presigning = PresigningConfig::expires_in(std::time::Duration::from_secs(60)).expect("valid");
+        let mut request = PreparedRequest::new("GET", "/queues/q");
+        request.query("x-id", "GetQueue");
+        request.query("flag", "");
+        request.host_prefix = Some("data-q.".into());
+        let presigned = crate::transport::block_on::block_on(handle.presign("GetQueue", &request, &presigning)).expect("presigned");
+        assert!(
+            presigned.uri().starts_with("https://data-q.queue.eu-west-1.amazonaws.com/queues/q?flag=&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKID%2F"),
+            "no x-id: {}",
+            presigned.uri()
+        );
+        assert!(presigned.uri().contains("&X-Amz-Expires=60&X-Amz-SignedHeaders=host%3Bx-amz-api-version%3Bx-amzn-query-mode%3Bx-team&X-Amz-Security-Token=TOKEN&X-Amz-Signature="), "{}", presigned.uri());
+        let headers: Vec<(&str, &str)> = presigned.headers().iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        assert_eq!(headers, [("x-amz-api-version", "default"), ("x-amzn-query-mode", "true"), ("x-team", "GetQueue 1")]);
+        assert_eq!(watch.0.load(Ordering::SeqCst), 1, "credentials fetched once, nothing sent");
+
+        // A JSON body cannot go in a URL; an unsigned operation has nothing to presign.
+        let mut json = PreparedRequest::new("POST", "/");
+        json.header("content-type", "application/x-amz-json-1.0");
+        json.set_body(&b"{}"[..]);
+        let refused = crate::transport::block_on::block_on(handle.presign("CreateQueue", &json, &presigning)).expect_err("a body");
+        assert!(format!("{refused:?}").contains("cannot go in a URL"), "{refused:?}");
+        request.unsigned = true;
+        let refused = crate::transport::block_on::block_on(handle.presign("GetQueue", &request, &presigning)).expect_err("unsigned");
+        assert!(format!("{refused:?}").contains("nothing to presign"), "{refused:?}");
+    }
 }
