@@ -169,7 +169,9 @@ fn lib_rs(ir: &CrateIr) -> TokenStream {
     let iam = ir.services.iter().map(|s| {
         let m = ident(&s.module);
         let cfg = super::gates::cfg(&super::gates::service(s));
-        quote!(#cfg crate::#m::IAM_ACTIONS)
+        // `self::`: the crate root here, the enclosing module when a build
+        // script inlines the crate into one module.
+        quote!(#cfg self::#m::IAM_ACTIONS)
     });
     let list: String = ir
         .services
