@@ -45,7 +45,9 @@ pub enum AcceptorState {
 /// seconds unless the model says otherwise).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Schedule {
+    /// The shortest delay between two attempts (`minDelay`).
     pub min_delay: Duration,
+    /// The longest delay between two attempts (`maxDelay`).
     pub max_delay: Duration,
 }
 
@@ -157,8 +159,11 @@ fn secure_random() -> f64 {
 #[derive(Debug)]
 #[non_exhaustive]
 pub struct FinalPoll<O, E> {
+    /// The result the success acceptor matched.
     pub result: Result<O, E>,
+    /// Attempts made, the last included.
     pub attempts: u32,
+    /// The time the attempts took plus the delays slept.
     pub elapsed: Duration,
 }
 
@@ -179,19 +184,48 @@ impl<O, E> FinalPoll<O, E> {
 #[non_exhaustive]
 pub enum WaiterError<O, E> {
     /// An acceptor in the `failure` state matched: the resource will not
-    /// reach the state waited for. `last` is what matched.
-    FailureState { waiter: &'static str, acceptor: usize, attempts: u32, last: Box<Result<O, E>> },
+    /// reach the state waited for.
+    FailureState {
+        /// The waiter's name in the model.
+        waiter: &'static str,
+        /// The acceptor that matched (its index in the model).
+        acceptor: usize,
+        /// Attempts made.
+        attempts: u32,
+        /// What matched.
+        last: Box<Result<O, E>>,
+    },
     /// The operation failed with an error no acceptor matches (a
     /// validation error, a transport failure, access denied...).
-    UnexpectedError { waiter: &'static str, attempts: u32, error: Box<E> },
+    UnexpectedError {
+        /// The waiter's name in the model.
+        waiter: &'static str,
+        /// Attempts made.
+        attempts: u32,
+        /// The operation's error.
+        error: Box<E>,
+    },
     /// The longest wait allowed passed (or too little of it was left for
-    /// another attempt) while the acceptors still said to retry. `last` is
-    /// the last attempt's result.
-    MaxWaitExceeded { waiter: &'static str, max_wait: Duration, attempts: u32, last: Box<Result<O, E>> },
+    /// another attempt) while the acceptors still said to retry.
+    MaxWaitExceeded {
+        /// The waiter's name in the model.
+        waiter: &'static str,
+        /// The maximum wait.
+        max_wait: Duration,
+        /// Attempts made.
+        attempts: u32,
+        /// The last attempt's result.
+        last: Box<Result<O, E>>,
+    },
     /// The wait cannot run as asked: its maximum wait is shorter than its
     /// minimum delay, or its minimum delay is zero or over its maximum
     /// delay. Nothing was sent.
-    InvalidWait { waiter: &'static str, message: String },
+    InvalidWait {
+        /// The waiter's name in the model.
+        waiter: &'static str,
+        /// What is wrong.
+        message: String,
+    },
 }
 
 impl<O, E> WaiterError<O, E> {

@@ -520,6 +520,29 @@ mod tests {
     }
 
     #[test]
+    fn never_panics_on_random_token_soup() {
+        // A deterministic generator over the characters the grammar uses.
+        const ALPHABET: &[&str] = &[
+            "a", "B", "_", "0", "-1", ".", "*", "[", "]", "[]", "[?", "(", ")", "{", "}", ",", ":", "|", "||", "&&", "&", "!", "==",
+            "!=", "<", "<=", ">", ">=", "@", "'x'", "`1`", "`\"s\"`", "\"q\"", "length", "contains", " ", "\\", "`", "'", "\"", "é",
+        ];
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        for _ in 0..20_000 {
+            let mut s = String::new();
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            for i in 0..(seed % 24) {
+                let pick = (seed.rotate_left(i as u32 * 5) % ALPHABET.len() as u64) as usize;
+                s.push_str(ALPHABET[pick]);
+            }
+            if let Err(e) = parse(&s) {
+                assert!(e.position <= s.len(), "{s:?}: {e}");
+            }
+        }
+    }
+
+    #[test]
     fn never_panics_on_any_prefix() {
         let samples = [
             "contains(AutoScalingGroups[].[length(Instances[?LifecycleState=='InService']) >= MinSize][], `false`)",
