@@ -450,6 +450,8 @@ macro_rules! __waiters_waiter {
 
             /// Poll until the waiter's success state, for at most `wait`
             /// (a `Duration`, or a [`Wait`]($crate::waiters::Wait) with other delays).
+            // A deprecated waiter's `with_fn` is deprecated; its entry method says so.
+            #[allow(deprecated)]
             pub async fn wait(
                 self,
                 wait: impl ::std::convert::Into<$crate::waiters::Wait>,

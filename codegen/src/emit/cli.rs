@@ -202,8 +202,10 @@ fn wait_dispatch(svc: &ServiceIr) -> TokenStream {
             let prepare = ident(&format!("prepare_{}", op.fn_name));
             let with = ident(&w.with_method);
             let cfg = super::gates::cfg(&super::gates::operation(svc, op));
+            let allow = w.deprecated.then(|| quote!(#[allow(deprecated)]));
             arms.push(quote! {
                 #cfg
+                #allow
                 #waiter => ::smithy_gen_runtime::cli::wait_op!(args, SERVICE, #name, #prepare, #with),
             });
             let on = match super::gates::operation(svc, op) {
