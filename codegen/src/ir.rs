@@ -987,7 +987,7 @@ pub enum MatcherIr {
     ErrorType(Vec<String>),
     /// `output` (the expression reads the output) or `inputOutput` (it reads
     /// `input` and `output`), compared on a successful call.
-    Path { input_output: bool, expr: WaiterExpr, comparator: ComparatorIr },
+    Path { input_output: bool, path: String, expr: WaiterExpr, comparator: ComparatorIr },
 }
 
 /// How an acceptor's expression result is compared.

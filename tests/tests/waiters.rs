@@ -127,6 +127,15 @@ fn bucket_exists_retries_not_found_until_the_bucket_answers() {
     assert!(requests.iter().all(|(m, uri)| m == "HEAD" && uri.ends_with("/b1")), "{requests:?}");
 }
 
+/// The fluent wait owns a clone of the client: its future can be spawned.
+#[test]
+fn a_wait_can_be_spawned() {
+    fn assert_spawnable<T: Future + Send + 'static>(_: T) {}
+    let h = Harness::new([]);
+    assert_spawnable(h.s3().wait_until_bucket_exists().bucket("b").wait(secs(60)));
+    assert_spawnable(h.iam().wait_until_role_exists().role_name("r").wait(Wait::new(secs(60)).jitter(|| 0.5)));
+}
+
 #[test]
 fn bucket_not_exists_succeeds_on_the_not_found_error() {
     let h = Harness::new([status(200), status(200), status(404)]);

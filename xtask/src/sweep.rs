@@ -87,6 +87,8 @@ struct Row {
     one_feature: Option<String>,
     /// How many `@pattern`s are left unchecked (warnings).
     unchecked: usize,
+    /// How many waiters (`smithy.waiters#waitable`) were generated.
+    waiters: usize,
     result: Result<(), String>,
     supported: bool,
 }
@@ -145,7 +147,7 @@ pub fn sweep(args: &[String]) -> Result<(), String> {
         let protocol = known.get(&file).cloned().unwrap_or_else(|| protocol_of(&text));
         let supported = protocol.split(',').any(|p| SUPPORTED.contains(&p.trim()));
         let operations = text.matches("\"type\": \"operation\"").count();
-        let mut row = Row { model: name.clone(), protocol, operations, lines: 0, generate_ms: 0.0, check_s: None, one_feature: None, unchecked: 0, result: Ok(()), supported };
+        let mut row = Row { model: name.clone(), protocol, operations, lines: 0, generate_ms: 0.0, check_s: None, one_feature: None, unchecked: 0, waiters: 0, result: Ok(()), supported };
         if !supported {
             row.result = Err("protocol not supported yet".into());
             rows.push(row);
@@ -167,6 +169,8 @@ pub fn sweep(args: &[String]) -> Result<(), String> {
                     eprintln!("    warning: {w}");
                 }
                 row.lines = files.iter().filter(|f| f.path.ends_with(".rs")).map(|f| f.contents.lines().count()).sum();
+                // One `waiter!` invocation per waiter (each with its typed classifier).
+                row.waiters = files.iter().filter(|f| f.path.ends_with("/waiters.rs")).map(|f| f.contents.matches("waiter!(").count()).sum();
                 codegen::write::write(&dir, &files).map_err(|e| format!("writing {}: {e}", dir.display()))?;
             }
             Err(e) => row.result = Err(first_line(&e.to_string())),
@@ -317,21 +321,27 @@ fn report(rows: &[Row], generate_all: f64, command: &str) -> String {
         generate_all,
     );
     out.push_str(&format!(
+        "{} waiters (`smithy.waiters#waitable`) generated, in {} models: every acceptor's JMESPath typed into Rust (a waiter outside the subset fails its model's generation).\n\n",
+        rows.iter().map(|r| r.waiters).sum::<usize>(),
+        rows.iter().filter(|r| r.waiters > 0).count()
+    ));
+    out.push_str(&format!(
         "{} `@pattern`s are left unchecked (the validators cannot check them exactly; `cargo xtask codegen` names each).\n\n",
         rows.iter().map(|r| r.unchecked).sum::<usize>()
     ));
     if !checked.is_empty() {
         out.push_str("*check* is `cargo clippy --all-features -- -D warnings` (everything `cargo check --all-features` compiles, plus the lints) and `cargo clippy --lib --no-default-features --features <one operation's feature> -- -D warnings`, together, in one target directory per worker (one worker per core; the first crate of each pays for the dependencies).\n\n");
     }
-    out.push_str("| model | protocol | operations | generated lines | unchecked patterns | generate | check | result |\n|---|---|---:|---:|---:|---:|---:|---|\n");
+    out.push_str("| model | protocol | operations | generated lines | unchecked patterns | waiters | generate | check | result |\n|---|---|---:|---:|---:|---:|---:|---:|---|\n");
     for r in rows {
         out.push_str(&format!(
-            "| {} | {} | {} | {} | {} | {} | {} | {} |\n",
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
             r.model,
             r.protocol,
             r.operations,
             if r.lines > 0 { r.lines.to_string() } else { "-".into() },
             if r.supported { r.unchecked.to_string() } else { "-".into() },
+            if r.lines > 0 { r.waiters.to_string() } else { "-".into() },
             if r.supported { format!("{:.0} ms", r.generate_ms) } else { "-".into() },
             r.check_s.map_or("-".into(), |s| format!("{s:.1} s")),
             verdict(r).replace('|', "\\|"),

@@ -76,12 +76,17 @@ fn waiter(svc: &ServiceIr, op: &OperationIr, w: &WaiterIr) -> Option<TokenStream
                 MatcherIr::Success(true) => "the call succeeds".to_string(),
                 MatcherIr::Success(false) => "the call fails".to_string(),
                 MatcherIr::ErrorType(codes) => format!("the error is `{}`", codes.join("` or `")),
-                MatcherIr::Path { comparator, .. } => match comparator {
-                    ComparatorIr::StringEquals(s) => format!("the path gives \"{s}\""),
-                    ComparatorIr::BooleanEquals(b) => format!("the path gives {b}"),
-                    ComparatorIr::AllStringEquals(s) => format!("every value of the path is \"{s}\""),
-                    ComparatorIr::AnyStringEquals(s) => format!("a value of the path is \"{s}\""),
-                },
+                MatcherIr::Path { comparator, path, input_output, .. } => {
+                    let of = if *input_output { "input and output" } else { "output" };
+                    // A code span; JMESPath literals hold backticks, so it takes two.
+                    let path = if path.contains('`') { format!("`` {path} ``") } else { format!("`{path}`") };
+                    match comparator {
+                        ComparatorIr::StringEquals(s) => format!("{path} of the {of} is \"{s}\""),
+                        ComparatorIr::BooleanEquals(b) => format!("{path} of the {of} is {b}"),
+                        ComparatorIr::AllStringEquals(s) => format!("every value of {path} of the {of} is \"{s}\" (and there is one)"),
+                        ComparatorIr::AnyStringEquals(s) => format!("a value of {path} of the {of} is \"{s}\""),
+                    }
+                }
             };
             format!("- {state} when {when}")
         })
@@ -161,7 +166,7 @@ fn matcher(m: &MatcherIr) -> TokenStream {
         MatcherIr::ErrorType(codes) => {
             quote!(result.as_ref().is_err_and(|e| ::smithy_gen_runtime::waiters::error_is(e, &[#(#codes),*])))
         }
-        MatcherIr::Path { expr, comparator, input_output } => {
+        MatcherIr::Path { expr, comparator, input_output, .. } => {
             let g = Gen::default();
             let root = if *input_output { quote!(::std::option::Option::<()>::None) } else { quote!(::std::option::Option::Some(output)) };
             let value = g.expr(expr, &root);

@@ -243,7 +243,7 @@ impl Env<'_> {
                 let ast = jmespath::parse(&raw.path).map_err(|e| format!("the path `{}` does not parse ({e})", raw.path))?;
                 let (expr, ty) = self.lower(&ast, &root).map_err(|e| format!("the path `{}`: {e}", raw.path))?;
                 let comparator = comparator(&raw, &ty)?;
-                MatcherIr::Path { input_output, expr, comparator }
+                MatcherIr::Path { input_output, path: raw.path.clone(), expr, comparator }
             }
             other => return Err(format!("unknown matcher `{other}` (expected output, inputOutput, success or errorType)")),
         };
