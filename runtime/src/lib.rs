@@ -27,8 +27,9 @@
 //! [`endpoints`] (rule sets), [`signing`] (SigV4, event signatures, clock
 //! skew), [`retry`] (rules, the quota, adaptive rates), [`transport`] (the
 //! HTTP seam, the default client, replay), [`streams`] (event streams,
-//! chunked uploads, stalled streams), [`protocols`] (the wire formats) and
-//! [`types`] (timestamps, blobs, builders, validation).
+//! chunked uploads, stalled streams), [`protocols`] (the wire formats),
+//! [`types`] (timestamps, blobs, builders, validation) and [`waiters`] (the
+//! schedule and loop of `smithy.waiters#waitable` waiters).
 //!
 //! What users name is at the crate root ([`Config`], [`Credentials`],
 //! [`Blob`], [`Timestamp`], [`Document`], the error traits) and re-exported
