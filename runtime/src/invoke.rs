@@ -182,7 +182,10 @@ const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VE
 impl Handle {
     pub fn new(config: Config, service: &'static ServiceSpec) -> Handle {
         let endpoint = service.resolve_endpoint(&config);
-        Handle { inner: Arc::new(Inner { config, service, endpoint, discovered: Default::default() }) }
+        // Discovered `http://` addresses only beside a regular `http://` endpoint (an emulator).
+        let plain_http = endpoint.as_ref().is_ok_and(|e| e.endpoint.url().get(..7).is_some_and(|s| s.eq_ignore_ascii_case("http://")));
+        let discovered = crate::endpoint_discovery::EndpointCache::new(plain_http);
+        Handle { inner: Arc::new(Inner { config, service, endpoint, discovered }) }
     }
 
     pub fn config(&self) -> &Config {
@@ -356,27 +359,47 @@ impl Handle {
         if !on {
             return self.send(operation, request, policy).await;
         }
+        // The whole call (discovery, sends, the call after an invalid
+        // endpoint) within the operation timeout.
+        let call = self.send_to_discovered(operation, request, policy, &discovery, discover);
+        match config.operation_timeout {
+            None => call.await,
+            Some(limit) => match first(call, config.sleep.sleep(limit)).await {
+                First::Left(r) => r,
+                First::Right(()) => Err(Failure::Timeout(TimeoutError { kind: TimeoutKind::Operation, after: limit, attempts: 1 })),
+            },
+        }
+    }
+
+    /// [`send_discovered`](Self::send_discovered) with discovery on.
+    async fn send_to_discovered<'a>(
+        &'a self,
+        operation: &'static str,
+        request: &PreparedRequest,
+        policy: &RetryPolicy,
+        discovery: &crate::endpoint_discovery::Discovery,
+        discover: &(dyn Fn(&'static str, Vec<(String, String)>) -> crate::endpoint_discovery::DiscoveryFuture<'a> + Send + Sync),
+    ) -> Result<RawResponse, Failure> {
         let identifiers = if discovery.keyed { discovery.identifiers.clone() } else { Vec::new() };
         let key = discovery.key();
         let mut evicted = false;
         loop {
-            let found = self
-                .inner
-                .discovered
-                .endpoint(&discovery, std::time::Instant::now, || discover(operation, identifiers.clone()))
-                .await
-                .map_err(|e| Failure::Transport(TransportError::new(TransportErrorKind::InvalidRequest, e)))?;
+            let found = self.inner.discovered.endpoint(discovery, std::time::Instant::now, || discover(operation, identifiers.clone())).await.map_err(|e| {
+                // The discovery error's attempts once, at the end.
+                let (message, attempts) = crate::endpoint_discovery::split_attempts(&e);
+                Failure::Transport(TransportError { attempts, ..TransportError::new(TransportErrorKind::InvalidRequest, message) })
+            })?;
             let Some(url) = found else { return self.send(operation, request, policy).await };
             let mut discovered = request.clone();
-            discovered.endpoint = Some(url);
+            discovered.endpoint = Some(url.clone());
             let raw = self.send(operation, &discovered, policy).await?;
             let invalid = !raw.is_success()
                 && (raw.status == 421
                     || (!discovery.invalid_endpoint_error.is_empty()
                         && error_code(self.inner.service.protocol, &raw).as_deref() == Some(discovery.invalid_endpoint_error)));
             if invalid {
-                tracing::info!(operation, status = raw.status, "the service refused the discovered endpoint: forgotten");
-                self.inner.discovered.evict(&key);
+                tracing::info!(operation, status = raw.status, endpoint = %url, "the service refused the discovered endpoint: forgotten");
+                self.inner.discovered.evict(&key, &url);
                 if !evicted {
                     evicted = true;
                     continue;

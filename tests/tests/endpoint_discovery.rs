@@ -125,10 +125,14 @@ impl Transport for Router {
     fn send(&self, mut request: http::Request<bytes::Bytes>, max_body: usize) -> BoxFuture<'_, Result<RawResponse, SendError>> {
         let target = request.headers().get("x-amz-target").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
         self.urls.lock().unwrap().push(format!("{} {target}", request.uri()));
-        if request.uri().scheme_str() == Some("https") {
+        let host = request.uri().authority().map(|a| a.to_string()).unwrap_or_default();
+        if request.uri().scheme_str() == Some("https") && host.starts_with("127.0.0.1:") {
+            // A discovered local listener: over plain HTTP.
+            let path = request.uri().path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| "/".into());
+            *request.uri_mut() = format!("http://{host}{path}").parse().unwrap();
+        } else if request.uri().scheme_str() == Some("https") {
             // The default transport's `Host` is the URL's: the host the
             // call was for travels in a header of its own.
-            let host = request.uri().authority().map(|a| a.to_string()).unwrap_or_default();
             request.headers_mut().insert("x-original-host", host.parse().unwrap());
             let path = request.uri().path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| "/".into());
             *request.uri_mut() = format!("{}{path}", self.to).parse().unwrap();
@@ -253,6 +257,7 @@ async fn fixture() {
     let e = new_client(None).get_entry().send().await.expect_err("no endpoint");
     let text = e.to_string();
     assert!(text.contains("endpoint discovery failed, and `GetEntry` requires a discovered endpoint") && text.contains("discovery is down"), "{text}");
+    assert_eq!(text.matches("attempt").count(), 1, "the attempts said once: {text}");
     let out = new_client(Some(EndpointDiscovery::Enabled)).list_books().send().await.expect("ListBooks falls back");
     assert_eq!(out.books(), [REGULAR.to_string()]);
     state.lock().unwrap().discovery_fails = false;
@@ -272,13 +277,28 @@ async fn fixture() {
     assert_eq!(take(&state).len(), 1);
     println!("ok: an explicit endpoint turns discovery off");
 
-    // An address with a scheme is taken as is: a second listener, over http.
+    // A host and port: a second listener (which the router reaches over http).
     let second = Arc::new(Mutex::new(State::default()));
     let second_port = server(Arc::clone(&second));
-    state.lock().unwrap().address = format!("http://127.0.0.1:{second_port}");
+    state.lock().unwrap().address = format!("127.0.0.1:{second_port}");
     new_client(None).get_entry().send().await.expect("GetEntry on the second listener");
     assert_eq!(take(&second), pairs(&[("GetEntry", &format!("127.0.0.1:{second_port}"))]));
-    println!("ok: an http:// address reaches the second listener");
+    assert!(urls.lock().unwrap().contains(&format!("https://127.0.0.1:{second_port}/ Ledger.GetEntry")));
+    println!("ok: a host:port address reaches the second listener");
+
+    // An http:// address (the regular endpoint being https://), or one with
+    // more than a host and port, is never called: an error naming it for a
+    // required operation, the regular endpoint for an optional one.
+    for bad in [format!("http://127.0.0.1:{second_port}"), format!("user@127.0.0.1:{second_port}"), format!("127.0.0.1:{second_port}/x?y#z")] {
+        state.lock().unwrap().address = bad.clone();
+        let e = new_client(None).get_entry().send().await.expect_err("refused address");
+        assert!(e.to_string().contains(&format!("`{bad}`")), "{e}");
+        let out = new_client(Some(EndpointDiscovery::Enabled)).list_books().send().await.expect("ListBooks falls back");
+        assert_eq!(out.books(), [REGULAR.to_string()]);
+    }
+    assert!(take(&second).is_empty(), "the refused addresses got no request");
+    state.lock().unwrap().address = "ops.ledger.test".into();
+    println!("ok: http:// and addresses with user info, a path or a query are refused");
 
     // The setting from the environment.
     std::env::set_var("AWS_ENDPOINT_DISCOVERY_ENABLED", "TRUE");
@@ -406,7 +426,7 @@ fn discovered_endpoints_are_found_cached_refreshed_and_evicted() {
     let program = program(corpus);
     let out = run(&program, &["fixture"]);
     print!("{out}");
-    assert_eq!(out.lines().filter(|l| l.starts_with("ok: ")).count(), 12, "{out}");
+    assert_eq!(out.lines().filter(|l| l.starts_with("ok: ")).count(), 13, "{out}");
     if let (Some(moto), true) = (&moto, corpus) {
         let out = run(&program, &["timestream", &moto.endpoint]);
         print!("{out}");

@@ -120,7 +120,10 @@ pub fn resolve(model: &Model, svc: &Shape, ir: &mut ServiceIr, diags: &mut Diagn
     }
     ir.endpoint_discovery = Some(EndpointDiscoveryIr {
         operation: discovery_op,
-        error_code: spec.error.as_deref().map(|e| crate::model::shape_id::name_of(e).to_string()),
+        error_code: spec.error.as_deref().map(|e| {
+            let query_code = model.get(e).and_then(|s| s.traits.aws_query_error.as_ref()).map(|(code, _)| code.as_str());
+            super::types::wire_error_code(e, query_code, ir.protocol)
+        }),
         operation_field,
         identifiers_field,
         endpoints_field,
@@ -203,6 +206,27 @@ mod tests {
             s[&format!("{NS}PutEntry")]["traits"]["aws.api#clientDiscoveredEndpoint"] = json!({"required": "yes"});
         });
         assert!(e.iter().any(|e| e.contains("`required` must be a boolean, found a string")), "{e:?}");
+    }
+
+    #[test]
+    fn the_invalid_endpoint_error_code_is_the_wire_code() {
+        let query_error = json!({"code": "EndpointMoved", "httpResponseCode": 421});
+        // awsQuery: the `@awsQueryError` code.
+        let ir = lower(None, |s| {
+            let traits = s[&format!("{NS}Ledger")]["traits"].as_object_mut().expect("traits");
+            traits.remove("aws.protocols#awsJson1_0");
+            traits.insert("aws.protocols#awsQuery".into(), json!({}));
+            traits.insert("smithy.api#xmlNamespace".into(), json!({"uri": "https://ledger.example.com/doc/"}));
+            s[&format!("{NS}InvalidEndpointException")]["traits"]["aws.protocols#awsQueryError"] = query_error.clone();
+        })
+        .expect("lowers");
+        assert_eq!(ir.services[0].endpoint_discovery.as_ref().and_then(|d| d.error_code.as_deref()), Some("EndpointMoved"));
+        // Other protocols: the shape name, whatever `@awsQueryError` says.
+        let ir = lower(None, |s| {
+            s[&format!("{NS}InvalidEndpointException")]["traits"]["aws.protocols#awsQueryError"] = query_error;
+        })
+        .expect("lowers");
+        assert_eq!(ir.services[0].endpoint_discovery.as_ref().and_then(|d| d.error_code.as_deref()), Some("InvalidEndpointException"));
     }
 
     #[test]

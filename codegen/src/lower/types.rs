@@ -223,6 +223,15 @@ fn host_prefix(model: &Model, op: &Shape, input: &str, prefix: &str, diags: &mut
 }
 
 /// The `#[deprecated]` note for a `@deprecated` trait.
+/// The code an error structure has on the wire: its `@awsQueryError` code
+/// (`query_code`) under awsQuery and ec2Query, else its shape name.
+pub(super) fn wire_error_code(shape_id: &str, query_code: Option<&str>, protocol: crate::ir::Protocol) -> String {
+    match query_code.filter(|_| protocol.is_query()) {
+        Some(code) => code.to_string(),
+        None => crate::model::shape_id::name_of(shape_id).to_string(),
+    }
+}
+
 fn deprecation(d: Option<&crate::model::Deprecated>) -> Option<String> {
     let d = d?;
     let mut note = d.message.clone().unwrap_or_else(|| "deprecated in the service model".to_string());

@@ -260,8 +260,7 @@ impl Env<'_> {
             let Some(s) = find(self.ir, e) else { continue };
             let shape_name = s.shape_id.rsplit('#').next().unwrap_or(&s.name);
             if s.shape_id == name || shape_name == short {
-                let query = s.error.as_ref().and_then(|e| e.query_code.clone()).filter(|_| self.ir.protocol.is_query());
-                let code = query.unwrap_or_else(|| shape_name.to_string());
+                let code = super::types::wire_error_code(&s.shape_id, s.error.as_ref().and_then(|e| e.query_code.as_deref()), self.ir.protocol);
                 if !codes.contains(&code) {
                     codes.push(code);
                 }
