@@ -238,8 +238,12 @@ impl Handle {
     /// (endpoint, host prefix, headers, hooks' `before_sign`); credentials
     /// come from the configuration's provider, once; the signing time is
     /// `presigning`'s start time, else the configuration's (skew-corrected)
-    /// clock. An unsigned operation (`@auth([])`) or a body no URL can
-    /// carry is an error.
+    /// clock. An unsigned operation (`@auth([])`), a body no URL can carry
+    /// (for S3, any body: the holder sends it), a query parameter named as
+    /// one of the signature's, a header value that is not UTF-8 and a
+    /// signing time outside the years 1970 to 9999 are errors. The
+    /// request's [`expiration`](crate::signing::presign::PresignedRequest::expiration)
+    /// is the credentials' expiry when that comes first.
     pub async fn presign(
         &self,
         operation: &'static str,
@@ -251,7 +255,7 @@ impl Handle {
             return Err(invalid(format!("{operation} is sent unsigned (it needs no credentials): there is nothing to presign")));
         }
         let unsigned_payload = self.inner.service.signing.content_sha256_header;
-        let request = crate::signing::presign::url_request(request, unsigned_payload);
+        let request = crate::signing::presign::url_request(operation, request, unsigned_payload).map_err(Failure::Transport)?;
         let (url, resolved, headers, body) = self.target(&request)?;
         let sent = self.sign_with(operation, &request, 1, &url, &headers, &body, &resolved, None)?;
         let Some(credentials) = self.attempt_credentials(&request, 1).await? else {
@@ -265,7 +269,7 @@ impl Handle {
             time: presigning.start_time().unwrap_or_else(|| config.clock_skew.now()),
             options: self.signing_options(&resolved.auth),
         };
-        crate::signing::presign::presign(&sent, &scope, presigning.expires().as_secs(), unsigned_payload).map_err(Failure::Transport)
+        crate::signing::presign::presign(&sent, &scope, presigning.expires().as_secs(), unsigned_payload, request.sensitive).map_err(Failure::Transport)
     }
 
     /// The service's signing options with the endpoint's `auth` overrides.

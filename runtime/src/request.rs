@@ -124,6 +124,30 @@ pub fn encode_bytes_into(out: &mut String, value: &[u8], encode_slash: bool) {
     }
 }
 
+/// Whether a header (by name, in any case) carries a secret that must not
+/// be shown or kept: credentials and signatures (`Authorization`,
+/// `Proxy-Authorization`, `X-Amz-Security-Token`), the instance metadata
+/// session token, the SSO bearer token, cookies, S3's customer-provided
+/// encryption keys and encryption context, and any header whose name says
+/// it holds a secret, password, bearer or session token, or API key.
+/// Recordings ([`transport::replay`](crate::transport::replay)) leave such
+/// headers out; a presigned request's `Debug` hides their values.
+pub fn secret_header(name: &str) -> bool {
+    const EXACT: &[&str] = &[
+        "authorization",
+        "proxy-authorization",
+        "cookie",
+        "set-cookie",
+        "x-amz-security-token",
+        "x-aws-ec2-metadata-token",
+        "x-amz-sso_bearer_token",
+        "x-amz-server-side-encryption-context",
+    ];
+    const PARTS: &[&str] = &["authorization", "cookie", "secret", "password", "passwd", "security-token", "session-token", "bearer", "api-key", "apikey", "customer-key", "metadata-token"];
+    let name = name.to_ascii_lowercase();
+    EXACT.contains(&name.as_str()) || PARTS.iter().any(|p| name.contains(p))
+}
+
 use std::sync::OnceLock;
 
 /// A response as received: status, headers (names in lower case) and body.

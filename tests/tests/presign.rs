@@ -4,11 +4,14 @@
 //! `generate_presigned_url` byte for byte for the same credentials, time and
 //! input; presigned `PutObject` and `GetObject` URLs work against moto with a
 //! plain HTTP/1.1 request and no credentials; expiries beyond 7 days are
-//! refused; `Debug` hides the signature and the token; `smithy-call
+//! refused; `Debug` hides the signature, the token and S3's customer key;
+//! a body the URL would drop, a signing time past the year 9999 are errors;
+//! the expiration is the credentials' when they expire first; `smithy-call
 //! --presign` prints a URL botocore agrees with. The botocore and moto tests
 //! skip with a notice without the interop Python environment.
 
 use std::io::{Read, Write};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, UNIX_EPOCH};
 
 use aws_generated::{iam, s3, sts, PresignedRequest, PresigningConfig};
@@ -227,6 +230,85 @@ async fn expiries_beyond_seven_days_are_refused_and_debug_hides_the_credential()
     // An input that fails validation is the operation's validation error.
     let missing = client.get_object().bucket("b").presigned(presigning(600)).await.expect_err("Key is required");
     assert_eq!(missing.kind(), smithy_gen_runtime::ErrorKind::Validation, "{missing}");
+}
+
+#[tokio::test]
+async fn debug_hides_s3s_customer_key_and_the_tokens_of_headers() {
+    let client = s3::Client::new(config("eu-west-1", Some(TOKEN), false));
+    let key = "MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU2Nzg5MDE=";
+    let get = client
+        .get_object()
+        .bucket("b")
+        .key("k")
+        .sse_customer_algorithm("AES256")
+        .sse_customer_key(key)
+        .sse_customer_key_md5("c2VjcmV0LW1kNQ==")
+        .presigned(presigning(600))
+        .await
+        .expect("presigned");
+    assert!(get.headers().iter().any(|(k, v)| k == "x-amz-server-side-encryption-customer-key" && v == key), "the holder sends it: {:?}", get.headers());
+    let shown = format!("{get:?}");
+    assert!(!shown.contains("MDEyMzQ1Njc4OTAx") && !shown.contains("c2VjcmV0LW1kNQ"), "{shown}");
+    assert!(shown.contains(r#"("x-amz-server-side-encryption-customer-algorithm", "AES256")"#), "{shown}");
+    assert!(shown.contains(r#"("x-amz-server-side-encryption-customer-key", "** redacted **")"#), "{shown}");
+}
+
+#[tokio::test]
+async fn a_body_the_url_would_drop_and_a_signing_time_past_9999_are_errors_not_a_silent_url_or_a_panic() {
+    let client = s3::Client::new(config("eu-west-1", None, false));
+    // DeleteObjects' XML comes from its input: the URL would leave it out.
+    let delete = s3::types::Delete::new(vec![s3::types::ObjectIdentifier::new("a")]);
+    let err = client.delete_objects().bucket("b").delete(delete).presigned(presigning(600)).await.expect_err("a body");
+    assert!(format!("{err}").contains("DeleteObjects has a") && format!("{err}").contains("an S3 presigned URL leaves the body to whoever holds it"), "{err}");
+    // PutObject's object is the holder's to send, not the input's.
+    let err = client.put_object().bucket("b").key("k").body(b"data".to_vec()).presigned(presigning(600)).await.expect_err("a body");
+    assert!(format!("{err}").contains("PutObject has a 4-byte body"), "{err}");
+
+    for start in [UNIX_EPOCH + Duration::from_secs(i64::MAX as u64 - 10), UNIX_EPOCH + Duration::from_secs(253_402_300_800)] {
+        let config = PresigningConfig::expires_in(Duration::from_secs(604_800)).expect("valid").with_start_time(start);
+        let err = client.get_object().bucket("b").key("k").presigned(config).await.expect_err("beyond 9999");
+        assert!(format!("{err}").contains("is outside the years 1970 to 9999 that X-Amz-Date can write"), "{err}");
+    }
+}
+
+#[derive(Clone, Default)]
+struct Log(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Log {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().expect("the log").extend_from_slice(b);
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn the_expiration_is_the_credentials_expiry_when_they_expire_first_and_a_warning_says_so() {
+    let credentials_expire = UNIX_EPOCH + Duration::from_secs(SIGNED_AT + 3600);
+    let expiring = Credentials::new(ACCESS_KEY, SECRET_KEY, Some(TOKEN.to_string())).with_expiry(credentials_expire);
+    let client = s3::Client::new(Config::builder().region("eu-west-1").credentials(expiring).build().expect("a configuration"));
+    let log = Log::default();
+    let writer = log.clone();
+    let subscriber = tracing_subscriber::fmt().with_max_level(tracing::Level::WARN).with_writer(move || writer.clone()).finish();
+    let guard = tracing::subscriber::set_default(subscriber);
+    let week = client.get_object().bucket("b").key("k").presigned(presigning(604_800)).await.expect("presigned");
+    drop(guard);
+    // The URL says what was asked, as botocore's does (the same URL as with
+    // credentials that do not expire); the expiration is the credentials'.
+    let lasting = s3::Client::new(config("eu-west-1", Some(TOKEN), false));
+    let same = lasting.get_object().bucket("b").key("k").presigned(presigning(604_800)).await.expect("presigned");
+    assert_eq!(week.uri(), same.uri());
+    assert!(week.uri().contains("&X-Amz-Expires=604800&"), "{}", week.uri());
+    assert_eq!(week.expiration(), credentials_expire);
+    assert_eq!(same.expiration(), UNIX_EPOCH + Duration::from_secs(SIGNED_AT + 604_800));
+    let logged = String::from_utf8_lossy(&log.0.lock().expect("the log")).into_owned();
+    assert!(logged.contains("WARN") && logged.contains("expire 601200 seconds before its X-Amz-Expires of 604800 seconds"), "{logged}");
+    assert!(!logged.contains(SECRET_KEY) && !logged.contains("FwoGZXIvYXdzEJr") && !logged.contains("X-Amz-Signature"), "{logged}");
+    // Credentials that outlast the URL change nothing.
+    let short = client.get_object().bucket("b").key("k").presigned(presigning(600)).await.expect("presigned");
+    assert_eq!(short.expiration(), UNIX_EPOCH + Duration::from_secs(SIGNED_AT + 600));
 }
 
 fn smithy_call(args: &[&str]) -> std::process::Output {

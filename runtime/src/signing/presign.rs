@@ -22,20 +22,48 @@
 //!   must send as they are (all but `host`, which the URL gives), such as
 //!   `content-type` or `x-amz-server-side-encryption` when the input set them.
 //!
+//! Refused, with an error saying why: an S3 request with a body (the URL
+//! leaves the body to its holder, so a body serialized from the input, as
+//! `PutBucketTagging`'s or `DeleteObjects`' XML, or `PutObject`'s `body`
+//! set on the input, would be dropped: leave `PutObject`'s body unset and
+//! send the object with the URL); an operation's own query parameter named
+//! as one of the signature's (`X-Amz-Signature`, in any case); a header
+//! value that is not UTF-8; a signing time outside the years 1970 to 9999.
+//!
 //! A presigned URL is a bearer credential for its lifetime: its `Debug`
-//! hides the signature and the session token.
+//! hides the signature, the session token, the values of headers and
+//! parameters whose names say they hold secrets
+//! ([`secret_header`]: S3's
+//! `x-amz-server-side-encryption-customer-key`, tokens, passwords), and,
+//! for operations whose input or output may hold `@sensitive` values, the
+//! values of all the operation's own parameters.
 
 use std::fmt;
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use ring::digest;
 
 use super::{amz_date, canonical_path, canonical_query, hex, hmac_sha256, path_or_root, percent_decode, signing_key, trim_all, Scope, ALGORITHM};
 use crate::error::{TransportError, TransportErrorKind};
-use crate::request::{encode_bytes_into, encode_into, PreparedRequest};
+use crate::request::{encode_bytes_into, encode_into, secret_header, PreparedRequest};
 
 /// The longest a presigned request may stay valid: 7 days, SigV4's limit.
 pub const MAX_EXPIRES_IN: Duration = Duration::from_secs(7 * 24 * 3600);
+
+/// The query parameters the signature adds: an operation's own parameter of
+/// the same name (in any case) is refused.
+const AUTH_PARAMS: &[&str] =
+    &["X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-Expires", "X-Amz-SignedHeaders", "X-Amz-Security-Token", "X-Amz-Signature"];
+
+/// The signature's parameters that grant nothing: `Debug` shows them.
+const PUBLIC_AUTH_PARAMS: &[&str] = &["X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-Expires", "X-Amz-SignedHeaders"];
+
+/// The last second whose `X-Amz-Date` has a four-digit year:
+/// 9999-12-31T23:59:59Z.
+const LAST_SIGNABLE_SECOND: u64 = 253_402_300_799;
+
+/// What `Debug` shows in place of a secret.
+const REDACTED: &str = "** redacted **";
 
 /// What S3's presigned URLs sign in place of the payload's hash.
 const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
@@ -116,14 +144,21 @@ impl std::error::Error for PresigningConfigError {}
 /// to send with it. A body (S3 `PutObject`'s object) is the holder's.
 ///
 /// The URL is a bearer credential: `Debug` shows it with the values of
-/// `X-Amz-Signature` and `X-Amz-Security-Token` redacted; [`uri`](Self::uri)
-/// gives it whole.
+/// `X-Amz-Signature`, `X-Amz-Security-Token` and of the parameters and
+/// headers whose names say they hold secrets
+/// ([`secret_header`], such as S3's
+/// `x-amz-server-side-encryption-customer-key`) redacted, and those of all
+/// the operation's own parameters when its input or output may hold
+/// `@sensitive` values; [`uri`](Self::uri) and [`headers`](Self::headers)
+/// give them whole.
 #[derive(Clone, PartialEq, Eq)]
 pub struct PresignedRequest {
     method: String,
     uri: String,
     headers: Vec<(String, String)>,
     expiration: SystemTime,
+    /// The operation's input or output may hold `@sensitive` values.
+    sensitive: bool,
 }
 
 impl PresignedRequest {
@@ -144,7 +179,12 @@ impl PresignedRequest {
         &self.headers
     }
 
-    /// When the request stops being valid.
+    /// When the request stops being valid: its start time plus
+    /// `X-Amz-Expires`, or, when the credentials that signed it expire
+    /// sooner (temporary credentials: a role's, SSO's, a session token's),
+    /// their expiry. The URL still says `X-Amz-Expires` as asked (as
+    /// botocore writes it), but the service refuses it once the credentials
+    /// have expired; presigning then logs a `tracing` warning.
     pub fn expiration(&self) -> SystemTime {
         self.expiration
     }
@@ -161,23 +201,35 @@ impl PresignedRequest {
 
 impl fmt::Debug for PresignedRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let headers: Vec<(&str, &str)> =
+            self.headers.iter().map(|(k, v)| (k.as_str(), if secret_header(k) { REDACTED } else { v.as_str() })).collect();
         f.debug_struct("PresignedRequest")
             .field("method", &self.method)
-            .field("uri", &redacted(&self.uri))
-            .field("headers", &self.headers)
+            .field("uri", &redacted(&self.uri, self.sensitive))
+            .field("headers", &headers)
             .field("expiration", &self.expiration)
             .finish()
     }
 }
 
-/// `uri` with the values of the parameters that grant access replaced.
-fn redacted(uri: &str) -> String {
+/// `uri` with the values of the parameters that grant access or may hold
+/// secrets replaced: the signature, the session token, any parameter whose
+/// name says it holds a secret, and, when `sensitive`, every parameter but
+/// the signature's public ones.
+fn redacted(uri: &str, sensitive: bool) -> String {
     let Some((base, query)) = uri.split_once('?') else { return uri.to_string() };
     let params: Vec<String> = query
         .split('&')
-        .map(|p| match p.split_once('=') {
-            Some((name, _)) if name == "X-Amz-Signature" || name == "X-Amz-Security-Token" => format!("{name}=** redacted **"),
-            _ => p.to_string(),
+        .map(|p| {
+            let (name, value) = p.split_once('=').unwrap_or((p, ""));
+            let decoded = String::from_utf8_lossy(&percent_decode(name)).into_owned();
+            let public = PUBLIC_AUTH_PARAMS.contains(&decoded.as_str());
+            let secret = decoded == "X-Amz-Signature" || secret_header(&decoded) || (sensitive && !public);
+            if secret && !value.is_empty() {
+                format!("{name}={REDACTED}")
+            } else {
+                p.to_string()
+            }
         })
         .collect();
     format!("{base}?{}", params.join("&"))
@@ -186,8 +238,24 @@ fn redacted(uri: &str) -> String {
 /// `request` as a presigned URL carries it: no flexible checksum, no
 /// `Content-MD5` and no compression (the body is not the URL's, or moves
 /// into it), no `x-id` query parameter, and for S3 (`unsigned_payload`) no
-/// body.
-pub(crate) fn url_request(request: &PreparedRequest, unsigned_payload: bool) -> PreparedRequest {
+/// body. For S3, a request with a body is refused: the URL leaves the body
+/// to its holder, and a [`PreparedRequest`] does not say whether its body is
+/// the holder's (`PutObject`'s object) or serialized from the input's
+/// members (`PutBucketTagging`'s XML), which the URL would silently drop.
+pub(crate) fn url_request(operation: &str, request: &PreparedRequest, unsigned_payload: bool) -> Result<PreparedRequest, TransportError> {
+    if let Some(name) = request.query.iter().map(|(name, _)| name).find(|name| AUTH_PARAMS.iter().any(|a| a.eq_ignore_ascii_case(name))) {
+        return Err(invalid(format!(
+            "{operation} has its own query parameter `{name}`, which the signature's would duplicate: a request with a parameter named X-Amz-Algorithm, X-Amz-Credential, X-Amz-Date, X-Amz-Expires, X-Amz-SignedHeaders, X-Amz-Security-Token or X-Amz-Signature (in any case) cannot be presigned"
+        )));
+    }
+    if unsigned_payload {
+        if let Some(body) = request.body.as_ref().filter(|b| !b.is_empty()) {
+            return Err(invalid(format!(
+                "{operation} has a {}-byte body: an S3 presigned URL leaves the body to whoever holds it, so the body must not come from the input (leave PutObject's and UploadPart's `body` unset and send the bytes with the URL; an operation whose input serializes to a body, such as PutBucketTagging or DeleteObjects, cannot be presigned)",
+                body.len()
+            )));
+        }
+    }
     let mut request = request.clone();
     request.checksum = None;
     request.content_md5 = false;
@@ -196,27 +264,56 @@ pub(crate) fn url_request(request: &PreparedRequest, unsigned_payload: bool) -> 
     if unsigned_payload {
         request.body = None;
     }
-    request
+    Ok(request)
+}
+
+/// An [`InvalidRequest`](TransportErrorKind::InvalidRequest) that says the
+/// request cannot be presigned, and why.
+fn invalid(what: String) -> TransportError {
+    TransportError::new(TransportErrorKind::InvalidRequest, format!("cannot presign the request: {what}"))
 }
 
 /// `sent` (a request as [`Handle::dry_run`](crate::invoke::Handle::dry_run)
 /// builds it, with its `host` header) presigned for `expires` seconds by
-/// `scope`: S3's `UNSIGNED-PAYLOAD` when `unsigned_payload`.
-pub(crate) fn presign(sent: &http::Request<bytes::Bytes>, scope: &Scope<'_>, expires: u64, unsigned_payload: bool) -> Result<PresignedRequest, TransportError> {
-    let fail = |what: String| TransportError::new(TransportErrorKind::InvalidRequest, format!("cannot presign the request: {what}"));
+/// `scope`: S3's `UNSIGNED-PAYLOAD` when `unsigned_payload`; its `Debug`
+/// hides all the operation's parameters when `sensitive`.
+pub(crate) fn presign(
+    sent: &http::Request<bytes::Bytes>,
+    scope: &Scope<'_>,
+    expires: u64,
+    unsigned_payload: bool,
+    sensitive: bool,
+) -> Result<PresignedRequest, TransportError> {
+    let fail = invalid;
     let Scope { credentials, region, signing_name, time, options } = *scope;
-    let amz_date = amz_date(time).ok_or_else(|| fail("the clock is before 1970".to_string()))?;
+    let seconds = time.duration_since(UNIX_EPOCH).map(|d| d.as_secs());
+    if !seconds.as_ref().is_ok_and(|s| *s <= LAST_SIGNABLE_SECOND) {
+        let when = match seconds {
+            Ok(s) => format!("{s} seconds after"),
+            Err(e) => format!("{} seconds before", e.duration().as_secs_f64()),
+        };
+        return Err(fail(format!(
+            "its signing time ({when} 1970-01-01T00:00:00Z) is outside the years 1970 to 9999 that X-Amz-Date can write (check the presigning start time or the clock)"
+        )));
+    }
+    let expiration = time.checked_add(Duration::from_secs(expires)).ok_or_else(|| fail(format!("its expiry ({expires} seconds after the signing time) is beyond the clock's range")))?;
+    let amz_date = amz_date(time).filter(|d| d.len() == 16).ok_or_else(|| fail("its signing time cannot be written as X-Amz-Date".to_string()))?;
     let date = &amz_date[..8];
     let url = sent.uri().to_string();
     let (base, query) = url.split_once('?').unwrap_or((url.as_str(), ""));
     let path = sent.uri().path();
 
-    let mut headers: Vec<(String, String)> = sent
-        .headers()
-        .iter()
-        .map(|(k, v)| (k.as_str().to_ascii_lowercase(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
-        .filter(|(k, _)| !NOT_SIGNED.contains(&k.as_str()))
-        .collect();
+    let mut headers: Vec<(String, String)> = Vec::new();
+    for (name, value) in sent.headers() {
+        let name = name.as_str().to_ascii_lowercase();
+        if NOT_SIGNED.contains(&name.as_str()) {
+            continue;
+        }
+        let Ok(value) = std::str::from_utf8(value.as_bytes()) else {
+            return Err(fail(format!("the value of its `{name}` header is not UTF-8 text, so it cannot be signed as the holder will send it")));
+        };
+        headers.push((name, value.to_string()));
+    }
     // The operation's parameters first, as given (a name without `=` gets
     // one, as botocore writes it), then the signature's.
     let mut params: Vec<String> = query
@@ -225,6 +322,9 @@ pub(crate) fn presign(sent: &http::Request<bytes::Bytes>, scope: &Scope<'_>, exp
         .map(|p| if p.contains('=') { p.to_string() } else { format!("{p}=") })
         .collect();
     let body = sent.body();
+    if unsigned_payload && !body.is_empty() {
+        return Err(fail(format!("its {}-byte body would be left out of the URL: an S3 presigned URL leaves the body to whoever holds it", body.len())));
+    }
     if !unsigned_payload && !body.is_empty() {
         let content_type = headers.iter().find(|(k, _)| k == "content-type").map(|(_, v)| v.clone()).unwrap_or_default();
         if !content_type.starts_with("application/x-www-form-urlencoded") {
@@ -246,6 +346,15 @@ pub(crate) fn presign(sent: &http::Request<bytes::Bytes>, scope: &Scope<'_>, exp
             params.push(param);
         }
         headers.retain(|(k, _)| k != "content-type");
+    }
+    // The signature's parameter names (a hook may have added one).
+    if let Some(name) = params.iter().map(|p| p.split('=').next().unwrap_or("")).find(|name| {
+        let decoded = percent_decode(name);
+        AUTH_PARAMS.iter().any(|a| a.as_bytes().eq_ignore_ascii_case(&decoded))
+    }) {
+        return Err(fail(format!(
+            "it has its own query parameter `{name}`, which the signature's would duplicate (X-Amz-Algorithm, X-Amz-Credential, X-Amz-Date, X-Amz-Expires, X-Amz-SignedHeaders, X-Amz-Security-Token and X-Amz-Signature are the signature's, in any case)"
+        )));
     }
     headers.sort_by(|a, b| a.0.cmp(&b.0));
     let canonical: Vec<(String, String)> = headers.iter().map(|(k, v)| (k.clone(), trim_all(v))).collect();
@@ -282,11 +391,26 @@ pub(crate) fn presign(sent: &http::Request<bytes::Bytes>, scope: &Scope<'_>, exp
     let key = signing_key(credentials.secret_access_key(), date, region, signing_name);
     let signature = hex(&hmac_sha256(&key, string_to_sign.as_bytes()));
     headers.retain(|(k, _)| k != "host");
+    let expiration = match credentials.expiry() {
+        Some(expiry) if expiry < expiration => {
+            let early = expiration.duration_since(expiry).map(|d| d.as_secs()).unwrap_or(0);
+            tracing::warn!(
+                service = signing_name,
+                region,
+                expires_in = expires,
+                seconds_early = early,
+                "the credentials that presigned this request expire {early} seconds before its X-Amz-Expires of {expires} seconds: the request stops working when they do"
+            );
+            expiry
+        }
+        _ => expiration,
+    };
     Ok(PresignedRequest {
         method: sent.method().as_str().to_string(),
         uri: format!("{base}?{query}&X-Amz-Signature={signature}"),
         headers,
-        expiration: time + Duration::from_secs(expires),
+        expiration,
+        sensitive,
     })
 }
 
@@ -316,10 +440,42 @@ mod tests {
             uri: "https://b.s3.amazonaws.com/k?X-Amz-Date=1&X-Amz-Security-Token=tok&X-Amz-Signature=abc".into(),
             headers: vec![],
             expiration: SystemTime::UNIX_EPOCH,
+            sensitive: false,
         };
         let shown = format!("{r:?}");
         assert!(!shown.contains("tok") && !shown.contains("abc"), "{shown}");
         assert!(shown.contains("X-Amz-Date=1&X-Amz-Security-Token=** redacted **&X-Amz-Signature=** redacted **"), "{shown}");
+    }
+
+    #[test]
+    fn debug_hides_secret_headers_and_parameters_and_a_sensitive_operations_parameters() {
+        let mut r = PresignedRequest {
+            method: "GET".into(),
+            uri: "https://b.s3.amazonaws.com/k?Password=pw1&x-api%2Dkey=key2&UserName=bob&X-Amz-Date=20260102T030405Z&X-Amz-Expires=60&X-Amz-Signature=abc".into(),
+            headers: vec![
+                ("x-amz-server-side-encryption-customer-algorithm".into(), "AES256".into()),
+                ("x-amz-server-side-encryption-customer-key".into(), "S3CR3TKEYBASE64==".into()),
+                ("x-amz-server-side-encryption-customer-key-md5".into(), "MD5OFKEY==".into()),
+                ("x-my-session-token".into(), "sess-tok".into()),
+                ("content-type".into(), "text/plain".into()),
+            ],
+            expiration: SystemTime::UNIX_EPOCH,
+            sensitive: false,
+        };
+        let shown = format!("{r:?}");
+        for secret in ["S3CR3TKEYBASE64", "MD5OFKEY", "sess-tok", "pw1", "key2", "abc"] {
+            assert!(!shown.contains(secret), "{secret}: {shown}");
+        }
+        for shown_as_is in ["AES256", "text/plain", "UserName=bob", "X-Amz-Date=20260102T030405Z", "X-Amz-Expires=60", "Password=** redacted **"] {
+            assert!(shown.contains(shown_as_is), "{shown_as_is}: {shown}");
+        }
+        assert!(shown.contains(r#"("x-amz-server-side-encryption-customer-key", "** redacted **")"#), "{shown}");
+        // An operation whose input or output may hold @sensitive values: all
+        // its own parameters are hidden, not the signature's public ones.
+        r.sensitive = true;
+        let shown = format!("{r:?}");
+        assert!(!shown.contains("bob") && shown.contains("UserName=** redacted **"), "{shown}");
+        assert!(shown.contains("X-Amz-Date=20260102T030405Z&X-Amz-Expires=60&X-Amz-Signature=** redacted **"), "{shown}");
     }
 
     fn sent(content_type: &str, body: &'static [u8]) -> http::Request<bytes::Bytes> {
@@ -341,7 +497,7 @@ mod tests {
     #[test]
     fn a_form_body_moves_into_the_url_and_any_other_body_is_refused() {
         let credentials = crate::credentials::Credentials::new("AKID", "secret", None);
-        let form = presign(&sent("application/x-www-form-urlencoded", b"Action=GetCallerIdentity&Version=2011-06-15&X=a+b%2F"), &scope(&credentials), 60, false).expect("presigned");
+        let form = presign(&sent("application/x-www-form-urlencoded", b"Action=GetCallerIdentity&Version=2011-06-15&X=a+b%2F"), &scope(&credentials), 60, false, false).expect("presigned");
         assert!(
             form.uri().starts_with("https://sts.eu-west-1.amazonaws.com/?Action=GetCallerIdentity&Version=2011-06-15&X=a%20b%2F&X-Amz-Algorithm=AWS4-HMAC-SHA256&"),
             "{}",
@@ -349,10 +505,83 @@ mod tests {
         );
         assert!(form.uri().contains("&X-Amz-SignedHeaders=host&"), "{}", form.uri());
         assert_eq!((form.method(), form.headers()), ("POST", &[][..]));
-        let json = presign(&sent("application/x-amz-json-1.1", b"{}"), &scope(&credentials), 60, false).unwrap_err();
+        let json = presign(&sent("application/x-amz-json-1.1", b"{}"), &scope(&credentials), 60, false, false).unwrap_err();
         assert!(json.to_string().contains("its body (2 bytes of application/x-amz-json-1.1) cannot go in a URL"), "{json}");
-        // S3 leaves the payload out: a body is the holder's.
-        assert!(presign(&sent("application/xml", b"<a/>"), &scope(&credentials), 60, true).is_ok());
+        // S3 leaves the payload out: a body would be dropped, so it is refused.
+        let xml = presign(&sent("application/xml", b"<a/>"), &scope(&credentials), 60, true, false).unwrap_err();
+        assert!(xml.to_string().contains("its 4-byte body would be left out of the URL"), "{xml}");
+        assert!(presign(&sent("application/xml", b""), &scope(&credentials), 60, true, false).is_ok());
+    }
+
+    #[test]
+    fn an_s3_request_with_a_body_or_an_operation_parameter_named_as_the_signatures_is_refused() {
+        let mut tagging = PreparedRequest::new("PUT", "/");
+        tagging.query("tagging", "");
+        tagging.set_body(&b"<Tagging><TagSet/></Tagging>"[..]);
+        let err = url_request("PutBucketTagging", &tagging, true).unwrap_err();
+        assert!(err.to_string().contains("PutBucketTagging has a 28-byte body: an S3 presigned URL leaves the body to whoever holds it"), "{err}");
+        // Outside S3, a body is presign's to move into the URL or refuse.
+        assert!(url_request("PutBucketTagging", &tagging, false).is_ok_and(|r| r.body.is_some()));
+        tagging.body = Some(bytes::Bytes::new());
+        assert!(url_request("PutBucketTagging", &tagging, true).is_ok_and(|r| r.body.is_none()));
+
+        for name in ["X-Amz-Signature", "x-amz-date", "X-AMZ-EXPIRES", "x-Amz-Security-Token", "X-Amz-Credential", "X-Amz-SignedHeaders", "X-Amz-Algorithm"] {
+            let mut get = PreparedRequest::new("GET", "/k");
+            get.query(name, "1");
+            let err = url_request("GetObject", &get, true).unwrap_err();
+            assert!(err.to_string().contains(&format!("GetObject has its own query parameter `{name}`, which the signature's would duplicate")), "{err}");
+        }
+        // A hook's or a query form's parameter reaches presign itself.
+        let credentials = crate::credentials::Credentials::new("AKID", "secret", None);
+        let form = presign(&sent("application/x-www-form-urlencoded", b"Action=A&x-amz-expires=9"), &scope(&credentials), 60, false, false).unwrap_err();
+        assert!(form.to_string().contains("its own query parameter `x-amz-expires`"), "{form}");
+        let mut hooked = sent("application/xml", b"");
+        *hooked.uri_mut() = "https://sts.eu-west-1.amazonaws.com/?X%2DAmz%2DSignature=x".parse().expect("a URI");
+        assert!(presign(&hooked, &scope(&credentials), 60, true, false).unwrap_err().to_string().contains("`X%2DAmz%2DSignature`"));
+    }
+
+    #[test]
+    fn a_header_value_that_is_not_utf8_is_refused_not_signed_lossily() {
+        let credentials = crate::credentials::Credentials::new("AKID", "secret", None);
+        let mut request = sent("application/xml", b"");
+        request.headers_mut().insert("x-amz-meta-name", http::HeaderValue::from_bytes(b"caf\xe9").expect("obs-text is a valid header value"));
+        let err = presign(&request, &scope(&credentials), 60, true, false).unwrap_err();
+        assert!(err.to_string().contains("the value of its `x-amz-meta-name` header is not UTF-8 text"), "{err}");
+        // UTF-8 beyond ASCII is signed as it is.
+        request.headers_mut().insert("x-amz-meta-name", http::HeaderValue::from_bytes("café".as_bytes()).expect("a header value"));
+        let ok = presign(&request, &scope(&credentials), 60, true, false).expect("presigned");
+        assert!(ok.headers().contains(&("x-amz-meta-name".to_string(), "café".to_string())), "{:?}", ok.headers());
+    }
+
+    #[test]
+    fn a_signing_time_outside_the_years_1970_to_9999_is_an_error_not_a_panic() {
+        let credentials = crate::credentials::Credentials::new("AKID", "secret", None);
+        let at = |time: SystemTime, expires: u64| presign(&sent("application/xml", b""), &Scope { time, ..scope(&credentials) }, expires, true, false);
+        let huge = UNIX_EPOCH + Duration::from_secs(i64::MAX as u64 - 10);
+        for (time, expires) in [(huge, 604_800), (huge, 1), (UNIX_EPOCH + Duration::from_secs(LAST_SIGNABLE_SECOND + 1), 60), (UNIX_EPOCH - Duration::from_secs(1), 60)] {
+            let err = at(time, expires).unwrap_err();
+            assert!(err.to_string().contains("is outside the years 1970 to 9999 that X-Amz-Date can write"), "{err}");
+        }
+        let last = at(UNIX_EPOCH + Duration::from_secs(LAST_SIGNABLE_SECOND), 604_800).expect("the last second of 9999");
+        assert!(last.uri().contains("%2F99991231%2Feu-west-1%2Fsts%2Faws4_request&X-Amz-Date=99991231T235959Z&X-Amz-Expires=604800&"), "{}", last.uri());
+        assert_eq!(last.expiration(), UNIX_EPOCH + Duration::from_secs(LAST_SIGNABLE_SECOND + 604_800));
+        let first = at(UNIX_EPOCH, 1).expect("the epoch");
+        assert!(first.uri().contains("X-Amz-Date=19700101T000000Z"), "{}", first.uri());
+    }
+
+    #[test]
+    fn the_expiration_is_the_credentials_expiry_when_it_comes_first_and_the_url_keeps_its_expires() {
+        let start = UNIX_EPOCH + Duration::from_secs(1_767_323_045);
+        let expiring = crate::credentials::Credentials::new("AKID", "secret", Some("tok".into())).with_expiry(start + Duration::from_secs(3600));
+        let at = |credentials: &crate::credentials::Credentials, expires: u64| {
+            presign(&sent("application/xml", b""), &Scope { time: start, ..scope(credentials) }, expires, true, false).expect("presigned")
+        };
+        let week = at(&expiring, 604_800);
+        assert!(week.uri().contains("&X-Amz-Expires=604800&"), "{}", week.uri());
+        assert_eq!(week.expiration(), start + Duration::from_secs(3600));
+        assert_eq!(at(&expiring, 600).expiration(), start + Duration::from_secs(600));
+        let lasting = crate::credentials::Credentials::new("AKID", "secret", None);
+        assert_eq!(at(&lasting, 604_800).expiration(), start + Duration::from_secs(604_800));
     }
 
     #[test]

@@ -53,27 +53,9 @@ const VOLATILE: &[&str] = &["x-amz-date", "x-amz-content-sha256", "user-agent", 
 /// response body given as this fails the request, saying what to do.
 pub const REDACTED: &str = "<redacted by RecordingTransport: it carries credentials or @sensitive values>";
 
-/// Whether a header (by lower-case name) carries a secret a recording must
-/// not keep: credentials and signatures (`Authorization`,
-/// `Proxy-Authorization`, `X-Amz-Security-Token`), the instance metadata
-/// session token, the SSO bearer token, cookies, S3's customer-provided
-/// encryption keys and encryption context, and any header whose name says
-/// it holds a secret, password, bearer or session token, or API key.
-pub fn secret_header(name: &str) -> bool {
-    const EXACT: &[&str] = &[
-        "authorization",
-        "proxy-authorization",
-        "cookie",
-        "set-cookie",
-        "x-amz-security-token",
-        "x-aws-ec2-metadata-token",
-        "x-amz-sso_bearer_token",
-        "x-amz-server-side-encryption-context",
-    ];
-    const PARTS: &[&str] = &["authorization", "cookie", "secret", "password", "passwd", "security-token", "session-token", "bearer", "api-key", "apikey", "customer-key", "metadata-token"];
-    let name = name.to_ascii_lowercase();
-    EXACT.contains(&name.as_str()) || PARTS.iter().any(|p| name.contains(p))
-}
+/// Whether a header carries a secret a recording must not keep (shared
+/// with the presigned requests' `Debug`; see its documentation).
+pub use crate::request::secret_header;
 
 /// One expected request and the response it gets.
 #[derive(Debug, Clone, PartialEq)]
