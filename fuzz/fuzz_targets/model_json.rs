@@ -2,7 +2,9 @@
 //! small vocabulary of names, members targeting each other and the prelude,
 //! the traits the generator reads (with well-formed values most of the time
 //! and arbitrary JSON otherwise), mixins, `apply`, resources, and a service on
-//! awsJson1_0, awsJson1_1 or restJson1. The whole pipeline
+//! awsJson1_0, awsJson1_1 or restJson1, and waiters (`smithy.waiters#waitable`)
+//! whose JMESPath paths are put together from member names and the
+//! grammar's pieces. The whole pipeline
 //! (`codegen::generate_from_sources`: load, resolve, lower, emit, format) must
 //! never panic; model errors are fine. What it emits must hang together:
 //! the Rust code parses (`Error::Render` is a generator bug), no two files
@@ -193,6 +195,70 @@ fn paginated(u: &mut Unstructured<'_>) -> Result<Value> {
         }
     }
     Ok(Value::Object(m))
+}
+
+/// Pieces of JMESPath: member names, operators, literals, functions.
+const PATH_PIECES: &[&str] = &[
+    ".", "[]", "[*]", "[?", "]", "[0]", "[-1]", "*", "==", "!=", ">=", "<", "&&", "||", "!", "(", ")", ",", "`0`",
+    "`true`", "'x'", "`\"s\"`", "length(", "contains(", "@", "|", "input.", "output.", "{", "&", "[1:2]", "`[1]`",
+];
+
+/// A JMESPath expression: member paths most of the time, then arbitrary
+/// sequences of pieces.
+fn path(u: &mut Unstructured<'_>) -> Result<String> {
+    let mut s = pick(u, MEMBER_NAMES)?.to_string();
+    for _ in 0..u.int_in_range(0..=6)? {
+        if u.ratio(1, 2)? {
+            s.push('.');
+            s.push_str(pick(u, MEMBER_NAMES)?);
+        } else {
+            s.push_str(pick(u, PATH_PIECES)?);
+            if u.ratio(1, 2)? {
+                s.push_str(pick(u, MEMBER_NAMES)?);
+            }
+        }
+    }
+    Ok(s)
+}
+
+/// `smithy.waiters#waitable`: one or two waiters, mostly well-formed.
+fn waitable(u: &mut Unstructured<'_>) -> Result<Value> {
+    if rarely(u, 20)? {
+        return any_json(u, 2);
+    }
+    let mut waiters = Map::new();
+    for _ in 0..u.int_in_range(1..=2)? {
+        let name = pick(u, &["Ready", "Gone", "ThingExists", "ready", "A", "Ready2", ""])?;
+        let mut acceptors = Vec::new();
+        for _ in 0..u.int_in_range(0..=3)? {
+            let state = pick(u, &["success", "failure", "retry", "done"])?;
+            let matcher = match u.int_in_range(0..=5)? {
+                0 => json!({"success": u.arbitrary::<bool>()?}),
+                1 => json!({"errorType": pick(u, SHAPE_NAMES)?}),
+                2 => any_json(u, 1)?,
+                n => {
+                    let kind = if n == 3 { "inputOutput" } else { "output" };
+                    let comparator = pick(u, &["stringEquals", "booleanEquals", "allStringEquals", "anyStringEquals", "x"])?;
+                    let expected = pick(u, &["true", "false", "x", "", "ACTIVE"])?;
+                    json!({ kind: {"path": path(u)?, "expected": expected, "comparator": comparator} })
+                }
+            };
+            acceptors.push(json!({"state": state, "matcher": matcher}));
+        }
+        let mut w = Map::new();
+        w.insert("acceptors".into(), Value::Array(acceptors));
+        if u.ratio(1, 2)? {
+            w.insert("minDelay".into(), bound(u)?);
+        }
+        if u.ratio(1, 3)? {
+            w.insert("maxDelay".into(), bound(u)?);
+        }
+        if rarely(u, 8)? {
+            w.insert("deprecated".into(), json!(true));
+        }
+        waiters.insert(name.to_string(), Value::Object(w));
+    }
+    Ok(Value::Object(waiters))
 }
 
 fn examples(u: &mut Unstructured<'_>, ctx: &Ctx) -> Result<Value> {
@@ -398,7 +464,11 @@ fn shape(u: &mut Unstructured<'_>, ctx: &Ctx, index: usize) -> Result<Value> {
                 }
             }
             s.insert("errors".into(), refs(u, ctx, "structure", 2)?);
-            s.insert("traits".into(), traits(u, ctx, OPERATION_TRAITS, 4)?);
+            let mut t = traits(u, ctx, OPERATION_TRAITS, 4)?;
+            if u.ratio(1, 3)? {
+                t["smithy.waiters#waitable"] = waitable(u)?;
+            }
+            s.insert("traits".into(), t);
             return Ok(Value::Object(s));
         }
         "resource" => {

@@ -1060,6 +1060,24 @@ mod command_line_tests {
     }
 
     #[test]
+    fn wait_takes_a_waiter_name_and_a_maximum_wait() {
+        let a = parse(&args(&["logs", "wait", "DestinationExists", "--input", "{}", "--max-wait", "30"]), SERVICES).expect("parses");
+        assert_eq!((a.operation.as_str(), a.waiter.as_deref(), a.max_wait), ("wait", Some("DestinationExists"), Some(30)));
+        let e = parse(&args(&["logs", "PutDestination", "Extra"]), SERVICES).unwrap_err();
+        assert!(e.code == 2 && e.stderr.contains("unexpected argument \"Extra\": only `wait` takes a waiter name"), "{}", e.stderr);
+        let e = parse(&args(&["logs", "PutDestination", "--max-wait", "5"]), SERVICES).unwrap_err();
+        assert!(e.code == 2 && e.stderr.contains("--max-wait is for `wait <WAITER>`"), "{}", e.stderr);
+        let e = parse(&args(&["logs", "wait", "X", "--max-wait", "soon"]), SERVICES).unwrap_err();
+        assert_eq!(e.code, 2);
+        let help = parse(&args(&["--help"]), SERVICES).unwrap_err();
+        assert!(help.stdout.contains("5 its failure state, 6 --max-wait passed first"), "{}", help.stdout);
+        let a = parse(&args(&["logs", "wait", "Destinationexists"]), SERVICES).expect("parses");
+        let o = unknown_waiter(&a, &[("DestinationExists", true), ("Hidden", false)]);
+        assert_eq!(o.code, 2);
+        assert!(o.stderr.starts_with("service logs has no waiter \"Destinationexists\" (did you mean DestinationExists?); it has: DestinationExists\n"), "{}", o.stderr);
+    }
+
+    #[test]
     fn arguments_are_read_by_clap_with_suggestions_help_and_completions() {
         let a = parse(&args(&["logs", "PutDestination", "--input", r#"{"a":1}"#, "--dry-run", "-v", "--region", "eu-west-1"]), SERVICES)
             .expect("parses");
