@@ -362,6 +362,7 @@ impl EndpointCache {
             Lookup::Fresh(url) => return Ok(Some(url)),
             // botocore: within the hold-off, the expired endpoint.
             Lookup::RecentlyFailed { stale: Some(url) } => return Ok(Some(url)),
+            Lookup::RecentlyFailed { stale: None } if !discovery.required => return Ok(None),
             Lookup::Discover { stale } | Lookup::RecentlyFailed { stale } => stale,
         };
         let hold = self.hold(&key);
