@@ -278,8 +278,8 @@ mod tests {
         assert_eq!(service_module(None, "Cli").as_deref(), Some("cli_"));
         // Accessors and builder setters step aside for the methods they would hide.
         assert_eq!(accessor_names(&["new", "name", "default_name", "builder"]), ["new_value", "name", "default_name_value", "builder_value"]);
-        let b = builder_method_names(&["build", "x", "set_x", "send"]);
-        assert_eq!(b.iter().map(|t| t.0.as_str()).collect::<Vec<_>>(), ["build_value", "x", "set_x_value", "send_value"]);
+        let b = builder_method_names(&["build", "x", "set_x", "send", "wait"]);
+        assert_eq!(b.iter().map(|t| t.0.as_str()).collect::<Vec<_>>(), ["build_value", "x", "set_x_value", "send_value", "wait_value"]);
         assert_eq!(input_fn_name("get_widget", &["get_widget"]), "get_widget_with");
         assert_eq!(input_fn_name("get_widget", &["get_widget", "get_widget_with"]), "get_widget_with_input");
         assert_eq!(input_fn_name("match_", &["match_"]), "match_with");
