@@ -558,7 +558,18 @@ mod tests {
         let names: Vec<&str> = op.waiters.iter().map(|w| w.name.as_str()).collect();
         assert_eq!(
             names,
-            ["AttributesVerified", "FirstThingReady", "NamedThingExists", "NotDeleted", "PartsInService", "TagFound", "ThingsActive", "ThingsStable"]
+            [
+                "AttributesVerified",
+                "FirstThingReady",
+                "HeavyThingExists",
+                "Labelled",
+                "NamedThingExists",
+                "NotDeleted",
+                "PartsInService",
+                "TagFound",
+                "ThingsActive",
+                "ThingsStable"
+            ]
         );
         let w = op.waiters.iter().find(|w| w.name == "ThingsActive").expect("ThingsActive");
         assert_eq!((w.method.as_str(), w.with_method.as_str(), w.type_name.as_str()), ("wait_until_things_active", "wait_until_things_active_with", "ThingsActiveWaiter"));
@@ -578,7 +589,7 @@ mod tests {
         });
         assert_eq!(e.len(), 1, "{e:?}");
         assert!(
-            e[0].contains("com.example.waiters#DescribeThings: waiter `Bad` (service `com.example.waiters#Waiters`): acceptor 0: the path `things[].nope`: `com.example.waiters#Thing` has no member `nope` (its members: name, status, count, min, ready, parts, tags)"),
+            e[0].contains("com.example.waiters#DescribeThings: waiter `Bad` (service `com.example.waiters#Waiters`): acceptor 0: the path `things[].nope`: `com.example.waiters#Thing` has no member `nope` (its members: name, status, count, min, ready, parts, tags, weight)"),
             "{e:?}"
         );
         let e = errors(|w| {
