@@ -256,10 +256,13 @@ async fn debug_hides_s3s_customer_key_and_the_tokens_of_headers() {
 #[tokio::test]
 async fn a_body_the_url_would_drop_and_a_signing_time_past_9999_are_errors_not_a_silent_url_or_a_panic() {
     let client = s3::Client::new(config("eu-west-1", None, false));
-    // DeleteObjects' XML comes from its input: the URL would leave it out.
-    let delete = s3::types::Delete::new(vec![s3::types::ObjectIdentifier::new("a")]);
-    let err = client.delete_objects().bucket("b").delete(delete).presigned(presigning(600)).await.expect_err("a body");
-    assert!(format!("{err}").contains("DeleteObjects has a") && format!("{err}").contains("an S3 presigned URL leaves the body to whoever holds it"), "{err}");
+    // CreateBucket's XML comes from its input: the URL would leave it out.
+    // (DeleteObjects, whose XML body is required, has no `presigned`.)
+    let mut location = s3::types::CreateBucketConfiguration::default();
+    location.location_constraint = Some(s3::types::BucketLocationConstraint::EuWest1);
+    let err = client.create_bucket().bucket("b").create_bucket_configuration(location).presigned(presigning(600)).await.expect_err("a body");
+    assert!(format!("{err}").contains("CreateBucket has a") && format!("{err}").contains("an S3 presigned URL leaves the body to whoever holds it"), "{err}");
+    assert!(client.create_bucket().bucket("b").presigned(presigning(600)).await.is_ok(), "without a configuration, no body");
     // PutObject's object is the holder's to send, not the input's.
     let err = client.put_object().bucket("b").key("k").body(b"data".to_vec()).presigned(presigning(600)).await.expect_err("a body");
     assert!(format!("{err}").contains("PutObject has a 4-byte body"), "{err}");

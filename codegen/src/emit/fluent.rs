@@ -14,12 +14,15 @@ use super::errors::error_name;
 use super::protocol::find_struct;
 use super::rust_type::ident;
 use super::types::{builder_entries, builder_name};
-use crate::ir::{HttpBinding, OperationIr, Protocol, ServiceIr, StructIr};
+use crate::ir::{HttpBinding, OperationIr, Protocol, RType, ServiceIr, StructIr};
 
 /// Whether a URL can carry `op`'s request, so its fluent call gets
 /// `presigned`: signed, without an event stream, and with no body or one
-/// the URL need not carry (S3's, left to the holder; a query form, moved
-/// into the URL). awsJson requests always have a body.
+/// the URL need not carry (S3's blob payload, left to the holder; a query
+/// form, moved into the URL). awsJson requests always have a body; an S3
+/// operation with a required member serialized into the body
+/// (`DeleteObjects`' `Delete`) would always be refused (the runtime refuses
+/// an S3 body the URL would drop), so it gets none.
 fn presignable(svc: &ServiceIr, op: &OperationIr, input: &StructIr) -> bool {
     if op.unsigned || op.input_stream.is_some() || op.output_stream.is_some() {
         return false;
@@ -27,7 +30,10 @@ fn presignable(svc: &ServiceIr, op: &OperationIr, input: &StructIr) -> bool {
     match svc.protocol {
         Protocol::AwsQuery | Protocol::Ec2Query => true,
         Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => false,
-        Protocol::RestJson1 | Protocol::RestXml => svc.s3_signing || !input.members.iter().any(|m| matches!(m.http, HttpBinding::Body | HttpBinding::Payload)),
+        Protocol::RestJson1 | Protocol::RestXml if svc.s3_signing => !input.members.iter().any(|m| {
+            m.required && (matches!(m.http, HttpBinding::Body) || (matches!(m.http, HttpBinding::Payload) && !matches!(m.ty, RType::Blob)))
+        }),
+        Protocol::RestJson1 | Protocol::RestXml => !input.members.iter().any(|m| matches!(m.http, HttpBinding::Body | HttpBinding::Payload)),
     }
 }
 
@@ -90,5 +96,57 @@ pub fn fluent_file(svc: &ServiceIr) -> TokenStream {
         #[allow(unused_imports)]
         use ::smithy_gen_runtime::types::builders::fluent;
         #(#calls)*
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use serde_json::json;
+
+    use super::presignable;
+    use crate::lower::{lower_crate, Selection};
+    use crate::model::Model;
+
+    /// Which operations of a restXml service get `presigned`, signed as S3
+    /// (`sdkId` `S3`) or not.
+    fn presigned_operations(sdk_id: &str) -> Vec<String> {
+        let op = |input: &str| json!({"type": "operation", "input": {"target": input}, "traits": {"smithy.api#http": {"method": "PUT", "uri": "/{Key}"}}});
+        let key = json!({"target": "smithy.api#String", "traits": {"smithy.api#required": {}, "smithy.api#httpLabel": {}}});
+        let model = json!({
+            "smithy": "2.0",
+            "shapes": {
+                "ex#Svc": {"type": "service", "version": "1", "operations": [{"target": "ex#Upload"}, {"target": "ex#DeleteMany"}, {"target": "ex#Configure"}, {"target": "ex#Get"}], "traits": {
+                    "aws.protocols#restXml": {}, "aws.auth#sigv4": {"name": "s3"}, "aws.api#service": {"sdkId": sdk_id}
+                }},
+                // A blob payload: the holder's to send.
+                "ex#Upload": op("ex#UploadInput"),
+                "ex#UploadInput": {"type": "structure", "members": {"Key": key, "Body": {"target": "ex#Data", "traits": {"smithy.api#httpPayload": {}, "smithy.api#required": {}}}}},
+                "ex#Data": {"type": "blob"},
+                // A required structure payload: always a body the URL would drop.
+                "ex#DeleteMany": op("ex#DeleteManyInput"),
+                "ex#DeleteManyInput": {"type": "structure", "members": {"Key": key, "Delete": {"target": "ex#Delete", "traits": {"smithy.api#httpPayload": {}, "smithy.api#required": {}}}}},
+                "ex#Delete": {"type": "structure", "members": {"Name": {"target": "smithy.api#String"}}},
+                // An optional structure payload: presignable without it.
+                "ex#Configure": op("ex#ConfigureInput"),
+                "ex#ConfigureInput": {"type": "structure", "members": {"Key": key, "Config": {"target": "ex#Delete", "traits": {"smithy.api#httpPayload": {}}}}},
+                "ex#Get": op("ex#GetInput"),
+                "ex#GetInput": {"type": "structure", "members": {"Key": key}},
+            }
+        });
+        let model = Model::load_sources(&[(PathBuf::from("presign.json"), model.to_string())]).expect("loads");
+        let ir = lower_crate(&model, "t", &Selection::default()).unwrap_or_else(|e| panic!("{e}"));
+        let svc = &ir.services[0];
+        svc.client_operations()
+            .filter(|op| super::find_struct(svc, &op.input).is_some_and(|input| presignable(svc, op, input)))
+            .map(|op| op.name.clone())
+            .collect()
+    }
+
+    #[test]
+    fn s3_operations_with_a_required_body_get_no_presigned_call() {
+        assert_eq!(presigned_operations("S3"), ["Configure", "Get", "Upload"]);
+        assert_eq!(presigned_operations("Other"), ["Get"]);
     }
 }
