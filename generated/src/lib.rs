@@ -23,10 +23,13 @@
 const _: () = ::smithy_gen_runtime::assert_compatible("0.1.0");
 pub use ::smithy_gen_runtime::{
     Blob, BuildError, Config, ConfigBuilder, ConfigError, Credentials, Document,
-    ErrorKind, ErrorMeta, Modeled, OperationError, Paginator, ParseError, RetryConfig,
-    RetryMode, Sleep, TimeoutError, Timestamp, Transport, TransportError, Validate,
-    ValidationError, Violation,
+    ErrorKind, ErrorMeta, Modeled, OperationError, Paginator, ParseError,
+    PresignedRequest, PresigningConfig, PresigningConfigError, RetryConfig, RetryMode,
+    Sleep, TimeoutError, Timestamp, Transport, TransportError, Validate, ValidationError,
+    Violation,
 };
+/// What waiters take and return (`client.wait_until_<waiter>()…wait(max_wait)`).
+pub use ::smithy_gen_runtime::waiters::{FinalPoll, Wait, WaiterError};
 /// The default transport (hyper's HTTP/1.1 and HTTP/2 client over
 /// rustls on tokio), for its options: proxies, a CA bundle, extra
 /// root certificates, the connection limit per host.
@@ -126,3 +129,90 @@ pub mod sts;
 /// Amazon Transcribe Streaming Service (`com.amazonaws.transcribestreaming#Transcribe`).
 #[cfg(feature = "transcribe-streaming-start-stream-transcription")]
 pub mod transcribe_streaming;
+/// A least-privilege IAM policy document (JSON) for every operation
+/// compiled into this build, of every service (each service module's
+/// `IAM_ACTIONS`), on every resource (narrow `Resource` before use).
+pub fn iam_policy() -> ::std::string::String {
+    ::smithy_gen_runtime::iam::policy(
+        &[
+            #[cfg(
+                any(
+                    feature = "cloudwatch-logs-describe-destinations",
+                    feature = "cloudwatch-logs-put-destination",
+                    feature = "cloudwatch-logs-put-destination-policy",
+                    feature = "cloudwatch-logs-put-integration",
+                    feature = "cloudwatch-logs-start-live-tail"
+                )
+            )]
+            self::cloudwatch_logs::IAM_ACTIONS,
+            #[cfg(
+                any(
+                    feature = "guardduty-create-detector",
+                    feature = "guardduty-create-publishing-destination"
+                )
+            )]
+            self::guardduty::IAM_ACTIONS,
+            #[cfg(
+                any(
+                    feature = "iam-create-role",
+                    feature = "iam-delete-role",
+                    feature = "iam-get-role",
+                    feature = "iam-list-roles"
+                )
+            )]
+            self::iam::IAM_ACTIONS,
+            #[cfg(
+                any(
+                    feature = "s3-abort-multipart-upload",
+                    feature = "s3-complete-multipart-upload",
+                    feature = "s3-copy-object",
+                    feature = "s3-create-bucket",
+                    feature = "s3-create-multipart-upload",
+                    feature = "s3-delete-bucket",
+                    feature = "s3-delete-object",
+                    feature = "s3-delete-objects",
+                    feature = "s3-get-bucket-location",
+                    feature = "s3-get-object",
+                    feature = "s3-head-bucket",
+                    feature = "s3-head-object",
+                    feature = "s3-list-buckets",
+                    feature = "s3-list-objects-v2",
+                    feature = "s3-put-object",
+                    feature = "s3-select-object-content",
+                    feature = "s3-upload-part"
+                )
+            )]
+            self::s3::IAM_ACTIONS,
+            #[cfg(
+                any(
+                    feature = "sns-create-topic",
+                    feature = "sns-delete-topic",
+                    feature = "sns-get-topic-attributes",
+                    feature = "sns-list-topics",
+                    feature = "sns-publish"
+                )
+            )]
+            self::sns::IAM_ACTIONS,
+            #[cfg(feature = "sso-get-role-credentials")]
+            self::sso::IAM_ACTIONS,
+            #[cfg(feature = "sso-oidc-create-token")]
+            self::sso_oidc::IAM_ACTIONS,
+            #[cfg(
+                any(
+                    feature = "sts-assume-role",
+                    feature = "sts-assume-role-with-saml",
+                    feature = "sts-assume-role-with-web-identity",
+                    feature = "sts-assume-root",
+                    feature = "sts-decode-authorization-message",
+                    feature = "sts-get-access-key-info",
+                    feature = "sts-get-caller-identity",
+                    feature = "sts-get-federation-token",
+                    feature = "sts-get-session-token"
+                )
+            )]
+            self::sts::IAM_ACTIONS,
+            #[cfg(feature = "transcribe-streaming-start-stream-transcription")]
+            self::transcribe_streaming::IAM_ACTIONS,
+        ],
+    )
+}

@@ -17,10 +17,13 @@
 const _: () = ::smithy_gen_runtime::assert_compatible("0.1.0");
 pub use ::smithy_gen_runtime::{
     Blob, BuildError, Config, ConfigBuilder, ConfigError, Credentials, Document,
-    ErrorKind, ErrorMeta, Modeled, OperationError, Paginator, ParseError, RetryConfig,
-    RetryMode, Sleep, TimeoutError, Timestamp, Transport, TransportError, Validate,
-    ValidationError, Violation,
+    ErrorKind, ErrorMeta, Modeled, OperationError, Paginator, ParseError,
+    PresignedRequest, PresigningConfig, PresigningConfigError, RetryConfig, RetryMode,
+    Sleep, TimeoutError, Timestamp, Transport, TransportError, Validate, ValidationError,
+    Violation,
 };
+/// What waiters take and return (`client.wait_until_<waiter>()…wait(max_wait)`).
+pub use ::smithy_gen_runtime::waiters::{FinalPoll, Wait, WaiterError};
 /// The default transport (hyper's HTTP/1.1 and HTTP/2 client over
 /// rustls on tokio), for its options: proxies, a CA bundle, extra
 /// root certificates, the connection limit per host.
@@ -42,3 +45,23 @@ pub mod sso_oidc;
 /// AWS Security Token Service (`com.amazonaws.sts#AWSSecurityTokenServiceV20110615`).
 #[cfg(any(feature = "sts-assume-role", feature = "sts-assume-role-with-web-identity"))]
 pub mod sts;
+/// A least-privilege IAM policy document (JSON) for every operation
+/// compiled into this build, of every service (each service module's
+/// `IAM_ACTIONS`), on every resource (narrow `Resource` before use).
+pub fn iam_policy() -> ::std::string::String {
+    ::smithy_gen_runtime::iam::policy(
+        &[
+            #[cfg(feature = "sso-get-role-credentials")]
+            self::sso::IAM_ACTIONS,
+            #[cfg(feature = "sso-oidc-create-token")]
+            self::sso_oidc::IAM_ACTIONS,
+            #[cfg(
+                any(
+                    feature = "sts-assume-role",
+                    feature = "sts-assume-role-with-web-identity"
+                )
+            )]
+            self::sts::IAM_ACTIONS,
+        ],
+    )
+}

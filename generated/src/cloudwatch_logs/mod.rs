@@ -51,3 +51,24 @@ pub const OPERATIONS: &[&str] = &[
     #[cfg(feature = "cloudwatch-logs-start-live-tail")]
     "StartLiveTail",
 ];
+/// The IAM actions each operation compiled into this build needs
+/// (from the model's `aws.iam#iamAction`, else named after the
+/// operation), by operation name.
+pub const IAM_ACTIONS: &[(&str, &[&str])] = &[
+    #[cfg(feature = "cloudwatch-logs-describe-destinations")]
+    ("DescribeDestinations", &["logs:DescribeDestinations"]),
+    #[cfg(feature = "cloudwatch-logs-put-destination")]
+    ("PutDestination", &["logs:PutDestination"]),
+    #[cfg(feature = "cloudwatch-logs-put-destination-policy")]
+    ("PutDestinationPolicy", &["logs:PutDestinationPolicy"]),
+    #[cfg(feature = "cloudwatch-logs-put-integration")]
+    ("PutIntegration", &["logs:PutIntegration"]),
+    #[cfg(feature = "cloudwatch-logs-start-live-tail")]
+    ("StartLiveTail", &["logs:StartLiveTail"]),
+];
+/// A least-privilege IAM policy document (JSON) for the operations
+/// compiled into this build: every action of [`IAM_ACTIONS`], on
+/// every resource (narrow `Resource` before use).
+pub fn iam_policy() -> ::std::string::String {
+    ::smithy_gen_runtime::iam::policy(&[IAM_ACTIONS])
+}

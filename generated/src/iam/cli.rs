@@ -10,6 +10,28 @@ use super::client::SERVICE;
 pub(crate) async fn call(
     args: &::smithy_gen_runtime::cli::Args,
 ) -> ::std::option::Option<::smithy_gen_runtime::cli::Outcome> {
+    if args.iam_policy {
+        return ::smithy_gen_runtime::cli::iam_policy(args, super::IAM_ACTIONS);
+    }
+    if args.operation == "wait" {
+        return ::std::option::Option::Some(
+            match args.waiter.as_deref().unwrap_or_default() {
+                #[cfg(feature = "iam-get-role")]
+                "RoleExists" => {
+                    ::smithy_gen_runtime::cli::wait_op!(
+                        args, SERVICE, "GetRole", prepare_get_role,
+                        wait_until_role_exists_with
+                    )
+                }
+                _ => {
+                    ::smithy_gen_runtime::cli::unknown_waiter(
+                        args,
+                        &[("RoleExists", cfg!(any(feature = "iam-get-role")))],
+                    )
+                }
+            },
+        );
+    }
     ::std::option::Option::Some(
         match args.operation.as_str() {
             #[cfg(feature = "iam-create-role")]

@@ -19,7 +19,8 @@ fluent!(
     set_max_session_duration, get_max_session_duration) "MaxSessionDuration" : value(i32)
     optional, permissions_boundary(permissions_boundary, set_permissions_boundary,
     get_permissions_boundary) "PermissionsBoundary" : value(::std::string::String)
-    optional, tags(tags, set_tags, get_tags) "Tags" : list(types::Tag) optional }
+    optional, tags(tags, set_tags, get_tags) "Tags" : list(types::Tag) optional },
+    presign("CreateRole", super::aws_query::prepare_create_role, errors::CreateRoleError)
 );
 #[cfg(feature = "iam-create-role")]
 impl Client {
@@ -35,7 +36,8 @@ fluent!(
     DeleteRole, Client, types::builders::DeleteRoleInputBuilder, delete_role_with,
     ::std::result::Result < types::DeleteRoleOutput, errors::DeleteRoleError >, plain, {
     role_name(role_name, set_role_name, get_role_name) "RoleName" :
-    value(::std::string::String) required }
+    value(::std::string::String) required }, presign("DeleteRole",
+    super::aws_query::prepare_delete_role, errors::DeleteRoleError)
 );
 #[cfg(feature = "iam-delete-role")]
 impl Client {
@@ -51,7 +53,8 @@ fluent!(
     GetRole, Client, types::builders::GetRoleInputBuilder, get_role_with,
     ::std::result::Result < types::GetRoleOutput, errors::GetRoleError >, plain, {
     role_name(role_name, set_role_name, get_role_name) "RoleName" :
-    value(::std::string::String) required }
+    value(::std::string::String) required }, presign("GetRole",
+    super::aws_query::prepare_get_role, errors::GetRoleError)
 );
 #[cfg(feature = "iam-get-role")]
 impl Client {
@@ -69,7 +72,8 @@ fluent!(
     path_prefix(path_prefix, set_path_prefix, get_path_prefix) "PathPrefix" :
     value(::std::string::String) optional, marker(marker, set_marker, get_marker)
     "Marker" : value(::std::string::String) optional, max_items(max_items, set_max_items,
-    get_max_items) "MaxItems" : value(i32) optional }
+    get_max_items) "MaxItems" : value(i32) optional }, presign("ListRoles",
+    super::aws_query::prepare_list_roles, errors::ListRolesError)
 );
 #[cfg(feature = "iam-list-roles")]
 impl Client {

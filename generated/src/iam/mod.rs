@@ -10,6 +10,7 @@ pub mod fluent;
 #[doc(hidden)]
 pub mod aws_query;
 pub mod paginators;
+pub mod waiters;
 #[cfg(feature = "cli")]
 pub(crate) mod cli;
 #[cfg(test)]
@@ -45,3 +46,22 @@ pub const OPERATIONS: &[&str] = &[
     #[cfg(feature = "iam-list-roles")]
     "ListRoles",
 ];
+/// The IAM actions each operation compiled into this build needs
+/// (from the model's `aws.iam#iamAction`, else named after the
+/// operation), by operation name.
+pub const IAM_ACTIONS: &[(&str, &[&str])] = &[
+    #[cfg(feature = "iam-create-role")]
+    ("CreateRole", &["iam:CreateRole"]),
+    #[cfg(feature = "iam-delete-role")]
+    ("DeleteRole", &["iam:DeleteRole"]),
+    #[cfg(feature = "iam-get-role")]
+    ("GetRole", &["iam:GetRole"]),
+    #[cfg(feature = "iam-list-roles")]
+    ("ListRoles", &["iam:ListRoles"]),
+];
+/// A least-privilege IAM policy document (JSON) for the operations
+/// compiled into this build: every action of [`IAM_ACTIONS`], on
+/// every resource (narrow `Resource` before use).
+pub fn iam_policy() -> ::std::string::String {
+    ::smithy_gen_runtime::iam::policy(&[IAM_ACTIONS])
+}

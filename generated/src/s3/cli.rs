@@ -10,6 +10,54 @@ use super::client::SERVICE;
 pub(crate) async fn call(
     args: &::smithy_gen_runtime::cli::Args,
 ) -> ::std::option::Option<::smithy_gen_runtime::cli::Outcome> {
+    if args.iam_policy {
+        return ::smithy_gen_runtime::cli::iam_policy(args, super::IAM_ACTIONS);
+    }
+    if args.operation == "wait" {
+        return ::std::option::Option::Some(
+            match args.waiter.as_deref().unwrap_or_default() {
+                #[cfg(feature = "s3-head-bucket")]
+                "BucketExists" => {
+                    ::smithy_gen_runtime::cli::wait_op!(
+                        args, SERVICE, "HeadBucket", prepare_head_bucket,
+                        wait_until_bucket_exists_with
+                    )
+                }
+                #[cfg(feature = "s3-head-bucket")]
+                "BucketNotExists" => {
+                    ::smithy_gen_runtime::cli::wait_op!(
+                        args, SERVICE, "HeadBucket", prepare_head_bucket,
+                        wait_until_bucket_not_exists_with
+                    )
+                }
+                #[cfg(feature = "s3-head-object")]
+                "ObjectExists" => {
+                    ::smithy_gen_runtime::cli::wait_op!(
+                        args, SERVICE, "HeadObject", prepare_head_object,
+                        wait_until_object_exists_with
+                    )
+                }
+                #[cfg(feature = "s3-head-object")]
+                "ObjectNotExists" => {
+                    ::smithy_gen_runtime::cli::wait_op!(
+                        args, SERVICE, "HeadObject", prepare_head_object,
+                        wait_until_object_not_exists_with
+                    )
+                }
+                _ => {
+                    ::smithy_gen_runtime::cli::unknown_waiter(
+                        args,
+                        &[
+                            ("BucketExists", cfg!(any(feature = "s3-head-bucket"))),
+                            ("BucketNotExists", cfg!(any(feature = "s3-head-bucket"))),
+                            ("ObjectExists", cfg!(any(feature = "s3-head-object"))),
+                            ("ObjectNotExists", cfg!(any(feature = "s3-head-object"))),
+                        ],
+                    )
+                }
+            },
+        );
+    }
     ::std::option::Option::Some(
         match args.operation.as_str() {
             #[cfg(feature = "s3-abort-multipart-upload")]

@@ -18,7 +18,9 @@ fluent!(
     get_expected_bucket_owner) "ExpectedBucketOwner" : value(::std::string::String)
     optional, if_match_initiated_time(if_match_initiated_time,
     set_if_match_initiated_time, get_if_match_initiated_time) "IfMatchInitiatedTime" :
-    value(::smithy_gen_runtime::types::timestamp::Timestamp) optional }
+    value(::smithy_gen_runtime::types::timestamp::Timestamp) optional },
+    presign("AbortMultipartUpload", super::rest_xml::prepare_abort_multipart_upload,
+    errors::AbortMultipartUploadError)
 );
 #[cfg(feature = "s3-abort-multipart-upload")]
 impl Client {
@@ -65,7 +67,9 @@ fluent!(
     get_sse_customer_key) "SSECustomerKey" : value(::std::string::String) optional,
     sse_customer_key_md5(sse_customer_key_md5, set_sse_customer_key_md5,
     get_sse_customer_key_md5) "SSECustomerKeyMD5" : value(::std::string::String) optional
-    }
+    }, presign("CompleteMultipartUpload",
+    super::rest_xml::prepare_complete_multipart_upload,
+    errors::CompleteMultipartUploadError)
 );
 #[cfg(feature = "s3-complete-multipart-upload")]
 impl Client {
@@ -166,7 +170,8 @@ fluent!(
     get_expected_bucket_owner) "ExpectedBucketOwner" : value(::std::string::String)
     optional, expected_source_bucket_owner(expected_source_bucket_owner,
     set_expected_source_bucket_owner, get_expected_source_bucket_owner)
-    "ExpectedSourceBucketOwner" : value(::std::string::String) optional }
+    "ExpectedSourceBucketOwner" : value(::std::string::String) optional },
+    presign("CopyObject", super::rest_xml::prepare_copy_object, errors::CopyObjectError)
 );
 #[cfg(feature = "s3-copy-object")]
 impl Client {
@@ -199,7 +204,8 @@ fluent!(
     set_object_lock_enabled_for_bucket, get_object_lock_enabled_for_bucket)
     "ObjectLockEnabledForBucket" : value(bool) optional,
     object_ownership(object_ownership, set_object_ownership, get_object_ownership)
-    "ObjectOwnership" : value(types::ObjectOwnership) optional }
+    "ObjectOwnership" : value(types::ObjectOwnership) optional }, presign("CreateBucket",
+    super::rest_xml::prepare_create_bucket, errors::CreateBucketError)
 );
 #[cfg(feature = "s3-create-bucket")]
 impl Client {
@@ -273,7 +279,9 @@ fluent!(
     optional, checksum_algorithm(checksum_algorithm, set_checksum_algorithm,
     get_checksum_algorithm) "ChecksumAlgorithm" : value(types::ChecksumAlgorithm)
     optional, checksum_type(checksum_type, set_checksum_type, get_checksum_type)
-    "ChecksumType" : value(types::ChecksumType) optional }
+    "ChecksumType" : value(types::ChecksumType) optional },
+    presign("CreateMultipartUpload", super::rest_xml::prepare_create_multipart_upload,
+    errors::CreateMultipartUploadError)
 );
 #[cfg(feature = "s3-create-multipart-upload")]
 impl Client {
@@ -291,7 +299,8 @@ fluent!(
     plain, { bucket(bucket, set_bucket, get_bucket) "Bucket" :
     value(::std::string::String) required, expected_bucket_owner(expected_bucket_owner,
     set_expected_bucket_owner, get_expected_bucket_owner) "ExpectedBucketOwner" :
-    value(::std::string::String) optional }
+    value(::std::string::String) optional }, presign("DeleteBucket",
+    super::rest_xml::prepare_delete_bucket, errors::DeleteBucketError)
 );
 #[cfg(feature = "s3-delete-bucket")]
 impl Client {
@@ -324,7 +333,8 @@ fluent!(
     set_if_match_last_modified_time, get_if_match_last_modified_time)
     "IfMatchLastModifiedTime" : value(::smithy_gen_runtime::types::timestamp::Timestamp)
     optional, if_match_size(if_match_size, set_if_match_size, get_if_match_size)
-    "IfMatchSize" : value(i64) optional }
+    "IfMatchSize" : value(i64) optional }, presign("DeleteObject",
+    super::rest_xml::prepare_delete_object, errors::DeleteObjectError)
 );
 #[cfg(feature = "s3-delete-object")]
 impl Client {
@@ -370,7 +380,8 @@ fluent!(
     "Bucket" : value(::std::string::String) required,
     expected_bucket_owner(expected_bucket_owner, set_expected_bucket_owner,
     get_expected_bucket_owner) "ExpectedBucketOwner" : value(::std::string::String)
-    optional }
+    optional }, presign("GetBucketLocation",
+    super::rest_xml::prepare_get_bucket_location, errors::GetBucketLocationError)
 );
 #[cfg(feature = "s3-get-bucket-location")]
 impl Client {
@@ -425,7 +436,8 @@ fluent!(
     set_expected_bucket_owner, get_expected_bucket_owner) "ExpectedBucketOwner" :
     value(::std::string::String) optional, checksum_mode(checksum_mode,
     set_checksum_mode, get_checksum_mode) "ChecksumMode" : value(types::ChecksumMode)
-    optional }
+    optional }, presign("GetObject", super::rest_xml::prepare_get_object,
+    errors::GetObjectError)
 );
 #[cfg(feature = "s3-get-object")]
 impl Client {
@@ -443,7 +455,8 @@ fluent!(
     bucket(bucket, set_bucket, get_bucket) "Bucket" : value(::std::string::String)
     required, expected_bucket_owner(expected_bucket_owner, set_expected_bucket_owner,
     get_expected_bucket_owner) "ExpectedBucketOwner" : value(::std::string::String)
-    optional }
+    optional }, presign("HeadBucket", super::rest_xml::prepare_head_bucket,
+    errors::HeadBucketError)
 );
 #[cfg(feature = "s3-head-bucket")]
 impl Client {
@@ -498,7 +511,8 @@ fluent!(
     set_expected_bucket_owner, get_expected_bucket_owner) "ExpectedBucketOwner" :
     value(::std::string::String) optional, checksum_mode(checksum_mode,
     set_checksum_mode, get_checksum_mode) "ChecksumMode" : value(types::ChecksumMode)
-    optional }
+    optional }, presign("HeadObject", super::rest_xml::prepare_head_object,
+    errors::HeadObjectError)
 );
 #[cfg(feature = "s3-head-object")]
 impl Client {
@@ -518,7 +532,8 @@ fluent!(
     get_continuation_token) "ContinuationToken" : value(::std::string::String) optional,
     prefix(prefix, set_prefix, get_prefix) "Prefix" : value(::std::string::String)
     optional, bucket_region(bucket_region, set_bucket_region, get_bucket_region)
-    "BucketRegion" : value(::std::string::String) optional }
+    "BucketRegion" : value(::std::string::String) optional }, presign("ListBuckets",
+    super::rest_xml::prepare_list_buckets, errors::ListBucketsError)
 );
 #[cfg(feature = "s3-list-buckets")]
 impl Client {
@@ -550,7 +565,9 @@ fluent!(
     get_expected_bucket_owner) "ExpectedBucketOwner" : value(::std::string::String)
     optional, optional_object_attributes(optional_object_attributes,
     set_optional_object_attributes, get_optional_object_attributes)
-    "OptionalObjectAttributes" : list(types::OptionalObjectAttributes) optional }
+    "OptionalObjectAttributes" : list(types::OptionalObjectAttributes) optional },
+    presign("ListObjectsV2", super::rest_xml::prepare_list_objects_v2,
+    errors::ListObjectsV2Error)
 );
 #[cfg(feature = "s3-list-objects-v2")]
 impl Client {
@@ -641,7 +658,8 @@ fluent!(
     "ObjectLockLegalHoldStatus" : value(types::ObjectLockLegalHoldStatus) optional,
     expected_bucket_owner(expected_bucket_owner, set_expected_bucket_owner,
     get_expected_bucket_owner) "ExpectedBucketOwner" : value(::std::string::String)
-    optional }
+    optional }, presign("PutObject", super::rest_xml::prepare_put_object,
+    errors::PutObjectError)
 );
 #[cfg(feature = "s3-put-object")]
 impl Client {
@@ -726,7 +744,8 @@ fluent!(
     "RequestPayer" : value(types::RequestPayer) optional,
     expected_bucket_owner(expected_bucket_owner, set_expected_bucket_owner,
     get_expected_bucket_owner) "ExpectedBucketOwner" : value(::std::string::String)
-    optional }
+    optional }, presign("UploadPart", super::rest_xml::prepare_upload_part,
+    errors::UploadPartError)
 );
 #[cfg(feature = "s3-upload-part")]
 impl Client {

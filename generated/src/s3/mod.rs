@@ -7,6 +7,7 @@ pub mod fluent;
 #[doc(hidden)]
 pub mod rest_xml;
 pub mod paginators;
+pub mod waiters;
 #[cfg(feature = "cli")]
 pub(crate) mod cli;
 #[cfg(test)]
@@ -70,3 +71,48 @@ pub const OPERATIONS: &[&str] = &[
     #[cfg(feature = "s3-upload-part")]
     "UploadPart",
 ];
+/// The IAM actions each operation compiled into this build needs
+/// (from the model's `aws.iam#iamAction`, else named after the
+/// operation), by operation name.
+pub const IAM_ACTIONS: &[(&str, &[&str])] = &[
+    #[cfg(feature = "s3-abort-multipart-upload")]
+    ("AbortMultipartUpload", &["s3:AbortMultipartUpload"]),
+    #[cfg(feature = "s3-complete-multipart-upload")]
+    ("CompleteMultipartUpload", &["s3:PutObject"]),
+    #[cfg(feature = "s3-copy-object")]
+    ("CopyObject", &["s3:GetObject", "s3:PutObject"]),
+    #[cfg(feature = "s3-create-bucket")]
+    ("CreateBucket", &["s3:CreateBucket"]),
+    #[cfg(feature = "s3-create-multipart-upload")]
+    ("CreateMultipartUpload", &["s3:PutObject"]),
+    #[cfg(feature = "s3-delete-bucket")]
+    ("DeleteBucket", &["s3:DeleteBucket"]),
+    #[cfg(feature = "s3-delete-object")]
+    ("DeleteObject", &["s3:DeleteObject"]),
+    #[cfg(feature = "s3-delete-objects")]
+    ("DeleteObjects", &["s3:DeleteObject"]),
+    #[cfg(feature = "s3-get-bucket-location")]
+    ("GetBucketLocation", &["s3:GetBucketLocation"]),
+    #[cfg(feature = "s3-get-object")]
+    ("GetObject", &["s3:GetObject"]),
+    #[cfg(feature = "s3-head-bucket")]
+    ("HeadBucket", &["s3:ListBucket"]),
+    #[cfg(feature = "s3-head-object")]
+    ("HeadObject", &["s3:GetObject"]),
+    #[cfg(feature = "s3-list-buckets")]
+    ("ListBuckets", &["s3:ListAllMyBuckets"]),
+    #[cfg(feature = "s3-list-objects-v2")]
+    ("ListObjectsV2", &["s3:ListBucket"]),
+    #[cfg(feature = "s3-put-object")]
+    ("PutObject", &["s3:PutObject"]),
+    #[cfg(feature = "s3-select-object-content")]
+    ("SelectObjectContent", &["s3:GetObject"]),
+    #[cfg(feature = "s3-upload-part")]
+    ("UploadPart", &["s3:PutObject"]),
+];
+/// A least-privilege IAM policy document (JSON) for the operations
+/// compiled into this build: every action of [`IAM_ACTIONS`], on
+/// every resource (narrow `Resource` before use).
+pub fn iam_policy() -> ::std::string::String {
+    ::smithy_gen_runtime::iam::policy(&[IAM_ACTIONS])
+}

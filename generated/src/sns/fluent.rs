@@ -14,7 +14,8 @@ fluent!(
     get_tags) "Tags" : list(types::Tag) optional,
     data_protection_policy(data_protection_policy, set_data_protection_policy,
     get_data_protection_policy) "DataProtectionPolicy" : value(::std::string::String)
-    optional }
+    optional }, presign("CreateTopic", super::aws_query::prepare_create_topic,
+    errors::CreateTopicError)
 );
 #[cfg(feature = "sns-create-topic")]
 impl Client {
@@ -30,7 +31,8 @@ fluent!(
     DeleteTopic, Client, types::builders::DeleteTopicInputBuilder, delete_topic_with,
     ::std::result::Result < types::DeleteTopicOutput, errors::DeleteTopicError >, plain,
     { topic_arn(topic_arn, set_topic_arn, get_topic_arn) "TopicArn" :
-    value(::std::string::String) required }
+    value(::std::string::String) required }, presign("DeleteTopic",
+    super::aws_query::prepare_delete_topic, errors::DeleteTopicError)
 );
 #[cfg(feature = "sns-delete-topic")]
 impl Client {
@@ -46,7 +48,9 @@ fluent!(
     GetTopicAttributes, Client, types::builders::GetTopicAttributesInputBuilder,
     get_topic_attributes_with, ::std::result::Result < types::GetTopicAttributesOutput,
     errors::GetTopicAttributesError >, plain, { topic_arn(topic_arn, set_topic_arn,
-    get_topic_arn) "TopicArn" : value(::std::string::String) required }
+    get_topic_arn) "TopicArn" : value(::std::string::String) required },
+    presign("GetTopicAttributes", super::aws_query::prepare_get_topic_attributes,
+    errors::GetTopicAttributesError)
 );
 #[cfg(feature = "sns-get-topic-attributes")]
 impl Client {
@@ -62,7 +66,8 @@ fluent!(
     ListTopics, Client, types::builders::ListTopicsInputBuilder, list_topics_with,
     ::std::result::Result < types::ListTopicsOutput, errors::ListTopicsError >, plain, {
     next_token(next_token, set_next_token, get_next_token) "NextToken" :
-    value(::std::string::String) optional }
+    value(::std::string::String) optional }, presign("ListTopics",
+    super::aws_query::prepare_list_topics, errors::ListTopicsError)
 );
 #[cfg(feature = "sns-list-topics")]
 impl Client {
@@ -92,7 +97,8 @@ fluent!(
     message_deduplication_id(message_deduplication_id, set_message_deduplication_id,
     get_message_deduplication_id) "MessageDeduplicationId" : value(::std::string::String)
     optional, message_group_id(message_group_id, set_message_group_id,
-    get_message_group_id) "MessageGroupId" : value(::std::string::String) optional }
+    get_message_group_id) "MessageGroupId" : value(::std::string::String) optional },
+    presign("Publish", super::aws_query::prepare_publish, errors::PublishError)
 );
 #[cfg(feature = "sns-publish")]
 impl Client {

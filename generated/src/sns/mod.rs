@@ -51,3 +51,24 @@ pub const OPERATIONS: &[&str] = &[
     #[cfg(feature = "sns-publish")]
     "Publish",
 ];
+/// The IAM actions each operation compiled into this build needs
+/// (from the model's `aws.iam#iamAction`, else named after the
+/// operation), by operation name.
+pub const IAM_ACTIONS: &[(&str, &[&str])] = &[
+    #[cfg(feature = "sns-create-topic")]
+    ("CreateTopic", &["sns:CreateTopic"]),
+    #[cfg(feature = "sns-delete-topic")]
+    ("DeleteTopic", &["sns:DeleteTopic"]),
+    #[cfg(feature = "sns-get-topic-attributes")]
+    ("GetTopicAttributes", &["sns:GetTopicAttributes"]),
+    #[cfg(feature = "sns-list-topics")]
+    ("ListTopics", &["sns:ListTopics"]),
+    #[cfg(feature = "sns-publish")]
+    ("Publish", &["sns:Publish"]),
+];
+/// A least-privilege IAM policy document (JSON) for the operations
+/// compiled into this build: every action of [`IAM_ACTIONS`], on
+/// every resource (narrow `Resource` before use).
+pub fn iam_policy() -> ::std::string::String {
+    ::smithy_gen_runtime::iam::policy(&[IAM_ACTIONS])
+}

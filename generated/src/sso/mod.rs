@@ -45,3 +45,15 @@ pub const API_VERSION: ::std::option::Option<&str> = ::std::option::Option::Some
 pub const TARGET_PREFIX: &str = "SWBPortalService";
 /// Every operation the client can call, by its name in the model.
 pub const OPERATIONS: &[&str] = &["GetRoleCredentials"];
+/// The IAM actions each operation compiled into this build needs
+/// (from the model's `aws.iam#iamAction`, else named after the
+/// operation), by operation name.
+pub const IAM_ACTIONS: &[(&str, &[&str])] = &[
+    ("GetRoleCredentials", &["awsssoportal:GetRoleCredentials"]),
+];
+/// A least-privilege IAM policy document (JSON) for the operations
+/// compiled into this build: every action of [`IAM_ACTIONS`], on
+/// every resource (narrow `Resource` before use).
+pub fn iam_policy() -> ::std::string::String {
+    ::smithy_gen_runtime::iam::policy(&[IAM_ACTIONS])
+}

@@ -27,7 +27,8 @@ fluent!(
     set_source_identity, get_source_identity) "SourceIdentity" :
     value(::std::string::String) optional, provided_contexts(provided_contexts,
     set_provided_contexts, get_provided_contexts) "ProvidedContexts" :
-    list(types::ProvidedContext) optional }
+    list(types::ProvidedContext) optional }, presign("AssumeRole",
+    super::aws_query::prepare_assume_role, errors::AssumeRoleError)
 );
 #[cfg(feature = "sts-assume-role")]
 impl Client {
@@ -98,7 +99,8 @@ fluent!(
     task_policy_arn(task_policy_arn, set_task_policy_arn, get_task_policy_arn)
     "TaskPolicyArn" : value(types::PolicyDescriptorType) required,
     duration_seconds(duration_seconds, set_duration_seconds, get_duration_seconds)
-    "DurationSeconds" : value(i32) optional }
+    "DurationSeconds" : value(i32) optional }, presign("AssumeRoot",
+    super::aws_query::prepare_assume_root, errors::AssumeRootError)
 );
 #[cfg(feature = "sts-assume-root")]
 impl Client {
@@ -116,7 +118,10 @@ fluent!(
     decode_authorization_message_with, ::std::result::Result <
     types::DecodeAuthorizationMessageOutput, errors::DecodeAuthorizationMessageError >,
     plain, { encoded_message(encoded_message, set_encoded_message, get_encoded_message)
-    "EncodedMessage" : value(::std::string::String) required }
+    "EncodedMessage" : value(::std::string::String) required },
+    presign("DecodeAuthorizationMessage",
+    super::aws_query::prepare_decode_authorization_message,
+    errors::DecodeAuthorizationMessageError)
 );
 #[cfg(feature = "sts-decode-authorization-message")]
 impl Client {
@@ -133,7 +138,8 @@ fluent!(
     get_access_key_info_with, ::std::result::Result < types::GetAccessKeyInfoOutput,
     errors::GetAccessKeyInfoError >, plain, { access_key_id(access_key_id,
     set_access_key_id, get_access_key_id) "AccessKeyId" : value(::std::string::String)
-    required }
+    required }, presign("GetAccessKeyInfo",
+    super::aws_query::prepare_get_access_key_info, errors::GetAccessKeyInfoError)
 );
 #[cfg(feature = "sts-get-access-key-info")]
 impl Client {
@@ -148,7 +154,8 @@ impl Client {
 fluent!(
     GetCallerIdentity, Client, types::builders::GetCallerIdentityInputBuilder,
     get_caller_identity_with, ::std::result::Result < types::GetCallerIdentityOutput,
-    errors::GetCallerIdentityError >, plain, {}
+    errors::GetCallerIdentityError >, plain, {}, presign("GetCallerIdentity",
+    super::aws_query::prepare_get_caller_identity, errors::GetCallerIdentityError)
 );
 #[cfg(feature = "sts-get-caller-identity")]
 impl Client {
@@ -169,7 +176,8 @@ fluent!(
     set_policy_arns, get_policy_arns) "PolicyArns" : list(types::PolicyDescriptorType)
     optional, duration_seconds(duration_seconds, set_duration_seconds,
     get_duration_seconds) "DurationSeconds" : value(i32) optional, tags(tags, set_tags,
-    get_tags) "Tags" : list(types::Tag) optional }
+    get_tags) "Tags" : list(types::Tag) optional }, presign("GetFederationToken",
+    super::aws_query::prepare_get_federation_token, errors::GetFederationTokenError)
 );
 #[cfg(feature = "sts-get-federation-token")]
 impl Client {
@@ -188,7 +196,9 @@ fluent!(
     set_duration_seconds, get_duration_seconds) "DurationSeconds" : value(i32) optional,
     serial_number(serial_number, set_serial_number, get_serial_number) "SerialNumber" :
     value(::std::string::String) optional, token_code(token_code, set_token_code,
-    get_token_code) "TokenCode" : value(::std::string::String) optional }
+    get_token_code) "TokenCode" : value(::std::string::String) optional },
+    presign("GetSessionToken", super::aws_query::prepare_get_session_token,
+    errors::GetSessionTokenError)
 );
 #[cfg(feature = "sts-get-session-token")]
 impl Client {

@@ -56,3 +56,32 @@ pub const OPERATIONS: &[&str] = &[
     #[cfg(feature = "sts-get-session-token")]
     "GetSessionToken",
 ];
+/// The IAM actions each operation compiled into this build needs
+/// (from the model's `aws.iam#iamAction`, else named after the
+/// operation), by operation name.
+pub const IAM_ACTIONS: &[(&str, &[&str])] = &[
+    #[cfg(feature = "sts-assume-role")]
+    ("AssumeRole", &["sts:AssumeRole"]),
+    #[cfg(feature = "sts-assume-role-with-saml")]
+    ("AssumeRoleWithSAML", &["sts:AssumeRoleWithSAML"]),
+    #[cfg(feature = "sts-assume-role-with-web-identity")]
+    ("AssumeRoleWithWebIdentity", &["sts:AssumeRoleWithWebIdentity"]),
+    #[cfg(feature = "sts-assume-root")]
+    ("AssumeRoot", &["sts:AssumeRoot"]),
+    #[cfg(feature = "sts-decode-authorization-message")]
+    ("DecodeAuthorizationMessage", &["sts:DecodeAuthorizationMessage"]),
+    #[cfg(feature = "sts-get-access-key-info")]
+    ("GetAccessKeyInfo", &["sts:GetAccessKeyInfo"]),
+    #[cfg(feature = "sts-get-caller-identity")]
+    ("GetCallerIdentity", &["sts:GetCallerIdentity"]),
+    #[cfg(feature = "sts-get-federation-token")]
+    ("GetFederationToken", &["sts:GetFederationToken"]),
+    #[cfg(feature = "sts-get-session-token")]
+    ("GetSessionToken", &["sts:GetSessionToken"]),
+];
+/// A least-privilege IAM policy document (JSON) for the operations
+/// compiled into this build: every action of [`IAM_ACTIONS`], on
+/// every resource (narrow `Resource` before use).
+pub fn iam_policy() -> ::std::string::String {
+    ::smithy_gen_runtime::iam::policy(&[IAM_ACTIONS])
+}

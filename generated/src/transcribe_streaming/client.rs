@@ -23,7 +23,7 @@ pub(crate) static SERVICE: ::smithy_gen_runtime::invoke::ServiceSpec = ::smithy_
 /// A client for Amazon Transcribe Streaming Service. Cheap to clone; clones share the connection pool.
 #[derive(Debug, Clone)]
 pub struct Client {
-    handle: ::smithy_gen_runtime::invoke::Handle,
+    pub(super) handle: ::smithy_gen_runtime::invoke::Handle,
 }
 impl Client {
     /// A client using `config`; requests go to the config's endpoint or to
@@ -46,8 +46,11 @@ impl Client {
         self.handle.config()
     }
     /// This client with its configuration changed by `change`, for a
-    /// call or a few: another timeout, number of attempts or hook.
-    /// `client.with_config(|c| c.with_operation_timeout(Some(Duration::from_secs(5))))`.
+    /// call or a few: another region, endpoint, credentials provider,
+    /// retry mode, number of attempts, timeout or hook (the `with_*`
+    /// methods of `Config`), its endpoint resolved again:
+    /// `client.with_config(|c| c.with_region("eu-west-1").with_max_attempts(5))`.
+    /// The retry quota, clock-skew correction and connections stay shared.
     pub fn with_config(
         &self,
         change: impl ::std::ops::FnOnce(

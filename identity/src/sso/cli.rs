@@ -10,6 +10,9 @@ use super::client::SERVICE;
 pub(crate) async fn call(
     args: &::smithy_gen_runtime::cli::Args,
 ) -> ::std::option::Option<::smithy_gen_runtime::cli::Outcome> {
+    if args.iam_policy {
+        return ::smithy_gen_runtime::cli::iam_policy(args, super::IAM_ACTIONS);
+    }
     ::std::option::Option::Some(
         match args.operation.as_str() {
             "GetRoleCredentials" => {

@@ -27,7 +27,8 @@ fluent!(
     set_source_identity, get_source_identity) "SourceIdentity" :
     value(::std::string::String) optional, provided_contexts(provided_contexts,
     set_provided_contexts, get_provided_contexts) "ProvidedContexts" :
-    list(types::ProvidedContext) optional }
+    list(types::ProvidedContext) optional }, presign("AssumeRole",
+    super::aws_query::prepare_assume_role, errors::AssumeRoleError)
 );
 #[cfg(feature = "sts-assume-role")]
 impl Client {

@@ -42,3 +42,18 @@ pub const OPERATIONS: &[&str] = &[
     #[cfg(feature = "sts-assume-role-with-web-identity")]
     "AssumeRoleWithWebIdentity",
 ];
+/// The IAM actions each operation compiled into this build needs
+/// (from the model's `aws.iam#iamAction`, else named after the
+/// operation), by operation name.
+pub const IAM_ACTIONS: &[(&str, &[&str])] = &[
+    #[cfg(feature = "sts-assume-role")]
+    ("AssumeRole", &["sts:AssumeRole"]),
+    #[cfg(feature = "sts-assume-role-with-web-identity")]
+    ("AssumeRoleWithWebIdentity", &["sts:AssumeRoleWithWebIdentity"]),
+];
+/// A least-privilege IAM policy document (JSON) for the operations
+/// compiled into this build: every action of [`IAM_ACTIONS`], on
+/// every resource (narrow `Resource` before use).
+pub fn iam_policy() -> ::std::string::String {
+    ::smithy_gen_runtime::iam::policy(&[IAM_ACTIONS])
+}
