@@ -36,7 +36,7 @@ pub fn waiters_file(svc: &ServiceIr) -> Option<TokenStream> {
         //! polls an operation until the resource is in the state waited for.
         //! See `smithy_gen_runtime::waiters` for the schedule and the errors.
         // Acceptors lowered from JMESPath read as chains of `Option`s.
-        #![allow(clippy::bind_instead_of_map, clippy::unnecessary_lazy_evaluations)]
+        #![allow(clippy::bind_instead_of_map, clippy::unnecessary_lazy_evaluations, clippy::clone_on_copy)]
 
         #[allow(unused_imports)]
         use super::{errors, types, Client};
@@ -205,7 +205,9 @@ impl Gen {
     fn expr(&self, e: &WaiterExpr, cur: &TokenStream) -> TokenStream {
         let some = quote!(::std::option::Option::Some);
         match e {
-            WaiterExpr::Current => cur.clone(),
+            // `cur` names a value (a parameter, or a binding of `Then`), so
+            // reading it again costs a copy, never a re-evaluation.
+            WaiterExpr::Current => quote!(::std::clone::Clone::clone(&#cur)),
             WaiterExpr::Input => quote!(#some(input)),
             WaiterExpr::Output => quote!(#some(output)),
             WaiterExpr::Field { of, field, boxed, conv } => {
@@ -222,8 +224,13 @@ impl Gen {
                 }
             }
             WaiterExpr::Then { first, then } => {
+                // Evaluated once and bound: `then` may read the current
+                // value several times (comparisons, `&&`, `contains`), and
+                // pasting `first` into each would double the code per pipe.
                 let first = self.expr(first, cur);
-                self.expr(then, &first)
+                let v = self.fresh("t");
+                let then = self.expr(then, &quote!(#v));
+                quote!({ let #v = #first; #then })
             }
             WaiterExpr::Project { list, each } => {
                 let list = self.expr(list, cur);
@@ -368,5 +375,42 @@ impl Gen {
                 quote!(.filter_map(|#v| #read))
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use serde_json::Value;
+
+    use crate::lower::{lower_crate, Selection};
+    use crate::model::Model;
+
+    const FIXTURE: &str = include_str!("../../../tests/fixtures/valid/waiters.json");
+
+    /// The waiters file of the fixture with only `path` as a waiter.
+    fn file_for(path: &str) -> String {
+        let mut model: Value = serde_json::from_str(FIXTURE).expect("fixture is JSON");
+        model["shapes"]["com.example.waiters#DescribeThings"]["traits"]["smithy.waiters#waitable"] = serde_json::json!({
+            "Piped": {"acceptors": [{"state": "success", "matcher": {"output": {"path": path, "expected": "true", "comparator": "booleanEquals"}}}]}
+        });
+        let model = Model::load_sources(&[(PathBuf::from("waiters.json"), model.to_string())]).expect("loads");
+        let ir = lower_crate(&model, "t", &Selection::default()).unwrap_or_else(|e| panic!("{e}"));
+        super::waiters_file(&ir.services[0]).expect("a waiters file").to_string()
+    }
+
+    #[test]
+    fn code_grows_linearly_with_pipes() {
+        // Each pipe reads the current value twice; pasting the left side into
+        // each use doubled the code per pipe (17 pipes gave 110 MB).
+        let base = file_for("summary.status == 'ACTIVE'").len();
+        let ten = file_for(&format!("summary.status == 'ACTIVE'{}", " | @ && @".repeat(10))).len();
+        let thirty = file_for(&format!("summary.status == 'ACTIVE'{}", " | @ && @".repeat(30))).len();
+        assert!(thirty < 50_000, "{thirty} bytes for 30 pipes");
+        let (per10, per30) = (ten - base, thirty - base);
+        assert!(per30 < per10 * 4, "not linear: {per10} bytes for 10 pipes, {per30} for 30");
+        let eq = file_for(&format!("summary.status{}", " | @ == @".repeat(30))).len();
+        assert!(eq < 50_000, "{eq} bytes for 30 comparisons");
     }
 }

@@ -267,8 +267,14 @@ fn lex(src: &str) -> Result<Vec<(usize, Tok)>, ParseError> {
     Ok(out)
 }
 
-/// How deep expressions may nest (parentheses, projections, arguments).
+/// How deep expressions may nest (parentheses, projections, arguments, and
+/// each step of a chain such as `a.b.c` or `a | b | c`, which builds a tree
+/// as deep as the chain is long).
 const MAX_DEPTH: usize = 64;
+/// How many nodes an expression's tree may have.
+const MAX_NODES: usize = 256;
+/// How long (in bytes) an expression may be.
+pub const MAX_LEN: usize = 4096;
 /// Where projections stop (the reference parser's `projection_stop`).
 const PROJECTION_STOP: u8 = 10;
 
@@ -276,11 +282,15 @@ struct Parser {
     toks: Vec<(usize, Tok)>,
     at: usize,
     depth: usize,
+    nodes: usize,
 }
 
 /// Parse `src` as a JMESPath expression of the subset.
 pub fn parse(src: &str) -> Result<Ast, ParseError> {
-    let mut p = Parser { toks: lex(src)?, at: 0, depth: 0 };
+    if src.len() > MAX_LEN {
+        return err(MAX_LEN, format!("the expression is {} bytes long; waiters' paths may be at most {MAX_LEN}", src.len()));
+    }
+    let mut p = Parser { toks: lex(src)?, at: 0, depth: 0, nodes: 0 };
     let ast = p.expression(0)?;
     match p.peek() {
         Tok::Eof => Ok(ast),
@@ -318,16 +328,32 @@ impl Parser {
         }
     }
 
-    fn expression(&mut self, rbp: u8) -> Result<Ast, ParseError> {
+    /// Count one more level of nesting (undone by the caller) and one
+    /// more node.
+    fn enter(&mut self) -> Result<(), ParseError> {
         self.depth += 1;
+        self.nodes += 1;
         if self.depth > MAX_DEPTH {
             return err(self.pos(), format!("the expression nests deeper than {MAX_DEPTH} levels"));
         }
+        if self.nodes > MAX_NODES {
+            return err(self.pos(), format!("the expression has more than {MAX_NODES} parts"));
+        }
+        Ok(())
+    }
+
+    fn expression(&mut self, rbp: u8) -> Result<Ast, ParseError> {
+        self.enter()?;
         let mut left = self.nud()?;
+        // Each step wraps `left` in one more node, so a chain counts as deep
+        // as it is long (the lowering and `Drop` recurse through it).
+        let mut steps = 0;
         while rbp < self.peek().lbp() {
+            self.enter()?;
+            steps += 1;
             left = self.led(left)?;
         }
-        self.depth -= 1;
+        self.depth -= 1 + steps;
         Ok(left)
     }
 
@@ -382,7 +408,12 @@ impl Parser {
             Tok::Filter => self.filter(left),
             Tok::LBracket => self.bracket(left, pos, false),
             Tok::LParen => {
+                // The token before `(`: a function name is an unquoted identifier.
+                let quoted = self.at >= 2 && matches!(self.toks.get(self.at - 2), Some((_, Tok::Quoted(_))));
                 let Ast::Field(name) = left else { return err(pos, "only a function name can be called") };
+                if quoted {
+                    return err(pos, format!("a quoted identifier (\"{name}\") cannot be called; a function name is not quoted"));
+                }
                 let mut args = Vec::new();
                 while self.peek() != &Tok::RParen {
                     if !args.is_empty() {
@@ -517,6 +548,40 @@ mod tests {
         assert!(parse(&"(".repeat(500)).unwrap_err().message.contains("deeper"));
         assert!(parse("").is_err());
         assert!(parse("sort_by(a, &b)").is_err());
+    }
+
+    #[test]
+    fn long_chains_are_bounded() {
+        // Left-deep chains nest through `led`, not `expression`: each step counts.
+        for sep in ["|", ".", " && ", " == "] {
+            let src = format!("summary{}", format!("{sep}summary").repeat(300));
+            assert!(src.len() <= MAX_LEN);
+            let e = parse(&src).unwrap_err();
+            assert!(e.message.contains("deeper than 64") || e.message.contains("more than 256"), "{sep}: {e}");
+        }
+        assert!(parse(&format!("a{}", "[0]".repeat(1000))).unwrap_err().message.contains("deeper"));
+        let long = format!("a{}", "|a".repeat(3000));
+        let e = parse(&long).unwrap_err();
+        assert_eq!(e.position, MAX_LEN);
+        assert!(e.message.contains("6001 bytes long; waiters' paths may be at most 4096"), "{e}");
+        // Many siblings: bounded by the node count, not the depth.
+        let wide = format!("[{}]", vec!["a"; 400].join(","));
+        assert!(parse(&wide).unwrap_err().message.contains("more than 256 parts"));
+        // The largest trees accepted are lowered and dropped without trouble.
+        let deep = format!("a{}", ".a".repeat(62));
+        drop(parse(&deep).expect("62 steps parse"));
+        let nested = format!("{}a{}", "(".repeat(30), ")".repeat(30)) + &"|a".repeat(30);
+        drop(parse(&nested).expect("nested then chained"));
+        let wide = format!("[{}]", vec!["a.b"; 80].join(","));
+        drop(parse(&wide).expect("a wide list"));
+    }
+
+    #[test]
+    fn quoted_function_names_are_errors() {
+        let e = parse("\"length\"(a)").unwrap_err();
+        assert_eq!(e.position, 8);
+        assert!(e.message.contains("quoted identifier (\"length\") cannot be called"), "{e}");
+        assert!(parse("length(a)").is_ok());
     }
 
     #[test]

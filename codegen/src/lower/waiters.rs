@@ -63,12 +63,20 @@ struct RawPathMatcher {
 /// Fill `OperationIr::waiters` for every operation with a client method.
 pub fn resolve(model: &Model, ir: &mut ServiceIr, diags: &mut Diagnostics) {
     let mut resolved = Vec::new();
+    let mut warnings = Vec::new();
     for (i, op) in ir.operations.iter().enumerate() {
-        if op.event_stream.is_some() || op.output_stream.is_some() || op.input_stream.is_some() {
-            continue;
-        }
         let Some(shape) = model.get(&op.shape_id) else { continue };
         let Some(raw) = shape.traits.raw.get(TRAIT) else { continue };
+        if op.event_stream.is_some() || op.output_stream.is_some() || op.input_stream.is_some() {
+            let mut names: Vec<&str> = raw.as_object().map(|m| m.keys().map(String::as_str).collect()).unwrap_or_default();
+            names.sort_unstable();
+            warnings.push(format!(
+                "{}: the waiter(s) {} are not generated: the operation streams, and a waiter polls whole responses",
+                op.shape_id,
+                if names.is_empty() { "of `@smithy.waiters#waitable`".to_string() } else { format!("`{}`", names.join("`, `")) }
+            ));
+            continue;
+        }
         let err = |message: String| Diagnostic::shape(shape.file.clone(), shape.id.clone(), message);
         let Some(map) = raw.as_object() else {
             diags.push(err(format!("`@{TRAIT}` must be a map of waiter names to waiters")));
@@ -115,6 +123,7 @@ pub fn resolve(model: &Model, ir: &mut ServiceIr, diags: &mut Diagnostics) {
     for (i, waiters) in resolved {
         ir.operations[i].waiters = waiters;
     }
+    ir.warnings.extend(warnings);
 }
 
 fn lower_waiter(ir: &ServiceIr, op: &OperationIr, name: &str, value: &serde_json::Value) -> Result<WaiterIr, Vec<String>> {
@@ -360,7 +369,7 @@ impl Env<'_> {
                 self.project(WaiterExpr::MapValues { map: b(le), conv: *vc }, &vt, r)?
             }
             Ast::Flatten(l) => {
-                let (le, lt) = self.lower(l, cur)?;
+                let (le, lt) = self.lower_flattened(l, cur)?;
                 match lt {
                     WaiterType::List(et) => match *et {
                         WaiterType::List(inner) => (WaiterExpr::Flatten(b(le)), WaiterType::List(inner)),
@@ -379,24 +388,12 @@ impl Env<'_> {
                 truthy_ok(&ct)?;
                 self.project(WaiterExpr::Filter { list: b(le), cond: b(ce), cond_ty: ct }, &et, rhs)?
             }
-            Ast::MultiList(items) => {
-                if !is_copy(cur) {
-                    return Err(format!("a multi-select list on {} is not supported", describe(cur)));
-                }
-                let mut exprs = Vec::new();
-                let mut ty: Option<WaiterType> = None;
-                for item in items {
-                    let (e, t) = self.lower(item, cur)?;
-                    match &ty {
-                        Some(prev) if *prev != t => {
-                            return Err(format!("a multi-select list mixes {} and {}", plural(prev), plural(&t)));
-                        }
-                        _ => ty = Some(t),
-                    }
-                    exprs.push(e);
-                }
-                let ty = ty.ok_or("an empty multi-select list")?;
-                (WaiterExpr::MultiList(exprs), WaiterType::List(Box::new(ty)))
+            Ast::MultiList(_) => {
+                return Err(
+                    "a multi-select list (`[a, b]`) is supported only where `[]` flattens it at once (as in `list[].[a, b][]`): \
+                     JMESPath keeps its nulls, which these waiters cannot represent"
+                        .into(),
+                )
             }
             Ast::Compare(op, l, r) => {
                 let (le, lt) = self.lower(l, cur)?;
@@ -469,6 +466,52 @@ impl Env<'_> {
                 _ => return Err(format!("the function `{name}` is not supported (waiters may use `length` and `contains`)")),
             },
         })
+    }
+
+    /// The list `[]` flattens: the one place a multi-select list may be,
+    /// directly or as what a projection or sub-expression yields. JMESPath
+    /// keeps a multi-select list's nulls; the projection `[]` makes drops
+    /// them (after splicing), so dropping them earlier gives the same list.
+    fn lower_flattened(&self, ast: &Ast, cur: &WaiterType) -> Result<(WaiterExpr, WaiterType), String> {
+        match ast {
+            Ast::MultiList(items) => self.multi_list(items, cur),
+            Ast::Projection(l, r) if matches!(**r, Ast::MultiList(_)) => {
+                let Ast::MultiList(items) = &**r else { return self.lower(ast, cur) };
+                let (le, lt) = self.lower(l, cur)?;
+                let WaiterType::List(et) = lt else { return Err(format!("a projection (`[*]` or `[]`) of {}, not a list", describe(&lt))) };
+                let (each, t) = self.multi_list(items, &et)?;
+                Ok((WaiterExpr::Project { list: Box::new(le), each: Box::new(each) }, WaiterType::List(Box::new(t))))
+            }
+            Ast::Sub(l, r) if matches!(**r, Ast::MultiList(_)) => {
+                let Ast::MultiList(items) = &**r else { return self.lower(ast, cur) };
+                let (le, lt) = self.lower(l, cur)?;
+                let (re, rt) = self.multi_list(items, &lt)?;
+                Ok((then(le, re), rt))
+            }
+            _ => self.lower(ast, cur),
+        }
+    }
+
+    /// `[a, b]` on `cur`, its nulls dropped (see `lower_flattened`).
+    fn multi_list(&self, items: &[Ast], cur: &WaiterType) -> Result<(WaiterExpr, WaiterType), String> {
+        let b = Box::new;
+        if !is_copy(cur) {
+            return Err(format!("a multi-select list on {} is not supported", describe(cur)));
+        }
+        let mut exprs = Vec::new();
+        let mut ty: Option<WaiterType> = None;
+        for item in items {
+            let (e, t) = self.lower(item, cur)?;
+            match &ty {
+                Some(prev) if *prev != t => {
+                    return Err(format!("a multi-select list mixes {} and {}", plural(prev), plural(&t)));
+                }
+                _ => ty = Some(t),
+            }
+            exprs.push(e);
+        }
+        let ty = ty.ok_or("an empty multi-select list")?;
+        Ok((WaiterExpr::MultiList(exprs), WaiterType::List(b(ty))))
     }
 
     /// `rhs` on each element (of type `elem`) of the list `list`.
@@ -566,6 +609,7 @@ mod tests {
                 "NamedThingExists",
                 "NotDeleted",
                 "PartsInService",
+                "Piped",
                 "TagFound",
                 "ThingsActive",
                 "ThingsStable"
@@ -616,6 +660,42 @@ mod tests {
             w.insert("Bad".into(), one("summary.status", "booleanEquals", "yes"));
         });
         assert!(e[0].contains("`booleanEquals` needs a boolean"), "{e:?}");
+    }
+
+    #[test]
+    fn multi_select_lists_only_where_flattened_at_once() {
+        // JMESPath keeps a multi-select list's nulls (`[summary.status, summary.note]`
+        // is `['ACTIVE', null]`), so anything reading the list itself is refused.
+        for path in ["[summary.status, summary.note]", "length([summary.status, summary.note])", "[summary.status, summary.note][1]", "summary.[status, note]"] {
+            let e = errors(|w| {
+                w.insert("Multi".into(), one(path, "allStringEquals", "ACTIVE"));
+            });
+            assert!(e[0].contains("a multi-select list (`[a, b]`) is supported only where `[]` flattens it at once"), "{path}: {e:?}");
+        }
+        // Flattened by `[]` at once, the nulls go anyway.
+        for path in ["[summary.status, summary.note][]", "summary.[status, note][]", "things[].[name, status][]"] {
+            lower(|w| {
+                w.insert("Multi".into(), one(path, "allStringEquals", "ACTIVE"));
+            })
+            .unwrap_or_else(|e| panic!("{path}: {e}"));
+        }
+    }
+
+    #[test]
+    fn waiters_of_a_streaming_operation_are_a_warning() {
+        let mut model: Value = serde_json::from_str(FIXTURE).expect("fixture is JSON");
+        model["shapes"]["com.example.waiters#Events"] =
+            json!({"type": "union", "members": {"tick": {"target": "com.example.waiters#Tick"}}, "traits": {"smithy.api#streaming": {}}});
+        model["shapes"]["com.example.waiters#Tick"] = json!({"type": "structure", "members": {"n": {"target": "smithy.api#Integer"}}});
+        model["shapes"]["com.example.waiters#DescribeThingsOutput"]["members"]["events"] = json!({"target": "com.example.waiters#Events"});
+        let model = Model::load_sources(&[(PathBuf::from("waiters.json"), model.to_string())]).expect("loads");
+        let ir = lower_crate(&model, "t", &Selection::default()).unwrap_or_else(|e| panic!("{e}"));
+        let svc = &ir.services[0];
+        assert!(svc.operations.iter().all(|o| o.waiters.is_empty()));
+        let w: Vec<&String> = svc.warnings.iter().filter(|w| w.contains("waiter")).collect();
+        assert_eq!(w.len(), 1, "{:?}", svc.warnings);
+        assert!(w[0].starts_with("com.example.waiters#DescribeThings: the waiter(s) `AttributesVerified`, `FirstThingReady`,"), "{}", w[0]);
+        assert!(w[0].ends_with("are not generated: the operation streams, and a waiter polls whole responses"), "{}", w[0]);
     }
 
     #[test]
