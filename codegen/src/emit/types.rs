@@ -82,7 +82,10 @@ fn accessors(s: &StructIr) -> TokenStream {
 fn builder(s: &StructIr) -> TokenStream {
     let name = ident(&s.name);
     let builder = ident(&builder_name(s));
-    let entries = builder_entries(s, &TokenStream::new());
+    // `super::`: in `builders`, a builder's name shadows a structure of the
+    // same name that `use super::*` brings (AppStream's `AppBlockBuilder`
+    // beside the builder of `AppBlock`).
+    let entries = builder_entries(s, &quote!(super::));
     let build = if s.members.iter().any(|m| m.required) { quote!(checked) } else { quote!(unchecked) };
     quote!(builder!(#name, #builder, #build, { #(#entries),* });)
 }
