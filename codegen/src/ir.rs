@@ -1003,7 +1003,8 @@ pub enum ComparatorIr {
 }
 
 /// The static type of a waiter expression. Every value may also be null
-/// (`None` in Rust). Strings include enums; numbers are `f64`.
+/// (`None` in Rust). Strings include enums; numbers are the runtime's
+/// `waiters::Number` (integers exact).
 #[derive(Debug, Clone, PartialEq)]
 pub enum WaiterType {
     Bool,
@@ -1028,11 +1029,11 @@ pub enum ValueConv {
     /// A string enum as `&str`.
     Enum,
     Bool,
-    /// `f64` as it is.
+    /// `f64`: the runtime's `waiters::Number::Float`.
     F64,
-    /// `f32`, `i32`, `i16`, `i8`: `f64::from`.
+    /// `f32`, `i32`, `i16`, `i8`: `waiters::Number::from`.
     Lossless,
-    /// `i64`, `i128`: `as f64`.
+    /// `i64`, `i128`: `waiters::Number::Int` (exact, not through `f64`).
     Wide,
     /// A structure by reference.
     Struct,
@@ -1082,6 +1083,8 @@ pub enum WaiterExpr {
     Str(String),
     Bool(bool),
     Num(f64),
+    /// An integer literal, kept exact.
+    Int(i64),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

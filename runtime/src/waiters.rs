@@ -17,6 +17,11 @@
 //!   `min_delay` and that cap, and never past the time left; when less than
 //!   `min_delay` is left, the wait ends with [`WaiterError::MaxWaitExceeded`].
 //!
+//! An attempt runs for at most the time left of the maximum wait (raced
+//! against the configuration's `Sleep`); one still running then is dropped
+//! and the wait ends with [`WaiterError::MaxWaitExceeded`] without a last
+//! result.
+//!
 //! Time is counted as the delays slept plus the time each attempt took, so a
 //! configuration whose `Sleep` does not really sleep (tests) sees the same
 //! schedule as a real one. Sleeping goes through the configuration's
@@ -29,6 +34,7 @@ use std::time::{Duration, Instant};
 
 use crate::config::Config;
 use crate::error::OperationError;
+use crate::transport::race::{first, First};
 
 /// What an acceptor decides when it matches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -212,10 +218,11 @@ pub enum WaiterError<O, E> {
         waiter: &'static str,
         /// The maximum wait.
         max_wait: Duration,
-        /// Attempts made.
+        /// Attempts made (the last one cut off when `last` is `None`).
         attempts: u32,
-        /// The last attempt's result.
-        last: Box<Result<O, E>>,
+        /// The last attempt's result; `None` when the maximum wait passed
+        /// while the last attempt was still running.
+        last: Option<Box<Result<O, E>>>,
     },
     /// The wait cannot run as asked: its maximum wait is shorter than its
     /// minimum delay, or its minimum delay is zero or over its maximum
@@ -252,7 +259,8 @@ impl<O, E> WaiterError<O, E> {
     /// The last attempt's result, when there was one.
     pub fn last_result(&self) -> Option<Result<&O, &E>> {
         match self {
-            WaiterError::FailureState { last, .. } | WaiterError::MaxWaitExceeded { last, .. } => Some(last.as_ref().as_ref()),
+            WaiterError::FailureState { last, .. } => Some(last.as_ref().as_ref()),
+            WaiterError::MaxWaitExceeded { last, .. } => last.as_deref().map(Result::as_ref),
             WaiterError::UnexpectedError { error, .. } => Some(Err(error)),
             WaiterError::InvalidWait { .. } => None,
         }
@@ -286,9 +294,10 @@ impl<O, E: fmt::Display> fmt::Display for WaiterError<O, E> {
                     "waiter {waiter}: gave up after {attempts} attempt{} within the maximum wait of {:.1} s; the last attempt {}",
                     plural(*attempts),
                     max_wait.as_secs_f64(),
-                    match last.as_ref() {
-                        Ok(_) => "returned an output that matched no success or failure acceptor".to_string(),
-                        Err(e) => format!("failed: {e}"),
+                    match last.as_deref() {
+                        Some(Ok(_)) => "returned an output that matched no success or failure acceptor".to_string(),
+                        Some(Err(e)) => format!("failed: {e}"),
+                        None => "was still running when the maximum wait passed".to_string(),
                     }
                 )
             }
@@ -301,8 +310,9 @@ impl<O: fmt::Debug, E: std::error::Error + 'static> std::error::Error for Waiter
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             WaiterError::UnexpectedError { error, .. } => Some(error.as_ref()),
-            WaiterError::FailureState { last, .. } | WaiterError::MaxWaitExceeded { last, .. } => {
-                last.as_ref().as_ref().err().map(|e| e as &(dyn std::error::Error + 'static))
+            WaiterError::FailureState { last, .. } => last.as_ref().as_ref().err().map(|e| e as &(dyn std::error::Error + 'static)),
+            WaiterError::MaxWaitExceeded { last, .. } => {
+                last.as_deref().and_then(|r| r.as_ref().err()).map(|e| e as &(dyn std::error::Error + 'static))
             }
             WaiterError::InvalidWait { .. } => None,
         }
@@ -353,7 +363,17 @@ where
     loop {
         attempts = attempts.saturating_add(1);
         let started = Instant::now();
-        let result = call().await;
+        // At most the time left: the timer starts only if the call does not
+        // finish at its first poll (an async block is lazy).
+        let remaining = wait.max_wait.saturating_sub(elapsed);
+        let sleep = &config.sleep;
+        let result = match first(call(), async move { sleep.sleep(remaining).await }).await {
+            First::Left(result) => result,
+            First::Right(()) => {
+                tracing::debug!(waiter, attempt = attempts, "waiter attempt cut off at the maximum wait");
+                return Err(WaiterError::MaxWaitExceeded { waiter, max_wait: wait.max_wait, attempts, last: None });
+            }
+        };
         elapsed = elapsed.saturating_add(started.elapsed());
         let matched = classify(&result);
         tracing::debug!(waiter, attempt = attempts, state = ?matched.map(|m| m.1), "waiter attempt");
@@ -371,7 +391,7 @@ where
         }
         let remaining = wait.max_wait.saturating_sub(elapsed);
         let Some(delay) = delay(schedule, attempts, remaining, random()) else {
-            return Err(WaiterError::MaxWaitExceeded { waiter, max_wait: wait.max_wait, attempts, last: Box::new(result) });
+            return Err(WaiterError::MaxWaitExceeded { waiter, max_wait: wait.max_wait, attempts, last: Some(Box::new(result)) });
         };
         config.sleep.sleep(delay).await;
         elapsed = elapsed.saturating_add(delay);
@@ -415,8 +435,82 @@ pub fn or(l: Option<bool>, r: Option<bool>) -> Option<bool> {
 
 /// How two numbers order (`<`, `<=`, `>`, `>=`); `None` when either is
 /// null (or NaN), which JMESPath makes null.
-pub fn order(l: Option<f64>, r: Option<f64>) -> Option<std::cmp::Ordering> {
+pub fn order(l: Option<Number>, r: Option<Number>) -> Option<std::cmp::Ordering> {
     l?.partial_cmp(&r?)
+}
+
+/// A number a waiter's expression reads: an integer member (`long` and
+/// `bigInteger` too, whose values above 2^53 an `f64` would round) or a
+/// length stays an integer, a floating-point one a float, and the two
+/// compare by their exact values.
+#[derive(Debug, Clone, Copy)]
+pub enum Number {
+    /// An integer.
+    Int(i128),
+    /// A floating-point number.
+    Float(f64),
+}
+
+macro_rules! number_from {
+    ($($t:ty => $v:ident),*) => {
+        $(impl From<$t> for Number {
+            fn from(n: $t) -> Number {
+                Number::$v(n.into())
+            }
+        })*
+    };
+}
+number_from!(i8 => Int, i16 => Int, i32 => Int, i64 => Int, i128 => Int, f32 => Float, f64 => Float);
+
+impl From<usize> for Number {
+    /// A length.
+    fn from(n: usize) -> Number {
+        Number::Int(i128::try_from(n).unwrap_or(i128::MAX))
+    }
+}
+
+/// An integer against a float, exactly (`None` for NaN).
+fn int_float(i: i128, f: f64) -> Option<std::cmp::Ordering> {
+    use std::cmp::Ordering;
+    // 2^127: every i128 is below it and at or above its negation.
+    const BOUND: f64 = 170_141_183_460_469_231_731_687_303_715_884_105_728.0;
+    if f.is_nan() {
+        return None;
+    }
+    if f >= BOUND {
+        return Some(Ordering::Less);
+    }
+    if f < -BOUND {
+        return Some(Ordering::Greater);
+    }
+    let whole = f.trunc();
+    // In range, so the cast is exact.
+    #[allow(clippy::cast_possible_truncation)]
+    let w = whole as i128;
+    Some(i.cmp(&w).then(if f > whole {
+        Ordering::Less
+    } else if f < whole {
+        Ordering::Greater
+    } else {
+        Ordering::Equal
+    }))
+}
+
+impl PartialOrd for Number {
+    fn partial_cmp(&self, other: &Number) -> Option<std::cmp::Ordering> {
+        match (*self, *other) {
+            (Number::Int(a), Number::Int(b)) => Some(a.cmp(&b)),
+            (Number::Float(a), Number::Float(b)) => a.partial_cmp(&b),
+            (Number::Int(a), Number::Float(b)) => int_float(a, b),
+            (Number::Float(a), Number::Int(b)) => int_float(b, a).map(std::cmp::Ordering::reverse),
+        }
+    }
+}
+
+impl PartialEq for Number {
+    fn eq(&self, other: &Number) -> bool {
+        self.partial_cmp(other) == Some(std::cmp::Ordering::Equal)
+    }
 }
 
 /// A waiter's fluent call (`client.wait_until_bucket_exists().bucket("b")
@@ -515,13 +609,85 @@ mod tests {
         assert!(!any_string_equals(None, "a"));
     }
 
+    /// Finishes at once, recording each duration asked for.
+    #[derive(Debug, Default)]
+    struct Instant0(std::sync::Mutex<Vec<Duration>>);
+
+    impl crate::transport::Sleep for Instant0 {
+        fn sleep(&self, d: Duration) -> crate::transport::BoxFuture<'static, ()> {
+            self.0.lock().unwrap().push(d);
+            Box::pin(std::future::ready(()))
+        }
+    }
+
+    fn config_with(sleep: Arc<Instant0>) -> Config {
+        Config::builder().region("us-east-1").endpoint("http://127.0.0.1:1").sleep(sleep).build().expect("config")
+    }
+
+    #[test]
+    fn an_attempt_runs_for_at_most_the_time_left() {
+        let sleep = Arc::new(Instant0::default());
+        let config = config_with(sleep.clone());
+        let wait = Wait::new(Duration::from_secs(30));
+        // A call that never finishes is cut off at the maximum wait.
+        let r = crate::transport::block_on::block_on(run(
+            &config,
+            "Slow",
+            S,
+            wait.clone(),
+            std::future::pending::<Result<(), std::io::Error>>,
+            |_| None,
+        ));
+        let Err(e) = r else { panic!("cut off") };
+        assert!(matches!(e, WaiterError::MaxWaitExceeded { attempts: 1, last: None, .. }), "{e:?}");
+        assert_eq!(e.last_result().map(|r| r.is_ok()), None);
+        assert!(e.to_string().ends_with("the last attempt was still running when the maximum wait passed"), "{e}");
+        assert_eq!(*sleep.0.lock().unwrap(), [Duration::from_secs(30)], "the attempt's timer is the time left");
+        // A call finishing at its first poll starts no timer.
+        let sleep = Arc::new(Instant0::default());
+        let config = config_with(sleep.clone());
+        let mut n = 0;
+        let r = crate::transport::block_on::block_on(run(
+            &config,
+            "Quick",
+            S,
+            wait,
+            || {
+                n += 1;
+                std::future::ready(Ok::<u32, std::io::Error>(n))
+            },
+            |r| (r.as_ref().ok() == Some(&2)).then_some((0, AcceptorState::Success)),
+        ));
+        assert_eq!(r.expect("success").attempts, 2);
+        assert_eq!(sleep.0.lock().unwrap().len(), 1, "only the delay between the attempts: {:?}", sleep.0.lock().unwrap());
+    }
+
+    #[test]
+    fn numbers_compare_exactly() {
+        use std::cmp::Ordering::*;
+        let big = 9_007_199_254_740_993_i64; // 2^53 + 1, which f64 rounds to 2^53
+        assert_ne!(Number::from(big), Number::from(big - 1));
+        assert_eq!(order(Some(Number::from(big)), Some(Number::from(big - 1))), Some(Greater));
+        assert_ne!(Number::from(big), Number::from(9_007_199_254_740_992.0));
+        assert_eq!(Number::from(big - 1), Number::from(9_007_199_254_740_992.0));
+        assert_eq!(Number::from(3), Number::from(3.0));
+        assert_eq!(order(Some(Number::from(1)), Some(Number::from(1.5))), Some(Less));
+        assert_eq!(order(Some(Number::from(-1)), Some(Number::from(-1.5))), Some(Greater));
+        assert_eq!(order(Some(Number::from(2.5)), Some(Number::from(2))), Some(Greater));
+        assert_eq!(order(Some(Number::from(i128::MAX)), Some(Number::from(f64::MAX))), Some(Less));
+        assert_eq!(order(Some(Number::from(i128::MIN)), Some(Number::from(f64::MIN))), Some(Greater));
+        assert_eq!(order(Some(Number::from(0)), Some(Number::from(f64::NAN))), None);
+        assert_eq!(order(None, Some(Number::from(0))), None);
+        assert_eq!(Number::from(2usize), Number::from(2));
+    }
+
     #[test]
     fn errors_say_what_happened() {
         let e: WaiterError<(), std::io::Error> = WaiterError::MaxWaitExceeded {
             waiter: "BucketExists",
             max_wait: Duration::from_secs(5),
             attempts: 2,
-            last: Box::new(Err(std::io::Error::other("NotFound (HTTP 404)"))),
+            last: Some(Box::new(Err(std::io::Error::other("NotFound (HTTP 404)")))),
         };
         assert_eq!(
             e.to_string(),

@@ -313,8 +313,8 @@ impl Gen {
                 let x = self.expr(x, cur);
                 let v = self.fresh("v");
                 match ty {
-                    WaiterType::Str => quote!(#x.map(|#v| #v.chars().count() as f64)),
-                    _ => quote!(#x.map(|#v| #v.len() as f64)),
+                    WaiterType::Str => quote!(#x.map(|#v| ::smithy_gen_runtime::waiters::Number::from(#v.chars().count()))),
+                    _ => quote!(#x.map(|#v| ::smithy_gen_runtime::waiters::Number::from(#v.len()))),
                 }
             }
             WaiterExpr::Contains { subject, search, string } => {
@@ -325,7 +325,8 @@ impl Gen {
             }
             WaiterExpr::Str(s) => quote!(#some(#s)),
             WaiterExpr::Bool(b) => quote!(#some(#b)),
-            WaiterExpr::Num(n) => quote!(#some(#n)),
+            WaiterExpr::Num(n) => quote!(#some(::smithy_gen_runtime::waiters::Number::Float(#n))),
+            WaiterExpr::Int(n) => quote!(#some(::smithy_gen_runtime::waiters::Number::from(#n))),
         }
     }
 
@@ -345,9 +346,8 @@ impl Gen {
         let v = self.fresh("v");
         match conv {
             ValueConv::Str | ValueConv::Enum => quote!(#x.map(|#v| #v.as_str())),
-            ValueConv::Bool | ValueConv::F64 => quote!(#x.copied()),
-            ValueConv::Lossless => quote!(#x.map(|#v| f64::from(*#v))),
-            ValueConv::Wide => quote!(#x.map(|#v| *#v as f64)),
+            ValueConv::Bool => quote!(#x.copied()),
+            ValueConv::Lossless | ValueConv::Wide | ValueConv::F64 => quote!(#x.map(|#v| ::smithy_gen_runtime::waiters::Number::from(*#v))),
             ValueConv::Struct | ValueConv::Map(_) => x,
             ValueConv::List(e) => {
                 let iter = self.conv_iter(e);
@@ -362,9 +362,8 @@ impl Gen {
         let v = self.fresh("v");
         match conv {
             ValueConv::Str | ValueConv::Enum => quote!(.map(|#v| #v.as_str())),
-            ValueConv::Bool | ValueConv::F64 => quote!(.copied()),
-            ValueConv::Lossless => quote!(.map(|#v| f64::from(*#v))),
-            ValueConv::Wide => quote!(.map(|#v| *#v as f64)),
+            ValueConv::Bool => quote!(.copied()),
+            ValueConv::Lossless | ValueConv::Wide | ValueConv::F64 => quote!(.map(|#v| ::smithy_gen_runtime::waiters::Number::from(*#v))),
             ValueConv::Struct | ValueConv::Map(_) => TokenStream::new(),
             ValueConv::List(e) => {
                 let iter = self.conv_iter(e);

@@ -438,6 +438,7 @@ impl Env<'_> {
             Ast::Literal(v) => match v {
                 serde_json::Value::String(s) => (WaiterExpr::Str(s.clone()), WaiterType::Str),
                 serde_json::Value::Bool(v) => (WaiterExpr::Bool(*v), WaiterType::Bool),
+                serde_json::Value::Number(n) if n.as_i64().is_some() => (WaiterExpr::Int(n.as_i64().unwrap_or_default()), WaiterType::Num),
                 serde_json::Value::Number(n) => match n.as_f64() {
                     Some(f) if f.is_finite() => (WaiterExpr::Num(f), WaiterType::Num),
                     _ => return Err(format!("the number `{n}` is out of range")),
@@ -612,7 +613,8 @@ mod tests {
                 "Piped",
                 "TagFound",
                 "ThingsActive",
-                "ThingsStable"
+                "ThingsStable",
+                "VersionReached"
             ]
         );
         let w = op.waiters.iter().find(|w| w.name == "ThingsActive").expect("ThingsActive");
