@@ -8,19 +8,14 @@
 /// know which resources a program touches: narrow `Resource` (and add
 /// conditions) before attaching the policy where that matters.
 pub fn policy(services: &[&[(&str, &[&str])]]) -> String {
-    let mut actions: Vec<&str> = services.iter().flat_map(|s| s.iter()).flat_map(|(_, a)| a.iter().copied()).collect();
-    actions.sort_unstable();
-    actions.dedup();
-    let document = serde_json::json!({
-        "Version": "2012-10-17",
-        "Statement": [{
-            "Sid": "SmithyGenOperations",
-            "Effect": "Allow",
-            "Action": actions,
-            "Resource": "*",
-        }],
-    });
-    serde_json::to_string_pretty(&document).unwrap_or_default()
+    // Written by hand so the keys keep the order IAM documents use, whatever
+    // features serde_json is built with (`preserve_order` or not).
+    let actions = actions(services);
+    let list: Vec<String> = actions.iter().map(|a| format!("        {}", serde_json::Value::from(a.as_str()))).collect();
+    let action = if list.is_empty() { "[]".to_string() } else { format!("[\n{}\n      ]", list.join(",\n")) };
+    format!(
+        "{{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {{\n      \"Sid\": \"SmithyGenOperations\",\n      \"Effect\": \"Allow\",\n      \"Action\": {action},\n      \"Resource\": \"*\"\n    }}\n  ]\n}}"
+    )
 }
 
 /// The actions of `services` alone (sorted, without repeats).
@@ -44,5 +39,12 @@ mod tests {
         assert_eq!(statement["Action"], serde_json::json!(["iam:GetRole", "s3:GetObject", "s3:ListBucket"]));
         assert_eq!(statement["Resource"], "*");
         assert_eq!(super::actions(&[iam, s3]), ["iam:GetRole", "s3:GetObject", "s3:ListBucket"]);
+        // IAM's documented key order, and pretty-printed as serde_json prints.
+        let text = super::policy(&[s3]);
+        let keys: Vec<usize> = ["Version", "Statement", "Sid", "Effect", "Action", "Resource"].iter().map(|k| text.find(&format!("\"{k}\"")).expect("every key")).collect();
+        assert!(keys.windows(2).all(|w| w[0] < w[1]), "{text}");
+        assert!(text.contains("\"Action\": [\n        \"s3:GetObject\",\n        \"s3:ListBucket\"\n      ],"), "{text}");
+        let empty: serde_json::Value = serde_json::from_str(&super::policy(&[])).expect("JSON without actions");
+        assert_eq!(empty["Statement"][0]["Action"], serde_json::json!([]));
     }
 }

@@ -157,3 +157,52 @@ fn smithy_call_prints_the_policy_of_a_service_or_one_operation() {
     assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(json!(String::from_utf8_lossy(&out.stdout)), json!(""));
 }
+
+/// S3's model names no `aws.iam#iamAction`, but each operation's
+/// documentation names the permissions it needs: every action the generator
+/// gives an S3 operation whose documentation names some must be one of them
+/// (`DeleteBucketOwnershipControls` needs `s3:PutBucketOwnershipControls`,
+/// `CreateSession` `s3express:CreateSession`).
+#[test]
+fn s3_actions_are_those_its_documentation_names() {
+    let Some(model_path) = integration_tests::third_party::official_model("s3_actions_are_those_its_documentation_names", "s3-2006-03-01.json") else {
+        return;
+    };
+    let text = std::fs::read_to_string(&model_path).expect("the S3 model");
+    let json: Value = serde_json::from_str(&text).expect("JSON");
+    let model = Model::load_sources(&[(model_path, text)]).expect("the model loads");
+    let mut checked = 0;
+    let mut wrong = Vec::new();
+    for (id, shape) in json["shapes"].as_object().expect("shapes") {
+        if shape["type"] != "operation" {
+            continue;
+        }
+        let op = id.rsplit('#').next().expect("a name");
+        let docs = shape["traits"]["smithy.api#documentation"].as_str().unwrap_or_default();
+        let named: Vec<&str> = docs
+            .split(|c: char| !(c.is_ascii_alphanumeric() || c == ':' || c == '-'))
+            .filter(|w| ["s3:", "s3express:", "s3-object-lambda:"].iter().any(|p| w.starts_with(p)) && w.len() > 4)
+            .collect();
+        let ours = policy_actions(&smithy_gen_codegen::iam_policy(&model, &Selection { services: Default::default(), anywhere: Some([op.to_string()].into()) }).expect("a policy"));
+        // Only the `s3:` family documents S3's own needs (S3 Express's session aside).
+        let documented: Vec<&str> = named.iter().copied().filter(|a| !a.starts_with("s3express:") || !ours.iter().any(|o| o.starts_with("s3:"))).collect();
+        if documented.is_empty() {
+            continue;
+        }
+        checked += 1;
+        if ours.iter().any(|a| !documented.contains(&a.as_str())) {
+            wrong.push(format!("{op}: ours {ours:?}, documented {documented:?}"));
+        }
+    }
+    assert!(checked > 60, "only {checked} operations name their permissions");
+    assert!(wrong.is_empty(), "actions the documentation does not name:\n{}", wrong.join("\n"));
+}
+
+#[test]
+fn unsigned_operations_need_no_action() {
+    let sts = aws_generated::sts::IAM_ACTIONS;
+    let of = |op: &str| sts.iter().find(|(o, _)| *o == op).map(|(_, a)| a.len());
+    assert_eq!(of("AssumeRoleWithWebIdentity"), Some(0), "called without credentials: no IAM permission of the caller is checked");
+    assert_eq!(of("AssumeRole"), Some(1));
+    assert!(!policy_actions(&aws_generated::iam_policy()).iter().any(|a| a == "sts:AssumeRoleWithWebIdentity" || a == "sso-oauth:CreateToken"));
+}
