@@ -249,8 +249,8 @@ impl Env<'_> {
                 } else {
                     WaiterType::Struct(self.output.ok_or("`output` needs an output structure")?.name.clone())
                 };
-                let ast = jmespath::parse(&raw.path).map_err(|e| format!("the path `{}` does not parse ({e})", raw.path))?;
-                let (expr, ty) = self.lower(&ast, &root).map_err(|e| format!("the path `{}`: {e}", raw.path))?;
+                let ast = jmespath::parse(&raw.path).map_err(|e| format!("the path `{}` does not parse ({e})", shown(&raw.path)))?;
+                let (expr, ty) = self.lower(&ast, &root).map_err(|e| format!("the path `{}`: {e}", shown(&raw.path)))?;
                 let comparator = comparator(&raw, &ty)?;
                 MatcherIr::Path { input_output, path: raw.path.clone(), expr, comparator }
             }
@@ -536,12 +536,21 @@ fn then(first: WaiterExpr, then_: WaiterExpr) -> WaiterExpr {
     }
 }
 
+/// A path as messages quote it: its first 120 characters and an ellipsis
+/// when it is longer.
+fn shown(path: &str) -> String {
+    match path.char_indices().nth(120) {
+        Some((i, _)) => format!("{}…", &path[..i]),
+        None => path.to_string(),
+    }
+}
+
 fn comparator(raw: &RawPathMatcher, ty: &WaiterType) -> Result<ComparatorIr, String> {
     let want = |ok: bool, what: &str| {
         if ok {
             Ok(())
         } else {
-            Err(format!("`{}` needs {what}, but the path `{}` gives {}", raw.comparator, raw.path, describe(ty)))
+            Err(format!("`{}` needs {what}, but the path `{}` gives {}", raw.comparator, shown(&raw.path), describe(ty)))
         }
     };
     let strings = matches!(ty, WaiterType::List(e) if **e == WaiterType::Str);
@@ -674,6 +683,12 @@ mod tests {
             });
             assert!(e[0].contains("a multi-select list (`[a, b]`) is supported only where `[]` flattens it at once"), "{path}: {e:?}");
         }
+        // A path too long is quoted shortened.
+        let e = errors(|w| {
+            w.insert("Long".into(), one(&format!("summary{}", "|summary".repeat(1000)), "stringEquals", "x"));
+        });
+        assert!(e[0].contains("|summary|…` does not parse (at byte 4096: the expression is 8007 bytes long"), "{e:?}");
+        assert!(e[0].len() < 400, "{e:?}");
         // Flattened by `[]` at once, the nulls go anyway.
         for path in ["[summary.status, summary.note][]", "summary.[status, note][]", "things[].[name, status][]"] {
             lower(|w| {
