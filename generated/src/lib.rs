@@ -23,10 +23,10 @@
 const _: () = ::smithy_gen_runtime::assert_compatible("0.1.0");
 pub use ::smithy_gen_runtime::{
     Blob, BuildError, Config, ConfigBuilder, ConfigError, Credentials, Document,
-    ErrorKind, ErrorMeta, Modeled, OperationError, Paginator, ParseError,
-    PresignedRequest, PresigningConfig, PresigningConfigError, RetryConfig, RetryMode,
-    Sleep, TimeoutError, Timestamp, Transport, TransportError, Validate, ValidationError,
-    Violation,
+    EndpointDiscovery, ErrorKind, ErrorMeta, Modeled, OperationError, Paginator,
+    ParseError, PresignedRequest, PresigningConfig, PresigningConfigError, RetryConfig,
+    RetryMode, Sleep, TimeoutError, Timestamp, Transport, TransportError, Validate,
+    ValidationError, Violation,
 };
 /// What waiters take and return (`client.wait_until_<waiter>()…wait(max_wait)`).
 pub use ::smithy_gen_runtime::waiters::{FinalPoll, Wait, WaiterError};

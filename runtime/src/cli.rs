@@ -17,7 +17,7 @@ use crate::invoke::{Handle, ServiceSpec};
 use crate::request::PreparedRequest;
 use crate::transport::BoxFuture;
 
-pub const USAGE: &str = "usage: smithy-call <SERVICE> <OPERATION> --input '<json>'|@file|- [--endpoint URL] [--region R] [--profile P] [--events -|@file] [--body @file] [--body-out FILE] [--dry-run] [--presign [--expires-in SECONDS]] [-v]\n       smithy-call <SERVICE> wait <WAITER> --input '<json>' [--max-wait SECONDS]";
+pub const USAGE: &str = "usage: smithy-call <SERVICE> <OPERATION> --input '<json>'|@file|- [--endpoint URL] [--region R] [--profile P] [--events -|@file] [--body @file] [--body-out FILE] [--dry-run] [--presign [--expires-in SECONDS]] [--all-pages] [-v]\n       smithy-call <SERVICE> wait <WAITER> --input '<json>' [--max-wait SECONDS]\n       smithy-call <SERVICE> [OPERATION] --iam-policy";
 
 /// Where a call's configuration starts: the builder the settings on the
 /// command line go onto (`smithy_gen_config::builder` in this workspace's
@@ -417,6 +417,12 @@ async fn presign<I, E: OperationError + From<Failure>>(args: &Args, op: &Operati
     }
 }
 
+/// Whether `e` is a transport error of kind `InvalidRequest`.
+fn invalid_request(e: &dyn std::error::Error) -> bool {
+    std::iter::successors(e.source(), |e| e.source())
+        .any(|e| e.downcast_ref::<crate::error::TransportError>().is_some_and(|t| t.kind == crate::error::TransportErrorKind::InvalidRequest))
+}
+
 fn error_outcome<E: OperationError>(e: &E) -> Outcome {
     match e.kind() {
         ErrorKind::Service => {
@@ -427,6 +433,9 @@ fn error_outcome<E: OperationError>(e: &E) -> Outcome {
             Outcome::fail(1, format!("{code}: {message}\n{e}\n"))
         }
         ErrorKind::Validation => Outcome::fail(2, format!("{e}\n")),
+        // A request that could not be made (a presign refused, an unusable
+        // region): the input or the settings are at fault, and nothing was sent.
+        ErrorKind::Transport if invalid_request(e) => Outcome::fail(2, format!("{e}\n")),
         ErrorKind::Transport | ErrorKind::Timeout => Outcome::fail(3, format!("{e}\n")),
         ErrorKind::Parse => Outcome::fail(4, format!("{e}\n")),
     }

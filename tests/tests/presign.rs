@@ -371,4 +371,11 @@ fn smithy_call_presign_prints_the_url_method_and_headers() {
 
     let both = smithy_call(&["s3", "GetObject", "--input", r#"{"Bucket":"b","Key":"k"}"#, "--presign", "--dry-run"]);
     assert_eq!(both.status.code(), Some(2), "{}", String::from_utf8_lossy(&both.stderr));
+
+    // A presign the runtime refuses (a body the URL would drop) is the
+    // input's fault and sends nothing: exit 2, as for invalid input, not 3.
+    let body = smithy_call(&["s3", "DeleteObjects", "--region", "eu-west-1", "--input", r#"{"Bucket":"b","Delete":{"Objects":[{"Key":"k"}]}}"#, "--presign"]);
+    let stderr = String::from_utf8_lossy(&body.stderr);
+    assert_eq!(body.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("body"), "{stderr}");
 }

@@ -193,7 +193,7 @@ fn lib_rs(ir: &CrateIr) -> TokenStream {
         // Fails the build, with the reason, on a runtime this crate was not generated for.
         const _: () = ::smithy_gen_runtime::assert_compatible(#version);
         pub use ::smithy_gen_runtime::{
-            Blob, BuildError, Config, ConfigBuilder, ConfigError, Credentials, Document, ErrorKind, ErrorMeta, Modeled,
+            Blob, BuildError, Config, ConfigBuilder, ConfigError, Credentials, Document, EndpointDiscovery, ErrorKind, ErrorMeta, Modeled,
             OperationError, Paginator, ParseError, PresignedRequest, PresigningConfig, PresigningConfigError, RetryConfig, RetryMode, Sleep, TimeoutError, Timestamp, Transport,
             TransportError, Validate, ValidationError, Violation,
         };

@@ -75,7 +75,26 @@ pub fn fluent_file(svc: &ServiceIr) -> TokenStream {
             op.name
         );
         let doc_lines: Vec<String> = doc.lines().map(|l| format!(" {l}")).collect();
+        // A paginated operation's call pages with the input set so far
+        // (`client.list_roles().max_items(50).into_paginator()`).
+        let paginator = op.paginated.as_ref().map(|p| {
+            let method = ident(&p.method);
+            let ty = ident(&p.type_name);
+            let doc = format!(" Pages through `{}` with the input set so far, instead of sending it once: see [`Client::{}`].", op.name, p.method);
+            quote! {
+                #cfg
+                impl #name {
+                    #[doc = #doc]
+                    #dep
+                    #[allow(deprecated)]
+                    pub fn into_paginator(self) -> super::paginators::#ty {
+                        self.client.#method(self.input.unchecked())
+                    }
+                }
+            }
+        });
         Some(quote! {
+            #paginator
             #cfg
             fluent!(#name, Client, types::builders::#builder, #with, #ret, #kind, { #(#entries),* } #presign);
             #cfg

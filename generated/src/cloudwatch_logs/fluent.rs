@@ -5,6 +5,14 @@ use super::{errors, types, Client};
 #[allow(unused_imports)]
 use ::smithy_gen_runtime::types::builders::fluent;
 #[cfg(feature = "cloudwatch-logs-describe-destinations")]
+impl DescribeDestinations {
+    /// Pages through `DescribeDestinations` with the input set so far, instead of sending it once: see [`Client::describe_destinations_paginator`].
+    #[allow(deprecated)]
+    pub fn into_paginator(self) -> super::paginators::DescribeDestinationsPaginator {
+        self.client.describe_destinations_paginator(self.input.unchecked())
+    }
+}
+#[cfg(feature = "cloudwatch-logs-describe-destinations")]
 fluent!(
     DescribeDestinations, Client, types::builders::DescribeDestinationsInputBuilder,
     describe_destinations_with, ::std::result::Result <

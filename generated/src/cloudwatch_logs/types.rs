@@ -953,7 +953,7 @@ pub mod builders {
     builder!(
         DescribeDestinationsOutput, DescribeDestinationsOutputBuilder, unchecked, {
         destinations(destinations, set_destinations, get_destinations) "destinations" :
-        list(Destination) optional, next_token(next_token, set_next_token,
+        list(super::Destination) optional, next_token(next_token, set_next_token,
         get_next_token) "nextToken" : value(::std::string::String) optional }
     );
     #[cfg(
@@ -1034,9 +1034,9 @@ pub mod builders {
     builder!(
         LiveTailSessionUpdate, LiveTailSessionUpdateBuilder, unchecked, {
         session_metadata(session_metadata, set_session_metadata, get_session_metadata)
-        "sessionMetadata" : value(LiveTailSessionMetadata) optional,
+        "sessionMetadata" : value(super::LiveTailSessionMetadata) optional,
         session_results(session_results, set_session_results, get_session_results)
-        "sessionResults" : list(LiveTailSessionLogEvent) optional }
+        "sessionResults" : list(super::LiveTailSessionLogEvent) optional }
     );
     #[cfg(feature = "cloudwatch-logs-put-integration")]
     builder!(
@@ -1078,7 +1078,7 @@ pub mod builders {
     builder!(
         PutDestinationOutput, PutDestinationOutputBuilder, unchecked, {
         destination(destination, set_destination, get_destination) "destination" :
-        value(Destination) optional }
+        value(super::Destination) optional }
     );
     #[cfg(feature = "cloudwatch-logs-put-destination-policy")]
     builder!(
@@ -1099,9 +1099,9 @@ pub mod builders {
         integration_name(integration_name, set_integration_name, get_integration_name)
         "integrationName" : value(::std::string::String) required,
         resource_config(resource_config, set_resource_config, get_resource_config)
-        "resourceConfig" : value(ResourceConfig) required,
+        "resourceConfig" : value(super::ResourceConfig) required,
         integration_type(integration_type, set_integration_type, get_integration_type)
-        "integrationType" : value(IntegrationType) required }
+        "integrationType" : value(super::IntegrationType) required }
     );
     #[cfg(feature = "cloudwatch-logs-put-integration")]
     builder!(
@@ -1109,7 +1109,8 @@ pub mod builders {
         integration_name(integration_name, set_integration_name, get_integration_name)
         "integrationName" : value(::std::string::String) optional,
         integration_status(integration_status, set_integration_status,
-        get_integration_status) "integrationStatus" : value(IntegrationStatus) optional }
+        get_integration_status) "integrationStatus" : value(super::IntegrationStatus)
+        optional }
     );
     #[cfg(feature = "cloudwatch-logs-start-live-tail")]
     builder!(
@@ -1160,7 +1161,7 @@ pub mod builders {
     builder!(
         StartLiveTailOutput, StartLiveTailOutputBuilder, unchecked, {
         response_stream(response_stream, set_response_stream, get_response_stream)
-        "responseStream" : value(StartLiveTailResponseStream) optional }
+        "responseStream" : value(super::StartLiveTailResponseStream) optional }
     );
     #[cfg(feature = "cloudwatch-logs-put-integration")]
     builder!(

@@ -619,12 +619,12 @@ pub mod builders {
         value(::std::string::String) optional,
         finding_publishing_frequency(finding_publishing_frequency,
         set_finding_publishing_frequency, get_finding_publishing_frequency)
-        "FindingPublishingFrequency" : value(FindingPublishingFrequency) optional,
+        "FindingPublishingFrequency" : value(super::FindingPublishingFrequency) optional,
         data_sources(data_sources, set_data_sources, get_data_sources) "DataSources" :
-        value(DataSourceConfigurations) optional, tags(tags, set_tags, get_tags) "Tags" :
-        map(::std::string::String, ::std::string::String) optional, features(features,
-        set_features, get_features) "Features" : list(DetectorFeatureConfiguration)
-        optional }
+        value(super::DataSourceConfigurations) optional, tags(tags, set_tags, get_tags)
+        "Tags" : map(::std::string::String, ::std::string::String) optional,
+        features(features, set_features, get_features) "Features" :
+        list(super::DetectorFeatureConfiguration) optional }
     );
     #[cfg(feature = "guardduty-create-detector")]
     builder!(
@@ -633,7 +633,7 @@ pub mod builders {
         value(::std::string::String) optional,
         unprocessed_data_sources(unprocessed_data_sources, set_unprocessed_data_sources,
         get_unprocessed_data_sources) "UnprocessedDataSources" :
-        value(UnprocessedDataSourcesResult) optional }
+        value(super::UnprocessedDataSourcesResult) optional }
     );
     #[cfg(feature = "guardduty-create-publishing-destination")]
     builder!(
@@ -641,10 +641,10 @@ pub mod builders {
         checked, { detector_id(detector_id, set_detector_id, get_detector_id)
         "DetectorId" : value(::std::string::String) required,
         destination_type(destination_type, set_destination_type, get_destination_type)
-        "DestinationType" : value(DestinationType) required,
+        "DestinationType" : value(super::DestinationType) required,
         destination_properties(destination_properties, set_destination_properties,
         get_destination_properties) "DestinationProperties" :
-        value(DestinationProperties) required, client_token(client_token,
+        value(super::DestinationProperties) required, client_token(client_token,
         set_client_token, get_client_token) "ClientToken" : value(::std::string::String)
         optional }
     );
@@ -657,11 +657,13 @@ pub mod builders {
     #[cfg(feature = "guardduty-create-detector")]
     builder!(
         DataSourceConfigurations, DataSourceConfigurationsBuilder, unchecked, {
-        s3_logs(s3_logs, set_s3_logs, get_s3_logs) "S3Logs" : value(S3LogsConfiguration)
-        optional, kubernetes(kubernetes, set_kubernetes, get_kubernetes) "Kubernetes" :
-        value(KubernetesConfiguration) optional, malware_protection(malware_protection,
-        set_malware_protection, get_malware_protection) "MalwareProtection" :
-        value(MalwareProtectionConfiguration) optional }
+        s3_logs(s3_logs, set_s3_logs, get_s3_logs) "S3Logs" :
+        value(super::S3LogsConfiguration) optional, kubernetes(kubernetes,
+        set_kubernetes, get_kubernetes) "Kubernetes" :
+        value(super::KubernetesConfiguration) optional,
+        malware_protection(malware_protection, set_malware_protection,
+        get_malware_protection) "MalwareProtection" :
+        value(super::MalwareProtectionConfiguration) optional }
     );
     #[cfg(feature = "guardduty-create-publishing-destination")]
     builder!(
@@ -675,22 +677,23 @@ pub mod builders {
     builder!(
         DetectorAdditionalConfiguration, DetectorAdditionalConfigurationBuilder,
         unchecked, { name(name, set_name, get_name) "Name" :
-        value(FeatureAdditionalConfiguration) optional, status(status, set_status,
-        get_status) "Status" : value(FeatureStatus) optional }
+        value(super::FeatureAdditionalConfiguration) optional, status(status, set_status,
+        get_status) "Status" : value(super::FeatureStatus) optional }
     );
     #[cfg(feature = "guardduty-create-detector")]
     builder!(
         DetectorFeatureConfiguration, DetectorFeatureConfigurationBuilder, unchecked, {
-        name(name, set_name, get_name) "Name" : value(DetectorFeature) optional,
-        status(status, set_status, get_status) "Status" : value(FeatureStatus) optional,
-        additional_configuration(additional_configuration, set_additional_configuration,
-        get_additional_configuration) "AdditionalConfiguration" :
-        list(DetectorAdditionalConfiguration) optional }
+        name(name, set_name, get_name) "Name" : value(super::DetectorFeature) optional,
+        status(status, set_status, get_status) "Status" : value(super::FeatureStatus)
+        optional, additional_configuration(additional_configuration,
+        set_additional_configuration, get_additional_configuration)
+        "AdditionalConfiguration" : list(super::DetectorAdditionalConfiguration) optional
+        }
     );
     #[cfg(feature = "guardduty-create-detector")]
     builder!(
         EbsVolumesResult, EbsVolumesResultBuilder, unchecked, { status(status,
-        set_status, get_status) "Status" : value(DataSourceStatus) optional,
+        set_status, get_status) "Status" : value(super::DataSourceStatus) optional,
         reason(reason, set_reason, get_reason) "Reason" : value(::std::string::String)
         optional }
     );
@@ -710,14 +713,15 @@ pub mod builders {
     builder!(
         KubernetesConfiguration, KubernetesConfigurationBuilder, checked, {
         audit_logs(audit_logs, set_audit_logs, get_audit_logs) "AuditLogs" :
-        value(KubernetesAuditLogsConfiguration) required }
+        value(super::KubernetesAuditLogsConfiguration) required }
     );
     #[cfg(feature = "guardduty-create-detector")]
     builder!(
         MalwareProtectionConfiguration, MalwareProtectionConfigurationBuilder, unchecked,
         { scan_ec2_instance_with_findings(scan_ec2_instance_with_findings,
         set_scan_ec2_instance_with_findings, get_scan_ec2_instance_with_findings)
-        "ScanEc2InstanceWithFindings" : value(ScanEc2InstanceWithFindings) optional }
+        "ScanEc2InstanceWithFindings" : value(super::ScanEc2InstanceWithFindings)
+        optional }
     );
     #[cfg(feature = "guardduty-create-detector")]
     builder!(
@@ -725,7 +729,7 @@ pub mod builders {
         MalwareProtectionConfigurationResultBuilder, unchecked, {
         scan_ec2_instance_with_findings(scan_ec2_instance_with_findings,
         set_scan_ec2_instance_with_findings, get_scan_ec2_instance_with_findings)
-        "ScanEc2InstanceWithFindings" : value(ScanEc2InstanceWithFindingsResult)
+        "ScanEc2InstanceWithFindings" : value(super::ScanEc2InstanceWithFindingsResult)
         optional, service_role(service_role, set_service_role, get_service_role)
         "ServiceRole" : value(::std::string::String) optional }
     );
@@ -744,13 +748,13 @@ pub mod builders {
     builder!(
         ScanEc2InstanceWithFindingsResult, ScanEc2InstanceWithFindingsResultBuilder,
         unchecked, { ebs_volumes(ebs_volumes, set_ebs_volumes, get_ebs_volumes)
-        "EbsVolumes" : value(EbsVolumesResult) optional }
+        "EbsVolumes" : value(super::EbsVolumesResult) optional }
     );
     #[cfg(feature = "guardduty-create-detector")]
     builder!(
         UnprocessedDataSourcesResult, UnprocessedDataSourcesResultBuilder, unchecked, {
         malware_protection(malware_protection, set_malware_protection,
         get_malware_protection) "MalwareProtection" :
-        value(MalwareProtectionConfigurationResult) optional }
+        value(super::MalwareProtectionConfigurationResult) optional }
     );
 }

@@ -66,6 +66,14 @@ impl Client {
     }
 }
 #[cfg(feature = "iam-list-roles")]
+impl ListRoles {
+    /// Pages through `ListRoles` with the input set so far, instead of sending it once: see [`Client::list_roles_paginator`].
+    #[allow(deprecated)]
+    pub fn into_paginator(self) -> super::paginators::ListRolesPaginator {
+        self.client.list_roles_paginator(self.input.unchecked())
+    }
+}
+#[cfg(feature = "iam-list-roles")]
 fluent!(
     ListRoles, Client, types::builders::ListRolesInputBuilder, list_roles_with,
     ::std::result::Result < types::ListRolesOutput, errors::ListRolesError >, plain, {

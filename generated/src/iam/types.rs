@@ -845,10 +845,10 @@ pub mod builders {
         AttachedPermissionsBoundary, AttachedPermissionsBoundaryBuilder, unchecked, {
         permissions_boundary_type(permissions_boundary_type,
         set_permissions_boundary_type, get_permissions_boundary_type)
-        "PermissionsBoundaryType" : value(PermissionsBoundaryAttachmentType) optional,
-        permissions_boundary_arn(permissions_boundary_arn, set_permissions_boundary_arn,
-        get_permissions_boundary_arn) "PermissionsBoundaryArn" :
-        value(::std::string::String) optional }
+        "PermissionsBoundaryType" : value(super::PermissionsBoundaryAttachmentType)
+        optional, permissions_boundary_arn(permissions_boundary_arn,
+        set_permissions_boundary_arn, get_permissions_boundary_arn)
+        "PermissionsBoundaryArn" : value(::std::string::String) optional }
     );
     #[cfg(any(feature = "iam-create-role", feature = "iam-delete-role"))]
     builder!(
@@ -870,12 +870,12 @@ pub mod builders {
         value(i32) optional, permissions_boundary(permissions_boundary,
         set_permissions_boundary, get_permissions_boundary) "PermissionsBoundary" :
         value(::std::string::String) optional, tags(tags, set_tags, get_tags) "Tags" :
-        list(Tag) optional }
+        list(super::Tag) optional }
     );
     #[cfg(feature = "iam-create-role")]
     builder!(
         CreateRoleOutput, CreateRoleOutputBuilder, checked, { role(role, set_role,
-        get_role) "Role" : value(Role) required }
+        get_role) "Role" : value(super::Role) required }
     );
     #[cfg(feature = "iam-delete-role")]
     builder!(
@@ -905,7 +905,7 @@ pub mod builders {
     #[cfg(feature = "iam-get-role")]
     builder!(
         GetRoleOutput, GetRoleOutputBuilder, checked, { role(role, set_role, get_role)
-        "Role" : value(Role) required }
+        "Role" : value(super::Role) required }
     );
     #[cfg(feature = "iam-create-role")]
     builder!(
@@ -930,7 +930,7 @@ pub mod builders {
     #[cfg(feature = "iam-list-roles")]
     builder!(
         ListRolesOutput, ListRolesOutputBuilder, checked, { roles(roles, set_roles,
-        get_roles) "Roles" : list(Role) required, is_truncated(is_truncated,
+        get_roles) "Roles" : list(super::Role) required, is_truncated(is_truncated,
         set_is_truncated, get_is_truncated) "IsTruncated" : value(bool) optional,
         marker(marker, set_marker, get_marker) "Marker" : value(::std::string::String)
         optional }
@@ -971,9 +971,10 @@ pub mod builders {
         set_max_session_duration, get_max_session_duration) "MaxSessionDuration" :
         value(i32) optional, permissions_boundary(permissions_boundary,
         set_permissions_boundary, get_permissions_boundary) "PermissionsBoundary" :
-        value(AttachedPermissionsBoundary) optional, tags(tags, set_tags, get_tags)
-        "Tags" : list(Tag) optional, role_last_used(role_last_used, set_role_last_used,
-        get_role_last_used) "RoleLastUsed" : value(RoleLastUsed) optional }
+        value(super::AttachedPermissionsBoundary) optional, tags(tags, set_tags,
+        get_tags) "Tags" : list(super::Tag) optional, role_last_used(role_last_used,
+        set_role_last_used, get_role_last_used) "RoleLastUsed" :
+        value(super::RoleLastUsed) optional }
     );
     #[cfg(
         any(

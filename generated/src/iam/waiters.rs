@@ -2,7 +2,11 @@
 //! Waiters: `client.wait_until_<waiter>().<member>(value)….wait(max_wait).await`
 //! polls an operation until the resource is in the state waited for.
 //! See `smithy_gen_runtime::waiters` for the schedule and the errors.
-#![allow(clippy::bind_instead_of_map, clippy::unnecessary_lazy_evaluations)]
+#![allow(
+    clippy::bind_instead_of_map,
+    clippy::unnecessary_lazy_evaluations,
+    clippy::clone_on_copy
+)]
 #[allow(unused_imports)]
 use super::{errors, types, Client};
 #[allow(unused_imports)]

@@ -524,6 +524,14 @@ impl Client {
     }
 }
 #[cfg(feature = "s3-list-buckets")]
+impl ListBuckets {
+    /// Pages through `ListBuckets` with the input set so far, instead of sending it once: see [`Client::list_buckets_paginator`].
+    #[allow(deprecated)]
+    pub fn into_paginator(self) -> super::paginators::ListBucketsPaginator {
+        self.client.list_buckets_paginator(self.input.unchecked())
+    }
+}
+#[cfg(feature = "s3-list-buckets")]
 fluent!(
     ListBuckets, Client, types::builders::ListBucketsInputBuilder, list_buckets_with,
     ::std::result::Result < types::ListBucketsOutput, errors::ListBucketsError >, plain,
@@ -542,6 +550,14 @@ impl Client {
     /// Calls `ListBuckets`: set the input's members on what this returns, then `send`. [`list_buckets_with`](Self::list_buckets_with) takes an input built beforehand, and documents the operation in full.
     pub fn list_buckets(&self) -> ListBuckets {
         ListBuckets::new(self)
+    }
+}
+#[cfg(feature = "s3-list-objects-v2")]
+impl ListObjectsV2 {
+    /// Pages through `ListObjectsV2` with the input set so far, instead of sending it once: see [`Client::list_objects_v2_paginator`].
+    #[allow(deprecated)]
+    pub fn into_paginator(self) -> super::paginators::ListObjectsV2Paginator {
+        self.client.list_objects_v2_paginator(self.input.unchecked())
     }
 }
 #[cfg(feature = "s3-list-objects-v2")]

@@ -7090,7 +7090,7 @@ pub mod builders {
         required, key(key, set_key, get_key) "Key" : value(::std::string::String)
         required, upload_id(upload_id, set_upload_id, get_upload_id) "UploadId" :
         value(::std::string::String) required, request_payer(request_payer,
-        set_request_payer, get_request_payer) "RequestPayer" : value(RequestPayer)
+        set_request_payer, get_request_payer) "RequestPayer" : value(super::RequestPayer)
         optional, expected_bucket_owner(expected_bucket_owner, set_expected_bucket_owner,
         get_expected_bucket_owner) "ExpectedBucketOwner" : value(::std::string::String)
         optional, if_match_initiated_time(if_match_initiated_time,
@@ -7101,7 +7101,7 @@ pub mod builders {
     builder!(
         AbortMultipartUploadOutput, AbortMultipartUploadOutputBuilder, unchecked, {
         request_charged(request_charged, set_request_charged, get_request_charged)
-        "RequestCharged" : value(RequestCharged) optional }
+        "RequestCharged" : value(super::RequestCharged) optional }
     );
     #[cfg(feature = "s3-list-buckets")]
     builder!(
@@ -7120,8 +7120,8 @@ pub mod builders {
     builder!(
         BucketInfo, BucketInfoBuilder, unchecked, { data_redundancy(data_redundancy,
         set_data_redundancy, get_data_redundancy) "DataRedundancy" :
-        value(DataRedundancy) optional, type_(type_, set_type_, get_type_) "Type" :
-        value(BucketType) optional }
+        value(super::DataRedundancy) optional, type_(type_, set_type_, get_type_) "Type"
+        : value(super::BucketType) optional }
     );
     #[cfg(feature = "s3-list-objects-v2")]
     builder!(
@@ -7134,7 +7134,7 @@ pub mod builders {
         bucket(bucket, set_bucket, get_bucket) "Bucket" : value(::std::string::String)
         required, key(key, set_key, get_key) "Key" : value(::std::string::String)
         required, multipart_upload(multipart_upload, set_multipart_upload,
-        get_multipart_upload) "MultipartUpload" : value(CompletedMultipartUpload)
+        get_multipart_upload) "MultipartUpload" : value(super::CompletedMultipartUpload)
         optional, upload_id(upload_id, set_upload_id, get_upload_id) "UploadId" :
         value(::std::string::String) required, checksum_crc32(checksum_crc32,
         set_checksum_crc32, get_checksum_crc32) "ChecksumCRC32" :
@@ -7147,16 +7147,17 @@ pub mod builders {
         value(::std::string::String) optional, checksum_sha256(checksum_sha256,
         set_checksum_sha256, get_checksum_sha256) "ChecksumSHA256" :
         value(::std::string::String) optional, checksum_type(checksum_type,
-        set_checksum_type, get_checksum_type) "ChecksumType" : value(ChecksumType)
+        set_checksum_type, get_checksum_type) "ChecksumType" : value(super::ChecksumType)
         optional, mpu_object_size(mpu_object_size, set_mpu_object_size,
         get_mpu_object_size) "MpuObjectSize" : value(i64) optional,
         request_payer(request_payer, set_request_payer, get_request_payer) "RequestPayer"
-        : value(RequestPayer) optional, expected_bucket_owner(expected_bucket_owner,
-        set_expected_bucket_owner, get_expected_bucket_owner) "ExpectedBucketOwner" :
-        value(::std::string::String) optional, if_match(if_match, set_if_match,
-        get_if_match) "IfMatch" : value(::std::string::String) optional,
-        if_none_match(if_none_match, set_if_none_match, get_if_none_match) "IfNoneMatch"
-        : value(::std::string::String) optional,
+        : value(super::RequestPayer) optional,
+        expected_bucket_owner(expected_bucket_owner, set_expected_bucket_owner,
+        get_expected_bucket_owner) "ExpectedBucketOwner" : value(::std::string::String)
+        optional, if_match(if_match, set_if_match, get_if_match) "IfMatch" :
+        value(::std::string::String) optional, if_none_match(if_none_match,
+        set_if_none_match, get_if_none_match) "IfNoneMatch" :
+        value(::std::string::String) optional,
         sse_customer_algorithm(sse_customer_algorithm, set_sse_customer_algorithm,
         get_sse_customer_algorithm) "SSECustomerAlgorithm" : value(::std::string::String)
         optional, sse_customer_key(sse_customer_key, set_sse_customer_key,
@@ -7185,21 +7186,23 @@ pub mod builders {
         value(::std::string::String) optional, checksum_sha256(checksum_sha256,
         set_checksum_sha256, get_checksum_sha256) "ChecksumSHA256" :
         value(::std::string::String) optional, checksum_type(checksum_type,
-        set_checksum_type, get_checksum_type) "ChecksumType" : value(ChecksumType)
+        set_checksum_type, get_checksum_type) "ChecksumType" : value(super::ChecksumType)
         optional, server_side_encryption(server_side_encryption,
         set_server_side_encryption, get_server_side_encryption) "ServerSideEncryption" :
-        value(ServerSideEncryption) optional, version_id(version_id, set_version_id,
-        get_version_id) "VersionId" : value(::std::string::String) optional,
-        ssekms_key_id(ssekms_key_id, set_ssekms_key_id, get_ssekms_key_id) "SSEKMSKeyId"
-        : value(::std::string::String) optional, bucket_key_enabled(bucket_key_enabled,
-        set_bucket_key_enabled, get_bucket_key_enabled) "BucketKeyEnabled" : value(bool)
-        optional, request_charged(request_charged, set_request_charged,
-        get_request_charged) "RequestCharged" : value(RequestCharged) optional }
+        value(super::ServerSideEncryption) optional, version_id(version_id,
+        set_version_id, get_version_id) "VersionId" : value(::std::string::String)
+        optional, ssekms_key_id(ssekms_key_id, set_ssekms_key_id, get_ssekms_key_id)
+        "SSEKMSKeyId" : value(::std::string::String) optional,
+        bucket_key_enabled(bucket_key_enabled, set_bucket_key_enabled,
+        get_bucket_key_enabled) "BucketKeyEnabled" : value(bool) optional,
+        request_charged(request_charged, set_request_charged, get_request_charged)
+        "RequestCharged" : value(super::RequestCharged) optional }
     );
     #[cfg(feature = "s3-complete-multipart-upload")]
     builder!(
         CompletedMultipartUpload, CompletedMultipartUploadBuilder, unchecked, {
-        parts(parts, set_parts, get_parts) "Parts" : list(CompletedPart) optional }
+        parts(parts, set_parts, get_parts) "Parts" : list(super::CompletedPart) optional
+        }
     );
     #[cfg(feature = "s3-complete-multipart-upload")]
     builder!(
@@ -7223,21 +7226,21 @@ pub mod builders {
     #[cfg(feature = "s3-copy-object")]
     builder!(
         CopyObjectInput, CopyObjectInputBuilder, checked, { acl(acl, set_acl, get_acl)
-        "ACL" : value(ObjectCannedAcl) optional, bucket(bucket, set_bucket, get_bucket)
-        "Bucket" : value(::std::string::String) required, cache_control(cache_control,
-        set_cache_control, get_cache_control) "CacheControl" :
-        value(::std::string::String) optional, checksum_algorithm(checksum_algorithm,
+        "ACL" : value(super::ObjectCannedAcl) optional, bucket(bucket, set_bucket,
+        get_bucket) "Bucket" : value(::std::string::String) required,
+        cache_control(cache_control, set_cache_control, get_cache_control) "CacheControl"
+        : value(::std::string::String) optional, checksum_algorithm(checksum_algorithm,
         set_checksum_algorithm, get_checksum_algorithm) "ChecksumAlgorithm" :
-        value(ChecksumAlgorithm) optional, content_disposition(content_disposition,
-        set_content_disposition, get_content_disposition) "ContentDisposition" :
-        value(::std::string::String) optional, content_encoding(content_encoding,
-        set_content_encoding, get_content_encoding) "ContentEncoding" :
-        value(::std::string::String) optional, content_language(content_language,
-        set_content_language, get_content_language) "ContentLanguage" :
-        value(::std::string::String) optional, content_type(content_type,
-        set_content_type, get_content_type) "ContentType" : value(::std::string::String)
-        optional, copy_source(copy_source, set_copy_source, get_copy_source) "CopySource"
-        : value(::std::string::String) required,
+        value(super::ChecksumAlgorithm) optional,
+        content_disposition(content_disposition, set_content_disposition,
+        get_content_disposition) "ContentDisposition" : value(::std::string::String)
+        optional, content_encoding(content_encoding, set_content_encoding,
+        get_content_encoding) "ContentEncoding" : value(::std::string::String) optional,
+        content_language(content_language, set_content_language, get_content_language)
+        "ContentLanguage" : value(::std::string::String) optional,
+        content_type(content_type, set_content_type, get_content_type) "ContentType" :
+        value(::std::string::String) optional, copy_source(copy_source, set_copy_source,
+        get_copy_source) "CopySource" : value(::std::string::String) required,
         copy_source_if_match(copy_source_if_match, set_copy_source_if_match,
         get_copy_source_if_match) "CopySourceIfMatch" : value(::std::string::String)
         optional, copy_source_if_modified_since(copy_source_if_modified_since,
@@ -7264,14 +7267,14 @@ pub mod builders {
         value(::std::string::String) required, metadata(metadata, set_metadata,
         get_metadata) "Metadata" : map(::std::string::String, ::std::string::String)
         optional, metadata_directive(metadata_directive, set_metadata_directive,
-        get_metadata_directive) "MetadataDirective" : value(MetadataDirective) optional,
-        tagging_directive(tagging_directive, set_tagging_directive,
-        get_tagging_directive) "TaggingDirective" : value(TaggingDirective) optional,
-        server_side_encryption(server_side_encryption, set_server_side_encryption,
-        get_server_side_encryption) "ServerSideEncryption" : value(ServerSideEncryption)
-        optional, storage_class(storage_class, set_storage_class, get_storage_class)
-        "StorageClass" : value(StorageClass) optional,
-        website_redirect_location(website_redirect_location,
+        get_metadata_directive) "MetadataDirective" : value(super::MetadataDirective)
+        optional, tagging_directive(tagging_directive, set_tagging_directive,
+        get_tagging_directive) "TaggingDirective" : value(super::TaggingDirective)
+        optional, server_side_encryption(server_side_encryption,
+        set_server_side_encryption, get_server_side_encryption) "ServerSideEncryption" :
+        value(super::ServerSideEncryption) optional, storage_class(storage_class,
+        set_storage_class, get_storage_class) "StorageClass" : value(super::StorageClass)
+        optional, website_redirect_location(website_redirect_location,
         set_website_redirect_location, get_website_redirect_location)
         "WebsiteRedirectLocation" : value(::std::string::String) optional,
         sse_customer_algorithm(sse_customer_algorithm, set_sse_customer_algorithm,
@@ -7297,17 +7300,17 @@ pub mod builders {
         set_copy_source_sse_customer_key_md5, get_copy_source_sse_customer_key_md5)
         "CopySourceSSECustomerKeyMD5" : value(::std::string::String) optional,
         request_payer(request_payer, set_request_payer, get_request_payer) "RequestPayer"
-        : value(RequestPayer) optional, tagging(tagging, set_tagging, get_tagging)
+        : value(super::RequestPayer) optional, tagging(tagging, set_tagging, get_tagging)
         "Tagging" : value(::std::string::String) optional,
         object_lock_mode(object_lock_mode, set_object_lock_mode, get_object_lock_mode)
-        "ObjectLockMode" : value(ObjectLockMode) optional,
+        "ObjectLockMode" : value(super::ObjectLockMode) optional,
         object_lock_retain_until_date(object_lock_retain_until_date,
         set_object_lock_retain_until_date, get_object_lock_retain_until_date)
         "ObjectLockRetainUntilDate" :
         value(::smithy_gen_runtime::types::timestamp::Timestamp) optional,
         object_lock_legal_hold_status(object_lock_legal_hold_status,
         set_object_lock_legal_hold_status, get_object_lock_legal_hold_status)
-        "ObjectLockLegalHoldStatus" : value(ObjectLockLegalHoldStatus) optional,
+        "ObjectLockLegalHoldStatus" : value(super::ObjectLockLegalHoldStatus) optional,
         expected_bucket_owner(expected_bucket_owner, set_expected_bucket_owner,
         get_expected_bucket_owner) "ExpectedBucketOwner" : value(::std::string::String)
         optional, expected_source_bucket_owner(expected_source_bucket_owner,
@@ -7318,29 +7321,29 @@ pub mod builders {
     builder!(
         CopyObjectOutput, CopyObjectOutputBuilder, unchecked, {
         copy_object_result(copy_object_result, set_copy_object_result,
-        get_copy_object_result) "CopyObjectResult" : value(CopyObjectResult) optional,
-        expiration(expiration, set_expiration, get_expiration) "Expiration" :
+        get_copy_object_result) "CopyObjectResult" : value(super::CopyObjectResult)
+        optional, expiration(expiration, set_expiration, get_expiration) "Expiration" :
         value(::std::string::String) optional,
         copy_source_version_id(copy_source_version_id, set_copy_source_version_id,
         get_copy_source_version_id) "CopySourceVersionId" : value(::std::string::String)
         optional, version_id(version_id, set_version_id, get_version_id) "VersionId" :
         value(::std::string::String) optional,
         server_side_encryption(server_side_encryption, set_server_side_encryption,
-        get_server_side_encryption) "ServerSideEncryption" : value(ServerSideEncryption)
-        optional, sse_customer_algorithm(sse_customer_algorithm,
-        set_sse_customer_algorithm, get_sse_customer_algorithm) "SSECustomerAlgorithm" :
-        value(::std::string::String) optional, sse_customer_key_md5(sse_customer_key_md5,
-        set_sse_customer_key_md5, get_sse_customer_key_md5) "SSECustomerKeyMD5" :
-        value(::std::string::String) optional, ssekms_key_id(ssekms_key_id,
-        set_ssekms_key_id, get_ssekms_key_id) "SSEKMSKeyId" :
-        value(::std::string::String) optional,
+        get_server_side_encryption) "ServerSideEncryption" :
+        value(super::ServerSideEncryption) optional,
+        sse_customer_algorithm(sse_customer_algorithm, set_sse_customer_algorithm,
+        get_sse_customer_algorithm) "SSECustomerAlgorithm" : value(::std::string::String)
+        optional, sse_customer_key_md5(sse_customer_key_md5, set_sse_customer_key_md5,
+        get_sse_customer_key_md5) "SSECustomerKeyMD5" : value(::std::string::String)
+        optional, ssekms_key_id(ssekms_key_id, set_ssekms_key_id, get_ssekms_key_id)
+        "SSEKMSKeyId" : value(::std::string::String) optional,
         ssekms_encryption_context(ssekms_encryption_context,
         set_ssekms_encryption_context, get_ssekms_encryption_context)
         "SSEKMSEncryptionContext" : value(::std::string::String) optional,
         bucket_key_enabled(bucket_key_enabled, set_bucket_key_enabled,
         get_bucket_key_enabled) "BucketKeyEnabled" : value(bool) optional,
         request_charged(request_charged, set_request_charged, get_request_charged)
-        "RequestCharged" : value(RequestCharged) optional }
+        "RequestCharged" : value(super::RequestCharged) optional }
     );
     #[cfg(feature = "s3-copy-object")]
     builder!(
@@ -7349,7 +7352,7 @@ pub mod builders {
         last_modified(last_modified, set_last_modified, get_last_modified) "LastModified"
         : value(::smithy_gen_runtime::types::timestamp::Timestamp) optional,
         checksum_type(checksum_type, set_checksum_type, get_checksum_type) "ChecksumType"
-        : value(ChecksumType) optional, checksum_crc32(checksum_crc32,
+        : value(super::ChecksumType) optional, checksum_crc32(checksum_crc32,
         set_checksum_crc32, get_checksum_crc32) "ChecksumCRC32" :
         value(::std::string::String) optional, checksum_crc32c(checksum_crc32c,
         set_checksum_crc32c, get_checksum_crc32c) "ChecksumCRC32C" :
@@ -7365,19 +7368,19 @@ pub mod builders {
     builder!(
         CreateBucketConfiguration, CreateBucketConfigurationBuilder, unchecked, {
         location_constraint(location_constraint, set_location_constraint,
-        get_location_constraint) "LocationConstraint" : value(BucketLocationConstraint)
-        optional, location(location, set_location, get_location) "Location" :
-        value(LocationInfo) optional, bucket(bucket, set_bucket, get_bucket) "Bucket" :
-        value(BucketInfo) optional }
+        get_location_constraint) "LocationConstraint" :
+        value(super::BucketLocationConstraint) optional, location(location, set_location,
+        get_location) "Location" : value(super::LocationInfo) optional, bucket(bucket,
+        set_bucket, get_bucket) "Bucket" : value(super::BucketInfo) optional }
     );
     #[cfg(feature = "s3-create-bucket")]
     builder!(
         CreateBucketInput, CreateBucketInputBuilder, checked, { acl(acl, set_acl,
-        get_acl) "ACL" : value(BucketCannedAcl) optional, bucket(bucket, set_bucket,
-        get_bucket) "Bucket" : value(::std::string::String) required,
+        get_acl) "ACL" : value(super::BucketCannedAcl) optional, bucket(bucket,
+        set_bucket, get_bucket) "Bucket" : value(::std::string::String) required,
         create_bucket_configuration(create_bucket_configuration,
         set_create_bucket_configuration, get_create_bucket_configuration)
-        "CreateBucketConfiguration" : value(CreateBucketConfiguration) optional,
+        "CreateBucketConfiguration" : value(super::CreateBucketConfiguration) optional,
         grant_full_control(grant_full_control, set_grant_full_control,
         get_grant_full_control) "GrantFullControl" : value(::std::string::String)
         optional, grant_read(grant_read, set_grant_read, get_grant_read) "GrantRead" :
@@ -7391,7 +7394,7 @@ pub mod builders {
         set_object_lock_enabled_for_bucket, get_object_lock_enabled_for_bucket)
         "ObjectLockEnabledForBucket" : value(bool) optional,
         object_ownership(object_ownership, set_object_ownership, get_object_ownership)
-        "ObjectOwnership" : value(ObjectOwnership) optional }
+        "ObjectOwnership" : value(super::ObjectOwnership) optional }
     );
     #[cfg(feature = "s3-create-bucket")]
     builder!(
@@ -7401,7 +7404,7 @@ pub mod builders {
     #[cfg(feature = "s3-create-multipart-upload")]
     builder!(
         CreateMultipartUploadInput, CreateMultipartUploadInputBuilder, checked, {
-        acl(acl, set_acl, get_acl) "ACL" : value(ObjectCannedAcl) optional,
+        acl(acl, set_acl, get_acl) "ACL" : value(super::ObjectCannedAcl) optional,
         bucket(bucket, set_bucket, get_bucket) "Bucket" : value(::std::string::String)
         required, cache_control(cache_control, set_cache_control, get_cache_control)
         "CacheControl" : value(::std::string::String) optional,
@@ -7426,8 +7429,8 @@ pub mod builders {
         get_metadata) "Metadata" : map(::std::string::String, ::std::string::String)
         optional, server_side_encryption(server_side_encryption,
         set_server_side_encryption, get_server_side_encryption) "ServerSideEncryption" :
-        value(ServerSideEncryption) optional, storage_class(storage_class,
-        set_storage_class, get_storage_class) "StorageClass" : value(StorageClass)
+        value(super::ServerSideEncryption) optional, storage_class(storage_class,
+        set_storage_class, get_storage_class) "StorageClass" : value(super::StorageClass)
         optional, website_redirect_location(website_redirect_location,
         set_website_redirect_location, get_website_redirect_location)
         "WebsiteRedirectLocation" : value(::std::string::String) optional,
@@ -7445,23 +7448,23 @@ pub mod builders {
         bucket_key_enabled(bucket_key_enabled, set_bucket_key_enabled,
         get_bucket_key_enabled) "BucketKeyEnabled" : value(bool) optional,
         request_payer(request_payer, set_request_payer, get_request_payer) "RequestPayer"
-        : value(RequestPayer) optional, tagging(tagging, set_tagging, get_tagging)
+        : value(super::RequestPayer) optional, tagging(tagging, set_tagging, get_tagging)
         "Tagging" : value(::std::string::String) optional,
         object_lock_mode(object_lock_mode, set_object_lock_mode, get_object_lock_mode)
-        "ObjectLockMode" : value(ObjectLockMode) optional,
+        "ObjectLockMode" : value(super::ObjectLockMode) optional,
         object_lock_retain_until_date(object_lock_retain_until_date,
         set_object_lock_retain_until_date, get_object_lock_retain_until_date)
         "ObjectLockRetainUntilDate" :
         value(::smithy_gen_runtime::types::timestamp::Timestamp) optional,
         object_lock_legal_hold_status(object_lock_legal_hold_status,
         set_object_lock_legal_hold_status, get_object_lock_legal_hold_status)
-        "ObjectLockLegalHoldStatus" : value(ObjectLockLegalHoldStatus) optional,
+        "ObjectLockLegalHoldStatus" : value(super::ObjectLockLegalHoldStatus) optional,
         expected_bucket_owner(expected_bucket_owner, set_expected_bucket_owner,
         get_expected_bucket_owner) "ExpectedBucketOwner" : value(::std::string::String)
         optional, checksum_algorithm(checksum_algorithm, set_checksum_algorithm,
-        get_checksum_algorithm) "ChecksumAlgorithm" : value(ChecksumAlgorithm) optional,
-        checksum_type(checksum_type, set_checksum_type, get_checksum_type) "ChecksumType"
-        : value(ChecksumType) optional }
+        get_checksum_algorithm) "ChecksumAlgorithm" : value(super::ChecksumAlgorithm)
+        optional, checksum_type(checksum_type, set_checksum_type, get_checksum_type)
+        "ChecksumType" : value(super::ChecksumType) optional }
     );
     #[cfg(feature = "s3-create-multipart-upload")]
     builder!(
@@ -7474,32 +7477,32 @@ pub mod builders {
         "Key" : value(::std::string::String) optional, upload_id(upload_id,
         set_upload_id, get_upload_id) "UploadId" : value(::std::string::String) optional,
         server_side_encryption(server_side_encryption, set_server_side_encryption,
-        get_server_side_encryption) "ServerSideEncryption" : value(ServerSideEncryption)
-        optional, sse_customer_algorithm(sse_customer_algorithm,
-        set_sse_customer_algorithm, get_sse_customer_algorithm) "SSECustomerAlgorithm" :
-        value(::std::string::String) optional, sse_customer_key_md5(sse_customer_key_md5,
-        set_sse_customer_key_md5, get_sse_customer_key_md5) "SSECustomerKeyMD5" :
-        value(::std::string::String) optional, ssekms_key_id(ssekms_key_id,
-        set_ssekms_key_id, get_ssekms_key_id) "SSEKMSKeyId" :
-        value(::std::string::String) optional,
+        get_server_side_encryption) "ServerSideEncryption" :
+        value(super::ServerSideEncryption) optional,
+        sse_customer_algorithm(sse_customer_algorithm, set_sse_customer_algorithm,
+        get_sse_customer_algorithm) "SSECustomerAlgorithm" : value(::std::string::String)
+        optional, sse_customer_key_md5(sse_customer_key_md5, set_sse_customer_key_md5,
+        get_sse_customer_key_md5) "SSECustomerKeyMD5" : value(::std::string::String)
+        optional, ssekms_key_id(ssekms_key_id, set_ssekms_key_id, get_ssekms_key_id)
+        "SSEKMSKeyId" : value(::std::string::String) optional,
         ssekms_encryption_context(ssekms_encryption_context,
         set_ssekms_encryption_context, get_ssekms_encryption_context)
         "SSEKMSEncryptionContext" : value(::std::string::String) optional,
         bucket_key_enabled(bucket_key_enabled, set_bucket_key_enabled,
         get_bucket_key_enabled) "BucketKeyEnabled" : value(bool) optional,
         request_charged(request_charged, set_request_charged, get_request_charged)
-        "RequestCharged" : value(RequestCharged) optional,
+        "RequestCharged" : value(super::RequestCharged) optional,
         checksum_algorithm(checksum_algorithm, set_checksum_algorithm,
-        get_checksum_algorithm) "ChecksumAlgorithm" : value(ChecksumAlgorithm) optional,
-        checksum_type(checksum_type, set_checksum_type, get_checksum_type) "ChecksumType"
-        : value(ChecksumType) optional }
+        get_checksum_algorithm) "ChecksumAlgorithm" : value(super::ChecksumAlgorithm)
+        optional, checksum_type(checksum_type, set_checksum_type, get_checksum_type)
+        "ChecksumType" : value(super::ChecksumType) optional }
     );
     #[cfg(feature = "s3-select-object-content")]
     builder!(
         CsvInput, CsvInputBuilder, unchecked, { file_header_info(file_header_info,
         set_file_header_info, get_file_header_info) "FileHeaderInfo" :
-        value(FileHeaderInfo) optional, comments(comments, set_comments, get_comments)
-        "Comments" : value(::std::string::String) optional,
+        value(super::FileHeaderInfo) optional, comments(comments, set_comments,
+        get_comments) "Comments" : value(::std::string::String) optional,
         quote_escape_character(quote_escape_character, set_quote_escape_character,
         get_quote_escape_character) "QuoteEscapeCharacter" : value(::std::string::String)
         optional, record_delimiter(record_delimiter, set_record_delimiter,
@@ -7515,21 +7518,22 @@ pub mod builders {
     #[cfg(feature = "s3-select-object-content")]
     builder!(
         CsvOutput, CsvOutputBuilder, unchecked, { quote_fields(quote_fields,
-        set_quote_fields, get_quote_fields) "QuoteFields" : value(QuoteFields) optional,
-        quote_escape_character(quote_escape_character, set_quote_escape_character,
-        get_quote_escape_character) "QuoteEscapeCharacter" : value(::std::string::String)
-        optional, record_delimiter(record_delimiter, set_record_delimiter,
-        get_record_delimiter) "RecordDelimiter" : value(::std::string::String) optional,
-        field_delimiter(field_delimiter, set_field_delimiter, get_field_delimiter)
-        "FieldDelimiter" : value(::std::string::String) optional,
-        quote_character(quote_character, set_quote_character, get_quote_character)
-        "QuoteCharacter" : value(::std::string::String) optional }
+        set_quote_fields, get_quote_fields) "QuoteFields" : value(super::QuoteFields)
+        optional, quote_escape_character(quote_escape_character,
+        set_quote_escape_character, get_quote_escape_character) "QuoteEscapeCharacter" :
+        value(::std::string::String) optional, record_delimiter(record_delimiter,
+        set_record_delimiter, get_record_delimiter) "RecordDelimiter" :
+        value(::std::string::String) optional, field_delimiter(field_delimiter,
+        set_field_delimiter, get_field_delimiter) "FieldDelimiter" :
+        value(::std::string::String) optional, quote_character(quote_character,
+        set_quote_character, get_quote_character) "QuoteCharacter" :
+        value(::std::string::String) optional }
     );
     #[cfg(feature = "s3-delete-objects")]
     builder!(
         Delete, DeleteBuilder, checked, { objects(objects, set_objects, get_objects)
-        "Objects" : list(ObjectIdentifier) required, quiet(quiet, set_quiet, get_quiet)
-        "Quiet" : value(bool) optional }
+        "Objects" : list(super::ObjectIdentifier) required, quiet(quiet, set_quiet,
+        get_quiet) "Quiet" : value(bool) optional }
     );
     #[cfg(feature = "s3-delete-bucket")]
     builder!(
@@ -7549,7 +7553,7 @@ pub mod builders {
         mfa(mfa, set_mfa, get_mfa) "MFA" : value(::std::string::String) optional,
         version_id(version_id, set_version_id, get_version_id) "VersionId" :
         value(::std::string::String) optional, request_payer(request_payer,
-        set_request_payer, get_request_payer) "RequestPayer" : value(RequestPayer)
+        set_request_payer, get_request_payer) "RequestPayer" : value(super::RequestPayer)
         optional, bypass_governance_retention(bypass_governance_retention,
         set_bypass_governance_retention, get_bypass_governance_retention)
         "BypassGovernanceRetention" : value(bool) optional,
@@ -7571,31 +7575,32 @@ pub mod builders {
         : value(bool) optional, version_id(version_id, set_version_id, get_version_id)
         "VersionId" : value(::std::string::String) optional,
         request_charged(request_charged, set_request_charged, get_request_charged)
-        "RequestCharged" : value(RequestCharged) optional }
+        "RequestCharged" : value(super::RequestCharged) optional }
     );
     #[cfg(feature = "s3-delete-objects")]
     builder!(
         DeleteObjectsInput, DeleteObjectsInputBuilder, checked, { bucket(bucket,
         set_bucket, get_bucket) "Bucket" : value(::std::string::String) required,
-        delete(delete, set_delete, get_delete) "Delete" : value(Delete) required,
+        delete(delete, set_delete, get_delete) "Delete" : value(super::Delete) required,
         mfa(mfa, set_mfa, get_mfa) "MFA" : value(::std::string::String) optional,
         request_payer(request_payer, set_request_payer, get_request_payer) "RequestPayer"
-        : value(RequestPayer) optional,
+        : value(super::RequestPayer) optional,
         bypass_governance_retention(bypass_governance_retention,
         set_bypass_governance_retention, get_bypass_governance_retention)
         "BypassGovernanceRetention" : value(bool) optional,
         expected_bucket_owner(expected_bucket_owner, set_expected_bucket_owner,
         get_expected_bucket_owner) "ExpectedBucketOwner" : value(::std::string::String)
         optional, checksum_algorithm(checksum_algorithm, set_checksum_algorithm,
-        get_checksum_algorithm) "ChecksumAlgorithm" : value(ChecksumAlgorithm) optional }
+        get_checksum_algorithm) "ChecksumAlgorithm" : value(super::ChecksumAlgorithm)
+        optional }
     );
     #[cfg(feature = "s3-delete-objects")]
     builder!(
         DeleteObjectsOutput, DeleteObjectsOutputBuilder, unchecked, { deleted(deleted,
-        set_deleted, get_deleted) "Deleted" : list(DeletedObject) optional,
+        set_deleted, get_deleted) "Deleted" : list(super::DeletedObject) optional,
         request_charged(request_charged, set_request_charged, get_request_charged)
-        "RequestCharged" : value(RequestCharged) optional, errors(errors, set_errors,
-        get_errors) "Errors" : list(Error_) optional }
+        "RequestCharged" : value(super::RequestCharged) optional, errors(errors,
+        set_errors, get_errors) "Errors" : list(super::Error_) optional }
     );
     #[cfg(feature = "s3-delete-objects")]
     builder!(
@@ -7633,8 +7638,8 @@ pub mod builders {
     builder!(
         GetBucketLocationOutput, GetBucketLocationOutputBuilder, unchecked, {
         location_constraint(location_constraint, set_location_constraint,
-        get_location_constraint) "LocationConstraint" : value(BucketLocationConstraint)
-        optional }
+        get_location_constraint) "LocationConstraint" :
+        value(super::BucketLocationConstraint) optional }
     );
     #[cfg(feature = "s3-get-object")]
     builder!(
@@ -7675,12 +7680,12 @@ pub mod builders {
         sse_customer_key_md5(sse_customer_key_md5, set_sse_customer_key_md5,
         get_sse_customer_key_md5) "SSECustomerKeyMD5" : value(::std::string::String)
         optional, request_payer(request_payer, set_request_payer, get_request_payer)
-        "RequestPayer" : value(RequestPayer) optional, part_number(part_number,
+        "RequestPayer" : value(super::RequestPayer) optional, part_number(part_number,
         set_part_number, get_part_number) "PartNumber" : value(i32) optional,
         expected_bucket_owner(expected_bucket_owner, set_expected_bucket_owner,
         get_expected_bucket_owner) "ExpectedBucketOwner" : value(::std::string::String)
         optional, checksum_mode(checksum_mode, set_checksum_mode, get_checksum_mode)
-        "ChecksumMode" : value(ChecksumMode) optional }
+        "ChecksumMode" : value(super::ChecksumMode) optional }
     );
     #[cfg(feature = "s3-get-object")]
     builder!(
@@ -7707,7 +7712,7 @@ pub mod builders {
         value(::std::string::String) optional, checksum_sha256(checksum_sha256,
         set_checksum_sha256, get_checksum_sha256) "ChecksumSHA256" :
         value(::std::string::String) optional, checksum_type(checksum_type,
-        set_checksum_type, get_checksum_type) "ChecksumType" : value(ChecksumType)
+        set_checksum_type, get_checksum_type) "ChecksumType" : value(super::ChecksumType)
         optional, missing_meta(missing_meta, set_missing_meta, get_missing_meta)
         "MissingMeta" : value(i32) optional, version_id(version_id, set_version_id,
         get_version_id) "VersionId" : value(::std::string::String) optional,
@@ -7728,34 +7733,35 @@ pub mod builders {
         set_website_redirect_location, get_website_redirect_location)
         "WebsiteRedirectLocation" : value(::std::string::String) optional,
         server_side_encryption(server_side_encryption, set_server_side_encryption,
-        get_server_side_encryption) "ServerSideEncryption" : value(ServerSideEncryption)
-        optional, metadata(metadata, set_metadata, get_metadata) "Metadata" :
-        map(::std::string::String, ::std::string::String) optional,
-        sse_customer_algorithm(sse_customer_algorithm, set_sse_customer_algorithm,
-        get_sse_customer_algorithm) "SSECustomerAlgorithm" : value(::std::string::String)
-        optional, sse_customer_key_md5(sse_customer_key_md5, set_sse_customer_key_md5,
-        get_sse_customer_key_md5) "SSECustomerKeyMD5" : value(::std::string::String)
-        optional, ssekms_key_id(ssekms_key_id, set_ssekms_key_id, get_ssekms_key_id)
-        "SSEKMSKeyId" : value(::std::string::String) optional,
-        bucket_key_enabled(bucket_key_enabled, set_bucket_key_enabled,
-        get_bucket_key_enabled) "BucketKeyEnabled" : value(bool) optional,
-        storage_class(storage_class, set_storage_class, get_storage_class) "StorageClass"
-        : value(StorageClass) optional, request_charged(request_charged,
-        set_request_charged, get_request_charged) "RequestCharged" :
-        value(RequestCharged) optional, replication_status(replication_status,
-        set_replication_status, get_replication_status) "ReplicationStatus" :
-        value(ReplicationStatus) optional, parts_count(parts_count, set_parts_count,
-        get_parts_count) "PartsCount" : value(i32) optional, tag_count(tag_count,
-        set_tag_count, get_tag_count) "TagCount" : value(i32) optional,
-        object_lock_mode(object_lock_mode, set_object_lock_mode, get_object_lock_mode)
-        "ObjectLockMode" : value(ObjectLockMode) optional,
+        get_server_side_encryption) "ServerSideEncryption" :
+        value(super::ServerSideEncryption) optional, metadata(metadata, set_metadata,
+        get_metadata) "Metadata" : map(::std::string::String, ::std::string::String)
+        optional, sse_customer_algorithm(sse_customer_algorithm,
+        set_sse_customer_algorithm, get_sse_customer_algorithm) "SSECustomerAlgorithm" :
+        value(::std::string::String) optional, sse_customer_key_md5(sse_customer_key_md5,
+        set_sse_customer_key_md5, get_sse_customer_key_md5) "SSECustomerKeyMD5" :
+        value(::std::string::String) optional, ssekms_key_id(ssekms_key_id,
+        set_ssekms_key_id, get_ssekms_key_id) "SSEKMSKeyId" :
+        value(::std::string::String) optional, bucket_key_enabled(bucket_key_enabled,
+        set_bucket_key_enabled, get_bucket_key_enabled) "BucketKeyEnabled" : value(bool)
+        optional, storage_class(storage_class, set_storage_class, get_storage_class)
+        "StorageClass" : value(super::StorageClass) optional,
+        request_charged(request_charged, set_request_charged, get_request_charged)
+        "RequestCharged" : value(super::RequestCharged) optional,
+        replication_status(replication_status, set_replication_status,
+        get_replication_status) "ReplicationStatus" : value(super::ReplicationStatus)
+        optional, parts_count(parts_count, set_parts_count, get_parts_count) "PartsCount"
+        : value(i32) optional, tag_count(tag_count, set_tag_count, get_tag_count)
+        "TagCount" : value(i32) optional, object_lock_mode(object_lock_mode,
+        set_object_lock_mode, get_object_lock_mode) "ObjectLockMode" :
+        value(super::ObjectLockMode) optional,
         object_lock_retain_until_date(object_lock_retain_until_date,
         set_object_lock_retain_until_date, get_object_lock_retain_until_date)
         "ObjectLockRetainUntilDate" :
         value(::smithy_gen_runtime::types::timestamp::Timestamp) optional,
         object_lock_legal_hold_status(object_lock_legal_hold_status,
         set_object_lock_legal_hold_status, get_object_lock_legal_hold_status)
-        "ObjectLockLegalHoldStatus" : value(ObjectLockLegalHoldStatus) optional }
+        "ObjectLockLegalHoldStatus" : value(super::ObjectLockLegalHoldStatus) optional }
     );
     #[cfg(feature = "s3-head-bucket")]
     builder!(
@@ -7769,8 +7775,8 @@ pub mod builders {
     builder!(
         HeadBucketOutput, HeadBucketOutputBuilder, unchecked, {
         bucket_location_type(bucket_location_type, set_bucket_location_type,
-        get_bucket_location_type) "BucketLocationType" : value(LocationType) optional,
-        bucket_location_name(bucket_location_name, set_bucket_location_name,
+        get_bucket_location_type) "BucketLocationType" : value(super::LocationType)
+        optional, bucket_location_name(bucket_location_name, set_bucket_location_name,
         get_bucket_location_name) "BucketLocationName" : value(::std::string::String)
         optional, bucket_region(bucket_region, set_bucket_region, get_bucket_region)
         "BucketRegion" : value(::std::string::String) optional,
@@ -7816,12 +7822,12 @@ pub mod builders {
         sse_customer_key_md5(sse_customer_key_md5, set_sse_customer_key_md5,
         get_sse_customer_key_md5) "SSECustomerKeyMD5" : value(::std::string::String)
         optional, request_payer(request_payer, set_request_payer, get_request_payer)
-        "RequestPayer" : value(RequestPayer) optional, part_number(part_number,
+        "RequestPayer" : value(super::RequestPayer) optional, part_number(part_number,
         set_part_number, get_part_number) "PartNumber" : value(i32) optional,
         expected_bucket_owner(expected_bucket_owner, set_expected_bucket_owner,
         get_expected_bucket_owner) "ExpectedBucketOwner" : value(::std::string::String)
         optional, checksum_mode(checksum_mode, set_checksum_mode, get_checksum_mode)
-        "ChecksumMode" : value(ChecksumMode) optional }
+        "ChecksumMode" : value(super::ChecksumMode) optional }
     );
     #[cfg(feature = "s3-head-object")]
     builder!(
@@ -7832,10 +7838,11 @@ pub mod builders {
         expiration(expiration, set_expiration, get_expiration) "Expiration" :
         value(::std::string::String) optional, restore(restore, set_restore, get_restore)
         "Restore" : value(::std::string::String) optional, archive_status(archive_status,
-        set_archive_status, get_archive_status) "ArchiveStatus" : value(ArchiveStatus)
-        optional, last_modified(last_modified, set_last_modified, get_last_modified)
-        "LastModified" : value(::smithy_gen_runtime::types::timestamp::Timestamp)
-        optional, content_length(content_length, set_content_length, get_content_length)
+        set_archive_status, get_archive_status) "ArchiveStatus" :
+        value(super::ArchiveStatus) optional, last_modified(last_modified,
+        set_last_modified, get_last_modified) "LastModified" :
+        value(::smithy_gen_runtime::types::timestamp::Timestamp) optional,
+        content_length(content_length, set_content_length, get_content_length)
         "ContentLength" : value(i64) optional, checksum_crc32(checksum_crc32,
         set_checksum_crc32, get_checksum_crc32) "ChecksumCRC32" :
         value(::std::string::String) optional, checksum_crc32c(checksum_crc32c,
@@ -7847,7 +7854,7 @@ pub mod builders {
         value(::std::string::String) optional, checksum_sha256(checksum_sha256,
         set_checksum_sha256, get_checksum_sha256) "ChecksumSHA256" :
         value(::std::string::String) optional, checksum_type(checksum_type,
-        set_checksum_type, get_checksum_type) "ChecksumType" : value(ChecksumType)
+        set_checksum_type, get_checksum_type) "ChecksumType" : value(super::ChecksumType)
         optional, e_tag(e_tag, set_e_tag, get_e_tag) "ETag" :
         value(::std::string::String) optional, missing_meta(missing_meta,
         set_missing_meta, get_missing_meta) "MissingMeta" : value(i32) optional,
@@ -7870,49 +7877,50 @@ pub mod builders {
         set_website_redirect_location, get_website_redirect_location)
         "WebsiteRedirectLocation" : value(::std::string::String) optional,
         server_side_encryption(server_side_encryption, set_server_side_encryption,
-        get_server_side_encryption) "ServerSideEncryption" : value(ServerSideEncryption)
-        optional, metadata(metadata, set_metadata, get_metadata) "Metadata" :
-        map(::std::string::String, ::std::string::String) optional,
-        sse_customer_algorithm(sse_customer_algorithm, set_sse_customer_algorithm,
-        get_sse_customer_algorithm) "SSECustomerAlgorithm" : value(::std::string::String)
-        optional, sse_customer_key_md5(sse_customer_key_md5, set_sse_customer_key_md5,
-        get_sse_customer_key_md5) "SSECustomerKeyMD5" : value(::std::string::String)
-        optional, ssekms_key_id(ssekms_key_id, set_ssekms_key_id, get_ssekms_key_id)
-        "SSEKMSKeyId" : value(::std::string::String) optional,
-        bucket_key_enabled(bucket_key_enabled, set_bucket_key_enabled,
-        get_bucket_key_enabled) "BucketKeyEnabled" : value(bool) optional,
-        storage_class(storage_class, set_storage_class, get_storage_class) "StorageClass"
-        : value(StorageClass) optional, request_charged(request_charged,
-        set_request_charged, get_request_charged) "RequestCharged" :
-        value(RequestCharged) optional, replication_status(replication_status,
-        set_replication_status, get_replication_status) "ReplicationStatus" :
-        value(ReplicationStatus) optional, parts_count(parts_count, set_parts_count,
-        get_parts_count) "PartsCount" : value(i32) optional,
-        object_lock_mode(object_lock_mode, set_object_lock_mode, get_object_lock_mode)
-        "ObjectLockMode" : value(ObjectLockMode) optional,
+        get_server_side_encryption) "ServerSideEncryption" :
+        value(super::ServerSideEncryption) optional, metadata(metadata, set_metadata,
+        get_metadata) "Metadata" : map(::std::string::String, ::std::string::String)
+        optional, sse_customer_algorithm(sse_customer_algorithm,
+        set_sse_customer_algorithm, get_sse_customer_algorithm) "SSECustomerAlgorithm" :
+        value(::std::string::String) optional, sse_customer_key_md5(sse_customer_key_md5,
+        set_sse_customer_key_md5, get_sse_customer_key_md5) "SSECustomerKeyMD5" :
+        value(::std::string::String) optional, ssekms_key_id(ssekms_key_id,
+        set_ssekms_key_id, get_ssekms_key_id) "SSEKMSKeyId" :
+        value(::std::string::String) optional, bucket_key_enabled(bucket_key_enabled,
+        set_bucket_key_enabled, get_bucket_key_enabled) "BucketKeyEnabled" : value(bool)
+        optional, storage_class(storage_class, set_storage_class, get_storage_class)
+        "StorageClass" : value(super::StorageClass) optional,
+        request_charged(request_charged, set_request_charged, get_request_charged)
+        "RequestCharged" : value(super::RequestCharged) optional,
+        replication_status(replication_status, set_replication_status,
+        get_replication_status) "ReplicationStatus" : value(super::ReplicationStatus)
+        optional, parts_count(parts_count, set_parts_count, get_parts_count) "PartsCount"
+        : value(i32) optional, object_lock_mode(object_lock_mode, set_object_lock_mode,
+        get_object_lock_mode) "ObjectLockMode" : value(super::ObjectLockMode) optional,
         object_lock_retain_until_date(object_lock_retain_until_date,
         set_object_lock_retain_until_date, get_object_lock_retain_until_date)
         "ObjectLockRetainUntilDate" :
         value(::smithy_gen_runtime::types::timestamp::Timestamp) optional,
         object_lock_legal_hold_status(object_lock_legal_hold_status,
         set_object_lock_legal_hold_status, get_object_lock_legal_hold_status)
-        "ObjectLockLegalHoldStatus" : value(ObjectLockLegalHoldStatus) optional }
+        "ObjectLockLegalHoldStatus" : value(super::ObjectLockLegalHoldStatus) optional }
     );
     #[cfg(feature = "s3-select-object-content")]
     builder!(
         InputSerialization, InputSerializationBuilder, unchecked, { csv(csv, set_csv,
-        get_csv) "CSV" : value(CsvInput) optional, compression_type(compression_type,
-        set_compression_type, get_compression_type) "CompressionType" :
-        value(CompressionType) optional, json(json, set_json, get_json) "JSON" :
-        value(JsonInput) optional, parquet(parquet, set_parquet, get_parquet) "Parquet" :
-        value(ParquetInput) optional }
+        get_csv) "CSV" : value(super::CsvInput) optional,
+        compression_type(compression_type, set_compression_type, get_compression_type)
+        "CompressionType" : value(super::CompressionType) optional, json(json, set_json,
+        get_json) "JSON" : value(super::JsonInput) optional, parquet(parquet,
+        set_parquet, get_parquet) "Parquet" : value(super::ParquetInput) optional }
     );
     #[cfg(feature = "s3-get-object")]
     builder!(
         InvalidObjectState, InvalidObjectStateBuilder, unchecked, {
         storage_class(storage_class, set_storage_class, get_storage_class) "StorageClass"
-        : value(StorageClass) optional, access_tier(access_tier, set_access_tier,
-        get_access_tier) "AccessTier" : value(IntelligentTieringAccessTier) optional }
+        : value(super::StorageClass) optional, access_tier(access_tier, set_access_tier,
+        get_access_tier) "AccessTier" : value(super::IntelligentTieringAccessTier)
+        optional }
     );
     #[cfg(feature = "s3-put-object")]
     builder!(InvalidRequest, InvalidRequestBuilder, unchecked, {});
@@ -7921,7 +7929,7 @@ pub mod builders {
     #[cfg(feature = "s3-select-object-content")]
     builder!(
         JsonInput, JsonInputBuilder, unchecked, { type_(type_, set_type_, get_type_)
-        "Type" : value(JsonType) optional }
+        "Type" : value(super::JsonType) optional }
     );
     #[cfg(feature = "s3-select-object-content")]
     builder!(
@@ -7943,8 +7951,8 @@ pub mod builders {
     #[cfg(feature = "s3-list-buckets")]
     builder!(
         ListBucketsOutput, ListBucketsOutputBuilder, unchecked, { buckets(buckets,
-        set_buckets, get_buckets) "Buckets" : list(Bucket) optional, owner(owner,
-        set_owner, get_owner) "Owner" : value(Owner) optional,
+        set_buckets, get_buckets) "Buckets" : list(super::Bucket) optional, owner(owner,
+        set_owner, get_owner) "Owner" : value(super::Owner) optional,
         continuation_token(continuation_token, set_continuation_token,
         get_continuation_token) "ContinuationToken" : value(::std::string::String)
         optional, prefix(prefix, set_prefix, get_prefix) "Prefix" :
@@ -7956,7 +7964,7 @@ pub mod builders {
         set_bucket, get_bucket) "Bucket" : value(::std::string::String) required,
         delimiter(delimiter, set_delimiter, get_delimiter) "Delimiter" :
         value(::std::string::String) optional, encoding_type(encoding_type,
-        set_encoding_type, get_encoding_type) "EncodingType" : value(EncodingType)
+        set_encoding_type, get_encoding_type) "EncodingType" : value(super::EncodingType)
         optional, max_keys(max_keys, set_max_keys, get_max_keys) "MaxKeys" : value(i32)
         optional, prefix(prefix, set_prefix, get_prefix) "Prefix" :
         value(::std::string::String) optional, continuation_token(continuation_token,
@@ -7965,27 +7973,27 @@ pub mod builders {
         get_fetch_owner) "FetchOwner" : value(bool) optional, start_after(start_after,
         set_start_after, get_start_after) "StartAfter" : value(::std::string::String)
         optional, request_payer(request_payer, set_request_payer, get_request_payer)
-        "RequestPayer" : value(RequestPayer) optional,
+        "RequestPayer" : value(super::RequestPayer) optional,
         expected_bucket_owner(expected_bucket_owner, set_expected_bucket_owner,
         get_expected_bucket_owner) "ExpectedBucketOwner" : value(::std::string::String)
         optional, optional_object_attributes(optional_object_attributes,
         set_optional_object_attributes, get_optional_object_attributes)
-        "OptionalObjectAttributes" : list(OptionalObjectAttributes) optional }
+        "OptionalObjectAttributes" : list(super::OptionalObjectAttributes) optional }
     );
     #[cfg(feature = "s3-list-objects-v2")]
     builder!(
         ListObjectsV2Output, ListObjectsV2OutputBuilder, unchecked, {
         is_truncated(is_truncated, set_is_truncated, get_is_truncated) "IsTruncated" :
         value(bool) optional, contents(contents, set_contents, get_contents) "Contents" :
-        list(Object) optional, name(name, set_name, get_name) "Name" :
+        list(super::Object) optional, name(name, set_name, get_name) "Name" :
         value(::std::string::String) optional, prefix(prefix, set_prefix, get_prefix)
         "Prefix" : value(::std::string::String) optional, delimiter(delimiter,
         set_delimiter, get_delimiter) "Delimiter" : value(::std::string::String)
         optional, max_keys(max_keys, set_max_keys, get_max_keys) "MaxKeys" : value(i32)
         optional, common_prefixes(common_prefixes, set_common_prefixes,
-        get_common_prefixes) "CommonPrefixes" : list(CommonPrefix) optional,
+        get_common_prefixes) "CommonPrefixes" : list(super::CommonPrefix) optional,
         encoding_type(encoding_type, set_encoding_type, get_encoding_type) "EncodingType"
-        : value(EncodingType) optional, key_count(key_count, set_key_count,
+        : value(super::EncodingType) optional, key_count(key_count, set_key_count,
         get_key_count) "KeyCount" : value(i32) optional,
         continuation_token(continuation_token, set_continuation_token,
         get_continuation_token) "ContinuationToken" : value(::std::string::String)
@@ -7994,13 +8002,13 @@ pub mod builders {
         : value(::std::string::String) optional, start_after(start_after,
         set_start_after, get_start_after) "StartAfter" : value(::std::string::String)
         optional, request_charged(request_charged, set_request_charged,
-        get_request_charged) "RequestCharged" : value(RequestCharged) optional }
+        get_request_charged) "RequestCharged" : value(super::RequestCharged) optional }
     );
     #[cfg(feature = "s3-create-bucket")]
     builder!(
         LocationInfo, LocationInfoBuilder, unchecked, { type_(type_, set_type_,
-        get_type_) "Type" : value(LocationType) optional, name(name, set_name, get_name)
-        "Name" : value(::std::string::String) optional }
+        get_type_) "Type" : value(super::LocationType) optional, name(name, set_name,
+        get_name) "Name" : value(::std::string::String) optional }
     );
     #[cfg(feature = "s3-list-objects-v2")]
     builder!(NoSuchBucket, NoSuchBucketBuilder, unchecked, {});
@@ -8018,14 +8026,15 @@ pub mod builders {
         value(::smithy_gen_runtime::types::timestamp::Timestamp) optional, e_tag(e_tag,
         set_e_tag, get_e_tag) "ETag" : value(::std::string::String) optional,
         checksum_algorithm(checksum_algorithm, set_checksum_algorithm,
-        get_checksum_algorithm) "ChecksumAlgorithm" : list(ChecksumAlgorithm) optional,
-        checksum_type(checksum_type, set_checksum_type, get_checksum_type) "ChecksumType"
-        : value(ChecksumType) optional, size(size, set_size, get_size) "Size" :
-        value(i64) optional, storage_class(storage_class, set_storage_class,
-        get_storage_class) "StorageClass" : value(ObjectStorageClass) optional,
-        owner(owner, set_owner, get_owner) "Owner" : value(Owner) optional,
-        restore_status(restore_status, set_restore_status, get_restore_status)
-        "RestoreStatus" : value(RestoreStatus) optional }
+        get_checksum_algorithm) "ChecksumAlgorithm" : list(super::ChecksumAlgorithm)
+        optional, checksum_type(checksum_type, set_checksum_type, get_checksum_type)
+        "ChecksumType" : value(super::ChecksumType) optional, size(size, set_size,
+        get_size) "Size" : value(i64) optional, storage_class(storage_class,
+        set_storage_class, get_storage_class) "StorageClass" :
+        value(super::ObjectStorageClass) optional, owner(owner, set_owner, get_owner)
+        "Owner" : value(super::Owner) optional, restore_status(restore_status,
+        set_restore_status, get_restore_status) "RestoreStatus" :
+        value(super::RestoreStatus) optional }
     );
     #[cfg(feature = "s3-delete-objects")]
     builder!(
@@ -8045,8 +8054,8 @@ pub mod builders {
     #[cfg(feature = "s3-select-object-content")]
     builder!(
         OutputSerialization, OutputSerializationBuilder, unchecked, { csv(csv, set_csv,
-        get_csv) "CSV" : value(CsvOutput) optional, json(json, set_json, get_json) "JSON"
-        : value(JsonOutput) optional }
+        get_csv) "CSV" : value(super::CsvOutput) optional, json(json, set_json, get_json)
+        "JSON" : value(super::JsonOutput) optional }
     );
     #[cfg(any(feature = "s3-list-buckets", feature = "s3-list-objects-v2"))]
     builder!(
@@ -8067,13 +8076,13 @@ pub mod builders {
     #[cfg(feature = "s3-select-object-content")]
     builder!(
         ProgressEvent, ProgressEventBuilder, unchecked, { details(details, set_details,
-        get_details) "Details" : value(Progress) optional }
+        get_details) "Details" : value(super::Progress) optional }
     );
     #[cfg(feature = "s3-put-object")]
     builder!(
         PutObjectInput, PutObjectInputBuilder, checked, { acl(acl, set_acl, get_acl)
-        "ACL" : value(ObjectCannedAcl) optional, body(body, set_body, get_body) "Body" :
-        value(::smithy_gen_runtime::types::blob::Blob) optional, bucket(bucket,
+        "ACL" : value(super::ObjectCannedAcl) optional, body(body, set_body, get_body)
+        "Body" : value(::smithy_gen_runtime::types::blob::Blob) optional, bucket(bucket,
         set_bucket, get_bucket) "Bucket" : value(::std::string::String) required,
         cache_control(cache_control, set_cache_control, get_cache_control) "CacheControl"
         : value(::std::string::String) optional, content_disposition(content_disposition,
@@ -8088,8 +8097,8 @@ pub mod builders {
         value(::std::string::String) optional, content_type(content_type,
         set_content_type, get_content_type) "ContentType" : value(::std::string::String)
         optional, checksum_algorithm(checksum_algorithm, set_checksum_algorithm,
-        get_checksum_algorithm) "ChecksumAlgorithm" : value(ChecksumAlgorithm) optional,
-        checksum_crc32(checksum_crc32, set_checksum_crc32, get_checksum_crc32)
+        get_checksum_algorithm) "ChecksumAlgorithm" : value(super::ChecksumAlgorithm)
+        optional, checksum_crc32(checksum_crc32, set_checksum_crc32, get_checksum_crc32)
         "ChecksumCRC32" : value(::std::string::String) optional,
         checksum_crc32c(checksum_crc32c, set_checksum_crc32c, get_checksum_crc32c)
         "ChecksumCRC32C" : value(::std::string::String) optional,
@@ -8118,10 +8127,10 @@ pub mod builders {
         metadata(metadata, set_metadata, get_metadata) "Metadata" :
         map(::std::string::String, ::std::string::String) optional,
         server_side_encryption(server_side_encryption, set_server_side_encryption,
-        get_server_side_encryption) "ServerSideEncryption" : value(ServerSideEncryption)
-        optional, storage_class(storage_class, set_storage_class, get_storage_class)
-        "StorageClass" : value(StorageClass) optional,
-        website_redirect_location(website_redirect_location,
+        get_server_side_encryption) "ServerSideEncryption" :
+        value(super::ServerSideEncryption) optional, storage_class(storage_class,
+        set_storage_class, get_storage_class) "StorageClass" : value(super::StorageClass)
+        optional, website_redirect_location(website_redirect_location,
         set_website_redirect_location, get_website_redirect_location)
         "WebsiteRedirectLocation" : value(::std::string::String) optional,
         sse_customer_algorithm(sse_customer_algorithm, set_sse_customer_algorithm,
@@ -8138,17 +8147,17 @@ pub mod builders {
         bucket_key_enabled(bucket_key_enabled, set_bucket_key_enabled,
         get_bucket_key_enabled) "BucketKeyEnabled" : value(bool) optional,
         request_payer(request_payer, set_request_payer, get_request_payer) "RequestPayer"
-        : value(RequestPayer) optional, tagging(tagging, set_tagging, get_tagging)
+        : value(super::RequestPayer) optional, tagging(tagging, set_tagging, get_tagging)
         "Tagging" : value(::std::string::String) optional,
         object_lock_mode(object_lock_mode, set_object_lock_mode, get_object_lock_mode)
-        "ObjectLockMode" : value(ObjectLockMode) optional,
+        "ObjectLockMode" : value(super::ObjectLockMode) optional,
         object_lock_retain_until_date(object_lock_retain_until_date,
         set_object_lock_retain_until_date, get_object_lock_retain_until_date)
         "ObjectLockRetainUntilDate" :
         value(::smithy_gen_runtime::types::timestamp::Timestamp) optional,
         object_lock_legal_hold_status(object_lock_legal_hold_status,
         set_object_lock_legal_hold_status, get_object_lock_legal_hold_status)
-        "ObjectLockLegalHoldStatus" : value(ObjectLockLegalHoldStatus) optional,
+        "ObjectLockLegalHoldStatus" : value(super::ObjectLockLegalHoldStatus) optional,
         expected_bucket_owner(expected_bucket_owner, set_expected_bucket_owner,
         get_expected_bucket_owner) "ExpectedBucketOwner" : value(::std::string::String)
         optional }
@@ -8169,17 +8178,18 @@ pub mod builders {
         value(::std::string::String) optional, checksum_sha256(checksum_sha256,
         set_checksum_sha256, get_checksum_sha256) "ChecksumSHA256" :
         value(::std::string::String) optional, checksum_type(checksum_type,
-        set_checksum_type, get_checksum_type) "ChecksumType" : value(ChecksumType)
+        set_checksum_type, get_checksum_type) "ChecksumType" : value(super::ChecksumType)
         optional, server_side_encryption(server_side_encryption,
         set_server_side_encryption, get_server_side_encryption) "ServerSideEncryption" :
-        value(ServerSideEncryption) optional, version_id(version_id, set_version_id,
-        get_version_id) "VersionId" : value(::std::string::String) optional,
-        sse_customer_algorithm(sse_customer_algorithm, set_sse_customer_algorithm,
-        get_sse_customer_algorithm) "SSECustomerAlgorithm" : value(::std::string::String)
-        optional, sse_customer_key_md5(sse_customer_key_md5, set_sse_customer_key_md5,
-        get_sse_customer_key_md5) "SSECustomerKeyMD5" : value(::std::string::String)
-        optional, ssekms_key_id(ssekms_key_id, set_ssekms_key_id, get_ssekms_key_id)
-        "SSEKMSKeyId" : value(::std::string::String) optional,
+        value(super::ServerSideEncryption) optional, version_id(version_id,
+        set_version_id, get_version_id) "VersionId" : value(::std::string::String)
+        optional, sse_customer_algorithm(sse_customer_algorithm,
+        set_sse_customer_algorithm, get_sse_customer_algorithm) "SSECustomerAlgorithm" :
+        value(::std::string::String) optional, sse_customer_key_md5(sse_customer_key_md5,
+        set_sse_customer_key_md5, get_sse_customer_key_md5) "SSECustomerKeyMD5" :
+        value(::std::string::String) optional, ssekms_key_id(ssekms_key_id,
+        set_ssekms_key_id, get_ssekms_key_id) "SSEKMSKeyId" :
+        value(::std::string::String) optional,
         ssekms_encryption_context(ssekms_encryption_context,
         set_ssekms_encryption_context, get_ssekms_encryption_context)
         "SSEKMSEncryptionContext" : value(::std::string::String) optional,
@@ -8187,7 +8197,7 @@ pub mod builders {
         get_bucket_key_enabled) "BucketKeyEnabled" : value(bool) optional, size(size,
         set_size, get_size) "Size" : value(i64) optional,
         request_charged(request_charged, set_request_charged, get_request_charged)
-        "RequestCharged" : value(RequestCharged) optional }
+        "RequestCharged" : value(super::RequestCharged) optional }
     );
     #[cfg(feature = "s3-select-object-content")]
     builder!(
@@ -8229,23 +8239,24 @@ pub mod builders {
         value(::std::string::String) optional, expression(expression, set_expression,
         get_expression) "Expression" : value(::std::string::String) required,
         expression_type(expression_type, set_expression_type, get_expression_type)
-        "ExpressionType" : value(ExpressionType) required,
+        "ExpressionType" : value(super::ExpressionType) required,
         request_progress(request_progress, set_request_progress, get_request_progress)
-        "RequestProgress" : value(RequestProgress) optional,
+        "RequestProgress" : value(super::RequestProgress) optional,
         input_serialization(input_serialization, set_input_serialization,
-        get_input_serialization) "InputSerialization" : value(InputSerialization)
+        get_input_serialization) "InputSerialization" : value(super::InputSerialization)
         required, output_serialization(output_serialization, set_output_serialization,
-        get_output_serialization) "OutputSerialization" : value(OutputSerialization)
-        required, scan_range(scan_range, set_scan_range, get_scan_range) "ScanRange" :
-        value(ScanRange) optional, expected_bucket_owner(expected_bucket_owner,
-        set_expected_bucket_owner, get_expected_bucket_owner) "ExpectedBucketOwner" :
-        value(::std::string::String) optional }
+        get_output_serialization) "OutputSerialization" :
+        value(super::OutputSerialization) required, scan_range(scan_range,
+        set_scan_range, get_scan_range) "ScanRange" : value(super::ScanRange) optional,
+        expected_bucket_owner(expected_bucket_owner, set_expected_bucket_owner,
+        get_expected_bucket_owner) "ExpectedBucketOwner" : value(::std::string::String)
+        optional }
     );
     #[cfg(feature = "s3-select-object-content")]
     builder!(
         SelectObjectContentOutput, SelectObjectContentOutputBuilder, unchecked, {
         payload(payload, set_payload, get_payload) "Payload" :
-        value(SelectObjectContentEventStream) optional }
+        value(super::SelectObjectContentEventStream) optional }
     );
     #[cfg(feature = "s3-select-object-content")]
     builder!(
@@ -8258,7 +8269,7 @@ pub mod builders {
     #[cfg(feature = "s3-select-object-content")]
     builder!(
         StatsEvent, StatsEventBuilder, unchecked, { details(details, set_details,
-        get_details) "Details" : value(Stats) optional }
+        get_details) "Details" : value(super::Stats) optional }
     );
     #[cfg(feature = "s3-put-object")]
     builder!(TooManyParts, TooManyPartsBuilder, unchecked, {});
@@ -8271,8 +8282,8 @@ pub mod builders {
         "ContentLength" : value(i64) optional, content_md5(content_md5, set_content_md5,
         get_content_md5) "ContentMD5" : value(::std::string::String) optional,
         checksum_algorithm(checksum_algorithm, set_checksum_algorithm,
-        get_checksum_algorithm) "ChecksumAlgorithm" : value(ChecksumAlgorithm) optional,
-        checksum_crc32(checksum_crc32, set_checksum_crc32, get_checksum_crc32)
+        get_checksum_algorithm) "ChecksumAlgorithm" : value(super::ChecksumAlgorithm)
+        optional, checksum_crc32(checksum_crc32, set_checksum_crc32, get_checksum_crc32)
         "ChecksumCRC32" : value(::std::string::String) optional,
         checksum_crc32c(checksum_crc32c, set_checksum_crc32c, get_checksum_crc32c)
         "ChecksumCRC32C" : value(::std::string::String) optional,
@@ -8293,7 +8304,7 @@ pub mod builders {
         sse_customer_key_md5(sse_customer_key_md5, set_sse_customer_key_md5,
         get_sse_customer_key_md5) "SSECustomerKeyMD5" : value(::std::string::String)
         optional, request_payer(request_payer, set_request_payer, get_request_payer)
-        "RequestPayer" : value(RequestPayer) optional,
+        "RequestPayer" : value(super::RequestPayer) optional,
         expected_bucket_owner(expected_bucket_owner, set_expected_bucket_owner,
         get_expected_bucket_owner) "ExpectedBucketOwner" : value(::std::string::String)
         optional }
@@ -8302,9 +8313,9 @@ pub mod builders {
     builder!(
         UploadPartOutput, UploadPartOutputBuilder, unchecked, {
         server_side_encryption(server_side_encryption, set_server_side_encryption,
-        get_server_side_encryption) "ServerSideEncryption" : value(ServerSideEncryption)
-        optional, e_tag(e_tag, set_e_tag, get_e_tag) "ETag" :
-        value(::std::string::String) optional, checksum_crc32(checksum_crc32,
+        get_server_side_encryption) "ServerSideEncryption" :
+        value(super::ServerSideEncryption) optional, e_tag(e_tag, set_e_tag, get_e_tag)
+        "ETag" : value(::std::string::String) optional, checksum_crc32(checksum_crc32,
         set_checksum_crc32, get_checksum_crc32) "ChecksumCRC32" :
         value(::std::string::String) optional, checksum_crc32c(checksum_crc32c,
         set_checksum_crc32c, get_checksum_crc32c) "ChecksumCRC32C" :
@@ -8324,6 +8335,6 @@ pub mod builders {
         bucket_key_enabled(bucket_key_enabled, set_bucket_key_enabled,
         get_bucket_key_enabled) "BucketKeyEnabled" : value(bool) optional,
         request_charged(request_charged, set_request_charged, get_request_charged)
-        "RequestCharged" : value(RequestCharged) optional }
+        "RequestCharged" : value(super::RequestCharged) optional }
     );
 }

@@ -62,6 +62,14 @@ impl Client {
     }
 }
 #[cfg(feature = "sns-list-topics")]
+impl ListTopics {
+    /// Pages through `ListTopics` with the input set so far, instead of sending it once: see [`Client::list_topics_paginator`].
+    #[allow(deprecated)]
+    pub fn into_paginator(self) -> super::paginators::ListTopicsPaginator {
+        self.client.list_topics_paginator(self.input.unchecked())
+    }
+}
+#[cfg(feature = "sns-list-topics")]
 fluent!(
     ListTopics, Client, types::builders::ListTopicsInputBuilder, list_topics_with,
     ::std::result::Result < types::ListTopicsOutput, errors::ListTopicsError >, plain, {

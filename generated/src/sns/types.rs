@@ -1038,7 +1038,7 @@ pub mod builders {
         get_name) "Name" : value(::std::string::String) required, attributes(attributes,
         set_attributes, get_attributes) "Attributes" : map(::std::string::String,
         ::std::string::String) optional, tags(tags, set_tags, get_tags) "Tags" :
-        list(Tag) optional, data_protection_policy(data_protection_policy,
+        list(super::Tag) optional, data_protection_policy(data_protection_policy,
         set_data_protection_policy, get_data_protection_policy) "DataProtectionPolicy" :
         value(::std::string::String) optional }
     );
@@ -1150,9 +1150,9 @@ pub mod builders {
     #[cfg(feature = "sns-list-topics")]
     builder!(
         ListTopicsOutput, ListTopicsOutputBuilder, unchecked, { topics(topics,
-        set_topics, get_topics) "Topics" : list(Topic) optional, next_token(next_token,
-        set_next_token, get_next_token) "NextToken" : value(::std::string::String)
-        optional }
+        set_topics, get_topics) "Topics" : list(super::Topic) optional,
+        next_token(next_token, set_next_token, get_next_token) "NextToken" :
+        value(::std::string::String) optional }
     );
     #[cfg(feature = "sns-publish")]
     builder!(
@@ -1194,7 +1194,7 @@ pub mod builders {
         get_message_structure) "MessageStructure" : value(::std::string::String)
         optional, message_attributes(message_attributes, set_message_attributes,
         get_message_attributes) "MessageAttributes" : map(::std::string::String,
-        MessageAttributeValue) optional,
+        super::MessageAttributeValue) optional,
         message_deduplication_id(message_deduplication_id, set_message_deduplication_id,
         get_message_deduplication_id) "MessageDeduplicationId" :
         value(::std::string::String) optional, message_group_id(message_group_id,

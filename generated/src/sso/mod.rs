@@ -48,9 +48,7 @@ pub const OPERATIONS: &[&str] = &["GetRoleCredentials"];
 /// The IAM actions each operation compiled into this build needs
 /// (from the model's `aws.iam#iamAction`, else named after the
 /// operation), by operation name.
-pub const IAM_ACTIONS: &[(&str, &[&str])] = &[
-    ("GetRoleCredentials", &["awsssoportal:GetRoleCredentials"]),
-];
+pub const IAM_ACTIONS: &[(&str, &[&str])] = &[("GetRoleCredentials", &[])];
 /// A least-privilege IAM policy document (JSON) for the operations
 /// compiled into this build: every action of [`IAM_ACTIONS`], on
 /// every resource (narrow `Resource` before use).

@@ -63,9 +63,9 @@ pub const IAM_ACTIONS: &[(&str, &[&str])] = &[
     #[cfg(feature = "sts-assume-role")]
     ("AssumeRole", &["sts:AssumeRole"]),
     #[cfg(feature = "sts-assume-role-with-saml")]
-    ("AssumeRoleWithSAML", &["sts:AssumeRoleWithSAML"]),
+    ("AssumeRoleWithSAML", &[]),
     #[cfg(feature = "sts-assume-role-with-web-identity")]
-    ("AssumeRoleWithWebIdentity", &["sts:AssumeRoleWithWebIdentity"]),
+    ("AssumeRoleWithWebIdentity", &[]),
     #[cfg(feature = "sts-assume-root")]
     ("AssumeRoot", &["sts:AssumeRoot"]),
     #[cfg(feature = "sts-decode-authorization-message")]

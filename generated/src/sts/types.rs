@@ -1701,11 +1701,11 @@ pub mod builders {
         role_session_name(role_session_name, set_role_session_name,
         get_role_session_name) "RoleSessionName" : value(::std::string::String) required,
         policy_arns(policy_arns, set_policy_arns, get_policy_arns) "PolicyArns" :
-        list(PolicyDescriptorType) optional, policy(policy, set_policy, get_policy)
-        "Policy" : value(::std::string::String) optional,
+        list(super::PolicyDescriptorType) optional, policy(policy, set_policy,
+        get_policy) "Policy" : value(::std::string::String) optional,
         duration_seconds(duration_seconds, set_duration_seconds, get_duration_seconds)
         "DurationSeconds" : value(i32) optional, tags(tags, set_tags, get_tags) "Tags" :
-        list(Tag) optional, transitive_tag_keys(transitive_tag_keys,
+        list(super::Tag) optional, transitive_tag_keys(transitive_tag_keys,
         set_transitive_tag_keys, get_transitive_tag_keys) "TransitiveTagKeys" :
         list(::std::string::String) optional, external_id(external_id, set_external_id,
         get_external_id) "ExternalId" : value(::std::string::String) optional,
@@ -1715,15 +1715,16 @@ pub mod builders {
         source_identity(source_identity, set_source_identity, get_source_identity)
         "SourceIdentity" : value(::std::string::String) optional,
         provided_contexts(provided_contexts, set_provided_contexts,
-        get_provided_contexts) "ProvidedContexts" : list(ProvidedContext) optional }
+        get_provided_contexts) "ProvidedContexts" : list(super::ProvidedContext) optional
+        }
     );
     #[cfg(feature = "sts-assume-role")]
     builder!(
         AssumeRoleOutput, AssumeRoleOutputBuilder, unchecked, { credentials(credentials,
-        set_credentials, get_credentials) "Credentials" : value(Credentials) optional,
-        assumed_role_user(assumed_role_user, set_assumed_role_user,
-        get_assumed_role_user) "AssumedRoleUser" : value(AssumedRoleUser) optional,
-        packed_policy_size(packed_policy_size, set_packed_policy_size,
+        set_credentials, get_credentials) "Credentials" : value(super::Credentials)
+        optional, assumed_role_user(assumed_role_user, set_assumed_role_user,
+        get_assumed_role_user) "AssumedRoleUser" : value(super::AssumedRoleUser)
+        optional, packed_policy_size(packed_policy_size, set_packed_policy_size,
         get_packed_policy_size) "PackedPolicySize" : value(i32) optional,
         source_identity(source_identity, set_source_identity, get_source_identity)
         "SourceIdentity" : value(::std::string::String) optional }
@@ -1737,7 +1738,7 @@ pub mod builders {
         value(::std::string::String) required, saml_assertion(saml_assertion,
         set_saml_assertion, get_saml_assertion) "SAMLAssertion" :
         value(::std::string::String) required, policy_arns(policy_arns, set_policy_arns,
-        get_policy_arns) "PolicyArns" : list(PolicyDescriptorType) optional,
+        get_policy_arns) "PolicyArns" : list(super::PolicyDescriptorType) optional,
         policy(policy, set_policy, get_policy) "Policy" : value(::std::string::String)
         optional, duration_seconds(duration_seconds, set_duration_seconds,
         get_duration_seconds) "DurationSeconds" : value(i32) optional }
@@ -1746,9 +1747,9 @@ pub mod builders {
     builder!(
         AssumeRoleWithSamlOutput, AssumeRoleWithSamlOutputBuilder, unchecked, {
         credentials(credentials, set_credentials, get_credentials) "Credentials" :
-        value(Credentials) optional, assumed_role_user(assumed_role_user,
+        value(super::Credentials) optional, assumed_role_user(assumed_role_user,
         set_assumed_role_user, get_assumed_role_user) "AssumedRoleUser" :
-        value(AssumedRoleUser) optional, packed_policy_size(packed_policy_size,
+        value(super::AssumedRoleUser) optional, packed_policy_size(packed_policy_size,
         set_packed_policy_size, get_packed_policy_size) "PackedPolicySize" : value(i32)
         optional, subject(subject, set_subject, get_subject) "Subject" :
         value(::std::string::String) optional, subject_type(subject_type,
@@ -1772,8 +1773,8 @@ pub mod builders {
         value(::std::string::String) required, provider_id(provider_id, set_provider_id,
         get_provider_id) "ProviderId" : value(::std::string::String) optional,
         policy_arns(policy_arns, set_policy_arns, get_policy_arns) "PolicyArns" :
-        list(PolicyDescriptorType) optional, policy(policy, set_policy, get_policy)
-        "Policy" : value(::std::string::String) optional,
+        list(super::PolicyDescriptorType) optional, policy(policy, set_policy,
+        get_policy) "Policy" : value(::std::string::String) optional,
         duration_seconds(duration_seconds, set_duration_seconds, get_duration_seconds)
         "DurationSeconds" : value(i32) optional }
     );
@@ -1781,13 +1782,13 @@ pub mod builders {
     builder!(
         AssumeRoleWithWebIdentityOutput, AssumeRoleWithWebIdentityOutputBuilder,
         unchecked, { credentials(credentials, set_credentials, get_credentials)
-        "Credentials" : value(Credentials) optional,
+        "Credentials" : value(super::Credentials) optional,
         subject_from_web_identity_token(subject_from_web_identity_token,
         set_subject_from_web_identity_token, get_subject_from_web_identity_token)
         "SubjectFromWebIdentityToken" : value(::std::string::String) optional,
         assumed_role_user(assumed_role_user, set_assumed_role_user,
-        get_assumed_role_user) "AssumedRoleUser" : value(AssumedRoleUser) optional,
-        packed_policy_size(packed_policy_size, set_packed_policy_size,
+        get_assumed_role_user) "AssumedRoleUser" : value(super::AssumedRoleUser)
+        optional, packed_policy_size(packed_policy_size, set_packed_policy_size,
         get_packed_policy_size) "PackedPolicySize" : value(i32) optional,
         provider(provider, set_provider, get_provider) "Provider" :
         value(::std::string::String) optional, audience(audience, set_audience,
@@ -1801,16 +1802,16 @@ pub mod builders {
         target_principal(target_principal, set_target_principal, get_target_principal)
         "TargetPrincipal" : value(::std::string::String) required,
         task_policy_arn(task_policy_arn, set_task_policy_arn, get_task_policy_arn)
-        "TaskPolicyArn" : value(PolicyDescriptorType) required,
+        "TaskPolicyArn" : value(super::PolicyDescriptorType) required,
         duration_seconds(duration_seconds, set_duration_seconds, get_duration_seconds)
         "DurationSeconds" : value(i32) optional }
     );
     #[cfg(feature = "sts-assume-root")]
     builder!(
         AssumeRootOutput, AssumeRootOutputBuilder, unchecked, { credentials(credentials,
-        set_credentials, get_credentials) "Credentials" : value(Credentials) optional,
-        source_identity(source_identity, set_source_identity, get_source_identity)
-        "SourceIdentity" : value(::std::string::String) optional }
+        set_credentials, get_credentials) "Credentials" : value(super::Credentials)
+        optional, source_identity(source_identity, set_source_identity,
+        get_source_identity) "SourceIdentity" : value(::std::string::String) optional }
     );
     #[cfg(
         any(
@@ -1906,18 +1907,19 @@ pub mod builders {
         set_name, get_name) "Name" : value(::std::string::String) required,
         policy(policy, set_policy, get_policy) "Policy" : value(::std::string::String)
         optional, policy_arns(policy_arns, set_policy_arns, get_policy_arns) "PolicyArns"
-        : list(PolicyDescriptorType) optional, duration_seconds(duration_seconds,
+        : list(super::PolicyDescriptorType) optional, duration_seconds(duration_seconds,
         set_duration_seconds, get_duration_seconds) "DurationSeconds" : value(i32)
-        optional, tags(tags, set_tags, get_tags) "Tags" : list(Tag) optional }
+        optional, tags(tags, set_tags, get_tags) "Tags" : list(super::Tag) optional }
     );
     #[cfg(feature = "sts-get-federation-token")]
     builder!(
         GetFederationTokenOutput, GetFederationTokenOutputBuilder, unchecked, {
         credentials(credentials, set_credentials, get_credentials) "Credentials" :
-        value(Credentials) optional, federated_user(federated_user, set_federated_user,
-        get_federated_user) "FederatedUser" : value(FederatedUser) optional,
-        packed_policy_size(packed_policy_size, set_packed_policy_size,
-        get_packed_policy_size) "PackedPolicySize" : value(i32) optional }
+        value(super::Credentials) optional, federated_user(federated_user,
+        set_federated_user, get_federated_user) "FederatedUser" :
+        value(super::FederatedUser) optional, packed_policy_size(packed_policy_size,
+        set_packed_policy_size, get_packed_policy_size) "PackedPolicySize" : value(i32)
+        optional }
     );
     #[cfg(feature = "sts-get-session-token")]
     builder!(
@@ -1932,7 +1934,7 @@ pub mod builders {
     builder!(
         GetSessionTokenOutput, GetSessionTokenOutputBuilder, unchecked, {
         credentials(credentials, set_credentials, get_credentials) "Credentials" :
-        value(Credentials) optional }
+        value(super::Credentials) optional }
     );
     #[cfg(feature = "sts-assume-role-with-web-identity")]
     builder!(

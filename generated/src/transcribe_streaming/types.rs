@@ -1188,9 +1188,9 @@ pub mod builders {
     builder!(
         Alternative, AlternativeBuilder, unchecked, { transcript(transcript,
         set_transcript, get_transcript) "Transcript" : value(::std::string::String)
-        optional, items(items, set_items, get_items) "Items" : list(Item) optional,
-        entities(entities, set_entities, get_entities) "Entities" : list(Entity) optional
-        }
+        optional, items(items, set_items, get_items) "Items" : list(super::Item)
+        optional, entities(entities, set_entities, get_entities) "Entities" :
+        list(super::Entity) optional }
     );
     builder!(
         AudioEvent, AudioEventBuilder, unchecked, { audio_chunk(audio_chunk,
@@ -1205,15 +1205,15 @@ pub mod builders {
         ChannelDefinition, ChannelDefinitionBuilder, checked, { channel_id(channel_id,
         set_channel_id, get_channel_id) "ChannelId" : value(i32) optional,
         participant_role(participant_role, set_participant_role, get_participant_role)
-        "ParticipantRole" : value(ParticipantRole) required }
+        "ParticipantRole" : value(super::ParticipantRole) required }
     );
     builder!(
         ConfigurationEvent, ConfigurationEventBuilder, unchecked, {
         channel_definitions(channel_definitions, set_channel_definitions,
-        get_channel_definitions) "ChannelDefinitions" : list(ChannelDefinition) optional,
-        post_call_analytics_settings(post_call_analytics_settings,
+        get_channel_definitions) "ChannelDefinitions" : list(super::ChannelDefinition)
+        optional, post_call_analytics_settings(post_call_analytics_settings,
         set_post_call_analytics_settings, get_post_call_analytics_settings)
-        "PostCallAnalyticsSettings" : value(PostCallAnalyticsSettings) optional }
+        "PostCallAnalyticsSettings" : value(super::PostCallAnalyticsSettings) optional }
     );
     builder!(
         ConflictException, ConflictExceptionBuilder, unchecked, { message(message,
@@ -1238,7 +1238,7 @@ pub mod builders {
         Item, ItemBuilder, unchecked, { start_time(start_time, set_start_time,
         get_start_time) "StartTime" : value(f64) optional, end_time(end_time,
         set_end_time, get_end_time) "EndTime" : value(f64) optional, type_(type_,
-        set_type_, get_type_) "Type" : value(ItemType) optional, content(content,
+        set_type_, get_type_) "Type" : value(super::ItemType) optional, content(content,
         set_content, get_content) "Content" : value(::std::string::String) optional,
         vocabulary_filter_match(vocabulary_filter_match, set_vocabulary_filter_match,
         get_vocabulary_filter_match) "VocabularyFilterMatch" : value(bool) optional,
@@ -1250,8 +1250,8 @@ pub mod builders {
     builder!(
         LanguageWithScore, LanguageWithScoreBuilder, unchecked, {
         language_code(language_code, set_language_code, get_language_code) "LanguageCode"
-        : value(LanguageCode) optional, score(score, set_score, get_score) "Score" :
-        value(f64) optional }
+        : value(super::LanguageCode) optional, score(score, set_score, get_score) "Score"
+        : value(f64) optional }
     );
     builder!(
         LimitExceededException, LimitExceededExceptionBuilder, unchecked, {
@@ -1266,7 +1266,7 @@ pub mod builders {
         get_data_access_role_arn) "DataAccessRoleArn" : value(::std::string::String)
         required, content_redaction_output(content_redaction_output,
         set_content_redaction_output, get_content_redaction_output)
-        "ContentRedactionOutput" : value(ContentRedactionOutput) optional,
+        "ContentRedactionOutput" : value(super::ContentRedactionOutput) optional,
         output_encryption_kms_key_id(output_encryption_kms_key_id,
         set_output_encryption_kms_key_id, get_output_encryption_kms_key_id)
         "OutputEncryptionKMSKeyId" : value(::std::string::String) optional }
@@ -1278,13 +1278,13 @@ pub mod builders {
         optional, end_time(end_time, set_end_time, get_end_time) "EndTime" : value(f64)
         optional, is_partial(is_partial, set_is_partial, get_is_partial) "IsPartial" :
         value(bool) optional, alternatives(alternatives, set_alternatives,
-        get_alternatives) "Alternatives" : list(Alternative) optional,
+        get_alternatives) "Alternatives" : list(super::Alternative) optional,
         channel_id(channel_id, set_channel_id, get_channel_id) "ChannelId" :
         value(::std::string::String) optional, language_code(language_code,
-        set_language_code, get_language_code) "LanguageCode" : value(LanguageCode)
+        set_language_code, get_language_code) "LanguageCode" : value(super::LanguageCode)
         optional, language_identification(language_identification,
         set_language_identification, get_language_identification)
-        "LanguageIdentification" : list(LanguageWithScore) optional }
+        "LanguageIdentification" : list(super::LanguageWithScore) optional }
     );
     builder!(
         ServiceUnavailableException, ServiceUnavailableExceptionBuilder, unchecked, {
@@ -1294,20 +1294,21 @@ pub mod builders {
     builder!(
         StartStreamTranscriptionInput, StartStreamTranscriptionInputBuilder, checked, {
         language_code(language_code, set_language_code, get_language_code) "LanguageCode"
-        : value(LanguageCode) optional, media_sample_rate_hertz(media_sample_rate_hertz,
-        set_media_sample_rate_hertz, get_media_sample_rate_hertz) "MediaSampleRateHertz"
-        : value(i32) required, media_encoding(media_encoding, set_media_encoding,
-        get_media_encoding) "MediaEncoding" : value(MediaEncoding) required,
+        : value(super::LanguageCode) optional,
+        media_sample_rate_hertz(media_sample_rate_hertz, set_media_sample_rate_hertz,
+        get_media_sample_rate_hertz) "MediaSampleRateHertz" : value(i32) required,
+        media_encoding(media_encoding, set_media_encoding, get_media_encoding)
+        "MediaEncoding" : value(super::MediaEncoding) required,
         vocabulary_name(vocabulary_name, set_vocabulary_name, get_vocabulary_name)
         "VocabularyName" : value(::std::string::String) optional, session_id(session_id,
         set_session_id, get_session_id) "SessionId" : value(::std::string::String)
         optional, audio_stream(audio_stream, set_audio_stream, get_audio_stream)
-        "AudioStream" : value(AudioStream) optional,
+        "AudioStream" : value(super::AudioStream) optional,
         vocabulary_filter_name(vocabulary_filter_name, set_vocabulary_filter_name,
         get_vocabulary_filter_name) "VocabularyFilterName" : value(::std::string::String)
         optional, vocabulary_filter_method(vocabulary_filter_method,
         set_vocabulary_filter_method, get_vocabulary_filter_method)
-        "VocabularyFilterMethod" : value(VocabularyFilterMethod) optional,
+        "VocabularyFilterMethod" : value(super::VocabularyFilterMethod) optional,
         show_speaker_label(show_speaker_label, set_show_speaker_label,
         get_show_speaker_label) "ShowSpeakerLabel" : value(bool) optional,
         enable_channel_identification(enable_channel_identification,
@@ -1320,23 +1321,23 @@ pub mod builders {
         get_enable_partial_results_stabilization) "EnablePartialResultsStabilization" :
         value(bool) optional, partial_results_stability(partial_results_stability,
         set_partial_results_stability, get_partial_results_stability)
-        "PartialResultsStability" : value(PartialResultsStability) optional,
+        "PartialResultsStability" : value(super::PartialResultsStability) optional,
         content_identification_type(content_identification_type,
         set_content_identification_type, get_content_identification_type)
-        "ContentIdentificationType" : value(ContentIdentificationType) optional,
+        "ContentIdentificationType" : value(super::ContentIdentificationType) optional,
         content_redaction_type(content_redaction_type, set_content_redaction_type,
-        get_content_redaction_type) "ContentRedactionType" : value(ContentRedactionType)
-        optional, pii_entity_types(pii_entity_types, set_pii_entity_types,
-        get_pii_entity_types) "PiiEntityTypes" : value(::std::string::String) optional,
-        language_model_name(language_model_name, set_language_model_name,
-        get_language_model_name) "LanguageModelName" : value(::std::string::String)
-        optional, identify_language(identify_language, set_identify_language,
-        get_identify_language) "IdentifyLanguage" : value(bool) optional,
-        language_options(language_options, set_language_options, get_language_options)
-        "LanguageOptions" : value(::std::string::String) optional,
+        get_content_redaction_type) "ContentRedactionType" :
+        value(super::ContentRedactionType) optional, pii_entity_types(pii_entity_types,
+        set_pii_entity_types, get_pii_entity_types) "PiiEntityTypes" :
+        value(::std::string::String) optional, language_model_name(language_model_name,
+        set_language_model_name, get_language_model_name) "LanguageModelName" :
+        value(::std::string::String) optional, identify_language(identify_language,
+        set_identify_language, get_identify_language) "IdentifyLanguage" : value(bool)
+        optional, language_options(language_options, set_language_options,
+        get_language_options) "LanguageOptions" : value(::std::string::String) optional,
         preferred_language(preferred_language, set_preferred_language,
-        get_preferred_language) "PreferredLanguage" : value(LanguageCode) optional,
-        identify_multiple_languages(identify_multiple_languages,
+        get_preferred_language) "PreferredLanguage" : value(super::LanguageCode)
+        optional, identify_multiple_languages(identify_multiple_languages,
         set_identify_multiple_languages, get_identify_multiple_languages)
         "IdentifyMultipleLanguages" : value(bool) optional,
         vocabulary_names(vocabulary_names, set_vocabulary_names, get_vocabulary_names)
@@ -1349,22 +1350,22 @@ pub mod builders {
         StartStreamTranscriptionOutput, StartStreamTranscriptionOutputBuilder, unchecked,
         { request_id(request_id, set_request_id, get_request_id) "RequestId" :
         value(::std::string::String) optional, language_code(language_code,
-        set_language_code, get_language_code) "LanguageCode" : value(LanguageCode)
+        set_language_code, get_language_code) "LanguageCode" : value(super::LanguageCode)
         optional, media_sample_rate_hertz(media_sample_rate_hertz,
         set_media_sample_rate_hertz, get_media_sample_rate_hertz) "MediaSampleRateHertz"
         : value(i32) optional, media_encoding(media_encoding, set_media_encoding,
-        get_media_encoding) "MediaEncoding" : value(MediaEncoding) optional,
+        get_media_encoding) "MediaEncoding" : value(super::MediaEncoding) optional,
         vocabulary_name(vocabulary_name, set_vocabulary_name, get_vocabulary_name)
         "VocabularyName" : value(::std::string::String) optional, session_id(session_id,
         set_session_id, get_session_id) "SessionId" : value(::std::string::String)
         optional, transcript_result_stream(transcript_result_stream,
         set_transcript_result_stream, get_transcript_result_stream)
-        "TranscriptResultStream" : value(TranscriptResultStream) optional,
+        "TranscriptResultStream" : value(super::TranscriptResultStream) optional,
         vocabulary_filter_name(vocabulary_filter_name, set_vocabulary_filter_name,
         get_vocabulary_filter_name) "VocabularyFilterName" : value(::std::string::String)
         optional, vocabulary_filter_method(vocabulary_filter_method,
         set_vocabulary_filter_method, get_vocabulary_filter_method)
-        "VocabularyFilterMethod" : value(VocabularyFilterMethod) optional,
+        "VocabularyFilterMethod" : value(super::VocabularyFilterMethod) optional,
         show_speaker_label(show_speaker_label, set_show_speaker_label,
         get_show_speaker_label) "ShowSpeakerLabel" : value(bool) optional,
         enable_channel_identification(enable_channel_identification,
@@ -1377,23 +1378,23 @@ pub mod builders {
         get_enable_partial_results_stabilization) "EnablePartialResultsStabilization" :
         value(bool) optional, partial_results_stability(partial_results_stability,
         set_partial_results_stability, get_partial_results_stability)
-        "PartialResultsStability" : value(PartialResultsStability) optional,
+        "PartialResultsStability" : value(super::PartialResultsStability) optional,
         content_identification_type(content_identification_type,
         set_content_identification_type, get_content_identification_type)
-        "ContentIdentificationType" : value(ContentIdentificationType) optional,
+        "ContentIdentificationType" : value(super::ContentIdentificationType) optional,
         content_redaction_type(content_redaction_type, set_content_redaction_type,
-        get_content_redaction_type) "ContentRedactionType" : value(ContentRedactionType)
-        optional, pii_entity_types(pii_entity_types, set_pii_entity_types,
-        get_pii_entity_types) "PiiEntityTypes" : value(::std::string::String) optional,
-        language_model_name(language_model_name, set_language_model_name,
-        get_language_model_name) "LanguageModelName" : value(::std::string::String)
-        optional, identify_language(identify_language, set_identify_language,
-        get_identify_language) "IdentifyLanguage" : value(bool) optional,
-        language_options(language_options, set_language_options, get_language_options)
-        "LanguageOptions" : value(::std::string::String) optional,
+        get_content_redaction_type) "ContentRedactionType" :
+        value(super::ContentRedactionType) optional, pii_entity_types(pii_entity_types,
+        set_pii_entity_types, get_pii_entity_types) "PiiEntityTypes" :
+        value(::std::string::String) optional, language_model_name(language_model_name,
+        set_language_model_name, get_language_model_name) "LanguageModelName" :
+        value(::std::string::String) optional, identify_language(identify_language,
+        set_identify_language, get_identify_language) "IdentifyLanguage" : value(bool)
+        optional, language_options(language_options, set_language_options,
+        get_language_options) "LanguageOptions" : value(::std::string::String) optional,
         preferred_language(preferred_language, set_preferred_language,
-        get_preferred_language) "PreferredLanguage" : value(LanguageCode) optional,
-        identify_multiple_languages(identify_multiple_languages,
+        get_preferred_language) "PreferredLanguage" : value(super::LanguageCode)
+        optional, identify_multiple_languages(identify_multiple_languages,
         set_identify_multiple_languages, get_identify_multiple_languages)
         "IdentifyMultipleLanguages" : value(bool) optional,
         vocabulary_names(vocabulary_names, set_vocabulary_names, get_vocabulary_names)
@@ -1404,10 +1405,11 @@ pub mod builders {
     );
     builder!(
         Transcript, TranscriptBuilder, unchecked, { results(results, set_results,
-        get_results) "Results" : list(Result_) optional }
+        get_results) "Results" : list(super::Result_) optional }
     );
     builder!(
         TranscriptEvent, TranscriptEventBuilder, unchecked, { transcript(transcript,
-        set_transcript, get_transcript) "Transcript" : value(Transcript) optional }
+        set_transcript, get_transcript) "Transcript" : value(super::Transcript) optional
+        }
     );
 }

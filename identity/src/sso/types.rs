@@ -184,7 +184,7 @@ pub mod builders {
     builder!(
         GetRoleCredentialsOutput, GetRoleCredentialsOutputBuilder, unchecked, {
         role_credentials(role_credentials, set_role_credentials, get_role_credentials)
-        "roleCredentials" : value(RoleCredentials) optional }
+        "roleCredentials" : value(super::RoleCredentials) optional }
     );
     builder!(
         InvalidRequestException, InvalidRequestExceptionBuilder, unchecked, {

@@ -49,7 +49,7 @@ pub const IAM_ACTIONS: &[(&str, &[&str])] = &[
     #[cfg(feature = "sts-assume-role")]
     ("AssumeRole", &["sts:AssumeRole"]),
     #[cfg(feature = "sts-assume-role-with-web-identity")]
-    ("AssumeRoleWithWebIdentity", &["sts:AssumeRoleWithWebIdentity"]),
+    ("AssumeRoleWithWebIdentity", &[]),
 ];
 /// A least-privilege IAM policy document (JSON) for the operations
 /// compiled into this build: every action of [`IAM_ACTIONS`], on

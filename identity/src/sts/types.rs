@@ -705,11 +705,11 @@ pub mod builders {
         role_session_name(role_session_name, set_role_session_name,
         get_role_session_name) "RoleSessionName" : value(::std::string::String) required,
         policy_arns(policy_arns, set_policy_arns, get_policy_arns) "PolicyArns" :
-        list(PolicyDescriptorType) optional, policy(policy, set_policy, get_policy)
-        "Policy" : value(::std::string::String) optional,
+        list(super::PolicyDescriptorType) optional, policy(policy, set_policy,
+        get_policy) "Policy" : value(::std::string::String) optional,
         duration_seconds(duration_seconds, set_duration_seconds, get_duration_seconds)
         "DurationSeconds" : value(i32) optional, tags(tags, set_tags, get_tags) "Tags" :
-        list(Tag) optional, transitive_tag_keys(transitive_tag_keys,
+        list(super::Tag) optional, transitive_tag_keys(transitive_tag_keys,
         set_transitive_tag_keys, get_transitive_tag_keys) "TransitiveTagKeys" :
         list(::std::string::String) optional, external_id(external_id, set_external_id,
         get_external_id) "ExternalId" : value(::std::string::String) optional,
@@ -719,15 +719,16 @@ pub mod builders {
         source_identity(source_identity, set_source_identity, get_source_identity)
         "SourceIdentity" : value(::std::string::String) optional,
         provided_contexts(provided_contexts, set_provided_contexts,
-        get_provided_contexts) "ProvidedContexts" : list(ProvidedContext) optional }
+        get_provided_contexts) "ProvidedContexts" : list(super::ProvidedContext) optional
+        }
     );
     #[cfg(feature = "sts-assume-role")]
     builder!(
         AssumeRoleOutput, AssumeRoleOutputBuilder, unchecked, { credentials(credentials,
-        set_credentials, get_credentials) "Credentials" : value(Credentials) optional,
-        assumed_role_user(assumed_role_user, set_assumed_role_user,
-        get_assumed_role_user) "AssumedRoleUser" : value(AssumedRoleUser) optional,
-        packed_policy_size(packed_policy_size, set_packed_policy_size,
+        set_credentials, get_credentials) "Credentials" : value(super::Credentials)
+        optional, assumed_role_user(assumed_role_user, set_assumed_role_user,
+        get_assumed_role_user) "AssumedRoleUser" : value(super::AssumedRoleUser)
+        optional, packed_policy_size(packed_policy_size, set_packed_policy_size,
         get_packed_policy_size) "PackedPolicySize" : value(i32) optional,
         source_identity(source_identity, set_source_identity, get_source_identity)
         "SourceIdentity" : value(::std::string::String) optional }
@@ -743,8 +744,8 @@ pub mod builders {
         value(::std::string::String) required, provider_id(provider_id, set_provider_id,
         get_provider_id) "ProviderId" : value(::std::string::String) optional,
         policy_arns(policy_arns, set_policy_arns, get_policy_arns) "PolicyArns" :
-        list(PolicyDescriptorType) optional, policy(policy, set_policy, get_policy)
-        "Policy" : value(::std::string::String) optional,
+        list(super::PolicyDescriptorType) optional, policy(policy, set_policy,
+        get_policy) "Policy" : value(::std::string::String) optional,
         duration_seconds(duration_seconds, set_duration_seconds, get_duration_seconds)
         "DurationSeconds" : value(i32) optional }
     );
@@ -752,13 +753,13 @@ pub mod builders {
     builder!(
         AssumeRoleWithWebIdentityOutput, AssumeRoleWithWebIdentityOutputBuilder,
         unchecked, { credentials(credentials, set_credentials, get_credentials)
-        "Credentials" : value(Credentials) optional,
+        "Credentials" : value(super::Credentials) optional,
         subject_from_web_identity_token(subject_from_web_identity_token,
         set_subject_from_web_identity_token, get_subject_from_web_identity_token)
         "SubjectFromWebIdentityToken" : value(::std::string::String) optional,
         assumed_role_user(assumed_role_user, set_assumed_role_user,
-        get_assumed_role_user) "AssumedRoleUser" : value(AssumedRoleUser) optional,
-        packed_policy_size(packed_policy_size, set_packed_policy_size,
+        get_assumed_role_user) "AssumedRoleUser" : value(super::AssumedRoleUser)
+        optional, packed_policy_size(packed_policy_size, set_packed_policy_size,
         get_packed_policy_size) "PackedPolicySize" : value(i32) optional,
         provider(provider, set_provider, get_provider) "Provider" :
         value(::std::string::String) optional, audience(audience, set_audience,
