@@ -336,3 +336,12 @@ fn a_stream_yields_the_error_once_and_then_ends() {
     });
     assert_eq!(h.tokens(), [None, Some("t1".into())], "no call after the failed one");
 }
+
+#[test]
+fn a_fluent_call_pages_with_the_input_set_so_far() {
+    let h = Harness::new(three_pages());
+    let items = run(h.client().describe_destinations().destination_name_prefix("my-").into_paginator().page_size(2).collect_items());
+    assert_eq!(names(items.expect("no error")), ["a", "b", "c", "d", "e"]);
+    assert_eq!(h.bodies()[0], json!({"DestinationNamePrefix": "my-", "limit": 2}), "the members set on the call are each page's input");
+    assert_eq!(h.tokens(), [None, Some("t1".into()), Some("t2".into())]);
+}
