@@ -116,6 +116,7 @@ pub fn command(services: &[(&str, &[&str])]) -> clap::Command {
     let names: Vec<String> = services.iter().map(|(s, _)| s.to_string()).collect();
     let value = |id: &'static str, name: &'static str, help: &'static str| Arg::new(id).long(id).value_name(name).help(help);
     Command::new("smithy-call")
+        .override_usage("smithy-call <SERVICE> <OPERATION> [OPTIONS]\n       smithy-call <SERVICE> wait <WAITER> [OPTIONS]\n       smithy-call <SERVICE> [OPERATION] --iam-policy")
         .about("Call any operation of the crate's services with a JSON input, as the AWS CLI does")
         .version(crate::VERSION)
         .after_help(
@@ -228,9 +229,15 @@ pub fn parse(args: &[String], services: &[(&str, &[&str])]) -> Result<Args, Outc
     if let Some(seconds) = expires_in {
         crate::signing::presign::PresigningConfig::expires_in(std::time::Duration::from_secs(seconds)).map_err(|e| fail(format!("--expires-in {seconds}: {e}")))?;
     }
+    let service = get("service").unwrap_or_default();
+    // The AWS CLI's spelling (`put-destination`) names the model's operation too.
+    let operation = match (get("operation"), services.iter().find(|(s, _)| *s == service)) {
+        (Some(op), Some((_, ops))) if !waiting => canonical_name(&op, ops.iter().copied()).to_string(),
+        (op, _) => op.unwrap_or_default(),
+    };
     Ok(Args {
-        service: get("service").unwrap_or_default(),
-        operation: get("operation").unwrap_or_default(),
+        service,
+        operation,
         input,
         endpoint: get("endpoint"),
         region: get("region"),
@@ -248,6 +255,23 @@ pub fn parse(args: &[String], services: &[(&str, &[&str])]) -> Result<Args, Outc
         max_wait: m.get_one::<u64>("max-wait").copied(),
         base: BaseConfig::default(),
     })
+}
+
+/// The model's name among `names` that `given` spells: itself when it is
+/// one of them, else the one it spells with any case and without `-` or
+/// `_` (`put-destination`, `bucket_exists`) when exactly one does, else
+/// `given` as it is (for the caller's "unknown name" message).
+pub fn canonical_name<'a>(given: &'a str, names: impl IntoIterator<Item = &'a str> + Clone) -> &'a str {
+    if names.clone().into_iter().any(|n| n == given) {
+        return given;
+    }
+    let squash = |s: &str| s.chars().filter(|c| *c != '-' && *c != '_').flat_map(char::to_lowercase).collect::<String>();
+    let wanted = squash(given);
+    let mut found = names.into_iter().filter(|n| squash(n) == wanted);
+    match (found.next(), found.next()) {
+        (Some(one), None) => one,
+        _ => given,
+    }
 }
 
 /// `--input`'s JSON: the argument itself, `@path` for a file's contents, or
@@ -1066,6 +1090,19 @@ mod command_line_tests {
 
     fn args(list: &[&str]) -> Vec<String> {
         list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn operations_and_waiters_take_the_aws_cli_spelling() {
+        let a = parse(&args(&["logs", "put-destination", "--input", "{}"]), SERVICES).expect("parses");
+        assert_eq!(a.operation, "PutDestination");
+        let a = parse(&args(&["logs", "PutDestination"]), SERVICES).expect("parses");
+        assert_eq!(a.operation, "PutDestination");
+        let a = parse(&args(&["logs", "no-such-thing"]), SERVICES).expect("parses");
+        assert_eq!(a.operation, "no-such-thing", "left for the dispatch's unknown-operation message");
+        assert_eq!(canonical_name("bucket-exists", ["BucketExists", "BucketNotExists"]), "BucketExists");
+        assert_eq!(canonical_name("bucket_not_exists", ["BucketExists", "BucketNotExists"]), "BucketNotExists");
+        assert_eq!(canonical_name("a-b", ["AB", "Ab"]), "a-b", "two names spelled alike: neither is guessed");
     }
 
     #[test]

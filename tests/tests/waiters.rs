@@ -417,10 +417,16 @@ mod moto {
         assert!(String::from_utf8_lossy(&out.stderr).contains("waiter BucketExists: gave up after 1 attempt"), "{}", text(&out));
         let out = call(&["s3", "wait", "BucketNotExists", "--input", r#"{"Bucket":"never-bucket"}"#]);
         assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+        // The AWS CLI's spelling names the same waiter (`aws s3api wait bucket-exists`).
         let out = call(&["s3", "wait", "bucket-exists", "--input", r#"{"Bucket":"cli-bucket"}"#]);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+        let out = call(&["s3", "wait", "bucket-appears", "--input", r#"{"Bucket":"cli-bucket"}"#]);
         assert_eq!(out.status.code(), Some(2), "{}", text(&out));
         let stderr = String::from_utf8_lossy(&out.stderr);
-        assert!(stderr.contains("service s3 has no waiter \"bucket-exists\" (did you mean BucketExists?); it has: BucketExists, BucketNotExists, ObjectExists, ObjectNotExists"), "{stderr}");
+        assert!(stderr.contains("service s3 has no waiter \"bucket-appears\"; it has: BucketExists, BucketNotExists, ObjectExists, ObjectNotExists"), "{stderr}");
+        // And of operations.
+        let out = call(&["s3", "head-bucket", "--input", r#"{"Bucket":"cli-bucket"}"#]);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out));
         let out = call(&["s3", "HeadBucket", "extra", "--input", r#"{"Bucket":"cli-bucket"}"#]);
         assert_eq!(out.status.code(), Some(2), "{}", text(&out));
         // IAM too (awsQuery).

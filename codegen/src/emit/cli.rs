@@ -220,9 +220,12 @@ fn wait_dispatch(svc: &ServiceIr) -> TokenStream {
     }
     quote! {
         if args.operation == "wait" {
-            return ::std::option::Option::Some(match args.waiter.as_deref().unwrap_or_default() {
+            // Each waiter, and whether this build compiles it.
+            const WAITERS: &[(&str, bool)] = &[#(#names),*];
+            let given = args.waiter.as_deref().unwrap_or_default();
+            return ::std::option::Option::Some(match ::smithy_gen_runtime::cli::canonical_name(given, WAITERS.iter().map(|w| w.0)) {
                 #(#arms)*
-                _ => ::smithy_gen_runtime::cli::unknown_waiter(args, &[#(#names),*]),
+                _ => ::smithy_gen_runtime::cli::unknown_waiter(args, WAITERS),
             });
         }
     }

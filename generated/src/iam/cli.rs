@@ -14,8 +14,15 @@ pub(crate) async fn call(
         return ::smithy_gen_runtime::cli::iam_policy(args, super::IAM_ACTIONS);
     }
     if args.operation == "wait" {
+        const WAITERS: &[(&str, bool)] = &[
+            ("RoleExists", cfg!(any(feature = "iam-get-role"))),
+        ];
+        let given = args.waiter.as_deref().unwrap_or_default();
         return ::std::option::Option::Some(
-            match args.waiter.as_deref().unwrap_or_default() {
+            match ::smithy_gen_runtime::cli::canonical_name(
+                given,
+                WAITERS.iter().map(|w| w.0),
+            ) {
                 #[cfg(feature = "iam-get-role")]
                 "RoleExists" => {
                     ::smithy_gen_runtime::cli::wait_op!(
@@ -23,12 +30,7 @@ pub(crate) async fn call(
                         wait_until_role_exists_with
                     )
                 }
-                _ => {
-                    ::smithy_gen_runtime::cli::unknown_waiter(
-                        args,
-                        &[("RoleExists", cfg!(any(feature = "iam-get-role")))],
-                    )
-                }
+                _ => ::smithy_gen_runtime::cli::unknown_waiter(args, WAITERS),
             },
         );
     }

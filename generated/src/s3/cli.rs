@@ -14,8 +14,18 @@ pub(crate) async fn call(
         return ::smithy_gen_runtime::cli::iam_policy(args, super::IAM_ACTIONS);
     }
     if args.operation == "wait" {
+        const WAITERS: &[(&str, bool)] = &[
+            ("BucketExists", cfg!(any(feature = "s3-head-bucket"))),
+            ("BucketNotExists", cfg!(any(feature = "s3-head-bucket"))),
+            ("ObjectExists", cfg!(any(feature = "s3-head-object"))),
+            ("ObjectNotExists", cfg!(any(feature = "s3-head-object"))),
+        ];
+        let given = args.waiter.as_deref().unwrap_or_default();
         return ::std::option::Option::Some(
-            match args.waiter.as_deref().unwrap_or_default() {
+            match ::smithy_gen_runtime::cli::canonical_name(
+                given,
+                WAITERS.iter().map(|w| w.0),
+            ) {
                 #[cfg(feature = "s3-head-bucket")]
                 "BucketExists" => {
                     ::smithy_gen_runtime::cli::wait_op!(
@@ -44,17 +54,7 @@ pub(crate) async fn call(
                         wait_until_object_not_exists_with
                     )
                 }
-                _ => {
-                    ::smithy_gen_runtime::cli::unknown_waiter(
-                        args,
-                        &[
-                            ("BucketExists", cfg!(any(feature = "s3-head-bucket"))),
-                            ("BucketNotExists", cfg!(any(feature = "s3-head-bucket"))),
-                            ("ObjectExists", cfg!(any(feature = "s3-head-object"))),
-                            ("ObjectNotExists", cfg!(any(feature = "s3-head-object"))),
-                        ],
-                    )
-                }
+                _ => ::smithy_gen_runtime::cli::unknown_waiter(args, WAITERS),
             },
         );
     }
