@@ -323,6 +323,13 @@ pub trait OperationError: std::error::Error {
     fn code(&self) -> Option<&str>;
     /// What the service said about a service error.
     fn meta(&self) -> Option<&ErrorMeta>;
+
+    /// The service's message about a service error, if it sent one
+    /// (modelled or not: `err.message()` where aws-sdk-rust has
+    /// `ProvideErrorMetadata::message`).
+    fn message(&self) -> Option<&str> {
+        self.meta().and_then(|m| m.message.as_deref())
+    }
 }
 
 /// An operation's result from its response: a non-2xx response becomes the

@@ -100,6 +100,7 @@ async fn iam_create_get_list_delete_roles_and_the_modeled_missing_role_error() {
         other => panic!("expected the modeled NoSuchEntity error, got {other:?}"),
     }
     assert_eq!(err.code(), Some("NoSuchEntity"));
+    assert!(err.message().is_some_and(|m| m.contains("app-role")), "the service's message, through the trait: {:?}", err.message());
     assert!(err.to_string().contains("NoSuchEntity"), "{err}");
 }
 
