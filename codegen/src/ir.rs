@@ -176,7 +176,17 @@ pub struct ServiceIr {
     /// `aws.api#clientEndpointDiscovery`, when a generated operation uses a
     /// discovered endpoint. Filled by `lower::endpoint_discovery`.
     pub endpoint_discovery: Option<EndpointDiscoveryIr>,
+    /// S3 with every operation a transfer calls (`PutObject`, the multipart
+    /// ones, `HeadObject`, `GetObject`): the service module gets `transfer`
+    /// (`emit::transfer`). Set by `lower::customizations`.
+    pub transfer: bool,
 }
+
+/// The S3 operations the runtime's transfer manager calls
+/// (`ServiceIr::transfer`): a service module gets `transfer` only with all
+/// of them, and it is gated on all of their features.
+pub const TRANSFER_OPERATIONS: [&str; 7] =
+    ["AbortMultipartUpload", "CompleteMultipartUpload", "CreateMultipartUpload", "GetObject", "HeadObject", "PutObject", "UploadPart"];
 
 /// How a service's client discovers endpoints (`aws.api#clientEndpointDiscovery`).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -74,6 +74,8 @@ pub mod cli;
 #[cfg(feature = "checksums")]
 #[doc(hidden)]
 pub mod checksums;
+#[cfg(feature = "transfer")]
+pub mod transfer;
 #[doc(hidden)]
 pub mod error_macros;
 #[doc(hidden)]

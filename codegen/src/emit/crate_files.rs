@@ -26,7 +26,8 @@ pub fn runtime_features(ir: &CrateIr) -> Vec<&'static str> {
     let checksums = ops().any(|o| o.checksum.is_some());
     let gzip = ops().any(|o| o.gzip);
     let md5 = ops().any(|o| o.content_md5);
-    [(xml, "xml"), (streams, "event-stream"), (checksums, "checksums"), (gzip, "request-compression"), (md5, "content-md5")]
+    let transfer = ir.services.iter().any(|s| s.transfer);
+    [(xml, "xml"), (streams, "event-stream"), (checksums, "checksums"), (gzip, "request-compression"), (md5, "content-md5"), (transfer, "transfer")]
         .into_iter()
         .filter(|(on, _)| *on)
         .map(|(_, f)| f)
@@ -39,7 +40,7 @@ fn cargo_toml(ir: &CrateIr, packaging: &Packaging) -> String {
     let wanted = runtime_features(ir);
     let has = |f: &str| wanted.contains(&f);
     let (gzip, md5, checksums) = (has("request-compression"), has("content-md5"), has("checksums"));
-    let runtime_features: Vec<&str> = wanted.iter().copied().filter(|f| ["xml", "event-stream"].contains(f)).collect();
+    let runtime_features: Vec<&str> = wanted.iter().copied().filter(|f| ["xml", "event-stream", "transfer"].contains(f)).collect();
     let (cli_where, bin) = if packaging.cli_binary {
         ("", "\n[[bin]]\nname = \"smithy-call\"\npath = \"src/bin/smithy-call.rs\"\nrequired-features = [\"cli\"]\n")
     } else {
@@ -278,6 +279,10 @@ pub fn service_mod(svc: &ServiceIr) -> TokenStream {
     let protocol_tests = super::protocol_tests::has_protocol_tests(svc).then(|| quote!(#[cfg(test)] mod protocol_tests;));
     let paginators = svc.client_operations().any(|o| o.paginated.is_some()).then(|| quote!(pub mod paginators;));
     let waiters = super::waiters::has_waiters(svc).then(|| quote!(pub mod waiters;));
+    let transfer = svc.transfer.then(|| {
+        let cfg = super::transfer::module_cfg(svc);
+        quote!(#cfg pub mod transfer;)
+    });
     quote! {
         #(#inner_docs)*
         pub mod types;
@@ -291,6 +296,7 @@ pub fn service_mod(svc: &ServiceIr) -> TokenStream {
         pub mod #proto_mod;
         #paginators
         #waiters
+        #transfer
         #[cfg(feature = "cli")]
         pub(crate) mod cli;
         #endpoint_tests

@@ -14,6 +14,7 @@ mod errors;
 mod fluent;
 mod gates;
 mod paginators;
+mod transfer;
 mod protocol;
 mod redaction_tests;
 mod rust_type;
@@ -44,7 +45,7 @@ pub struct EmittedFile {
 }
 
 /// The runtime features a crate of `ir` turns on: those its code needs
-/// (`xml`, `event-stream`) and those its operations' traits ask for
+/// (`xml`, `event-stream`, `transfer` for S3) and those its operations' traits ask for
 /// (`checksums`, `request-compression`, `content-md5`).
 pub fn runtime_features(ir: &CrateIr) -> Vec<&'static str> {
     crate_files::runtime_features(ir)
@@ -93,6 +94,9 @@ pub fn emit_crate(ir: &CrateIr, packaging: &Packaging) -> Vec<EmittedFile> {
         }
         if let Some(tokens) = waiters::waiters_file(svc) {
             files.push(EmittedFile { path: format!("{dir}/waiters.rs"), content: FileContent::Rust(tokens) });
+        }
+        if let Some(tokens) = transfer::transfer_file(svc) {
+            files.push(EmittedFile { path: format!("{dir}/transfer.rs"), content: FileContent::Rust(tokens) });
         }
     }
     // Deprecated items stay usable inside the crate without warnings; users

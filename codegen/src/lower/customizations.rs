@@ -48,8 +48,11 @@ pub fn s3_signing(svc: &Shape) -> bool {
 /// - STS: `AssumeRoleWithWebIdentity` and `AssumeRoleWithSAML` go unsigned
 ///   (their token or assertion is the authentication; the model does not
 ///   say so, botocore's `authtype: none` does).
+/// - S3 with every operation in `ir::TRANSFER_OPERATIONS`: a transfer
+///   manager (`ServiceIr::transfer`).
 pub fn resolve(svc: &Shape, ir: &mut ServiceIr) {
     let sdk_id = svc.traits.aws_service.as_ref().map(|a| a.sdk_id.as_str());
+    ir.transfer = sdk_id == Some("S3") && crate::ir::TRANSFER_OPERATIONS.iter().all(|name| ir.operations.iter().any(|o| o.name == *name && o.event_stream.is_none()));
     let has_rules = ir.endpoint_rules.is_some();
     let payload_outputs: Vec<String> = ir
         .types

@@ -230,6 +230,7 @@ pub fn lower_service(model: &Model, svc: &Shape, only: Option<&BTreeSet<String>>
         client_context_params: svc.traits.client_context_params.clone(),
         s3_signing: customizations::s3_signing(svc),
         endpoint_discovery: None,
+        transfer: false,
     };
     (ir.endpoint_rules, ir.endpoint_tests) = endpoints::lower(svc, &mut diags);
     if !diags.is_empty() {

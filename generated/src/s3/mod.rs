@@ -8,6 +8,18 @@ pub mod fluent;
 pub mod rest_xml;
 pub mod paginators;
 pub mod waiters;
+#[cfg(
+    all(
+        feature = "s3-abort-multipart-upload",
+        feature = "s3-complete-multipart-upload",
+        feature = "s3-create-multipart-upload",
+        feature = "s3-get-object",
+        feature = "s3-head-object",
+        feature = "s3-put-object",
+        feature = "s3-upload-part"
+    )
+)]
+pub mod transfer;
 #[cfg(feature = "cli")]
 pub(crate) mod cli;
 #[cfg(test)]

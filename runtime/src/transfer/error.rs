@@ -1,0 +1,182 @@
+//! A transfer's errors: [`StoreError`] for one object-store call,
+//! [`TransferError`] for the whole transfer (which object, which part, and
+//! whether a multipart upload was aborted).
+
+use std::error::Error as StdError;
+use std::fmt;
+use std::path::PathBuf;
+
+use crate::error::{ErrorKind, OperationError};
+
+/// One [`ObjectStore`](super::ObjectStore) call's failure: the operation, and
+/// the service's status, code and message when the service answered.
+#[derive(Debug)]
+pub struct StoreError {
+    operation: &'static str,
+    status: Option<u16>,
+    code: Option<String>,
+    message: String,
+    source: Option<Box<dyn StdError + Send + Sync>>,
+}
+
+impl StoreError {
+    /// From a generated operation's error (`operation` is its name, `UploadPart`).
+    pub fn from_operation<E: OperationError + Send + Sync + 'static>(operation: &'static str, error: E) -> Self {
+        let meta = error.meta();
+        Self {
+            operation,
+            status: meta.map(|m| m.status),
+            code: if error.kind() == ErrorKind::Service { error.code().map(str::to_string) } else { None },
+            message: error.to_string(),
+            source: Some(Box::new(error)),
+        }
+    }
+    /// A failure that is no operation error (a response without a member the
+    /// transfer needs, or one a test double scripts).
+    pub fn new(operation: &'static str, message: impl Into<String>) -> Self {
+        Self { operation, status: None, code: None, message: message.into(), source: None }
+    }
+    /// The operation that failed (`UploadPart`).
+    pub fn operation(&self) -> &'static str {
+        self.operation
+    }
+    /// The HTTP status of the service's error response.
+    pub fn status(&self) -> Option<u16> {
+        self.status
+    }
+    /// The service's error code (`NoSuchKey`), for a service error.
+    pub fn code(&self) -> Option<&str> {
+        self.code.as_deref()
+    }
+}
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // A generated error's text already names the operation.
+        if self.message.starts_with(self.operation) {
+            f.write_str(&self.message)
+        } else {
+            write!(f, "{}: {}", self.operation, self.message)
+        }
+    }
+}
+
+impl StdError for StoreError {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        self.source.as_deref().map(|e| e as &(dyn StdError + 'static))
+    }
+}
+
+/// What went wrong in a transfer.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum TransferErrorKind {
+    /// An object-store call failed (after the client's retries).
+    Store(StoreError),
+    /// Reading or writing a local file failed.
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// What the system said.
+        source: std::io::Error,
+    },
+    /// The object changed during a download (its ETag no longer matched:
+    /// `412 Precondition Failed`), or a range came back with the wrong length.
+    ObjectChanged(String),
+    /// The transfer cannot be made as asked (an object too large for
+    /// [`MAX_PARTS`](super::MAX_PARTS) parts of the largest size).
+    Invalid(String),
+}
+
+/// A failed transfer: what went wrong ([`Self::kind`]), on which object and
+/// part, and, for a multipart upload, whether it was aborted.
+#[derive(Debug)]
+pub struct TransferError {
+    kind: TransferErrorKind,
+    operation: &'static str,
+    bucket: String,
+    key: String,
+    part: Option<u64>,
+    abort: Option<Result<(), StoreError>>,
+}
+
+impl TransferError {
+    pub(super) fn new(kind: TransferErrorKind, operation: &'static str, bucket: &str, key: &str) -> Self {
+        Self { kind, operation, bucket: bucket.to_string(), key: key.to_string(), part: None, abort: None }
+    }
+    pub(super) fn in_part(mut self, part: u64) -> Self {
+        self.part = Some(part);
+        self
+    }
+    pub(super) fn with_abort(mut self, abort: Result<(), StoreError>) -> Self {
+        self.abort = Some(abort);
+        self
+    }
+    /// What went wrong.
+    pub fn kind(&self) -> &TransferErrorKind {
+        &self.kind
+    }
+    /// The part or range (from 1) whose call failed.
+    pub fn part(&self) -> Option<u64> {
+        self.part
+    }
+    /// The bucket.
+    pub fn bucket(&self) -> &str {
+        &self.bucket
+    }
+    /// The object's key.
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+    /// For a failed multipart upload: `Some(true)` when it was aborted (no
+    /// parts left stored), `Some(false)` when the abort failed too (see
+    /// [`Self::abort_error`]); `None` when no multipart upload was open.
+    pub fn upload_aborted(&self) -> Option<bool> {
+        self.abort.as_ref().map(Result::is_ok)
+    }
+    /// Why the abort of the failed multipart upload failed.
+    pub fn abort_error(&self) -> Option<&StoreError> {
+        self.abort.as_ref().and_then(|r| r.as_ref().err())
+    }
+    /// The service's error code, when an object-store call failed with one.
+    pub fn code(&self) -> Option<&str> {
+        match &self.kind {
+            TransferErrorKind::Store(e) => e.code(),
+            _ => None,
+        }
+    }
+    /// Whether the object changed during a download.
+    pub fn is_object_changed(&self) -> bool {
+        matches!(self.kind, TransferErrorKind::ObjectChanged(_))
+    }
+}
+
+impl fmt::Display for TransferError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} of s3://{}/{}", self.operation, self.bucket, self.key)?;
+        if let Some(part) = self.part {
+            write!(f, ", part {part}")?;
+        }
+        match &self.kind {
+            TransferErrorKind::Store(e) => write!(f, ": {e}")?,
+            TransferErrorKind::Io { path, source } => write!(f, ": {}: {source}", path.display())?,
+            TransferErrorKind::ObjectChanged(what) => write!(f, ": the object changed during the download ({what})")?,
+            TransferErrorKind::Invalid(what) => write!(f, ": {what}")?,
+        }
+        match &self.abort {
+            Some(Ok(())) => f.write_str("; the multipart upload was aborted"),
+            Some(Err(e)) => write!(f, "; the multipart upload could not be aborted either ({e}): abort it to stop paying for its parts"),
+            None => Ok(()),
+        }
+    }
+}
+
+impl StdError for TransferError {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        match &self.kind {
+            TransferErrorKind::Store(e) => Some(e),
+            TransferErrorKind::Io { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,290 @@
+//! Large objects at full speed: uploads split into concurrent multipart
+//! parts and downloads fetched as concurrent byte ranges, with memory bounded
+//! by `concurrency × part size` (the `transfer` feature).
+//!
+//! The engine knows no generated type: it talks to the object store through
+//! [`ObjectStore`], which a generated S3 client implements (its
+//! `s3::transfer` module). Each call it makes is an ordinary operation call,
+//! so each part and each range is retried on its own by the client's retry
+//! policy.
+//!
+//! - [`TransferManager::upload_file`] / [`TransferManager::upload_bytes`]:
+//!   one `PutObject` below [`TransferConfig::multipart_threshold`], else
+//!   `CreateMultipartUpload`, parts of [`TransferConfig::part_size`] (grown
+//!   so an upload has at most [`MAX_PARTS`] parts; at least
+//!   [`MIN_PART_SIZE`] except the last), at most
+//!   [`TransferConfig::concurrency`] in flight, then
+//!   `CompleteMultipartUpload` with the parts in order. On any failure the
+//!   upload is aborted (`AbortMultipartUpload`) before the error returns;
+//!   when the upload's future is dropped mid-way, the abort is spawned on the
+//!   current tokio runtime.
+//! - [`TransferManager::download_file`] / [`TransferManager::download_bytes`]:
+//!   `HeadObject` for the size and ETag, then concurrent ranged `GetObject`s
+//!   pinned to that ETag with `If-Match`, so an object replaced mid-way is
+//!   an error ([`TransferErrorKind::ObjectChanged`]) rather than a file mixing
+//!   two versions. A file download writes to a hidden file beside the target
+//!   and renames it into place only once whole; on failure (or when dropped)
+//!   the hidden file is removed.
+//!
+//! Flexible checksums: each part carries whatever checksum the client adds to
+//! `UploadPart` (CRC32 by default); no full-object or composite checksum is
+//! computed or sent with `CompleteMultipartUpload`.
+
+mod download;
+mod error;
+mod upload;
+
+use std::future::Future;
+use std::pin::Pin;
+
+pub use bytes::Bytes;
+pub use download::read_range;
+pub use error::{StoreError, TransferError, TransferErrorKind};
+
+/// A boxed, sendable future: what [`ObjectStore`]'s methods return.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// The smallest part S3 accepts, except for an upload's last part: 5 MiB.
+/// A smaller [`TransferConfig::part_size`] is raised to it.
+pub const MIN_PART_SIZE: u64 = 5 * 1024 * 1024;
+/// The largest part S3 accepts: 5 GiB.
+pub const MAX_PART_SIZE: u64 = 5 * 1024 * 1024 * 1024;
+/// The most parts one multipart upload may have.
+pub const MAX_PARTS: u64 = 10_000;
+
+/// A part uploaded: its number (from 1) and the ETag the store returned,
+/// as `CompleteMultipartUpload` needs them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompletedPart {
+    /// The part's number, from 1.
+    pub part_number: u32,
+    /// The ETag `UploadPart` returned.
+    pub e_tag: String,
+}
+
+/// An object's size and ETag, from `HeadObject`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObjectInfo {
+    /// The object's size in bytes.
+    pub size: u64,
+    /// The object's ETag, when the store gave one.
+    pub e_tag: Option<String>,
+}
+
+/// The object-store calls a transfer makes; a generated S3 client implements
+/// it (each method one operation call). Implement it over a client to
+/// observe or script calls in tests.
+pub trait ObjectStore: Clone + Send + Sync + 'static {
+    /// `PutObject`: the whole object in one request; returns its ETag.
+    fn put_object<'a>(&'a self, bucket: &'a str, key: &'a str, body: Bytes) -> BoxFuture<'a, Result<Option<String>, StoreError>>;
+    /// `CreateMultipartUpload`: returns the upload id.
+    fn create_multipart_upload<'a>(&'a self, bucket: &'a str, key: &'a str) -> BoxFuture<'a, Result<String, StoreError>>;
+    /// `UploadPart`: returns the part's ETag.
+    fn upload_part<'a>(&'a self, bucket: &'a str, key: &'a str, upload_id: &'a str, part_number: u32, body: Bytes) -> BoxFuture<'a, Result<String, StoreError>>;
+    /// `CompleteMultipartUpload` with `parts` in order; returns the object's ETag.
+    fn complete_multipart_upload<'a>(&'a self, bucket: &'a str, key: &'a str, upload_id: &'a str, parts: Vec<CompletedPart>) -> BoxFuture<'a, Result<Option<String>, StoreError>>;
+    /// `AbortMultipartUpload`.
+    fn abort_multipart_upload<'a>(&'a self, bucket: &'a str, key: &'a str, upload_id: &'a str) -> BoxFuture<'a, Result<(), StoreError>>;
+    /// `HeadObject`: the object's size and ETag.
+    fn head_object<'a>(&'a self, bucket: &'a str, key: &'a str) -> BoxFuture<'a, Result<ObjectInfo, StoreError>>;
+    /// `GetObject` of the bytes `start..=end` (`Range: bytes=start-end`),
+    /// with `If-Match: if_match` when given; returns the range's bytes.
+    fn get_object_range<'a>(&'a self, bucket: &'a str, key: &'a str, start: u64, end: u64, if_match: Option<&'a str>) -> BoxFuture<'a, Result<Bytes, StoreError>>;
+}
+
+/// How transfers split and schedule their work.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransferConfig {
+    multipart_threshold: u64,
+    part_size: u64,
+    concurrency: usize,
+}
+
+impl Default for TransferConfig {
+    fn default() -> Self {
+        Self { multipart_threshold: 16 * 1024 * 1024, part_size: 8 * 1024 * 1024, concurrency: 8 }
+    }
+}
+
+impl TransferConfig {
+    /// The defaults: multipart from 16 MiB, parts of 8 MiB, 8 in flight.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Uploads of at least this many bytes go in parts; smaller ones in one
+    /// `PutObject`. Default 16 MiB.
+    pub fn with_multipart_threshold(mut self, bytes: u64) -> Self {
+        self.multipart_threshold = bytes;
+        self
+    }
+    /// The size of each part and range. Default 8 MiB; raised to
+    /// [`MIN_PART_SIZE`], and, for uploads, grown so an upload has at most
+    /// [`MAX_PARTS`] parts.
+    pub fn with_part_size(mut self, bytes: u64) -> Self {
+        self.part_size = bytes;
+        self
+    }
+    /// The most parts or ranges in flight at once (at least 1). Default 8.
+    /// Buffered data stays under `concurrency × part size`.
+    pub fn with_concurrency(mut self, parts: usize) -> Self {
+        self.concurrency = parts;
+        self
+    }
+    /// See [`Self::with_multipart_threshold`].
+    pub fn multipart_threshold(&self) -> u64 {
+        self.multipart_threshold
+    }
+    /// See [`Self::with_part_size`] (the size as set, before any raising).
+    pub fn part_size(&self) -> u64 {
+        self.part_size
+    }
+    /// See [`Self::with_concurrency`].
+    pub fn concurrency(&self) -> usize {
+        self.concurrency.max(1)
+    }
+}
+
+/// How an object of `size` bytes is cut: parts of `part_size` bytes (the
+/// last one shorter), `parts` of them (none for an empty object).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PartPlan {
+    /// Each part's size except the last's.
+    pub part_size: u64,
+    /// How many parts.
+    pub parts: u64,
+}
+
+impl PartPlan {
+    /// The parts of an upload of `size` bytes with parts of about
+    /// `wanted` bytes: at least [`MIN_PART_SIZE`], grown (to a whole MiB) so
+    /// there are at most [`MAX_PARTS`]; `None` when even parts of
+    /// [`MAX_PART_SIZE`] could not hold the object.
+    pub fn upload(size: u64, wanted: u64) -> Option<Self> {
+        let mut part_size = wanted.max(MIN_PART_SIZE);
+        if size.div_ceil(part_size) > MAX_PARTS {
+            const MIB: u64 = 1024 * 1024;
+            part_size = size.div_ceil(MAX_PARTS).div_ceil(MIB) * MIB;
+        }
+        (part_size <= MAX_PART_SIZE).then(|| Self { part_size, parts: size.div_ceil(part_size) })
+    }
+
+    /// The ranges of a download of `size` bytes with ranges of `wanted`
+    /// bytes (at least [`MIN_PART_SIZE`]; no limit on their number).
+    pub fn download(size: u64, wanted: u64) -> Self {
+        let part_size = wanted.max(MIN_PART_SIZE);
+        Self { part_size, parts: size.div_ceil(part_size) }
+    }
+
+    /// The first byte and length of part `index` (from 0) of an object of `size` bytes.
+    pub fn range(&self, index: u64, size: u64) -> (u64, u64) {
+        let start = index * self.part_size;
+        (start, self.part_size.min(size.saturating_sub(start)))
+    }
+}
+
+/// What an upload did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct UploadOutput {
+    /// The bytes uploaded.
+    pub size: u64,
+    /// The parts (0 for a single `PutObject`).
+    pub parts: u64,
+    /// The new object's ETag, when the store gave one.
+    pub e_tag: Option<String>,
+}
+
+/// What a download did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct DownloadOutput {
+    /// The bytes downloaded.
+    pub size: u64,
+    /// The ranged `GetObject`s made.
+    pub parts: u64,
+    /// The ETag every range was pinned to.
+    pub e_tag: Option<String>,
+}
+
+/// Uploads and downloads of whole objects through an [`ObjectStore`] (a
+/// generated S3 client), in concurrent parts; see the [module](self).
+#[derive(Debug, Clone)]
+pub struct TransferManager<S> {
+    store: S,
+    config: TransferConfig,
+}
+
+impl<S: ObjectStore> TransferManager<S> {
+    /// A manager over `store` with the default [`TransferConfig`].
+    pub fn new(store: S) -> Self {
+        Self { store, config: TransferConfig::default() }
+    }
+    /// The same manager with `config`.
+    pub fn with_config(mut self, config: TransferConfig) -> Self {
+        self.config = config;
+        self
+    }
+    /// The configuration.
+    pub fn config(&self) -> &TransferConfig {
+        &self.config
+    }
+    /// The store (client) it calls.
+    pub fn store(&self) -> &S {
+        &self.store
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MIB: u64 = 1024 * 1024;
+
+    #[test]
+    fn parts_are_the_size_asked_with_a_shorter_last_one() {
+        let plan = PartPlan::upload(17 * MIB, 5 * MIB).unwrap();
+        assert_eq!(plan, PartPlan { part_size: 5 * MIB, parts: 4 });
+        assert_eq!(plan.range(0, 17 * MIB), (0, 5 * MIB));
+        assert_eq!(plan.range(3, 17 * MIB), (15 * MIB, 2 * MIB));
+        // An exact multiple has no empty last part.
+        assert_eq!(PartPlan::upload(16 * MIB, 8 * MIB).unwrap().parts, 2);
+    }
+
+    #[test]
+    fn parts_are_at_least_five_mib() {
+        assert_eq!(PartPlan::upload(12 * MIB, 1024).unwrap(), PartPlan { part_size: MIN_PART_SIZE, parts: 3 });
+        assert_eq!(PartPlan::download(12 * MIB, 0), PartPlan { part_size: MIN_PART_SIZE, parts: 3 });
+    }
+
+    #[test]
+    fn parts_grow_so_an_upload_has_at_most_ten_thousand() {
+        // 100 GiB in 8 MiB parts would be 12,800 parts.
+        let size = 100 * 1024 * MIB;
+        let plan = PartPlan::upload(size, 8 * MIB).unwrap();
+        assert!(plan.parts <= MAX_PARTS, "{plan:?}");
+        assert_eq!(plan.part_size % MIB, 0, "whole MiB: {plan:?}");
+        assert_eq!(plan.part_size, 11 * MIB);
+        assert_eq!(plan.parts, size.div_ceil(11 * MIB));
+        // Exactly 10,000 parts of the size asked: no growth.
+        assert_eq!(PartPlan::upload(MAX_PARTS * 8 * MIB, 8 * MIB).unwrap(), PartPlan { part_size: 8 * MIB, parts: MAX_PARTS });
+        // One byte more: grown.
+        assert_eq!(PartPlan::upload(MAX_PARTS * 8 * MIB + 1, 8 * MIB).unwrap().part_size, 9 * MIB);
+        // The largest object fits; a byte more does not.
+        assert_eq!(PartPlan::upload(MAX_PARTS * MAX_PART_SIZE, 8 * MIB).unwrap().part_size, MAX_PART_SIZE);
+        assert_eq!(PartPlan::upload(MAX_PARTS * MAX_PART_SIZE + 1, 8 * MIB), None);
+    }
+
+    #[test]
+    fn an_empty_object_has_no_parts() {
+        assert_eq!(PartPlan::upload(0, 8 * MIB).unwrap().parts, 0);
+        assert_eq!(PartPlan::download(0, 8 * MIB).parts, 0);
+        assert_eq!(PartPlan::download(1, 8 * MIB).range(0, 1), (0, 1));
+    }
+
+    #[test]
+    fn the_config_has_the_documented_defaults_and_at_least_one_part_in_flight() {
+        let c = TransferConfig::new();
+        assert_eq!((c.multipart_threshold(), c.part_size(), c.concurrency()), (16 * MIB, 8 * MIB, 8));
+        assert_eq!(TransferConfig::new().with_concurrency(0).concurrency(), 1);
+    }
+}

@@ -1,0 +1,314 @@
+//! Uploads: one `PutObject` below the threshold, else a multipart upload
+//! whose parts are read in order and sent `concurrency` at a time; aborted on
+//! any failure, or when the upload's future is dropped.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use bytes::{Bytes, BytesMut};
+use tokio::io::{AsyncReadExt, BufReader};
+use tokio::task::JoinSet;
+
+use super::{CompletedPart, ObjectStore, PartPlan, StoreError, TransferError, TransferErrorKind, TransferManager, UploadOutput};
+
+const OP: &str = "upload";
+
+/// Where an upload's bytes come from: read in order, one part at a time.
+enum Source {
+    Bytes(Bytes),
+    File { reader: BufReader<tokio::fs::File>, path: PathBuf },
+}
+
+impl Source {
+    /// The next `len` bytes (starting at `start` for a buffer; a file is read in order).
+    async fn take(&mut self, start: u64, len: u64) -> std::io::Result<Bytes> {
+        match self {
+            // Within the buffer: `start + len <= size` by construction.
+            Source::Bytes(b) => Ok(b.slice(start as usize..(start + len) as usize)),
+            Source::File { reader, .. } => {
+                let mut buf = BytesMut::zeroed(len as usize);
+                reader.read_exact(&mut buf).await?;
+                Ok(buf.freeze())
+            }
+        }
+    }
+    fn io_error(&self, bucket: &str, key: &str, source: std::io::Error) -> TransferError {
+        let path = match self {
+            Source::File { path, .. } => path.clone(),
+            Source::Bytes(_) => PathBuf::new(),
+        };
+        TransferError::new(TransferErrorKind::Io { path, source }, OP, bucket, key)
+    }
+}
+
+/// Aborts the multipart upload when dropped while armed (the upload's future
+/// dropped mid-way): the abort is spawned on the current tokio runtime, when
+/// there is one.
+struct AbortOnDrop<S: ObjectStore> {
+    store: S,
+    bucket: String,
+    key: String,
+    upload_id: String,
+    armed: bool,
+}
+
+impl<S: ObjectStore> Drop for AbortOnDrop<S> {
+    fn drop(&mut self) {
+        if !self.armed {
+            return;
+        }
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            let (store, bucket, key, id) = (self.store.clone(), std::mem::take(&mut self.bucket), std::mem::take(&mut self.key), std::mem::take(&mut self.upload_id));
+            runtime.spawn(async move {
+                if let Err(e) = store.abort_multipart_upload(&bucket, &key, &id).await {
+                    tracing::warn!(bucket, key, upload_id = id, error = %e, "could not abort a cancelled multipart upload");
+                }
+            });
+        }
+    }
+}
+
+impl<S: ObjectStore> TransferManager<S> {
+    /// Upload `body` as `bucket`/`key`: in one `PutObject` below the
+    /// multipart threshold, else in concurrent parts (see the
+    /// [module](super)). The parts are slices of `body` (no copy).
+    /// A multipart upload spawns its parts on the current tokio runtime.
+    pub async fn upload_bytes(&self, bucket: &str, key: &str, body: impl Into<Bytes>) -> Result<UploadOutput, TransferError> {
+        let body = body.into();
+        let size = body.len() as u64;
+        self.upload(bucket, key, size, Source::Bytes(body)).await
+    }
+
+    /// Upload the file at `path` as `bucket`/`key`: in one `PutObject` below
+    /// the multipart threshold, else in concurrent parts read in order, so at
+    /// most `concurrency` parts are in memory at once (see the
+    /// [module](super)). A multipart upload spawns its parts on the current
+    /// tokio runtime.
+    pub async fn upload_file(&self, bucket: &str, key: &str, path: impl AsRef<Path>) -> Result<UploadOutput, TransferError> {
+        let path = path.as_ref().to_path_buf();
+        let io = |source| TransferError::new(TransferErrorKind::Io { path: path.clone(), source }, OP, bucket, key);
+        let file = tokio::fs::File::open(&path).await.map_err(io)?;
+        let size = file.metadata().await.map_err(io)?.len();
+        let reader = BufReader::with_capacity(256 * 1024, file);
+        self.upload(bucket, key, size, Source::File { reader, path }).await
+    }
+
+    async fn upload(&self, bucket: &str, key: &str, size: u64, mut source: Source) -> Result<UploadOutput, TransferError> {
+        let store_error = |e| TransferError::new(TransferErrorKind::Store(e), OP, bucket, key);
+        if size == 0 || size < self.config.multipart_threshold {
+            let body = source.take(0, size).await.map_err(|e| source.io_error(bucket, key, e))?;
+            let e_tag = self.store.put_object(bucket, key, body).await.map_err(store_error)?;
+            return Ok(UploadOutput { size, parts: 0, e_tag });
+        }
+        let Some(plan) = PartPlan::upload(size, self.config.part_size) else {
+            let what = format!("{size} bytes do not fit in {} parts of at most {} bytes", super::MAX_PARTS, super::MAX_PART_SIZE);
+            return Err(TransferError::new(TransferErrorKind::Invalid(what), OP, bucket, key));
+        };
+        let upload_id = self.store.create_multipart_upload(bucket, key).await.map_err(store_error)?;
+        let mut guard = AbortOnDrop { store: self.store.clone(), bucket: bucket.into(), key: key.into(), upload_id: upload_id.clone(), armed: true };
+        let mut tasks = JoinSet::new();
+        let result = match self.send_parts(bucket, key, &upload_id, size, plan, &mut source, &mut tasks).await {
+            Ok(parts) => self.store.complete_multipart_upload(bucket, key, &upload_id, parts).await.map_err(store_error),
+            Err(e) => Err(e),
+        };
+        // Parts still in flight are cancelled before the abort, so none lands after it.
+        tasks.shutdown().await;
+        guard.armed = false;
+        match result {
+            Ok(e_tag) => Ok(UploadOutput { size, parts: plan.parts, e_tag }),
+            Err(e) => {
+                let abort = self.store.abort_multipart_upload(bucket, key, &upload_id).await;
+                Err(e.with_abort(abort))
+            }
+        }
+    }
+
+    /// Read and send every part, at most `concurrency` in flight; the parts
+    /// in order, or the first failure.
+    #[allow(clippy::too_many_arguments)]
+    async fn send_parts(
+        &self,
+        bucket: &str,
+        key: &str,
+        upload_id: &str,
+        size: u64,
+        plan: PartPlan,
+        source: &mut Source,
+        tasks: &mut JoinSet<Result<CompletedPart, (u32, StoreError)>>,
+    ) -> Result<Vec<CompletedPart>, TransferError> {
+        let ids: (Arc<str>, Arc<str>, Arc<str>) = (bucket.into(), key.into(), upload_id.into());
+        let concurrency = self.config.concurrency();
+        let mut parts = Vec::with_capacity(plan.parts as usize);
+        let mut next = 0u64;
+        loop {
+            while next < plan.parts && tasks.len() < concurrency {
+                let (start, len) = plan.range(next, size);
+                let body = source.take(start, len).await.map_err(|e| source.io_error(bucket, key, e).in_part(next + 1))?;
+                // At most MAX_PARTS parts: the number fits.
+                let number = (next + 1) as u32;
+                let (store, (b, k, id)) = (self.store.clone(), ids.clone());
+                tasks.spawn(async move {
+                    match store.upload_part(&b, &k, &id, number, body).await {
+                        Ok(e_tag) => Ok(CompletedPart { part_number: number, e_tag }),
+                        Err(e) => Err((number, e)),
+                    }
+                });
+                next += 1;
+            }
+            match tasks.join_next().await {
+                None => break,
+                Some(Ok(Ok(part))) => parts.push(part),
+                Some(Ok(Err((number, e)))) => {
+                    return Err(TransferError::new(TransferErrorKind::Store(e), OP, bucket, key).in_part(u64::from(number)));
+                }
+                Some(Err(join)) => {
+                    let what = format!("a part's task ended without a result: {join}");
+                    return Err(TransferError::new(TransferErrorKind::Invalid(what), OP, bucket, key));
+                }
+            }
+        }
+        parts.sort_by_key(|p| p.part_number);
+        Ok(parts)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+    use std::sync::Mutex;
+
+    use super::super::{BoxFuture, ObjectInfo, TransferConfig};
+    use super::*;
+
+    const MIB: u64 = 1024 * 1024;
+
+    #[derive(Default)]
+    struct State {
+        in_flight: usize,
+        max_in_flight: usize,
+        parts: BTreeMap<u32, usize>,
+        completed: Option<Vec<u32>>,
+        aborted: u32,
+        puts: Vec<usize>,
+    }
+
+    /// An in-memory store: records parts, concurrency and aborts; part
+    /// `fail` fails, part `hang` never answers.
+    #[derive(Clone, Default)]
+    struct Fake {
+        state: Arc<Mutex<State>>,
+        fail: Option<u32>,
+        hang: Option<u32>,
+    }
+
+    impl ObjectStore for Fake {
+        fn put_object<'a>(&'a self, _: &'a str, _: &'a str, body: Bytes) -> BoxFuture<'a, Result<Option<String>, StoreError>> {
+            self.state.lock().unwrap().puts.push(body.len());
+            Box::pin(async { Ok(Some("\"put\"".into())) })
+        }
+        fn create_multipart_upload<'a>(&'a self, _: &'a str, _: &'a str) -> BoxFuture<'a, Result<String, StoreError>> {
+            Box::pin(async { Ok("upload-1".into()) })
+        }
+        fn upload_part<'a>(&'a self, _: &'a str, _: &'a str, id: &'a str, n: u32, body: Bytes) -> BoxFuture<'a, Result<String, StoreError>> {
+            Box::pin(async move {
+                assert_eq!(id, "upload-1");
+                if self.hang == Some(n) {
+                    std::future::pending::<()>().await;
+                }
+                {
+                    let mut s = self.state.lock().unwrap();
+                    s.in_flight += 1;
+                    s.max_in_flight = s.max_in_flight.max(s.in_flight);
+                }
+                for _ in 0..5 {
+                    tokio::task::yield_now().await;
+                }
+                let mut s = self.state.lock().unwrap();
+                s.in_flight -= 1;
+                if self.fail == Some(n) {
+                    return Err(StoreError::new("UploadPart", "scripted"));
+                }
+                s.parts.insert(n, body.len());
+                Ok(format!("\"etag-{n}\""))
+            })
+        }
+        fn complete_multipart_upload<'a>(&'a self, _: &'a str, _: &'a str, _: &'a str, parts: Vec<CompletedPart>) -> BoxFuture<'a, Result<Option<String>, StoreError>> {
+            for p in &parts {
+                assert_eq!(p.e_tag, format!("\"etag-{}\"", p.part_number));
+            }
+            self.state.lock().unwrap().completed = Some(parts.iter().map(|p| p.part_number).collect());
+            Box::pin(async { Ok(Some("\"done-5\"".into())) })
+        }
+        fn abort_multipart_upload<'a>(&'a self, _: &'a str, _: &'a str, _: &'a str) -> BoxFuture<'a, Result<(), StoreError>> {
+            self.state.lock().unwrap().aborted += 1;
+            Box::pin(async { Ok(()) })
+        }
+        fn head_object<'a>(&'a self, _: &'a str, _: &'a str) -> BoxFuture<'a, Result<ObjectInfo, StoreError>> {
+            Box::pin(async { Err(StoreError::new("HeadObject", "not in this fake")) })
+        }
+        fn get_object_range<'a>(&'a self, _: &'a str, _: &'a str, _: u64, _: u64, _: Option<&'a str>) -> BoxFuture<'a, Result<Bytes, StoreError>> {
+            Box::pin(async { Err(StoreError::new("GetObject", "not in this fake")) })
+        }
+    }
+
+    fn run<T>(f: impl std::future::Future<Output = T>) -> T {
+        tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(f)
+    }
+
+    fn config() -> TransferConfig {
+        TransferConfig::new().with_part_size(5 * MIB).with_concurrency(2)
+    }
+
+    #[test]
+    fn parts_go_at_most_concurrency_at_a_time_and_complete_in_order() {
+        let fake = Fake::default();
+        let manager = TransferManager::new(fake.clone()).with_config(config());
+        let out = run(manager.upload_bytes("b", "k", vec![7u8; (23 * MIB) as usize])).unwrap();
+        assert_eq!((out.size, out.parts, out.e_tag.as_deref()), (23 * MIB, 5, Some("\"done-5\"")));
+        let s = fake.state.lock().unwrap();
+        assert_eq!(s.completed.as_deref(), Some(&[1, 2, 3, 4, 5][..]));
+        let sizes: Vec<usize> = s.parts.values().copied().collect();
+        assert_eq!(sizes, [5, 5, 5, 5, 3].map(|m| (m * MIB) as usize));
+        assert_eq!(s.max_in_flight, 2, "two parts in flight, never more");
+        assert_eq!((s.aborted, s.puts.len()), (0, 0));
+    }
+
+    #[test]
+    fn below_the_threshold_one_put_and_an_empty_body_too() {
+        let fake = Fake::default();
+        let manager = TransferManager::new(fake.clone()).with_config(config().with_multipart_threshold(0));
+        assert_eq!(run(manager.upload_bytes("b", "k", Vec::new())).unwrap().parts, 0);
+        let manager = manager.with_config(config());
+        assert_eq!(run(manager.upload_bytes("b", "k", vec![1u8; 1024])).unwrap().parts, 0);
+        assert_eq!(fake.state.lock().unwrap().puts, [0, 1024]);
+    }
+
+    #[test]
+    fn a_failed_part_aborts_the_upload_and_says_so() {
+        let fake = Fake { fail: Some(2), ..Fake::default() };
+        let manager = TransferManager::new(fake.clone()).with_config(config());
+        let e = run(manager.upload_bytes("b", "k", vec![7u8; (23 * MIB) as usize])).unwrap_err();
+        assert_eq!((e.part(), e.upload_aborted()), (Some(2), Some(true)));
+        assert_eq!(e.to_string(), "upload of s3://b/k, part 2: UploadPart: scripted; the multipart upload was aborted");
+        let s = fake.state.lock().unwrap();
+        assert_eq!((s.aborted, s.completed.is_none()), (1, true));
+    }
+
+    #[test]
+    fn a_dropped_upload_is_aborted() {
+        let fake = Fake { hang: Some(1), ..Fake::default() };
+        let manager = TransferManager::new(fake.clone()).with_config(config());
+        run(async move {
+            let task = tokio::spawn(async move { manager.upload_bytes("b", "k", vec![7u8; (23 * MIB) as usize]).await });
+            for _ in 0..50 {
+                tokio::task::yield_now().await;
+            }
+            task.abort();
+            assert!(task.await.unwrap_err().is_cancelled());
+            for _ in 0..50 {
+                tokio::task::yield_now().await;
+            }
+        });
+        assert_eq!(fake.state.lock().unwrap().aborted, 1, "the abort was spawned when the upload was dropped");
+    }
+}
