@@ -112,16 +112,18 @@ impl TransferConfig {
         Self::default()
     }
     /// Uploads of at least this many bytes go in parts; smaller ones in one
-    /// `PutObject`. Default 16 MiB.
+    /// `PutObject`. Default 16 MiB; at most 5 GiB ([`MAX_PART_SIZE`], the
+    /// largest `PutObject`): a larger value is lowered to it.
     pub fn with_multipart_threshold(mut self, bytes: u64) -> Self {
-        self.multipart_threshold = bytes;
+        self.multipart_threshold = bytes.min(MAX_PART_SIZE);
         self
     }
     /// The size of each part and range. Default 8 MiB; raised to
     /// [`MIN_PART_SIZE`], and, for uploads, grown so an upload has at most
-    /// [`MAX_PARTS`] parts.
+    /// [`MAX_PARTS`] parts. At most [`MAX_PART_SIZE`] (5 GiB): a larger
+    /// value is lowered to it.
     pub fn with_part_size(mut self, bytes: u64) -> Self {
-        self.part_size = bytes;
+        self.part_size = bytes.min(MAX_PART_SIZE);
         self
     }
     /// The most parts or ranges in flight at once (at least 1). Default 8.
@@ -134,7 +136,7 @@ impl TransferConfig {
     pub fn multipart_threshold(&self) -> u64 {
         self.multipart_threshold
     }
-    /// See [`Self::with_part_size`] (the size as set, before any raising).
+    /// See [`Self::with_part_size`] (the size as set and capped, before any raising).
     pub fn part_size(&self) -> u64 {
         self.part_size
     }
@@ -286,5 +288,7 @@ mod tests {
         let c = TransferConfig::new();
         assert_eq!((c.multipart_threshold(), c.part_size(), c.concurrency()), (16 * MIB, 8 * MIB, 8));
         assert_eq!(TransferConfig::new().with_concurrency(0).concurrency(), 1);
+        let big = TransferConfig::new().with_multipart_threshold(u64::MAX).with_part_size(6 * 1024 * MIB);
+        assert_eq!((big.multipart_threshold(), big.part_size()), (MAX_PART_SIZE, MAX_PART_SIZE), "capped at 5 GiB");
     }
 }

@@ -1,6 +1,20 @@
 //! Uploads: one `PutObject` below the threshold, else a multipart upload
 //! whose parts are read in order and sent `concurrency` at a time; aborted on
 //! any failure, or when the upload's future is dropped.
+//!
+//! On a failed part no new part starts, the parts already in flight are let
+//! finish, and only then is the upload aborted, so no part lands after the
+//! abort. A file must be a regular file, and must neither grow nor shrink
+//! while it is read: its size is checked again after the last part (and one
+//! more byte read must find its end), else the upload fails (and is aborted).
+//!
+//! An upload whose future is dropped mid-way spawns its abort on the current
+//! tokio runtime, with a `tracing` warning naming the bucket, key and upload
+//! id; with no runtime (or one shutting down) the abort cannot run and the
+//! warning says so. Such an upload stays open and its parts are billed until
+//! aborted: give buckets a lifecycle rule with
+//! `AbortIncompleteMultipartUpload` (for example `DaysAfterInitiation: 1`)
+//! so S3 removes the uploads no one could abort.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -24,13 +38,33 @@ impl Source {
     async fn take(&mut self, start: u64, len: u64) -> std::io::Result<Bytes> {
         match self {
             // Within the buffer: `start + len <= size` by construction.
-            Source::Bytes(b) => Ok(b.slice(start as usize..(start + len) as usize)),
+            Source::Bytes(b) => {
+                let start = to_usize(start)?;
+                let end = start.checked_add(to_usize(len)?).filter(|&e| e <= b.len());
+                let end = end.ok_or_else(|| std::io::Error::other("a part beyond the buffer's end"))?;
+                Ok(b.slice(start..end))
+            }
             Source::File { reader, .. } => {
-                let mut buf = BytesMut::zeroed(len as usize);
+                let mut buf = BytesMut::zeroed(to_usize(len)?);
                 reader.read_exact(&mut buf).await?;
                 Ok(buf.freeze())
             }
         }
+    }
+    /// After the last part: a file must be at its end (one more read finds
+    /// nothing) and still `size` bytes long; a file that grew or shrank
+    /// while it was read is an error, not a truncated object.
+    async fn check_end(&mut self, size: u64) -> std::io::Result<()> {
+        let Source::File { reader, .. } = self else { return Ok(()) };
+        let mut one = [0u8; 1];
+        if reader.read(&mut one).await? != 0 {
+            return Err(std::io::Error::other(format!("the file grew during the upload (past the {size} bytes it had when the upload began)")));
+        }
+        let now = reader.get_ref().metadata().await?.len();
+        if now != size {
+            return Err(std::io::Error::other(format!("the file changed size during the upload ({size} bytes when it began, {now} now)")));
+        }
+        Ok(())
     }
     fn io_error(&self, bucket: &str, key: &str, source: std::io::Error) -> TransferError {
         let path = match self {
@@ -39,6 +73,11 @@ impl Source {
         };
         TransferError::new(TransferErrorKind::Io { path, source }, OP, bucket, key)
     }
+}
+
+/// A part's length as a buffer length: an error where it does not fit in memory.
+fn to_usize(n: u64) -> std::io::Result<usize> {
+    usize::try_from(n).map_err(|_| std::io::Error::other(format!("a part of {n} bytes does not fit in this platform's memory")))
 }
 
 /// Aborts the multipart upload when dropped while armed (the upload's future
@@ -57,13 +96,19 @@ impl<S: ObjectStore> Drop for AbortOnDrop<S> {
         if !self.armed {
             return;
         }
-        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
-            let (store, bucket, key, id) = (self.store.clone(), std::mem::take(&mut self.bucket), std::mem::take(&mut self.key), std::mem::take(&mut self.upload_id));
-            runtime.spawn(async move {
-                if let Err(e) = store.abort_multipart_upload(&bucket, &key, &id).await {
-                    tracing::warn!(bucket, key, upload_id = id, error = %e, "could not abort a cancelled multipart upload");
-                }
-            });
+        let (store, bucket, key, id) = (self.store.clone(), std::mem::take(&mut self.bucket), std::mem::take(&mut self.key), std::mem::take(&mut self.upload_id));
+        match tokio::runtime::Handle::try_current() {
+            Ok(runtime) => {
+                tracing::warn!(bucket, key, upload_id = id, "a multipart upload was dropped mid-way: spawning its abort (if the runtime is shutting down it may never run: see AbortIncompleteMultipartUpload)");
+                runtime.spawn(async move {
+                    if let Err(e) = store.abort_multipart_upload(&bucket, &key, &id).await {
+                        tracing::warn!(bucket, key, upload_id = id, error = %e, "could not abort a cancelled multipart upload");
+                    }
+                });
+            }
+            Err(_) => {
+                tracing::warn!(bucket, key, upload_id = id, "a multipart upload was dropped mid-way outside a tokio runtime: it cannot be aborted and stays open (abort it, or see AbortIncompleteMultipartUpload)");
+            }
         }
     }
 }
@@ -88,7 +133,12 @@ impl<S: ObjectStore> TransferManager<S> {
         let path = path.as_ref().to_path_buf();
         let io = |source| TransferError::new(TransferErrorKind::Io { path: path.clone(), source }, OP, bucket, key);
         let file = tokio::fs::File::open(&path).await.map_err(io)?;
-        let size = file.metadata().await.map_err(io)?.len();
+        let meta = file.metadata().await.map_err(io)?;
+        if !meta.is_file() {
+            let what = format!("{} is not a regular file (its size cannot be known before reading it)", path.display());
+            return Err(TransferError::new(TransferErrorKind::Invalid(what), OP, bucket, key));
+        }
+        let size = meta.len();
         let reader = BufReader::with_capacity(256 * 1024, file);
         self.upload(bucket, key, size, Source::File { reader, path }).await
     }
@@ -97,6 +147,7 @@ impl<S: ObjectStore> TransferManager<S> {
         let store_error = |e| TransferError::new(TransferErrorKind::Store(e), OP, bucket, key);
         if size == 0 || size < self.config.multipart_threshold {
             let body = source.take(0, size).await.map_err(|e| source.io_error(bucket, key, e))?;
+            source.check_end(size).await.map_err(|e| source.io_error(bucket, key, e))?;
             let e_tag = self.store.put_object(bucket, key, body).await.map_err(store_error)?;
             return Ok(UploadOutput { size, parts: 0, e_tag });
         }
@@ -107,17 +158,28 @@ impl<S: ObjectStore> TransferManager<S> {
         let upload_id = self.store.create_multipart_upload(bucket, key).await.map_err(store_error)?;
         let mut guard = AbortOnDrop { store: self.store.clone(), bucket: bucket.into(), key: key.into(), upload_id: upload_id.clone(), armed: true };
         let mut tasks = JoinSet::new();
-        let result = match self.send_parts(bucket, key, &upload_id, size, plan, &mut source, &mut tasks).await {
+        let sent = match self.send_parts(bucket, key, &upload_id, size, plan, &mut source, &mut tasks).await {
+            Ok(parts) => source.check_end(size).await.map(|()| parts).map_err(|e| source.io_error(bucket, key, e)),
+            Err(e) => Err(e),
+        };
+        let result = match sent {
             Ok(parts) => self.store.complete_multipart_upload(bucket, key, &upload_id, parts).await.map_err(store_error),
             Err(e) => Err(e),
         };
-        // Parts still in flight are cancelled before the abort, so none lands after it.
-        tasks.shutdown().await;
-        guard.armed = false;
         match result {
-            Ok(e_tag) => Ok(UploadOutput { size, parts: plan.parts, e_tag }),
+            Ok(e_tag) => {
+                // Completed: a drop from here on must not abort it.
+                guard.armed = false;
+                Ok(UploadOutput { size, parts: plan.parts, e_tag })
+            }
             Err(e) => {
+                // No new part starts; the parts in flight finish (a part
+                // cancelled mid-request may still be stored after the
+                // abort), then the upload is aborted. The guard stays armed
+                // until the abort has returned: a drop meanwhile spawns it.
+                while tasks.join_next().await.is_some() {}
                 let abort = self.store.abort_multipart_upload(bucket, key, &upload_id).await;
+                guard.armed = false;
                 Err(e.with_abort(abort))
             }
         }
@@ -190,6 +252,8 @@ mod tests {
         completed: Option<Vec<u32>>,
         aborted: u32,
         puts: Vec<usize>,
+        /// Parts in flight and parts stored when each abort began.
+        at_abort: Vec<(usize, usize)>,
     }
 
     /// An in-memory store: records parts, concurrency and aborts; part
@@ -199,6 +263,10 @@ mod tests {
         state: Arc<Mutex<State>>,
         fail: Option<u32>,
         hang: Option<u32>,
+        /// The first abort never answers.
+        hang_abort: bool,
+        /// Part 1 appends a byte to this file (a file growing mid-upload).
+        grow: Option<PathBuf>,
     }
 
     impl ObjectStore for Fake {
@@ -214,6 +282,10 @@ mod tests {
                 assert_eq!(id, "upload-1");
                 if self.hang == Some(n) {
                     std::future::pending::<()>().await;
+                }
+                if let (1, Some(path)) = (n, &self.grow) {
+                    use std::io::Write;
+                    std::fs::OpenOptions::new().append(true).open(path).unwrap().write_all(b"+").unwrap();
                 }
                 {
                     let mut s = self.state.lock().unwrap();
@@ -240,8 +312,19 @@ mod tests {
             Box::pin(async { Ok(Some("\"done-5\"".into())) })
         }
         fn abort_multipart_upload<'a>(&'a self, _: &'a str, _: &'a str, _: &'a str) -> BoxFuture<'a, Result<(), StoreError>> {
-            self.state.lock().unwrap().aborted += 1;
-            Box::pin(async { Ok(()) })
+            let first = {
+                let mut s = self.state.lock().unwrap();
+                s.aborted += 1;
+                let at = (s.in_flight, s.parts.len());
+                s.at_abort.push(at);
+                s.aborted == 1
+            };
+            Box::pin(async move {
+                if self.hang_abort && first {
+                    std::future::pending::<()>().await;
+                }
+                Ok(())
+            })
         }
         fn head_object<'a>(&'a self, _: &'a str, _: &'a str) -> BoxFuture<'a, Result<ObjectInfo, StoreError>> {
             Box::pin(async { Err(StoreError::new("HeadObject", "not in this fake")) })
@@ -310,5 +393,78 @@ mod tests {
             }
         });
         assert_eq!(fake.state.lock().unwrap().aborted, 1, "the abort was spawned when the upload was dropped");
+    }
+
+    #[test]
+    fn parts_in_flight_finish_before_the_abort() {
+        // Part 1 fails while part 2 is in flight: part 2 is let finish (not
+        // cancelled mid-request), part 3 never starts, then the abort.
+        let fake = Fake { fail: Some(1), ..Fake::default() };
+        let manager = TransferManager::new(fake.clone()).with_config(config());
+        let e = run(manager.upload_bytes("b", "k", vec![7u8; (23 * MIB) as usize])).unwrap_err();
+        assert_eq!((e.part(), e.upload_aborted()), (Some(1), Some(true)));
+        let s = fake.state.lock().unwrap();
+        let stored: Vec<u32> = s.parts.keys().copied().collect();
+        assert_eq!(s.at_abort, [(0, stored.len())], "nothing in flight at the abort, every started part stored before it");
+        // Part 2 was in flight with part 1 (and part 3 started if part 2 ended first); no later part started.
+        assert!(stored == [2] || stored == [2, 3], "{stored:?}");
+    }
+
+    #[test]
+    fn a_drop_during_the_abort_spawns_another() {
+        let fake = Fake { fail: Some(2), hang_abort: true, ..Fake::default() };
+        let manager = TransferManager::new(fake.clone()).with_config(config());
+        let state = fake.state.clone();
+        run(async move {
+            let task = tokio::spawn(async move { manager.upload_bytes("b", "k", vec![7u8; (23 * MIB) as usize]).await });
+            for _ in 0..200 {
+                tokio::task::yield_now().await;
+            }
+            assert_eq!(state.lock().unwrap().aborted, 1, "the abort is awaited (and hangs)");
+            task.abort();
+            assert!(task.await.unwrap_err().is_cancelled());
+            for _ in 0..50 {
+                tokio::task::yield_now().await;
+            }
+        });
+        assert_eq!(fake.state.lock().unwrap().aborted, 2, "the guard was still armed while the abort was awaited");
+    }
+
+    #[test]
+    fn a_completed_upload_is_never_aborted() {
+        let fake = Fake::default();
+        let manager = TransferManager::new(fake.clone()).with_config(config());
+        run(manager.upload_bytes("b", "k", vec![7u8; (12 * MIB) as usize])).unwrap();
+        assert_eq!(fake.state.lock().unwrap().aborted, 0);
+    }
+
+    fn scratch(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("smithy-upload-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    #[test]
+    fn only_a_regular_file_is_uploaded() {
+        let dir = scratch("not-regular");
+        let manager = TransferManager::new(Fake::default()).with_config(config());
+        let e = run(manager.upload_file("b", "k", &dir)).unwrap_err();
+        assert!(e.to_string().contains("is not a regular file"), "{e}");
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn a_file_that_grows_during_the_upload_fails_and_is_aborted() {
+        let dir = scratch("grows");
+        let path = dir.join("f.bin");
+        std::fs::write(&path, vec![1u8; (12 * MIB) as usize]).unwrap();
+        let fake = Fake { grow: Some(path.clone()), ..Fake::default() };
+        let manager = TransferManager::new(fake.clone()).with_config(config().with_multipart_threshold(5 * MIB));
+        let e = run(manager.upload_file("b", "k", &path)).unwrap_err();
+        assert!(e.to_string().contains("the file grew during the upload"), "{e}");
+        assert_eq!(e.upload_aborted(), Some(true), "{e}");
+        assert!(fake.state.lock().unwrap().completed.is_none());
+        std::fs::remove_dir_all(&dir).ok();
     }
 }
