@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 
-use aws_generated::s3::transfer::{CompletedPart, ObjectStore, StoreError, TransferConfig, TransferManager};
+use aws_generated::s3::transfer::{CompletedPart, ObjectStore, PartResult, StoreError, TransferConfig, TransferManager};
 use aws_generated::s3::{self, types as s3t};
 use integration_tests::interop::{Moto, SKIP_NOTICE};
 use smithy_gen_runtime::transfer::{BoxFuture, Bytes, ObjectInfo};
@@ -131,7 +131,7 @@ impl ObjectStore for Faulty {
             Ok(id)
         })
     }
-    fn upload_part<'a>(&'a self, bucket: &'a str, key: &'a str, upload_id: &'a str, part_number: u32, body: Bytes) -> BoxFuture<'a, Result<String, StoreError>> {
+    fn upload_part<'a>(&'a self, bucket: &'a str, key: &'a str, upload_id: &'a str, part_number: u32, body: Bytes) -> BoxFuture<'a, Result<PartResult, StoreError>> {
         if self.fail_part == Some(part_number) {
             return Box::pin(async { Err(StoreError::new("UploadPart", "scripted failure")) });
         }
@@ -199,4 +199,53 @@ async fn an_object_replaced_mid_download_is_an_error_and_leaves_no_file() {
     assert!(e.to_string().contains("the object changed during the download (its ETag is no longer"), "412 from If-Match: {e}");
     assert_eq!(entries(&dir), Vec::<String>::new(), "no target and no partial file");
     std::fs::remove_dir_all(&dir).ok();
+}
+
+/// A scripted S3 for the multipart calls, recording each request: what the
+/// wire carries for checksums (no moto needed).
+#[derive(Debug, Default)]
+struct Scripted(Mutex<Vec<http::Request<smithy_gen_runtime::Bytes>>>);
+
+impl smithy_gen_runtime::transport::Transport for Scripted {
+    fn send(&self, request: http::Request<smithy_gen_runtime::Bytes>, _: usize) -> smithy_gen_runtime::transport::BoxFuture<'_, Result<smithy_gen_runtime::request::RawResponse, smithy_gen_runtime::transport::SendError>> {
+        let query = request.uri().query().unwrap_or("").to_string();
+        let (headers, body): (Vec<(String, String)>, String) = if query.contains("uploads") {
+            (vec![], "<InitiateMultipartUploadResult><UploadId>u-1</UploadId></InitiateMultipartUploadResult>".into())
+        } else if let Some(n) = query.split('&').find_map(|p| p.strip_prefix("partNumber=")) {
+            // The part's ETag, and its CRC32 echoed as S3 does.
+            let crc = request.headers().get("x-amz-checksum-crc32").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+            (vec![("ETag".into(), format!("\"e{n}\"")), ("x-amz-checksum-crc32".into(), crc)], String::new())
+        } else {
+            (vec![], "<CompleteMultipartUploadResult><ETag>\"done-2\"</ETag></CompleteMultipartUploadResult>".into())
+        };
+        self.0.lock().unwrap().push(request);
+        Box::pin(std::future::ready(Ok(smithy_gen_runtime::request::RawResponse::new(200, headers, body.into_bytes()))))
+    }
+}
+
+#[tokio::test]
+async fn a_multipart_upload_names_crc32_and_completes_with_each_parts_crc32() {
+    use smithy_gen_runtime::config::{Config, Credentials};
+    let scripted = Arc::new(Scripted::default());
+    let config = Config::builder()
+        .region("us-east-1")
+        .credentials(Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None))
+        .transport(scripted.clone())
+        .max_attempts(1)
+        .build()
+        .expect("config");
+    let client = s3::Client::new(config);
+    let manager = client.transfer_manager().with_config(small_parts().with_concurrency(1));
+    let out = manager.upload_bytes("bkt", "k", payload(7 * MIB, 9)).await.expect("upload");
+    assert_eq!(out.parts, 2);
+    let requests = scripted.0.lock().unwrap();
+    assert_eq!(requests.len(), 4, "create, two parts, complete");
+    let header = |i: usize, name: &str| requests[i].headers().get(name).map(|v| v.to_str().unwrap().to_string());
+    assert_eq!(header(0, "x-amz-checksum-algorithm").as_deref(), Some("CRC32"), "CreateMultipartUpload names the parts' algorithm");
+    let crcs: Vec<String> = (1..=2).map(|i| header(i, "x-amz-checksum-crc32").expect("each part carries its CRC32")).collect();
+    let complete = String::from_utf8(requests[3].body().to_vec()).unwrap();
+    for (n, crc) in crcs.iter().enumerate() {
+        let part = format!("<ChecksumCRC32>{crc}</ChecksumCRC32>");
+        assert!(complete.contains(&part), "part {}'s CRC32 in {complete}", n + 1);
+    }
 }

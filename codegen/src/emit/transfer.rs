@@ -56,8 +56,8 @@ pub fn transfer_file(svc: &ServiceIr) -> Option<TokenStream> {
         //! retry policy).
         use ::smithy_gen_runtime::transfer::{BoxFuture, Bytes, ObjectInfo};
         pub use ::smithy_gen_runtime::transfer::{
-            CompletedPart, DownloadOutput, ObjectStore, StoreError, TransferConfig, TransferError, TransferErrorKind,
-            TransferManager, UploadOutput, MAX_PARTS, MAX_PART_SIZE, MIN_PART_SIZE,
+            CompletedPart, DownloadOutput, ObjectStore, PartResult, StoreError, TransferConfig, TransferError,
+            TransferErrorKind, TransferManager, UploadOutput, MAX_PARTS, MAX_PART_SIZE, MIN_PART_SIZE,
         };
 
         use super::{types, Client};
@@ -81,17 +81,23 @@ pub fn transfer_file(svc: &ServiceIr) -> Option<TokenStream> {
             }
             fn create_multipart_upload<'a>(&'a self, bucket: &'a str, key: &'a str) -> BoxFuture<'a, Result<String, StoreError>> {
                 Box::pin(async move {
-                    let out = self.#create_fn(types::#create_in::new(bucket, key)).await.map_err(|e| StoreError::from_operation(#create_name, e))?;
+                    // The parts carry CRC32s: the upload must name the algorithm,
+                    // or S3 rejects CompleteMultipartUpload.
+                    let mut input = types::#create_in::new(bucket, key);
+                    input.checksum_algorithm = Some(types::ChecksumAlgorithm::Crc32);
+                    let out = self.#create_fn(input).await.map_err(|e| StoreError::from_operation(#create_name, e))?;
                     out.upload_id.ok_or_else(|| StoreError::new(#create_name, "the response has no UploadId"))
                 })
             }
-            fn upload_part<'a>(&'a self, bucket: &'a str, key: &'a str, upload_id: &'a str, part_number: u32, body: Bytes) -> BoxFuture<'a, Result<String, StoreError>> {
+            fn upload_part<'a>(&'a self, bucket: &'a str, key: &'a str, upload_id: &'a str, part_number: u32, body: Bytes) -> BoxFuture<'a, Result<PartResult, StoreError>> {
                 Box::pin(async move {
                     let number = i32::try_from(part_number).map_err(|_| StoreError::new(#part_name, "part number out of range"))?;
                     let mut input = types::#part_in::new(bucket, key, number, upload_id);
                     input.body = Some(body.into());
+                    input.checksum_algorithm = Some(types::ChecksumAlgorithm::Crc32);
                     let out = self.#part_fn(input).await.map_err(|e| StoreError::from_operation(#part_name, e))?;
-                    out.e_tag.ok_or_else(|| StoreError::new(#part_name, "the response has no ETag"))
+                    let e_tag = out.e_tag.ok_or_else(|| StoreError::new(#part_name, "the response has no ETag"))?;
+                    Ok(PartResult { e_tag, checksum_crc32: out.checksum_crc32 })
                 })
             }
             fn complete_multipart_upload<'a>(&'a self, bucket: &'a str, key: &'a str, upload_id: &'a str, parts: Vec<CompletedPart>) -> BoxFuture<'a, Result<Option<String>, StoreError>> {
@@ -100,6 +106,7 @@ pub fn transfer_file(svc: &ServiceIr) -> Option<TokenStream> {
                     let parts = parts.into_iter().map(|p| types::CompletedPart {
                         part_number: i32::try_from(p.part_number).ok(),
                         e_tag: Some(p.e_tag),
+                        checksum_crc32: p.checksum_crc32,
                         ..Default::default()
                     });
                     input.multipart_upload = Some(types::CompletedMultipartUpload { parts: Some(parts.collect()) });

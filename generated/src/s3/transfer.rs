@@ -8,7 +8,7 @@
 //! retry policy).
 use ::smithy_gen_runtime::transfer::{BoxFuture, Bytes, ObjectInfo};
 pub use ::smithy_gen_runtime::transfer::{
-    CompletedPart, DownloadOutput, ObjectStore, StoreError, TransferConfig,
+    CompletedPart, DownloadOutput, ObjectStore, PartResult, StoreError, TransferConfig,
     TransferError, TransferErrorKind, TransferManager, UploadOutput, MAX_PARTS,
     MAX_PART_SIZE, MIN_PART_SIZE,
 };
@@ -43,10 +43,10 @@ impl ObjectStore for Client {
         key: &'a str,
     ) -> BoxFuture<'a, Result<String, StoreError>> {
         Box::pin(async move {
+            let mut input = types::CreateMultipartUploadInput::new(bucket, key);
+            input.checksum_algorithm = Some(types::ChecksumAlgorithm::Crc32);
             let out = self
-                .create_multipart_upload_with(
-                    types::CreateMultipartUploadInput::new(bucket, key),
-                )
+                .create_multipart_upload_with(input)
                 .await
                 .map_err(|e| StoreError::from_operation("CreateMultipartUpload", e))?;
             out.upload_id
@@ -63,18 +63,27 @@ impl ObjectStore for Client {
         upload_id: &'a str,
         part_number: u32,
         body: Bytes,
-    ) -> BoxFuture<'a, Result<String, StoreError>> {
+    ) -> BoxFuture<'a, Result<PartResult, StoreError>> {
         Box::pin(async move {
             let number = i32::try_from(part_number)
                 .map_err(|_| StoreError::new("UploadPart", "part number out of range"))?;
             let mut input = types::UploadPartInput::new(bucket, key, number, upload_id);
             input.body = Some(body.into());
+            input.checksum_algorithm = Some(types::ChecksumAlgorithm::Crc32);
             let out = self
                 .upload_part_with(input)
                 .await
                 .map_err(|e| StoreError::from_operation("UploadPart", e))?;
-            out.e_tag
-                .ok_or_else(|| StoreError::new("UploadPart", "the response has no ETag"))
+            let e_tag = out
+                .e_tag
+                .ok_or_else(|| StoreError::new(
+                    "UploadPart",
+                    "the response has no ETag",
+                ))?;
+            Ok(PartResult {
+                e_tag,
+                checksum_crc32: out.checksum_crc32,
+            })
         })
     }
     fn complete_multipart_upload<'a>(
@@ -95,6 +104,7 @@ impl ObjectStore for Client {
                 .map(|p| types::CompletedPart {
                     part_number: i32::try_from(p.part_number).ok(),
                     e_tag: Some(p.e_tag),
+                    checksum_crc32: p.checksum_crc32,
                     ..Default::default()
                 });
             input.multipart_upload = Some(types::CompletedMultipartUpload {

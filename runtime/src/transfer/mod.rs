@@ -26,9 +26,12 @@
 //!   and renames it into place only once whole; on failure (or when dropped)
 //!   the hidden file is removed.
 //!
-//! Flexible checksums: each part carries whatever checksum the client adds to
-//! `UploadPart` (CRC32 by default); no full-object or composite checksum is
-//! computed or sent with `CompleteMultipartUpload`.
+//! Flexible checksums: a multipart upload is created with
+//! `ChecksumAlgorithm: CRC32`, each part carries its CRC32
+//! (`x-amz-checksum-crc32`, [`PartResult::checksum_crc32`] from the
+//! response), and `CompleteMultipartUpload` lists each part's CRC32
+//! ([`CompletedPart::checksum_crc32`]), as S3 requires once the upload names
+//! an algorithm (S3 then computes the composite checksum itself).
 
 mod download;
 mod error;
@@ -52,14 +55,26 @@ pub const MAX_PART_SIZE: u64 = 5 * 1024 * 1024 * 1024;
 /// The most parts one multipart upload may have.
 pub const MAX_PARTS: u64 = 10_000;
 
-/// A part uploaded: its number (from 1) and the ETag the store returned,
-/// as `CompleteMultipartUpload` needs them.
+/// What `UploadPart` returned for a part.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartResult {
+    /// The part's ETag.
+    pub e_tag: String,
+    /// The part's CRC32 (base64, `x-amz-checksum-crc32`), when the store
+    /// gave one; passed on to `CompleteMultipartUpload`.
+    pub checksum_crc32: Option<String>,
+}
+
+/// A part uploaded: its number (from 1), the ETag and the CRC32 the store
+/// returned, as `CompleteMultipartUpload` needs them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CompletedPart {
     /// The part's number, from 1.
     pub part_number: u32,
     /// The ETag `UploadPart` returned.
     pub e_tag: String,
+    /// The CRC32 `UploadPart` returned (base64), if any.
+    pub checksum_crc32: Option<String>,
 }
 
 /// An object's size and ETag, from `HeadObject`.
@@ -77,11 +92,13 @@ pub struct ObjectInfo {
 pub trait ObjectStore: Clone + Send + Sync + 'static {
     /// `PutObject`: the whole object in one request; returns its ETag.
     fn put_object<'a>(&'a self, bucket: &'a str, key: &'a str, body: Bytes) -> BoxFuture<'a, Result<Option<String>, StoreError>>;
-    /// `CreateMultipartUpload`: returns the upload id.
+    /// `CreateMultipartUpload` with `ChecksumAlgorithm: CRC32`: returns the upload id.
     fn create_multipart_upload<'a>(&'a self, bucket: &'a str, key: &'a str) -> BoxFuture<'a, Result<String, StoreError>>;
-    /// `UploadPart`: returns the part's ETag.
-    fn upload_part<'a>(&'a self, bucket: &'a str, key: &'a str, upload_id: &'a str, part_number: u32, body: Bytes) -> BoxFuture<'a, Result<String, StoreError>>;
-    /// `CompleteMultipartUpload` with `parts` in order; returns the object's ETag.
+    /// `UploadPart` with the part's CRC32: returns its ETag and the CRC32
+    /// the store acknowledged.
+    fn upload_part<'a>(&'a self, bucket: &'a str, key: &'a str, upload_id: &'a str, part_number: u32, body: Bytes) -> BoxFuture<'a, Result<PartResult, StoreError>>;
+    /// `CompleteMultipartUpload` with `parts` in order (each with its ETag
+    /// and CRC32); returns the object's ETag.
     fn complete_multipart_upload<'a>(&'a self, bucket: &'a str, key: &'a str, upload_id: &'a str, parts: Vec<CompletedPart>) -> BoxFuture<'a, Result<Option<String>, StoreError>>;
     /// `AbortMultipartUpload`.
     fn abort_multipart_upload<'a>(&'a self, bucket: &'a str, key: &'a str, upload_id: &'a str) -> BoxFuture<'a, Result<(), StoreError>>;

@@ -211,7 +211,7 @@ impl<S: ObjectStore> TransferManager<S> {
                 let (store, (b, k, id)) = (self.store.clone(), ids.clone());
                 tasks.spawn(async move {
                     match store.upload_part(&b, &k, &id, number, body).await {
-                        Ok(e_tag) => Ok(CompletedPart { part_number: number, e_tag }),
+                        Ok(part) => Ok(CompletedPart { part_number: number, e_tag: part.e_tag, checksum_crc32: part.checksum_crc32 }),
                         Err(e) => Err((number, e)),
                     }
                 });
@@ -239,7 +239,7 @@ mod tests {
     use std::collections::BTreeMap;
     use std::sync::Mutex;
 
-    use super::super::{BoxFuture, ObjectInfo, TransferConfig};
+    use super::super::{BoxFuture, ObjectInfo, PartResult, TransferConfig};
     use super::*;
 
     const MIB: u64 = 1024 * 1024;
@@ -277,7 +277,7 @@ mod tests {
         fn create_multipart_upload<'a>(&'a self, _: &'a str, _: &'a str) -> BoxFuture<'a, Result<String, StoreError>> {
             Box::pin(async { Ok("upload-1".into()) })
         }
-        fn upload_part<'a>(&'a self, _: &'a str, _: &'a str, id: &'a str, n: u32, body: Bytes) -> BoxFuture<'a, Result<String, StoreError>> {
+        fn upload_part<'a>(&'a self, _: &'a str, _: &'a str, id: &'a str, n: u32, body: Bytes) -> BoxFuture<'a, Result<PartResult, StoreError>> {
             Box::pin(async move {
                 assert_eq!(id, "upload-1");
                 if self.hang == Some(n) {
@@ -301,12 +301,13 @@ mod tests {
                     return Err(StoreError::new("UploadPart", "scripted"));
                 }
                 s.parts.insert(n, body.len());
-                Ok(format!("\"etag-{n}\""))
+                Ok(PartResult { e_tag: format!("\"etag-{n}\""), checksum_crc32: Some(format!("crc-{n}")) })
             })
         }
         fn complete_multipart_upload<'a>(&'a self, _: &'a str, _: &'a str, _: &'a str, parts: Vec<CompletedPart>) -> BoxFuture<'a, Result<Option<String>, StoreError>> {
             for p in &parts {
                 assert_eq!(p.e_tag, format!("\"etag-{}\"", p.part_number));
+                assert_eq!(p.checksum_crc32, Some(format!("crc-{}", p.part_number)), "each part's CRC32 goes to Complete");
             }
             self.state.lock().unwrap().completed = Some(parts.iter().map(|p| p.part_number).collect());
             Box::pin(async { Ok(Some("\"done-5\"".into())) })
