@@ -147,9 +147,9 @@ impl ObjectStore for Faulty {
     fn head_object<'a>(&'a self, bucket: &'a str, key: &'a str) -> BoxFuture<'a, Result<ObjectInfo, StoreError>> {
         ObjectStore::head_object(&self.inner, bucket, key)
     }
-    fn get_object_range<'a>(&'a self, bucket: &'a str, key: &'a str, start: u64, end: u64, if_match: Option<&'a str>) -> BoxFuture<'a, Result<Bytes, StoreError>> {
+    fn get_object_range<'a>(&'a self, bucket: &'a str, key: &'a str, start: u64, end: u64, size: u64, if_match: Option<&'a str>) -> BoxFuture<'a, Result<Bytes, StoreError>> {
         Box::pin(async move {
-            let got = ObjectStore::get_object_range(&self.inner, bucket, key, start, end, if_match).await?;
+            let got = ObjectStore::get_object_range(&self.inner, bucket, key, start, end, size, if_match).await?;
             if self.ranges.fetch_add(1, Ordering::SeqCst) == 0 {
                 if let Some(new) = &self.replace_with {
                     let mut put = s3t::PutObjectInput::new(bucket, key);
@@ -209,7 +209,12 @@ struct Scripted(Mutex<Vec<http::Request<smithy_gen_runtime::Bytes>>>);
 impl smithy_gen_runtime::transport::Transport for Scripted {
     fn send(&self, request: http::Request<smithy_gen_runtime::Bytes>, _: usize) -> smithy_gen_runtime::transport::BoxFuture<'_, Result<smithy_gen_runtime::request::RawResponse, smithy_gen_runtime::transport::SendError>> {
         let query = request.uri().query().unwrap_or("").to_string();
-        let (headers, body): (Vec<(String, String)>, String) = if query.contains("uploads") {
+        let (headers, body): (Vec<(String, String)>, String) = if request.method() == http::Method::HEAD {
+            (vec![("Content-Length".into(), "10".into()), ("ETag".into(), "\"v1\"".into())], String::new())
+        } else if request.method() == http::Method::GET {
+            // A server that ignores Range: 200 with the whole object, no Content-Range.
+            (vec![], "0123456789".into())
+        } else if query.contains("uploads") {
             (vec![], "<InitiateMultipartUploadResult><UploadId>u-1</UploadId></InitiateMultipartUploadResult>".into())
         } else if let Some(n) = query.split('&').find_map(|p| p.strip_prefix("partNumber=")) {
             // The part's ETag, and its CRC32 echoed as S3 does.
@@ -223,8 +228,7 @@ impl smithy_gen_runtime::transport::Transport for Scripted {
     }
 }
 
-#[tokio::test]
-async fn a_multipart_upload_names_crc32_and_completes_with_each_parts_crc32() {
+fn scripted() -> (s3::Client, Arc<Scripted>) {
     use smithy_gen_runtime::config::{Config, Credentials};
     let scripted = Arc::new(Scripted::default());
     let config = Config::builder()
@@ -234,7 +238,19 @@ async fn a_multipart_upload_names_crc32_and_completes_with_each_parts_crc32() {
         .max_attempts(1)
         .build()
         .expect("config");
-    let client = s3::Client::new(config);
+    (s3::Client::new(config), scripted)
+}
+
+#[tokio::test]
+async fn a_range_answered_with_the_whole_object_is_an_error() {
+    let (client, _) = scripted();
+    let e = client.transfer_manager().download_bytes("bkt", "k").await.expect_err("no Content-Range");
+    assert!(e.to_string().contains("the response has no Content-Range (the whole object?), not \"bytes 0-9/10\""), "{e}");
+}
+
+#[tokio::test]
+async fn a_multipart_upload_names_crc32_and_completes_with_each_parts_crc32() {
+    let (client, scripted) = scripted();
     let manager = client.transfer_manager().with_config(small_parts().with_concurrency(1));
     let out = manager.upload_bytes("bkt", "k", payload(7 * MIB, 9)).await.expect("upload");
     assert_eq!(out.parts, 2);

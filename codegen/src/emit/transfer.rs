@@ -57,7 +57,7 @@ pub fn transfer_file(svc: &ServiceIr) -> Option<TokenStream> {
         use ::smithy_gen_runtime::transfer::{BoxFuture, Bytes, ObjectInfo};
         pub use ::smithy_gen_runtime::transfer::{
             CompletedPart, DownloadOutput, ObjectStore, PartResult, StoreError, TransferConfig, TransferError,
-            TransferErrorKind, TransferManager, UploadOutput, MAX_PARTS, MAX_PART_SIZE, MIN_PART_SIZE,
+            TransferErrorKind, TransferManager, UploadOutput, MAX_PARTS, MAX_PART_SIZE, MIN_PART_SIZE, RANGE_RETRIES,
         };
 
         use super::{types, Client};
@@ -128,13 +128,13 @@ pub fn transfer_file(svc: &ServiceIr) -> Option<TokenStream> {
                     Ok(ObjectInfo { size, e_tag: out.e_tag })
                 })
             }
-            fn get_object_range<'a>(&'a self, bucket: &'a str, key: &'a str, start: u64, end: u64, if_match: Option<&'a str>) -> BoxFuture<'a, Result<Bytes, StoreError>> {
+            fn get_object_range<'a>(&'a self, bucket: &'a str, key: &'a str, start: u64, end: u64, size: u64, if_match: Option<&'a str>) -> BoxFuture<'a, Result<Bytes, StoreError>> {
                 Box::pin(async move {
                     let mut input = types::#get_in::new(bucket, key);
                     input.range = Some(format!("bytes={start}-{end}"));
                     input.if_match = if_match.map(str::to_string);
-                    let (_, body) = self.#get_stream(input).await.map_err(|e| StoreError::from_operation(#get_name, e))?;
-                    ::smithy_gen_runtime::transfer::read_range(body, end.saturating_sub(start) + 1).await
+                    let (out, body) = self.#get_stream(input).await.map_err(|e| StoreError::from_operation(#get_name, e))?;
+                    ::smithy_gen_runtime::transfer::read_range(out.content_range.as_deref(), body, start, end, size).await
                 })
             }
         }

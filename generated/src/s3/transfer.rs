@@ -10,7 +10,7 @@ use ::smithy_gen_runtime::transfer::{BoxFuture, Bytes, ObjectInfo};
 pub use ::smithy_gen_runtime::transfer::{
     CompletedPart, DownloadOutput, ObjectStore, PartResult, StoreError, TransferConfig,
     TransferError, TransferErrorKind, TransferManager, UploadOutput, MAX_PARTS,
-    MAX_PART_SIZE, MIN_PART_SIZE,
+    MAX_PART_SIZE, MIN_PART_SIZE, RANGE_RETRIES,
 };
 use super::{types, Client};
 impl Client {
@@ -160,19 +160,23 @@ impl ObjectStore for Client {
         key: &'a str,
         start: u64,
         end: u64,
+        size: u64,
         if_match: Option<&'a str>,
     ) -> BoxFuture<'a, Result<Bytes, StoreError>> {
         Box::pin(async move {
             let mut input = types::GetObjectInput::new(bucket, key);
             input.range = Some(format!("bytes={start}-{end}"));
             input.if_match = if_match.map(str::to_string);
-            let (_, body) = self
+            let (out, body) = self
                 .get_object_stream(input)
                 .await
                 .map_err(|e| StoreError::from_operation("GetObject", e))?;
             ::smithy_gen_runtime::transfer::read_range(
+                    out.content_range.as_deref(),
                     body,
-                    end.saturating_sub(start) + 1,
+                    start,
+                    end,
+                    size,
                 )
                 .await
         })

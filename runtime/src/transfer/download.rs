@@ -11,7 +11,7 @@ use bytes::Bytes;
 use tokio::io::{AsyncSeekExt, AsyncWriteExt};
 use tokio::task::JoinSet;
 
-use super::{DownloadOutput, ObjectStore, PartPlan, StoreError, TransferError, TransferErrorKind, TransferManager};
+use super::{DownloadOutput, ObjectStore, PartPlan, StoreError, TransferError, TransferErrorKind, TransferManager, RANGE_RETRIES};
 
 const OP: &str = "download";
 
@@ -119,7 +119,7 @@ impl<S: ObjectStore> TransferManager<S> {
                 let (start, len) = plan.range(next, size);
                 let (store, (b, k, tag)) = (self.store.clone(), ids.clone());
                 let index = next;
-                tasks.spawn(async move { (index, store.get_object_range(&b, &k, start, start + len - 1, tag.as_deref()).await) });
+                tasks.spawn(async move { (index, get_range(&store, &b, &k, start, len, size, tag.as_deref()).await) });
                 next += 1;
             }
             let (index, result) = match tasks.join_next().await {
@@ -130,7 +130,7 @@ impl<S: ObjectStore> TransferManager<S> {
                     return Err(TransferError::new(TransferErrorKind::Invalid(what), OP, bucket, key));
                 }
             };
-            let (start, len) = plan.range(index, size);
+            let (start, _) = plan.range(index, size);
             let fail = |kind| TransferError::new(kind, OP, bucket, key).in_part(index + 1);
             let bytes = result.map_err(|e| {
                 if e.status() == Some(412) || e.code() == Some("PreconditionFailed") {
@@ -139,27 +139,56 @@ impl<S: ObjectStore> TransferManager<S> {
                     fail(TransferErrorKind::Store(e))
                 }
             })?;
-            if bytes.len() as u64 != len {
-                let what = format!("bytes {start}-{} came back as {} bytes, not {len}", start + len - 1, bytes.len());
-                return Err(fail(TransferErrorKind::ObjectChanged(what)));
-            }
             sink.write_at(start, &bytes).await.map_err(|source| fail(TransferErrorKind::Io { path: sink.path(), source }))?;
         }
         Ok(plan.parts)
     }
 }
 
+/// One range, asked for again (up to [`RANGE_RETRIES`] times) while its
+/// body breaks off or ends short; a body of the wrong length from a store
+/// that does not say so is an interrupted body too.
+async fn get_range<S: ObjectStore>(store: &S, bucket: &str, key: &str, start: u64, len: u64, size: u64, if_match: Option<&str>) -> Result<Bytes, StoreError> {
+    let end = start + len - 1;
+    let mut retries = 0;
+    loop {
+        let error = match store.get_object_range(bucket, key, start, end, size, if_match).await {
+            Ok(bytes) if bytes.len() as u64 == len => return Ok(bytes),
+            Ok(bytes) => StoreError::interrupted("GetObject", format!("bytes {start}-{end} came back as {} bytes, not {len}", bytes.len())),
+            Err(e) => e,
+        };
+        if !error.is_interrupted() || retries >= RANGE_RETRIES {
+            return Err(error);
+        }
+        retries += 1;
+        tracing::debug!(bucket, key, start, end, retries, error = %error, "asking again for a range whose body broke off");
+    }
+}
+
 /// The bytes of a ranged `GetObject`'s streamed body, read whole, for an
-/// [`ObjectStore::get_object_range`] implementation: at most `expected`
-/// bytes are buffered (a longer body is an error, not a larger buffer).
-pub async fn read_range(mut body: crate::transport::BodyStream, expected: u64) -> Result<Bytes, StoreError> {
+/// [`ObjectStore::get_object_range`] implementation of the bytes
+/// `start..=end` of an object of `size` bytes. The response's
+/// `Content-Range` must be `bytes start-end/size` (a `200` with the whole
+/// object, or another range, is an error). At most the range's length is
+/// buffered (a longer body is an error, not a larger buffer); a body that
+/// breaks off or ends short is a [`StoreError::interrupted`].
+pub async fn read_range(content_range: Option<&str>, mut body: crate::transport::BodyStream, start: u64, end: u64, size: u64) -> Result<Bytes, StoreError> {
+    let wanted = format!("bytes {start}-{end}/{size}");
+    if content_range != Some(wanted.as_str()) {
+        let got = content_range.map_or_else(|| "no Content-Range (the whole object?)".to_string(), |r| format!("Content-Range {r:?}"));
+        return Err(StoreError::new("GetObject", format!("the response has {got}, not {wanted:?}")));
+    }
+    let expected = end.saturating_sub(start) + 1;
     let mut buf = bytes::BytesMut::with_capacity(usize::try_from(expected).unwrap_or(0));
     while let Some(chunk) = body.next_chunk().await {
-        let chunk = chunk.map_err(|e| StoreError::new("GetObject", format!("the body ended early after {} bytes: {}", buf.len(), match e { crate::transport::SendError::Transport(t) => t.to_string(), crate::transport::SendError::Timeout(t) => t.to_string() })))?;
+        let chunk = chunk.map_err(|e| StoreError::interrupted("GetObject", format!("the body broke off after {} bytes: {}", buf.len(), match e { crate::transport::SendError::Transport(t) => t.to_string(), crate::transport::SendError::Timeout(t) => t.to_string() })))?;
         if (buf.len() + chunk.len()) as u64 > expected {
             return Err(StoreError::new("GetObject", format!("the body is longer than the {expected} bytes asked for")));
         }
         buf.extend_from_slice(&chunk);
+    }
+    if (buf.len() as u64) < expected {
+        return Err(StoreError::interrupted("GetObject", format!("the body ended after {} of the {expected} bytes asked for", buf.len())));
     }
     Ok(buf.freeze())
 }
@@ -180,11 +209,109 @@ mod tests {
     #[test]
     fn a_range_body_is_read_whole_and_never_past_its_length() {
         tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
-        let body = crate::transport::BodyStream::chunks(vec![Bytes::from_static(b"abc"), Bytes::from_static(b"de")]);
-        assert_eq!(read_range(body, 5).await.unwrap(), Bytes::from_static(b"abcde"));
-        let body = crate::transport::BodyStream::chunks(vec![Bytes::from_static(b"abc"), Bytes::from_static(b"def")]);
-        let e = read_range(body, 5).await.unwrap_err();
-        assert!(e.to_string().contains("longer than the 5 bytes"), "{e}");
+        let chunks = |c: &[&'static [u8]]| crate::transport::BodyStream::chunks(c.iter().map(|b| Bytes::from_static(b)).collect());
+        let range = Some("bytes 10-14/100");
+        assert_eq!(read_range(range, chunks(&[b"abc", b"de"]), 10, 14, 100).await.unwrap(), Bytes::from_static(b"abcde"));
+        let e = read_range(range, chunks(&[b"abc", b"def"]), 10, 14, 100).await.unwrap_err();
+        assert!(e.to_string().contains("longer than the 5 bytes") && !e.is_interrupted(), "{e}");
+        let e = read_range(range, chunks(&[b"abc"]), 10, 14, 100).await.unwrap_err();
+        assert!(e.to_string().contains("the body ended after 3 of the 5 bytes") && e.is_interrupted(), "{e}");
+        // A 200 with the whole object, or another range: not the range asked for.
+        let e = read_range(None, chunks(&[b"abcde"]), 10, 14, 100).await.unwrap_err();
+        assert!(e.to_string().contains("no Content-Range") && !e.is_interrupted(), "{e}");
+        let e = read_range(Some("bytes 10-14/101"), chunks(&[b"abcde"]), 10, 14, 100).await.unwrap_err();
+        assert!(e.to_string().contains("not \"bytes 10-14/100\""), "{e}");
         });
+    }
+
+    use std::sync::Mutex;
+
+    use super::super::{BoxFuture, CompletedPart, ObjectInfo, PartResult, TransferConfig};
+
+    const MIB: u64 = 1024 * 1024;
+
+    /// A range asked for: its first byte and its `If-Match`.
+    type Ask = (u64, Option<String>);
+
+    /// An object in memory; the first `breaks` asks for each range break
+    /// off, or (`changed`) every ask after the first gets a 412.
+    #[derive(Clone)]
+    struct Ranges {
+        object: Bytes,
+        breaks: u32,
+        changed: bool,
+        asks: Arc<Mutex<Vec<Ask>>>,
+    }
+
+    impl ObjectStore for Ranges {
+        fn put_object<'a>(&'a self, _: &'a str, _: &'a str, _: Bytes) -> BoxFuture<'a, Result<Option<String>, StoreError>> {
+            unreachable!()
+        }
+        fn create_multipart_upload<'a>(&'a self, _: &'a str, _: &'a str) -> BoxFuture<'a, Result<String, StoreError>> {
+            unreachable!()
+        }
+        fn upload_part<'a>(&'a self, _: &'a str, _: &'a str, _: &'a str, _: u32, _: Bytes) -> BoxFuture<'a, Result<PartResult, StoreError>> {
+            unreachable!()
+        }
+        fn complete_multipart_upload<'a>(&'a self, _: &'a str, _: &'a str, _: &'a str, _: Vec<CompletedPart>) -> BoxFuture<'a, Result<Option<String>, StoreError>> {
+            unreachable!()
+        }
+        fn abort_multipart_upload<'a>(&'a self, _: &'a str, _: &'a str, _: &'a str) -> BoxFuture<'a, Result<(), StoreError>> {
+            unreachable!()
+        }
+        fn head_object<'a>(&'a self, _: &'a str, _: &'a str) -> BoxFuture<'a, Result<ObjectInfo, StoreError>> {
+            Box::pin(async { Ok(ObjectInfo { size: self.object.len() as u64, e_tag: Some("\"v1\"".into()) }) })
+        }
+        fn get_object_range<'a>(&'a self, _: &'a str, _: &'a str, start: u64, end: u64, _: u64, if_match: Option<&'a str>) -> BoxFuture<'a, Result<Bytes, StoreError>> {
+            Box::pin(async move {
+                let asked = {
+                    let mut asks = self.asks.lock().unwrap();
+                    asks.push((start, if_match.map(str::to_string)));
+                    asks.iter().filter(|(s, _)| *s == start).count() as u32
+                };
+                let whole = self.object.slice(start as usize..=end as usize);
+                if self.changed && asked > 1 {
+                    return Err(StoreError::new("GetObject", "PreconditionFailed").with_status(412));
+                }
+                if asked <= self.breaks {
+                    // Alternately a reset connection and a short body.
+                    return if asked % 2 == 1 { Err(StoreError::interrupted("GetObject", "connection reset")) } else { Ok(whole.slice(..1)) };
+                }
+                Ok(whole)
+            })
+        }
+    }
+
+    fn ranges(breaks: u32, changed: bool) -> Ranges {
+        Ranges { object: (0..12 * MIB).map(|i| (i % 251) as u8).collect::<Vec<u8>>().into(), breaks, changed, asks: Arc::default() }
+    }
+
+    fn run<T>(f: impl std::future::Future<Output = T>) -> T {
+        tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(f)
+    }
+
+    #[test]
+    fn a_range_whose_body_breaks_off_is_asked_for_again_with_the_same_if_match() {
+        let store = ranges(RANGE_RETRIES, false);
+        let manager = TransferManager::new(store.clone()).with_config(TransferConfig::new().with_part_size(5 * MIB));
+        let got = run(manager.download_bytes("b", "k")).unwrap();
+        assert!(got == store.object, "the retried ranges are whole");
+        let asks = store.asks.lock().unwrap();
+        assert_eq!(asks.len(), 3 * (1 + RANGE_RETRIES as usize), "each of 3 ranges asked for 1 + {RANGE_RETRIES} times");
+        assert!(asks.iter().all(|(_, tag)| tag.as_deref() == Some("\"v1\"")), "{asks:?}");
+    }
+
+    #[test]
+    fn a_range_that_keeps_breaking_off_fails_and_a_412_is_object_changed() {
+        let manager = TransferManager::new(ranges(RANGE_RETRIES + 1, false)).with_config(TransferConfig::new().with_part_size(5 * MIB).with_concurrency(1));
+        let e = run(manager.download_bytes("b", "k")).unwrap_err();
+        assert!(!e.is_object_changed() && e.part() == Some(1), "{e}");
+        // The fourth ask (the last retry) came back short.
+        assert!(matches!(e.kind(), TransferErrorKind::Store(s) if s.is_interrupted()), "{e}");
+        assert!(e.to_string().contains("came back as 1 bytes, not 5242880"), "{e}");
+        // A break, then a 412 on the retry: the object changed.
+        let manager = TransferManager::new(ranges(1, true)).with_config(TransferConfig::new().with_part_size(5 * MIB).with_concurrency(1));
+        let e = run(manager.download_bytes("b", "k")).unwrap_err();
+        assert!(e.is_object_changed(), "{e}");
     }
 }

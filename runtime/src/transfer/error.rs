@@ -17,6 +17,7 @@ pub struct StoreError {
     code: Option<String>,
     message: String,
     source: Option<Box<dyn StdError + Send + Sync>>,
+    interrupted: bool,
 }
 
 impl StoreError {
@@ -29,12 +30,30 @@ impl StoreError {
             code: if error.kind() == ErrorKind::Service { error.code().map(str::to_string) } else { None },
             message: error.to_string(),
             source: Some(Box::new(error)),
+            interrupted: false,
         }
     }
     /// A failure that is no operation error (a response without a member the
     /// transfer needs, or one a test double scripts).
     pub fn new(operation: &'static str, message: impl Into<String>) -> Self {
-        Self { operation, status: None, code: None, message: message.into(), source: None }
+        Self { operation, status: None, code: None, message: message.into(), source: None, interrupted: false }
+    }
+    /// A response body that broke off (a connection reset) or ended short
+    /// after its headers: a download retries such a range (with the same
+    /// `If-Match`) a few times before failing.
+    pub fn interrupted(operation: &'static str, message: impl Into<String>) -> Self {
+        Self { interrupted: true, ..Self::new(operation, message) }
+    }
+    /// The same error with an HTTP status (for test doubles).
+    #[cfg(test)]
+    pub(super) fn with_status(mut self, status: u16) -> Self {
+        self.status = Some(status);
+        self
+    }
+    /// Whether this is an [interrupted](Self::interrupted) body, worth
+    /// asking for again.
+    pub fn is_interrupted(&self) -> bool {
+        self.interrupted
     }
     /// The operation that failed (`UploadPart`).
     pub fn operation(&self) -> &'static str {
@@ -81,7 +100,7 @@ pub enum TransferErrorKind {
         source: std::io::Error,
     },
     /// The object changed during a download (its ETag no longer matched:
-    /// `412 Precondition Failed`), or a range came back with the wrong length.
+    /// `412 Precondition Failed`).
     ObjectChanged(String),
     /// The transfer cannot be made as asked (an object too large for
     /// [`MAX_PARTS`](super::MAX_PARTS) parts of the largest size).

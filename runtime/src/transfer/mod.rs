@@ -22,7 +22,9 @@
 //!   `HeadObject` for the size and ETag, then concurrent ranged `GetObject`s
 //!   pinned to that ETag with `If-Match`, so an object replaced mid-way is
 //!   an error ([`TransferErrorKind::ObjectChanged`]) rather than a file mixing
-//!   two versions. A file download writes to a hidden file beside the target
+//!   two versions. Each response must carry the range asked for
+//!   (`Content-Range`); a body that breaks off or ends short is asked for
+//!   again, up to [`RANGE_RETRIES`] times. A file download writes to a hidden file beside the target
 //!   and renames it into place only once whole; on failure (or when dropped)
 //!   the hidden file is removed.
 //!
@@ -52,6 +54,9 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 pub const MIN_PART_SIZE: u64 = 5 * 1024 * 1024;
 /// The largest part S3 accepts: 5 GiB.
 pub const MAX_PART_SIZE: u64 = 5 * 1024 * 1024 * 1024;
+/// How many times a download asks again for a range whose body broke off
+/// or ended short (a [`StoreError::interrupted`]), with the same `If-Match`.
+pub const RANGE_RETRIES: u32 = 3;
 /// The most parts one multipart upload may have.
 pub const MAX_PARTS: u64 = 10_000;
 
@@ -104,9 +109,13 @@ pub trait ObjectStore: Clone + Send + Sync + 'static {
     fn abort_multipart_upload<'a>(&'a self, bucket: &'a str, key: &'a str, upload_id: &'a str) -> BoxFuture<'a, Result<(), StoreError>>;
     /// `HeadObject`: the object's size and ETag.
     fn head_object<'a>(&'a self, bucket: &'a str, key: &'a str) -> BoxFuture<'a, Result<ObjectInfo, StoreError>>;
-    /// `GetObject` of the bytes `start..=end` (`Range: bytes=start-end`),
-    /// with `If-Match: if_match` when given; returns the range's bytes.
-    fn get_object_range<'a>(&'a self, bucket: &'a str, key: &'a str, start: u64, end: u64, if_match: Option<&'a str>) -> BoxFuture<'a, Result<Bytes, StoreError>>;
+    /// `GetObject` of the bytes `start..=end` of an object of `size` bytes
+    /// (`Range: bytes=start-end`), with `If-Match: if_match` when given;
+    /// returns the range's bytes. The response must be that range
+    /// (`Content-Range: bytes start-end/size`; [`read_range`] checks it),
+    /// and a body that breaks off or ends short is a
+    /// [`StoreError::interrupted`], which the download retries.
+    fn get_object_range<'a>(&'a self, bucket: &'a str, key: &'a str, start: u64, end: u64, size: u64, if_match: Option<&'a str>) -> BoxFuture<'a, Result<Bytes, StoreError>>;
 }
 
 /// How transfers split and schedule their work.
