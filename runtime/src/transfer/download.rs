@@ -60,12 +60,40 @@ impl Drop for RemoveOnDrop {
 
 /// The hidden file a download writes before it is whole: in the target's
 /// directory (so the rename stays on one file system), unique to this
-/// process and download.
+/// process and download, with a random-ish suffix (the clock's nanoseconds
+/// mixed with a counter) so its name cannot be guessed ahead; the target's
+/// name is cut to 64 bytes so the whole stays well under name limits.
 fn partial_path(target: &Path) -> PathBuf {
     static NEXT: AtomicU64 = AtomicU64::new(0);
     let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "object".into());
+    let mut cut = name.len().min(64);
+    while !name.is_char_boundary(cut) {
+        cut -= 1;
+    }
     let n = NEXT.fetch_add(1, Ordering::Relaxed);
-    target.with_file_name(format!(".{name}.{}-{n}.partial", std::process::id()))
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64);
+    let noise = (nanos ^ n.wrapping_mul(0x9E37_79B9_7F4A_7C15)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    target.with_file_name(format!(".{}.{}-{n}-{noise:016x}.partial", &name[..cut], std::process::id()))
+}
+
+/// The permissions the downloaded file gets: the replaced target's, when
+/// there was one; else (unix) `0644`, which is `0666` under the usual
+/// `022` umask (the umask itself is not read).
+async fn final_permissions(target: &Path) -> Option<std::fs::Permissions> {
+    match tokio::fs::metadata(target).await {
+        Ok(meta) if meta.is_file() => Some(meta.permissions()),
+        _ => {
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                Some(std::fs::Permissions::from_mode(0o644))
+            }
+            #[cfg(not(unix))]
+            {
+                None
+            }
+        }
+    }
 }
 
 impl<S: ObjectStore> TransferManager<S> {
@@ -85,14 +113,21 @@ impl<S: ObjectStore> TransferManager<S> {
 
     /// Download `bucket`/`key` to the file at `path`, in concurrent ranges
     /// pinned to the object's ETag (see the [module](super)): written to a
-    /// hidden file beside `path` and renamed over it once whole, so `path`
-    /// never holds a partial or mixed object; on failure nothing is left.
+    /// hidden file beside `path` (mode `0600` on unix while written) and
+    /// renamed over it once whole, so `path` never holds a partial or mixed
+    /// object; on failure nothing is left. The file gets the mode of the
+    /// file it replaces, else `0644` (unix).
     pub async fn download_file(&self, bucket: &str, key: &str, path: impl AsRef<Path>) -> Result<DownloadOutput, TransferError> {
         let target = path.as_ref();
         let info = self.store.head_object(bucket, key).await.map_err(|e| TransferError::new(TransferErrorKind::Store(e), OP, bucket, key))?;
         let partial = partial_path(target);
         let io = |path: &Path, source| TransferError::new(TransferErrorKind::Io { path: path.to_path_buf(), source }, OP, bucket, key);
-        let file = tokio::fs::OpenOptions::new().write(true).create_new(true).open(&partial).await.map_err(|e| io(&partial, e))?;
+        let mut options = tokio::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        // Only its owner can read the partial file while it is written.
+        #[cfg(unix)]
+        options.mode(0o600);
+        let file = options.open(&partial).await.map_err(|e| io(&partial, e))?;
         let mut guard = RemoveOnDrop { path: partial.clone(), armed: true };
         file.set_len(info.size).await.map_err(|e| io(&partial, e))?;
         let mut sink = Sink::File { file, path: partial.clone() };
@@ -100,6 +135,9 @@ impl<S: ObjectStore> TransferManager<S> {
         if let Sink::File { mut file, .. } = sink {
             file.flush().await.map_err(|e| io(&partial, e))?;
             file.sync_all().await.map_err(|e| io(&partial, e))?;
+        }
+        if let Some(permissions) = final_permissions(target).await {
+            tokio::fs::set_permissions(&partial, permissions).await.map_err(|e| io(&partial, e))?;
         }
         tokio::fs::rename(&partial, target).await.map_err(|e| io(target, e))?;
         guard.armed = false;
@@ -204,6 +242,56 @@ mod tests {
         assert_eq!(a.parent(), Some(Path::new("/data/out")));
         assert!(a.file_name().unwrap().to_string_lossy().starts_with(".big.bin."), "{a:?}");
         assert_ne!(a, b);
+        let long = partial_path(&Path::new("/d").join("é".repeat(200)));
+        let name = long.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(name.len() < 130 && name.starts_with(&format!(".{}.", "é".repeat(32))), "{name}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_partial_file_is_private_and_the_result_keeps_the_replaced_files_mode() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = std::env::temp_dir().join(format!("smithy-download-{}-modes", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let store = ranges(0, false);
+        let manager = TransferManager::new(store).with_config(TransferConfig::new().with_part_size(5 * MIB));
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        // A new file: 0644.
+        let fresh = dir.join("fresh.bin");
+        run(manager.download_file("b", "k", &fresh)).unwrap();
+        assert_eq!(mode(&fresh), 0o644);
+        // A replaced file keeps its mode.
+        let kept = dir.join("kept.bin");
+        std::fs::write(&kept, b"old").unwrap();
+        std::fs::set_permissions(&kept, std::fs::Permissions::from_mode(0o600)).unwrap();
+        run(manager.download_file("b", "k", &kept)).unwrap();
+        assert_eq!((mode(&kept), std::fs::metadata(&kept).unwrap().len()), (0o600, 12 * MIB));
+        // The partial file is created 0600: seen from inside a range fetch.
+        let seen = Arc::new(Mutex::new(None));
+        #[derive(Clone)]
+        struct Peek(Ranges, PathBuf, Arc<Mutex<Option<u32>>>);
+        impl ObjectStore for Peek {
+            fn put_object<'a>(&'a self, b: &'a str, k: &'a str, x: Bytes) -> BoxFuture<'a, Result<Option<String>, StoreError>> { self.0.put_object(b, k, x) }
+            fn create_multipart_upload<'a>(&'a self, b: &'a str, k: &'a str) -> BoxFuture<'a, Result<String, StoreError>> { self.0.create_multipart_upload(b, k) }
+            fn upload_part<'a>(&'a self, b: &'a str, k: &'a str, i: &'a str, n: u32, x: Bytes) -> BoxFuture<'a, Result<PartResult, StoreError>> { self.0.upload_part(b, k, i, n, x) }
+            fn complete_multipart_upload<'a>(&'a self, b: &'a str, k: &'a str, i: &'a str, p: Vec<CompletedPart>) -> BoxFuture<'a, Result<Option<String>, StoreError>> { self.0.complete_multipart_upload(b, k, i, p) }
+            fn abort_multipart_upload<'a>(&'a self, b: &'a str, k: &'a str, i: &'a str) -> BoxFuture<'a, Result<(), StoreError>> { self.0.abort_multipart_upload(b, k, i) }
+            fn head_object<'a>(&'a self, b: &'a str, k: &'a str) -> BoxFuture<'a, Result<ObjectInfo, StoreError>> { self.0.head_object(b, k) }
+            fn get_object_range<'a>(&'a self, b: &'a str, k: &'a str, s: u64, e: u64, n: u64, m: Option<&'a str>) -> BoxFuture<'a, Result<Bytes, StoreError>> {
+                for entry in std::fs::read_dir(&self.1).unwrap() {
+                    let entry = entry.unwrap();
+                    if entry.file_name().to_string_lossy().ends_with(".partial") {
+                        *self.2.lock().unwrap() = Some(entry.metadata().unwrap().permissions().mode() & 0o777);
+                    }
+                }
+                self.0.get_object_range(b, k, s, e, n, m)
+            }
+        }
+        let manager = TransferManager::new(Peek(ranges(0, false), dir.clone(), seen.clone())).with_config(TransferConfig::new().with_part_size(5 * MIB));
+        run(manager.download_file("b", "k", dir.join("peeked.bin"))).unwrap();
+        assert_eq!(*seen.lock().unwrap(), Some(0o600));
+        std::fs::remove_dir_all(&dir).ok();
     }
 
     #[test]
