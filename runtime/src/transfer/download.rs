@@ -11,7 +11,8 @@ use bytes::Bytes;
 use tokio::io::{AsyncSeekExt, AsyncWriteExt};
 use tokio::task::JoinSet;
 
-use super::{DownloadOutput, ObjectStore, PartPlan, StoreError, TransferError, TransferErrorKind, TransferManager, RANGE_RETRIES};
+use super::progress::{unless_cancelled, Tracker};
+use super::{DownloadOutput, ObjectInfo, ObjectStore, PartPlan, StoreError, TransferError, TransferErrorKind, TransferManager, RANGE_RETRIES};
 
 const OP: &str = "download";
 
@@ -96,18 +97,34 @@ async fn final_permissions(target: &Path) -> Option<std::fs::Permissions> {
     }
 }
 
+/// After a rename: the directory's entry made durable too (unix; best
+/// effort: a file system that cannot sync a directory is not an error).
+async fn sync_parent(target: &Path) {
+    #[cfg(unix)]
+    if let Some(parent) = target.parent() {
+        let parent = if parent.as_os_str().is_empty() { Path::new(".") } else { parent };
+        if let Ok(dir) = tokio::fs::File::open(parent).await {
+            let _ = dir.sync_all().await;
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = target;
+}
+
 impl<S: ObjectStore> TransferManager<S> {
     /// Download `bucket`/`key` into memory, in concurrent ranges pinned to
     /// the object's ETag (see the [module](super)). The whole object is held
     /// in memory: prefer [`Self::download_file`] for large objects.
     pub async fn download_bytes(&self, bucket: &str, key: &str) -> Result<Bytes, TransferError> {
+        self.check_cancel(OP, bucket, key)?;
         let info = self.store.head_object(bucket, key).await.map_err(|e| TransferError::new(TransferErrorKind::Store(e), OP, bucket, key))?;
         let too_large = || TransferError::new(TransferErrorKind::Invalid(format!("{} bytes do not fit in memory", info.size)), OP, bucket, key);
         let len = usize::try_from(info.size).map_err(|_| too_large())?;
         let mut buf = Vec::new();
         buf.try_reserve_exact(len).map_err(|_| too_large())?;
         buf.resize(len, 0);
-        self.fetch(bucket, key, info.size, info.e_tag.as_deref(), &mut Sink::Memory(&mut buf)).await?;
+        let tracker = Tracker::for_object(self.progress.clone());
+        self.fetch(bucket, key, info.size, info.e_tag.as_deref(), &mut Sink::Memory(&mut buf), &tracker).await?;
         Ok(Bytes::from(buf))
     }
 
@@ -118,10 +135,21 @@ impl<S: ObjectStore> TransferManager<S> {
     /// object; on failure nothing is left. The file gets the mode of the
     /// file it replaces, else `0644` (unix).
     pub async fn download_file(&self, bucket: &str, key: &str, path: impl AsRef<Path>) -> Result<DownloadOutput, TransferError> {
-        let target = path.as_ref();
+        let tracker = Tracker::for_object(self.progress.clone());
+        self.check_cancel(OP, bucket, key)?;
         let info = self.store.head_object(bucket, key).await.map_err(|e| TransferError::new(TransferErrorKind::Store(e), OP, bucket, key))?;
-        let partial = partial_path(target);
+        self.download_file_tracked(bucket, key, info, path.as_ref(), &tracker).await
+    }
+
+    /// [`Self::download_file`] of an object whose size and ETag are known
+    /// (`info`, from `HeadObject`), counting into `tracker` (a directory's).
+    pub(super) async fn download_file_tracked(&self, bucket: &str, key: &str, info: ObjectInfo, target: &Path, tracker: &Arc<Tracker>) -> Result<DownloadOutput, TransferError> {
+        self.check_cancel(OP, bucket, key)?;
         let io = |path: &Path, source| TransferError::new(TransferErrorKind::Io { path: path.to_path_buf(), source }, OP, bucket, key);
+        if tokio::fs::metadata(target).await.is_ok_and(|m| m.is_dir()) {
+            return Err(io(target, std::io::Error::other("is a directory: name the file to write")));
+        }
+        let partial = partial_path(target);
         let mut options = tokio::fs::OpenOptions::new();
         options.write(true).create_new(true);
         // Only its owner can read the partial file while it is written.
@@ -131,7 +159,7 @@ impl<S: ObjectStore> TransferManager<S> {
         let mut guard = RemoveOnDrop { path: partial.clone(), armed: true };
         file.set_len(info.size).await.map_err(|e| io(&partial, e))?;
         let mut sink = Sink::File { file, path: partial.clone() };
-        let parts = self.fetch(bucket, key, info.size, info.e_tag.as_deref(), &mut sink).await?;
+        let parts = self.fetch(bucket, key, info.size, info.e_tag.as_deref(), &mut sink, tracker).await?;
         if let Sink::File { mut file, .. } = sink {
             file.flush().await.map_err(|e| io(&partial, e))?;
             file.sync_all().await.map_err(|e| io(&partial, e))?;
@@ -141,12 +169,14 @@ impl<S: ObjectStore> TransferManager<S> {
         }
         tokio::fs::rename(&partial, target).await.map_err(|e| io(target, e))?;
         guard.armed = false;
+        sync_parent(target).await;
         Ok(DownloadOutput { size: info.size, parts, e_tag: info.e_tag })
     }
 
     /// Fetch every range of an object of `size` bytes into `sink`, at most
     /// `concurrency` in flight; how many ranges.
-    async fn fetch(&self, bucket: &str, key: &str, size: u64, e_tag: Option<&str>, sink: &mut Sink<'_>) -> Result<u64, TransferError> {
+    async fn fetch(&self, bucket: &str, key: &str, size: u64, e_tag: Option<&str>, sink: &mut Sink<'_>, tracker: &Tracker) -> Result<u64, TransferError> {
+        tracker.start(size);
         let plan = PartPlan::download(size, self.config.part_size);
         let ids: (Arc<str>, Arc<str>, Option<Arc<str>>) = (bucket.into(), key.into(), e_tag.map(Arc::from));
         let concurrency = self.config.concurrency();
@@ -155,12 +185,16 @@ impl<S: ObjectStore> TransferManager<S> {
         loop {
             while next < plan.parts && tasks.len() < concurrency {
                 let (start, len) = plan.range(next, size);
+                self.check_cancel(OP, bucket, key)?;
                 let (store, (b, k, tag)) = (self.store.clone(), ids.clone());
                 let index = next;
                 tasks.spawn(async move { (index, get_range(&store, &b, &k, start, len, size, tag.as_deref()).await) });
                 next += 1;
             }
-            let (index, result) = match tasks.join_next().await {
+            // Cancelled: the ranges in flight are dropped with `tasks`.
+            let joined = unless_cancelled(tasks.join_next(), self.cancel.as_ref()).await;
+            let Some(joined) = joined else { return Err(TransferError::new(TransferErrorKind::Cancelled, OP, bucket, key)) };
+            let (index, result) = match joined {
                 None => break,
                 Some(Ok(done)) => done,
                 Some(Err(join)) => {
@@ -178,6 +212,7 @@ impl<S: ObjectStore> TransferManager<S> {
                 }
             })?;
             sink.write_at(start, &bytes).await.map_err(|source| fail(TransferErrorKind::Io { path: sink.path(), source }))?;
+            tracker.advance(bytes.len() as u64);
         }
         Ok(plan.parts)
     }

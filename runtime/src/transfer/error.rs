@@ -105,6 +105,9 @@ pub enum TransferErrorKind {
     /// The transfer cannot be made as asked (an object too large for
     /// [`MAX_PARTS`](super::MAX_PARTS) parts of the largest size).
     Invalid(String),
+    /// The transfer was cancelled through its
+    /// [`CancelHandle`](super::CancelHandle).
+    Cancelled,
 }
 
 /// A failed transfer: what went wrong ([`Self::kind`]), on which object and
@@ -164,6 +167,10 @@ impl TransferError {
             _ => None,
         }
     }
+    /// Whether the transfer was cancelled.
+    pub fn is_cancelled(&self) -> bool {
+        matches!(self.kind, TransferErrorKind::Cancelled)
+    }
     /// Whether the object changed during a download.
     pub fn is_object_changed(&self) -> bool {
         matches!(self.kind, TransferErrorKind::ObjectChanged(_))
@@ -181,6 +188,7 @@ impl fmt::Display for TransferError {
             TransferErrorKind::Io { path, source } => write!(f, ": {}: {source}", path.display())?,
             TransferErrorKind::ObjectChanged(what) => write!(f, ": the object changed during the download ({what})")?,
             TransferErrorKind::Invalid(what) => write!(f, ": {what}")?,
+            TransferErrorKind::Cancelled => f.write_str(": cancelled")?,
         }
         match &self.abort {
             Some(Ok(())) => f.write_str("; the multipart upload was aborted"),

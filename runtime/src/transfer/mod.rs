@@ -35,8 +35,10 @@
 //! ([`CompletedPart::checksum_crc32`]), as S3 requires once the upload names
 //! an algorithm (S3 then computes the composite checksum itself).
 
+mod directory;
 mod download;
 mod error;
+mod progress;
 mod upload;
 
 use std::future::Future;
@@ -45,6 +47,7 @@ use std::pin::Pin;
 pub use bytes::Bytes;
 pub use download::read_range;
 pub use error::{StoreError, TransferError, TransferErrorKind};
+pub use progress::{CancelHandle, Progress};
 
 /// A boxed, sendable future: what [`ObjectStore`]'s methods return.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -91,6 +94,24 @@ pub struct ObjectInfo {
     pub e_tag: Option<String>,
 }
 
+/// One object of a listing ([`ObjectStore::list_objects`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListedObject {
+    /// The object's key.
+    pub key: String,
+    /// Its size in bytes.
+    pub size: u64,
+}
+
+/// One page of a listing: the objects, and the token of the next page.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ObjectPage {
+    /// The objects of this page, in key order.
+    pub objects: Vec<ListedObject>,
+    /// The continuation token of the next page; `None` on the last.
+    pub next: Option<String>,
+}
+
 /// The object-store calls a transfer makes; a generated S3 client implements
 /// it (each method one operation call). Implement it over a client to
 /// observe or script calls in tests.
@@ -116,6 +137,13 @@ pub trait ObjectStore: Clone + Send + Sync + 'static {
     /// and a body that breaks off or ends short is a
     /// [`StoreError::interrupted`], which the download retries.
     fn get_object_range<'a>(&'a self, bucket: &'a str, key: &'a str, start: u64, end: u64, size: u64, if_match: Option<&'a str>) -> BoxFuture<'a, Result<Bytes, StoreError>>;
+    /// `ListObjectsV2`: one page of the objects whose keys start with
+    /// `prefix`, from the page `continuation` names (the first page with
+    /// `None`). Used by directory downloads; a store that cannot list says so.
+    fn list_objects<'a>(&'a self, bucket: &'a str, prefix: &'a str, continuation: Option<&'a str>) -> BoxFuture<'a, Result<ObjectPage, StoreError>> {
+        let _ = (bucket, prefix, continuation);
+        Box::pin(async { Err(StoreError::new("ListObjectsV2", "this store cannot list objects")) })
+    }
 }
 
 /// How transfers split and schedule their work.
@@ -236,21 +264,59 @@ pub struct DownloadOutput {
 
 /// Uploads and downloads of whole objects through an [`ObjectStore`] (a
 /// generated S3 client), in concurrent parts; see the [module](self).
-#[derive(Debug, Clone)]
+///
+/// Cloning is cheap (the store is a client, the callback shared): give a
+/// clone its own progress callback or cancel handle for one transfer.
+#[derive(Clone)]
 pub struct TransferManager<S> {
     store: S,
     config: TransferConfig,
+    progress: Option<progress::ProgressFn>,
+    cancel: Option<CancelHandle>,
+}
+
+impl<S: std::fmt::Debug> std::fmt::Debug for TransferManager<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TransferManager")
+            .field("store", &self.store)
+            .field("config", &self.config)
+            .field("progress", &self.progress.as_ref().map(|_| "callback"))
+            .field("cancel", &self.cancel)
+            .finish()
+    }
 }
 
 impl<S: ObjectStore> TransferManager<S> {
     /// A manager over `store` with the default [`TransferConfig`].
     pub fn new(store: S) -> Self {
-        Self { store, config: TransferConfig::default() }
+        Self { store, config: TransferConfig::default(), progress: None, cancel: None }
     }
     /// The same manager with `config`.
     pub fn with_config(mut self, config: TransferConfig) -> Self {
         self.config = config;
         self
+    }
+    /// The same manager calling `callback` with each transfer's [`Progress`]
+    /// (bytes done, total) after each part or range, from the task that
+    /// drives the transfer: keep it quick (update a counter or a progress
+    /// bar). A directory transfer reports its objects' sum.
+    pub fn with_progress(mut self, callback: impl Fn(Progress) + Send + Sync + 'static) -> Self {
+        self.progress = Some(std::sync::Arc::new(callback));
+        self
+    }
+    /// The same manager stopped by `handle`: once it is cancelled, each
+    /// transfer ends with [`TransferErrorKind::Cancelled`], a multipart
+    /// upload aborted and a download's partial file removed.
+    pub fn with_cancel(mut self, handle: CancelHandle) -> Self {
+        self.cancel = Some(handle);
+        self
+    }
+    /// The error of a transfer that finds its handle cancelled.
+    fn check_cancel(&self, operation: &'static str, bucket: &str, key: &str) -> Result<(), TransferError> {
+        match &self.cancel {
+            Some(handle) if handle.is_cancelled() => Err(TransferError::new(TransferErrorKind::Cancelled, operation, bucket, key)),
+            _ => Ok(()),
+        }
     }
     /// The configuration.
     pub fn config(&self) -> &TransferConfig {

@@ -23,6 +23,7 @@ use bytes::{Bytes, BytesMut};
 use tokio::io::{AsyncReadExt, BufReader};
 use tokio::task::JoinSet;
 
+use super::progress::{unless_cancelled, Tracker};
 use super::{CompletedPart, ObjectStore, PartPlan, StoreError, TransferError, TransferErrorKind, TransferManager, UploadOutput};
 
 const OP: &str = "upload";
@@ -67,11 +68,11 @@ impl Source {
         Ok(())
     }
     fn io_error(&self, bucket: &str, key: &str, source: std::io::Error) -> TransferError {
-        let path = match self {
-            Source::File { path, .. } => path.clone(),
-            Source::Bytes(_) => PathBuf::new(),
+        let kind = match self {
+            Source::File { path, .. } => TransferErrorKind::Io { path: path.clone(), source },
+            Source::Bytes(_) => TransferErrorKind::Invalid(source.to_string()),
         };
-        TransferError::new(TransferErrorKind::Io { path, source }, OP, bucket, key)
+        TransferError::new(kind, OP, bucket, key)
     }
 }
 
@@ -121,7 +122,8 @@ impl<S: ObjectStore> TransferManager<S> {
     pub async fn upload_bytes(&self, bucket: &str, key: &str, body: impl Into<Bytes>) -> Result<UploadOutput, TransferError> {
         let body = body.into();
         let size = body.len() as u64;
-        self.upload(bucket, key, size, Source::Bytes(body)).await
+        let tracker = Tracker::for_object(self.progress.clone());
+        self.upload(bucket, key, size, Source::Bytes(body), &tracker).await
     }
 
     /// Upload the file at `path` as `bucket`/`key`: in one `PutObject` below
@@ -130,7 +132,13 @@ impl<S: ObjectStore> TransferManager<S> {
     /// [module](super)). A multipart upload spawns its parts on the current
     /// tokio runtime.
     pub async fn upload_file(&self, bucket: &str, key: &str, path: impl AsRef<Path>) -> Result<UploadOutput, TransferError> {
-        let path = path.as_ref().to_path_buf();
+        let tracker = Tracker::for_object(self.progress.clone());
+        self.upload_file_tracked(bucket, key, path.as_ref(), &tracker).await
+    }
+
+    /// [`Self::upload_file`], counting into `tracker` (a directory's).
+    pub(super) async fn upload_file_tracked(&self, bucket: &str, key: &str, path: &Path, tracker: &Arc<Tracker>) -> Result<UploadOutput, TransferError> {
+        let path = path.to_path_buf();
         let io = |source| TransferError::new(TransferErrorKind::Io { path: path.clone(), source }, OP, bucket, key);
         let file = tokio::fs::File::open(&path).await.map_err(io)?;
         let meta = file.metadata().await.map_err(io)?;
@@ -140,25 +148,31 @@ impl<S: ObjectStore> TransferManager<S> {
         }
         let size = meta.len();
         let reader = BufReader::with_capacity(256 * 1024, file);
-        self.upload(bucket, key, size, Source::File { reader, path }).await
+        self.upload(bucket, key, size, Source::File { reader, path }, tracker).await
     }
 
-    async fn upload(&self, bucket: &str, key: &str, size: u64, mut source: Source) -> Result<UploadOutput, TransferError> {
+    async fn upload(&self, bucket: &str, key: &str, size: u64, mut source: Source, tracker: &Arc<Tracker>) -> Result<UploadOutput, TransferError> {
         let store_error = |e| TransferError::new(TransferErrorKind::Store(e), OP, bucket, key);
+        let cancelled = || TransferError::new(TransferErrorKind::Cancelled, OP, bucket, key);
+        self.check_cancel(OP, bucket, key)?;
+        tracker.start(size);
         if size == 0 || size < self.config.multipart_threshold {
             let body = source.take(0, size).await.map_err(|e| source.io_error(bucket, key, e))?;
             source.check_end(size).await.map_err(|e| source.io_error(bucket, key, e))?;
-            let e_tag = self.store.put_object(bucket, key, body).await.map_err(store_error)?;
+            let put = self.store.put_object(bucket, key, body);
+            let e_tag = unless_cancelled(put, self.cancel.as_ref()).await.ok_or_else(cancelled)?.map_err(store_error)?;
+            tracker.advance(size);
             return Ok(UploadOutput { size, parts: 0, e_tag });
         }
         let Some(plan) = PartPlan::upload(size, self.config.part_size) else {
             let what = format!("{size} bytes do not fit in {} parts of at most {} bytes", super::MAX_PARTS, super::MAX_PART_SIZE);
             return Err(TransferError::new(TransferErrorKind::Invalid(what), OP, bucket, key));
         };
+        // Not cancelled mid-way: an upload created unseen could not be aborted.
         let upload_id = self.store.create_multipart_upload(bucket, key).await.map_err(store_error)?;
         let mut guard = AbortOnDrop { store: self.store.clone(), bucket: bucket.into(), key: key.into(), upload_id: upload_id.clone(), armed: true };
         let mut tasks = JoinSet::new();
-        let sent = match self.send_parts(bucket, key, &upload_id, size, plan, &mut source, &mut tasks).await {
+        let sent = match self.send_parts(bucket, key, &upload_id, size, plan, &mut source, &mut tasks, tracker).await {
             Ok(parts) => source.check_end(size).await.map(|()| parts).map_err(|e| source.io_error(bucket, key, e)),
             Err(e) => Err(e),
         };
@@ -177,6 +191,11 @@ impl<S: ObjectStore> TransferManager<S> {
                 // cancelled mid-request may still be stored after the
                 // abort), then the upload is aborted. The guard stays armed
                 // until the abort has returned: a drop meanwhile spawns it.
+                // When cancelled, the parts in flight are dropped at once
+                // (and the abort removes whatever of them was stored).
+                if e.is_cancelled() {
+                    tasks.abort_all();
+                }
                 while tasks.join_next().await.is_some() {}
                 let abort = self.store.abort_multipart_upload(bucket, key, &upload_id).await;
                 guard.armed = false;
@@ -196,7 +215,8 @@ impl<S: ObjectStore> TransferManager<S> {
         size: u64,
         plan: PartPlan,
         source: &mut Source,
-        tasks: &mut JoinSet<Result<CompletedPart, (u32, StoreError)>>,
+        tasks: &mut JoinSet<Result<(CompletedPart, u64), (u32, StoreError)>>,
+        tracker: &Tracker,
     ) -> Result<Vec<CompletedPart>, TransferError> {
         let ids: (Arc<str>, Arc<str>, Arc<str>) = (bucket.into(), key.into(), upload_id.into());
         let concurrency = self.config.concurrency();
@@ -205,25 +225,32 @@ impl<S: ObjectStore> TransferManager<S> {
         loop {
             while next < plan.parts && tasks.len() < concurrency {
                 let (start, len) = plan.range(next, size);
+                self.check_cancel(OP, bucket, key)?;
                 let body = source.take(start, len).await.map_err(|e| source.io_error(bucket, key, e).in_part(next + 1))?;
                 // At most MAX_PARTS parts: the number fits.
                 let number = (next + 1) as u32;
                 let (store, (b, k, id)) = (self.store.clone(), ids.clone());
                 tasks.spawn(async move {
                     match store.upload_part(&b, &k, &id, number, body).await {
-                        Ok(part) => Ok(CompletedPart { part_number: number, e_tag: part.e_tag, checksum_crc32: part.checksum_crc32 }),
+                        Ok(part) => Ok((CompletedPart { part_number: number, e_tag: part.e_tag, checksum_crc32: part.checksum_crc32 }, len)),
                         Err(e) => Err((number, e)),
                     }
                 });
                 next += 1;
             }
-            match tasks.join_next().await {
+            let joined = unless_cancelled(tasks.join_next(), self.cancel.as_ref()).await;
+            let Some(joined) = joined else { return Err(TransferError::new(TransferErrorKind::Cancelled, OP, bucket, key)) };
+            match joined {
                 None => break,
-                Some(Ok(Ok(part))) => parts.push(part),
+                Some(Ok(Ok((part, len)))) => {
+                    tracker.advance(len);
+                    parts.push(part);
+                }
                 Some(Ok(Err((number, e)))) => {
                     return Err(TransferError::new(TransferErrorKind::Store(e), OP, bucket, key).in_part(u64::from(number)));
                 }
                 Some(Err(join)) => {
+                    // The part's number is not known here: the task panicked or was cancelled.
                     let what = format!("a part's task ended without a result: {join}");
                     return Err(TransferError::new(TransferErrorKind::Invalid(what), OP, bucket, key));
                 }
