@@ -414,6 +414,32 @@ mod tests {
     }
 
     #[test]
+    fn a_cancelled_download_leaves_no_file_and_progress_counts_ranges() {
+        let dir = std::env::temp_dir().join(format!("smithy-download-{}-cancel", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let sink = seen.clone();
+        let manager = TransferManager::new(ranges(0, false)).with_config(TransferConfig::new().with_part_size(5 * MIB)).with_progress(move |p| sink.lock().unwrap().push(p.transferred));
+        run(manager.download_file("b", "k", dir.join("whole.bin"))).unwrap();
+        assert_eq!(*seen.lock().unwrap(), [0, 5 * MIB, 10 * MIB, 12 * MIB]);
+        // Cancelled from the progress callback, after the first range.
+        let handle = super::super::CancelHandle::new();
+        let h = handle.clone();
+        let manager = TransferManager::new(ranges(0, false)).with_config(TransferConfig::new().with_part_size(5 * MIB).with_concurrency(1)).with_cancel(handle).with_progress(move |p| if p.transferred > 0 { h.cancel() });
+        let e = run(manager.download_file("b", "k", dir.join("cut.bin"))).unwrap_err();
+        assert!(e.is_cancelled(), "{e}");
+        let left: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(left, ["whole.bin"], "no target and no partial file");
+        // A directory as the target: an error before anything is fetched.
+        let store = ranges(0, false);
+        let e = run(TransferManager::new(store.clone()).download_file("b", "k", &dir)).unwrap_err();
+        assert!(e.to_string().contains("is a directory"), "{e}");
+        assert!(store.asks.lock().unwrap().is_empty());
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
     fn a_range_whose_body_breaks_off_is_asked_for_again_with_the_same_if_match() {
         let store = ranges(RANGE_RETRIES, false);
         let manager = TransferManager::new(store.clone()).with_config(TransferConfig::new().with_part_size(5 * MIB));

@@ -466,6 +466,46 @@ mod tests {
         assert_eq!(fake.state.lock().unwrap().aborted, 0);
     }
 
+    #[test]
+    fn progress_reaches_the_total_in_part_steps() {
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let sink = seen.clone();
+        let manager = TransferManager::new(Fake::default()).with_config(config().with_multipart_threshold(5 * MIB)).with_progress(move |p| sink.lock().unwrap().push((p.transferred, p.total)));
+        run(manager.upload_bytes("b", "k", vec![7u8; (12 * MIB) as usize])).unwrap();
+        let seen = seen.lock().unwrap();
+        assert_eq!(seen.first(), Some(&(0, 12 * MIB)), "{seen:?}");
+        assert_eq!(seen.last(), Some(&(12 * MIB, 12 * MIB)), "{seen:?}");
+        assert_eq!(seen.len(), 4, "a start and one report per part: {seen:?}");
+        assert!(seen.windows(2).all(|w| w[0].0 < w[1].0), "{seen:?}");
+    }
+
+    #[test]
+    fn a_cancelled_upload_stops_its_parts_and_is_aborted() {
+        // Part 2 never answers; the cancel must not wait for it.
+        let fake = Fake { hang: Some(2), ..Fake::default() };
+        let handle = super::super::CancelHandle::new();
+        let manager = TransferManager::new(fake.clone()).with_config(config()).with_cancel(handle.clone());
+        let e = run(async move {
+            let task = tokio::spawn(async move { manager.upload_bytes("b", "k", vec![7u8; (23 * MIB) as usize]).await });
+            for _ in 0..50 {
+                tokio::task::yield_now().await;
+            }
+            handle.cancel();
+            task.await.unwrap().unwrap_err()
+        });
+        assert!(e.is_cancelled() && e.upload_aborted() == Some(true), "{e}");
+        assert_eq!(e.to_string(), "upload of s3://b/k: cancelled; the multipart upload was aborted");
+        let s = fake.state.lock().unwrap();
+        assert_eq!((s.aborted, s.completed.is_none()), (1, true));
+        // A manager whose handle is already cancelled sends nothing.
+        drop(s);
+        let cancelled = super::super::CancelHandle::new();
+        cancelled.cancel();
+        let manager = TransferManager::new(fake.clone()).with_cancel(cancelled);
+        assert!(run(manager.upload_bytes("b", "k", vec![1u8; 10])).unwrap_err().is_cancelled());
+        assert!(fake.state.lock().unwrap().puts.is_empty());
+    }
+
     fn scratch(name: &str) -> PathBuf {
         let dir = std::env::temp_dir().join(format!("smithy-upload-{}-{name}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
