@@ -76,6 +76,19 @@ pub fn service_cli(svc: &ServiceIr) -> TokenStream {
     });
     let arms: Vec<TokenStream> = arms.collect();
     let wait = wait_dispatch(svc);
+    // S3's transfer commands (`cp`, `upload`, `download`) run its transfer manager.
+    let wait = if svc.transfer {
+        let cfg = super::transfer::module_cfg(svc);
+        quote! {
+            #cfg
+            if args.copy.is_some() {
+                return ::std::option::Option::Some(::smithy_gen_runtime::cli::transfer::run(args, super::Client::new).await);
+            }
+            #wait
+        }
+    } else {
+        wait
+    };
     let body = if arms.is_empty() {
         // Nothing the tool can call (every operation sends events).
         quote! {

@@ -13,6 +13,23 @@ pub(crate) async fn call(
     if args.iam_policy {
         return ::smithy_gen_runtime::cli::iam_policy(args, super::IAM_ACTIONS);
     }
+    #[cfg(
+        all(
+            feature = "s3-abort-multipart-upload",
+            feature = "s3-complete-multipart-upload",
+            feature = "s3-create-multipart-upload",
+            feature = "s3-get-object",
+            feature = "s3-head-object",
+            feature = "s3-list-objects-v2",
+            feature = "s3-put-object",
+            feature = "s3-upload-part"
+        )
+    )]
+    if args.copy.is_some() {
+        return ::std::option::Option::Some(
+            ::smithy_gen_runtime::cli::transfer::run(args, super::Client::new).await,
+        );
+    }
     if args.operation == "wait" {
         const WAITERS: &[(&str, bool)] = &[
             ("BucketExists", cfg!(any(feature = "s3-head-bucket"))),

@@ -17,6 +17,8 @@ use crate::invoke::{Handle, ServiceSpec};
 use crate::request::PreparedRequest;
 use crate::transport::BoxFuture;
 
+pub mod transfer;
+
 pub const USAGE: &str = "usage: smithy-call <SERVICE> <OPERATION> --input '<json>'|@file|- [--endpoint URL] [--region R] [--profile P] [--events -|@file] [--body @file] [--body-out FILE] [--dry-run] [--presign [--expires-in SECONDS]] [--all-pages] [-v]\n       smithy-call <SERVICE> wait <WAITER> --input '<json>' [--max-wait SECONDS]\n       smithy-call <SERVICE> [OPERATION] --iam-policy";
 
 /// Where a call's configuration starts: the builder the settings on the
@@ -87,6 +89,9 @@ pub struct Args {
     pub waiter: Option<String>,
     /// `--max-wait SECONDS`: the longest a waiter may wait (default 300).
     pub max_wait: Option<u64>,
+    /// `smithy-call s3 cp|upload|download …`: the transfer to make (the
+    /// operation is then the command).
+    pub copy: Option<Box<transfer::CopyArgs>>,
     pub base: BaseConfig,
 }
 
@@ -185,6 +190,10 @@ pub fn command(services: &[(&str, &[&str])]) -> clap::Command {
 /// What reading the command line gives: the call's arguments, or what to
 /// print instead (help, version, completions, a usage error).
 pub fn parse(args: &[String], services: &[(&str, &[&str])]) -> Result<Args, Outcome> {
+    // `smithy-call s3 cp …`: the transfer commands have a command line of their own.
+    if args.get(1).is_some_and(|c| transfer::COMMANDS.contains(&c.as_str())) && args.first().is_some_and(|s| services.iter().any(|(name, _)| name == s)) {
+        return transfer::parse(args);
+    }
     let mut cmd = command(services);
     let argv = std::iter::once("smithy-call".to_string()).chain(args.iter().cloned());
     let m = match cmd.try_get_matches_from_mut(argv) {
@@ -253,6 +262,7 @@ pub fn parse(args: &[String], services: &[(&str, &[&str])]) -> Result<Args, Outc
         verbose: m.get_flag("verbose"),
         waiter: get("waiter"),
         max_wait: m.get_one::<u64>("max-wait").copied(),
+        copy: None,
         base: BaseConfig::default(),
     })
 }
@@ -933,6 +943,7 @@ pub async fn run_args(
         None => {
             let known: Vec<String> = services.iter().map(|(s, _)| s.to_string()).collect();
             let msg = match services.iter().find(|(s, _)| *s == args.service) {
+                Some((s, _)) if args.copy.is_some() => format!("{s} has no transfer commands ({} are S3's)", transfer::COMMANDS.join(", ")),
                 None => format!("unknown service {:?}; known services: {}", args.service, known.join(", ")),
                 Some((s, ops)) if ops.contains(&args.operation.as_str()) => {
                     format!("{s} {} sends an event stream, which the command line cannot give; call it from code", args.operation)

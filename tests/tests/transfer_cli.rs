@@ -1,0 +1,94 @@
+//! `smithy-call s3 cp|upload|download` against a real moto server on
+//! 127.0.0.1: a multipart upload and a ranged download of the same bytes, a
+//! key taking the file's name, the JSON printed, no progress bar when
+//! standard error is not a terminal, and the exit codes of what goes wrong.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use aws_generated::s3;
+use aws_generated::s3::types as s3t;
+use integration_tests::interop::{Moto, SKIP_NOTICE};
+
+const MIB: usize = 1024 * 1024;
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("smithy-transfer-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn text(o: &Output) -> String {
+    format!("exit {:?}\nstdout: {}\nstderr: {}", o.status.code(), String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+}
+
+fn call(moto: &Moto, args: &[&str]) -> Output {
+    Command::new(integration_tests::smithy_call_binary())
+        .args(args)
+        .args(["--endpoint", &moto.endpoint, "--region", "us-east-1"])
+        .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+        .env("AWS_SECRET_ACCESS_KEY", "secret")
+        .env_remove("AWS_SESSION_TOKEN")
+        .output()
+        .expect("run smithy-call")
+}
+
+fn json(o: &Output) -> serde_json::Value {
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(o)))
+}
+
+fn path(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cp_uploads_in_parts_and_downloads_in_ranges_the_same_bytes() {
+    let Some(moto) = Moto::start() else {
+        eprintln!("{SKIP_NOTICE}");
+        return;
+    };
+    let client = s3::Client::new(moto.config());
+    client.create_bucket_with(s3t::CreateBucketInput::new("cli-transfers")).await.expect("CreateBucket");
+    let dir = scratch("roundtrip");
+    let original: Vec<u8> = (0..(11 * MIB) as u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8).collect();
+    let source = dir.join("big.bin");
+    std::fs::write(&source, &original).unwrap();
+    let small = ["--part-size", "5MiB", "--multipart-threshold", "5MiB", "--concurrency", "2"];
+
+    // To a "directory" key: the key takes the file's name.
+    let out = call(&moto, &[&["s3", "cp", path(&source), "s3://cli-transfers/in/"][..], &small].concat());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let printed = json(&out);
+    assert_eq!((printed["to"].as_str(), printed["size"].as_u64(), printed["parts"].as_u64()), (Some("s3://cli-transfers/in/big.bin"), Some(11 * MIB as u64), Some(3)), "{printed}");
+    assert!(out.stderr.is_empty(), "no progress bar when stderr is not a terminal: {}", text(&out));
+
+    // Down again, into an existing directory: the file takes the key's name.
+    let down = dir.join("down");
+    std::fs::create_dir(&down).unwrap();
+    let out = call(&moto, &[&["s3", "download", "s3://cli-transfers/in/big.bin", path(&down)][..], &small].concat());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(json(&out)["parts"].as_u64(), Some(3), "{}", text(&out));
+    assert!(std::fs::read(down.join("big.bin")).unwrap() == original, "the bytes came back unchanged");
+
+    // `upload` and `download` check the direction; a prefix needs --recursive.
+    let out = call(&moto, &["s3", "upload", "s3://cli-transfers/in/big.bin", path(&down)]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    let out = call(&moto, &["s3", "cp", "s3://cli-transfers/in/", path(&down)]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("add --recursive"), "{}", text(&out));
+
+    // The service refuses: exit 1, the error names the object; nothing is written.
+    let out = call(&moto, &["s3", "cp", "s3://cli-transfers/no-such-key", path(&dir.join("missing.bin"))]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("download of s3://cli-transfers/no-such-key"), "{}", text(&out));
+    assert!(!dir.join("missing.bin").exists());
+    // A local file that is not there: exit 2, nothing sent.
+    let out = call(&moto, &["s3", "cp", path(&dir.join("absent.bin")), "s3://cli-transfers/x"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    // Another service has no transfer commands.
+    let out = call(&moto, &["sts", "cp", "a", "s3://b/k"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("sts has no transfer commands"), "{}", text(&out));
+    std::fs::remove_dir_all(&dir).ok();
+}
