@@ -22,7 +22,11 @@
 //!   (restJson1), through five crates generated from the complete official
 //!   models in ../shared/aws-corpus, beside the same program on the five
 //!   aws-sdk-* crates with aws-config: clean debug and release builds, the
-//!   stripped release binary, and the debug rebuild after touching `main`.
+//!   stripped release binary, and the debug rebuild after touching `main`;
+//! - S3 transfers (`bench_transfer.rs`): upload and download of 1 GiB
+//!   (`--transfer-size`) through our transfer manager beside boto3's
+//!   s3transfer against one s3s-fs server on 127.0.0.1, with the ceiling of
+//!   one streamed `PutObject`: throughput, client CPU and peak memory.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -32,11 +36,19 @@ use std::time::Instant;
 
 use crate::{cargo, official_models, root, run};
 
-pub const USAGE: &str = "  cargo xtask bench [--repeats N] [--only codegen,build,lines,throughput,micro,five,buildscript]
+#[path = "bench_transfer.rs"]
+mod transfer;
+
+pub const USAGE: &str = "  cargo xtask bench [--repeats N] [--only codegen,build,lines,throughput,micro,five,buildscript,transfer]
+                    [--transfer-size SIZE]
       measure codegen, clean builds, binary size, lines per operation, throughput, the
       codec microbenchmarks beside aws-sdk-cloudwatchlogs, a five-service program beside
-      aws-sdk-* with aws-config, and the build-script example beside the same operations
-      from a committed crate; prints a table (also written to target/bench-report.md)";
+      aws-sdk-* with aws-config, the build-script example beside the same operations
+      from a committed crate, and S3 transfers of SIZE (default 1GiB) beside boto3's
+      s3transfer; prints a table (also written to target/bench-report.md)";
+
+/// The parts `--only` takes.
+const PARTS: &[&str] = &["codegen", "build", "lines", "throughput", "micro", "five", "buildscript", "transfer"];
 
 const PEER: &str = "aws-sdk-cloudwatchlogs";
 
@@ -51,6 +63,7 @@ const PROGRAMS: &[(&str, &str)] = &[
 struct Options {
     repeats: usize,
     only: Vec<String>,
+    transfer_size: u64,
 }
 
 impl Options {
@@ -60,7 +73,7 @@ impl Options {
 }
 
 fn parse(args: &[String]) -> Result<Options, String> {
-    let mut options = Options { repeats: 3, only: Vec::new() };
+    let mut options = Options { repeats: 3, only: Vec::new(), transfer_size: transfer::DEFAULT_SIZE };
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         match arg.as_str() {
@@ -75,11 +88,12 @@ fn parse(args: &[String]) -> Result<Options, String> {
                 let parts = it.next().ok_or("--only needs a list")?;
                 options.only = parts.split(',').map(str::to_string).collect();
                 for p in &options.only {
-                    if !["codegen", "build", "lines", "throughput", "micro", "five", "buildscript"].contains(&p.as_str()) {
+                    if !PARTS.contains(&p.as_str()) {
                         return Err(format!("--only: unknown part {p:?}\n{USAGE}"));
                     }
                 }
             }
+            "--transfer-size" => options.transfer_size = transfer::parse_size(it.next().ok_or("--transfer-size needs a size (like 256MiB)")?)?,
             other => return Err(format!("bench: unknown argument {other:?}\n{USAGE}")),
         }
     }
@@ -114,7 +128,7 @@ impl Report {
     }
 
     fn markdown(&self) -> String {
-        let mut out = String::from("| figure | ours | aws-sdk-cloudwatchlogs | ours / peer | target |\n|---|---:|---:|---:|---|\n");
+        let mut out = String::from("| figure | ours | peer (aws-sdk-rust; boto3's s3transfer for S3 transfers) | ours / peer | target |\n|---|---:|---:|---:|---|\n");
         for r in &self.rows {
             out.push_str(&format!("| {} | {} | {} | {} | {} |\n", r.what, r.ours, r.peer, r.ratio, r.target));
         }
@@ -175,13 +189,18 @@ pub fn bench(args: &[String]) -> Result<(), String> {
     let mut report = Report::default();
     println!("machine: {}", machine());
 
-    prepare_logs_crate(&root)?;
-    if options.wants("five") {
-        prepare_five_crates(&root)?;
-    }
-    let fetched = fetch(&bench_dir);
-    if let Err(why) = &fetched {
-        report.note(format!("could not download the benchmark's crates ({why}); figures that need them are missing"));
+    // The transfer benchmark is a workspace of its own (bench/transfer) that
+    // needs neither the official models nor the peer's crates.
+    let mut fetched = Ok(());
+    if PARTS.iter().any(|p| *p != "transfer" && options.wants(p)) {
+        prepare_logs_crate(&root)?;
+        if options.wants("five") {
+            prepare_five_crates(&root)?;
+        }
+        fetched = fetch(&bench_dir);
+        if let Err(why) = &fetched {
+            report.note(format!("could not download the benchmark's crates ({why}); figures that need them are missing"));
+        }
     }
 
     if options.wants("codegen") {
@@ -205,6 +224,9 @@ pub fn bench(args: &[String]) -> Result<(), String> {
     }
     if options.wants("buildscript") {
         build_script_figures(&root, options.repeats, &mut report)?;
+    }
+    if options.wants("transfer") {
+        transfer::transfer_figures(&root, options.transfer_size, options.repeats, &mut report)?;
     }
     let mut micro = String::new();
     if options.wants("micro") && fetched.is_ok() {
