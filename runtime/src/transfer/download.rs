@@ -2,13 +2,15 @@
 //! with `If-Match`, `concurrency` at a time, each written at its offset;
 //! a file is written beside its target and renamed into place once whole.
 
+use std::collections::BTreeMap;
 use std::io::SeekFrom;
+use std::pin::Pin;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use bytes::Bytes;
-use tokio::io::{AsyncSeekExt, AsyncWriteExt};
+use tokio::io::{AsyncSeekExt, AsyncWrite, AsyncWriteExt};
 use tokio::task::JoinSet;
 
 use super::progress::{unless_cancelled, Tracker};
@@ -16,10 +18,12 @@ use super::{DownloadOutput, ObjectInfo, ObjectStore, PartPlan, StoreError, Trans
 
 const OP: &str = "download";
 
-/// Where the ranges go: a buffer of the object's size, or a file.
+/// Where the ranges go: a buffer of the object's size, a file, or a
+/// writer (in order: ranges that arrive early wait in `pending`).
 enum Sink<'a> {
     Memory(&'a mut [u8]),
     File { file: tokio::fs::File, path: PathBuf },
+    Writer { writer: Pin<&'a mut (dyn AsyncWrite + Send + 'a)>, written: u64, pending: BTreeMap<u64, Bytes> },
 }
 
 impl Sink<'_> {
@@ -35,12 +39,28 @@ impl Sink<'_> {
                 file.seek(SeekFrom::Start(offset)).await?;
                 file.write_all(bytes).await
             }
+            Sink::Writer { writer, written, pending } => {
+                pending.insert(offset, Bytes::copy_from_slice(bytes));
+                while let Some(next) = pending.remove(written) {
+                    writer.write_all(&next).await?;
+                    *written += next.len() as u64;
+                }
+                Ok(())
+            }
+        }
+    }
+    /// For a writer, the offset written up to (ranges are fetched at most
+    /// `concurrency` ranges past it, so what waits stays bounded).
+    fn written(&self) -> Option<u64> {
+        match self {
+            Sink::Writer { written, .. } => Some(*written),
+            _ => None,
         }
     }
     fn path(&self) -> PathBuf {
         match self {
             Sink::File { path, .. } => path.clone(),
-            Sink::Memory(_) => PathBuf::new(),
+            Sink::Memory(_) | Sink::Writer { .. } => PathBuf::new(),
         }
     }
 }
@@ -128,6 +148,24 @@ impl<S: ObjectStore> TransferManager<S> {
         Ok(Bytes::from(buf))
     }
 
+    /// Download `bucket`/`key` into `writer`, in concurrent ranges pinned to
+    /// the object's ETag (see the [module](super)), written in order: at
+    /// most `concurrency` ranges are fetched or waiting at once, so memory
+    /// stays under `concurrency × part size`. The writer is flushed at the
+    /// end; on failure it holds a prefix of the object (say so to whoever
+    /// reads it: nothing here can take written bytes back).
+    pub async fn download_to_writer(&self, bucket: &str, key: &str, writer: impl AsyncWrite + Send) -> Result<DownloadOutput, TransferError> {
+        self.check_cancel(OP, bucket, key)?;
+        let info = self.store.head_object(bucket, key).await.map_err(|e| TransferError::new(TransferErrorKind::Store(e), OP, bucket, key))?;
+        let tracker = Tracker::for_object(self.progress.clone());
+        let mut writer = std::pin::pin!(writer);
+        let mut sink = Sink::Writer { writer: writer.as_mut(), written: 0, pending: BTreeMap::new() };
+        let parts = self.fetch(bucket, key, info.size, info.e_tag.as_deref(), &mut sink, &tracker).await?;
+        drop(sink);
+        writer.flush().await.map_err(|source| TransferError::new(TransferErrorKind::Io { path: PathBuf::new(), source }, OP, bucket, key))?;
+        Ok(DownloadOutput { size: info.size, parts, e_tag: info.e_tag })
+    }
+
     /// Download `bucket`/`key` to the file at `path`, in concurrent ranges
     /// pinned to the object's ETag (see the [module](super)): written to a
     /// hidden file beside `path` (mode `0600` on unix while written) and
@@ -185,6 +223,11 @@ impl<S: ObjectStore> TransferManager<S> {
         loop {
             while next < plan.parts && tasks.len() < concurrency {
                 let (start, len) = plan.range(next, size);
+                // A writer takes the ranges in order: no range starts more
+                // than `concurrency` ranges past what it has written.
+                if sink.written().is_some_and(|w| start >= w.saturating_add(plan.part_size.saturating_mul(concurrency as u64))) {
+                    break;
+                }
                 self.check_cancel(OP, bucket, key)?;
                 let (store, (b, k, tag)) = (self.store.clone(), ids.clone());
                 let index = next;
@@ -437,6 +480,45 @@ mod tests {
         assert!(e.to_string().contains("is a directory"), "{e}");
         assert!(store.asks.lock().unwrap().is_empty());
         std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn a_writer_gets_the_ranges_in_order_whatever_order_they_arrive_in() {
+        // Ranges answer in reverse order of asking (the first waits longest).
+        #[derive(Clone)]
+        struct Late(Ranges);
+        impl ObjectStore for Late {
+            fn put_object<'a>(&'a self, b: &'a str, k: &'a str, x: Bytes) -> BoxFuture<'a, Result<Option<String>, StoreError>> { self.0.put_object(b, k, x) }
+            fn create_multipart_upload<'a>(&'a self, b: &'a str, k: &'a str) -> BoxFuture<'a, Result<String, StoreError>> { self.0.create_multipart_upload(b, k) }
+            fn upload_part<'a>(&'a self, b: &'a str, k: &'a str, i: &'a str, n: u32, x: Bytes) -> BoxFuture<'a, Result<PartResult, StoreError>> { self.0.upload_part(b, k, i, n, x) }
+            fn complete_multipart_upload<'a>(&'a self, b: &'a str, k: &'a str, i: &'a str, p: Vec<CompletedPart>) -> BoxFuture<'a, Result<Option<String>, StoreError>> { self.0.complete_multipart_upload(b, k, i, p) }
+            fn abort_multipart_upload<'a>(&'a self, b: &'a str, k: &'a str, i: &'a str) -> BoxFuture<'a, Result<(), StoreError>> { self.0.abort_multipart_upload(b, k, i) }
+            fn head_object<'a>(&'a self, b: &'a str, k: &'a str) -> BoxFuture<'a, Result<ObjectInfo, StoreError>> { self.0.head_object(b, k) }
+            fn get_object_range<'a>(&'a self, b: &'a str, k: &'a str, s: u64, e: u64, n: u64, m: Option<&'a str>) -> BoxFuture<'a, Result<Bytes, StoreError>> {
+                Box::pin(async move {
+                    let waits = 40 - (s / MIB) as usize;
+                    for _ in 0..waits {
+                        tokio::task::yield_now().await;
+                    }
+                    self.0.get_object_range(b, k, s, e, n, m).await
+                })
+            }
+        }
+        let store = ranges(0, false);
+        let manager = TransferManager::new(Late(store.clone())).with_config(TransferConfig::new().with_part_size(5 * MIB).with_concurrency(2));
+        let mut out = Vec::new();
+        let done = run(manager.download_to_writer("b", "k", &mut out)).unwrap();
+        assert_eq!((done.size, done.parts), (12 * MIB, 3));
+        assert!(out == store.object, "in order and whole");
+        // A writer that fails: the error says so, with no empty path.
+        struct Full;
+        impl AsyncWrite for Full {
+            fn poll_write(self: Pin<&mut Self>, _: &mut std::task::Context<'_>, _: &[u8]) -> std::task::Poll<std::io::Result<usize>> { std::task::Poll::Ready(Err(std::io::Error::other("no space left"))) }
+            fn poll_flush(self: Pin<&mut Self>, _: &mut std::task::Context<'_>) -> std::task::Poll<std::io::Result<()>> { std::task::Poll::Ready(Ok(())) }
+            fn poll_shutdown(self: Pin<&mut Self>, _: &mut std::task::Context<'_>) -> std::task::Poll<std::io::Result<()>> { std::task::Poll::Ready(Ok(())) }
+        }
+        let e = run(TransferManager::new(store).with_config(TransferConfig::new().with_part_size(5 * MIB)).download_to_writer("b", "k", Full)).unwrap_err();
+        assert_eq!(e.to_string(), "download of s3://b/k, part 1: no space left");
     }
 
     #[test]

@@ -185,6 +185,8 @@ impl fmt::Display for TransferError {
         }
         match &self.kind {
             TransferErrorKind::Store(e) => write!(f, ": {e}")?,
+            // A writer's or a reader's error: no path to name.
+            TransferErrorKind::Io { path, source } if path.as_os_str().is_empty() => write!(f, ": {source}")?,
             TransferErrorKind::Io { path, source } => write!(f, ": {}: {source}", path.display())?,
             TransferErrorKind::ObjectChanged(what) => write!(f, ": the object changed during the download ({what})")?,
             TransferErrorKind::Invalid(what) => write!(f, ": {what}")?,

@@ -20,7 +20,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use bytes::{Bytes, BytesMut};
-use tokio::io::{AsyncReadExt, BufReader};
+use std::pin::Pin;
+
+use tokio::io::{AsyncRead, AsyncReadExt, BufReader};
 use tokio::task::JoinSet;
 
 use super::progress::{unless_cancelled, Tracker};
@@ -29,13 +31,31 @@ use super::{CompletedPart, ObjectStore, PartPlan, StoreError, TransferError, Tra
 const OP: &str = "upload";
 
 /// Where an upload's bytes come from: read in order, one part at a time.
-enum Source {
+enum Source<'r> {
     Bytes(Bytes),
     File { reader: BufReader<tokio::fs::File>, path: PathBuf },
+    /// A reader of unknown length: `prefix` (what was read to choose
+    /// between one `PutObject` and parts) comes first.
+    Reader { prefix: Bytes, reader: Pin<Box<dyn AsyncRead + Send + 'r>> },
 }
 
-impl Source {
-    /// The next `len` bytes (starting at `start` for a buffer; a file is read in order).
+/// Up to `len` bytes of `reader`: fewer only at its end.
+async fn read_up_to(reader: &mut (dyn AsyncRead + Send + Unpin + '_), mut buf: BytesMut, len: usize) -> std::io::Result<Bytes> {
+    while buf.len() < len {
+        let want = len - buf.len();
+        let before = buf.len();
+        buf.reserve(want.min(1 << 20));
+        let n = (&mut *reader).take(want as u64).read_buf(&mut buf).await?;
+        if n == 0 || buf.len() == before {
+            break;
+        }
+    }
+    Ok(buf.freeze())
+}
+
+impl Source<'_> {
+    /// The next `len` bytes (starting at `start` for a buffer; a file or a
+    /// reader is read in order). A reader gives fewer at its end.
     async fn take(&mut self, start: u64, len: u64) -> std::io::Result<Bytes> {
         match self {
             // Within the buffer: `start + len <= size` by construction.
@@ -50,12 +70,32 @@ impl Source {
                 reader.read_exact(&mut buf).await?;
                 Ok(buf.freeze())
             }
+            Source::Reader { prefix, reader } => {
+                let len = to_usize(len)?;
+                if prefix.len() >= len {
+                    return Ok(prefix.split_to(len));
+                }
+                let mut buf = BytesMut::with_capacity(len);
+                buf.extend_from_slice(&std::mem::take(prefix));
+                read_up_to(&mut reader.as_mut(), buf, len).await
+            }
         }
     }
     /// After the last part: a file must be at its end (one more read finds
     /// nothing) and still `size` bytes long; a file that grew or shrank
     /// while it was read is an error, not a truncated object.
     async fn check_end(&mut self, size: u64) -> std::io::Result<()> {
+        if let Source::Reader { prefix, reader } = self {
+            let mut one = [0u8; 1];
+            if !prefix.is_empty() || reader.read(&mut one).await? != 0 {
+                return Err(std::io::Error::other(format!(
+                    "the stream is longer than {} parts of {} bytes: raise the part size",
+                    super::MAX_PARTS,
+                    size / super::MAX_PARTS
+                )));
+            }
+            return Ok(());
+        }
         let Source::File { reader, .. } = self else { return Ok(()) };
         let mut one = [0u8; 1];
         if reader.read(&mut one).await? != 0 {
@@ -70,7 +110,7 @@ impl Source {
     fn io_error(&self, bucket: &str, key: &str, source: std::io::Error) -> TransferError {
         let kind = match self {
             Source::File { path, .. } => TransferErrorKind::Io { path: path.clone(), source },
-            Source::Bytes(_) => TransferErrorKind::Invalid(source.to_string()),
+            Source::Bytes(_) | Source::Reader { .. } => TransferErrorKind::Invalid(source.to_string()),
         };
         TransferError::new(kind, OP, bucket, key)
     }
@@ -136,6 +176,33 @@ impl<S: ObjectStore> TransferManager<S> {
         self.upload_file_tracked(bucket, key, path.as_ref(), &tracker).await
     }
 
+    /// Upload what `reader` gives, to its end, as `bucket`/`key`, its
+    /// length unknown ahead: the first [`TransferConfig::multipart_threshold`]
+    /// bytes are read, and if the reader ends before, they go in one
+    /// `PutObject`; else a multipart upload of parts of
+    /// [`TransferConfig::part_size`] (at least [`MIN_PART_SIZE`](super::MIN_PART_SIZE)),
+    /// read in order, at most `concurrency` in flight. The size cannot be
+    /// known, so parts are not grown: a stream longer than
+    /// [`MAX_PARTS`](super::MAX_PARTS) parts fails (and is aborted); raise
+    /// the part size for streams over `MAX_PARTS × part size` (80,000 MiB
+    /// with the default 8 MiB). A read error fails the upload (aborted).
+    /// Progress reports the bytes read so far as the total.
+    pub async fn upload_reader(&self, bucket: &str, key: &str, reader: impl AsyncRead + Send) -> Result<UploadOutput, TransferError> {
+        let tracker = Tracker::for_object(self.progress.clone());
+        self.check_cancel(OP, bucket, key)?;
+        let mut source = Source::Reader { prefix: Bytes::new(), reader: Box::pin(reader) };
+        let threshold = self.config.multipart_threshold.max(1);
+        let first = source.take(0, threshold).await.map_err(|e| source.io_error(bucket, key, e))?;
+        let size = first.len() as u64;
+        if size < threshold {
+            return self.upload(bucket, key, size, Source::Bytes(first), &tracker).await;
+        }
+        let Source::Reader { prefix, .. } = &mut source else { unreachable!("built as a reader above") };
+        *prefix = first;
+        let part_size = self.config.part_size.max(super::MIN_PART_SIZE);
+        self.multipart(bucket, key, None, PartPlan { part_size, parts: super::MAX_PARTS }, source, &tracker).await
+    }
+
     /// [`Self::upload_file`], counting into `tracker` (a directory's).
     pub(super) async fn upload_file_tracked(&self, bucket: &str, key: &str, path: &Path, tracker: &Arc<Tracker>) -> Result<UploadOutput, TransferError> {
         let path = path.to_path_buf();
@@ -151,7 +218,7 @@ impl<S: ObjectStore> TransferManager<S> {
         self.upload(bucket, key, size, Source::File { reader, path }, tracker).await
     }
 
-    async fn upload(&self, bucket: &str, key: &str, size: u64, mut source: Source, tracker: &Arc<Tracker>) -> Result<UploadOutput, TransferError> {
+    async fn upload(&self, bucket: &str, key: &str, size: u64, mut source: Source<'_>, tracker: &Arc<Tracker>) -> Result<UploadOutput, TransferError> {
         let store_error = |e| TransferError::new(TransferErrorKind::Store(e), OP, bucket, key);
         let cancelled = || TransferError::new(TransferErrorKind::Cancelled, OP, bucket, key);
         self.check_cancel(OP, bucket, key)?;
@@ -168,23 +235,34 @@ impl<S: ObjectStore> TransferManager<S> {
             let what = format!("{size} bytes do not fit in {} parts of at most {} bytes", super::MAX_PARTS, super::MAX_PART_SIZE);
             return Err(TransferError::new(TransferErrorKind::Invalid(what), OP, bucket, key));
         };
+        self.multipart(bucket, key, Some(size), plan, source, tracker).await
+    }
+
+    /// A multipart upload of `size` bytes in `plan`'s parts; of a reader's
+    /// bytes (`size` unknown) in parts of `plan.part_size` until it ends,
+    /// at most `plan.parts` of them.
+    async fn multipart(&self, bucket: &str, key: &str, size: Option<u64>, plan: PartPlan, mut source: Source<'_>, tracker: &Arc<Tracker>) -> Result<UploadOutput, TransferError> {
+        let store_error = |e| TransferError::new(TransferErrorKind::Store(e), OP, bucket, key);
         // Not cancelled mid-way: an upload created unseen could not be aborted.
         let upload_id = self.store.create_multipart_upload(bucket, key).await.map_err(store_error)?;
         let mut guard = AbortOnDrop { store: self.store.clone(), bucket: bucket.into(), key: key.into(), upload_id: upload_id.clone(), armed: true };
         let mut tasks = JoinSet::new();
         let sent = match self.send_parts(bucket, key, &upload_id, size, plan, &mut source, &mut tasks, tracker).await {
-            Ok(parts) => source.check_end(size).await.map(|()| parts).map_err(|e| source.io_error(bucket, key, e)),
+            Ok((parts, sent)) => source.check_end(size.unwrap_or(plan.part_size * plan.parts)).await.map(|()| (parts, sent)).map_err(|e| source.io_error(bucket, key, e)),
             Err(e) => Err(e),
         };
         let result = match sent {
-            Ok(parts) => self.store.complete_multipart_upload(bucket, key, &upload_id, parts).await.map_err(store_error),
+            Ok((parts, sent)) => {
+                let count = parts.len() as u64;
+                self.store.complete_multipart_upload(bucket, key, &upload_id, parts).await.map(|e_tag| (e_tag, count, sent)).map_err(store_error)
+            }
             Err(e) => Err(e),
         };
         match result {
-            Ok(e_tag) => {
+            Ok((e_tag, parts, size)) => {
                 // Completed: a drop from here on must not abort it.
                 guard.armed = false;
-                Ok(UploadOutput { size, parts: plan.parts, e_tag })
+                Ok(UploadOutput { size, parts, e_tag })
             }
             Err(e) => {
                 // No new part starts; the parts in flight finish (a part
@@ -205,28 +283,43 @@ impl<S: ObjectStore> TransferManager<S> {
     }
 
     /// Read and send every part, at most `concurrency` in flight; the parts
-    /// in order, or the first failure.
+    /// in order and the bytes sent, or the first failure. With `size`
+    /// unknown (a reader), parts are read until one comes back short.
     #[allow(clippy::too_many_arguments)]
     async fn send_parts(
         &self,
         bucket: &str,
         key: &str,
         upload_id: &str,
-        size: u64,
+        size: Option<u64>,
         plan: PartPlan,
-        source: &mut Source,
+        source: &mut Source<'_>,
         tasks: &mut JoinSet<Result<(CompletedPart, u64), (u32, StoreError)>>,
         tracker: &Tracker,
-    ) -> Result<Vec<CompletedPart>, TransferError> {
+    ) -> Result<(Vec<CompletedPart>, u64), TransferError> {
         let ids: (Arc<str>, Arc<str>, Arc<str>) = (bucket.into(), key.into(), upload_id.into());
         let concurrency = self.config.concurrency();
-        let mut parts = Vec::with_capacity(plan.parts as usize);
-        let mut next = 0u64;
+        let mut parts = Vec::with_capacity(size.map_or(16, |_| plan.parts as usize));
+        let (mut next, mut sent, mut ended) = (0u64, 0u64, false);
         loop {
-            while next < plan.parts && tasks.len() < concurrency {
-                let (start, len) = plan.range(next, size);
+            while !ended && next < plan.parts && tasks.len() < concurrency {
+                let (start, len) = match size {
+                    Some(size) => plan.range(next, size),
+                    None => (next * plan.part_size, plan.part_size),
+                };
                 self.check_cancel(OP, bucket, key)?;
                 let body = source.take(start, len).await.map_err(|e| source.io_error(bucket, key, e).in_part(next + 1))?;
+                let len = body.len() as u64;
+                if size.is_none() {
+                    // A reader: a short part is its last; an empty one (the
+                    // reader ended on a part boundary) is not sent.
+                    ended = len < plan.part_size;
+                    if len == 0 {
+                        break;
+                    }
+                    tracker.start(len);
+                }
+                sent += len;
                 // At most MAX_PARTS parts: the number fits.
                 let number = (next + 1) as u32;
                 let (store, (b, k, id)) = (self.store.clone(), ids.clone());
@@ -257,7 +350,7 @@ impl<S: ObjectStore> TransferManager<S> {
             }
         }
         parts.sort_by_key(|p| p.part_number);
-        Ok(parts)
+        Ok((parts, sent))
     }
 }
 
@@ -504,6 +597,71 @@ mod tests {
         let manager = TransferManager::new(fake.clone()).with_cancel(cancelled);
         assert!(run(manager.upload_bytes("b", "k", vec![1u8; 10])).unwrap_err().is_cancelled());
         assert!(fake.state.lock().unwrap().puts.is_empty());
+    }
+
+    /// A reader that gives `len` bytes in uneven reads.
+    fn uneven_reader(len: usize) -> impl AsyncRead + Send {
+        let data: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
+        tokio_util_like::Uneven { data, at: 0, step: 0 }
+    }
+
+    mod tokio_util_like {
+        /// Reads of 1, 1000, 70000, 1, ... bytes.
+        pub struct Uneven {
+            pub data: Vec<u8>,
+            pub at: usize,
+            pub step: usize,
+        }
+        impl tokio::io::AsyncRead for Uneven {
+            fn poll_read(mut self: std::pin::Pin<&mut Self>, _: &mut std::task::Context<'_>, buf: &mut tokio::io::ReadBuf<'_>) -> std::task::Poll<std::io::Result<()>> {
+                let sizes = [1usize, 1000, 70_000];
+                let n = sizes[self.step % 3].min(buf.remaining()).min(self.data.len() - self.at);
+                let at = self.at;
+                buf.put_slice(&self.data[at..at + n]);
+                self.at += n;
+                self.step += 1;
+                std::task::Poll::Ready(Ok(()))
+            }
+        }
+    }
+
+    #[test]
+    fn a_reader_goes_in_one_put_below_the_threshold_and_in_parts_above() {
+        let fake = Fake::default();
+        let manager = TransferManager::new(fake.clone()).with_config(config().with_multipart_threshold(5 * MIB));
+        let out = run(manager.upload_reader("b", "k", uneven_reader(1000))).unwrap();
+        assert_eq!((out.size, out.parts), (1000, 0));
+        // 12 MiB + 1: parts of 5, 5, 2 MiB + 1 byte.
+        let out = run(manager.upload_reader("b", "k", uneven_reader((12 * MIB + 1) as usize))).unwrap();
+        assert_eq!((out.size, out.parts), (12 * MIB + 1, 3));
+        // Exactly two parts: no empty third part.
+        let out = run(manager.upload_reader("b", "k", uneven_reader((10 * MIB) as usize))).unwrap();
+        assert_eq!((out.size, out.parts), (10 * MIB, 2));
+        let s = fake.state.lock().unwrap();
+        assert_eq!(s.puts, [1000]);
+        assert_eq!(s.completed.as_deref(), Some(&[1, 2][..]));
+        assert_eq!(s.parts.values().copied().collect::<Vec<_>>(), [5 * MIB as usize, 5 * MIB as usize, (2 * MIB + 1) as usize], "the last upload's parts overwrote 1 and 2; part 3 is the 12 MiB upload's");
+    }
+
+    #[test]
+    fn a_reader_that_fails_aborts_the_upload() {
+        struct Broken(usize);
+        impl AsyncRead for Broken {
+            fn poll_read(mut self: std::pin::Pin<&mut Self>, _: &mut std::task::Context<'_>, buf: &mut tokio::io::ReadBuf<'_>) -> std::task::Poll<std::io::Result<()>> {
+                if self.0 == 0 {
+                    return std::task::Poll::Ready(Err(std::io::Error::other("disk on fire")));
+                }
+                let n = self.0.min(buf.remaining());
+                buf.put_slice(&vec![1u8; n]);
+                self.0 -= n;
+                std::task::Poll::Ready(Ok(()))
+            }
+        }
+        let fake = Fake::default();
+        let manager = TransferManager::new(fake.clone()).with_config(config().with_multipart_threshold(5 * MIB));
+        let e = run(manager.upload_reader("b", "k", Broken((7 * MIB) as usize))).unwrap_err();
+        assert_eq!(e.to_string(), "upload of s3://b/k, part 2: disk on fire; the multipart upload was aborted");
+        assert_eq!(fake.state.lock().unwrap().aborted, 1);
     }
 
     fn scratch(name: &str) -> PathBuf {
