@@ -92,3 +92,45 @@ async fn cp_uploads_in_parts_and_downloads_in_ranges_the_same_bytes() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("sts has no transfer commands"), "{}", text(&out));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cp_recursive_copies_a_tree_with_filters_both_ways() {
+    let Some(moto) = Moto::start() else {
+        eprintln!("{SKIP_NOTICE}");
+        return;
+    };
+    let client = s3::Client::new(moto.config());
+    client.create_bucket_with(s3t::CreateBucketInput::new("cli-trees")).await.expect("CreateBucket");
+    let dir = scratch("tree");
+    let tree = dir.join("tree");
+    std::fs::create_dir_all(tree.join("docs/deep")).unwrap();
+    std::fs::write(tree.join("a.txt"), b"alpha").unwrap();
+    std::fs::write(tree.join("docs/b.txt"), b"bravo").unwrap();
+    std::fs::write(tree.join("docs/deep/c.txt"), b"charlie").unwrap();
+    std::fs::write(tree.join("docs/skip.tmp"), b"not sent").unwrap();
+    std::fs::write(tree.join("empty.txt"), b"").unwrap();
+
+    let out = call(&moto, &["s3", "cp", path(&tree), "s3://cli-trees/backup", "--recursive", "--exclude", "*.tmp"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let printed = json(&out);
+    assert_eq!((printed["succeeded"].as_u64(), printed["failed"].as_u64()), (Some(4), Some(0)), "{printed}");
+    let keys: Vec<&str> = printed["objects"].as_array().unwrap().iter().map(|o| o["key"].as_str().unwrap()).collect();
+    assert_eq!(keys, ["backup/a.txt", "backup/docs/b.txt", "backup/docs/deep/c.txt", "backup/empty.txt"]);
+
+    // Back down, only the docs: the tree under the target mirrors the keys.
+    let down = dir.join("down");
+    let out = call(&moto, &["s3", "cp", "s3://cli-trees/backup/", path(&down), "-r", "--exclude", "*", "--include", "docs/*"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(std::fs::read(down.join("docs/b.txt")).unwrap(), b"bravo");
+    assert_eq!(std::fs::read(down.join("docs/deep/c.txt")).unwrap(), b"charlie");
+    assert!(!down.join("a.txt").exists() && !down.join("empty.txt").exists(), "filtered out");
+
+    // A hostile key is reported for that object (exit 1) and nothing lands outside the target.
+    client.put_object().bucket("cli-trees").key("backup/../escaped.txt").body(b"evil".to_vec()).send().await.expect("PutObject");
+    let out = call(&moto, &["s3", "cp", "s3://cli-trees/backup", path(&down), "--recursive"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("backup/../escaped.txt"), "{}", text(&out));
+    assert!(!dir.join("escaped.txt").exists(), "nothing written outside the target");
+    assert_eq!(std::fs::read(down.join("a.txt")).unwrap(), b"alpha", "the other objects still came");
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -8,12 +8,12 @@
 //! failed, or the object changed during the download), 2 usage or a local
 //! file problem, 3 transport failure, 130 cancelled.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde_json::{json, Value};
 
 use super::{Args, Outcome};
-use crate::transfer::{ObjectStore, Progress, TransferConfig, TransferError, TransferErrorKind, TransferManager};
+use crate::transfer::{DirectoryOptions, ObjectStore, Progress, TransferConfig, TransferError, TransferErrorKind, TransferManager};
 
 /// The commands, as the second word of the command line.
 pub const COMMANDS: &[&str] = &["cp", "upload", "download"];
@@ -295,10 +295,47 @@ async fn single<S: ObjectStore>(manager: &TransferManager<S>, copy: &CopyArgs) -
     }
 }
 
-/// A directory tree or a prefix.
+/// A directory tree or a prefix: every object's result printed; exit 1
+/// when any failed.
 async fn directory<S: ObjectStore>(manager: &TransferManager<S>, copy: &CopyArgs) -> Outcome {
-    let _ = (manager, copy, Path::new(""));
-    Outcome::fail(2, "--recursive is not available yet\n")
+    let rules = copy.rules.clone();
+    let options = DirectoryOptions::new().with_filter(move |relative| passes(&rules, relative));
+    let (done, from, to) = match &copy.direction {
+        Direction::Upload { from, to } => {
+            if !from.is_dir() {
+                return Outcome::fail(2, format!("{} is not a directory: --recursive uploads a directory tree\n", from.display()));
+            }
+            let done = manager.upload_dir_with(&to.bucket, &to.key, from, &options).await;
+            (done, from.display().to_string(), format!("s3://{}/{}", to.bucket, to.key))
+        }
+        Direction::Download { from, to } => {
+            let done = manager.download_dir_with(&from.bucket, &from.key, to, &options).await;
+            (done, format!("s3://{}/{}", from.bucket, from.key), to.display().to_string())
+        }
+    };
+    let done = match done {
+        Ok(d) => d,
+        Err(e) => return failed(&e),
+    };
+    let objects: Vec<Value> = done
+        .objects
+        .iter()
+        .map(|o| {
+            let mut v = json!({"key": o.key, "path": o.path.as_ref().map(|p| p.display().to_string()), "size": o.size});
+            if let Err(e) = &o.result {
+                v["error"] = Value::String(e.to_string());
+            }
+            v
+        })
+        .collect();
+    let skipped: Vec<Value> = done.skipped.iter().map(|s| json!({"key": s.key, "path": s.path.as_ref().map(|p| p.display().to_string()), "reason": s.reason.to_string()})).collect();
+    let summary = json!({"from": from, "to": to, "succeeded": done.succeeded(), "failed": done.failed(), "objects": objects, "skipped": skipped});
+    let mut outcome = printed(summary);
+    if done.failed() > 0 {
+        outcome.code = 1;
+        outcome.stderr = done.failures().filter_map(|o| o.result.as_ref().err()).map(|e| format!("{e}\n")).collect();
+    }
+    outcome
 }
 
 fn printed(v: Value) -> Outcome {

@@ -128,10 +128,6 @@ impl Tracker {
             callback(Progress { transferred, total: self.total.load(Ordering::SeqCst) });
         }
     }
-    /// The bytes done so far.
-    pub(super) fn transferred(&self) -> u64 {
-        self.transferred.load(Ordering::SeqCst)
-    }
 }
 
 #[cfg(test)]
@@ -171,6 +167,6 @@ mod tests {
         let many = Tracker::for_many(None, 100);
         many.start(10);
         many.advance(10);
-        assert_eq!((many.transferred(), many.total.load(Ordering::SeqCst)), (10, 100));
+        assert_eq!((many.transferred.load(Ordering::SeqCst), many.total.load(Ordering::SeqCst)), (10, 100));
     }
 }
