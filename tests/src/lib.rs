@@ -7,6 +7,7 @@
 //!   with `aws-sigv4`.
 
 pub mod event_signatures;
+pub mod fault_proxy;
 pub mod interop;
 pub mod third_party;
 pub mod tls;
