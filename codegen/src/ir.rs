@@ -185,8 +185,8 @@ pub struct ServiceIr {
 /// The S3 operations the runtime's transfer manager calls
 /// (`ServiceIr::transfer`): a service module gets `transfer` only with all
 /// of them, and it is gated on all of their features.
-pub const TRANSFER_OPERATIONS: [&str; 7] =
-    ["AbortMultipartUpload", "CompleteMultipartUpload", "CreateMultipartUpload", "GetObject", "HeadObject", "PutObject", "UploadPart"];
+pub const TRANSFER_OPERATIONS: [&str; 8] =
+    ["AbortMultipartUpload", "CompleteMultipartUpload", "CreateMultipartUpload", "GetObject", "HeadObject", "ListObjectsV2", "PutObject", "UploadPart"];
 
 /// How a service's client discovers endpoints (`aws.api#clientEndpointDiscovery`).
 #[derive(Debug, Clone, PartialEq, Eq)]

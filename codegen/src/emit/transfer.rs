@@ -27,7 +27,7 @@ pub fn transfer_file(svc: &ServiceIr) -> Option<TokenStream> {
         return None;
     }
     let op = |name: &str| svc.operations.iter().find(|o| o.name == name);
-    let (put, create, part, complete, abort, head, get) = (
+    let (put, create, part, complete, abort, head, get, list) = (
         op("PutObject")?,
         op("CreateMultipartUpload")?,
         op("UploadPart")?,
@@ -35,6 +35,7 @@ pub fn transfer_file(svc: &ServiceIr) -> Option<TokenStream> {
         op("AbortMultipartUpload")?,
         op("HeadObject")?,
         op("GetObject")?,
+        op("ListObjectsV2")?,
     );
     // Each call: the input type, the `<op>_with` method and the operation's name.
     let call = |o: &OperationIr| (ident(&o.input), ident(&input_fn(svc, o)), o.name.clone());
@@ -45,6 +46,7 @@ pub fn transfer_file(svc: &ServiceIr) -> Option<TokenStream> {
     let (abort_in, abort_fn, abort_name) = call(abort);
     let (head_in, head_fn, head_name) = call(head);
     let (get_in, _, get_name) = call(get);
+    let (list_in, list_fn, list_name) = call(list);
     let get_stream = ident(&format!("{}_stream", get.fn_name.trim_end_matches('_')));
     Some(quote! {
         //! Large objects at full speed: `client.transfer_manager()` uploads
@@ -53,11 +55,13 @@ pub fn transfer_file(svc: &ServiceIr) -> Option<TokenStream> {
         //! memory; failed multipart uploads are aborted. The engine is
         //! `smithy_gen_runtime::transfer`'s; this module connects it to the
         //! client (each part and range is one call, retried by the client's
-        //! retry policy).
-        use ::smithy_gen_runtime::transfer::{BoxFuture, Bytes, ObjectInfo};
+        //! retry policy). `upload_dir` and `download_dir` move folders under
+        //! a key prefix and back (listing with `ListObjectsV2`).
+        use ::smithy_gen_runtime::transfer::{BoxFuture, Bytes, ListedObject, ObjectInfo, ObjectPage};
         pub use ::smithy_gen_runtime::transfer::{
-            CompletedPart, DownloadOutput, ObjectStore, PartResult, StoreError, TransferConfig, TransferError,
-            TransferErrorKind, TransferManager, UploadOutput, MAX_PARTS, MAX_PART_SIZE, MIN_PART_SIZE, RANGE_RETRIES,
+            CancelHandle, CompletedPart, DirectoryOptions, DirectoryOutput, DownloadOutput, ObjectResult, ObjectStore, PartResult,
+            Progress, SkipReason, Skipped, StoreError, TransferConfig, TransferError, TransferErrorKind, TransferManager,
+            UploadOutput, MAX_PARTS, MAX_PART_SIZE, MIN_PART_SIZE, RANGE_RETRIES,
         };
 
         use super::{types, Client};
@@ -135,6 +139,27 @@ pub fn transfer_file(svc: &ServiceIr) -> Option<TokenStream> {
                     input.if_match = if_match.map(str::to_string);
                     let (out, body) = self.#get_stream(input).await.map_err(|e| StoreError::from_operation(#get_name, e))?;
                     ::smithy_gen_runtime::transfer::read_range(out.content_range.as_deref(), body, start, end, size).await
+                })
+            }
+            fn list_objects<'a>(&'a self, bucket: &'a str, prefix: &'a str, continuation: Option<&'a str>) -> BoxFuture<'a, Result<ObjectPage, StoreError>> {
+                Box::pin(async move {
+                    let mut input = types::#list_in::new(bucket);
+                    input.prefix = (!prefix.is_empty()).then(|| prefix.to_string());
+                    input.continuation_token = continuation.map(str::to_string);
+                    let out = self.#list_fn(input).await.map_err(|e| StoreError::from_operation(#list_name, e))?;
+                    let mut objects = Vec::new();
+                    for object in out.contents.unwrap_or_default() {
+                        let key = object.key.ok_or_else(|| StoreError::new(#list_name, "an object of the listing has no Key"))?;
+                        let size = object.size.and_then(|n| u64::try_from(n).ok());
+                        let size = size.ok_or_else(|| StoreError::new(#list_name, format!("the object {key:?} of the listing has no valid Size")))?;
+                        objects.push(ListedObject { key, size });
+                    }
+                    let next = match (out.is_truncated, out.next_continuation_token) {
+                        (Some(true), None) => return Err(StoreError::new(#list_name, "a truncated listing has no NextContinuationToken")),
+                        (Some(true), next) => next,
+                        _ => None,
+                    };
+                    Ok(ObjectPage { objects, next })
                 })
             }
         }

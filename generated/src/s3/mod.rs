@@ -15,6 +15,7 @@ pub mod waiters;
         feature = "s3-create-multipart-upload",
         feature = "s3-get-object",
         feature = "s3-head-object",
+        feature = "s3-list-objects-v2",
         feature = "s3-put-object",
         feature = "s3-upload-part"
     )

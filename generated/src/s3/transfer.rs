@@ -5,12 +5,16 @@
 //! memory; failed multipart uploads are aborted. The engine is
 //! `smithy_gen_runtime::transfer`'s; this module connects it to the
 //! client (each part and range is one call, retried by the client's
-//! retry policy).
-use ::smithy_gen_runtime::transfer::{BoxFuture, Bytes, ObjectInfo};
+//! retry policy). `upload_dir` and `download_dir` move folders under
+//! a key prefix and back (listing with `ListObjectsV2`).
+use ::smithy_gen_runtime::transfer::{
+    BoxFuture, Bytes, ListedObject, ObjectInfo, ObjectPage,
+};
 pub use ::smithy_gen_runtime::transfer::{
-    CompletedPart, DownloadOutput, ObjectStore, PartResult, StoreError, TransferConfig,
-    TransferError, TransferErrorKind, TransferManager, UploadOutput, MAX_PARTS,
-    MAX_PART_SIZE, MIN_PART_SIZE, RANGE_RETRIES,
+    CancelHandle, CompletedPart, DirectoryOptions, DirectoryOutput, DownloadOutput,
+    ObjectResult, ObjectStore, PartResult, Progress, SkipReason, Skipped, StoreError,
+    TransferConfig, TransferError, TransferErrorKind, TransferManager, UploadOutput,
+    MAX_PARTS, MAX_PART_SIZE, MIN_PART_SIZE, RANGE_RETRIES,
 };
 use super::{types, Client};
 impl Client {
@@ -179,6 +183,51 @@ impl ObjectStore for Client {
                     size,
                 )
                 .await
+        })
+    }
+    fn list_objects<'a>(
+        &'a self,
+        bucket: &'a str,
+        prefix: &'a str,
+        continuation: Option<&'a str>,
+    ) -> BoxFuture<'a, Result<ObjectPage, StoreError>> {
+        Box::pin(async move {
+            let mut input = types::ListObjectsV2Input::new(bucket);
+            input.prefix = (!prefix.is_empty()).then(|| prefix.to_string());
+            input.continuation_token = continuation.map(str::to_string);
+            let out = self
+                .list_objects_v2_with(input)
+                .await
+                .map_err(|e| StoreError::from_operation("ListObjectsV2", e))?;
+            let mut objects = Vec::new();
+            for object in out.contents.unwrap_or_default() {
+                let key = object
+                    .key
+                    .ok_or_else(|| StoreError::new(
+                        "ListObjectsV2",
+                        "an object of the listing has no Key",
+                    ))?;
+                let size = object.size.and_then(|n| u64::try_from(n).ok());
+                let size = size
+                    .ok_or_else(|| StoreError::new(
+                        "ListObjectsV2",
+                        format!("the object {key:?} of the listing has no valid Size"),
+                    ))?;
+                objects.push(ListedObject { key, size });
+            }
+            let next = match (out.is_truncated, out.next_continuation_token) {
+                (Some(true), None) => {
+                    return Err(
+                        StoreError::new(
+                            "ListObjectsV2",
+                            "a truncated listing has no NextContinuationToken",
+                        ),
+                    );
+                }
+                (Some(true), next) => next,
+                _ => None,
+            };
+            Ok(ObjectPage { objects, next })
         })
     }
 }

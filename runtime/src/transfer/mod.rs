@@ -27,6 +27,11 @@
 //!   again, up to [`RANGE_RETRIES`] times. A file download writes to a hidden file beside the target
 //!   and renames it into place only once whole; on failure (or when dropped)
 //!   the hidden file is removed.
+//! - [`TransferManager::upload_dir`] / [`TransferManager::download_dir`]
+//!   (and their `_with` forms taking [`DirectoryOptions`]): a folder's
+//!   files under a key prefix and back, objects concurrently, each
+//!   object's result in a [`DirectoryOutput`]; a download writes only
+//!   inside its folder (keys that would leave it are refused).
 //!
 //! Flexible checksums: a multipart upload is created with
 //! `ChecksumAlgorithm: CRC32`, each part carries its CRC32
@@ -45,6 +50,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 pub use bytes::Bytes;
+pub use directory::{DirectoryOptions, DirectoryOutput, ObjectResult, SkipReason, Skipped};
 pub use download::read_range;
 pub use error::{StoreError, TransferError, TransferErrorKind};
 pub use progress::{CancelHandle, Progress};
