@@ -145,7 +145,6 @@ async fn a_part_refused_twice_with_503_is_retried_and_the_object_is_whole() {
 /// `ObjectStore` nor the transfer engine retries a part: one 500 fails the
 /// whole upload.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "UploadPart is not retried on 500 InternalError (RetryPolicy::new(false, ..) in the generated upload_part_with; the transfer engine does not retry parts): see the report of issue 31 point 5"]
 async fn a_part_failing_twice_with_500_is_retried_and_the_object_is_whole() {
     let rules = vec![Rule::new("PUT", Fault::error(500, "InternalError")).query("partNumber", "2").times(2)];
     let Some(t) = start(rules).await else { return };

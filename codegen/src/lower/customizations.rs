@@ -48,8 +48,15 @@ pub fn s3_signing(svc: &Shape) -> bool {
 /// - STS: `AssumeRoleWithWebIdentity` and `AssumeRoleWithSAML` go unsigned
 ///   (their token or assertion is the authentication; the model does not
 ///   say so, botocore's `authtype: none` does).
+/// - S3: the operations of `S3_REPEAT_SAFE` are retried after a 5xx or a
+///   lost connection (as if `@idempotent`), so a part that fails twice is
+///   sent a third time rather than failing the transfer;
 /// - S3 with every operation in `ir::TRANSFER_OPERATIONS`: a transfer
 ///   manager (`ServiceIr::transfer`).
+/// S3 operations the model does not mark `@idempotent` that are safe to
+/// repeat (see [`resolve`]).
+const S3_REPEAT_SAFE: &[&str] = &["PutObject", "UploadPart", "UploadPartCopy", "CopyObject", "CompleteMultipartUpload", "AbortMultipartUpload", "DeleteObject", "DeleteObjects"];
+
 pub fn resolve(svc: &Shape, ir: &mut ServiceIr) {
     let sdk_id = svc.traits.aws_service.as_ref().map(|a| a.sdk_id.as_str());
     ir.transfer = sdk_id == Some("S3") && crate::ir::TRANSFER_OPERATIONS.iter().all(|name| ir.operations.iter().any(|o| o.name == *name && o.event_stream.is_none()));
@@ -70,6 +77,14 @@ pub fn resolve(svc: &Shape, ir: &mut ServiceIr) {
     for op in &mut ir.operations {
         if sdk_id == Some("STS") && matches!(op.name.as_str(), "AssumeRoleWithWebIdentity" | "AssumeRoleWithSAML") {
             op.unsigned = true;
+        }
+        // Safe to send again after a 5xx or a lost connection, as botocore
+        // does for every operation: the same bytes under the same key or
+        // part number, or a removal (a repeated Complete finds the upload
+        // gone and says so). Not CreateMultipartUpload: a second upload id
+        // would stay open, its parts billed.
+        if sdk_id == Some("S3") && S3_REPEAT_SAFE.contains(&op.name.as_str()) {
+            op.idempotent = true;
         }
         if sdk_id == Some("S3") && !payload_outputs.contains(&op.output) {
             op.customizations.push(RequestCustomization::S3ErrorsInSuccess);

@@ -126,7 +126,7 @@ impl Client {
         &self,
         input: types::AbortMultipartUploadInput,
     ) -> Result<types::AbortMultipartUploadOutput, errors::AbortMultipartUploadError> {
-        let policy = RetryPolicy::new(false, &[]);
+        let policy = RetryPolicy::new(true, &[]);
         let request = protocol::prepare_abort_multipart_upload(
             input,
             self.handle.validates(),
@@ -234,7 +234,7 @@ impl Client {
         types::CompleteMultipartUploadOutput,
         errors::CompleteMultipartUploadError,
     > {
-        let policy = RetryPolicy::new(false, &[]);
+        let policy = RetryPolicy::new(true, &[]);
         let request = protocol::prepare_complete_multipart_upload(
             input,
             self.handle.validates(),
@@ -339,7 +339,7 @@ impl Client {
         &self,
         input: types::CopyObjectInput,
     ) -> Result<types::CopyObjectOutput, errors::CopyObjectError> {
-        let policy = RetryPolicy::new(false, &[]);
+        let policy = RetryPolicy::new(true, &[]);
         let request = protocol::prepare_copy_object(input, self.handle.validates())?;
         protocol::parse_copy_object(
             &self.handle.send("CopyObject", &request, &policy).await?,
@@ -660,7 +660,7 @@ impl Client {
         &self,
         input: types::DeleteObjectInput,
     ) -> Result<types::DeleteObjectOutput, errors::DeleteObjectError> {
-        let policy = RetryPolicy::new(false, &[]);
+        let policy = RetryPolicy::new(true, &[]);
         let request = protocol::prepare_delete_object(input, self.handle.validates())?;
         protocol::parse_delete_object(
             &self.handle.send("DeleteObject", &request, &policy).await?,
@@ -797,7 +797,7 @@ impl Client {
         &self,
         input: types::DeleteObjectsInput,
     ) -> Result<types::DeleteObjectsOutput, errors::DeleteObjectsError> {
-        let policy = RetryPolicy::new(false, &[]);
+        let policy = RetryPolicy::new(true, &[]);
         let request = protocol::prepare_delete_objects(input, self.handle.validates())?;
         protocol::parse_delete_objects(
             &self.handle.send("DeleteObjects", &request, &policy).await?,
@@ -1532,7 +1532,7 @@ impl Client {
         &self,
         input: types::PutObjectInput,
     ) -> Result<types::PutObjectOutput, errors::PutObjectError> {
-        let policy = RetryPolicy::new(false, &[]);
+        let policy = RetryPolicy::new(true, &[]);
         let request = protocol::prepare_put_object(input, self.handle.validates())?;
         protocol::parse_put_object(
             &self.handle.send("PutObject", &request, &policy).await?,
@@ -1546,7 +1546,7 @@ impl Client {
         body: ::smithy_gen_runtime::transport::StreamingBody,
     ) -> Result<types::PutObjectOutput, errors::PutObjectError> {
         input.body = ::std::option::Option::None;
-        let policy = RetryPolicy::new(false, &[]);
+        let policy = RetryPolicy::new(true, &[]);
         let request = protocol::prepare_put_object(input, self.handle.validates())?;
         protocol::parse_put_object(
             &self.handle.send_upload("PutObject", &request, body, &policy).await?,
@@ -1723,7 +1723,7 @@ impl Client {
         &self,
         input: types::UploadPartInput,
     ) -> Result<types::UploadPartOutput, errors::UploadPartError> {
-        let policy = RetryPolicy::new(false, &[]);
+        let policy = RetryPolicy::new(true, &[]);
         let request = protocol::prepare_upload_part(input, self.handle.validates())?;
         protocol::parse_upload_part(
             &self.handle.send("UploadPart", &request, &policy).await?,
@@ -1737,7 +1737,7 @@ impl Client {
         body: ::smithy_gen_runtime::transport::StreamingBody,
     ) -> Result<types::UploadPartOutput, errors::UploadPartError> {
         input.body = ::std::option::Option::None;
-        let policy = RetryPolicy::new(false, &[]);
+        let policy = RetryPolicy::new(true, &[]);
         let request = protocol::prepare_upload_part(input, self.handle.validates())?;
         protocol::parse_upload_part(
             &self.handle.send_upload("UploadPart", &request, body, &policy).await?,
