@@ -141,9 +141,9 @@ async fn a_part_refused_twice_with_503_is_retried_and_the_object_is_whole() {
 /// `UploadPart` is a `PUT` of a numbered part: sending it again replaces the
 /// part with the same bytes, so a 500 is as safe to retry as a 503. The
 /// client retries other 5xx only for operations it knows are safe to repeat
-/// (`@idempotent`, `@readonly`, GET/HEAD), and neither the generated
-/// `ObjectStore` nor the transfer engine retries a part: one 500 fails the
-/// whole upload.
+/// (`@idempotent`, `@readonly`, GET/HEAD, and S3's repeat-safe writes that
+/// the generator marks so, `UploadPart` among them): before that, one 500
+/// failed the whole upload.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_part_failing_twice_with_500_is_retried_and_the_object_is_whole() {
     let rules = vec![Rule::new("PUT", Fault::error(500, "InternalError")).query("partNumber", "2").times(2)];
