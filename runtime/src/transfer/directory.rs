@@ -432,8 +432,11 @@ impl<S: ObjectStore> TransferManager<S> {
     /// more than one range is pinned to its ETag (`HeadObject` first).
     /// [`Self::download_dir_with`] takes [`DirectoryOptions`] (a filter,
     /// subfolders or not). Every object is attempted, concurrently, as
-    /// [`Self::upload_dir`] says; the call fails as a whole only when `dir`
-    /// cannot be created, the listing fails, or the transfer is cancelled.
+    /// [`Self::upload_dir`] says (one object of more than one range at a
+    /// time; each object's ranges up to `concurrency` in flight, so memory
+    /// stays under `(2 × concurrency − 1) × part size`); the call fails as
+    /// a whole only when `dir` cannot be created, the listing fails, or the
+    /// transfer is cancelled. `dir` itself may be a symbolic link.
     ///
     /// Keys come from whoever can write to the bucket, so a download writes
     /// only inside `dir`. The part of each key after the prefix must be a
