@@ -77,6 +77,8 @@ struct Run {
     seconds: f64,
     cpu_seconds: f64,
     peak_rss_mib: f64,
+    /// The server's CPU time while the client ran.
+    server_cpu_seconds: f64,
 }
 
 /// The server, killed when dropped.
@@ -93,6 +95,18 @@ impl Drop for Server {
 }
 
 impl Server {
+    /// The server's user + system CPU time so far (every thread), from
+    /// /proc/PID/stat in USER_HZ ticks (100 per second); NaN where unreadable.
+    fn cpu_seconds(&self) -> f64 {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.child.id())).unwrap_or_default();
+        let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+        let fields: Vec<&str> = rest.split_whitespace().collect();
+        match (fields.get(11).and_then(|f| f.parse::<u64>().ok()), fields.get(12).and_then(|f| f.parse::<u64>().ok())) {
+            (Some(user), Some(system)) => (user + system) as f64 / 100.0,
+            _ => f64::NAN,
+        }
+    }
+
     fn start(binary: &Path, data: &Path) -> Result<Server, String> {
         let mut child = Command::new(binary)
             .arg(data)
@@ -120,7 +134,7 @@ impl Server {
 fn parse_run(who: &str, stdout: &str) -> Result<Run, String> {
     let field = |name: &str| stdout.split_whitespace().find_map(|kv| kv.strip_prefix(name)?.strip_prefix('=')?.parse::<f64>().ok());
     match (field("seconds"), field("cpu_seconds"), field("peak_rss_kib")) {
-        (Some(seconds), Some(cpu_seconds), Some(kib)) => Ok(Run { seconds, cpu_seconds, peak_rss_mib: kib / 1024.0 }),
+        (Some(seconds), Some(cpu_seconds), Some(kib)) => Ok(Run { seconds, cpu_seconds, peak_rss_mib: kib / 1024.0, server_cpu_seconds: f64::NAN }),
         _ => Err(format!("{who}: unexpected output {stdout:?}")),
     }
 }
@@ -210,7 +224,16 @@ pub fn transfer_figures(root: &Path, size: u64, repeats: usize, report: &mut Rep
     let peak = |r: &[Run]| median(&mut r.iter().map(|r| r.peak_rss_mib).collect::<Vec<_>>());
     let ceiling = rate(&figures.ceiling);
     let memory_bound = (CONCURRENCY * PART_SIZE / MIB + 64) as f64;
+    let server = |r: &[Run]| median(&mut r.iter().map(|r| r.server_cpu_seconds).collect::<Vec<_>>());
+    let wall = |r: &[Run]| median(&mut r.iter().map(|r| r.seconds).collect::<Vec<_>>());
     report.row(format!("S3 streamed PutObject of {label} (the ceiling)"), format!("{ceiling:.0} MiB/s"), "-".into(), "-".into(), "");
+    report.row(
+        format!("S3 streamed PutObject of {label}: wall, server CPU"),
+        format!("{:.2} s, {:.2} s", wall(&figures.ceiling), server(&figures.ceiling)),
+        "-".into(),
+        "-".into(),
+        "",
+    );
     for (what, ours_runs, peer_runs) in [("upload", &figures.ours_up, &figures.peer_up), ("download", &figures.ours_down, &figures.peer_down)] {
         let (o, p) = (rate(ours_runs), rate(peer_runs));
         report.row(format!("S3 {what} of {label}: throughput"), format!("{o:.0} MiB/s"), format!("{p:.0} MiB/s"), ratio(o, p), &judge("≥ 2.00", o / p));
@@ -223,6 +246,8 @@ pub fn transfer_figures(root: &Path, size: u64, repeats: usize, report: &mut Rep
         );
         let (o, p) = (cpu(ours_runs), cpu(peer_runs));
         report.row(format!("S3 {what} of {label}: client CPU (whole process)"), format!("{o:.2} s"), format!("{p:.2} s"), ratio(o, p), "");
+        let (o, p) = (server(ours_runs), server(peer_runs));
+        report.row(format!("S3 {what} of {label}: server CPU meanwhile"), format!("{o:.2} s"), format!("{p:.2} s"), ratio(o, p), "");
         let (o, p) = (peak(ours_runs), peak(peer_runs));
         report.row(
             format!("S3 {what} of {label}: client peak memory"),
@@ -272,9 +297,16 @@ fn measure(p: &MeasureIn, size: u64, repeats: usize) -> Result<Figures, String> 
     let ours = |args: &[&str]| -> Result<String, String> {
         output_of("transfer-ours", Command::new(p.ours).args([endpoint, ACCESS_KEY, SECRET_KEY]).args(args))
     };
+    // A client run with the server's CPU time over it.
+    let timed = |who: &str, f: &dyn Fn() -> Result<String, String>| -> Result<Run, String> {
+        let before = server.cpu_seconds();
+        let mut run = parse_run(who, &f()?)?;
+        run.server_cpu_seconds = server.cpu_seconds() - before;
+        Ok(run)
+    };
     ours(&["create-bucket", BUCKET])?;
     let (part, concurrency) = (PART_SIZE.to_string(), CONCURRENCY.to_string());
-    let peer = |mode: &str, key: &str, file: &Path| -> Result<Run, String> {
+    let peer = |mode: &str, key: &str, file: &Path| -> Result<String, String> {
         let mut cmd = Command::new(p.python);
         cmd.arg(p.script).args([endpoint, ACCESS_KEY, SECRET_KEY, mode, BUCKET, key]).arg(file).args([&part, &concurrency]);
         // No developer AWS settings or Python paths leak into the peer.
@@ -285,7 +317,7 @@ fn measure(p: &MeasureIn, size: u64, repeats: usize) -> Result<Figures, String> 
             }
         }
         cmd.env("AWS_CONFIG_FILE", "/dev/null").env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null").env("AWS_EC2_METADATA_DISABLED", "true");
-        parse_run("boto3", &output_of(&format!("boto3 {mode}"), &mut cmd)?)
+        output_of(&format!("boto3 {mode}"), &mut cmd)
     };
     let file = |f: &Path| f.to_string_lossy().to_string();
     let mut figures = Figures::default();
@@ -296,39 +328,36 @@ fn measure(p: &MeasureIn, size: u64, repeats: usize) -> Result<Figures, String> 
     let mut words = version.split_whitespace().map(str::to_string);
     figures.boto3_version = (words.next().unwrap_or_default(), words.next().unwrap_or_default());
     for round in 1..=repeats {
-        let ceiling = parse_run("ceiling", &ours(&["put-stream", BUCKET, "ceiling", &file(&source)])?)?;
-        let ours_up = parse_run("ours", &ours(&["upload", BUCKET, "ours", &file(&source), &part, &concurrency])?)?;
-        let peer_up = peer("upload", "peer", &source)?;
+        let ceiling = timed("ceiling", &|| ours(&["put-stream", BUCKET, "ceiling", &file(&source)]))?;
+        let ours_up = timed("ours", &|| ours(&["upload", BUCKET, "ours", &file(&source), &part, &concurrency]))?;
+        let peer_up = timed("boto3", &|| peer("upload", "peer", &source))?;
         let target = p.work.join("ours.out");
-        let ours_down = parse_run("ours", &ours(&["download", BUCKET, "ours", &file(&target), &part, &concurrency])?)?;
+        let ours_down = timed("ours", &|| ours(&["download", BUCKET, "ours", &file(&target), &part, &concurrency]))?;
         if !same_bytes(&source, &target)? {
             return Err(format!("transfer-ours: the object it uploaded came back different ({})", target.display()));
         }
         let _ = std::fs::remove_file(&target);
         let target = p.work.join("peer.out");
-        let peer_down = peer("download", "peer", &target)?;
+        let peer_down = timed("boto3", &|| peer("download", "peer", &target))?;
         if !same_bytes(&source, &target)? {
             return Err(format!("boto3: the object it uploaded came back different ({})", target.display()));
         }
         let _ = std::fs::remove_file(&target);
-        let mib_s = |r: &Run| size as f64 / MIB as f64 / r.seconds;
-        println!(
-            "  round {round}: ceiling {:.0} MiB/s; upload ours {:.0} MiB/s ({:.2} s CPU, {:.0} MiB), boto3 {:.0} MiB/s ({:.2} s CPU, {:.0} MiB); \
-             download ours {:.0} MiB/s ({:.2} s CPU, {:.0} MiB), boto3 {:.0} MiB/s ({:.2} s CPU, {:.0} MiB)",
-            mib_s(&ceiling),
-            mib_s(&ours_up),
-            ours_up.cpu_seconds,
-            ours_up.peak_rss_mib,
-            mib_s(&peer_up),
-            peer_up.cpu_seconds,
-            peer_up.peak_rss_mib,
-            mib_s(&ours_down),
-            ours_down.cpu_seconds,
-            ours_down.peak_rss_mib,
-            mib_s(&peer_down),
-            peer_down.cpu_seconds,
-            peer_down.peak_rss_mib,
-        );
+        let show = |what: &str, r: &Run| {
+            println!(
+                "  round {round} {what:<15} {:>6.0} MiB/s {:>6.2} s {:>6.2} s client CPU {:>5.0} MiB peak {:>6.2} s server CPU",
+                size as f64 / MIB as f64 / r.seconds,
+                r.seconds,
+                r.cpu_seconds,
+                r.peak_rss_mib,
+                r.server_cpu_seconds
+            )
+        };
+        show("ceiling", &ceiling);
+        show("upload ours", &ours_up);
+        show("upload boto3", &peer_up);
+        show("download ours", &ours_down);
+        show("download boto3", &peer_down);
         figures.ceiling.push(ceiling);
         figures.ours_up.push(ours_up);
         figures.peer_up.push(peer_up);
