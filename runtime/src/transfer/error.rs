@@ -113,7 +113,11 @@ pub enum TransferErrorKind {
 /// A failed transfer: what went wrong ([`Self::kind`]), on which object and
 /// part, and, for a multipart upload, whether it was aborted.
 #[derive(Debug)]
-pub struct TransferError {
+pub struct TransferError(Box<Inner>);
+
+/// Boxed: a `Result` with a `TransferError` stays one pointer wide.
+#[derive(Debug)]
+struct Inner {
     kind: TransferErrorKind,
     operation: &'static str,
     bucket: String,
@@ -124,66 +128,66 @@ pub struct TransferError {
 
 impl TransferError {
     pub(super) fn new(kind: TransferErrorKind, operation: &'static str, bucket: &str, key: &str) -> Self {
-        Self { kind, operation, bucket: bucket.to_string(), key: key.to_string(), part: None, abort: None }
+        Self(Box::new(Inner { kind, operation, bucket: bucket.to_string(), key: key.to_string(), part: None, abort: None }))
     }
     pub(super) fn in_part(mut self, part: u64) -> Self {
-        self.part = Some(part);
+        self.0.part = Some(part);
         self
     }
     pub(super) fn with_abort(mut self, abort: Result<(), StoreError>) -> Self {
-        self.abort = Some(abort);
+        self.0.abort = Some(abort);
         self
     }
     /// What went wrong.
     pub fn kind(&self) -> &TransferErrorKind {
-        &self.kind
+        &self.0.kind
     }
     /// The part or range (from 1) whose call failed.
     pub fn part(&self) -> Option<u64> {
-        self.part
+        self.0.part
     }
     /// The bucket.
     pub fn bucket(&self) -> &str {
-        &self.bucket
+        &self.0.bucket
     }
     /// The object's key.
     pub fn key(&self) -> &str {
-        &self.key
+        &self.0.key
     }
     /// For a failed multipart upload: `Some(true)` when it was aborted (no
     /// parts left stored), `Some(false)` when the abort failed too (see
     /// [`Self::abort_error`]); `None` when no multipart upload was open.
     pub fn upload_aborted(&self) -> Option<bool> {
-        self.abort.as_ref().map(Result::is_ok)
+        self.0.abort.as_ref().map(Result::is_ok)
     }
     /// Why the abort of the failed multipart upload failed.
     pub fn abort_error(&self) -> Option<&StoreError> {
-        self.abort.as_ref().and_then(|r| r.as_ref().err())
+        self.0.abort.as_ref().and_then(|r| r.as_ref().err())
     }
     /// The service's error code, when an object-store call failed with one.
     pub fn code(&self) -> Option<&str> {
-        match &self.kind {
+        match &self.0.kind {
             TransferErrorKind::Store(e) => e.code(),
             _ => None,
         }
     }
     /// Whether the transfer was cancelled.
     pub fn is_cancelled(&self) -> bool {
-        matches!(self.kind, TransferErrorKind::Cancelled)
+        matches!(self.0.kind, TransferErrorKind::Cancelled)
     }
     /// Whether the object changed during a download.
     pub fn is_object_changed(&self) -> bool {
-        matches!(self.kind, TransferErrorKind::ObjectChanged(_))
+        matches!(self.0.kind, TransferErrorKind::ObjectChanged(_))
     }
 }
 
 impl fmt::Display for TransferError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} of s3://{}/{}", self.operation, self.bucket, self.key)?;
-        if let Some(part) = self.part {
+        write!(f, "{} of s3://{}/{}", self.0.operation, self.0.bucket, self.0.key)?;
+        if let Some(part) = self.0.part {
             write!(f, ", part {part}")?;
         }
-        match &self.kind {
+        match &self.0.kind {
             TransferErrorKind::Store(e) => write!(f, ": {e}")?,
             // A writer's or a reader's error: no path to name.
             TransferErrorKind::Io { path, source } if path.as_os_str().is_empty() => write!(f, ": {source}")?,
@@ -192,7 +196,7 @@ impl fmt::Display for TransferError {
             TransferErrorKind::Invalid(what) => write!(f, ": {what}")?,
             TransferErrorKind::Cancelled => f.write_str(": cancelled")?,
         }
-        match &self.abort {
+        match &self.0.abort {
             Some(Ok(())) => f.write_str("; the multipart upload was aborted"),
             Some(Err(e)) => write!(f, "; the multipart upload could not be aborted either ({e}): abort it to stop paying for its parts"),
             None => Ok(()),
@@ -202,7 +206,7 @@ impl fmt::Display for TransferError {
 
 impl StdError for TransferError {
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
-        match &self.kind {
+        match &self.0.kind {
             TransferErrorKind::Store(e) => Some(e),
             TransferErrorKind::Io { source, .. } => Some(source),
             _ => None,

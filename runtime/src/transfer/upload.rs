@@ -30,6 +30,9 @@ use super::{CompletedPart, ObjectStore, PartPlan, StoreError, TransferError, Tra
 
 const OP: &str = "upload";
 
+/// What a part's task gives: the part and its length, or its number and error.
+type PartOutcome = Result<(CompletedPart, u64), (u32, StoreError)>;
+
 /// Where an upload's bytes come from: read in order, one part at a time.
 enum Source<'r> {
     Bytes(Bytes),
@@ -177,10 +180,10 @@ impl<S: ObjectStore> TransferManager<S> {
     }
 
     /// Upload what `reader` gives, to its end, as `bucket`/`key`, its
-    /// length unknown ahead: the first [`TransferConfig::multipart_threshold`]
+    /// length unknown ahead: the first [`TransferConfig::multipart_threshold`](super::TransferConfig::multipart_threshold)
     /// bytes are read, and if the reader ends before, they go in one
     /// `PutObject`; else a multipart upload of parts of
-    /// [`TransferConfig::part_size`] (at least [`MIN_PART_SIZE`](super::MIN_PART_SIZE)),
+    /// [`TransferConfig::part_size`](super::TransferConfig::part_size) (at least [`MIN_PART_SIZE`](super::MIN_PART_SIZE)),
     /// read in order, at most `concurrency` in flight. The size cannot be
     /// known, so parts are not grown: a stream longer than
     /// [`MAX_PARTS`](super::MAX_PARTS) parts fails (and is aborted); raise
@@ -294,7 +297,7 @@ impl<S: ObjectStore> TransferManager<S> {
         size: Option<u64>,
         plan: PartPlan,
         source: &mut Source<'_>,
-        tasks: &mut JoinSet<Result<(CompletedPart, u64), (u32, StoreError)>>,
+        tasks: &mut JoinSet<PartOutcome>,
         tracker: &Tracker,
     ) -> Result<(Vec<CompletedPart>, u64), TransferError> {
         let ids: (Arc<str>, Arc<str>, Arc<str>) = (bucket.into(), key.into(), upload_id.into());
