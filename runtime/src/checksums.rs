@@ -119,9 +119,11 @@ impl ReadChunks for Validating {
     }
 }
 
-static CRC32: crc::Crc<u32> = crc::Crc::<u32>::new(&crc::CRC_32_ISO_HDLC);
-static CRC32C: crc::Crc<u32> = crc::Crc::<u32>::new(&crc::CRC_32_ISCSI);
-static CRC64NVME: crc::Crc<u64> = crc::Crc::<u64>::new(&crc::CRC_64_NVME);
+// Slice-by-16 tables (16 KiB for a 32-bit CRC, 32 KiB for CRC-64): several
+// times the byte-at-a-time table's speed, which matters for parts of megabytes.
+static CRC32: crc::Crc<u32, crc::Table<16>> = crc::Crc::<u32, crc::Table<16>>::new(&crc::CRC_32_ISO_HDLC);
+static CRC32C: crc::Crc<u32, crc::Table<16>> = crc::Crc::<u32, crc::Table<16>>::new(&crc::CRC_32_ISCSI);
+static CRC64NVME: crc::Crc<u64, crc::Table<16>> = crc::Crc::<u64, crc::Table<16>>::new(&crc::CRC_64_NVME);
 
 fn crc32(body: &[u8]) -> u32 {
     CRC32.checksum(body)
@@ -145,9 +147,9 @@ pub struct Hasher {
 }
 
 enum State {
-    Crc32(crc::Digest<'static, u32>),
-    Crc32c(crc::Digest<'static, u32>),
-    Crc64(crc::Digest<'static, u64>),
+    Crc32(crc::Digest<'static, u32, crc::Table<16>>),
+    Crc32c(crc::Digest<'static, u32, crc::Table<16>>),
+    Crc64(crc::Digest<'static, u64, crc::Table<16>>),
     // Boxed: a digest's state is far larger than a CRC's.
     Digest(Box<ring::digest::Context>),
 }

@@ -488,6 +488,7 @@ impl State {
     fn answer(&self, wire: &mut Wire, request: &Request, fault: Option<Fault>, seen: &mut Seen, at: usize) -> bool {
         if let Some(Fault::Error { status, code }) = &fault {
             seen.status = Some(*status);
+            self.record(at, seen);
             let body = s3_error(code);
             let head = format!("HTTP/1.1 {status} Scripted\r\nContent-Type: application/xml\r\nContent-Length: {}\r\n\r\n", body.len());
             return wire.stream.write_all(head.as_bytes()).and_then(|()| wire.stream.write_all(body.as_bytes())).is_ok();
@@ -518,6 +519,9 @@ impl State {
             }
         };
         seen.status = Some(response.status);
+        // Recorded before the client can see the answer: a test that reads
+        // the log once its call returns finds the status there.
+        self.record(at, seen);
         let mut head = format!("HTTP/1.1 {} {}\r\n", response.status, response.reason);
         let keep_length = bodiless(&request.method, response.status);
         for (name, value) in response.headers.iter().filter(|(n, _)| !hop_by_hop(n) || (keep_length && n.eq_ignore_ascii_case("content-length"))) {

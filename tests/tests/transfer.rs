@@ -25,6 +25,11 @@ fn payload(len: usize, seed: u32) -> Vec<u8> {
     (0..len as u32).map(|i| (i.wrapping_add(seed).wrapping_mul(2_654_435_761) >> 24) as u8).collect()
 }
 
+/// The CRC32 of `bytes` as S3 writes it (base64 of the big-endian value).
+fn base64_crc32(bytes: &[u8]) -> String {
+    smithy_gen_runtime::checksums::checksum_header("CRC32", bytes).expect("CRC32").1
+}
+
 /// A fresh, empty directory for one test.
 fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("smithy-transfer-{}-{name}", std::process::id()));
@@ -82,6 +87,10 @@ async fn files_and_buffers_go_up_and_come_back_byte_for_byte() {
         let target = dir.join(format!("{}.out", key.replace('/', "_")));
         let got = manager.download_file(BUCKET, key, &target).await.unwrap_or_else(|e| panic!("download {key}: {e}"));
         assert_eq!((got.size, got.parts), (bytes.len() as u64, ranges), "{key}");
+        // Uploaded with a full-object CRC32 (a multipart one combined from the
+        // parts'), which moto keeps and reports: each download was checked.
+        let crc = base64_crc32(bytes);
+        assert_eq!(got.checksum.map(|c| (c.algorithm, c.value)), Some(("CRC32".to_string(), crc)), "{key}");
         assert!(std::fs::read(&target).unwrap() == *bytes, "{key} comes back byte for byte");
         let in_memory = manager.download_bytes(BUCKET, key).await.unwrap_or_else(|e| panic!("download {key} to memory: {e}"));
         assert!(in_memory == bytes[..], "{key} in memory");
@@ -121,8 +130,8 @@ impl Faulty {
 }
 
 impl ObjectStore for Faulty {
-    fn put_object<'a>(&'a self, bucket: &'a str, key: &'a str, body: Bytes) -> BoxFuture<'a, Result<Option<String>, StoreError>> {
-        ObjectStore::put_object(&self.inner, bucket, key, body)
+    fn put_object<'a>(&'a self, bucket: &'a str, key: &'a str, body: Bytes, c: &'a str) -> BoxFuture<'a, Result<Option<String>, StoreError>> {
+        ObjectStore::put_object(&self.inner, bucket, key, body, c)
     }
     fn create_multipart_upload<'a>(&'a self, bucket: &'a str, key: &'a str) -> BoxFuture<'a, Result<String, StoreError>> {
         Box::pin(async move {
@@ -131,14 +140,14 @@ impl ObjectStore for Faulty {
             Ok(id)
         })
     }
-    fn upload_part<'a>(&'a self, bucket: &'a str, key: &'a str, upload_id: &'a str, part_number: u32, body: Bytes) -> BoxFuture<'a, Result<PartResult, StoreError>> {
+    fn upload_part<'a>(&'a self, bucket: &'a str, key: &'a str, upload_id: &'a str, part_number: u32, body: Bytes, c: &'a str) -> BoxFuture<'a, Result<PartResult, StoreError>> {
         if self.fail_part == Some(part_number) {
             return Box::pin(async { Err(StoreError::new("UploadPart", "scripted failure")) });
         }
-        ObjectStore::upload_part(&self.inner, bucket, key, upload_id, part_number, body)
+        ObjectStore::upload_part(&self.inner, bucket, key, upload_id, part_number, body, c)
     }
-    fn complete_multipart_upload<'a>(&'a self, bucket: &'a str, key: &'a str, upload_id: &'a str, parts: Vec<CompletedPart>) -> BoxFuture<'a, Result<Option<String>, StoreError>> {
-        ObjectStore::complete_multipart_upload(&self.inner, bucket, key, upload_id, parts)
+    fn complete_multipart_upload<'a>(&'a self, bucket: &'a str, key: &'a str, upload_id: &'a str, parts: Vec<CompletedPart>, c: &'a str, z: u64) -> BoxFuture<'a, Result<Option<String>, StoreError>> {
+        ObjectStore::complete_multipart_upload(&self.inner, bucket, key, upload_id, parts, c, z)
     }
     fn abort_multipart_upload<'a>(&'a self, bucket: &'a str, key: &'a str, upload_id: &'a str) -> BoxFuture<'a, Result<(), StoreError>> {
         self.aborts.fetch_add(1, Ordering::SeqCst);

@@ -70,6 +70,10 @@ async fn cp_uploads_in_parts_and_downloads_in_ranges_the_same_bytes() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert_eq!(json(&out)["parts"].as_u64(), Some(3), "{}", text(&out));
     assert!(std::fs::read(down.join("big.bin")).unwrap() == original, "the bytes came back unchanged");
+    // The upload's full-object CRC32 (combined from the parts') is what the
+    // store reports, and the download was checked against it.
+    let crc = printed["checksumCRC32"].as_str().expect("the upload's CRC32").to_string();
+    assert_eq!(json(&out)["checksumVerified"], serde_json::json!({"algorithm": "CRC32", "value": crc}), "{}", text(&out));
 
     // `upload` and `download` check the direction; a prefix needs --recursive.
     let out = call(&moto, &["s3", "upload", "s3://cli-transfers/in/big.bin", path(&down)]);

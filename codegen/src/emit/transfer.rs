@@ -59,7 +59,7 @@ pub fn transfer_file(svc: &ServiceIr) -> Option<TokenStream> {
         //! a key prefix and back (listing with `ListObjectsV2`).
         use ::smithy_gen_runtime::transfer::{BoxFuture, Bytes, ListedObject, ObjectInfo, ObjectPage};
         pub use ::smithy_gen_runtime::transfer::{
-            CancelHandle, CompletedPart, DirectoryOptions, DirectoryOutput, DownloadOutput, ObjectResult, ObjectStore, PartResult,
+            CancelHandle, CompletedPart, DirectoryOptions, DirectoryOutput, DownloadOutput, FullChecksum, ObjectResult, ObjectStore, PartResult,
             Progress, SkipReason, Skipped, StoreError, TransferConfig, TransferError, TransferErrorKind, TransferManager,
             UploadOutput, MAX_PARTS, MAX_PART_SIZE, MIN_PART_SIZE, RANGE_RETRIES,
         };
@@ -75,10 +75,12 @@ pub fn transfer_file(svc: &ServiceIr) -> Option<TokenStream> {
         }
 
         impl ObjectStore for Client {
-            fn put_object<'a>(&'a self, bucket: &'a str, key: &'a str, body: Bytes) -> BoxFuture<'a, Result<Option<String>, StoreError>> {
+            fn put_object<'a>(&'a self, bucket: &'a str, key: &'a str, body: Bytes, checksum_crc32: &'a str) -> BoxFuture<'a, Result<Option<String>, StoreError>> {
                 Box::pin(async move {
                     let mut input = types::#put_in::new(bucket, key);
                     input.body = Some(body.into());
+                    input.checksum_algorithm = Some(types::ChecksumAlgorithm::Crc32);
+                    input.checksum_crc32 = Some(checksum_crc32.to_string());
                     let out = self.#put_fn(input).await.map_err(|e| StoreError::from_operation(#put_name, e))?;
                     Ok(out.e_tag)
                 })
@@ -86,27 +88,34 @@ pub fn transfer_file(svc: &ServiceIr) -> Option<TokenStream> {
             fn create_multipart_upload<'a>(&'a self, bucket: &'a str, key: &'a str) -> BoxFuture<'a, Result<String, StoreError>> {
                 Box::pin(async move {
                     // The parts carry CRC32s: the upload must name the algorithm,
-                    // or S3 rejects CompleteMultipartUpload.
+                    // or S3 rejects CompleteMultipartUpload; the object gets a
+                    // full-object CRC32 (combined from the parts').
                     let mut input = types::#create_in::new(bucket, key);
                     input.checksum_algorithm = Some(types::ChecksumAlgorithm::Crc32);
+                    input.checksum_type = Some(types::ChecksumType::FullObject);
                     let out = self.#create_fn(input).await.map_err(|e| StoreError::from_operation(#create_name, e))?;
                     out.upload_id.ok_or_else(|| StoreError::new(#create_name, "the response has no UploadId"))
                 })
             }
-            fn upload_part<'a>(&'a self, bucket: &'a str, key: &'a str, upload_id: &'a str, part_number: u32, body: Bytes) -> BoxFuture<'a, Result<PartResult, StoreError>> {
+            fn upload_part<'a>(&'a self, bucket: &'a str, key: &'a str, upload_id: &'a str, part_number: u32, body: Bytes, checksum_crc32: &'a str) -> BoxFuture<'a, Result<PartResult, StoreError>> {
                 Box::pin(async move {
                     let number = i32::try_from(part_number).map_err(|_| StoreError::new(#part_name, "part number out of range"))?;
                     let mut input = types::#part_in::new(bucket, key, number, upload_id);
                     input.body = Some(body.into());
+                    // Given, so the client does not compute it again.
                     input.checksum_algorithm = Some(types::ChecksumAlgorithm::Crc32);
+                    input.checksum_crc32 = Some(checksum_crc32.to_string());
                     let out = self.#part_fn(input).await.map_err(|e| StoreError::from_operation(#part_name, e))?;
                     let e_tag = out.e_tag.ok_or_else(|| StoreError::new(#part_name, "the response has no ETag"))?;
                     Ok(PartResult { e_tag, checksum_crc32: out.checksum_crc32 })
                 })
             }
-            fn complete_multipart_upload<'a>(&'a self, bucket: &'a str, key: &'a str, upload_id: &'a str, parts: Vec<CompletedPart>) -> BoxFuture<'a, Result<Option<String>, StoreError>> {
+            fn complete_multipart_upload<'a>(&'a self, bucket: &'a str, key: &'a str, upload_id: &'a str, parts: Vec<CompletedPart>, checksum_crc32: &'a str, size: u64) -> BoxFuture<'a, Result<Option<String>, StoreError>> {
                 Box::pin(async move {
                     let mut input = types::#complete_in::new(bucket, key, upload_id);
+                    input.checksum_crc32 = Some(checksum_crc32.to_string());
+                    input.checksum_type = Some(types::ChecksumType::FullObject);
+                    input.mpu_object_size = i64::try_from(size).ok();
                     let parts = parts.into_iter().map(|p| types::CompletedPart {
                         part_number: i32::try_from(p.part_number).ok(),
                         e_tag: Some(p.e_tag),
@@ -126,10 +135,23 @@ pub fn transfer_file(svc: &ServiceIr) -> Option<TokenStream> {
             }
             fn head_object<'a>(&'a self, bucket: &'a str, key: &'a str) -> BoxFuture<'a, Result<ObjectInfo, StoreError>> {
                 Box::pin(async move {
-                    let out = self.#head_fn(types::#head_in::new(bucket, key)).await.map_err(|e| StoreError::from_operation(#head_name, e))?;
+                    let mut input = types::#head_in::new(bucket, key);
+                    input.checksum_mode = Some(types::ChecksumMode::Enabled);
+                    let out = self.#head_fn(input).await.map_err(|e| StoreError::from_operation(#head_name, e))?;
                     let size = out.content_length.and_then(|n| u64::try_from(n).ok());
                     let size = size.ok_or_else(|| StoreError::new(#head_name, "the response has no valid Content-Length"))?;
-                    Ok(ObjectInfo { size, e_tag: out.e_tag })
+                    // The strongest full-object checksum given.
+                    let kind = out.checksum_type.as_ref().map(|t| t.as_str());
+                    let checksum = [
+                        ("CRC64NVME", &out.checksum_crc64nvme),
+                        ("CRC32C", &out.checksum_crc32c),
+                        ("CRC32", &out.checksum_crc32),
+                        ("SHA256", &out.checksum_sha256),
+                        ("SHA1", &out.checksum_sha1),
+                    ]
+                    .into_iter()
+                    .find_map(|(algorithm, value)| FullChecksum::full_object(algorithm, value.as_deref(), kind));
+                    Ok(ObjectInfo { size, e_tag: out.e_tag, checksum })
                 })
             }
             fn get_object_range<'a>(&'a self, bucket: &'a str, key: &'a str, start: u64, end: u64, size: u64, if_match: Option<&'a str>) -> BoxFuture<'a, Result<Bytes, StoreError>> {

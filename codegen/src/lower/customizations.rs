@@ -35,6 +35,10 @@ pub fn s3_signing(svc: &Shape) -> bool {
     matches!(svc.traits.aws_service.as_ref().map(|a| a.sdk_id.as_str()), Some("S3" | "S3 Control"))
 }
 
+/// S3 operations the model does not mark `@idempotent` that are safe to
+/// repeat (see [`resolve`]).
+const S3_REPEAT_SAFE: &[&str] = &["PutObject", "UploadPart", "UploadPartCopy", "CopyObject", "CompleteMultipartUpload", "AbortMultipartUpload", "DeleteObject", "DeleteObjects"];
+
 /// Fill `OperationIr::customizations`:
 /// - Glacier: an unset or empty `accountId` label is `-` (the caller's own
 ///   account; the member is then not required), and uploads carry the body's
@@ -53,10 +57,6 @@ pub fn s3_signing(svc: &Shape) -> bool {
 ///   sent a third time rather than failing the transfer;
 /// - S3 with every operation in `ir::TRANSFER_OPERATIONS`: a transfer
 ///   manager (`ServiceIr::transfer`).
-/// S3 operations the model does not mark `@idempotent` that are safe to
-/// repeat (see [`resolve`]).
-const S3_REPEAT_SAFE: &[&str] = &["PutObject", "UploadPart", "UploadPartCopy", "CopyObject", "CompleteMultipartUpload", "AbortMultipartUpload", "DeleteObject", "DeleteObjects"];
-
 pub fn resolve(svc: &Shape, ir: &mut ServiceIr) {
     let sdk_id = svc.traits.aws_service.as_ref().map(|a| a.sdk_id.as_str());
     ir.transfer = sdk_id == Some("S3") && crate::ir::TRANSFER_OPERATIONS.iter().all(|name| ir.operations.iter().any(|o| o.name == *name && o.event_stream.is_none()));

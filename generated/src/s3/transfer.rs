@@ -12,9 +12,9 @@ use ::smithy_gen_runtime::transfer::{
 };
 pub use ::smithy_gen_runtime::transfer::{
     CancelHandle, CompletedPart, DirectoryOptions, DirectoryOutput, DownloadOutput,
-    ObjectResult, ObjectStore, PartResult, Progress, SkipReason, Skipped, StoreError,
-    TransferConfig, TransferError, TransferErrorKind, TransferManager, UploadOutput,
-    MAX_PARTS, MAX_PART_SIZE, MIN_PART_SIZE, RANGE_RETRIES,
+    FullChecksum, ObjectResult, ObjectStore, PartResult, Progress, SkipReason, Skipped,
+    StoreError, TransferConfig, TransferError, TransferErrorKind, TransferManager,
+    UploadOutput, MAX_PARTS, MAX_PART_SIZE, MIN_PART_SIZE, RANGE_RETRIES,
 };
 use super::{types, Client};
 impl Client {
@@ -30,10 +30,13 @@ impl ObjectStore for Client {
         bucket: &'a str,
         key: &'a str,
         body: Bytes,
+        checksum_crc32: &'a str,
     ) -> BoxFuture<'a, Result<Option<String>, StoreError>> {
         Box::pin(async move {
             let mut input = types::PutObjectInput::new(bucket, key);
             input.body = Some(body.into());
+            input.checksum_algorithm = Some(types::ChecksumAlgorithm::Crc32);
+            input.checksum_crc32 = Some(checksum_crc32.to_string());
             let out = self
                 .put_object_with(input)
                 .await
@@ -49,6 +52,7 @@ impl ObjectStore for Client {
         Box::pin(async move {
             let mut input = types::CreateMultipartUploadInput::new(bucket, key);
             input.checksum_algorithm = Some(types::ChecksumAlgorithm::Crc32);
+            input.checksum_type = Some(types::ChecksumType::FullObject);
             let out = self
                 .create_multipart_upload_with(input)
                 .await
@@ -67,6 +71,7 @@ impl ObjectStore for Client {
         upload_id: &'a str,
         part_number: u32,
         body: Bytes,
+        checksum_crc32: &'a str,
     ) -> BoxFuture<'a, Result<PartResult, StoreError>> {
         Box::pin(async move {
             let number = i32::try_from(part_number)
@@ -74,6 +79,7 @@ impl ObjectStore for Client {
             let mut input = types::UploadPartInput::new(bucket, key, number, upload_id);
             input.body = Some(body.into());
             input.checksum_algorithm = Some(types::ChecksumAlgorithm::Crc32);
+            input.checksum_crc32 = Some(checksum_crc32.to_string());
             let out = self
                 .upload_part_with(input)
                 .await
@@ -96,6 +102,8 @@ impl ObjectStore for Client {
         key: &'a str,
         upload_id: &'a str,
         parts: Vec<CompletedPart>,
+        checksum_crc32: &'a str,
+        size: u64,
     ) -> BoxFuture<'a, Result<Option<String>, StoreError>> {
         Box::pin(async move {
             let mut input = types::CompleteMultipartUploadInput::new(
@@ -103,6 +111,9 @@ impl ObjectStore for Client {
                 key,
                 upload_id,
             );
+            input.checksum_crc32 = Some(checksum_crc32.to_string());
+            input.checksum_type = Some(types::ChecksumType::FullObject);
+            input.mpu_object_size = i64::try_from(size).ok();
             let parts = parts
                 .into_iter()
                 .map(|p| types::CompletedPart {
@@ -142,8 +153,10 @@ impl ObjectStore for Client {
         key: &'a str,
     ) -> BoxFuture<'a, Result<ObjectInfo, StoreError>> {
         Box::pin(async move {
+            let mut input = types::HeadObjectInput::new(bucket, key);
+            input.checksum_mode = Some(types::ChecksumMode::Enabled);
             let out = self
-                .head_object_with(types::HeadObjectInput::new(bucket, key))
+                .head_object_with(input)
                 .await
                 .map_err(|e| StoreError::from_operation("HeadObject", e))?;
             let size = out.content_length.and_then(|n| u64::try_from(n).ok());
@@ -152,9 +165,24 @@ impl ObjectStore for Client {
                     "HeadObject",
                     "the response has no valid Content-Length",
                 ))?;
+            let kind = out.checksum_type.as_ref().map(|t| t.as_str());
+            let checksum = [
+                ("CRC64NVME", &out.checksum_crc64nvme),
+                ("CRC32C", &out.checksum_crc32c),
+                ("CRC32", &out.checksum_crc32),
+                ("SHA256", &out.checksum_sha256),
+                ("SHA1", &out.checksum_sha1),
+            ]
+                .into_iter()
+                .find_map(|(algorithm, value)| FullChecksum::full_object(
+                    algorithm,
+                    value.as_deref(),
+                    kind,
+                ));
             Ok(ObjectInfo {
                 size,
                 e_tag: out.e_tag,
+                checksum,
             })
         })
     }

@@ -213,7 +213,7 @@ fn failed(e: &TransferError) -> Outcome {
     let code = match e.kind() {
         TransferErrorKind::Store(s) if s.code().is_some() => 1,
         TransferErrorKind::Store(_) => 3,
-        TransferErrorKind::ObjectChanged(_) => 1,
+        TransferErrorKind::ObjectChanged(_) | TransferErrorKind::ChecksumMismatch { .. } => 1,
         TransferErrorKind::Cancelled => 130,
         _ => 2,
     };
@@ -279,7 +279,7 @@ async fn single<S: ObjectStore>(manager: &TransferManager<S>, copy: &CopyArgs) -
                 }
             }
             match manager.upload_file(&to.bucket, &key, from).await {
-                Ok(out) => printed(json!({"upload": from.display().to_string(), "to": format!("s3://{}/{key}", to.bucket), "size": out.size, "parts": out.parts, "eTag": out.e_tag})),
+                Ok(out) => printed(json!({"upload": from.display().to_string(), "to": format!("s3://{}/{key}", to.bucket), "size": out.size, "parts": out.parts, "eTag": out.e_tag, "checksumCRC32": out.checksum_crc32})),
                 Err(e) => failed(&e),
             }
         }
@@ -289,7 +289,7 @@ async fn single<S: ObjectStore>(manager: &TransferManager<S>, copy: &CopyArgs) -
             }
             let target = if to.is_dir() || to.as_os_str().to_string_lossy().ends_with(std::path::MAIN_SEPARATOR) { to.join(key_name(&from.key)) } else { to.clone() };
             match manager.download_file(&from.bucket, &from.key, &target).await {
-                Ok(out) => printed(json!({"download": format!("s3://{}/{}", from.bucket, from.key), "to": target.display().to_string(), "size": out.size, "parts": out.parts, "eTag": out.e_tag})),
+                Ok(out) => printed(json!({"download": format!("s3://{}/{}", from.bucket, from.key), "to": target.display().to_string(), "size": out.size, "parts": out.parts, "eTag": out.e_tag, "checksumVerified": out.checksum.map(|c| json!({"algorithm": c.algorithm, "value": c.value}))})),
                 Err(e) => failed(&e),
             }
         }

@@ -563,7 +563,7 @@ impl<S: ObjectStore> TransferManager<S> {
         let info = if large {
             self.store.head_object(bucket, key).await.map_err(|e| TransferError::new(TransferErrorKind::Store(e), DOWNLOAD, bucket, key))?
         } else {
-            ObjectInfo { size, e_tag: None }
+            ObjectInfo { size, e_tag: None, checksum: None }
         };
         self.download_file_tracked(bucket, key, info, &target, tracker).await.map(|_| ())
     }
@@ -686,7 +686,7 @@ mod tests {
     }
 
     impl ObjectStore for Fake {
-        fn put_object<'a>(&'a self, _: &'a str, key: &'a str, body: Bytes) -> BoxFuture<'a, Result<Option<String>, StoreError>> {
+        fn put_object<'a>(&'a self, _: &'a str, key: &'a str, body: Bytes, _: &'a str) -> BoxFuture<'a, Result<Option<String>, StoreError>> {
             Box::pin(async move {
                 let now = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
                 self.max_in_flight.fetch_max(now, Ordering::SeqCst);
@@ -710,13 +710,13 @@ mod tests {
                 Ok(id)
             })
         }
-        fn upload_part<'a>(&'a self, _: &'a str, _: &'a str, id: &'a str, n: u32, body: Bytes) -> BoxFuture<'a, Result<PartResult, StoreError>> {
+        fn upload_part<'a>(&'a self, _: &'a str, _: &'a str, id: &'a str, n: u32, body: Bytes, _: &'a str) -> BoxFuture<'a, Result<PartResult, StoreError>> {
             Box::pin(async move {
                 self.uploads.lock().unwrap().get_mut(id).ok_or_else(|| StoreError::new("UploadPart", "NoSuchUpload"))?.1.insert(n, body);
                 Ok(PartResult { e_tag: format!("\"p{n}\""), checksum_crc32: None })
             })
         }
-        fn complete_multipart_upload<'a>(&'a self, _: &'a str, _: &'a str, id: &'a str, parts: Vec<CompletedPart>) -> BoxFuture<'a, Result<Option<String>, StoreError>> {
+        fn complete_multipart_upload<'a>(&'a self, _: &'a str, _: &'a str, id: &'a str, parts: Vec<CompletedPart>, _: &'a str, _: u64) -> BoxFuture<'a, Result<Option<String>, StoreError>> {
             Box::pin(async move {
                 let (key, stored) = self.uploads.lock().unwrap().remove(id).ok_or_else(|| StoreError::new("CompleteMultipartUpload", "NoSuchUpload"))?;
                 let mut whole = Vec::new();
@@ -737,7 +737,7 @@ mod tests {
             Box::pin(async move {
                 self.heads.fetch_add(1, Ordering::SeqCst);
                 let size = self.objects.lock().unwrap().get(key).map(|b| b.len() as u64).ok_or_else(|| StoreError::new("HeadObject", "NotFound"))?;
-                Ok(ObjectInfo { size, e_tag: Some("\"v1\"".into()) })
+                Ok(ObjectInfo { size, e_tag: Some("\"v1\"".into()), checksum: None })
             })
         }
         fn get_object_range<'a>(&'a self, _: &'a str, key: &'a str, start: u64, end: u64, _: u64, _: Option<&'a str>) -> BoxFuture<'a, Result<Bytes, StoreError>> {
@@ -1032,10 +1032,10 @@ mod tests {
         #[derive(Clone)]
         struct NoList(Fake);
         impl ObjectStore for NoList {
-            fn put_object<'a>(&'a self, b: &'a str, k: &'a str, x: Bytes) -> BoxFuture<'a, Result<Option<String>, StoreError>> { self.0.put_object(b, k, x) }
+            fn put_object<'a>(&'a self, b: &'a str, k: &'a str, x: Bytes, c: &'a str) -> BoxFuture<'a, Result<Option<String>, StoreError>> { self.0.put_object(b, k, x, c) }
             fn create_multipart_upload<'a>(&'a self, b: &'a str, k: &'a str) -> BoxFuture<'a, Result<String, StoreError>> { self.0.create_multipart_upload(b, k) }
-            fn upload_part<'a>(&'a self, b: &'a str, k: &'a str, i: &'a str, n: u32, x: Bytes) -> BoxFuture<'a, Result<PartResult, StoreError>> { self.0.upload_part(b, k, i, n, x) }
-            fn complete_multipart_upload<'a>(&'a self, b: &'a str, k: &'a str, i: &'a str, p: Vec<CompletedPart>) -> BoxFuture<'a, Result<Option<String>, StoreError>> { self.0.complete_multipart_upload(b, k, i, p) }
+            fn upload_part<'a>(&'a self, b: &'a str, k: &'a str, i: &'a str, n: u32, x: Bytes, c: &'a str) -> BoxFuture<'a, Result<PartResult, StoreError>> { self.0.upload_part(b, k, i, n, x, c) }
+            fn complete_multipart_upload<'a>(&'a self, b: &'a str, k: &'a str, i: &'a str, p: Vec<CompletedPart>, c: &'a str, z: u64) -> BoxFuture<'a, Result<Option<String>, StoreError>> { self.0.complete_multipart_upload(b, k, i, p, c, z) }
             fn abort_multipart_upload<'a>(&'a self, b: &'a str, k: &'a str, i: &'a str) -> BoxFuture<'a, Result<(), StoreError>> { self.0.abort_multipart_upload(b, k, i) }
             fn head_object<'a>(&'a self, b: &'a str, k: &'a str) -> BoxFuture<'a, Result<ObjectInfo, StoreError>> { self.0.head_object(b, k) }
             fn get_object_range<'a>(&'a self, b: &'a str, k: &'a str, s: u64, e: u64, n: u64, m: Option<&'a str>) -> BoxFuture<'a, Result<Bytes, StoreError>> { self.0.get_object_range(b, k, s, e, n, m) }

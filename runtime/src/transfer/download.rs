@@ -13,6 +13,7 @@ use bytes::Bytes;
 use tokio::io::{AsyncSeekExt, AsyncWrite, AsyncWriteExt};
 use tokio::task::JoinSet;
 
+use super::checksum::{FullChecksum, Verifier};
 use super::progress::{unless_cancelled, Tracker};
 use super::{DownloadOutput, ObjectInfo, ObjectStore, PartPlan, StoreError, TransferError, TransferErrorKind, TransferManager, RANGE_RETRIES};
 
@@ -27,7 +28,7 @@ enum Sink<'a> {
 }
 
 impl Sink<'_> {
-    async fn write_at(&mut self, offset: u64, bytes: &[u8]) -> std::io::Result<()> {
+    async fn write_at(&mut self, offset: u64, bytes: &Bytes) -> std::io::Result<()> {
         match self {
             // Within the buffer: every range lies inside the object's size.
             Sink::Memory(buf) => {
@@ -40,7 +41,7 @@ impl Sink<'_> {
                 file.write_all(bytes).await
             }
             Sink::Writer { writer, written, pending } => {
-                pending.insert(offset, Bytes::copy_from_slice(bytes));
+                pending.insert(offset, bytes.clone());
                 while let Some(next) = pending.remove(written) {
                     writer.write_all(&next).await?;
                     *written += next.len() as u64;
@@ -144,7 +145,7 @@ impl<S: ObjectStore> TransferManager<S> {
         buf.try_reserve_exact(len).map_err(|_| too_large())?;
         buf.resize(len, 0);
         let tracker = Tracker::for_object(self.progress.clone());
-        self.fetch(bucket, key, info.size, info.e_tag.as_deref(), &mut Sink::Memory(&mut buf), &tracker).await?;
+        self.fetch(bucket, key, &info, &mut Sink::Memory(&mut buf), &tracker).await?;
         Ok(Bytes::from(buf))
     }
 
@@ -160,10 +161,10 @@ impl<S: ObjectStore> TransferManager<S> {
         let tracker = Tracker::for_object(self.progress.clone());
         let mut writer = std::pin::pin!(writer);
         let mut sink = Sink::Writer { writer: writer.as_mut(), written: 0, pending: BTreeMap::new() };
-        let parts = self.fetch(bucket, key, info.size, info.e_tag.as_deref(), &mut sink, &tracker).await?;
+        let (parts, checksum) = self.fetch(bucket, key, &info, &mut sink, &tracker).await?;
         drop(sink);
         writer.flush().await.map_err(|source| TransferError::new(TransferErrorKind::Io { path: PathBuf::new(), source }, OP, bucket, key))?;
-        Ok(DownloadOutput { size: info.size, parts, e_tag: info.e_tag })
+        Ok(DownloadOutput { size: info.size, parts, e_tag: info.e_tag, checksum })
     }
 
     /// Download `bucket`/`key` to the file at `path`, in concurrent ranges
@@ -197,7 +198,7 @@ impl<S: ObjectStore> TransferManager<S> {
         let mut guard = RemoveOnDrop { path: partial.clone(), armed: true };
         file.set_len(info.size).await.map_err(|e| io(&partial, e))?;
         let mut sink = Sink::File { file, path: partial.clone() };
-        let parts = self.fetch(bucket, key, info.size, info.e_tag.as_deref(), &mut sink, tracker).await?;
+        let (parts, checksum) = self.fetch(bucket, key, &info, &mut sink, tracker).await?;
         if let Sink::File { mut file, .. } = sink {
             file.flush().await.map_err(|e| io(&partial, e))?;
             file.sync_all().await.map_err(|e| io(&partial, e))?;
@@ -208,12 +209,15 @@ impl<S: ObjectStore> TransferManager<S> {
         tokio::fs::rename(&partial, target).await.map_err(|e| io(target, e))?;
         guard.armed = false;
         sync_parent(target).await;
-        Ok(DownloadOutput { size: info.size, parts, e_tag: info.e_tag })
+        Ok(DownloadOutput { size: info.size, parts, e_tag: info.e_tag, checksum })
     }
 
     /// Fetch every range of an object of `size` bytes into `sink`, at most
     /// `concurrency` in flight; how many ranges.
-    async fn fetch(&self, bucket: &str, key: &str, size: u64, e_tag: Option<&str>, sink: &mut Sink<'_>, tracker: &Tracker) -> Result<u64, TransferError> {
+    async fn fetch(&self, bucket: &str, key: &str, info: &ObjectInfo, sink: &mut Sink<'_>, tracker: &Tracker) -> Result<(u64, Option<FullChecksum>), TransferError> {
+        let (size, e_tag) = (info.size, info.e_tag.as_deref());
+        // The object's full checksum, checked as the ranges come (in order).
+        let mut verifier = info.checksum.clone().and_then(Verifier::new);
         tracker.start(size);
         let plan = PartPlan::download(size, self.config.part_size);
         let ids: (Arc<str>, Arc<str>, Option<Arc<str>>) = (bucket.into(), key.into(), e_tag.map(Arc::from));
@@ -225,7 +229,12 @@ impl<S: ObjectStore> TransferManager<S> {
                 let (start, len) = plan.range(next, size);
                 // A writer takes the ranges in order: no range starts more
                 // than `concurrency` ranges past what it has written.
-                if sink.written().is_some_and(|w| start >= w.saturating_add(plan.part_size.saturating_mul(concurrency as u64))) {
+                // So does the checksum.
+                let done = match (sink.written(), verifier.as_ref().map(Verifier::hashed)) {
+                    (Some(w), Some(h)) => Some(w.min(h)),
+                    (w, h) => w.or(h),
+                };
+                if done.is_some_and(|w| start >= w.saturating_add(plan.part_size.saturating_mul(concurrency as u64))) {
                     break;
                 }
                 self.check_cancel(OP, bucket, key)?;
@@ -256,8 +265,19 @@ impl<S: ObjectStore> TransferManager<S> {
             })?;
             sink.write_at(start, &bytes).await.map_err(|source| fail(TransferErrorKind::Io { path: sink.path(), source }))?;
             tracker.advance(bytes.len() as u64);
+            if let Some(v) = verifier.as_mut() {
+                v.add(start, bytes);
+            }
         }
-        Ok(plan.parts)
+        let checked = match verifier.map(Verifier::finish) {
+            None => None,
+            Some(Ok(checksum)) => Some(checksum),
+            Some(Err((expected, actual))) => {
+                let kind = TransferErrorKind::ChecksumMismatch { algorithm: expected.algorithm, expected: expected.value, actual };
+                return Err(TransferError::new(kind, OP, bucket, key));
+            }
+        };
+        Ok((plan.parts, checked))
     }
 }
 
@@ -350,10 +370,10 @@ mod tests {
         #[derive(Clone)]
         struct Peek(Ranges, PathBuf, Arc<Mutex<Option<u32>>>);
         impl ObjectStore for Peek {
-            fn put_object<'a>(&'a self, b: &'a str, k: &'a str, x: Bytes) -> BoxFuture<'a, Result<Option<String>, StoreError>> { self.0.put_object(b, k, x) }
+            fn put_object<'a>(&'a self, b: &'a str, k: &'a str, x: Bytes, c: &'a str) -> BoxFuture<'a, Result<Option<String>, StoreError>> { self.0.put_object(b, k, x, c) }
             fn create_multipart_upload<'a>(&'a self, b: &'a str, k: &'a str) -> BoxFuture<'a, Result<String, StoreError>> { self.0.create_multipart_upload(b, k) }
-            fn upload_part<'a>(&'a self, b: &'a str, k: &'a str, i: &'a str, n: u32, x: Bytes) -> BoxFuture<'a, Result<PartResult, StoreError>> { self.0.upload_part(b, k, i, n, x) }
-            fn complete_multipart_upload<'a>(&'a self, b: &'a str, k: &'a str, i: &'a str, p: Vec<CompletedPart>) -> BoxFuture<'a, Result<Option<String>, StoreError>> { self.0.complete_multipart_upload(b, k, i, p) }
+            fn upload_part<'a>(&'a self, b: &'a str, k: &'a str, i: &'a str, n: u32, x: Bytes, c: &'a str) -> BoxFuture<'a, Result<PartResult, StoreError>> { self.0.upload_part(b, k, i, n, x, c) }
+            fn complete_multipart_upload<'a>(&'a self, b: &'a str, k: &'a str, i: &'a str, p: Vec<CompletedPart>, c: &'a str, z: u64) -> BoxFuture<'a, Result<Option<String>, StoreError>> { self.0.complete_multipart_upload(b, k, i, p, c, z) }
             fn abort_multipart_upload<'a>(&'a self, b: &'a str, k: &'a str, i: &'a str) -> BoxFuture<'a, Result<(), StoreError>> { self.0.abort_multipart_upload(b, k, i) }
             fn head_object<'a>(&'a self, b: &'a str, k: &'a str) -> BoxFuture<'a, Result<ObjectInfo, StoreError>> { self.0.head_object(b, k) }
             fn get_object_range<'a>(&'a self, b: &'a str, k: &'a str, s: u64, e: u64, n: u64, m: Option<&'a str>) -> BoxFuture<'a, Result<Bytes, StoreError>> {
@@ -392,7 +412,7 @@ mod tests {
 
     use std::sync::Mutex;
 
-    use super::super::{BoxFuture, CompletedPart, ObjectInfo, PartResult, TransferConfig};
+    use super::super::{BoxFuture, CompletedPart, FullChecksum, ObjectInfo, PartResult, TransferConfig};
 
     const MIB: u64 = 1024 * 1024;
 
@@ -410,23 +430,23 @@ mod tests {
     }
 
     impl ObjectStore for Ranges {
-        fn put_object<'a>(&'a self, _: &'a str, _: &'a str, _: Bytes) -> BoxFuture<'a, Result<Option<String>, StoreError>> {
+        fn put_object<'a>(&'a self, _: &'a str, _: &'a str, _: Bytes, _: &'a str) -> BoxFuture<'a, Result<Option<String>, StoreError>> {
             unreachable!()
         }
         fn create_multipart_upload<'a>(&'a self, _: &'a str, _: &'a str) -> BoxFuture<'a, Result<String, StoreError>> {
             unreachable!()
         }
-        fn upload_part<'a>(&'a self, _: &'a str, _: &'a str, _: &'a str, _: u32, _: Bytes) -> BoxFuture<'a, Result<PartResult, StoreError>> {
+        fn upload_part<'a>(&'a self, _: &'a str, _: &'a str, _: &'a str, _: u32, _: Bytes, _: &'a str) -> BoxFuture<'a, Result<PartResult, StoreError>> {
             unreachable!()
         }
-        fn complete_multipart_upload<'a>(&'a self, _: &'a str, _: &'a str, _: &'a str, _: Vec<CompletedPart>) -> BoxFuture<'a, Result<Option<String>, StoreError>> {
+        fn complete_multipart_upload<'a>(&'a self, _: &'a str, _: &'a str, _: &'a str, _: Vec<CompletedPart>, _: &'a str, _: u64) -> BoxFuture<'a, Result<Option<String>, StoreError>> {
             unreachable!()
         }
         fn abort_multipart_upload<'a>(&'a self, _: &'a str, _: &'a str, _: &'a str) -> BoxFuture<'a, Result<(), StoreError>> {
             unreachable!()
         }
         fn head_object<'a>(&'a self, _: &'a str, _: &'a str) -> BoxFuture<'a, Result<ObjectInfo, StoreError>> {
-            Box::pin(async { Ok(ObjectInfo { size: self.object.len() as u64, e_tag: Some("\"v1\"".into()) }) })
+            Box::pin(async { Ok(ObjectInfo { size: self.object.len() as u64, e_tag: Some("\"v1\"".into()), checksum: None }) })
         }
         fn get_object_range<'a>(&'a self, _: &'a str, _: &'a str, start: u64, end: u64, _: u64, if_match: Option<&'a str>) -> BoxFuture<'a, Result<Bytes, StoreError>> {
             Box::pin(async move {
@@ -488,10 +508,10 @@ mod tests {
         #[derive(Clone)]
         struct Late(Ranges);
         impl ObjectStore for Late {
-            fn put_object<'a>(&'a self, b: &'a str, k: &'a str, x: Bytes) -> BoxFuture<'a, Result<Option<String>, StoreError>> { self.0.put_object(b, k, x) }
+            fn put_object<'a>(&'a self, b: &'a str, k: &'a str, x: Bytes, c: &'a str) -> BoxFuture<'a, Result<Option<String>, StoreError>> { self.0.put_object(b, k, x, c) }
             fn create_multipart_upload<'a>(&'a self, b: &'a str, k: &'a str) -> BoxFuture<'a, Result<String, StoreError>> { self.0.create_multipart_upload(b, k) }
-            fn upload_part<'a>(&'a self, b: &'a str, k: &'a str, i: &'a str, n: u32, x: Bytes) -> BoxFuture<'a, Result<PartResult, StoreError>> { self.0.upload_part(b, k, i, n, x) }
-            fn complete_multipart_upload<'a>(&'a self, b: &'a str, k: &'a str, i: &'a str, p: Vec<CompletedPart>) -> BoxFuture<'a, Result<Option<String>, StoreError>> { self.0.complete_multipart_upload(b, k, i, p) }
+            fn upload_part<'a>(&'a self, b: &'a str, k: &'a str, i: &'a str, n: u32, x: Bytes, c: &'a str) -> BoxFuture<'a, Result<PartResult, StoreError>> { self.0.upload_part(b, k, i, n, x, c) }
+            fn complete_multipart_upload<'a>(&'a self, b: &'a str, k: &'a str, i: &'a str, p: Vec<CompletedPart>, c: &'a str, z: u64) -> BoxFuture<'a, Result<Option<String>, StoreError>> { self.0.complete_multipart_upload(b, k, i, p, c, z) }
             fn abort_multipart_upload<'a>(&'a self, b: &'a str, k: &'a str, i: &'a str) -> BoxFuture<'a, Result<(), StoreError>> { self.0.abort_multipart_upload(b, k, i) }
             fn head_object<'a>(&'a self, b: &'a str, k: &'a str) -> BoxFuture<'a, Result<ObjectInfo, StoreError>> { self.0.head_object(b, k) }
             fn get_object_range<'a>(&'a self, b: &'a str, k: &'a str, s: u64, e: u64, n: u64, m: Option<&'a str>) -> BoxFuture<'a, Result<Bytes, StoreError>> {
@@ -519,6 +539,44 @@ mod tests {
         }
         let e = run(TransferManager::new(store).with_config(TransferConfig::new().with_part_size(5 * MIB)).download_to_writer("b", "k", Full)).unwrap_err();
         assert_eq!(e.to_string(), "download of s3://b/k, part 1: no space left");
+    }
+
+    #[test]
+    fn a_download_is_checked_against_the_objects_full_checksum() {
+        // HeadObject reports a checksum: right, or one of another object.
+        #[derive(Clone)]
+        struct Summed(Ranges, String);
+        impl ObjectStore for Summed {
+            fn put_object<'a>(&'a self, b: &'a str, k: &'a str, x: Bytes, c: &'a str) -> BoxFuture<'a, Result<Option<String>, StoreError>> { self.0.put_object(b, k, x, c) }
+            fn create_multipart_upload<'a>(&'a self, b: &'a str, k: &'a str) -> BoxFuture<'a, Result<String, StoreError>> { self.0.create_multipart_upload(b, k) }
+            fn upload_part<'a>(&'a self, b: &'a str, k: &'a str, i: &'a str, n: u32, x: Bytes, c: &'a str) -> BoxFuture<'a, Result<PartResult, StoreError>> { self.0.upload_part(b, k, i, n, x, c) }
+            fn complete_multipart_upload<'a>(&'a self, b: &'a str, k: &'a str, i: &'a str, p: Vec<CompletedPart>, c: &'a str, z: u64) -> BoxFuture<'a, Result<Option<String>, StoreError>> { self.0.complete_multipart_upload(b, k, i, p, c, z) }
+            fn abort_multipart_upload<'a>(&'a self, b: &'a str, k: &'a str, i: &'a str) -> BoxFuture<'a, Result<(), StoreError>> { self.0.abort_multipart_upload(b, k, i) }
+            fn head_object<'a>(&'a self, b: &'a str, k: &'a str) -> BoxFuture<'a, Result<ObjectInfo, StoreError>> {
+                Box::pin(async move {
+                    let info = self.0.head_object(b, k).await?;
+                    Ok(ObjectInfo { checksum: FullChecksum::full_object("CRC64NVME", Some(&self.1), Some("FULL_OBJECT")), ..info })
+                })
+            }
+            fn get_object_range<'a>(&'a self, b: &'a str, k: &'a str, s: u64, e: u64, n: u64, m: Option<&'a str>) -> BoxFuture<'a, Result<Bytes, StoreError>> { self.0.get_object_range(b, k, s, e, n, m) }
+        }
+        let store = ranges(0, false);
+        let (_, right) = crate::checksums::checksum_header("CRC64NVME", &store.object).unwrap();
+        let (_, wrong) = crate::checksums::checksum_header("CRC64NVME", b"another object").unwrap();
+        let config = TransferConfig::new().with_part_size(5 * MIB);
+        let dir = std::env::temp_dir().join(format!("smithy-download-{}-checksum", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let manager = TransferManager::new(Summed(store.clone(), right.clone())).with_config(config.clone());
+        let out = run(manager.download_file("b", "k", dir.join("good.bin"))).unwrap();
+        assert_eq!(out.checksum.map(|c| (c.algorithm, c.value)), Some(("CRC64NVME".to_string(), right.clone())));
+        let manager = TransferManager::new(Summed(store, wrong.clone())).with_config(config);
+        let e = run(manager.download_file("b", "k", dir.join("bad.bin"))).unwrap_err();
+        assert!(matches!(e.kind(), TransferErrorKind::ChecksumMismatch { expected, actual, .. } if *expected == wrong && *actual == right), "{e}");
+        assert!(e.to_string().contains("corrupted on the way"), "{e}");
+        let left: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(left, ["good.bin"], "nothing written for the mismatch");
+        std::fs::remove_dir_all(&dir).ok();
     }
 
     #[test]

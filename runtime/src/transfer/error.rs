@@ -105,6 +105,16 @@ pub enum TransferErrorKind {
     /// The transfer cannot be made as asked (an object too large for
     /// [`MAX_PARTS`](super::MAX_PARTS) parts of the largest size).
     Invalid(String),
+    /// The downloaded bytes do not have the object's checksum: nothing was
+    /// written to the target (a writer got them already).
+    ChecksumMismatch {
+        /// The algorithm (`CRC32`, `CRC64NVME`…).
+        algorithm: String,
+        /// The object's checksum, as the store reported it.
+        expected: String,
+        /// The checksum of the bytes received.
+        actual: String,
+    },
     /// The transfer was cancelled through its
     /// [`CancelHandle`](super::CancelHandle).
     Cancelled,
@@ -195,6 +205,9 @@ impl fmt::Display for TransferError {
             TransferErrorKind::ObjectChanged(what) => write!(f, ": the object changed during the download ({what})")?,
             TransferErrorKind::Invalid(what) => write!(f, ": {what}")?,
             TransferErrorKind::Cancelled => f.write_str(": cancelled")?,
+            TransferErrorKind::ChecksumMismatch { algorithm, expected, actual } => {
+                write!(f, ": the bytes received have the {algorithm} {actual}, the object's is {expected}: corrupted on the way")?
+            }
         }
         match &self.0.abort {
             Some(Ok(())) => f.write_str("; the multipart upload was aborted"),

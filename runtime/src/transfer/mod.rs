@@ -33,13 +33,24 @@
 //!   object's result in a [`DirectoryOutput`]; a download writes only
 //!   inside its folder (keys that would leave it are refused).
 //!
-//! Flexible checksums: a multipart upload is created with
-//! `ChecksumAlgorithm: CRC32`, each part carries its CRC32
-//! (`x-amz-checksum-crc32`, [`PartResult::checksum_crc32`] from the
-//! response), and `CompleteMultipartUpload` lists each part's CRC32
-//! ([`CompletedPart::checksum_crc32`]), as S3 requires once the upload names
-//! an algorithm (S3 then computes the composite checksum itself).
+//! Checksums, end to end: a multipart upload is created with
+//! `ChecksumAlgorithm: CRC32` and `ChecksumType: FULL_OBJECT`; each part
+//! carries the CRC32 computed here from its bytes (which S3 checks),
+//! `CompleteMultipartUpload` lists each part's CRC32
+//! ([`CompletedPart::checksum_crc32`]) and gives the object's full CRC32,
+//! combined from the parts' (which S3 checks against what it assembled), and
+//! its size. A single `PutObject` carries its body's CRC32. A download checks
+//! the bytes against the object's full-object checksum when `HeadObject`
+//! reports one (CRC32, CRC32C, CRC64NVME, SHA-1, SHA-256), hashing the
+//! ranges in order, before the file is renamed into place
+//! ([`TransferErrorKind::ChecksumMismatch`] otherwise; a composite checksum,
+//! `…-<parts>`, is not checked: [`DownloadOutput::checksum`] says which was).
+//!
+//! Directories: [`TransferManager::upload_dir`] and
+//! [`TransferManager::download_dir`] (filters with [`DirectoryOptions`]),
+//! every object's result in a [`DirectoryOutput`].
 
+mod checksum;
 mod directory;
 mod download;
 mod error;
@@ -50,6 +61,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 pub use bytes::Bytes;
+pub use checksum::FullChecksum;
 pub use directory::{DirectoryOptions, DirectoryOutput, ObjectResult, SkipReason, Skipped};
 pub use download::read_range;
 pub use error::{StoreError, TransferError, TransferErrorKind};
@@ -91,13 +103,16 @@ pub struct CompletedPart {
     pub checksum_crc32: Option<String>,
 }
 
-/// An object's size and ETag, from `HeadObject`.
+/// An object's size, ETag and full-object checksum, from `HeadObject`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ObjectInfo {
     /// The object's size in bytes.
     pub size: u64,
     /// The object's ETag, when the store gave one.
     pub e_tag: Option<String>,
+    /// The object's full-object checksum, when the store gave one (asked
+    /// for with `ChecksumMode: ENABLED`; see [`FullChecksum::full_object`]).
+    pub checksum: Option<FullChecksum>,
 }
 
 /// One object of a listing ([`ObjectStore::list_objects`]).
@@ -122,19 +137,24 @@ pub struct ObjectPage {
 /// it (each method one operation call). Implement it over a client to
 /// observe or script calls in tests.
 pub trait ObjectStore: Clone + Send + Sync + 'static {
-    /// `PutObject`: the whole object in one request; returns its ETag.
-    fn put_object<'a>(&'a self, bucket: &'a str, key: &'a str, body: Bytes) -> BoxFuture<'a, Result<Option<String>, StoreError>>;
-    /// `CreateMultipartUpload` with `ChecksumAlgorithm: CRC32`: returns the upload id.
+    /// `PutObject`: the whole object in one request, with its CRC32
+    /// (`checksum_crc32`, base64); returns its ETag.
+    fn put_object<'a>(&'a self, bucket: &'a str, key: &'a str, body: Bytes, checksum_crc32: &'a str) -> BoxFuture<'a, Result<Option<String>, StoreError>>;
+    /// `CreateMultipartUpload` with `ChecksumAlgorithm: CRC32` and
+    /// `ChecksumType: FULL_OBJECT`: returns the upload id.
     fn create_multipart_upload<'a>(&'a self, bucket: &'a str, key: &'a str) -> BoxFuture<'a, Result<String, StoreError>>;
-    /// `UploadPart` with the part's CRC32: returns its ETag and the CRC32
-    /// the store acknowledged.
-    fn upload_part<'a>(&'a self, bucket: &'a str, key: &'a str, upload_id: &'a str, part_number: u32, body: Bytes) -> BoxFuture<'a, Result<PartResult, StoreError>>;
+    /// `UploadPart` with the part's CRC32 (`checksum_crc32`, base64):
+    /// returns its ETag and the CRC32 the store acknowledged.
+    fn upload_part<'a>(&'a self, bucket: &'a str, key: &'a str, upload_id: &'a str, part_number: u32, body: Bytes, checksum_crc32: &'a str) -> BoxFuture<'a, Result<PartResult, StoreError>>;
     /// `CompleteMultipartUpload` with `parts` in order (each with its ETag
-    /// and CRC32); returns the object's ETag.
-    fn complete_multipart_upload<'a>(&'a self, bucket: &'a str, key: &'a str, upload_id: &'a str, parts: Vec<CompletedPart>) -> BoxFuture<'a, Result<Option<String>, StoreError>>;
+    /// and CRC32), the object's full CRC32 (`checksum_crc32`, base64,
+    /// `ChecksumType: FULL_OBJECT`) and its size (`size`, for
+    /// `MpuObjectSize`); returns the object's ETag.
+    fn complete_multipart_upload<'a>(&'a self, bucket: &'a str, key: &'a str, upload_id: &'a str, parts: Vec<CompletedPart>, checksum_crc32: &'a str, size: u64) -> BoxFuture<'a, Result<Option<String>, StoreError>>;
     /// `AbortMultipartUpload`.
     fn abort_multipart_upload<'a>(&'a self, bucket: &'a str, key: &'a str, upload_id: &'a str) -> BoxFuture<'a, Result<(), StoreError>>;
-    /// `HeadObject`: the object's size and ETag.
+    /// `HeadObject` with `ChecksumMode: ENABLED`: the object's size, ETag
+    /// and full-object checksum.
     fn head_object<'a>(&'a self, bucket: &'a str, key: &'a str) -> BoxFuture<'a, Result<ObjectInfo, StoreError>>;
     /// `GetObject` of the bytes `start..=end` of an object of `size` bytes
     /// (`Range: bytes=start-end`), with `If-Match: if_match` when given;
@@ -254,6 +274,8 @@ pub struct UploadOutput {
     pub parts: u64,
     /// The new object's ETag, when the store gave one.
     pub e_tag: Option<String>,
+    /// The object's full CRC32 (base64), as sent and checked by the store.
+    pub checksum_crc32: String,
 }
 
 /// What a download did.
@@ -266,6 +288,9 @@ pub struct DownloadOutput {
     pub parts: u64,
     /// The ETag every range was pinned to.
     pub e_tag: Option<String>,
+    /// The object's full-object checksum the bytes were checked against;
+    /// `None` when the object has none (or only a composite one).
+    pub checksum: Option<FullChecksum>,
 }
 
 /// Uploads and downloads of whole objects through an [`ObjectStore`] (a

@@ -25,13 +25,14 @@ use std::pin::Pin;
 use tokio::io::{AsyncRead, AsyncReadExt, BufReader};
 use tokio::task::JoinSet;
 
+use super::checksum::{combine_crc32, crc32, encode_crc32};
 use super::progress::{unless_cancelled, Tracker};
 use super::{CompletedPart, ObjectStore, PartPlan, StoreError, TransferError, TransferErrorKind, TransferManager, UploadOutput};
 
 const OP: &str = "upload";
 
-/// What a part's task gives: the part and its length, or its number and error.
-type PartOutcome = Result<(CompletedPart, u64), (u32, StoreError)>;
+/// What a part's task gives: the part, its length and CRC32, or its number and error.
+type PartOutcome = Result<(CompletedPart, u64, u32), (u32, StoreError)>;
 
 /// Where an upload's bytes come from: read in order, one part at a time.
 enum Source<'r> {
@@ -229,10 +230,11 @@ impl<S: ObjectStore> TransferManager<S> {
         if size == 0 || size < self.config.multipart_threshold {
             let body = source.take(0, size).await.map_err(|e| source.io_error(bucket, key, e))?;
             source.check_end(size).await.map_err(|e| source.io_error(bucket, key, e))?;
-            let put = self.store.put_object(bucket, key, body);
+            let checksum_crc32 = encode_crc32(crc32(&body));
+            let put = self.store.put_object(bucket, key, body, &checksum_crc32);
             let e_tag = unless_cancelled(put, self.cancel.as_ref()).await.ok_or_else(cancelled)?.map_err(store_error)?;
             tracker.advance(size);
-            return Ok(UploadOutput { size, parts: 0, e_tag });
+            return Ok(UploadOutput { size, parts: 0, e_tag, checksum_crc32 });
         }
         let Some(plan) = PartPlan::upload(size, self.config.part_size) else {
             let what = format!("{size} bytes do not fit in {} parts of at most {} bytes", super::MAX_PARTS, super::MAX_PART_SIZE);
@@ -257,15 +259,20 @@ impl<S: ObjectStore> TransferManager<S> {
         let result = match sent {
             Ok((parts, sent)) => {
                 let count = parts.len() as u64;
-                self.store.complete_multipart_upload(bucket, key, &upload_id, parts).await.map(|e_tag| (e_tag, count, sent)).map_err(store_error)
+                // The object's CRC32 from the parts', in order: S3 checks it
+                // against the object it assembles.
+                let whole = encode_crc32(combine_crc32(parts.iter().map(|(_, len, crc)| (*crc, *len))));
+                let parts = parts.into_iter().map(|(part, _, _)| part).collect();
+                let completed = self.store.complete_multipart_upload(bucket, key, &upload_id, parts, &whole, sent).await;
+                completed.map(|e_tag| (e_tag, count, sent, whole)).map_err(store_error)
             }
             Err(e) => Err(e),
         };
         match result {
-            Ok((e_tag, parts, size)) => {
+            Ok((e_tag, parts, size, checksum_crc32)) => {
                 // Completed: a drop from here on must not abort it.
                 guard.armed = false;
-                Ok(UploadOutput { size, parts, e_tag })
+                Ok(UploadOutput { size, parts, e_tag, checksum_crc32 })
             }
             Err(e) => {
                 // No new part starts; the parts in flight finish (a part
@@ -299,7 +306,7 @@ impl<S: ObjectStore> TransferManager<S> {
         source: &mut Source<'_>,
         tasks: &mut JoinSet<PartOutcome>,
         tracker: &Tracker,
-    ) -> Result<(Vec<CompletedPart>, u64), TransferError> {
+    ) -> Result<(Vec<(CompletedPart, u64, u32)>, u64), TransferError> {
         let ids: (Arc<str>, Arc<str>, Arc<str>) = (bucket.into(), key.into(), upload_id.into());
         let concurrency = self.config.concurrency();
         let mut parts = Vec::with_capacity(size.map_or(16, |_| plan.parts as usize));
@@ -327,8 +334,12 @@ impl<S: ObjectStore> TransferManager<S> {
                 let number = (next + 1) as u32;
                 let (store, (b, k, id)) = (self.store.clone(), ids.clone());
                 tasks.spawn(async move {
-                    match store.upload_part(&b, &k, &id, number, body).await {
-                        Ok(part) => Ok((CompletedPart { part_number: number, e_tag: part.e_tag, checksum_crc32: part.checksum_crc32 }, len)),
+                    // Computed in the part's task: on a multi-threaded
+                    // runtime the parts' CRCs are computed in parallel.
+                    let crc = crc32(&body);
+                    let checksum = encode_crc32(crc);
+                    match store.upload_part(&b, &k, &id, number, body, &checksum).await {
+                        Ok(part) => Ok((CompletedPart { part_number: number, e_tag: part.e_tag, checksum_crc32: Some(checksum) }, len, crc)),
                         Err(e) => Err((number, e)),
                     }
                 });
@@ -338,9 +349,9 @@ impl<S: ObjectStore> TransferManager<S> {
             let Some(joined) = joined else { return Err(TransferError::new(TransferErrorKind::Cancelled, OP, bucket, key)) };
             match joined {
                 None => break,
-                Some(Ok(Ok((part, len)))) => {
+                Some(Ok(Ok((part, len, crc)))) => {
                     tracker.advance(len);
-                    parts.push(part);
+                    parts.push((part, len, crc));
                 }
                 Some(Ok(Err((number, e)))) => {
                     return Err(TransferError::new(TransferErrorKind::Store(e), OP, bucket, key).in_part(u64::from(number)));
@@ -352,7 +363,7 @@ impl<S: ObjectStore> TransferManager<S> {
                 }
             }
         }
-        parts.sort_by_key(|p| p.part_number);
+        parts.sort_by_key(|(p, _, _)| p.part_number);
         Ok((parts, sent))
     }
 }
@@ -377,6 +388,8 @@ mod tests {
         puts: Vec<usize>,
         /// Parts in flight and parts stored when each abort began.
         at_abort: Vec<(usize, usize)>,
+        /// The full-object CRC32 and size Complete was given.
+        whole: Option<(String, u64)>,
     }
 
     /// An in-memory store: records parts, concurrency and aborts; part
@@ -393,14 +406,16 @@ mod tests {
     }
 
     impl ObjectStore for Fake {
-        fn put_object<'a>(&'a self, _: &'a str, _: &'a str, body: Bytes) -> BoxFuture<'a, Result<Option<String>, StoreError>> {
+        fn put_object<'a>(&'a self, _: &'a str, _: &'a str, body: Bytes, c: &'a str) -> BoxFuture<'a, Result<Option<String>, StoreError>> {
+            assert_eq!(c, encode_crc32(crc32(&body)), "the body's CRC32");
             self.state.lock().unwrap().puts.push(body.len());
             Box::pin(async { Ok(Some("\"put\"".into())) })
         }
         fn create_multipart_upload<'a>(&'a self, _: &'a str, _: &'a str) -> BoxFuture<'a, Result<String, StoreError>> {
             Box::pin(async { Ok("upload-1".into()) })
         }
-        fn upload_part<'a>(&'a self, _: &'a str, _: &'a str, id: &'a str, n: u32, body: Bytes) -> BoxFuture<'a, Result<PartResult, StoreError>> {
+        fn upload_part<'a>(&'a self, _: &'a str, _: &'a str, id: &'a str, n: u32, body: Bytes, c: &'a str) -> BoxFuture<'a, Result<PartResult, StoreError>> {
+            assert_eq!(c, encode_crc32(crc32(&body)), "the part's CRC32");
             Box::pin(async move {
                 assert_eq!(id, "upload-1");
                 if self.hang == Some(n) {
@@ -427,11 +442,12 @@ mod tests {
                 Ok(PartResult { e_tag: format!("\"etag-{n}\""), checksum_crc32: Some(format!("crc-{n}")) })
             })
         }
-        fn complete_multipart_upload<'a>(&'a self, _: &'a str, _: &'a str, _: &'a str, parts: Vec<CompletedPart>) -> BoxFuture<'a, Result<Option<String>, StoreError>> {
+        fn complete_multipart_upload<'a>(&'a self, _: &'a str, _: &'a str, _: &'a str, parts: Vec<CompletedPart>, c: &'a str, z: u64) -> BoxFuture<'a, Result<Option<String>, StoreError>> {
             for p in &parts {
                 assert_eq!(p.e_tag, format!("\"etag-{}\"", p.part_number));
-                assert_eq!(p.checksum_crc32, Some(format!("crc-{}", p.part_number)), "each part's CRC32 goes to Complete");
+                assert!(p.checksum_crc32.as_ref().is_some_and(|c| c.len() == 8), "each part's CRC32 goes to Complete: {p:?}");
             }
+            self.state.lock().unwrap().whole = Some((c.to_string(), z));
             self.state.lock().unwrap().completed = Some(parts.iter().map(|p| p.part_number).collect());
             Box::pin(async { Ok(Some("\"done-5\"".into())) })
         }
@@ -477,6 +493,9 @@ mod tests {
         let sizes: Vec<usize> = s.parts.values().copied().collect();
         assert_eq!(sizes, [5, 5, 5, 5, 3].map(|m| (m * MIB) as usize));
         assert_eq!(s.max_in_flight, 2, "two parts in flight, never more");
+        let whole = encode_crc32(crc32(&vec![7u8; (23 * MIB) as usize]));
+        assert_eq!(s.whole, Some((whole.clone(), 23 * MIB)), "the object's CRC32 combined from the parts', and its size");
+        assert_eq!(out.checksum_crc32, whole);
         assert_eq!((s.aborted, s.puts.len()), (0, 0));
     }
 
