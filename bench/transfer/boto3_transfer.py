@@ -5,7 +5,11 @@ Usage: python boto3_transfer.py ENDPOINT ACCESS_KEY SECRET_KEY MODE BUCKET KEY F
 MODE is `upload` (`client.upload_file`) or `download` (`client.download_file`),
 through `boto3.s3.transfer.TransferConfig` with multipart from 16 MiB, parts
 and ranges of PART_SIZE bytes and CONCURRENCY threads: the settings
-transfer-ours uses.
+transfer-ours uses. `upload-dir` / `download-dir` move the folder FILE to or
+from the prefix KEY: boto3 has no folder transfer, so, as the AWS CLI's
+`s3 cp --recursive` does, every file is submitted to one s3transfer
+TransferManager (CONCURRENCY threads shared by all objects), the download's
+keys listed first with ListObjectsV2.
 
 Prints `seconds=S bytes=N parts=P cpu_seconds=C peak_rss_kib=M` like
 transfer-ours: S is the transfer's wall time (boto3 imported and the client
@@ -19,7 +23,7 @@ import sys
 import time
 
 import boto3
-from boto3.s3.transfer import TransferConfig
+from boto3.s3.transfer import TransferConfig, create_transfer_manager
 from botocore.config import Config
 
 
@@ -36,6 +40,33 @@ def peak_rss_kib():
             if line.startswith("VmHWM:"):
                 return int(line.split()[1])
     return 0
+
+
+def transfer_dir(client, config, mode, bucket, prefix, folder):
+    """Every file of `folder` (or object under `prefix`) through one
+    s3transfer manager; returns (bytes, objects)."""
+    prefix = prefix if prefix.endswith("/") or not prefix else prefix + "/"
+    jobs = []
+    if mode == "upload-dir":
+        for root, _, names in os.walk(folder):
+            for name in names:
+                local = os.path.join(root, name)
+                jobs.append((local, prefix + os.path.relpath(local, folder).replace(os.sep, "/"), os.path.getsize(local)))
+    else:
+        for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
+            for obj in page.get("Contents", []):
+                jobs.append((os.path.join(folder, *obj["Key"][len(prefix):].split("/")), obj["Key"], obj["Size"]))
+    with create_transfer_manager(client, config) as manager:
+        futures = []
+        for local, key, _ in jobs:
+            if mode == "upload-dir":
+                futures.append(manager.upload(local, bucket, key))
+            else:
+                os.makedirs(os.path.dirname(local), exist_ok=True)
+                futures.append(manager.download(bucket, key, local))
+        for future in futures:
+            future.result()
+    return sum(size for _, _, size in jobs), len(jobs)
 
 
 def main(argv):
@@ -64,11 +95,14 @@ def main(argv):
         client.upload_file(path, bucket, key, Config=config)
     elif mode == "download":
         client.download_file(bucket, key, path, Config=config)
+    elif mode in ("upload-dir", "download-dir"):
+        size, parts = transfer_dir(client, config, mode, bucket, key, path)
     else:
         sys.exit(f"unknown mode {mode!r}")
     seconds = time.perf_counter() - started
-    size = os.path.getsize(path)
-    parts = -(-size // part_size) if size >= 16 * 1024 * 1024 else 1
+    if mode in ("upload", "download"):
+        size = os.path.getsize(path)
+        parts = -(-size // part_size) if size >= 16 * 1024 * 1024 else 1
     print(f"seconds={seconds:.6f} bytes={size} parts={parts} cpu_seconds={cpu_seconds():.2f} peak_rss_kib={peak_rss_kib()}")
 
 

@@ -9,7 +9,11 @@
 //!   transfer manager, multipart from 16 MiB, parts and ranges of PART_SIZE
 //!   bytes, CONCURRENCY in flight;
 //! - `put-stream`: FILE in one `PutObject`, streamed from the file
-//!   (`put_object_from_stream`): the ceiling the transfers are held to.
+//!   (`put_object_from_stream`): the ceiling the transfers are held to;
+//! - `upload-dir` / `download-dir`: the folder FILE to or from the prefix KEY
+//!   (`upload_dir` / `download_dir`, CONCURRENCY objects at once); `bytes`
+//!   is the objects' total size and `parts` their number, and any object
+//!   that failed is an error.
 //!
 //! A timed mode prints `seconds=S bytes=N parts=P cpu_seconds=C peak_rss_kib=M`:
 //! S is the transfer's wall time (the client is built before the clock
@@ -74,6 +78,14 @@ async fn run(args: &[String]) -> Result<String, String> {
             let body = api::smithy_gen_runtime::transport::StreamingBody::from_file(file).await.map_err(|e| format!("{file}: {e}"))?;
             client.put_object_from_stream(s3t::PutObjectInput::new(bucket.clone(), key.clone()), body).await.map_err(|e| format!("PutObject: {e}"))?;
             (std::fs::metadata(file).map_err(|e| format!("{file}: {e}"))?.len(), 1)
+        }
+        "upload-dir" | "download-dir" => {
+            let out = if mode == "upload-dir" { manager.upload_dir(bucket, key, file).await } else { manager.download_dir(bucket, key, file).await }
+                .map_err(|e| e.to_string())?;
+            if let Some(failed) = out.failures().next() {
+                return Err(format!("{} of {} objects failed; {}: {:?}", out.failed(), out.objects.len(), failed.key, failed.result));
+            }
+            (out.objects.iter().map(|o| o.size).sum(), out.objects.len() as u64)
         }
         other => return Err(format!("unknown mode {other:?}")),
     };

@@ -19,8 +19,13 @@
 //!   from /proc/self, the process's CPU time and peak resident memory.
 //!   Every file downloaded is compared with the source byte for byte.
 //!
-//! The runs alternate (ceiling, ours, peer; then the downloads) and each
-//! figure is the median of the repeats.
+//! - Folders: 1,000 files of 64 KiB through `upload_dir` / `download_dir`
+//!   beside the AWS CLI's way with s3transfer (every file submitted to one
+//!   s3transfer manager with the same 8 threads; the download's keys listed
+//!   with ListObjectsV2), each file compared after the download.
+//!
+//! The runs alternate (ceiling, ours, peer; then the downloads; then the
+//! folders) and each figure is the median of the repeats.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;
@@ -36,6 +41,9 @@ const CONCURRENCY: u64 = 8;
 const ACCESS_KEY: &str = "AKIDBENCHTRANSFER";
 const SECRET_KEY: &str = "bench/transfer/secret/key/0123456789abcdef";
 const BUCKET: &str = "bench";
+/// The folder transfers: this many files of this size.
+const DIR_FILES: u64 = 1000;
+const DIR_FILE_SIZE: u64 = 64 * 1024;
 
 /// The default size of the transferred object: 1 GiB.
 pub const DEFAULT_SIZE: u64 = 1024 * MIB;
@@ -148,11 +156,11 @@ fn output_of(who: &str, cmd: &mut Command) -> Result<String, String> {
     Ok(stdout)
 }
 
-/// `size` bytes of xorshift noise (no two MiB alike) in `path`.
-fn write_source(path: &Path, size: u64) -> Result<(), String> {
+/// `size` bytes of xorshift noise (no two MiB alike; `seed` picks which) in `path`.
+fn write_source(path: &Path, size: u64, seed: u64) -> Result<(), String> {
     let file = std::fs::File::create(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let mut out = std::io::BufWriter::with_capacity(MIB as usize, file);
-    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15 ^ seed.wrapping_mul(0xBF58_476D_1CE4_E5B9);
     let mut left = size;
     let mut chunk = vec![0u8; MIB as usize];
     while left > 0 {
@@ -257,6 +265,29 @@ pub fn transfer_figures(root: &Path, size: u64, repeats: usize, report: &mut Rep
             &judge(&format!("≤ {memory_bound:.0} MiB"), o),
         );
     }
+    let dir_label = format!("{DIR_FILES} files of {}", size_label(DIR_FILE_SIZE));
+    let objects = |r: &[Run]| median(&mut r.iter().map(|r| DIR_FILES as f64 / r.seconds).collect::<Vec<_>>());
+    for (what, ours_runs, peer_runs) in [("upload_dir", &figures.ours_dir_up, &figures.peer_dir_up), ("download_dir", &figures.ours_dir_down, &figures.peer_dir_down)] {
+        let (o, p) = (objects(ours_runs), objects(peer_runs));
+        report.row(format!("S3 {what} of {dir_label}: throughput"), format!("{o:.0} objects/s"), format!("{p:.0} objects/s"), ratio(o, p), &judge("≥ 2.00", o / p));
+        let (o, p) = (cpu(ours_runs), cpu(peer_runs));
+        report.row(format!("S3 {what} of {dir_label}: client CPU (whole process)"), format!("{o:.2} s"), format!("{p:.2} s"), ratio(o, p), "");
+        let (o, p) = (server(ours_runs), server(peer_runs));
+        report.row(format!("S3 {what} of {dir_label}: server CPU meanwhile"), format!("{o:.2} s"), format!("{p:.2} s"), ratio(o, p), "");
+        let (o, p) = (peak(ours_runs), peak(peer_runs));
+        report.row(
+            format!("S3 {what} of {dir_label}: client peak memory"),
+            format!("{o:.0} MiB"),
+            format!("{p:.0} MiB"),
+            ratio(o, p),
+            &judge(&format!("≤ {memory_bound:.0} MiB"), o),
+        );
+    }
+    report.note(format!(
+        "S3 folders: ours is `upload_dir`/`download_dir`; boto3 has none, so the peer submits every file to one s3transfer \
+         manager with the same {CONCURRENCY} threads, as the AWS CLI's `s3 cp --recursive` does (keys listed with ListObjectsV2 \
+         for the download); every file downloaded was compared with its source"
+    ));
     report.note(format!(
         "S3 transfers: the peer is boto3 {} (s3transfer {}) `upload_file`/`download_file`; both clients with parts and ranges of \
          {} MiB, {CONCURRENCY} in flight, multipart from 16 MiB, each in its own process against one s3s-fs 0.14.1 server \
@@ -286,12 +317,21 @@ struct Figures {
     peer_up: Vec<Run>,
     ours_down: Vec<Run>,
     peer_down: Vec<Run>,
+    ours_dir_up: Vec<Run>,
+    peer_dir_up: Vec<Run>,
+    ours_dir_down: Vec<Run>,
+    peer_dir_down: Vec<Run>,
     boto3_version: (String, String),
 }
 
 fn measure(p: &MeasureIn, size: u64, repeats: usize) -> Result<Figures, String> {
     let source = p.work.join("source.bin");
-    write_source(&source, size)?;
+    write_source(&source, size, 0)?;
+    let folder = p.work.join("folder");
+    std::fs::create_dir_all(&folder).map_err(|e| format!("{}: {e}", folder.display()))?;
+    for i in 0..DIR_FILES {
+        write_source(&folder.join(format!("f{i:04}.bin")), DIR_FILE_SIZE, i + 1)?;
+    }
     let server = Server::start(p.server_bin, p.data)?;
     let endpoint = server.endpoint.as_str();
     let ours = |args: &[&str]| -> Result<String, String> {
@@ -363,6 +403,41 @@ fn measure(p: &MeasureIn, size: u64, repeats: usize) -> Result<Figures, String> 
         figures.peer_up.push(peer_up);
         figures.ours_down.push(ours_down);
         figures.peer_down.push(peer_down);
+    }
+    for round in 1..=repeats {
+        let mut runs = Vec::new();
+        for (who, mode) in [("ours", "upload-dir"), ("boto3", "upload-dir"), ("ours", "download-dir"), ("boto3", "download-dir")] {
+            let prefix = format!("{who}-folder");
+            let local = if mode == "upload-dir" { folder.clone() } else { p.work.join(format!("{who}-folder.out")) };
+            let _ = std::fs::remove_dir_all(p.work.join(format!("{who}-folder.out")));
+            let run = if who == "ours" {
+                timed(who, &|| ours(&[mode, BUCKET, &prefix, &file(&local), &part, &concurrency]))?
+            } else {
+                timed(who, &|| peer(mode, &prefix, &local))?
+            };
+            if mode == "download-dir" {
+                for i in 0..DIR_FILES {
+                    let name = format!("f{i:04}.bin");
+                    if !same_bytes(&folder.join(&name), &local.join(&name))? {
+                        return Err(format!("{who}: {name} of the folder came back different ({})", local.display()));
+                    }
+                }
+                let _ = std::fs::remove_dir_all(&local);
+            }
+            println!(
+                "  round {round} {mode} {who:<6} {:>6.0} objects/s {:>6.2} s {:>6.2} s client CPU {:>5.0} MiB peak {:>6.2} s server CPU",
+                DIR_FILES as f64 / run.seconds,
+                run.seconds,
+                run.cpu_seconds,
+                run.peak_rss_mib,
+                run.server_cpu_seconds
+            );
+            runs.push(run);
+        }
+        figures.ours_dir_up.push(runs[0]);
+        figures.peer_dir_up.push(runs[1]);
+        figures.ours_dir_down.push(runs[2]);
+        figures.peer_dir_down.push(runs[3]);
     }
     drop(server);
     Ok(figures)
