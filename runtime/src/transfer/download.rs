@@ -98,24 +98,44 @@ fn partial_path(target: &Path) -> PathBuf {
     target.with_file_name(format!(".{}.{}-{n}-{noise:016x}.partial", &name[..cut], std::process::id()))
 }
 
-/// The permissions the downloaded file gets: the replaced target's, when
-/// there was one; else (unix) `0644`, which is `0666` under the usual
-/// `022` umask (the umask itself is not read).
+/// The permissions the downloaded file gets: the replaced target's
+/// permission bits (never its setuid, setgid or sticky bits: a file planted
+/// with them must not lend them to downloaded bytes), when there was one;
+/// else (unix) what a new file gets from this process's umask (`0666` less
+/// the umask, as `open` would give; `0644` if that cannot be found out).
 async fn final_permissions(target: &Path) -> Option<std::fs::Permissions> {
-    match tokio::fs::metadata(target).await {
-        Ok(meta) if meta.is_file() => Some(meta.permissions()),
-        _ => {
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::PermissionsExt;
-                Some(std::fs::Permissions::from_mode(0o644))
-            }
-            #[cfg(not(unix))]
-            {
-                None
-            }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = match tokio::fs::metadata(target).await {
+            Ok(meta) if meta.is_file() => meta.permissions().mode() & 0o777,
+            _ => new_file_mode(),
+        };
+        Some(std::fs::Permissions::from_mode(mode))
+    }
+    #[cfg(not(unix))]
+    {
+        match tokio::fs::metadata(target).await {
+            Ok(meta) if meta.is_file() => Some(meta.permissions()),
+            _ => None,
         }
     }
+}
+
+/// The mode a file created with `0666` gets here (the umask applied), found
+/// once by creating such a file in the temporary directory: the umask cannot
+/// be read without changing it.
+#[cfg(unix)]
+fn new_file_mode() -> u32 {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    static MODE: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
+    *MODE.get_or_init(|| {
+        let probe = partial_path(&std::env::temp_dir().join("umask-probe"));
+        let created = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o666).open(&probe);
+        let mode = created.and_then(|f| f.metadata()).map(|m| m.permissions().mode() & 0o777);
+        let _ = std::fs::remove_file(&probe);
+        mode.unwrap_or(0o644)
+    })
 }
 
 /// After a rename: the directory's entry made durable too (unix; best
@@ -172,7 +192,8 @@ impl<S: ObjectStore> TransferManager<S> {
     /// hidden file beside `path` (mode `0600` on unix while written) and
     /// renamed over it once whole, so `path` never holds a partial or mixed
     /// object; on failure nothing is left. The file gets the mode of the
-    /// file it replaces, else `0644` (unix).
+    /// file it replaces (without setuid, setgid or sticky bits), else what
+    /// a new file gets from the process's umask (unix).
     pub async fn download_file(&self, bucket: &str, key: &str, path: impl AsRef<Path>) -> Result<DownloadOutput, TransferError> {
         let tracker = Tracker::for_object(self.progress.clone());
         self.check_cancel(OP, bucket, key)?;
@@ -355,16 +376,23 @@ mod tests {
         let store = ranges(0, false);
         let manager = TransferManager::new(store).with_config(TransferConfig::new().with_part_size(5 * MIB));
         let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
-        // A new file: 0644.
+        // A new file: what `std::fs::write` gives a new file here (0666 less the umask).
         let fresh = dir.join("fresh.bin");
         run(manager.download_file("b", "k", &fresh)).unwrap();
-        assert_eq!(mode(&fresh), 0o644);
-        // A replaced file keeps its mode.
+        std::fs::write(dir.join("plain"), b"").unwrap();
+        assert_eq!(mode(&fresh), mode(&dir.join("plain")));
+        std::fs::remove_file(dir.join("plain")).unwrap();
+        // A replaced file keeps its mode, without setuid or setgid.
         let kept = dir.join("kept.bin");
         std::fs::write(&kept, b"old").unwrap();
         std::fs::set_permissions(&kept, std::fs::Permissions::from_mode(0o600)).unwrap();
         run(manager.download_file("b", "k", &kept)).unwrap();
         assert_eq!((mode(&kept), std::fs::metadata(&kept).unwrap().len()), (0o600, 12 * MIB));
+        let planted = dir.join("planted.bin");
+        std::fs::write(&planted, b"old").unwrap();
+        std::fs::set_permissions(&planted, std::fs::Permissions::from_mode(0o6755)).unwrap();
+        run(manager.download_file("b", "k", &planted)).unwrap();
+        assert_eq!(std::fs::metadata(&planted).unwrap().permissions().mode() & 0o7777, 0o755, "no setuid or setgid lent to downloaded bytes");
         // The partial file is created 0600: seen from inside a range fetch.
         let seen = Arc::new(Mutex::new(None));
         #[derive(Clone)]

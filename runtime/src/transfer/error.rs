@@ -191,9 +191,28 @@ impl TransferError {
     }
 }
 
+/// `text` safe to print on a terminal or in a log: control characters
+/// (a key may hold ESC, CR, LF) and the bidirectional formatting characters
+/// that reorder what is shown come out as `\u{…}`.
+pub(super) fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}');
+    if !text.chars().any(unsafe_char) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 impl fmt::Display for TransferError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} of s3://{}/{}", self.0.operation, self.0.bucket, self.0.key)?;
+        write!(f, "{} of s3://{}/{}", self.0.operation, printable(&self.0.bucket), printable(&self.0.key))?;
         if let Some(part) = self.0.part {
             write!(f, ", part {part}")?;
         }
@@ -201,9 +220,9 @@ impl fmt::Display for TransferError {
             TransferErrorKind::Store(e) => write!(f, ": {e}")?,
             // A writer's or a reader's error: no path to name.
             TransferErrorKind::Io { path, source } if path.as_os_str().is_empty() => write!(f, ": {source}")?,
-            TransferErrorKind::Io { path, source } => write!(f, ": {}: {source}", path.display())?,
+            TransferErrorKind::Io { path, source } => write!(f, ": {}: {source}", printable(&path.display().to_string()))?,
             TransferErrorKind::ObjectChanged(what) => write!(f, ": the object changed during the download ({what})")?,
-            TransferErrorKind::Invalid(what) => write!(f, ": {what}")?,
+            TransferErrorKind::Invalid(what) => write!(f, ": {}", printable(what))?,
             TransferErrorKind::Cancelled => f.write_str(": cancelled")?,
             TransferErrorKind::ChecksumMismatch { algorithm, expected, actual } => {
                 write!(f, ": the bytes received have the {algorithm} {actual}, the object's is {expected}: corrupted on the way")?
@@ -224,5 +243,19 @@ impl StdError for TransferError {
             TransferErrorKind::Io { source, .. } => Some(source),
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_cannot_drive_the_terminal() {
+        assert_eq!(printable("photos/a b.jpg"), "photos/a b.jpg");
+        assert_eq!(printable("p/\u{1b}]0;title\u{7}x\nERROR: fake"), "p/\\u{1b}]0;title\\u{7}x\\u{a}ERROR: fake");
+        assert_eq!(printable("evil\u{202E}gpj.exe"), "evil\\u{202e}gpj.exe");
+        let e = TransferError::new(TransferErrorKind::Cancelled, "download", "b", "k\r\nforged line");
+        assert_eq!(e.to_string(), "download of s3://b/k\\u{d}\\u{a}forged line: cancelled");
     }
 }
