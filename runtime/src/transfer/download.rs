@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use bytes::Bytes;
-use tokio::io::{AsyncSeekExt, AsyncWrite, AsyncWriteExt};
+use tokio::io::{AsyncWrite, AsyncWriteExt};
 use tokio::task::JoinSet;
 
 use super::checksum::{FullChecksum, Verifier};
@@ -23,7 +23,9 @@ const OP: &str = "download";
 /// writer (in order: ranges that arrive early wait in `pending`).
 enum Sink<'a> {
     Memory(&'a mut [u8]),
-    File { file: tokio::fs::File, path: PathBuf },
+    /// Shared with the range tasks, which (on unix) write their range
+    /// themselves at its offset (`pwrite`), concurrently.
+    File { file: Arc<std::fs::File>, path: PathBuf },
     Writer { writer: Pin<&'a mut (dyn AsyncWrite + Send + 'a)>, written: u64, pending: BTreeMap<u64, Bytes> },
 }
 
@@ -36,9 +38,17 @@ impl Sink<'_> {
                 at.ok_or_else(|| std::io::Error::other("a range beyond the object's size"))?.copy_from_slice(bytes);
                 Ok(())
             }
+            // Written by the range's task on unix: here only elsewhere, one
+            // range at a time (the file's cursor is shared).
             Sink::File { file, .. } => {
-                file.seek(SeekFrom::Start(offset)).await?;
-                file.write_all(bytes).await
+                let (file, bytes) = (file.clone(), bytes.clone());
+                blocking(move || {
+                    use std::io::{Seek, Write};
+                    let mut f: &std::fs::File = &file;
+                    f.seek(SeekFrom::Start(offset))?;
+                    f.write_all(&bytes)
+                })
+                .await
             }
             Sink::Writer { writer, written, pending } => {
                 pending.insert(offset, bytes.clone());
@@ -48,6 +58,15 @@ impl Sink<'_> {
                 }
                 Ok(())
             }
+        }
+    }
+    /// The file a range's task writes its range into itself (unix: a
+    /// positional write needs no shared cursor).
+    fn positional(&self) -> Option<Arc<std::fs::File>> {
+        match self {
+            #[cfg(unix)]
+            Sink::File { file, .. } => Some(file.clone()),
+            _ => None,
         }
     }
     /// For a writer, the offset written up to (ranges are fetched at most
@@ -63,6 +82,26 @@ impl Sink<'_> {
             Sink::File { path, .. } => path.clone(),
             Sink::Memory(_) | Sink::Writer { .. } => PathBuf::new(),
         }
+    }
+}
+
+/// `bytes` written into `file` at `offset`, whatever its cursor (only
+/// unix: elsewhere [`Sink::positional`] is `None` and this is not called).
+#[cfg(unix)]
+fn write_all_at(file: &std::fs::File, bytes: &[u8], offset: u64) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::write_all_at(file, bytes, offset)
+}
+
+#[cfg(not(unix))]
+fn write_all_at(_: &std::fs::File, _: &[u8], _: u64) -> std::io::Result<()> {
+    Err(std::io::Error::other("positional writes are only used on unix"))
+}
+
+/// `work` (file IO) on tokio's blocking pool.
+async fn blocking(work: impl FnOnce() -> std::io::Result<()> + Send + 'static) -> std::io::Result<()> {
+    match tokio::task::spawn_blocking(work).await {
+        Ok(result) => result,
+        Err(join) => Err(std::io::Error::other(format!("a file write ended without a result: {join}"))),
     }
 }
 
@@ -218,12 +257,11 @@ impl<S: ObjectStore> TransferManager<S> {
         let file = options.open(&partial).await.map_err(|e| io(&partial, e))?;
         let mut guard = RemoveOnDrop { path: partial.clone(), armed: true };
         file.set_len(info.size).await.map_err(|e| io(&partial, e))?;
-        let mut sink = Sink::File { file, path: partial.clone() };
+        let file = Arc::new(file.into_std().await);
+        let mut sink = Sink::File { file: file.clone(), path: partial.clone() };
         let (parts, checksum) = self.fetch(bucket, key, &info, &mut sink, tracker).await?;
-        if let Sink::File { mut file, .. } = sink {
-            file.flush().await.map_err(|e| io(&partial, e))?;
-            file.sync_all().await.map_err(|e| io(&partial, e))?;
-        }
+        drop(sink);
+        blocking(move || file.sync_all()).await.map_err(|e| io(&partial, e))?;
         if let Some(permissions) = final_permissions(target).await {
             tokio::fs::set_permissions(&partial, permissions).await.map_err(|e| io(&partial, e))?;
         }
@@ -243,7 +281,10 @@ impl<S: ObjectStore> TransferManager<S> {
         let plan = PartPlan::download(size, self.config.part_size);
         let ids: (Arc<str>, Arc<str>, Option<Arc<str>>) = (bucket.into(), key.into(), e_tag.map(Arc::from));
         let concurrency = self.config.concurrency();
-        let mut tasks: JoinSet<(u64, Result<Bytes, StoreError>)> = JoinSet::new();
+        // Each task's range, or the store's error, or (written by the task)
+        // the file's error.
+        let mut tasks: JoinSet<(u64, Result<Bytes, StoreError>, Option<std::io::Error>)> = JoinSet::new();
+        let positional = sink.positional();
         let mut next = 0u64;
         loop {
             while next < plan.parts && tasks.len() < concurrency {
@@ -261,13 +302,20 @@ impl<S: ObjectStore> TransferManager<S> {
                 self.check_cancel(OP, bucket, key)?;
                 let (store, (b, k, tag)) = (self.store.clone(), ids.clone());
                 let index = next;
-                tasks.spawn(async move { (index, get_range(&store, &b, &k, start, len, size, tag.as_deref()).await) });
+                let file = positional.clone();
+                tasks.spawn(async move {
+                    let got = get_range(&store, &b, &k, start, len, size, tag.as_deref()).await;
+                    let (Ok(bytes), Some(file)) = (&got, file) else { return (index, got, None) };
+                    let written = bytes.clone();
+                    let error = blocking(move || write_all_at(&file, &written, start)).await.err();
+                    (index, got, error)
+                });
                 next += 1;
             }
             // Cancelled: the ranges in flight are dropped with `tasks`.
             let joined = unless_cancelled(tasks.join_next(), self.cancel.as_ref()).await;
             let Some(joined) = joined else { return Err(TransferError::new(TransferErrorKind::Cancelled, OP, bucket, key)) };
-            let (index, result) = match joined {
+            let (index, result, written) = match joined {
                 None => break,
                 Some(Ok(done)) => done,
                 Some(Err(join)) => {
@@ -284,7 +332,12 @@ impl<S: ObjectStore> TransferManager<S> {
                     fail(TransferErrorKind::Store(e))
                 }
             })?;
-            sink.write_at(start, &bytes).await.map_err(|source| fail(TransferErrorKind::Io { path: sink.path(), source }))?;
+            if let Some(source) = written {
+                return Err(fail(TransferErrorKind::Io { path: sink.path(), source }));
+            }
+            if positional.is_none() {
+                sink.write_at(start, &bytes).await.map_err(|source| fail(TransferErrorKind::Io { path: sink.path(), source }))?;
+            }
             tracker.advance(bytes.len() as u64);
             if let Some(v) = verifier.as_mut() {
                 v.add(start, bytes);
