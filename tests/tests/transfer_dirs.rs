@@ -2,8 +2,9 @@
 //! generated client's `ListObjectsV2`) against a real moto server on
 //! 127.0.0.1: a tree with nested folders, an empty file and a multipart file
 //! goes up under a prefix (a filter leaving some out) and comes back byte
-//! for byte; keys put by someone hostile (`../escape`, `a/../../x`, `/abs`,
-//! a folder marker) are each refused or skipped and nothing is written
+//! for byte; keys put by someone hostile (`../escape`, `a/../../x`, `h//abs`
+//! with an empty segment after the prefix, a folder marker) are each refused
+//! or skipped and nothing is written
 //! outside the target; more than a page of objects (1,001: ListObjectsV2
 //! pages hold 1,000) is listed through its continuation token. Skipped with
 //! a notice without the interop Python environment.
@@ -129,6 +130,9 @@ async fn hostile_keys_are_refused_and_nothing_lands_outside_the_target() {
         let e = failed.result.as_ref().unwrap_err().to_string();
         assert!(e.contains("cannot be written safely under the folder") && failed.path.is_none(), "{e}");
     }
+    // `h//abs` under `h/`: an empty segment right after the prefix, not an absolute path.
+    let e = out.objects.iter().find(|o| o.key == "h//abs").unwrap().result.as_ref().unwrap_err().to_string();
+    assert!(e.contains("an empty path segment right after the prefix \"h/\"") && !e.contains("absolute"), "{e}");
     assert_eq!(out.skipped.iter().map(|s| (s.key.as_str(), s.reason)).collect::<Vec<_>>(), [("h/dir/", SkipReason::FolderMarker)]);
     assert_eq!(tree(&target).into_keys().collect::<Vec<_>>(), ["ok/file.txt"]);
     let beside: Vec<String> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
