@@ -813,6 +813,22 @@ impl hyper::rt::Write for Stream {
         }
     }
 
+    // Forwarded: without them hyper falls back to copying each body chunk
+    // into its own buffer before writing it (an 8 MiB part was held twice).
+    fn is_write_vectored(&self) -> bool {
+        match self {
+            Stream::Plain { io, .. } => io.is_write_vectored(),
+            Stream::Tls { io, .. } => io.is_write_vectored(),
+        }
+    }
+
+    fn poll_write_vectored(self: Pin<&mut Self>, cx: &mut Context<'_>, bufs: &[std::io::IoSlice<'_>]) -> Poll<std::io::Result<usize>> {
+        match self.get_mut() {
+            Stream::Plain { io, .. } => Pin::new(io).poll_write_vectored(cx, bufs),
+            Stream::Tls { io, .. } => Pin::new(io.as_mut()).poll_write_vectored(cx, bufs),
+        }
+    }
+
     fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
         match self.get_mut() {
             Stream::Plain { io, .. } => Pin::new(io).poll_flush(cx),
