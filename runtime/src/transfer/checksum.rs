@@ -60,12 +60,15 @@ pub(super) fn combine_crc32(parts: impl IntoIterator<Item = (u32, u64)>) -> u32 
 }
 
 enum Hash {
-    Crc32(crc32fast::Hasher),
+    /// CRC32: each range's CRC and length by offset, combined at the end,
+    /// so ranges need not come in order (nothing waits).
+    Crc32(BTreeMap<u64, (u32, u64)>),
     Other(crate::checksums::Hasher),
 }
 
-/// Hashes a download's ranges in order (a range that arrives early waits
-/// in `pending`) and compares the result with the object's checksum.
+/// Checks a download's ranges against the object's checksum: a CRC32 from
+/// the ranges' CRCs combined (in any order), any other algorithm by hashing
+/// the ranges in order (a range that arrives early waits in `pending`).
 pub(super) struct Verifier {
     expected: FullChecksum,
     hash: Hash,
@@ -77,22 +80,29 @@ impl Verifier {
     /// A verifier of `expected`, or `None` for an algorithm this client does not compute.
     pub(super) fn new(expected: FullChecksum) -> Option<Self> {
         let hash = match expected.algorithm.as_str() {
-            "CRC32" => Hash::Crc32(crc32fast::Hasher::new()),
+            "CRC32" => Hash::Crc32(BTreeMap::new()),
             other => Hash::Other(crate::checksums::Hasher::new(other).ok()?),
         };
         Some(Self { expected, hash, hashed: 0, pending: BTreeMap::new() })
     }
-    /// The offset hashed up to.
-    pub(super) fn hashed(&self) -> u64 {
-        self.hashed
+    /// The offset hashed up to (in order), or `None` when ranges are
+    /// taken in any order (CRC32): the fetch window need not wait for it.
+    pub(super) fn hashed(&self) -> Option<u64> {
+        match self.hash {
+            Hash::Crc32(_) => None,
+            Hash::Other(_) => Some(self.hashed),
+        }
     }
     /// The range at `offset`: hashed now if it comes next, else kept until it does.
     pub(super) fn add(&mut self, offset: u64, bytes: Bytes) {
+        if let Hash::Crc32(ranges) = &mut self.hash {
+            ranges.insert(offset, (crc32(&bytes), bytes.len() as u64));
+            return;
+        }
         self.pending.insert(offset, bytes);
         while let Some(next) = self.pending.remove(&self.hashed) {
-            match &mut self.hash {
-                Hash::Crc32(h) => h.update(&next),
-                Hash::Other(h) => h.update(&next),
+            if let Hash::Other(h) = &mut self.hash {
+                h.update(&next);
             }
             self.hashed += next.len() as u64;
         }
@@ -100,7 +110,19 @@ impl Verifier {
     /// The checksum checked: `Ok` with it, or `Err((expected, actual))`.
     pub(super) fn finish(self) -> Result<FullChecksum, (FullChecksum, String)> {
         let actual = match self.hash {
-            Hash::Crc32(h) => encode_crc32(h.finalize()),
+            // The ranges tile the object from 0 (each starts where the last ended).
+            Hash::Crc32(ranges) => {
+                let mut at = 0u64;
+                let mut contiguous = true;
+                for (offset, (_, len)) in &ranges {
+                    contiguous &= *offset == at;
+                    at = at.saturating_add(*len);
+                }
+                if !contiguous {
+                    return Err((self.expected, "(ranges missing or overlapping)".to_string()));
+                }
+                encode_crc32(combine_crc32(ranges.into_values()))
+            }
             Hash::Other(h) => h.finish(),
         };
         if actual == self.expected.value {
@@ -135,9 +157,10 @@ mod tests {
             let mut v = Verifier::new(expected.clone()).unwrap();
             v.add(40_000, data.slice(40_000..));
             v.add(20_000, data.slice(20_000..40_000));
-            assert_eq!(v.hashed(), 0, "waiting for the first range");
+            let in_order = algorithm != "CRC32";
+            assert_eq!(v.hashed(), in_order.then_some(0), "waiting for the first range (not a CRC32)");
             v.add(0, data.slice(..20_000));
-            assert_eq!(v.hashed(), 50_000);
+            assert_eq!(v.hashed(), in_order.then_some(50_000));
             assert_eq!(v.finish(), Ok(expected.clone()), "{algorithm}");
             // One byte changed: a mismatch naming both values.
             let mut v = Verifier::new(expected.clone()).unwrap();
