@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex};
 use aws_generated::s3::transfer::{CompletedPart, ObjectStore, PartResult, StoreError, TransferConfig, TransferManager};
 use aws_generated::s3::{self, types as s3t};
 use integration_tests::interop::{Moto, SKIP_NOTICE};
-use smithy_gen_runtime::transfer::{BoxFuture, Bytes, ObjectInfo};
+use smithy_gen_runtime::transfer::{BoxFuture, Bytes, ObjectInfo, RangeBody};
 
 const MIB: usize = 1024 * 1024;
 const BUCKET: &str = "transfers";
@@ -156,7 +156,7 @@ impl ObjectStore for Faulty {
     fn head_object<'a>(&'a self, bucket: &'a str, key: &'a str) -> BoxFuture<'a, Result<ObjectInfo, StoreError>> {
         ObjectStore::head_object(&self.inner, bucket, key)
     }
-    fn get_object_range<'a>(&'a self, bucket: &'a str, key: &'a str, start: u64, end: u64, size: u64, if_match: Option<&'a str>) -> BoxFuture<'a, Result<Bytes, StoreError>> {
+    fn get_object_range<'a>(&'a self, bucket: &'a str, key: &'a str, start: u64, end: u64, size: u64, if_match: Option<&'a str>) -> BoxFuture<'a, Result<RangeBody, StoreError>> {
         Box::pin(async move {
             let got = ObjectStore::get_object_range(&self.inner, bucket, key, start, end, size, if_match).await?;
             if self.ranges.fetch_add(1, Ordering::SeqCst) == 0 {

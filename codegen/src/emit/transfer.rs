@@ -57,7 +57,7 @@ pub fn transfer_file(svc: &ServiceIr) -> Option<TokenStream> {
         //! client (each part and range is one call, retried by the client's
         //! retry policy). `upload_dir` and `download_dir` move folders under
         //! a key prefix and back (listing with `ListObjectsV2`).
-        use ::smithy_gen_runtime::transfer::{BoxFuture, Bytes, ListedObject, ObjectInfo, ObjectPage};
+        use ::smithy_gen_runtime::transfer::{BoxFuture, Bytes, ListedObject, ObjectInfo, ObjectPage, RangeBody};
         pub use ::smithy_gen_runtime::transfer::{
             CancelHandle, CompletedPart, DirectoryOptions, DirectoryOutput, DownloadOutput, FullChecksum, ObjectResult, ObjectStore, PartResult,
             Progress, SkipReason, Skipped, StoreError, TransferConfig, TransferError, TransferErrorKind, TransferManager,
@@ -154,7 +154,7 @@ pub fn transfer_file(svc: &ServiceIr) -> Option<TokenStream> {
                     Ok(ObjectInfo { size, e_tag: out.e_tag, checksum })
                 })
             }
-            fn get_object_range<'a>(&'a self, bucket: &'a str, key: &'a str, start: u64, end: u64, size: u64, if_match: Option<&'a str>) -> BoxFuture<'a, Result<Bytes, StoreError>> {
+            fn get_object_range<'a>(&'a self, bucket: &'a str, key: &'a str, start: u64, end: u64, size: u64, if_match: Option<&'a str>) -> BoxFuture<'a, Result<RangeBody, StoreError>> {
                 Box::pin(async move {
                     let mut input = types::#get_in::new(bucket, key);
                     input.range = Some(format!("bytes={start}-{end}"));

@@ -8,7 +8,7 @@
 //! retry policy). `upload_dir` and `download_dir` move folders under
 //! a key prefix and back (listing with `ListObjectsV2`).
 use ::smithy_gen_runtime::transfer::{
-    BoxFuture, Bytes, ListedObject, ObjectInfo, ObjectPage,
+    BoxFuture, Bytes, ListedObject, ObjectInfo, ObjectPage, RangeBody,
 };
 pub use ::smithy_gen_runtime::transfer::{
     CancelHandle, CompletedPart, DirectoryOptions, DirectoryOutput, DownloadOutput,
@@ -194,7 +194,7 @@ impl ObjectStore for Client {
         end: u64,
         size: u64,
         if_match: Option<&'a str>,
-    ) -> BoxFuture<'a, Result<Bytes, StoreError>> {
+    ) -> BoxFuture<'a, Result<RangeBody, StoreError>> {
         Box::pin(async move {
             let mut input = types::GetObjectInput::new(bucket, key);
             input.range = Some(format!("bytes={start}-{end}"));

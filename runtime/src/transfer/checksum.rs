@@ -15,7 +15,7 @@
 
 use std::collections::BTreeMap;
 
-use bytes::Bytes;
+use super::RangeBody;
 
 /// An object's full-object checksum: the algorithm (`CRC32`, `CRC32C`,
 /// `CRC64NVME`, `SHA1`, `SHA256`) and its value (base64 of the big-endian
@@ -73,7 +73,7 @@ pub(super) struct Verifier {
     expected: FullChecksum,
     hash: Hash,
     hashed: u64,
-    pending: BTreeMap<u64, Bytes>,
+    pending: BTreeMap<u64, RangeBody>,
 }
 
 impl Verifier {
@@ -94,17 +94,19 @@ impl Verifier {
         }
     }
     /// The range at `offset`: hashed now if it comes next, else kept until it does.
-    pub(super) fn add(&mut self, offset: u64, bytes: Bytes) {
+    pub(super) fn add(&mut self, offset: u64, body: RangeBody) {
         if let Hash::Crc32(ranges) = &mut self.hash {
-            ranges.insert(offset, (crc32(&bytes), bytes.len() as u64));
+            let mut crc = crc32fast::Hasher::new();
+            body.chunks().iter().for_each(|chunk| crc.update(chunk));
+            ranges.insert(offset, (crc.finalize(), body.len()));
             return;
         }
-        self.pending.insert(offset, bytes);
+        self.pending.insert(offset, body);
         while let Some(next) = self.pending.remove(&self.hashed) {
             if let Hash::Other(h) = &mut self.hash {
-                h.update(&next);
+                next.chunks().iter().for_each(|chunk| h.update(chunk));
             }
-            self.hashed += next.len() as u64;
+            self.hashed += next.len();
         }
     }
     /// The checksum checked: `Ok` with it, or `Err((expected, actual))`.
@@ -150,23 +152,26 @@ mod tests {
 
     #[test]
     fn ranges_are_verified_in_order_whatever_order_they_come_in() {
-        let data = Bytes::from((0..50_000u32).map(|i| (i % 253) as u8).collect::<Vec<u8>>());
+        let data = bytes::Bytes::from((0..50_000u32).map(|i| (i % 253) as u8).collect::<Vec<u8>>());
         for algorithm in ["CRC32", "CRC32C", "CRC64NVME", "SHA256", "SHA1"] {
             let (_, value) = crate::checksums::checksum_header(algorithm, &data).unwrap();
             let expected = FullChecksum::full_object(algorithm, Some(&value), Some("FULL_OBJECT")).unwrap();
             let mut v = Verifier::new(expected.clone()).unwrap();
-            v.add(40_000, data.slice(40_000..));
-            v.add(20_000, data.slice(20_000..40_000));
+            v.add(40_000, data.slice(40_000..).into());
+            let mut middle = RangeBody::new();
+            middle.push(data.slice(20_000..30_000));
+            middle.push(data.slice(30_000..40_000));
+            v.add(20_000, middle);
             let in_order = algorithm != "CRC32";
             assert_eq!(v.hashed(), in_order.then_some(0), "waiting for the first range (not a CRC32)");
-            v.add(0, data.slice(..20_000));
+            v.add(0, data.slice(..20_000).into());
             assert_eq!(v.hashed(), in_order.then_some(50_000));
             assert_eq!(v.finish(), Ok(expected.clone()), "{algorithm}");
             // One byte changed: a mismatch naming both values.
             let mut v = Verifier::new(expected.clone()).unwrap();
             let mut bad = data.to_vec();
             bad[12_345] ^= 1;
-            v.add(0, Bytes::from(bad));
+            v.add(0, bytes::Bytes::from(bad).into());
             let (want, got) = v.finish().unwrap_err();
             assert!(want == expected && got != expected.value, "{algorithm}");
         }

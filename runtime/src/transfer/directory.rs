@@ -897,11 +897,11 @@ mod tests {
                 Ok(ObjectInfo { size, e_tag: Some("\"v1\"".into()), checksum: None })
             })
         }
-        fn get_object_range<'a>(&'a self, _: &'a str, key: &'a str, start: u64, end: u64, _: u64, _: Option<&'a str>) -> BoxFuture<'a, Result<Bytes, StoreError>> {
+        fn get_object_range<'a>(&'a self, _: &'a str, key: &'a str, start: u64, end: u64, _: u64, _: Option<&'a str>) -> BoxFuture<'a, Result<super::super::RangeBody, StoreError>> {
             Box::pin(async move {
                 self.count_clones();
                 let body = self.objects.lock().unwrap().get(key).cloned().ok_or_else(|| StoreError::new("GetObject", "NoSuchKey"))?;
-                Ok(body.slice(start as usize..=end as usize))
+                Ok(body.slice(start as usize..=end as usize).into())
             })
         }
         fn list_objects<'a>(&'a self, _: &'a str, prefix: &'a str, continuation: Option<&'a str>) -> BoxFuture<'a, Result<ObjectPage, StoreError>> {
@@ -1202,7 +1202,7 @@ mod tests {
             fn complete_multipart_upload<'a>(&'a self, b: &'a str, k: &'a str, i: &'a str, p: Vec<CompletedPart>, c: &'a str, z: u64) -> BoxFuture<'a, Result<Option<String>, StoreError>> { self.0.complete_multipart_upload(b, k, i, p, c, z) }
             fn abort_multipart_upload<'a>(&'a self, b: &'a str, k: &'a str, i: &'a str) -> BoxFuture<'a, Result<(), StoreError>> { self.0.abort_multipart_upload(b, k, i) }
             fn head_object<'a>(&'a self, b: &'a str, k: &'a str) -> BoxFuture<'a, Result<ObjectInfo, StoreError>> { self.0.head_object(b, k) }
-            fn get_object_range<'a>(&'a self, b: &'a str, k: &'a str, s: u64, e: u64, n: u64, m: Option<&'a str>) -> BoxFuture<'a, Result<Bytes, StoreError>> { self.0.get_object_range(b, k, s, e, n, m) }
+            fn get_object_range<'a>(&'a self, b: &'a str, k: &'a str, s: u64, e: u64, n: u64, m: Option<&'a str>) -> BoxFuture<'a, Result<super::super::RangeBody, StoreError>> { self.0.get_object_range(b, k, s, e, n, m) }
         }
         let e = run(TransferManager::new(NoList(Fake::default())).download_dir("bucket", "p", dir.join("d"))).unwrap_err();
         assert!(e.to_string().contains("cannot list objects") && e.to_string().starts_with("directory download of s3://bucket/p/"), "{e}");
@@ -1235,7 +1235,7 @@ mod tests {
         fn complete_multipart_upload<'a>(&'a self, b: &'a str, k: &'a str, i: &'a str, p: Vec<CompletedPart>, c: &'a str, z: u64) -> BoxFuture<'a, Result<Option<String>, StoreError>> { self.fake.complete_multipart_upload(b, k, i, p, c, z) }
         fn abort_multipart_upload<'a>(&'a self, b: &'a str, k: &'a str, i: &'a str) -> BoxFuture<'a, Result<(), StoreError>> { self.fake.abort_multipart_upload(b, k, i) }
         fn head_object<'a>(&'a self, b: &'a str, k: &'a str) -> BoxFuture<'a, Result<ObjectInfo, StoreError>> { self.fake.head_object(b, k) }
-        fn get_object_range<'a>(&'a self, b: &'a str, k: &'a str, s: u64, e: u64, n: u64, m: Option<&'a str>) -> BoxFuture<'a, Result<Bytes, StoreError>> { self.fake.get_object_range(b, k, s, e, n, m) }
+        fn get_object_range<'a>(&'a self, b: &'a str, k: &'a str, s: u64, e: u64, n: u64, m: Option<&'a str>) -> BoxFuture<'a, Result<super::super::RangeBody, StoreError>> { self.fake.get_object_range(b, k, s, e, n, m) }
         fn list_objects<'a>(&'a self, _: &'a str, _: &'a str, continuation: Option<&'a str>) -> BoxFuture<'a, Result<ObjectPage, StoreError>> {
             Box::pin(async move {
                 if self.calls.fetch_add(1, Ordering::SeqCst) >= 20 {

@@ -15,7 +15,7 @@ use tokio::task::JoinSet;
 
 use super::checksum::{FullChecksum, Verifier};
 use super::progress::{unless_cancelled, Tracker};
-use super::{DownloadOutput, ObjectInfo, ObjectStore, PartPlan, StoreError, TransferError, TransferErrorKind, TransferManager, RANGE_RETRIES};
+use super::{DownloadOutput, ObjectInfo, ObjectStore, RangeBody, PartPlan, StoreError, TransferError, TransferErrorKind, TransferManager, RANGE_RETRIES};
 
 const OP: &str = "download";
 
@@ -26,35 +26,41 @@ enum Sink<'a> {
     /// Shared with the range tasks, which (on unix) write their range
     /// themselves at its offset (`pwrite`), concurrently.
     File { file: Arc<std::fs::File>, path: PathBuf },
-    Writer { writer: Pin<&'a mut (dyn AsyncWrite + Send + 'a)>, written: u64, pending: BTreeMap<u64, Bytes> },
+    Writer { writer: Pin<&'a mut (dyn AsyncWrite + Send + 'a)>, written: u64, pending: BTreeMap<u64, RangeBody> },
 }
 
 impl Sink<'_> {
-    async fn write_at(&mut self, offset: u64, bytes: &Bytes) -> std::io::Result<()> {
+    async fn write_at(&mut self, offset: u64, body: &RangeBody) -> std::io::Result<()> {
         match self {
             // Within the buffer: every range lies inside the object's size.
             Sink::Memory(buf) => {
-                let at = usize::try_from(offset).ok().and_then(|o| buf.get_mut(o..o.checked_add(bytes.len())?));
-                at.ok_or_else(|| std::io::Error::other("a range beyond the object's size"))?.copy_from_slice(bytes);
+                let mut at = usize::try_from(offset).map_err(|_| std::io::Error::other("a range beyond the object's size"))?;
+                for chunk in body.chunks() {
+                    let to = at.checked_add(chunk.len()).and_then(|end| buf.get_mut(at..end));
+                    to.ok_or_else(|| std::io::Error::other("a range beyond the object's size"))?.copy_from_slice(chunk);
+                    at += chunk.len();
+                }
                 Ok(())
             }
             // Written by the range's task on unix: here only elsewhere, one
             // range at a time (the file's cursor is shared).
             Sink::File { file, .. } => {
-                let (file, bytes) = (file.clone(), bytes.clone());
+                let (file, body) = (file.clone(), body.clone());
                 blocking(move || {
                     use std::io::{Seek, Write};
                     let mut f: &std::fs::File = &file;
                     f.seek(SeekFrom::Start(offset))?;
-                    f.write_all(&bytes)
+                    body.chunks().iter().try_for_each(|chunk| f.write_all(chunk))
                 })
                 .await
             }
             Sink::Writer { writer, written, pending } => {
-                pending.insert(offset, bytes.clone());
+                pending.insert(offset, body.clone());
                 while let Some(next) = pending.remove(written) {
-                    writer.write_all(&next).await?;
-                    *written += next.len() as u64;
+                    for chunk in next.chunks() {
+                        writer.write_all(chunk).await?;
+                    }
+                    *written += next.len();
                 }
                 Ok(())
             }
@@ -283,7 +289,7 @@ impl<S: ObjectStore> TransferManager<S> {
         let concurrency = self.config.concurrency();
         // Each task's range, or the store's error, or (written by the task)
         // the file's error.
-        let mut tasks: JoinSet<(u64, Result<Bytes, StoreError>, Option<std::io::Error>)> = JoinSet::new();
+        let mut tasks: JoinSet<(u64, Result<RangeBody, StoreError>, Option<std::io::Error>)> = JoinSet::new();
         let positional = sink.positional();
         let mut next = 0u64;
         loop {
@@ -305,9 +311,18 @@ impl<S: ObjectStore> TransferManager<S> {
                 let file = positional.clone();
                 tasks.spawn(async move {
                     let got = get_range(&store, &b, &k, start, len, size, tag.as_deref()).await;
-                    let (Ok(bytes), Some(file)) = (&got, file) else { return (index, got, None) };
-                    let written = bytes.clone();
-                    let error = blocking(move || write_all_at(&file, &written, start)).await.err();
+                    let (Ok(body), Some(file)) = (&got, file) else { return (index, got, None) };
+                    let written = body.clone();
+                    let error = blocking(move || {
+                        let mut at = start;
+                        for chunk in written.chunks() {
+                            write_all_at(&file, chunk, at)?;
+                            at += chunk.len() as u64;
+                        }
+                        Ok(())
+                    })
+                    .await
+                    .err();
                     (index, got, error)
                 });
                 next += 1;
@@ -338,7 +353,7 @@ impl<S: ObjectStore> TransferManager<S> {
             if positional.is_none() {
                 sink.write_at(start, &bytes).await.map_err(|source| fail(TransferErrorKind::Io { path: sink.path(), source }))?;
             }
-            tracker.advance(bytes.len() as u64);
+            tracker.advance(bytes.len());
             if let Some(v) = verifier.as_mut() {
                 v.add(start, bytes);
             }
@@ -358,13 +373,13 @@ impl<S: ObjectStore> TransferManager<S> {
 /// One range, asked for again (up to [`RANGE_RETRIES`] times) while its
 /// body breaks off or ends short; a body of the wrong length from a store
 /// that does not say so is an interrupted body too.
-async fn get_range<S: ObjectStore>(store: &S, bucket: &str, key: &str, start: u64, len: u64, size: u64, if_match: Option<&str>) -> Result<Bytes, StoreError> {
+async fn get_range<S: ObjectStore>(store: &S, bucket: &str, key: &str, start: u64, len: u64, size: u64, if_match: Option<&str>) -> Result<RangeBody, StoreError> {
     let end = start + len - 1;
     let mut retries = 0;
     loop {
         let error = match store.get_object_range(bucket, key, start, end, size, if_match).await {
-            Ok(bytes) if bytes.len() as u64 == len => return Ok(bytes),
-            Ok(bytes) => StoreError::interrupted("GetObject", format!("bytes {start}-{end} came back as {} bytes, not {len}", bytes.len())),
+            Ok(body) if body.len() == len => return Ok(body),
+            Ok(body) => StoreError::interrupted("GetObject", format!("bytes {start}-{end} came back as {} bytes, not {len}", body.len())),
             Err(e) => e,
         };
         if !error.is_interrupted() || retries >= RANGE_RETRIES {
@@ -382,25 +397,26 @@ async fn get_range<S: ObjectStore>(store: &S, bucket: &str, key: &str, start: u6
 /// object, or another range, is an error). At most the range's length is
 /// buffered (a longer body is an error, not a larger buffer); a body that
 /// breaks off or ends short is a [`StoreError::interrupted`].
-pub async fn read_range(content_range: Option<&str>, mut body: crate::transport::BodyStream, start: u64, end: u64, size: u64) -> Result<Bytes, StoreError> {
+pub async fn read_range(content_range: Option<&str>, mut body: crate::transport::BodyStream, start: u64, end: u64, size: u64) -> Result<RangeBody, StoreError> {
     let wanted = format!("bytes {start}-{end}/{size}");
     if content_range != Some(wanted.as_str()) {
         let got = content_range.map_or_else(|| "no Content-Range (the whole object?)".to_string(), |r| format!("Content-Range {r:?}"));
         return Err(StoreError::new("GetObject", format!("the response has {got}, not {wanted:?}")));
     }
     let expected = end.saturating_sub(start) + 1;
-    let mut buf = bytes::BytesMut::with_capacity(usize::try_from(expected).unwrap_or(0));
+    // The chunks as hyper hands them over: no buffer of the range's size.
+    let mut got = RangeBody::new();
     while let Some(chunk) = body.next_chunk().await {
-        let chunk = chunk.map_err(|e| StoreError::interrupted("GetObject", format!("the body broke off after {} bytes: {}", buf.len(), match e { crate::transport::SendError::Transport(t) => t.to_string(), crate::transport::SendError::Timeout(t) => t.to_string() })))?;
-        if (buf.len() + chunk.len()) as u64 > expected {
+        let chunk = chunk.map_err(|e| StoreError::interrupted("GetObject", format!("the body broke off after {} bytes: {}", got.len(), match e { crate::transport::SendError::Transport(t) => t.to_string(), crate::transport::SendError::Timeout(t) => t.to_string() })))?;
+        if got.len() + chunk.len() as u64 > expected {
             return Err(StoreError::new("GetObject", format!("the body is longer than the {expected} bytes asked for")));
         }
-        buf.extend_from_slice(&chunk);
+        got.push(chunk);
     }
-    if (buf.len() as u64) < expected {
-        return Err(StoreError::interrupted("GetObject", format!("the body ended after {} of the {expected} bytes asked for", buf.len())));
+    if got.len() < expected {
+        return Err(StoreError::interrupted("GetObject", format!("the body ended after {} of the {expected} bytes asked for", got.len())));
     }
-    Ok(buf.freeze())
+    Ok(got)
 }
 
 #[cfg(test)]
@@ -457,7 +473,7 @@ mod tests {
             fn complete_multipart_upload<'a>(&'a self, b: &'a str, k: &'a str, i: &'a str, p: Vec<CompletedPart>, c: &'a str, z: u64) -> BoxFuture<'a, Result<Option<String>, StoreError>> { self.0.complete_multipart_upload(b, k, i, p, c, z) }
             fn abort_multipart_upload<'a>(&'a self, b: &'a str, k: &'a str, i: &'a str) -> BoxFuture<'a, Result<(), StoreError>> { self.0.abort_multipart_upload(b, k, i) }
             fn head_object<'a>(&'a self, b: &'a str, k: &'a str) -> BoxFuture<'a, Result<ObjectInfo, StoreError>> { self.0.head_object(b, k) }
-            fn get_object_range<'a>(&'a self, b: &'a str, k: &'a str, s: u64, e: u64, n: u64, m: Option<&'a str>) -> BoxFuture<'a, Result<Bytes, StoreError>> {
+            fn get_object_range<'a>(&'a self, b: &'a str, k: &'a str, s: u64, e: u64, n: u64, m: Option<&'a str>) -> BoxFuture<'a, Result<RangeBody, StoreError>> {
                 for entry in std::fs::read_dir(&self.1).unwrap() {
                     let entry = entry.unwrap();
                     if entry.file_name().to_string_lossy().ends_with(".partial") {
@@ -478,7 +494,8 @@ mod tests {
         tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
         let chunks = |c: &[&'static [u8]]| crate::transport::BodyStream::chunks(c.iter().map(|b| Bytes::from_static(b)).collect());
         let range = Some("bytes 10-14/100");
-        assert_eq!(read_range(range, chunks(&[b"abc", b"de"]), 10, 14, 100).await.unwrap(), Bytes::from_static(b"abcde"));
+        let got = read_range(range, chunks(&[b"abc", b"de"]), 10, 14, 100).await.unwrap();
+        assert_eq!((got.len(), got.chunks()), (5, &[Bytes::from_static(b"abc"), Bytes::from_static(b"de")][..]), "the chunks as they came, not copied");
         let e = read_range(range, chunks(&[b"abc", b"def"]), 10, 14, 100).await.unwrap_err();
         assert!(e.to_string().contains("longer than the 5 bytes") && !e.is_interrupted(), "{e}");
         let e = read_range(range, chunks(&[b"abc"]), 10, 14, 100).await.unwrap_err();
@@ -529,7 +546,7 @@ mod tests {
         fn head_object<'a>(&'a self, _: &'a str, _: &'a str) -> BoxFuture<'a, Result<ObjectInfo, StoreError>> {
             Box::pin(async { Ok(ObjectInfo { size: self.object.len() as u64, e_tag: Some("\"v1\"".into()), checksum: None }) })
         }
-        fn get_object_range<'a>(&'a self, _: &'a str, _: &'a str, start: u64, end: u64, _: u64, if_match: Option<&'a str>) -> BoxFuture<'a, Result<Bytes, StoreError>> {
+        fn get_object_range<'a>(&'a self, _: &'a str, _: &'a str, start: u64, end: u64, _: u64, if_match: Option<&'a str>) -> BoxFuture<'a, Result<RangeBody, StoreError>> {
             Box::pin(async move {
                 let asked = {
                     let mut asks = self.asks.lock().unwrap();
@@ -542,9 +559,9 @@ mod tests {
                 }
                 if asked <= self.breaks {
                     // Alternately a reset connection and a short body.
-                    return if asked % 2 == 1 { Err(StoreError::interrupted("GetObject", "connection reset")) } else { Ok(whole.slice(..1)) };
+                    return if asked % 2 == 1 { Err(StoreError::interrupted("GetObject", "connection reset")) } else { Ok(whole.slice(..1).into()) };
                 }
-                Ok(whole)
+                Ok(whole.into())
             })
         }
     }
@@ -598,7 +615,7 @@ mod tests {
             fn complete_multipart_upload<'a>(&'a self, b: &'a str, k: &'a str, i: &'a str, p: Vec<CompletedPart>, c: &'a str, z: u64) -> BoxFuture<'a, Result<Option<String>, StoreError>> { self.0.complete_multipart_upload(b, k, i, p, c, z) }
             fn abort_multipart_upload<'a>(&'a self, b: &'a str, k: &'a str, i: &'a str) -> BoxFuture<'a, Result<(), StoreError>> { self.0.abort_multipart_upload(b, k, i) }
             fn head_object<'a>(&'a self, b: &'a str, k: &'a str) -> BoxFuture<'a, Result<ObjectInfo, StoreError>> { self.0.head_object(b, k) }
-            fn get_object_range<'a>(&'a self, b: &'a str, k: &'a str, s: u64, e: u64, n: u64, m: Option<&'a str>) -> BoxFuture<'a, Result<Bytes, StoreError>> {
+            fn get_object_range<'a>(&'a self, b: &'a str, k: &'a str, s: u64, e: u64, n: u64, m: Option<&'a str>) -> BoxFuture<'a, Result<RangeBody, StoreError>> {
                 Box::pin(async move {
                     let waits = 40 - (s / MIB) as usize;
                     for _ in 0..waits {
@@ -642,7 +659,7 @@ mod tests {
                     Ok(ObjectInfo { checksum: FullChecksum::full_object("CRC64NVME", Some(&self.1), Some("FULL_OBJECT")), ..info })
                 })
             }
-            fn get_object_range<'a>(&'a self, b: &'a str, k: &'a str, s: u64, e: u64, n: u64, m: Option<&'a str>) -> BoxFuture<'a, Result<Bytes, StoreError>> { self.0.get_object_range(b, k, s, e, n, m) }
+            fn get_object_range<'a>(&'a self, b: &'a str, k: &'a str, s: u64, e: u64, n: u64, m: Option<&'a str>) -> BoxFuture<'a, Result<RangeBody, StoreError>> { self.0.get_object_range(b, k, s, e, n, m) }
         }
         let store = ranges(0, false);
         let (_, right) = crate::checksums::checksum_header("CRC64NVME", &store.object).unwrap();

@@ -103,6 +103,49 @@ pub struct CompletedPart {
     pub checksum_crc32: Option<String>,
 }
 
+/// A range's bytes as they arrived: the body's chunks in order, not copied
+/// into one buffer (no allocation of a part's size per range, and one copy
+/// fewer), written to a file chunk by chunk.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RangeBody {
+    chunks: Vec<Bytes>,
+    len: u64,
+}
+
+impl RangeBody {
+    /// No bytes yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// `chunk` after the bytes so far.
+    pub fn push(&mut self, chunk: Bytes) {
+        self.len += chunk.len() as u64;
+        if !chunk.is_empty() {
+            self.chunks.push(chunk);
+        }
+    }
+    /// How many bytes.
+    pub fn len(&self) -> u64 {
+        self.len
+    }
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+    /// The chunks, in order.
+    pub fn chunks(&self) -> &[Bytes] {
+        &self.chunks
+    }
+}
+
+impl From<Bytes> for RangeBody {
+    fn from(bytes: Bytes) -> Self {
+        let mut body = Self::new();
+        body.push(bytes);
+        body
+    }
+}
+
 /// An object's size, ETag and full-object checksum, from `HeadObject`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ObjectInfo {
@@ -158,11 +201,11 @@ pub trait ObjectStore: Clone + Send + Sync + 'static {
     fn head_object<'a>(&'a self, bucket: &'a str, key: &'a str) -> BoxFuture<'a, Result<ObjectInfo, StoreError>>;
     /// `GetObject` of the bytes `start..=end` of an object of `size` bytes
     /// (`Range: bytes=start-end`), with `If-Match: if_match` when given;
-    /// returns the range's bytes. The response must be that range
+    /// returns the range's bytes (as they came). The response must be that range
     /// (`Content-Range: bytes start-end/size`; [`read_range`] checks it),
     /// and a body that breaks off or ends short is a
     /// [`StoreError::interrupted`], which the download retries.
-    fn get_object_range<'a>(&'a self, bucket: &'a str, key: &'a str, start: u64, end: u64, size: u64, if_match: Option<&'a str>) -> BoxFuture<'a, Result<Bytes, StoreError>>;
+    fn get_object_range<'a>(&'a self, bucket: &'a str, key: &'a str, start: u64, end: u64, size: u64, if_match: Option<&'a str>) -> BoxFuture<'a, Result<RangeBody, StoreError>>;
     /// `ListObjectsV2`: one page of the objects whose keys start with
     /// `prefix`, from the page `continuation` names (the first page with
     /// `None`). Used by directory downloads; a store that cannot list says so.

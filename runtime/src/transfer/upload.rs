@@ -469,7 +469,7 @@ mod tests {
         fn head_object<'a>(&'a self, _: &'a str, _: &'a str) -> BoxFuture<'a, Result<ObjectInfo, StoreError>> {
             Box::pin(async { Err(StoreError::new("HeadObject", "not in this fake")) })
         }
-        fn get_object_range<'a>(&'a self, _: &'a str, _: &'a str, _: u64, _: u64, _: u64, _: Option<&'a str>) -> BoxFuture<'a, Result<Bytes, StoreError>> {
+        fn get_object_range<'a>(&'a self, _: &'a str, _: &'a str, _: u64, _: u64, _: u64, _: Option<&'a str>) -> BoxFuture<'a, Result<super::super::RangeBody, StoreError>> {
             Box::pin(async { Err(StoreError::new("GetObject", "not in this fake")) })
         }
     }
