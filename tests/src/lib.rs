@@ -8,6 +8,7 @@
 
 pub mod event_signatures;
 pub mod fault_proxy;
+pub mod files;
 pub mod interop;
 pub mod third_party;
 pub mod tls;

@@ -8,40 +8,27 @@
 //! 5 MiB part minimum, `If-Match` and ranges, and is already the interop
 //! server. Skipped with a notice without the interop Python environment.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 
 use aws_generated::s3::transfer::{CompletedPart, ObjectStore, PartResult, StoreError, TransferConfig, TransferManager};
 use aws_generated::s3::{self, types as s3t};
+use integration_tests::files::{self, payload, entries};
 use integration_tests::interop::{Moto, SKIP_NOTICE};
 use smithy_gen_runtime::transfer::{BoxFuture, Bytes, ObjectInfo, RangeBody};
 
 const MIB: usize = 1024 * 1024;
 const BUCKET: &str = "transfers";
 
-/// `len` bytes that are not all alike (a shuffled or dropped part shows).
-fn payload(len: usize, seed: u32) -> Vec<u8> {
-    (0..len as u32).map(|i| (i.wrapping_add(seed).wrapping_mul(2_654_435_761) >> 24) as u8).collect()
-}
-
 /// The CRC32 of `bytes` as S3 writes it (base64 of the big-endian value).
 fn base64_crc32(bytes: &[u8]) -> String {
     smithy_gen_runtime::checksums::checksum_header("CRC32", bytes).expect("CRC32").1
 }
 
-/// A fresh, empty directory for one test.
+/// A fresh, empty folder for one test.
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("smithy-transfer-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn entries(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
-    names.sort();
-    names
+    files::scratch("transfer", name)
 }
 
 async fn start() -> Option<(Moto, s3::Client)> {

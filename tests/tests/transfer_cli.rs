@@ -8,15 +8,14 @@ use std::process::{Command, Output};
 
 use aws_generated::s3;
 use aws_generated::s3::types as s3t;
+use integration_tests::files;
 use integration_tests::interop::{Moto, SKIP_NOTICE};
 
 const MIB: usize = 1024 * 1024;
 
+/// A fresh, empty folder for one test.
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("smithy-transfer-cli-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    files::scratch("transfer-cli", name)
 }
 
 fn text(o: &Output) -> String {

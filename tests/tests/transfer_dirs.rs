@@ -9,49 +9,19 @@
 //! pages hold 1,000) is listed through its continuation token. Skipped with
 //! a notice without the interop Python environment.
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use aws_generated::s3::transfer::{DirectoryOptions, SkipReason, TransferConfig};
 use aws_generated::s3::{self, types as s3t};
+use integration_tests::files::{self, payload, write, tree};
 use integration_tests::interop::{Moto, SKIP_NOTICE};
 
 const MIB: usize = 1024 * 1024;
 const BUCKET: &str = "dirs";
 
-fn payload(len: usize, seed: u32) -> Vec<u8> {
-    (0..len as u32).map(|i| (i.wrapping_add(seed).wrapping_mul(2_654_435_761) >> 24) as u8).collect()
-}
-
-/// A fresh, empty directory for one test.
+/// A fresh, empty folder for one test.
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("smithy-transfer-dirs-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn write(path: &Path, body: &[u8]) {
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, body).unwrap();
-}
-
-/// Every file under `dir`: relative path (with '/') and contents.
-fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![(dir.to_path_buf(), String::new())];
-    while let Some((d, rel)) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let e = e.unwrap();
-            let name = format!("{rel}{}", e.file_name().to_string_lossy());
-            if e.file_type().unwrap().is_dir() {
-                stack.push((e.path(), format!("{name}/")));
-            } else {
-                out.insert(name, std::fs::read(e.path()).unwrap());
-            }
-        }
-    }
-    out
+    files::scratch("transfer-dirs", name)
 }
 
 async fn start() -> Option<(Moto, s3::Client)> {

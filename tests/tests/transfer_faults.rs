@@ -8,12 +8,13 @@
 //! Objects are 11 MiB (three ranges or parts of 5, 5 and 1 MiB). Skipped
 //! with a notice without the interop Python environment.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use aws_generated::s3::transfer::{TransferConfig, TransferErrorKind, TransferManager, RANGE_RETRIES};
 use aws_generated::s3::{self, types as s3t};
 use integration_tests::fault_proxy::{self, Fault, FaultProxy, Hits, Rule, Seen};
+use integration_tests::files::{self, payload, entries};
 use integration_tests::interop::{Moto, SKIP_NOTICE};
 use smithy_gen_runtime::config::{Config, Credentials, RetryConfig};
 use smithy_gen_runtime::streams::stalled::StalledStreams;
@@ -24,25 +25,6 @@ const BUCKET: &str = "faults";
 const SECOND_RANGE: &str = "bytes=5242880-10485759";
 const THIRD_RANGE: &str = "bytes=10485760-";
 
-/// `len` bytes that are not all alike (a shifted, dropped or repeated run shows).
-fn payload(len: usize, seed: u32) -> Vec<u8> {
-    (0..len as u32).map(|i| (i.wrapping_add(seed).wrapping_mul(2_654_435_761) >> 24) as u8).collect()
-}
-
-/// A fresh, empty directory for one test.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("smithy-transfer-faults-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn entries(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
-    names.sort();
-    names
-}
-
 /// Moto, the proxy in front of it, and a client of each.
 struct Setup {
     moto: Moto,
@@ -52,6 +34,11 @@ struct Setup {
     client: s3::Client,
     /// Straight to moto: what the tests check the end state with.
     direct: s3::Client,
+}
+
+/// A fresh, empty folder for one test.
+fn scratch(name: &str) -> PathBuf {
+    files::scratch("transfer-faults", name)
 }
 
 async fn start(rules: Vec<Rule>) -> Option<Setup> {
