@@ -33,6 +33,24 @@ fn call(moto: &Moto, args: &[&str]) -> Output {
         .expect("run smithy-call")
 }
 
+/// [`call`] with `input` on standard input.
+fn call_with_stdin(moto: &Moto, args: &[&str], input: &[u8]) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(integration_tests::smithy_call_binary())
+        .args(args)
+        .args(["--endpoint", &moto.endpoint, "--region", "us-east-1"])
+        .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+        .env("AWS_SECRET_ACCESS_KEY", "secret")
+        .env_remove("AWS_SESSION_TOKEN")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run smithy-call");
+    child.stdin.take().expect("stdin").write_all(input).expect("write stdin");
+    child.wait_with_output().expect("smithy-call output")
+}
+
 fn json(o: &Output) -> serde_json::Value {
     serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(o)))
 }
@@ -73,6 +91,27 @@ async fn cp_uploads_in_parts_and_downloads_in_ranges_the_same_bytes() {
     // store reports, and the download was checked against it.
     let crc = printed["checksumCRC32"].as_str().expect("the upload's CRC32").to_string();
     assert_eq!(json(&out)["checksumVerified"], serde_json::json!({"algorithm": "CRC32", "value": crc}), "{}", text(&out));
+
+    // Into a folder that does not exist yet: it is made, as `aws s3 cp` does.
+    let out = call(&moto, &["s3", "cp", "s3://cli-transfers/in/big.bin", &format!("{}/", path(&dir.join("new/deeper")))]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(std::fs::read(dir.join("new/deeper/big.bin")).unwrap() == original);
+    // `-`: standard output (the object's bytes and nothing else), standard input (a key is needed).
+    let out = call(&moto, &["s3", "cp", "s3://cli-transfers/in/big.bin", "-"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.stdout == original, "the object on standard output, byte for byte");
+    let piped = call_with_stdin(&moto, &["s3", "cp", "-", "s3://cli-transfers/piped.txt"], b"from a pipe");
+    assert_eq!(piped.status.code(), Some(0), "{}", text(&piped));
+    let back = call(&moto, &["s3", "cp", "s3://cli-transfers/piped.txt", "-"]);
+    assert_eq!(back.stdout, b"from a pipe");
+    let out = call_with_stdin(&moto, &["s3", "cp", "-", "s3://cli-transfers/folder/"], b"x");
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    // A folder without --recursive; a part size S3 refuses.
+    let out = call(&moto, &["s3", "cp", path(&down), "s3://cli-transfers/x"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is a directory: add --recursive"), "{}", text(&out));
+    let out = call(&moto, &["s3", "cp", path(&source), "s3://cli-transfers/x", "--part-size", "1MiB"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
 
     // `upload` and `download` check the direction; a prefix needs --recursive.
     let out = call(&moto, &["s3", "upload", "s3://cli-transfers/in/big.bin", path(&down)]);

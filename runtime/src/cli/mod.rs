@@ -19,7 +19,7 @@ use crate::transport::BoxFuture;
 
 pub mod transfer;
 
-pub const USAGE: &str = "usage: smithy-call <SERVICE> <OPERATION> --input '<json>'|@file|- [--endpoint URL] [--region R] [--profile P] [--events -|@file] [--body @file] [--body-out FILE] [--dry-run] [--presign [--expires-in SECONDS]] [--all-pages] [-v]\n       smithy-call <SERVICE> wait <WAITER> --input '<json>' [--max-wait SECONDS]\n       smithy-call <SERVICE> [OPERATION] --iam-policy";
+pub const USAGE: &str = "usage: smithy-call <SERVICE> <OPERATION> --input '<json>'|@file|- [--endpoint URL] [--region R] [--profile P] [--events -|@file] [--body @file] [--body-out FILE] [--dry-run] [--presign [--expires-in SECONDS]] [--all-pages] [-v]\n       smithy-call <SERVICE> wait <WAITER> --input '<json>' [--max-wait SECONDS]\n       smithy-call <SERVICE> [OPERATION] --iam-policy\n       smithy-call s3 cp|upload|download <SOURCE> <TARGET> [--recursive] (see smithy-call s3 cp --help)";
 
 /// Where a call's configuration starts: the builder the settings on the
 /// command line go onto (`smithy_gen_config::builder` in this workspace's
@@ -121,7 +121,7 @@ pub fn command(services: &[(&str, &[&str])]) -> clap::Command {
     let names: Vec<String> = services.iter().map(|(s, _)| s.to_string()).collect();
     let value = |id: &'static str, name: &'static str, help: &'static str| Arg::new(id).long(id).value_name(name).help(help);
     Command::new("smithy-call")
-        .override_usage("smithy-call <SERVICE> <OPERATION> [OPTIONS]\n       smithy-call <SERVICE> wait <WAITER> [OPTIONS]\n       smithy-call <SERVICE> [OPERATION] --iam-policy")
+        .override_usage("smithy-call <SERVICE> <OPERATION> [OPTIONS]\n       smithy-call <SERVICE> wait <WAITER> [OPTIONS]\n       smithy-call <SERVICE> [OPERATION] --iam-policy\n       smithy-call s3 cp <SOURCE> <TARGET> [--recursive] [OPTIONS]   (see smithy-call s3 cp --help)")
         .about("Call any operation of the crate's services with a JSON input, as the AWS CLI does")
         .version(crate::VERSION)
         .after_help(

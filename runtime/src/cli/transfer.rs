@@ -62,7 +62,9 @@ pub fn command() -> clap::Command {
         .about("Copy files to and from S3 with the transfer manager: concurrent multipart uploads and ranged downloads")
         .after_help(
             "`cp` goes the way its arguments say (the s3:// side is the bucket); `upload` and `download` check it. \
-             A key ending in / (or an existing directory as the target) takes the source's file name.\n\
+             A key ending in / (or an existing directory as the target) takes the source's file name; a missing \
+             folder of the target is created. - is standard input (upload; name the key) or standard output \
+             (download; nothing else is printed there).\n\
              --recursive copies a directory tree under a prefix, or every object under a prefix into a directory; \
              --include/--exclude filter the relative paths (keys without the prefix), later rules winning, as `aws s3 cp` does \
              (`*` matches across /).\n\
@@ -73,14 +75,14 @@ pub fn command() -> clap::Command {
         )
         .arg(Arg::new("service").required(true).value_name("SERVICE").help("s3"))
         .arg(Arg::new("command").required(true).value_name("COMMAND").value_parser(COMMANDS.to_vec()).help("cp, upload or download"))
-        .arg(Arg::new("source").required(true).value_name("SOURCE").help("A local path or s3://BUCKET/KEY"))
-        .arg(Arg::new("target").required(true).value_name("TARGET").help("A local path or s3://BUCKET/KEY"))
+        .arg(Arg::new("source").required(true).value_name("SOURCE").help("A local path (- for standard input) or s3://BUCKET/KEY"))
+        .arg(Arg::new("target").required(true).value_name("TARGET").help("A local path (- for standard output) or s3://BUCKET/KEY"))
         .arg(Arg::new("recursive").long("recursive").short('r').action(ArgAction::SetTrue).help("Copy a directory tree, or every object under a prefix"))
         .arg(value("include", "GLOB", "With --recursive: copy the paths matching GLOB (after an --exclude)").action(ArgAction::Append))
         .arg(value("exclude", "GLOB", "With --recursive: skip the paths matching GLOB").action(ArgAction::Append))
         .arg(value("part-size", "SIZE", "Each part or range (default 8MiB, at least 5MiB)"))
         .arg(value("multipart-threshold", "SIZE", "Uploads from this size go in parts (default 16MiB)"))
-        .arg(value("concurrency", "N", "Parts or ranges in flight at once (default 8)").value_parser(value_parser!(usize)))
+        .arg(value("concurrency", "N", "Parts, ranges or files in flight at once (default 8)").value_parser(value_parser!(usize)))
         .arg(Arg::new("no-progress").long("no-progress").action(ArgAction::SetTrue).help("No progress bar (there is none when standard error is not a terminal)"))
         .arg(value("endpoint", "URL", "Send to this endpoint instead of the resolved one"))
         .arg(value("region", "REGION", "The region (else AWS_REGION, else the profile's)"))
@@ -161,7 +163,11 @@ pub fn parse(args: &[String]) -> Result<Args, Outcome> {
     rules.sort_by_key(|(index, _)| *index);
     let mut config = TransferConfig::new();
     if let Some(size) = get("part-size") {
-        config = config.with_part_size(parse_size(&size).map_err(|e| fail(format!("--part-size: {e}")))?);
+        let bytes = parse_size(&size).map_err(|e| fail(format!("--part-size: {e}")))?;
+        if !(crate::transfer::MIN_PART_SIZE..=crate::transfer::MAX_PART_SIZE).contains(&bytes) {
+            return Err(fail(format!("--part-size {size}: S3 takes parts of 5MiB to 5GiB")));
+        }
+        config = config.with_part_size(bytes);
     }
     if let Some(size) = get("multipart-threshold") {
         config = config.with_multipart_threshold(parse_size(&size).map_err(|e| fail(format!("--multipart-threshold: {e}")))?);
@@ -269,6 +275,19 @@ pub async fn run<S: ObjectStore>(args: &Args, client: impl FnOnce(crate::config:
 /// One file or object.
 async fn single<S: ObjectStore>(manager: &TransferManager<S>, copy: &CopyArgs) -> Outcome {
     match &copy.direction {
+        // `-`: standard input, as `aws s3 cp - s3://…` reads it (the key must be named).
+        Direction::Upload { from, to } if from.as_os_str() == "-" => {
+            if to.key.is_empty() || to.key.ends_with('/') {
+                return Outcome::fail(2, "uploading standard input (-) needs the key: s3://BUCKET/KEY, not a folder\n");
+            }
+            match manager.upload_reader(&to.bucket, &to.key, tokio::io::stdin()).await {
+                Ok(out) => printed(json!({"upload": "-", "to": format!("s3://{}/{}", to.bucket, to.key), "size": out.size, "parts": out.parts, "eTag": out.e_tag, "checksumCRC32": out.checksum_crc32})),
+                Err(e) => failed(&e),
+            }
+        }
+        Direction::Upload { from, .. } if from.is_dir() => {
+            Outcome::fail(2, format!("{} is a directory: add --recursive to upload the files under it\n", from.display()))
+        }
         Direction::Upload { from, to } => {
             // A key ending in `/` (or none) takes the file's name, as `aws s3 cp` does.
             let mut key = to.key.clone();
@@ -287,7 +306,21 @@ async fn single<S: ObjectStore>(manager: &TransferManager<S>, copy: &CopyArgs) -
             if from.key.is_empty() || from.key.ends_with('/') {
                 return Outcome::fail(2, format!("s3://{}/{} names a prefix, not an object: add --recursive to download what is under it\n", from.bucket, from.key));
             }
+            // `-`: the object goes to standard output, and nothing else does.
+            if to.as_os_str() == "-" {
+                let mut out = tokio::io::stdout();
+                return match manager.download_to_writer(&from.bucket, &from.key, &mut out).await {
+                    Ok(_) => Outcome::ok(String::new()),
+                    Err(e) => failed(&e),
+                };
+            }
             let target = if to.is_dir() || to.as_os_str().to_string_lossy().ends_with(std::path::MAIN_SEPARATOR) { to.join(key_name(&from.key)) } else { to.clone() };
+            // The target's folder is made if missing, as `aws s3 cp` does.
+            if let Some(parent) = target.parent().filter(|p| !p.as_os_str().is_empty()) {
+                if let Err(e) = tokio::fs::create_dir_all(parent).await {
+                    return Outcome::fail(2, format!("cannot create the folder {}: {e}\n", parent.display()));
+                }
+            }
             match manager.download_file(&from.bucket, &from.key, &target).await {
                 Ok(out) => printed(json!({"download": format!("s3://{}/{}", from.bucket, from.key), "to": target.display().to_string(), "size": out.size, "parts": out.parts, "eTag": out.e_tag, "checksumVerified": out.checksum.map(|c| json!({"algorithm": c.algorithm, "value": c.value}))})),
                 Err(e) => failed(&e),

@@ -260,7 +260,15 @@ impl<S: ObjectStore> TransferManager<S> {
         // Only its owner can read the partial file while it is written.
         #[cfg(unix)]
         options.mode(0o600);
-        let file = options.open(&partial).await.map_err(|e| io(&partial, e))?;
+        let file = match options.open(&partial).await {
+            Ok(file) => file,
+            // Say which folder is missing, not the hidden file's name.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let folder = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+                return Err(io(folder, std::io::Error::new(e.kind(), format!("the folder to write {} in does not exist", target.display()))));
+            }
+            Err(e) => return Err(io(&partial, e)),
+        };
         let mut guard = RemoveOnDrop { path: partial.clone(), armed: true };
         file.set_len(info.size).await.map_err(|e| io(&partial, e))?;
         let file = Arc::new(file.into_std().await);
