@@ -289,7 +289,7 @@ impl<S: ObjectStore> TransferManager<S> {
     /// `concurrency` in flight; how many ranges.
     async fn fetch(&self, bucket: &str, key: &str, info: &ObjectInfo, sink: &mut Sink<'_>, tracker: &Tracker) -> Result<(u64, Option<FullChecksum>), TransferError> {
         let (size, e_tag) = (info.size, info.e_tag.as_deref());
-        // The object's full checksum, checked as the ranges come (in order).
+        // The object's full checksum, checked as the ranges come (a CRC32 in any order, others in order).
         let mut verifier = info.checksum.clone().and_then(Verifier::new);
         tracker.start(size);
         let plan = PartPlan::download(size, self.config.part_size);
