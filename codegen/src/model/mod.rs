@@ -3,9 +3,11 @@
 //! parsed into [`Traits`], and every reference checked.
 
 mod load;
+pub mod packages;
 mod prelude;
 mod resolve;
 pub mod shape_id;
+pub mod smithy_build;
 mod traits;
 
 use std::collections::BTreeMap;

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 
 use super::load::{RawModel, RawTraits};
-use super::{prelude, traits, Member, Model, Shape, ShapeKind};
+use super::{packages, prelude, traits, Member, Model, Shape, ShapeKind};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 
 pub fn resolve(mut raw: RawModel) -> Result<Model, Diagnostics> {
@@ -20,6 +20,11 @@ pub fn resolve(mut raw: RawModel) -> Result<Model, Diagnostics> {
             ));
         }
         raw.shapes.insert(p.id.clone(), p);
+    }
+    // The built-in packages' shapes, where the load has no copy of its own
+    // (a JSON AST written by the Smithy CLI carries the ones it uses).
+    for p in packages::shapes() {
+        raw.shapes.entry(p.id.clone()).or_insert(p);
     }
     flatten_mixins(&mut raw, &mut diags);
     apply_statements(&mut raw, &mut diags);
