@@ -140,6 +140,10 @@ fn error_code(protocol: Protocol, response: &RawResponse) -> Option<String> {
         Protocol::AwsQuery | Protocol::Ec2Query | Protocol::RestXml => crate::protocols::xml_errors::error_code(response),
         #[cfg(not(feature = "xml"))]
         Protocol::AwsQuery | Protocol::Ec2Query | Protocol::RestXml => None,
+        #[cfg(feature = "cbor")]
+        Protocol::RpcV2Cbor => crate::protocols::rpc_v2_cbor::error_code(response),
+        #[cfg(not(feature = "cbor"))]
+        Protocol::RpcV2Cbor => None,
     }
 }
 

@@ -95,8 +95,8 @@ fn code_from(protocol: Protocol, response: &RawResponse, body: Option<&serde_jso
         }
         // restJson1: the header, then `code`, then `__type`.
         Protocol::RestJson1 => header.or_else(|| string_field(body, "code")).or_else(|| string_field(body, "__type")),
-        // Not JSON protocols: their codes are read from XML.
-        Protocol::AwsQuery | Protocol::Ec2Query | Protocol::RestXml => None,
+        // Not JSON protocols: their codes are read from XML or CBOR.
+        Protocol::AwsQuery | Protocol::Ec2Query | Protocol::RestXml | Protocol::RpcV2Cbor => None,
     }?;
     let code = sanitize_code(raw);
     (!code.is_empty()).then(|| code.to_string())

@@ -77,9 +77,10 @@ impl Visitor<'_> for FloatVisitor {
 
 impl JsonFloat for f64 {
     fn ser<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        // Binary formats (CBOR) have NaN and the infinities as floats.
         match non_finite(*self) {
-            Some(text) => s.serialize_str(text),
-            None => s.serialize_f64(*self),
+            Some(text) if s.is_human_readable() => s.serialize_str(text),
+            _ => s.serialize_f64(*self),
         }
     }
     fn de<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -90,8 +91,8 @@ impl JsonFloat for f64 {
 impl JsonFloat for f32 {
     fn ser<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match non_finite(f64::from(*self)) {
-            Some(text) => s.serialize_str(text),
-            None => s.serialize_f32(*self),
+            Some(text) if s.is_human_readable() => s.serialize_str(text),
+            _ => s.serialize_f32(*self),
         }
     }
     fn de<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {

@@ -5,6 +5,9 @@ pub mod aws_json;
 #[cfg(feature = "xml")]
 #[doc(hidden)]
 pub mod aws_query;
+#[cfg(feature = "cbor")]
+#[doc(hidden)]
+pub mod cbor;
 #[doc(hidden)]
 pub mod customizations;
 #[doc(hidden)]
@@ -18,6 +21,9 @@ pub mod json_float;
 pub mod query;
 #[doc(hidden)]
 pub mod rest_json;
+#[cfg(feature = "cbor")]
+#[doc(hidden)]
+pub mod rpc_v2_cbor;
 #[cfg(feature = "xml")]
 #[doc(hidden)]
 pub mod rest_xml;
@@ -47,4 +53,6 @@ pub enum Protocol {
     Ec2Query,
     /// Needs the `xml` feature.
     RestXml,
+    /// `smithy.protocols#rpcv2Cbor`. Needs the `cbor` feature.
+    RpcV2Cbor,
 }

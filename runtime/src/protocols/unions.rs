@@ -55,9 +55,10 @@ macro_rules! __unions_union_de {
                                     if $crate::protocols::structs::is_strict() {
                                         return ::std::result::Result::Err(<A::Error as ::serde::de::Error>::unknown_field(k, &[$($json),*]));
                                     }
-                                    match map.next_value::<::serde_json::Value>()? {
-                                        ::serde_json::Value::Null => ::std::option::Option::None,
-                                        _ => ::std::option::Option::Some($name::Unknown(k.to_string())),
+                                    // Skipped whatever it holds (in CBOR, byte strings too).
+                                    match map.next_value::<::std::option::Option<::serde::de::IgnoredAny>>()? {
+                                        ::std::option::Option::None => ::std::option::Option::None,
+                                        ::std::option::Option::Some(_) => ::std::option::Option::Some($name::Unknown(k.to_string())),
                                     }
                                 }
                             };

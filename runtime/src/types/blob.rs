@@ -153,8 +153,12 @@ impl AsRef<[u8]> for Blob {
 }
 
 impl Serialize for Blob {
-    /// Serializes as a standard, padded base64 string.
+    /// Serializes as a standard, padded base64 string; in binary formats
+    /// (CBOR: `is_human_readable()` false), as a byte string.
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if !serializer.is_human_readable() {
+            return serializer.serialize_bytes(&self.0);
+        }
         serializer.serialize_str(&encode(&self.0))
     }
 }
@@ -163,6 +167,9 @@ impl<'de> Deserialize<'de> for Blob {
     /// Deserializes from a base64 string, decoded strictly with [`decode`];
     /// formats that have native byte strings may also supply raw bytes.
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        if !deserializer.is_human_readable() {
+            return deserializer.deserialize_bytes(BlobVisitor);
+        }
         deserializer.deserialize_str(BlobVisitor)
     }
 }

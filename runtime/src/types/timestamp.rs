@@ -1135,6 +1135,12 @@ fn serialize_as<S: Serializer>(
     format: Format,
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
+    // Binary formats (CBOR) carry every timestamp as epoch seconds,
+    // whatever `@timestampFormat` says, in a newtype struct of this name,
+    // which the CBOR serializer writes under tag 1 (others write the number).
+    if !serializer.is_human_readable() {
+        return serializer.serialize_newtype_struct(EPOCH_SECONDS_NAME, &EpochSeconds(ts));
+    }
     match format {
         Format::DateTime => serializer.serialize_str(&ts.try_fmt_date_time().map_err(serde::ser::Error::custom)?),
         Format::HttpDate => serializer.serialize_str(&ts.try_fmt_http_date().map_err(serde::ser::Error::custom)?),
@@ -1143,11 +1149,33 @@ fn serialize_as<S: Serializer>(
     }
 }
 
+/// The newtype-struct name a timestamp serializes under in binary formats:
+/// the CBOR serializer writes tag 1 (epoch-based date/time) before it.
+pub const EPOCH_SECONDS_NAME: &str = "\u{0}smithy-gen-runtime::timestamp::epoch-seconds";
+
+/// A timestamp as epoch seconds: an integer without a sub-second part, a
+/// float with one.
+struct EpochSeconds<'a>(&'a Timestamp);
+
+impl Serialize for EpochSeconds<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if self.0.nanos == 0 {
+            serializer.serialize_i64(self.0.secs)
+        } else {
+            serializer.serialize_f64(self.0.to_epoch_seconds_f64())
+        }
+    }
+}
+
 /// Deserializes a timestamp in `format`.
 fn deserialize_as<'de, D: Deserializer<'de>>(
     deserializer: D,
     format: Format,
 ) -> Result<Timestamp, D::Error> {
+    // Binary formats (CBOR): epoch seconds (the tag is the format's to read).
+    if !deserializer.is_human_readable() {
+        return deserializer.deserialize_any(TimestampVisitor(Format::EpochSeconds));
+    }
     match format {
         Format::EpochSeconds => deserializer.deserialize_any(TimestampVisitor(format)),
         Format::DateTime | Format::HttpDate => {

@@ -1,0 +1,847 @@
+//! CBOR (RFC 8949) for the rpcv2Cbor protocol: serde's data model written
+//! with minicbor's encoder and read through minicbor's decoder, so every
+//! generated type (its `json_struct!` serde) serializes to CBOR unchanged.
+//!
+//! What is CBOR's own, the types decide through `is_human_readable()` (false
+//! here): a `Blob` is a byte string, a timestamp is tag 1 around its epoch
+//! seconds (a newtype struct named [`EPOCH_SECONDS`], whatever its
+//! `@timestampFormat`), floats are floats (NaN and the infinities too). An
+//! `i128` (`bigInteger`) is a bignum (tags 2 and 3).
+//!
+//! Reading is for hostile input: every length is checked against the bytes
+//! left before anything is allocated, nesting (arrays, maps and tags) is
+//! limited to [`MAX_DEPTH`], half-precision floats, indefinite-length items,
+//! `undefined` (as null) and the tags above are read, and anything else (a
+//! value of the wrong type, a truncated item, trailing bytes) is an error.
+
+use std::fmt;
+
+use minicbor::data::{Tag, Type};
+use minicbor::decode::Decoder;
+use minicbor::encode::Encoder;
+use serde::de::{self, DeserializeSeed, Visitor};
+use serde::ser::{self, Serialize};
+
+/// The newtype-struct name a timestamp serializes under in CBOR: the
+/// serializer writes tag 1 (epoch-based date/time) before the value.
+pub use crate::types::timestamp::EPOCH_SECONDS_NAME as EPOCH_SECONDS;
+
+/// How deep arrays, maps and tags may nest in what is read.
+pub const MAX_DEPTH: usize = 128;
+
+const TAG_EPOCH: u64 = 1;
+const TAG_BIGNUM_POS: u64 = 2;
+const TAG_BIGNUM_NEG: u64 = 3;
+const TAG_DECIMAL: u64 = 4;
+
+/// Why a value could not be written or read as CBOR.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error {
+    message: String,
+}
+
+impl Error {
+    fn new(message: impl Into<String>) -> Error {
+        Error { message: message.into() }
+    }
+
+    fn at(message: impl fmt::Display, position: usize) -> Error {
+        Error { message: format!("{message} (at byte {position})") }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl ser::Error for Error {
+    fn custom<T: fmt::Display>(msg: T) -> Self {
+        Error::new(msg.to_string())
+    }
+}
+
+impl de::Error for Error {
+    fn custom<T: fmt::Display>(msg: T) -> Self {
+        Error::new(msg.to_string())
+    }
+}
+
+fn decode_error(e: minicbor::decode::Error) -> Error {
+    if e.is_end_of_input() {
+        Error::new("the CBOR ends in the middle of an item")
+    } else {
+        Error::new(format!("invalid CBOR: {e}"))
+    }
+}
+
+// ---------------------------------------------------------------- writing
+
+/// Serialize `value` as one CBOR data item.
+pub fn to_vec<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, Error> {
+    let mut ser = Serializer { enc: Encoder::new(Vec::with_capacity(128)) };
+    value.serialize(&mut ser)?;
+    Ok(ser.enc.into_writer())
+}
+
+/// Writes serde's data model as CBOR. Maps and arrays of unknown length (a
+/// structure's members) are still written with definite lengths: their
+/// header goes in front once the entries are counted.
+struct Serializer {
+    enc: Encoder<Vec<u8>>,
+}
+
+fn infallible<T>(r: Result<T, minicbor::encode::Error<std::convert::Infallible>>) -> Result<(), Error> {
+    r.map(|_| ()).map_err(|e| Error::new(format!("cannot write CBOR: {e}")))
+}
+
+impl Serializer {
+    fn out(&mut self) -> &mut Vec<u8> {
+        self.enc.writer_mut()
+    }
+
+    /// An array or map of `len` items, or of a length counted as it is
+    /// written (`None`): then the header is inserted at `start` by `end`.
+    fn begin(&mut self, major: u8, len: Option<usize>) -> Result<Compound<'_>, Error> {
+        match len {
+            Some(n) => {
+                write_header(self.out(), major, n as u64);
+                Ok(Compound { ser: self, major, start: None, count: 0 })
+            }
+            None => {
+                let start = self.out().len();
+                Ok(Compound { ser: self, major, start: Some(start), count: 0 })
+            }
+        }
+    }
+
+    /// A bignum (tag 2 or 3) holding `n`'s magnitude, big-endian, without
+    /// leading zeros.
+    fn bignum(&mut self, negative: bool, magnitude: u128) -> Result<(), Error> {
+        let bytes = magnitude.to_be_bytes();
+        let first = bytes.iter().position(|b| *b != 0).unwrap_or(bytes.len());
+        let tag = if negative { TAG_BIGNUM_NEG } else { TAG_BIGNUM_POS };
+        infallible(self.enc.tag(Tag::new(tag)))?;
+        infallible(self.enc.bytes(bytes.get(first..).unwrap_or_default()))
+    }
+}
+
+/// A CBOR header: major type (0..=7, already shifted by `write_header`) and
+/// its argument in the fewest bytes.
+fn write_header(out: &mut Vec<u8>, major: u8, n: u64) {
+    let m = major << 5;
+    if n < 24 {
+        out.push(m | n as u8);
+    } else if n <= u64::from(u8::MAX) {
+        out.extend_from_slice(&[m | 24, n as u8]);
+    } else if n <= u64::from(u16::MAX) {
+        out.push(m | 25);
+        out.extend_from_slice(&(n as u16).to_be_bytes());
+    } else if n <= u64::from(u32::MAX) {
+        out.push(m | 26);
+        out.extend_from_slice(&(n as u32).to_be_bytes());
+    } else {
+        out.push(m | 27);
+        out.extend_from_slice(&n.to_be_bytes());
+    }
+}
+
+const MAJOR_ARRAY: u8 = 4;
+const MAJOR_MAP: u8 = 5;
+
+/// An array or map being written.
+struct Compound<'a> {
+    ser: &'a mut Serializer,
+    major: u8,
+    /// Where the header goes when the length was not known at the start.
+    start: Option<usize>,
+    count: u64,
+}
+
+impl Compound<'_> {
+    fn finish(self) -> Result<(), Error> {
+        if let Some(start) = self.start {
+            let mut header = Vec::with_capacity(9);
+            write_header(&mut header, self.major, self.count);
+            let out = self.ser.out();
+            out.splice(start..start, header);
+        }
+        Ok(())
+    }
+}
+
+impl<'a> ser::Serializer for &'a mut Serializer {
+    type Ok = ();
+    type Error = Error;
+    type SerializeSeq = Compound<'a>;
+    type SerializeTuple = Compound<'a>;
+    type SerializeTupleStruct = Compound<'a>;
+    type SerializeTupleVariant = Compound<'a>;
+    type SerializeMap = Compound<'a>;
+    type SerializeStruct = Compound<'a>;
+    type SerializeStructVariant = Compound<'a>;
+
+    fn is_human_readable(&self) -> bool {
+        false
+    }
+
+    fn serialize_bool(self, v: bool) -> Result<(), Error> {
+        infallible(self.enc.bool(v))
+    }
+    fn serialize_i8(self, v: i8) -> Result<(), Error> {
+        infallible(self.enc.i64(v.into()))
+    }
+    fn serialize_i16(self, v: i16) -> Result<(), Error> {
+        infallible(self.enc.i64(v.into()))
+    }
+    fn serialize_i32(self, v: i32) -> Result<(), Error> {
+        infallible(self.enc.i64(v.into()))
+    }
+    fn serialize_i64(self, v: i64) -> Result<(), Error> {
+        infallible(self.enc.i64(v))
+    }
+    /// `bigInteger`: a bignum, as the protocol asks.
+    fn serialize_i128(self, v: i128) -> Result<(), Error> {
+        if v < 0 {
+            // Tag 3 holds -1 - n.
+            self.bignum(true, (-1 - v) as u128)
+        } else {
+            self.bignum(false, v as u128)
+        }
+    }
+    fn serialize_u8(self, v: u8) -> Result<(), Error> {
+        infallible(self.enc.u64(v.into()))
+    }
+    fn serialize_u16(self, v: u16) -> Result<(), Error> {
+        infallible(self.enc.u64(v.into()))
+    }
+    fn serialize_u32(self, v: u32) -> Result<(), Error> {
+        infallible(self.enc.u64(v.into()))
+    }
+    fn serialize_u64(self, v: u64) -> Result<(), Error> {
+        infallible(self.enc.u64(v))
+    }
+    fn serialize_u128(self, v: u128) -> Result<(), Error> {
+        self.bignum(false, v)
+    }
+    fn serialize_f32(self, v: f32) -> Result<(), Error> {
+        infallible(self.enc.f32(v))
+    }
+    fn serialize_f64(self, v: f64) -> Result<(), Error> {
+        infallible(self.enc.f64(v))
+    }
+    fn serialize_char(self, v: char) -> Result<(), Error> {
+        let mut buf = [0u8; 4];
+        infallible(self.enc.str(v.encode_utf8(&mut buf)))
+    }
+    fn serialize_str(self, v: &str) -> Result<(), Error> {
+        infallible(self.enc.str(v))
+    }
+    fn serialize_bytes(self, v: &[u8]) -> Result<(), Error> {
+        infallible(self.enc.bytes(v))
+    }
+    fn serialize_none(self) -> Result<(), Error> {
+        infallible(self.enc.null())
+    }
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<(), Error> {
+        value.serialize(self)
+    }
+    fn serialize_unit(self) -> Result<(), Error> {
+        infallible(self.enc.null())
+    }
+    fn serialize_unit_struct(self, _name: &'static str) -> Result<(), Error> {
+        infallible(self.enc.null())
+    }
+    fn serialize_unit_variant(self, _name: &'static str, _index: u32, variant: &'static str) -> Result<(), Error> {
+        infallible(self.enc.str(variant))
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(self, name: &'static str, value: &T) -> Result<(), Error> {
+        if name == EPOCH_SECONDS {
+            infallible(self.enc.tag(Tag::new(TAG_EPOCH)))?;
+        }
+        value.serialize(self)
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+        value: &T,
+    ) -> Result<(), Error> {
+        infallible(self.enc.map(1))?;
+        infallible(self.enc.str(variant))?;
+        value.serialize(self)
+    }
+    fn serialize_seq(self, len: Option<usize>) -> Result<Compound<'a>, Error> {
+        self.begin(MAJOR_ARRAY, len)
+    }
+    fn serialize_tuple(self, len: usize) -> Result<Compound<'a>, Error> {
+        self.begin(MAJOR_ARRAY, Some(len))
+    }
+    fn serialize_tuple_struct(self, _name: &'static str, len: usize) -> Result<Compound<'a>, Error> {
+        self.begin(MAJOR_ARRAY, Some(len))
+    }
+    fn serialize_tuple_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+        len: usize,
+    ) -> Result<Compound<'a>, Error> {
+        infallible(self.enc.map(1))?;
+        infallible(self.enc.str(variant))?;
+        self.begin(MAJOR_ARRAY, Some(len))
+    }
+    fn serialize_map(self, len: Option<usize>) -> Result<Compound<'a>, Error> {
+        self.begin(MAJOR_MAP, len)
+    }
+    fn serialize_struct(self, _name: &'static str, _len: usize) -> Result<Compound<'a>, Error> {
+        // Members left unset are skipped, so the count is what is written.
+        self.begin(MAJOR_MAP, None)
+    }
+    fn serialize_struct_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+        _len: usize,
+    ) -> Result<Compound<'a>, Error> {
+        infallible(self.enc.map(1))?;
+        infallible(self.enc.str(variant))?;
+        self.begin(MAJOR_MAP, None)
+    }
+}
+
+impl ser::SerializeSeq for Compound<'_> {
+    type Ok = ();
+    type Error = Error;
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+        self.count += 1;
+        value.serialize(&mut *self.ser)
+    }
+    fn end(self) -> Result<(), Error> {
+        self.finish()
+    }
+}
+
+impl ser::SerializeTuple for Compound<'_> {
+    type Ok = ();
+    type Error = Error;
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+        ser::SerializeSeq::serialize_element(self, value)
+    }
+    fn end(self) -> Result<(), Error> {
+        self.finish()
+    }
+}
+
+impl ser::SerializeTupleStruct for Compound<'_> {
+    type Ok = ();
+    type Error = Error;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+        ser::SerializeSeq::serialize_element(self, value)
+    }
+    fn end(self) -> Result<(), Error> {
+        self.finish()
+    }
+}
+
+impl ser::SerializeTupleVariant for Compound<'_> {
+    type Ok = ();
+    type Error = Error;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+        ser::SerializeSeq::serialize_element(self, value)
+    }
+    fn end(self) -> Result<(), Error> {
+        self.finish()
+    }
+}
+
+impl ser::SerializeMap for Compound<'_> {
+    type Ok = ();
+    type Error = Error;
+    fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), Error> {
+        self.count += 1;
+        key.serialize(&mut *self.ser)
+    }
+    fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+        value.serialize(&mut *self.ser)
+    }
+    fn end(self) -> Result<(), Error> {
+        self.finish()
+    }
+}
+
+impl ser::SerializeStruct for Compound<'_> {
+    type Ok = ();
+    type Error = Error;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<(), Error> {
+        ser::SerializeMap::serialize_entry(self, key, value)
+    }
+    fn end(self) -> Result<(), Error> {
+        self.finish()
+    }
+}
+
+impl ser::SerializeStructVariant for Compound<'_> {
+    type Ok = ();
+    type Error = Error;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<(), Error> {
+        ser::SerializeMap::serialize_entry(self, key, value)
+    }
+    fn end(self) -> Result<(), Error> {
+        self.finish()
+    }
+}
+
+// ---------------------------------------------------------------- reading
+
+/// Read `T` from `bytes`, which must hold exactly one CBOR data item.
+pub fn from_slice<'de, T: de::Deserialize<'de>>(bytes: &'de [u8]) -> Result<T, Error> {
+    let mut d = Deserializer { dec: Decoder::new(bytes), depth: 0 };
+    let value = T::deserialize(&mut d)?;
+    if d.dec.position() != bytes.len() {
+        return Err(Error::at("bytes after the CBOR data item", d.dec.position()));
+    }
+    Ok(value)
+}
+
+/// The major type of the first data item of `bytes` after any tags: what a
+/// body is, before it is read as a structure. `None` for empty or invalid input.
+pub fn first_type(bytes: &[u8]) -> Option<Type> {
+    let mut dec = Decoder::new(bytes);
+    for _ in 0..MAX_DEPTH {
+        match dec.datatype().ok()? {
+            Type::Tag => {
+                dec.tag().ok()?;
+            }
+            t => return Some(t),
+        }
+    }
+    None
+}
+
+/// Reads serde's data model from CBOR held in memory (strings and byte
+/// strings of definite length are borrowed).
+struct Deserializer<'de> {
+    dec: Decoder<'de>,
+    depth: usize,
+}
+
+impl<'de> Deserializer<'de> {
+    fn peek(&self) -> Result<Type, Error> {
+        self.dec.datatype().map_err(decode_error)
+    }
+
+    fn left(&self) -> usize {
+        self.dec.input().len().saturating_sub(self.dec.position())
+    }
+
+    /// Run `f` one level deeper, refusing to go past [`MAX_DEPTH`].
+    fn nested<T>(&mut self, f: impl FnOnce(&mut Self) -> Result<T, Error>) -> Result<T, Error> {
+        if self.depth >= MAX_DEPTH {
+            return Err(Error::at(format!("the CBOR nests deeper than {MAX_DEPTH} levels"), self.dec.position()));
+        }
+        self.depth += 1;
+        let r = f(self);
+        self.depth -= 1;
+        r
+    }
+
+    /// Consume a break byte (the end of an indefinite-length item).
+    fn skip_break(&mut self) {
+        self.dec.set_position(self.dec.position() + 1);
+    }
+
+    /// A half-precision float, widened.
+    fn f16(&mut self) -> Result<f64, Error> {
+        let p = self.dec.position();
+        let Some(&[hi, lo]) = self.dec.input().get(p + 1..p + 3) else {
+            return Err(Error::new("the CBOR ends in the middle of an item"));
+        };
+        let bits = u16::from_be_bytes([hi, lo]);
+        self.dec.set_position(p + 3);
+        Ok(half_to_f64(bits))
+    }
+
+    fn float(&mut self) -> Result<f64, Error> {
+        match self.peek()? {
+            Type::F16 => self.f16(),
+            _ => self.dec.f64().map_err(decode_error),
+        }
+    }
+
+    /// A text string of indefinite length, joined.
+    fn joined_str(&mut self) -> Result<String, Error> {
+        let mut s = String::new();
+        for chunk in self.dec.str_iter().map_err(decode_error)? {
+            s.push_str(chunk.map_err(decode_error)?);
+        }
+        Ok(s)
+    }
+
+    fn joined_bytes(&mut self) -> Result<Vec<u8>, Error> {
+        let mut v = Vec::new();
+        for chunk in self.dec.bytes_iter().map_err(decode_error)? {
+            v.extend_from_slice(chunk.map_err(decode_error)?);
+        }
+        Ok(v)
+    }
+
+    /// The bytes of a bignum's byte string as a magnitude (at most 128 bits).
+    fn bignum(&mut self) -> Result<u128, Error> {
+        let p = self.dec.position();
+        let bytes: std::borrow::Cow<'de, [u8]> = match self.peek()? {
+            Type::Bytes => self.dec.bytes().map_err(decode_error)?.into(),
+            Type::BytesIndef => self.joined_bytes()?.into(),
+            t => return Err(Error::at(format!("expected the byte string of a bignum, found {t}"), p)),
+        };
+        let digits = bytes.iter().skip_while(|b| **b == 0);
+        let mut n: u128 = 0;
+        for (i, b) in digits.enumerate() {
+            if i >= 16 {
+                return Err(Error::at("a bignum larger than 128 bits", p));
+            }
+            n = (n << 8) | u128::from(*b);
+        }
+        Ok(n)
+    }
+
+    /// A decimal fraction (tag 4): `[exponent, mantissa]`, as the nearest double.
+    fn decimal(&mut self) -> Result<f64, Error> {
+        let p = self.dec.position();
+        if self.dec.array().map_err(decode_error)? != Some(2) {
+            return Err(Error::at("a decimal fraction must be an array of two integers", p));
+        }
+        let exponent = self.dec.i64().map_err(decode_error)?;
+        let mantissa: i128 = match self.peek()? {
+            Type::Tag => match self.dec.tag().map_err(decode_error)?.as_u64() {
+                TAG_BIGNUM_POS => i128::try_from(self.bignum()?).map_err(|_| Error::at("a mantissa out of range", p))?,
+                TAG_BIGNUM_NEG => i128::try_from(self.bignum()?).map(|n| -1 - n).map_err(|_| Error::at("a mantissa out of range", p))?,
+                t => return Err(Error::at(format!("unexpected tag {t} in a decimal fraction"), p)),
+            },
+            _ => self.dec.int().map_err(decode_error)?.into(),
+        };
+        let exponent = i32::try_from(exponent).map_err(|_| Error::at("a decimal exponent out of range", p))?;
+        // Through text, so the double is the one nearest the decimal value.
+        format!("{mantissa}e{exponent}").parse::<f64>().map_err(|_| Error::at("an invalid decimal fraction", p))
+    }
+
+    fn tagged<V: Visitor<'de>>(&mut self, visitor: V) -> Result<V::Value, Error> {
+        let p = self.dec.position();
+        let tag = self.dec.tag().map_err(decode_error)?.as_u64();
+        self.nested(|me| match tag {
+            TAG_BIGNUM_POS => {
+                let n = me.bignum()?;
+                match u64::try_from(n) {
+                    Ok(n) => visitor.visit_u64(n),
+                    Err(_) => visitor.visit_u128(n),
+                }
+            }
+            TAG_BIGNUM_NEG => {
+                let n = me.bignum()?;
+                match i128::try_from(n) {
+                    Ok(n) => visitor.visit_i128(-1 - n),
+                    Err(_) => Err(Error::at("a negative bignum below the 128-bit range", p)),
+                }
+            }
+            TAG_DECIMAL => visitor.visit_f64(me.decimal()?),
+            // Tag 1 (epoch seconds) and tags this protocol does not define:
+            // the value inside is what counts.
+            _ => me.any(visitor),
+        })
+    }
+
+    fn any<V: Visitor<'de>>(&mut self, visitor: V) -> Result<V::Value, Error> {
+        let p = self.dec.position();
+        let e = decode_error;
+        match self.peek()? {
+            Type::Bool => visitor.visit_bool(self.dec.bool().map_err(e)?),
+            Type::Null => {
+                self.dec.null().map_err(e)?;
+                visitor.visit_unit()
+            }
+            Type::Undefined => {
+                self.dec.undefined().map_err(e)?;
+                visitor.visit_unit()
+            }
+            Type::U8 | Type::U16 | Type::U32 | Type::U64 => visitor.visit_u64(self.dec.u64().map_err(e)?),
+            Type::I8 | Type::I16 | Type::I32 | Type::I64 => visitor.visit_i64(self.dec.i64().map_err(e)?),
+            Type::Int => visitor.visit_i128(self.dec.int().map_err(e)?.into()),
+            Type::F16 | Type::F32 | Type::F64 => visitor.visit_f64(self.float()?),
+            Type::Bytes => visitor.visit_borrowed_bytes(self.dec.bytes().map_err(e)?),
+            Type::BytesIndef => visitor.visit_byte_buf(self.joined_bytes()?),
+            Type::String => visitor.visit_borrowed_str(self.dec.str().map_err(e)?),
+            Type::StringIndef => visitor.visit_string(self.joined_str()?),
+            Type::Array | Type::ArrayIndef => {
+                let len = self.dec.array().map_err(e)?;
+                self.nested(|me| {
+                    let mut access = Access { de: me, left: len, map: false };
+                    let value = visitor.visit_seq(&mut access)?;
+                    access.end()?;
+                    Ok(value)
+                })
+            }
+            Type::Map | Type::MapIndef => {
+                let len = self.dec.map().map_err(e)?;
+                self.nested(|me| {
+                    let mut access = Access { de: me, left: len, map: true };
+                    let value = visitor.visit_map(&mut access)?;
+                    access.end()?;
+                    Ok(value)
+                })
+            }
+            Type::Tag => self.tagged(visitor),
+            Type::Break => Err(Error::at("an unexpected break", p)),
+            Type::Simple => Err(Error::at("an unassigned CBOR simple value", p)),
+            Type::Unknown(b) => Err(Error::at(format!("an invalid CBOR initial byte 0x{b:02x}"), p)),
+        }
+    }
+}
+
+/// IEEE 754 half precision to double (RFC 8949 appendix D).
+fn half_to_f64(bits: u16) -> f64 {
+    let exponent = (bits >> 10) & 0x1f;
+    let mantissa = f64::from(bits & 0x3ff);
+    let value = match exponent {
+        0 => mantissa * 2f64.powi(-24),
+        31 if mantissa == 0.0 => f64::INFINITY,
+        31 => f64::NAN,
+        _ => (mantissa + 1024.0) * 2f64.powi(i32::from(exponent) - 25),
+    };
+    if bits & 0x8000 != 0 {
+        -value
+    } else {
+        value
+    }
+}
+
+/// The entries of an array or map being read: `left` items (pairs for a
+/// map) of a definite length, or up to the break.
+struct Access<'a, 'de> {
+    de: &'a mut Deserializer<'de>,
+    left: Option<u64>,
+    map: bool,
+}
+
+impl Access<'_, '_> {
+    /// Whether another item (or pair) follows; consumes the break of an
+    /// indefinite-length item.
+    fn has_next(&mut self) -> Result<bool, Error> {
+        match &mut self.left {
+            Some(0) => Ok(false),
+            Some(n) => {
+                *n -= 1;
+                Ok(true)
+            }
+            None if self.de.peek()? == Type::Break => {
+                self.de.skip_break();
+                self.left = Some(0);
+                Ok(false)
+            }
+            None => Ok(true),
+        }
+    }
+
+    /// The visitor is done: the items it did not read are skipped, and a
+    /// missing break is an error.
+    fn end(&mut self) -> Result<(), Error> {
+        // Read, not skipped by minicbor: the same checks (nesting, breaks) apply.
+        while self.has_next()? {
+            de::Deserialize::deserialize(&mut *self.de).map(|_: de::IgnoredAny| ())?;
+            if self.map {
+                de::Deserialize::deserialize(&mut *self.de).map(|_: de::IgnoredAny| ())?;
+            }
+        }
+        Ok(())
+    }
+
+    /// A size hint no larger than what the bytes left could hold (each item
+    /// takes at least one byte), so a claimed length allocates nothing.
+    fn hint(&self) -> Option<usize> {
+        let per = if self.map { 2 } else { 1 };
+        self.left.map(|n| usize::try_from(n).unwrap_or(usize::MAX).min(self.de.left() / per))
+    }
+}
+
+impl<'de> de::SeqAccess<'de> for &mut Access<'_, 'de> {
+    type Error = Error;
+    fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>, Error> {
+        if !self.has_next()? {
+            return Ok(None);
+        }
+        seed.deserialize(&mut *self.de).map(Some)
+    }
+    fn size_hint(&self) -> Option<usize> {
+        self.hint()
+    }
+}
+
+impl<'de> de::MapAccess<'de> for &mut Access<'_, 'de> {
+    type Error = Error;
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, Error> {
+        if !self.has_next()? {
+            return Ok(None);
+        }
+        seed.deserialize(&mut *self.de).map(Some)
+    }
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Error> {
+        seed.deserialize(&mut *self.de)
+    }
+    fn size_hint(&self) -> Option<usize> {
+        self.hint()
+    }
+}
+
+impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
+    type Error = Error;
+
+    fn is_human_readable(&self) -> bool {
+        false
+    }
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.any(visitor)
+    }
+
+    /// `null` and `undefined` are absent; anything else is present.
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self.peek()? {
+            Type::Null => {
+                self.dec.null().map_err(decode_error)?;
+                visitor.visit_none()
+            }
+            Type::Undefined => {
+                self.dec.undefined().map_err(decode_error)?;
+                visitor.visit_none()
+            }
+            _ => visitor.visit_some(self),
+        }
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(self, _name: &'static str, visitor: V) -> Result<V::Value, Error> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf unit unit_struct seq tuple tuple_struct map struct enum identifier ignored_any
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    fn hex(s: &str) -> Vec<u8> {
+        (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect()
+    }
+
+    #[test]
+    fn integers_take_the_fewest_bytes() {
+        assert_eq!(to_vec(&1i64).unwrap(), hex("01"));
+        assert_eq!(to_vec(&-1i32).unwrap(), hex("20"));
+        assert_eq!(to_vec(&1000u16).unwrap(), hex("1903e8"));
+        assert_eq!(to_vec(&i64::MIN).unwrap(), hex("3b7fffffffffffffff"));
+        assert_eq!(from_slice::<i64>(&hex("3b7fffffffffffffff")).unwrap(), i64::MIN);
+        assert_eq!(from_slice::<u8>(&hex("1818")).unwrap(), 24);
+        assert!(from_slice::<u8>(&hex("190100")).is_err(), "256 is no u8");
+        assert!(from_slice::<i32>(&hex("f93c00")).is_err(), "a float is no integer");
+    }
+
+    #[test]
+    fn bignums_round_trip() {
+        for v in [0i128, 1, -1, i128::from(u64::MAX) + 1, -(i128::from(u64::MAX)) - 2, i128::MAX, i128::MIN] {
+            let bytes = to_vec(&v).unwrap();
+            assert_eq!(from_slice::<i128>(&bytes).unwrap(), v, "{v}");
+        }
+        // RFC 8949 appendix A: 18446744073709551616 is 0xc249010000000000000000.
+        assert_eq!(to_vec(&(i128::from(u64::MAX) + 1)).unwrap(), hex("c249010000000000000000"));
+        assert!(from_slice::<i128>(&hex("c2510100000000000000000000000000000000")).is_err(), "17 bytes");
+    }
+
+    #[test]
+    fn floats_of_every_width_are_read() {
+        // RFC 8949 appendix A.
+        for (h, v) in [("f90000", 0.0), ("f93c00", 1.0), ("f97bff", 65504.0), ("f90001", 5.960464477539063e-8), ("f9c400", -4.0)] {
+            assert_eq!(from_slice::<f64>(&hex(h)).unwrap(), v, "{h}");
+        }
+        assert_eq!(from_slice::<f64>(&hex("f97c00")).unwrap(), f64::INFINITY);
+        assert_eq!(from_slice::<f64>(&hex("f9fc00")).unwrap(), f64::NEG_INFINITY);
+        assert!(from_slice::<f64>(&hex("f97e00")).unwrap().is_nan());
+        assert_eq!(from_slice::<f32>(&hex("fa47c35000")).unwrap(), 100000.0);
+        assert_eq!(from_slice::<f64>(&hex("fb3ff199999999999a")).unwrap(), 1.1);
+        assert!(from_slice::<f64>(&to_vec(&f64::NAN).unwrap()).unwrap().is_nan());
+        assert_eq!(from_slice::<f64>(&hex("c48221196ab3")).unwrap(), 273.15, "decimal fraction");
+    }
+
+    #[test]
+    fn strings_bytes_and_indefinite_items() {
+        assert_eq!(from_slice::<String>(&hex("7f657374726561646d696e67ff")).unwrap(), "streaming");
+        assert_eq!(from_slice::<serde_bytes_like::Buf>(&hex("5f42010243030405ff")).unwrap().0, vec![1, 2, 3, 4, 5]);
+        assert!(from_slice::<Vec<u32>>(&hex("9f018202039f0405ffff")).is_err(), "nested arrays are not u32s");
+        assert_eq!(from_slice::<Vec<u32>>(&hex("9f0102ff")).unwrap(), vec![1, 2]);
+        let v: serde_json::Value = from_slice(&hex("bf61610161629f0203ffff")).unwrap();
+        assert_eq!(v, serde_json::json!({"a": 1, "b": [2, 3]}));
+        let m: BTreeMap<String, Option<u8>> = from_slice(&hex("bf6161016162f7ff")).unwrap();
+        assert_eq!(m, BTreeMap::from([("a".to_string(), Some(1)), ("b".to_string(), None)]), "undefined is null");
+        assert!(from_slice::<String>(&hex("7f4161ff")).is_err(), "a byte-string chunk in a text string");
+    }
+
+    #[test]
+    fn structures_are_definite_maps() {
+        #[derive(serde::Serialize)]
+        struct S {
+            a: u8,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            b: Option<u8>,
+        }
+        assert_eq!(to_vec(&S { a: 1, b: None }).unwrap(), hex("a1616101"));
+        let mut m = BTreeMap::new();
+        m.insert("x", vec![Some(1u8), None]);
+        assert_eq!(to_vec(&m).unwrap(), hex("a161788201f6"));
+    }
+
+    #[test]
+    fn hostile_input_is_an_error() {
+        // Truncated, trailing bytes, a break out of place, a reserved byte.
+        for h in ["", "19", "6261", "0101", "ff", "1c", "a161", "9f01"] {
+            assert!(from_slice::<serde::de::IgnoredAny>(&hex(h)).is_err(), "{h}");
+        }
+        // A claimed length of 2^64-1 bytes, elements or pairs allocates nothing.
+        for h in ["5bffffffffffffffff", "9bffffffffffffffff", "bbffffffffffffffff", "7bffffffffffffffff"] {
+            assert!(from_slice::<serde::de::IgnoredAny>(&hex(h)).is_err(), "{h}");
+            assert!(from_slice::<Vec<u8>>(&hex(h)).is_err(), "{h}");
+            assert!(from_slice::<BTreeMap<String, u8>>(&hex(h)).is_err(), "{h}");
+        }
+        // Deep nesting: arrays, maps and tags.
+        for unit in ["81", "a16161", "c6"] {
+            let deep = hex(&unit.repeat(100_000));
+            let err = from_slice::<serde_json::Value>(&deep).unwrap_err();
+            assert!(err.to_string().contains("nests deeper") || err.to_string().contains("ends in the middle"), "{err}");
+        }
+    }
+
+    mod serde_bytes_like {
+        pub struct Buf(pub Vec<u8>);
+        impl<'de> serde::Deserialize<'de> for Buf {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                struct V;
+                impl<'de> serde::de::Visitor<'de> for V {
+                    type Value = Buf;
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str("bytes")
+                    }
+                    fn visit_bytes<E>(self, v: &[u8]) -> Result<Buf, E> {
+                        Ok(Buf(v.to_vec()))
+                    }
+                }
+                d.deserialize_bytes(V)
+            }
+        }
+    }
+}
