@@ -10,6 +10,10 @@ pub struct Diagnostic {
     /// The model file the problem comes from (the first file that defined the
     /// shape), or `None` when it cannot be tied to one file.
     pub file: Option<PathBuf>,
+    /// Where in the file (1-based line and column), for problems found while
+    /// reading a file's text (Smithy IDL syntax and names).
+    pub line: Option<u32>,
+    pub column: Option<u32>,
     /// The shape id, with `$member` when the problem is on a member.
     pub shape: Option<String>,
     /// What is wrong, and where useful, how to fix it.
@@ -19,7 +23,12 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// A problem with a whole file (unreadable, not JSON, wrong version, ...).
     pub fn file(file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
-        Diagnostic { file: Some(file.into()), shape: None, message: message.into() }
+        Diagnostic { file: Some(file.into()), line: None, column: None, shape: None, message: message.into() }
+    }
+
+    /// A problem at a line and column of a file (shown `file:line:col:`).
+    pub fn at(file: impl Into<PathBuf>, line: u32, column: u32, message: impl Into<String>) -> Self {
+        Diagnostic { file: Some(file.into()), line: Some(line), column: Some(column), shape: None, message: message.into() }
     }
 
     /// A problem with one shape or member.
@@ -28,14 +37,21 @@ impl Diagnostic {
         shape: impl Into<String>,
         message: impl Into<String>,
     ) -> Self {
-        Diagnostic { file, shape: Some(shape.into()), message: message.into() }
+        Diagnostic { file, line: None, column: None, shape: Some(shape.into()), message: message.into() }
     }
 }
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if let Some(file) = &self.file {
-            write!(f, "{}: ", file.display())?;
+            write!(f, "{}", file.display())?;
+            if let Some(line) = self.line {
+                write!(f, ":{line}")?;
+                if let Some(column) = self.column {
+                    write!(f, ":{column}")?;
+                }
+            }
+            f.write_str(": ")?;
         }
         if let Some(shape) = &self.shape {
             write!(f, "{shape}: ")?;

@@ -6,6 +6,7 @@
 //! - [`event_signatures`]: check an input event stream's chained signatures
 //!   with `aws-sigv4`.
 
+pub mod ast_compare;
 pub mod event_signatures;
 pub mod fault_proxy;
 pub mod files;

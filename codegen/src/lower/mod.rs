@@ -37,7 +37,7 @@ use crate::{docs, naming};
 /// `selection` chooses.
 pub fn lower_crate(model: &Model, crate_name: &str, selection: &Selection) -> Result<CrateIr, Diagnostics> {
     let mut diags = Diagnostics::default();
-    naming::check_crate_name(crate_name).map_err(|m| Diagnostic { file: None, shape: None, message: m })?;
+    naming::check_crate_name(crate_name).map_err(|m| Diagnostic { file: None, line: None, column: None, shape: None, message: m })?;
     let mut services = Vec::new();
     let mut modules: BTreeMap<String, String> = BTreeMap::new();
     let all: Vec<&Shape> = model.services().collect();
@@ -45,6 +45,8 @@ pub fn lower_crate(model: &Model, crate_name: &str, selection: &Selection) -> Re
         if !all.iter().any(|s| &s.id == wanted) {
             diags.push(Diagnostic {
                 file: None,
+                line: None,
+                column: None,
                 shape: Some(wanted.clone()),
                 message: format!(
                     "the generation config selects operations of service `{wanted}`, which no model file defines; the services are: {}",
@@ -93,6 +95,8 @@ pub fn lower_crate(model: &Model, crate_name: &str, selection: &Selection) -> Re
                 let hint = naming::suggest(m, names.iter().map(String::as_str)).map(|n| format!(" (did you mean `{n}`?)")).unwrap_or_default();
                 diags.push(Diagnostic {
                     file: None,
+                    line: None,
+                    column: None,
                     shape: None,
                     message: format!(
                         "operation `{m}` was asked for, but no service in the models has an operation of that name{hint}; the operations are: {}",
@@ -105,6 +109,8 @@ pub fn lower_crate(model: &Model, crate_name: &str, selection: &Selection) -> Re
     if services.is_empty() && diags.is_empty() {
         diags.push(Diagnostic {
             file: None,
+            line: None,
+            column: None,
             shape: None,
             message: "the models define no service shape: there is nothing to generate".into(),
         });
@@ -140,6 +146,8 @@ pub fn lower_crate(model: &Model, crate_name: &str, selection: &Selection) -> Re
             if let Some(prev) = features.insert(feature.clone(), format!("the feature of {what}")) {
                 diags.push(Diagnostic {
                     file: None,
+                    line: None,
+                    column: None,
                     shape: Some(ir.shape_id.clone()),
                     message: format!(
                         "the Cargo feature `{feature}` of {what} is also {prev}; features are named from the `sdkId` and the operation names"

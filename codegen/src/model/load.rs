@@ -1,4 +1,4 @@
-//! Stage 1: JSON AST text → raw shapes. Checks the document structure (types
+//! Stage 1: JSON AST text (or a Smithy IDL file's document, `idl`) → raw shapes. Checks the document structure (types
 //! of fields, shape ids, shape types) but not references or trait values.
 
 use std::collections::BTreeMap;
@@ -45,24 +45,56 @@ pub struct RawModel {
     pub applies: Vec<Apply>,
 }
 
+/// Every file as a JSON AST document: JSON files parsed, Smithy IDL files
+/// (`.smithy`) converted (their names resolved across all the files).
+pub fn documents(sources: &[(PathBuf, String)], diags: &mut Diagnostics) -> Vec<(PathBuf, Value)> {
+    let mut json = Vec::new();
+    let mut idl = Vec::new();
+    // Where each source's document comes from, to keep the sources' order.
+    let mut order = Vec::with_capacity(sources.len());
+    for (path, text) in sources {
+        if super::idl::is_idl(path) {
+            order.push((true, idl.len()));
+            idl.push((path.clone(), text.as_str()));
+        } else {
+            match parse_json(path, text) {
+                Ok(doc) => {
+                    order.push((false, json.len()));
+                    json.push((path.clone(), doc));
+                }
+                Err(d) => diags.push(d),
+            }
+        }
+    }
+    let (idl_docs, idl_diags) = super::idl::to_documents(&idl, &json);
+    for d in idl_diags {
+        diags.push(d);
+    }
+    let mut idl_docs: Vec<Option<(PathBuf, Value)>> = idl_docs.into_iter().map(Some).collect();
+    let mut json: Vec<Option<(PathBuf, Value)>> = json.into_iter().map(Some).collect();
+    order
+        .into_iter()
+        .filter_map(|(is_idl, i)| if is_idl { idl_docs.get_mut(i)?.take() } else { json.get_mut(i)?.take() })
+        .collect()
+}
+
 /// Parse every file; report every structural problem found.
 pub fn parse_files(sources: &[(PathBuf, String)]) -> Result<RawModel, Diagnostics> {
     let mut model = RawModel::default();
     let mut diags = Diagnostics::default();
-    for (path, text) in sources {
-        parse_file(path, text, &mut model, &mut diags);
+    for (path, doc) in documents(sources, &mut diags) {
+        parse_document(&path, &doc, &mut model, &mut diags);
     }
     diags.into_result(model)
 }
 
-fn parse_file(path: &Path, text: &str, model: &mut RawModel, diags: &mut Diagnostics) {
-    let doc: Value = match serde_json::from_str(text) {
-        Ok(v) => v,
-        Err(e) => {
-            diags.push(Diagnostic::file(path, format!("not valid JSON: {e}")));
-            return;
-        }
-    };
+/// JSON AST text → its document.
+fn parse_json(path: &Path, text: &str) -> Result<Value, Diagnostic> {
+    serde_json::from_str(text).map_err(|e| Diagnostic::file(path, format!("not valid JSON: {e}")))
+}
+
+/// A JSON AST document → raw shapes and `apply` statements.
+fn parse_document(path: &Path, doc: &Value, model: &mut RawModel, diags: &mut Diagnostics) {
     let Some(doc) = doc.as_object() else {
         diags.push(Diagnostic::file(path, "a Smithy JSON AST file must be a JSON object"));
         return;

@@ -2,6 +2,8 @@
 //! resolved, the prelude available, every trait the generator understands
 //! parsed into [`Traits`], and every reference checked.
 
+pub mod files;
+mod idl;
 mod load;
 pub mod packages;
 mod prelude;
@@ -157,37 +159,51 @@ pub struct Model {
     pub problems: Vec<Diagnostic>,
 }
 
+/// Read model files (folders expanded to the model files under them) into
+/// (path, text) pairs.
+pub fn read_sources(paths: &[impl AsRef<Path>]) -> (Vec<(PathBuf, String)>, Diagnostics) {
+    let (files, problems) = files::expand(paths);
+    let mut diags = Diagnostics(problems);
+    let mut sources = Vec::new();
+    for path in files {
+        match std::fs::read_to_string(&path) {
+            Ok(text) => sources.push((path, text)),
+            Err(e) => diags.push(Diagnostic::file(&path, format!("cannot read the model file: {e}"))),
+        }
+    }
+    (sources, diags)
+}
+
 /// The shape of a diagnostic's `shape` (`ns#S$member` -> `ns#S`).
 pub fn shape_of(id: &str) -> &str {
     id.split_once('$').map_or(id, |(s, _)| s)
 }
 
 impl Model {
-    /// Load and check model files (JSON AST). All problems in all files are
-    /// reported together.
+    /// Load and check model files: Smithy IDL (`.smithy`) or JSON AST (any
+    /// other name), and every such file under a folder given instead. All
+    /// problems in all files are reported together.
     pub fn load_files(paths: &[impl AsRef<Path>]) -> Result<Model, Diagnostics> {
-        let mut sources = Vec::new();
-        let mut diags = Diagnostics::default();
-        for path in paths {
-            let path = path.as_ref();
-            match std::fs::read_to_string(path) {
-                Ok(text) => sources.push((path.to_path_buf(), text)),
-                Err(e) => diags.push(Diagnostic::file(
-                    path,
-                    format!("cannot read the model file: {e}"),
-                )),
-            }
-        }
+        let (sources, diags) = read_sources(paths);
         if !diags.is_empty() {
             return diags.into_result(Model::default());
         }
         Model::load_sources(&sources)
     }
 
-    /// Load and check models given as (file name, JSON text) pairs.
+    /// Load and check models given as (file name, text) pairs: a `.smithy`
+    /// name is Smithy IDL, any other JSON AST.
     pub fn load_sources(sources: &[(PathBuf, String)]) -> Result<Model, Diagnostics> {
         let raw = load::parse_files(sources)?;
         resolve::resolve(raw)
+    }
+
+    /// The JSON AST document of each source (IDL files converted, names
+    /// resolved across all of them), before any check of the shapes.
+    pub fn documents(sources: &[(PathBuf, String)]) -> Result<Vec<(PathBuf, serde_json::Value)>, Diagnostics> {
+        let mut diags = Diagnostics::default();
+        let docs = load::documents(sources, &mut diags);
+        diags.into_result(docs)
     }
 
     pub fn get(&self, id: &str) -> Option<&Shape> {

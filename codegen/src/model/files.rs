@@ -1,0 +1,77 @@
+//! Which files a load reads: model files as given, and every `.smithy` and
+//! `.json` file under a folder given instead (recursively, sorted, so the
+//! load and its output do not depend on the order the system lists them in).
+
+use std::path::{Path, PathBuf};
+
+use crate::diagnostics::Diagnostic;
+
+/// Whether `path` names a model file a folder's walk picks up.
+pub fn is_model_file(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "smithy" || e == "json")
+}
+
+/// The model files of `paths`: files as they are, folders replaced by the
+/// model files under them. A folder that cannot be read, or holds no model
+/// file, is a problem.
+pub fn expand(paths: &[impl AsRef<Path>]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
+    let mut out = Vec::new();
+    let mut diags = Vec::new();
+    for path in paths {
+        let path = path.as_ref();
+        if path.is_dir() {
+            let before = out.len();
+            walk(path, &mut out, &mut diags, 0);
+            if out.len() == before {
+                diags.push(Diagnostic::file(path, "the folder holds no model file (`.smithy` or `.json`)"));
+            }
+        } else {
+            out.push(path.to_path_buf());
+        }
+    }
+    (out, diags)
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>, diags: &mut Vec<Diagnostic>, depth: usize) {
+    if depth > 64 {
+        diags.push(Diagnostic::file(dir, "folders nest too deep (64 levels) under a model folder"));
+        return;
+    }
+    let entries = match std::fs::read_dir(dir) {
+        Ok(rd) => rd,
+        Err(e) => {
+            diags.push(Diagnostic::file(dir, format!("cannot read the model folder: {e}")));
+            return;
+        }
+    };
+    let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+    paths.sort();
+    for p in paths {
+        if p.is_dir() {
+            walk(&p, out, diags, depth + 1);
+        } else if is_model_file(&p) {
+            out.push(p);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folders_expand_to_their_model_files_sorted() {
+        let base = std::env::temp_dir().join(format!("smithy-model-files-{}", std::process::id()));
+        std::fs::create_dir_all(base.join("b/c")).unwrap();
+        for f in ["b/c/z.smithy", "b/a.json", "b/notes.txt", "top.smithy"] {
+            std::fs::write(base.join(f), "").unwrap();
+        }
+        let (files, diags) = expand(&[base.join("b"), base.join("top.smithy")]);
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(files, [base.join("b/a.json"), base.join("b/c/z.smithy"), base.join("top.smithy")]);
+        std::fs::create_dir_all(base.join("empty")).unwrap();
+        let (_, diags) = expand(&[base.join("empty")]);
+        assert!(diags[0].message.contains("no model file"), "{diags:?}");
+        std::fs::remove_dir_all(&base).unwrap();
+    }
+}

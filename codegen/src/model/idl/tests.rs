@@ -1,0 +1,218 @@
+//! Unit tests of the IDL front end: syntax and name errors with their
+//! positions, and documents as the reference writes them.
+
+use std::path::PathBuf;
+
+use serde_json::{json, Value};
+
+use super::to_documents;
+
+fn docs(files: &[(&str, &str)]) -> Result<Vec<Value>, Vec<String>> {
+    let idl: Vec<(PathBuf, &str)> = files.iter().map(|(p, t)| (PathBuf::from(p), *t)).collect();
+    let (docs, diags) = to_documents(&idl, &[]);
+    if diags.is_empty() {
+        Ok(docs.into_iter().map(|(_, d)| d).collect())
+    } else {
+        Err(diags.iter().map(ToString::to_string).collect())
+    }
+}
+
+fn doc(text: &str) -> Value {
+    docs(&[("m.smithy", text)]).unwrap_or_else(|e| panic!("{e:?}")).remove(0)
+}
+
+fn error(text: &str) -> String {
+    match docs(&[("m.smithy", text)]) {
+        Ok(d) => panic!("expected an error, got {d:?}"),
+        Err(e) => e.join("\n"),
+    }
+}
+
+#[test]
+fn an_unclosed_structure_names_what_was_expected_and_found_with_line_and_column() {
+    let e = error("$version: \"2\"\nnamespace a.b\n\nstructure Foo {\n    a: String\n\noperation Bar {}\n");
+    assert!(e.starts_with("m.smithy:7:11: "), "{e}");
+    assert!(e.contains("expected `:` after member `operation`, found `Bar`"), "{e}");
+    let e = error("$version: \"2\"\nnamespace a.b\nstructure Foo {\n    a: String\n");
+    assert!(e.contains("m.smithy:5:1: expected `}` to close structure `Foo`, found the end of the file"), "{e}");
+}
+
+#[test]
+fn typical_mistakes_are_reported_where_they_are() {
+    let cases: &[(&str, &str)] = &[
+        ("namespace a.b\nstrucure Foo {}\n", "m.smithy:2:1: unknown shape type `strucure`"),
+        ("$version: \"2\"\nnamespace a.b\nstructure Foo { a String }\n", "m.smithy:3:19: expected `:` after member `a`, found `String`"),
+        ("$version: \"2\"\nnamespace a.b\nstructure Foo {}\nstring Foo\n", "m.smithy:4:1: shape `a.b#Foo` is defined twice"),
+        ("$version: \"2\"\nnamespace a.b\nstructure Foo { a: Nope }\n", "m.smithy:3:20: member target `Nope` names no shape"),
+        ("$version: \"2\"\nnamespace a.b\n@nope\nstring Foo\n", "m.smithy:3:2: trait `nope` names no shape"),
+        ("namespace a.b\nmetadata x = 1\n", "m.smithy:2:1: `metadata` statements come before the `namespace` statement"),
+        ("namespace a.b\nstring S\nuse a.b#S\n", "m.smithy:3:1: `use` statements come right after the `namespace` statement"),
+        ("$version: \"3\"\nnamespace a.b\n", "m.smithy:1:11: unsupported Smithy IDL version \"3\""),
+        ("$version: \"2\"\nnamespace a.b\nstring Foo string Bar\n", "m.smithy:3:12: expected a line break after string `Foo`, found `string`"),
+        ("$version: \"2\"\nnamespace a.b\n@documentation(\"a\" \"b\")\nstring Foo\n", "expected `)` to close trait `documentation`"),
+        ("$version: \"2\"\nnamespace a.b\nstring Foo\n@tags([\"x\"] \n", "m.smithy:5:1: expected `)` to close trait `tags`, found the end of the file"),
+        ("$version: \"2\"\nnamespace a.b\nstructure Foo { $a }\n", "m.smithy:3:17: member `$a` of `Foo` elides its target"),
+        ("$version: \"2\"\nnamespace a.b\nuse a.b#Missing\nstring Foo\n", "m.smithy:3:5: `use a.b#Missing`: namespace `a.b` has no shape named so"),
+        ("$version: \"2\"\nnamespace a.b\nstring Foo\nstring Bar\n\"x\"\n", "m.smithy:5:1: expected a shape statement"),
+        ("$version: \"2\"\nnamespace a.b\noperation Op { inptu: Foo }\n", "m.smithy:3:16: unknown operation property `inptu`"),
+        ("$version: \"2\"\nnamespace a.b\nservice S { version: \"1\", operation: [] }\n", "m.smithy:3:38: unknown property `operation` of service `S`"),
+        ("$version: \"2\"\nnamespace a.b\n@range(min: foo)\ninteger I\n", "m.smithy:3:13: `foo` is an unquoted shape id that names no shape"),
+        ("$version: \"2\"\nnamespace a.b\nstring S\n@documentation(\"\\q\")\nstring T\n", "m.smithy:4:16: invalid escape `\\q` in a string"),
+    ];
+    for (text, want) in cases {
+        let e = error(text);
+        assert!(e.contains(want), "{text:?}:\n  got:  {e}\n  want: {want}");
+    }
+}
+
+#[test]
+fn shapes_members_and_traits_become_the_reference_json_ast() {
+    let d = doc(r#"$version: "2.0"
+metadata tags = ["a"]
+namespace smithy.example
+
+use smithy.api#String
+
+/// A widget.
+@sensitive
+structure Widget with [Named] {
+    /// Its id.
+    @required
+    id: String
+
+    count: Integer = 0,
+    $name
+}
+
+@mixin
+structure Named { name: String }
+
+enum Color {
+    RED
+    GREEN = "green"
+}
+
+intEnum Level {
+    LOW = 1
+}
+
+@http(method: "GET", uri: "/w/{id}")
+operation GetWidget {
+    input := @references([]) {
+        @httpLabel
+        @required
+        id: String
+    }
+    output: Widget
+    errors: [Oops]
+}
+
+@error("client") structure Oops {}
+
+apply Widget$id @length(min: 1)
+apply other#Missing @documentation("hi")
+"#);
+    assert_eq!(doc_get(&d, "metadata"), json!({"tags": ["a"]}));
+    let s = &d["shapes"];
+    assert_eq!(
+        s["smithy.example#Widget"],
+        json!({
+            "type": "structure",
+            "mixins": [{"target": "smithy.example#Named"}],
+            "members": {
+                "id": {"target": "smithy.api#String", "traits": {"smithy.api#required": {}, "smithy.api#documentation": "Its id.", "smithy.api#length": {"min": 1}}},
+                "count": {"target": "smithy.api#Integer", "traits": {"smithy.api#default": 0}},
+                "name": {"target": "smithy.api#String"}
+            },
+            "traits": {"smithy.api#sensitive": {}, "smithy.api#documentation": "A widget."}
+        })
+    );
+    assert_eq!(
+        s["smithy.example#Color"]["members"],
+        json!({"RED": {"target": "smithy.api#Unit", "traits": {"smithy.api#enumValue": "RED"}}, "GREEN": {"target": "smithy.api#Unit", "traits": {"smithy.api#enumValue": "green"}}})
+    );
+    assert_eq!(s["smithy.example#Level"]["members"]["LOW"]["traits"], json!({"smithy.api#enumValue": 1}));
+    assert_eq!(
+        s["smithy.example#GetWidget"],
+        json!({
+            "type": "operation",
+            "input": {"target": "smithy.example#GetWidgetInput"},
+            "output": {"target": "smithy.example#Widget"},
+            "errors": [{"target": "smithy.example#Oops"}],
+            "traits": {"smithy.api#http": {"method": "GET", "uri": "/w/{id}"}}
+        })
+    );
+    assert_eq!(s["smithy.example#GetWidgetInput"]["traits"], json!({"smithy.api#references": [], "smithy.api#input": {}}));
+    assert_eq!(s["other#Missing"], json!({"type": "apply", "traits": {"smithy.api#documentation": "hi"}}));
+    // Member order is the file's.
+    let names: Vec<&String> = s["smithy.example#Widget"]["members"].as_object().unwrap().keys().collect();
+    assert_eq!(names, ["id", "count", "name"]);
+}
+
+fn doc_get(d: &Value, k: &str) -> Value {
+    d.get(k).cloned().unwrap_or(Value::Null)
+}
+
+#[test]
+fn names_resolve_across_the_files_of_a_load() {
+    let d = docs(&[
+        ("a.smithy", "$version: \"2\"\nnamespace x\nstructure A with [M] { $b, r: R }\n"),
+        ("b.smithy", "$version: \"2\"\nnamespace x\n@mixin\nstructure M { b: Blob }\nresource R { identifiers: { id: String }, properties: { p: Integer } }\nstructure ForR for R { $id, $p }\n"),
+        ("c.smithy", "$version: \"2\"\nnamespace y\nuse x#A\nstructure C { a: A, s: String, t: smithy.api#Timestamp }\n"),
+    ])
+    .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(d[0]["shapes"]["x#A"]["members"]["b"]["target"], "smithy.api#Blob");
+    assert_eq!(d[0]["shapes"]["x#A"]["members"]["r"]["target"], "x#R");
+    assert_eq!(d[1]["shapes"]["x#ForR"]["members"], json!({"id": {"target": "smithy.api#String"}, "p": {"target": "smithy.api#Integer"}}));
+    assert_eq!(d[1]["shapes"]["x#R"]["identifiers"], json!({"id": {"target": "smithy.api#String"}}));
+    assert_eq!(d[2]["shapes"]["y#C"]["members"]["a"]["target"], "x#A");
+    // A `use` of a namespace the load does not define is a package's.
+    assert!(docs(&[("d.smithy", "$version: \"2\"\nnamespace z\nuse aws.protocols#restJson1\n@restJson1\nservice S {}\n")]).is_ok());
+}
+
+#[test]
+fn node_values_strings_text_blocks_and_numbers() {
+    let d = doc("$version: \"2\"\nnamespace a\n@documentation(\"\"\"\n    Hello\n      \\\"x\\\"\n    \"\"\")\n@range(min: 1, max: 2.5)\n@tags([\"\\uD83D\\uDE00\", a#Target])\ninteger I\nstring Target\n");
+    let t = &d["shapes"]["a#I"]["traits"];
+    assert_eq!(t["smithy.api#documentation"], "Hello\n  \"x\"\n");
+    assert_eq!(t["smithy.api#range"], json!({"min": 1, "max": 2.5}));
+    assert!(t["smithy.api#range"]["min"].is_u64());
+    assert_eq!(t["smithy.api#tags"], json!(["\u{1F600}", "a#Target"]));
+}
+
+#[test]
+fn documentation_comments_count_before_shapes_and_members_only() {
+    let d = doc("$version: \"2\"\nnamespace a\n\n/// Doc of S.\n@since(\"1\")\n/// ignored: after traits\nstructure S {\n    /// m\n    m: String /// ignored: trailing\n}\n/// dangling at the end\n");
+    assert_eq!(d["shapes"]["a#S"]["traits"]["smithy.api#documentation"], "Doc of S.");
+    assert_eq!(d["shapes"]["a#S"]["members"]["m"]["traits"], json!({"smithy.api#documentation": "m"}));
+}
+
+#[test]
+fn idl_1_0_sets_and_unboxed_numbers_upgrade_as_the_reference_does() {
+    let d = doc("$version: \"1.0\"\nnamespace a\nset S { member: String }\ninteger Count\n@box\ninteger Maybe\nstructure T { c: Count, m: Maybe, p: PrimitiveBoolean, i: Integer }\n");
+    let s = &d["shapes"];
+    assert_eq!(s["a#S"]["type"], "set");
+    assert_eq!(s["a#Count"]["traits"], json!({"smithy.api#default": 0}));
+    assert_eq!(s["a#T"]["members"]["c"]["traits"], json!({"smithy.api#default": 0}));
+    assert_eq!(s["a#T"]["members"]["p"]["traits"], json!({"smithy.api#default": false}));
+    assert!(s["a#T"]["members"]["m"].get("traits").is_none());
+    assert!(s["a#T"]["members"]["i"].get("traits").is_none());
+    assert!(error("$version: \"2\"\nnamespace a\nset S { member: String }\n").contains("`set` is not a shape type of IDL 2.0"));
+}
+
+#[test]
+fn hostile_input_never_panics_or_overflows() {
+    let deep = format!("$version: \"2\"\nnamespace a\n@tags({}\nstring S\n", "[".repeat(100_000));
+    assert!(error(&deep).contains("nest deeper than"));
+    let deep_obj = format!("$version: \"2\"\nmetadata x = {}\nnamespace a\n", "{a: ".repeat(100_000));
+    let e = error(&deep_obj);
+    assert!(e.contains("nest deeper than"), "{e}");
+    for text in ["", "$", "namespace", "namespace a\n@", "\"\"\"", "\u{0}\u{ff}", "namespace a\napply", "$version: \"2\"\nnamespace a\noperation O { input := "] {
+        let _ = docs(&[("m.smithy", text)]);
+    }
+    // Every prefix of a real file.
+    let text = "$version: \"2\"\nnamespace a\n/// d\n@http(method: \"GET\", uri: \"/\")\noperation O { input := with [M] { $x = \"é\" } errors: [E] }\n@mixin structure M { x: String }\n";
+    for end in (0..=text.len()).filter(|i| text.is_char_boundary(*i)) {
+        let _ = docs(&[("m.smithy", &text[..end])]);
+    }
+}

@@ -1,0 +1,725 @@
+//! Syntax trees of every IDL file of a load → JSON AST documents, as the
+//! Smithy reference serialises a model: absolute shape ids, members with
+//! explicit targets, `"mixins": [{"target": ..}]`, inline operation input and
+//! output as shapes of their own, `apply` statements as `"type": "apply"`.
+//!
+//! Names are resolved here, once every file is parsed: a relative shape id is
+//! the `use`d id of that name, else the shape of that name in the file's
+//! namespace defined by ANY file of the load (IDL or JSON AST), else the
+//! prelude's (`smithy.api#...`). Elided member targets (`$name`) come from
+//! the `for` resource's identifiers and properties, then from the mixins'
+//! members (wherever they are defined).
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use serde_json::{json, Map, Value};
+
+use super::lexer::Pos;
+use super::parser::{Body, File, IoRef, MemberDef, Node, NodeKind, Ref, ShapeDef, Statement, TraitApp, TraitValue, Version};
+use crate::diagnostics::Diagnostic;
+
+/// Every shape name of the prelude (`smithy.api`), with its type.
+const PRELUDE: &[(&str, &str)] = &[
+    ("String", "string"), ("Blob", "blob"), ("BigInteger", "bigInteger"), ("BigDecimal", "bigDecimal"),
+    ("Timestamp", "timestamp"), ("Document", "document"), ("Boolean", "boolean"), ("Byte", "byte"), ("Short", "short"),
+    ("Integer", "integer"), ("Long", "long"), ("Float", "float"), ("Double", "double"), ("PrimitiveBoolean", "boolean"),
+    ("PrimitiveByte", "byte"), ("PrimitiveShort", "short"), ("PrimitiveInteger", "integer"), ("PrimitiveLong", "long"),
+    ("PrimitiveFloat", "float"), ("PrimitiveDouble", "double"), ("Unit", "structure"), ("trait", "structure"),
+    ("TraitDiffRules", "list"), ("TraitDiffRule", "structure"), ("TraitChangeType", "enum"), ("Severity", "enum"),
+    ("StructurallyExclusive", "enum"), ("deprecated", "structure"), ("box", "structure"), ("documentation", "string"),
+    ("externalDocumentation", "map"), ("auth", "list"), ("AuthTraitReference", "string"), ("protocolDefinition", "structure"),
+    ("TraitShapeIdList", "list"), ("TraitShapeId", "string"), ("authDefinition", "structure"), ("httpBasicAuth", "structure"),
+    ("httpDigestAuth", "structure"), ("httpBearerAuth", "structure"), ("httpApiKeyAuth", "structure"),
+    ("traitValidators", "map"), ("TraitValidator", "structure"), ("metadata", "structure"), ("ShapeClosures", "list"),
+    ("ShapeClosure", "structure"), ("ClosureId", "string"), ("Namespaces", "list"), ("Renames", "map"),
+    ("Identifier", "string"), ("default", "document"), ("addedDefault", "structure"), ("clientOptional", "structure"),
+    ("HttpApiKeyLocations", "enum"), ("optionalAuth", "structure"), ("examples", "list"), ("Example", "structure"),
+    ("ExampleError", "structure"), ("error", "enum"), ("retryable", "structure"), ("readonly", "structure"),
+    ("idempotent", "structure"), ("idempotencyToken", "structure"), ("internal", "structure"), ("jsonName", "string"),
+    ("xmlAttribute", "structure"), ("xmlFlattened", "structure"), ("xmlName", "string"), ("xmlNamespace", "structure"),
+    ("NonEmptyString", "string"), ("noReplace", "structure"), ("mediaType", "string"), ("references", "list"),
+    ("Reference", "structure"), ("NonEmptyStringMap", "map"), ("resourceIdentifier", "string"), ("private", "structure"),
+    ("sensitive", "structure"), ("since", "string"), ("streaming", "structure"), ("requiresLength", "structure"),
+    ("longPoll", "structure"), ("tags", "list"), ("title", "string"), ("enum", "list"), ("EnumDefinition", "structure"),
+    ("EnumConstantBodyName", "string"), ("enumValue", "document"), ("length", "structure"), ("range", "structure"),
+    ("pattern", "string"), ("required", "structure"), ("property", "structure"), ("notProperty", "structure"),
+    ("nestedProperties", "structure"), ("recommended", "structure"), ("sparse", "structure"), ("uniqueItems", "structure"),
+    ("unstable", "structure"), ("paginated", "structure"), ("http", "structure"), ("httpLabel", "structure"),
+    ("httpQuery", "string"), ("httpQueryParams", "structure"), ("httpHeader", "string"), ("httpPrefixHeaders", "string"),
+    ("httpPayload", "structure"), ("httpError", "integer"), ("httpResponseCode", "structure"), ("cors", "structure"),
+    ("NonEmptyStringList", "list"), ("eventPayload", "structure"), ("eventHeader", "structure"), ("idRef", "structure"),
+    ("timestampFormat", "enum"), ("endpoint", "structure"), ("hostLabel", "structure"), ("suppress", "list"),
+    ("httpChecksumRequired", "structure"), ("input", "structure"), ("output", "structure"), ("unitType", "structure"),
+    ("mixin", "structure"), ("LocalMixinTraitList", "list"), ("LocalMixinTrait", "string"),
+    ("RequestCompressionEncodingsList", "list"), ("requestCompression", "structure"),
+];
+
+/// How deep mixins and resources are followed to find an elided target.
+const MAX_DEPTH: usize = 32;
+
+fn prelude_kind(name: &str) -> Option<&'static str> {
+    PRELUDE.iter().find(|(n, _)| *n == name).map(|(_, k)| *k)
+}
+
+/// One shape definition somewhere in the load.
+#[derive(Clone, Copy)]
+enum Def<'a> {
+    Idl { file: usize, shape: &'a ShapeDef },
+    Json(&'a Map<String, Value>),
+}
+
+/// What one IDL file's names resolve against.
+struct Scope<'a> {
+    path: &'a Path,
+    ns: &'a str,
+    uses: HashMap<&'a str, &'a str>,
+    version: Version,
+}
+
+struct Converter<'a> {
+    defs: HashMap<String, Def<'a>>,
+    namespaces: HashSet<&'a str>,
+    scopes: Vec<Scope<'a>>,
+    diags: Vec<Diagnostic>,
+}
+
+/// Convert every IDL file; `json` are the load's JSON AST documents, whose
+/// shapes names may resolve to. Returns one document per IDL file, in order.
+pub fn convert(idl: &[(PathBuf, File)], json: &[(PathBuf, Value)]) -> (Vec<(PathBuf, Value)>, Vec<Diagnostic>) {
+    let mut c = Converter { defs: HashMap::new(), namespaces: HashSet::new(), scopes: Vec::new(), diags: Vec::new() };
+    for (_, doc) in json {
+        if let Some(shapes) = doc.get("shapes").and_then(Value::as_object) {
+            for (id, s) in shapes {
+                if let (Some(obj), Some((ns, _))) = (s.as_object(), id.split_once('#')) {
+                    if obj.get("type").and_then(Value::as_str) != Some("apply") {
+                        c.defs.insert(id.clone(), Def::Json(obj));
+                        c.namespaces.insert(ns);
+                    }
+                }
+            }
+        }
+    }
+    for (i, (path, file)) in idl.iter().enumerate() {
+        let ns = file.namespace.as_deref().unwrap_or("");
+        let mut uses = HashMap::new();
+        for u in &file.uses {
+            let name = u.text.split_once('#').map_or(u.text.as_str(), |(_, n)| n);
+            if let Some(prev) = uses.insert(name, u.text.as_str()) {
+                c.diags.push(at(path, u.pos, format!("`use {}` conflicts with `use {prev}`: both are named `{name}`", u.text)));
+            }
+        }
+        c.scopes.push(Scope { path, ns, uses, version: file.version });
+        if file.namespace.is_some() {
+            c.namespaces.insert(ns);
+        }
+        for s in &file.statements {
+            let Statement::Shape(shape) = s else { continue };
+            c.define(i, path, ns, shape);
+            if let Body::Operation { input, output, .. } = &shape.body {
+                for io in [input, output].into_iter().flatten() {
+                    if let IoRef::Inline(inline) = io {
+                        c.define(i, path, ns, inline);
+                    }
+                }
+            }
+        }
+    }
+    // A `use` of a namespace the load defines must name a shape of it; other
+    // namespaces come from packages (traits, protocol definitions).
+    for (i, (_, file)) in idl.iter().enumerate() {
+        for u in &file.uses {
+            let ns = u.text.split_once('#').map_or("", |(ns, _)| ns);
+            if c.namespaces.contains(ns) && !c.defs.contains_key(&u.text) {
+                let d = at(c.scope(i).path, u.pos, format!("`use {}`: namespace `{ns}` has no shape named so in this load", u.text));
+                c.diags.push(d);
+            }
+            if let Some(name) = u.text.split_once('#').map(|(_, n)| n) {
+                if file.namespace.as_deref().is_some_and(|own| c.defs.contains_key(&format!("{own}#{name}"))) {
+                    if let Some(shape) = file.statements.iter().find_map(|s| match s {
+                        Statement::Shape(sh) if sh.name == name => Some(sh),
+                        _ => None,
+                    }) {
+                        let d = at(c.scope(i).path, shape.pos, format!("shape `{name}` conflicts with `use {}`", u.text));
+                        c.diags.push(d);
+                    }
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (i, (path, file)) in idl.iter().enumerate() {
+        out.push((path.clone(), c.document(i, file)));
+    }
+    (out, c.diags)
+}
+
+fn at(path: &Path, pos: Pos, message: impl Into<String>) -> Diagnostic {
+    Diagnostic::at(path, pos.line, pos.col, message)
+}
+
+impl<'a> Converter<'a> {
+    fn scope(&self, file: usize) -> &Scope<'a> {
+        &self.scopes[file]
+    }
+
+    fn define(&mut self, file: usize, path: &Path, ns: &str, shape: &'a ShapeDef) {
+        let id = format!("{ns}#{}", shape.name);
+        if let Some(prev) = self.defs.get(&id) {
+            let where_ = match prev {
+                Def::Idl { file: f, shape: s } => {
+                    format!(" (first at {}:{}:{})", self.scopes.get(*f).map_or_else(|| path.display().to_string(), |s| s.path.display().to_string()), s.pos.line, s.pos.col)
+                }
+                Def::Json(_) => " (also in a JSON AST file)".into(),
+            };
+            self.diags.push(at(path, shape.pos, format!("shape `{id}` is defined twice{where_}")));
+            return;
+        }
+        self.defs.insert(id, Def::Idl { file, shape });
+    }
+
+    /// A shape id as written in `file` → the absolute id, or `None` when it
+    /// names nothing the load, its `use` statements or the prelude has.
+    fn resolve(&self, file: usize, text: &str) -> Option<String> {
+        if text.contains('#') {
+            return Some(text.to_string());
+        }
+        let (base, member) = match text.split_once('$') {
+            Some((b, m)) => (b, Some(m)),
+            None => (text, None),
+        };
+        let scope = self.scope(file);
+        let abs = if let Some(u) = scope.uses.get(base) {
+            (*u).to_string()
+        } else if self.defs.contains_key(&format!("{}#{base}", scope.ns)) {
+            format!("{}#{base}", scope.ns)
+        } else if prelude_kind(base).is_some() {
+            format!("smithy.api#{base}")
+        } else {
+            return None;
+        };
+        Some(match member {
+            Some(m) => format!("{abs}${m}"),
+            None => abs,
+        })
+    }
+
+    /// Resolve a reference to a shape, reporting one that names nothing.
+    fn target(&mut self, file: usize, r: &Ref, what: &str) -> String {
+        match self.resolve(file, &r.text) {
+            Some(id) => id,
+            None => {
+                let scope = self.scope(file);
+                let d = at(
+                    scope.path,
+                    r.pos,
+                    format!(
+                        "{what} `{}` names no shape: none of that name in namespace `{}` (in any file of the load), no `use` of it, none in the prelude",
+                        r.text, scope.ns
+                    ),
+                );
+                let fallback = format!("{}#{}", scope.ns, r.text);
+                self.diags.push(d);
+                fallback
+            }
+        }
+    }
+
+    fn kind_of(&self, id: &str) -> Option<&str> {
+        if let Some(name) = id.strip_prefix("smithy.api#") {
+            if let Some(k) = prelude_kind(name) {
+                return Some(k);
+            }
+        }
+        match self.defs.get(id)? {
+            Def::Idl { shape, .. } => Some(shape.kind.as_str()),
+            Def::Json(obj) => obj.get("type").and_then(Value::as_str),
+        }
+    }
+
+    fn node(&mut self, file: usize, n: &Node) -> Value {
+        match &n.kind {
+            NodeKind::Str(s) => Value::String(s.clone()),
+            NodeKind::Num(x) => Value::Number(x.clone()),
+            NodeKind::Bool(b) => Value::Bool(*b),
+            NodeKind::Null => Value::Null,
+            NodeKind::Ident(id) => match self.resolve(file, id) {
+                Some(abs) => Value::String(abs),
+                None => {
+                    let scope = self.scope(file);
+                    let d = at(
+                        scope.path,
+                        n.pos,
+                        format!("`{id}` is an unquoted shape id that names no shape (namespace `{}`, `use` statements, prelude); quote it if it is a string", scope.ns),
+                    );
+                    self.diags.push(d);
+                    Value::String(id.clone())
+                }
+            },
+            NodeKind::Array(items) => Value::Array(items.iter().map(|i| self.node(file, i)).collect()),
+            NodeKind::Object(entries) => {
+                let mut m = Map::new();
+                for (k, v) in entries {
+                    let v = self.node(file, v);
+                    m.insert(k.clone(), v);
+                }
+                Value::Object(m)
+            }
+        }
+    }
+
+    fn traits(&mut self, file: usize, apps: &[TraitApp], out: &mut Map<String, Value>) {
+        for t in apps {
+            let id = self.target(file, &t.name, "trait");
+            let value = match &t.value {
+                TraitValue::Doc(d) => Value::String(d.clone()),
+                TraitValue::Value(n) => self.node(file, n),
+                TraitValue::Annotation => match self.kind_of(&id) {
+                    Some("list" | "set") => json!([]),
+                    _ => json!({}),
+                },
+            };
+            if let Err(msg) = add_trait(out, &id, value) {
+                let d = at(self.scope(file).path, t.name.pos, msg);
+                self.diags.push(d);
+            }
+        }
+    }
+
+    fn document(&mut self, file: usize, f: &File) -> Value {
+        let mut doc = Map::new();
+        doc.insert("smithy".into(), json!("2.0"));
+        if !f.metadata.is_empty() {
+            let mut meta = Map::new();
+            for (k, v) in &f.metadata {
+                let v = self.node(file, v);
+                match meta.get_mut(k) {
+                    // The reference merges lists given twice.
+                    Some(Value::Array(prev)) if v.is_array() => prev.extend(v.as_array().cloned().unwrap_or_default()),
+                    Some(prev) if *prev == v => {}
+                    Some(_) => {
+                        let d = at(self.scope(file).path, v_pos(&f.metadata, k), format!("metadata `{k}` is set twice"));
+                        self.diags.push(d);
+                    }
+                    None => {
+                        meta.insert(k.clone(), v);
+                    }
+                }
+            }
+            doc.insert("metadata".into(), Value::Object(meta));
+        }
+        let mut shapes = Map::new();
+        for s in &f.statements {
+            if let Statement::Shape(shape) = s {
+                self.shape(file, shape, &mut shapes);
+            }
+        }
+        for s in &f.statements {
+            if let Statement::Apply(a) = s {
+                let target = self.target(file, &a.target, "`apply` target");
+                let mut traits = Map::new();
+                self.traits(file, &a.traits, &mut traits);
+                if let Err(msg) = apply_into(&mut shapes, &target, traits) {
+                    let d = at(self.scope(file).path, a.target.pos, msg);
+                    self.diags.push(d);
+                }
+            }
+        }
+        doc.insert("shapes".into(), Value::Object(shapes));
+        Value::Object(doc)
+    }
+
+    fn shape(&mut self, file: usize, shape: &ShapeDef, shapes: &mut Map<String, Value>) {
+        let scope = self.scope(file);
+        let (ns, path, version) = (scope.ns.to_string(), scope.path.to_path_buf(), scope.version);
+        let id = format!("{ns}#{}", shape.name);
+        let mut obj = Map::new();
+        obj.insert("type".into(), json!(shape.kind));
+        if !shape.mixins.is_empty() {
+            let mixins: Vec<Value> =
+                shape.mixins.iter().map(|m| json!({"target": self.target(file, m, "mixin")})).collect();
+            obj.insert("mixins".into(), Value::Array(mixins));
+        }
+        match &shape.body {
+            Body::None => {}
+            Body::Members(members) => self.members(file, shape, members, &mut obj),
+            Body::Properties(node) => self.properties(file, shape, node, &mut obj),
+            Body::Operation { input, output, errors } => {
+                for (key, io) in [("input", input), ("output", output)] {
+                    let target = match io {
+                        // As the reference writes it: no input is `Unit`.
+                        None => "smithy.api#Unit".to_string(),
+                        Some(IoRef::Target(r)) => self.target(file, r, key),
+                        Some(IoRef::Inline(inline)) => {
+                            self.shape(file, inline, shapes);
+                            format!("{ns}#{}", inline.name)
+                        }
+                    };
+                    obj.insert(key.into(), json!({ "target": target }));
+                }
+                if let Some(errors) = errors {
+                    let mut list: Vec<Value> = Vec::new();
+                    for e in errors {
+                        let t = json!({"target": self.target(file, e, "error")});
+                        if !list.contains(&t) {
+                            list.push(t);
+                        }
+                    }
+                    obj.insert("errors".into(), Value::Array(list));
+                }
+            }
+        }
+        let mut traits = Map::new();
+        self.traits(file, &shape.traits, &mut traits);
+        if version == Version::V1 && is_unboxed_kind(&shape.kind) && !traits.contains_key("smithy.api#box") {
+            // IDL 1.0: a number or boolean shape without `@box` has a zero
+            // default (the reference's upgrade to 2.0).
+            traits.entry("smithy.api#default").or_insert_with(|| zero_of(&shape.kind));
+        }
+        if !traits.is_empty() {
+            obj.insert("traits".into(), Value::Object(traits));
+        }
+        if shapes.contains_key(&id) {
+            self.diags.push(at(&path, shape.pos, format!("shape `{id}` is defined twice in this file")));
+        } else {
+            shapes.insert(id, Value::Object(obj));
+        }
+    }
+
+    fn members(&mut self, file: usize, shape: &ShapeDef, members: &[MemberDef], obj: &mut Map<String, Value>) {
+        let path = self.scope(file).path.to_path_buf();
+        let version = self.scope(file).version;
+        let mut out = Map::new();
+        for m in members {
+            let target = match (&m.target, shape.kind.as_str()) {
+                (_, "enum" | "intEnum") => "smithy.api#Unit".to_string(),
+                (Some(r), _) => self.target(file, r, "member target"),
+                (None, _) => match self.elided(file, shape, &m.name, 0) {
+                    Some(t) => t,
+                    None => {
+                        self.diags.push(at(
+                            &path,
+                            m.pos,
+                            format!(
+                                "member `${}` of `{}` elides its target, but neither its `for` resource (identifiers, properties) nor its mixins have a member `{}`",
+                                m.name, shape.name, m.name
+                            ),
+                        ));
+                        continue;
+                    }
+                },
+            };
+            let mut traits = Map::new();
+            self.traits(file, &m.traits, &mut traits);
+            match (&m.value, shape.kind.as_str()) {
+                (Some(v), "enum" | "intEnum") => {
+                    let v = self.node(file, v);
+                    insert_or_report(&mut traits, "smithy.api#enumValue", v, &path, m.pos, &mut self.diags);
+                }
+                (None, "enum") if !traits.contains_key("smithy.api#enumValue") => {
+                    traits.insert("smithy.api#enumValue".into(), json!(m.name));
+                }
+                (Some(v), _) => {
+                    let v = self.node(file, v);
+                    insert_or_report(&mut traits, "smithy.api#default", v, &path, m.pos, &mut self.diags);
+                }
+                (None, _) => {}
+            }
+            if version == Version::V1 && !traits.contains_key("smithy.api#box") {
+                if let Some(zero) = self.v1_member_default(&target) {
+                    traits.entry("smithy.api#default").or_insert(zero);
+                }
+            }
+            let mut member = Map::new();
+            member.insert("target".into(), json!(target));
+            if !traits.is_empty() {
+                member.insert("traits".into(), Value::Object(traits));
+            }
+            out.insert(m.name.clone(), Value::Object(member));
+        }
+        match shape.kind.as_str() {
+            "list" | "set" | "map" => {
+                let allowed: &[&str] = if shape.kind == "map" { &["key", "value"] } else { &["member"] };
+                for m in members {
+                    if !allowed.contains(&m.name.as_str()) {
+                        self.diags.push(at(
+                            &path,
+                            m.pos,
+                            format!("{} `{}` cannot have a member `{}`: its members are {}", shape.kind, shape.name, m.name, allowed.join(" and ")),
+                        ));
+                    }
+                }
+                for (name, v) in out {
+                    obj.insert(name, v);
+                }
+            }
+            _ => {
+                obj.insert("members".into(), Value::Object(out));
+            }
+        }
+    }
+
+    /// IDL 1.0: a member targeting a number or boolean shape without `@box`
+    /// gets that shape's zero as its default.
+    fn v1_member_default(&self, target: &str) -> Option<Value> {
+        if let Some(name) = target.strip_prefix("smithy.api#") {
+            let k = prelude_kind(name)?;
+            return (name.starts_with("Primitive") && is_unboxed_kind(k)).then(|| zero_of(k));
+        }
+        match self.defs.get(target)? {
+            Def::Idl { file, shape } => {
+                let v1 = self.scopes.get(*file).is_some_and(|s| s.version == Version::V1);
+                let boxed = shape.traits.iter().any(|t| {
+                    t.name.text == "box" || t.name.text == "smithy.api#box"
+                });
+                (v1 && is_unboxed_kind(&shape.kind) && !boxed).then(|| zero_of(&shape.kind))
+            }
+            Def::Json(_) => None,
+        }
+    }
+
+    /// The target of an elided member `name` of `shape`.
+    fn elided(&self, file: usize, shape: &ShapeDef, name: &str, depth: usize) -> Option<String> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        if let Some(r) = &shape.for_resource {
+            let rid = self.resolve(file, &r.text)?;
+            if let Some(t) = self.resource_member(&rid, name) {
+                return Some(t);
+            }
+        }
+        for m in &shape.mixins {
+            let Some(mid) = self.resolve(file, &m.text) else { continue };
+            if let Some(t) = self.member_target(&mid, name, depth + 1) {
+                return Some(t);
+            }
+        }
+        None
+    }
+
+    /// The target of member `name` of shape `id` (its own or a mixin's).
+    fn member_target(&self, id: &str, name: &str, depth: usize) -> Option<String> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        match self.defs.get(id)? {
+            Def::Idl { file, shape } => {
+                if let Body::Members(ms) = &shape.body {
+                    if let Some(m) = ms.iter().find(|m| m.name == name) {
+                        return match &m.target {
+                            Some(r) => self.resolve(*file, &r.text),
+                            None => self.elided(*file, shape, name, depth + 1),
+                        };
+                    }
+                }
+                shape.mixins.iter().find_map(|m| {
+                    let mid = self.resolve(*file, &m.text)?;
+                    self.member_target(&mid, name, depth + 1)
+                })
+            }
+            Def::Json(obj) => {
+                let own = obj
+                    .get("members")
+                    .and_then(|ms| ms.get(name))
+                    .or_else(|| obj.get(name).filter(|_| matches!(name, "member" | "key" | "value")));
+                if let Some(t) = own.and_then(|m| m.get("target")).and_then(Value::as_str) {
+                    return Some(t.to_string());
+                }
+                obj.get("mixins")?.as_array()?.iter().find_map(|m| {
+                    let mid = m.get("target")?.as_str()?;
+                    self.member_target(mid, name, depth + 1)
+                })
+            }
+        }
+    }
+
+    /// A resource's identifier or property `name`: its target.
+    fn resource_member(&self, id: &str, name: &str) -> Option<String> {
+        match self.defs.get(id)? {
+            Def::Idl { file, shape } => {
+                let Body::Properties(Node { kind: NodeKind::Object(entries), .. }) = &shape.body else { return None };
+                for key in ["identifiers", "properties"] {
+                    let found = entries.iter().find(|(k, _)| k == key).and_then(|(_, v)| match &v.kind {
+                        NodeKind::Object(es) => es.iter().find(|(k, _)| k == name).map(|(_, v)| v),
+                        _ => None,
+                    });
+                    if let Some(NodeKind::Ident(t) | NodeKind::Str(t)) = found.map(|n| &n.kind) {
+                        return self.resolve(*file, t);
+                    }
+                }
+                None
+            }
+            Def::Json(obj) => ["identifiers", "properties"].iter().find_map(|key| {
+                obj.get(*key)?.get(name)?.get("target")?.as_str().map(str::to_string)
+            }),
+        }
+    }
+
+    /// A service's or resource's properties into the JSON AST.
+    fn properties(&mut self, file: usize, shape: &ShapeDef, node: &Node, obj: &mut Map<String, Value>) {
+        let path = self.scope(file).path.to_path_buf();
+        let NodeKind::Object(entries) = &node.kind else {
+            self.diags.push(at(&path, node.pos, format!("the body of {} `{}` must be an object", shape.kind, shape.name)));
+            return;
+        };
+        let service = shape.kind == "service";
+        for (key, value) in entries {
+            let kind = match (service, key.as_str()) {
+                (true, "version") => Prop::Str,
+                (true, "rename") => Prop::Rename,
+                (true, "operations" | "resources" | "errors") | (false, "operations" | "collectionOperations" | "resources") => Prop::List,
+                (false, "create" | "put" | "read" | "update" | "delete" | "list") => Prop::One,
+                (false, "identifiers" | "properties") => Prop::Map,
+                _ => {
+                    let known = if service {
+                        "version, operations, resources, errors, rename"
+                    } else {
+                        "identifiers, properties, create, put, read, update, delete, list, operations, collectionOperations, resources"
+                    };
+                    self.diags.push(at(&path, value.pos, format!("unknown property `{key}` of {} `{}`: expected one of {known}", shape.kind, shape.name)));
+                    continue;
+                }
+            };
+            let v = match (kind, &value.kind) {
+                (Prop::Str, NodeKind::Str(s)) => json!(s),
+                (Prop::One, NodeKind::Str(s) | NodeKind::Ident(s)) => {
+                    json!({"target": self.target(file, &Ref { text: s.clone(), pos: value.pos }, key)})
+                }
+                (Prop::List, NodeKind::Array(items)) => {
+                    let mut list = Vec::new();
+                    for item in items {
+                        match &item.kind {
+                            NodeKind::Str(s) | NodeKind::Ident(s) => {
+                                let t = json!({"target": self.target(file, &Ref { text: s.clone(), pos: item.pos }, key)});
+                                // A set in the reference's model: once each.
+                                if !list.contains(&t) {
+                                    list.push(t);
+                                }
+                            }
+                            _ => self.diags.push(at(&path, item.pos, format!("`{key}` must list shape ids"))),
+                        }
+                    }
+                    Value::Array(list)
+                }
+                (Prop::Map, NodeKind::Object(es)) => {
+                    let mut m = Map::new();
+                    for (name, t) in es {
+                        match &t.kind {
+                            NodeKind::Str(s) | NodeKind::Ident(s) => {
+                                let target = self.target(file, &Ref { text: s.clone(), pos: t.pos }, key);
+                                m.insert(name.clone(), json!({ "target": target }));
+                            }
+                            _ => self.diags.push(at(&path, t.pos, format!("`{key}` must map names to shape ids"))),
+                        }
+                    }
+                    Value::Object(m)
+                }
+                (Prop::Rename, NodeKind::Object(es)) => {
+                    let mut m = Map::new();
+                    for (from, to) in es {
+                        match &to.kind {
+                            NodeKind::Str(s) => {
+                                m.insert(from.clone(), json!(s));
+                            }
+                            _ => self.diags.push(at(&path, to.pos, "`rename` must map absolute shape ids to strings")),
+                        }
+                    }
+                    Value::Object(m)
+                }
+                _ => {
+                    let want = match kind {
+                        Prop::Str => "a string",
+                        Prop::One => "a shape id",
+                        Prop::List => "a list of shape ids",
+                        Prop::Map => "an object of name → shape id",
+                        Prop::Rename => "an object of shape id → name",
+                    };
+                    self.diags.push(at(&path, value.pos, format!("`{key}` of {} `{}` must be {want}", shape.kind, shape.name)));
+                    continue;
+                }
+            };
+            obj.insert(key.clone(), v);
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Prop {
+    Str,
+    One,
+    List,
+    Map,
+    Rename,
+}
+
+fn v_pos(meta: &[(String, Node)], key: &str) -> Pos {
+    meta.iter().rev().find(|(k, _)| k == key).map_or_else(Pos::default, |(_, n)| n.pos)
+}
+
+fn is_unboxed_kind(kind: &str) -> bool {
+    matches!(kind, "byte" | "short" | "integer" | "long" | "float" | "double" | "boolean")
+}
+
+fn zero_of(kind: &str) -> Value {
+    if kind == "boolean" {
+        json!(false)
+    } else {
+        json!(0)
+    }
+}
+
+fn insert_or_report(traits: &mut Map<String, Value>, id: &str, v: Value, path: &Path, pos: Pos, diags: &mut Vec<Diagnostic>) {
+    if let Err(msg) = add_trait(traits, id, v) {
+        diags.push(at(path, pos, msg));
+    }
+}
+
+/// Add a trait; the same trait twice must agree (lists are joined).
+fn add_trait(traits: &mut Map<String, Value>, id: &str, value: Value) -> Result<(), String> {
+    match traits.get_mut(id) {
+        None => {
+            traits.insert(id.to_string(), value);
+            Ok(())
+        }
+        Some(prev) if *prev == value => Ok(()),
+        Some(Value::Array(prev)) if value.is_array() => {
+            prev.extend(value.as_array().cloned().unwrap_or_default());
+            Ok(())
+        }
+        Some(_) => Err(format!("trait `{id}` is applied twice with different values")),
+    }
+}
+
+/// An `apply` of `traits` to `target`: into the shape (or member) when this
+/// document defines it, else as an `"apply"` entry.
+fn apply_into(shapes: &mut Map<String, Value>, target: &str, traits: Map<String, Value>) -> Result<(), String> {
+    let (shape_id, member) = match target.split_once('$') {
+        Some((s, m)) => (s, Some(m)),
+        None => (target, None),
+    };
+    let local = shapes.get_mut(shape_id).and_then(Value::as_object_mut).and_then(|obj| match member {
+        None => Some(obj),
+        Some(m) => {
+            if obj.get("members").and_then(|ms| ms.get(m)).is_some() {
+                obj.get_mut("members").and_then(|ms| ms.get_mut(m)).and_then(Value::as_object_mut)
+            } else {
+                obj.get_mut(m).and_then(Value::as_object_mut).filter(|_| matches!(m, "member" | "key" | "value"))
+            }
+        }
+    });
+    let entry = match local {
+        Some(obj) => obj,
+        None => shapes
+            .entry(target.to_string())
+            .or_insert_with(|| json!({"type": "apply", "traits": {}}))
+            .as_object_mut()
+            .ok_or_else(|| "`apply` target is not a shape".to_string())?,
+    };
+    let existing = entry.entry("traits").or_insert_with(|| json!({}));
+    let Some(existing) = existing.as_object_mut() else { return Err("`traits` is not an object".into()) };
+    for (id, v) in traits {
+        add_trait(existing, &id, v)?;
+    }
+    Ok(())
+}
