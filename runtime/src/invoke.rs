@@ -4,7 +4,6 @@
 use std::sync::{Arc, OnceLock};
 
 use crate::config::{Config, ContextParam, Endpoint};
-use crate::credentials::Credentials;
 use crate::endpoints::{EndpointError, Params, RuleSet, Value};
 use crate::error::{Failure, TimeoutError, TimeoutKind, TransportError, TransportErrorKind};
 use crate::hooks::{HookRequest, HookResponse};
@@ -57,9 +56,20 @@ impl ServiceSpec {
             return Err(format!("the configuration cannot be used: {problem}"));
         }
         let Some(text) = self.endpoint_rules else {
+            // A service that is not AWS's (no `aws.api#service`) and has no
+            // endpoint rules is wherever the builder's endpoint says.
+            if self.sdk_id.is_empty() {
+                let endpoint = config.endpoint.clone().ok_or_else(|| {
+                    format!(
+                        "no endpoint: the service `{}` is not an AWS service and its model has no endpoint rules, so its URL must be configured: `Config::builder().endpoint_url(\"https://...\")` (smithy-call: --endpoint-url)",
+                        self.signing_name
+                    )
+                })?;
+                return Ok(ResolvedEndpoint { endpoint, headers: Vec::new(), auth: AuthScheme::default() });
+            }
             let endpoint = match config.endpoint_for(self.sdk_id) {
                 Some(e) => e.clone(),
-                None => Endpoint::aws(self.endpoint_prefix, &config.region),
+                None => Endpoint::aws(self.endpoint_prefix, config.required_region()?),
             };
             return Ok(ResolvedEndpoint { endpoint, headers: Vec::new(), auth: AuthScheme::default() });
         };
@@ -78,6 +88,7 @@ impl ServiceSpec {
                 continue;
             }
             let value = match p.built_in.as_deref() {
+                Some("AWS::Region") if config.region.is_empty() => continue,
                 Some("AWS::Region") => Value::String(config.region.clone()),
                 Some("AWS::UseFIPS") => Value::Bool(config.use_fips),
                 Some("AWS::UseDualStack") => Value::Bool(config.use_dual_stack),
@@ -89,7 +100,11 @@ impl ServiceSpec {
             };
             params.set(p.name.clone(), value);
         }
-        let resolved = rules.resolve(&params).map_err(|e| format!("endpoint resolution: {e}"))?;
+        let resolved = rules.resolve(&params).map_err(|e| match config.required_region() {
+            // The rules may have failed for want of the region.
+            Err(why) => format!("endpoint resolution: {e} ({why})"),
+            Ok(_) => format!("endpoint resolution: {e}"),
+        })?;
         let endpoint = Endpoint::parse(&resolved.url).map_err(|e| format!("endpoint resolution: {e}"))?;
         let auth = AuthScheme::from_properties(&resolved.properties)?;
         let headers = resolved.headers.into_iter().flat_map(|(k, vs)| vs.into_iter().map(move |v| (k.clone(), v))).collect();
@@ -128,6 +143,16 @@ impl AuthScheme {
             disable_double_encoding: flag("disableDoubleEncoding"),
             disable_normalize_path: flag("disableNormalizePath"),
         })
+    }
+}
+
+/// The scheme an identity is for (for messages: never the secret).
+fn identity_name(identity: &crate::auth::Identity) -> &'static str {
+    match identity {
+        crate::auth::Identity::SigV4(_) => "aws.auth#sigv4",
+        crate::auth::Identity::Bearer(_) => "smithy.api#httpBearerAuth",
+        crate::auth::Identity::ApiKey { .. } => "smithy.api#httpApiKeyAuth",
+        crate::auth::Identity::Basic(_) => "smithy.api#httpBasicAuth",
     }
 }
 
@@ -262,13 +287,18 @@ impl Handle {
         let request = crate::signing::presign::url_request(operation, request, unsigned_payload).map_err(Failure::Transport)?;
         let (url, resolved, headers, body) = self.target(&request)?;
         let sent = self.sign_with(operation, &request, 1, &url, &headers, &body, &resolved, None)?;
-        let Some(credentials) = self.attempt_credentials(&request, 1).await? else {
-            return Err(invalid(format!("{operation}: no credentials to presign with")));
+        let credentials = match self.attempt_identity(operation, &request, 1).await? {
+            Some(crate::auth::Identity::SigV4(c)) => c,
+            Some(other) => return Err(invalid(format!("{operation}: only SigV4 requests can be presigned; this configuration would send it with {}", identity_name(&other)))),
+            None => return Err(invalid(format!("{operation}: no credentials to presign with"))),
         };
         let config = &self.inner.config;
         let scope = crate::signing::Scope {
             credentials: &credentials,
-            region: resolved.auth.signing_region.as_deref().unwrap_or(&config.region),
+            region: match resolved.auth.signing_region.as_deref() {
+                Some(r) => r,
+                None => config.required_region().map_err(invalid)?,
+            },
             signing_name: resolved.auth.signing_name.as_deref().unwrap_or(self.inner.service.signing_name),
             time: presigning.start_time().unwrap_or_else(|| config.clock_skew.now()),
             options: self.signing_options(&resolved.auth),
@@ -551,8 +581,14 @@ impl Handle {
             // One snapshot of the credentials for the whole stream: the
             // request and every event are signed with it, so a refresh in
             // between cannot break the signature chain.
-            let credentials = self.attempt_credentials(request, 1).await?;
-            let signed = self.sign_with(operation, request, 1, &url, &headers, &body, &resolved, credentials.as_ref())?;
+            let identity = self.attempt_identity(operation, request, 1).await?;
+            let signed = self.sign_with(operation, request, 1, &url, &headers, &body, &resolved, identity.as_ref())?;
+            // Events are signed only under SigV4 (the HTTP schemes sign the
+            // request alone).
+            let credentials = match identity {
+                Some(crate::auth::Identity::SigV4(c)) => Some(c),
+                _ => None,
+            };
             let signer = credentials.map(|credentials| {
                 let seed = signed
                     .headers()
@@ -919,17 +955,21 @@ impl Handle {
     ) -> Result<http::Request<bytes::Bytes>, Failure> {
         // Per attempt: a retry after the credentials were refreshed signs
         // with the new ones.
-        let credentials = self.attempt_credentials(request, attempt).await?;
-        self.sign_with(operation, request, attempt, url, headers, body, resolved, credentials.as_ref())
+        let identity = self.attempt_identity(operation, request, attempt).await?;
+        self.sign_with(operation, request, attempt, url, headers, body, resolved, identity.as_ref())
     }
 
-    /// The credentials an attempt signs with (none for an unsigned request).
-    async fn attempt_credentials(&self, request: &PreparedRequest, attempt: u32) -> Result<Option<Credentials>, Failure> {
+    /// The identity an attempt is sent with (none for an unsigned request):
+    /// the first of the operation's auth schemes the configuration has one
+    /// for (see the `auth` module).
+    async fn attempt_identity(&self, operation: &'static str, request: &PreparedRequest, attempt: u32) -> Result<Option<crate::auth::Identity>, Failure> {
         if request.unsigned {
             return Ok(None);
         }
-        self.inner.config.credentials.credentials().await.map(Some).map_err(|e| {
-            let mut t = TransportError::new(TransportErrorKind::Credentials, e.to_string());
+        let options = request.auth.unwrap_or(&[crate::auth::AuthOption::SigV4]);
+        crate::auth::choose(&self.inner.config, operation, options, request.optional_auth).await.map_err(|e| {
+            tracing::warn!(operation, error = %e, "no identity to send the request with");
+            let mut t = TransportError::new(TransportErrorKind::Credentials, e);
             t.attempts = attempt;
             Failure::Transport(t)
         })
@@ -946,7 +986,7 @@ impl Handle {
         headers: &[(String, String)],
         body: &bytes::Bytes,
         resolved: &ResolvedEndpoint,
-        credentials: Option<&Credentials>,
+        identity: Option<&crate::auth::Identity>,
     ) -> Result<http::Request<bytes::Bytes>, Failure> {
         let config = &self.inner.config;
         let stop = |kind: TransportErrorKind, message: String| {
@@ -966,7 +1006,7 @@ impl Handle {
             hooked = h;
             &hooked[..]
         };
-        let mut signed = self.signed(request.method, url, headers, body, &resolved.auth, credentials)?;
+        let mut signed = self.signed(request.method, url, headers, body, &resolved.auth, identity)?;
         if request.sensitive {
             crate::transport::mark_sensitive(&mut signed);
         }
@@ -1028,16 +1068,37 @@ impl Handle {
         headers: &[(String, String)],
         body: &bytes::Bytes,
         auth: &AuthScheme,
-        credentials: Option<&Credentials>,
+        identity: Option<&crate::auth::Identity>,
     ) -> Result<http::Request<bytes::Bytes>, Failure> {
         let config = &self.inner.config;
         let invalid = |what: String| Failure::Transport(TransportError::new(TransportErrorKind::InvalidRequest, what));
+        let mut headers = headers.to_vec();
+        let credentials = match identity {
+            None => None,
+            Some(crate::auth::Identity::SigV4(c)) => Some(c),
+            Some(http_identity) => {
+                // Added after the hooks ran: hooks never see the secret.
+                let mut url = url.to_string();
+                let secret = crate::auth::apply(http_identity, &mut url, &mut headers);
+                let uri: http::Uri = url.parse().map_err(|_| invalid("the request URL with its API key is not a valid URL".into()))?;
+                let host = uri.authority().map(|a| a.as_str().to_string()).unwrap_or_default();
+                headers.push(("host".into(), host));
+                let mut request = self.request(method, uri, headers.iter(), body)?;
+                if let Some(secret) = secret {
+                    request.extensions_mut().insert(secret);
+                }
+                return Ok(request);
+            }
+        };
         let uri: http::Uri = url.parse().map_err(|e| invalid(format!("URL {url:?}: {e}")))?;
         let host = uri.authority().map(|a| a.as_str().to_string()).unwrap_or_default();
-        let mut headers = headers.to_vec();
         headers.push(("host".into(), host));
         let Some(credentials) = credentials else {
             return self.request(method, uri, headers.iter(), body);
+        };
+        let region = match auth.signing_region.as_deref() {
+            Some(r) => r,
+            None => config.required_region().map_err(|why| Failure::Transport(TransportError::new(TransportErrorKind::Credentials, format!("SigV4 needs a region to sign with: {why}"))))?,
         };
         let signing = crate::signing::signing_headers(
             method,
@@ -1046,7 +1107,7 @@ impl Handle {
             body,
             &crate::signing::Scope {
                 credentials,
-                region: auth.signing_region.as_deref().unwrap_or(&config.region),
+                region,
                 signing_name: auth.signing_name.as_deref().unwrap_or(self.inner.service.signing_name),
                 time: config.clock_skew.now(),
                 options: self.signing_options(auth),

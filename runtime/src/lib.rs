@@ -51,6 +51,7 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+pub mod auth;
 pub mod config;
 pub mod credentials;
 pub mod endpoint_discovery;

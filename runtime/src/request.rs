@@ -41,6 +41,13 @@ pub struct PreparedRequest {
     pub validate_response_checksum: bool,
     /// `@auth([])`: the request goes unsigned and needs no credentials.
     pub unsigned: bool,
+    /// The operation's auth schemes in order of preference, when they are
+    /// not SigV4 alone (`None`: `aws.auth#sigv4`, AWS services' own). See
+    /// the `auth` module.
+    pub auth: Option<&'static [crate::auth::AuthOption]>,
+    /// `@optionalAuth`: without an identity for any of its schemes, the
+    /// request goes unsigned instead of failing.
+    pub optional_auth: bool,
     /// The request's or the response's body may hold `@sensitive` members
     /// (credentials, tokens): the request goes out marked
     /// [`Sensitive`](crate::transport::Sensitive), so recordings keep
@@ -59,7 +66,7 @@ pub struct RequestChecksum {
 
 impl PreparedRequest {
     pub fn new(method: &'static str, path: impl Into<String>) -> Self {
-        PreparedRequest { method, path: path.into(), query: Vec::new(), headers: Vec::new(), body: None, host_prefix: None, endpoint: None, gzip: false, content_md5: false, endpoint_params: Vec::new(), error_in_success: false, checksum: None, validate_response_checksum: false, unsigned: false, sensitive: false }
+        PreparedRequest { method, path: path.into(), query: Vec::new(), headers: Vec::new(), body: None, host_prefix: None, endpoint: None, gzip: false, content_md5: false, endpoint_params: Vec::new(), error_in_success: false, checksum: None, validate_response_checksum: false, unsigned: false, auth: None, optional_auth: false, sensitive: false }
     }
 
     /// Set the body (a `Vec` or a blob's shared bytes; neither is copied).

@@ -69,6 +69,9 @@ pub struct Args {
     /// prints the other members.
     pub body_out: Option<String>,
     pub dry_run: bool,
+    /// `--no-sign-request`: send every request unsigned (an anonymous
+    /// configuration: no credentials, token or key looked for).
+    pub no_sign_request: bool,
     /// `--presign`: print a presigned request (method, URL, headers) for
     /// the call instead of making it.
     pub presign: bool,
@@ -126,7 +129,9 @@ pub fn command(services: &[(&str, &[&str])]) -> clap::Command {
         .version(crate::VERSION)
         .after_help(
             "The configuration (region, endpoint, credentials) comes from the environment and the shared AWS files, \
-             as the AWS CLI's does.\nExit codes: 0 success, 1 service error, 2 invalid input or usage, \
+             as the AWS CLI's does.\nServices that are not AWS's take their secrets from the environment, never from \
+             the command line (which other users can see): SMITHY_CALL_BEARER_TOKEN (httpBearerAuth), SMITHY_CALL_API_KEY \
+             (httpApiKeyAuth), SMITHY_CALL_USERNAME and SMITHY_CALL_PASSWORD (httpBasicAuth); none is ever printed.\nExit codes: 0 success, 1 service error, 2 invalid input or usage, \
              3 transport failure or timeout, 4 unparseable response; `wait`: 0 the waiter's success state, \
              5 its failure state, 6 --max-wait passed first.\n\
              Waiters: smithy-call <SERVICE> wait <WAITER> --input '<json>' [--max-wait SECONDS] polls the \
@@ -152,7 +157,8 @@ pub fn command(services: &[(&str, &[&str])]) -> clap::Command {
                 .help("With `wait`: the longest to wait, attempts and delays included (default 300)"),
         )
         .arg(value("input", "JSON|@FILE|-", "The input as JSON with the model's member names: the text, @file, or - for standard input"))
-        .arg(value("endpoint", "URL", "Send to this endpoint instead of the resolved one"))
+        .arg(value("endpoint", "URL", "Send to this endpoint instead of the resolved one (required for a service without endpoint rules that is not AWS's)").visible_alias("endpoint-url"))
+        .arg(Arg::new("no-sign-request").long("no-sign-request").action(ArgAction::SetTrue).help("Send requests unsigned: no credentials, token or API key looked for (public resources)"))
         .arg(value("region", "REGION", "The region (else AWS_REGION, else the profile's)"))
         .arg(value("profile", "PROFILE", "The shared config profile (else AWS_PROFILE, else default)"))
         .arg(value("events", "-|@FILE", "For operations that send an event stream: its events, one JSON object per line"))
@@ -255,6 +261,7 @@ pub fn parse(args: &[String], services: &[(&str, &[&str])]) -> Result<Args, Outc
         body,
         body_out: get("body-out"),
         dry_run: m.get_flag("dry-run"),
+        no_sign_request: m.get_flag("no-sign-request"),
         presign: m.get_flag("presign"),
         expires_in,
         all_pages: m.get_flag("all-pages"),
@@ -378,6 +385,26 @@ fn builder(args: &Args) -> crate::config::builder::ConfigBuilder {
     }
     if let Some(e) = &args.endpoint {
         builder = builder.endpoint(e.clone());
+    }
+    if args.no_sign_request {
+        builder = builder.anonymous();
+    }
+    http_identities(builder, |name| std::env::var(name).ok())
+}
+
+/// The HTTP auth identities from the environment (`SMITHY_CALL_BEARER_TOKEN`,
+/// `SMITHY_CALL_API_KEY`, `SMITHY_CALL_USERNAME` with `SMITHY_CALL_PASSWORD`);
+/// empty values count as unset.
+fn http_identities(mut builder: crate::config::builder::ConfigBuilder, env: impl Fn(&str) -> Option<String>) -> crate::config::builder::ConfigBuilder {
+    let env = |name: &str| env(name).filter(|v| !v.is_empty());
+    if let Some(token) = env("SMITHY_CALL_BEARER_TOKEN") {
+        builder = builder.bearer_token(token);
+    }
+    if let Some(key) = env("SMITHY_CALL_API_KEY") {
+        builder = builder.api_key(key);
+    }
+    if let (Some(user), Some(password)) = (env("SMITHY_CALL_USERNAME"), env("SMITHY_CALL_PASSWORD")) {
+        builder = builder.basic_auth(user, password);
     }
     builder
 }

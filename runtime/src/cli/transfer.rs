@@ -190,6 +190,7 @@ pub fn parse(args: &[String]) -> Result<Args, Outcome> {
         body: None,
         body_out: None,
         dry_run: false,
+        no_sign_request: false,
         presign: false,
         expires_in: None,
         all_pages: false,

@@ -55,6 +55,10 @@ pub struct ConfigBuilder {
     operation_timeout: Option<Duration>,
     attempt_timeout: Option<Duration>,
     hooks: Vec<Arc<dyn crate::hooks::RequestHook>>,
+    anonymous: bool,
+    token: Option<Arc<dyn crate::auth::identity::ProvideToken>>,
+    api_key: Option<crate::auth::identity::ApiKey>,
+    login: Option<crate::auth::identity::Login>,
 }
 
 /// The shared config and credentials files, read only when a setting has
@@ -303,6 +307,54 @@ impl ConfigBuilder {
         self
     }
 
+    /// Sign nothing: every call goes unsigned whatever auth schemes its
+    /// operation names, and no credentials are looked for (a public S3
+    /// bucket, a service open to all). The AWS CLI's `--no-sign-request`.
+    ///
+    /// ```
+    /// # use smithy_gen_runtime::Config;
+    /// let config = Config::builder().region("us-east-1").anonymous().build().unwrap();
+    /// assert!(config.is_anonymous());
+    /// ```
+    pub fn anonymous(mut self) -> Self {
+        self.anonymous = true;
+        self
+    }
+
+    /// [`anonymous`](Self::anonymous), by another name.
+    pub fn no_credentials(self) -> Self {
+        self.anonymous()
+    }
+
+    /// The bearer token of operations with `smithy.api#httpBearerAuth`
+    /// (sent as `Authorization: Bearer <token>`). For tokens that expire,
+    /// use [`token_provider`](Self::token_provider).
+    pub fn bearer_token(self, token: impl Into<String>) -> Self {
+        self.token_provider(Arc::new(crate::auth::identity::StaticToken(crate::auth::identity::Token::new(token))))
+    }
+
+    /// Where bearer tokens come from: any [`ProvideToken`](crate::auth::identity::ProvideToken).
+    /// The configuration keeps each token until shortly before its expiry
+    /// (see [`TokenCache`](crate::auth::identity::TokenCache)).
+    pub fn token_provider(mut self, provider: Arc<dyn crate::auth::identity::ProvideToken>) -> Self {
+        self.token = Some(provider);
+        self
+    }
+
+    /// The API key of operations with `smithy.api#httpApiKeyAuth` (the
+    /// model says which header or query parameter carries it).
+    pub fn api_key(mut self, key: impl Into<String>) -> Self {
+        self.api_key = Some(crate::auth::identity::ApiKey::new(key));
+        self
+    }
+
+    /// The user name and password of operations with
+    /// `smithy.api#httpBasicAuth`.
+    pub fn basic_auth(mut self, user: impl Into<String>, password: impl Into<String>) -> Self {
+        self.login = Some(crate::auth::identity::Login::new(user, password));
+        self
+    }
+
     /// Use your own HTTP stack. Set a [`Sleep`] too unless the default
     /// transport's (tokio) is available.
     pub fn transport(mut self, transport: Arc<dyn Transport>) -> Self {
@@ -445,6 +497,7 @@ impl ConfigBuilder {
     /// the file and line.
     pub fn build(self) -> Result<Config, ConfigError> {
         let mut profiles = ProfileSource::new(self.profile_name.clone(), self.profile_files.clone());
+        let mut no_region = None;
         let region = match self.region {
             Some(r) => r,
             None => match std::env::var("AWS_REGION")
@@ -453,16 +506,28 @@ impl ConfigBuilder {
                 .or_else(|| std::env::var("AWS_DEFAULT_REGION").ok().filter(|v| !v.is_empty()))
             {
                 Some(r) => r,
-                None => profiles.setting("region")?.ok_or_else(|| {
-                    ConfigError(format!(
-                        "no region: set one on the builder, in AWS_REGION, or in the profile `{}` ({})",
-                        profiles.name,
-                        profiles.where_()
-                    ))
-                })?,
+                None => match profiles.setting("region")? {
+                    Some(r) => r,
+                    None => {
+                        let why = format!(
+                            "no region: set one on the builder, in AWS_REGION, or in the profile `{}` ({}); a service that is not AWS's needs none, only its endpoint URL (`endpoint_url`)",
+                            profiles.name,
+                            profiles.where_()
+                        );
+                        // With an endpoint, the calls that need a region
+                        // (SigV4, AWS endpoints) fail unsent, saying this.
+                        if self.endpoint.is_none() {
+                            return Err(ConfigError(why));
+                        }
+                        no_region = Some(why);
+                        String::new()
+                    }
+                },
             },
         };
-        check_region(&region)?;
+        if no_region.is_none() {
+            check_region(&region)?;
+        }
         let endpoint = self.endpoint.as_deref().map(Endpoint::parse).transpose()?;
         let retry_set = self.retry.is_some();
         let mut retry = self.retry.unwrap_or_default();
@@ -492,8 +557,20 @@ impl ConfigBuilder {
             env_endpoints(&mut configured_endpoints)?;
             profiles.endpoints(&mut configured_endpoints)?;
         }
+        let http_identities = crate::auth::HttpIdentities {
+            token: self.token.map(|p| Arc::new(crate::auth::identity::TokenCache::new(p))),
+            api_key: self.api_key,
+            login: self.login,
+        };
+        // AWS credentials may be missing when the configuration is set up
+        // for a service that is not AWS's (an endpoint or an HTTP identity
+        // given): SigV4 calls then fail unsent, saying why.
+        let credentials_optional = self.endpoint.is_some() || http_identities.token.is_some() || http_identities.api_key.is_some() || http_identities.login.is_some();
         let mut config = Config {
             region,
+            no_region,
+            anonymous: self.anonymous,
+            http_identities,
             problems: Vec::new(),
             endpoint,
             credentials: Arc::new(CredentialsCache::new(Arc::new(NoCredentials("not resolved yet".into())))),
@@ -558,6 +635,7 @@ impl ConfigBuilder {
         };
         let credentials: Arc<dyn ProvideCredentials> = match self.credentials {
             Some(p) => p,
+            None if self.anonymous => Arc::new(NoCredentials("an anonymous configuration signs nothing".into())),
             None => {
                 // The profile files are read only when the chain gets to them.
                 let from_env = Credentials::from_env();
@@ -567,7 +645,7 @@ impl ConfigBuilder {
                     profiles.profile()?;
                 }
                 let set = profiles.loaded.clone().unwrap_or_default();
-                crate::credentials::chain::default_chain(crate::credentials::chain::Sources {
+                let chain = crate::credentials::chain::default_chain(crate::credentials::chain::Sources {
                     from_env,
                     profiles: &set,
                     profile: &name,
@@ -576,7 +654,12 @@ impl ConfigBuilder {
                     services: self.identity_services.as_ref(),
                     transport: transport.clone(),
                     sleep: sleep.clone(),
-                })?
+                });
+                match chain {
+                    Ok(p) => p,
+                    Err(e) if credentials_optional => Arc::new(NoCredentials(e.0)),
+                    Err(e) => return Err(e),
+                }
             }
         };
         tracing::debug!(provider = credentials.describe(), "credential provider chosen");

@@ -67,7 +67,15 @@ impl From<crate::transport::default::TlsSetupError> for ConfigError {
 /// A checked client configuration, shared by every service client.
 #[derive(Debug, Clone)]
 pub struct Config {
+    /// Empty when none was found and an endpoint was set instead (a
+    /// service that is not AWS's needs none): `no_region` then says why,
+    /// for the calls that need one (SigV4, AWS endpoints).
     pub(crate) region: String,
+    pub(crate) no_region: Option<String>,
+    /// Sign nothing, with any scheme (see the `auth` module).
+    pub(crate) anonymous: bool,
+    /// Bearer token, API key, user name and password, when set.
+    pub(crate) http_identities: crate::auth::HttpIdentities,
     /// Settings given to `with_*` methods that are not valid (by setting):
     /// every call fails with the first, unsent (see the `overrides` module).
     pub(crate) problems: Vec<(&'static str, String)>,
@@ -238,8 +246,29 @@ pub(crate) fn check_region(region: &str) -> Result<(), ConfigError> {
 }
 
 impl Config {
+    /// The region (empty when none was configured: allowed with an
+    /// endpoint URL set on the builder, for services that are not AWS's).
     pub fn region(&self) -> &str {
         &self.region
+    }
+
+    /// The region, or why there is none (for SigV4 and AWS endpoints).
+    pub(crate) fn required_region(&self) -> Result<&str, String> {
+        match &self.no_region {
+            Some(why) if self.region.is_empty() => Err(why.clone()),
+            _ => Ok(&self.region),
+        }
+    }
+
+    /// Whether calls go unsigned whatever their auth schemes
+    /// ([`ConfigBuilder::anonymous`](crate::config::builder::ConfigBuilder::anonymous)).
+    pub fn is_anonymous(&self) -> bool {
+        self.anonymous
+    }
+
+    /// The cache in front of the bearer token provider, if one is set.
+    pub fn token_cache(&self) -> Option<&crate::auth::identity::TokenCache> {
+        self.http_identities.token.as_deref()
     }
 
     /// The credentials to sign with now, from the configured provider

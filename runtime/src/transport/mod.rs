@@ -183,6 +183,18 @@ pub fn is_sensitive<B>(request: &http::Request<B>) -> bool {
     request.extensions().get::<Sensitive>().is_some()
 }
 
+/// A request extension naming the header or query parameter that carries
+/// an API key (`smithy.api#httpApiKeyAuth`, whose name the model chooses):
+/// a transport that records or logs requests must leave it out, as it
+/// leaves out `Authorization` ([`RecordingTransport`](crate::transport::replay::RecordingTransport) does).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuthSecret {
+    /// A header, by its lower-case name.
+    Header(String),
+    /// A query parameter, by name.
+    Query(String),
+}
+
 /// Produces a body again from its start (see [`StreamingBody::reopenable`]).
 pub type Reopen = std::sync::Arc<dyn Fn() -> BoxFuture<'static, Result<StreamingBody, String>> + Send + Sync>;
 

@@ -153,6 +153,12 @@ impl Exchange {
         }
         if let Some(want) = &self.query {
             let mut sent = query_pairs(request.uri().query().unwrap_or_default());
+            // A recorded secret (an API key) matches whatever is sent.
+            for (k, v) in &mut sent {
+                if want.iter().any(|(wk, wv)| wk == k && wv == REDACTED) {
+                    *v = REDACTED.to_string();
+                }
+            }
             let mut want = want.clone();
             sent.sort();
             want.sort();
@@ -395,10 +401,23 @@ impl RecordingTransport {
 
     async fn record(&self, request: http::Request<bytes::Bytes>, max_body: usize) -> Result<RawResponse, SendError> {
         let sensitive = crate::transport::is_sensitive(&request);
+        let auth_secret = request.extensions().get::<crate::transport::AuthSecret>().cloned();
         let mut exchange = Exchange::new(request.method().as_str(), request.uri().path());
-        exchange.query = Some(query_pairs(request.uri().query().unwrap_or_default()));
+        let mut query = query_pairs(request.uri().query().unwrap_or_default());
+        if let Some(crate::transport::AuthSecret::Query(secret)) = &auth_secret {
+            for (k, v) in &mut query {
+                if k == secret {
+                    *v = REDACTED.to_string();
+                }
+            }
+        }
+        exchange.query = Some(query);
+        let secret_name = match &auth_secret {
+            Some(crate::transport::AuthSecret::Header(h)) => Some(h.as_str()),
+            _ => None,
+        };
         for (name, value) in request.headers() {
-            if !VOLATILE.contains(&name.as_str()) && !secret_header(name.as_str()) {
+            if !VOLATILE.contains(&name.as_str()) && !secret_header(name.as_str()) && secret_name != Some(name.as_str()) {
                 if let Ok(v) = value.to_str() {
                     exchange.headers.push((name.as_str().to_string(), v.to_string()));
                 }
