@@ -331,12 +331,35 @@ pub struct OperationIr {
     /// and need no credentials (STS `AssumeRoleWithWebIdentity`, SSO
     /// `GetRoleCredentials`).
     pub unsigned: bool,
+    /// The operation's auth schemes in order of preference (`lower::auth`):
+    /// its `@auth`, else its service's, else every scheme of the service.
+    /// Empty: requests go unsigned (`unsigned` is set too).
+    pub auth: Vec<AuthIr>,
+    /// `@optionalAuth`: without an identity for any scheme, the request
+    /// goes unsigned.
+    pub optional_auth: bool,
     /// The body of its request or response may hold `@sensitive` values
     /// (STS `AssumeRole`, SSO `GetRoleCredentials`, SSO-OIDC `CreateToken`):
     /// its requests are marked so recordings keep neither body, and a
     /// response that fails to parse shows no part of its body. Filled by
     /// `lower::sensitive`.
     pub sensitive_body: bool,
+}
+
+/// An auth scheme an operation accepts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuthIr {
+    /// `aws.auth#sigv4`.
+    SigV4,
+    /// `smithy.api#httpBearerAuth`.
+    Bearer,
+    /// `smithy.api#httpApiKeyAuth`: a header (`in_header`) or query
+    /// parameter `name`, with an optional scheme before the key.
+    ApiKey { name: String, in_header: bool, scheme: Option<String> },
+    /// `smithy.api#httpBasicAuth`.
+    Basic,
+    /// A scheme the runtime cannot use, by shape id.
+    Unsupported(String),
 }
 
 /// An event stream (a `@streaming` union member of an output).

@@ -2,6 +2,7 @@
 //! decides everything about the output: the operation closure, the type of
 //! every member, names, boxing, HTTP bindings and validation plans.
 
+mod auth;
 mod checks;
 mod closure;
 /// The names of a service's operations (for listings and "did you mean").
@@ -245,6 +246,10 @@ pub fn lower_service(model: &Model, svc: &Shape, only: Option<&BTreeSet<String>>
         return Err(diags);
     }
     types::build(model, &closure, &mut ir, &mut diags);
+    auth::resolve(model, svc, &mut ir, &mut diags);
+    if svc.traits.aws_service.is_none() {
+        ir.warnings.push(not_aws_warning(svc, &ir));
+    }
     event_streams::resolve(model, &mut ir);
     streaming_bodies::resolve(model, &mut ir);
     examples::resolve(model, &mut ir, &mut diags);
@@ -259,6 +264,35 @@ pub fn lower_service(model: &Model, svc: &Shape, only: Option<&BTreeSet<String>>
         http::check_bindings(model, &closure, &mut diags);
     }
     diags.into_result(ir)
+}
+
+/// What the generator assumed of a service without `aws.api#service`.
+fn not_aws_warning(svc: &Shape, ir: &ServiceIr) -> String {
+    let endpoint = if ir.endpoint_rules.is_some() {
+        "its endpoint from its endpoint rules"
+    } else {
+        "no endpoint rules, so its URL is required in the configuration (`Config::builder().endpoint_url(..)`; smithy-call --endpoint-url)"
+    };
+    let mut schemes: Vec<&str> = Vec::new();
+    for op in &ir.operations {
+        for a in &op.auth {
+            let name = match a {
+                crate::ir::AuthIr::SigV4 => "aws.auth#sigv4",
+                crate::ir::AuthIr::Bearer => "smithy.api#httpBearerAuth",
+                crate::ir::AuthIr::ApiKey { .. } => "smithy.api#httpApiKeyAuth",
+                crate::ir::AuthIr::Basic => "smithy.api#httpBasicAuth",
+                crate::ir::AuthIr::Unsupported(id) => id.as_str(),
+            };
+            if !schemes.contains(&name) {
+                schemes.push(name);
+            }
+        }
+    }
+    let auth = if schemes.is_empty() { "no auth (requests unsigned)".to_string() } else { format!("auth schemes {}", schemes.join(", ")) };
+    format!(
+        "service `{}` has no `aws.api#service` trait: generated as a service that is not AWS's, with the Rust module `{}` (from its shape name), {endpoint}, {auth}, and no AWS region or credentials needed",
+        svc.id, ir.module
+    )
 }
 
 fn pick_protocol(protocols: &[Protocol]) -> Option<Protocol> {

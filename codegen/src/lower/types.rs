@@ -50,7 +50,6 @@ pub fn build(model: &Model, c: &Closure<'_>, ir: &mut ServiceIr, diags: &mut Dia
         type_ids.push((id.clone(), name));
     }
     let rust_names: BTreeMap<String, String> = type_ids.iter().cloned().collect();
-    let svc_auth = model.get(&ir.shape_id).and_then(|s| s.traits.auth.as_ref());
     // Operation input and output types.
     for op in &c.operations {
         let op_name = c.name_of(&op.id).to_string();
@@ -134,8 +133,12 @@ pub fn build(model: &Model, c: &Closure<'_>, ir: &mut ServiceIr, diags: &mut Dia
             content_md5: op.traits.http_checksum_required,
             endpoint_params: endpoint_params(ctx.model, op),
             unwrapped_output: op.traits.s3_unwrapped_xml_output,
-            unsigned: op.traits.auth.as_ref().or(svc_auth).is_some_and(Vec::is_empty),
+            // Settled with the auth schemes in `lower::auth`.
+            unsigned: false,
+            auth: Vec::new(),
+            optional_auth: false,
             sensitive_body: [&o.input, &o.output].into_iter().any(|s| super::sensitive::body_holds_sensitive(model, ir.protocol, s)),
+            unit_input: o.input == "smithy.api#Unit",
             output_stream: None,
             input_stream: None,
             streaming_body: None,

@@ -301,6 +301,14 @@ pub struct Traits {
     /// `@auth` on a service or operation: the auth schemes it uses, in
     /// order of preference (`Some(vec![])`: none, the request goes unsigned).
     pub auth: Option<Vec<String>>,
+    /// `smithy.api#httpBearerAuth` on a service.
+    pub http_bearer_auth: bool,
+    /// `smithy.api#httpBasicAuth` on a service.
+    pub http_basic_auth: bool,
+    /// `smithy.api#httpApiKeyAuth` on a service.
+    pub http_api_key_auth: Option<HttpApiKeyAuth>,
+    /// `smithy.api#optionalAuth` on an operation.
+    pub optional_auth: bool,
     pub idempotent: bool,
     pub readonly: bool,
     pub title: Option<String>,
@@ -309,6 +317,17 @@ pub struct Traits {
     pub protocols: Vec<Protocol>,
     /// Every trait as written, including the ones not parsed above.
     pub raw: Map<String, Value>,
+}
+
+/// `smithy.api#httpApiKeyAuth`: where the key goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpApiKeyAuth {
+    /// The header or query parameter's name.
+    pub name: String,
+    /// `true`: a header; `false`: a query parameter.
+    pub in_header: bool,
+    /// The `Authorization`-style scheme put before the key (headers only).
+    pub scheme: Option<String>,
 }
 
 /// Parse raw traits. Each error is `(trait id, message)`.
@@ -606,6 +625,34 @@ fn parse_one(t: &mut Traits, id: &str, v: &Value) -> Result<(), String> {
         }
         "aws.iam#requiredActions" => t.required_actions = want_string_list(v)?,
         "aws.api#clientEndpointDiscoveryId" => t.client_endpoint_discovery_id = want_annotation(v)?,
+        "smithy.api#httpBearerAuth" => t.http_bearer_auth = want_object(v).map(|_| true)?,
+        "smithy.api#httpBasicAuth" => t.http_basic_auth = want_object(v).map(|_| true)?,
+        "smithy.api#optionalAuth" => t.optional_auth = want_object(v).map(|_| true)?,
+        "smithy.api#httpApiKeyAuth" => {
+            let o = want_object(v)?;
+            let name = o.get("name").and_then(Value::as_str).filter(|n| !n.is_empty()).ok_or("`name` must be a non-empty string")?.to_string();
+            let in_header = match o.get("in").and_then(Value::as_str) {
+                Some("header") => true,
+                Some("query") => false,
+                _ => return Err("`in` must be \"header\" or \"query\"".into()),
+            };
+            let scheme = match o.get("scheme") {
+                None | Some(Value::Null) => None,
+                Some(Value::String(s)) if !in_header => return Err(format!("`scheme` ({s:?}) can only be set when `in` is \"header\"")),
+                Some(Value::String(s)) if s.is_empty() || s.contains(char::is_whitespace) => return Err(format!("`scheme` {s:?} must be one token (no spaces)")),
+                Some(Value::String(s)) => Some(s.clone()),
+                Some(other) => return Err(format!("`scheme` must be a string, found {}", kind(other))),
+            };
+            // RFC 9110's token characters: a header name the client can send.
+            let tchar = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
+            if in_header && !name.bytes().all(tchar) {
+                return Err(format!("`name` {name:?} is not a valid HTTP header name"));
+            }
+            if scheme.as_deref().is_some_and(|s| !s.bytes().all(tchar)) {
+                return Err("`scheme` must be an HTTP auth scheme token (letters, digits, `-`, ...)".into());
+            }
+            t.http_api_key_auth = Some(HttpApiKeyAuth { name, in_header, scheme });
+        }
         "smithy.api#auth" => {
             let list = v.as_array().ok_or_else(|| format!("expected a list of auth scheme shape ids, found {}", kind(v)))?;
             t.auth = Some(

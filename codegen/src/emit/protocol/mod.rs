@@ -227,6 +227,13 @@ fn operation(op: &OperationIr, input: Option<&StructIr>, serialize: TokenStream,
     }
     if op.unsigned {
         after.push(quote!(request.unsigned = true;));
+    } else if op.auth != [crate::ir::AuthIr::SigV4] {
+        // SigV4 alone is the runtime's default (`auth: None`).
+        let options = op.auth.iter().map(auth_option);
+        after.push(quote!(request.auth = ::std::option::Option::Some(&[#(#options),*]);));
+    }
+    if op.optional_auth && !op.unsigned {
+        after.push(quote!(request.optional_auth = true;));
     }
     let parse = if op.sensitive_body {
         after.push(quote!(request.sensitive = true;));
@@ -275,3 +282,22 @@ fn operation(op: &OperationIr, input: Option<&StructIr>, serialize: TokenStream,
     }
 }
 
+
+/// An auth scheme as the runtime's `AuthOption`.
+fn auth_option(a: &crate::ir::AuthIr) -> TokenStream {
+    use crate::ir::AuthIr;
+    match a {
+        AuthIr::SigV4 => quote!(::smithy_gen_runtime::auth::AuthOption::SigV4),
+        AuthIr::Bearer => quote!(::smithy_gen_runtime::auth::AuthOption::Bearer),
+        AuthIr::Basic => quote!(::smithy_gen_runtime::auth::AuthOption::Basic),
+        AuthIr::ApiKey { name, in_header, scheme } => {
+            let location = if *in_header { quote!(Header) } else { quote!(Query) };
+            let scheme = match scheme {
+                Some(s) => quote!(::std::option::Option::Some(#s)),
+                None => quote!(::std::option::Option::None),
+            };
+            quote!(::smithy_gen_runtime::auth::AuthOption::ApiKey { name: #name, location: ::smithy_gen_runtime::auth::ApiKeyLocation::#location, scheme: #scheme })
+        }
+        AuthIr::Unsupported(id) => quote!(::smithy_gen_runtime::auth::AuthOption::Unsupported(#id)),
+    }
+}
