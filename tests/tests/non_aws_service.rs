@@ -1,0 +1,295 @@
+//! A service that is not AWS's: the to-do list of `models/todo.smithy`,
+//! whose client `examples/todo-service` generates in its build script,
+//! called against a server on 127.0.0.1 that this test runs. What a user
+//! relies on: no region or AWS credentials needed, the bearer token and the
+//! API key where the model puts them (and nowhere else), an open operation
+//! sent unsigned, a clear error and no request when an identity or the
+//! endpoint is missing, typed errors, pagination, a streamed download, and
+//! secrets in no `Debug` or error text.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
+use std::sync::{Arc, Mutex};
+
+use todo_service_example::todo;
+use todo::todo_service::{errors, types, Client};
+
+const TOKEN: &str = "tok-SECRET-1";
+const API_KEY: &str = "key-SECRET-2";
+
+/// One request as the server saw it.
+#[derive(Debug, Clone)]
+struct Seen {
+    method: String,
+    target: String,
+    headers: Vec<(String, String)>,
+}
+
+impl Seen {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+}
+
+/// The attachment: large enough to arrive in several chunks.
+fn attachment() -> Vec<u8> {
+    (0..200_000u32).map(|i| (i % 251) as u8).collect()
+}
+
+/// The to-do service: five items, pages of `maxResults`, a 404 for
+/// `missing`, the attachment, and the stats behind the API key. Every
+/// answer closes its connection.
+struct Server {
+    url: String,
+    seen: Arc<Mutex<Vec<Seen>>>,
+}
+
+impl Server {
+    fn start() -> Server {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let url = format!("http://{}", listener.local_addr().expect("address"));
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let log = seen.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(stream) = stream else { continue };
+                let log = log.clone();
+                std::thread::spawn(move || serve(stream, &log));
+            }
+        });
+        Server { url, seen }
+    }
+
+    fn seen(&self) -> Vec<Seen> {
+        self.seen.lock().unwrap().clone()
+    }
+}
+
+fn serve(stream: std::net::TcpStream, log: &Mutex<Vec<Seen>>) {
+    let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+    let mut line = String::new();
+    if reader.read_line(&mut line).unwrap_or(0) == 0 {
+        return;
+    }
+    let mut parts = line.split_whitespace();
+    let (method, target) = (parts.next().unwrap_or("").to_string(), parts.next().unwrap_or("").to_string());
+    let mut headers = Vec::new();
+    loop {
+        let mut h = String::new();
+        if reader.read_line(&mut h).unwrap_or(0) == 0 || h.trim().is_empty() {
+            break;
+        }
+        if let Some((k, v)) = h.split_once(':') {
+            headers.push((k.trim().to_ascii_lowercase(), v.trim().to_string()));
+        }
+    }
+    let length: usize = headers.iter().find(|(k, _)| k == "content-length").and_then(|(_, v)| v.parse().ok()).unwrap_or(0);
+    let mut body = vec![0; length];
+    let _ = reader.read_exact(&mut body);
+    let seen = Seen { method, target, headers };
+    log.lock().unwrap().push(seen.clone());
+    let (status, extra, content): (u16, Vec<(&str, String)>, Vec<u8>) = route(&seen, &body);
+    let mut out = stream;
+    let mut head = format!("HTTP/1.1 {status} X\r\ncontent-length: {}\r\nconnection: close\r\n", content.len());
+    for (k, v) in extra {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    head.push_str("\r\n");
+    let _ = out.write_all(head.as_bytes());
+    // The body in pieces, so the client's stream sees more than one chunk.
+    for piece in content.chunks(16 * 1024) {
+        let _ = out.write_all(piece);
+        let _ = out.flush();
+    }
+}
+
+fn json(status: u16, body: serde_json::Value) -> (u16, Vec<(&'static str, String)>, Vec<u8>) {
+    (status, vec![("content-type", "application/json".to_string())], body.to_string().into_bytes())
+}
+
+fn route(r: &Seen, body: &[u8]) -> (u16, Vec<(&'static str, String)>, Vec<u8>) {
+    let (path, query) = r.target.split_once('?').unwrap_or((r.target.as_str(), ""));
+    let param = |name: &str| query.split('&').find_map(|p| p.strip_prefix(&format!("{name}=")).map(str::to_string));
+    if path == "/status" {
+        return json(200, serde_json::json!({"status": "ok"}));
+    }
+    if path == "/stats" {
+        return match r.header("x-api-key") {
+            Some(API_KEY) => json(200, serde_json::json!({"total": 5, "done": 2})),
+            _ => json(403, serde_json::json!({"message": "an API key is needed"})),
+        };
+    }
+    if r.header("authorization") != Some(&format!("Bearer {TOKEN}")) {
+        return json(401, serde_json::json!({"message": "a bearer token is needed"}));
+    }
+    let item = |n: u32| serde_json::json!({"id": format!("t-{n}"), "title": format!("item {n}"), "done": n <= 2});
+    match (r.method.as_str(), path) {
+        ("GET", "/todos") => {
+            let from: u32 = param("nextToken").and_then(|t| t.parse().ok()).unwrap_or(0);
+            let size: u32 = param("maxResults").and_then(|t| t.parse().ok()).unwrap_or(100);
+            let items: Vec<_> = (from + 1..=5).take(size as usize).map(item).collect();
+            let next = from + items.len() as u32;
+            let mut page = serde_json::json!({"items": items});
+            if next < 5 {
+                page["nextToken"] = serde_json::Value::String(next.to_string());
+            }
+            json(200, page)
+        }
+        ("POST", "/todos") => {
+            let input: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
+            json(201, serde_json::json!({"todo": {"id": "t-6", "title": input["title"], "done": false}}))
+        }
+        ("GET", "/todos/missing") | ("GET", "/todos/missing/attachment") => {
+            let (status, mut headers, content) = json(404, serde_json::json!({"message": "no such to-do item", "id": "missing"}));
+            headers.push(("x-amzn-errortype", "TodoNotFound".to_string()));
+            (status, headers, content)
+        }
+        ("GET", p) if p.ends_with("/attachment") => (200, vec![("content-type", "application/octet-stream".to_string())], attachment()),
+        ("GET", p) => json(200, serde_json::json!({"todo": item(p.trim_start_matches("/todos/t-").parse().unwrap_or(1))})),
+        _ => json(400, serde_json::json!({"message": "no such route"})),
+    }
+}
+
+/// A configuration with only what a user of this service has: its URL and
+/// (maybe) a token or key. No region, no AWS credentials.
+fn config(server: &Server, token: bool, key: bool) -> todo::Config {
+    let mut b = todo::Config::builder().endpoint_url(server.url.clone()).max_attempts(1);
+    if token {
+        b = b.bearer_token(TOKEN);
+    }
+    if key {
+        b = b.api_key(API_KEY);
+    }
+    b.build().expect("a configuration with an endpoint and no region or AWS credentials")
+}
+
+fn no_secret(text: &str) {
+    assert!(!text.contains("SECRET"), "a secret shows: {text}");
+}
+
+#[tokio::test]
+async fn the_open_operation_needs_nothing_and_sends_no_identity() {
+    let server = Server::start();
+    // A token is configured; the operation's `@auth([])` sends none.
+    let client = Client::new(config(&server, true, true));
+    let out = client.get_service_status().send().await.expect("status");
+    assert_eq!(out.status(), "ok");
+    // And with nothing configured at all.
+    let out = Client::new(config(&server, false, false)).get_service_status().send().await.expect("status");
+    assert_eq!(out.status(), "ok");
+    let seen = server.seen();
+    assert_eq!(seen.len(), 2);
+    for s in &seen {
+        assert_eq!(s.header("authorization"), None, "{s:?}");
+        assert_eq!(s.header("x-api-key"), None, "{s:?}");
+        // Nothing of SigV4 either.
+        assert!(!s.headers.iter().any(|(k, _)| k.starts_with("x-amz-")), "{s:?}");
+    }
+}
+
+#[tokio::test]
+async fn bearer_token_pagination_typed_errors_and_input() {
+    let server = Server::start();
+    let client = Client::new(config(&server, true, false));
+    let items = client.list_todos_paginator(types::ListTodosInput::default()).page_size(2).collect_items().await.expect("every page");
+    let ids: Vec<&str> = items.iter().map(|t| t.id()).collect();
+    assert_eq!(ids, ["t-1", "t-2", "t-3", "t-4", "t-5"]);
+    let pages: Vec<String> = server.seen().iter().map(|s| s.target.clone()).collect();
+    assert_eq!(pages, ["/todos?maxResults=2", "/todos?nextToken=2&maxResults=2", "/todos?nextToken=4&maxResults=2"]);
+
+    let created = client.create_todo().title("water the plants").send().await.expect("created");
+    let todo = created.todo().expect("the new item");
+    assert_eq!((todo.id(), todo.title()), ("t-6", "water the plants"));
+
+    match client.get_todo().id("missing").send().await {
+        Err(errors::GetTodoError::TodoNotFound(e)) => {
+            assert_eq!(e.error.message(), "no such to-do item");
+            assert_eq!(e.error.id(), Some("missing"));
+            assert_eq!(e.meta.status, 404);
+        }
+        other => panic!("expected TodoNotFound, got {other:?}"),
+    }
+    // Every one of these carried the token, and only as the model says.
+    for s in server.seen() {
+        assert_eq!(s.header("authorization"), Some(format!("Bearer {TOKEN}").as_str()), "{s:?}");
+        assert_eq!(s.header("x-api-key"), None, "{s:?}");
+    }
+}
+
+#[tokio::test]
+async fn the_api_key_goes_in_its_header_only_where_the_model_asks() {
+    let server = Server::start();
+    let client = Client::new(config(&server, true, true));
+    let stats = client.get_stats().send().await.expect("stats");
+    assert_eq!((stats.total(), stats.done()), (5, 2));
+    let seen = server.seen();
+    assert_eq!(seen[0].header("x-api-key"), Some(API_KEY));
+    assert_eq!(seen[0].header("authorization"), None, "only the operation's own scheme");
+}
+
+#[tokio::test]
+async fn a_missing_identity_fails_unsent_naming_the_scheme_and_the_fix() {
+    let server = Server::start();
+    // A token but no key: GetStats needs the key.
+    let client = Client::new(config(&server, true, false));
+    let e = client.get_stats().send().await.expect_err("no API key");
+    let text = e.to_string();
+    assert!(matches!(&e, errors::GetStatsError::Transport(t) if t.kind == smithy_gen_runtime::error::TransportErrorKind::Credentials), "{e:?}");
+    assert!(text.contains("smithy.api#httpApiKeyAuth") && text.contains("api_key"), "{text}");
+    no_secret(&text);
+    // No token: the bearer operations fail the same way.
+    let e = Client::new(config(&server, false, true)).list_todos().send().await.expect_err("no token").to_string();
+    assert!(e.contains("smithy.api#httpBearerAuth") && e.contains("bearer_token"), "{e}");
+    assert!(server.seen().is_empty(), "nothing may be sent: {:?}", server.seen());
+}
+
+#[tokio::test]
+async fn an_anonymous_configuration_sends_no_token() {
+    let server = Server::start();
+    let config = todo::Config::builder().endpoint_url(server.url.clone()).bearer_token(TOKEN).anonymous().max_attempts(1).build().expect("config");
+    let e = Client::new(config).list_todos().send().await.expect_err("the server wants a token");
+    assert!(matches!(&e, errors::ListTodosError::Unmodeled(m) if m.status == 401), "{e:?}");
+    assert_eq!(server.seen()[0].header("authorization"), None);
+}
+
+#[tokio::test]
+async fn a_streamed_download() {
+    let server = Server::start();
+    let client = Client::new(config(&server, true, false));
+    let (out, mut body) = client.get_attachment_stream(types::GetAttachmentInput::builder().id("t-1").build().expect("input")).await.expect("download");
+    assert_eq!(out.content_type(), Some("application/octet-stream"));
+    let mut got = Vec::new();
+    let mut chunks = 0;
+    while let Some(chunk) = body.next_chunk().await {
+        got.extend_from_slice(&chunk.expect("chunk"));
+        chunks += 1;
+    }
+    assert_eq!(got, attachment());
+    assert!(chunks >= 1);
+    // A typed error from the streaming form too.
+    let e = client.get_attachment_stream(types::GetAttachmentInput::builder().id("missing").build().expect("input")).await.expect_err("404");
+    assert!(matches!(e, errors::GetAttachmentError::TodoNotFound(_)), "{e:?}");
+}
+
+#[tokio::test]
+async fn without_an_endpoint_nothing_is_sent_and_the_error_says_what_to_set() {
+    // A region alone (as an AWS user might have in the environment) is no
+    // endpoint for this service.
+    let config = todo::Config::builder().region("us-east-1").bearer_token(TOKEN).build().expect("config");
+    let e = Client::new(config).list_todos().send().await.expect_err("no endpoint").to_string();
+    assert!(e.contains("endpoint_url") && e.contains("not an AWS service"), "{e}");
+    no_secret(&e);
+}
+
+#[test]
+fn secrets_show_in_no_debug_output() {
+    let config = todo::Config::builder()
+        .endpoint_url("http://127.0.0.1:9")
+        .bearer_token(TOKEN)
+        .api_key(API_KEY)
+        .basic_auth("ann", "pw-SECRET-3")
+        .build()
+        .expect("config");
+    no_secret(&format!("{config:?}"));
+    no_secret(&format!("{:?}", Client::new(config)));
+}
