@@ -17,6 +17,8 @@ pub enum Protocol {
     AwsQuery,
     Ec2Query,
     RestXml,
+    /// `smithy.protocols#rpcv2Cbor`.
+    RpcV2Cbor,
 }
 
 impl Protocol {
@@ -44,6 +46,7 @@ impl Protocol {
             Protocol::AwsQuery => "AwsQuery",
             Protocol::Ec2Query => "Ec2Query",
             Protocol::RestXml => "RestXml",
+            Protocol::RpcV2Cbor => "RpcV2Cbor",
         }
     }
 
@@ -56,7 +59,15 @@ impl Protocol {
             Protocol::AwsQuery => "awsQuery",
             Protocol::Ec2Query => "ec2Query",
             Protocol::RestXml => "restXml",
+            Protocol::RpcV2Cbor => "rpcv2Cbor",
         }
+    }
+
+    /// The protocol trait's shape id (`aws.protocols#restJson1`,
+    /// `smithy.protocols#rpcv2Cbor`).
+    pub fn trait_id(self) -> String {
+        let namespace = if self == Protocol::RpcV2Cbor { "smithy.protocols" } else { "aws.protocols" };
+        format!("{namespace}#{}", self.smithy_name())
     }
 }
 
@@ -344,6 +355,9 @@ pub struct OperationIr {
     /// response that fails to parse shows no part of its body. Filled by
     /// `lower::sensitive`.
     pub sensitive_body: bool,
+    /// The operation's input is `smithy.api#Unit` (its Rust input type is
+    /// empty): rpcv2Cbor then sends no body.
+    pub unit_input: bool,
 }
 
 /// An auth scheme an operation accepts.

@@ -9,8 +9,10 @@
 //! one present; forbidden names absent; required names present); header
 //! values are compared after trimming, repeated headers joined with `, `;
 //! a body with a JSON media type is compared as parsed JSON (numbers by
-//! value), an XML body as a tree, a form as its pairs, any other body byte
-//! for byte; no `body` means no assertion.
+//! value), an XML body as a tree, a form as its pairs, a CBOR body (given
+//! in base64) as decoded CBOR values (map entries in any order, numbers by
+//! value whatever their width, tags kept), any other body byte for byte; no
+//! `body` means no assertion.
 
 use std::future::Future;
 use std::sync::{Arc, Mutex};
@@ -193,6 +195,17 @@ pub fn response(status: u16, headers: &[(&str, &str)], body: &str) -> RawRespons
     RawResponse::new(status, headers.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(), body.as_bytes().to_vec())
 }
 
+/// A canned response whose body the case gives in `media_type`: binary
+/// media (`application/cbor`) are written in base64 and decoded here; an
+/// invalid base64 body panics, naming the case's fault.
+pub fn response_in(status: u16, headers: &[(&str, &str)], body: &str, media_type: Option<&str>) -> RawResponse {
+    if media_type.is_some_and(|m| m.contains("cbor")) {
+        let bytes = crate::types::blob::decode(body.trim()).unwrap_or_else(|e| panic!("the case's CBOR body is not base64: {e}"));
+        return RawResponse::new(status, headers.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(), bytes);
+    }
+    response(status, headers, body)
+}
+
 /// Panic unless `actual` and `expected` have the same JSON form (numbers by
 /// value; NaN equal to NaN, as both serialise it as `"NaN"`).
 pub fn assert_same<T: serde::Serialize>(actual: &T, expected: &T) {
@@ -227,6 +240,8 @@ fn compare_body(sent: &[u8], want: &str, media_type: Option<&str>, unordered: &[
         } else {
             Err(format!("body: sent {sent_json}, expected {want_json}"))
         }
+    } else if media_type.is_some_and(|m| m.contains("cbor")) {
+        cbor_equal(sent, want)
     } else if media_type.is_some_and(|m| m.contains("xml")) {
         xml_equal(sent, want, unordered)
     } else if media_type.is_some_and(|m| m.contains("x-www-form-urlencoded")) {
@@ -244,6 +259,155 @@ fn compare_body(sent: &[u8], want: &str, media_type: Option<&str>, unordered: &[
         Ok(())
     } else {
         Err(format!("body: sent {:?}, expected {want:?}", String::from_utf8_lossy(sent)))
+    }
+}
+
+/// A CBOR body against the case's base64: equal as decoded values.
+#[cfg(feature = "cbor")]
+fn cbor_equal(sent: &[u8], want: &str) -> Result<(), String> {
+    let want_bytes = crate::types::blob::decode(want.trim()).map_err(|e| format!("body: the case's CBOR body is not base64: {e}"))?;
+    let want_value = cbor_value::read(&want_bytes).map_err(|e| format!("body: the case's CBOR body does not decode: {e}"))?;
+    let sent_value = cbor_value::read(sent).map_err(|e| format!("body: sent {sent:02x?}, which is not CBOR ({e})"))?;
+    if sent_value == want_value {
+        Ok(())
+    } else {
+        Err(format!("body: sent {sent_value:?}, expected {want_value:?}"))
+    }
+}
+
+#[cfg(not(feature = "cbor"))]
+fn cbor_equal(sent: &[u8], want: &str) -> Result<(), String> {
+    let _ = (sent, want);
+    Err("body: comparing CBOR bodies needs the runtime's `cbor` feature".into())
+}
+
+/// CBOR data items as compared by the tests (RFC 8949's data model, read
+/// with minicbor's decoder, tags kept).
+#[cfg(feature = "cbor")]
+mod cbor_value {
+    use minicbor::data::Type;
+    use minicbor::decode::Decoder;
+
+    #[derive(Debug, Clone)]
+    pub enum CborValue {
+        Int(i128),
+        Float(f64),
+        Bytes(Vec<u8>),
+        Text(String),
+        Array(Vec<CborValue>),
+        Map(Vec<(CborValue, CborValue)>),
+        Tag(u64, Box<CborValue>),
+        Bool(bool),
+        Null,
+    }
+
+    /// Numbers by value (an integer equals the float of the same value; NaN
+    /// equals NaN), maps as sets of entries, `undefined` as `null`.
+    impl PartialEq for CborValue {
+        fn eq(&self, other: &Self) -> bool {
+            use CborValue::*;
+            match (self, other) {
+                (Int(a), Int(b)) => a == b,
+                (Float(a), Float(b)) => a == b || (a.is_nan() && b.is_nan()),
+                (Int(i), Float(f)) | (Float(f), Int(i)) => (*i as f64) == *f,
+                (Bytes(a), Bytes(b)) => a == b,
+                (Text(a), Text(b)) => a == b,
+                (Array(a), Array(b)) => a == b,
+                (Map(a), Map(b)) => a.len() == b.len() && a.iter().all(|(k, v)| b.iter().any(|(k2, v2)| k == k2 && v == v2)),
+                (Tag(t, a), Tag(u, b)) => t == u && a == b,
+                (Bool(a), Bool(b)) => a == b,
+                (Null, Null) => true,
+                _ => false,
+            }
+        }
+    }
+
+    pub fn read(bytes: &[u8]) -> Result<CborValue, String> {
+        let mut d = Decoder::new(bytes);
+        let v = item(&mut d, 0)?;
+        if d.position() != bytes.len() {
+            return Err(format!("{} bytes after the data item", bytes.len() - d.position()));
+        }
+        Ok(v)
+    }
+
+    fn item(d: &mut Decoder<'_>, depth: usize) -> Result<CborValue, String> {
+        if depth > 64 {
+            return Err("nested too deeply".into());
+        }
+        let e = |e: minicbor::decode::Error| e.to_string();
+        Ok(match d.datatype().map_err(e)? {
+            Type::Bool => CborValue::Bool(d.bool().map_err(e)?),
+            Type::Null => {
+                d.null().map_err(e)?;
+                CborValue::Null
+            }
+            Type::Undefined => {
+                d.undefined().map_err(e)?;
+                CborValue::Null
+            }
+            Type::U8 | Type::U16 | Type::U32 | Type::U64 | Type::I8 | Type::I16 | Type::I32 | Type::I64 | Type::Int => {
+                CborValue::Int(d.int().map_err(e)?.into())
+            }
+            Type::F16 => {
+                let p = d.position();
+                let Some(&[hi, lo]) = d.input().get(p + 1..p + 3) else { return Err("a truncated half float".into()) };
+                d.set_position(p + 3);
+                // Through the runtime's decoder, which widens half floats.
+                CborValue::Float(crate::protocols::cbor::from_slice::<f64>(&[0xf9, hi, lo]).map_err(|e| e.to_string())?)
+            }
+            Type::F32 | Type::F64 => CborValue::Float(d.f64().map_err(e)?),
+            Type::Bytes | Type::BytesIndef => {
+                let mut v = Vec::new();
+                for chunk in d.bytes_iter().map_err(e)? {
+                    v.extend_from_slice(chunk.map_err(e)?);
+                }
+                CborValue::Bytes(v)
+            }
+            Type::String | Type::StringIndef => {
+                let mut s = String::new();
+                for chunk in d.str_iter().map_err(e)? {
+                    s.push_str(chunk.map_err(e)?);
+                }
+                CborValue::Text(s)
+            }
+            Type::Array | Type::ArrayIndef => {
+                let len = d.array().map_err(e)?;
+                let mut items = Vec::new();
+                loop {
+                    if len.is_some_and(|n| items.len() as u64 >= n) {
+                        break;
+                    }
+                    if len.is_none() && d.datatype().map_err(e)? == Type::Break {
+                        d.set_position(d.position() + 1);
+                        break;
+                    }
+                    items.push(item(d, depth + 1)?);
+                }
+                CborValue::Array(items)
+            }
+            Type::Map | Type::MapIndef => {
+                let len = d.map().map_err(e)?;
+                let mut entries = Vec::new();
+                loop {
+                    if len.is_some_and(|n| entries.len() as u64 >= n) {
+                        break;
+                    }
+                    if len.is_none() && d.datatype().map_err(e)? == Type::Break {
+                        d.set_position(d.position() + 1);
+                        break;
+                    }
+                    let k = item(d, depth + 1)?;
+                    entries.push((k, item(d, depth + 1)?));
+                }
+                CborValue::Map(entries)
+            }
+            Type::Tag => {
+                let t = d.tag().map_err(e)?.as_u64();
+                CborValue::Tag(t, Box::new(item(d, depth + 1)?))
+            }
+            other => return Err(format!("unexpected {other}")),
+        })
     }
 }
 

@@ -22,12 +22,13 @@ pub fn crate_files(ir: &CrateIr, packaging: &Packaging) -> Vec<EmittedFile> {
 pub fn runtime_features(ir: &CrateIr) -> Vec<&'static str> {
     let ops = || ir.services.iter().flat_map(|s| &s.operations);
     let xml = ir.services.iter().any(|s| s.protocol.is_xml());
+    let cbor = ir.services.iter().any(|s| s.protocol == crate::ir::Protocol::RpcV2Cbor);
     let streams = ops().any(|o| o.output_stream.is_some() || o.input_stream.is_some());
     let checksums = ops().any(|o| o.checksum.is_some());
     let gzip = ops().any(|o| o.gzip);
     let md5 = ops().any(|o| o.content_md5);
     let transfer = ir.services.iter().any(|s| s.transfer);
-    [(xml, "xml"), (streams, "event-stream"), (checksums, "checksums"), (gzip, "request-compression"), (md5, "content-md5"), (transfer, "transfer")]
+    [(xml, "xml"), (cbor, "cbor"), (streams, "event-stream"), (checksums, "checksums"), (gzip, "request-compression"), (md5, "content-md5"), (transfer, "transfer")]
         .into_iter()
         .filter(|(on, _)| *on)
         .map(|(_, f)| f)
@@ -40,7 +41,7 @@ fn cargo_toml(ir: &CrateIr, packaging: &Packaging) -> String {
     let wanted = runtime_features(ir);
     let has = |f: &str| wanted.contains(&f);
     let (gzip, md5, checksums) = (has("request-compression"), has("content-md5"), has("checksums"));
-    let runtime_features: Vec<&str> = wanted.iter().copied().filter(|f| ["xml", "event-stream", "transfer"].contains(f)).collect();
+    let runtime_features: Vec<&str> = wanted.iter().copied().filter(|f| ["xml", "cbor", "event-stream", "transfer"].contains(f)).collect();
     let (cli_where, bin) = if packaging.cli_binary {
         ("", "\n[[bin]]\nname = \"smithy-call\"\npath = \"src/bin/smithy-call.rs\"\nrequired-features = [\"cli\"]\n")
     } else {

@@ -29,7 +29,7 @@ fn presignable(svc: &ServiceIr, op: &OperationIr, input: &StructIr) -> bool {
     }
     match svc.protocol {
         Protocol::AwsQuery | Protocol::Ec2Query => true,
-        Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => false,
+        Protocol::AwsJson1_0 | Protocol::AwsJson1_1 | Protocol::RpcV2Cbor => false,
         Protocol::RestJson1 | Protocol::RestXml if svc.s3_signing => !input.members.iter().any(|m| {
             m.required && (matches!(m.http, HttpBinding::Body) || (matches!(m.http, HttpBinding::Payload) && !matches!(m.ty, RType::Blob)))
         }),

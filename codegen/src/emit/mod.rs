@@ -45,7 +45,7 @@ pub struct EmittedFile {
 }
 
 /// The runtime features a crate of `ir` turns on: those its code needs
-/// (`xml`, `event-stream`, `transfer` for S3) and those its operations' traits ask for
+/// (`xml`, `cbor`, `event-stream`, `transfer` for S3) and those its operations' traits ask for
 /// (`checksums`, `request-compression`, `content-md5`).
 pub fn runtime_features(ir: &CrateIr) -> Vec<&'static str> {
     crate_files::runtime_features(ir)

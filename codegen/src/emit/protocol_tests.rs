@@ -150,7 +150,10 @@ fn response_test(
     let params = &t.params;
     let body = t.body.clone().unwrap_or_default();
     let hs = headers(&t.headers);
-    let response = quote!(let response = pt::response(#code, #hs, #body););
+    let response = match t.body_media_type.as_deref() {
+        Some(media) => quote!(let response = pt::response_in(#code, #hs, #body, ::std::option::Option::Some(#media));),
+        None => quote!(let response = pt::response(#code, #hs, #body);),
+    };
     match error {
         None => {
             let output_ty = ident(&op.output);

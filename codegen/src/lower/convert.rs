@@ -13,6 +13,7 @@ impl From<model::Protocol> for ir::Protocol {
             model::Protocol::AwsQuery => ir::Protocol::AwsQuery,
             model::Protocol::Ec2Query => ir::Protocol::Ec2Query,
             model::Protocol::RestXml => ir::Protocol::RestXml,
+            model::Protocol::RpcV2Cbor => ir::Protocol::RpcV2Cbor,
         }
     }
 }

@@ -183,7 +183,7 @@ pub fn lower_service(model: &Model, svc: &Shape, only: Option<&BTreeSet<String>>
         Some(p) => p,
         None => {
             return Err(err(
-                "unsupported protocol: the service has none of the protocol traits `aws.protocols#awsJson1_0`, `aws.protocols#awsJson1_1`, `aws.protocols#restJson1`, `aws.protocols#restXml`, `aws.protocols#awsQuery`, `aws.protocols#ec2Query`; add one of them".into(),
+                "unsupported protocol: the service has none of the protocol traits `aws.protocols#awsJson1_0`, `aws.protocols#awsJson1_1`, `aws.protocols#restJson1`, `aws.protocols#restXml`, `aws.protocols#awsQuery`, `aws.protocols#ec2Query`, `smithy.protocols#rpcv2Cbor`; add one of them".into(),
             )
             .into())
         }
@@ -296,7 +296,9 @@ fn not_aws_warning(svc: &Shape, ir: &ServiceIr) -> String {
 }
 
 fn pick_protocol(protocols: &[Protocol]) -> Option<Protocol> {
-    [Protocol::RestJson1, Protocol::AwsJson1_1, Protocol::AwsJson1_0, Protocol::RestXml, Protocol::AwsQuery, Protocol::Ec2Query]
+    // rpcv2Cbor last: a service that also keeps an older protocol is
+    // generated as before.
+    [Protocol::RestJson1, Protocol::AwsJson1_1, Protocol::AwsJson1_0, Protocol::RestXml, Protocol::AwsQuery, Protocol::Ec2Query, Protocol::RpcV2Cbor]
         .into_iter()
         .find(|p| protocols.contains(p))
 }

@@ -7,17 +7,13 @@
 use heck::ToSnakeCase;
 
 use super::examples::to_serde;
-use crate::ir::{Protocol, ProtocolTestIr, ProtocolTestKind, RType, ServiceIr, TypeIr};
+use crate::ir::{ProtocolTestIr, ProtocolTestKind, RType, ServiceIr, TypeIr};
 use crate::model::{HttpTestCase, Model};
 
-/// The protocol trait's shape id.
-fn trait_id(p: Protocol) -> String {
-    format!("aws.protocols#{}", p.smithy_name())
-}
 
 /// Fill `OperationIr::protocol_tests` for the client's operations.
 pub fn resolve(model: &Model, ir: &mut ServiceIr) {
-    let protocol = trait_id(ir.protocol);
+    let protocol = ir.protocol.trait_id();
     let applies = |c: &&HttpTestCase| c.protocol == protocol && c.applies_to.as_deref() != Some("server");
     let mut all = Vec::new();
     for op in &ir.operations {

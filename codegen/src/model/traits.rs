@@ -194,6 +194,7 @@ pub enum Protocol {
     AwsQuery,
     Ec2Query,
     RestXml,
+    RpcV2Cbor,
 }
 
 /// `aws.protocols#httpChecksum`: flexible checksums of an operation.
@@ -691,6 +692,10 @@ fn parse_one(t: &mut Traits, id: &str, v: &Value) -> Result<(), String> {
         "aws.protocols#restXml" => {
             want_object(v)?;
             t.protocols.push(Protocol::RestXml)
+        }
+        "smithy.protocols#rpcv2Cbor" => {
+            want_object(v)?;
+            t.protocols.push(Protocol::RpcV2Cbor)
         }
         _ => {}
     }

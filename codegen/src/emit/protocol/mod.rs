@@ -1,5 +1,6 @@
 //! Protocol serializers and parsers, one file per protocol: `aws_json`
-//! (awsJson1_0 and awsJson1_1) and `rest_json` (restJson1). Each service gets
+//! (awsJson1_0 and awsJson1_1), `rest_json` (restJson1), `rest_xml`,
+//! `aws_query` (awsQuery, ec2Query) and `rpc_v2_cbor` (rpcv2Cbor). Each service gets
 //! one generated module named after its protocol, with per operation:
 //! `prepare_<op>` (fill the idempotency token, validate, serialize) and
 //! `parse_<op>` (a response into the output or the operation's error).
@@ -10,6 +11,7 @@ mod event_stream;
 mod rest;
 mod rest_json;
 mod rest_xml;
+mod rpc_v2_cbor;
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -26,6 +28,7 @@ pub fn module_name(svc: &ServiceIr) -> &'static str {
         Protocol::RestJson1 => "rest_json",
         Protocol::RestXml => "rest_xml",
         Protocol::AwsQuery | Protocol::Ec2Query => "aws_query",
+        Protocol::RpcV2Cbor => "rpc_v2_cbor",
     }
 }
 
@@ -56,6 +59,7 @@ pub fn protocol_file(svc: &ServiceIr) -> TokenStream {
                 (quote!({ #serialize }), quote!(|response| { #parse }))
             }
             Protocol::AwsQuery | Protocol::Ec2Query => (aws_query::serialize(svc, op), aws_query::parse(svc, op)),
+            Protocol::RpcV2Cbor => (rpc_v2_cbor::serialize(op), rpc_v2_cbor::parse(op)),
         };
         let items = super::gates::gate_items(operation(op, input, serialize, parse), &gate);
         quote!(#items #stream)
