@@ -6,11 +6,16 @@
 //! - The Smithy project's protocol compliance suites (smithy-lang/smithy):
 //!   `smithy-aws-protocol-tests.json` (the suites as one JSON AST) and
 //!   `idl/` (the suites as written).
+//! - The Smithy reference loader's own test models (smithy-lang/smithy, same
+//!   commit): `loader/valid/**` (IDL files with the JSON AST each must load
+//!   to) and `loader/invalid/**` (IDL files each must be refused). Not in
+//!   `../shared`: only `cargo xtask fetch-models --only smithy-loader-tests`
+//!   brings them, and their test skips without them even in CI.
 //!
 //! The search order, first match wins:
 //!
 //! 1. the environment variable ([`Set::env_var`]: `SMITHY_AWS_MODELS_DIR`,
-//!    `SMITHY_PROTOCOL_TESTS_DIR`): when it is set, only there (a file it
+//!    `SMITHY_PROTOCOL_TESTS_DIR`, `SMITHY_LOADER_TESTS_DIR`): when it is set, only there (a file it
 //!    lacks is missing, never taken from elsewhere);
 //! 2. `../shared/aws-corpus` (then `../shared/aws-models`) or
 //!    `../shared/protocol-tests` beside the checkout;
@@ -27,7 +32,8 @@ use std::path::{Path, PathBuf};
 /// (the one `../shared/aws-corpus` was copied from).
 pub const AWS_MODELS_REPOSITORY: &str = "https://github.com/aws/api-models-aws.git";
 pub const AWS_MODELS_COMMIT: &str = "56c8953e87aeead95ae5e66a3ca6a355731db6ad";
-/// smithy-lang/smithy: the commit of the protocol compliance suites.
+/// smithy-lang/smithy: the commit of the protocol compliance suites (and of
+/// the loader's test models).
 pub const PROTOCOL_TESTS_REPOSITORY: &str = "https://github.com/smithy-lang/smithy.git";
 pub const PROTOCOL_TESTS_COMMIT: &str = "77e7e9dd0f21175a990e131501c1edfdc8b3527a";
 
@@ -44,6 +50,8 @@ pub enum Set {
     AwsModels,
     /// The Smithy protocol compliance suites.
     ProtocolTests,
+    /// The Smithy reference loader's test models (`loader/valid`, `loader/invalid`).
+    SmithyLoaderTests,
 }
 
 impl Set {
@@ -52,6 +60,7 @@ impl Set {
         match self {
             Set::AwsModels => "SMITHY_AWS_MODELS_DIR",
             Set::ProtocolTests => "SMITHY_PROTOCOL_TESTS_DIR",
+            Set::SmithyLoaderTests => "SMITHY_LOADER_TESTS_DIR",
         }
     }
 
@@ -60,6 +69,7 @@ impl Set {
         match self {
             Set::AwsModels => "third-party/aws-models",
             Set::ProtocolTests => "third-party/protocol-tests",
+            Set::SmithyLoaderTests => "third-party/smithy-loader-tests",
         }
     }
 
@@ -67,6 +77,7 @@ impl Set {
         match self {
             Set::AwsModels => &["../shared/aws-corpus", "../shared/aws-models"],
             Set::ProtocolTests => &["../shared/protocol-tests"],
+            Set::SmithyLoaderTests => &["../shared/smithy-loader-tests"],
         }
     }
 
@@ -74,6 +85,7 @@ impl Set {
         match self {
             Set::AwsModels => "the official AWS models",
             Set::ProtocolTests => "the Smithy protocol compliance suites",
+            Set::SmithyLoaderTests => "the Smithy loader's test models (`--only smithy-loader-tests`)",
         }
     }
 }

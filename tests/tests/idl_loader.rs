@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use integration_tests::ast_compare::{diff_shape, merge};
+use integration_tests::ast_compare::{diff_shape, merge, upgrade_v1};
 use smithy_gen_codegen::model::{self, Model};
 use smithy_gen_codegen::third_party::{self, Set};
 
@@ -69,4 +69,139 @@ fn the_rpcv2_suites_load_from_idl() {
     if let Err(d) = Model::load_sources(&sources) {
         panic!("{d}");
     }
+}
+
+/// The Smithy loader's test models, or `None` (with one line saying how to
+/// fetch them) when they are missing: they are not in `../shared`, so this
+/// skips even where missing third-party files are failures (CI).
+fn loader_tests(test: &str) -> Option<PathBuf> {
+    let root = integration_tests::third_party::checkout();
+    match third_party::find_file(Set::SmithyLoaderTests, &root, "loader/valid/__shared.json") {
+        Ok(p) => p.parent().and_then(Path::parent).map(Path::to_path_buf),
+        Err(missing) => {
+            eprintln!("skipped: {test}: {missing}; fetch them with `cargo xtask fetch-models --only smithy-loader-tests` (optional, also in CI)");
+            None
+        }
+    }
+}
+
+fn files_under(dir: &Path, ext: &str) -> Vec<PathBuf> {
+    let (files, diags) = model::files::expand(&[dir]);
+    assert!(diags.is_empty(), "{diags:?}");
+    files.into_iter().filter(|f| f.extension().is_some_and(|e| e == ext)).collect()
+}
+
+/// The listed exceptions: case → reason.
+fn expected_failures() -> std::collections::BTreeMap<String, String> {
+    let path = integration_tests::third_party::checkout().join("tests/idl/expected-failures.txt");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|l| {
+            let (case, reason) = l.split_once('#').unwrap_or_else(|| panic!("{l}: every exception needs `# reason`"));
+            assert!(!reason.trim().is_empty(), "{l}: the reason is empty");
+            (case.trim().to_string(), reason.trim().to_string())
+        })
+        .collect()
+}
+
+/// Why the case at `file` fails, or `None` when it passes.
+fn valid_case(shared: &Path, json: &Path) -> Option<String> {
+    let smithy = json.with_extension("smithy");
+    if !smithy.is_file() {
+        return None;
+    }
+    let idl_docs = match Model::documents(&read(&[shared.to_path_buf(), smithy])) {
+        Ok(d) => d,
+        Err(d) => return Some(format!("refused: {}", d.to_string().replace('\n', " | "))),
+    };
+    let want_docs = match Model::documents(&read(&[json.to_path_buf()])) {
+        Ok(d) => d,
+        Err(d) => return Some(format!("the expected JSON AST does not parse: {d}")),
+    };
+    let got = merge(&idl_docs.into_iter().skip(1).map(|(_, d)| d).collect::<Vec<_>>());
+    // The reference upgrades a 1.0 JSON AST as it loads it, as it does the IDL.
+    let want = merge(&want_docs.into_iter().map(|(_, mut d)| {
+        upgrade_v1(&mut d);
+        d
+    }).collect::<Vec<_>>());
+    let mut problems = Vec::new();
+    for (id, w) in &want {
+        match got.get(id) {
+            Some(g) => problems.extend(diff_shape(id, g, w)),
+            None => problems.push(format!("{id}: only in the JSON AST")),
+        }
+    }
+    problems.extend(got.keys().filter(|id| !want.contains_key(*id)).map(|id| format!("{id}: only in the IDL file")));
+    let mut want_meta = serde_json::Map::new();
+    let mut got_meta = serde_json::Map::new();
+    for (docs, meta) in [(&want_docs_meta(json), &mut want_meta), (&idl_meta(shared, json), &mut got_meta)] {
+        for d in docs {
+            meta.extend(d.clone());
+        }
+    }
+    if want_meta != got_meta {
+        problems.push(format!("metadata {} (IDL) != {} (JSON)", Value::Object(got_meta), Value::Object(want_meta)));
+    }
+    (!problems.is_empty()).then(|| problems.join(" | "))
+}
+
+use serde_json::Value;
+
+fn want_docs_meta(json: &Path) -> Vec<serde_json::Map<String, Value>> {
+    Model::documents(&read(&[json.to_path_buf()]))
+        .map(|d| d.into_iter().filter_map(|(_, d)| d.get("metadata").and_then(Value::as_object).cloned()).collect())
+        .unwrap_or_default()
+}
+
+fn idl_meta(shared: &Path, json: &Path) -> Vec<serde_json::Map<String, Value>> {
+    Model::documents(&read(&[shared.to_path_buf(), json.with_extension("smithy")]))
+        .map(|d| d.into_iter().skip(1).filter_map(|(_, d)| d.get("metadata").and_then(Value::as_object).cloned()).collect())
+        .unwrap_or_default()
+}
+
+/// Why the invalid case at `file` is accepted, or `None` when it is refused.
+fn invalid_case(file: &Path) -> Option<String> {
+    let sources = read(&[file.to_path_buf()]);
+    match Model::load_sources(&sources) {
+        Err(_) => None,
+        Ok(m) if !m.problems.is_empty() => None,
+        Ok(_) => {
+            let expected = sources.first().and_then(|(_, t)| t.lines().next()).unwrap_or("").trim_start_matches("//").trim().to_string();
+            Some(format!("accepted; the reference says: {expected}"))
+        }
+    }
+}
+
+#[test]
+fn the_smithy_loader_test_models_load_as_the_reference_loads_them() {
+    let Some(dir) = loader_tests("the_smithy_loader_test_models_load_as_the_reference_loads_them") else { return };
+    let expected = expected_failures();
+    let shared = dir.join("valid/__shared.json");
+    let mut outcomes = Vec::new();
+    for json in files_under(&dir.join("valid"), "json").into_iter().filter(|f| *f != shared) {
+        let case = format!("valid/{}", json.strip_prefix(dir.join("valid")).unwrap_or(&json).display());
+        outcomes.push((case, valid_case(&shared, &json)));
+    }
+    for file in files_under(&dir.join("invalid"), "smithy") {
+        let case = format!("invalid/{}", file.strip_prefix(dir.join("invalid")).unwrap_or(&file).display());
+        outcomes.push((case, invalid_case(&file)));
+    }
+    let mut problems = Vec::new();
+    let (mut passed, mut listed) = (0, 0);
+    for (case, failure) in &outcomes {
+        match (failure, expected.get(case)) {
+            (None, None) => passed += 1,
+            (Some(_), Some(_)) => listed += 1,
+            (Some(why), None) => problems.push(format!("{case}: {why}")),
+            (None, Some(_)) => problems.push(format!("{case}: passes now; remove it from tests/idl/expected-failures.txt")),
+        }
+    }
+    for case in expected.keys().filter(|c| !outcomes.iter().any(|(o, _)| o == *c)) {
+        problems.push(format!("{case}: listed in tests/idl/expected-failures.txt but no such case"));
+    }
+    eprintln!("{} cases: {passed} as the reference, {listed} listed exceptions", outcomes.len());
+    assert!(outcomes.len() > 200, "only {} cases", outcomes.len());
+    assert!(problems.is_empty(), "{} unexpected outcomes:\n{}", problems.len(), problems.join("\n"));
 }

@@ -15,12 +15,14 @@ use codegen::third_party;
 
 use crate::root;
 
-pub const USAGE: &str = "  cargo xtask fetch-models [--only aws-models|protocol-tests] [--dest DIR]
+pub const USAGE: &str = "  cargo xtask fetch-models [--only aws-models|protocol-tests|smithy-loader-tests] [--dest DIR]
                            [--aws-models-url URL] [--aws-models-commit SHA]
                            [--protocol-tests-url URL] [--protocol-tests-commit SHA]
       fetch the official AWS models (aws/api-models-aws) and the Smithy protocol compliance suites
       (smithy-lang/smithy) at their pinned commits into DIR (default: third-party/, ignored by git),
-      where every command and test finds them";
+      where every command and test finds them; `--only smithy-loader-tests` fetches the Smithy
+      loader's test models (same repository, URL and commit as the protocol tests; never fetched
+      without --only)";
 
 struct Source {
     name: &'static str,
@@ -63,10 +65,11 @@ pub fn fetch_models(args: &[String]) -> Result<(), String> {
             return Err(format!("fetch-models: {:?} is not a commit (7 to 40 hexadecimal digits)", source.commit));
         }
     }
+    let loader = Source { name: LOADER_TESTS, url: suites.url.clone(), commit: suites.commit.clone() };
     let wanted = |s: &Source| only.as_deref().is_none_or(|o| o == s.name);
     if let Some(o) = &only {
-        if o != aws.name && o != suites.name {
-            return Err(format!("fetch-models: --only {o}: expected aws-models or protocol-tests"));
+        if o != aws.name && o != suites.name && o != loader.name {
+            return Err(format!("fetch-models: --only {o}: expected aws-models, protocol-tests or {LOADER_TESTS}"));
         }
     }
     std::fs::create_dir_all(&dest).map_err(|e| format!("fetch-models: cannot create {}: {e}", dest.display()))?;
@@ -90,7 +93,27 @@ pub fn fetch_models(args: &[String]) -> Result<(), String> {
             );
         }
     }
+    // Only when asked: the loader's tests matter to the IDL front end alone.
+    if only.as_deref() == Some(loader.name) {
+        let n = fetch_set(&dest, &loader, copy_loader_tests)?;
+        println!("fetched {n} Smithy loader test files ({} at {}) into {}", loader.url, short(&loader.commit), dest.join(loader.name).display());
+    }
     Ok(())
+}
+
+/// The set of the Smithy loader's test models.
+const LOADER_TESTS: &str = "smithy-loader-tests";
+
+/// Where the loader's test models are in the Smithy repository.
+const LOADER_TESTS_DIR: &str = "smithy-model/src/test/resources/software/amazon/smithy/model/loader";
+
+/// The loader's `valid/` and `invalid/` test models, under `loader/`.
+fn copy_loader_tests(checkout: &Path, to: &Path) -> Result<usize, String> {
+    let mut n = 0;
+    for dir in ["valid", "invalid"] {
+        n += copy_tree(&checkout.join(LOADER_TESTS_DIR).join(dir), &to.join("loader").join(dir))?;
+    }
+    Ok(n)
 }
 
 fn short(commit: &str) -> String {

@@ -371,6 +371,21 @@ impl<'a> Converter<'a> {
         }
         let mut traits = Map::new();
         self.traits(file, &shape.traits, &mut traits);
+        self.mixin_conflicts(file, shape);
+        let is_mixin = traits.contains_key("smithy.api#mixin");
+        if is_mixin && version == Version::V1 {
+            self.diags.push(at(&path, shape.pos, format!("`@mixin` on `{}` needs `$version: \"2.0\"`: mixins came with Smithy 2.0", shape.name)));
+        }
+        if is_mixin && shape.kind == "operation" && ["input", "output"].iter().any(|k| obj.get(*k).and_then(|v| v.get("target")) != Some(&json!("smithy.api#Unit"))) {
+            self.diags.push(at(&path, shape.pos, format!("operation mixin `{}` cannot have an input or output (they must be `smithy.api#Unit`)", shape.name)));
+        }
+        if is_mixin && shape.kind == "resource" && obj.keys().any(|k| k != "type" && k != "mixins") {
+            let d = format!("resource mixin `{}` cannot bind anything (identifiers, properties, operations, resources)", shape.name);
+            self.diags.push(at(&path, shape.pos, d));
+        }
+        if shape.kind == "resource" && obj.contains_key("properties") && version == Version::V1 {
+            self.diags.push(at(&path, shape.pos, format!("resource `{}`: properties need `$version: \"2.0\"`", shape.name)));
+        }
         if version == Version::V1 && is_unboxed_kind(&shape.kind) && !traits.contains_key("smithy.api#box") {
             // IDL 1.0: a number or boolean shape without `@box` has a zero
             // default (the reference's upgrade to 2.0).
@@ -416,7 +431,7 @@ impl<'a> Converter<'a> {
                     let v = self.node(file, v);
                     insert_or_report(&mut traits, "smithy.api#enumValue", v, &path, m.pos, &mut self.diags);
                 }
-                (None, "enum") if !traits.contains_key("smithy.api#enumValue") => {
+                (None, "enum") if !traits.contains_key("smithy.api#enumValue") && self.elided(file, shape, &m.name, 0).is_none() => {
                     traits.insert("smithy.api#enumValue".into(), json!(m.name));
                 }
                 (Some(v), _) => {
@@ -425,8 +440,11 @@ impl<'a> Converter<'a> {
                 }
                 (None, _) => {}
             }
-            if version == Version::V1 && !traits.contains_key("smithy.api#box") {
-                if let Some(zero) = self.v1_member_default(&target) {
+            // IDL 1.0 structure members, upgraded as the reference does.
+            if version == Version::V1 && shape.kind == "structure" {
+                if traits.contains_key("smithy.api#box") {
+                    traits.entry("smithy.api#default").or_insert(Value::Null);
+                } else if let Some(zero) = self.v1_member_default(&target, traits.contains_key("smithy.api#required")) {
                     traits.entry("smithy.api#default").or_insert(zero);
                 }
             }
@@ -461,20 +479,131 @@ impl<'a> Converter<'a> {
 
     /// IDL 1.0: a member targeting a number or boolean shape without `@box`
     /// gets that shape's zero as its default.
-    fn v1_member_default(&self, target: &str) -> Option<Value> {
+    fn v1_member_default(&self, target: &str, required: bool) -> Option<Value> {
         if let Some(name) = target.strip_prefix("smithy.api#") {
             let k = prelude_kind(name)?;
             return (name.starts_with("Primitive") && is_unboxed_kind(k)).then(|| zero_of(k));
         }
+        let has = |shape: &ShapeDef, t: &str| shape.traits.iter().any(|a| a.name.text == t || a.name.text == format!("smithy.api#{t}"));
         match self.defs.get(target)? {
             Def::Idl { file, shape } => {
+                // A streaming blob implies a default in 2.0.
+                if shape.kind == "blob" && has(shape, "streaming") && !required {
+                    return Some(json!(""));
+                }
                 let v1 = self.scopes.get(*file).is_some_and(|s| s.version == Version::V1);
-                let boxed = shape.traits.iter().any(|t| {
-                    t.name.text == "box" || t.name.text == "smithy.api#box"
+                // A 2.0 shape is boxed unless its default is its zero.
+                let zero_default = shape.traits.iter().any(|a| {
+                    (a.name.text == "default" || a.name.text == "smithy.api#default")
+                        && matches!(&a.value, TraitValue::Value(n) if matches!(&n.kind, NodeKind::Bool(false)) || matches!(&n.kind, NodeKind::Num(x) if x.as_f64() == Some(0.0)))
                 });
-                (v1 && is_unboxed_kind(&shape.kind) && !boxed).then(|| zero_of(&shape.kind))
+                let boxed = has(shape, "box") || (!v1 && !zero_default);
+                (is_unboxed_kind(&shape.kind) && !boxed).then(|| zero_of(&shape.kind))
             }
-            Def::Json(_) => None,
+            Def::Json(obj) => {
+                let traits = obj.get("traits").and_then(Value::as_object);
+                let kind = obj.get("type").and_then(Value::as_str).unwrap_or("");
+                let default = traits.and_then(|t| t.get("smithy.api#default"));
+                let zero = default.is_some_and(|d| *d == json!(false) || d.as_f64() == Some(0.0));
+                (is_unboxed_kind(kind) && zero && !traits.is_some_and(|t| t.contains_key("smithy.api#box"))).then(|| zero_of(kind))
+            }
+        }
+    }
+
+    /// Every member of shape `id` with its target, its mixins' first
+    /// (`None`: an elided target not found).
+    fn all_members(&self, id: &str, depth: usize) -> Vec<NamedTarget> {
+        let mut out: Vec<NamedTarget> = Vec::new();
+        if depth > MAX_DEPTH {
+            return out;
+        }
+        let (mixins, own): (Vec<String>, Vec<NamedTarget>) = match self.defs.get(id) {
+            None => return out,
+            Some(Def::Idl { file, shape }) => (
+                shape.mixins.iter().filter_map(|m| self.resolve(*file, &m.text)).collect(),
+                match &shape.body {
+                    Body::Members(ms) => ms
+                        .iter()
+                        .map(|m| {
+                            let t = match &m.target {
+                                Some(r) => self.resolve(*file, &r.text),
+                                None => self.elided(*file, shape, &m.name, depth + 1),
+                            };
+                            (m.name.clone(), t)
+                        })
+                        .collect(),
+                    _ => Vec::new(),
+                },
+            ),
+            Some(Def::Json(obj)) => (
+                obj.get("mixins")
+                    .and_then(Value::as_array)
+                    .map(|a| a.iter().filter_map(|m| Some(m.get("target")?.as_str()?.to_string())).collect())
+                    .unwrap_or_default(),
+                obj.get("members")
+                    .and_then(Value::as_object)
+                    .map(|ms| ms.iter().map(|(n, m)| (n.clone(), m.get("target").and_then(Value::as_str).map(str::to_string))).collect())
+                    .unwrap_or_else(|| {
+                        ["member", "key", "value"]
+                            .iter()
+                            .filter_map(|k| Some((k.to_string(), Some(obj.get(*k)?.get("target")?.as_str()?.to_string()))))
+                            .collect()
+                    }),
+            ),
+        };
+        for m in mixins {
+            for (n, t) in self.all_members(&m, depth + 1) {
+                if !out.iter().any(|(o, _)| *o == n) {
+                    out.push((n, t));
+                }
+            }
+        }
+        for (n, t) in own {
+            match out.iter_mut().find(|(o, _)| *o == n) {
+                Some(slot) => slot.1 = t.or(slot.1.take()),
+                None => out.push((n, t)),
+            }
+        }
+        out
+    }
+
+    /// Members a shape's mixins (and its own definition) give one name with
+    /// different targets: the reference refuses them.
+    fn mixin_conflicts(&mut self, file: usize, shape: &ShapeDef) {
+        if shape.mixins.is_empty() || matches!(shape.kind.as_str(), "enum" | "intEnum") {
+            return;
+        }
+        let mut seen: Vec<(String, String, String)> = Vec::new();
+        let mut sources: Vec<(String, Vec<NamedTarget>)> = Vec::new();
+        for m in &shape.mixins {
+            if let Some(mid) = self.resolve(file, &m.text) {
+                let ms = self.all_members(&mid, 0);
+                sources.push((mid, ms));
+            }
+        }
+        if let Body::Members(ms) = &shape.body {
+            let own = ms.iter().filter_map(|m| Some((m.name.clone(), Some(self.resolve(file, &m.target.as_ref()?.text)?)))).collect();
+            sources.push((shape.name.clone(), own));
+        }
+        for (from, members) in sources {
+            for (name, target) in members {
+                let Some(target) = target else { continue };
+                if let Some((_, prev_from, prev_target)) = seen.iter().find(|(n, _, _)| *n == name) {
+                    if *prev_target != target {
+                        let d = at(
+                            self.scope(file).path,
+                            shape.pos,
+                            format!(
+                                "member `{name}` of `{}` conflicts with an inherited mixin member: `{prev_from}${name}` targets `{prev_target}`, `{from}${name}` targets `{target}`",
+                                shape.name
+                            ),
+                        );
+                        self.diags.push(d);
+                    }
+                } else {
+                    seen.push((name, from.clone(), target));
+                }
+            }
         }
     }
 
@@ -643,6 +772,9 @@ impl<'a> Converter<'a> {
         }
     }
 }
+
+/// A member name and its target (`None`: elided and not found).
+type NamedTarget = (String, Option<String>);
 
 #[derive(Clone, Copy)]
 enum Prop {
