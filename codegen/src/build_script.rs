@@ -93,8 +93,9 @@ impl Builder {
         Builder { module: module.into(), models: Vec::new(), operations: None, out_dir: None }
     }
 
-    /// Read a Smithy 2.0 JSON AST file (relative paths are relative to the
-    /// crate's directory, where build scripts run).
+    /// Read a model: a Smithy IDL file (`.smithy`), a JSON AST file, or a
+    /// folder of them (relative paths are relative to the crate's directory,
+    /// where build scripts run).
     pub fn model(mut self, path: impl Into<PathBuf>) -> Self {
         self.models.push(path.into());
         self

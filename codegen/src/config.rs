@@ -5,6 +5,8 @@
 //! crate-name = "aws-generated"
 //! out = "generated"
 //! models = ["cloudwatch-logs.json", "guardduty.json"]   # relative to this file
+//! # Smithy IDL files and folders (every `.smithy`/`.json` under them) too:
+//! # models = ["model/main.smithy", "model/shapes/"]
 //! # or an official AWS model, found through the third-party search order:
 //! # models = ["aws:sts-2011-06-15.json"]
 //! runtime-path = "../runtime"   # optional: the runtime crate by path, else from the registry

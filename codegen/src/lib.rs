@@ -1,4 +1,4 @@
-//! A code generator from Smithy 2.0 JSON AST models of AWS APIs to a Rust
+//! A code generator from Smithy 2.0 models (IDL or JSON AST) of AWS APIs to a Rust
 //! crate of types and validators.
 //!
 //! The pipeline, each stage testable on its own:
@@ -32,7 +32,7 @@ pub use write::RenderedFile;
 /// What to generate.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Options {
-    /// The model files (JSON AST).
+    /// The model files (Smithy IDL `.smithy`, JSON AST, or folders of them).
     pub models: Vec<PathBuf>,
     /// The package name of the generated crate.
     pub crate_name: String,

@@ -27,7 +27,7 @@ enum Command {
     Generate(GenerateArgs),
     /// List the services of model files and their operations.
     Operations {
-        /// A Smithy 2.0 JSON AST file, or `aws:<file>` for an official AWS model.
+        /// A model: Smithy IDL (`.smithy`), JSON AST (`.json`), a folder of them, or `aws:<file>` (an official AWS model).
         #[arg(long = "model", value_name = "PATH", required = true)]
         models: Vec<String>,
     },
@@ -35,7 +35,7 @@ enum Command {
     /// (from the model's `aws.iam#iamAction`, else named after it) and the actions the model says it
     /// requires, on every resource.
     IamPolicy {
-        /// A Smithy 2.0 JSON AST file, or `aws:<file>` for an official AWS model.
+        /// A model: Smithy IDL (`.smithy`), JSON AST (`.json`), a folder of them, or `aws:<file>` (an official AWS model).
         #[arg(long = "model", value_name = "PATH", required_unless_present = "config")]
         models: Vec<String>,
         /// A generation config (its models and per-service operations) instead of --model.
@@ -83,8 +83,9 @@ mod tests {
 
 #[derive(Debug, Args)]
 pub struct GenerateArgs {
-    /// A Smithy 2.0 JSON AST file to read (repeatable); `aws:<file>` names an
-    /// official AWS model found through the third-party search order.
+    /// A model to read (repeatable): a Smithy IDL file (`.smithy`), a JSON AST
+    /// file (`.json`), a folder (every such file under it), or `aws:<file>`,
+    /// an official AWS model found through the third-party search order.
     #[arg(long = "model", value_name = "PATH", required_unless_present = "config")]
     models: Vec<String>,
     /// A generation config (TOML: crate-name, out, models, per-service operations) instead of --model.

@@ -205,3 +205,21 @@ fn the_smithy_loader_test_models_load_as_the_reference_loads_them() {
     assert!(outcomes.len() > 200, "only {} cases", outcomes.len());
     assert!(problems.is_empty(), "{} unexpected outcomes:\n{}", problems.len(), problems.join("\n"));
 }
+
+/// A small model written in the IDL and, by hand, as its JSON AST twin:
+/// the generated crates are the same, file for file.
+#[test]
+fn a_crate_generated_from_idl_equals_the_one_from_its_json_twin() {
+    let dir = integration_tests::third_party::checkout().join("tests/fixtures/idl");
+    let generate = |file: &str| {
+        let sources = read(&[dir.join(file)]);
+        smithy_gen_codegen::generate_from_sources(&sources, "widgets").unwrap_or_else(|e| panic!("{file}: {e}"))
+    };
+    let from_idl = generate("widgets.smithy");
+    let from_json = generate("widgets.json");
+    assert!(from_idl.len() > 3, "{} files", from_idl.len());
+    assert_eq!(from_idl.len(), from_json.len());
+    for (a, b) in from_idl.iter().zip(&from_json) {
+        assert_eq!(a, b, "the generated files differ");
+    }
+}
