@@ -165,6 +165,62 @@ pub(crate) fn apply(identity: &Identity, url: &mut String, headers: &mut Vec<(St
 mod tests {
     use super::*;
 
+    fn block_on<F: std::future::Future>(f: F) -> F::Output {
+        crate::transport::block_on::block_on(f)
+    }
+
+    /// A configuration for a service that is not AWS's: an endpoint, no
+    /// region, no AWS credentials (none are looked for to fail the build).
+    fn config(b: crate::config::builder::ConfigBuilder) -> Config {
+        b.endpoint("http://127.0.0.1:9").profile_files(crate::config::profile_file::ProfileFiles {
+            config: "/nonexistent/smithy-gen-test/config".into(),
+            credentials: "/nonexistent/smithy-gen-test/credentials".into(),
+        }).build().expect("config")
+    }
+
+    const KEY: AuthOption = AuthOption::ApiKey { name: "X-Key", location: ApiKeyLocation::Header, scheme: None };
+
+    #[test]
+    fn the_first_scheme_with_an_identity_wins_in_the_operations_order() {
+        let c = config(Config::builder().bearer_token("t").api_key("k"));
+        let got = block_on(choose(&c, "Op", &[KEY, AuthOption::Bearer], false)).expect("an identity");
+        assert!(matches!(got, Some(Identity::ApiKey { .. })), "{got:?}");
+        let got = block_on(choose(&c, "Op", &[AuthOption::Basic, AuthOption::Bearer], false)).expect("an identity");
+        assert!(matches!(got, Some(Identity::Bearer(_))), "{got:?}");
+    }
+
+    #[test]
+    fn no_identity_is_an_error_naming_every_scheme_unless_auth_is_optional() {
+        let c = config(Config::builder().bearer_token("TOPSECRET"));
+        let e = block_on(choose(&c, "Op", &[KEY, AuthOption::Basic, AuthOption::Unsupported("smithy.api#httpDigestAuth")], false)).expect_err("none");
+        for part in ["`Op`", "smithy.api#httpApiKeyAuth", ".api_key(", "smithy.api#httpBasicAuth", ".basic_auth(", "smithy.api#httpDigestAuth", "nothing was sent"] {
+            assert!(e.contains(part), "{part}: {e}");
+        }
+        assert!(!e.contains("TOPSECRET"), "{e}");
+        assert!(block_on(choose(&c, "Op", &[KEY], true)).expect("optional").is_none());
+        // An empty list needs nothing.
+        assert!(block_on(choose(&c, "Op", &[], false)).expect("unsigned").is_none());
+    }
+
+    #[test]
+    fn sigv4_without_credentials_falls_through_to_the_next_scheme() {
+        // (No chain: it could reach for instance metadata.)
+        let none = std::sync::Arc::new(crate::credentials::NoCredentials("none here".into()));
+        let c = config(Config::builder().bearer_token("t").credentials_provider(none));
+        let got = block_on(choose(&c, "Op", &[AuthOption::SigV4, AuthOption::Bearer], false)).expect("the token");
+        assert!(matches!(got, Some(Identity::Bearer(_))), "{got:?}");
+        // SigV4 alone keeps its own error (the credential chain's).
+        let e = block_on(choose(&c, "Op", &[AuthOption::SigV4], false)).expect_err("no credentials");
+        assert!(e.contains("no credentials"), "{e}");
+    }
+
+    #[test]
+    fn an_anonymous_configuration_uses_no_identity() {
+        let c = config(Config::builder().anonymous().bearer_token("t").credentials(crate::credentials::Credentials::new("AKID", "s", None)));
+        assert!(block_on(choose(&c, "Op", &[AuthOption::Bearer, AuthOption::SigV4], false)).expect("unsigned").is_none());
+        assert!(block_on(choose(&c, "Op", &[AuthOption::SigV4], false)).expect("unsigned").is_none());
+    }
+
     #[test]
     fn api_keys_go_where_the_model_says() {
         let key = |location, scheme| Identity::ApiKey { key: ApiKey::new("k&1"), name: "X-Api-Key", location, scheme };
