@@ -38,17 +38,19 @@ use crate::{cargo, official_models, root, run};
 
 #[path = "bench_transfer.rs"]
 mod transfer;
+#[path = "bench_load.rs"]
+pub mod load;
 
-pub const USAGE: &str = "  cargo xtask bench [--repeats N] [--only codegen,build,lines,throughput,micro,five,buildscript,transfer]
+pub const USAGE: &str = "  cargo xtask bench [--repeats N] [--only codegen,load,build,lines,throughput,micro,five,buildscript,transfer]
                     [--transfer-size SIZE]
-      measure codegen, clean builds, binary size, lines per operation, throughput, the
+      measure codegen, model loading (IDL beside JSON AST), clean builds, binary size, lines per operation, throughput, the
       codec microbenchmarks beside aws-sdk-cloudwatchlogs, a five-service program beside
       aws-sdk-* with aws-config, the build-script example beside the same operations
       from a committed crate, and S3 transfers of SIZE (default 1GiB) beside boto3's
       s3transfer; prints a table (also written to target/bench-report.md)";
 
 /// The parts `--only` takes.
-const PARTS: &[&str] = &["codegen", "build", "lines", "throughput", "micro", "five", "buildscript", "transfer"];
+const PARTS: &[&str] = &["codegen", "load", "build", "lines", "throughput", "micro", "five", "buildscript", "transfer"];
 
 const PEER: &str = "aws-sdk-cloudwatchlogs";
 
@@ -192,7 +194,7 @@ pub fn bench(args: &[String]) -> Result<(), String> {
     // The transfer benchmark is a workspace of its own (bench/transfer) that
     // needs neither the official models nor the peer's crates.
     let mut fetched = Ok(());
-    if PARTS.iter().any(|p| *p != "transfer" && options.wants(p)) {
+    if PARTS.iter().any(|p| *p != "transfer" && *p != "load" && options.wants(p)) {
         prepare_logs_crate(&root)?;
         if options.wants("five") {
             prepare_five_crates(&root)?;
@@ -205,6 +207,9 @@ pub fn bench(args: &[String]) -> Result<(), String> {
 
     if options.wants("codegen") {
         codegen_figures(&root, options.repeats, &mut report)?;
+    }
+    if options.wants("load") {
+        load::load_figures(&root, options.repeats, &mut report)?;
     }
     let mut binaries = Vec::new();
     if options.wants("build") && fetched.is_ok() {

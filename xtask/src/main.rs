@@ -68,6 +68,7 @@ fn main() -> ExitCode {
         Some("fetch-models") => fetch_models::fetch_models(&args[1..]),
         Some("package") => package::package(&args[1..]),
         Some("bench") => bench::bench(&args[1..]),
+        Some("load-time") => bench::load::load_time(&args[1..]),
         Some("sweep") => sweep::sweep(&args[1..]),
         Some("compliance") => compliance::compliance(&args[1..]),
         Some("interop-env") => pyenv::ensure(&root()).map(|python| println!("{}", python.display())),
