@@ -1131,6 +1131,29 @@ mod command_line_tests {
     }
 
     #[test]
+    fn endpoint_url_no_sign_request_and_secrets_from_the_environment_only() {
+        let a = parse(&args(&["logs", "PutDestination", "--endpoint-url", "http://127.0.0.1:1", "--no-sign-request"]), SERVICES).expect("parses");
+        assert_eq!(a.endpoint.as_deref(), Some("http://127.0.0.1:1"));
+        assert!(a.no_sign_request);
+        let help = command(SERVICES).render_long_help().to_string();
+        for v in ["SMITHY_CALL_BEARER_TOKEN", "SMITHY_CALL_API_KEY", "SMITHY_CALL_USERNAME", "SMITHY_CALL_PASSWORD", "--no-sign-request", "endpoint-url"] {
+            assert!(help.contains(v), "{v} in --help");
+        }
+        let env = |name: &str| match name {
+            "SMITHY_CALL_BEARER_TOKEN" => Some("TOPSECRET".to_string()),
+            "SMITHY_CALL_API_KEY" => Some(String::new()),
+            "SMITHY_CALL_USERNAME" => Some("ann".to_string()),
+            _ => None,
+        };
+        let config = http_identities(Config::builder().endpoint("http://127.0.0.1:1"), env).build().expect("config");
+        assert!(config.token_cache().is_some());
+        // An empty key is no key; a user name without a password is no login.
+        let shown = format!("{config:?}");
+        assert!(shown.contains("api_key: None") && shown.contains("login: None"), "{shown}");
+        assert!(!shown.contains("TOPSECRET"), "{shown}");
+    }
+
+    #[test]
     fn operations_and_waiters_take_the_aws_cli_spelling() {
         let a = parse(&args(&["logs", "put-destination", "--input", "{}"]), SERVICES).expect("parses");
         assert_eq!(a.operation, "PutDestination");
