@@ -216,3 +216,20 @@ fn hostile_input_never_panics_or_overflows() {
         let _ = docs(&[("m.smithy", &text[..end])]);
     }
 }
+
+#[test]
+fn diamonds_of_mixins_take_bounded_time() {
+    // Each mixin uses the two before it: 2^40 paths without a budget.
+    let mut text = String::from("$version: \"2\"\nnamespace a\n@mixin\nstructure M0 { x: String }\n@mixin\nstructure M1 { x: String }\n");
+    for i in 2..40 {
+        text.push_str(&format!("@mixin\nstructure M{i} with [M{} M{}] {{ $x }}\n", i - 1, i - 2));
+    }
+    text.push_str("structure Top with [M39 M38] { $x, y: Integer }\n");
+    let started = std::time::Instant::now();
+    let d = doc(&text);
+    assert_eq!(d["shapes"]["a#Top"]["members"]["x"]["target"], "smithy.api#String");
+    // A name no mixin has: every path would be searched.
+    let e = error(&text.replace("{ $x, y: Integer }", "{ $x, $nowhere }"));
+    assert!(e.contains("member `$nowhere` of `Top` elides its target"), "{e}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(5), "{:?}", started.elapsed());
+}

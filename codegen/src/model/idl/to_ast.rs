@@ -56,7 +56,12 @@ const PRELUDE: &[(&str, &str)] = &[
 ];
 
 /// How deep mixins and resources are followed to find an elided target.
-const MAX_DEPTH: usize = 32;
+const MAX_DEPTH: usize = 256;
+
+/// How many shapes one look-up through mixins may visit: mixins that share
+/// mixins (diamonds) would otherwise make a hostile model take exponential
+/// time.
+const STEP_BUDGET: usize = 10_000;
 
 fn prelude_kind(name: &str) -> Option<&'static str> {
     PRELUDE.iter().find(|(n, _)| *n == name).map(|(_, k)| *k)
@@ -82,12 +87,20 @@ struct Converter<'a> {
     namespaces: HashSet<&'a str>,
     scopes: Vec<Scope<'a>>,
     diags: Vec<Diagnostic>,
+    /// What is left of the current look-up's [`STEP_BUDGET`].
+    steps: std::cell::Cell<usize>,
 }
 
 /// Convert every IDL file; `json` are the load's JSON AST documents, whose
 /// shapes names may resolve to. Returns one document per IDL file, in order.
 pub fn convert(idl: &[(PathBuf, File)], json: &[(PathBuf, Value)]) -> (Vec<(PathBuf, Value)>, Vec<Diagnostic>) {
-    let mut c = Converter { defs: HashMap::new(), namespaces: HashSet::new(), scopes: Vec::new(), diags: Vec::new() };
+    let mut c = Converter {
+        defs: HashMap::new(),
+        namespaces: HashSet::new(),
+        scopes: Vec::new(),
+        diags: Vec::new(),
+        steps: std::cell::Cell::new(STEP_BUDGET),
+    };
     for (_, doc) in json {
         if let Some(shapes) = doc.get("shapes").and_then(Value::as_object) {
             for (id, s) in shapes {
@@ -159,6 +172,22 @@ fn at(path: &Path, pos: Pos, message: impl Into<String>) -> Diagnostic {
 }
 
 impl<'a> Converter<'a> {
+    /// One more step of the current look-up; `false` when its budget is spent.
+    fn tick(&self, depth: usize) -> bool {
+        let left = self.steps.get();
+        if depth > MAX_DEPTH || left == 0 {
+            return false;
+        }
+        self.steps.set(left - 1);
+        true
+    }
+
+    /// Start a look-up through mixins with a full budget.
+    fn fresh(&self) -> &Self {
+        self.steps.set(STEP_BUDGET);
+        self
+    }
+
     fn scope(&self, file: usize) -> &Scope<'a> {
         &self.scopes[file]
     }
@@ -409,7 +438,7 @@ impl<'a> Converter<'a> {
             let target = match (&m.target, shape.kind.as_str()) {
                 (_, "enum" | "intEnum") => "smithy.api#Unit".to_string(),
                 (Some(r), _) => self.target(file, r, "member target"),
-                (None, _) => match self.elided(file, shape, &m.name, 0) {
+                (None, _) => match self.fresh().elided(file, shape, &m.name, 0) {
                     Some(t) => t,
                     None => {
                         self.diags.push(at(
@@ -431,7 +460,7 @@ impl<'a> Converter<'a> {
                     let v = self.node(file, v);
                     insert_or_report(&mut traits, "smithy.api#enumValue", v, &path, m.pos, &mut self.diags);
                 }
-                (None, "enum") if !traits.contains_key("smithy.api#enumValue") && self.elided(file, shape, &m.name, 0).is_none() => {
+                (None, "enum") if !traits.contains_key("smithy.api#enumValue") && self.fresh().elided(file, shape, &m.name, 0).is_none() => {
                     traits.insert("smithy.api#enumValue".into(), json!(m.name));
                 }
                 (Some(v), _) => {
@@ -514,7 +543,7 @@ impl<'a> Converter<'a> {
     /// (`None`: an elided target not found).
     fn all_members(&self, id: &str, depth: usize) -> Vec<NamedTarget> {
         let mut out: Vec<NamedTarget> = Vec::new();
-        if depth > MAX_DEPTH {
+        if !self.tick(depth) {
             return out;
         }
         let (mixins, own): (Vec<String>, Vec<NamedTarget>) = match self.defs.get(id) {
@@ -577,7 +606,7 @@ impl<'a> Converter<'a> {
         let mut sources: Vec<(String, Vec<NamedTarget>)> = Vec::new();
         for m in &shape.mixins {
             if let Some(mid) = self.resolve(file, &m.text) {
-                let ms = self.all_members(&mid, 0);
+                let ms = self.fresh().all_members(&mid, 0);
                 sources.push((mid, ms));
             }
         }
@@ -609,7 +638,7 @@ impl<'a> Converter<'a> {
 
     /// The target of an elided member `name` of `shape`.
     fn elided(&self, file: usize, shape: &ShapeDef, name: &str, depth: usize) -> Option<String> {
-        if depth > MAX_DEPTH {
+        if !self.tick(depth) {
             return None;
         }
         if let Some(r) = &shape.for_resource {
@@ -629,7 +658,7 @@ impl<'a> Converter<'a> {
 
     /// The target of member `name` of shape `id` (its own or a mixin's).
     fn member_target(&self, id: &str, name: &str, depth: usize) -> Option<String> {
-        if depth > MAX_DEPTH {
+        if !self.tick(depth) {
             return None;
         }
         match self.defs.get(id)? {
