@@ -1,6 +1,9 @@
 //! `cargo xtask compliance`: the Smithy protocol compliance suites of
-//! `../shared/protocol-tests/smithy-aws-protocol-tests.json` run against our
-//! generated clients. The services on a supported protocol are generated
+//! `../shared/protocol-tests/smithy-aws-protocol-tests.json` (or, with
+//! `--from-idl`, the same AWS suites read from their Smithy IDL under
+//! `idl/smithy-aws-protocol-tests/`) and the rpcv2Cbor suite, which exists
+//! only as IDL (`idl/smithy-protocol-tests/model/rpcv2Cbor/`), run against
+//! our generated clients. The services on a supported protocol are generated
 //! (with the other service shapes dropped) into `target/compliance/crate`,
 //! whose `protocol_tests` modules hold one test per client case; their
 //! results are compared with `tests/compliance/expected-failures.txt`, the
@@ -12,10 +15,11 @@ use std::path::{Path, PathBuf};
 
 use crate::{cargo, root};
 
-pub const USAGE: &str = "  cargo xtask compliance [--no-write]
+pub const USAGE: &str = "  cargo xtask compliance [--no-write] [--from-idl]
       generate the services of the protocol compliance suites (third-party search order) on supported protocols into target/compliance/crate,
       run their protocol compliance tests, compare with tests/compliance/expected-failures.txt and
-      write COMPLIANCE.md (not with --no-write)";
+      write COMPLIANCE.md (not with --no-write); --from-idl reads the AWS suites from their IDL instead of the JSON AST file
+      (the same cases, so the same results)";
 
 /// The protocols the generator supports, as trait ids.
 const SUPPORTED: &[&str] = &[
@@ -25,7 +29,15 @@ const SUPPORTED: &[&str] = &[
     "aws.protocols#awsQuery",
     "aws.protocols#ec2Query",
     "aws.protocols#restXml",
+    "smithy.protocols#rpcv2Cbor",
 ];
+
+/// The suites only written in IDL, each with the shared files it uses:
+/// folders and files under the suites' `idl/` folder.
+const IDL_ONLY_SUITES: &[&str] = &["smithy-protocol-tests/model/shared-types.smithy", "smithy-protocol-tests/model/rpcv2Cbor"];
+
+/// The AWS suites as IDL (`--from-idl`), under the suites' `idl/` folder.
+const AWS_IDL_SUITES: &str = "smithy-aws-protocol-tests/model";
 
 /// The suites as one JSON AST, found through the third-party search order.
 pub fn suite_file() -> Result<PathBuf, codegen::third_party::Missing> {
@@ -57,18 +69,73 @@ fn expected_failures() -> Result<BTreeMap<String, String>, String> {
     Ok(out)
 }
 
-/// The suite model with only the service shapes on a supported protocol.
 /// A service of the suites we generate: its Rust module and protocols.
 struct Service {
     module: String,
     protocol: String,
 }
 
-fn supported_model(out: &Path) -> Result<(PathBuf, Vec<Service>), String> {
-    let path = suite_file().map_err(|e| format!("compliance: {e}"))?;
-    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let mut model: serde_json::Value = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-    let shapes = model.get_mut("shapes").and_then(|s| s.as_object_mut()).ok_or("the suite model has no shapes")?;
+/// The suites' `idl/` folder (beside the JSON AST file in the search order).
+fn idl_root() -> Result<PathBuf, String> {
+    let shared = codegen::third_party::find_file(codegen::third_party::Set::ProtocolTests, &root(), &format!("idl/{}", IDL_ONLY_SUITES[0]))
+        .map_err(|e| format!("compliance: {e}"))?;
+    // `<dir>/idl/smithy-protocol-tests/model/shared-types.smithy` -> `<dir>/idl`.
+    shared.ancestors().nth(3).map(Path::to_path_buf).ok_or_else(|| format!("compliance: {} has no idl/ folder above it", shared.display()))
+}
+
+/// IDL files (and folders of them) as JSON AST documents, names resolved
+/// across all of them.
+fn idl_documents(paths: &[PathBuf]) -> Result<Vec<(PathBuf, serde_json::Value)>, String> {
+    let (sources, problems) = codegen::model::read_sources(paths);
+    if !problems.is_empty() {
+        return Err(format!("compliance: reading the IDL suites: {problems}"));
+    }
+    codegen::Model::documents(&sources).map_err(|e| format!("compliance: converting the IDL suites: {e}"))
+}
+
+/// The suites' documents, each with only the service shapes on a supported
+/// protocol, written as JSON AST files under `out` (one per document, so an
+/// `apply` of one file to a shape of another stays as the loader expects).
+fn supported_models(out: &Path, from_idl: bool) -> Result<(Vec<PathBuf>, Vec<Service>), String> {
+    let idl = idl_root()?;
+    let mut docs = Vec::new();
+    let mut idl_paths: Vec<PathBuf> = IDL_ONLY_SUITES.iter().map(|p| idl.join(p)).collect();
+    if from_idl {
+        idl_paths.push(idl.join(AWS_IDL_SUITES));
+    } else {
+        let path = suite_file().map_err(|e| format!("compliance: {e}"))?;
+        let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let model: serde_json::Value = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        docs.push((path, model));
+    }
+    docs.extend(idl_documents(&idl_paths)?);
+    std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
+    // Files of an earlier run (another source) must not be read again.
+    if let Ok(entries) = std::fs::read_dir(out) {
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().to_string();
+            if name.starts_with("suite-") && name.ends_with(".json") {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
+    let mut files = Vec::new();
+    let mut kept = Vec::new();
+    for (n, (_, mut model)) in docs.into_iter().enumerate() {
+        if let Some(shapes) = model.get_mut("shapes").and_then(|s| s.as_object_mut()) {
+            kept.extend(keep_supported(shapes));
+        }
+        let file = out.join(format!("suite-{n:03}.json"));
+        std::fs::write(&file, model.to_string()).map_err(|e| format!("{}: {e}", file.display()))?;
+        files.push(file);
+    }
+    kept.sort_by(|a, b| a.module.cmp(&b.module));
+    Ok((files, kept))
+}
+
+/// Drop the service shapes on no supported protocol; the kept ones' modules
+/// and protocols.
+fn keep_supported(shapes: &mut serde_json::Map<String, serde_json::Value>) -> Vec<Service> {
     let mut kept = Vec::new();
     shapes.retain(|id, shape| {
         if shape.get("type").and_then(|t| t.as_str()) != Some("service") {
@@ -80,8 +147,11 @@ fn supported_model(out: &Path) -> Result<(PathBuf, Vec<Service>), String> {
             // The module is named from the sdkId, else the shape's name, as the generator does.
             let sdk_id = t.get("aws.api#service").and_then(|a| a.get("sdkId")).and_then(|v| v.as_str());
             let shape_name = id.rsplit('#').next().unwrap_or(id);
-            let mut protocol: Vec<&str> =
-                SUPPORTED.iter().filter(|p| t.contains_key(**p)).map(|p| p.trim_start_matches("aws.protocols#")).collect();
+            let mut protocol: Vec<&str> = SUPPORTED
+                .iter()
+                .filter(|p| t.contains_key(**p))
+                .map(|p| p.rsplit('#').next().unwrap_or(p))
+                .collect();
             if t.contains_key("aws.protocols#awsQueryCompatible") {
                 protocol.push("awsQueryCompatible");
             }
@@ -89,23 +159,23 @@ fn supported_model(out: &Path) -> Result<(PathBuf, Vec<Service>), String> {
         }
         keep
     });
-    std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
-    let file = out.join("smithy-aws-protocol-tests.json");
-    std::fs::write(&file, model.to_string()).map_err(|e| format!("{}: {e}", file.display()))?;
-    Ok((file, kept))
+    kept
 }
 
 pub fn compliance(args: &[String]) -> Result<(), String> {
-    let write = match args {
-        [] => true,
-        [a] if a == "--no-write" => false,
-        other => return Err(format!("compliance: unexpected arguments {other:?}\n{USAGE}")),
-    };
+    let (mut write, mut from_idl) = (true, false);
+    for a in args {
+        match a.as_str() {
+            "--no-write" => write = false,
+            "--from-idl" => from_idl = true,
+            other => return Err(format!("compliance: unexpected argument {other:?}\n{USAGE}")),
+        }
+    }
     let out = root().join("target/compliance");
-    let (model, services) = supported_model(&out)?;
+    let (models, services) = supported_models(&out, from_idl)?;
     let dir = out.join("crate");
     let options = codegen::Options {
-        models: vec![model],
+        models,
         crate_name: "protocol-compliance".into(),
         selection: Default::default(),
         packaging: crate::packaging(&dir, true),
@@ -190,7 +260,7 @@ fn report(results: &BTreeMap<String, bool>, expected: &BTreeMap<String, String>,
     }
     let passed = results.values().filter(|p| **p).count();
     let mut out = format!(
-        "# Protocol compliance\n\n`cargo xtask compliance` on {}: the client cases of the Smithy protocol compliance suites (`../shared/protocol-tests/smithy-aws-protocol-tests.json`) for every protocol the generator speaks (awsJson1_0, awsJson1_1, restJson1, awsQuery, ec2Query, restXml), one test each in the generated crate. {} of {} pass; the {} that fail are listed below with the reason (`tests/compliance/expected-failures.txt`, the known failures: \"skipped\" below).\n\n| service module | protocol | pass | skipped (known failure) | fail |\n|---|---|---:|---:|---:|\n",
+        "# Protocol compliance\n\n`cargo xtask compliance` on {}: the client cases of the Smithy protocol compliance suites (`../shared/protocol-tests/smithy-aws-protocol-tests.json`, and the rpcv2Cbor suite, written only in IDL: `idl/smithy-protocol-tests/model/rpcv2Cbor/`) for every protocol the generator speaks (awsJson1_0, awsJson1_1, restJson1, awsQuery, ec2Query, restXml, rpcv2Cbor), one test each in the generated crate; `--from-idl` reads the AWS suites from their IDL (`idl/smithy-aws-protocol-tests/`) instead, with the same results. {} of {} pass; the {} that fail are listed below with the reason (`tests/compliance/expected-failures.txt`, the known failures: \"skipped\" below).\n\n| service module | protocol | pass | skipped (known failure) | fail |\n|---|---|---:|---:|---:|\n",
         crate::bench::today(),
         passed,
         results.len(),
