@@ -293,3 +293,10 @@ fn secrets_show_in_no_debug_output() {
     no_secret(&format!("{config:?}"));
     no_secret(&format!("{:?}", Client::new(config)));
 }
+
+#[test]
+fn no_iam_actions_for_a_service_without_sigv4() {
+    // IAM authorizes SigV4 calls only: a bearer token or API key needs none.
+    assert_eq!(todo::todo_service::OPERATIONS.len(), 6);
+    assert!(todo::todo_service::IAM_ACTIONS.iter().all(|(_, actions)| actions.is_empty()), "{:?}", todo::todo_service::IAM_ACTIONS);
+}

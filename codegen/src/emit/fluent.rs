@@ -17,14 +17,15 @@ use super::types::{builder_entries, builder_name};
 use crate::ir::{HttpBinding, OperationIr, Protocol, RType, ServiceIr, StructIr};
 
 /// Whether a URL can carry `op`'s request, so its fluent call gets
-/// `presigned`: signed, without an event stream, and with no body or one
+/// `presigned`: signed with SigV4, without an event stream, and with no body or one
 /// the URL need not carry (S3's blob payload, left to the holder; a query
 /// form, moved into the URL). awsJson requests always have a body; an S3
 /// operation with a required member serialized into the body
 /// (`DeleteObjects`' `Delete`) would always be refused (the runtime refuses
 /// an S3 body the URL would drop), so it gets none.
 fn presignable(svc: &ServiceIr, op: &OperationIr, input: &StructIr) -> bool {
-    if op.unsigned || op.input_stream.is_some() || op.output_stream.is_some() {
+    // Presigning is SigV4's: a bearer token or API key has no URL form.
+    if op.unsigned || !op.auth.contains(&crate::ir::AuthIr::SigV4) || op.input_stream.is_some() || op.output_stream.is_some() {
         return false;
     }
     match svc.protocol {

@@ -24,8 +24,10 @@ pub fn resolve(model: &Model, svc: &Shape, ir: &mut ServiceIr) {
     let table = known_names(aws.map(|a| a.sdk_id.as_str()));
     for op in &mut ir.operations {
         // An unsigned call (`@auth([])`: STS AssumeRoleWithWebIdentity, SSO
-        // GetRoleCredentials) is not authorized by the caller's IAM policy.
-        if op.unsigned {
+        // GetRoleCredentials) is not authorized by the caller's IAM policy,
+        // nor is one without SigV4 (a bearer token, an API key: a service
+        // that is not AWS's).
+        if op.unsigned || !op.auth.contains(&crate::ir::AuthIr::SigV4) {
             op.iam_actions.clear();
             continue;
         }
