@@ -104,3 +104,92 @@ pub fn resolve(model: &Model, svc: &Shape, ir: &mut ServiceIr, diags: &mut Diagn
         ));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use crate::ir::AuthIr;
+    use crate::lower::{lower_crate, Selection};
+    use crate::model::Model;
+
+    /// A restJson1 service with these service traits and one GET operation
+    /// per entry of `ops` (its name, its own traits).
+    fn model(service: serde_json::Value, ops: &[(&str, serde_json::Value)]) -> Model {
+        let mut shapes = serde_json::Map::new();
+        let mut traits = service;
+        traits["aws.protocols#restJson1"] = serde_json::json!({});
+        shapes.insert(
+            "ex#Svc".into(),
+            serde_json::json!({"type": "service", "version": "1", "operations": ops.iter().map(|(n, _)| serde_json::json!({"target": format!("ex#{n}")})).collect::<Vec<_>>(), "traits": traits}),
+        );
+        for (name, op_traits) in ops {
+            let mut t = op_traits.clone();
+            t["smithy.api#http"] = serde_json::json!({"method": "GET", "uri": format!("/{name}")});
+            shapes.insert(format!("ex#{name}"), serde_json::json!({"type": "operation", "traits": t}));
+        }
+        let text = serde_json::json!({"smithy": "2.0", "shapes": shapes}).to_string();
+        Model::load_sources(&[(PathBuf::from("auth.json"), text)]).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn auth_of(model: &Model) -> Result<Vec<(String, Vec<AuthIr>, bool, bool)>, String> {
+        let ir = lower_crate(model, "t", &Selection::default()).map_err(|e| e.to_string())?;
+        Ok(ir.services[0].operations.iter().map(|o| (o.name.clone(), o.auth.clone(), o.unsigned, o.optional_auth)).collect())
+    }
+
+    #[test]
+    fn effective_schemes_follow_the_specification() {
+        let key = serde_json::json!({"name": "x-key", "in": "header", "scheme": "Key"});
+        let m = model(
+            serde_json::json!({"smithy.api#httpBearerAuth": {}, "smithy.api#httpApiKeyAuth": key, "smithy.api#httpBasicAuth": {}}),
+            &[
+                ("A", serde_json::json!({})),
+                ("B", serde_json::json!({"smithy.api#auth": ["smithy.api#httpBearerAuth"], "smithy.api#optionalAuth": {}})),
+                ("C", serde_json::json!({"smithy.api#auth": []})),
+            ],
+        );
+        let api_key = AuthIr::ApiKey { name: "x-key".into(), in_header: true, scheme: Some("Key".into()) };
+        assert_eq!(
+            auth_of(&m).expect("lowers"),
+            [
+                // No @auth anywhere: every scheme of the service, by shape id.
+                ("A".to_string(), vec![api_key, AuthIr::Basic, AuthIr::Bearer], false, false),
+                ("B".to_string(), vec![AuthIr::Bearer], false, true),
+                ("C".to_string(), vec![], true, false),
+            ]
+        );
+        // The service's @auth orders its operations' schemes.
+        let m = model(
+            serde_json::json!({"smithy.api#httpBearerAuth": {}, "smithy.api#httpBasicAuth": {}, "smithy.api#auth": ["smithy.api#httpBearerAuth", "smithy.api#httpBasicAuth"]}),
+            &[("A", serde_json::json!({}))],
+        );
+        assert_eq!(auth_of(&m).expect("lowers")[0].1, [AuthIr::Bearer, AuthIr::Basic]);
+        // No scheme at all: unsigned (a service that is not AWS's).
+        let m = model(serde_json::json!({}), &[("A", serde_json::json!({}))]);
+        assert_eq!(auth_of(&m).expect("lowers")[0], ("A".to_string(), vec![], true, false));
+        // A scheme the runtime cannot use is kept, so the call says so.
+        let m = model(serde_json::json!({"smithy.api#httpDigestAuth": {}}), &[("A", serde_json::json!({}))]);
+        assert_eq!(auth_of(&m).expect("lowers")[0].1, [AuthIr::Unsupported("smithy.api#httpDigestAuth".into())]);
+    }
+
+    #[test]
+    fn auth_naming_a_scheme_the_service_lacks_is_an_error() {
+        let m = model(serde_json::json!({"smithy.api#httpBearerAuth": {}}), &[("A", serde_json::json!({"smithy.api#auth": ["smithy.api#httpBasicAuth"]}))]);
+        let e = auth_of(&m).expect_err("not a scheme of the service");
+        assert!(e.contains("ex#A") && e.contains("smithy.api#httpBasicAuth") && e.contains("smithy.api#httpBearerAuth"), "{e}");
+    }
+
+    #[test]
+    fn api_key_traits_are_checked() {
+        for (value, says) in [
+            (serde_json::json!({"name": "k", "in": "body"}), "`in` must be"),
+            (serde_json::json!({"name": "k", "in": "query", "scheme": "Key"}), "only be set when `in` is"),
+            (serde_json::json!({"name": "bad header", "in": "header"}), "not a valid HTTP header name"),
+            (serde_json::json!({"in": "header"}), "`name` must be"),
+        ] {
+            let m = model(serde_json::json!({"smithy.api#httpApiKeyAuth": value}), &[("A", serde_json::json!({}))]);
+            let e = auth_of(&m).expect_err("a malformed trait");
+            assert!(e.contains(says) && e.contains("httpApiKeyAuth"), "{says}: {e}");
+        }
+    }
+}
