@@ -161,17 +161,30 @@ fn idl_meta(shared: &Path, json: &Path) -> Vec<serde_json::Map<String, Value>> {
         .unwrap_or_default()
 }
 
-/// Why the invalid case at `file` is accepted, or `None` when it is refused.
+/// Why the invalid case at `file` is not refused as the reference refuses
+/// it (accepted, or refused at another place than the line and column its
+/// first line gives), or `None`.
 fn invalid_case(file: &Path) -> Option<String> {
     let sources = read(&[file.to_path_buf()]);
-    match Model::load_sources(&sources) {
-        Err(_) => None,
-        Ok(m) if !m.problems.is_empty() => None,
-        Ok(_) => {
-            let expected = sources.first().and_then(|(_, t)| t.lines().next()).unwrap_or("").trim_start_matches("//").trim().to_string();
-            Some(format!("accepted; the reference says: {expected}"))
-        }
-    }
+    let expected = sources.first().and_then(|(_, t)| t.lines().next()).unwrap_or("").trim_start_matches("//").trim().to_string();
+    let first = match Model::load_sources(&sources) {
+        Err(d) => d.0.into_iter().next(),
+        Ok(m) => match m.problems.into_iter().next() {
+            Some(p) => Some(p),
+            None => return Some(format!("accepted; the reference says: {expected}")),
+        },
+    };
+    let want = reference_position(&expected)?;
+    let got = first.and_then(|d| Some((d.line?, d.column?)));
+    (got != Some(want)).then(|| format!("refused at {got:?}, the reference at {want:?}: {expected}"))
+}
+
+/// `Syntax error at line 7, column 1: ...` → (7, 1).
+fn reference_position(message: &str) -> Option<(u32, u32)> {
+    let rest = message.split_once("line ")?.1;
+    let (line, rest) = rest.split_once(", column ")?;
+    let column: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    Some((line.trim().parse().ok()?, column.parse().ok()?))
 }
 
 #[test]

@@ -496,16 +496,17 @@ impl Parser<'_> {
     fn use_statement(&mut self) -> PResult<Ref> {
         self.next();
         self.expect_spaces("a space after `use`")?;
-        let r = self.shape_id("an absolute shape id after `use`")?;
-        if !r.text.contains('#') {
-            return Err(SyntaxError { pos: r.pos, message: format!("`use {}` needs an absolute shape id (`namespace#Name`)", r.text) });
-        }
-        if r.text.contains('$') {
-            return Err(SyntaxError { pos: r.pos, message: format!("`use {}`: use statements cannot use members", r.text) });
+        let pos = self.pos();
+        let mut text = self.namespace_text("an absolute shape id after `use`")?;
+        self.expect(&Tok::Pound, "`#` after the namespace of a `use` statement")?;
+        text.push('#');
+        text.push_str(&self.ident("a shape name after `#`")?);
+        if matches!(self.tok(), Tok::Dollar) {
+            return self.fail(format!("`use {text}$...`: use statements cannot use members"));
         }
         self.expect_br("a use statement")?;
         self.skip_ws_and_docs();
-        Ok(r)
+        Ok(Ref { text, pos })
     }
 
     /// Documentation comments and traits before a shape or member.
@@ -844,8 +845,11 @@ impl Parser<'_> {
                 return self.err(&format!("`}}` to close {} `{}`", shape.kind, shape.name));
             }
             let traits = self.docs_and_traits(true)?;
-            if matches!(self.tok(), Tok::RBrace) && traits.iter().all(|t| matches!(t.value, TraitValue::Doc(_))) {
-                continue;
+            if matches!(self.tok(), Tok::RBrace) {
+                if traits.iter().all(|t| matches!(t.value, TraitValue::Doc(_))) {
+                    continue;
+                }
+                return self.err("a member after its traits");
             }
             let pos = self.pos();
             let elided = matches!(self.tok(), Tok::Dollar);
@@ -900,8 +904,11 @@ impl Parser<'_> {
                 return self.err(&format!("`}}` to close {} `{}`", shape.kind, shape.name));
             }
             let traits = self.docs_and_traits(true)?;
-            if matches!(self.tok(), Tok::RBrace) && traits.iter().all(|t| matches!(t.value, TraitValue::Doc(_))) {
-                continue;
+            if matches!(self.tok(), Tok::RBrace) {
+                if traits.iter().all(|t| matches!(t.value, TraitValue::Doc(_))) {
+                    continue;
+                }
+                return self.err("an enum member after its traits");
             }
             let pos = self.pos();
             let name = match self.tok() {

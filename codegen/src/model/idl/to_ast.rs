@@ -401,6 +401,16 @@ impl<'a> Converter<'a> {
         let mut traits = Map::new();
         self.traits(file, &shape.traits, &mut traits);
         self.mixin_conflicts(file, shape);
+        if let Some(r) = &shape.for_resource {
+            let rid = self.target(file, r, "`for` resource");
+            match self.kind_of(&rid) {
+                Some("resource") | None => {}
+                Some(other) => {
+                    let d = format!("`{} for {}`: `for` names a resource, and `{}` is a {other}", shape.name, r.text, r.text);
+                    self.diags.push(at(&path, r.pos, d));
+                }
+            }
+        }
         let is_mixin = traits.contains_key("smithy.api#mixin");
         if is_mixin && version == Version::V1 {
             self.diags.push(at(&path, shape.pos, format!("`@mixin` on `{}` needs `$version: \"2.0\"`: mixins came with Smithy 2.0", shape.name)));
@@ -487,6 +497,16 @@ impl<'a> Converter<'a> {
         match shape.kind.as_str() {
             "list" | "set" | "map" => {
                 let allowed: &[&str] = if shape.kind == "map" { &["key", "value"] } else { &["member"] };
+                let missing: Vec<&str> = allowed
+                    .iter()
+                    .filter(|n| !members.iter().any(|m| m.name == **n) && self.fresh().elided(file, shape, n, 0).is_none())
+                    .copied()
+                    .collect();
+                if !missing.is_empty() {
+                    let how = if shape.kind == "map" { "`key: String` and `value: Target`" } else { "`member: Target`" };
+                    let d = format!("{} `{}` needs its {} ({how})", shape.kind, shape.name, missing.join(" and "));
+                    self.diags.push(at(&path, shape.pos, d));
+                }
                 for m in members {
                     if !allowed.contains(&m.name.as_str()) {
                         self.diags.push(at(
@@ -642,7 +662,7 @@ impl<'a> Converter<'a> {
             return None;
         }
         if let Some(r) = &shape.for_resource {
-            let rid = self.resolve(file, &r.text)?;
+            let rid = self.resolve(file, &r.text).filter(|id| self.kind_of(id) == Some("resource"))?;
             if let Some(t) = self.resource_member(&rid, name) {
                 return Some(t);
             }
