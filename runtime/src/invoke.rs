@@ -967,7 +967,9 @@ impl Handle {
             return Ok(None);
         }
         let options = request.auth.unwrap_or(&[crate::auth::AuthOption::SigV4]);
-        crate::auth::choose(&self.inner.config, operation, options, request.optional_auth).await.map_err(|e| {
+        let config = &self.inner.config;
+        let identities = crate::auth::Identities { anonymous: config.anonymous, credentials: &config.credentials, http: &config.http_identities };
+        crate::auth::choose(&identities, operation, options, request.optional_auth).await.map_err(|e| {
             tracing::warn!(operation, error = %e, "no identity to send the request with");
             let mut t = TransportError::new(TransportErrorKind::Credentials, e);
             t.attempts = attempt;

@@ -44,7 +44,7 @@ pub struct PreparedRequest {
     /// The operation's auth schemes in order of preference, when they are
     /// not SigV4 alone (`None`: `aws.auth#sigv4`, AWS services' own). See
     /// the `auth` module.
-    pub auth: Option<&'static [crate::auth::AuthOption]>,
+    pub auth: Option<&'static [AuthOption]>,
     /// `@optionalAuth`: without an identity for any of its schemes, the
     /// request goes unsigned instead of failing.
     pub optional_auth: bool,
@@ -53,6 +53,30 @@ pub struct PreparedRequest {
     /// [`Sensitive`](crate::transport::Sensitive), so recordings keep
     /// neither body, and no error shows the response's.
     pub sensitive: bool,
+}
+
+/// Where `smithy.api#httpApiKeyAuth` puts the key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApiKeyLocation {
+    Header,
+    Query,
+}
+
+/// One auth scheme an operation accepts, as its model defines it (see
+/// the `auth` module, which re-exports it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthOption {
+    /// `aws.auth#sigv4`: the configuration's credentials.
+    SigV4,
+    /// `smithy.api#httpBearerAuth`: `Authorization: Bearer <token>`.
+    Bearer,
+    /// `smithy.api#httpApiKeyAuth`: the key in the header or query
+    /// parameter `name`; in a header with `scheme`, `<scheme> <key>`.
+    ApiKey { name: &'static str, location: ApiKeyLocation, scheme: Option<&'static str> },
+    /// `smithy.api#httpBasicAuth`: `Authorization: Basic <base64(user:password)>`.
+    Basic,
+    /// A scheme of the model this client cannot use (its shape id).
+    Unsupported(&'static str),
 }
 
 /// What an operation's `@httpChecksum` asks of its request.

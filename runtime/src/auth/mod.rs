@@ -13,32 +13,10 @@
 
 pub mod identity;
 
-use crate::config::Config;
-use crate::credentials::Credentials;
+use crate::credentials::{Credentials, CredentialsCache};
 use identity::{ApiKey, Login, Token};
 
-/// Where `smithy.api#httpApiKeyAuth` puts the key.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ApiKeyLocation {
-    Header,
-    Query,
-}
-
-/// One auth scheme an operation accepts, as its model defines it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AuthOption {
-    /// `aws.auth#sigv4`: the configuration's credentials.
-    SigV4,
-    /// `smithy.api#httpBearerAuth`: `Authorization: Bearer <token>`.
-    Bearer,
-    /// `smithy.api#httpApiKeyAuth`: the key in the header or query
-    /// parameter `name`; in a header with `scheme`, `<scheme> <key>`.
-    ApiKey { name: &'static str, location: ApiKeyLocation, scheme: Option<&'static str> },
-    /// `smithy.api#httpBasicAuth`: `Authorization: Basic <base64(user:password)>`.
-    Basic,
-    /// A scheme of the model this client cannot use (its shape id).
-    Unsupported(&'static str),
-}
+pub use crate::request::{ApiKeyLocation, AuthOption};
 
 impl AuthOption {
     /// The scheme's shape id in Smithy.
@@ -74,6 +52,14 @@ pub enum Identity {
     Basic(Login),
 }
 
+/// What a configuration has to send requests with.
+pub(crate) struct Identities<'a> {
+    /// Sign nothing.
+    pub(crate) anonymous: bool,
+    pub(crate) credentials: &'a CredentialsCache,
+    pub(crate) http: &'a HttpIdentities,
+}
+
 /// The HTTP identities a configuration holds (set on its builder).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct HttpIdentities {
@@ -86,33 +72,33 @@ pub(crate) struct HttpIdentities {
 /// for an unsigned one (an anonymous configuration; an empty list; an
 /// optional auth with no identity). `Err` says, for each scheme, why the
 /// configuration has no identity for it and how to give one.
-pub(crate) async fn choose(config: &Config, operation: &str, options: &[AuthOption], optional: bool) -> Result<Option<Identity>, String> {
-    if config.anonymous || options.is_empty() {
+pub(crate) async fn choose(identities: &Identities<'_>, operation: &str, options: &[AuthOption], optional: bool) -> Result<Option<Identity>, String> {
+    if identities.anonymous || options.is_empty() {
         return Ok(None);
     }
     // SigV4 alone, required: its own error, as before the other schemes.
     if options == [AuthOption::SigV4] && !optional {
-        return config.credentials.credentials().await.map(|c| Some(Identity::SigV4(c))).map_err(|e| e.to_string());
+        return identities.credentials.credentials().await.map(|c| Some(Identity::SigV4(c))).map_err(|e| e.to_string());
     }
     let mut missing = Vec::new();
     for option in options {
         let why = match option {
-            AuthOption::SigV4 => match config.credentials.credentials().await {
+            AuthOption::SigV4 => match identities.credentials.credentials().await {
                 Ok(c) => return Ok(Some(Identity::SigV4(c))),
                 Err(e) => e.to_string(),
             },
-            AuthOption::Bearer => match &config.http_identities.token {
+            AuthOption::Bearer => match &identities.http.token {
                 Some(cache) => match cache.token().await {
                     Ok(t) => return Ok(Some(Identity::Bearer(t))),
                     Err(e) => e.to_string(),
                 },
                 None => "no bearer token is configured".to_string(),
             },
-            AuthOption::ApiKey { name, location, scheme } => match &config.http_identities.api_key {
+            AuthOption::ApiKey { name, location, scheme } => match &identities.http.api_key {
                 Some(key) => return Ok(Some(Identity::ApiKey { key: key.clone(), name, location: *location, scheme: *scheme })),
                 None => "no API key is configured".to_string(),
             },
-            AuthOption::Basic => match &config.http_identities.login {
+            AuthOption::Basic => match &identities.http.login {
                 Some(login) => return Ok(Some(Identity::Basic(login.clone()))),
                 None => "no user name and password are configured".to_string(),
             },
@@ -164,6 +150,7 @@ pub(crate) fn apply(identity: &Identity, url: &mut String, headers: &mut Vec<(St
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::Config;
 
     fn block_on<F: std::future::Future>(f: F) -> F::Output {
         crate::transport::block_on::block_on(f)
@@ -178,28 +165,32 @@ mod tests {
         }).build().expect("config")
     }
 
+    fn ids(c: &Config) -> Identities<'_> {
+        Identities { anonymous: c.anonymous, credentials: &c.credentials, http: &c.http_identities }
+    }
+
     const KEY: AuthOption = AuthOption::ApiKey { name: "X-Key", location: ApiKeyLocation::Header, scheme: None };
 
     #[test]
     fn the_first_scheme_with_an_identity_wins_in_the_operations_order() {
         let c = config(Config::builder().bearer_token("t").api_key("k"));
-        let got = block_on(choose(&c, "Op", &[KEY, AuthOption::Bearer], false)).expect("an identity");
+        let got = block_on(choose(&ids(&c), "Op", &[KEY, AuthOption::Bearer], false)).expect("an identity");
         assert!(matches!(got, Some(Identity::ApiKey { .. })), "{got:?}");
-        let got = block_on(choose(&c, "Op", &[AuthOption::Basic, AuthOption::Bearer], false)).expect("an identity");
+        let got = block_on(choose(&ids(&c), "Op", &[AuthOption::Basic, AuthOption::Bearer], false)).expect("an identity");
         assert!(matches!(got, Some(Identity::Bearer(_))), "{got:?}");
     }
 
     #[test]
     fn no_identity_is_an_error_naming_every_scheme_unless_auth_is_optional() {
         let c = config(Config::builder().bearer_token("TOPSECRET"));
-        let e = block_on(choose(&c, "Op", &[KEY, AuthOption::Basic, AuthOption::Unsupported("smithy.api#httpDigestAuth")], false)).expect_err("none");
+        let e = block_on(choose(&ids(&c), "Op", &[KEY, AuthOption::Basic, AuthOption::Unsupported("smithy.api#httpDigestAuth")], false)).expect_err("none");
         for part in ["`Op`", "smithy.api#httpApiKeyAuth", ".api_key(", "smithy.api#httpBasicAuth", ".basic_auth(", "smithy.api#httpDigestAuth", "nothing was sent"] {
             assert!(e.contains(part), "{part}: {e}");
         }
         assert!(!e.contains("TOPSECRET"), "{e}");
-        assert!(block_on(choose(&c, "Op", &[KEY], true)).expect("optional").is_none());
+        assert!(block_on(choose(&ids(&c), "Op", &[KEY], true)).expect("optional").is_none());
         // An empty list needs nothing.
-        assert!(block_on(choose(&c, "Op", &[], false)).expect("unsigned").is_none());
+        assert!(block_on(choose(&ids(&c), "Op", &[], false)).expect("unsigned").is_none());
     }
 
     #[test]
@@ -207,18 +198,18 @@ mod tests {
         // (No chain: it could reach for instance metadata.)
         let none = std::sync::Arc::new(crate::credentials::NoCredentials("none here".into()));
         let c = config(Config::builder().bearer_token("t").credentials_provider(none));
-        let got = block_on(choose(&c, "Op", &[AuthOption::SigV4, AuthOption::Bearer], false)).expect("the token");
+        let got = block_on(choose(&ids(&c), "Op", &[AuthOption::SigV4, AuthOption::Bearer], false)).expect("the token");
         assert!(matches!(got, Some(Identity::Bearer(_))), "{got:?}");
         // SigV4 alone keeps its own error (the credential chain's).
-        let e = block_on(choose(&c, "Op", &[AuthOption::SigV4], false)).expect_err("no credentials");
+        let e = block_on(choose(&ids(&c), "Op", &[AuthOption::SigV4], false)).expect_err("no credentials");
         assert!(e.contains("no credentials"), "{e}");
     }
 
     #[test]
     fn an_anonymous_configuration_uses_no_identity() {
         let c = config(Config::builder().anonymous().bearer_token("t").credentials(crate::credentials::Credentials::new("AKID", "s", None)));
-        assert!(block_on(choose(&c, "Op", &[AuthOption::Bearer, AuthOption::SigV4], false)).expect("unsigned").is_none());
-        assert!(block_on(choose(&c, "Op", &[AuthOption::SigV4], false)).expect("unsigned").is_none());
+        assert!(block_on(choose(&ids(&c), "Op", &[AuthOption::Bearer, AuthOption::SigV4], false)).expect("unsigned").is_none());
+        assert!(block_on(choose(&ids(&c), "Op", &[AuthOption::SigV4], false)).expect("unsigned").is_none());
     }
 
     #[test]
