@@ -300,3 +300,51 @@ fn no_iam_actions_for_a_service_without_sigv4() {
     assert_eq!(todo::todo_service::OPERATIONS.len(), 6);
     assert!(todo::todo_service::IAM_ACTIONS.iter().all(|(_, actions)| actions.is_empty()), "{:?}", todo::todo_service::IAM_ACTIONS);
 }
+
+/// A service whose API key travels in a query parameter or a header of a
+/// name no list of secret names knows: recordings keep neither.
+static PLAIN: smithy_gen_runtime::invoke::ServiceSpec = smithy_gen_runtime::invoke::ServiceSpec {
+    protocol: smithy_gen_runtime::protocols::Protocol::RestJson1,
+    signing_name: "plain",
+    sdk_id: "",
+    endpoint_prefix: "plain",
+    target_prefix: "Plain",
+    default_headers: &[],
+    endpoint_rules: None,
+    parsed_rules: std::sync::OnceLock::new(),
+    signing: smithy_gen_runtime::signing::SigningOptions::DEFAULT,
+};
+
+#[tokio::test]
+async fn recordings_leave_out_api_keys_wherever_the_model_puts_them() {
+    use smithy_gen_runtime::auth::{ApiKeyLocation, AuthOption};
+    use smithy_gen_runtime::transport::default::DefaultTransport;
+    use smithy_gen_runtime::transport::replay::{RecordingTransport, REDACTED};
+    static IN_QUERY: &[AuthOption] = &[AuthOption::ApiKey { name: "key", location: ApiKeyLocation::Query, scheme: None }];
+    static IN_HEADER: &[AuthOption] = &[AuthOption::ApiKey { name: "X-Team-Pass", location: ApiKeyLocation::Header, scheme: Some("Pass") }];
+    let server = Server::start();
+    let dir = std::env::temp_dir().join(format!("non-aws-recording-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("scratch folder");
+    let file = dir.join("calls.json");
+    let inner = Arc::new(DefaultTransport::new(std::time::Duration::from_secs(5), std::time::Duration::from_secs(5)).expect("transport"));
+    let recorder = Arc::new(RecordingTransport::new(inner, &file));
+    let config = todo::Config::builder().endpoint_url(server.url.clone()).api_key(API_KEY).transport(recorder.clone()).max_attempts(1).build().expect("config");
+    let handle = smithy_gen_runtime::invoke::Handle::new(config, &PLAIN);
+    let policy = smithy_gen_runtime::retry::RetryPolicy::new(true, &[]);
+    for auth in [IN_QUERY, IN_HEADER] {
+        let mut request = smithy_gen_runtime::request::PreparedRequest::new("GET", "/stats");
+        request.query("a", "b");
+        request.auth = Some(auth);
+        handle.send("GetStats", &request, &policy).await.expect("an answer");
+    }
+    // The server got the key where the model said.
+    let seen = server.seen();
+    assert_eq!(seen[0].target, format!("/stats?a=b&key={API_KEY}"));
+    assert_eq!(seen[1].header("x-team-pass"), Some(format!("Pass {API_KEY}").as_str()));
+    recorder.save().expect("saved");
+    let text = std::fs::read_to_string(&file).expect("the recording");
+    no_secret(&text);
+    assert!(text.contains(REDACTED) && text.contains("/stats"), "{text}");
+    assert!(!text.to_ascii_lowercase().contains("x-team-pass"), "{text}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
