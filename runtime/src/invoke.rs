@@ -166,7 +166,7 @@ fn error_code(protocol: Protocol, response: &RawResponse) -> Option<String> {
         #[cfg(not(feature = "xml"))]
         Protocol::AwsQuery | Protocol::Ec2Query | Protocol::RestXml => None,
         #[cfg(feature = "cbor")]
-        Protocol::RpcV2Cbor => crate::protocols::rpc_v2_cbor::error_code(response),
+        Protocol::RpcV2Cbor => crate::protocols::cbor_responses::error_code(response),
         #[cfg(not(feature = "cbor"))]
         Protocol::RpcV2Cbor => None,
     }

@@ -8,6 +8,9 @@ pub mod aws_query;
 #[cfg(feature = "cbor")]
 #[doc(hidden)]
 pub mod cbor;
+#[cfg(feature = "cbor")]
+#[doc(hidden)]
+pub mod cbor_responses;
 #[doc(hidden)]
 pub mod customizations;
 #[doc(hidden)]
