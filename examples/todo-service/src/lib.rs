@@ -14,7 +14,9 @@
 //!     .build()?;
 //! let client = todo::todo_service::Client::new(config);
 //! let created = client.create_todo().title("Water the plants").send().await?;
-//! println!("{}", created.todo.id);
+//! if let Some(todo) = created.todo() {
+//!     println!("{} {}", todo.id(), todo.title());
+//! }
 //! # Ok(()) }
 //! ```
 #![forbid(unsafe_code)]
