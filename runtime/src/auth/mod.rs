@@ -206,6 +206,16 @@ mod tests {
     }
 
     #[test]
+    fn keys_and_logins_http_cannot_carry_are_refused_when_built_without_showing_them() {
+        let build = |b: crate::config::builder::ConfigBuilder| b.endpoint("http://127.0.0.1:9").build().map(|_| ()).map_err(|e| e.to_string());
+        let e = build(Config::builder().api_key("SECRET\r\nx-injected: 1")).expect_err("a line break");
+        assert!(e.contains("api_key") && !e.contains("SECRET"), "{e}");
+        let e = build(Config::builder().basic_auth("ann:x", "SECRET")).expect_err("a colon in the user name");
+        assert!(e.contains("RFC 7617") && !e.contains("SECRET"), "{e}");
+        assert!(build(Config::builder().basic_auth("ann", "pass: word")).is_ok());
+    }
+
+    #[test]
     fn an_anonymous_configuration_uses_no_identity() {
         let c = config(Config::builder().anonymous().bearer_token("t").credentials(crate::credentials::Credentials::new("AKID", "s", None)));
         assert!(block_on(choose(&ids(&c), "Op", &[AuthOption::Bearer, AuthOption::SigV4], false)).expect("unsigned").is_none());

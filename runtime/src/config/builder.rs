@@ -557,6 +557,20 @@ impl ConfigBuilder {
             env_endpoints(&mut configured_endpoints)?;
             profiles.endpoints(&mut configured_endpoints)?;
         }
+        // Checked here, named but never shown: a value HTTP cannot carry
+        // would otherwise fail every call.
+        let printable = |v: &str| !v.is_empty() && !v.chars().any(char::is_control);
+        if self.api_key.as_ref().is_some_and(|k| !printable(k.key())) {
+            return Err(ConfigError("api_key: the key is empty or holds a control character (such as CR or LF), which no header or URL can carry".into()));
+        }
+        if let Some(login) = &self.login {
+            if login.user().contains(':') || !printable(login.user()) || login.password().chars().any(char::is_control) {
+                return Err(ConfigError(format!(
+                    "basic_auth: the user name {:?} must be non-empty without ':' or control characters (RFC 7617), and the password without control characters",
+                    login.user().chars().filter(|c| !c.is_control()).collect::<String>()
+                )));
+            }
+        }
         let http_identities = crate::auth::HttpIdentities {
             token: self.token.map(|p| Arc::new(crate::auth::identity::TokenCache::new(p))),
             api_key: self.api_key,
