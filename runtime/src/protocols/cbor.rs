@@ -826,6 +826,106 @@ mod tests {
         }
     }
 
+    /// Types as a generated crate writes them (`json_struct!`, `union_de!`).
+    mod generated {
+        use std::collections::BTreeMap;
+
+        use crate::types::blob::Blob;
+        use crate::types::timestamp::Timestamp;
+
+        #[derive(Debug, Clone, Default, PartialEq)]
+        pub struct Item {
+            pub name: Option<String>,
+            pub count: Option<i32>,
+            pub when: Option<Timestamp>,
+            pub stamped: Option<Timestamp>,
+            pub data: Option<Blob>,
+            pub ratio: Option<f32>,
+            pub tags: Option<BTreeMap<String, Option<String>>>,
+            pub choice: Option<Choice>,
+        }
+        crate::protocols::structs::json_struct!(@input Item {
+            name: "name", count: "count", when: "when", stamped: "stamped" as DateTime,
+            data: "data", ratio: "ratio" as Float, tags: "tags", choice: "choice"
+        });
+
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum Choice {
+            Text(String),
+            Raw(Blob),
+            Unknown(String),
+        }
+        impl serde::Serialize for Choice {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    Choice::Text(v) => crate::protocols::unions::serialize_member(s, "text", v),
+                    Choice::Raw(v) => crate::protocols::unions::serialize_member(s, "raw", v),
+                    Choice::Unknown(m) => Err(crate::protocols::unions::unknown_member("Choice", m)),
+                }
+            }
+        }
+        crate::protocols::unions::union_de!(Choice, "Choice", { Text: "text" => val(String), Raw: "raw" => val(Blob) });
+    }
+
+    #[test]
+    fn generated_types_round_trip_in_cbor_forms() {
+        use crate::types::timestamp::Timestamp;
+        use generated::{Choice, Item};
+        let item = Item {
+            name: Some("n".into()),
+            count: Some(-7),
+            when: Timestamp::from_epoch_seconds_f64(1.5),
+            stamped: Some(Timestamp::from_secs(1576540098)),
+            data: Some(crate::types::blob::Blob::from(vec![0u8, 255])),
+            ratio: Some(f32::NAN),
+            tags: Some(BTreeMap::from([("a".to_string(), None), ("b".to_string(), Some("x".to_string()))])),
+            choice: Some(Choice::Raw(crate::types::blob::Blob::from(vec![1u8]))),
+        };
+        let bytes = to_vec(&item).unwrap();
+        let back: Item = from_slice(&bytes).unwrap();
+        assert!(back.ratio.is_some_and(f32::is_nan));
+        assert_eq!(Item { ratio: None, ..back }, Item { ratio: None, ..item.clone() });
+        // The CBOR forms: a date-time member is tag 1 too; the blob a byte
+        // string; NaN a float; a sparse map's null kept.
+        let hex_of = |b: &[u8]| b.iter().map(|x| format!("{x:02x}")).collect::<String>();
+        let h = hex_of(&bytes);
+        assert!(h.starts_with("a8"), "a definite map of 8 members: {h}");
+        assert!(h.contains("c11a5df817c2"), "stamped: tag 1, integer seconds: {h}");
+        assert!(h.contains("c1fb3ff8000000000000"), "when: tag 1, 1.5 as a double: {h}");
+        assert!(h.contains("4200ff"), "data: a byte string: {h}");
+        assert!(h.contains("fa7fc00000"), "ratio: NaN as a single float: {h}");
+        assert!(h.contains("6161f6"), "tags: a: null: {h}");
+    }
+
+    #[test]
+    fn generated_types_refuse_wrong_types() {
+        use generated::Item;
+        use serde_json::json;
+        let cat = |parts: &[Vec<u8>]| parts.concat();
+        let wrong = [
+            to_vec(&json!({"count": "7"})).unwrap(),
+            to_vec(&json!({"count": 2147483648u64})).unwrap(),
+            to_vec(&json!({"data": "AAE="})).unwrap(),
+            to_vec(&json!({"when": "2019-12-16T23:48:18Z"})).unwrap(),
+            to_vec(&json!({"name": ["x"]})).unwrap(),
+            // {"choice": {"text": "a", "raw": h'01'}}: a union with two members set.
+            cat(&[vec![0xa1], to_vec("choice").unwrap(), vec![0xa2], to_vec("text").unwrap(), to_vec("a").unwrap(), to_vec("raw").unwrap(), vec![0x41, 0x01]]),
+        ];
+        for bytes in wrong {
+            assert!(from_slice::<Item>(&bytes).is_err(), "{bytes:02x?}");
+        }
+        // An operation's input refuses members it does not have; outputs
+        // (read outside `Strict`) skip them, whatever they hold.
+        #[derive(Debug, Default)]
+        struct Out {
+            name: Option<String>,
+        }
+        crate::protocols::structs::json_struct!(Out { name: "name" });
+        let extra = cat(&[vec![0xa2], to_vec("name").unwrap(), to_vec("x").unwrap(), to_vec("extra").unwrap(), vec![0x9f, 0x41, 0x01, 0xa0, 0xff]]);
+        assert_eq!(from_slice::<Out>(&extra).unwrap().name.as_deref(), Some("x"));
+        assert!(from_slice::<Item>(&extra).unwrap_err().to_string().contains("extra"));
+    }
+
     mod serde_bytes_like {
         pub struct Buf(pub Vec<u8>);
         impl<'de> serde::Deserialize<'de> for Buf {

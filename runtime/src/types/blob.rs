@@ -168,7 +168,7 @@ impl<'de> Deserialize<'de> for Blob {
     /// formats that have native byte strings may also supply raw bytes.
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         if !deserializer.is_human_readable() {
-            return deserializer.deserialize_bytes(BlobVisitor);
+            return deserializer.deserialize_bytes(RawBytesVisitor);
         }
         deserializer.deserialize_str(BlobVisitor)
     }
@@ -186,6 +186,26 @@ impl Visitor<'_> for BlobVisitor {
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Blob, E> {
         decode(v).map(Blob::from).map_err(E::custom)
+    }
+
+    fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Blob, E> {
+        Ok(Blob::from(v))
+    }
+
+    fn visit_byte_buf<E: de::Error>(self, v: Vec<u8>) -> Result<Blob, E> {
+        Ok(Blob::from(v))
+    }
+}
+
+/// Visits raw bytes only (binary formats, where a blob is a byte string
+/// and text is the wrong type).
+struct RawBytesVisitor;
+
+impl Visitor<'_> for RawBytesVisitor {
+    type Value = Blob;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a byte string")
     }
 
     fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Blob, E> {
