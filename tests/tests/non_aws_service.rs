@@ -5,7 +5,7 @@
 //! API key where the model puts them (and nowhere else), an open operation
 //! sent unsigned, a clear error and no request when an identity or the
 //! endpoint is missing, typed errors, pagination, a streamed download, and
-//! secrets in no `Debug` or error text.
+//! secrets in no `Debug` output, error, recording or `tracing` event.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
@@ -347,4 +347,36 @@ async fn recordings_leave_out_api_keys_wherever_the_model_puts_them() {
     assert!(text.contains(REDACTED) && text.contains("/stats"), "{text}");
     assert!(!text.to_ascii_lowercase().contains("x-team-pass"), "{text}");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Everything the process-wide subscriber wrote.
+#[derive(Clone, Default)]
+struct Log(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Log {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(b);
+        Ok(b.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn tracing_at_trace_shows_the_calls_and_no_secret() {
+    let log = Log::default();
+    let writer = log.clone();
+    let subscriber = tracing_subscriber::fmt().with_max_level(tracing::Level::TRACE).with_writer(move || writer.clone()).finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let server = Server::start();
+    let client = Client::new(config(&server, true, true));
+    client.get_stats().send().await.expect("stats");
+    client.list_todos().send().await.expect("a page");
+    let _ = client.get_todo().id("missing").send().await.expect_err("404");
+    let _ = Client::new(config(&server, false, false)).get_stats().send().await.expect_err("no key");
+    let text = String::from_utf8_lossy(&log.0.lock().unwrap()).into_owned();
+    assert!(text.contains("GetStats") && text.contains("ListTodos") && text.contains("httpApiKeyAuth"), "{text}");
+    no_secret(&text);
 }
