@@ -24,14 +24,18 @@ const TARGETS: &[(&str, &[&str])] = &[
     ("responses", &["fuzz/seeds/responses"]),
     ("rest_json_uri_headers", &[]),
     ("xml_responses", &["fuzz/seeds/xml_responses"]),
+    ("cbor_responses", &["fuzz/seeds/cbor_responses"]),
     ("event_stream_frames", &["fuzz/seeds/event_stream_frames"]),
     ("profile_file", &["fuzz/seeds/profile_file"]),
 ];
 
-/// The fixture model the `rest_json_uri_headers` target drives (it has the
-/// header and query bindings the seed operations lack), and where it goes.
-const FIXTURE_MODEL: &str = "tests/fixtures/valid/errors_and_http.json";
-const FIXTURE_CRATE: &str = "fuzz/target/fixture-http";
+/// The fixture models the targets drive, each with its crate name and where
+/// it goes: `rest_json_uri_headers`'s (it has the header and query bindings
+/// the seed operations lack) and `cbor_responses`'s (rpcv2Cbor).
+const FIXTURES: &[(&str, &str, &str)] = &[
+    ("tests/fixtures/valid/errors_and_http.json", "fuzz-fixture-http", "fuzz/target/fixture-http"),
+    ("tests/fixtures/rpc_v2_cbor/rpc_v2_protocol.json", "fuzz-fixture-cbor", "fuzz/target/fixture-cbor"),
+];
 
 /// SanitizerCoverage as cargo-fuzz sets it: inline 8-bit counters and the PC
 /// table for libFuzzer's coverage, comparison tracing for its value
@@ -52,7 +56,7 @@ const COVERAGE_FLAGS: &[&str] = &[
 pub const USAGE: &str = "  cargo xtask fuzz [--seconds N] [TARGET...]
       build the libFuzzer targets of fuzz/ (instrumented, release) and run each for N seconds
       (default 30; 0 replays the corpus only); fails if any target crashes.
-      Targets: model_bytes, model_json, responses, rest_json_uri_headers, xml_responses,
+      Targets: model_bytes, model_json, responses, rest_json_uri_headers, xml_responses, cbor_responses,
       event_stream_frames, profile_file (default: all)
   cargo xtask fuzz --check
       build the fuzz crate without instrumentation (`cargo check`), so the targets cannot rot";
@@ -172,17 +176,19 @@ pub fn fuzz(root: &Path, args: &[String]) -> Result<(), String> {
     Err(msg)
 }
 
-/// Generate the fixture crate the fuzz crate depends on (before any cargo
-/// command on it, which would otherwise miss the path dependency).
+/// Generate the fixture crates the fuzz crate depends on (before any cargo
+/// command on it, which would otherwise miss the path dependencies).
 fn generate_fixture(root: &Path) -> Result<(), String> {
-    let files = codegen::generate(&codegen::Options {
-        models: vec![root.join(FIXTURE_MODEL)],
-        crate_name: "fuzz-fixture-http".into(),
-        selection: Default::default(),
-        packaging: crate::packaging(&root.join(FIXTURE_CRATE), false),
-    })
-    .map_err(|e| format!("error: cannot generate {FIXTURE_MODEL}:\n{e}"))?;
-    codegen::write::write(&root.join(FIXTURE_CRATE), &files).map_err(|e| format!("error: writing {FIXTURE_CRATE}: {e}"))?;
+    for (model, name, dir) in FIXTURES {
+        let files = codegen::generate(&codegen::Options {
+            models: vec![root.join(model)],
+            crate_name: (*name).into(),
+            selection: Default::default(),
+            packaging: crate::packaging(&root.join(dir), false),
+        })
+        .map_err(|e| format!("error: cannot generate {model}:\n{e}"))?;
+        codegen::write::write(&root.join(dir), &files).map_err(|e| format!("error: writing {dir}: {e}"))?;
+    }
     Ok(())
 }
 
