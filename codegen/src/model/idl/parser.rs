@@ -113,6 +113,9 @@ pub struct File {
     /// `use` statements: absolute ids.
     pub uses: Vec<Ref>,
     pub statements: Vec<Statement>,
+    /// Shapes whose statements have syntax errors: their names still
+    /// resolve, so one mistake is not reported again at every use.
+    pub broken: Vec<String>,
 }
 
 /// A syntax error: where and what.
@@ -138,6 +141,7 @@ pub fn parse(text: &str) -> (File, Vec<SyntaxError>) {
         version: Version::V1,
         input_suffix: "Input".into(),
         output_suffix: "Output".into(),
+        naming: None,
     };
     let file = p.file();
     (file, p.errors)
@@ -155,6 +159,8 @@ struct Parser<'a> {
     /// `$operationInputSuffix`, `$operationOutputSuffix`.
     input_suffix: String,
     output_suffix: String,
+    /// The shape the statement being parsed defines, once its name is read.
+    naming: Option<String>,
 }
 
 /// How a token reads in an error message.
@@ -340,7 +346,14 @@ impl Parser<'_> {
     }
 
     fn file(&mut self) -> File {
-        let mut file = File { version: Version::V1, metadata: Vec::new(), namespace: None, uses: Vec::new(), statements: Vec::new() };
+        let mut file = File {
+            version: Version::V1,
+            metadata: Vec::new(),
+            namespace: None,
+            uses: Vec::new(),
+            statements: Vec::new(),
+            broken: Vec::new(),
+        };
         if let Tok::DocComment(d) = self.tok() {
             let d = d.clone();
             self.docs.push(d);
@@ -394,6 +407,7 @@ impl Parser<'_> {
         }
         let mut first = true;
         while !self.at_eof() {
+            self.naming = None;
             let statement = self.statement(first);
             first = false;
             match statement {
@@ -401,6 +415,7 @@ impl Parser<'_> {
                 Ok(None) => {}
                 Err(e) => {
                     self.errors.push(e);
+                    file.broken.extend(self.naming.take());
                     self.recover();
                 }
             }
@@ -764,6 +779,7 @@ impl Parser<'_> {
         }
         self.expect_spaces(&format!("a space after `{kind}`"))?;
         let name = self.ident(&format!("the name of the {kind}"))?;
+        self.naming = Some(name.clone());
         let mut shape = ShapeDef { kind: kind.clone(), name, pos, traits, mixins: Vec::new(), for_resource: None, body: Body::None };
         match kind.as_str() {
             k if SIMPLE.contains(&k) => self.mixins(&mut shape)?,

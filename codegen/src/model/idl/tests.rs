@@ -233,3 +233,13 @@ fn diamonds_of_mixins_take_bounded_time() {
     assert!(e.contains("member `$nowhere` of `Top` elides its target"), "{e}");
     assert!(started.elapsed() < std::time::Duration::from_secs(5), "{:?}", started.elapsed());
 }
+
+#[test]
+fn a_shape_with_a_syntax_error_is_reported_once_not_at_every_use() {
+    let e = docs(&[
+        ("a.smithy", "$version: \"2\"\nnamespace a\nservice S { operations: [Op] }\noperation Op {\n    input: In\n    oops\n}\nstructure In {}\n"),
+        ("b.smithy", "$version: \"2\"\nnamespace b\nuse a#Op\nstructure C { r: a#In }\n"),
+    ])
+    .unwrap_err();
+    assert_eq!(e, ["a.smithy:6:5: unknown operation property `oops` in `Op`: expected `input`, `output` or `errors`"]);
+}

@@ -89,6 +89,8 @@ struct Converter<'a> {
     diags: Vec<Diagnostic>,
     /// What is left of the current look-up's [`STEP_BUDGET`].
     steps: std::cell::Cell<usize>,
+    /// Shapes whose statements did not parse (already reported).
+    broken: HashSet<String>,
 }
 
 /// Convert every IDL file; `json` are the load's JSON AST documents, whose
@@ -100,6 +102,7 @@ pub fn convert(idl: &[(PathBuf, File)], json: &[(PathBuf, Value)]) -> (Vec<(Path
         scopes: Vec::new(),
         diags: Vec::new(),
         steps: std::cell::Cell::new(STEP_BUDGET),
+        broken: HashSet::new(),
     };
     for (_, doc) in json {
         if let Some(shapes) = doc.get("shapes").and_then(Value::as_object) {
@@ -123,6 +126,7 @@ pub fn convert(idl: &[(PathBuf, File)], json: &[(PathBuf, Value)]) -> (Vec<(Path
             }
         }
         c.scopes.push(Scope { path, ns, uses, version: file.version });
+        c.broken.extend(file.broken.iter().map(|name| format!("{ns}#{name}")));
         if file.namespace.is_some() {
             c.namespaces.insert(ns);
         }
@@ -143,7 +147,7 @@ pub fn convert(idl: &[(PathBuf, File)], json: &[(PathBuf, Value)]) -> (Vec<(Path
     for (i, (_, file)) in idl.iter().enumerate() {
         for u in &file.uses {
             let ns = u.text.split_once('#').map_or("", |(ns, _)| ns);
-            if c.namespaces.contains(ns) && !c.defs.contains_key(&u.text) {
+            if c.namespaces.contains(ns) && !c.defs.contains_key(&u.text) && !c.broken.contains(&u.text) {
                 let d = at(c.scope(i).path, u.pos, format!("`use {}`: namespace `{ns}` has no shape named so in this load", u.text));
                 c.diags.push(d);
             }
@@ -220,7 +224,7 @@ impl<'a> Converter<'a> {
         let scope = self.scope(file);
         let abs = if let Some(u) = scope.uses.get(base) {
             (*u).to_string()
-        } else if self.defs.contains_key(&format!("{}#{base}", scope.ns)) {
+        } else if self.defs.contains_key(&format!("{}#{base}", scope.ns)) || self.broken.contains(&format!("{}#{base}", scope.ns)) {
             format!("{}#{base}", scope.ns)
         } else if prelude_kind(base).is_some() {
             format!("smithy.api#{base}")
