@@ -172,6 +172,12 @@ pub struct ServiceIr {
     /// What the generator could not do exactly and left out (a `@pattern`
     /// the validators cannot check), one line each, naming the shape.
     pub warnings: Vec<String>,
+    /// What the generator assumed where the model is silent (a service
+    /// without `aws.api#service`: its module name, endpoint and auth), one
+    /// line each: the `smithy-gen` command prints them as warnings; a build
+    /// script, whose author chose the model, does not repeat them at every
+    /// build.
+    pub notes: Vec<String>,
     /// `smithy.rules#endpointRuleSet` as compact JSON.
     pub endpoint_rules: Option<String>,
     /// `smithy.rules#endpointTests`, in model order.

@@ -80,6 +80,9 @@ pub fn generate(options: &Options) -> Result<Vec<RenderedFile>, Error> {
 pub struct Generated {
     pub files: Vec<RenderedFile>,
     pub warnings: Vec<String>,
+    /// What the generator assumed where the model is silent (see
+    /// `ServiceIr::notes`), one line each.
+    pub notes: Vec<String>,
     /// The crate's operation features (one per operation, or per resource for
     /// services beyond crates.io's feature limit), in `Cargo.toml` order.
     pub operation_features: Vec<String>,
@@ -90,13 +93,14 @@ pub fn generate_reporting(options: &Options) -> Result<Generated, Error> {
     let model = Model::load_files(&options.models)?;
     let ir = lower::lower_crate(&model, &options.crate_name, &options.selection)?;
     let warnings = ir.services.iter().flat_map(|s| s.warnings.iter().cloned()).collect();
+    let notes = ir.services.iter().flat_map(|s| s.notes.iter().cloned()).collect();
     let mut operation_features = Vec::new();
     for s in &ir.services {
         let own: std::collections::BTreeSet<&String> = s.operations.iter().map(|o| &o.feature).collect();
         operation_features.extend(own.into_iter().cloned());
     }
     let files = write::render(emit::emit_crate(&ir, &options.packaging)).map_err(Error::Render)?;
-    Ok(Generated { files, warnings, operation_features })
+    Ok(Generated { files, warnings, notes, operation_features })
 }
 
 /// The IAM policy document (JSON) the operations `selection` chooses need

@@ -326,7 +326,7 @@ fn generate(g: &GenerateArgs) -> Result<(), String> {
         }
     };
     let generated = codegen::generate_reporting(&options).map_err(|e| format!("cannot generate {}:\n{e}", out.display()))?;
-    for w in &generated.warnings {
+    for w in generated.warnings.iter().chain(&generated.notes) {
         eprintln!("warning: {w}");
     }
     let files = generated.files;

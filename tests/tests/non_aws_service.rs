@@ -380,3 +380,20 @@ async fn tracing_at_trace_shows_the_calls_and_no_secret() {
     assert!(text.contains("GetStats") && text.contains("ListTodos") && text.contains("httpApiKeyAuth"), "{text}");
     no_secret(&text);
 }
+
+#[test]
+fn the_generator_says_what_it_assumed_for_a_service_that_is_not_aws() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let options = smithy_gen_codegen::Options {
+        models: vec![root.join("models/todo.smithy")],
+        crate_name: "todo-client".into(),
+        selection: Default::default(),
+        packaging: Default::default(),
+    };
+    let generated = smithy_gen_codegen::generate_reporting(&options).unwrap_or_else(|e| panic!("{e}"));
+    assert!(generated.warnings.is_empty(), "{:?}", generated.warnings);
+    let [note] = generated.notes.as_slice() else { panic!("one note: {:?}", generated.notes) };
+    for part in ["example.todo#TodoService", "no `aws.api#service`", "`todo_service`", "endpoint_url", "smithy.api#httpBearerAuth", "smithy.api#httpApiKeyAuth"] {
+        assert!(note.contains(part), "{part}: {note}");
+    }
+}

@@ -162,7 +162,7 @@ pub fn sweep(args: &[String]) -> Result<(), String> {
         let generated = codegen::generate_reporting(&options);
         row.generate_ms = t.elapsed().as_secs_f64() * 1000.0;
         match generated {
-            Ok(codegen::Generated { files, warnings, operation_features }) => {
+            Ok(codegen::Generated { files, warnings, operation_features, .. }) => {
                 row.unchecked = warnings.len();
                 row.one_feature = operation_features.into_iter().next();
                 for w in &warnings {

@@ -233,6 +233,7 @@ pub fn lower_service(model: &Model, svc: &Shape, only: Option<&BTreeSet<String>>
         check_fns: Vec::new(),
         patterns: Vec::new(),
         warnings: Vec::new(),
+        notes: Vec::new(),
         endpoint_rules: None,
         endpoint_tests: Vec::new(),
         xml_ns: xml::namespace_attrs(svc.traits.xml_namespace.as_ref()),
@@ -248,7 +249,7 @@ pub fn lower_service(model: &Model, svc: &Shape, only: Option<&BTreeSet<String>>
     types::build(model, &closure, &mut ir, &mut diags);
     auth::resolve(model, svc, &mut ir, &mut diags);
     if svc.traits.aws_service.is_none() {
-        ir.warnings.push(not_aws_warning(svc, &ir));
+        ir.notes.push(not_aws_warning(svc, &ir));
     }
     event_streams::resolve(model, &mut ir);
     streaming_bodies::resolve(model, &mut ir);
