@@ -88,8 +88,9 @@ pub fn fetch_models(args: &[String]) -> Result<(), String> {
         if !dest.join(suites.name).join("smithy-aws-protocol-tests.json").is_file() {
             println!(
                 "note: `cargo xtask compliance` reads the suites as one JSON AST (smithy-aws-protocol-tests.json), which \
-                 the Smithy CLI builds from these IDL files (`smithy ast`, a JVM tool); \
-                 until the IDL front end lands it finds that file through $SMITHY_PROTOCOL_TESTS_DIR or ../shared/protocol-tests"
+                 the Smithy CLI builds from these IDL files (`smithy ast`, a JVM tool) and which it finds through \
+                 $SMITHY_PROTOCOL_TESTS_DIR or ../shared/protocol-tests; `cargo xtask compliance --from-idl` reads \
+                 these IDL files instead"
             );
         }
     }
