@@ -132,7 +132,10 @@ mod tests {
         Model::load_sources(&[(PathBuf::from("auth.json"), text)]).unwrap_or_else(|e| panic!("{e}"))
     }
 
-    fn auth_of(model: &Model) -> Result<Vec<(String, Vec<AuthIr>, bool, bool)>, String> {
+    /// Each operation's name, schemes, `unsigned` and `optional_auth`.
+    type Lowered = Vec<(String, Vec<AuthIr>, bool, bool)>;
+
+    fn auth_of(model: &Model) -> Result<Lowered, String> {
         let ir = lower_crate(model, "t", &Selection::default()).map_err(|e| e.to_string())?;
         Ok(ir.services[0].operations.iter().map(|o| (o.name.clone(), o.auth.clone(), o.unsigned, o.optional_auth)).collect())
     }
