@@ -397,3 +397,33 @@ fn the_generator_says_what_it_assumed_for_a_service_that_is_not_aws() {
         assert!(note.contains(part), "{part}: {note}");
     }
 }
+
+/// Answers every request with `200` and `body`, keeping the requests.
+#[derive(Debug, Default)]
+struct Capture(Mutex<Vec<http::Request<smithy_gen_runtime::Bytes>>>);
+
+impl smithy_gen_runtime::transport::Transport for Capture {
+    fn send(
+        &self,
+        request: http::Request<smithy_gen_runtime::Bytes>,
+        _max_body: usize,
+    ) -> smithy_gen_runtime::transport::BoxFuture<'_, Result<smithy_gen_runtime::request::RawResponse, smithy_gen_runtime::transport::SendError>> {
+        self.0.lock().unwrap().push(request);
+        Box::pin(std::future::ready(Ok(smithy_gen_runtime::request::RawResponse::new(200, vec![], &b"public bytes"[..]))))
+    }
+}
+
+#[tokio::test]
+async fn an_anonymous_configuration_reads_a_public_s3_object_unsigned() {
+    use aws_generated::s3;
+    let capture = Arc::new(Capture::default());
+    // No credentials anywhere: none are looked for.
+    let config = aws_generated::Config::builder().region("us-east-1").anonymous().transport(capture.clone()).build().expect("config");
+    let out = s3::Client::new(config).get_object_with(s3::types::GetObjectInput::new("public-bucket", "data.txt")).await.expect("object");
+    assert_eq!(out.body.as_ref().map(|b| b.as_ref()), Some(&b"public bytes"[..]));
+    let sent = capture.0.lock().unwrap();
+    assert_eq!(sent[0].uri().to_string(), "https://public-bucket.s3.us-east-1.amazonaws.com/data.txt?x-id=GetObject");
+    for header in ["authorization", "x-amz-date", "x-amz-security-token"] {
+        assert!(sent[0].headers().get(header).is_none(), "{header} sent: {:?}", sent[0].headers());
+    }
+}
