@@ -155,13 +155,15 @@ fn cargo() -> Command {
     Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
 }
 
-/// Generate each valid fixture model into its own crate under
-/// `target/fixture-crates/` (a workspace of its own), to be built.
+/// Generate each valid fixture model (and the rpcv2Cbor fixture, which is
+/// not snapshotted) into its own crate under `target/fixture-crates/` (a
+/// workspace of its own), to be built.
 fn fixture_crates(root: &Path) -> Result<PathBuf, String> {
     let dir = root.join("target/fixture-crates");
     let _ = std::fs::remove_dir_all(&dir);
     let mut members = Vec::new();
-    for model in json_files(&root.join("tests/fixtures/valid")) {
+    let models = json_files(&root.join("tests/fixtures/valid")).into_iter().chain(json_files(&root.join("tests/fixtures/rpc_v2_cbor")));
+    for model in models {
         let stem = model.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
         let name = format!("fixture-{}", stem.replace('_', "-"));
         let packaging = crate::packaging(&dir.join(&name), false);
