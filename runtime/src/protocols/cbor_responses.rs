@@ -156,9 +156,12 @@ fn code_of(fields: &ErrorFields) -> Option<String> {
 pub fn error_meta(response: &RawResponse) -> ErrorMeta {
     let fields = error_fields(response);
     let code = code_of(&fields);
+    // Without a code, the start of a body that is text (a proxy's HTML
+    // page) says what happened; binary CBOR would only garble a terminal.
+    let is_text = std::str::from_utf8(&response.body).is_ok_and(|t| !t.chars().any(|c| c.is_control() && !c.is_whitespace()));
     let message = fields
         .message
-        .or_else(|| code.is_none().then(|| ParseError::new(response, "").body_excerpt).filter(|s| !s.is_empty()));
+        .or_else(|| (code.is_none() && is_text).then(|| ParseError::new(response, "").body_excerpt).filter(|s| !s.is_empty()));
     ErrorMeta {
         status: response.status,
         code: code.unwrap_or_else(|| "Unknown".to_string()),
@@ -197,10 +200,13 @@ mod tests {
         // Without the protocol header the body is not looked at.
         let r = RawResponse::new(400, vec![], body);
         assert_eq!(error_meta(&r).code, "Unknown");
-        // Garbage bodies: Unknown, never a panic.
-        for b in [vec![], vec![0xff], vec![0xa1, 0x66], vec![0x9f]] {
-            assert_eq!(error_meta(&response(500, b)).code, "Unknown");
+        // Garbage bodies: Unknown, never a panic, and no binary in the message.
+        for b in [vec![], vec![0xff], vec![0xa1, 0x66], vec![0x9f], vec![0xa1, 0x61, b'a', 0x01]] {
+            let m = error_meta(&response(500, b));
+            assert_eq!((m.code.as_str(), m.message), ("Unknown", None));
         }
+        let html = RawResponse::new(502, vec![], b"<html>Bad Gateway</html>".to_vec());
+        assert_eq!(error_meta(&html).message.as_deref(), Some("<html>Bad Gateway</html>"));
     }
 
     #[test]
