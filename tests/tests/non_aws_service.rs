@@ -427,3 +427,66 @@ async fn an_anonymous_configuration_reads_a_public_s3_object_unsigned() {
         assert!(sent[0].headers().get(header).is_none(), "{header} sent: {:?}", sent[0].headers());
     }
 }
+
+/// The `smithy-call` of a crate generated from `models/todo.smithy` with
+/// `--out` (feature `cli`), built sharing the workspace's compiled
+/// dependencies.
+fn todo_smithy_call() -> std::path::PathBuf {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let out = root.join("target/non-aws-cli/todo-cli");
+    let _ = std::fs::remove_dir_all(&out);
+    let options = smithy_gen_codegen::Options {
+        models: vec![root.join("models/todo.smithy")],
+        crate_name: "todo-cli".into(),
+        selection: Default::default(),
+        packaging: smithy_gen_codegen::package::checkout_packaging(&out, &root.join("runtime"), true),
+    };
+    let files = smithy_gen_codegen::generate(&options).unwrap_or_else(|e| panic!("{e}"));
+    smithy_gen_codegen::write::write(&out, &files).unwrap_or_else(|e| panic!("{e}"));
+    let mut cmd = integration_tests::cargo_command();
+    cmd.env("CARGO_TARGET_DIR", root.join("target")).args(["--features", "cli", "--bin", "smithy-call", "--manifest-path"]).arg(out.join("Cargo.toml"));
+    integration_tests::build_binary(cmd)
+}
+
+#[test]
+fn smithy_call_needs_only_the_endpoint_and_reads_secrets_from_the_environment() {
+    let bin = todo_smithy_call();
+    let server = Server::start();
+    let run = |args: &[&str], env: &[(&str, &str)]| {
+        let mut cmd = std::process::Command::new(&bin);
+        for (k, _) in std::env::vars() {
+            if k.starts_with("AWS_") || k.starts_with("SMITHY_CALL_") {
+                cmd.env_remove(k);
+            }
+        }
+        // No AWS files either.
+        cmd.env("AWS_CONFIG_FILE", "/nonexistent/non-aws-cli/config").env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/non-aws-cli/credentials");
+        cmd.env("AWS_EC2_METADATA_DISABLED", "true");
+        let out = cmd.args(args).args(["--endpoint-url", &server.url]).envs(env.iter().copied()).output().expect("run smithy-call");
+        let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned());
+        no_secret(&stdout);
+        no_secret(&stderr);
+        (out.status.code(), stdout, stderr)
+    };
+    let token = [("SMITHY_CALL_BEARER_TOKEN", TOKEN)];
+    let (code, stdout, stderr) = run(&["todo_service", "ListTodos", "--input", "{}", "--all-pages", "-v"], &token);
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    assert!(stdout.contains("t-1") && stdout.contains("t-5"), "{stdout}");
+    let (code, stdout, stderr) = run(&["todo_service", "get-stats", "--input", "{}"], &[("SMITHY_CALL_API_KEY", API_KEY)]);
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    assert!(stdout.contains("\"total\":5") || stdout.contains("\"total\": 5"), "{stdout}");
+    // The dry run shows the request without the token.
+    let (code, stdout, _) = run(&["todo_service", "GetTodo", "--input", r#"{"id":"t-1"}"#, "--dry-run"], &token);
+    assert_eq!(code, Some(0));
+    assert!(!stdout.to_ascii_lowercase().contains("authorization"), "{stdout}");
+    // Without the key: exit 3, the scheme and the variable named, nothing sent.
+    let sent = server.seen().len();
+    let (code, _, stderr) = run(&["todo_service", "GetStats", "--input", "{}"], &token);
+    assert_eq!(code, Some(3), "{stderr}");
+    assert!(stderr.contains("smithy.api#httpApiKeyAuth") && stderr.contains("SMITHY_CALL_API_KEY"), "{stderr}");
+    assert_eq!(server.seen().len(), sent, "nothing sent");
+    // The service's 404 as the modelled error (exit 1).
+    let (code, _, stderr) = run(&["todo_service", "GetTodo", "--input", r#"{"id":"missing"}"#], &token);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("TodoNotFound"), "{stderr}");
+}

@@ -497,9 +497,29 @@ fn error_outcome<E: OperationError>(e: &E) -> Outcome {
         // A request that could not be made (a presign refused, an unusable
         // region): the input or the settings are at fault, and nothing was sent.
         ErrorKind::Transport if invalid_request(e) => Outcome::fail(2, format!("{e}\n")),
-        ErrorKind::Transport | ErrorKind::Timeout => Outcome::fail(3, format!("{e}\n")),
+        ErrorKind::Transport | ErrorKind::Timeout => Outcome::fail(3, format!("{e}\n{}", identity_hint(&e.to_string()))),
         ErrorKind::Parse => Outcome::fail(4, format!("{e}\n")),
     }
+}
+
+/// For an error naming auth schemes the configuration has no identity
+/// for: the variables this tool reads them from (the runtime's error names
+/// the builder's methods).
+fn identity_hint(error: &str) -> String {
+    let mut vars = Vec::new();
+    if error.contains("smithy.api#httpBearerAuth (") {
+        vars.push("SMITHY_CALL_BEARER_TOKEN");
+    }
+    if error.contains("smithy.api#httpApiKeyAuth (") {
+        vars.push("SMITHY_CALL_API_KEY");
+    }
+    if error.contains("smithy.api#httpBasicAuth (") {
+        vars.push("SMITHY_CALL_USERNAME and SMITHY_CALL_PASSWORD");
+    }
+    if vars.is_empty() {
+        return String::new();
+    }
+    format!("smithy-call reads them from the environment: {}\n", vars.join(", or "))
 }
 
 /// What every call starts with: the input read, then (a dry run) the
