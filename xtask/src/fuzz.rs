@@ -20,6 +20,7 @@ use super::{cargo, run};
 /// own corpus, `fuzz/corpus/<target>`), relative to the repository root.
 const TARGETS: &[(&str, &[&str])] = &[
     ("model_bytes", &["models", "tests/fixtures/valid", "tests/fixtures/malformed"]),
+    ("model_idl", &["tests/fixtures/idl"]),
     ("model_json", &[]),
     ("responses", &["fuzz/seeds/responses"]),
     ("rest_json_uri_headers", &[]),
@@ -56,7 +57,7 @@ const COVERAGE_FLAGS: &[&str] = &[
 pub const USAGE: &str = "  cargo xtask fuzz [--seconds N] [TARGET...]
       build the libFuzzer targets of fuzz/ (instrumented, release) and run each for N seconds
       (default 30; 0 replays the corpus only); fails if any target crashes.
-      Targets: model_bytes, model_json, responses, rest_json_uri_headers, xml_responses, cbor_responses,
+      Targets: model_bytes, model_idl, model_json, responses, rest_json_uri_headers, xml_responses, cbor_responses,
       event_stream_frames, profile_file (default: all)
   cargo xtask fuzz --check
       build the fuzz crate without instrumentation (`cargo check`), so the targets cannot rot";
