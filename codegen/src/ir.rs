@@ -398,6 +398,8 @@ pub struct EventStreamIr {
     pub initial_message: bool,
     /// restXml: payloads and exceptions are XML documents (else JSON).
     pub xml: bool,
+    /// rpcv2Cbor: payloads and exceptions are CBOR maps (else JSON).
+    pub cbor: bool,
 }
 
 /// One event of a stream: a union member that is not an error.

@@ -604,7 +604,13 @@ pub fn assert_same_message(message: &crate::streams::event_stream::Message, expe
     };
     assert_eq!(sorted(message), sorted(&expected), "headers");
     let json = header_str(&expected, ":content-type").is_some_and(|c| c.contains("json"));
-    if json {
+    let cbor = header_str(&expected, ":content-type").is_some_and(|c| c.contains("cbor"));
+    if cbor {
+        let want = crate::types::blob::encode(expected.payload());
+        if let Err(e) = cbor_equal(message.payload(), &want) {
+            panic!("payload: {e}");
+        }
+    } else if json {
         let a: Value = serde_json::from_slice(message.payload()).expect("the payload sent is JSON");
         let b: Value = serde_json::from_slice(expected.payload()).expect("the case's payload is JSON");
         assert!(json_equal(&a, &b), "payload: sent {a}, expected {b}");

@@ -1,4 +1,5 @@
-//! Event streams on restJson1, awsJson1_0, awsJson1_1 and restXml: for
+//! Event streams on restJson1, awsJson1_0, awsJson1_1, restXml and
+//! rpcv2Cbor: for
 //! each operation whose output or input has a `@streaming` union member,
 //! how each message maps to the union (`:event-type` names the member;
 //! `@eventHeader` members come from message headers, an `@eventPayload`
@@ -8,18 +9,20 @@
 //! output and an event receiver, so its `event_stream` mark (no client
 //! method) is cleared here; so does an operation with an input stream (its
 //! method takes the events to send; on awsJson the input's other members
-//! go first, as an `initial-request` message; on restXml events are XML).
+//! go first, as an `initial-request` message; on restXml events are XML;
+//! rpcv2Cbor is awsJson's way with CBOR payloads).
 //! Only the query protocols, which have no event streams, keep the mark.
 
 use crate::ir::{EventErrorIr, EventHeaderIr, EventIr, EventMemberIr, EventPayloadIr, EventStreamIr, Protocol, ServiceIr, TypeIr};
 use crate::model::{Model, ShapeKind};
 
 pub fn resolve(model: &Model, ir: &mut ServiceIr) {
-    if !matches!(ir.protocol, Protocol::RestJson1 | Protocol::AwsJson1_0 | Protocol::AwsJson1_1 | Protocol::RestXml) {
+    if !matches!(ir.protocol, Protocol::RestJson1 | Protocol::AwsJson1_0 | Protocol::AwsJson1_1 | Protocol::RestXml | Protocol::RpcV2Cbor) {
         return;
     }
-    let initial_message = matches!(ir.protocol, Protocol::AwsJson1_0 | Protocol::AwsJson1_1);
+    let initial_message = matches!(ir.protocol, Protocol::AwsJson1_0 | Protocol::AwsJson1_1 | Protocol::RpcV2Cbor);
     let xml = ir.protocol == Protocol::RestXml;
+    let cbor = ir.protocol == Protocol::RpcV2Cbor;
     let mut found = Vec::new();
     for (i, op) in ir.operations.iter().enumerate() {
         if op.event_stream.is_none() {
@@ -31,7 +34,7 @@ pub fn resolve(model: &Model, ir: &mut ServiceIr) {
                 let crate::ir::RType::Named(union_name) = &m.ty else { return None };
                 let Some(TypeIr::Union(u)) = ir.types.iter().find(|t| t.name() == union_name) else { return None };
                 model.get(&u.shape_id).filter(|shape| shape.traits.streaming)?;
-                stream(model, ir, u, &m.rust_name, initial_message, xml)
+                stream(model, ir, u, &m.rust_name, initial_message, xml, cbor)
             })
         };
         found.push((i, stream_of(&op.input), stream_of(&op.output)));
@@ -66,7 +69,7 @@ pub fn resolve(model: &Model, ir: &mut ServiceIr) {
 }
 
 /// How the messages of the stream `union` map to its members.
-fn stream(model: &Model, ir: &ServiceIr, union: &crate::ir::UnionIr, field: &str, initial_message: bool, xml: bool) -> Option<EventStreamIr> {
+fn stream(model: &Model, ir: &ServiceIr, union: &crate::ir::UnionIr, field: &str, initial_message: bool, xml: bool, cbor: bool) -> Option<EventStreamIr> {
     let union_shape = model.get(&union.shape_id)?;
     let mut events = Vec::new();
     let mut errors = Vec::new();
@@ -117,5 +120,5 @@ fn stream(model: &Model, ir: &ServiceIr, union: &crate::ir::UnionIr, field: &str
         };
         events.push(EventIr { name: v.name.clone(), variant: v.rust_name.clone(), ty, other_members, headers, payload });
     }
-    Some(EventStreamIr { field: field.to_string(), union: union.name.clone(), events, errors, initial_message, xml })
+    Some(EventStreamIr { field: field.to_string(), union: union.name.clone(), events, errors, initial_message, xml, cbor })
 }

@@ -397,6 +397,18 @@ impl ser::SerializeStructVariant for Compound<'_> {
     }
 }
 
+/// A structure's members but those named in `skip` (by wire name) as a CBOR
+/// map: an event's payload without its header members. `None` when no
+/// member is left to send.
+pub fn fields_to_vec<T: crate::protocols::structs::JsonFields + ?Sized>(value: &T, skip: &[&str]) -> Result<Option<Vec<u8>>, Error> {
+    let mut ser = Serializer { enc: Encoder::new(Vec::with_capacity(64)) };
+    let mut map = ser::Serializer::serialize_map(&mut ser, None)?;
+    value.serialize_fields(&mut map, skip)?;
+    let empty = map.count == 0;
+    ser::SerializeMap::end(map)?;
+    Ok((!empty).then(|| ser.enc.into_writer()))
+}
+
 // ---------------------------------------------------------------- reading
 
 /// Read `T` from `bytes`, which must hold exactly one CBOR data item.

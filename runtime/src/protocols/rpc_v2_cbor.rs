@@ -28,6 +28,18 @@ pub fn request<T: Serialize>(service: &ServiceSpec, operation: &str, input: Opti
     Ok(request)
 }
 
+/// The request of an operation whose output is an event stream: as
+/// [`request`], accepting `application/vnd.amazon.eventstream`.
+pub fn event_stream_request<T: Serialize>(service: &ServiceSpec, operation: &str, input: Option<&T>) -> Result<PreparedRequest, Failure> {
+    let mut request = request(service, operation, input)?;
+    for (name, value) in request.headers.iter_mut() {
+        if name == "accept" {
+            *value = "application/vnd.amazon.eventstream".to_string();
+        }
+    }
+    Ok(request)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -59,5 +71,8 @@ mod tests {
         assert!(unit.body.is_none());
         assert!(!unit.headers.iter().any(|(k, _)| k == "content-type"));
         assert!(!unit.headers.iter().any(|(k, _)| k == "x-amz-target"));
+        let streaming = event_stream_request(&service(), "Subscribe", Some(&std::collections::BTreeMap::from([("a", 1)]))).unwrap();
+        let accept: Vec<&str> = streaming.headers.iter().filter(|(k, _)| k == "accept").map(|(_, v)| v.as_str()).collect();
+        assert_eq!(accept, ["application/vnd.amazon.eventstream"]);
     }
 }

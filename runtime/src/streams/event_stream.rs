@@ -193,6 +193,8 @@ pub enum Payload<'a> {
     Json(&'a str),
     /// An XML document, written by the caller (restXml); `None`: no payload.
     Xml(Option<&'a [u8]>),
+    /// A CBOR data item, written by the caller (rpcv2Cbor); `None`: no payload.
+    Cbor(Option<&'a [u8]>),
     /// No payload (a `Unit` member).
     Unit,
 }
@@ -247,6 +249,37 @@ pub fn json_document<T: serde::de::DeserializeOwned + Default>(message: &Message
         return Ok(T::default());
     }
     serde_json::from_slice(message.payload()).map_err(|e| malformed(format!("the {event_type} event does not fit its type: {e}")))
+}
+
+/// An event structure from its payload, a CBOR map of its members
+/// (rpcv2Cbor; an empty payload: no members).
+#[cfg(feature = "cbor")]
+pub fn cbor_document<T: serde::de::DeserializeOwned + Default>(message: &Message, event_type: &str) -> Result<T, crate::error::Failure> {
+    if message.payload().is_empty() {
+        return Ok(T::default());
+    }
+    crate::protocols::cbor::from_slice(message.payload()).map_err(|e| malformed(format!("the {event_type} event does not fit its type: {e}")))
+}
+
+/// An `@eventPayload` structure or union, from its CBOR (rpcv2Cbor; `None`
+/// for an empty payload).
+#[cfg(feature = "cbor")]
+pub fn cbor_payload<T: serde::de::DeserializeOwned>(message: &Message, event_type: &str) -> Result<Option<T>, crate::error::Failure> {
+    if message.payload().is_empty() {
+        return Ok(None);
+    }
+    crate::protocols::cbor::from_slice(message.payload())
+        .map(Some)
+        .map_err(|e| malformed(format!("the {event_type} event's payload does not fit its type: {e}")))
+}
+
+/// A modeled exception message of an rpcv2Cbor stream: its payload, a CBOR
+/// map, read as the error structure `T`.
+#[cfg(feature = "cbor")]
+pub fn cbor_exception<T: serde::de::DeserializeOwned + Default + serde::Serialize>(message: &Message, code: &str) -> Result<crate::error::Modeled<T>, crate::error::Failure> {
+    let error: T = cbor_document(message, code)?;
+    let text = serde_json::to_value(&error).ok().as_ref().and_then(error_text);
+    Ok(modeled(error, code, text))
 }
 
 /// An event structure from its payload, an XML document of its members
@@ -425,6 +458,8 @@ pub fn event_message<T: serde::Serialize>(event_type: &str, value: &T, headers: 
         },
         Payload::Xml(Some(document)) => (document.to_vec(), Some("application/xml")),
         Payload::Xml(None) => (Vec::new(), None),
+        Payload::Cbor(Some(item)) => (item.to_vec(), Some("application/cbor")),
+        Payload::Cbor(None) => (Vec::new(), None),
     };
     if let Some(ct) = content_type {
         out_headers.push(Header::new(":content-type", HeaderValue::String(ct.into())));

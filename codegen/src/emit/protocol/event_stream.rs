@@ -20,7 +20,7 @@ pub fn functions(op: &OperationIr, stream: &EventStreamIr) -> TokenStream {
     let union = ident(&stream.union);
     let error = ident(&error_name(op));
     let initial = stream.initial_message;
-    let xml = stream.xml;
+    let (xml, cbor) = (stream.xml, stream.cbor);
     let arms = stream.events.iter().map(|e| {
         let name = &e.name;
         let variant = ident(&e.variant);
@@ -54,7 +54,13 @@ pub fn functions(op: &OperationIr, stream: &EventStreamIr) -> TokenStream {
         };
         let value = match &e.payload {
             EventPayloadIr::Implicit => {
-                let document = if xml { quote!(es::xml_document(message, #name)?) } else { quote!(es::json_document(message, #name)?) };
+                let document = if xml {
+                    quote!(es::xml_document(message, #name)?)
+                } else if cbor {
+                    quote!(es::cbor_document(message, #name)?)
+                } else {
+                    quote!(es::json_document(message, #name)?)
+                };
                 match &headers {
                     None => document,
                     Some(h) => {
@@ -73,6 +79,7 @@ pub fn functions(op: &OperationIr, stream: &EventStreamIr) -> TokenStream {
             EventPayloadIr::Blob(m) => member(m, quote!(::std::option::Option::Some(es::blob_payload(message)))),
             EventPayloadIr::Text(m) => member(m, quote!(::std::option::Option::Some(es::text_payload(message, #name)?))),
             EventPayloadIr::Document(m) if xml => member(m, quote!(es::xml_payload(message, #name)?)),
+            EventPayloadIr::Document(m) if cbor => member(m, quote!(es::cbor_payload(message, #name)?)),
             EventPayloadIr::Document(m) => member(m, quote!(es::json_payload(message, #name)?)),
         };
         quote! {
@@ -82,7 +89,13 @@ pub fn functions(op: &OperationIr, stream: &EventStreamIr) -> TokenStream {
     let exceptions = stream.errors.iter().map(|e| {
         let name = &e.name;
         let variant = ident(&e.error);
-        let read = if xml { quote!(es::xml_exception) } else { quote!(es::exception) };
+        let read = if xml {
+            quote!(es::xml_exception)
+        } else if cbor {
+            quote!(es::cbor_exception)
+        } else {
+            quote!(es::exception)
+        };
         quote!(es::Received::Exception(#name) => ::std::result::Result::Err(errors::#error::#variant(::std::boxed::Box::new(#read(message, #name)?))),)
     });
     quote! {
@@ -158,6 +171,11 @@ pub fn marshal(svc: &ServiceIr, op: &OperationIr, stream: &EventStreamIr) -> Tok
                         let bytes = member.map(|member| super::rest_xml::payload_bytes(svc, member)).unwrap_or_else(|| quote!(::std::vec::Vec::new()));
                         quote!(es::Payload::Xml(v.#field.as_ref().map(|v| #bytes).as_deref()))
                     }
+                    EventPayloadIr::Document(m) if stream.cbor => {
+                        // rpcv2Cbor: the member's CBOR.
+                        let field = ident(&m.rust);
+                        quote!(es::Payload::Cbor(v.#field.as_ref().map(::smithy_gen_runtime::protocols::cbor::to_vec).transpose().map_err(|e| e.to_string())?.as_deref()))
+                    }
                     EventPayloadIr::Document(crate::ir::EventMemberIr { json, .. }) => quote!(es::Payload::Json(#json)),
                     _ if stream.xml => {
                         // restXml: the structure's XML document, without
@@ -175,15 +193,21 @@ pub fn marshal(svc: &ServiceIr, op: &OperationIr, stream: &EventStreamIr) -> Tok
                             .unwrap_or_default();
                         quote!(es::Payload::Xml(::std::option::Option::Some(&::smithy_gen_runtime::protocols::xml_write::document(v, #spec, &[#(#skip),*]))))
                     }
+                    _ if stream.cbor => {
+                        // rpcv2Cbor: the structure's CBOR map, without the
+                        // members sent as headers.
+                        let skip = e.headers.iter().map(|h| &h.field);
+                        quote!(es::Payload::Cbor(::smithy_gen_runtime::protocols::cbor::fields_to_vec(v, &[#(#skip),*]).map_err(|e| e.to_string())?.as_deref()))
+                    }
                     _ => quote!(es::Payload::Implicit),
                 };
                 quote!(types::#union::#variant(v) => es::event_message(#name, v, &[#(#headers),*], #payload),)
             }
         }
     });
-    // Exceptions a client sends (JSON protocols only; on restXml they fall
-    // to the catch-all error).
-    let errors = stream.errors.iter().filter(|_| !stream.xml).map(|e| {
+    // Exceptions a client sends (JSON protocols only; on restXml and
+    // rpcv2Cbor they fall to the catch-all error).
+    let errors = stream.errors.iter().filter(|_| !stream.xml && !stream.cbor).map(|e| {
         let name = &e.name;
         let variant = ident(&e.variant);
         quote!(types::#union::#variant(v) => es::exception_message(#name, v),)
