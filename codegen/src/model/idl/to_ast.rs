@@ -391,14 +391,8 @@ impl<'a> Converter<'a> {
                     obj.insert(key.into(), json!({ "target": target }));
                 }
                 if let Some(errors) = errors {
-                    let mut list: Vec<Value> = Vec::new();
-                    for e in errors {
-                        let t = json!({"target": self.target(file, e, "error")});
-                        if !list.contains(&t) {
-                            list.push(t);
-                        }
-                    }
-                    obj.insert("errors".into(), Value::Array(list));
+                    let ids: Vec<String> = errors.iter().map(|e| self.target(file, e, "error")).collect();
+                    obj.insert("errors".into(), target_set(ids));
                 }
             }
         }
@@ -769,20 +763,16 @@ impl<'a> Converter<'a> {
                     json!({"target": self.target(file, &Ref { text: s.clone(), pos: value.pos }, key)})
                 }
                 (Prop::List, NodeKind::Array(items)) => {
-                    let mut list = Vec::new();
+                    let mut ids = Vec::new();
                     for item in items {
                         match &item.kind {
                             NodeKind::Str(s) | NodeKind::Ident(s) => {
-                                let t = json!({"target": self.target(file, &Ref { text: s.clone(), pos: item.pos }, key)});
-                                // A set in the reference's model: once each.
-                                if !list.contains(&t) {
-                                    list.push(t);
-                                }
+                                ids.push(self.target(file, &Ref { text: s.clone(), pos: item.pos }, key));
                             }
                             _ => self.diags.push(at(&path, item.pos, format!("`{key}` must list shape ids"))),
                         }
                     }
-                    Value::Array(list)
+                    target_set(ids)
                 }
                 (Prop::Map, NodeKind::Object(es)) => {
                     let mut m = Map::new();
@@ -836,6 +826,15 @@ enum Prop {
     List,
     Map,
     Rename,
+}
+
+/// Bindings and errors are sets in the reference's model, which writes them
+/// each once, in shape id order (ignoring case first, as its `ShapeId`
+/// compares).
+fn target_set(mut ids: Vec<String>) -> Value {
+    ids.sort_by(|a, b| a.to_lowercase().cmp(&b.to_lowercase()).then_with(|| a.cmp(b)));
+    ids.dedup();
+    Value::Array(ids.into_iter().map(|t| json!({ "target": t })).collect())
 }
 
 fn v_pos(meta: &[(String, Node)], key: &str) -> Pos {
