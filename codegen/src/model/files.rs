@@ -1,6 +1,7 @@
 //! Which files a load reads: model files as given, and every `.smithy` and
 //! `.json` file under a folder given instead (recursively, sorted, so the
-//! load and its output do not depend on the order the system lists them in).
+//! load and its output do not depend on the order the system lists them in),
+//! hidden folders (`.git`, `.smithy-cache`) left out.
 //! A Smithy build file (`smithy-build.json`) given as a path stands for its
 //! `sources` and `imports`; one met in a folder's walk is not a model file.
 
@@ -12,6 +13,10 @@ use crate::diagnostics::Diagnostic;
 /// Whether `path` names a model file a folder's walk picks up.
 pub fn is_model_file(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "smithy" || e == "json") && !smithy_build::is_build_file(path)
+}
+
+fn is_hidden(path: &Path) -> bool {
+    path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.'))
 }
 
 /// The model files of `paths`: files as they are, folders replaced by the
@@ -84,7 +89,9 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>, diags: &mut Vec<Diagnostic>, depth: 
     paths.sort();
     for p in paths {
         if p.is_dir() {
-            walk(&p, out, diags, depth + 1);
+            if !is_hidden(&p) {
+                walk(&p, out, diags, depth + 1);
+            }
         } else if is_model_file(&p) {
             out.push(p);
         }
@@ -99,7 +106,8 @@ mod tests {
     fn folders_expand_to_their_model_files_sorted() {
         let base = std::env::temp_dir().join(format!("smithy-model-files-{}", std::process::id()));
         std::fs::create_dir_all(base.join("b/c")).unwrap();
-        for f in ["b/c/z.smithy", "b/a.json", "b/notes.txt", "top.smithy"] {
+        std::fs::create_dir_all(base.join("b/.git")).unwrap();
+        for f in ["b/c/z.smithy", "b/a.json", "b/notes.txt", "b/smithy-build.json", "b/.git/x.json", "top.smithy"] {
             std::fs::write(base.join(f), "").unwrap();
         }
         let (files, diags) = expand(&[base.join("b"), base.join("top.smithy")]);

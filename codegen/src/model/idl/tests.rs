@@ -243,3 +243,18 @@ fn a_shape_with_a_syntax_error_is_reported_once_not_at_every_use() {
     .unwrap_err();
     assert_eq!(e, ["a.smithy:6:5: unknown operation property `oops` in `Op`: expected `input`, `output` or `errors`"]);
 }
+
+#[test]
+fn idl_files_resolve_names_and_elided_targets_from_json_ast_files_of_the_load() {
+    let json = json!({
+        "smithy": "2.0",
+        "shapes": {
+            "x#M": {"type": "structure", "members": {"id": {"target": "smithy.api#Long"}}, "traits": {"smithy.api#mixin": {}}},
+            "x#Tags": {"type": "list", "member": {"target": "smithy.api#String"}}
+        }
+    });
+    let idl = [(PathBuf::from("a.smithy"), "$version: \"2\"\nnamespace x\nstructure S with [M] { $id, tags: Tags }\n")];
+    let (docs, diags) = to_documents(&idl, &[(PathBuf::from("j.json"), json)]);
+    assert!(diags.is_empty(), "{diags:?}");
+    assert_eq!(docs[0].1["shapes"]["x#S"]["members"], json!({"id": {"target": "smithy.api#Long"}, "tags": {"target": "x#Tags"}}));
+}
