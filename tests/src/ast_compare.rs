@@ -135,7 +135,7 @@ fn flattened(shapes: &BTreeMap<String, Value>, id: &str, depth: usize) -> Vec<(S
     let Some(shape) = shapes.get(id).filter(|_| depth < 32) else { return out };
     let mixins: Vec<&str> =
         shape.get("mixins").and_then(Value::as_array).map(|a| a.iter().filter_map(|m| m.get("target")?.as_str()).collect()).unwrap_or_default();
-    let mut add = |out: &mut Vec<(String, Value)>, name: &str, m: &Value| match out.iter_mut().find(|(n, _)| n == name) {
+    let add = |out: &mut Vec<(String, Value)>, name: &str, m: &Value| match out.iter_mut().find(|(n, _)| n == name) {
         Some((_, prev)) => {
             if let Some(t) = m.get("target") {
                 prev["target"] = t.clone();
