@@ -90,7 +90,15 @@ pub fn parse_files(sources: &[(PathBuf, String)]) -> Result<RawModel, Diagnostic
 
 /// JSON AST text → its document.
 fn parse_json(path: &Path, text: &str) -> Result<Value, Diagnostic> {
-    serde_json::from_str(text).map_err(|e| Diagnostic::file(path, format!("not valid JSON: {e}")))
+    serde_json::from_str(text).map_err(|e| {
+        let start = text.trim_start();
+        let hint = if ["$version", "namespace", "metadata", "$operation"].iter().any(|w| start.starts_with(w)) {
+            " (it reads like Smithy IDL: name it `.smithy`)"
+        } else {
+            ""
+        };
+        Diagnostic::file(path, format!("not valid JSON: {e}{hint}"))
+    })
 }
 
 /// A JSON AST document → raw shapes and `apply` statements.

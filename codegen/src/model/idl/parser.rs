@@ -359,6 +359,7 @@ impl Parser<'_> {
             self.docs.push(d);
         }
         self.skip_ws_and_docs();
+        let starts_like_json = matches!(self.tok(), Tok::LBrace);
         if let Err(e) = self.control_section() {
             self.errors.push(e);
             return file;
@@ -375,6 +376,11 @@ impl Parser<'_> {
             }
         }
         if self.at_eof() {
+            return file;
+        }
+        if starts_like_json {
+            let e = self.fail::<()>("a `.smithy` file holds Smithy IDL, and this one starts like a JSON AST document: name it `.json`").unwrap_err();
+            self.errors.push(e);
             return file;
         }
         if !self.is_ident("namespace") {

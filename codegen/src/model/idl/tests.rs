@@ -45,6 +45,7 @@ fn typical_mistakes_are_reported_where_they_are() {
         ("$version: \"2\"\nnamespace a.b\nstructure Foo {}\nstring Foo\n", "m.smithy:4:1: shape `a.b#Foo` is defined twice"),
         ("$version: \"2\"\nnamespace a.b\nstructure Foo { a: Nope }\n", "m.smithy:3:20: member target `Nope` names no shape"),
         ("$version: \"2\"\nnamespace a.b\n@nope\nstring Foo\n", "m.smithy:3:2: trait `nope` names no shape"),
+        ("{\"smithy\": \"2.0\"}", "m.smithy:1:1: a `.smithy` file holds Smithy IDL, and this one starts like a JSON AST document: name it `.json`"),
         ("namespace a.b\nmetadata x = 1\n", "m.smithy:2:1: `metadata` statements come before the `namespace` statement"),
         ("namespace a.b\nstring S\nuse a.b#S\n", "m.smithy:3:1: `use` statements come right after the `namespace` statement"),
         ("$version: \"3\"\nnamespace a.b\n", "m.smithy:1:11: unsupported Smithy IDL version \"3\""),
