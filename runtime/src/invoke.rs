@@ -146,16 +146,6 @@ impl AuthScheme {
     }
 }
 
-/// The scheme an identity is for (for messages: never the secret).
-fn identity_name(identity: &crate::auth::Identity) -> &'static str {
-    match identity {
-        crate::auth::Identity::SigV4(_) => "aws.auth#sigv4",
-        crate::auth::Identity::Bearer(_) => "smithy.api#httpBearerAuth",
-        crate::auth::Identity::ApiKey { .. } => "smithy.api#httpApiKeyAuth",
-        crate::auth::Identity::Basic(_) => "smithy.api#httpBasicAuth",
-    }
-}
-
 /// The error code of an error response in `protocol`, if it has one (what
 /// the retry policy looks at).
 fn error_code(protocol: Protocol, response: &RawResponse) -> Option<String> {
@@ -289,7 +279,7 @@ impl Handle {
         let sent = self.sign_with(operation, &request, 1, &url, &headers, &body, &resolved, None)?;
         let credentials = match self.attempt_identity(operation, &request, 1).await? {
             Some(crate::auth::Identity::SigV4(c)) => c,
-            Some(other) => return Err(invalid(format!("{operation}: only SigV4 requests can be presigned; this configuration would send it with {}", identity_name(&other)))),
+            Some(other) => return Err(invalid(format!("{operation}: only SigV4 requests can be presigned; this configuration would send it with {}", other.scheme_id()))),
             None => return Err(invalid(format!("{operation}: no credentials to presign with"))),
         };
         let config = &self.inner.config;
@@ -575,13 +565,15 @@ impl Handle {
             };
             headers.retain(|(k, _)| !k.eq_ignore_ascii_case("content-type") && !k.eq_ignore_ascii_case("content-length"));
             headers.push(("content-type".into(), "application/vnd.amazon.eventstream".into()));
-            if !request.unsigned {
-                headers.push(("x-amz-content-sha256".into(), "STREAMING-AWS4-HMAC-SHA256-EVENTS".into()));
-            }
             // One snapshot of the credentials for the whole stream: the
             // request and every event are signed with it, so a refresh in
             // between cannot break the signature chain.
             let identity = self.attempt_identity(operation, request, 1).await?;
+            // SigV4's payload hash: no other scheme (nor an unsigned
+            // request) sends an x-amz-* signing header.
+            if matches!(identity, Some(crate::auth::Identity::SigV4(_))) {
+                headers.push(("x-amz-content-sha256".into(), "STREAMING-AWS4-HMAC-SHA256-EVENTS".into()));
+            }
             let signed = self.sign_with(operation, request, 1, &url, &headers, &body, &resolved, identity.as_ref())?;
             // Events are signed only under SigV4 (the HTTP schemes sign the
             // request alone).
@@ -662,10 +654,13 @@ impl Handle {
                 };
                 let mut headers = base_headers.clone();
                 let source = with_trailer_checksum(request, source, &mut headers, config)?;
-                if !request.unsigned && !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("x-amz-content-sha256")) {
+                // Per attempt, as `sign_attempt` does; the payload hash
+                // header is SigV4's alone.
+                let identity = self.attempt_identity(operation, request, attempt).await?;
+                if matches!(identity, Some(crate::auth::Identity::SigV4(_))) && !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("x-amz-content-sha256")) {
                     headers.push(("x-amz-content-sha256".into(), "UNSIGNED-PAYLOAD".into()));
                 }
-                let signed = self.sign_attempt(operation, request, attempt, &url, &headers, &empty, &resolved).await?;
+                let signed = self.sign_with(operation, request, attempt, &url, &headers, &empty, &resolved, identity.as_ref())?;
                 let started = std::time::Instant::now();
                 let again = reopen.is_some() && attempt < config.retry.max_attempts;
                 // The upload's watchdog: the call ends when the connection
@@ -1083,6 +1078,7 @@ impl Handle {
                 let mut url = url.to_string();
                 let secret = crate::auth::apply(http_identity, &mut url, &mut headers);
                 let uri: http::Uri = url.parse().map_err(|_| invalid("the request URL with its API key is not a valid URL".into()))?;
+                config.http_identities.warn_if_plain_http(&uri, http_identity.scheme_id());
                 let host = uri.authority().map(|a| a.as_str().to_string()).unwrap_or_default();
                 headers.push(("host".into(), host));
                 let mut request = self.request(method, uri, headers.iter(), body)?;
@@ -1442,5 +1438,82 @@ mod dry_run_tests {
         request.unsigned = true;
         let refused = crate::transport::block_on::block_on(handle.presign("GetQueue", &request, &presigning)).expect_err("unsigned");
         assert!(format!("{refused:?}").contains("nothing to presign"), "{refused:?}");
+    }
+}
+
+#[cfg(test)]
+mod signing_header_tests {
+    use std::sync::{Arc, Mutex, OnceLock};
+
+    use super::{Handle, ServiceSpec};
+    use crate::auth::AuthOption;
+    use crate::config::Config;
+    use crate::request::{PreparedRequest, RawResponse};
+    use crate::transport::{BoxFuture, SendError, Sleep, StreamingBody, StreamingResponse, Transport};
+
+    static TODO: ServiceSpec = ServiceSpec {
+        protocol: crate::protocols::Protocol::RestJson1,
+        signing_name: "todo",
+        sdk_id: "",
+        endpoint_prefix: "todo",
+        target_prefix: "Todo",
+        default_headers: &[],
+        endpoint_rules: None,
+        parsed_rules: OnceLock::new(),
+        signing: crate::signing::SigningOptions::DEFAULT,
+    };
+
+    /// Keeps the heads of streamed uploads, answers none.
+    #[derive(Debug, Default)]
+    struct Heads(Mutex<Vec<http::HeaderMap>>);
+
+    impl Transport for Heads {
+        fn send(&self, _: http::Request<bytes::Bytes>, _: usize) -> BoxFuture<'_, Result<RawResponse, SendError>> {
+            Box::pin(std::future::ready(Ok(RawResponse::new(200, vec![], &b"{}"[..]))))
+        }
+
+        fn send_duplex(&self, request: http::Request<()>, _body: StreamingBody) -> BoxFuture<'_, Result<StreamingResponse, SendError>> {
+            self.0.lock().unwrap().push(request.headers().clone());
+            let stop = crate::error::TransportError::new(crate::error::TransportErrorKind::Other, "kept");
+            Box::pin(std::future::ready(Err(SendError::Transport(stop))))
+        }
+    }
+
+    /// Never over (nothing here waits for it).
+    #[derive(Debug)]
+    struct Pending;
+
+    impl Sleep for Pending {
+        fn sleep(&self, _: std::time::Duration) -> BoxFuture<'static, ()> {
+            Box::pin(std::future::pending())
+        }
+    }
+
+    fn upload_head(builder: crate::config::builder::ConfigBuilder, auth: &'static [AuthOption]) -> http::HeaderMap {
+        let heads = Arc::new(Heads::default());
+        let config = builder.endpoint("http://127.0.0.1:9").max_attempts(1).transport(heads.clone()).sleep(Arc::new(Pending)).build().expect("config");
+        let handle = Handle::new(config, &TODO);
+        let mut request = PreparedRequest::new("PUT", "/attachment");
+        request.auth = Some(auth);
+        let body = StreamingBody::from_reader(std::io::Cursor::new(vec![1u8, 2, 3]), Some(3));
+        let policy = crate::retry::RetryPolicy::new(false, &[]);
+        let _ = crate::transport::block_on::block_on(handle.send_upload("PutAttachment", &request, body, &policy));
+        let mut heads = heads.0.lock().unwrap();
+        assert_eq!(heads.len(), 1, "one upload");
+        heads.remove(0)
+    }
+
+    #[test]
+    fn an_upload_carries_sigv4_payload_headers_only_under_sigv4() {
+        const BEARER: &[AuthOption] = &[AuthOption::Bearer];
+        const SIGV4: &[AuthOption] = &[AuthOption::SigV4];
+        let head = upload_head(Config::builder().bearer_token("t0k"), BEARER);
+        assert_eq!(head.get("authorization").map(|v| v.to_str().unwrap_or("?")), Some("Bearer t0k"));
+        assert!(!head.keys().any(|k| k.as_str().starts_with("x-amz-")), "{head:?}");
+        let head = upload_head(Config::builder().bearer_token("t0k").anonymous(), BEARER);
+        assert!(head.get("authorization").is_none() && !head.keys().any(|k| k.as_str().starts_with("x-amz-")), "{head:?}");
+        let head = upload_head(Config::builder().region("us-east-1").credentials(crate::credentials::Credentials::new("AKID", "s", None)), SIGV4);
+        assert_eq!(head.get("x-amz-content-sha256").map(|v| v.to_str().unwrap_or("?")), Some("UNSIGNED-PAYLOAD"));
+        assert!(head.get("authorization").is_some_and(|v| v.to_str().unwrap_or("").starts_with("AWS4-HMAC-SHA256")), "{head:?}");
     }
 }

@@ -66,6 +66,34 @@ pub(crate) struct HttpIdentities {
     pub(crate) token: Option<std::sync::Arc<identity::TokenCache>>,
     pub(crate) api_key: Option<ApiKey>,
     pub(crate) login: Option<Login>,
+    /// Whether the plain-HTTP warning was given (once per configuration,
+    /// its clones included).
+    pub(crate) warned_plain_http: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl HttpIdentities {
+    /// Warn, once, when a secret of `scheme` is about to go in clear text:
+    /// to an `http://` URL whose host is not this machine (no secret, no
+    /// URL in the warning: the host only). Whether it did.
+    pub(crate) fn warn_if_plain_http(&self, uri: &http::Uri, scheme: &str) -> bool {
+        if uri.scheme_str() != Some("http") || uri.host().is_none_or(is_loopback) {
+            return false;
+        }
+        if self.warned_plain_http.swap(true, std::sync::atomic::Ordering::Relaxed) {
+            return false;
+        }
+        tracing::warn!(scheme, host = uri.host().unwrap_or_default(), "a secret (token, key or password) is sent over plain http:// to a host that is not this machine: anyone on the path can read it; use https://");
+        true
+    }
+}
+
+/// `localhost`, `127.0.0.0/8` or `::1`.
+fn is_loopback(host: &str) -> bool {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    if host.eq_ignore_ascii_case("localhost") || host.to_ascii_lowercase().ends_with(".localhost") {
+        return true;
+    }
+    host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 /// The identity for a request accepting `options` (in order), or `None`
@@ -82,16 +110,28 @@ pub(crate) async fn choose(identities: &Identities<'_>, operation: &str, options
     }
     let mut missing = Vec::new();
     for option in options {
+        // Only a scheme with nothing configured is skipped: a configured
+        // identity that fails (a token provider's error) fails the call,
+        // optional auth or not, rather than sending it unsigned or with
+        // another scheme (as smithy-rs does since smithy-lang/smithy-rs#2808).
         let why = match option {
+            // SigV4 keeps falling through on any credentials error: the
+            // default chain is always there, and when it finds nothing the
+            // AWS SDKs send optional-auth calls unsigned (aws-sdk-go-v2#2410
+            // restored that; smithy-rs goes unsigned when no credentials
+            // are configured). An explicit provider's error is still named
+            // when no other scheme has an identity.
             AuthOption::SigV4 => match identities.credentials.credentials().await {
                 Ok(c) => return Ok(Some(Identity::SigV4(c))),
                 Err(e) => e.to_string(),
             },
             AuthOption::Bearer => match &identities.http.token {
-                Some(cache) => match cache.token().await {
-                    Ok(t) => return Ok(Some(Identity::Bearer(t))),
-                    Err(e) => e.to_string(),
-                },
+                Some(cache) => {
+                    return match cache.token().await {
+                        Ok(t) => Ok(Some(Identity::Bearer(t))),
+                        Err(e) => Err(format!("`{operation}`: the configured bearer token could not be had ({e}); nothing was sent")),
+                    }
+                }
                 None => "no bearer token is configured".to_string(),
             },
             AuthOption::ApiKey { name, location, scheme } => match &identities.http.api_key {
@@ -119,12 +159,14 @@ pub(crate) async fn choose(identities: &Identities<'_>, operation: &str, options
 pub(crate) fn apply(identity: &Identity, url: &mut String, headers: &mut Vec<(String, String)>) -> Option<crate::transport::AuthSecret> {
     match identity {
         Identity::SigV4(_) => None,
+        // The scheme's header replaces any of the same name (an
+        // `@httpHeader("Authorization")` member, a hook's): one value goes.
         Identity::Bearer(t) => {
-            headers.push(("authorization".into(), format!("Bearer {}", t.token())));
+            replace_header(headers, "authorization", format!("Bearer {}", t.token()));
             None
         }
         Identity::Basic(l) => {
-            headers.push(("authorization".into(), l.header_value()));
+            replace_header(headers, "authorization", l.header_value());
             None
         }
         Identity::ApiKey { key, name, location: ApiKeyLocation::Header, scheme } => {
@@ -133,8 +175,7 @@ pub(crate) fn apply(identity: &Identity, url: &mut String, headers: &mut Vec<(St
                 None => key.key().to_string(),
             };
             let lower = name.to_ascii_lowercase();
-            headers.retain(|(k, _)| k != &lower);
-            headers.push((lower.clone(), value));
+            replace_header(headers, &lower, value);
             Some(crate::transport::AuthSecret::Header(lower))
         }
         Identity::ApiKey { key, name, location: ApiKeyLocation::Query, .. } => {
@@ -143,6 +184,24 @@ pub(crate) fn apply(identity: &Identity, url: &mut String, headers: &mut Vec<(St
             url.push('=');
             crate::request::encode_into(url, key.key(), true);
             Some(crate::transport::AuthSecret::Query(name.to_string()))
+        }
+    }
+}
+
+/// `name: value` in place of every header of that name, in any case.
+fn replace_header(headers: &mut Vec<(String, String)>, name: &str, value: String) {
+    headers.retain(|(k, _)| !k.eq_ignore_ascii_case(name));
+    headers.push((name.to_string(), value));
+}
+
+impl Identity {
+    /// The scheme this identity is for (for messages: never the secret).
+    pub(crate) fn scheme_id(&self) -> &'static str {
+        match self {
+            Identity::SigV4(_) => AuthOption::SigV4.shape_id(),
+            Identity::Bearer(_) => AuthOption::Bearer.shape_id(),
+            Identity::ApiKey { .. } => "smithy.api#httpApiKeyAuth",
+            Identity::Basic(_) => AuthOption::Basic.shape_id(),
         }
     }
 }
@@ -212,7 +271,70 @@ mod tests {
         assert!(e.contains("api_key") && !e.contains("SECRET"), "{e}");
         let e = build(Config::builder().basic_auth("ann:x", "SECRET")).expect_err("a colon in the user name");
         assert!(e.contains("RFC 7617") && !e.contains("SECRET"), "{e}");
+        // A password pasted whole into the user name is not shown either.
+        let e = build(Config::builder().basic_auth("alice:hunter2", "")).expect_err("a colon in the user name");
+        assert!(e.contains("basic_auth") && e.contains("':'") && !e.contains("hunter2") && !e.contains("alice"), "{e}");
         assert!(build(Config::builder().basic_auth("ann", "pass: word")).is_ok());
+        for bad in ["", "TOPSECRET\r", "TOP\nSECRET", "\tTOPSECRET"] {
+            let e = build(Config::builder().bearer_token(bad)).expect_err("a token no header can carry");
+            assert!(e.contains("bearer_token") && !e.contains("TOP"), "{e}");
+        }
+        assert!(build(Config::builder().bearer_token("a.b-c_d~e+f/g=")).is_ok());
+    }
+
+    /// A provider that always fails.
+    #[derive(Debug)]
+    struct Failing;
+
+    impl identity::ProvideToken for Failing {
+        fn provide_token(&self) -> crate::transport::BoxFuture<'_, Result<Token, identity::TokenError>> {
+            Box::pin(std::future::ready(Err(identity::TokenError::new("the token file", "unreadable"))))
+        }
+    }
+
+    #[test]
+    fn a_configured_identity_that_fails_is_an_error_even_with_optional_auth() {
+        let c = config(Config::builder().token_provider(std::sync::Arc::new(Failing)).api_key("k"));
+        for optional in [true, false] {
+            let e = block_on(choose(&ids(&c), "Op", &[AuthOption::Bearer, KEY], optional)).expect_err("the provider failed");
+            assert!(e.contains("`Op`") && e.contains("the token file") && e.contains("unreadable") && e.contains("nothing was sent"), "{e}");
+        }
+        // A scheme with nothing configured is still skipped.
+        let c = config(Config::builder().api_key("k"));
+        assert!(block_on(choose(&ids(&c), "Op", &[AuthOption::Bearer], true)).expect("optional").is_none());
+        let got = block_on(choose(&ids(&c), "Op", &[AuthOption::Bearer, KEY], true)).expect("the key");
+        assert!(matches!(got, Some(Identity::ApiKey { .. })), "{got:?}");
+    }
+
+    #[test]
+    fn bearer_and_basic_replace_an_authorization_header_already_there() {
+        for identity in [Identity::Bearer(Token::new("t0k")), Identity::Basic(Login::new("Aladdin", "open sesame"))] {
+            let (mut url, mut headers) = ("https://h/p".to_string(), vec![("Authorization".to_string(), "from a member".to_string()), ("x-other".to_string(), "1".to_string())]);
+            apply(&identity, &mut url, &mut headers);
+            let auth: Vec<&(String, String)> = headers.iter().filter(|(k, _)| k.eq_ignore_ascii_case("authorization")).collect();
+            assert_eq!(auth.len(), 1, "{headers:?}");
+            assert!(auth[0].1.starts_with("Bearer ") || auth[0].1.starts_with("Basic "), "{headers:?}");
+            assert!(headers.iter().any(|(k, _)| k == "x-other"));
+        }
+        let key = Identity::ApiKey { key: ApiKey::new("k"), name: "X-Api-Key", location: ApiKeyLocation::Header, scheme: None };
+        let (mut url, mut headers) = ("https://h/p".to_string(), vec![("X-API-KEY".to_string(), "old".to_string())]);
+        apply(&key, &mut url, &mut headers);
+        assert_eq!(headers, [("x-api-key".to_string(), "k".to_string())]);
+    }
+
+    #[test]
+    fn secrets_to_plain_http_hosts_are_warned_of_once_per_configuration() {
+        let c = config(Config::builder().bearer_token("t"));
+        let uri = |u: &str| u.parse::<http::Uri>().expect("a URI");
+        for local in ["http://127.0.0.1:9/x", "http://localhost/x", "http://[::1]:8080/x", "https://todo.example.com/x"] {
+            assert!(!c.http_identities.warn_if_plain_http(&uri(local), "smithy.api#httpBearerAuth"), "{local}");
+        }
+        assert!(c.http_identities.warn_if_plain_http(&uri("http://todo.example.com/x"), "smithy.api#httpBearerAuth"));
+        // Once: not again, nor for a clone of the configuration.
+        assert!(!c.http_identities.warn_if_plain_http(&uri("http://10.0.0.1/x"), "smithy.api#httpBearerAuth"));
+        assert!(!c.clone().http_identities.warn_if_plain_http(&uri("http://todo.example.com/x"), "smithy.api#httpApiKeyAuth"));
+        let other = config(Config::builder().api_key("k"));
+        assert!(other.http_identities.warn_if_plain_http(&uri("http://todo.example.com/x"), "smithy.api#httpApiKeyAuth"));
     }
 
     #[test]

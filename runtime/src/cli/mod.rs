@@ -389,13 +389,14 @@ fn builder(args: &Args) -> crate::config::builder::ConfigBuilder {
     if args.no_sign_request {
         builder = builder.anonymous();
     }
-    http_identities(builder, |name| std::env::var(name).ok())
+    http_identities(builder, |name| std::env::var(name).ok(), |warning| eprintln!("smithy-call: warning: {warning}"))
 }
 
 /// The HTTP auth identities from the environment (`SMITHY_CALL_BEARER_TOKEN`,
 /// `SMITHY_CALL_API_KEY`, `SMITHY_CALL_USERNAME` with `SMITHY_CALL_PASSWORD`);
-/// empty values count as unset.
-fn http_identities(mut builder: crate::config::builder::ConfigBuilder, env: impl Fn(&str) -> Option<String>) -> crate::config::builder::ConfigBuilder {
+/// empty values count as unset. Half a login (a user name without a
+/// password, or the reverse) is not used: `warn` is told, without values.
+fn http_identities(mut builder: crate::config::builder::ConfigBuilder, env: impl Fn(&str) -> Option<String>, mut warn: impl FnMut(&str)) -> crate::config::builder::ConfigBuilder {
     let env = |name: &str| env(name).filter(|v| !v.is_empty());
     if let Some(token) = env("SMITHY_CALL_BEARER_TOKEN") {
         builder = builder.bearer_token(token);
@@ -403,8 +404,11 @@ fn http_identities(mut builder: crate::config::builder::ConfigBuilder, env: impl
     if let Some(key) = env("SMITHY_CALL_API_KEY") {
         builder = builder.api_key(key);
     }
-    if let (Some(user), Some(password)) = (env("SMITHY_CALL_USERNAME"), env("SMITHY_CALL_PASSWORD")) {
-        builder = builder.basic_auth(user, password);
+    match (env("SMITHY_CALL_USERNAME"), env("SMITHY_CALL_PASSWORD")) {
+        (Some(user), Some(password)) => builder = builder.basic_auth(user, password),
+        (Some(_), None) => warn("SMITHY_CALL_USERNAME is set but SMITHY_CALL_PASSWORD is unset or empty: no user name and password are used (httpBasicAuth)"),
+        (None, Some(_)) => warn("SMITHY_CALL_PASSWORD is set but SMITHY_CALL_USERNAME is unset or empty: no user name and password are used (httpBasicAuth)"),
+        (None, None) => {}
     }
     builder
 }
@@ -1165,8 +1169,20 @@ mod command_line_tests {
             "SMITHY_CALL_USERNAME" => Some("ann".to_string()),
             _ => None,
         };
-        let config = http_identities(Config::builder().endpoint("http://127.0.0.1:1"), env).build().expect("config");
+        let mut warnings = Vec::new();
+        let config = http_identities(Config::builder().endpoint("http://127.0.0.1:1"), env, |w| warnings.push(w.to_string())).build().expect("config");
         assert!(config.token_cache().is_some());
+        // Half a login: one line saying so, no value.
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(warnings[0].contains("SMITHY_CALL_USERNAME") && warnings[0].contains("SMITHY_CALL_PASSWORD") && !warnings[0].contains("ann"), "{warnings:?}");
+        let full = |name: &str| match name {
+            "SMITHY_CALL_USERNAME" => Some("ann".to_string()),
+            "SMITHY_CALL_PASSWORD" => Some("pw".to_string()),
+            _ => None,
+        };
+        let mut warnings = Vec::new();
+        let login = http_identities(Config::builder().endpoint("http://127.0.0.1:1"), full, |w| warnings.push(w.to_string())).build().expect("config");
+        assert!(warnings.is_empty() && format!("{login:?}").contains("ann"), "{warnings:?}");
         // An empty key is no key; a user name without a password is no login.
         let shown = format!("{config:?}");
         assert!(shown.contains("api_key: None") && shown.contains("login: None"), "{shown}");

@@ -59,6 +59,11 @@ pub struct ConfigBuilder {
     token: Option<Arc<dyn crate::auth::identity::ProvideToken>>,
     api_key: Option<crate::auth::identity::ApiKey>,
     login: Option<crate::auth::identity::Login>,
+    /// The token given to `bearer_token`, checked by `build`.
+    static_token: Option<crate::auth::identity::Token>,
+    /// The configuration is for a service that is not AWS's: nothing of
+    /// AWS's is read (see `not_aws`).
+    not_aws: bool,
 }
 
 /// The shared config and credentials files, read only when a setting has
@@ -69,6 +74,9 @@ struct ProfileSource {
     /// Named by the builder or `AWS_PROFILE`: it must exist.
     explicit: bool,
     loaded: Option<ProfileSet>,
+    /// Neither the files nor the AWS environment are read (a service that
+    /// is not AWS's): every setting is unset.
+    off: bool,
 }
 
 impl ProfileSource {
@@ -76,7 +84,12 @@ impl ProfileSource {
         let env = std::env::var("AWS_PROFILE").ok().filter(|p| !p.is_empty());
         let explicit = name.is_some() || env.is_some();
         let name = name.or(env).unwrap_or_else(|| "default".to_string());
-        ProfileSource { files: files.or_else(ProfileFiles::from_env), name, explicit, loaded: None }
+        ProfileSource { files: files.or_else(ProfileFiles::from_env), name, explicit, loaded: None, off: false }
+    }
+
+    /// Reads nothing: for a service that is not AWS's.
+    fn off() -> ProfileSource {
+        ProfileSource { files: None, name: "default".to_string(), explicit: false, loaded: Some(ProfileSet::default()), off: true }
     }
 
     fn where_(&self) -> String {
@@ -88,6 +101,9 @@ impl ProfileSource {
 
     /// The selected profile, if the files have it.
     fn profile(&mut self) -> Result<Option<&Section>, ConfigError> {
+        if self.off {
+            return Ok(None);
+        }
         if self.loaded.is_none() {
             let set = match &self.files {
                 Some(f) => ProfileSet::load(f).map_err(|e| ConfigError(format!("the shared config files: {e}")))?,
@@ -321,6 +337,28 @@ impl ConfigBuilder {
         self
     }
 
+    /// The configuration is for a service that is not AWS's (no
+    /// `aws.api#service` in its model; such a client's `from_env` sets
+    /// this): nothing of AWS's is read, so nothing of AWS's can make
+    /// `build` fail. No `AWS_*` environment variable (region, endpoints,
+    /// retries, FIPS, ...) and no shared config or credentials file (so
+    /// neither a malformed `~/.aws/config` nor an `AWS_PROFILE` naming a
+    /// missing profile matters); no default credential chain. Every
+    /// setting comes from this builder or has its default; the region and
+    /// AWS credentials too, for a service that signs with SigV4 anyway
+    /// (without them its calls fail unsent, saying so). The default
+    /// transport still honours the proxy variables and `AWS_CA_BUNDLE`.
+    ///
+    /// ```
+    /// # use smithy_gen_runtime::Config;
+    /// let config = Config::builder().not_aws().endpoint_url("https://todo.example.com").bearer_token("t0k3n").build().unwrap();
+    /// assert_eq!(config.region(), "");
+    /// ```
+    pub fn not_aws(mut self) -> Self {
+        self.not_aws = true;
+        self
+    }
+
     /// [`anonymous`](Self::anonymous), by another name.
     pub fn no_credentials(self) -> Self {
         self.anonymous()
@@ -329,14 +367,24 @@ impl ConfigBuilder {
     /// The bearer token of operations with `smithy.api#httpBearerAuth`
     /// (sent as `Authorization: Bearer <token>`). For tokens that expire,
     /// use [`token_provider`](Self::token_provider).
+    /// `build` refuses a token no header can carry (empty, or with a
+    /// control character such as a trailing CR), without showing it.
     pub fn bearer_token(self, token: impl Into<String>) -> Self {
-        self.token_provider(Arc::new(crate::auth::identity::StaticToken(crate::auth::identity::Token::new(token))))
+        let token = crate::auth::identity::Token::new(token);
+        let mut b = self.token_provider(Arc::new(crate::auth::identity::StaticToken(token.clone())));
+        b.static_token = Some(token);
+        b
     }
 
     /// Where bearer tokens come from: any [`ProvideToken`](crate::auth::identity::ProvideToken).
     /// The configuration keeps each token until shortly before its expiry
     /// (see [`TokenCache`](crate::auth::identity::TokenCache)).
+    /// A token it gives that no header can carry fails the call, named
+    /// but not shown; a provider that does not answer within
+    /// [`TOKEN_FETCH_TIMEOUT`](crate::auth::identity::TOKEN_FETCH_TIMEOUT)
+    /// fails it too.
     pub fn token_provider(mut self, provider: Arc<dyn crate::auth::identity::ProvideToken>) -> Self {
+        self.static_token = None;
         self.token = Some(provider);
         self
     }
@@ -496,10 +544,14 @@ impl ConfigBuilder {
     /// `AWS_PROFILE`, else `default`); a malformed file is an error naming
     /// the file and line.
     pub fn build(self) -> Result<Config, ConfigError> {
-        let mut profiles = ProfileSource::new(self.profile_name.clone(), self.profile_files.clone());
+        let mut profiles = if self.not_aws { ProfileSource::off() } else { ProfileSource::new(self.profile_name.clone(), self.profile_files.clone()) };
         let mut no_region = None;
         let region = match self.region {
             Some(r) => r,
+            None if self.not_aws => {
+                no_region = Some("no region: the configuration is for a service that is not AWS's (`not_aws`), which reads none from the environment or the shared files; set one on the builder".to_string());
+                String::new()
+            }
             None => match std::env::var("AWS_REGION")
                 .ok()
                 .filter(|v| !v.is_empty())
@@ -553,7 +605,7 @@ impl ConfigBuilder {
         let ca_bundle = if self.transport.is_none() { profiles.setting("ca_bundle")? } else { None };
         let (transport, sleep) = defaults(self.transport, self.sleep, connect_timeout, read_timeout, ca_bundle.as_deref())?;
         let mut configured_endpoints = ConfiguredEndpoints::default();
-        if !flag(&mut profiles, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "ignore_configured_endpoint_urls")?.unwrap_or(false) {
+        if !self.not_aws && !flag(&mut profiles, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "ignore_configured_endpoint_urls")?.unwrap_or(false) {
             env_endpoints(&mut configured_endpoints)?;
             profiles.endpoints(&mut configured_endpoints)?;
         }
@@ -563,18 +615,32 @@ impl ConfigBuilder {
         if self.api_key.as_ref().is_some_and(|k| !printable(k.key())) {
             return Err(ConfigError("api_key: the key is empty or holds a control character (such as CR or LF), which no header or URL can carry".into()));
         }
+        if self.static_token.as_ref().is_some_and(|t| !printable(t.token())) {
+            return Err(ConfigError("bearer_token: the token is empty or holds a control character (such as CR or LF), which no header can carry".into()));
+        }
         if let Some(login) = &self.login {
-            if login.user().contains(':') || !printable(login.user()) || login.password().chars().any(char::is_control) {
-                return Err(ConfigError(format!(
-                    "basic_auth: the user name {:?} must be non-empty without ':' or control characters (RFC 7617), and the password without control characters",
-                    login.user().chars().filter(|c| !c.is_control()).collect::<String>()
-                )));
+            // What is wrong, never the value: a user name holding ':' may
+            // be a password pasted whole.
+            let problem = if login.user().is_empty() {
+                Some("the user name is empty")
+            } else if login.user().contains(':') {
+                Some("the user name holds ':', which RFC 7617 forbids (the password goes in the second argument)")
+            } else if login.user().chars().any(char::is_control) {
+                Some("the user name holds a control character (such as CR or LF)")
+            } else if login.password().chars().any(char::is_control) {
+                Some("the password holds a control character (such as CR or LF)")
+            } else {
+                None
+            };
+            if let Some(problem) = problem {
+                return Err(ConfigError(format!("basic_auth: {problem}; no header can carry it (RFC 7617)")));
             }
         }
         let http_identities = crate::auth::HttpIdentities {
-            token: self.token.map(|p| Arc::new(crate::auth::identity::TokenCache::new(p))),
+            token: self.token.map(|p| Arc::new(crate::auth::identity::TokenCache::new(p).with_timeout(sleep.clone(), crate::auth::identity::TOKEN_FETCH_TIMEOUT))),
             api_key: self.api_key,
             login: self.login,
+            warned_plain_http: Arc::default(),
         };
         // AWS credentials may be missing when the configuration is set up
         // for a service that is not AWS's (an endpoint or an HTTP identity
@@ -619,7 +685,10 @@ impl ConfigBuilder {
                 Some(v) => v,
                 None => flag(&mut profiles, "AWS_DISABLE_REQUEST_COMPRESSION", "disable_request_compression")?.unwrap_or(false),
             },
-            request_min_compression_size_bytes: min_compression_size(self.request_min_compression_size_bytes)?,
+            request_min_compression_size_bytes: match self.request_min_compression_size_bytes {
+                None if self.not_aws => 10_240,
+                set => min_compression_size(set)?,
+            },
             disable_host_prefix_injection: match self.disable_host_prefix_injection {
                 Some(v) => v,
                 None => flag(&mut profiles, "AWS_DISABLE_HOST_PREFIX_INJECTION", "disable_host_prefix_injection")?.unwrap_or(false),
@@ -650,6 +719,9 @@ impl ConfigBuilder {
         let credentials: Arc<dyn ProvideCredentials> = match self.credentials {
             Some(p) => p,
             None if self.anonymous => Arc::new(NoCredentials("an anonymous configuration signs nothing".into())),
+            None if self.not_aws => Arc::new(NoCredentials(
+                "the configuration is for a service that is not AWS's (`not_aws`), which looks for no AWS credentials; give them with `Config::builder().credentials(..)`".into(),
+            )),
             None => {
                 // The profile files are read only when the chain gets to them.
                 let from_env = Credentials::from_env();
@@ -689,7 +761,7 @@ impl ConfigBuilder {
     /// the AWS SDKs' region chain ends.
     pub async fn build_async(mut self) -> Result<Config, ConfigError> {
         let env_region = ["AWS_REGION", "AWS_DEFAULT_REGION"].iter().any(|v| std::env::var(v).is_ok_and(|r| !r.is_empty()));
-        if self.region.is_none() && !env_region {
+        if self.region.is_none() && !env_region && !self.not_aws {
             let mut profiles = ProfileSource::new(self.profile_name.clone(), self.profile_files.clone());
             if profiles.setting("region")?.is_none() {
                 let ca_bundle = if self.transport.is_none() { profiles.setting("ca_bundle")? } else { None };
@@ -713,6 +785,9 @@ impl ConfigBuilder {
 /// A setting from the environment variable `var`, else the profile's `key`,
 /// with where it came from (for messages).
 fn setting(profiles: &mut ProfileSource, var: &str, key: &str) -> Result<Option<(String, String)>, ConfigError> {
+    if profiles.off {
+        return Ok(None);
+    }
     if let Some(v) = std::env::var(var).ok().filter(|v| !v.trim().is_empty()) {
         return Ok(Some((v.trim().to_string(), var.to_string())));
     }
@@ -785,6 +860,32 @@ mod tests {
         let b = build(crate::config::Config::builder().endpoint("http://127.0.0.1:4566"));
         assert_eq!(a.endpoint().map(|e| e.url()).as_deref(), Some("http://127.0.0.1:4566"));
         assert_eq!(a.endpoint(), b.endpoint());
+    }
+
+    #[test]
+    fn a_configuration_for_a_service_not_aws_reads_no_aws_settings() {
+        // A malformed config file, a credentials file, and a profile named
+        // that is in neither: an AWS configuration cannot be built.
+        let dir = std::env::temp_dir().join(format!("smithy-gen-not-aws-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("a directory");
+        let (config, credentials) = (dir.join("config"), dir.join("credentials"));
+        std::fs::write(&config, "[profile broken\nregion = us-east-1\n").expect("written");
+        std::fs::write(&credentials, "[default]\naws_access_key_id = AKID\naws_secret_access_key = s\n").expect("written");
+        let files = crate::config::profile_file::ProfileFiles { config, credentials };
+        let base = || crate::config::Config::builder().endpoint("https://todo.example.com").bearer_token("t").profile_files(files.clone()).profile_name("missing").sleep(std::sync::Arc::new(NoSleep));
+        let e = base().build().expect_err("the AWS settings are read");
+        assert!(e.0.contains("config") || e.0.contains("missing"), "{e:?}");
+        let c = base().not_aws().build().expect("nothing of AWS's is read");
+        assert_eq!(c.region(), "");
+        assert!(c.required_region().is_err());
+        // No AWS credentials were looked for: SigV4 would say why.
+        let e = crate::transport::block_on::block_on(c.credentials()).expect_err("none");
+        assert!(e.to_string().contains("not_aws"), "{e}");
+        // Nor an endpoint from the AWS settings; the builder's is used.
+        assert_eq!(c.endpoint().map(|e| e.url()).as_deref(), Some("https://todo.example.com"));
+        // Without an endpoint (a service with endpoint rules) it still builds.
+        assert!(crate::config::Config::builder().not_aws().profile_name("missing").sleep(std::sync::Arc::new(NoSleep)).build().is_ok());
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[derive(Debug)]

@@ -118,7 +118,8 @@ pub struct Config {
 /// Endpoints configured outside code, per service: `AWS_ENDPOINT_URL_<SERVICE>`,
 /// then `AWS_ENDPOINT_URL`, then the profile's `services` section, then its
 /// `endpoint_url` (none of them with `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS`
-/// or the profile's `ignore_configured_endpoint_urls`).
+/// or the profile's `ignore_configured_endpoint_urls`, nor for a service
+/// that is not AWS's: one without an `sdkId`).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ConfiguredEndpoints {
     /// By the service's environment name (`STS`, `COGNITO_IDENTITY`).
@@ -131,9 +132,14 @@ pub(crate) struct ConfiguredEndpoints {
 
 impl ConfiguredEndpoints {
     fn for_service(&self, sdk_id: &str) -> Option<&Endpoint> {
+        // A service that is not AWS's (no `sdkId`): the AWS endpoint
+        // settings are for AWS services, and would send its token there.
+        if sdk_id.is_empty() {
+            return None;
+        }
         let key: String = sdk_id.chars().map(|c| if c == ' ' || c == '-' { '_' } else { c }).collect();
-        let by_env = (!sdk_id.is_empty()).then(|| self.env_by_service.get(&key.to_ascii_uppercase())).flatten();
-        let by_profile = (!sdk_id.is_empty()).then(|| self.profile_by_service.get(&key.to_ascii_lowercase())).flatten();
+        let by_env = self.env_by_service.get(&key.to_ascii_uppercase());
+        let by_profile = self.profile_by_service.get(&key.to_ascii_lowercase());
         by_env.or(self.env_global.as_ref()).or(by_profile).or(self.profile_global.as_ref())
     }
 }
@@ -421,5 +427,23 @@ pub(crate) struct TokenFn(pub(crate) Arc<dyn Fn() -> String + Send + Sync>);
 impl std::fmt::Debug for TokenFn {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("<idempotency token provider>")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_global_aws_endpoint_settings_are_not_for_services_that_are_not_aws() {
+        let e = |u: &str| Endpoint::parse(u).expect("an endpoint");
+        let mut c = ConfiguredEndpoints { env_global: Some(e("http://aws-env.example")), profile_global: Some(e("http://aws-profile.example")), ..Default::default() };
+        c.env_by_service.insert("STS".into(), e("http://sts.example"));
+        assert_eq!(c.for_service("STS"), Some(&e("http://sts.example")));
+        assert_eq!(c.for_service("Queue"), Some(&e("http://aws-env.example")));
+        assert_eq!(c.for_service(""), None);
+        c.env_global = None;
+        assert_eq!(c.for_service("Queue"), Some(&e("http://aws-profile.example")));
+        assert_eq!(c.for_service(""), None);
     }
 }

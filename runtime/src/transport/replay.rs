@@ -151,6 +151,7 @@ impl Exchange {
         if request.uri().path() != self.path {
             out.push(format!("path: sent {}, expected {}", request.uri().path(), self.path));
         }
+        let secret = request.extensions().get::<crate::transport::AuthSecret>();
         if let Some(want) = &self.query {
             let mut sent = query_pairs(request.uri().query().unwrap_or_default());
             // A recorded secret (an API key) matches whatever is sent.
@@ -163,14 +164,20 @@ impl Exchange {
             sent.sort();
             want.sort();
             if sent != want {
-                out.push(format!("query: sent {}, expected {}", show_pairs(&sent), show_pairs(&want)));
+                out.push(format!("query: sent {}, expected {}", show_pairs(&masked(sent, secret)), show_pairs(&masked(want, secret))));
             }
         }
         for (name, value) in &self.headers {
             let sent: Vec<&str> = request.headers().get_all(name.as_str()).iter().filter_map(|v| v.to_str().ok()).collect();
             if !sent.contains(&value.as_str()) {
-                let shown = if sent.is_empty() { "nothing".to_string() } else { format!("{:?}", sent.join(", ")) };
-                out.push(format!("header {name}: sent {shown}, expected {value:?}"));
+                let hidden = secret_header(name) || matches!(secret, Some(crate::transport::AuthSecret::Header(h)) if h.eq_ignore_ascii_case(name));
+                let problem = match (sent.is_empty(), hidden) {
+                    (true, _) if hidden => format!("header {name}: sent nothing, expected a value (not shown: it carries a secret)"),
+                    (true, _) => format!("header {name}: sent nothing, expected {value:?}"),
+                    (false, true) => format!("header {name}: sent a value other than the one expected (neither shown: it carries a secret)"),
+                    (false, false) => format!("header {name}: sent {:?}, expected {value:?}", sent.join(", ")),
+                };
+                out.push(problem);
             }
         }
         if let Some(want) = self.body.as_ref().filter(|b| b.as_str() != REDACTED) {
@@ -239,6 +246,45 @@ fn query_pairs(query: &str) -> Vec<(String, String)> {
             (crate::protocol_test::percent_decode(k), crate::protocol_test::percent_decode(v))
         })
         .collect()
+}
+
+/// `pairs` with the value of the query parameter that carries an API key
+/// (the request's [`AuthSecret`](crate::transport::AuthSecret)) hidden.
+fn masked(mut pairs: Vec<(String, String)>, secret: Option<&crate::transport::AuthSecret>) -> Vec<(String, String)> {
+    if let Some(crate::transport::AuthSecret::Query(name)) = secret {
+        for (k, v) in &mut pairs {
+            if k == name && v != REDACTED {
+                *v = HIDDEN.to_string();
+            }
+        }
+    }
+    pairs
+}
+
+/// What messages show in place of a secret sent.
+const HIDDEN: &str = "<secret, not shown>";
+
+/// `METHOD URI` for messages, the API key's query value hidden.
+fn shown(request: &http::Request<bytes::Bytes>) -> String {
+    let uri = request.uri();
+    let Some(crate::transport::AuthSecret::Query(name)) = request.extensions().get::<crate::transport::AuthSecret>() else {
+        return format!("{} {uri}", request.method());
+    };
+    let query: Vec<String> = uri
+        .query()
+        .unwrap_or_default()
+        .split('&')
+        .map(|pair| {
+            let key = pair.split('=').next().unwrap_or_default();
+            let decoded = query_pairs(key).into_iter().next().map(|(k, _)| k).unwrap_or_default();
+            if &decoded == name {
+                format!("{key}={HIDDEN}")
+            } else {
+                pair.to_string()
+            }
+        })
+        .collect();
+    format!("{} {}{}?{}", request.method(), uri.authority().map(|a| format!("{}://{a}", uri.scheme_str().unwrap_or("http"))).unwrap_or_default(), uri.path(), query.join("&"))
 }
 
 fn show_pairs(pairs: &[(String, String)]) -> String {
@@ -311,7 +357,8 @@ impl ReplayTransport {
     fn answer(&self, request: &http::Request<bytes::Bytes>) -> Result<RawResponse, SendError> {
         let mut s = self.state();
         let n = s.served + s.problems.len() + 1;
-        let shown = format!("{} {}", request.method(), request.uri());
+        // Never the API key a query carries (the headers are not shown).
+        let shown = shown(request);
         let Some(next) = s.pending.pop_front() else {
             let problem = format!("request {n} ({shown}) came after every expected one was played");
             s.problems.push(problem.clone());
@@ -442,5 +489,48 @@ impl RecordingTransport {
 impl Transport for RecordingTransport {
     fn send(&self, request: http::Request<bytes::Bytes>, max_body: usize) -> BoxFuture<'_, Result<RawResponse, SendError>> {
         Box::pin(self.record(request, max_body))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::transport::AuthSecret;
+
+    fn request(uri: &str, header: Option<(&str, &str)>, secret: AuthSecret) -> http::Request<bytes::Bytes> {
+        let mut b = http::Request::builder().method("GET").uri(uri);
+        if let Some((k, v)) = header {
+            b = b.header(k, v);
+        }
+        let mut r = b.body(bytes::Bytes::new()).expect("a request");
+        r.extensions_mut().insert(secret);
+        r
+    }
+
+    fn send(replay: &ReplayTransport, r: http::Request<bytes::Bytes>) -> String {
+        match replay.answer(&r) {
+            Err(SendError::Transport(t)) => t.to_string(),
+            other => panic!("expected a mismatch, got {:?}", other.map(|r| r.status)),
+        }
+    }
+
+    #[test]
+    fn mismatches_never_show_the_api_key_of_a_query_or_header() {
+        let replay = ReplayTransport::new(vec![
+            Exchange::new("GET", "/stats").query("api_key", "expected-key").query("page", "2"),
+            Exchange::new("GET", "/stats").header("x-team-token", "EXPECTEDSECRET"),
+            Exchange::new("GET", "/stats").header("authorization", "Bearer EXPECTEDSECRET"),
+        ]);
+        let e = send(&replay, request("http://127.0.0.1:9/stats?page=1&api_key=TOPSECRET1", None, AuthSecret::Query("api_key".into())));
+        assert!(!e.contains("TOPSECRET") && !e.contains("expected-key") && e.contains("page=1") && e.contains("/stats"), "{e}");
+        let e = send(&replay, request("http://127.0.0.1:9/stats", Some(("x-team-token", "TOPSECRET2")), AuthSecret::Header("x-team-token".into())));
+        assert!(!e.contains("TOPSECRET") && !e.contains("EXPECTEDSECRET") && e.contains("x-team-token"), "{e}");
+        let e = send(&replay, request("http://127.0.0.1:9/stats", Some(("authorization", "Bearer TOPSECRET3")), AuthSecret::Header("x-other".into())));
+        assert!(!e.contains("TOPSECRET") && !e.contains("EXPECTEDSECRET"), "{e}");
+        // One too many: the URI shown without the key.
+        let e = send(&replay, request("http://127.0.0.1:9/stats?api_key=TOPSECRET4", None, AuthSecret::Query("api_key".into())));
+        assert!(!e.contains("TOPSECRET") && e.contains("api_key="), "{e}");
+        let done = replay.check_done().expect_err("mismatches");
+        assert!(!done.contains("TOPSECRET") && !done.contains("EXPECTEDSECRET"), "{done}");
     }
 }
