@@ -349,6 +349,87 @@ async fn recordings_leave_out_api_keys_wherever_the_model_puts_them() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+#[tokio::test]
+async fn replay_mismatches_never_show_the_api_key() {
+    use smithy_gen_runtime::auth::{ApiKeyLocation, AuthOption};
+    use smithy_gen_runtime::transport::replay::{Exchange, ReplayTransport};
+    static IN_QUERY: &[AuthOption] = &[AuthOption::ApiKey { name: "key", location: ApiKeyLocation::Query, scheme: None }];
+    let replay = Arc::new(ReplayTransport::new(vec![Exchange::new("GET", "/stats").query("key", "another").query("a", "c")]));
+    let config = todo::Config::builder().not_aws().endpoint_url("http://127.0.0.1:9").api_key(API_KEY).transport(replay.clone()).max_attempts(1).build().expect("config");
+    let handle = smithy_gen_runtime::invoke::Handle::new(config, &PLAIN);
+    let mut request = smithy_gen_runtime::request::PreparedRequest::new("GET", "/stats");
+    request.query("a", "b");
+    request.auth = Some(IN_QUERY);
+    let e = handle.send("GetStats", &request, &smithy_gen_runtime::retry::RetryPolicy::new(true, &[])).await.expect_err("a mismatch");
+    let text = format!("{e:?}");
+    assert!(text.contains("/stats") && text.contains("a=b"), "{text}");
+    no_secret(&text);
+    let done = replay.check_done().expect_err("a mismatch");
+    no_secret(&done);
+}
+
+/// Fails, as a token file that cannot be read does.
+#[derive(Debug)]
+struct BrokenTokenSource;
+
+impl smithy_gen_runtime::auth::identity::ProvideToken for BrokenTokenSource {
+    fn provide_token(&self) -> smithy_gen_runtime::transport::BoxFuture<'_, Result<smithy_gen_runtime::auth::identity::Token, smithy_gen_runtime::auth::identity::TokenError>> {
+        Box::pin(std::future::ready(Err(smithy_gen_runtime::auth::identity::TokenError::new("the token file", "unreadable"))))
+    }
+}
+
+#[tokio::test]
+async fn a_token_provider_that_fails_fails_the_call_unsent() {
+    let server = Server::start();
+    let config = todo::Config::builder().endpoint_url(server.url.clone()).token_provider(Arc::new(BrokenTokenSource)).max_attempts(1).build().expect("config");
+    let e = Client::new(config).list_todos().send().await.expect_err("no token").to_string();
+    assert!(e.contains("the token file") && e.contains("unreadable") && e.contains("nothing was sent"), "{e}");
+    assert!(server.seen().is_empty(), "{:?}", server.seen());
+}
+
+/// Sets its own `Authorization`, as a hook or an `@httpHeader` member can.
+#[derive(Debug)]
+struct OwnAuthorization;
+
+impl smithy_gen_runtime::hooks::RequestHook for OwnAuthorization {
+    fn before_sign(&self, request: &mut smithy_gen_runtime::hooks::HookRequest<'_>) -> Result<(), String> {
+        request.set_header("Authorization", "from-a-hook");
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn the_bearer_token_replaces_an_authorization_header_already_there() {
+    let server = Server::start();
+    let config = todo::Config::builder().endpoint_url(server.url.clone()).bearer_token(TOKEN).hook(Arc::new(OwnAuthorization)).max_attempts(1).build().expect("config");
+    Client::new(config).list_todos().send().await.expect("a page");
+    let seen = server.seen();
+    let auth: Vec<&str> = seen[0].headers.iter().filter(|(k, _)| k == "authorization").map(|(_, v)| v.as_str()).collect();
+    assert_eq!(auth, [format!("Bearer {TOKEN}").as_str()]);
+}
+
+#[tokio::test]
+async fn a_client_of_a_service_not_aws_fails_on_no_aws_setting() {
+    let server = Server::start();
+    // A malformed ~/.aws/config and a profile that is nowhere.
+    let dir = std::env::temp_dir().join(format!("non-aws-broken-profile-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("scratch folder");
+    std::fs::write(dir.join("config"), "[profile broken\nregion = us-east-1\n").expect("written");
+    let files = smithy_gen_runtime::config::profile_file::ProfileFiles { config: dir.join("config"), credentials: dir.join("credentials") };
+    let builder = || todo::Config::builder().endpoint_url(server.url.clone()).bearer_token(TOKEN).profile_files(files.clone()).profile_name("missing").max_attempts(1);
+    assert!(builder().build().is_err(), "an AWS configuration reads the files");
+    let client = Client::new(builder().not_aws().build().expect("nothing of AWS's read"));
+    assert_eq!(client.config().region(), "");
+    client.list_todos().send().await.expect("a page");
+    // The generated client's own constructor needs no region and no AWS
+    // credentials either (a service without `aws.api#service`).
+    let from_env = Client::from_env().expect("no region, no AWS credentials");
+    assert_eq!(from_env.config().region(), "");
+    let e = from_env.list_todos().send().await.expect_err("no endpoint").to_string();
+    assert!(e.contains("endpoint_url"), "{e}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// Everything the process-wide subscriber wrote.
 #[derive(Clone, Default)]
 struct Log(Arc<Mutex<Vec<u8>>>);
