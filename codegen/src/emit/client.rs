@@ -60,11 +60,39 @@ pub fn input_fn(svc: &ServiceIr, op: &OperationIr) -> String {
     crate::naming::input_fn_name(&op.fn_name, &all)
 }
 
+/// `Client::from_env`: an AWS service's reads the AWS environment and
+/// shared files; one that is not AWS's (no `aws.api#service`) reads nothing
+/// of AWS's and needs no region or AWS credentials (`ConfigBuilder::not_aws`).
+fn from_env(svc: &ServiceIr) -> TokenStream {
+    if svc.sdk_id.is_some() {
+        return quote! {
+            /// A client configured from the environment (`AWS_REGION`,
+            /// `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`).
+            pub fn from_env() -> ::std::result::Result<Self, ::smithy_gen_runtime::config::ConfigError> {
+                ::smithy_gen_runtime::config::Config::from_env().map(Self::new)
+            }
+        };
+    }
+    quote! {
+        /// A client with the default configuration of a service that is not
+        /// AWS's (`Config::builder().not_aws()`): it needs no region and no
+        /// AWS credentials, and reads no `AWS_*` variable and no shared AWS
+        /// file (the default transport still honours the proxy variables
+        /// and `AWS_CA_BUNDLE`). It has no endpoint and no identity:
+        /// without endpoint rules, calls fail unsent until given both, as
+        /// `Client::new(Config::builder().not_aws().endpoint_url(..).bearer_token(..).build()?)` does.
+        pub fn from_env() -> ::std::result::Result<Self, ::smithy_gen_runtime::config::ConfigError> {
+            ::smithy_gen_runtime::config::Config::builder().not_aws().build().map(Self::new)
+        }
+    }
+}
+
 pub fn client_file(svc: &ServiceIr) -> TokenStream {
     let protocol = protocol_tokens(svc);
     let signing = signing_name(svc);
     let prefix = svc.endpoint_prefix.clone().unwrap_or_else(|| signing.clone());
     let sdk_id = svc.sdk_id.clone().unwrap_or_default();
+    let from_env = from_env(svc);
     let target = &svc.target_prefix;
     let default_names: Vec<&str> = svc.default_headers.iter().map(|(k, _)| k.as_str()).collect();
     let default_values: Vec<&str> = svc.default_headers.iter().map(|(_, v)| v.as_str()).collect();
@@ -313,11 +341,7 @@ pub fn client_file(svc: &ServiceIr) -> TokenStream {
                 Client { handle: ::smithy_gen_runtime::invoke::Handle::new(config, &SERVICE) }
             }
 
-            /// A client configured from the environment (`AWS_REGION`,
-            /// `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`).
-            pub fn from_env() -> ::std::result::Result<Self, ::smithy_gen_runtime::config::ConfigError> {
-                ::smithy_gen_runtime::config::Config::from_env().map(Self::new)
-            }
+            #from_env
 
             /// The configuration this client's calls use.
             pub fn config(&self) -> &::smithy_gen_runtime::config::Config {
