@@ -267,3 +267,50 @@ fn a_crate_generated_from_idl_equals_the_one_from_its_json_twin() {
         assert_eq!(a, b, "the generated files differ");
     }
 }
+
+/// The reference's mixin cases: `X.smithy` loaded (mixins flattened by the
+/// loader) has the shapes of `X.flattened.smithy`, mixins aside.
+#[test]
+fn the_smithy_mixin_cases_flatten_as_the_reference_flattens_them() {
+    let Some(dir) = loader_tests("the_smithy_mixin_cases_flatten_as_the_reference_flattens_them") else { return };
+    let expected = expected_failures();
+    let mut problems = Vec::new();
+    let mut cases = 0;
+    for flat in files_under(&dir.join("valid/mixins"), "smithy").into_iter().filter(|f| f.to_string_lossy().ends_with(".flattened.smithy")) {
+        cases += 1;
+        let name = flat.file_name().and_then(|n| n.to_str()).unwrap_or("").replace(".flattened.smithy", ".smithy");
+        let source = flat.with_file_name(&name);
+        let case = format!("flattened/{name}");
+        let load = |p: &Path| Model::load_sources(&read(&[p.to_path_buf()]));
+        let failure = match (load(&source), load(&flat)) {
+            (Ok(got), Ok(want)) => {
+                let mut diffs = Vec::new();
+                for (id, w) in &want.shapes {
+                    match got.shapes.get(id) {
+                        Some(g) => {
+                            let (mut a, mut b) = (g.clone(), w.clone());
+                            a.file = None;
+                            b.file = None;
+                            if a != b {
+                                let (da, db) = (format!("{a:?}"), format!("{b:?}"));
+                                let at = da.bytes().zip(db.bytes()).take_while(|(x, y)| x == y).count();
+                                let from = da[..at].char_indices().rev().nth(60).map_or(0, |(i, _)| i);
+                                diffs.push(format!("{id}: from the flattened file `{}` != `{}`", &da[from..(at + 60).min(da.len())], &db[from..(at + 60).min(db.len())]));
+                            }
+                        }
+                        None => diffs.push(format!("{id}: missing")),
+                    }
+                }
+                (!diffs.is_empty()).then(|| diffs.join(" | "))
+            }
+            (Err(d), _) | (_, Err(d)) => Some(format!("refused: {d}")),
+        };
+        match (failure, expected.get(&case)) {
+            (Some(f), None) => problems.push(format!("{case}: {f}")),
+            (None, Some(_)) => problems.push(format!("{case}: passes now; remove it from tests/idl/expected-failures.txt")),
+            _ => {}
+        }
+    }
+    assert!(cases >= 10, "{cases} cases");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

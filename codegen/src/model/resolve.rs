@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use super::load::{RawModel, RawTraits};
+use super::load::{Apply, RawMember, RawModel, RawTraits};
 use super::{packages, prelude, traits, Member, Model, Shape, ShapeKind};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 
@@ -26,7 +26,16 @@ pub fn resolve(mut raw: RawModel) -> Result<Model, Diagnostics> {
     for p in packages::shapes() {
         raw.shapes.entry(p.id.clone()).or_insert(p);
     }
-    flatten_mixins(&mut raw, &mut diags);
+    // `apply` takes effect before mixins are flattened, as the reference
+    // applies it: an applied trait is the shape's (or member's) own, and
+    // shapes that use the shape as a mixin inherit it.
+    let mut pending: BTreeMap<String, Vec<Apply>> = BTreeMap::new();
+    for apply in std::mem::take(&mut raw.applies) {
+        let shape = apply.target.split_once('$').map_or(apply.target.as_str(), |(s, _)| s).to_string();
+        pending.entry(shape).or_default().push(apply);
+    }
+    flatten_mixins(&mut raw, &mut pending, &mut diags);
+    raw.applies = pending.into_values().flatten().collect();
     apply_statements(&mut raw, &mut diags);
 
     let mut model = Model::default();
@@ -65,12 +74,46 @@ pub fn resolve(mut raw: RawModel) -> Result<Model, Diagnostics> {
 }
 
 /// Copy mixin members and traits into the shapes that use them.
-fn flatten_mixins(raw: &mut RawModel, diags: &mut Diagnostics) {
+fn flatten_mixins(raw: &mut RawModel, pending: &mut BTreeMap<String, Vec<Apply>>, diags: &mut Diagnostics) {
     let ids: Vec<String> = raw.shapes.keys().cloned().collect();
     let mut done = BTreeSet::new();
     for id in ids {
         let mut stack = Vec::new();
-        flatten_one(raw, &id, &mut done, &mut stack, diags);
+        flatten_one(raw, &id, &mut done, &mut stack, pending, diags);
+    }
+}
+
+/// The `apply` statements of shape `id`, before its mixins are flattened
+/// into it (`inherited`: the members its mixins give it): traits on the
+/// shape or an own member are merged; traits on a member only inherited make
+/// an own redefinition of it, whose traits override the mixin's.
+fn apply_own(raw: &mut RawModel, id: &str, pending: &mut BTreeMap<String, Vec<Apply>>, inherited: &[RawMember], diags: &mut Diagnostics) {
+    let Some(applies) = pending.remove(id) else { return };
+    let Some(shape) = raw.shapes.get_mut(id) else { return };
+    for apply in applies {
+        let err = |msg: String| Diagnostic::shape(Some(apply.file.clone()), apply.target.clone(), msg);
+        let member = apply.target.split_once('$').map(|(_, m)| m.to_string());
+        let traits = match &member {
+            None => &mut shape.traits,
+            Some(m) => {
+                if !shape.members.iter().any(|x| &x.name == m) {
+                    match inherited.iter().find(|x| &x.name == m) {
+                        Some(from) => shape.members.push(RawMember { name: m.clone(), target: from.target.clone(), traits: RawTraits::new() }),
+                        None => {
+                            diags.push(err(format!("`apply` targets member `{m}` of `{id}`, which has no such member")));
+                            continue;
+                        }
+                    }
+                }
+                match shape.members.iter_mut().find(|x| &x.name == m) {
+                    Some(x) => &mut x.traits,
+                    None => continue,
+                }
+            }
+        };
+        for (k, v) in apply.traits {
+            merge_trait(traits, k, v, &mut |msg| diags.push(err(msg)));
+        }
     }
 }
 
@@ -79,6 +122,7 @@ fn flatten_one(
     id: &str,
     done: &mut BTreeSet<String>,
     stack: &mut Vec<String>,
+    pending: &mut BTreeMap<String, Vec<Apply>>,
     diags: &mut Diagnostics,
 ) {
     if done.contains(id) {
@@ -86,6 +130,7 @@ fn flatten_one(
     }
     let Some(shape) = raw.shapes.get(id) else { return };
     if shape.mixins.is_empty() {
+        apply_own(raw, id, pending, &[], diags);
         done.insert(id.to_string());
         return;
     }
@@ -95,6 +140,7 @@ fn flatten_one(
             id,
             format!("mixin cycle: {} → {id}", stack.join(" → ")),
         ));
+        apply_own(raw, id, pending, &[], diags);
         done.insert(id.to_string());
         return;
     }
@@ -103,8 +149,10 @@ fn flatten_one(
     let file = shape.file.clone();
     let mut members = Vec::new();
     let mut inherited = RawTraits::new();
+    // The mixins' service, operation and resource bindings.
+    let mut inherited_kind = Vec::new();
     for mixin_id in &mixins {
-        flatten_one(raw, mixin_id, done, stack, diags);
+        flatten_one(raw, mixin_id, done, stack, pending, diags);
         let Some(mixin) = raw.shapes.get(mixin_id) else {
             diags.push(Diagnostic::shape(
                 file.clone(),
@@ -133,19 +181,36 @@ fn flatten_one(
             ));
             continue;
         }
+        // The mixin trait itself is not inherited, nor are the traits its
+        // `localTraits` names.
+        let local: Vec<&str> = mixin
+            .traits
+            .get("smithy.api#mixin")
+            .and_then(|m| m.get("localTraits"))
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
         for (k, v) in &mixin.traits {
-            // The mixin trait itself is not inherited (nor are its local traits).
-            if k != "smithy.api#mixin" {
+            if k != "smithy.api#mixin" && !local.contains(&k.as_str()) {
                 inherited.insert(k.clone(), v.clone());
             }
         }
         for m in &mixin.members {
-            if !members.iter().any(|x: &super::load::RawMember| x.name == m.name) {
-                members.push(m.clone());
+            // A member two mixins share has the traits of both (the later's
+            // win).
+            match members.iter_mut().find(|x: &&mut super::load::RawMember| x.name == m.name) {
+                Some(existing) => {
+                    for (k, v) in &m.traits {
+                        existing.traits.insert(k.clone(), v.clone());
+                    }
+                }
+                None => members.push(m.clone()),
             }
         }
+        inherited_kind.push(mixin.kind.clone());
     }
     stack.pop();
+    apply_own(raw, id, pending, &members, diags);
     let Some(shape) = raw.shapes.get_mut(id) else { return };
     for own in std::mem::take(&mut shape.members) {
         if let Some(existing) = members.iter_mut().find(|m| m.name == own.name) {
@@ -167,11 +232,48 @@ fn flatten_one(
         }
     }
     shape.members = members;
+    for kind in inherited_kind {
+        inherit_bindings(&mut shape.kind, kind);
+    }
     for (k, v) in std::mem::take(&mut shape.traits) {
         inherited.insert(k, v);
     }
     shape.traits = inherited;
     done.insert(id.to_string());
+}
+
+/// What a service, operation or resource takes from a mixin of its kind:
+/// the mixin's bindings and errors beside its own, a version it lacks.
+fn inherit_bindings(kind: &mut ShapeKind, from: ShapeKind) {
+    fn join(own: &mut Vec<String>, more: Vec<String>) {
+        for id in more {
+            if !own.contains(&id) {
+                own.push(id);
+            }
+        }
+    }
+    match (kind, from) {
+        (ShapeKind::Service(own), ShapeKind::Service(m)) => {
+            if own.version.is_none() {
+                own.version = m.version;
+            }
+            join(&mut own.operations, m.operations);
+            join(&mut own.resources, m.resources);
+            join(&mut own.errors, m.errors);
+            for (k, v) in m.rename {
+                own.rename.entry(k).or_insert(v);
+            }
+        }
+        (ShapeKind::Operation(own), ShapeKind::Operation(m)) => join(&mut own.errors, m.errors),
+        (ShapeKind::Resource(own), ShapeKind::Resource(m)) => {
+            join(&mut own.operations, m.operations);
+            join(&mut own.resources, m.resources);
+            for (k, v) in m.identifiers {
+                own.identifiers.entry(k).or_insert(v);
+            }
+        }
+        _ => {}
+    }
 }
 
 fn apply_statements(raw: &mut RawModel, diags: &mut Diagnostics) {

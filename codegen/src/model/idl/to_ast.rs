@@ -517,6 +517,15 @@ impl<'a> Converter<'a> {
                 for (name, v) in out {
                     obj.insert(name, v);
                 }
+                // A member only inherited from a mixin is written out with
+                // its target (the JSON AST's list and map carry theirs).
+                for name in allowed {
+                    if !obj.contains_key(*name) {
+                        if let Some(t) = self.fresh().elided(file, shape, name, 0) {
+                            obj.insert((*name).to_string(), json!({ "target": t }));
+                        }
+                    }
+                }
             }
             _ => {
                 obj.insert("members".into(), Value::Object(out));
