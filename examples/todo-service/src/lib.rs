@@ -8,7 +8,9 @@
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! use todo_service_example::todo;
 //!
+//! // `not_aws()`: no AWS_* variable or ~/.aws file is read.
 //! let config = todo::Config::builder()
+//!     .not_aws()
 //!     .endpoint_url("https://todo.example.com")
 //!     .bearer_token(std::env::var("TODO_TOKEN")?)
 //!     .build()?;
