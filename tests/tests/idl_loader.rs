@@ -151,6 +151,23 @@ fn valid_case(shared: &Path, json: &Path) -> Option<String> {
         Ok(d) => d,
         Err(d) => return Some(format!("the expected JSON AST does not parse: {d}")),
     };
+    // Both forms load through the whole loader (a 1.0 JSON AST is not read).
+    let v2 = want_docs.iter().all(|(_, d)| matches!(d.get("smithy").and_then(Value::as_str), Some("2" | "2.0")));
+    let loads = [Some(json.with_extension("smithy")), v2.then(|| json.to_path_buf())];
+    // `__shared.json` is a 1.0 JSON AST: upgraded as the reference upgrades it.
+    let mut shared_doc: Value = match serde_json::from_str(&read(&[shared.to_path_buf()])[0].1) {
+        Ok(d) => d,
+        Err(e) => return Some(format!("__shared.json does not parse: {e}")),
+    };
+    upgrade_v1(&mut shared_doc);
+    shared_doc["smithy"] = Value::from("2.0");
+    for path in loads.into_iter().flatten() {
+        let mut sources = read(&[path.clone()]);
+        sources.insert(0, (shared.to_path_buf(), shared_doc.to_string()));
+        if let Err(d) = Model::load_sources(&sources) {
+            return Some(format!("{} does not load: {}", path.display(), d.to_string().replace('\n', " | ")));
+        }
+    }
     let got = merge(&idl_docs.into_iter().skip(1).map(|(_, d)| d).collect::<Vec<_>>());
     // The reference upgrades a 1.0 JSON AST as it loads it, as it does the IDL.
     let want = merge(&want_docs.into_iter().map(|(_, mut d)| {

@@ -284,21 +284,29 @@ fn parse_shape(ctx: &Ctx<'_>, ty: &str, obj: &Map<String, Value>, diags: &mut Di
         "bigDecimal" => ShapeKind::BigDecimal,
         "timestamp" => ShapeKind::Timestamp,
         "document" => ShapeKind::Document,
+        // A member a mixin gives is inherited when mixins are flattened: the
+        // reference leaves it out of the shape.
         "list" | "set" => {
-            let Some(m) = obj.get("member") else {
-                diags.push(ctx.err(format!("a {ty} needs a \"member\"; add `\"member\": {{\"target\": \"...\"}}`")));
-                return None;
-            };
-            members.push(ctx.member("member", m, diags)?);
+            match obj.get("member") {
+                Some(m) => members.push(ctx.member("member", m, diags)?),
+                None if !mixins.is_empty() => {}
+                None => {
+                    diags.push(ctx.err(format!("a {ty} needs a \"member\"; add `\"member\": {{\"target\": \"...\"}}`")));
+                    return None;
+                }
+            }
             ShapeKind::List
         }
         "map" => {
             for key in ["key", "value"] {
-                let Some(m) = obj.get(key) else {
-                    diags.push(ctx.err(format!("a map needs a \"{key}\" member")));
-                    return None;
-                };
-                members.push(ctx.member(key, m, diags)?);
+                match obj.get(key) {
+                    Some(m) => members.push(ctx.member(key, m, diags)?),
+                    None if !mixins.is_empty() => {}
+                    None => {
+                        diags.push(ctx.err(format!("a map needs a \"{key}\" member")));
+                        return None;
+                    }
+                }
             }
             ShapeKind::Map
         }
