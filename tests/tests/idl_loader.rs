@@ -161,11 +161,27 @@ fn valid_case(shared: &Path, json: &Path) -> Option<String> {
     };
     upgrade_v1(&mut shared_doc);
     shared_doc["smithy"] = Value::from("2.0");
+    let mut models = Vec::new();
     for path in loads.into_iter().flatten() {
         let mut sources = read(&[path.clone()]);
         sources.insert(0, (shared.to_path_buf(), shared_doc.to_string()));
-        if let Err(d) = Model::load_sources(&sources) {
-            return Some(format!("{} does not load: {}", path.display(), d.to_string().replace('\n', " | ")));
+        match Model::load_sources(&sources) {
+            Ok(m) => models.push(m),
+            Err(d) => return Some(format!("{} does not load: {}", path.display(), d.to_string().replace('\n', " | "))),
+        }
+    }
+    // And to the same model.
+    if let [from_idl, from_json] = models.as_slice() {
+        for (id, shape) in &from_json.shapes {
+            let same = from_idl.shapes.get(id).is_some_and(|s| {
+                let (mut a, mut b) = (s.clone(), shape.clone());
+                a.file = None;
+                b.file = None;
+                a == b
+            });
+            if !same {
+                return Some(format!("{id}: another shape from the IDL than from the JSON AST"));
+            }
         }
     }
     let got = merge(&idl_docs.into_iter().skip(1).map(|(_, d)| d).collect::<Vec<_>>());
