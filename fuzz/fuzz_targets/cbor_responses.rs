@@ -7,15 +7,29 @@
 //! the input does not pay for; a non-2xx response is never `Ok`; every
 //! error displays. Input: the first byte picks the operation, the second
 //! the status (even: 200, odd: 400, 0xff: 500), the rest is the body, sent
-//! with `smithy-protocol: rpc-v2-cbor` unless the second byte is 0xfe.
+//! with `smithy-protocol: rpc-v2-cbor` unless the second byte is 0xfe. The
+//! last "operations" read the body as the payload of an event-stream
+//! message instead (an event of each type, an exception): CBOR events and
+//! `@eventPayload` members.
 #![no_main]
 
 use fuzz_fixture_cbor::rpc_v2_protocol::rpc_v2_cbor as p;
 use libfuzzer_sys::fuzz_target;
 use smithy_gen_runtime::request::RawResponse;
+use smithy_gen_runtime::streams::event_stream::{Header, HeaderValue, Message};
 
 /// How many operations the first byte chooses from.
-const OPERATIONS: u8 = 8;
+const OPERATIONS: u8 = 11;
+
+/// A message of the fixture's stream carrying `payload`.
+fn message(kind: &str, name: &str, payload: &[u8]) -> Message {
+    let h = |n: &str, v: &str| Header::new(n.to_string(), HeaderValue::String(v.to_string().into()));
+    let type_header = if kind == "event" { ":event-type" } else { ":exception-type" };
+    Message::new_from_parts(
+        vec![h(":message-type", kind), h(type_header, name), h(":content-type", "application/cbor"), h("id", "n1")],
+        payload.to_vec(),
+    )
+}
 
 fn done<T: std::fmt::Debug, E: std::fmt::Display + std::fmt::Debug>(r: Result<T, E>) -> Result<String, String> {
     r.map(|v| format!("{v:?}")).map_err(|e| format!("{e} {e:?}"))
@@ -41,9 +55,15 @@ fuzz_target!(|data: &[u8]| {
         4 => done(p::parse_float16(&response)),
         5 => done(p::parse_fractional_seconds(&response)),
         6 => done(p::parse_empty_input_output(&response)),
-        _ => done(p::parse_no_input_output(&response)),
+        7 => done(p::parse_no_input_output(&response)),
+        8 => done(p::event_subscribe_events(&message("event", "message", body))),
+        9 => done(p::event_subscribe_events(&message("event", "note", body))),
+        _ => {
+            assert!(p::event_subscribe_events(&message("exception", "fault", body)).is_err(), "an exception parsed as an event");
+            return;
+        }
     };
-    if status != 200 {
+    if status != 200 && op % OPERATIONS < 8 {
         assert!(result.is_err(), "status {status} parsed as a success");
     }
 });
