@@ -570,4 +570,19 @@ fn smithy_call_needs_only_the_endpoint_and_reads_secrets_from_the_environment() 
     let (code, _, stderr) = run(&["todo_service", "GetTodo", "--input", r#"{"id":"missing"}"#], &token);
     assert_eq!(code, Some(1), "{stderr}");
     assert!(stderr.contains("TodoNotFound"), "{stderr}");
+    // No service here is AWS's: a malformed ~/.aws/config and an AWS_PROFILE
+    // naming a missing profile change nothing.
+    let dir = std::env::temp_dir().join(format!("non-aws-cli-profile-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("scratch folder");
+    let broken = dir.join("config");
+    std::fs::write(&broken, "[profile broken\nregion = us-east-1\n").expect("written");
+    let broken = broken.to_string_lossy().into_owned();
+    let (code, stdout, stderr) = run(&["todo_service", "ListTodos", "--input", "{}"], &[("SMITHY_CALL_BEARER_TOKEN", TOKEN), ("AWS_CONFIG_FILE", &broken), ("AWS_PROFILE", "missing")]);
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    // Half a login: a one-line warning naming the variables, no value.
+    let (code, _, stderr) = run(&["todo_service", "ListTodos", "--input", "{}"], &[("SMITHY_CALL_BEARER_TOKEN", TOKEN), ("SMITHY_CALL_USERNAME", "ann-SECRET-4")]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let warnings: Vec<&str> = stderr.lines().filter(|l| l.contains("warning") && l.contains("SMITHY_CALL_PASSWORD")).collect();
+    assert_eq!(warnings.len(), 1, "{stderr}");
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -128,6 +128,26 @@ pub fn service_cli(svc: &ServiceIr) -> TokenStream {
 }
 
 pub fn crate_cli(ir: &CrateIr) -> TokenStream {
+    // Services that are none of them AWS's (no `aws.api#service`): nothing
+    // of AWS's is read (`ConfigBuilder::not_aws`), so no AWS setting can
+    // fail a call.
+    let main = if none_aws(ir) {
+        quote! {
+            /// The binary's entry point: configurations start from
+            /// `Config::builder().not_aws()` (no service here is AWS's: no
+            /// `AWS_*` variable or shared AWS file is read).
+            pub fn main() -> ::std::process::ExitCode {
+                main_with(|| ::smithy_gen_runtime::config::Config::builder().not_aws())
+            }
+        }
+    } else {
+        quote! {
+            /// The binary's entry point: configurations start from `Config::builder`.
+            pub fn main() -> ::std::process::ExitCode {
+                main_with(::smithy_gen_runtime::config::Config::builder)
+            }
+        }
+    };
     let arms = ir.services.iter().map(|s| {
         let name = signing_name(s);
         let m = ident(&s.module);
@@ -169,10 +189,7 @@ pub fn crate_cli(ir: &CrateIr) -> TokenStream {
             ::smithy_gen_runtime::cli::run_args(args, dispatch, SERVICES, ::std::default::Default::default()).await
         }
 
-        /// The binary's entry point: configurations start from `Config::builder`.
-        pub fn main() -> ::std::process::ExitCode {
-            main_with(::smithy_gen_runtime::config::Config::builder)
-        }
+        #main
 
         /// The binary's entry point, configurations starting from `base` (a
         /// builder with the STS and SSO clients for the credential chain).
@@ -182,15 +199,22 @@ pub fn crate_cli(ir: &CrateIr) -> TokenStream {
     }
 }
 
+/// Whether no service of the crate is AWS's (none has `aws.api#service`):
+/// `smithy-call` then reads nothing of AWS's (`ConfigBuilder::not_aws`).
+fn none_aws(ir: &CrateIr) -> bool {
+    !ir.services.is_empty() && ir.services.iter().all(|s| s.sdk_id.is_none())
+}
+
 pub fn bin_file(ir: &CrateIr, with_loader: bool) -> TokenStream {
     let krate = ident(&ir.name.replace('-', "_"));
+    let base = if none_aws(ir) { quote!(|| ::smithy_gen_config::builder().not_aws()) } else { quote!(::smithy_gen_config::builder) };
     if with_loader {
         quote! {
             //! `smithy-call`: see the crate's `cli` module. Configurations come from
             //! the `smithy-gen-config` loader: the credential chain of the AWS CLI,
             //! roles, web identity and IAM Identity Center included.
             fn main() -> ::std::process::ExitCode {
-                #krate::cli::main_with(::smithy_gen_config::builder)
+                #krate::cli::main_with(#base)
             }
         }
     } else {
