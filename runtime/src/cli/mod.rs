@@ -330,7 +330,8 @@ pub fn iam_policy(args: &Args, actions: &[(&str, &[&str])]) -> Option<Outcome> {
 /// signature's), as `{"method", "url", "host", "path", "query", "headers",
 /// "body"}`. `query` holds the parameters of `request` (the serialized
 /// request `sent` was built from) decoded, and `body` its body as
-/// serialized (JSON when it parses, else text), before any compression.
+/// serialized (JSON when it parses; a CBOR body as its JSON view, blobs in
+/// base64; else text), before any compression.
 pub fn dry_run_json(request: &PreparedRequest, sent: &http::Request<bytes::Bytes>) -> Value {
     let mut query = Map::new();
     for (k, v) in &request.query {
@@ -360,7 +361,7 @@ pub fn dry_run_json(request: &PreparedRequest, sent: &http::Request<bytes::Bytes
     }
     let body = match &request.body {
         None => Value::Null,
-        Some(b) => serde_json::from_slice(b).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(b).into_owned())),
+        Some(b) => serde_json::from_slice(b).unwrap_or_else(|_| cbor_view(request, b).unwrap_or_else(|| Value::String(String::from_utf8_lossy(b).into_owned()))),
     };
     let uri = sent.uri();
     json!({
@@ -372,6 +373,18 @@ pub fn dry_run_json(request: &PreparedRequest, sent: &http::Request<bytes::Bytes
         "headers": headers,
         "body": body,
     })
+}
+
+/// A CBOR body (rpcv2Cbor) as JSON for the dry run to show.
+#[cfg(feature = "cbor")]
+fn cbor_view(request: &PreparedRequest, body: &[u8]) -> Option<Value> {
+    let cbor = request.headers.iter().any(|(k, v)| k == "content-type" && v == crate::protocols::cbor_responses::CONTENT_TYPE);
+    cbor.then(|| crate::protocols::cbor::to_json(body)).flatten()
+}
+
+#[cfg(not(feature = "cbor"))]
+fn cbor_view(_request: &PreparedRequest, _body: &[u8]) -> Option<Value> {
+    None
 }
 
 /// The settings on the command line on top of the base configuration.

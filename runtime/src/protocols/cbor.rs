@@ -409,6 +409,82 @@ pub fn fields_to_vec<T: crate::protocols::structs::JsonFields + ?Sized>(value: &
     Ok((!empty).then(|| ser.enc.into_writer()))
 }
 
+/// A CBOR data item as JSON, for people to read (`smithy-call --dry-run`):
+/// byte strings as base64 text, tags dropped (a timestamp shows its epoch
+/// seconds), NaN and the infinities as the JSON protocols' strings. `None`
+/// when `bytes` is not one valid CBOR item.
+pub fn to_json(bytes: &[u8]) -> Option<serde_json::Value> {
+    from_slice::<JsonView>(bytes).ok().map(|v| v.0)
+}
+
+/// A CBOR item read into a `serde_json::Value` (see [`to_json`]).
+struct JsonView(serde_json::Value);
+
+impl<'de> de::Deserialize<'de> for JsonView {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde_json::Value;
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Value;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("any CBOR item")
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+                Ok(Value::Bool(v))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+                Ok(Value::from(v))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+                Ok(Value::from(v))
+            }
+            fn visit_i128<E>(self, v: i128) -> Result<Value, E> {
+                Ok(i64::try_from(v).map_or_else(|_| Value::String(v.to_string()), Value::from))
+            }
+            fn visit_u128<E>(self, v: u128) -> Result<Value, E> {
+                Ok(u64::try_from(v).map_or_else(|_| Value::String(v.to_string()), Value::from))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+                Ok(serde_json::Number::from_f64(v).map_or_else(
+                    || Value::String(if v.is_nan() { "NaN" } else if v > 0.0 { "Infinity" } else { "-Infinity" }.into()),
+                    Value::Number,
+                ))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+                Ok(Value::String(v.to_string()))
+            }
+            fn visit_bytes<E>(self, v: &[u8]) -> Result<Value, E> {
+                Ok(Value::String(crate::types::blob::encode(v)))
+            }
+            fn visit_unit<E>(self) -> Result<Value, E> {
+                Ok(Value::Null)
+            }
+            fn visit_none<E>(self) -> Result<Value, E> {
+                Ok(Value::Null)
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+                let mut items = Vec::new();
+                while let Some(JsonView(v)) = seq.next_element()? {
+                    items.push(v);
+                }
+                Ok(Value::Array(items))
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+                let mut out = serde_json::Map::new();
+                while let Some((JsonView(k), JsonView(v))) = map.next_entry()? {
+                    let key = match k {
+                        Value::String(s) => s,
+                        other => other.to_string(),
+                    };
+                    out.insert(key, v);
+                }
+                Ok(Value::Object(out))
+            }
+        }
+        d.deserialize_any(V).map(JsonView)
+    }
+}
+
 // ---------------------------------------------------------------- reading
 
 /// Read `T` from `bytes`, which must hold exactly one CBOR data item.
@@ -816,6 +892,14 @@ mod tests {
         let mut m = BTreeMap::new();
         m.insert("x", vec![Some(1u8), None]);
         assert_eq!(to_vec(&m).unwrap(), hex("a161788201f6"));
+    }
+
+    #[test]
+    fn items_read_as_json_for_people() {
+        // {"a": h'0102', "t": 1(1.5), "n": NaN, "l": [_ 1, null]}
+        let v = to_json(&hex("a461614201026174c1fb3ff8000000000000616efb7ff8000000000000616c9f01f6ff")).unwrap();
+        assert_eq!(v, serde_json::json!({"a": "AQI=", "t": 1.5, "n": "NaN", "l": [1, null]}));
+        assert_eq!(to_json(&hex("a161")), None);
     }
 
     #[test]
