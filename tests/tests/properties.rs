@@ -1237,7 +1237,7 @@ fn sent_members(svc: &ServiceIr, op: &OperationIr, st: &StructIr, request: &Prep
             }
         }
         // The properties generate JSON-protocol services only.
-        Protocol::AwsQuery | Protocol::Ec2Query | Protocol::RestXml => return Err(format!("{:?} is not a JSON protocol", svc.protocol)),
+        Protocol::AwsQuery | Protocol::Ec2Query | Protocol::RestXml | Protocol::RpcV2Cbor => return Err(format!("{:?} is not a JSON protocol", svc.protocol)),
     }
     Ok(json)
 }
