@@ -178,6 +178,9 @@ pub struct ServiceIr {
     /// script, whose author chose the model, does not repeat them at every
     /// build.
     pub notes: Vec<String>,
+    /// `aws.protocols#awsQueryCompatible`: an error's code is the one its
+    /// `x-amzn-query-error` header gives, where the protocol reads it.
+    pub query_compatible: bool,
     /// `smithy.rules#endpointRuleSet` as compact JSON.
     pub endpoint_rules: Option<String>,
     /// `smithy.rules#endpointTests`, in model order.

@@ -160,15 +160,21 @@ macro_rules! __error_macros_operation_error {
     (@meta Ec2Query, $response:ident) => { $crate::protocols::xml_errors::error_meta($response) };
     (@meta RestXml, $response:ident) => { $crate::protocols::xml_errors::error_meta($response) };
     (@meta RpcV2Cbor, $response:ident) => { $crate::protocols::cbor_responses::error_meta($response) };
+    // rpcv2Cbor of an `@awsQueryCompatible` service: the code of
+    // `x-amzn-query-error` replaces `__type`'s once the modeled error is chosen.
+    (@meta RpcV2CborQueryCompatible, $response:ident) => { $crate::protocols::cbor_responses::error_meta($response) };
     (@meta $protocol:ident, $response:ident) => { $crate::protocols::json::error_meta($crate::protocols::Protocol::$protocol, $response) };
     (@parse AwsQuery, $response:ident, $meta:ident) => { $crate::protocols::xml_errors::parse_error($response, $meta) };
     (@parse Ec2Query, $response:ident, $meta:ident) => { $crate::protocols::xml_errors::parse_error($response, $meta) };
     (@parse RestXml, $response:ident, $meta:ident) => { $crate::protocols::xml_errors::parse_error($response, $meta) };
-    (@parse RpcV2Cbor, $response:ident, $meta:ident) => { $crate::protocols::cbor_responses::parse_error($response, $crate::protocols::json::with_query_error_code($meta, $response)) };
+    (@parse RpcV2Cbor, $response:ident, $meta:ident) => { $crate::protocols::cbor_responses::parse_error($response, $meta) };
+    (@parse RpcV2CborQueryCompatible, $response:ident, $meta:ident) => { $crate::protocols::cbor_responses::parse_error($response, $crate::protocols::cbor_responses::with_query_error_code($meta, $response)) };
     (@parse $protocol:ident, $response:ident, $meta:ident) => { $crate::protocols::json::parse_error($response, $crate::protocols::json::with_query_error_code($meta, $response)) };
     (@unmodeled AwsQuery, $response:ident, $meta:ident) => { $meta };
     (@unmodeled Ec2Query, $response:ident, $meta:ident) => { $meta };
     (@unmodeled RestXml, $response:ident, $meta:ident) => { $meta };
+    (@unmodeled RpcV2Cbor, $response:ident, $meta:ident) => { $meta };
+    (@unmodeled RpcV2CborQueryCompatible, $response:ident, $meta:ident) => { $crate::protocols::cbor_responses::with_query_error_code($meta, $response) };
     (@unmodeled $protocol:ident, $response:ident, $meta:ident) => { $crate::protocols::json::with_query_error_code($meta, $response) };
 }
 #[allow(unused_imports)]

@@ -48,7 +48,12 @@ pub fn error_name(op: &OperationIr) -> String {
 }
 
 pub fn errors_file(svc: &ServiceIr) -> TokenStream {
-    let protocol = ident(svc.protocol.variant());
+    // The runtime's macro reads `x-amzn-query-error` only for an
+    // `@awsQueryCompatible` rpcv2Cbor service (the JSON protocols always do).
+    let protocol = match svc.protocol {
+        crate::ir::Protocol::RpcV2Cbor if svc.query_compatible => ident("RpcV2CborQueryCompatible"),
+        p => ident(p.variant()),
+    };
     let enums = svc.client_operations().map(|op| gates::gate_items(operation_error(svc, op, &protocol), &gates::operation(svc, op)));
     quote! {
         //! Errors of each operation.

@@ -24,6 +24,7 @@ mod paginated;
 mod jmespath;
 mod waiters;
 mod protocol_tests;
+mod rpc_v2_cbor;
 mod types;
 mod xml;
 
@@ -234,6 +235,7 @@ pub fn lower_service(model: &Model, svc: &Shape, only: Option<&BTreeSet<String>>
         patterns: Vec::new(),
         warnings: Vec::new(),
         notes: Vec::new(),
+        query_compatible: svc.traits.aws_query_compatible,
         endpoint_rules: None,
         endpoint_tests: Vec::new(),
         xml_ns: xml::namespace_attrs(svc.traits.xml_namespace.as_ref()),
@@ -250,6 +252,9 @@ pub fn lower_service(model: &Model, svc: &Shape, only: Option<&BTreeSet<String>>
     auth::resolve(model, svc, &mut ir, &mut diags);
     if svc.traits.aws_service.is_none() {
         ir.notes.push(not_aws_warning(svc, &ir));
+    }
+    if protocol == Protocol::RpcV2Cbor {
+        ir.notes.extend(rpc_v2_cbor::notes(model, &closure));
     }
     event_streams::resolve(model, &mut ir);
     streaming_bodies::resolve(model, &mut ir);

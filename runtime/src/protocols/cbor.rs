@@ -13,6 +13,16 @@
 //! limited to [`MAX_DEPTH`], half-precision floats, indefinite-length items,
 //! `undefined` (as null) and the tags above are read, and anything else (a
 //! value of the wrong type, a truncated item, trailing bytes) is an error.
+//! Reading is strict about CBOR's types where serde would be loose: a text
+//! string (a string, an enum, a map key, a member name) is never a byte
+//! string, a float never the text `"NaN"` (the JSON forms), a timestamp is
+//! tag 1 around a number (or, leniently, a bare number; see
+//! `epoch_seconds`), and a decimal fraction (tag 4, `bigDecimal`, an `f64`
+//! here) must be a double exactly. An error names the member being read
+//! (`items[3].count`) and the byte offset.
+//!
+//! A map that repeats a key is read, the last value winning, as the JSON
+//! protocols do: not checked, as the protocol does not ask it.
 
 use std::fmt;
 
@@ -34,25 +44,63 @@ const TAG_BIGNUM_POS: u64 = 2;
 const TAG_BIGNUM_NEG: u64 = 3;
 const TAG_DECIMAL: u64 = 4;
 
-/// Why a value could not be written or read as CBOR.
+/// The longest message an error keeps (a value quoted by serde, such as a
+/// 300-digit float, is cut short).
+const MAX_MESSAGE: usize = 160;
+
+/// Why a value could not be written or read as CBOR: what is wrong, the
+/// member it was read for (`items[3].count`) and the byte offset.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Error {
     message: String,
+    path: Option<String>,
+    position: Option<usize>,
 }
 
 impl Error {
     fn new(message: impl Into<String>) -> Error {
-        Error { message: message.into() }
+        let mut message: String = message.into();
+        if message.len() > MAX_MESSAGE {
+            let mut end = MAX_MESSAGE;
+            while !message.is_char_boundary(end) {
+                end -= 1;
+            }
+            message.truncate(end);
+            message.push('…');
+        }
+        Error { message, path: None, position: None }
     }
 
     fn at(message: impl fmt::Display, position: usize) -> Error {
-        Error { message: format!("{message} (at byte {position})") }
+        Error { position: Some(position), ..Error::new(message.to_string()) }
+    }
+
+    /// What is wrong, without the member or the offset.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The member being read (`items[3].count`), if any.
+    pub fn path(&self) -> Option<&str> {
+        self.path.as_deref()
+    }
+
+    /// The byte offset in the input where reading stopped, if known.
+    pub fn position(&self) -> Option<usize> {
+        self.position
     }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
+        if let Some(path) = &self.path {
+            write!(f, "{path}: ")?;
+        }
+        f.write_str(&self.message)?;
+        if let Some(p) = self.position {
+            write!(f, " (at byte {p})")?;
+        }
+        Ok(())
     }
 }
 
@@ -87,9 +135,11 @@ pub fn to_vec<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, Error> {
     Ok(ser.enc.into_writer())
 }
 
-/// Writes serde's data model as CBOR. Maps and arrays of unknown length (a
-/// structure's members) are still written with definite lengths: their
-/// header goes in front once the entries are counted.
+/// Writes serde's data model as CBOR. A map or array of unknown length (a
+/// structure's members) gets a one-byte header slot, filled in place once
+/// the entries are counted: a definite length below 24 (the usual case), or
+/// else the indefinite-length form closed by a break. Nothing written is
+/// ever moved, so writing is linear in the output however deep it nests.
 struct Serializer {
     enc: Encoder<Vec<u8>>,
 }
@@ -104,7 +154,8 @@ impl Serializer {
     }
 
     /// An array or map of `len` items, or of a length counted as it is
-    /// written (`None`): then the header is inserted at `start` by `end`.
+    /// written (`None`): then a one-byte header slot at `start` is filled by
+    /// `finish`.
     fn begin(&mut self, major: u8, len: Option<usize>) -> Result<Compound<'_>, Error> {
         match len {
             Some(n) => {
@@ -113,6 +164,7 @@ impl Serializer {
             }
             None => {
                 let start = self.out().len();
+                self.out().push(major << 5 | INDEFINITE);
                 Ok(Compound { ser: self, major, start: Some(start), count: 0 })
             }
         }
@@ -129,8 +181,8 @@ impl Serializer {
     }
 }
 
-/// A CBOR header: major type (0..=7, already shifted by `write_header`) and
-/// its argument in the fewest bytes.
+/// A CBOR header: major type (0..=7, unshifted: this shifts it into the top
+/// three bits) and its argument in the fewest bytes.
 fn write_header(out: &mut Vec<u8>, major: u8, n: u64) {
     let m = major << 5;
     if n < 24 {
@@ -151,6 +203,10 @@ fn write_header(out: &mut Vec<u8>, major: u8, n: u64) {
 
 const MAJOR_ARRAY: u8 = 4;
 const MAJOR_MAP: u8 = 5;
+/// The additional information of an indefinite-length item.
+const INDEFINITE: u8 = 31;
+/// The break that ends an indefinite-length item.
+const BREAK: u8 = 0xff;
 
 /// An array or map being written.
 struct Compound<'a> {
@@ -162,12 +218,15 @@ struct Compound<'a> {
 }
 
 impl Compound<'_> {
+    /// Fill the header slot of a counted item: its definite length when it
+    /// fits the initial byte, or else leave it indefinite and add the break.
     fn finish(self) -> Result<(), Error> {
         if let Some(start) = self.start {
-            let mut header = Vec::with_capacity(9);
-            write_header(&mut header, self.major, self.count);
             let out = self.ser.out();
-            out.splice(start..start, header);
+            match (u8::try_from(self.count), out.get_mut(start)) {
+                (Ok(n @ 0..=23), Some(slot)) => *slot = self.major << 5 | n,
+                _ => out.push(BREAK),
+            }
         }
         Ok(())
     }
@@ -230,8 +289,15 @@ impl<'a> ser::Serializer for &'a mut Serializer {
     fn serialize_f32(self, v: f32) -> Result<(), Error> {
         infallible(self.enc.f32(v))
     }
+    /// A double that a single holds exactly (NaN and the infinities too)
+    /// goes out as a single, as the protocol asks for the smallest form.
     fn serialize_f64(self, v: f64) -> Result<(), Error> {
-        infallible(self.enc.f64(v))
+        let single = v as f32;
+        if v.is_nan() || f64::from(single) == v {
+            infallible(self.enc.f32(single))
+        } else {
+            infallible(self.enc.f64(v))
+        }
     }
     fn serialize_char(self, v: char) -> Result<(), Error> {
         let mut buf = [0u8; 4];
@@ -487,14 +553,39 @@ impl<'de> de::Deserialize<'de> for JsonView {
 
 // ---------------------------------------------------------------- reading
 
-/// Read `T` from `bytes`, which must hold exactly one CBOR data item.
+/// Read `T` from `bytes`, which must hold exactly one CBOR data item. An
+/// error names the member being read (`items[3].count`) and the byte offset.
 pub fn from_slice<'de, T: de::Deserialize<'de>>(bytes: &'de [u8]) -> Result<T, Error> {
     let mut d = Deserializer { dec: Decoder::new(bytes), depth: 0 };
-    let value = T::deserialize(&mut d)?;
+    let value = match serde_path_to_error::deserialize(&mut d) {
+        Ok(v) => v,
+        Err(e) => {
+            let path = e.path().to_string();
+            let mut inner = e.into_inner();
+            if inner.position.is_none() {
+                inner.position = Some(d.dec.position());
+            }
+            if path != "." {
+                inner.path = Some(path);
+            }
+            return Err(inner);
+        }
+    };
     if d.dec.position() != bytes.len() {
         return Err(Error::at("bytes after the CBOR data item", d.dec.position()));
     }
     Ok(value)
+}
+
+/// The first bytes of `bytes` as hex (`a1 61 61 01`), `…` after 48 of them:
+/// what an error shows of a CBOR body, which as text would be garbled.
+pub fn hex_excerpt(bytes: &[u8]) -> String {
+    const MAX: usize = 48;
+    let mut out = bytes.iter().take(MAX).map(|b| format!("{b:02x}")).collect::<Vec<_>>().join(" ");
+    if bytes.len() > MAX {
+        out.push_str(" …");
+    }
+    out
 }
 
 /// The major type of the first data item of `bytes` after any tags: what a
@@ -598,7 +689,10 @@ impl<'de> Deserializer<'de> {
         Ok(n)
     }
 
-    /// A decimal fraction (tag 4): `[exponent, mantissa]`, as the nearest double.
+    /// A decimal fraction (tag 4): `[exponent, mantissa]`, as a double when
+    /// it is one exactly (`bigDecimal` is an `f64` here); any other value
+    /// (`0.1`, `1e400`) is an error, as the protocol asks of an
+    /// implementation without arbitrary precision.
     fn decimal(&mut self) -> Result<f64, Error> {
         let p = self.dec.position();
         if self.dec.array().map_err(decode_error)? != Some(2) {
@@ -613,9 +707,9 @@ impl<'de> Deserializer<'de> {
             },
             _ => self.dec.int().map_err(decode_error)?.into(),
         };
-        let exponent = i32::try_from(exponent).map_err(|_| Error::at("a decimal exponent out of range", p))?;
-        // Through text, so the double is the one nearest the decimal value.
-        format!("{mantissa}e{exponent}").parse::<f64>().map_err(|_| Error::at("an invalid decimal fraction", p))
+        exact_decimal(mantissa, exponent).ok_or_else(|| {
+            Error::at(format!("the decimal fraction {mantissa}e{exponent} is not exactly a double (bigDecimal is read as an f64)"), p)
+        })
     }
 
     fn tagged<V: Visitor<'de>>(&mut self, visitor: V) -> Result<V::Value, Error> {
@@ -641,6 +735,56 @@ impl<'de> Deserializer<'de> {
             // the value inside is what counts.
             _ => me.any(visitor),
         })
+    }
+
+    /// Where a text string is expected (strings, enums, map keys, member
+    /// names): a byte string or a tagged item is an error, though serde's
+    /// string visitors would take UTF-8 bytes.
+    fn text<V: Visitor<'de>>(&mut self, visitor: V) -> Result<V::Value, Error> {
+        let p = self.dec.position();
+        match self.peek()? {
+            Type::Bytes | Type::BytesIndef => Err(Error::at("expected a text string, found a byte string", p)),
+            Type::Tag => {
+                let tag = self.dec.tag().map_err(decode_error)?.as_u64();
+                Err(Error::at(format!("expected a text string, found tag {tag}"), p))
+            }
+            _ => self.any(visitor),
+        }
+    }
+
+    /// A timestamp: tag 1 around an integer or a float, as the protocol
+    /// writes them. Leniency kept: a bare integer or float (no tag) is read
+    /// as epoch seconds too, as other clients do, since its meaning is not in
+    /// doubt. Any other tag, a bignum, a decimal fraction, tag 1 around
+    /// anything but a number, or a number nested in further tags is an error.
+    fn epoch_seconds<V: Visitor<'de>>(&mut self, visitor: V) -> Result<V::Value, Error> {
+        let p = self.dec.position();
+        if self.peek()? == Type::Tag {
+            let tag = self.dec.tag().map_err(decode_error)?.as_u64();
+            if tag != TAG_EPOCH {
+                return Err(Error::at(format!("expected a timestamp (tag 1), found tag {tag}"), p));
+            }
+        }
+        let p = self.dec.position();
+        match self.peek()? {
+            Type::U8
+            | Type::U16
+            | Type::U32
+            | Type::U64
+            | Type::I8
+            | Type::I16
+            | Type::I32
+            | Type::I64
+            | Type::Int
+            | Type::F16
+            | Type::F32
+            | Type::F64 => self.any(visitor),
+            Type::Tag => {
+                let tag = self.dec.tag().map_err(decode_error)?.as_u64();
+                Err(Error::at(format!("expected the epoch seconds of a timestamp, found tag {tag}"), p))
+            }
+            t => Err(Error::at(format!("expected the epoch seconds of a timestamp, found {t}"), p)),
+        }
     }
 
     fn any<V: Visitor<'de>>(&mut self, visitor: V) -> Result<V::Value, Error> {
@@ -688,6 +832,44 @@ impl<'de> Deserializer<'de> {
             Type::Unknown(b) => Err(Error::at(format!("an invalid CBOR initial byte 0x{b:02x}"), p)),
         }
     }
+}
+
+/// `mantissa × 10^exponent` as a double, if one holds it exactly.
+fn exact_decimal(mantissa: i128, exponent: i64) -> Option<f64> {
+    if mantissa == 0 {
+        return Some(0.0);
+    }
+    let negative = mantissa < 0;
+    let mut odd = mantissa.unsigned_abs();
+    let mut twos = i64::from(odd.trailing_zeros());
+    odd >>= odd.trailing_zeros();
+    // 10^e = 2^e × 5^e: the power of two joins `twos`, the power of five
+    // multiplies the odd part (e ≥ 0) or must divide it (e < 0).
+    twos = twos.checked_add(exponent)?;
+    let five = 5u128.checked_pow(u32::try_from(exponent.unsigned_abs()).ok()?)?;
+    if exponent >= 0 {
+        odd = odd.checked_mul(five)?;
+    } else if odd % five == 0 {
+        odd /= five;
+    } else {
+        return None;
+    }
+    // A double holds `odd × 2^twos` exactly when the odd part has at most 53
+    // bits, its top bit is at most 2^1023 and its lowest at least 2^-1074
+    // (the finest subnormal).
+    let bits = i64::from(128 - odd.leading_zeros());
+    if bits > 53 || twos < -1074 || twos + bits - 1 > 1023 {
+        return None;
+    }
+    // Exact: `odd` fits the significand and each step is a power of two in range.
+    let mut value = odd as f64;
+    let mut e = twos;
+    while e != 0 {
+        let step = e.clamp(-1000, 1000);
+        value *= 2f64.powi(step as i32);
+        e -= step;
+    }
+    Some(if negative { -value } else { value })
 }
 
 /// IEEE 754 half precision to double (RFC 8949 appendix D).
@@ -810,13 +992,35 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
         }
     }
 
-    fn deserialize_newtype_struct<V: Visitor<'de>>(self, _name: &'static str, visitor: V) -> Result<V::Value, Error> {
-        visitor.visit_newtype_struct(self)
+    /// A timestamp ([`EPOCH_SECONDS`]) is tag 1 around an integer or a
+    /// float; any other newtype is its value.
+    fn deserialize_newtype_struct<V: Visitor<'de>>(self, name: &'static str, visitor: V) -> Result<V::Value, Error> {
+        if name == EPOCH_SECONDS {
+            self.epoch_seconds(visitor)
+        } else {
+            visitor.visit_newtype_struct(self)
+        }
+    }
+
+    fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.text(visitor)
+    }
+
+    fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.text(visitor)
+    }
+
+    fn deserialize_char<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.text(visitor)
+    }
+
+    fn deserialize_identifier<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.text(visitor)
     }
 
     serde::forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
-        bytes byte_buf unit unit_struct seq tuple tuple_struct map struct enum identifier ignored_any
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64
+        bytes byte_buf unit unit_struct seq tuple tuple_struct map struct enum ignored_any
     }
 }
 
@@ -864,7 +1068,150 @@ mod tests {
         assert_eq!(from_slice::<f32>(&hex("fa47c35000")).unwrap(), 100000.0);
         assert_eq!(from_slice::<f64>(&hex("fb3ff199999999999a")).unwrap(), 1.1);
         assert!(from_slice::<f64>(&to_vec(&f64::NAN).unwrap()).unwrap().is_nan());
-        assert_eq!(from_slice::<f64>(&hex("c48221196ab3")).unwrap(), 273.15, "decimal fraction");
+        assert_eq!(from_slice::<f64>(&hex("c4822119ea60")).unwrap(), 600.0, "decimal fraction 60000e-2");
+    }
+
+    #[test]
+    fn decimal_fractions_must_be_exact_doubles() {
+        // Exact: 25e-1, -3e0, 1e22 (5^22 < 2^53), a bignum mantissa 2^64.
+        for (h, v) in [("c482201819", 2.5), ("c4820022", -3.0), ("c4821601", 1e22), ("c48200c249010000000000000000", 2f64.powi(64))] {
+            assert_eq!(from_slice::<f64>(&hex(&h.replace(' ', ""))).unwrap(), v, "{h}");
+        }
+        assert_eq!(exact_decimal(1, -1074), None, "5^1074 does not divide 1");
+        assert_eq!(exact_decimal(5_i128.pow(20) * 3, -20), Some(3.0 * 2f64.powi(-20)));
+        assert_eq!(exact_decimal(1 << 52, 0), Some(2f64.powi(52)));
+        assert_eq!(exact_decimal((1 << 53) + 1, 0), None, "54 significant bits");
+        // 999999999999999999e-20 loses digits; 1e400 is no finite double;
+        // 273.15 is no double either.
+        for h in ["c482331b0de0b6b3a763ffff", "c48219019001", "c48221196ab3"] {
+            let err = from_slice::<f64>(&hex(h)).unwrap_err();
+            assert!(err.message().contains("not exactly a double"), "{h}: {err}");
+        }
+        // The error names the member.
+        let mut body = hex("a1");
+        body.extend(to_vec("ratio").unwrap());
+        body.extend(hex("c482331b0de0b6b3a763ffff"));
+        let err = from_slice::<generated::Item>(&body).unwrap_err();
+        assert_eq!(err.path(), Some("ratio"), "{err}");
+    }
+
+    #[test]
+    fn text_is_never_a_byte_string() {
+        assert!(from_slice::<String>(&hex("4161")).is_err(), "h'61' is no string");
+        assert!(from_slice::<String>(&hex("5f4161ff")).is_err(), "nor an indefinite one");
+        assert!(from_slice::<String>(&hex("c06161")).is_err(), "a tagged string");
+        assert_eq!(from_slice::<String>(&hex("6161")).unwrap(), "a");
+        // A map key, a member name.
+        assert!(from_slice::<BTreeMap<String, u8>>(&hex("a1416101")).is_err());
+        let mut member = hex("a1");
+        member.extend(hex("446e616d65"));
+        member.extend(to_vec("x").unwrap());
+        assert!(from_slice::<generated::Item>(&member).is_err(), "h'name' is no member name");
+    }
+
+    #[test]
+    fn floats_are_never_text() {
+        use crate::protocols::json_float::De;
+        for text in ["NaN", "Infinity", "-Infinity"] {
+            let bytes = to_vec(text).unwrap();
+            assert!(from_slice::<De<f64>>(&bytes).is_err(), "{text}");
+            assert!(from_slice::<De<f32>>(&bytes).is_err(), "{text}");
+        }
+        assert!(from_slice::<De<f64>>(&hex("f97e00")).unwrap().0.is_nan());
+    }
+
+    #[test]
+    fn timestamps_are_tag_1_around_a_number() {
+        use crate::types::timestamp::Timestamp;
+        let item = |value: &str| {
+            let mut b = hex("a1");
+            b.extend(to_vec("when").unwrap());
+            b.extend(hex(value));
+            from_slice::<generated::Item>(&b).map(|i| i.when)
+        };
+        assert_eq!(item("c11a5df817c2").unwrap(), Some(Timestamp::from_secs(1576540098)));
+        assert_eq!(item("c1fb3ff8000000000000").unwrap(), Timestamp::from_epoch_seconds_f64(1.5));
+        // Leniency kept: a bare number.
+        assert_eq!(item("1a5df817c2").unwrap(), Some(Timestamp::from_secs(1576540098)));
+        assert_eq!(item("f6").unwrap(), None);
+        // Another tag, a bignum, tag 1 around a bignum or a string, tags nested.
+        for h in ["c01a5df817c2", "c2415d", "c1c2415d", "c16161", "c1c11a5df817c2", "c64101"] {
+            let err = item(h).unwrap_err();
+            assert_eq!(err.path(), Some("when"), "{h}: {err}");
+        }
+    }
+
+    #[test]
+    fn errors_name_the_member_and_the_offset() {
+        #[derive(Debug, serde::Deserialize)]
+        struct Items {
+            #[allow(dead_code)]
+            items: Vec<generated::Item>,
+        }
+        let body = to_vec(&serde_json::json!({"items": [{}, {}, {}, {"count": 2147483648u64}]})).unwrap();
+        let err = from_slice::<Items>(&body).unwrap_err();
+        assert_eq!(err.path(), Some("items[3].count"), "{err}");
+        let at = err.position().unwrap();
+        assert!(at > 10 && at <= body.len(), "{err}");
+        assert!(err.to_string().starts_with("items[3].count: "), "{err}");
+        assert!(err.to_string().contains(&format!("(at byte {at})")), "{err}");
+        // A 300-digit value quoted by serde is cut short.
+        let huge = to_vec(&serde_json::json!({"count": 1e300})).unwrap();
+        let err = from_slice::<generated::Item>(&huge).unwrap_err();
+        assert!(err.message().chars().count() <= MAX_MESSAGE + 1, "{err}");
+        assert_eq!(hex_excerpt(&[0xa1, 0x61]), "a1 61");
+        assert!(hex_excerpt(&[0u8; 100]).ends_with(" …"));
+    }
+
+    #[test]
+    fn counted_items_are_written_in_place() {
+        // 24 members or more: an indefinite-length map, nothing moved.
+        let wide: BTreeMap<String, u8> = (0..30u8).map(|i| (format!("k{i:02}"), i)).collect();
+        struct Counted<'a>(&'a BTreeMap<String, u8>);
+        impl serde::Serialize for Counted<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                use serde::ser::SerializeMap;
+                let mut m = s.serialize_map(None)?;
+                for (k, v) in self.0 {
+                    m.serialize_entry(k, v)?;
+                }
+                m.end()
+            }
+        }
+        let bytes = to_vec(&Counted(&wide)).unwrap();
+        assert_eq!((bytes.first(), bytes.last()), (Some(&0xbf), Some(&0xff)));
+        assert_eq!(from_slice::<BTreeMap<String, u8>>(&bytes).unwrap(), wide);
+        // 23: definite, in the header byte reserved for it.
+        let narrow: BTreeMap<String, u8> = (0..23u8).map(|i| (format!("k{i:02}"), i)).collect();
+        assert_eq!(to_vec(&Counted(&narrow)).unwrap().first(), Some(&0xb7));
+        // A blob nested 200 structures deep is written once: the output is
+        // the blob plus a few bytes a level.
+        let mut v = serde_json::Value::Null;
+        let _ = &mut v;
+        let blob = vec![7u8; 1 << 16];
+        struct Nest<'a>(usize, &'a [u8]);
+        impl serde::Serialize for Nest<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                use serde::ser::SerializeStruct;
+                let mut st = s.serialize_struct("N", 1)?;
+                if self.0 == 0 {
+                    st.serialize_field("b", &serde_bytes_like::Ref(self.1))?;
+                } else {
+                    st.serialize_field("n", &Nest(self.0 - 1, self.1))?;
+                }
+                st.end()
+            }
+        }
+        let out = to_vec(&Nest(200, &blob)).unwrap();
+        assert_eq!(out.len(), blob.len() + 5 + 201 * 3);
+    }
+
+    #[test]
+    fn doubles_a_single_holds_go_out_as_singles() {
+        assert_eq!(to_vec(&1.5f64).unwrap(), hex("fa3fc00000"));
+        assert_eq!(to_vec(&f64::INFINITY).unwrap(), hex("fa7f800000"));
+        assert_eq!(to_vec(&1.1f64).unwrap(), hex("fb3ff199999999999a"));
+        assert_eq!(from_slice::<f64>(&to_vec(&1e300f64).unwrap()).unwrap(), 1e300);
     }
 
     #[test]
@@ -987,7 +1334,7 @@ mod tests {
         let h = hex_of(&bytes);
         assert!(h.starts_with("a8"), "a definite map of 8 members: {h}");
         assert!(h.contains("c11a5df817c2"), "stamped: tag 1, integer seconds: {h}");
-        assert!(h.contains("c1fb3ff8000000000000"), "when: tag 1, 1.5 as a double: {h}");
+        assert!(h.contains("c1fa3fc00000"), "when: tag 1, 1.5 as a single (it holds it exactly): {h}");
         assert!(h.contains("4200ff"), "data: a byte string: {h}");
         assert!(h.contains("fa7fc00000"), "ratio: NaN as a single float: {h}");
         assert!(h.contains("6161f6"), "tags: a: null: {h}");
@@ -1023,6 +1370,12 @@ mod tests {
     }
 
     mod serde_bytes_like {
+        pub struct Ref<'a>(pub &'a [u8]);
+        impl serde::Serialize for Ref<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_bytes(self.0)
+            }
+        }
         pub struct Buf(pub Vec<u8>);
         impl<'de> serde::Deserialize<'de> for Buf {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {

@@ -1,7 +1,8 @@
-//! rpcv2Cbor responses: a successful response's CBOR map read into the
-//! output, an error named by its `__type` member. A response without
+//! rpcv2Cbor responses: a successful (`200`) response's CBOR map read into
+//! the output, an error named by its `__type` member. A response without
 //! `smithy-protocol: rpc-v2-cbor` is malformed: its error is judged by its
-//! status alone.
+//! status alone, nothing of its body or headers is read. Any other 2xx
+//! status is not success in this protocol: such a response is an error.
 
 use std::fmt;
 
@@ -25,19 +26,38 @@ fn speaks_protocol(response: &RawResponse) -> bool {
     response.header(PROTOCOL_HEADER).is_some_and(|v| v.trim().eq_ignore_ascii_case(PROTOCOL))
 }
 
+/// A failure to read the response, showing the start of its (binary) body
+/// as hex.
 fn parse_failure(response: &RawResponse, message: impl Into<String>) -> Failure {
-    Failure::Parse(Box::new(ParseError::new(response, message)))
+    let mut error = ParseError::new(response, message);
+    error.body_excerpt = cbor::hex_excerpt(&response.body);
+    Failure::Parse(Box::new(error))
+}
+
+/// Whether `body` is one CBOR map (after any tags).
+fn is_map(body: &[u8]) -> bool {
+    matches!(cbor::first_type(body), Some(minicbor::data::Type::Map | minicbor::data::Type::MapIndef))
 }
 
 /// Read a successful response's body (an empty body counts as an empty map)
 /// into `T`. Unknown members are skipped; a body that is not one CBOR map,
-/// or a response without `smithy-protocol: rpc-v2-cbor`, is an error.
+/// or a response without `smithy-protocol: rpc-v2-cbor`, is an error. A
+/// status other than `200` (a `201` or `204` that the caller took for
+/// success) is read as the error response it is in this protocol.
 pub fn parse_body<T: DeserializeOwned>(response: &RawResponse) -> Result<T, Failure> {
+    if response.status != 200 {
+        return Err(Failure::Unmodeled(Box::new(error_meta(response))));
+    }
+    read_body(response)
+}
+
+/// A response's body as `T`, whatever its status (see [`parse_body`]).
+fn read_body<T: DeserializeOwned>(response: &RawResponse) -> Result<T, Failure> {
     if !speaks_protocol(response) {
         return Err(parse_failure(response, format!("the response has no `{PROTOCOL_HEADER}: {PROTOCOL}` header")));
     }
     let body: &[u8] = if response.body.is_empty() { &[0xa0] } else { &response.body };
-    if !matches!(cbor::first_type(body), Some(minicbor::data::Type::Map | minicbor::data::Type::MapIndef)) {
+    if !is_map(body) {
         return Err(parse_failure(response, "the body is not a CBOR map"));
     }
     cbor::from_slice(body).map_err(|e| parse_failure(response, format!("invalid body: {e}")))
@@ -133,7 +153,7 @@ impl<'de> Deserialize<'de> for ErrorFields {
 /// The `__type` and message of an error response that speaks the protocol
 /// and has a CBOR map body; nothing for any other.
 fn error_fields(response: &RawResponse) -> ErrorFields {
-    if !speaks_protocol(response) || !matches!(cbor::first_type(&response.body), Some(minicbor::data::Type::Map | minicbor::data::Type::MapIndef)) {
+    if !speaks_protocol(response) || !is_map(&response.body) {
         return ErrorFields::default();
     }
     cbor::from_slice(&response.body).unwrap_or_default()
@@ -174,9 +194,21 @@ pub fn error_meta(response: &RawResponse) -> ErrorMeta {
 /// A modeled error's members, read from the body (`__type` and unknown
 /// members skipped).
 pub fn parse_error<T: DeserializeOwned + ErrorHeaders>(response: &RawResponse, meta: ErrorMeta) -> Result<Modeled<T>, Failure> {
-    let mut error: T = parse_body(response)?;
+    let mut error: T = read_body(response)?;
     error.read_headers(response);
     Ok(Modeled { error, meta })
+}
+
+/// For an `@awsQueryCompatible` service: the code of its
+/// `x-amzn-query-error` header in place of `__type`'s, as the JSON protocols
+/// do. A malformed response (without `smithy-protocol: rpc-v2-cbor`) keeps
+/// `meta`: none of its headers is interpreted.
+pub fn with_query_error_code(meta: ErrorMeta, response: &RawResponse) -> ErrorMeta {
+    if speaks_protocol(response) {
+        crate::protocols::json::with_query_error_code(meta, response)
+    } else {
+        meta
+    }
 }
 
 #[cfg(test)]
@@ -217,5 +249,39 @@ mod tests {
             assert!(matches!(parse_body::<M>(&response(200, b.clone())), Err(Failure::Parse(_))), "{b:?}");
         }
         assert!(matches!(parse_body::<M>(&RawResponse::new(200, vec![], vec![0xa0])), Err(Failure::Parse(_))));
+    }
+
+    #[test]
+    fn only_200_is_success() {
+        type M = std::collections::BTreeMap<String, u8>;
+        for status in [201, 204] {
+            match parse_body::<M>(&response(status, vec![])) {
+                Err(Failure::Unmodeled(meta)) => assert_eq!((meta.status, meta.code.as_str()), (status, "Unknown")),
+                other => panic!("{status}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn failures_show_the_body_as_hex() {
+        #[derive(Debug, serde::Deserialize)]
+        struct Out {
+            #[allow(dead_code)]
+            n: Option<i32>,
+        }
+        // {"n": "x"}
+        let Err(Failure::Parse(e)) = parse_body::<Out>(&response(200, vec![0xa1, 0x61, b'n', 0x61, b'x'])) else { panic!() };
+        assert_eq!(e.body_excerpt, "a1 61 6e 61 78");
+        assert!(e.message.contains("n: "), "{}", e.message);
+    }
+
+    #[test]
+    fn query_error_codes_need_the_protocol_header() {
+        let meta = || ErrorMeta { status: 400, code: "Greeting".into(), message: None, request_id: None, attempts: 1 };
+        let header = ("x-amzn-query-error".to_string(), "AWS.SimpleQueueService.NonExistentQueue;Sender".to_string());
+        let ok = RawResponse::new(400, vec![("smithy-protocol".into(), "rpc-v2-cbor".into()), header.clone()], vec![]);
+        assert_eq!(with_query_error_code(meta(), &ok).code, "AWS.SimpleQueueService.NonExistentQueue");
+        let malformed = RawResponse::new(400, vec![header], vec![]);
+        assert_eq!(with_query_error_code(meta(), &malformed).code, "Greeting");
     }
 }

@@ -49,12 +49,21 @@ fn non_finite(v: f64) -> Option<&'static str> {
     }
 }
 
-struct FloatVisitor;
+/// A float, or (in a human-readable format only: JSON) the text forms of
+/// NaN and the infinities. A binary format (CBOR) has them as floats, so
+/// text there is a wrong type.
+struct FloatVisitor {
+    text: bool,
+}
 
 impl Visitor<'_> for FloatVisitor {
     type Value = f64;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a number, or \"NaN\", \"Infinity\" or \"-Infinity\"")
+        if self.text {
+            f.write_str("a number, or \"NaN\", \"Infinity\" or \"-Infinity\"")
+        } else {
+            f.write_str("a number")
+        }
     }
     fn visit_f64<E>(self, v: f64) -> Result<f64, E> {
         Ok(v)
@@ -66,6 +75,9 @@ impl Visitor<'_> for FloatVisitor {
         Ok(v as f64)
     }
     fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<f64, E> {
+        if !self.text {
+            return Err(E::invalid_type(serde::de::Unexpected::Str(v), &self));
+        }
         match v {
             "NaN" => Ok(f64::NAN),
             "Infinity" => Ok(f64::INFINITY),
@@ -84,7 +96,8 @@ impl JsonFloat for f64 {
         }
     }
     fn de<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(FloatVisitor)
+        let text = d.is_human_readable();
+        d.deserialize_any(FloatVisitor { text })
     }
 }
 
@@ -96,7 +109,8 @@ impl JsonFloat for f32 {
         }
     }
     fn de<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let v = d.deserialize_any(FloatVisitor)?;
+        let text = d.is_human_readable();
+        let v = d.deserialize_any(FloatVisitor { text })?;
         // A finite value beyond f32 is out of range, not infinity.
         if v.is_finite() && v.abs() > f64::from(f32::MAX) {
             return Err(D::Error::custom(format!("{v} is out of range for a float")));

@@ -1172,9 +1172,11 @@ fn deserialize_as<'de, D: Deserializer<'de>>(
     deserializer: D,
     format: Format,
 ) -> Result<Timestamp, D::Error> {
-    // Binary formats (CBOR): epoch seconds (the tag is the format's to read).
+    // Binary formats (CBOR): epoch seconds in the newtype struct the
+    // serializer writes, so the format can require its tag (tag 1).
     if !deserializer.is_human_readable() {
-        return deserializer.deserialize_any(TimestampVisitor(Format::EpochSeconds));
+        return deserializer
+            .deserialize_newtype_struct(EPOCH_SECONDS_NAME, TimestampVisitor(Format::EpochSeconds));
     }
     match format {
         Format::EpochSeconds => deserializer.deserialize_any(TimestampVisitor(format)),
@@ -1227,6 +1229,13 @@ impl<'de> Visitor<'de> for TimestampVisitor {
             }),
             _ => Err(E::invalid_type(Unexpected::Float(v), &self)),
         }
+    }
+
+    fn visit_newtype_struct<D: Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Timestamp, D::Error> {
+        deserializer.deserialize_any(self)
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Timestamp, E> {
