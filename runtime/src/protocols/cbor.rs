@@ -849,7 +849,7 @@ fn exact_decimal(mantissa: i128, exponent: i64) -> Option<f64> {
     let five = 5u128.checked_pow(u32::try_from(exponent.unsigned_abs()).ok()?)?;
     if exponent >= 0 {
         odd = odd.checked_mul(five)?;
-    } else if odd % five == 0 {
+    } else if odd.is_multiple_of(five) {
         odd /= five;
     } else {
         return None;
