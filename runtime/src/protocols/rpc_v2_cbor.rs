@@ -2,6 +2,9 @@
 //! with `smithy-protocol: rpc-v2-cbor`, the input as a CBOR map (none for a
 //! `Unit` input). Responses are read by `cbor_responses` (re-exported here,
 //! for generated code), which the call pipeline also uses for error codes.
+//! The protocol's constants live there too: `cbor_responses` needs them and
+//! this module re-exports it, so defining them here would make the two
+//! modules import each other (`tests/tests/module_graph.rs`).
 
 use serde::Serialize;
 
