@@ -95,11 +95,22 @@ fn the_aws_protocol_suites_load_to_the_same_model_from_idl_and_json() {
 #[test]
 fn the_rpcv2_suites_load_from_idl() {
     let Some((_, idl)) = suites("the_rpcv2_suites_load_from_idl") else { return };
-    let sources = read(&[idl.join("smithy-protocol-tests")]);
+    let mut sources = read(&[idl.join("smithy-protocol-tests")]);
     assert!(sources.len() > 5);
+    // rpcv2Json's arbitrary-precision cases hold an integer beyond 64 bits
+    // (-9223372036854775809), which the generator's JSON values cannot hold:
+    // refused where it is written, twice, rather than rounded. The rest of
+    // the suites loads.
+    let is_json = |p: &Path| p.components().any(|c| c.as_os_str() == "rpcv2Json");
+    let json_suite: Vec<_> = sources.iter().filter(|(p, _)| is_json(p) || p.ends_with("shared-types.smithy")).cloned().collect();
+    let e = Model::load_sources(&json_suite).expect_err("a number beyond 64 bits is refused").to_string();
+    let refused: Vec<&str> = e.lines().filter(|l| l.contains("error:")).collect();
+    assert_eq!(refused.len(), 2, "{e}");
+    assert!(refused.iter().all(|l| l.contains("rpcv2Json/arbitrary-precision.smithy:") && l.contains("integer `-9223372036854775809` is beyond 64 bits")), "{e}");
+    sources.retain(|(p, _)| !is_json(p));
     let model = Model::load_sources(&sources).unwrap_or_else(|d| panic!("{d}"));
     assert!(model.problems.is_empty(), "{:#?}", model.problems);
-    assert!(model.services().count() >= 2, "the rpcv2Cbor and rpcv2Json services");
+    assert!(model.services().count() >= 1, "the rpcv2Cbor service");
 }
 
 /// The Smithy loader's test models, or `None` (with one line saying how to
@@ -163,7 +174,7 @@ fn valid_case(shared: &Path, json: &Path) -> Option<String> {
     shared_doc["smithy"] = Value::from("2.0");
     let mut models = Vec::new();
     for path in loads.into_iter().flatten() {
-        let mut sources = read(&[path.clone()]);
+        let mut sources = read(std::slice::from_ref(&path));
         sources.insert(0, (shared.to_path_buf(), shared_doc.to_string()));
         match Model::load_sources(&sources) {
             Ok(m) => models.push(m),

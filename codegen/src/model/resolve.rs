@@ -246,8 +246,10 @@ fn flatten_one(
 /// the mixin's bindings and errors beside its own, a version it lacks.
 fn inherit_bindings(kind: &mut ShapeKind, from: ShapeKind) {
     fn join(own: &mut Vec<String>, more: Vec<String>) {
+        // A set: thousands of errors on both sides stay linear.
+        let mut seen: std::collections::HashSet<String> = own.iter().cloned().collect();
         for id in more {
-            if !own.contains(&id) {
+            if seen.insert(id.clone()) {
                 own.push(id);
             }
         }

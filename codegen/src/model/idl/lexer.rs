@@ -261,10 +261,19 @@ impl Lexer<'_> {
             if let Ok(n) = lexeme.parse::<u64>() {
                 return Tok::Number(n.into());
             }
+            // As a float it would lose digits: refused rather than changed.
+            return Tok::Error(format!(
+                "integer `{}` is beyond 64 bits, which trait and node values do not support",
+                super::quote(lexeme)
+            ));
         }
         match lexeme.parse::<f64>().ok().and_then(serde_json::Number::from_f64) {
+            // A non-zero number that reads as zero underflowed.
+            Some(n) if n.as_f64() == Some(0.0) && lexeme.split(['e', 'E']).next().is_some_and(|m| m.bytes().any(|b| (b'1'..=b'9').contains(&b))) => {
+                Tok::Error(format!("number `{}` is too small for a 64-bit float", super::quote(lexeme)))
+            }
             Some(n) => Tok::Number(n),
-            None => Tok::Error(format!("number `{lexeme}` is out of range")),
+            None => Tok::Error(format!("number `{}` is beyond the range of a 64-bit float", super::quote(lexeme))),
         }
     }
 

@@ -37,5 +37,29 @@ pub fn to_documents(idl: &[(PathBuf, &str)], json: &[(PathBuf, Value)]) -> (Vec<
     (docs, diags)
 }
 
+/// How many characters of a file's text an error message quotes.
+const QUOTE_CHARS: usize = 60;
+
+/// Text from the file (a string, a name, a number) as an error message
+/// quotes it: at most [`QUOTE_CHARS`] characters, then `…`, with control
+/// and invisible formatting characters escaped, so a hostile file can
+/// neither flood a diagnostic nor send escape sequences to a terminal.
+pub(crate) fn quote(text: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in text.chars().enumerate() {
+        if i == QUOTE_CHARS {
+            out.push('…');
+            break;
+        }
+        let invisible = matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}');
+        if c.is_control() || invisible {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests;

@@ -4,7 +4,10 @@
 //! reference loader reads it: where line breaks are required, where
 //! documentation comments count and where they are ignored.
 
+use std::collections::HashSet;
+
 use super::lexer::{tokenize, Pos, Tok, Token};
+use super::quote;
 
 /// How deep node values, lists and objects may nest.
 pub const MAX_NESTING: usize = 64;
@@ -171,11 +174,11 @@ fn describe(t: &Token, text: &str) -> String {
         Tok::Space => "a space".into(),
         Tok::Comment => "a comment".into(),
         Tok::DocComment(_) => "a documentation comment".into(),
-        Tok::Str(s) => format!("string {s:?}"),
+        Tok::Str(s) => format!("string \"{}\"", quote(s)),
         Tok::TextBlock(_) => "a text block".into(),
-        Tok::Number(n) => format!("number `{n}`"),
+        Tok::Number(n) => format!("number `{}`", quote(&n.to_string())),
         Tok::Error(e) => format!("an error ({e})"),
-        _ => format!("`{}`", text.get(t.start..t.end).unwrap_or("")),
+        _ => format!("`{}`", quote(text.get(t.start..t.end).unwrap_or(""))),
     }
 }
 
@@ -414,6 +417,7 @@ impl Parser<'_> {
         let mut first = true;
         while !self.at_eof() {
             self.naming = None;
+            self.depth = 0;
             let statement = self.statement(first);
             first = false;
             match statement {
@@ -432,6 +436,9 @@ impl Parser<'_> {
     /// Skip to the next line that starts with an identifier, `@`, `$` or a
     /// documentation comment.
     fn recover(&mut self) {
+        // An error leaves `enter()`s without their `leave()`: the next
+        // statement starts at no depth.
+        self.depth = 0;
         self.docs.clear();
         loop {
             if self.at_eof() {
@@ -604,28 +611,42 @@ impl Parser<'_> {
     /// `@trait(key: value, ...)` after the first key and its colon.
     fn structured_trait(&mut self, first: String, pos: Pos) -> PResult<Node> {
         self.enter()?;
-        let mut entries = vec![(first, self.node()?)];
+        let value = self.node()?;
+        let entries = self.entries(Some((first, value)), &Tok::RParen, "`)` to close the trait", "the trait's value")?;
+        self.leave();
+        Ok(Node { kind: NodeKind::Object(entries), pos })
+    }
+
+    /// `key: value` entries up to `close` (not consumed), after `first`.
+    /// Keys are checked for duplicates in a set: a hostile file of many keys
+    /// costs linear time.
+    fn entries(&mut self, first: Option<(String, Node)>, close: &Tok, to_close: &str, within: &str) -> PResult<Vec<(String, Node)>> {
+        let mut entries: Vec<(String, Node)> = Vec::new();
+        let mut keys: HashSet<String> = HashSet::new();
+        if let Some((k, v)) = first {
+            keys.insert(k.clone());
+            entries.push((k, v));
+        }
         self.skip_ws_and_docs();
-        while !matches!(self.tok(), Tok::RParen) {
+        while self.tok() != close {
             let key_pos = self.pos();
             let key = match self.tok().clone() {
                 Tok::Ident => self.lexeme().to_string(),
                 Tok::Str(s) => s,
-                _ => return self.err("a key or `)` to close the trait"),
+                _ => return self.err(&format!("a key or {to_close}")),
             };
             self.next();
             self.skip_ws_and_docs();
-            self.expect(&Tok::Colon, &format!("`:` after key `{key}`"))?;
+            self.expect(&Tok::Colon, &format!("`:` after key `{}`", quote(&key)))?;
             self.skip_ws_and_docs();
             let value = self.node()?;
-            if entries.iter().any(|(k, _)| *k == key) {
-                return Err(SyntaxError { pos: key_pos, message: format!("duplicate key `{key}` in the trait's value") });
+            if !keys.insert(key.clone()) {
+                return Err(SyntaxError { pos: key_pos, message: format!("duplicate key `{}` in {within}", quote(&key)) });
             }
             entries.push((key, value));
             self.skip_ws_and_docs();
         }
-        self.leave();
-        Ok(Node { kind: NodeKind::Object(entries), pos })
+        Ok(entries)
     }
 
     /// A node value: string, text block, number, keyword, shape id, list or
@@ -664,26 +685,7 @@ impl Parser<'_> {
             Tok::LBrace => {
                 self.enter()?;
                 self.next();
-                self.skip_ws_and_docs();
-                let mut entries: Vec<(String, Node)> = Vec::new();
-                while !matches!(self.tok(), Tok::RBrace) {
-                    let key_pos = self.pos();
-                    let key = match self.tok().clone() {
-                        Tok::Ident => self.lexeme().to_string(),
-                        Tok::Str(s) => s,
-                        _ => return self.err("a key or `}` to close the object"),
-                    };
-                    self.next();
-                    self.skip_ws_and_docs();
-                    self.expect(&Tok::Colon, &format!("`:` after key `{key}`"))?;
-                    self.skip_ws_and_docs();
-                    let value = self.node()?;
-                    if entries.iter().any(|(k, _)| *k == key) {
-                        return Err(SyntaxError { pos: key_pos, message: format!("duplicate key `{key}` in an object") });
-                    }
-                    entries.push((key, value));
-                    self.skip_ws_and_docs();
-                }
+                let entries = self.entries(None, &Tok::RBrace, "`}` to close the object", "an object")?;
                 self.next();
                 self.leave();
                 Ok(Node { kind: NodeKind::Object(entries), pos })
@@ -773,7 +775,8 @@ impl Parser<'_> {
             return Err(SyntaxError {
                 pos,
                 message: format!(
-                    "unknown shape type `{kind}`: expected one of apply, blob, boolean, string, byte, short, integer, long, float, double, bigInteger, bigDecimal, timestamp, document, enum, intEnum, list, set, map, structure, union, service, operation, resource"
+                    "unknown shape type `{}`: expected one of apply, blob, boolean, string, byte, short, integer, long, float, double, bigInteger, bigDecimal, timestamp, document, enum, intEnum, list, set, map, structure, union, service, operation, resource",
+                    quote(&kind)
                 ),
             });
         }
@@ -792,7 +795,7 @@ impl Parser<'_> {
             k if AGGREGATE.contains(&k) => self.aggregate(&mut shape)?,
             "enum" | "intEnum" => {
                 self.mixins(&mut shape)?;
-                shape.body = Body::Members(self.enum_members(&shape)?);
+                shape.body = Body::Members(self.member_list(&shape, true)?);
             }
             "service" | "resource" => {
                 self.mixins(&mut shape)?;
@@ -821,7 +824,7 @@ impl Parser<'_> {
             shape.for_resource = Some(self.shape_id("the resource after `for`")?);
         }
         self.mixins(shape)?;
-        shape.body = Body::Members(self.members(shape)?);
+        shape.body = Body::Members(self.member_list(shape, false)?);
         Ok(())
     }
 
@@ -855,9 +858,13 @@ impl Parser<'_> {
         Ok(())
     }
 
-    fn members(&mut self, shape: &ShapeDef) -> PResult<Vec<MemberDef>> {
+    /// The `{ ... }` of members of an aggregate shape (`name: Target`,
+    /// `$name`, `= default`) or of an enum (`NAME`, `= value`).
+    fn member_list(&mut self, shape: &ShapeDef, is_enum: bool) -> PResult<Vec<MemberDef>> {
         self.open_brace(shape)?;
+        let what = if is_enum { "an enum member" } else { "a member" };
         let mut members: Vec<MemberDef> = Vec::new();
+        let mut names: HashSet<String> = HashSet::new();
         loop {
             if matches!(self.tok(), Tok::RBrace) {
                 self.next();
@@ -871,10 +878,10 @@ impl Parser<'_> {
                 if traits.iter().all(|t| matches!(t.value, TraitValue::Doc(_))) {
                     continue;
                 }
-                return self.err("a member after its traits");
+                return self.err(&format!("{what} after its traits"));
             }
             let pos = self.pos();
-            let elided = matches!(self.tok(), Tok::Dollar);
+            let elided = !is_enum && matches!(self.tok(), Tok::Dollar);
             if elided {
                 if self.version == Version::V1 {
                     return self.fail("eliding a member's target (`$name`) needs `$version: \"2.0\"`");
@@ -883,13 +890,13 @@ impl Parser<'_> {
             }
             let name = match self.tok() {
                 Tok::Ident => self.ident("")?,
-                _ => return self.err(&format!("a member name or `}}` to close {} `{}`", shape.kind, shape.name)),
+                _ => return self.err(&format!("{what} name or `}}` to close {} `{}`", shape.kind, shape.name)),
             };
-            if members.iter().any(|m| m.name == name) {
+            if !names.insert(name.clone()) {
                 return Err(SyntaxError { pos, message: format!("member `{name}` is defined twice in `{}`", shape.name) });
             }
             let mut member = MemberDef { name, pos, target: None, value: None, traits };
-            if !elided {
+            if !is_enum && !elided {
                 self.skip_spaces();
                 self.expect(&Tok::Colon, &format!("`:` after member `{}`", member.name))?;
                 self.skip_spaces();
@@ -897,7 +904,7 @@ impl Parser<'_> {
             }
             self.skip_spaces();
             if matches!(self.tok(), Tok::Equal) {
-                if self.version == Version::V1 {
+                if !is_enum && self.version == Version::V1 {
                     return self.fail("a default value (`= value`) needs `$version: \"2.0\"`");
                 }
                 self.next();
@@ -907,54 +914,11 @@ impl Parser<'_> {
                 if matches!(self.tok(), Tok::Comma) {
                     self.next();
                 }
-                self.expect_br(&format!("the default of member `{}`", member.name))?;
+                let after = if is_enum { "the value of enum member" } else { "the default of member" };
+                self.expect_br(&format!("{after} `{}`", member.name))?;
             }
             members.push(member);
             self.skip_ws();
-        }
-    }
-
-    fn enum_members(&mut self, shape: &ShapeDef) -> PResult<Vec<MemberDef>> {
-        self.open_brace(shape)?;
-        let mut members: Vec<MemberDef> = Vec::new();
-        loop {
-            if matches!(self.tok(), Tok::RBrace) {
-                self.next();
-                return Ok(members);
-            }
-            if self.at_eof() {
-                return self.err(&format!("`}}` to close {} `{}`", shape.kind, shape.name));
-            }
-            let traits = self.docs_and_traits(true)?;
-            if matches!(self.tok(), Tok::RBrace) {
-                if traits.iter().all(|t| matches!(t.value, TraitValue::Doc(_))) {
-                    continue;
-                }
-                return self.err("an enum member after its traits");
-            }
-            let pos = self.pos();
-            let name = match self.tok() {
-                Tok::Ident => self.ident("")?,
-                _ => return self.err(&format!("an enum member name or `}}` to close {} `{}`", shape.kind, shape.name)),
-            };
-            if members.iter().any(|m| m.name == name) {
-                return Err(SyntaxError { pos, message: format!("member `{name}` is defined twice in `{}`", shape.name) });
-            }
-            let mut member = MemberDef { name, pos, target: None, value: None, traits };
-            self.skip_spaces();
-            if matches!(self.tok(), Tok::Equal) {
-                self.next();
-                self.skip_spaces();
-                member.value = Some(self.node()?);
-                self.skip_spaces();
-                if matches!(self.tok(), Tok::Comma) {
-                    self.next();
-                }
-                self.expect_br(&format!("the value of enum member `{}`", member.name))?;
-            } else {
-                self.skip_ws();
-            }
-            members.push(member);
         }
     }
 

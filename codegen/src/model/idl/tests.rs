@@ -259,3 +259,144 @@ fn idl_files_resolve_names_and_elided_targets_from_json_ast_files_of_the_load() 
     assert!(diags.is_empty(), "{diags:?}");
     assert_eq!(docs[0].1["shapes"]["x#S"]["members"], json!({"id": {"target": "smithy.api#Long"}, "tags": {"target": "x#Tags"}}));
 }
+
+// Hostile files that used to take quadratic or unbounded time. These tests
+// assert results, not durations: each input is sized so that the old code
+// (a `contains`/`any` scan per element, a step budget per mixin look-up)
+// ran for one to several minutes in a debug build, which `cargo test`
+// flags as running for over 60 seconds and CI's job timeout stops, while
+// now each loads in well under a second.
+
+fn header() -> String {
+    "$version: \"2\"\nnamespace a\n".to_string()
+}
+
+#[test]
+fn forty_thousand_errors_bindings_members_and_keys_load_in_linear_time() {
+    let n = 40_000;
+    let mut text = header();
+    let errors: Vec<String> = (0..n).map(|i| format!("E{i}")).collect();
+    text.push_str(&format!("operation O {{ errors: [{}] }}\n", errors.join(" ")));
+    text.push_str(&format!("service Svc {{ version: \"1\", errors: [{}] }}\n", errors.join(" ")));
+    for e in &errors {
+        text.push_str(&format!("@error(\"client\")\nstructure {e} {{}}\n"));
+    }
+    let members: Vec<String> = (0..n).map(|i| format!("m{i}: String")).collect();
+    text.push_str(&format!("structure Big {{\n{}\n}}\n", members.join("\n")));
+    let d = doc(&text);
+    assert_eq!(d["shapes"]["a#O"]["errors"].as_array().map(Vec::len), Some(n));
+    assert_eq!(d["shapes"]["a#Svc"]["errors"].as_array().map(Vec::len), Some(n));
+    assert_eq!(d["shapes"]["a#Big"]["members"].as_object().map(|m| m.len()), Some(n));
+    // A duplicate at the end is still found.
+    let e = error(&text.replace("structure Big {\n", "structure Big {\nm39999: Integer\n"));
+    assert!(e.contains("member `m39999` is defined twice in `Big`"), "{e}");
+
+    let keys: Vec<String> = (0..n).map(|i| format!("k{i}: {i}")).collect();
+    let meta = format!("$version: \"2\"\nmetadata x = {{{}}}\nnamespace a\n@tags([\"t\"])\nstring S\n", keys.join(", "));
+    let d = doc(&meta);
+    assert_eq!(d["metadata"]["x"].as_object().map(|m| m.len()), Some(n));
+    let e = error(&meta.replace("k0: 0,", "k39999: 0,"));
+    assert!(e.contains("duplicate key `k39999` in an object"), "{e}");
+    let traits = format!("{}@range({})\ninteger I\n", header(), keys.join(", "));
+    let d = docs(&[("m.smithy", &traits)]).map_err(|e| e.len()).expect("a trait value of 40k keys loads");
+    assert_eq!(d[0]["shapes"]["a#I"]["traits"]["smithy.api#range"].as_object().map(|m| m.len()), Some(n));
+    let e = error(&format!("{}@range({}, k0: 1)\ninteger I\n", header(), keys.join(", ")));
+    assert!(e.contains("duplicate key `k0` in the trait's value"), "{e}");
+}
+
+#[test]
+fn mixin_diamonds_under_thousands_of_shapes_resolve_each_mixin_once() {
+    // A two-way diamond 40 levels deep (2^40 paths) under 3000 shapes that
+    // elide a member only the second mixin `Z` has: every look-up used to
+    // search the whole diamond (until a step budget ran out, then report a
+    // false "no member `y`").
+    let mut text = header();
+    text.push_str("@mixin\nstructure A0 { x: String }\n@mixin\nstructure B0 { x: String }\n@mixin\nstructure Z { y: Integer }\n");
+    for i in 1..40 {
+        let p = i - 1;
+        text.push_str(&format!("@mixin\nstructure A{i} with [A{p} B{p}] {{ $x }}\n@mixin\nstructure B{i} with [B{p} A{p}] {{}}\n"));
+    }
+    for n in 0..3000 {
+        text.push_str(&format!("structure T{n} with [A39 Z] {{ $y }}\n"));
+    }
+    let d = doc(&text);
+    assert_eq!(d["shapes"]["a#T0"]["members"]["y"]["target"], "smithy.api#Integer");
+    assert_eq!(d["shapes"]["a#T2999"]["members"]["y"]["target"], "smithy.api#Integer");
+    assert_eq!(d["shapes"]["a#A39"]["members"]["x"]["target"], "smithy.api#String");
+}
+
+#[test]
+fn a_chain_of_three_thousand_mixins_resolves_without_a_depth_limit() {
+    let mut text = header();
+    text.push_str("@mixin\nstructure M0 { y: Long }\n");
+    for i in 1..3000 {
+        text.push_str(&format!("@mixin\nstructure M{i} with [M{}] {{ $y }}\n", i - 1));
+    }
+    text.push_str("structure Top with [M2999] { $y }\n");
+    let d = doc(&text);
+    assert_eq!(d["shapes"]["a#Top"]["members"]["y"]["target"], "smithy.api#Long");
+    assert_eq!(d["shapes"]["a#M2999"]["members"]["y"]["target"], "smithy.api#Long");
+}
+
+#[test]
+fn a_mixin_cycle_is_not_reported_as_a_missing_member() {
+    let e = docs(&[("m.smithy", "$version: \"2\"\nnamespace a\n@mixin\nstructure A with [B] { $y }\n@mixin\nstructure B with [A] {}\n")]);
+    if let Err(e) = e {
+        assert!(!e.iter().any(|d| d.contains("elides its target")), "{e:?}");
+    }
+}
+
+#[test]
+fn an_elided_member_is_found_in_mixins_when_for_names_no_resource() {
+    let text = format!("{}string NotR\n@mixin\nstructure M {{ y: String }}\nstructure S for NotR with [M] {{ $y }}\n", header());
+    let e = docs(&[("m.smithy", &text)]).expect_err("`for NotR` is refused");
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert!(e[0].contains("`for` names a resource, and `NotR` is a string"), "{e:?}");
+}
+
+#[test]
+fn a_shape_defined_twice_in_one_file_is_reported_once() {
+    let e = docs(&[("m.smithy", &format!("{}structure Foo {{}}\nstring Foo\n", header()))]).expect_err("refused");
+    assert_eq!(e, vec!["m.smithy:4:1: shape `a#Foo` is defined twice (first at m.smithy:3:1)".to_string()]);
+}
+
+#[test]
+fn values_nesting_is_counted_per_statement_even_after_errors() {
+    let mut text = header();
+    for n in 0..70 {
+        text.push_str(&format!("@tags([)])\nstructure S{n} {{}}\n"));
+    }
+    text.push_str("@tags([\"ok\"])\nstructure Good {}\n");
+    let e = docs(&[("m.smithy", &text)]).expect_err("the broken shapes are refused");
+    assert_eq!(e.len(), 70, "{e:?}");
+    assert!(!e.iter().any(|d| d.contains("nest deeper")), "{e:?}");
+}
+
+#[test]
+fn numbers_a_trait_value_cannot_hold_are_refused_not_rounded() {
+    let e = error(&format!("{}@default(123456789012345678901234567890)\nbigInteger B\n", header()));
+    assert!(e.contains("m.smithy:3:10: integer `123456789012345678901234567890` is beyond 64 bits"), "{e}");
+    let e = error(&format!("{}@default(1e400)\nbigDecimal B\n", header()));
+    assert!(e.contains("m.smithy:3:10: number `1e400` is beyond the range of a 64-bit float"), "{e}");
+    let e = error(&format!("{}@default(1e-400)\nbigDecimal B\n", header()));
+    assert!(e.contains("number `1e-400` is too small"), "{e}");
+    // The largest 64-bit values and zero stay numbers.
+    let d = doc(&format!("{}@default(18446744073709551615)\nbigInteger B\n@default(-9223372036854775808)\nlong L\n@default(0.0e-400)\ndouble D\n", header()));
+    assert_eq!(d["shapes"]["a#B"]["traits"]["smithy.api#default"], json!(18_446_744_073_709_551_615_u64));
+    assert_eq!(d["shapes"]["a#L"]["traits"]["smithy.api#default"], json!(i64::MIN));
+}
+
+#[test]
+fn error_messages_quote_input_short_and_escaped() {
+    let long = "x".repeat(200_000);
+    let e = error(&format!("{}string S \"{long}\"\n", header()));
+    assert!(e.len() < 400, "{} bytes", e.len());
+    assert!(e.contains(&format!("string \"{}…\"", "x".repeat(60))), "{e}");
+    let e = error(&format!("{}string S \"\\u001b[31mred\"\n", header()));
+    assert!(!e.contains('\u{1b}'), "{e:?}");
+    assert!(e.contains("\\u{1b}[31mred"), "{e}");
+    let e = error(&format!("{}{long} S\n", header()));
+    assert!(e.len() < 400 && e.contains("unknown shape type `xxx"), "{}", e.len());
+    let e = error(&format!("{}@range(min: {long})\ninteger I\n", header()));
+    assert!(e.len() < 400, "{}", e.len());
+}

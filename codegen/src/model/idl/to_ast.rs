@@ -10,13 +10,16 @@
 //! the `for` resource's identifiers and properties, then from the mixins'
 //! members (wherever they are defined).
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 use std::path::{Path, PathBuf};
 
 use serde_json::{json, Map, Value};
 
 use super::lexer::Pos;
 use super::parser::{Body, File, IoRef, MemberDef, Node, NodeKind, Ref, ShapeDef, Statement, TraitApp, TraitValue, Version};
+use super::quote;
 use crate::diagnostics::Diagnostic;
 
 /// Every shape name of the prelude (`smithy.api`), with its type.
@@ -55,14 +58,6 @@ const PRELUDE: &[(&str, &str)] = &[
     ("RequestCompressionEncodingsList", "list"), ("requestCompression", "structure"),
 ];
 
-/// How deep mixins and resources are followed to find an elided target.
-const MAX_DEPTH: usize = 256;
-
-/// How many shapes one look-up through mixins may visit: mixins that share
-/// mixins (diamonds) would otherwise make a hostile model take exponential
-/// time.
-const STEP_BUDGET: usize = 10_000;
-
 fn prelude_kind(name: &str) -> Option<&'static str> {
     PRELUDE.iter().find(|(n, _)| *n == name).map(|(_, k)| *k)
 }
@@ -87,8 +82,13 @@ struct Converter<'a> {
     namespaces: HashSet<&'a str>,
     scopes: Vec<Scope<'a>>,
     diags: Vec<Diagnostic>,
-    /// What is left of the current look-up's [`STEP_BUDGET`].
-    steps: std::cell::Cell<usize>,
+    /// Every shape's members with their targets, inherited ones included,
+    /// each computed once (mixins first, in topological order).
+    resolved: RefCell<HashMap<String, Rc<Members>>>,
+    /// Shapes whose mixins lead back to themselves, or to such a shape: the
+    /// model's resolution reports the cycle, so a member they cannot find
+    /// is not reported again here.
+    cyclic: RefCell<HashSet<String>>,
     /// Shapes whose statements did not parse (already reported).
     broken: HashSet<String>,
 }
@@ -101,7 +101,8 @@ pub fn convert(idl: &[(PathBuf, File)], json: &[(PathBuf, Value)]) -> (Vec<(Path
         namespaces: HashSet::new(),
         scopes: Vec::new(),
         diags: Vec::new(),
-        steps: std::cell::Cell::new(STEP_BUDGET),
+        resolved: RefCell::new(HashMap::new()),
+        cyclic: RefCell::new(HashSet::new()),
         broken: HashSet::new(),
     };
     for (_, doc) in json {
@@ -176,22 +177,6 @@ fn at(path: &Path, pos: Pos, message: impl Into<String>) -> Diagnostic {
 }
 
 impl<'a> Converter<'a> {
-    /// One more step of the current look-up; `false` when its budget is spent.
-    fn tick(&self, depth: usize) -> bool {
-        let left = self.steps.get();
-        if depth > MAX_DEPTH || left == 0 {
-            return false;
-        }
-        self.steps.set(left - 1);
-        true
-    }
-
-    /// Start a look-up through mixins with a full budget.
-    fn fresh(&self) -> &Self {
-        self.steps.set(STEP_BUDGET);
-        self
-    }
-
     fn scope(&self, file: usize) -> &Scope<'a> {
         &self.scopes[file]
     }
@@ -248,7 +233,7 @@ impl<'a> Converter<'a> {
                     r.pos,
                     format!(
                         "{what} `{}` names no shape: none of that name in namespace `{}` (in any file of the load), no `use` of it, none in the prelude",
-                        r.text, scope.ns
+                        quote(&r.text), quote(scope.ns)
                     ),
                 );
                 let fallback = format!("{}#{}", scope.ns, r.text);
@@ -283,7 +268,11 @@ impl<'a> Converter<'a> {
                     let d = at(
                         scope.path,
                         n.pos,
-                        format!("`{id}` is an unquoted shape id that names no shape (namespace `{}`, `use` statements, prelude); quote it if it is a string", scope.ns),
+                        format!(
+                            "`{}` is an unquoted shape id that names no shape (namespace `{}`, `use` statements, prelude); quote it if it is a string",
+                            quote(id),
+                            quote(scope.ns)
+                        ),
                     );
                     self.diags.push(d);
                     Value::String(id.clone())
@@ -331,7 +320,7 @@ impl<'a> Converter<'a> {
                     Some(Value::Array(prev)) if v.is_array() => prev.extend(v.as_array().cloned().unwrap_or_default()),
                     Some(prev) if *prev == v => {}
                     Some(_) => {
-                        let d = at(self.scope(file).path, v_pos(&f.metadata, k), format!("metadata `{k}` is set twice"));
+                        let d = at(self.scope(file).path, v_pos(&f.metadata, k), format!("metadata `{}` is set twice", quote(k)));
                         self.diags.push(d);
                     }
                     None => {
@@ -431,9 +420,9 @@ impl<'a> Converter<'a> {
         if !traits.is_empty() {
             obj.insert("traits".into(), Value::Object(traits));
         }
-        if shapes.contains_key(&id) {
-            self.diags.push(at(&path, shape.pos, format!("shape `{id}` is defined twice in this file")));
-        } else {
+        // A second definition was reported once, where the load's shapes
+        // were collected.
+        if !shapes.contains_key(&id) {
             shapes.insert(id, Value::Object(obj));
         }
     }
@@ -446,8 +435,10 @@ impl<'a> Converter<'a> {
             let target = match (&m.target, shape.kind.as_str()) {
                 (_, "enum" | "intEnum") => "smithy.api#Unit".to_string(),
                 (Some(r), _) => self.target(file, r, "member target"),
-                (None, _) => match self.fresh().elided(file, shape, &m.name, 0) {
+                (None, _) => match self.elided(file, shape, &m.name) {
                     Some(t) => t,
+                    // The model's resolution reports the mixin cycle.
+                    None if self.in_cycle(file, shape) => continue,
                     None => {
                         self.diags.push(at(
                             &path,
@@ -468,7 +459,7 @@ impl<'a> Converter<'a> {
                     let v = self.node(file, v);
                     insert_or_report(&mut traits, "smithy.api#enumValue", v, &path, m.pos, &mut self.diags);
                 }
-                (None, "enum") if !traits.contains_key("smithy.api#enumValue") && self.fresh().elided(file, shape, &m.name, 0).is_none() => {
+                (None, "enum") if !traits.contains_key("smithy.api#enumValue") && self.elided(file, shape, &m.name).is_none() => {
                     traits.insert("smithy.api#enumValue".into(), json!(m.name));
                 }
                 (Some(v), _) => {
@@ -497,7 +488,7 @@ impl<'a> Converter<'a> {
                 let allowed: &[&str] = if shape.kind == "map" { &["key", "value"] } else { &["member"] };
                 let missing: Vec<&str> = allowed
                     .iter()
-                    .filter(|n| !members.iter().any(|m| m.name == **n) && self.fresh().elided(file, shape, n, 0).is_none())
+                    .filter(|n| !members.iter().any(|m| m.name == **n) && self.elided(file, shape, n).is_none())
                     .copied()
                     .collect();
                 if !missing.is_empty() {
@@ -521,7 +512,7 @@ impl<'a> Converter<'a> {
                 // its target (the JSON AST's list and map carry theirs).
                 for name in allowed {
                     if !obj.contains_key(*name) {
-                        if let Some(t) = self.fresh().elided(file, shape, name, 0) {
+                        if let Some(t) = self.elided(file, shape, name) {
                             obj.insert((*name).to_string(), json!({ "target": t }));
                         }
                     }
@@ -566,59 +557,109 @@ impl<'a> Converter<'a> {
         }
     }
 
-    /// Every member of shape `id` with its target, its mixins' first
-    /// (`None`: an elided target not found).
-    fn all_members(&self, id: &str, depth: usize) -> Vec<NamedTarget> {
-        let mut out: Vec<NamedTarget> = Vec::new();
-        if !self.tick(depth) {
-            return out;
+    /// The mixins of shape `id`, as absolute ids.
+    fn mixin_ids(&self, id: &str) -> Vec<String> {
+        match self.defs.get(id) {
+            None => Vec::new(),
+            Some(Def::Idl { file, shape }) => shape.mixins.iter().filter_map(|m| self.resolve(*file, &m.text)).collect(),
+            Some(Def::Json(obj)) => obj
+                .get("mixins")
+                .and_then(Value::as_array)
+                .map(|a| a.iter().filter_map(|m| Some(m.get("target")?.as_str()?.to_string())).collect())
+                .unwrap_or_default(),
         }
-        let (mixins, own): (Vec<String>, Vec<NamedTarget>) = match self.defs.get(id) {
-            None => return out,
-            Some(Def::Idl { file, shape }) => (
-                shape.mixins.iter().filter_map(|m| self.resolve(*file, &m.text)).collect(),
-                match &shape.body {
-                    Body::Members(ms) => ms
-                        .iter()
-                        .map(|m| {
-                            let t = match &m.target {
-                                Some(r) => self.resolve(*file, &r.text),
-                                None => self.elided(*file, shape, &m.name, depth + 1),
-                            };
-                            (m.name.clone(), t)
-                        })
-                        .collect(),
-                    _ => Vec::new(),
-                },
-            ),
-            Some(Def::Json(obj)) => (
-                obj.get("mixins")
-                    .and_then(Value::as_array)
-                    .map(|a| a.iter().filter_map(|m| Some(m.get("target")?.as_str()?.to_string())).collect())
-                    .unwrap_or_default(),
-                obj.get("members")
-                    .and_then(Value::as_object)
-                    .map(|ms| ms.iter().map(|(n, m)| (n.clone(), m.get("target").and_then(Value::as_str).map(str::to_string))).collect())
-                    .unwrap_or_else(|| {
-                        ["member", "key", "value"]
-                            .iter()
-                            .filter_map(|k| Some((k.to_string(), Some(obj.get(*k)?.get("target")?.as_str()?.to_string()))))
-                            .collect()
-                    }),
-            ),
-        };
+    }
+
+    /// Every member of shape `id` with its target, its mixins' first.
+    /// Computed once per shape: the mixins it depends on are resolved
+    /// first, depth first without recursion (a chain of thousands of mixins
+    /// needs no deep stack); a mixin that leads back to a shape being
+    /// resolved (a cycle) counts as having no members, and the shapes
+    /// concerned are remembered in `cyclic`.
+    fn members_of(&self, id: &str) -> Rc<Members> {
+        if let Some(done) = self.resolved.borrow().get(id) {
+            return Rc::clone(done);
+        }
+        // (shape, whether its mixins are already pushed)
+        let mut stack: Vec<(String, bool)> = vec![(id.to_string(), false)];
+        let mut open: HashSet<String> = HashSet::new();
+        while let Some((cur, expanded)) = stack.pop() {
+            if self.resolved.borrow().contains_key(&cur) {
+                continue;
+            }
+            let mixins = self.mixin_ids(&cur);
+            if !expanded {
+                open.insert(cur.clone());
+                stack.push((cur.clone(), true));
+                for m in mixins.iter().rev() {
+                    if open.contains(m) {
+                        // Every shape whose expansion is under way is an
+                        // ancestor of this one: `m` closes a cycle.
+                        self.cyclic.borrow_mut().insert(cur.clone());
+                    } else if !self.resolved.borrow().contains_key(m) {
+                        stack.push((m.clone(), false));
+                    }
+                }
+                continue;
+            }
+            let members = self.compute_members(&cur, &mixins);
+            if mixins.iter().any(|m| self.cyclic.borrow().contains(m)) {
+                self.cyclic.borrow_mut().insert(cur.clone());
+            }
+            open.remove(&cur);
+            self.resolved.borrow_mut().insert(cur, Rc::new(members));
+        }
+        self.resolved.borrow().get(id).cloned().unwrap_or_default()
+    }
+
+    /// Whether a mixin of `shape` is part of (or leads to) a mixin cycle.
+    fn in_cycle(&self, file: usize, shape: &ShapeDef) -> bool {
+        shape.mixins.iter().filter_map(|m| self.resolve(file, &m.text)).any(|mid| {
+            self.members_of(&mid);
+            self.cyclic.borrow().contains(&mid)
+        })
+    }
+
+    /// The members of `id` once its mixins' are resolved (a mixin not
+    /// resolved is one of a cycle: it gives nothing).
+    fn compute_members(&self, id: &str, mixins: &[String]) -> Members {
+        let mut out = Members::default();
+        let done = |m: &str| self.resolved.borrow().get(m).cloned();
         for m in mixins {
-            for (n, t) in self.all_members(&m, depth + 1) {
-                if !out.iter().any(|(o, _)| *o == n) {
-                    out.push((n, t));
+            if let Some(from) = done(m) {
+                for (n, t) in &from.list {
+                    out.add_inherited(n, t.clone());
                 }
             }
         }
+        let own: Vec<NamedTarget> = match self.defs.get(id) {
+            None => Vec::new(),
+            Some(Def::Idl { file, shape }) => match &shape.body {
+                Body::Members(ms) => ms
+                    .iter()
+                    .map(|m| {
+                        let t = match &m.target {
+                            Some(r) => self.resolve(*file, &r.text),
+                            None => self.elided_in(*file, shape, &m.name, &done),
+                        };
+                        (m.name.clone(), t)
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            },
+            Some(Def::Json(obj)) => obj
+                .get("members")
+                .and_then(Value::as_object)
+                .map(|ms| ms.iter().map(|(n, m)| (n.clone(), m.get("target").and_then(Value::as_str).map(str::to_string))).collect())
+                .unwrap_or_else(|| {
+                    ["member", "key", "value"]
+                        .iter()
+                        .filter_map(|k| Some((k.to_string(), Some(obj.get(*k)?.get("target")?.as_str()?.to_string()))))
+                        .collect()
+                }),
+        };
         for (n, t) in own {
-            match out.iter_mut().find(|(o, _)| *o == n) {
-                Some(slot) => slot.1 = t.or(slot.1.take()),
-                None => out.push((n, t)),
-            }
+            out.add_own(n, t);
         }
         out
     }
@@ -629,11 +670,11 @@ impl<'a> Converter<'a> {
         if shape.mixins.is_empty() || matches!(shape.kind.as_str(), "enum" | "intEnum") {
             return;
         }
-        let mut seen: Vec<(String, String, String)> = Vec::new();
+        let mut seen: HashMap<String, (String, String)> = HashMap::new();
         let mut sources: Vec<(String, Vec<NamedTarget>)> = Vec::new();
         for m in &shape.mixins {
             if let Some(mid) = self.resolve(file, &m.text) {
-                let ms = self.fresh().all_members(&mid, 0);
+                let ms = self.members_of(&mid).list.clone();
                 sources.push((mid, ms));
             }
         }
@@ -644,7 +685,7 @@ impl<'a> Converter<'a> {
         for (from, members) in sources {
             for (name, target) in members {
                 let Some(target) = target else { continue };
-                if let Some((_, prev_from, prev_target)) = seen.iter().find(|(n, _, _)| *n == name) {
+                if let Some((prev_from, prev_target)) = seen.get(&name) {
                     if *prev_target != target {
                         let d = at(
                             self.scope(file).path,
@@ -657,66 +698,32 @@ impl<'a> Converter<'a> {
                         self.diags.push(d);
                     }
                 } else {
-                    seen.push((name, from.clone(), target));
+                    seen.insert(name, (from.clone(), target));
                 }
             }
         }
     }
 
-    /// The target of an elided member `name` of `shape`.
-    fn elided(&self, file: usize, shape: &ShapeDef, name: &str, depth: usize) -> Option<String> {
-        if !self.tick(depth) {
-            return None;
-        }
+    /// The target of an elided member `name` of `shape`: the `for`
+    /// resource's identifier or property of that name, else its mixins'
+    /// member (a `for` that names no resource is reported where the shape
+    /// is converted; the mixins are still searched).
+    fn elided(&self, file: usize, shape: &ShapeDef, name: &str) -> Option<String> {
+        self.elided_in(file, shape, name, &|m: &str| Some(self.members_of(m)))
+    }
+
+    /// [`Self::elided`] with the mixins' members from `members`.
+    fn elided_in(&self, file: usize, shape: &ShapeDef, name: &str, members: &dyn Fn(&str) -> Option<Rc<Members>>) -> Option<String> {
         if let Some(r) = &shape.for_resource {
-            let rid = self.resolve(file, &r.text).filter(|id| self.kind_of(id) == Some("resource"))?;
-            if let Some(t) = self.resource_member(&rid, name) {
+            let rid = self.resolve(file, &r.text).filter(|id| self.kind_of(id) == Some("resource"));
+            if let Some(t) = rid.and_then(|rid| self.resource_member(&rid, name)) {
                 return Some(t);
             }
         }
-        for m in &shape.mixins {
-            let Some(mid) = self.resolve(file, &m.text) else { continue };
-            if let Some(t) = self.member_target(&mid, name, depth + 1) {
-                return Some(t);
-            }
-        }
-        None
-    }
-
-    /// The target of member `name` of shape `id` (its own or a mixin's).
-    fn member_target(&self, id: &str, name: &str, depth: usize) -> Option<String> {
-        if !self.tick(depth) {
-            return None;
-        }
-        match self.defs.get(id)? {
-            Def::Idl { file, shape } => {
-                if let Body::Members(ms) = &shape.body {
-                    if let Some(m) = ms.iter().find(|m| m.name == name) {
-                        return match &m.target {
-                            Some(r) => self.resolve(*file, &r.text),
-                            None => self.elided(*file, shape, name, depth + 1),
-                        };
-                    }
-                }
-                shape.mixins.iter().find_map(|m| {
-                    let mid = self.resolve(*file, &m.text)?;
-                    self.member_target(&mid, name, depth + 1)
-                })
-            }
-            Def::Json(obj) => {
-                let own = obj
-                    .get("members")
-                    .and_then(|ms| ms.get(name))
-                    .or_else(|| obj.get(name).filter(|_| matches!(name, "member" | "key" | "value")));
-                if let Some(t) = own.and_then(|m| m.get("target")).and_then(Value::as_str) {
-                    return Some(t.to_string());
-                }
-                obj.get("mixins")?.as_array()?.iter().find_map(|m| {
-                    let mid = m.get("target")?.as_str()?;
-                    self.member_target(mid, name, depth + 1)
-                })
-            }
-        }
+        shape.mixins.iter().find_map(|m| {
+            let mid = self.resolve(file, &m.text)?;
+            members(&mid)?.get(name)
+        })
     }
 
     /// A resource's identifier or property `name`: its target.
@@ -762,7 +769,7 @@ impl<'a> Converter<'a> {
                     } else {
                         "identifiers, properties, create, put, read, update, delete, list, operations, collectionOperations, resources"
                     };
-                    self.diags.push(at(&path, value.pos, format!("unknown property `{key}` of {} `{}`: expected one of {known}", shape.kind, shape.name)));
+                    self.diags.push(at(&path, value.pos, format!("unknown property `{}` of {} `{}`: expected one of {known}", quote(key), shape.kind, shape.name)));
                     continue;
                 }
             };
@@ -827,6 +834,39 @@ impl<'a> Converter<'a> {
 
 /// A member name and its target (`None`: elided and not found).
 type NamedTarget = (String, Option<String>);
+
+/// A shape's members in order, found by name in constant time.
+#[derive(Default)]
+struct Members {
+    list: Vec<NamedTarget>,
+    index: HashMap<String, usize>,
+}
+
+impl Members {
+    /// The target of member `name`, when it has one.
+    fn get(&self, name: &str) -> Option<String> {
+        self.list.get(*self.index.get(name)?).and_then(|(_, t)| t.clone())
+    }
+
+    /// A mixin's member: the first mixin to give a name keeps it.
+    fn add_inherited(&mut self, name: &str, target: Option<String>) {
+        if !self.index.contains_key(name) {
+            self.index.insert(name.to_string(), self.list.len());
+            self.list.push((name.to_string(), target));
+        }
+    }
+
+    /// The shape's own member: its target wins over an inherited one.
+    fn add_own(&mut self, name: String, target: Option<String>) {
+        match self.index.get(&name).and_then(|i| self.list.get_mut(*i)) {
+            Some(slot) => slot.1 = target.or(slot.1.take()),
+            None => {
+                self.index.insert(name.clone(), self.list.len());
+                self.list.push((name, target));
+            }
+        }
+    }
+}
 
 #[derive(Clone, Copy)]
 enum Prop {
