@@ -1,7 +1,7 @@
 //! Stage 2: raw shapes → checked [`Model`]. Adds the prelude, flattens mixins,
 //! applies `apply` statements, parses traits and checks every reference.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use serde_json::Value;
 
@@ -74,13 +74,60 @@ pub fn resolve(mut raw: RawModel) -> Result<Model, Diagnostics> {
 }
 
 /// Copy mixin members and traits into the shapes that use them.
+/// Shapes are flattened mixins first (an order found without recursion), so
+/// `flatten_one` never recurses and a chain of thousands of mixins needs no
+/// deep stack; the mixin that closes a cycle is reported here and skipped.
 fn flatten_mixins(raw: &mut RawModel, pending: &mut BTreeMap<String, Vec<Apply>>, diags: &mut Diagnostics) {
-    let ids: Vec<String> = raw.shapes.keys().cloned().collect();
+    let (order, cut) = mixin_order(raw, diags);
     let mut done = BTreeSet::new();
-    for id in ids {
+    for id in order {
         let mut stack = Vec::new();
-        flatten_one(raw, &id, &mut done, &mut stack, pending, diags);
+        flatten_one(raw, &id, &mut done, &mut stack, &cut, pending, diags);
     }
+}
+
+/// Every shape, each after its mixins (depth first, iteratively), and the
+/// (shape, mixin) uses that close a mixin cycle, each reported once.
+fn mixin_order(raw: &RawModel, diags: &mut Diagnostics) -> (Vec<String>, HashSet<(String, String)>) {
+    let mut order = Vec::with_capacity(raw.shapes.len());
+    let mut cut = HashSet::new();
+    let mut seen: HashSet<&str> = HashSet::new();
+    for root in raw.shapes.keys() {
+        if !seen.insert(root) {
+            continue;
+        }
+        // The path being explored: each shape with the index of its next
+        // mixin to visit.
+        let mut path: Vec<(&str, usize)> = vec![(root, 0)];
+        let mut open: HashSet<&str> = HashSet::from([root.as_str()]);
+        while let Some((id, next)) = path.last_mut() {
+            let id: &str = id;
+            let mixin = raw.shapes.get(id).and_then(|s| s.mixins.get(*next));
+            *next += 1;
+            match mixin {
+                None => {
+                    order.push(id.to_string());
+                    open.remove(id);
+                    path.pop();
+                }
+                Some(m) if open.contains(m.as_str()) => {
+                    let from = path.iter().position(|(p, _)| *p == m).unwrap_or(0);
+                    let cycle: Vec<&str> = path.get(from..).unwrap_or_default().iter().map(|(p, _)| *p).collect();
+                    if let Some(shape) = raw.shapes.get(m) {
+                        diags.push(Diagnostic::shape(shape.file.clone(), m, format!("mixin cycle: {} → {m}", cycle.join(" → "))));
+                    }
+                    cut.insert((id.to_string(), m.clone()));
+                }
+                Some(m) => {
+                    if raw.shapes.contains_key(m) && seen.insert(m) {
+                        open.insert(m);
+                        path.push((m, 0));
+                    }
+                }
+            }
+        }
+    }
+    (order, cut)
 }
 
 /// The `apply` statements of shape `id`, before its mixins are flattened
@@ -122,6 +169,7 @@ fn flatten_one(
     id: &str,
     done: &mut BTreeSet<String>,
     stack: &mut Vec<String>,
+    cut: &HashSet<(String, String)>,
     pending: &mut BTreeMap<String, Vec<Apply>>,
     diags: &mut Diagnostics,
 ) {
@@ -147,12 +195,18 @@ fn flatten_one(
     stack.push(id.to_string());
     let mixins = shape.mixins.clone();
     let file = shape.file.clone();
-    let mut members = Vec::new();
+    let mut members: Vec<RawMember> = Vec::new();
+    // Where each member name is in `members`: thousands of members stay
+    // linear.
+    let mut index: HashMap<String, usize> = HashMap::new();
     let mut inherited = RawTraits::new();
     // The mixins' service, operation and resource bindings.
     let mut inherited_kind = Vec::new();
     for mixin_id in &mixins {
-        flatten_one(raw, mixin_id, done, stack, pending, diags);
+        if cut.contains(&(id.to_string(), mixin_id.clone())) {
+            continue;
+        }
+        flatten_one(raw, mixin_id, done, stack, cut, pending, diags);
         let Some(mixin) = raw.shapes.get(mixin_id) else {
             diags.push(Diagnostic::shape(
                 file.clone(),
@@ -198,13 +252,16 @@ fn flatten_one(
         for m in &mixin.members {
             // A member two mixins share has the traits of both (the later's
             // win).
-            match members.iter_mut().find(|x: &&mut super::load::RawMember| x.name == m.name) {
+            match index.get(&m.name).and_then(|i| members.get_mut(*i)) {
                 Some(existing) => {
                     for (k, v) in &m.traits {
                         existing.traits.insert(k.clone(), v.clone());
                     }
                 }
-                None => members.push(m.clone()),
+                None => {
+                    index.insert(m.name.clone(), members.len());
+                    members.push(m.clone());
+                }
             }
         }
         inherited_kind.push(mixin.kind.clone());
@@ -213,7 +270,7 @@ fn flatten_one(
     apply_own(raw, id, pending, &members, diags);
     let Some(shape) = raw.shapes.get_mut(id) else { return };
     for own in std::mem::take(&mut shape.members) {
-        if let Some(existing) = members.iter_mut().find(|m| m.name == own.name) {
+        if let Some(existing) = index.get(&own.name).and_then(|i| members.get_mut(*i)) {
             if existing.target != own.target {
                 diags.push(Diagnostic::shape(
                     file.clone(),
@@ -228,6 +285,7 @@ fn flatten_one(
                 existing.traits.insert(k, v);
             }
         } else {
+            index.insert(own.name.clone(), members.len());
             members.push(own);
         }
     }
