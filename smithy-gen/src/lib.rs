@@ -13,7 +13,7 @@ use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use codegen::package::absolute;
 use codegen::third_party;
 
-/// Generate Rust clients, types and validators from Smithy 2.0 models of AWS APIs.
+/// Generate Rust clients, types and validators from Smithy 2.0 models (IDL or JSON AST), AWS's or your own.
 #[derive(Debug, Parser)]
 #[command(name = "smithy-gen", version, propagate_version = true)]
 pub struct Cli {
@@ -84,8 +84,9 @@ mod tests {
 #[derive(Debug, Args)]
 pub struct GenerateArgs {
     /// A model to read (repeatable): a Smithy IDL file (`.smithy`), a JSON AST
-    /// file (`.json`), a folder (every such file under it), or `aws:<file>`,
-    /// an official AWS model found through the third-party search order.
+    /// file (`.json`), a folder (every such file under it), a Smithy build file
+    /// (`smithy-build.json`: its sources and imports), or `aws:<file>`, an
+    /// official AWS model found through the third-party search order.
     #[arg(long = "model", value_name = "PATH", required_unless_present = "config")]
     models: Vec<String>,
     /// A generation config (TOML: crate-name, out, models, per-service operations) instead of --model.

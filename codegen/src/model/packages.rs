@@ -32,11 +32,32 @@ pub const PACKAGES: &[Package] = &[
     Package { artifact: "smithy-waiters", namespaces: &["smithy.waiters"] },
     Package { artifact: "smithy-rules-engine", namespaces: &["smithy.rules"] },
     Package { artifact: "smithy-protocol-test-traits", namespaces: &["smithy.test"] },
+    Package { artifact: "smithy-smoke-test-traits", namespaces: &["smithy.test"] },
+    Package { artifact: "smithy-aws-smoke-test-model", namespaces: &["aws.test"] },
     Package { artifact: "smithy-protocol-traits", namespaces: &["smithy.protocols"] },
     Package { artifact: "smithy-validation-model", namespaces: &["smithy.framework"] },
     Package { artifact: "smithy-mqtt-traits", namespaces: &["smithy.mqtt"] },
     Package { artifact: "smithy-openapi-traits", namespaces: &["smithy.openapi"] },
     Package { artifact: "smithy-contract-traits", namespaces: &["smithy.contracts"] },
+];
+
+/// The Smithy project's build plugins, validators and tools: a build file
+/// may depend on them for the Smithy build tool's own work (OpenAPI
+/// conversion, linting); they define no shape or trait a client needs, so a
+/// load accepts them and takes nothing from them.
+pub const TOOLS: &[&str] = &[
+    "smithy-openapi",
+    "smithy-linters",
+    "smithy-build",
+    "smithy-cli",
+    "smithy-diff",
+    "smithy-jsonschema",
+    "smithy-syntax",
+    "smithy-codegen-core",
+    "smithy-trait-codegen",
+    "smithy-docgen",
+    "smithy-aws-cloudformation",
+    "smithy-model-validation",
 ];
 
 /// The Smithy project's Maven group.
@@ -50,17 +71,22 @@ pub fn is_built_in_namespace(namespace: &str) -> bool {
 
 /// The built-in package of a Maven coordinate (`group:artifact:version`), or
 /// an error saying what is built in.
-pub fn package_of(coordinate: &str) -> Result<&'static Package, String> {
+pub fn package_of(coordinate: &str) -> Result<Option<&'static Package>, String> {
     let mut parts = coordinate.split(':');
     let (Some(group), Some(artifact), Some(_version), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
         return Err(format!("`{coordinate}` is not a Maven coordinate (`group:artifact:version`)"));
     };
-    PACKAGES.iter().find(|p| group == GROUP && p.artifact == artifact).ok_or_else(|| {
+    if group == GROUP && TOOLS.contains(&artifact) {
+        return Ok(None);
+    }
+    PACKAGES.iter().find(|p| group == GROUP && p.artifact == artifact).map(Some).ok_or_else(|| {
         let known: Vec<&str> = PACKAGES.iter().map(|p| p.artifact).collect();
         format!(
             "the Maven dependency `{coordinate}` is not built in, and this generator does not fetch Maven packages: \
-             add its model files to `sources` or `imports` instead. Built in ({GROUP}:<artifact>:<any version>): {}",
-            known.join(", ")
+             add its model files to `sources` or `imports` instead. Built in ({GROUP}:<artifact>:<any version>): {}; \
+             accepted and ignored (build plugins and linters): {}",
+            known.join(", "),
+            TOOLS.join(", ")
         )
     })
 }
@@ -140,7 +166,10 @@ mod tests {
 
     #[test]
     fn coordinates_of_built_in_packages_are_accepted_whatever_their_version() {
-        assert_eq!(package_of("software.amazon.smithy:smithy-aws-traits:1.54.0").unwrap().artifact, "smithy-aws-traits");
+        assert_eq!(package_of("software.amazon.smithy:smithy-aws-traits:1.54.0").unwrap().unwrap().artifact, "smithy-aws-traits");
+        // Build plugins and linters are accepted, and give nothing.
+        assert_eq!(package_of("software.amazon.smithy:smithy-openapi:1.54.0"), Ok(None));
+        assert_eq!(package_of("software.amazon.smithy:smithy-linters:1.54.0"), Ok(None));
         assert!(package_of("software.amazon.smithy:smithy-validation-model:[1.0,2.0)").is_ok());
     }
 

@@ -60,8 +60,10 @@ pub fn parse(path: &Path, text: &str, env: &dyn Fn(&str) -> Option<String>) -> R
         Some(Value::Object(maven)) => {
             for coordinate in strings(maven.get("dependencies"), "maven.dependencies").map_err(err)? {
                 let coordinate = interpolate(&coordinate, env).map_err(|e| err(format!("`maven.dependencies`: {e}")))?;
-                let package = packages::package_of(&coordinate).map_err(|e| err(format!("`maven.dependencies`: {e}")))?;
-                packages_named.push(package.artifact);
+                // A build plugin or linter (`None`) gives the load nothing.
+                if let Some(package) = packages::package_of(&coordinate).map_err(|e| err(format!("`maven.dependencies`: {e}")))? {
+                    packages_named.push(package.artifact);
+                }
             }
         }
         Some(_) => return Err(err("`maven` must be an object (`{\"dependencies\": [...]}`)".into())),
@@ -116,7 +118,7 @@ mod tests {
         let b = parse(
             Path::new("/p/smithy-build.json"),
             r#"{"version": "1.0", "sources": ["model"], "imports": ["${MODELS}/common.smithy"],
-                "maven": {"dependencies": ["software.amazon.smithy:smithy-aws-traits:1.54.0"]},
+                "maven": {"dependencies": ["software.amazon.smithy:smithy-aws-traits:1.54.0", "software.amazon.smithy:smithy-openapi:1.54.0"]},
                 "projections": {"x": {}}, "plugins": {}}"#,
             &env,
         )
