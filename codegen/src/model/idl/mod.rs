@@ -26,6 +26,9 @@ pub fn to_documents(idl: &[(PathBuf, &str)], json: &[(PathBuf, Value)]) -> (Vec<
     let mut diags = Vec::new();
     let mut files = Vec::with_capacity(idl.len());
     for (path, text) in idl {
+        // A UTF-8 byte order mark at the start (some Windows editors write
+        // one) is accepted and skipped: it is no part of the model.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let (file, errors) = parser::parse(text);
         for e in errors {
             diags.push(Diagnostic::at(path, e.pos.line, e.pos.col, e.message));

@@ -443,3 +443,31 @@ fn a_chain_of_three_thousand_mixins_flattens_without_deep_recursion() {
     let model = crate::model::Model::load_sources(&[(PathBuf::from("m.smithy"), text)]).map_err(|d| d.to_string()).expect("loads");
     assert_eq!(model.shapes["a#Top"].members.len(), 1);
 }
+
+#[test]
+fn idl_1_0_member_defaults_look_at_resolved_trait_ids() {
+    // `box` here is the model's own trait, not `smithy.api#box`: `MyInt` is
+    // not boxed, so a 1.0 member targeting it has the zero default.
+    let d = doc("namespace a\n@trait\nstructure box {}\n@box\ninteger MyInt\n@smithy.api#box\ninteger Boxed\nstructure S { m: MyInt, b: Boxed }\n");
+    assert_eq!(d["shapes"]["a#MyInt"]["traits"]["a#box"], json!({}));
+    assert_eq!(d["shapes"]["a#S"]["members"]["m"]["traits"]["smithy.api#default"], json!(0));
+    assert!(d["shapes"]["a#S"]["members"]["b"].get("traits").is_none(), "{d}");
+}
+
+#[test]
+fn annotation_traits_are_lists_where_the_trait_is_known_to_be_one() {
+    let d = doc(&format!("{}use aws.iam#conditionKeys\n@tags\n@conditionKeys\n@aws.api#unsignedPayload\n@a.b#unknown\nstring S\n", header()));
+    let t = &d["shapes"]["a#S"]["traits"];
+    assert_eq!(t["smithy.api#tags"], json!([]));
+    assert_eq!(t["aws.iam#conditionKeys"], json!([]));
+    assert_eq!(t["aws.api#unsignedPayload"], json!({}));
+    assert_eq!(t["a.b#unknown"], json!({}));
+}
+
+#[test]
+fn a_utf8_byte_order_mark_at_the_start_is_skipped() {
+    let d = doc("\u{feff}$version: \"2\"\nnamespace a\nstring S\n");
+    assert_eq!(d["shapes"]["a#S"]["type"], "string");
+    // Elsewhere it is no whitespace.
+    assert!(error("$version: \"2\"\nnamespace a\n\u{feff}string S\n").contains("m.smithy:3:1"));
+}

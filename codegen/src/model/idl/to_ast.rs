@@ -58,6 +58,22 @@ const PRELUDE: &[(&str, &str)] = &[
     ("RequestCompressionEncodingsList", "list"), ("requestCompression", "structure"),
 ];
 
+/// The list traits of the built-in packages (`model/packages.rs`, defined by
+/// no file of a load): with the package on its class path the reference
+/// writes an annotation of one as `[]`.
+const PACKAGE_LIST_TRAITS: &[&str] = &[
+    "aws.auth#cognitoUserPoolsScopes",
+    "aws.iam#conditionKeys",
+    "aws.iam#requiredActions",
+    "aws.iam#serviceResolvedConditionKeys",
+    "aws.iam#supportedPrincipalTypes",
+    "smithy.test#eventStreamTests",
+    "smithy.test#httpMalformedRequestTests",
+    "smithy.test#httpRequestTests",
+    "smithy.test#httpResponseTests",
+    "smithy.test#smokeTests",
+];
+
 fn prelude_kind(name: &str) -> Option<&'static str> {
     PRELUDE.iter().find(|(n, _)| *n == name).map(|(_, k)| *k)
 }
@@ -296,8 +312,12 @@ impl<'a> Converter<'a> {
             let value = match &t.value {
                 TraitValue::Doc(d) => Value::String(d.clone()),
                 TraitValue::Value(n) => self.node(file, n),
+                // As the reference coerces an annotation: `[]` for a list
+                // trait, `{}` for any other, and for a trait it has no
+                // definition of.
                 TraitValue::Annotation => match self.kind_of(&id) {
                     Some("list" | "set") => json!([]),
+                    None if PACKAGE_LIST_TRAITS.contains(&id.as_str()) => json!([]),
                     _ => json!({}),
                 },
             };
@@ -531,9 +551,13 @@ impl<'a> Converter<'a> {
             let k = prelude_kind(name)?;
             return (name.starts_with("Primitive") && is_unboxed_kind(k)).then(|| zero_of(k));
         }
-        let has = |shape: &ShapeDef, t: &str| shape.traits.iter().any(|a| a.name.text == t || a.name.text == format!("smithy.api#{t}"));
         match self.defs.get(target)? {
             Def::Idl { file, shape } => {
+                // Trait names as resolved: a model's own `box` is not the
+                // prelude's.
+                let has = |shape: &ShapeDef, t: &str| {
+                    shape.traits.iter().any(|a| self.resolve(*file, &a.name.text).is_some_and(|id| id.strip_prefix("smithy.api#") == Some(t)))
+                };
                 // A streaming blob implies a default in 2.0.
                 if shape.kind == "blob" && has(shape, "streaming") && !required {
                     return Some(json!(""));
@@ -541,7 +565,7 @@ impl<'a> Converter<'a> {
                 let v1 = self.scopes.get(*file).is_some_and(|s| s.version == Version::V1);
                 // A 2.0 shape is boxed unless its default is its zero.
                 let zero_default = shape.traits.iter().any(|a| {
-                    (a.name.text == "default" || a.name.text == "smithy.api#default")
+                    self.resolve(*file, &a.name.text).as_deref() == Some("smithy.api#default")
                         && matches!(&a.value, TraitValue::Value(n) if matches!(&n.kind, NodeKind::Bool(false)) || matches!(&n.kind, NodeKind::Num(x) if x.as_f64() == Some(0.0)))
                 });
                 let boxed = has(shape, "box") || (!v1 && !zero_default);
@@ -955,4 +979,28 @@ fn apply_into(shapes: &mut Map<String, Value>, target: &str, traits: Map<String,
         add_trait(existing, &id, v)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod prelude_tests {
+    use super::{prelude_kind, PRELUDE};
+
+    /// The shapes the model's prelude defines (`model/prelude.rs`) are named
+    /// here with the same type: names resolve to what the model has. (The
+    /// table also holds the prelude's traits and their helper shapes, which
+    /// `prelude.rs` leaves out; all 127 agree with the reference's
+    /// `prelude.smithy`.)
+    #[test]
+    fn the_idl_prelude_table_agrees_with_the_models_prelude() {
+        let shapes = crate::model::prelude::shapes();
+        assert!(shapes.len() > 20);
+        for s in shapes {
+            let name = s.id.strip_prefix("smithy.api#").unwrap_or(&s.id);
+            assert_eq!(prelude_kind(name), Some(s.kind.ast_name()), "{}", s.id);
+        }
+        let mut names: Vec<&str> = PRELUDE.iter().map(|(n, _)| *n).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), PRELUDE.len(), "a name twice in PRELUDE");
+    }
 }
