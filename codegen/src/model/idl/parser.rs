@@ -467,10 +467,10 @@ impl Parser<'_> {
             };
             self.next();
             self.skip_spaces();
-            self.expect(&Tok::Colon, &format!("`:` after `${key}`"))?;
+            self.expect(&Tok::Colon, &format!("`:` after `${}`", quote(&key)))?;
             self.skip_spaces();
             if seen.contains(&key) {
-                return self.fail(format!("duplicate control statement `${key}`"));
+                return self.fail(format!("duplicate control statement `${}`", quote(&key)));
             }
             let pos = self.pos();
             let value = self.node()?;
@@ -479,7 +479,7 @@ impl Parser<'_> {
                     NodeKind::Str(v) if v == "2" || v == "2.0" => self.version = Version::V2,
                     NodeKind::Str(v) if v == "1" || v == "1.0" => self.version = Version::V1,
                     NodeKind::Str(v) => {
-                        return Err(SyntaxError { pos, message: format!("unsupported Smithy IDL version \"{v}\": expected \"2.0\" (or \"1.0\")") })
+                        return Err(SyntaxError { pos, message: format!("unsupported Smithy IDL version \"{}\": expected \"2.0\" (or \"1.0\")", quote(v)) })
                     }
                     _ => return Err(SyntaxError { pos, message: "`$version` must be a string, e.g. `$version: \"2.0\"`".into() }),
                 },
@@ -491,7 +491,7 @@ impl Parser<'_> {
                             self.output_suffix = s.clone();
                         }
                     }
-                    _ => return Err(SyntaxError { pos, message: format!("`${key}` must be a string of identifier characters") }),
+                    _ => return Err(SyntaxError { pos, message: format!("`${}` must be a string of identifier characters", quote(&key)) }),
                 },
                 // The reference warns about unknown control statements and
                 // goes on.
@@ -513,7 +513,7 @@ impl Parser<'_> {
         };
         self.next();
         self.skip_spaces();
-        self.expect(&Tok::Equal, &format!("`=` after metadata key `{key}`"))?;
+        self.expect(&Tok::Equal, &format!("`=` after metadata key `{}`", quote(&key)))?;
         self.skip_spaces();
         let value = self.node()?;
         self.expect_br("a metadata statement")?;
@@ -983,7 +983,7 @@ impl Parser<'_> {
                 _ => {
                     return Err(SyntaxError {
                         pos,
-                        message: format!("unknown operation property `{key}` in `{op}`: expected `input`, `output` or `errors`"),
+                        message: format!("unknown operation property `{}` in `{op}`: expected `input`, `output` or `errors`", quote(&key)),
                     })
                 }
             };

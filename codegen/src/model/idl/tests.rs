@@ -406,6 +406,11 @@ fn error_messages_quote_input_short_and_escaped() {
     assert!(e.len() < 400 && e.contains("unknown shape type `xxx"), "{}", e.len());
     let e = error(&format!("{}@range(min: {long})\ninteger I\n", header()));
     assert!(e.len() < 400, "{}", e.len());
+    // Keys of objects and metadata are strings too.
+    let e = error(&format!("{}@range(\"\\u001b[2J{long}\": 1, \"\\u001b[2J{long}\": 2)\ninteger I\n", header()));
+    assert!(e.len() < 400 && e.contains("duplicate key `\\u{1b}[2J"), "{e:?}");
+    let e = error(&format!("$version: \"2\"\nmetadata \"\\u0007{long}\" 1\nnamespace a\n"));
+    assert!(e.len() < 400 && !e.contains('\u{7}'), "{e:?}");
 }
 
 #[test]
