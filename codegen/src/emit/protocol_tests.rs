@@ -278,7 +278,8 @@ fn initial_request_test(op: &OperationIr, t: &ProtocolTestIr, method: &str, uri:
         let request = super::#proto::#prepare(input, true).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(request.method, #method);
         assert_eq!(request.path_and_query(), #uri);
-        for (name, value) in (#hs).iter() {
+        let expected: &[(&str, &str)] = #hs;
+        for (name, value) in expected {
             let sent = request.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str());
             assert_eq!(sent, ::std::option::Option::Some(*value), "header {name}");
         }
