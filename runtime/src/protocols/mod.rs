@@ -14,7 +14,11 @@ pub mod cbor_responses;
 #[doc(hidden)]
 pub mod customizations;
 #[doc(hidden)]
+pub mod endpoint_params;
+#[doc(hidden)]
 pub mod host_prefix;
+#[doc(hidden)]
+pub mod http_bindings;
 #[doc(hidden)]
 pub mod json;
 #[doc(hidden)]

@@ -77,18 +77,16 @@ pub fn protocol_file(svc: &ServiceIr) -> TokenStream {
     }).map(|s| {
         let name = ident(&s.name);
         let cfg = super::gates::cfg(&s.gate);
-        let reads = if svc.protocol.is_rest() { rest::error_header_reads(s) } else { Vec::new() };
-        if reads.is_empty() {
-            quote!(#cfg impl ::smithy_gen_runtime::error::ErrorHeaders for types::#name {})
-        } else {
-            quote! {
+        match svc.protocol.is_rest().then(|| rest::error_header_reads(s)).flatten() {
+            None => quote!(#cfg impl ::smithy_gen_runtime::error::ErrorHeaders for types::#name {}),
+            Some(reads) => quote! {
                 #cfg
                 impl ::smithy_gen_runtime::error::ErrorHeaders for types::#name {
                     fn read_headers(&mut self, response: &RawResponse) {
-                        #(#reads)*
+                        #reads
                     }
                 }
-            }
+            },
         }
     });
     let doc = svc.protocol.smithy_name();
@@ -180,23 +178,21 @@ fn operation(op: &OperationIr, input: Option<&StructIr>, serialize: TokenStream,
             }
         }
     }
-    for p in &op.endpoint_params {
-        let value = |name: &str, v: TokenStream| quote! { request.endpoint_params.push((#name, ::smithy_gen_runtime::endpoints::Value::#v)); };
-        after.push(match p {
-            EndpointParamIr::StaticBool { name, value: b } => value(name, quote!(Bool(#b))),
-            EndpointParamIr::StaticString { name, value: s } => value(name, quote!(String(::std::string::String::from(#s)))),
-            EndpointParamIr::Member { name, field, is_enum } => {
-                let f = ident(field);
-                let text = if *is_enum { quote!(::smithy_gen_runtime::types::enums::EnumText::to_text(v).into_owned()) } else { quote!(::std::clone::Clone::clone(v)) };
-                let push = value(name, quote!(String(#text)));
-                quote!(if let ::std::option::Option::Some(v) = &input.#f { #push })
-            }
-            EndpointParamIr::BoolMember { name, field } => {
-                let f = ident(field);
-                let push = value(name, quote!(Bool(*v)));
-                quote!(if let ::std::option::Option::Some(v) = &input.#f { #push })
-            }
-        });
+    // The endpoint parameters as one `endpoint_params!` table.
+    let params = op.endpoint_params.iter().map(|p| match p {
+        EndpointParamIr::StaticBool { name, value } => quote!(bool(#name #value)),
+        EndpointParamIr::StaticString { name, value } => quote!(string(#name #value)),
+        EndpointParamIr::Member { name, field, is_enum } => {
+            let f = ident(field);
+            if *is_enum { quote!(enum(#name #f)) } else { quote!(str(#name #f)) }
+        }
+        EndpointParamIr::BoolMember { name, field } => {
+            let f = ident(field);
+            quote!(flag(#name #f))
+        }
+    });
+    if !op.endpoint_params.is_empty() {
+        after.push(quote!(::smithy_gen_runtime::protocols::endpoint_params::endpoint_params!(request, input [#(#params),*]);));
     }
     if let Some(c) = &op.checksum {
         let required = c.required;

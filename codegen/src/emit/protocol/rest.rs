@@ -12,62 +12,51 @@ use crate::emit::rust_type::ident;
 use crate::ir::{HttpBinding, MemberIr, OperationIr, Protocol, RType, RequestCustomization, ServiceIr, StructIr, TypeIr};
 use crate::ir::{TimestampFormat, UriSegment};
 
-/// A value of type `ty`, borrowed as `v`, as header, label or query text.
-/// A timestamp's text may fail (a year its format cannot express), so the
-/// expression may use `?` for a violation of `member` of `type_name`.
-fn text(ty: &RType, v: TokenStream, fmt: TimestampFormat, member: &str, type_name: &str) -> TokenStream {
+/// The `http_bindings` kind of a value of type `ty` as header, label or
+/// query text (see `runtime/src/protocols/http_bindings.rs`).
+fn text_kind(ty: &RType, fmt: TimestampFormat) -> TokenStream {
     match ty {
-        RType::String => quote!(::std::string::String::clone(#v)),
+        RType::String => quote!(str),
         // Enums, string or integer.
-        RType::Named(_) => quote!(::smithy_gen_runtime::types::enums::EnumText::to_text(#v).into_owned()),
-        RType::Float => quote!(::smithy_gen_runtime::protocols::rest_json::fmt_float32(*#v)),
-        RType::Double | RType::BigDecimal => quote!(::smithy_gen_runtime::protocols::rest_json::fmt_float(*#v)),
+        RType::Named(_) => quote!(enum),
+        RType::Float => quote!(f32),
+        RType::Double | RType::BigDecimal => quote!(f64),
         RType::Timestamp => match fmt {
-            TimestampFormat::DateTime => quote!(::smithy_gen_runtime::protocols::rest_json::timestamp_text(#v, ::smithy_gen_runtime::types::timestamp::Format::DateTime, #member, #type_name)?),
-            TimestampFormat::HttpDate => quote!(::smithy_gen_runtime::protocols::rest_json::timestamp_text(#v, ::smithy_gen_runtime::types::timestamp::Format::HttpDate, #member, #type_name)?),
-            TimestampFormat::EpochSeconds => quote!(#v.fmt_epoch_seconds()),
+            TimestampFormat::DateTime => quote!(date_time),
+            TimestampFormat::HttpDate => quote!(http_date),
+            TimestampFormat::EpochSeconds => quote!(epoch),
         },
-        RType::Blob => quote!(::smithy_gen_runtime::types::blob::encode(#v.as_bytes())),
-        RType::Document | RType::List(_) | RType::Map(..) => {
-            quote!(::serde_json::to_string(#v).unwrap_or_default())
-        }
-        _ => quote!(::std::string::ToString::to_string(#v)),
+        RType::Blob => quote!(blob),
+        RType::Document | RType::List(_) | RType::Map(..) => quote!(json),
+        _ => quote!(display),
     }
 }
 
-/// A closure from header text to a value of `ty`.
-fn from_text(ty: &RType, fmt: TimestampFormat) -> TokenStream {
+/// The `http_bindings` kind reading header text as a value of type `ty`.
+fn from_kind(ty: &RType, fmt: TimestampFormat) -> TokenStream {
     let f = match fmt {
         TimestampFormat::DateTime => "date-time",
         TimestampFormat::HttpDate => "http-date",
         TimestampFormat::EpochSeconds => "epoch-seconds",
     };
     match ty {
-        RType::String => quote!(::smithy_gen_runtime::protocols::rest_json::parse_string),
+        RType::String => quote!(str),
         RType::Named(n) => {
             let n = ident(n);
-            quote!(<types::#n as ::smithy_gen_runtime::types::enums::EnumText>::from_text)
+            quote!(enum types::#n)
         }
-        RType::Bool => quote!(::smithy_gen_runtime::protocols::rest_json::parse_bool),
-        RType::Float => quote!(|v: &str| ::smithy_gen_runtime::protocols::rest_json::parse_float(v).map(|f| f as f32)),
-        RType::Double | RType::BigDecimal => quote!(::smithy_gen_runtime::protocols::rest_json::parse_float),
-        RType::Timestamp => quote!(|v: &str| ::smithy_gen_runtime::protocols::rest_json::parse_timestamp(v, #f)),
-        RType::Blob => quote!(|v: &str| ::smithy_gen_runtime::types::blob::decode(v)
-            .map(::smithy_gen_runtime::types::blob::Blob::new)
-            .map_err(|e| e.to_string())),
+        RType::Bool => quote!(bool),
+        RType::Float => quote!(f32),
+        RType::Double | RType::BigDecimal => quote!(f64),
+        RType::Timestamp => quote!(ts #f),
+        RType::Blob => quote!(blob),
         RType::List(inner) => {
-            let item = from_text(inner, fmt);
+            let item = from_kind(inner, fmt);
             let ts = matches!(**inner, RType::Timestamp) && fmt == TimestampFormat::HttpDate;
-            quote!(|v: &str| {
-                let item = #item;
-                ::smithy_gen_runtime::protocols::rest_json::split_header_list(v, #ts)
-                    .iter()
-                    .map(|s| item(s.as_str()))
-                    .collect::<::std::result::Result<::std::vec::Vec<_>, ::std::string::String>>()
-            })
+            quote!(list #ts (#item))
         }
-        RType::Document | RType::Map(..) => quote!(|v: &str| ::serde_json::from_str(v).map_err(|e| e.to_string())),
-        _ => quote!(::smithy_gen_runtime::protocols::rest_json::parse_number),
+        RType::Document | RType::Map(..) => quote!(json),
+        _ => quote!(num),
     }
 }
 
@@ -78,6 +67,8 @@ fn is_list(ty: &RType) -> Option<&RType> {
     }
 }
 
+/// The request of a restJson1 or restXml operation: its bindings as one
+/// `http_request!` table (labels, query, headers), then its body.
 pub fn serialize(svc: &ServiceIr, op: &OperationIr, input: Option<&StructIr>) -> TokenStream {
     let Some(http) = &op.http else {
         return quote!(::std::result::Result::Err(::smithy_gen_runtime::error::Failure::Transport(
@@ -89,62 +80,59 @@ pub fn serialize(svc: &ServiceIr, op: &OperationIr, input: Option<&StructIr>) ->
     let member = |name: &str| members.iter().find(|m| m.name == name);
     let method = http.method.to_ascii_uppercase();
 
+    // The path: literal text (runs of it joined) and labels.
     let mut path = Vec::new();
+    let mut text = String::new();
+    let flush = |text: &mut String, path: &mut Vec<TokenStream>| {
+        if !text.is_empty() {
+            path.push(quote!(text(#text)));
+            text.clear();
+        }
+    };
     for seg in &http.path {
         match seg {
             UriSegment::Literal(l) => {
-                let l = format!("/{l}");
-                path.push(quote!(path.push_str(#l);));
+                text.push('/');
+                text.push_str(l);
             }
             UriSegment::Label(name) | UriSegment::Greedy(name) => {
                 let greedy = matches!(seg, UriSegment::Greedy(_));
                 let Some(m) = member(name) else { continue };
+                text.push('/');
+                flush(&mut text, &mut path);
                 let f = ident(&m.rust_name);
                 let n = &m.name;
-                let value = match m.ty {
-                    RType::String => quote!(v.as_str()),
-                    RType::Named(_) => quote!(&::smithy_gen_runtime::types::enums::EnumText::to_text(v)),
-                    _ => {
-                        let t = text(&m.ty, quote!(v), m.timestamp_format.unwrap_or(TimestampFormat::DateTime), &m.name, type_name);
-                        quote!(&#t)
-                    }
-                };
+                let kind = text_kind(&m.ty, m.timestamp_format.unwrap_or(TimestampFormat::DateTime));
                 let label_default = op.customizations.iter().find_map(|c| match c {
                     RequestCustomization::LabelDefault { field, value } if *field == m.rust_name => Some(value),
                     _ => None,
                 });
                 path.push(match label_default {
                     // A service customisation: unset or empty is this value.
-                    Some(d) => quote! {
-                        path.push('/');
-                        let v = input.#f.as_deref().filter(|v| !v.is_empty()).unwrap_or(#d);
-                        ::smithy_gen_runtime::protocols::rest_json::label(&mut path, v, #n, #type_name, #greedy)?;
-                    },
+                    Some(d) => quote!(or(#f #n #d #greedy)),
                     // S3 object keys keep their dot segments (see `label_keeping_dots`).
-                    None if greedy && svc.s3_signing => quote! {
-                        path.push('/');
-                        let v = ::smithy_gen_runtime::protocols::rest_json::required_label(&input.#f, #n, #type_name)?;
-                        ::smithy_gen_runtime::protocols::rest_json::label_keeping_dots(&mut path, #value, #n, #type_name)?;
-                    },
-                    None => quote! {
-                        path.push('/');
-                        let v = ::smithy_gen_runtime::protocols::rest_json::required_label(&input.#f, #n, #type_name)?;
-                        ::smithy_gen_runtime::protocols::rest_json::label(&mut path, #value, #n, #type_name, #greedy)?;
-                    },
+                    None if greedy && svc.s3_signing => quote!(keep_dots(#f #n #kind)),
+                    None if greedy => quote!(greedy(#f #n #kind)),
+                    None => quote!(label(#f #n #kind)),
                 });
             }
         }
     }
     let bucket_in_endpoint = op.customizations.contains(&RequestCustomization::S3BucketInEndpoint);
     if (http.path.is_empty() && !bucket_in_endpoint) || (http.uri.split('?').next().is_some_and(|p| p.len() > 1 && p.ends_with('/'))) {
-        path.push(quote!(path.push('/');));
+        text.push('/');
     }
+    flush(&mut text, &mut path);
 
+    // The other bindings, in the order the request gets them: the URI's own
+    // query, the members' query parameters, `@httpQueryParams` (after the
+    // members', which win), headers, then prefix headers (after the
+    // members' own headers, which win over an entry of the same name).
     let mut query = Vec::new();
     for (k, v) in &http.query {
         query.push(match v {
-            Some(v) => quote!(request.query(#k, #v);),
-            None => quote!(request.query_flag(#k);),
+            Some(v) => quote!(constant(#k #v)),
+            None => quote!(flag(#k)),
         });
     }
     let mut params = Vec::new();
@@ -155,6 +143,7 @@ pub fn serialize(svc: &ServiceIr, op: &OperationIr, input: Option<&StructIr>) ->
     let mut payload = None;
     for m in members {
         let f = ident(&m.rust_name);
+        let n = &m.name;
         if m.http != HttpBinding::Body {
             bound.push(wire_name(svc, m));
         }
@@ -163,72 +152,38 @@ pub fn serialize(svc: &ServiceIr, op: &OperationIr, input: Option<&StructIr>) ->
             HttpBinding::Label { .. } | HttpBinding::ResponseCode => {}
             HttpBinding::Query(name) => {
                 let fmt = m.timestamp_format.unwrap_or(TimestampFormat::DateTime);
-                let code = match is_list(&m.ty) {
+                query.push(match is_list(&m.ty) {
                     Some(inner) => {
-                        let t = text(inner, quote!(item), fmt, &m.name, type_name);
-                        quote!(for item in v { request.query(#name, #t); })
+                        let kind = text_kind(inner, fmt);
+                        quote!(query_list(#name #f #n #kind))
                     }
                     None => {
-                        let t = text(&m.ty, quote!(v), fmt, &m.name, type_name);
-                        quote!(request.query(#name, #t);)
-                    }
-                };
-                query.push(quote!(if let ::std::option::Option::Some(v) = &input.#f { #code }));
-            }
-            HttpBinding::QueryParams => {
-                let code = match &m.ty {
-                    RType::Map(_, v) if is_list(v).is_some() => quote! {
-                        for item in v { request.query(k, ::std::string::String::clone(item)); }
-                    },
-                    _ => quote!(request.query(k, ::std::string::String::clone(v));),
-                };
-                params.push(quote! {
-                    if let ::std::option::Option::Some(map) = &input.#f {
-                        for (k, v) in map {
-                            if !explicit.iter().any(|n| n == k) { #code }
-                        }
+                        let kind = text_kind(&m.ty, fmt);
+                        quote!(query(#name #f #n #kind))
                     }
                 });
             }
+            HttpBinding::QueryParams => params.push(match &m.ty {
+                RType::Map(_, v) if is_list(v).is_some() => quote!(params_list(#f)),
+                _ => quote!(params(#f)),
+            }),
             HttpBinding::Header(name) => {
                 let fmt = m.timestamp_format.unwrap_or(TimestampFormat::HttpDate);
-                let value = match is_list(&m.ty) {
+                headers.push(match is_list(&m.ty) {
                     Some(inner) => {
-                        let t = text(inner, quote!(item), fmt, &m.name, type_name);
+                        let kind = text_kind(inner, fmt);
                         let ts = matches!(inner, RType::Timestamp) && fmt == TimestampFormat::HttpDate;
-                        quote!({
-                            let mut items = ::std::vec::Vec::with_capacity(v.len());
-                            for item in v {
-                                items.push(#t);
-                            }
-                            ::smithy_gen_runtime::protocols::rest_json::join_header_list(&items, #ts)
-                        })
+                        quote!(header_list(#name #f #n #kind #ts))
                     }
                     // A string with `@mediaType` travels in a header as base64.
-                    None if m.ty == RType::String && m.media_type.is_some() => {
-                        quote!(::smithy_gen_runtime::types::blob::encode(v.as_bytes()))
-                    }
-                    None => text(&m.ty, quote!(v), fmt, &m.name, type_name),
-                };
-                let member = &m.name;
-                headers.push(quote!(if let ::std::option::Option::Some(v) = &input.#f {
-                    request.header(#name, ::smithy_gen_runtime::protocols::rest_json::header_text(#value, || #member.to_string(), false, #type_name)?);
-                }));
-            }
-            HttpBinding::PrefixHeaders(prefix) => {
-                let member = &m.name;
-                // After the members' own headers, which win over an entry of
-                // the map with the same name.
-                prefix_headers.push(quote! {
-                    if let ::std::option::Option::Some(map) = &input.#f {
-                        for (k, v) in map {
-                            let at = || ::std::format!("{}[{:?}]", #member, k);
-                            let name = ::smithy_gen_runtime::protocols::rest_json::header_text(::std::format!("{}{}", #prefix, k), at, true, #type_name)?;
-                            request.default_header(&name, &::smithy_gen_runtime::protocols::rest_json::header_text(::std::string::String::clone(v), at, false, #type_name)?);
-                        }
+                    None if m.ty == RType::String && m.media_type.is_some() => quote!(header(#name #f #n b64)),
+                    None => {
+                        let kind = text_kind(&m.ty, fmt);
+                        quote!(header(#name #f #n #kind))
                     }
                 });
             }
+            HttpBinding::PrefixHeaders(prefix) => prefix_headers.push(quote!(prefix(#prefix #f #n))),
             HttpBinding::Payload => payload = Some(m),
         }
     }
@@ -270,76 +225,45 @@ pub fn serialize(svc: &ServiceIr, op: &OperationIr, input: Option<&StructIr>) ->
     } else {
         quote!()
     };
-    let explicit = if params.is_empty() {
-        quote!()
-    } else {
-        quote!(let explicit: ::std::vec::Vec<::std::string::String> = request.query.iter().map(|(k, _)| k.clone()).collect();)
-    };
-    let uses_input = !members.is_empty();
-    let silence = if uses_input { quote!() } else { quote!(let _ = input;) };
-    // S3 paths left empty (the bucket in the endpoint) are built by nothing.
-    let path_mut = (!path.is_empty()).then(|| quote!(mut));
+    let silence = if members.is_empty() { quote!(let _ = input;) } else { quote!() };
+    let bindings = query.into_iter().chain(params).chain(headers).chain(prefix_headers);
     quote! {
         #silence
-        let #path_mut path = ::std::string::String::new();
-        #(#path)*
-        #[allow(unused_mut)]
-        let mut request = ::smithy_gen_runtime::request::PreparedRequest::new(#method, path);
-        #(#query)*
-        #explicit
-        #(#params)*
-        #(#headers)*
-        #(#prefix_headers)*
+        ::smithy_gen_runtime::protocols::http_bindings::http_request!(request = #method, input: #type_name, [#(#path),*] [#(#bindings),*]);
         #body_code
         ::std::result::Result::Ok(request)
     }
 }
 
-/// Statements reading an error structure's header-bound members from
-/// `response` into `self` (restJson1); a value that does not parse leaves
-/// the member unset (the error itself is what matters).
-pub fn error_header_reads(s: &StructIr) -> Vec<TokenStream> {
-    s.members
+/// The statement reading an error structure's header-bound members from
+/// `response` into `self` (restJson1), an `error_headers!` table; a value
+/// that does not parse leaves the member unset (the error itself is what
+/// matters). `None` when no member is bound to a header or the status.
+pub fn error_header_reads(s: &StructIr) -> Option<TokenStream> {
+    let entries: Vec<TokenStream> = s
+        .members
         .iter()
         .filter_map(|m| {
             let f = ident(&m.rust_name);
-            let value = match response_value(m)? {
-                ResponseValue::Fallible(e) => quote!(::std::result::Result::Ok(::std::option::Option::Some(v)) = #e),
-                ResponseValue::Optional(e) => quote!(::std::option::Option::Some(v) = #e),
-            };
-            Some(quote!(if let #value { self.#f = ::std::option::Option::Some(v); }))
+            let how = response_how(m)?;
+            Some(quote!(#f: #how))
         })
-        .collect()
+        .collect();
+    (!entries.is_empty()).then(|| quote!(::smithy_gen_runtime::protocols::http_bindings::error_headers!(response, self { #(#entries),* });))
 }
 
-/// An output or error member's value from the response's status or headers.
-enum ResponseValue {
-    /// `Result<Option<T>, Failure>`: a header whose text may not parse.
-    Fallible(TokenStream),
-    /// `Option<T>`.
-    Optional(TokenStream),
-}
-
-/// The value of a member bound to a header, the prefix headers or the status
-/// code (`None` for other bindings).
-fn response_value(m: &MemberIr) -> Option<ResponseValue> {
+/// The `http_response!` entry of a member bound to a header, the prefix
+/// headers or the status code (`None` for other bindings).
+fn response_how(m: &MemberIr) -> Option<TokenStream> {
     Some(match &m.http {
         // `@mediaType` strings travel in headers as base64.
-        HttpBinding::Header(name) if m.ty == RType::String && m.media_type.is_some() => {
-            ResponseValue::Fallible(quote!(::smithy_gen_runtime::protocols::rest_json::header(response, #name, |v: &str| {
-                ::smithy_gen_runtime::types::blob::decode(v)
-                    .map_err(|e| e.to_string())
-                    .and_then(|b| ::std::string::String::from_utf8(b).map_err(|e| e.to_string()))
-            })))
-        }
+        HttpBinding::Header(name) if m.ty == RType::String && m.media_type.is_some() => quote!(header(#name b64)),
         HttpBinding::Header(name) => {
-            let conv = from_text(&m.ty, m.timestamp_format.unwrap_or(TimestampFormat::HttpDate));
-            ResponseValue::Fallible(quote!(::smithy_gen_runtime::protocols::rest_json::header(response, #name, #conv)))
+            let from = from_kind(&m.ty, m.timestamp_format.unwrap_or(TimestampFormat::HttpDate));
+            quote!(header(#name #from))
         }
-        HttpBinding::PrefixHeaders(prefix) => {
-            ResponseValue::Optional(quote!(::smithy_gen_runtime::protocols::rest_json::prefix_headers(response, #prefix)))
-        }
-        HttpBinding::ResponseCode => ResponseValue::Optional(quote!(::std::option::Option::Some(i32::from(response.status)))),
+        HttpBinding::PrefixHeaders(prefix) => quote!(prefix(#prefix)),
+        HttpBinding::ResponseCode => quote!(status),
         _ => return None,
     })
 }
@@ -396,49 +320,44 @@ pub fn parse(svc: &ServiceIr, output_name: &str, output: Option<&StructIr>) -> T
     let has_body = members
         .iter()
         .any(|m| matches!(m.http, HttpBinding::Body | HttpBinding::Query(_) | HttpBinding::QueryParams | HttpBinding::Label { .. }));
-    // Each member bound outside the JSON body, with the expression giving its value.
+    // Each member bound outside the body, as an `http_response!` entry.
     let mut bound = Vec::new();
     for m in members {
-        let value = match (&m.http, response_value(m)) {
-            (HttpBinding::Payload, _) => payload_value(svc, m),
-            (_, Some(ResponseValue::Fallible(e))) => quote!(#e?),
-            (_, Some(ResponseValue::Optional(e))) => e,
-            (_, None) => continue,
+        let f = ident(&m.rust_name);
+        let how = match &m.http {
+            HttpBinding::Payload => {
+                let value = payload_value(svc, m);
+                quote!(value(#value))
+            }
+            _ => match response_how(m) {
+                Some(how) => how,
+                None => continue,
+            },
         };
-        bound.push((ident(&m.rust_name), value));
+        bound.push(quote!(#f: #how));
     }
+    let start = if has_body {
+        let p = parse_body(svc);
+        quote!(#p?)
+    } else if bound.is_empty() {
+        // Nothing to read: the output has no member on the wire.
+        quote!({
+            let _ = response;
+            ::std::default::Default::default()
+        })
+    } else {
+        quote!(::std::default::Default::default())
+    };
     if bound.is_empty() {
-        let start = if has_body {
-            let p = parse_body(svc);
-            quote!(#p?)
-        } else {
-            // Nothing to read: the output has no member on the wire.
-            quote!({
-                let _ = response;
-                ::std::default::Default::default()
-            })
-        };
         return quote! {
             #[allow(unused_mut)]
             let mut output: types::#ty = #start;
             ::std::result::Result::Ok(output)
         };
     }
-    if has_body {
-        let assigns = bound.iter().map(|(f, v)| quote!(output.#f = #v;));
-        let p = parse_body(svc);
-        return quote! {
-            let mut output: types::#ty = #p?;
-            #(#assigns)*
-            ::std::result::Result::Ok(output)
-        };
-    }
-    // No JSON body: every value comes from the status, headers or payload,
-    // so the output is built in one expression.
-    let fields = bound.iter().map(|(f, v)| quote!(#f: #v,));
-    let rest = (bound.len() < members.len()).then(|| quote!(..::std::default::Default::default()));
     quote! {
-        let output = types::#ty { #(#fields)* #rest };
+        let mut output: types::#ty = #start;
+        ::smithy_gen_runtime::protocols::http_bindings::http_response!(response, output { #(#bound),* });
         ::std::result::Result::Ok(output)
     }
 }

@@ -1,0 +1,290 @@
+//! The HTTP bindings of restJson1 and restXml operations, written as tables.
+//!
+//! A generated `prepare_*` lists its input's URI labels, query parameters and
+//! headers in one `http_request!` call, and a generated `parse_*` its output's
+//! header-, status- and payload-bound members in one `http_response!` call:
+//! one short entry per member, the way `json_struct!` lists a structure's JSON
+//! members. Each entry expands to the one call of `rest_json`'s functions
+//! that binds it (the same code the generator used to write out in full, so
+//! the wire is unchanged); S3's `CopyObject`, with 37 bound members, was 580
+//! generated lines and is now about 60.
+//!
+//! Value kinds, as the entries name them (`$kind`):
+//! - `str` (a `String`), `enum` (a generated enum, string or integer),
+//!   `display` (booleans and integers, by `ToString`), `f32`, `f64`,
+//!   `date_time`, `http_date`, `epoch` (timestamps in that format), `blob`
+//!   (base64), `b64` (a `@mediaType` string in a header: base64 of its
+//!   UTF-8), `json` (a document, list or map as JSON).
+//!
+//! Response kinds (`$from`): `str`, `enum Path`, `bool`, `num` (integers),
+//! `f32`, `f64`, `ts "format"` (`date-time`, `http-date`, `epoch-seconds`),
+//! `blob`, `b64`, `json`, `list <timestamps?> (<item kind>)`.
+
+use crate::error::Failure;
+use crate::request::RawResponse;
+
+/// A document, list or map bound to a header or query parameter, as JSON.
+pub fn json_text<T: serde::Serialize + ?Sized>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_default()
+}
+
+/// A document, list or map read from a header's JSON text.
+pub fn json_from_text<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, String> {
+    serde_json::from_str(text).map_err(|e| e.to_string())
+}
+
+/// A header's base64 text as the UTF-8 string it encodes (a `@mediaType`
+/// string member bound to a header).
+pub fn base64_text(text: &str) -> Result<String, String> {
+    crate::types::blob::decode(text)
+        .map_err(|e| e.to_string())
+        .and_then(|b| String::from_utf8(b).map_err(|e| e.to_string()))
+}
+
+/// A header's base64 text as a blob.
+pub fn blob_from_text(text: &str) -> Result<crate::types::blob::Blob, String> {
+    crate::types::blob::decode(text).map(crate::types::blob::Blob::new).map_err(|e| e.to_string())
+}
+
+/// Query parameters of a `@httpQueryParams` map, after the members' own
+/// (`Some` values only, from the map's iteration): a key the request already
+/// has is left out, as the explicit member wins.
+pub fn query_params<'a, V: 'a>(
+    request: &mut crate::request::PreparedRequest,
+    map: impl IntoIterator<Item = (&'a String, &'a V)>,
+    mut values: impl FnMut(&'a V, &mut dyn FnMut(String)),
+) {
+    let explicit = request.query.len();
+    for (k, v) in map {
+        if request.query[..explicit].iter().any(|(n, _)| n == k) {
+            continue;
+        }
+        values(v, &mut |value| request.query(k, value));
+    }
+}
+
+/// Headers of a `@httpPrefixHeaders` map: `prefix` then each key, after the
+/// members' own headers (which win over an entry of the same name). A name
+/// or value HTTP cannot carry is a violation of `member[key]`.
+pub fn prefix_headers<'a>(
+    request: &mut crate::request::PreparedRequest,
+    prefix: &str,
+    map: impl IntoIterator<Item = (&'a String, &'a String)>,
+    member: &'static str,
+    type_name: &'static str,
+) -> Result<(), Failure> {
+    use super::rest_json::header_text;
+    for (k, v) in map {
+        let at = || format!("{member}[{k:?}]");
+        let name = header_text(format!("{prefix}{k}"), at, true, type_name)?;
+        request.default_header(&name, &header_text(v.clone(), at, false, type_name)?);
+    }
+    Ok(())
+}
+
+/// The response's status code, as an `@httpResponseCode` member holds it.
+pub fn status(response: &RawResponse) -> Option<i32> {
+    Some(i32::from(response.status))
+}
+
+/// A bound member's value as header, label or query text (`$kind`: see the
+/// module). A timestamp whose year its format cannot express is a violation
+/// of `$member`, returned with `?`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __http_bindings_text {
+    (str, $v:expr, $m:literal, $t:literal) => { ::std::string::String::clone($v) };
+    (enum, $v:expr, $m:literal, $t:literal) => { $crate::types::enums::EnumText::to_text($v).into_owned() };
+    (display, $v:expr, $m:literal, $t:literal) => { ::std::string::ToString::to_string($v) };
+    (f32, $v:expr, $m:literal, $t:literal) => { $crate::protocols::rest_json::fmt_float32(*$v) };
+    (f64, $v:expr, $m:literal, $t:literal) => { $crate::protocols::rest_json::fmt_float(*$v) };
+    (date_time, $v:expr, $m:literal, $t:literal) => {
+        $crate::protocols::rest_json::timestamp_text($v, $crate::types::timestamp::Format::DateTime, $m, $t)?
+    };
+    (http_date, $v:expr, $m:literal, $t:literal) => {
+        $crate::protocols::rest_json::timestamp_text($v, $crate::types::timestamp::Format::HttpDate, $m, $t)?
+    };
+    (epoch, $v:expr, $m:literal, $t:literal) => { $v.fmt_epoch_seconds() };
+    (blob, $v:expr, $m:literal, $t:literal) => { $crate::types::blob::encode($v.as_bytes()) };
+    (b64, $v:expr, $m:literal, $t:literal) => { $crate::types::blob::encode($v.as_bytes()) };
+    (json, $v:expr, $m:literal, $t:literal) => { $crate::protocols::http_bindings::json_text($v) };
+}
+
+/// A label's value as `&str`: strings and enums borrowed, the rest as text.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __http_bindings_label_text {
+    (str, $v:expr, $m:literal, $t:literal) => { $v.as_str() };
+    (enum, $v:expr, $m:literal, $t:literal) => { &$crate::types::enums::EnumText::to_text($v) };
+    ($kind:ident, $v:expr, $m:literal, $t:literal) => { &$crate::__http_bindings_text!($kind, $v, $m, $t) };
+}
+
+/// The request of a restJson1 or restXml operation, from its input's bound
+/// members: `http_request!(request = "METHOD", input: "InputType", [path
+/// entries] [other entries]);` declares `request`, a `PreparedRequest`,
+/// and returns a violation with `?` (a missing or empty label, a header value
+/// HTTP cannot carry). Path entries, in order:
+/// - `text("text")`: literal text;
+/// - `label(field "Member" kind)`, `greedy(...)`: a required label
+///   (percent-encoded; a greedy one keeps its `/`);
+/// - `keep_dots(field "Member" kind)`: an S3 object key (greedy, `.` and `..`
+///   segments kept);
+/// - `or(field "Member" "default" greedy)`: a label a customisation fills
+///   in when unset or empty.
+///
+/// Other entries, in the order they are added:
+/// - `constant("name" "value")`, `flag("name")`: the URI's own query;
+/// - `query("name" field "Member" kind)`, `query_list(...)`: a query
+///   parameter (a list: one per item);
+/// - `params(field)`, `params_list(field)`: a `@httpQueryParams` map of
+///   strings or of lists of strings;
+/// - `header("name" field "Member" kind)`: a header;
+/// - `header_list("name" field "Member" kind timestamps)`: a list header,
+///   its items joined (`timestamps`: HTTP dates, which hold commas, are not
+///   quoted);
+/// - `prefix("prefix" field "Member")`: a `@httpPrefixHeaders` map.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __http_bindings_request {
+    ($request:ident = $method:literal, $input:ident : $t:literal, [$($pk:ident($($p:tt)*)),*] [$($k:ident($($e:tt)*)),*]) => {
+        #[allow(unused_mut)]
+        let mut path = ::std::string::String::new();
+        $($crate::__http_bindings_request!(@path path $input $t $pk $($p)*);)*
+        #[allow(unused_mut)]
+        let mut $request = $crate::request::PreparedRequest::new($method, path);
+        $($crate::__http_bindings_request!(@bind $request $input $t $k $($e)*);)*
+    };
+    (@path $path:ident $i:ident $t:literal text $lit:literal) => { $path.push_str($lit) };
+    (@path $path:ident $i:ident $t:literal label $f:ident $m:literal $kind:ident) => {
+        let v = $crate::protocols::rest_json::required_label(&$i.$f, $m, $t)?;
+        $crate::protocols::rest_json::label(&mut $path, $crate::__http_bindings_label_text!($kind, v, $m, $t), $m, $t, false)?
+    };
+    (@path $path:ident $i:ident $t:literal greedy $f:ident $m:literal $kind:ident) => {
+        let v = $crate::protocols::rest_json::required_label(&$i.$f, $m, $t)?;
+        $crate::protocols::rest_json::label(&mut $path, $crate::__http_bindings_label_text!($kind, v, $m, $t), $m, $t, true)?
+    };
+    (@path $path:ident $i:ident $t:literal keep_dots $f:ident $m:literal $kind:ident) => {
+        let v = $crate::protocols::rest_json::required_label(&$i.$f, $m, $t)?;
+        $crate::protocols::rest_json::label_keeping_dots(&mut $path, $crate::__http_bindings_label_text!($kind, v, $m, $t), $m, $t)?
+    };
+    (@path $path:ident $i:ident $t:literal or $f:ident $m:literal $d:literal $greedy:literal) => {
+        let v = $i.$f.as_deref().filter(|v| !v.is_empty()).unwrap_or($d);
+        $crate::protocols::rest_json::label(&mut $path, v, $m, $t, $greedy)?
+    };
+    (@bind $r:ident $i:ident $t:literal constant $k:literal $v:literal) => { $r.query($k, $v) };
+    (@bind $r:ident $i:ident $t:literal flag $k:literal) => { $r.query_flag($k) };
+    (@bind $r:ident $i:ident $t:literal query $k:literal $f:ident $m:literal $kind:ident) => {
+        if let ::std::option::Option::Some(v) = &$i.$f {
+            $r.query($k, $crate::__http_bindings_text!($kind, v, $m, $t));
+        }
+    };
+    (@bind $r:ident $i:ident $t:literal query_list $k:literal $f:ident $m:literal $kind:ident) => {
+        if let ::std::option::Option::Some(v) = &$i.$f {
+            for item in v {
+                $r.query($k, $crate::__http_bindings_text!($kind, item, $m, $t));
+            }
+        }
+    };
+    (@bind $r:ident $i:ident $t:literal params $f:ident) => {
+        if let ::std::option::Option::Some(map) = &$i.$f {
+            $crate::protocols::http_bindings::query_params(&mut $r, map, |v, push| push(::std::string::String::clone(v)));
+        }
+    };
+    (@bind $r:ident $i:ident $t:literal params_list $f:ident) => {
+        if let ::std::option::Option::Some(map) = &$i.$f {
+            $crate::protocols::http_bindings::query_params(&mut $r, map, |v, push| {
+                for item in v {
+                    push(::std::string::String::clone(item));
+                }
+            });
+        }
+    };
+    (@bind $r:ident $i:ident $t:literal header $name:literal $f:ident $m:literal $kind:ident) => {
+        if let ::std::option::Option::Some(v) = &$i.$f {
+            let text = $crate::__http_bindings_text!($kind, v, $m, $t);
+            $r.header($name, $crate::protocols::rest_json::header_text(text, || ::std::string::String::from($m), false, $t)?);
+        }
+    };
+    (@bind $r:ident $i:ident $t:literal header_list $name:literal $f:ident $m:literal $kind:ident $ts:literal) => {
+        if let ::std::option::Option::Some(v) = &$i.$f {
+            let mut items = ::std::vec::Vec::with_capacity(v.len());
+            for item in v {
+                items.push($crate::__http_bindings_text!($kind, item, $m, $t));
+            }
+            let text = $crate::protocols::rest_json::join_header_list(&items, $ts);
+            $r.header($name, $crate::protocols::rest_json::header_text(text, || ::std::string::String::from($m), false, $t)?);
+        }
+    };
+    (@bind $r:ident $i:ident $t:literal prefix $p:literal $f:ident $m:literal) => {
+        if let ::std::option::Option::Some(map) = &$i.$f {
+            $crate::protocols::http_bindings::prefix_headers(&mut $r, $p, map, $m, $t)?;
+        }
+    };
+}
+pub use __http_bindings_request as http_request;
+
+/// A function from header text to a value (`$from`: see the module).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __http_bindings_from_text {
+    (str) => { $crate::protocols::rest_json::parse_string };
+    (enum $ty:path) => { <$ty as $crate::types::enums::EnumText>::from_text };
+    (bool) => { $crate::protocols::rest_json::parse_bool };
+    (num) => { $crate::protocols::rest_json::parse_number };
+    (f32) => { |v: &str| $crate::protocols::rest_json::parse_float(v).map(|f| f as f32) };
+    (f64) => { $crate::protocols::rest_json::parse_float };
+    (ts $format:literal) => { |v: &str| $crate::protocols::rest_json::parse_timestamp(v, $format) };
+    (blob) => { $crate::protocols::http_bindings::blob_from_text };
+    (b64) => { $crate::protocols::http_bindings::base64_text };
+    (json) => { $crate::protocols::http_bindings::json_from_text };
+    (list $ts:literal ($($item:tt)*)) => {
+        |v: &str| {
+            let item = $crate::__http_bindings_from_text!($($item)*);
+            $crate::protocols::rest_json::split_header_list(v, $ts)
+                .iter()
+                .map(|s| item(s.as_str()))
+                .collect::<::std::result::Result<::std::vec::Vec<_>, ::std::string::String>>()
+        }
+    };
+}
+
+/// An output's members bound outside the body, set on `output` from
+/// `response`: `http_response!(response, output { field: how, ... });`, where
+/// `how` is `header("name" from)` (a header that does not parse is an error,
+/// returned with `?`), `prefix("prefix")` (`@httpPrefixHeaders`), `status`
+/// (`@httpResponseCode`) or `value(expression)` (the payload, read by the
+/// generated expression).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __http_bindings_response {
+    ($response:ident, $output:ident { $($f:ident : $how:ident $(($($a:tt)*))?),* $(,)? }) => {
+        $($output.$f = $crate::__http_bindings_response!(@value $response $how $($($a)*)?);)*
+    };
+    (@value $response:ident header $name:literal $($from:tt)*) => {
+        $crate::protocols::rest_json::header($response, $name, $crate::__http_bindings_from_text!($($from)*))?
+    };
+    (@value $response:ident prefix $p:literal) => { $crate::protocols::rest_json::prefix_headers($response, $p) };
+    (@value $response:ident status) => { $crate::protocols::http_bindings::status($response) };
+    (@value $response:ident value $e:expr) => { $e };
+}
+pub use __http_bindings_response as http_response;
+
+/// An error structure's members bound outside the body, set on `target`
+/// (`self`) from `response`: `error_headers!(response, self { field: how,
+/// ... });` with `how` as in `http_response!` but no `value`. A header that
+/// does not parse leaves its member unset: the error itself is what matters.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __http_bindings_error_headers {
+    ($response:ident, $target:ident { $($f:ident : $how:ident $(($($a:tt)*))?),* $(,)? }) => {
+        $(if let ::std::option::Option::Some(v) = $crate::__http_bindings_error_headers!(@value $response $how $($($a)*)?) {
+            $target.$f = ::std::option::Option::Some(v);
+        })*
+    };
+    (@value $response:ident header $name:literal $($from:tt)*) => {
+        $crate::protocols::rest_json::header($response, $name, $crate::__http_bindings_from_text!($($from)*)).ok().flatten()
+    };
+    (@value $response:ident prefix $p:literal) => { $crate::protocols::rest_json::prefix_headers($response, $p) };
+    (@value $response:ident status) => { $crate::protocols::http_bindings::status($response) };
+}
+pub use __http_bindings_error_headers as error_headers;
