@@ -1,29 +1,32 @@
 //! What every one-call program shares: arguments, the request loop, and the
 //! figures it prints. Only `call` differs between the programs.
 //!
-//! Usage: `<program> ENDPOINT [REQUESTS CONCURRENCY]`. With one request it
-//! makes one PutDestination call and prints what came back; with more it
-//! warms up, then sends REQUESTS calls from CONCURRENCY tasks and prints
-//! `requests=N seconds=S cpu_seconds=C` (C is this process's user+system time
-//! from /proc/self/stat, in units of 10 ms).
+//! Usage: `<program> [REQUESTS CONCURRENCY]`. The client is configured the
+//! way a user's program is, from the environment (the benchmark sets
+//! AWS_ENDPOINT_URL to its canned-response server and static credentials in
+//! AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY), through the configuration
+//! loader of each side. With one request it makes one PutDestination call and
+//! prints what came back; with more it warms up, then sends REQUESTS calls
+//! from CONCURRENCY tasks and prints `requests=N seconds=S cpu_seconds=C` (C
+//! is this process's user+system time from /proc/self/stat, in units of
+//! 10 ms).
 
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Instant;
 
-pub fn run<C, F, Fut>(make_client: F, call: fn(Arc<C>) -> Fut)
+pub fn run<C, M, Fut>(make_client: fn() -> M, call: fn(Arc<C>) -> Fut)
 where
     C: Send + Sync + 'static,
-    F: FnOnce(&str) -> C,
+    M: Future<Output = C>,
     Fut: Future<Output = Result<String, String>> + Send + 'static,
 {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let endpoint = args.first().map(String::as_str).unwrap_or("http://127.0.0.1:8080");
-    let requests: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(1);
-    let concurrency: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(1).max(1);
+    let requests: usize = args.first().and_then(|s| s.parse().ok()).unwrap_or(1);
+    let concurrency: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(1).max(1);
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
     runtime.block_on(async move {
-        let client = Arc::new(make_client(endpoint));
+        let client = Arc::new(make_client().await);
         if requests == 1 {
             match call(client).await {
                 Ok(arn) => println!("ok {arn}"),

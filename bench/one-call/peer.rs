@@ -1,26 +1,23 @@
-//! One PutDestination call through aws-sdk-cloudwatchlogs, configured the way
-//! its documentation shows for a fixed endpoint and static credentials.
+//! One PutDestination call through aws-sdk-cloudwatchlogs, with its
+//! configuration from aws-config, `aws_config::load_defaults`, as its
+//! documentation tells users (region, endpoint and credentials from the
+//! environment, the full credential chain compiled in).
 
 #[path = "harness.rs"]
 mod harness;
 
 use std::sync::Arc;
 
-use aws_sdk_cloudwatchlogs::config::{BehaviorVersion, Credentials, Region};
-use aws_sdk_cloudwatchlogs::{Client, Config};
+use aws_config::BehaviorVersion;
+use aws_sdk_cloudwatchlogs::Client;
 
 fn main() {
     harness::run(make_client, call);
 }
 
-fn make_client(endpoint: &str) -> Client {
-    let config = Config::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .region(Region::new("us-east-1"))
-        .endpoint_url(endpoint)
-        .credentials_provider(Credentials::new("AKIDBENCHMARK", "bench-secret", None, None, "bench"))
-        .build();
-    Client::from_conf(config)
+async fn make_client() -> Client {
+    let config = aws_config::load_defaults(BehaviorVersion::latest()).await;
+    Client::new(&config)
 }
 
 async fn call(client: Arc<Client>) -> Result<String, String> {
