@@ -17,6 +17,7 @@ pub mod model;
 pub mod naming;
 pub mod package;
 pub mod patterns;
+pub mod phases;
 pub mod third_party;
 pub mod write;
 
@@ -90,8 +91,8 @@ pub struct Generated {
 
 /// [`generate`], with the warnings.
 pub fn generate_reporting(options: &Options) -> Result<Generated, Error> {
-    let model = Model::load_files(&options.models)?;
-    let ir = lower::lower_crate(&model, &options.crate_name, &options.selection)?;
+    let model = phases::time(phases::Phase::Load, || Model::load_files(&options.models))?;
+    let ir = phases::time(phases::Phase::Lower, || lower::lower_crate(&model, &options.crate_name, &options.selection))?;
     let warnings = ir.services.iter().flat_map(|s| s.warnings.iter().cloned()).collect();
     let notes = ir.services.iter().flat_map(|s| s.notes.iter().cloned()).collect();
     let mut operation_features = Vec::new();
@@ -99,7 +100,7 @@ pub fn generate_reporting(options: &Options) -> Result<Generated, Error> {
         let own: std::collections::BTreeSet<&String> = s.operations.iter().map(|o| &o.feature).collect();
         operation_features.extend(own.into_iter().cloned());
     }
-    let files = write::render(emit::emit_crate(&ir, &options.packaging)).map_err(Error::Render)?;
+    let files = render(&ir, &options.packaging)?;
     Ok(Generated { files, warnings, notes, operation_features })
 }
 
@@ -133,6 +134,12 @@ pub fn generate_from_model(model: &Model, crate_name: &str, selection: &Selectio
 
 /// Generate from an already loaded model, packaged as `packaging` says.
 pub fn generate_packaged(model: &Model, crate_name: &str, selection: &Selection, packaging: &Packaging) -> Result<Vec<RenderedFile>, Error> {
-    let ir = lower::lower_crate(model, crate_name, selection)?;
-    write::render(emit::emit_crate(&ir, packaging)).map_err(Error::Render)
+    let ir = phases::time(phases::Phase::Lower, || lower::lower_crate(model, crate_name, selection))?;
+    render(&ir, packaging)
+}
+
+/// Emit and format every file of the crate `ir` describes.
+fn render(ir: &ir::CrateIr, packaging: &Packaging) -> Result<Vec<RenderedFile>, Error> {
+    let files = phases::time(phases::Phase::Emit, || emit::emit_crate(ir, packaging));
+    phases::time(phases::Phase::Format, || write::render(files)).map_err(Error::Render)
 }

@@ -199,6 +199,10 @@ fn is_marked(path: &Path) -> bool {
 
 /// Compare without writing.
 pub fn check(dir: &Path, files: &[RenderedFile]) -> Staleness {
+    crate::phases::time(crate::phases::Phase::Write, || check_untimed(dir, files))
+}
+
+fn check_untimed(dir: &Path, files: &[RenderedFile]) -> Staleness {
     let mut s = Staleness::default();
     let mut on_disk = owned_files(dir);
     let manifest = RenderedFile { path: MANIFEST.to_string(), contents: manifest(files) };
@@ -286,6 +290,10 @@ pub fn write(dir: &Path, files: &[RenderedFile]) -> Result<WriteReport, WriteErr
 /// directory it never wrote to, needs `force`, and without it nothing is
 /// written.
 pub fn write_with(dir: &Path, files: &[RenderedFile], options: WriteOptions) -> Result<WriteReport, WriteError> {
+    crate::phases::time(crate::phases::Phase::Write, || write_untimed(dir, files, options))
+}
+
+fn write_untimed(dir: &Path, files: &[RenderedFile], options: WriteOptions) -> Result<WriteReport, WriteError> {
     let io = |path: &Path| {
         let path = path.to_path_buf();
         move |error| WriteError::Io { path, error }
@@ -312,7 +320,7 @@ pub fn write_with(dir: &Path, files: &[RenderedFile], options: WriteOptions) -> 
             return Err(WriteError::NotOurs { dir: dir.to_path_buf(), files: conflicts, non_empty });
         }
     }
-    let stale = check(dir, files);
+    let stale = check_untimed(dir, files);
     let manifest_file = RenderedFile { path: MANIFEST.to_string(), contents: manifest(files) };
     // First a manifest of the old files and the new: an interrupted run
     // leaves every file it wrote listed as its own.

@@ -132,12 +132,14 @@ fn codegen(args: &[String]) -> Result<(), String> {
             smithy_gen::run(argv).map_err(|e| format!("error: {e}"))?;
         }
         bench::report_peak_rss();
+        codegen::phases::report();
         return Ok(());
     } else if has("--model") && !has("--runtime-path") {
         argv.extend(["--runtime-path".into(), runtime_dir().display().to_string()]);
     }
     smithy_gen::run(argv).map_err(|e| format!("error: {e}"))?;
     bench::report_peak_rss();
+    codegen::phases::report();
     Ok(())
 }
 

@@ -139,46 +139,9 @@ pub fn sweep(args: &[String]) -> Result<(), String> {
     let out_dir = root().join("target/sweep");
     let _ = std::fs::remove_dir_all(&out_dir);
     let started = Instant::now();
-    let mut rows = Vec::new();
-    for model in &models {
-        let file = model.file_name().map(|f| f.to_string_lossy().to_string()).unwrap_or_default();
-        let name = file.trim_end_matches(".json").to_string();
-        let text = std::fs::read_to_string(model).map_err(|e| format!("{}: {e}", model.display()))?;
-        let protocol = known.get(&file).cloned().unwrap_or_else(|| protocol_of(&text));
-        let supported = protocol.split(',').any(|p| SUPPORTED.contains(&p.trim()));
-        let operations = text.matches("\"type\": \"operation\"").count();
-        let mut row = Row { model: name.clone(), protocol, operations, lines: 0, generate_ms: 0.0, check_s: None, one_feature: None, unchecked: 0, waiters: 0, result: Ok(()), supported };
-        if !supported {
-            row.result = Err("protocol not supported yet".into());
-            rows.push(row);
-            continue;
-        }
-        let dir = out_dir.join(&name);
-        let crate_name = format!("sweep-{}", name.to_ascii_lowercase().replace(|c: char| !c.is_ascii_alphanumeric(), "-"));
-        // A workspace of its own: it sits inside this repository's directory.
-        let packaging = crate::packaging(&dir, true);
-        let options = codegen::Options { models: vec![model.clone()], crate_name, selection: Default::default(), packaging };
-        let t = Instant::now();
-        let generated = codegen::generate_reporting(&options);
-        row.generate_ms = t.elapsed().as_secs_f64() * 1000.0;
-        match generated {
-            Ok(codegen::Generated { files, warnings, operation_features, .. }) => {
-                row.unchecked = warnings.len();
-                row.one_feature = operation_features.into_iter().next();
-                for w in &warnings {
-                    eprintln!("    warning: {w}");
-                }
-                row.lines = files.iter().filter(|f| f.path.ends_with(".rs")).map(|f| f.contents.lines().count()).sum();
-                // One `waiter!` invocation per waiter (each with its typed classifier).
-                row.waiters = files.iter().filter(|f| f.path.ends_with("/waiters.rs")).map(|f| f.contents.matches("waiter!(").count()).sum();
-                codegen::write::write(&dir, &files).map_err(|e| format!("writing {}: {e}", dir.display()))?;
-            }
-            Err(e) => row.result = Err(first_line(&e.to_string())),
-        }
-        eprintln!("  {:<44} {:<11} {:>5} ops {:>8.0} ms {}", row.model, row.protocol, row.operations, row.generate_ms, verdict(&row));
-        rows.push(row);
-    }
+    let mut rows = generate_all(&models, &known, &out_dir)?;
     let generate_all = started.elapsed().as_secs_f64();
+    codegen::phases::report();
     if o.check_fixed {
         let missing: Vec<&str> =
             FIXED_SET.iter().map(|(m, _)| *m).filter(|m| !rows.iter().any(|r| r.model == *m)).collect();
@@ -206,6 +169,77 @@ pub fn sweep(args: &[String]) -> Result<(), String> {
         return Err(format!("sweep: {failed} model(s) on a supported protocol failed"));
     }
     Ok(())
+}
+
+/// Generate every model into its crate under `out_dir`: one worker per core,
+/// the largest models first (so the last to finish is a small one); the rows
+/// come back in the order of `models`, whatever order they finished in.
+fn generate_all(models: &[PathBuf], known: &BTreeMap<String, String>, out_dir: &Path) -> Result<Vec<Row>, String> {
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
+    let mut order: Vec<(u64, usize)> =
+        models.iter().enumerate().map(|(i, m)| (std::fs::metadata(m).map_or(0, |md| md.len()), i)).collect();
+    order.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let next = std::sync::Mutex::new(order.into_iter().map(|(_, i)| i));
+    let done = std::sync::Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            let (next, done) = (&next, &done);
+            scope.spawn(move || {
+                while let Some(i) = next.lock().map(|mut it| it.next()).unwrap_or(None) {
+                    let row = generate_one(&models[i], known, out_dir);
+                    if let Ok(mut d) = done.lock() {
+                        d.push((i, row));
+                    }
+                }
+            });
+        }
+    });
+    let mut done = done.into_inner().map_err(|_| "a generation worker panicked".to_string())?;
+    done.sort_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, row)| row).collect()
+}
+
+/// Generate one model into `out_dir/<name>` and print its line (with its
+/// warnings, in one piece: workers print as they finish).
+fn generate_one(model: &Path, known: &BTreeMap<String, String>, out_dir: &Path) -> Result<Row, String> {
+    let file = model.file_name().map(|f| f.to_string_lossy().to_string()).unwrap_or_default();
+    let name = file.trim_end_matches(".json").to_string();
+    let text = std::fs::read_to_string(model).map_err(|e| format!("{}: {e}", model.display()))?;
+    let protocol = known.get(&file).cloned().unwrap_or_else(|| protocol_of(&text));
+    let supported = protocol.split(',').any(|p| SUPPORTED.contains(&p.trim()));
+    let operations = text.matches("\"type\": \"operation\"").count();
+    drop(text);
+    let mut row = Row { model: name.clone(), protocol, operations, lines: 0, generate_ms: 0.0, check_s: None, one_feature: None, unchecked: 0, waiters: 0, result: Ok(()), supported };
+    if !supported {
+        row.result = Err("protocol not supported yet".into());
+        return Ok(row);
+    }
+    let dir = out_dir.join(&name);
+    let crate_name = format!("sweep-{}", name.to_ascii_lowercase().replace(|c: char| !c.is_ascii_alphanumeric(), "-"));
+    // A workspace of its own: it sits inside this repository's directory.
+    let packaging = crate::packaging(&dir, true);
+    let options = codegen::Options { models: vec![model.to_path_buf()], crate_name, selection: Default::default(), packaging };
+    let t = Instant::now();
+    let generated = codegen::generate_reporting(&options);
+    row.generate_ms = t.elapsed().as_secs_f64() * 1000.0;
+    let mut message = String::new();
+    match generated {
+        Ok(codegen::Generated { files, warnings, operation_features, .. }) => {
+            row.unchecked = warnings.len();
+            row.one_feature = operation_features.into_iter().next();
+            for w in &warnings {
+                message.push_str(&format!("    warning: {w}\n"));
+            }
+            row.lines = files.iter().filter(|f| f.path.ends_with(".rs")).map(|f| f.contents.lines().count()).sum();
+            // One `waiter!` invocation per waiter (each with its typed classifier).
+            row.waiters = files.iter().filter(|f| f.path.ends_with("/waiters.rs")).map(|f| f.contents.matches("waiter!(").count()).sum();
+            codegen::write::write(&dir, &files).map_err(|e| format!("writing {}: {e}", dir.display()))?;
+        }
+        Err(e) => row.result = Err(first_line(&e.to_string())),
+    }
+    message.push_str(&format!("  {:<44} {:<11} {:>5} ops {:>8.0} ms {}", row.model, row.protocol, row.operations, row.generate_ms, verdict(&row)));
+    eprintln!("{message}");
+    Ok(row)
 }
 
 /// Check every generated crate: clippy with all features (library and
