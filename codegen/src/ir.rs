@@ -200,6 +200,10 @@ pub struct ServiceIr {
     /// ones, `HeadObject`, `GetObject`): the service module gets `transfer`
     /// (`emit::transfer`). Set by `lower::customizations`.
     pub transfer: bool,
+    /// The protocol trait lists `h2` in `http` or `eventStreamHttp`
+    /// (Transcribe Streaming's bidirectional event streams): the crate turns
+    /// on the runtime's `http2` feature. Everything else speaks HTTP/1.1.
+    pub http2: bool,
 }
 
 /// The S3 operations the runtime's transfer manager calls

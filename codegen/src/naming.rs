@@ -40,7 +40,7 @@ pub const RESERVED_MODULES: &[&str] = &["cli", "unicode_properties", "smithy_gen
 
 /// Cargo features the generator defines beside the services' and
 /// operations'.
-pub const RESERVED_FEATURES: &[&str] = &["default", "default-transport", "cli", "request-compression", "content-md5", "checksums"];
+pub const RESERVED_FEATURES: &[&str] = &["default", "default-transport", "cli", "http2", "request-compression", "content-md5", "checksums"];
 
 /// Field names the generator reserves inside structures (none today; kept so
 /// the rule has one place to grow).

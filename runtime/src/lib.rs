@@ -41,10 +41,12 @@
 //! # Features
 //!
 //! - `default-transport` (default): [`transport::default::DefaultTransport`],
-//!   hyper's HTTP/1.1 and HTTP/2 client over rustls on tokio, with proxies
-//!   from the environment and `AWS_CA_BUNDLE`, and
-//!   [`transport::default::TokioSleep`]. Without it, set a [`Transport`] and a
-//!   [`Sleep`] on the configuration.
+//!   hyper's HTTP/1.1 client over rustls on tokio, with proxies from the
+//!   environment and `AWS_CA_BUNDLE`, and [`transport::default::TokioSleep`].
+//!   Without it, set a [`Transport`] and a [`Sleep`] on the configuration.
+//! - `http2`: HTTP/2 in the default transport, offered by ALPN before
+//!   HTTP/1.1; generated crates of services whose protocol lists `h2`
+//!   (bidirectional event streams) turn it on.
 //! - `cli`: the engine of the `smithy-call` tool of generated crates.
 //! - `xml`: the awsQuery, ec2Query and restXml protocols (XML read with quick-xml);
 //!   generated crates of services on them turn it on.

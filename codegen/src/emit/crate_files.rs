@@ -28,7 +28,17 @@ pub fn runtime_features(ir: &CrateIr) -> Vec<&'static str> {
     let gzip = ops().any(|o| o.gzip);
     let md5 = ops().any(|o| o.content_md5);
     let transfer = ir.services.iter().any(|s| s.transfer);
-    [(xml, "xml"), (cbor, "cbor"), (streams, "event-stream"), (checksums, "checksums"), (gzip, "request-compression"), (md5, "content-md5"), (transfer, "transfer")]
+    let http2 = ir.services.iter().any(|s| s.http2);
+    [
+        (xml, "xml"),
+        (cbor, "cbor"),
+        (streams, "event-stream"),
+        (checksums, "checksums"),
+        (gzip, "request-compression"),
+        (md5, "content-md5"),
+        (transfer, "transfer"),
+        (http2, "http2"),
+    ]
         .into_iter()
         .filter(|(on, _)| *on)
         .map(|(_, f)| f)
@@ -41,7 +51,16 @@ fn cargo_toml(ir: &CrateIr, packaging: &Packaging) -> String {
     let wanted = runtime_features(ir);
     let has = |f: &str| wanted.contains(&f);
     let (gzip, md5, checksums) = (has("request-compression"), has("content-md5"), has("checksums"));
-    let runtime_features: Vec<&str> = wanted.iter().copied().filter(|f| ["xml", "cbor", "event-stream", "transfer"].contains(f)).collect();
+    // Event streams come with the operation features of the operations
+    // that have one (see `feature_needs`): a program calling another
+    // operation of the service does not build them.
+    let runtime_features: Vec<&str> = wanted.iter().copied().filter(|f| ["xml", "cbor", "transfer", "http2"].contains(f)).collect();
+    let transport = if has("http2") { "HTTP/1.1 and HTTP/2" } else { "HTTP/1.1" };
+    let http2_note = if has("http2") {
+        "Always on here: the protocol of a service\n# of this crate lists `h2` (`http` or `eventStreamHttp`)."
+    } else {
+        "Off by default: these services speak\n# HTTP/1.1 (their protocol traits do not list `h2`)."
+    };
     let (cli_where, bin) = if packaging.cli_binary {
         ("", "\n[[bin]]\nname = \"smithy-call\"\npath = \"src/bin/smithy-call.rs\"\nrequired-features = [\"cli\"]\n")
     } else {
@@ -80,12 +99,15 @@ rustdoc-args = ["--cfg", "docsrs"]
 # Every operation of every service, and the default HTTP transport. For a
 # smaller build, turn the defaults off and pick operations (see below).
 default = ["default-transport"{compression_default}{md5_default}{checksums_default}{services}]
-# The runtime's default HTTP transport: hyper's client (HTTP/1.1 and HTTP/2) on
+# The runtime's default HTTP transport: hyper's client ({transport}) on
 # tokio, TLS by rustls (ring, Mozilla roots or AWS_CA_BUNDLE), proxies from the
 # environment. Turn it off to bring your own `Transport`.
 default-transport = ["{runtime}/default-transport"]
 # The `smithy-call` command-line tool{cli_where}.
 cli = ["default-transport", "{runtime}/cli"{cli_loader}]
+# HTTP/2 in the default transport: TLS connections offer `h2` before
+# `http/1.1` by ALPN. {http2_note}
+http2 = ["{runtime}/http2"]
 {compression}{md5}{checksums}{operations}{bin}
 [dependencies]
 # Everything that does not come from the model: configuration, credentials,
@@ -135,30 +157,41 @@ fn operation_features(ir: &CrateIr) -> String {
                 crate::ir::MAX_FEATURES
             ));
             for (f, ops) in &features {
-                out.push_str(&format!("{f:?} = [{}] # {}\n", discovery_dependency(s, f), ops.join(", ")));
+                out.push_str(&format!("{f:?} = [{}] # {}\n", feature_needs(s, f), ops.join(", ")));
             }
         } else {
             out.push_str(&format!("# {}: one feature per operation.\n", s.title));
             for f in features.keys() {
-                out.push_str(&format!("{f:?} = [{}]\n", discovery_dependency(s, f)));
+                out.push_str(&format!("{f:?} = [{}]\n", feature_needs(s, f)));
             }
         }
     }
     out
 }
 
-/// What an operation feature needs beyond its own operations: the
-/// service's endpoint discovery operation's feature, when one of them uses
-/// a discovered endpoint (quoted, or empty).
-fn discovery_dependency(s: &crate::ir::ServiceIr, feature: &str) -> String {
-    let Some(d) = &s.endpoint_discovery else { return String::new() };
-    let Some(discovery) = s.operations.iter().find(|o| o.name == d.operation) else { return String::new() };
-    let needs = s.operations.iter().any(|o| o.feature == feature && d.operations.contains_key(&o.name));
-    if needs && discovery.feature != feature {
-        format!("{:?}", discovery.feature)
-    } else {
-        String::new()
+/// What an operation feature turns on beyond its own operations (quoted,
+/// comma-separated, or empty): the service's endpoint discovery operation's
+/// feature, when one of them uses a discovered endpoint, and the runtime's
+/// `event-stream` when one of them has an event stream.
+fn feature_needs(s: &crate::ir::ServiceIr, feature: &str) -> String {
+    let mut needs = Vec::new();
+    if let Some(discovery) = discovery_dependency(s, feature) {
+        needs.push(format!("{discovery:?}"));
     }
+    let ops = || s.operations.iter().filter(|o| o.feature == feature);
+    if ops().any(|o| o.output_stream.is_some() || o.input_stream.is_some()) {
+        needs.push(format!("\"{RUNTIME_CRATE}/event-stream\""));
+    }
+    needs.join(", ")
+}
+
+/// The service's endpoint discovery operation's feature, when an operation
+/// of `feature` uses a discovered endpoint and it is another feature.
+fn discovery_dependency<'a>(s: &'a crate::ir::ServiceIr, feature: &str) -> Option<&'a str> {
+    let d = s.endpoint_discovery.as_ref()?;
+    let discovery = s.operations.iter().find(|o| o.name == d.operation)?;
+    let needs = s.operations.iter().any(|o| o.feature == feature && d.operations.contains_key(&o.name));
+    (needs && discovery.feature != feature).then_some(discovery.feature.as_str())
 }
 
 fn lib_rs(ir: &CrateIr) -> TokenStream {
@@ -181,9 +214,11 @@ fn lib_rs(ir: &CrateIr) -> TokenStream {
         .map(|s| format!("\n - [`{}`], {} (`{}`)", s.module, s.title, s.shape_id))
         .collect();
     let runtime = RUNTIME_CRATE;
+    let transport = if ir.services.iter().any(|s| s.http2) { "HTTP/1.1 and HTTP/2" } else { "HTTP/1.1" };
     let doc = format!(
-        "Clients, types and validators for AWS services, generated from their Smithy 2.0 models by smithy-gen.\n\nServices:{list}\n\nEach service module has a `Client` with one async method per operation, an error enum per operation in `errors`, and the protocol's `prepare_*` functions that build a request without sending it. Every operation has an input type with `new` (taking the required members) and `validate` (checking every constraint of the model and reporting all violations at once), and an output type that tolerates missing and unknown members.\n\nThe configuration, credentials and other types that do not come from a model are those of the runtime crate, `{runtime}`, re-exported here ([`Config`], [`Credentials`], [`Blob`], [`Timestamp`], [`Document`], the error traits): one [`Config`] serves the clients of every generated crate in a program.\n\nFeatures: `default-transport` (default; hyper's HTTP/1.1 and HTTP/2 client over rustls on tokio, with proxies from the environment) and `cli` (the `smithy-call` tool)."
+        "Clients, types and validators for AWS services, generated from their Smithy 2.0 models by smithy-gen.\n\nServices:{list}\n\nEach service module has a `Client` with one async method per operation, an error enum per operation in `errors`, and the protocol's `prepare_*` functions that build a request without sending it. Every operation has an input type with `new` (taking the required members) and `validate` (checking every constraint of the model and reporting all violations at once), and an output type that tolerates missing and unknown members.\n\nThe configuration, credentials and other types that do not come from a model are those of the runtime crate, `{runtime}`, re-exported here ([`Config`], [`Credentials`], [`Blob`], [`Timestamp`], [`Document`], the error traits): one [`Config`] serves the clients of every generated crate in a program.\n\nFeatures: `default-transport` (default; hyper's {transport} client over rustls on tokio, with proxies from the environment) and `cli` (the `smithy-call` tool)."
     );
+    let transport_doc = format!(" The default transport (hyper's {transport} client over");
     let version = RUNTIME_VERSION;
     let doc_lines = doc.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
     quote! {
@@ -201,7 +236,7 @@ fn lib_rs(ir: &CrateIr) -> TokenStream {
         };
         /// What waiters take and return (`client.wait_until_<waiter>()…wait(max_wait)`).
         pub use ::smithy_gen_runtime::waiters::{FinalPoll, Wait, WaiterError};
-        /// The default transport (hyper's HTTP/1.1 and HTTP/2 client over
+        #[doc = #transport_doc]
         /// rustls on tokio), for its options: proxies, a CA bundle, extra
         /// root certificates, the connection limit per host.
         #[cfg(feature = "default-transport")]

@@ -243,6 +243,7 @@ pub fn lower_service(model: &Model, svc: &Shape, only: Option<&BTreeSet<String>>
         s3_signing: customizations::s3_signing(svc),
         endpoint_discovery: None,
         transfer: false,
+        http2: speaks_http2(svc, protocol),
     };
     (ir.endpoint_rules, ir.endpoint_tests) = endpoints::lower(svc, &mut diags);
     if !diags.is_empty() {
@@ -299,6 +300,17 @@ fn not_aws_warning(svc: &Shape, ir: &ServiceIr) -> String {
         "service `{}` has no `aws.api#service` trait: generated as a service that is not AWS's, with the Rust module `{}` (from its shape name), {endpoint}, {auth}, and no AWS region or credentials needed",
         svc.id, ir.module
     )
+}
+
+/// Whether the protocol trait's `http` or `eventStreamHttp` list (ALPN
+/// protocol ids, in order of preference) names `h2`.
+fn speaks_http2(svc: &Shape, protocol: Protocol) -> bool {
+    let Some(value) = svc.traits.raw.get(&crate::ir::Protocol::from(protocol).trait_id()) else { return false };
+    ["http", "eventStreamHttp"]
+        .iter()
+        .filter_map(|list| value.get(list).and_then(serde_json::Value::as_array))
+        .flatten()
+        .any(|id| id.as_str() == Some("h2"))
 }
 
 fn pick_protocol(protocols: &[Protocol]) -> Option<Protocol> {

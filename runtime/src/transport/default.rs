@@ -1,5 +1,6 @@
 //! The default transport (feature `default-transport`): hyper's HTTP client
-//! (HTTP/1.1, and HTTP/2 where the server offers it by ALPN) over rustls
+//! (HTTP/1.1, and with the `http2` feature HTTP/2 where the server picks it
+//! by ALPN) over rustls
 //! (the `ring` provider, the Mozilla root certificates from `webpki-roots`
 //! or a CA bundle), with proxies from `HTTP_PROXY`/`HTTPS_PROXY`/`NO_PROXY`
 //! (CONNECT tunnels for HTTPS, from hyper-util; never for `localhost`,
@@ -40,8 +41,9 @@ use crate::transport::{BodyStream, BoxFuture, ReadChunks, SendError, Sleep, Stre
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
-/// The default transport: a pooled HTTP/1.1 and HTTP/2 client with TLS,
-/// proxies, timeouts, a response size bound and a connection limit per host.
+/// The default transport: a pooled HTTP/1.1 (and, with the `http2` feature,
+/// HTTP/2) client with TLS, proxies, timeouts, a response size bound and a
+/// connection limit per host.
 /// Needs a tokio runtime. Build it with [`DefaultTransport::builder`].
 pub struct DefaultTransport {
     client: hyper_util::client::legacy::Client<Connector, RequestBody>,
@@ -163,6 +165,14 @@ fn proxy_for(proxies: Option<&Matcher>, dst: &http::Uri) -> Option<hyper_util::c
     proxies.intercept(dst)
 }
 
+/// The protocols TLS connections offer by ALPN, preferred first: HTTP/2
+/// only with the `http2` feature (hyper's HTTP/2 client is compiled only
+/// then), so without it a server never picks `h2`.
+#[cfg(feature = "http2")]
+const ALPN: &[&[u8]] = &[b"h2", b"http/1.1"];
+#[cfg(not(feature = "http2"))]
+const ALPN: &[&[u8]] = &[b"http/1.1"];
+
 /// Options of a [`DefaultTransport`].
 #[derive(Debug, Clone)]
 pub struct DefaultTransportBuilder {
@@ -273,7 +283,7 @@ impl DefaultTransportBuilder {
             .map_err(|e| TlsSetupError(format!("cannot set up TLS: {e}")))?
             .with_root_certificates(roots)
             .with_no_client_auth();
-        tls.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+        tls.alpn_protocols = ALPN.iter().map(|p| p.to_vec()).collect();
         let proxies = match self.proxies {
             Proxies::None => None,
             Proxies::FromEnv => Some(Matcher::from_env()),

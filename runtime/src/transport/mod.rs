@@ -50,7 +50,7 @@ pub trait Transport: Send + Sync + std::fmt::Debug {
 
     /// Send a request whose body streams (`body`, produced while the
     /// response streams back: bidirectional event streams, over HTTP/2 where
-    /// the server offers it). The default refuses: a transport must read
+    /// the server offers it and the `http2` feature is on). The default refuses: a transport must read
     /// and write at once to do it; the default transport does.
     fn send_duplex(&self, request: http::Request<()>, body: StreamingBody) -> BoxFuture<'_, Result<StreamingResponse, SendError>> {
         let _ = (request, body);
