@@ -82,6 +82,12 @@ pub fn prefix_headers<'a>(
     Ok(())
 }
 
+/// The output of an operation whose output has no member on the wire (or no
+/// member at all): its default, whatever the successful response holds.
+pub fn no_output<T: Default>(_response: &RawResponse) -> Result<T, Failure> {
+    Ok(T::default())
+}
+
 /// The response's status code, as an `@httpResponseCode` member holds it.
 pub fn status(response: &RawResponse) -> Option<i32> {
     Some(i32::from(response.status))

@@ -55,8 +55,13 @@ pub fn protocol_file(svc: &ServiceIr) -> TokenStream {
             Protocol::RestJson1 | Protocol::RestXml => {
                 // Statements: made blocks to be the expressions `operation` wants.
                 let serialize = rest::serialize(svc, op, input);
-                let parse = if op.unwrapped_output { rest_xml::parse_unwrapped(&op.output, output) } else { rest::parse(svc, &op.output, output) };
-                (quote!({ #serialize }), quote!(|response| { #parse }))
+                let parse = if op.unwrapped_output {
+                    let parse = rest_xml::parse_unwrapped(&op.output, output);
+                    quote!(|response| { #parse })
+                } else {
+                    rest::parse(svc, &op.output, output)
+                };
+                (quote!({ #serialize }), parse)
             }
             Protocol::AwsQuery | Protocol::Ec2Query => (aws_query::serialize(svc, op), aws_query::parse(svc, op)),
             Protocol::RpcV2Cbor => (rpc_v2_cbor::serialize(op), rpc_v2_cbor::parse(op)),

@@ -304,7 +304,7 @@ fn wire_name(svc: &ServiceIr, m: &MemberIr) -> String {
     }
 }
 
-/// Reading the body's members: `Result<Output, Failure>`.
+/// The function reading the body's members: `fn(&RawResponse) -> Result<Output, Failure>`.
 fn parse_body(svc: &ServiceIr) -> TokenStream {
     match svc.protocol {
         Protocol::RestXml => rest_xml::parse_body(),
@@ -312,6 +312,8 @@ fn parse_body(svc: &ServiceIr) -> TokenStream {
     }
 }
 
+/// How a successful response becomes the output: a function or closure
+/// from `&RawResponse` to `Result<Output, Failure>`.
 pub fn parse(svc: &ServiceIr, output_name: &str, output: Option<&StructIr>) -> TokenStream {
     let ty = ident(output_name);
     let members: &[MemberIr] = output.map(|s| s.members.as_slice()).unwrap_or_default();
@@ -336,30 +338,22 @@ pub fn parse(svc: &ServiceIr, output_name: &str, output: Option<&StructIr>) -> T
         };
         bound.push(quote!(#f: #how));
     }
+    if bound.is_empty() {
+        // Nothing outside the body: the body's reader itself, or, with
+        // no member on the wire, the default output.
+        return if has_body { parse_body(svc) } else { quote!(::smithy_gen_runtime::protocols::http_bindings::no_output) };
+    }
     let start = if has_body {
         let p = parse_body(svc);
-        quote!(#p?)
-    } else if bound.is_empty() {
-        // Nothing to read: the output has no member on the wire.
-        quote!({
-            let _ = response;
-            ::std::default::Default::default()
-        })
+        quote!(#p(response)?)
     } else {
         quote!(::std::default::Default::default())
     };
-    if bound.is_empty() {
-        return quote! {
-            #[allow(unused_mut)]
-            let mut output: types::#ty = #start;
-            ::std::result::Result::Ok(output)
-        };
-    }
-    quote! {
+    quote!(|response| {
         let mut output: types::#ty = #start;
         ::smithy_gen_runtime::protocols::http_bindings::http_response!(response, output { #(#bound),* });
         ::std::result::Result::Ok(output)
-    }
+    })
 }
 
 /// The value of an `@httpPayload` output member, from the whole response

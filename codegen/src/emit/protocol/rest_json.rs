@@ -19,7 +19,8 @@ pub fn payload_bytes() -> TokenStream {
     quote!(::smithy_gen_runtime::protocols::aws_json::to_json(v)?)
 }
 
-/// The output's body members from `response`: `Result<Output, Failure>`.
+/// The function reading the output's body members:
+/// `fn(&RawResponse) -> Result<Output, Failure>`.
 pub fn parse_body() -> TokenStream {
-    quote!(::smithy_gen_runtime::protocols::json::parse_body(response))
+    quote!(::smithy_gen_runtime::protocols::json::parse_body)
 }

@@ -58,9 +58,10 @@ pub fn payload_bytes(svc: &ServiceIr, m: &MemberIr) -> TokenStream {
     quote!(::smithy_gen_runtime::protocols::rest_xml::xml_body(v, #spec, &[]))
 }
 
-/// The output's body members from `response`: `Result<Output, Failure>`.
+/// The function reading the output's body members:
+/// `fn(&RawResponse) -> Result<Output, Failure>`.
 pub fn parse_body() -> TokenStream {
-    quote!(::smithy_gen_runtime::protocols::rest_xml::parse_body(response))
+    quote!(::smithy_gen_runtime::protocols::rest_xml::parse_body)
 }
 
 /// A structure or union payload: `Option<T>` (`None` for an empty body).
