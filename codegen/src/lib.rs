@@ -138,8 +138,8 @@ pub fn generate_packaged(model: &Model, crate_name: &str, selection: &Selection,
     render(&ir, packaging)
 }
 
-/// Emit and format every file of the crate `ir` describes.
+/// Emit and format every file of the crate `ir` describes, on every core
+/// (`write::render_planned` times both phases).
 fn render(ir: &ir::CrateIr, packaging: &Packaging) -> Result<Vec<RenderedFile>, Error> {
-    let files = phases::time(phases::Phase::Emit, || emit::emit_crate(ir, packaging));
-    phases::time(phases::Phase::Format, || write::render(files)).map_err(Error::Render)
+    write::render_planned(&emit::plan_crate(ir, packaging)).map_err(Error::Render)
 }

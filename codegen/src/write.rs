@@ -7,7 +7,7 @@ use std::io::Read as _;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use crate::emit::{EmittedFile, FileContent};
+use crate::emit::{EmittedFile, FileContent, FileJob};
 
 /// The first line of every generated Rust file.
 pub const RUST_HEADER: &str =
@@ -40,21 +40,67 @@ impl std::error::Error for RenderError {}
 
 /// Format every file with prettyplease and add the header.
 pub fn render(files: Vec<EmittedFile>) -> Result<Vec<RenderedFile>, RenderError> {
-    files
-        .into_iter()
-        .map(|f| {
-            let contents = match f.content {
-                FileContent::Rust(tokens) => {
-                    let file: syn::File = syn::parse2(tokens)
-                        .map_err(|e| RenderError { path: f.path.clone(), message: e.to_string() })?;
-                    format!("{RUST_HEADER}{}", prettyplease::unparse(&file))
-                }
-                FileContent::Copied(text) => text,
-                FileContent::Toml(text) => format!("{TOML_HEADER}{text}"),
-            };
-            Ok(RenderedFile { path: f.path, contents })
+    files.into_iter().map(|f| Ok(RenderedFile { contents: format_content(&f.path, f.content)?, path: f.path })).collect()
+}
+
+/// The text of a file: Rust formatted with prettyplease, each with its header.
+fn format_content(path: &str, content: FileContent) -> Result<String, RenderError> {
+    Ok(match content {
+        FileContent::Rust(tokens) => {
+            let file: syn::File =
+                syn::parse2(tokens).map_err(|e| RenderError { path: path.to_string(), message: e.to_string() })?;
+            format!("{RUST_HEADER}{}", prettyplease::unparse(&file))
+        }
+        FileContent::Copied(text) => text,
+        FileContent::Toml(text) => format!("{TOML_HEADER}{text}"),
+    })
+}
+
+/// Emit and format the planned files on every core (each file on one
+/// thread, the longest first), timing both phases; the files in the plan's
+/// order, whichever thread made them, and the first error in that order.
+pub fn render_planned(jobs: &[FileJob<'_>]) -> Result<Vec<RenderedFile>, RenderError> {
+    use crate::phases::{add, Phase};
+    use std::time::Instant;
+    let mut order: Vec<usize> = (0..jobs.len()).collect();
+    order.sort_by_key(|&i| (jobs[i].weight(), i));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, jobs.len().max(1));
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let Some(&i) = order.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)) else { break done };
+            let job = &jobs[i];
+            let start = Instant::now();
+            let content = job.emit();
+            add(Phase::Emit, start);
+            let start = Instant::now();
+            let rendered = content.map(|c| format_content(&job.path, c)).transpose();
+            add(Phase::Format, start);
+            done.push((i, rendered));
+        }
+    };
+    let mut done = if threads == 1 {
+        work()
+    } else {
+        std::thread::scope(|scope| {
+            let others: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+            let mut done = work();
+            for t in others {
+                // A panic on another thread is a generator bug: raise it here.
+                done.extend(t.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+            }
+            done
         })
-        .collect()
+    };
+    done.sort_by_key(|(i, _)| *i);
+    let mut files = Vec::with_capacity(done.len());
+    for (i, rendered) in done {
+        if let Some(contents) = rendered? {
+            files.push(RenderedFile { path: jobs[i].path.clone(), contents });
+        }
+    }
+    Ok(files)
 }
 
 /// The file, at the root of every generated crate, that lists the files the

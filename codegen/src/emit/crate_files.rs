@@ -6,17 +6,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::rust_type::ident;
-use super::{EmittedFile, FileContent};
 use crate::ir::{CrateIr, ServiceIr};
 use crate::package::{Packaging, LOADER_CRATE, RUNTIME_CRATE, RUNTIME_VERSION};
-
-pub fn crate_files(ir: &CrateIr, packaging: &Packaging) -> Vec<EmittedFile> {
-    vec![
-        EmittedFile { path: "Cargo.toml".into(), content: FileContent::Toml(cargo_toml(ir, packaging)) },
-        EmittedFile { path: "src/lib.rs".into(), content: FileContent::Rust(lib_rs(ir)) },
-        EmittedFile { path: "src/unicode_properties.rs".into(), content: FileContent::Rust(unicode_properties(ir)) },
-    ]
-}
 
 /// See [`super::runtime_features`].
 pub fn runtime_features(ir: &CrateIr) -> Vec<&'static str> {
@@ -45,7 +36,7 @@ pub fn runtime_features(ir: &CrateIr) -> Vec<&'static str> {
         .collect()
 }
 
-fn cargo_toml(ir: &CrateIr, packaging: &Packaging) -> String {
+pub(super) fn cargo_toml(ir: &CrateIr, packaging: &Packaging) -> String {
     // What the code needs is always on; what the operations' traits ask
     // for becomes a default feature of the crate the user can turn off.
     let wanted = runtime_features(ir);
@@ -194,7 +185,7 @@ fn discovery_dependency<'a>(s: &'a crate::ir::ServiceIr, feature: &str) -> Optio
     (needs && discovery.feature != feature).then_some(discovery.feature.as_str())
 }
 
-fn lib_rs(ir: &CrateIr) -> TokenStream {
+pub(super) fn lib_rs(ir: &CrateIr) -> TokenStream {
     let mods = ir.services.iter().map(|s| {
         let m = ident(&s.module);
         let doc = format!(" {} (`{}`).", s.title, s.shape_id);
@@ -260,7 +251,7 @@ fn lib_rs(ir: &CrateIr) -> TokenStream {
 }
 
 /// The Unicode property tables the crate's patterns use (`\p{L}` ...).
-fn unicode_properties(ir: &CrateIr) -> TokenStream {
+pub(super) fn unicode_properties(ir: &CrateIr) -> TokenStream {
     let tables = crate::patterns::property_tables(ir.services.iter().flat_map(|s| s.patterns.iter().map(String::as_str)));
     let entries = tables.iter().map(|(name, ranges)| quote!((#name, #ranges)));
     quote! {

@@ -24,7 +24,7 @@ mod waiters;
 
 use proc_macro2::TokenStream;
 
-use crate::ir::CrateIr;
+use crate::ir::{CrateIr, ServiceIr};
 use crate::package::{LoaderDependency, Packaging, RuntimeDependency, VENDORED_DIR};
 
 /// One file of the generated crate, before formatting.
@@ -53,63 +53,115 @@ pub fn runtime_features(ir: &CrateIr) -> Vec<&'static str> {
 
 /// Every file of the generated crate.
 pub fn emit_crate(ir: &CrateIr, packaging: &Packaging) -> Vec<EmittedFile> {
-    let mut files = crate_files::crate_files(ir, packaging);
+    plan_crate(ir, packaging).into_iter().filter_map(|job| Some(EmittedFile { content: job.emit()?, path: job.path })).collect()
+}
+
+/// How one file's tokens are built: on the thread that formats them (token
+/// streams cannot cross threads), from the IR, which can. `None`: the crate
+/// has no such file (a service without paginators has no `paginators.rs`).
+type MakeTokens<'a> = Box<dyn Fn() -> Option<TokenStream> + Send + Sync + 'a>;
+
+/// One file of the generated crate, not emitted yet (see [`plan_crate`]).
+pub struct FileJob<'a> {
+    /// Path relative to the crate root, with `/` separators.
+    pub path: String,
+    content: Planned<'a>,
+}
+
+enum Planned<'a> {
+    Copied(String),
+    Toml(String),
+    Rust(MakeTokens<'a>),
+}
+
+impl FileJob<'_> {
+    /// The file's content (its tokens built now), or `None` if the crate
+    /// has no such file after all.
+    pub fn emit(&self) -> Option<FileContent> {
+        Some(match &self.content {
+            Planned::Copied(t) => FileContent::Copied(t.clone()),
+            Planned::Toml(t) => FileContent::Toml(t.clone()),
+            Planned::Rust(make) => FileContent::Rust(make()?),
+        })
+    }
+
+    /// A guess at how long the file takes to emit and format, to start the
+    /// long ones first when files are formatted in parallel: a service's
+    /// types are most of a crate.
+    pub fn weight(&self) -> u8 {
+        match self.path.rsplit('/').next().unwrap_or_default() {
+            "types.rs" => 0,
+            "validate.rs" | "fluent.rs" | "client.rs" => 1,
+            _ => 2,
+        }
+    }
+}
+
+/// Every file of the generated crate, sorted by path, each to be emitted by
+/// [`FileJob::emit`] (on any thread: a plan is `Sync`).
+pub fn plan_crate<'a>(ir: &'a CrateIr, packaging: &'a Packaging) -> Vec<FileJob<'a>> {
+    let copied = |path: String, text: &String| FileJob { path, content: Planned::Copied(text.clone()) };
+    let mut files: Vec<FileJob<'a>> = vec![
+        FileJob { path: "Cargo.toml".into(), content: Planned::Toml(crate_files::cargo_toml(ir, packaging)) },
+        FileJob { path: "src/lib.rs".into(), content: Planned::Rust(Box::new(move || Some(crate_files::lib_rs(ir)))) },
+        FileJob {
+            path: "src/unicode_properties.rs".into(),
+            content: Planned::Rust(Box::new(move || Some(crate_files::unicode_properties(ir)))),
+        },
+    ];
     if let RuntimeDependency::Vendored(runtime) = &packaging.runtime {
-        for (path, text) in runtime {
-            files.push(EmittedFile { path: format!("{VENDORED_DIR}/runtime/{path}"), content: FileContent::Copied(text.clone()) });
+        for (path, t) in runtime {
+            files.push(copied(format!("{VENDORED_DIR}/runtime/{path}"), t));
         }
     }
     if let LoaderDependency::Vendored(loader) = &packaging.loader {
-        for (path, text) in loader {
-            files.push(EmittedFile { path: format!("{VENDORED_DIR}/{path}"), content: FileContent::Copied(text.clone()) });
+        for (path, t) in loader {
+            files.push(copied(format!("{VENDORED_DIR}/{path}"), t));
         }
     }
     for svc in &ir.services {
         let dir = format!("src/{}", svc.module);
-        files.push(EmittedFile { path: format!("{dir}/mod.rs"), content: FileContent::Rust(crate_files::service_mod(svc)) });
-        files.push(EmittedFile { path: format!("{dir}/types.rs"), content: FileContent::Rust(types::types_file(svc)) });
-        files.push(EmittedFile { path: format!("{dir}/validate.rs"), content: FileContent::Rust(validators::validate_file(svc)) });
-        files.push(EmittedFile { path: format!("{dir}/client.rs"), content: FileContent::Rust(client::client_file(svc)) });
-        files.push(EmittedFile { path: format!("{dir}/fluent.rs"), content: FileContent::Rust(fluent::fluent_file(svc)) });
-        files.push(EmittedFile { path: format!("{dir}/errors.rs"), content: FileContent::Rust(errors::errors_file(svc)) });
-        files.push(EmittedFile { path: format!("{dir}/cli.rs"), content: FileContent::Rust(cli::service_cli(svc)) });
-        files.push(EmittedFile {
-            path: format!("{dir}/{}.rs", protocol::module_name(svc)),
-            content: FileContent::Rust(protocol::protocol_file(svc)),
-        });
-        if let Some(tokens) = redaction_tests::redaction_tests_file(svc) {
-            files.push(EmittedFile { path: format!("{dir}/redaction_tests.rs"), content: FileContent::Rust(tokens) });
-        }
-        if let Some(tokens) = endpoint_tests::endpoint_tests_file(svc) {
-            files.push(EmittedFile { path: format!("{dir}/endpoint_tests.rs"), content: FileContent::Rust(tokens) });
-        }
-        if let Some(tokens) = example_tests::example_tests_file(svc) {
-            files.push(EmittedFile { path: format!("{dir}/example_tests.rs"), content: FileContent::Rust(tokens) });
-        }
-        if let Some(tokens) = protocol_tests::protocol_tests_file(svc) {
-            files.push(EmittedFile { path: format!("{dir}/protocol_tests.rs"), content: FileContent::Rust(tokens) });
-        }
-        if let Some(tokens) = paginators::paginators_file(svc) {
-            files.push(EmittedFile { path: format!("{dir}/paginators.rs"), content: FileContent::Rust(tokens) });
-        }
-        if let Some(tokens) = waiters::waiters_file(svc) {
-            files.push(EmittedFile { path: format!("{dir}/waiters.rs"), content: FileContent::Rust(tokens) });
-        }
-        if let Some(tokens) = transfer::transfer_file(svc) {
-            files.push(EmittedFile { path: format!("{dir}/transfer.rs"), content: FileContent::Rust(tokens) });
-        }
-    }
-    // Deprecated items stay usable inside the crate without warnings; users
-    // of the crate see the deprecation.
-    for f in &mut files {
-        let Some(svc) = ir.services.iter().find(|s| f.path.starts_with(&format!("src/{}/", s.module))) else { continue };
-        if let (true, FileContent::Rust(tokens)) = (svc.has_deprecated(), &mut f.content) {
-            *tokens = quote::quote!(#![allow(deprecated)] #tokens);
+        // Deprecated items stay usable inside the crate without warnings;
+        // users of the crate see the deprecation.
+        let deprecated = svc.has_deprecated();
+        let rust = |name: String, make: MakeTokens<'a>| FileJob {
+            path: format!("{dir}/{name}"),
+            content: Planned::Rust(if deprecated {
+                Box::new(move || {
+                    let tokens = make()?;
+                    Some(quote::quote!(#![allow(deprecated)] #tokens))
+                })
+            } else {
+                make
+            }),
+        };
+        files.push(rust("mod.rs".into(), Box::new(move || Some(crate_files::service_mod(svc)))));
+        files.push(rust("types.rs".into(), Box::new(move || Some(types::types_file(svc)))));
+        files.push(rust("validate.rs".into(), Box::new(move || Some(validators::validate_file(svc)))));
+        files.push(rust("client.rs".into(), Box::new(move || Some(client::client_file(svc)))));
+        files.push(rust("fluent.rs".into(), Box::new(move || Some(fluent::fluent_file(svc)))));
+        files.push(rust("errors.rs".into(), Box::new(move || Some(errors::errors_file(svc)))));
+        files.push(rust("cli.rs".into(), Box::new(move || Some(cli::service_cli(svc)))));
+        files.push(rust(format!("{}.rs", protocol::module_name(svc)), Box::new(move || Some(protocol::protocol_file(svc)))));
+        // The files a service may not have: `None` when it has not.
+        type Optional = fn(&ServiceIr) -> Option<TokenStream>;
+        let optional: [(&str, Optional); 7] = [
+            ("redaction_tests.rs", redaction_tests::redaction_tests_file),
+            ("endpoint_tests.rs", endpoint_tests::endpoint_tests_file),
+            ("example_tests.rs", example_tests::example_tests_file),
+            ("protocol_tests.rs", protocol_tests::protocol_tests_file),
+            ("paginators.rs", paginators::paginators_file),
+            ("waiters.rs", waiters::waiters_file),
+            ("transfer.rs", transfer::transfer_file),
+        ];
+        for (name, make) in optional {
+            files.push(rust(name.into(), Box::new(move || make(svc))));
         }
     }
-    files.push(EmittedFile { path: "src/cli.rs".into(), content: FileContent::Rust(cli::crate_cli(ir)) });
+    files.push(FileJob { path: "src/cli.rs".into(), content: Planned::Rust(Box::new(move || Some(cli::crate_cli(ir)))) });
     if packaging.cli_binary {
-        files.push(EmittedFile { path: "src/bin/smithy-call.rs".into(), content: FileContent::Rust(cli::bin_file(ir, packaging.loader_dependency_line().is_some())) });
+        let loader = packaging.loader_dependency_line().is_some();
+        files.push(FileJob { path: "src/bin/smithy-call.rs".into(), content: Planned::Rust(Box::new(move || Some(cli::bin_file(ir, loader)))) });
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files
