@@ -942,6 +942,12 @@ impl Sleep for TokioSleep {
 mod tests {
     use super::*;
 
+    #[test]
+    fn alpn_offers_h2_only_with_the_http2_feature() {
+        assert_eq!(ALPN.contains(&&b"h2"[..]), cfg!(feature = "http2"));
+        assert_eq!(ALPN.last(), Some(&&b"http/1.1"[..]));
+    }
+
     fn transport() -> DefaultTransport {
         DefaultTransport::builder().proxies(Proxies::None).build().expect("transport")
     }
