@@ -51,20 +51,22 @@ pub fn protocol_file(svc: &ServiceIr) -> TokenStream {
             return quote!(#items #stream);
         }
         let (serialize, parse) = match svc.protocol {
-            Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => (aws_json::serialize(op), aws_json::parse(op)),
+            Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => (Serialize::Expr(aws_json::serialize(op)), aws_json::parse(op)),
             Protocol::RestJson1 | Protocol::RestXml => {
-                // Statements: made blocks to be the expressions `operation` wants.
-                let serialize = rest::serialize(svc, op, input);
+                let serialize = match rest::serialize(svc, op, input) {
+                    Some(statements) => Serialize::Statements(statements),
+                    None => Serialize::Expr(rest::no_binding()),
+                };
                 let parse = if op.unwrapped_output {
                     let parse = rest_xml::parse_unwrapped(&op.output, output);
                     quote!(|response| { #parse })
                 } else {
                     rest::parse(svc, &op.output, output)
                 };
-                (quote!({ #serialize }), parse)
+                (serialize, parse)
             }
-            Protocol::AwsQuery | Protocol::Ec2Query => (aws_query::serialize(svc, op), aws_query::parse(svc, op)),
-            Protocol::RpcV2Cbor => (rpc_v2_cbor::serialize(op), rpc_v2_cbor::parse(op)),
+            Protocol::AwsQuery | Protocol::Ec2Query => (Serialize::Expr(aws_query::serialize(svc, op)), aws_query::parse(svc, op)),
+            Protocol::RpcV2Cbor => (Serialize::Expr(rpc_v2_cbor::serialize(op)), rpc_v2_cbor::parse(op)),
         };
         let items = super::gates::gate_items(operation(op, input, serialize, parse), &gate);
         quote!(#items #stream)
@@ -139,10 +141,19 @@ pub fn find_struct<'a>(svc: &'a ServiceIr, name: &str) -> Option<&'a StructIr> {
     })
 }
 
+/// What a protocol's serializer gives `operation`, reading `input: &Input`.
+enum Serialize {
+    /// An expression: `Result<PreparedRequest, Failure>`.
+    Expr(TokenStream),
+    /// Statements declaring `mut request`, a `PreparedRequest`; a failure
+    /// returns with `?` (the operation's error is `From<Failure>`).
+    Statements(TokenStream),
+}
+
 /// `prepare_<op>` and `parse_<op>` around the protocol's `serialize` body
-/// (from `input: &Input` to `Result<PreparedRequest, Failure>`) and `parse`
-/// function (a path or closure from a successful `response` to `Result<Output, Failure>`).
-fn operation(op: &OperationIr, input: Option<&StructIr>, serialize: TokenStream, parse: TokenStream) -> TokenStream {
+/// and `parse` function (a path or closure from a successful `response` to
+/// `Result<Output, Failure>`).
+fn operation(op: &OperationIr, input: Option<&StructIr>, serialize: Serialize, parse: TokenStream) -> TokenStream {
     let input_ty = ident(&op.input);
     let output_ty = ident(&op.output);
     let error_ty = ident(&error_name(op));
@@ -246,14 +257,22 @@ fn operation(op: &OperationIr, input: Option<&StructIr>, serialize: TokenStream,
     } else {
         parse
     };
-    let finish = if after.is_empty() {
-        quote!(Ok(request?))
-    } else {
-        quote! {
+    let body = match serialize {
+        Serialize::Statements(statements) => quote! {
+            #statements
+            #(#after)*
+            Ok(request)
+        },
+        Serialize::Expr(e) if after.is_empty() => quote! {
+            let request: Result<PreparedRequest, Failure> = #e;
+            Ok(request?)
+        },
+        Serialize::Expr(e) => quote! {
+            let request: Result<PreparedRequest, Failure> = #e;
             let mut request = request?;
             #(#after)*
             Ok(request)
-        }
+        },
     };
     let output_fn = if op.customizations.contains(&RequestCustomization::S3ErrorsInSuccess) {
         quote!(::smithy_gen_runtime::protocols::rest_xml::output_or_error_document)
@@ -276,8 +295,7 @@ fn operation(op: &OperationIr, input: Option<&StructIr>, serialize: TokenStream,
                 input.validate().map_err(Failure::Validation)?;
             }
             let input = &input;
-            let request: Result<PreparedRequest, Failure> = #serialize;
-            #finish
+            #body
         }
 
         #[doc = #parse_doc]

@@ -69,12 +69,10 @@ fn is_list(ty: &RType) -> Option<&RType> {
 
 /// The request of a restJson1 or restXml operation: its bindings as one
 /// `http_request!` table (labels, query, headers), then its body.
-pub fn serialize(svc: &ServiceIr, op: &OperationIr, input: Option<&StructIr>) -> TokenStream {
-    let Some(http) = &op.http else {
-        return quote!(::std::result::Result::Err(::smithy_gen_runtime::error::Failure::Transport(
-            ::smithy_gen_runtime::error::TransportError::new(::smithy_gen_runtime::error::TransportErrorKind::InvalidRequest, "no @http binding")
-        )));
-    };
+/// Statements declaring `request`; a violation returns with `?`. `None`
+/// for an operation without `@http`: `no_binding` is its request.
+pub fn serialize(svc: &ServiceIr, op: &OperationIr, input: Option<&StructIr>) -> Option<TokenStream> {
+    let http = op.http.as_ref()?;
     let members: &[MemberIr] = input.map(|s| s.members.as_slice()).unwrap_or_default();
     let type_name = &op.input;
     let member = |name: &str| members.iter().find(|m| m.name == name);
@@ -227,12 +225,18 @@ pub fn serialize(svc: &ServiceIr, op: &OperationIr, input: Option<&StructIr>) ->
     };
     let silence = if members.is_empty() { quote!(let _ = input;) } else { quote!() };
     let bindings = query.into_iter().chain(params).chain(headers).chain(prefix_headers);
-    quote! {
+    Some(quote! {
         #silence
         ::smithy_gen_runtime::protocols::http_bindings::http_request!(request = #method, input: #type_name, [#(#path),*] [#(#bindings),*]);
         #body_code
-        ::std::result::Result::Ok(request)
-    }
+    })
+}
+
+/// The request of an operation without `@http`: `Result<PreparedRequest, Failure>`, an error.
+pub fn no_binding() -> TokenStream {
+    quote!(::std::result::Result::Err(::smithy_gen_runtime::error::Failure::Transport(
+        ::smithy_gen_runtime::error::TransportError::new(::smithy_gen_runtime::error::TransportErrorKind::InvalidRequest, "no @http binding")
+    )))
 }
 
 /// The statement reading an error structure's header-bound members from
