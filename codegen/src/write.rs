@@ -46,38 +46,45 @@ pub fn render(files: Vec<EmittedFile>) -> Result<Vec<RenderedFile>, RenderError>
 /// The text of a file: Rust formatted with prettyplease, each with its header.
 fn format_content(path: &str, content: FileContent) -> Result<String, RenderError> {
     Ok(match content {
-        FileContent::Rust(tokens) => {
-            let file: syn::File =
-                syn::parse2(tokens).map_err(|e| RenderError { path: path.to_string(), message: e.to_string() })?;
-            format!("{RUST_HEADER}{}", prettyplease::unparse(&file))
-        }
+        FileContent::Rust(tokens) => format!("{RUST_HEADER}{}", format_rust(path, tokens)?),
         FileContent::Copied(text) => text,
         FileContent::Toml(text) => format!("{TOML_HEADER}{text}"),
     })
 }
 
-/// Emit and format the planned files on every core (each file on one
-/// thread, the longest first), timing both phases; the files in the plan's
-/// order, whichever thread made them, and the first error in that order.
+/// Rust tokens formatted with prettyplease.
+fn format_rust(path: &str, tokens: proc_macro2::TokenStream) -> Result<String, RenderError> {
+    let file: syn::File = syn::parse2(tokens).map_err(|e| RenderError { path: path.to_string(), message: e.to_string() })?;
+    Ok(prettyplease::unparse(&file))
+}
+
+/// Emit and format the planned files on every core (each part of a file on
+/// one thread, the longest first; see `emit::FileJob::emit_part`), timing
+/// both phases; the files in the plan's order, whichever thread made them,
+/// and the first error in that order.
 pub fn render_planned(jobs: &[FileJob<'_>]) -> Result<Vec<RenderedFile>, RenderError> {
     use crate::phases::{add, Phase};
     use std::time::Instant;
-    let mut order: Vec<usize> = (0..jobs.len()).collect();
-    order.sort_by_key(|&i| (jobs[i].weight(), i));
+    let mut units: Vec<(usize, usize)> = jobs.iter().enumerate().flat_map(|(i, job)| (0..job.parts()).map(move |p| (i, p))).collect();
+    units.sort_by_key(|&(i, p)| (jobs[i].weight(), i, p));
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, jobs.len().max(1));
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, units.len().max(1));
     let work = || {
         let mut done = Vec::new();
         loop {
-            let Some(&i) = order.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)) else { break done };
+            let Some(&(i, part)) = units.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)) else { break done };
             let job = &jobs[i];
             let start = Instant::now();
-            let content = job.emit();
+            let content = job.emit_part(part);
             add(Phase::Emit, start);
             let start = Instant::now();
-            let rendered = content.map(|c| format_content(&job.path, c)).transpose();
+            let text = match content {
+                Some(FileContent::Rust(tokens)) => format_rust(&job.path, tokens).map(|t| Some((true, t))),
+                Some(other) => format_content(&job.path, other).map(|t| Some((false, t))),
+                None => Ok(None),
+            };
             add(Phase::Format, start);
-            done.push((i, rendered));
+            done.push(((i, part), text));
         }
     };
     let mut done = if threads == 1 {
@@ -93,11 +100,17 @@ pub fn render_planned(jobs: &[FileJob<'_>]) -> Result<Vec<RenderedFile>, RenderE
             done
         })
     };
-    done.sort_by_key(|(i, _)| *i);
-    let mut files = Vec::with_capacity(done.len());
-    for (i, rendered) in done {
-        if let Some(contents) = rendered? {
-            files.push(RenderedFile { path: jobs[i].path.clone(), contents });
+    done.sort_by_key(|(unit, _)| *unit);
+    let mut files: Vec<RenderedFile> = Vec::with_capacity(jobs.len());
+    for ((i, part), text) in done {
+        // `None`: a file the crate does not have.
+        let Some((rust, text)) = text? else { continue };
+        match files.last_mut() {
+            Some(f) if part > 0 && f.path == jobs[i].path => f.contents.push_str(&text),
+            _ => {
+                let contents = if rust { format!("{RUST_HEADER}{text}") } else { text };
+                files.push(RenderedFile { path: jobs[i].path.clone(), contents });
+            }
         }
     }
     Ok(files)

@@ -137,9 +137,17 @@ pub fn sweep(args: &[String]) -> Result<(), String> {
         return Err(format!("no models in {}", dir.display()));
     }
     let out_dir = root().join("target/sweep");
+    // The last sweep's crates (hundreds of megabytes) are moved aside and
+    // removed while the new ones generate.
+    let old = root().join(format!("target/sweep.old-{}", std::process::id()));
+    let removal = std::fs::rename(&out_dir, &old).is_ok().then(|| std::thread::spawn(move || std::fs::remove_dir_all(old)));
     let _ = std::fs::remove_dir_all(&out_dir);
     let started = Instant::now();
-    let mut rows = generate_all(&models, &known, &out_dir)?;
+    let rows = generate_all(&models, &known, &out_dir);
+    if let Some(removal) = removal {
+        let _ = removal.join();
+    }
+    let mut rows = rows?;
     let generate_all = started.elapsed().as_secs_f64();
     codegen::phases::report();
     if o.check_fixed {

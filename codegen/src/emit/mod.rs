@@ -71,7 +71,11 @@ pub struct FileJob<'a> {
 enum Planned<'a> {
     Copied(String),
     Toml(String),
-    Rust(MakeTokens<'a>),
+    /// Rust, in parts of whole items: the parts formatted one by one and
+    /// put end to end are the file formatted whole (prettyplease puts
+    /// nothing between top-level items), so they can be formatted on
+    /// different threads.
+    Rust(Vec<MakeTokens<'a>>),
 }
 
 impl FileJob<'_> {
@@ -79,9 +83,27 @@ impl FileJob<'_> {
     /// has no such file after all.
     pub fn emit(&self) -> Option<FileContent> {
         Some(match &self.content {
+            Planned::Rust(parts) => FileContent::Rust(parts.iter().map(|make| make()).collect::<Option<TokenStream>>()?),
+            _ => self.emit_part(0)?,
+        })
+    }
+
+    /// How many parts the file is emitted in (see [`FileJob::emit_part`]).
+    pub fn parts(&self) -> usize {
+        match &self.content {
+            Planned::Rust(parts) => parts.len(),
+            _ => 1,
+        }
+    }
+
+    /// One part of the file: the Rust files that are most of a crate come
+    /// in parts of whole items, which format to the file's text put end to
+    /// end; other files in one part.
+    pub fn emit_part(&self, part: usize) -> Option<FileContent> {
+        Some(match &self.content {
             Planned::Copied(t) => FileContent::Copied(t.clone()),
             Planned::Toml(t) => FileContent::Toml(t.clone()),
-            Planned::Rust(make) => FileContent::Rust(make()?),
+            Planned::Rust(parts) => FileContent::Rust(parts.get(part)?()?),
         })
     }
 
@@ -103,10 +125,10 @@ pub fn plan_crate<'a>(ir: &'a CrateIr, packaging: &'a Packaging) -> Vec<FileJob<
     let copied = |path: String, text: &String| FileJob { path, content: Planned::Copied(text.clone()) };
     let mut files: Vec<FileJob<'a>> = vec![
         FileJob { path: "Cargo.toml".into(), content: Planned::Toml(crate_files::cargo_toml(ir, packaging)) },
-        FileJob { path: "src/lib.rs".into(), content: Planned::Rust(Box::new(move || Some(crate_files::lib_rs(ir)))) },
+        FileJob { path: "src/lib.rs".into(), content: Planned::Rust(vec![Box::new(move || Some(crate_files::lib_rs(ir)))]) },
         FileJob {
             path: "src/unicode_properties.rs".into(),
-            content: Planned::Rust(Box::new(move || Some(crate_files::unicode_properties(ir)))),
+            content: Planned::Rust(vec![Box::new(move || Some(crate_files::unicode_properties(ir)))]),
         },
     ];
     if let RuntimeDependency::Vendored(runtime) = &packaging.runtime {
@@ -124,19 +146,23 @@ pub fn plan_crate<'a>(ir: &'a CrateIr, packaging: &'a Packaging) -> Vec<FileJob<
         // Deprecated items stay usable inside the crate without warnings;
         // users of the crate see the deprecation.
         let deprecated = svc.has_deprecated();
-        let rust = |name: String, make: MakeTokens<'a>| FileJob {
-            path: format!("{dir}/{name}"),
-            content: Planned::Rust(if deprecated {
-                Box::new(move || {
-                    let tokens = make()?;
-                    Some(quote::quote!(#![allow(deprecated)] #tokens))
-                })
-            } else {
-                make
-            }),
+        let parts = |name: String, mut parts: Vec<MakeTokens<'a>>| {
+            if deprecated && !parts.is_empty() {
+                let first = parts.remove(0);
+                parts.insert(
+                    0,
+                    Box::new(move || {
+                        let tokens = first()?;
+                        Some(quote::quote!(#![allow(deprecated)] #tokens))
+                    }),
+                );
+            }
+            FileJob { path: format!("{dir}/{name}"), content: Planned::Rust(parts) }
         };
+        let rust = |name: String, make: MakeTokens<'a>| parts(name, vec![make]);
         files.push(rust("mod.rs".into(), Box::new(move || Some(crate_files::service_mod(svc)))));
-        files.push(rust("types.rs".into(), Box::new(move || Some(types::types_file(svc)))));
+        let types = (0..types::types_parts(svc)).map(|part| -> MakeTokens<'a> { Box::new(move || Some(types::types_part(svc, part))) });
+        files.push(parts("types.rs".into(), types.collect()));
         files.push(rust("validate.rs".into(), Box::new(move || Some(validators::validate_file(svc)))));
         files.push(rust("client.rs".into(), Box::new(move || Some(client::client_file(svc)))));
         files.push(rust("fluent.rs".into(), Box::new(move || Some(fluent::fluent_file(svc)))));
@@ -158,10 +184,10 @@ pub fn plan_crate<'a>(ir: &'a CrateIr, packaging: &'a Packaging) -> Vec<FileJob<
             files.push(rust(name.into(), Box::new(move || make(svc))));
         }
     }
-    files.push(FileJob { path: "src/cli.rs".into(), content: Planned::Rust(Box::new(move || Some(cli::crate_cli(ir)))) });
+    files.push(FileJob { path: "src/cli.rs".into(), content: Planned::Rust(vec![Box::new(move || Some(cli::crate_cli(ir)))]) });
     if packaging.cli_binary {
         let loader = packaging.loader_dependency_line().is_some();
-        files.push(FileJob { path: "src/bin/smithy-call.rs".into(), content: Planned::Rust(Box::new(move || Some(cli::bin_file(ir, loader)))) });
+        files.push(FileJob { path: "src/bin/smithy-call.rs".into(), content: Planned::Rust(vec![Box::new(move || Some(cli::bin_file(ir, loader)))]) });
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files

@@ -11,30 +11,50 @@ use crate::ir::TimestampFormat;
 
 const REDACTED: &str = "*** Sensitive Data Redacted ***";
 
-pub fn types_file(svc: &ServiceIr) -> TokenStream {
-    let items = svc.types.iter().map(|t| match t {
+/// How many types one part of `types.rs` holds: the parts are emitted and
+/// formatted on different threads (see `emit::plan_crate`), since this file
+/// is most of a crate.
+const TYPES_PER_PART: usize = 100;
+
+/// How many parts `types.rs` is made of: the types, in parts of
+/// [`TYPES_PER_PART`] (the first with the file's header), then the builders.
+pub fn types_parts(svc: &ServiceIr) -> usize {
+    svc.types.len().div_ceil(TYPES_PER_PART).max(1) + 1
+}
+
+/// One part of `types.rs` (see [`types_parts`]): whole items only, so the
+/// parts formatted one by one are the file formatted whole.
+pub fn types_part(svc: &ServiceIr, part: usize) -> TokenStream {
+    if part + 1 == types_parts(svc) {
+        let builders = svc.types.iter().filter_map(|t| match t {
+            TypeIr::Struct(s) => Some(gate_items(builder(s), &s.gate)),
+            _ => None,
+        });
+        return quote! {
+            /// Builders of the structures above (`Type::builder()`), for inputs and for outputs and errors in tests.
+            pub mod builders {
+                #[allow(unused_imports)]
+                use super::*;
+                #[allow(unused_imports)]
+                use ::smithy_gen_runtime::types::builders::builder;
+                #(#builders)*
+            }
+        };
+    }
+    let items = svc.types.iter().skip(part * TYPES_PER_PART).take(TYPES_PER_PART).map(|t| match t {
         TypeIr::Struct(s) => gate_items(structure(s, svc.protocol), &s.gate),
         TypeIr::Union(u) => gate_items(union(u, svc.protocol), &u.gate),
         TypeIr::Enum(e) => gate_items(enumeration(e), &e.gate),
     });
-    let builders = svc.types.iter().filter_map(|t| match t {
-        TypeIr::Struct(s) => Some(gate_items(builder(s), &s.gate)),
-        _ => None,
-    });
+    if part > 0 {
+        return quote!(#(#items)*);
+    }
     let title = format!(" Types of {}: operation inputs and outputs, structures, unions, enums and errors.", svc.title);
     quote! {
         #![doc = #title]
         #[allow(unused_imports)]
         use ::smithy_gen_runtime::{types::builders::accessors, types::enums::{int_enum, string_enum}, protocols::structs::json_struct};
         #(#items)*
-        /// Builders of the structures above (`Type::builder()`), for inputs and for outputs and errors in tests.
-        pub mod builders {
-            #[allow(unused_imports)]
-            use super::*;
-            #[allow(unused_imports)]
-            use ::smithy_gen_runtime::types::builders::builder;
-            #(#builders)*
-        }
     }
 }
 
