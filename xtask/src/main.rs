@@ -92,6 +92,8 @@ const USAGE: &str = "usage:
   cargo xtask codegen [--check] [--force] --model PATH [--model PATH ...] --out DIR [--crate-name NAME]
                       [--operations Op1,Op2,...] [--runtime path|registry|vendored] [--workspace]
       `smithy-gen generate` with this checkout's runtime (see `cargo xtask codegen --help`)
+      (with SMITHY_REPORT_PHASES=1, codegen and sweep print the thread time of each stage to stderr:
+      `phases_ms load=<ms> lower=<ms> emit=<ms> format=<ms> write=<ms>`)
   cargo xtask official
       generate the complete official models in ../shared/aws-models into target/official-crate
       and check the crate: clippy, rustdoc, its tests, and a build with one operation feature
