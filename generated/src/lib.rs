@@ -16,7 +16,7 @@
 //!
 //! The configuration, credentials and other types that do not come from a model are those of the runtime crate, `smithy-gen-runtime`, re-exported here ([`Config`], [`Credentials`], [`Blob`], [`Timestamp`], [`Document`], the error traits): one [`Config`] serves the clients of every generated crate in a program.
 //!
-//! Features: `default-transport` (default; hyper's HTTP/1.1 and HTTP/2 client over rustls on tokio, with proxies from the environment) and `cli` (the `smithy-call` tool).
+//! Features: `default-transport` (default; hyper's HTTP/1.1 and HTTP/2 client over rustls on tokio, with proxies from the environment) `http2` (HTTP/2 by ALPN; on by default only for services whose protocol lists `h2`), `cli` (the `smithy-call` tool), and one feature per operation or resource (an event-stream operation's feature also builds the runtime's event streams).
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![allow(clippy::disallowed_names)]

@@ -22,22 +22,12 @@ pub fn prepare_create_detector(
         input.validate().map_err(Failure::Validation)?;
     }
     let input = &input;
-    let request: Result<PreparedRequest, Failure> = {
-        let mut path = ::std::string::String::new();
-        path.push_str("/detector");
-        #[allow(unused_mut)]
-        let mut request = ::smithy_gen_runtime::request::PreparedRequest::new(
-            "POST",
-            path,
-        );
-        request.default_header("content-type", "application/json");
-        request
-            .set_body(
-                ::smithy_gen_runtime::protocols::rest_json::json_body(input, &[])?,
-            );
-        ::std::result::Result::Ok(request)
-    };
-    Ok(request?)
+    ::smithy_gen_runtime::protocols::http_bindings::http_request!(
+        request = "POST", input : "CreateDetectorInput", [text("/detector")] []
+    );
+    request.default_header("content-type", "application/json");
+    request.set_body(::smithy_gen_runtime::protocols::rest_json::json_body(input, &[])?);
+    Ok(request)
 }
 #[cfg(feature = "guardduty-create-detector")]
 /// What a response to `CreateDetector` means: its output, or the operation's error (modeled, unmodeled, or the body failing to parse).
@@ -47,13 +37,7 @@ pub fn parse_create_detector(
     output(
         response,
         errors::CreateDetectorError::from_response,
-        |response| {
-            #[allow(unused_mut)]
-            let mut output: types::CreateDetectorOutput = ::smithy_gen_runtime::protocols::json::parse_body(
-                response,
-            )?;
-            ::std::result::Result::Ok(output)
-        },
+        ::smithy_gen_runtime::protocols::json::parse_body,
     )
 }
 #[cfg(feature = "guardduty-create-publishing-destination")]
@@ -71,39 +55,20 @@ pub fn prepare_create_publishing_destination(
         input.validate().map_err(Failure::Validation)?;
     }
     let input = &input;
-    let request: Result<PreparedRequest, Failure> = {
-        let mut path = ::std::string::String::new();
-        path.push_str("/detector");
-        path.push('/');
-        let v = ::smithy_gen_runtime::protocols::rest_json::required_label(
-            &input.detector_id,
-            "DetectorId",
-            "CreatePublishingDestinationInput",
-        )?;
-        ::smithy_gen_runtime::protocols::rest_json::label(
-            &mut path,
-            v.as_str(),
-            "DetectorId",
-            "CreatePublishingDestinationInput",
-            false,
-        )?;
-        path.push_str("/publishingDestination");
-        #[allow(unused_mut)]
-        let mut request = ::smithy_gen_runtime::request::PreparedRequest::new(
-            "POST",
-            path,
+    ::smithy_gen_runtime::protocols::http_bindings::http_request!(
+        request = "POST", input : "CreatePublishingDestinationInput",
+        [text("/detector/"), label(detector_id "DetectorId" str),
+        text("/publishingDestination")] []
+    );
+    request.default_header("content-type", "application/json");
+    request
+        .set_body(
+            ::smithy_gen_runtime::protocols::rest_json::json_body(
+                input,
+                &["detectorId"],
+            )?,
         );
-        request.default_header("content-type", "application/json");
-        request
-            .set_body(
-                ::smithy_gen_runtime::protocols::rest_json::json_body(
-                    input,
-                    &["detectorId"],
-                )?,
-            );
-        ::std::result::Result::Ok(request)
-    };
-    Ok(request?)
+    Ok(request)
 }
 #[cfg(feature = "guardduty-create-publishing-destination")]
 /// What a response to `CreatePublishingDestination` means: its output, or the operation's error (modeled, unmodeled, or the body failing to parse).
@@ -116,13 +81,7 @@ pub fn parse_create_publishing_destination(
     output(
         response,
         errors::CreatePublishingDestinationError::from_response,
-        |response| {
-            #[allow(unused_mut)]
-            let mut output: types::CreatePublishingDestinationOutput = ::smithy_gen_runtime::protocols::json::parse_body(
-                response,
-            )?;
-            ::std::result::Result::Ok(output)
-        },
+        ::smithy_gen_runtime::protocols::json::parse_body,
     )
 }
 impl ::smithy_gen_runtime::error::ErrorHeaders for types::BadRequestException {}

@@ -16,95 +16,19 @@ pub fn prepare_abort_multipart_upload(
         input.validate().map_err(Failure::Validation)?;
     }
     let input = &input;
-    let request: Result<PreparedRequest, Failure> = {
-        let mut path = ::std::string::String::new();
-        path.push('/');
-        let v = ::smithy_gen_runtime::protocols::rest_json::required_label(
-            &input.key,
-            "Key",
-            "AbortMultipartUploadInput",
-        )?;
-        ::smithy_gen_runtime::protocols::rest_json::label_keeping_dots(
-            &mut path,
-            v.as_str(),
-            "Key",
-            "AbortMultipartUploadInput",
-        )?;
-        #[allow(unused_mut)]
-        let mut request = ::smithy_gen_runtime::request::PreparedRequest::new(
-            "DELETE",
-            path,
-        );
-        request.query("x-id", "AbortMultipartUpload");
-        if let ::std::option::Option::Some(v) = &input.upload_id {
-            request.query("uploadId", ::std::string::String::clone(v));
-        }
-        if let ::std::option::Option::Some(v) = &input.request_payer {
-            request
-                .header(
-                    "x-amz-request-payer",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
-                            .into_owned(),
-                        || "RequestPayer".to_string(),
-                        false,
-                        "AbortMultipartUploadInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.expected_bucket_owner {
-            request
-                .header(
-                    "x-amz-expected-bucket-owner",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "ExpectedBucketOwner".to_string(),
-                        false,
-                        "AbortMultipartUploadInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.if_match_initiated_time {
-            request
-                .header(
-                    "x-amz-if-match-initiated-time",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::smithy_gen_runtime::protocols::rest_json::timestamp_text(
-                            v,
-                            ::smithy_gen_runtime::types::timestamp::Format::HttpDate,
-                            "IfMatchInitiatedTime",
-                            "AbortMultipartUploadInput",
-                        )?,
-                        || "IfMatchInitiatedTime".to_string(),
-                        false,
-                        "AbortMultipartUploadInput",
-                    )?,
-                );
-        }
-        ::std::result::Result::Ok(request)
-    };
-    let mut request = request?;
+    ::smithy_gen_runtime::protocols::http_bindings::http_request!(
+        request = "DELETE", input : "AbortMultipartUploadInput", [text("/"),
+        keep_dots(key "Key" str)] [constant("x-id" "AbortMultipartUpload"),
+        query("uploadId" upload_id "UploadId" str), header("x-amz-request-payer"
+        request_payer "RequestPayer" enum), header("x-amz-expected-bucket-owner"
+        expected_bucket_owner "ExpectedBucketOwner" str),
+        header("x-amz-if-match-initiated-time" if_match_initiated_time
+        "IfMatchInitiatedTime" http_date)]
+    );
     request.error_in_success = true;
-    if let ::std::option::Option::Some(v) = &input.bucket {
-        request
-            .endpoint_params
-            .push((
-                "Bucket",
-                ::smithy_gen_runtime::endpoints::Value::String(
-                    ::std::clone::Clone::clone(v),
-                ),
-            ));
-    }
-    if let ::std::option::Option::Some(v) = &input.key {
-        request
-            .endpoint_params
-            .push((
-                "Key",
-                ::smithy_gen_runtime::endpoints::Value::String(
-                    ::std::clone::Clone::clone(v),
-                ),
-            ));
-    }
+    ::smithy_gen_runtime::protocols::endpoint_params::endpoint_params!(
+        request, input[str("Bucket" bucket), str("Key" key)]
+    );
     Ok(request)
 }
 #[cfg(feature = "s3-abort-multipart-upload")]
@@ -116,13 +40,11 @@ pub fn parse_abort_multipart_upload(
         response,
         errors::AbortMultipartUploadError::from_response,
         |response| {
-            let output = types::AbortMultipartUploadOutput {
-                request_charged: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-request-charged",
-                    <types::RequestCharged as ::smithy_gen_runtime::types::enums::EnumText>::from_text,
-                )?,
-            };
+            let mut output: types::AbortMultipartUploadOutput = ::std::default::Default::default();
+            ::smithy_gen_runtime::protocols::http_bindings::http_response!(
+                response, output { request_charged : header("x-amz-request-charged" enum
+                types::RequestCharged) }
+            );
             ::std::result::Result::Ok(output)
         },
     )
@@ -137,233 +59,41 @@ pub fn prepare_complete_multipart_upload(
         input.validate().map_err(Failure::Validation)?;
     }
     let input = &input;
-    let request: Result<PreparedRequest, Failure> = {
-        let mut path = ::std::string::String::new();
-        path.push('/');
-        let v = ::smithy_gen_runtime::protocols::rest_json::required_label(
-            &input.key,
-            "Key",
-            "CompleteMultipartUploadInput",
-        )?;
-        ::smithy_gen_runtime::protocols::rest_json::label_keeping_dots(
-            &mut path,
-            v.as_str(),
-            "Key",
-            "CompleteMultipartUploadInput",
-        )?;
-        #[allow(unused_mut)]
-        let mut request = ::smithy_gen_runtime::request::PreparedRequest::new(
-            "POST",
-            path,
-        );
-        if let ::std::option::Option::Some(v) = &input.upload_id {
-            request.query("uploadId", ::std::string::String::clone(v));
-        }
-        if let ::std::option::Option::Some(v) = &input.checksum_crc32 {
-            request
-                .header(
-                    "x-amz-checksum-crc32",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "ChecksumCRC32".to_string(),
-                        false,
-                        "CompleteMultipartUploadInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.checksum_crc32c {
-            request
-                .header(
-                    "x-amz-checksum-crc32c",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "ChecksumCRC32C".to_string(),
-                        false,
-                        "CompleteMultipartUploadInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.checksum_crc64nvme {
-            request
-                .header(
-                    "x-amz-checksum-crc64nvme",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "ChecksumCRC64NVME".to_string(),
-                        false,
-                        "CompleteMultipartUploadInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.checksum_sha1 {
-            request
-                .header(
-                    "x-amz-checksum-sha1",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "ChecksumSHA1".to_string(),
-                        false,
-                        "CompleteMultipartUploadInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.checksum_sha256 {
-            request
-                .header(
-                    "x-amz-checksum-sha256",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "ChecksumSHA256".to_string(),
-                        false,
-                        "CompleteMultipartUploadInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.checksum_type {
-            request
-                .header(
-                    "x-amz-checksum-type",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
-                            .into_owned(),
-                        || "ChecksumType".to_string(),
-                        false,
-                        "CompleteMultipartUploadInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.mpu_object_size {
-            request
-                .header(
-                    "x-amz-mp-object-size",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::ToString::to_string(v),
-                        || "MpuObjectSize".to_string(),
-                        false,
-                        "CompleteMultipartUploadInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.request_payer {
-            request
-                .header(
-                    "x-amz-request-payer",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
-                            .into_owned(),
-                        || "RequestPayer".to_string(),
-                        false,
-                        "CompleteMultipartUploadInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.expected_bucket_owner {
-            request
-                .header(
-                    "x-amz-expected-bucket-owner",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "ExpectedBucketOwner".to_string(),
-                        false,
-                        "CompleteMultipartUploadInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.if_match {
-            request
-                .header(
-                    "If-Match",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "IfMatch".to_string(),
-                        false,
-                        "CompleteMultipartUploadInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.if_none_match {
-            request
-                .header(
-                    "If-None-Match",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "IfNoneMatch".to_string(),
-                        false,
-                        "CompleteMultipartUploadInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.sse_customer_algorithm {
-            request
-                .header(
-                    "x-amz-server-side-encryption-customer-algorithm",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "SSECustomerAlgorithm".to_string(),
-                        false,
-                        "CompleteMultipartUploadInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.sse_customer_key {
-            request
-                .header(
-                    "x-amz-server-side-encryption-customer-key",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "SSECustomerKey".to_string(),
-                        false,
-                        "CompleteMultipartUploadInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.sse_customer_key_md5 {
-            request
-                .header(
-                    "x-amz-server-side-encryption-customer-key-MD5",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "SSECustomerKeyMD5".to_string(),
-                        false,
-                        "CompleteMultipartUploadInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.multipart_upload {
-            request.default_header("content-type", "application/xml");
-            request
-                .set_body(
-                    ::smithy_gen_runtime::protocols::rest_xml::xml_body(
-                        v,
-                        "CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"",
-                        &[],
-                    ),
-                );
-        }
-        ::std::result::Result::Ok(request)
-    };
-    let mut request = request?;
+    ::smithy_gen_runtime::protocols::http_bindings::http_request!(
+        request = "POST", input : "CompleteMultipartUploadInput", [text("/"),
+        keep_dots(key "Key" str)] [query("uploadId" upload_id "UploadId" str),
+        header("x-amz-checksum-crc32" checksum_crc32 "ChecksumCRC32" str),
+        header("x-amz-checksum-crc32c" checksum_crc32c "ChecksumCRC32C" str),
+        header("x-amz-checksum-crc64nvme" checksum_crc64nvme "ChecksumCRC64NVME" str),
+        header("x-amz-checksum-sha1" checksum_sha1 "ChecksumSHA1" str),
+        header("x-amz-checksum-sha256" checksum_sha256 "ChecksumSHA256" str),
+        header("x-amz-checksum-type" checksum_type "ChecksumType" enum),
+        header("x-amz-mp-object-size" mpu_object_size "MpuObjectSize" display),
+        header("x-amz-request-payer" request_payer "RequestPayer" enum),
+        header("x-amz-expected-bucket-owner" expected_bucket_owner "ExpectedBucketOwner"
+        str), header("If-Match" if_match "IfMatch" str), header("If-None-Match"
+        if_none_match "IfNoneMatch" str),
+        header("x-amz-server-side-encryption-customer-algorithm" sse_customer_algorithm
+        "SSECustomerAlgorithm" str), header("x-amz-server-side-encryption-customer-key"
+        sse_customer_key "SSECustomerKey" str),
+        header("x-amz-server-side-encryption-customer-key-MD5" sse_customer_key_md5
+        "SSECustomerKeyMD5" str)]
+    );
+    if let ::std::option::Option::Some(v) = &input.multipart_upload {
+        request.default_header("content-type", "application/xml");
+        request
+            .set_body(
+                ::smithy_gen_runtime::protocols::rest_xml::xml_body(
+                    v,
+                    "CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"",
+                    &[],
+                ),
+            );
+    }
     request.error_in_success = true;
-    if let ::std::option::Option::Some(v) = &input.bucket {
-        request
-            .endpoint_params
-            .push((
-                "Bucket",
-                ::smithy_gen_runtime::endpoints::Value::String(
-                    ::std::clone::Clone::clone(v),
-                ),
-            ));
-    }
-    if let ::std::option::Option::Some(v) = &input.key {
-        request
-            .endpoint_params
-            .push((
-                "Key",
-                ::smithy_gen_runtime::endpoints::Value::String(
-                    ::std::clone::Clone::clone(v),
-                ),
-            ));
-    }
+    ::smithy_gen_runtime::protocols::endpoint_params::endpoint_params!(
+        request, input[str("Bucket" bucket), str("Key" key)]
+    );
     Ok(request)
 }
 #[cfg(feature = "s3-complete-multipart-upload")]
@@ -378,36 +108,17 @@ pub fn parse_complete_multipart_upload(
             let mut output: types::CompleteMultipartUploadOutput = ::smithy_gen_runtime::protocols::rest_xml::parse_body(
                 response,
             )?;
-            output.expiration = ::smithy_gen_runtime::protocols::rest_json::header(
-                response,
-                "x-amz-expiration",
-                ::smithy_gen_runtime::protocols::rest_json::parse_string,
-            )?;
-            output.server_side_encryption = ::smithy_gen_runtime::protocols::rest_json::header(
-                response,
-                "x-amz-server-side-encryption",
-                <types::ServerSideEncryption as ::smithy_gen_runtime::types::enums::EnumText>::from_text,
-            )?;
-            output.version_id = ::smithy_gen_runtime::protocols::rest_json::header(
-                response,
-                "x-amz-version-id",
-                ::smithy_gen_runtime::protocols::rest_json::parse_string,
-            )?;
-            output.ssekms_key_id = ::smithy_gen_runtime::protocols::rest_json::header(
-                response,
-                "x-amz-server-side-encryption-aws-kms-key-id",
-                ::smithy_gen_runtime::protocols::rest_json::parse_string,
-            )?;
-            output.bucket_key_enabled = ::smithy_gen_runtime::protocols::rest_json::header(
-                response,
-                "x-amz-server-side-encryption-bucket-key-enabled",
-                ::smithy_gen_runtime::protocols::rest_json::parse_bool,
-            )?;
-            output.request_charged = ::smithy_gen_runtime::protocols::rest_json::header(
-                response,
-                "x-amz-request-charged",
-                <types::RequestCharged as ::smithy_gen_runtime::types::enums::EnumText>::from_text,
-            )?;
+            ::smithy_gen_runtime::protocols::http_bindings::http_response!(
+                response, output { expiration : header("x-amz-expiration" str),
+                server_side_encryption : header("x-amz-server-side-encryption" enum
+                types::ServerSideEncryption), version_id : header("x-amz-version-id"
+                str), ssekms_key_id :
+                header("x-amz-server-side-encryption-aws-kms-key-id" str),
+                bucket_key_enabled :
+                header("x-amz-server-side-encryption-bucket-key-enabled" bool),
+                request_charged : header("x-amz-request-charged" enum
+                types::RequestCharged) }
+            );
             ::std::result::Result::Ok(output)
         },
     )
@@ -422,573 +133,62 @@ pub fn prepare_copy_object(
         input.validate().map_err(Failure::Validation)?;
     }
     let input = &input;
-    let request: Result<PreparedRequest, Failure> = {
-        let mut path = ::std::string::String::new();
-        path.push('/');
-        let v = ::smithy_gen_runtime::protocols::rest_json::required_label(
-            &input.key,
-            "Key",
-            "CopyObjectInput",
-        )?;
-        ::smithy_gen_runtime::protocols::rest_json::label_keeping_dots(
-            &mut path,
-            v.as_str(),
-            "Key",
-            "CopyObjectInput",
-        )?;
-        #[allow(unused_mut)]
-        let mut request = ::smithy_gen_runtime::request::PreparedRequest::new(
-            "PUT",
-            path,
-        );
-        request.query("x-id", "CopyObject");
-        if let ::std::option::Option::Some(v) = &input.acl {
-            request
-                .header(
-                    "x-amz-acl",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
-                            .into_owned(),
-                        || "ACL".to_string(),
-                        false,
-                        "CopyObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.cache_control {
-            request
-                .header(
-                    "Cache-Control",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "CacheControl".to_string(),
-                        false,
-                        "CopyObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.checksum_algorithm {
-            request
-                .header(
-                    "x-amz-checksum-algorithm",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
-                            .into_owned(),
-                        || "ChecksumAlgorithm".to_string(),
-                        false,
-                        "CopyObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.content_disposition {
-            request
-                .header(
-                    "Content-Disposition",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "ContentDisposition".to_string(),
-                        false,
-                        "CopyObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.content_encoding {
-            request
-                .header(
-                    "Content-Encoding",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "ContentEncoding".to_string(),
-                        false,
-                        "CopyObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.content_language {
-            request
-                .header(
-                    "Content-Language",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "ContentLanguage".to_string(),
-                        false,
-                        "CopyObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.content_type {
-            request
-                .header(
-                    "Content-Type",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "ContentType".to_string(),
-                        false,
-                        "CopyObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.copy_source {
-            request
-                .header(
-                    "x-amz-copy-source",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "CopySource".to_string(),
-                        false,
-                        "CopyObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.copy_source_if_match {
-            request
-                .header(
-                    "x-amz-copy-source-if-match",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "CopySourceIfMatch".to_string(),
-                        false,
-                        "CopyObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.copy_source_if_modified_since {
-            request
-                .header(
-                    "x-amz-copy-source-if-modified-since",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::smithy_gen_runtime::protocols::rest_json::timestamp_text(
-                            v,
-                            ::smithy_gen_runtime::types::timestamp::Format::HttpDate,
-                            "CopySourceIfModifiedSince",
-                            "CopyObjectInput",
-                        )?,
-                        || "CopySourceIfModifiedSince".to_string(),
-                        false,
-                        "CopyObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.copy_source_if_none_match {
-            request
-                .header(
-                    "x-amz-copy-source-if-none-match",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "CopySourceIfNoneMatch".to_string(),
-                        false,
-                        "CopyObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.copy_source_if_unmodified_since {
-            request
-                .header(
-                    "x-amz-copy-source-if-unmodified-since",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::smithy_gen_runtime::protocols::rest_json::timestamp_text(
-                            v,
-                            ::smithy_gen_runtime::types::timestamp::Format::HttpDate,
-                            "CopySourceIfUnmodifiedSince",
-                            "CopyObjectInput",
-                        )?,
-                        || "CopySourceIfUnmodifiedSince".to_string(),
-                        false,
-                        "CopyObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.expires {
-            request
-                .header(
-                    "Expires",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::smithy_gen_runtime::protocols::rest_json::timestamp_text(
-                            v,
-                            ::smithy_gen_runtime::types::timestamp::Format::HttpDate,
-                            "Expires",
-                            "CopyObjectInput",
-                        )?,
-                        || "Expires".to_string(),
-                        false,
-                        "CopyObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.grant_full_control {
-            request
-                .header(
-                    "x-amz-grant-full-control",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "GrantFullControl".to_string(),
-                        false,
-                        "CopyObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.grant_read {
-            request
-                .header(
-                    "x-amz-grant-read",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "GrantRead".to_string(),
-                        false,
-                        "CopyObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.grant_read_acp {
-            request
-                .header(
-                    "x-amz-grant-read-acp",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "GrantReadACP".to_string(),
-                        false,
-                        "CopyObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.grant_write_acp {
-            request
-                .header(
-                    "x-amz-grant-write-acp",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "GrantWriteACP".to_string(),
-                        false,
-                        "CopyObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.metadata_directive {
-            request
-                .header(
-                    "x-amz-metadata-directive",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
-                            .into_owned(),
-                        || "MetadataDirective".to_string(),
-                        false,
-                        "CopyObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.tagging_directive {
-            request
-                .header(
-                    "x-amz-tagging-directive",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
-                            .into_owned(),
-                        || "TaggingDirective".to_string(),
-                        false,
-                        "CopyObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.server_side_encryption {
-            request
-                .header(
-                    "x-amz-server-side-encryption",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
-                            .into_owned(),
-                        || "ServerSideEncryption".to_string(),
-                        false,
-                        "CopyObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.storage_class {
-            request
-                .header(
-                    "x-amz-storage-class",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
-                            .into_owned(),
-                        || "StorageClass".to_string(),
-                        false,
-                        "CopyObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.website_redirect_location {
-            request
-                .header(
-                    "x-amz-website-redirect-location",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "WebsiteRedirectLocation".to_string(),
-                        false,
-                        "CopyObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.sse_customer_algorithm {
-            request
-                .header(
-                    "x-amz-server-side-encryption-customer-algorithm",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "SSECustomerAlgorithm".to_string(),
-                        false,
-                        "CopyObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.sse_customer_key {
-            request
-                .header(
-                    "x-amz-server-side-encryption-customer-key",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "SSECustomerKey".to_string(),
-                        false,
-                        "CopyObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.sse_customer_key_md5 {
-            request
-                .header(
-                    "x-amz-server-side-encryption-customer-key-MD5",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "SSECustomerKeyMD5".to_string(),
-                        false,
-                        "CopyObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.ssekms_key_id {
-            request
-                .header(
-                    "x-amz-server-side-encryption-aws-kms-key-id",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "SSEKMSKeyId".to_string(),
-                        false,
-                        "CopyObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.ssekms_encryption_context {
-            request
-                .header(
-                    "x-amz-server-side-encryption-context",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "SSEKMSEncryptionContext".to_string(),
-                        false,
-                        "CopyObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.bucket_key_enabled {
-            request
-                .header(
-                    "x-amz-server-side-encryption-bucket-key-enabled",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::ToString::to_string(v),
-                        || "BucketKeyEnabled".to_string(),
-                        false,
-                        "CopyObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.copy_source_sse_customer_algorithm
-        {
-            request
-                .header(
-                    "x-amz-copy-source-server-side-encryption-customer-algorithm",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "CopySourceSSECustomerAlgorithm".to_string(),
-                        false,
-                        "CopyObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.copy_source_sse_customer_key {
-            request
-                .header(
-                    "x-amz-copy-source-server-side-encryption-customer-key",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "CopySourceSSECustomerKey".to_string(),
-                        false,
-                        "CopyObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.copy_source_sse_customer_key_md5 {
-            request
-                .header(
-                    "x-amz-copy-source-server-side-encryption-customer-key-MD5",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "CopySourceSSECustomerKeyMD5".to_string(),
-                        false,
-                        "CopyObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.request_payer {
-            request
-                .header(
-                    "x-amz-request-payer",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
-                            .into_owned(),
-                        || "RequestPayer".to_string(),
-                        false,
-                        "CopyObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.tagging {
-            request
-                .header(
-                    "x-amz-tagging",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "Tagging".to_string(),
-                        false,
-                        "CopyObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.object_lock_mode {
-            request
-                .header(
-                    "x-amz-object-lock-mode",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
-                            .into_owned(),
-                        || "ObjectLockMode".to_string(),
-                        false,
-                        "CopyObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.object_lock_retain_until_date {
-            request
-                .header(
-                    "x-amz-object-lock-retain-until-date",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::smithy_gen_runtime::protocols::rest_json::timestamp_text(
-                            v,
-                            ::smithy_gen_runtime::types::timestamp::Format::DateTime,
-                            "ObjectLockRetainUntilDate",
-                            "CopyObjectInput",
-                        )?,
-                        || "ObjectLockRetainUntilDate".to_string(),
-                        false,
-                        "CopyObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.object_lock_legal_hold_status {
-            request
-                .header(
-                    "x-amz-object-lock-legal-hold",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
-                            .into_owned(),
-                        || "ObjectLockLegalHoldStatus".to_string(),
-                        false,
-                        "CopyObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.expected_bucket_owner {
-            request
-                .header(
-                    "x-amz-expected-bucket-owner",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "ExpectedBucketOwner".to_string(),
-                        false,
-                        "CopyObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.expected_source_bucket_owner {
-            request
-                .header(
-                    "x-amz-source-expected-bucket-owner",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "ExpectedSourceBucketOwner".to_string(),
-                        false,
-                        "CopyObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(map) = &input.metadata {
-            for (k, v) in map {
-                let at = || ::std::format!("{}[{:?}]", "Metadata", k);
-                let name = ::smithy_gen_runtime::protocols::rest_json::header_text(
-                    ::std::format!("{}{}", "x-amz-meta-", k),
-                    at,
-                    true,
-                    "CopyObjectInput",
-                )?;
-                request
-                    .default_header(
-                        &name,
-                        &::smithy_gen_runtime::protocols::rest_json::header_text(
-                            ::std::string::String::clone(v),
-                            at,
-                            false,
-                            "CopyObjectInput",
-                        )?,
-                    );
-            }
-        }
-        ::std::result::Result::Ok(request)
-    };
-    let mut request = request?;
+    ::smithy_gen_runtime::protocols::http_bindings::http_request!(
+        request = "PUT", input : "CopyObjectInput", [text("/"), keep_dots(key "Key" str)]
+        [constant("x-id" "CopyObject"), header("x-amz-acl" acl "ACL" enum),
+        header("Cache-Control" cache_control "CacheControl" str),
+        header("x-amz-checksum-algorithm" checksum_algorithm "ChecksumAlgorithm" enum),
+        header("Content-Disposition" content_disposition "ContentDisposition" str),
+        header("Content-Encoding" content_encoding "ContentEncoding" str),
+        header("Content-Language" content_language "ContentLanguage" str),
+        header("Content-Type" content_type "ContentType" str), header("x-amz-copy-source"
+        copy_source "CopySource" str), header("x-amz-copy-source-if-match"
+        copy_source_if_match "CopySourceIfMatch" str),
+        header("x-amz-copy-source-if-modified-since" copy_source_if_modified_since
+        "CopySourceIfModifiedSince" http_date), header("x-amz-copy-source-if-none-match"
+        copy_source_if_none_match "CopySourceIfNoneMatch" str),
+        header("x-amz-copy-source-if-unmodified-since" copy_source_if_unmodified_since
+        "CopySourceIfUnmodifiedSince" http_date), header("Expires" expires "Expires"
+        http_date), header("x-amz-grant-full-control" grant_full_control
+        "GrantFullControl" str), header("x-amz-grant-read" grant_read "GrantRead" str),
+        header("x-amz-grant-read-acp" grant_read_acp "GrantReadACP" str),
+        header("x-amz-grant-write-acp" grant_write_acp "GrantWriteACP" str),
+        header("x-amz-metadata-directive" metadata_directive "MetadataDirective" enum),
+        header("x-amz-tagging-directive" tagging_directive "TaggingDirective" enum),
+        header("x-amz-server-side-encryption" server_side_encryption
+        "ServerSideEncryption" enum), header("x-amz-storage-class" storage_class
+        "StorageClass" enum), header("x-amz-website-redirect-location"
+        website_redirect_location "WebsiteRedirectLocation" str),
+        header("x-amz-server-side-encryption-customer-algorithm" sse_customer_algorithm
+        "SSECustomerAlgorithm" str), header("x-amz-server-side-encryption-customer-key"
+        sse_customer_key "SSECustomerKey" str),
+        header("x-amz-server-side-encryption-customer-key-MD5" sse_customer_key_md5
+        "SSECustomerKeyMD5" str), header("x-amz-server-side-encryption-aws-kms-key-id"
+        ssekms_key_id "SSEKMSKeyId" str), header("x-amz-server-side-encryption-context"
+        ssekms_encryption_context "SSEKMSEncryptionContext" str),
+        header("x-amz-server-side-encryption-bucket-key-enabled" bucket_key_enabled
+        "BucketKeyEnabled" display),
+        header("x-amz-copy-source-server-side-encryption-customer-algorithm"
+        copy_source_sse_customer_algorithm "CopySourceSSECustomerAlgorithm" str),
+        header("x-amz-copy-source-server-side-encryption-customer-key"
+        copy_source_sse_customer_key "CopySourceSSECustomerKey" str),
+        header("x-amz-copy-source-server-side-encryption-customer-key-MD5"
+        copy_source_sse_customer_key_md5 "CopySourceSSECustomerKeyMD5" str),
+        header("x-amz-request-payer" request_payer "RequestPayer" enum),
+        header("x-amz-tagging" tagging "Tagging" str), header("x-amz-object-lock-mode"
+        object_lock_mode "ObjectLockMode" enum),
+        header("x-amz-object-lock-retain-until-date" object_lock_retain_until_date
+        "ObjectLockRetainUntilDate" date_time), header("x-amz-object-lock-legal-hold"
+        object_lock_legal_hold_status "ObjectLockLegalHoldStatus" enum),
+        header("x-amz-expected-bucket-owner" expected_bucket_owner "ExpectedBucketOwner"
+        str), header("x-amz-source-expected-bucket-owner" expected_source_bucket_owner
+        "ExpectedSourceBucketOwner" str), prefix("x-amz-meta-" metadata "Metadata")]
+    );
     request.error_in_success = true;
-    request
-        .endpoint_params
-        .push((
-            "DisableS3ExpressSessionAuth",
-            ::smithy_gen_runtime::endpoints::Value::Bool(true),
-        ));
-    if let ::std::option::Option::Some(v) = &input.bucket {
-        request
-            .endpoint_params
-            .push((
-                "Bucket",
-                ::smithy_gen_runtime::endpoints::Value::String(
-                    ::std::clone::Clone::clone(v),
-                ),
-            ));
-    }
-    if let ::std::option::Option::Some(v) = &input.copy_source {
-        request
-            .endpoint_params
-            .push((
-                "CopySource",
-                ::smithy_gen_runtime::endpoints::Value::String(
-                    ::std::clone::Clone::clone(v),
-                ),
-            ));
-    }
-    if let ::std::option::Option::Some(v) = &input.key {
-        request
-            .endpoint_params
-            .push((
-                "Key",
-                ::smithy_gen_runtime::endpoints::Value::String(
-                    ::std::clone::Clone::clone(v),
-                ),
-            ));
-    }
+    ::smithy_gen_runtime::protocols::endpoint_params::endpoint_params!(
+        request, input[bool("DisableS3ExpressSessionAuth" true), str("Bucket" bucket),
+        str("CopySource" copy_source), str("Key" key)]
+    );
     Ok(request)
 }
 #[cfg(feature = "s3-copy-object")]
@@ -1000,61 +200,25 @@ pub fn parse_copy_object(
         response,
         errors::CopyObjectError::from_response,
         |response| {
-            let output = types::CopyObjectOutput {
-                copy_object_result: ::smithy_gen_runtime::protocols::rest_xml::parse_payload(
-                    response,
-                )?,
-                expiration: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-expiration",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
-                )?,
-                copy_source_version_id: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-copy-source-version-id",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
-                )?,
-                version_id: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-version-id",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
-                )?,
-                server_side_encryption: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-server-side-encryption",
-                    <types::ServerSideEncryption as ::smithy_gen_runtime::types::enums::EnumText>::from_text,
-                )?,
-                sse_customer_algorithm: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-server-side-encryption-customer-algorithm",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
-                )?,
-                sse_customer_key_md5: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-server-side-encryption-customer-key-MD5",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
-                )?,
-                ssekms_key_id: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-server-side-encryption-aws-kms-key-id",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
-                )?,
-                ssekms_encryption_context: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-server-side-encryption-context",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
-                )?,
-                bucket_key_enabled: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-server-side-encryption-bucket-key-enabled",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_bool,
-                )?,
-                request_charged: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-request-charged",
-                    <types::RequestCharged as ::smithy_gen_runtime::types::enums::EnumText>::from_text,
-                )?,
-            };
+            let mut output: types::CopyObjectOutput = ::std::default::Default::default();
+            ::smithy_gen_runtime::protocols::http_bindings::http_response!(
+                response, output { copy_object_result :
+                value(::smithy_gen_runtime::protocols::rest_xml::parse_payload(response)
+                ?), expiration : header("x-amz-expiration" str), copy_source_version_id :
+                header("x-amz-copy-source-version-id" str), version_id :
+                header("x-amz-version-id" str), server_side_encryption :
+                header("x-amz-server-side-encryption" enum types::ServerSideEncryption),
+                sse_customer_algorithm :
+                header("x-amz-server-side-encryption-customer-algorithm" str),
+                sse_customer_key_md5 :
+                header("x-amz-server-side-encryption-customer-key-MD5" str),
+                ssekms_key_id : header("x-amz-server-side-encryption-aws-kms-key-id"
+                str), ssekms_encryption_context :
+                header("x-amz-server-side-encryption-context" str), bucket_key_enabled :
+                header("x-amz-server-side-encryption-bucket-key-enabled" bool),
+                request_charged : header("x-amz-request-charged" enum
+                types::RequestCharged) }
+            );
             ::std::result::Result::Ok(output)
         },
     )
@@ -1069,148 +233,33 @@ pub fn prepare_create_bucket(
         input.validate().map_err(Failure::Validation)?;
     }
     let input = &input;
-    let request: Result<PreparedRequest, Failure> = {
-        let path = ::std::string::String::new();
-        #[allow(unused_mut)]
-        let mut request = ::smithy_gen_runtime::request::PreparedRequest::new(
-            "PUT",
-            path,
-        );
-        if let ::std::option::Option::Some(v) = &input.acl {
-            request
-                .header(
-                    "x-amz-acl",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
-                            .into_owned(),
-                        || "ACL".to_string(),
-                        false,
-                        "CreateBucketInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.grant_full_control {
-            request
-                .header(
-                    "x-amz-grant-full-control",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "GrantFullControl".to_string(),
-                        false,
-                        "CreateBucketInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.grant_read {
-            request
-                .header(
-                    "x-amz-grant-read",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "GrantRead".to_string(),
-                        false,
-                        "CreateBucketInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.grant_read_acp {
-            request
-                .header(
-                    "x-amz-grant-read-acp",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "GrantReadACP".to_string(),
-                        false,
-                        "CreateBucketInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.grant_write {
-            request
-                .header(
-                    "x-amz-grant-write",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "GrantWrite".to_string(),
-                        false,
-                        "CreateBucketInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.grant_write_acp {
-            request
-                .header(
-                    "x-amz-grant-write-acp",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "GrantWriteACP".to_string(),
-                        false,
-                        "CreateBucketInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.object_lock_enabled_for_bucket {
-            request
-                .header(
-                    "x-amz-bucket-object-lock-enabled",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::ToString::to_string(v),
-                        || "ObjectLockEnabledForBucket".to_string(),
-                        false,
-                        "CreateBucketInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.object_ownership {
-            request
-                .header(
-                    "x-amz-object-ownership",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
-                            .into_owned(),
-                        || "ObjectOwnership".to_string(),
-                        false,
-                        "CreateBucketInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.create_bucket_configuration {
-            request.default_header("content-type", "application/xml");
-            request
-                .set_body(
-                    ::smithy_gen_runtime::protocols::rest_xml::xml_body(
-                        v,
-                        "CreateBucketConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"",
-                        &[],
-                    ),
-                );
-        }
-        ::std::result::Result::Ok(request)
-    };
-    let mut request = request?;
-    request.error_in_success = true;
-    request
-        .endpoint_params
-        .push((
-            "UseS3ExpressControlEndpoint",
-            ::smithy_gen_runtime::endpoints::Value::Bool(true),
-        ));
-    request
-        .endpoint_params
-        .push((
-            "DisableAccessPoints",
-            ::smithy_gen_runtime::endpoints::Value::Bool(true),
-        ));
-    if let ::std::option::Option::Some(v) = &input.bucket {
+    ::smithy_gen_runtime::protocols::http_bindings::http_request!(
+        request = "PUT", input : "CreateBucketInput", [] [header("x-amz-acl" acl "ACL"
+        enum), header("x-amz-grant-full-control" grant_full_control "GrantFullControl"
+        str), header("x-amz-grant-read" grant_read "GrantRead" str),
+        header("x-amz-grant-read-acp" grant_read_acp "GrantReadACP" str),
+        header("x-amz-grant-write" grant_write "GrantWrite" str),
+        header("x-amz-grant-write-acp" grant_write_acp "GrantWriteACP" str),
+        header("x-amz-bucket-object-lock-enabled" object_lock_enabled_for_bucket
+        "ObjectLockEnabledForBucket" display), header("x-amz-object-ownership"
+        object_ownership "ObjectOwnership" enum)]
+    );
+    if let ::std::option::Option::Some(v) = &input.create_bucket_configuration {
+        request.default_header("content-type", "application/xml");
         request
-            .endpoint_params
-            .push((
-                "Bucket",
-                ::smithy_gen_runtime::endpoints::Value::String(
-                    ::std::clone::Clone::clone(v),
+            .set_body(
+                ::smithy_gen_runtime::protocols::rest_xml::xml_body(
+                    v,
+                    "CreateBucketConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"",
+                    &[],
                 ),
-            ));
+            );
     }
+    request.error_in_success = true;
+    ::smithy_gen_runtime::protocols::endpoint_params::endpoint_params!(
+        request, input[bool("UseS3ExpressControlEndpoint" true),
+        bool("DisableAccessPoints" true), str("Bucket" bucket)]
+    );
     Ok(request)
 }
 #[cfg(feature = "s3-create-bucket")]
@@ -1222,13 +271,10 @@ pub fn parse_create_bucket(
         response,
         errors::CreateBucketError::from_response,
         |response| {
-            let output = types::CreateBucketOutput {
-                location: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "Location",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
-                )?,
-            };
+            let mut output: types::CreateBucketOutput = ::std::default::Default::default();
+            ::smithy_gen_runtime::protocols::http_bindings::http_response!(
+                response, output { location : header("Location" str) }
+            );
             ::std::result::Result::Ok(output)
         },
     )
@@ -1243,425 +289,45 @@ pub fn prepare_create_multipart_upload(
         input.validate().map_err(Failure::Validation)?;
     }
     let input = &input;
-    let request: Result<PreparedRequest, Failure> = {
-        let mut path = ::std::string::String::new();
-        path.push('/');
-        let v = ::smithy_gen_runtime::protocols::rest_json::required_label(
-            &input.key,
-            "Key",
-            "CreateMultipartUploadInput",
-        )?;
-        ::smithy_gen_runtime::protocols::rest_json::label_keeping_dots(
-            &mut path,
-            v.as_str(),
-            "Key",
-            "CreateMultipartUploadInput",
-        )?;
-        #[allow(unused_mut)]
-        let mut request = ::smithy_gen_runtime::request::PreparedRequest::new(
-            "POST",
-            path,
-        );
-        request.query_flag("uploads");
-        if let ::std::option::Option::Some(v) = &input.acl {
-            request
-                .header(
-                    "x-amz-acl",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
-                            .into_owned(),
-                        || "ACL".to_string(),
-                        false,
-                        "CreateMultipartUploadInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.cache_control {
-            request
-                .header(
-                    "Cache-Control",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "CacheControl".to_string(),
-                        false,
-                        "CreateMultipartUploadInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.content_disposition {
-            request
-                .header(
-                    "Content-Disposition",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "ContentDisposition".to_string(),
-                        false,
-                        "CreateMultipartUploadInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.content_encoding {
-            request
-                .header(
-                    "Content-Encoding",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "ContentEncoding".to_string(),
-                        false,
-                        "CreateMultipartUploadInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.content_language {
-            request
-                .header(
-                    "Content-Language",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "ContentLanguage".to_string(),
-                        false,
-                        "CreateMultipartUploadInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.content_type {
-            request
-                .header(
-                    "Content-Type",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "ContentType".to_string(),
-                        false,
-                        "CreateMultipartUploadInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.expires {
-            request
-                .header(
-                    "Expires",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::smithy_gen_runtime::protocols::rest_json::timestamp_text(
-                            v,
-                            ::smithy_gen_runtime::types::timestamp::Format::HttpDate,
-                            "Expires",
-                            "CreateMultipartUploadInput",
-                        )?,
-                        || "Expires".to_string(),
-                        false,
-                        "CreateMultipartUploadInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.grant_full_control {
-            request
-                .header(
-                    "x-amz-grant-full-control",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "GrantFullControl".to_string(),
-                        false,
-                        "CreateMultipartUploadInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.grant_read {
-            request
-                .header(
-                    "x-amz-grant-read",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "GrantRead".to_string(),
-                        false,
-                        "CreateMultipartUploadInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.grant_read_acp {
-            request
-                .header(
-                    "x-amz-grant-read-acp",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "GrantReadACP".to_string(),
-                        false,
-                        "CreateMultipartUploadInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.grant_write_acp {
-            request
-                .header(
-                    "x-amz-grant-write-acp",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "GrantWriteACP".to_string(),
-                        false,
-                        "CreateMultipartUploadInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.server_side_encryption {
-            request
-                .header(
-                    "x-amz-server-side-encryption",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
-                            .into_owned(),
-                        || "ServerSideEncryption".to_string(),
-                        false,
-                        "CreateMultipartUploadInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.storage_class {
-            request
-                .header(
-                    "x-amz-storage-class",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
-                            .into_owned(),
-                        || "StorageClass".to_string(),
-                        false,
-                        "CreateMultipartUploadInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.website_redirect_location {
-            request
-                .header(
-                    "x-amz-website-redirect-location",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "WebsiteRedirectLocation".to_string(),
-                        false,
-                        "CreateMultipartUploadInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.sse_customer_algorithm {
-            request
-                .header(
-                    "x-amz-server-side-encryption-customer-algorithm",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "SSECustomerAlgorithm".to_string(),
-                        false,
-                        "CreateMultipartUploadInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.sse_customer_key {
-            request
-                .header(
-                    "x-amz-server-side-encryption-customer-key",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "SSECustomerKey".to_string(),
-                        false,
-                        "CreateMultipartUploadInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.sse_customer_key_md5 {
-            request
-                .header(
-                    "x-amz-server-side-encryption-customer-key-MD5",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "SSECustomerKeyMD5".to_string(),
-                        false,
-                        "CreateMultipartUploadInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.ssekms_key_id {
-            request
-                .header(
-                    "x-amz-server-side-encryption-aws-kms-key-id",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "SSEKMSKeyId".to_string(),
-                        false,
-                        "CreateMultipartUploadInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.ssekms_encryption_context {
-            request
-                .header(
-                    "x-amz-server-side-encryption-context",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "SSEKMSEncryptionContext".to_string(),
-                        false,
-                        "CreateMultipartUploadInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.bucket_key_enabled {
-            request
-                .header(
-                    "x-amz-server-side-encryption-bucket-key-enabled",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::ToString::to_string(v),
-                        || "BucketKeyEnabled".to_string(),
-                        false,
-                        "CreateMultipartUploadInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.request_payer {
-            request
-                .header(
-                    "x-amz-request-payer",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
-                            .into_owned(),
-                        || "RequestPayer".to_string(),
-                        false,
-                        "CreateMultipartUploadInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.tagging {
-            request
-                .header(
-                    "x-amz-tagging",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "Tagging".to_string(),
-                        false,
-                        "CreateMultipartUploadInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.object_lock_mode {
-            request
-                .header(
-                    "x-amz-object-lock-mode",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
-                            .into_owned(),
-                        || "ObjectLockMode".to_string(),
-                        false,
-                        "CreateMultipartUploadInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.object_lock_retain_until_date {
-            request
-                .header(
-                    "x-amz-object-lock-retain-until-date",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::smithy_gen_runtime::protocols::rest_json::timestamp_text(
-                            v,
-                            ::smithy_gen_runtime::types::timestamp::Format::DateTime,
-                            "ObjectLockRetainUntilDate",
-                            "CreateMultipartUploadInput",
-                        )?,
-                        || "ObjectLockRetainUntilDate".to_string(),
-                        false,
-                        "CreateMultipartUploadInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.object_lock_legal_hold_status {
-            request
-                .header(
-                    "x-amz-object-lock-legal-hold",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
-                            .into_owned(),
-                        || "ObjectLockLegalHoldStatus".to_string(),
-                        false,
-                        "CreateMultipartUploadInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.expected_bucket_owner {
-            request
-                .header(
-                    "x-amz-expected-bucket-owner",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "ExpectedBucketOwner".to_string(),
-                        false,
-                        "CreateMultipartUploadInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.checksum_algorithm {
-            request
-                .header(
-                    "x-amz-checksum-algorithm",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
-                            .into_owned(),
-                        || "ChecksumAlgorithm".to_string(),
-                        false,
-                        "CreateMultipartUploadInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.checksum_type {
-            request
-                .header(
-                    "x-amz-checksum-type",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
-                            .into_owned(),
-                        || "ChecksumType".to_string(),
-                        false,
-                        "CreateMultipartUploadInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(map) = &input.metadata {
-            for (k, v) in map {
-                let at = || ::std::format!("{}[{:?}]", "Metadata", k);
-                let name = ::smithy_gen_runtime::protocols::rest_json::header_text(
-                    ::std::format!("{}{}", "x-amz-meta-", k),
-                    at,
-                    true,
-                    "CreateMultipartUploadInput",
-                )?;
-                request
-                    .default_header(
-                        &name,
-                        &::smithy_gen_runtime::protocols::rest_json::header_text(
-                            ::std::string::String::clone(v),
-                            at,
-                            false,
-                            "CreateMultipartUploadInput",
-                        )?,
-                    );
-            }
-        }
-        ::std::result::Result::Ok(request)
-    };
-    let mut request = request?;
+    ::smithy_gen_runtime::protocols::http_bindings::http_request!(
+        request = "POST", input : "CreateMultipartUploadInput", [text("/"), keep_dots(key
+        "Key" str)] [flag("uploads"), header("x-amz-acl" acl "ACL" enum),
+        header("Cache-Control" cache_control "CacheControl" str),
+        header("Content-Disposition" content_disposition "ContentDisposition" str),
+        header("Content-Encoding" content_encoding "ContentEncoding" str),
+        header("Content-Language" content_language "ContentLanguage" str),
+        header("Content-Type" content_type "ContentType" str), header("Expires" expires
+        "Expires" http_date), header("x-amz-grant-full-control" grant_full_control
+        "GrantFullControl" str), header("x-amz-grant-read" grant_read "GrantRead" str),
+        header("x-amz-grant-read-acp" grant_read_acp "GrantReadACP" str),
+        header("x-amz-grant-write-acp" grant_write_acp "GrantWriteACP" str),
+        header("x-amz-server-side-encryption" server_side_encryption
+        "ServerSideEncryption" enum), header("x-amz-storage-class" storage_class
+        "StorageClass" enum), header("x-amz-website-redirect-location"
+        website_redirect_location "WebsiteRedirectLocation" str),
+        header("x-amz-server-side-encryption-customer-algorithm" sse_customer_algorithm
+        "SSECustomerAlgorithm" str), header("x-amz-server-side-encryption-customer-key"
+        sse_customer_key "SSECustomerKey" str),
+        header("x-amz-server-side-encryption-customer-key-MD5" sse_customer_key_md5
+        "SSECustomerKeyMD5" str), header("x-amz-server-side-encryption-aws-kms-key-id"
+        ssekms_key_id "SSEKMSKeyId" str), header("x-amz-server-side-encryption-context"
+        ssekms_encryption_context "SSEKMSEncryptionContext" str),
+        header("x-amz-server-side-encryption-bucket-key-enabled" bucket_key_enabled
+        "BucketKeyEnabled" display), header("x-amz-request-payer" request_payer
+        "RequestPayer" enum), header("x-amz-tagging" tagging "Tagging" str),
+        header("x-amz-object-lock-mode" object_lock_mode "ObjectLockMode" enum),
+        header("x-amz-object-lock-retain-until-date" object_lock_retain_until_date
+        "ObjectLockRetainUntilDate" date_time), header("x-amz-object-lock-legal-hold"
+        object_lock_legal_hold_status "ObjectLockLegalHoldStatus" enum),
+        header("x-amz-expected-bucket-owner" expected_bucket_owner "ExpectedBucketOwner"
+        str), header("x-amz-checksum-algorithm" checksum_algorithm "ChecksumAlgorithm"
+        enum), header("x-amz-checksum-type" checksum_type "ChecksumType" enum),
+        prefix("x-amz-meta-" metadata "Metadata")]
+    );
     request.error_in_success = true;
-    if let ::std::option::Option::Some(v) = &input.bucket {
-        request
-            .endpoint_params
-            .push((
-                "Bucket",
-                ::smithy_gen_runtime::endpoints::Value::String(
-                    ::std::clone::Clone::clone(v),
-                ),
-            ));
-    }
-    if let ::std::option::Option::Some(v) = &input.key {
-        request
-            .endpoint_params
-            .push((
-                "Key",
-                ::smithy_gen_runtime::endpoints::Value::String(
-                    ::std::clone::Clone::clone(v),
-                ),
-            ));
-    }
+    ::smithy_gen_runtime::protocols::endpoint_params::endpoint_params!(
+        request, input[str("Bucket" bucket), str("Key" key)]
+    );
     Ok(request)
 }
 #[cfg(feature = "s3-create-multipart-upload")]
@@ -1676,64 +342,23 @@ pub fn parse_create_multipart_upload(
             let mut output: types::CreateMultipartUploadOutput = ::smithy_gen_runtime::protocols::rest_xml::parse_body(
                 response,
             )?;
-            output.abort_date = ::smithy_gen_runtime::protocols::rest_json::header(
-                response,
-                "x-amz-abort-date",
-                |v: &str| ::smithy_gen_runtime::protocols::rest_json::parse_timestamp(
-                    v,
-                    "http-date",
-                ),
-            )?;
-            output.abort_rule_id = ::smithy_gen_runtime::protocols::rest_json::header(
-                response,
-                "x-amz-abort-rule-id",
-                ::smithy_gen_runtime::protocols::rest_json::parse_string,
-            )?;
-            output.server_side_encryption = ::smithy_gen_runtime::protocols::rest_json::header(
-                response,
-                "x-amz-server-side-encryption",
-                <types::ServerSideEncryption as ::smithy_gen_runtime::types::enums::EnumText>::from_text,
-            )?;
-            output.sse_customer_algorithm = ::smithy_gen_runtime::protocols::rest_json::header(
-                response,
-                "x-amz-server-side-encryption-customer-algorithm",
-                ::smithy_gen_runtime::protocols::rest_json::parse_string,
-            )?;
-            output.sse_customer_key_md5 = ::smithy_gen_runtime::protocols::rest_json::header(
-                response,
-                "x-amz-server-side-encryption-customer-key-MD5",
-                ::smithy_gen_runtime::protocols::rest_json::parse_string,
-            )?;
-            output.ssekms_key_id = ::smithy_gen_runtime::protocols::rest_json::header(
-                response,
-                "x-amz-server-side-encryption-aws-kms-key-id",
-                ::smithy_gen_runtime::protocols::rest_json::parse_string,
-            )?;
-            output.ssekms_encryption_context = ::smithy_gen_runtime::protocols::rest_json::header(
-                response,
-                "x-amz-server-side-encryption-context",
-                ::smithy_gen_runtime::protocols::rest_json::parse_string,
-            )?;
-            output.bucket_key_enabled = ::smithy_gen_runtime::protocols::rest_json::header(
-                response,
-                "x-amz-server-side-encryption-bucket-key-enabled",
-                ::smithy_gen_runtime::protocols::rest_json::parse_bool,
-            )?;
-            output.request_charged = ::smithy_gen_runtime::protocols::rest_json::header(
-                response,
-                "x-amz-request-charged",
-                <types::RequestCharged as ::smithy_gen_runtime::types::enums::EnumText>::from_text,
-            )?;
-            output.checksum_algorithm = ::smithy_gen_runtime::protocols::rest_json::header(
-                response,
-                "x-amz-checksum-algorithm",
-                <types::ChecksumAlgorithm as ::smithy_gen_runtime::types::enums::EnumText>::from_text,
-            )?;
-            output.checksum_type = ::smithy_gen_runtime::protocols::rest_json::header(
-                response,
-                "x-amz-checksum-type",
-                <types::ChecksumType as ::smithy_gen_runtime::types::enums::EnumText>::from_text,
-            )?;
+            ::smithy_gen_runtime::protocols::http_bindings::http_response!(
+                response, output { abort_date : header("x-amz-abort-date" ts
+                "http-date"), abort_rule_id : header("x-amz-abort-rule-id" str),
+                server_side_encryption : header("x-amz-server-side-encryption" enum
+                types::ServerSideEncryption), sse_customer_algorithm :
+                header("x-amz-server-side-encryption-customer-algorithm" str),
+                sse_customer_key_md5 :
+                header("x-amz-server-side-encryption-customer-key-MD5" str),
+                ssekms_key_id : header("x-amz-server-side-encryption-aws-kms-key-id"
+                str), ssekms_encryption_context :
+                header("x-amz-server-side-encryption-context" str), bucket_key_enabled :
+                header("x-amz-server-side-encryption-bucket-key-enabled" bool),
+                request_charged : header("x-amz-request-charged" enum
+                types::RequestCharged), checksum_algorithm :
+                header("x-amz-checksum-algorithm" enum types::ChecksumAlgorithm),
+                checksum_type : header("x-amz-checksum-type" enum types::ChecksumType) }
+            );
             ::std::result::Result::Ok(output)
         },
     )
@@ -1748,45 +373,15 @@ pub fn prepare_delete_bucket(
         input.validate().map_err(Failure::Validation)?;
     }
     let input = &input;
-    let request: Result<PreparedRequest, Failure> = {
-        let path = ::std::string::String::new();
-        #[allow(unused_mut)]
-        let mut request = ::smithy_gen_runtime::request::PreparedRequest::new(
-            "DELETE",
-            path,
-        );
-        if let ::std::option::Option::Some(v) = &input.expected_bucket_owner {
-            request
-                .header(
-                    "x-amz-expected-bucket-owner",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "ExpectedBucketOwner".to_string(),
-                        false,
-                        "DeleteBucketInput",
-                    )?,
-                );
-        }
-        ::std::result::Result::Ok(request)
-    };
-    let mut request = request?;
+    ::smithy_gen_runtime::protocols::http_bindings::http_request!(
+        request = "DELETE", input : "DeleteBucketInput", []
+        [header("x-amz-expected-bucket-owner" expected_bucket_owner "ExpectedBucketOwner"
+        str)]
+    );
     request.error_in_success = true;
-    request
-        .endpoint_params
-        .push((
-            "UseS3ExpressControlEndpoint",
-            ::smithy_gen_runtime::endpoints::Value::Bool(true),
-        ));
-    if let ::std::option::Option::Some(v) = &input.bucket {
-        request
-            .endpoint_params
-            .push((
-                "Bucket",
-                ::smithy_gen_runtime::endpoints::Value::String(
-                    ::std::clone::Clone::clone(v),
-                ),
-            ));
-    }
+    ::smithy_gen_runtime::protocols::endpoint_params::endpoint_params!(
+        request, input[bool("UseS3ExpressControlEndpoint" true), str("Bucket" bucket)]
+    );
     Ok(request)
 }
 #[cfg(feature = "s3-delete-bucket")]
@@ -1797,14 +392,7 @@ pub fn parse_delete_bucket(
     ::smithy_gen_runtime::protocols::rest_xml::output_or_error_document(
         response,
         errors::DeleteBucketError::from_response,
-        |response| {
-            #[allow(unused_mut)]
-            let mut output: types::DeleteBucketOutput = {
-                let _ = response;
-                ::std::default::Default::default()
-            };
-            ::std::result::Result::Ok(output)
-        },
+        ::smithy_gen_runtime::protocols::http_bindings::no_output,
     )
 }
 #[cfg(feature = "s3-delete-object")]
@@ -1817,143 +405,22 @@ pub fn prepare_delete_object(
         input.validate().map_err(Failure::Validation)?;
     }
     let input = &input;
-    let request: Result<PreparedRequest, Failure> = {
-        let mut path = ::std::string::String::new();
-        path.push('/');
-        let v = ::smithy_gen_runtime::protocols::rest_json::required_label(
-            &input.key,
-            "Key",
-            "DeleteObjectInput",
-        )?;
-        ::smithy_gen_runtime::protocols::rest_json::label_keeping_dots(
-            &mut path,
-            v.as_str(),
-            "Key",
-            "DeleteObjectInput",
-        )?;
-        #[allow(unused_mut)]
-        let mut request = ::smithy_gen_runtime::request::PreparedRequest::new(
-            "DELETE",
-            path,
-        );
-        request.query("x-id", "DeleteObject");
-        if let ::std::option::Option::Some(v) = &input.version_id {
-            request.query("versionId", ::std::string::String::clone(v));
-        }
-        if let ::std::option::Option::Some(v) = &input.mfa {
-            request
-                .header(
-                    "x-amz-mfa",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "MFA".to_string(),
-                        false,
-                        "DeleteObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.request_payer {
-            request
-                .header(
-                    "x-amz-request-payer",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
-                            .into_owned(),
-                        || "RequestPayer".to_string(),
-                        false,
-                        "DeleteObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.bypass_governance_retention {
-            request
-                .header(
-                    "x-amz-bypass-governance-retention",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::ToString::to_string(v),
-                        || "BypassGovernanceRetention".to_string(),
-                        false,
-                        "DeleteObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.expected_bucket_owner {
-            request
-                .header(
-                    "x-amz-expected-bucket-owner",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "ExpectedBucketOwner".to_string(),
-                        false,
-                        "DeleteObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.if_match {
-            request
-                .header(
-                    "If-Match",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "IfMatch".to_string(),
-                        false,
-                        "DeleteObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.if_match_last_modified_time {
-            request
-                .header(
-                    "x-amz-if-match-last-modified-time",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::smithy_gen_runtime::protocols::rest_json::timestamp_text(
-                            v,
-                            ::smithy_gen_runtime::types::timestamp::Format::HttpDate,
-                            "IfMatchLastModifiedTime",
-                            "DeleteObjectInput",
-                        )?,
-                        || "IfMatchLastModifiedTime".to_string(),
-                        false,
-                        "DeleteObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.if_match_size {
-            request
-                .header(
-                    "x-amz-if-match-size",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::ToString::to_string(v),
-                        || "IfMatchSize".to_string(),
-                        false,
-                        "DeleteObjectInput",
-                    )?,
-                );
-        }
-        ::std::result::Result::Ok(request)
-    };
-    let mut request = request?;
+    ::smithy_gen_runtime::protocols::http_bindings::http_request!(
+        request = "DELETE", input : "DeleteObjectInput", [text("/"), keep_dots(key "Key"
+        str)] [constant("x-id" "DeleteObject"), query("versionId" version_id "VersionId"
+        str), header("x-amz-mfa" mfa "MFA" str), header("x-amz-request-payer"
+        request_payer "RequestPayer" enum), header("x-amz-bypass-governance-retention"
+        bypass_governance_retention "BypassGovernanceRetention" display),
+        header("x-amz-expected-bucket-owner" expected_bucket_owner "ExpectedBucketOwner"
+        str), header("If-Match" if_match "IfMatch" str),
+        header("x-amz-if-match-last-modified-time" if_match_last_modified_time
+        "IfMatchLastModifiedTime" http_date), header("x-amz-if-match-size" if_match_size
+        "IfMatchSize" display)]
+    );
     request.error_in_success = true;
-    if let ::std::option::Option::Some(v) = &input.bucket {
-        request
-            .endpoint_params
-            .push((
-                "Bucket",
-                ::smithy_gen_runtime::endpoints::Value::String(
-                    ::std::clone::Clone::clone(v),
-                ),
-            ));
-    }
-    if let ::std::option::Option::Some(v) = &input.key {
-        request
-            .endpoint_params
-            .push((
-                "Key",
-                ::smithy_gen_runtime::endpoints::Value::String(
-                    ::std::clone::Clone::clone(v),
-                ),
-            ));
-    }
+    ::smithy_gen_runtime::protocols::endpoint_params::endpoint_params!(
+        request, input[str("Bucket" bucket), str("Key" key)]
+    );
     Ok(request)
 }
 #[cfg(feature = "s3-delete-object")]
@@ -1965,23 +432,12 @@ pub fn parse_delete_object(
         response,
         errors::DeleteObjectError::from_response,
         |response| {
-            let output = types::DeleteObjectOutput {
-                delete_marker: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-delete-marker",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_bool,
-                )?,
-                version_id: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-version-id",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
-                )?,
-                request_charged: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-request-charged",
-                    <types::RequestCharged as ::smithy_gen_runtime::types::enums::EnumText>::from_text,
-                )?,
-            };
+            let mut output: types::DeleteObjectOutput = ::std::default::Default::default();
+            ::smithy_gen_runtime::protocols::http_bindings::http_response!(
+                response, output { delete_marker : header("x-amz-delete-marker" bool),
+                version_id : header("x-amz-version-id" str), request_charged :
+                header("x-amz-request-charged" enum types::RequestCharged) }
+            );
             ::std::result::Result::Ok(output)
         },
     )
@@ -1996,101 +452,30 @@ pub fn prepare_delete_objects(
         input.validate().map_err(Failure::Validation)?;
     }
     let input = &input;
-    let request: Result<PreparedRequest, Failure> = {
-        let path = ::std::string::String::new();
-        #[allow(unused_mut)]
-        let mut request = ::smithy_gen_runtime::request::PreparedRequest::new(
-            "POST",
-            path,
-        );
-        request.query_flag("delete");
-        if let ::std::option::Option::Some(v) = &input.mfa {
-            request
-                .header(
-                    "x-amz-mfa",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "MFA".to_string(),
-                        false,
-                        "DeleteObjectsInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.request_payer {
-            request
-                .header(
-                    "x-amz-request-payer",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
-                            .into_owned(),
-                        || "RequestPayer".to_string(),
-                        false,
-                        "DeleteObjectsInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.bypass_governance_retention {
-            request
-                .header(
-                    "x-amz-bypass-governance-retention",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::ToString::to_string(v),
-                        || "BypassGovernanceRetention".to_string(),
-                        false,
-                        "DeleteObjectsInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.expected_bucket_owner {
-            request
-                .header(
-                    "x-amz-expected-bucket-owner",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "ExpectedBucketOwner".to_string(),
-                        false,
-                        "DeleteObjectsInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.checksum_algorithm {
-            request
-                .header(
-                    "x-amz-sdk-checksum-algorithm",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
-                            .into_owned(),
-                        || "ChecksumAlgorithm".to_string(),
-                        false,
-                        "DeleteObjectsInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.delete {
-            request.default_header("content-type", "application/xml");
-            request
-                .set_body(
-                    ::smithy_gen_runtime::protocols::rest_xml::xml_body(
-                        v,
-                        "Delete xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"",
-                        &[],
-                    ),
-                );
-        }
-        ::std::result::Result::Ok(request)
-    };
-    let mut request = request?;
-    request.error_in_success = true;
-    if let ::std::option::Option::Some(v) = &input.bucket {
+    ::smithy_gen_runtime::protocols::http_bindings::http_request!(
+        request = "POST", input : "DeleteObjectsInput", [] [flag("delete"),
+        header("x-amz-mfa" mfa "MFA" str), header("x-amz-request-payer" request_payer
+        "RequestPayer" enum), header("x-amz-bypass-governance-retention"
+        bypass_governance_retention "BypassGovernanceRetention" display),
+        header("x-amz-expected-bucket-owner" expected_bucket_owner "ExpectedBucketOwner"
+        str), header("x-amz-sdk-checksum-algorithm" checksum_algorithm
+        "ChecksumAlgorithm" enum)]
+    );
+    if let ::std::option::Option::Some(v) = &input.delete {
+        request.default_header("content-type", "application/xml");
         request
-            .endpoint_params
-            .push((
-                "Bucket",
-                ::smithy_gen_runtime::endpoints::Value::String(
-                    ::std::clone::Clone::clone(v),
+            .set_body(
+                ::smithy_gen_runtime::protocols::rest_xml::xml_body(
+                    v,
+                    "Delete xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"",
+                    &[],
                 ),
-            ));
+            );
     }
+    request.error_in_success = true;
+    ::smithy_gen_runtime::protocols::endpoint_params::endpoint_params!(
+        request, input[str("Bucket" bucket)]
+    );
     request.checksum = ::std::option::Option::Some(::smithy_gen_runtime::request::RequestChecksum {
         algorithm: input
             .checksum_algorithm
@@ -2114,11 +499,10 @@ pub fn parse_delete_objects(
             let mut output: types::DeleteObjectsOutput = ::smithy_gen_runtime::protocols::rest_xml::parse_body(
                 response,
             )?;
-            output.request_charged = ::smithy_gen_runtime::protocols::rest_json::header(
-                response,
-                "x-amz-request-charged",
-                <types::RequestCharged as ::smithy_gen_runtime::types::enums::EnumText>::from_text,
-            )?;
+            ::smithy_gen_runtime::protocols::http_bindings::http_response!(
+                response, output { request_charged : header("x-amz-request-charged" enum
+                types::RequestCharged) }
+            );
             ::std::result::Result::Ok(output)
         },
     )
@@ -2133,46 +517,15 @@ pub fn prepare_get_bucket_location(
         input.validate().map_err(Failure::Validation)?;
     }
     let input = &input;
-    let request: Result<PreparedRequest, Failure> = {
-        let path = ::std::string::String::new();
-        #[allow(unused_mut)]
-        let mut request = ::smithy_gen_runtime::request::PreparedRequest::new(
-            "GET",
-            path,
-        );
-        request.query_flag("location");
-        if let ::std::option::Option::Some(v) = &input.expected_bucket_owner {
-            request
-                .header(
-                    "x-amz-expected-bucket-owner",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "ExpectedBucketOwner".to_string(),
-                        false,
-                        "GetBucketLocationInput",
-                    )?,
-                );
-        }
-        ::std::result::Result::Ok(request)
-    };
-    let mut request = request?;
+    ::smithy_gen_runtime::protocols::http_bindings::http_request!(
+        request = "GET", input : "GetBucketLocationInput", [] [flag("location"),
+        header("x-amz-expected-bucket-owner" expected_bucket_owner "ExpectedBucketOwner"
+        str)]
+    );
     request.error_in_success = true;
-    request
-        .endpoint_params
-        .push((
-            "UseS3ExpressControlEndpoint",
-            ::smithy_gen_runtime::endpoints::Value::Bool(true),
-        ));
-    if let ::std::option::Option::Some(v) = &input.bucket {
-        request
-            .endpoint_params
-            .push((
-                "Bucket",
-                ::smithy_gen_runtime::endpoints::Value::String(
-                    ::std::clone::Clone::clone(v),
-                ),
-            ));
-    }
+    ::smithy_gen_runtime::protocols::endpoint_params::endpoint_params!(
+        request, input[bool("UseS3ExpressControlEndpoint" true), str("Bucket" bucket)]
+    );
     Ok(request)
 }
 #[cfg(feature = "s3-get-bucket-location")]
@@ -2203,227 +556,34 @@ pub fn prepare_get_object(
         input.validate().map_err(Failure::Validation)?;
     }
     let input = &input;
-    let request: Result<PreparedRequest, Failure> = {
-        let mut path = ::std::string::String::new();
-        path.push('/');
-        let v = ::smithy_gen_runtime::protocols::rest_json::required_label(
-            &input.key,
-            "Key",
-            "GetObjectInput",
-        )?;
-        ::smithy_gen_runtime::protocols::rest_json::label_keeping_dots(
-            &mut path,
-            v.as_str(),
-            "Key",
-            "GetObjectInput",
-        )?;
-        #[allow(unused_mut)]
-        let mut request = ::smithy_gen_runtime::request::PreparedRequest::new(
-            "GET",
-            path,
-        );
-        request.query("x-id", "GetObject");
-        if let ::std::option::Option::Some(v) = &input.response_cache_control {
-            request.query("response-cache-control", ::std::string::String::clone(v));
-        }
-        if let ::std::option::Option::Some(v) = &input.response_content_disposition {
-            request
-                .query("response-content-disposition", ::std::string::String::clone(v));
-        }
-        if let ::std::option::Option::Some(v) = &input.response_content_encoding {
-            request.query("response-content-encoding", ::std::string::String::clone(v));
-        }
-        if let ::std::option::Option::Some(v) = &input.response_content_language {
-            request.query("response-content-language", ::std::string::String::clone(v));
-        }
-        if let ::std::option::Option::Some(v) = &input.response_content_type {
-            request.query("response-content-type", ::std::string::String::clone(v));
-        }
-        if let ::std::option::Option::Some(v) = &input.response_expires {
-            request
-                .query(
-                    "response-expires",
-                    ::smithy_gen_runtime::protocols::rest_json::timestamp_text(
-                        v,
-                        ::smithy_gen_runtime::types::timestamp::Format::HttpDate,
-                        "ResponseExpires",
-                        "GetObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.version_id {
-            request.query("versionId", ::std::string::String::clone(v));
-        }
-        if let ::std::option::Option::Some(v) = &input.part_number {
-            request.query("partNumber", ::std::string::ToString::to_string(v));
-        }
-        if let ::std::option::Option::Some(v) = &input.if_match {
-            request
-                .header(
-                    "If-Match",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "IfMatch".to_string(),
-                        false,
-                        "GetObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.if_modified_since {
-            request
-                .header(
-                    "If-Modified-Since",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::smithy_gen_runtime::protocols::rest_json::timestamp_text(
-                            v,
-                            ::smithy_gen_runtime::types::timestamp::Format::HttpDate,
-                            "IfModifiedSince",
-                            "GetObjectInput",
-                        )?,
-                        || "IfModifiedSince".to_string(),
-                        false,
-                        "GetObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.if_none_match {
-            request
-                .header(
-                    "If-None-Match",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "IfNoneMatch".to_string(),
-                        false,
-                        "GetObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.if_unmodified_since {
-            request
-                .header(
-                    "If-Unmodified-Since",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::smithy_gen_runtime::protocols::rest_json::timestamp_text(
-                            v,
-                            ::smithy_gen_runtime::types::timestamp::Format::HttpDate,
-                            "IfUnmodifiedSince",
-                            "GetObjectInput",
-                        )?,
-                        || "IfUnmodifiedSince".to_string(),
-                        false,
-                        "GetObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.range {
-            request
-                .header(
-                    "Range",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "Range".to_string(),
-                        false,
-                        "GetObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.sse_customer_algorithm {
-            request
-                .header(
-                    "x-amz-server-side-encryption-customer-algorithm",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "SSECustomerAlgorithm".to_string(),
-                        false,
-                        "GetObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.sse_customer_key {
-            request
-                .header(
-                    "x-amz-server-side-encryption-customer-key",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "SSECustomerKey".to_string(),
-                        false,
-                        "GetObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.sse_customer_key_md5 {
-            request
-                .header(
-                    "x-amz-server-side-encryption-customer-key-MD5",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "SSECustomerKeyMD5".to_string(),
-                        false,
-                        "GetObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.request_payer {
-            request
-                .header(
-                    "x-amz-request-payer",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
-                            .into_owned(),
-                        || "RequestPayer".to_string(),
-                        false,
-                        "GetObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.expected_bucket_owner {
-            request
-                .header(
-                    "x-amz-expected-bucket-owner",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "ExpectedBucketOwner".to_string(),
-                        false,
-                        "GetObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.checksum_mode {
-            request
-                .header(
-                    "x-amz-checksum-mode",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
-                            .into_owned(),
-                        || "ChecksumMode".to_string(),
-                        false,
-                        "GetObjectInput",
-                    )?,
-                );
-        }
-        ::std::result::Result::Ok(request)
-    };
-    let mut request = request?;
-    if let ::std::option::Option::Some(v) = &input.bucket {
-        request
-            .endpoint_params
-            .push((
-                "Bucket",
-                ::smithy_gen_runtime::endpoints::Value::String(
-                    ::std::clone::Clone::clone(v),
-                ),
-            ));
-    }
-    if let ::std::option::Option::Some(v) = &input.key {
-        request
-            .endpoint_params
-            .push((
-                "Key",
-                ::smithy_gen_runtime::endpoints::Value::String(
-                    ::std::clone::Clone::clone(v),
-                ),
-            ));
-    }
+    ::smithy_gen_runtime::protocols::http_bindings::http_request!(
+        request = "GET", input : "GetObjectInput", [text("/"), keep_dots(key "Key" str)]
+        [constant("x-id" "GetObject"), query("response-cache-control"
+        response_cache_control "ResponseCacheControl" str),
+        query("response-content-disposition" response_content_disposition
+        "ResponseContentDisposition" str), query("response-content-encoding"
+        response_content_encoding "ResponseContentEncoding" str),
+        query("response-content-language" response_content_language
+        "ResponseContentLanguage" str), query("response-content-type"
+        response_content_type "ResponseContentType" str), query("response-expires"
+        response_expires "ResponseExpires" http_date), query("versionId" version_id
+        "VersionId" str), query("partNumber" part_number "PartNumber" display),
+        header("If-Match" if_match "IfMatch" str), header("If-Modified-Since"
+        if_modified_since "IfModifiedSince" http_date), header("If-None-Match"
+        if_none_match "IfNoneMatch" str), header("If-Unmodified-Since"
+        if_unmodified_since "IfUnmodifiedSince" http_date), header("Range" range "Range"
+        str), header("x-amz-server-side-encryption-customer-algorithm"
+        sse_customer_algorithm "SSECustomerAlgorithm" str),
+        header("x-amz-server-side-encryption-customer-key" sse_customer_key
+        "SSECustomerKey" str), header("x-amz-server-side-encryption-customer-key-MD5"
+        sse_customer_key_md5 "SSECustomerKeyMD5" str), header("x-amz-request-payer"
+        request_payer "RequestPayer" enum), header("x-amz-expected-bucket-owner"
+        expected_bucket_owner "ExpectedBucketOwner" str), header("x-amz-checksum-mode"
+        checksum_mode "ChecksumMode" enum)]
+    );
+    ::smithy_gen_runtime::protocols::endpoint_params::endpoint_params!(
+        request, input[str("Bucket" bucket), str("Key" key)]
+    );
     request.validate_response_checksum = input
         .checksum_mode
         .as_ref()
@@ -2441,204 +601,49 @@ pub fn parse_get_object(
         response,
         errors::GetObjectError::from_response,
         |response| {
-            let output = types::GetObjectOutput {
-                body: ::std::option::Option::Some(
-                    ::smithy_gen_runtime::types::blob::Blob::from(response.body.clone()),
-                ),
-                delete_marker: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-delete-marker",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_bool,
-                )?,
-                accept_ranges: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "accept-ranges",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
-                )?,
-                expiration: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-expiration",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
-                )?,
-                restore: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-restore",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
-                )?,
-                last_modified: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "Last-Modified",
-                    |v: &str| ::smithy_gen_runtime::protocols::rest_json::parse_timestamp(
-                        v,
-                        "http-date",
-                    ),
-                )?,
-                content_length: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "Content-Length",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_number,
-                )?,
-                e_tag: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "ETag",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
-                )?,
-                checksum_crc32: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-checksum-crc32",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
-                )?,
-                checksum_crc32c: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-checksum-crc32c",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
-                )?,
-                checksum_crc64nvme: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-checksum-crc64nvme",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
-                )?,
-                checksum_sha1: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-checksum-sha1",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
-                )?,
-                checksum_sha256: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-checksum-sha256",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
-                )?,
-                checksum_type: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-checksum-type",
-                    <types::ChecksumType as ::smithy_gen_runtime::types::enums::EnumText>::from_text,
-                )?,
-                missing_meta: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-missing-meta",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_number,
-                )?,
-                version_id: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-version-id",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
-                )?,
-                cache_control: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "Cache-Control",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
-                )?,
-                content_disposition: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "Content-Disposition",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
-                )?,
-                content_encoding: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "Content-Encoding",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
-                )?,
-                content_language: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "Content-Language",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
-                )?,
-                content_range: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "Content-Range",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
-                )?,
-                content_type: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "Content-Type",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
-                )?,
-                expires: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "Expires",
-                    |v: &str| ::smithy_gen_runtime::protocols::rest_json::parse_timestamp(
-                        v,
-                        "http-date",
-                    ),
-                )?,
-                website_redirect_location: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-website-redirect-location",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
-                )?,
-                server_side_encryption: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-server-side-encryption",
-                    <types::ServerSideEncryption as ::smithy_gen_runtime::types::enums::EnumText>::from_text,
-                )?,
-                metadata: ::smithy_gen_runtime::protocols::rest_json::prefix_headers(
-                    response,
-                    "x-amz-meta-",
-                ),
-                sse_customer_algorithm: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-server-side-encryption-customer-algorithm",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
-                )?,
-                sse_customer_key_md5: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-server-side-encryption-customer-key-MD5",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
-                )?,
-                ssekms_key_id: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-server-side-encryption-aws-kms-key-id",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
-                )?,
-                bucket_key_enabled: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-server-side-encryption-bucket-key-enabled",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_bool,
-                )?,
-                storage_class: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-storage-class",
-                    <types::StorageClass as ::smithy_gen_runtime::types::enums::EnumText>::from_text,
-                )?,
-                request_charged: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-request-charged",
-                    <types::RequestCharged as ::smithy_gen_runtime::types::enums::EnumText>::from_text,
-                )?,
-                replication_status: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-replication-status",
-                    <types::ReplicationStatus as ::smithy_gen_runtime::types::enums::EnumText>::from_text,
-                )?,
-                parts_count: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-mp-parts-count",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_number,
-                )?,
-                tag_count: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-tagging-count",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_number,
-                )?,
-                object_lock_mode: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-object-lock-mode",
-                    <types::ObjectLockMode as ::smithy_gen_runtime::types::enums::EnumText>::from_text,
-                )?,
-                object_lock_retain_until_date: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-object-lock-retain-until-date",
-                    |v: &str| ::smithy_gen_runtime::protocols::rest_json::parse_timestamp(
-                        v,
-                        "date-time",
-                    ),
-                )?,
-                object_lock_legal_hold_status: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-object-lock-legal-hold",
-                    <types::ObjectLockLegalHoldStatus as ::smithy_gen_runtime::types::enums::EnumText>::from_text,
-                )?,
-            };
+            let mut output: types::GetObjectOutput = ::std::default::Default::default();
+            ::smithy_gen_runtime::protocols::http_bindings::http_response!(
+                response, output { body :
+                value(::std::option::Option::Some(::smithy_gen_runtime::types::blob::Blob::from(response
+                .body.clone()))), delete_marker : header("x-amz-delete-marker" bool),
+                accept_ranges : header("accept-ranges" str), expiration :
+                header("x-amz-expiration" str), restore : header("x-amz-restore" str),
+                last_modified : header("Last-Modified" ts "http-date"), content_length :
+                header("Content-Length" num), e_tag : header("ETag" str), checksum_crc32
+                : header("x-amz-checksum-crc32" str), checksum_crc32c :
+                header("x-amz-checksum-crc32c" str), checksum_crc64nvme :
+                header("x-amz-checksum-crc64nvme" str), checksum_sha1 :
+                header("x-amz-checksum-sha1" str), checksum_sha256 :
+                header("x-amz-checksum-sha256" str), checksum_type :
+                header("x-amz-checksum-type" enum types::ChecksumType), missing_meta :
+                header("x-amz-missing-meta" num), version_id : header("x-amz-version-id"
+                str), cache_control : header("Cache-Control" str), content_disposition :
+                header("Content-Disposition" str), content_encoding :
+                header("Content-Encoding" str), content_language :
+                header("Content-Language" str), content_range : header("Content-Range"
+                str), content_type : header("Content-Type" str), expires :
+                header("Expires" ts "http-date"), website_redirect_location :
+                header("x-amz-website-redirect-location" str), server_side_encryption :
+                header("x-amz-server-side-encryption" enum types::ServerSideEncryption),
+                metadata : prefix("x-amz-meta-"), sse_customer_algorithm :
+                header("x-amz-server-side-encryption-customer-algorithm" str),
+                sse_customer_key_md5 :
+                header("x-amz-server-side-encryption-customer-key-MD5" str),
+                ssekms_key_id : header("x-amz-server-side-encryption-aws-kms-key-id"
+                str), bucket_key_enabled :
+                header("x-amz-server-side-encryption-bucket-key-enabled" bool),
+                storage_class : header("x-amz-storage-class" enum types::StorageClass),
+                request_charged : header("x-amz-request-charged" enum
+                types::RequestCharged), replication_status :
+                header("x-amz-replication-status" enum types::ReplicationStatus),
+                parts_count : header("x-amz-mp-parts-count" num), tag_count :
+                header("x-amz-tagging-count" num), object_lock_mode :
+                header("x-amz-object-lock-mode" enum types::ObjectLockMode),
+                object_lock_retain_until_date :
+                header("x-amz-object-lock-retain-until-date" ts "date-time"),
+                object_lock_legal_hold_status : header("x-amz-object-lock-legal-hold"
+                enum types::ObjectLockLegalHoldStatus) }
+            );
             ::std::result::Result::Ok(output)
         },
     )
@@ -2653,39 +658,15 @@ pub fn prepare_head_bucket(
         input.validate().map_err(Failure::Validation)?;
     }
     let input = &input;
-    let request: Result<PreparedRequest, Failure> = {
-        let path = ::std::string::String::new();
-        #[allow(unused_mut)]
-        let mut request = ::smithy_gen_runtime::request::PreparedRequest::new(
-            "HEAD",
-            path,
-        );
-        if let ::std::option::Option::Some(v) = &input.expected_bucket_owner {
-            request
-                .header(
-                    "x-amz-expected-bucket-owner",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "ExpectedBucketOwner".to_string(),
-                        false,
-                        "HeadBucketInput",
-                    )?,
-                );
-        }
-        ::std::result::Result::Ok(request)
-    };
-    let mut request = request?;
+    ::smithy_gen_runtime::protocols::http_bindings::http_request!(
+        request = "HEAD", input : "HeadBucketInput", []
+        [header("x-amz-expected-bucket-owner" expected_bucket_owner "ExpectedBucketOwner"
+        str)]
+    );
     request.error_in_success = true;
-    if let ::std::option::Option::Some(v) = &input.bucket {
-        request
-            .endpoint_params
-            .push((
-                "Bucket",
-                ::smithy_gen_runtime::endpoints::Value::String(
-                    ::std::clone::Clone::clone(v),
-                ),
-            ));
-    }
+    ::smithy_gen_runtime::protocols::endpoint_params::endpoint_params!(
+        request, input[str("Bucket" bucket)]
+    );
     Ok(request)
 }
 #[cfg(feature = "s3-head-bucket")]
@@ -2697,28 +678,14 @@ pub fn parse_head_bucket(
         response,
         errors::HeadBucketError::from_response,
         |response| {
-            let output = types::HeadBucketOutput {
-                bucket_location_type: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-bucket-location-type",
-                    <types::LocationType as ::smithy_gen_runtime::types::enums::EnumText>::from_text,
-                )?,
-                bucket_location_name: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-bucket-location-name",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
-                )?,
-                bucket_region: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-bucket-region",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
-                )?,
-                access_point_alias: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-access-point-alias",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_bool,
-                )?,
-            };
+            let mut output: types::HeadBucketOutput = ::std::default::Default::default();
+            ::smithy_gen_runtime::protocols::http_bindings::http_response!(
+                response, output { bucket_location_type :
+                header("x-amz-bucket-location-type" enum types::LocationType),
+                bucket_location_name : header("x-amz-bucket-location-name" str),
+                bucket_region : header("x-amz-bucket-region" str), access_point_alias :
+                header("x-amz-access-point-alias" bool) }
+            );
             ::std::result::Result::Ok(output)
         },
     )
@@ -2733,227 +700,35 @@ pub fn prepare_head_object(
         input.validate().map_err(Failure::Validation)?;
     }
     let input = &input;
-    let request: Result<PreparedRequest, Failure> = {
-        let mut path = ::std::string::String::new();
-        path.push('/');
-        let v = ::smithy_gen_runtime::protocols::rest_json::required_label(
-            &input.key,
-            "Key",
-            "HeadObjectInput",
-        )?;
-        ::smithy_gen_runtime::protocols::rest_json::label_keeping_dots(
-            &mut path,
-            v.as_str(),
-            "Key",
-            "HeadObjectInput",
-        )?;
-        #[allow(unused_mut)]
-        let mut request = ::smithy_gen_runtime::request::PreparedRequest::new(
-            "HEAD",
-            path,
-        );
-        if let ::std::option::Option::Some(v) = &input.response_cache_control {
-            request.query("response-cache-control", ::std::string::String::clone(v));
-        }
-        if let ::std::option::Option::Some(v) = &input.response_content_disposition {
-            request
-                .query("response-content-disposition", ::std::string::String::clone(v));
-        }
-        if let ::std::option::Option::Some(v) = &input.response_content_encoding {
-            request.query("response-content-encoding", ::std::string::String::clone(v));
-        }
-        if let ::std::option::Option::Some(v) = &input.response_content_language {
-            request.query("response-content-language", ::std::string::String::clone(v));
-        }
-        if let ::std::option::Option::Some(v) = &input.response_content_type {
-            request.query("response-content-type", ::std::string::String::clone(v));
-        }
-        if let ::std::option::Option::Some(v) = &input.response_expires {
-            request
-                .query(
-                    "response-expires",
-                    ::smithy_gen_runtime::protocols::rest_json::timestamp_text(
-                        v,
-                        ::smithy_gen_runtime::types::timestamp::Format::HttpDate,
-                        "ResponseExpires",
-                        "HeadObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.version_id {
-            request.query("versionId", ::std::string::String::clone(v));
-        }
-        if let ::std::option::Option::Some(v) = &input.part_number {
-            request.query("partNumber", ::std::string::ToString::to_string(v));
-        }
-        if let ::std::option::Option::Some(v) = &input.if_match {
-            request
-                .header(
-                    "If-Match",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "IfMatch".to_string(),
-                        false,
-                        "HeadObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.if_modified_since {
-            request
-                .header(
-                    "If-Modified-Since",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::smithy_gen_runtime::protocols::rest_json::timestamp_text(
-                            v,
-                            ::smithy_gen_runtime::types::timestamp::Format::HttpDate,
-                            "IfModifiedSince",
-                            "HeadObjectInput",
-                        )?,
-                        || "IfModifiedSince".to_string(),
-                        false,
-                        "HeadObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.if_none_match {
-            request
-                .header(
-                    "If-None-Match",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "IfNoneMatch".to_string(),
-                        false,
-                        "HeadObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.if_unmodified_since {
-            request
-                .header(
-                    "If-Unmodified-Since",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::smithy_gen_runtime::protocols::rest_json::timestamp_text(
-                            v,
-                            ::smithy_gen_runtime::types::timestamp::Format::HttpDate,
-                            "IfUnmodifiedSince",
-                            "HeadObjectInput",
-                        )?,
-                        || "IfUnmodifiedSince".to_string(),
-                        false,
-                        "HeadObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.range {
-            request
-                .header(
-                    "Range",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "Range".to_string(),
-                        false,
-                        "HeadObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.sse_customer_algorithm {
-            request
-                .header(
-                    "x-amz-server-side-encryption-customer-algorithm",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "SSECustomerAlgorithm".to_string(),
-                        false,
-                        "HeadObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.sse_customer_key {
-            request
-                .header(
-                    "x-amz-server-side-encryption-customer-key",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "SSECustomerKey".to_string(),
-                        false,
-                        "HeadObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.sse_customer_key_md5 {
-            request
-                .header(
-                    "x-amz-server-side-encryption-customer-key-MD5",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "SSECustomerKeyMD5".to_string(),
-                        false,
-                        "HeadObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.request_payer {
-            request
-                .header(
-                    "x-amz-request-payer",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
-                            .into_owned(),
-                        || "RequestPayer".to_string(),
-                        false,
-                        "HeadObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.expected_bucket_owner {
-            request
-                .header(
-                    "x-amz-expected-bucket-owner",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "ExpectedBucketOwner".to_string(),
-                        false,
-                        "HeadObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.checksum_mode {
-            request
-                .header(
-                    "x-amz-checksum-mode",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
-                            .into_owned(),
-                        || "ChecksumMode".to_string(),
-                        false,
-                        "HeadObjectInput",
-                    )?,
-                );
-        }
-        ::std::result::Result::Ok(request)
-    };
-    let mut request = request?;
+    ::smithy_gen_runtime::protocols::http_bindings::http_request!(
+        request = "HEAD", input : "HeadObjectInput", [text("/"), keep_dots(key "Key"
+        str)] [query("response-cache-control" response_cache_control
+        "ResponseCacheControl" str), query("response-content-disposition"
+        response_content_disposition "ResponseContentDisposition" str),
+        query("response-content-encoding" response_content_encoding
+        "ResponseContentEncoding" str), query("response-content-language"
+        response_content_language "ResponseContentLanguage" str),
+        query("response-content-type" response_content_type "ResponseContentType" str),
+        query("response-expires" response_expires "ResponseExpires" http_date),
+        query("versionId" version_id "VersionId" str), query("partNumber" part_number
+        "PartNumber" display), header("If-Match" if_match "IfMatch" str),
+        header("If-Modified-Since" if_modified_since "IfModifiedSince" http_date),
+        header("If-None-Match" if_none_match "IfNoneMatch" str),
+        header("If-Unmodified-Since" if_unmodified_since "IfUnmodifiedSince" http_date),
+        header("Range" range "Range" str),
+        header("x-amz-server-side-encryption-customer-algorithm" sse_customer_algorithm
+        "SSECustomerAlgorithm" str), header("x-amz-server-side-encryption-customer-key"
+        sse_customer_key "SSECustomerKey" str),
+        header("x-amz-server-side-encryption-customer-key-MD5" sse_customer_key_md5
+        "SSECustomerKeyMD5" str), header("x-amz-request-payer" request_payer
+        "RequestPayer" enum), header("x-amz-expected-bucket-owner" expected_bucket_owner
+        "ExpectedBucketOwner" str), header("x-amz-checksum-mode" checksum_mode
+        "ChecksumMode" enum)]
+    );
     request.error_in_success = true;
-    if let ::std::option::Option::Some(v) = &input.bucket {
-        request
-            .endpoint_params
-            .push((
-                "Bucket",
-                ::smithy_gen_runtime::endpoints::Value::String(
-                    ::std::clone::Clone::clone(v),
-                ),
-            ));
-    }
-    if let ::std::option::Option::Some(v) = &input.key {
-        request
-            .endpoint_params
-            .push((
-                "Key",
-                ::smithy_gen_runtime::endpoints::Value::String(
-                    ::std::clone::Clone::clone(v),
-                ),
-            ));
-    }
+    ::smithy_gen_runtime::protocols::endpoint_params::endpoint_params!(
+        request, input[str("Bucket" bucket), str("Key" key)]
+    );
     Ok(request)
 }
 #[cfg(feature = "s3-head-object")]
@@ -2965,201 +740,48 @@ pub fn parse_head_object(
         response,
         errors::HeadObjectError::from_response,
         |response| {
-            let output = types::HeadObjectOutput {
-                delete_marker: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-delete-marker",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_bool,
-                )?,
-                accept_ranges: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "accept-ranges",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
-                )?,
-                expiration: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-expiration",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
-                )?,
-                restore: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-restore",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
-                )?,
-                archive_status: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-archive-status",
-                    <types::ArchiveStatus as ::smithy_gen_runtime::types::enums::EnumText>::from_text,
-                )?,
-                last_modified: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "Last-Modified",
-                    |v: &str| ::smithy_gen_runtime::protocols::rest_json::parse_timestamp(
-                        v,
-                        "http-date",
-                    ),
-                )?,
-                content_length: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "Content-Length",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_number,
-                )?,
-                checksum_crc32: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-checksum-crc32",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
-                )?,
-                checksum_crc32c: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-checksum-crc32c",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
-                )?,
-                checksum_crc64nvme: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-checksum-crc64nvme",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
-                )?,
-                checksum_sha1: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-checksum-sha1",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
-                )?,
-                checksum_sha256: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-checksum-sha256",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
-                )?,
-                checksum_type: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-checksum-type",
-                    <types::ChecksumType as ::smithy_gen_runtime::types::enums::EnumText>::from_text,
-                )?,
-                e_tag: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "ETag",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
-                )?,
-                missing_meta: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-missing-meta",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_number,
-                )?,
-                version_id: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-version-id",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
-                )?,
-                cache_control: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "Cache-Control",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
-                )?,
-                content_disposition: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "Content-Disposition",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
-                )?,
-                content_encoding: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "Content-Encoding",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
-                )?,
-                content_language: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "Content-Language",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
-                )?,
-                content_type: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "Content-Type",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
-                )?,
-                content_range: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "Content-Range",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
-                )?,
-                expires: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "Expires",
-                    |v: &str| ::smithy_gen_runtime::protocols::rest_json::parse_timestamp(
-                        v,
-                        "http-date",
-                    ),
-                )?,
-                website_redirect_location: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-website-redirect-location",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
-                )?,
-                server_side_encryption: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-server-side-encryption",
-                    <types::ServerSideEncryption as ::smithy_gen_runtime::types::enums::EnumText>::from_text,
-                )?,
-                metadata: ::smithy_gen_runtime::protocols::rest_json::prefix_headers(
-                    response,
-                    "x-amz-meta-",
-                ),
-                sse_customer_algorithm: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-server-side-encryption-customer-algorithm",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
-                )?,
-                sse_customer_key_md5: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-server-side-encryption-customer-key-MD5",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
-                )?,
-                ssekms_key_id: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-server-side-encryption-aws-kms-key-id",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
-                )?,
-                bucket_key_enabled: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-server-side-encryption-bucket-key-enabled",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_bool,
-                )?,
-                storage_class: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-storage-class",
-                    <types::StorageClass as ::smithy_gen_runtime::types::enums::EnumText>::from_text,
-                )?,
-                request_charged: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-request-charged",
-                    <types::RequestCharged as ::smithy_gen_runtime::types::enums::EnumText>::from_text,
-                )?,
-                replication_status: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-replication-status",
-                    <types::ReplicationStatus as ::smithy_gen_runtime::types::enums::EnumText>::from_text,
-                )?,
-                parts_count: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-mp-parts-count",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_number,
-                )?,
-                object_lock_mode: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-object-lock-mode",
-                    <types::ObjectLockMode as ::smithy_gen_runtime::types::enums::EnumText>::from_text,
-                )?,
-                object_lock_retain_until_date: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-object-lock-retain-until-date",
-                    |v: &str| ::smithy_gen_runtime::protocols::rest_json::parse_timestamp(
-                        v,
-                        "date-time",
-                    ),
-                )?,
-                object_lock_legal_hold_status: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-object-lock-legal-hold",
-                    <types::ObjectLockLegalHoldStatus as ::smithy_gen_runtime::types::enums::EnumText>::from_text,
-                )?,
-            };
+            let mut output: types::HeadObjectOutput = ::std::default::Default::default();
+            ::smithy_gen_runtime::protocols::http_bindings::http_response!(
+                response, output { delete_marker : header("x-amz-delete-marker" bool),
+                accept_ranges : header("accept-ranges" str), expiration :
+                header("x-amz-expiration" str), restore : header("x-amz-restore" str),
+                archive_status : header("x-amz-archive-status" enum
+                types::ArchiveStatus), last_modified : header("Last-Modified" ts
+                "http-date"), content_length : header("Content-Length" num),
+                checksum_crc32 : header("x-amz-checksum-crc32" str), checksum_crc32c :
+                header("x-amz-checksum-crc32c" str), checksum_crc64nvme :
+                header("x-amz-checksum-crc64nvme" str), checksum_sha1 :
+                header("x-amz-checksum-sha1" str), checksum_sha256 :
+                header("x-amz-checksum-sha256" str), checksum_type :
+                header("x-amz-checksum-type" enum types::ChecksumType), e_tag :
+                header("ETag" str), missing_meta : header("x-amz-missing-meta" num),
+                version_id : header("x-amz-version-id" str), cache_control :
+                header("Cache-Control" str), content_disposition :
+                header("Content-Disposition" str), content_encoding :
+                header("Content-Encoding" str), content_language :
+                header("Content-Language" str), content_type : header("Content-Type"
+                str), content_range : header("Content-Range" str), expires :
+                header("Expires" ts "http-date"), website_redirect_location :
+                header("x-amz-website-redirect-location" str), server_side_encryption :
+                header("x-amz-server-side-encryption" enum types::ServerSideEncryption),
+                metadata : prefix("x-amz-meta-"), sse_customer_algorithm :
+                header("x-amz-server-side-encryption-customer-algorithm" str),
+                sse_customer_key_md5 :
+                header("x-amz-server-side-encryption-customer-key-MD5" str),
+                ssekms_key_id : header("x-amz-server-side-encryption-aws-kms-key-id"
+                str), bucket_key_enabled :
+                header("x-amz-server-side-encryption-bucket-key-enabled" bool),
+                storage_class : header("x-amz-storage-class" enum types::StorageClass),
+                request_charged : header("x-amz-request-charged" enum
+                types::RequestCharged), replication_status :
+                header("x-amz-replication-status" enum types::ReplicationStatus),
+                parts_count : header("x-amz-mp-parts-count" num), object_lock_mode :
+                header("x-amz-object-lock-mode" enum types::ObjectLockMode),
+                object_lock_retain_until_date :
+                header("x-amz-object-lock-retain-until-date" ts "date-time"),
+                object_lock_legal_hold_status : header("x-amz-object-lock-legal-hold"
+                enum types::ObjectLockLegalHoldStatus) }
+            );
             ::std::result::Result::Ok(output)
         },
     )
@@ -3174,30 +796,13 @@ pub fn prepare_list_buckets(
         input.validate().map_err(Failure::Validation)?;
     }
     let input = &input;
-    let request: Result<PreparedRequest, Failure> = {
-        let mut path = ::std::string::String::new();
-        path.push('/');
-        #[allow(unused_mut)]
-        let mut request = ::smithy_gen_runtime::request::PreparedRequest::new(
-            "GET",
-            path,
-        );
-        request.query("x-id", "ListBuckets");
-        if let ::std::option::Option::Some(v) = &input.max_buckets {
-            request.query("max-buckets", ::std::string::ToString::to_string(v));
-        }
-        if let ::std::option::Option::Some(v) = &input.continuation_token {
-            request.query("continuation-token", ::std::string::String::clone(v));
-        }
-        if let ::std::option::Option::Some(v) = &input.prefix {
-            request.query("prefix", ::std::string::String::clone(v));
-        }
-        if let ::std::option::Option::Some(v) = &input.bucket_region {
-            request.query("bucket-region", ::std::string::String::clone(v));
-        }
-        ::std::result::Result::Ok(request)
-    };
-    let mut request = request?;
+    ::smithy_gen_runtime::protocols::http_bindings::http_request!(
+        request = "GET", input : "ListBucketsInput", [text("/")] [constant("x-id"
+        "ListBuckets"), query("max-buckets" max_buckets "MaxBuckets" display),
+        query("continuation-token" continuation_token "ContinuationToken" str),
+        query("prefix" prefix "Prefix" str), query("bucket-region" bucket_region
+        "BucketRegion" str)]
+    );
     request.error_in_success = true;
     Ok(request)
 }
@@ -3209,13 +814,7 @@ pub fn parse_list_buckets(
     ::smithy_gen_runtime::protocols::rest_xml::output_or_error_document(
         response,
         errors::ListBucketsError::from_response,
-        |response| {
-            #[allow(unused_mut)]
-            let mut output: types::ListBucketsOutput = ::smithy_gen_runtime::protocols::rest_xml::parse_body(
-                response,
-            )?;
-            ::std::result::Result::Ok(output)
-        },
+        ::smithy_gen_runtime::protocols::rest_xml::parse_body,
     )
 }
 #[cfg(feature = "s3-list-objects-v2")]
@@ -3228,113 +827,22 @@ pub fn prepare_list_objects_v2(
         input.validate().map_err(Failure::Validation)?;
     }
     let input = &input;
-    let request: Result<PreparedRequest, Failure> = {
-        let path = ::std::string::String::new();
-        #[allow(unused_mut)]
-        let mut request = ::smithy_gen_runtime::request::PreparedRequest::new(
-            "GET",
-            path,
-        );
-        request.query("list-type", "2");
-        if let ::std::option::Option::Some(v) = &input.delimiter {
-            request.query("delimiter", ::std::string::String::clone(v));
-        }
-        if let ::std::option::Option::Some(v) = &input.encoding_type {
-            request
-                .query(
-                    "encoding-type",
-                    ::smithy_gen_runtime::types::enums::EnumText::to_text(v).into_owned(),
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.max_keys {
-            request.query("max-keys", ::std::string::ToString::to_string(v));
-        }
-        if let ::std::option::Option::Some(v) = &input.prefix {
-            request.query("prefix", ::std::string::String::clone(v));
-        }
-        if let ::std::option::Option::Some(v) = &input.continuation_token {
-            request.query("continuation-token", ::std::string::String::clone(v));
-        }
-        if let ::std::option::Option::Some(v) = &input.fetch_owner {
-            request.query("fetch-owner", ::std::string::ToString::to_string(v));
-        }
-        if let ::std::option::Option::Some(v) = &input.start_after {
-            request.query("start-after", ::std::string::String::clone(v));
-        }
-        if let ::std::option::Option::Some(v) = &input.request_payer {
-            request
-                .header(
-                    "x-amz-request-payer",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
-                            .into_owned(),
-                        || "RequestPayer".to_string(),
-                        false,
-                        "ListObjectsV2Input",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.expected_bucket_owner {
-            request
-                .header(
-                    "x-amz-expected-bucket-owner",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "ExpectedBucketOwner".to_string(),
-                        false,
-                        "ListObjectsV2Input",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.optional_object_attributes {
-            request
-                .header(
-                    "x-amz-optional-object-attributes",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        {
-                            let mut items = ::std::vec::Vec::with_capacity(v.len());
-                            for item in v {
-                                items
-                                    .push(
-                                        ::smithy_gen_runtime::types::enums::EnumText::to_text(item)
-                                            .into_owned(),
-                                    );
-                            }
-                            ::smithy_gen_runtime::protocols::rest_json::join_header_list(
-                                &items,
-                                false,
-                            )
-                        },
-                        || "OptionalObjectAttributes".to_string(),
-                        false,
-                        "ListObjectsV2Input",
-                    )?,
-                );
-        }
-        ::std::result::Result::Ok(request)
-    };
-    let mut request = request?;
+    ::smithy_gen_runtime::protocols::http_bindings::http_request!(
+        request = "GET", input : "ListObjectsV2Input", [] [constant("list-type" "2"),
+        query("delimiter" delimiter "Delimiter" str), query("encoding-type" encoding_type
+        "EncodingType" enum), query("max-keys" max_keys "MaxKeys" display),
+        query("prefix" prefix "Prefix" str), query("continuation-token"
+        continuation_token "ContinuationToken" str), query("fetch-owner" fetch_owner
+        "FetchOwner" display), query("start-after" start_after "StartAfter" str),
+        header("x-amz-request-payer" request_payer "RequestPayer" enum),
+        header("x-amz-expected-bucket-owner" expected_bucket_owner "ExpectedBucketOwner"
+        str), header_list("x-amz-optional-object-attributes" optional_object_attributes
+        "OptionalObjectAttributes" enum false)]
+    );
     request.error_in_success = true;
-    if let ::std::option::Option::Some(v) = &input.bucket {
-        request
-            .endpoint_params
-            .push((
-                "Bucket",
-                ::smithy_gen_runtime::endpoints::Value::String(
-                    ::std::clone::Clone::clone(v),
-                ),
-            ));
-    }
-    if let ::std::option::Option::Some(v) = &input.prefix {
-        request
-            .endpoint_params
-            .push((
-                "Prefix",
-                ::smithy_gen_runtime::endpoints::Value::String(
-                    ::std::clone::Clone::clone(v),
-                ),
-            ));
-    }
+    ::smithy_gen_runtime::protocols::endpoint_params::endpoint_params!(
+        request, input[str("Bucket" bucket), str("Prefix" prefix)]
+    );
     Ok(request)
 }
 #[cfg(feature = "s3-list-objects-v2")]
@@ -3349,11 +857,10 @@ pub fn parse_list_objects_v2(
             let mut output: types::ListObjectsV2Output = ::smithy_gen_runtime::protocols::rest_xml::parse_body(
                 response,
             )?;
-            output.request_charged = ::smithy_gen_runtime::protocols::rest_json::header(
-                response,
-                "x-amz-request-charged",
-                <types::RequestCharged as ::smithy_gen_runtime::types::enums::EnumText>::from_text,
-            )?;
+            ::smithy_gen_runtime::protocols::http_bindings::http_response!(
+                response, output { request_charged : header("x-amz-request-charged" enum
+                types::RequestCharged) }
+            );
             ::std::result::Result::Ok(output)
         },
     )
@@ -3368,536 +875,57 @@ pub fn prepare_put_object(
         input.validate().map_err(Failure::Validation)?;
     }
     let input = &input;
-    let request: Result<PreparedRequest, Failure> = {
-        let mut path = ::std::string::String::new();
-        path.push('/');
-        let v = ::smithy_gen_runtime::protocols::rest_json::required_label(
-            &input.key,
-            "Key",
-            "PutObjectInput",
-        )?;
-        ::smithy_gen_runtime::protocols::rest_json::label_keeping_dots(
-            &mut path,
-            v.as_str(),
-            "Key",
-            "PutObjectInput",
-        )?;
-        #[allow(unused_mut)]
-        let mut request = ::smithy_gen_runtime::request::PreparedRequest::new(
-            "PUT",
-            path,
-        );
-        request.query("x-id", "PutObject");
-        if let ::std::option::Option::Some(v) = &input.acl {
-            request
-                .header(
-                    "x-amz-acl",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
-                            .into_owned(),
-                        || "ACL".to_string(),
-                        false,
-                        "PutObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.cache_control {
-            request
-                .header(
-                    "Cache-Control",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "CacheControl".to_string(),
-                        false,
-                        "PutObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.content_disposition {
-            request
-                .header(
-                    "Content-Disposition",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "ContentDisposition".to_string(),
-                        false,
-                        "PutObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.content_encoding {
-            request
-                .header(
-                    "Content-Encoding",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "ContentEncoding".to_string(),
-                        false,
-                        "PutObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.content_language {
-            request
-                .header(
-                    "Content-Language",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "ContentLanguage".to_string(),
-                        false,
-                        "PutObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.content_length {
-            request
-                .header(
-                    "Content-Length",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::ToString::to_string(v),
-                        || "ContentLength".to_string(),
-                        false,
-                        "PutObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.content_md5 {
-            request
-                .header(
-                    "Content-MD5",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "ContentMD5".to_string(),
-                        false,
-                        "PutObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.content_type {
-            request
-                .header(
-                    "Content-Type",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "ContentType".to_string(),
-                        false,
-                        "PutObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.checksum_algorithm {
-            request
-                .header(
-                    "x-amz-sdk-checksum-algorithm",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
-                            .into_owned(),
-                        || "ChecksumAlgorithm".to_string(),
-                        false,
-                        "PutObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.checksum_crc32 {
-            request
-                .header(
-                    "x-amz-checksum-crc32",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "ChecksumCRC32".to_string(),
-                        false,
-                        "PutObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.checksum_crc32c {
-            request
-                .header(
-                    "x-amz-checksum-crc32c",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "ChecksumCRC32C".to_string(),
-                        false,
-                        "PutObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.checksum_crc64nvme {
-            request
-                .header(
-                    "x-amz-checksum-crc64nvme",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "ChecksumCRC64NVME".to_string(),
-                        false,
-                        "PutObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.checksum_sha1 {
-            request
-                .header(
-                    "x-amz-checksum-sha1",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "ChecksumSHA1".to_string(),
-                        false,
-                        "PutObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.checksum_sha256 {
-            request
-                .header(
-                    "x-amz-checksum-sha256",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "ChecksumSHA256".to_string(),
-                        false,
-                        "PutObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.expires {
-            request
-                .header(
-                    "Expires",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::smithy_gen_runtime::protocols::rest_json::timestamp_text(
-                            v,
-                            ::smithy_gen_runtime::types::timestamp::Format::HttpDate,
-                            "Expires",
-                            "PutObjectInput",
-                        )?,
-                        || "Expires".to_string(),
-                        false,
-                        "PutObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.if_match {
-            request
-                .header(
-                    "If-Match",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "IfMatch".to_string(),
-                        false,
-                        "PutObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.if_none_match {
-            request
-                .header(
-                    "If-None-Match",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "IfNoneMatch".to_string(),
-                        false,
-                        "PutObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.grant_full_control {
-            request
-                .header(
-                    "x-amz-grant-full-control",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "GrantFullControl".to_string(),
-                        false,
-                        "PutObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.grant_read {
-            request
-                .header(
-                    "x-amz-grant-read",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "GrantRead".to_string(),
-                        false,
-                        "PutObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.grant_read_acp {
-            request
-                .header(
-                    "x-amz-grant-read-acp",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "GrantReadACP".to_string(),
-                        false,
-                        "PutObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.grant_write_acp {
-            request
-                .header(
-                    "x-amz-grant-write-acp",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "GrantWriteACP".to_string(),
-                        false,
-                        "PutObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.write_offset_bytes {
-            request
-                .header(
-                    "x-amz-write-offset-bytes",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::ToString::to_string(v),
-                        || "WriteOffsetBytes".to_string(),
-                        false,
-                        "PutObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.server_side_encryption {
-            request
-                .header(
-                    "x-amz-server-side-encryption",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
-                            .into_owned(),
-                        || "ServerSideEncryption".to_string(),
-                        false,
-                        "PutObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.storage_class {
-            request
-                .header(
-                    "x-amz-storage-class",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
-                            .into_owned(),
-                        || "StorageClass".to_string(),
-                        false,
-                        "PutObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.website_redirect_location {
-            request
-                .header(
-                    "x-amz-website-redirect-location",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "WebsiteRedirectLocation".to_string(),
-                        false,
-                        "PutObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.sse_customer_algorithm {
-            request
-                .header(
-                    "x-amz-server-side-encryption-customer-algorithm",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "SSECustomerAlgorithm".to_string(),
-                        false,
-                        "PutObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.sse_customer_key {
-            request
-                .header(
-                    "x-amz-server-side-encryption-customer-key",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "SSECustomerKey".to_string(),
-                        false,
-                        "PutObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.sse_customer_key_md5 {
-            request
-                .header(
-                    "x-amz-server-side-encryption-customer-key-MD5",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "SSECustomerKeyMD5".to_string(),
-                        false,
-                        "PutObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.ssekms_key_id {
-            request
-                .header(
-                    "x-amz-server-side-encryption-aws-kms-key-id",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "SSEKMSKeyId".to_string(),
-                        false,
-                        "PutObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.ssekms_encryption_context {
-            request
-                .header(
-                    "x-amz-server-side-encryption-context",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "SSEKMSEncryptionContext".to_string(),
-                        false,
-                        "PutObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.bucket_key_enabled {
-            request
-                .header(
-                    "x-amz-server-side-encryption-bucket-key-enabled",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::ToString::to_string(v),
-                        || "BucketKeyEnabled".to_string(),
-                        false,
-                        "PutObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.request_payer {
-            request
-                .header(
-                    "x-amz-request-payer",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
-                            .into_owned(),
-                        || "RequestPayer".to_string(),
-                        false,
-                        "PutObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.tagging {
-            request
-                .header(
-                    "x-amz-tagging",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "Tagging".to_string(),
-                        false,
-                        "PutObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.object_lock_mode {
-            request
-                .header(
-                    "x-amz-object-lock-mode",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
-                            .into_owned(),
-                        || "ObjectLockMode".to_string(),
-                        false,
-                        "PutObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.object_lock_retain_until_date {
-            request
-                .header(
-                    "x-amz-object-lock-retain-until-date",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::smithy_gen_runtime::protocols::rest_json::timestamp_text(
-                            v,
-                            ::smithy_gen_runtime::types::timestamp::Format::DateTime,
-                            "ObjectLockRetainUntilDate",
-                            "PutObjectInput",
-                        )?,
-                        || "ObjectLockRetainUntilDate".to_string(),
-                        false,
-                        "PutObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.object_lock_legal_hold_status {
-            request
-                .header(
-                    "x-amz-object-lock-legal-hold",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
-                            .into_owned(),
-                        || "ObjectLockLegalHoldStatus".to_string(),
-                        false,
-                        "PutObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.expected_bucket_owner {
-            request
-                .header(
-                    "x-amz-expected-bucket-owner",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "ExpectedBucketOwner".to_string(),
-                        false,
-                        "PutObjectInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(map) = &input.metadata {
-            for (k, v) in map {
-                let at = || ::std::format!("{}[{:?}]", "Metadata", k);
-                let name = ::smithy_gen_runtime::protocols::rest_json::header_text(
-                    ::std::format!("{}{}", "x-amz-meta-", k),
-                    at,
-                    true,
-                    "PutObjectInput",
-                )?;
-                request
-                    .default_header(
-                        &name,
-                        &::smithy_gen_runtime::protocols::rest_json::header_text(
-                            ::std::string::String::clone(v),
-                            at,
-                            false,
-                            "PutObjectInput",
-                        )?,
-                    );
-            }
-        }
-        if let ::std::option::Option::Some(v) = &input.body {
-            request.default_header("content-type", "application/octet-stream");
-            request.set_body(v.to_bytes());
-        }
-        ::std::result::Result::Ok(request)
-    };
-    let mut request = request?;
+    ::smithy_gen_runtime::protocols::http_bindings::http_request!(
+        request = "PUT", input : "PutObjectInput", [text("/"), keep_dots(key "Key" str)]
+        [constant("x-id" "PutObject"), header("x-amz-acl" acl "ACL" enum),
+        header("Cache-Control" cache_control "CacheControl" str),
+        header("Content-Disposition" content_disposition "ContentDisposition" str),
+        header("Content-Encoding" content_encoding "ContentEncoding" str),
+        header("Content-Language" content_language "ContentLanguage" str),
+        header("Content-Length" content_length "ContentLength" display),
+        header("Content-MD5" content_md5 "ContentMD5" str), header("Content-Type"
+        content_type "ContentType" str), header("x-amz-sdk-checksum-algorithm"
+        checksum_algorithm "ChecksumAlgorithm" enum), header("x-amz-checksum-crc32"
+        checksum_crc32 "ChecksumCRC32" str), header("x-amz-checksum-crc32c"
+        checksum_crc32c "ChecksumCRC32C" str), header("x-amz-checksum-crc64nvme"
+        checksum_crc64nvme "ChecksumCRC64NVME" str), header("x-amz-checksum-sha1"
+        checksum_sha1 "ChecksumSHA1" str), header("x-amz-checksum-sha256" checksum_sha256
+        "ChecksumSHA256" str), header("Expires" expires "Expires" http_date),
+        header("If-Match" if_match "IfMatch" str), header("If-None-Match" if_none_match
+        "IfNoneMatch" str), header("x-amz-grant-full-control" grant_full_control
+        "GrantFullControl" str), header("x-amz-grant-read" grant_read "GrantRead" str),
+        header("x-amz-grant-read-acp" grant_read_acp "GrantReadACP" str),
+        header("x-amz-grant-write-acp" grant_write_acp "GrantWriteACP" str),
+        header("x-amz-write-offset-bytes" write_offset_bytes "WriteOffsetBytes" display),
+        header("x-amz-server-side-encryption" server_side_encryption
+        "ServerSideEncryption" enum), header("x-amz-storage-class" storage_class
+        "StorageClass" enum), header("x-amz-website-redirect-location"
+        website_redirect_location "WebsiteRedirectLocation" str),
+        header("x-amz-server-side-encryption-customer-algorithm" sse_customer_algorithm
+        "SSECustomerAlgorithm" str), header("x-amz-server-side-encryption-customer-key"
+        sse_customer_key "SSECustomerKey" str),
+        header("x-amz-server-side-encryption-customer-key-MD5" sse_customer_key_md5
+        "SSECustomerKeyMD5" str), header("x-amz-server-side-encryption-aws-kms-key-id"
+        ssekms_key_id "SSEKMSKeyId" str), header("x-amz-server-side-encryption-context"
+        ssekms_encryption_context "SSEKMSEncryptionContext" str),
+        header("x-amz-server-side-encryption-bucket-key-enabled" bucket_key_enabled
+        "BucketKeyEnabled" display), header("x-amz-request-payer" request_payer
+        "RequestPayer" enum), header("x-amz-tagging" tagging "Tagging" str),
+        header("x-amz-object-lock-mode" object_lock_mode "ObjectLockMode" enum),
+        header("x-amz-object-lock-retain-until-date" object_lock_retain_until_date
+        "ObjectLockRetainUntilDate" date_time), header("x-amz-object-lock-legal-hold"
+        object_lock_legal_hold_status "ObjectLockLegalHoldStatus" enum),
+        header("x-amz-expected-bucket-owner" expected_bucket_owner "ExpectedBucketOwner"
+        str), prefix("x-amz-meta-" metadata "Metadata")]
+    );
+    if let ::std::option::Option::Some(v) = &input.body {
+        request.default_header("content-type", "application/octet-stream");
+        request.set_body(v.to_bytes());
+    }
     request.error_in_success = true;
-    if let ::std::option::Option::Some(v) = &input.bucket {
-        request
-            .endpoint_params
-            .push((
-                "Bucket",
-                ::smithy_gen_runtime::endpoints::Value::String(
-                    ::std::clone::Clone::clone(v),
-                ),
-            ));
-    }
-    if let ::std::option::Option::Some(v) = &input.key {
-        request
-            .endpoint_params
-            .push((
-                "Key",
-                ::smithy_gen_runtime::endpoints::Value::String(
-                    ::std::clone::Clone::clone(v),
-                ),
-            ));
-    }
+    ::smithy_gen_runtime::protocols::endpoint_params::endpoint_params!(
+        request, input[str("Bucket" bucket), str("Key" key)]
+    );
     request.checksum = ::std::option::Option::Some(::smithy_gen_runtime::request::RequestChecksum {
         algorithm: input
             .checksum_algorithm
@@ -3918,93 +946,28 @@ pub fn parse_put_object(
         response,
         errors::PutObjectError::from_response,
         |response| {
-            let output = types::PutObjectOutput {
-                expiration: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-expiration",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
-                )?,
-                e_tag: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "ETag",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
-                )?,
-                checksum_crc32: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-checksum-crc32",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
-                )?,
-                checksum_crc32c: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-checksum-crc32c",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
-                )?,
-                checksum_crc64nvme: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-checksum-crc64nvme",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
-                )?,
-                checksum_sha1: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-checksum-sha1",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
-                )?,
-                checksum_sha256: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-checksum-sha256",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
-                )?,
-                checksum_type: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-checksum-type",
-                    <types::ChecksumType as ::smithy_gen_runtime::types::enums::EnumText>::from_text,
-                )?,
-                server_side_encryption: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-server-side-encryption",
-                    <types::ServerSideEncryption as ::smithy_gen_runtime::types::enums::EnumText>::from_text,
-                )?,
-                version_id: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-version-id",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
-                )?,
-                sse_customer_algorithm: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-server-side-encryption-customer-algorithm",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
-                )?,
-                sse_customer_key_md5: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-server-side-encryption-customer-key-MD5",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
-                )?,
-                ssekms_key_id: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-server-side-encryption-aws-kms-key-id",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
-                )?,
-                ssekms_encryption_context: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-server-side-encryption-context",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
-                )?,
-                bucket_key_enabled: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-server-side-encryption-bucket-key-enabled",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_bool,
-                )?,
-                size: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-object-size",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_number,
-                )?,
-                request_charged: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-request-charged",
-                    <types::RequestCharged as ::smithy_gen_runtime::types::enums::EnumText>::from_text,
-                )?,
-            };
+            let mut output: types::PutObjectOutput = ::std::default::Default::default();
+            ::smithy_gen_runtime::protocols::http_bindings::http_response!(
+                response, output { expiration : header("x-amz-expiration" str), e_tag :
+                header("ETag" str), checksum_crc32 : header("x-amz-checksum-crc32" str),
+                checksum_crc32c : header("x-amz-checksum-crc32c" str), checksum_crc64nvme
+                : header("x-amz-checksum-crc64nvme" str), checksum_sha1 :
+                header("x-amz-checksum-sha1" str), checksum_sha256 :
+                header("x-amz-checksum-sha256" str), checksum_type :
+                header("x-amz-checksum-type" enum types::ChecksumType),
+                server_side_encryption : header("x-amz-server-side-encryption" enum
+                types::ServerSideEncryption), version_id : header("x-amz-version-id"
+                str), sse_customer_algorithm :
+                header("x-amz-server-side-encryption-customer-algorithm" str),
+                sse_customer_key_md5 :
+                header("x-amz-server-side-encryption-customer-key-MD5" str),
+                ssekms_key_id : header("x-amz-server-side-encryption-aws-kms-key-id"
+                str), ssekms_encryption_context :
+                header("x-amz-server-side-encryption-context" str), bucket_key_enabled :
+                header("x-amz-server-side-encryption-bucket-key-enabled" bool), size :
+                header("x-amz-object-size" num), request_charged :
+                header("x-amz-request-charged" enum types::RequestCharged) }
+            );
             ::std::result::Result::Ok(output)
         },
     )
@@ -4019,105 +982,36 @@ pub fn prepare_select_object_content(
         input.validate().map_err(Failure::Validation)?;
     }
     let input = &input;
-    let request: Result<PreparedRequest, Failure> = {
-        let mut path = ::std::string::String::new();
-        path.push('/');
-        let v = ::smithy_gen_runtime::protocols::rest_json::required_label(
-            &input.key,
-            "Key",
-            "SelectObjectContentInput",
-        )?;
-        ::smithy_gen_runtime::protocols::rest_json::label_keeping_dots(
-            &mut path,
-            v.as_str(),
-            "Key",
-            "SelectObjectContentInput",
-        )?;
-        #[allow(unused_mut)]
-        let mut request = ::smithy_gen_runtime::request::PreparedRequest::new(
-            "POST",
-            path,
+    ::smithy_gen_runtime::protocols::http_bindings::http_request!(
+        request = "POST", input : "SelectObjectContentInput", [text("/"), keep_dots(key
+        "Key" str)] [flag("select"), constant("select-type" "2"),
+        header("x-amz-server-side-encryption-customer-algorithm" sse_customer_algorithm
+        "SSECustomerAlgorithm" str), header("x-amz-server-side-encryption-customer-key"
+        sse_customer_key "SSECustomerKey" str),
+        header("x-amz-server-side-encryption-customer-key-MD5" sse_customer_key_md5
+        "SSECustomerKeyMD5" str), header("x-amz-expected-bucket-owner"
+        expected_bucket_owner "ExpectedBucketOwner" str)]
+    );
+    request.default_header("content-type", "application/xml");
+    request
+        .set_body(
+            ::smithy_gen_runtime::protocols::rest_xml::xml_body(
+                input,
+                "SelectObjectContentRequest xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"",
+                &[
+                    "Bucket",
+                    "Key",
+                    "SSECustomerAlgorithm",
+                    "SSECustomerKey",
+                    "SSECustomerKeyMD5",
+                    "ExpectedBucketOwner",
+                ],
+            ),
         );
-        request.query_flag("select");
-        request.query("select-type", "2");
-        if let ::std::option::Option::Some(v) = &input.sse_customer_algorithm {
-            request
-                .header(
-                    "x-amz-server-side-encryption-customer-algorithm",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "SSECustomerAlgorithm".to_string(),
-                        false,
-                        "SelectObjectContentInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.sse_customer_key {
-            request
-                .header(
-                    "x-amz-server-side-encryption-customer-key",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "SSECustomerKey".to_string(),
-                        false,
-                        "SelectObjectContentInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.sse_customer_key_md5 {
-            request
-                .header(
-                    "x-amz-server-side-encryption-customer-key-MD5",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "SSECustomerKeyMD5".to_string(),
-                        false,
-                        "SelectObjectContentInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.expected_bucket_owner {
-            request
-                .header(
-                    "x-amz-expected-bucket-owner",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "ExpectedBucketOwner".to_string(),
-                        false,
-                        "SelectObjectContentInput",
-                    )?,
-                );
-        }
-        request.default_header("content-type", "application/xml");
-        request
-            .set_body(
-                ::smithy_gen_runtime::protocols::rest_xml::xml_body(
-                    input,
-                    "SelectObjectContentRequest xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"",
-                    &[
-                        "Bucket",
-                        "Key",
-                        "SSECustomerAlgorithm",
-                        "SSECustomerKey",
-                        "SSECustomerKeyMD5",
-                        "ExpectedBucketOwner",
-                    ],
-                ),
-            );
-        ::std::result::Result::Ok(request)
-    };
-    let mut request = request?;
     request.error_in_success = true;
-    if let ::std::option::Option::Some(v) = &input.bucket {
-        request
-            .endpoint_params
-            .push((
-                "Bucket",
-                ::smithy_gen_runtime::endpoints::Value::String(
-                    ::std::clone::Clone::clone(v),
-                ),
-            ));
-    }
+    ::smithy_gen_runtime::protocols::endpoint_params::endpoint_params!(
+        request, input[str("Bucket" bucket)]
+    );
     Ok(request)
 }
 #[cfg(feature = "s3-select-object-content")]
@@ -4129,11 +1023,12 @@ pub fn parse_select_object_content(
         response,
         errors::SelectObjectContentError::from_response,
         |response| {
-            let output = types::SelectObjectContentOutput {
-                payload: ::smithy_gen_runtime::protocols::rest_xml::parse_payload(
-                    response,
-                )?,
-            };
+            let mut output: types::SelectObjectContentOutput = ::std::default::Default::default();
+            ::smithy_gen_runtime::protocols::http_bindings::http_response!(
+                response, output { payload :
+                value(::smithy_gen_runtime::protocols::rest_xml::parse_payload(response)
+                ?) }
+            );
             ::std::result::Result::Ok(output)
         },
     )
@@ -4238,218 +1133,33 @@ pub fn prepare_upload_part(
         input.validate().map_err(Failure::Validation)?;
     }
     let input = &input;
-    let request: Result<PreparedRequest, Failure> = {
-        let mut path = ::std::string::String::new();
-        path.push('/');
-        let v = ::smithy_gen_runtime::protocols::rest_json::required_label(
-            &input.key,
-            "Key",
-            "UploadPartInput",
-        )?;
-        ::smithy_gen_runtime::protocols::rest_json::label_keeping_dots(
-            &mut path,
-            v.as_str(),
-            "Key",
-            "UploadPartInput",
-        )?;
-        #[allow(unused_mut)]
-        let mut request = ::smithy_gen_runtime::request::PreparedRequest::new(
-            "PUT",
-            path,
-        );
-        request.query("x-id", "UploadPart");
-        if let ::std::option::Option::Some(v) = &input.part_number {
-            request.query("partNumber", ::std::string::ToString::to_string(v));
-        }
-        if let ::std::option::Option::Some(v) = &input.upload_id {
-            request.query("uploadId", ::std::string::String::clone(v));
-        }
-        if let ::std::option::Option::Some(v) = &input.content_length {
-            request
-                .header(
-                    "Content-Length",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::ToString::to_string(v),
-                        || "ContentLength".to_string(),
-                        false,
-                        "UploadPartInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.content_md5 {
-            request
-                .header(
-                    "Content-MD5",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "ContentMD5".to_string(),
-                        false,
-                        "UploadPartInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.checksum_algorithm {
-            request
-                .header(
-                    "x-amz-sdk-checksum-algorithm",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
-                            .into_owned(),
-                        || "ChecksumAlgorithm".to_string(),
-                        false,
-                        "UploadPartInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.checksum_crc32 {
-            request
-                .header(
-                    "x-amz-checksum-crc32",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "ChecksumCRC32".to_string(),
-                        false,
-                        "UploadPartInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.checksum_crc32c {
-            request
-                .header(
-                    "x-amz-checksum-crc32c",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "ChecksumCRC32C".to_string(),
-                        false,
-                        "UploadPartInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.checksum_crc64nvme {
-            request
-                .header(
-                    "x-amz-checksum-crc64nvme",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "ChecksumCRC64NVME".to_string(),
-                        false,
-                        "UploadPartInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.checksum_sha1 {
-            request
-                .header(
-                    "x-amz-checksum-sha1",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "ChecksumSHA1".to_string(),
-                        false,
-                        "UploadPartInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.checksum_sha256 {
-            request
-                .header(
-                    "x-amz-checksum-sha256",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "ChecksumSHA256".to_string(),
-                        false,
-                        "UploadPartInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.sse_customer_algorithm {
-            request
-                .header(
-                    "x-amz-server-side-encryption-customer-algorithm",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "SSECustomerAlgorithm".to_string(),
-                        false,
-                        "UploadPartInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.sse_customer_key {
-            request
-                .header(
-                    "x-amz-server-side-encryption-customer-key",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "SSECustomerKey".to_string(),
-                        false,
-                        "UploadPartInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.sse_customer_key_md5 {
-            request
-                .header(
-                    "x-amz-server-side-encryption-customer-key-MD5",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "SSECustomerKeyMD5".to_string(),
-                        false,
-                        "UploadPartInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.request_payer {
-            request
-                .header(
-                    "x-amz-request-payer",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
-                            .into_owned(),
-                        || "RequestPayer".to_string(),
-                        false,
-                        "UploadPartInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.expected_bucket_owner {
-            request
-                .header(
-                    "x-amz-expected-bucket-owner",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "ExpectedBucketOwner".to_string(),
-                        false,
-                        "UploadPartInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.body {
-            request.default_header("content-type", "application/octet-stream");
-            request.set_body(v.to_bytes());
-        }
-        ::std::result::Result::Ok(request)
-    };
-    let mut request = request?;
+    ::smithy_gen_runtime::protocols::http_bindings::http_request!(
+        request = "PUT", input : "UploadPartInput", [text("/"), keep_dots(key "Key" str)]
+        [constant("x-id" "UploadPart"), query("partNumber" part_number "PartNumber"
+        display), query("uploadId" upload_id "UploadId" str), header("Content-Length"
+        content_length "ContentLength" display), header("Content-MD5" content_md5
+        "ContentMD5" str), header("x-amz-sdk-checksum-algorithm" checksum_algorithm
+        "ChecksumAlgorithm" enum), header("x-amz-checksum-crc32" checksum_crc32
+        "ChecksumCRC32" str), header("x-amz-checksum-crc32c" checksum_crc32c
+        "ChecksumCRC32C" str), header("x-amz-checksum-crc64nvme" checksum_crc64nvme
+        "ChecksumCRC64NVME" str), header("x-amz-checksum-sha1" checksum_sha1
+        "ChecksumSHA1" str), header("x-amz-checksum-sha256" checksum_sha256
+        "ChecksumSHA256" str), header("x-amz-server-side-encryption-customer-algorithm"
+        sse_customer_algorithm "SSECustomerAlgorithm" str),
+        header("x-amz-server-side-encryption-customer-key" sse_customer_key
+        "SSECustomerKey" str), header("x-amz-server-side-encryption-customer-key-MD5"
+        sse_customer_key_md5 "SSECustomerKeyMD5" str), header("x-amz-request-payer"
+        request_payer "RequestPayer" enum), header("x-amz-expected-bucket-owner"
+        expected_bucket_owner "ExpectedBucketOwner" str)]
+    );
+    if let ::std::option::Option::Some(v) = &input.body {
+        request.default_header("content-type", "application/octet-stream");
+        request.set_body(v.to_bytes());
+    }
     request.error_in_success = true;
-    if let ::std::option::Option::Some(v) = &input.bucket {
-        request
-            .endpoint_params
-            .push((
-                "Bucket",
-                ::smithy_gen_runtime::endpoints::Value::String(
-                    ::std::clone::Clone::clone(v),
-                ),
-            ));
-    }
-    if let ::std::option::Option::Some(v) = &input.key {
-        request
-            .endpoint_params
-            .push((
-                "Key",
-                ::smithy_gen_runtime::endpoints::Value::String(
-                    ::std::clone::Clone::clone(v),
-                ),
-            ));
-    }
+    ::smithy_gen_runtime::protocols::endpoint_params::endpoint_params!(
+        request, input[str("Bucket" bucket), str("Key" key)]
+    );
     request.checksum = ::std::option::Option::Some(::smithy_gen_runtime::request::RequestChecksum {
         algorithm: input
             .checksum_algorithm
@@ -4470,68 +1180,25 @@ pub fn parse_upload_part(
         response,
         errors::UploadPartError::from_response,
         |response| {
-            let output = types::UploadPartOutput {
-                server_side_encryption: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-server-side-encryption",
-                    <types::ServerSideEncryption as ::smithy_gen_runtime::types::enums::EnumText>::from_text,
-                )?,
-                e_tag: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "ETag",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
-                )?,
-                checksum_crc32: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-checksum-crc32",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
-                )?,
-                checksum_crc32c: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-checksum-crc32c",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
-                )?,
-                checksum_crc64nvme: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-checksum-crc64nvme",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
-                )?,
-                checksum_sha1: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-checksum-sha1",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
-                )?,
-                checksum_sha256: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-checksum-sha256",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
-                )?,
-                sse_customer_algorithm: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-server-side-encryption-customer-algorithm",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
-                )?,
-                sse_customer_key_md5: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-server-side-encryption-customer-key-MD5",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
-                )?,
-                ssekms_key_id: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-server-side-encryption-aws-kms-key-id",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
-                )?,
-                bucket_key_enabled: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-server-side-encryption-bucket-key-enabled",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_bool,
-                )?,
-                request_charged: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amz-request-charged",
-                    <types::RequestCharged as ::smithy_gen_runtime::types::enums::EnumText>::from_text,
-                )?,
-            };
+            let mut output: types::UploadPartOutput = ::std::default::Default::default();
+            ::smithy_gen_runtime::protocols::http_bindings::http_response!(
+                response, output { server_side_encryption :
+                header("x-amz-server-side-encryption" enum types::ServerSideEncryption),
+                e_tag : header("ETag" str), checksum_crc32 :
+                header("x-amz-checksum-crc32" str), checksum_crc32c :
+                header("x-amz-checksum-crc32c" str), checksum_crc64nvme :
+                header("x-amz-checksum-crc64nvme" str), checksum_sha1 :
+                header("x-amz-checksum-sha1" str), checksum_sha256 :
+                header("x-amz-checksum-sha256" str), sse_customer_algorithm :
+                header("x-amz-server-side-encryption-customer-algorithm" str),
+                sse_customer_key_md5 :
+                header("x-amz-server-side-encryption-customer-key-MD5" str),
+                ssekms_key_id : header("x-amz-server-side-encryption-aws-kms-key-id"
+                str), bucket_key_enabled :
+                header("x-amz-server-side-encryption-bucket-key-enabled" bool),
+                request_charged : header("x-amz-request-charged" enum
+                types::RequestCharged) }
+            );
             ::std::result::Result::Ok(output)
         },
     )

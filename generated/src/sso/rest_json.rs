@@ -15,36 +15,12 @@ pub fn prepare_get_role_credentials(
         input.validate().map_err(Failure::Validation)?;
     }
     let input = &input;
-    let request: Result<PreparedRequest, Failure> = {
-        let mut path = ::std::string::String::new();
-        path.push_str("/federation");
-        path.push_str("/credentials");
-        #[allow(unused_mut)]
-        let mut request = ::smithy_gen_runtime::request::PreparedRequest::new(
-            "GET",
-            path,
-        );
-        if let ::std::option::Option::Some(v) = &input.role_name {
-            request.query("role_name", ::std::string::String::clone(v));
-        }
-        if let ::std::option::Option::Some(v) = &input.account_id {
-            request.query("account_id", ::std::string::String::clone(v));
-        }
-        if let ::std::option::Option::Some(v) = &input.access_token {
-            request
-                .header(
-                    "x-amz-sso_bearer_token",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "accessToken".to_string(),
-                        false,
-                        "GetRoleCredentialsInput",
-                    )?,
-                );
-        }
-        ::std::result::Result::Ok(request)
-    };
-    let mut request = request?;
+    ::smithy_gen_runtime::protocols::http_bindings::http_request!(
+        request = "GET", input : "GetRoleCredentialsInput",
+        [text("/federation/credentials")] [query("role_name" role_name "roleName" str),
+        query("account_id" account_id "accountId" str), header("x-amz-sso_bearer_token"
+        access_token "accessToken" str)]
+    );
     request.unsigned = true;
     request.sensitive = true;
     Ok(request)
@@ -56,13 +32,9 @@ pub fn parse_get_role_credentials(
     output(
         response,
         errors::GetRoleCredentialsError::from_response,
-        ::smithy_gen_runtime::error::withhold_body(|response| {
-            #[allow(unused_mut)]
-            let mut output: types::GetRoleCredentialsOutput = ::smithy_gen_runtime::protocols::json::parse_body(
-                response,
-            )?;
-            ::std::result::Result::Ok(output)
-        }),
+        ::smithy_gen_runtime::error::withhold_body(
+            ::smithy_gen_runtime::protocols::json::parse_body,
+        ),
     )
 }
 impl ::smithy_gen_runtime::error::ErrorHeaders for types::InvalidRequestException {}

@@ -15,294 +15,48 @@ pub fn prepare_start_stream_transcription(
         input.validate().map_err(Failure::Validation)?;
     }
     let input = &input;
-    let request: Result<PreparedRequest, Failure> = {
-        let mut path = ::std::string::String::new();
-        path.push_str("/stream-transcription");
-        #[allow(unused_mut)]
-        let mut request = ::smithy_gen_runtime::request::PreparedRequest::new(
-            "POST",
-            path,
-        );
-        if let ::std::option::Option::Some(v) = &input.language_code {
-            request
-                .header(
-                    "x-amzn-transcribe-language-code",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
-                            .into_owned(),
-                        || "LanguageCode".to_string(),
-                        false,
-                        "StartStreamTranscriptionInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.media_sample_rate_hertz {
-            request
-                .header(
-                    "x-amzn-transcribe-sample-rate",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::ToString::to_string(v),
-                        || "MediaSampleRateHertz".to_string(),
-                        false,
-                        "StartStreamTranscriptionInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.media_encoding {
-            request
-                .header(
-                    "x-amzn-transcribe-media-encoding",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
-                            .into_owned(),
-                        || "MediaEncoding".to_string(),
-                        false,
-                        "StartStreamTranscriptionInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.vocabulary_name {
-            request
-                .header(
-                    "x-amzn-transcribe-vocabulary-name",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "VocabularyName".to_string(),
-                        false,
-                        "StartStreamTranscriptionInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.session_id {
-            request
-                .header(
-                    "x-amzn-transcribe-session-id",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "SessionId".to_string(),
-                        false,
-                        "StartStreamTranscriptionInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.vocabulary_filter_name {
-            request
-                .header(
-                    "x-amzn-transcribe-vocabulary-filter-name",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "VocabularyFilterName".to_string(),
-                        false,
-                        "StartStreamTranscriptionInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.vocabulary_filter_method {
-            request
-                .header(
-                    "x-amzn-transcribe-vocabulary-filter-method",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
-                            .into_owned(),
-                        || "VocabularyFilterMethod".to_string(),
-                        false,
-                        "StartStreamTranscriptionInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.show_speaker_label {
-            request
-                .header(
-                    "x-amzn-transcribe-show-speaker-label",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::ToString::to_string(v),
-                        || "ShowSpeakerLabel".to_string(),
-                        false,
-                        "StartStreamTranscriptionInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.enable_channel_identification {
-            request
-                .header(
-                    "x-amzn-transcribe-enable-channel-identification",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::ToString::to_string(v),
-                        || "EnableChannelIdentification".to_string(),
-                        false,
-                        "StartStreamTranscriptionInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.number_of_channels {
-            request
-                .header(
-                    "x-amzn-transcribe-number-of-channels",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::ToString::to_string(v),
-                        || "NumberOfChannels".to_string(),
-                        false,
-                        "StartStreamTranscriptionInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input
-            .enable_partial_results_stabilization
-        {
-            request
-                .header(
-                    "x-amzn-transcribe-enable-partial-results-stabilization",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::ToString::to_string(v),
-                        || "EnablePartialResultsStabilization".to_string(),
-                        false,
-                        "StartStreamTranscriptionInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.partial_results_stability {
-            request
-                .header(
-                    "x-amzn-transcribe-partial-results-stability",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
-                            .into_owned(),
-                        || "PartialResultsStability".to_string(),
-                        false,
-                        "StartStreamTranscriptionInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.content_identification_type {
-            request
-                .header(
-                    "x-amzn-transcribe-content-identification-type",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
-                            .into_owned(),
-                        || "ContentIdentificationType".to_string(),
-                        false,
-                        "StartStreamTranscriptionInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.content_redaction_type {
-            request
-                .header(
-                    "x-amzn-transcribe-content-redaction-type",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
-                            .into_owned(),
-                        || "ContentRedactionType".to_string(),
-                        false,
-                        "StartStreamTranscriptionInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.pii_entity_types {
-            request
-                .header(
-                    "x-amzn-transcribe-pii-entity-types",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "PiiEntityTypes".to_string(),
-                        false,
-                        "StartStreamTranscriptionInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.language_model_name {
-            request
-                .header(
-                    "x-amzn-transcribe-language-model-name",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "LanguageModelName".to_string(),
-                        false,
-                        "StartStreamTranscriptionInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.identify_language {
-            request
-                .header(
-                    "x-amzn-transcribe-identify-language",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::ToString::to_string(v),
-                        || "IdentifyLanguage".to_string(),
-                        false,
-                        "StartStreamTranscriptionInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.language_options {
-            request
-                .header(
-                    "x-amzn-transcribe-language-options",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "LanguageOptions".to_string(),
-                        false,
-                        "StartStreamTranscriptionInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.preferred_language {
-            request
-                .header(
-                    "x-amzn-transcribe-preferred-language",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::smithy_gen_runtime::types::enums::EnumText::to_text(v)
-                            .into_owned(),
-                        || "PreferredLanguage".to_string(),
-                        false,
-                        "StartStreamTranscriptionInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.identify_multiple_languages {
-            request
-                .header(
-                    "x-amzn-transcribe-identify-multiple-languages",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::ToString::to_string(v),
-                        || "IdentifyMultipleLanguages".to_string(),
-                        false,
-                        "StartStreamTranscriptionInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.vocabulary_names {
-            request
-                .header(
-                    "x-amzn-transcribe-vocabulary-names",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "VocabularyNames".to_string(),
-                        false,
-                        "StartStreamTranscriptionInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.vocabulary_filter_names {
-            request
-                .header(
-                    "x-amzn-transcribe-vocabulary-filter-names",
-                    ::smithy_gen_runtime::protocols::rest_json::header_text(
-                        ::std::string::String::clone(v),
-                        || "VocabularyFilterNames".to_string(),
-                        false,
-                        "StartStreamTranscriptionInput",
-                    )?,
-                );
-        }
-        if let ::std::option::Option::Some(v) = &input.audio_stream {
-            request.default_header("content-type", "application/json");
-            request.set_body(::smithy_gen_runtime::protocols::aws_json::to_json(v)?);
-        }
-        ::std::result::Result::Ok(request)
-    };
-    Ok(request?)
+    ::smithy_gen_runtime::protocols::http_bindings::http_request!(
+        request = "POST", input : "StartStreamTranscriptionInput",
+        [text("/stream-transcription")] [header("x-amzn-transcribe-language-code"
+        language_code "LanguageCode" enum), header("x-amzn-transcribe-sample-rate"
+        media_sample_rate_hertz "MediaSampleRateHertz" display),
+        header("x-amzn-transcribe-media-encoding" media_encoding "MediaEncoding" enum),
+        header("x-amzn-transcribe-vocabulary-name" vocabulary_name "VocabularyName" str),
+        header("x-amzn-transcribe-session-id" session_id "SessionId" str),
+        header("x-amzn-transcribe-vocabulary-filter-name" vocabulary_filter_name
+        "VocabularyFilterName" str), header("x-amzn-transcribe-vocabulary-filter-method"
+        vocabulary_filter_method "VocabularyFilterMethod" enum),
+        header("x-amzn-transcribe-show-speaker-label" show_speaker_label
+        "ShowSpeakerLabel" display),
+        header("x-amzn-transcribe-enable-channel-identification"
+        enable_channel_identification "EnableChannelIdentification" display),
+        header("x-amzn-transcribe-number-of-channels" number_of_channels
+        "NumberOfChannels" display),
+        header("x-amzn-transcribe-enable-partial-results-stabilization"
+        enable_partial_results_stabilization "EnablePartialResultsStabilization"
+        display), header("x-amzn-transcribe-partial-results-stability"
+        partial_results_stability "PartialResultsStability" enum),
+        header("x-amzn-transcribe-content-identification-type"
+        content_identification_type "ContentIdentificationType" enum),
+        header("x-amzn-transcribe-content-redaction-type" content_redaction_type
+        "ContentRedactionType" enum), header("x-amzn-transcribe-pii-entity-types"
+        pii_entity_types "PiiEntityTypes" str),
+        header("x-amzn-transcribe-language-model-name" language_model_name
+        "LanguageModelName" str), header("x-amzn-transcribe-identify-language"
+        identify_language "IdentifyLanguage" display),
+        header("x-amzn-transcribe-language-options" language_options "LanguageOptions"
+        str), header("x-amzn-transcribe-preferred-language" preferred_language
+        "PreferredLanguage" enum), header("x-amzn-transcribe-identify-multiple-languages"
+        identify_multiple_languages "IdentifyMultipleLanguages" display),
+        header("x-amzn-transcribe-vocabulary-names" vocabulary_names "VocabularyNames"
+        str), header("x-amzn-transcribe-vocabulary-filter-names" vocabulary_filter_names
+        "VocabularyFilterNames" str)]
+    );
+    if let ::std::option::Option::Some(v) = &input.audio_stream {
+        request.default_header("content-type", "application/json");
+        request.set_body(::smithy_gen_runtime::protocols::aws_json::to_json(v)?);
+    }
+    Ok(request)
 }
 /// What a response to `StartStreamTranscription` means: its output, or the operation's error (modeled, unmodeled, or the body failing to parse).
 pub fn parse_start_stream_transcription(
@@ -315,134 +69,47 @@ pub fn parse_start_stream_transcription(
         response,
         errors::StartStreamTranscriptionError::from_response,
         |response| {
-            let output = types::StartStreamTranscriptionOutput {
-                request_id: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amzn-request-id",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
-                )?,
-                language_code: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amzn-transcribe-language-code",
-                    <types::LanguageCode as ::smithy_gen_runtime::types::enums::EnumText>::from_text,
-                )?,
-                media_sample_rate_hertz: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amzn-transcribe-sample-rate",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_number,
-                )?,
-                media_encoding: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amzn-transcribe-media-encoding",
-                    <types::MediaEncoding as ::smithy_gen_runtime::types::enums::EnumText>::from_text,
-                )?,
-                vocabulary_name: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amzn-transcribe-vocabulary-name",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
-                )?,
-                session_id: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amzn-transcribe-session-id",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
-                )?,
-                transcript_result_stream: if response
-                    .body
-                    .iter()
-                    .all(u8::is_ascii_whitespace)
-                {
-                    ::std::option::Option::None
-                } else {
-                    ::std::option::Option::Some(
-                        ::smithy_gen_runtime::protocols::json::parse_body(response)?,
-                    )
-                },
-                vocabulary_filter_name: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amzn-transcribe-vocabulary-filter-name",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
-                )?,
-                vocabulary_filter_method: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amzn-transcribe-vocabulary-filter-method",
-                    <types::VocabularyFilterMethod as ::smithy_gen_runtime::types::enums::EnumText>::from_text,
-                )?,
-                show_speaker_label: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amzn-transcribe-show-speaker-label",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_bool,
-                )?,
-                enable_channel_identification: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amzn-transcribe-enable-channel-identification",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_bool,
-                )?,
-                number_of_channels: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amzn-transcribe-number-of-channels",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_number,
-                )?,
-                enable_partial_results_stabilization: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amzn-transcribe-enable-partial-results-stabilization",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_bool,
-                )?,
-                partial_results_stability: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amzn-transcribe-partial-results-stability",
-                    <types::PartialResultsStability as ::smithy_gen_runtime::types::enums::EnumText>::from_text,
-                )?,
-                content_identification_type: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amzn-transcribe-content-identification-type",
-                    <types::ContentIdentificationType as ::smithy_gen_runtime::types::enums::EnumText>::from_text,
-                )?,
-                content_redaction_type: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amzn-transcribe-content-redaction-type",
-                    <types::ContentRedactionType as ::smithy_gen_runtime::types::enums::EnumText>::from_text,
-                )?,
-                pii_entity_types: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amzn-transcribe-pii-entity-types",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
-                )?,
-                language_model_name: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amzn-transcribe-language-model-name",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
-                )?,
-                identify_language: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amzn-transcribe-identify-language",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_bool,
-                )?,
-                language_options: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amzn-transcribe-language-options",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
-                )?,
-                preferred_language: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amzn-transcribe-preferred-language",
-                    <types::LanguageCode as ::smithy_gen_runtime::types::enums::EnumText>::from_text,
-                )?,
-                identify_multiple_languages: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amzn-transcribe-identify-multiple-languages",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_bool,
-                )?,
-                vocabulary_names: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amzn-transcribe-vocabulary-names",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
-                )?,
-                vocabulary_filter_names: ::smithy_gen_runtime::protocols::rest_json::header(
-                    response,
-                    "x-amzn-transcribe-vocabulary-filter-names",
-                    ::smithy_gen_runtime::protocols::rest_json::parse_string,
-                )?,
-            };
+            let mut output: types::StartStreamTranscriptionOutput = ::std::default::Default::default();
+            ::smithy_gen_runtime::protocols::http_bindings::http_response!(
+                response, output { request_id : header("x-amzn-request-id" str),
+                language_code : header("x-amzn-transcribe-language-code" enum
+                types::LanguageCode), media_sample_rate_hertz :
+                header("x-amzn-transcribe-sample-rate" num), media_encoding :
+                header("x-amzn-transcribe-media-encoding" enum types::MediaEncoding),
+                vocabulary_name : header("x-amzn-transcribe-vocabulary-name" str),
+                session_id : header("x-amzn-transcribe-session-id" str),
+                transcript_result_stream : value(if response.body.iter()
+                .all(u8::is_ascii_whitespace) { ::std::option::Option::None } else {
+                ::std::option::Option::Some(::smithy_gen_runtime::protocols::json::parse_body(response)
+                ?) }), vocabulary_filter_name :
+                header("x-amzn-transcribe-vocabulary-filter-name" str),
+                vocabulary_filter_method :
+                header("x-amzn-transcribe-vocabulary-filter-method" enum
+                types::VocabularyFilterMethod), show_speaker_label :
+                header("x-amzn-transcribe-show-speaker-label" bool),
+                enable_channel_identification :
+                header("x-amzn-transcribe-enable-channel-identification" bool),
+                number_of_channels : header("x-amzn-transcribe-number-of-channels" num),
+                enable_partial_results_stabilization :
+                header("x-amzn-transcribe-enable-partial-results-stabilization" bool),
+                partial_results_stability :
+                header("x-amzn-transcribe-partial-results-stability" enum
+                types::PartialResultsStability), content_identification_type :
+                header("x-amzn-transcribe-content-identification-type" enum
+                types::ContentIdentificationType), content_redaction_type :
+                header("x-amzn-transcribe-content-redaction-type" enum
+                types::ContentRedactionType), pii_entity_types :
+                header("x-amzn-transcribe-pii-entity-types" str), language_model_name :
+                header("x-amzn-transcribe-language-model-name" str), identify_language :
+                header("x-amzn-transcribe-identify-language" bool), language_options :
+                header("x-amzn-transcribe-language-options" str), preferred_language :
+                header("x-amzn-transcribe-preferred-language" enum types::LanguageCode),
+                identify_multiple_languages :
+                header("x-amzn-transcribe-identify-multiple-languages" bool),
+                vocabulary_names : header("x-amzn-transcribe-vocabulary-names" str),
+                vocabulary_filter_names :
+                header("x-amzn-transcribe-vocabulary-filter-names" str) }
+            );
             ::std::result::Result::Ok(output)
         },
     )

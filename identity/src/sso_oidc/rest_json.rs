@@ -15,22 +15,11 @@ pub fn prepare_create_token(
         input.validate().map_err(Failure::Validation)?;
     }
     let input = &input;
-    let request: Result<PreparedRequest, Failure> = {
-        let mut path = ::std::string::String::new();
-        path.push_str("/token");
-        #[allow(unused_mut)]
-        let mut request = ::smithy_gen_runtime::request::PreparedRequest::new(
-            "POST",
-            path,
-        );
-        request.default_header("content-type", "application/json");
-        request
-            .set_body(
-                ::smithy_gen_runtime::protocols::rest_json::json_body(input, &[])?,
-            );
-        ::std::result::Result::Ok(request)
-    };
-    let mut request = request?;
+    ::smithy_gen_runtime::protocols::http_bindings::http_request!(
+        request = "POST", input : "CreateTokenInput", [text("/token")] []
+    );
+    request.default_header("content-type", "application/json");
+    request.set_body(::smithy_gen_runtime::protocols::rest_json::json_body(input, &[])?);
     request.unsigned = true;
     request.sensitive = true;
     Ok(request)
@@ -42,13 +31,9 @@ pub fn parse_create_token(
     output(
         response,
         errors::CreateTokenError::from_response,
-        ::smithy_gen_runtime::error::withhold_body(|response| {
-            #[allow(unused_mut)]
-            let mut output: types::CreateTokenOutput = ::smithy_gen_runtime::protocols::json::parse_body(
-                response,
-            )?;
-            ::std::result::Result::Ok(output)
-        }),
+        ::smithy_gen_runtime::error::withhold_body(
+            ::smithy_gen_runtime::protocols::json::parse_body,
+        ),
     )
 }
 impl ::smithy_gen_runtime::error::ErrorHeaders for types::AccessDeniedException {}
