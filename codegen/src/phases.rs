@@ -67,7 +67,7 @@ pub fn requested() -> bool {
     std::env::var(REPORT_ENV).is_ok_and(|v| v == "1")
 }
 
-/// Print [`line`] to stderr if [`requested`].
+/// Print [`line()`] to stderr if [`requested`].
 pub fn report() {
     if requested() {
         eprintln!("{}", line());

@@ -229,6 +229,10 @@ fn ci() -> Result<(), String> {
     // README and docs/ (tests/src/lib.rs), and the crates' own examples.
     run(cargo().current_dir(&root).args(["test", "--workspace", "--doc"]))?;
     run(cargo().current_dir(&root).args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
+    // The runtime alone with its default features: the workspace's tests turn
+    // `http2` on (features unify), so code for builds without it (ALPN offering
+    // only http/1.1) is compiled and tested here.
+    run(cargo().current_dir(&root).args(["test", "-p", RUNTIME_CRATE, "--lib"]))?;
     // The runtime's optional features (request compression, Content-MD5, the
     // CLI engine) with their own unit tests.
     run(cargo().current_dir(&root).args(["test", "-p", RUNTIME_CRATE, "--all-features", "--lib"]))?;
