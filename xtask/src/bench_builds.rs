@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
+use super::prepare::build_command;
 use super::{judge, median, ratio, Report};
 use crate::{cargo, run};
 
@@ -37,18 +38,7 @@ pub(super) fn build_figures(bench_dir: &Path, repeats: usize, report: &mut Repor
         let mut times: Vec<Vec<f64>> = vec![Vec::new(); PROGRAMS.len()];
         for round in 0..repeats {
             for (i, (program, ..)) in PROGRAMS.iter().enumerate() {
-                let target_dir = bench_dir.join(format!("target/clean/{program}-{profile}"));
-                let _ = std::fs::remove_dir_all(&target_dir);
-                let mut cmd = cargo();
-                cmd.args(["build", "--quiet", "--offline", "-p", &format!("one-call-{program}")])
-                    .arg("--target-dir")
-                    .arg(&target_dir)
-                    .current_dir(bench_dir)
-                    .env_remove("RUSTFLAGS")
-                    .env_remove("CARGO_BUILD_RUSTFLAGS");
-                if release {
-                    cmd.arg("--release");
-                }
+                let mut cmd = build_command(bench_dir, &format!("one-call-{program}"), &format!("{program}-{profile}"), release, true);
                 let started = Instant::now();
                 let status = cmd.status().map_err(|e| format!("cannot run cargo: {e}"))?;
                 let seconds = started.elapsed().as_secs_f64();

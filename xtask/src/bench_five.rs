@@ -8,31 +8,16 @@
 //! program's source, and one run of each against the canned-response server.
 
 use std::path::Path;
-use std::process::Command;
 use std::time::Instant;
 
 use super::builds::{mib, stripped_size};
-use super::prepare::program_env;
+use super::prepare::{build_command, check_program};
 use super::{judge, median, ratio, server, Report};
-use crate::cargo;
 
 pub(super) fn five_figures(bench_dir: &Path, repeats: usize, report: &mut Report) -> Result<(), String> {
     const SIDES: [&str; 2] = ["peer", "ours"];
     let build = |side: &str, profile: &str, clean: bool| -> Result<f64, String> {
-        let target_dir = bench_dir.join(format!("target/clean/five-{side}-{profile}"));
-        if clean {
-            let _ = std::fs::remove_dir_all(&target_dir);
-        }
-        let mut cmd = cargo();
-        cmd.args(["build", "--quiet", "--offline", "-p", &format!("five-{side}")])
-            .arg("--target-dir")
-            .arg(&target_dir)
-            .current_dir(bench_dir)
-            .env_remove("RUSTFLAGS")
-            .env_remove("CARGO_BUILD_RUSTFLAGS");
-        if profile == "release" {
-            cmd.arg("--release");
-        }
+        let mut cmd = build_command(bench_dir, &format!("five-{side}"), &format!("five-{side}-{profile}"), profile == "release", clean);
         let started = Instant::now();
         let status = cmd.status().map_err(|e| format!("cannot run cargo: {e}"))?;
         if !status.success() {
@@ -74,14 +59,7 @@ pub(super) fn five_figures(bench_dir: &Path, repeats: usize, report: &mut Report
     for (i, side) in SIDES.iter().enumerate() {
         let path = bench_dir.join(format!("target/clean/five-{side}-release/release/five-{side}"));
         sizes[i] = stripped_size(&path)?;
-        // Both programs must work, or their figures mean nothing.
-        let mut cmd = Command::new(&path);
-        program_env(&mut cmd, &endpoint);
-        let output = cmd.output().map_err(|e| format!("cannot run {}: {e}", path.display()))?;
-        let stdout = String::from_utf8_lossy(&output.stdout);
-        if !output.status.success() || stdout.trim() != "ok 5" {
-            return Err(format!("five-{side} failed: {stdout}{}", String::from_utf8_lossy(&output.stderr)));
-        }
+        check_program(&path, &endpoint, "ok 5")?;
     }
     report.row(format!("stripped release binary, {label}"), mib(sizes[1]), mib(sizes[0]), ratio(sizes[1], sizes[0]), &judge("≤ 0.25", sizes[1] / sizes[0]));
     report.note(format!(

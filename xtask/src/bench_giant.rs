@@ -10,11 +10,9 @@
 //! nothing.
 
 use std::path::Path;
-use std::process::Command;
 
-use super::prepare::{measured, program_env, tail};
+use super::prepare::{build_command, check_program, measured, tail};
 use super::{judge, median, ratio, server, Report};
-use crate::cargo;
 
 /// (package, label, build target, memory target); the peer first.
 const PROGRAMS: &[(&str, &str, &str, &str)] = &[
@@ -31,15 +29,7 @@ pub(super) fn giant_figures(bench_dir: &Path, repeats: usize, report: &mut Repor
     let mut figures: Vec<[Vec<f64>; 3]> = vec![Default::default(); PROGRAMS.len()];
     for round in 0..repeats {
         for (i, (package, ..)) in PROGRAMS.iter().enumerate() {
-            let target_dir = bench_dir.join(format!("target/clean/{package}-debug"));
-            let _ = std::fs::remove_dir_all(&target_dir);
-            let mut cmd = cargo();
-            cmd.args(["build", "--quiet", "--offline", "-p", package])
-                .arg("--target-dir")
-                .arg(&target_dir)
-                .current_dir(bench_dir)
-                .env_remove("RUSTFLAGS")
-                .env_remove("CARGO_BUILD_RUSTFLAGS");
+            let cmd = build_command(bench_dir, package, &format!("{package}-debug"), false, true);
             let m = measured(&cmd, &record)?;
             if !m.output.status.success() {
                 return Err(format!("building {package} failed:\n{}", tail(&m.output)));
@@ -59,13 +49,7 @@ pub(super) fn giant_figures(bench_dir: &Path, repeats: usize, report: &mut Repor
     let endpoint = server::start()?;
     for (package, ..) in PROGRAMS {
         let path = bench_dir.join(format!("target/clean/{package}-debug/debug/{package}"));
-        let mut cmd = Command::new(&path);
-        program_env(&mut cmd, &endpoint);
-        let output = cmd.output().map_err(|e| format!("cannot run {}: {e}", path.display()))?;
-        let stdout = String::from_utf8_lossy(&output.stdout);
-        if !output.status.success() || stdout.trim() != "ok 1" {
-            return Err(format!("{package} failed: {stdout}{}", String::from_utf8_lossy(&output.stderr)));
-        }
+        check_program(&path, &endpoint, "ok 1")?;
     }
     let summary: Vec<(f64, f64, f64)> =
         figures.iter_mut().map(|[wall, cpu, peak]| (median(wall), median(cpu), median(peak))).collect();

@@ -87,6 +87,39 @@ pub(super) fn program_env(cmd: &mut Command, endpoint: &str) {
         .env("AWS_EC2_METADATA_DISABLED", "true");
 }
 
+/// `cargo build` of a bench package into `target/clean/TARGET` (emptied
+/// first when `clean`), offline, without the caller's RUSTFLAGS.
+pub(super) fn build_command(bench_dir: &Path, package: &str, target: &str, release: bool, clean: bool) -> Command {
+    let target_dir = bench_dir.join("target/clean").join(target);
+    if clean {
+        let _ = std::fs::remove_dir_all(&target_dir);
+    }
+    let mut cmd = crate::cargo();
+    cmd.args(["build", "--quiet", "--offline", "-p", package])
+        .arg("--target-dir")
+        .arg(&target_dir)
+        .current_dir(bench_dir)
+        .env_remove("RUSTFLAGS")
+        .env_remove("CARGO_BUILD_RUSTFLAGS");
+    if release {
+        cmd.arg("--release");
+    }
+    cmd
+}
+
+/// Run a built bench program against the canned server at `endpoint`: it
+/// must succeed and print `expected` (`ok N`), or its figures mean nothing.
+pub(super) fn check_program(path: &Path, endpoint: &str, expected: &str) -> Result<(), String> {
+    let mut cmd = Command::new(path);
+    program_env(&mut cmd, endpoint);
+    let output = cmd.output().map_err(|e| format!("cannot run {}: {e}", path.display()))?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    if !output.status.success() || stdout.trim() != expected {
+        return Err(format!("{} failed: {stdout}{}", path.display(), String::from_utf8_lossy(&output.stderr)));
+    }
+    Ok(())
+}
+
 /// A finished child process: wall time, and from GNU time (the kernel's
 /// rusage of the child and every descendant it waited for) its largest
 /// resident set and its CPU time.
