@@ -237,9 +237,35 @@ impl RawResponse {
         (200..300).contains(&self.status)
     }
 
-    /// The first value of a header, by case-insensitive name.
+    /// The first value of a header, by case-insensitive name (the first
+    /// field line of that name; see [`header_combined`](Self::header_combined)
+    /// for all of them).
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.header_values(name).next()
+    }
+
+    /// Every value of a header, by case-insensitive name: one per field
+    /// line, in the order received.
+    pub fn header_values<'a, 'n>(&'a self, name: &'n str) -> impl Iterator<Item = &'a str> + use<'a, 'n> {
+        self.headers.iter().filter(move |(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+
+    /// A header's field lines combined as HTTP combines them (RFC 9110,
+    /// section 5.3): their values in order, joined by `, `, so `X-Foo: a`
+    /// and `X-Foo: b` read as `a, b`; `None` when absent. Borrowed when
+    /// there is one line. Meant for list-valued fields: a single-valued
+    /// one's own commas (an http-date, a `Set-Cookie`) would run into the
+    /// joins.
+    pub fn header_combined(&self, name: &str) -> Option<std::borrow::Cow<'_, str>> {
+        let mut values = self.header_values(name);
+        let first = values.next()?;
+        let Some(second) = values.next() else { return Some(std::borrow::Cow::Borrowed(first)) };
+        let mut joined = format!("{first}, {second}");
+        for v in values {
+            joined.push_str(", ");
+            joined.push_str(v);
+        }
+        Some(std::borrow::Cow::Owned(joined))
     }
 
     /// The request id AWS services return, under any of its usual names.
@@ -279,6 +305,17 @@ mod tests {
         let html = RawResponse::new(500, vec![], &b"<html>oops</html>"[..]);
         assert_eq!(error_code(Protocol::RestJson1, &html), None);
         assert!(parse_error::<Thrown>(&html, error_meta(Protocol::RestJson1, &html)).is_err());
+    }
+
+    #[test]
+    fn a_headers_field_lines_combine_in_order() {
+        let h = |k: &str, v: &str| (k.to_string(), v.to_string());
+        let r = RawResponse::new(200, vec![h("x-foo", "a"), h("x-bar", "z"), h("X-Foo", "b, c"), h("x-foo", "d")], &b""[..]);
+        assert_eq!(r.header("X-FOO"), Some("a"), "the first line");
+        assert_eq!(r.header_values("x-foo").collect::<Vec<_>>(), ["a", "b, c", "d"]);
+        assert_eq!(r.header_combined("x-foo").as_deref(), Some("a, b, c, d"));
+        assert!(matches!(r.header_combined("x-bar"), Some(std::borrow::Cow::Borrowed("z"))), "one line is not copied");
+        assert_eq!(r.header_combined("x-baz"), None);
     }
 
     #[test]

@@ -18,14 +18,26 @@
 //!
 //! Response kinds (`$from`): `str`, `enum Path`, `bool`, `num` (integers),
 //! `f32`, `f64`, `ts "format"` (`date-time`, `http-date`, `epoch-seconds`),
-//! `blob`, `b64`, `json`, `list <timestamps?> (<item kind>)`.
+//! `blob`, `b64`, `json`, `list <timestamps?> (<item kind>)`. A response
+//! header entry is `header("name" from)`, or `header(sensitive "name" from)`
+//! for a `@sensitive` member (or target), whose value no error shows; a
+//! `list` reads every field line of its name (see `rest_json::header`).
 
 use crate::error::Failure;
 use crate::request::RawResponse;
 
 /// A document, list or map bound to a header or query parameter, as JSON.
-pub fn json_text<T: serde::Serialize + ?Sized>(value: &T) -> String {
-    serde_json::to_string(value).unwrap_or_default()
+/// Serializing can fail: a structure inside (a list of lists of them) with
+/// a `date-time` timestamp whose year the format cannot express, or any
+/// `Serialize` that refuses its value (a map whose keys are not strings or
+/// numbers). That is an invalid request naming the input's `member` (of
+/// `type_name`), never an empty value sent in its place.
+pub fn json_text<T: serde::Serialize + ?Sized>(value: &T, member: &'static str, type_name: &'static str) -> Result<String, Failure> {
+    serde_json::to_string(value).map_err(|e| {
+        use crate::error::{TransportError, TransportErrorKind};
+        let why = format!("cannot write {type_name}'s member `{member}` as JSON for its header or query parameter: {e}");
+        Failure::Transport(TransportError::new(TransportErrorKind::InvalidRequest, why))
+    })
 }
 
 /// A document, list or map read from a header's JSON text.
@@ -95,7 +107,8 @@ pub fn status(response: &RawResponse) -> Option<i32> {
 
 /// A bound member's value as header, label or query text (`$kind`: see the
 /// module). A timestamp whose year its format cannot express is a violation
-/// of `$member`, returned with `?`.
+/// of `$member`, and JSON that cannot be written an invalid request naming
+/// it, both returned with `?`.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __http_bindings_text {
@@ -113,7 +126,7 @@ macro_rules! __http_bindings_text {
     (epoch, $v:expr, $m:literal, $t:literal) => { $v.fmt_epoch_seconds() };
     (blob, $v:expr, $m:literal, $t:literal) => { $crate::types::blob::encode($v.as_bytes()) };
     (b64, $v:expr, $m:literal, $t:literal) => { $crate::types::blob::encode($v.as_bytes()) };
-    (json, $v:expr, $m:literal, $t:literal) => { $crate::protocols::http_bindings::json_text($v) };
+    (json, $v:expr, $m:literal, $t:literal) => { $crate::protocols::http_bindings::json_text($v, $m, $t)? };
 }
 
 /// A label's value as `&str`: strings and enums borrowed, the rest as text.
@@ -254,9 +267,37 @@ macro_rules! __http_bindings_from_text {
     };
 }
 
+/// The member `$f` bound to a header, read from `$response` (entry
+/// arguments `[sensitive] "name" from`): `Result<Option<T>, Failure>`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __http_bindings_header {
+    (@read $response:ident $f:ident $s:literal $name:literal list $($from:tt)*) => {
+        $crate::protocols::rest_json::header(
+            $response,
+            $crate::protocols::rest_json::HeaderMember { name: $name, member: ::core::stringify!($f), sensitive: $s, list: true },
+            $crate::__http_bindings_from_text!(list $($from)*),
+        )
+    };
+    (@read $response:ident $f:ident $s:literal $name:literal $($from:tt)*) => {
+        $crate::protocols::rest_json::header(
+            $response,
+            $crate::protocols::rest_json::HeaderMember { name: $name, member: ::core::stringify!($f), sensitive: $s, list: false },
+            $crate::__http_bindings_from_text!($($from)*),
+        )
+    };
+    ($response:ident $f:ident sensitive $name:literal $($from:tt)*) => {
+        $crate::__http_bindings_header!(@read $response $f true $name $($from)*)
+    };
+    ($response:ident $f:ident $name:literal $($from:tt)*) => {
+        $crate::__http_bindings_header!(@read $response $f false $name $($from)*)
+    };
+}
+
 /// An output's members bound outside the body, set on `output` from
 /// `response`: `http_response!(response, output { field: how, ... });`, where
-/// `how` is `header("name" from)` (a header that does not parse is an error,
+/// `how` is `header("name" from)` or `header(sensitive "name" from)` (a
+/// header that does not parse is an error naming the header and `field`,
 /// returned with `?`), `prefix("prefix")` (`@httpPrefixHeaders`), `status`
 /// (`@httpResponseCode`) or `value(expression)` (the payload, read by the
 /// generated expression).
@@ -264,14 +305,12 @@ macro_rules! __http_bindings_from_text {
 #[macro_export]
 macro_rules! __http_bindings_response {
     ($response:ident, $output:ident { $($f:ident : $how:ident $(($($a:tt)*))?),* $(,)? }) => {
-        $($output.$f = $crate::__http_bindings_response!(@value $response $how $($($a)*)?);)*
+        $($output.$f = $crate::__http_bindings_response!(@value $response $f $how $($($a)*)?);)*
     };
-    (@value $response:ident header $name:literal $($from:tt)*) => {
-        $crate::protocols::rest_json::header($response, $name, $crate::__http_bindings_from_text!($($from)*))?
-    };
-    (@value $response:ident prefix $p:literal) => { $crate::protocols::rest_json::prefix_headers($response, $p) };
-    (@value $response:ident status) => { $crate::protocols::http_bindings::status($response) };
-    (@value $response:ident value $e:expr) => { $e };
+    (@value $response:ident $f:ident header $($a:tt)*) => { $crate::__http_bindings_header!($response $f $($a)*)? };
+    (@value $response:ident $f:ident prefix $p:literal) => { $crate::protocols::rest_json::prefix_headers($response, $p) };
+    (@value $response:ident $f:ident status) => { $crate::protocols::http_bindings::status($response) };
+    (@value $response:ident $f:ident value $e:expr) => { $e };
 }
 pub use __http_bindings_response as http_response;
 
@@ -283,14 +322,82 @@ pub use __http_bindings_response as http_response;
 #[macro_export]
 macro_rules! __http_bindings_error_headers {
     ($response:ident, $target:ident { $($f:ident : $how:ident $(($($a:tt)*))?),* $(,)? }) => {
-        $(if let ::std::option::Option::Some(v) = $crate::__http_bindings_error_headers!(@value $response $how $($($a)*)?) {
+        $(if let ::std::option::Option::Some(v) = $crate::__http_bindings_error_headers!(@value $response $f $how $($($a)*)?) {
             $target.$f = ::std::option::Option::Some(v);
         })*
     };
-    (@value $response:ident header $name:literal $($from:tt)*) => {
-        $crate::protocols::rest_json::header($response, $name, $crate::__http_bindings_from_text!($($from)*)).ok().flatten()
-    };
-    (@value $response:ident prefix $p:literal) => { $crate::protocols::rest_json::prefix_headers($response, $p) };
-    (@value $response:ident status) => { $crate::protocols::http_bindings::status($response) };
+    (@value $response:ident $f:ident header $($a:tt)*) => { $crate::__http_bindings_header!($response $f $($a)*).ok().flatten() };
+    (@value $response:ident $f:ident prefix $p:literal) => { $crate::protocols::rest_json::prefix_headers($response, $p) };
+    (@value $response:ident $f:ident status) => { $crate::protocols::http_bindings::status($response) };
 }
 pub use __http_bindings_error_headers as error_headers;
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::types::timestamp::Timestamp;
+
+    #[derive(Debug, Default)]
+    struct Out {
+        count: Option<i32>,
+        pin: Option<i64>,
+        tags: Option<Vec<String>>,
+        dates: Option<Vec<Timestamp>>,
+    }
+
+    fn read(headers: &[(&str, &str)]) -> Result<Out, Failure> {
+        let response = &RawResponse::new(200, headers.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(), &b""[..]);
+        let mut output = Out::default();
+        http_response!(response, output {
+            count: header("x-count" num),
+            pin: header(sensitive "x-pin" num),
+            tags: header("x-tags" list false (str)),
+            dates: header("x-dates" list true (ts "http-date")),
+        });
+        Ok(output)
+    }
+
+    #[test]
+    fn response_headers_name_their_member_and_hide_sensitive_values() {
+        let message = |headers| match read(headers) {
+            Err(Failure::Parse(e)) => e.to_string(),
+            other => panic!("not a parse error: {other:?}"),
+        };
+        let e = message(&[("x-pin", "4321-canary")]);
+        assert!(e.contains("header `x-pin` (member `pin`): value withheld: sensitive"), "{e}");
+        assert!(!e.contains("canary"), "{e}");
+        let e = message(&[("x-count", "many")]);
+        assert!(e.contains(r#"header `x-count` (member `count`): "many": not a valid number"#), "{e}");
+        let out = read(&[("x-tags", "a"), ("x-dates", "Mon, 16 Dec 2019 23:48:18 GMT"), ("x-tags", "b"), ("x-dates", "Tue, 17 Dec 2019 23:48:18 GMT")]).expect("parses");
+        assert_eq!(out.tags, Some(vec!["a".to_string(), "b".to_string()]));
+        assert_eq!(out.dates.map(|d| d.len()), Some(2));
+        // An error structure's header that does not parse stays unset.
+        let response = &RawResponse::new(400, vec![("x-pin".into(), "x".into()), ("x-count".into(), "3".into())], &b""[..]);
+        let mut target = Out::default();
+        error_headers!(response, target { count: header("x-count" num), pin: header(sensitive "x-pin" num) });
+        assert_eq!((target.count, target.pin), (Some(3), None));
+    }
+
+    #[derive(Default)]
+    struct In {
+        filter: Option<BTreeMap<Vec<u8>, i32>>,
+    }
+
+    fn prepare(input: &In) -> Result<crate::request::PreparedRequest, Failure> {
+        http_request!(request = "GET", input: "ListInput", [text("/")] [query("filter" filter "Filter" json)]);
+        Ok(request)
+    }
+
+    #[test]
+    fn json_that_cannot_be_written_fails_the_request() {
+        // serde_json refuses map keys that are not strings or numbers.
+        let input = In { filter: Some([(vec![1u8], 1)].into()) };
+        let Err(Failure::Transport(e)) = prepare(&input) else { panic!("an empty value was sent") };
+        assert!(e.to_string().contains("ListInput's member `Filter` as JSON"), "{e}");
+        assert!(json_text(&BTreeMap::from([(vec![1u8], 1)]), "Filter", "ListInput").is_err());
+        assert_eq!(json_text(&BTreeMap::from([("k", 1)]), "Filter", "ListInput").ok().as_deref(), Some(r#"{"k":1}"#));
+        assert_eq!(prepare(&In::default()).expect("unset").query, []);
+    }
+}

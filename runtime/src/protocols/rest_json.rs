@@ -182,22 +182,81 @@ pub fn split_header_list(value: &str, timestamps: bool) -> Vec<String> {
     out
 }
 
-/// A header parsed with `parse`, or `None` when absent.
-pub fn header<T>(
-    response: &RawResponse,
-    name: &str,
-    parse: impl FnOnce(&str) -> Result<T, String>,
-) -> Result<Option<T>, Failure> {
-    match response.header(name) {
-        None => Ok(None),
-        Some(v) => parse(v.trim())
-            .map(Some)
-            .map_err(|why| Failure::Parse(Box::new(ParseError::new(response, format!("header `{name}`: {why}"))))),
-    }
+/// A member bound to a response header, as [`header`] reads it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HeaderMember {
+    /// The header's name.
+    pub name: &'static str,
+    /// The member's field name, which errors name.
+    pub member: &'static str,
+    /// The member or its target is `@sensitive`: errors never show the value.
+    pub sensitive: bool,
+    /// A list: every field line of the name is read (see below).
+    pub list: bool,
 }
 
+/// How many characters of a header's value (and of the reason it does not
+/// parse) an error quotes: a hostile response cannot make a huge error.
+const MAX_QUOTED: usize = 64;
+
+/// At most `max` characters of `text`, with `…` when cut.
+fn capped(text: &str, max: usize) -> String {
+    let mut chars = text.chars();
+    let mut out: String = chars.by_ref().take(max).collect();
+    if chars.next().is_some() {
+        out.push('…');
+    }
+    out
+}
+
+/// A header-bound member parsed with `parse`, or `None` when absent. A
+/// value that does not parse is a parse error naming the header and the
+/// member; it quotes the value (its first 64 characters) unless the member
+/// is sensitive.
+///
+/// A list member reads all field lines of its name, combined with `, ` as
+/// HTTP combines them ([`RawResponse::header_combined`]): `X-Foo: a` and
+/// `X-Foo: b` read as `[a, b]`. Any other member holds one value, which
+/// HTTP does not let a server send on several lines: repeated lines that
+/// agree (after trimming) are read as the one value, and lines that
+/// disagree are an error rather than a guess, whatever the kind (joining
+/// them, as botocore does, would make `1, 2` of a number and change a
+/// string or base64 value; taking the first would drop what the others say).
+pub fn header<T>(
+    response: &RawResponse,
+    h: HeaderMember,
+    parse: impl FnOnce(&str) -> Result<T, String>,
+) -> Result<Option<T>, Failure> {
+    let fail = |detail: String| {
+        let member = h.member.trim_start_matches("r#");
+        Failure::Parse(Box::new(ParseError::new(response, format!("header `{}` (member `{member}`): {detail}", h.name))))
+    };
+    let text = if h.list {
+        match response.header_combined(h.name) {
+            None => return Ok(None),
+            Some(v) => v,
+        }
+    } else {
+        let Some(first) = response.header(h.name) else { return Ok(None) };
+        if response.header_values(h.name).any(|v| v.trim() != first.trim()) {
+            let n = response.header_values(h.name).count();
+            return Err(fail(format!("sent on {n} field lines with different values, for a member that holds one")));
+        }
+        std::borrow::Cow::Borrowed(first)
+    };
+    let text = text.trim();
+    parse(text).map(Some).map_err(|why| {
+        fail(if h.sensitive {
+            "value withheld: sensitive".to_string()
+        } else {
+            format!("{:?}: {}", capped(text, MAX_QUOTED), capped(&why, 2 * MAX_QUOTED))
+        })
+    })
+}
+
+/// A header's text as a number (the header's error quotes the value).
 pub fn parse_number<T: std::str::FromStr>(v: &str) -> Result<T, String> {
-    v.parse().map_err(|_| format!("{v:?} is not a valid number"))
+    v.parse().map_err(|_| "not a valid number".to_string())
 }
 
 pub fn parse_float(v: &str) -> Result<f64, String> {
@@ -219,7 +278,7 @@ pub fn parse_bool(v: &str) -> Result<bool, String> {
     match v {
         "true" => Ok(true),
         "false" => Ok(false),
-        _ => Err(format!("{v:?} is not true or false")),
+        _ => Err("not true or false".to_string()),
     }
 }
 
@@ -312,6 +371,76 @@ mod tests {
         assert!(header_text(String::new(), || "m".into(), true, "In").is_err(), "an empty header name");
         assert!(header_text("X-Meta-a b".into(), || "m".into(), true, "In").is_err(), "a space in a header name");
         assert!(header_text("X-Meta-a_b.c".into(), || "m".into(), true, "In").is_ok());
+    }
+
+    fn response(headers: &[(&str, &str)]) -> RawResponse {
+        RawResponse::new(200, headers.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(), &b""[..])
+    }
+
+    /// The `Display` of the parse error `result` holds.
+    fn parse_error<T: std::fmt::Debug>(result: Result<T, Failure>) -> String {
+        match result {
+            Err(Failure::Parse(e)) => e.to_string(),
+            other => panic!("not a parse error: {other:?}"),
+        }
+    }
+
+    fn member(name: &'static str, member: &'static str, sensitive: bool, list: bool) -> HeaderMember {
+        HeaderMember { name, member, sensitive, list }
+    }
+
+    #[test]
+    fn a_sensitive_headers_bad_value_is_named_but_not_shown() {
+        let r = response(&[("x-pin", "12ab-secret-canary")]);
+        let text = parse_error(header(&r, member("x-pin", "pin_code", true, false), parse_number::<i64>));
+        assert!(text.contains("header `x-pin` (member `pin_code`): value withheld: sensitive"), "{text}");
+        assert!(!text.contains("secret-canary") && !text.contains("12ab"), "{text}");
+        // A raw identifier's field is named without its `r#`.
+        let r = response(&[("x-type", "nope")]);
+        let e = parse_error(header(&r, member("x-type", "r#type", true, false), parse_bool));
+        assert!(e.contains("(member `type`)"), "{e}");
+    }
+
+    #[test]
+    fn a_plain_headers_bad_value_is_quoted_up_to_64_characters() {
+        let r = response(&[("x-count", "abc")]);
+        let e = parse_error(header(&r, member("x-count", "count", false, false), parse_number::<i32>));
+        assert!(e.contains(r#"header `x-count` (member `count`): "abc": not a valid number"#), "{e}");
+        let long = "9".repeat(63) + "x" + &"y".repeat(1000);
+        let r = response(&[("x-count", &long)]);
+        let text = parse_error(header(&r, member("x-count", "count", false, false), parse_number::<i32>));
+        assert!(text.contains(&format!("\"{}x…\"", "9".repeat(63))), "{text}");
+        assert!(!text.contains("xy"), "nothing past 64 characters: {text}");
+        // A reason that echoes the value (timestamps do) is capped too.
+        let r = response(&[("x-at", &"z".repeat(1000))]);
+        let e = parse_error(header(&r, member("x-at", "at", false, false), |v| parse_timestamp(v, "http-date")));
+        assert!(e.len() < 600, "{e}");
+    }
+
+    #[test]
+    fn a_list_header_reads_every_field_line() {
+        let list = |v: &str| Ok::<_, String>(split_header_list(v, false));
+        let r = response(&[("x-tags", "a"), ("x-other", "q"), ("X-Tags", "\"b,c\", d")]);
+        let tags = header(&r, member("x-tags", "tags", false, true), list).expect("parses");
+        assert_eq!(tags, Some(vec!["a".to_string(), "b,c".to_string(), "d".to_string()]));
+        let dates = |v: &str| Ok::<_, String>(split_header_list(v, true));
+        let r = response(&[("x-dates", "Mon, 16 Dec 2019 23:48:18 GMT"), ("x-dates", "Tue, 17 Dec 2019 23:48:18 GMT")]);
+        let got = header(&r, member("x-dates", "dates", false, true), dates).expect("parses");
+        assert_eq!(got, Some(vec!["Mon, 16 Dec 2019 23:48:18 GMT".to_string(), "Tue, 17 Dec 2019 23:48:18 GMT".to_string()]));
+        assert_eq!(header(&response(&[]), member("x-tags", "tags", false, true), list).expect("absent"), None);
+    }
+
+    #[test]
+    fn a_single_value_header_repeated_must_agree() {
+        let count = member("x-count", "count", false, false);
+        let r = response(&[("x-count", "7"), ("X-Count", " 7 ")]);
+        assert_eq!(header(&r, count, parse_number::<i32>).expect("agreeing lines"), Some(7));
+        let r = response(&[("x-count", "7"), ("x-count", "8")]);
+        let e = parse_error(header(&r, count, parse_number::<i32>));
+        assert!(e.contains("header `x-count` (member `count`): sent on 2 field lines with different values"), "{e}");
+        // Strings too: neither the first line nor the joined text is guessed.
+        let r = response(&[("x-name", "a"), ("x-name", "b")]);
+        assert!(header(&r, member("x-name", "name", true, false), parse_string).is_err());
     }
 
     #[test]

@@ -249,7 +249,7 @@ pub fn error_header_reads(s: &StructIr) -> Option<TokenStream> {
         .iter()
         .filter_map(|m| {
             let f = ident(&m.rust_name);
-            let how = response_how(m)?;
+            let how = response_how(m, s.sensitive)?;
             Some(quote!(#f: #how))
         })
         .collect();
@@ -257,14 +257,17 @@ pub fn error_header_reads(s: &StructIr) -> Option<TokenStream> {
 }
 
 /// The `http_response!` entry of a member bound to a header, the prefix
-/// headers or the status code (`None` for other bindings).
-fn response_how(m: &MemberIr) -> Option<TokenStream> {
+/// headers or the status code (`None` for other bindings). A header of a
+/// `@sensitive` member (or target, or of a sensitive structure: `in_sensitive`)
+/// is marked `sensitive`, so no parse error shows its value.
+fn response_how(m: &MemberIr, in_sensitive: bool) -> Option<TokenStream> {
+    let secret = (m.sensitive || in_sensitive).then(|| quote!(sensitive));
     Some(match &m.http {
         // `@mediaType` strings travel in headers as base64.
-        HttpBinding::Header(name) if m.ty == RType::String && m.media_type.is_some() => quote!(header(#name b64)),
+        HttpBinding::Header(name) if m.ty == RType::String && m.media_type.is_some() => quote!(header(#secret #name b64)),
         HttpBinding::Header(name) => {
             let from = from_kind(&m.ty, m.timestamp_format.unwrap_or(TimestampFormat::HttpDate));
-            quote!(header(#name #from))
+            quote!(header(#secret #name #from))
         }
         HttpBinding::PrefixHeaders(prefix) => quote!(prefix(#prefix)),
         HttpBinding::ResponseCode => quote!(status),
@@ -321,6 +324,7 @@ fn parse_body(svc: &ServiceIr) -> TokenStream {
 pub fn parse(svc: &ServiceIr, output_name: &str, output: Option<&StructIr>) -> TokenStream {
     let ty = ident(output_name);
     let members: &[MemberIr] = output.map(|s| s.members.as_slice()).unwrap_or_default();
+    let in_sensitive = output.is_some_and(|s| s.sensitive);
     // Query and label bindings mean nothing in a response: such members are
     // read from the body like unbound ones.
     let has_body = members
@@ -335,7 +339,7 @@ pub fn parse(svc: &ServiceIr, output_name: &str, output: Option<&StructIr>) -> T
                 let value = payload_value(svc, m);
                 quote!(value(#value))
             }
-            _ => match response_how(m) {
+            _ => match response_how(m, in_sensitive) {
                 Some(how) => how,
                 None => continue,
             },
@@ -389,5 +393,56 @@ fn payload_value(svc: &ServiceIr, m: &MemberIr) -> TokenStream {
         } else {
             ::std::option::Option::Some(::smithy_gen_runtime::protocols::json::parse_body(response)?)
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use serde_json::json;
+
+    use super::super::find_struct;
+    use crate::lower::{lower_crate, Selection};
+    use crate::model::Model;
+
+    /// The response-header entries of a restJson1 output and error, without
+    /// spaces: sensitive members (by trait on the member, on the target, or
+    /// on the whole structure) carry the `sensitive` marker, the rest none.
+    #[test]
+    fn sensitive_header_members_are_marked() {
+        let header = |name: &str, target: &str| json!({"target": target, "traits": {"smithy.api#httpHeader": name}});
+        let mut pin = header("x-pin", "smithy.api#Integer");
+        pin["traits"]["smithy.api#sensitive"] = json!({});
+        let model = json!({
+            "smithy": "2.0",
+            "shapes": {
+                "ex#Svc": {"type": "service", "version": "1", "operations": [{"target": "ex#Get"}], "traits": {"aws.protocols#restJson1": {}}},
+                "ex#Get": {"type": "operation", "output": {"target": "ex#GetOutput"}, "errors": [{"target": "ex#Oops"}],
+                    "traits": {"smithy.api#http": {"method": "GET", "uri": "/"}}},
+                "ex#GetOutput": {"type": "structure", "members": {
+                    "Count": header("x-count", "smithy.api#Integer"),
+                    "Pin": pin,
+                    "Token": header("x-token", "ex#Secret"),
+                    "Tags": header("x-tags", "ex#Tags"),
+                }},
+                "ex#Secret": {"type": "string", "traits": {"smithy.api#sensitive": {}}},
+                "ex#Tags": {"type": "list", "member": {"target": "smithy.api#String"}},
+                "ex#Oops": {"type": "structure", "members": {"Code": header("x-code", "smithy.api#Integer")},
+                    "traits": {"smithy.api#error": "client", "smithy.api#sensitive": {}}},
+            }
+        });
+        let model = Model::load_sources(&[(PathBuf::from("headers.json"), model.to_string())]).expect("loads");
+        let ir = lower_crate(&model, "t", &Selection::default()).unwrap_or_else(|e| panic!("{e}"));
+        let svc = &ir.services[0];
+        let op = &svc.operations[0];
+        let squeeze = |t: proc_macro2::TokenStream| t.to_string().replace(' ', "");
+        let parse = squeeze(super::parse(svc, &op.output, find_struct(svc, &op.output)));
+        for entry in [r#"count:header("x-count"num)"#, r#"pin:header(sensitive"x-pin"num)"#, r#"token:header(sensitive"x-token"str)"#, r#"tags:header("x-tags"listfalse(str))"#] {
+            assert!(parse.contains(entry), "{entry} in {parse}");
+        }
+        let oops = find_struct(svc, "Oops").expect("the error");
+        let reads = squeeze(super::error_header_reads(oops).expect("a header"));
+        assert!(reads.contains(r#"code:header(sensitive"x-code"num)"#), "{reads}");
     }
 }
