@@ -193,6 +193,7 @@ struct Inner {
     endpoint: Result<ResolvedEndpoint, String>,
     /// The endpoints discovered for operations with
     /// `@clientDiscoveredEndpoint` (see the `endpoint_discovery` module).
+    #[cfg(feature = "endpoint-discovery")]
     discovered: crate::endpoint_discovery::EndpointCache,
 }
 
@@ -201,10 +202,15 @@ const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VE
 impl Handle {
     pub fn new(config: Config, service: &'static ServiceSpec) -> Handle {
         let endpoint = service.resolve_endpoint(&config);
-        // Discovered `http://` addresses only beside a regular `http://` endpoint (an emulator).
-        let plain_http = endpoint.as_ref().is_ok_and(|e| e.endpoint.url().get(..7).is_some_and(|s| s.eq_ignore_ascii_case("http://")));
-        let discovered = crate::endpoint_discovery::EndpointCache::new(plain_http);
-        Handle { inner: Arc::new(Inner { config, service, endpoint, discovered }) }
+        #[cfg(feature = "endpoint-discovery")]
+        {
+            // Discovered `http://` addresses only beside a regular `http://` endpoint (an emulator).
+            let plain_http = endpoint.as_ref().is_ok_and(|e| e.endpoint.url().get(..7).is_some_and(|s| s.eq_ignore_ascii_case("http://")));
+            let discovered = crate::endpoint_discovery::EndpointCache::new(plain_http);
+            Handle { inner: Arc::new(Inner { config, service, endpoint, discovered }) }
+        }
+        #[cfg(not(feature = "endpoint-discovery"))]
+        Handle { inner: Arc::new(Inner { config, service, endpoint }) }
     }
 
     pub fn config(&self) -> &Config {
@@ -349,6 +355,7 @@ impl Handle {
         result
     }
 
+    #[cfg(feature = "endpoint-discovery")]
     /// [`send`](Self::send) for an operation with
     /// `@aws.api#clientDiscoveredEndpoint`: the request goes to the endpoint
     /// `discover` (a call of the service's discovery operation) names,
@@ -400,6 +407,7 @@ impl Handle {
     }
 
     /// [`send_discovered`](Self::send_discovered) with discovery on.
+    #[cfg(feature = "endpoint-discovery")]
     async fn send_to_discovered<'a>(
         &'a self,
         operation: &'static str,

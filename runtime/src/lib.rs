@@ -56,6 +56,8 @@
 pub mod auth;
 pub mod config;
 pub mod credentials;
+#[cfg(feature = "endpoint-discovery")]
+#[cfg_attr(docsrs, doc(cfg(feature = "endpoint-discovery")))]
 pub mod endpoint_discovery;
 pub mod endpoints;
 pub mod error;

@@ -20,6 +20,7 @@ pub fn runtime_features(ir: &CrateIr) -> Vec<&'static str> {
     let md5 = ops().any(|o| o.content_md5);
     let transfer = ir.services.iter().any(|s| s.transfer);
     let http2 = ir.services.iter().any(|s| s.http2);
+    let discovery = ir.services.iter().any(|s| s.endpoint_discovery.is_some());
     [
         (xml, "xml"),
         (cbor, "cbor"),
@@ -29,6 +30,7 @@ pub fn runtime_features(ir: &CrateIr) -> Vec<&'static str> {
         (md5, "content-md5"),
         (transfer, "transfer"),
         (http2, "http2"),
+        (discovery, "endpoint-discovery"),
     ]
         .into_iter()
         .filter(|(on, _)| *on)
@@ -45,7 +47,7 @@ pub(super) fn cargo_toml(ir: &CrateIr, packaging: &Packaging) -> String {
     // Event streams come with the operation features of the operations
     // that have one (see `feature_needs`): a program calling another
     // operation of the service does not build them.
-    let runtime_features: Vec<&str> = wanted.iter().copied().filter(|f| ["xml", "cbor", "transfer", "http2"].contains(f)).collect();
+    let runtime_features: Vec<&str> = wanted.iter().copied().filter(|f| ["xml", "cbor", "transfer", "http2", "endpoint-discovery"].contains(f)).collect();
     let transport = if has("http2") { "HTTP/1.1 and HTTP/2" } else { "HTTP/1.1" };
     let http2_note = if has("http2") {
         "Always on here: the protocol of a service\n# of this crate lists `h2` (`http` or `eventStreamHttp`)."

@@ -45,7 +45,8 @@ pub struct EmittedFile {
 }
 
 /// The runtime features a crate of `ir` turns on: those its code needs
-/// (`xml`, `cbor`, `transfer` for S3, `http2` when a protocol trait lists `h2`) and those its
+/// (`xml`, `cbor`, `transfer` for S3, `http2` when a protocol trait lists `h2`,
+/// `endpoint-discovery` for `@aws.api#clientEndpointDiscovery`) and those its
 /// operations' traits ask for (`checksums`, `request-compression`, `content-md5`); `event-stream`
 /// is turned on by the features of the operations that have an event stream, not here.
 pub fn runtime_features(ir: &CrateIr) -> Vec<&'static str> {
