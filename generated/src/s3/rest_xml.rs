@@ -112,9 +112,8 @@ pub fn parse_complete_multipart_upload(
                 response, output { expiration : header("x-amz-expiration" str),
                 server_side_encryption : header("x-amz-server-side-encryption" enum
                 types::ServerSideEncryption), version_id : header("x-amz-version-id"
-                str), ssekms_key_id :
-                header("x-amz-server-side-encryption-aws-kms-key-id" str),
-                bucket_key_enabled :
+                str), ssekms_key_id : header(sensitive
+                "x-amz-server-side-encryption-aws-kms-key-id" str), bucket_key_enabled :
                 header("x-amz-server-side-encryption-bucket-key-enabled" bool),
                 request_charged : header("x-amz-request-charged" enum
                 types::RequestCharged) }
@@ -212,9 +211,10 @@ pub fn parse_copy_object(
                 header("x-amz-server-side-encryption-customer-algorithm" str),
                 sse_customer_key_md5 :
                 header("x-amz-server-side-encryption-customer-key-MD5" str),
-                ssekms_key_id : header("x-amz-server-side-encryption-aws-kms-key-id"
-                str), ssekms_encryption_context :
-                header("x-amz-server-side-encryption-context" str), bucket_key_enabled :
+                ssekms_key_id : header(sensitive
+                "x-amz-server-side-encryption-aws-kms-key-id" str),
+                ssekms_encryption_context : header(sensitive
+                "x-amz-server-side-encryption-context" str), bucket_key_enabled :
                 header("x-amz-server-side-encryption-bucket-key-enabled" bool),
                 request_charged : header("x-amz-request-charged" enum
                 types::RequestCharged) }
@@ -350,9 +350,10 @@ pub fn parse_create_multipart_upload(
                 header("x-amz-server-side-encryption-customer-algorithm" str),
                 sse_customer_key_md5 :
                 header("x-amz-server-side-encryption-customer-key-MD5" str),
-                ssekms_key_id : header("x-amz-server-side-encryption-aws-kms-key-id"
-                str), ssekms_encryption_context :
-                header("x-amz-server-side-encryption-context" str), bucket_key_enabled :
+                ssekms_key_id : header(sensitive
+                "x-amz-server-side-encryption-aws-kms-key-id" str),
+                ssekms_encryption_context : header(sensitive
+                "x-amz-server-side-encryption-context" str), bucket_key_enabled :
                 header("x-amz-server-side-encryption-bucket-key-enabled" bool),
                 request_charged : header("x-amz-request-charged" enum
                 types::RequestCharged), checksum_algorithm :
@@ -629,8 +630,8 @@ pub fn parse_get_object(
                 header("x-amz-server-side-encryption-customer-algorithm" str),
                 sse_customer_key_md5 :
                 header("x-amz-server-side-encryption-customer-key-MD5" str),
-                ssekms_key_id : header("x-amz-server-side-encryption-aws-kms-key-id"
-                str), bucket_key_enabled :
+                ssekms_key_id : header(sensitive
+                "x-amz-server-side-encryption-aws-kms-key-id" str), bucket_key_enabled :
                 header("x-amz-server-side-encryption-bucket-key-enabled" bool),
                 storage_class : header("x-amz-storage-class" enum types::StorageClass),
                 request_charged : header("x-amz-request-charged" enum
@@ -768,8 +769,8 @@ pub fn parse_head_object(
                 header("x-amz-server-side-encryption-customer-algorithm" str),
                 sse_customer_key_md5 :
                 header("x-amz-server-side-encryption-customer-key-MD5" str),
-                ssekms_key_id : header("x-amz-server-side-encryption-aws-kms-key-id"
-                str), bucket_key_enabled :
+                ssekms_key_id : header(sensitive
+                "x-amz-server-side-encryption-aws-kms-key-id" str), bucket_key_enabled :
                 header("x-amz-server-side-encryption-bucket-key-enabled" bool),
                 storage_class : header("x-amz-storage-class" enum types::StorageClass),
                 request_charged : header("x-amz-request-charged" enum
@@ -961,9 +962,10 @@ pub fn parse_put_object(
                 header("x-amz-server-side-encryption-customer-algorithm" str),
                 sse_customer_key_md5 :
                 header("x-amz-server-side-encryption-customer-key-MD5" str),
-                ssekms_key_id : header("x-amz-server-side-encryption-aws-kms-key-id"
-                str), ssekms_encryption_context :
-                header("x-amz-server-side-encryption-context" str), bucket_key_enabled :
+                ssekms_key_id : header(sensitive
+                "x-amz-server-side-encryption-aws-kms-key-id" str),
+                ssekms_encryption_context : header(sensitive
+                "x-amz-server-side-encryption-context" str), bucket_key_enabled :
                 header("x-amz-server-side-encryption-bucket-key-enabled" bool), size :
                 header("x-amz-object-size" num), request_charged :
                 header("x-amz-request-charged" enum types::RequestCharged) }
@@ -1193,8 +1195,8 @@ pub fn parse_upload_part(
                 header("x-amz-server-side-encryption-customer-algorithm" str),
                 sse_customer_key_md5 :
                 header("x-amz-server-side-encryption-customer-key-MD5" str),
-                ssekms_key_id : header("x-amz-server-side-encryption-aws-kms-key-id"
-                str), bucket_key_enabled :
+                ssekms_key_id : header(sensitive
+                "x-amz-server-side-encryption-aws-kms-key-id" str), bucket_key_enabled :
                 header("x-amz-server-side-encryption-bucket-key-enabled" bool),
                 request_charged : header("x-amz-request-charged" enum
                 types::RequestCharged) }

@@ -218,10 +218,11 @@ fn capped(text: &str, max: usize) -> String {
 /// HTTP combines them ([`RawResponse::header_combined`]): `X-Foo: a` and
 /// `X-Foo: b` read as `[a, b]`. Any other member holds one value, which
 /// HTTP does not let a server send on several lines: repeated lines that
-/// agree (after trimming) are read as the one value, and lines that
-/// disagree are an error rather than a guess, whatever the kind (joining
-/// them, as botocore does, would make `1, 2` of a number and change a
-/// string or base64 value; taking the first would drop what the others say).
+/// agree (after trimming) are read as the one value; lines that disagree
+/// are combined as for a list, as botocore reads them, so a string member
+/// gets every line's text (`a, b`) and a number, boolean, timestamp or
+/// blob fails to parse (`"1, 2": not a valid number`) rather than take one
+/// line and drop what the others say.
 pub fn header<T>(
     response: &RawResponse,
     h: HeaderMember,
@@ -239,10 +240,12 @@ pub fn header<T>(
     } else {
         let Some(first) = response.header(h.name) else { return Ok(None) };
         if response.header_values(h.name).any(|v| v.trim() != first.trim()) {
-            let n = response.header_values(h.name).count();
-            return Err(fail(format!("sent on {n} field lines with different values, for a member that holds one")));
+            // Combined, as HTTP and botocore read them: a string keeps
+            // every line's text, anything else fails to parse below.
+            response.header_combined(h.name).unwrap_or(std::borrow::Cow::Borrowed(first))
+        } else {
+            std::borrow::Cow::Borrowed(first)
         }
-        std::borrow::Cow::Borrowed(first)
     };
     let text = text.trim();
     parse(text).map(Some).map_err(|why| {
@@ -431,16 +434,17 @@ mod tests {
     }
 
     #[test]
-    fn a_single_value_header_repeated_must_agree() {
+    fn a_single_value_header_repeated_reads_as_botocore_reads_it() {
         let count = member("x-count", "count", false, false);
         let r = response(&[("x-count", "7"), ("X-Count", " 7 ")]);
         assert_eq!(header(&r, count, parse_number::<i32>).expect("agreeing lines"), Some(7));
+        // Disagreeing lines are combined: a number fails on the whole text.
         let r = response(&[("x-count", "7"), ("x-count", "8")]);
         let e = parse_error(header(&r, count, parse_number::<i32>));
-        assert!(e.contains("header `x-count` (member `count`): sent on 2 field lines with different values"), "{e}");
-        // Strings too: neither the first line nor the joined text is guessed.
+        assert!(e.contains("header `x-count` (member `count`): \"7, 8\": not a valid number"), "{e}");
+        // A string keeps every line's text, not only the first.
         let r = response(&[("x-name", "a"), ("x-name", "b")]);
-        assert!(header(&r, member("x-name", "name", true, false), parse_string).is_err());
+        assert_eq!(header(&r, member("x-name", "name", false, false), parse_string).expect("a string"), Some("a, b".to_string()));
     }
 
     #[test]
