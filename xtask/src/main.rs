@@ -57,13 +57,49 @@ fn json_files(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
+/// The usage of `command` (`cargo xtask COMMAND --help`), or of every
+/// command for `None` or an unknown one.
+fn usage_of(command: Option<&str>) -> String {
+    match command {
+        Some("fuzz") => fuzz::USAGE.to_string(),
+        Some("bench") => bench::USAGE.to_string(),
+        Some("sweep") => sweep::USAGE.to_string(),
+        Some("compliance") => compliance::USAGE.to_string(),
+        Some("fetch-models") => fetch_models::USAGE.to_string(),
+        Some("package") => package::USAGE.to_string(),
+        Some("load-time") => "  cargo xtask load-time [--repeats N] PATH...\n      load the model files (or folders of them) N times and print the time of each load (what `bench --only load` runs)".to_string(),
+        Some("official") => "  cargo xtask official\n      generate the complete official models into target/official-crate and check the crate (clippy, rustdoc, tests, one operation feature)".to_string(),
+        Some("ci") => "  cargo xtask ci\n      run every check CI runs (the README's test command; `.ci/run` calls it)".to_string(),
+        Some("fixtures") => "  cargo xtask fixtures\n      check the model fixtures of tests/fixtures (valid ones generate, invalid ones fail with their expected messages)".to_string(),
+        Some("interop-env") => "  cargo xtask interop-env\n      create (or reuse) the Python virtual environment of the interoperability tests in target/interop-venv and print its python".to_string(),
+        _ => format!("{USAGE}\n{}\n{}\n{}\n{}\n{}\n{}", fuzz::USAGE, bench::USAGE, sweep::USAGE, compliance::USAGE, fetch_models::USAGE, package::USAGE),
+    }
+}
+
+/// Commands that take no arguments refuse any, rather than run anyway.
+fn no_arguments(command: &str, args: &[String]) -> Result<(), String> {
+    match args.first() {
+        None => Ok(()),
+        Some(a) => Err(format!("{command}: unexpected argument {a:?}\n{}", usage_of(Some(command)))),
+    }
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let result = match args.first().map(String::as_str) {
+    let command = args.first().map(String::as_str);
+    // `--help`/`-h` anywhere prints the command's usage (`codegen` passes
+    // it on to `smithy-gen generate`'s own help).
+    if command != Some("codegen") && args.iter().any(|a| a == "--help" || a == "-h" || a == "help") {
+        let command = command.filter(|c| !matches!(*c, "--help" | "-h" | "help"));
+        println!("{}", usage_of(command));
+        return ExitCode::SUCCESS;
+    }
+    let rest = args.get(1..).unwrap_or_default();
+    let result = match command {
         Some("codegen") => codegen(&args[1..]),
-        Some("ci") => ci(),
-        Some("fixtures") => fixtures(),
-        Some("official") => official(),
+        Some("ci") => no_arguments("ci", rest).and_then(|()| ci()),
+        Some("fixtures") => no_arguments("fixtures", rest).and_then(|()| fixtures()),
+        Some("official") => no_arguments("official", rest).and_then(|()| official()),
         Some("fuzz") => fuzz::fuzz(&root(), &args[1..]),
         Some("fetch-models") => fetch_models::fetch_models(&args[1..]),
         Some("package") => package::package(&args[1..]),
@@ -71,9 +107,12 @@ fn main() -> ExitCode {
         Some("load-time") => bench::load::load_time(&args[1..]),
         Some("sweep") => sweep::sweep(&args[1..]),
         Some("compliance") => compliance::compliance(&args[1..]),
-        Some("interop-env") => pyenv::ensure(&root()).map(|python| println!("{}", python.display())),
-        _ => {
-            eprintln!("{USAGE}\n{}\n{}\n{}\n{}\n{}\n{}", fuzz::USAGE, bench::USAGE, sweep::USAGE, compliance::USAGE, fetch_models::USAGE, package::USAGE);
+        Some("interop-env") => no_arguments("interop-env", rest).and_then(|()| pyenv::ensure(&root()).map(|python| println!("{}", python.display()))),
+        other => {
+            if let Some(other) = other {
+                eprintln!("unknown command {other:?}");
+            }
+            eprintln!("{}", usage_of(None));
             return ExitCode::from(2);
         }
     };
@@ -359,4 +398,26 @@ fn fixtures() -> Result<(), String> {
     // The tests generated from the models (endpoint tests, examples) and the runtime's own.
     run(cargo().env("CARGO_TARGET_DIR", &target).args(["test", "--workspace", "--manifest-path"]).arg(&manifest))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{no_arguments, usage_of};
+
+    #[test]
+    fn every_command_has_a_usage_naming_it() {
+        for command in ["fuzz", "bench", "sweep", "compliance", "fetch-models", "package", "load-time", "official", "ci", "fixtures", "interop-env"] {
+            let usage = usage_of(Some(command));
+            assert!(usage.contains(&format!("cargo xtask {command}")), "{command}: {usage}");
+        }
+        assert!(usage_of(None).contains("cargo xtask bench"));
+        assert!(usage_of(None).contains("cargo xtask codegen"));
+    }
+
+    #[test]
+    fn commands_without_arguments_refuse_one() {
+        assert!(no_arguments("ci", &[]).is_ok());
+        let e = no_arguments("ci", &["--fast".to_string()]).unwrap_err();
+        assert!(e.contains("unexpected argument \"--fast\"") && e.contains("cargo xtask ci"), "{e}");
+    }
 }
