@@ -21,7 +21,7 @@
 //! `blob`, `b64`, `json`, `list <timestamps?> (<item kind>)`. A response
 //! header entry is `header("name" from)`, or `header(sensitive "name" from)`
 //! for a `@sensitive` member (or target), whose value no error shows; a
-//! `list` reads every field line of its name (see `rest_json::header`).
+//! `list` reads every field line of its name (see `rest_json::header_list`).
 
 use crate::error::Failure;
 use crate::request::RawResponse;
@@ -256,15 +256,6 @@ macro_rules! __http_bindings_from_text {
     (blob) => { $crate::protocols::http_bindings::blob_from_text };
     (b64) => { $crate::protocols::http_bindings::base64_text };
     (json) => { $crate::protocols::http_bindings::json_from_text };
-    (list $ts:literal ($($item:tt)*)) => {
-        |v: &str| {
-            let item = $crate::__http_bindings_from_text!($($item)*);
-            $crate::protocols::rest_json::split_header_list(v, $ts)
-                .iter()
-                .map(|s| item(s.as_str()))
-                .collect::<::std::result::Result<::std::vec::Vec<_>, ::std::string::String>>()
-        }
-    };
 }
 
 /// The member `$f` bound to a header, read from `$response` (entry
@@ -272,17 +263,18 @@ macro_rules! __http_bindings_from_text {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __http_bindings_header {
-    (@read $response:ident $f:ident $s:literal $name:literal list $($from:tt)*) => {
-        $crate::protocols::rest_json::header(
+    (@read $response:ident $f:ident $s:literal $name:literal list $ts:literal ($($item:tt)*)) => {
+        $crate::protocols::rest_json::header_list(
             $response,
-            $crate::protocols::rest_json::HeaderMember { name: $name, member: ::core::stringify!($f), sensitive: $s, list: true },
-            $crate::__http_bindings_from_text!(list $($from)*),
+            $crate::protocols::rest_json::HeaderMember { name: $name, member: ::core::stringify!($f), sensitive: $s },
+            $ts,
+            $crate::__http_bindings_from_text!($($item)*),
         )
     };
     (@read $response:ident $f:ident $s:literal $name:literal $($from:tt)*) => {
         $crate::protocols::rest_json::header(
             $response,
-            $crate::protocols::rest_json::HeaderMember { name: $name, member: ::core::stringify!($f), sensitive: $s, list: false },
+            $crate::protocols::rest_json::HeaderMember { name: $name, member: ::core::stringify!($f), sensitive: $s },
             $crate::__http_bindings_from_text!($($from)*),
         )
     };

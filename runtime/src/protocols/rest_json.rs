@@ -182,7 +182,8 @@ pub fn split_header_list(value: &str, timestamps: bool) -> Vec<String> {
     out
 }
 
-/// A member bound to a response header, as [`header`] reads it.
+/// A member bound to a response header, as [`header`] and [`header_list`]
+/// read it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct HeaderMember {
     /// The header's name.
@@ -191,8 +192,6 @@ pub struct HeaderMember {
     pub member: &'static str,
     /// The member or its target is `@sensitive`: errors never show the value.
     pub sensitive: bool,
-    /// A list: every field line of the name is read (see below).
-    pub list: bool,
 }
 
 /// How many characters of a header's value (and of the reason it does not
@@ -209,52 +208,76 @@ fn capped(text: &str, max: usize) -> String {
     out
 }
 
-/// A header-bound member parsed with `parse`, or `None` when absent. A
-/// value that does not parse is a parse error naming the header and the
-/// member; it quotes the value (its first 64 characters) unless the member
-/// is sensitive.
+/// The parse error of `h`'s header whose `text` does not parse (`why`): it
+/// names the header and the member, and quotes the text (capped) unless the
+/// member is sensitive.
+fn header_failure(response: &RawResponse, h: HeaderMember, text: &str, why: &str) -> Failure {
+    let member = h.member.trim_start_matches("r#");
+    let detail = if h.sensitive {
+        "value withheld: sensitive".to_string()
+    } else {
+        format!("{:?}: {}", capped(text, MAX_QUOTED), capped(why, 2 * MAX_QUOTED))
+    };
+    Failure::Parse(Box::new(ParseError::new(response, format!("header `{}` (member `{member}`): {detail}", h.name))))
+}
+
+/// A single-value header-bound member parsed with `parse`, or `None` when
+/// absent. A value that does not parse is a parse error naming the header
+/// and the member; it quotes the value (its first 64 characters) unless the
+/// member is sensitive.
 ///
-/// A list member reads all field lines of its name, combined with `, ` as
-/// HTTP combines them ([`RawResponse::header_combined`]): `X-Foo: a` and
-/// `X-Foo: b` read as `[a, b]`. Any other member holds one value, which
-/// HTTP does not let a server send on several lines: repeated lines that
-/// agree (after trimming) are read as the one value; lines that disagree
-/// are combined as for a list, as botocore reads them, so a string member
-/// gets every line's text (`a, b`) and a number, boolean, timestamp or
-/// blob fails to parse (`"1, 2": not a valid number`) rather than take one
-/// line and drop what the others say.
+/// HTTP does not let a server send a single value on several field lines.
+/// Empty lines are ignored (RFC 9110, section 5.6.1: empty list elements
+/// are); the other lines, trimmed, that agree are read as the one value;
+/// lines that disagree are combined with `, ` as HTTP combines them, as
+/// botocore reads them, so a string member gets every line's text (`a, b`)
+/// and a number, boolean, timestamp or blob fails to parse (`"1, 2": not a
+/// valid number`) rather than take one line and drop what the others say.
+/// A header whose every line is empty is read as the empty text.
 pub fn header<T>(
     response: &RawResponse,
     h: HeaderMember,
     parse: impl FnOnce(&str) -> Result<T, String>,
 ) -> Result<Option<T>, Failure> {
-    let fail = |detail: String| {
-        let member = h.member.trim_start_matches("r#");
-        Failure::Parse(Box::new(ParseError::new(response, format!("header `{}` (member `{member}`): {detail}", h.name))))
+    if response.header(h.name).is_none() {
+        return Ok(None);
+    }
+    let lines: Vec<&str> = response.header_values(h.name).map(str::trim).filter(|v| !v.is_empty()).collect();
+    let text = match lines.split_first() {
+        None => std::borrow::Cow::Borrowed(""),
+        Some((first, rest)) if rest.iter().all(|v| v == first) => std::borrow::Cow::Borrowed(*first),
+        Some(_) => std::borrow::Cow::Owned(lines.join(", ")),
     };
-    let text = if h.list {
-        match response.header_combined(h.name) {
-            None => return Ok(None),
-            Some(v) => v,
+    parse(&text).map(Some).map_err(|why| header_failure(response, h, &text, &why))
+}
+
+/// A list member bound to a header, its items parsed with `item`, or `None`
+/// when absent. Every field line of the name is read, in order, each split
+/// on its own ([`split_header_list`]; `timestamps`: http-dates, whose own
+/// commas are not separators) and the items concatenated: `X-Foo: a` and
+/// `X-Foo: "b,c", d` read as `[a, b,c, d]`. Splitting each line alone
+/// keeps a quote or a trailing `\` on one line from running into the next,
+/// and a malformed date from shifting the pairing of later lines' commas.
+/// Empty lines are ignored (RFC 9110, section 5.6.1), so a header whose
+/// every line is empty is an empty list. An item that does not parse is a
+/// parse error naming the header and the member, quoting the item (its
+/// first 64 characters) unless the member is sensitive.
+pub fn header_list<T>(
+    response: &RawResponse,
+    h: HeaderMember,
+    timestamps: bool,
+    item: impl Fn(&str) -> Result<T, String>,
+) -> Result<Option<Vec<T>>, Failure> {
+    if response.header(h.name).is_none() {
+        return Ok(None);
+    }
+    let mut out = Vec::new();
+    for line in response.header_values(h.name).filter(|v| !v.trim().is_empty()) {
+        for text in split_header_list(line, timestamps) {
+            out.push(item(&text).map_err(|why| header_failure(response, h, &text, &why))?);
         }
-    } else {
-        let Some(first) = response.header(h.name) else { return Ok(None) };
-        if response.header_values(h.name).any(|v| v.trim() != first.trim()) {
-            // Combined, as HTTP and botocore read them: a string keeps
-            // every line's text, anything else fails to parse below.
-            response.header_combined(h.name).unwrap_or(std::borrow::Cow::Borrowed(first))
-        } else {
-            std::borrow::Cow::Borrowed(first)
-        }
-    };
-    let text = text.trim();
-    parse(text).map(Some).map_err(|why| {
-        fail(if h.sensitive {
-            "value withheld: sensitive".to_string()
-        } else {
-            format!("{:?}: {}", capped(text, MAX_QUOTED), capped(&why, 2 * MAX_QUOTED))
-        })
-    })
+    }
+    Ok(Some(out))
 }
 
 /// A header's text as a number (the header's error quotes the value).
@@ -388,54 +411,91 @@ mod tests {
         }
     }
 
-    fn member(name: &'static str, member: &'static str, sensitive: bool, list: bool) -> HeaderMember {
-        HeaderMember { name, member, sensitive, list }
+    fn member(name: &'static str, member: &'static str, sensitive: bool) -> HeaderMember {
+        HeaderMember { name, member, sensitive }
     }
 
     #[test]
     fn a_sensitive_headers_bad_value_is_named_but_not_shown() {
         let r = response(&[("x-pin", "12ab-secret-canary")]);
-        let text = parse_error(header(&r, member("x-pin", "pin_code", true, false), parse_number::<i64>));
+        let text = parse_error(header(&r, member("x-pin", "pin_code", true), parse_number::<i64>));
         assert!(text.contains("header `x-pin` (member `pin_code`): value withheld: sensitive"), "{text}");
         assert!(!text.contains("secret-canary") && !text.contains("12ab"), "{text}");
         // A raw identifier's field is named without its `r#`.
         let r = response(&[("x-type", "nope")]);
-        let e = parse_error(header(&r, member("x-type", "r#type", true, false), parse_bool));
+        let e = parse_error(header(&r, member("x-type", "r#type", true), parse_bool));
         assert!(e.contains("(member `type`)"), "{e}");
     }
 
     #[test]
     fn a_plain_headers_bad_value_is_quoted_up_to_64_characters() {
         let r = response(&[("x-count", "abc")]);
-        let e = parse_error(header(&r, member("x-count", "count", false, false), parse_number::<i32>));
+        let e = parse_error(header(&r, member("x-count", "count", false), parse_number::<i32>));
         assert!(e.contains(r#"header `x-count` (member `count`): "abc": not a valid number"#), "{e}");
         let long = "9".repeat(63) + "x" + &"y".repeat(1000);
         let r = response(&[("x-count", &long)]);
-        let text = parse_error(header(&r, member("x-count", "count", false, false), parse_number::<i32>));
+        let text = parse_error(header(&r, member("x-count", "count", false), parse_number::<i32>));
         assert!(text.contains(&format!("\"{}x…\"", "9".repeat(63))), "{text}");
         assert!(!text.contains("xy"), "nothing past 64 characters: {text}");
         // A reason that echoes the value (timestamps do) is capped too.
         let r = response(&[("x-at", &"z".repeat(1000))]);
-        let e = parse_error(header(&r, member("x-at", "at", false, false), |v| parse_timestamp(v, "http-date")));
+        let e = parse_error(header(&r, member("x-at", "at", false), |v| parse_timestamp(v, "http-date")));
         assert!(e.len() < 600, "{e}");
     }
 
     #[test]
     fn a_list_header_reads_every_field_line() {
-        let list = |v: &str| Ok::<_, String>(split_header_list(v, false));
+        let tags = member("x-tags", "tags", false);
         let r = response(&[("x-tags", "a"), ("x-other", "q"), ("X-Tags", "\"b,c\", d")]);
-        let tags = header(&r, member("x-tags", "tags", false, true), list).expect("parses");
-        assert_eq!(tags, Some(vec!["a".to_string(), "b,c".to_string(), "d".to_string()]));
-        let dates = |v: &str| Ok::<_, String>(split_header_list(v, true));
+        assert_eq!(header_list(&r, tags, false, parse_string).expect("parses"), Some(vec!["a".to_string(), "b,c".to_string(), "d".to_string()]));
+        let dates = member("x-dates", "dates", false);
+        let date = |v: &str| parse_timestamp(v, "http-date");
         let r = response(&[("x-dates", "Mon, 16 Dec 2019 23:48:18 GMT"), ("x-dates", "Tue, 17 Dec 2019 23:48:18 GMT")]);
-        let got = header(&r, member("x-dates", "dates", false, true), dates).expect("parses");
-        assert_eq!(got, Some(vec!["Mon, 16 Dec 2019 23:48:18 GMT".to_string(), "Tue, 17 Dec 2019 23:48:18 GMT".to_string()]));
-        assert_eq!(header(&response(&[]), member("x-tags", "tags", false, true), list).expect("absent"), None);
+        assert_eq!(header_list(&r, dates, true, date).expect("parses").map(|d| d.len()), Some(2));
+        assert_eq!(header_list(&response(&[]), tags, false, parse_string).expect("absent"), None);
+    }
+
+    #[test]
+    fn a_list_headers_empty_lines_are_ignored() {
+        let dates = member("x-dates", "dates", false);
+        let date = |v: &str| parse_timestamp(v, "http-date");
+        let r = response(&[("x-dates", "Mon, 16 Dec 2019 23:48:18 GMT"), ("x-dates", "")]);
+        assert_eq!(header_list(&r, dates, true, date).expect("an empty line is no item").map(|d| d.len()), Some(1));
+        let r = response(&[("x-tags", "a"), ("x-tags", "  ")]);
+        assert_eq!(header_list(&r, member("x-tags", "tags", false), false, parse_string).expect("parses"), Some(vec!["a".to_string()]));
+        let r = response(&[("x-nums", ""), ("x-nums", "7"), ("x-nums", "")]);
+        assert_eq!(header_list(&r, member("x-nums", "nums", false), false, parse_number::<i32>).expect("parses"), Some(vec![7]));
+        // Only empty lines: an empty list, not an empty item.
+        let r = response(&[("x-tags", "")]);
+        assert_eq!(header_list(&r, member("x-tags", "tags", false), false, parse_string).expect("parses"), Some(vec![]));
+    }
+
+    #[test]
+    fn a_list_headers_lines_are_split_each_on_its_own() {
+        let tags = member("x-tags", "tags", false);
+        // An unclosed quote or a trailing backslash stays on its line.
+        let r = response(&[("x-tags", "\"a, b"), ("x-tags", "c")]);
+        assert_eq!(header_list(&r, tags, false, parse_string).expect("parses"), Some(vec!["a, b".to_string(), "c".to_string()]));
+        let r = response(&[("x-tags", "\"a\\"), ("x-tags", "c, d")]);
+        assert_eq!(header_list(&r, tags, false, parse_string).expect("parses"), Some(vec!["a".to_string(), "c".to_string(), "d".to_string()]));
+        // A malformed date does not shift the comma pairing of later lines:
+        // the error quotes the bad item alone.
+        let dates = member("x-dates", "dates", false);
+        let date = |v: &str| parse_timestamp(v, "http-date");
+        let r = response(&[("x-dates", "Mon, 16 Dec 2019 23:48:18 GMT"), ("x-dates", "soon"), ("x-dates", "Tue, 17 Dec 2019 23:48:18 GMT")]);
+        let e = parse_error(header_list(&r, dates, true, date));
+        assert!(e.contains("header `x-dates` (member `dates`): \"soon\""), "{e}");
+        let r = response(&[("x-dates", "Mon, 16 Dec 2019 23:48:18 GMT, Tue, 17 Dec 2019 23:48:18 GMT"), ("x-dates", "Wed, 18 Dec 2019 23:48:18 GMT")]);
+        assert_eq!(header_list(&r, dates, true, date).expect("parses").map(|d| d.len()), Some(3));
+        // A sensitive list's bad item is not shown.
+        let r = response(&[("x-pins", "1, 2x-canary")]);
+        let e = parse_error(header_list(&r, member("x-pins", "pins", true), false, parse_number::<i32>));
+        assert!(e.contains("header `x-pins` (member `pins`): value withheld: sensitive") && !e.contains("canary"), "{e}");
     }
 
     #[test]
     fn a_single_value_header_repeated_reads_as_botocore_reads_it() {
-        let count = member("x-count", "count", false, false);
+        let count = member("x-count", "count", false);
         let r = response(&[("x-count", "7"), ("X-Count", " 7 ")]);
         assert_eq!(header(&r, count, parse_number::<i32>).expect("agreeing lines"), Some(7));
         // Disagreeing lines are combined: a number fails on the whole text.
@@ -444,7 +504,23 @@ mod tests {
         assert!(e.contains("header `x-count` (member `count`): \"7, 8\": not a valid number"), "{e}");
         // A string keeps every line's text, not only the first.
         let r = response(&[("x-name", "a"), ("x-name", "b")]);
-        assert_eq!(header(&r, member("x-name", "name", false, false), parse_string).expect("a string"), Some("a, b".to_string()));
+        assert_eq!(header(&r, member("x-name", "name", false), parse_string).expect("a string"), Some("a, b".to_string()));
+    }
+
+    #[test]
+    fn a_single_value_headers_empty_lines_are_ignored() {
+        let count = member("x-count", "count", false);
+        let r = response(&[("x-count", "7"), ("x-count", "")]);
+        assert_eq!(header(&r, count, parse_number::<i32>).expect("an empty line agrees"), Some(7));
+        let r = response(&[("x-count", " "), ("x-count", "7"), ("x-count", "7")]);
+        assert_eq!(header(&r, count, parse_number::<i32>).expect("parses"), Some(7));
+        let r = response(&[("x-at", "Mon, 16 Dec 2019 23:48:18 GMT"), ("x-at", "")]);
+        assert!(header(&r, member("x-at", "at", false), |v| parse_timestamp(v, "http-date")).expect("parses").is_some());
+        let r = response(&[("x-name", "a"), ("x-name", ""), ("x-name", "b")]);
+        assert_eq!(header(&r, member("x-name", "name", false), parse_string).expect("a string"), Some("a, b".to_string()));
+        // Only empty lines: the empty text.
+        let r = response(&[("x-name", ""), ("x-name", "")]);
+        assert_eq!(header(&r, member("x-name", "name", false), parse_string).expect("a string"), Some(String::new()));
     }
 
     #[test]
