@@ -31,11 +31,16 @@ use crate::request::RawResponse;
 /// a `date-time` timestamp whose year the format cannot express, or any
 /// `Serialize` that refuses its value (a map whose keys are not strings or
 /// numbers). That is an invalid request naming the input's `member` (of
-/// `type_name`), never an empty value sent in its place.
+/// `type_name`), never an empty value sent in its place. The error does
+/// not quote serde's reason, which can hold the value (a timestamp out of
+/// range), and the member may be `@sensitive`.
 pub fn json_text<T: serde::Serialize + ?Sized>(value: &T, member: &'static str, type_name: &'static str) -> Result<String, Failure> {
-    serde_json::to_string(value).map_err(|e| {
+    serde_json::to_string(value).map_err(|_| {
         use crate::error::{TransportError, TransportErrorKind};
-        let why = format!("cannot write {type_name}'s member `{member}` as JSON for its header or query parameter: {e}");
+        let why = format!(
+            "cannot write {type_name}'s member `{member}` as JSON for its header or query parameter \
+             (a timestamp whose year date-time cannot express, or a map key that is not a string or number)"
+        );
         Failure::Transport(TransportError::new(TransportErrorKind::InvalidRequest, why))
     })
 }
@@ -388,8 +393,15 @@ mod tests {
         let input = In { filter: Some([(vec![1u8], 1)].into()) };
         let Err(Failure::Transport(e)) = prepare(&input) else { panic!("an empty value was sent") };
         assert!(e.to_string().contains("ListInput's member `Filter` as JSON"), "{e}");
+        assert!(!e.to_string().contains("key must be"), "serde's text, which can hold the value, is left out: {e}");
         assert!(json_text(&BTreeMap::from([(vec![1u8], 1)]), "Filter", "ListInput").is_err());
         assert_eq!(json_text(&BTreeMap::from([("k", 1)]), "Filter", "ListInput").ok().as_deref(), Some(r#"{"k":1}"#));
         assert_eq!(prepare(&In::default()).expect("unset").query, []);
+        // A timestamp serde cannot write: its text (which quotes the value)
+        // is not in the error.
+        let late = Timestamp::parse_epoch_seconds("253402300800").expect("year 10000");
+        let shown = crate::types::timestamp::Formatted(&Some(late), crate::types::timestamp::Format::DateTime);
+        let Err(Failure::Transport(e)) = json_text(&shown, "At", "ListInput") else { panic!("written") };
+        assert!(e.to_string().contains("member `At`") && !e.to_string().contains("10000"), "{e}");
     }
 }
