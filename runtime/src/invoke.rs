@@ -1015,6 +1015,10 @@ impl Handle {
         if request.sensitive {
             crate::transport::mark_sensitive(&mut signed);
         }
+        if !request.sensitive_names.is_empty() {
+            // Recordings and presigned requests' `Debug` hide these values.
+            signed.extensions_mut().insert(request.sensitive_names.clone());
+        }
         Ok(signed)
     }
 

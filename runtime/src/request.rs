@@ -2,8 +2,11 @@
 //! parser consumes, independent of the endpoint, signing and transport.
 
 /// An HTTP request as the protocol serializer built it: no endpoint, no
-/// signing headers. `--dry-run` prints exactly this.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// signing headers. `--dry-run` prints exactly this. Its `Debug` hides the
+/// values of the headers and query parameters named in
+/// [`sensitive_names`](Self::sensitive_names), and the body when
+/// [`sensitive`](Self::sensitive).
+#[derive(Clone, PartialEq, Eq)]
 pub struct PreparedRequest {
     pub method: &'static str,
     /// The percent-encoded path, starting with `/`.
@@ -53,6 +56,95 @@ pub struct PreparedRequest {
     /// [`Sensitive`](crate::transport::Sensitive), so recordings keep
     /// neither body, and no error shows the response's.
     pub sensitive: bool,
+    /// The headers and query parameters that carry `@sensitive` members'
+    /// values (`http_request!` entries marked `sensitive`): `Debug`,
+    /// recordings and presigned requests' `Debug` hide their values. The
+    /// request itself carries them.
+    pub sensitive_names: SensitiveNames,
+}
+
+/// The names of a request's headers and query parameters that carry
+/// `@sensitive` values, which nothing but the request itself may show:
+/// [`PreparedRequest`]'s `Debug`, [`RecordingTransport`](crate::transport::replay::RecordingTransport)
+/// (which leaves such headers out and records such parameters'
+/// values as redacted) and a presigned request's `Debug`. It travels with
+/// the request sent as an `http::Request` extension.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SensitiveNames {
+    /// Lower-case header names.
+    headers: Vec<String>,
+    query: Vec<String>,
+}
+
+impl SensitiveNames {
+    /// The header `name` (any case) carries a sensitive value.
+    pub fn add_header(&mut self, name: &str) {
+        if !self.header(name) {
+            self.headers.push(name.to_ascii_lowercase());
+        }
+    }
+
+    /// The query parameter `name` carries a sensitive value.
+    pub fn add_query(&mut self, name: &str) {
+        if !self.query(name) {
+            self.query.push(name.to_string());
+        }
+    }
+
+    /// Whether the header `name` (any case) carries a sensitive value.
+    pub fn header(&self, name: &str) -> bool {
+        self.headers.iter().any(|h| h.eq_ignore_ascii_case(name))
+    }
+
+    /// Whether the query parameter `name` carries a sensitive value.
+    pub fn query(&self, name: &str) -> bool {
+        self.query.iter().any(|q| q == name)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.headers.is_empty() && self.query.is_empty()
+    }
+}
+
+/// What `Debug` shows in place of a sensitive value.
+const HIDDEN: &str = "<sensitive>";
+
+impl std::fmt::Debug for PreparedRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names = &self.sensitive_names;
+        let query: Vec<(&str, Option<&str>)> = self
+            .query
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_deref().map(|v| if names.query(k) { HIDDEN } else { v })))
+            .collect();
+        let headers: Vec<(&str, &str)> =
+            self.headers.iter().map(|(k, v)| (k.as_str(), if names.header(k) || secret_header(k) { HIDDEN } else { v.as_str() })).collect();
+        let body: Option<&dyn std::fmt::Debug> = match &self.body {
+            Some(_) if self.sensitive => Some(&HIDDEN),
+            Some(b) => Some(b),
+            None => None,
+        };
+        f.debug_struct("PreparedRequest")
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("query", &query)
+            .field("headers", &headers)
+            .field("body", &body)
+            .field("host_prefix", &self.host_prefix)
+            .field("endpoint", &self.endpoint)
+            .field("gzip", &self.gzip)
+            .field("content_md5", &self.content_md5)
+            .field("endpoint_params", &self.endpoint_params)
+            .field("error_in_success", &self.error_in_success)
+            .field("checksum", &self.checksum)
+            .field("validate_response_checksum", &self.validate_response_checksum)
+            .field("unsigned", &self.unsigned)
+            .field("auth", &self.auth)
+            .field("optional_auth", &self.optional_auth)
+            .field("sensitive", &self.sensitive)
+            .field("sensitive_names", &self.sensitive_names)
+            .finish()
+    }
 }
 
 /// Where `smithy.api#httpApiKeyAuth` puts the key.
@@ -90,7 +182,7 @@ pub struct RequestChecksum {
 
 impl PreparedRequest {
     pub fn new(method: &'static str, path: impl Into<String>) -> Self {
-        PreparedRequest { method, path: path.into(), query: Vec::new(), headers: Vec::new(), body: None, host_prefix: None, endpoint: None, gzip: false, content_md5: false, endpoint_params: Vec::new(), error_in_success: false, checksum: None, validate_response_checksum: false, unsigned: false, auth: None, optional_auth: false, sensitive: false }
+        PreparedRequest { method, path: path.into(), query: Vec::new(), headers: Vec::new(), body: None, host_prefix: None, endpoint: None, gzip: false, content_md5: false, endpoint_params: Vec::new(), error_in_success: false, checksum: None, validate_response_checksum: false, unsigned: false, auth: None, optional_auth: false, sensitive: false, sensitive_names: SensitiveNames::default() }
     }
 
     /// Set the body (a `Vec` or a blob's shared bytes; neither is copied).
@@ -112,6 +204,20 @@ impl PreparedRequest {
 
     pub fn query(&mut self, name: &str, value: impl Into<String>) {
         self.query.push((name.to_string(), Some(value.into())));
+    }
+
+    /// A header carrying a `@sensitive` value: set, and its name kept in
+    /// [`sensitive_names`](Self::sensitive_names).
+    pub fn sensitive_header(&mut self, name: &str, value: impl Into<String>) {
+        self.sensitive_names.add_header(name);
+        self.header(name, value);
+    }
+
+    /// A query parameter carrying a `@sensitive` value: added, and its name
+    /// kept in [`sensitive_names`](Self::sensitive_names).
+    pub fn sensitive_query(&mut self, name: &str, value: impl Into<String>) {
+        self.sensitive_names.add_query(name);
+        self.query(name, value);
     }
 
     /// A query parameter without a value (`?flag`, not `?flag=`).
@@ -316,6 +422,23 @@ mod tests {
         assert_eq!(r.header_combined("x-foo").as_deref(), Some("a, b, c, d"));
         assert!(matches!(r.header_combined("x-bar"), Some(std::borrow::Cow::Borrowed("z"))), "one line is not copied");
         assert_eq!(r.header_combined("x-baz"), None);
+    }
+
+    #[test]
+    fn debug_hides_sensitive_headers_parameters_and_bodies() {
+        let mut r = PreparedRequest::new("PUT", "/k");
+        r.sensitive_header("X-Pin", "PINCANARY");
+        r.sensitive_query("token", "TOKENCANARY");
+        r.header("x-plain", "shown-header");
+        r.query("page", "2");
+        r.set_body(&b"BODY-SHOWN"[..]);
+        let shown = format!("{r:?}");
+        assert!(!shown.contains("CANARY") && shown.contains("shown-header") && shown.contains("BODY-SHOWN"), "{shown}");
+        assert!(shown.contains(r#"("x-pin", "<sensitive>")"#) && shown.contains(r#"("token", Some("<sensitive>"))"#), "{shown}");
+        r.sensitive = true;
+        r.set_body(&b"BODYCANARY"[..]);
+        assert!(!format!("{r:?}").contains("CANARY"), "a sensitive body is hidden");
+        assert!(r.headers.contains(&("x-pin".to_string(), "PINCANARY".to_string())), "the request keeps the value");
     }
 
     #[test]

@@ -63,38 +63,66 @@ pub fn blob_from_text(text: &str) -> Result<crate::types::blob::Blob, String> {
     crate::types::blob::decode(text).map(crate::types::blob::Blob::new).map_err(|e| e.to_string())
 }
 
+/// A query parameter, its name kept in the request's `sensitive_names`
+/// when `sensitive`.
+pub fn add_query(request: &mut crate::request::PreparedRequest, name: &str, value: String, sensitive: bool) {
+    if sensitive {
+        request.sensitive_query(name, value);
+    } else {
+        request.query(name, value);
+    }
+}
+
+/// A header, its name kept in the request's `sensitive_names` when
+/// `sensitive`.
+pub fn add_header(request: &mut crate::request::PreparedRequest, name: &str, value: String, sensitive: bool) {
+    if sensitive {
+        request.sensitive_header(name, value);
+    } else {
+        request.header(name, value);
+    }
+}
+
 /// Query parameters of a `@httpQueryParams` map, after the members' own
 /// (`Some` values only, from the map's iteration): a key the request already
-/// has is left out, as the explicit member wins.
+/// has is left out, as the explicit member wins. A `sensitive` map's keys
+/// go into the request's `sensitive_names`.
 pub fn query_params<'a, V: 'a>(
     request: &mut crate::request::PreparedRequest,
     map: impl IntoIterator<Item = (&'a String, &'a V)>,
     mut values: impl FnMut(&'a V, &mut dyn FnMut(String)),
+    sensitive: bool,
 ) {
     let explicit = request.query.len();
     for (k, v) in map {
         if request.query[..explicit].iter().any(|(n, _)| n == k) {
             continue;
         }
-        values(v, &mut |value| request.query(k, value));
+        values(v, &mut |value| add_query(request, k, value, sensitive));
     }
 }
 
 /// Headers of a `@httpPrefixHeaders` map: `prefix` then each key, after the
 /// members' own headers (which win over an entry of the same name). A name
-/// or value HTTP cannot carry is a violation of `member[key]`.
+/// or value HTTP cannot carry is a violation of `member[key]`, or of
+/// `member[…]` when the map is `sensitive` (its keys are not shown either);
+/// a `sensitive` map's headers go into the request's `sensitive_names`.
 pub fn prefix_headers<'a>(
     request: &mut crate::request::PreparedRequest,
     prefix: &str,
     map: impl IntoIterator<Item = (&'a String, &'a String)>,
     member: &'static str,
     type_name: &'static str,
+    sensitive: bool,
 ) -> Result<(), Failure> {
     use super::rest_json::header_text;
     for (k, v) in map {
-        let at = || format!("{member}[{k:?}]");
+        let at = || if sensitive { format!("{member}[…]") } else { format!("{member}[{k:?}]") };
         let name = header_text(format!("{prefix}{k}"), at, true, type_name)?;
-        request.default_header(&name, &header_text(v.clone(), at, false, type_name)?);
+        let value = header_text(v.clone(), at, false, type_name)?;
+        if !request.headers.iter().any(|(h, _)| h.eq_ignore_ascii_case(&name)) {
+            add_header(request, &name, value, sensitive);
+        }
     }
     Ok(())
 }
@@ -112,35 +140,36 @@ pub fn status(response: &RawResponse) -> Option<i32> {
 
 /// A bound member's value as header, label or query text (`$kind`: see the
 /// module). A timestamp whose year its format cannot express is a violation
-/// of `$member`, and JSON that cannot be written an invalid request naming
+/// of `$member` (quoting the timestamp unless `$s`, the member is
+/// sensitive), and JSON that cannot be written an invalid request naming
 /// it, both returned with `?`.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __http_bindings_text {
-    (str, $v:expr, $m:literal, $t:literal) => { ::std::string::String::clone($v) };
-    (enum, $v:expr, $m:literal, $t:literal) => { $crate::types::enums::EnumText::to_text($v).into_owned() };
-    (display, $v:expr, $m:literal, $t:literal) => { ::std::string::ToString::to_string($v) };
-    (f32, $v:expr, $m:literal, $t:literal) => { $crate::protocols::rest_json::fmt_float32(*$v) };
-    (f64, $v:expr, $m:literal, $t:literal) => { $crate::protocols::rest_json::fmt_float(*$v) };
-    (date_time, $v:expr, $m:literal, $t:literal) => {
-        $crate::protocols::rest_json::timestamp_text($v, $crate::types::timestamp::Format::DateTime, $m, $t)?
+    (str, $v:expr, $m:literal, $t:literal, $s:literal) => { ::std::string::String::clone($v) };
+    (enum, $v:expr, $m:literal, $t:literal, $s:literal) => { $crate::types::enums::EnumText::to_text($v).into_owned() };
+    (display, $v:expr, $m:literal, $t:literal, $s:literal) => { ::std::string::ToString::to_string($v) };
+    (f32, $v:expr, $m:literal, $t:literal, $s:literal) => { $crate::protocols::rest_json::fmt_float32(*$v) };
+    (f64, $v:expr, $m:literal, $t:literal, $s:literal) => { $crate::protocols::rest_json::fmt_float(*$v) };
+    (date_time, $v:expr, $m:literal, $t:literal, $s:literal) => {
+        $crate::protocols::rest_json::timestamp_text($v, $crate::types::timestamp::Format::DateTime, $m, $t, $s)?
     };
-    (http_date, $v:expr, $m:literal, $t:literal) => {
-        $crate::protocols::rest_json::timestamp_text($v, $crate::types::timestamp::Format::HttpDate, $m, $t)?
+    (http_date, $v:expr, $m:literal, $t:literal, $s:literal) => {
+        $crate::protocols::rest_json::timestamp_text($v, $crate::types::timestamp::Format::HttpDate, $m, $t, $s)?
     };
-    (epoch, $v:expr, $m:literal, $t:literal) => { $v.fmt_epoch_seconds() };
-    (blob, $v:expr, $m:literal, $t:literal) => { $crate::types::blob::encode($v.as_bytes()) };
-    (b64, $v:expr, $m:literal, $t:literal) => { $crate::types::blob::encode($v.as_bytes()) };
-    (json, $v:expr, $m:literal, $t:literal) => { $crate::protocols::http_bindings::json_text($v, $m, $t)? };
+    (epoch, $v:expr, $m:literal, $t:literal, $s:literal) => { $v.fmt_epoch_seconds() };
+    (blob, $v:expr, $m:literal, $t:literal, $s:literal) => { $crate::types::blob::encode($v.as_bytes()) };
+    (b64, $v:expr, $m:literal, $t:literal, $s:literal) => { $crate::types::blob::encode($v.as_bytes()) };
+    (json, $v:expr, $m:literal, $t:literal, $s:literal) => { $crate::protocols::http_bindings::json_text($v, $m, $t)? };
 }
 
 /// A label's value as `&str`: strings and enums borrowed, the rest as text.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __http_bindings_label_text {
-    (str, $v:expr, $m:literal, $t:literal) => { $v.as_str() };
-    (enum, $v:expr, $m:literal, $t:literal) => { &$crate::types::enums::EnumText::to_text($v) };
-    ($kind:ident, $v:expr, $m:literal, $t:literal) => { &$crate::__http_bindings_text!($kind, $v, $m, $t) };
+    (str, $v:expr, $m:literal, $t:literal, $s:literal) => { $v.as_str() };
+    (enum, $v:expr, $m:literal, $t:literal, $s:literal) => { &$crate::types::enums::EnumText::to_text($v) };
+    ($kind:ident, $v:expr, $m:literal, $t:literal, $s:literal) => { &$crate::__http_bindings_text!($kind, $v, $m, $t, $s) };
 }
 
 /// The request of a restJson1 or restXml operation, from its input's bound
@@ -167,81 +196,102 @@ macro_rules! __http_bindings_label_text {
 ///   its items joined (`timestamps`: HTTP dates, which hold commas, are not
 ///   quoted);
 /// - `prefix("prefix" field "Member")`: a `@httpPrefixHeaders` map.
+///
+/// An entry of a `@sensitive` member (or target) starts with `sensitive`
+/// (`label(sensitive field "Member" kind)`, `header(sensitive "name" ...)`,
+/// `params(sensitive field)`): the names of its headers and query
+/// parameters go into the request's `sensitive_names`, so its `Debug`,
+/// recordings and presigned requests' `Debug` hide their values, and no
+/// violation shows its value or map keys.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __http_bindings_request {
     ($request:ident = $method:literal, $input:ident : $t:literal, [$($pk:ident($($p:tt)*)),*] [$($k:ident($($e:tt)*)),*]) => {
         #[allow(unused_mut)]
         let mut path = ::std::string::String::new();
-        $($crate::__http_bindings_request!(@path path $input $t $pk $($p)*);)*
+        $($crate::__http_bindings_request!(@path_entry path $input $t $pk $($p)*);)*
         #[allow(unused_mut)]
         let mut $request = $crate::request::PreparedRequest::new($method, path);
-        $($crate::__http_bindings_request!(@bind $request $input $t $k $($e)*);)*
+        $($crate::__http_bindings_request!(@entry $request $input $t $k $($e)*);)*
     };
-    (@path $path:ident $i:ident $t:literal text $lit:literal) => { $path.push_str($lit) };
-    (@path $path:ident $i:ident $t:literal label $f:ident $m:literal $kind:ident) => {
+    // `sensitive` followed by more tokens is the marker (a field named
+    // `sensitive` is never followed by a field name).
+    (@path_entry $path:ident $i:ident $t:literal $k:ident sensitive $f:ident $($p:tt)+) => {
+        $crate::__http_bindings_request!(@path $path $i $t true $k $f $($p)*)
+    };
+    (@path_entry $path:ident $i:ident $t:literal $k:ident $($p:tt)*) => {
+        $crate::__http_bindings_request!(@path $path $i $t false $k $($p)*)
+    };
+    (@entry $r:ident $i:ident $t:literal $k:ident sensitive $next:tt $($e:tt)*) => {
+        $crate::__http_bindings_request!(@bind $r $i $t true $k $next $($e)*)
+    };
+    (@entry $r:ident $i:ident $t:literal $k:ident $($e:tt)*) => {
+        $crate::__http_bindings_request!(@bind $r $i $t false $k $($e)*)
+    };
+    (@path $path:ident $i:ident $t:literal $s:literal text $lit:literal) => { $path.push_str($lit) };
+    (@path $path:ident $i:ident $t:literal $s:literal label $f:ident $m:literal $kind:ident) => {
         let v = $crate::protocols::rest_json::required_label(&$i.$f, $m, $t)?;
-        $crate::protocols::rest_json::label(&mut $path, $crate::__http_bindings_label_text!($kind, v, $m, $t), $m, $t, false)?
+        $crate::protocols::rest_json::label(&mut $path, $crate::__http_bindings_label_text!($kind, v, $m, $t, $s), $m, $t, false)?
     };
-    (@path $path:ident $i:ident $t:literal greedy $f:ident $m:literal $kind:ident) => {
+    (@path $path:ident $i:ident $t:literal $s:literal greedy $f:ident $m:literal $kind:ident) => {
         let v = $crate::protocols::rest_json::required_label(&$i.$f, $m, $t)?;
-        $crate::protocols::rest_json::label(&mut $path, $crate::__http_bindings_label_text!($kind, v, $m, $t), $m, $t, true)?
+        $crate::protocols::rest_json::label(&mut $path, $crate::__http_bindings_label_text!($kind, v, $m, $t, $s), $m, $t, true)?
     };
-    (@path $path:ident $i:ident $t:literal keep_dots $f:ident $m:literal $kind:ident) => {
+    (@path $path:ident $i:ident $t:literal $s:literal keep_dots $f:ident $m:literal $kind:ident) => {
         let v = $crate::protocols::rest_json::required_label(&$i.$f, $m, $t)?;
-        $crate::protocols::rest_json::label_keeping_dots(&mut $path, $crate::__http_bindings_label_text!($kind, v, $m, $t), $m, $t)?
+        $crate::protocols::rest_json::label_keeping_dots(&mut $path, $crate::__http_bindings_label_text!($kind, v, $m, $t, $s), $m, $t)?
     };
-    (@path $path:ident $i:ident $t:literal or $f:ident $m:literal $d:literal $greedy:literal) => {
+    (@path $path:ident $i:ident $t:literal $s:literal or $f:ident $m:literal $d:literal $greedy:literal) => {
         let v = $i.$f.as_deref().filter(|v| !v.is_empty()).unwrap_or($d);
         $crate::protocols::rest_json::label(&mut $path, v, $m, $t, $greedy)?
     };
-    (@bind $r:ident $i:ident $t:literal constant $k:literal $v:literal) => { $r.query($k, $v) };
-    (@bind $r:ident $i:ident $t:literal flag $k:literal) => { $r.query_flag($k) };
-    (@bind $r:ident $i:ident $t:literal query $k:literal $f:ident $m:literal $kind:ident) => {
+    (@bind $r:ident $i:ident $t:literal $s:literal constant $k:literal $v:literal) => { $r.query($k, $v) };
+    (@bind $r:ident $i:ident $t:literal $s:literal flag $k:literal) => { $r.query_flag($k) };
+    (@bind $r:ident $i:ident $t:literal $s:literal query $k:literal $f:ident $m:literal $kind:ident) => {
         if let ::std::option::Option::Some(v) = &$i.$f {
-            $r.query($k, $crate::__http_bindings_text!($kind, v, $m, $t));
+            $crate::protocols::http_bindings::add_query(&mut $r, $k, $crate::__http_bindings_text!($kind, v, $m, $t, $s), $s);
         }
     };
-    (@bind $r:ident $i:ident $t:literal query_list $k:literal $f:ident $m:literal $kind:ident) => {
+    (@bind $r:ident $i:ident $t:literal $s:literal query_list $k:literal $f:ident $m:literal $kind:ident) => {
         if let ::std::option::Option::Some(v) = &$i.$f {
             for item in v {
-                $r.query($k, $crate::__http_bindings_text!($kind, item, $m, $t));
+                $crate::protocols::http_bindings::add_query(&mut $r, $k, $crate::__http_bindings_text!($kind, item, $m, $t, $s), $s);
             }
         }
     };
-    (@bind $r:ident $i:ident $t:literal params $f:ident) => {
+    (@bind $r:ident $i:ident $t:literal $s:literal params $f:ident) => {
         if let ::std::option::Option::Some(map) = &$i.$f {
-            $crate::protocols::http_bindings::query_params(&mut $r, map, |v, push| push(::std::string::String::clone(v)));
+            $crate::protocols::http_bindings::query_params(&mut $r, map, |v, push| push(::std::string::String::clone(v)), $s);
         }
     };
-    (@bind $r:ident $i:ident $t:literal params_list $f:ident) => {
+    (@bind $r:ident $i:ident $t:literal $s:literal params_list $f:ident) => {
         if let ::std::option::Option::Some(map) = &$i.$f {
             $crate::protocols::http_bindings::query_params(&mut $r, map, |v, push| {
                 for item in v {
                     push(::std::string::String::clone(item));
                 }
-            });
+            }, $s);
         }
     };
-    (@bind $r:ident $i:ident $t:literal header $name:literal $f:ident $m:literal $kind:ident) => {
+    (@bind $r:ident $i:ident $t:literal $s:literal header $name:literal $f:ident $m:literal $kind:ident) => {
         if let ::std::option::Option::Some(v) = &$i.$f {
-            let text = $crate::__http_bindings_text!($kind, v, $m, $t);
-            $r.header($name, $crate::protocols::rest_json::header_text(text, || ::std::string::String::from($m), false, $t)?);
+            let text = $crate::__http_bindings_text!($kind, v, $m, $t, $s);
+            $crate::protocols::http_bindings::add_header(&mut $r, $name, $crate::protocols::rest_json::header_text(text, || ::std::string::String::from($m), false, $t)?, $s);
         }
     };
-    (@bind $r:ident $i:ident $t:literal header_list $name:literal $f:ident $m:literal $kind:ident $ts:literal) => {
+    (@bind $r:ident $i:ident $t:literal $s:literal header_list $name:literal $f:ident $m:literal $kind:ident $ts:literal) => {
         if let ::std::option::Option::Some(v) = &$i.$f {
             let mut items = ::std::vec::Vec::with_capacity(v.len());
             for item in v {
-                items.push($crate::__http_bindings_text!($kind, item, $m, $t));
+                items.push($crate::__http_bindings_text!($kind, item, $m, $t, $s));
             }
             let text = $crate::protocols::rest_json::join_header_list(&items, $ts);
-            $r.header($name, $crate::protocols::rest_json::header_text(text, || ::std::string::String::from($m), false, $t)?);
+            $crate::protocols::http_bindings::add_header(&mut $r, $name, $crate::protocols::rest_json::header_text(text, || ::std::string::String::from($m), false, $t)?, $s);
         }
     };
-    (@bind $r:ident $i:ident $t:literal prefix $p:literal $f:ident $m:literal) => {
+    (@bind $r:ident $i:ident $t:literal $s:literal prefix $p:literal $f:ident $m:literal) => {
         if let ::std::option::Option::Some(map) = &$i.$f {
-            $crate::protocols::http_bindings::prefix_headers(&mut $r, $p, map, $m, $t)?;
+            $crate::protocols::http_bindings::prefix_headers(&mut $r, $p, map, $m, $t, $s)?;
         }
     };
 }
@@ -385,6 +435,80 @@ mod tests {
     fn prepare(input: &In) -> Result<crate::request::PreparedRequest, Failure> {
         http_request!(request = "GET", input: "ListInput", [text("/")] [query("filter" filter "Filter" json)]);
         Ok(request)
+    }
+
+    #[derive(Default)]
+    struct Secrets {
+        pin: Option<String>,
+        token: Option<String>,
+        plain: Option<String>,
+        at: Option<Timestamp>,
+        meta: Option<BTreeMap<String, String>>,
+        extra: Option<BTreeMap<String, String>>,
+    }
+
+    fn prepare_secrets(input: &Secrets) -> Result<crate::request::PreparedRequest, Failure> {
+        http_request!(request = "GET", input: "PinInput", [text("/")] [
+            query(sensitive "token" token "Token" str),
+            query("plain" plain "Plain" str),
+            params(sensitive extra),
+            header(sensitive "x-pin" pin "Pin" str),
+            header(sensitive "x-at" at "At" date_time),
+            prefix(sensitive "x-meta-" meta "Meta")
+        ]);
+        Ok(request)
+    }
+
+    #[test]
+    fn sensitive_entries_name_their_headers_and_parameters() {
+        let input = Secrets {
+            pin: Some("PINCANARY".into()),
+            token: Some("TOKENCANARY".into()),
+            plain: Some("shown".into()),
+            meta: Some([("k".to_string(), "METACANARY".to_string())].into()),
+            extra: Some([("e".to_string(), "EXTRACANARY".to_string())].into()),
+            ..Secrets::default()
+        };
+        let request = prepare_secrets(&input).expect("a request");
+        // The request carries every value; only its Debug hides them.
+        assert!(request.headers.contains(&("x-pin".to_string(), "PINCANARY".to_string())));
+        assert!(request.path_and_query().contains("token=TOKENCANARY"));
+        let names = &request.sensitive_names;
+        assert!(names.header("X-Pin") && names.header("x-meta-k") && names.query("token") && names.query("e"));
+        assert!(!names.query("plain") && !names.header("x-at"), "unset or plain members are not named");
+        let shown = format!("{request:?}");
+        assert!(!shown.contains("CANARY") && shown.contains("shown"), "{shown}");
+        // A sensitive timestamp out of range and a sensitive prefix map's bad
+        // key: violations name the member, not the value or the key.
+        let late = Timestamp::parse_epoch_seconds("253402300800").expect("year 10000");
+        let Err(Failure::Validation(e)) = prepare_secrets(&Secrets { at: Some(late), ..Secrets::default() }) else { panic!("sent") };
+        assert!(e.to_string().contains("At") && !e.to_string().contains(&late.fmt_date_time()), "{e}");
+        let meta = Some([("bad key SECRETKEY".to_string(), "v".to_string())].into());
+        let Err(Failure::Validation(e)) = prepare_secrets(&Secrets { meta, ..Secrets::default() }) else { panic!("sent") };
+        assert_eq!(e.violations[0].path, "Meta[…]");
+        assert!(!e.to_string().contains("SECRETKEY"), "{e}");
+    }
+
+    #[derive(Default)]
+    struct Dated {
+        at: Option<Timestamp>,
+        sensitive: Option<String>,
+    }
+
+    fn prepare_dated(input: &Dated) -> Result<crate::request::PreparedRequest, Failure> {
+        http_request!(request = "GET", input: "DatedInput", [text("/"), label(sensitive at "At" date_time), text("/"), label(sensitive "Plain" str)] []);
+        Ok(request)
+    }
+
+    #[test]
+    fn a_sensitive_labels_timestamp_is_not_quoted() {
+        let late = Timestamp::parse_epoch_seconds("253402300800").expect("year 10000");
+        let Err(Failure::Validation(e)) = prepare_dated(&Dated { at: Some(late), sensitive: Some("s".into()) }) else { panic!("sent") };
+        assert!(e.to_string().contains("At") && !e.to_string().contains(&late.fmt_date_time()), "{e}");
+        // A field named `sensitive` is a field, not the marker.
+        let first = Timestamp::parse_epoch_seconds("0").expect("1970");
+        let request = prepare_dated(&Dated { at: Some(first), sensitive: Some("s".into()) }).expect("a request");
+        assert_eq!(request.path, "/1970-01-01T00%3A00%3A00Z/s");
     }
 
     #[test]

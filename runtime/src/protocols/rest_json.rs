@@ -72,8 +72,9 @@ fn serialize_failure(e: &serde_json::Error) -> Failure {
 /// A timestamp as header, label or query text in `format`. A year the
 /// format cannot express (outside 0000-9999 for date-time and http-date) is
 /// a violation of the input's `member`, reported even when validation is
-/// off, since no valid request can carry it.
-pub fn timestamp_text(ts: &Timestamp, format: Format, member: &'static str, type_name: &'static str) -> Result<String, Failure> {
+/// off, since no valid request can carry it. The violation quotes the
+/// timestamp unless the member is `sensitive`.
+pub fn timestamp_text(ts: &Timestamp, format: Format, member: &'static str, type_name: &'static str, sensitive: bool) -> Result<String, Failure> {
     let text = match format {
         Format::DateTime => ts.try_fmt_date_time(),
         Format::HttpDate => ts.try_fmt_http_date(),
@@ -81,7 +82,8 @@ pub fn timestamp_text(ts: &Timestamp, format: Format, member: &'static str, type
     };
     text.map_err(|_| {
         let format = if format == Format::HttpDate { "http-date" } else { "date-time" };
-        violation(type_name, member, ViolationKind::TimestampYear { actual: ts.fmt_date_time(), format })
+        let actual = if sensitive { "(value withheld: sensitive)".to_string() } else { ts.fmt_date_time() };
+        violation(type_name, member, ViolationKind::TimestampYear { actual, format })
     })
 }
 
@@ -372,15 +374,19 @@ mod tests {
         let early = Timestamp::parse_epoch_seconds("-62167219201").expect("year -1");
         for ts in [late, early] {
             for format in [Format::DateTime, Format::HttpDate] {
-                let Err(Failure::Validation(e)) = timestamp_text(&ts, format, "asOf", "GetInput") else { panic!("{ts:?} {format:?}") };
+                let Err(Failure::Validation(e)) = timestamp_text(&ts, format, "asOf", "GetInput", false) else { panic!("{ts:?} {format:?}") };
                 assert_eq!((e.type_name, e.violations[0].path.as_str()), ("GetInput", "asOf"));
                 assert!(e.to_string().contains("its year is outside 0000-9999"), "{e}");
             }
+            // A sensitive member's violation names it, not its value.
+            let Err(Failure::Validation(e)) = timestamp_text(&ts, Format::DateTime, "pinDate", "GetInput", true) else { panic!("{ts:?}") };
+            assert_eq!(e.violations[0].path, "pinDate");
+            assert!(!e.to_string().contains(&ts.fmt_date_time()), "{e}");
             // Epoch seconds can say any year.
-            assert!(timestamp_text(&ts, Format::EpochSeconds, "asOf", "GetInput").is_ok());
+            assert!(timestamp_text(&ts, Format::EpochSeconds, "asOf", "GetInput", false).is_ok());
         }
         let last = Timestamp::parse_epoch_seconds("253402300799").expect("year 9999");
-        assert_eq!(timestamp_text(&last, Format::DateTime, "asOf", "GetInput").ok().as_deref(), Some("9999-12-31T23:59:59Z"));
+        assert_eq!(timestamp_text(&last, Format::DateTime, "asOf", "GetInput", false).ok().as_deref(), Some("9999-12-31T23:59:59Z"));
         // In a JSON body the serializer refuses it too.
         let err = serde_json::to_string(&crate::types::timestamp::Formatted(&Some(late), Format::DateTime)).unwrap_err();
         assert!(err.to_string().contains("outside 0000-9999"), "{err}");

@@ -45,7 +45,7 @@ use ring::digest;
 
 use super::{amz_date, canonical_path, canonical_query, hex, hmac_sha256, path_or_root, percent_decode, signing_key, trim_all, Scope, ALGORITHM};
 use crate::error::{TransportError, TransportErrorKind};
-use crate::request::{encode_bytes_into, encode_into, secret_header, PreparedRequest};
+use crate::request::{encode_bytes_into, encode_into, secret_header, PreparedRequest, SensitiveNames};
 
 /// The longest a presigned request may stay valid: 7 days, SigV4's limit.
 pub const MAX_EXPIRES_IN: Duration = Duration::from_secs(7 * 24 * 3600);
@@ -149,8 +149,10 @@ impl std::error::Error for PresigningConfigError {}
 /// ([`secret_header`], such as S3's
 /// `x-amz-server-side-encryption-customer-key`) redacted, and those of all
 /// the operation's own parameters when its input or output may hold
-/// `@sensitive` values; [`uri`](Self::uri) and [`headers`](Self::headers)
-/// give them whole.
+/// `@sensitive` values, and otherwise those of the headers and parameters
+/// that carry `@sensitive` members (the request's
+/// [`SensitiveNames`](crate::request::SensitiveNames)); [`uri`](Self::uri)
+/// and [`headers`](Self::headers) give them whole.
 #[derive(Clone, PartialEq, Eq)]
 pub struct PresignedRequest {
     method: String,
@@ -159,6 +161,8 @@ pub struct PresignedRequest {
     expiration: SystemTime,
     /// The operation's input or output may hold `@sensitive` values.
     sensitive: bool,
+    /// The headers and query parameters that carry `@sensitive` values.
+    sensitive_names: SensitiveNames,
 }
 
 impl PresignedRequest {
@@ -201,11 +205,12 @@ impl PresignedRequest {
 
 impl fmt::Debug for PresignedRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names = &self.sensitive_names;
         let headers: Vec<(&str, &str)> =
-            self.headers.iter().map(|(k, v)| (k.as_str(), if secret_header(k) { REDACTED } else { v.as_str() })).collect();
+            self.headers.iter().map(|(k, v)| (k.as_str(), if secret_header(k) || names.header(k) { REDACTED } else { v.as_str() })).collect();
         f.debug_struct("PresignedRequest")
             .field("method", &self.method)
-            .field("uri", &redacted(&self.uri, self.sensitive))
+            .field("uri", &redacted(&self.uri, self.sensitive, names))
             .field("headers", &headers)
             .field("expiration", &self.expiration)
             .finish()
@@ -214,9 +219,11 @@ impl fmt::Debug for PresignedRequest {
 
 /// `uri` with the values of the parameters that grant access or may hold
 /// secrets replaced: the signature, the session token, any parameter whose
-/// name says it holds a secret, and, when `sensitive`, every parameter but
-/// the signature's public ones.
-fn redacted(uri: &str, sensitive: bool) -> String {
+/// name says it holds a secret, those that carry `@sensitive` members
+/// (`names`: a query parameter, or a header S3 moved into the query), and,
+/// when `sensitive`, every parameter but the signature's
+/// public ones.
+fn redacted(uri: &str, sensitive: bool, names: &SensitiveNames) -> String {
     let Some((base, query)) = uri.split_once('?') else { return uri.to_string() };
     let params: Vec<String> = query
         .split('&')
@@ -224,7 +231,7 @@ fn redacted(uri: &str, sensitive: bool) -> String {
             let (name, value) = p.split_once('=').unwrap_or((p, ""));
             let decoded = String::from_utf8_lossy(&percent_decode(name)).into_owned();
             let public = PUBLIC_AUTH_PARAMS.contains(&decoded.as_str());
-            let secret = decoded == "X-Amz-Signature" || secret_header(&decoded) || (sensitive && !public);
+            let secret = decoded == "X-Amz-Signature" || secret_header(&decoded) || names.query(&decoded) || names.header(&decoded) || (sensitive && !public);
             if secret && !value.is_empty() {
                 format!("{name}={REDACTED}")
             } else {
@@ -411,6 +418,7 @@ pub(crate) fn presign(
         headers,
         expiration,
         sensitive,
+        sensitive_names: sent.extensions().get::<SensitiveNames>().cloned().unwrap_or_default(),
     })
 }
 
@@ -441,6 +449,7 @@ mod tests {
             headers: vec![],
             expiration: SystemTime::UNIX_EPOCH,
             sensitive: false,
+            sensitive_names: SensitiveNames::default(),
         };
         let shown = format!("{r:?}");
         assert!(!shown.contains("tok") && !shown.contains("abc"), "{shown}");
@@ -461,6 +470,7 @@ mod tests {
             ],
             expiration: SystemTime::UNIX_EPOCH,
             sensitive: false,
+            sensitive_names: SensitiveNames::default(),
         };
         let shown = format!("{r:?}");
         for secret in ["S3CR3TKEYBASE64", "MD5OFKEY", "sess-tok", "pw1", "key2", "abc"] {
@@ -476,6 +486,27 @@ mod tests {
         let shown = format!("{r:?}");
         assert!(!shown.contains("bob") && shown.contains("UserName=** redacted **"), "{shown}");
         assert!(shown.contains("X-Amz-Date=20260102T030405Z&X-Amz-Expires=60&X-Amz-Signature=** redacted **"), "{shown}");
+    }
+
+    #[test]
+    fn debug_hides_sensitive_members_headers_and_parameters_the_url_keeps_them() {
+        let mut sent = http::Request::builder()
+            .method("GET")
+            .uri("https://b.s3.amazonaws.com/k?pin=QUERYCANARY&page=2")
+            .header("host", "b.s3.amazonaws.com")
+            .header("x-amz-server-side-encryption-aws-kms-key-id", "KMSCANARY")
+            .body(bytes::Bytes::new())
+            .expect("a request");
+        let mut names = SensitiveNames::default();
+        names.add_query("pin");
+        names.add_header("x-amz-server-side-encryption-aws-kms-key-id");
+        sent.extensions_mut().insert(names);
+        let credentials = crate::credentials::Credentials::new("AKID", "secret", None);
+        let r = presign(&sent, &scope(&credentials), 60, true, false).expect("presigned");
+        assert!(r.uri().contains("pin=QUERYCANARY"), "the URL carries the value: {}", r.uri());
+        let shown = format!("{r:?}");
+        assert!(!shown.contains("CANARY"), "{shown}");
+        assert!(shown.contains("pin=** redacted **") && shown.contains("page=2"), "{shown}");
     }
 
     fn sent(content_type: &str, body: &'static [u8]) -> http::Request<bytes::Bytes> {

@@ -164,13 +164,15 @@ impl Exchange {
             sent.sort();
             want.sort();
             if sent != want {
-                out.push(format!("query: sent {}, expected {}", show_pairs(&masked(sent, secret)), show_pairs(&masked(want, secret))));
+                out.push(format!("query: sent {}, expected {}", show_pairs(&masked(sent, request)), show_pairs(&masked(want, request))));
             }
         }
         for (name, value) in &self.headers {
             let sent: Vec<&str> = request.headers().get_all(name.as_str()).iter().filter_map(|v| v.to_str().ok()).collect();
             if !sent.contains(&value.as_str()) {
-                let hidden = secret_header(name) || matches!(secret, Some(crate::transport::AuthSecret::Header(h)) if h.eq_ignore_ascii_case(name));
+                let hidden = secret_header(name)
+                    || matches!(secret, Some(crate::transport::AuthSecret::Header(h)) if h.eq_ignore_ascii_case(name))
+                    || sensitive_names(request).is_some_and(|n| n.header(name));
                 let problem = match (sent.is_empty(), hidden) {
                     (true, _) if hidden => format!("header {name}: sent nothing, expected a value (not shown: it carries a secret)"),
                     (true, _) => format!("header {name}: sent nothing, expected {value:?}"),
@@ -248,14 +250,25 @@ fn query_pairs(query: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-/// `pairs` with the value of the query parameter that carries an API key
-/// (the request's [`AuthSecret`](crate::transport::AuthSecret)) hidden.
-fn masked(mut pairs: Vec<(String, String)>, secret: Option<&crate::transport::AuthSecret>) -> Vec<(String, String)> {
-    if let Some(crate::transport::AuthSecret::Query(name)) = secret {
-        for (k, v) in &mut pairs {
-            if k == name && v != REDACTED {
-                *v = HIDDEN.to_string();
-            }
+/// The names of `request`'s headers and query parameters that carry
+/// `@sensitive` values, when it has any.
+fn sensitive_names(request: &http::Request<bytes::Bytes>) -> Option<&crate::request::SensitiveNames> {
+    request.extensions().get::<crate::request::SensitiveNames>()
+}
+
+/// Whether `request`'s query parameter `name` carries a secret: the API key
+/// (the request's [`AuthSecret`](crate::transport::AuthSecret)) or a
+/// `@sensitive` value.
+fn secret_query(request: &http::Request<bytes::Bytes>, name: &str) -> bool {
+    matches!(request.extensions().get::<crate::transport::AuthSecret>(), Some(crate::transport::AuthSecret::Query(q)) if q == name)
+        || sensitive_names(request).is_some_and(|n| n.query(name))
+}
+
+/// `pairs` with the values of `request`'s secret query parameters hidden.
+fn masked(mut pairs: Vec<(String, String)>, request: &http::Request<bytes::Bytes>) -> Vec<(String, String)> {
+    for (k, v) in &mut pairs {
+        if v != REDACTED && secret_query(request, k) {
+            *v = HIDDEN.to_string();
         }
     }
     pairs
@@ -264,12 +277,15 @@ fn masked(mut pairs: Vec<(String, String)>, secret: Option<&crate::transport::Au
 /// What messages show in place of a secret sent.
 const HIDDEN: &str = "<secret, not shown>";
 
-/// `METHOD URI` for messages, the API key's query value hidden.
+/// `METHOD URI` for messages, the values of secret query parameters (the
+/// API key, `@sensitive` members') hidden.
 fn shown(request: &http::Request<bytes::Bytes>) -> String {
     let uri = request.uri();
-    let Some(crate::transport::AuthSecret::Query(name)) = request.extensions().get::<crate::transport::AuthSecret>() else {
+    let has_secret = matches!(request.extensions().get::<crate::transport::AuthSecret>(), Some(crate::transport::AuthSecret::Query(_)))
+        || sensitive_names(request).is_some_and(|n| !n.is_empty());
+    if !has_secret {
         return format!("{} {uri}", request.method());
-    };
+    }
     let query: Vec<String> = uri
         .query()
         .unwrap_or_default()
@@ -277,7 +293,7 @@ fn shown(request: &http::Request<bytes::Bytes>) -> String {
         .map(|pair| {
             let key = pair.split('=').next().unwrap_or_default();
             let decoded = query_pairs(key).into_iter().next().map(|(k, _)| k).unwrap_or_default();
-            if &decoded == name {
+            if secret_query(request, &decoded) {
                 format!("{key}={HIDDEN}")
             } else {
                 pair.to_string()
@@ -400,6 +416,9 @@ impl Transport for ReplayTransport {
 ///   `Authorization`, `X-Amz-Security-Token`, `x-aws-ec2-metadata-token`,
 ///   `x-amz-sso_bearer_token`, cookies...) are left out, and the values of
 ///   such response headers (`Set-Cookie`) are [`REDACTED`];
+/// - request headers that carry `@sensitive` members' values are left
+///   out, and such query parameters' values are [`REDACTED`] (the request's
+///   [`SensitiveNames`](crate::request::SensitiveNames));
 /// - an exchange marked [`Sensitive`](crate::transport::Sensitive) (every
 ///   request of the credential providers, which use the configuration's
 ///   transport: instance metadata, container endpoints, STS `AssumeRole*`,
@@ -451,20 +470,19 @@ impl RecordingTransport {
         let auth_secret = request.extensions().get::<crate::transport::AuthSecret>().cloned();
         let mut exchange = Exchange::new(request.method().as_str(), request.uri().path());
         let mut query = query_pairs(request.uri().query().unwrap_or_default());
-        if let Some(crate::transport::AuthSecret::Query(secret)) = &auth_secret {
-            for (k, v) in &mut query {
-                if k == secret {
-                    *v = REDACTED.to_string();
-                }
+        for (k, v) in &mut query {
+            if secret_query(&request, k) {
+                *v = REDACTED.to_string();
             }
         }
         exchange.query = Some(query);
+        let sensitive_header = |name: &str| sensitive_names(&request).is_some_and(|n| n.header(name));
         let secret_name = match &auth_secret {
             Some(crate::transport::AuthSecret::Header(h)) => Some(h.as_str()),
             _ => None,
         };
         for (name, value) in request.headers() {
-            if !VOLATILE.contains(&name.as_str()) && !secret_header(name.as_str()) && secret_name != Some(name.as_str()) {
+            if !VOLATILE.contains(&name.as_str()) && !secret_header(name.as_str()) && secret_name != Some(name.as_str()) && !sensitive_header(name.as_str()) {
                 if let Ok(v) = value.to_str() {
                     exchange.headers.push((name.as_str().to_string(), v.to_string()));
                 }
@@ -532,5 +550,49 @@ mod tests {
         assert!(!e.contains("TOPSECRET") && e.contains("api_key="), "{e}");
         let done = replay.check_done().expect_err("mismatches");
         assert!(!done.contains("TOPSECRET") && !done.contains("EXPECTEDSECRET"), "{done}");
+    }
+
+    /// A request whose `x-pin` header and `token` query parameter carry
+    /// `@sensitive` values (as `http_request!` marks them).
+    fn sensitive_request() -> http::Request<bytes::Bytes> {
+        let mut r = http::Request::builder()
+            .method("GET")
+            .uri("http://127.0.0.1:9/pins?token=QUERYCANARY&page=2")
+            .header("x-pin", "HEADERCANARY")
+            .header("x-plain", "shown")
+            .body(bytes::Bytes::new())
+            .expect("a request");
+        let mut names = crate::request::SensitiveNames::default();
+        names.add_header("X-Pin");
+        names.add_query("token");
+        r.extensions_mut().insert(names);
+        r
+    }
+
+    #[test]
+    fn recordings_hold_no_sensitive_header_or_query_value() {
+        let inner = Arc::new(ReplayTransport::new(vec![Exchange::new("GET", "/pins").responds(200, "{}")]));
+        let recorder = RecordingTransport::new(inner, std::env::temp_dir().join("unused-recording.json"));
+        crate::transport::block_on::block_on(recorder.record(sensitive_request(), 1 << 20)).expect("answered");
+        let exchanges = recorder.exchanges.lock().expect("not poisoned");
+        let text = serde_json::to_string(&exchanges[0].to_json()).expect("json");
+        assert!(!text.contains("CANARY"), "{text}");
+        assert!(exchanges[0].headers.iter().all(|(k, _)| k != "x-pin"), "the header is left out");
+        assert!(exchanges[0].headers.contains(&("x-plain".to_string(), "shown".to_string())));
+        let query = exchanges[0].query.as_ref().expect("recorded");
+        assert!(query.contains(&("token".to_string(), REDACTED.to_string())) && query.contains(&("page".to_string(), "2".to_string())), "{query:?}");
+        // The recording replays: a redacted query value matches any.
+        let replay = ReplayTransport::new(exchanges.clone());
+        assert!(replay.answer(&sensitive_request()).is_ok());
+    }
+
+    #[test]
+    fn mismatches_never_show_sensitive_values() {
+        let replay = ReplayTransport::new(vec![Exchange::new("GET", "/pins").query("token", "WANTED").header("x-pin", "WANTEDPIN")]);
+        let e = match replay.answer(&sensitive_request()) {
+            Err(SendError::Transport(t)) => t.to_string(),
+            other => panic!("expected a mismatch, got {:?}", other.map(|r| r.status)),
+        };
+        assert!(!e.contains("CANARY") && !e.contains("WANTED") && e.contains("page=2") && e.contains("x-pin"), "{e}");
     }
 }

@@ -76,6 +76,12 @@ pub fn serialize(svc: &ServiceIr, op: &OperationIr, input: Option<&StructIr>) ->
     let members: &[MemberIr] = input.map(|s| s.members.as_slice()).unwrap_or_default();
     let type_name = &op.input;
     let member = |name: &str| members.iter().find(|m| m.name == name);
+    // Entries of `@sensitive` members (or targets, or of a sensitive input)
+    // start with `sensitive`: the request names their headers and query
+    // parameters so its `Debug` and recordings hide their values, and no
+    // violation shows them.
+    let in_sensitive = input.is_some_and(|s| s.sensitive);
+    let secret = |m: &MemberIr| (m.sensitive || in_sensitive).then(|| quote!(sensitive));
     let method = http.method.to_ascii_uppercase();
 
     // The path: literal text (runs of it joined) and labels.
@@ -100,6 +106,7 @@ pub fn serialize(svc: &ServiceIr, op: &OperationIr, input: Option<&StructIr>) ->
                 flush(&mut text, &mut path);
                 let f = ident(&m.rust_name);
                 let n = &m.name;
+                let s = secret(m);
                 let kind = text_kind(&m.ty, m.timestamp_format.unwrap_or(TimestampFormat::DateTime));
                 let label_default = op.customizations.iter().find_map(|c| match c {
                     RequestCustomization::LabelDefault { field, value } if *field == m.rust_name => Some(value),
@@ -107,11 +114,11 @@ pub fn serialize(svc: &ServiceIr, op: &OperationIr, input: Option<&StructIr>) ->
                 });
                 path.push(match label_default {
                     // A service customisation: unset or empty is this value.
-                    Some(d) => quote!(or(#f #n #d #greedy)),
+                    Some(d) => quote!(or(#s #f #n #d #greedy)),
                     // S3 object keys keep their dot segments (see `label_keeping_dots`).
-                    None if greedy && svc.s3_signing => quote!(keep_dots(#f #n #kind)),
-                    None if greedy => quote!(greedy(#f #n #kind)),
-                    None => quote!(label(#f #n #kind)),
+                    None if greedy && svc.s3_signing => quote!(keep_dots(#s #f #n #kind)),
+                    None if greedy => quote!(greedy(#s #f #n #kind)),
+                    None => quote!(label(#s #f #n #kind)),
                 });
             }
         }
@@ -142,6 +149,7 @@ pub fn serialize(svc: &ServiceIr, op: &OperationIr, input: Option<&StructIr>) ->
     for m in members {
         let f = ident(&m.rust_name);
         let n = &m.name;
+        let s = secret(m);
         if m.http != HttpBinding::Body {
             bound.push(wire_name(svc, m));
         }
@@ -153,17 +161,17 @@ pub fn serialize(svc: &ServiceIr, op: &OperationIr, input: Option<&StructIr>) ->
                 query.push(match is_list(&m.ty) {
                     Some(inner) => {
                         let kind = text_kind(inner, fmt);
-                        quote!(query_list(#name #f #n #kind))
+                        quote!(query_list(#s #name #f #n #kind))
                     }
                     None => {
                         let kind = text_kind(&m.ty, fmt);
-                        quote!(query(#name #f #n #kind))
+                        quote!(query(#s #name #f #n #kind))
                     }
                 });
             }
             HttpBinding::QueryParams => params.push(match &m.ty {
-                RType::Map(_, v) if is_list(v).is_some() => quote!(params_list(#f)),
-                _ => quote!(params(#f)),
+                RType::Map(_, v) if is_list(v).is_some() => quote!(params_list(#s #f)),
+                _ => quote!(params(#s #f)),
             }),
             HttpBinding::Header(name) => {
                 let fmt = m.timestamp_format.unwrap_or(TimestampFormat::HttpDate);
@@ -171,17 +179,17 @@ pub fn serialize(svc: &ServiceIr, op: &OperationIr, input: Option<&StructIr>) ->
                     Some(inner) => {
                         let kind = text_kind(inner, fmt);
                         let ts = matches!(inner, RType::Timestamp) && fmt == TimestampFormat::HttpDate;
-                        quote!(header_list(#name #f #n #kind #ts))
+                        quote!(header_list(#s #name #f #n #kind #ts))
                     }
                     // A string with `@mediaType` travels in a header as base64.
-                    None if m.ty == RType::String && m.media_type.is_some() => quote!(header(#name #f #n b64)),
+                    None if m.ty == RType::String && m.media_type.is_some() => quote!(header(#s #name #f #n b64)),
                     None => {
                         let kind = text_kind(&m.ty, fmt);
-                        quote!(header(#name #f #n #kind))
+                        quote!(header(#s #name #f #n #kind))
                     }
                 });
             }
-            HttpBinding::PrefixHeaders(prefix) => prefix_headers.push(quote!(prefix(#prefix #f #n))),
+            HttpBinding::PrefixHeaders(prefix) => prefix_headers.push(quote!(prefix(#s #prefix #f #n))),
             HttpBinding::Payload => payload = Some(m),
         }
     }
@@ -444,5 +452,114 @@ mod tests {
         let oops = find_struct(svc, "Oops").expect("the error");
         let reads = squeeze(super::error_header_reads(oops).expect("a header"));
         assert!(reads.contains(r#"code:header(sensitive"x-code"num)"#), "{reads}");
+    }
+
+    /// The lowered restJson1 service of one `@http` operation `ex#Op` with
+    /// `input` and `output` structures, and `more` shapes.
+    fn service(input: serde_json::Value, output: serde_json::Value, more: serde_json::Value) -> crate::ir::CrateIr {
+        let mut shapes = json!({
+            "ex#Svc": {"type": "service", "version": "1", "operations": [{"target": "ex#Op"}], "traits": {"aws.protocols#restJson1": {}}},
+            "ex#Op": {"type": "operation", "input": {"target": "ex#OpInput"}, "output": {"target": "ex#OpOutput"},
+                "traits": {"smithy.api#http": {"method": "POST", "uri": "/{Id}"}}},
+            "ex#OpInput": input,
+            "ex#OpOutput": output,
+            "ex#Secret": {"type": "string", "traits": {"smithy.api#sensitive": {}}},
+        });
+        for (k, v) in more.as_object().into_iter().flatten() {
+            shapes[k] = v.clone();
+        }
+        let model = json!({"smithy": "2.0", "shapes": shapes});
+        let model = Model::load_sources(&[(PathBuf::from("op.json"), model.to_string())]).expect("loads");
+        lower_crate(&model, "t", &Selection::default()).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn squeeze(t: proc_macro2::TokenStream) -> String {
+        t.to_string().replace(' ', "")
+    }
+
+    fn bound(trait_name: &str, value: serde_json::Value, target: &str) -> serde_json::Value {
+        json!({"target": target, "traits": {trait_name: value}})
+    }
+
+    fn sensitive(mut member: serde_json::Value) -> serde_json::Value {
+        member["traits"]["smithy.api#sensitive"] = json!({});
+        member
+    }
+
+    /// Response side: a list whose items' target is sensitive, a sensitive
+    /// `@mediaType` string, and every header of a sensitive output.
+    #[test]
+    fn sensitive_lists_media_types_and_outputs_are_marked_in_responses() {
+        let id = json!({"target": "smithy.api#String", "traits": {"smithy.api#httpLabel": {}, "smithy.api#required": {}}});
+        let more = json!({
+            "ex#Pins": {"type": "list", "member": {"target": "ex#Secret"}},
+            "ex#Doc": {"type": "string", "traits": {"smithy.api#mediaType": "application/json"}},
+        });
+        let output = json!({"type": "structure", "members": {
+            "Pins": bound("smithy.api#httpHeader", json!("x-pins"), "ex#Pins"),
+            "Doc": sensitive(bound("smithy.api#httpHeader", json!("x-doc"), "ex#Doc")),
+            "Plain": bound("smithy.api#httpHeader", json!("x-plain"), "ex#Doc"),
+        }});
+        let ir = service(json!({"type": "structure", "members": {"Id": id}}), output.clone(), more.clone());
+        let svc = &ir.services[0];
+        let op = &svc.operations[0];
+        let parse = squeeze(super::parse(svc, &op.output, find_struct(svc, &op.output)));
+        for entry in [r#"pins:header(sensitive"x-pins"listfalse(str))"#, r#"doc:header(sensitive"x-doc"b64)"#, r#"plain:header("x-plain"b64)"#] {
+            assert!(parse.contains(entry), "{entry} in {parse}");
+        }
+        // A sensitive output structure: every header entry is marked.
+        let mut secret_output = output;
+        secret_output["traits"] = json!({"smithy.api#sensitive": {}});
+        let ir = service(json!({"type": "structure", "members": {"Id": id}}), secret_output, more);
+        let svc = &ir.services[0];
+        let op = &svc.operations[0];
+        let parse = squeeze(super::parse(svc, &op.output, find_struct(svc, &op.output)));
+        assert!(parse.contains(r#"plain:header(sensitive"x-plain"b64)"#), "{parse}");
+        assert!(!parse.contains(r#"header(""#), "no unmarked header: {parse}");
+    }
+
+    /// Request side: entries of sensitive members (label, query, params,
+    /// header, list header, prefix headers) start with `sensitive`; those
+    /// of plain members do not; a sensitive input marks them all.
+    #[test]
+    fn sensitive_request_entries_are_marked() {
+        let more = json!({
+            "ex#Pins": {"type": "list", "member": {"target": "ex#Secret"}},
+            "ex#Meta": {"type": "map", "key": {"target": "smithy.api#String"}, "value": {"target": "ex#Secret"}},
+        });
+        let id = sensitive(json!({"target": "smithy.api#String", "traits": {"smithy.api#httpLabel": {}, "smithy.api#required": {}}}));
+        let input = json!({"type": "structure", "members": {
+            "Id": id,
+            "Token": bound("smithy.api#httpQuery", json!("token"), "ex#Secret"),
+            "Page": bound("smithy.api#httpQuery", json!("page"), "smithy.api#String"),
+            "Extra": bound("smithy.api#httpQueryParams", json!({}), "ex#Meta"),
+            "Pin": sensitive(bound("smithy.api#httpHeader", json!("x-pin"), "smithy.api#Integer")),
+            "Pins": bound("smithy.api#httpHeader", json!("x-pins"), "ex#Pins"),
+            "Plain": bound("smithy.api#httpHeader", json!("x-plain"), "smithy.api#String"),
+            "Meta": bound("smithy.api#httpPrefixHeaders", json!("x-meta-"), "ex#Meta"),
+        }});
+        let ir = service(input.clone(), json!({"type": "structure", "members": {}}), more.clone());
+        let svc = &ir.services[0];
+        let op = &svc.operations[0];
+        let request = squeeze(super::serialize(svc, op, find_struct(svc, &op.input)).expect("@http"));
+        for entry in [
+            r#"label(sensitiveid"Id"str)"#,
+            r#"query(sensitive"token"token"Token"str)"#,
+            r#"query("page"page"Page"str)"#,
+            r#"params(sensitiveextra)"#,
+            r#"header(sensitive"x-pin"pin"Pin"display)"#,
+            r#"header_list(sensitive"x-pins"pins"Pins"strfalse)"#,
+            r#"header("x-plain"plain"Plain"str)"#,
+            r#"prefix(sensitive"x-meta-"meta"Meta")"#,
+        ] {
+            assert!(request.contains(entry), "{entry} in {request}");
+        }
+        let mut secret_input = input;
+        secret_input["traits"] = json!({"smithy.api#sensitive": {}});
+        let ir = service(secret_input, json!({"type": "structure", "members": {}}), more);
+        let svc = &ir.services[0];
+        let op = &svc.operations[0];
+        let request = squeeze(super::serialize(svc, op, find_struct(svc, &op.input)).expect("@http"));
+        assert!(request.contains(r#"query(sensitive"page"page"Page"str)"#) && request.contains(r#"header(sensitive"x-plain""#), "{request}");
     }
 }
