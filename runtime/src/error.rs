@@ -243,20 +243,49 @@ impl ParseError {
 
     /// The same error without any part of the body: no excerpt, and every
     /// quoted value in the message (a JSON parser's `invalid type: string
-    /// "…"`) hidden.
+    /// "…"`) hidden. A header's error keeps its leading ``header `name`
+    /// (member `field`): `` (names from the model, not the response).
     pub fn withheld(mut self) -> Self {
         self.body_excerpt.clear();
-        self.message = hide_quoted(&self.message);
+        let (names, rest) = self.message.split_at(header_names_len(&self.message));
+        self.message = format!("{names}{}", hide_quoted(rest));
         self.body_withheld = true;
         self
     }
 }
 
+/// The length of the ``header `name` (member `field`): `` a header's parse
+/// error starts with (`rest_json::header`), or 0: the name a token, the
+/// field a Rust identifier, so no value of the response fits in them.
+fn header_names_len(message: &str) -> usize {
+    let quoted = |text: &str, allowed: fn(u8) -> bool| -> Option<usize> {
+        let inner = text.strip_prefix('`')?;
+        let end = inner.find('`')?;
+        (end > 0 && inner.as_bytes()[..end].iter().all(|b| allowed(*b))).then_some(end + 2)
+    };
+    let token = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_|~".contains(&b);
+    let field = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let parse = || -> Option<usize> {
+        let mut at = "header ".len();
+        let rest = message.strip_prefix("header ")?;
+        let name = quoted(rest, token)?;
+        at += name;
+        let rest = message[at..].strip_prefix(" (member ")?;
+        at += " (member ".len();
+        let member = quoted(rest, field)?;
+        at += member;
+        message[at..].starts_with("): ").then_some(at + "): ".len())
+    };
+    parse().unwrap_or(0)
+}
+
 /// `text` with what stands between double quotes or backticks replaced by
-/// `…` (an unclosed quote hides the rest).
+/// `…` (an unclosed quote hides the rest). Inside double quotes, `\`
+/// escapes the next character (`"a\"b"` is one quoted value).
 fn hide_quoted(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut open: Option<char> = None;
+    let mut escaped = false;
     for c in text.chars() {
         match open {
             None => {
@@ -265,6 +294,8 @@ fn hide_quoted(text: &str) -> String {
                     open = Some(c);
                 }
             }
+            Some('"') if escaped => escaped = false,
+            Some('"') if c == '\\' => escaped = true,
             Some(q) if c == q => {
                 out.push('…');
                 out.push(c);
@@ -401,5 +432,21 @@ mod tests {
         assert_eq!(hide_quoted("unknown variant `s3cret`, expected one of `A`"), "unknown variant `…`, expected one of `…`");
         assert_eq!(hide_quoted(r#"unclosed "s3cret"#), r#"unclosed "…"#);
         assert_eq!(hide_quoted("EOF while parsing a string at line 1 column 40"), "EOF while parsing a string at line 1 column 40");
+        // An escaped quote does not end the value.
+        assert_eq!(hide_quoted(r#"string "a\"b", expected u64"#), r#"string "…", expected u64"#);
+        assert_eq!(hide_quoted(r#"string "a\\" then "b""#), r#"string "…" then "…""#);
+    }
+
+    #[test]
+    fn a_withheld_header_error_keeps_the_header_and_member_names() {
+        let response = RawResponse::new(200, Vec::new(), b"{}".to_vec());
+        let e = ParseError::new(&response, r#"header `x-count` (member `count`): "12ab\"secret": not a valid number"#).withheld();
+        assert_eq!(e.message, r#"header `x-count` (member `count`): "…": not a valid number"#);
+        // Anything else is hidden as before, also a look-alike whose names
+        // could hold a value.
+        let e = ParseError::new(&response, "header `x count` (member `c`): `v`").withheld();
+        assert_eq!(e.message, "header `…` (member `…`): `…`");
+        let e = ParseError::new(&response, "invalid type: string \"s3cret\"").withheld();
+        assert_eq!(e.message, "invalid type: string \"…\"");
     }
 }
