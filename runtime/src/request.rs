@@ -359,9 +359,13 @@ impl RawResponse {
     /// A header's field lines combined as HTTP combines them (RFC 9110,
     /// section 5.3): their values in order, joined by `, `, so `X-Foo: a`
     /// and `X-Foo: b` read as `a, b`; `None` when absent. Borrowed when
-    /// there is one line. Meant for list-valued fields: a single-valued
-    /// one's own commas (an http-date, a `Set-Cookie`) would run into the
-    /// joins.
+    /// there is one line. Every line is kept as it is, empty ones too (the
+    /// result can end in `, `), and a single-valued field's own commas (an
+    /// http-date, a `Set-Cookie`) run into the joins. The generated parsers
+    /// read lines with [`header_values`](Self::header_values) instead:
+    /// `rest_json::header_list` splits each line on its own, and
+    /// `rest_json::header` joins a single value's lines this way only when
+    /// its non-empty lines disagree.
     pub fn header_combined(&self, name: &str) -> Option<std::borrow::Cow<'_, str>> {
         let mut values = self.header_values(name);
         let first = values.next()?;
