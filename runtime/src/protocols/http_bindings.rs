@@ -445,11 +445,17 @@ mod tests {
         at: Option<Timestamp>,
         meta: Option<BTreeMap<String, String>>,
         extra: Option<BTreeMap<String, String>>,
+        pins: Option<Vec<String>>,
+        lists: Option<BTreeMap<String, Vec<String>>>,
+        key: Option<String>,
     }
 
     fn prepare_secrets(input: &Secrets) -> Result<crate::request::PreparedRequest, Failure> {
-        http_request!(request = "GET", input: "PinInput", [text("/")] [
+        http_request!(request = "GET", input: "PinInput", [text("/"), or(sensitive key "Key" "k" true)] [
             query(sensitive "token" token "Token" str),
+            query_list(sensitive "pins" pins "Pins" str),
+            params_list(sensitive lists),
+            header_list(sensitive "x-pins" pins "Pins" str false),
             query("plain" plain "Plain" str),
             params(sensitive extra),
             header(sensitive "x-pin" pin "Pin" str),
@@ -467,6 +473,8 @@ mod tests {
             plain: Some("shown".into()),
             meta: Some([("k".to_string(), "METACANARY".to_string())].into()),
             extra: Some([("e".to_string(), "EXTRACANARY".to_string())].into()),
+            pins: Some(vec!["LISTCANARY".into()]),
+            lists: Some([("l".to_string(), vec!["LCANARY".to_string()])].into()),
             ..Secrets::default()
         };
         let request = prepare_secrets(&input).expect("a request");
@@ -475,6 +483,7 @@ mod tests {
         assert!(request.path_and_query().contains("token=TOKENCANARY"));
         let names = &request.sensitive_names;
         assert!(names.header("X-Pin") && names.header("x-meta-k") && names.query("token") && names.query("e"));
+        assert!(names.query("pins") && names.query("l") && names.header("x-pins"));
         assert!(!names.query("plain") && !names.header("x-at"), "unset or plain members are not named");
         let shown = format!("{request:?}");
         assert!(!shown.contains("CANARY") && shown.contains("shown"), "{shown}");
