@@ -74,9 +74,9 @@ pub fn prepare_complete_multipart_upload(
         str), header("If-Match" if_match "IfMatch" str), header("If-None-Match"
         if_none_match "IfNoneMatch" str),
         header("x-amz-server-side-encryption-customer-algorithm" sse_customer_algorithm
-        "SSECustomerAlgorithm" str), header("x-amz-server-side-encryption-customer-key"
-        sse_customer_key "SSECustomerKey" str),
-        header("x-amz-server-side-encryption-customer-key-MD5" sse_customer_key_md5
+        "SSECustomerAlgorithm" str), header(sensitive
+        "x-amz-server-side-encryption-customer-key" sse_customer_key "SSECustomerKey"
+        str), header("x-amz-server-side-encryption-customer-key-MD5" sse_customer_key_md5
         "SSECustomerKeyMD5" str)]
     );
     if let ::std::option::Option::Some(v) = &input.multipart_upload {
@@ -159,17 +159,18 @@ pub fn prepare_copy_object(
         "StorageClass" enum), header("x-amz-website-redirect-location"
         website_redirect_location "WebsiteRedirectLocation" str),
         header("x-amz-server-side-encryption-customer-algorithm" sse_customer_algorithm
-        "SSECustomerAlgorithm" str), header("x-amz-server-side-encryption-customer-key"
-        sse_customer_key "SSECustomerKey" str),
-        header("x-amz-server-side-encryption-customer-key-MD5" sse_customer_key_md5
-        "SSECustomerKeyMD5" str), header("x-amz-server-side-encryption-aws-kms-key-id"
-        ssekms_key_id "SSEKMSKeyId" str), header("x-amz-server-side-encryption-context"
-        ssekms_encryption_context "SSEKMSEncryptionContext" str),
+        "SSECustomerAlgorithm" str), header(sensitive
+        "x-amz-server-side-encryption-customer-key" sse_customer_key "SSECustomerKey"
+        str), header("x-amz-server-side-encryption-customer-key-MD5" sse_customer_key_md5
+        "SSECustomerKeyMD5" str), header(sensitive
+        "x-amz-server-side-encryption-aws-kms-key-id" ssekms_key_id "SSEKMSKeyId" str),
+        header(sensitive "x-amz-server-side-encryption-context" ssekms_encryption_context
+        "SSEKMSEncryptionContext" str),
         header("x-amz-server-side-encryption-bucket-key-enabled" bucket_key_enabled
         "BucketKeyEnabled" display),
         header("x-amz-copy-source-server-side-encryption-customer-algorithm"
         copy_source_sse_customer_algorithm "CopySourceSSECustomerAlgorithm" str),
-        header("x-amz-copy-source-server-side-encryption-customer-key"
+        header(sensitive "x-amz-copy-source-server-side-encryption-customer-key"
         copy_source_sse_customer_key "CopySourceSSECustomerKey" str),
         header("x-amz-copy-source-server-side-encryption-customer-key-MD5"
         copy_source_sse_customer_key_md5 "CopySourceSSECustomerKeyMD5" str),
@@ -306,12 +307,13 @@ pub fn prepare_create_multipart_upload(
         "StorageClass" enum), header("x-amz-website-redirect-location"
         website_redirect_location "WebsiteRedirectLocation" str),
         header("x-amz-server-side-encryption-customer-algorithm" sse_customer_algorithm
-        "SSECustomerAlgorithm" str), header("x-amz-server-side-encryption-customer-key"
-        sse_customer_key "SSECustomerKey" str),
-        header("x-amz-server-side-encryption-customer-key-MD5" sse_customer_key_md5
-        "SSECustomerKeyMD5" str), header("x-amz-server-side-encryption-aws-kms-key-id"
-        ssekms_key_id "SSEKMSKeyId" str), header("x-amz-server-side-encryption-context"
-        ssekms_encryption_context "SSEKMSEncryptionContext" str),
+        "SSECustomerAlgorithm" str), header(sensitive
+        "x-amz-server-side-encryption-customer-key" sse_customer_key "SSECustomerKey"
+        str), header("x-amz-server-side-encryption-customer-key-MD5" sse_customer_key_md5
+        "SSECustomerKeyMD5" str), header(sensitive
+        "x-amz-server-side-encryption-aws-kms-key-id" ssekms_key_id "SSEKMSKeyId" str),
+        header(sensitive "x-amz-server-side-encryption-context" ssekms_encryption_context
+        "SSEKMSEncryptionContext" str),
         header("x-amz-server-side-encryption-bucket-key-enabled" bucket_key_enabled
         "BucketKeyEnabled" display), header("x-amz-request-payer" request_payer
         "RequestPayer" enum), header("x-amz-tagging" tagging "Tagging" str),
@@ -574,13 +576,13 @@ pub fn prepare_get_object(
         if_none_match "IfNoneMatch" str), header("If-Unmodified-Since"
         if_unmodified_since "IfUnmodifiedSince" http_date), header("Range" range "Range"
         str), header("x-amz-server-side-encryption-customer-algorithm"
-        sse_customer_algorithm "SSECustomerAlgorithm" str),
-        header("x-amz-server-side-encryption-customer-key" sse_customer_key
-        "SSECustomerKey" str), header("x-amz-server-side-encryption-customer-key-MD5"
-        sse_customer_key_md5 "SSECustomerKeyMD5" str), header("x-amz-request-payer"
-        request_payer "RequestPayer" enum), header("x-amz-expected-bucket-owner"
-        expected_bucket_owner "ExpectedBucketOwner" str), header("x-amz-checksum-mode"
-        checksum_mode "ChecksumMode" enum)]
+        sse_customer_algorithm "SSECustomerAlgorithm" str), header(sensitive
+        "x-amz-server-side-encryption-customer-key" sse_customer_key "SSECustomerKey"
+        str), header("x-amz-server-side-encryption-customer-key-MD5" sse_customer_key_md5
+        "SSECustomerKeyMD5" str), header("x-amz-request-payer" request_payer
+        "RequestPayer" enum), header("x-amz-expected-bucket-owner" expected_bucket_owner
+        "ExpectedBucketOwner" str), header("x-amz-checksum-mode" checksum_mode
+        "ChecksumMode" enum)]
     );
     ::smithy_gen_runtime::protocols::endpoint_params::endpoint_params!(
         request, input[str("Bucket" bucket), str("Key" key)]
@@ -718,9 +720,9 @@ pub fn prepare_head_object(
         header("If-Unmodified-Since" if_unmodified_since "IfUnmodifiedSince" http_date),
         header("Range" range "Range" str),
         header("x-amz-server-side-encryption-customer-algorithm" sse_customer_algorithm
-        "SSECustomerAlgorithm" str), header("x-amz-server-side-encryption-customer-key"
-        sse_customer_key "SSECustomerKey" str),
-        header("x-amz-server-side-encryption-customer-key-MD5" sse_customer_key_md5
+        "SSECustomerAlgorithm" str), header(sensitive
+        "x-amz-server-side-encryption-customer-key" sse_customer_key "SSECustomerKey"
+        str), header("x-amz-server-side-encryption-customer-key-MD5" sse_customer_key_md5
         "SSECustomerKeyMD5" str), header("x-amz-request-payer" request_payer
         "RequestPayer" enum), header("x-amz-expected-bucket-owner" expected_bucket_owner
         "ExpectedBucketOwner" str), header("x-amz-checksum-mode" checksum_mode
@@ -903,12 +905,13 @@ pub fn prepare_put_object(
         "StorageClass" enum), header("x-amz-website-redirect-location"
         website_redirect_location "WebsiteRedirectLocation" str),
         header("x-amz-server-side-encryption-customer-algorithm" sse_customer_algorithm
-        "SSECustomerAlgorithm" str), header("x-amz-server-side-encryption-customer-key"
-        sse_customer_key "SSECustomerKey" str),
-        header("x-amz-server-side-encryption-customer-key-MD5" sse_customer_key_md5
-        "SSECustomerKeyMD5" str), header("x-amz-server-side-encryption-aws-kms-key-id"
-        ssekms_key_id "SSEKMSKeyId" str), header("x-amz-server-side-encryption-context"
-        ssekms_encryption_context "SSEKMSEncryptionContext" str),
+        "SSECustomerAlgorithm" str), header(sensitive
+        "x-amz-server-side-encryption-customer-key" sse_customer_key "SSECustomerKey"
+        str), header("x-amz-server-side-encryption-customer-key-MD5" sse_customer_key_md5
+        "SSECustomerKeyMD5" str), header(sensitive
+        "x-amz-server-side-encryption-aws-kms-key-id" ssekms_key_id "SSEKMSKeyId" str),
+        header(sensitive "x-amz-server-side-encryption-context" ssekms_encryption_context
+        "SSEKMSEncryptionContext" str),
         header("x-amz-server-side-encryption-bucket-key-enabled" bucket_key_enabled
         "BucketKeyEnabled" display), header("x-amz-request-payer" request_payer
         "RequestPayer" enum), header("x-amz-tagging" tagging "Tagging" str),
@@ -988,9 +991,9 @@ pub fn prepare_select_object_content(
         request = "POST", input : "SelectObjectContentInput", [text("/"), keep_dots(key
         "Key" str)] [flag("select"), constant("select-type" "2"),
         header("x-amz-server-side-encryption-customer-algorithm" sse_customer_algorithm
-        "SSECustomerAlgorithm" str), header("x-amz-server-side-encryption-customer-key"
-        sse_customer_key "SSECustomerKey" str),
-        header("x-amz-server-side-encryption-customer-key-MD5" sse_customer_key_md5
+        "SSECustomerAlgorithm" str), header(sensitive
+        "x-amz-server-side-encryption-customer-key" sse_customer_key "SSECustomerKey"
+        str), header("x-amz-server-side-encryption-customer-key-MD5" sse_customer_key_md5
         "SSECustomerKeyMD5" str), header("x-amz-expected-bucket-owner"
         expected_bucket_owner "ExpectedBucketOwner" str)]
     );
@@ -1147,12 +1150,12 @@ pub fn prepare_upload_part(
         "ChecksumCRC64NVME" str), header("x-amz-checksum-sha1" checksum_sha1
         "ChecksumSHA1" str), header("x-amz-checksum-sha256" checksum_sha256
         "ChecksumSHA256" str), header("x-amz-server-side-encryption-customer-algorithm"
-        sse_customer_algorithm "SSECustomerAlgorithm" str),
-        header("x-amz-server-side-encryption-customer-key" sse_customer_key
-        "SSECustomerKey" str), header("x-amz-server-side-encryption-customer-key-MD5"
-        sse_customer_key_md5 "SSECustomerKeyMD5" str), header("x-amz-request-payer"
-        request_payer "RequestPayer" enum), header("x-amz-expected-bucket-owner"
-        expected_bucket_owner "ExpectedBucketOwner" str)]
+        sse_customer_algorithm "SSECustomerAlgorithm" str), header(sensitive
+        "x-amz-server-side-encryption-customer-key" sse_customer_key "SSECustomerKey"
+        str), header("x-amz-server-side-encryption-customer-key-MD5" sse_customer_key_md5
+        "SSECustomerKeyMD5" str), header("x-amz-request-payer" request_payer
+        "RequestPayer" enum), header("x-amz-expected-bucket-owner" expected_bucket_owner
+        "ExpectedBucketOwner" str)]
     );
     if let ::std::option::Option::Some(v) = &input.body {
         request.default_header("content-type", "application/octet-stream");

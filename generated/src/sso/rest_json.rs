@@ -18,8 +18,8 @@ pub fn prepare_get_role_credentials(
     ::smithy_gen_runtime::protocols::http_bindings::http_request!(
         request = "GET", input : "GetRoleCredentialsInput",
         [text("/federation/credentials")] [query("role_name" role_name "roleName" str),
-        query("account_id" account_id "accountId" str), header("x-amz-sso_bearer_token"
-        access_token "accessToken" str)]
+        query("account_id" account_id "accountId" str), header(sensitive
+        "x-amz-sso_bearer_token" access_token "accessToken" str)]
     );
     request.unsigned = true;
     request.sensitive = true;
