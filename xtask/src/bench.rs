@@ -20,7 +20,9 @@
 //!   feature, and through aws-sdk-cloudwatchlogs pinned by bench/Cargo.lock),
 //!   each into an empty target directory, alternating between programs, with
 //!   every crate already downloaded (`--offline`), and the stripped size of
-//!   each release binary;
+//!   each release binary; beside them, debug only, the dependency floor
+//!   (`bench/one-call/floor`: the one-op program's third-party crates and
+//!   an empty `main`), to show what our own crates add;
 //! - generated Rust lines per operation on the complete Logs and S3 models
 //!   (`bench_lines.rs`; ours the generated crate, the peer's crate `src/`);
 //! - PutDestination throughput and CPU time per request over loopback

@@ -2,7 +2,8 @@
 //! seed crate, through the complete-Logs crate whole and with one
 //! operation's feature, each with the loader `smithy-gen-config`; through
 //! aws-sdk-cloudwatchlogs with aws-config): clean debug and release builds,
-//! alternating, and the stripped release binaries; and the build-script
+//! alternating, and the stripped release binaries; the dependency floor
+//! (debug only: the one-op program's third-party crates alone); and the build-script
 //! example beside the same operations committed.
 
 use std::path::{Path, PathBuf};
@@ -24,6 +25,24 @@ pub(super) const PROGRAMS: &[(&str, &str, &str, &str)] = &[
     ("logs-one-op", "our complete-Logs crate (one operation's feature) with the loader", "≤ 0.20", "≤ 0.25"),
 ];
 
+/// The dependency floor's program (bench/one-call/floor): the one-op
+/// program's third-party crates and an empty `main`.
+const FLOOR: &str = "floor";
+
+/// One clean build of `one-call-PROGRAM` into its own target directory, in
+/// seconds of wall time.
+fn clean_build(bench_dir: &Path, program: &str, profile: &str, release: bool, round: usize) -> Result<f64, String> {
+    let mut cmd = build_command(bench_dir, &format!("one-call-{program}"), &format!("{program}-{profile}"), release, true);
+    let started = Instant::now();
+    let status = cmd.status().map_err(|e| format!("cannot run cargo: {e}"))?;
+    let seconds = started.elapsed().as_secs_f64();
+    if !status.success() {
+        return Err(format!("building one-call-{program} ({profile}) failed"));
+    }
+    println!("  round {} {program:<12} {profile:<8} {seconds:6.1} s", round + 1);
+    Ok(seconds)
+}
+
 pub(super) fn label(program: &str) -> &'static str {
     PROGRAMS.iter().find(|p| p.0 == program).map_or("", |p| p.1)
 }
@@ -36,20 +55,36 @@ pub(super) fn build_figures(bench_dir: &Path, repeats: usize, report: &mut Repor
         let profile = if release { "release" } else { "debug" };
         println!("\n== clean {profile} builds ({repeats} each, alternating)");
         let mut times: Vec<Vec<f64>> = vec![Vec::new(); PROGRAMS.len()];
+        let mut floor = Vec::new();
         for round in 0..repeats {
             for (i, (program, ..)) in PROGRAMS.iter().enumerate() {
-                let mut cmd = build_command(bench_dir, &format!("one-call-{program}"), &format!("{program}-{profile}"), release, true);
-                let started = Instant::now();
-                let status = cmd.status().map_err(|e| format!("cannot run cargo: {e}"))?;
-                let seconds = started.elapsed().as_secs_f64();
-                if !status.success() {
-                    return Err(format!("building one-call-{program} ({profile}) failed"));
-                }
-                println!("  round {} {program:<12} {profile:<8} {seconds:6.1} s", round + 1);
-                times[i].push(seconds);
+                times[i].push(clean_build(bench_dir, program, profile, release, round)?);
+            }
+            // The dependency floor, debug only: it has nothing to run.
+            if !release {
+                floor.push(clean_build(bench_dir, FLOOR, profile, release, round)?);
             }
         }
         let medians: Vec<f64> = times.iter_mut().map(|t| median(t)).collect();
+        if !release {
+            let floor = median(&mut floor);
+            report.row(
+                "clean debug build of the dependency floor: the third-party crates of the one-op program alone, empty main",
+                format!("{floor:.1} s"),
+                format!("{:.1} s", medians[0]),
+                ratio(floor, medians[0]),
+                "",
+            );
+            report.note(format!(
+                "the dependency floor (bench/one-call/floor) compiles exactly the third-party crates, with the same features, that the \
+                 one-op Logs program compiles (the runtime's dependencies with `default-transport` and `xml`, tokio's \
+                 `rt-multi-thread`) and nothing of ours; at the target (0.20 of the peer's {:.1} s, {:.1} s) our crates (runtime, \
+                 identity clients, loader, generated crate) could add {:.1} s to it",
+                medians[0],
+                0.2 * medians[0],
+                0.2 * medians[0] - floor
+            ));
+        }
         for (i, (_, label, debug_target, _)) in PROGRAMS.iter().enumerate().skip(1) {
             let target = if release { "" } else { debug_target };
             report.row(
