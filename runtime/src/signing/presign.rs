@@ -194,10 +194,21 @@ impl PresignedRequest {
     }
 
     /// An [`http::Request`] with the method, URL and headers, and `body`.
+    /// It carries the request's
+    /// [`SensitiveNames`](crate::request::SensitiveNames) as an extension,
+    /// and is marked [`Sensitive`](crate::transport::Sensitive) when the
+    /// operation's input or output may hold `@sensitive` values, so a
+    /// [`RecordingTransport`](crate::transport::replay::RecordingTransport)
+    /// sending it keeps none of their values (nor the signature or the
+    /// session token).
     pub fn to_http_request<B>(&self, body: B) -> Result<http::Request<B>, http::Error> {
         let mut builder = http::Request::builder().method(self.method.as_str()).uri(self.uri.as_str());
         for (name, value) in &self.headers {
             builder = builder.header(name.as_str(), value.as_str());
+        }
+        builder = builder.extension(self.sensitive_names.clone());
+        if self.sensitive {
+            builder = builder.extension(crate::transport::Sensitive);
         }
         builder.body(body)
     }
@@ -220,7 +231,8 @@ impl fmt::Debug for PresignedRequest {
 /// `uri` with the values of the parameters that grant access or may hold
 /// secrets replaced: the signature, the session token, any parameter whose
 /// name says it holds a secret, those that carry `@sensitive` members
-/// (`names`: a query parameter, or a header S3 moved into the query), and,
+/// (`names`: query parameters; a header name too, should one appear in
+/// the query), and,
 /// when `sensitive`, every parameter but the signature's
 /// public ones.
 fn redacted(uri: &str, sensitive: bool, names: &SensitiveNames) -> String {
@@ -507,6 +519,37 @@ mod tests {
         let shown = format!("{r:?}");
         assert!(!shown.contains("CANARY"), "{shown}");
         assert!(shown.contains("pin=** redacted **") && shown.contains("page=2"), "{shown}");
+    }
+
+    #[test]
+    fn a_presigned_request_recorded_keeps_no_token_signature_credential_or_sensitive_value() {
+        use crate::transport::replay::{Exchange, RecordingTransport, ReplayTransport};
+        let mut sent = http::Request::builder()
+            .method("GET")
+            .uri("https://b.s3.amazonaws.com/k?pin=QUERYCANARY&Password=PWCANARY&page=2")
+            .header("host", "b.s3.amazonaws.com")
+            .body(bytes::Bytes::new())
+            .expect("a request");
+        let mut names = SensitiveNames::default();
+        names.add_query("pin");
+        sent.extensions_mut().insert(names);
+        let credentials = crate::credentials::Credentials::new("AKIDCANARY", "secret", Some("TOKENCANARY".into()));
+        let r = presign(&sent, &scope(&credentials), 60, true, true).expect("presigned");
+        let signature = r.uri().rsplit_once("X-Amz-Signature=").expect("signed").1.to_string();
+        let request = r.to_http_request(bytes::Bytes::new()).expect("a request");
+        assert!(request.extensions().get::<SensitiveNames>().is_some_and(|n| n.query("pin")));
+        assert!(crate::transport::is_sensitive(&request));
+        let path = std::env::temp_dir().join(format!("presigned-recording-{}.json", std::process::id()));
+        let inner = std::sync::Arc::new(ReplayTransport::new(vec![Exchange::new("GET", "/k").responds(200, "")]));
+        let recorder = RecordingTransport::new(inner, &path);
+        crate::transport::block_on::block_on(crate::transport::Transport::send(&recorder, request, 1 << 20)).expect("answered");
+        recorder.save().expect("saved");
+        let text = std::fs::read_to_string(&path).expect("read");
+        let _ = std::fs::remove_file(&path);
+        for secret in ["CANARY", signature.as_str()] {
+            assert!(!text.contains(secret), "{secret}: {text}");
+        }
+        assert!(text.contains("X-Amz-Security-Token") && text.contains("X-Amz-Date") && text.contains("page"), "{text}");
     }
 
     fn sent(content_type: &str, body: &'static [u8]) -> http::Request<bytes::Bytes> {

@@ -256,12 +256,23 @@ fn sensitive_names(request: &http::Request<bytes::Bytes>) -> Option<&crate::requ
     request.extensions().get::<crate::request::SensitiveNames>()
 }
 
+/// Query parameters of a presigned URL that are recorded redacted: the
+/// signature and the session token grant access; the credential names the
+/// access key (not a secret, but it identifies the account, and the
+/// `Authorization` header that carries it otherwise is left out), so a
+/// recording replays with any credentials.
+const SIGNING_QUERY: &[&str] = &["X-Amz-Signature", "X-Amz-Security-Token", "X-Amz-Credential"];
+
 /// Whether `request`'s query parameter `name` carries a secret: the API key
-/// (the request's [`AuthSecret`](crate::transport::AuthSecret)) or a
-/// `@sensitive` value.
+/// (the request's [`AuthSecret`](crate::transport::AuthSecret)), a
+/// `@sensitive` value, a presigned URL's signature, session token or
+/// credential, or a parameter whose name says it holds a secret (the
+/// [`secret_header`] rule: `Password`, `x-api-key`...).
 fn secret_query(request: &http::Request<bytes::Bytes>, name: &str) -> bool {
     matches!(request.extensions().get::<crate::transport::AuthSecret>(), Some(crate::transport::AuthSecret::Query(q)) if q == name)
         || sensitive_names(request).is_some_and(|n| n.query(name))
+        || SIGNING_QUERY.iter().any(|s| s.eq_ignore_ascii_case(name))
+        || secret_header(name)
 }
 
 /// `pairs` with the values of `request`'s secret query parameters hidden.
@@ -278,17 +289,12 @@ fn masked(mut pairs: Vec<(String, String)>, request: &http::Request<bytes::Bytes
 const HIDDEN: &str = "<secret, not shown>";
 
 /// `METHOD URI` for messages, the values of secret query parameters (the
-/// API key, `@sensitive` members') hidden.
+/// API key, `@sensitive` members', a presigned URL's signature) hidden.
 fn shown(request: &http::Request<bytes::Bytes>) -> String {
     let uri = request.uri();
-    let has_secret = matches!(request.extensions().get::<crate::transport::AuthSecret>(), Some(crate::transport::AuthSecret::Query(_)))
-        || sensitive_names(request).is_some_and(|n| !n.is_empty());
-    if !has_secret {
-        return format!("{} {uri}", request.method());
-    }
-    let query: Vec<String> = uri
-        .query()
-        .unwrap_or_default()
+    let base = format!("{} {}{}", request.method(), uri.authority().map(|a| format!("{}://{a}", uri.scheme_str().unwrap_or("http"))).unwrap_or_default(), uri.path());
+    let Some(query) = uri.query() else { return base };
+    let query: Vec<String> = query
         .split('&')
         .map(|pair| {
             let key = pair.split('=').next().unwrap_or_default();
@@ -300,7 +306,7 @@ fn shown(request: &http::Request<bytes::Bytes>) -> String {
             }
         })
         .collect();
-    format!("{} {}{}?{}", request.method(), uri.authority().map(|a| format!("{}://{a}", uri.scheme_str().unwrap_or("http"))).unwrap_or_default(), uri.path(), query.join("&"))
+    format!("{base}?{}", query.join("&"))
 }
 
 fn show_pairs(pairs: &[(String, String)]) -> String {
@@ -594,5 +600,15 @@ mod tests {
             other => panic!("expected a mismatch, got {:?}", other.map(|r| r.status)),
         };
         assert!(!e.contains("CANARY") && !e.contains("WANTED") && e.contains("page=2") && e.contains("x-pin"), "{e}");
+    }
+
+    #[test]
+    fn the_uri_shown_hides_signing_parameters_and_adds_no_bare_question_mark() {
+        let mut r = sensitive_request();
+        *r.uri_mut() = "http://127.0.0.1:9/pins".parse().expect("a uri");
+        assert_eq!(shown(&r), "GET http://127.0.0.1:9/pins");
+        *r.uri_mut() = "http://127.0.0.1:9/k?X-Amz-Date=1&X-Amz-Security-Token=TOK&X-Amz-Signature=SIG&api%2Dkey=KEY".parse().expect("a uri");
+        let s = shown(&r);
+        assert!(!s.contains("TOK") && !s.contains("SIG") && !s.contains("KEY") && s.contains("X-Amz-Date=1"), "{s}");
     }
 }
