@@ -35,8 +35,14 @@
 use std::fmt;
 use std::time::Duration;
 
-/// One attempt's request, before it is signed.
-#[derive(Debug)]
+use crate::request::{secret_header, SensitiveNames};
+
+/// One attempt's request, before it is signed. Its `Debug` hides the
+/// values of secret headers ([`secret_header`]: `Authorization`,
+/// `X-Amz-Security-Token`, S3's customer-provided keys...), of the headers
+/// and query parameters that carry `@sensitive` values
+/// ([`sensitive_names`](Self::sensitive_names)) or whose names say they
+/// hold secrets, and the body when [`sensitive`](Self::sensitive).
 pub struct HookRequest<'a> {
     /// The service's `sdkId` (`STS`) or, without one, its signing name.
     pub service: &'a str,
@@ -50,6 +56,53 @@ pub struct HookRequest<'a> {
     /// the hooks.
     pub headers: &'a mut Vec<(String, String)>,
     pub body: &'a [u8],
+    /// The operation's input or output may hold `@sensitive` values (the
+    /// body may carry them): a hook that logs must not show the body.
+    pub sensitive: bool,
+    /// The headers and query parameters that carry `@sensitive` values: a
+    /// hook that logs must not show their values.
+    pub sensitive_names: &'a SensitiveNames,
+}
+
+/// What `Debug` shows in place of a secret or `@sensitive` value.
+const HIDDEN: &str = "<sensitive>";
+
+impl fmt::Debug for HookRequest<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names = self.sensitive_names;
+        let headers: Vec<(&str, &str)> =
+            self.headers.iter().map(|(k, v)| (k.as_str(), if secret_header(k) || names.header(k) { HIDDEN } else { v.as_str() })).collect();
+        let body: &dyn fmt::Debug = if self.sensitive && !self.body.is_empty() { &HIDDEN } else { &String::from_utf8_lossy(self.body) };
+        f.debug_struct("HookRequest")
+            .field("service", &self.service)
+            .field("operation", &self.operation)
+            .field("attempt", &self.attempt)
+            .field("method", &self.method)
+            .field("url", &hidden_query(self.url, names))
+            .field("headers", &headers)
+            .field("body", body)
+            .field("sensitive", &self.sensitive)
+            .finish()
+    }
+}
+
+/// `url` with the values of the query parameters that carry `@sensitive`
+/// values (`names`) or whose names say they hold secrets replaced.
+fn hidden_query(url: &str, names: &SensitiveNames) -> String {
+    let Some((base, query)) = url.split_once('?') else { return url.to_string() };
+    let params: Vec<String> = query
+        .split('&')
+        .map(|p| {
+            let (name, value) = p.split_once('=').unwrap_or((p, ""));
+            let decoded = crate::protocol_test::percent_decode(name);
+            if !value.is_empty() && (names.query(&decoded) || secret_header(&decoded)) {
+                format!("{name}={HIDDEN}")
+            } else {
+                p.to_string()
+            }
+        })
+        .collect();
+    format!("{base}?{}", params.join("&"))
 }
 
 impl HookRequest<'_> {
@@ -96,4 +149,41 @@ pub trait RequestHook: Send + Sync + fmt::Debug {
 
     /// After each attempt's response arrived (whatever its status).
     fn after_response(&self, _response: &HookResponse<'_>) {}
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_hides_secret_and_sensitive_headers_parameters_and_a_sensitive_body() {
+        let mut headers = vec![
+            ("authorization".to_string(), "AWS4 CANARY1".to_string()),
+            ("x-amz-security-token".to_string(), "CANARY2".to_string()),
+            ("x-amz-server-side-encryption-customer-key".to_string(), "CANARY3".to_string()),
+            ("x-pin".to_string(), "CANARY4".to_string()),
+            ("content-type".to_string(), "text/plain".to_string()),
+        ];
+        let mut names = SensitiveNames::default();
+        names.add_header("x-pin");
+        names.add_query("token");
+        let mut request = HookRequest {
+            service: "S3",
+            operation: "PutObject",
+            attempt: 1,
+            method: "PUT",
+            url: "https://b.s3.amazonaws.com/k?token=CANARY5&api%2Dkey=CANARY6&page=2",
+            headers: &mut headers,
+            body: b"BODYCANARY",
+            sensitive: true,
+            sensitive_names: &names,
+        };
+        let shown = format!("{request:?}");
+        assert!(!shown.contains("CANARY"), "{shown}");
+        for kept in ["text/plain", "page=2", "token=<sensitive>", "\"x-pin\", \"<sensitive>\"", "PutObject"] {
+            assert!(shown.contains(kept), "{kept}: {shown}");
+        }
+        request.sensitive = false;
+        assert!(format!("{request:?}").contains("BODYCANARY"), "a body without @sensitive members is shown");
+    }
 }

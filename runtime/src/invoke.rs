@@ -1005,7 +1005,17 @@ impl Handle {
         } else {
             let mut h = headers.to_vec();
             for hook in &config.hooks {
-                let mut view = HookRequest { service: self.service_name(), operation, attempt, method: request.method, url, headers: &mut h, body };
+                let mut view = HookRequest {
+                    service: self.service_name(),
+                    operation,
+                    attempt,
+                    method: request.method,
+                    url,
+                    headers: &mut h,
+                    body,
+                    sensitive: request.sensitive,
+                    sensitive_names: &request.sensitive_names,
+                };
                 hook.before_sign(&mut view).map_err(|m| stop(TransportErrorKind::Hook, format!("{hook:?}: {m}")))?;
             }
             hooked = h;
