@@ -74,6 +74,10 @@ pub struct SensitiveNames {
     /// Lower-case header names.
     headers: Vec<String>,
     query: Vec<String>,
+    /// Lower-case names of the response's headers that carry `@sensitive`
+    /// output members, and prefixes of `@httpPrefixHeaders` ones.
+    response_headers: Vec<String>,
+    response_prefixes: Vec<String>,
 }
 
 impl SensitiveNames {
@@ -101,8 +105,34 @@ impl SensitiveNames {
         self.query.iter().any(|q| q == name)
     }
 
+    /// The response's header `name` (any case) carries a sensitive output
+    /// member's value (S3 `PutObject`'s `x-amz-server-side-encryption-aws-kms-key-id`).
+    pub fn add_response_header(&mut self, name: &str) {
+        if !self.response_headers.iter().any(|h| h.eq_ignore_ascii_case(name)) {
+            self.response_headers.push(name.to_ascii_lowercase());
+        }
+    }
+
+    /// The response's headers starting with `prefix` (any case) carry a
+    /// sensitive `@httpPrefixHeaders` output member's values.
+    pub fn add_response_prefix(&mut self, prefix: &str) {
+        if !self.response_prefixes.iter().any(|h| h.eq_ignore_ascii_case(prefix)) {
+            self.response_prefixes.push(prefix.to_ascii_lowercase());
+        }
+    }
+
+    /// Whether the response's header `name` (any case) carries a sensitive
+    /// value: named by [`add_response_header`](Self::add_response_header)
+    /// or [`add_response_prefix`](Self::add_response_prefix), or a
+    /// sensitive request header's name (a value sent back).
+    pub fn response_header(&self, name: &str) -> bool {
+        let lower = name.to_ascii_lowercase();
+        self.header(name) || self.response_headers.contains(&lower) || self.response_prefixes.iter().any(|p| lower.starts_with(p.as_str()))
+    }
+
+    /// No request header, query parameter or response header is named.
     pub fn is_empty(&self) -> bool {
-        self.headers.is_empty() && self.query.is_empty()
+        self.headers.is_empty() && self.query.is_empty() && self.response_headers.is_empty() && self.response_prefixes.is_empty()
     }
 }
 

@@ -424,7 +424,9 @@ impl Transport for ReplayTransport {
 ///   such response headers (`Set-Cookie`) are [`REDACTED`];
 /// - request headers that carry `@sensitive` members' values are left
 ///   out, and such query parameters' values are [`REDACTED`] (the request's
-///   [`SensitiveNames`](crate::request::SensitiveNames));
+///   [`SensitiveNames`](crate::request::SensitiveNames)), as are the
+///   values of the response headers that carry `@sensitive` output members
+///   (S3 `PutObject`'s `x-amz-server-side-encryption-aws-kms-key-id`);
 /// - an exchange marked [`Sensitive`](crate::transport::Sensitive) (every
 ///   request of the credential providers, which use the configuration's
 ///   transport: instance metadata, container endpoints, STS `AssumeRole*`,
@@ -497,12 +499,13 @@ impl RecordingTransport {
         if !request.body().is_empty() {
             exchange.body = Some(if sensitive { REDACTED.to_string() } else { String::from_utf8_lossy(request.body()).into_owned() });
         }
+        let names = sensitive_names(&request).cloned().unwrap_or_default();
         let response = self.inner.send(request, max_body).await?;
         exchange.status = response.status;
         exchange.response_headers = response
             .headers
             .iter()
-            .map(|(k, v)| (k.clone(), if secret_header(k) { REDACTED.to_string() } else { v.clone() }))
+            .map(|(k, v)| (k.clone(), if secret_header(k) || names.response_header(k) { REDACTED.to_string() } else { v.clone() }))
             .collect();
         exchange.response_body = if sensitive && !response.body.is_empty() { REDACTED.as_bytes().to_vec() } else { response.body.to_vec() };
         self.exchanges.lock().unwrap_or_else(|p| p.into_inner()).push(exchange);
@@ -610,5 +613,25 @@ mod tests {
         *r.uri_mut() = "http://127.0.0.1:9/k?X-Amz-Date=1&X-Amz-Security-Token=TOK&X-Amz-Signature=SIG&api%2Dkey=KEY".parse().expect("a uri");
         let s = shown(&r);
         assert!(!s.contains("TOK") && !s.contains("SIG") && !s.contains("KEY") && s.contains("X-Amz-Date=1"), "{s}");
+    }
+
+    #[test]
+    fn recordings_redact_sensitive_output_headers() {
+        let mut r = sensitive_request();
+        if let Some(names) = r.extensions_mut().get_mut::<crate::request::SensitiveNames>() {
+            names.add_response_header("X-Amz-Server-Side-Encryption-Aws-Kms-Key-Id");
+            names.add_response_prefix("x-secret-");
+        }
+        let answer = Exchange::new("GET", "/pins")
+            .responds(200, "")
+            .response_header("x-amz-server-side-encryption-aws-kms-key-id", "KMSCANARY")
+            .response_header("x-secret-a", "PREFIXCANARY")
+            .response_header("x-pin", "ECHOCANARY")
+            .response_header("etag", "shown");
+        let recorder = RecordingTransport::new(Arc::new(ReplayTransport::new(vec![answer])), std::env::temp_dir().join("unused-recording.json"));
+        crate::transport::block_on::block_on(recorder.record(r, 1 << 20)).expect("answered");
+        let exchanges = recorder.exchanges.lock().expect("not poisoned");
+        let text = serde_json::to_string(&exchanges[0].to_json()).expect("json");
+        assert!(!text.contains("CANARY") && text.contains("shown"), "{text}");
     }
 }

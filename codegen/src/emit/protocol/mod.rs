@@ -53,7 +53,7 @@ pub fn protocol_file(svc: &ServiceIr) -> TokenStream {
         let (serialize, parse) = match svc.protocol {
             Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => (Serialize::Expr(aws_json::serialize(op)), aws_json::parse(op)),
             Protocol::RestJson1 | Protocol::RestXml => {
-                let serialize = match rest::serialize(svc, op, input) {
+                let serialize = match rest::serialize(svc, op, input, output) {
                     Some(statements) => Serialize::Statements(statements),
                     None => Serialize::Expr(rest::no_binding()),
                 };

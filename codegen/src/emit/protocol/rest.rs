@@ -71,7 +71,11 @@ fn is_list(ty: &RType) -> Option<&RType> {
 /// `http_request!` table (labels, query, headers), then its body.
 /// Statements declaring `request`; a violation returns with `?`. `None`
 /// for an operation without `@http`: `no_binding` is its request.
-pub fn serialize(svc: &ServiceIr, op: &OperationIr, input: Option<&StructIr>) -> Option<TokenStream> {
+///
+/// The request also names the response headers that carry `@sensitive`
+/// members of `output` (`request.sensitive_names.add_response_header(..)`),
+/// so recordings redact their values.
+pub fn serialize(svc: &ServiceIr, op: &OperationIr, input: Option<&StructIr>, output: Option<&StructIr>) -> Option<TokenStream> {
     let http = op.http.as_ref()?;
     let members: &[MemberIr] = input.map(|s| s.members.as_slice()).unwrap_or_default();
     let type_name = &op.input;
@@ -233,11 +237,30 @@ pub fn serialize(svc: &ServiceIr, op: &OperationIr, input: Option<&StructIr>) ->
     };
     let silence = if members.is_empty() { quote!(let _ = input;) } else { quote!() };
     let bindings = query.into_iter().chain(params).chain(headers).chain(prefix_headers);
+    let response_names = sensitive_response_headers(output);
     Some(quote! {
         #silence
         ::smithy_gen_runtime::protocols::http_bindings::http_request!(request = #method, input: #type_name, [#(#path),*] [#(#bindings),*]);
+        #(#response_names)*
         #body_code
     })
+}
+
+/// Statements naming, in `request.sensitive_names`, the response headers
+/// (and header prefixes) that carry `@sensitive` members of `output` (or of
+/// a sensitive output): recordings redact their values.
+fn sensitive_response_headers(output: Option<&StructIr>) -> Vec<TokenStream> {
+    let Some(output) = output else { return Vec::new() };
+    output
+        .members
+        .iter()
+        .filter(|m| m.sensitive || output.sensitive)
+        .filter_map(|m| match &m.http {
+            HttpBinding::Header(name) => Some(quote!(request.sensitive_names.add_response_header(#name);)),
+            HttpBinding::PrefixHeaders(prefix) => Some(quote!(request.sensitive_names.add_response_prefix(#prefix);)),
+            _ => None,
+        })
+        .collect()
 }
 
 /// The request of an operation without `@http`: `Result<PreparedRequest, Failure>`, an error.
@@ -518,6 +541,41 @@ mod tests {
         assert!(!parse.contains(r#"header(""#), "no unmarked header: {parse}");
     }
 
+    /// The request names the response headers of sensitive output members
+    /// (and prefixes), so recordings redact them; plain ones are not named.
+    #[test]
+    fn the_request_names_the_sensitive_response_headers() {
+        let id = json!({"target": "smithy.api#String", "traits": {"smithy.api#httpLabel": {}, "smithy.api#required": {}}});
+        let more = json!({"ex#Meta": {"type": "map", "key": {"target": "smithy.api#String"}, "value": {"target": "ex#Secret"}}});
+        let output = json!({"type": "structure", "members": {
+            "KeyId": sensitive(bound("smithy.api#httpHeader", json!("x-amz-server-side-encryption-aws-kms-key-id"), "smithy.api#String")),
+            "Token": bound("smithy.api#httpHeader", json!("x-token"), "ex#Secret"),
+            "Meta": bound("smithy.api#httpPrefixHeaders", json!("x-meta-"), "ex#Meta"),
+            "Plain": bound("smithy.api#httpHeader", json!("x-plain"), "smithy.api#String"),
+            "Body": {"target": "ex#Secret"},
+        }});
+        let ir = service(json!({"type": "structure", "members": {"Id": id.clone()}}), output.clone(), more.clone());
+        let svc = &ir.services[0];
+        let op = &svc.operations[0];
+        let request = squeeze(super::serialize(svc, op, find_struct(svc, &op.input), find_struct(svc, &op.output)).expect("@http"));
+        for named in [
+            r#"request.sensitive_names.add_response_header("x-amz-server-side-encryption-aws-kms-key-id");"#,
+            r#"request.sensitive_names.add_response_header("x-token");"#,
+            r#"request.sensitive_names.add_response_prefix("x-meta-");"#,
+        ] {
+            assert!(request.contains(named), "{named} in {request}");
+        }
+        assert!(!request.contains("x-plain") && request.matches("add_response").count() == 3, "{request}");
+        // A sensitive output: every header is named.
+        let mut secret_output = output;
+        secret_output["traits"] = json!({"smithy.api#sensitive": {}});
+        let ir = service(json!({"type": "structure", "members": {"Id": id}}), secret_output, more);
+        let svc = &ir.services[0];
+        let op = &svc.operations[0];
+        let request = squeeze(super::serialize(svc, op, find_struct(svc, &op.input), find_struct(svc, &op.output)).expect("@http"));
+        assert!(request.contains(r#"add_response_header("x-plain");"#), "{request}");
+    }
+
     /// Request side: entries of sensitive members (label, query, params,
     /// header, list header, prefix headers) start with `sensitive`; those
     /// of plain members do not; a sensitive input marks them all.
@@ -541,7 +599,7 @@ mod tests {
         let ir = service(input.clone(), json!({"type": "structure", "members": {}}), more.clone());
         let svc = &ir.services[0];
         let op = &svc.operations[0];
-        let request = squeeze(super::serialize(svc, op, find_struct(svc, &op.input)).expect("@http"));
+        let request = squeeze(super::serialize(svc, op, find_struct(svc, &op.input), find_struct(svc, &op.output)).expect("@http"));
         for entry in [
             r#"label(sensitiveid"Id"str)"#,
             r#"query(sensitive"token"token"Token"str)"#,
@@ -559,7 +617,7 @@ mod tests {
         let ir = service(secret_input, json!({"type": "structure", "members": {}}), more);
         let svc = &ir.services[0];
         let op = &svc.operations[0];
-        let request = squeeze(super::serialize(svc, op, find_struct(svc, &op.input)).expect("@http"));
+        let request = squeeze(super::serialize(svc, op, find_struct(svc, &op.input), find_struct(svc, &op.output)).expect("@http"));
         assert!(request.contains(r#"query(sensitive"page"page"Page"str)"#) && request.contains(r#"header(sensitive"x-plain""#), "{request}");
     }
 }
