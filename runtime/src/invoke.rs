@@ -1110,7 +1110,7 @@ impl Handle {
                 return Ok(request);
             }
         };
-        let uri: http::Uri = url.parse().map_err(|e| invalid(format!("URL {url:?}: {e}")))?;
+        let uri: http::Uri = url.parse().map_err(|e| invalid(format!("the request URL at {:?} is not valid: {e}", crate::request::url_shown(url))))?;
         let host = uri.authority().map(|a| a.as_str().to_string()).unwrap_or_default();
         headers.push(("host".into(), host));
         let Some(credentials) = credentials else {

@@ -291,6 +291,19 @@ pub fn encode_bytes_into(out: &mut String, value: &[u8], encode_slash: bool) {
     }
 }
 
+/// `url` as messages may show it: its scheme and host (`https://host:port`,
+/// without user information), or, when it has no `scheme://`, the text
+/// before its query or fragment. Never its query, whose values may be
+/// secrets (a presigned signature, an API key, `@sensitive` members).
+pub fn url_shown(url: &str) -> String {
+    let Some(start) = url.find("://") else { return url.split(['?', '#']).next().unwrap_or_default().to_string() };
+    let after = &url[start + 3..];
+    let authority = after.split(['/', '?', '#']).next().unwrap_or_default();
+    // User information (`user:password@`) is left out.
+    let host = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
+    format!("{}://{host}", &url[..start])
+}
+
 /// Whether a header (by name, in any case) carries a secret that must not
 /// be shown or kept: credentials and signatures (`Authorization`,
 /// `Proxy-Authorization`, `X-Amz-Security-Token`), the instance metadata
@@ -416,6 +429,15 @@ impl RawResponse {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_url_shown_keeps_only_its_scheme_and_host() {
+        use super::url_shown;
+        assert_eq!(url_shown("https://b.s3.amazonaws.com:443/k?X-Amz-Security-Token=TOK#f"), "https://b.s3.amazonaws.com:443");
+        assert_eq!(url_shown("https://user:PW@host/p?q=1"), "https://host");
+        assert_eq!(url_shown("http://host?token=TOK"), "http://host");
+        assert_eq!(url_shown("/path?token=TOK"), "/path");
+    }
+
     use super::*;
 
     #[derive(Debug, Default, PartialEq)]

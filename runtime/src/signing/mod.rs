@@ -75,7 +75,7 @@ pub fn signing_headers(
 ) -> Result<Vec<(String, String)>, TransportError> {
     let fail = |what: String| TransportError::new(TransportErrorKind::InvalidRequest, format!("cannot sign the request: {what}"));
     let Scope { credentials, region, signing_name, time, options } = *scope;
-    let (path, query) = split_url(url).ok_or_else(|| fail(format!("{url:?} is not an absolute URL")))?;
+    let (path, query) = split_url(url).ok_or_else(|| fail(format!("the request URL {:?} (its query not shown) is not an absolute URL", crate::request::url_shown(url))))?;
     let amz_date = amz_date(time).ok_or_else(|| fail("the clock is before 1970".to_string()))?;
     let date = &amz_date[..8];
 
