@@ -144,10 +144,13 @@ pub fn join_header_list(values: &[String], timestamps: bool) -> String {
 }
 
 /// Split a list header into its values (the reverse of [`join_header_list`]).
+/// Empty items are dropped (RFC 9110, section 5.6.1: `a, , b` and `a,` are
+/// lists of two and one); a quoted empty string (`""`) is an item.
 pub fn split_header_list(value: &str, timestamps: bool) -> Vec<String> {
     if timestamps {
-        // "Mon, 16 Dec 2019 23:48:18 GMT, Tue, ..." : every second comma ends a value.
-        let parts: Vec<&str> = value.split(',').collect();
+        // "Mon, 16 Dec 2019 23:48:18 GMT, Tue, ..." : every second comma
+        // ends a value; empty items are dropped before pairing.
+        let parts: Vec<&str> = value.split(',').filter(|p| !p.trim().is_empty()).collect();
         return parts.chunks(2).map(|c| c.join(",").trim().to_string()).collect();
     }
     let mut out = Vec::new();
@@ -157,7 +160,8 @@ pub fn split_header_list(value: &str, timestamps: bool) -> Vec<String> {
             chars.next();
         }
         let mut item = String::new();
-        if chars.peek() == Some(&'"') {
+        let quoted = chars.peek() == Some(&'"');
+        if quoted {
             chars.next();
             while let Some(c) = chars.next() {
                 match c {
@@ -176,7 +180,9 @@ pub fn split_header_list(value: &str, timestamps: bool) -> Vec<String> {
             }
             item = item.trim().to_string();
         }
-        out.push(item);
+        if quoted || !item.is_empty() {
+            out.push(item);
+        }
         if chars.next().is_none() {
             break;
         }
@@ -260,8 +266,8 @@ pub fn header<T>(
 /// `X-Foo: "b,c", d` read as `[a, b,c, d]`. Splitting each line alone
 /// keeps a quote or a trailing `\` on one line from running into the next,
 /// and a malformed date from shifting the pairing of later lines' commas.
-/// Empty lines are ignored (RFC 9110, section 5.6.1), so a header whose
-/// every line is empty is an empty list. An item that does not parse is a
+/// Empty lines and empty unquoted items are ignored (RFC 9110, section
+/// 5.6.1), so a header whose every line is empty is an empty list. An item that does not parse is a
 /// parse error naming the header and the member, quoting the item (its
 /// first 64 characters) unless the member is sensitive.
 pub fn header_list<T>(
@@ -357,6 +363,16 @@ mod tests {
         assert_eq!(joined, r#"a, "b,c", "say \"hi\"""#);
         assert_eq!(split_header_list(&joined, false), values);
         let dates = "Mon, 16 Dec 2019 23:48:18 GMT, Tue, 17 Dec 2019 23:48:18 GMT";
+        assert_eq!(split_header_list(dates, true), vec!["Mon, 16 Dec 2019 23:48:18 GMT", "Tue, 17 Dec 2019 23:48:18 GMT"]);
+    }
+
+    #[test]
+    fn empty_unquoted_list_items_are_dropped_quoted_ones_kept() {
+        assert_eq!(split_header_list("a,", false), vec!["a"]);
+        assert_eq!(split_header_list(" , a, ,b ,", false), vec!["a", "b"]);
+        assert_eq!(split_header_list("a, \"\", b", false), vec!["a", "", "b"]);
+        assert_eq!(split_header_list("", false), Vec::<String>::new());
+        let dates = ", Mon, 16 Dec 2019 23:48:18 GMT, , Tue, 17 Dec 2019 23:48:18 GMT,";
         assert_eq!(split_header_list(dates, true), vec!["Mon, 16 Dec 2019 23:48:18 GMT", "Tue, 17 Dec 2019 23:48:18 GMT"]);
     }
 
