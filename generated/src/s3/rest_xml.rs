@@ -79,6 +79,9 @@ pub fn prepare_complete_multipart_upload(
         str), header("x-amz-server-side-encryption-customer-key-MD5" sse_customer_key_md5
         "SSECustomerKeyMD5" str)]
     );
+    request
+        .sensitive_names
+        .add_response_header("x-amz-server-side-encryption-aws-kms-key-id");
     if let ::std::option::Option::Some(v) = &input.multipart_upload {
         request.default_header("content-type", "application/xml");
         request
@@ -184,6 +187,10 @@ pub fn prepare_copy_object(
         str), header("x-amz-source-expected-bucket-owner" expected_source_bucket_owner
         "ExpectedSourceBucketOwner" str), prefix("x-amz-meta-" metadata "Metadata")]
     );
+    request
+        .sensitive_names
+        .add_response_header("x-amz-server-side-encryption-aws-kms-key-id");
+    request.sensitive_names.add_response_header("x-amz-server-side-encryption-context");
     request.error_in_success = true;
     ::smithy_gen_runtime::protocols::endpoint_params::endpoint_params!(
         request, input[bool("DisableS3ExpressSessionAuth" true), str("Bucket" bucket),
@@ -326,6 +333,10 @@ pub fn prepare_create_multipart_upload(
         enum), header("x-amz-checksum-type" checksum_type "ChecksumType" enum),
         prefix("x-amz-meta-" metadata "Metadata")]
     );
+    request
+        .sensitive_names
+        .add_response_header("x-amz-server-side-encryption-aws-kms-key-id");
+    request.sensitive_names.add_response_header("x-amz-server-side-encryption-context");
     request.error_in_success = true;
     ::smithy_gen_runtime::protocols::endpoint_params::endpoint_params!(
         request, input[str("Bucket" bucket), str("Key" key)]
@@ -584,6 +595,9 @@ pub fn prepare_get_object(
         "ExpectedBucketOwner" str), header("x-amz-checksum-mode" checksum_mode
         "ChecksumMode" enum)]
     );
+    request
+        .sensitive_names
+        .add_response_header("x-amz-server-side-encryption-aws-kms-key-id");
     ::smithy_gen_runtime::protocols::endpoint_params::endpoint_params!(
         request, input[str("Bucket" bucket), str("Key" key)]
     );
@@ -728,6 +742,9 @@ pub fn prepare_head_object(
         "ExpectedBucketOwner" str), header("x-amz-checksum-mode" checksum_mode
         "ChecksumMode" enum)]
     );
+    request
+        .sensitive_names
+        .add_response_header("x-amz-server-side-encryption-aws-kms-key-id");
     request.error_in_success = true;
     ::smithy_gen_runtime::protocols::endpoint_params::endpoint_params!(
         request, input[str("Bucket" bucket), str("Key" key)]
@@ -922,6 +939,10 @@ pub fn prepare_put_object(
         header("x-amz-expected-bucket-owner" expected_bucket_owner "ExpectedBucketOwner"
         str), prefix("x-amz-meta-" metadata "Metadata")]
     );
+    request
+        .sensitive_names
+        .add_response_header("x-amz-server-side-encryption-aws-kms-key-id");
+    request.sensitive_names.add_response_header("x-amz-server-side-encryption-context");
     if let ::std::option::Option::Some(v) = &input.body {
         request.default_header("content-type", "application/octet-stream");
         request.set_body(v.to_bytes());
@@ -1157,6 +1178,9 @@ pub fn prepare_upload_part(
         "RequestPayer" enum), header("x-amz-expected-bucket-owner" expected_bucket_owner
         "ExpectedBucketOwner" str)]
     );
+    request
+        .sensitive_names
+        .add_response_header("x-amz-server-side-encryption-aws-kms-key-id");
     if let ::std::option::Option::Some(v) = &input.body {
         request.default_header("content-type", "application/octet-stream");
         request.set_body(v.to_bytes());
