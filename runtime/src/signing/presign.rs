@@ -151,7 +151,7 @@ impl std::error::Error for PresigningConfigError {}
 /// the operation's own parameters when its input or output may hold
 /// `@sensitive` values, and otherwise those of the headers and parameters
 /// that carry `@sensitive` members (the request's
-/// [`SensitiveNames`](crate::request::SensitiveNames)); [`uri`](Self::uri)
+/// [`SensitiveNames`]); [`uri`](Self::uri)
 /// and [`headers`](Self::headers) give them whole.
 #[derive(Clone, PartialEq, Eq)]
 pub struct PresignedRequest {
@@ -195,7 +195,7 @@ impl PresignedRequest {
 
     /// An [`http::Request`] with the method, URL and headers, and `body`.
     /// It carries the request's
-    /// [`SensitiveNames`](crate::request::SensitiveNames) as an extension,
+    /// [`SensitiveNames`] as an extension,
     /// and is marked [`Sensitive`](crate::transport::Sensitive) when the
     /// operation's input or output may hold `@sensitive` values, so a
     /// [`RecordingTransport`](crate::transport::replay::RecordingTransport)
