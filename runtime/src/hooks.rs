@@ -119,8 +119,10 @@ impl HookRequest<'_> {
     }
 }
 
-/// One attempt's response.
-#[derive(Debug)]
+/// One attempt's response. Its `Debug` hides the values of secret headers
+/// (`Set-Cookie`...), of the headers that carry `@sensitive` output
+/// members ([`SensitiveNames::response_header`]), and the body when
+/// [`sensitive`](Self::sensitive).
 pub struct HookResponse<'a> {
     pub service: &'a str,
     pub operation: &'a str,
@@ -130,6 +132,34 @@ pub struct HookResponse<'a> {
     pub body: &'a [u8],
     /// From sending the request to the end of the response body.
     pub elapsed: Duration,
+    /// The operation's input or output may hold `@sensitive` values (the
+    /// body may carry them): a hook that logs must not show the body.
+    pub sensitive: bool,
+    /// The request's [`SensitiveNames`], whose response headers carry
+    /// `@sensitive` values: a hook that logs must not show them.
+    pub sensitive_names: &'a SensitiveNames,
+}
+
+impl fmt::Debug for HookResponse<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names = self.sensitive_names;
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(k, v)| (k.as_str(), if secret_header(k) || names.response_header(k) { HIDDEN } else { v.as_str() }))
+            .collect();
+        let body: &dyn fmt::Debug = if self.sensitive && !self.body.is_empty() { &HIDDEN } else { &String::from_utf8_lossy(self.body) };
+        f.debug_struct("HookResponse")
+            .field("service", &self.service)
+            .field("operation", &self.operation)
+            .field("attempt", &self.attempt)
+            .field("status", &self.status)
+            .field("headers", &headers)
+            .field("body", body)
+            .field("elapsed", &self.elapsed)
+            .field("sensitive", &self.sensitive)
+            .finish()
+    }
 }
 
 impl HookResponse<'_> {
@@ -185,5 +215,38 @@ mod tests {
         }
         request.sensitive = false;
         assert!(format!("{request:?}").contains("BODYCANARY"), "a body without @sensitive members is shown");
+    }
+
+    #[test]
+    fn response_debug_hides_secret_and_sensitive_headers_and_a_sensitive_body() {
+        let headers = vec![
+            ("set-cookie".to_string(), "session=CANARY1".to_string()),
+            ("x-amz-server-side-encryption-aws-kms-key-id".to_string(), "CANARY2".to_string()),
+            ("x-amz-meta-secret-a".to_string(), "CANARY3".to_string()),
+            ("x-pin".to_string(), "CANARY4".to_string()),
+            ("content-type".to_string(), "application/json".to_string()),
+        ];
+        let mut names = SensitiveNames::default();
+        names.add_response_header("X-Amz-Server-Side-Encryption-Aws-Kms-Key-Id");
+        names.add_response_prefix("x-amz-meta-secret-");
+        names.add_header("x-pin");
+        let mut response = HookResponse {
+            service: "Secrets Manager",
+            operation: "GetSecretValue",
+            attempt: 1,
+            status: 200,
+            headers: &headers,
+            body: br#"{"SecretString":"BODYCANARY"}"#,
+            elapsed: Duration::from_millis(3),
+            sensitive: true,
+            sensitive_names: &names,
+        };
+        let shown = format!("{response:?}");
+        assert!(!shown.contains("CANARY"), "{shown}");
+        for kept in ["application/json", "\"x-pin\", \"<sensitive>\"", "GetSecretValue", "200"] {
+            assert!(shown.contains(kept), "{kept}: {shown}");
+        }
+        response.sensitive = false;
+        assert!(format!("{response:?}").contains("BODYCANARY"), "a body without @sensitive members is shown");
     }
 }

@@ -511,7 +511,7 @@ impl Handle {
                     Ok(r) => {
                         let mut raw = self.read_guarded(r).await?;
                         raw.attempts = attempt;
-                        self.after_response(operation, attempt, &raw, started.elapsed());
+                        self.after_response(operation, attempt, request, &raw, started.elapsed());
                         tracing::debug!(status = raw.status, request_id = raw.request_id(), attempt, "error response");
                         let code = error_code(self.inner.service.protocol, &raw);
                         if !skew_corrected && config.clock_skew.correct(code.as_deref(), &raw.headers, signed_offset) {
@@ -686,7 +686,7 @@ impl Handle {
                     Ok(r) => {
                         let mut raw = self.read_guarded(r).await?;
                         raw.attempts = attempt;
-                        self.after_response(operation, attempt, &raw, started.elapsed());
+                        self.after_response(operation, attempt, request, &raw, started.elapsed());
                         if (200..300).contains(&raw.status) {
                             config.retry_quota.release(last_retry_cost);
                             return Ok(raw);
@@ -923,14 +923,14 @@ impl Handle {
         tracing::Span::current().record("duration_ms", elapsed.as_millis() as u64);
         tracing::trace!(duration_ms = elapsed.as_millis() as u64, "attempt finished");
         match &outcome {
-            Ok(r) => self.after_response(operation, attempt, r, elapsed),
+            Ok(r) => self.after_response(operation, attempt, request, r, elapsed),
             Err(e) => tracing::debug!(error = %send_error_text(e), "no response"),
         }
         Ok(outcome)
     }
 
     /// The hooks' view of a response.
-    fn after_response(&self, operation: &'static str, attempt: u32, r: &RawResponse, elapsed: std::time::Duration) {
+    fn after_response(&self, operation: &'static str, attempt: u32, request: &PreparedRequest, r: &RawResponse, elapsed: std::time::Duration) {
         for hook in &self.inner.config.hooks {
             hook.after_response(&HookResponse {
                 service: self.service_name(),
@@ -940,6 +940,8 @@ impl Handle {
                 headers: &r.headers,
                 body: &r.body,
                 elapsed,
+                sensitive: request.sensitive,
+                sensitive_names: &request.sensitive_names,
             });
         }
     }
