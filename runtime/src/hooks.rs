@@ -94,7 +94,7 @@ fn hidden_query(url: &str, names: &SensitiveNames) -> String {
         .split('&')
         .map(|p| {
             let (name, value) = p.split_once('=').unwrap_or((p, ""));
-            let decoded = crate::protocol_test::percent_decode(name);
+            let decoded = crate::request::percent_decode(name);
             if !value.is_empty() && (names.query(&decoded) || secret_header(&decoded)) {
                 format!("{name}={HIDDEN}")
             } else {

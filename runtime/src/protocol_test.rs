@@ -537,8 +537,8 @@ fn parse_query(q: &str) -> Vec<(String, Option<String>)> {
     q.split('&')
         .filter(|p| !p.is_empty())
         .map(|p| match p.split_once('=') {
-            Some((k, v)) => (decode(k), Some(decode(v))),
-            None => (decode(p), None),
+            Some((k, v)) => (percent_decode(k), Some(percent_decode(v))),
+            None => (percent_decode(p), None),
         })
         .collect()
 }
@@ -550,30 +550,7 @@ fn show_pair((k, v): &(String, Option<String>)) -> String {
     }
 }
 
-/// Percent-decoding (`+` stays `+`: AWS encodes spaces as `%20`).
-pub fn percent_decode(s: &str) -> String {
-    decode(s)
-}
-
-fn decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        match (bytes[i], bytes.get(i + 1).copied().and_then(hex), bytes.get(i + 2).copied().and_then(hex)) {
-            (b'%', Some(h), Some(l)) => {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-            }
-            (b, ..) => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
+pub use crate::request::percent_decode;
 
 pub use crate::transport::block_on::block_on;
 

@@ -251,7 +251,7 @@ fn query_pairs(query: &str) -> Vec<(String, String)> {
         .filter(|p| !p.is_empty())
         .map(|p| {
             let (k, v) = p.split_once('=').unwrap_or((p, ""));
-            (crate::protocol_test::percent_decode(k), crate::protocol_test::percent_decode(v))
+            (crate::request::percent_decode(k), crate::request::percent_decode(v))
         })
         .collect()
 }
