@@ -427,25 +427,31 @@ impl RawResponse {
     }
 }
 
-/// Percent-decoding (`+` stays `+`: AWS encodes spaces as `%20`).
+/// Percent-decoding (`+` stays `+`: AWS encodes spaces as `%20`), as text
+/// (bytes that are not UTF-8 become U+FFFD).
 pub fn percent_decode(s: &str) -> String {
+    String::from_utf8_lossy(&percent_decode_bytes(s)).into_owned()
+}
+
+/// `%XX` decoded to bytes; a `%` not followed by two hex digits stays as it is.
+pub fn percent_decode_bytes(s: &str) -> Vec<u8> {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        match (bytes[i], bytes.get(i + 1).copied().and_then(hex), bytes.get(i + 2).copied().and_then(hex)) {
-            (b'%', Some(h), Some(l)) => {
-                out.push((h * 16 + l) as u8);
+        let hex_at = |j: usize| bytes.get(j).and_then(|b| (*b as char).to_digit(16));
+        match (bytes[i], hex_at(i + 1), hex_at(i + 2)) {
+            (b'%', Some(hi), Some(lo)) => {
+                out.push((hi * 16 + lo) as u8);
                 i += 3;
             }
-            (b, ..) => {
+            (b, _, _) => {
                 out.push(b);
                 i += 1;
             }
         }
     }
-    String::from_utf8_lossy(&out).into_owned()
+    out
 }
 
 #[cfg(test)]

@@ -17,7 +17,7 @@ use ring::{digest, hmac};
 
 use crate::credentials::Credentials;
 use crate::error::{TransportError, TransportErrorKind};
-use crate::request::encode_bytes_into;
+use crate::request::{encode_bytes_into, percent_decode_bytes as percent_decode};
 
 /// Who signs, where, for which service, and when.
 #[derive(Debug, Clone, Copy)]
@@ -270,27 +270,6 @@ fn canonical_query(query: &str) -> String {
 fn reencode(component: &str) -> String {
     let mut out = String::with_capacity(component.len());
     encode_bytes_into(&mut out, &percent_decode(component), true);
-    out
-}
-
-/// `%XX` decoded; a `%` not followed by two hex digits stays as it is.
-fn percent_decode(s: &str) -> Vec<u8> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex_at = |j: usize| bytes.get(j).and_then(|b| (*b as char).to_digit(16));
-        match (bytes[i], hex_at(i + 1), hex_at(i + 2)) {
-            (b'%', Some(hi), Some(lo)) => {
-                out.push((hi * 16 + lo) as u8);
-                i += 3;
-            }
-            (b, _, _) => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
     out
 }
 
