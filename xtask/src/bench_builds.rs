@@ -33,13 +33,19 @@ const FLOOR: &str = "floor";
 /// seconds of wall time.
 fn clean_build(bench_dir: &Path, program: &str, profile: &str, release: bool, round: usize) -> Result<f64, String> {
     let mut cmd = build_command(bench_dir, &format!("one-call-{program}"), &format!("{program}-{profile}"), release, true);
+    let seconds = timed(&mut cmd, &format!("one-call-{program} ({profile})"))?;
+    println!("  round {} {program:<12} {profile:<8} {seconds:6.1} s", round + 1);
+    Ok(seconds)
+}
+
+/// Run a build, in seconds of wall time; an error naming `what` if it fails.
+fn timed(cmd: &mut Command, what: &str) -> Result<f64, String> {
     let started = Instant::now();
     let status = cmd.status().map_err(|e| format!("cannot run cargo: {e}"))?;
     let seconds = started.elapsed().as_secs_f64();
     if !status.success() {
-        return Err(format!("building one-call-{program} ({profile}) failed"));
+        return Err(format!("building {what} failed"));
     }
-    println!("  round {} {program:<12} {profile:<8} {seconds:6.1} s", round + 1);
     Ok(seconds)
 }
 
@@ -184,12 +190,7 @@ pub(super) fn build_script_figures(root: &Path, repeats: usize, report: &mut Rep
             } else {
                 cmd.arg("--manifest-path").arg(dir.join("Cargo.toml"));
             }
-            let started = Instant::now();
-            let status = cmd.status().map_err(|e| format!("cannot run cargo: {e}"))?;
-            let seconds = started.elapsed().as_secs_f64();
-            if !status.success() {
-                return Err(format!("building the {label} crate failed"));
-            }
+            let seconds = timed(&mut cmd, &format!("the {label} crate"))?;
             println!("  round {} {label:<13} {seconds:6.1} s", round + 1);
             times[i].push(seconds);
         }
